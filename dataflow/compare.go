@@ -1,0 +1,288 @@
+package dataflow
+
+import (
+	"encoding/binary"
+	"math"
+	"math/big"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Compare orders two non-NULL values with MySQL's comparison rules: numbers numerically
+// (exactly across integer and decimal kinds), strings by the case-insensitive
+// utf8mb4_general_ci-style collation with trailing spaces ignored, times chronologically,
+// and mixed string/number comparisons as numbers. NULL sorts before everything (the ORDER BY
+// rule); predicates must check for NULL before they call Compare.
+func Compare(a, b Value) int {
+	if a.kind == KindNull || b.kind == KindNull {
+		switch {
+		case a.kind == b.kind:
+			return 0
+		case a.kind == KindNull:
+			return -1
+		default:
+			return 1
+		}
+	}
+	if a.kind == KindString && b.kind == KindString {
+		return CompareStrings(a.s, b.s)
+	}
+	if a.IsTime() || b.IsTime() {
+		if ta, ok := asTime(a); ok {
+			if tb, ok := asTime(b); ok {
+				return cmpInt(ta, tb)
+			}
+		}
+	}
+	return compareNumeric(a, b)
+}
+
+func asTime(v Value) (int64, bool) {
+	switch v.kind {
+	case KindDate, KindDatetime:
+		return int64(v.n), true
+	case KindString:
+		t, _, err := ParseTime(v.s)
+		if err != nil {
+			return 0, false
+		}
+		return t.UnixMicro(), true
+	}
+	return 0, false
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func compareNumeric(a, b Value) int {
+	// Fast paths for the common exact kinds.
+	if a.kind == KindInt && b.kind == KindInt {
+		return cmpInt(int64(a.n), int64(b.n))
+	}
+	if a.kind == KindUint && b.kind == KindUint {
+		switch {
+		case a.n < b.n:
+			return -1
+		case a.n > b.n:
+			return 1
+		}
+		return 0
+	}
+	if isExact(a) && isExact(b) {
+		return exactRat(a).Cmp(exactRat(b))
+	}
+	fa, _ := a.ToFloat()
+	fb, _ := b.ToFloat()
+	return cmpFloat(fa, fb)
+}
+
+func isExact(v Value) bool {
+	return v.kind == KindInt || v.kind == KindUint || v.kind == KindDecimal
+}
+
+func exactRat(v Value) *big.Rat {
+	switch v.kind {
+	case KindInt:
+		return new(big.Rat).SetInt64(int64(v.n))
+	case KindUint:
+		return new(big.Rat).SetUint64(v.n)
+	default:
+		return new(big.Rat).SetFrac(big.NewInt(int64(v.n)), new(big.Int).SetUint64(pow10i(v.scale)))
+	}
+}
+
+// CompareStrings compares with the default collation: case-insensitive (simple upper-case
+// folding per character, as utf8mb4_general_ci does) and PAD SPACE (trailing spaces ignored).
+func CompareStrings(a, b string) int {
+	a = strings.TrimRight(a, " ")
+	b = strings.TrimRight(b, " ")
+	for a != "" && b != "" {
+		ra, wa := rune(a[0]), 1
+		if ra >= utf8.RuneSelf {
+			ra, wa = utf8.DecodeRuneInString(a)
+		}
+		rb, wb := rune(b[0]), 1
+		if rb >= utf8.RuneSelf {
+			rb, wb = utf8.DecodeRuneInString(b)
+		}
+		if ra != rb {
+			fa, fb := foldRune(ra), foldRune(rb)
+			if fa != fb {
+				if fa < fb {
+					return -1
+				}
+				return 1
+			}
+		}
+		a, b = a[wa:], b[wb:]
+	}
+	switch {
+	case a == "" && b == "":
+		return 0
+	case a == "":
+		return -1
+	}
+	return 1
+}
+
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'a' <= r && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}
+	return unicode.ToUpper(r)
+}
+
+// Identical reports exact equality: the same kind class and the same bytes. Multiset state uses
+// it to remove the copy of a row that a delete names ('a' and 'A' are equal under the collation
+// but are different rows).
+func Identical(a, b Value) bool {
+	if a.kind != b.kind {
+		if a.IsNumeric() && b.IsNumeric() {
+			return compareNumeric(a, b) == 0 && a.kind != KindFloat && b.kind != KindFloat
+		}
+		return false
+	}
+	switch a.kind {
+	case KindNull:
+		return true
+	case KindString:
+		return a.s == b.s
+	case KindDecimal:
+		return compareNumeric(a, b) == 0
+	default:
+		return a.n == b.n
+	}
+}
+
+// Key encoding. AppendKey writes a canonical byte form in which two values are byte-equal
+// exactly when they group together under GROUP BY / DISTINCT / join equality: numbers by value
+// regardless of kind, strings by their collation weight. Compound keys are concatenations.
+const (
+	keyNull byte = iota
+	keyInt
+	keyUint
+	keyDecimal
+	keyFloat
+	keyString
+	keyTime
+)
+
+// AppendKey appends v's canonical key encoding to buf.
+func AppendKey(buf []byte, v Value) []byte {
+	switch v.kind {
+	case KindNull:
+		return append(buf, keyNull)
+	case KindInt:
+		return appendU64(append(buf, keyInt), v.n)
+	case KindUint:
+		if v.n <= math.MaxInt64 {
+			return appendU64(append(buf, keyInt), v.n)
+		}
+		return appendU64(append(buf, keyUint), v.n)
+	case KindDecimal:
+		coef, scale := int64(v.n), v.scale
+		for scale > 0 && coef%10 == 0 {
+			coef /= 10
+			scale--
+		}
+		if scale == 0 {
+			return appendU64(append(buf, keyInt), uint64(coef))
+		}
+		if f := float64(coef) / pow10f(scale); f*pow10f(scale) == float64(coef) && math.Abs(float64(coef)) < 1<<53 {
+			// Decimals exactly representable as floats share the float encoding so that
+			// 0.5 (decimal) and 0.5e0 (double) group together.
+			return appendU64(append(buf, keyFloat), math.Float64bits(f))
+		}
+		buf = appendU64(append(buf, keyDecimal), uint64(coef))
+		return append(buf, scale)
+	case KindFloat:
+		f := math.Float64frombits(v.n)
+		if f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18 {
+			return appendU64(append(buf, keyInt), uint64(int64(f)))
+		}
+		if f == 0 {
+			f = 0 // collapse -0
+		}
+		return appendU64(append(buf, keyFloat), math.Float64bits(f))
+	case KindString:
+		buf = append(buf, keyString)
+		s := strings.TrimRight(v.s, " ")
+		start := len(buf)
+		buf = binary.AppendUvarint(buf, uint64(len(s)))
+		lenEnd := len(buf)
+		ascii := true
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				ascii = false
+				break
+			}
+			if 'a' <= c && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			buf = append(buf, c)
+		}
+		if ascii {
+			return buf
+		}
+		buf = buf[:start]
+		var folded []byte
+		for _, r := range s {
+			folded = utf8.AppendRune(folded, foldRune(r))
+		}
+		buf = binary.AppendUvarint(buf, uint64(len(folded)))
+		_ = lenEnd
+		return append(buf, folded...)
+	case KindDate, KindDatetime:
+		return appendU64(append(buf, keyTime), v.n)
+	}
+	return buf
+}
+
+func appendU64(buf []byte, x uint64) []byte {
+	return binary.BigEndian.AppendUint64(buf, x)
+}
+
+// AppendRowKey appends the key encoding of the listed columns of row.
+func AppendRowKey(buf []byte, row Row, cols []int) []byte {
+	for _, c := range cols {
+		buf = AppendKey(buf, row[c])
+	}
+	return buf
+}
+
+// AppendExactKey appends an encoding that distinguishes rows Identical does not equate; it is
+// the identity of a row in a multiset.
+func AppendExactKey(buf []byte, v Value) []byte {
+	switch v.kind {
+	case KindString:
+		buf = append(buf, keyString)
+		buf = binary.AppendUvarint(buf, uint64(len(v.s)))
+		return append(buf, v.s...)
+	case KindFloat:
+		return appendU64(append(buf, keyFloat+16), v.n)
+	default:
+		return AppendKey(buf, v)
+	}
+}

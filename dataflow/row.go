@@ -1,0 +1,96 @@
+package dataflow
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Row is one tuple. Rows in state and in batches are treated as immutable once emitted: an
+// operator that needs a different row builds a new one.
+type Row []Value
+
+// String renders a row for tests and traces.
+func (r Row) String() string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, v := range r {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(v.String())
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// IdenticalRows reports whether two rows are exactly equal, value by value.
+func IdenticalRows(a, b Row) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !Identical(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Record is a delta: a row with a sign. Neg false is an insertion (+1), true a retraction (-1).
+// An UPDATE travels as the retraction of the old row followed by the insertion of the new one.
+type Record struct {
+	Row Row
+	Neg bool
+}
+
+// Batch is an ordered list of deltas. Order matters: a retraction must follow the insertion it
+// cancels when both travel in one batch.
+type Batch []Record
+
+// String renders a batch for traces.
+func (b Batch) String() string {
+	var s strings.Builder
+	for i, r := range b {
+		if i > 0 {
+			s.WriteString(" ")
+		}
+		if r.Neg {
+			s.WriteByte('-')
+		} else {
+			s.WriteByte('+')
+		}
+		s.WriteString(r.Row.String())
+	}
+	return s.String()
+}
+
+// Type describes a column's SQL type.
+type Type struct {
+	Kind      Kind
+	Unsigned  bool
+	Precision int // DECIMAL precision; character length for CHAR/VARCHAR; display width otherwise
+	Scale     int // DECIMAL scale; fractional seconds for DATETIME
+	SQL       string
+	Nullable  bool
+}
+
+// String returns the SQL spelling of the type.
+func (t Type) String() string {
+	if t.SQL != "" {
+		return t.SQL
+	}
+	switch t.Kind {
+	case KindDecimal:
+		return fmt.Sprintf("DECIMAL(%d,%d)", t.Precision, t.Scale)
+	case KindString:
+		return "TEXT"
+	}
+	return t.Kind.String()
+}
+
+// Column names a column and its type.
+type Column struct {
+	Table string // originating table or alias, empty for computed columns
+	Name  string
+	Type  Type
+}

@@ -1,0 +1,164 @@
+package planner
+
+import (
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/operators"
+)
+
+// Plan is a node of the logical plan: a relational operator tree produced from a SELECT, apart
+// from the AST and from the dataflow it is later lowered to. Column references inside a node's
+// expressions are positions in its input's output columns.
+type Plan interface {
+	// Columns is the node's output schema.
+	Columns() []dataflow.Column
+	// Inputs are the child plans, in order.
+	Inputs() []Plan
+}
+
+// Scan reads a base table (all of its columns, in table order).
+type Scan struct {
+	Table string
+	Cols  []dataflow.Column
+}
+
+// Filter keeps the input rows for which Pred is true (not false, not NULL).
+type Filter struct {
+	Input Plan
+	Pred  expr.Expr
+}
+
+// Project computes one output column per expression.
+type Project struct {
+	Input Plan
+	Exprs []expr.Expr
+	Cols  []dataflow.Column
+}
+
+// JoinKind distinguishes inner from left outer joins.
+type JoinKind uint8
+
+const (
+	InnerJoin JoinKind = iota
+	LeftJoin
+)
+
+// Join is an equi-join: left row l and right row r match when l[LeftKeys[i]] = r[RightKeys[i]]
+// for every i, with SQL equality (NULL never matches). Output is the left columns followed by
+// the right columns; for a LEFT join, unmatched left rows are padded with NULLs.
+type Join struct {
+	Left, Right         Plan
+	Kind                JoinKind
+	LeftKeys, RightKeys []int
+}
+
+// AggFunc and AggSpec are the aggregate descriptions shared with the operators.
+type (
+	AggFunc = operators.AggFunc
+	AggSpec = operators.AggSpec
+)
+
+// Aggregate groups by the GroupBy input columns and computes Aggs per group. Output is the
+// group columns followed by one column per aggregate. With no group columns there is exactly
+// one group, present even when the input is empty (COUNT(*) of nothing is 0).
+type Aggregate struct {
+	Input   Plan
+	GroupBy []int
+	Aggs    []AggSpec
+	Cols    []dataflow.Column
+}
+
+// Distinct removes duplicate rows (under the collation's equality).
+type Distinct struct {
+	Input Plan
+}
+
+// TopK keeps, per group of the GroupBy columns, the first Limit rows after skipping Offset,
+// in Order (ties broken by the whole row, so membership is deterministic).
+type TopK struct {
+	Input   Plan
+	GroupBy []int
+	Order   []dataflow.SortKey
+	Limit   int
+	Offset  int
+}
+
+// Union concatenates its inputs (UNION ALL); all inputs have the same arity. UNION DISTINCT
+// is a Distinct over a Union.
+type Union struct {
+	Ins  []Plan
+	Cols []dataflow.Column
+}
+
+func (s *Scan) Columns() []dataflow.Column    { return s.Cols }
+func (f *Filter) Columns() []dataflow.Column  { return f.Input.Columns() }
+func (p *Project) Columns() []dataflow.Column { return p.Cols }
+func (j *Join) Columns() []dataflow.Column {
+	l, r := j.Left.Columns(), j.Right.Columns()
+	out := make([]dataflow.Column, 0, len(l)+len(r))
+	out = append(out, l...)
+	for _, c := range r {
+		if j.Kind == LeftJoin {
+			c.Type.Nullable = true
+		}
+		out = append(out, c)
+	}
+	return out
+}
+func (a *Aggregate) Columns() []dataflow.Column { return a.Cols }
+func (d *Distinct) Columns() []dataflow.Column  { return d.Input.Columns() }
+func (t *TopK) Columns() []dataflow.Column      { return t.Input.Columns() }
+func (u *Union) Columns() []dataflow.Column     { return u.Cols }
+
+func (s *Scan) Inputs() []Plan      { return nil }
+func (f *Filter) Inputs() []Plan    { return []Plan{f.Input} }
+func (p *Project) Inputs() []Plan   { return []Plan{p.Input} }
+func (j *Join) Inputs() []Plan      { return []Plan{j.Left, j.Right} }
+func (a *Aggregate) Inputs() []Plan { return []Plan{a.Input} }
+func (d *Distinct) Inputs() []Plan  { return []Plan{d.Input} }
+func (t *TopK) Inputs() []Plan      { return []Plan{t.Input} }
+func (u *Union) Inputs() []Plan     { return u.Ins }
+
+// KeySource says where one component of a view's lookup key comes from.
+type KeySource struct {
+	// Param is the index of the caller's argument that supplies this component, or -1 when
+	// the component is a literal of the query text (auto-parameterization), held in Literal.
+	Param   int
+	Literal dataflow.Value
+}
+
+// Query is a compiled SELECT: the plan whose output feeds the view's reader, and how a lookup
+// turns arguments into keys and merges the results.
+//
+// Root's output columns are the visible result columns (the first len(Cols)) followed by
+// hidden columns the reader needs: sort columns that are not selected, and the key columns.
+type Query struct {
+	Root Plan
+	// Cols are the visible result columns.
+	Cols []dataflow.Column
+	// KeyCols are positions in Root's output that form the reader's key, in order; empty for a
+	// query without parameters (one key).
+	KeyCols []int
+	// Lookups lists, for each point lookup a read performs, where each key component comes
+	// from. `a = ? AND b IN (?, ?)` gives two lookups: (arg0, arg1) and (arg0, arg2).
+	Lookups [][]KeySource
+	// NumParams is the number of `?` the caller supplies.
+	NumParams int
+	// ParamTypes are the types of the key columns the parameters are compared with, by
+	// parameter index.
+	ParamTypes []dataflow.Type
+	// Order is the order of the rows of a result (positions in Root's output); empty means
+	// unspecified.
+	Order []dataflow.SortKey
+	// Limit and Offset apply to the merged result of several lookups (Limit < 0: none). One
+	// lookup's rows are already limited by a TopK in the plan.
+	Limit, Offset int
+	// Distinct asks a merge of several lookups to remove duplicate visible rows.
+	Distinct bool
+	// EmptyRow, when not nil, is the result row of a lookup that finds no rows: a scalar
+	// aggregate (`SELECT COUNT(*) ... WHERE a = ?`) returns one row even for an empty group.
+	// It is computed from the key by EmptyRowFor.
+	EmptyRow func(key dataflow.Row) (dataflow.Row, bool)
+	// Text is the normalized SQL text of the query (literals replaced by ?).
+	Text string
+}
