@@ -1,0 +1,161 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/weirdb/weir"
+)
+
+// VoteConfig describes one in-process run of the vote workload.
+type VoteConfig struct {
+	Articles  int           // number of articles (default 100,000)
+	ReadShare float64       // fraction of operations that are reads (default 0.95)
+	Zipf      float64       // key distribution exponent; ≤ 1 means uniform (default 1.08)
+	Clients   int           // concurrent clients (default 2 × GOMAXPROCS)
+	Duration  time.Duration // how long to run (default 10s)
+	Domains   int           // engine domains (0: engine default)
+}
+
+func (c *VoteConfig) defaults() {
+	if c.Articles <= 0 {
+		c.Articles = 100_000
+	}
+	if c.ReadShare < 0 || c.ReadShare > 1 {
+		c.ReadShare = 0.95
+	}
+	if c.Clients <= 0 {
+		c.Clients = 2 * runtime.GOMAXPROCS(0)
+	}
+	if c.Duration <= 0 {
+		c.Duration = 10 * time.Second
+	}
+}
+
+// VoteReport is what a run measured.
+type VoteReport struct {
+	Config                 VoteConfig
+	Reads, Writes          int64
+	Elapsed                time.Duration
+	ReadsPerSec            float64
+	WritesPerSec           float64
+	ReadP50, ReadP90       time.Duration
+	ReadP99, ReadP999      time.Duration
+	WriteP50, WriteP90     time.Duration
+	WriteP99, WriteP999    time.Duration
+	HeapBytes              uint64
+	Goroutines, GOMAXPROCS int
+}
+
+// RunVote prepares an engine with the vote workload and drives it with concurrent clients
+// for the configured duration. Progress lines go to progress when it is not nil.
+func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteReport, error) {
+	cfg.defaults()
+	e, err := weir.Open(weir.Options{Domains: cfg.Domains})
+	if err != nil {
+		return VoteReport{}, err
+	}
+	defer e.Close()
+	if progress != nil {
+		fmt.Fprintf(progress, "loading %d articles...\n", cfg.Articles)
+	}
+	v, tok, err := SetupVote(ctx, e, cfg.Articles)
+	if err != nil {
+		return VoteReport{}, err
+	}
+	if err := e.WaitFor(ctx, tok); err != nil {
+		return VoteReport{}, err
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "running %d clients for %s (%.0f%% reads, zipf %.2f)...\n",
+			cfg.Clients, cfg.Duration, cfg.ReadShare*100, cfg.Zipf)
+	}
+	var (
+		stop     atomic.Bool
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		reads    []time.Duration
+		writes   []time.Duration
+		firstErr error
+		userSeq  atomic.Int64
+	)
+	start := time.Now()
+	for c := 0; c < cfg.Clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			gen := NewKeyGen(cfg.Articles, cfg.Zipf, uint64(c)+1)
+			rng := rand.New(rand.NewPCG(uint64(c), 7))
+			var r, w []time.Duration
+			for !stop.Load() {
+				id := gen.Next()
+				t0 := time.Now()
+				var err error
+				if rng.Float64() < cfg.ReadShare {
+					_, err = v.Lookup(ctx, id)
+					r = append(r, time.Since(t0))
+				} else {
+					_, err = e.Exec(ctx, "INSERT INTO votes VALUES (?, ?)", id, userSeq.Add(1))
+					w = append(w, time.Since(t0))
+				}
+				if err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					stop.Store(true)
+				}
+			}
+			mu.Lock()
+			reads = append(reads, r...)
+			writes = append(writes, w...)
+			mu.Unlock()
+		}(c)
+	}
+	timer := time.NewTimer(cfg.Duration)
+	select {
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	stop.Store(true)
+	wg.Wait()
+	elapsed := time.Since(start)
+	if firstErr != nil {
+		return VoteReport{}, firstErr
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	rep := VoteReport{Config: cfg, Reads: int64(len(reads)), Writes: int64(len(writes)), Elapsed: elapsed,
+		ReadsPerSec: float64(len(reads)) / elapsed.Seconds(), WritesPerSec: float64(len(writes)) / elapsed.Seconds(),
+		HeapBytes: ms.HeapAlloc, Goroutines: runtime.NumGoroutine(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	rep.ReadP50, rep.ReadP90, rep.ReadP99, rep.ReadP999 = percentiles(reads)
+	rep.WriteP50, rep.WriteP90, rep.WriteP99, rep.WriteP999 = percentiles(writes)
+	return rep, nil
+}
+
+func percentiles(d []time.Duration) (p50, p90, p99, p999 time.Duration) {
+	if len(d) == 0 {
+		return
+	}
+	slices.Sort(d)
+	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
+	return at(0.50), at(0.90), at(0.99), at(0.999)
+}
+
+// Print writes a readable table of the report.
+func (r VoteReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, zipf %.2f, %d clients, %s, GOMAXPROCS %d\n",
+		r.Config.Articles, r.Config.ReadShare*100, r.Config.Zipf, r.Config.Clients, r.Elapsed.Round(time.Millisecond), r.GOMAXPROCS)
+	fmt.Fprintf(w, "%-7s %12s %10s %10s %10s %10s\n", "op", "ops/s", "p50", "p90", "p99", "p99.9")
+	fmt.Fprintf(w, "%-7s %12.0f %10s %10s %10s %10s\n", "read", r.ReadsPerSec, r.ReadP50, r.ReadP90, r.ReadP99, r.ReadP999)
+	fmt.Fprintf(w, "%-7s %12.0f %10s %10s %10s %10s\n", "write", r.WritesPerSec, r.WriteP50, r.WriteP90, r.WriteP99, r.WriteP999)
+	fmt.Fprintf(w, "heap in use: %.1f MiB\n", float64(r.HeapBytes)/(1<<20))
+}

@@ -1,0 +1,224 @@
+package conformance
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/weirdb/weir"
+)
+
+// Target is one front end the scenarios run against: MariaDB, Weir's Go API, or Weir's MySQL
+// protocol server in text or prepared mode.
+type Target interface {
+	// Name labels the target in reports.
+	Name() string
+	// Exec runs a DDL or write statement.
+	Exec(ctx context.Context, sql string, args []any) (ExecResult, error)
+	// Query runs a SELECT with parameter values for its placeholders.
+	Query(ctx context.Context, sql string, args []any) (*ResultSet, error)
+	// Table returns the full content of a base table.
+	Table(ctx context.Context, name string) (*ResultSet, error)
+	// ErrorCode extracts the MySQL error number from an error this target returned; ok is
+	// false when the error carries none.
+	ErrorCode(err error) (code int, ok bool)
+}
+
+// ExecResult is what a client learns from a successful write.
+type ExecResult struct {
+	RowsAffected int64
+	LastInsertID uint64
+}
+
+// ResultSet is a query result normalized for comparison.
+type ResultSet struct {
+	// Columns are the result's column names; nil when the target does not report them.
+	Columns []string
+	Rows    [][]Cell
+}
+
+// sqlTarget runs statements through database/sql on one pinned connection, so session state
+// (a front end's read-your-writes token, for instance) carries from a write to the next read
+// the way it does for an application holding one connection.
+type sqlTarget struct {
+	name string
+	conn *sql.Conn
+}
+
+// NewSQLTarget returns a Target over one connection of db. The caller closes db; closing the
+// connection is done by Close.
+func NewSQLTarget(ctx context.Context, name string, db *sql.DB) (Target, func() error, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("conformance: %s: connect: %w", name, err)
+	}
+	return &sqlTarget{name: name, conn: conn}, conn.Close, nil
+}
+
+func (s *sqlTarget) Name() string { return s.name }
+
+func (s *sqlTarget) Exec(ctx context.Context, query string, args []any) (ExecResult, error) {
+	res, err := s.conn.ExecContext(ctx, query, args...)
+	if err != nil {
+		return ExecResult{}, err
+	}
+	var out ExecResult
+	if out.RowsAffected, err = res.RowsAffected(); err != nil {
+		return ExecResult{}, fmt.Errorf("conformance: rows affected: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return ExecResult{}, fmt.Errorf("conformance: last insert id: %w", err)
+	}
+	out.LastInsertID = uint64(id)
+	return out, nil
+}
+
+func (s *sqlTarget) Query(ctx context.Context, query string, args []any) (*ResultSet, error) {
+	rows, err := s.conn.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	types, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, fmt.Errorf("conformance: column types: %w", err)
+	}
+	rs := &ResultSet{Columns: make([]string, len(types))}
+	for i, t := range types {
+		rs.Columns[i] = t.Name()
+	}
+	vals := make([]any, len(types))
+	ptrs := make([]any, len(types))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("conformance: scan: %w", err)
+		}
+		row := make([]Cell, len(vals))
+		for i, v := range vals {
+			c, err := CellFromDriver(v, types[i].DatabaseTypeName())
+			if err != nil {
+				return nil, fmt.Errorf("conformance: column %s: %w", rs.Columns[i], err)
+			}
+			row[i] = c
+		}
+		rs.Rows = append(rs.Rows, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return rs, nil
+}
+
+func (s *sqlTarget) Table(ctx context.Context, name string) (*ResultSet, error) {
+	return s.Query(ctx, "SELECT * FROM `"+strings.ReplaceAll(name, "`", "``")+"`", nil)
+}
+
+func (s *sqlTarget) ErrorCode(err error) (int, bool) {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return int(me.Number), true
+	}
+	return 0, false
+}
+
+// weirTarget runs statements on an engine through its Go API. Each distinct SELECT text is
+// registered once as a view and then only looked up, carrying the newest write token, so
+// every read after a write goes through the incremental path and sees that write.
+type weirTarget struct {
+	eng   *weir.Engine
+	views map[string]*weir.View
+	token weir.Token
+}
+
+// NewWeirTarget returns a Target over eng.
+func NewWeirTarget(eng *weir.Engine) Target {
+	return &weirTarget{eng: eng, views: map[string]*weir.View{}}
+}
+
+func (w *weirTarget) Name() string { return "Weir" }
+
+func (w *weirTarget) Exec(ctx context.Context, query string, args []any) (ExecResult, error) {
+	res, err := w.eng.Exec(ctx, query, args...)
+	if err != nil {
+		return ExecResult{}, err
+	}
+	if res.Token > w.token {
+		w.token = res.Token
+	}
+	return ExecResult{RowsAffected: res.RowsAffected, LastInsertID: res.LastInsertID}, nil
+}
+
+func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error) {
+	if v, ok := w.views[query]; ok {
+		return v, nil
+	}
+	v, err := w.eng.Register(ctx, fmt.Sprintf("conformance_%d", len(w.views)+1), query)
+	if err != nil {
+		return nil, fmt.Errorf("register: %w", err)
+	}
+	w.views[query] = v
+	return v, nil
+}
+
+// Prepare registers the view for query without reading it.
+func (w *weirTarget) Prepare(ctx context.Context, query string) error {
+	_, err := w.view(ctx, query)
+	return err
+}
+
+func (w *weirTarget) Query(ctx context.Context, query string, args []any) (*ResultSet, error) {
+	v, err := w.view(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := v.LookupAfter(ctx, w.token, args...)
+	if err != nil {
+		return nil, fmt.Errorf("lookup: %w", err)
+	}
+	cols := rows.Columns()
+	rs := &ResultSet{Columns: make([]string, len(cols))}
+	for i, c := range cols {
+		rs.Columns[i] = c.Name
+	}
+	for i := 0; i < rows.Len(); i++ {
+		vals := rows.Row(i)
+		if len(vals) != len(cols) {
+			return nil, fmt.Errorf("lookup: row %d has %d values for %d columns", i, len(vals), len(cols))
+		}
+		row := make([]Cell, len(vals))
+		for j, v := range vals {
+			row[j] = CellFromValue(v)
+		}
+		rs.Rows = append(rs.Rows, row)
+	}
+	return rs, nil
+}
+
+func (w *weirTarget) Table(ctx context.Context, name string) (*ResultSet, error) {
+	rows, err := w.eng.TableRows(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	rs := &ResultSet{}
+	for _, r := range rows {
+		row := make([]Cell, len(r))
+		for j, v := range r {
+			row[j] = CellFromValue(v)
+		}
+		rs.Rows = append(rs.Rows, row)
+	}
+	return rs, nil
+}
+
+func (w *weirTarget) ErrorCode(err error) (int, bool) {
+	code, _, ok := weir.ErrorCode(err)
+	return code, ok
+}

@@ -1,0 +1,356 @@
+package dataflow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// A Domain owns a set of nodes and runs them on one goroutine, one message at a time, so
+// operator state needs no locks. Messages between domains travel on FIFO mailboxes; a
+// domain's handling of a message is a deterministic step (Handle, then Flush) with all I/O
+// (channel sends, the goroutine) in the thin driver loop Run.
+//
+// Progress: every write is stamped with a token by the base domain (domain 0). After a
+// domain has finished everything up to token T it sends a progress marker T to every
+// higher-numbered domain, behind the data it sent, on the same mailbox. A domain's own
+// progress is the minimum of the markers heard from every lower domain, so when a domain's
+// progress reaches T, every delta caused by writes up to T has been applied to its nodes:
+// readers in it can serve reads that must see T.
+type Domain struct {
+	ID    int
+	inbox chan Message
+
+	peers []*Domain
+
+	progress atomic.Uint64
+	notify   atomic.Pointer[chan struct{}]
+	failed   atomic.Pointer[error]
+
+	// heard[s] is the progress marker last received from domain s (s < ID).
+	heard     []uint64
+	lastToken uint64 // domain 0: the newest token an input produced
+	published uint64
+
+	basePending []pendingBatch
+	outbox      [][]pendingBatch
+	outIndex    map[edgeKey]int
+}
+
+type edgeKey struct {
+	node *Node
+	slot int
+}
+
+type pendingBatch struct {
+	node  *Node
+	slot  int
+	batch Batch
+	owned bool
+}
+
+type msgKind uint8
+
+const (
+	msgUpdate msgKind = iota
+	msgProgress
+	msgInput
+	msgCall
+)
+
+// Message is one item in a domain's mailbox.
+type Message struct {
+	kind  msgKind
+	node  *Node
+	slot  int
+	batch Batch
+	from  int
+	token uint64
+	input InputFunc
+	call  func()
+}
+
+// InputFunc runs inside the base domain: it applies a write to base-table state, reports the
+// deltas each base node emits through emit, and returns the write's token (0 when the
+// write changed nothing or failed).
+type InputFunc func(emit func(n *Node, b Batch)) uint64
+
+// ErrDomainFailed reports that a domain stopped after an internal error; the engine must be
+// reopened.
+var ErrDomainFailed = errors.New("dataflow: domain failed")
+
+// Runtime is the set of domains of one engine.
+type Runtime struct {
+	Domains []*Domain
+	stop    chan struct{}
+	wg      sync.WaitGroup
+	closed  atomic.Bool
+}
+
+// NewRuntime creates n domains (n ≥ 1). Domain 0 owns the base tables.
+func NewRuntime(n int) *Runtime {
+	rt := &Runtime{stop: make(chan struct{})}
+	for i := 0; i < n; i++ {
+		d := &Domain{ID: i, inbox: make(chan Message, 4096), heard: make([]uint64, i),
+			outbox: make([][]pendingBatch, n), outIndex: map[edgeKey]int{}}
+		ch := make(chan struct{})
+		d.notify.Store(&ch)
+		rt.Domains = append(rt.Domains, d)
+	}
+	for _, d := range rt.Domains {
+		d.peers = rt.Domains
+	}
+	return rt
+}
+
+// Start launches one goroutine per domain.
+func (rt *Runtime) Start() {
+	for _, d := range rt.Domains {
+		rt.wg.Add(1)
+		go func(d *Domain) {
+			defer rt.wg.Done()
+			d.Run(rt.stop)
+		}(d)
+	}
+}
+
+// Stop ends every domain goroutine and waits for them.
+func (rt *Runtime) Stop() {
+	if rt.closed.CompareAndSwap(false, true) {
+		close(rt.stop)
+		rt.wg.Wait()
+	}
+}
+
+// Input queues a write for the base domain.
+func (rt *Runtime) Input(f InputFunc) error {
+	if rt.closed.Load() {
+		return errors.New("dataflow: engine closed")
+	}
+	d := rt.Domains[0]
+	if err := d.Err(); err != nil {
+		return err
+	}
+	select {
+	case d.inbox <- Message{kind: msgInput, input: f}:
+		return nil
+	case <-rt.stop:
+		return errors.New("dataflow: engine closed")
+	}
+}
+
+// Run is the driver loop: receive, step, drain what else is waiting (so many small writes
+// travel downstream as one batch), then flush.
+func (d *Domain) Run(stop <-chan struct{}) {
+	defer func() {
+		if r := recover(); r != nil {
+			err := fmt.Errorf("%w: domain %d: %v\n%s", ErrDomainFailed, d.ID, r, debug.Stack())
+			d.failed.Store(&err)
+			d.wake()
+		}
+	}()
+	const drainBudget = 512
+	for {
+		select {
+		case m := <-d.inbox:
+			d.Handle(m)
+		case <-stop:
+			return
+		}
+	drain:
+		for i := 0; i < drainBudget; i++ {
+			select {
+			case m := <-d.inbox:
+				d.Handle(m)
+			default:
+				break drain
+			}
+		}
+		d.send(d.Flush())
+	}
+}
+
+// Err reports why the domain stopped, if it failed.
+func (d *Domain) Err() error {
+	if p := d.failed.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// Outgoing is a message a step produced for another domain.
+type Outgoing struct {
+	To  int
+	Msg Message
+}
+
+func (d *Domain) send(out []Outgoing) {
+	for _, o := range out {
+		d.peers[o.To].inbox <- o.Msg
+	}
+}
+
+// Handle applies one message to the domain's nodes.
+func (d *Domain) Handle(m Message) {
+	switch m.kind {
+	case msgUpdate:
+		d.process(m.node, m.slot, m.batch)
+	case msgProgress:
+		if m.token > d.heard[m.from] {
+			d.heard[m.from] = m.token
+		}
+	case msgInput:
+		tok := m.input(func(n *Node, b Batch) {
+			if len(b) == 0 {
+				return
+			}
+			for i := range d.basePending {
+				if d.basePending[i].node == n {
+					p := &d.basePending[i]
+					if !p.owned {
+						p.batch = append(Batch(nil), p.batch...)
+						p.owned = true
+					}
+					p.batch = append(p.batch, b...)
+					return
+				}
+			}
+			d.basePending = append(d.basePending, pendingBatch{node: n, batch: b})
+		})
+		if tok > d.lastToken {
+			d.lastToken = tok
+		}
+	case msgCall:
+		m.call()
+	}
+}
+
+// Flush propagates pending base-table deltas, then returns the messages for other domains:
+// data first, then progress markers.
+func (d *Domain) Flush() []Outgoing {
+	for i := range d.basePending {
+		p := d.basePending[i]
+		d.emit(p.node, p.batch)
+		d.basePending[i] = pendingBatch{}
+	}
+	d.basePending = d.basePending[:0]
+
+	var out []Outgoing
+	for to, list := range d.outbox {
+		for i, p := range list {
+			out = append(out, Outgoing{To: to, Msg: Message{kind: msgUpdate, node: p.node, slot: p.slot, batch: p.batch}})
+			list[i] = pendingBatch{}
+		}
+		d.outbox[to] = list[:0]
+	}
+	clear(d.outIndex)
+
+	next := d.lastToken
+	if d.ID > 0 {
+		next = d.heard[0]
+		for _, h := range d.heard[1:] {
+			next = min(next, h)
+		}
+	}
+	if next > d.published {
+		d.published = next
+		for to := d.ID + 1; to < len(d.peers); to++ {
+			out = append(out, Outgoing{To: to, Msg: Message{kind: msgProgress, from: d.ID, token: next}})
+		}
+		d.progress.Store(next)
+		d.wake()
+	}
+	return out
+}
+
+func (d *Domain) process(n *Node, slot int, in Batch) {
+	out := n.Op.Process(slot, in)
+	if len(out) > 0 {
+		d.emit(n, out)
+	}
+}
+
+func (d *Domain) emit(n *Node, out Batch) {
+	for _, e := range n.Children {
+		c := e.Child
+		if c.Domain == d.ID {
+			d.process(c, e.Slot, out)
+			continue
+		}
+		k := edgeKey{c, e.Slot}
+		if i, ok := d.outIndex[k]; ok {
+			p := &d.outbox[c.Domain][i]
+			if !p.owned {
+				p.batch = append(make(Batch, 0, len(p.batch)+len(out)), p.batch...)
+				p.owned = true
+			}
+			p.batch = append(p.batch, out...)
+			continue
+		}
+		d.outIndex[k] = len(d.outbox[c.Domain])
+		d.outbox[c.Domain] = append(d.outbox[c.Domain], pendingBatch{node: c, slot: e.Slot, batch: out})
+	}
+}
+
+func (d *Domain) wake() {
+	ch := make(chan struct{})
+	old := d.notify.Swap(&ch)
+	close(*old)
+}
+
+// Progress is the newest token whose effects this domain has fully applied.
+func (d *Domain) Progress() uint64 { return d.progress.Load() }
+
+// WaitProgress blocks until the domain's progress reaches tok, the context ends or the
+// deadline passes.
+func (d *Domain) WaitProgress(ctx context.Context, tok uint64, deadline time.Time) error {
+	if d.progress.Load() >= tok {
+		return nil
+	}
+	var timer *time.Timer
+	var timeout <-chan time.Time
+	if !deadline.IsZero() {
+		timer = time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		timeout = timer.C
+	}
+	for {
+		ch := *d.notify.Load()
+		if d.progress.Load() >= tok {
+			return nil
+		}
+		if err := d.Err(); err != nil {
+			return err
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timeout:
+			return fmt.Errorf("%w: write %d not visible after waiting", ErrReadTimeout, tok)
+		}
+	}
+}
+
+// ErrReadTimeout reports that a read waited past its deadline for a write to become visible.
+var ErrReadTimeout = errors.New("read timed out")
+
+// Call runs f on the domain's goroutine, in order with its other messages, and waits for it.
+func (d *Domain) Call(ctx context.Context, f func()) error {
+	done := make(chan struct{})
+	select {
+	case d.inbox <- Message{kind: msgCall, call: func() { f(); close(done) }}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,83 @@
+package dataflow
+
+import (
+	"fmt"
+	"time"
+)
+
+// FromGo converts a Go value supplied by a caller (a query argument) into a Value.
+func FromGo(x any) (Value, error) {
+	switch v := x.(type) {
+	case nil:
+		return Null, nil
+	case Value:
+		return v, nil
+	case int:
+		return Int(int64(v)), nil
+	case int8:
+		return Int(int64(v)), nil
+	case int16:
+		return Int(int64(v)), nil
+	case int32:
+		return Int(int64(v)), nil
+	case int64:
+		return Int(v), nil
+	case uint:
+		return Uint(uint64(v)), nil
+	case uint8:
+		return Uint(uint64(v)), nil
+	case uint16:
+		return Uint(uint64(v)), nil
+	case uint32:
+		return Uint(uint64(v)), nil
+	case uint64:
+		return Uint(v), nil
+	case float32:
+		return Float(float64(v)), nil
+	case float64:
+		return Float(v), nil
+	case bool:
+		return Bool(v), nil
+	case string:
+		return String(v), nil
+	case []byte:
+		if v == nil {
+			return Null, nil
+		}
+		return String(string(v)), nil
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 {
+			return Datetime(v, 0), nil
+		}
+		fsp := uint8(0)
+		if v.Nanosecond() != 0 {
+			fsp = 6
+		}
+		return Datetime(v, fsp), nil
+	case fmt.Stringer:
+		return String(v.String()), nil
+	}
+	return Null, fmt.Errorf("unsupported argument type %T", x)
+}
+
+// ToGo converts a Value to a plain Go value: nil, int64, uint64, float64, string (decimals as
+// their exact text) or time.Time.
+func (v Value) ToGo() any {
+	switch v.kind {
+	case KindNull:
+		return nil
+	case KindInt:
+		return int64(v.n)
+	case KindUint:
+		return v.n
+	case KindFloat:
+		return v.RawFloat()
+	case KindDecimal:
+		return v.ToText()
+	case KindString:
+		return v.s
+	case KindDate, KindDatetime:
+		return v.Time()
+	}
+	return nil
+}

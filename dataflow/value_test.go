@@ -1,0 +1,124 @@
+package dataflow
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+func TestCompare(t *testing.T) {
+	d := func(s string) Value {
+		c, sc, ok := ParseDecimal(s)
+		if !ok {
+			t.Fatalf("bad decimal %q", s)
+		}
+		return Decimal(c, sc)
+	}
+	day := Date(time.Date(2024, 1, 31, 0, 0, 0, 0, time.UTC))
+	cases := []struct {
+		a, b Value
+		want int
+	}{
+		{Int(1), Int(2), -1},
+		{Int(-1), Uint(1), -1},
+		{Uint(1 << 63), Int(1), 1},
+		{d("1.50"), Float(1.5), 0},
+		{d("1.5"), d("1.50"), 0},
+		{d("-0.01"), Int(0), -1},
+		{Int(2), Float(1.9999), 1},
+		{String("abc"), String("ABC"), 0},
+		{String("abc "), String("abc"), 0},
+		{String("a"), String("b"), -1},
+		{String("Zeta"), String("alpha"), 1},
+		{String("ä"), String("Ä"), 0},
+		{String("10"), Int(9), 1},
+		{String("abc"), Int(0), 0},
+		{day, String("2024-01-31"), 0},
+		{day, String("2024-02-01"), -1},
+		{Null, Int(1), -1},
+		{Null, Null, 0},
+	}
+	for _, c := range cases {
+		if got := Compare(c.a, c.b); got != c.want {
+			t.Errorf("Compare(%v, %v) = %d, want %d", c.a, c.b, got, c.want)
+		}
+		if got := Compare(c.b, c.a); got != -c.want {
+			t.Errorf("Compare(%v, %v) = %d, want %d", c.b, c.a, got, -c.want)
+		}
+	}
+}
+
+func TestKeyEncodingGroupsEqualValues(t *testing.T) {
+	groups := [][]Value{
+		{Int(2), Uint(2), Decimal(200, 2), Float(2)},
+		{Decimal(5, 1), Float(0.5)},
+		{String("Hello"), String("HELLO  "), String("hello")},
+		{String("straße"), String("STRAßE")},
+		{Null},
+	}
+	for i, g := range groups {
+		want := AppendKey(nil, g[0])
+		for _, v := range g[1:] {
+			if got := AppendKey(nil, v); !bytes.Equal(got, want) {
+				t.Errorf("group %d: key(%v) = %x, key(%v) = %x", i, g[0], want, v, got)
+			}
+		}
+		for j, h := range groups {
+			if j != i && bytes.Equal(AppendKey(nil, h[0]), want) {
+				t.Errorf("groups %d and %d share a key", i, j)
+			}
+		}
+	}
+}
+
+// TestKeyEncodingMatchesCompare: two values of one kind encode equal exactly when Compare
+// says they are equal, and compound keys cannot collide across component boundaries.
+func TestKeyEncodingMatchesCompare(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		gen := rapid.OneOf(
+			rapid.Custom(func(t *rapid.T) Value { return Int(rapid.Int64Range(-3, 3).Draw(t, "i")) }),
+			rapid.Custom(func(t *rapid.T) Value {
+				return Decimal(rapid.Int64Range(-300, 300).Draw(t, "c"), uint8(rapid.IntRange(0, 2).Draw(t, "s")))
+			}),
+			rapid.Custom(func(t *rapid.T) Value {
+				return String(rapid.SampledFrom([]string{"", "a", "A", "a ", "ab", "aB", "b", "é", "É"}).Draw(t, "s"))
+			}),
+		)
+		a, b := gen.Draw(t, "a"), gen.Draw(t, "b")
+		numeric := a.IsNumeric() && b.IsNumeric()
+		if !numeric && a.Kind() != b.Kind() {
+			return
+		}
+		eq := Compare(a, b) == 0
+		keq := bytes.Equal(AppendKey(nil, a), AppendKey(nil, b))
+		if eq != keq {
+			t.Fatalf("Compare(%v,%v)==0 is %v but keys equal is %v", a, b, eq, keq)
+		}
+	})
+	if bytes.Equal(AppendKey(AppendKey(nil, String("ab")), String("c")), AppendKey(AppendKey(nil, String("a")), String("bc"))) {
+		t.Fatal("compound string keys collide")
+	}
+}
+
+func TestParseAndFormatDecimal(t *testing.T) {
+	for _, s := range []string{"0", "1.50", "-0.05", "123456789012345678", "-12.3"} {
+		c, sc, ok := ParseDecimal(s)
+		if !ok {
+			t.Fatalf("ParseDecimal(%q) failed", s)
+		}
+		if got := FormatDecimal(c, sc); got != s {
+			t.Errorf("round trip %q -> %q", s, got)
+		}
+	}
+	if _, _, ok := ParseDecimal("1234567890123456789"); ok {
+		t.Error("19 digits accepted")
+	}
+	if r, ok := RescaleDecimal(125, 2, 1); !ok || r != 13 {
+		t.Errorf("RescaleDecimal(1.25 -> 1 digit) = %d", r)
+	}
+	if r, ok := RescaleDecimal(-125, 2, 1); !ok || r != -13 {
+		t.Errorf("RescaleDecimal(-1.25 -> 1 digit) = %d", r)
+	}
+}

@@ -1,0 +1,335 @@
+package weir
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
+)
+
+// Value is one SQL value in a result row.
+type Value = dataflow.Value
+
+// Column describes a result column: its name, SQL type and nullability.
+type Column = dataflow.Column
+
+// Token identifies a write. Tokens increase monotonically across the engine; a read that
+// carries a token sees every write up to it.
+type Token uint64
+
+// Options configures an engine.
+type Options struct {
+	// Domains is the number of single-threaded domains that run query operators; base tables
+	// have a domain of their own. Zero picks a default from GOMAXPROCS.
+	Domains int
+	// ReadTimeout bounds how long a read waits for a write token to become visible; zero
+	// means five seconds.
+	ReadTimeout time.Duration
+}
+
+// Result reports what a write did.
+type Result struct {
+	// Token identifies the write; LookupAfter with it sees the write.
+	Token Token
+	// RowsAffected counts rows as MySQL does: inserted and deleted rows, rows whose values an
+	// UPDATE changed, 2 for an upsert that updated and 1 + deleted for a REPLACE.
+	RowsAffected int64
+	// LastInsertID is the first AUTO_INCREMENT value the statement generated, or 0.
+	LastInsertID uint64
+}
+
+// Engine is an open Weir instance: base tables, the dataflow graph and the registered views.
+// All methods are safe for concurrent use.
+type Engine struct {
+	opts Options
+	rt   *dataflow.Runtime
+
+	// gate orders writes against changes to the graph: writes hold it shared until the base
+	// domain has applied them; DDL and registration hold it exclusively while every domain is
+	// idle, which is what lets them change node wiring and fill new nodes without messages.
+	gate sync.RWMutex
+
+	// mu guards the catalog and view maps (reads of them happen outside the gate).
+	mu      sync.RWMutex
+	tables  map[string]*table
+	views   map[string]*View
+	shapes  map[string]*View
+	graph   *dataflow.Graph
+	version atomic.Uint64
+
+	stmts sync.Map // SQL text -> *cachedStmt
+
+	// Owned by the base domain.
+	nextToken uint64
+	// lastToken is the newest token handed to a writer.
+	lastToken atomic.Uint64
+	queries   int
+	closed    atomic.Bool
+}
+
+type table struct {
+	schema  *planner.TableSchema
+	node    *dataflow.Node
+	base    *operators.Base
+	autoInc uint64 // next AUTO_INCREMENT value; base domain only
+}
+
+type cachedStmt struct {
+	version uint64
+	stmt    planner.Statement
+}
+
+// Open starts an engine with no tables.
+func Open(opts Options) (*Engine, error) {
+	if opts.Domains < 0 {
+		return nil, fmt.Errorf("weir: Options.Domains must not be negative, got %d", opts.Domains)
+	}
+	if opts.Domains == 0 {
+		opts.Domains = max(1, runtime.GOMAXPROCS(0)/2)
+	}
+	if opts.ReadTimeout == 0 {
+		opts.ReadTimeout = 5 * time.Second
+	}
+	e := &Engine{
+		opts:   opts,
+		rt:     dataflow.NewRuntime(1 + opts.Domains),
+		tables: map[string]*table{},
+		views:  map[string]*View{},
+		shapes: map[string]*View{},
+		graph:  dataflow.NewGraph(),
+	}
+	e.rt.Start()
+	return e, nil
+}
+
+// Close stops the engine's domains. Reads and writes after Close fail.
+func (e *Engine) Close() error {
+	if e.closed.CompareAndSwap(false, true) {
+		e.gate.Lock()
+		e.rt.Stop()
+		e.gate.Unlock()
+	}
+	return nil
+}
+
+// ErrClosed is returned by calls on a closed engine.
+var ErrClosed = errors.New("weir: engine closed")
+
+func (e *Engine) checkOpen() error {
+	if e.closed.Load() {
+		return ErrClosed
+	}
+	return nil
+}
+
+// catalog adapts the engine's tables to the planner. Callers hold e.mu.
+type catalog struct{ e *Engine }
+
+func (c catalog) Table(name string) (*planner.TableSchema, bool) {
+	t, ok := c.e.tables[strings.ToLower(name)]
+	if !ok {
+		return nil, false
+	}
+	return t.schema, true
+}
+
+// plan parses and plans sql against the current catalog, caching the statement per text
+// until the catalog changes.
+func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
+	v := e.version.Load()
+	if c, ok := e.stmts.Load(sql); ok {
+		cs := c.(*cachedStmt)
+		if cs.version == v {
+			return cs.stmt, v, nil
+		}
+	}
+	e.mu.RLock()
+	v = e.version.Load()
+	st, err := planner.Compile(catalog{e}, sql)
+	e.mu.RUnlock()
+	if err != nil {
+		return nil, 0, err
+	}
+	e.stmts.Store(sql, &cachedStmt{version: v, stmt: st})
+	return st, v, nil
+}
+
+// Exec runs DDL (CREATE TABLE, DROP TABLE) or a write (INSERT, REPLACE, INSERT … ON
+// DUPLICATE KEY UPDATE, UPDATE, DELETE). `?` placeholders take args in order. A write is
+// applied atomically: on error none of its rows change. The returned token, given to
+// View.LookupAfter, makes a read see this write.
+func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (Result, error) {
+	if err := e.checkOpen(); err != nil {
+		return Result{}, err
+	}
+	for {
+		st, v, err := e.plan(sql)
+		if err != nil {
+			return Result{}, err
+		}
+		switch s := st.(type) {
+		case *planner.CreateTable:
+			return e.createTable(ctx, s)
+		case *planner.DropTable:
+			return e.dropTables(ctx, s)
+		case *planner.Select:
+			return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Register, Query or a View to read a SELECT")
+		}
+		vals, err := convertArgs(args)
+		if err != nil {
+			return Result{}, err
+		}
+		res, stale, err := e.write(ctx, st, v, vals)
+		if stale {
+			continue // the catalog changed between planning and execution: plan again
+		}
+		return res, err
+	}
+}
+
+func convertArgs(args []any) (dataflow.Row, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	row := make(dataflow.Row, len(args))
+	for i, a := range args {
+		v, err := dataflow.FromGo(a)
+		if err != nil {
+			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		row[i] = v
+	}
+	return row, nil
+}
+
+// quiesce stops new writes and waits until every domain has applied every acknowledged write,
+// so the caller may change the graph. The caller must call the returned function to resume.
+func (e *Engine) quiesce(ctx context.Context) (func(), error) {
+	e.gate.Lock()
+	if e.closed.Load() {
+		e.gate.Unlock()
+		return nil, ErrClosed
+	}
+	tok := e.lastToken.Load()
+	for _, d := range e.rt.Domains {
+		if err := d.WaitProgress(ctx, tok, time.Time{}); err != nil {
+			e.gate.Unlock()
+			return nil, err
+		}
+	}
+	return e.gate.Unlock, nil
+}
+
+func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable) (Result, error) {
+	resume, err := e.quiesce(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer resume()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	name := strings.ToLower(s.Schema.Name)
+	if _, exists := e.tables[name]; exists {
+		if s.IfNotExists {
+			return Result{Token: Token(e.lastToken.Load())}, nil
+		}
+		return Result{}, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
+	}
+	schema := s.Schema
+	cols := make([]dataflow.Column, len(schema.Cols))
+	for i, c := range schema.Cols {
+		cols[i] = dataflow.Column{Table: schema.Name, Name: c.Name, Type: c.Type}
+	}
+	base := operators.NewBase(schema.Name, len(cols), schema.PK)
+	node := &dataflow.Node{Op: base, Domain: 0, Cols: cols, Signature: "base:" + name, Base: name}
+	if err := e.graph.Add(node); err != nil {
+		return Result{}, err
+	}
+	e.tables[name] = &table{schema: &schema, node: node, base: base, autoInc: 1}
+	e.version.Add(1)
+	return Result{Token: Token(e.lastToken.Load())}, nil
+}
+
+func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, error) {
+	resume, err := e.quiesce(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer resume()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, n := range s.Names {
+		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
+			return Result{}, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
+		}
+	}
+	for _, n := range s.Names {
+		name := strings.ToLower(n)
+		t, ok := e.tables[name]
+		if !ok {
+			continue
+		}
+		// Views over the table go with it: their readers would never change again.
+		below := map[*dataflow.Node]bool{}
+		for _, d := range e.graph.Descendants(t.node) {
+			below[d] = true
+		}
+		for _, m := range []map[string]*View{e.views, e.shapes} {
+			for k, v := range m {
+				if below[v.node] {
+					e.dropViewLocked(v)
+					delete(m, k)
+				}
+			}
+		}
+		if err := e.graph.RemoveBase(t.node); err != nil {
+			return Result{}, err
+		}
+		delete(e.tables, name)
+	}
+	e.version.Add(1)
+	return Result{Token: Token(e.lastToken.Load())}, nil
+}
+
+// TableRows returns every row of a base table, in no particular order. It is meant for
+// diagnostics and tests; it sees every write acknowledged before the call.
+func (e *Engine) TableRows(ctx context.Context, name string) ([]dataflow.Row, error) {
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	t, ok := e.tables[strings.ToLower(name)]
+	e.mu.RUnlock()
+	if !ok {
+		return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", name))
+	}
+	var rows []dataflow.Row
+	err := e.rt.Domains[0].Call(ctx, func() { rows = t.base.Snapshot(nil) })
+	return rows, err
+}
+
+// Graph renders the dataflow graph in Graphviz dot syntax: the whole graph, or the part that
+// feeds the named views.
+func (e *Engine) Graph(views ...string) (string, error) {
+	e.gate.RLock()
+	defer e.gate.RUnlock()
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var roots []*dataflow.Node
+	for _, name := range views {
+		v, ok := e.views[strings.ToLower(name)]
+		if !ok {
+			return "", fmt.Errorf("%w: %s", ErrNoSuchView, name)
+		}
+		roots = append(roots, v.node)
+	}
+	return e.graph.Dot(roots...), nil
+}

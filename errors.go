@@ -1,0 +1,75 @@
+package weir
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/planner"
+)
+
+// MySQL error numbers for the conditions the engine itself reports. Planner errors carry
+// their own (see planner.Error).
+const (
+	ErrCodeDupEntry        = 1062
+	ErrCodeBadNull         = 1048
+	ErrCodeNoDefault       = 1364
+	ErrCodeNoSuchTable     = 1146
+	ErrCodeTableExists     = 1050
+	ErrCodeWrongValueCount = 1136
+	ErrCodeUnsupported     = 1235
+	ErrCodeWrongArguments  = 1210
+	ErrCodeWrongUsage      = 1221
+	ErrCodeNoSuchView      = 1146
+	ErrCodeLockWaitTimeout = 1205
+	ErrCodeInternal        = 1815
+)
+
+// Error is a user-visible condition with its MySQL error number and SQLSTATE, so the server
+// can put it on the wire unchanged.
+type Error struct {
+	Code     int
+	SQLState string
+	Msg      string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func newError(code int, state, msg string) *Error {
+	return &Error{Code: code, SQLState: state, Msg: msg}
+}
+
+// ErrNoSuchView is returned for a view name that is not registered.
+var ErrNoSuchView = errors.New("weir: no such view")
+
+// ErrorCode returns the MySQL error number and SQLSTATE of err, looking through wrapping for
+// any of Weir's typed errors; ok is false for an error without one.
+func ErrorCode(err error) (code int, sqlState string, ok bool) {
+	var we *Error
+	if errors.As(err, &we) {
+		return we.Code, we.SQLState, true
+	}
+	var pe *planner.Error
+	if errors.As(err, &pe) {
+		return pe.Code, pe.SQLState, true
+	}
+	var ce *expr.ConvertError
+	if errors.As(err, &ce) {
+		return ce.Code, "22000", true
+	}
+	if errors.Is(err, ErrNoSuchView) {
+		return ErrCodeNoSuchView, "42S02", true
+	}
+	if errors.Is(err, dataflow.ErrReadTimeout) {
+		return ErrCodeLockWaitTimeout, "HY000", true
+	}
+	if errors.Is(err, dataflow.ErrDomainFailed) {
+		return ErrCodeInternal, "HY000", true
+	}
+	return 0, "", false
+}
+
+func errorf(code int, state, format string, args ...any) *Error {
+	return newError(code, state, fmt.Sprintf(format, args...))
+}

@@ -1,0 +1,167 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/weirdb/weir/dataflow"
+)
+
+// ErrUnsupported reports a function Weir does not implement.
+var ErrUnsupported = errors.New("unsupported function")
+
+// ErrArgCount reports a call with the wrong number of arguments (MySQL error 1582).
+var ErrArgCount = errors.New("incorrect parameter count")
+
+// funcSpec describes one scalar function.
+type funcSpec struct {
+	name             string // canonical, lower case: the name String renders
+	minArgs, maxArgs int    // maxArgs < 0: no limit
+	// check validates the arguments beyond their count (constant-only arguments).
+	check func(args []Expr) error
+	typ   func(args []Expr) dataflow.Type
+	eval  func(c *call, row dataflow.Row) dataflow.Value
+}
+
+var funcs = map[string]*funcSpec{}
+
+// register adds a function under its canonical name and aliases.
+func register(s *funcSpec, aliases ...string) {
+	funcs[s.name] = s
+	for _, a := range aliases {
+		funcs[a] = s
+	}
+}
+
+type call struct {
+	spec *funcSpec
+	args []Expr
+	t    dataflow.Type
+	str  string
+}
+
+// NewFunc builds a call of the scalar function name (case-insensitive). An unknown name gives
+// an error wrapping ErrUnsupported, a wrong number of arguments one wrapping ErrArgCount; both
+// name the function.
+//
+// Supported: COALESCE, IFNULL, NULLIF, IF, ISNULL, GREATEST, LEAST, CONCAT, CONCAT_WS,
+// LOWER/LCASE, UPPER/UCASE, LENGTH, CHAR_LENGTH/CHARACTER_LENGTH, SUBSTRING/SUBSTR/MID, LEFT,
+// RIGHT, TRIM (also TRIM(s, remstr[, 'BOTH'|'LEADING'|'TRAILING'])), LTRIM, RTRIM, REPLACE,
+// REVERSE, ABS, SIGN, ROUND, TRUNCATE, FLOOR, CEIL/CEILING, MOD, YEAR, MONTH, DAY/DAYOFMONTH,
+// HOUR, MINUTE, SECOND, DATE.
+func NewFunc(name string, args []Expr) (Expr, error) {
+	key := strings.ToLower(name)
+	s, ok := funcs[key]
+	if !ok {
+		return nil, fmt.Errorf("function %s: %w", name, ErrUnsupported)
+	}
+	if len(args) < s.minArgs || (s.maxArgs >= 0 && len(args) > s.maxArgs) {
+		return nil, fmt.Errorf("function %s: %w: %s, got %d", name, ErrArgCount, arityText(s), len(args))
+	}
+	for i, a := range args {
+		if a == nil {
+			return nil, fmt.Errorf("function %s: argument %d is missing", name, i+1)
+		}
+	}
+	if s.check != nil {
+		if err := s.check(args); err != nil {
+			return nil, fmt.Errorf("function %s: %w", name, err)
+		}
+	}
+	if key == "mod" {
+		return NewArith(OpMod, args[0], args[1]), nil
+	}
+	return newCall(s, args), nil
+}
+
+func arityText(s *funcSpec) string {
+	switch {
+	case s.maxArgs == s.minArgs:
+		return "expects " + strconv.Itoa(s.minArgs) + " argument(s)"
+	case s.maxArgs < 0:
+		return "expects at least " + strconv.Itoa(s.minArgs) + " argument(s)"
+	}
+	return "expects " + strconv.Itoa(s.minArgs) + " to " + strconv.Itoa(s.maxArgs) + " arguments"
+}
+
+func newCall(s *funcSpec, args []Expr) *call {
+	c := &call{spec: s, args: append([]Expr(nil), args...)}
+	c.t = s.typ(c.args)
+	var b strings.Builder
+	b.WriteString(s.name)
+	b.WriteByte('(')
+	for i, a := range args {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.String())
+	}
+	b.WriteByte(')')
+	c.str = b.String()
+	return c
+}
+
+func (c *call) Eval(row dataflow.Row) dataflow.Value { return c.spec.eval(c, row) }
+func (c *call) Type() dataflow.Type                  { return c.t }
+func (c *call) String() string                       { return c.str }
+func (c *call) children() []Expr                     { return c.args }
+func (c *call) withChildren(ch []Expr) Expr          { return newCall(c.spec, ch) }
+
+// evalArgs evaluates every argument; null reports whether any was NULL (evaluation stops
+// there, since every caller then returns NULL).
+func (c *call) evalArgs(row dataflow.Row, buf []dataflow.Value) (vals []dataflow.Value, null bool) {
+	vals = buf[:0]
+	for _, a := range c.args {
+		v := a.Eval(row)
+		if v.IsNull() {
+			return nil, true
+		}
+		vals = append(vals, v)
+	}
+	return vals, false
+}
+
+func anyNullable(args []Expr) bool {
+	for _, a := range args {
+		if nullableType(a.Type()) {
+			return true
+		}
+	}
+	return false
+}
+
+func argTypes(args []Expr) []dataflow.Type {
+	ts := make([]dataflow.Type, len(args))
+	for i, a := range args {
+		ts[i] = a.Type()
+	}
+	return ts
+}
+
+func intResult(nullable bool) dataflow.Type {
+	return dataflow.Type{Kind: dataflow.KindInt, Nullable: nullable}
+}
+
+func stringResult(length int, nullable bool) dataflow.Type {
+	return dataflow.Type{Kind: dataflow.KindString, Precision: length, Nullable: nullable}
+}
+
+// constString returns the text of a constant, non-NULL argument.
+func constString(e Expr) (string, bool) {
+	v, ok := ConstValue(e)
+	if !ok || v.IsNull() {
+		return "", false
+	}
+	return text(v), true
+}
+
+// constInt returns the value of a constant, non-NULL integer-valued argument.
+func constInt(e Expr) (int64, bool) {
+	v, ok := ConstValue(e)
+	if !ok || v.IsNull() {
+		return 0, false
+	}
+	return v.ToInt()
+}

@@ -1,0 +1,188 @@
+package difftest
+
+import (
+	"fmt"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/reference"
+)
+
+// caseConfig sizes one family of differential cases. Cases are kept small (a few rows, a few
+// writes) so that many of them run: a bug needs the right shape far more than volume.
+type caseConfig struct {
+	minTables, maxTables int
+	maxCols              int
+	maxQueries           int
+	maxBatches           int
+	maxStmts             int // per batch
+	maxRows              int // per INSERT
+	maxKeys              int // lookups per view and batch when a view has several parameters
+	lateRegistration     bool
+	query                QueryConfig
+}
+
+// maxRejectPct is the share of generated queries the planner may reject before the
+// generator counts as broken.
+const maxRejectPct = 5
+
+// runCase is the differential property: a random schema, random queries registered before
+// the first write or between batches, and random write batches; after every batch each base
+// table must hold what MySQL's write semantics give, and every view must answer every key
+// (every value in the tables, values never stored, other spellings, NULL) as the reference
+// evaluation of its plan over the engine's tables.
+func runCase(rt *rapid.T, cfg caseConfig, stats *planStats) {
+	g := gen{rt}
+	schema := genSchema(g, cfg.minTables, cfg.maxTables, cfg.maxCols)
+	nBatches := g.intn(1, cfg.maxBatches)
+	type pending struct {
+		q  *Query
+		at int
+	}
+	var queries []pending
+	for range g.intn(1, cfg.maxQueries) {
+		at := 0
+		if cfg.lateRegistration && g.chance(40) {
+			at = g.intn(1, nBatches)
+		}
+		queries = append(queries, pending{genQuery(g, schema, cfg.query), at})
+	}
+
+	h := newHarness(rt, g.intn(1, 2))
+	defer h.close()
+	for _, ddl := range schema.DDL() {
+		h.exec(ddl, false, 0, 0)
+	}
+	model := NewModel(schema)
+	names := make([]string, len(schema.Tables))
+	for i, t := range schema.Tables {
+		names[i] = t.Name
+	}
+
+	registerDue := func(batch int) {
+		for i, p := range queries {
+			if p.at != batch {
+				continue
+			}
+			name := fmt.Sprintf("v%d", i)
+			v, err := h.register(name, p.q.SQL)
+			stats.record(p.q.SQL, err)
+			if err != nil {
+				continue
+			}
+			if v.NumParams() != len(p.q.Params) {
+				h.fail(nil, "view %s has %d parameters, its text %d:\n%s", name, v.NumParams(), len(p.q.Params), p.q.SQL)
+			}
+			if n := len(v.Columns()); n != p.q.Items {
+				h.fail(nil, "view %s has %d columns, its select list %d:\n%s", name, n, p.q.Items, p.q.SQL)
+			}
+			h.views = append(h.views, &liveView{name: name, query: p.q, view: v})
+		}
+	}
+	check := func() {
+		tables := h.engineTables(names)
+		for _, t := range schema.Tables {
+			if d := DiffMultiset(model.Rows(t.Name), tables[t.Name]); d != "" {
+				h.fail(&Step{Kind: StepTable, Name: t.Name}, "table %s differs from MySQL's write semantics:\n%s", t.Name, d)
+			}
+		}
+		rows := func(name string) []dataflow.Row { return tables[name] }
+		for _, lv := range h.views {
+			snap, err := reference.Evaluate(lv.view.Plan(), rows)
+			if err != nil {
+				h.fail(nil, "reference evaluation of %s: %v\n%s", lv.name, err, FormatQuery(lv.view.Plan()))
+			}
+			for _, key := range lookupKeys(g, lv.query, rows, cfg.maxKeys) {
+				h.lookup(lv.name, lv.view, snap, key, nil)
+			}
+		}
+	}
+
+	registerDue(0)
+	check()
+	for b := range nBatches {
+		for range g.intn(1, cfg.maxStmts) {
+			w := genWrite(g, schema, cfg.maxRows)
+			affected, ok := model.Apply(w)
+			if ok {
+				h.exec(w.SQL(), false, 0, affected)
+			} else {
+				h.exec(w.SQL(), true, 1062, -1)
+			}
+		}
+		registerDue(b + 1)
+		check()
+	}
+}
+
+// lookupKeys lists the argument tuples to read a view with. A single parameter gets every
+// candidate; several get up to maxKeys drawn combinations.
+func lookupKeys(g gen, q *Query, rows func(string) []dataflow.Row, maxKeys int) [][]dataflow.Value {
+	if len(q.Params) == 0 {
+		return [][]dataflow.Value{nil}
+	}
+	cands := make([][]dataflow.Value, len(q.Params))
+	for i, p := range q.Params {
+		cands[i] = p.KeyCandidates(rows)
+	}
+	if len(cands) == 1 {
+		out := make([][]dataflow.Value, len(cands[0]))
+		for i, v := range cands[0] {
+			out[i] = []dataflow.Value{v}
+		}
+		return out
+	}
+	seen := map[string]bool{}
+	var out [][]dataflow.Value
+	for range maxKeys {
+		key := make([]dataflow.Value, len(cands))
+		var enc []byte
+		for i, c := range cands {
+			key[i] = pick(g, c)
+			enc = dataflow.AppendExactKey(enc, key[i])
+		}
+		if !seen[string(enc)] {
+			seen[string(enc)] = true
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
+// The property tests below add up to more than 10,000 cases per run, most of them cheap.
+
+func TestDifferentialSingleTable(t *testing.T) {
+	stats := &planStats{}
+	cfg := caseConfig{
+		minTables: 1, maxTables: 1, maxCols: 4,
+		maxQueries: 1, maxBatches: 2, maxStmts: 3, maxRows: 3, maxKeys: 6,
+		query: QueryConfig{Aggregates: true},
+	}
+	checkN(t, 5000, func(rt *rapid.T) { runCase(rt, cfg, stats) })
+	stats.verify(t, maxRejectPct)
+}
+
+func TestDifferentialJoins(t *testing.T) {
+	stats := &planStats{}
+	cfg := caseConfig{
+		minTables: 2, maxTables: 3, maxCols: 4,
+		maxQueries: 2, maxBatches: 3, maxStmts: 3, maxRows: 3, maxKeys: 6,
+		query: QueryConfig{MaxJoins: 2, Aggregates: true, Subqueries: true},
+	}
+	checkN(t, 3000, func(rt *rapid.T) { runCase(rt, cfg, stats) })
+	stats.verify(t, maxRejectPct)
+}
+
+func TestDifferentialFull(t *testing.T) {
+	stats := &planStats{}
+	cfg := caseConfig{
+		minTables: 2, maxTables: 4, maxCols: 5,
+		maxQueries: 3, maxBatches: 4, maxStmts: 3, maxRows: 3, maxKeys: 8,
+		lateRegistration: true,
+		query:            QueryConfig{MaxJoins: 2, Derived: true, Aggregates: true, Unions: true, Subqueries: true},
+	}
+	checkN(t, 2000, func(rt *rapid.T) { runCase(rt, cfg, stats) })
+	stats.verify(t, maxRejectPct)
+}

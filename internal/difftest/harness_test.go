@@ -1,0 +1,244 @@
+package difftest
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/reference"
+	"github.com/weirdb/weir/planner"
+)
+
+// explicitChecks is set when the run chose rapid's number of checks itself (-rapid.checks
+// or RAPID_CHECKS); the tests' own counts then give way.
+var explicitChecks bool
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	flag.Visit(func(f *flag.Flag) { explicitChecks = explicitChecks || f.Name == "rapid.checks" })
+	if _, ok := os.LookupEnv("RAPID_CHECKS"); ok {
+		explicitChecks = true
+	}
+	os.Exit(m.Run())
+}
+
+// checkN runs a property for n random cases. rapid reads its count from a flag only, so the
+// flag is set for the duration of the call.
+func checkN(t *testing.T, n int, prop func(*rapid.T)) {
+	t.Helper()
+	if !explicitChecks {
+		f := flag.Lookup("rapid.checks")
+		old := f.Value.String()
+		if err := f.Value.Set(strconv.Itoa(n)); err != nil {
+			t.Fatalf("set rapid.checks: %v", err)
+		}
+		defer func() { _ = f.Value.Set(old) }()
+	}
+	rapid.Check(t, prop)
+}
+
+// tb is what the harness needs from *testing.T and *rapid.T.
+type tb interface {
+	Helper()
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
+// planStats counts generated queries the planner accepted and rejected, across the cases of
+// one test. A rejection means the generator left the supported set.
+type planStats struct {
+	mu       sync.Mutex
+	accepted int
+	rejected int
+	samples  []string
+}
+
+func (s *planStats) record(sql string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.accepted++
+		return
+	}
+	s.rejected++
+	if len(s.samples) < 15 {
+		s.samples = append(s.samples, fmt.Sprintf("%s\n    -> %v", sql, err))
+	}
+}
+
+// verify fails the test when more than maxPct percent of the queries were rejected.
+func (s *planStats) verify(t *testing.T, maxPct int) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	total := s.accepted + s.rejected
+	t.Logf("planner accepted %d of %d generated queries", s.accepted, total)
+	if total > 0 && s.rejected*100 > total*maxPct {
+		t.Errorf("planner rejected %d of %d generated queries (more than %d%%); the generator leaves the supported set. Samples:\n  %s",
+			s.rejected, total, maxPct, strings.Join(s.samples, "\n  "))
+	}
+}
+
+// liveView is a registered view with what the generator knows about its parameters.
+type liveView struct {
+	name  string
+	query *Query
+	view  *weir.View
+}
+
+// harness drives an engine through SQL text, keeps a transcript in scenario form for failure
+// reports, and checks views against the reference evaluator.
+type harness struct {
+	t      tb
+	ctx    context.Context
+	eng    *weir.Engine
+	tok    weir.Token
+	script Scenario
+	views  []*liveView
+}
+
+func newHarness(t tb, domains int) *harness {
+	t.Helper()
+	eng, err := weir.Open(weir.Options{Domains: domains})
+	if err != nil {
+		t.Fatalf("open engine: %v", err)
+	}
+	return &harness{t: t, ctx: context.Background(), eng: eng}
+}
+
+func (h *harness) close() {
+	if err := h.eng.Close(); err != nil {
+		h.t.Fatalf("close engine: %v", err)
+	}
+}
+
+// fail reports a failure with the transcript so far, extended by the failing step: the text
+// is a scenario that reproduces it.
+func (h *harness) fail(last *Step, format string, args ...any) {
+	h.t.Helper()
+	sc := Scenario{Steps: slices.Clone(h.script.Steps)}
+	if last != nil {
+		sc.Steps = append(sc.Steps, *last)
+	}
+	h.t.Fatalf("%s\n--- reproducing scenario ---\n%s", fmt.Sprintf(format, args...), sc.String())
+}
+
+// exec runs a statement. wantErr says whether it must fail and, when not 0, code is the
+// MySQL error number it must carry. affected, when not negative, is the affected-rows count
+// a success must report.
+func (h *harness) exec(sql string, wantErr bool, code int, affected int64) {
+	h.t.Helper()
+	step := Step{Kind: StepStatement, SQL: sql, WantError: wantErr, ErrorCode: code}
+	res, err := h.eng.Exec(h.ctx, sql)
+	switch {
+	case wantErr && err == nil:
+		h.fail(&step, "statement succeeded, want error %d", code)
+	case wantErr && code != 0:
+		if got, _, _ := weir.ErrorCode(err); got != code {
+			h.fail(&step, "statement failed with %v (code %d), want error %d", err, got, code)
+		}
+	case !wantErr && err != nil:
+		h.fail(&step, "statement failed: %v", err)
+	case !wantErr && affected >= 0 && res.RowsAffected != affected:
+		h.fail(&step, "statement affected %d rows, want %d", res.RowsAffected, affected)
+	}
+	if err == nil {
+		h.tok = max(h.tok, res.Token)
+	}
+	h.script.Steps = append(h.script.Steps, step)
+}
+
+// register registers a view. A planner rejection is returned (and recorded in stats);
+// any other failure is fatal.
+func (h *harness) register(name, sql string) (*weir.View, error) {
+	h.t.Helper()
+	step := Step{Kind: StepRegister, Name: name, SQL: sql}
+	v, err := h.eng.Register(h.ctx, name, sql)
+	if err != nil {
+		var pe *planner.Error
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		h.fail(&step, "register: %v", err)
+	}
+	h.script.Steps = append(h.script.Steps, step)
+	return v, nil
+}
+
+// engineTables reads every table's rows from the engine.
+func (h *harness) engineTables(names []string) map[string][]dataflow.Row {
+	h.t.Helper()
+	out := map[string][]dataflow.Row{}
+	for _, n := range names {
+		rows, err := h.eng.TableRows(h.ctx, n)
+		if err != nil {
+			h.fail(nil, "TableRows(%s): %v", n, err)
+		}
+		out[n] = rows
+	}
+	return out
+}
+
+// lookup reads one key of a view after the last write and compares the answer with the
+// reference's over the given tables. expected, when not nil, also pins the reference.
+func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, args []dataflow.Value, expected []string) {
+	h.t.Helper()
+	step := Step{Kind: StepLookup, Name: name, Args: args}
+	want, err := snap.LookupFull(args)
+	if err != nil {
+		h.fail(&step, "reference lookup: %v\n%s", err, FormatQuery(v.Plan()))
+	}
+	q := v.Plan()
+	vis := make([]string, len(want))
+	for i, r := range want {
+		vis[i] = FormatRow(r[:min(len(q.Cols), len(r))])
+	}
+	step.HasExpected, step.Expected = true, vis
+	anyArgs := make([]any, len(args))
+	for i, a := range args {
+		anyArgs[i] = a
+	}
+	rows, err := v.LookupAfter(h.ctx, h.tok, anyArgs...)
+	if err != nil {
+		h.fail(&step, "lookup: %v\n%s", err, FormatQuery(q))
+	}
+	got := make([]dataflow.Row, rows.Len())
+	for i := range got {
+		got[i] = dataflow.Row(rows.Row(i))
+	}
+	if d := DiffResult(q, want, got); d != "" {
+		h.fail(&step, "view %s disagrees with the reference for key (%s):\n%s\nview returned:\n%s\n%s",
+			name, formatArgs(args), d, formatRows(got), FormatQuery(q))
+	}
+	if expected != nil {
+		sorted := len(q.Order) > 0
+		w, e := slices.Clone(vis), slices.Clone(expected)
+		if !sorted {
+			slices.Sort(w)
+			slices.Sort(e)
+		}
+		if !slices.Equal(w, e) {
+			h.fail(&step, "reference answer for %s (%s) is\n  %s\nthe scenario expects\n  %s",
+				name, formatArgs(args), strings.Join(vis, "\n  "), strings.Join(expected, "\n  "))
+		}
+	}
+}
+
+func formatArgs(args []dataflow.Value) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = FormatArg(a)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,224 @@
+package testserver
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Postgres is a private PostgreSQL server owned by one test.
+type Postgres struct {
+	// Addr is the server's loopback TCP address, host:port.
+	Addr string
+	// SocketDir holds the server's Unix socket.
+	SocketDir string
+	// DataDir is the server's private data directory.
+	DataDir string
+
+	psql    string
+	logPath string
+	cred    *syscall.Credential
+	proc    *process
+}
+
+// StartPostgres starts a private PostgreSQL server for t and stops it when t ends. The
+// superuser is postgres with trust authentication on loopback, the encoding UTF8, and
+// wal_level=logical so replication tests can create slots. PostgreSQL refuses to run as
+// root, so under root the server runs as the postgres user that Debian's package creates.
+func StartPostgres(t testing.TB) *Postgres {
+	t.Helper()
+	initdb := RequireBinary(t, "initdb")
+	server := RequireBinary(t, "postgres")
+	ready := RequireBinary(t, "pg_isready")
+	psql := RequireBinary(t, "psql")
+
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			t.Fatalf("testserver: running as root needs the postgres user to run PostgreSQL as: %v", err)
+		}
+		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
+		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("testserver: postgres user has ids %q/%q", u.Uid, u.Gid)
+		}
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+
+	// Not t.TempDir(): its parent is private to the test's user, and the server may run as
+	// another one. The directory is short for the socket path, and owned by the server's user.
+	dir, err := os.MkdirTemp(shortTempRoot(), "weir-pg-")
+	if err != nil {
+		t.Fatalf("testserver: %v", err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	if cred != nil {
+		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
+			t.Fatalf("testserver: %v", err)
+		}
+	}
+	p := &Postgres{
+		SocketDir: dir,
+		DataDir:   filepath.Join(dir, "data"),
+		psql:      psql,
+		logPath:   filepath.Join(dir, "server.log"),
+		cred:      cred,
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), installTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, initdb, "-D", p.DataDir, "-U", "postgres", "--auth=trust",
+		"--encoding=UTF8", "--locale=C", "--no-sync")
+	cmd.SysProcAttr = p.attr()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("testserver: initdb: %v\n%s", err, tail(string(out), 40))
+	}
+
+	for attempt := 1; ; attempt++ {
+		err := p.launch(server, ready)
+		if err == nil {
+			break
+		}
+		if portConflict.MatchString(p.logTail(200)) && attempt < portAttempts {
+			continue
+		}
+		t.Fatalf("testserver: start PostgreSQL: %v\n%s", err, p.logTail(40))
+	}
+	t.Cleanup(func() {
+		if err := p.proc.stopWith(syscall.SIGINT, stopTimeout); err != nil {
+			t.Errorf("testserver: stop PostgreSQL: %v\n%s", err, p.logTail(40))
+		}
+	})
+	return p
+}
+
+func (p *Postgres) attr() *syscall.SysProcAttr {
+	a := childAttr()
+	a.Credential = p.cred
+	return a
+}
+
+func (p *Postgres) launch(server, ready string) error {
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	p.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
+	_ = os.Remove(p.logPath)
+	args := []string{
+		"-D", p.DataDir,
+		"-p", strconv.Itoa(port),
+		"-k", p.SocketDir,
+		"-c", "listen_addresses=127.0.0.1",
+		"-c", "wal_level=logical",
+		"-c", "max_wal_senders=8",
+		"-c", "max_replication_slots=8",
+		"-c", "shared_buffers=32MB",
+		"-c", "max_connections=100",
+		// Test data need not survive a crash; these keep write-heavy tests fast.
+		"-c", "fsync=off",
+		"-c", "synchronous_commit=off",
+		"-c", "full_page_writes=off",
+		"-c", "timezone=UTC",
+	}
+	proc, err := startProcessAs(server, args, p.logPath, p.attr())
+	if err != nil {
+		return err
+	}
+	p.proc = proc
+	if err := p.waitReady(ready, port); err != nil {
+		_ = proc.stopWith(syscall.SIGINT, stopTimeout)
+		return err
+	}
+	return nil
+}
+
+// waitReady polls pg_isready, which reports ready only once startup (and any recovery) has
+// finished, not merely when the port accepts connections.
+func (p *Postgres) waitReady(ready string, port int) error {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	tick := time.NewTicker(pollInterval)
+	defer tick.Stop()
+	var lastErr error
+	for {
+		cmd := exec.CommandContext(ctx, ready, "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-U", "postgres", "-t", "2")
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			return nil
+		}
+		lastErr = fmt.Errorf("pg_isready: %w: %s", err, out)
+		select {
+		case <-p.proc.exited:
+			return fmt.Errorf("postgres exited before accepting connections: %w", p.proc.waitErr)
+		case <-ctx.Done():
+			return fmt.Errorf("postgres not ready after %v: %w", startTimeout, lastErr)
+		case <-tick.C:
+		}
+	}
+}
+
+// DSN returns a libpq-style URL for database (empty: postgres) as the postgres superuser
+// over TCP, without TLS.
+func (p *Postgres) DSN(database string) string {
+	if database == "" {
+		database = "postgres"
+	}
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.User("postgres"),
+		Host:     p.Addr,
+		Path:     "/" + database,
+		RawQuery: "sslmode=disable",
+	}
+	return u.String()
+}
+
+// CreateDatabase creates an empty database called name (dropping any earlier one) and returns
+// its DSN.
+func (p *Postgres) CreateDatabase(t testing.TB, name string) string {
+	t.Helper()
+	if !identifier.MatchString(name) {
+		t.Fatalf("testserver: database name %q is not a plain identifier", name)
+	}
+	for _, stmt := range []string{
+		`DROP DATABASE IF EXISTS "` + name + `"`,
+		`CREATE DATABASE "` + name + `"`,
+	} {
+		if out, err := p.Psql("", stmt); err != nil {
+			t.Fatalf("testserver: %s: %v\n%s", stmt, err, out)
+		}
+	}
+	return p.DSN(name)
+}
+
+// Psql runs one SQL command with psql on database (empty: postgres) and returns its
+// unaligned, tuples-only output.
+func (p *Postgres) Psql(database, sql string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, p.psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-tA", "-d", p.DSN(database), "-c", sql)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return string(out), fmt.Errorf("psql: %w", err)
+	}
+	return string(out), nil
+}
+
+func (p *Postgres) logTail(lines int) string {
+	b, err := os.ReadFile(p.logPath)
+	if err != nil {
+		return ""
+	}
+	return "postgres log (tail):\n" + tail(string(b), lines)
+}

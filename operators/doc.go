@@ -1,0 +1,18 @@
+// Package operators implements Weir's incremental dataflow operators: base tables, filters,
+// projections, joins, grouped aggregates (with MIN/MAX in extremum.go), top-k, distinct,
+// union and readers. Each implements dataflow.Operator: it consumes batches of +/- deltas
+// with multiset semantics and emits the deltas of its own output, so that after any sequence
+// of batches the output equals the operator applied from scratch to the input.
+//
+// Operators own only their own state and are driven by one domain goroutine, so they take no
+// locks. They must never panic on data: a malformed row reads missing columns as NULL, and a
+// retraction of a row that was never inserted is ignored rather than corrupting state. They
+// never reach into other nodes, never block, and never read a clock or a random source, so
+// that a domain stays a deterministic step function.
+//
+// Equality follows MySQL: keys (GROUP BY, DISTINCT, join keys) compare under the collation
+// (dataflow.AppendKey), while the removal of a row from a multiset uses exact identity
+// (dataflow.IdenticalRows). Where the collation leaves a choice ('a' or 'A' for a group),
+// operators pick the smallest variant in exact order, so the output depends only on the
+// input multiset and not on arrival order.
+package operators

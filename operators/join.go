@@ -1,0 +1,366 @@
+package operators
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/weirdb/weir/dataflow"
+)
+
+// JoinKind distinguishes inner from left outer joins.
+type JoinKind uint8
+
+const (
+	JoinInner JoinKind = iota
+	JoinLeft
+)
+
+func (k JoinKind) String() string {
+	switch k {
+	case JoinInner:
+		return "inner"
+	case JoinLeft:
+		return "left"
+	}
+	return "kind" + strconv.Itoa(int(k))
+}
+
+// Join is an incremental equi-join. Parent 0 is the left input, parent 1 the right; the
+// output is the left columns followed by the right columns. Each side keeps its rows as a
+// multiset per join key, and a delta from one side is matched against the other side's state
+// as it is at that delta, so a batch is processed exactly in order (a batch may retract a row
+// and insert it again).
+//
+// Keys compare with SQL equality under the collation: rows meet when their key encodings
+// (dataflow.AppendKey) are equal, and a key with a NULL component never matches. Removal from
+// a side's multiset uses exact identity, not collation equality: retracting 'a' removes 'a',
+// never 'A'.
+//
+// A LEFT join emits a left row that has no match padded with NULLs. When the first right row
+// of a key arrives, the padded rows of that key are retracted and the joined rows emitted;
+// when the last one leaves, the reverse. Left rows with a NULL key stay padded for good.
+type Join struct {
+	kind   JoinKind
+	keys   [2][]int
+	widths [2]int
+	// valid is false when the key lists differ in length: such a join matches nothing.
+	valid bool
+	// entries holds both sides' rows of each join key together, so a delta costs one map
+	// lookup.
+	entries keyMap[*joinEntry]
+	// nullLeft holds the left rows of a LEFT join that can never match.
+	nullLeft joinBucket
+	// emptied lists the entries that became empty during the batch, with their keys in
+	// emptiedKeys. They are dropped at the end of the batch, not at once, so the common
+	// "-old +new" update of one key does not free and rebuild its entry.
+	emptied     []emptiedEntry
+	emptiedKeys []byte
+
+	buf  []byte
+	ibuf []byte
+}
+
+// NewJoin returns a join of the given kind matching left[leftKeys[i]] = right[rightKeys[i]]
+// for every i. The widths are the parents' arities (the right one pads unmatched LEFT rows).
+// With no keys every left row meets every right row; key lists of different lengths are a
+// planning error and give a join that matches nothing.
+func NewJoin(kind JoinKind, leftKeys, rightKeys []int, leftWidth, rightWidth int) *Join {
+	return &Join{
+		kind:   kind,
+		keys:   [2][]int{slices.Clone(leftKeys), slices.Clone(rightKeys)},
+		widths: [2]int{max(leftWidth, 0), max(rightWidth, 0)},
+		valid:  len(leftKeys) == len(rightKeys),
+	}
+}
+
+// Process applies the deltas of one side in order.
+func (j *Join) Process(from int, in dataflow.Batch) dataflow.Batch {
+	if from != 0 && from != 1 {
+		return nil
+	}
+	out := make(dataflow.Batch, 0, len(in))
+	for _, rec := range in {
+		out = j.apply(from, rec, out)
+	}
+	for _, x := range j.emptied {
+		x.e.emptied = false
+		if x.e.sides[0].total == 0 && x.e.sides[1].total == 0 {
+			j.entries.del(j.emptiedKeys[x.start:x.end])
+		}
+	}
+	clear(j.emptied)
+	j.emptied = j.emptied[:0]
+	j.emptiedKeys = j.emptiedKeys[:0]
+	return out
+}
+
+func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow.Batch {
+	row := rec.Row
+	left := j.kind == JoinLeft
+	if !j.valid || nullKey(row, j.keys[from]) {
+		if from != 0 || !left {
+			return out // can never match and is never shown
+		}
+		if rec.Neg {
+			if !j.nullLeft.remove(row, &j.ibuf) {
+				return out
+			}
+		} else {
+			j.nullLeft.add(row, &j.ibuf)
+		}
+		return append(out, dataflow.Record{Row: j.pad(row), Neg: rec.Neg})
+	}
+
+	j.buf = appendColsKey(j.buf[:0], row, j.keys[from])
+	e, _ := j.entries.get(j.buf)
+	if e == nil {
+		if rec.Neg {
+			return out // retraction of a row this side does not hold
+		}
+		e = &joinEntry{}
+		j.entries.put(j.buf, e)
+	}
+	b, other := &e.sides[from], &e.sides[1-from]
+	if rec.Neg {
+		if !b.remove(row, &j.ibuf) {
+			return out
+		}
+		if b.total == 0 && other.total == 0 && !e.emptied {
+			e.emptied = true
+			start := len(j.emptiedKeys)
+			j.emptiedKeys = append(j.emptiedKeys, j.buf...)
+			j.emptied = append(j.emptied, emptiedEntry{e: e, start: start, end: len(j.emptiedKeys)})
+		}
+	} else {
+		b.add(row, &j.ibuf)
+	}
+	matched := other.total > 0
+
+	if from == 0 {
+		if !matched {
+			if left {
+				out = append(out, dataflow.Record{Row: j.pad(row), Neg: rec.Neg})
+			}
+			return out
+		}
+		for _, r := range other.items {
+			jr := joinRows(row, r.row)
+			for c := r.n; c > 0; c-- {
+				out = append(out, dataflow.Record{Row: jr, Neg: rec.Neg})
+			}
+		}
+		return out
+	}
+
+	if !matched {
+		return out
+	}
+	// The right side's first row of a key arrived, or its last left.
+	flip := left && ((!rec.Neg && b.total == 1) || (rec.Neg && b.total == 0))
+	for _, l := range other.items {
+		jr := joinRows(l.row, row)
+		var padded dataflow.Row
+		if flip {
+			padded = j.pad(l.row)
+		}
+		if flip && !rec.Neg {
+			for c := l.n; c > 0; c-- {
+				out = append(out, dataflow.Record{Row: padded, Neg: true})
+			}
+		}
+		for c := l.n; c > 0; c-- {
+			out = append(out, dataflow.Record{Row: jr, Neg: rec.Neg})
+		}
+		if flip && rec.Neg {
+			for c := l.n; c > 0; c-- {
+				out = append(out, dataflow.Record{Row: padded})
+			}
+		}
+	}
+	return out
+}
+
+func nullKey(row dataflow.Row, keys []int) bool {
+	for _, k := range keys {
+		if colAt(row, k).IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+func joinRows(l, r dataflow.Row) dataflow.Row {
+	out := make(dataflow.Row, len(l)+len(r))
+	copy(out, l)
+	copy(out[len(l):], r)
+	return out
+}
+
+// pad is a left row followed by NULLs for the right columns (the zero Value is NULL).
+func (j *Join) pad(l dataflow.Row) dataflow.Row {
+	out := make(dataflow.Row, len(l)+j.widths[1])
+	copy(out, l)
+	return out
+}
+
+// Snapshot returns the join of the two sides' current state, in key order.
+func (j *Join) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
+	var out []dataflow.Row
+	for _, e := range j.entries.sorted() {
+		rb := &e.sides[1]
+		for _, l := range e.sides[0].items {
+			if rb.total == 0 {
+				if j.kind == JoinLeft {
+					padded := j.pad(l.row)
+					for c := l.n; c > 0; c-- {
+						out = append(out, padded)
+					}
+				}
+				continue
+			}
+			for _, r := range rb.items {
+				jr := joinRows(l.row, r.row)
+				for c := l.n * r.n; c > 0; c-- {
+					out = append(out, jr)
+				}
+			}
+		}
+	}
+	for _, l := range j.nullLeft.items {
+		padded := j.pad(l.row)
+		for c := l.n; c > 0; c-- {
+			out = append(out, padded)
+		}
+	}
+	return out
+}
+
+// Describe renders the kind and the key pairs as side-relative positions, e.g.
+// "join[left]($0=$1)": left column 0 equals right column 1.
+func (j *Join) Describe() string {
+	var b strings.Builder
+	b.WriteString("join[" + j.kind.String() + "](")
+	if !j.valid {
+		b.WriteString("mismatched keys [")
+		describeCols(&b, j.keys[0])
+		b.WriteString("] [")
+		describeCols(&b, j.keys[1])
+		b.WriteString("])")
+		return b.String()
+	}
+	for i := range j.keys[0] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("$" + strconv.Itoa(j.keys[0][i]) + "=$" + strconv.Itoa(j.keys[1][i]))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// joinBucket is the multiset of one side's rows under one join key: distinct rows (by exact
+// identity) with their multiplicities. Most buckets are small and are searched linearly;
+// once one grows past bucketIndexMin rows an index by identity key keeps a retraction from
+// scanning, say, every vote of a popular story.
+type joinBucket struct {
+	items []joinItem
+	total int64
+	idx   map[string]int32
+}
+
+// joinEntry is the state of one join key: the left rows (sides[0]) and the right rows.
+type joinEntry struct {
+	sides   [2]joinBucket
+	emptied bool // queued in Join.emptied
+}
+
+type emptiedEntry struct {
+	e          *joinEntry
+	start, end int
+}
+
+type joinItem struct {
+	row dataflow.Row
+	n   int64
+}
+
+const bucketIndexMin = 16
+
+func (b *joinBucket) find(row dataflow.Row, buf *[]byte) int {
+	if b.idx != nil {
+		*buf = appendIdentityKey((*buf)[:0], row)
+		if i, ok := b.idx[string(*buf)]; ok {
+			return int(i)
+		}
+		return -1
+	}
+	for i := range b.items {
+		if dataflow.IdenticalRows(b.items[i].row, row) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (b *joinBucket) add(row dataflow.Row, buf *[]byte) {
+	b.total++
+	if i := b.find(row, buf); i >= 0 {
+		b.items[i].n++
+		return
+	}
+	b.items = append(b.items, joinItem{row: row, n: 1})
+	switch {
+	case b.idx != nil:
+		// find left the row's identity key in buf.
+		b.idx[string(*buf)] = int32(len(b.items) - 1)
+	case len(b.items) > bucketIndexMin:
+		b.idx = make(map[string]int32, len(b.items))
+		for i := range b.items {
+			*buf = appendIdentityKey((*buf)[:0], b.items[i].row)
+			b.idx[string(*buf)] = int32(i)
+		}
+	}
+}
+
+func (b *joinBucket) remove(row dataflow.Row, buf *[]byte) bool {
+	i := b.find(row, buf)
+	if i < 0 {
+		return false
+	}
+	b.total--
+	if b.items[i].n--; b.items[i].n > 0 {
+		return true
+	}
+	if b.idx != nil {
+		delete(b.idx, string(*buf))
+	}
+	last := len(b.items) - 1
+	if i != last {
+		b.items[i] = b.items[last]
+		if b.idx != nil {
+			*buf = appendIdentityKey((*buf)[:0], b.items[i].row)
+			b.idx[string(*buf)] = int32(i)
+		}
+	}
+	b.items[last] = joinItem{}
+	b.items = b.items[:last]
+	if b.idx != nil && len(b.items) <= bucketIndexMin/2 {
+		b.idx = nil
+	}
+	return true
+}
+
+// appendIdentityKey encodes a row so that two rows have equal encodings exactly when
+// dataflow.IdenticalRows holds. dataflow.AppendExactKey nearly is that; it only gives a DATE
+// and a DATETIME at the same instant one encoding, which the kind byte here separates.
+func appendIdentityKey(buf []byte, row dataflow.Row) []byte {
+	for _, v := range row {
+		switch v.Kind() {
+		case dataflow.KindDate, dataflow.KindDatetime:
+			buf = append(buf, 0xf0|byte(v.Kind()))
+		}
+		buf = dataflow.AppendExactKey(buf, v)
+	}
+	return buf
+}

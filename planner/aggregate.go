@@ -1,0 +1,362 @@
+package planner
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/operators"
+)
+
+// Expressions above an Aggregate (select list, HAVING, ORDER BY) are compiled over its output:
+// the group columns, then the aggregates. A subexpression that equals a GROUP BY expression
+// becomes a reference to that group column, an aggregate call becomes a reference to its
+// result, constants stay, and any other column is an ONLY_FULL_GROUP_BY violation, unless
+// the GROUP BY covers its table's primary key, which determines it (MySQL's functional
+// dependency rule); such a column joins the group, which changes no group.
+
+// aggSelect compiles the select list, HAVING and ORDER BY of an aggregating block.
+func (b *block) aggSelect(sel *ast.SelectStmt) (expr.Expr, []orderRef, error) {
+	v := b.postConv("field list", false)
+	for i, it := range b.items {
+		b.postWhat = fmt.Sprintf("Expression #%d of SELECT list", i+1)
+		var err error
+		if it.node == nil {
+			it.e, err = b.postColumn(it.star)
+		} else {
+			it.e, err = v.conv(it.node)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	var having expr.Expr
+	if sel.Having != nil {
+		b.postWhat = "Expression of HAVING clause"
+		var err error
+		if having, err = b.postConv("having clause", true).conv(sel.Having.Expr); err != nil {
+			return nil, nil, err
+		}
+	}
+	b.postWhat = "Expression of ORDER BY clause"
+	order, err := b.orderBy(sel.OrderBy, b.postConv("order clause", true))
+	return having, order, err
+}
+
+// postConv returns a compiler for expressions over the aggregate's output; aliases lets
+// select-list aliases be named (HAVING, ORDER BY).
+func (b *block) postConv(clause string, aliases bool) *exprConv {
+	v := b.rowConv(b.sc, clause)
+	row := b.rowConv(b.sc, clause)
+	alias := b.aliasHook()
+	v.hook = func(n ast.ExprNode) (expr.Expr, bool, error) {
+		if a, ok := n.(*ast.AggregateFuncExpr); ok {
+			e, err := b.aggRef(a)
+			return e, true, err
+		}
+		if aliases {
+			if e, ok, _ := alias(n); ok {
+				return e, true, nil
+			}
+		}
+		if containsAgg(n) {
+			return nil, false, nil
+		}
+		e, err := row.conv(n)
+		if err != nil {
+			return nil, true, err
+		}
+		if gi, ok := b.groupIdx[e.String()]; ok {
+			return b.groupRef(gi), true, nil
+		}
+		if expr.IsConst(e) {
+			return e, true, nil
+		}
+		if idx, ok := expr.Index(e); ok {
+			out, err := b.postColumn(idx)
+			if err != nil {
+				return nil, true, b.c.at(err.(*Error), n)
+			}
+			return out, true, nil
+		}
+		return nil, false, nil
+	}
+	return v
+}
+
+// postColumn refers to a FROM column above the aggregate.
+func (b *block) postColumn(idx int) (expr.Expr, error) {
+	if gi, ok := b.groupIdx[b.colExpr(idx).String()]; ok {
+		return b.groupRef(gi), nil
+	}
+	if ti := b.sc.tableOf(idx); ti >= 0 {
+		t := b.sc.tables[ti]
+		if t.schema != nil && len(t.schema.PK) > 0 {
+			all := true
+			for _, p := range t.schema.PK {
+				all = all && b.grouped(t.first+p)
+			}
+			if all {
+				return b.groupRef(b.addGroup(b.colExpr(idx))), nil
+			}
+		}
+	}
+	c := b.sc.cols[idx].col
+	name := c.Name
+	if c.Table != "" {
+		name = c.Table + "." + c.Name
+	}
+	return nil, newErr(CodeGroupBy, "%s is not in GROUP BY clause and contains nonaggregated column '%s' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by", b.postWhat, name)
+}
+
+// groupColumn describes group expression i as a column.
+func (b *block) groupColumn(i int) dataflow.Column {
+	e := b.groups[i]
+	if idx, ok := expr.Index(e); ok {
+		return b.sc.cols[idx].col
+	}
+	return dataflow.Column{Name: e.String(), Type: e.Type()}
+}
+
+func (b *block) groupRef(i int) expr.Expr { return expr.NewCol(i, b.groupColumn(i)) }
+
+// aggRef registers an aggregate call (once per distinct call) and refers to its result.
+func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
+	name := strings.ToLower(a.F)
+	row := b.rowConv(b.sc, "field list")
+	one := func() (expr.Expr, error) {
+		if len(a.Args) != 1 {
+			if a.Distinct && len(a.Args) > 1 {
+				return nil, b.c.at(unsupported("%s(DISTINCT ...) over several expressions", strings.ToUpper(name)), a)
+			}
+			return nil, b.c.at(newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function '%s'", strings.ToUpper(name)), a)
+		}
+		return row.conv(a.Args[0])
+	}
+	var info aggInfo
+	var err error
+	switch name {
+	case ast.AggFuncCount:
+		if info.arg, err = one(); err != nil {
+			return nil, err
+		}
+		info.spec = AggSpec{Func: operators.AggCount, Distinct: a.Distinct, Type: countType}
+		if v, ok := expr.ConstValue(info.arg); ok && !v.IsNull() && !a.Distinct {
+			// COUNT(*) (the parser writes it COUNT(1)) and COUNT(<non-NULL constant>) count rows.
+			info.spec.Func, info.arg = operators.AggCountStar, nil
+		}
+		info.col = dataflow.Column{Name: "COUNT(*)", Type: countType}
+	case ast.AggFuncSum, ast.AggFuncAvg:
+		if info.arg, err = one(); err != nil {
+			return nil, err
+		}
+		f := operators.AggSum
+		if name == ast.AggFuncAvg {
+			f = operators.AggAvg
+		}
+		info.spec = AggSpec{Func: f, Distinct: a.Distinct, Type: sumType(info.arg.Type(), f == operators.AggAvg)}
+	case ast.AggFuncMin, ast.AggFuncMax:
+		if info.arg, err = one(); err != nil {
+			return nil, err
+		}
+		f := operators.AggMin
+		if name == ast.AggFuncMax {
+			f = operators.AggMax
+		}
+		t := info.arg.Type()
+		t.Nullable = true
+		// DISTINCT changes neither extreme.
+		info.spec = AggSpec{Func: f, Type: t}
+	case ast.AggFuncGroupConcat:
+		if err := b.groupConcat(a, row, &info); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, b.c.at(unsupported("the aggregate function %s()", strings.ToUpper(name)), a)
+	}
+	if info.col.Name == "" {
+		info.col = dataflow.Column{Name: restoreText(a), Type: info.spec.Type}
+	}
+	info.col.Type = info.spec.Type
+	argStr := ""
+	if info.arg != nil {
+		argStr = info.arg.String()
+	}
+	key := fmt.Sprintf("%d/%t/%q/%t/%s", info.spec.Func, info.spec.Distinct, info.spec.Separator, info.spec.OrderDesc, argStr)
+	j, ok := b.aggIdx[key]
+	if !ok {
+		b.aggs = append(b.aggs, info)
+		j = len(b.aggs) - 1
+		b.aggIdx[key] = j
+	}
+	return expr.NewCol(aggBase+j, b.aggs[j].col), nil
+}
+
+// groupConcat compiles GROUP_CONCAT([DISTINCT] x, ... [ORDER BY x [ASC|DESC]] [SEPARATOR s]).
+// The parser appends the separator (',' by default) as the last argument.
+func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggInfo) error {
+	if len(a.Args) < 2 {
+		return b.c.at(newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function 'GROUP_CONCAT'"), a)
+	}
+	sepNode, ok := a.Args[len(a.Args)-1].(*test_driver.ValueExpr)
+	if !ok || sepNode.Kind() != test_driver.KindString {
+		return b.c.at(unsupported("this GROUP_CONCAT separator"), a)
+	}
+	var args []expr.Expr
+	for _, n := range a.Args[:len(a.Args)-1] {
+		e, err := row.conv(n)
+		if err != nil {
+			return err
+		}
+		args = append(args, e)
+	}
+	arg := args[0]
+	if len(args) > 1 {
+		// Several values are concatenated per row; a NULL among them skips the row, exactly
+		// as CONCAT's NULL does.
+		e, err := expr.NewFunc("concat", args)
+		if err != nil {
+			return b.c.at(unsupported("this GROUP_CONCAT"), a)
+		}
+		arg = e
+	}
+	info.arg = arg
+	info.spec = AggSpec{Func: operators.AggGroupConcat, Distinct: a.Distinct, Separator: sepNode.GetString(), Type: textType}
+	if a.Order != nil {
+		if len(a.Order.Items) != 1 {
+			return b.c.at(unsupported("GROUP_CONCAT ... ORDER BY on several terms"), a)
+		}
+		it := a.Order.Items[0]
+		if _, isPos := unparen(it.Expr).(*ast.PositionExpr); isPos {
+			return b.c.at(unsupported("GROUP_CONCAT ... ORDER BY a position"), a)
+		}
+		e, err := row.conv(it.Expr)
+		if err != nil {
+			return err
+		}
+		if e.String() != arg.String() {
+			return b.c.at(unsupported("GROUP_CONCAT ... ORDER BY anything but the concatenated value"), a)
+		}
+		info.spec.OrderDesc = it.Desc
+	}
+	return nil
+}
+
+// aggregate builds the Aggregate over the FROM plan, with a projection below it when a group
+// expression or an aggregate argument is more than a column.
+func (b *block) aggregate(bt *built) (*Aggregate, error) {
+	var pre []expr.Expr
+	pre = append(pre, b.groups...)
+	for _, a := range b.aggs {
+		if a.arg != nil {
+			pre = append(pre, a.arg)
+		}
+	}
+	direct := true
+	for _, e := range pre {
+		idx, ok := expr.Index(e)
+		if !ok || !bt.has([]int{idx}) {
+			direct = false
+			break
+		}
+	}
+	input := bt.plan
+	var pos func(e expr.Expr) int
+	if direct {
+		pos = func(e expr.Expr) int {
+			idx, _ := expr.Index(e)
+			return bt.pos[idx]
+		}
+	} else {
+		at := map[string]int{}
+		var exprs []expr.Expr
+		var cols []dataflow.Column
+		for _, e := range pre {
+			s := e.String()
+			if _, ok := at[s]; ok {
+				continue
+			}
+			at[s] = len(exprs)
+			exprs = append(exprs, bt.local(e))
+			c := dataflow.Column{Name: s, Type: e.Type()}
+			if idx, ok := expr.Index(e); ok {
+				c = b.sc.cols[idx].col
+			}
+			cols = append(cols, c)
+		}
+		input = project(bt.plan, exprs, cols)
+		pos = func(e expr.Expr) int { return at[e.String()] }
+	}
+	agg := &Aggregate{Input: input}
+	for i, g := range b.groups {
+		agg.GroupBy = append(agg.GroupBy, pos(g))
+		agg.Cols = append(agg.Cols, b.groupColumn(i))
+	}
+	for _, a := range b.aggs {
+		spec := a.spec
+		if a.arg != nil {
+			spec.Arg = pos(a.arg)
+		}
+		agg.Aggs = append(agg.Aggs, spec)
+		agg.Cols = append(agg.Cols, a.col)
+	}
+	return agg, nil
+}
+
+// emptyRowFunc computes the result row of a key whose group is empty: the group columns
+// hold the key (NULL for columns that joined the group through the primary key), COUNT is 0,
+// every other aggregate NULL, and whatever stands between the aggregate and the root (HAVING,
+// the projection) is evaluated over that.
+func emptyRowFunc(root Plan, agg *Aggregate, keyGroup []int) func(dataflow.Row) (dataflow.Row, bool) {
+	return func(key dataflow.Row) (dataflow.Row, bool) {
+		if len(key) != len(keyGroup) {
+			return nil, false
+		}
+		row := make(dataflow.Row, len(agg.Cols))
+		for i, gi := range keyGroup {
+			row[gi] = key[i]
+		}
+		for j, a := range agg.Aggs {
+			if a.Func == operators.AggCountStar || a.Func == operators.AggCount {
+				row[len(agg.GroupBy)+j] = dataflow.Int(0)
+			}
+		}
+		return evalAbove(root, agg, row)
+	}
+}
+
+func evalAbove(p Plan, agg *Aggregate, row dataflow.Row) (dataflow.Row, bool) {
+	if a, ok := p.(*Aggregate); ok && a == agg {
+		return row, true
+	}
+	switch p := p.(type) {
+	case *Filter:
+		r, ok := evalAbove(p.Input, agg, row)
+		if !ok || !p.Pred.Eval(r).Truthy() {
+			return nil, false
+		}
+		return r, true
+	case *Project:
+		r, ok := evalAbove(p.Input, agg, row)
+		if !ok {
+			return nil, false
+		}
+		out := make(dataflow.Row, len(p.Exprs))
+		for i, e := range p.Exprs {
+			out[i] = e.Eval(r)
+		}
+		return out, true
+	case *Distinct:
+		return evalAbove(p.Input, agg, row)
+	case *TopK:
+		r, ok := evalAbove(p.Input, agg, row)
+		if !ok || p.Offset > 0 || p.Limit <= 0 {
+			return nil, false
+		}
+		return r, true
+	}
+	return nil, false
+}

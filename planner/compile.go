@@ -1,0 +1,142 @@
+package planner
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/pingcap/tidb/pkg/parser"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+)
+
+// parsers holds idle TiDB parsers: a parser is not safe for concurrent use and is costly to
+// build, and Compile must be callable from any goroutine.
+var parsers = sync.Pool{New: func() any { return parser.New() }}
+
+// Compile parses one SQL statement and compiles it against cat. It is pure and safe for
+// concurrent use. The result is one of *CreateTable, *DropTable, *Insert, *Update, *Delete or
+// *Select; every failure is an *Error.
+func Compile(cat Catalog, sql string) (Statement, error) {
+	stmt, err := parseOne(sql)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiler{cat: cat, sql: sql}
+	c.numParams(stmt)
+	switch s := stmt.(type) {
+	case *ast.CreateTableStmt:
+		return c.createTable(s)
+	case *ast.DropTableStmt:
+		return c.dropTable(s)
+	case *ast.InsertStmt:
+		return c.insert(s)
+	case *ast.UpdateStmt:
+		return c.update(s)
+	case *ast.DeleteStmt:
+		return c.delete(s)
+	case *ast.SelectStmt, *ast.SetOprStmt:
+		q, err := c.query(stmt.(ast.ResultSetNode))
+		if err != nil {
+			return nil, err
+		}
+		return &Select{Query: q}, nil
+	}
+	return nil, unsupported("the %s statement", statementKind(stmt))
+}
+
+// parseOne parses exactly one statement.
+func parseOne(sql string) (stmt ast.StmtNode, err error) {
+	p := parsers.Get().(*parser.Parser)
+	defer func() {
+		// The parser is third-party code fed arbitrary text; a panic there must not take the
+		// process down. A parser that panicked may be in any state, so it is not reused.
+		if r := recover(); r != nil {
+			stmt, err = nil, newErr(CodeParse, "You have an error in your SQL syntax: the parser failed (%v)", r)
+			return
+		}
+		parsers.Put(p)
+	}()
+	stmts, _, perr := p.Parse(sql, "", "")
+	if perr != nil {
+		return nil, &Error{Code: CodeParse, SQLState: "42000",
+			Msg: "You have an error in your SQL syntax; " + strings.TrimPrefix(perr.Error(), "[parser:1064]"), Err: perr}
+	}
+	switch len(stmts) {
+	case 0:
+		return nil, newErr(CodeEmptyQuery, "Query was empty")
+	case 1:
+		return stmts[0], nil
+	}
+	return nil, unsupported("several statements in one request")
+}
+
+// statementKind names a statement for messages: *ast.AlterTableStmt is "ALTER TABLE".
+func statementKind(n ast.Node) string {
+	name := strings.TrimSuffix(reflect.TypeOf(n).Elem().Name(), "Stmt")
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
+}
+
+// compiler carries what one Compile call knows: the catalog, the text (for error positions)
+// and the statement's parameters.
+type compiler struct {
+	cat    Catalog
+	sql    string
+	params []*test_driver.ParamMarkerExpr // by number
+}
+
+// numParams numbers the `?` markers in text order. The parser leaves every marker's Order at
+// zero; Weir's contract is that the i-th `?` of the text takes the i-th argument.
+func (c *compiler) numParams(stmt ast.StmtNode) {
+	var pc paramCollector
+	stmt.Accept(&pc)
+	slices.SortStableFunc(pc.found, func(a, b *test_driver.ParamMarkerExpr) int { return a.Offset - b.Offset })
+	for i, p := range pc.found {
+		p.Order = i
+	}
+	c.params = pc.found
+}
+
+type paramCollector struct{ found []*test_driver.ParamMarkerExpr }
+
+func (pc *paramCollector) Enter(n ast.Node) (ast.Node, bool) {
+	if p, ok := n.(*test_driver.ParamMarkerExpr); ok {
+		pc.found = append(pc.found, p)
+	}
+	return n, false
+}
+
+func (pc *paramCollector) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+// at appends the position of n to an error message, where the parser recorded one.
+func (c *compiler) at(e *Error, n ast.Node) *Error {
+	e.Msg += near(c.sql, n)
+	return e
+}
+
+// tableName resolves a table reference. The database qualifier is ignored: Weir serves one
+// database.
+func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
+	if c.cat == nil {
+		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", tn.Name.O)
+	}
+	t, ok := c.cat.Table(tn.Name.O)
+	if !ok || t == nil {
+		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", tn.Name.O)
+	}
+	return t, nil
+}
+
+func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
+
+var _ = fmt.Sprintf

@@ -1,0 +1,234 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
+	switch {
+	case s.ReferTable != nil:
+		return nil, unsupported("CREATE TABLE ... LIKE")
+	case s.Select != nil:
+		return nil, unsupported("CREATE TABLE ... SELECT")
+	case s.TemporaryKeyword != ast.TemporaryNone:
+		return nil, unsupported("temporary tables")
+	case s.Partition != nil:
+		return nil, unsupported("partitioned tables")
+	}
+	for _, o := range s.Options {
+		switch o.Tp {
+		case ast.TableOptionCollate:
+			if err := checkCollation(o.StrValue, ""); err != nil {
+				return nil, err
+			}
+		case ast.TableOptionCharset:
+			if strings.EqualFold(o.StrValue, "binary") {
+				return nil, unsupported("the binary character set: Weir compares strings case-insensitively")
+			}
+		}
+	}
+	name := s.Table.Name.O
+	if len(s.Cols) == 0 {
+		return nil, newErr(CodeTableMustHaveCols, "A table must have at least 1 column")
+	}
+	sc := TableSchema{Name: name}
+	pkInline := false
+	autoCol := -1
+	var explicitNull []bool
+	for _, cd := range s.Cols {
+		col := cd.Name.Name.O
+		if sc.Column(col) >= 0 {
+			return nil, newErr(CodeDupFieldName, "Duplicate column name '%s'", col)
+		}
+		t, err := columnType(cd.Tp, col)
+		if err != nil {
+			return nil, err
+		}
+		def := ColumnDef{Name: col, Type: t}
+		nullSeen := false
+		var defaultExpr ast.ExprNode
+		hasDefault := false
+		for _, o := range cd.Options {
+			switch o.Tp {
+			case ast.ColumnOptionNotNull:
+				// The last of NULL / NOT NULL wins, as in MySQL.
+				def.NotNull, nullSeen = true, false
+			case ast.ColumnOptionNull:
+				def.NotNull, nullSeen = false, true
+			case ast.ColumnOptionPrimaryKey:
+				if pkInline || len(sc.PK) > 0 {
+					return nil, newErr(CodeMultiplePK, "Multiple primary key defined")
+				}
+				pkInline = true
+				sc.PK = []int{len(sc.Cols)}
+			case ast.ColumnOptionAutoIncrement:
+				if autoCol >= 0 {
+					return nil, newErr(CodeWrongAutoKey, "Incorrect table definition; there can be only one auto column and it must be defined as a key")
+				}
+				if t.Kind != dataflow.KindInt && t.Kind != dataflow.KindUint {
+					return nil, newErr(CodeWrongFieldSpec, "Incorrect column specifier for column '%s'", col)
+				}
+				def.AutoIncrement = true
+				autoCol = len(sc.Cols)
+			case ast.ColumnOptionDefaultValue:
+				defaultExpr, hasDefault = o.Expr, true
+			case ast.ColumnOptionUniqKey:
+				return nil, unsupported("UNIQUE constraints (column '%s')", col)
+			case ast.ColumnOptionComment, ast.ColumnOptionColumnFormat, ast.ColumnOptionStorage:
+				// Storage hints and comments do not change what a query computes.
+			case ast.ColumnOptionCollate:
+				if err := checkCollation(o.StrValue, col); err != nil {
+					return nil, err
+				}
+			case ast.ColumnOptionOnUpdate:
+				return nil, unsupported("ON UPDATE (column '%s')", col)
+			case ast.ColumnOptionGenerated:
+				return nil, unsupported("generated columns (column '%s')", col)
+			case ast.ColumnOptionReference:
+				return nil, unsupported("FOREIGN KEY references (column '%s')", col)
+			case ast.ColumnOptionCheck:
+				return nil, unsupported("CHECK constraints (column '%s')", col)
+			case ast.ColumnOptionFulltext:
+				return nil, unsupported("FULLTEXT indexes (column '%s')", col)
+			case ast.ColumnOptionAutoRandom:
+				return nil, unsupported("AUTO_RANDOM (column '%s')", col)
+			default:
+				return nil, unsupported("this column option (column '%s')", col)
+			}
+		}
+		if hasDefault {
+			if def.AutoIncrement {
+				return nil, newErr(CodeInvalidDefault, "Invalid default value for '%s'", col)
+			}
+			v, err := c.defaultValue(defaultExpr, t, col)
+			if err != nil {
+				return nil, err
+			}
+			def.Default = &v
+		}
+		sc.Cols = append(sc.Cols, def)
+		explicitNull = append(explicitNull, nullSeen)
+	}
+	autoKeyed := false
+	for _, k := range s.Constraints {
+		switch k.Tp {
+		case ast.ConstraintPrimaryKey:
+			if len(sc.PK) > 0 {
+				return nil, newErr(CodeMultiplePK, "Multiple primary key defined")
+			}
+			cols, err := keyColumns(&sc, k)
+			if err != nil {
+				return nil, err
+			}
+			sc.PK = cols
+		case ast.ConstraintKey, ast.ConstraintIndex:
+			// Accepted and ignored: Weir indexes its state by the queries that read it.
+			cols, err := keyColumns(&sc, k)
+			if err != nil {
+				return nil, err
+			}
+			if len(cols) > 0 && cols[0] == autoCol {
+				autoKeyed = true
+			}
+		case ast.ConstraintUniq, ast.ConstraintUniqKey, ast.ConstraintUniqIndex:
+			return nil, unsupported("UNIQUE constraints")
+		case ast.ConstraintForeignKey:
+			return nil, unsupported("FOREIGN KEY constraints")
+		case ast.ConstraintCheck:
+			return nil, unsupported("CHECK constraints")
+		case ast.ConstraintFulltext:
+			return nil, unsupported("FULLTEXT indexes")
+		default:
+			return nil, unsupported("this table constraint")
+		}
+	}
+	for _, p := range sc.PK {
+		if explicitNull[p] {
+			return nil, newErr(CodePrimaryKeyNull, "All parts of a PRIMARY KEY must be NOT NULL; if you need NULL in a key, use UNIQUE instead")
+		}
+		sc.Cols[p].NotNull = true
+	}
+	if autoCol >= 0 && len(sc.PK) > 0 && sc.PK[0] == autoCol {
+		autoKeyed = true
+	}
+	if autoCol >= 0 && !autoKeyed {
+		return nil, newErr(CodeWrongAutoKey, "Incorrect table definition; there can be only one auto column and it must be defined as a key")
+	}
+	for i := range sc.Cols {
+		d := &sc.Cols[i]
+		d.Type.Nullable = !d.NotNull
+		if d.NotNull && d.Default != nil && d.Default.IsNull() {
+			return nil, newErr(CodeInvalidDefault, "Invalid default value for '%s'", d.Name)
+		}
+	}
+	return &CreateTable{Schema: sc, IfNotExists: s.IfNotExists}, nil
+}
+
+// keyColumns resolves the columns of a key definition. Prefix lengths and expression parts
+// would change what the key identifies, so they are refused.
+func keyColumns(sc *TableSchema, k *ast.Constraint) ([]int, error) {
+	var cols []int
+	for _, part := range k.Keys {
+		if part.Expr != nil || part.Column == nil {
+			return nil, unsupported("functional key parts")
+		}
+		if part.Length > 0 {
+			return nil, unsupported("key prefix lengths (column '%s')", part.Column.Name.O)
+		}
+		i := sc.Column(part.Column.Name.O)
+		if i < 0 {
+			return nil, newErr(CodeKeyColumnMissing, "Key column '%s' doesn't exist in table", part.Column.Name.O)
+		}
+		for _, seen := range cols {
+			if seen == i {
+				return nil, newErr(CodeDupFieldName, "Duplicate column name '%s'", part.Column.Name.O)
+			}
+		}
+		cols = append(cols, i)
+	}
+	return cols, nil
+}
+
+// defaultValue evaluates a DEFAULT clause: a constant converted strictly to the column type,
+// as MySQL validates defaults at CREATE time.
+func (c *compiler) defaultValue(n ast.ExprNode, t dataflow.Type, col string) (dataflow.Value, error) {
+	if fc, ok := n.(*ast.FuncCallExpr); ok && nondeterministic[fc.FnName.L] {
+		return dataflow.Null, unsupported("DEFAULT %s (column '%s'): Weir defaults are constants", strings.ToUpper(fc.FnName.O), col)
+	}
+	v := &exprConv{c: c, clause: "field list"}
+	e, err := v.conv(n)
+	if err != nil {
+		return dataflow.Null, err
+	}
+	if !expr.IsConst(e) {
+		return dataflow.Null, unsupported("a non-constant DEFAULT (column '%s')", col)
+	}
+	val := e.Eval(nil)
+	if val.IsNull() {
+		return val, nil
+	}
+	out, cerr := expr.Convert(val, t, true)
+	if cerr != nil {
+		return dataflow.Null, &Error{Code: CodeInvalidDefault, SQLState: "42000",
+			Msg: "Invalid default value for '" + col + "'", Err: cerr}
+	}
+	return out, nil
+}
+
+func (c *compiler) dropTable(s *ast.DropTableStmt) (Statement, error) {
+	if s.IsView {
+		return nil, unsupported("the DROP VIEW statement")
+	}
+	if s.TemporaryKeyword != ast.TemporaryNone {
+		return nil, unsupported("temporary tables")
+	}
+	d := &DropTable{IfExists: s.IfExists}
+	for _, t := range s.Tables {
+		d.Names = append(d.Names, t.Name.O)
+	}
+	return d, nil
+}

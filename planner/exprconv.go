@@ -1,0 +1,586 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// CodeWrongValue is MySQL's "Incorrect DATE value" family (ER_WRONG_VALUE).
+const CodeWrongValue = 1525
+
+// CodeWrongParamCount is MySQL's "Incorrect parameter count in the call to native function".
+const CodeWrongParamCount = 1582
+
+// paramType is the type given to a `?` whose context says nothing about it (`? + 1`): the
+// engine hands arguments over as they come, and expressions evaluate by the runtime kinds.
+var paramType = dataflow.Type{Kind: dataflow.KindString, SQL: "VARCHAR", Nullable: true}
+
+// exprConv compiles AST expressions into expr.Expr over the columns of a scope.
+type exprConv struct {
+	c *compiler
+	// sc resolves column names; nil for contexts without columns (VALUES, DEFAULT).
+	sc *scope
+	// clause is MySQL's name of the clause, for "Unknown column 'x' in '<clause>'".
+	clause string
+	// param compiles `?`; ctx is the type of what the parameter is compared with or assigned
+	// to, when known. When nil, a parameter is rejected as misplaced.
+	param func(p *test_driver.ParamMarkerExpr, ctx *dataflow.Type) (expr.Expr, error)
+	// hook, when set, sees every node first and may compile it itself (aggregate contexts).
+	hook func(n ast.ExprNode) (expr.Expr, bool, error)
+	// values compiles VALUES(col) in ON DUPLICATE KEY UPDATE.
+	values func(col *ast.ColumnName) (expr.Expr, error)
+	// view marks a cached query, whose expressions must not depend on anything but the rows.
+	view bool
+	// stack holds the ancestors of the node being compiled, to describe a misplaced `?`.
+	stack []ast.ExprNode
+	// where describes a nested query block ("in a derived table") for messages.
+	where string
+}
+
+func (v *exprConv) err(e *Error, n ast.Node) *Error { return v.c.at(e, n) }
+
+// conv compiles n, folding constant subtrees to literals.
+func (v *exprConv) conv(n ast.ExprNode) (expr.Expr, error) {
+	if n == nil {
+		return nil, newErr(CodeParse, "missing expression")
+	}
+	if v.hook != nil {
+		if e, ok, err := v.hook(n); err != nil || ok {
+			return e, err
+		}
+	}
+	v.stack = append(v.stack, n)
+	e, err := v.node(n)
+	v.stack = v.stack[:len(v.stack)-1]
+	if err != nil {
+		return nil, err
+	}
+	return fold(e), nil
+}
+
+// fold replaces a constant expression by its value, so that `-5`, `1 + 1` and
+// DATE '2024-01-01' are literals to key extraction and plans compare equal however the
+// constant was written.
+func fold(e expr.Expr) expr.Expr {
+	if _, ok := expr.ConstValue(e); ok {
+		return e
+	}
+	if !expr.IsConst(e) {
+		return e
+	}
+	val := e.Eval(nil)
+	t := e.Type()
+	c := expr.NewConst(val)
+	if ct := c.Type(); ct.Kind == t.Kind && ct.Unsigned == t.Unsigned && ct.Scale == t.Scale {
+		return c
+	}
+	return expr.NewConstTyped(val, t)
+}
+
+var cmpOps = map[opcode.Op]expr.CmpOp{
+	opcode.EQ: expr.OpEQ, opcode.NE: expr.OpNE, opcode.LT: expr.OpLT, opcode.LE: expr.OpLE,
+	opcode.GT: expr.OpGT, opcode.GE: expr.OpGE, opcode.NullEQ: expr.OpNullSafeEQ,
+}
+
+var arithOps = map[opcode.Op]expr.ArithOp{
+	opcode.Plus: expr.OpAdd, opcode.Minus: expr.OpSub, opcode.Mul: expr.OpMul,
+	opcode.Div: expr.OpDiv, opcode.IntDiv: expr.OpIntDiv, opcode.Mod: expr.OpMod,
+}
+
+func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
+	switch n := n.(type) {
+	case *test_driver.ParamMarkerExpr:
+		return v.paramRef(n, nil)
+	case *test_driver.ValueExpr:
+		return v.literal(n)
+	case *ast.ParenthesesExpr:
+		return v.conv(n.Expr)
+	case *ast.ColumnNameExpr:
+		return v.column(n)
+	case *ast.BinaryOperationExpr:
+		return v.binary(n)
+	case *ast.UnaryOperationExpr:
+		switch n.Op {
+		case opcode.Minus:
+			e, err := v.conv(n.V)
+			if err != nil {
+				return nil, err
+			}
+			return expr.NewNeg(e), nil
+		case opcode.Plus:
+			return v.conv(n.V)
+		case opcode.Not, opcode.Not2:
+			e, err := v.conv(n.V)
+			if err != nil {
+				return nil, err
+			}
+			return expr.NewNot(e), nil
+		}
+		return nil, v.err(unsupported("the operator %s", n.Op), n)
+	case *ast.IsNullExpr:
+		e, err := v.conv(n.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewIsNull(e, n.Not), nil
+	case *ast.IsTruthExpr:
+		e, err := v.conv(n.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewIsBool(e, n.True != 0, n.Not), nil
+	case *ast.PatternInExpr:
+		return v.in(n)
+	case *ast.BetweenExpr:
+		e, err := v.conv(n.Expr)
+		if err != nil {
+			return nil, err
+		}
+		t := e.Type()
+		lo, err := v.convCtx(n.Left, &t)
+		if err != nil {
+			return nil, err
+		}
+		hi, err := v.convCtx(n.Right, &t)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewBetween(e, lo, hi, n.Not), nil
+	case *ast.PatternLikeOrIlikeExpr:
+		if !n.IsLike {
+			return nil, v.err(unsupported("ILIKE"), n)
+		}
+		e, err := v.conv(n.Expr)
+		if err != nil {
+			return nil, err
+		}
+		p, err := v.convCtx(n.Pattern, &paramType)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewLike(e, p, rune(n.Escape), n.Not), nil
+	case *ast.PatternRegexpExpr:
+		e, err := v.conv(n.Expr)
+		if err != nil {
+			return nil, err
+		}
+		p, err := v.convCtx(n.Pattern, &paramType)
+		if err != nil {
+			return nil, err
+		}
+		r, err := v.newFunc(n, "regexp_like", []expr.Expr{e, p})
+		if err != nil {
+			return nil, err
+		}
+		if n.Not {
+			return expr.NewNot(r), nil
+		}
+		return r, nil
+	case *ast.CaseExpr:
+		return v.caseExpr(n)
+	case *ast.FuncCastExpr:
+		if n.FunctionType == ast.CastBinaryOperator {
+			return nil, v.err(unsupported("the BINARY operator"), n)
+		}
+		t, err := castType(n.Tp)
+		if err != nil {
+			return nil, v.err(err.(*Error), n)
+		}
+		e, err := v.conv(n.Expr)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewCast(e, t), nil
+	case *ast.FuncCallExpr:
+		return v.funcCall(n)
+	case *ast.AggregateFuncExpr:
+		return nil, v.err(newErr(CodeInvalidGroupFunc, "Invalid use of group function %s()", strings.ToUpper(n.F)), n)
+	case *ast.WindowFuncExpr:
+		return nil, v.err(unsupported("window functions (%s ... OVER)", strings.ToUpper(n.Name)), n)
+	case *ast.SubqueryExpr:
+		return nil, v.err(unsupported("scalar subqueries"), n)
+	case *ast.ExistsSubqueryExpr:
+		return nil, v.err(unsupported("EXISTS (subquery)"), n)
+	case *ast.CompareSubqueryExpr:
+		return nil, v.err(unsupported("comparisons with ANY/ALL/SOME (subquery)"), n)
+	case *ast.VariableExpr:
+		if n.IsSystem {
+			return nil, v.err(unsupported("system variables (@@%s)", n.Name), n)
+		}
+		return nil, v.err(unsupported("user variables (@%s)", n.Name), n)
+	case *ast.RowExpr:
+		return nil, v.err(unsupported("row constructors"), n)
+	case *ast.DefaultExpr:
+		return nil, v.err(unsupported("DEFAULT inside an expression"), n)
+	case *ast.ValuesExpr:
+		if v.values == nil || n.Column == nil {
+			return nil, v.err(unsupported("VALUES() outside ON DUPLICATE KEY UPDATE"), n)
+		}
+		return v.values(n.Column.Name)
+	case *ast.PositionExpr:
+		return nil, v.err(unsupported("a column position here"), n)
+	case *ast.SetCollationExpr:
+		if err := checkCollation(n.Collate, ""); err != nil {
+			return nil, v.err(err.(*Error), n)
+		}
+		return v.conv(n.Expr)
+	case *ast.MatchAgainst:
+		return nil, v.err(unsupported("MATCH ... AGAINST"), n)
+	case *ast.TimeUnitExpr:
+		return nil, v.err(unsupported("INTERVAL units"), n)
+	case *ast.MaxValueExpr:
+		return nil, v.err(unsupported("MAXVALUE"), n)
+	}
+	return nil, v.err(unsupported("this expression (%T)", n), n)
+}
+
+// convCtx compiles n; a `?` there takes the type ctx.
+func (v *exprConv) convCtx(n ast.ExprNode, ctx *dataflow.Type) (expr.Expr, error) {
+	if p, ok := unparen(n).(*test_driver.ParamMarkerExpr); ok {
+		v.stack = append(v.stack, n)
+		defer func() { v.stack = v.stack[:len(v.stack)-1] }()
+		return v.paramRef(p, ctx)
+	}
+	return v.conv(n)
+}
+
+func unparen(n ast.ExprNode) ast.ExprNode {
+	for {
+		p, ok := n.(*ast.ParenthesesExpr)
+		if !ok {
+			return n
+		}
+		n = p.Expr
+	}
+}
+
+func isParam(n ast.ExprNode) bool {
+	_, ok := unparen(n).(*test_driver.ParamMarkerExpr)
+	return ok
+}
+
+// pair compiles the operands of a binary operator; a `?` takes the other operand's type.
+func (v *exprConv) pair(l, r ast.ExprNode) (expr.Expr, expr.Expr, error) {
+	if isParam(l) && !isParam(r) {
+		re, err := v.conv(r)
+		if err != nil {
+			return nil, nil, err
+		}
+		t := re.Type()
+		le, err := v.convCtx(l, &t)
+		return le, re, err
+	}
+	le, err := v.conv(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	t := le.Type()
+	re, err := v.convCtx(r, &t)
+	return le, re, err
+}
+
+func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
+	if op, ok := cmpOps[n.Op]; ok {
+		l, r, err := v.pair(n.L, n.R)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewCompare(op, l, r), nil
+	}
+	if op, ok := arithOps[n.Op]; ok {
+		l, r, err := v.pair(n.L, n.R)
+		if err != nil {
+			return nil, err
+		}
+		return expr.NewArith(op, l, r), nil
+	}
+	switch n.Op {
+	case opcode.LogicAnd, opcode.LogicOr, opcode.LogicXor:
+		l, err := v.conv(n.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := v.conv(n.R)
+		if err != nil {
+			return nil, err
+		}
+		switch n.Op {
+		case opcode.LogicAnd:
+			return expr.NewAnd(l, r), nil
+		case opcode.LogicOr:
+			return expr.NewOr(l, r), nil
+		}
+		return expr.NewXor(l, r), nil
+	}
+	return nil, v.err(unsupported("the operator %s", n.Op), n)
+}
+
+func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
+	if n.Sel != nil {
+		if n.Not {
+			return nil, v.err(unsupported("NOT IN (subquery)"), n)
+		}
+		return nil, v.err(unsupported("IN (subquery) except as a top-level AND condition of WHERE"), n)
+	}
+	if _, ok := unparen(n.Expr).(*ast.RowExpr); ok {
+		return nil, v.err(unsupported("row constructors"), n)
+	}
+	e, err := v.conv(n.Expr)
+	if err != nil {
+		return nil, err
+	}
+	t := e.Type()
+	list := make([]expr.Expr, len(n.List))
+	for i, item := range n.List {
+		if list[i], err = v.convCtx(item, &t); err != nil {
+			return nil, err
+		}
+	}
+	return expr.NewIn(e, list, n.Not), nil
+}
+
+func (v *exprConv) caseExpr(n *ast.CaseExpr) (expr.Expr, error) {
+	var operand expr.Expr
+	var err error
+	if n.Value != nil {
+		if operand, err = v.conv(n.Value); err != nil {
+			return nil, err
+		}
+	}
+	whens := make([]expr.When, len(n.WhenClauses))
+	for i, w := range n.WhenClauses {
+		if whens[i].Cond, err = v.conv(w.Expr); err != nil {
+			return nil, err
+		}
+		if whens[i].Then, err = v.conv(w.Result); err != nil {
+			return nil, err
+		}
+	}
+	var els expr.Expr
+	if n.ElseClause != nil {
+		if els, err = v.conv(n.ElseClause); err != nil {
+			return nil, err
+		}
+	}
+	return expr.NewCase(operand, whens, els), nil
+}
+
+func (v *exprConv) column(n *ast.ColumnNameExpr) (expr.Expr, error) {
+	if v.sc == nil {
+		return nil, v.err(newErr(CodeUnknownColumn, "Unknown column '%s' in '%s'", colText(n.Name), v.clause), n)
+	}
+	idx, err := v.sc.resolve(n.Name, v.clause)
+	if err != nil {
+		return nil, v.err(err, n)
+	}
+	return expr.NewCol(idx, v.sc.cols[idx].col), nil
+}
+
+func colText(cn *ast.ColumnName) string {
+	if cn.Table.O != "" {
+		return cn.Table.O + "." + cn.Name.O
+	}
+	return cn.Name.O
+}
+
+// paramRef compiles `?`, or reports it misplaced with a description of where it is.
+func (v *exprConv) paramRef(p *test_driver.ParamMarkerExpr, ctx *dataflow.Type) (expr.Expr, error) {
+	if v.param != nil {
+		return v.param(p, ctx)
+	}
+	return nil, v.err(unsupported("a parameter (?) %s: parameters may only appear in `column = ?` and `column IN (?, ...)` conditions of the outermost WHERE", v.paramPlace()), p)
+}
+
+// paramPlace describes where a misplaced parameter sits, from its ancestors.
+func (v *exprConv) paramPlace() string {
+	where := "in the " + v.clause
+	switch v.clause {
+	case "field list":
+		where = "in the select list"
+	case "where clause":
+		where = "in WHERE"
+	case "on clause":
+		where = "in a JOIN ... ON condition"
+	case "having clause":
+		where = "in HAVING"
+	case "order clause":
+		where = "in ORDER BY"
+	case "group statement":
+		where = "in GROUP BY"
+	}
+	where += suffix(v.where)
+	if v.clause != "where clause" || v.where != "" {
+		return where
+	}
+	for _, a := range v.stack {
+		switch a := a.(type) {
+		case *ast.BinaryOperationExpr:
+			if a.Op == opcode.LogicOr || a.Op == opcode.LogicXor {
+				return "under OR in WHERE"
+			}
+		case *ast.UnaryOperationExpr:
+			if a.Op == opcode.Not || a.Op == opcode.Not2 {
+				return "under NOT in WHERE"
+			}
+		}
+	}
+	if len(v.stack) > 0 {
+		switch p := v.stack[len(v.stack)-1].(type) {
+		case *ast.BinaryOperationExpr:
+			if _, ok := cmpOps[p.Op]; ok && p.Op != opcode.EQ {
+				return fmt.Sprintf("in a range comparison (%s) in WHERE", p.Op)
+			}
+		case *ast.BetweenExpr:
+			return "in BETWEEN in WHERE"
+		case *ast.PatternLikeOrIlikeExpr:
+			return "in LIKE in WHERE"
+		}
+	}
+	return "inside an expression in WHERE"
+}
+
+// literal compiles a constant of the statement text.
+func (v *exprConv) literal(n *test_driver.ValueExpr) (expr.Expr, error) {
+	val, err := literalValue(n)
+	if err != nil {
+		return nil, v.err(err.(*Error), n)
+	}
+	return expr.NewConst(val), nil
+}
+
+func literalValue(n *test_driver.ValueExpr) (dataflow.Value, error) {
+	switch n.Kind() {
+	case test_driver.KindNull:
+		return dataflow.Null, nil
+	case test_driver.KindInt64:
+		if mysql.HasIsBooleanFlag(n.Type.GetFlag()) {
+			return dataflow.Bool(n.GetInt64() != 0), nil
+		}
+		return dataflow.Int(n.GetInt64()), nil
+	case test_driver.KindUint64:
+		return dataflow.Uint(n.GetUint64()), nil
+	case test_driver.KindFloat32, test_driver.KindFloat64:
+		return dataflow.Float(n.GetFloat64()), nil
+	case test_driver.KindString:
+		if strings.EqualFold(n.Type.GetCharset(), "binary") {
+			return dataflow.Null, unsupported("binary string literals")
+		}
+		return dataflow.String(n.GetString()), nil
+	case test_driver.KindMysqlDecimal:
+		d := n.GetMysqlDecimal()
+		if d == nil {
+			return dataflow.Null, newErr(CodeParse, "invalid decimal literal")
+		}
+		s := d.String()
+		coef, scale, ok := dataflow.ParseDecimal(s)
+		if !ok {
+			return dataflow.Null, unsupported("the decimal literal %s: Weir's decimals hold at most %d digits", s, dataflow.MaxDecimalDigits)
+		}
+		return dataflow.Decimal(coef, scale), nil
+	case test_driver.KindBinaryLiteral:
+		return dataflow.Null, unsupported("hexadecimal and bit literals")
+	}
+	return dataflow.Null, unsupported("this kind of literal")
+}
+
+// nondeterministic lists functions whose value changes without any write; a cached view
+// computed with them would silently go stale.
+var nondeterministic = map[string]bool{
+	"now": true, "current_timestamp": true, "localtime": true, "localtimestamp": true,
+	"sysdate": true, "curdate": true, "current_date": true, "curtime": true,
+	"current_time": true, "utc_date": true, "utc_time": true, "utc_timestamp": true,
+	"unix_timestamp": true, "rand": true, "uuid": true, "uuid_short": true,
+	"connection_id": true, "last_insert_id": true, "user": true, "current_user": true,
+	"session_user": true, "system_user": true, "database": true, "schema": true,
+	"found_rows": true, "row_count": true, "sleep": true, "get_lock": true,
+	"release_lock": true, "is_free_lock": true, "is_used_lock": true, "benchmark": true,
+}
+
+func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
+	name := n.FnName.L
+	switch name {
+	case ast.DateLiteral, ast.TimestampLiteral:
+		return v.timeLiteral(n)
+	case ast.TimeLiteral:
+		return nil, v.err(unsupported("TIME literals"), n)
+	}
+	if v.view && nondeterministic[name] {
+		return nil, v.err(unsupported("%s() in a cached query: its value changes without any write", strings.ToUpper(name)), n)
+	}
+	args := make([]expr.Expr, 0, len(n.Args))
+	for _, a := range n.Args {
+		switch a := a.(type) {
+		case *ast.TrimDirectionExpr:
+			args = append(args, expr.NewConst(dataflow.String(a.Direction.String())))
+			continue
+		case *ast.TimeUnitExpr:
+			return nil, v.err(unsupported("%s() with INTERVAL units", strings.ToUpper(name)), n)
+		case *ast.GetFormatSelectorExpr:
+			return nil, v.err(unsupported("GET_FORMAT()"), n)
+		}
+		e, err := v.convCtx(a, &paramType)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, e)
+	}
+	return v.newFunc(n, name, args)
+}
+
+func (v *exprConv) newFunc(n ast.Node, name string, args []expr.Expr) (expr.Expr, error) {
+	e, err := expr.NewFunc(name, args)
+	if err == nil {
+		return e, nil
+	}
+	switch {
+	case errors.Is(err, expr.ErrUnsupported):
+		pe := unsupported("the function %s()", strings.ToUpper(name))
+		pe.Err = err
+		return nil, v.err(pe, n)
+	case errors.Is(err, expr.ErrArgCount):
+		pe := newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function '%s'", strings.ToUpper(name))
+		pe.Err = err
+		return nil, v.err(pe, n)
+	}
+	pe := newErr(CodeWrongParamCount, "Incorrect arguments to %s: %v", strings.ToUpper(name), err)
+	pe.Err = err
+	return nil, v.err(pe, n)
+}
+
+// timeLiteral compiles DATE 'x' and TIMESTAMP 'x'.
+func (v *exprConv) timeLiteral(n *ast.FuncCallExpr) (expr.Expr, error) {
+	kind, t := "DATE", dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE"}
+	if n.FnName.L == ast.TimestampLiteral {
+		kind, t = "DATETIME", dataflow.Type{Kind: dataflow.KindDatetime, SQL: "DATETIME", Scale: maxFsp}
+	}
+	if len(n.Args) != 1 {
+		return nil, v.err(newErr(CodeParse, "malformed %s literal", kind), n)
+	}
+	ve, ok := n.Args[0].(*test_driver.ValueExpr)
+	if !ok || ve.Kind() != test_driver.KindString {
+		return nil, v.err(newErr(CodeParse, "malformed %s literal", kind), n)
+	}
+	s := ve.GetString()
+	if t.Kind == dataflow.KindDatetime {
+		// A TIMESTAMP literal keeps as many fractional digits as it was written with.
+		t.Scale = 0
+		if i := strings.LastIndexByte(s, '.'); i >= 0 {
+			t.Scale = min(len(strings.TrimSpace(s[i+1:])), maxFsp)
+		}
+	}
+	val, err := expr.Convert(dataflow.String(s), t, true)
+	if err != nil || (t.Kind == dataflow.KindDate && strings.ContainsAny(strings.TrimSpace(s), " T:")) {
+		pe := newErr(CodeWrongValue, "Incorrect %s value: '%s'", kind, s)
+		pe.Err = err
+		return nil, v.err(pe, n)
+	}
+	return expr.NewConst(val), nil
+}

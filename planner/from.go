@@ -1,0 +1,609 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// The FROM clause is compiled in two steps. walkFrom numbers every column of every relation
+// (the block's global numbering) and records the join structure; build then turns that
+// structure into a plan, choosing join keys among the equalities of ON and WHERE and placing
+// every other condition as low as it stays correct.
+
+// fromNode is a piece of the join structure.
+type fromNode interface {
+	// cover reports whether every global column of cols belongs to this piece.
+	cover(cols []int) bool
+	// tableList lists the scope tables of the piece, for ON-clause name resolution.
+	tableList() []int
+}
+
+// fromLeaf is one relation: a base table, a derived table or a semi-join's subquery.
+type fromLeaf struct {
+	plan  Plan
+	first int // global number of its first column
+	n     int
+	table int // scope table, -1 for a semi-join leaf (no name resolves to it)
+	name  string
+}
+
+// fromInner is an inner join of several pieces under a set of conditions (ON clauses of
+// inner joins and, at the top, WHERE), which may be applied in any order.
+type fromInner struct {
+	items []fromNode
+	conds []*pred
+}
+
+// fromLeft is a LEFT JOIN (RIGHT JOIN is turned around into one).
+type fromLeft struct {
+	left, right fromNode
+	on          []*pred
+	src         ast.Node
+}
+
+func (l *fromLeaf) cover(cols []int) bool {
+	for _, c := range cols {
+		if c < l.first || c >= l.first+l.n {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *fromLeaf) tableList() []int {
+	if l.table < 0 {
+		return nil
+	}
+	return []int{l.table}
+}
+
+func (g *fromInner) cover(cols []int) bool {
+	for _, c := range cols {
+		if !anyCovers(g.items, c) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyCovers(items []fromNode, c int) bool {
+	for _, it := range items {
+		if it.cover([]int{c}) {
+			return true
+		}
+	}
+	return false
+}
+
+func (g *fromInner) tableList() []int {
+	var out []int
+	for _, it := range g.items {
+		out = append(out, it.tableList()...)
+	}
+	return out
+}
+
+func (j *fromLeft) cover(cols []int) bool {
+	for _, c := range cols {
+		if !j.left.cover([]int{c}) && !j.right.cover([]int{c}) {
+			return false
+		}
+	}
+	return true
+}
+
+func (j *fromLeft) tableList() []int {
+	return append(j.left.tableList(), j.right.tableList()...)
+}
+
+// pred is one conjunct of a condition, compiled over global column numbers.
+type pred struct {
+	e    expr.Expr
+	cols []int
+	src  ast.ExprNode
+	// eq is set for `col = col`, the only conditions that can key a join.
+	eq       bool
+	eqL, eqR int
+}
+
+// splitAnd lists the top-level AND conjuncts of a condition.
+func splitAnd(n ast.ExprNode) []ast.ExprNode {
+	if n == nil {
+		return nil
+	}
+	switch x := n.(type) {
+	case *ast.BinaryOperationExpr:
+		if x.Op == opcode.LogicAnd {
+			return append(splitAnd(x.L), splitAnd(x.R)...)
+		}
+	case *ast.ParenthesesExpr:
+		return splitAnd(x.Expr)
+	}
+	return []ast.ExprNode{n}
+}
+
+// newPred compiles one conjunct.
+func newPred(v *exprConv, n ast.ExprNode) (*pred, error) {
+	e, err := v.conv(n)
+	if err != nil {
+		return nil, err
+	}
+	p := &pred{e: e, cols: expr.Columns(e), src: n}
+	if b, ok := unparen(n).(*ast.BinaryOperationExpr); ok && b.Op == opcode.EQ {
+		_, lc := unparen(b.L).(*ast.ColumnNameExpr)
+		_, rc := unparen(b.R).(*ast.ColumnNameExpr)
+		if lc && rc {
+			l, _ := v.conv(b.L)
+			r, _ := v.conv(b.R)
+			li, lok := expr.Index(l)
+			ri, rok := expr.Index(r)
+			if lok && rok && li != ri {
+				p.eq, p.eqL, p.eqR = true, li, ri
+			}
+		}
+	}
+	return p, nil
+}
+
+// keyClass groups types whose values are equal exactly when their key encodings are, so that
+// an equality between them can key a join: exact numbers, doubles, strings, times.
+func keyClass(t dataflow.Type) int {
+	switch t.Kind {
+	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal:
+		return 1
+	case dataflow.KindFloat:
+		return 2
+	case dataflow.KindString:
+		return 3
+	case dataflow.KindDate, dataflow.KindDatetime:
+		return 4
+	}
+	return 0
+}
+
+func joinable(a, b dataflow.Type) bool {
+	ka := keyClass(a)
+	return ka != 0 && ka == keyClass(b)
+}
+
+// walkFrom compiles the FROM clause's structure, registering relations in the block's scope.
+func (b *block) walkFrom(n ast.ResultSetNode) (fromNode, error) {
+	switch n := n.(type) {
+	case *ast.Join:
+		if n.Right == nil {
+			return b.walkFrom(n.Left)
+		}
+		if n.NaturalJoin {
+			return nil, unsupported("NATURAL JOIN")
+		}
+		if len(n.Using) > 0 {
+			return nil, unsupported("JOIN ... USING")
+		}
+		l, err := b.walkFrom(n.Left)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.walkFrom(n.Right)
+		if err != nil {
+			return nil, err
+		}
+		var on []*pred
+		if n.On != nil {
+			v := b.rowConv(b.sc.restrict(append(l.tableList(), r.tableList()...)), "on clause")
+			for _, cj := range splitAnd(n.On.Expr) {
+				p, err := newPred(v, cj)
+				if err != nil {
+					return nil, err
+				}
+				on = append(on, p)
+			}
+		}
+		switch n.Tp {
+		case ast.LeftJoin:
+			b.markNullable(r)
+			return &fromLeft{left: l, right: r, on: on, src: n}, nil
+		case ast.RightJoin:
+			b.markNullable(l)
+			return &fromLeft{left: r, right: l, on: on, src: n}, nil
+		}
+		g := &fromInner{}
+		for _, side := range []fromNode{l, r} {
+			if in, ok := side.(*fromInner); ok {
+				g.items = append(g.items, in.items...)
+				g.conds = append(g.conds, in.conds...)
+			} else {
+				g.items = append(g.items, side)
+			}
+		}
+		g.conds = append(g.conds, on...)
+		return g, nil
+	case *ast.TableSource:
+		return b.tableSource(n)
+	}
+	return nil, unsupported("this FROM clause element (%T)", n)
+}
+
+// markNullable records that the columns of the inner side of an outer join may be NULL.
+func (b *block) markNullable(n fromNode) {
+	for i := range b.sc.cols {
+		if n.cover([]int{i}) {
+			b.sc.cols[i].col.Type.Nullable = true
+		}
+	}
+}
+
+func (b *block) tableSource(ts *ast.TableSource) (fromNode, error) {
+	if ts.Lateral {
+		return nil, unsupported("LATERAL derived tables")
+	}
+	alias := ts.AsName.O
+	switch src := ts.Source.(type) {
+	case *ast.TableName:
+		switch {
+		case src.AsOf != nil:
+			return nil, unsupported("AS OF")
+		case src.TableSample != nil:
+			return nil, unsupported("TABLESAMPLE")
+		case len(src.PartitionNames) > 0:
+			return nil, unsupported("PARTITION clauses")
+		}
+		t, err := b.c.table(src)
+		if err != nil {
+			return nil, err
+		}
+		qual := src.Name.O
+		if alias != "" {
+			qual = alias
+		}
+		if b.sc.findTable(qual) >= 0 {
+			return nil, newErr(CodeNonUniqTable, "Not unique table/alias: '%s'", qual)
+		}
+		cols := t.Columns(qual)
+		ti := b.sc.addTable(qual, cols, t)
+		return &fromLeaf{plan: &Scan{Table: t.Name, Cols: cols}, first: b.sc.tables[ti].first, n: len(cols), table: ti, name: qual}, nil
+	case *ast.SelectStmt, *ast.SetOprStmt:
+		if alias == "" {
+			return nil, newErr(CodeDerivedNeedsAlias, "Every derived table must have its own alias")
+		}
+		if b.sc.findTable(alias) >= 0 {
+			return nil, newErr(CodeNonUniqTable, "Not unique table/alias: '%s'", alias)
+		}
+		q, err := b.c.subquery(src, nil, "in a derived table")
+		if err != nil {
+			return nil, err
+		}
+		plan, cols := visiblePlan(q)
+		if len(ts.ColumnNames) > 0 {
+			if len(ts.ColumnNames) != len(cols) {
+				return nil, newErr(CodeDerivedColumnCount, "In definition of view, derived table or common table expression, SELECT list and column names list have different column counts")
+			}
+			for i, cn := range ts.ColumnNames {
+				cols[i].Name = cn.O
+			}
+		}
+		for i := range cols {
+			for j := range i {
+				if strings.EqualFold(cols[i].Name, cols[j].Name) {
+					return nil, newErr(CodeDupFieldName, "Duplicate column name '%s'", cols[i].Name)
+				}
+			}
+			cols[i].Table = alias
+		}
+		if len(ts.ColumnNames) > 0 || !sameNames(plan.Columns(), cols) {
+			plan = renamed(plan, cols)
+		}
+		ti := b.sc.addTable(alias, cols, nil)
+		return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols), table: ti, name: alias}, nil
+	case *ast.Join:
+		if alias != "" {
+			return nil, unsupported("an alias on a parenthesized join")
+		}
+		return b.walkFrom(src)
+	}
+	return nil, unsupported("this FROM clause element (%T)", ts.Source)
+}
+
+func sameNames(a, b []dataflow.Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Table != b[i].Table {
+			return false
+		}
+	}
+	return true
+}
+
+// renamed puts new column names (and qualifiers) on a plan's output with a projection.
+func renamed(p Plan, cols []dataflow.Column) Plan {
+	in := p.Columns()
+	exprs := make([]expr.Expr, len(cols))
+	for i := range cols {
+		exprs[i] = expr.NewCol(i, in[i])
+	}
+	return &Project{Input: p, Exprs: exprs, Cols: cols}
+}
+
+// visiblePlan is a subquery's plan cut down to its visible columns (dropping hidden sort
+// columns, which only ordered the rows, and order itself means nothing to an enclosing query).
+func visiblePlan(q *Query) (Plan, []dataflow.Column) {
+	cols := append([]dataflow.Column(nil), q.Cols...)
+	if len(q.Root.Columns()) == len(cols) {
+		return q.Root, cols
+	}
+	in := q.Root.Columns()
+	exprs := make([]expr.Expr, len(cols))
+	for i := range cols {
+		exprs[i] = expr.NewCol(i, in[i])
+	}
+	return &Project{Input: q.Root, Exprs: exprs, Cols: cols}, cols
+}
+
+// built is a compiled piece of the join structure: its plan and where each global column
+// sits in the plan's output (-1: not there).
+type built struct {
+	plan Plan
+	pos  []int
+}
+
+func (b *block) newBuilt(p Plan) *built {
+	pos := make([]int, len(b.sc.cols))
+	for i := range pos {
+		pos[i] = -1
+	}
+	return &built{plan: p, pos: pos}
+}
+
+// local rewrites a global expression onto the piece's own positions.
+func (bt *built) local(e expr.Expr) expr.Expr {
+	return expr.Remap(e, func(i int) int {
+		if i < 0 || i >= len(bt.pos) {
+			return -1
+		}
+		return bt.pos[i]
+	})
+}
+
+func (bt *built) has(cols []int) bool {
+	for _, c := range cols {
+		if c < 0 || c >= len(bt.pos) || bt.pos[c] < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// filter applies conditions (global) on top of a piece.
+func (bt *built) filter(ps []*pred) {
+	var cond expr.Expr
+	for _, p := range ps {
+		if v, ok := expr.ConstValue(p.e); ok && v.Truthy() {
+			continue // always true: nothing to filter
+		}
+		e := bt.local(p.e)
+		if cond == nil {
+			cond = e
+		} else {
+			cond = expr.NewAnd(cond, e)
+		}
+	}
+	if cond != nil {
+		bt.plan = &Filter{Input: bt.plan, Pred: cond}
+	}
+}
+
+// build compiles a piece of the join structure; every condition of preds refers only to
+// columns of the piece and is applied inside it.
+func (b *block) build(n fromNode, preds []*pred) (*built, error) {
+	switch n := n.(type) {
+	case *fromLeaf:
+		bt := b.newBuilt(n.plan)
+		for i := range n.n {
+			bt.pos[n.first+i] = i
+		}
+		bt.filter(preds)
+		return bt, nil
+	case *fromInner:
+		return b.buildInner(n, preds)
+	case *fromLeft:
+		return b.buildLeft(n, preds)
+	}
+	return nil, unsupported("this join structure")
+}
+
+func (b *block) buildInner(g *fromInner, preds []*pred) (*built, error) {
+	all := append(append([]*pred(nil), g.conds...), preds...)
+	if len(g.items) == 1 {
+		return b.build(g.items[0], all)
+	}
+	// A condition on one piece alone goes down into it; the rest wait for the joins.
+	per := make([][]*pred, len(g.items))
+	var rest []*pred
+	for _, p := range all {
+		placed := false
+		for i, it := range g.items {
+			if len(p.cols) > 0 && it.cover(p.cols) {
+				per[i] = append(per[i], p)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			rest = append(rest, p)
+		}
+	}
+	parts := make([]*built, len(g.items))
+	for i, it := range g.items {
+		bt, err := b.build(it, per[i])
+		if err != nil {
+			return nil, err
+		}
+		parts[i] = bt
+	}
+	cur := parts[0]
+	joined := make([]bool, len(parts))
+	joined[0] = true
+	for range len(parts) - 1 {
+		next := -1
+		var keys []*pred
+		for j := range parts {
+			if joined[j] {
+				continue
+			}
+			keys = joinKeys(cur, parts[j], rest, b.sc)
+			if len(keys) > 0 {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			for j := range parts {
+				if !joined[j] {
+					return nil, unsupported("a join without an equality condition (joining %s): every joined table needs a `column = column` condition of comparable types linking it to the others", describeNode(b, g.items[j]))
+				}
+			}
+		}
+		joined[next] = true
+		cur = joinBuilt(b, cur, parts[next], InnerJoin, keys)
+		rest = removePreds(rest, keys)
+		var now, later []*pred
+		for _, p := range rest {
+			if cur.has(p.cols) {
+				now = append(now, p)
+			} else {
+				later = append(later, p)
+			}
+		}
+		cur.filter(now)
+		rest = later
+	}
+	// Conditions without columns (WHERE 1 = 0) apply to the whole join.
+	cur.filter(rest)
+	return cur, nil
+}
+
+// describeNode names a piece of the join structure for messages.
+func describeNode(b *block, n fromNode) string {
+	switch n := n.(type) {
+	case *fromLeaf:
+		if n.table < 0 {
+			return "an IN (subquery)"
+		}
+		return "'" + n.name + "'"
+	case *fromInner:
+		return describeNode(b, n.items[0])
+	case *fromLeft:
+		return describeNode(b, n.left)
+	}
+	return "a table"
+}
+
+// joinKeys picks the `col = col` conditions between two pieces that can key their join.
+func joinKeys(l, r *built, ps []*pred, sc *scope) []*pred {
+	var keys []*pred
+	for _, p := range ps {
+		if !p.eq {
+			continue
+		}
+		a, c := p.eqL, p.eqR
+		if !(l.has([]int{a}) && r.has([]int{c})) && !(l.has([]int{c}) && r.has([]int{a})) {
+			continue
+		}
+		if joinable(sc.cols[a].col.Type, sc.cols[c].col.Type) {
+			keys = append(keys, p)
+		}
+	}
+	return keys
+}
+
+func removePreds(ps, drop []*pred) []*pred {
+	var out []*pred
+	for _, p := range ps {
+		keep := true
+		for _, d := range drop {
+			if p == d {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// joinBuilt joins two pieces on the given equalities.
+func joinBuilt(b *block, l, r *built, kind JoinKind, keys []*pred) *built {
+	j := &Join{Left: l.plan, Right: r.plan, Kind: kind}
+	for _, k := range keys {
+		a, c := k.eqL, k.eqR
+		if !l.has([]int{a}) {
+			a, c = c, a
+		}
+		j.LeftKeys = append(j.LeftKeys, l.pos[a])
+		j.RightKeys = append(j.RightKeys, r.pos[c])
+	}
+	out := b.newBuilt(j)
+	lw := len(l.plan.Columns())
+	for i := range out.pos {
+		switch {
+		case l.pos[i] >= 0:
+			out.pos[i] = l.pos[i]
+		case r.pos[i] >= 0:
+			out.pos[i] = lw + r.pos[i]
+		}
+	}
+	return out
+}
+
+func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
+	// WHERE conditions on the preserved side hold or fail before the join as after it; any
+	// other one must wait above it, where the NULL-padded rows exist.
+	var leftPreds, above []*pred
+	for _, p := range preds {
+		if len(p.cols) > 0 && j.left.cover(p.cols) {
+			leftPreds = append(leftPreds, p)
+		} else {
+			above = append(above, p)
+		}
+	}
+	var keys, rightPreds []*pred
+	for _, p := range j.on {
+		switch {
+		case p.eq && ((j.left.cover([]int{p.eqL}) && j.right.cover([]int{p.eqR})) ||
+			(j.left.cover([]int{p.eqR}) && j.right.cover([]int{p.eqL}))):
+			if !joinable(b.sc.cols[p.eqL].col.Type, b.sc.cols[p.eqR].col.Type) {
+				return nil, b.c.at(unsupported("a LEFT JOIN equality between columns of different types"), p.src)
+			}
+			keys = append(keys, p)
+		case j.right.cover(p.cols):
+			// A condition on the optional side only decides which of its rows can match:
+			// filtering them before the join is the same.
+			rightPreds = append(rightPreds, p)
+		case j.left.cover(p.cols):
+			return nil, b.c.at(unsupported("a LEFT JOIN ... ON condition on the preserved (left) side only"), p.src)
+		default:
+			return nil, b.c.at(unsupported("a LEFT JOIN ... ON condition that is not a column equality"), p.src)
+		}
+	}
+	if len(keys) == 0 {
+		return nil, unsupported("a LEFT JOIN without an equality condition (joining %s)", describeNode(b, j.right))
+	}
+	l, err := b.build(j.left, leftPreds)
+	if err != nil {
+		return nil, err
+	}
+	r, err := b.build(j.right, rightPreds)
+	if err != nil {
+		return nil, err
+	}
+	out := joinBuilt(b, l, r, LeftJoin, keys)
+	out.filter(above)
+	return out, nil
+}

@@ -1,0 +1,183 @@
+package planner
+
+import (
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/opcode"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// maxLookups bounds the point lookups one statement may expand to (the cross product of its
+// IN lists), so that a pathological statement cannot make a read unboundedly expensive.
+const maxLookups = 10000
+
+// keyCond is a conjunct of WHERE that a lookup by key can answer: `col = v` or
+// `col IN (v, ...)` where every v is a `?` or a literal.
+type keyCond struct {
+	conj   int // position among the conjuncts
+	col    int // the column (global number, or table position for DML)
+	alts   []KeySource
+	params bool
+	// sites replace the literal alternatives by `?` in the statement's AST, to build the
+	// normalized text once the condition is known to be a key.
+	sites []func()
+	src   ast.ExprNode
+}
+
+// isLiteralNode reports a constant written in the text: a literal, possibly signed or
+// parenthesized, or a DATE/TIMESTAMP literal.
+func isLiteralNode(n ast.ExprNode) bool {
+	switch x := unparen(n).(type) {
+	case *test_driver.ValueExpr:
+		return true
+	case *ast.UnaryOperationExpr:
+		return (x.Op == opcode.Minus || x.Op == opcode.Plus) && isLiteralNode(x.V)
+	case *ast.FuncCallExpr:
+		if x.FnName.L == ast.DateLiteral || x.FnName.L == ast.TimestampLiteral {
+			return len(x.Args) == 1 && isLiteralNode(x.Args[0])
+		}
+	}
+	return false
+}
+
+func isKeyValue(n ast.ExprNode) bool { return isParam(n) || isLiteralNode(n) }
+
+// keyConds finds the key conditions among conjuncts. A condition whose literals cannot be
+// looked up by key (see keyLiteral) is left out and stays a filter; when it also holds a `?`
+// and paramsMustKey is set (a SELECT, where a `?` is only allowed in a key) that is an error.
+func (c *compiler) keyConds(sc *scope, conjs []ast.ExprNode, paramsMustKey bool) ([]*keyCond, error) {
+	var out []*keyCond
+	for i, cj := range conjs {
+		var colNode *ast.ColumnNameExpr
+		var vals []ast.ExprNode
+		var setters []func(ast.ExprNode)
+		switch x := unparen(cj).(type) {
+		case *ast.BinaryOperationExpr:
+			if x.Op != opcode.EQ {
+				continue
+			}
+			if cn, ok := unparen(x.L).(*ast.ColumnNameExpr); ok && isKeyValue(x.R) {
+				colNode, vals = cn, []ast.ExprNode{x.R}
+				setters = []func(ast.ExprNode){func(n ast.ExprNode) { x.R = n }}
+			} else if cn, ok := unparen(x.R).(*ast.ColumnNameExpr); ok && isKeyValue(x.L) {
+				colNode, vals = cn, []ast.ExprNode{x.L}
+				setters = []func(ast.ExprNode){func(n ast.ExprNode) { x.L = n }}
+			}
+		case *ast.PatternInExpr:
+			cn, ok := unparen(x.Expr).(*ast.ColumnNameExpr)
+			if !ok || x.Not || x.Sel != nil || len(x.List) == 0 {
+				continue
+			}
+			all := true
+			for _, it := range x.List {
+				all = all && isKeyValue(it)
+			}
+			if !all {
+				continue
+			}
+			colNode, vals = cn, x.List
+			for j := range x.List {
+				setters = append(setters, func(n ast.ExprNode) { x.List[j] = n })
+			}
+		}
+		if colNode == nil {
+			continue
+		}
+		col, rerr := sc.resolve(colNode.Name, "where clause")
+		if rerr != nil {
+			return nil, c.at(rerr, colNode)
+		}
+		t := sc.cols[col].col.Type
+		k := &keyCond{conj: i, col: col, src: cj}
+		usable := true
+		for j, vn := range vals {
+			if p, ok := unparen(vn).(*test_driver.ParamMarkerExpr); ok {
+				k.alts = append(k.alts, KeySource{Param: p.Order})
+				k.params = true
+				continue
+			}
+			e, err := (&exprConv{c: c, clause: "where clause"}).conv(vn)
+			if err != nil {
+				return nil, err
+			}
+			v, ok := expr.ConstValue(e)
+			if !ok || v.IsNull() {
+				// `col = NULL` is never true: a filter says so without a lookup.
+				usable = false
+				continue
+			}
+			kv, ok := keyLiteral(v, t)
+			if !ok {
+				usable = false
+				continue
+			}
+			k.alts = append(k.alts, KeySource{Param: -1, Literal: kv})
+			set := setters[j]
+			k.sites = append(k.sites, func() { set(&test_driver.ParamMarkerExpr{}) })
+		}
+		if !usable {
+			if k.params && paramsMustKey {
+				return nil, c.at(unsupported("a parameter (?) in an IN list together with literals that are NULL or of another type than column '%s'", colText(colNode.Name)), cj)
+			}
+			continue
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+// keyLiteral converts a literal compared with `=` to a column of type t into the value a
+// lookup uses, following MySQL's comparison rules; ok is false when the comparison is not a
+// plain key equality (a number against text compares numerically, so '5.0' = 5: that stays a
+// filter). A number that no value of the column can equal (5.5 for an INT) is kept as it is:
+// its key matches nothing, which is the right answer.
+func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
+	numeric := t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint ||
+		t.Kind == dataflow.KindDecimal || t.Kind == dataflow.KindFloat
+	temporal := t.Kind == dataflow.KindDate || t.Kind == dataflow.KindDatetime
+	switch {
+	case v.IsNumeric() && numeric:
+		if cv, err := expr.Convert(v, t, true); err == nil && dataflow.Compare(cv, v) == 0 {
+			return cv, true
+		}
+		return v, true
+	case v.Kind() == dataflow.KindString && t.Kind == dataflow.KindString:
+		return v, true
+	case v.Kind() == dataflow.KindString && numeric:
+		if cv, err := expr.Convert(v, t, true); err == nil && dataflow.Compare(cv, v) == 0 {
+			return cv, true
+		}
+	case v.Kind() == dataflow.KindString && temporal:
+		if cv, err := expr.Convert(v, t, true); err == nil {
+			return cv, true
+		}
+	case v.IsTime() && temporal:
+		return v, true
+	}
+	return v, false
+}
+
+// crossProduct expands per-column alternatives into lookups; ok is false beyond maxLookups.
+func crossProduct(comps [][]KeySource) ([][]KeySource, bool) {
+	n := 1
+	for _, c := range comps {
+		n *= len(c)
+		if n > maxLookups {
+			return nil, false
+		}
+	}
+	out := [][]KeySource{{}}
+	for _, c := range comps {
+		next := make([][]KeySource, 0, len(out)*len(c))
+		for _, prefix := range out {
+			for _, alt := range c {
+				l := make([]KeySource, len(prefix), len(prefix)+1)
+				copy(l, prefix)
+				next = append(next, append(l, alt))
+			}
+		}
+		out = next
+	}
+	return out, true
+}

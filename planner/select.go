@@ -1,0 +1,790 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/format"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// aggBase numbers aggregate results while the list of group columns may still grow (columns
+// that depend on a grouped primary key join the group as they are met): an aggregate j is
+// column aggBase+j until the layout is final, then G+j.
+const aggBase = 1 << 30
+
+// block compiles one SELECT query block.
+type block struct {
+	c *compiler
+	// outer marks the statement's outermost SELECT, the only block with reader keys.
+	outer bool
+	// where describes a nested block for messages ("in a derived table").
+	where  string
+	parent *scope
+	sc     *scope
+
+	items []*selItem
+
+	// Aggregation state: group expressions and aggregates (over global columns).
+	agg      bool
+	groups   []expr.Expr
+	groupIdx map[string]int
+	aggs     []aggInfo
+	aggIdx   map[string]int
+	// postWhat names the expression being compiled over the aggregate, for 1055 messages.
+	postWhat string
+
+	// keptKeys are the key conditions of the finished plan (for the normalized text).
+	keptKeys []*keyCond
+}
+
+// selItem is one column of the select list.
+type selItem struct {
+	node  ast.ExprNode // nil for a column that `*` expanded to
+	star  int          // the expanded column's global number, -1 otherwise
+	label string
+	alias bool // label came from AS
+	table string
+	e     expr.Expr
+}
+
+type aggInfo struct {
+	spec AggSpec
+	arg  expr.Expr // global; nil for COUNT(*)
+	col  dataflow.Column
+}
+
+// orderRef is one ORDER BY term: a visible column, or an expression kept as a hidden column.
+type orderRef struct {
+	vis  int
+	e    expr.Expr
+	desc bool
+}
+
+// query compiles the statement's SELECT or UNION.
+func (c *compiler) query(n ast.ResultSetNode) (*Query, error) {
+	var q *Query
+	var keys []*keyCond
+	var err error
+	switch n := n.(type) {
+	case *ast.SelectStmt:
+		b := &block{c: c, outer: true}
+		q, err = b.plan(n)
+		keys = b.keptKeys
+	case *ast.SetOprStmt:
+		q, err = c.union(n, "")
+	default:
+		err = unsupported("this statement")
+	}
+	if err != nil {
+		return nil, err
+	}
+	q.NumParams = len(c.params)
+	if len(q.ParamTypes) < q.NumParams {
+		for len(q.ParamTypes) < q.NumParams {
+			q.ParamTypes = append(q.ParamTypes, paramType)
+		}
+	}
+	q.Text = c.normalize(n.(ast.Node), keys)
+	return q, nil
+}
+
+// subquery compiles a nested query block (a derived table, an IN subquery, a UNION branch).
+func (c *compiler) subquery(n ast.ResultSetNode, parent *scope, where string) (*Query, error) {
+	switch n := n.(type) {
+	case *ast.SelectStmt:
+		b := &block{c: c, where: where, parent: parent}
+		return b.plan(n)
+	case *ast.SetOprStmt:
+		return c.union(n, where)
+	}
+	return nil, unsupported("this subquery (%T)", n)
+}
+
+// normalize renders the statement with the literals of its key conditions replaced by `?`,
+// so that queries that differ only in those literals share one text (and one view).
+func (c *compiler) normalize(n ast.Node, keys []*keyCond) string {
+	for _, k := range keys {
+		for _, site := range k.sites {
+			site()
+		}
+	}
+	var sb strings.Builder
+	if err := n.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags, &sb)); err != nil {
+		// Without a canonical rendering the text itself still identifies the query exactly.
+		return c.sql
+	}
+	return sb.String()
+}
+
+func (b *block) rowConv(sc *scope, clause string) *exprConv {
+	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where}
+}
+
+func checkSelect(sel *ast.SelectStmt) error {
+	switch {
+	case sel.Kind != ast.SelectStmtKindSelect:
+		return unsupported("TABLE and VALUES statements")
+	case sel.With != nil:
+		return unsupported("WITH (common table expressions)")
+	case sel.SelectIntoOpt != nil:
+		return unsupported("SELECT ... INTO")
+	case len(sel.WindowSpecs) > 0:
+		return unsupported("window definitions (WINDOW)")
+	case sel.LockInfo != nil && sel.LockInfo.LockType != ast.SelectLockNone:
+		return unsupported("locking reads (FOR UPDATE / FOR SHARE)")
+	case sel.GroupBy != nil && sel.GroupBy.Rollup:
+		return unsupported("GROUP BY ... WITH ROLLUP")
+	case sel.From == nil || sel.From.TableRefs == nil:
+		return unsupported("SELECT without FROM")
+	}
+	return nil
+}
+
+// plan compiles the block. Columns are numbered globally (scope order) until the very end,
+// where every expression is mapped onto the positions of the operator that evaluates it.
+func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
+	if err := checkSelect(sel); err != nil {
+		return nil, err
+	}
+	b.sc = &scope{outer: b.parent}
+	b.groupIdx = map[string]int{}
+	b.aggIdx = map[string]int{}
+	from, err := b.walkFrom(sel.From.TableRefs)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.selectItems(sel.Fields); err != nil {
+		return nil, err
+	}
+	b.agg = sel.GroupBy != nil || hasAggregate(sel)
+	if sel.GroupBy != nil {
+		for _, it := range sel.GroupBy.Items {
+			e, err := b.groupItem(it.Expr)
+			if err != nil {
+				return nil, err
+			}
+			b.addGroup(e)
+		}
+	}
+	conjs := splitAnd(sel.Where)
+	var keys []*keyCond
+	if b.outer {
+		if keys, err = b.c.keyConds(b.sc, conjs, true); err != nil {
+			return nil, err
+		}
+		if keys, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
+			return nil, err
+		}
+	}
+	preds, semis, err := b.wherePreds(conjs, keys)
+	if err != nil {
+		return nil, err
+	}
+	if len(semis) > 0 {
+		g := &fromInner{}
+		if in, ok := from.(*fromInner); ok {
+			g.items, g.conds = append(g.items, in.items...), in.conds
+		} else {
+			g.items = []fromNode{from}
+		}
+		for _, s := range semis {
+			g.items = append(g.items, s)
+		}
+		from = g
+	}
+	bt, err := b.build(from, preds)
+	if err != nil {
+		return nil, err
+	}
+	limit, offset, hasLimit, err := b.c.limit(sel.Limit, b.where)
+	if err != nil {
+		return nil, err
+	}
+	if hasLimit && limit == math.MaxInt32 && offset == 0 {
+		hasLimit = false
+	}
+	multi := lookupCount(keys) > 1
+	q := &Query{Limit: -1}
+	var exprs []expr.Expr
+	var cols []dataflow.Column
+	var order []orderRef
+	var input Plan
+	var aggNode *Aggregate
+	var keyGroup []int
+	if !b.agg {
+		order, err = b.plainSelect(sel, bt)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range b.items {
+			exprs = append(exprs, bt.local(it.e))
+		}
+		for _, o := range order {
+			if o.vis < 0 {
+				exprs = append(exprs, bt.local(o.e))
+			}
+		}
+		for _, k := range keys {
+			exprs = append(exprs, bt.local(b.colExpr(k.col)))
+		}
+		input = bt.plan
+	} else {
+		var having expr.Expr
+		for _, k := range keys {
+			keyGroup = append(keyGroup, b.addGroup(b.colExpr(k.col)))
+		}
+		having, order, err = b.aggSelect(sel)
+		if err != nil {
+			return nil, err
+		}
+		aggNode, err = b.aggregate(bt)
+		if err != nil {
+			return nil, err
+		}
+		input = aggNode
+		g := len(b.groups)
+		post := func(e expr.Expr) expr.Expr {
+			return expr.Remap(e, func(i int) int {
+				if i >= aggBase {
+					return g + i - aggBase
+				}
+				return i
+			})
+		}
+		if having != nil {
+			if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
+				input = &Filter{Input: input, Pred: post(having)}
+			}
+		}
+		for _, it := range b.items {
+			it.e = post(it.e)
+			exprs = append(exprs, it.e)
+		}
+		for i := range order {
+			if order[i].vis < 0 {
+				exprs = append(exprs, post(order[i].e))
+			}
+		}
+		for _, gi := range keyGroup {
+			exprs = append(exprs, expr.NewCol(gi, aggNode.Cols[gi]))
+		}
+	}
+	// The output: visible columns, hidden sort columns, key columns.
+	for _, it := range b.items {
+		cols = append(cols, dataflow.Column{Table: it.table, Name: it.label, Type: it.e.Type()})
+	}
+	q.Cols = append([]dataflow.Column(nil), cols...)
+	var sortKeys []dataflow.SortKey
+	hidden := len(b.items)
+	for _, o := range order {
+		pos := o.vis
+		if pos < 0 {
+			pos = hidden
+			hidden++
+			cols = append(cols, dataflow.Column{Name: o.e.String(), Type: o.e.Type()})
+		}
+		sortKeys = append(sortKeys, dataflow.SortKey{Col: pos, Desc: o.desc})
+	}
+	if sel.Distinct && hidden > len(b.items) {
+		return nil, newErr(CodeOrderNotInDistinct, "Expression #1 of ORDER BY clause is not in SELECT list, references column which is not in SELECT list; this is incompatible with DISTINCT")
+	}
+	for i, k := range keys {
+		q.KeyCols = append(q.KeyCols, hidden+i)
+		c := b.sc.cols[k.col].col
+		cols = append(cols, c)
+	}
+	root := project(input, exprs, cols)
+	if sel.Distinct {
+		root = &Distinct{Input: root}
+	}
+	if hasLimit {
+		t := &TopK{Input: root, GroupBy: append([]int(nil), q.KeyCols...), Order: sortKeys, Limit: limit, Offset: offset}
+		if multi {
+			// Each lookup keeps enough rows for the merge to skip the offset.
+			t.Limit, t.Offset = addCap(limit, offset), 0
+			q.Limit, q.Offset = limit, offset
+		}
+		root = t
+	}
+	q.Root = root
+	q.Order = sortKeys
+	q.Distinct = multi && sel.Distinct
+	var comps [][]KeySource
+	for _, k := range keys {
+		comps = append(comps, k.alts)
+		for _, a := range k.alts {
+			if a.Param >= 0 {
+				for len(q.ParamTypes) <= a.Param {
+					q.ParamTypes = append(q.ParamTypes, paramType)
+				}
+				q.ParamTypes[a.Param] = b.sc.cols[k.col].col.Type
+			}
+		}
+	}
+	lookups, ok := crossProduct(comps)
+	if !ok {
+		return nil, unsupported("IN lists whose combinations exceed %d lookups", maxLookups)
+	}
+	q.Lookups = lookups
+	if aggNode != nil && sel.GroupBy == nil && len(keys) > 0 {
+		q.EmptyRow = emptyRowFunc(root, aggNode, keyGroup)
+	}
+	b.keptKeys = keys
+	return q, nil
+}
+
+func addCap(a, b int) int {
+	if a > math.MaxInt32-b {
+		return math.MaxInt32
+	}
+	return a + b
+}
+
+func lookupCount(keys []*keyCond) int {
+	n := 1
+	for _, k := range keys {
+		n *= len(k.alts)
+		if n > maxLookups {
+			return n
+		}
+	}
+	return n
+}
+
+// checkKeys applies the rules that tie keys to aggregation: several lookups can be merged
+// only when each lookup's groups are its own, so an IN list must be over a GROUP BY column. A
+// literal IN list that breaks the rule is simply a filter again.
+func (b *block) checkKeys(keys []*keyCond, scalar bool) ([]*keyCond, error) {
+	if !b.agg {
+		return keys, nil
+	}
+	var out []*keyCond
+	for _, k := range keys {
+		if len(k.alts) > 1 && (scalar || !b.grouped(k.col)) {
+			if k.params {
+				return nil, b.c.at(unsupported("an IN parameter list with an aggregate over several keys: add the IN column to GROUP BY"), k.src)
+			}
+			continue
+		}
+		out = append(out, k)
+	}
+	return out, nil
+}
+
+func (b *block) grouped(col int) bool {
+	_, ok := b.groupIdx[b.colExpr(col).String()]
+	return ok
+}
+
+func (b *block) colExpr(col int) expr.Expr { return expr.NewCol(col, b.sc.cols[col].col) }
+
+// wherePreds compiles the WHERE conjuncts that are not keys; top-level `x IN (SELECT ...)`
+// become semi-join leaves.
+func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*fromLeaf, error) {
+	isKey := map[int]bool{}
+	for _, k := range keys {
+		isKey[k.conj] = true
+	}
+	v := b.rowConv(b.sc, "where clause")
+	var preds []*pred
+	var semis []*fromLeaf
+	for i, cj := range conjs {
+		if isKey[i] {
+			continue
+		}
+		if in, ok := unparen(cj).(*ast.PatternInExpr); ok && in.Sel != nil && !in.Not {
+			leaf, p, err := b.semiJoin(in)
+			if err != nil {
+				return nil, nil, err
+			}
+			semis = append(semis, leaf)
+			preds = append(preds, p)
+			continue
+		}
+		p, err := newPred(v, cj)
+		if err != nil {
+			return nil, nil, err
+		}
+		preds = append(preds, p)
+	}
+	return preds, semis, nil
+}
+
+// semiJoin compiles `x IN (SELECT y ...)` into an inner join with the distinct values of y.
+func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
+	cn, ok := unparen(in.Expr).(*ast.ColumnNameExpr)
+	if !ok {
+		return nil, nil, b.c.at(unsupported("IN (subquery) on an expression: compare a column"), in)
+	}
+	x, rerr := b.sc.resolve(cn.Name, "where clause")
+	if rerr != nil {
+		return nil, nil, b.c.at(rerr, cn)
+	}
+	sq, ok := in.Sel.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, nil, b.c.at(unsupported("this IN (subquery)"), in)
+	}
+	q, err := b.c.subquery(sq.Query, b.sc, "in a subquery")
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(q.Cols) != 1 {
+		return nil, nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
+	}
+	if hasTopK(q.Root) {
+		return nil, nil, b.c.at(unsupported("LIMIT in an IN (subquery)"), in)
+	}
+	col := q.Cols[0]
+	col.Table = ""
+	inner := &Distinct{Input: project(q.Root, []expr.Expr{expr.NewCol(0, q.Root.Columns()[0])}, []dataflow.Column{col})}
+	first := b.sc.addHidden([]dataflow.Column{col})
+	if !joinable(b.sc.cols[x].col.Type, col.Type) {
+		return nil, nil, b.c.at(unsupported("IN (subquery) comparing values of different types"), in)
+	}
+	e := expr.NewCompare(expr.OpEQ, b.colExpr(x), b.colExpr(first))
+	p := &pred{e: e, cols: []int{min(x, first), max(x, first)}, src: in, eq: true, eqL: x, eqR: first}
+	return &fromLeaf{plan: inner, first: first, n: 1, table: -1}, p, nil
+}
+
+func hasTopK(p Plan) bool {
+	switch p := p.(type) {
+	case *TopK:
+		return true
+	case *Project:
+		return hasTopK(p.Input)
+	case *Distinct:
+		return hasTopK(p.Input)
+	}
+	return false
+}
+
+// selectItems expands the select list.
+func (b *block) selectItems(fl *ast.FieldList) error {
+	if fl == nil {
+		return newErr(CodeParse, "empty select list")
+	}
+	for _, f := range fl.Fields {
+		if f.WildCard != nil {
+			tables := b.sc.tables
+			if q := f.WildCard.Table.O; q != "" {
+				ti := b.sc.findTable(q)
+				if ti < 0 {
+					return newErr(CodeBadTable, "Unknown table '%s'", q)
+				}
+				tables = b.sc.tables[ti : ti+1]
+			}
+			for _, t := range tables {
+				for i := t.first; i < t.first+t.n; i++ {
+					c := b.sc.cols[i].col
+					b.items = append(b.items, &selItem{star: i, label: c.Name, table: c.Table})
+				}
+			}
+			continue
+		}
+		it := &selItem{node: f.Expr, star: -1}
+		switch {
+		case f.AsName.O != "":
+			it.label, it.alias = f.AsName.O, true
+		default:
+			if cn, ok := unparen(f.Expr).(*ast.ColumnNameExpr); ok && f.Expr == unparen(f.Expr) {
+				it.label = cn.Name.Name.O
+			} else {
+				it.label = fieldText(f)
+			}
+		}
+		if cn, ok := unparen(f.Expr).(*ast.ColumnNameExpr); ok {
+			if idx, err := b.sc.resolve(cn.Name, "field list"); err == nil {
+				it.table = b.sc.cols[idx].col.Table
+			}
+		}
+		b.items = append(b.items, it)
+	}
+	return nil
+}
+
+// fieldText is MySQL's label for an unaliased expression: its text as written.
+func fieldText(f *ast.SelectField) string {
+	if t := strings.TrimSpace(f.Text()); t != "" {
+		return t
+	}
+	var sb strings.Builder
+	if err := f.Expr.Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase, &sb)); err == nil {
+		return sb.String()
+	}
+	return "?column?"
+}
+
+// hasAggregate reports aggregates in the select list, HAVING or ORDER BY of this block.
+func hasAggregate(sel *ast.SelectStmt) bool {
+	for _, f := range sel.Fields.Fields {
+		if f.Expr != nil && containsAgg(f.Expr) {
+			return true
+		}
+	}
+	if sel.Having != nil && containsAgg(sel.Having.Expr) {
+		return true
+	}
+	if sel.OrderBy != nil {
+		for _, it := range sel.OrderBy.Items {
+			if containsAgg(it.Expr) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsAgg looks for an aggregate of this block (not of a nested subquery).
+func containsAgg(n ast.Node) bool {
+	var f aggFinder
+	n.Accept(&f)
+	return f.found
+}
+
+type aggFinder struct{ found bool }
+
+func (f *aggFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch n.(type) {
+	case *ast.AggregateFuncExpr:
+		f.found = true
+		return n, true
+	case *ast.SubqueryExpr, *ast.SelectStmt, *ast.SetOprStmt:
+		return n, true
+	}
+	return n, f.found
+}
+
+func (f *aggFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
+
+func (b *block) addGroup(e expr.Expr) int {
+	s := e.String()
+	if i, ok := b.groupIdx[s]; ok {
+		return i
+	}
+	b.groups = append(b.groups, e)
+	b.groupIdx[s] = len(b.groups) - 1
+	return len(b.groups) - 1
+}
+
+// groupItem compiles a GROUP BY term. Names resolve against FROM first and then against the
+// select list's aliases, as in MySQL; positions name select-list items.
+func (b *block) groupItem(n ast.ExprNode) (expr.Expr, error) {
+	v := b.rowConv(b.sc, "group statement")
+	itemExpr := func(it *selItem, src ast.Node) (expr.Expr, error) {
+		if it.node == nil {
+			return b.colExpr(it.star), nil
+		}
+		if containsAgg(it.node) {
+			return nil, b.c.at(newErr(CodeWrongGroupField, "Can't group on '%s'", it.label), src)
+		}
+		return v.conv(it.node)
+	}
+	switch x := unparen(n).(type) {
+	case *ast.PositionExpr:
+		i, err := b.position(x, "group statement")
+		if err != nil {
+			return nil, err
+		}
+		return itemExpr(b.items[i], x)
+	case *ast.ColumnNameExpr:
+		if x.Name.Table.O == "" {
+			if _, err := b.sc.lookup(x.Name, "group statement"); err != nil && err.Code == CodeUnknownColumn {
+				for _, it := range b.items {
+					if it.alias && strings.EqualFold(it.label, x.Name.Name.O) {
+						return itemExpr(it, x)
+					}
+				}
+			}
+		}
+	}
+	if containsAgg(n) {
+		return nil, b.c.at(newErr(CodeWrongGroupField, "Can't group on '%s'", restoreText(n)), n)
+	}
+	return v.conv(n)
+}
+
+func restoreText(n ast.Node) string {
+	var sb strings.Builder
+	if err := n.Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase, &sb)); err != nil {
+		return "?"
+	}
+	return sb.String()
+}
+
+// position resolves `GROUP BY 2` / `ORDER BY 2` to a select-list index.
+func (b *block) position(x *ast.PositionExpr, clause string) (int, error) {
+	if x.P != nil {
+		return 0, b.c.at(unsupported("a parameter (?) as a column position"), x)
+	}
+	if x.N < 1 || x.N > len(b.items) {
+		return 0, newErr(CodeUnknownColumn, "Unknown column '%d' in '%s'", x.N, clause)
+	}
+	return x.N - 1, nil
+}
+
+// plainSelect compiles the select list, HAVING and ORDER BY of a block without aggregation.
+func (b *block) plainSelect(sel *ast.SelectStmt, bt *built) ([]orderRef, error) {
+	v := b.rowConv(b.sc, "field list")
+	for _, it := range b.items {
+		if it.node == nil {
+			it.e = b.colExpr(it.star)
+			continue
+		}
+		e, err := v.conv(it.node)
+		if err != nil {
+			return nil, err
+		}
+		it.e = e
+	}
+	if sel.Having != nil {
+		// Without aggregation HAVING filters rows like WHERE, but may name select aliases.
+		hv := b.rowConv(b.sc, "having clause")
+		hv.hook = b.aliasHook()
+		p, err := newPred(hv, sel.Having.Expr)
+		if err != nil {
+			return nil, err
+		}
+		bt.filter([]*pred{p})
+	}
+	ov := b.rowConv(b.sc, "order clause")
+	return b.orderBy(sel.OrderBy, ov)
+}
+
+// aliasHook resolves an unqualified name that is a select-list alias to that item.
+func (b *block) aliasHook() func(n ast.ExprNode) (expr.Expr, bool, error) {
+	return func(n ast.ExprNode) (expr.Expr, bool, error) {
+		cn, ok := n.(*ast.ColumnNameExpr)
+		if !ok || cn.Name.Table.O != "" {
+			return nil, false, nil
+		}
+		for _, it := range b.items {
+			if it.alias && strings.EqualFold(it.label, cn.Name.Name.O) && it.e != nil {
+				return it.e, true, nil
+			}
+		}
+		return nil, false, nil
+	}
+}
+
+// orderBy compiles ORDER BY terms with v (row or aggregate context).
+func (b *block) orderBy(ob *ast.OrderByClause, v *exprConv) ([]orderRef, error) {
+	if ob == nil {
+		return nil, nil
+	}
+	var out []orderRef
+	for _, it := range ob.Items {
+		ref := orderRef{vis: -1, desc: it.Desc}
+		switch x := unparen(it.Expr).(type) {
+		case *ast.PositionExpr:
+			i, err := b.position(x, "order clause")
+			if err != nil {
+				return nil, err
+			}
+			ref.vis = i
+		case *ast.ColumnNameExpr:
+			if x.Name.Table.O == "" {
+				for i, si := range b.items {
+					if si.alias && strings.EqualFold(si.label, x.Name.Name.O) {
+						ref.vis = i
+						break
+					}
+				}
+			}
+		}
+		if ref.vis < 0 {
+			b.postWhat = "ORDER BY clause"
+			e, err := v.conv(it.Expr)
+			if err != nil {
+				return nil, err
+			}
+			if expr.IsConst(e) {
+				continue // ordering by a constant orders nothing (ORDER BY NULL)
+			}
+			for i, si := range b.items {
+				if si.e != nil && si.e.String() == e.String() {
+					ref.vis = i
+					break
+				}
+			}
+			if ref.vis < 0 {
+				ref.e = e
+			}
+		}
+		out = append(out, ref)
+	}
+	return out, nil
+}
+
+// project builds a projection, or returns the input when the projection would be the
+// identity.
+func project(in Plan, exprs []expr.Expr, cols []dataflow.Column) Plan {
+	inCols := in.Columns()
+	if len(exprs) == len(inCols) {
+		identity := true
+		for i, e := range exprs {
+			idx, ok := expr.Index(e)
+			if !ok || idx != i || inCols[i].Name != cols[i].Name || inCols[i].Table != cols[i].Table {
+				identity = false
+				break
+			}
+		}
+		if identity {
+			return in
+		}
+	}
+	return &Project{Input: in, Exprs: exprs, Cols: cols}
+}
+
+// limit reads LIMIT [offset,] count; has is false without a LIMIT.
+func (c *compiler) limit(l *ast.Limit, where string) (count, offset int, has bool, err error) {
+	if l == nil {
+		return 0, 0, false, nil
+	}
+	read := func(n ast.ExprNode) (int, error) {
+		if n == nil {
+			return 0, nil
+		}
+		switch x := n.(type) {
+		case *test_driver.ParamMarkerExpr:
+			return 0, c.at(unsupported("a parameter (?) in LIMIT%s", suffix(where)), x)
+		case *test_driver.ValueExpr:
+			switch x.Kind() {
+			case test_driver.KindInt64:
+				return clampInt(uint64(max(x.GetInt64(), 0))), nil
+			case test_driver.KindUint64:
+				return clampInt(x.GetUint64()), nil
+			}
+		}
+		return 0, c.at(newErr(CodeParse, "LIMIT takes integer constants"), n)
+	}
+	if count, err = read(l.Count); err != nil {
+		return 0, 0, false, err
+	}
+	if offset, err = read(l.Offset); err != nil {
+		return 0, 0, false, err
+	}
+	return count, offset, true, nil
+}
+
+func suffix(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " " + where
+}
+
+// clampInt bounds a LIMIT: no view holds more than 2^31 rows per key, so a larger LIMIT
+// (18446744073709551615 is MySQL's "no limit" idiom) limits nothing.
+func clampInt(u uint64) int {
+	if u > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(u)
+}
+
+var _ = fmt.Sprint

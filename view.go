@@ -1,0 +1,546 @@
+package weir
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
+)
+
+// View is a registered query. Reading it is a lookup in its reader by the query's
+// parameters; it never runs the query.
+type View struct {
+	e       *Engine
+	name    string
+	query   *planner.Query
+	node    *dataflow.Node
+	reader  *operators.Reader
+	domain  *dataflow.Domain
+	dropped atomic.Bool
+	// rowOrder orders merged rows of several lookups (Query.Order).
+	width int
+}
+
+// Rows is the result of a read: column descriptions and rows of values. Rows may share
+// memory with the view: treat them as read-only.
+type Rows struct {
+	cols  []Column
+	rows  []dataflow.Row
+	width int
+}
+
+// Columns describes the result columns.
+func (r *Rows) Columns() []Column { return r.cols }
+
+// Len is the number of rows.
+func (r *Rows) Len() int { return len(r.rows) }
+
+// Row returns row i's values, one per column. The slice must not be modified.
+func (r *Rows) Row(i int) []Value { return r.rows[i][:r.width:r.width] }
+
+// Register compiles a SELECT into the dataflow and names it. `?` placeholders become the
+// view's parameters (see View.Lookup); literals compared with columns in the WHERE clause are
+// parameters too, fixed to their values, so queries that differ only in such literals share
+// one reader. Registering a name again with the same query returns the existing view.
+func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) {
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
+	if name == "" {
+		return nil, fmt.Errorf("weir: a view needs a name")
+	}
+	key := strings.ToLower(name)
+	e.mu.RLock()
+	old, exists := e.views[key]
+	e.mu.RUnlock()
+	q, err := e.planSelect(sql)
+	if err != nil {
+		return nil, err
+	}
+	if exists {
+		if old.query.Text == q.Text && sameLookups(old.query, q) {
+			return old, nil
+		}
+		return nil, fmt.Errorf("weir: view %q is already registered with a different query", name)
+	}
+	v, err := e.install(ctx, q, name)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if prev, ok := e.views[key]; ok {
+		return prev, nil
+	}
+	e.views[key] = v
+	return v, nil
+}
+
+func sameLookups(a, b *planner.Query) bool {
+	if len(a.Lookups) != len(b.Lookups) {
+		return false
+	}
+	for i := range a.Lookups {
+		if len(a.Lookups[i]) != len(b.Lookups[i]) {
+			return false
+		}
+		for j, ka := range a.Lookups[i] {
+			kb := b.Lookups[i][j]
+			if ka.Param != kb.Param || (ka.Param < 0 && !dataflow.Identical(ka.Literal, kb.Literal)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// View returns a registered view by name.
+func (e *Engine) View(name string) (*View, error) {
+	e.mu.RLock()
+	v, ok := e.views[strings.ToLower(name)]
+	e.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoSuchView, name)
+	}
+	return v, nil
+}
+
+// Unregister removes a named view. Its nodes go too unless other views share them.
+func (e *Engine) Unregister(ctx context.Context, name string) error {
+	resume, err := e.quiesce(ctx)
+	if err != nil {
+		return err
+	}
+	defer resume()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := strings.ToLower(name)
+	v, ok := e.views[key]
+	if !ok {
+		return fmt.Errorf("%w: %s", ErrNoSuchView, name)
+	}
+	delete(e.views, key)
+	e.dropViewLocked(v)
+	return nil
+}
+
+// dropViewLocked releases a view's nodes. The caller holds the gate exclusively and e.mu.
+func (e *Engine) dropViewLocked(v *View) {
+	if v.dropped.CompareAndSwap(false, true) {
+		e.graph.Release(v.node)
+	}
+}
+
+// Views lists the names of the registered views.
+func (e *Engine) Views() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]string, 0, len(e.views))
+	for _, v := range e.views {
+		out = append(out, v.name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Query runs an ad-hoc SELECT: the first time a query shape is seen it is installed as an
+// unnamed view (later queries of the same shape reuse it), and the read waits until every
+// write acknowledged before the call is visible.
+func (e *Engine) Query(ctx context.Context, sql string, args ...any) (*Rows, error) {
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
+	q, err := e.planSelect(sql)
+	if err != nil {
+		return nil, err
+	}
+	shape := q.Text
+	e.mu.RLock()
+	v, ok := e.shapes[shape]
+	e.mu.RUnlock()
+	if !ok {
+		if v, err = e.install(ctx, q, ""); err != nil {
+			return nil, err
+		}
+		e.mu.Lock()
+		if prev, ok := e.shapes[shape]; ok {
+			v = prev
+		} else {
+			e.shapes[shape] = v
+		}
+		e.mu.Unlock()
+	}
+	// The shared view has the shape's first literals; this query's own literals fill the
+	// key through its own lookup plan.
+	return v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+}
+
+func (e *Engine) planSelect(sql string) (*planner.Query, error) {
+	st, _, err := e.plan(sql)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := st.(*planner.Select)
+	if !ok {
+		return nil, newError(ErrCodeWrongUsage, "42000", "only a SELECT can be registered or queried")
+	}
+	return sel.Query, nil
+}
+
+// install lowers a planned query into the graph, reusing nodes that compute the same thing,
+// and fills the new nodes from the current state while the domains are idle.
+func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
+	resume, err := e.quiesce(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer resume()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+
+	e.queries++
+	l := lowering{e: e, home: 1 + (e.queries-1)%(len(e.rt.Domains)-1)}
+	root, err := l.lower(q.Root)
+	if err != nil {
+		l.undo()
+		return nil, err
+	}
+	readerSig := fmt.Sprintf("reader(%v,%v)<-n%d", q.KeyCols, q.Order, root.ID)
+	rnode, ok := e.graph.Lookup(readerSig)
+	if !ok {
+		rnode = &dataflow.Node{Op: operators.NewReader(q.KeyCols, q.Order), Parents: []*dataflow.Node{root},
+			Domain: max(l.home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
+		if err := e.graph.Add(rnode); err != nil {
+			l.undo()
+			return nil, err
+		}
+		l.created = append(l.created, rnode)
+	}
+	e.graph.Retain(rnode)
+	l.fill()
+	return &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
+		domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}, nil
+}
+
+// lowering turns plan nodes into graph nodes.
+type lowering struct {
+	e       *Engine
+	home    int
+	created []*dataflow.Node
+}
+
+func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
+	if s, ok := p.(*planner.Scan); ok {
+		t, ok := l.e.tables[strings.ToLower(s.Table)]
+		if !ok {
+			return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", s.Table))
+		}
+		return t.node, nil
+	}
+	var parents []*dataflow.Node
+	for _, in := range p.Inputs() {
+		n, err := l.lower(in)
+		if err != nil {
+			return nil, err
+		}
+		parents = append(parents, n)
+	}
+	var op dataflow.Operator
+	var desc string
+	switch p := p.(type) {
+	case *planner.Filter:
+		op, desc = operators.NewFilter(p.Pred), "filter("+p.Pred.String()+")"
+	case *planner.Project:
+		op, desc = operators.NewProject(p.Exprs), "project("+exprList(p.Exprs)+")"
+	case *planner.Join:
+		kind := operators.JoinInner
+		if p.Kind == planner.LeftJoin {
+			kind = operators.JoinLeft
+		}
+		lw, rw := len(p.Left.Columns()), len(p.Right.Columns())
+		op = operators.NewJoin(kind, p.LeftKeys, p.RightKeys, lw, rw)
+		desc = fmt.Sprintf("join(%d,%v,%v,%d,%d)", p.Kind, p.LeftKeys, p.RightKeys, lw, rw)
+	case *planner.Aggregate:
+		op, desc = operators.NewAggregate(p.GroupBy, p.Aggs), fmt.Sprintf("agg(%v,%+v)", p.GroupBy, p.Aggs)
+	case *planner.Distinct:
+		op, desc = operators.NewDistinct(), "distinct"
+	case *planner.TopK:
+		op = operators.NewTopK(p.GroupBy, p.Order, p.Limit, p.Offset)
+		desc = fmt.Sprintf("topk(%v,%v,%d,%d)", p.GroupBy, p.Order, p.Limit, p.Offset)
+	case *planner.Union:
+		op, desc = operators.NewUnion(len(p.Ins)), "union"
+	default:
+		return nil, newError(ErrCodeUnsupported, "42000", fmt.Sprintf("plan node %T cannot be lowered", p))
+	}
+	sig := desc + "<-"
+	dom := l.home
+	for i, pn := range parents {
+		if i > 0 {
+			sig += ","
+		}
+		sig += fmt.Sprintf("n%d", pn.ID)
+		dom = max(dom, pn.Domain)
+	}
+	if n, ok := l.e.graph.Lookup(sig); ok {
+		return n, nil
+	}
+	n := &dataflow.Node{Op: op, Parents: parents, Domain: dom, Cols: p.Columns(), Signature: sig}
+	if err := l.e.graph.Add(n); err != nil {
+		return nil, err
+	}
+	l.created = append(l.created, n)
+	return n, nil
+}
+
+func exprList(es []expr.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// undo removes the nodes a failed lowering added.
+func (l *lowering) undo() {
+	for i := len(l.created) - 1; i >= 0; i-- {
+		l.e.graph.Release(l.created[i])
+	}
+	l.created = nil
+}
+
+// fill gives every new node the state it would have had if it had existed from the start:
+// each new node receives its parents' complete current outputs. New nodes are visited parents
+// first, so a new stateful parent is already filled when its child asks for its output.
+func (l *lowering) fill() {
+	memo := map[*dataflow.Node][]dataflow.Row{}
+	var output func(n *dataflow.Node) []dataflow.Row
+	output = func(n *dataflow.Node) []dataflow.Row {
+		if rows, ok := memo[n]; ok {
+			return rows
+		}
+		rows := n.Op.Snapshot(func(i int) []dataflow.Row { return output(n.Parents[i]) })
+		memo[n] = rows
+		return rows
+	}
+	for _, n := range l.created {
+		for i, p := range n.Parents {
+			rows := output(p)
+			if len(rows) == 0 {
+				continue
+			}
+			b := make(dataflow.Batch, len(rows))
+			for j, r := range rows {
+				b[j] = dataflow.Record{Row: r}
+			}
+			n.Op.Process(i, b)
+		}
+	}
+}
+
+// Name is the view's registered name ("" for an ad-hoc query's view).
+func (v *View) Name() string { return v.name }
+
+// Columns describes the result columns.
+func (v *View) Columns() []Column { return v.query.Cols }
+
+// NumParams is the number of arguments Lookup takes.
+func (v *View) NumParams() int { return v.query.NumParams }
+
+// Plan is the compiled query.
+func (v *View) Plan() *planner.Query { return v.query }
+
+// Lookup reads the view's current result for the given parameters. It does not wait for
+// writes in flight; use LookupAfter to read your own writes.
+func (v *View) Lookup(ctx context.Context, args ...any) (*Rows, error) {
+	return v.lookupWith(ctx, v.query, 0, args)
+}
+
+// LookupAfter reads the view once every write up to tok is visible in it, waiting at most
+// the engine's ReadTimeout (or the context's deadline).
+func (v *View) LookupAfter(ctx context.Context, tok Token, args ...any) (*Rows, error) {
+	return v.lookupWith(ctx, v.query, tok, args)
+}
+
+func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args []any) (*Rows, error) {
+	if v.dropped.Load() {
+		return nil, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
+	}
+	if len(args) != q.NumParams {
+		return nil, newError(ErrCodeWrongArguments, "HY000",
+			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(args)))
+	}
+	if tok > 0 && v.domain.Progress() < uint64(tok) {
+		deadline := time.Now().Add(v.e.opts.ReadTimeout)
+		if err := v.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
+			return nil, err
+		}
+	}
+	var argv [8]Value
+	vals := argv[:0]
+	for i, a := range args {
+		val, err := dataflow.FromGo(a)
+		if err != nil {
+			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals = append(vals, keyValue(val, q.ParamTypes[i]))
+	}
+	if len(q.Lookups) <= 1 {
+		var lookup []planner.KeySource
+		if len(q.Lookups) == 1 {
+			lookup = q.Lookups[0]
+		}
+		rows, ok := v.get(lookup, vals)
+		if !ok {
+			return &Rows{cols: q.Cols, width: v.width}, nil
+		}
+		if len(rows) == 0 && q.EmptyRow != nil {
+			rows = v.emptyRow(q, lookup, vals)
+		}
+		return &Rows{cols: q.Cols, rows: rows, width: v.width}, nil
+	}
+	return v.merge(q, vals), nil
+}
+
+// get reads one key. ok is false when a key component is NULL: `col = NULL` matches nothing.
+func (v *View) get(lookup []planner.KeySource, vals []Value) ([]dataflow.Row, bool) {
+	var buf [64]byte
+	key := buf[:0]
+	for _, ks := range lookup {
+		kv := ks.Literal
+		if ks.Param >= 0 {
+			kv = vals[ks.Param]
+		}
+		if kv.IsNull() {
+			return nil, false
+		}
+		key = dataflow.AppendKey(key, kv)
+	}
+	if len(key) == 0 {
+		return v.reader.Get(""), true
+	}
+	return v.reader.Get(unsafe.String(&key[0], len(key))), true
+}
+
+func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Value) []dataflow.Row {
+	key := make(dataflow.Row, len(lookup))
+	for i, ks := range lookup {
+		key[i] = ks.Literal
+		if ks.Param >= 0 {
+			key[i] = vals[ks.Param]
+		}
+	}
+	if row, ok := q.EmptyRow(key); ok {
+		return []dataflow.Row{row}
+	}
+	return nil
+}
+
+// merge combines several point lookups (`col IN (?, ?)`): each distinct key once, then the
+// query's DISTINCT, ORDER BY and LIMIT over the union.
+func (v *View) merge(q *planner.Query, vals []Value) *Rows {
+	var out []dataflow.Row
+	seen := map[string]bool{}
+	for _, lookup := range q.Lookups {
+		var kb []byte
+		null := false
+		for _, ks := range lookup {
+			kv := ks.Literal
+			if ks.Param >= 0 {
+				kv = vals[ks.Param]
+			}
+			null = null || kv.IsNull()
+			kb = dataflow.AppendKey(kb, kv)
+		}
+		if null || seen[string(kb)] {
+			continue
+		}
+		seen[string(kb)] = true
+		rows, _ := v.get(lookup, vals)
+		if len(rows) == 0 && q.EmptyRow != nil {
+			rows = v.emptyRow(q, lookup, vals)
+		}
+		out = append(out, rows...)
+	}
+	if q.Distinct {
+		visible := make([]int, v.width)
+		for i := range visible {
+			visible[i] = i
+		}
+		uniq := out[:0:0]
+		have := map[string]bool{}
+		for _, r := range out {
+			k := string(dataflow.AppendRowKey(nil, r, visible))
+			if !have[k] {
+				have[k] = true
+				uniq = append(uniq, r)
+			}
+		}
+		out = uniq
+	}
+	if len(q.Order) > 0 {
+		slices.SortStableFunc(out, func(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, q.Order) })
+	}
+	if q.Offset > 0 {
+		if q.Offset >= len(out) {
+			out = nil
+		} else {
+			out = out[q.Offset:]
+		}
+	}
+	if q.Limit >= 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return &Rows{cols: q.Cols, rows: out, width: v.width}
+}
+
+// keyValue converts a lookup argument to the form it is compared in against the key column:
+// text against a number is read as a number, a number against text as text, text against a
+// date as a date. Numbers keep their exact value (the key encoding compares them across
+// kinds), so 1.5 never matches an integer column.
+func keyValue(v Value, t dataflow.Type) Value {
+	if v.IsNull() {
+		return v
+	}
+	switch t.Kind {
+	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
+		if v.Kind() == dataflow.KindString {
+			if c, s, ok := dataflow.ParseDecimal(v.RawString()); ok {
+				return dataflow.Decimal(c, s)
+			}
+			f, _ := v.ToFloat()
+			return dataflow.Float(f)
+		}
+	case dataflow.KindString:
+		if v.Kind() != dataflow.KindString {
+			return dataflow.String(v.ToText())
+		}
+	case dataflow.KindDate, dataflow.KindDatetime:
+		if v.Kind() == dataflow.KindString {
+			if tm, isDate, err := dataflow.ParseTime(v.RawString()); err == nil {
+				if isDate {
+					return dataflow.Date(tm)
+				}
+				return dataflow.Datetime(tm, 6)
+			}
+		}
+	}
+	return v
+}
+
+// WaitFor blocks until every view reflects every write up to tok, or ctx ends.
+func (e *Engine) WaitFor(ctx context.Context, tok Token) error {
+	for _, d := range e.rt.Domains {
+		if err := d.WaitProgress(ctx, uint64(tok), time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
