@@ -259,6 +259,9 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 	case *planner.Filter:
 		op, desc = operators.NewFilter(p.Pred), "filter("+p.Pred.String()+")"
 	case *planner.Project:
+		if isIdentity(p.Exprs, len(p.Input.Columns())) {
+			return parents[0], nil
+		}
 		op, desc = operators.NewProject(p.Exprs), "project("+exprList(p.Exprs)+")"
 	case *planner.Join:
 		kind := operators.JoinInner
@@ -300,6 +303,19 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 	return n, nil
 }
 
+// isIdentity reports whether a projection passes its input through unchanged.
+func isIdentity(es []expr.Expr, width int) bool {
+	if len(es) != width {
+		return false
+	}
+	for i, e := range es {
+		if c, ok := expr.Index(e); !ok || c != i {
+			return false
+		}
+	}
+	return true
+}
+
 func exprList(es []expr.Expr) string {
 	parts := make([]string, len(es))
 	for i, e := range es {
@@ -311,7 +327,7 @@ func exprList(es []expr.Expr) string {
 // undo removes the nodes a failed lowering added.
 func (l *lowering) undo() {
 	for i := len(l.created) - 1; i >= 0; i-- {
-		l.e.graph.Release(l.created[i])
+		l.e.graph.RemoveUnused(l.created[i])
 	}
 	l.created = nil
 }

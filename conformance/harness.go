@@ -14,7 +14,8 @@ const opTimeout = 30 * time.Second
 
 // Failure is one disagreement, or one place where MariaDB contradicts the scenario file.
 type Failure struct {
-	// Case is the query name, or "exec", "table t" for writes and table contents.
+	// Case is the query name, "exec:LINE" for a write, or "table NAME" for a table's
+	// contents.
 	Case string
 	// Where says which statement or lookup, at which point of the scenario.
 	Where string
@@ -92,12 +93,16 @@ type runner struct {
 // and what follows is still compared, since later rows show what the write did.
 func Run(ctx context.Context, sc *Scenario, ref, sub Target, opts Options) *Report {
 	r := &runner{ctx: ctx, sc: sc, ref: ref, sub: sub, rep: &Report{Scenario: sc.Name}, phase: "during setup"}
+	states := map[string]*caseState{}
+	for _, q := range sc.Queries() {
+		states[q.Name] = &caseState{q: q}
+	}
 	prepared := !opts.PrepareBeforeData
 	var declared []*caseState
 	for _, st := range sc.Steps {
 		if !prepared && st.Kind == StepExec && !isCreateTable(st.Exec.SQL) {
 			prepared = true
-			r.prepareAll()
+			r.prepareAll(states)
 		}
 		switch st.Kind {
 		case StepExec:
@@ -108,7 +113,7 @@ func Run(ctx context.Context, sc *Scenario, ref, sub Target, opts Options) *Repo
 			}
 			r.exec(st.Exec)
 		case StepQuery:
-			cs := &caseState{q: st.Query}
+			cs := states[st.Query.Name]
 			declared = append(declared, cs)
 			r.query(cs)
 		case StepCheckpoint:
@@ -131,16 +136,22 @@ func Run(ctx context.Context, sc *Scenario, ref, sub Target, opts Options) *Repo
 func isCreateTable(sql string) bool { return createTable.MatchString(sql) }
 
 // prepareAll prepares every query case on the target under test. A failure is reported
-// unless the case is marked unsupported: a query that compiles against populated tables
-// must compile against empty ones too.
-func (r *runner) prepareAll() {
+// unless the case is marked unsupported, and the case is not run afterwards, where it would
+// only fail the same way again.
+func (r *runner) prepareAll(states map[string]*caseState) {
 	p, ok := r.sub.(Preparer)
 	if !ok {
 		return
 	}
 	for _, q := range r.sc.Queries() {
 		err := guard(r.ctx, func(ctx context.Context) error { return p.Prepare(ctx, q.SQL) })
-		if err != nil && !q.Unsupported {
+		if err == nil {
+			continue
+		}
+		states[q.Name].disabled = true
+		if q.Unsupported {
+			r.note("query %s (marked unsupported) rejected as expected: %v", q.Name, err)
+		} else {
 			r.fail(Failure{Case: q.Name,
 				Where:  fmt.Sprintf("%s:%d: query %s prepared before the seed data\n  %s", r.sc.Name, q.Line, q.Name, oneLine(q.SQL)),
 				Detail: fmt.Sprintf("%s failed: %v", r.sub.Name(), err)})
@@ -169,6 +180,7 @@ func (r *runner) note(format string, args ...any) {
 func (r *runner) exec(st *Statement) {
 	r.rep.Statements++
 	where := fmt.Sprintf("%s:%d: statement %s\n  %s", r.sc.Name, st.Line, r.phase, oneLine(st.SQL))
+	name := fmt.Sprintf("exec:%d", st.Line)
 	var refRes, subRes ExecResult
 	refErr := guard(r.ctx, func(ctx context.Context) (err error) { refRes, err = r.ref.Exec(ctx, st.SQL, nil); return })
 	subErr := guard(r.ctx, func(ctx context.Context) (err error) { subRes, err = r.sub.Exec(ctx, st.SQL, nil); return })
@@ -179,31 +191,31 @@ func (r *runner) exec(st *Statement) {
 	}
 	switch {
 	case st.ExpectError && refErr == nil:
-		r.fail(Failure{Case: "exec", Where: where, Scenario: true,
+		r.fail(Failure{Case: name, Where: where, Scenario: true,
 			Detail: fmt.Sprintf("marked '-- error' but %s accepted it", r.ref.Name())})
 	case !st.ExpectError && refErr != nil:
-		r.fail(Failure{Case: "exec", Where: where, Scenario: true,
+		r.fail(Failure{Case: name, Where: where, Scenario: true,
 			Detail: fmt.Sprintf("%s rejected it: %v", r.ref.Name(), refErr)})
 	case st.ErrorCode != 0 && (!refHas || refCode != st.ErrorCode):
-		r.fail(Failure{Case: "exec", Where: where, Scenario: true,
+		r.fail(Failure{Case: name, Where: where, Scenario: true,
 			Detail: fmt.Sprintf("marked '-- error %d' but %s said: %v", st.ErrorCode, r.ref.Name(), refErr)})
 	}
 
 	switch {
 	case refErr == nil && subErr != nil:
-		r.fail(Failure{Case: "exec", Where: where,
+		r.fail(Failure{Case: name, Where: where,
 			Detail: fmt.Sprintf("%s failed: %v\n%s succeeded: %s", r.sub.Name(), subErr, r.ref.Name(), formatExec(refRes))})
 	case refErr != nil && subErr == nil:
-		r.fail(Failure{Case: "exec", Where: where,
+		r.fail(Failure{Case: name, Where: where,
 			Detail: fmt.Sprintf("%s succeeded (%s) but %s failed: %v", r.sub.Name(), formatExec(subRes), r.ref.Name(), refErr)})
 	case refErr != nil && subErr != nil:
 		if subCode, ok := r.sub.ErrorCode(subErr); ok && refHas && subCode != refCode {
-			r.fail(Failure{Case: "exec", Where: where,
+			r.fail(Failure{Case: name, Where: where,
 				Detail: fmt.Sprintf("both failed, with different error codes:\n%s: %d %v\n%s: %d %v",
 					r.sub.Name(), subCode, subErr, r.ref.Name(), refCode, refErr)})
 		}
 	case refRes != subRes:
-		r.fail(Failure{Case: "exec", Where: where,
+		r.fail(Failure{Case: name, Where: where,
 			Detail: fmt.Sprintf("%s: %s\n%s: %s", r.sub.Name(), formatExec(subRes), r.ref.Name(), formatExec(refRes))})
 	}
 }

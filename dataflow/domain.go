@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -113,6 +115,8 @@ func (rt *Runtime) Start() {
 		rt.wg.Add(1)
 		go func(d *Domain) {
 			defer rt.wg.Done()
+			// Label the goroutine so CPU profiles split by domain.
+			pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels("domain", strconv.Itoa(d.ID))))
 			d.Run(rt.stop)
 		}(d)
 	}

@@ -90,12 +90,13 @@ func (g *Graph) Release(n *Node) []*Node {
 	var release func(n *Node)
 	release = func(n *Node) {
 		n.refs--
-		for _, p := range n.Parents {
-			release(p)
-		}
+		// Remove the node before releasing its parents, so they see it gone.
 		if n.refs <= 0 && n.Base == "" && len(n.Children) == 0 {
 			g.remove(n)
 			removed = append(removed, n)
+		}
+		for _, p := range n.Parents {
+			release(p)
 		}
 	}
 	release(n)
@@ -118,6 +119,14 @@ func (g *Graph) remove(n *Node) {
 			g.nodes = append(g.nodes[:i], g.nodes[i+1:]...)
 			break
 		}
+	}
+}
+
+// RemoveUnused removes a node that no view references and nothing reads from (a node added
+// by a registration that then failed).
+func (g *Graph) RemoveUnused(n *Node) {
+	if n.refs <= 0 && len(n.Children) == 0 {
+		g.remove(n)
 	}
 }
 

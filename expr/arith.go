@@ -299,7 +299,7 @@ func decArith(op ArithOp, x, y dataflow.Value, targetScale int) dataflow.Value {
 			}
 			// q = ca×10^(target+sb-sa) / cb, rounded.
 			if e := targetScale + sb - sa; e >= 0 {
-				if num, ok := mulPow10(ca, e); ok {
+				if num, ok := mulPow10(ca, e); ok && !(num == math.MinInt64 && cb == -1) {
 					q, r := num/cb, num%cb
 					if 2*uabs(r) >= uabs(cb) && r != 0 {
 						if (num < 0) != (cb < 0) {

@@ -131,15 +131,6 @@ func timeNumber(v dataflow.Value) (coef int64, scale int) {
 	return n*pow10[fsp] + frac, fsp
 }
 
-// isExactValue reports integer, decimal and time values, which arithmetic keeps exact.
-func isExactValue(v dataflow.Value) bool {
-	switch v.Kind() {
-	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime:
-		return true
-	}
-	return false
-}
-
 // runtimeClass is the arithmetic class of one runtime value.
 func runtimeClass(v dataflow.Value) numClass {
 	switch v.Kind() {
@@ -229,12 +220,4 @@ func rescale(v dataflow.Value, scale int) dataflow.Value {
 	}
 	f, _ := v.ToFloat()
 	return dataflow.Float(f)
-}
-
-// truncScale drops digits of an exact coefficient toward zero: coef×10^-from to scale `to`.
-func truncCoef(coef int64, from, to int) int64 {
-	if to >= from {
-		return coef
-	}
-	return coef / pow10[from-to]
 }

@@ -1,6 +1,10 @@
 package expr
 
-import "github.com/weirdb/weir/dataflow"
+import (
+	"slices"
+
+	"github.com/weirdb/weir/dataflow"
+)
 
 // Expr is a compiled scalar expression over the columns of one input row. Implementations are
 // immutable and safe to share between goroutines.
@@ -36,7 +40,7 @@ func Columns(e Expr) []int {
 	for i := range seen {
 		out = append(out, i)
 	}
-	sortInts(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -48,14 +52,6 @@ func walk(e Expr, f func(Expr)) {
 	if n, ok := e.(node); ok {
 		for _, c := range n.children() {
 			walk(c, f)
-		}
-	}
-}
-
-func sortInts(a []int) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j] < a[j-1]; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
 		}
 	}
 }

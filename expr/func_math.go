@@ -142,7 +142,9 @@ func evalRound(c *call, row dataflow.Row, trunc bool) dataflow.Value {
 		}
 		d, _ = dv.ToInt()
 	}
-	d = min(max(d, -64), 64)
+	// Past ±400 digits every result is settled (0, or the value unchanged); the bound keeps
+	// the big-number paths small.
+	d = min(max(d, -400), 400)
 	unsigned := c.t.Kind == dataflow.KindUint
 	switch x.Kind() {
 	case dataflow.KindInt, dataflow.KindUint:
@@ -270,6 +272,14 @@ func evalFloorCeil(c *call, row dataflow.Row, ceil bool) dataflow.Value {
 		coef, s, _ := exactOf(v)
 		if s == 0 {
 			return dataflow.Int(coef)
+		}
+		if s >= len(pow10) {
+			// Only a hand-built decimal has a scale this large; its integer part is 0.
+			x, _ := v.ToFloat()
+			if ceil {
+				return dataflow.Int(int64(math.Ceil(x)))
+			}
+			return dataflow.Int(int64(math.Floor(x)))
 		}
 		p := pow10[s]
 		q, r := coef/p, coef%p

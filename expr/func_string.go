@@ -217,7 +217,7 @@ func evalSubstring(c *call, row dataflow.Row) dataflow.Value {
 	switch {
 	case pos > 0:
 		start = pos - 1
-	case pos < 0 && -pos <= n:
+	case pos < 0 && pos >= -n:
 		start = n + pos
 	default:
 		return dataflow.String("")

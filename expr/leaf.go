@@ -53,11 +53,14 @@ func NewConst(v dataflow.Value) Expr {
 	return &constant{v: v, t: typeOfValue(v), str: formatLiteral(v)}
 }
 
-// NewConstTyped returns a literal of type t. The value is converted to t as CAST would
-// (leniently); when that conversion fails the value is kept as given. The type supplies the
-// column metadata (length, scale) that inference cannot know, e.g. for a NULL or a parameter.
+// NewConstTyped returns a literal of type t. A value that already is one of t's (including
+// the documented fallbacks, such as a DOUBLE from an overflowing BIGINT expression, so that
+// folding a constant expression never changes its value) is kept as it is; any other value is
+// converted to t as CAST would, and kept as given when that fails. The type supplies the
+// column metadata (length, scale, nullability) that inference cannot know, e.g. for a NULL or
+// a parameter.
 func NewConstTyped(v dataflow.Value, t dataflow.Type) Expr {
-	if !v.IsNull() && t.Kind != dataflow.KindNull {
+	if !v.IsNull() && t.Kind != dataflow.KindNull && !fitsType(v, t) {
 		if cv, err := Convert(v, t, false); err == nil {
 			v = cv
 		}
@@ -69,6 +72,22 @@ func NewConstTyped(v dataflow.Value, t dataflow.Type) Expr {
 		str = "CAST(" + str + " AS " + typeName(t) + ")"
 	}
 	return &constant{v: v, t: t, str: str}
+}
+
+// fitsType reports whether a value is one an expression of static type t may produce:
+// integers of either signedness (and DOUBLE, the overflow fallback) for integer types, a
+// decimal of t's scale (or DOUBLE) for decimals, the same kind otherwise.
+func fitsType(v dataflow.Value, t dataflow.Type) bool {
+	if v.IsNull() {
+		return true
+	}
+	switch t.Kind {
+	case dataflow.KindInt, dataflow.KindUint:
+		return v.Kind() == dataflow.KindInt || v.Kind() == dataflow.KindUint || v.Kind() == dataflow.KindFloat
+	case dataflow.KindDecimal:
+		return (v.Kind() == dataflow.KindDecimal && int(v.Scale()) == t.Scale) || v.Kind() == dataflow.KindFloat
+	}
+	return v.Kind() == t.Kind
 }
 
 func (c *constant) Eval(dataflow.Row) dataflow.Value { return c.v }

@@ -168,13 +168,22 @@ func kindFits(v dataflow.Value, ty dataflow.Type) bool {
 	if v.IsNull() {
 		return ty.Nullable || ty.Kind == dataflow.KindNull
 	}
-	switch ty.Kind {
-	case dataflow.KindInt, dataflow.KindUint:
-		return v.Kind() == dataflow.KindInt || v.Kind() == dataflow.KindUint || v.Kind() == dataflow.KindFloat
-	case dataflow.KindDecimal:
-		return (v.Kind() == dataflow.KindDecimal && int(v.Scale()) == ty.Scale) || v.Kind() == dataflow.KindFloat
-	}
-	return v.Kind() == ty.Kind
+	return fitsType(v, ty)
+}
+
+// Folding a constant expression into a typed literal (as the planner does) keeps its value.
+func TestPropFoldKeepsValue(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		e := genExpr(t, schema{{Kind: dataflow.KindInt}}, 3)
+		if !IsConst(e) {
+			return
+		}
+		v := e.Eval(nil)
+		folded := NewConstTyped(v, e.Type())
+		if got := folded.Eval(nil); !sameValue(got, v) {
+			t.Fatalf("%s = %s, folded into %s = %s", e, describe(v), folded, describe(got))
+		}
+	})
 }
 
 func TestPropEvalMatchesType(t *testing.T) {
@@ -200,7 +209,7 @@ func TestPropRemap(t *testing.T) {
 			t.Fatalf("identity Remap changed %s into %s", e, got)
 		}
 		// Move column i to position perm[i] in a wider row, and evaluate there.
-		perm := rapid.Permutation(seq(len(s) + 2)).Draw(t, "perm")
+		perm := rapid.Permutation(seq(len(s)+2)).Draw(t, "perm")
 		moved := Remap(e, func(i int) int { return perm[i] })
 		wide := make(dataflow.Row, len(s)+2)
 		for i := range wide {

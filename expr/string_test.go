@@ -77,6 +77,8 @@ func TestStringGolden(t *testing.T) {
 		NewCast(a, dataflow.Type{Kind: dataflow.KindUint}),
 		NewCast(a, dataflow.Type{Kind: dataflow.KindDecimal, Precision: 10, Scale: 2}),
 		NewCast(a, dataflow.Type{Kind: dataflow.KindString, Precision: 3}),
+		NewCast(a, dataflow.Type{Kind: dataflow.KindString, Precision: 3, SQL: "CHAR(3)"}),
+		NewCast(a, dataflow.Type{Kind: dataflow.KindString, SQL: "VARCHAR"}),
 		NewCast(s, dataflow.Type{Kind: dataflow.KindDate}),
 		NewCast(s, dataflow.Type{Kind: dataflow.KindDatetime, Scale: 3}),
 		NewCast(a, dataflow.Type{Kind: dataflow.KindFloat}),

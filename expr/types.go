@@ -72,10 +72,10 @@ func isSingleFloat(t dataflow.Type) bool {
 	return t.Kind == dataflow.KindFloat && sqlBase(t) == "FLOAT"
 }
 
-// isFixedChar reports CHAR(n), whose trailing spaces MySQL strips on retrieval.
+// isFixedChar reports a CHAR(n) column, whose trailing spaces MySQL strips on retrieval.
 func isFixedChar(t dataflow.Type) bool {
 	b := sqlBase(t)
-	return t.Kind == dataflow.KindString && (b == "CHAR" || b == "CHARACTER")
+	return t.Kind == dataflow.KindString && t.Precision > 0 && (b == "CHAR" || b == "CHARACTER")
 }
 
 // typeName is a canonical spelling of everything about t that Convert depends on, so that
@@ -110,14 +110,13 @@ func typeName(t dataflow.Type) string {
 		}
 		return s
 	case dataflow.KindString:
-		name := "CHAR"
-		if !isFixedChar(t) && t.SQL != "" {
-			name = "VARCHAR"
+		switch {
+		case isFixedChar(t):
+			return "CHAR(" + strconv.Itoa(t.Precision) + ")"
+		case t.Precision > 0:
+			return "VARCHAR(" + strconv.Itoa(t.Precision) + ")"
 		}
-		if t.Precision > 0 {
-			return name + "(" + strconv.Itoa(t.Precision) + ")"
-		}
-		return name
+		return "CHAR"
 	case dataflow.KindDate:
 		return "DATE"
 	case dataflow.KindDatetime:

@@ -76,7 +76,8 @@ func TestCompareValuesTotal(t *testing.T) {
 	vals := []dataflow.Value{
 		dataflow.Null, dataflow.Int(1), dataflow.Uint(1), dataflow.Decimal(10, 1), dataflow.Float(1),
 		dataflow.Int(-1), dataflow.Float(math.Copysign(0, -1)), dataflow.Float(0), dataflow.Int(0),
-		dataflow.Decimal(15, 1), dataflow.Float(1.5), dataflow.Uint(math.MaxUint64),
+		dataflow.Decimal(15, 1), dataflow.Float(1.5), dataflow.Uint(math.MaxUint64), dataflow.Decimal(100, 2),
+		dataflow.Decimal(-5, 1), dataflow.Decimal(150, 2),
 		dataflow.String("a"), dataflow.String("A"), dataflow.String("a "), dataflow.String("b"),
 		dataflow.String("é"), dataflow.String("É"),
 	}

@@ -364,7 +364,7 @@ func genRow(cols ...*rapid.Generator[dataflow.Value]) *rapid.Generator[dataflow.
 	})
 }
 
-// Reference helpers, written independently of the operators' state structures.
+// Building blocks of the from-scratch references, written independently of the operators' state.
 
 // sqlEqualGroup reports whether two values fall in one group: NULLs together, others by
 // MySQL comparison.

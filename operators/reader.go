@@ -84,7 +84,13 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			r.groups[g].adds++
 		}
 	}
-	clear(r.idx)
+	if len(r.groups) > 256 {
+		// clear costs the map's capacity, not its length: after a large batch start over
+		// rather than pay for the high-water mark on every later small batch.
+		r.idx = map[string]int{}
+	} else {
+		clear(r.idx)
+	}
 	for _, g := range r.groups {
 		var old []dataflow.Row
 		if e, ok := r.m.Load(g.key); ok {

@@ -20,7 +20,9 @@ import (
 // Per batch, each touched group emits the difference between its window before and after the
 // batch (membership changes only). A delta that sorts after a full window cannot change it;
 // such deltas cost one comparison and the state update, which keeps "top 10 of a million"
-// cheap for the updates that miss the top.
+// cheap for the updates that miss the top. The window itself is read by walking the group
+// from its start, so a batch costs time in offset+limit per touched group, and without a
+// limit in the size of the group.
 type TopK struct {
 	groupBy []int
 	order   []dataflow.SortKey

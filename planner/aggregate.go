@@ -67,7 +67,9 @@ func (b *block) postConv(clause string, aliases bool) *exprConv {
 		}
 		e, err := row.conv(n)
 		if err != nil {
-			return nil, true, err
+			// Something inside does not compile as a row expression (an alias, a misplaced
+			// `?`): compile the node piece by piece, which reports the culprit precisely.
+			return nil, false, nil
 		}
 		if gi, ok := b.groupIdx[e.String()]; ok {
 			return b.groupRef(gi), true, nil

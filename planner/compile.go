@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -62,8 +63,7 @@ func parseOne(sql string) (stmt ast.StmtNode, err error) {
 	}()
 	stmts, _, perr := p.Parse(sql, "", "")
 	if perr != nil {
-		return nil, &Error{Code: CodeParse, SQLState: "42000",
-			Msg: "You have an error in your SQL syntax; " + strings.TrimPrefix(perr.Error(), "[parser:1064]"), Err: perr}
+		return nil, &Error{Code: CodeParse, SQLState: "42000", Msg: syntaxMessage(perr.Error()), Err: perr}
 	}
 	switch len(stmts) {
 	case 0:
@@ -72,6 +72,26 @@ func parseOne(sql string) (stmt ast.StmtNode, err error) {
 		return stmts[0], nil
 	}
 	return nil, unsupported("several statements in one request")
+}
+
+var parserPosition = regexp.MustCompile(`(?s)line (\d+) column (\d+) near "(.*)"`)
+
+// syntaxMessage rewrites the parser's message MySQL's way, with the text near the error cut
+// short (the parser quotes the whole rest of the statement).
+func syntaxMessage(msg string) string {
+	m := parserPosition.FindStringSubmatch(msg)
+	if m == nil {
+		return "You have an error in your SQL syntax: " + msg
+	}
+	text := m[3]
+	if i := strings.LastIndex(text, "\" (total length"); i >= 0 {
+		text = text[:i]
+	}
+	text = strings.Join(strings.Fields(text), " ")
+	if r := []rune(text); len(r) > 40 {
+		text = string(r[:40])
+	}
+	return fmt.Sprintf("You have an error in your SQL syntax near '%s' at line %s, column %s", text, m[1], m[2])
 }
 
 // statementKind names a statement for messages: *ast.AlterTableStmt is "ALTER TABLE".
@@ -138,5 +158,3 @@ func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
 }
 
 func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
-
-var _ = fmt.Sprintf

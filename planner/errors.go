@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
 // MySQL error numbers the planner reports.
@@ -117,6 +118,9 @@ func near(sql string, n ast.Node) string {
 		return ""
 	}
 	off := e.OriginTextPosition()
+	if p, ok := n.(*test_driver.ParamMarkerExpr); ok {
+		off = p.Offset
+	}
 	if off < 0 || off >= len(sql) {
 		return ""
 	}

@@ -74,6 +74,9 @@ func Describe(p Plan) string {
 		for i, a := range p.Aggs {
 			aggs[i] = describeAgg(a)
 		}
+		if len(aggs) == 0 {
+			return s
+		}
 		return s + ": " + strings.Join(aggs, ", ")
 	case *Distinct:
 		return "Distinct"

@@ -124,7 +124,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 			}
 			return expr.NewNot(e), nil
 		}
-		return nil, v.err(unsupported("the operator %s", n.Op), n)
+		return nil, v.err(unsupported("the operator %s", opText(n.Op)), n)
 	case *ast.IsNullExpr:
 		e, err := v.conv(n.Expr)
 		if err != nil {
@@ -320,7 +320,7 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 		}
 		return expr.NewXor(l, r), nil
 	}
-	return nil, v.err(unsupported("the operator %s", n.Op), n)
+	return nil, v.err(unsupported("the operator %s", opText(n.Op)), n)
 }
 
 func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
@@ -328,7 +328,7 @@ func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
 		if n.Not {
 			return nil, v.err(unsupported("NOT IN (subquery)"), n)
 		}
-		return nil, v.err(unsupported("IN (subquery) except as a top-level AND condition of WHERE"), n)
+		return nil, v.err(unsupported("IN (subquery) here: only a SELECT's WHERE may use it, as a top-level AND condition"), n)
 	}
 	if _, ok := unparen(n.Expr).(*ast.RowExpr); ok {
 		return nil, v.err(unsupported("row constructors"), n)
@@ -432,17 +432,20 @@ func (v *exprConv) paramPlace() string {
 			}
 		}
 	}
-	if len(v.stack) > 0 {
-		switch p := v.stack[len(v.stack)-1].(type) {
+	for i := len(v.stack) - 1; i >= 0; i-- {
+		switch p := v.stack[i].(type) {
+		case *test_driver.ParamMarkerExpr, *ast.ParenthesesExpr:
+			continue
 		case *ast.BinaryOperationExpr:
 			if _, ok := cmpOps[p.Op]; ok && p.Op != opcode.EQ {
-				return fmt.Sprintf("in a range comparison (%s) in WHERE", p.Op)
+				return fmt.Sprintf("in a range comparison (%s) in WHERE", opText(p.Op))
 			}
 		case *ast.BetweenExpr:
 			return "in BETWEEN in WHERE"
 		case *ast.PatternLikeOrIlikeExpr:
 			return "in LIKE in WHERE"
 		}
+		break
 	}
 	return "inside an expression in WHERE"
 }
@@ -583,4 +586,11 @@ func (v *exprConv) timeLiteral(n *ast.FuncCallExpr) (expr.Expr, error) {
 		return nil, v.err(pe, n)
 	}
 	return expr.NewConst(val), nil
+}
+
+// opText is an operator as SQL writes it (">=" rather than "ge").
+func opText(op opcode.Op) string {
+	var b strings.Builder
+	op.Format(&b)
+	return strings.TrimSpace(b.String())
 }

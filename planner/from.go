@@ -293,9 +293,6 @@ func (b *block) tableSource(ts *ast.TableSource) (fromNode, error) {
 			}
 			cols[i].Table = alias
 		}
-		if len(ts.ColumnNames) > 0 || !sameNames(plan.Columns(), cols) {
-			plan = renamed(plan, cols)
-		}
 		ti := b.sc.addTable(alias, cols, nil)
 		return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols), table: ti, name: alias}, nil
 	case *ast.Join:
@@ -305,28 +302,6 @@ func (b *block) tableSource(ts *ast.TableSource) (fromNode, error) {
 		return b.walkFrom(src)
 	}
 	return nil, unsupported("this FROM clause element (%T)", ts.Source)
-}
-
-func sameNames(a, b []dataflow.Column) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Table != b[i].Table {
-			return false
-		}
-	}
-	return true
-}
-
-// renamed puts new column names (and qualifiers) on a plan's output with a projection.
-func renamed(p Plan, cols []dataflow.Column) Plan {
-	in := p.Columns()
-	exprs := make([]expr.Expr, len(cols))
-	for i := range cols {
-		exprs[i] = expr.NewCol(i, in[i])
-	}
-	return &Project{Input: p, Exprs: exprs, Cols: cols}
 }
 
 // visiblePlan is a subquery's plan cut down to its visible columns (dropping hidden sort

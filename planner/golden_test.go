@@ -58,7 +58,9 @@ type goldenCase struct {
 	want     string
 }
 
-func readGolden(t *testing.T, path string) []goldenCase {
+func readGolden(t *testing.T, path string) []goldenCase { return readGoldenFile(t, path) }
+
+func readGoldenFile(t testing.TB, path string) []goldenCase {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +127,13 @@ func TestGolden(t *testing.T) {
 			cases := readGolden(t, path)
 			for i := range cases {
 				c := &cases[i]
-				got := render(Compile(cat, c.sql))
+				st, err := Compile(cat, c.sql)
+				if s, ok := st.(*Select); ok && err == nil {
+					if verr := validateQuery(s.Query); verr != nil {
+						t.Errorf("%s: invalid plan: %v\n%s", c.sql, verr, s.Query)
+					}
+				}
+				got := render(st, err)
 				if *update {
 					c.want = got
 					continue

@@ -114,7 +114,7 @@ func (c *compiler) normalize(n ast.Node, keys []*keyCond) string {
 		}
 	}
 	var sb strings.Builder
-	if err := n.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags, &sb)); err != nil {
+	if err := n.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags|format.RestoreStringWithoutDefaultCharset, &sb)); err != nil {
 		// Without a canonical rendering the text itself still identifies the query exactly.
 		return c.sql
 	}
@@ -720,21 +720,36 @@ func (b *block) orderBy(ob *ast.OrderByClause, v *exprConv) ([]orderRef, error) 
 	return out, nil
 }
 
-// project builds a projection, or returns the input when the projection would be the
-// identity.
+// project builds a projection. A projection that only picks columns of another projection
+// is merged into it, and one that would be the identity is left out: column names and
+// qualifiers are descriptive only, so they do not make a projection necessary.
 func project(in Plan, exprs []expr.Expr, cols []dataflow.Column) Plan {
 	inCols := in.Columns()
 	if len(exprs) == len(inCols) {
 		identity := true
 		for i, e := range exprs {
 			idx, ok := expr.Index(e)
-			if !ok || idx != i || inCols[i].Name != cols[i].Name || inCols[i].Table != cols[i].Table {
+			if !ok || idx != i || inCols[i].Name != cols[i].Name {
 				identity = false
 				break
 			}
 		}
 		if identity {
 			return in
+		}
+	}
+	if inner, ok := in.(*Project); ok {
+		merged := make([]expr.Expr, len(exprs))
+		for i, e := range exprs {
+			idx, ok := expr.Index(e)
+			if !ok || idx < 0 || idx >= len(inner.Exprs) {
+				merged = nil
+				break
+			}
+			merged[i] = inner.Exprs[idx]
+		}
+		if merged != nil {
+			return project(inner.Input, merged, cols)
 		}
 	}
 	return &Project{Input: in, Exprs: exprs, Cols: cols}

@@ -90,11 +90,13 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 	if mysql.HasZerofillFlag(flag) {
 		return dataflow.Type{}, unsupported("ZEROFILL (column '%s')", col)
 	}
-	if cs := strings.ToLower(ft.GetCharset()); cs == "binary" || (mysql.HasBinaryFlag(flag) && isTextType(tp)) {
+	if isTextType(tp) && (strings.EqualFold(ft.GetCharset(), "binary") || mysql.HasBinaryFlag(flag)) {
 		return dataflow.Type{}, unsupported("binary string type %s (column '%s'): Weir compares strings case-insensitively", unsupportedTypeName(ft), col)
 	}
-	if err := checkCollation(ft.GetCollate(), col); err != nil {
-		return dataflow.Type{}, err
+	if isTextType(tp) {
+		if err := checkCollation(ft.GetCollate(), col); err != nil {
+			return dataflow.Type{}, err
+		}
 	}
 	switch tp {
 	case mysql.TypeTiny, mysql.TypeShort, mysql.TypeInt24, mysql.TypeLong, mysql.TypeLonglong:

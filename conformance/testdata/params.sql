@@ -113,7 +113,7 @@ SELECT id FROM orders WHERE status = ? AND customer IN (?, ?);
 
 -- query in_params_aggregate
 -- args: 'acme', 'bolt'
-SELECT customer, COUNT(*) AS n FROM orders WHERE customer IN (?, ?) GROUP BY customer;
+SELECT LOWER(TRIM(customer)) AS c, COUNT(*) AS n FROM orders WHERE customer IN (?, ?) GROUP BY customer;
 
 -- query in_params_scalar_aggregate unsupported
 -- args: 'acme', 'bolt'

@@ -26,9 +26,20 @@ var explicitChecks bool
 
 func TestMain(m *testing.M) {
 	flag.Parse()
-	flag.Visit(func(f *flag.Flag) { explicitChecks = explicitChecks || f.Name == "rapid.checks" })
+	failFile := false
+	flag.Visit(func(f *flag.Flag) {
+		explicitChecks = explicitChecks || f.Name == "rapid.checks"
+		failFile = failFile || f.Name == "rapid.nofailfile"
+	})
 	if _, ok := os.LookupEnv("RAPID_CHECKS"); ok {
 		explicitChecks = true
+	}
+	// rapid would write fail files into testdata/rapid in the source tree; a failure report
+	// carries its seed and a scenario to reproduce it instead.
+	if _, ok := os.LookupEnv("RAPID_NOFAILFILE"); !ok && !failFile {
+		if err := flag.Set("rapid.nofailfile", "true"); err != nil {
+			panic(err)
+		}
 	}
 	os.Exit(m.Run())
 }

@@ -160,7 +160,7 @@ func (q *qgen) from(depth, maxJoins int) (string, []scopeCol) {
 			l := pick(q.g, scope)
 			var matches []scopeCol
 			for _, r := range rcols {
-				if r.typ.Class() == l.typ.Class() {
+				if r.typ.KeyClass() == l.typ.KeyClass() {
 					matches = append(matches, r)
 				}
 			}
@@ -268,7 +268,7 @@ func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 	from, inner := q.tableItem(t)
 	var same []scopeCol
 	for _, o := range inner {
-		if o.typ.Class() == c.typ.Class() {
+		if o.typ.KeyClass() == c.typ.KeyClass() {
 			same = append(same, o)
 		}
 	}
@@ -545,7 +545,7 @@ func (q *qgen) unionQuery() (string, int) {
 	g := q.g
 	width := g.intn(1, 2)
 	t0 := pick(g, q.s.Tables)
-	classes := make([]Class, width)
+	classes := make([]int, width)
 	outer := make([]scopeCol, width)
 	var parts []string
 	for b := range g.intn(2, 3) {
@@ -561,13 +561,13 @@ func (q *qgen) unionQuery() (string, int) {
 		for i := range items {
 			var same []scopeCol
 			for _, o := range scope {
-				if b == 0 || o.typ.Class() == classes[i] {
+				if b == 0 || o.typ.KeyClass() == classes[i] {
 					same = append(same, o)
 				}
 			}
 			c := pick(g, same)
 			if b == 0 {
-				classes[i] = c.typ.Class()
+				classes[i] = c.typ.KeyClass()
 				outer[i].typ = c.typ
 			}
 			outer[i].src = append(outer[i].src, c.src...)
@@ -597,12 +597,12 @@ func (q *qgen) unionQuery() (string, int) {
 	return fmt.Sprintf("SELECT %s FROM (%s) AS %s%s", strings.Join(refs, ", "), union, a, whereSQL(conj)), width
 }
 
-// hasClasses reports whether t has a column of each class.
-func hasClasses(t *Table, classes []Class) bool {
+// hasClasses reports whether t has a column of each key class.
+func hasClasses(t *Table, classes []int) bool {
 	for _, cl := range classes {
 		found := false
 		for _, c := range t.Cols {
-			found = found || c.Type.Class() == cl
+			found = found || c.Type.KeyClass() == cl
 		}
 		if !found {
 			return false

@@ -24,3 +24,7 @@ func TestRegressionScalarAggregateEmptyKey(t *testing.T) {
 func TestRegressionWriteSemantics(t *testing.T) {
 	runScenarioFile(t, "regress/write_semantics.txt")
 }
+
+func TestRegressionScalarAggregateNullKey(t *testing.T) {
+	runScenarioFile(t, "regress/scalar_aggregate_null_key.txt")
+}

@@ -64,8 +64,20 @@ func (t ColType) Class() Class {
 	return ClassNumber
 }
 
-// Exact reports whether arithmetic on the type is exact (not DOUBLE).
-func (t ColType) Exact() bool { return t != TypeDouble }
+// KeyClass groups types that can key a join (and an IN subquery, and pair up in a UNION):
+// exact numbers together, DOUBLE apart (its values equal exact ones only approximately),
+// strings, dates. Weir rejects join equalities across these classes.
+func (t ColType) KeyClass() int {
+	switch t {
+	case TypeDouble:
+		return 1
+	case TypeVarchar:
+		return 2
+	case TypeDate:
+		return 3
+	}
+	return 0
+}
 
 func date(y int, m time.Month, d int) dataflow.Value {
 	return dataflow.Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))

@@ -1,0 +1,312 @@
+package weir_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/weirdb/weir"
+)
+
+func open(t *testing.T, opts weir.Options) *weir.Engine {
+	t.Helper()
+	e, err := weir.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func mustExec(t *testing.T, e *weir.Engine, sql string, args ...any) weir.Result {
+	t.Helper()
+	res, err := e.Exec(context.Background(), sql, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return res
+}
+
+func texts(r *weir.Rows) []string {
+	out := make([]string, r.Len())
+	for i := range out {
+		s := ""
+		for j, v := range r.Row(i) {
+			if j > 0 {
+				s += "|"
+			}
+			s += v.ToText()
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func wantRows(t *testing.T, r *weir.Rows, err error, want ...string) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := texts(r)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("rows = %q, want %q", got, want)
+	}
+}
+
+func TestErrorsCarryMySQLCodes(t *testing.T) {
+	e := open(t, weir.Options{})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(3) NOT NULL, n TINYINT)")
+	cases := []struct {
+		sql  string
+		code int
+	}{
+		{"INSERT INTO t VALUES (1, 'a', 1), (1, 'b', 2)", 1062},
+		{"INSERT INTO t VALUES (2, NULL, 1)", 1048},
+		{"INSERT INTO t VALUES (3, 'toolong', 1)", 1406},
+		{"INSERT INTO t VALUES (4, 'x', 300)", 1264},
+		{"INSERT INTO nope VALUES (1)", 1146},
+		{"SELEC 1", 1064},
+		{"CREATE TABLE t (id INT)", 1050},
+		{"INSERT INTO t (id) VALUES (5)", 1364},
+	}
+	for _, c := range cases {
+		_, err := e.Exec(ctx, c.sql)
+		code, _, ok := weir.ErrorCode(err)
+		if !ok || code != c.code {
+			t.Errorf("%s: error %v (code %d), want code %d", c.sql, err, code, c.code)
+		}
+	}
+	// The failed multi-row insert left nothing behind.
+	rows, err := e.TableRows(ctx, "t")
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("table after failed statements: %v %v", rows, err)
+	}
+	if _, err := e.Register(ctx, "bad", "SELECT id FROM t WHERE id > ? "); err == nil {
+		t.Fatal("range parameter accepted")
+	} else if code, _, _ := weir.ErrorCode(err); code != 1235 {
+		t.Fatalf("range parameter: %v (code %d), want 1235", err, code)
+	}
+	if _, err := e.Register(ctx, "bad", "SELECT nope FROM t"); err == nil {
+		t.Fatal("unknown column accepted")
+	} else if code, _, _ := weir.ErrorCode(err); code != 1054 {
+		t.Fatalf("unknown column: %v (code %d), want 1054", err, code)
+	}
+	if _, err := e.View("missing"); !errors.Is(err, weir.ErrNoSuchView) {
+		t.Fatalf("View(missing) = %v", err)
+	}
+}
+
+func TestViewRegisteredOverExistingDataIsFilled(t *testing.T) {
+	e := open(t, weir.Options{Domains: 2})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE a (id INT PRIMARY KEY, g INT)")
+	mustExec(t, e, "CREATE TABLE b (id INT PRIMARY KEY, a_id INT, v INT)")
+	mustExec(t, e, "INSERT INTO a VALUES (1, 10), (2, 10), (3, 20)")
+	res := mustExec(t, e, "INSERT INTO b VALUES (1, 1, 5), (2, 1, 6), (3, 2, 7), (4, 3, 1)")
+	v1, err := e.Register(ctx, "sum_by_g", "SELECT a.g, SUM(b.v) AS s FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := v1.LookupAfter(ctx, res.Token, 10)
+	wantRows(t, r, err, "10|18")
+	// A second query sharing the join is filled from the shared nodes.
+	v2, err := e.Register(ctx, "max_by_g", "SELECT a.g, MAX(b.v) AS m FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = v2.Lookup(ctx, 10)
+	wantRows(t, r, err, "10|7")
+	res = mustExec(t, e, "DELETE FROM b WHERE id = 3")
+	r, err = v2.LookupAfter(ctx, res.Token, 10)
+	wantRows(t, r, err, "10|6")
+	r, err = v1.LookupAfter(ctx, res.Token, 10)
+	wantRows(t, r, err, "10|11")
+	// Scalar aggregate over an empty key returns one row.
+	v3, err := e.Register(ctx, "count_b", "SELECT COUNT(*) AS n, SUM(v) AS s FROM b WHERE a_id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = v3.LookupAfter(ctx, res.Token, 99)
+	wantRows(t, r, err, "0|NULL")
+}
+
+func TestDropTableDropsItsViews(t *testing.T) {
+	e := open(t, weir.Options{})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY)")
+	v, err := e.Register(ctx, "ids", "SELECT id FROM t WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, e, "DROP TABLE t")
+	if _, err := v.Lookup(ctx, 1); !errors.Is(err, weir.ErrNoSuchView) {
+		t.Fatalf("lookup on a dropped view: %v", err)
+	}
+	if _, err := e.View("ids"); err == nil {
+		t.Fatal("view survived its table")
+	}
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, x INT)")
+	mustExec(t, e, "INSERT INTO t VALUES (1, 2)")
+	r, err := e.Query(ctx, "SELECT x FROM t WHERE id = 1")
+	wantRows(t, r, err, "2")
+}
+
+func TestUpsertReplaceAndAutoIncrement(t *testing.T) {
+	e := open(t, weir.Options{})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(10), n INT DEFAULT 7)")
+	res := mustExec(t, e, "INSERT INTO t (name) VALUES ('a'), ('b')")
+	if res.LastInsertID != 1 || res.RowsAffected != 2 {
+		t.Fatalf("insert: %+v", res)
+	}
+	res = mustExec(t, e, "INSERT INTO t VALUES (10, 'c', 1)")
+	res = mustExec(t, e, "INSERT INTO t (name) VALUES ('d')")
+	if res.LastInsertID != 11 {
+		t.Fatalf("auto increment after explicit 10: %+v", res)
+	}
+	res = mustExec(t, e, "REPLACE INTO t VALUES (1, 'A', 0)")
+	if res.RowsAffected != 2 {
+		t.Fatalf("replace: %+v", res)
+	}
+	res = mustExec(t, e, "INSERT INTO t VALUES (2, 'x', 1) ON DUPLICATE KEY UPDATE n = n + 100, name = CONCAT(name, VALUES(name))")
+	if res.RowsAffected != 2 {
+		t.Fatalf("upsert: %+v", res)
+	}
+	r, err := e.Query(ctx, "SELECT id, name, n FROM t ORDER BY id")
+	wantRows(t, r, err, "1|A|0", "2|bx|107", "10|c|1", "11|d|7")
+	res = mustExec(t, e, "UPDATE t SET n = n * 2 WHERE name LIKE 'b%' OR id = 10")
+	if res.RowsAffected != 2 {
+		t.Fatalf("update: %+v", res)
+	}
+	res = mustExec(t, e, "UPDATE t SET n = n WHERE id = 1")
+	if res.RowsAffected != 0 {
+		t.Fatalf("update that changes nothing: %+v", res)
+	}
+	_, err = e.Exec(ctx, "UPDATE t SET id = 11 WHERE id = 10")
+	if code, _, _ := weir.ErrorCode(err); code != 1062 {
+		t.Fatalf("key-moving update into a taken key: %v", err)
+	}
+	res = mustExec(t, e, "DELETE FROM t WHERE n > 100")
+	if res.RowsAffected != 1 {
+		t.Fatalf("delete: %+v", res)
+	}
+	r, err = e.Query(ctx, "SELECT id, name, n FROM t ORDER BY id")
+	wantRows(t, r, err, "1|A|0", "10|c|2", "11|d|7")
+}
+
+// TestConcurrentWritersAndReaders runs writers and readers in parallel (for the race
+// detector) and checks, once the writers are done, that the view equals the table.
+func TestConcurrentWritersAndReaders(t *testing.T) {
+	e := open(t, weir.Options{Domains: 2})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE votes (article INT, user INT, PRIMARY KEY (article, user))")
+	v, err := e.Register(ctx, "count", "SELECT article, COUNT(*) AS n FROM votes WHERE article = ? GROUP BY article")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, err := e.Register(ctx, "top", "SELECT article, user FROM votes WHERE article = ? ORDER BY user DESC LIMIT 3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, perWriter, articles = 4, 300, 5
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	toks := make([]weir.Token, writers)
+	for w := 0; w < writers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < perWriter; i++ {
+				user := w*perWriter + i
+				res, err := e.Exec(ctx, "INSERT INTO votes VALUES (?, ?)", user%articles, user)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if i%3 == 0 {
+					if res, err = e.Exec(ctx, "DELETE FROM votes WHERE article = ? AND user = ?", user%articles, user); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+				// Read-your-writes on the view that the write touched.
+				r, err := v.LookupAfter(ctx, res.Token, user%articles)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_ = r
+				toks[w] = res.Token
+			}
+		}(w)
+	}
+	var readers sync.WaitGroup
+	for r := 0; r < 2; r++ {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for a := 0; a < articles; a++ {
+					if _, err := top.Lookup(ctx, a); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	var last weir.Token
+	for _, tk := range toks {
+		last = max(last, tk)
+	}
+	if err := e.WaitFor(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	counts := map[int64]int{}
+	users := map[int64][]int64{}
+	rows, err := e.TableRows(ctx, "votes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		a := r[0].RawInt()
+		counts[a]++
+		users[a] = append(users[a], r[1].RawInt())
+	}
+	for a := int64(0); a < articles; a++ {
+		r, err := v.Lookup(ctx, a)
+		wantRows(t, r, err, fmt.Sprintf("%d|%d", a, counts[a]))
+		r, err = top.Lookup(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Len() != 3 {
+			t.Fatalf("top(%d) has %d rows", a, r.Len())
+		}
+		// The top three users by id descending.
+		us := users[a]
+		for i := 0; i < 3; i++ {
+			best := i
+			for j := i + 1; j < len(us); j++ {
+				if us[j] > us[best] {
+					best = j
+				}
+			}
+			us[i], us[best] = us[best], us[i]
+			if got := r.Row(i)[1].RawInt(); got != us[i] {
+				t.Fatalf("top(%d) row %d = %d, want %d", a, i, got, us[i])
+			}
+		}
+	}
+}
