@@ -406,17 +406,18 @@ func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args
 		if err != nil {
 			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
 		}
-		vals = append(vals, keyValue(val, q.ParamTypes[i]))
+		kv, err := keyValue(val, q.ParamTypes[i])
+		if err != nil {
+			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals = append(vals, kv)
 	}
 	if len(q.Lookups) <= 1 {
 		var lookup []planner.KeySource
 		if len(q.Lookups) == 1 {
 			lookup = q.Lookups[0]
 		}
-		rows, ok := v.get(lookup, vals)
-		if !ok {
-			return &Rows{cols: q.Cols, width: v.width}, nil
-		}
+		rows, _ := v.get(lookup, vals)
 		if len(rows) == 0 && q.EmptyRow != nil {
 			rows = v.emptyRow(q, lookup, vals)
 		}
@@ -475,7 +476,10 @@ func (v *View) merge(q *planner.Query, vals []Value) *Rows {
 			null = null || kv.IsNull()
 			kb = dataflow.AppendKey(kb, kv)
 		}
-		if null || seen[string(kb)] {
+		if null && q.EmptyRow == nil {
+			continue
+		}
+		if seen[string(kb)] {
 			continue
 		}
 		seen[string(kb)] = true
@@ -518,38 +522,45 @@ func (v *View) merge(q *planner.Query, vals []Value) *Rows {
 }
 
 // keyValue converts a lookup argument to the form it is compared in against the key column:
-// text against a number is read as a number, a number against text as text, text against a
-// date as a date. Numbers keep their exact value (the key encoding compares them across
-// kinds), so 1.5 never matches an integer column.
-func keyValue(v Value, t dataflow.Type) Value {
+// text against a number is read as a number, text against a date as a date or datetime.
+// Numbers keep their exact value (the key encoding compares them across kinds), so 1.5 never
+// matches an integer column. A number against a text column is refused: MySQL compares those
+// as numbers, which matches many strings ('abc' = 0) and cannot be answered by one lookup.
+func keyValue(v Value, t dataflow.Type) (Value, error) {
 	if v.IsNull() {
-		return v
+		return v, nil
 	}
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
 		if v.Kind() == dataflow.KindString {
 			if c, s, ok := dataflow.ParseDecimal(v.RawString()); ok {
-				return dataflow.Decimal(c, s)
+				return dataflow.Decimal(c, s), nil
 			}
 			f, _ := v.ToFloat()
-			return dataflow.Float(f)
+			return dataflow.Float(f), nil
 		}
 	case dataflow.KindString:
+		if v.IsNumeric() {
+			return v, newError(ErrCodeWrongArguments, "HY000",
+				fmt.Sprintf("a number (%s) cannot be looked up in text column; pass it as a string", v.ToText()))
+		}
 		if v.Kind() != dataflow.KindString {
-			return dataflow.String(v.ToText())
+			return dataflow.String(v.ToText()), nil
 		}
 	case dataflow.KindDate, dataflow.KindDatetime:
 		if v.Kind() == dataflow.KindString {
-			if tm, isDate, err := dataflow.ParseTime(v.RawString()); err == nil {
-				if isDate {
-					return dataflow.Date(tm)
-				}
-				return dataflow.Datetime(tm, 6)
+			tv, err := expr.Convert(v, datetime6, false)
+			if err != nil || tv.IsNull() {
+				// Not a date: MySQL's comparison is false for every row.
+				return dataflow.Null, nil
 			}
+			return tv, nil
 		}
 	}
-	return v
+	return v, nil
 }
+
+var datetime6 = dataflow.Type{Kind: dataflow.KindDatetime, Scale: 6, SQL: "DATETIME(6)", Nullable: true}
 
 // WaitFor blocks until every view reflects every write up to tok, or ctx ends.
 func (e *Engine) WaitFor(ctx context.Context, tok Token) error {

@@ -99,6 +99,9 @@ type writer struct {
 	undo     []undoEntry
 	affected int64
 	lastID   uint64
+	// generated reports that lastID is an AUTO_INCREMENT value this statement generated
+	// (which takes precedence over explicit values).
+	generated bool
 	autoInc  uint64 // value of t.autoInc before the statement, for rollback
 	touchedA bool
 }
@@ -223,8 +226,14 @@ func (w *writer) assignAutoIncrement(row dataflow.Row) error {
 			n, _ := v.ToInt()
 			if n == 0 {
 				explicit = false
-			} else if n > 0 && uint64(n) >= w.t.autoInc {
-				w.t.autoInc = uint64(n) + 1
+			} else {
+				if n > 0 && uint64(n) >= w.t.autoInc {
+					w.t.autoInc = uint64(n) + 1
+				}
+				// As mysql_insert_id(): an explicit value counts when nothing was generated.
+				if w.lastID == 0 && !w.generated && n > 0 {
+					w.lastID = uint64(n)
+				}
 			}
 		}
 		if !explicit {
@@ -235,8 +244,8 @@ func (w *writer) assignAutoIncrement(row dataflow.Row) error {
 			} else {
 				row[i] = dataflow.Int(int64(id))
 			}
-			if w.lastID == 0 {
-				w.lastID = id
+			if !w.generated {
+				w.lastID, w.generated = id, true
 			}
 		}
 	}
@@ -350,7 +359,17 @@ next:
 			if v.IsNull() {
 				continue next
 			}
-			probe[pk[i]] = keyValue(v, w.schema().Cols[pk[i]].Type)
+			kv, err := keyValue(v, w.schema().Cols[pk[i]].Type)
+			if err != nil {
+				// No single key answers this comparison: fall back to a scan.
+				out = out[:0]
+				w.t.base.Scan(visit)
+				return out
+			}
+			if kv.IsNull() {
+				continue next
+			}
+			probe[pk[i]] = kv
 		}
 		key, row, ok := w.t.base.GetByKey(probe)
 		if ok && !seen[key] {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // Compare orders two non-NULL values with MySQL's comparison rules: numbers numerically
@@ -143,15 +145,40 @@ func CompareStrings(a, b string) int {
 	return 1
 }
 
-func foldRune(r rune) rune {
+// FoldRune maps a character to its weight under the default collation, which follows
+// utf8mb4_general_ci: ASCII letters compare case-insensitively, and accented Latin letters
+// compare equal to their base letter ('é' = 'E', 'ß' = 'S').
+func FoldRune(r rune) rune {
 	if r < utf8.RuneSelf {
 		if 'a' <= r && r <= 'z' {
 			return r - 'a' + 'A'
 		}
 		return r
 	}
+	if int(r) < len(latinFold) {
+		return latinFold[r]
+	}
 	return unicode.ToUpper(r)
 }
+
+func foldRune(r rune) rune { return FoldRune(r) }
+
+// latinFold holds the weights of U+0000..U+024F: the canonical decomposition's base letter,
+// upper-cased.
+var latinFold = func() [0x250]rune {
+	var t [0x250]rune
+	for r := rune(0); r < 0x250; r++ {
+		base := r
+		if d := norm.NFD.String(string(r)); d != "" {
+			if b, _ := utf8.DecodeRuneInString(d); b != utf8.RuneError {
+				base = b
+			}
+		}
+		t[r] = unicode.ToUpper(base)
+	}
+	t['ß'] = 'S'
+	return t
+}()
 
 // Identical reports exact equality: the same kind class and the same bytes. Multiset state uses
 // it to remove the copy of a row that a delete names ('a' and 'A' are equal under the collation

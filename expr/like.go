@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
@@ -82,15 +81,7 @@ func (l *like) withChildren(ch []Expr) Expr {
 }
 
 // foldRune is the case folding of the default collation (the same as dataflow's).
-func foldRune(r rune) rune {
-	if r < utf8.RuneSelf {
-		if 'a' <= r && r <= 'z' {
-			return r - 'a' + 'A'
-		}
-		return r
-	}
-	return unicode.ToUpper(r)
-}
+func foldRune(r rune) rune { return dataflow.FoldRune(r) }
 
 func decode(s string, i int) (rune, int) {
 	if c := s[i]; c < utf8.RuneSelf {

@@ -41,7 +41,6 @@ func (b *block) aggSelect(sel *ast.SelectStmt) (expr.Expr, []orderRef, error) {
 			return nil, nil, err
 		}
 	}
-	b.postWhat = "Expression of ORDER BY clause"
 	order, err := b.orderBy(sel.OrderBy, b.postConv("order clause", true))
 	return having, order, err
 }
@@ -308,25 +307,31 @@ func (b *block) aggregate(bt *built) (*Aggregate, error) {
 	return agg, nil
 }
 
-// emptyRowFunc computes the result row of a key whose group is empty: the group columns
-// hold the key (NULL for columns that joined the group through the primary key), COUNT is 0,
-// every other aggregate NULL, and whatever stands between the aggregate and the root (HAVING,
-// the projection) is evaluated over that.
-func emptyRowFunc(root Plan, agg *Aggregate, keyGroup []int) func(dataflow.Row) (dataflow.Row, bool) {
+// emptyRowFunc computes the result row of a key whose group is empty, as MySQL answers a
+// scalar aggregate over no rows: COUNT is 0, every other aggregate and every column NULL, and
+// whatever stands between the aggregate and the root (HAVING, the projection) is evaluated
+// over that. Only the hidden key columns carry the key, so the row files under it.
+func emptyRowFunc(root Plan, agg *Aggregate, keyCols []int) func(dataflow.Row) (dataflow.Row, bool) {
 	return func(key dataflow.Row) (dataflow.Row, bool) {
-		if len(key) != len(keyGroup) {
+		if len(key) != len(keyCols) {
 			return nil, false
 		}
 		row := make(dataflow.Row, len(agg.Cols))
-		for i, gi := range keyGroup {
-			row[gi] = key[i]
-		}
 		for j, a := range agg.Aggs {
 			if a.Func == operators.AggCountStar || a.Func == operators.AggCount {
 				row[len(agg.GroupBy)+j] = dataflow.Int(0)
 			}
 		}
-		return evalAbove(root, agg, row)
+		out, ok := evalAbove(root, agg, row)
+		if !ok {
+			return nil, false
+		}
+		for i, kc := range keyCols {
+			if kc < len(out) {
+				out[kc] = key[i]
+			}
+		}
+		return out, true
 	}
 }
 

@@ -127,7 +127,9 @@ func (c *compiler) numParams(stmt ast.StmtNode) {
 	c.params = pc.found
 }
 
-type paramCollector struct{ found []*test_driver.ParamMarkerExpr }
+type paramCollector struct {
+	found []*test_driver.ParamMarkerExpr
+}
 
 func (pc *paramCollector) Enter(n ast.Node) (ast.Node, bool) {
 	if p, ok := n.(*test_driver.ParamMarkerExpr); ok {

@@ -61,6 +61,7 @@ var sqlStates = map[int]string{
 	CodeNoDefault:           "HY000",
 	CodeNoTablesUsed:        "HY000",
 	CodeOrderNotInDistinct:  "HY000",
+	CodeWrongValue:          "HY000",
 }
 
 // Error is a planning failure with its MySQL error number and SQLSTATE, so that the server

@@ -316,7 +316,7 @@ func visiblePlan(q *Query) (Plan, []dataflow.Column) {
 	for i := range cols {
 		exprs[i] = expr.NewCol(i, in[i])
 	}
-	return &Project{Input: q.Root, Exprs: exprs, Cols: cols}, cols
+	return project(q.Root, exprs, cols), cols
 }
 
 // built is a compiled piece of the join structure: its plan and where each global column

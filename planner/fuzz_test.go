@@ -3,9 +3,9 @@ package planner
 import (
 	"errors"
 	"fmt"
-	"time"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/weirdb/weir/dataflow"
 )

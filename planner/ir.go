@@ -120,9 +120,15 @@ func (t *TopK) Inputs() []Plan      { return []Plan{t.Input} }
 func (u *Union) Inputs() []Plan     { return u.Ins }
 
 // KeySource says where one component of a view's lookup key comes from.
+//
+// A component compares with `=`, which is never true for NULL: a lookup with a NULL
+// component (a NULL argument, or a NULL literal) matches no row, although the key encoding
+// would group NULLs together.
 type KeySource struct {
 	// Param is the index of the caller's argument that supplies this component, or -1 when
 	// the component is a literal of the query text (auto-parameterization), held in Literal.
+	// Literals are already converted to the key column's type; one that no value of the
+	// column can equal (5.5 for an INT column) is kept as written, and its key matches nothing.
 	Param   int
 	Literal dataflow.Value
 }
@@ -131,34 +137,50 @@ type KeySource struct {
 // turns arguments into keys and merges the results.
 //
 // Root's output columns are the visible result columns (the first len(Cols)) followed by
-// hidden columns the reader needs: sort columns that are not selected, and the key columns.
+// hidden columns the reader needs: sort columns that are not selected, and then the key
+// columns (one per key component, even when the same column is also visible).
+//
+// Two queries with the same Text have the same Root, Cols types, KeyCols, Order, Limit,
+// Offset, Distinct and EmptyRow, so they can share one view; Lookups, NumParams and
+// ParamTypes belong to each statement (`WHERE id = 5` and `WHERE id = ?` share a view, the
+// first looks up the literal 5, the second its argument).
 type Query struct {
 	Root Plan
-	// Cols are the visible result columns.
+	// Cols are the visible result columns, named as MySQL labels them: the alias, else the
+	// column name as written, else the expression's text.
 	Cols []dataflow.Column
 	// KeyCols are positions in Root's output that form the reader's key, in order; empty for a
 	// query without parameters (one key).
 	KeyCols []int
 	// Lookups lists, for each point lookup a read performs, where each key component comes
-	// from. `a = ? AND b IN (?, ?)` gives two lookups: (arg0, arg1) and (arg0, arg2).
+	// from. `a = ? AND b IN (?, ?)` gives two lookups: (arg0, arg1) and (arg0, arg2). There is
+	// always at least one (a query without keys has one empty lookup). Two lookups may turn
+	// out to have the same key (`a IN (?, ?)` with equal arguments): a read looks each
+	// distinct key up once.
 	Lookups [][]KeySource
 	// NumParams is the number of `?` the caller supplies.
 	NumParams int
 	// ParamTypes are the types of the key columns the parameters are compared with, by
-	// parameter index.
+	// parameter index (every `?` of a SELECT is a key component). The caller converts each
+	// argument to its type before it encodes the key.
 	ParamTypes []dataflow.Type
 	// Order is the order of the rows of a result (positions in Root's output); empty means
 	// unspecified.
 	Order []dataflow.SortKey
-	// Limit and Offset apply to the merged result of several lookups (Limit < 0: none). One
-	// lookup's rows are already limited by a TopK in the plan.
+	// Limit and Offset apply to the merged result of several lookups (Limit < 0: none). With
+	// several lookups the TopK in the plan keeps Limit+Offset rows per key and skips none, and
+	// the merge sorts by Order, skips Offset rows and keeps Limit. With one lookup the TopK
+	// does it all, and Limit is -1 and Offset 0, so applying them is always right.
 	Limit, Offset int
 	// Distinct asks a merge of several lookups to remove duplicate visible rows.
 	Distinct bool
-	// EmptyRow, when not nil, is the result row of a lookup that finds no rows: a scalar
-	// aggregate (`SELECT COUNT(*) ... WHERE a = ?`) returns one row even for an empty group.
-	// It is computed from the key by EmptyRowFor.
-	EmptyRow func(key dataflow.Row) (dataflow.Row, bool)
-	// Text is the normalized SQL text of the query (literals replaced by ?).
+	// EmptyRow, when not nil, is the result row (Root's full width) of a lookup that finds no
+	// rows, including one whose key has a NULL component: a scalar aggregate
+	// (`SELECT COUNT(*) ... WHERE a = ?`) returns one row even for an empty group, with
+	// COUNT 0 and every other value NULL, except the hidden key columns, which hold key. ok is
+	// false when HAVING rejects that row. key holds the lookup's components in KeyCols order.
+	EmptyRow func(key dataflow.Row) (row dataflow.Row, ok bool)
+	// Text is the normalized SQL text of the query: the parser's canonical rendering, with the
+	// literals that became key components replaced by ?.
 	Text string
 }

@@ -149,7 +149,9 @@ func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
 			return cv, true
 		}
 	case v.Kind() == dataflow.KindString && temporal:
-		if cv, err := expr.Convert(v, t, true); err == nil {
+		// MySQL reads the text as a time at full precision: a DATETIME(0) column never equals
+		// '10:00:00.5', however a conversion to the column's type would round it.
+		if cv, err := expr.Convert(v, t, true); err == nil && dataflow.Compare(cv, v) == 0 {
 			return cv, true
 		}
 	case v.IsTime() && temporal:

@@ -267,7 +267,8 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 		for i := range order {
 			if order[i].vis < 0 {
-				exprs = append(exprs, post(order[i].e))
+				order[i].e = post(order[i].e)
+				exprs = append(exprs, order[i].e)
 			}
 		}
 		for _, gi := range keyGroup {
@@ -286,7 +287,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		if pos < 0 {
 			pos = hidden
 			hidden++
-			cols = append(cols, dataflow.Column{Name: o.e.String(), Type: o.e.Type()})
+			cols = append(cols, dataflow.Column{Type: o.e.Type()})
 		}
 		sortKeys = append(sortKeys, dataflow.SortKey{Col: pos, Desc: o.desc})
 	}
@@ -332,7 +333,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	q.Lookups = lookups
 	if aggNode != nil && sel.GroupBy == nil && len(keys) > 0 {
-		q.EmptyRow = emptyRowFunc(root, aggNode, keyGroup)
+		q.EmptyRow = emptyRowFunc(root, aggNode, q.KeyCols)
 	}
 	b.keptKeys = keys
 	return q, nil
@@ -677,7 +678,7 @@ func (b *block) orderBy(ob *ast.OrderByClause, v *exprConv) ([]orderRef, error) 
 		return nil, nil
 	}
 	var out []orderRef
-	for _, it := range ob.Items {
+	for n, it := range ob.Items {
 		ref := orderRef{vis: -1, desc: it.Desc}
 		switch x := unparen(it.Expr).(type) {
 		case *ast.PositionExpr:
@@ -697,7 +698,7 @@ func (b *block) orderBy(ob *ast.OrderByClause, v *exprConv) ([]orderRef, error) 
 			}
 		}
 		if ref.vis < 0 {
-			b.postWhat = "ORDER BY clause"
+			b.postWhat = fmt.Sprintf("Expression #%d of ORDER BY clause", n+1)
 			e, err := v.conv(it.Expr)
 			if err != nil {
 				return nil, err
@@ -720,16 +721,14 @@ func (b *block) orderBy(ob *ast.OrderByClause, v *exprConv) ([]orderRef, error) 
 	return out, nil
 }
 
-// project builds a projection. A projection that only picks columns of another projection
-// is merged into it, and one that would be the identity is left out: column names and
-// qualifiers are descriptive only, so they do not make a projection necessary.
+// project builds a projection. Column names are descriptive only (the result's names are
+// Query.Cols), so a projection that would be the identity is left out, and one over another
+// projection is merged with it when either only picks columns.
 func project(in Plan, exprs []expr.Expr, cols []dataflow.Column) Plan {
-	inCols := in.Columns()
-	if len(exprs) == len(inCols) {
+	if len(exprs) == len(in.Columns()) {
 		identity := true
 		for i, e := range exprs {
-			idx, ok := expr.Index(e)
-			if !ok || idx != i || inCols[i].Name != cols[i].Name {
+			if idx, ok := expr.Index(e); !ok || idx != i {
 				identity = false
 				break
 			}
@@ -738,19 +737,42 @@ func project(in Plan, exprs []expr.Expr, cols []dataflow.Column) Plan {
 			return in
 		}
 	}
-	if inner, ok := in.(*Project); ok {
-		merged := make([]expr.Expr, len(exprs))
-		for i, e := range exprs {
+	inner, ok := in.(*Project)
+	if !ok {
+		return &Project{Input: in, Exprs: exprs, Cols: cols}
+	}
+	picks := func(es []expr.Expr) ([]int, bool) {
+		out := make([]int, len(es))
+		for i, e := range es {
 			idx, ok := expr.Index(e)
-			if !ok || idx < 0 || idx >= len(inner.Exprs) {
-				merged = nil
-				break
+			if !ok {
+				return nil, false
+			}
+			out[i] = idx
+		}
+		return out, true
+	}
+	if outer, ok := picks(exprs); ok {
+		merged := make([]expr.Expr, len(exprs))
+		for i, idx := range outer {
+			if idx < 0 || idx >= len(inner.Exprs) {
+				return &Project{Input: in, Exprs: exprs, Cols: cols}
 			}
 			merged[i] = inner.Exprs[idx]
 		}
-		if merged != nil {
-			return project(inner.Input, merged, cols)
+		return project(inner.Input, merged, cols)
+	}
+	if under, ok := picks(inner.Exprs); ok {
+		merged := make([]expr.Expr, len(exprs))
+		for i, e := range exprs {
+			merged[i] = expr.Remap(e, func(c int) int {
+				if c < 0 || c >= len(under) {
+					return -1
+				}
+				return under[c]
+			})
 		}
+		return project(inner.Input, merged, cols)
 	}
 	return &Project{Input: in, Exprs: exprs, Cols: cols}
 }
@@ -801,5 +823,3 @@ func clampInt(u uint64) int {
 	}
 	return int(u)
 }
-
-var _ = fmt.Sprint

@@ -34,7 +34,7 @@ func compileSchema(t tb, s *Schema) planner.MapCatalog {
 // statement plan, nearly every query plans, and the reference evaluates each planned query
 // over modelled table contents for every lookup key without error.
 func TestGeneratedSQLPlans(t *testing.T) {
-	stats := &planStats{}
+	stats := &caseStats{}
 	cfg := QueryConfig{MaxJoins: 2, Derived: true, Aggregates: true, Unions: true, Subqueries: true}
 	checkN(t, 1000, func(rt *rapid.T) {
 		g := gen{rt}
@@ -42,7 +42,7 @@ func TestGeneratedSQLPlans(t *testing.T) {
 		cat := compileSchema(rt, s)
 		model := NewModel(s)
 		for range g.intn(0, 8) {
-			w := genWrite(g, s, 3)
+			w := genWrite(g, s, model, 3)
 			if _, err := planner.Compile(cat, w.SQL()); err != nil {
 				rt.Fatalf("generated write does not plan: %v\n%s", err, w.SQL())
 			}
@@ -76,7 +76,7 @@ func TestGeneratedSQLPlans(t *testing.T) {
 			}
 		}
 	})
-	stats.verify(t, maxRejectPct)
+	stats.verify(t)
 }
 
 func TestSchemaDDL(t *testing.T) {

@@ -66,16 +66,33 @@ type tb interface {
 	Logf(format string, args ...any)
 }
 
-// planStats counts generated queries the planner accepted and rejected, across the cases of
-// one test. A rejection means the generator left the supported set.
-type planStats struct {
+// caseStats counts, across the cases of one test, the generated queries the planner
+// accepted and rejected, the lookups made and how many found rows, and the writes. A test
+// whose generator drifts out of the supported set, or into cases where nothing is ever
+// found, fails rather than passing vacuously.
+type caseStats struct {
 	mu       sync.Mutex
 	accepted int
 	rejected int
 	samples  []string
+
+	lookups, nonEmpty, writes, failedWrites int
 }
 
-func (s *planStats) record(sql string, err error) {
+const (
+	// maxRejectPct is the share of generated queries the planner may reject.
+	maxRejectPct = 5
+	// minNonEmptyPct is the share of lookups that must find rows.
+	minNonEmptyPct = 5
+)
+
+func (s *caseStats) count(n *int) {
+	s.mu.Lock()
+	*n++
+	s.mu.Unlock()
+}
+
+func (s *caseStats) record(sql string, err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err == nil {
@@ -88,16 +105,19 @@ func (s *planStats) record(sql string, err error) {
 	}
 }
 
-// verify fails the test when more than maxPct percent of the queries were rejected.
-func (s *planStats) verify(t *testing.T, maxPct int) {
+func (s *caseStats) verify(t *testing.T) {
 	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := s.accepted + s.rejected
-	t.Logf("planner accepted %d of %d generated queries", s.accepted, total)
-	if total > 0 && s.rejected*100 > total*maxPct {
+	t.Logf("planner accepted %d of %d generated queries; %d lookups, %d found rows; %d writes, %d rejected as duplicates",
+		s.accepted, total, s.lookups, s.nonEmpty, s.writes, s.failedWrites)
+	if total > 0 && s.rejected*100 > total*maxRejectPct {
 		t.Errorf("planner rejected %d of %d generated queries (more than %d%%); the generator leaves the supported set. Samples:\n  %s",
-			s.rejected, total, maxPct, strings.Join(s.samples, "\n  "))
+			s.rejected, total, maxRejectPct, strings.Join(s.samples, "\n  "))
+	}
+	if s.lookups > 0 && s.nonEmpty*100 < s.lookups*minNonEmptyPct {
+		t.Errorf("only %d of %d lookups found rows; the generated cases test little", s.nonEmpty, s.lookups)
 	}
 }
 
@@ -202,8 +222,9 @@ func (h *harness) engineTables(names []string) map[string][]dataflow.Row {
 }
 
 // lookup reads one key of a view after the last write and compares the answer with the
-// reference's over the given tables. expected, when not nil, also pins the reference.
-func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, args []dataflow.Value, expected []string) {
+// reference's over the given tables. expected, when not nil, also pins the reference. It
+// returns the number of rows found.
+func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, args []dataflow.Value, expected []string) int {
 	h.t.Helper()
 	step := Step{Kind: StepLookup, Name: name, Args: args}
 	want, err := snap.LookupFull(args)
@@ -244,6 +265,7 @@ func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, ar
 				name, formatArgs(args), strings.Join(vis, "\n  "), strings.Join(expected, "\n  "))
 		}
 	}
+	return len(got)
 }
 
 func formatArgs(args []dataflow.Value) string {

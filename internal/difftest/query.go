@@ -24,6 +24,9 @@ type Param struct {
 type Query struct {
 	SQL    string
 	Params []Param
+	// AltSQL is SQL with another value in the literal the planner makes a key of (`c = 3`
+	// instead of `c = 5`); empty when the query has no such literal.
+	AltSQL string
 	// Items is the number of select-list items, the visible width of the result.
 	Items int
 }
@@ -51,6 +54,7 @@ type qgen struct {
 	cfg    QueryConfig
 	alias  int
 	params []Param
+	lits   [2]string // the two renderings of the literal slot
 }
 
 // genQuery draws one SELECT over s.
@@ -73,7 +77,27 @@ func genQuery(g gen, s *Schema, cfg QueryConfig) *Query {
 	default:
 		sql, items = q.unionQuery()
 	}
-	return &Query{SQL: sql, Params: q.params, Items: items}
+	out := &Query{SQL: sql, Params: q.params, Items: items}
+	if strings.Contains(sql, literalSlot) {
+		out.SQL = strings.Replace(sql, literalSlot, q.lits[0], 1)
+		out.AltSQL = strings.Replace(sql, literalSlot, q.lits[1], 1)
+	}
+	return out
+}
+
+// literalSlot marks where a key literal goes, so that one query can be rendered with two
+// different literals.
+const literalSlot = "\x00literal\x00"
+
+// Variant returns a query that differs from q at most in its key literal: the same text,
+// or the text with the other literal. Both plan to the same shape, which Weir serves from
+// one reader.
+func (q *Query) Variant() *Query {
+	v := *q
+	if q.AltSQL != "" {
+		v.SQL, v.AltSQL = q.AltSQL, q.SQL
+	}
+	return &v
 }
 
 func (q *qgen) nextAlias(prefix string) string {
@@ -327,7 +351,8 @@ func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
 		}
 	case 5:
 		c := pick(g, keyCols)
-		conj = append(conj, fmt.Sprintf("%s = %s", c.ref, Literal(literalFor(g, c.typ), c.typ)))
+		q.lits = [2]string{Literal(literalFor(g, c.typ), c.typ), Literal(literalFor(g, c.typ), c.typ)}
+		conj = append(conj, fmt.Sprintf("%s = %s", c.ref, literalSlot))
 	}
 	return conj
 }
@@ -612,7 +637,8 @@ func hasClasses(t *Table, classes []int) bool {
 }
 
 // KeyCandidates returns the argument values to look a parameter up with: every value of its
-// source columns in the tables (respelled too, for strings), values never stored, and NULL.
+// source columns in the tables (respelled too, for strings; as text, for a few numbers and
+// dates), values never stored, and NULL.
 func (p Param) KeyCandidates(rows func(table string) []dataflow.Row) []dataflow.Value {
 	var out []dataflow.Value
 	seen := map[string]bool{}
@@ -637,8 +663,12 @@ func (p Param) KeyCandidates(rows func(table string) []dataflow.Row) []dataflow.
 	}
 	n := len(out)
 	for i := 0; i < n; i++ {
-		if out[i].Kind() == dataflow.KindString {
-			add(Respell(out[i], i))
+		switch v := out[i]; {
+		case v.Kind() == dataflow.KindString:
+			add(Respell(v, i))
+		case i < 2 && (v.IsNumeric() || v.IsTime()):
+			// Text where a number or date is expected: MySQL converts it for the comparison.
+			add(dataflow.String(v.ToText()))
 		}
 	}
 	for _, v := range p.Type.Absent() {

@@ -256,8 +256,8 @@ func storedValue(g gen, c Column) dataflow.Value {
 	return pick(g, c.Type.Domain())
 }
 
-// genWrite draws one write statement against a table of s.
-func genWrite(g gen, s *Schema, maxRows int) *Write {
+// genWrite draws one write statement against a table of s, whose current contents m holds.
+func genWrite(g gen, s *Schema, m *Model, maxRows int) *Write {
 	t := pick(g, s.Tables)
 	w := &Write{Table: t}
 	switch g.weighted(8, 3, 3, 2, 2) {
@@ -276,11 +276,26 @@ func genWrite(g gen, s *Schema, maxRows int) *Write {
 	case WriteInsert, WriteReplace, WriteUpsert:
 		w.Cols = genTargetCols(g, t)
 		n := g.intn(1, maxRows)
+		cols := w.targetCols()
+		taken := map[string]bool{}
+		for _, r := range m.Rows(t.Name) {
+			taken[pkKey(t, r)] = true
+		}
 		for range n {
-			cols := w.targetCols()
-			vals := make([]dataflow.Value, len(cols))
-			for j, c := range cols {
-				vals[j] = storedValue(g, t.Cols[c])
+			// Draw again, a few times, when the key is taken: duplicates should happen, but
+			// not so often that most inserts fail and the tables stay empty.
+			var vals []dataflow.Value
+			for try := 0; try < 3; try++ {
+				vals = make([]dataflow.Value, len(cols))
+				row := make(dataflow.Row, len(t.Cols))
+				for j, c := range cols {
+					vals[j] = storedValue(g, t.Cols[c])
+					row[c] = vals[j]
+				}
+				if k := pkKey(t, row); k == "" || !taken[k] {
+					taken[k] = true
+					break
+				}
 			}
 			w.Rows = append(w.Rows, vals)
 		}
