@@ -69,7 +69,7 @@ func BenchmarkLookupHit(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		rows, err := v.Lookup(ctx, keys[i&(len(keys)-1)])
+		rows, err := v.LookupValues(ctx, 0, keys[i&(len(keys)-1)])
 		if err != nil || rows.Len() != 1 {
 			b.Fatalf("lookup: %v, %d rows", err, rows.Len())
 		}
@@ -78,7 +78,7 @@ func BenchmarkLookupHit(b *testing.B) {
 	samples := make([]time.Duration, 0, 100_000)
 	for i := 0; i < cap(samples); i++ {
 		t0 := time.Now()
-		v.Lookup(ctx, keys[i&(len(keys)-1)])
+		v.LookupValues(ctx, 0, keys[i&(len(keys)-1)])
 		samples = append(samples, time.Since(t0))
 	}
 	slices.Sort(samples)

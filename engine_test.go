@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -29,7 +30,7 @@ func mustExec(t *testing.T, e *weir.Engine, sql string, args ...any) weir.Result
 	return res
 }
 
-func texts(r *weir.Rows) []string {
+func texts(r weir.Rows) []string {
 	out := make([]string, r.Len())
 	for i := range out {
 		s := ""
@@ -44,7 +45,7 @@ func texts(r *weir.Rows) []string {
 	return out
 }
 
-func wantRows(t *testing.T, r *weir.Rows, err error, want ...string) {
+func wantRows(t *testing.T, r weir.Rows, err error, want ...string) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
@@ -309,4 +310,48 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestQueriesShareNodes: a query whose plan repeats another's sub-plan reuses its nodes and
+// state, and literal-only differences share one reader.
+func TestQueriesShareNodes(t *testing.T) {
+	e := open(t, weir.Options{})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE a (id INT PRIMARY KEY, g INT)")
+	mustExec(t, e, "CREATE TABLE b (id INT PRIMARY KEY, a_id INT, v INT)")
+	nodes := func() int {
+		dot, err := e.Graph()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Count(dot, "label=")
+	}
+	if _, err := e.Register(ctx, "q1", "SELECT a.g, b.v FROM a JOIN b ON b.a_id = a.id WHERE a.g = ?"); err != nil {
+		t.Fatal(err)
+	}
+	n1 := nodes()
+	if _, err := e.Register(ctx, "q2", "SELECT a.g, b.v FROM a JOIN b ON b.a_id = a.id WHERE a.g = 5"); err != nil {
+		t.Fatal(err)
+	}
+	if n := nodes(); n != n1 {
+		t.Fatalf("a literal-only variant added %d nodes", n-n1)
+	}
+	if _, err := e.Register(ctx, "q3", "SELECT a.g, SUM(b.v) FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g"); err != nil {
+		t.Fatal(err)
+	}
+	added := nodes() - n1
+	// The join is shared: only the aggregate, its projection and the reader are new.
+	if added > 3 {
+		dot, _ := e.Graph()
+		t.Fatalf("sharing the join still added %d nodes:\n%s", added, dot)
+	}
+	res := mustExec(t, e, "INSERT INTO a VALUES (1, 5)")
+	mustExec(t, e, "INSERT INTO b VALUES (1, 1, 10), (2, 1, 20)")
+	res = mustExec(t, e, "INSERT INTO b VALUES (3, 1, 30)")
+	v2, _ := e.View("q2")
+	r, err := v2.LookupAfter(ctx, res.Token)
+	wantRows(t, r, err, "5|10", "5|20", "5|30")
+	v3, _ := e.View("q3")
+	r, err = v3.LookupAfter(ctx, res.Token, 5)
+	wantRows(t, r, err, "5|60")
 }

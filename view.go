@@ -34,17 +34,31 @@ type View struct {
 type Rows struct {
 	cols  []Column
 	rows  []dataflow.Row
+	one   dataflow.Row // a single row, when rows is empty
 	width int
 }
 
 // Columns describes the result columns.
-func (r *Rows) Columns() []Column { return r.cols }
+func (r Rows) Columns() []Column { return r.cols }
 
 // Len is the number of rows.
-func (r *Rows) Len() int { return len(r.rows) }
+func (r Rows) Len() int {
+	if r.one != nil {
+		return 1
+	}
+	return len(r.rows)
+}
 
 // Row returns row i's values, one per column. The slice must not be modified.
-func (r *Rows) Row(i int) []Value { return r.rows[i][:r.width:r.width] }
+func (r Rows) Row(i int) []Value {
+	if r.one != nil {
+		if i != 0 {
+			panic(fmt.Sprintf("weir: row %d of a 1-row result", i))
+		}
+		return r.one[:r.width:r.width]
+	}
+	return r.rows[i][:r.width:r.width]
+}
 
 // Register compiles a SELECT into the dataflow and names it. `?` placeholders become the
 // view's parameters (see View.Lookup); literals compared with columns in the WHERE clause are
@@ -154,13 +168,13 @@ func (e *Engine) Views() []string {
 // Query runs an ad-hoc SELECT: the first time a query shape is seen it is installed as an
 // unnamed view (later queries of the same shape reuse it), and the read waits until every
 // write acknowledged before the call is visible.
-func (e *Engine) Query(ctx context.Context, sql string, args ...any) (*Rows, error) {
+func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
 	if err := e.checkOpen(); err != nil {
-		return nil, err
+		return Rows{}, err
 	}
 	q, err := e.planSelect(sql)
 	if err != nil {
-		return nil, err
+		return Rows{}, err
 	}
 	shape := q.Text
 	e.mu.RLock()
@@ -168,7 +182,7 @@ func (e *Engine) Query(ctx context.Context, sql string, args ...any) (*Rows, err
 	e.mu.RUnlock()
 	if !ok {
 		if v, err = e.install(ctx, q, ""); err != nil {
-			return nil, err
+			return Rows{}, err
 		}
 		e.mu.Lock()
 		if prev, ok := e.shapes[shape]; ok {
@@ -375,59 +389,90 @@ func (v *View) Plan() *planner.Query { return v.query }
 
 // Lookup reads the view's current result for the given parameters. It does not wait for
 // writes in flight; use LookupAfter to read your own writes.
-func (v *View) Lookup(ctx context.Context, args ...any) (*Rows, error) {
+func (v *View) Lookup(ctx context.Context, args ...any) (Rows, error) {
 	return v.lookupWith(ctx, v.query, 0, args)
 }
 
 // LookupAfter reads the view once every write up to tok is visible in it, waiting at most
 // the engine's ReadTimeout (or the context's deadline).
-func (v *View) LookupAfter(ctx context.Context, tok Token, args ...any) (*Rows, error) {
+func (v *View) LookupAfter(ctx context.Context, tok Token, args ...any) (Rows, error) {
 	return v.lookupWith(ctx, v.query, tok, args)
 }
 
-func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args []any) (*Rows, error) {
-	if v.dropped.Load() {
-		return nil, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
-	}
-	if len(args) != q.NumParams {
-		return nil, newError(ErrCodeWrongArguments, "HY000",
-			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(args)))
-	}
-	if tok > 0 && v.domain.Progress() < uint64(tok) {
-		deadline := time.Now().Add(v.e.opts.ReadTimeout)
-		if err := v.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
-			return nil, err
-		}
-	}
+func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args []any) (Rows, error) {
 	var argv [8]Value
 	vals := argv[:0]
 	for i, a := range args {
 		val, err := dataflow.FromGo(a)
 		if err != nil {
-			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+			return Rows{}, fmt.Errorf("weir: argument %d: %w", i+1, err)
 		}
-		kv, err := keyValue(val, q.ParamTypes[i])
+		vals = append(vals, val)
+	}
+	return v.read(ctx, q, tok, vals)
+}
+
+// LookupValues is Lookup for arguments that are already Values: the read allocates nothing
+// (the result shares the view's rows). tok, when not zero, makes the read wait for that write
+// as LookupAfter does.
+func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows, error) {
+	if len(args) <= 8 {
+		var argv [8]Value
+		return v.read(ctx, v.query, tok, append(argv[:0], args...))
+	}
+	return v.read(ctx, v.query, tok, append([]Value(nil), args...))
+}
+
+// read serves one read; it converts vals in place to the key columns' forms.
+func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Value) (Rows, error) {
+	if v.dropped.Load() {
+		return Rows{}, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
+	}
+	if len(vals) != q.NumParams {
+		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
+			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(vals)))
+	}
+	if tok > 0 && v.domain.Progress() < uint64(tok) {
+		deadline := time.Now().Add(v.e.opts.ReadTimeout)
+		if err := v.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
+			return Rows{}, err
+		}
+	}
+	for i := range vals {
+		kv, err := keyValue(vals[i], q.ParamTypes[i])
 		if err != nil {
-			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+			return Rows{}, fmt.Errorf("weir: argument %d: %w", i+1, err)
 		}
-		vals = append(vals, kv)
+		vals[i] = kv
 	}
 	if len(q.Lookups) <= 1 {
 		var lookup []planner.KeySource
 		if len(q.Lookups) == 1 {
 			lookup = q.Lookups[0]
 		}
-		rows, _ := v.get(lookup, vals)
-		if len(rows) == 0 && q.EmptyRow != nil {
-			rows = v.emptyRow(q, lookup, vals)
+		e, _ := v.get(lookup, vals)
+		if e.Len() == 0 && q.EmptyRow != nil {
+			return Rows{cols: q.Cols, rows: v.emptyRow(q, lookup, vals), width: v.width}, nil
 		}
-		return &Rows{cols: q.Cols, rows: rows, width: v.width}, nil
+		return Rows{cols: q.Cols, rows: e.Rows, one: e.One, width: v.width}, nil
 	}
 	return v.merge(q, vals), nil
 }
 
 // get reads one key. ok is false when a key component is NULL: `col = NULL` matches nothing.
-func (v *View) get(lookup []planner.KeySource, vals []Value) ([]dataflow.Row, bool) {
+func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, bool) {
+	if len(lookup) == 1 {
+		kv := lookup[0].Literal
+		if lookup[0].Param >= 0 {
+			kv = vals[lookup[0].Param]
+		}
+		if kv.IsNull() {
+			return operators.ReaderEntry{}, false
+		}
+		if k, ok := dataflow.IntKey(kv); ok {
+			return v.reader.GetInt(k), true
+		}
+	}
 	var buf [64]byte
 	key := buf[:0]
 	for _, ks := range lookup {
@@ -436,7 +481,7 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) ([]dataflow.Row, bo
 			kv = vals[ks.Param]
 		}
 		if kv.IsNull() {
-			return nil, false
+			return operators.ReaderEntry{}, false
 		}
 		key = dataflow.AppendKey(key, kv)
 	}
@@ -462,7 +507,7 @@ func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Val
 
 // merge combines several point lookups (`col IN (?, ?)`): each distinct key once, then the
 // query's DISTINCT, ORDER BY and LIMIT over the union.
-func (v *View) merge(q *planner.Query, vals []Value) *Rows {
+func (v *View) merge(q *planner.Query, vals []Value) Rows {
 	var out []dataflow.Row
 	seen := map[string]bool{}
 	for _, lookup := range q.Lookups {
@@ -483,7 +528,8 @@ func (v *View) merge(q *planner.Query, vals []Value) *Rows {
 			continue
 		}
 		seen[string(kb)] = true
-		rows, _ := v.get(lookup, vals)
+		e, _ := v.get(lookup, vals)
+		rows := e.All()
 		if len(rows) == 0 && q.EmptyRow != nil {
 			rows = v.emptyRow(q, lookup, vals)
 		}
@@ -518,7 +564,7 @@ func (v *View) merge(q *planner.Query, vals []Value) *Rows {
 	if q.Limit >= 0 && len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
-	return &Rows{cols: q.Cols, rows: out, width: v.width}
+	return Rows{cols: q.Cols, rows: out, width: v.width}
 }
 
 // keyValue converts a lookup argument to the form it is compared in against the key column:

@@ -179,6 +179,8 @@ func (w *writer) insert(s *planner.Insert) error {
 		given[c] = true
 	}
 	w.autoInc, w.touchedA = w.t.autoInc, true
+	w.undo = make([]undoEntry, 0, len(s.Rows))
+	w.deltas = make(dataflow.Batch, 0, len(s.Rows))
 	for _, exprs := range s.Rows {
 		if len(exprs) != len(targets) {
 			return newError(ErrCodeWrongValueCount, "21S01", "Column count doesn't match value count at row 1")

@@ -291,6 +291,23 @@ func appendU64(buf []byte, x uint64) []byte {
 	return binary.BigEndian.AppendUint64(buf, x)
 }
 
+// IntKey returns the integer whose keyInt encoding AppendKey would produce for v; ok is false
+// for values AppendKey encodes otherwise. Readers use it to key one-column integer keys by
+// the integer itself.
+func IntKey(v Value) (k uint64, ok bool) {
+	switch v.kind {
+	case KindInt:
+		return v.n, true
+	case KindUint:
+		return v.n, v.n <= math.MaxInt64
+	case KindDecimal, KindFloat:
+		if b := AppendKey(nil, v); len(b) == 9 && b[0] == keyInt {
+			return binary.BigEndian.Uint64(b[1:]), true
+		}
+	}
+	return 0, false
+}
+
 // AppendRowKey appends the key encoding of the listed columns of row.
 func AppendRowKey(buf []byte, row Row, cols []int) []byte {
 	for _, c := range cols {

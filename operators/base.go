@@ -57,7 +57,8 @@ func (b *Base) Len() int { return len(b.rows) }
 func (b *Base) KeyOf(row dataflow.Row) string {
 	if len(b.pk) == 0 {
 		b.rowID++
-		return string(binary.BigEndian.AppendUint64(nil, b.rowID))
+		b.buf = binary.BigEndian.AppendUint64(b.buf[:0], b.rowID)
+		return string(b.buf)
 	}
 	b.buf = dataflow.AppendRowKey(b.buf[:0], row, b.pk)
 	return string(b.buf)

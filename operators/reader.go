@@ -10,31 +10,59 @@ import (
 	"github.com/weirdb/weir/dataflow"
 )
 
-// Reader is the leaf of a query: its result rows, grouped by the query's key columns, in a
-// map that clients read without taking any lock the domain holds.
+// Reader is the leaf of a query: its result rows, grouped by the query's key columns, in
+// maps that clients read without taking any lock the domain holds.
 //
 // Publication is copy-on-write per key: for every key a batch touches, the domain builds a
-// new immutable row list and stores it with one atomic map store; readers load the current
-// list and never see a half-applied key. A key's rows are kept sorted by the query's ORDER
+// new immutable entry and stores it with one atomic map store; readers load the current
+// entry and never see a half-applied key. A key's rows are kept sorted by the query's ORDER
 // BY, so a read returns them as they are.
+//
+// A key of one integer-valued component (the common `id = ?`) lives in a map keyed by the
+// integer itself, whose entries hold the key inline: a hit costs a hash of eight bytes and
+// two cache lines. Every other key lives in a map keyed by its canonical byte encoding.
+// Which map a key belongs to depends only on its value (dataflow.IntKey), so writers and
+// readers always agree.
 type Reader struct {
 	keyCols []int
 	order   []dataflow.SortKey
-	m       *xsync.Map[string, *ReaderEntry]
+	ints    *xsync.Map[uint64, ReaderEntry]
+	strs    *xsync.Map[string, ReaderEntry]
 
-	keyBuf []byte
-	idx    map[string]int
-	groups []readerGroup
-	next   []int
+	keyBuf  []byte
+	scratch []dataflow.Row
+	idx     map[string]int
+	groups  []readerGroup
+	next    []int
 }
 
-// ReaderEntry is the published, immutable result of one key.
+// ReaderEntry is the published, immutable result of one key: one row in One (the common
+// case, without a slice to allocate) or several in Rows.
 type ReaderEntry struct {
 	Rows []dataflow.Row
+	One  dataflow.Row
+}
+
+// Len is the number of rows.
+func (e ReaderEntry) Len() int {
+	if e.One != nil {
+		return 1
+	}
+	return len(e.Rows)
+}
+
+// All returns the rows as a slice (allocating for a single row).
+func (e ReaderEntry) All() []dataflow.Row {
+	if e.One != nil {
+		return []dataflow.Row{e.One}
+	}
+	return e.Rows
 }
 
 type readerGroup struct {
 	key   string
+	ikey  uint64
+	isInt bool
 	first int
 	last  int
 	adds  int
@@ -42,23 +70,30 @@ type readerGroup struct {
 
 // NewReader returns a reader keyed by keyCols (none: one key) whose rows are kept in order.
 func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
-	return &Reader{keyCols: keyCols, order: order, m: xsync.NewMap[string, *ReaderEntry](), idx: map[string]int{}}
+	return &Reader{keyCols: keyCols, order: order,
+		ints: xsync.NewMap[uint64, ReaderEntry](), strs: xsync.NewMap[string, ReaderEntry](),
+		idx: map[string]int{}}
 }
 
 // KeyCols are the key column positions.
 func (r *Reader) KeyCols() []int { return r.keyCols }
 
-// Get returns the rows published for an encoded key (dataflow.AppendKey of each component).
-// The slice and rows are shared and must not be modified.
-func (r *Reader) Get(key string) []dataflow.Row {
-	if e, ok := r.m.Load(key); ok {
-		return e.Rows
-	}
-	return nil
+// GetInt returns the entry of a one-component key whose value is the integer k (see
+// dataflow.IntKey). The rows are shared and must not be modified.
+func (r *Reader) GetInt(k uint64) ReaderEntry {
+	e, _ := r.ints.Load(k)
+	return e
+}
+
+// Get returns the entry of an encoded key (dataflow.AppendKey of each component) that is not
+// a one-component integer key.
+func (r *Reader) Get(key string) ReaderEntry {
+	e, _ := r.strs.Load(key)
+	return e
 }
 
 // Keys is the number of keys with rows.
-func (r *Reader) Keys() int { return r.m.Size() }
+func (r *Reader) Keys() int { return r.ints.Size() + r.strs.Size() }
 
 // Process applies a batch and publishes every touched key once.
 func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
@@ -75,7 +110,11 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			g = len(r.groups)
 			k := string(r.keyBuf)
 			r.idx[k] = g
-			r.groups = append(r.groups, readerGroup{key: k, first: i, last: i})
+			grp := readerGroup{key: k, first: i, last: i}
+			if len(r.keyCols) == 1 {
+				grp.ikey, grp.isInt = dataflow.IntKey(rec.Row[r.keyCols[0]])
+			}
+			r.groups = append(r.groups, grp)
 		} else {
 			r.next[r.groups[g].last] = i
 			r.groups[g].last = i
@@ -92,12 +131,18 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		clear(r.idx)
 	}
 	for _, g := range r.groups {
-		var old []dataflow.Row
-		if e, ok := r.m.Load(g.key); ok {
-			old = e.Rows
+		var old ReaderEntry
+		if g.isInt {
+			old, _ = r.ints.Load(g.ikey)
+		} else {
+			old, _ = r.strs.Load(g.key)
 		}
-		rows := make([]dataflow.Row, len(old), len(old)+g.adds)
-		copy(rows, old)
+		rows := r.scratch[:0]
+		if old.One != nil {
+			rows = append(rows, old.One)
+		} else {
+			rows = append(rows, old.Rows...)
+		}
 		for i := g.first; i >= 0; i = r.next[i] {
 			rec := in[i]
 			if !rec.Neg {
@@ -112,7 +157,11 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			}
 		}
 		if len(rows) == 0 {
-			r.m.Delete(g.key)
+			if g.isInt {
+				r.ints.Delete(g.ikey)
+			} else {
+				r.strs.Delete(g.key)
+			}
 			continue
 		}
 		if len(r.order) > 0 {
@@ -120,7 +169,19 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 				return dataflow.CompareRowsTotal(a, b, r.order)
 			})
 		}
-		r.m.Store(g.key, &ReaderEntry{Rows: rows})
+		var e ReaderEntry
+		if len(rows) == 1 {
+			e.One = rows[0]
+		} else {
+			e.Rows = slices.Clone(rows)
+		}
+		clear(rows)
+		r.scratch = rows[:0]
+		if g.isInt {
+			r.ints.Store(g.ikey, e)
+		} else {
+			r.strs.Store(g.key, e)
+		}
 	}
 	return nil
 }
@@ -128,10 +189,15 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 // Snapshot returns every row of every key.
 func (r *Reader) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 	var out []dataflow.Row
-	r.m.Range(func(_ string, e *ReaderEntry) bool {
-		out = append(out, e.Rows...)
-		return true
-	})
+	collect := func(e ReaderEntry) {
+		if e.One != nil {
+			out = append(out, e.One)
+		} else {
+			out = append(out, e.Rows...)
+		}
+	}
+	r.ints.Range(func(_ uint64, e ReaderEntry) bool { collect(e); return true })
+	r.strs.Range(func(_ string, e ReaderEntry) bool { collect(e); return true })
 	return out
 }
 

@@ -49,7 +49,18 @@ func (b *block) aggSelect(sel *ast.SelectStmt) (expr.Expr, []orderRef, error) {
 // select-list aliases be named (HAVING, ORDER BY).
 func (b *block) postConv(clause string, aliases bool) *exprConv {
 	v := b.rowConv(b.sc, clause)
+	// The hook tries every subtree as a row expression; remembering the results (and which
+	// subtrees hold an aggregate) keeps that linear in the size of the expression.
 	row := b.rowConv(b.sc, clause)
+	row.memo = map[ast.ExprNode]memoEntry{}
+	aggs := map[ast.Node]bool{}
+	containsAggMemo := func(n ast.Node) bool {
+		if has, ok := aggs[n]; ok {
+			return has
+		}
+		n.Accept(&aggIndexer{index: aggs})
+		return aggs[n]
+	}
 	alias := b.aliasHook()
 	v.hook = func(n ast.ExprNode) (expr.Expr, bool, error) {
 		if a, ok := n.(*ast.AggregateFuncExpr); ok {
@@ -61,7 +72,7 @@ func (b *block) postConv(clause string, aliases bool) *exprConv {
 				return e, true, nil
 			}
 		}
-		if containsAgg(n) {
+		if containsAggMemo(n) {
 			return nil, false, nil
 		}
 		e, err := row.conv(n)
@@ -73,7 +84,7 @@ func (b *block) postConv(clause string, aliases bool) *exprConv {
 		if gi, ok := b.groupIdx[e.String()]; ok {
 			return b.groupRef(gi), true, nil
 		}
-		if expr.IsConst(e) {
+		if _, ok := expr.ConstValue(e); ok {
 			return e, true, nil
 		}
 		if idx, ok := expr.Index(e); ok {
@@ -86,6 +97,39 @@ func (b *block) postConv(clause string, aliases bool) *exprConv {
 		return nil, false, nil
 	}
 	return v
+}
+
+// aggIndexer records, for every node of a tree, whether its subtree holds an aggregate of
+// this query block (subqueries are their own blocks).
+type aggIndexer struct {
+	index map[ast.Node]bool
+	stack []ast.Node
+}
+
+func (x *aggIndexer) Enter(n ast.Node) (ast.Node, bool) {
+	switch n.(type) {
+	case *ast.SubqueryExpr, *ast.SelectStmt, *ast.SetOprStmt:
+		x.index[n] = false
+		return n, true
+	}
+	x.stack = append(x.stack, n)
+	return n, false
+}
+
+func (x *aggIndexer) Leave(n ast.Node) (ast.Node, bool) {
+	if len(x.stack) == 0 || x.stack[len(x.stack)-1] != n {
+		return n, true // a subquery, skipped on Enter
+	}
+	x.stack = x.stack[:len(x.stack)-1]
+	if _, isAgg := n.(*ast.AggregateFuncExpr); isAgg {
+		x.index[n] = true
+	} else if _, seen := x.index[n]; !seen {
+		x.index[n] = false
+	}
+	if x.index[n] && len(x.stack) > 0 {
+		x.index[x.stack[len(x.stack)-1]] = true
+	}
+	return n, true
 }
 
 // postColumn refers to a FROM column above the aggregate.
@@ -248,7 +292,7 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 
 // aggregate builds the Aggregate over the FROM plan, with a projection below it when a group
 // expression or an aggregate argument is more than a column.
-func (b *block) aggregate(bt *built) (*Aggregate, error) {
+func (b *block) aggregate(bt *built) *Aggregate {
 	var pre []expr.Expr
 	pre = append(pre, b.groups...)
 	for _, a := range b.aggs {
@@ -304,7 +348,7 @@ func (b *block) aggregate(bt *built) (*Aggregate, error) {
 		agg.Aggs = append(agg.Aggs, spec)
 		agg.Cols = append(agg.Cols, a.col)
 	}
-	return agg, nil
+	return agg
 }
 
 // emptyRowFunc computes the result row of a key whose group is empty, as MySQL answers a

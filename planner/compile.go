@@ -146,7 +146,7 @@ func (c *compiler) at(e *Error, n ast.Node) *Error {
 	return e
 }
 
-// tableName resolves a table reference. The database qualifier is ignored: Weir serves one
+// table resolves a table reference. The database qualifier is ignored: Weir serves one
 // database.
 func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
 	if c.cat == nil {
@@ -158,5 +158,3 @@ func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
 	}
 	return t, nil
 }
-
-func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }

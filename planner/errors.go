@@ -10,7 +10,6 @@ import (
 
 // MySQL error numbers the planner reports.
 const (
-	CodeTableExists         = 1050
 	CodeBadTable            = 1051
 	CodeAmbiguousColumn     = 1052
 	CodeUnknownColumn       = 1054
@@ -46,7 +45,6 @@ const (
 )
 
 var sqlStates = map[int]string{
-	CodeTableExists:         "42S01",
 	CodeBadTable:            "42S02",
 	CodeAmbiguousColumn:     "23000",
 	CodeUnknownColumn:       "42S22",

@@ -43,6 +43,14 @@ type exprConv struct {
 	stack []ast.ExprNode
 	// where describes a nested query block ("in a derived table") for messages.
 	where string
+	// memo, when set, remembers the result for every node compiled, so that a caller that
+	// compiles a tree and then its subtrees pays for each node once.
+	memo map[ast.ExprNode]memoEntry
+}
+
+type memoEntry struct {
+	e   expr.Expr
+	err error
 }
 
 func (v *exprConv) err(e *Error, n ast.Node) *Error { return v.c.at(e, n) }
@@ -52,29 +60,42 @@ func (v *exprConv) conv(n ast.ExprNode) (expr.Expr, error) {
 	if n == nil {
 		return nil, newErr(CodeParse, "missing expression")
 	}
+	if v.memo != nil {
+		if m, ok := v.memo[n]; ok {
+			return m.e, m.err
+		}
+		e, err := v.convNode(n)
+		v.memo[n] = memoEntry{e, err}
+		return e, err
+	}
+	return v.convNode(n)
+}
+
+func (v *exprConv) convNode(n ast.ExprNode) (expr.Expr, error) {
 	if v.hook != nil {
 		if e, ok, err := v.hook(n); err != nil || ok {
 			return e, err
 		}
 	}
 	v.stack = append(v.stack, n)
-	e, err := v.node(n)
-	v.stack = v.stack[:len(v.stack)-1]
-	if err != nil {
-		return nil, err
-	}
-	return fold(e), nil
+	defer func() { v.stack = v.stack[:len(v.stack)-1] }()
+	return v.node(n)
 }
 
-// fold replaces a constant expression by its value, so that `-5`, `1 + 1` and
+// over folds e to a literal when every operand is one, so that `-5`, `1 + 1` and
 // DATE '2024-01-01' are literals to key extraction and plans compare equal however the
-// constant was written.
-func fold(e expr.Expr) expr.Expr {
-	if _, ok := expr.ConstValue(e); ok {
-		return e
-	}
-	if !expr.IsConst(e) {
-		return e
+// constant was written. Operands are folded first, so looking one level down is enough (a
+// deep constness test at every level would cost quadratic time on long expressions). Every
+// function of package expr is deterministic; those whose value changes with time are
+// rejected before they get here.
+func over(e expr.Expr, operands ...expr.Expr) expr.Expr {
+	for _, o := range operands {
+		if o == nil {
+			continue
+		}
+		if _, ok := expr.ConstValue(o); !ok {
+			return e
+		}
 	}
 	val := e.Eval(nil)
 	t := e.Type()
@@ -114,7 +135,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return expr.NewNeg(e), nil
+			return over(expr.NewNeg(e), e), nil
 		case opcode.Plus:
 			return v.conv(n.V)
 		case opcode.Not, opcode.Not2:
@@ -122,7 +143,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			return expr.NewNot(e), nil
+			return over(expr.NewNot(e), e), nil
 		}
 		return nil, v.err(unsupported("the operator %s", opText(n.Op)), n)
 	case *ast.IsNullExpr:
@@ -130,13 +151,13 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewIsNull(e, n.Not), nil
+		return over(expr.NewIsNull(e, n.Not), e), nil
 	case *ast.IsTruthExpr:
 		e, err := v.conv(n.Expr)
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewIsBool(e, n.True != 0, n.Not), nil
+		return over(expr.NewIsBool(e, n.True != 0, n.Not), e), nil
 	case *ast.PatternInExpr:
 		return v.in(n)
 	case *ast.BetweenExpr:
@@ -153,7 +174,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewBetween(e, lo, hi, n.Not), nil
+		return over(expr.NewBetween(e, lo, hi, n.Not), e, lo, hi), nil
 	case *ast.PatternLikeOrIlikeExpr:
 		if !n.IsLike {
 			return nil, v.err(unsupported("ILIKE"), n)
@@ -166,7 +187,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewLike(e, p, rune(n.Escape), n.Not), nil
+		return over(expr.NewLike(e, p, rune(n.Escape), n.Not), e, p), nil
 	case *ast.PatternRegexpExpr:
 		e, err := v.conv(n.Expr)
 		if err != nil {
@@ -181,9 +202,9 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 			return nil, err
 		}
 		if n.Not {
-			return expr.NewNot(r), nil
+			r = expr.NewNot(r)
 		}
-		return r, nil
+		return over(r, e, p), nil
 	case *ast.CaseExpr:
 		return v.caseExpr(n)
 	case *ast.FuncCastExpr:
@@ -198,7 +219,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewCast(e, t), nil
+		return over(expr.NewCast(e, t), e), nil
 	case *ast.FuncCallExpr:
 		return v.funcCall(n)
 	case *ast.AggregateFuncExpr:
@@ -293,14 +314,14 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewCompare(op, l, r), nil
+		return over(expr.NewCompare(op, l, r), l, r), nil
 	}
 	if op, ok := arithOps[n.Op]; ok {
 		l, r, err := v.pair(n.L, n.R)
 		if err != nil {
 			return nil, err
 		}
-		return expr.NewArith(op, l, r), nil
+		return over(expr.NewArith(op, l, r), l, r), nil
 	}
 	switch n.Op {
 	case opcode.LogicAnd, opcode.LogicOr, opcode.LogicXor:
@@ -314,11 +335,11 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 		}
 		switch n.Op {
 		case opcode.LogicAnd:
-			return expr.NewAnd(l, r), nil
+			return over(expr.NewAnd(l, r), l, r), nil
 		case opcode.LogicOr:
-			return expr.NewOr(l, r), nil
+			return over(expr.NewOr(l, r), l, r), nil
 		}
-		return expr.NewXor(l, r), nil
+		return over(expr.NewXor(l, r), l, r), nil
 	}
 	return nil, v.err(unsupported("the operator %s", opText(n.Op)), n)
 }
@@ -344,7 +365,7 @@ func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
 			return nil, err
 		}
 	}
-	return expr.NewIn(e, list, n.Not), nil
+	return over(expr.NewIn(e, list, n.Not), append([]expr.Expr{e}, list...)...), nil
 }
 
 func (v *exprConv) caseExpr(n *ast.CaseExpr) (expr.Expr, error) {
@@ -370,7 +391,11 @@ func (v *exprConv) caseExpr(n *ast.CaseExpr) (expr.Expr, error) {
 			return nil, err
 		}
 	}
-	return expr.NewCase(operand, whens, els), nil
+	ops := []expr.Expr{operand, els}
+	for _, w := range whens {
+		ops = append(ops, w.Cond, w.Then)
+	}
+	return over(expr.NewCase(operand, whens, els), ops...), nil
 }
 
 func (v *exprConv) column(n *ast.ColumnNameExpr) (expr.Expr, error) {
@@ -535,7 +560,11 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 		}
 		args = append(args, e)
 	}
-	return v.newFunc(n, name, args)
+	e, err := v.newFunc(n, name, args)
+	if err != nil {
+		return nil, err
+	}
+	return over(e, args...), nil
 }
 
 func (v *exprConv) newFunc(n ast.Node, name string, args []expr.Expr) (expr.Expr, error) {

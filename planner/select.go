@@ -210,72 +210,20 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	multi := lookupCount(keys) > 1
 	q := &Query{Limit: -1}
-	var exprs []expr.Expr
-	var cols []dataflow.Column
-	var order []orderRef
 	var input Plan
+	var exprs []expr.Expr
+	var order []orderRef
 	var aggNode *Aggregate
-	var keyGroup []int
-	if !b.agg {
-		order, err = b.plainSelect(sel, bt)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range b.items {
-			exprs = append(exprs, bt.local(it.e))
-		}
-		for _, o := range order {
-			if o.vis < 0 {
-				exprs = append(exprs, bt.local(o.e))
-			}
-		}
-		for _, k := range keys {
-			exprs = append(exprs, bt.local(b.colExpr(k.col)))
-		}
-		input = bt.plan
+	if b.agg {
+		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, keys)
 	} else {
-		var having expr.Expr
-		for _, k := range keys {
-			keyGroup = append(keyGroup, b.addGroup(b.colExpr(k.col)))
-		}
-		having, order, err = b.aggSelect(sel)
-		if err != nil {
-			return nil, err
-		}
-		aggNode, err = b.aggregate(bt)
-		if err != nil {
-			return nil, err
-		}
-		input = aggNode
-		g := len(b.groups)
-		post := func(e expr.Expr) expr.Expr {
-			return expr.Remap(e, func(i int) int {
-				if i >= aggBase {
-					return g + i - aggBase
-				}
-				return i
-			})
-		}
-		if having != nil {
-			if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
-				input = &Filter{Input: input, Pred: post(having)}
-			}
-		}
-		for _, it := range b.items {
-			it.e = post(it.e)
-			exprs = append(exprs, it.e)
-		}
-		for i := range order {
-			if order[i].vis < 0 {
-				order[i].e = post(order[i].e)
-				exprs = append(exprs, order[i].e)
-			}
-		}
-		for _, gi := range keyGroup {
-			exprs = append(exprs, expr.NewCol(gi, aggNode.Cols[gi]))
-		}
+		input, exprs, order, err = b.plainOutput(sel, bt, keys)
+	}
+	if err != nil {
+		return nil, err
 	}
 	// The output: visible columns, hidden sort columns, key columns.
+	var cols []dataflow.Column
 	for _, it := range b.items {
 		cols = append(cols, dataflow.Column{Table: it.table, Name: it.label, Type: it.e.Type()})
 	}
@@ -339,6 +287,72 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	return q, nil
 }
 
+// plainOutput compiles the select list, HAVING and ORDER BY of a block without aggregation:
+// the projection's expressions (visible, hidden sort, key columns) over the FROM plan.
+func (b *block) plainOutput(sel *ast.SelectStmt, bt *built, keys []*keyCond) (Plan, []expr.Expr, []orderRef, error) {
+	order, err := b.plainSelect(sel, bt)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var exprs []expr.Expr
+	for _, it := range b.items {
+		exprs = append(exprs, bt.local(it.e))
+	}
+	for _, o := range order {
+		if o.vis < 0 {
+			exprs = append(exprs, bt.local(o.e))
+		}
+	}
+	for _, k := range keys {
+		exprs = append(exprs, bt.local(b.colExpr(k.col)))
+	}
+	return bt.plan, exprs, order, nil
+}
+
+// aggOutput builds the Aggregate (grouped by the key columns too) and HAVING over the FROM
+// plan, and compiles the projection's expressions over them.
+func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keys []*keyCond) (Plan, []expr.Expr, []orderRef, *Aggregate, error) {
+	var keyGroup []int
+	for _, k := range keys {
+		keyGroup = append(keyGroup, b.addGroup(b.colExpr(k.col)))
+	}
+	having, order, err := b.aggSelect(sel)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	agg := b.aggregate(bt)
+	g := len(b.groups)
+	post := func(e expr.Expr) expr.Expr {
+		return expr.Remap(e, func(i int) int {
+			if i >= aggBase {
+				return g + i - aggBase
+			}
+			return i
+		})
+	}
+	var input Plan = agg
+	if having != nil {
+		if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
+			input = &Filter{Input: input, Pred: post(having)}
+		}
+	}
+	var exprs []expr.Expr
+	for _, it := range b.items {
+		it.e = post(it.e)
+		exprs = append(exprs, it.e)
+	}
+	for i := range order {
+		if order[i].vis < 0 {
+			order[i].e = post(order[i].e)
+			exprs = append(exprs, order[i].e)
+		}
+	}
+	for _, gi := range keyGroup {
+		exprs = append(exprs, expr.NewCol(gi, agg.Cols[gi]))
+	}
+	return input, exprs, order, agg, nil
+}
+
 func addCap(a, b int) int {
 	if a > math.MaxInt32-b {
 		return math.MaxInt32
@@ -368,7 +382,7 @@ func (b *block) checkKeys(keys []*keyCond, scalar bool) ([]*keyCond, error) {
 	for _, k := range keys {
 		if len(k.alts) > 1 && (scalar || !b.grouped(k.col)) {
 			if k.params {
-				return nil, b.c.at(unsupported("an IN parameter list with an aggregate over several keys: add the IN column to GROUP BY"), k.src)
+				return nil, b.c.at(unsupported("an IN parameter list with aggregate over several keys (add the IN column to GROUP BY)"), k.src)
 			}
 			continue
 		}
@@ -522,6 +536,9 @@ func fieldText(f *ast.SelectField) string {
 
 // hasAggregate reports aggregates in the select list, HAVING or ORDER BY of this block.
 func hasAggregate(sel *ast.SelectStmt) bool {
+	if sel.Fields == nil {
+		return false
+	}
 	for _, f := range sel.Fields.Fields {
 		if f.Expr != nil && containsAgg(f.Expr) {
 			return true

@@ -268,6 +268,35 @@ func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, ar
 	return len(got)
 }
 
+// adhoc runs a registered view's SQL as an ad-hoc query (Engine.Query), which plans the
+// text again, reuses or installs a view for its shape and reads it after every acknowledged
+// write; the answer must be the reference's, as the view's is.
+func (h *harness) adhoc(lv *liveView, snap *reference.Snapshot, args []dataflow.Value) {
+	h.t.Helper()
+	step := Step{Kind: StepLookup, Name: lv.name, Args: args}
+	q := lv.view.Plan()
+	want, err := snap.LookupFull(args)
+	if err != nil {
+		h.fail(&step, "reference lookup: %v\n%s", err, FormatQuery(q))
+	}
+	anyArgs := make([]any, len(args))
+	for i, a := range args {
+		anyArgs[i] = a
+	}
+	rows, err := h.eng.Query(h.ctx, lv.query.SQL, anyArgs...)
+	if err != nil {
+		h.fail(&step, "ad-hoc query (%s): %v\n%s", formatArgs(args), err, lv.query.SQL)
+	}
+	got := make([]dataflow.Row, rows.Len())
+	for i := range got {
+		got[i] = dataflow.Row(rows.Row(i))
+	}
+	if d := DiffResult(q, want, got); d != "" {
+		h.fail(&step, "ad-hoc query of %s disagrees with the reference for (%s):\n%s\nquery returned:\n%s\n%s",
+			lv.name, formatArgs(args), d, formatRows(got), FormatQuery(q))
+	}
+}
+
 func formatArgs(args []dataflow.Value) string {
 	parts := make([]string, len(args))
 	for i, a := range args {

@@ -206,37 +206,74 @@ func (q *qgen) from(depth, maxJoins int) (string, []scopeCol) {
 	return sql, scope
 }
 
-// item draws a select-list item: mostly a column, sometimes an expression over one.
+// item draws a select-list item: mostly a column, sometimes an expression over one. No
+// expression mixes spellings of one string (UPPER(c) is all upper case), so a column of
+// results still has one spelling per collation class.
 func (q *qgen) item(scope []scopeCol) (string, scopeCol) {
 	g := q.g
 	c := pick(g, scope)
 	if !g.chance(25) {
 		return c.ref, c
 	}
+	lit := func() string { return Literal(pick(g, c.typ.Domain()), c.typ) }
 	switch c.typ {
 	case TypeInt, TypeDecimal, TypeDouble:
-		switch g.intn(0, 3) {
+		switch g.intn(0, 5) {
 		case 0:
 			return fmt.Sprintf("%s + %d", c.ref, g.intn(1, 3)), scopeCol{typ: c.typ}
 		case 1:
 			return fmt.Sprintf("%s * %d", c.ref, g.intn(-1, 2)), scopeCol{typ: c.typ}
 		case 2:
-			return fmt.Sprintf("COALESCE(%s, %s)", c.ref, Literal(pick(g, c.typ.Domain()), c.typ)), scopeCol{typ: c.typ, src: c.src}
+			return fmt.Sprintf("COALESCE(%s, %s)", c.ref, lit()), scopeCol{typ: c.typ, src: c.src}
+		case 3:
+			return fmt.Sprintf("ABS(%s)", c.ref), scopeCol{typ: c.typ}
+		case 4:
+			t := TypeDecimal
+			if c.typ == TypeDouble {
+				t = TypeDouble
+			}
+			// Division by zero is NULL in MySQL.
+			return fmt.Sprintf("%s / %d", c.ref, g.intn(0, 2)), scopeCol{typ: t}
 		}
+		return fmt.Sprintf("CASE WHEN %s > %s THEN %s ELSE %s END", c.ref, lit(), c.ref, lit()), scopeCol{typ: c.typ, src: c.src}
 	case TypeUint:
 		// Only additions of positive numbers: a negative unsigned result is an error in MySQL.
 		return fmt.Sprintf("%s + %d", c.ref, g.intn(1, 3)), scopeCol{typ: TypeUint}
 	case TypeVarchar:
-		if g.chance(50) {
+		switch g.intn(0, 3) {
+		case 0:
 			return fmt.Sprintf("CONCAT(%s, '-')", c.ref), scopeCol{typ: TypeVarchar}
+		case 1:
+			return fmt.Sprintf("COALESCE(%s, 'none')", c.ref), scopeCol{typ: TypeVarchar}
+		case 2:
+			return fmt.Sprintf("UPPER(%s)", c.ref), scopeCol{typ: TypeVarchar}
 		}
-		return fmt.Sprintf("COALESCE(%s, 'none')", c.ref), scopeCol{typ: TypeVarchar}
+		return fmt.Sprintf("CHAR_LENGTH(%s)", c.ref), scopeCol{typ: TypeInt}
 	}
 	return fmt.Sprintf("%s %s %s", c.ref, pick(g, cmpOps), Literal(literalFor(g, c.typ), c.typ)), scopeCol{typ: TypeBool}
 }
 
+// likePattern draws a LIKE pattern that some stored strings match (case-insensitively).
+func likePattern(g gen) string {
+	v := pick(g, TypeVarchar.Domain())
+	if v.RawString() == "" {
+		return "%"
+	}
+	s := []rune(Respell(v, g.intn(0, 1)).RawString())
+	switch g.intn(0, 3) {
+	case 0:
+		return string(s[:1]) + "%"
+	case 1:
+		return "%" + string(s[len(s)-1:])
+	case 2:
+		return "_" + string(s[1:])
+	}
+	return "%" + string(s[1:min(3, len(s))]) + "%"
+}
+
 // pred draws a WHERE predicate over the scope: comparisons with literals (other spellings
-// of strings included) and with other columns, NULL tests, IN lists, BETWEEN, AND/OR/NOT.
+// of strings included) and with other columns, NULL tests, LIKE, IN lists, BETWEEN,
+// AND/OR/NOT.
 func (q *qgen) pred(scope []scopeCol, depth int) string {
 	g := q.g
 	kind := g.weighted(10, 3, 2, 2, 2, 3, 2, 2)
@@ -260,6 +297,13 @@ func (q *qgen) pred(scope []scopeCol, depth int) string {
 		}
 		return fmt.Sprintf("%s %s %s", c.ref, pick(g, cmpOps), pick(g, same).ref)
 	case 2:
+		if c.typ == TypeVarchar && g.chance(50) {
+			not := ""
+			if g.chance(25) {
+				not = "NOT "
+			}
+			return fmt.Sprintf("%s %sLIKE %s", c.ref, not, quote(likePattern(g)))
+		}
 		if g.chance(50) {
 			return c.ref + " IS NULL"
 		}

@@ -101,7 +101,7 @@ func (t ColType) Domain() []dataflow.Value {
 			dataflow.Float(-1.5), dataflow.Float(3)}
 	case TypeVarchar:
 		return []dataflow.Value{dataflow.String("apple"), dataflow.String("Banana"), dataflow.String("cherry"),
-			dataflow.String("DATE"), dataflow.String(""), dataflow.String("Fig")}
+			dataflow.String("DATE"), dataflow.String(""), dataflow.String("Fig"), dataflow.String("Élan")}
 	case TypeDate:
 		return []dataflow.Value{date(2024, 1, 1), date(2024, 2, 29), date(2023, 12, 31)}
 	case TypeBool:
