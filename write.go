@@ -111,6 +111,12 @@ type undoEntry struct {
 	old dataflow.Row // nil: the key was absent
 }
 
+// putNew stores a row under a key known to be absent.
+func (w *writer) putNew(key string, row dataflow.Row) {
+	w.undo = append(w.undo, undoEntry{key: key})
+	w.t.base.Put(key, row)
+}
+
 func (w *writer) put(key string, row dataflow.Row) {
 	old, _ := w.t.base.Get(key)
 	w.undo = append(w.undo, undoEntry{key: key, old: old})
@@ -257,14 +263,14 @@ func (w *writer) assignAutoIncrement(row dataflow.Row) error {
 func (w *writer) insertRow(s *planner.Insert, row dataflow.Row) error {
 	base := w.t.base
 	if !base.HasPrimaryKey() {
-		w.put(base.KeyOf(row), row)
+		w.putNew(base.KeyOf(row), row)
 		w.deltas = append(w.deltas, dataflow.Record{Row: row})
 		w.affected++
 		return nil
 	}
 	key, old, exists := base.GetByKey(row)
 	if !exists {
-		w.put(base.KeyOf(row), row)
+		w.putNew(base.KeyOf(row), row)
 		w.deltas = append(w.deltas, dataflow.Record{Row: row})
 		w.affected++
 		return nil

@@ -41,6 +41,7 @@ type Domain struct {
 	basePending []pendingBatch
 	outbox      [][]pendingBatch
 	outIndex    map[edgeKey]int
+	mergeIndex  map[edgeKey]int
 }
 
 type edgeKey struct {
@@ -74,6 +75,7 @@ type Message struct {
 	token uint64
 	input InputFunc
 	call  func()
+	owned bool // batch is private to this message (see handleAll)
 }
 
 // InputFunc runs inside the base domain: it applies a write to base-table state, reports the
@@ -98,7 +100,7 @@ func NewRuntime(n int) *Runtime {
 	rt := &Runtime{stop: make(chan struct{})}
 	for i := 0; i < n; i++ {
 		d := &Domain{ID: i, inbox: make(chan Message, 4096), heard: make([]uint64, i),
-			outbox: make([][]pendingBatch, n), outIndex: map[edgeKey]int{}}
+			outbox: make([][]pendingBatch, n), outIndex: map[edgeKey]int{}, mergeIndex: map[edgeKey]int{}}
 		ch := make(chan struct{})
 		d.notify.Store(&ch)
 		rt.Domains = append(rt.Domains, d)
@@ -158,23 +160,68 @@ func (d *Domain) Run(stop <-chan struct{}) {
 		}
 	}()
 	const drainBudget = 512
+	var pending []Message
 	for {
 		select {
 		case m := <-d.inbox:
-			d.Handle(m)
+			pending = append(pending, m)
 		case <-stop:
 			return
 		}
 	drain:
-		for i := 0; i < drainBudget; i++ {
+		for len(pending) < drainBudget {
 			select {
 			case m := <-d.inbox:
-				d.Handle(m)
+				pending = append(pending, m)
 			default:
 				break drain
 			}
 		}
+		d.handleAll(pending)
+		clear(pending)
+		pending = pending[:0]
 		d.send(d.Flush())
+	}
+}
+
+// handleAll handles the messages of one step. Updates for the same edge are merged into one
+// batch first, in arrival order: an operator then sees, say, a thousand votes for one
+// article as one batch and emits one change for it instead of a thousand. Reordering updates
+// of different edges against each other is harmless (each edge's order is kept, and every
+// operator's result is independent of how its inputs' deltas interleave), and progress is
+// only published in Flush, after all of them.
+func (d *Domain) handleAll(msgs []Message) {
+	if len(msgs) == 1 {
+		d.Handle(msgs[0])
+		return
+	}
+	first := d.mergeIndex
+	clear(first)
+	for i := range msgs {
+		m := &msgs[i]
+		if m.kind != msgUpdate {
+			continue
+		}
+		k := edgeKey{m.node, m.slot}
+		at, seen := first[k]
+		if !seen {
+			first[k] = i
+			continue
+		}
+		head := &msgs[at]
+		if !head.owned {
+			// The batch may be shared with other children of the sender: copy before growing.
+			head.batch = append(make(Batch, 0, len(head.batch)+len(m.batch)), head.batch...)
+			head.owned = true
+		}
+		head.batch = append(head.batch, m.batch...)
+		m.node = nil // consumed
+	}
+	for _, m := range msgs {
+		if m.kind == msgUpdate && m.node == nil {
+			continue
+		}
+		d.Handle(m)
 	}
 }
 
