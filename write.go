@@ -102,8 +102,8 @@ type writer struct {
 	// generated reports that lastID is an AUTO_INCREMENT value this statement generated
 	// (which takes precedence over explicit values).
 	generated bool
-	autoInc  uint64 // value of t.autoInc before the statement, for rollback
-	touchedA bool
+	autoInc   uint64 // value of t.autoInc before the statement, for rollback
+	touchedA  bool
 }
 
 type undoEntry struct {
