@@ -42,6 +42,7 @@ type Domain struct {
 	outbox      [][]pendingBatch
 	outIndex    map[edgeKey]int
 	mergeIndex  map[edgeKey]int
+	mergeLen    []mergeSpan
 }
 
 type edgeKey struct {
@@ -75,7 +76,6 @@ type Message struct {
 	token uint64
 	input InputFunc
 	call  func()
-	owned bool // batch is private to this message (see handleAll)
 }
 
 // InputFunc runs inside the base domain: it applies a write to base-table state, reports the
@@ -195,8 +195,11 @@ func (d *Domain) handleAll(msgs []Message) {
 		d.Handle(msgs[0])
 		return
 	}
+	// First pass: find each edge's first message and the merged length, so every merged
+	// batch is allocated once.
 	first := d.mergeIndex
 	clear(first)
+	total := d.mergeLen[:0]
 	for i := range msgs {
 		m := &msgs[i]
 		if m.kind != msgUpdate {
@@ -205,17 +208,31 @@ func (d *Domain) handleAll(msgs []Message) {
 		k := edgeKey{m.node, m.slot}
 		at, seen := first[k]
 		if !seen {
-			first[k] = i
+			first[k] = len(total)
+			total = append(total, mergeSpan{head: i, n: len(m.batch)})
 			continue
 		}
-		head := &msgs[at]
-		if !head.owned {
-			// The batch may be shared with other children of the sender: copy before growing.
-			head.batch = append(make(Batch, 0, len(head.batch)+len(m.batch)), head.batch...)
-			head.owned = true
+		total[at].n += len(m.batch)
+		total[at].merged = true
+	}
+	d.mergeLen = total
+	for _, t := range total {
+		if !t.merged {
+			continue
 		}
-		head.batch = append(head.batch, m.batch...)
-		m.node = nil // consumed
+		head := &msgs[t.head]
+		b := make(Batch, 0, t.n)
+		k := edgeKey{head.node, head.slot}
+		for i := t.head; i < len(msgs); i++ {
+			m := &msgs[i]
+			if m.kind == msgUpdate && m.node == k.node && m.slot == k.slot {
+				b = append(b, m.batch...)
+				if i != t.head {
+					m.node = nil // consumed
+				}
+			}
+		}
+		head.batch = b
 	}
 	for _, m := range msgs {
 		if m.kind == msgUpdate && m.node == nil {
@@ -223,6 +240,12 @@ func (d *Domain) handleAll(msgs []Message) {
 		}
 		d.Handle(m)
 	}
+}
+
+type mergeSpan struct {
+	head   int
+	n      int
+	merged bool
 }
 
 // Err reports why the domain stopped, if it failed.

@@ -134,3 +134,30 @@ func TestRuntimeWaitProgress(t *testing.T) {
 		t.Fatal("waiting for a token nobody wrote succeeded")
 	}
 }
+
+// TestHandleAllMergesPerEdgeInOrder: queued updates for one edge are processed as one
+// batch in arrival order, and edges interleaved in the mailbox keep their own order.
+func TestHandleAllMergesPerEdgeInOrder(t *testing.T) {
+	g := NewGraph()
+	rt := NewRuntime(2)
+	a, _ := newNode(g, t, "a", 0)
+	b, _ := newNode(g, t, "b", 0)
+	_, aOp := newNode(g, t, "a'", 1, a)
+	_, bOp := newNode(g, t, "b'", 1, b)
+	an, bn := a.Children[0].Child, b.Children[0].Child
+	up := func(n *Node, v int64) Message {
+		return Message{kind: msgUpdate, node: n, batch: Batch{{Row: Row{Int(v)}}}}
+	}
+	shared := Batch{{Row: Row{Int(9)}}}
+	msgs := []Message{up(an, 1), up(bn, 10), {kind: msgUpdate, node: an, batch: shared}, up(bn, 11), up(an, 3)}
+	rt.Domains[1].handleAll(msgs)
+	if len(aOp.seen) != 1 || aOp.seen[0].String() != "+[1] +[9] +[3]" {
+		t.Fatalf("edge a got %v", aOp.seen)
+	}
+	if len(bOp.seen) != 1 || bOp.seen[0].String() != "+[10] +[11]" {
+		t.Fatalf("edge b got %v", bOp.seen)
+	}
+	if shared.String() != "+[9]" || cap(shared) != 1 {
+		t.Fatal("merging wrote into a batch another message shared")
+	}
+}
