@@ -48,6 +48,7 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	}
 	reply := make(chan writeReply, 1)
 	err := e.rt.Input(func(emit func(*dataflow.Node, dataflow.Batch)) uint64 {
+		t.base.Compact()
 		w := writer{e: e, t: t, args: args}
 		var err error
 		switch s := st.(type) {

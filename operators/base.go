@@ -11,21 +11,28 @@ import (
 // rows. Writes are applied by the engine's write executor inside the base domain through Put
 // and Remove; the deltas they produce enter the graph through Process, which passes them on.
 //
-// Rows are keyed by the primary key's collation-aware encoding (so 'a' and 'A' collide as
-// MySQL's case-insensitive keys do) or, for a table without a primary key, by a hidden row id.
+// Rows of a table with a primary key are kept in a map by the key's collation-aware encoding
+// (so 'a' and 'A' collide as MySQL's case-insensitive keys do). A table without a primary
+// key is a multiset: its rows live in a slice, and a row's storage key is its position,
+// which makes the insert-only tables of event workloads (votes, clicks) cheap to append to.
 type Base struct {
 	name  string
 	width int
 	pk    []int
-	rows  map[string]dataflow.Row
-	rowID uint64
+	rows  map[string]dataflow.Row // tables with a primary key
+	slots []dataflow.Row          // tables without one; nil marks a deleted row
+	live  int
 	buf   []byte
 }
 
 // NewBase returns an empty base table of the given width and primary-key columns (none for a
 // table without a primary key).
 func NewBase(name string, width int, pk []int) *Base {
-	return &Base{name: name, width: width, pk: pk, rows: make(map[string]dataflow.Row)}
+	b := &Base{name: name, width: width, pk: pk}
+	if len(pk) > 0 {
+		b.rows = make(map[string]dataflow.Row)
+	}
+	return b
 }
 
 // Process passes base-table deltas to the children unchanged.
@@ -33,10 +40,11 @@ func (b *Base) Process(_ int, in dataflow.Batch) dataflow.Batch { return in }
 
 // Snapshot returns every row.
 func (b *Base) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
-	out := make([]dataflow.Row, 0, len(b.rows))
-	for _, r := range b.rows {
+	out := make([]dataflow.Row, 0, b.Len())
+	b.Scan(func(_ string, r dataflow.Row) bool {
 		out = append(out, r)
-	}
+		return true
+	})
 	return out
 }
 
@@ -50,15 +58,31 @@ func (b *Base) HasPrimaryKey() bool { return len(b.pk) > 0 }
 func (b *Base) PrimaryKey() []int { return b.pk }
 
 // Len is the number of rows.
-func (b *Base) Len() int { return len(b.rows) }
+func (b *Base) Len() int {
+	if b.rows != nil {
+		return len(b.rows)
+	}
+	return b.live
+}
 
-// KeyOf returns the storage key of a row: its primary-key encoding. For a table without a
-// primary key it allocates a fresh row id, so every insert is a distinct row.
+func slotKey(i int) string {
+	var k [8]byte
+	binary.BigEndian.PutUint64(k[:], uint64(i))
+	return string(k[:])
+}
+
+func slotIndex(key string) (int, bool) {
+	if len(key) != 8 {
+		return 0, false
+	}
+	return int(binary.BigEndian.Uint64([]byte(key))), true
+}
+
+// KeyOf returns the storage key of a row: its primary-key encoding, or for a table without a
+// primary key the next free position (the row must be Put before the next KeyOf).
 func (b *Base) KeyOf(row dataflow.Row) string {
-	if len(b.pk) == 0 {
-		b.rowID++
-		b.buf = binary.BigEndian.AppendUint64(b.buf[:0], b.rowID)
-		return string(b.buf)
+	if b.rows == nil {
+		return slotKey(len(b.slots))
 	}
 	b.buf = dataflow.AppendRowKey(b.buf[:0], row, b.pk)
 	return string(b.buf)
@@ -66,13 +90,20 @@ func (b *Base) KeyOf(row dataflow.Row) string {
 
 // Get returns the row stored under key.
 func (b *Base) Get(key string) (dataflow.Row, bool) {
-	r, ok := b.rows[key]
-	return r, ok
+	if b.rows != nil {
+		r, ok := b.rows[key]
+		return r, ok
+	}
+	i, ok := slotIndex(key)
+	if !ok || i >= len(b.slots) || b.slots[i] == nil {
+		return nil, false
+	}
+	return b.slots[i], true
 }
 
 // GetByKey returns the row whose primary-key columns equal those of probe.
 func (b *Base) GetByKey(probe dataflow.Row) (string, dataflow.Row, bool) {
-	if len(b.pk) == 0 {
+	if b.rows == nil {
 		return "", nil, false
 	}
 	b.buf = dataflow.AppendRowKey(b.buf[:0], probe, b.pk)
@@ -85,19 +116,76 @@ func (b *Base) GetByKey(probe dataflow.Row) (string, dataflow.Row, bool) {
 
 // Put stores row under key, replacing what was there.
 func (b *Base) Put(key string, row dataflow.Row) {
-	if len(row) != b.width {
+	if len(row) != b.width || row == nil {
 		panic(fmt.Sprintf("operators: base %s: row of width %d, want %d", b.name, len(row), b.width))
 	}
-	b.rows[key] = row
+	if b.rows != nil {
+		b.rows[key] = row
+		return
+	}
+	i, ok := slotIndex(key)
+	if !ok {
+		panic(fmt.Sprintf("operators: base %s: bad storage key %x", b.name, key))
+	}
+	if i == len(b.slots) {
+		b.slots = append(b.slots, row)
+		b.live++
+		return
+	}
+	for i >= len(b.slots) { // restoring rows behind a trimmed tail (statement rollback)
+		b.slots = append(b.slots, nil)
+	}
+	if b.slots[i] == nil {
+		b.live++
+	}
+	b.slots[i] = row
 }
 
 // Remove deletes the row under key.
-func (b *Base) Remove(key string) { delete(b.rows, key) }
+func (b *Base) Remove(key string) {
+	if b.rows != nil {
+		delete(b.rows, key)
+		return
+	}
+	i, ok := slotIndex(key)
+	if !ok || i >= len(b.slots) || b.slots[i] == nil {
+		return
+	}
+	b.slots[i] = nil
+	b.live--
+	for n := len(b.slots); n > 0 && b.slots[n-1] == nil; n-- {
+		b.slots = b.slots[:n-1]
+	}
+}
+
+// Compact drops deleted positions of a table without a primary key once they are the
+// majority. It renumbers rows, so no storage key may be held across it: the engine calls it
+// between statements.
+func (b *Base) Compact() {
+	if b.rows != nil || len(b.slots) < 1024 || b.live*2 > len(b.slots) {
+		return
+	}
+	kept := make([]dataflow.Row, 0, b.live+b.live/4)
+	for _, r := range b.slots {
+		if r != nil {
+			kept = append(kept, r)
+		}
+	}
+	b.slots = kept
+}
 
 // Scan calls f for every row until f returns false. f must not modify the table.
 func (b *Base) Scan(f func(key string, row dataflow.Row) bool) {
-	for k, r := range b.rows {
-		if !f(k, r) {
+	if b.rows != nil {
+		for k, r := range b.rows {
+			if !f(k, r) {
+				return
+			}
+		}
+		return
+	}
+	for i, r := range b.slots {
+		if r != nil && !f(slotKey(i), r) {
 			return
 		}
 	}

@@ -143,19 +143,7 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		} else {
 			rows = append(rows, old.Rows...)
 		}
-		for i := g.first; i >= 0; i = r.next[i] {
-			rec := in[i]
-			if !rec.Neg {
-				rows = append(rows, rec.Row)
-				continue
-			}
-			for j := len(rows) - 1; j >= 0; j-- {
-				if dataflow.IdenticalRows(rows[j], rec.Row) {
-					rows = append(rows[:j], rows[j+1:]...)
-					break
-				}
-			}
-		}
+		rows = r.apply(rows, in, g)
 		if len(rows) == 0 {
 			if g.isInt {
 				r.ints.Delete(g.ikey)
@@ -184,6 +172,65 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		}
 	}
 	return nil
+}
+
+// apply applies one key's deltas of a batch to its rows. A few retractions are found by a
+// scan from the end (where recent rows are); many against a large key are counted in a map
+// and removed in one pass, so a batch that rewrites a big key costs linear time rather than
+// quadratic. Either way the result is the same multiset: retractions only ever name rows
+// that are present by the time they arrive.
+func (r *Reader) apply(rows []dataflow.Row, in dataflow.Batch, g readerGroup) []dataflow.Row {
+	dels := 0
+	for i := g.first; i >= 0; i = r.next[i] {
+		if in[i].Neg {
+			dels++
+		}
+	}
+	if dels <= 8 || len(rows)+g.adds <= 64 {
+		for i := g.first; i >= 0; i = r.next[i] {
+			rec := in[i]
+			if !rec.Neg {
+				rows = append(rows, rec.Row)
+				continue
+			}
+			for j := len(rows) - 1; j >= 0; j-- {
+				if dataflow.IdenticalRows(rows[j], rec.Row) {
+					rows = append(rows[:j], rows[j+1:]...)
+					break
+				}
+			}
+		}
+		return rows
+	}
+	gone := make(map[string]int, dels)
+	var kb []byte
+	for i := g.first; i >= 0; i = r.next[i] {
+		rec := in[i]
+		if rec.Neg {
+			kb = appendExactRowKey(kb[:0], rec.Row)
+			gone[string(kb)]++
+		} else {
+			rows = append(rows, rec.Row)
+		}
+	}
+	kept := rows[:0]
+	for _, row := range rows {
+		kb = appendExactRowKey(kb[:0], row)
+		if n := gone[string(kb)]; n > 0 {
+			gone[string(kb)] = n - 1
+			continue
+		}
+		kept = append(kept, row)
+	}
+	clear(rows[len(kept):])
+	return kept
+}
+
+func appendExactRowKey(buf []byte, row dataflow.Row) []byte {
+	for _, v := range row {
+		buf = dataflow.AppendExactKey(buf, v)
+	}
+	return buf
 }
 
 // Snapshot returns every row of every key.

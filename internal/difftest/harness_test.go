@@ -190,8 +190,8 @@ func (h *harness) exec(sql string, wantErr bool, code int, affected int64) {
 	h.script.Steps = append(h.script.Steps, step)
 }
 
-// register registers a view. A planner rejection is returned (and recorded in stats);
-// any other failure is fatal.
+// register registers a view. A planner rejection is returned for the caller to count; any
+// other failure is fatal.
 func (h *harness) register(name, sql string) (*weir.View, error) {
 	h.t.Helper()
 	step := Step{Kind: StepRegister, Name: name, SQL: sql}

@@ -423,7 +423,9 @@ func whereSQL(conj []string) string {
 	return " WHERE " + strings.Join(conj, " AND ")
 }
 
-func (q *qgen) orderBy(keys []string) (string, bool) {
+// orderBy draws ORDER BY over some of keys, often with a LIMIT (a top-k per key), sometimes
+// an OFFSET.
+func (q *qgen) orderBy(keys []string) string {
 	g := q.g
 	n := g.intn(1, min(2, len(keys)))
 	parts := make([]string, n)
@@ -434,15 +436,13 @@ func (q *qgen) orderBy(keys []string) (string, bool) {
 		}
 	}
 	sql := " ORDER BY " + strings.Join(parts, ", ")
-	limited := false
 	if g.chance(60) {
 		sql += fmt.Sprintf(" LIMIT %d", g.intn(1, 3))
-		limited = true
 		if g.chance(20) {
 			sql += fmt.Sprintf(" OFFSET %d", g.intn(1, 2))
 		}
 	}
-	return sql, limited
+	return sql
 }
 
 // selectQuery: SELECT [DISTINCT] items FROM ... WHERE ... [ORDER BY ... [LIMIT]].
@@ -476,7 +476,7 @@ func (q *qgen) selectQuery() (string, int) {
 		}
 	}
 	if len(keys) > 0 && g.chance(30) {
-		ob, _ := q.orderBy(keys)
+		ob := q.orderBy(keys)
 		sql += ob
 	}
 	return sql, n
@@ -570,6 +570,10 @@ func (q *qgen) aggregateQuery() (string, int) {
 	var aggs []aggItem
 	for i := range g.intn(1, 3) {
 		text, typ := q.aggregate(scope)
+		if typ.Class() == ClassNumber && typ != TypeUint && g.chance(15) {
+			// An expression over an aggregate is computed above the aggregation.
+			text = fmt.Sprintf("%s * 2 + 1", text)
+		}
 		alias := fmt.Sprintf("a%d", i)
 		items = append(items, text+" AS "+alias)
 		aggs = append(aggs, aggItem{alias, typ})
@@ -602,7 +606,7 @@ func (q *qgen) aggregateQuery() (string, int) {
 		}
 	}
 	if len(groups) > 0 && g.chance(30) {
-		ob, _ := q.orderBy(orderKeys)
+		ob := q.orderBy(orderKeys)
 		sql += ob
 	}
 	return sql, len(items)
@@ -663,7 +667,12 @@ func (q *qgen) unionQuery() (string, int) {
 		refs[i] = outer[i].ref
 	}
 	conj := q.where(outer, nil, true)
-	return fmt.Sprintf("SELECT %s FROM (%s) AS %s%s", strings.Join(refs, ", "), union, a, whereSQL(conj)), width
+	sql := fmt.Sprintf("SELECT %s FROM (%s) AS %s%s", strings.Join(refs, ", "), union, a, whereSQL(conj))
+	if g.chance(30) {
+		ob := q.orderBy(refs)
+		sql += ob
+	}
+	return sql, width
 }
 
 // hasClasses reports whether t has a column of each key class.

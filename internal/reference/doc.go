@@ -2,11 +2,16 @@
 //
 // It is Weir's oracle: the differential tests compare every incrementally maintained view
 // with what this package computes over the same tables. It must stay obviously correct rather
-// than fast, so it uses plain loops (nested-loop joins, group-by through sorted maps of
-// collation keys, full sorts for top-k) and shares no code with package operators: two
-// independent implementations that agree are the evidence, one implementation checked
-// against itself is none. It only shares the value model (package dataflow) and expression
-// evaluation (package expr), which both sides treat as given.
+// than fast, so it uses plain loops (nested-loop joins, grouping by collation keys, full
+// sorts for top-k) and shares no code with package operators: two independent
+// implementations that agree are the evidence, one implementation checked against itself is
+// none. It shares only the value model (package dataflow), expression evaluation (package
+// expr) and the names of the aggregate functions in the plan's AggSpec, which both sides
+// take as given.
+//
+// Where SQL leaves a choice open (which of 'a' and 'A' a group shows, the order of rows that
+// tie under ORDER BY), the reference makes a fixed choice; callers compare such results with
+// that in mind.
 //
 // It never mutates the rows it is given and returns errors, never panics, on malformed plans.
 package reference
