@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 )
@@ -77,9 +78,18 @@ type Engine struct {
 
 type table struct {
 	schema  *planner.TableSchema
+	ints    []intRange // per column: the range of an integer column
 	node    *dataflow.Node
 	base    *operators.Base
 	autoInc uint64 // next AUTO_INCREMENT value; base domain only
+}
+
+// intRange is an integer column's accepted range, computed once per table.
+type intRange struct {
+	ok       bool
+	lo       int64
+	hi       uint64
+	unsigned bool
 }
 
 type cachedStmt struct {
@@ -188,6 +198,11 @@ func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (Result, err
 			return Result{}, err
 		}
 		res, stale, err := e.write(ctx, st, v, vals)
+		if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			// The base domain is done with the arguments (rows copy their values), so the
+			// buffer can serve the next statement. After a cancellation it may still run.
+			releaseArgs(vals)
+		}
 		if stale {
 			continue // the catalog changed between planning and execution: plan again
 		}
@@ -195,11 +210,27 @@ func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (Result, err
 	}
 }
 
+var argPool = sync.Pool{New: func() any { return new(dataflow.Row) }}
+
+func releaseArgs(row dataflow.Row) {
+	if cap(row) == 0 || cap(row) > 1<<16 {
+		return
+	}
+	clear(row)
+	row = row[:0]
+	argPool.Put(&row)
+}
+
 func convertArgs(args []any) (dataflow.Row, error) {
 	if len(args) == 0 {
 		return nil, nil
 	}
-	row := make(dataflow.Row, len(args))
+	p := argPool.Get().(*dataflow.Row)
+	row := *p
+	if cap(row) < len(args) {
+		row = make(dataflow.Row, len(args))
+	}
+	row = row[:len(args)]
 	for i, a := range args {
 		v, err := dataflow.FromGo(a)
 		if err != nil {
@@ -253,7 +284,14 @@ func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable) (Resul
 	if err := e.graph.Add(node); err != nil {
 		return Result{}, err
 	}
-	e.tables[name] = &table{schema: &schema, node: node, base: base, autoInc: 1}
+	ints := make([]intRange, len(schema.Cols))
+	for i, c := range schema.Cols {
+		if c.Type.Kind == dataflow.KindInt || c.Type.Kind == dataflow.KindUint {
+			lo, hi := expr.IntRange(c.Type)
+			ints[i] = intRange{ok: true, lo: lo, hi: hi, unsigned: lo == 0}
+		}
+	}
+	e.tables[name] = &table{schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
 	e.version.Add(1)
 	return Result{Token: Token(e.lastToken.Load())}, nil
 }

@@ -150,6 +150,16 @@ func (w *writer) schema() *planner.TableSchema { return w.t.schema }
 // finish converts every value to its column's type and enforces NOT NULL.
 func (w *writer) finish(row dataflow.Row) error {
 	for i, c := range w.schema().Cols {
+		if r := &w.t.ints[i]; r.ok {
+			// Integer into an integer column within range: the common case, without the
+			// general conversion.
+			if v := row[i]; v.Kind() == dataflow.KindInt && v.RawInt() >= r.lo && (v.RawInt() < 0 || uint64(v.RawInt()) <= r.hi) {
+				if r.unsigned {
+					row[i] = dataflow.Uint(uint64(v.RawInt()))
+				}
+				continue
+			}
+		}
 		v, err := expr.Convert(row[i], c.Type, true)
 		if err != nil {
 			return fmt.Errorf("column '%s': %w", c.Name, err)
