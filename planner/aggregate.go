@@ -351,11 +351,11 @@ func (b *block) aggregate(bt *built) *Aggregate {
 	return agg
 }
 
-// emptyRowFunc computes the result row of a key whose group is empty, as MySQL answers a
+// emptyGroupRow computes the result row of a key whose group is empty, as MySQL answers a
 // scalar aggregate over no rows: COUNT is 0, every other aggregate and every column NULL, and
 // whatever stands between the aggregate and the root (HAVING, the projection) is evaluated
 // over that. Only the hidden key columns carry the key, so the row files under it.
-func emptyRowFunc(root Plan, agg *Aggregate, keyCols []int) func(dataflow.Row) (dataflow.Row, bool) {
+func emptyGroupRow(root Plan, agg *Aggregate, keyCols []int) emptyRowFunc {
 	return func(key dataflow.Row) (dataflow.Row, bool) {
 		if len(key) != len(keyCols) {
 			return nil, false

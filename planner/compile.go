@@ -12,6 +12,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser"
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
+	"github.com/weirdb/weir/dataflow"
 )
 
 // parsers holds idle TiDB parsers: a parser is not safe for concurrent use and is costly to
@@ -113,6 +114,19 @@ type compiler struct {
 	cat    Catalog
 	sql    string
 	params []*test_driver.ParamMarkerExpr // by number
+	// keys are the key conditions of every query block of a SELECT, in all of which the
+	// literals turn into `?` in the normalized text.
+	keys []*keyCond
+	// paramTypes are the types of the key columns the parameters are compared with.
+	paramTypes []dataflow.Type
+}
+
+// setParamType records the type of the key column parameter i is compared with.
+func (c *compiler) setParamType(i int, t dataflow.Type) {
+	for len(c.paramTypes) <= i {
+		c.paramTypes = append(c.paramTypes, paramType)
+	}
+	c.paramTypes[i] = t
 }
 
 // numParams numbers the `?` markers in text order. The parser leaves every marker's Order at

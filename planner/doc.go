@@ -4,8 +4,10 @@
 //
 // It owns the MySQL dialect as Weir accepts it: parsing (TiDB's parser), name resolution
 // against a Catalog, MySQL typing of columns and literals, parameter (`?`) numbering, the
-// extraction of reader keys from `col = ?` / `col IN (?, ...)` conditions of the outermost
-// WHERE, auto-parameterization of the same conditions written with literals (so that queries
+// extraction of reader keys from `col = ?` / `col IN (?, ...)` conditions of WHERE clauses
+// (of the outermost SELECT, and of derived tables, IN subqueries and UNION branches, whose key
+// columns are carried up to the reader as hidden columns; see nested.go),
+// auto-parameterization of the same conditions written with literals (so that queries
 // differing only in those literals share one view), filter pushdown below joins, and the
 // rendering of plans for EXPLAIN.
 //

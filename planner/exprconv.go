@@ -421,7 +421,7 @@ func (v *exprConv) paramRef(p *test_driver.ParamMarkerExpr, ctx *dataflow.Type) 
 	if v.param != nil {
 		return v.param(p, ctx)
 	}
-	return nil, v.err(unsupported("a parameter (?) %s: parameters may only appear in `column = ?` and `column IN (?, ...)` conditions of the outermost WHERE", v.paramPlace()), p)
+	return nil, v.err(unsupported("a parameter (?) %s: parameters may only appear in `column = ?` and `column IN (?, ...)` conditions of a WHERE clause", v.paramPlace()), p)
 }
 
 // paramPlace describes where a misplaced parameter sits, from its ancestors.
@@ -441,19 +441,19 @@ func (v *exprConv) paramPlace() string {
 	case "group statement":
 		where = "in GROUP BY"
 	}
-	where += suffix(v.where)
-	if v.clause != "where clause" || v.where != "" {
-		return where
+	in := suffix(v.where)
+	if v.clause != "where clause" {
+		return where + in
 	}
 	for _, a := range v.stack {
 		switch a := a.(type) {
 		case *ast.BinaryOperationExpr:
 			if a.Op == opcode.LogicOr || a.Op == opcode.LogicXor {
-				return "under OR in WHERE"
+				return "under OR in WHERE" + in
 			}
 		case *ast.UnaryOperationExpr:
 			if a.Op == opcode.Not || a.Op == opcode.Not2 {
-				return "under NOT in WHERE"
+				return "under NOT in WHERE" + in
 			}
 		}
 	}
@@ -463,16 +463,16 @@ func (v *exprConv) paramPlace() string {
 			continue
 		case *ast.BinaryOperationExpr:
 			if _, ok := cmpOps[p.Op]; ok && p.Op != opcode.EQ {
-				return fmt.Sprintf("in a range comparison (%s) in WHERE", opText(p.Op))
+				return fmt.Sprintf("in a range comparison (%s) in WHERE%s", opText(p.Op), in)
 			}
 		case *ast.BetweenExpr:
-			return "in BETWEEN in WHERE"
+			return "in BETWEEN in WHERE" + in
 		case *ast.PatternLikeOrIlikeExpr:
-			return "in LIKE in WHERE"
+			return "in LIKE in WHERE" + in
 		}
 		break
 	}
-	return "inside an expression in WHERE"
+	return "inside an expression in WHERE" + in
 }
 
 // literal compiles a constant of the statement text.

@@ -171,11 +171,12 @@ func joinable(a, b dataflow.Type) bool {
 }
 
 // walkFrom compiles the FROM clause's structure, registering relations in the block's scope.
-func (b *block) walkFrom(n ast.ResultSetNode) (fromNode, error) {
+// optional marks the optional side of an outer join, through which no key can pass.
+func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 	switch n := n.(type) {
 	case *ast.Join:
 		if n.Right == nil {
-			return b.walkFrom(n.Left)
+			return b.walkFrom(n.Left, optional)
 		}
 		if n.NaturalJoin {
 			return nil, unsupported("NATURAL JOIN")
@@ -183,11 +184,18 @@ func (b *block) walkFrom(n ast.ResultSetNode) (fromNode, error) {
 		if len(n.Using) > 0 {
 			return nil, unsupported("JOIN ... USING")
 		}
-		l, err := b.walkFrom(n.Left)
+		lOpt, rOpt := optional, optional
+		switch n.Tp {
+		case ast.LeftJoin:
+			rOpt = true
+		case ast.RightJoin:
+			lOpt = true
+		}
+		l, err := b.walkFrom(n.Left, lOpt)
 		if err != nil {
 			return nil, err
 		}
-		r, err := b.walkFrom(n.Right)
+		r, err := b.walkFrom(n.Right, rOpt)
 		if err != nil {
 			return nil, err
 		}
@@ -222,7 +230,7 @@ func (b *block) walkFrom(n ast.ResultSetNode) (fromNode, error) {
 		g.conds = append(g.conds, on...)
 		return g, nil
 	case *ast.TableSource:
-		return b.tableSource(n)
+		return b.tableSource(n, optional)
 	}
 	return nil, unsupported("this FROM clause element (%T)", n)
 }
@@ -236,7 +244,7 @@ func (b *block) markNullable(n fromNode) {
 	}
 }
 
-func (b *block) tableSource(ts *ast.TableSource) (fromNode, error) {
+func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error) {
 	if ts.Lateral {
 		return nil, unsupported("LATERAL derived tables")
 	}
@@ -272,11 +280,15 @@ func (b *block) tableSource(ts *ast.TableSource) (fromNode, error) {
 		if b.sc.findTable(alias) >= 0 {
 			return nil, newErr(CodeNonUniqTable, "Not unique table/alias: '%s'", alias)
 		}
-		q, err := b.c.subquery(src, nil, "in a derived table")
+		nest := b.childNest("in a derived table")
+		if optional && nest.noKeys == "" {
+			nest.noKeys = "in a derived table on the optional side of a LEFT or RIGHT JOIN"
+		}
+		q, err := b.c.subquery(src, nil, nest)
 		if err != nil {
 			return nil, err
 		}
-		plan, cols := visiblePlan(q)
+		plan, cols, keys := carried(q)
 		if len(ts.ColumnNames) > 0 {
 			if len(ts.ColumnNames) != len(cols) {
 				return nil, newErr(CodeDerivedColumnCount, "In definition of view, derived table or common table expression, SELECT list and column names list have different column counts")
@@ -294,29 +306,19 @@ func (b *block) tableSource(ts *ast.TableSource) (fromNode, error) {
 			cols[i].Table = alias
 		}
 		ti := b.sc.addTable(alias, cols, nil)
-		return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols), table: ti, name: alias}, nil
+		if len(keys) > 0 {
+			// The key columns follow the named ones, where no name resolves to them.
+			hidden := b.sc.addHidden(keys)
+			b.inherited = append(b.inherited, keyPart{cols: seq(hidden, len(keys)), alts: q.Lookups})
+		}
+		return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols) + len(keys), table: ti, name: alias}, nil
 	case *ast.Join:
 		if alias != "" {
 			return nil, unsupported("an alias on a parenthesized join")
 		}
-		return b.walkFrom(src)
+		return b.walkFrom(src, optional)
 	}
 	return nil, unsupported("this FROM clause element (%T)", ts.Source)
-}
-
-// visiblePlan is a subquery's plan cut down to its visible columns (dropping hidden sort
-// columns, which only ordered the rows, and order itself means nothing to an enclosing query).
-func visiblePlan(q *Query) (Plan, []dataflow.Column) {
-	cols := append([]dataflow.Column(nil), q.Cols...)
-	if len(q.Root.Columns()) == len(cols) {
-		return q.Root, cols
-	}
-	in := q.Root.Columns()
-	exprs := make([]expr.Expr, len(cols))
-	for i := range cols {
-		exprs[i] = expr.NewCol(i, in[i])
-	}
-	return project(q.Root, exprs, cols), cols
 }
 
 // built is a compiled piece of the join structure: its plan and where each global column

@@ -126,9 +126,11 @@ func (u *Union) Inputs() []Plan     { return u.Ins }
 // would group NULLs together.
 type KeySource struct {
 	// Param is the index of the caller's argument that supplies this component, or -1 when
-	// the component is a literal of the query text (auto-parameterization), held in Literal.
-	// Literals are already converted to the key column's type; one that no value of the
-	// column can equal (5.5 for an INT column) is kept as written, and its key matches nothing.
+	// the component is a literal of the query text (auto-parameterization) or a constant of
+	// the plan (the tag of a UNION branch, the padding of a shorter branch key), held in
+	// Literal. Literals are already converted to the key column's type; one that no value of
+	// the column can equal (5.5 for an INT column) is kept as written, and its key matches
+	// nothing.
 	Param   int
 	Literal dataflow.Value
 }
@@ -150,13 +152,15 @@ type Query struct {
 	// column name as written, else the expression's text.
 	Cols []dataflow.Column
 	// KeyCols are positions in Root's output that form the reader's key, in order; empty for a
-	// query without parameters (one key).
+	// query without parameters (one key). The key columns of derived tables and IN subqueries
+	// follow those of the outermost WHERE; a UNION with keys has the branch tag first, then
+	// the branch keys.
 	KeyCols []int
 	// Lookups lists, for each point lookup a read performs, where each key component comes
-	// from. `a = ? AND b IN (?, ?)` gives two lookups: (arg0, arg1) and (arg0, arg2). There is
-	// always at least one (a query without keys has one empty lookup). Two lookups may turn
-	// out to have the same key (`a IN (?, ?)` with equal arguments): a read looks each
-	// distinct key up once.
+	// from. `a = ? AND b IN (?, ?)` gives two lookups: (arg0, arg1) and (arg0, arg2). A UNION
+	// with keys has at least one lookup per branch. There is always at least one (a query
+	// without keys has one empty lookup). Two lookups may turn out to have the same key
+	// (`a IN (?, ?)` with equal arguments): a read looks each distinct key up once.
 	Lookups [][]KeySource
 	// NumParams is the number of `?` the caller supplies.
 	NumParams int
@@ -178,7 +182,8 @@ type Query struct {
 	// rows, including one whose key has a NULL component: a scalar aggregate
 	// (`SELECT COUNT(*) ... WHERE a = ?`) returns one row even for an empty group, with
 	// COUNT 0 and every other value NULL, except the hidden key columns, which hold key. ok is
-	// false when HAVING rejects that row. key holds the lookup's components in KeyCols order.
+	// false when HAVING rejects that row, or when the branch of a UNION that the key's tag
+	// names is no such aggregate. key holds the lookup's components in KeyCols order.
 	EmptyRow func(key dataflow.Row) (row dataflow.Row, ok bool)
 	// Text is the normalized SQL text of the query: the parser's canonical rendering, with the
 	// literals that became key components replaced by ?.

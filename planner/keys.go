@@ -160,23 +160,53 @@ func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
 	return v, false
 }
 
+// keyPart is a piece of a block's reader key whose components vary together: a `col = v` or
+// `col IN (v, ...)` condition of the block's WHERE (one component, one alternative per value),
+// or the whole key of a nested block (a derived table, an IN subquery), whose key columns the
+// block carries as hidden columns and whose lookups are its alternatives.
+type keyPart struct {
+	cols []int         // global column numbers of the components
+	alts [][]KeySource // each alternative gives one source per component
+}
+
+// condPart is the key part of a key condition.
+func condPart(k *keyCond) keyPart {
+	p := keyPart{cols: []int{k.col}}
+	for _, a := range k.alts {
+		p.alts = append(p.alts, []KeySource{a})
+	}
+	return p
+}
+
 // crossProduct expands per-column alternatives into lookups; ok is false beyond maxLookups.
 func crossProduct(comps [][]KeySource) ([][]KeySource, bool) {
+	parts := make([]keyPart, len(comps))
+	for i, c := range comps {
+		for _, a := range c {
+			parts[i].alts = append(parts[i].alts, []KeySource{a})
+		}
+	}
+	return crossParts(parts)
+}
+
+// crossParts expands key parts into lookups: every combination of one alternative per part,
+// the components in part order. ok is false beyond maxLookups.
+func crossParts(parts []keyPart) ([][]KeySource, bool) {
 	n := 1
-	for _, c := range comps {
-		n *= len(c)
+	for _, p := range parts {
+		n *= len(p.alts)
 		if n > maxLookups {
 			return nil, false
 		}
 	}
 	out := [][]KeySource{{}}
-	for _, c := range comps {
-		next := make([][]KeySource, 0, len(out)*len(c))
+	for _, p := range parts {
+		next := make([][]KeySource, 0, len(out)*len(p.alts))
 		for _, prefix := range out {
-			for _, alt := range c {
-				l := make([]KeySource, len(prefix), len(prefix)+1)
+			for _, alt := range p.alts {
+				l := make([]KeySource, len(prefix), len(prefix)+len(alt))
 				copy(l, prefix)
-				next = append(next, append(l, alt))
+				next = append(next, append(l, alt...))
 			}
 		}
 		out = next

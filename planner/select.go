@@ -20,14 +20,20 @@ const aggBase = 1 << 30
 // block compiles one SELECT query block.
 type block struct {
 	c *compiler
-	// outer marks the statement's outermost SELECT, the only block with reader keys.
+	// outer marks the statement's outermost SELECT, whose lookups the reader's merge combines.
 	outer bool
 	// where describes a nested block for messages ("in a derived table").
-	where  string
+	where string
+	// nest says what keys a nested block may pass up to the query that encloses it.
+	nest   nesting
 	parent *scope
 	sc     *scope
 
 	items []*selItem
+
+	// distinct and limited record DISTINCT and LIMIT, which decide what nested blocks may
+	// pass up.
+	distinct, limited bool
 
 	// Aggregation state: group expressions and aggregates (over global columns).
 	agg      bool
@@ -38,8 +44,9 @@ type block struct {
 	// postWhat names the expression being compiled over the aggregate, for 1055 messages.
 	postWhat string
 
-	// keptKeys are the key conditions of the finished plan (for the normalized text).
-	keptKeys []*keyCond
+	// inherited are the keys of the nested blocks of FROM and of IN subqueries, carried
+	// through this block as hidden columns.
+	inherited []keyPart
 }
 
 // selItem is one column of the select list.
@@ -68,15 +75,13 @@ type orderRef struct {
 // query compiles the statement's SELECT or UNION.
 func (c *compiler) query(n ast.ResultSetNode) (*Query, error) {
 	var q *Query
-	var keys []*keyCond
 	var err error
 	switch n := n.(type) {
 	case *ast.SelectStmt:
 		b := &block{c: c, outer: true}
 		q, err = b.plan(n)
-		keys = b.keptKeys
 	case *ast.SetOprStmt:
-		q, err = c.union(n, "")
+		q, err = c.union(n, nesting{})
 	default:
 		err = unsupported("this statement")
 	}
@@ -84,23 +89,25 @@ func (c *compiler) query(n ast.ResultSetNode) (*Query, error) {
 		return nil, err
 	}
 	q.NumParams = len(c.params)
-	if len(q.ParamTypes) < q.NumParams {
-		for len(q.ParamTypes) < q.NumParams {
-			q.ParamTypes = append(q.ParamTypes, paramType)
+	q.ParamTypes = make([]dataflow.Type, q.NumParams)
+	for i := range q.ParamTypes {
+		q.ParamTypes[i] = paramType
+		if i < len(c.paramTypes) {
+			q.ParamTypes[i] = c.paramTypes[i]
 		}
 	}
-	q.Text = c.normalize(n.(ast.Node), keys)
+	q.Text = c.normalize(n.(ast.Node), c.keys)
 	return q, nil
 }
 
 // subquery compiles a nested query block (a derived table, an IN subquery, a UNION branch).
-func (c *compiler) subquery(n ast.ResultSetNode, parent *scope, where string) (*Query, error) {
+func (c *compiler) subquery(n ast.ResultSetNode, parent *scope, nest nesting) (*Query, error) {
 	switch n := n.(type) {
 	case *ast.SelectStmt:
-		b := &block{c: c, where: where, parent: parent}
+		b := &block{c: c, where: nest.where, parent: parent, nest: nest}
 		return b.plan(n)
 	case *ast.SetOprStmt:
-		return c.union(n, where)
+		return c.union(n, nest)
 	}
 	return nil, unsupported("this subquery (%T)", n)
 }
@@ -154,14 +161,20 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	b.sc = &scope{outer: b.parent}
 	b.groupIdx = map[string]int{}
 	b.aggIdx = map[string]int{}
-	from, err := b.walkFrom(sel.From.TableRefs)
+	b.agg = sel.GroupBy != nil || hasAggregate(sel)
+	b.distinct, b.limited = sel.Distinct, sel.Limit != nil
+	if !b.outer && b.agg && sel.GroupBy == nil && !b.nest.emptyRow && b.nest.noKeys == "" {
+		// A scalar aggregate has a row even for an empty group, which no operator produces:
+		// only the reader makes it up (Query.EmptyRow), and a nested block has no reader.
+		b.nest.noKeys = "in an aggregate without GROUP BY " + b.where
+	}
+	from, err := b.walkFrom(sel.From.TableRefs, false)
 	if err != nil {
 		return nil, err
 	}
 	if err := b.selectItems(sel.Fields); err != nil {
 		return nil, err
 	}
-	b.agg = sel.GroupBy != nil || hasAggregate(sel)
 	if sel.GroupBy != nil {
 		for _, it := range sel.GroupBy.Items {
 			e, err := b.groupItem(it.Expr)
@@ -172,14 +185,15 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 	}
 	conjs := splitAnd(sel.Where)
-	var keys []*keyCond
-	if b.outer {
-		if keys, err = b.c.keyConds(b.sc, conjs, true); err != nil {
-			return nil, err
-		}
-		if keys, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
-			return nil, err
-		}
+	keys, err := b.c.keyConds(b.sc, conjs, true)
+	if err != nil {
+		return nil, err
+	}
+	if keys, err = b.nestedKeys(keys); err != nil {
+		return nil, err
+	}
+	if keys, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
+		return nil, err
 	}
 	preds, semis, err := b.wherePreds(conjs, keys)
 	if err != nil {
@@ -208,16 +222,34 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if hasLimit && limit == math.MaxInt32 && offset == 0 {
 		hasLimit = false
 	}
-	multi := lookupCount(keys) > 1
+	parts := make([]keyPart, 0, len(keys)+len(b.inherited))
+	for _, k := range keys {
+		parts = append(parts, condPart(k))
+	}
+	parts = append(parts, b.inherited...)
+	lookups, ok := crossParts(parts)
+	if !ok {
+		return nil, unsupported("IN lists whose combinations exceed %d lookups", maxLookups)
+	}
+	multi := len(lookups) > 1
+	if multi && !b.outer {
+		if err := b.checkMulti(keys, sel.Distinct, hasLimit); err != nil {
+			return nil, err
+		}
+	}
+	var keyCols []int
+	for _, p := range parts {
+		keyCols = append(keyCols, p.cols...)
+	}
 	q := &Query{Limit: -1}
 	var input Plan
 	var exprs []expr.Expr
 	var order []orderRef
 	var aggNode *Aggregate
 	if b.agg {
-		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, keys)
+		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, keyCols)
 	} else {
-		input, exprs, order, err = b.plainOutput(sel, bt, keys)
+		input, exprs, order, err = b.plainOutput(sel, bt, keyCols)
 	}
 	if err != nil {
 		return nil, err
@@ -242,10 +274,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if sel.Distinct && hidden > len(b.items) {
 		return nil, newErr(CodeOrderNotInDistinct, "Expression #1 of ORDER BY clause is not in SELECT list, references column which is not in SELECT list; this is incompatible with DISTINCT")
 	}
-	for i, k := range keys {
+	for i, col := range keyCols {
 		q.KeyCols = append(q.KeyCols, hidden+i)
-		c := b.sc.cols[k.col].col
-		cols = append(cols, c)
+		cols = append(cols, b.sc.cols[col].col)
 	}
 	root := project(input, exprs, cols)
 	if sel.Distinct {
@@ -263,33 +294,86 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	q.Root = root
 	q.Order = sortKeys
 	q.Distinct = multi && sel.Distinct
-	var comps [][]KeySource
+	q.Lookups = lookups
 	for _, k := range keys {
-		comps = append(comps, k.alts)
 		for _, a := range k.alts {
 			if a.Param >= 0 {
-				for len(q.ParamTypes) <= a.Param {
-					q.ParamTypes = append(q.ParamTypes, paramType)
-				}
-				q.ParamTypes[a.Param] = b.sc.cols[k.col].col.Type
+				b.c.setParamType(a.Param, b.sc.cols[k.col].col.Type)
 			}
 		}
 	}
-	lookups, ok := crossProduct(comps)
-	if !ok {
-		return nil, unsupported("IN lists whose combinations exceed %d lookups", maxLookups)
+	if aggNode != nil && sel.GroupBy == nil && len(keyCols) > 0 {
+		q.EmptyRow = emptyGroupRow(root, aggNode, q.KeyCols)
 	}
-	q.Lookups = lookups
-	if aggNode != nil && sel.GroupBy == nil && len(keys) > 0 {
-		q.EmptyRow = emptyRowFunc(root, aggNode, q.KeyCols)
-	}
-	b.keptKeys = keys
+	b.c.keys = append(b.c.keys, keys...)
 	return q, nil
+}
+
+// nestedKeys applies to the key conditions of a nested block what its enclosing query can
+// carry. A literal condition stays a filter (always right) where a key would be refused,
+// and so does a literal IN list: its several lookups would restrict what encloses the block.
+func (b *block) nestedKeys(keys []*keyCond) ([]*keyCond, error) {
+	if b.outer {
+		return keys, nil
+	}
+	var out []*keyCond
+	for _, k := range keys {
+		switch {
+		case k.params && b.nest.noKeys != "":
+			return nil, b.c.at(unsupported("a parameter (?) %s", b.nest.noKeys), k.src)
+		case k.params || (b.nest.noKeys == "" && len(k.alts) == 1):
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+// checkMulti refuses several lookups in a nested block where their results cannot simply be
+// concatenated: under DISTINCT or LIMIT of the block itself, whose merge only the reader of
+// the outermost query performs, or where the enclosing query needs one lookup (nest.single).
+// Literal IN lists are filters in nested blocks and nested blocks pass up several lookups
+// only where allowed, so the culprit is an IN list of parameters of this block.
+func (b *block) checkMulti(keys []*keyCond, distinct, limit bool) error {
+	reason := b.nest.single
+	switch {
+	case reason != "":
+	case distinct:
+		reason = "together with DISTINCT " + b.where
+	case limit:
+		reason = "together with LIMIT " + b.where
+	default:
+		return nil
+	}
+	err := unsupported("an IN list of parameters %s", reason)
+	for _, k := range keys {
+		if len(k.alts) > 1 {
+			return b.c.at(err, k.src)
+		}
+	}
+	return err
+}
+
+// childNest is what a nested block of this one (a derived table in FROM, an IN subquery)
+// may pass up, where describing it.
+func (b *block) childNest(where string) nesting {
+	n := nesting{where: where, noKeys: b.nest.noKeys, single: b.nest.single}
+	if n.single != "" {
+		return n
+	}
+	switch {
+	case b.agg:
+		n.single = where + " whose rows the enclosing query aggregates"
+	case !b.outer && b.distinct:
+		n.single = where + " of a SELECT DISTINCT " + b.where
+	case !b.outer && b.limited:
+		n.single = where + " of a SELECT with LIMIT " + b.where
+	}
+	return n
 }
 
 // plainOutput compiles the select list, HAVING and ORDER BY of a block without aggregation:
 // the projection's expressions (visible, hidden sort, key columns) over the FROM plan.
-func (b *block) plainOutput(sel *ast.SelectStmt, bt *built, keys []*keyCond) (Plan, []expr.Expr, []orderRef, error) {
+func (b *block) plainOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, []expr.Expr, []orderRef, error) {
 	order, err := b.plainSelect(sel, bt)
 	if err != nil {
 		return nil, nil, nil, err
@@ -303,18 +387,18 @@ func (b *block) plainOutput(sel *ast.SelectStmt, bt *built, keys []*keyCond) (Pl
 			exprs = append(exprs, bt.local(o.e))
 		}
 	}
-	for _, k := range keys {
-		exprs = append(exprs, bt.local(b.colExpr(k.col)))
+	for _, col := range keyCols {
+		exprs = append(exprs, bt.local(b.colExpr(col)))
 	}
 	return bt.plan, exprs, order, nil
 }
 
 // aggOutput builds the Aggregate (grouped by the key columns too) and HAVING over the FROM
 // plan, and compiles the projection's expressions over them.
-func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keys []*keyCond) (Plan, []expr.Expr, []orderRef, *Aggregate, error) {
+func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, []expr.Expr, []orderRef, *Aggregate, error) {
 	var keyGroup []int
-	for _, k := range keys {
-		keyGroup = append(keyGroup, b.addGroup(b.colExpr(k.col)))
+	for _, col := range keyCols {
+		keyGroup = append(keyGroup, b.addGroup(b.colExpr(col)))
 	}
 	having, order, err := b.aggSelect(sel)
 	if err != nil {
@@ -358,17 +442,6 @@ func addCap(a, b int) int {
 		return math.MaxInt32
 	}
 	return a + b
-}
-
-func lookupCount(keys []*keyCond) int {
-	n := 1
-	for _, k := range keys {
-		n *= len(k.alts)
-		if n > maxLookups {
-			return n
-		}
-	}
-	return n
 }
 
 // checkKeys applies the rules that tie keys to aggregation: several lookups can be merged
@@ -444,7 +517,11 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
 	if !ok {
 		return nil, nil, b.c.at(unsupported("this IN (subquery)"), in)
 	}
-	q, err := b.c.subquery(sq.Query, b.sc, "in a subquery")
+	nest := b.childNest("in a subquery")
+	// Each lookup of the subquery would give every outer row that one of its values
+	// matches: rows that several match would repeat, which no merge can tell from duplicates.
+	nest.single = "in an IN (subquery)"
+	q, err := b.c.subquery(sq.Query, b.sc, nest)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -454,16 +531,27 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
 	if hasTopK(q.Root) {
 		return nil, nil, b.c.at(unsupported("LIMIT in an IN (subquery)"), in)
 	}
-	col := q.Cols[0]
+	plan, cols, keys := carried(q)
+	col := cols[0]
 	col.Table = ""
-	inner := &Distinct{Input: project(q.Root, []expr.Expr{expr.NewCol(0, q.Root.Columns()[0])}, []dataflow.Column{col})}
-	first := b.sc.addHidden([]dataflow.Column{col})
+	// The distinct values of y per key: each outer row matches at most once per lookup.
+	all := append([]dataflow.Column{col}, keys...)
+	exprs := make([]expr.Expr, len(all))
+	exprs[0] = expr.NewCol(0, col)
+	for i, k := range keys {
+		exprs[1+i] = expr.NewCol(len(cols)+i, k)
+	}
+	inner := &Distinct{Input: project(plan, exprs, all)}
+	first := b.sc.addHidden(all)
+	if len(keys) > 0 {
+		b.inherited = append(b.inherited, keyPart{cols: seq(first+1, len(keys)), alts: q.Lookups})
+	}
 	if !joinable(b.sc.cols[x].col.Type, col.Type) {
 		return nil, nil, b.c.at(unsupported("IN (subquery) comparing values of different types"), in)
 	}
 	e := expr.NewCompare(expr.OpEQ, b.colExpr(x), b.colExpr(first))
 	p := &pred{e: e, cols: []int{min(x, first), max(x, first)}, src: in, eq: true, eqL: x, eqR: first}
-	return &fromLeaf{plan: inner, first: first, n: 1, table: -1}, p, nil
+	return &fromLeaf{plan: inner, first: first, n: len(all), table: -1}, p, nil
 }
 
 func hasTopK(p Plan) bool {

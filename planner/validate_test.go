@@ -133,6 +133,20 @@ func validateQuery(q *Query) error {
 			}
 		}
 	}
+	// Every `?` of a SELECT is a key component: each must reach some lookup.
+	used := make([]bool, q.NumParams)
+	for _, l := range q.Lookups {
+		for _, s := range l {
+			if s.Param >= 0 {
+				used[s.Param] = true
+			}
+		}
+	}
+	for i, u := range used {
+		if !u {
+			return fmt.Errorf("parameter %d is in no lookup", i)
+		}
+	}
 	if len(q.ParamTypes) != q.NumParams {
 		return fmt.Errorf("%d parameter types for %d parameters", len(q.ParamTypes), q.NumParams)
 	}

@@ -135,6 +135,159 @@ SELECT id FROM transfers WHERE memo IN (SELECT memo FROM transfers WHERE id = 3)
 -- query in_subquery_with_join
 SELECT a.owner, t.amount FROM accounts a JOIN transfers t ON t.src = a.id WHERE t.dst IN (SELECT account_id FROM blocked);
 
+# Parameters and key literals inside derived tables, IN subqueries and UNION branches: each
+# nested key is carried up to the reader as a hidden column, and every UNION branch is looked
+# up by its own tag and key.
+-- query derived_table_param_group
+-- args: 'ann'
+-- args: 'bob'
+-- args: 'zed'
+-- args: NULL
+SELECT d.kind, d.n, d.total FROM (SELECT kind, COUNT(*) AS n, SUM(balance) AS total FROM accounts WHERE owner = ? GROUP BY kind) AS d;
+
+-- query derived_table_param_group_having
+-- args: 'ann'
+-- args: 'bob'
+SELECT d.kind, d.total FROM (SELECT kind, SUM(balance) AS total FROM accounts WHERE owner = ? GROUP BY kind HAVING SUM(balance) > 0) AS d WHERE d.total < 1000;
+
+-- query derived_table_param_distinct
+-- args: 'ann'
+-- args: 'bob'
+-- args: 'cy'
+SELECT d.kind FROM (SELECT DISTINCT kind FROM accounts WHERE owner = ?) AS d;
+
+-- query derived_table_param_topk
+-- args: 1
+-- args: 2
+-- args: 6
+-- args: 99
+SELECT d.id, d.amount FROM (SELECT id, amount FROM transfers WHERE src = ? ORDER BY amount DESC, id LIMIT 2) AS d;
+
+-- query derived_table_param_outer_aggregate
+-- args: 1
+-- args: 99
+-- args: NULL
+SELECT COUNT(*) AS n, SUM(d.amount) AS total, MAX(d.id) AS last FROM (SELECT id, amount FROM transfers WHERE src = ?) AS d;
+
+-- query derived_table_param_outer_group ordered
+-- args: 'rent'
+-- args: 'LUNCH'
+SELECT a.owner, COUNT(*) AS n FROM (SELECT src FROM transfers WHERE memo = ?) AS d JOIN accounts a ON a.id = d.src GROUP BY a.owner ORDER BY a.owner;
+
+-- query derived_table_param_inside_and_outside
+-- args: 'ann', 'savings'
+-- args: 'bob', 'checking'
+-- args: 'bob', 'nothing'
+SELECT t.id, t.balance FROM (SELECT id, kind, balance FROM accounts WHERE owner = ?) AS t WHERE t.kind = ?;
+
+-- query derived_table_param_in_list
+-- args: 'ann', 'bob'
+-- args: 'cy', 'cy'
+SELECT t.id FROM (SELECT id FROM accounts WHERE owner IN (?, ?)) AS t;
+
+-- query derived_table_nested_param ordered
+-- args: 'checking'
+-- args: 'savings'
+SELECT x.owner FROM (SELECT t.owner FROM (SELECT owner, kind FROM accounts WHERE kind = ?) AS t WHERE t.owner <> 'dee') AS x ORDER BY x.owner;
+
+-- query derived_table_literal_ann
+SELECT t.kind, t.balance FROM (SELECT kind, balance FROM accounts WHERE owner = 'ann') AS t;
+
+-- query derived_table_literal_bob
+SELECT t.kind, t.balance FROM (SELECT kind, balance FROM accounts WHERE owner = 'bob') AS t;
+
+-- query derived_table_scalar_aggregate_param unsupported
+-- args: 1
+SELECT d.n FROM (SELECT COUNT(*) AS n FROM transfers WHERE src = ?) AS d;
+
+-- query derived_table_scalar_aggregate_literal
+SELECT d.n FROM (SELECT COUNT(*) AS n FROM transfers WHERE src = 1) AS d;
+
+-- query derived_table_param_left_join_optional unsupported
+-- args: 'rent'
+SELECT a.id, d.amount FROM accounts a LEFT JOIN (SELECT src, amount FROM transfers WHERE memo = ?) AS d ON d.src = a.id;
+
+-- query derived_table_literal_left_join_optional
+SELECT a.id, d.amount FROM accounts a LEFT JOIN (SELECT src, amount FROM transfers WHERE memo = 'rent') AS d ON d.src = a.id;
+
+-- query in_subquery_param_order_limit ordered
+-- args: 'ann'
+-- args: 'bob'
+-- args: 'zed'
+SELECT id, amount FROM transfers WHERE dst IN (SELECT id FROM accounts WHERE owner = ?) ORDER BY amount DESC, id LIMIT 2;
+
+-- query in_subquery_param_inner_and_outer
+-- args: 'ann', 3
+-- args: 'ann', 2
+-- args: 'bob', 1
+SELECT id FROM transfers WHERE src IN (SELECT id FROM accounts WHERE owner = ?) AND dst = ?;
+
+-- query in_subquery_param_aggregate
+-- args: 'ann'
+-- args: 'zed'
+SELECT COUNT(*) AS n, SUM(amount) AS total FROM transfers WHERE src IN (SELECT id FROM accounts WHERE owner = ?);
+
+-- query in_subquery_param_distinct_inner
+-- args: 'rent'
+-- args: 'lunch'
+SELECT id, owner FROM accounts WHERE id IN (SELECT src FROM transfers WHERE memo = ?);
+
+-- query in_subquery_literal_bob
+SELECT id, amount FROM transfers WHERE src IN (SELECT id FROM accounts WHERE owner = 'bob');
+
+-- query union_all_param_order_limit ordered
+-- args: 1, 1
+-- args: 3, 3
+-- args: 6, 6
+SELECT id, amount FROM transfers WHERE src = ? UNION ALL SELECT id, amount FROM transfers WHERE dst = ? ORDER BY amount DESC, id LIMIT 3;
+
+-- query union_distinct_param_order_limit ordered
+-- args: 1, 1
+-- args: 2, 3
+-- args: 99, 99
+SELECT dst AS account FROM transfers WHERE src = ? UNION SELECT src FROM transfers WHERE dst = ? ORDER BY account DESC LIMIT 2;
+
+-- query union_distinct_param_offset ordered
+-- args: 1, 1
+-- args: 3, 2
+SELECT amount FROM transfers WHERE src = ? UNION SELECT amount FROM transfers WHERE dst = ? ORDER BY amount LIMIT 1, 2;
+
+-- query union_distinct_params
+-- args: 1, 'ann'
+-- args: 6, 'bob'
+SELECT dst AS account FROM transfers WHERE src = ? UNION SELECT id FROM accounts WHERE owner = ?;
+
+-- query union_param_keyless_branch
+-- args: 1
+-- args: 4
+SELECT id FROM transfers WHERE src = ? UNION ALL SELECT account_id FROM blocked;
+
+-- query union_param_in_list_branch
+-- args: 1, 2, 3
+-- args: 1, 1, 1
+SELECT id, amount FROM transfers WHERE src IN (?, ?) UNION ALL SELECT id, amount FROM transfers WHERE dst = ?;
+
+-- query union_param_counts
+-- args: 1, 1
+-- args: 99, 5
+-- args: NULL, 3
+SELECT COUNT(*) AS n FROM transfers WHERE src = ? UNION ALL SELECT COUNT(*) FROM transfers WHERE dst = ?;
+
+-- query union_param_in_derived_table
+-- args: 1, 1
+-- args: 2, 6
+SELECT u.id, u.amount FROM (SELECT id, amount FROM transfers WHERE src = ? UNION ALL SELECT id, amount FROM transfers WHERE dst = ?) AS u WHERE u.amount > 1;
+
+-- query union_literal_2
+SELECT id FROM transfers WHERE src = 2 UNION SELECT id FROM transfers WHERE dst = 2;
+
+-- query union_literal_3
+SELECT id FROM transfers WHERE src = 3 UNION SELECT id FROM transfers WHERE dst = 3;
+
+-- query union_param_distinct_then_all unsupported
+-- args: 1, 1
+SELECT id FROM transfers WHERE src = ? UNION SELECT id FROM transfers WHERE dst = ? UNION ALL SELECT account_id FROM blocked;
+
 -- query not_in_subquery unsupported
 SELECT id FROM accounts WHERE id NOT IN (SELECT account_id FROM blocked);
 
