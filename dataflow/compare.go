@@ -1,6 +1,7 @@
 package dataflow
 
 import (
+	"cmp"
 	"encoding/binary"
 	"math"
 	"math/big"
@@ -33,7 +34,7 @@ func Compare(a, b Value) int {
 	if a.IsTime() || b.IsTime() {
 		if ta, ok := asTime(a); ok {
 			if tb, ok := asTime(b); ok {
-				return cmpInt(ta, tb)
+				return cmp.Compare(ta, tb)
 			}
 		}
 	}
@@ -54,30 +55,10 @@ func asTime(v Value) (int64, bool) {
 	return 0, false
 }
 
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 func compareNumeric(a, b Value) int {
 	// Fast paths for the common exact kinds.
 	if a.kind == KindInt && b.kind == KindInt {
-		return cmpInt(int64(a.n), int64(b.n))
+		return cmp.Compare(int64(a.n), int64(b.n))
 	}
 	if a.kind == KindUint && b.kind == KindUint {
 		switch {
@@ -93,7 +74,7 @@ func compareNumeric(a, b Value) int {
 	}
 	fa, _ := a.ToFloat()
 	fb, _ := b.ToFloat()
-	return cmpFloat(fa, fb)
+	return cmp.Compare(fa, fb)
 }
 
 func isExact(v Value) bool {

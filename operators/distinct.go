@@ -192,20 +192,9 @@ func (v *variants) remove(row dataflow.Row, cols []int) bool {
 }
 
 func (v *variants) search(row dataflow.Row, cols []int) (int, bool) {
-	lo, hi := 0, len(v.more)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		c := compareProjection(v.more[m].row, row, cols)
-		if c == 0 {
-			return m, true
-		}
-		if c < 0 {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, false
+	return slices.BinarySearchFunc(v.more, row, func(e variant, r dataflow.Row) int {
+		return compareProjection(e.row, r, cols)
+	})
 }
 
 // colAt returns row[i], or NULL when the row is too short: a malformed row must not crash

@@ -1,6 +1,7 @@
 package operators
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/google/btree"
@@ -127,20 +128,7 @@ func (b *bag[T]) empty() bool { return b.total == 0 }
 
 // search returns the position of v in the small slice, or where it would be inserted.
 func (b *bag[T]) search(v T, cmp func(a, b T) int) (int, bool) {
-	lo, hi := 0, len(b.small)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		c := cmp(b.small[m].v, v)
-		if c == 0 {
-			return m, true
-		}
-		if c < 0 {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo, false
+	return slices.BinarySearchFunc(b.small, v, func(e bagEntry[T], v T) int { return cmp(e.v, v) })
 }
 
 // add inserts one copy of v.
