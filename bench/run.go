@@ -6,7 +6,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -81,8 +80,8 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 		stop     atomic.Bool
 		wg       sync.WaitGroup
 		mu       sync.Mutex
-		reads    []time.Duration
-		writes   []time.Duration
+		reads    Histogram
+		writes   Histogram
 		firstErr error
 		userSeq  atomic.Int64
 	)
@@ -93,17 +92,17 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 			defer wg.Done()
 			gen := NewKeyGen(cfg.Articles, cfg.Zipf, uint64(c)+1)
 			rng := rand.New(rand.NewPCG(uint64(c), 7))
-			var r, w []time.Duration
+			var r, w Histogram
 			for !stop.Load() {
 				id := gen.Next()
 				t0 := time.Now()
 				var err error
 				if rng.Float64() < cfg.ReadShare {
 					_, err = v.Lookup(ctx, id)
-					r = append(r, time.Since(t0))
+					r.Record(time.Since(t0))
 				} else {
 					_, err = e.Exec(ctx, "INSERT INTO votes VALUES (?, ?)", id, userSeq.Add(1))
-					w = append(w, time.Since(t0))
+					w.Record(time.Since(t0))
 				}
 				if err != nil {
 					mu.Lock()
@@ -115,8 +114,8 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 				}
 			}
 			mu.Lock()
-			reads = append(reads, r...)
-			writes = append(writes, w...)
+			reads.Merge(&r)
+			writes.Merge(&w)
 			mu.Unlock()
 		}(c)
 	}
@@ -126,28 +125,23 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 	case <-ctx.Done():
 	}
 	stop.Store(true)
-	wg.Wait()
 	elapsed := time.Since(start)
+	wg.Wait()
 	if firstErr != nil {
 		return VoteReport{}, firstErr
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	rep := VoteReport{Config: cfg, Reads: int64(len(reads)), Writes: int64(len(writes)), Elapsed: elapsed,
-		ReadsPerSec: float64(len(reads)) / elapsed.Seconds(), WritesPerSec: float64(len(writes)) / elapsed.Seconds(),
+	rep := VoteReport{Config: cfg, Reads: int64(reads.Count()), Writes: int64(writes.Count()), Elapsed: elapsed,
+		ReadsPerSec: float64(reads.Count()) / elapsed.Seconds(), WritesPerSec: float64(writes.Count()) / elapsed.Seconds(),
 		HeapBytes: ms.HeapAlloc, Goroutines: runtime.NumGoroutine(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
-	rep.ReadP50, rep.ReadP90, rep.ReadP99, rep.ReadP999 = percentiles(reads)
-	rep.WriteP50, rep.WriteP90, rep.WriteP99, rep.WriteP999 = percentiles(writes)
+	rep.ReadP50, rep.ReadP90, rep.ReadP99, rep.ReadP999 = percentiles(&reads)
+	rep.WriteP50, rep.WriteP90, rep.WriteP99, rep.WriteP999 = percentiles(&writes)
 	return rep, nil
 }
 
-func percentiles(d []time.Duration) (p50, p90, p99, p999 time.Duration) {
-	if len(d) == 0 {
-		return
-	}
-	slices.Sort(d)
-	at := func(q float64) time.Duration { return d[min(len(d)-1, int(q*float64(len(d))))] }
-	return at(0.50), at(0.90), at(0.99), at(0.999)
+func percentiles(h *Histogram) (p50, p90, p99, p999 time.Duration) {
+	return h.Quantile(0.50), h.Quantile(0.90), h.Quantile(0.99), h.Quantile(0.999)
 }
 
 // Print writes a readable table of the report.
