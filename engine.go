@@ -66,7 +66,8 @@ type Engine struct {
 	graph   *dataflow.Graph
 	version atomic.Uint64
 
-	stmts sync.Map // SQL text -> *cachedStmt
+	stmts     sync.Map // SQL text -> *cachedStmt
+	stmtCount atomic.Int64
 
 	// Owned by the base domain.
 	nextToken uint64
@@ -91,6 +92,9 @@ type intRange struct {
 	hi       uint64
 	unsigned bool
 }
+
+// maxCachedStatements bounds the statement cache.
+const maxCachedStatements = 10_000
 
 type cachedStmt struct {
 	version uint64
@@ -167,6 +171,12 @@ func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
 	e.mu.RUnlock()
 	if err != nil {
 		return nil, 0, err
+	}
+	if e.stmtCount.Add(1) > maxCachedStatements {
+		// Applications that inline values send endless distinct texts: start over rather
+		// than grow without bound (parsing again is cheap next to keeping every text).
+		e.stmts.Clear()
+		e.stmtCount.Store(1)
 	}
 	e.stmts.Store(sql, &cachedStmt{version: v, stmt: st})
 	return st, v, nil

@@ -82,6 +82,8 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	select {
 	case r := <-reply:
 		return r.res, false, r.err
+	case <-e.rt.Domains[0].Dead():
+		return Result{}, false, e.rt.Domains[0].Err()
 	case <-ctx.Done():
 		// The write may still be applied; MySQL semantics for a cancelled statement are the
 		// same (the outcome is unknown to the client).

@@ -32,6 +32,7 @@ type Domain struct {
 	progress atomic.Uint64
 	notify   atomic.Pointer[chan struct{}]
 	failed   atomic.Pointer[error]
+	dead     chan struct{} // closed when the domain stops after an internal error
 
 	// heard[s] is the progress marker last received from domain s (s < ID).
 	heard     []uint64
@@ -99,7 +100,7 @@ type Runtime struct {
 func NewRuntime(n int) *Runtime {
 	rt := &Runtime{stop: make(chan struct{})}
 	for i := 0; i < n; i++ {
-		d := &Domain{ID: i, inbox: make(chan Message, 4096), heard: make([]uint64, i),
+		d := &Domain{ID: i, inbox: make(chan Message, 4096), heard: make([]uint64, i), dead: make(chan struct{}),
 			outbox: make([][]pendingBatch, n), outIndex: map[edgeKey]int{}, mergeIndex: map[edgeKey]int{}}
 		ch := make(chan struct{})
 		d.notify.Store(&ch)
@@ -146,8 +147,13 @@ func (rt *Runtime) Input(f InputFunc) error {
 		return nil
 	case <-rt.stop:
 		return errors.New("dataflow: engine closed")
+	case <-d.dead:
+		return d.Err()
 	}
 }
+
+// Dead is closed when the domain has stopped after an internal error (see Err).
+func (d *Domain) Dead() <-chan struct{} { return d.dead }
 
 // Run is the driver loop: receive, step, drain what else is waiting (so many small writes
 // travel downstream as one batch), then flush.
@@ -156,6 +162,7 @@ func (d *Domain) Run(stop <-chan struct{}) {
 		if r := recover(); r != nil {
 			err := fmt.Errorf("%w: domain %d: %v\n%s", ErrDomainFailed, d.ID, r, debug.Stack())
 			d.failed.Store(&err)
+			close(d.dead)
 			d.wake()
 		}
 	}()
@@ -420,11 +427,15 @@ func (d *Domain) Call(ctx context.Context, f func()) error {
 	case d.inbox <- Message{kind: msgCall, call: func() { f(); close(done) }}:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-d.dead:
+		return d.Err()
 	}
 	select {
 	case <-done:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-d.dead:
+		return d.Err()
 	}
 }

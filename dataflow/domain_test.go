@@ -2,6 +2,7 @@ package dataflow
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -159,5 +160,40 @@ func TestHandleAllMergesPerEdgeInOrder(t *testing.T) {
 	}
 	if shared.String() != "+[9]" || cap(shared) != 1 {
 		t.Fatal("merging wrote into a batch another message shared")
+	}
+}
+
+type panicky struct{}
+
+func (panicky) Process(int, Batch) Batch       { panic("operator bug") }
+func (panicky) Snapshot(func(int) []Row) []Row { return nil }
+func (panicky) Describe() string               { return "panicky" }
+
+// TestFailedDomainReportsInsteadOfHanging: an operator that panics stops its domain, and
+// whoever waits on it gets ErrDomainFailed instead of waiting forever.
+func TestFailedDomainReportsInsteadOfHanging(t *testing.T) {
+	g := NewGraph()
+	rt := NewRuntime(2)
+	base, _ := newNode(g, t, "base", 0)
+	n := &Node{Op: panicky{}, Parents: []*Node{base}, Domain: 1, Signature: "p"}
+	if err := g.Add(n); err != nil {
+		t.Fatal(err)
+	}
+	rt.Start()
+	defer rt.Stop()
+	if err := rt.Input(func(emit func(*Node, Batch)) uint64 {
+		emit(base, Batch{{Row: Row{Int(1)}}})
+		return 1
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := rt.Domains[1].WaitProgress(ctx, 1, time.Time{})
+	if !errors.Is(err, ErrDomainFailed) {
+		t.Fatalf("wait on a failed domain: %v", err)
+	}
+	if err := rt.Domains[1].Call(ctx, func() {}); !errors.Is(err, ErrDomainFailed) {
+		t.Fatalf("call on a failed domain: %v", err)
 	}
 }
