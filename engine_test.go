@@ -355,3 +355,58 @@ func TestQueriesShareNodes(t *testing.T) {
 	r, err = v3.LookupAfter(ctx, res.Token, 5)
 	wantRows(t, r, err, "5|60")
 }
+
+// TestRegisterWhileWriting registers views while writers run: each new view is filled from
+// the state at the moment it joins the graph and then kept up to date, so after the writes
+// every view agrees with the table.
+func TestRegisterWhileWriting(t *testing.T) {
+	e := open(t, weir.Options{Domains: 2})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, g INT, v INT)")
+	var wg sync.WaitGroup
+	var last [3]weir.Token
+	for w := 0; w < 3; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 200; i++ {
+				id := w*1000 + i
+				res, err := e.Exec(ctx, "INSERT INTO t VALUES (?, ?, ?)", id, id%7, i)
+				if err == nil && i%4 == 0 {
+					res, err = e.Exec(ctx, "UPDATE t SET v = v + 1 WHERE id = ?", id)
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				last[w] = res.Token
+			}
+		}(w)
+	}
+	var views []*weir.View
+	for i := 0; i < 6; i++ {
+		v, err := e.Register(ctx, fmt.Sprintf("sum%d", i),
+			fmt.Sprintf("SELECT g, SUM(v) + %d AS s, COUNT(*) AS n FROM t WHERE g = ? GROUP BY g", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		views = append(views, v)
+	}
+	wg.Wait()
+	tok := max(last[0], last[1], last[2])
+	rows, err := e.TableRows(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, count := map[int64]int64{}, map[int64]int64{}
+	for _, r := range rows {
+		sum[r[1].RawInt()] += r[2].RawInt()
+		count[r[1].RawInt()]++
+	}
+	for i, v := range views {
+		for g := int64(0); g < 7; g++ {
+			r, err := v.LookupAfter(ctx, tok, g)
+			wantRows(t, r, err, fmt.Sprintf("%d|%d|%d", g, sum[g]+int64(i), count[g]))
+		}
+	}
+}
