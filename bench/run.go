@@ -15,9 +15,9 @@ import (
 
 // VoteConfig describes one in-process run of the vote workload.
 type VoteConfig struct {
-	Articles  int           // number of articles (default 100,000)
-	ReadShare float64       // fraction of operations that are reads (default 0.95)
-	Zipf      float64       // key distribution exponent; ≤ 1 means uniform (default 1.08)
+	Articles  int           // number of articles (0: 100,000)
+	ReadShare float64       // fraction of operations that are reads, in [0, 1] (weir bench: 0.95)
+	Zipf      float64       // key distribution exponent; ≤ 1 means uniform (weir bench: 1.08)
 	Clients   int           // concurrent clients (default 2 × GOMAXPROCS)
 	Duration  time.Duration // how long to run (default 10s)
 	Domains   int           // engine domains (0: engine default)
@@ -27,9 +27,7 @@ func (c *VoteConfig) defaults() {
 	if c.Articles <= 0 {
 		c.Articles = 100_000
 	}
-	if c.ReadShare < 0 || c.ReadShare > 1 {
-		c.ReadShare = 0.95
-	}
+	c.ReadShare = min(max(c.ReadShare, 0), 1)
 	if c.Clients <= 0 {
 		c.Clients = 2 * runtime.GOMAXPROCS(0)
 	}
