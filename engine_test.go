@@ -410,3 +410,39 @@ func TestRegisterWhileWriting(t *testing.T) {
 		}
 	}
 }
+
+func TestViewStats(t *testing.T) {
+	e := open(t, weir.Options{})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(100))")
+	v, err := e.Register(ctx, "names", "SELECT name FROM t WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustExec(t, e, "INSERT INTO t VALUES (1, 'a'), (2, ?)", strings.Repeat("x", 100))
+	for _, id := range []int{1, 2, 3} {
+		if _, err := v.LookupAfter(ctx, res.Token, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st := v.Stats()
+	if st.Name != "names" || st.Keys != 2 || st.Hits != 2 || st.Misses != 1 {
+		t.Fatalf("stats = %+v", st)
+	}
+	before := st.Bytes
+	if before < 100 {
+		t.Fatalf("bytes = %d, want at least the 100-byte string", before)
+	}
+	res = mustExec(t, e, "DELETE FROM t WHERE id = 2")
+	if _, err := v.LookupAfter(ctx, res.Token, 2); err != nil {
+		t.Fatal(err)
+	}
+	st = v.Stats()
+	if st.Keys != 1 || st.Bytes >= before-100 || st.Misses != 2 {
+		t.Fatalf("after delete: %+v (bytes before %d)", st, before)
+	}
+	all := e.Stats()
+	if len(all) != 1 || all[0].Name != "names" {
+		t.Fatalf("engine stats = %+v", all)
+	}
+}

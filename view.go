@@ -25,6 +25,9 @@ type View struct {
 	reader  *operators.Reader
 	domain  *dataflow.Domain
 	dropped atomic.Bool
+	// hits and misses count keys found with rows and keys found empty. Striped counters:
+	// reads on many cores must not contend on one cache line.
+	hits, misses stripedCounter
 	// rowOrder orders merged rows of several lookups (Query.Order).
 	width int
 }
@@ -451,6 +454,7 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 			lookup = q.Lookups[0]
 		}
 		e, _ := v.get(lookup, vals)
+		v.count(e)
 		if e.Len() == 0 && q.EmptyRow != nil {
 			return Rows{cols: q.Cols, rows: v.emptyRow(q, lookup, vals), width: v.width}, nil
 		}
@@ -529,6 +533,7 @@ func (v *View) merge(q *planner.Query, vals []Value) Rows {
 		}
 		seen[string(kb)] = true
 		e, _ := v.get(lookup, vals)
+		v.count(e)
 		rows := e.All()
 		if len(rows) == 0 && q.EmptyRow != nil {
 			rows = v.emptyRow(q, lookup, vals)
@@ -616,4 +621,46 @@ func (e *Engine) WaitFor(ctx context.Context, tok Token) error {
 		}
 	}
 	return nil
+}
+
+func (v *View) count(e operators.ReaderEntry) {
+	if e.Len() > 0 {
+		v.hits.inc()
+	} else {
+		v.misses.inc()
+	}
+}
+
+// ViewStats describes a view's reader and the reads it served.
+type ViewStats struct {
+	Name  string // "" for the view of an ad-hoc query shape
+	Query string // normalized SQL text
+	// Keys is the number of keys with rows in the reader; Bytes approximates the memory
+	// those rows hold. Views of one query shape share a reader and report the same figures.
+	Keys  int
+	Bytes int64
+	// Hits counts key lookups that found rows, Misses those that found none.
+	Hits, Misses int64
+}
+
+// Stats reports the view's size and read counters.
+func (v *View) Stats() ViewStats {
+	return ViewStats{Name: v.name, Query: v.query.Text, Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
+		Hits: v.hits.value(), Misses: v.misses.value()}
+}
+
+// Stats reports every view: the named ones, then the views of ad-hoc query shapes.
+func (e *Engine) Stats() []ViewStats {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var out []ViewStats
+	for _, v := range e.views {
+		out = append(out, v.Stats())
+	}
+	slices.SortFunc(out, func(a, b ViewStats) int { return strings.Compare(a.Name, b.Name) })
+	for _, v := range e.shapes {
+		out = append(out, v.Stats())
+	}
+	slices.SortStableFunc(out[len(e.views):], func(a, b ViewStats) int { return strings.Compare(a.Query, b.Query) })
+	return out
 }

@@ -23,6 +23,18 @@ func (r Row) String() string {
 	return b.String()
 }
 
+// RowBytes approximates the memory a row holds: its slice header, its values and the bytes
+// of its strings. Memory accounting uses it.
+func RowBytes(r Row) int64 {
+	n := int64(24 + 32*len(r))
+	for i := range r {
+		if r[i].kind == KindString {
+			n += int64(len(r[i].s))
+		}
+	}
+	return n
+}
+
 // IdenticalRows reports whether two rows are exactly equal, value by value.
 func IdenticalRows(a, b Row) bool {
 	if len(a) != len(b) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/puzpuzpuz/xsync/v4"
 
@@ -28,6 +29,9 @@ type Reader struct {
 	order   []dataflow.SortKey
 	ints    *xsync.Map[uint64, ReaderEntry]
 	strs    *xsync.Map[string, ReaderEntry]
+
+	// bytes approximates the memory the published entries hold; only the domain writes it.
+	bytes atomic.Int64
 
 	keyBuf  []byte
 	scratch []dataflow.Row
@@ -95,6 +99,23 @@ func (r *Reader) Get(key string) ReaderEntry {
 // Keys is the number of keys with rows.
 func (r *Reader) Keys() int { return r.ints.Size() + r.strs.Size() }
 
+// Bytes approximates the memory held by the published rows and entries.
+func (r *Reader) Bytes() int64 { return r.bytes.Load() }
+
+// entryOverhead approximates a map entry: key, entry header and the map's slot.
+const entryOverhead = 96
+
+func entryBytes(e ReaderEntry) int64 {
+	if e.One != nil {
+		return entryOverhead + dataflow.RowBytes(e.One)
+	}
+	n := int64(entryOverhead + 24*len(e.Rows))
+	for _, r := range e.Rows {
+		n += dataflow.RowBytes(r)
+	}
+	return n
+}
+
 // Process applies a batch and publishes every touched key once.
 func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 	r.groups = r.groups[:0]
@@ -144,6 +165,9 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			rows = append(rows, old.Rows...)
 		}
 		rows = r.apply(rows, in, g)
+		if old.Len() > 0 {
+			r.bytes.Add(-entryBytes(old))
+		}
 		if len(rows) == 0 {
 			if g.isInt {
 				r.ints.Delete(g.ikey)
@@ -165,6 +189,7 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		}
 		clear(rows)
 		r.scratch = rows[:0]
+		r.bytes.Add(entryBytes(e))
 		if g.isInt {
 			r.ints.Store(g.ikey, e)
 		} else {
