@@ -64,6 +64,7 @@ type Engine struct {
 	views   map[string]*View
 	shapes  map[string]*View
 	graph   *dataflow.Graph
+	paths   map[*dataflow.Node]*dataflow.ReplayPath // partial readers' fill paths
 	version atomic.Uint64
 
 	stmts     sync.Map // SQL text -> *cachedStmt
@@ -119,6 +120,7 @@ func Open(opts Options) (*Engine, error) {
 		views:  map[string]*View{},
 		shapes: map[string]*View{},
 		graph:  dataflow.NewGraph(),
+		paths:  map[*dataflow.Node]*dataflow.ReplayPath{},
 	}
 	e.rt.Start()
 	return e, nil

@@ -25,6 +25,9 @@ type View struct {
 	reader  *operators.Reader
 	domain  *dataflow.Domain
 	dropped atomic.Bool
+	// path fills the keys of a partial reader: from the base table through the stateless
+	// operators above it. nil for a full reader.
+	path *dataflow.ReplayPath
 	// hits and misses count keys found with rows and keys found empty. Striped counters:
 	// reads on many cores must not contend on one cache line.
 	hits, misses stripedCounter
@@ -152,7 +155,9 @@ func (e *Engine) Unregister(ctx context.Context, name string) error {
 // dropViewLocked releases a view's nodes. The caller holds the gate exclusively and e.mu.
 func (e *Engine) dropViewLocked(v *View) {
 	if v.dropped.CompareAndSwap(false, true) {
-		e.graph.Release(v.node)
+		for _, n := range e.graph.Release(v.node) {
+			delete(e.paths, n)
+		}
 	}
 }
 
@@ -242,9 +247,100 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 		l.created = append(l.created, rnode)
 	}
 	e.graph.Retain(rnode)
+	reader := rnode.Op.(*operators.Reader)
+	if !ok { // a new reader: partial when its key traces to a base table's columns
+		if path := e.replayPath(q, rnode); path != nil {
+			reader.SetPartial()
+			e.paths[rnode] = path
+		}
+	}
 	l.fill()
-	return &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
+	return &View{e: e, name: name, query: q, node: rnode, reader: reader, path: e.paths[rnode],
 		domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}, nil
+}
+
+// replayPath returns the path that fills a reader's keys when they trace, through filters and
+// projections of plain columns, to columns of one base table; nil otherwise (the reader then
+// stays full). The caller holds the graph exclusively.
+func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.ReplayPath {
+	if len(q.KeyCols) == 0 {
+		return nil
+	}
+	cols := slices.Clone(q.KeyCols)
+	nodes := []*dataflow.Node{rnode}
+	p, n := q.Root, rnode.Parents[0]
+	for {
+		switch pp := p.(type) {
+		case *planner.Scan:
+			if n.Base == "" {
+				return nil
+			}
+			t := e.tables[n.Base]
+			nodes = append(nodes, n)
+			slices.Reverse(nodes)
+			slots := make([]int, len(nodes))
+			path := &dataflow.ReplayPath{Nodes: nodes, Slots: slots}
+			base, keyCols := t.base, cols
+			path.Source = func(key dataflow.Row) []dataflow.Row { return lookupBase(base, keyCols, key) }
+			reader := rnode.Op.(*operators.Reader)
+			path.Fill = reader.Fill
+			return path
+		case *planner.Filter:
+			if _, ok := n.Op.(*operators.Filter); !ok {
+				return nil
+			}
+			nodes = append(nodes, n)
+			p, n = pp.Input, n.Parents[0]
+		case *planner.Project:
+			for i, c := range cols {
+				src, ok := expr.Index(pp.Exprs[c])
+				if !ok {
+					return nil
+				}
+				cols[i] = src
+			}
+			if isIdentity(pp.Exprs, len(pp.Input.Columns())) {
+				p = pp.Input // elided when lowered: same node
+				continue
+			}
+			if _, ok := n.Op.(*operators.Project); !ok {
+				return nil
+			}
+			nodes = append(nodes, n)
+			p, n = pp.Input, n.Parents[0]
+		default:
+			return nil
+		}
+	}
+}
+
+// lookupBase returns a base table's rows whose columns cols equal key under the collation,
+// by primary key when cols are exactly the primary key and by a scan otherwise.
+func lookupBase(b *operators.Base, cols []int, key dataflow.Row) []dataflow.Row {
+	if pk := b.PrimaryKey(); slices.Equal(pk, cols) {
+		probe := make(dataflow.Row, 0)
+		for i, c := range cols {
+			for len(probe) <= c {
+				probe = append(probe, dataflow.Null)
+			}
+			probe[c] = key[i]
+		}
+		if _, row, ok := b.GetByKey(probe); ok {
+			return []dataflow.Row{row}
+		}
+		return nil
+	}
+	want, _, _ := operators.EncodeKey(nil, key)
+	var out []dataflow.Row
+	var buf []byte
+	b.Scan(func(_ string, row dataflow.Row) bool {
+		buf = dataflow.AppendRowKey(buf[:0], row, cols)
+		if string(buf) == string(want) {
+			out = append(out, row)
+		}
+		return true
+	})
+	return out
 }
 
 // lowering turns plan nodes into graph nodes.
@@ -364,6 +460,9 @@ func (l *lowering) fill() {
 		return rows
 	}
 	for _, n := range l.created {
+		if r, ok := n.Op.(*operators.Reader); ok && r.Partial() {
+			continue // all holes: keys are filled when read
+		}
 		for i, p := range n.Parents {
 			rows := output(p)
 			if len(rows) == 0 {
@@ -453,17 +552,21 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 		if len(q.Lookups) == 1 {
 			lookup = q.Lookups[0]
 		}
-		e, _ := v.get(lookup, vals)
-		v.count(e)
+		e, err := v.fetch(ctx, lookup, vals)
+		if err != nil {
+			return Rows{}, err
+		}
 		if e.Len() == 0 && q.EmptyRow != nil {
 			return Rows{cols: q.Cols, rows: v.emptyRow(q, lookup, vals), width: v.width}, nil
 		}
 		return Rows{cols: q.Cols, rows: e.Rows, one: e.One, width: v.width}, nil
 	}
-	return v.merge(q, vals), nil
+	return v.merge(ctx, q, vals)
 }
 
 // get reads one key. ok is false when a key component is NULL: `col = NULL` matches nothing.
+// get reads one key. found is false for a hole of a partial reader; a NULL component matches
+// nothing (`col = NULL`), which is found and empty.
 func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, bool) {
 	if len(lookup) == 1 {
 		kv := lookup[0].Literal
@@ -471,10 +574,11 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEn
 			kv = vals[lookup[0].Param]
 		}
 		if kv.IsNull() {
-			return operators.ReaderEntry{}, false
+			return operators.ReaderEntry{}, true
 		}
 		if k, ok := dataflow.IntKey(kv); ok {
-			return v.reader.GetInt(k), true
+			e, found := v.reader.GetInt(k)
+			return e, found || !v.reader.Partial()
 		}
 	}
 	var buf [64]byte
@@ -485,14 +589,69 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEn
 			kv = vals[ks.Param]
 		}
 		if kv.IsNull() {
-			return operators.ReaderEntry{}, false
+			return operators.ReaderEntry{}, true
 		}
 		key = dataflow.AppendKey(key, kv)
 	}
+	var e operators.ReaderEntry
+	var found bool
 	if len(key) == 0 {
-		return v.reader.Get(""), true
+		e, found = v.reader.Get("")
+	} else {
+		e, found = v.reader.Get(unsafe.String(&key[0], len(key)))
 	}
-	return v.reader.Get(unsafe.String(&key[0], len(key))), true
+	return e, found || !v.reader.Partial()
+}
+
+// fetch reads one key, filling it first when it is a hole: the fill is an upquery to the
+// base domain whose rows travel to the reader on the same edges as updates. Concurrent
+// misses on one key share one fill. It waits at most the read timeout; it never returns a
+// partial result.
+func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, error) {
+	e, found := v.get(lookup, vals)
+	if found {
+		v.hits.inc()
+		return e, nil
+	}
+	v.misses.inc()
+	key := make(dataflow.Row, len(lookup))
+	for i, ks := range lookup {
+		key[i] = ks.Literal
+		if ks.Param >= 0 {
+			key[i] = vals[ks.Param]
+		}
+	}
+	enc, _, _ := operators.EncodeKey(nil, key)
+	timer := time.NewTimer(v.e.opts.ReadTimeout)
+	defer timer.Stop()
+	source := v.e.rt.Domains[v.path.Nodes[0].Domain]
+	for {
+		if v.dropped.Load() {
+			return e, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
+		}
+		done, first := v.reader.AwaitFill(string(enc))
+		if first {
+			if err := v.e.rt.Upquery(v.path, key); err != nil {
+				v.reader.CancelFill(string(enc))
+				return e, err
+			}
+		}
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return e, ctx.Err()
+		case <-timer.C:
+			return e, fmt.Errorf("%w: fill of a missing key did not complete", dataflow.ErrReadTimeout)
+		case <-source.Dead():
+			return e, source.Err()
+		case <-v.domain.Dead():
+			return e, v.domain.Err()
+		}
+		if e, found = v.get(lookup, vals); found {
+			return e, nil
+		}
+		// Filled, then emptied (and so dropped) by later deletes before we looked: fill again.
+	}
 }
 
 func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Value) []dataflow.Row {
@@ -511,7 +670,7 @@ func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Val
 
 // merge combines several point lookups (`col IN (?, ?)`): each distinct key once, then the
 // query's DISTINCT, ORDER BY and LIMIT over the union.
-func (v *View) merge(q *planner.Query, vals []Value) Rows {
+func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	var out []dataflow.Row
 	seen := map[string]bool{}
 	for _, lookup := range q.Lookups {
@@ -532,8 +691,10 @@ func (v *View) merge(q *planner.Query, vals []Value) Rows {
 			continue
 		}
 		seen[string(kb)] = true
-		e, _ := v.get(lookup, vals)
-		v.count(e)
+		e, err := v.fetch(ctx, lookup, vals)
+		if err != nil {
+			return Rows{}, err
+		}
 		rows := e.All()
 		if len(rows) == 0 && q.EmptyRow != nil {
 			rows = v.emptyRow(q, lookup, vals)
@@ -569,7 +730,7 @@ func (v *View) merge(q *planner.Query, vals []Value) Rows {
 	if q.Limit >= 0 && len(out) > q.Limit {
 		out = out[:q.Limit]
 	}
-	return Rows{cols: q.Cols, rows: out, width: v.width}
+	return Rows{cols: q.Cols, rows: out, width: v.width}, nil
 }
 
 // keyValue converts a lookup argument to the form it is compared in against the key column:
@@ -623,14 +784,6 @@ func (e *Engine) WaitFor(ctx context.Context, tok Token) error {
 	return nil
 }
 
-func (v *View) count(e operators.ReaderEntry) {
-	if e.Len() > 0 {
-		v.hits.inc()
-	} else {
-		v.misses.inc()
-	}
-}
-
 // ViewStats describes a view's reader and the reads it served.
 type ViewStats struct {
 	Name  string // "" for the view of an ad-hoc query shape
@@ -639,7 +792,8 @@ type ViewStats struct {
 	// those rows hold. Views of one query shape share a reader and report the same figures.
 	Keys  int
 	Bytes int64
-	// Hits counts key lookups that found rows, Misses those that found none.
+	// Hits counts key lookups served from the reader (rows or a known-empty key); Misses
+	// those that found a hole and had to fill it by an upquery (partial readers only).
 	Hits, Misses int64
 }
 

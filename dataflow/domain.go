@@ -56,6 +56,8 @@ type pendingBatch struct {
 	slot  int
 	batch Batch
 	owned bool
+	// replay, when set, makes this entry a replay piece rather than an update.
+	replay *Message
 }
 
 type msgKind uint8
@@ -65,6 +67,8 @@ const (
 	msgProgress
 	msgInput
 	msgCall
+	msgUpquery
+	msgReplay
 )
 
 // Message is one item in a domain's mailbox.
@@ -77,6 +81,10 @@ type Message struct {
 	token uint64
 	input InputFunc
 	call  func()
+	// Upqueries and replays: the path, how far along it the piece is, and the key.
+	path *ReplayPath
+	hop  int
+	key  Row
 }
 
 // InputFunc runs inside the base domain: it applies a write to base-table state, reports the
@@ -198,6 +206,23 @@ func (d *Domain) Run(stop <-chan struct{}) {
 // operator's result is independent of how its inputs' deltas interleave), and progress is
 // only published in Flush, after all of them.
 func (d *Domain) handleAll(msgs []Message) {
+	// Replays and upqueries are barriers: updates are merged only within the runs between
+	// them, so no update moves across a replay piece.
+	start := 0
+	for i := range msgs {
+		if k := msgs[i].kind; k == msgReplay || k == msgUpquery {
+			d.handleMerged(msgs[start:i])
+			d.Handle(msgs[i])
+			start = i + 1
+		}
+	}
+	d.handleMerged(msgs[start:])
+}
+
+func (d *Domain) handleMerged(msgs []Message) {
+	if len(msgs) == 0 {
+		return
+	}
 	if len(msgs) == 1 {
 		d.Handle(msgs[0])
 		return
@@ -307,22 +332,93 @@ func (d *Domain) Handle(m Message) {
 		}
 	case msgCall:
 		m.call()
+	case msgUpquery:
+		// Deltas of writes this step already applied must leave before the replay: the
+		// replay's rows include those writes, and everything queued behind a replay on an
+		// edge is applied after it.
+		d.flushBase()
+		rows := m.path.Source(m.key)
+		b := make(Batch, len(rows))
+		for i, r := range rows {
+			b[i] = Record{Row: r}
+		}
+		d.replay(m.path, 1, m.key, b)
+	case msgReplay:
+		d.replay(m.path, m.hop, m.key, m.batch)
 	}
 }
 
-// Flush propagates pending base-table deltas, then returns the messages for other domains:
-// data first, then progress markers.
-func (d *Domain) Flush() []Outgoing {
+// ReplayPath is the chain of nodes a partial fill travels, on the same edges and in the same
+// order as updates. Nodes[0] holds the state the fill is computed from; Source, run in its
+// domain, returns the rows for a key. Every later node processes the piece like an update
+// restricted to that key, and Fill, run in the last node's domain, fills the key there.
+type ReplayPath struct {
+	Nodes  []*Node
+	Slots  []int // Slots[i]: the parent position at which Nodes[i] receives from Nodes[i-1]
+	Source func(key Row) []Row
+	Fill   func(key Row, rows Batch)
+}
+
+// replay moves a piece along the path from hop i, handing it to the next domain when the
+// path leaves this one.
+func (d *Domain) replay(p *ReplayPath, i int, key Row, b Batch) {
+	for ; i < len(p.Nodes); i++ {
+		n := p.Nodes[i]
+		if n.Domain != d.ID {
+			m := Message{kind: msgReplay, path: p, hop: i, key: key, batch: b}
+			d.outbox[n.Domain] = append(d.outbox[n.Domain], pendingBatch{replay: &m})
+			// Updates queued after this piece must not merge into entries ahead of it.
+			for k := range d.outIndex {
+				if k.node.Domain == n.Domain {
+					delete(d.outIndex, k)
+				}
+			}
+			return
+		}
+		if i == len(p.Nodes)-1 {
+			p.Fill(key, b)
+			return
+		}
+		b = n.Op.Process(p.Slots[i], b)
+	}
+}
+
+// Upquery asks the domain of the path's source to fill key along the path.
+func (rt *Runtime) Upquery(p *ReplayPath, key Row) error {
+	d := rt.Domains[p.Nodes[0].Domain]
+	select {
+	case d.inbox <- Message{kind: msgUpquery, path: p, key: key}:
+		return nil
+	case <-rt.stop:
+		return errors.New("dataflow: engine closed")
+	case <-d.dead:
+		return d.Err()
+	}
+}
+
+// flushBase propagates the base-table deltas of the writes handled so far.
+func (d *Domain) flushBase() {
 	for i := range d.basePending {
 		p := d.basePending[i]
 		d.emit(p.node, p.batch)
 		d.basePending[i] = pendingBatch{}
 	}
 	d.basePending = d.basePending[:0]
+}
+
+// Flush propagates pending base-table deltas, then returns the messages for other domains:
+// data first, then progress markers.
+func (d *Domain) Flush() []Outgoing {
+	d.flushBase()
 
 	var out []Outgoing
 	for to, list := range d.outbox {
 		for i, p := range list {
+			if p.replay != nil {
+				out = append(out, Outgoing{To: to, Msg: *p.replay})
+				list[i] = pendingBatch{}
+				continue
+			}
 			out = append(out, Outgoing{To: to, Msg: Message{kind: msgUpdate, node: p.node, slot: p.slot, batch: p.batch}})
 			list[i] = pendingBatch{}
 		}

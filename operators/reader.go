@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/puzpuzpuz/xsync/v4"
@@ -26,6 +27,11 @@ import (
 // readers always agree.
 type Reader struct {
 	keyCols []int
+	// partial readers keep only keys somebody read: a key absent from the maps is a hole,
+	// deltas for it are dropped, and a read of it asks for a fill (Fill).
+	partial bool
+	fillMu  sync.Mutex
+	filling map[string]chan struct{}
 	order   []dataflow.SortKey
 	ints    *xsync.Map[uint64, ReaderEntry]
 	strs    *xsync.Map[string, ReaderEntry]
@@ -79,21 +85,115 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 		idx: map[string]int{}}
 }
 
+// SetPartial makes the reader partial. It must be called before the reader sees any delta.
+func (r *Reader) SetPartial() {
+	r.partial = true
+	r.filling = map[string]chan struct{}{}
+}
+
+// Partial reports whether the reader keeps only the keys that were read.
+func (r *Reader) Partial() bool { return r.partial }
+
+// AwaitFill registers interest in filling key (an encoded key, see EncodeKey). The first
+// caller for a key gets first = true and must start the fill; every caller waits on done,
+// which is closed when the key is filled.
+func (r *Reader) AwaitFill(key string) (done <-chan struct{}, first bool) {
+	r.fillMu.Lock()
+	defer r.fillMu.Unlock()
+	if ch, ok := r.filling[key]; ok {
+		return ch, false
+	}
+	ch := make(chan struct{})
+	r.filling[key] = ch
+	return ch, true
+}
+
+// CancelFill withdraws a fill that could not be started, waking its waiters to retry.
+func (r *Reader) CancelFill(key string) {
+	r.fillMu.Lock()
+	defer r.fillMu.Unlock()
+	if ch, ok := r.filling[key]; ok {
+		close(ch)
+		delete(r.filling, key)
+	}
+}
+
+// EncodeKey encodes key values as the reader's maps key them; isInt reports a one-component
+// integer key, stored by ikey.
+func EncodeKey(buf []byte, vals dataflow.Row) (enc []byte, ikey uint64, isInt bool) {
+	for _, v := range vals {
+		buf = dataflow.AppendKey(buf, v)
+	}
+	if len(vals) == 1 {
+		ikey, isInt = dataflow.IntKey(vals[0])
+	}
+	return buf, ikey, isInt
+}
+
+// Fill makes a hole present with the rows a replay computed for it. It runs in the reader's
+// domain, in order with updates: deltas for the key that arrived before the replay were
+// dropped (the replay's rows include them) and those after it apply to these rows.
+func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) {
+	enc, ikey, isInt := EncodeKey(nil, key)
+	k := string(enc)
+	defer func() {
+		r.fillMu.Lock()
+		if ch, ok := r.filling[k]; ok {
+			close(ch)
+			delete(r.filling, k)
+		}
+		r.fillMu.Unlock()
+	}()
+	var found bool
+	if isInt {
+		_, found = r.ints.Load(ikey)
+	} else {
+		_, found = r.strs.Load(k)
+	}
+	if found {
+		return // filled already by an earlier replay, and kept up to date since
+	}
+	list := make([]dataflow.Row, 0, len(rows))
+	for _, rec := range rows {
+		if !rec.Neg {
+			list = append(list, rec.Row)
+		}
+	}
+	if len(r.order) > 0 {
+		slices.SortStableFunc(list, func(a, b dataflow.Row) int {
+			return dataflow.CompareRowsTotal(a, b, r.order)
+		})
+	}
+	var e ReaderEntry
+	switch len(list) {
+	case 0:
+		e.Rows = []dataflow.Row{} // present and known empty
+	case 1:
+		e.One = list[0]
+	default:
+		e.Rows = list
+	}
+	if isInt {
+		r.ints.Store(ikey, e)
+	} else {
+		r.strs.Store(k, e)
+	}
+	r.bytes.Add(entryBytes(e))
+}
+
 // KeyCols are the key column positions.
 func (r *Reader) KeyCols() []int { return r.keyCols }
 
 // GetInt returns the entry of a one-component key whose value is the integer k (see
 // dataflow.IntKey). The rows are shared and must not be modified.
-func (r *Reader) GetInt(k uint64) ReaderEntry {
-	e, _ := r.ints.Load(k)
-	return e
+func (r *Reader) GetInt(k uint64) (ReaderEntry, bool) {
+	return r.ints.Load(k)
 }
 
 // Get returns the entry of an encoded key (dataflow.AppendKey of each component) that is not
 // a one-component integer key.
-func (r *Reader) Get(key string) ReaderEntry {
-	e, _ := r.strs.Load(key)
-	return e
+func (r *Reader) Get(key string) (ReaderEntry, bool) {
+	return r.strs.Load(key)
 }
 
 // Keys is the number of keys with rows.
@@ -153,10 +253,14 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 	}
 	for _, g := range r.groups {
 		var old ReaderEntry
+		var found bool
 		if g.isInt {
-			old, _ = r.ints.Load(g.ikey)
+			old, found = r.ints.Load(g.ikey)
 		} else {
-			old, _ = r.strs.Load(g.key)
+			old, found = r.strs.Load(g.key)
+		}
+		if r.partial && !found {
+			continue // a hole: nobody holds this key, and a later fill will include these deltas
 		}
 		rows := r.scratch[:0]
 		if old.One != nil {
@@ -165,7 +269,7 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			rows = append(rows, old.Rows...)
 		}
 		rows = r.apply(rows, in, g)
-		if old.Len() > 0 {
+		if found {
 			r.bytes.Add(-entryBytes(old))
 		}
 		if len(rows) == 0 {

@@ -9,7 +9,7 @@ import (
 )
 
 func readerRows(r *Reader, k int64) []string {
-	e := r.GetInt(uint64(k))
+	e, _ := r.GetInt(uint64(k))
 	var out []string
 	for _, row := range e.All() {
 		out = append(out, row.String())
