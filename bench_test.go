@@ -160,3 +160,52 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkLookupMiss reads keys of a partial view that nobody read before: each read is a
+// cold miss, filled by an upquery to the base table (by primary key) whose rows travel to
+// the reader on the update edges.
+func BenchmarkLookupMiss(b *testing.B) {
+	const articles = 100_000
+	ctx := context.Background()
+	e, err := weir.Open(weir.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	if _, tok, err := bench.SetupVote(ctx, e, articles); err != nil {
+		b.Fatal(err)
+	} else if err := e.WaitFor(ctx, tok); err != nil {
+		b.Fatal(err)
+	}
+	const query = "SELECT id, title FROM articles WHERE id = ?"
+	v, err := e.Register(ctx, "title", query)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	key := 0
+	for i := 0; i < b.N; i++ {
+		if key == articles {
+			// Every key is filled: start over with a view whose keys are all holes.
+			b.StopTimer()
+			if err := e.Unregister(ctx, "title"); err != nil {
+				b.Fatal(err)
+			}
+			if v, err = e.Register(ctx, "title", query); err != nil {
+				b.Fatal(err)
+			}
+			key = 0
+			b.StartTimer()
+		}
+		key++
+		rows, err := v.LookupValues(ctx, 0, dataflow.Int(int64(key)))
+		if err != nil || rows.Len() != 1 {
+			b.Fatalf("lookup %d: %v, %d rows", key, err, rows.Len())
+		}
+	}
+	b.StopTimer()
+	if st := v.Stats(); st.Misses == 0 {
+		b.Fatal("no lookup missed: the view is not partial")
+	}
+}
