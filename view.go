@@ -259,9 +259,11 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 		domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}, nil
 }
 
-// replayPath returns the path that fills a reader's keys when they trace, through filters and
-// projections of plain columns, to columns of one base table; nil otherwise (the reader then
-// stays full). The caller holds the graph exclusively.
+// replayPath returns the path that fills a reader's keys: up from the reader through filters
+// and projections of plain columns to the nearest node whose own state can answer for the
+// key columns (a base table, an aggregate keyed by its group, a join keyed by its join
+// key). nil when there is none: the reader then stays full. The caller holds the graph
+// exclusively.
 func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.ReplayPath {
 	if len(q.KeyCols) == 0 {
 		return nil
@@ -270,28 +272,33 @@ func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.Re
 	nodes := []*dataflow.Node{rnode}
 	p, n := q.Root, rnode.Parents[0]
 	for {
-		switch pp := p.(type) {
-		case *planner.Scan:
-			if n.Base == "" {
+		if pr, ok := p.(*planner.Project); ok && isIdentity(pr.Exprs, len(pr.Input.Columns())) {
+			p = pr.Input // elided when lowered: the same node
+			continue
+		}
+		if idx, ok := n.Op.(operators.OutputIndex); ok {
+			if !idx.KeyedBy(cols) {
 				return nil
 			}
-			t := e.tables[n.Base]
 			nodes = append(nodes, n)
 			slices.Reverse(nodes)
-			slots := make([]int, len(nodes))
-			path := &dataflow.ReplayPath{Nodes: nodes, Slots: slots}
-			base, keyCols := t.base, cols
-			path.Source = func(key dataflow.Row) []dataflow.Row { return lookupBase(base, keyCols, key) }
-			reader := rnode.Op.(*operators.Reader)
-			path.Fill = reader.Fill
-			return path
+			keyCols := cols
+			return &dataflow.ReplayPath{
+				Nodes:  nodes,
+				Slots:  make([]int, len(nodes)), // filters and projections have one input
+				Source: func(key dataflow.Row) []dataflow.Row { return idx.LookupOutput(keyCols, key) },
+				Fill:   rnode.Op.(*operators.Reader).Fill,
+			}
+		}
+		switch pp := p.(type) {
 		case *planner.Filter:
 			if _, ok := n.Op.(*operators.Filter); !ok {
 				return nil
 			}
-			nodes = append(nodes, n)
-			p, n = pp.Input, n.Parents[0]
 		case *planner.Project:
+			if _, ok := n.Op.(*operators.Project); !ok {
+				return nil
+			}
 			for i, c := range cols {
 				src, ok := expr.Index(pp.Exprs[c])
 				if !ok {
@@ -299,48 +306,12 @@ func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.Re
 				}
 				cols[i] = src
 			}
-			if isIdentity(pp.Exprs, len(pp.Input.Columns())) {
-				p = pp.Input // elided when lowered: same node
-				continue
-			}
-			if _, ok := n.Op.(*operators.Project); !ok {
-				return nil
-			}
-			nodes = append(nodes, n)
-			p, n = pp.Input, n.Parents[0]
 		default:
 			return nil
 		}
+		nodes = append(nodes, n)
+		p, n = p.Inputs()[0], n.Parents[0]
 	}
-}
-
-// lookupBase returns a base table's rows whose columns cols equal key under the collation,
-// by primary key when cols are exactly the primary key and by a scan otherwise.
-func lookupBase(b *operators.Base, cols []int, key dataflow.Row) []dataflow.Row {
-	if pk := b.PrimaryKey(); slices.Equal(pk, cols) {
-		probe := make(dataflow.Row, 0)
-		for i, c := range cols {
-			for len(probe) <= c {
-				probe = append(probe, dataflow.Null)
-			}
-			probe[c] = key[i]
-		}
-		if _, row, ok := b.GetByKey(probe); ok {
-			return []dataflow.Row{row}
-		}
-		return nil
-	}
-	want, _, _ := operators.EncodeKey(nil, key)
-	var out []dataflow.Row
-	var buf []byte
-	b.Scan(func(_ string, row dataflow.Row) bool {
-		buf = dataflow.AppendRowKey(buf[:0], row, cols)
-		if string(buf) == string(want) {
-			out = append(out, row)
-		}
-		return true
-	})
-	return out
 }
 
 // lowering turns plan nodes into graph nodes.
