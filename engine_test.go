@@ -557,3 +557,32 @@ func TestPartialReadersUnderConcurrentWrites(t *testing.T) {
 		t.Fatalf("by_article never filled a key: %+v", st)
 	}
 }
+
+func TestTryLookupStartsFillWithoutWaiting(t *testing.T) {
+	e := open(t, weir.Options{})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10))")
+	res := mustExec(t, e, "INSERT INTO t VALUES (1, 'one')")
+	v, err := e.Register(ctx, "names", "SELECT name FROM t WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.WaitFor(ctx, res.Token); err != nil {
+		t.Fatal(err)
+	}
+	_, ok, err := v.TryLookup(ctx, 1)
+	if err != nil || ok {
+		t.Fatalf("first TryLookup of a hole: ok=%v err=%v, want a miss", ok, err)
+	}
+	// The fill it started completes; a blocking read then hits without another miss.
+	r, err := v.Lookup(ctx, 1)
+	wantRows(t, r, err, "one")
+	r, ok, err = v.TryLookup(ctx, 1)
+	if !ok {
+		t.Fatalf("TryLookup after the fill: ok=%v err=%v", ok, err)
+	}
+	wantRows(t, r, err, "one")
+	if st := v.Stats(); st.Misses != 1 && st.Misses != 2 {
+		t.Fatalf("stats = %+v", st)
+	}
+}

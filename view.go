@@ -496,6 +496,67 @@ func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows
 	return v.read(ctx, v.query, tok, append([]Value(nil), args...))
 }
 
+// TryLookup reads the view without waiting for a fill: when a key the read needs is a hole
+// of a partial reader, it starts the fill and reports ok = false instead of waiting, so a
+// caller can serve something else (or come back) and never blocks on a cold key.
+func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, err error) {
+	var argv [8]Value
+	vals := argv[:0]
+	for i, a := range args {
+		val, err := dataflow.FromGo(a)
+		if err != nil {
+			return Rows{}, false, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals = append(vals, val)
+	}
+	q := v.query
+	if len(vals) != q.NumParams {
+		return Rows{}, false, newError(ErrCodeWrongArguments, "HY000",
+			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(vals)))
+	}
+	for i := range vals {
+		kv, err := keyValue(vals[i], q.ParamTypes[i])
+		if err != nil {
+			return Rows{}, false, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals[i] = kv
+	}
+	ready := true
+	for _, lookup := range q.Lookups {
+		if _, found := v.get(lookup, vals); !found {
+			ready = false
+			if err := v.startFill(lookup, vals); err != nil {
+				return Rows{}, false, err
+			}
+		}
+	}
+	if !ready {
+		v.misses.inc()
+		return Rows{}, false, nil
+	}
+	rows, err = v.read(ctx, q, 0, vals)
+	return rows, err == nil, err
+}
+
+// startFill sends the upquery for a hole unless one is already under way.
+func (v *View) startFill(lookup []planner.KeySource, vals []Value) error {
+	key := make(dataflow.Row, len(lookup))
+	for i, ks := range lookup {
+		key[i] = ks.Literal
+		if ks.Param >= 0 {
+			key[i] = vals[ks.Param]
+		}
+	}
+	enc, _, _ := operators.EncodeKey(nil, key)
+	if _, first := v.reader.AwaitFill(string(enc)); first {
+		if err := v.e.rt.Upquery(v.path, key); err != nil {
+			v.reader.CancelFill(string(enc))
+			return err
+		}
+	}
+	return nil
+}
+
 // read serves one read; it converts vals in place to the key columns' forms.
 func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Value) (Rows, error) {
 	if v.dropped.Load() {
