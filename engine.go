@@ -31,9 +31,14 @@ type Options struct {
 	// Domains is the number of single-threaded domains that run query operators; base tables
 	// have a domain of their own. Zero picks a default from GOMAXPROCS.
 	Domains int
-	// ReadTimeout bounds how long a read waits for a write token to become visible; zero
-	// means five seconds.
+	// ReadTimeout bounds how long a read waits for a write token to become visible or a
+	// missing key to be filled; zero means five seconds.
 	ReadTimeout time.Duration
+	// MemoryLimit bounds the bytes that partial readers hold: past it, the keys read least
+	// recently are evicted (they become holes and refill on their next read). Zero means a
+	// quarter of the machine's memory; a negative value means no limit. Base tables and
+	// full state are never evicted.
+	MemoryLimit int64
 }
 
 // Result reports what a write did.
@@ -76,6 +81,11 @@ type Engine struct {
 	lastToken atomic.Uint64
 	queries   int
 	closed    atomic.Bool
+
+	// clock ticks every evictInterval; partial readers stamp keys with it when read.
+	clock     atomic.Int64
+	stopEvict chan struct{}
+	evictDone chan struct{}
 }
 
 type table struct {
@@ -113,6 +123,9 @@ func Open(opts Options) (*Engine, error) {
 	if opts.ReadTimeout == 0 {
 		opts.ReadTimeout = 5 * time.Second
 	}
+	if opts.MemoryLimit == 0 {
+		opts.MemoryLimit = defaultMemoryLimit()
+	}
 	e := &Engine{
 		opts:   opts,
 		rt:     dataflow.NewRuntime(1 + opts.Domains),
@@ -123,12 +136,40 @@ func Open(opts Options) (*Engine, error) {
 		paths:  map[*dataflow.Node]*dataflow.ReplayPath{},
 	}
 	e.rt.Start()
+	e.stopEvict = make(chan struct{})
+	e.evictDone = make(chan struct{})
+	go e.evictLoop()
 	return e, nil
+}
+
+// evictInterval is how often the eviction clock ticks and memory is checked.
+const evictInterval = 50 * time.Millisecond
+
+// evictLoop advances the eviction clock and keeps partial readers under the memory limit.
+func (e *Engine) evictLoop() {
+	defer close(e.evictDone)
+	t := time.NewTicker(evictInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-e.stopEvict:
+			return
+		case <-t.C:
+			e.clock.Add(1)
+			if e.opts.MemoryLimit > 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
+				_, _ = e.Evict(ctx)
+				cancel()
+			}
+		}
+	}
 }
 
 // Close stops the engine's domains. Reads and writes after Close fail.
 func (e *Engine) Close() error {
 	if e.closed.CompareAndSwap(false, true) {
+		close(e.stopEvict)
+		<-e.evictDone
 		e.gate.Lock()
 		e.rt.Stop()
 		e.gate.Unlock()

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
 )
 
 func open(t *testing.T, opts weir.Options) *weir.Engine {
@@ -584,5 +585,156 @@ func TestTryLookupStartsFillWithoutWaiting(t *testing.T) {
 	wantRows(t, r, err, "one")
 	if st := v.Stats(); st.Misses != 1 && st.Misses != 2 {
 		t.Fatalf("stats = %+v", st)
+	}
+}
+
+// TestEvictionBoundsPartialReaders: past the memory limit, least recently read keys become
+// holes; reading them again refills them with the current rows.
+func TestEvictionBoundsPartialReaders(t *testing.T) {
+	const limit = 64 << 10
+	e := open(t, weir.Options{MemoryLimit: limit})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(200))")
+	v, err := e.Register(ctx, "names", "SELECT name FROM t WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2000
+	pad := strings.Repeat("x", 100)
+	var tok weir.Token
+	for i := 1; i <= n; i++ {
+		tok = mustExec(t, e, "INSERT INTO t VALUES (?, ?)", i, fmt.Sprint(i, pad)).Token
+	}
+	for i := 1; i <= n; i++ {
+		r, err := v.LookupAfter(ctx, tok, i)
+		wantRows(t, r, err, fmt.Sprint(i, pad))
+	}
+	if _, err := e.Evict(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if used := e.MemoryInUse(); used > limit {
+		t.Fatalf("after eviction %d bytes in use, limit %d", used, limit)
+	}
+	if st := v.Stats(); st.Keys >= n {
+		t.Fatalf("nothing evicted: %+v", st)
+	}
+	// Evicted keys refill with rows written after the eviction.
+	tok = mustExec(t, e, "UPDATE t SET name = CONCAT(name, '!') WHERE id <= 10").Token
+	for i := 1; i <= n; i++ {
+		want := fmt.Sprint(i, pad)
+		if i <= 10 {
+			want += "!"
+		}
+		r, err := v.LookupAfter(ctx, tok, i)
+		wantRows(t, r, err, want)
+	}
+}
+
+// TestEvictionDuringWritesAndFills runs writers, readers (with fills) and eviction rounds at
+// once; after the writes stop, every key equals the table.
+func TestEvictionDuringWritesAndFills(t *testing.T) {
+	e := open(t, weir.Options{Domains: 2, MemoryLimit: 4 << 10})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, g INT, v INT)")
+	byG, err := e.Register(ctx, "by_g", "SELECT id, v FROM t WHERE g = ? ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums, err := e.Register(ctx, "sums", "SELECT g, SUM(v) AS s FROM t WHERE g = ? GROUP BY g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const groups = 40
+	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	var last [2]weir.Token
+	for w := 0; w < 2; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < 400; i++ {
+				id := w*1000 + i
+				res, err := e.Exec(ctx, "INSERT INTO t VALUES (?, ?, ?)", id, id%groups, i)
+				if err == nil && i%5 == 0 {
+					res, err = e.Exec(ctx, "UPDATE t SET v = v + 1, g = ? WHERE id = ?", (id+1)%groups, id-5)
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				last[w] = res.Token
+			}
+		}(w)
+	}
+	var bg sync.WaitGroup
+	var freed int64
+	bg.Add(2)
+	go func() {
+		defer bg.Done()
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if _, err := byG.Lookup(ctx, i%groups); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := sums.Lookup(ctx, (i*7)%groups); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	go func() {
+		defer bg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			n, err := e.Evict(ctx)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			freed += n
+		}
+	}()
+	wg.Wait()
+	close(stop)
+	bg.Wait()
+	if freed == 0 {
+		t.Fatal("no eviction happened: the test exercised nothing")
+	}
+	tok := max(last[0], last[1])
+	rows, err := e.TableRows(ctx, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	members := map[int64][]dataflow.Row{}
+	sum := map[int64]int64{}
+	for _, r := range rows {
+		g := r[1].RawInt()
+		members[g] = append(members[g], r)
+		sum[g] += r[2].RawInt()
+	}
+	for g := int64(0); g < groups; g++ {
+		ms := members[g]
+		slices.SortFunc(ms, func(a, b dataflow.Row) int { return cmp.Compare(a[0].RawInt(), b[0].RawInt()) })
+		var want []string
+		for _, m := range ms {
+			want = append(want, fmt.Sprintf("%d|%d", m[0].RawInt(), m[2].RawInt()))
+		}
+		r, err := byG.LookupAfter(ctx, tok, g)
+		wantRows(t, r, err, want...)
+		r, err = sums.LookupAfter(ctx, tok, g)
+		if len(ms) == 0 {
+			wantRows(t, r, err)
+		} else {
+			wantRows(t, r, err, fmt.Sprintf("%d|%d", g, sum[g]))
+		}
 	}
 }

@@ -250,7 +250,7 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 	reader := rnode.Op.(*operators.Reader)
 	if !ok { // a new reader: partial when its key traces to a base table's columns
 		if path := e.replayPath(q, rnode); path != nil {
-			reader.SetPartial()
+			reader.SetPartial(&e.clock)
 			e.paths[rnode] = path
 		}
 	}
@@ -643,6 +643,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	e, found := v.get(lookup, vals)
 	if found {
 		v.hits.inc()
+		e.Touch(v.e.clock.Load())
 		return e, nil
 	}
 	v.misses.inc()

@@ -38,6 +38,8 @@ type Reader struct {
 
 	// bytes approximates the memory the published entries hold; only the domain writes it.
 	bytes atomic.Int64
+	// clock is the eviction clock shared by the engine's readers (see SetClock).
+	clock *atomic.Int64
 
 	keyBuf  []byte
 	scratch []dataflow.Row
@@ -51,6 +53,17 @@ type Reader struct {
 type ReaderEntry struct {
 	Rows []dataflow.Row
 	One  dataflow.Row
+	// Used is the eviction clock's tick at the key's last read (partial readers only); it
+	// survives updates to the key.
+	Used *atomic.Int64
+}
+
+// Touch records a read of the entry at tick now; it writes only when the tick changed, so
+// hot keys do not dirty their cache line on every read.
+func (e ReaderEntry) Touch(now int64) {
+	if e.Used != nil && e.Used.Load() != now {
+		e.Used.Store(now)
+	}
 }
 
 // Len is the number of rows.
@@ -86,9 +99,50 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 }
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.
-func (r *Reader) SetPartial() {
+func (r *Reader) SetPartial(clock *atomic.Int64) {
 	r.partial = true
+	r.clock = clock
 	r.filling = map[string]chan struct{}{}
+}
+
+// Evict turns into holes the keys last read at or before tick, until at least want bytes are
+// freed or no such key is left, and returns the bytes freed. It runs in the reader's domain.
+// Only a partial reader evicts: a full reader's absent keys mean "no rows".
+func (r *Reader) Evict(tick int64, want int64) int64 {
+	if !r.partial || want <= 0 {
+		return 0
+	}
+	var freed int64
+	r.ints.Range(func(k uint64, e ReaderEntry) bool {
+		if e.Used != nil && e.Used.Load() <= tick {
+			r.ints.Delete(k)
+			freed += entryBytes(e)
+		}
+		return freed < want
+	})
+	if freed < want {
+		r.strs.Range(func(k string, e ReaderEntry) bool {
+			if e.Used != nil && e.Used.Load() <= tick {
+				r.strs.Delete(k)
+				freed += entryBytes(e)
+			}
+			return freed < want
+		})
+	}
+	r.bytes.Add(-freed)
+	return freed
+}
+
+// UseTicks calls f with the last-read tick and size of every key (for choosing what to
+// evict). It runs in the reader's domain.
+func (r *Reader) UseTicks(f func(tick, bytes int64)) {
+	visit := func(e ReaderEntry) {
+		if e.Used != nil {
+			f(e.Used.Load(), entryBytes(e))
+		}
+	}
+	r.ints.Range(func(_ uint64, e ReaderEntry) bool { visit(e); return true })
+	r.strs.Range(func(_ string, e ReaderEntry) bool { visit(e); return true })
 }
 
 // Partial reports whether the reader keeps only the keys that were read.
@@ -164,7 +218,8 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) {
 			return dataflow.CompareRowsTotal(a, b, r.order)
 		})
 	}
-	var e ReaderEntry
+	e := ReaderEntry{Used: new(atomic.Int64)}
+	e.Used.Store(r.clock.Load())
 	switch len(list) {
 	case 0:
 		e.Rows = []dataflow.Row{} // present and known empty
@@ -285,7 +340,7 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 				return dataflow.CompareRowsTotal(a, b, r.order)
 			})
 		}
-		var e ReaderEntry
+		e := ReaderEntry{Used: old.Used}
 		if len(rows) == 1 {
 			e.One = rows[0]
 		} else {

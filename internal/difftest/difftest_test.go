@@ -103,6 +103,15 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 			}
 			keys := lookupKeys(g, lv.query, rows, cfg.maxKeys)
 			if g.chance(30) {
+				freed, err := h.eng.Evict(h.ctx)
+				if err != nil {
+					h.fail(nil, "evict: %v", err)
+				}
+				if freed > 0 {
+					stats.count(&stats.evictions)
+				}
+			}
+			if g.chance(30) {
 				h.adhoc(lv, snap, pick(g, keys))
 			}
 			for _, key := range keys {

@@ -77,6 +77,8 @@ type caseStats struct {
 	samples  []string
 
 	lookups, nonEmpty, writes, failedWrites int
+	// evictions counts eviction rounds that freed something.
+	evictions int
 }
 
 const (
@@ -110,8 +112,11 @@ func (s *caseStats) verify(t *testing.T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := s.accepted + s.rejected
-	t.Logf("planner accepted %d of %d generated queries; %d lookups, %d found rows; %d writes, %d rejected as duplicates",
-		s.accepted, total, s.lookups, s.nonEmpty, s.writes, s.failedWrites)
+	t.Logf("planner accepted %d of %d generated queries; %d lookups, %d found rows; %d writes, %d rejected as duplicates; %d eviction rounds freed keys",
+		s.accepted, total, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.evictions)
+	if s.lookups > 100 && s.evictions == 0 {
+		t.Errorf("no eviction freed anything: the cases never exercised reads after eviction")
+	}
 	if total > 0 && s.rejected*100 > total*maxRejectPct {
 		t.Errorf("planner rejected %d of %d generated queries (more than %d%%); the generator leaves the supported set. Samples:\n  %s",
 			s.rejected, total, maxRejectPct, strings.Join(s.samples, "\n  "))
@@ -141,7 +146,9 @@ type harness struct {
 
 func newHarness(t tb, domains int) *harness {
 	t.Helper()
-	eng, err := weir.Open(weir.Options{Domains: domains})
+	// A tiny memory limit keeps partial readers evicting (every 50ms, and when a case asks):
+	// views must stay right whatever was evicted, whenever.
+	eng, err := weir.Open(weir.Options{Domains: domains, MemoryLimit: 512})
 	if err != nil {
 		t.Fatalf("open engine: %v", err)
 	}
