@@ -179,3 +179,26 @@ func (b *Base) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
 	})
 	return out
 }
+
+// KeyedBy: every group column (output positions, as the input's) is a key column.
+func (t *TopK) KeyedBy(cols []int) bool {
+	_, ok := coverOf(cols, t.groupBy)
+	return ok
+}
+
+// LookupOutput returns the window of the group named by key.
+func (t *TopK) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
+	at, ok := coverOf(cols, t.groupBy)
+	if !ok || t.limit == 0 {
+		return nil
+	}
+	var buf []byte
+	for _, i := range at {
+		buf = dataflow.AppendKey(buf, key[i])
+	}
+	g, ok := t.groups.get(buf)
+	if !ok {
+		return nil
+	}
+	return filterByKey(t.window(g, nil), cols, key)
+}

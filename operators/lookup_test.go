@@ -95,5 +95,10 @@ func TestLookupOutputMatchesSnapshot(t *testing.T) {
 		if a.KeyedBy([]int{0}) {
 			t.Fatal("an aggregate keyed by part of its group")
 		}
+		tk := NewTopK([]int{1}, []dataflow.SortKey{{Col: 2, Desc: true}}, 2, 1)
+		tk.Process(0, in)
+		for _, cols := range [][]int{{1}, {1, 0}} {
+			checkLookupOutput(t, tk, cols, domain)
+		}
 	}
 }
