@@ -497,6 +497,35 @@ func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows
 	return v.read(ctx, v.query, tok, append([]Value(nil), args...))
 }
 
+// lookupKey is the key row of one lookup: its literals and the caller's arguments.
+func lookupKey(lookup []planner.KeySource, vals []Value) dataflow.Row {
+	key := make(dataflow.Row, len(lookup))
+	for i, ks := range lookup {
+		key[i] = ks.Literal
+		if ks.Param >= 0 {
+			key[i] = vals[ks.Param]
+		}
+	}
+	return key
+}
+
+// prepareArgs checks the argument count and converts each argument, in place, to the form
+// its key column compares in.
+func prepareArgs(q *planner.Query, vals []Value) error {
+	if len(vals) != q.NumParams {
+		return newError(ErrCodeWrongArguments, "HY000",
+			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(vals)))
+	}
+	for i := range vals {
+		kv, err := keyValue(vals[i], q.ParamTypes[i])
+		if err != nil {
+			return fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals[i] = kv
+	}
+	return nil
+}
+
 // TryLookup reads the view without waiting for a fill: when a key the read needs is a hole
 // of a partial reader, it starts the fill and reports ok = false instead of waiting, so a
 // caller can serve something else (or come back) and never blocks on a cold key.
@@ -510,17 +539,12 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 		}
 		vals = append(vals, val)
 	}
-	q := v.query
-	if len(vals) != q.NumParams {
-		return Rows{}, false, newError(ErrCodeWrongArguments, "HY000",
-			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(vals)))
+	if v.dropped.Load() {
+		return Rows{}, false, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
 	}
-	for i := range vals {
-		kv, err := keyValue(vals[i], q.ParamTypes[i])
-		if err != nil {
-			return Rows{}, false, fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		vals[i] = kv
+	q := v.query
+	if err := prepareArgs(q, vals); err != nil {
+		return Rows{}, false, err
 	}
 	ready := true
 	for _, lookup := range q.Lookups {
@@ -535,19 +559,13 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 		v.misses.inc()
 		return Rows{}, false, nil
 	}
-	rows, err = v.read(ctx, q, 0, vals)
+	rows, err = v.serve(ctx, q, vals)
 	return rows, err == nil, err
 }
 
 // startFill sends the upquery for a hole unless one is already under way.
 func (v *View) startFill(lookup []planner.KeySource, vals []Value) error {
-	key := make(dataflow.Row, len(lookup))
-	for i, ks := range lookup {
-		key[i] = ks.Literal
-		if ks.Param >= 0 {
-			key[i] = vals[ks.Param]
-		}
-	}
+	key := lookupKey(lookup, vals)
 	enc, _, _ := operators.EncodeKey(nil, key)
 	if _, first := v.reader.AwaitFill(string(enc)); first {
 		if err := v.e.rt.Upquery(v.path, key); err != nil {
@@ -563,9 +581,8 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 	if v.dropped.Load() {
 		return Rows{}, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
 	}
-	if len(vals) != q.NumParams {
-		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
-			fmt.Sprintf("query has %d parameters but %d arguments were given", q.NumParams, len(vals)))
+	if err := prepareArgs(q, vals); err != nil {
+		return Rows{}, err
 	}
 	if tok > 0 && v.domain.Progress() < uint64(tok) {
 		deadline := time.Now().Add(v.e.opts.ReadTimeout)
@@ -573,13 +590,11 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 			return Rows{}, err
 		}
 	}
-	for i := range vals {
-		kv, err := keyValue(vals[i], q.ParamTypes[i])
-		if err != nil {
-			return Rows{}, fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		vals[i] = kv
-	}
+	return v.serve(ctx, q, vals)
+}
+
+// serve answers a read whose arguments are prepared: one lookup, or several merged.
+func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	if len(q.Lookups) <= 1 {
 		var lookup []planner.KeySource
 		if len(q.Lookups) == 1 {
@@ -652,13 +667,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		return e, nil
 	}
 	v.misses.inc()
-	key := make(dataflow.Row, len(lookup))
-	for i, ks := range lookup {
-		key[i] = ks.Literal
-		if ks.Param >= 0 {
-			key[i] = vals[ks.Param]
-		}
-	}
+	key := lookupKey(lookup, vals)
 	enc, _, _ := operators.EncodeKey(nil, key)
 	timer := time.NewTimer(v.e.opts.ReadTimeout)
 	defer timer.Stop()
@@ -693,14 +702,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 }
 
 func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Value) []dataflow.Row {
-	key := make(dataflow.Row, len(lookup))
-	for i, ks := range lookup {
-		key[i] = ks.Literal
-		if ks.Param >= 0 {
-			key[i] = vals[ks.Param]
-		}
-	}
-	if row, ok := q.EmptyRow(key); ok {
+	if row, ok := q.EmptyRow(lookupKey(lookup, vals)); ok {
 		return []dataflow.Row{row}
 	}
 	return nil
