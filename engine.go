@@ -39,6 +39,9 @@ type Options struct {
 	// quarter of the machine's memory; a negative value means no limit. Base tables and
 	// full state are never evicted.
 	MemoryLimit int64
+	// MaxUpqueries bounds the fills (upqueries) in flight at once; reads that miss beyond it
+	// wait for a slot. Zero means 1024.
+	MaxUpqueries int
 }
 
 // Result reports what a write did.
@@ -84,6 +87,7 @@ type Engine struct {
 
 	// clock ticks every evictInterval; partial readers stamp keys with it when read.
 	clock     atomic.Int64
+	upqueries chan struct{} // a slot per fill in flight
 	stopEvict chan struct{}
 	evictDone chan struct{}
 }
@@ -126,6 +130,9 @@ func Open(opts Options) (*Engine, error) {
 	if opts.MemoryLimit == 0 {
 		opts.MemoryLimit = defaultMemoryLimit()
 	}
+	if opts.MaxUpqueries <= 0 {
+		opts.MaxUpqueries = 1024
+	}
 	e := &Engine{
 		opts:   opts,
 		rt:     dataflow.NewRuntime(1 + opts.Domains),
@@ -134,6 +141,8 @@ func Open(opts Options) (*Engine, error) {
 		shapes: map[string]*View{},
 		graph:  dataflow.NewGraph(),
 		paths:  map[*dataflow.Node]*dataflow.ReplayPath{},
+
+		upqueries: make(chan struct{}, opts.MaxUpqueries),
 	}
 	e.rt.Start()
 	e.stopEvict = make(chan struct{})

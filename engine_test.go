@@ -738,3 +738,41 @@ func TestEvictionDuringWritesAndFills(t *testing.T) {
 		}
 	}
 }
+
+// TestUpqueriesInFlightAreBounded: with one fill allowed at a time, many concurrent misses
+// on different keys all complete, each with the right rows.
+func TestUpqueriesInFlightAreBounded(t *testing.T) {
+	e := open(t, weir.Options{MaxUpqueries: 1})
+	ctx := context.Background()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, g INT)")
+	var tok weir.Token
+	for i := 0; i < 200; i++ {
+		tok = mustExec(t, e, "INSERT INTO t VALUES (?, ?)", i, i%20).Token
+	}
+	v, err := e.Register(ctx, "by_g", "SELECT COUNT(*) AS n FROM t WHERE g = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for r := 0; r < 8; r++ {
+		wg.Add(1)
+		go func(r int) {
+			defer wg.Done()
+			for g := 0; g < 25; g++ {
+				rows, err := v.LookupAfter(ctx, tok, (g+r)%25)
+				want := "10"
+				if (g+r)%25 >= 20 {
+					want = "0"
+				}
+				if err != nil || rows.Len() != 1 || rows.Row(0)[0].ToText() != want {
+					t.Errorf("g=%d: %v %v", (g+r)%25, err, rows)
+					return
+				}
+			}
+		}(r)
+	}
+	wg.Wait()
+	if st := v.Stats(); st.Misses < 25 {
+		t.Fatalf("stats = %+v: the view did not fill", st)
+	}
+}

@@ -288,7 +288,10 @@ func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.Re
 				Nodes:  nodes,
 				Slots:  make([]int, len(nodes)), // filters and projections have one input
 				Source: func(key dataflow.Row) []dataflow.Row { return idx.LookupOutput(keyCols, key) },
-				Fill:   rnode.Op.(*operators.Reader).Fill,
+				Fill: func(key dataflow.Row, rows dataflow.Batch) {
+					rnode.Op.(*operators.Reader).Fill(key, rows)
+					<-e.upqueries
+				},
 			}
 		}
 		switch pp := p.(type) {
@@ -563,12 +566,21 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 	return rows, err == nil, err
 }
 
-// startFill sends the upquery for a hole unless one is already under way.
+// startFill sends the upquery for a hole unless one is already under way or every fill slot
+// is busy (then a later read tries again); it never blocks.
 func (v *View) startFill(lookup []planner.KeySource, vals []Value) error {
 	key := lookupKey(lookup, vals)
 	enc, _, _ := operators.EncodeKey(nil, key)
 	if _, first := v.reader.AwaitFill(string(enc)); first {
+		select {
+		case v.e.upqueries <- struct{}{}:
+		default:
+			// Every fill slot is busy: leave this key for a later read rather than block.
+			v.reader.CancelFill(string(enc))
+			return nil
+		}
 		if err := v.e.rt.Upquery(v.path, key); err != nil {
+			<-v.e.upqueries
 			v.reader.CancelFill(string(enc))
 			return err
 		}
@@ -678,7 +690,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		}
 		done, first := v.reader.AwaitFill(string(enc))
 		if first {
-			if err := v.e.rt.Upquery(v.path, key); err != nil {
+			if err := v.e.upquery(ctx, v.path, key); err != nil {
 				v.reader.CancelFill(string(enc))
 				return e, err
 			}
@@ -857,4 +869,20 @@ func (e *Engine) Stats() []ViewStats {
 	}
 	slices.SortStableFunc(out[len(e.views):], func(a, b ViewStats) int { return strings.Compare(a.Query, b.Query) })
 	return out
+}
+
+// upquery sends a fill request, waiting for a free slot when MaxUpqueries are in flight; the
+// slot is returned when the replay reaches the reader (every upquery ends in exactly one
+// fill there, even an empty one).
+func (e *Engine) upquery(ctx context.Context, path *dataflow.ReplayPath, key dataflow.Row) error {
+	select {
+	case e.upqueries <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if err := e.rt.Upquery(path, key); err != nil {
+		<-e.upqueries
+		return err
+	}
+	return nil
 }
