@@ -281,6 +281,11 @@ func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.Re
 			if !idx.KeyedBy(cols) {
 				return nil
 			}
+			if base, ok := idx.(*operators.Base); ok && !base.CoveredByPrimaryKey(cols) {
+				// Fills by other columns would scan the table: index them (the domains are
+				// idle while a query is installed).
+				base.EnsureIndex(cols)
+			}
 			nodes = append(nodes, n)
 			slices.Reverse(nodes)
 			keyCols := cols

@@ -3,6 +3,7 @@ package operators
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/weirdb/weir/dataflow"
 )
@@ -23,6 +24,9 @@ type Base struct {
 	slots []dataflow.Row          // tables without one; nil marks a deleted row
 	live  int
 	buf   []byte
+
+	indexes []*baseIndex
+	ibuf    []byte
 }
 
 // NewBase returns an empty base table of the given width and primary-key columns (none for a
@@ -116,6 +120,16 @@ func (b *Base) GetByKey(probe dataflow.Row) (string, dataflow.Row, bool) {
 
 // Put stores row under key, replacing what was there.
 func (b *Base) Put(key string, row dataflow.Row) {
+	if len(b.indexes) > 0 {
+		if old, ok := b.Get(key); ok {
+			b.unindex(key, old)
+		}
+		defer b.index(key, row)
+	}
+	b.putRaw(key, row)
+}
+
+func (b *Base) putRaw(key string, row dataflow.Row) {
 	if len(row) != b.width || row == nil {
 		panic(fmt.Sprintf("operators: base %s: row of width %d, want %d", b.name, len(row), b.width))
 	}
@@ -143,6 +157,15 @@ func (b *Base) Put(key string, row dataflow.Row) {
 
 // Remove deletes the row under key.
 func (b *Base) Remove(key string) {
+	if len(b.indexes) > 0 {
+		if old, ok := b.Get(key); ok {
+			b.unindex(key, old)
+		}
+	}
+	b.removeRaw(key)
+}
+
+func (b *Base) removeRaw(key string) {
 	if b.rows != nil {
 		delete(b.rows, key)
 		return
@@ -172,6 +195,79 @@ func (b *Base) Compact() {
 		}
 	}
 	b.slots = kept
+	for _, ix := range b.indexes { // positions changed: rebuild
+		b.fillIndex(ix)
+	}
+}
+
+// baseIndex maps the encoding of some columns to the storage keys of the rows holding those
+// values: what a fill of a partial reader keyed by non-key columns looks rows up by.
+type baseIndex struct {
+	cols []int
+	m    map[string][]string
+}
+
+// EnsureIndex builds, once, an index on cols (in that order) and keeps it up to date from
+// then on. It must run in the base domain or while the graph is quiescent.
+func (b *Base) EnsureIndex(cols []int) {
+	for _, ix := range b.indexes {
+		if slices.Equal(ix.cols, cols) {
+			return
+		}
+	}
+	ix := &baseIndex{cols: slices.Clone(cols)}
+	b.fillIndex(ix)
+	b.indexes = append(b.indexes, ix)
+}
+
+func (b *Base) fillIndex(ix *baseIndex) {
+	ix.m = map[string][]string{}
+	var buf []byte
+	b.Scan(func(key string, row dataflow.Row) bool {
+		buf = dataflow.AppendRowKey(buf[:0], row, ix.cols)
+		ix.m[string(buf)] = append(ix.m[string(buf)], key)
+		return true
+	})
+}
+
+func (b *Base) index(key string, row dataflow.Row) {
+	for _, ix := range b.indexes {
+		b.ibuf = dataflow.AppendRowKey(b.ibuf[:0], row, ix.cols)
+		ix.m[string(b.ibuf)] = append(ix.m[string(b.ibuf)], key)
+	}
+}
+
+func (b *Base) unindex(key string, row dataflow.Row) {
+	for _, ix := range b.indexes {
+		b.ibuf = dataflow.AppendRowKey(b.ibuf[:0], row, ix.cols)
+		keys := ix.m[string(b.ibuf)]
+		if i := slices.Index(keys, key); i >= 0 {
+			keys[i] = keys[len(keys)-1]
+			keys = keys[:len(keys)-1]
+		}
+		if len(keys) == 0 {
+			delete(ix.m, string(b.ibuf))
+		} else {
+			ix.m[string(b.ibuf)] = keys
+		}
+	}
+}
+
+// indexed returns the rows whose columns cols equal the encoded key, when an index on cols
+// exists.
+func (b *Base) indexed(cols []int, enc []byte) ([]dataflow.Row, bool) {
+	for _, ix := range b.indexes {
+		if slices.Equal(ix.cols, cols) {
+			var out []dataflow.Row
+			for _, k := range ix.m[string(enc)] {
+				if r, ok := b.Get(k); ok {
+					out = append(out, r)
+				}
+			}
+			return out, true
+		}
+	}
+	return nil, false
 }
 
 // Scan calls f for every row until f returns false. f must not modify the table.

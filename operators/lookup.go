@@ -168,6 +168,9 @@ func (b *Base) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
 		return nil
 	}
 	want, _, _ := EncodeKey(nil, key)
+	if rows, ok := b.indexed(cols, want); ok {
+		return rows
+	}
 	var out []dataflow.Row
 	var buf []byte
 	b.Scan(func(_ string, row dataflow.Row) bool {
@@ -201,4 +204,11 @@ func (t *TopK) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
 		return nil
 	}
 	return filterByKey(t.window(g, nil), cols, key)
+}
+
+// CoveredByPrimaryKey reports whether key columns cols include the whole primary key, so a
+// fill is one primary-key lookup.
+func (b *Base) CoveredByPrimaryKey(cols []int) bool {
+	_, ok := coverOf(cols, b.pk)
+	return ok
 }
