@@ -33,6 +33,15 @@ func mustExec(t *testing.T, e *weir.Engine, sql string, args ...any) weir.Result
 	return res
 }
 
+func mustRegister(t *testing.T, e *weir.Engine, name, sql string) *weir.View {
+	t.Helper()
+	v, err := e.Register(context.Background(), name, sql)
+	if err != nil {
+		t.Fatalf("register %s: %v", name, err)
+	}
+	return v
+}
+
 func texts(r weir.Rows) []string {
 	out := make([]string, r.Len())
 	for i := range out {
@@ -110,17 +119,11 @@ func TestViewRegisteredOverExistingDataIsFilled(t *testing.T) {
 	mustExec(t, e, "CREATE TABLE b (id INT PRIMARY KEY, a_id INT, v INT)")
 	mustExec(t, e, "INSERT INTO a VALUES (1, 10), (2, 10), (3, 20)")
 	res := mustExec(t, e, "INSERT INTO b VALUES (1, 1, 5), (2, 1, 6), (3, 2, 7), (4, 3, 1)")
-	v1, err := e.Register(ctx, "sum_by_g", "SELECT a.g, SUM(b.v) AS s FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v1 := mustRegister(t, e, "sum_by_g", "SELECT a.g, SUM(b.v) AS s FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g")
 	r, err := v1.LookupAfter(ctx, res.Token, 10)
 	wantRows(t, r, err, "10|18")
 	// A second query sharing the join is filled from the shared nodes.
-	v2, err := e.Register(ctx, "max_by_g", "SELECT a.g, MAX(b.v) AS m FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v2 := mustRegister(t, e, "max_by_g", "SELECT a.g, MAX(b.v) AS m FROM a JOIN b ON b.a_id = a.id WHERE a.g = ? GROUP BY a.g")
 	r, err = v2.Lookup(ctx, 10)
 	wantRows(t, r, err, "10|7")
 	res = mustExec(t, e, "DELETE FROM b WHERE id = 3")
@@ -129,10 +132,7 @@ func TestViewRegisteredOverExistingDataIsFilled(t *testing.T) {
 	r, err = v1.LookupAfter(ctx, res.Token, 10)
 	wantRows(t, r, err, "10|11")
 	// Scalar aggregate over an empty key returns one row.
-	v3, err := e.Register(ctx, "count_b", "SELECT COUNT(*) AS n, SUM(v) AS s FROM b WHERE a_id = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v3 := mustRegister(t, e, "count_b", "SELECT COUNT(*) AS n, SUM(v) AS s FROM b WHERE a_id = ?")
 	r, err = v3.LookupAfter(ctx, res.Token, 99)
 	wantRows(t, r, err, "0|NULL")
 }
@@ -141,10 +141,7 @@ func TestDropTableDropsItsViews(t *testing.T) {
 	e := open(t, weir.Options{})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY)")
-	v, err := e.Register(ctx, "ids", "SELECT id FROM t WHERE id = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustRegister(t, e, "ids", "SELECT id FROM t WHERE id = ?")
 	mustExec(t, e, "DROP TABLE t")
 	if _, err := v.Lookup(ctx, 1); !errors.Is(err, weir.ErrNoSuchView) {
 		t.Fatalf("lookup on a dropped view: %v", err)
@@ -207,14 +204,8 @@ func TestConcurrentWritersAndReaders(t *testing.T) {
 	e := open(t, weir.Options{Domains: 2})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE votes (article INT, user INT, PRIMARY KEY (article, user))")
-	v, err := e.Register(ctx, "count", "SELECT article, COUNT(*) AS n FROM votes WHERE article = ? GROUP BY article")
-	if err != nil {
-		t.Fatal(err)
-	}
-	top, err := e.Register(ctx, "top", "SELECT article, user FROM votes WHERE article = ? ORDER BY user DESC LIMIT 3")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustRegister(t, e, "count", "SELECT article, COUNT(*) AS n FROM votes WHERE article = ? GROUP BY article")
+	top := mustRegister(t, e, "top", "SELECT article, user FROM votes WHERE article = ? ORDER BY user DESC LIMIT 3")
 	const writers, perWriter, articles = 4, 300, 5
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -420,10 +411,7 @@ func TestViewStats(t *testing.T) {
 	e := open(t, weir.Options{})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(100))")
-	v, err := e.Register(ctx, "names", "SELECT name FROM t WHERE id = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustRegister(t, e, "names", "SELECT name FROM t WHERE id = ?")
 	res := mustExec(t, e, "INSERT INTO t VALUES (1, 'a'), (2, ?)", strings.Repeat("x", 100))
 	if st := v.Stats(); st.Keys != 0 || st.Bytes != 0 {
 		t.Fatalf("a partial reader holds keys nobody read: %+v", st)
@@ -468,14 +456,8 @@ func TestPartialReadersUnderConcurrentWrites(t *testing.T) {
 	e := open(t, weir.Options{Domains: 2})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE v (article INT, user INT, PRIMARY KEY (article, user))")
-	byArticle, err := e.Register(ctx, "by_article", "SELECT user FROM v WHERE article = ? AND user >= 0 ORDER BY user")
-	if err != nil {
-		t.Fatal(err)
-	}
-	byUser, err := e.Register(ctx, "by_user", "SELECT article, user * 2 AS u2 FROM v WHERE user = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	byArticle := mustRegister(t, e, "by_article", "SELECT user FROM v WHERE article = ? AND user >= 0 ORDER BY user")
+	byUser := mustRegister(t, e, "by_user", "SELECT article, user * 2 AS u2 FROM v WHERE user = ?")
 	if st := byArticle.Stats(); st.Keys != 0 {
 		t.Fatalf("new partial view holds %d keys", st.Keys)
 	}
@@ -564,10 +546,7 @@ func TestTryLookupStartsFillWithoutWaiting(t *testing.T) {
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10))")
 	res := mustExec(t, e, "INSERT INTO t VALUES (1, 'one')")
-	v, err := e.Register(ctx, "names", "SELECT name FROM t WHERE id = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustRegister(t, e, "names", "SELECT name FROM t WHERE id = ?")
 	if err := e.WaitFor(ctx, res.Token); err != nil {
 		t.Fatal(err)
 	}
@@ -595,10 +574,7 @@ func TestEvictionBoundsPartialReaders(t *testing.T) {
 	e := open(t, weir.Options{MemoryLimit: limit})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(200))")
-	v, err := e.Register(ctx, "names", "SELECT name FROM t WHERE id = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustRegister(t, e, "names", "SELECT name FROM t WHERE id = ?")
 	const n = 2000
 	pad := strings.Repeat("x", 100)
 	var tok weir.Token
@@ -636,14 +612,8 @@ func TestEvictionDuringWritesAndFills(t *testing.T) {
 	e := open(t, weir.Options{Domains: 2, MemoryLimit: 4 << 10})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, g INT, v INT)")
-	byG, err := e.Register(ctx, "by_g", "SELECT id, v FROM t WHERE g = ? ORDER BY id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sums, err := e.Register(ctx, "sums", "SELECT g, SUM(v) AS s FROM t WHERE g = ? GROUP BY g")
-	if err != nil {
-		t.Fatal(err)
-	}
+	byG := mustRegister(t, e, "by_g", "SELECT id, v FROM t WHERE g = ? ORDER BY id")
+	sums := mustRegister(t, e, "sums", "SELECT g, SUM(v) AS s FROM t WHERE g = ? GROUP BY g")
 	const groups = 40
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
@@ -749,10 +719,7 @@ func TestUpqueriesInFlightAreBounded(t *testing.T) {
 	for i := 0; i < 200; i++ {
 		tok = mustExec(t, e, "INSERT INTO t VALUES (?, ?)", i, i%20).Token
 	}
-	v, err := e.Register(ctx, "by_g", "SELECT COUNT(*) AS n FROM t WHERE g = ?")
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := mustRegister(t, e, "by_g", "SELECT COUNT(*) AS n FROM t WHERE g = ?")
 	var wg sync.WaitGroup
 	for r := 0; r < 8; r++ {
 		wg.Add(1)

@@ -208,29 +208,36 @@ func (j *Join) pad(l dataflow.Row) dataflow.Row {
 func (j *Join) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 	var out []dataflow.Row
 	for _, e := range j.entries.sorted() {
-		rb := &e.sides[1]
-		for _, l := range e.sides[0].items {
-			if rb.total == 0 {
-				if j.kind == JoinLeft {
-					padded := j.pad(l.row)
-					for c := l.n; c > 0; c-- {
-						out = append(out, padded)
-					}
-				}
-				continue
-			}
-			for _, r := range rb.items {
-				jr := joinRows(l.row, r.row)
-				for c := l.n * r.n; c > 0; c-- {
-					out = append(out, jr)
-				}
-			}
-		}
+		out = j.appendEntryOutput(out, e)
 	}
 	for _, l := range j.nullLeft.items {
 		padded := j.pad(l.row)
 		for c := l.n; c > 0; c-- {
 			out = append(out, padded)
+		}
+	}
+	return out
+}
+
+// appendEntryOutput appends the joined rows of one join key: each left row with each right
+// row (multiplicities multiplied), or padded with NULLs for a LEFT join without matches.
+func (j *Join) appendEntryOutput(out []dataflow.Row, e *joinEntry) []dataflow.Row {
+	rb := &e.sides[1]
+	for _, l := range e.sides[0].items {
+		if rb.total == 0 {
+			if j.kind == JoinLeft {
+				padded := j.pad(l.row)
+				for c := l.n; c > 0; c-- {
+					out = append(out, padded)
+				}
+			}
+			continue
+		}
+		for _, r := range rb.items {
+			jr := joinRows(l.row, r.row)
+			for c := l.n * r.n; c > 0; c-- {
+				out = append(out, jr)
+			}
 		}
 	}
 	return out

@@ -124,26 +124,7 @@ func (j *Join) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
 	if !ok {
 		return nil
 	}
-	var out []dataflow.Row
-	rb := &e.sides[1]
-	for _, l := range e.sides[0].items {
-		if rb.total == 0 {
-			if j.kind == JoinLeft {
-				padded := j.pad(l.row)
-				for c := l.n; c > 0; c-- {
-					out = append(out, padded)
-				}
-			}
-			continue
-		}
-		for _, r := range rb.items {
-			jr := joinRows(l.row, r.row)
-			for c := l.n * r.n; c > 0; c-- {
-				out = append(out, jr)
-			}
-		}
-	}
-	return filterByKey(out, cols, key)
+	return filterByKey(j.appendEntryOutput(nil, e), cols, key)
 }
 
 // KeyedBy: any columns (a lookup by primary key when they are exactly the primary key, a
