@@ -174,23 +174,29 @@ func (m *MariaDB) waitReady() error {
 		return fmt.Errorf("open %s: %w", m.Addr, err)
 	}
 	defer db.Close()
+	return pollReady(m.proc, "mariadbd", func(ctx context.Context) error {
+		pingCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		return db.PingContext(pingCtx)
+	})
+}
+
+// pollReady calls probe until it succeeds, the server process exits, or startTimeout passes.
+func pollReady(proc *process, name string, probe func(ctx context.Context) error) error {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	tick := time.NewTicker(pollInterval)
 	defer tick.Stop()
-	var lastErr error
 	for {
-		pingCtx, pingCancel := context.WithTimeout(ctx, 2*time.Second)
-		lastErr = db.PingContext(pingCtx)
-		pingCancel()
+		lastErr := probe(ctx)
 		if lastErr == nil {
 			return nil
 		}
 		select {
-		case <-m.proc.exited:
-			return fmt.Errorf("mariadbd exited before accepting connections: %w", m.proc.waitErr)
+		case <-proc.exited:
+			return fmt.Errorf("%s exited before accepting connections: %w", name, proc.waitErr)
 		case <-ctx.Done():
-			return fmt.Errorf("mariadbd not ready after %v: %w", startTimeout, lastErr)
+			return fmt.Errorf("%s not ready after %v: %w", name, startTimeout, lastErr)
 		case <-tick.C:
 		}
 	}

@@ -146,26 +146,13 @@ func (p *Postgres) launch(server, ready string) error {
 // waitReady polls pg_isready, which reports ready only once startup (and any recovery) has
 // finished, not merely when the port accepts connections.
 func (p *Postgres) waitReady(ready string, port int) error {
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	tick := time.NewTicker(pollInterval)
-	defer tick.Stop()
-	var lastErr error
-	for {
+	return pollReady(p.proc, "postgres", func(ctx context.Context) error {
 		cmd := exec.CommandContext(ctx, ready, "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-U", "postgres", "-t", "2")
-		out, err := cmd.CombinedOutput()
-		if err == nil {
-			return nil
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("pg_isready: %w: %s", err, out)
 		}
-		lastErr = fmt.Errorf("pg_isready: %w: %s", err, out)
-		select {
-		case <-p.proc.exited:
-			return fmt.Errorf("postgres exited before accepting connections: %w", p.proc.waitErr)
-		case <-ctx.Done():
-			return fmt.Errorf("postgres not ready after %v: %w", startTimeout, lastErr)
-		case <-tick.C:
-		}
-	}
+		return nil
+	})
 }
 
 // DSN returns a libpq-style URL for database (empty: postgres) as the postgres superuser
