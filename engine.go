@@ -67,13 +67,15 @@ type Engine struct {
 	gate sync.RWMutex
 
 	// mu guards the catalog and view maps (reads of them happen outside the gate).
-	mu      sync.RWMutex
-	tables  map[string]*table
-	views   map[string]*View
-	shapes  map[string]*View
-	graph   *dataflow.Graph
-	paths   map[*dataflow.Node]*dataflow.ReplayPath // partial readers' fill paths
-	version atomic.Uint64
+	mu     sync.RWMutex
+	tables map[string]*table
+	views  map[string]*View
+	shapes map[string]*View
+	graph  *dataflow.Graph
+	paths  map[*dataflow.Node]*dataflow.Replay // partial readers' fill trees
+	// partials are the partial operator states inside the graph (not readers).
+	partials map[*dataflow.Node]dataflow.PartialState
+	version  atomic.Uint64
 
 	stmts     sync.Map // SQL text -> *cachedStmt
 	stmtCount atomic.Int64
@@ -134,13 +136,14 @@ func Open(opts Options) (*Engine, error) {
 		opts.MaxUpqueries = 1024
 	}
 	e := &Engine{
-		opts:   opts,
-		rt:     dataflow.NewRuntime(1 + opts.Domains),
-		tables: map[string]*table{},
-		views:  map[string]*View{},
-		shapes: map[string]*View{},
-		graph:  dataflow.NewGraph(),
-		paths:  map[*dataflow.Node]*dataflow.ReplayPath{},
+		opts:     opts,
+		rt:       dataflow.NewRuntime(1 + opts.Domains),
+		tables:   map[string]*table{},
+		views:    map[string]*View{},
+		shapes:   map[string]*View{},
+		graph:    dataflow.NewGraph(),
+		paths:    map[*dataflow.Node]*dataflow.Replay{},
+		partials: map[*dataflow.Node]dataflow.PartialState{},
 
 		upqueries: make(chan struct{}, opts.MaxUpqueries),
 	}

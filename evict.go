@@ -20,6 +20,7 @@ func defaultMemoryLimit() int64 {
 }
 
 type partialReader struct {
+	node   *dataflow.Node
 	reader *operators.Reader
 	domain *dataflow.Domain
 }
@@ -29,37 +30,86 @@ func (e *Engine) partialReaders() []partialReader {
 	defer e.mu.RUnlock()
 	out := make([]partialReader, 0, len(e.paths))
 	for n := range e.paths {
-		out = append(out, partialReader{n.Op.(*operators.Reader), e.rt.Domains[n.Domain]})
+		out = append(out, partialReader{n, n.Op.(*operators.Reader), e.rt.Domains[n.Domain]})
 	}
 	return out
 }
 
-// MemoryInUse is the bytes partial readers hold, the figure MemoryLimit bounds.
-func (e *Engine) MemoryInUse() int64 {
+// partialStateBytes is the bytes the partial states inside the graph hold.
+func (e *Engine) partialStateBytes() int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
 	var total int64
+	for _, ps := range e.partials {
+		total += ps.StateBytes()
+	}
+	return total
+}
+
+// MemoryInUse is the bytes partial state holds (readers and partial operator state), the
+// figure MemoryLimit bounds. Base tables and full operator state are not in it: they cannot
+// be evicted.
+func (e *Engine) MemoryInUse() int64 {
+	total := e.partialStateBytes()
 	for _, p := range e.partialReaders() {
 		total += p.reader.Bytes()
 	}
 	return total
 }
 
-// Evict brings partial readers back under the memory limit (to 90% of it, so eviction does
-// not run on every tick), evicting the keys read least recently across all of them, and
-// returns the bytes freed. It runs by itself every 50ms; calling it forces a round.
+// releaseAll gives back the holds a removed partial node had on its parents' states.
+func (e *Engine) releaseAll(n *dataflow.Node) {
+	var present func(func(string))
+	switch op := n.Op.(type) {
+	case *operators.Reader:
+		if !op.Partial() {
+			return
+		}
+		present = op.PresentKeys
+	case dataflow.PartialState:
+		if !op.Partial() {
+			return
+		}
+		present = op.PresentKeys
+	default:
+		return
+	}
+	d := e.rt.Domains[n.Domain]
+	_ = d.Call(context.Background(), func() {
+		var keys []string
+		present(func(k string) { keys = append(keys, k) })
+		for _, k := range keys {
+			d.ReleaseUpstream(n, k)
+		}
+	})
+}
+
+// Evict brings partial state back under the memory limit (to 90% of it, so eviction does
+// not run on every tick), evicting the reader keys read least recently across all readers,
+// and returns the bytes freed at the readers. It runs by itself every 50ms; calling it
+// forces a round.
+//
+// Readers go first, and the partial states above a reader give a key up when the last
+// reader below that holds it lets go (see dataflow.PartialState): evicting a reader key
+// frees its share of the operator state too, and later writes for it stop at the highest
+// partial state. The reader bytes to evict are scaled down by the ratio of all partial
+// bytes to reader bytes, so the cascade is counted in.
 func (e *Engine) Evict(ctx context.Context) (int64, error) {
 	limit := e.opts.MemoryLimit
 	if limit <= 0 {
 		return 0, nil
 	}
 	readers := e.partialReaders()
-	var total int64
+	var readerBytes int64
 	for _, p := range readers {
-		total += p.reader.Bytes()
+		readerBytes += p.reader.Bytes()
 	}
+	total := readerBytes + e.partialStateBytes()
 	excess := total - limit*9/10
-	if total <= limit || excess <= 0 {
+	if total <= limit || excess <= 0 || readerBytes == 0 {
 		return 0, nil
 	}
+	excess = max(excess*readerBytes/total, 1)
 	// Approximate LRU: find the last-read tick below which the oldest keys add up to the
 	// excess, then evict keys no newer than it.
 	type use struct{ tick, bytes int64 }
@@ -81,7 +131,8 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 			break
 		}
 		var got int64
-		if err := p.domain.Call(ctx, func() { got = p.reader.Evict(threshold, excess-freed) }); err != nil {
+		evicted := func(key string) { p.domain.ReleaseUpstream(p.node, key) }
+		if err := p.domain.Call(ctx, func() { got = p.reader.Evict(threshold, excess-freed, evicted) }); err != nil {
 			return freed, err
 		}
 		freed += got

@@ -28,7 +28,7 @@ type View struct {
 	dropped atomic.Bool
 	// path fills the keys of a partial reader: from the base table through the stateless
 	// operators above it. nil for a full reader.
-	path *dataflow.ReplayPath
+	path *dataflow.Replay
 	// hits and misses count keys found with rows and keys found empty. Striped counters:
 	// reads on many cores must not contend on one cache line.
 	hits, misses stripedCounter
@@ -158,6 +158,8 @@ func (e *Engine) dropViewLocked(v *View) {
 	if v.dropped.CompareAndSwap(false, true) {
 		for _, n := range e.graph.Release(v.node) {
 			delete(e.paths, n)
+			delete(e.partials, n)
+			e.releaseAll(n)
 		}
 	}
 }
@@ -230,7 +232,8 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 	defer e.mu.Unlock()
 
 	e.queries++
-	l := lowering{e: e, home: 1 + (e.queries-1)%(len(e.rt.Domains)-1)}
+	l := lowering{e: e, home: 1 + (e.queries-1)%(len(e.rt.Domains)-1), pp: planPartial(q),
+		nodes: map[planner.Plan]*dataflow.Node{}}
 	root, err := l.lower(q.Root)
 	if err != nil {
 		l.undo()
@@ -249,10 +252,19 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 	}
 	e.graph.Retain(rnode)
 	reader := rnode.Op.(*operators.Reader)
-	if !ok { // a new reader: partial when its key traces to a base table's columns
-		if path := e.replayPath(q, rnode); path != nil {
-			reader.SetPartial(&e.clock)
-			e.paths[rnode] = path
+	if !ok && l.pp != nil { // a new reader whose key traces to states that can fill it
+		reader.SetPartial(&e.clock)
+		setUps(rnode)
+		e.paths[rnode] = l.replayTree(q, rnode, func(key dataflow.Row, rows dataflow.Batch) bool {
+			present := reader.Fill(key, rows)
+			<-e.upqueries
+			return present
+		})
+	}
+	for _, n := range l.created {
+		if ps, ok := n.Op.(dataflow.PartialState); ok && ps.Partial() {
+			setUps(n)
+			e.partials[n] = ps
 		}
 	}
 	l.fill()
@@ -260,74 +272,13 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 		domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}, nil
 }
 
-// replayPath returns the path that fills a reader's keys: up from the reader through filters
-// and projections of plain columns to the nearest node whose own state can answer for the
-// key columns (a base table, an aggregate keyed by its group, a join keyed by its join
-// key). nil when there is none: the reader then stays full. The caller holds the graph
-// exclusively.
-func (e *Engine) replayPath(q *planner.Query, rnode *dataflow.Node) *dataflow.ReplayPath {
-	if len(q.KeyCols) == 0 {
-		return nil
-	}
-	cols := slices.Clone(q.KeyCols)
-	nodes := []*dataflow.Node{rnode}
-	p, n := q.Root, rnode.Parents[0]
-	for {
-		if pr, ok := p.(*planner.Project); ok && isIdentity(pr.Exprs, len(pr.Input.Columns())) {
-			p = pr.Input // elided when lowered: the same node
-			continue
-		}
-		if idx, ok := n.Op.(operators.OutputIndex); ok {
-			if !idx.KeyedBy(cols) {
-				return nil
-			}
-			if base, ok := idx.(*operators.Base); ok && !base.CoveredByPrimaryKey(cols) {
-				// Fills by other columns would scan the table: index them (the domains are
-				// idle while a query is installed).
-				base.EnsureIndex(cols)
-			}
-			nodes = append(nodes, n)
-			slices.Reverse(nodes)
-			keyCols := cols
-			return &dataflow.ReplayPath{
-				Nodes:  nodes,
-				Slots:  make([]int, len(nodes)), // filters and projections have one input
-				Source: func(key dataflow.Row) []dataflow.Row { return idx.LookupOutput(keyCols, key) },
-				Fill: func(key dataflow.Row, rows dataflow.Batch) {
-					rnode.Op.(*operators.Reader).Fill(key, rows)
-					<-e.upqueries
-				},
-			}
-		}
-		switch pp := p.(type) {
-		case *planner.Filter:
-			if _, ok := n.Op.(*operators.Filter); !ok {
-				return nil
-			}
-		case *planner.Project:
-			if _, ok := n.Op.(*operators.Project); !ok {
-				return nil
-			}
-			for i, c := range cols {
-				src, ok := expr.Index(pp.Exprs[c])
-				if !ok {
-					return nil
-				}
-				cols[i] = src
-			}
-		default:
-			return nil
-		}
-		nodes = append(nodes, n)
-		p, n = p.Inputs()[0], n.Parents[0]
-	}
-}
-
 // lowering turns plan nodes into graph nodes.
 type lowering struct {
 	e       *Engine
 	home    int
 	created []*dataflow.Node
+	pp      *partialPlan                    // nil: every node full
+	nodes   map[planner.Plan]*dataflow.Node // the node each plan node became
 }
 
 func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
@@ -336,6 +287,7 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 		if !ok {
 			return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", s.Table))
 		}
+		l.nodes[p] = t.node
 		return t.node, nil
 	}
 	var parents []*dataflow.Node
@@ -353,6 +305,7 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 		op, desc = operators.NewFilter(p.Pred), "filter("+p.Pred.String()+")"
 	case *planner.Project:
 		if isIdentity(p.Exprs, len(p.Input.Columns())) {
+			l.nodes[p] = parents[0]
 			return parents[0], nil
 		}
 		op, desc = operators.NewProject(p.Exprs), "project("+exprList(p.Exprs)+")"
@@ -376,6 +329,19 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 	default:
 		return nil, newError(ErrCodeUnsupported, "42000", fmt.Sprintf("plan node %T cannot be lowered", p))
 	}
+	if l.pp != nil {
+		if _, ok := l.pp.keyed[p]; ok {
+			switch op := op.(type) {
+			case *operators.Aggregate:
+				op.SetPartial()
+			case *operators.TopK:
+				op.SetPartial()
+			case *operators.Join:
+				op.SetPartial()
+			}
+			desc += " partial"
+		}
+	}
 	sig := desc + "<-"
 	dom := l.home
 	for i, pn := range parents {
@@ -386,6 +352,7 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 		dom = max(dom, pn.Domain)
 	}
 	if n, ok := l.e.graph.Lookup(sig); ok {
+		l.nodes[p] = n
 		return n, nil
 	}
 	n := &dataflow.Node{Op: op, Parents: parents, Domain: dom, Cols: p.Columns(), Signature: sig}
@@ -393,6 +360,7 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 		return nil, err
 	}
 	l.created = append(l.created, n)
+	l.nodes[p] = n
 	return n, nil
 }
 
@@ -440,7 +408,7 @@ func (l *lowering) fill() {
 		return rows
 	}
 	for _, n := range l.created {
-		if r, ok := n.Op.(*operators.Reader); ok && r.Partial() {
+		if isPartial(n) {
 			continue // all holes: keys are filled when read
 		}
 		for i, p := range n.Parents {
@@ -688,7 +656,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	enc, _, _ := operators.EncodeKey(nil, key)
 	timer := time.NewTimer(v.e.opts.ReadTimeout)
 	defer timer.Stop()
-	source := v.e.rt.Domains[v.path.Nodes[0].Domain]
+	source := v.e.rt.Domains[v.path.Leaves[0].Source.Domain]
 	for {
 		if v.dropped.Load() {
 			return e, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
@@ -879,7 +847,7 @@ func (e *Engine) Stats() []ViewStats {
 // upquery sends a fill request, waiting for a free slot when MaxUpqueries are in flight; the
 // slot is returned when the replay reaches the reader (every upquery ends in exactly one
 // fill there, even an empty one).
-func (e *Engine) upquery(ctx context.Context, path *dataflow.ReplayPath, key dataflow.Row) error {
+func (e *Engine) upquery(ctx context.Context, path *dataflow.Replay, key dataflow.Row) error {
 	select {
 	case e.upqueries <- struct{}{}:
 	case <-ctx.Done():

@@ -44,6 +44,12 @@ type Domain struct {
 	outIndex    map[edgeKey]int
 	mergeIndex  map[edgeKey]int
 	mergeLen    []mergeSpan
+
+	// releases holds eviction releases other domains sent to this one's nodes (see
+	// Domain.ReleaseUpstream); they travel beside the mailbox, not in it, because they flow
+	// against the edges and a blocking send upstream could deadlock with one downstream.
+	relMu    sync.Mutex
+	releases []release
 }
 
 type edgeKey struct {
@@ -69,6 +75,7 @@ const (
 	msgCall
 	msgUpquery
 	msgReplay
+	msgWake
 )
 
 // Message is one item in a domain's mailbox.
@@ -81,10 +88,13 @@ type Message struct {
 	token uint64
 	input InputFunc
 	call  func()
-	// Upqueries and replays: the path, how far along it the piece is, and the key.
-	path *ReplayPath
-	hop  int
-	key  Row
+	// Upqueries and replays: the replay tree, the leaf whose path the piece travels, how
+	// far along it the piece is, the key and the request the piece belongs to.
+	replay *Replay
+	leaf   int
+	hop    int
+	key    Row
+	req    uint64
 }
 
 // InputFunc runs inside the base domain: it applies a write to base-table state, reports the
@@ -99,6 +109,7 @@ var ErrDomainFailed = errors.New("dataflow: domain failed")
 // Runtime is the set of domains of one engine.
 type Runtime struct {
 	Domains []*Domain
+	reqs    atomic.Uint64 // replay request ids
 	stop    chan struct{}
 	wg      sync.WaitGroup
 	closed  atomic.Bool
@@ -195,6 +206,7 @@ func (d *Domain) Run(stop <-chan struct{}) {
 		d.handleAll(pending)
 		clear(pending)
 		pending = pending[:0]
+		d.handleReleases()
 		d.send(d.Flush())
 	}
 }
@@ -337,62 +349,14 @@ func (d *Domain) Handle(m Message) {
 		// replay's rows include those writes, and everything queued behind a replay on an
 		// edge is applied after it.
 		d.flushBase()
-		rows := m.path.Source(m.key)
+		rows := m.replay.Leaves[m.leaf].Lookup(m.key)
 		b := make(Batch, len(rows))
 		for i, r := range rows {
 			b[i] = Record{Row: r}
 		}
-		d.replay(m.path, 1, m.key, b)
+		d.replay(m.replay, m.leaf, 0, m.key, m.req, b)
 	case msgReplay:
-		d.replay(m.path, m.hop, m.key, m.batch)
-	}
-}
-
-// ReplayPath is the chain of nodes a partial fill travels, on the same edges and in the same
-// order as updates. Nodes[0] holds the state the fill is computed from; Source, run in its
-// domain, returns the rows for a key. Every later node processes the piece like an update
-// restricted to that key, and Fill, run in the last node's domain, fills the key there.
-type ReplayPath struct {
-	Nodes  []*Node
-	Slots  []int // Slots[i]: the parent position at which Nodes[i] receives from Nodes[i-1]
-	Source func(key Row) []Row
-	Fill   func(key Row, rows Batch)
-}
-
-// replay moves a piece along the path from hop i, handing it to the next domain when the
-// path leaves this one.
-func (d *Domain) replay(p *ReplayPath, i int, key Row, b Batch) {
-	for ; i < len(p.Nodes); i++ {
-		n := p.Nodes[i]
-		if n.Domain != d.ID {
-			m := Message{kind: msgReplay, path: p, hop: i, key: key, batch: b}
-			d.outbox[n.Domain] = append(d.outbox[n.Domain], pendingBatch{replay: &m})
-			// Updates queued after this piece must not merge into entries ahead of it.
-			for k := range d.outIndex {
-				if k.node.Domain == n.Domain {
-					delete(d.outIndex, k)
-				}
-			}
-			return
-		}
-		if i == len(p.Nodes)-1 {
-			p.Fill(key, b)
-			return
-		}
-		b = n.Op.Process(p.Slots[i], b)
-	}
-}
-
-// Upquery asks the domain of the path's source to fill key along the path.
-func (rt *Runtime) Upquery(p *ReplayPath, key Row) error {
-	d := rt.Domains[p.Nodes[0].Domain]
-	select {
-	case d.inbox <- Message{kind: msgUpquery, path: p, key: key}:
-		return nil
-	case <-rt.stop:
-		return errors.New("dataflow: engine closed")
-	case <-d.dead:
-		return d.Err()
+		d.replay(m.replay, m.leaf, m.hop, m.key, m.req, m.batch)
 	}
 }
 

@@ -26,6 +26,10 @@ type Node struct {
 	Signature string
 	// Base is the table name for a base-table node.
 	Base string
+	// Ups lists, per parent slot, the partial states that feed the node through stateless
+	// operators: the states on which a partial node holds its present keys (see
+	// PartialState). Set for partial nodes when they are created.
+	Ups [][]*Node
 	// refs counts the views whose plan uses the node; nodes with no references and no
 	// children are removed.
 	refs int

@@ -48,7 +48,7 @@ type replayFixture struct {
 	base   *Node
 	table  []Row
 	reader *holeyReader
-	path   *ReplayPath
+	path   *Replay
 }
 
 func newReplayFixture(t *testing.T) *replayFixture {
@@ -59,8 +59,8 @@ func newReplayFixture(t *testing.T) *replayFixture {
 	if err := g.Add(rn); err != nil {
 		t.Fatal(err)
 	}
-	f.path = &ReplayPath{Nodes: []*Node{f.base, rn}, Slots: []int{0, 0},
-		Source: func(key Row) []Row {
+	f.path = &Replay{Leaves: []ReplayLeaf{{Source: f.base, Hops: []ReplayHop{{Node: rn, Pieces: 1}},
+		Lookup: func(key Row) []Row {
 			var out []Row
 			for _, r := range f.table {
 				if r[0].RawInt() == key[0].RawInt() {
@@ -68,8 +68,8 @@ func newReplayFixture(t *testing.T) *replayFixture {
 				}
 			}
 			return out
-		},
-		Fill: f.reader.fill}
+		}}},
+		Fill: func(key Row, rows Batch) bool { f.reader.fill(key, rows); return false }}
 	return f
 }
 
@@ -84,7 +84,7 @@ func (f *replayFixture) write(k, v int64) Message {
 }
 
 func (f *replayFixture) upquery(k int64) Message {
-	return Message{kind: msgUpquery, path: f.path, key: Row{Int(k)}}
+	return Message{kind: msgUpquery, replay: f.path, key: Row{Int(k)}, req: uint64(k)}
 }
 
 // step handles messages in domain 0 as one step, then delivers and runs domain 1.

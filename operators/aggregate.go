@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
@@ -46,6 +47,10 @@ type Aggregate struct {
 	// surely changed and needs no comparison with its previous row.
 	countStar bool
 	groups    keyMap[*aggGroup]
+	// partial: absent groups are holes (see partial.go); present groups stay when they
+	// empty, since "no rows" is something the state knows.
+	partial bool
+	bytes   atomic.Int64
 
 	epoch   uint64
 	touched []*aggGroup
@@ -75,6 +80,10 @@ type aggGroup struct {
 	// inline holds the value of a single group column inside the group itself, so the
 	// identity check each delta makes reads memory the map lookup already brought in.
 	inline [1]dataflow.Value
+	// holds and charged serve partial state: the holds downstream states have on the group,
+	// and the bytes it is accounted for.
+	holds   int32
+	charged int32
 }
 
 // accState is one aggregate's state in one group. Only the fields its function uses are
@@ -194,8 +203,8 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		a.buf = appendColsKey(a.buf[:0], rec.Row, a.groupBy)
 		g, _ := a.groups.get(a.buf)
 		if g == nil {
-			if rec.Neg {
-				continue // retraction of a row that was never inserted
+			if rec.Neg || a.partial {
+				continue // retraction of a row that was never inserted, or a hole
 			}
 			g = a.newGroup()
 			if len(a.groupBy) == 1 {
@@ -243,7 +252,9 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			out = append(out, dataflow.Record{Row: row})
 		}
 		g.out = row
-		if !alive {
+		if a.partial {
+			a.charge(g)
+		} else if !alive {
 			a.buf = appendWholeRowKey(a.buf[:0], g.key.rep)
 			a.groups.del(a.buf)
 		}
@@ -849,6 +860,16 @@ func (m *keyMap[V]) del(k []byte) {
 }
 
 func (m *keyMap[V]) len() int { return len(m.small) + len(m.large) }
+
+// each calls f with every key and value, in no particular order.
+func (m *keyMap[V]) each(f func(k []byte, v V)) {
+	for k, v := range m.small {
+		f(k.bytes(), v)
+	}
+	for k, v := range m.large {
+		f([]byte(k), v)
+	}
+}
 
 // sorted returns the entries in key order (for deterministic snapshots).
 func (m *keyMap[V]) sorted() []V {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
 )
@@ -59,6 +60,12 @@ type Join struct {
 
 	buf  []byte
 	ibuf []byte
+
+	// partial: absent keys are holes on both sides, and each entry knows which sides are
+	// present (see partial.go).
+	partial bool
+	pending map[uint64]*joinPending
+	bytes   atomic.Int64
 }
 
 // NewJoin returns a join of the given kind matching left[leftKeys[i]] = right[rightKeys[i]]
@@ -99,7 +106,7 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 	row := rec.Row
 	left := j.kind == JoinLeft
 	if !j.valid || nullKey(row, j.keys[from]) {
-		if from != 0 || !left {
+		if from != 0 || !left || j.partial {
 			return out // can never match and is never shown
 		}
 		if rec.Neg {
@@ -115,18 +122,26 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 	j.buf = appendColsKey(j.buf[:0], row, j.keys[from])
 	e, _ := j.entries.get(j.buf)
 	if e == nil {
-		if rec.Neg {
-			return out // retraction of a row this side does not hold
+		if rec.Neg || j.partial {
+			return out // retraction of a row this side does not hold, or a hole
 		}
 		e = &joinEntry{}
 		j.entries.put(j.buf, e)
+	}
+	if j.partial && e.present&(1<<from) == 0 {
+		return out // this side is a hole for the key: its replay piece includes the delta
 	}
 	b, other := &e.sides[from], &e.sides[1-from]
 	if rec.Neg {
 		if !b.remove(row, &j.ibuf) {
 			return out
 		}
-		if b.total == 0 && other.total == 0 && !e.emptied {
+		if j.partial {
+			j.bytes.Add(-(joinRowBytes(row)))
+			if e.present != 3 {
+				return out // the other side is a hole: keep state, show nothing yet
+			}
+		} else if b.total == 0 && other.total == 0 && !e.emptied {
 			e.emptied = true
 			start := len(j.emptiedKeys)
 			j.emptiedKeys = append(j.emptiedKeys, j.buf...)
@@ -134,6 +149,12 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		}
 	} else {
 		b.add(row, &j.ibuf)
+		if j.partial {
+			j.bytes.Add(joinRowBytes(row))
+			if e.present != 3 {
+				return out
+			}
+		}
 	}
 	matched := other.total > 0
 
@@ -280,6 +301,11 @@ type joinBucket struct {
 type joinEntry struct {
 	sides   [2]joinBucket
 	emptied bool // queued in Join.emptied
+	// Partial state: which sides are present (bit 0 left, bit 1 right), the holds
+	// downstream states have on the key, and the replay requests waiting on it.
+	present uint8
+	holds   int32
+	waiting int32
 }
 
 type emptiedEntry struct {

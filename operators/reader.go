@@ -106,17 +106,23 @@ func (r *Reader) SetPartial(clock *atomic.Int64) {
 }
 
 // Evict turns into holes the keys last read at or before tick, until at least want bytes are
-// freed or no such key is left, and returns the bytes freed. It runs in the reader's domain.
-// Only a partial reader evicts: a full reader's absent keys mean "no rows".
-func (r *Reader) Evict(tick int64, want int64) int64 {
+// freed or no such key is left, and returns the bytes freed. evicted, when not nil, is called
+// with each evicted key, encoded. It runs in the reader's domain. Only a partial reader
+// evicts: a full reader's absent keys mean "no rows".
+func (r *Reader) Evict(tick int64, want int64, evicted func(key string)) int64 {
 	if !r.partial || want <= 0 {
 		return 0
 	}
 	var freed int64
+	var buf []byte
 	r.ints.Range(func(k uint64, e ReaderEntry) bool {
 		if e.Used != nil && e.Used.Load() <= tick {
 			r.ints.Delete(k)
 			freed += entryBytes(e)
+			if evicted != nil {
+				buf = dataflow.AppendKey(buf[:0], dataflow.Int(int64(k)))
+				evicted(string(buf))
+			}
 		}
 		return freed < want
 	})
@@ -125,6 +131,9 @@ func (r *Reader) Evict(tick int64, want int64) int64 {
 			if e.Used != nil && e.Used.Load() <= tick {
 				r.strs.Delete(k)
 				freed += entryBytes(e)
+				if evicted != nil {
+					evicted(k)
+				}
 			}
 			return freed < want
 		})
@@ -186,8 +195,9 @@ func EncodeKey(buf []byte, vals dataflow.Row) (enc []byte, ikey uint64, isInt bo
 
 // Fill makes a hole present with the rows a replay computed for it. It runs in the reader's
 // domain, in order with updates: deltas for the key that arrived before the replay were
-// dropped (the replay's rows include them) and those after it apply to these rows.
-func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) {
+// dropped (the replay's rows include them) and those after it apply to these rows. It
+// reports whether the key was present already (the rows were not needed).
+func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
 	enc, ikey, isInt := EncodeKey(nil, key)
 	k := string(enc)
 	defer func() {
@@ -205,12 +215,20 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) {
 		_, found = r.strs.Load(k)
 	}
 	if found {
-		return // filled already by an earlier replay, and kept up to date since
+		return true // filled already by an earlier replay, and kept up to date since
 	}
 	list := make([]dataflow.Row, 0, len(rows))
 	for _, rec := range rows {
 		if !rec.Neg {
 			list = append(list, rec.Row)
+			continue
+		}
+		// A piece that collected deltas on its way (at a union) may retract rows it holds.
+		for i := len(list) - 1; i >= 0; i-- {
+			if dataflow.IdenticalRows(list[i], rec.Row) {
+				list = slices.Delete(list, i, i+1)
+				break
+			}
 		}
 	}
 	if len(r.order) > 0 {
@@ -234,6 +252,19 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) {
 		r.strs.Store(k, e)
 	}
 	r.bytes.Add(entryBytes(e))
+	return false
+}
+
+// PresentKeys calls f with every present key, encoded (for releasing a dropped reader's
+// holds). It must run while nothing writes the reader.
+func (r *Reader) PresentKeys(f func(key string)) {
+	var buf []byte
+	r.ints.Range(func(k uint64, _ ReaderEntry) bool {
+		buf = dataflow.AppendKey(buf[:0], dataflow.Int(int64(k)))
+		f(string(buf))
+		return true
+	})
+	r.strs.Range(func(k string, _ ReaderEntry) bool { f(k); return true })
 }
 
 // KeyCols are the key column positions.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
 )
@@ -40,6 +41,10 @@ type TopK struct {
 	oldWin      []dataflow.Row
 	newWin      []dataflow.Row
 	buf         []byte
+
+	// partial: absent groups are holes (see partial.go).
+	partial bool
+	bytes   atomic.Int64
 }
 
 type topkGroup struct {
@@ -53,6 +58,7 @@ type topkGroup struct {
 	from, to int
 	// keyAt locates the group's key in TopK.touchedKeys during a batch.
 	keyAt [2]int
+	holds int32 // partial state: the holds downstream states have on the group
 }
 
 // NewTopK returns a TopK over the groupBy columns. A negative limit means no limit; a
@@ -111,7 +117,7 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		t.buf = appendColsKey(t.buf[:0], rec.Row, t.groupBy)
 		g, _ := t.groups.get(t.buf)
 		if g == nil {
-			if rec.Neg {
+			if rec.Neg || t.partial {
 				continue
 			}
 			g = &topkGroup{}
@@ -132,9 +138,14 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			g.snapped = true
 		}
 		if rec.Neg {
-			g.rows.remove(rec.Row, t.cmp)
+			if g.rows.remove(rec.Row, t.cmp) && t.partial {
+				t.bytes.Add(-(dataflow.RowBytes(rec.Row) + 16))
+			}
 		} else {
 			g.rows.add(rec.Row, t.cmp)
+			if t.partial {
+				t.bytes.Add(dataflow.RowBytes(rec.Row) + 16)
+			}
 		}
 	}
 	var out dataflow.Batch
@@ -148,7 +159,7 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 				g.last = t.newWin[len(t.newWin)-1]
 			}
 		}
-		if g.rows.empty() {
+		if g.rows.empty() && !t.partial {
 			t.groups.del(t.touchedKeys[g.keyAt[0]:g.keyAt[1]])
 		}
 	}

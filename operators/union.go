@@ -10,6 +10,8 @@ import (
 // have the same arity. UNION DISTINCT is a Distinct over a Union.
 type Union struct {
 	inputs int
+	// pending holds the replay requests collecting their pieces (see MergePiece).
+	pending map[uint64]*unionPending
 }
 
 // NewUnion returns a union of the given number of parents.
@@ -20,6 +22,9 @@ func NewUnion(inputs int) *Union { return &Union{inputs: max(inputs, 0)} }
 func (u *Union) Process(from int, in dataflow.Batch) dataflow.Batch {
 	if from < 0 || from >= u.inputs {
 		return nil
+	}
+	if len(u.pending) > 0 {
+		u.collect(from, in)
 	}
 	return in
 }
