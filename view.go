@@ -32,6 +32,9 @@ type View struct {
 	// hits and misses count keys found with rows and keys found empty. Striped counters:
 	// reads on many cores must not contend on one cache line.
 	hits, misses stripedCounter
+	// upqueries counts the fills this view sent; fillNanos and fillsTimed add up the
+	// latency, from upquery to filled, of those a reader waited for.
+	upqueries, fillNanos, fillsTimed atomic.Int64
 	// rowOrder orders merged rows of several lookups (Query.Order).
 	width int
 }
@@ -502,6 +505,44 @@ func prepareArgs(q *planner.Query, vals []Value) error {
 	return nil
 }
 
+// Evict turns the keys a read with args would look up into holes of the view's partial
+// reader, as memory pressure does: the next read fills them again. The partial states above
+// give the keys up too when no other reader holds them. It does nothing for a view whose
+// reader is full.
+func (v *View) Evict(ctx context.Context, args ...any) error {
+	vals := make([]Value, len(args))
+	for i, a := range args {
+		val, err := dataflow.FromGo(a)
+		if err != nil {
+			return fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals[i] = val
+	}
+	q := v.query
+	if err := prepareArgs(q, vals); err != nil {
+		return err
+	}
+	if !v.reader.Partial() {
+		return nil
+	}
+	for _, lookup := range q.Lookups {
+		key := lookupKey(lookup, vals)
+		if slices.ContainsFunc(key, Value.IsNull) {
+			continue
+		}
+		enc, _, _ := operators.EncodeKey(nil, key)
+		err := v.domain.Call(ctx, func() {
+			if v.reader.EvictKey(string(enc)) {
+				v.domain.ReleaseUpstream(v.node, string(enc))
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // TryLookup reads the view without waiting for a fill: when a key the read needs is a hole
 // of a partial reader, it starts the fill and reports ok = false instead of waiting, so a
 // caller can serve something else (or come back) and never blocks on a cold key.
@@ -557,6 +598,7 @@ func (v *View) startFill(lookup []planner.KeySource, vals []Value) error {
 			v.reader.CancelFill(string(enc))
 			return err
 		}
+		v.upqueries.Add(1)
 	}
 	return nil
 }
@@ -662,14 +704,21 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 			return e, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)
 		}
 		done, first := v.reader.AwaitFill(string(enc))
+		var sent time.Time
 		if first {
 			if err := v.e.upquery(ctx, v.path, key); err != nil {
 				v.reader.CancelFill(string(enc))
 				return e, err
 			}
+			v.upqueries.Add(1)
+			sent = time.Now()
 		}
 		select {
 		case <-done:
+			if first {
+				v.fillNanos.Add(int64(time.Since(sent)))
+				v.fillsTimed.Add(1)
+			}
 		case <-ctx.Done():
 			return e, ctx.Err()
 		case <-timer.C:
@@ -820,12 +869,53 @@ type ViewStats struct {
 	// Hits counts key lookups served from the reader (rows or a known-empty key); Misses
 	// those that found a hole and had to fill it by an upquery (partial readers only).
 	Hits, Misses int64
+	// Upqueries counts the fills sent (misses on a key already being filled share one);
+	// FillLatency is the mean time from upquery to filled key of those a read waited for.
+	Upqueries   int64
+	FillLatency time.Duration
+	// Evictions counts the keys evicted from the reader.
+	Evictions int64
 }
 
 // Stats reports the view's size and read counters.
 func (v *View) Stats() ViewStats {
-	return ViewStats{Name: v.name, Query: v.query.Text, Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
-		Hits: v.hits.value(), Misses: v.misses.value()}
+	st := ViewStats{Name: v.name, Query: v.query.Text, Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
+		Hits: v.hits.value(), Misses: v.misses.value(), Upqueries: v.upqueries.Load(),
+		Evictions: v.reader.Evictions()}
+	if n := v.fillsTimed.Load(); n > 0 {
+		st.FillLatency = time.Duration(v.fillNanos.Load() / n)
+	}
+	return st
+}
+
+// StateStats describes one partial operator state inside the graph.
+type StateStats struct {
+	Node  string // the operator, e.g. "agg[$0](count(*))"
+	Keys  int    // present keys
+	Bytes int64  // approximate memory of the present keys
+}
+
+// States reports the partial operator states (readers are in Stats): what each holds, which
+// MemoryLimit bounds together with the readers.
+func (e *Engine) States(ctx context.Context) ([]StateStats, error) {
+	e.mu.RLock()
+	nodes := make([]*dataflow.Node, 0, len(e.partials))
+	for n := range e.partials {
+		nodes = append(nodes, n)
+	}
+	e.mu.RUnlock()
+	slices.SortFunc(nodes, func(a, b *dataflow.Node) int { return int(a.ID - b.ID) })
+	out := make([]StateStats, len(nodes))
+	for i, n := range nodes {
+		ps := n.Op.(dataflow.PartialState)
+		out[i] = StateStats{Node: n.Op.Describe(), Bytes: ps.StateBytes()}
+		keys := 0
+		if err := e.rt.Domains[n.Domain].Call(ctx, func() { ps.PresentKeys(func(string) { keys++ }) }); err != nil {
+			return nil, err
+		}
+		out[i].Keys = keys
+	}
+	return out, nil
 }
 
 // Stats reports every view: the named ones, then the views of ad-hoc query shapes.

@@ -65,6 +65,7 @@ type Join struct {
 	// present (see partial.go).
 	partial bool
 	pending map[uint64]*joinPending
+	kbuf    []byte
 	bytes   atomic.Int64
 }
 

@@ -197,7 +197,14 @@ func (j *Join) ReplayPiece(req uint64, slot int, key dataflow.Row, piece dataflo
 	redundant := e.present&(1<<slot) != 0
 	if !redundant {
 		b := &e.sides[slot]
+		key := string(j.buf)
 		for _, rec := range piece {
+			// Rows whose join key is another (NULL, after an outer join above) are not
+			// this key's: they never meet anything here.
+			j.kbuf = appendColsKey(j.kbuf[:0], rec.Row, j.keys[slot])
+			if string(j.kbuf) != key || nullKey(rec.Row, j.keys[slot]) {
+				continue
+			}
 			if rec.Neg {
 				if b.remove(rec.Row, &j.ibuf) {
 					j.bytes.Add(-joinRowBytes(rec.Row))

@@ -1,6 +1,7 @@
 package operators
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,7 +38,8 @@ type Reader struct {
 	strs    *xsync.Map[string, ReaderEntry]
 
 	// bytes approximates the memory the published entries hold; only the domain writes it.
-	bytes atomic.Int64
+	bytes     atomic.Int64
+	evictions atomic.Int64
 	// clock is the eviction clock shared by the engine's readers (see SetClock).
 	clock *atomic.Int64
 
@@ -113,11 +115,12 @@ func (r *Reader) Evict(tick int64, want int64, evicted func(key string)) int64 {
 	if !r.partial || want <= 0 {
 		return 0
 	}
-	var freed int64
+	var freed, n int64
 	var buf []byte
 	r.ints.Range(func(k uint64, e ReaderEntry) bool {
 		if e.Used != nil && e.Used.Load() <= tick {
 			r.ints.Delete(k)
+			n++
 			freed += entryBytes(e)
 			if evicted != nil {
 				buf = dataflow.AppendKey(buf[:0], dataflow.Int(int64(k)))
@@ -130,6 +133,7 @@ func (r *Reader) Evict(tick int64, want int64, evicted func(key string)) int64 {
 		r.strs.Range(func(k string, e ReaderEntry) bool {
 			if e.Used != nil && e.Used.Load() <= tick {
 				r.strs.Delete(k)
+				n++
 				freed += entryBytes(e)
 				if evicted != nil {
 					evicted(k)
@@ -139,8 +143,46 @@ func (r *Reader) Evict(tick int64, want int64, evicted func(key string)) int64 {
 		})
 	}
 	r.bytes.Add(-freed)
+	r.evictions.Add(n)
 	return freed
 }
+
+// EvictKey turns one present key (encoded, see EncodeKey) into a hole and reports whether
+// it was present. It runs in the reader's domain.
+func (r *Reader) EvictKey(key string) bool {
+	if !r.partial {
+		return false
+	}
+	var e ReaderEntry
+	var ok bool
+	if ik, isInt := intKeyOf(key); isInt {
+		e, ok = r.ints.LoadAndDelete(ik)
+	} else {
+		e, ok = r.strs.LoadAndDelete(key)
+	}
+	if ok {
+		r.bytes.Add(-entryBytes(e))
+		r.evictions.Add(1)
+	}
+	return ok
+}
+
+// intKeyOf recovers the integer map key of an encoded one-integer key.
+func intKeyOf(key string) (uint64, bool) {
+	if len(key) != 9 {
+		return 0, false
+	}
+	var buf [9]byte
+	copy(buf[:], key)
+	want := dataflow.AppendKey(nil, dataflow.Int(int64(binary.BigEndian.Uint64(buf[1:]))))
+	if string(want) != key {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(buf[1:]), true
+}
+
+// Evictions counts the keys evicted so far.
+func (r *Reader) Evictions() int64 { return r.evictions.Load() }
 
 // UseTicks calls f with the last-read tick and size of every key (for choosing what to
 // evict). It runs in the reader's domain.
@@ -218,7 +260,16 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
 		return true // filled already by an earlier replay, and kept up to date since
 	}
 	list := make([]dataflow.Row, 0, len(rows))
+	var kbuf []byte
 	for _, rec := range rows {
+		// A piece can carry rows of other keys (an outer join above pads its key with
+		// NULL): they are not this key's.
+		if len(r.keyCols) > 0 {
+			kbuf = dataflow.AppendRowKey(kbuf[:0], rec.Row, r.keyCols)
+			if string(kbuf) != k {
+				continue
+			}
+		}
 		if !rec.Neg {
 			list = append(list, rec.Row)
 			continue

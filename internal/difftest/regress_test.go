@@ -28,3 +28,21 @@ func TestRegressionWriteSemantics(t *testing.T) {
 func TestRegressionScalarAggregateNullKey(t *testing.T) {
 	runScenarioFile(t, "regress/scalar_aggregate_null_key.txt")
 }
+
+// Partial state (readers and the operator state above them):
+
+func TestRegressionPartialMinMaxLosesExtreme(t *testing.T) {
+	runScenarioFile(t, "regress/partial_minmax_extreme.txt")
+}
+
+func TestRegressionPartialTopKShrinksBelowK(t *testing.T) {
+	runScenarioFile(t, "regress/partial_topk_shrink.txt")
+}
+
+func TestRegressionPartialJoinOtherSideHole(t *testing.T) {
+	runScenarioFile(t, "regress/partial_join_hole.txt")
+}
+
+func TestRegressionPartialUnionReplay(t *testing.T) {
+	runScenarioFile(t, "regress/partial_union_replay.txt")
+}

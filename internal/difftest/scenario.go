@@ -45,6 +45,8 @@ const (
 	StepRegister
 	StepLookup
 	StepTable
+	// StepEvict evicts the keys a lookup with the same arguments reads (View.Evict).
+	StepEvict
 )
 
 // Step is one block of a scenario.
@@ -137,17 +139,20 @@ func parseStep(header string, body []string, line int) (Step, error) {
 			return bad("want `register <view>`")
 		}
 		st.Kind, st.Name, st.SQL = StepRegister, fields[1], sql
-	case "lookup":
+	case "lookup", "evict":
 		if len(fields) < 2 {
-			return bad("want `lookup <view> [args...]`")
+			return bad("want `%s <view> [args...]`", fields[0])
 		}
-		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(header), "lookup"))
+		rest := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(header), fields[0]))
 		rest = strings.TrimSpace(strings.TrimPrefix(rest, fields[1]))
 		args, err := ParseArgs(rest)
 		if err != nil {
 			return bad("%v", err)
 		}
 		st.Kind, st.Name, st.Args = StepLookup, fields[1], args
+		if fields[0] == "evict" {
+			st.Kind = StepEvict
+		}
 	case "table":
 		if len(fields) != 2 {
 			return bad("want `table <name>`")
@@ -159,7 +164,7 @@ func parseStep(header string, body []string, line int) (Step, error) {
 	if (st.Kind == StepStatement || st.Kind == StepRegister) && sql == "" {
 		return bad("%s without SQL", fields[0])
 	}
-	if (st.Kind == StepLookup || st.Kind == StepTable) && sql != "" {
+	if (st.Kind == StepLookup || st.Kind == StepTable || st.Kind == StepEvict) && sql != "" {
 		return bad("%s takes no SQL", fields[0])
 	}
 	return st, nil
@@ -276,8 +281,12 @@ func (sc *Scenario) String() string {
 			b.WriteString("\n" + st.SQL + "\n")
 		case StepRegister:
 			fmt.Fprintf(&b, "register %s\n%s\n", st.Name, st.SQL)
-		case StepLookup:
-			b.WriteString("lookup " + st.Name)
+		case StepLookup, StepEvict:
+			if st.Kind == StepEvict {
+				b.WriteString("evict " + st.Name)
+			} else {
+				b.WriteString("lookup " + st.Name)
+			}
 			for _, a := range st.Args {
 				b.WriteString(" " + FormatArg(a))
 			}

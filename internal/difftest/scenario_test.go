@@ -65,6 +65,19 @@ func runScenario(t *testing.T, sc *Scenario) {
 				}
 			}
 			h.lookup(st.Name, lv.view, snap, st.Args, expected)
+		case StepEvict:
+			lv, ok := views[st.Name]
+			if !ok {
+				t.Fatalf("line %d: no view %s", st.Line, st.Name)
+			}
+			args := make([]any, len(st.Args))
+			for i, a := range st.Args {
+				args[i] = a
+			}
+			if err := lv.view.Evict(h.ctx, args...); err != nil {
+				t.Fatalf("line %d: evict %s: %v", st.Line, st.Name, err)
+			}
+			h.script.Steps = append(h.script.Steps, st)
 		case StepTable:
 			rows, err := h.eng.TableRows(h.ctx, st.Name)
 			if err != nil {
