@@ -87,9 +87,13 @@ type Engine struct {
 	queries   int
 	closed    atomic.Bool
 
-	// clock ticks every evictInterval; partial readers stamp keys with it when read.
-	clock     atomic.Int64
 	upqueries chan struct{} // a slot per fill in flight
+	// fills counts fills; every fillsPerCheck of them nudge the evictor to check memory
+	// at once, so a burst of misses cannot outrun the timer.
+	fills atomic.Int64
+	nudge chan struct{}
+	// agedAt is the fill count when reader scores were last halved (see Evict).
+	agedAt    atomic.Int64
 	stopEvict chan struct{}
 	evictDone chan struct{}
 }
@@ -146,6 +150,7 @@ func Open(opts Options) (*Engine, error) {
 		partials: map[*dataflow.Node]dataflow.PartialState{},
 
 		upqueries: make(chan struct{}, opts.MaxUpqueries),
+		nudge:     make(chan struct{}, 1),
 	}
 	e.rt.Start()
 	e.stopEvict = make(chan struct{})
@@ -154,10 +159,24 @@ func Open(opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// evictInterval is how often the eviction clock ticks and memory is checked.
+// fillsPerCheck is how many fills pass between memory checks besides the timer's.
+const fillsPerCheck = 64
+
+// filled counts a fill and nudges the evictor every fillsPerCheck fills. It never blocks:
+// it runs in the reader's domain.
+func (e *Engine) filled() {
+	if e.fills.Add(1)%fillsPerCheck == 0 {
+		select {
+		case e.nudge <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// evictInterval is how often memory is checked.
 const evictInterval = 50 * time.Millisecond
 
-// evictLoop advances the eviction clock and keeps partial readers under the memory limit.
+// evictLoop keeps partial state under the memory limit.
 func (e *Engine) evictLoop() {
 	defer close(e.evictDone)
 	t := time.NewTicker(evictInterval)
@@ -166,8 +185,13 @@ func (e *Engine) evictLoop() {
 		select {
 		case <-e.stopEvict:
 			return
+		case <-e.nudge:
+			if e.opts.MemoryLimit > 0 {
+				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
+				_, _ = e.Evict(ctx)
+				cancel()
+			}
 		case <-t.C:
-			e.clock.Add(1)
 			if e.opts.MemoryLimit > 0 {
 				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
 				_, _ = e.Evict(ctx)

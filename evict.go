@@ -85,7 +85,8 @@ func (e *Engine) releaseAll(n *dataflow.Node) {
 }
 
 // Evict brings partial state back under the memory limit (to 90% of it, so eviction does
-// not run on every tick), evicting the reader keys read least recently across all readers,
+// not run on every tick), evicting the reader keys read least often across all readers
+// (each key's score is a logarithmic count of sampled reads, halved every round),
 // and returns the bytes freed at the readers. It runs by itself every 50ms; calling it
 // forces a round.
 //
@@ -110,20 +111,29 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 		return 0, nil
 	}
 	excess = max(excess*readerBytes/total, 1)
-	// Approximate LRU: find the last-read tick below which the oldest keys add up to the
-	// excess, then evict keys no newer than it.
-	type use struct{ tick, bytes int64 }
+	// Approximate LFU with aging: find the score below which the least-read keys add up
+	// to the excess and evict keys scoring no more than it. Scores halve each time as many
+	// keys were filled as are held, so counts fade at the pace the cache turns over.
+	type use struct{ score, bytes int64 }
 	var uses []use
 	for _, p := range readers {
-		p.reader.UseTicks(func(tick, bytes int64) { uses = append(uses, use{tick, bytes}) })
+		p.reader.Scores(func(score, bytes int64) { uses = append(uses, use{score, bytes}) })
 	}
-	slices.SortFunc(uses, func(a, b use) int { return cmp.Compare(a.tick, b.tick) })
+	slices.SortFunc(uses, func(a, b use) int { return cmp.Compare(a.score, b.score) })
 	threshold, acc := int64(-1), int64(0)
 	for _, u := range uses {
-		threshold, acc = u.tick, acc+u.bytes
+		threshold, acc = u.score, acc+u.bytes
 		if acc >= excess {
 			break
 		}
+	}
+	if fills := e.fills.Load(); fills-e.agedAt.Load() >= int64(len(uses)) {
+		e.agedAt.Store(fills)
+		defer func() {
+			for _, p := range readers {
+				p.reader.Age()
+			}
+		}()
 	}
 	var freed int64
 	for _, p := range readers {

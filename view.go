@@ -256,11 +256,12 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 	e.graph.Retain(rnode)
 	reader := rnode.Op.(*operators.Reader)
 	if !ok && l.pp != nil { // a new reader whose key traces to states that can fill it
-		reader.SetPartial(&e.clock)
+		reader.SetPartial()
 		setUps(rnode)
 		e.paths[rnode] = l.replayTree(q, rnode, func(key dataflow.Row, rows dataflow.Batch) bool {
 			present := reader.Fill(key, rows)
 			<-e.upqueries
+			e.filled()
 			return present
 		})
 	}
@@ -686,10 +687,10 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	e, found := v.get(lookup, vals)
 	if found {
 		v.hits.inc()
-		// Stamp one read in eight: the stamp lives beside the entry and costs a cache miss,
-		// and approximate recency is all eviction needs (a hot key is stamped often).
+		// Count one read in eight: the score lives beside the entry and costs a cache miss,
+		// and an approximate frequency is all eviction needs (a hot key is counted often).
 		if e.Used != nil && rand.Uint32()&7 == 0 {
-			e.Touch(v.e.clock.Load())
+			e.Touch()
 		}
 		return e, nil
 	}

@@ -7,8 +7,9 @@
 // Operators own only their own state and are driven by one domain goroutine, so they take no
 // locks. They must never panic on data: a malformed row reads missing columns as NULL, and a
 // retraction of a row that was never inserted is ignored rather than corrupting state. They
-// never reach into other nodes, never block, and never read a clock or a random source, so
-// that a domain stays a deterministic step function.
+// never reach into other nodes, never block, and never read a clock or a random source while
+// processing, so that a domain stays a deterministic step function. (A reader's eviction
+// score is counted by the clients that read it, off the domain.)
 //
 // Equality follows MySQL: keys (GROUP BY, DISTINCT, join keys) compare under the collation
 // (dataflow.AppendKey), while the removal of a row from a multiset uses exact identity

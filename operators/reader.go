@@ -3,6 +3,7 @@ package operators
 import (
 	"encoding/binary"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -40,8 +41,6 @@ type Reader struct {
 	// bytes approximates the memory the published entries hold; only the domain writes it.
 	bytes     atomic.Int64
 	evictions atomic.Int64
-	// clock is the eviction clock shared by the engine's readers (see SetClock).
-	clock *atomic.Int64
 
 	keyBuf  []byte
 	scratch []dataflow.Row
@@ -55,18 +54,31 @@ type Reader struct {
 type ReaderEntry struct {
 	Rows []dataflow.Row
 	One  dataflow.Row
-	// Used is the eviction clock's tick at the key's last read (partial readers only); it
+	// Used is the key's read-frequency score for eviction (partial readers only, see
+	// Touch); it
 	// survives updates to the key.
 	Used *atomic.Int64
 }
 
-// Touch records a read of the entry at tick now; it writes only when the tick changed, so
-// hot keys do not dirty their cache line on every read.
-func (e ReaderEntry) Touch(now int64) {
-	if e.Used != nil && e.Used.Load() != now {
-		e.Used.Store(now)
+// Touch counts a read in the entry's frequency score: a logarithmic counter, incremented
+// with probability 1/(score+1), so a hot key's score grows slowly and its cache line is
+// rarely written. Callers touch a sample of reads.
+func (e ReaderEntry) Touch() {
+	if e.Used == nil {
+		return
+	}
+	c := e.Used.Load()
+	if c < maxScore && (c == 0 || rand.Uint32N(uint32(c)+1) == 0) {
+		e.Used.Add(1)
 	}
 }
+
+// Scores: a filled key starts at newScore, so it outlives keys nobody has read since the
+// last aging, and scores stop growing at maxScore.
+const (
+	newScore = 1
+	maxScore = 1 << 16
+)
 
 // Len is the number of rows.
 func (e ReaderEntry) Len() int {
@@ -101,24 +113,23 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 }
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.
-func (r *Reader) SetPartial(clock *atomic.Int64) {
+func (r *Reader) SetPartial() {
 	r.partial = true
-	r.clock = clock
 	r.filling = map[string]chan struct{}{}
 }
 
-// Evict turns into holes the keys last read at or before tick, until at least want bytes are
+// Evict turns into holes keys whose score is at most threshold, until at least want bytes are
 // freed or no such key is left, and returns the bytes freed. evicted, when not nil, is called
 // with each evicted key, encoded. It runs in the reader's domain. Only a partial reader
 // evicts: a full reader's absent keys mean "no rows".
-func (r *Reader) Evict(tick int64, want int64, evicted func(key string)) int64 {
+func (r *Reader) Evict(threshold int64, want int64, evicted func(key string)) int64 {
 	if !r.partial || want <= 0 {
 		return 0
 	}
 	var freed, n int64
 	var buf []byte
 	r.ints.Range(func(k uint64, e ReaderEntry) bool {
-		if e.Used != nil && e.Used.Load() <= tick {
+		if e.Used != nil && e.Used.Load() <= threshold {
 			r.ints.Delete(k)
 			n++
 			freed += entryBytes(e)
@@ -131,7 +142,7 @@ func (r *Reader) Evict(tick int64, want int64, evicted func(key string)) int64 {
 	})
 	if freed < want {
 		r.strs.Range(func(k string, e ReaderEntry) bool {
-			if e.Used != nil && e.Used.Load() <= tick {
+			if e.Used != nil && e.Used.Load() <= threshold {
 				r.strs.Delete(k)
 				n++
 				freed += entryBytes(e)
@@ -184,9 +195,8 @@ func intKeyOf(key string) (uint64, bool) {
 // Evictions counts the keys evicted so far.
 func (r *Reader) Evictions() int64 { return r.evictions.Load() }
 
-// UseTicks calls f with the last-read tick and size of every key (for choosing what to
-// evict). It runs in the reader's domain.
-func (r *Reader) UseTicks(f func(tick, bytes int64)) {
+// Scores calls f with the score and size of every key (for choosing what to evict).
+func (r *Reader) Scores(f func(score, bytes int64)) {
 	visit := func(e ReaderEntry) {
 		if e.Used != nil {
 			f(e.Used.Load(), entryBytes(e))
@@ -194,6 +204,20 @@ func (r *Reader) UseTicks(f func(tick, bytes int64)) {
 	}
 	r.ints.Range(func(_ uint64, e ReaderEntry) bool { visit(e); return true })
 	r.strs.Range(func(_ string, e ReaderEntry) bool { visit(e); return true })
+}
+
+// Age halves every key's score, so frequency counts fade and keys that were hot once do
+// not stay forever. Safe to run beside the domain and readers.
+func (r *Reader) Age() {
+	age := func(e ReaderEntry) {
+		if e.Used != nil {
+			if c := e.Used.Load(); c > 0 {
+				e.Used.CompareAndSwap(c, c/2)
+			}
+		}
+	}
+	r.ints.Range(func(_ uint64, e ReaderEntry) bool { age(e); return true })
+	r.strs.Range(func(_ string, e ReaderEntry) bool { age(e); return true })
 }
 
 // Partial reports whether the reader keeps only the keys that were read.
@@ -288,7 +312,7 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
 		})
 	}
 	e := ReaderEntry{Used: new(atomic.Int64)}
-	e.Used.Store(r.clock.Load())
+	e.Used.Store(newScore)
 	switch len(list) {
 	case 0:
 		e.Rows = []dataflow.Row{} // present and known empty

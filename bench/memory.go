@@ -1,0 +1,227 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/metrics"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
+)
+
+// SeedVotes inserts perArticle votes for each of articles articles, in batches, and returns
+// the last write's token.
+func SeedVotes(ctx context.Context, e *weir.Engine, articles, perArticle int) (weir.Token, error) {
+	const batch = 1000
+	stmt := InsertStatement("votes", 2, batch)
+	args := make([]any, 0, 2*batch)
+	var tok weir.Token
+	user := 0
+	flush := func(sql string) error {
+		res, err := e.Exec(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		tok, args = res.Token, args[:0]
+		return nil
+	}
+	for a := 1; a <= articles; a++ {
+		for range perArticle {
+			user++
+			args = append(args, a, user)
+			if len(args) == 2*batch {
+				if err := flush(stmt); err != nil {
+					return 0, err
+				}
+			}
+		}
+	}
+	if len(args) > 0 {
+		if err := flush(InsertStatement("votes", 2, len(args)/2)); err != nil {
+			return 0, err
+		}
+	}
+	return tok, nil
+}
+
+// MemoryConfig describes a run of the memory-bound benchmark.
+type MemoryConfig struct {
+	Articles        int       // key space (0: 100,000)
+	VotesPerArticle int       // votes per article (0: 2)
+	Fractions       []float64 // memory limits as fractions of the state of every key (nil: 1%, 5%, 10%, 25%, 50%, 100%)
+	Reads           int       // Zipf reads measured per limit (0: 20 × Articles)
+	Zipf            float64   // exponent of the measured reads (0: 1.08)
+}
+
+func (c *MemoryConfig) defaults() {
+	if c.Articles <= 0 {
+		c.Articles = 100_000
+	}
+	if c.VotesPerArticle <= 0 {
+		c.VotesPerArticle = 2
+	}
+	if len(c.Fractions) == 0 {
+		c.Fractions = []float64{0.01, 0.05, 0.10, 0.25, 0.50, 1.00}
+	}
+	if c.Reads <= 0 {
+		c.Reads = 20 * c.Articles
+	}
+	if c.Zipf == 0 {
+		c.Zipf = 1.08
+	}
+}
+
+// MemoryPoint is what one memory limit gave.
+type MemoryPoint struct {
+	Fraction float64
+	Limit    int64 // bytes
+	// HeapGrowth is the largest live Go heap seen (runtime/metrics, after each GC) minus the
+	// live heap before any key was read: the memory the partial state took. During the sweep
+	// every key is read once, in order: ten times more keys than fit at 10%.
+	HeapGrowth int64
+	InUse      int64 // accounted partial-state bytes at the end
+	HitRate    float64
+	Evictions  int64
+}
+
+// MemoryReport is the outcome of RunMemory.
+type MemoryReport struct {
+	Config MemoryConfig
+	// FullBytes is the accounted size of the partial state with every key read; FullHeap
+	// the live-heap growth it caused (their ratio shows how close the accounting is).
+	FullBytes, FullHeap int64
+	Points              []MemoryPoint
+}
+
+// RunMemory measures the vote view under memory limits that are fractions of the state of
+// every key: at each, the live heap while every key is read once (a sweep that touches far
+// more keys than fit), then the hit rate of Zipf reads.
+func RunMemory(ctx context.Context, cfg MemoryConfig, progress io.Writer) (MemoryReport, error) {
+	cfg.defaults()
+	rep := MemoryReport{Config: cfg}
+	full, heap, err := fullState(ctx, cfg)
+	if err != nil {
+		return rep, err
+	}
+	rep.FullBytes, rep.FullHeap = full, heap
+	if progress != nil {
+		fmt.Fprintf(progress, "every key: %.1f MiB accounted, %.1f MiB of live heap\n",
+			float64(full)/(1<<20), float64(heap)/(1<<20))
+	}
+	for _, f := range cfg.Fractions {
+		p, err := memoryPoint(ctx, cfg, f, int64(f*float64(full)))
+		if err != nil {
+			return rep, err
+		}
+		if progress != nil {
+			fmt.Fprintf(progress, "limit %5.1f%%: heap growth %.2f× the limit, hit rate %.2f%%\n",
+				f*100, float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100)
+		}
+		rep.Points = append(rep.Points, p)
+	}
+	return rep, nil
+}
+
+// liveHeap is the live heap as of the last GC.
+func liveHeap() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
+
+func loadVotes(ctx context.Context, cfg MemoryConfig, limit int64) (*weir.Engine, *weir.View, error) {
+	e, err := weir.Open(weir.Options{MemoryLimit: limit})
+	if err != nil {
+		return nil, nil, err
+	}
+	v, _, err := SetupVote(ctx, e, cfg.Articles)
+	if err == nil {
+		var tok weir.Token
+		if tok, err = SeedVotes(ctx, e, cfg.Articles, cfg.VotesPerArticle); err == nil {
+			err = e.WaitFor(ctx, tok)
+		}
+	}
+	if err != nil {
+		e.Close()
+		return nil, nil, err
+	}
+	return e, v, nil
+}
+
+func fullState(ctx context.Context, cfg MemoryConfig) (int64, int64, error) {
+	e, v, err := loadVotes(ctx, cfg, -1)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer e.Close()
+	runtime.GC()
+	base := liveHeap()
+	for a := 1; a <= cfg.Articles; a++ {
+		if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(a))); err != nil {
+			return 0, 0, err
+		}
+	}
+	runtime.GC()
+	return e.MemoryInUse(), liveHeap() - base, nil
+}
+
+func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit int64) (MemoryPoint, error) {
+	p := MemoryPoint{Fraction: fraction, Limit: limit}
+	e, v, err := loadVotes(ctx, cfg, limit)
+	if err != nil {
+		return p, err
+	}
+	defer e.Close()
+	runtime.GC()
+	base := liveHeap()
+	observe := func() { p.HeapGrowth = max(p.HeapGrowth, liveHeap()-base) }
+	for a := 1; a <= cfg.Articles; a++ {
+		if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(a))); err != nil {
+			return p, err
+		}
+		if a%256 == 0 {
+			observe()
+		}
+	}
+	gen := NewKeyGen(cfg.Articles, cfg.Zipf, 42)
+	read := func(n int) error {
+		for i := range n {
+			if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(gen.Next()))); err != nil {
+				return err
+			}
+			if i%256 == 0 {
+				observe()
+			}
+		}
+		return nil
+	}
+	if err := read(cfg.Reads / 4); err != nil { // warm up
+		return p, err
+	}
+	before := v.Stats()
+	if err := read(cfg.Reads); err != nil {
+		return p, err
+	}
+	after := v.Stats()
+	hits, misses := after.Hits-before.Hits, after.Misses-before.Misses
+	if hits+misses > 0 {
+		p.HitRate = float64(hits) / float64(hits+misses)
+	}
+	runtime.GC()
+	observe()
+	p.InUse, p.Evictions = e.MemoryInUse(), after.Evictions
+	return p, nil
+}
+
+// Print writes the curve as a table.
+func (r MemoryReport) Print(w io.Writer) {
+	fmt.Fprintf(w, "vote view, %d articles, %d votes each; Zipf %.2f reads; every key: %.1f MiB accounted, %.1f MiB live heap\n",
+		r.Config.Articles, r.Config.VotesPerArticle, r.Config.Zipf, float64(r.FullBytes)/(1<<20), float64(r.FullHeap)/(1<<20))
+	fmt.Fprintf(w, "%8s %10s %14s %12s %10s %10s\n", "limit", "MiB", "heap growth", "÷ limit", "hit rate", "evictions")
+	for _, p := range r.Points {
+		fmt.Fprintf(w, "%7.0f%% %10.2f %13.2fM %11.2f× %9.2f%% %10d\n", p.Fraction*100, float64(p.Limit)/(1<<20),
+			float64(p.HeapGrowth)/(1<<20), float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100, p.Evictions)
+	}
+}
