@@ -201,6 +201,9 @@ func (e *Engine) evictLoop() {
 	}
 }
 
+// Options returns the options the engine runs with, defaults filled in.
+func (e *Engine) Options() Options { return e.opts }
+
 // Close stops the engine's domains. Reads and writes after Close fail.
 func (e *Engine) Close() error {
 	if e.closed.CompareAndSwap(false, true) {

@@ -77,9 +77,10 @@ func (c *MemoryConfig) defaults() {
 type MemoryPoint struct {
 	Fraction float64
 	Limit    int64 // bytes
-	// HeapGrowth is the largest live Go heap seen (runtime/metrics, after each GC) minus the
-	// live heap before any key was read: the memory the partial state took. During the sweep
-	// every key is read once, in order: ten times more keys than fit at 10%.
+	// HeapGrowth is the largest live Go heap seen (runtime/metrics, sampled after a full
+	// collection 16 times per phase) minus the live heap before any key was read: the
+	// memory the partial state took. During the sweep every key is read once, in order:
+	// ten times more keys than fit at 10%.
 	HeapGrowth int64
 	InUse      int64 // accounted partial-state bytes at the end
 	HitRate    float64
@@ -176,22 +177,29 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	defer e.Close()
 	runtime.GC()
 	base := liveHeap()
-	observe := func() { p.HeapGrowth = max(p.HeapGrowth, liveHeap()-base) }
+	// A full collection before each sample: the live heap a concurrent cycle reports also
+	// counts what was allocated while it marked, which under a stream of fills is garbage.
+	observe := func() {
+		runtime.GC()
+		p.HeapGrowth = max(p.HeapGrowth, liveHeap()-base)
+	}
+	every := max(cfg.Articles/16, 1)
 	for a := 1; a <= cfg.Articles; a++ {
 		if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(a))); err != nil {
 			return p, err
 		}
-		if a%256 == 0 {
+		if a%every == 0 {
 			observe()
 		}
 	}
+	every = max(cfg.Reads/16, 1)
 	gen := NewKeyGen(cfg.Articles, cfg.Zipf, 42)
 	read := func(n int) error {
 		for i := range n {
 			if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(gen.Next()))); err != nil {
 				return err
 			}
-			if i%256 == 0 {
+			if i%every == every-1 {
 				observe()
 			}
 		}
@@ -209,7 +217,6 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	if hits+misses > 0 {
 		p.HitRate = float64(hits) / float64(hits+misses)
 	}
-	runtime.GC()
 	observe()
 	p.InUse, p.Evictions = e.MemoryInUse(), after.Evictions
 	return p, nil

@@ -21,6 +21,11 @@ type VoteConfig struct {
 	Clients   int           // concurrent clients (default 2 × GOMAXPROCS)
 	Duration  time.Duration // how long to run (default 10s)
 	Domains   int           // engine domains (0: engine default)
+	// MemoryLimit bounds partial state (weir.Options.MemoryLimit: 0 is the engine's
+	// default, a quarter of RAM; -1 none).
+	MemoryLimit int64
+	// VotesPerArticle are inserted before the run (0: none).
+	VotesPerArticle int
 }
 
 func (c *VoteConfig) defaults() {
@@ -49,13 +54,21 @@ type VoteReport struct {
 	WriteP99, WriteP999    time.Duration
 	HeapBytes              uint64
 	Goroutines, GOMAXPROCS int
+	// The view's counters over the run: the share of reads served from the reader, the
+	// fills and their mean latency, the keys evicted; and the partial state held at the end.
+	HitRate     float64
+	Upqueries   int64
+	FillLatency time.Duration
+	Evictions   int64
+	MemoryInUse int64
+	MemoryLimit int64
 }
 
 // RunVote prepares an engine with the vote workload and drives it with concurrent clients
 // for the configured duration. Progress lines go to progress when it is not nil.
 func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteReport, error) {
 	cfg.defaults()
-	e, err := weir.Open(weir.Options{Domains: cfg.Domains})
+	e, err := weir.Open(weir.Options{Domains: cfg.Domains, MemoryLimit: cfg.MemoryLimit})
 	if err != nil {
 		return VoteReport{}, err
 	}
@@ -67,9 +80,18 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 	if err != nil {
 		return VoteReport{}, err
 	}
+	if cfg.VotesPerArticle > 0 {
+		if progress != nil {
+			fmt.Fprintf(progress, "inserting %d votes per article...\n", cfg.VotesPerArticle)
+		}
+		if tok, err = SeedVotes(ctx, e, cfg.Articles, cfg.VotesPerArticle); err != nil {
+			return VoteReport{}, err
+		}
+	}
 	if err := e.WaitFor(ctx, tok); err != nil {
 		return VoteReport{}, err
 	}
+	before := v.Stats()
 	if progress != nil {
 		fmt.Fprintf(progress, "running %d clients for %s (%.0f%% reads, zipf %.2f)...\n",
 			cfg.Clients, cfg.Duration, cfg.ReadShare*100, cfg.Zipf)
@@ -89,6 +111,7 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 		go func(c int) {
 			defer wg.Done()
 			gen := NewKeyGen(cfg.Articles, cfg.Zipf, uint64(c)+1)
+			user := int64(cfg.Articles*cfg.VotesPerArticle) + 1
 			rng := rand.New(rand.NewPCG(uint64(c), 7))
 			var r, w Histogram
 			for !stop.Load() {
@@ -99,7 +122,7 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 					_, err = v.Lookup(ctx, id)
 					r.Record(time.Since(t0))
 				} else {
-					_, err = e.Exec(ctx, "INSERT INTO votes VALUES (?, ?)", id, userSeq.Add(1))
+					_, err = e.Exec(ctx, "INSERT INTO votes VALUES (?, ?)", id, user+userSeq.Add(1))
 					w.Record(time.Since(t0))
 				}
 				if err != nil {
@@ -133,6 +156,13 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 	rep := VoteReport{Config: cfg, Reads: int64(reads.Count()), Writes: int64(writes.Count()), Elapsed: elapsed,
 		ReadsPerSec: float64(reads.Count()) / elapsed.Seconds(), WritesPerSec: float64(writes.Count()) / elapsed.Seconds(),
 		HeapBytes: ms.HeapAlloc, Goroutines: runtime.NumGoroutine(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	after := v.Stats()
+	if n := (after.Hits - before.Hits) + (after.Misses - before.Misses); n > 0 {
+		rep.HitRate = float64(after.Hits-before.Hits) / float64(n)
+	}
+	rep.Upqueries, rep.FillLatency = after.Upqueries-before.Upqueries, after.FillLatency
+	rep.Evictions = after.Evictions - before.Evictions
+	rep.MemoryInUse, rep.MemoryLimit = e.MemoryInUse(), e.Options().MemoryLimit
 	rep.ReadP50, rep.ReadP90, rep.ReadP99, rep.ReadP999 = percentiles(&reads)
 	rep.WriteP50, rep.WriteP90, rep.WriteP99, rep.WriteP999 = percentiles(&writes)
 	return rep, nil
@@ -150,4 +180,10 @@ func (r VoteReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "%-7s %12.0f %10s %10s %10s %10s\n", "read", r.ReadsPerSec, r.ReadP50, r.ReadP90, r.ReadP99, r.ReadP999)
 	fmt.Fprintf(w, "%-7s %12.0f %10s %10s %10s %10s\n", "write", r.WritesPerSec, r.WriteP50, r.WriteP90, r.WriteP99, r.WriteP999)
 	fmt.Fprintf(w, "heap in use: %.1f MiB\n", float64(r.HeapBytes)/(1<<20))
+	limit := "none"
+	if r.MemoryLimit > 0 {
+		limit = fmt.Sprintf("%.1f MiB", float64(r.MemoryLimit)/(1<<20))
+	}
+	fmt.Fprintf(w, "partial state: %.1f MiB (limit %s); hit rate %.2f%%; %d fills (mean %s); %d keys evicted\n",
+		float64(r.MemoryInUse)/(1<<20), limit, r.HitRate*100, r.Upqueries, r.FillLatency, r.Evictions)
 }

@@ -1,6 +1,7 @@
 // Command weir runs Weir's workloads from the command line.
 //
 //	weir bench vote [flags]   the vote workload, in process
+//	weir bench memory [flags] hit rate and heap against the memory limit
 //	weir demo                 the news example, printed step by step
 package main
 
@@ -11,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/weirdb/weir/bench"
@@ -35,6 +38,7 @@ const usage = `usage: weir <command> [flags]
 
 commands:
   bench vote   run the vote workload in process and print throughput and latencies
+  bench memory measure hit rate and live heap of the vote view under memory limits
   demo         run the news example and print what each step returns
 `
 
@@ -45,10 +49,13 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "bench":
-		if len(args) < 2 || args[1] != "vote" {
-			return fmt.Errorf("usage: weir bench vote [flags]")
+		if len(args) >= 2 && args[1] == "vote" {
+			return benchVote(ctx, args[2:])
 		}
-		return benchVote(ctx, args[2:])
+		if len(args) >= 2 && args[1] == "memory" {
+			return benchMemory(ctx, args[2:])
+		}
+		return fmt.Errorf("usage: weir bench vote|memory [flags]")
 	case "demo":
 		return demo(ctx, os.Stdout)
 	case "help", "-h", "--help":
@@ -68,6 +75,12 @@ func benchVote(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Clients, "clients", 0, "concurrent clients (0: 2 × GOMAXPROCS)")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run")
 	fs.IntVar(&cfg.Domains, "domains", 0, "query domains (0: default)")
+	fs.Func("memory-limit", "bound on partial state, e.g. 256MiB (default: a quarter of RAM; -1: none)", func(v string) error {
+		n, err := parseBytes(v)
+		cfg.MemoryLimit = n
+		return err
+	})
+	fs.IntVar(&cfg.VotesPerArticle, "votes", 0, "votes inserted per article before the run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,4 +90,42 @@ func benchVote(ctx context.Context, args []string) error {
 	}
 	rep.Print(os.Stdout)
 	return nil
+}
+
+func benchMemory(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench memory", flag.ContinueOnError)
+	var cfg bench.MemoryConfig
+	fs.IntVar(&cfg.Articles, "articles", 100_000, "number of articles (the key space)")
+	fs.IntVar(&cfg.VotesPerArticle, "votes", 2, "votes per article")
+	fs.IntVar(&cfg.Reads, "reads", 0, "Zipf reads measured per limit (0: 20 × articles)")
+	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the reads")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	rep, err := bench.RunMemory(ctx, cfg, os.Stderr)
+	if err != nil {
+		return err
+	}
+	rep.Print(os.Stdout)
+	return nil
+}
+
+// parseBytes reads a size such as 512MiB, 2GiB, 64MB or 1000000 (bytes); -1 means none.
+func parseBytes(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSuffix(s, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || (n < 0 && n != -1) {
+		return 0, fmt.Errorf("bad size %q: want a number of bytes with an optional unit (KiB, MiB, GiB, KB, MB, GB), or -1", s)
+	}
+	return int64(n * float64(mult)), nil
 }
