@@ -45,3 +45,30 @@ func TestBenchVoteRuns(t *testing.T) {
 		t.Fatalf("report:\n%s", out.String())
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+		ok   bool
+	}{
+		{"1024", 1024, true}, {"64MiB", 64 << 20, true}, {"1.5GiB", 3 << 29, true}, {"10MB", 10e6, true},
+		{"-1", -1, true}, {"2KiB", 2048, true}, {"lots", 0, false}, {"-5MiB", 0, false}, {"", 0, false},
+	} {
+		got, err := parseBytes(c.in)
+		if (err == nil) != c.ok || (c.ok && got != c.want) {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d (ok %v)", c.in, got, err, c.want, c.ok)
+		}
+	}
+}
+
+func TestBenchVoteWithMemoryLimit(t *testing.T) {
+	rep, err := bench.RunVote(context.Background(), bench.VoteConfig{Articles: 2000, ReadShare: 0.95, Zipf: 1.08,
+		Duration: 300 * time.Millisecond, Clients: 2, MemoryLimit: 64 << 10, VotesPerArticle: 1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.MemoryLimit != 64<<10 || rep.Upqueries == 0 || rep.HitRate <= 0 || rep.HitRate >= 1 {
+		t.Fatalf("limit %d, %d fills, hit rate %.3f", rep.MemoryLimit, rep.Upqueries, rep.HitRate)
+	}
+}
