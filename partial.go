@@ -1,6 +1,7 @@
 package weir
 
 import (
+	"maps"
 	"slices"
 
 	"github.com/weirdb/weir/dataflow"
@@ -30,37 +31,27 @@ func planPartial(q *planner.Query) *partialPlan {
 	if len(q.KeyCols) == 0 {
 		return nil
 	}
-	pp := &partialPlan{keyed: map[planner.Plan][]int{}, leaves: map[planner.Plan][]int{}}
+	pp := newPartialPlan()
 	if !pp.trace(q.Root, q.KeyCols) {
 		return nil
 	}
 	return pp
 }
 
-// Marks are only ever added during a trace, so an attempt is undone by removing what it
-// added; map iteration order does not matter because attempts nest.
-func (pp *partialPlan) mark() (map[planner.Plan]bool, map[planner.Plan]bool) {
-	k, l := map[planner.Plan]bool{}, map[planner.Plan]bool{}
-	for p := range pp.keyed {
-		k[p] = true
-	}
-	for p := range pp.leaves {
-		l[p] = true
-	}
-	return k, l
+func newPartialPlan() *partialPlan {
+	return &partialPlan{keyed: map[planner.Plan][]int{}, leaves: map[planner.Plan][]int{}}
 }
 
-func (pp *partialPlan) undo(k, l map[planner.Plan]bool) {
-	for p := range pp.keyed {
-		if !k[p] {
-			delete(pp.keyed, p)
-		}
+// attempt traces into a scratch plan and keeps its marks only when every trace succeeds,
+// so a node that falls back to full state leaves no partial marks below it.
+func (pp *partialPlan) attempt(traces func(try *partialPlan) bool) bool {
+	try := newPartialPlan()
+	if !traces(try) {
+		return false
 	}
-	for p := range pp.leaves {
-		if !l[p] {
-			delete(pp.leaves, p)
-		}
-	}
+	maps.Copy(pp.keyed, try.keyed)
+	maps.Copy(pp.leaves, try.leaves)
+	return true
 }
 
 func (pp *partialPlan) trace(p planner.Plan, cols []int) bool {
@@ -85,13 +76,10 @@ func (pp *partialPlan) trace(p planner.Plan, cols []int) bool {
 		return true
 	case *planner.Aggregate:
 		group := seqCols(len(p.GroupBy))
-		if len(group) > 0 && slices.Equal(cols, group) {
-			k, l := pp.mark()
-			if pp.trace(p.Input, p.GroupBy) {
-				pp.keyed[p] = cols
-				return true
-			}
-			pp.undo(k, l)
+		if len(group) > 0 && slices.Equal(cols, group) &&
+			pp.attempt(func(try *partialPlan) bool { return try.trace(p.Input, p.GroupBy) }) {
+			pp.keyed[p] = cols
+			return true
 		}
 		if len(group) > 0 && covers(cols, group) {
 			pp.leaves[p] = cols
@@ -99,13 +87,10 @@ func (pp *partialPlan) trace(p planner.Plan, cols []int) bool {
 		}
 		return false
 	case *planner.TopK:
-		if len(p.GroupBy) > 0 && slices.Equal(cols, p.GroupBy) {
-			k, l := pp.mark()
-			if pp.trace(p.Input, p.GroupBy) {
-				pp.keyed[p] = cols
-				return true
-			}
-			pp.undo(k, l)
+		if len(p.GroupBy) > 0 && slices.Equal(cols, p.GroupBy) &&
+			pp.attempt(func(try *partialPlan) bool { return try.trace(p.Input, p.GroupBy) }) {
+			pp.keyed[p] = cols
+			return true
 		}
 		if len(p.GroupBy) > 0 && covers(cols, p.GroupBy) {
 			pp.leaves[p] = cols
@@ -121,13 +106,12 @@ func (pp *partialPlan) trace(p planner.Plan, cols []int) bool {
 		for i, c := range p.RightKeys {
 			right[i] = lw + c
 		}
-		if slices.Equal(cols, p.LeftKeys) || slices.Equal(cols, right) {
-			k, l := pp.mark()
-			if pp.trace(p.Left, p.LeftKeys) && pp.trace(p.Right, p.RightKeys) {
-				pp.keyed[p] = cols
-				return true
-			}
-			pp.undo(k, l)
+		if (slices.Equal(cols, p.LeftKeys) || slices.Equal(cols, right)) &&
+			pp.attempt(func(try *partialPlan) bool {
+				return try.trace(p.Left, p.LeftKeys) && try.trace(p.Right, p.RightKeys)
+			}) {
+			pp.keyed[p] = cols
+			return true
 		}
 		if covers(cols, p.LeftKeys) || covers(cols, right) {
 			pp.leaves[p] = cols

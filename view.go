@@ -455,13 +455,9 @@ func (v *View) LookupAfter(ctx context.Context, tok Token, args ...any) (Rows, e
 
 func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args []any) (Rows, error) {
 	var argv [8]Value
-	vals := argv[:0]
-	for i, a := range args {
-		val, err := dataflow.FromGo(a)
-		if err != nil {
-			return Rows{}, fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		vals = append(vals, val)
+	vals, err := goArgs(argv[:0], args)
+	if err != nil {
+		return Rows{}, err
 	}
 	return v.read(ctx, q, tok, vals)
 }
@@ -475,6 +471,18 @@ func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows
 		return v.read(ctx, v.query, tok, append(argv[:0], args...))
 	}
 	return v.read(ctx, v.query, tok, append([]Value(nil), args...))
+}
+
+// goArgs converts a read's Go arguments to Values, appending to vals.
+func goArgs(vals []Value, args []any) ([]Value, error) {
+	for i, a := range args {
+		val, err := dataflow.FromGo(a)
+		if err != nil {
+			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals = append(vals, val)
+	}
+	return vals, nil
 }
 
 // lookupKey is the key row of one lookup: its literals and the caller's arguments.
@@ -511,13 +519,9 @@ func prepareArgs(q *planner.Query, vals []Value) error {
 // give the keys up too when no other reader holds them. It does nothing for a view whose
 // reader is full.
 func (v *View) Evict(ctx context.Context, args ...any) error {
-	vals := make([]Value, len(args))
-	for i, a := range args {
-		val, err := dataflow.FromGo(a)
-		if err != nil {
-			return fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		vals[i] = val
+	vals, err := goArgs(nil, args)
+	if err != nil {
+		return err
 	}
 	q := v.query
 	if err := prepareArgs(q, vals); err != nil {
@@ -549,13 +553,9 @@ func (v *View) Evict(ctx context.Context, args ...any) error {
 // caller can serve something else (or come back) and never blocks on a cold key.
 func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, err error) {
 	var argv [8]Value
-	vals := argv[:0]
-	for i, a := range args {
-		val, err := dataflow.FromGo(a)
-		if err != nil {
-			return Rows{}, false, fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		vals = append(vals, val)
+	vals, err := goArgs(argv[:0], args)
+	if err != nil {
+		return Rows{}, false, err
 	}
 	if v.dropped.Load() {
 		return Rows{}, false, fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name)

@@ -79,14 +79,17 @@ type release struct {
 	key  string
 }
 
-// EncodeKey is the encoded form of a key that PartialState.Release takes.
-func EncodeKey(key Row) string {
-	var buf []byte
+// AppendKeys appends the encoding of a key's values (AppendKey of each): the form in which
+// readers and partial states key their maps, and PartialState.Release takes.
+func AppendKeys(buf []byte, key Row) []byte {
 	for _, v := range key {
 		buf = AppendKey(buf, v)
 	}
-	return string(buf)
+	return buf
 }
+
+// EncodeKey is AppendKeys as a string.
+func EncodeKey(key Row) string { return string(AppendKeys(nil, key)) }
 
 // replay moves a piece along leaf li's path from hop i, handing it to the next domain when
 // the path leaves this one.
@@ -202,7 +205,3 @@ func (d *Domain) handleReleases() {
 		d.release(r.node, r.key)
 	}
 }
-
-// ReleaseNow applies a release to n directly; the caller must own every domain (the engine
-// does this while the domains are idle, when it removes a view).
-func (d *Domain) ReleaseNow(n *Node, key string) { d.release(n, key) }

@@ -24,11 +24,14 @@ const (
 	joinEntryBytes = 176
 )
 
-func encodeKeyRow(buf []byte, key dataflow.Row) []byte {
-	for _, v := range key {
-		buf = dataflow.AppendKey(buf, v)
+// releaseHold gives back one of a key's holds and reports whether it was the last.
+func releaseHold(holds *int32) bool {
+	if *holds > 1 {
+		*holds--
+		return false
 	}
-	return buf
+	*holds = 0
+	return true
 }
 
 // SetPartial makes the aggregate partial. It must be called before the aggregate sees any
@@ -63,7 +66,7 @@ func (a *Aggregate) charge(g *aggGroup) {
 // ReplayPiece fills the group named by key from the piece (the group's input rows) when it
 // is a hole, and answers with the group's output row.
 func (a *Aggregate) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece dataflow.Batch, _ int) (dataflow.Batch, bool, bool) {
-	a.buf = encodeKeyRow(a.buf[:0], key)
+	a.buf = dataflow.AppendKeys(a.buf[:0], key)
 	g, present := a.groups.get(a.buf)
 	if !present {
 		g = a.newGroup()
@@ -81,11 +84,7 @@ func (a *Aggregate) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece data
 // Release gives back one hold on a group; the last one turns it into a hole.
 func (a *Aggregate) Release(key string) bool {
 	g, ok := a.groups.get([]byte(key))
-	if !ok {
-		return false
-	}
-	if g.holds > 1 {
-		g.holds--
+	if !ok || !releaseHold(&g.holds) {
 		return false
 	}
 	a.groups.del([]byte(key))
@@ -116,7 +115,7 @@ func (t *TopK) Partial() bool { return t.partial }
 // ReplayPiece fills the group named by key from the piece (all of the group's rows, so the
 // window can never run short later) when it is a hole, and answers with the window.
 func (t *TopK) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece dataflow.Batch, _ int) (dataflow.Batch, bool, bool) {
-	t.buf = encodeKeyRow(t.buf[:0], key)
+	t.buf = dataflow.AppendKeys(t.buf[:0], key)
 	g, present := t.groups.get(t.buf)
 	if !present {
 		g = &topkGroup{}
@@ -140,11 +139,7 @@ func (t *TopK) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece dataflow.
 // Release gives back one hold on a group; the last one turns it into a hole.
 func (t *TopK) Release(key string) bool {
 	g, ok := t.groups.get([]byte(key))
-	if !ok {
-		return false
-	}
-	if g.holds > 1 {
-		g.holds--
+	if !ok || !releaseHold(&g.holds) {
 		return false
 	}
 	t.groups.del([]byte(key))
@@ -187,7 +182,7 @@ func (j *Join) Partial() bool { return j.partial }
 // hole's are dropped (its piece, still on its way, includes them), and nothing is emitted
 // for the key.
 func (j *Join) ReplayPiece(req uint64, slot int, key dataflow.Row, piece dataflow.Batch, pieces int) (dataflow.Batch, bool, bool) {
-	j.buf = encodeKeyRow(j.buf[:0], key)
+	j.buf = dataflow.AppendKeys(j.buf[:0], key)
 	e, ok := j.entries.get(j.buf)
 	if !ok {
 		e = &joinEntry{}
@@ -244,15 +239,7 @@ func (j *Join) ReplayPiece(req uint64, slot int, key dataflow.Row, piece dataflo
 // unless a replay is waiting on the key (it takes a hold of its own when it completes).
 func (j *Join) Release(key string) bool {
 	e, ok := j.entries.get([]byte(key))
-	if !ok {
-		return false
-	}
-	if e.holds > 1 {
-		e.holds--
-		return false
-	}
-	e.holds = 0
-	if e.waiting > 0 {
+	if !ok || !releaseHold(&e.holds) || e.waiting > 0 {
 		return false
 	}
 	j.entries.del([]byte(key))
@@ -292,7 +279,7 @@ func (u *Union) MergePiece(req uint64, slot int, keyCols []int, key dataflow.Row
 	}
 	p := u.pending[req]
 	if p == nil {
-		p = &unionPending{key: string(encodeKeyRow(nil, key)), keyCols: keyCols, got: make([]bool, u.inputs), left: pieces}
+		p = &unionPending{key: string(dataflow.AppendKeys(nil, key)), keyCols: keyCols, got: make([]bool, u.inputs), left: pieces}
 		u.pending[req] = p
 	}
 	p.rows = append(p.rows, piece...)

@@ -92,7 +92,7 @@ func TestRegressionEvictDuringReplay(t *testing.T) {
 	j := NewJoin(JoinLeft, []int{0}, []int{0}, 2, 2)
 	j.SetPartial()
 	key := ir(1)
-	enc := string(encodeKeyRow(nil, key))
+	enc := string(dataflow.AppendKeys(nil, key))
 	if _, done, _ := j.ReplayPiece(1, 0, key, ins(ir(1, 10)), 2); done {
 		t.Fatal("done early")
 	}
@@ -143,7 +143,7 @@ func TestAggregatePartialHolds(t *testing.T) {
 	if !redundant || batchString(out) != "(1,1,5)" {
 		t.Fatalf("second fill: %s redundant %v", batchString(out), redundant)
 	}
-	enc := string(encodeKeyRow(nil, key))
+	enc := string(dataflow.AppendKeys(nil, key))
 	if a.Release(enc) || !a.Release(enc) {
 		t.Fatal("two holds, two releases: only the second evicts")
 	}

@@ -250,9 +250,7 @@ func (r *Reader) CancelFill(key string) {
 // EncodeKey encodes key values as the reader's maps key them; isInt reports a one-component
 // integer key, stored by ikey.
 func EncodeKey(buf []byte, vals dataflow.Row) (enc []byte, ikey uint64, isInt bool) {
-	for _, v := range vals {
-		buf = dataflow.AppendKey(buf, v)
-	}
+	buf = dataflow.AppendKeys(buf, vals)
 	if len(vals) == 1 {
 		ikey, isInt = dataflow.IntKey(vals[0])
 	}
