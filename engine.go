@@ -12,6 +12,7 @@ import (
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/internal/freq"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 )
@@ -92,8 +93,21 @@ type Engine struct {
 	// at once, so a burst of misses cannot outrun the timer.
 	fills atomic.Int64
 	nudge chan struct{}
-	// agedAt is the fill count when reader scores were last halved (see Evict).
-	agedAt    atomic.Int64
+	// backfilled, when set (by tests), runs after a registration's backfill has computed the
+	// new nodes' states and before their queued deltas are applied.
+	backfilled func()
+	// ddl serializes changes to the schema and the graph (see install); writes and reads
+	// do not take it.
+	ddl sync.Mutex
+	// evictMu serializes eviction rounds and the counting of reads; it guards hist,
+	// counted and keysHeld (see Evict).
+	evictMu   sync.Mutex
+	hist      *freq.Sketch
+	histBytes atomic.Int64
+	counted   int64 // reads counted since the sketch last halved
+	keysHeld  int   // reader keys held at the last round
+	readPool  sync.Pool
+	readLog   chan *[]uint64
 	stopEvict chan struct{}
 	evictDone chan struct{}
 }
@@ -151,6 +165,13 @@ func Open(opts Options) (*Engine, error) {
 
 		upqueries: make(chan struct{}, opts.MaxUpqueries),
 		nudge:     make(chan struct{}, 1),
+		hist:      freq.New(0),
+		readLog:   make(chan *[]uint64, 64),
+	}
+	e.histBytes.Store(e.hist.Bytes())
+	e.readPool.New = func() any {
+		b := make([]uint64, 0, readBatch)
+		return &b
 	}
 	e.rt.Start()
 	e.stopEvict = make(chan struct{})
@@ -185,6 +206,8 @@ func (e *Engine) evictLoop() {
 		select {
 		case <-e.stopEvict:
 			return
+		case bp := <-e.readLog:
+			e.countReads(bp)
 		case <-e.nudge:
 			if e.opts.MemoryLimit > 0 {
 				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
@@ -352,6 +375,8 @@ func (e *Engine) quiesce(ctx context.Context) (func(), error) {
 }
 
 func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable) (Result, error) {
+	e.ddl.Lock()
+	defer e.ddl.Unlock()
 	resume, err := e.quiesce(ctx)
 	if err != nil {
 		return Result{}, err
@@ -389,6 +414,8 @@ func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable) (Resul
 }
 
 func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, error) {
+	e.ddl.Lock()
+	defer e.ddl.Unlock()
 	resume, err := e.quiesce(ctx)
 	if err != nil {
 		return Result{}, err

@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/freq"
 	"github.com/weirdb/weir/operators"
 )
 
@@ -46,11 +47,11 @@ func (e *Engine) partialStateBytes() int64 {
 	return total
 }
 
-// MemoryInUse is the bytes partial state holds (readers and partial operator state), the
-// figure MemoryLimit bounds. Base tables and full operator state are not in it: they cannot
-// be evicted.
+// MemoryInUse is the bytes partial state holds (readers, partial operator state and the
+// evictor's read history), the figure MemoryLimit bounds. Base tables and full operator
+// state are not in it: they cannot be evicted.
 func (e *Engine) MemoryInUse() int64 {
-	total := e.partialStateBytes()
+	total := e.partialStateBytes() + e.histBytes.Load()
 	for _, p := range e.partialReaders() {
 		total += p.reader.Bytes()
 	}
@@ -84,11 +85,17 @@ func (e *Engine) releaseAll(n *dataflow.Node) {
 	})
 }
 
-// Evict brings partial state back under the memory limit (to 90% of it, so eviction does
-// not run on every tick), evicting the reader keys read least often across all readers
-// (each key's score is a logarithmic count of sampled reads, halved every round),
-// and returns the bytes freed at the readers. It runs by itself every 50ms; calling it
-// forces a round.
+// Evict brings partial state back under the memory limit, evicting the reader keys read
+// least often across all readers, and returns the bytes freed at the readers. It runs by
+// itself every 50ms and after every 64 fills; calling it forces a round.
+//
+// The policy is LFU with memory (see package freq): every read, hit or miss, is counted in
+// a count-min sketch that outlives eviction, so a key of middling popularity that comes back
+// is ranked by its whole history rather than mistaken for a cold one. Readers hand their
+// reads to the evictor in batches (countRead), so a hit costs no write to shared memory. The
+// counts halve each time the sketch has counted 128 reads per key held, so popularity that
+// moves on fades. Each round evicts down to 98% of the limit: enough headroom that rounds
+// are not continuous, little enough that the cache runs nearly full.
 //
 // Readers go first, and the partial states above a reader give a key up when the last
 // reader below that holds it lets go (see dataflow.PartialState): evicting a reader key
@@ -100,24 +107,34 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 	if limit <= 0 {
 		return 0, nil
 	}
+	e.evictMu.Lock()
+	defer e.evictMu.Unlock()
 	readers := e.partialReaders()
 	var readerBytes int64
+	keys := 0
 	for _, p := range readers {
 		readerBytes += p.reader.Bytes()
+		keys += p.reader.Keys()
 	}
-	total := readerBytes + e.partialStateBytes()
-	excess := total - limit*9/10
+	e.keysHeld = keys
+	// The sketch is sized for the keys held; when they outgrow it, start a larger one.
+	if 2*keys > e.hist.Width() {
+		e.hist = freq.New(2 * keys)
+		e.histBytes.Store(e.hist.Bytes())
+	}
+	stateBytes := e.partialStateBytes()
+	total := readerBytes + stateBytes + e.histBytes.Load()
+	excess := total - limit*49/50
 	if total <= limit || excess <= 0 || readerBytes == 0 {
 		return 0, nil
 	}
-	excess = max(excess*readerBytes/total, 1)
-	// Approximate LFU with aging: find the score below which the least-read keys add up
-	// to the excess and evict keys scoring no more than it. Scores halve each time as many
-	// keys were filled as are held, so counts fade at the pace the cache turns over.
+	// Evicting reader keys frees the operator state of those keys too, in proportion; the
+	// sketch stays.
+	excess = max(excess*readerBytes/(readerBytes+stateBytes), 1)
 	type use struct{ score, bytes int64 }
-	var uses []use
+	uses := make([]use, 0, keys)
 	for _, p := range readers {
-		p.reader.Scores(func(score, bytes int64) { uses = append(uses, use{score, bytes}) })
+		p.reader.Scores(e.hist.Count, func(score, bytes int64) { uses = append(uses, use{score, bytes}) })
 	}
 	slices.SortFunc(uses, func(a, b use) int { return cmp.Compare(a.score, b.score) })
 	threshold, acc := int64(-1), int64(0)
@@ -127,14 +144,6 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 			break
 		}
 	}
-	if fills := e.fills.Load(); fills-e.agedAt.Load() >= int64(len(uses)) {
-		e.agedAt.Store(fills)
-		defer func() {
-			for _, p := range readers {
-				p.reader.Age()
-			}
-		}()
-	}
 	var freed int64
 	for _, p := range readers {
 		if freed >= excess {
@@ -142,10 +151,50 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 		}
 		var got int64
 		evicted := func(key string) { p.domain.ReleaseUpstream(p.node, key) }
-		if err := p.domain.Call(ctx, func() { got = p.reader.Evict(threshold, excess-freed, evicted) }); err != nil {
+		if err := p.domain.Call(ctx, func() { got = p.reader.Evict(e.hist.Count, threshold, excess-freed, evicted) }); err != nil {
 			return freed, err
 		}
 		freed += got
 	}
 	return freed, nil
+}
+
+// ageReadsPerKey is how many reads per key held the sketch counts between halvings.
+const ageReadsPerKey = 128
+
+// readBatch is how many reads a reader collects before handing them to the evictor.
+const readBatch = 256
+
+// countRead records a read of the key with the given hash (operators.Reader.HashInt or
+// HashKey) for the evictor. Reads collect in per-processor batches (a sync.Pool) that go to
+// the evictor when full; a batch the evictor is too busy to take is dropped, so under
+// overload reads are sampled rather than queued.
+func (e *Engine) countRead(hash uint64) {
+	bp := e.readPool.Get().(*[]uint64)
+	*bp = append(*bp, hash)
+	if len(*bp) == cap(*bp) {
+		select {
+		case e.readLog <- bp:
+			return
+		default:
+			*bp = (*bp)[:0]
+		}
+	}
+	e.readPool.Put(bp)
+}
+
+// countReads adds a batch of reads to the sketch and halves it when it is due.
+func (e *Engine) countReads(bp *[]uint64) {
+	e.evictMu.Lock()
+	for _, h := range *bp {
+		e.hist.Increment(h)
+	}
+	e.counted += int64(len(*bp))
+	if e.counted >= ageReadsPerKey*int64(max(e.keysHeld, 1024)) {
+		e.hist.Halve()
+		e.counted = 0
+	}
+	e.evictMu.Unlock()
+	*bp = (*bp)[:0]
+	e.readPool.Put(bp)
 }

@@ -64,7 +64,18 @@ func TestVoteQueryStateIsPartial(t *testing.T) {
 	}
 	// Releases travel between domains: a write's token orders the check after them only
 	// within a domain, so wait for the figure with a deadline-bound poll of the state.
-	waitFor(t, func() bool { return e.MemoryInUse() == 0 })
+	waitFor(t, func() bool {
+		states, err := e.States(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range states {
+			if s.Keys != 0 || s.Bytes != 0 {
+				return false
+			}
+		}
+		return v.Stats().Keys == 0
+	})
 	rows, err := v.Lookup(ctx, 3)
 	if err != nil || !strings.Contains(strings.Join(texts(rows), " "), "3") {
 		t.Fatalf("article 3 after eviction: %v %v", texts(rows), err)

@@ -3,7 +3,6 @@ package weir
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -139,6 +138,8 @@ func (e *Engine) View(name string) (*View, error) {
 
 // Unregister removes a named view. Its nodes go too unless other views share them.
 func (e *Engine) Unregister(ctx context.Context, name string) error {
+	e.ddl.Lock()
+	defer e.ddl.Unlock()
 	resume, err := e.quiesce(ctx)
 	if err != nil {
 		return err
@@ -223,57 +224,83 @@ func (e *Engine) planSelect(sql string) (*planner.Query, error) {
 	return sel.Query, nil
 }
 
-// install lowers a planned query into the graph, reusing nodes that compute the same thing,
-// and fills the new nodes from the current state while the domains are idle.
+// install lowers a planned query into the graph, reusing nodes that compute the same thing.
+//
+// Writes pause only while the nodes are linked in and their inputs are snapshotted (the
+// rows of the base tables and existing states they read from: copies of row references).
+// New full nodes are then backfilled from that snapshot outside the domains while writes go
+// on: the deltas that reach them meanwhile are queued (dataflow.Node.StartBackfill) and
+// applied after, in order, so no write is missed or counted twice. Partial nodes need no
+// backfill: they start as holes.
 func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
+	e.ddl.Lock()
+	defer e.ddl.Unlock()
 	resume, err := e.quiesce(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer resume()
 	e.mu.Lock()
-	defer e.mu.Unlock()
+	v, fill, err := e.link(q, name)
+	e.mu.Unlock()
+	resume()
+	if err != nil {
+		return nil, err
+	}
+	if err := fill.run(); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
 
+// link adds a query's nodes to the graph and snapshots what their backfill reads. The
+// caller holds the gate exclusively and e.mu.
+func (e *Engine) link(q *planner.Query, name string) (*View, *backfill, error) {
 	e.queries++
 	l := lowering{e: e, home: 1 + (e.queries-1)%(len(e.rt.Domains)-1), pp: planPartial(q),
 		nodes: map[planner.Plan]*dataflow.Node{}}
 	root, err := l.lower(q.Root)
 	if err != nil {
 		l.undo()
-		return nil, err
+		return nil, nil, err
 	}
 	readerSig := fmt.Sprintf("reader(%v,%v)<-n%d", q.KeyCols, q.Order, root.ID)
 	rnode, ok := e.graph.Lookup(readerSig)
 	if !ok {
-		rnode = &dataflow.Node{Op: operators.NewReader(q.KeyCols, q.Order), Parents: []*dataflow.Node{root},
+		reader := operators.NewReader(q.KeyCols, q.Order)
+		if l.pp != nil { // a new reader whose key traces to states that can fill it
+			reader.SetPartial()
+		}
+		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
 			Domain: max(l.home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
+		if !reader.Partial() {
+			rnode.StartBackfill()
+		}
 		if err := e.graph.Add(rnode); err != nil {
 			l.undo()
-			return nil, err
+			return nil, nil, err
 		}
 		l.created = append(l.created, rnode)
+		if reader.Partial() {
+			setUps(rnode)
+			e.paths[rnode] = l.replayTree(q, rnode, func(key dataflow.Row, rows dataflow.Batch) bool {
+				present := reader.Fill(key, rows)
+				<-e.upqueries
+				e.filled()
+				return present
+			})
+		}
 	}
 	e.graph.Retain(rnode)
 	reader := rnode.Op.(*operators.Reader)
-	if !ok && l.pp != nil { // a new reader whose key traces to states that can fill it
-		reader.SetPartial()
-		setUps(rnode)
-		e.paths[rnode] = l.replayTree(q, rnode, func(key dataflow.Row, rows dataflow.Batch) bool {
-			present := reader.Fill(key, rows)
-			<-e.upqueries
-			e.filled()
-			return present
-		})
-	}
 	for _, n := range l.created {
 		if ps, ok := n.Op.(dataflow.PartialState); ok && ps.Partial() {
 			setUps(n)
 			e.partials[n] = ps
 		}
 	}
-	l.fill()
-	return &View{e: e, name: name, query: q, node: rnode, reader: reader, path: e.paths[rnode],
-		domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}, nil
+	v := &View{e: e, name: name, query: q, node: rnode, reader: reader, path: e.paths[rnode],
+		domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}
+	return v, l.snapshot(), nil
 }
 
 // lowering turns plan nodes into graph nodes.
@@ -360,6 +387,9 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 		return n, nil
 	}
 	n := &dataflow.Node{Op: op, Parents: parents, Domain: dom, Cols: p.Columns(), Signature: sig}
+	if ps, ok := op.(dataflow.PartialState); !ok || !ps.Partial() {
+		n.StartBackfill()
+	}
 	if err := l.e.graph.Add(n); err != nil {
 		return nil, err
 	}
@@ -397,36 +427,81 @@ func (l *lowering) undo() {
 	l.created = nil
 }
 
-// fill gives every new node the state it would have had if it had existed from the start:
-// each new node receives its parents' complete current outputs. New nodes are visited parents
-// first, so a new stateful parent is already filled when its child asks for its output.
-func (l *lowering) fill() {
-	memo := map[*dataflow.Node][]dataflow.Row{}
+// backfill computes the initial state of a registration's new full nodes.
+type backfill struct {
+	e     *Engine
+	nodes []*dataflow.Node                  // new full nodes, parents first
+	snap  map[*dataflow.Node][]dataflow.Row // existing inputs' outputs when the nodes were linked
+}
+
+// snapshot records, while writes are stopped, the current output of every existing node a
+// new full node reads from. The new nodes are already queueing deltas (StartBackfill in
+// lower and link), so the snapshot and the queues together hold every change exactly once.
+func (l *lowering) snapshot() *backfill {
+	b := &backfill{e: l.e, snap: map[*dataflow.Node][]dataflow.Row{}}
 	var output func(n *dataflow.Node) []dataflow.Row
 	output = func(n *dataflow.Node) []dataflow.Row {
-		if rows, ok := memo[n]; ok {
+		if rows, ok := b.snap[n]; ok {
 			return rows
 		}
 		rows := n.Op.Snapshot(func(i int) []dataflow.Row { return output(n.Parents[i]) })
-		memo[n] = rows
+		b.snap[n] = rows
 		return rows
 	}
 	for _, n := range l.created {
-		if isPartial(n) {
-			continue // all holes: keys are filled when read
+		if !n.Backfilling() {
+			continue
 		}
+		b.nodes = append(b.nodes, n)
+		for _, p := range n.Parents {
+			if !p.Backfilling() {
+				output(p)
+			}
+		}
+	}
+	return b
+}
+
+// run gives every new full node the state it would have had if it had existed from the
+// start, then has each node's domain apply the deltas it queued meanwhile. Nodes are visited
+// parents first, so a new stateful parent is complete when its child reads its output; and
+// a parent's queued deltas reach its children (queued too, or applied if they are done)
+// before theirs are drained, in edge order.
+func (b *backfill) run() error {
+	// A new node's output is read once it is complete; a stateless one derives it from its
+	// parents' (snapshotted or complete) outputs.
+	var output func(n *dataflow.Node) []dataflow.Row
+	output = func(n *dataflow.Node) []dataflow.Row {
+		if rows, ok := b.snap[n]; ok {
+			return rows
+		}
+		rows := n.Op.Snapshot(func(i int) []dataflow.Row { return output(n.Parents[i]) })
+		b.snap[n] = rows
+		return rows
+	}
+	for _, n := range b.nodes {
 		for i, p := range n.Parents {
 			rows := output(p)
 			if len(rows) == 0 {
 				continue
 			}
-			b := make(dataflow.Batch, len(rows))
+			batch := make(dataflow.Batch, len(rows))
 			for j, r := range rows {
-				b[j] = dataflow.Record{Row: r}
+				batch[j] = dataflow.Record{Row: r}
 			}
-			n.Op.Process(i, b)
+			n.Op.Process(i, batch)
 		}
 	}
+	if b.e.backfilled != nil {
+		b.e.backfilled()
+	}
+	for _, n := range b.nodes {
+		d := b.e.rt.Domains[n.Domain]
+		if err := d.Call(context.Background(), func() { d.EndBackfill(n) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Name is the view's registered name ("" for an ad-hoc query's view).
@@ -566,7 +641,7 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 	}
 	ready := true
 	for _, lookup := range q.Lookups {
-		if _, found := v.get(lookup, vals); !found {
+		if _, found, _ := v.get(lookup, vals); !found {
 			ready = false
 			if err := v.startFill(lookup, vals); err != nil {
 				return Rows{}, false, err
@@ -643,18 +718,22 @@ func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows,
 // get reads one key. ok is false when a key component is NULL: `col = NULL` matches nothing.
 // get reads one key. found is false for a hole of a partial reader; a NULL component matches
 // nothing (`col = NULL`), which is found and empty.
-func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, bool) {
+// For a partial reader, hash is the key's hash for counting reads (see Engine.countRead).
+func (v *View) get(lookup []planner.KeySource, vals []Value) (e operators.ReaderEntry, found bool, hash uint64) {
 	if len(lookup) == 1 {
 		kv := lookup[0].Literal
 		if lookup[0].Param >= 0 {
 			kv = vals[lookup[0].Param]
 		}
 		if kv.IsNull() {
-			return operators.ReaderEntry{}, true
+			return operators.ReaderEntry{}, true, 0
 		}
 		if k, ok := dataflow.IntKey(kv); ok {
 			e, found := v.reader.GetInt(k)
-			return e, found || !v.reader.Partial()
+			if !v.reader.Partial() {
+				return e, true, 0
+			}
+			return e, found, v.reader.HashInt(k)
 		}
 	}
 	var buf [64]byte
@@ -665,18 +744,19 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEn
 			kv = vals[ks.Param]
 		}
 		if kv.IsNull() {
-			return operators.ReaderEntry{}, true
+			return operators.ReaderEntry{}, true, 0
 		}
 		key = dataflow.AppendKey(key, kv)
 	}
-	var e operators.ReaderEntry
-	var found bool
-	if len(key) == 0 {
-		e, found = v.reader.Get("")
-	} else {
-		e, found = v.reader.Get(unsafe.String(&key[0], len(key)))
+	var k string
+	if len(key) > 0 {
+		k = unsafe.String(&key[0], len(key))
 	}
-	return e, found || !v.reader.Partial()
+	e, found = v.reader.Get(k)
+	if !v.reader.Partial() {
+		return e, true, 0
+	}
+	return e, found, v.reader.HashKey(k)
 }
 
 // fetch reads one key, filling it first when it is a hole: the fill is an upquery to the
@@ -684,14 +764,12 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (operators.ReaderEn
 // misses on one key share one fill. It waits at most the read timeout; it never returns a
 // partial result.
 func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, error) {
-	e, found := v.get(lookup, vals)
+	e, found, hash := v.get(lookup, vals)
+	if v.reader.Partial() {
+		v.e.countRead(hash)
+	}
 	if found {
 		v.hits.inc()
-		// Count one read in eight: the score lives beside the entry and costs a cache miss,
-		// and an approximate frequency is all eviction needs (a hot key is counted often).
-		if e.Used != nil && rand.Uint32()&7 == 0 {
-			e.Touch()
-		}
 		return e, nil
 	}
 	v.misses.inc()
@@ -729,7 +807,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		case <-v.domain.Dead():
 			return e, v.domain.Err()
 		}
-		if e, found = v.get(lookup, vals); found {
+		if e, found, _ = v.get(lookup, vals); found {
 			return e, nil
 		}
 		// Filled, then emptied (and so dropped) by later deletes before we looked: fill again.

@@ -409,6 +409,11 @@ func (d *Domain) Flush() []Outgoing {
 }
 
 func (d *Domain) process(n *Node, slot int, in Batch) {
+	if n.backfill != nil {
+		// The batch may be shared with other children or reused by its sender.
+		n.backfill.pending = append(n.backfill.pending, slotBatch{slot, append(Batch(nil), in...)})
+		return
+	}
 	out := n.Op.Process(slot, in)
 	if len(out) > 0 {
 		d.emit(n, out)
@@ -434,6 +439,24 @@ func (d *Domain) emit(n *Node, out Batch) {
 		}
 		d.outIndex[k] = len(d.outbox[c.Domain])
 		d.outbox[c.Domain] = append(d.outbox[c.Domain], pendingBatch{node: c, slot: e.Slot, batch: out})
+	}
+}
+
+// EndBackfill applies the deltas a node queued during its backfill, in the order they came,
+// passes its output on, and makes it apply deltas as they come from then on. It must run in
+// the node's domain (see Call), after the node's initial state is complete.
+func (d *Domain) EndBackfill(n *Node) {
+	if n.Domain != d.ID {
+		panic(fmt.Sprintf("dataflow: EndBackfill of node %d (domain %d) in domain %d", n.ID, n.Domain, d.ID))
+	}
+	b := n.backfill
+	if b == nil {
+		return
+	}
+	n.backfill = nil
+	for i, p := range b.pending {
+		d.process(n, p.slot, p.batch)
+		b.pending[i] = slotBatch{}
 	}
 }
 

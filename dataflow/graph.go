@@ -33,7 +33,30 @@ type Node struct {
 	// refs counts the views whose plan uses the node; nodes with no references and no
 	// children are removed.
 	refs int
+	// backfill, while not nil, holds the deltas that reach a new node whose initial state
+	// is still being computed (see StartBackfill).
+	backfill *backfill
 }
+
+// backfill is the queue of deltas a node received during its backfill, in arrival order.
+type backfill struct {
+	pending []slotBatch
+}
+
+type slotBatch struct {
+	slot  int
+	batch Batch
+}
+
+// StartBackfill makes a new node queue the deltas that reach it instead of applying them,
+// until its domain runs EndBackfill. Meanwhile its initial state can be computed outside the
+// domain from a snapshot of its inputs taken when the node was linked in: the domain does
+// not touch the operator, and the queued deltas are exactly the changes made after the
+// snapshot. Call it before the node is added to the graph (or while no delta can reach it).
+func (n *Node) StartBackfill() { n.backfill = &backfill{} }
+
+// Backfilling reports whether the node is queueing deltas (see StartBackfill).
+func (n *Node) Backfilling() bool { return n.backfill != nil }
 
 // Edge connects a node to a child, entering the child at parent position Slot.
 type Edge struct {

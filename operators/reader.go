@@ -3,6 +3,7 @@ package operators
 import (
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -41,6 +42,7 @@ type Reader struct {
 	// bytes approximates the memory the published entries hold; only the domain writes it.
 	bytes     atomic.Int64
 	evictions atomic.Int64
+	salt      uint64 // see HashInt
 
 	keyBuf  []byte
 	scratch []dataflow.Row
@@ -54,31 +56,7 @@ type Reader struct {
 type ReaderEntry struct {
 	Rows []dataflow.Row
 	One  dataflow.Row
-	// Used is the key's read-frequency score for eviction (partial readers only, see
-	// Touch); it
-	// survives updates to the key.
-	Used *atomic.Int64
 }
-
-// Touch counts a read in the entry's frequency score: a logarithmic counter, incremented
-// with probability 1/(score+1), so a hot key's score grows slowly and its cache line is
-// rarely written. Callers touch a sample of reads.
-func (e ReaderEntry) Touch() {
-	if e.Used == nil {
-		return
-	}
-	c := e.Used.Load()
-	if c < maxScore && (c == 0 || rand.Uint32N(uint32(c)+1) == 0) {
-		e.Used.Add(1)
-	}
-}
-
-// Scores: a filled key starts at newScore, so it outlives keys nobody has read since the
-// last aging, and scores stop growing at maxScore.
-const (
-	newScore = 1
-	maxScore = 1 << 16
-)
 
 // Len is the number of rows.
 func (e ReaderEntry) Len() int {
@@ -109,7 +87,7 @@ type readerGroup struct {
 func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 	return &Reader{keyCols: keyCols, order: order,
 		ints: xsync.NewMap[uint64, ReaderEntry](), strs: xsync.NewMap[string, ReaderEntry](),
-		idx: map[string]int{}}
+		idx: map[string]int{}, salt: rand.Uint64()}
 }
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.
@@ -118,18 +96,18 @@ func (r *Reader) SetPartial() {
 	r.filling = map[string]chan struct{}{}
 }
 
-// Evict turns into holes keys whose score is at most threshold, until at least want bytes are
-// freed or no such key is left, and returns the bytes freed. evicted, when not nil, is called
-// with each evicted key, encoded. It runs in the reader's domain. Only a partial reader
-// evicts: a full reader's absent keys mean "no rows".
-func (r *Reader) Evict(threshold int64, want int64, evicted func(key string)) int64 {
+// Evict turns into holes keys whose score (see Scores) is at most threshold, until at least
+// want bytes are freed or no such key is left, and returns the bytes freed. evicted, when
+// not nil, is called with each evicted key, encoded. It runs in the reader's domain. Only a
+// partial reader evicts: a full reader's absent keys mean "no rows".
+func (r *Reader) Evict(score func(hash uint64) int64, threshold, want int64, evicted func(key string)) int64 {
 	if !r.partial || want <= 0 {
 		return 0
 	}
 	var freed, n int64
 	var buf []byte
 	r.ints.Range(func(k uint64, e ReaderEntry) bool {
-		if e.Used != nil && e.Used.Load() <= threshold {
+		if score(r.HashInt(k)) <= threshold {
 			r.ints.Delete(k)
 			n++
 			freed += entryBytes(e)
@@ -142,7 +120,7 @@ func (r *Reader) Evict(threshold int64, want int64, evicted func(key string)) in
 	})
 	if freed < want {
 		r.strs.Range(func(k string, e ReaderEntry) bool {
-			if e.Used != nil && e.Used.Load() <= threshold {
+			if score(r.HashKey(k)) <= threshold {
 				r.strs.Delete(k)
 				n++
 				freed += entryBytes(e)
@@ -195,30 +173,28 @@ func intKeyOf(key string) (uint64, bool) {
 // Evictions counts the keys evicted so far.
 func (r *Reader) Evictions() int64 { return r.evictions.Load() }
 
-// Scores calls f with the score and size of every key (for choosing what to evict).
-func (r *Reader) Scores(f func(score, bytes int64)) {
-	visit := func(e ReaderEntry) {
-		if e.Used != nil {
-			f(e.Used.Load(), entryBytes(e))
-		}
-	}
-	r.ints.Range(func(_ uint64, e ReaderEntry) bool { visit(e); return true })
-	r.strs.Range(func(_ string, e ReaderEntry) bool { visit(e); return true })
+// Scores calls f with the score and size of every key (for choosing what to evict). A key's
+// score is what score says for the key's hash (see HashInt and HashKey): the evictor's
+// count of its reads.
+func (r *Reader) Scores(score func(hash uint64) int64, f func(score, bytes int64)) {
+	r.ints.Range(func(k uint64, e ReaderEntry) bool {
+		f(score(r.HashInt(k)), entryBytes(e))
+		return true
+	})
+	r.strs.Range(func(k string, e ReaderEntry) bool {
+		f(score(r.HashKey(k)), entryBytes(e))
+		return true
+	})
 }
 
-// Age halves every key's score, so frequency counts fade and keys that were hot once do
-// not stay forever. Safe to run beside the domain and readers.
-func (r *Reader) Age() {
-	age := func(e ReaderEntry) {
-		if e.Used != nil {
-			if c := e.Used.Load(); c > 0 {
-				e.Used.CompareAndSwap(c, c/2)
-			}
-		}
-	}
-	r.ints.Range(func(_ uint64, e ReaderEntry) bool { age(e); return true })
-	r.strs.Range(func(_ string, e ReaderEntry) bool { age(e); return true })
-}
+// HashInt and HashKey hash a key read from the maps by GetInt and Get, for counting its
+// reads: salted per reader, so the keys of different readers are counted apart.
+func (r *Reader) HashInt(k uint64) uint64 { return (k ^ r.salt) * 0x9E3779B97F4A7C15 }
+
+// HashKey: see HashInt.
+func (r *Reader) HashKey(k string) uint64 { return maphash.String(hashSeed, k) ^ r.salt }
+
+var hashSeed = maphash.MakeSeed()
 
 // Partial reports whether the reader keeps only the keys that were read.
 func (r *Reader) Partial() bool { return r.partial }
@@ -309,8 +285,7 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
 			return dataflow.CompareRowsTotal(a, b, r.order)
 		})
 	}
-	e := ReaderEntry{Used: new(atomic.Int64)}
-	e.Used.Store(newScore)
+	var e ReaderEntry
 	switch len(list) {
 	case 0:
 		e.Rows = []dataflow.Row{} // present and known empty
@@ -444,7 +419,7 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 				return dataflow.CompareRowsTotal(a, b, r.order)
 			})
 		}
-		e := ReaderEntry{Used: old.Used}
+		var e ReaderEntry
 		if len(rows) == 1 {
 			e.One = rows[0]
 		} else {

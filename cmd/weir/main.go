@@ -99,6 +99,16 @@ func benchMemory(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.VotesPerArticle, "votes", 2, "votes per article")
 	fs.IntVar(&cfg.Reads, "reads", 0, "Zipf reads measured per limit (0: 20 × articles)")
 	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the reads")
+	fs.Func("limits", "comma-separated limits in percent of the state of every key (default 1,5,10,25,50,100)", func(v string) error {
+		for _, part := range strings.Split(v, ",") {
+			pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(part), "%"), 64)
+			if err != nil || pct <= 0 || pct > 100 {
+				return fmt.Errorf("bad limit %q: want a percentage in (0, 100]", part)
+			}
+			cfg.Fractions = append(cfg.Fractions, pct/100)
+		}
+		return nil
+	})
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

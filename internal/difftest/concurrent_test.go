@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -12,6 +13,7 @@ import (
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/internal/reference"
+	"github.com/weirdb/weir/planner"
 )
 
 // TestDifferentialConcurrent runs writers, readers and evictions in parallel goroutines
@@ -44,8 +46,17 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 	for _, ddl := range schema.DDL() {
 		h.exec(ddl, false, 0, 0)
 	}
-	for i := range g.intn(1, cfg.maxQueries) {
+	// Some queries are registered while the writers run: their new nodes are backfilled
+	// from a snapshot while deltas queue at them.
+	nq := g.intn(1, cfg.maxQueries)
+	early := g.intn(1, nq)
+	var lateQueries []*Query
+	for i := range nq {
 		q := genQuery(g, schema, cfg.query)
+		if i >= early {
+			lateQueries = append(lateQueries, q)
+			continue
+		}
 		name := fmt.Sprintf("v%d", i)
 		v, err := h.register(name, q.SQL)
 		stats.record(q.SQL, err)
@@ -113,6 +124,23 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 			}
 		})
 	}
+	var lateViews []*liveView
+	var lateErr error
+	wg.Go(func() {
+		for i, q := range lateQueries {
+			name := fmt.Sprintf("late%d", i)
+			v, err := h.eng.Register(ctx, name, q.SQL)
+			stats.record(q.SQL, err)
+			var pe *planner.Error
+			if err != nil && !errors.As(err, &pe) {
+				lateErr = fmt.Errorf("register %s while writing: %w\n%s", name, err, q.SQL)
+				return
+			}
+			if err == nil {
+				lateViews = append(lateViews, &liveView{name: name, query: q, view: v})
+			}
+		}
+	})
 	var readErr atomic.Pointer[error]
 	// Readers go on after the writers until each has read every key a few times, so
 	// evictions and fills keep racing releases at the end too.
@@ -157,6 +185,10 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 		h.fail(nil, "concurrent read or eviction failed: %v", *p)
 	}
 
+	if lateErr != nil {
+		h.fail(nil, "%v", lateErr)
+	}
+	h.views = append(h.views, lateViews...)
 	h.tok = weir.Token(maxTok.Load())
 	tables := h.engineTables(names)
 	rows := func(name string) []dataflow.Row { return tables[name] }

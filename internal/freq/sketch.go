@@ -1,0 +1,89 @@
+package freq
+
+import "math/bits"
+
+// rows is the sketch's depth: the number of independent counters a key is spread over.
+const rows = 4
+
+// maxCount is where counters saturate. A key read this often is far above any eviction
+// threshold, so larger counts need no memory.
+const maxCount = 255
+
+// Sketch remembers approximate read counts of keys by 64-bit hash.
+type Sketch struct {
+	counts []uint8 // rows × width counters, row-major
+	shift  uint    // 64 - log2(width): a row index is the top bits of a mixed hash
+}
+
+// New returns a sketch sized for about keys distinct keys (at least 64 counters a row).
+func New(keys int) *Sketch {
+	width := 64
+	for width < 2*keys {
+		width <<= 1
+	}
+	return &Sketch{counts: make([]uint8, rows*width), shift: uint(64 - bits.TrailingZeros(uint(width)))}
+}
+
+// Width is the number of counters in a row.
+func (s *Sketch) Width() int { return len(s.counts) / rows }
+
+// Bytes is the sketch's memory.
+func (s *Sketch) Bytes() int64 { return int64(len(s.counts)) }
+
+// seeds give each row its own hash of the key.
+var seeds = [rows]uint64{0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93}
+
+// index is the position of key h's counter in row i.
+func (s *Sketch) index(h uint64, i int) int {
+	x := (h ^ seeds[i]) * 0xFF51AFD7ED558CCD
+	x ^= x >> 32
+	x *= 0xC4CEB9FE1A85EC53
+	return i*s.Width() + int(x>>s.shift)
+}
+
+// Count is the key's remembered count: at least what was recorded for it (less what halving
+// took), possibly more when other keys share all of its counters.
+func (s *Sketch) Count(h uint64) int64 {
+	c := uint8(maxCount)
+	for i := range rows {
+		c = min(c, s.counts[s.index(h, i)])
+	}
+	return int64(c)
+}
+
+// Increment counts one more read of the key: the smallest of its counters go up by one, and
+// the others (which other keys have raised) stay, so a count is overstated as little as
+// possible (a conservative update).
+func (s *Sketch) Increment(h uint64) {
+	var at [rows]int
+	low := uint8(maxCount)
+	for i := range rows {
+		at[i] = s.index(h, i)
+		low = min(low, s.counts[at[i]])
+	}
+	if low == maxCount {
+		return
+	}
+	for _, j := range at {
+		if s.counts[j] == low {
+			s.counts[j]++
+		}
+	}
+}
+
+// Record remembers count for the key, keeping a larger count already there (a
+// conservative update: counters shared with other keys are raised no further than needed).
+func (s *Sketch) Record(h uint64, count int64) {
+	c := uint8(min(max(count, 0), maxCount))
+	for i := range rows {
+		p := &s.counts[s.index(h, i)]
+		*p = max(*p, c)
+	}
+}
+
+// Halve divides every count by two.
+func (s *Sketch) Halve() {
+	for i, c := range s.counts {
+		s.counts[i] = c >> 1
+	}
+}
