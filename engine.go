@@ -99,17 +99,20 @@ type Engine struct {
 	// ddl serializes changes to the schema and the graph (see install); writes and reads
 	// do not take it.
 	ddl sync.Mutex
-	// evictMu serializes eviction rounds and the counting of reads; it guards hist,
-	// counted and keysHeld (see Evict).
-	evictMu   sync.Mutex
-	hist      *freq.Sketch
-	histBytes atomic.Int64
-	counted   int64 // reads counted since the sketch last halved
-	keysHeld  int   // reader keys held at the last round
-	readPool  sync.Pool
-	readLog   chan *[]uint64
-	stopEvict chan struct{}
-	evictDone chan struct{}
+	// passMu serializes eviction rounds; evictMu guards hist, counted and keysHeld (see
+	// Evict).
+	passMu      sync.Mutex
+	evictMu     sync.Mutex
+	hist        *freq.Sketch
+	histBytes   atomic.Int64
+	counted     int64 // reads counted since the sketch last halved
+	keysHeld    int   // reader keys held at the last round
+	readStripes [8]readStripe
+	readPool    sync.Pool // empty read batches
+	readLog     chan *[]uint64
+	stopEvict   chan struct{}
+	// background counts the evictor's goroutines (evictLoop, countLoop).
+	background sync.WaitGroup
 }
 
 type table struct {
@@ -175,8 +178,9 @@ func Open(opts Options) (*Engine, error) {
 	}
 	e.rt.Start()
 	e.stopEvict = make(chan struct{})
-	e.evictDone = make(chan struct{})
+	e.background.Add(2)
 	go e.evictLoop()
+	go e.countLoop()
 	return e, nil
 }
 
@@ -199,15 +203,13 @@ const evictInterval = 50 * time.Millisecond
 
 // evictLoop keeps partial state under the memory limit.
 func (e *Engine) evictLoop() {
-	defer close(e.evictDone)
+	defer e.background.Done()
 	t := time.NewTicker(evictInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-e.stopEvict:
 			return
-		case bp := <-e.readLog:
-			e.countReads(bp)
 		case <-e.nudge:
 			if e.opts.MemoryLimit > 0 {
 				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
@@ -231,7 +233,7 @@ func (e *Engine) Options() Options { return e.opts }
 func (e *Engine) Close() error {
 	if e.closed.CompareAndSwap(false, true) {
 		close(e.stopEvict)
-		<-e.evictDone
+		e.background.Wait()
 		e.gate.Lock()
 		e.rt.Stop()
 		e.gate.Unlock()

@@ -1,9 +1,9 @@
 package weir
 
 import (
-	"cmp"
 	"context"
-	"slices"
+	"math/rand/v2"
+	"sync"
 	"syscall"
 
 	"github.com/weirdb/weir/dataflow"
@@ -107,8 +107,8 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 	if limit <= 0 {
 		return 0, nil
 	}
-	e.evictMu.Lock()
-	defer e.evictMu.Unlock()
+	e.passMu.Lock()
+	defer e.passMu.Unlock()
 	readers := e.partialReaders()
 	var readerBytes int64
 	keys := 0
@@ -116,47 +116,75 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 		readerBytes += p.reader.Bytes()
 		keys += p.reader.Keys()
 	}
-	e.keysHeld = keys
-	// The sketch is sized for the keys held; when they outgrow it, start a larger one.
-	if 2*keys > e.hist.Width() {
-		e.hist = freq.New(2 * keys)
-		e.histBytes.Store(e.hist.Bytes())
-	}
 	stateBytes := e.partialStateBytes()
 	total := readerBytes + stateBytes + e.histBytes.Load()
 	excess := total - limit*49/50
 	if total <= limit || excess <= 0 || readerBytes == 0 {
+		e.sizeSketch(keys)
 		return 0, nil
 	}
 	// Evicting reader keys frees the operator state of those keys too, in proportion; the
 	// sketch stays.
 	excess = max(excess*readerBytes/(readerBytes+stateBytes), 1)
-	type use struct{ score, bytes int64 }
-	uses := make([]use, 0, keys)
+	// Choose under the sketch's lock, evict without it: counting reads must not wait for
+	// the domains. Scores are sketch counts (0 to 255), so a histogram of bytes by score
+	// finds the threshold without sorting or storing every key; a second pass collects the
+	// keys below it, and at it until the excess is covered.
+	var hist [freq.MaxCount + 1]int64
+	e.evictMu.Lock()
+	held := 0
 	for _, p := range readers {
-		p.reader.Scores(e.hist.Count, func(score, bytes int64) { uses = append(uses, use{score, bytes}) })
+		p.reader.Scores(e.hist.Count, func(score, bytes int64, _ operators.Victim) {
+			hist[score] += bytes
+			held++
+		})
 	}
-	slices.SortFunc(uses, func(a, b use) int { return cmp.Compare(a.score, b.score) })
-	threshold, acc := int64(-1), int64(0)
-	for _, u := range uses {
-		threshold, acc = u.score, acc+u.bytes
-		if acc >= excess {
-			break
-		}
+	threshold, below := 0, int64(0)
+	for threshold < len(hist)-1 && below+hist[threshold] < excess {
+		below += hist[threshold]
+		threshold++
 	}
+	atThreshold := excess - below // bytes to take from keys scoring exactly threshold
+	victims := make([][]operators.Victim, len(readers))
+	for i, p := range readers {
+		p.reader.Scores(e.hist.Count, func(score, bytes int64, key operators.Victim) {
+			switch {
+			case score < int64(threshold):
+			case score == int64(threshold) && atThreshold > 0:
+				atThreshold -= bytes
+			default:
+				return
+			}
+			victims[i] = append(victims[i], key)
+		})
+	}
+	e.evictMu.Unlock()
+	e.sizeSketch(held)
 	var freed int64
-	for _, p := range readers {
-		if freed >= excess {
-			break
+	for i, p := range readers {
+		if len(victims[i]) == 0 {
+			continue
 		}
 		var got int64
 		evicted := func(key string) { p.domain.ReleaseUpstream(p.node, key) }
-		if err := p.domain.Call(ctx, func() { got = p.reader.Evict(e.hist.Count, threshold, excess-freed, evicted) }); err != nil {
+		if err := p.domain.Call(ctx, func() { got = p.reader.EvictKeys(victims[i], evicted) }); err != nil {
 			return freed, err
 		}
 		freed += got
 	}
 	return freed, nil
+}
+
+// sizeSketch records the keys held and, when they have outgrown the sketch, grows it (the
+// counts carry over).
+func (e *Engine) sizeSketch(keys int) {
+	e.evictMu.Lock()
+	defer e.evictMu.Unlock()
+	e.keysHeld = keys
+	if 2*keys > e.hist.Width() {
+		e.hist = e.hist.Grow(2 * keys)
+		e.histBytes.Store(e.hist.Bytes())
+	}
 }
 
 // ageReadsPerKey is how many reads per key held the sketch counts between halvings.
@@ -166,21 +194,50 @@ const ageReadsPerKey = 128
 const readBatch = 256
 
 // countRead records a read of the key with the given hash (operators.Reader.HashInt or
-// HashKey) for the evictor. Reads collect in per-processor batches (a sync.Pool) that go to
-// the evictor when full; a batch the evictor is too busy to take is dropped, so under
+// HashKey) for the evictor. Reads collect in batches, one per stripe of a small array picked
+// at random per read, so concurrent readers rarely touch the same cache line; a full batch
+// goes to the evictor, or is dropped when the evictor is too busy to take it, so under
 // overload reads are sampled rather than queued.
 func (e *Engine) countRead(hash uint64) {
-	bp := e.readPool.Get().(*[]uint64)
-	*bp = append(*bp, hash)
-	if len(*bp) == cap(*bp) {
+	s := &e.readStripes[rand.Uint32()%uint32(len(e.readStripes))]
+	s.mu.Lock()
+	if s.buf == nil {
+		s.buf = *e.readPool.Get().(*[]uint64)
+	}
+	s.buf = append(s.buf, hash)
+	if len(s.buf) < cap(s.buf) {
+		s.mu.Unlock()
+		return
+	}
+	full := s.buf
+	s.buf = nil
+	s.mu.Unlock()
+	select {
+	case e.readLog <- &full:
+	default:
+		full = full[:0]
+		e.readPool.Put(&full)
+	}
+}
+
+// readStripe is one batch of reads being collected, padded to its own cache line.
+type readStripe struct {
+	mu  sync.Mutex
+	buf []uint64
+	_   [64 - 8 - 24]byte
+}
+
+// countLoop adds the reads readers hand over to the sketch.
+func (e *Engine) countLoop() {
+	defer e.background.Done()
+	for {
 		select {
-		case e.readLog <- bp:
+		case <-e.stopEvict:
 			return
-		default:
-			*bp = (*bp)[:0]
+		case bp := <-e.readLog:
+			e.countReads(bp)
 		}
 	}
-	e.readPool.Put(bp)
 }
 
 // countReads adds a batch of reads to the sketch and halves it when it is due.

@@ -97,3 +97,72 @@ func waitFor(t *testing.T, cond func() bool) {
 		runtime.Gosched()
 	}
 }
+
+// TestEvictionKeepsFrequentKeys: under a limit that holds about a hundred keys, a thousand
+// keys read once each must not push out twenty keys read thousands of times (LRU would
+// evict them all), and a frequent key evicted by hand and read again keeps its history.
+func TestEvictionKeepsFrequentKeys(t *testing.T) {
+	ctx := context.Background()
+	setup := func(limit int64) (*weir.Engine, *weir.View) {
+		e := open(t, weir.Options{MemoryLimit: limit})
+		mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, v INT)")
+		v := mustRegister(t, e, "by_id", "SELECT v FROM t WHERE id = ?")
+		values := strings.TrimSuffix(strings.Repeat("(?, ?), ", 100), ", ")
+		var tok weir.Token
+		for i := 1; i <= 1200; i += 100 {
+			args := make([]any, 0, 200)
+			for j := i; j < i+100; j++ {
+				args = append(args, j, j)
+			}
+			tok = mustExec(t, e, "INSERT INTO t VALUES "+values, args...).Token
+		}
+		if err := e.WaitFor(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		return e, v
+	}
+	read := func(v *weir.View, id int) {
+		t.Helper()
+		rows, err := v.Lookup(ctx, id)
+		if err != nil || rows.Len() != 1 {
+			t.Fatalf("id %d: %v, %d rows", id, err, rows.Len())
+		}
+	}
+	// The size of one key's state, measured without a limit.
+	_, probe := setup(-1)
+	read(probe, 1)
+	perKey := probe.Stats().Bytes
+
+	const hot = 20
+	e, v := setup(100*perKey + 4<<10) // room for the read-count sketch too
+	for range 2000 {
+		for id := 1; id <= hot; id++ {
+			read(v, id)
+		}
+	}
+	if err := v.Evict(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	read(v, 1) // a miss: the key comes back with its count
+	for id := 101; id <= 1100; id++ {
+		read(v, id)
+	}
+	if _, err := e.Evict(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := v.Stats()
+	if st.Evictions < 800 {
+		t.Fatalf("%d evictions: the limit did not bite (%+v)", st.Evictions, st)
+	}
+	kept := 0
+	for id := 1; id <= hot; id++ {
+		if _, ok, err := v.TryLookup(ctx, id); err != nil {
+			t.Fatal(err)
+		} else if ok {
+			kept++
+		}
+	}
+	if kept < hot-2 {
+		t.Fatalf("%d of %d frequent keys survived a thousand keys read once", kept, hot)
+	}
+}

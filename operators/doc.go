@@ -8,8 +8,8 @@
 // locks. They must never panic on data: a malformed row reads missing columns as NULL, and a
 // retraction of a row that was never inserted is ignored rather than corrupting state. They
 // never reach into other nodes, never block, and never read a clock or a random source while
-// processing, so that a domain stays a deterministic step function. (A reader's eviction
-// score is counted by the clients that read it, off the domain.)
+// processing, so that a domain stays a deterministic step function. (Reads of a reader's
+// keys are counted for eviction by the engine, off the domain.)
 //
 // Equality follows MySQL: keys (GROUP BY, DISTINCT, join keys) compare under the collation
 // (dataflow.AppendKey), while the removal of a row from a multiset uses exact identity

@@ -96,40 +96,43 @@ func (r *Reader) SetPartial() {
 	r.filling = map[string]chan struct{}{}
 }
 
-// Evict turns into holes keys whose score (see Scores) is at most threshold, until at least
-// want bytes are freed or no such key is left, and returns the bytes freed. evicted, when
-// not nil, is called with each evicted key, encoded. It runs in the reader's domain. Only a
-// partial reader evicts: a full reader's absent keys mean "no rows".
-func (r *Reader) Evict(score func(hash uint64) int64, threshold, want int64, evicted func(key string)) int64 {
-	if !r.partial || want <= 0 {
+// Victim names a present key of a reader, as Scores reports it, for EvictKeys.
+type Victim struct {
+	Int   uint64 // the key, when IsInt
+	Str   string // the encoded key, otherwise
+	IsInt bool
+}
+
+// EvictKeys turns the given keys into holes (those still present) and returns the bytes
+// freed. evicted, when not nil, is called with each evicted key, encoded. It runs in the
+// reader's domain. Only a partial reader evicts: a full reader's absent keys mean "no rows".
+func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
+	if !r.partial {
 		return 0
 	}
 	var freed, n int64
 	var buf []byte
-	r.ints.Range(func(k uint64, e ReaderEntry) bool {
-		if score(r.HashInt(k)) <= threshold {
-			r.ints.Delete(k)
-			n++
-			freed += entryBytes(e)
-			if evicted != nil {
-				buf = dataflow.AppendKey(buf[:0], dataflow.Int(int64(k)))
+	for _, v := range victims {
+		var e ReaderEntry
+		var ok bool
+		if v.IsInt {
+			e, ok = r.ints.LoadAndDelete(v.Int)
+		} else {
+			e, ok = r.strs.LoadAndDelete(v.Str)
+		}
+		if !ok {
+			continue
+		}
+		n++
+		freed += entryBytes(e)
+		if evicted != nil {
+			if v.IsInt {
+				buf = dataflow.AppendKey(buf[:0], dataflow.Int(int64(v.Int)))
 				evicted(string(buf))
+			} else {
+				evicted(v.Str)
 			}
 		}
-		return freed < want
-	})
-	if freed < want {
-		r.strs.Range(func(k string, e ReaderEntry) bool {
-			if score(r.HashKey(k)) <= threshold {
-				r.strs.Delete(k)
-				n++
-				freed += entryBytes(e)
-				if evicted != nil {
-					evicted(k)
-				}
-			}
-			return freed < want
-		})
 	}
 	r.bytes.Add(-freed)
 	r.evictions.Add(n)
@@ -173,16 +176,16 @@ func intKeyOf(key string) (uint64, bool) {
 // Evictions counts the keys evicted so far.
 func (r *Reader) Evictions() int64 { return r.evictions.Load() }
 
-// Scores calls f with the score and size of every key (for choosing what to evict). A key's
-// score is what score says for the key's hash (see HashInt and HashKey): the evictor's
-// count of its reads.
-func (r *Reader) Scores(score func(hash uint64) int64, f func(score, bytes int64)) {
+// Scores calls f with the score, size and name of every present key (for choosing what to
+// evict). A key's score is what score says for the key's hash (see HashInt and HashKey):
+// the evictor's count of its reads. Safe to run beside the domain and readers.
+func (r *Reader) Scores(score func(hash uint64) int64, f func(score, bytes int64, key Victim)) {
 	r.ints.Range(func(k uint64, e ReaderEntry) bool {
-		f(score(r.HashInt(k)), entryBytes(e))
+		f(score(r.HashInt(k)), entryBytes(e), Victim{Int: k, IsInt: true})
 		return true
 	})
 	r.strs.Range(func(k string, e ReaderEntry) bool {
-		f(score(r.HashKey(k)), entryBytes(e))
+		f(score(r.HashKey(k)), entryBytes(e), Victim{Str: k})
 		return true
 	})
 }

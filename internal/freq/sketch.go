@@ -5,9 +5,11 @@ import "math/bits"
 // rows is the sketch's depth: the number of independent counters a key is spread over.
 const rows = 4
 
-// maxCount is where counters saturate. A key read this often is far above any eviction
+// MaxCount is where counters saturate. A key read this often is far above any eviction
 // threshold, so larger counts need no memory.
-const maxCount = 255
+const MaxCount = 255
+
+const maxCount = MaxCount
 
 // Sketch remembers approximate read counts of keys by 64-bit hash.
 type Sketch struct {
@@ -22,6 +24,27 @@ func New(keys int) *Sketch {
 		width <<= 1
 	}
 	return &Sketch{counts: make([]uint8, rows*width), shift: uint(64 - bits.TrailingZeros(uint(width)))}
+}
+
+// Grow returns a sketch sized for about keys distinct keys that keeps every count: a row
+// index is the top bits of a hash, so in a row twice as wide a counter's two successors
+// both start from its value, and no key's count goes down (or up). It returns s itself when
+// s is large enough already.
+func (s *Sketch) Grow(keys int) *Sketch {
+	g := New(keys)
+	old, w := s.Width(), g.Width()
+	if w <= old {
+		return s
+	}
+	ratio := uint(bits.TrailingZeros(uint(w / old)))
+	for i := range rows {
+		dst := g.counts[i*w : (i+1)*w]
+		src := s.counts[i*old : (i+1)*old]
+		for j := range dst {
+			dst[j] = src[j>>ratio]
+		}
+	}
+	return g
 }
 
 // Width is the number of counters in a row.

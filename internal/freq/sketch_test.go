@@ -97,3 +97,27 @@ func TestSketchIncrementCounts(t *testing.T) {
 		t.Fatalf("count %d, want saturation at %d", got, maxCount)
 	}
 }
+
+func TestSketchGrowKeepsCounts(t *testing.T) {
+	s := New(100)
+	rng := rand.New(rand.NewPCG(5, 6))
+	keys := make([]uint64, 300)
+	for i := range keys {
+		keys[i] = rng.Uint64()
+		for range i % 40 {
+			s.Increment(keys[i])
+		}
+	}
+	g := s.Grow(5000)
+	if g.Width() <= s.Width() {
+		t.Fatalf("width %d after growing from %d", g.Width(), s.Width())
+	}
+	for _, k := range keys {
+		if s.Count(k) != g.Count(k) {
+			t.Fatalf("count %d became %d", s.Count(k), g.Count(k))
+		}
+	}
+	if s.Grow(10) != s {
+		t.Fatal("growing to a smaller size made a new sketch")
+	}
+}
