@@ -118,7 +118,7 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 	}
 	stateBytes := e.partialStateBytes()
 	total := readerBytes + stateBytes + e.histBytes.Load()
-	excess := total - limit*49/50
+	excess := total - limit/50*49
 	if total <= limit || excess <= 0 || readerBytes == 0 {
 		e.sizeSketch(keys)
 		return 0, nil

@@ -1,6 +1,7 @@
 package weir
 
 import (
+	"context"
 	"maps"
 	"slices"
 
@@ -201,9 +202,13 @@ func (l *lowering) replayTree(q *planner.Query, rnode *dataflow.Node, fill func(
 func (l *lowering) sourceLookup(n *dataflow.Node, cols []int) func(dataflow.Row) []dataflow.Row {
 	idx := n.Op.(operators.OutputIndex)
 	if base, ok := idx.(*operators.Base); ok && !base.CoveredByPrimaryKey(cols) {
-		// Fills by other columns would scan the table: index them (the domains are idle
-		// while a query is installed).
-		base.EnsureIndex(cols)
+		// Fills by other columns would scan the table: index them. The index is built in
+		// the base domain, which may be answering other views' upqueries meanwhile (writes
+		// are stopped, but reads are not).
+		d := l.e.rt.Domains[n.Domain]
+		if err := d.Call(context.Background(), func() { base.EnsureIndex(cols) }); err != nil {
+			l.err = err
+		}
 	}
 	cols = slices.Clone(cols)
 	return func(key dataflow.Row) []dataflow.Row { return idx.LookupOutput(cols, key) }

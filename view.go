@@ -288,6 +288,11 @@ func (e *Engine) link(q *planner.Query, name string) (*View, *backfill, error) {
 				e.filled()
 				return present
 			})
+			if l.err != nil { // a domain failed
+				delete(e.paths, rnode)
+				l.undo()
+				return nil, nil, l.err
+			}
 		}
 	}
 	e.graph.Retain(rnode)
@@ -310,6 +315,7 @@ type lowering struct {
 	created []*dataflow.Node
 	pp      *partialPlan                    // nil: every node full
 	nodes   map[planner.Plan]*dataflow.Node // the node each plan node became
+	err     error                           // a failure while building replay paths
 }
 
 func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
@@ -765,7 +771,7 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (e operators.Reader
 // partial result.
 func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, error) {
 	e, found, hash := v.get(lookup, vals)
-	if v.reader.Partial() {
+	if v.reader.Partial() && v.e.opts.MemoryLimit > 0 { // counts only matter for eviction
 		v.e.countRead(hash)
 	}
 	if found {

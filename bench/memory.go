@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"runtime/metrics"
 
@@ -152,7 +153,9 @@ func loadVotes(ctx context.Context, cfg MemoryConfig, limit int64) (*weir.Engine
 }
 
 func fullState(ctx context.Context, cfg MemoryConfig) (int64, int64, error) {
-	e, v, err := loadVotes(ctx, cfg, -1)
+	// A limit that never binds, so the evictor sizes its read-count sketch for every key
+	// (part of the state a limit must hold) but evicts nothing.
+	e, v, err := loadVotes(ctx, cfg, math.MaxInt64)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -163,6 +166,9 @@ func fullState(ctx context.Context, cfg MemoryConfig) (int64, int64, error) {
 		if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(a))); err != nil {
 			return 0, 0, err
 		}
+	}
+	if _, err := e.Evict(ctx); err != nil {
+		return 0, 0, err
 	}
 	runtime.GC()
 	return e.MemoryInUse(), liveHeap() - base, nil
