@@ -445,15 +445,6 @@ type backfill struct {
 // lower and link), so the snapshot and the queues together hold every change exactly once.
 func (l *lowering) snapshot() *backfill {
 	b := &backfill{e: l.e, snap: map[*dataflow.Node][]dataflow.Row{}}
-	var output func(n *dataflow.Node) []dataflow.Row
-	output = func(n *dataflow.Node) []dataflow.Row {
-		if rows, ok := b.snap[n]; ok {
-			return rows
-		}
-		rows := n.Op.Snapshot(func(i int) []dataflow.Row { return output(n.Parents[i]) })
-		b.snap[n] = rows
-		return rows
-	}
 	for _, n := range l.created {
 		if !n.Backfilling() {
 			continue
@@ -461,11 +452,22 @@ func (l *lowering) snapshot() *backfill {
 		b.nodes = append(b.nodes, n)
 		for _, p := range n.Parents {
 			if !p.Backfilling() {
-				output(p)
+				b.output(p)
 			}
 		}
 	}
 	return b
+}
+
+// output is a node's output, computed once: an existing node's as of the snapshot, a new
+// node's once it is complete (a stateless one derives it from its parents' outputs).
+func (b *backfill) output(n *dataflow.Node) []dataflow.Row {
+	if rows, ok := b.snap[n]; ok {
+		return rows
+	}
+	rows := n.Op.Snapshot(func(i int) []dataflow.Row { return b.output(n.Parents[i]) })
+	b.snap[n] = rows
+	return rows
 }
 
 // run gives every new full node the state it would have had if it had existed from the
@@ -474,20 +476,9 @@ func (l *lowering) snapshot() *backfill {
 // a parent's queued deltas reach its children (queued too, or applied if they are done)
 // before theirs are drained, in edge order.
 func (b *backfill) run() error {
-	// A new node's output is read once it is complete; a stateless one derives it from its
-	// parents' (snapshotted or complete) outputs.
-	var output func(n *dataflow.Node) []dataflow.Row
-	output = func(n *dataflow.Node) []dataflow.Row {
-		if rows, ok := b.snap[n]; ok {
-			return rows
-		}
-		rows := n.Op.Snapshot(func(i int) []dataflow.Row { return output(n.Parents[i]) })
-		b.snap[n] = rows
-		return rows
-	}
 	for _, n := range b.nodes {
 		for i, p := range n.Parents {
-			rows := output(p)
+			rows := b.output(p)
 			if len(rows) == 0 {
 				continue
 			}
