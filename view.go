@@ -272,9 +272,6 @@ func (e *Engine) link(q *planner.Query, name string) (*View, *backfill, error) {
 		}
 		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
 			Domain: max(l.home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
-		if !reader.Partial() {
-			rnode.StartBackfill()
-		}
 		if err := e.graph.Add(rnode); err != nil {
 			l.undo()
 			return nil, nil, err
@@ -297,6 +294,7 @@ func (e *Engine) link(q *planner.Query, name string) (*View, *backfill, error) {
 	}
 	e.graph.Retain(rnode)
 	reader := rnode.Op.(*operators.Reader)
+	l.markBackfill()
 	for _, n := range l.created {
 		if ps, ok := n.Op.(dataflow.PartialState); ok && ps.Partial() {
 			setUps(n)
@@ -393,9 +391,6 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 		return n, nil
 	}
 	n := &dataflow.Node{Op: op, Parents: parents, Domain: dom, Cols: p.Columns(), Signature: sig}
-	if ps, ok := op.(dataflow.PartialState); !ok || !ps.Partial() {
-		n.StartBackfill()
-	}
 	if err := l.e.graph.Add(n); err != nil {
 		return nil, err
 	}
@@ -440,9 +435,41 @@ type backfill struct {
 	snap  map[*dataflow.Node][]dataflow.Row // existing inputs' outputs when the nodes were linked
 }
 
+// markBackfill makes the new nodes that need an initial state queue their deltas (see
+// dataflow.Node.StartBackfill): full stateful nodes, and stateless ones that feed such a
+// node. A stateless node that feeds only partial nodes needs nothing: they start as holes,
+// and snapshotting its inputs would copy whole tables for no use. Writes are stopped, so no
+// delta reaches the nodes before they are marked.
+func (l *lowering) markBackfill() {
+	created := map[*dataflow.Node]bool{}
+	for _, n := range l.created {
+		created[n] = true
+	}
+	// l.created lists parents before children: walk it backwards so children are decided
+	// first.
+	for i := len(l.created) - 1; i >= 0; i-- {
+		n := l.created[i]
+		if isPartial(n) {
+			continue
+		}
+		need := true
+		switch n.Op.(type) {
+		case *operators.Filter, *operators.Project, *operators.Union:
+			need = false
+			for _, c := range n.Children {
+				if created[c.Child] && c.Child.Backfilling() {
+					need = true
+				}
+			}
+		}
+		if need {
+			n.StartBackfill()
+		}
+	}
+}
+
 // snapshot records, while writes are stopped, the current output of every existing node a
-// new full node reads from. The new nodes are already queueing deltas (StartBackfill in
-// lower and link), so the snapshot and the queues together hold every change exactly once.
+// new full node reads from. The new nodes are already queueing deltas (markBackfill), so the snapshot and the queues together hold every change exactly once.
 func (l *lowering) snapshot() *backfill {
 	b := &backfill{e: l.e, snap: map[*dataflow.Node][]dataflow.Row{}}
 	for _, n := range l.created {

@@ -142,21 +142,11 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 // EvictKey turns one present key (encoded, see EncodeKey) into a hole and reports whether
 // it was present. It runs in the reader's domain.
 func (r *Reader) EvictKey(key string) bool {
-	if !r.partial {
-		return false
-	}
-	var e ReaderEntry
-	var ok bool
+	v := Victim{Str: key}
 	if ik, isInt := intKeyOf(key); isInt {
-		e, ok = r.ints.LoadAndDelete(ik)
-	} else {
-		e, ok = r.strs.LoadAndDelete(key)
+		v = Victim{Int: ik, IsInt: true}
 	}
-	if ok {
-		r.bytes.Add(-entryBytes(e))
-		r.evictions.Add(1)
-	}
-	return ok
+	return r.EvictKeys([]Victim{v}, nil) > 0
 }
 
 // intKeyOf recovers the integer map key of an encoded one-integer key.

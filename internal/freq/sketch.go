@@ -94,16 +94,6 @@ func (s *Sketch) Increment(h uint64) {
 	}
 }
 
-// Record remembers count for the key, keeping a larger count already there (a
-// conservative update: counters shared with other keys are raised no further than needed).
-func (s *Sketch) Record(h uint64, count int64) {
-	c := uint8(min(max(count, 0), maxCount))
-	for i := range rows {
-		p := &s.counts[s.index(h, i)]
-		*p = max(*p, c)
-	}
-}
-
 // Halve divides every count by two.
 func (s *Sketch) Halve() {
 	for i, c := range s.counts {
