@@ -99,18 +99,22 @@ type Engine struct {
 	// ddl serializes changes to the schema and the graph (see install); writes and reads
 	// do not take it.
 	ddl sync.Mutex
-	// passMu serializes eviction rounds; evictMu guards hist, counted and keysHeld (see
-	// Evict).
-	passMu      sync.Mutex
-	evictMu     sync.Mutex
-	hist        *freq.Sketch
-	histBytes   atomic.Int64
-	counted     int64 // reads counted since the sketch last halved
-	keysHeld    int   // reader keys held at the last round
-	readStripes [8]readStripe
-	readPool    sync.Pool // empty read batches
-	readLog     chan *[]uint64
-	stopEvict   chan struct{}
+	// passMu serializes eviction rounds and guards what they keep between them: the copy
+	// of hist they rank keys against, the last threshold score and the buffer of candidate
+	// victims. evictMu guards hist, counted and keysHeld (see Evict).
+	passMu        sync.Mutex
+	evictMu       sync.Mutex
+	hist          *freq.Sketch
+	ranked        *freq.Sketch
+	lastThreshold int
+	candidates    []candidate
+	evictorBytes  atomic.Int64 // hist, ranked and candidates: memory the limit counts
+	counted       int64        // reads counted since the sketch last halved
+	keysHeld      int          // reader keys held at the last round
+	readStripes   [8]readStripe
+	readPool      sync.Pool // empty read batches
+	readLog       chan *[]uint64
+	stopEvict     chan struct{}
 	// background counts the evictor's goroutines (evictLoop, countLoop).
 	background sync.WaitGroup
 }
@@ -171,7 +175,7 @@ func Open(opts Options) (*Engine, error) {
 		hist:      freq.New(0),
 		readLog:   make(chan *[]uint64, 64),
 	}
-	e.histBytes.Store(e.hist.Bytes())
+	e.evictorBytes.Store(2 * e.hist.Bytes())
 	e.readPool.New = func() any {
 		b := make([]uint64, 0, readBatch)
 		return &b

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -81,10 +82,16 @@ func benchVote(ctx context.Context, args []string) error {
 		return err
 	})
 	fs.IntVar(&cfg.VotesPerArticle, "votes", 0, "votes inserted per article before the run")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	rep, err := bench.RunVote(ctx, cfg, os.Stderr)
+	stop()
 	if err != nil {
 		return err
 	}
@@ -109,15 +116,41 @@ func benchMemory(ctx context.Context, args []string) error {
 		}
 		return nil
 	})
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
 	rep, err := bench.RunMemory(ctx, cfg, os.Stderr)
+	stop()
 	if err != nil {
 		return err
 	}
 	rep.Print(os.Stdout)
 	return nil
+}
+
+// startCPUProfile profiles the process into path until stop is called; an empty path
+// profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // parseBytes reads a size such as 512MiB, 2GiB, 64MB or 1000000 (bytes); -1 means none.

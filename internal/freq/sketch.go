@@ -47,6 +47,17 @@ func (s *Sketch) Grow(keys int) *Sketch {
 	return g
 }
 
+// Snapshot returns a copy of s, reusing the memory of into when it is the same size. It
+// lets the counts be ranked at leisure while s goes on counting.
+func (s *Sketch) Snapshot(into *Sketch) *Sketch {
+	if into == nil || len(into.counts) != len(s.counts) {
+		into = &Sketch{counts: make([]uint8, len(s.counts))}
+	}
+	into.shift = s.shift
+	copy(into.counts, s.counts)
+	return into
+}
+
 // Width is the number of counters in a row.
 func (s *Sketch) Width() int { return len(s.counts) / rows }
 

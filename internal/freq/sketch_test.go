@@ -99,3 +99,22 @@ func TestSketchGrowKeepsCounts(t *testing.T) {
 		t.Fatal("growing to a smaller size made a new sketch")
 	}
 }
+
+func TestSnapshotIsACopy(t *testing.T) {
+	s := New(100)
+	for range 3 {
+		s.Increment(1)
+	}
+	snap := s.Snapshot(nil)
+	s.Increment(1)
+	if got := snap.Count(1); got != 3 {
+		t.Fatalf("snapshot count %d, want 3 (the copy must not follow the sketch)", got)
+	}
+	if again := s.Snapshot(snap); again != snap || again.Count(1) != 4 {
+		t.Fatalf("a snapshot into a copy of the same size must reuse it and refresh the counts")
+	}
+	grown := s.Grow(10_000)
+	if fresh := grown.Snapshot(snap); fresh == snap || fresh.Count(1) != 4 || fresh.Width() != grown.Width() {
+		t.Fatalf("a snapshot of a grown sketch must be a new copy of its size")
+	}
+}
