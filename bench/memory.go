@@ -181,6 +181,9 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 		return p, err
 	}
 	defer e.Close()
+	// Two collections: objects with finalizers and pooled buffers from loading go only in
+	// the second, and a base that still counted them would understate the growth.
+	runtime.GC()
 	runtime.GC()
 	base := liveHeap()
 	// A full collection before each sample: the live heap a concurrent cycle reports also
