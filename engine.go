@@ -472,7 +472,7 @@ func (e *Engine) TableRows(ctx context.Context, name string) ([]dataflow.Row, er
 	t, ok := e.tables[strings.ToLower(name)]
 	e.mu.RUnlock()
 	if !ok {
-		return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", name))
+		return nil, errNoSuchTable(name)
 	}
 	var rows []dataflow.Row
 	err := e.rt.Domains[0].Call(ctx, func() { rows = t.base.Snapshot(nil) })

@@ -24,6 +24,7 @@ const (
 	ErrCodeNoSuchView      = 1146
 	ErrCodeLockWaitTimeout = 1205
 	ErrCodeInternal        = 1815
+	ErrCodeNeedReprepare   = 1615
 )
 
 // Error is a user-visible condition with its MySQL error number and SQLSTATE, so the server

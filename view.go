@@ -191,11 +191,18 @@ func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, erro
 	if err != nil {
 		return Rows{}, err
 	}
+	return e.queryPlanned(ctx, q, args)
+}
+
+// queryPlanned reads a planned SELECT through the view of its shape, installing the view
+// the first time the shape is seen.
+func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any) (Rows, error) {
 	shape := q.Text
 	e.mu.RLock()
 	v, ok := e.shapes[shape]
 	e.mu.RUnlock()
 	if !ok {
+		var err error
 		if v, err = e.install(ctx, q, ""); err != nil {
 			return Rows{}, err
 		}
@@ -320,7 +327,7 @@ func (l *lowering) lower(p planner.Plan) (*dataflow.Node, error) {
 	if s, ok := p.(*planner.Scan); ok {
 		t, ok := l.e.tables[strings.ToLower(s.Table)]
 		if !ok {
-			return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", s.Table))
+			return nil, errNoSuchTable(s.Table)
 		}
 		l.nodes[p] = t.node
 		return t.node, nil

@@ -44,7 +44,7 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	t, ok := e.tables[strings.ToLower(tname)]
 	e.mu.RUnlock()
 	if !ok {
-		return Result{}, false, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", tname))
+		return Result{}, false, errNoSuchTable(tname)
 	}
 	reply := make(chan writeReply, 1)
 	err := e.rt.Input(func(emit func(*dataflow.Node, dataflow.Batch)) uint64 {

@@ -140,3 +140,7 @@ func likeMatch(s, p string, esc rune) bool {
 	}
 	return true
 }
+
+// Like reports whether s matches a LIKE pattern (with \ as the escape character) under the
+// default collation, as `s LIKE pattern` would: SHOW ... LIKE filters names with it.
+func Like(s, pattern string) bool { return likeMatch(s, pattern, '\\') }

@@ -1,0 +1,314 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/pingcap/tidb/pkg/parser/ast"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// table builds a result set of the given columns from rows of Go values (string, int64 or
+// nil), in the session's protocol.
+func (s *session) table(cols []weir.Column, rows [][]any) (*mysql.Result, error) {
+	rs := newResultset(cols, s.binary)
+	vals := make([]dataflow.Value, len(cols))
+	for _, r := range rows {
+		for i, x := range r {
+			v, err := dataflow.FromGo(x)
+			if err != nil {
+				return nil, err
+			}
+			vals[i] = v
+		}
+		if err := rs.add(vals); err != nil {
+			return nil, err
+		}
+	}
+	return rs.result(), nil
+}
+
+func textColumns(names ...string) []weir.Column {
+	out := make([]weir.Column, len(names))
+	for i, n := range names {
+		out[i] = textColumn(n)
+	}
+	return out
+}
+
+// createCache handles `CREATE CACHE [name] FROM <select>`: the SELECT becomes a named view.
+// Without a name, the cache is named after a hash of the query text.
+func (s *session) createCache(sql string) (*mysql.Result, error) {
+	rest := afterWords(sql, 2)
+	name := ""
+	if w := leadingWords(rest, 1); word(w, 0) != "FROM" {
+		end := strings.IndexFunc(rest, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' })
+		if end < 0 {
+			return nil, wireError(codeParse, "42000", "You have an error in your SQL syntax: CREATE CACHE [name] FROM <SELECT statement>")
+		}
+		name, rest = unquoteName(rest[:end]), strings.TrimSpace(rest[end:])
+	}
+	if word(leadingWords(rest, 1), 0) != "FROM" {
+		return nil, wireError(codeParse, "42000", "You have an error in your SQL syntax: CREATE CACHE [name] FROM <SELECT statement>")
+	}
+	query := afterWords(rest, 1)
+	if name == "" {
+		sum := sha256.Sum256([]byte(query))
+		name = "q_" + hex.EncodeToString(sum[:8])
+	}
+	if _, err := s.srv.engine.View(name); err == nil {
+		return nil, wireError(codeCacheExists, "42S01", "Cache '%s' already exists", name)
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	if _, err := s.srv.engine.Register(ctx, name, query); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// dropCache handles `DROP CACHE name`.
+func (s *session) dropCache(sql string) (*mysql.Result, error) {
+	name := unquoteName(afterWords(sql, 2))
+	if name == "" {
+		return nil, wireError(codeParse, "42000", "You have an error in your SQL syntax: DROP CACHE name")
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	if err := s.srv.engine.Unregister(ctx, name); err != nil {
+		return nil, err
+	}
+	return nil, nil
+}
+
+// showCaches handles `SHOW CACHES`: every view, named or made for an ad-hoc query shape,
+// with what its reader holds and the reads it served.
+func (s *session) showCaches(sql string) (*mysql.Result, error) {
+	if rest := afterWords(sql, 2); rest != "" {
+		return nil, unsupported("SHOW CACHES %s", rest)
+	}
+	cols := append(textColumns("name", "query"),
+		intColumn("keys"), intColumn("hits"), intColumn("misses"), intColumn("upqueries"),
+		intColumn("evictions"), intColumn("bytes"))
+	var rows [][]any
+	for _, st := range s.srv.engine.Stats() {
+		var name any = st.Name
+		if st.Name == "" {
+			name = nil // the view of an ad-hoc query shape
+		}
+		rows = append(rows, []any{name, st.Query, int64(st.Keys), st.Hits, st.Misses, st.Upqueries, st.Evictions, st.Bytes})
+	}
+	return s.table(cols, rows)
+}
+
+// explainGraph handles `EXPLAIN GRAPH [name]`: the dataflow graph in Graphviz dot.
+func (s *session) explainGraph(sql string) (*mysql.Result, error) {
+	var names []string
+	if name := unquoteName(afterWords(sql, 2)); name != "" {
+		names = append(names, name)
+	}
+	dot, err := s.srv.engine.Graph(names...)
+	if err != nil {
+		return nil, err
+	}
+	return s.table(textColumns("graph"), [][]any{{dot}})
+}
+
+// describe handles `DESCRIBE t` (and DESC): the columns as SHOW COLUMNS lists them.
+func (s *session) describe(sql string) (*mysql.Result, error) {
+	name := unquoteName(afterWords(sql, 1))
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = unquoteName(name[i+1:])
+	}
+	return s.showColumns(name, false)
+}
+
+func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
+	schema, err := s.srv.engine.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	cols := textColumns("Field", "Type", "Null", "Key", "Default", "Extra")
+	var rows [][]any
+	for i, c := range schema.Cols {
+		null := "YES"
+		if c.NotNull {
+			null = "NO"
+		}
+		key := ""
+		if slices.Contains(schema.PK, i) {
+			key = "PRI"
+		}
+		var def any
+		if c.Default != nil && !c.Default.IsNull() {
+			def = c.Default.ToText()
+		}
+		extra := ""
+		if c.AutoIncrement {
+			extra = "auto_increment"
+		}
+		rows = append(rows, []any{c.Name, strings.ToLower(c.Type.SQL), null, key, def, extra})
+	}
+	return s.table(cols, rows)
+}
+
+// show handles the SHOW statements drivers and tools send.
+func (s *session) show(sql string) (*mysql.Result, error) {
+	node, err := parseOne(sql)
+	if err != nil {
+		return nil, err
+	}
+	st, ok := node.(*ast.ShowStmt)
+	if !ok {
+		return nil, unsupported("%s", sql)
+	}
+	like := func(name string) (bool, error) {
+		if st.Where != nil {
+			return false, unsupported("SHOW ... WHERE")
+		}
+		if st.Pattern == nil {
+			return true, nil
+		}
+		v, ok := st.Pattern.Pattern.(ast.ValueExpr)
+		if !ok {
+			return false, unsupported("SHOW ... LIKE with a pattern that is not a string")
+		}
+		return expr.Like(name, fmt.Sprint(v.GetValue())), nil
+	}
+	filter := func(cols []weir.Column, rows [][]any) (*mysql.Result, error) {
+		var kept [][]any
+		for _, r := range rows {
+			ok, err := like(fmt.Sprint(r[0]))
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				kept = append(kept, r)
+			}
+		}
+		return s.table(cols, kept)
+	}
+	switch st.Tp {
+	case ast.ShowDatabases:
+		return filter(textColumns("Database"), [][]any{{"information_schema"}, {schemaName}})
+	case ast.ShowTables:
+		if st.DBName != "" && !strings.EqualFold(st.DBName, schemaName) {
+			return nil, wireError(codeBadDB, "42000", "Unknown database '%s'", st.DBName)
+		}
+		var rows [][]any
+		for _, t := range s.srv.engine.Tables() {
+			if st.Full {
+				rows = append(rows, []any{t, "BASE TABLE"})
+			} else {
+				rows = append(rows, []any{t})
+			}
+		}
+		cols := textColumns("Tables_in_" + schemaName)
+		if st.Full {
+			cols = append(cols, textColumn("Table_type"))
+		}
+		return filter(cols, rows)
+	case ast.ShowColumns:
+		return s.showColumns(st.Table.Name.O, st.Full)
+	case ast.ShowVariables:
+		return filter(textColumns("Variable_name", "Value"), s.variables())
+	case ast.ShowStatus:
+		return filter(textColumns("Variable_name", "Value"), s.status())
+	case ast.ShowWarnings, ast.ShowErrors:
+		return s.table([]weir.Column{textColumn("Level"), intColumn("Code"), textColumn("Message")}, nil)
+	case ast.ShowCreateTable:
+		return s.showCreateTable(st.Table.Name.O)
+	case ast.ShowEngines:
+		return s.table(textColumns("Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"),
+			[][]any{{"Weir", "DEFAULT", "Incremental dataflow with partial state", "NO", "NO", "NO"}})
+	case ast.ShowCollation:
+		return filter(textColumns("Collation", "Charset", "Id", "Default", "Compiled", "Sortlen"),
+			[][]any{{"utf8mb4_general_ci", "utf8mb4", "45", "Yes", "Yes", "1"}})
+	case ast.ShowCharset:
+		return filter(textColumns("Charset", "Description", "Default collation", "Maxlen"),
+			[][]any{{"utf8mb4", "UTF-8 Unicode", "utf8mb4_general_ci", "4"}})
+	}
+	return nil, unsupported("SHOW %s", strings.ToUpper(word(leadingWords(sql, 2), 1)))
+}
+
+// showCreateTable renders a table's definition back as SQL.
+func (s *session) showCreateTable(table string) (*mysql.Result, error) {
+	schema, err := s.srv.engine.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "CREATE TABLE `%s` (\n", schema.Name)
+	for i, c := range schema.Cols {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, "  `%s` %s", c.Name, strings.ToLower(c.Type.SQL))
+		if c.NotNull {
+			b.WriteString(" NOT NULL")
+		}
+		if c.AutoIncrement {
+			b.WriteString(" AUTO_INCREMENT")
+		}
+		if c.Default != nil {
+			if c.Default.IsNull() {
+				b.WriteString(" DEFAULT NULL")
+			} else {
+				fmt.Fprintf(&b, " DEFAULT '%s'", strings.ReplaceAll(c.Default.ToText(), "'", "''"))
+			}
+		}
+	}
+	if len(schema.PK) > 0 {
+		names := make([]string, len(schema.PK))
+		for i, p := range schema.PK {
+			names[i] = "`" + schema.Cols[p].Name + "`"
+		}
+		fmt.Fprintf(&b, ",\n  PRIMARY KEY (%s)", strings.Join(names, ","))
+	}
+	b.WriteString("\n)")
+	return s.table(textColumns("Table", "Create Table"), [][]any{{schema.Name, b.String()}})
+}
+
+// status is SHOW STATUS: the engine's counters, summed over views, and the server's.
+func (s *session) status() [][]any {
+	var keys, hits, misses, upqueries, evictions, bytes int64
+	stats := s.srv.engine.Stats()
+	for _, st := range stats {
+		keys += int64(st.Keys)
+		hits += st.Hits
+		misses += st.Misses
+		upqueries += st.Upqueries
+		evictions += st.Evictions
+		bytes += st.Bytes
+	}
+	m := s.srv.metrics
+	rows := [][]any{
+		{"Threads_connected", m.connected.Load()},
+		{"Connections", m.accepted.Load()},
+		{"Questions", m.statements.Load()},
+		{"Weir_statement_errors", m.errors.Load()},
+		{"Weir_tables", int64(len(s.srv.engine.Tables()))},
+		{"Weir_caches", int64(len(stats))},
+		{"Weir_keys", keys},
+		{"Weir_hits", hits},
+		{"Weir_misses", misses},
+		{"Weir_upqueries", upqueries},
+		{"Weir_evictions", evictions},
+		{"Weir_reader_bytes", bytes},
+		{"Weir_memory_in_use", s.srv.engine.MemoryInUse()},
+		{"Weir_memory_limit", s.srv.engine.Options().MemoryLimit},
+		{"Uptime", int64(s.srv.uptime().Seconds())},
+	}
+	for _, r := range rows {
+		r[1] = strconv.FormatInt(r[1].(int64), 10)
+	}
+	return rows
+}

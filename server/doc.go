@@ -1,0 +1,33 @@
+// Package server serves a Weir engine over the MySQL client/server protocol, so that any
+// MySQL driver or tool can create tables, write, and read cached queries.
+//
+// The protocol itself (handshake, authentication, TLS, packets, prepared statement
+// bookkeeping) is go-mysql's server package; this package owns what the statements mean:
+//
+//   - DDL and writes (CREATE/DROP TABLE, INSERT, REPLACE, UPDATE, DELETE) go to the engine,
+//     and the client gets MySQL's affected-row count and last insert id.
+//   - A SELECT becomes a cached view the first time its shape is seen: literals compared
+//     with columns in WHERE become the view's key, so `WHERE id = 1` and `WHERE id = 2` share
+//     one view and each read is one lookup. Prepared SELECTs are planned at COM_STMT_PREPARE,
+//     so the client receives the real column definitions, and each execution is a lookup.
+//   - Weir's own statements: CREATE CACHE [name] FROM <select>, DROP CACHE name, SHOW
+//     CACHES, EXPLAIN GRAPH [name] (the dataflow graph in Graphviz dot).
+//   - The chatter drivers and tools send (SET NAMES, SET autocommit, SELECT @@version and
+//     other variables, SHOW VARIABLES/DATABASES/TABLES/COLUMNS/STATUS/WARNINGS, DESCRIBE,
+//     USE, COM_INIT_DB, COM_PING, COM_FIELD_LIST) is answered by the session.
+//
+// Transactions: Weir applies each statement when it runs. BEGIN … COMMIT around one write
+// behaves as a client expects; a second write in the same transaction, a ROLLBACK after a
+// write, and SET autocommit = 0 are refused with errors that say so, rather than accepted and
+// not honoured.
+//
+// Errors carry MySQL error numbers and SQLSTATEs: the engine's typed errors keep theirs
+// (1064 syntax, 1146 unknown table, 1054 unknown column, 1062 duplicate key, 1235 an
+// unsupported construct, named), and the server adds its own (1153 packet too large, 1049
+// unknown database, 1040 too many connections). A failing statement never closes its
+// connection; a malformed or oversized packet closes only its own.
+//
+// Each connection runs on its own goroutine; sessions share nothing but the engine, whose
+// reads take no lock. Shutdown stops accepting, closes idle connections, lets statements in
+// flight finish, and after its deadline cancels them.
+package server

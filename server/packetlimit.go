@@ -1,0 +1,124 @@
+package server
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+	"net"
+	"strings"
+
+	"github.com/go-mysql-org/go-mysql/mysql"
+)
+
+// errPacketTooLarge ends a connection that sent a packet over max_allowed_packet.
+var errPacketTooLarge = errors.New("packet larger than max_allowed_packet")
+
+// packetLimit follows the MySQL packet framing of what a client sends, so a packet larger
+// than the limit is refused from its header, before its payload is read into memory: the
+// client gets error 1153 and its connection, and only its, is closed. It also marks the
+// connection busy once a command starts arriving, for graceful shutdown.
+//
+// A client that asks for TLS switches the stream to TLS records after its first packet;
+// past that point the framing is inside TLS, which go-mysql unwraps, and the limit no longer
+// applies here.
+type packetLimit struct {
+	net.Conn
+	max   int
+	state *connState
+
+	hdr     [4]byte
+	hdrLen  int  // header bytes of the current packet seen so far
+	left    int  // payload bytes of the current packet still to come
+	logical int  // payload of the current logical packet (a 16 MiB packet continues)
+	final   bool // the current packet ends its logical packet
+	packets int  // packets seen
+	off     bool
+}
+
+func newPacketLimit(c net.Conn, max int) *packetLimit {
+	return &packetLimit{Conn: c, max: max}
+}
+
+// idle marks the connection idle until the next command starts arriving.
+func (p *packetLimit) idle(state *connState) {
+	p.state = state
+	state.busy.Store(false)
+}
+
+func (p *packetLimit) Read(b []byte) (int, error) {
+	n, err := p.Conn.Read(b)
+	if n > 0 && p.state != nil {
+		p.state.busy.Store(true)
+	}
+	if p.off {
+		return n, err
+	}
+	for chunk := b[:n]; len(chunk) > 0; {
+		if p.left == 0 && p.hdrLen < 4 {
+			k := copy(p.hdr[p.hdrLen:], chunk)
+			p.hdrLen += k
+			chunk = chunk[k:]
+			if p.hdrLen < 4 {
+				break
+			}
+			length := int(p.hdr[0]) | int(p.hdr[1])<<8 | int(p.hdr[2])<<16
+			p.logical += length
+			p.packets++
+			if p.logical > p.max {
+				p.refuse(p.hdr[3] + 1)
+				return 0, errPacketTooLarge
+			}
+			if p.packets == 1 && length == 32 && len(chunk) >= 4 &&
+				binary.LittleEndian.Uint32(chunk)&mysql.CLIENT_SSL != 0 {
+				// An SSL request: what follows is TLS.
+				p.off = true
+				return n, err
+			}
+			p.left = length
+			p.final = length < mysql.MaxPayloadLen
+			if length == 0 {
+				p.endPacket()
+			}
+			continue
+		}
+		k := min(p.left, len(chunk))
+		p.left -= k
+		chunk = chunk[k:]
+		if p.left == 0 {
+			p.endPacket()
+		}
+	}
+	return n, err
+}
+
+// endPacket is called when a packet's payload has been read in full.
+func (p *packetLimit) endPacket() {
+	p.hdrLen = 0
+	if p.final {
+		p.logical = 0
+	}
+}
+
+// refuse writes error 1153 as the reply to the packet being refused.
+func (p *packetLimit) refuse(seq byte) {
+	writeRawError(p.Conn, seq, wireError(codePacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"))
+}
+
+// writeRawError writes an error packet straight to a connection, outside go-mysql's command
+// loop (before the handshake, or in place of a reply).
+func writeRawError(w io.Writer, seq byte, e *mysql.MyError) {
+	payload := []byte{mysql.ERR_HEADER, byte(e.Code), byte(e.Code >> 8), '#'}
+	payload = append(payload, e.State...)
+	payload = append(payload, e.Message...)
+	pkt := []byte{byte(len(payload)), byte(len(payload) >> 8), byte(len(payload) >> 16), seq}
+	_, _ = w.Write(append(pkt, payload...))
+}
+
+// isDisconnect reports whether err is a client going away rather than a fault.
+func isDisconnect(err error) bool {
+	if errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed) || errors.Is(err, mysql.ErrBadConn) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "connection reset") || strings.Contains(msg, "broken pipe") || strings.Contains(msg, "EOF")
+}

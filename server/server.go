@@ -1,0 +1,352 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-mysql-org/go-mysql/mysql"
+	gmserver "github.com/go-mysql-org/go-mysql/server"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/weirdb/weir"
+)
+
+// Auth methods a server can ask clients for.
+const (
+	AuthNative      = mysql.AUTH_NATIVE_PASSWORD
+	AuthCachingSHA2 = mysql.AUTH_CACHING_SHA2_PASSWORD
+)
+
+// Config configures a Server.
+type Config struct {
+	// Users maps user names to passwords. Empty: one user, root, without a password (which
+	// Serve refuses on an address other than loopback).
+	Users map[string]string
+	// AuthMethod is the method clients authenticate with: AuthNative (the default, which
+	// every client speaks) or AuthCachingSHA2 (MySQL 8's default; without TLS, passwords
+	// travel RSA-encrypted under a key generated at start).
+	AuthMethod string
+	// TLS, when set, lets clients upgrade to TLS.
+	TLS *tls.Config
+	// StatementTimeout bounds one statement, reads waiting for fills and writes for the
+	// base table alike. Zero: 30 seconds.
+	StatementTimeout time.Duration
+	// MaxPacket is the largest packet a client may send (max_allowed_packet); a larger one
+	// gets error 1153 and its connection is closed. Zero: 64 MiB.
+	MaxPacket int
+	// MaxConnections bounds concurrent connections; past it a client gets error 1040.
+	// Zero: 4096.
+	MaxConnections int
+	// Logger receives connection and error logs. Nil: none.
+	Logger *zap.Logger
+	// Registry, when set, receives the server's metrics (connections, statements).
+	Registry prometheus.Registerer
+}
+
+// Server serves an engine over the MySQL protocol.
+type Server struct {
+	engine  *weir.Engine
+	cfg     Config
+	conf    *gmserver.Server
+	auth    *gmserver.InMemoryAuthenticationHandler
+	log     *zap.Logger
+	metrics *metrics
+	started time.Time
+
+	// base is the context of every statement; cancelled when a shutdown gives up waiting.
+	base   context.Context
+	cancel context.CancelFunc
+
+	mu        sync.Mutex
+	listeners map[net.Listener]struct{}
+	conns     map[net.Conn]*connState
+	closing   bool
+	wg        sync.WaitGroup
+	nextID    atomic.Uint32
+	addr      atomic.Pointer[net.TCPAddr]
+}
+
+// connState tracks whether a connection is running a statement, so a shutdown closes idle
+// connections at once and lets busy ones finish.
+type connState struct {
+	busy atomic.Bool
+}
+
+// ErrInsecure is returned by New for a configuration that would let anyone on the network
+// in: see CheckListen.
+var ErrInsecure = errors.New("weir: refusing to listen on a non-loopback address without a password")
+
+// New returns a server for e.
+func New(e *weir.Engine, cfg Config) (*Server, error) {
+	if cfg.StatementTimeout <= 0 {
+		cfg.StatementTimeout = 30 * time.Second
+	}
+	if cfg.MaxPacket <= 0 {
+		cfg.MaxPacket = 64 << 20
+	}
+	if cfg.MaxConnections <= 0 {
+		cfg.MaxConnections = 4096
+	}
+	if cfg.AuthMethod == "" {
+		cfg.AuthMethod = AuthNative
+	}
+	if cfg.AuthMethod != AuthNative && cfg.AuthMethod != AuthCachingSHA2 {
+		return nil, fmt.Errorf("weir: unknown auth method %q (want %s or %s)", cfg.AuthMethod, AuthNative, AuthCachingSHA2)
+	}
+	if len(cfg.Users) == 0 {
+		cfg.Users = map[string]string{"root": ""}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	var rsaKey *rsa.PrivateKey
+	if cfg.AuthMethod == AuthCachingSHA2 {
+		// caching_sha2_password sends a password in full on a client's first login; without
+		// TLS it is encrypted with the server's RSA public key.
+		if cfg.TLS == nil || len(cfg.TLS.Certificates) == 0 {
+			var err error
+			if rsaKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+				return nil, fmt.Errorf("weir: RSA key for caching_sha2_password: %w", err)
+			}
+		}
+	}
+	auth := gmserver.NewInMemoryAuthenticationHandler(cfg.AuthMethod)
+	for user, pass := range cfg.Users {
+		if err := auth.AddUser(user, pass, cfg.AuthMethod); err != nil {
+			return nil, fmt.Errorf("weir: user %s: %w", user, err)
+		}
+	}
+	conf := gmserver.NewServer(serverVersion, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
+	base, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		engine:    e,
+		cfg:       cfg,
+		conf:      conf,
+		auth:      auth,
+		log:       log,
+		metrics:   newMetrics(),
+		started:   time.Now(),
+		base:      base,
+		cancel:    cancel,
+		listeners: map[net.Listener]struct{}{},
+		conns:     map[net.Conn]*connState{},
+	}
+	if cfg.Registry != nil {
+		if err := s.metrics.register(cfg.Registry); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// CheckListen refuses an address other than loopback when some user has no password: a
+// cache of an application's data must not be open to the network by default.
+func CheckListen(addr string, users map[string]string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("weir: listen address %q: %w", addr, err)
+	}
+	if isLoopback(host) {
+		return nil
+	}
+	if len(users) == 0 {
+		return fmt.Errorf("%w: %s (give users passwords, or listen on 127.0.0.1)", ErrInsecure, addr)
+	}
+	for user, pass := range users {
+		if pass == "" {
+			return fmt.Errorf("%w: %s (user %s has no password)", ErrInsecure, addr, user)
+		}
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Serve accepts connections on ln until Shutdown; it returns nil after a shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := CheckListen(ln.Addr().String(), s.cfg.Users); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	if s.closing {
+		s.mu.Unlock()
+		return nil
+	}
+	s.listeners[ln] = struct{}{}
+	s.mu.Unlock()
+	if a, ok := ln.Addr().(*net.TCPAddr); ok {
+		s.addr.Store(a)
+	}
+	s.log.Info("listening for MySQL clients", zap.Stringer("addr", ln.Addr()), zap.String("auth", s.cfg.AuthMethod), zap.Bool("tls", s.cfg.TLS != nil))
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			s.mu.Lock()
+			closing := s.closing
+			s.mu.Unlock()
+			if closing {
+				return nil
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				// Out of file descriptors and the like: back off rather than spin.
+				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+				s.log.Warn("accept", zap.Error(err), zap.Duration("retry_in", delay))
+				time.Sleep(delay)
+				continue
+			}
+			return fmt.Errorf("weir: accept: %w", err)
+		}
+		delay = 0
+		if !s.track(c) {
+			c.Close()
+			continue
+		}
+		go s.serveConn(c)
+	}
+}
+
+// track registers a new connection; false when the server is shutting down.
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.conns[c] = &connState{}
+	s.wg.Add(1)
+	return true
+}
+
+func (s *Server) untrack(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+	s.wg.Done()
+}
+
+func (s *Server) serveConn(raw net.Conn) {
+	defer s.untrack(raw)
+	defer raw.Close()
+	s.mu.Lock()
+	state := s.conns[raw]
+	s.mu.Unlock()
+	id := s.nextID.Add(1)
+	log := s.log.With(zap.Uint32("conn", id), zap.Stringer("remote", raw.RemoteAddr()))
+	s.metrics.accepted.Add(1)
+	if n := s.metrics.connected.Add(1); n > int64(s.cfg.MaxConnections) {
+		s.metrics.connected.Add(-1)
+		writeRawError(raw, 0, wireError(1040, "08004", "Too many connections"))
+		return
+	}
+	defer s.metrics.connected.Add(-1)
+	sess := newSession(s, id)
+	limited := newPacketLimit(raw, s.cfg.MaxPacket)
+	conn, err := s.conf.NewCustomizedConn(limited, s.auth, sess)
+	if err != nil {
+		log.Debug("handshake failed", zap.Error(err))
+		return
+	}
+	sess.user = conn.GetUser()
+	log.Debug("connected", zap.String("user", sess.user))
+	for !conn.Closed() {
+		limited.idle(state)
+		if err := conn.HandleCommand(); err != nil {
+			if !errors.Is(err, errPacketTooLarge) && !isDisconnect(err) {
+				log.Debug("connection closed", zap.Error(err))
+			}
+			break
+		}
+	}
+	log.Debug("disconnected")
+}
+
+// Shutdown stops accepting connections, closes idle ones, and waits for the statements in
+// flight to finish; when ctx ends first, it cancels them and closes every connection.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing = true
+	for ln := range s.listeners {
+		ln.Close()
+	}
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	t := time.NewTicker(10 * time.Millisecond)
+	defer t.Stop()
+	for {
+		s.mu.Lock()
+		for c, st := range s.conns {
+			if !st.busy.Load() {
+				c.Close()
+			}
+		}
+		s.mu.Unlock()
+		select {
+		case <-done:
+			s.cancel()
+			return nil
+		case <-ctx.Done():
+			s.cancel()
+			s.mu.Lock()
+			for c := range s.conns {
+				c.Close()
+			}
+			s.mu.Unlock()
+			<-done
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Addr is the address the server listens on (nil before Serve).
+func (s *Server) Addr() net.Addr {
+	if a := s.addr.Load(); a != nil {
+		return a
+	}
+	return nil
+}
+
+func (s *Server) port() int {
+	if a := s.addr.Load(); a != nil {
+		return a.Port
+	}
+	return 0
+}
+
+func (s *Server) uptime() time.Duration { return time.Since(s.started) }
+
+// logStatementError logs a failed statement: at debug level for the errors users cause
+// (they get the error; a server log full of them helps nobody), at error level otherwise.
+func (s *Server) logStatementError(sess *session, query string, err error) {
+	if len(query) > 512 {
+		query = query[:512] + "…"
+	}
+	fields := []zap.Field{zap.Uint32("conn", sess.id), zap.String("statement", query), zap.Error(err)}
+	if code := toWire(err).Code; code == codeUnknown || code == 1815 {
+		s.log.Error("statement failed", fields...)
+		return
+	}
+	s.log.Debug("statement failed", fields...)
+}

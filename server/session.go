@@ -1,0 +1,353 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/go-mysql-org/go-mysql/stmt"
+
+	"github.com/weirdb/weir"
+)
+
+// session is one client connection's state and its handler for go-mysql's command loop.
+// go-mysql calls it from the connection's goroutine only, so it needs no lock.
+type session struct {
+	srv  *Server
+	id   uint32
+	user string
+	db   string
+
+	// A transaction may hold one write: Weir applies each statement when it runs, so
+	// BEGIN; INSERT; COMMIT works as a client expects, and a second write, or a ROLLBACK
+	// after the write, is refused rather than silently not honoured.
+	inTx    bool
+	txWrote bool
+
+	// binary is set while a prepared statement the server answers itself runs, so its
+	// result set uses the binary protocol.
+	binary bool
+
+	lastInsertID uint64
+	vars         map[string]string // session variables set by SET, lower-case names
+	userVars     map[string]any    // @name values set by SET @name = literal
+	stmts        map[*stmt.PreparedStmt]*prepared
+}
+
+// prepared is a statement a client prepared: a Weir statement, or (st nil) one the server
+// answers itself, run as text on each execution.
+type prepared struct {
+	sql string
+	st  *weir.Stmt
+}
+
+func newSession(srv *Server, id uint32) *session {
+	return &session{
+		srv:      srv,
+		id:       id,
+		vars:     map[string]string{},
+		userVars: map[string]any{},
+		stmts:    map[*stmt.PreparedStmt]*prepared{},
+	}
+}
+
+// ctx bounds one statement: the server's base context (cancelled when a shutdown runs out of
+// patience) and the read timeout.
+func (s *session) ctx() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(s.srv.base, s.srv.cfg.StatementTimeout)
+}
+
+// UseDB handles COM_INIT_DB and USE.
+func (s *session) UseDB(name string) error {
+	if !strings.EqualFold(name, schemaName) {
+		return wireError(codeBadDB, "42000", "Unknown database '%s'", name)
+	}
+	s.db = schemaName
+	return nil
+}
+
+// HandleQuery handles COM_QUERY.
+func (s *session) HandleQuery(query string) (*mysql.Result, error) {
+	res, err := s.run(query)
+	s.srv.metrics.statement(err)
+	if err != nil {
+		s.srv.logStatementError(s, query, err)
+		return nil, toWire(err)
+	}
+	return res, nil
+}
+
+// run executes one statement sent as text (or prepared without parameters, see binary).
+func (s *session) run(query string) (*mysql.Result, error) {
+	sql := trimStatement(query)
+	if sql == "" {
+		return nil, wireError(1065, "42000", "Query was empty")
+	}
+	words := leadingWords(sql, 3)
+	first, second := word(words, 0), word(words, 1)
+	switch first {
+	case "SELECT", "(", "WITH":
+		return s.selectText(sql)
+	case "INSERT", "UPDATE", "DELETE", "REPLACE":
+		return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+	case "CREATE":
+		if second == "CACHE" {
+			return s.createCache(sql)
+		}
+		return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+	case "DROP":
+		if second == "CACHE" {
+			return s.dropCache(sql)
+		}
+		return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+	case "SHOW":
+		if second == "CACHES" {
+			return s.showCaches(sql)
+		}
+		return s.show(sql)
+	case "SET":
+		return nil, s.set(sql)
+	case "USE":
+		name := strings.Trim(strings.TrimSpace(sql[len("USE"):]), "`")
+		return nil, s.UseDB(name)
+	case "BEGIN", "START":
+		if first == "START" && second != "TRANSACTION" {
+			break
+		}
+		s.inTx, s.txWrote = true, false
+		return nil, nil
+	case "COMMIT":
+		s.inTx, s.txWrote = false, false
+		return nil, nil
+	case "ROLLBACK":
+		wrote := s.txWrote
+		s.inTx, s.txWrote = false, false
+		if wrote {
+			return nil, wireError(1196, "HY000", "ROLLBACK cannot undo the write this transaction made: Weir applies each statement when it runs")
+		}
+		return nil, nil
+	case "DESCRIBE", "DESC":
+		if second == "SELECT" {
+			return nil, unsupported("EXPLAIN SELECT")
+		}
+		return s.describe(sql)
+	case "EXPLAIN":
+		if second == "GRAPH" {
+			return s.explainGraph(sql)
+		}
+		return nil, unsupported("EXPLAIN %s (use EXPLAIN GRAPH [cache])", strings.ToUpper(second))
+	case "DO":
+		return nil, nil
+	}
+	// Anything else goes to the engine, which names what it does not support.
+	return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+}
+
+// write runs a DDL or write statement and reports its affected rows and insert id.
+func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*mysql.Result, error) {
+	if s.inTx && s.txWrote {
+		return nil, wireError(codeUnsupported, "42000",
+			"This version of Weir doesn't yet support 'transactions of more than one write': Weir applies each write when it runs; COMMIT before the next one")
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	res, err := run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s.inTx {
+		s.txWrote = true
+	}
+	if res.LastInsertID != 0 {
+		s.lastInsertID = res.LastInsertID
+	}
+	return &mysql.Result{AffectedRows: uint64(res.RowsAffected), InsertId: res.LastInsertID}, nil
+}
+
+// selectText runs a SELECT sent as text: through the view of its shape (literals in WHERE
+// become the key), or, for the SELECTs without FROM that drivers and tools send (system
+// variables, DATABASE(), VERSION()), answered by the session.
+func (s *session) selectText(sql string) (*mysql.Result, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	rows, err := s.srv.engine.Query(ctx, sql)
+	if err != nil {
+		if res, ok := s.selectSession(sql); ok {
+			return res, nil
+		}
+		return nil, err
+	}
+	return encodeRows(rows, s.binary)
+}
+
+// encodeRows puts a read's rows in a result set.
+func encodeRows(rows weir.Rows, binary bool) (*mysql.Result, error) {
+	rs := newResultset(rows.Columns(), binary)
+	for i := range rows.Len() {
+		if err := rs.add(rows.Row(i)); err != nil {
+			return nil, err
+		}
+	}
+	return rs.result(), nil
+}
+
+// HandleStmtPrepare handles COM_STMT_PREPARE: the statement is planned now, so the client
+// gets its parameter count and real column definitions.
+func (s *session) HandleStmtPrepare(query string) (params int, columns int, ctx any, err error) {
+	defer func() {
+		s.srv.metrics.statement(err)
+		if err != nil {
+			s.srv.logStatementError(s, query, err)
+			err = toWire(err)
+		}
+	}()
+	sql := trimStatement(query)
+	ps := &stmt.PreparedStmt{}
+	p := &prepared{sql: sql}
+	switch word(leadingWords(sql, 1), 0) {
+	case "SELECT", "(", "WITH", "INSERT", "UPDATE", "DELETE", "REPLACE":
+		st, err := s.srv.engine.Prepare(sql)
+		if err != nil {
+			if countPlaceholders(sql) == 0 {
+				// A SELECT of session variables, say: answered as text on each execution.
+				if _, ok := s.selectSession(sql); ok {
+					s.stmts[ps] = p
+					return 0, 0, ps, nil
+				}
+			}
+			return 0, 0, nil, err
+		}
+		p.st = st
+		for _, c := range st.Columns() {
+			ps.RawColumnFields = append(ps.RawColumnFields, fieldFor(c).Dump())
+		}
+		ps.Params, ps.Columns = st.NumParams(), len(ps.RawColumnFields)
+	default:
+		// DDL, SET, SHOW and the rest take no parameters and run as text when executed.
+		if n := countPlaceholders(sql); n > 0 {
+			return 0, 0, nil, unsupported("parameters in %s", word(leadingWords(sql, 1), 0))
+		}
+	}
+	s.stmts[ps] = p
+	return ps.Params, ps.Columns, ps, nil
+}
+
+// HandleStmtExecute handles COM_STMT_EXECUTE.
+func (s *session) HandleStmtExecute(handle any, query string, args []any) (res *mysql.Result, err error) {
+	defer func() {
+		s.srv.metrics.statement(err)
+		if err != nil {
+			s.srv.logStatementError(s, query, err)
+			err = toWire(err)
+		}
+	}()
+	ps, _ := handle.(*stmt.PreparedStmt)
+	p, ok := s.stmts[ps]
+	if !ok {
+		return nil, wireError(codeUnknownStmt, "HY000", "Unknown prepared statement handler given to EXECUTE")
+	}
+	if p.st == nil {
+		return s.runBinary(p.sql)
+	}
+	for i, a := range args {
+		if args[i], err = paramValue(a); err != nil {
+			return nil, fmt.Errorf("parameter %d: %w", i+1, err)
+		}
+	}
+	if !p.st.IsQuery() {
+		return s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	rows, err := p.st.Query(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return encodeRows(rows, true)
+}
+
+// runBinary runs a prepared statement the server answers itself, with a result set in the
+// binary protocol.
+func (s *session) runBinary(sql string) (*mysql.Result, error) {
+	s.binary = true
+	defer func() { s.binary = false }()
+	return s.run(sql)
+}
+
+// HandleStmtClose handles COM_STMT_CLOSE.
+func (s *session) HandleStmtClose(handle any) error {
+	if ps, ok := handle.(*stmt.PreparedStmt); ok {
+		delete(s.stmts, ps)
+	}
+	return nil
+}
+
+// HandleFieldList handles COM_FIELD_LIST, which the mariadb client sends to complete column
+// names.
+func (s *session) HandleFieldList(table string, wildcard string) ([]*mysql.Field, error) {
+	schema, err := s.srv.engine.Table(table)
+	if err != nil {
+		return nil, toWire(err)
+	}
+	var out []*mysql.Field
+	for _, c := range schema.Columns(schema.Name) {
+		out = append(out, fieldFor(c))
+	}
+	return out, nil
+}
+
+// HandleOtherCommand handles the commands go-mysql leaves to the application.
+func (s *session) HandleOtherCommand(cmd byte, data []byte) error {
+	switch cmd {
+	case mysql.COM_SET_OPTION: // multi-statements on or off: Weir runs one statement per query
+		return nil
+	case mysql.COM_RESET_CONNECTION:
+		s.inTx, s.txWrote = false, false
+		clear(s.vars)
+		clear(s.userVars)
+		clear(s.stmts)
+		return nil
+	}
+	return wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd)
+}
+
+// paramValue converts a parameter go-mysql decoded from COM_STMT_EXECUTE to a Go value the
+// engine takes: strings and decimals arrive as bytes tagged with their type, temporal values
+// in the binary protocol's date layout.
+func paramValue(a any) (any, error) {
+	tb, ok := a.(mysql.TypedBytes)
+	if !ok {
+		return a, nil
+	}
+	switch tb.Type {
+	case mysql.MYSQL_TYPE_DATE, mysql.MYSQL_TYPE_NEWDATE, mysql.MYSQL_TYPE_DATETIME, mysql.MYSQL_TYPE_TIMESTAMP:
+		return binaryTime(tb.Bytes)
+	case mysql.MYSQL_TYPE_TIME:
+		return nil, unsupported("TIME parameters")
+	}
+	return string(tb.Bytes), nil
+}
+
+// binaryTime decodes a DATE or DATETIME of the binary protocol (its length byte already
+// taken): year (2 bytes), month, day, then optionally hour, minute, second and microseconds.
+func binaryTime(b []byte) (time.Time, error) {
+	switch len(b) {
+	case 0:
+		return time.Time{}, nil
+	case 4, 7, 11:
+	default:
+		return time.Time{}, wireError(1210, "HY000", "Incorrect arguments to EXECUTE: a temporal parameter of %d bytes", len(b))
+	}
+	y, mo, d := int(binary.LittleEndian.Uint16(b)), time.Month(b[2]), int(b[3])
+	var h, mi, sec, us int
+	if len(b) >= 7 {
+		h, mi, sec = int(b[4]), int(b[5]), int(b[6])
+	}
+	if len(b) == 11 {
+		us = int(binary.LittleEndian.Uint32(b[7:]))
+	}
+	return time.Date(y, mo, d, h, mi, sec, us*1000, time.UTC), nil
+}

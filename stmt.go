@@ -1,0 +1,106 @@
+package weir
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/weirdb/weir/planner"
+)
+
+// Stmt is a statement planned once and run many times: what a MySQL client's prepared
+// statement maps onto. A SELECT reads through the view of its shape (installed on its first
+// read, shared with every query of the same shape); other statements run as Exec would.
+//
+// When the catalog changes (a table created or dropped), the statement is planned again on
+// its next run; if its result columns changed meanwhile, the run fails with error 1615, as
+// MySQL asks a client to prepare again, rather than return rows the client cannot decode.
+type Stmt struct {
+	e         *Engine
+	sql       string
+	version   uint64
+	numParams int
+	query     *planner.Query // nil unless the statement is a SELECT
+}
+
+// Prepare plans a statement for later runs: any statement Exec accepts, or a SELECT.
+func (e *Engine) Prepare(sql string) (*Stmt, error) {
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
+	st, version, err := e.plan(sql)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stmt{e: e, sql: sql, version: version}
+	switch p := st.(type) {
+	case *planner.Select:
+		s.query, s.numParams = p.Query, p.Query.NumParams
+	case *planner.Insert:
+		s.numParams = p.NumParams
+	case *planner.Update:
+		s.numParams = p.NumParams
+	case *planner.Delete:
+		s.numParams = p.NumParams
+	}
+	return s, nil
+}
+
+// NumParams is the number of `?` placeholders the statement takes.
+func (s *Stmt) NumParams() int { return s.numParams }
+
+// IsQuery reports whether the statement is a SELECT (run it with Query, not Exec).
+func (s *Stmt) IsQuery() bool { return s.query != nil }
+
+// Columns describes the result columns of a SELECT; nil for other statements.
+func (s *Stmt) Columns() []Column {
+	if s.query == nil {
+		return nil
+	}
+	return s.query.Cols
+}
+
+// SQL is the statement's text.
+func (s *Stmt) SQL() string { return s.sql }
+
+// Query runs a prepared SELECT with args for its placeholders. Like Engine.Query, the read
+// sees every write acknowledged before the call.
+func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
+	if s.query == nil {
+		return Rows{}, newError(ErrCodeWrongUsage, "42000", "the statement is not a SELECT: run it with Exec")
+	}
+	if err := s.e.checkOpen(); err != nil {
+		return Rows{}, err
+	}
+	if len(args) != s.numParams {
+		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
+			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
+	}
+	q := s.query
+	if v := s.e.version.Load(); v != s.version {
+		var err error
+		if q, err = s.e.planSelect(s.sql); err != nil {
+			return Rows{}, err
+		}
+		if !sameColumns(q.Cols, s.query.Cols) {
+			return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
+		}
+	}
+	return s.e.queryPlanned(ctx, q, args)
+}
+
+// Exec runs a prepared DDL or write statement with args for its placeholders.
+func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
+	return s.e.Exec(ctx, s.sql, args...)
+}
+
+func sameColumns(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
+			return false
+		}
+	}
+	return true
+}
