@@ -1,5 +1,6 @@
 // Command weir runs Weir's workloads from the command line.
 //
+//	weir serve [flags]        the MySQL protocol and HTTP server
 //	weir bench vote [flags]   the vote workload, in process
 //	weir bench memory [flags] hit rate and heap against the memory limit
 //	weir demo                 the news example, printed step by step
@@ -15,6 +16,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/weirdb/weir/bench"
@@ -27,7 +29,7 @@ func main() {
 		// memory for throughput: collect when the heap grows by 4x. GOGC overrides this.
 		debug.SetGCPercent(400)
 	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	if err := run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "weir:", err)
@@ -38,6 +40,7 @@ func main() {
 const usage = `usage: weir <command> [flags]
 
 commands:
+  serve        serve Weir over the MySQL protocol and HTTP (weir serve --help)
   bench vote   run the vote workload in process and print throughput and latencies
   bench memory measure hit rate and live heap of the vote view under memory limits
   demo         run the news example and print what each step returns
@@ -57,6 +60,8 @@ func run(ctx context.Context, args []string) error {
 			return benchMemory(ctx, args[2:])
 		}
 		return fmt.Errorf("usage: weir bench vote|memory [flags]")
+	case "serve":
+		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
 		return demo(ctx, os.Stdout)
 	case "help", "-h", "--help":

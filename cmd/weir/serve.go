@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/httpapi"
+	"github.com/weirdb/weir/server"
+)
+
+// serveConfig is everything `weir serve` takes. Each field is a flag; the same setting can
+// come from the environment (WEIR_ and the flag's name in upper case with _ for -) or from
+// the config file (the flag's name as a TOML key). A flag beats the environment, which beats
+// the file, which beats the default.
+type serveConfig struct {
+	Config           string
+	Listen           string
+	HTTP             string
+	User             string
+	Password         string
+	Users            map[string]string // from the config file only: [users] name = "password"
+	Auth             string
+	TLSCert, TLSKey  string
+	MemoryLimit      string
+	Domains          int
+	ReadTimeout      time.Duration
+	StatementTimeout time.Duration
+	MaxConnections   int
+	MaxPacket        string
+	LogFormat        string
+	LogLevel         string
+	ShutdownTimeout  time.Duration
+}
+
+func serveFlags(cfg *serveConfig) *flag.FlagSet {
+	fs := flag.NewFlagSet("weir serve", flag.ContinueOnError)
+	fs.StringVar(&cfg.Config, "config", "", "TOML file of settings (keys are flag names; a [users] table maps names to passwords)")
+	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:3307", "address of the MySQL protocol listener")
+	fs.StringVar(&cfg.HTTP, "http", "127.0.0.1:6034", `address of the HTTP listener (/healthz, /metrics, /v1/views/{name}); "" for none`)
+	fs.StringVar(&cfg.User, "user", "root", "MySQL user name")
+	fs.StringVar(&cfg.Password, "password", "", "password of --user (required to listen on an address other than loopback)")
+	fs.StringVar(&cfg.Auth, "auth", server.AuthNative, "authentication method: mysql_native_password or caching_sha2_password")
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate: lets clients connect with TLS (with --tls-key)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key of --tls-cert")
+	fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "bound on partial state, e.g. 512MiB or 4GiB (default: a quarter of RAM; -1: none)")
+	fs.IntVar(&cfg.Domains, "domains", 0, "query domains, each a single-threaded part of the graph (0: from GOMAXPROCS)")
+	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 5*time.Second, "how long a read waits for a fill or for a write to become visible")
+	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", 30*time.Second, "bound on one statement")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", 4096, "concurrent MySQL connections")
+	fs.StringVar(&cfg.MaxPacket, "max-allowed-packet", "64MiB", "largest packet a client may send")
+	fs.StringVar(&cfg.LogFormat, "log-format", "console", "log format: console (for people) or json")
+	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long statements in flight may finish")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP. Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// loadServeConfig applies flags, then the environment and the config file to the settings
+// no flag gave.
+func loadServeConfig(args []string, env func(string) string, stderr io.Writer) (*serveConfig, error) {
+	cfg := &serveConfig{}
+	fs := serveFlags(cfg)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["config"] {
+		if v, ok := lookupEnv(env, "WEIR_CONFIG"); ok && v != "" {
+			cfg.Config = v
+			set["config"] = true
+		}
+	}
+	fromEnv := map[string]bool{}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		key := "WEIR_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := lookupEnv(env, key); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s: %w", key, e)
+			}
+			fromEnv[f.Name] = true
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Config != "" {
+		var file map[string]any
+		if _, err := toml.DecodeFile(cfg.Config, &file); err != nil {
+			return nil, fmt.Errorf("config %s: %w", cfg.Config, err)
+		}
+		keys := make([]string, 0, len(file))
+		for k := range file {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			v := file[k]
+			if k == "users" {
+				users, ok := v.(map[string]any)
+				if !ok {
+					return nil, fmt.Errorf("config %s: users must be a table of name = \"password\"", cfg.Config)
+				}
+				cfg.Users = map[string]string{}
+				for name, p := range users {
+					ps, ok := p.(string)
+					if !ok {
+						return nil, fmt.Errorf("config %s: the password of user %s must be a string", cfg.Config, name)
+					}
+					cfg.Users[name] = ps
+				}
+				continue
+			}
+			f := fs.Lookup(k)
+			if f == nil || k == "config" {
+				return nil, fmt.Errorf("config %s: unknown setting %q (settings are the flags of weir serve)", cfg.Config, k)
+			}
+			if set[k] || fromEnv[k] {
+				continue
+			}
+			if err := fs.Set(k, fmt.Sprint(v)); err != nil {
+				return nil, fmt.Errorf("config %s: %s: %w", cfg.Config, k, err)
+			}
+		}
+	}
+	return cfg, nil
+}
+
+func lookupEnv(env func(string) string, key string) (string, bool) {
+	if env == nil {
+		return os.LookupEnv(key)
+	}
+	v := env(key)
+	return v, v != ""
+}
+
+// users is the set of MySQL users: the config file's, plus --user with --password.
+func (c *serveConfig) users() map[string]string {
+	out := map[string]string{}
+	for n, p := range c.Users {
+		out[n] = p
+	}
+	if _, ok := out[c.User]; !ok || c.Password != "" {
+		out[c.User] = c.Password
+	}
+	return out
+}
+
+func newLogger(format, level string) (*zap.Logger, error) {
+	var lvl zapcore.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: %w", level, err)
+	}
+	var zc zap.Config
+	switch format {
+	case "console":
+		zc = zap.NewDevelopmentConfig()
+		zc.Development = false
+		zc.DisableStacktrace = true
+	case "json":
+		zc = zap.NewProductionConfig()
+	default:
+		return nil, fmt.Errorf("log format %q: want console or json", format)
+	}
+	zc.Level = zap.NewAtomicLevelAt(lvl)
+	zc.OutputPaths, zc.ErrorOutputPaths = []string{"stderr"}, []string{"stderr"}
+	return zc.Build()
+}
+
+// serve runs `weir serve` until ctx ends (SIGINT or SIGTERM), then shuts down gracefully.
+// ready, when not nil, receives the listeners' addresses once both accept connections.
+func serve(ctx context.Context, args []string, env func(string) string, stderr io.Writer, ready func(mysqlAddr, httpAddr string)) error {
+	cfg, err := loadServeConfig(args, env, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	log, err := newLogger(cfg.LogFormat, cfg.LogLevel)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	users := cfg.users()
+	if err := server.CheckListen(cfg.Listen, users); err != nil {
+		return err
+	}
+	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout}
+	if cfg.MemoryLimit != "" {
+		if opts.MemoryLimit, err = parseBytes(cfg.MemoryLimit); err != nil {
+			return fmt.Errorf("--memory-limit: %w", err)
+		}
+	}
+	maxPacket, err := parseBytes(cfg.MaxPacket)
+	if err != nil || maxPacket <= 0 || maxPacket > 1<<30 {
+		return fmt.Errorf("--max-allowed-packet %q: want a size up to 1GiB", cfg.MaxPacket)
+	}
+	var tlsConfig *tls.Config
+	if cfg.TLSCert != "" || cfg.TLSKey != "" {
+		if cfg.TLSCert == "" || cfg.TLSKey == "" {
+			return errors.New("--tls-cert and --tls-key go together")
+		}
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("TLS: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	e, err := weir.Open(opts)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	reg := prometheus.NewRegistry()
+	srv, err := server.New(e, server.Config{
+		Users:            users,
+		AuthMethod:       cfg.Auth,
+		TLS:              tlsConfig,
+		StatementTimeout: cfg.StatementTimeout,
+		MaxPacket:        int(maxPacket),
+		MaxConnections:   cfg.MaxConnections,
+		Logger:           log,
+		Registry:         reg,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	errc := make(chan error, 2)
+	go func() { errc <- srv.Serve(ln) }()
+
+	var httpSrv *http.Server
+	httpAddr := ""
+	if cfg.HTTP != "" {
+		hln, err := net.Listen("tcp", cfg.HTTP)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen %s: %w", cfg.HTTP, err)
+		}
+		httpAddr = hln.Addr().String()
+		httpSrv = &http.Server{
+			Handler:           httpapi.New(e, httpapi.Config{Registry: reg, Logger: log}),
+			ReadHeaderTimeout: 10 * time.Second,
+		}
+		go func() {
+			if err := httpSrv.Serve(hln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("http: %w", err)
+			}
+		}()
+		log.Info("serving HTTP", zap.String("addr", httpAddr))
+	}
+	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr),
+		zap.Int64("memory_limit", e.Options().MemoryLimit))
+	if ready != nil {
+		ready(ln.Addr().String(), httpAddr)
+	}
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: no new connections; statements in flight may finish", zap.Duration("timeout", cfg.ShutdownTimeout))
+	case runErr = <-errc:
+		log.Error("listener failed", zap.Error(runErr))
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if httpSrv != nil {
+		if err := httpSrv.Shutdown(sctx); err != nil {
+			log.Warn("HTTP shutdown", zap.Error(err))
+		}
+	}
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Warn("statements were cancelled at the shutdown deadline", zap.Error(err))
+	}
+	if err := e.Close(); err != nil {
+		return err
+	}
+	log.Info("stopped")
+	return runErr
+}

@@ -1,0 +1,109 @@
+package httpapi
+
+import (
+	"hash/fnv"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/weirdb/weir"
+)
+
+// engineCollector exports an engine's view and memory figures. It reads the engine at
+// scrape time (Engine.Stats, MemoryInUse), so there is nothing to keep in step between
+// scrapes and no goroutine to stop when the engine closes.
+type engineCollector struct {
+	e *weir.Engine
+
+	hits, misses, upqueries, evictions *prometheus.Desc
+	keys, bytes, fillLatency           *prometheus.Desc
+	memInUse, memLimit, views          *prometheus.Desc
+}
+
+func newEngineCollector(e *weir.Engine) *engineCollector {
+	view := []string{"view"}
+	d := func(name, help string, labels []string) *prometheus.Desc {
+		return prometheus.NewDesc(name, help, labels, nil)
+	}
+	return &engineCollector{
+		e:         e,
+		hits:      d("weir_view_hits_total", "Key lookups served from the view's reader (rows or a known-empty key).", view),
+		misses:    d("weir_view_misses_total", "Key lookups that found a hole in the view's partial reader and had to fill it.", view),
+		upqueries: d("weir_view_upqueries_total", "Fills (upqueries) the view sent; misses on a key already being filled share one.", view),
+		evictions: d("weir_view_evictions_total", "Keys evicted from the view's reader.", view),
+		keys:      d("weir_view_keys", "Keys with rows in the view's reader.", view),
+		bytes:     d("weir_view_bytes", "Approximate bytes the rows of the view's reader hold.", view),
+		fillLatency: d("weir_view_fill_latency_seconds",
+			"Mean time from upquery to filled key, over the fills a read waited for.", view),
+		memInUse: d("weir_memory_in_use_bytes",
+			"Bytes of partial state (readers, partial operator state, read history) that the memory limit bounds.", nil),
+		memLimit: d("weir_memory_limit_bytes",
+			"The memory limit on partial state in bytes; -1 when there is none.", nil),
+		views: d("weir_views", "Views the engine serves: named views and the views of ad-hoc query shapes.", nil),
+	}
+}
+
+// Describe sends every descriptor: the set is fixed, so the registry can check it for
+// clashes with other collectors when it is registered.
+func (c *engineCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{c.hits, c.misses, c.upqueries, c.evictions,
+		c.keys, c.bytes, c.fillLatency, c.memInUse, c.memLimit, c.views} {
+		ch <- d
+	}
+}
+
+// Collect reads the engine now. It works on a closed engine too: the figures are then the
+// last ones, which is what a final scrape should see.
+func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
+	stats := c.e.Stats()
+	seen := make(map[string]bool, len(stats))
+	for _, st := range stats {
+		label := viewLabel(st)
+		if seen[label] {
+			// Two series with one label would fail the whole scrape; keep the first.
+			continue
+		}
+		seen[label] = true
+		c.send(ch, c.hits, prometheus.CounterValue, float64(st.Hits), label)
+		c.send(ch, c.misses, prometheus.CounterValue, float64(st.Misses), label)
+		c.send(ch, c.upqueries, prometheus.CounterValue, float64(st.Upqueries), label)
+		c.send(ch, c.evictions, prometheus.CounterValue, float64(st.Evictions), label)
+		c.send(ch, c.keys, prometheus.GaugeValue, float64(st.Keys), label)
+		c.send(ch, c.bytes, prometheus.GaugeValue, float64(st.Bytes), label)
+		c.send(ch, c.fillLatency, prometheus.GaugeValue, st.FillLatency.Seconds(), label)
+	}
+	c.send(ch, c.memInUse, prometheus.GaugeValue, float64(c.e.MemoryInUse()))
+	limit := c.e.Options().MemoryLimit
+	if limit < 0 {
+		limit = -1 // any negative limit means none; export one value for it
+	}
+	c.send(ch, c.memLimit, prometheus.GaugeValue, float64(limit))
+	c.send(ch, c.views, prometheus.GaugeValue, float64(len(stats)))
+}
+
+// send builds one sample. NewConstMetric only fails on a label that is not UTF-8, which
+// viewLabel rules out; should it fail anyway, the scrape reports the error instead of the
+// server panicking.
+func (c *engineCollector) send(ch chan<- prometheus.Metric, d *prometheus.Desc, t prometheus.ValueType, v float64, labels ...string) {
+	m, err := prometheus.NewConstMetric(d, t, v, labels...)
+	if err != nil {
+		m = prometheus.NewInvalidMetric(d, err)
+	}
+	ch <- m
+}
+
+// viewLabel is the value of the view label: the view's name, or for the view of an ad-hoc
+// query shape (which has none) "shape:" and a hash of its normalized SQL, which stays the
+// same across scrapes and restarts while keeping query text out of the label.
+func viewLabel(st weir.ViewStats) string {
+	if st.Name != "" {
+		// Names come from users; a label must be valid UTF-8.
+		return strings.ToValidUTF8(st.Name, string(utf8.RuneError))
+	}
+	h := fnv.New64a()
+	h.Write([]byte(st.Query))
+	var buf [16]byte
+	hex := strconv.AppendUint(buf[:0], h.Sum64(), 16)
+	return "shape:" + strings.Repeat("0", 16-len(hex)) + string(hex)
+}
