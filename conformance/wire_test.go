@@ -1,0 +1,90 @@
+package conformance
+
+import (
+	"context"
+	"database/sql"
+	"net"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/testserver"
+	"github.com/weirdb/weir/server"
+)
+
+// weirServerTarget serves a fresh engine over the MySQL protocol on a free loopback port and
+// connects to it like an application would: text mode interpolates parameters into the SQL
+// (the server auto-parameterizes the literals), prepared mode sends COM_STMT_PREPARE and
+// binary COM_STMT_EXECUTE.
+func weirServerTarget(t *testing.T, prepared bool) Target {
+	t.Helper()
+	e, err := weir.Open(weir.Options{})
+	if err != nil {
+		t.Fatalf("open Weir: %v", err)
+	}
+	srv, err := server.New(e, server.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	cfg := mysql.NewConfig()
+	cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "tcp", ln.Addr().String(), "weir"
+	cfg.InterpolateParams = !prepared
+	db, err := sql.Open("mysql", cfg.FormatDSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "Weir over MySQL (text)"
+	if prepared {
+		name = "Weir over MySQL (prepared)"
+	}
+	target, closeConn, err := NewSQLTarget(t.Context(), name, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = closeConn()
+		db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+		if err := e.Close(); err != nil {
+			t.Errorf("close Weir: %v", err)
+		}
+	})
+	return target
+}
+
+// TestConformanceOverWire runs every scenario on Weir's MySQL server, in text and in
+// prepared mode, against MariaDB: the same comparisons as TestConformance, through the
+// protocol, so column types, value encodings, affected rows, insert ids and error numbers
+// are checked as a client sees them.
+func TestConformanceOverWire(t *testing.T) {
+	scs := loadScenarios(t)
+	m := testserver.StartMariaDB(t)
+	for _, sc := range scs {
+		for _, prepared := range []bool{false, true} {
+			mode := "text"
+			if prepared {
+				mode = "prepared"
+			}
+			t.Run(sc.Name+"/"+mode, func(t *testing.T) {
+				t.Parallel()
+				ref := mariaTarget(t, m, "wire_"+sc.Name+"_"+mode, prepared)
+				report(t, Run(t.Context(), sc, ref, weirServerTarget(t, prepared), Options{}))
+			})
+		}
+	}
+}
