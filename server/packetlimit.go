@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -25,6 +26,10 @@ type packetLimit struct {
 	net.Conn
 	max   int
 	state *connState
+	// out collects what go-mysql writes, a packet at a time, until the connection next
+	// reads: a result set is a column count, a definition per column, rows and EOFs, and
+	// writing each packet on its own cost a system call apiece (most of a short read's CPU).
+	out *bufio.Writer
 
 	hdr     [4]byte
 	hdrLen  int  // header bytes of the current packet seen so far
@@ -36,7 +41,18 @@ type packetLimit struct {
 }
 
 func newPacketLimit(c net.Conn, max int) *packetLimit {
-	return &packetLimit{Conn: c, max: max}
+	return &packetLimit{Conn: c, max: max, out: bufio.NewWriterSize(c, 16<<10)}
+}
+
+// Write buffers; Read and Close flush first, so every reply is on its way before the
+// connection waits for the client (or goes away).
+func (p *packetLimit) Write(b []byte) (int, error) { return p.out.Write(b) }
+
+func (p *packetLimit) flush() error { return p.out.Flush() }
+
+func (p *packetLimit) Close() error {
+	_ = p.flush()
+	return p.Conn.Close()
 }
 
 // idle marks the connection idle until the next command starts arriving.
@@ -46,6 +62,11 @@ func (p *packetLimit) idle(state *connState) {
 }
 
 func (p *packetLimit) Read(b []byte) (int, error) {
+	if p.out.Buffered() > 0 {
+		if err := p.flush(); err != nil {
+			return 0, err
+		}
+	}
 	n, err := p.Conn.Read(b)
 	if n > 0 && p.state != nil {
 		p.state.busy.Store(true)
@@ -101,6 +122,7 @@ func (p *packetLimit) endPacket() {
 
 // refuse writes error 1153 as the reply to the packet being refused.
 func (p *packetLimit) refuse(seq byte) {
+	_ = p.flush()
 	writeRawError(p.Conn, seq, wireError(codePacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"))
 }
 

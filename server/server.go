@@ -37,8 +37,8 @@ type Config struct {
 	AuthMethod string
 	// TLS, when set, lets clients upgrade to TLS.
 	TLS *tls.Config
-	// StatementTimeout bounds one statement, reads waiting for fills and writes for the
-	// base table alike. Zero: 30 seconds.
+	// StatementTimeout bounds one DDL or write statement. Zero: 30 seconds. (Reads are
+	// bounded by the engine's Options.ReadTimeout.)
 	StatementTimeout time.Duration
 	// MaxPacket is the largest packet a client may send (max_allowed_packet); a larger one
 	// gets error 1153 and its connection is closed. Zero: 64 MiB.

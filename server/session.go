@@ -40,8 +40,9 @@ type session struct {
 // prepared is a statement a client prepared: a Weir statement, or (st nil) one the server
 // answers itself, run as text on each execution.
 type prepared struct {
-	sql string
-	st  *weir.Stmt
+	sql    string
+	st     *weir.Stmt
+	fields []*mysql.Field // a SELECT's column definitions, made once
 }
 
 func newSession(srv *Server, id uint32) *session {
@@ -54,11 +55,16 @@ func newSession(srv *Server, id uint32) *session {
 	}
 }
 
-// ctx bounds one statement: the server's base context (cancelled when a shutdown runs out of
-// patience) and the read timeout.
+// ctx bounds one DDL or write statement: the server's base context (cancelled when a
+// shutdown runs out of patience) and the statement timeout.
 func (s *session) ctx() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(s.srv.base, s.srv.cfg.StatementTimeout)
 }
+
+// readCtx is the context of a read. The engine bounds every wait of a read (for a fill, for
+// a write to become visible) by its ReadTimeout, so a read needs no timer of its own: a
+// context with a deadline per read cost a timer allocation on the hottest path.
+func (s *session) readCtx() context.Context { return s.srv.base }
 
 // UseDB handles COM_INIT_DB and USE.
 func (s *session) UseDB(name string) error {
@@ -171,21 +177,25 @@ func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*my
 // become the key), or, for the SELECTs without FROM that drivers and tools send (system
 // variables, DATABASE(), VERSION()), answered by the session.
 func (s *session) selectText(sql string) (*mysql.Result, error) {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	rows, err := s.srv.engine.Query(ctx, sql)
+	rows, err := s.srv.engine.Query(s.readCtx(), sql)
 	if err != nil {
 		if res, ok := s.selectSession(sql); ok {
 			return res, nil
 		}
 		return nil, err
 	}
-	return encodeRows(rows, s.binary)
+	return encodeRows(rows, nil, s.binary)
 }
 
-// encodeRows puts a read's rows in a result set.
-func encodeRows(rows weir.Rows, binary bool) (*mysql.Result, error) {
-	rs := newResultset(rows.Columns(), binary)
+// encodeRows puts a read's rows in a result set, with the given column definitions (nil:
+// made from the rows' columns).
+func encodeRows(rows weir.Rows, fields []*mysql.Field, binary bool) (*mysql.Result, error) {
+	var rs *resultset
+	if fields != nil {
+		rs = &resultset{fields: fields, binary: binary}
+	} else {
+		rs = newResultset(rows.Columns(), binary)
+	}
 	for i := range rows.Len() {
 		if err := rs.add(rows.Row(i)); err != nil {
 			return nil, err
@@ -222,7 +232,9 @@ func (s *session) HandleStmtPrepare(query string) (params int, columns int, ctx 
 		}
 		p.st = st
 		for _, c := range st.Columns() {
-			ps.RawColumnFields = append(ps.RawColumnFields, fieldFor(c).Dump())
+			f := fieldFor(c)
+			p.fields = append(p.fields, f)
+			ps.RawColumnFields = append(ps.RawColumnFields, f.Dump())
 		}
 		ps.Params, ps.Columns = st.NumParams(), len(ps.RawColumnFields)
 	default:
@@ -260,13 +272,11 @@ func (s *session) HandleStmtExecute(handle any, query string, args []any) (res *
 	if !p.st.IsQuery() {
 		return s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
 	}
-	ctx, cancel := s.ctx()
-	defer cancel()
-	rows, err := p.st.Query(ctx, args...)
+	rows, err := p.st.Query(s.readCtx(), args...)
 	if err != nil {
 		return nil, err
 	}
-	return encodeRows(rows, true)
+	return encodeRows(rows, p.fields, true)
 }
 
 // runBinary runs a prepared statement the server answers itself, with a result set in the

@@ -3,6 +3,7 @@
 //	weir serve [flags]        the MySQL protocol and HTTP server
 //	weir bench vote [flags]   the vote workload, in process
 //	weir bench memory [flags] hit rate and heap against the memory limit
+//	weir bench wire [flags]   the vote view over the MySQL protocol against Redis
 //	weir demo                 the news example, printed step by step
 package main
 
@@ -43,6 +44,7 @@ commands:
   serve        serve Weir over the MySQL protocol and HTTP (weir serve --help)
   bench vote   run the vote workload in process and print throughput and latencies
   bench memory measure hit rate and live heap of the vote view under memory limits
+  bench wire   read the vote view over the MySQL protocol against Redis GET + JSON
   demo         run the news example and print what each step returns
 `
 
@@ -59,7 +61,10 @@ func run(ctx context.Context, args []string) error {
 		if len(args) >= 2 && args[1] == "memory" {
 			return benchMemory(ctx, args[2:])
 		}
-		return fmt.Errorf("usage: weir bench vote|memory [flags]")
+		if len(args) >= 2 && args[1] == "wire" {
+			return benchWire(ctx, args[2:])
+		}
+		return fmt.Errorf("usage: weir bench vote|memory|wire [flags]")
 	case "serve":
 		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
@@ -130,6 +135,34 @@ func benchMemory(ctx context.Context, args []string) error {
 		return err
 	}
 	rep, err := bench.RunMemory(ctx, cfg, os.Stderr)
+	stop()
+	if err != nil {
+		return err
+	}
+	rep.Print(os.Stdout)
+	return nil
+}
+
+func benchWire(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench wire", flag.ContinueOnError)
+	var cfg bench.WireConfig
+	fs.IntVar(&cfg.Articles, "articles", 100_000, "number of articles")
+	fs.IntVar(&cfg.VotesPerArticle, "votes", 2, "votes per article")
+	fs.IntVar(&cfg.Clients, "clients", 16, "concurrent clients on each side")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured time per side")
+	fs.IntVar(&cfg.Rounds, "rounds", 2, "alternations between the sides")
+	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the keys read")
+	fs.BoolVar(&cfg.Text, "text", false, "read Weir with literals in the SQL text instead of prepared statements")
+	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	stop, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	rep, err := bench.RunWire(ctx, cfg, os.Stderr)
 	stop()
 	if err != nil {
 		return err
