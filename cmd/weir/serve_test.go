@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/go-sql-driver/mysql"
+)
+
+func TestServeConfigPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "weir.toml")
+	err := os.WriteFile(file, []byte(`
+listen = "127.0.0.1:4000"
+http = "127.0.0.1:4001"
+memory-limit = "1GiB"
+log-format = "json"
+
+[users]
+app = "from-file"
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"WEIR_HTTP": "127.0.0.1:5001", "WEIR_MEMORY_LIMIT": "2GiB"}
+	cfg, err := loadServeConfig([]string{"--config", file, "--memory-limit", "3GiB"}, func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Listen != "127.0.0.1:4000" {
+		t.Errorf("listen %q: the file should give it", cfg.Listen)
+	}
+	if cfg.HTTP != "127.0.0.1:5001" {
+		t.Errorf("http %q: the environment should beat the file", cfg.HTTP)
+	}
+	if cfg.MemoryLimit != "3GiB" {
+		t.Errorf("memory limit %q: the flag should beat the environment", cfg.MemoryLimit)
+	}
+	if cfg.LogFormat != "json" || cfg.Auth != "mysql_native_password" {
+		t.Errorf("log format %q, auth %q", cfg.LogFormat, cfg.Auth)
+	}
+	if u := cfg.users(); u["app"] != "from-file" || len(u) != 2 {
+		t.Errorf("users %v: want app from the file and root from the flags", u)
+	}
+
+	for _, bad := range []string{"nosuch = 1\n", "listen = \n"} {
+		if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loadServeConfig([]string{"--config", file}, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("config %q accepted", bad)
+		}
+	}
+	if _, err := loadServeConfig([]string{"--domains", "x"}, func(string) string { return "" }, io.Discard); err == nil {
+		t.Error("a bad flag value was accepted")
+	}
+	if _, err := loadServeConfig(nil, func(k string) string { return map[string]string{"WEIR_DOMAINS": "x"}[k] }, io.Discard); err == nil || !strings.Contains(err.Error(), "WEIR_DOMAINS") {
+		t.Errorf("a bad environment value: %v, want an error naming WEIR_DOMAINS", err)
+	}
+}
+
+func TestServeRefusesOpenNetworkWithoutPassword(t *testing.T) {
+	err := serve(context.Background(), []string{"--listen", "0.0.0.0:0", "--http", ""}, func(string) string { return "" }, io.Discard, nil)
+	if err == nil || !strings.Contains(err.Error(), "without a password") {
+		t.Fatalf("got %v, want a refusal", err)
+	}
+}
+
+// TestServeStartsAndStops runs weir serve on free ports, uses both listeners, and stops it
+// as a signal would.
+func TestServeStartsAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type addrs struct{ mysql, http string }
+	ready := make(chan addrs, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "warn"},
+			func(string) string { return "" }, io.Discard, func(m, h string) { ready <- addrs{m, h} })
+	}()
+	var a addrs
+	select {
+	case a = <-ready:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not become ready")
+	}
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", a.mysql))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		"CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))",
+		"INSERT INTO t VALUES (1, 'one')",
+		"CREATE CACHE by_id FROM SELECT id, v FROM t WHERE id = ?",
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	resp, err := http.Get("http://" + a.http + "/v1/views/by_id?p1=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `"rows":[{"id":1,"v":"one"}]`; !strings.Contains(string(body), want) {
+		t.Fatalf("HTTP view: %s, want %s", body, want)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if err := db.Ping(); err == nil {
+		t.Fatal("the server still answers after shutdown")
+	}
+}
