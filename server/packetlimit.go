@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strconv"
 	"strings"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
@@ -46,7 +47,58 @@ func newPacketLimit(c net.Conn, max int) *packetLimit {
 
 // Write buffers; Read and Close flush first, so every reply is on its way before the
 // connection waits for the client (or goes away).
-func (p *packetLimit) Write(b []byte) (int, error) { return p.out.Write(b) }
+func (p *packetLimit) Write(b []byte) (int, error) {
+	if !p.off {
+		if fixed, ok := untraceError(b); ok {
+			if _, err := p.out.Write(fixed); err != nil {
+				return 0, err
+			}
+			return len(b), nil
+		}
+	}
+	return p.out.Write(b)
+}
+
+// untraceError restores the error number and SQLSTATE of an error go-mysql flattened. Its
+// COM_STMT_EXECUTE handler wraps the handler's error with a stack trace, and its error writer
+// then no longer recognizes a *mysql.MyError: the client would get ER_UNKNOWN_ERROR (1105)
+// with the text "ERROR 1062 (23000): Duplicate entry …". b is one whole packet (go-mysql
+// writes each packet in one call); ok is false when it is anything else. Over TLS the
+// packets are inside TLS records and cannot be mended here.
+func untraceError(b []byte) ([]byte, bool) {
+	const hdr = 4
+	// ERR packet: 0xff, code (2 bytes), '#', SQLSTATE (5 bytes), message.
+	if len(b) < hdr+9 || b[hdr] != mysql.ERR_HEADER || int(b[0])|int(b[1])<<8|int(b[2])<<16 != len(b)-hdr {
+		return nil, false
+	}
+	if code := uint16(b[hdr+1]) | uint16(b[hdr+2])<<8; code != mysql.ER_UNKNOWN_ERROR || b[hdr+3] != '#' {
+		return nil, false
+	}
+	msg := string(b[hdr+9:])
+	var code uint16
+	var state string
+	rest, ok := strings.CutPrefix(msg, "ERROR ")
+	if !ok {
+		return nil, false
+	}
+	num, rest, ok := strings.Cut(rest, " (")
+	if !ok {
+		return nil, false
+	}
+	n, err := strconv.ParseUint(num, 10, 16)
+	if err != nil {
+		return nil, false
+	}
+	state, rest, ok = strings.Cut(rest, "): ")
+	if !ok || len(state) != 5 {
+		return nil, false
+	}
+	code = uint16(n)
+	payload := []byte{mysql.ERR_HEADER, byte(code), byte(code >> 8), '#'}
+	payload = append(payload, state...)
+	payload = append(payload, rest...)
+	return append([]byte{byte(len(payload)), byte(len(payload) >> 8), byte(len(payload) >> 16), b[3]}, payload...), true
+}
 
 func (p *packetLimit) flush() error { return p.out.Flush() }
 

@@ -250,6 +250,17 @@ func (s *Server) serveConn(raw net.Conn) {
 	s.mu.Unlock()
 	id := s.nextID.Add(1)
 	log := s.log.With(zap.Uint32("conn", id), zap.Stringer("remote", raw.RemoteAddr()))
+	// go-mysql's parsers index client bytes without bounds checks in places (truncated
+	// connection attributes in a handshake response, before authentication; an empty
+	// command packet; a truncated length-encoded parameter of COM_STMT_EXECUTE), and an
+	// unrecovered panic on a connection's goroutine would take the whole server down. A
+	// panic ends its own connection only: the deferred close, untrack and connection count
+	// run as usual.
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("panic serving connection; closing it", zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
 	s.metrics.accepted.Add(1)
 	if n := s.metrics.connected.Add(1); n > int64(s.cfg.MaxConnections) {
 		s.metrics.connected.Add(-1)

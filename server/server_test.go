@@ -401,3 +401,25 @@ func TestAuth(t *testing.T) {
 		})
 	}
 }
+
+// TestPreparedErrorsKeepTheirNumbers: errors of prepared statements reach the client with
+// their MySQL number and SQLSTATE, as those of text queries do.
+func TestPreparedErrorsKeepTheirNumbers(t *testing.T) {
+	_, _, addr := startServer(t, server.Config{})
+	db := openDB(t, addr, "interpolateParams=false")
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE t (id INT PRIMARY KEY, v INT NOT NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO t VALUES (?, ?)", 1, 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err := db.ExecContext(ctx, "INSERT INTO t VALUES (?, ?)", 1, 2)
+	wantCode(t, err, 1062, "a duplicate key through a prepared INSERT")
+	_, err = db.ExecContext(ctx, "INSERT INTO t VALUES (?, ?)", 2, nil)
+	wantCode(t, err, 1048, "NULL into a NOT NULL column through a prepared INSERT")
+	var me *mysql.MySQLError
+	if errors.As(err, &me) && (string(me.SQLState[:]) != "23000" || strings.HasPrefix(me.Message, "ERROR")) {
+		t.Fatalf("SQLSTATE %s, message %q", me.SQLState, me.Message)
+	}
+}

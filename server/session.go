@@ -240,7 +240,11 @@ func (s *session) HandleStmtPrepare(query string) (params int, columns int, ctx 
 	default:
 		// DDL, SET, SHOW and the rest take no parameters and run as text when executed.
 		if n := countPlaceholders(sql); n > 0 {
-			return 0, 0, nil, unsupported("parameters in %s", word(leadingWords(sql, 1), 0))
+			what := word(leadingWords(sql, 1), 0)
+			if what == "" {
+				what = "this statement"
+			}
+			return 0, 0, nil, unsupported("parameters in %s", what)
 		}
 	}
 	s.stmts[ps] = p
