@@ -245,6 +245,9 @@ func (e *Engine) Close() error {
 	return nil
 }
 
+// Closed reports whether Close has been called.
+func (e *Engine) Closed() bool { return e.closed.Load() }
+
 // ErrClosed is returned by calls on a closed engine.
 var ErrClosed = errors.New("weir: engine closed")
 
