@@ -52,6 +52,10 @@ type Result struct {
 	// RowsAffected counts rows as MySQL does: inserted and deleted rows, rows whose values an
 	// UPDATE changed, 2 for an upsert that updated and 1 + deleted for a REPLACE.
 	RowsAffected int64
+	// RowsFound is RowsAffected as a client that asked for found rows (the protocol's
+	// CLIENT_FOUND_ROWS) counts them: every row an UPDATE matched, changed or not, and 1 for
+	// an upsert that left its row as it was.
+	RowsFound int64
 	// LastInsertID is the first AUTO_INCREMENT value the statement generated, or 0.
 	LastInsertID uint64
 }
@@ -100,15 +104,14 @@ type Engine struct {
 	// do not take it.
 	ddl sync.Mutex
 	// passMu serializes eviction rounds and guards what they keep between them: the copy
-	// of hist they rank keys against, the last threshold score and the buffer of candidate
-	// victims. evictMu guards hist, counted and keysHeld (see Evict).
+	// of hist they rank keys against and the last threshold score. evictMu guards hist,
+	// counted and keysHeld (see Evict).
 	passMu        sync.Mutex
 	evictMu       sync.Mutex
 	hist          *freq.Sketch
 	ranked        *freq.Sketch
 	lastThreshold int
-	candidates    []candidate
-	evictorBytes  atomic.Int64 // hist, ranked and candidates: memory the limit counts
+	evictorBytes  atomic.Int64 // hist and ranked: memory the limit counts
 	counted       int64        // reads counted since the sketch last halved
 	keysHeld      int          // reader keys held at the last round
 	readStripes   [8]readStripe

@@ -617,13 +617,23 @@ func TestEvictionDuringWritesAndFills(t *testing.T) {
 	const groups = 40
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
+	// The writers go on past their 400 statements until a round has evicted something, so
+	// evictions always overlap writes and fills however the goroutines are scheduled.
+	evicted := make(chan struct{})
 	var last [2]weir.Token
 	for w := 0; w < 2; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := 0; i < 400; i++ {
-				id := w*1000 + i
+			for i := 0; i < 50_000; i++ {
+				if i >= 400 {
+					select {
+					case <-evicted:
+						return
+					default:
+					}
+				}
+				id := w*100_000 + i
 				res, err := e.Exec(ctx, "INSERT INTO t VALUES (?, ?, ?)", id, id%groups, i)
 				if err == nil && i%5 == 0 {
 					res, err = e.Exec(ctx, "UPDATE t SET v = v + 1, g = ? WHERE id = ?", (id+1)%groups, id-5)
@@ -669,6 +679,9 @@ func TestEvictionDuringWritesAndFills(t *testing.T) {
 			if err != nil {
 				t.Error(err)
 				return
+			}
+			if freed == 0 && n > 0 {
+				close(evicted)
 			}
 			freed += n
 		}

@@ -5,7 +5,6 @@ import (
 	"math/rand/v2"
 	"sync"
 	"syscall"
-	"unsafe"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/internal/freq"
@@ -133,7 +132,9 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 	e.ranked = e.hist.Snapshot(e.ranked)
 	e.evictMu.Unlock()
 	victims, held := e.chooseVictims(readers, keys, excess)
-	e.sizeSketch(held)
+	// Size the sketch for the keys that fit under the limit, not for those held during an
+	// overshoot: fills run ahead of rounds, and a sketch never shrinks.
+	e.sizeSketch(int(int64(held) * limit / max(total, 1)))
 	var freed int64
 	for i, p := range readers {
 		if len(victims[i]) == 0 {
@@ -162,6 +163,8 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 // the new threshold is within the bound the victims come from those candidates, and a
 // round costs one scan rather than two. The candidates are capped at a quarter of the keys
 // held; past it, or when the threshold moved further, a second scan collects the victims.
+// They are garbage after the round, like the victims: memory a round borrows, not memory
+// the cache holds.
 //
 // It ranks against e.ranked, a copy of the sketch, so counting reads never waits for a
 // round. passMu is held.
@@ -169,8 +172,8 @@ func (e *Engine) chooseVictims(readers []partialReader, keys int, excess int64) 
 	var hist [freq.MaxCount + 1]int64
 	weights := make([]int64, len(readers))
 	bound := int64(e.lastThreshold + 1)
-	cands := e.candidates[:0]
-	maxCands := keys/4 + 256
+	var cands []candidate
+	maxCands := keys/4 + 16
 	overflow := false
 	var kept [freq.MaxCount + 1]int64 // candidate bytes kept per score
 	for i, p := range readers {
@@ -216,18 +219,12 @@ func (e *Engine) chooseVictims(readers []partialReader, keys int, excess int64) 
 			p.reader.Scores(e.ranked.Count, func(score int64, key operators.Victim) { take(i, score, key) })
 		}
 	}
-	clear(cands) // let go of the key strings
-	e.candidates = cands[:0]
-	e.evictorBytes.Store(e.evictorMemory())
 	return victims, held
 }
 
-// evictorMemory is the bytes the evictor keeps: the sketch, the copy eviction rounds rank
-// against (as large) and the candidates buffer. evictMu or passMu is held; the sketch's
-// width changes only under both.
-func (e *Engine) evictorMemory() int64 {
-	return 2*e.hist.Bytes() + int64(cap(e.candidates))*int64(unsafe.Sizeof(candidate{}))
-}
+// evictorMemory is the bytes the evictor keeps: the sketch and the copy eviction rounds
+// rank against (as large). evictMu is held.
+func (e *Engine) evictorMemory() int64 { return 2 * e.hist.Bytes() }
 
 // candidate is a key that may be evicted this round.
 type candidate struct {

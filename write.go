@@ -73,7 +73,7 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		} else {
 			tok = e.nextToken
 		}
-		reply <- writeReply{res: Result{Token: Token(tok), RowsAffected: w.affected, LastInsertID: w.lastID}}
+		reply <- writeReply{res: Result{Token: Token(tok), RowsAffected: w.affected, RowsFound: w.affected + w.unchanged, LastInsertID: w.lastID}}
 		return tok
 	})
 	if err != nil {
@@ -101,7 +101,10 @@ type writer struct {
 	deltas   dataflow.Batch
 	undo     []undoEntry
 	affected int64
-	lastID   uint64
+	// unchanged counts the rows an UPDATE (or an upsert) matched but left as they were:
+	// not affected, but found (Result.RowsFound).
+	unchanged int64
+	lastID    uint64
 	// generated reports that lastID is an AUTO_INCREMENT value this statement generated
 	// (which takes precedence over explicit values).
 	generated bool
@@ -319,6 +322,7 @@ func (w *writer) upsert(s *planner.Insert, key string, old, inserted dataflow.Ro
 		return err
 	}
 	if dataflow.IdenticalRows(row, old) {
+		w.unchanged++
 		return nil
 	}
 	return w.replaceRow(key, old, row, 2)
@@ -424,6 +428,7 @@ func (w *writer) update(s *planner.Update) error {
 			return err
 		}
 		if dataflow.IdenticalRows(row, m.row) {
+			w.unchanged++
 			continue
 		}
 		// The row may have moved already within this statement (a key change into a slot

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
@@ -39,6 +40,7 @@ type packetLimit struct {
 	final   bool // the current packet ends its logical packet
 	packets int  // packets seen
 	off     bool
+	greeted bool // the server's greeting has been written
 }
 
 func newPacketLimit(c net.Conn, max int) *packetLimit {
@@ -48,6 +50,10 @@ func newPacketLimit(c net.Conn, max int) *packetLimit {
 // Write buffers; Read and Close flush first, so every reply is on its way before the
 // connection waits for the client (or goes away).
 func (p *packetLimit) Write(b []byte) (int, error) {
+	if !p.greeted {
+		p.greeted = true
+		advertiseFoundRows(b)
+	}
 	if !p.off {
 		if fixed, ok := untraceError(b); ok {
 			if _, err := p.out.Write(fixed); err != nil {
@@ -57,6 +63,28 @@ func (p *packetLimit) Write(b []byte) (int, error) {
 		}
 	}
 	return p.out.Write(b)
+}
+
+// advertiseFoundRows adds CLIENT_FOUND_ROWS to the capabilities of the server's greeting (b,
+// one whole packet: the first the server writes, always in the clear). MySQL offers it, and
+// drivers such as go-sql-driver only ask for found rows (clientFoundRows=true) when the
+// server offers it, but go-mysql's server neither offers it nor lets it be configured.
+func advertiseFoundRows(b []byte) {
+	const hdr = 4
+	// Protocol::HandshakeV10: version 10, server version (NUL-terminated), connection id (4),
+	// auth data part 1 (8), filler (1), capability flags, lower two bytes.
+	if len(b) < hdr+1 || b[hdr] != 10 {
+		return
+	}
+	end := bytes.IndexByte(b[hdr+1:], 0)
+	if end < 0 {
+		return
+	}
+	at := hdr + 1 + end + 1 + 4 + 8 + 1
+	if at+2 > len(b) {
+		return
+	}
+	b[at] |= byte(mysql.CLIENT_FOUND_ROWS)
 }
 
 // untraceError restores the error number and SQLSTATE of an error go-mysql flattened. Its

@@ -276,6 +276,7 @@ func (s *Server) serveConn(raw net.Conn) {
 		return
 	}
 	sess.user = conn.GetUser()
+	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	log.Debug("connected", zap.String("user", sess.user))
 	for !conn.Closed() {
 		limited.idle(state)

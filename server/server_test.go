@@ -423,3 +423,36 @@ func TestPreparedErrorsKeepTheirNumbers(t *testing.T) {
 		t.Fatalf("SQLSTATE %s, message %q", me.SQLState, me.Message)
 	}
 }
+
+// TestFoundRows: a client that asks for found rows (CLIENT_FOUND_ROWS) gets the rows an
+// UPDATE matched, changed or not; one that does not gets the rows changed.
+func TestFoundRows(t *testing.T) {
+	_, _, addr := startServer(t, server.Config{})
+	ctx := context.Background()
+	plain := openDB(t, addr, "")
+	if _, err := plain.ExecContext(ctx, "CREATE TABLE t (id INT PRIMARY KEY, v INT)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.ExecContext(ctx, "INSERT INTO t VALUES (1, 1), (2, 2), (3, 1)"); err != nil {
+		t.Fatal(err)
+	}
+	found := openDB(t, addr, "clientFoundRows=true")
+	for _, c := range []struct {
+		db   *sql.DB
+		sql  string
+		want int64
+	}{
+		{plain, "UPDATE t SET v = 1 WHERE id <= 3", 1},
+		{found, "UPDATE t SET v = 1 WHERE id <= 3", 3},
+		{found, "INSERT INTO t VALUES (1, 1) ON DUPLICATE KEY UPDATE v = 1", 1},
+		{plain, "INSERT INTO t VALUES (1, 1) ON DUPLICATE KEY UPDATE v = 1", 0},
+	} {
+		res, err := c.db.ExecContext(ctx, c.sql)
+		if err != nil {
+			t.Fatalf("%s: %v", c.sql, err)
+		}
+		if n, _ := res.RowsAffected(); n != c.want {
+			t.Errorf("%s (found rows %v): %d rows, want %d", c.sql, c.db == found, n, c.want)
+		}
+	}
+}

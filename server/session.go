@@ -31,6 +31,10 @@ type session struct {
 	// result set uses the binary protocol.
 	binary bool
 
+	// foundRows: the client asked for found rows (CLIENT_FOUND_ROWS, which mysql2 and
+	// others set): an UPDATE reports the rows it matched, not only those it changed.
+	foundRows bool
+
 	lastInsertID uint64
 	vars         map[string]string // session variables set by SET, lower-case names
 	userVars     map[string]any    // @name values set by SET @name = literal
@@ -170,7 +174,11 @@ func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*my
 	if res.LastInsertID != 0 {
 		s.lastInsertID = res.LastInsertID
 	}
-	return &mysql.Result{AffectedRows: uint64(res.RowsAffected), InsertId: res.LastInsertID}, nil
+	affected := res.RowsAffected
+	if s.foundRows {
+		affected = res.RowsFound
+	}
+	return &mysql.Result{AffectedRows: uint64(affected), InsertId: res.LastInsertID}, nil
 }
 
 // selectText runs a SELECT sent as text: through the view of its shape (literals in WHERE
