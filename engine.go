@@ -118,7 +118,9 @@ type Engine struct {
 	readPool      sync.Pool // empty read batches
 	readLog       chan *[]uint64
 	stopEvict     chan struct{}
-	// background counts the evictor's goroutines (evictLoop, countLoop).
+	// lag collects the write-to-visible lag probes (lagLoop).
+	lag lagHistogram
+	// background counts the engine's goroutines (evictLoop, countLoop, lagLoop).
 	background sync.WaitGroup
 }
 
@@ -185,9 +187,10 @@ func Open(opts Options) (*Engine, error) {
 	}
 	e.rt.Start()
 	e.stopEvict = make(chan struct{})
-	e.background.Add(2)
+	e.background.Add(3)
 	go e.evictLoop()
 	go e.countLoop()
+	go e.lagLoop()
 	return e, nil
 }
 

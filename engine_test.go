@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
@@ -754,5 +755,28 @@ func TestUpqueriesInFlightAreBounded(t *testing.T) {
 	wg.Wait()
 	if st := v.Stats(); st.Misses < 25 {
 		t.Fatalf("stats = %+v: the view did not fill", st)
+	}
+}
+
+// TestWriteLagProbes: the engine probes how long acknowledged writes take to become visible,
+// and reports the probes as a cumulative histogram.
+func TestWriteLagProbes(t *testing.T) {
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY)")
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; e.WriteLag().Count < 3; i++ {
+		if time.Now().After(deadline) {
+			t.Fatalf("no lag probes after 10s: %+v", e.WriteLag())
+		}
+		mustExec(t, e, "INSERT INTO t VALUES (?)", i)
+	}
+	st := e.WriteLag()
+	if len(st.Buckets) != len(weir.LagBuckets) || st.Buckets[len(st.Buckets)-1] > st.Count {
+		t.Fatalf("buckets %v for %d probes", st.Buckets, st.Count)
+	}
+	for i := 1; i < len(st.Buckets); i++ {
+		if st.Buckets[i] < st.Buckets[i-1] {
+			t.Fatalf("buckets not cumulative: %v", st.Buckets)
+		}
 	}
 }

@@ -19,6 +19,7 @@ type engineCollector struct {
 	hits, misses, upqueries, evictions *prometheus.Desc
 	keys, bytes, fillLatency           *prometheus.Desc
 	memInUse, memLimit, views          *prometheus.Desc
+	writeLag                           *prometheus.Desc
 }
 
 func newEngineCollector(e *weir.Engine) *engineCollector {
@@ -41,6 +42,8 @@ func newEngineCollector(e *weir.Engine) *engineCollector {
 		memLimit: d("weir_memory_limit_bytes",
 			"The memory limit on partial state in bytes; -1 when there is none.", nil),
 		views: d("weir_views", "Views the engine serves: named views and the views of ad-hoc query shapes.", nil),
+		writeLag: d("weir_write_visible_lag_seconds",
+			"Write-to-visible lag: each probe (10 a second) notes the newest acknowledged write and measures how long until every view shows it; 0 when nothing is pending.", nil),
 	}
 }
 
@@ -48,7 +51,7 @@ func newEngineCollector(e *weir.Engine) *engineCollector {
 // clashes with other collectors when it is registered.
 func (c *engineCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.hits, c.misses, c.upqueries, c.evictions,
-		c.keys, c.bytes, c.fillLatency, c.memInUse, c.memLimit, c.views} {
+		c.keys, c.bytes, c.fillLatency, c.memInUse, c.memLimit, c.views, c.writeLag} {
 		ch <- d
 	}
 }
@@ -80,6 +83,16 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	c.send(ch, c.memLimit, prometheus.GaugeValue, float64(limit))
 	c.send(ch, c.views, prometheus.GaugeValue, float64(len(stats)))
+	lag := c.e.WriteLag()
+	buckets := make(map[float64]uint64, len(weir.LagBuckets))
+	for i, b := range weir.LagBuckets {
+		buckets[b.Seconds()] = lag.Buckets[i]
+	}
+	m, err := prometheus.NewConstHistogram(c.writeLag, lag.Count, lag.Sum.Seconds(), buckets)
+	if err != nil {
+		m = prometheus.NewInvalidMetric(c.writeLag, err)
+	}
+	ch <- m
 }
 
 // send builds one sample. NewConstMetric only fails on a label that is not UTF-8, which
