@@ -112,8 +112,12 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 	var rsaKey *rsa.PrivateKey
 	if cfg.AuthMethod == AuthCachingSHA2 {
 		// caching_sha2_password sends a password in full on a client's first login; without
-		// TLS it is encrypted with the server's RSA public key.
-		if cfg.TLS == nil || len(cfg.TLS.Certificates) == 0 {
+		// TLS it is encrypted with an RSA public key: the TLS certificate's when it is RSA,
+		// else one generated now.
+		if cfg.TLS != nil && len(cfg.TLS.Certificates) > 0 {
+			rsaKey, _ = cfg.TLS.Certificates[0].PrivateKey.(*rsa.PrivateKey)
+		}
+		if rsaKey == nil {
 			var err error
 			if rsaKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
 				return nil, fmt.Errorf("weir: RSA key for caching_sha2_password: %w", err)
