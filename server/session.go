@@ -149,8 +149,6 @@ func (s *session) run(query string) (*mysql.Result, error) {
 			return s.explainGraph(sql)
 		}
 		return nil, unsupported("EXPLAIN %s (use EXPLAIN GRAPH [cache])", strings.ToUpper(second))
-	case "DO":
-		return nil, nil
 	}
 	// Anything else goes to the engine, which names what it does not support.
 	return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
