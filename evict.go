@@ -131,10 +131,11 @@ func (e *Engine) Evict(ctx context.Context) (int64, error) {
 	e.evictMu.Lock()
 	e.ranked = e.hist.Snapshot(e.ranked)
 	e.evictMu.Unlock()
-	victims, held := e.chooseVictims(readers, keys, excess)
+	victims, _ := e.chooseVictims(readers, keys, excess)
 	// Size the sketch for the keys that fit under the limit, not for those held during an
-	// overshoot: fills run ahead of rounds, and a sketch never shrinks.
-	e.sizeSketch(int(int64(held) * limit / max(total, 1)))
+	// overshoot: fills run ahead of rounds, and a sketch never shrinks. The readers' key
+	// counts, not the scan's: a lock-free scan may see a key twice while a map grows.
+	e.sizeSketch(int(int64(keys) * limit / max(total, 1)))
 	var freed int64
 	for i, p := range readers {
 		if len(victims[i]) == 0 {
@@ -239,8 +240,10 @@ func (e *Engine) sizeSketch(keys int) {
 	e.evictMu.Lock()
 	defer e.evictMu.Unlock()
 	e.keysHeld = keys
-	if 2*keys > e.hist.Width() {
-		e.hist = e.hist.Grow(2 * keys)
+	// Grow exactly when the sketch New(keys) would make is wider, so the width depends on
+	// the most keys held, not on when the rounds happened to run.
+	if freq.WidthFor(keys) > e.hist.Width() {
+		e.hist = e.hist.Grow(keys)
 		e.evictorBytes.Store(e.evictorMemory())
 	}
 }

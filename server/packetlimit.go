@@ -38,7 +38,9 @@ type packetLimit struct {
 	left    int  // payload bytes of the current packet still to come
 	logical int  // payload of the current logical packet (a 16 MiB packet continues)
 	final   bool // the current packet ends its logical packet
-	packets int  // packets seen
+	caps    [4]byte
+	capsLen int // bytes of caps, the first packet's capability flags, seen
+	packets int // packets seen
 	off     bool
 	greeted bool // the server's greeting has been written
 }
@@ -169,12 +171,6 @@ func (p *packetLimit) Read(b []byte) (int, error) {
 				p.refuse(p.hdr[3] + 1)
 				return 0, errPacketTooLarge
 			}
-			if p.packets == 1 && length == 32 && len(chunk) >= 4 &&
-				binary.LittleEndian.Uint32(chunk)&mysql.CLIENT_SSL != 0 {
-				// An SSL request: what follows is TLS.
-				p.off = true
-				return n, err
-			}
 			p.left = length
 			p.final = length < mysql.MaxPayloadLen
 			if length == 0 {
@@ -183,10 +179,20 @@ func (p *packetLimit) Read(b []byte) (int, error) {
 			continue
 		}
 		k := min(p.left, len(chunk))
+		if p.packets == 1 && p.capsLen < 4 {
+			// The client's first packet: keep its capability flags, which say whether it
+			// asks for TLS.
+			p.capsLen += copy(p.caps[p.capsLen:], chunk[:k])
+		}
 		p.left -= k
 		chunk = chunk[k:]
 		if p.left == 0 {
 			p.endPacket()
+			if p.packets == 1 && p.capsLen == 4 && binary.LittleEndian.Uint32(p.caps[:])&mysql.CLIENT_SSL != 0 {
+				// An SSL request (only flags, no credentials): what follows is TLS.
+				p.off = true
+				return n, err
+			}
 		}
 	}
 	return n, err

@@ -75,6 +75,12 @@ type Server struct {
 	addr      atomic.Pointer[net.TCPAddr]
 }
 
+// Limits on a connection that has not logged in yet.
+const (
+	handshakeTimeout   = 10 * time.Second
+	handshakeMaxPacket = 64 << 10
+)
+
 // connState tracks whether a connection is running a statement, so a shutdown closes idle
 // connections at once and lets busy ones finish.
 type connState struct {
@@ -273,12 +279,19 @@ func (s *Server) serveConn(raw net.Conn) {
 	}
 	defer s.metrics.connected.Add(-1)
 	sess := newSession(s, id)
-	limited := newPacketLimit(raw, s.cfg.MaxPacket)
+	// Until a client has logged in, its packets are small (a handshake response is a few
+	// hundred bytes) and it gets handshakeTimeout: a connection that is not a client must
+	// cost neither memory (go-mysql allocates what a packet header announces) nor a
+	// goroutine for long.
+	limited := newPacketLimit(raw, handshakeMaxPacket)
+	_ = raw.SetDeadline(time.Now().Add(handshakeTimeout))
 	conn, err := s.conf.NewCustomizedConn(limited, s.auth, sess)
 	if err != nil {
 		log.Debug("handshake failed", zap.Error(err))
 		return
 	}
+	_ = raw.SetDeadline(time.Time{})
+	limited.max = s.cfg.MaxPacket
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	log.Debug("connected", zap.String("user", sess.user))

@@ -17,13 +17,20 @@ type Sketch struct {
 	shift  uint    // 64 - log2(width): a row index is the top bits of a mixed hash
 }
 
-// New returns a sketch sized for about keys distinct keys (at least 64 counters a row).
+// New returns a sketch sized for about keys distinct keys: WidthFor(keys) counters a row.
 func New(keys int) *Sketch {
+	width := WidthFor(keys)
+	return &Sketch{counts: make([]uint8, rows*width), shift: uint(64 - bits.TrailingZeros(uint(width)))}
+}
+
+// WidthFor is the row width of a sketch for keys distinct keys: the smallest power of two
+// at least twice keys, and at least 64.
+func WidthFor(keys int) int {
 	width := 64
 	for width < 2*keys {
 		width <<= 1
 	}
-	return &Sketch{counts: make([]uint8, rows*width), shift: uint(64 - bits.TrailingZeros(uint(width)))}
+	return width
 }
 
 // Grow returns a sketch sized for about keys distinct keys that keeps every count: a row
