@@ -1,15 +1,13 @@
 package conformance
 
 import (
-	"context"
 	"database/sql"
-	"net"
 	"testing"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/servertest"
 	"github.com/weirdb/weir/internal/testserver"
 	"github.com/weirdb/weir/server"
 )
@@ -20,22 +18,9 @@ import (
 // binary COM_STMT_EXECUTE.
 func weirServerTarget(t *testing.T, prepared bool) Target {
 	t.Helper()
-	e, err := weir.Open(weir.Options{})
-	if err != nil {
-		t.Fatalf("open Weir: %v", err)
-	}
-	srv, err := server.New(e, server.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	_, _, addr := servertest.Start(t, weir.Options{}, server.Config{})
 	cfg := mysql.NewConfig()
-	cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "tcp", ln.Addr().String(), "weir"
+	cfg.User, cfg.Net, cfg.Addr, cfg.DBName = "root", "tcp", addr, "weir"
 	cfg.InterpolateParams = !prepared
 	db, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
@@ -52,17 +37,6 @@ func weirServerTarget(t *testing.T, prepared bool) Target {
 	t.Cleanup(func() {
 		_ = closeConn()
 		db.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		if err := e.Close(); err != nil {
-			t.Errorf("close Weir: %v", err)
-		}
 	})
 	return target
 }

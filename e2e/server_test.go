@@ -1,15 +1,14 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/servertest"
 	"github.com/weirdb/weir/server"
 )
 
@@ -19,34 +18,8 @@ import (
 // accepts it.
 func startServer(t testing.TB) (*weir.Engine, string) {
 	t.Helper()
-	e, err := weir.Open(weir.Options{MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(e, server.Config{})
-	if err != nil {
-		e.Close()
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		e.Close()
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		e.Close()
-	})
-	return e, ln.Addr().String()
+	e, _, addr := servertest.Start(t, weir.Options{MemoryLimit: -1}, server.Config{})
+	return e, addr
 }
 
 // Command bytes of the MySQL protocol that the tests name.

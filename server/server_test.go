@@ -5,47 +5,21 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/servertest"
 	"github.com/weirdb/weir/server"
 )
 
-// startServer runs an engine and a server on a free loopback port until the test ends, and
-// returns the server's address.
+// startServer runs an engine without a memory limit and a server on a free loopback port
+// until the test ends.
 func startServer(t testing.TB, cfg server.Config) (*weir.Engine, *server.Server, string) {
 	t.Helper()
-	e, err := weir.Open(weir.Options{MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := server.New(e, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(ctx); err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-		e.Close()
-	})
-	return e, srv, ln.Addr().String()
+	return servertest.Start(t, weir.Options{MemoryLimit: -1}, cfg)
 }
 
 func openDB(t testing.TB, addr string, params string) *sql.DB {

@@ -11,6 +11,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -92,21 +93,7 @@ func benchVote(ctx context.Context, args []string) error {
 		return err
 	})
 	fs.IntVar(&cfg.VotesPerArticle, "votes", 0, "votes inserted per article before the run")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	stop, err := startCPUProfile(*cpuProfile)
-	if err != nil {
-		return err
-	}
-	rep, err := bench.RunVote(ctx, cfg, os.Stderr)
-	stop()
-	if err != nil {
-		return err
-	}
-	rep.Print(os.Stdout)
-	return nil
+	return runBench(fs, args, func() (report, error) { return bench.RunVote(ctx, cfg, os.Stderr) })
 }
 
 func benchMemory(ctx context.Context, args []string) error {
@@ -126,21 +113,7 @@ func benchMemory(ctx context.Context, args []string) error {
 		}
 		return nil
 	})
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	stop, err := startCPUProfile(*cpuProfile)
-	if err != nil {
-		return err
-	}
-	rep, err := bench.RunMemory(ctx, cfg, os.Stderr)
-	stop()
-	if err != nil {
-		return err
-	}
-	rep.Print(os.Stdout)
-	return nil
+	return runBench(fs, args, func() (report, error) { return bench.RunMemory(ctx, cfg, os.Stderr) })
 }
 
 func benchWire(ctx context.Context, args []string) error {
@@ -154,6 +127,15 @@ func benchWire(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the keys read")
 	fs.BoolVar(&cfg.Text, "text", false, "read Weir with literals in the SQL text instead of prepared statements")
 	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
+	return runBench(fs, args, func() (report, error) { return bench.RunWire(ctx, cfg, os.Stderr) })
+}
+
+// report is what a benchmark prints.
+type report interface{ Print(w io.Writer) }
+
+// runBench parses a benchmark's flags (adding --cpuprofile), runs it, under the CPU profiler
+// when asked, and prints its report.
+func runBench(fs *flag.FlagSet, args []string, run func() (report, error)) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -162,7 +144,7 @@ func benchWire(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep, err := bench.RunWire(ctx, cfg, os.Stderr)
+	rep, err := run()
 	stop()
 	if err != nil {
 		return err
