@@ -97,13 +97,12 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 			cfg.Clients, cfg.Duration, cfg.ReadShare*100, cfg.Zipf)
 	}
 	var (
-		stop     atomic.Bool
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		reads    Histogram
-		writes   Histogram
-		firstErr error
-		userSeq  atomic.Int64
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		reads   Histogram
+		writes  Histogram
+		run     clients
+		userSeq atomic.Int64
 	)
 	start := time.Now()
 	for c := 0; c < cfg.Clients; c++ {
@@ -114,7 +113,7 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 			user := int64(cfg.Articles*cfg.VotesPerArticle) + 1
 			rng := rand.New(rand.NewPCG(uint64(c), 7))
 			var r, w Histogram
-			for !stop.Load() {
+			for !run.stopped() {
 				id := gen.Next()
 				t0 := time.Now()
 				var err error
@@ -126,12 +125,7 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 					w.Record(time.Since(t0))
 				}
 				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					stop.Store(true)
+					run.fail(err)
 				}
 			}
 			mu.Lock()
@@ -145,11 +139,11 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 	case <-timer.C:
 	case <-ctx.Done():
 	}
-	stop.Store(true)
+	run.stop.Store(true)
 	elapsed := time.Since(start)
 	wg.Wait()
-	if firstErr != nil {
-		return VoteReport{}, firstErr
+	if err := run.err(); err != nil {
+		return VoteReport{}, err
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
@@ -186,4 +180,29 @@ func (r VoteReport) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "partial state: %.1f MiB (limit %s); hit rate %.2f%%; %d fills (mean %s); %d keys evicted\n",
 		float64(r.MemoryInUse)/(1<<20), limit, r.HitRate*100, r.Upqueries, r.FillLatency, r.Evictions)
+}
+
+// clients lets concurrent benchmark clients stop together at the first error.
+type clients struct {
+	stop  atomic.Bool
+	mu    sync.Mutex
+	first error
+}
+
+// fail records err (the first one wins) and stops every client.
+func (c *clients) fail(err error) {
+	c.mu.Lock()
+	if c.first == nil {
+		c.first = err
+	}
+	c.mu.Unlock()
+	c.stop.Store(true)
+}
+
+func (c *clients) stopped() bool { return c.stop.Load() }
+
+func (c *clients) err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.first
 }

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
@@ -236,10 +235,9 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 func readPhase(ctx context.Context, cfg WireConfig, seed uint64, d time.Duration,
 	read func(context.Context, int, *article) error, h *Histogram) (time.Duration, error) {
 	var (
-		stop     atomic.Bool
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
+		wg  sync.WaitGroup
+		mu  sync.Mutex
+		run clients
 	)
 	start := time.Now()
 	for c := range cfg.Clients {
@@ -249,7 +247,7 @@ func readPhase(ctx context.Context, cfg WireConfig, seed uint64, d time.Duration
 			gen := NewKeyGen(cfg.Articles, cfg.Zipf, seed*1000+uint64(c))
 			var local Histogram
 			var a article
-			for !stop.Load() {
+			for !run.stopped() {
 				id := gen.Next()
 				t0 := time.Now()
 				err := read(ctx, id, &a)
@@ -258,12 +256,7 @@ func readPhase(ctx context.Context, cfg WireConfig, seed uint64, d time.Duration
 					err = fmt.Errorf("read article %d, got %d", id, a.ID)
 				}
 				if err != nil {
-					mu.Lock()
-					if firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-					stop.Store(true)
+					run.fail(err)
 				}
 			}
 			mu.Lock()
@@ -277,13 +270,13 @@ func readPhase(ctx context.Context, cfg WireConfig, seed uint64, d time.Duration
 	case <-timer.C:
 	case <-ctx.Done():
 	}
-	stop.Store(true)
+	run.stop.Store(true)
 	took := time.Since(start)
 	wg.Wait()
-	if firstErr == nil && ctx.Err() != nil {
-		firstErr = ctx.Err()
+	if err := run.err(); err != nil {
+		return took, err
 	}
-	return took, firstErr
+	return took, ctx.Err()
 }
 
 func redisKey(id int) string { return "article:" + strconv.Itoa(id) }
