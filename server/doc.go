@@ -26,10 +26,8 @@
 // unsupported construct, named), and the server adds its own (1153 packet too large, 1049
 // unknown database, 1040 too many connections). A failing statement never closes its
 // connection; a malformed or oversized packet closes only its own. (go-mysql flattens the
-// errors of COM_STMT_EXECUTE to 1105 with the original text; on plain connections the server
-// restores their numbers as the reply is written, see untraceError. Over TLS the reply is
-// encrypted before it reaches that point, and prepared statements' errors arrive as 1105
-// whose message starts with the original number and SQLSTATE.)
+// errors of COM_STMT_EXECUTE to 1105 with the original text; the server restores their
+// numbers as the reply is written, above TLS, see replyWriter.)
 //
 // Each connection runs on its own goroutine; sessions share nothing but the engine, whose
 // reads take no lock. Shutdown stops accepting, closes idle connections, lets statements in

@@ -28,10 +28,6 @@ type packetLimit struct {
 	net.Conn
 	max   int
 	state *connState
-	// out collects what go-mysql writes, a packet at a time, until the connection next
-	// reads: a result set is a column count, a definition per column, rows and EOFs, and
-	// writing each packet on its own cost a system call apiece (most of a short read's CPU).
-	out *bufio.Writer
 
 	hdr     [4]byte
 	hdrLen  int  // header bytes of the current packet seen so far
@@ -46,25 +42,57 @@ type packetLimit struct {
 }
 
 func newPacketLimit(c net.Conn, max int) *packetLimit {
-	return &packetLimit{Conn: c, max: max, out: bufio.NewWriterSize(c, 16<<10)}
+	return &packetLimit{Conn: c, max: max}
 }
 
-// Write buffers; Read and Close flush first, so every reply is on its way before the
-// connection waits for the client (or goes away).
+// Write patches the server's greeting (see advertiseFoundRows) and writes through.
 func (p *packetLimit) Write(b []byte) (int, error) {
 	if !p.greeted {
 		p.greeted = true
 		advertiseFoundRows(b)
 	}
-	if !p.off {
-		if fixed, ok := untraceError(b); ok {
-			if _, err := p.out.Write(fixed); err != nil {
-				return 0, err
-			}
-			return len(b), nil
+	return p.Conn.Write(b)
+}
+
+// replyWriter sits on the connection go-mysql's packet layer writes to once a client has
+// logged in: above TLS when the client asked for it, so it sees packets in the clear. It
+// collects a reply's packets until the connection next reads (a result set is a column
+// count, a definition per column, rows and EOFs, and writing each packet on its own cost a
+// system call apiece: most of a short read's CPU), and restores the error numbers go-mysql
+// flattens (see untraceError).
+type replyWriter struct {
+	net.Conn
+	out *bufio.Writer
+}
+
+func newReplyWriter(c net.Conn) *replyWriter {
+	return &replyWriter{Conn: c, out: bufio.NewWriterSize(c, 16<<10)}
+}
+
+// Write buffers; Read and Close flush first, so every reply is on its way before the
+// connection waits for the client (or goes away).
+func (r *replyWriter) Write(b []byte) (int, error) {
+	if fixed, ok := untraceError(b); ok {
+		if _, err := r.out.Write(fixed); err != nil {
+			return 0, err
+		}
+		return len(b), nil
+	}
+	return r.out.Write(b)
+}
+
+func (r *replyWriter) Read(b []byte) (int, error) {
+	if r.out.Buffered() > 0 {
+		if err := r.out.Flush(); err != nil {
+			return 0, err
 		}
 	}
-	return p.out.Write(b)
+	return r.Conn.Read(b)
+}
+
+func (r *replyWriter) Close() error {
+	_ = r.out.Flush()
+	return r.Conn.Close()
 }
 
 // advertiseFoundRows adds CLIENT_FOUND_ROWS to the capabilities of the server's greeting (b,
@@ -93,8 +121,7 @@ func advertiseFoundRows(b []byte) {
 // COM_STMT_EXECUTE handler wraps the handler's error with a stack trace, and its error writer
 // then no longer recognizes a *mysql.MyError: the client would get ER_UNKNOWN_ERROR (1105)
 // with the text "ERROR 1062 (23000): Duplicate entry …". b is one whole packet (go-mysql
-// writes each packet in one call); ok is false when it is anything else. Over TLS the
-// packets are inside TLS records and cannot be mended here.
+// writes each packet in one call); ok is false when it is anything else.
 func untraceError(b []byte) ([]byte, bool) {
 	const hdr = 4
 	// ERR packet: 0xff, code (2 bytes), '#', SQLSTATE (5 bytes), message.
@@ -130,13 +157,6 @@ func untraceError(b []byte) ([]byte, bool) {
 	return append([]byte{byte(len(payload)), byte(len(payload) >> 8), byte(len(payload) >> 16), b[3]}, payload...), true
 }
 
-func (p *packetLimit) flush() error { return p.out.Flush() }
-
-func (p *packetLimit) Close() error {
-	_ = p.flush()
-	return p.Conn.Close()
-}
-
 // idle marks the connection idle until the next command starts arriving.
 func (p *packetLimit) idle(state *connState) {
 	p.state = state
@@ -144,11 +164,6 @@ func (p *packetLimit) idle(state *connState) {
 }
 
 func (p *packetLimit) Read(b []byte) (int, error) {
-	if p.out.Buffered() > 0 {
-		if err := p.flush(); err != nil {
-			return 0, err
-		}
-	}
 	n, err := p.Conn.Read(b)
 	if n > 0 && p.state != nil {
 		p.state.busy.Store(true)
@@ -208,7 +223,6 @@ func (p *packetLimit) endPacket() {
 
 // refuse writes error 1153 as the reply to the packet being refused.
 func (p *packetLimit) refuse(seq byte) {
-	_ = p.flush()
 	writeRawError(p.Conn, seq, wireError(codePacketTooLarge, "08S01", "Got a packet bigger than 'max_allowed_packet' bytes"))
 }
 

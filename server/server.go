@@ -292,6 +292,9 @@ func (s *Server) serveConn(raw net.Conn) {
 	}
 	_ = raw.SetDeadline(time.Time{})
 	limited.max = s.cfg.MaxPacket
+	// The handshake is over (go-mysql checks for TLS on this field only during it): from
+	// here on replies go through a replyWriter, above TLS if the client asked for it.
+	conn.Conn.Conn = newReplyWriter(conn.Conn.Conn)
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	log.Debug("connected", zap.String("user", sess.user))

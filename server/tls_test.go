@@ -98,3 +98,27 @@ func TestTLS(t *testing.T) {
 		t.Fatal("a client requiring TLS connected to a server without it")
 	}
 }
+
+// TestTLSPreparedErrorsKeepTheirNumbers: over TLS too, errors of prepared statements reach
+// the client with their MySQL numbers.
+func TestTLSPreparedErrorsKeepTheirNumbers(t *testing.T) {
+	cert, pool := selfSigned(t)
+	if err := mysql.RegisterTLSConfig("weir-test-prepared", &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, addr := startServer(t, server.Config{TLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}})
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir?tls=weir-test-prepared&interpolateParams=false", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, "CREATE TABLE t (id INT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, "INSERT INTO t VALUES (?)", 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.ExecContext(ctx, "INSERT INTO t VALUES (?)", 1)
+	wantCode(t, err, 1062, "a duplicate key through a prepared INSERT over TLS")
+}
