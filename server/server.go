@@ -297,6 +297,14 @@ func (s *Server) serveConn(raw net.Conn) {
 	conn.Conn.Conn = newReplyWriter(conn.Conn.Conn)
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
+	sess.setStatus = func(flag uint16, on bool) {
+		if on {
+			conn.SetStatus(flag)
+		} else {
+			conn.UnsetStatus(flag)
+		}
+	}
+	sess.setTx(false)
 	log.Debug("connected", zap.String("user", sess.user))
 	for !conn.Closed() {
 		limited.idle(state)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-mysql-org/go-mysql/client"
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/weirdb/weir"
@@ -429,4 +430,28 @@ func TestFoundRows(t *testing.T) {
 			t.Errorf("%s (found rows %v): %d rows, want %d", c.sql, c.db == found, n, c.want)
 		}
 	}
+}
+
+// TestStatusFlags: OK packets say autocommit is on, and in-transaction between BEGIN and
+// COMMIT, as a MySQL server's do (drivers and pools read them).
+func TestStatusFlags(t *testing.T) {
+	_, _, addr := startServer(t, server.Config{})
+	c, err := client.Connect(addr, "root", "", "weir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	step := func(sql string, inTx bool) {
+		t.Helper()
+		if _, err := c.Execute(sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		if !c.IsAutoCommit() || c.IsInTransaction() != inTx {
+			t.Fatalf("after %s: autocommit %v, in transaction %v", sql, c.IsAutoCommit(), c.IsInTransaction())
+		}
+	}
+	step("CREATE TABLE t (id INT PRIMARY KEY)", false)
+	step("BEGIN", true)
+	step("INSERT INTO t VALUES (1)", true)
+	step("COMMIT", false)
 }

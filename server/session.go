@@ -34,6 +34,8 @@ type session struct {
 	// foundRows: the client asked for found rows (CLIENT_FOUND_ROWS, which mysql2 and
 	// others set): an UPDATE reports the rows it matched, not only those it changed.
 	foundRows bool
+	// setStatus sets or clears a server status flag on the connection (nil before login).
+	setStatus func(flag uint16, on bool)
 
 	lastInsertID uint64
 	vars         map[string]string // session variables set by SET, lower-case names
@@ -127,14 +129,14 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		if first == "START" && second != "TRANSACTION" {
 			break
 		}
-		s.inTx, s.txWrote = true, false
+		s.setTx(true)
 		return nil, nil
 	case "COMMIT":
-		s.inTx, s.txWrote = false, false
+		s.setTx(false)
 		return nil, nil
 	case "ROLLBACK":
 		wrote := s.txWrote
-		s.inTx, s.txWrote = false, false
+		s.setTx(false)
 		if wrote {
 			return nil, wireError(1196, "HY000", "ROLLBACK cannot undo the write this transaction made: Weir applies each statement when it runs")
 		}
@@ -152,6 +154,17 @@ func (s *session) run(query string) (*mysql.Result, error) {
 	}
 	// Anything else goes to the engine, which names what it does not support.
 	return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+}
+
+// setTx opens or closes a transaction, and keeps the status flags every OK and EOF packet
+// carries in step: autocommit always on, in-transaction while one is open.
+func (s *session) setTx(open bool) {
+	s.inTx, s.txWrote = open, false
+	if s.setStatus == nil {
+		return
+	}
+	s.setStatus(mysql.SERVER_STATUS_AUTOCOMMIT, true)
+	s.setStatus(mysql.SERVER_STATUS_IN_TRANS, open)
 }
 
 // write runs a DDL or write statement and reports its affected rows and insert id.
@@ -325,7 +338,7 @@ func (s *session) HandleOtherCommand(cmd byte, data []byte) error {
 	case mysql.COM_SET_OPTION: // multi-statements on or off: Weir runs one statement per query
 		return nil
 	case mysql.COM_RESET_CONNECTION:
-		s.inTx, s.txWrote = false, false
+		s.setTx(false)
 		clear(s.vars)
 		clear(s.userVars)
 		clear(s.stmts)
