@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/weirdb/weir/internal/testserver"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -23,17 +25,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // it the test skips, except under CI=true, where a skip would let CI pass without running it.
 func mariadbClient(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"mariadb", "mysql"} {
-		if path, err := exec.LookPath(name); err == nil {
-			return path
-		}
-	}
-	msg := "neither mariadb nor mysql is on PATH (apt-get install mariadb-client)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return testserver.RequireAnyBinary(t, "mariadb", "mysql")
 }
 
 // clientArgs returns the client's arguments: no option files (a developer's ~/.my.cnf must
