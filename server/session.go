@@ -100,21 +100,22 @@ func (s *session) run(query string) (*mysql.Result, error) {
 	}
 	words := leadingWords(sql, 3)
 	first, second := word(words, 0), word(words, 1)
+	execSQL := func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) }
 	switch first {
 	case "SELECT", "(", "WITH":
 		return s.selectText(sql)
 	case "INSERT", "UPDATE", "DELETE", "REPLACE":
-		return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+		return s.write(execSQL)
 	case "CREATE":
 		if second == "CACHE" {
 			return s.createCache(sql)
 		}
-		return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+		return s.write(execSQL)
 	case "DROP":
 		if second == "CACHE" {
 			return s.dropCache(sql)
 		}
-		return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+		return s.write(execSQL)
 	case "SHOW":
 		if second == "CACHES" {
 			return s.showCaches(sql)
@@ -123,8 +124,7 @@ func (s *session) run(query string) (*mysql.Result, error) {
 	case "SET":
 		return nil, s.set(sql)
 	case "USE":
-		name := strings.Trim(strings.TrimSpace(sql[len("USE"):]), "`")
-		return nil, s.UseDB(name)
+		return nil, s.UseDB(unquoteName(afterWords(sql, 1)))
 	case "BEGIN", "START":
 		if first == "START" && second != "TRANSACTION" {
 			break
@@ -153,7 +153,7 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		return nil, unsupported("EXPLAIN %s (use EXPLAIN GRAPH [cache])", strings.ToUpper(second))
 	}
 	// Anything else goes to the engine, which names what it does not support.
-	return s.write(func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) })
+	return s.write(execSQL)
 }
 
 // setTx opens or closes a transaction, and keeps the status flags every OK and EOF packet
