@@ -46,7 +46,9 @@ func TestChooseVictimsOneScanMatchesTwo(t *testing.T) {
 	e.passMu.Lock()
 	defer e.passMu.Unlock()
 	e.flushReads()
+	e.evictMu.Lock() // the counting goroutine may still be adding a batch
 	e.ranked = e.hist.Snapshot(e.ranked)
+	e.evictMu.Unlock()
 	readers := e.partialReaders()
 	perKey := readers[0].reader.Bytes() / int64(readers[0].reader.Keys())
 	sorted := func(vs []operators.Victim) []string {
