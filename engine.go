@@ -15,6 +15,7 @@ import (
 	"github.com/weirdb/weir/internal/freq"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/storage"
 )
 
 // Value is one SQL value in a result row.
@@ -43,6 +44,15 @@ type Options struct {
 	// MaxUpqueries bounds the fills (upqueries) in flight at once; reads that miss beyond it
 	// wait for a slot. Zero means 1024.
 	MaxUpqueries int
+	// Dir, when set, keeps base tables, the catalog (tables and named views) and the write
+	// token sequence in a durable store there (package storage), restored by the next Open;
+	// views refill on demand. Empty: everything lives in memory.
+	Dir string
+	// Sync is how a write becomes durable in Dir before it is acknowledged: storage.SyncAlways
+	// (the zero value: fsynced, concurrent writes sharing fsyncs), SyncInterval (fsynced every
+	// SyncInterval: a crash may lose that much) or SyncNever (left to the operating system).
+	Sync         storage.SyncMode
+	SyncInterval time.Duration
 }
 
 // Result reports what a write did.
@@ -118,6 +128,11 @@ type Engine struct {
 	readPool      sync.Pool // empty read batches
 	readLog       chan *[]uint64
 	stopEvict     chan struct{}
+	// store is the durable store (Options.Dir), nil in memory. nextTableID is the id the
+	// next table gets (under ddl); writeBatch is the base domain's reusable batch.
+	store       *storage.Store
+	nextTableID uint32
+	writeBatch  storage.Batch
 	// lag collects the write-to-visible lag probes (lagLoop).
 	lag lagHistogram
 	// background counts the engine's goroutines (evictLoop, countLoop, lagLoop).
@@ -125,6 +140,7 @@ type Engine struct {
 }
 
 type table struct {
+	id      uint32 // in the durable store
 	schema  *planner.TableSchema
 	ints    []intRange // per column: the range of an integer column
 	node    *dataflow.Node
@@ -191,6 +207,12 @@ func Open(opts Options) (*Engine, error) {
 	go e.evictLoop()
 	go e.countLoop()
 	go e.lagLoop()
+	if opts.Dir != "" {
+		if err := e.openStore(context.Background()); err != nil {
+			e.Close()
+			return nil, err
+		}
+	}
 	return e, nil
 }
 
@@ -247,6 +269,9 @@ func (e *Engine) Close() error {
 		e.gate.Lock()
 		e.rt.Stop()
 		e.gate.Unlock()
+		if e.store != nil {
+			return e.store.Close()
+		}
 	}
 	return nil
 }
@@ -317,7 +342,7 @@ func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (Result, err
 		}
 		switch s := st.(type) {
 		case *planner.CreateTable:
-			return e.createTable(ctx, s)
+			return e.createTable(ctx, s, sql)
 		case *planner.DropTable:
 			return e.dropTables(ctx, s)
 		case *planner.Select:
@@ -389,7 +414,7 @@ func (e *Engine) quiesce(ctx context.Context) (func(), error) {
 	return e.gate.Unlock, nil
 }
 
-func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable) (Result, error) {
+func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl string) (Result, error) {
 	e.ddl.Lock()
 	defer e.ddl.Unlock()
 	resume, err := e.quiesce(ctx)
@@ -423,7 +448,12 @@ func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable) (Resul
 			ints[i] = intRange{ok: true, lo: lo, hi: hi, unsigned: lo == 0}
 		}
 	}
-	e.tables[name] = &table{schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
+	id, err := e.persistTable(ddl)
+	if err != nil {
+		e.graph.RemoveBase(node)
+		return Result{}, err
+	}
+	e.tables[name] = &table{id: id, schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
 	e.version.Add(1)
 	return Result{Token: Token(e.lastToken.Load())}, nil
 }
@@ -449,6 +479,9 @@ func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, 
 		if !ok {
 			continue
 		}
+		if err := e.persistDropTable(t.id); err != nil {
+			return Result{}, err
+		}
 		// Views over the table go with it: their readers would never change again.
 		below := map[*dataflow.Node]bool{}
 		for _, d := range e.graph.Descendants(t.node) {
@@ -457,6 +490,11 @@ func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, 
 		for _, m := range []map[string]*View{e.views, e.shapes} {
 			for k, v := range m {
 				if below[v.node] {
+					if v.name != "" {
+						if err := e.persistDropView(v.name); err != nil {
+							return Result{}, err
+						}
+					}
 					e.dropViewLocked(v)
 					delete(m, k)
 				}

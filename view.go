@@ -98,6 +98,10 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 	if err != nil {
 		return nil, err
 	}
+	if err := e.persistView(name, sql); err != nil {
+		_ = e.Unregister(ctx, name)
+		return nil, err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if prev, ok := e.views[key]; ok {
@@ -151,6 +155,9 @@ func (e *Engine) Unregister(ctx context.Context, name string) error {
 	v, ok := e.views[key]
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrNoSuchView, name)
+	}
+	if err := e.persistDropView(v.name); err != nil {
+		return err
 	}
 	delete(e.views, key)
 	e.dropViewLocked(v)

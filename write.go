@@ -14,6 +14,8 @@ import (
 type writeReply struct {
 	res Result
 	err error
+	// durable, when not nil, blocks until the write is in the durable store.
+	durable func() error
 }
 
 // write sends a planned write to the base domain and waits for its outcome. stale reports
@@ -65,15 +67,17 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 			return 0
 		}
 		var tok uint64
+		var durable func() error
 		if len(w.deltas) > 0 {
 			e.nextToken++
 			tok = e.nextToken
 			e.lastToken.Store(tok)
+			durable = e.persistWrite(t, w.undo, w.touchedA && t.autoInc != w.autoInc, tok)
 			emit(t.node, w.deltas)
 		} else {
 			tok = e.nextToken
 		}
-		reply <- writeReply{res: Result{Token: Token(tok), RowsAffected: w.affected, RowsFound: w.affected + w.unchanged, LastInsertID: w.lastID}}
+		reply <- writeReply{res: Result{Token: Token(tok), RowsAffected: w.affected, RowsFound: w.affected + w.unchanged, LastInsertID: w.lastID}, durable: durable}
 		return tok
 	})
 	if err != nil {
@@ -81,6 +85,11 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	}
 	select {
 	case r := <-reply:
+		if r.err == nil && r.durable != nil {
+			if err := r.durable(); err != nil {
+				return Result{}, false, fmt.Errorf("weir: the write was applied but could not be made durable: %w", err)
+			}
+		}
 		return r.res, false, r.err
 	case <-e.rt.Domains[0].Dead():
 		return Result{}, false, e.rt.Domains[0].Err()

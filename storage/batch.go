@@ -79,6 +79,15 @@ func (b *Batch) DropTable(id uint32) {
 		func(dst []byte) []byte { return append(dst, start...) },
 		func(dst []byte) []byte { return append(dst, end...) })
 	b.add(opDelete, func(dst []byte) []byte { return append(dst, tableKey(id)...) }, nil)
+	b.add(opDelete, func(dst []byte) []byte { return append(dst, autoIncKey(id)...) }, nil)
+}
+
+// SetAutoIncrement records the next AUTO_INCREMENT value of a table. MySQL keeps the counter
+// across restarts (a deleted highest row's id is not handed out again), and so must Weir.
+func (b *Batch) SetAutoIncrement(table uint32, next uint64) {
+	b.add(opSet,
+		func(dst []byte) []byte { return append(dst, autoIncKey(table)...) },
+		func(dst []byte) []byte { return binary.AppendUvarint(dst, next) })
 }
 
 // PutView records a registered query under its name, replacing an earlier one.

@@ -17,6 +17,7 @@
 //	'm' "token"                uvarint: the newest write token (Batch.SetToken)
 //	'm' "nexttable"            uvarint: the id the next table gets (Batch.SetNextTableID)
 //	'c' 't' id[4, big endian]  the table's DDL text
+//	'c' 'a' id[4, big endian]  uvarint: the table's next AUTO_INCREMENT value
 //	'c' 'v' name               the view's SQL text
 //	'r' id[4, big endian] pk   one row: EncodeRow of its values
 //

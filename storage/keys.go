@@ -14,6 +14,7 @@ const (
 	prefixRow       byte = 'r'
 	catalogTable    byte = 't' // 'c' 't' id(4, big endian) -> DDL text
 	catalogView     byte = 'v' // 'c' 'v' name -> SQL text
+	catalogAutoInc  byte = 'a' // 'c' 'a' id(4, big endian) -> uvarint: the next AUTO_INCREMENT value
 	tableIDBytes         = 4
 	tableKeyLength       = 2 + tableIDBytes
 	rowPrefixLength      = 1 + tableIDBytes
@@ -53,6 +54,11 @@ func rowSpan(table uint32) (start, end []byte) {
 
 func tableKey(id uint32) []byte {
 	k := append(make([]byte, 0, tableKeyLength), prefixCatalog, catalogTable)
+	return binary.BigEndian.AppendUint32(k, id)
+}
+
+func autoIncKey(id uint32) []byte {
+	k := append(make([]byte, 0, tableKeyLength), prefixCatalog, catalogAutoInc)
 	return binary.BigEndian.AppendUint32(k, id)
 }
 

@@ -32,6 +32,9 @@ type Catalog struct {
 	Views []ViewDef
 	// Token is the newest write token recorded with SetToken (0 if none).
 	Token uint64
+	// AutoIncrement maps a table id to its next AUTO_INCREMENT value, for the tables that
+	// recorded one (Batch.SetAutoIncrement).
+	AutoIncrement map[uint32]uint64
 	// NextTableID is the id the next table should get: the one recorded with SetNextTableID,
 	// or one past the largest id in Tables if that is larger.
 	NextTableID uint32
@@ -83,6 +86,15 @@ func (c *Catalog) add(k, v []byte, next *uint64) error {
 			return err
 		}
 		c.Tables = append(c.Tables, TableDef{ID: id, DDL: string(v)})
+	case len(k) == tableKeyLength && k[0] == prefixCatalog && k[1] == catalogAutoInc:
+		n, err := uvarintValue(v)
+		if err != nil {
+			return err
+		}
+		if c.AutoIncrement == nil {
+			c.AutoIncrement = map[uint32]uint64{}
+		}
+		c.AutoIncrement[binary.BigEndian.Uint32(k[2:])] = n
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogView:
 		c.Views = append(c.Views, ViewDef{Name: string(k[2:]), SQL: string(v)})
 	case bytes.Equal(k, keyToken):

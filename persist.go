@@ -1,0 +1,165 @@
+package weir
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/storage"
+)
+
+// The durable store (Options.Dir) holds what a restart needs: each table's DDL and rows,
+// each named view's SQL, and the write token sequence. Catalog changes are committed before
+// the engine applies them, so the store never lacks something a client was told exists.
+// A write is committed from the base domain right after it is applied there, without
+// waiting: the client that made it waits for its batch to be durable before it is
+// acknowledged (storage.Store.CommitAsync keeps batches in order and lets them share
+// fsyncs). Views may show a write a moment before it is durable; a crash in that moment
+// loses a write no client was told had succeeded.
+
+// openStore opens the durable store of opts.Dir and restores its tables, rows, views and
+// token sequence into e, which has just started.
+func (e *Engine) openStore(ctx context.Context) error {
+	st, err := storage.Open(storage.Options{Dir: e.opts.Dir, Sync: e.opts.Sync, Interval: e.opts.SyncInterval})
+	if err != nil {
+		return err
+	}
+	cat, err := st.Catalog()
+	if err != nil {
+		st.Close()
+		return err
+	}
+	// Replayed DDL and views must not be committed again: the store is attached after.
+	for _, td := range cat.Tables {
+		e.nextTableID = td.ID
+		if _, err := e.Exec(ctx, td.DDL); err != nil {
+			st.Close()
+			return fmt.Errorf("weir: restoring table %d from %s (%q): %w", td.ID, e.opts.Dir, td.DDL, err)
+		}
+	}
+	e.nextTableID = max(e.nextTableID, cat.NextTableID)
+	for _, t := range e.tables {
+		if err := e.loadTable(ctx, st, t, cat.AutoIncrement[t.id]); err != nil {
+			st.Close()
+			return err
+		}
+	}
+	for _, vd := range cat.Views {
+		if _, err := e.Register(ctx, vd.Name, vd.SQL); err != nil {
+			st.Close()
+			return fmt.Errorf("weir: restoring view %s from %s: %w", vd.Name, e.opts.Dir, err)
+		}
+	}
+	err = e.rt.Domains[0].Call(ctx, func() {
+		e.nextToken = cat.Token
+		e.lastToken.Store(cat.Token)
+	})
+	if err != nil {
+		st.Close()
+		return err
+	}
+	e.store = st
+	return nil
+}
+
+// loadTable reads a table's rows into its base state, in the base domain, and sets its
+// AUTO_INCREMENT counter to the one stored, or past the largest value stored if that is
+// larger.
+func (e *Engine) loadTable(ctx context.Context, st *storage.Store, t *table, autoInc uint64) error {
+	autoCol := -1
+	for i, c := range t.schema.Cols {
+		if c.AutoIncrement {
+			autoCol = i
+		}
+	}
+	var err error
+	callErr := e.rt.Domains[0].Call(ctx, func() {
+		t.autoInc = max(t.autoInc, autoInc)
+		err = st.ScanTable(t.id, func(pk []byte, row dataflow.Row) error {
+			t.base.Put(string(pk), row)
+			if autoCol >= 0 {
+				if n, ok := row[autoCol].ToInt(); ok && n >= 0 && uint64(n) >= t.autoInc {
+					t.autoInc = uint64(n) + 1
+				}
+			}
+			return nil
+		})
+	})
+	if callErr != nil {
+		return callErr
+	}
+	if err != nil {
+		return fmt.Errorf("weir: loading table %s from %s: %w", t.schema.Name, e.opts.Dir, err)
+	}
+	return nil
+}
+
+// persistTable gives a new table its id and, with a store, commits its DDL.
+func (e *Engine) persistTable(ddl string) (uint32, error) {
+	id := e.nextTableID
+	if e.store != nil {
+		var b storage.Batch
+		b.PutTable(id, ddl)
+		b.SetNextTableID(id + 1)
+		if err := e.store.Commit(&b); err != nil {
+			return 0, err
+		}
+	}
+	e.nextTableID++
+	return id, nil
+}
+
+func (e *Engine) persistDropTable(id uint32) error {
+	if e.store == nil {
+		return nil
+	}
+	var b storage.Batch
+	b.DropTable(id)
+	return e.store.Commit(&b)
+}
+
+func (e *Engine) persistView(name, sql string) error {
+	if e.store == nil {
+		return nil
+	}
+	var b storage.Batch
+	b.PutView(name, sql)
+	return e.store.Commit(&b)
+}
+
+func (e *Engine) persistDropView(name string) error {
+	if e.store == nil {
+		return nil
+	}
+	var b storage.Batch
+	b.DropView(name)
+	return e.store.Commit(&b)
+}
+
+// persistWrite hands a write just applied in the base domain to the store, and returns
+// what the client waits on before it is acknowledged (nil without a store). keys are the
+// base keys the statement touched, possibly repeated: each is stored as it is now.
+func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok uint64) func() error {
+	if e.store == nil {
+		return nil
+	}
+	b := &e.writeBatch
+	b.Reset()
+	seen := make(map[string]struct{}, len(undo))
+	for _, u := range undo {
+		if _, dup := seen[u.key]; dup {
+			continue
+		}
+		seen[u.key] = struct{}{}
+		if row, ok := t.base.Get(u.key); ok {
+			b.PutRow(t.id, []byte(u.key), row)
+		} else {
+			b.DeleteRow(t.id, []byte(u.key))
+		}
+	}
+	if autoIncMoved {
+		b.SetAutoIncrement(t.id, t.autoInc)
+	}
+	b.SetToken(tok)
+	return e.store.CommitAsync(b)
+}

@@ -1,0 +1,105 @@
+package weir_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/storage"
+)
+
+// TestRestartRestoresTablesViewsAndTokens: with Options.Dir, tables, rows, named views and the
+// token sequence survive Close and Open; AUTO_INCREMENT goes on past the stored rows, and a
+// dropped table stays dropped.
+func TestRestartRestoresTablesViewsAndTokens(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	e, err := weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, e, "CREATE TABLE article (id INT PRIMARY KEY AUTO_INCREMENT, title VARCHAR(50) NOT NULL, price DECIMAL(6,2))")
+	mustExec(t, e, "CREATE TABLE vote (article_id INT, user_id INT)")
+	mustExec(t, e, "CREATE TABLE scratch (id INT PRIMARY KEY)")
+	mustExec(t, e, "INSERT INTO article (title, price) VALUES ('one', 1.50), ('two', NULL), ('three', 3.25)")
+	mustExec(t, e, "INSERT INTO vote VALUES (1, 1), (1, 2), (2, 1), (2, 1)")
+	mustExec(t, e, "UPDATE article SET title = 'TWO' WHERE id = 2")
+	mustExec(t, e, "DELETE FROM article WHERE id = 3")
+	mustExec(t, e, "DROP TABLE scratch")
+	mustRegister(t, e, "votes", "SELECT a.id, a.title, COUNT(v.user_id) AS n FROM article a LEFT JOIN vote v ON v.article_id = a.id WHERE a.id = ? GROUP BY a.id, a.title")
+	last := mustExec(t, e, "INSERT INTO vote VALUES (2, 3)").Token
+	read := func(e *weir.Engine) []string {
+		t.Helper()
+		v, err := e.View("votes")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, id := range []int{1, 2, 3} {
+			rows, err := v.Lookup(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range rows.Len() {
+				out = append(out, fmt.Sprint(rows.Row(i)[:3]))
+			}
+		}
+		return out
+	}
+	if err := e.WaitFor(ctx, last); err != nil {
+		t.Fatal(err)
+	}
+	before := read(e)
+	tables := func(e *weir.Engine) map[string][]string {
+		t.Helper()
+		out := map[string][]string{}
+		for _, name := range e.Tables() {
+			rows, err := e.TableRows(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rows {
+				out[name] = append(out[name], fmt.Sprint(r))
+			}
+			slices.Sort(out[name])
+		}
+		return out
+	}
+	beforeRows := tables(e)
+
+	// A second engine on the same directory is refused while the first has it.
+	if _, err := weir.Open(weir.Options{Dir: dir}); !errors.Is(err, storage.ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e, err = weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if got := e.Tables(); !slices.Equal(got, []string{"article", "vote"}) {
+		t.Fatalf("tables after restart: %v", got)
+	}
+	if got := tables(e); fmt.Sprint(got) != fmt.Sprint(beforeRows) {
+		t.Fatalf("rows after restart:\n%v\nwant\n%v", got, beforeRows)
+	}
+	if got := read(e); !slices.Equal(got, before) {
+		t.Fatalf("view after restart: %v, want %v", got, before)
+	}
+	res := mustExec(t, e, "INSERT INTO article (title) VALUES ('four')")
+	if res.LastInsertID != 4 {
+		t.Fatalf("AUTO_INCREMENT after restart gave %d, want 4", res.LastInsertID)
+	}
+	if res.Token <= last {
+		t.Fatalf("token %d after restart, want past %d", res.Token, last)
+	}
+	if err := e.WaitFor(ctx, res.Token); err != nil {
+		t.Fatal(err)
+	}
+}
