@@ -50,10 +50,19 @@ func (e *Engine) openStore(ctx context.Context) error {
 			return fmt.Errorf("weir: restoring view %s from %s: %w", vd.Name, e.opts.Dir, err)
 		}
 	}
-	err = e.rt.Domains[0].Call(ctx, func() {
+	// Numbering resumes after the stored token. It travels as an input with no rows, so
+	// every domain's progress reaches it: a read that waits for every write acknowledged
+	// before it must not wait for writes of the previous run, which are all in the tables.
+	err = e.rt.Input(func(func(*dataflow.Node, dataflow.Batch)) uint64 {
 		e.nextToken = cat.Token
 		e.lastToken.Store(cat.Token)
+		return cat.Token
 	})
+	if err == nil {
+		wctx, cancel := context.WithTimeout(ctx, e.opts.ReadTimeout)
+		err = e.WaitFor(wctx, Token(cat.Token))
+		cancel()
+	}
 	if err != nil {
 		st.Close()
 		return err

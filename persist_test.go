@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/storage"
@@ -91,6 +92,14 @@ func TestRestartRestoresTablesViewsAndTokens(t *testing.T) {
 	}
 	if got := read(e); !slices.Equal(got, before) {
 		t.Fatalf("view after restart: %v, want %v", got, before)
+	}
+	// An ad-hoc query waits for every write acknowledged before it: after a restart that
+	// must not mean the previous run's writes (the token sequence resumes where it was).
+	qctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	rows, err := e.Query(qctx, "SELECT title FROM article WHERE id = ?", 2)
+	if err != nil || rows.Len() != 1 || rows.Row(0)[0].ToText() != "TWO" {
+		t.Fatalf("ad-hoc query after restart: %v, %v", rows, err)
 	}
 	res := mustExec(t, e, "INSERT INTO article (title) VALUES ('four')")
 	if res.LastInsertID != 4 {

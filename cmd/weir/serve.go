@@ -22,6 +22,7 @@ import (
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
 	"github.com/weirdb/weir/server"
+	"github.com/weirdb/weir/storage"
 )
 
 // serveConfig is everything `weir serve` takes. Each field is a flag; the same setting can
@@ -46,6 +47,8 @@ type serveConfig struct {
 	LogFormat        string
 	LogLevel         string
 	ShutdownTimeout  time.Duration
+	DataDir          string
+	Sync             string
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -67,6 +70,8 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.LogFormat, "log-format", "console", "log format: console (for people) or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long statements in flight may finish")
+	fs.StringVar(&cfg.DataDir, "data-dir", "./weir-data", `directory of the durable base tables and catalog ("" keeps everything in memory and loses it at exit)`)
+	fs.StringVar(&cfg.Sync, "sync", "always", "when a write is durable before it is acknowledged: always (fsync; concurrent writes share fsyncs), interval=<d> (fsync every d: a crash loses up to d of acknowledged writes), never (the OS decides: a crash can lose any recent write)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP. Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -213,7 +218,10 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err := server.CheckListen(cfg.Listen, users); err != nil {
 		return err
 	}
-	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout}
+	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir}
+	if opts.Sync, opts.SyncInterval, err = storage.ParseSync(cfg.Sync); err != nil {
+		return fmt.Errorf("--sync: %w", err)
+	}
 	if cfg.MemoryLimit != "" {
 		if opts.MemoryLimit, err = parseBytes(cfg.MemoryLimit); err != nil {
 			return fmt.Errorf("--memory-limit: %w", err)
@@ -281,6 +289,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		log.Info("serving HTTP", zap.String("addr", httpAddr))
 	}
 	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr),
+		zap.String("data_dir", cfg.DataDir), zap.String("sync", cfg.Sync),
 		zap.Int64("memory_limit", e.Options().MemoryLimit))
 	if ready != nil {
 		ready(ln.Addr().String(), httpAddr)

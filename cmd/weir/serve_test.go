@@ -74,27 +74,49 @@ func TestServeRefusesOpenNetworkWithoutPassword(t *testing.T) {
 	}
 }
 
-// TestServeStartsAndStops runs weir serve on free ports, uses both listeners, and stops it
-// as a signal would.
-func TestServeStartsAndStops(t *testing.T) {
+// runServe starts weir serve on free ports with its data in dir, and returns the addresses
+// and a stop function that ends it as a signal would and checks it stopped cleanly.
+func runServe(t *testing.T, dir string) (mysqlAddr, httpAddr string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	type addrs struct{ mysql, http string }
 	ready := make(chan addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "warn"},
+		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "warn", "--data-dir", dir},
 			func(string) string { return "" }, io.Discard, func(m, h string) { ready <- addrs{m, h} })
 	}()
 	var a addrs
 	select {
 	case a = <-ready:
 	case err := <-done:
+		cancel()
 		t.Fatalf("serve ended early: %v", err)
 	case <-time.After(30 * time.Second):
+		cancel()
 		t.Fatal("serve did not become ready")
 	}
-	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", a.mysql))
+	return a.mysql, a.http, func() {
+		t.Helper()
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("serve: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not stop")
+		}
+	}
+}
+
+// TestServeStartsAndStops runs weir serve on free ports, uses both listeners, stops it as a
+// signal would, and starts it again on the same data directory: the table, its rows and the
+// named cache are back.
+func TestServeStartsAndStops(t *testing.T) {
+	dir := t.TempDir()
+	mysqlAddr, httpAddr, stop := runServe(t, dir)
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", mysqlAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,25 +130,37 @@ func TestServeStartsAndStops(t *testing.T) {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	resp, err := http.Get("http://" + a.http + "/v1/views/by_id?p1=1")
+	view := func(httpAddr string) string {
+		t.Helper()
+		resp, err := http.Get("http://" + httpAddr + "/v1/views/by_id?p1=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	const want = `"rows":[{"id":1,"v":"one"}]`
+	if got := view(httpAddr); !strings.Contains(got, want) {
+		t.Fatalf("HTTP view: %s, want %s", got, want)
+	}
+	stop()
+	if err := db.Ping(); err == nil {
+		t.Fatal("the server still answers after shutdown")
+	}
+
+	mysqlAddr, httpAddr, stop = runServe(t, dir)
+	defer stop()
+	if got := view(httpAddr); !strings.Contains(got, want) {
+		t.Fatalf("HTTP view after restart: %s, want %s", got, want)
+	}
+	db2, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", mysqlAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if want := `"rows":[{"id":1,"v":"one"}]`; !strings.Contains(string(body), want) {
-		t.Fatalf("HTTP view: %s, want %s", body, want)
-	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
-	if err := db.Ping(); err == nil {
-		t.Fatal("the server still answers after shutdown")
+	defer db2.Close()
+	var v string
+	if err := db2.QueryRow("SELECT v FROM t WHERE id = ?", 1).Scan(&v); err != nil || v != "one" {
+		t.Fatalf("row after restart: %q, %v", v, err)
 	}
 }
