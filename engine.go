@@ -129,10 +129,12 @@ type Engine struct {
 	readLog       chan *[]uint64
 	stopEvict     chan struct{}
 	// store is the durable store (Options.Dir), nil in memory. nextTableID is the id the
-	// next table gets (under ddl); writeBatch is the base domain's reusable batch.
+	// next table gets (under ddl); writeBatch and writeSeen are the base domain's reusable
+	// batch and set of keys a write touched.
 	store       *storage.Store
 	nextTableID uint32
 	writeBatch  storage.Batch
+	writeSeen   map[string]struct{}
 	// lag collects the write-to-visible lag probes (lagLoop).
 	lag lagHistogram
 	// background counts the engine's goroutines (evictLoop, countLoop, lagLoop).

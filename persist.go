@@ -154,7 +154,11 @@ func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok
 	}
 	b := &e.writeBatch
 	b.Reset()
-	seen := make(map[string]struct{}, len(undo))
+	if e.writeSeen == nil {
+		e.writeSeen = map[string]struct{}{}
+	}
+	seen := e.writeSeen
+	clear(seen)
 	for _, u := range undo {
 		if _, dup := seen[u.key]; dup {
 			continue
