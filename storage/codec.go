@@ -191,28 +191,31 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 
 func readUvarint(b []byte, off int) (uint64, int, error) {
 	if off > len(b) {
-		return 0, off, &DecodeError{Offset: off, Reason: "truncated varint"}
+		return 0, off, varintError(off, 0)
 	}
 	u, n := binary.Uvarint(b[off:])
 	if n <= 0 {
-		if n == 0 {
-			return 0, off, &DecodeError{Offset: off, Reason: "truncated varint"}
-		}
-		return 0, off, &DecodeError{Offset: off, Reason: "varint overflows 64 bits"}
+		return 0, off, varintError(off, n)
 	}
 	return u, off + n, nil
 }
 
 func readVarint(b []byte, off int) (int64, int, error) {
 	if off > len(b) {
-		return 0, off, &DecodeError{Offset: off, Reason: "truncated varint"}
+		return 0, off, varintError(off, 0)
 	}
 	i, n := binary.Varint(b[off:])
 	if n <= 0 {
-		if n == 0 {
-			return 0, off, &DecodeError{Offset: off, Reason: "truncated varint"}
-		}
-		return 0, off, &DecodeError{Offset: off, Reason: "varint overflows 64 bits"}
+		return 0, off, varintError(off, n)
 	}
 	return i, off + n, nil
+}
+
+// varintError describes a failed varint read at off: n is what encoding/binary returned
+// (0: the bytes ran out; negative: the value overflows 64 bits).
+func varintError(off, n int) *DecodeError {
+	if n == 0 {
+		return &DecodeError{Offset: off, Reason: "truncated varint"}
+	}
+	return &DecodeError{Offset: off, Reason: "varint overflows 64 bits"}
 }
