@@ -146,11 +146,12 @@ func (e *Engine) persistDropView(name string) error {
 }
 
 // persistWrite hands a write just applied in the base domain to the store, and returns
-// what the client waits on before it is acknowledged (nil without a store). keys are the
-// base keys the statement touched, possibly repeated: each is stored as it is now.
-func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok uint64) func() error {
+// what the client waits on before it is acknowledged (nil without a store). undo names the
+// base keys the statement touched, possibly repeated: each is stored as it is now. An
+// error means the store did not take the write, which must then be rolled back.
+func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok uint64) (func() error, error) {
 	if e.store == nil {
-		return nil
+		return nil, nil
 	}
 	b := &e.writeBatch
 	b.Reset()
@@ -175,4 +176,13 @@ func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok
 	}
 	b.SetToken(tok)
 	return e.store.CommitAsync(b)
+}
+
+// StorageMetrics reports the durable store's counters (commits, fsyncs, bytes on disk); ok
+// is false for an engine that keeps its tables in memory.
+func (e *Engine) StorageMetrics() (m storage.Metrics, ok bool) {
+	if e.store == nil {
+		return storage.Metrics{}, false
+	}
+	return e.store.Metrics(), true
 }

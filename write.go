@@ -69,10 +69,17 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		var tok uint64
 		var durable func() error
 		if len(w.deltas) > 0 {
+			// A write the store refuses (closed, or failed) is taken back before anything
+			// downstream sees it, so memory never holds what the disk does not.
+			durable, err = e.persistWrite(t, w.undo, w.touchedA && t.autoInc != w.autoInc, e.nextToken+1)
+			if err != nil {
+				w.rollback()
+				reply <- writeReply{err: fmt.Errorf("weir: the write was not applied: %w", err)}
+				return 0
+			}
 			e.nextToken++
 			tok = e.nextToken
 			e.lastToken.Store(tok)
-			durable = e.persistWrite(t, w.undo, w.touchedA && t.autoInc != w.autoInc, tok)
 			emit(t.node, w.deltas)
 		} else {
 			tok = e.nextToken

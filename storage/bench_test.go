@@ -75,7 +75,11 @@ func BenchmarkCommitAsyncOneGoroutine(b *testing.B) {
 	for i := range b.N {
 		batch.Reset()
 		batch.PutRow(1, fmt.Appendf(nil, "%012d", i), row)
-		waits <- s.CommitAsync(&batch)
+		wait, err := s.CommitAsync(&batch)
+		if err != nil {
+			b.Fatal(err)
+		}
+		waits <- wait
 	}
 	close(waits)
 	wg.Wait()

@@ -58,7 +58,12 @@ func TestCrashChild(t *testing.T) {
 		b.Reset()
 		crashBatch(&b, n)
 		if async {
-			pending = append(pending, s.CommitAsync(&b))
+			wait, err := s.CommitAsync(&b)
+			if err != nil {
+				fmt.Println("commit:", err)
+				os.Exit(2)
+			}
+			pending = append(pending, wait)
 			if len(pending) < window {
 				continue
 			}

@@ -303,7 +303,9 @@ func (s *Store) Commit(b *Batch) error {
 
 // CommitAsync applies b atomically, as Commit does, but returns as soon as the batch is in the
 // log and ordered, with a wait function that blocks until it is durable under the sync mode
-// and reports the outcome. b may be reused as soon as CommitAsync returns.
+// and reports the outcome. b may be reused as soon as CommitAsync returns. An error returned
+// at once means the batch was not committed at all (the store is closed or failed, or the
+// batch could not be encoded), so the caller can take back what it did in memory.
 //
 // This is how a single goroutine gets group commit: it hands over batch after batch without
 // waiting for fsyncs, and each client waits on its own batch. Order is kept: the log is one
@@ -312,38 +314,35 @@ func (s *Store) Commit(b *Batch) error {
 //
 // wait may be called from any goroutine, more than once, and after Close. A batch is durable
 // whether or not anyone waits for it; not waiting only forgoes the news.
-func (s *Store) CommitAsync(b *Batch) (wait func() error) {
+func (s *Store) CommitAsync(b *Batch) (wait func() error, err error) {
 	if len(b.ops) == 0 {
-		return func() error { return nil }
+		return committed, nil
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if err := s.usable(); err != nil {
-		return func() error { return err }
+		return nil, err
 	}
 	pb := s.db.NewBatchWithSize(len(b.buf) + 16*len(b.ops))
 	if err := b.fill(pb); err != nil {
 		pb.Close()
-		err = classify("commit", err)
-		return func() error { return err }
+		return nil, classify("commit", err)
 	}
 	if s.mode != SyncAlways {
 		err := s.db.Apply(pb, s.wopts)
 		pb.Close()
 		if err != nil {
-			err = classify("commit", err)
-			return func() error { return err }
+			return nil, classify("commit", err)
 		}
 		s.commits.Add(1)
 		s.dirty.Store(true)
-		return func() error { return nil }
+		return committed, nil
 	}
 	// ApplyNoSyncWait puts the batch in the same commit pipeline as Apply with Sync, so it
 	// joins the same shared fsyncs; only the waiting moves to the caller.
 	if err := s.db.ApplyNoSyncWait(pb, pebble.Sync); err != nil {
 		pb.Close()
-		err = classify("commit", err)
-		return func() error { return err }
+		return nil, classify("commit", err)
 	}
 	s.commits.Add(1)
 	return sync.OnceValue(func() error {
@@ -353,8 +352,11 @@ func (s *Store) CommitAsync(b *Batch) (wait func() error) {
 			return classify("commit", err)
 		}
 		return nil
-	})
+	}), nil
 }
+
+// committed is the wait of a batch that is already as durable as the sync mode makes it.
+func committed() error { return nil }
 
 // usable reports why the store cannot take a commit. The caller holds mu.
 func (s *Store) usable() error {

@@ -267,7 +267,7 @@ func TestClosedStore(t *testing.T) {
 	if err := s.Commit(&b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("commit after close: %v", err)
 	}
-	if err := s.CommitAsync(&b)(); !errors.Is(err, ErrClosed) {
+	if _, err := s.CommitAsync(&b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("async commit after close: %v", err)
 	}
 	if _, err := s.Catalog(); !errors.Is(err, ErrClosed) {
@@ -454,7 +454,11 @@ func TestCommitAsyncKeepsOrder(t *testing.T) {
 				b.PutRow(1, []byte("latest"), row(int64(i)))
 				b.PutRow(1, fmt.Appendf(nil, "k%05d", i), row(int64(i)))
 				b.SetToken(uint64(i))
-				waits = append(waits, s.CommitAsync(&b))
+				wait, err := s.CommitAsync(&b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				waits = append(waits, wait)
 			}
 			// Waiting on the last batch first: once it is durable, every earlier one is.
 			for i := n - 1; i >= 0; i-- {
@@ -465,7 +469,10 @@ func TestCommitAsyncKeepsOrder(t *testing.T) {
 			// One more, waited for only after Close: the outcome must still arrive.
 			b.Reset()
 			b.SetToken(n + 1)
-			late := s.CommitAsync(&b)
+			late, err := s.CommitAsync(&b)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}

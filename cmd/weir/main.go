@@ -4,6 +4,8 @@
 //	weir bench vote [flags]   the vote workload, in process
 //	weir bench memory [flags] hit rate and heap against the memory limit
 //	weir bench wire [flags]   the vote view over the MySQL protocol against Redis
+//	weir bench durable [flags] group commit: durable writes at several concurrencies
+//	weir bench restart [flags] reopening a data directory of 1M rows
 //	weir demo                 the news example, printed step by step
 package main
 
@@ -46,6 +48,8 @@ commands:
   bench vote   run the vote workload in process and print throughput and latencies
   bench memory measure hit rate and live heap of the vote view under memory limits
   bench wire   read the vote view over the MySQL protocol against Redis GET + JSON
+  bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
+  bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
   demo         run the news example and print what each step returns
 `
 
@@ -56,16 +60,23 @@ func run(ctx context.Context, args []string) error {
 	}
 	switch args[0] {
 	case "bench":
-		if len(args) >= 2 && args[1] == "vote" {
+		sub := ""
+		if len(args) >= 2 {
+			sub = args[1]
+		}
+		switch sub {
+		case "vote":
 			return benchVote(ctx, args[2:])
-		}
-		if len(args) >= 2 && args[1] == "memory" {
+		case "memory":
 			return benchMemory(ctx, args[2:])
-		}
-		if len(args) >= 2 && args[1] == "wire" {
+		case "wire":
 			return benchWire(ctx, args[2:])
+		case "durable":
+			return benchDurable(ctx, args[2:])
+		case "restart":
+			return benchRestart(ctx, args[2:])
 		}
-		return fmt.Errorf("usage: weir bench vote|memory|wire [flags]")
+		return fmt.Errorf("usage: weir bench vote|memory|wire|durable|restart [flags]")
 	case "serve":
 		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
@@ -128,6 +139,37 @@ func benchWire(ctx context.Context, args []string) error {
 	fs.BoolVar(&cfg.Text, "text", false, "read Weir with literals in the SQL text instead of prepared statements")
 	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
 	return runBench(fs, args, func() (report, error) { return bench.RunWire(ctx, cfg, os.Stderr) })
+}
+
+func benchDurable(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench durable", flag.ContinueOnError)
+	var cfg bench.DurableConfig
+	fs.Func("writers", "comma-separated numbers of concurrent writers (default 1,16,256)", func(v string) error {
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				return fmt.Errorf("writers %q: want positive integers", f)
+			}
+			cfg.Writers = append(cfg.Writers, n)
+		}
+		return nil
+	})
+	fs.DurationVar(&cfg.Duration, "duration", 5*time.Second, "measured time at each number of writers")
+	fs.IntVar(&cfg.RowsPerStatement, "rows", 1, "rows per INSERT statement")
+	fs.StringVar(&cfg.Sync, "sync", "always", "when a write is fsynced: always | interval=<duration> | never (see weir serve --help)")
+	fs.BoolVar(&cfg.Inproc, "inproc", false, "call the engine in process instead of over the MySQL protocol")
+	fs.StringVar(&cfg.Dir, "dir", "", "where the benchmark's data directories go (default: the system's temp dir); put it on the disk you mean to measure")
+	return runBench(fs, args, func() (report, error) { return bench.RunDurable(ctx, cfg, os.Stderr) })
+}
+
+func benchRestart(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench restart", flag.ContinueOnError)
+	var cfg bench.RestartConfig
+	fs.IntVar(&cfg.Rows, "rows", 1_000_000, "rows to load before the restart")
+	fs.IntVar(&cfg.BatchRows, "batch", 1000, "rows per INSERT while loading")
+	fs.StringVar(&cfg.Sync, "sync", "always", "sync mode while loading: always | interval=<duration> | never")
+	fs.StringVar(&cfg.Dir, "dir", "", "where the data directory goes (default: the system's temp dir)")
+	return runBench(fs, args, func() (report, error) { return bench.RunRestart(ctx, cfg, os.Stderr) })
 }
 
 // report is what a benchmark prints.
