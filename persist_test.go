@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,4 +114,53 @@ func TestRestartRestoresTablesViewsAndTokens(t *testing.T) {
 	if err := e.WaitFor(ctx, res.Token); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestOpenRefusesLockedOrDamagedDirectory: a second engine on a directory in use is refused,
+// and so is a directory whose log was damaged in the middle, with advice on what to do;
+// neither opens and serves something else.
+func TestOpenRefusesLockedOrDamagedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	e, err := weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := weir.Open(weir.Options{Dir: dir}); !errors.Is(err, storage.ErrLocked) {
+		e.Close()
+		t.Fatalf("second open of %s: %v, want storage.ErrLocked", dir, err)
+	}
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, body VARCHAR(100))")
+	// Enough for a log of several 32 KiB blocks: damage in the last block of the newest log
+	// cannot be told from a write torn by a crash (see package storage).
+	for i := range 2000 {
+		mustExec(t, e, fmt.Sprintf("INSERT INTO t VALUES (%d, '%s')", i, strings.Repeat("x", 50+i%50)))
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	logs, err := filepath.Glob(filepath.Join(dir, "*.log"))
+	if err != nil || len(logs) == 0 {
+		t.Fatalf("no log in %s: %v", dir, err)
+	}
+	slices.Sort(logs)
+	data, err := os.ReadFile(logs[len(logs)-1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The middle of the log, well before its synced end: damage, not a torn tail.
+	for i := len(data) / 2; i < len(data)/2+16; i++ {
+		data[i] ^= 0xff
+	}
+	if err := os.WriteFile(logs[len(logs)-1], data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err = weir.Open(weir.Options{Dir: dir})
+	if err == nil {
+		e.Close()
+		t.Fatal("a damaged directory opened")
+	}
+	if !errors.Is(err, storage.ErrCorrupt) || !strings.Contains(err.Error(), "restore from a backup") {
+		t.Fatalf("open of a damaged directory: %v, want storage.ErrCorrupt with advice", err)
+	}
+	t.Logf("reported: %v", err)
 }

@@ -56,8 +56,13 @@
 //
 // On open, pebble replays the log. A torn record at the very end (a crash mid-write) is the
 // end of the log; damage before the point the log had been synced to, a checksum mismatch in a
-// table file, or an unreadable row is reported as ErrCorrupt, and Weir stops rather than
-// serve from such a store. A second process opening the same directory fails with ErrLocked
+// table file, a file the manifest names that is missing or cut short, a missing manifest, or
+// an unreadable row is reported as ErrCorrupt, and Weir stops rather than serve from such a
+// store. One blind spot remains, shared with every log that ends at its first bad record:
+// pebble learns how far the log had been synced from the records after the damage, read a
+// 32 KiB block at a time, so damage inside the newest log's last block, with no later block,
+// looks like a torn end and replay stops there. Only a disk that corrupts a file's last
+// written block without failing the write can cause that. A second process opening the same directory fails with ErrLocked
 // (pebble holds a lock on the LOCK file), and a directory written by an unknown layout version
 // fails with ErrFormat.
 package storage

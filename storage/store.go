@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -149,7 +150,7 @@ func Open(opts Options) (*Store, error) {
 	db, err := pebble.Open(opts.Dir, popts)
 	if err != nil {
 		_ = lock.Close()
-		return nil, classify(fmt.Sprintf("open %s", opts.Dir), err)
+		return nil, classifyOpen(opts.Dir, err)
 	}
 	s.db = db
 	if opts.Sync == SyncAlways {
@@ -232,6 +233,17 @@ func classify(what string, err error) error {
 		return fmt.Errorf("storage: %s: %w: %s: %w", what, err, corruptAdvice, ErrCorrupt)
 	}
 	return fmt.Errorf("storage: %s: %w", what, err)
+}
+
+// classifyOpen wraps a failure of pebble's recovery. Besides checksum failures, a file the
+// manifest names that is missing or of the wrong size, or a missing manifest, means the
+// directory was damaged or copied in part; pebble reports those without marking them as
+// corruption, so they are recognized here.
+func classifyOpen(dir string, err error) error {
+	if pebble.IsCorruptionError(err) || errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "object size mismatch") {
+		return fmt.Errorf("storage: open %s: %w: the directory is damaged or incomplete: %s: %w", dir, err, corruptAdvice, ErrCorrupt)
+	}
+	return fmt.Errorf("storage: open %s: %w", dir, err)
 }
 
 // fail records the first corruption found in the background.
