@@ -148,6 +148,10 @@ type table struct {
 	node    *dataflow.Node
 	base    *operators.Base
 	autoInc uint64 // next AUTO_INCREMENT value; base domain only
+	// renumbered: the rows of a table without a primary key were renumbered (Base.Compact)
+	// since the durable store last stored them all; the next write stores them all again.
+	// Base domain only.
+	renumbered bool
 }
 
 // intRange is an integer column's accepted range, computed once per table.

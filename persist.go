@@ -147,14 +147,24 @@ func (e *Engine) persistDropView(name string) error {
 
 // persistWrite hands a write just applied in the base domain to the store, and returns
 // what the client waits on before it is acknowledged (nil without a store). undo names the
-// base keys the statement touched, possibly repeated: each is stored as it is now. An
-// error means the store did not take the write, which must then be rolled back.
+// base keys the statement touched, possibly repeated: each is stored as it is now; after
+// the table's rows were renumbered (table.renumbered), every row is stored again instead.
+// An error means the store did not take the write, which must then be rolled back.
 func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok uint64) (func() error, error) {
 	if e.store == nil {
 		return nil, nil
 	}
 	b := &e.writeBatch
 	b.Reset()
+	rewrite := t.renumbered
+	if rewrite {
+		b.ClearRows(t.id)
+		t.base.Scan(func(key string, row dataflow.Row) bool {
+			b.PutRow(t.id, []byte(key), row)
+			return true
+		})
+		undo = nil
+	}
 	if e.writeSeen == nil {
 		e.writeSeen = map[string]struct{}{}
 	}
@@ -175,7 +185,11 @@ func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok
 		b.SetAutoIncrement(t.id, t.autoInc)
 	}
 	b.SetToken(tok)
-	return e.store.CommitAsync(b)
+	wait, err := e.store.CommitAsync(b)
+	if err == nil && rewrite {
+		t.renumbered = false
+	}
+	return wait, err
 }
 
 // StorageMetrics reports the durable store's counters (commits, fsyncs, bytes on disk); ok

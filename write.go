@@ -50,7 +50,9 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	}
 	reply := make(chan writeReply, 1)
 	err := e.rt.Input(func(emit func(*dataflow.Node, dataflow.Batch)) uint64 {
-		t.base.Compact()
+		if t.base.Compact() {
+			t.renumbered = true
+		}
 		w := writer{e: e, t: t, args: args}
 		var err error
 		switch s := st.(type) {

@@ -182,11 +182,12 @@ func (b *Base) removeRaw(key string) {
 }
 
 // Compact drops deleted positions of a table without a primary key once they are the
-// majority. It renumbers rows, so no storage key may be held across it: the engine calls it
-// between statements.
-func (b *Base) Compact() {
+// majority, and reports whether it did. It renumbers rows, so no storage key may be held
+// across it: the engine calls it between statements, and rewrites the table's rows in the
+// durable store when it returns true.
+func (b *Base) Compact() bool {
 	if b.rows != nil || len(b.slots) < 1024 || b.live*2 > len(b.slots) {
-		return
+		return false
 	}
 	kept := make([]dataflow.Row, 0, b.live+b.live/4)
 	for _, r := range b.slots {
@@ -198,6 +199,7 @@ func (b *Base) Compact() {
 	for _, ix := range b.indexes { // positions changed: rebuild
 		b.fillIndex(ix)
 	}
+	return true
 }
 
 // baseIndex maps the encoding of some columns to the storage keys of the rows holding those

@@ -82,6 +82,15 @@ func (b *Batch) DropTable(id uint32) {
 	b.add(opDelete, func(dst []byte) []byte { return append(dst, autoIncKey(id)...) }, nil)
 }
 
+// ClearRows deletes every row of a table and keeps the table. Rows put later in the same
+// batch survive it: a batch applies in order.
+func (b *Batch) ClearRows(id uint32) {
+	start, end := rowSpan(id)
+	b.add(opDeleteRange,
+		func(dst []byte) []byte { return append(dst, start...) },
+		func(dst []byte) []byte { return append(dst, end...) })
+}
+
 // SetAutoIncrement records the next AUTO_INCREMENT value of a table. MySQL keeps the counter
 // across restarts (a deleted highest row's id is not handed out again), and so must Weir.
 func (b *Batch) SetAutoIncrement(table uint32, next uint64) {
