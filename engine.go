@@ -53,6 +53,11 @@ type Options struct {
 	// SyncInterval: a crash may lose that much) or SyncNever (left to the operating system).
 	Sync         storage.SyncMode
 	SyncInterval time.Duration
+	// Mirror makes the engine a copy of another database's tables, written only through
+	// Engine.Mirror by a replication stream: clients' writes and DDL fail with
+	// ErrCodeReadOnly, while views are registered and read as usual. With Dir, the upstream
+	// position is stored with the rows and restored by Open.
+	Mirror bool
 }
 
 // Result reports what a write did.
@@ -135,6 +140,8 @@ type Engine struct {
 	nextTableID uint32
 	writeBatch  storage.Batch
 	writeSeen   map[string]struct{}
+	// mirror is the write side of a mirroring engine (Options.Mirror), nil otherwise.
+	mirror *Mirror
 	// lag collects the write-to-visible lag probes (lagLoop).
 	lag lagHistogram
 	// background counts the engine's goroutines (evictLoop, countLoop, lagLoop).
@@ -213,6 +220,9 @@ func Open(opts Options) (*Engine, error) {
 	go e.evictLoop()
 	go e.countLoop()
 	go e.lagLoop()
+	if opts.Mirror {
+		e.mirror = &Mirror{e: e}
+	}
 	if opts.Dir != "" {
 		if err := e.openStore(context.Background()); err != nil {
 			e.Close()
@@ -338,6 +348,11 @@ func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
 // applied atomically: on error none of its rows change. The returned token, given to
 // View.LookupAfter, makes a read see this write.
 func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (Result, error) {
+	return e.exec(ctx, sql, args, e.mirror != nil)
+}
+
+// exec is Exec; readOnly refuses DDL and writes (a mirror's clients).
+func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool) (Result, error) {
 	if err := e.checkOpen(); err != nil {
 		return Result{}, err
 	}
@@ -345,6 +360,20 @@ func (e *Engine) Exec(ctx context.Context, sql string, args ...any) (Result, err
 		st, v, err := e.plan(sql)
 		if err != nil {
 			return Result{}, err
+		}
+		if readOnly {
+			switch st.(type) {
+			case *planner.CreateTable:
+				return Result{}, errMirrorReadOnly("CREATE TABLE")
+			case *planner.DropTable:
+				return Result{}, errMirrorReadOnly("DROP TABLE")
+			case *planner.Insert:
+				return Result{}, errMirrorReadOnly("INSERT")
+			case *planner.Update:
+				return Result{}, errMirrorReadOnly("UPDATE")
+			case *planner.Delete:
+				return Result{}, errMirrorReadOnly("DELETE")
+			}
 		}
 		switch s := st.(type) {
 		case *planner.CreateTable:

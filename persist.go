@@ -32,12 +32,15 @@ func (e *Engine) openStore(ctx context.Context) error {
 	// Replayed DDL and views must not be committed again: the store is attached after.
 	for _, td := range cat.Tables {
 		e.nextTableID = td.ID
-		if _, err := e.Exec(ctx, td.DDL); err != nil {
+		if _, err := e.exec(ctx, td.DDL, nil, false); err != nil {
 			st.Close()
 			return fmt.Errorf("weir: restoring table %d from %s (%q): %w", td.ID, e.opts.Dir, td.DDL, err)
 		}
 	}
 	e.nextTableID = max(e.nextTableID, cat.NextTableID)
+	if m := e.mirror; m != nil {
+		m.upstream, m.applied = cat.Upstream, cat.UpstreamPosition
+	}
 	for _, t := range e.tables {
 		if err := e.loadTable(ctx, st, t, cat.AutoIncrement[t.id]); err != nil {
 			st.Close()
@@ -156,8 +159,34 @@ func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok
 	}
 	b := &e.writeBatch
 	b.Reset()
-	rewrite := t.renumbered
-	if rewrite {
+	rewrite := e.appendWrite(b, t, undo, autoIncMoved)
+	b.SetToken(tok)
+	return e.commitWrite(b, rewrite)
+}
+
+// persistMirror is persistWrite for an upstream transaction: the rows of every table it
+// touched, its token and the upstream position it reaches, in one batch.
+func (e *Engine) persistMirror(ws []*writer, tok, pos uint64) (func() error, error) {
+	if e.store == nil {
+		return nil, nil
+	}
+	b := &e.writeBatch
+	b.Reset()
+	var rewrite []*table
+	for _, w := range ws {
+		rewrite = append(rewrite, e.appendWrite(b, w.t, w.undo, false)...)
+	}
+	b.SetToken(tok)
+	b.SetUpstreamPosition(pos)
+	return e.commitWrite(b, rewrite)
+}
+
+// appendWrite adds a table's changed rows to b and returns the table if it stored all of
+// its rows (see table.renumbered).
+func (e *Engine) appendWrite(b *storage.Batch, t *table, undo []undoEntry, autoIncMoved bool) []*table {
+	var rewrote []*table
+	if t.renumbered {
+		rewrote = append(rewrote, t)
 		b.ClearRows(t.id)
 		t.base.Scan(func(key string, row dataflow.Row) bool {
 			b.PutRow(t.id, []byte(key), row)
@@ -184,10 +213,15 @@ func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok
 	if autoIncMoved {
 		b.SetAutoIncrement(t.id, t.autoInc)
 	}
-	b.SetToken(tok)
+	return rewrote
+}
+
+func (e *Engine) commitWrite(b *storage.Batch, rewrote []*table) (func() error, error) {
 	wait, err := e.store.CommitAsync(b)
-	if err == nil && rewrite {
-		t.renumbered = false
+	if err == nil {
+		for _, t := range rewrote {
+			t.renumbered = false
+		}
 	}
 	return wait, err
 }

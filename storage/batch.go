@@ -120,6 +120,26 @@ func (b *Batch) SetToken(tok uint64) {
 		func(dst []byte) []byte { return binary.AppendUvarint(dst, tok) })
 }
 
+// SetUpstream records which upstream database (and replication slot) the tables mirror; ""
+// forgets it.
+func (b *Batch) SetUpstream(id string) {
+	if id == "" {
+		b.add(opDelete, func(dst []byte) []byte { return append(dst, keyUpstream...) }, nil)
+		return
+	}
+	b.add(opSet,
+		func(dst []byte) []byte { return append(dst, keyUpstream...) },
+		func(dst []byte) []byte { return append(dst, id...) })
+}
+
+// SetUpstreamPosition records how far into the upstream change stream the tables are. Kept
+// in the same batch as the rows a change wrote, the two cannot disagree after a crash.
+func (b *Batch) SetUpstreamPosition(pos uint64) {
+	b.add(opSet,
+		func(dst []byte) []byte { return append(dst, keyUpstreamPosition...) },
+		func(dst []byte) []byte { return binary.AppendUvarint(dst, pos) })
+}
+
 // SetNextTableID records the id the next CREATE TABLE will get. Without it, dropping the
 // newest table and restarting would hand its id out again.
 func (b *Batch) SetNextTableID(id uint32) {

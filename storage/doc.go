@@ -16,6 +16,8 @@
 //	'm' "format"               uvarint: Weir's layout version (FormatVersion), written on first open
 //	'm' "token"                uvarint: the newest write token (Batch.SetToken)
 //	'm' "nexttable"            uvarint: the id the next table gets (Batch.SetNextTableID)
+//	'm' "upstream"             text: the upstream database a mirror follows (Batch.SetUpstream)
+//	'm' "upstreampos"          uvarint: the upstream change-stream position of the rows (LSN)
 //	'c' 't' id[4, big endian]  the table's DDL text
 //	'c' 'a' id[4, big endian]  uvarint: the table's next AUTO_INCREMENT value
 //	'c' 'v' name               the view's SQL text

@@ -25,6 +25,11 @@ var (
 	keyFormat      = []byte("mformat")
 	keyToken       = []byte("mtoken")
 	keyNextTableID = []byte("mnexttable")
+	// keyUpstream names the database a mirror follows (its value is text, not a uvarint),
+	// and keyUpstreamPosition is how far into that database's change stream the stored
+	// rows are (a PostgreSQL LSN).
+	keyUpstream         = []byte("mupstream")
+	keyUpstreamPosition = []byte("mupstreampos")
 )
 
 // rowPrefix returns 'r' + the table id in 4 big-endian bytes. Big endian makes byte order

@@ -38,6 +38,10 @@ type Catalog struct {
 	// NextTableID is the id the next table should get: the one recorded with SetNextTableID,
 	// or one past the largest id in Tables if that is larger.
 	NextTableID uint32
+	// Upstream and UpstreamPosition are what SetUpstream and SetUpstreamPosition recorded
+	// ("" and 0 if nothing).
+	Upstream         string
+	UpstreamPosition uint64
 }
 
 // Catalog reads the catalog and the metadata as of one instant.
@@ -112,6 +116,14 @@ func (c *Catalog) add(k, v []byte, next *uint64) error {
 			return fmt.Errorf("next table id %d is out of range", n)
 		}
 		*next = n
+	case bytes.Equal(k, keyUpstream):
+		c.Upstream = string(v)
+	case bytes.Equal(k, keyUpstreamPosition):
+		pos, err := uvarintValue(v)
+		if err != nil {
+			return err
+		}
+		c.UpstreamPosition = pos
 	case bytes.Equal(k, keyFormat):
 		// Checked by Open.
 	default:
