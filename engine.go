@@ -150,6 +150,7 @@ type Engine struct {
 
 type table struct {
 	id      uint32 // in the durable store
+	ddl     string // the CREATE TABLE it was made with
 	schema  *planner.TableSchema
 	ints    []intRange // per column: the range of an integer column
 	node    *dataflow.Node
@@ -488,7 +489,7 @@ func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl st
 		e.graph.RemoveBase(node)
 		return Result{}, err
 	}
-	e.tables[name] = &table{id: id, schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
+	e.tables[name] = &table{id: id, ddl: ddl, schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
 	e.version.Add(1)
 	return Result{Token: Token(e.lastToken.Load())}, nil
 }

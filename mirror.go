@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -82,7 +83,11 @@ type Mirror struct {
 	applied  uint64
 	wake     chan struct{}
 	upstream string // the upstream's identity, as stored
+	waiting  atomic.Int32
 }
+
+// Waiting reports whether a read is waiting for a position the mirror has not reached.
+func (m *Mirror) Waiting() bool { return m.waiting.Load() > 0 }
 
 // Mirror returns the engine's mirror handle, or nil unless it was opened with Options.Mirror.
 func (e *Engine) Mirror() *Mirror { return e.mirror }
@@ -142,6 +147,8 @@ func (m *Mirror) advance(pos uint64, reset bool) {
 // WaitForPosition blocks until the tables reflect the upstream position pos and every view
 // shows it, or ctx ends.
 func (m *Mirror) WaitForPosition(ctx context.Context, pos uint64) error {
+	m.waiting.Add(1)
+	defer m.waiting.Add(-1)
 	for {
 		m.mu.Lock()
 		if m.applied >= pos {
@@ -159,6 +166,17 @@ func (m *Mirror) WaitForPosition(ctx context.Context, pos uint64) error {
 			return fmt.Errorf("weir: waiting for upstream position %d (applied: %d): %w", pos, m.Position(), ctx.Err())
 		}
 	}
+}
+
+// TableDDL returns the CREATE TABLE statement a table was created with ("" if there is no
+// such table), so a stream can tell whether the upstream's columns still match.
+func (m *Mirror) TableDDL(name string) string {
+	m.e.mu.RLock()
+	defer m.e.mu.RUnlock()
+	if t, ok := m.e.tables[strings.ToLower(name)]; ok {
+		return t.ddl
+	}
+	return ""
 }
 
 // CreateTable creates a mirrored table from MySQL DDL.

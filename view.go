@@ -20,6 +20,7 @@ import (
 type View struct {
 	e       *Engine
 	name    string
+	sql     string // as registered ("" for the view of an ad-hoc query shape)
 	query   *planner.Query
 	node    *dataflow.Node
 	reader  *operators.Reader
@@ -98,6 +99,7 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 	if err != nil {
 		return nil, err
 	}
+	v.sql = sql
 	if err := e.persistView(name, sql); err != nil {
 		_ = e.Unregister(ctx, name)
 		return nil, err
@@ -127,6 +129,14 @@ func sameLookups(a, b *planner.Query) bool {
 		}
 	}
 	return true
+}
+
+// SQL returns the SELECT the view was registered with.
+func (v *View) SQL() string {
+	if v.sql == "" {
+		return v.query.Text
+	}
+	return v.sql
 }
 
 // View returns a registered view by name.

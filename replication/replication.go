@@ -1,0 +1,422 @@
+package replication
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pglogrepl"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
+	"go.uber.org/zap"
+
+	"github.com/weirdb/weir"
+)
+
+// Config describes the upstream database and what to mirror from it.
+type Config struct {
+	// URL is the upstream PostgreSQL database, postgres://user:pass@host:port/db. The user
+	// needs the REPLICATION attribute and must be able to create a publication on the tables.
+	URL string
+	// Tables names the tables to mirror (table or schema.table); empty means every table
+	// outside the system schemas.
+	Tables []string
+	// Slot and Publication name the replication slot and publication Weir creates or reuses
+	// (default "weir" for both).
+	Slot, Publication string
+	// StatusInterval is how often the applied and durable position is confirmed to the
+	// upstream (default 1s).
+	StatusInterval time.Duration
+	// Logger receives what happens (nil: nothing).
+	Logger *zap.Logger
+	// Progress, when not nil, shows the initial copy's progress (a console bar).
+	Progress io.Writer
+}
+
+func (c *Config) defaults() {
+	if c.Slot == "" {
+		c.Slot = "weir"
+	}
+	if c.Publication == "" {
+		c.Publication = "weir"
+	}
+	if c.StatusInterval <= 0 {
+		c.StatusInterval = time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = zap.NewNop()
+	}
+}
+
+// Replicator keeps a mirroring engine's tables equal to the upstream's.
+type Replicator struct {
+	e   *weir.Engine
+	m   *weir.Mirror
+	cfg Config
+	log *zap.Logger
+
+	ready     chan struct{}
+	readyOnce sync.Once
+
+	// resnapshot makes the next session take a fresh copy: set when the slot was lost or
+	// the upstream's columns changed.
+	resnapshot atomic.Bool
+	// tables by relation name as the upstream names it (schema.table).
+	tables map[string]*Table
+
+	stats stats
+}
+
+// stats are the counters Status reports.
+type stats struct {
+	snapshotRows, snapshotTotal atomic.Int64
+	snapshots                   atomic.Int64
+	transactions, changes       atomic.Int64
+	serverEnd                   atomic.Uint64 // newest upstream WAL end seen
+	durable                     atomic.Uint64 // newest position durable in Weir
+	lastCommit                  atomic.Int64  // upstream commit time of the newest applied transaction (unix ns)
+	connected                   atomic.Bool
+	lastError                   atomic.Pointer[string]
+}
+
+// Status is a snapshot of a Replicator's progress.
+type Status struct {
+	Connected bool
+	// Snapshotting is true while the initial copy runs; SnapshotRows of about SnapshotTotal
+	// (the planner's estimate) rows are copied so far. Snapshots counts copies taken.
+	Snapshotting                bool
+	SnapshotRows, SnapshotTotal int64
+	Snapshots                   int64
+	// Applied is the upstream position the tables reflect, Durable the one stored and
+	// confirmed to the upstream, ServerEnd the upstream's newest.
+	Applied, Durable, ServerEnd uint64
+	// LagBytes is ServerEnd - Applied; LagSeconds the age of the newest applied
+	// transaction's commit while Weir is behind (0 when caught up).
+	LagBytes     uint64
+	LagSeconds   float64
+	Transactions int64
+	Changes      int64
+	LastError    string
+}
+
+// New prepares a replicator for e, which must have been opened with weir.Options.Mirror.
+func New(e *weir.Engine, cfg Config) (*Replicator, error) {
+	cfg.defaults()
+	if e.Mirror() == nil {
+		return nil, errors.New("replication: the engine was not opened with Options.Mirror")
+	}
+	if cfg.URL == "" {
+		return nil, errors.New("replication: no upstream URL")
+	}
+	if _, err := pgconn.ParseConfig(cfg.URL); err != nil {
+		return nil, fmt.Errorf("replication: upstream URL: %w", err)
+	}
+	for _, name := range []string{cfg.Slot, cfg.Publication} {
+		if !plainIdent(name) {
+			return nil, fmt.Errorf("replication: %q is not a plain identifier (lower-case letters, digits, _)", name)
+		}
+	}
+	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{})}, nil
+}
+
+func plainIdent(s string) bool {
+	if s == "" || len(s) > 63 {
+		return false
+	}
+	for i, r := range s {
+		if !(r >= 'a' && r <= 'z' || r == '_' || i > 0 && r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Ready is closed once the tables hold a complete copy (the initial snapshot, or the one
+// restored from the data directory) and the stream has started.
+func (r *Replicator) Ready() <-chan struct{} { return r.ready }
+
+// Status reports the replicator's progress.
+func (r *Replicator) Status() Status {
+	s := Status{
+		Connected:     r.stats.connected.Load(),
+		SnapshotRows:  r.stats.snapshotRows.Load(),
+		SnapshotTotal: r.stats.snapshotTotal.Load(),
+		Snapshots:     r.stats.snapshots.Load(),
+		Applied:       r.m.Position(),
+		Durable:       r.stats.durable.Load(),
+		ServerEnd:     r.stats.serverEnd.Load(),
+		Transactions:  r.stats.transactions.Load(),
+		Changes:       r.stats.changes.Load(),
+	}
+	select {
+	case <-r.ready:
+	default:
+		s.Snapshotting = s.SnapshotTotal > 0
+	}
+	if s.ServerEnd > s.Applied {
+		s.LagBytes = s.ServerEnd - s.Applied
+		if lc := r.stats.lastCommit.Load(); lc > 0 {
+			s.LagSeconds = time.Since(time.Unix(0, lc)).Seconds()
+		}
+	}
+	if p := r.stats.lastError.Load(); p != nil {
+		s.LastError = *p
+	}
+	return s
+}
+
+// fatal marks errors a reconnect cannot cure: the configuration or the upstream's schema
+// must change first.
+type fatal struct{ err error }
+
+func (f fatal) Error() string { return f.err.Error() }
+func (f fatal) Unwrap() error { return f.err }
+
+// Run mirrors the upstream until ctx ends (returning nil) or an error no retry can cure. A
+// lost connection, to the upstream or its replication stream, is retried with backoff; the
+// stream resumes after the last transaction applied.
+func (r *Replicator) Run(ctx context.Context) error {
+	backoff := 100 * time.Millisecond
+	for {
+		start := time.Now()
+		err := r.session(ctx)
+		r.stats.connected.Store(false)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var f fatal
+		if errors.As(err, &f) {
+			r.log.Error("replication stopped", zap.Error(err))
+			return f.err
+		}
+		msg := err.Error()
+		r.stats.lastError.Store(&msg)
+		if time.Since(start) > 10*time.Second {
+			backoff = 100 * time.Millisecond
+		}
+		r.log.Warn("replication interrupted; reconnecting", zap.Error(err), zap.Duration("after", backoff))
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 5*time.Second)
+	}
+}
+
+// connConfig is the upstream connection configuration with the session settings the text
+// forms of values depend on.
+func (r *Replicator) connConfig(replication bool) (*pgconn.Config, error) {
+	cfg, err := pgconn.ParseConfig(r.cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	cfg.RuntimeParams["timezone"] = "UTC"
+	cfg.RuntimeParams["datestyle"] = "ISO, MDY"
+	cfg.RuntimeParams["extra_float_digits"] = "3"
+	cfg.RuntimeParams["application_name"] = "weir"
+	if replication {
+		cfg.RuntimeParams["replication"] = "database"
+	}
+	return cfg, nil
+}
+
+// session connects, makes sure the tables hold a complete copy, and streams changes until
+// something breaks.
+func (r *Replicator) session(ctx context.Context) error {
+	pcfg, err := r.connConfig(false)
+	if err != nil {
+		return fatal{err}
+	}
+	ccfg, err := pgx.ParseConfig(r.cfg.URL)
+	if err != nil {
+		return fatal{err}
+	}
+	ccfg.Config = *pcfg
+	conn, err := pgx.ConnectConfig(ctx, ccfg)
+	if err != nil {
+		return fmt.Errorf("replication: connecting to the upstream: %w", err)
+	}
+	defer conn.Close(context.Background())
+
+	tables, err := discover(ctx, conn, r.cfg.Tables)
+	if err != nil {
+		var ue *UnsupportedError
+		if errors.As(err, &ue) || !isConnError(err) {
+			return fatal{err}
+		}
+		return err
+	}
+	if err := r.ensurePublication(ctx, conn, tables); err != nil {
+		return err
+	}
+
+	rcfg, err := r.connConfig(true)
+	if err != nil {
+		return fatal{err}
+	}
+	rconn, err := pgconn.ConnectConfig(ctx, rcfg)
+	if err != nil {
+		return fmt.Errorf("replication: opening a replication connection: %w", err)
+	}
+	defer rconn.Close(context.Background())
+	sys, err := pglogrepl.IdentifySystem(ctx, rconn)
+	if err != nil {
+		return fmt.Errorf("replication: IDENTIFY_SYSTEM: %w", err)
+	}
+	identity := fmt.Sprintf("postgres system %s database %s slot %s publication %s", sys.SystemID, sys.DBName, r.cfg.Slot, r.cfg.Publication)
+
+	slot, err := r.slotState(ctx, conn)
+	if err != nil {
+		return err
+	}
+	reason := ""
+	switch {
+	case r.resnapshot.Load():
+		reason = "the previous session asked for it"
+	case r.m.Upstream() == "":
+		reason = "the data directory holds no complete copy"
+	case r.m.Upstream() != identity:
+		reason = fmt.Sprintf("the data directory mirrors another upstream (%s)", r.m.Upstream())
+	case slot == "":
+		reason = fmt.Sprintf("the replication slot %s is gone", r.cfg.Slot)
+	case slot == "lost":
+		reason = fmt.Sprintf("the replication slot %s lost WAL it needed", r.cfg.Slot)
+	default:
+		if diff := r.schemaDiff(tables); diff != "" {
+			reason = "the upstream tables changed: " + diff
+		}
+	}
+	r.tables = map[string]*Table{}
+	for _, t := range tables {
+		r.tables[t.Schema+"."+t.Name] = t
+	}
+	var start pglogrepl.LSN
+	if reason != "" {
+		if r.m.Upstream() != "" {
+			r.log.Warn("taking a fresh snapshot of the upstream: the mirrored tables are dropped and copied again", zap.String("reason", reason))
+		} else {
+			r.log.Info("copying the upstream tables", zap.String("reason", reason), zap.Int("tables", len(tables)))
+		}
+		if slot != "" {
+			if err := r.dropSlot(ctx, conn); err != nil {
+				return err
+			}
+		}
+		start, err = r.snapshot(ctx, conn, rconn, tables, identity)
+		if err != nil {
+			return err
+		}
+		r.resnapshot.Store(false)
+	} else {
+		start = pglogrepl.LSN(r.m.Position())
+		r.log.Info("resuming replication", zap.Stringer("lsn", start))
+	}
+	conn.Close(context.Background())
+	return r.stream(ctx, rconn, start)
+}
+
+// ensurePublication creates the publication for the tables, or points an existing one at
+// exactly them.
+func (r *Replicator) ensurePublication(ctx context.Context, conn *pgx.Conn, tables []*Table) error {
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.Qualified()
+	}
+	list := strings.Join(names, ", ")
+	var exists bool
+	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)", r.cfg.Publication).Scan(&exists); err != nil {
+		return fmt.Errorf("replication: reading publications: %w", err)
+	}
+	stmt := fmt.Sprintf("CREATE PUBLICATION %s FOR TABLE %s", r.cfg.Publication, list)
+	if exists {
+		stmt = fmt.Sprintf("ALTER PUBLICATION %s SET TABLE %s", r.cfg.Publication, list)
+	}
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		return fatal{fmt.Errorf("replication: %s: %w", stmt, err)}
+	}
+	return nil
+}
+
+// slotState reports the slot: "" if missing, "lost" if it can no longer stream, else "ok".
+func (r *Replicator) slotState(ctx context.Context, conn *pgx.Conn) (string, error) {
+	var plugin string
+	var walStatus *string
+	err := conn.QueryRow(ctx, "SELECT plugin, wal_status FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", r.cfg.Slot).Scan(&plugin, &walStatus)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("replication: reading replication slots: %w", err)
+	}
+	if plugin != "pgoutput" {
+		return "", fatal{fmt.Errorf("replication: slot %s exists with plugin %s; Weir needs pgoutput: drop it or pick another --slot", r.cfg.Slot, plugin)}
+	}
+	if walStatus != nil && *walStatus == "lost" {
+		return "lost", nil
+	}
+	return "ok", nil
+}
+
+// dropSlot drops Weir's slot, waiting out a walsender of an earlier session that still
+// holds it.
+func (r *Replicator) dropSlot(ctx context.Context, conn *pgx.Conn) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := conn.Exec(ctx, "SELECT pg_drop_replication_slot($1)", r.cfg.Slot)
+		if err == nil {
+			return nil
+		}
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "55006" && time.Now().Before(deadline) { // object_in_use
+			if _, err := conn.Exec(ctx, "SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots WHERE slot_name = $1 AND active_pid IS NOT NULL", r.cfg.Slot); err != nil {
+				return fmt.Errorf("replication: stopping the walsender that holds slot %s: %w", r.cfg.Slot, err)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+			continue
+		}
+		return fmt.Errorf("replication: dropping slot %s: %w", r.cfg.Slot, err)
+	}
+}
+
+// schemaDiff compares the upstream tables with the mirrored ones and describes the first
+// difference ("" if none).
+func (r *Replicator) schemaDiff(tables []*Table) string {
+	want := map[string]bool{}
+	for _, t := range tables {
+		want[strings.ToLower(t.Name)] = true
+		have := r.m.TableDDL(t.Name)
+		if have == "" {
+			return fmt.Sprintf("table %s.%s is not mirrored yet", t.Schema, t.Name)
+		}
+		if have != t.DDL() {
+			return fmt.Sprintf("table %s.%s is now %s (mirrored as %s)", t.Schema, t.Name, t.DDL(), have)
+		}
+	}
+	for _, name := range r.e.Tables() {
+		if !want[strings.ToLower(name)] {
+			return fmt.Sprintf("table %s is no longer mirrored", name)
+		}
+	}
+	return ""
+}
+
+func isConnError(err error) bool {
+	var pe *pgconn.PgError
+	return !errors.As(err, &pe)
+}
+
+// errorResponse turns a server error on the replication stream into an error.
+func errorResponse(msg *pgproto3.ErrorResponse) error {
+	return pgconn.ErrorResponseToPgError(msg)
+}
