@@ -35,11 +35,22 @@ func (h *handler) view(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	var argv [8]dataflow.Value
-	args, err := viewArgs(argv[:0], v, r.URL.RawQuery)
+	minLSN, rawQuery, err := cutMinLSN(r.URL.RawQuery)
 	if err != nil {
 		h.fail(w, r, err)
 		return
+	}
+	var argv [8]dataflow.Value
+	args, err := viewArgs(argv[:0], v, rawQuery)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if minLSN > 0 {
+		if err := h.waitMinLSN(r.Context(), minLSN); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	rows, err := v.LookupValues(r.Context(), 0, args...)
 	if err != nil {
@@ -200,6 +211,9 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, weir.ErrClosed) || engineClosed(context.WithoutCancel(r.Context()), h.e):
 		// A read of a closed engine fails in ways that do not all say so; ask.
 		status = http.StatusServiceUnavailable
+	case errors.Is(err, context.DeadlineExceeded) && r.Context().Err() == nil:
+		// A wait (for a fill, or for an upstream position) ran past the read timeout.
+		status = http.StatusGatewayTimeout
 	case r.Context().Err() != nil:
 		// The client went away; there is nobody to answer.
 		h.log.Debug("view read abandoned", zap.String("path", r.URL.Path), zap.Error(err))

@@ -20,6 +20,7 @@ const (
 	codeUnknownStmt    = 1243 // ER_UNKNOWN_STMT_HANDLER
 	codeUnsupported    = 1235 // ER_NOT_SUPPORTED_YET
 	codeUnknownSysVar  = 1193 // ER_UNKNOWN_SYSTEM_VARIABLE
+	codeWrongValue     = 1231 // ER_WRONG_VALUE_FOR_VAR
 	codeQueryCanceled  = 1317 // ER_QUERY_INTERRUPTED
 	codeUnknown        = 1105 // ER_UNKNOWN_ERROR
 	codeCacheExists    = 1050 // ER_TABLE_EXISTS_ERROR: a cache name is taken

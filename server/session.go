@@ -41,6 +41,9 @@ type session struct {
 	vars         map[string]string // session variables set by SET, lower-case names
 	userVars     map[string]any    // @name values set by SET @name = literal
 	stmts        map[*stmt.PreparedStmt]*prepared
+	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
+	// upstream position; 0 for none.
+	minLSN uint64
 }
 
 // prepared is a statement a client prepared: a Weir statement, or (st nil) one the server
@@ -196,6 +199,9 @@ func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*my
 // become the key), or, for the SELECTs without FROM that drivers and tools send (system
 // variables, DATABASE(), VERSION()), answered by the session.
 func (s *session) selectText(sql string) (*mysql.Result, error) {
+	if err := s.waitMinLSN(); err != nil {
+		return nil, err
+	}
 	rows, err := s.srv.engine.Query(s.readCtx(), sql)
 	if err != nil {
 		if res, ok := s.selectSession(sql); ok {
@@ -294,6 +300,9 @@ func (s *session) HandleStmtExecute(handle any, query string, args []any) (res *
 	}
 	if !p.st.IsQuery() {
 		return s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
+	}
+	if err := s.waitMinLSN(); err != nil {
+		return nil, err
 	}
 	rows, err := p.st.Query(s.readCtx(), args...)
 	if err != nil {

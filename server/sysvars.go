@@ -290,6 +290,11 @@ func (s *session) assign(a *ast.VariableAssignment) error {
 		if !ok {
 			return unsupported("SET @%s to an expression that is not a literal", name)
 		}
+		if name == minLSNVar {
+			if err := s.setMinLSN(v.GetValue()); err != nil {
+				return err
+			}
+		}
 		s.userVars[name] = v.GetValue()
 		return nil
 	}
