@@ -84,7 +84,13 @@ type Mirror struct {
 	wake     chan struct{}
 	upstream string // the upstream's identity, as stored
 	waiting  atomic.Int32
+	replaced atomic.Int64
 }
+
+// Replaced counts inserts that found their key taken and replaced the row there. An
+// upstream with a primary key never sends one, so a count above zero means a change
+// arrived twice or the mirror is out of step.
+func (m *Mirror) Replaced() int64 { return m.replaced.Load() }
 
 // Waiting reports whether a read is waiting for a position the mirror has not reached.
 func (m *Mirror) Waiting() bool { return m.waiting.Load() > 0 }
@@ -371,12 +377,16 @@ func (w *writer) mirror(c *MirrorChange) error {
 		return err
 	}
 	if exists {
+		if c.Op == MirrorInsert {
+			w.e.mirror.replaced.Add(1)
+		}
 		w.remove(oldKey)
 		w.deltas = append(w.deltas, dataflow.Record{Row: old, Neg: true})
 	}
 	// The new key may hold another row only if the upstream is out of step with the
 	// mirror; replacing it keeps the mirror equal to the upstream's latest word.
 	if k, other, taken := base.GetByKey(row); taken {
+		w.e.mirror.replaced.Add(1)
 		w.remove(k)
 		w.deltas = append(w.deltas, dataflow.Record{Row: other, Neg: true})
 	}

@@ -71,6 +71,40 @@ type Replicator struct {
 	tables map[string]*Table
 
 	stats stats
+
+	// streaming is closed while a stream runs and replaced when it ends.
+	connMu    sync.Mutex
+	streaming chan struct{}
+}
+
+// setStreaming records that a stream started (true) or ended.
+func (r *Replicator) setStreaming(on bool) {
+	r.connMu.Lock()
+	defer r.connMu.Unlock()
+	r.stats.connected.Store(on)
+	if on {
+		close(r.streaming)
+	} else {
+		select {
+		case <-r.streaming:
+			r.streaming = make(chan struct{})
+		default:
+		}
+	}
+}
+
+// WaitStreaming blocks until the replicator is streaming changes from the upstream, or ctx
+// ends.
+func (r *Replicator) WaitStreaming(ctx context.Context) error {
+	r.connMu.Lock()
+	ch := r.streaming
+	r.connMu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // stats are the counters Status reports.
@@ -122,7 +156,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 			return nil, fmt.Errorf("replication: %q is not a plain identifier (lower-case letters, digits, _)", name)
 		}
 	}
-	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{})}, nil
+	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{}), streaming: make(chan struct{})}, nil
 }
 
 func plainIdent(s string) bool {
@@ -186,7 +220,7 @@ func (r *Replicator) Run(ctx context.Context) error {
 	for {
 		start := time.Now()
 		err := r.session(ctx)
-		r.stats.connected.Store(false)
+		r.setStreaming(false)
 		if ctx.Err() != nil {
 			return nil
 		}

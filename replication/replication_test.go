@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -273,10 +272,67 @@ func pgRows(t *testing.T, ctx context.Context, db *pgxpool.Pool, sql string, arg
 	return out
 }
 
+// counter counts commits and lets a test wait for a count without polling.
+type counter struct {
+	mu   sync.Mutex
+	cond   *sync.Cond
+	n      int64
+	failed bool // a writer gave up: counts will not grow
+}
+
+func (c *counter) Fail() {
+	c.mu.Lock()
+	c.failed = true
+	c.mu.Unlock()
+	c.cond.Broadcast()
+}
+
+func newCounter() *counter {
+	c := &counter{}
+	c.cond = sync.NewCond(&c.mu)
+	return c
+}
+
+func (c *counter) Add(d int64) {
+	c.mu.Lock()
+	c.n += d
+	c.mu.Unlock()
+	c.cond.Broadcast()
+}
+
+func (c *counter) Load() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// WaitFor blocks until the count reaches n or done is closed.
+func (c *counter) WaitFor(n int64, done <-chan struct{}) {
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		select {
+		case <-done:
+			c.cond.Broadcast()
+		case <-stop:
+		}
+	}()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for c.n < n && !c.failed {
+		select {
+		case <-done:
+			return
+		default:
+		}
+		c.cond.Wait()
+	}
+}
+
 // writeLoad runs writers on the upstream until stop is closed: single changes and
 // multi-statement transactions over both tables, including key changes and deletes.
-func writeLoad(t *testing.T, ctx context.Context, db *pgxpool.Pool, writers int, stop <-chan struct{}) (commits *atomic.Int64, wait func()) {
-	commits = &atomic.Int64{}
+func writeLoad(t *testing.T, ctx context.Context, db *pgxpool.Pool, writers int, stop <-chan struct{}) (commits *counter, wait func()) {
+	commits = newCounter()
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Add(1)
@@ -321,6 +377,7 @@ func writeLoad(t *testing.T, ctx context.Context, db *pgxpool.Pool, writers int,
 						continue
 					}
 					t.Errorf("writer %d: %v", w, err)
+					commits.Fail()
 					return
 				}
 				commits.Add(1)

@@ -43,7 +43,7 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, start pgl
 		}
 		return fmt.Errorf("replication: START_REPLICATION: %w", err)
 	}
-	r.stats.connected.Store(true)
+	r.setStreaming(true)
 	r.readyOnce.Do(func() { close(r.ready) })
 	r.stats.durable.Store(max(r.stats.durable.Load(), uint64(start)))
 

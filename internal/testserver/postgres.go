@@ -25,6 +25,8 @@ type Postgres struct {
 	DataDir string
 
 	psql    string
+	server  string // the postgres and pg_isready binaries, for Restart
+	ready   string
 	logPath string
 	cred    *syscall.Credential
 	proc    *process
@@ -71,6 +73,8 @@ func StartPostgres(t testing.TB) *Postgres {
 		SocketDir: dir,
 		DataDir:   filepath.Join(dir, "data"),
 		psql:      psql,
+		server:    server,
+		ready:     ready,
 		logPath:   filepath.Join(dir, "server.log"),
 		cred:      cred,
 	}
@@ -85,7 +89,7 @@ func StartPostgres(t testing.TB) *Postgres {
 	}
 
 	for attempt := 1; ; attempt++ {
-		err := p.launch(server, ready)
+		err := p.launch(server, ready, 0)
 		if err == nil {
 			break
 		}
@@ -102,16 +106,40 @@ func StartPostgres(t testing.TB) *Postgres {
 	return p
 }
 
+// Restart stops the server as an operator's fast shutdown does (SIGINT: clients are
+// disconnected, the WAL is flushed) and starts it again on the same port and data, waiting
+// until it accepts connections.
+func (p *Postgres) Restart(t testing.TB) {
+	t.Helper()
+	if err := p.proc.stopWith(syscall.SIGINT, stopTimeout); err != nil {
+		t.Fatalf("testserver: stop PostgreSQL for a restart: %v\n%s", err, p.logTail(40))
+	}
+	_, portText, err := net.SplitHostPort(p.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.launch(p.server, p.ready, port); err != nil {
+		t.Fatalf("testserver: restart PostgreSQL: %v\n%s", err, p.logTail(40))
+	}
+}
+
 func (p *Postgres) attr() *syscall.SysProcAttr {
 	a := childAttr()
 	a.Credential = p.cred
 	return a
 }
 
-func (p *Postgres) launch(server, ready string) error {
-	port, err := freePort()
-	if err != nil {
-		return err
+// launch starts the server on port, or on a free one when port is 0.
+func (p *Postgres) launch(server, ready string, port int) error {
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return err
+		}
 	}
 	p.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	_ = os.Remove(p.logPath)

@@ -1,0 +1,206 @@
+package replication
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/testserver"
+)
+
+// The child of TestMirrorSurvivesKill9 mirrors the upstream named by these variables into
+// the directory named by the first, until it is killed.
+const (
+	childDirEnv = "WEIR_REPLICATION_CHILD_DIR"
+	childDSNEnv = "WEIR_REPLICATION_CHILD_DSN"
+)
+
+// TestMirrorChild is not a test on its own: TestMirrorSurvivesKill9 runs the test binary
+// again with this test selected. It prints "ready" once it streams.
+func TestMirrorChild(t *testing.T) {
+	dir := os.Getenv(childDirEnv)
+	if dir == "" {
+		t.Skip("only runs as the child of TestMirrorSurvivesKill9")
+	}
+	e, err := weir.Open(weir.Options{Dir: dir, Mirror: true, MemoryLimit: -1})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(2)
+	}
+	rep, err := New(e, Config{URL: os.Getenv(childDSNEnv), StatusInterval: 50 * time.Millisecond, Logger: zap.NewNop()})
+	if err != nil {
+		fmt.Println("replicator:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-rep.Ready()
+		fmt.Println("ready")
+	}()
+	if err := rep.Run(ctx); err != nil {
+		fmt.Println("run:", err)
+		os.Exit(2)
+	}
+	os.Exit(0)
+}
+
+// startChild runs a mirroring child process on dir and waits until it streams.
+func startChild(t *testing.T, dir, dsn string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMirrorChild$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childDSNEnv+"="+dsn)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.After(2 * time.Minute)
+	for {
+		select {
+		case line, ok := <-lines:
+			if !ok {
+				_ = cmd.Wait()
+				t.Fatalf("the mirroring child exited before it streamed: %s", stderr.String())
+			}
+			if line == "ready" {
+				return cmd
+			}
+			if strings.HasPrefix(line, "open:") || strings.HasPrefix(line, "run:") || strings.HasPrefix(line, "replicator:") {
+				t.Fatalf("mirroring child: %s", line)
+			}
+		case <-deadline:
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			t.Fatal("the mirroring child did not stream in time")
+		}
+	}
+}
+
+// TestMirrorSurvivesKill9: a mirroring process is SIGKILLed three times while the upstream
+// takes writes; each restart resumes from the stored position. Once the writes stop, a
+// last start resumes again without a fresh copy and converges to PostgreSQL's answer, with
+// no change applied twice (no insert found its key taken).
+func TestMirrorSurvivesKill9(t *testing.T) {
+	pg := testserver.StartPostgres(t)
+	dsn := pg.CreateDatabase(t, "upstream")
+	ctx := context.Background()
+	db := connectUpstream(t, dsn)
+	seedUpstream(t, ctx, db)
+	dir := t.TempDir()
+
+	child := startChild(t, dir, dsn)
+	stop := make(chan struct{})
+	commits, wait := writeLoad(t, ctx, db, 4, stop)
+	var stopOnce sync.Once
+	stopWriters := func() { stopOnce.Do(func() { close(stop); wait() }) }
+	defer stopWriters()
+	for round := 1; round <= 3; round++ {
+		commits.WaitFor(commits.Load()+300, stop)
+		_ = child.Process.Kill()
+		_ = child.Wait()
+		if round < 3 {
+			child = startChild(t, dir, dsn)
+		}
+	}
+	stopWriters()
+	if t.Failed() {
+		return
+	}
+
+	m := startMirror(t, dir, dsn)
+	registerCaches(t, m.e)
+	compareWithUpstream(t, ctx, db, m.e)
+	st := m.rep.Status()
+	if st.Snapshots != 0 {
+		t.Errorf("the restart took a fresh copy (%d) instead of resuming: %s", st.Snapshots, st.LastError)
+	}
+	if n := m.e.Mirror().Replaced(); n != 0 {
+		t.Errorf("%d inserts found their key taken: a change was applied twice", n)
+	}
+	t.Logf("%d upstream commits over 3 kills; the last start resumed and applied %d transactions", commits.Load(), st.Transactions)
+}
+
+// TestMirrorSurvivesUpstreamRestartAndCutConnections: PostgreSQL restarts mid-stream, and the
+// replication connection is cut three times while writes flow; the mirror reconnects,
+// resumes and converges, with no fresh copy and no change applied twice.
+func TestMirrorSurvivesUpstreamRestartAndCutConnections(t *testing.T) {
+	pg := testserver.StartPostgres(t)
+	dsn := pg.CreateDatabase(t, "upstream")
+	ctx := context.Background()
+	db := connectUpstream(t, dsn)
+	seedUpstream(t, ctx, db)
+	m := startMirror(t, t.TempDir(), dsn)
+	registerCaches(t, m.e)
+
+	phase := func(n int64, during func()) {
+		t.Helper()
+		stop := make(chan struct{})
+		commits, wait := writeLoad(t, ctx, db, 4, stop)
+		var once sync.Once
+		end := func() { once.Do(func() { close(stop); wait() }) }
+		defer end()
+		commits.WaitFor(n/2, stop)
+		if during != nil {
+			during()
+		}
+		commits.WaitFor(n, stop)
+	}
+
+	// Cut the replication connection while writes flow.
+	for range 3 {
+		phase(400, func() {
+			wctx, cancel := context.WithTimeout(ctx, time.Minute)
+			defer cancel()
+			if err := m.rep.WaitStreaming(wctx); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := db.QueryRow(ctx, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication WHERE application_name = 'weir'").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 1 {
+				t.Errorf("terminated %d replication connections, want 1", n)
+			}
+		})
+	}
+	compareWithUpstream(t, ctx, db, m.e)
+
+	// Restart PostgreSQL between two write phases; the pool reconnects by itself.
+	phase(300, nil)
+	db.Reset()
+	pg.Restart(t)
+	phase(300, nil)
+	compareWithUpstream(t, ctx, db, m.e)
+
+	st := m.rep.Status()
+	if st.Snapshots != 1 {
+		t.Errorf("%d copies: a reconnect took a fresh copy instead of resuming (%s)", st.Snapshots, st.LastError)
+	}
+	if n := m.e.Mirror().Replaced(); n != 0 {
+		t.Errorf("%d inserts found their key taken: a change was applied twice", n)
+	}
+	t.Logf("applied %d transactions across 3 cut connections and an upstream restart", st.Transactions)
+}
