@@ -274,7 +274,7 @@ func pgRows(t *testing.T, ctx context.Context, db *pgxpool.Pool, sql string, arg
 
 // counter counts commits and lets a test wait for a count without polling.
 type counter struct {
-	mu   sync.Mutex
+	mu     sync.Mutex
 	cond   *sync.Cond
 	n      int64
 	failed bool // a writer gave up: counts will not grow
