@@ -33,6 +33,10 @@ type Config struct {
 	// StatusInterval is how often the applied and durable position is confirmed to the
 	// upstream (default 1s).
 	StatusInterval time.Duration
+	// SchemaInterval is how often the upstream catalog is compared with the mirror, to
+	// notice tables created, dropped or altered without a change to carry the news
+	// (default 5s).
+	SchemaInterval time.Duration
 	// Logger receives what happens (nil: nothing).
 	Logger *zap.Logger
 	// Progress, when not nil, shows the initial copy's progress (a console bar).
@@ -48,6 +52,9 @@ func (c *Config) defaults() {
 	}
 	if c.StatusInterval <= 0 {
 		c.StatusInterval = time.Second
+	}
+	if c.SchemaInterval <= 0 {
+		c.SchemaInterval = 5 * time.Second
 	}
 	if c.Logger == nil {
 		c.Logger = zap.NewNop()
@@ -72,9 +79,36 @@ type Replicator struct {
 
 	stats stats
 
-	// streaming is closed while a stream runs and replaced when it ends.
+	// streaming is closed while a stream runs and replaced when it ends; copied is closed
+	// and replaced each time a copy completes.
 	connMu    sync.Mutex
 	streaming chan struct{}
+	copied    chan struct{}
+}
+
+// WaitSnapshots blocks until n copies of the upstream have completed since New, or ctx ends.
+func (r *Replicator) WaitSnapshots(ctx context.Context, n int64) error {
+	for {
+		r.connMu.Lock()
+		done, ch := r.stats.snapshotsDone.Load() >= n, r.copied
+		r.connMu.Unlock()
+		if done {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("replication: waiting for copy %d (%d done): %w", n, r.stats.snapshotsDone.Load(), ctx.Err())
+		}
+	}
+}
+
+func (r *Replicator) snapshotDone() {
+	r.connMu.Lock()
+	defer r.connMu.Unlock()
+	r.stats.snapshotsDone.Add(1)
+	close(r.copied)
+	r.copied = make(chan struct{})
 }
 
 // setStreaming records that a stream started (true) or ended.
@@ -110,7 +144,7 @@ func (r *Replicator) WaitStreaming(ctx context.Context) error {
 // stats are the counters Status reports.
 type stats struct {
 	snapshotRows, snapshotTotal atomic.Int64
-	snapshots                   atomic.Int64
+	snapshots, snapshotsDone    atomic.Int64
 	transactions, changes       atomic.Int64
 	serverEnd                   atomic.Uint64 // newest upstream WAL end seen
 	durable                     atomic.Uint64 // newest position durable in Weir
@@ -156,7 +190,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 			return nil, fmt.Errorf("replication: %q is not a plain identifier (lower-case letters, digits, _)", name)
 		}
 	}
-	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{}), streaming: make(chan struct{})}, nil
+	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{}), streaming: make(chan struct{}), copied: make(chan struct{})}, nil
 }
 
 func plainIdent(s string) bool {
@@ -352,8 +386,7 @@ func (r *Replicator) session(ctx context.Context) error {
 		start = pglogrepl.LSN(r.m.Position())
 		r.log.Info("resuming replication", zap.Stringer("lsn", start))
 	}
-	conn.Close(context.Background())
-	return r.stream(ctx, rconn, start)
+	return r.stream(ctx, rconn, conn, start)
 }
 
 // ensurePublication creates the publication for the tables, or points an existing one at

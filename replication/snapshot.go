@@ -107,6 +107,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 	if err := r.m.SetUpstream(identity, uint64(start)); err != nil {
 		return 0, err
 	}
+	r.snapshotDone()
 	r.log.Info("snapshot complete", zap.Int64("rows", r.stats.snapshotRows.Load()), zap.Duration("took", time.Since(began)), zap.Stringer("lsn", start))
 	return start, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pglogrepl"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
 	"go.uber.org/zap"
@@ -30,7 +31,7 @@ type pending struct {
 // stream applies the slot's changes from start until the connection breaks or ctx ends.
 // Each upstream transaction is one engine transaction; its position is confirmed to the
 // upstream only once it is durable in Weir.
-func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, start pglogrepl.LSN) error {
+func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx.Conn, start pglogrepl.LSN) error {
 	err := pglogrepl.StartReplication(ctx, rconn, r.cfg.Slot, start, pglogrepl.StartReplicationOptions{
 		Mode:       pglogrepl.LogicalReplication,
 		PluginArgs: []string{"proto_version '1'", fmt.Sprintf("publication_names '%s'", r.cfg.Publication)},
@@ -80,7 +81,14 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, start pgl
 	var idleEnd uint64
 	var lastApplied uint64 = uint64(start)
 	nextStatus := time.Now()
+	nextSchema := time.Now().Add(r.cfg.SchemaInterval)
 	for {
+		if tx == nil && !time.Now().Before(nextSchema) {
+			if err := r.checkSchema(ctx, conn); err != nil {
+				return err
+			}
+			nextSchema = time.Now().Add(r.cfg.SchemaInterval)
+		}
 		if !time.Now().Before(nextStatus) {
 			confirm := r.stats.durable.Load()
 			if confirm >= lastApplied {
@@ -100,7 +108,11 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, start pgl
 			}
 			nextStatus = time.Now().Add(interval)
 		}
-		rctx, cancel := context.WithDeadline(ctx, nextStatus)
+		deadline := nextStatus
+		if nextSchema.Before(deadline) {
+			deadline = nextSchema
+		}
+		rctx, cancel := context.WithDeadline(ctx, deadline)
 		msg, err := rconn.ReceiveMessage(rctx)
 		cancel()
 		if err != nil {
@@ -223,6 +235,25 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, start pgl
 			tx = nil
 		}
 	}
+}
+
+// checkSchema compares the upstream catalog with the mirror. DDL travels in no change: a
+// table created or dropped, or altered before its next change, shows only here.
+func (r *Replicator) checkSchema(ctx context.Context, conn *pgx.Conn) error {
+	tables, err := discover(ctx, conn, r.cfg.Tables)
+	if err != nil {
+		var ue *UnsupportedError
+		if errors.As(err, &ue) || !isConnError(err) {
+			return fatal{fmt.Errorf("%w (the upstream schema changed while Weir mirrored it)", err)}
+		}
+		return err
+	}
+	if diff := r.schemaDiff(tables); diff != "" {
+		r.resnapshot.Store(true)
+		r.log.Warn("the upstream schema changed; the mirror will be copied again", zap.String("change", diff))
+		return fmt.Errorf("replication: %s; a fresh snapshot follows", diff)
+	}
+	return nil
 }
 
 // relation checks a relation the stream announces against its mirror. An upstream table
