@@ -108,8 +108,11 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 			}
 			nextStatus = time.Now().Add(interval)
 		}
+		// The schema check waits for the end of an open transaction, so its time only
+		// bounds the wait between transactions (a deadline already past would make every
+		// receive fail at once).
 		deadline := nextStatus
-		if nextSchema.Before(deadline) {
+		if tx == nil && nextSchema.Before(deadline) {
 			deadline = nextSchema
 		}
 		rctx, cancel := context.WithDeadline(ctx, deadline)
