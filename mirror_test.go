@@ -175,3 +175,42 @@ func TestMirrorAppliesUpstreamTransactions(t *testing.T) {
 		}
 	}
 }
+
+// TestMirrorAndOwnTablesDoNotShareADirectory: a directory of Weir's own tables does not open
+// as a mirror (which would drop them for a copy), and a mirror's directory does not open
+// without Options.Mirror (which would let clients write into it).
+func TestMirrorAndOwnTablesDoNotShareADirectory(t *testing.T) {
+	ctx := context.Background()
+	own, mirrored := t.TempDir(), t.TempDir()
+	e, err := weir.Open(weir.Options{Dir: own})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Exec(ctx, "CREATE TABLE t (id INT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if e, err := weir.Open(weir.Options{Dir: own, Mirror: true}); err == nil {
+		e.Close()
+		t.Fatal("a directory of Weir's own tables opened as a mirror")
+	}
+
+	e, err = weir.Open(weir.Options{Dir: mirrored, Mirror: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Mirror().SetUpstream("some upstream", 10); err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+	if e, err := weir.Open(weir.Options{Dir: mirrored}); err == nil {
+		e.Close()
+		t.Fatal("a mirror's directory opened for Weir's own tables")
+	}
+	// An empty directory opens either way.
+	e, err = weir.Open(weir.Options{Dir: t.TempDir(), Mirror: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Close()
+}

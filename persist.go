@@ -29,6 +29,16 @@ func (e *Engine) openStore(ctx context.Context) error {
 		st.Close()
 		return err
 	}
+	// A mirror's tables belong to its upstream and Weir's own tables to their clients: one
+	// opened as the other would overwrite or drop data.
+	switch {
+	case e.mirror == nil && cat.Upstream != "":
+		st.Close()
+		return fmt.Errorf("weir: %s holds a mirror of an upstream database (%s): start it with weir serve --upstream, or use another data directory", e.opts.Dir, cat.Upstream)
+	case e.mirror != nil && cat.Upstream == "" && len(cat.Tables) > 0:
+		st.Close()
+		return fmt.Errorf("weir: %s holds Weir's own tables, not a mirror: a mirror would drop them; use another data directory for --upstream", e.opts.Dir)
+	}
 	// Replayed DDL and views must not be committed again: the store is attached after.
 	for _, td := range cat.Tables {
 		e.nextTableID = td.ID

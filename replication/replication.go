@@ -349,7 +349,9 @@ func (r *Replicator) session(ctx context.Context) error {
 	case r.resnapshot.Load():
 		reason = "the previous session asked for it"
 	case r.m.Upstream() == "":
-		reason = "the data directory holds no complete copy"
+		reason = "the data directory holds no copy yet"
+	case strings.HasPrefix(r.m.Upstream(), copyingPrefix):
+		reason = "an earlier copy did not complete"
 	case r.m.Upstream() != identity:
 		reason = fmt.Sprintf("the data directory mirrors another upstream (%s)", r.m.Upstream())
 	case slot == "":
@@ -367,7 +369,7 @@ func (r *Replicator) session(ctx context.Context) error {
 	}
 	var start pglogrepl.LSN
 	if reason != "" {
-		if r.m.Upstream() != "" {
+		if r.m.Upstream() != "" && !strings.HasPrefix(r.m.Upstream(), copyingPrefix) {
 			r.log.Warn("taking a fresh snapshot of the upstream: the mirrored tables are dropped and copied again", zap.String("reason", reason))
 		} else {
 			r.log.Info("copying the upstream tables", zap.String("reason", reason), zap.Int("tables", len(tables)))

@@ -15,6 +15,9 @@ import (
 	"github.com/weirdb/weir/dataflow"
 )
 
+// copyingPrefix marks the upstream identity of a directory whose copy has not completed.
+const copyingPrefix = "copying "
+
 // snapshotBatch is how many copied rows go into one engine transaction.
 const snapshotBatch = 2000
 
@@ -33,7 +36,8 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 			views[name] = v.SQL()
 		}
 	}
-	if err := r.m.SetUpstream("", 0); err != nil {
+	// Until the copy completes the directory says so, rather than naming the upstream.
+	if err := r.m.SetUpstream(copyingPrefix+identity, 0); err != nil {
 		return 0, err
 	}
 	for _, name := range r.e.Tables() {

@@ -310,5 +310,10 @@ func (s *session) status() [][]any {
 	for _, r := range rows {
 		r[1] = strconv.FormatInt(r[1].(int64), 10)
 	}
+	if f := s.srv.cfg.Status; f != nil {
+		for _, r := range f() {
+			rows = append(rows, []any{r[0], r[1]})
+		}
+	}
 	return rows
 }

@@ -50,6 +50,9 @@ type Config struct {
 	Logger *zap.Logger
 	// Registry, when set, receives the server's metrics (connections, statements).
 	Registry prometheus.Registerer
+	// Status, when set, adds rows (name, value) to SHOW STATUS: what runs beside the
+	// engine, such as replication, reports there.
+	Status func() [][2]string
 }
 
 // Server serves an engine over the MySQL protocol.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
@@ -18,9 +19,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"golang.org/x/term"
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
+	"github.com/weirdb/weir/replication"
 	"github.com/weirdb/weir/server"
 	"github.com/weirdb/weir/storage"
 )
@@ -49,6 +52,10 @@ type serveConfig struct {
 	ShutdownTimeout  time.Duration
 	DataDir          string
 	Sync             string
+	Upstream         string
+	Tables           string
+	Slot             string
+	Publication      string
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -72,6 +79,10 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long statements in flight may finish")
 	fs.StringVar(&cfg.DataDir, "data-dir", "./weir-data", `directory of the durable base tables and catalog ("" keeps everything in memory and loses it at exit)`)
 	fs.StringVar(&cfg.Sync, "sync", "always", "when a write is durable before it is acknowledged: always (fsync; concurrent writes share fsyncs), interval=<d> (fsync every d: a crash loses up to d of acknowledged writes), never (the OS decides: a crash can lose any recent write)")
+	fs.StringVar(&cfg.Upstream, "upstream", "", "mirror a PostgreSQL database instead of keeping Weir's own tables: postgres://user:pass@host:port/db (the user needs REPLICATION and the server wal_level=logical); writes then go to PostgreSQL")
+	fs.StringVar(&cfg.Tables, "tables", "", "with --upstream: comma-separated tables to mirror, as table or schema.table (default: all)")
+	fs.StringVar(&cfg.Slot, "slot", "weir", "with --upstream: the logical replication slot Weir creates or reuses")
+	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP. Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -158,6 +169,15 @@ func loadServeConfig(args []string, env func(string) string, stderr io.Writer) (
 	return cfg, nil
 }
 
+// redactURL hides a URL's password for the log.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
 func lookupEnv(env func(string) string, key string) (string, bool) {
 	if env == nil {
 		return os.LookupEnv(key)
@@ -218,7 +238,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err := server.CheckListen(cfg.Listen, users); err != nil {
 		return err
 	}
-	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir}
+	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir, Mirror: cfg.Upstream != ""}
 	if opts.Sync, opts.SyncInterval, err = storage.ParseSync(cfg.Sync); err != nil {
 		return fmt.Errorf("--sync: %w", err)
 	}
@@ -248,7 +268,8 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer e.Close()
 	reg := prometheus.NewRegistry()
-	srv, err := server.New(e, server.Config{
+	errc := make(chan error, 3)
+	scfg := server.Config{
 		Users:            users,
 		AuthMethod:       cfg.Auth,
 		TLS:              tlsConfig,
@@ -257,23 +278,52 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		MaxConnections:   cfg.MaxConnections,
 		Logger:           log,
 		Registry:         reg,
-	})
+	}
+	var rep *replication.Replicator
+	repDone := make(chan struct{})
+	if cfg.Upstream != "" {
+		rcfg := replication.Config{URL: cfg.Upstream, Slot: cfg.Slot, Publication: cfg.Publication, Logger: log.Named("replication")}
+		if cfg.Tables != "" {
+			for _, t := range strings.Split(cfg.Tables, ",") {
+				if t = strings.TrimSpace(t); t != "" {
+					rcfg.Tables = append(rcfg.Tables, t)
+				}
+			}
+		}
+		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			rcfg.Progress = stderr
+		}
+		if rep, err = replication.New(e, rcfg); err != nil {
+			return err
+		}
+		if err := rep.Register(reg); err != nil {
+			return err
+		}
+		scfg.Status = rep.StatusRows
+		rctx, stopRep := context.WithCancel(ctx)
+		defer func() {
+			stopRep()
+			<-repDone
+		}()
+		go func() {
+			defer close(repDone)
+			if err := rep.Run(rctx); err != nil {
+				errc <- fmt.Errorf("replication: %w", err)
+			}
+		}()
+	} else {
+		close(repDone)
+	}
+	srv, err := server.New(e, scfg)
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
-	}
-	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
 
 	var httpSrv *http.Server
 	httpAddr := ""
 	if cfg.HTTP != "" {
 		hln, err := net.Listen("tcp", cfg.HTTP)
 		if err != nil {
-			ln.Close()
 			return fmt.Errorf("listen %s: %w", cfg.HTTP, err)
 		}
 		httpAddr = hln.Addr().String()
@@ -281,6 +331,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 			Handler:           httpapi.New(e, httpapi.Config{Registry: reg, Logger: log}),
 			ReadHeaderTimeout: 10 * time.Second,
 		}
+		// Returns before the graceful shutdown below (an upstream that cannot be mirrored)
+		// must not leave the listener open.
+		defer httpSrv.Close()
 		go func() {
 			if err := httpSrv.Serve(hln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errc <- fmt.Errorf("http: %w", err)
@@ -288,6 +341,23 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		}()
 		log.Info("serving HTTP", zap.String("addr", httpAddr))
 	}
+	if rep != nil {
+		// The MySQL listener opens once the mirror holds a complete copy, so no client reads
+		// a table half copied; /metrics shows the copy's progress meanwhile.
+		log.Info("waiting for the upstream copy", zap.String("upstream", redactURL(cfg.Upstream)))
+		select {
+		case <-rep.Ready():
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
+	}
+	go func() { errc <- srv.Serve(ln) }()
 	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr),
 		zap.String("data_dir", cfg.DataDir), zap.String("sync", cfg.Sync),
 		zap.Int64("memory_limit", e.Options().MemoryLimit))
@@ -300,7 +370,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	case <-ctx.Done():
 		log.Info("shutting down: no new connections; statements in flight may finish", zap.Duration("timeout", cfg.ShutdownTimeout))
 	case runErr = <-errc:
-		log.Error("listener failed", zap.Error(runErr))
+		log.Error("stopping", zap.Error(runErr))
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
