@@ -76,7 +76,7 @@ func userIDs(int) []any {
 	return out
 }
 
-func seedUpstream(t *testing.T, ctx context.Context, db *pgxpool.Pool) {
+func seedUpstream(t testing.TB, ctx context.Context, db *pgxpool.Pool) {
 	t.Helper()
 	for _, q := range upstreamSchema {
 		mustPG(t, ctx, db, q)
@@ -89,7 +89,7 @@ func seedUpstream(t *testing.T, ctx context.Context, db *pgxpool.Pool) {
 	mustPG(t, ctx, db, `INSERT INTO votes SELECT s, u, 1 + (s + u) % 3 FROM generate_series(1, $1) s, generate_series(1, $2) u WHERE (s + u) % 2 = 0`, testStories, testUsers)
 }
 
-func mustPG(t *testing.T, ctx context.Context, db *pgxpool.Pool, q string, args ...any) {
+func mustPG(t testing.TB, ctx context.Context, db *pgxpool.Pool, q string, args ...any) {
 	t.Helper()
 	if _, err := db.Exec(ctx, q, args...); err != nil {
 		t.Fatalf("%s: %v", q, err)
@@ -104,7 +104,7 @@ type mirror struct {
 	stop func()
 }
 
-func startMirror(t *testing.T, dir, dsn string) *mirror {
+func startMirror(t testing.TB, dir, dsn string) *mirror {
 	t.Helper()
 	e, err := weir.Open(weir.Options{Dir: dir, Mirror: true, MemoryLimit: -1})
 	if err != nil {
@@ -157,7 +157,7 @@ func registerCaches(t *testing.T, e *weir.Engine) {
 // currentLSN is the upstream's WAL position after everything committed so far. The test
 // server runs with synchronous_commit off, so a commit may return before its WAL is written:
 // the insert position, not pg_current_wal_lsn(), is past every committed transaction.
-func currentLSN(t *testing.T, ctx context.Context, db *pgxpool.Pool) uint64 {
+func currentLSN(t testing.TB, ctx context.Context, db *pgxpool.Pool) uint64 {
 	t.Helper()
 	var s string
 	if err := db.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&s); err != nil {
@@ -412,7 +412,7 @@ func writeLoad(t *testing.T, ctx context.Context, db *pgxpool.Pool, writers int,
 	return commits, wg.Wait
 }
 
-func connectUpstream(t *testing.T, dsn string) *pgxpool.Pool {
+func connectUpstream(t testing.TB, dsn string) *pgxpool.Pool {
 	t.Helper()
 	db, err := pgxpool.New(context.Background(), dsn)
 	if err != nil {
