@@ -204,3 +204,33 @@ func TestMirrorSurvivesUpstreamRestartAndCutConnections(t *testing.T) {
 	}
 	t.Logf("applied %d transactions across 3 cut connections and an upstream restart", st.Transactions)
 }
+
+// TestLostSlotTakesFreshCopy: the slot disappears while Weir is stopped (an operator dropped
+// it, or PostgreSQL was restored from a backup); the next start cannot resume, says so, and
+// copies the tables again, converging to PostgreSQL's answer.
+func TestLostSlotTakesFreshCopy(t *testing.T) {
+	pg := testserver.StartPostgres(t)
+	dsn := pg.CreateDatabase(t, "upstream")
+	ctx := context.Background()
+	db := connectUpstream(t, dsn)
+	seedUpstream(t, ctx, db)
+	dir := t.TempDir()
+	m := startMirror(t, dir, dsn)
+	registerCaches(t, m.e)
+	m.stop()
+
+	mustPG(t, ctx, db, "SELECT pg_drop_replication_slot('weir')")
+	mustPG(t, ctx, db, "UPDATE stories SET title = 'after the slot was lost' WHERE id <= 10")
+	mustPG(t, ctx, db, "DELETE FROM votes WHERE story_id = 20")
+
+	m = startMirror(t, dir, dsn)
+	if st := m.rep.Status(); st.Snapshots != 1 {
+		t.Fatalf("%d copies after the slot was lost, want 1", st.Snapshots)
+	}
+	for _, name := range []string{"story_votes", "author_scores", "user_votes"} {
+		if _, err := m.e.View(name); err != nil {
+			t.Fatalf("cache %s did not survive the fresh copy: %v", name, err)
+		}
+	}
+	compareWithUpstream(t, ctx, db, m.e)
+}

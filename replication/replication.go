@@ -370,7 +370,7 @@ func (r *Replicator) session(ctx context.Context) error {
 	var start pglogrepl.LSN
 	if reason != "" {
 		if r.m.Upstream() != "" && !strings.HasPrefix(r.m.Upstream(), copyingPrefix) {
-			r.log.Warn("taking a fresh snapshot of the upstream: the mirrored tables are dropped and copied again", zap.String("reason", reason))
+			r.log.Error("taking a fresh snapshot of the upstream: the mirrored tables are dropped and copied again", zap.String("reason", reason))
 		} else {
 			r.log.Info("copying the upstream tables", zap.String("reason", reason), zap.Int("tables", len(tables)))
 		}
