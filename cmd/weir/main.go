@@ -6,11 +6,13 @@
 //	weir bench wire [flags]   the vote view over the MySQL protocol against Redis
 //	weir bench durable [flags] group commit: durable writes at several concurrencies
 //	weir bench restart [flags] reopening a data directory of 1M rows
+//	weir bench consistency [flags] Weir against Redis cache-aside, both over PostgreSQL
 //	weir demo                 the news example, printed step by step
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -50,6 +52,7 @@ commands:
   bench wire   read the vote view over the MySQL protocol against Redis GET + JSON
   bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
   bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
+  bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL
   demo         run the news example and print what each step returns
 `
 
@@ -75,8 +78,10 @@ func run(ctx context.Context, args []string) error {
 			return benchDurable(ctx, args[2:])
 		case "restart":
 			return benchRestart(ctx, args[2:])
+		case "consistency":
+			return benchConsistency(ctx, args[2:])
 		}
-		return fmt.Errorf("usage: weir bench vote|memory|wire|durable|restart [flags]")
+		return fmt.Errorf("usage: weir bench vote|memory|wire|durable|restart|consistency [flags]")
 	case "serve":
 		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
@@ -172,6 +177,22 @@ func benchRestart(ctx context.Context, args []string) error {
 	return runBench(fs, args, func() (report, error) { return bench.RunRestart(ctx, cfg, os.Stderr) })
 }
 
+func benchConsistency(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench consistency", flag.ContinueOnError)
+	var cfg bench.ConsistencyConfig
+	fs.IntVar(&cfg.Keys, "keys", 50, "counters written and read")
+	fs.IntVar(&cfg.Writers, "writers", 4, "concurrent writers on PostgreSQL")
+	fs.IntVar(&cfg.Readers, "readers", 8, "concurrent readers of each system")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long the writes run")
+	fs.DurationVar(&cfg.FillDelay, "fill-delay", 5*time.Millisecond, "the most a cache-aside fill waits between its query and its SET (a slow query)")
+	fs.DurationVar(&cfg.TTL, "ttl", time.Hour, "expiry of cache-aside entries")
+	fs.StringVar(&cfg.PostgresURL, "postgres", "", "PostgreSQL URL with wal_level=logical (default: start a private server)")
+	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
+	fs.BoolVar(&cfg.Inproc, "inproc", false, "read Weir in process instead of over the MySQL protocol")
+	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the key choices")
+	return runBench(fs, args, func() (report, error) { return bench.RunConsistency(ctx, cfg, os.Stderr) })
+}
+
 // report is what a benchmark prints.
 type report interface{ Print(w io.Writer) }
 
@@ -179,6 +200,7 @@ type report interface{ Print(w io.Writer) }
 // when asked, and prints its report.
 func runBench(fs *flag.FlagSet, args []string, run func() (report, error)) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
+	jsonOut := fs.String("json", "", "also write the results to this file as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -192,6 +214,15 @@ func runBench(fs *flag.FlagSet, args []string, run func() (report, error)) error
 		return err
 	}
 	rep.Print(os.Stdout)
+	if *jsonOut != "" {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return fmt.Errorf("--json: %w", err)
+		}
+		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
+			return fmt.Errorf("--json: %w", err)
+		}
+	}
 	return nil
 }
 

@@ -36,37 +36,65 @@ type Postgres struct {
 // superuser is postgres with trust authentication on loopback, the encoding UTF8, and
 // wal_level=logical so replication tests can create slots. PostgreSQL refuses to run as
 // root, so under root the server runs as the postgres user that Debian's package creates.
+// A missing binary skips the test (fails it under CI=true).
 func StartPostgres(t testing.TB) *Postgres {
 	t.Helper()
-	initdb := RequireBinary(t, "initdb")
-	server := RequireBinary(t, "postgres")
-	ready := RequireBinary(t, "pg_isready")
-	psql := RequireBinary(t, "psql")
+	for _, name := range []string{"initdb", "postgres", "pg_isready", "psql"} {
+		RequireBinary(t, name)
+	}
+	p, err := NewPostgres()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := p.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return p
+}
+
+// NewPostgres starts a private PostgreSQL server, as StartPostgres does, for a caller that is
+// not a test (a benchmark run by `weir bench`); Stop ends it and removes its files.
+func NewPostgres() (*Postgres, error) {
+	var bins [4]string
+	for i, name := range []string{"initdb", "postgres", "pg_isready", "psql"} {
+		path, err := LookBinary(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w (install %s)", err, packages[name])
+		}
+		bins[i] = path
+	}
+	initdb, server, ready, psql := bins[0], bins[1], bins[2], bins[3]
 
 	var cred *syscall.Credential
 	if os.Geteuid() == 0 {
 		u, err := user.Lookup("postgres")
 		if err != nil {
-			t.Fatalf("testserver: running as root needs the postgres user to run PostgreSQL as: %v", err)
+			return nil, fmt.Errorf("testserver: running as root needs the postgres user to run PostgreSQL as: %w", err)
 		}
 		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
 		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
 		if err1 != nil || err2 != nil {
-			t.Fatalf("testserver: postgres user has ids %q/%q", u.Uid, u.Gid)
+			return nil, fmt.Errorf("testserver: postgres user has ids %q/%q", u.Uid, u.Gid)
 		}
 		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
 	}
 
-	// Not t.TempDir(): its parent is private to the test's user, and the server may run as
-	// another one. The directory is short for the socket path, and owned by the server's user.
+	// Not a test's TempDir: its parent is private to the test's user, and the server may run
+	// as another one. The directory is short for the socket path, and owned by the server's
+	// user.
 	dir, err := os.MkdirTemp(shortTempRoot(), "weir-pg-")
 	if err != nil {
-		t.Fatalf("testserver: %v", err)
+		return nil, fmt.Errorf("testserver: %w", err)
 	}
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	fail := func(err error) (*Postgres, error) {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
 	if cred != nil {
 		if err := os.Chown(dir, int(cred.Uid), int(cred.Gid)); err != nil {
-			t.Fatalf("testserver: %v", err)
+			return fail(fmt.Errorf("testserver: %w", err))
 		}
 	}
 	p := &Postgres{
@@ -85,7 +113,7 @@ func StartPostgres(t testing.TB) *Postgres {
 		"--encoding=UTF8", "--locale=C", "--no-sync")
 	cmd.SysProcAttr = p.attr()
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("testserver: initdb: %v\n%s", err, tail(string(out), 40))
+		return fail(fmt.Errorf("testserver: initdb: %w\n%s", err, tail(string(out), 40)))
 	}
 
 	for attempt := 1; ; attempt++ {
@@ -96,14 +124,19 @@ func StartPostgres(t testing.TB) *Postgres {
 		if portConflict.MatchString(p.logTail(200)) && attempt < portAttempts {
 			continue
 		}
-		t.Fatalf("testserver: start PostgreSQL: %v\n%s", err, p.logTail(40))
+		return fail(fmt.Errorf("testserver: start PostgreSQL: %w\n%s", err, p.logTail(40)))
 	}
-	t.Cleanup(func() {
-		if err := p.proc.stopWith(syscall.SIGINT, stopTimeout); err != nil {
-			t.Errorf("testserver: stop PostgreSQL: %v\n%s", err, p.logTail(40))
-		}
-	})
-	return p
+	return p, nil
+}
+
+// Stop shuts the server down and removes its files.
+func (p *Postgres) Stop() error {
+	err := p.proc.stopWith(syscall.SIGINT, stopTimeout)
+	if err != nil {
+		err = fmt.Errorf("testserver: stop PostgreSQL: %w\n%s", err, p.logTail(40))
+	}
+	_ = os.RemoveAll(p.SocketDir)
+	return err
 }
 
 // Restart stops the server as an operator's fast shutdown does (SIGINT: clients are
@@ -203,18 +236,27 @@ func (p *Postgres) DSN(database string) string {
 // its DSN.
 func (p *Postgres) CreateDatabase(t testing.TB, name string) string {
 	t.Helper()
+	dsn, err := p.NewDatabase(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dsn
+}
+
+// NewDatabase is CreateDatabase for a caller that is not a test.
+func (p *Postgres) NewDatabase(name string) (string, error) {
 	if !identifier.MatchString(name) {
-		t.Fatalf("testserver: database name %q is not a plain identifier", name)
+		return "", fmt.Errorf("testserver: database name %q is not a plain identifier", name)
 	}
 	for _, stmt := range []string{
 		`DROP DATABASE IF EXISTS "` + name + `"`,
 		`CREATE DATABASE "` + name + `"`,
 	} {
 		if out, err := p.Psql("", stmt); err != nil {
-			t.Fatalf("testserver: %s: %v\n%s", stmt, err, out)
+			return "", fmt.Errorf("testserver: %s: %w\n%s", stmt, err, out)
 		}
 	}
-	return p.DSN(name)
+	return p.DSN(name), nil
 }
 
 // Psql runs one SQL command with psql on database (empty: postgres) and returns its
