@@ -79,11 +79,9 @@ type Replicator struct {
 
 	stats stats
 
-	// streaming is closed while a stream runs and replaced when it ends; copied is closed
-	// and replaced each time a copy completes.
-	connMu    sync.Mutex
-	streaming chan struct{}
-	copied    chan struct{}
+	// copied is closed and replaced each time a copy completes.
+	connMu sync.Mutex
+	copied chan struct{}
 }
 
 // WaitSnapshots blocks until n copies of the upstream have completed since New, or ctx ends.
@@ -112,34 +110,7 @@ func (r *Replicator) snapshotDone() {
 }
 
 // setStreaming records that a stream started (true) or ended.
-func (r *Replicator) setStreaming(on bool) {
-	r.connMu.Lock()
-	defer r.connMu.Unlock()
-	r.stats.connected.Store(on)
-	if on {
-		close(r.streaming)
-	} else {
-		select {
-		case <-r.streaming:
-			r.streaming = make(chan struct{})
-		default:
-		}
-	}
-}
-
-// WaitStreaming blocks until the replicator is streaming changes from the upstream, or ctx
-// ends.
-func (r *Replicator) WaitStreaming(ctx context.Context) error {
-	r.connMu.Lock()
-	ch := r.streaming
-	r.connMu.Unlock()
-	select {
-	case <-ch:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+func (r *Replicator) setStreaming(on bool) { r.stats.connected.Store(on) }
 
 // stats are the counters Status reports.
 type stats struct {
@@ -190,7 +161,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 			return nil, fmt.Errorf("replication: %q is not a plain identifier (lower-case letters, digits, _)", name)
 		}
 	}
-	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{}), streaming: make(chan struct{}), copied: make(chan struct{})}, nil
+	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{}), copied: make(chan struct{})}, nil
 }
 
 func plainIdent(s string) bool {
@@ -408,7 +379,11 @@ func (r *Replicator) ensurePublication(ctx context.Context, conn *pgx.Conn, tabl
 		stmt = fmt.Sprintf("ALTER PUBLICATION %s SET TABLE %s", r.cfg.Publication, list)
 	}
 	if _, err := conn.Exec(ctx, stmt); err != nil {
-		return fatal{fmt.Errorf("replication: %s: %w", stmt, err)}
+		err = fmt.Errorf("replication: %s: %w", stmt, err)
+		if isConnError(err) {
+			return err
+		}
+		return fatal{err}
 	}
 	return nil
 }
@@ -480,9 +455,20 @@ func (r *Replicator) schemaDiff(tables []*Table) string {
 	return ""
 }
 
+// isConnError reports whether err is about the connection or the server's state rather
+// than about what was asked: a network error, or a server error of class 08 (connection),
+// 53 (resources), 57 (operator intervention: a shutdown or a terminated backend) or 58
+// (system). Those are retried; other errors need the schema or configuration to change.
 func isConnError(err error) bool {
 	var pe *pgconn.PgError
-	return !errors.As(err, &pe)
+	if !errors.As(err, &pe) {
+		return true
+	}
+	switch pe.Code[:min(2, len(pe.Code))] {
+	case "08", "53", "57", "58":
+		return true
+	}
+	return false
 }
 
 // errorResponse turns a server error on the replication stream into an error.

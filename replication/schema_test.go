@@ -2,9 +2,13 @@ package replication
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/weirdb/weir/internal/testserver"
 )
@@ -115,5 +119,24 @@ func TestUpstreamSchemaChanges(t *testing.T) {
 	compareWithUpstream(t, ctx, db, m.e)
 	if n := m.e.Mirror().Replaced(); n != 0 {
 		t.Errorf("%d inserts found their key taken", n)
+	}
+}
+
+func TestConnectionErrorsAreRetried(t *testing.T) {
+	for _, tc := range []struct {
+		err   error
+		retry bool
+	}{
+		{errors.New("dial tcp: connection refused"), true},
+		{&pgconn.PgError{Code: "57P01", Severity: "FATAL", Message: "terminating connection due to administrator command"}, true},
+		{&pgconn.PgError{Code: "08006"}, true},
+		{&pgconn.PgError{Code: "53300"}, true},
+		{&pgconn.PgError{Code: "42P01", Message: "relation does not exist"}, false},
+		{&pgconn.PgError{Code: "42501", Message: "permission denied"}, false},
+		{fmt.Errorf("replication: reading the upstream catalog: %w", &pgconn.PgError{Code: "57P03"}), true},
+	} {
+		if got := isConnError(tc.err); got != tc.retry {
+			t.Errorf("isConnError(%v) = %v, want %v", tc.err, got, tc.retry)
+		}
 	}
 }
