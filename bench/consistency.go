@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -273,7 +274,7 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 	}
 	var cl clients
 	var wg sync.WaitGroup
-	stop := make(chan struct{})
+	stop, stopWriters := make(chan struct{}), make(chan struct{})
 	var writes atomic.Int64
 	for w := range cfg.Writers {
 		wg.Add(1)
@@ -282,7 +283,7 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 			rng := rand.New(rand.NewPCG(cfg.Seed, uint64(w)+1))
 			for !cl.stopped() {
 				select {
-				case <-stop:
+				case <-stopWriters:
 					return
 				default:
 				}
@@ -300,11 +301,13 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 				now := time.Now()
 				k := &keys[id]
 				k.mu.Lock()
-				if v > k.acked {
-					k.acked = v
-					for s := range k.pending {
-						k.pending[s] = append(k.pending[s], ackedWrite{v, now})
-					}
+				k.acked = max(k.acked, v)
+				// Concurrent writers of one key may be acknowledged out of order: keep each
+				// system's pending writes sorted by value, so a read of v sees all up to v.
+				for s := range k.pending {
+					p := k.pending[s]
+					i, _ := slices.BinarySearchFunc(p, v, func(w ackedWrite, v int64) int { return cmp.Compare(w.value, v) })
+					k.pending[s] = slices.Insert(p, i, ackedWrite{v, now})
 				}
 				k.mu.Unlock()
 				writes.Add(1)
@@ -370,6 +373,13 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 	began := time.Now()
 	select {
 	case <-time.After(cfg.Duration):
+	case <-ctx.Done():
+	}
+	// The writers stop first; the readers go on for a second, so the last writes can be
+	// seen too (or be shown never to be).
+	close(stopWriters)
+	select {
+	case <-time.After(time.Second):
 	case <-ctx.Done():
 	}
 	close(stop)

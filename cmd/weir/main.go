@@ -13,6 +13,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -196,11 +197,15 @@ func benchConsistency(ctx context.Context, args []string) error {
 // report is what a benchmark prints.
 type report interface{ Print(w io.Writer) }
 
+// plotter is a report that can draw itself (--plot).
+type plotter interface{ Plot(path string) error }
+
 // runBench parses a benchmark's flags (adding --cpuprofile), runs it, under the CPU profiler
 // when asked, and prints its report.
 func runBench(fs *flag.FlagSet, args []string, run func() (report, error)) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file (go tool pprof)")
 	jsonOut := fs.String("json", "", "also write the results to this file as JSON")
+	plotOut := fs.String("plot", "", "also draw the results into this PNG file (benchmarks that have a plot)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -214,6 +219,15 @@ func runBench(fs *flag.FlagSet, args []string, run func() (report, error)) error
 		return err
 	}
 	rep.Print(os.Stdout)
+	if *plotOut != "" {
+		pl, ok := rep.(plotter)
+		if !ok {
+			return errors.New("--plot: this benchmark draws no plot")
+		}
+		if err := pl.Plot(*plotOut); err != nil {
+			return fmt.Errorf("--plot: %w", err)
+		}
+	}
 	if *jsonOut != "" {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {

@@ -1,0 +1,71 @@
+package bench
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// systemColors are the plots' colours per system, the same in every figure.
+var systemColors = map[string]color.RGBA{
+	"weir":        {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	"cache-aside": {R: 0xd6, G: 0x27, B: 0x28, A: 0xff},
+	"postgres":    {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	"mariadb":     {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+	"redis":       {R: 0x94, G: 0x67, B: 0xbd, A: 0xff},
+}
+
+// Plot draws the write-to-visible distribution of both systems as cumulative curves: the
+// share of all acknowledged writes that readers had seen within a given time. A curve that
+// stays below 100% is writes no reader ever saw: keys left stale.
+func (r *ConsistencyReport) Plot(path string) error {
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("Write-to-visible time: Weir vs Redis cache-aside (%d counters, %d writers, %s)",
+		r.Config.Keys, r.Config.Writers, r.Elapsed.Round(time.Second))
+	p.X.Label.Text = "time from write acknowledged to first read showing it (ms, log scale)"
+	p.Y.Label.Text = "writes seen by readers (% of all writes)"
+	p.X.Scale = plot.LogScale{}
+	p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Y.Min, p.Y.Max = 0, 100
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(10)
+	p.Legend.YOffs = -vg.Points(10)
+	p.Add(plotter.NewGrid())
+	for _, name := range systemNames {
+		s := r.Systems[name]
+		if s == nil || s.Writes == 0 || len(s.Visible) == 0 {
+			continue
+		}
+		pts := cdfPoints(s.Visible, s.Writes)
+		line, err := plotter.NewLine(pts)
+		if err != nil {
+			return err
+		}
+		line.Color = systemColors[name]
+		line.Width = vg.Points(2)
+		p.Add(line)
+		p.Legend.Add(fmt.Sprintf("%s: %d keys stale at the end; %.1f%% of writes never seen", name, s.PermanentlyStaleKeys,
+			100*float64(s.Writes-int64(len(s.Visible)))/float64(s.Writes)), line)
+	}
+	return p.Save(9*vg.Inch, 5.5*vg.Inch, path)
+}
+
+// cdfPoints turns sorted durations into (ms, % of total) points, thinned to a few hundred.
+func cdfPoints(sorted []time.Duration, total int64) plotter.XYs {
+	step := max(1, len(sorted)/400)
+	var pts plotter.XYs
+	for i := 0; i < len(sorted); i += step {
+		ms := math.Max(float64(sorted[i])/float64(time.Millisecond), 0.01)
+		pts = append(pts, plotter.XY{X: ms, Y: 100 * float64(i+1) / float64(total)})
+	}
+	last := sorted[len(sorted)-1]
+	pts = append(pts, plotter.XY{X: math.Max(float64(last)/float64(time.Millisecond), 0.01), Y: 100 * float64(len(sorted)) / float64(total)})
+	return pts
+}
+
