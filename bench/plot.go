@@ -68,4 +68,3 @@ func cdfPoints(sorted []time.Duration, total int64) plotter.XYs {
 	pts = append(pts, plotter.XY{X: math.Max(float64(last)/float64(time.Millisecond), 0.01), Y: 100 * float64(len(sorted)) / float64(total)})
 	return pts
 }
-
