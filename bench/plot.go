@@ -68,3 +68,54 @@ func cdfPoints(sorted []time.Duration, total int64) plotter.XYs {
 	pts = append(pts, plotter.XY{X: math.Max(float64(last)/float64(time.Millisecond), 0.01), Y: 100 * float64(len(sorted)) / float64(total)})
 	return pts
 }
+
+// Plot draws read latency against offered load for every system of the sweep (--sweep):
+// p99 solid, p50 dashed, on a log scale, so a system past its capacity shows as a curve
+// that turns up.
+func (r *CompareReport) Plot(path string) error {
+	if !r.sweep {
+		return fmt.Errorf("the plot needs the load sweep: run with --sweep")
+	}
+	p := plot.New()
+	c := r.Config.Vote
+	p.Title.Text = fmt.Sprintf("Vote workload: read latency against offered load (%d articles, %.0f%% reads, %d clients)", c.Articles, c.ReadShare*100, c.Clients)
+	p.X.Label.Text = "offered load (operations/s, open loop)"
+	p.Y.Label.Text = "read latency (ms, log scale): p99 solid, p50 dashed"
+	p.Y.Scale = plot.LogScale{}
+	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+	p.Legend.Top = true
+	p.Legend.Left = true
+	p.Legend.XOffs = vg.Points(10)
+	p.Legend.YOffs = -vg.Points(10)
+	p.Add(plotter.NewGrid())
+	for _, name := range r.Order {
+		s := r.Systems[name]
+		if len(s.Sweep) == 0 {
+			continue
+		}
+		var p99, p50 plotter.XYs
+		for _, pt := range s.Sweep {
+			p99 = append(p99, plotter.XY{X: pt.Offered, Y: math.Max(pt.P99/1000, 0.001)})
+			p50 = append(p50, plotter.XY{X: pt.Offered, Y: math.Max(pt.P50/1000, 0.001)})
+		}
+		l99, s99, err := plotter.NewLinePoints(p99)
+		if err != nil {
+			return err
+		}
+		l50, err := plotter.NewLine(p50)
+		if err != nil {
+			return err
+		}
+		col := systemColors[name]
+		l99.Color, s99.Color, l50.Color = col, col, col
+		l99.Width = vg.Points(2)
+		l50.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		p.Add(l99, s99, l50)
+		label := name
+		if name == "redis" {
+			label = "redis cache-aside"
+		}
+		p.Legend.Add(fmt.Sprintf("%s (closed-loop peak %.0f ops/s)", label, s.ReadsPerSec+s.WritesPerSec), l99, s99)
+	}
+	return p.Save(9*vg.Inch, 5.5*vg.Inch, path)
+}

@@ -109,8 +109,26 @@ func benchVote(ctx context.Context, args []string) error {
 		cfg.MemoryLimit = n
 		return err
 	})
-	fs.IntVar(&cfg.VotesPerArticle, "votes", 0, "votes inserted per article before the run")
-	return runBench(fs, args, func() (report, error) { return bench.RunVote(ctx, cfg, os.Stderr) })
+	fs.IntVar(&cfg.VotesPerArticle, "votes", 0, "votes inserted per article before the run (with --compare: 0 means 2)")
+	var cmp bench.CompareConfig
+	var compare string
+	fs.StringVar(&compare, "compare", "", "also run the baselines, comma-separated: postgres (the query on PostgreSQL), mariadb (on MariaDB), redis (cache-aside: Redis in front of PostgreSQL)")
+	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: inproc (the Go API) or wire (its MySQL server on loopback); default inproc, or wire with --compare so every system is read over a protocol")
+	fs.StringVar(&cmp.PostgresURL, "postgres", "", "PostgreSQL URL for the baselines (default: start a private server)")
+	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline, user:pass@tcp(host:port)/ (default: start a private server)")
+	fs.StringVar(&cmp.RedisServer, "redis-server", "", "path of redis-server for cache-aside (default: from PATH)")
+	fs.DurationVar(&cmp.TTL, "ttl", time.Hour, "expiry of cache-aside entries")
+	sweep := fs.Bool("sweep", false, "also run each system at offered loads from 10% to 120% of its throughput (open loop), for --plot")
+	return runBench(fs, args, func() (report, error) {
+		if compare == "" && cmp.Target != "wire" && !*sweep {
+			return bench.RunVote(ctx, cfg, os.Stderr)
+		}
+		cmp.Vote = cfg
+		if compare != "" {
+			cmp.Compare = strings.Split(compare, ",")
+		}
+		return bench.RunCompare(ctx, cmp, *sweep, os.Stderr)
+	})
 }
 
 func benchMemory(ctx context.Context, args []string) error {

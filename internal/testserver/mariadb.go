@@ -42,34 +42,68 @@ type MariaDB struct {
 	DataDir string
 
 	logPath string
+	runDir  string
 	proc    *process
 }
 
 // StartMariaDB starts a private MariaDB server for t and stops it when t ends. The server
 // listens on a free loopback port with the root user and no password, utf8mb4 with
 // utf8mb4_general_ci, time zone UTC, the default (strict) sql_mode and no binary log.
+// A missing binary skips the test (fails it under CI=true).
 func StartMariaDB(t testing.TB) *MariaDB {
 	t.Helper()
-	server := RequireAnyBinary(t, "mariadbd", "mysqld")
-	install := RequireAnyBinary(t, "mariadb-install-db", "mysql_install_db")
+	RequireAnyBinary(t, "mariadbd", "mysqld")
+	RequireAnyBinary(t, "mariadb-install-db", "mysql_install_db")
+	m, err := NewMariaDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Stop(); err != nil {
+			t.Error(err)
+		}
+	})
+	return m
+}
 
-	dataDir := filepath.Join(t.TempDir(), "data")
-	// Unix socket paths are limited to about 107 bytes and t.TempDir() embeds the test name,
-	// so the socket gets a short directory of its own.
+// NewMariaDB starts a private MariaDB server, as StartMariaDB does, for a caller that is not
+// a test; Stop ends it and removes its files.
+func NewMariaDB() (*MariaDB, error) {
+	find := func(names ...string) (string, error) {
+		for _, n := range names {
+			if p, err := LookBinary(n); err == nil {
+				return p, nil
+			}
+		}
+		return "", fmt.Errorf("testserver: %s not found (install %s)", names[0], packages[names[0]])
+	}
+	server, err := find("mariadbd", "mysqld")
+	if err != nil {
+		return nil, err
+	}
+	install, err := find("mariadb-install-db", "mysql_install_db")
+	if err != nil {
+		return nil, err
+	}
+	// Unix socket paths are limited to about 107 bytes, so everything lives in a short
+	// directory of its own.
 	runDir, err := os.MkdirTemp(shortTempRoot(), "weir-mariadb-")
 	if err != nil {
-		t.Fatalf("testserver: socket directory: %v", err)
+		return nil, fmt.Errorf("testserver: socket directory: %w", err)
 	}
-	t.Cleanup(func() { _ = os.RemoveAll(runDir) })
-
+	fail := func(err error) (*MariaDB, error) {
+		_ = os.RemoveAll(runDir)
+		return nil, err
+	}
+	dataDir := filepath.Join(runDir, "data")
 	if err := installMariaDB(install, dataDir); err != nil {
-		t.Fatalf("testserver: %v", err)
+		return fail(fmt.Errorf("testserver: %w", err))
 	}
-
 	m := &MariaDB{
 		Socket:  filepath.Join(runDir, "mariadb.sock"),
 		DataDir: dataDir,
 		logPath: filepath.Join(runDir, "error.log"),
+		runDir:  runDir,
 	}
 	for attempt := 1; ; attempt++ {
 		err := m.launch(server, runDir)
@@ -79,14 +113,19 @@ func StartMariaDB(t testing.TB) *MariaDB {
 		if errors.Is(err, errPortInUse) && attempt < portAttempts {
 			continue
 		}
-		t.Fatalf("testserver: start MariaDB: %v\n%s", err, m.logTail(40))
+		return fail(fmt.Errorf("testserver: start MariaDB: %w\n%s", err, m.logTail(40)))
 	}
-	t.Cleanup(func() {
-		if err := m.stop(); err != nil {
-			t.Errorf("testserver: stop MariaDB: %v\n%s", err, m.logTail(40))
-		}
-	})
-	return m
+	return m, nil
+}
+
+// Stop shuts the server down and removes its files.
+func (m *MariaDB) Stop() error {
+	err := m.stop()
+	if err != nil {
+		err = fmt.Errorf("testserver: stop MariaDB: %w\n%s", err, m.logTail(40))
+	}
+	_ = os.RemoveAll(m.runDir)
+	return err
 }
 
 func installMariaDB(install, dataDir string) error {
