@@ -169,13 +169,17 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		if err != nil {
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
 		}
-		say("%s: warm-up %s, then %d clients for %s...", name, cfg.Warmup, cfg.Vote.Clients, cfg.Vote.Duration)
-		if _, err := driveVote(ctx, sys, cfg.Vote, cfg.Warmup, 0, 1); err != nil {
+		done := phase(progress, name+": warm-up", cfg.Warmup)
+		_, err = driveVote(ctx, sys, cfg.Vote, cfg.Warmup, 0, 1)
+		done()
+		if err != nil {
 			sys.close()
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
 		}
 		h0, n0, hasCache := sys.hits()
+		done = phase(progress, fmt.Sprintf("%s: %d clients", name, cfg.Vote.Clients), cfg.Vote.Duration)
 		res, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2)
+		done()
 		if err != nil {
 			sys.close()
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
@@ -189,8 +193,10 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 			peak := res.ReadsPerSec + res.WritesPerSec
 			for _, f := range []float64{0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.2} {
 				rate := f * peak
-				say("%s: offered load %.0f ops/s...", name, rate)
-				pt, err := driveVote(ctx, sys, cfg.Vote, max(cfg.Vote.Duration/4, time.Second), rate, 3)
+				d := max(cfg.Vote.Duration/4, time.Second)
+				done := phase(progress, fmt.Sprintf("%s: offered %.0f ops/s", name, rate), d)
+				pt, err := driveVote(ctx, sys, cfg.Vote, d, rate, 3)
+				done()
 				if err != nil {
 					sys.close()
 					return nil, fmt.Errorf("bench: %s: %w", name, err)

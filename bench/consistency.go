@@ -369,7 +369,7 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 			}()
 		}
 	}
-	say("%d writers and %d readers per system for %s...", cfg.Writers, cfg.Readers, cfg.Duration)
+	done := phase(progress, fmt.Sprintf("%d writers, %d readers per system", cfg.Writers, cfg.Readers), cfg.Duration+time.Second)
 	began := time.Now()
 	select {
 	case <-time.After(cfg.Duration):
@@ -384,6 +384,7 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 	}
 	close(stop)
 	wg.Wait()
+	done()
 	report.Elapsed = time.Since(began)
 	if err := cl.err(); err != nil {
 		return nil, err

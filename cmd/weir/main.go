@@ -7,6 +7,7 @@
 //	weir bench durable [flags] group commit: durable writes at several concurrencies
 //	weir bench restart [flags] reopening a data directory of 1M rows
 //	weir bench consistency [flags] Weir against Redis cache-aside, both over PostgreSQL
+//	weir bench readme [flags] the README's benchmark section, measured on this machine
 //	weir demo                 the news example, printed step by step
 package main
 
@@ -18,7 +19,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
@@ -54,6 +58,7 @@ commands:
   bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
   bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
   bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL
+  bench readme  run vote --compare and consistency and print the README's benchmark tables
   demo         run the news example and print what each step returns
 `
 
@@ -81,8 +86,10 @@ func run(ctx context.Context, args []string) error {
 			return benchRestart(ctx, args[2:])
 		case "consistency":
 			return benchConsistency(ctx, args[2:])
+		case "readme":
+			return benchReadme(ctx, args[2:])
 		}
-		return fmt.Errorf("usage: weir bench vote|memory|wire|durable|restart|consistency [flags]")
+		return fmt.Errorf("usage: weir bench vote|memory|wire|durable|restart|consistency|readme [flags]")
 	case "serve":
 		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
@@ -210,6 +217,65 @@ func benchConsistency(ctx context.Context, args []string) error {
 	fs.BoolVar(&cfg.Inproc, "inproc", false, "read Weir in process instead of over the MySQL protocol")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the key choices")
 	return runBench(fs, args, func() (report, error) { return bench.RunConsistency(ctx, cfg, os.Stderr) })
+}
+
+func benchReadme(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench readme", flag.ContinueOnError)
+	plots := fs.String("plots", "docs", "directory for the two PNG plots (referenced from the tables by this path)")
+	duration := fs.Duration("duration", 10*time.Second, "measured time per system (vote) and of the writes (consistency)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*plots, 0o755); err != nil {
+		return err
+	}
+	vote, err := bench.RunCompare(ctx, bench.CompareConfig{
+		Vote:    bench.VoteConfig{Articles: 100_000, ReadShare: 0.95, Zipf: 1.08, Duration: *duration},
+		Target:  "wire",
+		Compare: []string{"postgres", "mariadb", "redis"},
+	}, true, os.Stderr)
+	if err != nil {
+		return err
+	}
+	cons, err := bench.RunConsistency(ctx, bench.ConsistencyConfig{Duration: *duration, Seed: 1}, os.Stderr)
+	if err != nil {
+		return err
+	}
+	votePlot, consPlot := filepath.Join(*plots, "bench-vote.png"), filepath.Join(*plots, "bench-consistency.png")
+	if err := vote.Plot(votePlot); err != nil {
+		return err
+	}
+	if err := cons.Plot(consPlot); err != nil {
+		return err
+	}
+	bench.Markdown(os.Stdout, machineMeta(), vote, cons, votePlot, consPlot)
+	return nil
+}
+
+// machineMeta describes this machine and build for benchmark reports.
+func machineMeta() bench.Meta {
+	m := bench.Meta{Date: time.Now(), Commit: "unknown", CPUs: runtime.NumCPU(), CPUModel: "unknown CPU", Go: runtime.Version()}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 7 {
+				m.Commit = s.Value[:7]
+			}
+		}
+	}
+	if m.Commit == "unknown" {
+		if out, err := exec.Command("git", "rev-parse", "--short", "HEAD").Output(); err == nil {
+			m.Commit = strings.TrimSpace(string(out))
+		}
+	}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				m.CPUModel = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	return m
 }
 
 // report is what a benchmark prints.

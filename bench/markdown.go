@@ -1,0 +1,77 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Meta describes the machine and build a set of results came from.
+type Meta struct {
+	Date     time.Time
+	Commit   string
+	CPUs     int
+	CPUModel string
+	Go       string
+}
+
+// Markdown writes the README's benchmark tables: the vote workload against the baselines and
+// the consistency benchmark, with the machine they ran on and the plots' paths (relative to
+// the README) when given.
+func Markdown(w io.Writer, meta Meta, vote *CompareReport, cons *ConsistencyReport, votePlot, consPlot string) {
+	fmt.Fprintf(w, "Measured %s at commit %s on %d cores (%s), %s, with `weir bench readme`; every server ran privately on the same machine.\n\n",
+		meta.Date.UTC().Format("2006-01-02"), meta.Commit, meta.CPUs, meta.CPUModel, meta.Go)
+	if vote != nil {
+		c := vote.Config.Vote
+		fmt.Fprintf(w, "**Vote workload** (`weir bench vote --compare %s --sweep`): %d articles with %d votes each, %.0f%% reads, Zipf %.2f keys, %d clients, %s per system after %s of warm-up. Weir is read over its MySQL protocol (go-sql-driver, prepared), PostgreSQL with pgx, MariaDB with go-sql-driver, cache-aside as GET, then on a miss the query on PostgreSQL and SET (TTL %s), with writes to PostgreSQL followed by DEL.\n\n",
+			strings.Join(vote.Config.Compare, ","), c.Articles, c.VotesPerArticle, c.ReadShare*100, c.Zipf, c.Clients, c.Duration, vote.Config.Warmup, vote.Config.TTL)
+		fmt.Fprintln(w, "| system | reads/s | writes/s | read p50 | read p99 | read p99.9 | write p50 | write p99 | hit rate | Weir's read throughput ÷ this |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+		weirRate := vote.Systems["weir"].ReadsPerSec
+		for _, name := range vote.Order {
+			s := vote.Systems[name]
+			hit := "–"
+			if s.HitRate != nil {
+				hit = fmt.Sprintf("%.1f%%", *s.HitRate*100)
+			}
+			ratio := "–"
+			if name != "weir" && s.ReadsPerSec > 0 {
+				ratio = fmt.Sprintf("%.2f×", weirRate/s.ReadsPerSec)
+			}
+			label := name
+			if name == "redis" {
+				label = "redis cache-aside"
+			}
+			fmt.Fprintf(w, "| %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", label, s.ReadsPerSec, s.WritesPerSec,
+				us(s.ReadP50), us(s.ReadP99), us(s.ReadP999), us(s.WriteP50), us(s.WriteP99), hit, ratio)
+		}
+		if votePlot != "" {
+			fmt.Fprintf(w, "\n![Read latency against offered load](%s)\n", votePlot)
+		}
+		fmt.Fprintln(w)
+	}
+	if cons != nil {
+		c := cons.Config
+		fmt.Fprintf(w, "**Consistency** (`weir bench consistency`): %d counters incremented by %d writers on PostgreSQL for %s; %d readers per system read them through Weir (mirroring PostgreSQL, over its MySQL protocol) and through cache-aside (Redis, fills waiting up to %s between the query and SET). A stale read returned a value older than a write acknowledged before the read began; a stale key still differed from PostgreSQL once the writes had stopped and Weir had applied PostgreSQL's last position.\n\n",
+			c.Keys, c.Writers, c.Duration, c.Readers, c.FillDelay)
+		fmt.Fprintln(w, "| system | reads | writes | stale reads | stale keys at the end | write-to-visible p50 | p99 |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+		for _, name := range systemNames {
+			s := cons.Systems[name]
+			fmt.Fprintf(w, "| %s | %d | %d | %d (%.1f%%) | %d | %.1f ms | %.1f ms |\n", name, s.Reads, s.Writes, s.StaleReads,
+				100*float64(s.StaleReads)/float64(max(s.Reads, 1)), s.PermanentlyStaleKeys, s.VisibleP50, s.VisibleP99)
+		}
+		if consPlot != "" {
+			fmt.Fprintf(w, "\n![Write-to-visible time](%s)\n", consPlot)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func us(v float64) string {
+	if v >= 1000 {
+		return fmt.Sprintf("%.2f ms", v/1000)
+	}
+	return fmt.Sprintf("%.0f µs", v)
+}
