@@ -170,7 +170,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
 		}
 		done := phase(progress, name+": warm-up", cfg.Warmup)
-		_, err = driveVote(ctx, sys, cfg.Vote, cfg.Warmup, 0, 1)
+		_, err = driveVote(ctx, sys, cfg.Vote, cfg.Warmup, 0, 1, 0)
 		done()
 		if err != nil {
 			sys.close()
@@ -178,7 +178,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		}
 		h0, n0, hasCache := sys.hits()
 		done = phase(progress, fmt.Sprintf("%s: %d clients", name, cfg.Vote.Clients), cfg.Vote.Duration)
-		res, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2)
+		res, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2, 0)
 		done()
 		if err != nil {
 			sys.close()
@@ -195,7 +195,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 				rate := f * peak
 				d := max(cfg.Vote.Duration/4, time.Second)
 				done := phase(progress, fmt.Sprintf("%s: offered %.0f ops/s", name, rate), d)
-				pt, err := driveVote(ctx, sys, cfg.Vote, d, rate, 3)
+				pt, err := driveVote(ctx, sys, cfg.Vote, d, rate, 3, d/5)
 				done()
 				if err != nil {
 					sys.close()
@@ -215,15 +215,20 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 // next operation when the last returns); rate > 0 is an open loop at that many operations
 // per second in all, with latency measured from each operation's scheduled start, so a
 // system that falls behind shows its queueing.
-func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Duration, rate float64, seed uint64) (*SystemResult, error) {
+//
+// Operations scheduled in the first skip of the run are made but not measured: an open loop
+// that starts at a new rate needs a moment to settle.
+func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Duration, rate float64, seed uint64, skip time.Duration) (*SystemResult, error) {
 	var (
 		wg            sync.WaitGroup
 		mu            sync.Mutex
 		reads, writes Histogram
 		run           clients
+		done          atomic.Int64
 	)
 	start := time.Now()
 	deadline := start.Add(d)
+	measureFrom := start.Add(skip)
 	for c := 0; c < cfg.Clients; c++ {
 		wg.Add(1)
 		go func(c int) {
@@ -246,17 +251,22 @@ func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Durat
 					t0 = next
 					next = next.Add(interval)
 				}
-				if !t0.Before(deadline) {
+				if !t0.Before(deadline) || cfg.Ops > 0 && done.Add(1) > cfg.Ops {
 					break
 				}
 				id := gen.Next()
 				var err error
+				measured := !t0.Before(measureFrom)
 				if rng.Float64() < cfg.ReadShare {
 					err = sys.read(ctx, id)
-					r.Record(time.Since(t0))
+					if measured {
+						r.Record(time.Since(t0))
+					}
 				} else {
 					err = sys.write(ctx, id, int64(cfg.Articles*max(cfg.VotesPerArticle, 2))+voteUsers.Add(1))
-					w.Record(time.Since(t0))
+					if measured {
+						w.Record(time.Since(t0))
+					}
 				}
 				if err != nil {
 					run.fail(err)
@@ -269,7 +279,7 @@ func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Durat
 		}(c)
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed := time.Since(measureFrom)
 	if err := run.err(); err != nil {
 		return nil, err
 	}
@@ -583,8 +593,8 @@ func (m *mariadbVote) close()                     { m.db.Close() }
 // Print writes a readable table of the report, Weir first, with read throughput ratios.
 func (r *CompareReport) Print(w io.Writer) {
 	c := r.Config.Vote
-	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, zipf %.2f, %d clients, %s per system (Weir: %s), GOMAXPROCS %d\n",
-		c.Articles, c.ReadShare*100, c.Zipf, c.Clients, c.Duration, r.Config.Target, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, %s, %d clients, %s per system (Weir: %s), GOMAXPROCS %d\n",
+		c.Articles, c.ReadShare*100, distribution(c.Zipf), c.Clients, c.Duration, r.Config.Target, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p99", "hit rate")
 	weirRate := 0.0
 	if s := r.Systems["weir"]; s != nil {

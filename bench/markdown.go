@@ -24,8 +24,8 @@ func Markdown(w io.Writer, meta Meta, vote *CompareReport, cons *ConsistencyRepo
 		meta.Date.UTC().Format("2006-01-02"), meta.Commit, meta.CPUs, meta.CPUModel, meta.Go)
 	if vote != nil {
 		c := vote.Config.Vote
-		fmt.Fprintf(w, "**Vote workload** (`weir bench vote --compare %s --sweep`): %d articles with %d votes each, %.0f%% reads, Zipf %.2f keys, %d clients, %s per system after %s of warm-up. Weir is read over its MySQL protocol (go-sql-driver, prepared), PostgreSQL with pgx, MariaDB with go-sql-driver, cache-aside as GET, then on a miss the query on PostgreSQL and SET (TTL %s), with writes to PostgreSQL followed by DEL.\n\n",
-			strings.Join(vote.Config.Compare, ","), c.Articles, c.VotesPerArticle, c.ReadShare*100, c.Zipf, c.Clients, c.Duration, vote.Config.Warmup, vote.Config.TTL)
+		fmt.Fprintf(w, "**Vote workload** (`weir bench vote --compare %s --sweep`): %d articles with %d votes each, %.0f%% reads, %s keys, %d clients, %s per system after %s of warm-up. Weir is read over its MySQL protocol (go-sql-driver, prepared), PostgreSQL with pgx, MariaDB with go-sql-driver, cache-aside as GET, then on a miss the query on PostgreSQL and SET (TTL %s), with writes to PostgreSQL followed by DEL.\n\n",
+			strings.Join(vote.Config.Compare, ","), c.Articles, c.VotesPerArticle, c.ReadShare*100, distribution(c.Zipf), c.Clients, c.Duration, vote.Config.Warmup, vote.Config.TTL)
 		fmt.Fprintln(w, "| system | reads/s | writes/s | read p50 | read p99 | read p99.9 | write p50 | write p99 | hit rate | Weir's read throughput ÷ this |")
 		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 		weirRate := vote.Systems["weir"].ReadsPerSec

@@ -80,6 +80,7 @@ func (r *CompareReport) Plot(path string) error {
 	c := r.Config.Vote
 	p.Title.Text = fmt.Sprintf("Vote workload: read latency against offered load (%d articles, %.0f%% reads, %d clients)", c.Articles, c.ReadShare*100, c.Clients)
 	p.X.Label.Text = "offered load (operations/s, open loop)"
+	p.X.Tick.Marker = wholeTicks{}
 	p.Y.Label.Text = "read latency (ms, log scale): p99 solid, p50 dashed"
 	p.Y.Scale = plot.LogScale{}
 	p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
@@ -118,4 +119,18 @@ func (r *CompareReport) Plot(path string) error {
 		p.Legend.Add(fmt.Sprintf("%s (closed-loop peak %.0f ops/s)", label, s.ReadsPerSec+s.WritesPerSec), l99, s99)
 	}
 	return p.Save(9*vg.Inch, 5.5*vg.Inch, path)
+}
+
+// wholeTicks are the default ticks labelled as whole numbers (operations per second have
+// no useful decimals).
+type wholeTicks struct{}
+
+func (wholeTicks) Ticks(min, max float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ticks {
+		if ticks[i].Label != "" {
+			ticks[i].Label = fmt.Sprintf("%.0f", ticks[i].Value)
+		}
+	}
+	return ticks
 }

@@ -20,7 +20,10 @@ type VoteConfig struct {
 	Zipf      float64       // key distribution exponent; ≤ 1 means uniform (weir bench: 1.08)
 	Clients   int           // concurrent clients (default 2 × GOMAXPROCS)
 	Duration  time.Duration // how long to run (default 10s)
-	Domains   int           // engine domains (0: engine default)
+	// Ops, when positive, ends the run after that many operations in all instead (Duration
+	// then only bounds it).
+	Ops     int64
+	Domains int // engine domains (0: engine default)
 	// MemoryLimit bounds partial state (weir.Options.MemoryLimit: 0 is the engine's
 	// default, a quarter of RAM; -1 none).
 	MemoryLimit int64
@@ -93,8 +96,8 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 	}
 	before := v.Stats()
 	if progress != nil {
-		fmt.Fprintf(progress, "running %d clients for %s (%.0f%% reads, zipf %.2f)...\n",
-			cfg.Clients, cfg.Duration, cfg.ReadShare*100, cfg.Zipf)
+		fmt.Fprintf(progress, "running %d clients for %s (%.0f%% reads, %s)...\n",
+			cfg.Clients, cfg.Duration, cfg.ReadShare*100, distribution(cfg.Zipf))
 	}
 	var (
 		wg      sync.WaitGroup
@@ -103,6 +106,7 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 		writes  Histogram
 		run     clients
 		userSeq atomic.Int64
+		done    atomic.Int64
 	)
 	start := time.Now()
 	for c := 0; c < cfg.Clients; c++ {
@@ -114,6 +118,10 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 			rng := rand.New(rand.NewPCG(uint64(c), 7))
 			var r, w Histogram
 			for !run.stopped() {
+				if cfg.Ops > 0 && done.Add(1) > cfg.Ops {
+					run.stop.Store(true)
+					break
+				}
 				id := gen.Next()
 				t0 := time.Now()
 				var err error
@@ -135,13 +143,16 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 		}(c)
 	}
 	timer := time.NewTimer(cfg.Duration)
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
 	select {
 	case <-timer.C:
 	case <-ctx.Done():
+	case <-finished: // --ops reached
 	}
 	run.stop.Store(true)
-	elapsed := time.Since(start)
 	wg.Wait()
+	elapsed := time.Since(start)
 	if err := run.err(); err != nil {
 		return VoteReport{}, err
 	}
@@ -168,8 +179,8 @@ func percentiles(h *Histogram) (p50, p90, p99, p999 time.Duration) {
 
 // Print writes a readable table of the report.
 func (r VoteReport) Print(w io.Writer) {
-	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, zipf %.2f, %d clients, %s, GOMAXPROCS %d\n",
-		r.Config.Articles, r.Config.ReadShare*100, r.Config.Zipf, r.Config.Clients, r.Elapsed.Round(time.Millisecond), r.GOMAXPROCS)
+	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, %s, %d clients, %s, GOMAXPROCS %d\n",
+		r.Config.Articles, r.Config.ReadShare*100, distribution(r.Config.Zipf), r.Config.Clients, r.Elapsed.Round(time.Millisecond), r.GOMAXPROCS)
 	fmt.Fprintf(w, "%-7s %12s %10s %10s %10s %10s\n", "op", "ops/s", "p50", "p90", "p99", "p99.9")
 	fmt.Fprintf(w, "%-7s %12.0f %10s %10s %10s %10s\n", "read", r.ReadsPerSec, r.ReadP50, r.ReadP90, r.ReadP99, r.ReadP999)
 	fmt.Fprintf(w, "%-7s %12.0f %10s %10s %10s %10s\n", "write", r.WritesPerSec, r.WriteP50, r.WriteP90, r.WriteP99, r.WriteP999)

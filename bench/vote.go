@@ -73,6 +73,14 @@ func InsertStatement(table string, cols, rows int) string {
 	return b.String()
 }
 
+// distribution names a key distribution as NewKeyGen reads its exponent.
+func distribution(exponent float64) string {
+	if exponent > 1 {
+		return fmt.Sprintf("zipf %.2f", exponent)
+	}
+	return "uniform"
+}
+
 // KeyGen draws article ids in [1, n] from a uniform or Zipf distribution.
 type KeyGen struct {
 	n    uint64

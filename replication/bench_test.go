@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"github.com/weirdb/weir/internal/testserver"
 )
 
 // BenchmarkReplicationApply measures how fast the mirror applies a backlog: with Weir
@@ -21,11 +19,8 @@ import (
 // changes per second. Run with -benchtime=1x; the backlog is fixed.
 func BenchmarkReplicationApply(b *testing.B) {
 	const txs, perTx = 5000, 10
-	pg := testserver.StartPostgres(b)
-	dsn := pg.CreateDatabase(b, "upstream")
+	_, dsn, db := newUpstream(b)
 	ctx := context.Background()
-	db := connectUpstream(b, dsn)
-	seedUpstream(b, ctx, db)
 	dir := b.TempDir()
 	m := startMirror(b, dir, dsn)
 	m.stop()
@@ -69,11 +64,8 @@ func BenchmarkReplicationApply(b *testing.B) {
 // times, each committed synchronously, and times from the commit's return until a read of
 // the mirror's cache shows the new title.
 func BenchmarkReplicationLag(b *testing.B) {
-	pg := testserver.StartPostgres(b)
-	dsn := pg.CreateDatabase(b, "upstream")
+	_, dsn, db := newUpstream(b)
 	ctx := context.Background()
-	db := connectUpstream(b, dsn)
-	seedUpstream(b, ctx, db)
 	m := startMirror(b, b.TempDir(), dsn)
 	if _, err := m.e.Register(ctx, "titles", "SELECT title FROM stories WHERE id = ?"); err != nil {
 		b.Fatal(err)

@@ -15,7 +15,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
-	"github.com/weirdb/weir/internal/testserver"
 )
 
 // The child of TestMirrorSurvivesKill9 mirrors the upstream named by these variables into
@@ -104,11 +103,8 @@ func startChild(t *testing.T, dir, dsn string) *exec.Cmd {
 // last start resumes again without a fresh copy and converges to PostgreSQL's answer, with
 // no change applied twice (no insert found its key taken).
 func TestMirrorSurvivesKill9(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	dsn := pg.CreateDatabase(t, "upstream")
+	_, dsn, db := newUpstream(t)
 	ctx := context.Background()
-	db := connectUpstream(t, dsn)
-	seedUpstream(t, ctx, db)
 	dir := t.TempDir()
 
 	child := startChild(t, dir, dsn)
@@ -147,11 +143,8 @@ func TestMirrorSurvivesKill9(t *testing.T) {
 // replication connection is cut three times while writes flow; the mirror reconnects,
 // resumes and converges, with no fresh copy and no change applied twice.
 func TestMirrorSurvivesUpstreamRestartAndCutConnections(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	dsn := pg.CreateDatabase(t, "upstream")
+	pg, dsn, db := newUpstream(t)
 	ctx := context.Background()
-	db := connectUpstream(t, dsn)
-	seedUpstream(t, ctx, db)
 	m := startMirror(t, t.TempDir(), dsn)
 	registerCaches(t, m.e)
 
@@ -213,11 +206,8 @@ func TestMirrorSurvivesUpstreamRestartAndCutConnections(t *testing.T) {
 // it, or PostgreSQL was restored from a backup); the next start cannot resume, says so, and
 // copies the tables again, converging to PostgreSQL's answer.
 func TestLostSlotTakesFreshCopy(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	dsn := pg.CreateDatabase(t, "upstream")
+	_, dsn, db := newUpstream(t)
 	ctx := context.Background()
-	db := connectUpstream(t, dsn)
-	seedUpstream(t, ctx, db)
 	dir := t.TempDir()
 	m := startMirror(t, dir, dsn)
 	registerCaches(t, m.e)

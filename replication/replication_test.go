@@ -412,6 +412,17 @@ func writeLoad(t *testing.T, ctx context.Context, db *pgxpool.Pool, writers int,
 	return commits, wg.Wait
 }
 
+// newUpstream starts a private PostgreSQL with a database holding the seeded upstream
+// schema, and returns the server, the database's URL and a pool connected to it.
+func newUpstream(t testing.TB) (*testserver.Postgres, string, *pgxpool.Pool) {
+	t.Helper()
+	pg := testserver.StartPostgres(t)
+	dsn := pg.CreateDatabase(t, "upstream")
+	db := connectUpstream(t, dsn)
+	seedUpstream(t, context.Background(), db)
+	return pg, dsn, db
+}
+
 func connectUpstream(t testing.TB, dsn string) *pgxpool.Pool {
 	t.Helper()
 	db, err := pgxpool.New(context.Background(), dsn)
@@ -426,11 +437,8 @@ func connectUpstream(t testing.TB, dsn string) *pgxpool.Pool {
 // on PostgreSQL while Weir serves reads; once they stop, every cache and both tables equal
 // PostgreSQL's.
 func TestSnapshotThenStream(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	dsn := pg.CreateDatabase(t, "upstream")
+	_, dsn, db := newUpstream(t)
 	ctx := context.Background()
-	db := connectUpstream(t, dsn)
-	seedUpstream(t, ctx, db)
 
 	m := startMirror(t, t.TempDir(), dsn)
 	registerCaches(t, m.e)

@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/weirdb/weir/httpapi"
-	"github.com/weirdb/weir/internal/testserver"
 	"github.com/weirdb/weir/server"
 )
 
@@ -25,11 +24,8 @@ import (
 // protocol (SET @weir_min_lsn) and HTTP (min_lsn). Each write gives the vote a new weight,
 // so a read that ran before the write arrived would show an old one.
 func TestReadYourWritesByLSN(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	dsn := pg.CreateDatabase(t, "upstream")
+	_, dsn, _ := newUpstream(t)
 	ctx := context.Background()
-	db := connectUpstream(t, dsn)
-	seedUpstream(t, ctx, db)
 	m := startMirror(t, t.TempDir(), dsn)
 	registerCaches(t, m.e)
 	// The writer commits as an application does by default: pg_current_wal_lsn() after a

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
-
-	"github.com/weirdb/weir/internal/testserver"
 )
 
 // TestUpstreamSchemaChanges: ADD COLUMN, TRUNCATE, a new table, DROP TABLE and DROP COLUMN
@@ -18,11 +16,8 @@ import (
 // (logged), after which the mirror, its caches and a cache over the new column equal
 // PostgreSQL's answers.
 func TestUpstreamSchemaChanges(t *testing.T) {
-	pg := testserver.StartPostgres(t)
-	dsn := pg.CreateDatabase(t, "upstream")
+	_, dsn, db := newUpstream(t)
 	ctx := context.Background()
-	db := connectUpstream(t, dsn)
-	seedUpstream(t, ctx, db)
 	m := startMirror(t, t.TempDir(), dsn)
 	registerCaches(t, m.e)
 	copies := int64(1)

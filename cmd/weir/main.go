@@ -105,11 +105,30 @@ func run(ctx context.Context, args []string) error {
 func benchVote(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("weir bench vote", flag.ContinueOnError)
 	var cfg bench.VoteConfig
+	var uniform bool
 	fs.IntVar(&cfg.Articles, "articles", 100_000, "number of articles")
 	fs.Float64Var(&cfg.ReadShare, "read-share", 0.95, "fraction of operations that are reads")
 	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the key distribution (≤ 1: uniform)")
 	fs.IntVar(&cfg.Clients, "clients", 0, "concurrent clients (0: 2 × GOMAXPROCS)")
-	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long to run (per system with --compare)")
+	fs.Int64Var(&cfg.Ops, "ops", 0, "end after this many operations instead (per system with --compare; --duration still bounds the run)")
+	fs.Func("distribution", "key distribution: uniform, zipf (exponent from --zipf) or zipf:<exponent>", func(v string) error {
+		switch {
+		case v == "uniform":
+			cfg.Zipf = 0
+			uniform = true
+		case v == "zipf":
+		case strings.HasPrefix(v, "zipf:"):
+			z, err := strconv.ParseFloat(strings.TrimPrefix(v, "zipf:"), 64)
+			if err != nil || z <= 1 {
+				return fmt.Errorf("%q: want a Zipf exponent above 1", v)
+			}
+			cfg.Zipf = z
+		default:
+			return fmt.Errorf("%q: want uniform, zipf or zipf:<exponent>", v)
+		}
+		return nil
+	})
 	fs.IntVar(&cfg.Domains, "domains", 0, "query domains (0: default)")
 	fs.Func("memory-limit", "bound on partial state, e.g. 256MiB (default: a quarter of RAM; -1: none)", func(v string) error {
 		n, err := parseBytes(v)
@@ -127,6 +146,9 @@ func benchVote(ctx context.Context, args []string) error {
 	fs.DurationVar(&cmp.TTL, "ttl", time.Hour, "expiry of cache-aside entries")
 	sweep := fs.Bool("sweep", false, "also run each system at offered loads from 10% to 120% of its throughput (open loop), for --plot")
 	return runBench(fs, args, func() (report, error) {
+		if uniform {
+			cfg.Zipf = 0 // --distribution beats --zipf, whichever came first
+		}
 		if compare == "" && cmp.Target != "wire" && !*sweep {
 			return bench.RunVote(ctx, cfg, os.Stderr)
 		}
