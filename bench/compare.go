@@ -57,6 +57,9 @@ type SystemResult struct {
 	// HitRate is the share of reads served from the cache (Weir's reader, Redis); nil for a
 	// database, which has no cache in front.
 	HitRate *float64 `json:"hit_rate"`
+	// MemoryBytes is what the cache holds once the run ends: Weir's partial state (its
+	// accounted reader and operator state), Redis's used_memory; 0 for a database.
+	MemoryBytes int64 `json:"memory_bytes,omitempty"`
 	// Sweep holds the load sweep of --plot: p99 read latency at each offered load.
 	Sweep []LoadPoint `json:"sweep,omitempty"`
 }
@@ -84,6 +87,8 @@ type voteSystem interface {
 	// hits reports reads served from a cache so far and reads in all; ok is false for a
 	// system without a cache.
 	hits() (hit, total int64, ok bool)
+	// memory reports the bytes the cache holds (0: not a cache, or unknown).
+	memory(ctx context.Context) int64
 	close()
 }
 
@@ -189,6 +194,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 			hr := float64(h1-h0) / float64(n1-n0)
 			res.HitRate = &hr
 		}
+		res.MemoryBytes = sys.memory(ctx)
 		if sweep {
 			peak := res.ReadsPerSec + res.WritesPerSec
 			for _, f := range []float64{0.1, 0.25, 0.5, 0.75, 0.9, 1.0, 1.2} {
@@ -308,6 +314,9 @@ type weirVote struct {
 }
 
 func newWeirVote(ctx context.Context, cfg CompareConfig) (*weirVote, error) {
+	if cfg.Target != "inproc" && cfg.Target != "wire" {
+		return newRemoteWeirVote(ctx, cfg)
+	}
 	e, err := weir.Open(weir.Options{Domains: cfg.Vote.Domains, MemoryLimit: cfg.Vote.MemoryLimit})
 	if err != nil {
 		return nil, err
@@ -324,25 +333,13 @@ func newWeirVote(ctx context.Context, cfg CompareConfig) (*weirVote, error) {
 		w.v = v
 		w.insert, err = e.Prepare("INSERT INTO votes VALUES (?, ?)")
 	}
-	if err == nil && cfg.Target != "inproc" {
-		if cfg.Target != "wire" {
-			err = fmt.Errorf("--target %q: want inproc or wire", cfg.Target)
-		} else {
-			var addr string
-			addr, w.stopSrv, err = serveEngine(e, cfg.Vote.Clients)
-			if err == nil {
-				dsn := mysql.NewConfig()
-				dsn.User, dsn.Net, dsn.Addr, dsn.DBName = "root", "tcp", addr, "weir"
-				w.db, err = sql.Open("mysql", dsn.FormatDSN())
-			}
-			if err == nil {
-				w.db.SetMaxOpenConns(cfg.Vote.Clients)
-				w.db.SetMaxIdleConns(cfg.Vote.Clients)
-				w.read_, err = w.db.PrepareContext(ctx, VoteQuery)
-			}
-			if err == nil {
-				w.write_, err = w.db.PrepareContext(ctx, "INSERT INTO votes VALUES (?, ?)")
-			}
+	if err == nil && cfg.Target == "wire" {
+		var addr string
+		addr, w.stopSrv, err = serveEngine(e, cfg.Vote.Clients)
+		if err == nil {
+			dsn := mysql.NewConfig()
+			dsn.User, dsn.Net, dsn.Addr, dsn.DBName = "root", "tcp", addr, "weir"
+			err = w.connect(ctx, dsn.FormatDSN(), cfg.Vote.Clients)
 		}
 	}
 	if err != nil {
@@ -350,6 +347,76 @@ func newWeirVote(ctx context.Context, cfg CompareConfig) (*weirVote, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// newRemoteWeirVote loads the vote tables into a running `weir serve` at cfg.Target (a
+// host:port, or a go-sql-driver DSN) over the MySQL protocol. The server must not have the
+// tables yet: the benchmark does not drop anything of someone else's.
+func newRemoteWeirVote(ctx context.Context, cfg CompareConfig) (*weirVote, error) {
+	dsn := cfg.Target
+	if !strings.Contains(dsn, "@") && !strings.Contains(dsn, "/") {
+		c := mysql.NewConfig()
+		c.User, c.Net, c.Addr, c.DBName = "root", "tcp", dsn, "weir"
+		dsn = c.FormatDSN()
+	}
+	w := &weirVote{}
+	if err := w.connect(ctx, dsn, cfg.Vote.Clients); err != nil {
+		return nil, fmt.Errorf("--target %s: %w", cfg.Target, err)
+	}
+	fail := func(err error) (*weirVote, error) {
+		w.close()
+		return nil, fmt.Errorf("--target %s: %w", cfg.Target, err)
+	}
+	for _, ddl := range VoteSchema {
+		if _, err := w.db.ExecContext(ctx, ddl); err != nil {
+			return fail(fmt.Errorf("%s: %w (the benchmark needs a Weir server without its tables)", ddl, err))
+		}
+	}
+	if _, err := w.db.ExecContext(ctx, "CREATE CACHE article_votes FROM "+VoteQuery); err != nil {
+		return fail(err)
+	}
+	const batch = 1000
+	load := func(table string, rows int, row func(i int) (any, any)) error {
+		args := make([]any, 0, 2*batch)
+		for i := 1; i <= rows; i++ {
+			a, b := row(i)
+			args = append(args, a, b)
+			if len(args) == 2*batch || i == rows {
+				if _, err := w.db.ExecContext(ctx, InsertStatement(table, 2, len(args)/2), args...); err != nil {
+					return err
+				}
+				args = args[:0]
+			}
+		}
+		return nil
+	}
+	per := cfg.Vote.VotesPerArticle
+	if err := load("articles", cfg.Vote.Articles, func(i int) (any, any) { return i, fmt.Sprintf("Article #%d", i) }); err != nil {
+		return fail(err)
+	}
+	if err := load("votes", cfg.Vote.Articles*per, func(i int) (any, any) { return (i-1)/per + 1, i }); err != nil {
+		return fail(err)
+	}
+	return w, nil
+}
+
+// connect opens the MySQL-protocol client of a Weir server and prepares the two statements.
+func (w *weirVote) connect(ctx context.Context, dsn string, clients int) error {
+	db, err := sql.Open("mysql", dsn)
+	if err != nil {
+		return err
+	}
+	w.db = db
+	db.SetMaxOpenConns(clients)
+	db.SetMaxIdleConns(clients)
+	if err := db.PingContext(ctx); err != nil {
+		return err
+	}
+	if w.read_, err = db.PrepareContext(ctx, VoteQuery); err != nil {
+		return err
+	}
+	w.write_, err = db.PrepareContext(ctx, "INSERT INTO votes VALUES (?, ?)")
+	return err
 }
 
 func (w *weirVote) read(ctx context.Context, id int) error {
@@ -375,12 +442,46 @@ func (w *weirVote) write(ctx context.Context, id int, user int64) error {
 // hits sums every view's counters: over the protocol, reads go through the view of the
 // query's shape, which shares the named view's reader but counts its own lookups.
 func (w *weirVote) hits() (int64, int64, bool) {
+	if w.e == nil {
+		return w.remoteHits()
+	}
 	var hit, total int64
 	for _, s := range w.e.Stats() {
 		hit += s.Hits
 		total += s.Hits + s.Misses
 	}
 	return hit, total, true
+}
+
+func (w *weirVote) memory(ctx context.Context) int64 {
+	if w.e != nil {
+		return w.e.MemoryInUse()
+	}
+	return 0
+}
+
+// remoteHits reads a Weir server's hit and miss counters from SHOW STATUS.
+func (w *weirVote) remoteHits() (int64, int64, bool) {
+	rows, err := w.db.Query("SHOW STATUS LIKE 'Weir_%'")
+	if err != nil {
+		return 0, 0, false
+	}
+	defer rows.Close()
+	var hits, misses int64
+	for rows.Next() {
+		var k, v string
+		if rows.Scan(&k, &v) != nil {
+			return 0, 0, false
+		}
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch k {
+		case "Weir_hits":
+			hits = n
+		case "Weir_misses":
+			misses = n
+		}
+	}
+	return hits, hits + misses, rows.Err() == nil
 }
 
 func (w *weirVote) close() {
@@ -390,7 +491,9 @@ func (w *weirVote) close() {
 	if w.stopSrv != nil {
 		w.stopSrv()
 	}
-	w.e.Close()
+	if w.e != nil {
+		w.e.Close()
+	}
 }
 
 // The baselines' schema: the same tables with the indexes the query needs.
@@ -456,8 +559,9 @@ func (p *postgresVote) write(ctx context.Context, id int, user int64) error {
 	return err
 }
 
-func (p *postgresVote) hits() (int64, int64, bool) { return 0, 0, false }
-func (p *postgresVote) close()                     { p.db.Close() }
+func (p *postgresVote) hits() (int64, int64, bool)   { return 0, 0, false }
+func (p *postgresVote) memory(context.Context) int64 { return 0 }
+func (p *postgresVote) close()                       { p.db.Close() }
 
 func scanPGArticle(row interface{ Scan(...any) error }, a *article) error {
 	var votes *int64
@@ -522,6 +626,21 @@ func (c *cacheAsideVote) write(ctx context.Context, id int, user int64) error {
 }
 
 func (c *cacheAsideVote) hits() (int64, int64, bool) { return c.hit.Load(), c.total.Load(), true }
+
+// memory is Redis's used_memory.
+func (c *cacheAsideVote) memory(ctx context.Context) int64 {
+	info, err := c.rdb.Info(ctx, "memory").Result()
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(info, "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			return n
+		}
+	}
+	return 0
+}
 func (c *cacheAsideVote) close() {
 	c.stopRedis()
 	c.pg.close()
@@ -587,15 +706,16 @@ func (m *mariadbVote) write(ctx context.Context, id int, user int64) error {
 	return err
 }
 
-func (m *mariadbVote) hits() (int64, int64, bool) { return 0, 0, false }
-func (m *mariadbVote) close()                     { m.db.Close() }
+func (m *mariadbVote) hits() (int64, int64, bool)   { return 0, 0, false }
+func (m *mariadbVote) memory(context.Context) int64 { return 0 }
+func (m *mariadbVote) close()                       { m.db.Close() }
 
 // Print writes a readable table of the report, Weir first, with read throughput ratios.
 func (r *CompareReport) Print(w io.Writer) {
 	c := r.Config.Vote
 	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, %s, %d clients, %s per system (Weir: %s), GOMAXPROCS %d\n",
 		c.Articles, c.ReadShare*100, distribution(c.Zipf), c.Clients, c.Duration, r.Config.Target, runtime.GOMAXPROCS(0))
-	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p99", "hit rate")
+	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s %9s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p99", "hit rate", "memory")
 	weirRate := 0.0
 	if s := r.Systems["weir"]; s != nil {
 		weirRate = s.ReadsPerSec
@@ -606,8 +726,12 @@ func (r *CompareReport) Print(w io.Writer) {
 		if s.HitRate != nil {
 			hit = fmt.Sprintf("%.1f%%", *s.HitRate*100)
 		}
-		fmt.Fprintf(w, "%-10s %11.0f %10.0f %8.0fµs %8.0fµs %8.0fµs %8.0fµs %9.0fµs %8.0fµs %9s\n",
-			name, s.ReadsPerSec, s.WritesPerSec, s.ReadP50, s.ReadP90, s.ReadP99, s.ReadP999, s.WriteP50, s.WriteP99, hit)
+		mem := "-"
+		if s.MemoryBytes > 0 {
+			mem = fmt.Sprintf("%.1fMiB", float64(s.MemoryBytes)/(1<<20))
+		}
+		fmt.Fprintf(w, "%-10s %11.0f %10.0f %8.0fµs %8.0fµs %8.0fµs %8.0fµs %9.0fµs %8.0fµs %9s %9s\n",
+			name, s.ReadsPerSec, s.WritesPerSec, s.ReadP50, s.ReadP90, s.ReadP99, s.ReadP999, s.WriteP50, s.WriteP99, hit, mem)
 	}
 	for _, name := range r.Order[1:] {
 		if s := r.Systems[name]; s.ReadsPerSec > 0 {

@@ -5,9 +5,11 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/internal/testserver"
 )
 
@@ -65,5 +67,32 @@ func TestPlotsDraw(t *testing.T) {
 	}
 	if err := (&CompareReport{}).Plot(filepath.Join(dir, "x.png")); err == nil {
 		t.Fatal("a vote report without a sweep drew a plot")
+	}
+}
+
+// TestCompareRemoteTarget points the vote workload at a running Weir server by address: it
+// loads the tables over the protocol, reads the hit rate from SHOW STATUS, and refuses a
+// second run on a server that already has the tables.
+func TestCompareRemoteTarget(t *testing.T) {
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	addr, stop, err := serveEngine(e, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	cfg := CompareConfig{Vote: VoteConfig{Articles: 500, ReadShare: 0.9, Zipf: 1.08, Clients: 2, Duration: 300 * time.Millisecond}, Target: addr}
+	rep, err := RunCompare(context.Background(), cfg, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := rep.Systems["weir"]; s.Reads == 0 || s.HitRate == nil {
+		t.Fatalf("remote Weir: %+v", s)
+	}
+	if _, err := RunCompare(context.Background(), cfg, false, nil); err == nil || !strings.Contains(err.Error(), "without its tables") {
+		t.Fatalf("a second run on the same server: %v, want a refusal", err)
 	}
 }

@@ -26,8 +26,8 @@ func Markdown(w io.Writer, meta Meta, vote *CompareReport, cons *ConsistencyRepo
 		c := vote.Config.Vote
 		fmt.Fprintf(w, "**Vote workload** (`weir bench vote --compare %s --sweep`): %d articles with %d votes each, %.0f%% reads, %s keys, %d clients, %s per system after %s of warm-up. Weir is read over its MySQL protocol (go-sql-driver, prepared), PostgreSQL with pgx, MariaDB with go-sql-driver, cache-aside as GET, then on a miss the query on PostgreSQL and SET (TTL %s), with writes to PostgreSQL followed by DEL.\n\n",
 			strings.Join(vote.Config.Compare, ","), c.Articles, c.VotesPerArticle, c.ReadShare*100, distribution(c.Zipf), c.Clients, c.Duration, vote.Config.Warmup, vote.Config.TTL)
-		fmt.Fprintln(w, "| system | reads/s | writes/s | read p50 | read p99 | read p99.9 | write p50 | write p99 | hit rate | Weir's read throughput ÷ this |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| system | reads/s | writes/s | read p50 | read p99 | read p99.9 | write p50 | write p99 | hit rate | cache memory | Weir's read throughput ÷ this |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 		weirRate := vote.Systems["weir"].ReadsPerSec
 		for _, name := range vote.Order {
 			s := vote.Systems[name]
@@ -43,8 +43,12 @@ func Markdown(w io.Writer, meta Meta, vote *CompareReport, cons *ConsistencyRepo
 			if name == "redis" {
 				label = "redis cache-aside"
 			}
-			fmt.Fprintf(w, "| %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s |\n", label, s.ReadsPerSec, s.WritesPerSec,
-				us(s.ReadP50), us(s.ReadP99), us(s.ReadP999), us(s.WriteP50), us(s.WriteP99), hit, ratio)
+			mem := "–"
+			if s.MemoryBytes > 0 {
+				mem = fmt.Sprintf("%.1f MiB", float64(s.MemoryBytes)/(1<<20))
+			}
+			fmt.Fprintf(w, "| %s | %.0f | %.0f | %s | %s | %s | %s | %s | %s | %s | %s |\n", label, s.ReadsPerSec, s.WritesPerSec,
+				us(s.ReadP50), us(s.ReadP99), us(s.ReadP999), us(s.WriteP50), us(s.WriteP99), hit, mem, ratio)
 		}
 		if votePlot != "" {
 			fmt.Fprintf(w, "\n![Read latency against offered load](%s)\n", votePlot)

@@ -139,7 +139,7 @@ func benchVote(ctx context.Context, args []string) error {
 	var cmp bench.CompareConfig
 	var compare string
 	fs.StringVar(&compare, "compare", "", "also run the baselines, comma-separated: postgres (the query on PostgreSQL), mariadb (on MariaDB), redis (cache-aside: Redis in front of PostgreSQL)")
-	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: inproc (the Go API) or wire (its MySQL server on loopback); default inproc, or wire with --compare so every system is read over a protocol")
+	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: inproc (the Go API), wire (its MySQL server on loopback) or the host:port (or DSN) of a running weir serve without these tables; default inproc, or wire with --compare so every system is read over a protocol")
 	fs.StringVar(&cmp.PostgresURL, "postgres", "", "PostgreSQL URL for the baselines (default: start a private server)")
 	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline, user:pass@tcp(host:port)/ (default: start a private server)")
 	fs.StringVar(&cmp.RedisServer, "redis-server", "", "path of redis-server for cache-aside (default: from PATH)")
@@ -149,7 +149,7 @@ func benchVote(ctx context.Context, args []string) error {
 		if uniform {
 			cfg.Zipf = 0 // --distribution beats --zipf, whichever came first
 		}
-		if compare == "" && cmp.Target != "wire" && !*sweep {
+		if compare == "" && (cmp.Target == "" || cmp.Target == "inproc") && !*sweep {
 			return bench.RunVote(ctx, cfg, os.Stderr)
 		}
 		cmp.Vote = cfg
