@@ -50,8 +50,8 @@ func (r *ConsistencyReport) Plot(path string) error {
 		line.Color = systemColors[name]
 		line.Width = vg.Points(2)
 		p.Add(line)
-		p.Legend.Add(fmt.Sprintf("%s: %d keys stale at the end; %.1f%% of writes never seen", name, s.PermanentlyStaleKeys,
-			100*float64(s.Writes-int64(len(s.Visible)))/float64(s.Writes)), line)
+		p.Legend.Add(fmt.Sprintf("%s: %d keys stale at the end; %d of %d writes never seen", name, s.PermanentlyStaleKeys,
+			s.Writes-int64(len(s.Visible)), s.Writes), line)
 	}
 	return p.Save(9*vg.Inch, 5.5*vg.Inch, path)
 }
