@@ -16,7 +16,7 @@ func TestConsistencyWeirNeverStaysStale(t *testing.T) {
 	pg := testserver.StartPostgres(t)
 	dsn := pg.CreateDatabase(t, "consistency")
 	rep, err := RunConsistency(context.Background(), ConsistencyConfig{
-		Keys: 20, Duration: 3 * time.Second, PostgresURL: dsn, RedisServer: redisServer, Seed: 1,
+		Keys: 20, Duration: 3 * time.Second, FillDelay: 20 * time.Millisecond, PostgresURL: dsn, RedisServer: redisServer, Seed: 1,
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
