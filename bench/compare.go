@@ -53,7 +53,9 @@ type SystemResult struct {
 	ReadP99      float64 `json:"read_p99_us"`
 	ReadP999     float64 `json:"read_p999_us"`
 	WriteP50     float64 `json:"write_p50_us"`
+	WriteP90     float64 `json:"write_p90_us"`
 	WriteP99     float64 `json:"write_p99_us"`
+	WriteP999    float64 `json:"write_p999_us"`
 	// HitRate is the share of reads served from the cache (Weir's reader, Redis); nil for a
 	// database, which has no cache in front.
 	HitRate *float64 `json:"hit_rate"`
@@ -294,7 +296,7 @@ func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Durat
 		Reads: int64(reads.Count()), Writes: int64(writes.Count()),
 		ReadsPerSec: float64(reads.Count()) / elapsed.Seconds(), WritesPerSec: float64(writes.Count()) / elapsed.Seconds(),
 		ReadP50: us(reads.Quantile(0.5)), ReadP90: us(reads.Quantile(0.9)), ReadP99: us(reads.Quantile(0.99)), ReadP999: us(reads.Quantile(0.999)),
-		WriteP50: us(writes.Quantile(0.5)), WriteP99: us(writes.Quantile(0.99)),
+		WriteP50: us(writes.Quantile(0.5)), WriteP90: us(writes.Quantile(0.9)), WriteP99: us(writes.Quantile(0.99)), WriteP999: us(writes.Quantile(0.999)),
 	}, nil
 }
 
@@ -340,6 +342,9 @@ func newWeirVote(ctx context.Context, cfg CompareConfig) (*weirVote, error) {
 			dsn := mysql.NewConfig()
 			dsn.User, dsn.Net, dsn.Addr, dsn.DBName = "root", "tcp", addr, "weir"
 			err = w.connect(ctx, dsn.FormatDSN(), cfg.Vote.Clients)
+		}
+		if err == nil {
+			err = w.prepare(ctx)
 		}
 	}
 	if err != nil {
@@ -397,10 +402,13 @@ func newRemoteWeirVote(ctx context.Context, cfg CompareConfig) (*weirVote, error
 	if err := load("votes", cfg.Vote.Articles*per, func(i int) (any, any) { return (i-1)/per + 1, i }); err != nil {
 		return fail(err)
 	}
+	if err := w.prepare(ctx); err != nil {
+		return fail(err)
+	}
 	return w, nil
 }
 
-// connect opens the MySQL-protocol client of a Weir server and prepares the two statements.
+// connect opens the MySQL-protocol client of a Weir server.
 func (w *weirVote) connect(ctx context.Context, dsn string, clients int) error {
 	db, err := sql.Open("mysql", dsn)
 	if err != nil {
@@ -409,13 +417,16 @@ func (w *weirVote) connect(ctx context.Context, dsn string, clients int) error {
 	w.db = db
 	db.SetMaxOpenConns(clients)
 	db.SetMaxIdleConns(clients)
-	if err := db.PingContext(ctx); err != nil {
+	return db.PingContext(ctx)
+}
+
+// prepare prepares the workload's two statements on the server, once its tables exist.
+func (w *weirVote) prepare(ctx context.Context) error {
+	var err error
+	if w.read_, err = w.db.PrepareContext(ctx, VoteQuery); err != nil {
 		return err
 	}
-	if w.read_, err = db.PrepareContext(ctx, VoteQuery); err != nil {
-		return err
-	}
-	w.write_, err = db.PrepareContext(ctx, "INSERT INTO votes VALUES (?, ?)")
+	w.write_, err = w.db.PrepareContext(ctx, "INSERT INTO votes VALUES (?, ?)")
 	return err
 }
 
@@ -715,7 +726,7 @@ func (r *CompareReport) Print(w io.Writer) {
 	c := r.Config.Vote
 	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, %s, %d clients, %s per system (Weir: %s), GOMAXPROCS %d\n",
 		c.Articles, c.ReadShare*100, distribution(c.Zipf), c.Clients, c.Duration, r.Config.Target, runtime.GOMAXPROCS(0))
-	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s %9s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p99", "hit rate", "memory")
+	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s %9s %9s %9s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p90", "p99", "p99.9", "hit rate", "memory")
 	weirRate := 0.0
 	if s := r.Systems["weir"]; s != nil {
 		weirRate = s.ReadsPerSec
@@ -730,8 +741,8 @@ func (r *CompareReport) Print(w io.Writer) {
 		if s.MemoryBytes > 0 {
 			mem = fmt.Sprintf("%.1fMiB", float64(s.MemoryBytes)/(1<<20))
 		}
-		fmt.Fprintf(w, "%-10s %11.0f %10.0f %8.0fµs %8.0fµs %8.0fµs %8.0fµs %9.0fµs %8.0fµs %9s %9s\n",
-			name, s.ReadsPerSec, s.WritesPerSec, s.ReadP50, s.ReadP90, s.ReadP99, s.ReadP999, s.WriteP50, s.WriteP99, hit, mem)
+		fmt.Fprintf(w, "%-10s %11.0f %10.0f %8.0fµs %8.0fµs %8.0fµs %8.0fµs %9.0fµs %8.0fµs %8.0fµs %8.0fµs %9s %9s\n",
+			name, s.ReadsPerSec, s.WritesPerSec, s.ReadP50, s.ReadP90, s.ReadP99, s.ReadP999, s.WriteP50, s.WriteP90, s.WriteP99, s.WriteP999, hit, mem)
 	}
 	for _, name := range r.Order[1:] {
 		if s := r.Systems[name]; s.ReadsPerSec > 0 {
