@@ -185,12 +185,13 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		}
 		h0, n0, hasCache := sys.hits()
 		done = phase(progress, fmt.Sprintf("%s: %d clients", name, cfg.Vote.Clients), cfg.Vote.Duration)
-		res, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2, 0)
+		run, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2, 0)
 		done()
 		if err != nil {
 			sys.close()
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
 		}
+		res := run.result()
 		res.Name = name
 		if h1, n1, _ := sys.hits(); hasCache && n1 > n0 {
 			hr := float64(h1-h0) / float64(n1-n0)
@@ -209,7 +210,8 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 					sys.close()
 					return nil, fmt.Errorf("bench: %s: %w", name, err)
 				}
-				res.Sweep = append(res.Sweep, LoadPoint{Offered: rate, Achieved: pt.ReadsPerSec + pt.WritesPerSec, P50: pt.ReadP50, P99: pt.ReadP99})
+				r := pt.result()
+				res.Sweep = append(res.Sweep, LoadPoint{Offered: rate, Achieved: r.ReadsPerSec + r.WritesPerSec, P50: r.ReadP50, P99: r.ReadP99})
 			}
 		}
 		sys.close()
@@ -226,7 +228,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 //
 // Operations scheduled in the first skip of the run are made but not measured: an open loop
 // that starts at a new rate needs a moment to settle.
-func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Duration, rate float64, seed uint64, skip time.Duration) (*SystemResult, error) {
+func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Duration, rate float64, seed uint64, skip time.Duration) (*voteRun, error) {
 	var (
 		wg            sync.WaitGroup
 		mu            sync.Mutex
@@ -250,7 +252,7 @@ func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Durat
 				interval = time.Duration(float64(time.Second) * float64(cfg.Clients) / rate)
 				next = start.Add(time.Duration(rng.Int64N(int64(interval) + 1)))
 			}
-			for !run.stopped() {
+			for !run.stopped() && ctx.Err() == nil {
 				t0 := time.Now()
 				if rate > 0 {
 					if wait := next.Sub(t0); wait > 0 {
@@ -287,17 +289,27 @@ func driveVote(ctx context.Context, sys voteSystem, cfg VoteConfig, d time.Durat
 		}(c)
 	}
 	wg.Wait()
-	elapsed := time.Since(measureFrom)
 	if err := run.err(); err != nil {
 		return nil, err
 	}
+	return &voteRun{reads: reads, writes: writes, elapsed: time.Since(measureFrom)}, nil
+}
+
+// voteRun is what driveVote measured.
+type voteRun struct {
+	reads, writes Histogram
+	elapsed       time.Duration
+}
+
+func (v *voteRun) result() *SystemResult {
+	reads, writes, elapsed := &v.reads, &v.writes, v.elapsed
 	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 	return &SystemResult{
 		Reads: int64(reads.Count()), Writes: int64(writes.Count()),
 		ReadsPerSec: float64(reads.Count()) / elapsed.Seconds(), WritesPerSec: float64(writes.Count()) / elapsed.Seconds(),
 		ReadP50: us(reads.Quantile(0.5)), ReadP90: us(reads.Quantile(0.9)), ReadP99: us(reads.Quantile(0.99)), ReadP999: us(reads.Quantile(0.999)),
 		WriteP50: us(writes.Quantile(0.5)), WriteP90: us(writes.Quantile(0.9)), WriteP99: us(writes.Quantile(0.99)), WriteP999: us(writes.Quantile(0.999)),
-	}, nil
+	}
 }
 
 // voteUsers numbers the voters of new votes across phases and systems (systems may share a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -99,63 +98,15 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 		fmt.Fprintf(progress, "running %d clients for %s (%.0f%% reads, %s)...\n",
 			cfg.Clients, cfg.Duration, cfg.ReadShare*100, distribution(cfg.Zipf))
 	}
-	var (
-		wg      sync.WaitGroup
-		mu      sync.Mutex
-		reads   Histogram
-		writes  Histogram
-		run     clients
-		userSeq atomic.Int64
-		done    atomic.Int64
-	)
-	start := time.Now()
-	for c := 0; c < cfg.Clients; c++ {
-		wg.Add(1)
-		go func(c int) {
-			defer wg.Done()
-			gen := NewKeyGen(cfg.Articles, cfg.Zipf, uint64(c)+1)
-			user := int64(cfg.Articles*cfg.VotesPerArticle) + 1
-			rng := rand.New(rand.NewPCG(uint64(c), 7))
-			var r, w Histogram
-			for !run.stopped() {
-				if cfg.Ops > 0 && done.Add(1) > cfg.Ops {
-					run.stop.Store(true)
-					break
-				}
-				id := gen.Next()
-				t0 := time.Now()
-				var err error
-				if rng.Float64() < cfg.ReadShare {
-					_, err = v.Lookup(ctx, id)
-					r.Record(time.Since(t0))
-				} else {
-					_, err = e.Exec(ctx, "INSERT INTO votes VALUES (?, ?)", id, user+userSeq.Add(1))
-					w.Record(time.Since(t0))
-				}
-				if err != nil {
-					run.fail(err)
-				}
-			}
-			mu.Lock()
-			reads.Merge(&r)
-			writes.Merge(&w)
-			mu.Unlock()
-		}(c)
-	}
-	timer := time.NewTimer(cfg.Duration)
-	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-	case <-finished: // --ops reached
-	}
-	run.stop.Store(true)
-	wg.Wait()
-	elapsed := time.Since(start)
-	if err := run.err(); err != nil {
+	insert, err := e.Prepare("INSERT INTO votes VALUES (?, ?)")
+	if err != nil {
 		return VoteReport{}, err
 	}
+	run, err := driveVote(ctx, &weirVote{e: e, v: v, insert: insert}, cfg, cfg.Duration, 0, 1, 0)
+	if err != nil {
+		return VoteReport{}, err
+	}
+	reads, writes, elapsed := &run.reads, &run.writes, run.elapsed
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	rep := VoteReport{Config: cfg, Reads: int64(reads.Count()), Writes: int64(writes.Count()), Elapsed: elapsed,
@@ -168,8 +119,8 @@ func RunVote(ctx context.Context, cfg VoteConfig, progress io.Writer) (VoteRepor
 	rep.Upqueries, rep.FillLatency = after.Upqueries-before.Upqueries, after.FillLatency
 	rep.Evictions = after.Evictions - before.Evictions
 	rep.MemoryInUse, rep.MemoryLimit = e.MemoryInUse(), e.Options().MemoryLimit
-	rep.ReadP50, rep.ReadP90, rep.ReadP99, rep.ReadP999 = percentiles(&reads)
-	rep.WriteP50, rep.WriteP90, rep.WriteP99, rep.WriteP999 = percentiles(&writes)
+	rep.ReadP50, rep.ReadP90, rep.ReadP99, rep.ReadP999 = percentiles(reads)
+	rep.WriteP50, rep.WriteP90, rep.WriteP99, rep.WriteP999 = percentiles(writes)
 	return rep, nil
 }
 
