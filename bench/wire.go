@@ -17,7 +17,6 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/weirdb/weir"
-	"github.com/weirdb/weir/server"
 )
 
 // WireConfig describes a run of the wire benchmark: the vote view read over the MySQL
@@ -109,22 +108,11 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 		return rep, err
 	}
 
-	srv, err := server.New(e, server.Config{MaxConnections: cfg.Clients + 16})
+	addr, stopServer, err := serveEngine(e, cfg.Clients)
 	if err != nil {
 		return rep, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return rep, err
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-served
-	}()
+	defer stopServer()
 
 	rdb, stopRedis, err := startRedis(ctx, cfg.RedisServer, cfg.Clients)
 	if err != nil {
@@ -163,7 +151,7 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 	}
 
 	dsn := mysql.NewConfig()
-	dsn.User, dsn.Net, dsn.Addr, dsn.DBName = "root", "tcp", ln.Addr().String(), "weir"
+	dsn.User, dsn.Net, dsn.Addr, dsn.DBName = "root", "tcp", addr, "weir"
 	dsn.InterpolateParams = cfg.Text
 	db, err := sql.Open("mysql", dsn.FormatDSN())
 	if err != nil {

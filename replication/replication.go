@@ -286,11 +286,7 @@ func (r *Replicator) session(ctx context.Context) error {
 
 	tables, err := discover(ctx, conn, r.cfg.Tables)
 	if err != nil {
-		var ue *UnsupportedError
-		if errors.As(err, &ue) || !isConnError(err) {
-			return fatal{err}
-		}
-		return err
+		return transientOrFatal(err)
 	}
 	if err := r.ensurePublication(ctx, conn, tables); err != nil {
 		return err
@@ -379,11 +375,7 @@ func (r *Replicator) ensurePublication(ctx context.Context, conn *pgx.Conn, tabl
 		stmt = fmt.Sprintf("ALTER PUBLICATION %s SET TABLE %s", r.cfg.Publication, list)
 	}
 	if _, err := conn.Exec(ctx, stmt); err != nil {
-		err = fmt.Errorf("replication: %s: %w", stmt, err)
-		if isConnError(err) {
-			return err
-		}
-		return fatal{err}
+		return transientOrFatal(fmt.Errorf("replication: %s: %w", stmt, err))
 	}
 	return nil
 }
@@ -453,6 +445,21 @@ func (r *Replicator) schemaDiff(tables []*Table) string {
 		}
 	}
 	return ""
+}
+
+// transientOrFatal returns err as it is when a reconnect may cure it, and marks it fatal
+// otherwise: a table Weir cannot mirror, a --tables name the upstream lacks, or a server
+// error about what was asked.
+func transientOrFatal(err error) error {
+	var f fatal
+	var ue *UnsupportedError
+	switch {
+	case errors.As(err, &f):
+		return err
+	case errors.As(err, &ue) || !isConnError(err):
+		return fatal{err}
+	}
+	return err
 }
 
 // isConnError reports whether err is about the connection or the server's state rather

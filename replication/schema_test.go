@@ -135,3 +135,27 @@ func TestConnectionErrorsAreRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestConfigurationErrorsAreFatal: a --tables name the upstream lacks, an ambiguous one, or
+// a table Weir cannot mirror stops the replicator instead of being retried forever.
+func TestConfigurationErrorsAreFatal(t *testing.T) {
+	all := []*Table{
+		{Schema: "public", Name: "a", Columns: []Column{{Name: "id", TypName: "int4"}}, PK: []int{0}},
+		{Schema: "other", Name: "a", Columns: []Column{{Name: "id", TypName: "int4"}}, PK: []int{0}},
+		{Schema: "public", Name: "docs", Columns: []Column{{Name: "id", TypName: "int4"}, {Name: "body", TypName: "jsonb", PGType: "jsonb"}}, PK: []int{0}},
+	}
+	for _, only := range [][]string{{"missing"}, {"a"}, {"docs"}} {
+		_, err := selectTables(all, only)
+		var f fatal
+		if err == nil || !errors.As(transientOrFatal(err), &f) {
+			t.Errorf("--tables %v: %v, want a fatal error", only, err)
+		}
+	}
+	if _, err := selectTables(all, []string{"public.a"}); err != nil {
+		t.Errorf("--tables public.a: %v", err)
+	}
+	var f fatal
+	if errors.As(transientOrFatal(errors.New("dial tcp: connection refused")), &f) {
+		t.Error("a refused connection was made fatal")
+	}
+}

@@ -245,11 +245,7 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 func (r *Replicator) checkSchema(ctx context.Context, conn *pgx.Conn) error {
 	tables, err := discover(ctx, conn, r.cfg.Tables)
 	if err != nil {
-		var ue *UnsupportedError
-		if errors.As(err, &ue) || !isConnError(err) {
-			return fatal{fmt.Errorf("%w (the upstream schema changed while Weir mirrored it)", err)}
-		}
-		return err
+		return transientOrFatal(fmt.Errorf("%w (the upstream catalog as Weir checked it while mirroring)", err))
 	}
 	if diff := r.schemaDiff(tables); diff != "" {
 		r.resnapshot.Store(true)
