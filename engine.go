@@ -12,7 +12,7 @@ import (
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
-	"github.com/weirdb/weir/internal/freq"
+	freq "github.com/weirdb/weir/eviction"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/storage"

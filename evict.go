@@ -7,7 +7,7 @@ import (
 	"syscall"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/internal/freq"
+	freq "github.com/weirdb/weir/eviction"
 	"github.com/weirdb/weir/operators"
 )
 

@@ -17,4 +17,4 @@
 //
 // A Sketch is not safe for concurrent use: the engine's evictor owns it, and readers hand it
 // their reads in batches.
-package freq
+package eviction

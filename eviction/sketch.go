@@ -1,4 +1,4 @@
-package freq
+package eviction
 
 import "math/bits"
 
