@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/expr"
-	freq "github.com/weirdb/weir/eviction"
+	"github.com/weirdb/weir/eviction"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/storage"
+	"github.com/weirdb/weir/upquery"
+	"go.uber.org/zap"
 )
 
 // Value is one SQL value in a result row.
@@ -36,10 +37,11 @@ type Options struct {
 	// ReadTimeout bounds how long a read waits for a write token to become visible or a
 	// missing key to be filled; zero means five seconds.
 	ReadTimeout time.Duration
-	// MemoryLimit bounds the bytes that partial readers hold: past it, the keys read least
-	// recently are evicted (they become holes and refill on their next read). Zero means a
-	// quarter of the machine's memory; a negative value means no limit. Base tables and
-	// full state are never evicted.
+	// MemoryLimit bounds the bytes that partial state holds (readers, partial operator
+	// state and the read history that ranks keys): past it, the keys read least often are
+	// evicted (they become holes and refill on their next read). Zero means a quarter of the
+	// machine's memory (1 GiB where it cannot be read); a negative value means no limit.
+	// Base tables and full state are never evicted.
 	MemoryLimit int64
 	// MaxUpqueries bounds the fills (upqueries) in flight at once; reads that miss beyond it
 	// wait for a slot. Zero means 1024.
@@ -58,6 +60,9 @@ type Options struct {
 	// ErrCodeReadOnly, while views are registered and read as usual. With Dir, the upstream
 	// position is stored with the rows and restored by Open.
 	Mirror bool
+	// Logger receives what the engine's background work cannot return to a caller (an
+	// eviction round that failed). Nil: nothing is logged.
+	Logger *zap.Logger
 }
 
 // Result reports what a write did.
@@ -87,15 +92,12 @@ type Engine struct {
 	gate sync.RWMutex
 
 	// mu guards the catalog and view maps (reads of them happen outside the gate).
-	mu     sync.RWMutex
-	tables map[string]*table
-	views  map[string]*View
-	shapes map[string]*View
-	graph  *dataflow.Graph
-	paths  map[*dataflow.Node]*dataflow.Replay // partial readers' fill trees
-	// partials are the partial operator states inside the graph (not readers).
-	partials map[*dataflow.Node]dataflow.PartialState
-	version  atomic.Uint64
+	mu      sync.RWMutex
+	tables  map[string]*table
+	views   map[string]*View
+	shapes  map[string]*View
+	graph   *dataflow.Graph
+	version atomic.Uint64
 
 	stmts     sync.Map // SQL text -> *cachedStmt
 	stmtCount atomic.Int64
@@ -106,33 +108,21 @@ type Engine struct {
 	lastToken atomic.Uint64
 	queries   int
 	closed    atomic.Bool
+	// closing is closed by Close: background loops stop on it.
+	closing chan struct{}
 
-	upqueries chan struct{} // a slot per fill in flight
-	// fills counts fills; every fillsPerCheck of them nudge the evictor to check memory
-	// at once, so a burst of misses cannot outrun the timer.
-	fills atomic.Int64
-	nudge chan struct{}
+	// upquery sends the fills of partial readers; evictor keeps partial state under the
+	// memory limit.
+	upquery *upquery.Client
+	evictor *eviction.Evictor
+	// fillers holds the fill side of every partial reader in the graph (guarded by mu).
+	fillers map[*dataflow.Node]*upquery.Target
 	// backfilled, when set (by tests), runs after a registration's backfill has computed the
 	// new nodes' states and before their queued deltas are applied.
 	backfilled func()
-	// ddl serializes changes to the schema and the graph (see install); writes and reads
-	// do not take it.
+	// ddl serializes changes to the schema and the graph (see changeGraph); writes and
+	// reads do not take it.
 	ddl sync.Mutex
-	// passMu serializes eviction rounds and guards what they keep between them: the copy
-	// of hist they rank keys against and the last threshold score. evictMu guards hist,
-	// counted and keysHeld (see Evict).
-	passMu        sync.Mutex
-	evictMu       sync.Mutex
-	hist          *freq.Sketch
-	ranked        *freq.Sketch
-	lastThreshold int
-	evictorBytes  atomic.Int64 // hist and ranked: memory the limit counts
-	counted       int64        // reads counted since the sketch last halved
-	keysHeld      int          // reader keys held at the last round
-	readStripes   [8]readStripe
-	readPool      sync.Pool // empty read batches
-	readLog       chan *[]uint64
-	stopEvict     chan struct{}
 	// store is the durable store (Options.Dir), nil in memory. nextTableID is the id the
 	// next table gets (under ddl); writeBatch and writeSeen are the base domain's reusable
 	// batch and set of keys a write touched.
@@ -144,7 +134,7 @@ type Engine struct {
 	mirror *Mirror
 	// lag collects the write-to-visible lag probes (lagLoop).
 	lag lagHistogram
-	// background counts the engine's goroutines (evictLoop, countLoop, lagLoop).
+	// background counts the engine's own goroutines (lagLoop).
 	background sync.WaitGroup
 }
 
@@ -181,7 +171,7 @@ type cachedStmt struct {
 // Open starts an engine with no tables.
 func Open(opts Options) (*Engine, error) {
 	if opts.Domains < 0 {
-		return nil, fmt.Errorf("weir: Options.Domains must not be negative, got %d", opts.Domains)
+		return nil, newError(ErrCodeWrongArguments, "HY000", fmt.Sprintf("weir: Options.Domains must not be negative, got %d", opts.Domains))
 	}
 	if opts.Domains == 0 {
 		opts.Domains = max(1, runtime.GOMAXPROCS(0)/2)
@@ -190,36 +180,32 @@ func Open(opts Options) (*Engine, error) {
 		opts.ReadTimeout = 5 * time.Second
 	}
 	if opts.MemoryLimit == 0 {
-		opts.MemoryLimit = defaultMemoryLimit()
+		opts.MemoryLimit = eviction.DefaultLimit()
 	}
 	if opts.MaxUpqueries <= 0 {
 		opts.MaxUpqueries = 1024
 	}
+	if opts.Logger == nil {
+		opts.Logger = zap.NewNop()
+	}
 	e := &Engine{
-		opts:     opts,
-		rt:       dataflow.NewRuntime(1 + opts.Domains),
-		tables:   map[string]*table{},
-		views:    map[string]*View{},
-		shapes:   map[string]*View{},
-		graph:    dataflow.NewGraph(),
-		paths:    map[*dataflow.Node]*dataflow.Replay{},
-		partials: map[*dataflow.Node]dataflow.PartialState{},
-
-		upqueries: make(chan struct{}, opts.MaxUpqueries),
-		nudge:     make(chan struct{}, 1),
-		hist:      freq.New(0),
-		readLog:   make(chan *[]uint64, 64),
+		opts:    opts,
+		rt:      dataflow.NewRuntime(1 + opts.Domains),
+		tables:  map[string]*table{},
+		views:   map[string]*View{},
+		shapes:  map[string]*View{},
+		graph:   dataflow.NewGraph(),
+		fillers: map[*dataflow.Node]*upquery.Target{},
+		closing: make(chan struct{}),
 	}
-	e.evictorBytes.Store(2 * e.hist.Bytes())
-	e.readPool.New = func() any {
-		b := make([]uint64, 0, readBatch)
-		return &b
-	}
+	log := opts.Logger
+	e.evictor = eviction.New(e.rt, opts.MemoryLimit, opts.ReadTimeout, func(err error) {
+		log.Warn("partial state could not be brought under the memory limit", zap.Error(err))
+	})
+	e.upquery = upquery.NewClient(e.rt, opts.MaxUpqueries, e.evictor.Filled)
 	e.rt.Start()
-	e.stopEvict = make(chan struct{})
-	e.background.Add(3)
-	go e.evictLoop()
-	go e.countLoop()
+	e.evictor.Start()
+	e.background.Add(1)
 	go e.lagLoop()
 	if opts.Mirror {
 		e.mirror = &Mirror{e: e}
@@ -233,55 +219,14 @@ func Open(opts Options) (*Engine, error) {
 	return e, nil
 }
 
-// fillsPerCheck is how many fills pass between memory checks besides the timer's.
-const fillsPerCheck = 64
-
-// filled counts a fill and nudges the evictor every fillsPerCheck fills. It never blocks:
-// it runs in the reader's domain.
-func (e *Engine) filled() {
-	if e.fills.Add(1)%fillsPerCheck == 0 {
-		select {
-		case e.nudge <- struct{}{}:
-		default:
-		}
-	}
-}
-
-// evictInterval is how often memory is checked.
-const evictInterval = 50 * time.Millisecond
-
-// evictLoop keeps partial state under the memory limit.
-func (e *Engine) evictLoop() {
-	defer e.background.Done()
-	t := time.NewTicker(evictInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-e.stopEvict:
-			return
-		case <-e.nudge:
-			if e.opts.MemoryLimit > 0 {
-				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
-				_, _ = e.Evict(ctx)
-				cancel()
-			}
-		case <-t.C:
-			if e.opts.MemoryLimit > 0 {
-				ctx, cancel := context.WithTimeout(context.Background(), e.opts.ReadTimeout)
-				_, _ = e.Evict(ctx)
-				cancel()
-			}
-		}
-	}
-}
-
 // Options returns the options the engine runs with, defaults filled in.
 func (e *Engine) Options() Options { return e.opts }
 
 // Close stops the engine's domains. Reads and writes after Close fail.
 func (e *Engine) Close() error {
 	if e.closed.CompareAndSwap(false, true) {
-		close(e.stopEvict)
+		close(e.closing)
+		e.evictor.Stop()
 		e.background.Wait()
 		e.gate.Lock()
 		e.rt.Stop()
@@ -296,8 +241,8 @@ func (e *Engine) Close() error {
 // Closed reports whether Close has been called.
 func (e *Engine) Closed() bool { return e.closed.Load() }
 
-// ErrClosed is returned by calls on a closed engine.
-var ErrClosed = errors.New("weir: engine closed")
+// ErrClosed is returned by calls on a closed engine, whichever part of it noticed.
+var ErrClosed = dataflow.ErrClosed
 
 func (e *Engine) checkOpen() error {
 	if e.closed.Load() {
@@ -432,6 +377,28 @@ func convertArgs(args []any) (dataflow.Row, error) {
 	return row, nil
 }
 
+// changeGraph is the prelude of every change to tables, views and the graph: it takes the
+// schema lock, stops writes and waits until every domain has applied those acknowledged
+// (quiesce), and locks the catalog, then runs change. Once change returns, writes resume
+// and the catalog is unlocked; then after, when not nil, runs with the schema lock still
+// held (a registration's backfill, which writes may overtake but no other change may).
+func (e *Engine) changeGraph(ctx context.Context, change func() error, after func() error) error {
+	e.ddl.Lock()
+	defer e.ddl.Unlock()
+	resume, err := e.quiesce(ctx)
+	if err != nil {
+		return err
+	}
+	e.mu.Lock()
+	err = change()
+	e.mu.Unlock()
+	resume()
+	if err != nil || after == nil {
+		return err
+	}
+	return after()
+}
+
 // quiesce stops new writes and waits until every domain has applied every acknowledged write,
 // so the caller may change the graph. The caller must call the returned function to resume.
 func (e *Engine) quiesce(ctx context.Context) (func(), error) {
@@ -448,101 +415,6 @@ func (e *Engine) quiesce(ctx context.Context) (func(), error) {
 		}
 	}
 	return e.gate.Unlock, nil
-}
-
-func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl string) (Result, error) {
-	e.ddl.Lock()
-	defer e.ddl.Unlock()
-	resume, err := e.quiesce(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer resume()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	name := strings.ToLower(s.Schema.Name)
-	if _, exists := e.tables[name]; exists {
-		if s.IfNotExists {
-			return Result{Token: Token(e.lastToken.Load())}, nil
-		}
-		return Result{}, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
-	}
-	schema := s.Schema
-	cols := make([]dataflow.Column, len(schema.Cols))
-	for i, c := range schema.Cols {
-		cols[i] = dataflow.Column{Table: schema.Name, Name: c.Name, Type: c.Type}
-	}
-	base := operators.NewBase(schema.Name, len(cols), schema.PK)
-	node := &dataflow.Node{Op: base, Domain: 0, Cols: cols, Signature: "base:" + name, Base: name}
-	if err := e.graph.Add(node); err != nil {
-		return Result{}, err
-	}
-	ints := make([]intRange, len(schema.Cols))
-	for i, c := range schema.Cols {
-		if c.Type.Kind == dataflow.KindInt || c.Type.Kind == dataflow.KindUint {
-			lo, hi := expr.IntRange(c.Type)
-			ints[i] = intRange{ok: true, lo: lo, hi: hi, unsigned: lo == 0}
-		}
-	}
-	id, err := e.persistTable(ddl)
-	if err != nil {
-		e.graph.RemoveBase(node)
-		return Result{}, err
-	}
-	e.tables[name] = &table{id: id, ddl: ddl, schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
-	e.version.Add(1)
-	return Result{Token: Token(e.lastToken.Load())}, nil
-}
-
-func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, error) {
-	e.ddl.Lock()
-	defer e.ddl.Unlock()
-	resume, err := e.quiesce(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer resume()
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, n := range s.Names {
-		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
-			return Result{}, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
-		}
-	}
-	for _, n := range s.Names {
-		name := strings.ToLower(n)
-		t, ok := e.tables[name]
-		if !ok {
-			continue
-		}
-		if err := e.persistDropTable(t.id); err != nil {
-			return Result{}, err
-		}
-		// Views over the table go with it: their readers would never change again.
-		below := map[*dataflow.Node]bool{}
-		for _, d := range e.graph.Descendants(t.node) {
-			below[d] = true
-		}
-		for _, m := range []map[string]*View{e.views, e.shapes} {
-			for k, v := range m {
-				if below[v.node] {
-					if v.name != "" {
-						if err := e.persistDropView(v.name); err != nil {
-							return Result{}, err
-						}
-					}
-					e.dropViewLocked(v)
-					delete(m, k)
-				}
-			}
-		}
-		if err := e.graph.RemoveBase(t.node); err != nil {
-			return Result{}, err
-		}
-		delete(e.tables, name)
-	}
-	e.version.Add(1)
-	return Result{Token: Token(e.lastToken.Load())}, nil
 }
 
 // TableRows returns every row of a base table, in no particular order. It is meant for
@@ -578,4 +450,14 @@ func (e *Engine) Graph(views ...string) (string, error) {
 		roots = append(roots, v.node)
 	}
 	return e.graph.Dot(roots...), nil
+}
+
+// WaitFor blocks until every view reflects every write up to tok, or ctx ends.
+func (e *Engine) WaitFor(ctx context.Context, tok Token) error {
+	for _, d := range e.rt.Domains {
+		if err := d.WaitProgress(ctx, uint64(tok), time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }

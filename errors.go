@@ -2,7 +2,6 @@ package weir
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -25,6 +24,7 @@ const (
 	ErrCodeLockWaitTimeout = 1205
 	ErrCodeInternal        = 1815
 	ErrCodeNeedReprepare   = 1615
+	ErrCodeWrongTableName  = 1103
 )
 
 // Error is a user-visible condition with its MySQL error number and SQLSTATE, so the server
@@ -69,8 +69,4 @@ func ErrorCode(err error) (code int, sqlState string, ok bool) {
 		return ErrCodeInternal, "HY000", true
 	}
 	return 0, "", false
-}
-
-func errorf(code int, state, format string, args ...any) *Error {
-	return newError(code, state, fmt.Sprintf(format, args...))
 }

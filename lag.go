@@ -67,14 +67,14 @@ func (e *Engine) lagLoop() {
 	closing, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		<-e.stopEvict
+		<-e.closing
 		cancel()
 	}()
 	t := time.NewTicker(lagProbeInterval)
 	defer t.Stop()
 	for {
 		select {
-		case <-e.stopEvict:
+		case <-e.closing:
 			return
 		case <-t.C:
 		}

@@ -238,65 +238,41 @@ func (m *Mirror) Apply(ctx context.Context, tx *MirrorTx) (Token, func() error, 
 	}
 	e.mu.RUnlock()
 
-	type outcome struct {
-		tok     Token
-		durable func() error
-		err     error
+	// One writer per table, in order of first appearance: their undo logs take the
+	// transaction back on error, and their deltas go out together.
+	var writers []*writer
+	writerOf := func(t *table) *writer {
+		for _, w := range writers {
+			if w.t == t {
+				return w
+			}
+		}
+		w := &writer{e: e, t: t}
+		writers = append(writers, w)
+		return w
 	}
-	reply := make(chan outcome, 1)
-	err := e.rt.Input(func(emit func(*dataflow.Node, dataflow.Batch)) uint64 {
-		// One writer per table, in order of first appearance: their undo logs take the
-		// transaction back on error, and their deltas go out together.
-		var writers []*writer
-		writerOf := func(t *table) *writer {
-			for _, w := range writers {
-				if w.t == t {
-					return w
-				}
-			}
-			w := &writer{e: e, t: t}
-			writers = append(writers, w)
-			return w
-		}
-		fail := func(err error) uint64 {
-			for i := len(writers) - 1; i >= 0; i-- {
-				writers[i].rollback()
-			}
-			reply <- outcome{err: err}
-			return 0
-		}
+	tok, durable, err := e.apply(ctx, true, func() ([]*writer, error) {
 		for i := range tx.Changes {
 			if err := writerOf(tables[i]).mirror(&tx.Changes[i]); err != nil {
-				return fail(fmt.Errorf("weir: applying upstream change %d (%s of %s): %w", i+1, tx.Changes[i].Op, tx.Changes[i].Table, err))
+				return writers, fmt.Errorf("weir: applying upstream change %d (%s of %s): %w", i+1, tx.Changes[i].Op, tx.Changes[i].Table, err)
 			}
 		}
-		tok := e.nextToken + 1
-		durable, err := e.persistMirror(writers, tok, tx.Position)
+		return writers, nil
+	}, func(ws []*writer, tok uint64) (func() error, error) {
+		durable, err := e.persistMirror(ws, tok, tx.Position)
 		if err != nil {
-			return fail(fmt.Errorf("weir: the upstream transaction was not applied: %w", err))
+			return nil, fmt.Errorf("weir: the upstream transaction was not applied: %w", err)
 		}
-		e.nextToken = tok
-		e.lastToken.Store(tok)
-		for _, w := range writers {
-			if len(w.deltas) > 0 {
-				emit(w.t.node, w.deltas)
-			}
-		}
+		return durable, nil
+	}, func() {
+		// Reads waiting for the position go on once its token is the newest: they then
+		// wait for that token to be visible.
 		m.advance(tx.Position, false)
-		reply <- outcome{tok: Token(tok), durable: durable}
-		return tok
 	})
 	if err != nil {
 		return 0, nil, err
 	}
-	select {
-	case r := <-reply:
-		return r.tok, r.durable, r.err
-	case <-e.rt.Domains[0].Dead():
-		return 0, nil, e.rt.Domains[0].Err()
-	case <-ctx.Done():
-		return 0, nil, ctx.Err()
-	}
+	return Token(tok), durable, nil
 }
 
 func (op MirrorOp) String() string {

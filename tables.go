@@ -1,10 +1,14 @@
 package weir
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 )
 
@@ -36,4 +40,99 @@ func (e *Engine) Table(name string) (*planner.TableSchema, error) {
 // errNoSuchTable is MySQL's ER_NO_SUCH_TABLE.
 func errNoSuchTable(name string) error {
 	return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", name))
+}
+
+// createTable adds a base table.
+func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl string) (Result, error) {
+	if err := e.changeGraph(ctx, func() error { return e.createTableLocked(s, ddl) }, nil); err != nil {
+		return Result{}, err
+	}
+	return Result{Token: Token(e.lastToken.Load())}, nil
+}
+
+func (e *Engine) createTableLocked(s *planner.CreateTable, ddl string) error {
+	name := strings.ToLower(s.Schema.Name)
+	if _, exists := e.tables[name]; exists {
+		if s.IfNotExists {
+			return nil
+		}
+		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
+	}
+	schema := s.Schema
+	cols := make([]dataflow.Column, len(schema.Cols))
+	for i, c := range schema.Cols {
+		cols[i] = dataflow.Column{Table: schema.Name, Name: c.Name, Type: c.Type}
+	}
+	base := operators.NewBase(schema.Name, len(cols), schema.PK)
+	node := &dataflow.Node{Op: base, Domain: 0, Cols: cols, Signature: "base:" + name, Base: name}
+	if err := e.graph.Add(node); err != nil {
+		return err
+	}
+	ints := make([]intRange, len(schema.Cols))
+	for i, c := range schema.Cols {
+		if c.Type.Kind == dataflow.KindInt || c.Type.Kind == dataflow.KindUint {
+			lo, hi := expr.IntRange(c.Type)
+			ints[i] = intRange{ok: true, lo: lo, hi: hi, unsigned: lo == 0}
+		}
+	}
+	id, err := e.persistTable(ddl)
+	if err != nil {
+		_ = e.graph.RemoveBase(node) // it has no children yet
+		return err
+	}
+	e.tables[name] = &table{id: id, ddl: ddl, schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
+	e.version.Add(1)
+	return nil
+}
+
+// dropTables drops base tables and the views over them.
+func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, error) {
+	if err := e.changeGraph(ctx, func() error { return e.dropTablesLocked(ctx, s) }, nil); err != nil {
+		return Result{}, err
+	}
+	return Result{Token: Token(e.lastToken.Load())}, nil
+}
+
+func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) error {
+	for _, n := range s.Names {
+		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
+			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
+		}
+	}
+	for _, n := range s.Names {
+		name := strings.ToLower(n)
+		t, ok := e.tables[name]
+		if !ok {
+			continue
+		}
+		if err := e.persistDropTable(t.id); err != nil {
+			return err
+		}
+		// Views over the table go with it: their readers would never change again.
+		below := map[*dataflow.Node]bool{}
+		for _, d := range e.graph.Descendants(t.node) {
+			below[d] = true
+		}
+		for _, m := range []map[string]*View{e.views, e.shapes} {
+			for k, v := range m {
+				if below[v.node] {
+					if v.name != "" {
+						if err := e.persistDropView(v.name); err != nil {
+							return err
+						}
+					}
+					if err := e.dropViewLocked(ctx, v); err != nil {
+						return err
+					}
+					delete(m, k)
+				}
+			}
+		}
+		if err := e.graph.RemoveBase(t.node); err != nil {
+			return err
+		}
+		delete(e.tables, name)
+	}
+	e.version.Add(1)
+	return nil
 }

@@ -11,13 +11,6 @@ import (
 	"github.com/weirdb/weir/planner"
 )
 
-type writeReply struct {
-	res Result
-	err error
-	// durable, when not nil, blocks until the write is in the durable store.
-	durable func() error
-}
-
 // write sends a planned write to the base domain and waits for its outcome. stale reports
 // that the catalog changed since the statement was planned.
 func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64, args dataflow.Row) (Result, bool, error) {
@@ -48,12 +41,11 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	if !ok {
 		return Result{}, false, errNoSuchTable(tname)
 	}
-	reply := make(chan writeReply, 1)
-	err := e.rt.Input(func(emit func(*dataflow.Node, dataflow.Batch)) uint64 {
+	w := &writer{e: e, t: t, args: args}
+	tok, durable, err := e.apply(ctx, false, func() ([]*writer, error) {
 		if t.base.Compact() {
 			t.renumbered = true
 		}
-		w := writer{e: e, t: t, args: args}
 		var err error
 		switch s := st.(type) {
 		case *planner.Insert:
@@ -63,49 +55,95 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		case *planner.Delete:
 			err = w.delete(s)
 		}
+		return []*writer{w}, err
+	}, func(_ []*writer, tok uint64) (func() error, error) {
+		durable, err := e.persistWrite(t, w.undo, w.touchedA && t.autoInc != w.autoInc, tok)
 		if err != nil {
-			w.rollback()
-			reply <- writeReply{err: err}
-			return 0
+			return nil, fmt.Errorf("weir: the write was not applied: %w", err)
 		}
-		var tok uint64
-		var durable func() error
-		if len(w.deltas) > 0 {
-			// A write the store refuses (closed, or failed) is taken back before anything
-			// downstream sees it, so memory never holds what the disk does not.
-			durable, err = e.persistWrite(t, w.undo, w.touchedA && t.autoInc != w.autoInc, e.nextToken+1)
-			if err != nil {
-				w.rollback()
-				reply <- writeReply{err: fmt.Errorf("weir: the write was not applied: %w", err)}
-				return 0
-			}
-			e.nextToken++
-			tok = e.nextToken
-			e.lastToken.Store(tok)
-			emit(t.node, w.deltas)
-		} else {
-			tok = e.nextToken
-		}
-		reply <- writeReply{res: Result{Token: Token(tok), RowsAffected: w.affected, RowsFound: w.affected + w.unchanged, LastInsertID: w.lastID}, durable: durable}
-		return tok
-	})
+		return durable, nil
+	}, nil)
 	if err != nil {
 		return Result{}, false, err
 	}
-	select {
-	case r := <-reply:
-		if r.err == nil && r.durable != nil {
-			if err := r.durable(); err != nil {
-				return Result{}, false, fmt.Errorf("weir: the write was applied but could not be made durable: %w", err)
+	if durable != nil {
+		if err := durable(); err != nil {
+			return Result{}, false, fmt.Errorf("weir: the write was applied but could not be made durable: %w", err)
+		}
+	}
+	return Result{Token: Token(tok), RowsAffected: w.affected, RowsFound: w.affected + w.unchanged, LastInsertID: w.lastID}, false, nil
+}
+
+// apply runs a write transaction in the base domain and waits for its outcome there:
+// change applies it to base tables through writers, whose undo logs take it all back if
+// change or persist fails; persist hands the changed rows to the durable store with the
+// token they will carry (and returns what reports their durability); then the token is
+// taken, every writer's deltas go down the graph together, and applied (when not nil)
+// runs, still in the base domain. A transaction that changed
+// no row takes no token and is not persisted, unless always is set (an upstream
+// transaction, whose position must be stored and seen whatever it changed); its result is
+// then the newest token, which it waits for like any other. The caller owns the writers'
+// results once apply returns.
+func (e *Engine) apply(ctx context.Context, always bool, change func() ([]*writer, error),
+	persist func(ws []*writer, tok uint64) (func() error, error), applied func()) (tok uint64, durable func() error, err error) {
+	type outcome struct {
+		tok     uint64
+		durable func() error
+		err     error
+	}
+	reply := make(chan outcome, 1)
+	err = e.rt.Input(func(emit func(*dataflow.Node, dataflow.Batch)) uint64 {
+		ws, err := change()
+		fail := func(err error) uint64 {
+			for i := len(ws) - 1; i >= 0; i-- {
+				ws[i].rollback()
+			}
+			reply <- outcome{err: err}
+			return 0
+		}
+		if err != nil {
+			return fail(err)
+		}
+		changed := always
+		for _, w := range ws {
+			changed = changed || len(w.deltas) > 0
+		}
+		if !changed {
+			reply <- outcome{tok: e.nextToken}
+			return e.nextToken
+		}
+		// A write the store refuses (closed, or failed) is taken back before anything
+		// downstream sees it, so memory never holds what the disk does not.
+		tok := e.nextToken + 1
+		durable, err := persist(ws, tok)
+		if err != nil {
+			return fail(err)
+		}
+		e.nextToken = tok
+		e.lastToken.Store(tok)
+		for _, w := range ws {
+			if len(w.deltas) > 0 {
+				emit(w.t.node, w.deltas)
 			}
 		}
-		return r.res, false, r.err
+		if applied != nil {
+			applied()
+		}
+		reply <- outcome{tok: tok, durable: durable}
+		return tok
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	select {
+	case r := <-reply:
+		return r.tok, r.durable, r.err
 	case <-e.rt.Domains[0].Dead():
-		return Result{}, false, e.rt.Domains[0].Err()
+		return 0, nil, e.rt.Domains[0].Err()
 	case <-ctx.Done():
 		// The write may still be applied; MySQL semantics for a cancelled statement are the
 		// same (the outcome is unknown to the client).
-		return Result{}, false, ctx.Err()
+		return 0, nil, ctx.Err()
 	}
 }
 

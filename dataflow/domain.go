@@ -102,6 +102,10 @@ type Message struct {
 // write changed nothing or failed).
 type InputFunc func(emit func(n *Node, b Batch)) uint64
 
+// ErrClosed reports a message sent to a runtime that has stopped. The engine's own
+// ErrClosed is this error, so errors.Is matches it whichever layer noticed.
+var ErrClosed = errors.New("weir: engine closed")
+
 // ErrDomainFailed reports that a domain stopped after an internal error; the engine must be
 // reopened.
 var ErrDomainFailed = errors.New("dataflow: domain failed")
@@ -155,7 +159,7 @@ func (rt *Runtime) Stop() {
 // Input queues a write for the base domain.
 func (rt *Runtime) Input(f InputFunc) error {
 	if rt.closed.Load() {
-		return errors.New("dataflow: engine closed")
+		return ErrClosed
 	}
 	d := rt.Domains[0]
 	if err := d.Err(); err != nil {
@@ -165,7 +169,7 @@ func (rt *Runtime) Input(f InputFunc) error {
 	case d.inbox <- Message{kind: msgInput, input: f}:
 		return nil
 	case <-rt.stop:
-		return errors.New("dataflow: engine closed")
+		return ErrClosed
 	case <-d.dead:
 		return d.Err()
 	}

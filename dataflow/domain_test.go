@@ -19,6 +19,7 @@ func (c *collect) Process(_ int, in Batch) Batch {
 }
 func (c *collect) Snapshot(func(int) []Row) []Row { return nil }
 func (c *collect) Describe() string               { return c.name }
+func (c *collect) Origins(col int) []ColumnOrigin { return PassThrough(col) }
 
 func newNode(g *Graph, t *testing.T, sig string, dom int, parents ...*Node) (*Node, *collect) {
 	t.Helper()
@@ -168,6 +169,7 @@ type panicky struct{}
 func (panicky) Process(int, Batch) Batch       { panic("operator bug") }
 func (panicky) Snapshot(func(int) []Row) []Row { return nil }
 func (panicky) Describe() string               { return "panicky" }
+func (panicky) Origins(int) []ColumnOrigin     { return nil }
 
 // TestFailedDomainReportsInsteadOfHanging: an operator that panics stops its domain, and
 // whoever waits on it gets ErrDomainFailed instead of waiting forever.

@@ -17,7 +17,56 @@ type Operator interface {
 	// Describe is a short, deterministic description ("filter(a > 5)") used by EXPLAIN and by
 	// traces.
 	Describe() string
+
+	// Origins is the operator's column provenance: the parent columns that output column col
+	// is a copy of, one per parent it copies from (a union's column comes from every input),
+	// and none for a column the operator computes. Partial-state planning traces a reader's
+	// key up the graph through it (package upquery), so a new operator needs no change there.
+	Origins(col int) []ColumnOrigin
 }
+
+// ColumnOrigin names a parent's column: Col of the parent at position Slot.
+type ColumnOrigin struct {
+	Slot, Col int
+}
+
+// Stateless is implemented by operators that keep no rows: their output for a key is
+// computed from their parents' output for it at the moment a delta passes. A replay passes
+// through them, a new one needs no backfill unless something below it does, and a partial
+// node below one holds its keys on the partial states above it.
+type Stateless interface {
+	Operator
+	Stateless()
+}
+
+// KeyedState is implemented by stateful operators whose state is grouped by a key read from
+// each parent's rows (an aggregate's group columns, a join's join key). Such a state can be
+// partial: present for the keys somebody asked for and filled by replaying a key from every
+// parent.
+type KeyedState interface {
+	Operator
+	// StateKey returns the columns of the rows from parent slot that the state is grouped
+	// by; nil when it has no key (an aggregate without GROUP BY), so it cannot be partial.
+	StateKey(slot int) []int
+	// SetPartial makes the state partial. It must be called before the operator sees a
+	// delta.
+	SetPartial()
+}
+
+// OutputIndex is implemented by stateful operators that can produce, from their own state,
+// every output row whose columns cols equal a key: the source of a replay that fills a
+// partial node below. KeyedBy reports at plan time whether a column set can be answered that
+// way.
+type OutputIndex interface {
+	KeyedBy(cols []int) bool
+	// LookupOutput returns the output rows whose columns cols equal key (collation
+	// equality). It runs in the operator's domain.
+	LookupOutput(cols []int, key Row) []Row
+}
+
+// PassThrough is the provenance of an operator whose output columns are its one parent's:
+// output column col copies parent column col.
+func PassThrough(col int) []ColumnOrigin { return []ColumnOrigin{{Slot: 0, Col: col}} }
 
 // SortKey is one ORDER BY term over a column position.
 type SortKey struct {

@@ -1,7 +1,5 @@
 package dataflow
 
-import "errors"
-
 // Replay is the tree along which one partial target (a reader) fills its keys. Its leaves
 // are the nearest states that can answer for the key without holes (base tables, or full
 // operator state); each leaf's path runs down through stateless operators and partial
@@ -147,7 +145,7 @@ func (rt *Runtime) Upquery(r *Replay, key Row) error {
 		select {
 		case d.inbox <- Message{kind: msgUpquery, replay: r, leaf: li, key: key, req: req}:
 		case <-rt.stop:
-			return errors.New("dataflow: engine closed")
+			return ErrClosed
 		case <-d.dead:
 			return d.Err()
 		}

@@ -28,6 +28,7 @@ func (h *holeyReader) Process(_ int, in Batch) Batch {
 }
 func (h *holeyReader) Snapshot(func(int) []Row) []Row { return nil }
 func (h *holeyReader) Describe() string               { return "holey" }
+func (h *holeyReader) Origins(c int) []ColumnOrigin   { return PassThrough(c) }
 
 func (h *holeyReader) fill(key Row, rows Batch) {
 	k := key[0].RawInt()

@@ -17,8 +17,8 @@ type Sketch struct {
 	shift  uint    // 64 - log2(width): a row index is the top bits of a mixed hash
 }
 
-// New returns a sketch sized for about keys distinct keys: WidthFor(keys) counters a row.
-func New(keys int) *Sketch {
+// NewSketch returns a sketch sized for about keys distinct keys: WidthFor(keys) counters a row.
+func NewSketch(keys int) *Sketch {
 	width := WidthFor(keys)
 	return &Sketch{counts: make([]uint8, rows*width), shift: uint(64 - bits.TrailingZeros(uint(width)))}
 }
@@ -40,7 +40,7 @@ func WidthFor(keys int) int {
 // both start from its value, and no key's count goes down (or up). It returns s itself when
 // s is large enough already.
 func (s *Sketch) Grow(keys int) *Sketch {
-	g := New(keys)
+	g := NewSketch(keys)
 	old, w := s.Width(), g.Width()
 	if w <= old {
 		return s

@@ -6,7 +6,7 @@ import (
 )
 
 func TestSketchSaturatesAndHalves(t *testing.T) {
-	s := New(10)
+	s := NewSketch(10)
 	if s.Width() != 64 {
 		t.Fatalf("width %d, want the minimum of 64", s.Width())
 	}
@@ -29,7 +29,7 @@ func TestSketchSaturatesAndHalves(t *testing.T) {
 }
 
 func TestSketchUnknownKeysAreCold(t *testing.T) {
-	s := New(1 << 12)
+	s := NewSketch(1 << 12)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 1 << 12 {
 		s.Increment(rng.Uint64())
@@ -47,7 +47,7 @@ func TestSketchUnknownKeysAreCold(t *testing.T) {
 }
 
 func TestSketchIncrementCounts(t *testing.T) {
-	s := New(2000) // sized for the 2000 keys counted
+	s := NewSketch(2000) // sized for the 2000 keys counted
 	rng := rand.New(rand.NewPCG(3, 4))
 	want := map[uint64]int64{}
 	for range 20_000 {
@@ -77,7 +77,7 @@ func TestSketchIncrementCounts(t *testing.T) {
 }
 
 func TestSketchGrowKeepsCounts(t *testing.T) {
-	s := New(100)
+	s := NewSketch(100)
 	rng := rand.New(rand.NewPCG(5, 6))
 	keys := make([]uint64, 300)
 	for i := range keys {
@@ -101,7 +101,7 @@ func TestSketchGrowKeepsCounts(t *testing.T) {
 }
 
 func TestSnapshotIsACopy(t *testing.T) {
-	s := New(100)
+	s := NewSketch(100)
 	for range 3 {
 		s.Increment(1)
 	}

@@ -471,6 +471,18 @@ func (a *Aggregate) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 
 // Describe renders the grouping and the aggregates, e.g. "agg[$0](count(*), sum($2))". SUM
 // and AVG name their declared result type, which decides their arithmetic.
+// Origins: the group columns come first, copied from the parent; the aggregates after them
+// are computed.
+func (a *Aggregate) Origins(col int) []dataflow.ColumnOrigin {
+	if col < 0 || col >= len(a.groupBy) {
+		return nil
+	}
+	return []dataflow.ColumnOrigin{{Slot: 0, Col: a.groupBy[col]}}
+}
+
+// StateKey: the aggregate's state is grouped by its group columns.
+func (a *Aggregate) StateKey(int) []int { return a.groupBy }
+
 func (a *Aggregate) Describe() string {
 	var b strings.Builder
 	b.WriteString("agg[")

@@ -53,6 +53,9 @@ func (b *Base) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 }
 
 // Describe names the table.
+// Origins: a base table has no parents; its columns originate here.
+func (b *Base) Origins(int) []dataflow.ColumnOrigin { return nil }
+
 func (b *Base) Describe() string { return "base(" + b.name + ")" }
 
 // HasPrimaryKey reports whether rows are keyed by a primary key.

@@ -107,6 +107,10 @@ func (d *Distinct) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 }
 
 // Describe names the operator.
+// Origins: DISTINCT passes its parent's columns through (it keeps counts of whole rows, so
+// its state has no key a replay could fill by).
+func (d *Distinct) Origins(col int) []dataflow.ColumnOrigin { return dataflow.PassThrough(col) }
+
 func (d *Distinct) Describe() string { return "distinct" }
 
 func appendWholeRowKey(buf []byte, row dataflow.Row) []byte {

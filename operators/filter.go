@@ -49,6 +49,12 @@ func (f *Filter) Snapshot(parent func(int) []dataflow.Row) []dataflow.Row {
 }
 
 // Describe renders the predicate, e.g. "filter(($1 > 5))".
+// Origins: a filter passes its parent's columns through.
+func (f *Filter) Origins(col int) []dataflow.ColumnOrigin { return dataflow.PassThrough(col) }
+
+// Stateless marks the filter as keeping no rows.
+func (f *Filter) Stateless() {}
+
 func (f *Filter) Describe() string {
 	if f.pred == nil {
 		return "filter(NULL)"

@@ -267,6 +267,28 @@ func (j *Join) appendEntryOutput(out []dataflow.Row, e *joinEntry) []dataflow.Ro
 
 // Describe renders the kind and the key pairs as side-relative positions, e.g.
 // "join[left]($0=$1)": left column 0 equals right column 1.
+// Origins: the left parent's columns, then the right parent's.
+func (j *Join) Origins(col int) []dataflow.ColumnOrigin {
+	switch {
+	case col < 0:
+		return nil
+	case col < j.widths[0]:
+		return []dataflow.ColumnOrigin{{Slot: 0, Col: col}}
+	case col < j.widths[0]+j.widths[1]:
+		return []dataflow.ColumnOrigin{{Slot: 1, Col: col - j.widths[0]}}
+	}
+	return nil
+}
+
+// StateKey: the join's state is grouped by each side's join key. A join without keys (or
+// with key lists that do not pair up) has none.
+func (j *Join) StateKey(slot int) []int {
+	if !j.valid || len(j.keys[0]) == 0 || slot < 0 || slot > 1 {
+		return nil
+	}
+	return j.keys[slot]
+}
+
 func (j *Join) Describe() string {
 	var b strings.Builder
 	b.WriteString("join[" + j.kind.String() + "](")

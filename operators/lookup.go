@@ -6,15 +6,15 @@ import (
 	"github.com/weirdb/weir/dataflow"
 )
 
-// An OutputIndex is a stateful operator that can produce, from its own state, every output
-// row whose columns cols equal key: the source of a replay that fills a partial node below
-// it. KeyedBy reports at plan time whether a column set can be answered that way.
-type OutputIndex interface {
-	KeyedBy(cols []int) bool
-	// LookupOutput returns the output rows whose columns cols equal key (collation
-	// equality). It runs in the operator's domain.
-	LookupOutput(cols []int, key dataflow.Row) []dataflow.Row
-}
+// The stateful operators below are dataflow.OutputIndex: each can produce, from its own
+// state, every output row whose columns cols equal a key, which makes it the source of a
+// replay that fills a partial node below it.
+var (
+	_ dataflow.OutputIndex = (*Aggregate)(nil)
+	_ dataflow.OutputIndex = (*Join)(nil)
+	_ dataflow.OutputIndex = (*Base)(nil)
+	_ dataflow.OutputIndex = (*TopK)(nil)
+)
 
 // coverOf reports whether cols includes every column of want, and returns, for each
 // position of want, an index into cols holding it. Columns of cols beyond want are checked

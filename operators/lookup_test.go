@@ -23,7 +23,7 @@ func sortedTexts(rows []dataflow.Row) []string {
 // matches nothing).
 func checkLookupOutput(t *testing.T, op interface {
 	dataflow.Operator
-	OutputIndex
+	dataflow.OutputIndex
 }, cols []int, domain []dataflow.Value) {
 	t.Helper()
 	if !op.KeyedBy(cols) {

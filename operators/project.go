@@ -52,6 +52,21 @@ func (p *Project) Snapshot(parent func(int) []dataflow.Row) []dataflow.Row {
 }
 
 // Describe renders the expressions, e.g. "project($0, ($1 + 1))".
+// Origins: an output column that is a plain column reference copies that parent column;
+// a computed one has no origin.
+func (p *Project) Origins(col int) []dataflow.ColumnOrigin {
+	if col < 0 || col >= len(p.exprs) || p.exprs[col] == nil {
+		return nil
+	}
+	if src, ok := expr.Index(p.exprs[col]); ok {
+		return []dataflow.ColumnOrigin{{Slot: 0, Col: src}}
+	}
+	return nil
+}
+
+// Stateless marks the projection as keeping no rows.
+func (p *Project) Stateless() {}
+
 func (p *Project) Describe() string {
 	var b strings.Builder
 	b.WriteString("project(")

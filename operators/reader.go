@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/puzpuzpuz/xsync/v4"
@@ -31,10 +30,9 @@ import (
 type Reader struct {
 	keyCols []int
 	// partial readers keep only keys somebody read: a key absent from the maps is a hole,
-	// deltas for it are dropped, and a read of it asks for a fill (Fill).
+	// deltas for it are dropped, and a read of it asks for a fill (Fill, through package
+	// upquery).
 	partial bool
-	fillMu  sync.Mutex
-	filling map[string]chan struct{}
 	order   []dataflow.SortKey
 	ints    *xsync.Map[uint64, ReaderEntry]
 	strs    *xsync.Map[string, ReaderEntry]
@@ -91,10 +89,7 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 }
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.
-func (r *Reader) SetPartial() {
-	r.partial = true
-	r.filling = map[string]chan struct{}{}
-}
+func (r *Reader) SetPartial() { r.partial = true }
 
 // Victim names a present key of a reader, as Scores reports it, for EvictKeys.
 type Victim struct {
@@ -195,30 +190,6 @@ var hashSeed = maphash.MakeSeed()
 // Partial reports whether the reader keeps only the keys that were read.
 func (r *Reader) Partial() bool { return r.partial }
 
-// AwaitFill registers interest in filling key (an encoded key, see EncodeKey). The first
-// caller for a key gets first = true and must start the fill; every caller waits on done,
-// which is closed when the key is filled.
-func (r *Reader) AwaitFill(key string) (done <-chan struct{}, first bool) {
-	r.fillMu.Lock()
-	defer r.fillMu.Unlock()
-	if ch, ok := r.filling[key]; ok {
-		return ch, false
-	}
-	ch := make(chan struct{})
-	r.filling[key] = ch
-	return ch, true
-}
-
-// CancelFill withdraws a fill that could not be started, waking its waiters to retry.
-func (r *Reader) CancelFill(key string) {
-	r.fillMu.Lock()
-	defer r.fillMu.Unlock()
-	if ch, ok := r.filling[key]; ok {
-		close(ch)
-		delete(r.filling, key)
-	}
-}
-
 // EncodeKey encodes key values as the reader's maps key them; isInt reports a one-component
 // integer key, stored by ikey.
 func EncodeKey(buf []byte, vals dataflow.Row) (enc []byte, ikey uint64, isInt bool) {
@@ -236,14 +207,6 @@ func EncodeKey(buf []byte, vals dataflow.Row) (enc []byte, ikey uint64, isInt bo
 func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
 	enc, ikey, isInt := EncodeKey(nil, key)
 	k := string(enc)
-	defer func() {
-		r.fillMu.Lock()
-		if ch, ok := r.filling[k]; ok {
-			close(ch)
-			delete(r.filling, k)
-		}
-		r.fillMu.Unlock()
-	}()
 	var found bool
 	if isInt {
 		_, found = r.ints.Load(ikey)
@@ -506,6 +469,9 @@ func (r *Reader) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 	r.strs.Range(func(_ string, e ReaderEntry) bool { collect(e); return true })
 	return out
 }
+
+// Origins: a reader holds its parent's rows as they are.
+func (r *Reader) Origins(col int) []dataflow.ColumnOrigin { return dataflow.PassThrough(col) }
 
 // Describe renders the key and order.
 func (r *Reader) Describe() string {

@@ -247,6 +247,12 @@ func (t *TopK) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 }
 
 // Describe renders grouping, order and window, e.g. "topk[$0]($1 desc, $2; limit 10 offset 0)".
+// Origins: a TopK keeps some of its parent's rows, columns unchanged.
+func (t *TopK) Origins(col int) []dataflow.ColumnOrigin { return dataflow.PassThrough(col) }
+
+// StateKey: the TopK's state is grouped by its group columns.
+func (t *TopK) StateKey(int) []int { return t.groupBy }
+
 func (t *TopK) Describe() string {
 	var b strings.Builder
 	b.WriteString("topk[")

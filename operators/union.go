@@ -39,4 +39,17 @@ func (u *Union) Snapshot(parent func(int) []dataflow.Row) []dataflow.Row {
 }
 
 // Describe names the operator and its number of inputs, e.g. "union(2)".
+// Origins: each output column is the same column of every input.
+func (u *Union) Origins(col int) []dataflow.ColumnOrigin {
+	out := make([]dataflow.ColumnOrigin, u.inputs)
+	for i := range out {
+		out[i] = dataflow.ColumnOrigin{Slot: i, Col: col}
+	}
+	return out
+}
+
+// Stateless marks the union as keeping no rows (pieces of a replay collect here only
+// until the last one arrives).
+func (u *Union) Stateless() {}
+
 func (u *Union) Describe() string { return "union(" + strconv.Itoa(u.inputs) + ")" }

@@ -135,6 +135,15 @@ type KeySource struct {
 	Literal dataflow.Value
 }
 
+// Value is the component's value for a lookup with args: the argument it names, or its
+// literal.
+func (ks KeySource) Value(args []dataflow.Value) dataflow.Value {
+	if ks.Param >= 0 {
+		return args[ks.Param]
+	}
+	return ks.Literal
+}
+
 // Query is a compiled SELECT: the plan whose output feeds the view's reader, and how a lookup
 // turns arguments into keys and merges the results.
 //

@@ -1,0 +1,164 @@
+package weir
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/upquery"
+)
+
+// lowering turns a query's plan into graph nodes in two steps. build makes a node for each
+// plan node, outside the graph (a scan is the base table's own node); once upquery.Plan has
+// chosen the states that are partial, link adds the nodes to the graph, parents first,
+// reusing an existing node wherever one computes the same thing: same operator, same
+// partiality, same parents.
+type lowering struct {
+	e    *Engine
+	home int // the domain new nodes go to, unless a parent's is higher
+	// descs holds the description of every node build made, for its signature.
+	descs map[*dataflow.Node]string
+	// linked maps a built node to the graph's node that computes it.
+	linked map[*dataflow.Node]*dataflow.Node
+	// created lists the nodes added to the graph, parents first.
+	created []*dataflow.Node
+}
+
+func newLowering(e *Engine, home int) *lowering {
+	return &lowering{e: e, home: home, descs: map[*dataflow.Node]string{}, linked: map[*dataflow.Node]*dataflow.Node{}}
+}
+
+// build makes the nodes of a plan, outside the graph.
+func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
+	if s, ok := p.(*planner.Scan); ok {
+		t, ok := l.e.tables[strings.ToLower(s.Table)]
+		if !ok {
+			return nil, errNoSuchTable(s.Table)
+		}
+		return t.node, nil
+	}
+	if pr, ok := p.(*planner.Project); ok && isIdentity(pr.Exprs, len(pr.Input.Columns())) {
+		return l.build(pr.Input)
+	}
+	var parents []*dataflow.Node
+	for _, in := range p.Inputs() {
+		n, err := l.build(in)
+		if err != nil {
+			return nil, err
+		}
+		parents = append(parents, n)
+	}
+	var op dataflow.Operator
+	var desc string
+	switch p := p.(type) {
+	case *planner.Filter:
+		op, desc = operators.NewFilter(p.Pred), "filter("+p.Pred.String()+")"
+	case *planner.Project:
+		op, desc = operators.NewProject(p.Exprs), "project("+exprList(p.Exprs)+")"
+	case *planner.Join:
+		kind := operators.JoinInner
+		if p.Kind == planner.LeftJoin {
+			kind = operators.JoinLeft
+		}
+		lw, rw := len(p.Left.Columns()), len(p.Right.Columns())
+		op = operators.NewJoin(kind, p.LeftKeys, p.RightKeys, lw, rw)
+		desc = fmt.Sprintf("join(%d,%v,%v,%d,%d)", p.Kind, p.LeftKeys, p.RightKeys, lw, rw)
+	case *planner.Aggregate:
+		op, desc = operators.NewAggregate(p.GroupBy, p.Aggs), fmt.Sprintf("agg(%v,%+v)", p.GroupBy, p.Aggs)
+	case *planner.Distinct:
+		op, desc = operators.NewDistinct(), "distinct"
+	case *planner.TopK:
+		op = operators.NewTopK(p.GroupBy, p.Order, p.Limit, p.Offset)
+		desc = fmt.Sprintf("topk(%v,%v,%d,%d)", p.GroupBy, p.Order, p.Limit, p.Offset)
+	case *planner.Union:
+		op, desc = operators.NewUnion(len(p.Ins)), "union"
+	default:
+		return nil, newError(ErrCodeUnsupported, "42000", fmt.Sprintf("plan node %T cannot be lowered", p))
+	}
+	n := &dataflow.Node{Op: op, Parents: parents, Cols: p.Columns()}
+	l.descs[n] = desc
+	return n, nil
+}
+
+// link adds a built node and its built ancestors to the graph, or finds the existing nodes
+// that compute the same, and returns the graph's node.
+func (l *lowering) link(n *dataflow.Node) (*dataflow.Node, error) {
+	desc, built := l.descs[n]
+	if !built {
+		return n, nil // a node of the graph already (a base table)
+	}
+	if m, ok := l.linked[n]; ok {
+		return m, nil
+	}
+	parents := make([]*dataflow.Node, len(n.Parents))
+	sig := desc
+	if upquery.IsPartial(n) {
+		sig += " partial"
+	}
+	sig += "<-"
+	dom := l.home
+	for i, p := range n.Parents {
+		lp, err := l.link(p)
+		if err != nil {
+			return nil, err
+		}
+		parents[i] = lp
+		if i > 0 {
+			sig += ","
+		}
+		sig += fmt.Sprintf("n%d", lp.ID)
+		dom = max(dom, lp.Domain)
+	}
+	if m, ok := l.e.graph.Lookup(sig); ok {
+		l.linked[n] = m
+		return m, nil
+	}
+	n.Parents, n.Domain, n.Signature = parents, dom, sig
+	if err := l.e.graph.Add(n); err != nil {
+		return nil, err
+	}
+	l.created = append(l.created, n)
+	l.linked[n] = n
+	return n, nil
+}
+
+// add links a node that build did not make (the reader).
+func (l *lowering) add(n *dataflow.Node) error {
+	if err := l.e.graph.Add(n); err != nil {
+		return err
+	}
+	l.created = append(l.created, n)
+	return nil
+}
+
+// undo removes the nodes a failed registration added.
+func (l *lowering) undo() {
+	for i := len(l.created) - 1; i >= 0; i-- {
+		l.e.graph.RemoveUnused(l.created[i])
+	}
+	l.created = nil
+}
+
+// isIdentity reports whether a projection passes its input through unchanged.
+func isIdentity(es []expr.Expr, width int) bool {
+	if len(es) != width {
+		return false
+	}
+	for i, e := range es {
+		if c, ok := expr.Index(e); !ok || c != i {
+			return false
+		}
+	}
+	return true
+}
+
+func exprList(es []expr.Expr) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.String()
+	}
+	return strings.Join(parts, ", ")
+}

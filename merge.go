@@ -1,0 +1,71 @@
+package weir
+
+import (
+	"context"
+	"slices"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/planner"
+)
+
+// merge combines several point lookups (`col IN (?, ?)`): each distinct key once, then the
+// query's DISTINCT, ORDER BY and LIMIT over the union.
+func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
+	var out []dataflow.Row
+	seen := map[string]bool{}
+	for _, lookup := range q.Lookups {
+		var kb []byte
+		null := false
+		for _, ks := range lookup {
+			kv := ks.Value(vals)
+			null = null || kv.IsNull()
+			kb = dataflow.AppendKey(kb, kv)
+		}
+		if null && q.EmptyRow == nil {
+			continue
+		}
+		if seen[string(kb)] {
+			continue
+		}
+		seen[string(kb)] = true
+		e, err := v.fetch(ctx, lookup, vals)
+		if err != nil {
+			return Rows{}, err
+		}
+		rows := e.All()
+		if len(rows) == 0 && q.EmptyRow != nil {
+			rows = v.emptyRow(q, lookup, vals)
+		}
+		out = append(out, rows...)
+	}
+	if q.Distinct {
+		visible := make([]int, v.width)
+		for i := range visible {
+			visible[i] = i
+		}
+		uniq := out[:0:0]
+		have := map[string]bool{}
+		for _, r := range out {
+			k := string(dataflow.AppendRowKey(nil, r, visible))
+			if !have[k] {
+				have[k] = true
+				uniq = append(uniq, r)
+			}
+		}
+		out = uniq
+	}
+	if len(q.Order) > 0 {
+		slices.SortStableFunc(out, func(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, q.Order) })
+	}
+	if q.Offset > 0 {
+		if q.Offset >= len(out) {
+			out = nil
+		} else {
+			out = out[q.Offset:]
+		}
+	}
+	if q.Limit >= 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return Rows{cols: q.Cols, rows: out, width: v.width}, nil
+}

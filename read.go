@@ -1,0 +1,278 @@
+package weir
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+	"unsafe"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
+)
+
+// The read path: a read is one lookup in the view's reader, by the query's parameters. It
+// never evaluates the query; a hole of a partial reader is filled first by an upquery
+// (package upquery), and a read that carries a write token waits for that write first.
+
+// Rows is the result of a read: column descriptions and rows of values. Rows may share
+// memory with the view: treat them as read-only.
+type Rows struct {
+	cols  []Column
+	rows  []dataflow.Row
+	one   dataflow.Row // a single row, when rows is empty
+	width int
+}
+
+// Columns describes the result columns.
+func (r Rows) Columns() []Column { return r.cols }
+
+// Len is the number of rows.
+func (r Rows) Len() int {
+	if r.one != nil {
+		return 1
+	}
+	return len(r.rows)
+}
+
+// Row returns row i's values, one per column. The slice must not be modified.
+func (r Rows) Row(i int) []Value {
+	if r.one != nil {
+		if i != 0 {
+			panic(fmt.Sprintf("weir: row %d of a 1-row result", i))
+		}
+		return r.one[:r.width:r.width]
+	}
+	return r.rows[i][:r.width:r.width]
+}
+
+// Name is the view's registered name ("" for an ad-hoc query's view).
+func (v *View) Name() string { return v.name }
+
+// Columns describes the result columns.
+func (v *View) Columns() []Column { return v.query.Cols }
+
+// NumParams is the number of arguments Lookup takes.
+func (v *View) NumParams() int { return v.query.NumParams }
+
+// Plan is the compiled query.
+func (v *View) Plan() *planner.Query { return v.query }
+
+// Lookup reads the view's current result for the given parameters. It does not wait for
+// writes in flight; use LookupAfter to read your own writes.
+func (v *View) Lookup(ctx context.Context, args ...any) (Rows, error) {
+	return v.lookupWith(ctx, v.query, 0, args)
+}
+
+// LookupAfter reads the view once every write up to tok is visible in it, waiting at most
+// the engine's ReadTimeout (or the context's deadline).
+func (v *View) LookupAfter(ctx context.Context, tok Token, args ...any) (Rows, error) {
+	return v.lookupWith(ctx, v.query, tok, args)
+}
+
+func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args []any) (Rows, error) {
+	var argv [8]Value
+	vals, err := goArgs(argv[:0], args)
+	if err != nil {
+		return Rows{}, err
+	}
+	return v.read(ctx, q, tok, vals)
+}
+
+// LookupValues is Lookup for arguments that are already Values: the read allocates nothing
+// (the result shares the view's rows). tok, when not zero, makes the read wait for that write
+// as LookupAfter does.
+func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows, error) {
+	if len(args) <= 8 {
+		var argv [8]Value
+		return v.read(ctx, v.query, tok, append(argv[:0], args...))
+	}
+	return v.read(ctx, v.query, tok, append([]Value(nil), args...))
+}
+
+// goArgs converts a read's Go arguments to Values, appending to vals.
+func goArgs(vals []Value, args []any) ([]Value, error) {
+	for i, a := range args {
+		val, err := dataflow.FromGo(a)
+		if err != nil {
+			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		vals = append(vals, val)
+	}
+	return vals, nil
+}
+
+// errDropped is what a read of a view dropped meanwhile gets.
+func (v *View) errDropped() error { return fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name) }
+
+// Evict turns the keys a read with args would look up into holes of the view's partial
+// reader, as memory pressure does: the next read fills them again. The partial states above
+// give the keys up too when no other reader holds them. It does nothing for a view whose
+// reader is full.
+func (v *View) Evict(ctx context.Context, args ...any) error {
+	vals, err := goArgs(nil, args)
+	if err != nil {
+		return err
+	}
+	q := v.query
+	if err := prepareArgs(q, vals); err != nil {
+		return err
+	}
+	if !v.reader.Partial() {
+		return nil
+	}
+	for _, lookup := range q.Lookups {
+		key := lookupKey(lookup, vals)
+		if slices.ContainsFunc(key, Value.IsNull) {
+			continue
+		}
+		if err := v.e.evictor.EvictKey(ctx, v.node, dataflow.EncodeKey(key)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TryLookup reads the view without waiting for a fill: when a key the read needs is a hole
+// of a partial reader, it starts the fill and reports ok = false instead of waiting, so a
+// caller can serve something else (or come back) and never blocks on a cold key.
+func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, err error) {
+	var argv [8]Value
+	vals, err := goArgs(argv[:0], args)
+	if err != nil {
+		return Rows{}, false, err
+	}
+	if v.dropped.Load() {
+		return Rows{}, false, v.errDropped()
+	}
+	q := v.query
+	if err := prepareArgs(q, vals); err != nil {
+		return Rows{}, false, err
+	}
+	ready := true
+	for _, lookup := range q.Lookups {
+		if _, found, _ := v.get(lookup, vals); !found {
+			ready = false
+			if err := v.filler.Start(lookupKey(lookup, vals)); err != nil {
+				return Rows{}, false, err
+			}
+		}
+	}
+	if !ready {
+		v.misses.inc()
+		return Rows{}, false, nil
+	}
+	rows, err = v.serve(ctx, q, vals)
+	return rows, err == nil, err
+}
+
+// read serves one read; it converts vals in place to the key columns' forms.
+func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Value) (Rows, error) {
+	if v.dropped.Load() {
+		return Rows{}, v.errDropped()
+	}
+	if err := prepareArgs(q, vals); err != nil {
+		return Rows{}, err
+	}
+	if tok > 0 && v.domain.Progress() < uint64(tok) {
+		deadline := time.Now().Add(v.e.opts.ReadTimeout)
+		if err := v.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
+			return Rows{}, err
+		}
+	}
+	return v.serve(ctx, q, vals)
+}
+
+// serve answers a read whose arguments are prepared: one lookup, or several merged.
+func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
+	if len(q.Lookups) > 1 {
+		return v.merge(ctx, q, vals)
+	}
+	var lookup []planner.KeySource
+	if len(q.Lookups) == 1 {
+		lookup = q.Lookups[0]
+	}
+	e, err := v.fetch(ctx, lookup, vals)
+	if err != nil {
+		return Rows{}, err
+	}
+	if e.Len() == 0 && q.EmptyRow != nil {
+		return Rows{cols: q.Cols, rows: v.emptyRow(q, lookup, vals), width: v.width}, nil
+	}
+	return Rows{cols: q.Cols, rows: e.Rows, one: e.One, width: v.width}, nil
+}
+
+// get reads one key. found is false for a hole of a partial reader; a NULL component matches
+// nothing (`col = NULL`), which is found and empty. For a partial reader, hash is the key's
+// hash for counting reads (see eviction.Evictor.CountRead).
+func (v *View) get(lookup []planner.KeySource, vals []Value) (e operators.ReaderEntry, found bool, hash uint64) {
+	if len(lookup) == 1 {
+		kv := lookup[0].Value(vals)
+		if kv.IsNull() {
+			return operators.ReaderEntry{}, true, 0
+		}
+		if k, ok := dataflow.IntKey(kv); ok {
+			e, found := v.reader.GetInt(k)
+			if !v.reader.Partial() {
+				return e, true, 0
+			}
+			return e, found, v.reader.HashInt(k)
+		}
+	}
+	var buf [64]byte
+	key := buf[:0]
+	for _, ks := range lookup {
+		kv := ks.Value(vals)
+		if kv.IsNull() {
+			return operators.ReaderEntry{}, true, 0
+		}
+		key = dataflow.AppendKey(key, kv)
+	}
+	var k string
+	if len(key) > 0 {
+		k = unsafe.String(&key[0], len(key))
+	}
+	e, found = v.reader.Get(k)
+	if !v.reader.Partial() {
+		return e, true, 0
+	}
+	return e, found, v.reader.HashKey(k)
+}
+
+// fetch reads one key, filling it first when it is a hole: the fill is an upquery whose rows
+// travel to the reader on the same edges as updates. Concurrent misses on one key share one
+// fill. It waits at most the read timeout; it never returns a partial result.
+func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, error) {
+	e, found, hash := v.get(lookup, vals)
+	if v.filler != nil && v.e.evictor.Counting() { // counts only matter for eviction
+		v.e.evictor.CountRead(hash)
+	}
+	if found {
+		v.hits.inc()
+		return e, nil
+	}
+	v.misses.inc()
+	key := lookupKey(lookup, vals)
+	timer := time.NewTimer(v.e.opts.ReadTimeout)
+	defer timer.Stop()
+	for {
+		if v.dropped.Load() {
+			return e, v.errDropped()
+		}
+		if err := v.filler.Await(ctx, key, timer.C); err != nil {
+			return e, err
+		}
+		if e, found, _ = v.get(lookup, vals); found {
+			return e, nil
+		}
+		// Filled, then emptied (and so dropped) by later deletes before we looked: fill again.
+	}
+}
+
+func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Value) []dataflow.Row {
+	if row, ok := q.EmptyRow(lookupKey(lookup, vals)); ok {
+		return []dataflow.Row{row}
+	}
+	return nil
+}

@@ -1,0 +1,290 @@
+package weir
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/upquery"
+)
+
+// View is a registered query. Reading it is a lookup in its reader by the query's
+// parameters; it never runs the query.
+type View struct {
+	e       *Engine
+	name    string
+	sql     string // as registered ("" for the view of an ad-hoc query shape)
+	query   *planner.Query
+	node    *dataflow.Node
+	reader  *operators.Reader
+	domain  *dataflow.Domain
+	dropped atomic.Bool
+	// filler fills the holes of a partial reader by upqueries; nil for a full reader.
+	// Views that share a reader share it.
+	filler *upquery.Target
+	// hits and misses count keys found with rows and keys found empty. Striped counters:
+	// reads on many cores must not contend on one cache line.
+	hits, misses stripedCounter
+	// width is the number of visible result columns.
+	width int
+}
+
+// Rows is the result of a read: column descriptions and rows of values. Rows may share
+// memory with the view: treat them as read-only.
+// one reader. Registering a name again with the same query returns the existing view.
+func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) {
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
+	if name == "" {
+		return nil, newError(ErrCodeWrongTableName, "42000", "Incorrect table name '': a view needs a name")
+	}
+	key := strings.ToLower(name)
+	e.mu.RLock()
+	old, exists := e.views[key]
+	e.mu.RUnlock()
+	q, err := e.planSelect(sql)
+	if err != nil {
+		return nil, err
+	}
+	if exists {
+		if old.query.Text == q.Text && sameLookups(old.query, q) {
+			return old, nil
+		}
+		return nil, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("View '%s' is already registered with a different query", name))
+	}
+	v, err := e.install(ctx, q, name)
+	if err != nil {
+		return nil, err
+	}
+	v.sql = sql
+	if err := e.persistView(name, sql); err != nil {
+		_ = e.Unregister(ctx, name)
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if prev, ok := e.views[key]; ok {
+		return prev, nil
+	}
+	e.views[key] = v
+	return v, nil
+}
+
+func sameLookups(a, b *planner.Query) bool {
+	if len(a.Lookups) != len(b.Lookups) {
+		return false
+	}
+	for i := range a.Lookups {
+		if len(a.Lookups[i]) != len(b.Lookups[i]) {
+			return false
+		}
+		for j, ka := range a.Lookups[i] {
+			kb := b.Lookups[i][j]
+			if ka.Param != kb.Param || (ka.Param < 0 && !dataflow.Identical(ka.Literal, kb.Literal)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// SQL returns the SELECT the view was registered with.
+func (v *View) SQL() string {
+	if v.sql == "" {
+		return v.query.Text
+	}
+	return v.sql
+}
+
+// View returns a registered view by name.
+func (e *Engine) View(name string) (*View, error) {
+	e.mu.RLock()
+	v, ok := e.views[strings.ToLower(name)]
+	e.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: %s", ErrNoSuchView, name)
+	}
+	return v, nil
+}
+
+// Unregister removes a named view. Its nodes go too unless other views share them.
+func (e *Engine) Unregister(ctx context.Context, name string) error {
+	return e.changeGraph(ctx, func() error {
+		key := strings.ToLower(name)
+		v, ok := e.views[key]
+		if !ok {
+			return fmt.Errorf("%w: %s", ErrNoSuchView, name)
+		}
+		if err := e.persistDropView(v.name); err != nil {
+			return err
+		}
+		delete(e.views, key)
+		return e.dropViewLocked(ctx, v)
+	}, nil)
+}
+
+// dropViewLocked releases a view's nodes; the partial ones give back the holds they had
+// on the states above. The caller is inside changeGraph.
+func (e *Engine) dropViewLocked(ctx context.Context, v *View) error {
+	if !v.dropped.CompareAndSwap(false, true) {
+		return nil
+	}
+	var firstErr error
+	for _, n := range e.graph.Release(v.node) {
+		delete(e.fillers, n)
+		e.evictor.Untrack(n)
+		if err := upquery.ReleaseAll(ctx, e.rt, n); err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("weir: releasing the state of dropped view %q: %w", v.name, err)
+		}
+	}
+	return firstErr
+}
+
+// Views lists the names of the registered views.
+func (e *Engine) Views() []string {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]string, 0, len(e.views))
+	for _, v := range e.views {
+		out = append(out, v.name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Query runs an ad-hoc SELECT: the first time a query shape is seen it is installed as an
+// unnamed view (later queries of the same shape reuse it), and the read waits until every
+// write acknowledged before the call is visible.
+func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
+	if err := e.checkOpen(); err != nil {
+		return Rows{}, err
+	}
+	q, err := e.planSelect(sql)
+	if err != nil {
+		return Rows{}, err
+	}
+	return e.queryPlanned(ctx, q, args)
+}
+
+// queryPlanned reads a planned SELECT through the view of its shape, installing the view
+// the first time the shape is seen.
+func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any) (Rows, error) {
+	shape := q.Text
+	e.mu.RLock()
+	v, ok := e.shapes[shape]
+	e.mu.RUnlock()
+	if !ok {
+		var err error
+		if v, err = e.install(ctx, q, ""); err != nil {
+			return Rows{}, err
+		}
+		e.mu.Lock()
+		if prev, ok := e.shapes[shape]; ok {
+			v = prev
+		} else {
+			e.shapes[shape] = v
+		}
+		e.mu.Unlock()
+	}
+	// The shared view has the shape's first literals; this query's own literals fill the
+	// key through its own lookup plan.
+	return v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+}
+
+func (e *Engine) planSelect(sql string) (*planner.Query, error) {
+	st, _, err := e.plan(sql)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := st.(*planner.Select)
+	if !ok {
+		return nil, newError(ErrCodeWrongUsage, "42000", "only a SELECT can be registered or queried")
+	}
+	return sel.Query, nil
+}
+
+// install lowers a planned query into the graph, reusing nodes that compute the same thing.
+//
+// Writes pause only while the nodes are linked in and their inputs are snapshotted (the
+// rows of the base tables and existing states they read from: copies of row references).
+// New full nodes are then backfilled from that snapshot outside the domains while writes go
+// on: the deltas that reach them meanwhile are queued (dataflow.Node.StartBackfill) and
+// applied after, in order, so no write is missed or counted twice. Partial nodes need no
+// backfill: they start as holes.
+func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
+	var v *View
+	var fill *backfill
+	err := e.changeGraph(ctx, func() (err error) {
+		v, fill, err = e.link(ctx, q, name)
+		return err
+	}, func() error { return fill.run(ctx) })
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// link adds a query's nodes to the graph and snapshots what their backfill reads. The
+// caller is inside changeGraph.
+//
+// The nodes are built first, outside the graph, so that upquery.Plan can choose from the
+// operators' column provenance which states are partial before any node is shared: a
+// partial state and a full one computing the same thing are different nodes.
+func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View, *backfill, error) {
+	e.queries++
+	l := newLowering(e, 1+(e.queries-1)%(len(e.rt.Domains)-1))
+	built, err := l.build(q.Root)
+	if err != nil {
+		return nil, nil, err
+	}
+	partial, keyed := upquery.Plan(built, q.KeyCols)
+	for _, n := range partial {
+		n.Op.(dataflow.KeyedState).SetPartial()
+	}
+	root, err := l.link(built)
+	if err != nil {
+		l.undo()
+		return nil, nil, err
+	}
+	readerSig := fmt.Sprintf("reader(%v,%v)<-n%d", q.KeyCols, q.Order, root.ID)
+	rnode, ok := e.graph.Lookup(readerSig)
+	if !ok {
+		reader := operators.NewReader(q.KeyCols, q.Order)
+		if keyed { // a new reader whose key traces to states that can fill it
+			reader.SetPartial()
+		}
+		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
+			Domain: max(l.home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
+		if err := l.add(rnode); err != nil {
+			l.undo()
+			return nil, nil, err
+		}
+		if reader.Partial() {
+			upquery.SetUps(rnode)
+			target, err := e.upquery.NewTarget(ctx, rnode, q.KeyCols)
+			if err != nil {
+				l.undo()
+				return nil, nil, err
+			}
+			e.fillers[rnode] = target
+			e.evictor.Track(rnode)
+		}
+	}
+	e.graph.Retain(rnode)
+	l.markBackfill()
+	for _, n := range l.created {
+		if _, ok := n.Op.(dataflow.PartialState); ok && upquery.IsPartial(n) {
+			upquery.SetUps(n)
+			e.evictor.Track(n)
+		}
+	}
+	v := &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
+		filler: e.fillers[rnode], domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}
+	return v, l.snapshot(), nil
+}

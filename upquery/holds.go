@@ -1,0 +1,60 @@
+package upquery
+
+import (
+	"context"
+
+	"github.com/weirdb/weir/dataflow"
+)
+
+// partialHolder is a node state that may be partial and can list its present keys: a
+// partial operator state (dataflow.PartialState) or a reader.
+type partialHolder interface {
+	Partial() bool
+	PresentKeys(f func(key string))
+}
+
+// IsPartial reports whether a node keeps partial state (a partial reader included).
+func IsPartial(n *dataflow.Node) bool {
+	ph, ok := n.Op.(partialHolder)
+	return ok && ph.Partial()
+}
+
+// SetUps records, for a partial node, the partial states that feed each of its inputs
+// through stateless operators: the states on which it holds its present keys (see
+// dataflow.PartialState). It must be called once the node is linked, before it is filled.
+func SetUps(n *dataflow.Node) {
+	n.Ups = make([][]*dataflow.Node, len(n.Parents))
+	for i, p := range n.Parents {
+		n.Ups[i] = partialAbove(p, nil)
+	}
+}
+
+func partialAbove(n *dataflow.Node, out []*dataflow.Node) []*dataflow.Node {
+	if IsPartial(n) {
+		return append(out, n)
+	}
+	if _, ok := n.Op.(dataflow.Stateless); ok {
+		for _, p := range n.Parents {
+			out = partialAbove(p, out)
+		}
+	}
+	return out
+}
+
+// ReleaseAll gives back, in n's domain, the holds a partial node removed from the graph had
+// on its parents' states for each of its present keys, so they can turn those keys into
+// holes when nothing else below holds them.
+func ReleaseAll(ctx context.Context, rt *dataflow.Runtime, n *dataflow.Node) error {
+	ph, ok := n.Op.(partialHolder)
+	if !ok || !ph.Partial() {
+		return nil
+	}
+	d := rt.Domains[n.Domain]
+	return d.Call(ctx, func() {
+		var keys []string
+		ph.PresentKeys(func(k string) { keys = append(keys, k) })
+		for _, k := range keys {
+			d.ReleaseUpstream(n, k)
+		}
+	})
+}

@@ -1,0 +1,130 @@
+package upquery
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/weirdb/weir/dataflow"
+)
+
+// Plan decides which stateful nodes of a new query keep partial state, by tracing the
+// reader's key columns up from root (the node the reader reads) through the operators'
+// column provenance (dataflow.Operator.Origins):
+//
+//   - A stateless operator (dataflow.Stateless) passes the key to every parent, each key
+//     column mapped to the parent column it copies. A column the operator computes cannot be
+//     traced, and neither can the query.
+//   - A keyed state (dataflow.KeyedState) whose state key the traced columns are, one for
+//     one and in order, as seen from one of its parents, becomes partial when each parent
+//     can in turn be traced by its own state key: the key continues upward as the group
+//     columns of an aggregate, or as each side's join columns.
+//   - Otherwise a state that can answer for the columns from its own rows
+//     (dataflow.OutputIndex: base tables always can, by an index) ends the trace: it is the
+//     source of a replay path, and stays full.
+//
+// The nodes are those of the new query, before they are linked into the graph: root's
+// ancestors are new nodes or existing ones (base tables). ok is false when some path finds
+// no source: the reader must then be full, and so must every state of the query. The nodes
+// returned are the ones to make partial (KeyedState.SetPartial) before linking.
+func Plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool) {
+	if len(keyCols) == 0 {
+		return nil, false
+	}
+	t := tracer{keyed: map[*dataflow.Node]bool{}}
+	if !t.trace(root, keyCols) {
+		return nil, false
+	}
+	// In the order of a walk from root, so callers see the same order every time.
+	seen := map[*dataflow.Node]bool{}
+	var walk func(n *dataflow.Node)
+	walk = func(n *dataflow.Node) {
+		if seen[n] {
+			return
+		}
+		seen[n] = true
+		if t.keyed[n] {
+			partial = append(partial, n)
+		}
+		for _, p := range n.Parents {
+			walk(p)
+		}
+	}
+	walk(root)
+	return partial, true
+}
+
+// tracer collects the nodes a trace makes partial.
+type tracer struct{ keyed map[*dataflow.Node]bool }
+
+func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
+	if _, ok := n.Op.(dataflow.Stateless); ok {
+		if len(n.Parents) == 0 {
+			return false
+		}
+		for slot, p := range n.Parents {
+			in, ok := ParentCols(n.Op, slot, cols)
+			if !ok || !t.trace(p, in) {
+				return false
+			}
+		}
+		return true
+	}
+	if ks, ok := n.Op.(dataflow.KeyedState); ok && StateKeyed(n, cols) {
+		// Trace into a scratch set and keep its marks only when every parent traces, so a
+		// node that falls back to full state leaves no partial marks below it.
+		try := tracer{keyed: map[*dataflow.Node]bool{}}
+		all := true
+		for slot, p := range n.Parents {
+			if !try.trace(p, ks.StateKey(slot)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			maps.Copy(t.keyed, try.keyed)
+			t.keyed[n] = true
+			return true
+		}
+	}
+	idx, ok := n.Op.(dataflow.OutputIndex)
+	return ok && idx.KeyedBy(cols)
+}
+
+// ParentCols maps output columns of op to the columns of its parent at slot that they copy;
+// ok is false when one of them is not a copy of a column of that parent.
+func ParentCols(op dataflow.Operator, slot int, cols []int) ([]int, bool) {
+	in := make([]int, len(cols))
+	for i, c := range cols {
+		found := false
+		for _, o := range op.Origins(c) {
+			if o.Slot == slot {
+				in[i], found = o.Col, true
+				break
+			}
+		}
+		if !found {
+			return nil, false
+		}
+	}
+	return in, true
+}
+
+// StateKeyed reports whether the output columns cols of a keyed state are its state key:
+// seen from one of its parents, they copy exactly that parent's key columns, in order.
+func StateKeyed(n *dataflow.Node, cols []int) bool {
+	ks, ok := n.Op.(dataflow.KeyedState)
+	if !ok || len(n.Parents) == 0 {
+		return false
+	}
+	for slot := range n.Parents {
+		if len(ks.StateKey(slot)) == 0 {
+			return false
+		}
+	}
+	for slot := range n.Parents {
+		if in, ok := ParentCols(n.Op, slot, cols); ok && slices.Equal(in, ks.StateKey(slot)) {
+			return true
+		}
+	}
+	return false
+}
