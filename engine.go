@@ -12,9 +12,9 @@ import (
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/eviction"
-	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/storage"
+	"github.com/weirdb/weir/tables"
 	"github.com/weirdb/weir/upquery"
 	"go.uber.org/zap"
 )
@@ -93,14 +93,13 @@ type Engine struct {
 
 	// mu guards the catalog and view maps (reads of them happen outside the gate).
 	mu      sync.RWMutex
-	tables  map[string]*table
+	tables  map[string]*tables.Table
 	views   map[string]*View
 	shapes  map[string]*View
 	graph   *dataflow.Graph
 	version atomic.Uint64
 
-	stmts     sync.Map // SQL text -> *cachedStmt
-	stmtCount atomic.Int64
+	stmts *planner.Cache
 
 	// Owned by the base domain.
 	nextToken uint64
@@ -132,41 +131,14 @@ type Engine struct {
 	writeSeen   map[string]struct{}
 	// mirror is the write side of a mirroring engine (Options.Mirror), nil otherwise.
 	mirror *Mirror
-	// lag collects the write-to-visible lag probes (lagLoop).
-	lag lagHistogram
-	// background counts the engine's own goroutines (lagLoop).
+	// lag probes the write-to-visible lag.
+	lag dataflow.LagProbe
+	// background counts the engine's own goroutines (the lag probe).
 	background sync.WaitGroup
-}
-
-type table struct {
-	id      uint32 // in the durable store
-	ddl     string // the CREATE TABLE it was made with
-	schema  *planner.TableSchema
-	ints    []intRange // per column: the range of an integer column
-	node    *dataflow.Node
-	base    *operators.Base
-	autoInc uint64 // next AUTO_INCREMENT value; base domain only
-	// renumbered: the rows of a table without a primary key were renumbered (Base.Compact)
-	// since the durable store last stored them all; the next write stores them all again.
-	// Base domain only.
-	renumbered bool
-}
-
-// intRange is an integer column's accepted range, computed once per table.
-type intRange struct {
-	ok       bool
-	lo       int64
-	hi       uint64
-	unsigned bool
 }
 
 // maxCachedStatements bounds the statement cache.
 const maxCachedStatements = 10_000
-
-type cachedStmt struct {
-	version uint64
-	stmt    planner.Statement
-}
 
 // Open starts an engine with no tables.
 func Open(opts Options) (*Engine, error) {
@@ -191,10 +163,11 @@ func Open(opts Options) (*Engine, error) {
 	e := &Engine{
 		opts:    opts,
 		rt:      dataflow.NewRuntime(1 + opts.Domains),
-		tables:  map[string]*table{},
+		tables:  map[string]*tables.Table{},
 		views:   map[string]*View{},
 		shapes:  map[string]*View{},
 		graph:   dataflow.NewGraph(),
+		stmts:   planner.NewCache(maxCachedStatements),
 		fillers: map[*dataflow.Node]*upquery.Target{},
 		closing: make(chan struct{}),
 	}
@@ -206,7 +179,10 @@ func Open(opts Options) (*Engine, error) {
 	e.rt.Start()
 	e.evictor.Start()
 	e.background.Add(1)
-	go e.lagLoop()
+	go func() {
+		defer e.background.Done()
+		e.lag.Run(e.rt, e.lastToken.Load, opts.ReadTimeout, e.closing)
+	}()
 	if opts.Mirror {
 		e.mirror = &Mirror{e: e}
 	}
@@ -259,33 +235,23 @@ func (c catalog) Table(name string) (*planner.TableSchema, bool) {
 	if !ok {
 		return nil, false
 	}
-	return t.schema, true
+	return t.Schema, true
 }
 
 // plan parses and plans sql against the current catalog, caching the statement per text
 // until the catalog changes.
 func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
-	v := e.version.Load()
-	if c, ok := e.stmts.Load(sql); ok {
-		cs := c.(*cachedStmt)
-		if cs.version == v {
-			return cs.stmt, v, nil
-		}
+	if st, ok := e.stmts.Get(sql, e.version.Load()); ok {
+		return st, e.version.Load(), nil
 	}
 	e.mu.RLock()
-	v = e.version.Load()
+	v := e.version.Load()
 	st, err := planner.Compile(catalog{e}, sql)
 	e.mu.RUnlock()
 	if err != nil {
 		return nil, 0, err
 	}
-	if e.stmtCount.Add(1) > maxCachedStatements {
-		// Applications that inline values send endless distinct texts: start over rather
-		// than grow without bound (parsing again is cheap next to keeping every text).
-		e.stmts.Clear()
-		e.stmtCount.Store(1)
-	}
-	e.stmts.Store(sql, &cachedStmt{version: v, stmt: st})
+	e.stmts.Put(sql, v, st)
 	return st, v, nil
 }
 
@@ -307,19 +273,8 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 		if err != nil {
 			return Result{}, err
 		}
-		if readOnly {
-			switch st.(type) {
-			case *planner.CreateTable:
-				return Result{}, errMirrorReadOnly("CREATE TABLE")
-			case *planner.DropTable:
-				return Result{}, errMirrorReadOnly("DROP TABLE")
-			case *planner.Insert:
-				return Result{}, errMirrorReadOnly("INSERT")
-			case *planner.Update:
-				return Result{}, errMirrorReadOnly("UPDATE")
-			case *planner.Delete:
-				return Result{}, errMirrorReadOnly("DELETE")
-			}
+		if _, isSelect := st.(*planner.Select); readOnly && !isSelect {
+			return Result{}, errMirrorReadOnly(st.Verb())
 		}
 		switch s := st.(type) {
 		case *planner.CreateTable:
@@ -329,7 +284,7 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 		case *planner.Select:
 			return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Register, Query or a View to read a SELECT")
 		}
-		vals, err := convertArgs(args)
+		vals, err := dataflow.RowFromGo(args)
 		if err != nil {
 			return Result{}, err
 		}
@@ -337,44 +292,13 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 		if !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
 			// The base domain is done with the arguments (rows copy their values), so the
 			// buffer can serve the next statement. After a cancellation it may still run.
-			releaseArgs(vals)
+			dataflow.ReleaseRow(vals)
 		}
 		if stale {
 			continue // the catalog changed between planning and execution: plan again
 		}
 		return res, err
 	}
-}
-
-var argPool = sync.Pool{New: func() any { return new(dataflow.Row) }}
-
-func releaseArgs(row dataflow.Row) {
-	if cap(row) == 0 || cap(row) > 1<<16 {
-		return
-	}
-	clear(row)
-	row = row[:0]
-	argPool.Put(&row)
-}
-
-func convertArgs(args []any) (dataflow.Row, error) {
-	if len(args) == 0 {
-		return nil, nil
-	}
-	p := argPool.Get().(*dataflow.Row)
-	row := *p
-	if cap(row) < len(args) {
-		row = make(dataflow.Row, len(args))
-	}
-	row = row[:len(args)]
-	for i, a := range args {
-		v, err := dataflow.FromGo(a)
-		if err != nil {
-			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		row[i] = v
-	}
-	return row, nil
 }
 
 // changeGraph is the prelude of every change to tables, views and the graph: it takes the
@@ -430,7 +354,7 @@ func (e *Engine) TableRows(ctx context.Context, name string) ([]dataflow.Row, er
 		return nil, errNoSuchTable(name)
 	}
 	var rows []dataflow.Row
-	err := e.rt.Domains[0].Call(ctx, func() { rows = t.base.Snapshot(nil) })
+	err := e.rt.Domains[0].Call(ctx, func() { rows = t.Base.Snapshot(nil) })
 	return rows, err
 }
 
@@ -454,10 +378,17 @@ func (e *Engine) Graph(views ...string) (string, error) {
 
 // WaitFor blocks until every view reflects every write up to tok, or ctx ends.
 func (e *Engine) WaitFor(ctx context.Context, tok Token) error {
-	for _, d := range e.rt.Domains {
-		if err := d.WaitProgress(ctx, uint64(tok), time.Time{}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return e.rt.WaitVisible(ctx, uint64(tok))
 }
+
+// LagStats summarizes the write-to-visible lag probes: each probe notes the newest write
+// acknowledged at that moment and measures how long until every domain has applied it, so
+// every view shows it. That is how stale a read can be, at most, when writes are flowing:
+// the lag a monitoring system should watch. A probe while every write is visible measures 0.
+type LagStats = dataflow.LagStats
+
+// LagBuckets are the upper bounds of the write-to-visible lag histogram (WriteLag).
+var LagBuckets = dataflow.LagBuckets
+
+// WriteLag reports the write-to-visible lag probes so far.
+func (e *Engine) WriteLag() LagStats { return e.lag.Stats() }

@@ -2,7 +2,6 @@ package weir
 
 import (
 	"context"
-	"slices"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/planner"
@@ -38,34 +37,6 @@ func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows,
 		}
 		out = append(out, rows...)
 	}
-	if q.Distinct {
-		visible := make([]int, v.width)
-		for i := range visible {
-			visible[i] = i
-		}
-		uniq := out[:0:0]
-		have := map[string]bool{}
-		for _, r := range out {
-			k := string(dataflow.AppendRowKey(nil, r, visible))
-			if !have[k] {
-				have[k] = true
-				uniq = append(uniq, r)
-			}
-		}
-		out = uniq
-	}
-	if len(q.Order) > 0 {
-		slices.SortStableFunc(out, func(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, q.Order) })
-	}
-	if q.Offset > 0 {
-		if q.Offset >= len(out) {
-			out = nil
-		} else {
-			out = out[q.Offset:]
-		}
-	}
-	if q.Limit >= 0 && len(out) > q.Limit {
-		out = out[:q.Limit]
-	}
+	out = q.MergeRows(out)
 	return Rows{cols: q.Cols, rows: out, width: v.width}, nil
 }

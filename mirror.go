@@ -2,16 +2,15 @@ package weir
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/expr"
 	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/storage"
+	"github.com/weirdb/weir/tables"
 )
 
 // An engine opened with Options.Mirror keeps a copy of another database's tables: a
@@ -33,18 +32,18 @@ func errMirrorReadOnly(what string) error {
 }
 
 // MirrorOp is the kind of a MirrorChange.
-type MirrorOp uint8
+type MirrorOp = tables.ChangeOp
 
 const (
 	// MirrorInsert adds New (replacing a row with the same primary key, if any).
-	MirrorInsert MirrorOp = iota + 1
+	MirrorInsert = tables.Insert
 	// MirrorUpdate replaces the row whose primary key Old (or, when Old is nil, New) holds
 	// with New.
-	MirrorUpdate
+	MirrorUpdate = tables.Update
 	// MirrorDelete removes the row whose primary key Old holds.
-	MirrorDelete
+	MirrorDelete = tables.Delete
 	// MirrorTruncate removes every row of the table.
-	MirrorTruncate
+	MirrorTruncate = tables.Truncate
 )
 
 // MirrorChange is one row change of an upstream transaction. Rows are in the table's column
@@ -180,7 +179,7 @@ func (m *Mirror) TableDDL(name string) string {
 	m.e.mu.RLock()
 	defer m.e.mu.RUnlock()
 	if t, ok := m.e.tables[strings.ToLower(name)]; ok {
-		return t.ddl
+		return t.DDL
 	}
 	return ""
 }
@@ -222,7 +221,7 @@ func (m *Mirror) Apply(ctx context.Context, tx *MirrorTx) (Token, func() error, 
 	if tx.Position <= m.Position() {
 		return 0, nil, nil
 	}
-	tables := make([]*table, len(tx.Changes))
+	changed := make([]*tables.Table, len(tx.Changes))
 	e.mu.RLock()
 	for i, c := range tx.Changes {
 		t, ok := e.tables[strings.ToLower(c.Table)]
@@ -230,41 +229,45 @@ func (m *Mirror) Apply(ctx context.Context, tx *MirrorTx) (Token, func() error, 
 			e.mu.RUnlock()
 			return 0, nil, errNoSuchTable(c.Table)
 		}
-		if !t.base.HasPrimaryKey() {
+		if !t.Base.HasPrimaryKey() {
 			e.mu.RUnlock()
 			return 0, nil, fmt.Errorf("weir: mirrored table %s has no primary key", c.Table)
 		}
-		tables[i] = t
+		changed[i] = t
 	}
 	e.mu.RUnlock()
 
 	// One writer per table, in order of first appearance: their undo logs take the
 	// transaction back on error, and their deltas go out together.
-	var writers []*writer
-	writerOf := func(t *table) *writer {
+	var writers []*tables.Writer
+	writerOf := func(t *tables.Table) *tables.Writer {
 		for _, w := range writers {
-			if w.t == t {
+			if w.Table() == t {
 				return w
 			}
 		}
-		w := &writer{e: e, t: t}
+		w := tables.NewWriter(t, nil)
 		writers = append(writers, w)
 		return w
 	}
-	tok, durable, err := e.apply(ctx, true, func() ([]*writer, error) {
+	tok, durable, err := e.apply(ctx, true, func() ([]*tables.Writer, error) {
 		for i := range tx.Changes {
-			if err := writerOf(tables[i]).mirror(&tx.Changes[i]); err != nil {
-				return writers, fmt.Errorf("weir: applying upstream change %d (%s of %s): %w", i+1, tx.Changes[i].Op, tx.Changes[i].Table, err)
+			c := &tx.Changes[i]
+			if err := writerOf(changed[i]).Mirror(&tables.Change{Op: c.Op, Old: c.Old, New: c.New, Keep: c.Keep}); err != nil {
+				return writers, fmt.Errorf("weir: applying upstream change %d (%s of %s): %w", i+1, c.Op, c.Table, err)
 			}
 		}
 		return writers, nil
-	}, func(ws []*writer, tok uint64) (func() error, error) {
-		durable, err := e.persistMirror(ws, tok, tx.Position)
+	}, func(ws []*tables.Writer, tok uint64) (func() error, error) {
+		durable, err := e.persistWrite(ws, tok, &tx.Position)
 		if err != nil {
 			return nil, fmt.Errorf("weir: the upstream transaction was not applied: %w", err)
 		}
 		return durable, nil
 	}, func() {
+		for _, w := range writers {
+			m.replaced.Add(w.Replaced())
+		}
 		// Reads waiting for the position go on once its token is the newest: they then
 		// wait for that token to be visible.
 		m.advance(tx.Position, false)
@@ -273,122 +276,4 @@ func (m *Mirror) Apply(ctx context.Context, tx *MirrorTx) (Token, func() error, 
 		return 0, nil, err
 	}
 	return Token(tok), durable, nil
-}
-
-func (op MirrorOp) String() string {
-	switch op {
-	case MirrorInsert:
-		return "insert"
-	case MirrorUpdate:
-		return "update"
-	case MirrorDelete:
-		return "delete"
-	case MirrorTruncate:
-		return "truncate"
-	}
-	return fmt.Sprintf("MirrorOp(%d)", uint8(op))
-}
-
-// mirror applies one upstream row change in the base domain.
-func (w *writer) mirror(c *MirrorChange) error {
-	base := w.t.base
-	width := len(w.schema().Cols)
-	switch c.Op {
-	case MirrorTruncate:
-		var keys []string
-		base.Scan(func(key string, row dataflow.Row) bool {
-			keys = append(keys, key)
-			w.deltas = append(w.deltas, dataflow.Record{Row: row, Neg: true})
-			return true
-		})
-		for _, k := range keys {
-			w.remove(k)
-		}
-		return nil
-	case MirrorDelete:
-		if len(c.Old) != width {
-			return fmt.Errorf("old row has %d columns, the table %d", len(c.Old), width)
-		}
-		if err := w.finishKey(c.Old); err != nil {
-			return err
-		}
-		key, old, ok := base.GetByKey(c.Old)
-		if !ok {
-			return errors.New("the row to delete is not in the mirror")
-		}
-		w.remove(key)
-		w.deltas = append(w.deltas, dataflow.Record{Row: old, Neg: true})
-		return nil
-	case MirrorInsert, MirrorUpdate:
-	default:
-		return fmt.Errorf("unknown change kind %d", c.Op)
-	}
-	if len(c.New) != width {
-		return fmt.Errorf("row has %d columns, the table %d", len(c.New), width)
-	}
-	row := make(dataflow.Row, width)
-	copy(row, c.New)
-	probe := c.Old
-	if probe == nil || c.Op == MirrorInsert {
-		probe = row
-	} else if len(probe) != width {
-		return fmt.Errorf("old row has %d columns, the table %d", len(probe), width)
-	}
-	if err := w.finishKey(probe); err != nil {
-		return err
-	}
-	oldKey, old, exists := base.GetByKey(probe)
-	if c.Op == MirrorUpdate && !exists {
-		return errors.New("the row to update is not in the mirror")
-	}
-	for i, keep := range c.Keep {
-		if keep && i < width {
-			if !exists {
-				return fmt.Errorf("column %d kept its old value, but there is no old row", i+1)
-			}
-			row[i] = old[i]
-		}
-	}
-	if err := w.finish(row); err != nil {
-		return err
-	}
-	if exists {
-		if c.Op == MirrorInsert {
-			w.e.mirror.replaced.Add(1)
-		}
-		w.remove(oldKey)
-		w.deltas = append(w.deltas, dataflow.Record{Row: old, Neg: true})
-	}
-	// The new key may hold another row only if the upstream is out of step with the
-	// mirror; replacing it keeps the mirror equal to the upstream's latest word.
-	if k, other, taken := base.GetByKey(row); taken {
-		w.e.mirror.replaced.Add(1)
-		w.remove(k)
-		w.deltas = append(w.deltas, dataflow.Record{Row: other, Neg: true})
-	}
-	w.put(base.KeyOf(row), row)
-	w.deltas = append(w.deltas, dataflow.Record{Row: row})
-	return nil
-}
-
-func convertTo(v dataflow.Value, c planner.ColumnDef) (dataflow.Value, error) {
-	out, err := expr.Convert(v, c.Type, true)
-	if err != nil {
-		return dataflow.Null, fmt.Errorf("column '%s': %w", c.Name, err)
-	}
-	return out, nil
-}
-
-// finishKey converts the primary-key columns of a probe row to their types, so the probe
-// finds the stored row's key encoding.
-func (w *writer) finishKey(probe dataflow.Row) error {
-	cols := w.schema().Cols
-	for _, i := range w.t.base.PrimaryKey() {
-		v, err := convertTo(probe[i], cols[i])
-		if err != nil {
-			return err
-		}
-		probe[i] = v
-	}
-	return nil
 }

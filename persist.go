@@ -6,6 +6,7 @@ import (
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/storage"
+	"github.com/weirdb/weir/tables"
 )
 
 // The durable store (Options.Dir) holds what a restart needs: each table's DDL and rows,
@@ -52,7 +53,7 @@ func (e *Engine) openStore(ctx context.Context) error {
 		m.upstream, m.applied = cat.Upstream, cat.UpstreamPosition
 	}
 	for _, t := range e.tables {
-		if err := e.loadTable(ctx, st, t, cat.AutoIncrement[t.id]); err != nil {
+		if err := e.loadTable(ctx, st, t, cat.AutoIncrement[t.ID]); err != nil {
 			st.Close()
 			return err
 		}
@@ -84,153 +85,67 @@ func (e *Engine) openStore(ctx context.Context) error {
 	return nil
 }
 
-// loadTable reads a table's rows into its base state, in the base domain, and sets its
-// AUTO_INCREMENT counter to the one stored, or past the largest value stored if that is
-// larger.
-func (e *Engine) loadTable(ctx context.Context, st *storage.Store, t *table, autoInc uint64) error {
-	autoCol := -1
-	for i, c := range t.schema.Cols {
-		if c.AutoIncrement {
-			autoCol = i
-		}
-	}
+// loadTable reads a table's rows from the store into its base state, in the base domain.
+func (e *Engine) loadTable(ctx context.Context, st *storage.Store, t *tables.Table, autoInc uint64) error {
 	var err error
-	callErr := e.rt.Domains[0].Call(ctx, func() {
-		t.autoInc = max(t.autoInc, autoInc)
-		err = st.ScanTable(t.id, func(pk []byte, row dataflow.Row) error {
-			t.base.Put(string(pk), row)
-			if autoCol >= 0 {
-				if n, ok := row[autoCol].ToInt(); ok && n >= 0 && uint64(n) >= t.autoInc {
-					t.autoInc = uint64(n) + 1
-				}
-			}
-			return nil
-		})
-	})
-	if callErr != nil {
+	if callErr := e.rt.Domains[0].Call(ctx, func() { err = t.Load(st, autoInc) }); callErr != nil {
 		return callErr
 	}
 	if err != nil {
-		return fmt.Errorf("weir: loading table %s from %s: %w", t.schema.Name, e.opts.Dir, err)
+		return fmt.Errorf("weir: loading table %s from %s: %w", t.Schema.Name, e.opts.Dir, err)
 	}
 	return nil
 }
 
-// persistTable gives a new table its id and, with a store, commits its DDL.
+// persistCatalog commits a change to the catalog (a table's DDL, a named view), when there
+// is a store, before the engine applies it.
+func (e *Engine) persistCatalog(change func(b *storage.Batch)) error {
+	if e.store == nil {
+		return nil
+	}
+	var b storage.Batch
+	change(&b)
+	return e.store.Commit(&b)
+}
+
+// persistTable gives a new table its id and commits its DDL.
 func (e *Engine) persistTable(ddl string) (uint32, error) {
 	id := e.nextTableID
-	if e.store != nil {
-		var b storage.Batch
-		b.PutTable(id, ddl)
-		b.SetNextTableID(id + 1)
-		if err := e.store.Commit(&b); err != nil {
-			return 0, err
-		}
+	if err := e.persistCatalog(func(b *storage.Batch) { b.PutTable(id, ddl); b.SetNextTableID(id + 1) }); err != nil {
+		return 0, err
 	}
 	e.nextTableID++
 	return id, nil
 }
 
-func (e *Engine) persistDropTable(id uint32) error {
-	if e.store == nil {
-		return nil
-	}
-	var b storage.Batch
-	b.DropTable(id)
-	return e.store.Commit(&b)
-}
-
-func (e *Engine) persistView(name, sql string) error {
-	if e.store == nil {
-		return nil
-	}
-	var b storage.Batch
-	b.PutView(name, sql)
-	return e.store.Commit(&b)
-}
-
-func (e *Engine) persistDropView(name string) error {
-	if e.store == nil {
-		return nil
-	}
-	var b storage.Batch
-	b.DropView(name)
-	return e.store.Commit(&b)
-}
-
-// persistWrite hands a write just applied in the base domain to the store, and returns
-// what the client waits on before it is acknowledged (nil without a store). undo names the
-// base keys the statement touched, possibly repeated: each is stored as it is now; after
-// the table's rows were renumbered (table.renumbered), every row is stored again instead.
-// An error means the store did not take the write, which must then be rolled back.
-func (e *Engine) persistWrite(t *table, undo []undoEntry, autoIncMoved bool, tok uint64) (func() error, error) {
+// persistWrite hands a transaction just applied in the base domain to the store: the rows
+// every writer changed (see tables.Writer.AppendTo), the token and, for an upstream
+// transaction, the position it reaches (pos, nil otherwise), in one batch. It returns what
+// the client waits on before it is acknowledged (nil without a store). An error means the
+// store did not take the transaction, which must then be rolled back.
+func (e *Engine) persistWrite(ws []*tables.Writer, tok uint64, pos *uint64) (func() error, error) {
 	if e.store == nil {
 		return nil, nil
 	}
 	b := &e.writeBatch
 	b.Reset()
-	rewrite := e.appendWrite(b, t, undo, autoIncMoved)
-	b.SetToken(tok)
-	return e.commitWrite(b, rewrite)
-}
-
-// persistMirror is persistWrite for an upstream transaction: the rows of every table it
-// touched, its token and the upstream position it reaches, in one batch.
-func (e *Engine) persistMirror(ws []*writer, tok, pos uint64) (func() error, error) {
-	if e.store == nil {
-		return nil, nil
-	}
-	b := &e.writeBatch
-	b.Reset()
-	var rewrite []*table
-	for _, w := range ws {
-		rewrite = append(rewrite, e.appendWrite(b, w.t, w.undo, false)...)
-	}
-	b.SetToken(tok)
-	b.SetUpstreamPosition(pos)
-	return e.commitWrite(b, rewrite)
-}
-
-// appendWrite adds a table's changed rows to b and returns the table if it stored all of
-// its rows (see table.renumbered).
-func (e *Engine) appendWrite(b *storage.Batch, t *table, undo []undoEntry, autoIncMoved bool) []*table {
-	var rewrote []*table
-	if t.renumbered {
-		rewrote = append(rewrote, t)
-		b.ClearRows(t.id)
-		t.base.Scan(func(key string, row dataflow.Row) bool {
-			b.PutRow(t.id, []byte(key), row)
-			return true
-		})
-		undo = nil
-	}
 	if e.writeSeen == nil {
 		e.writeSeen = map[string]struct{}{}
 	}
-	seen := e.writeSeen
-	clear(seen)
-	for _, u := range undo {
-		if _, dup := seen[u.key]; dup {
-			continue
-		}
-		seen[u.key] = struct{}{}
-		if row, ok := t.base.Get(u.key); ok {
-			b.PutRow(t.id, []byte(u.key), row)
-		} else {
-			b.DeleteRow(t.id, []byte(u.key))
+	var rewrote []*tables.Table
+	for _, w := range ws {
+		if w.AppendTo(b, e.writeSeen) {
+			rewrote = append(rewrote, w.Table())
 		}
 	}
-	if autoIncMoved {
-		b.SetAutoIncrement(t.id, t.autoInc)
+	b.SetToken(tok)
+	if pos != nil {
+		b.SetUpstreamPosition(*pos)
 	}
-	return rewrote
-}
-
-func (e *Engine) commitWrite(b *storage.Batch, rewrote []*table) (func() error, error) {
 	wait, err := e.store.CommitAsync(b)
 	if err == nil {
 		for _, t := range rewrote {
-			t.renumbered = false
+			t.Renumbered = false
 		}
 	}
 	return wait, err

@@ -53,7 +53,7 @@ func TestWriteRefusedByStoreIsRolledBack(t *testing.T) {
 		t.Fatalf("a refused write shows: %s, before it %s", after, before)
 	}
 	var autoInc uint64
-	if err := e.rt.Domains[0].Call(ctx, func() { autoInc = e.tables["t"].autoInc }); err != nil {
+	if err := e.rt.Domains[0].Call(ctx, func() { autoInc = e.tables["t"].AutoInc }); err != nil {
 		t.Fatal(err)
 	}
 	if autoInc != 3 {

@@ -160,7 +160,7 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 		}
 	}
 	if !ready {
-		v.misses.inc()
+		v.misses.Inc()
 		return Rows{}, false, nil
 	}
 	rows, err = v.serve(ctx, q, vals)
@@ -249,10 +249,10 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		v.e.evictor.CountRead(hash)
 	}
 	if found {
-		v.hits.inc()
+		v.hits.Inc()
 		return e, nil
 	}
-	v.misses.inc()
+	v.misses.Inc()
 	key := lookupKey(lookup, vals)
 	timer := time.NewTimer(v.e.opts.ReadTimeout)
 	defer timer.Stop()

@@ -8,8 +8,11 @@ import (
 	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/stripe"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/planner/lower"
+	"github.com/weirdb/weir/storage"
 	"github.com/weirdb/weir/upquery"
 )
 
@@ -29,7 +32,7 @@ type View struct {
 	filler *upquery.Target
 	// hits and misses count keys found with rows and keys found empty. Striped counters:
 	// reads on many cores must not contend on one cache line.
-	hits, misses stripedCounter
+	hits, misses stripe.Counter
 	// width is the number of visible result columns.
 	width int
 }
@@ -53,7 +56,7 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 		return nil, err
 	}
 	if exists {
-		if old.query.Text == q.Text && sameLookups(old.query, q) {
+		if old.query.Text == q.Text && old.query.SameLookups(q) {
 			return old, nil
 		}
 		return nil, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("View '%s' is already registered with a different query", name))
@@ -63,7 +66,7 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 		return nil, err
 	}
 	v.sql = sql
-	if err := e.persistView(name, sql); err != nil {
+	if err := e.persistCatalog(func(b *storage.Batch) { b.PutView(name, sql) }); err != nil {
 		_ = e.Unregister(ctx, name)
 		return nil, err
 	}
@@ -74,24 +77,6 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 	}
 	e.views[key] = v
 	return v, nil
-}
-
-func sameLookups(a, b *planner.Query) bool {
-	if len(a.Lookups) != len(b.Lookups) {
-		return false
-	}
-	for i := range a.Lookups {
-		if len(a.Lookups[i]) != len(b.Lookups[i]) {
-			return false
-		}
-		for j, ka := range a.Lookups[i] {
-			kb := b.Lookups[i][j]
-			if ka.Param != kb.Param || (ka.Param < 0 && !dataflow.Identical(ka.Literal, kb.Literal)) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // SQL returns the SELECT the view was registered with.
@@ -121,7 +106,7 @@ func (e *Engine) Unregister(ctx context.Context, name string) error {
 		if !ok {
 			return fmt.Errorf("%w: %s", ErrNoSuchView, name)
 		}
-		if err := e.persistDropView(v.name); err != nil {
+		if err := e.persistCatalog(func(b *storage.Batch) { b.DropView(v.name) }); err != nil {
 			return err
 		}
 		delete(e.views, key)
@@ -209,82 +194,60 @@ func (e *Engine) planSelect(sql string) (*planner.Query, error) {
 	return sel.Query, nil
 }
 
-// install lowers a planned query into the graph, reusing nodes that compute the same thing.
-//
-// Writes pause only while the nodes are linked in and their inputs are snapshotted (the
-// rows of the base tables and existing states they read from: copies of row references).
-// New full nodes are then backfilled from that snapshot outside the domains while writes go
-// on: the deltas that reach them meanwhile are queued (dataflow.Node.StartBackfill) and
-// applied after, in order, so no write is missed or counted twice. Partial nodes need no
-// backfill: they start as holes.
+// install lowers a planned query into the graph, reusing nodes that compute the same thing
+// (package lower), then backfills the new full nodes while writes go on (see
+// dataflow.Backfill).
 func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
 	var v *View
-	var fill *backfill
+	var fill *dataflow.Backfill
 	err := e.changeGraph(ctx, func() (err error) {
 		v, fill, err = e.link(ctx, q, name)
 		return err
-	}, func() error { return fill.run(ctx) })
+	}, func() error { return fill.Run(ctx, e.rt) })
 	if err != nil {
 		return nil, err
 	}
 	return v, nil
 }
 
-// link adds a query's nodes to the graph and snapshots what their backfill reads. The
-// caller is inside changeGraph.
-//
-// The nodes are built first, outside the graph, so that upquery.Plan can choose from the
-// operators' column provenance which states are partial before any node is shared: a
-// partial state and a full one computing the same thing are different nodes.
-func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View, *backfill, error) {
+// link adds a query's nodes to the graph, readies the fills of a new partial reader and
+// the holds of new partial states, and snapshots what the backfill reads. The caller is
+// inside changeGraph.
+func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View, *dataflow.Backfill, error) {
 	e.queries++
-	l := newLowering(e, 1+(e.queries-1)%(len(e.rt.Domains)-1))
-	built, err := l.build(q.Root)
-	if err != nil {
-		return nil, nil, err
-	}
-	partial, keyed := upquery.Plan(built, q.KeyCols)
-	for _, n := range partial {
-		n.Op.(dataflow.KeyedState).SetPartial()
-	}
-	root, err := l.link(built)
-	if err != nil {
-		l.undo()
-		return nil, nil, err
-	}
-	readerSig := fmt.Sprintf("reader(%v,%v)<-n%d", q.KeyCols, q.Order, root.ID)
-	rnode, ok := e.graph.Lookup(readerSig)
-	if !ok {
-		reader := operators.NewReader(q.KeyCols, q.Order)
-		if keyed { // a new reader whose key traces to states that can fill it
-			reader.SetPartial()
+	home := 1 + (e.queries-1)%(len(e.rt.Domains)-1)
+	table := func(name string) (*dataflow.Node, bool) {
+		t, ok := e.tables[strings.ToLower(name)]
+		if !ok {
+			return nil, false
 		}
-		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
-			Domain: max(l.home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
-		if err := l.add(rnode); err != nil {
-			l.undo()
+		return t.Node, true
+	}
+	low, err := lower.Query(e.graph, table, home, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	rnode := low.Reader
+	if low.NewReader && upquery.IsPartial(rnode) {
+		upquery.SetUps(rnode)
+		target, err := e.upquery.NewTarget(ctx, rnode, q.KeyCols)
+		if err != nil {
+			low.Undo(e.graph)
 			return nil, nil, err
 		}
-		if reader.Partial() {
-			upquery.SetUps(rnode)
-			target, err := e.upquery.NewTarget(ctx, rnode, q.KeyCols)
-			if err != nil {
-				l.undo()
-				return nil, nil, err
-			}
-			e.fillers[rnode] = target
-			e.evictor.Track(rnode)
-		}
+		e.fillers[rnode] = target
+		e.evictor.Track(rnode)
 	}
 	e.graph.Retain(rnode)
-	l.markBackfill()
-	for _, n := range l.created {
+	for _, n := range low.Created {
 		if _, ok := n.Op.(dataflow.PartialState); ok && upquery.IsPartial(n) {
 			upquery.SetUps(n)
 			e.evictor.Track(n)
 		}
 	}
+	fill := dataflow.NewBackfill(low.Created)
+	fill.Computed = e.backfilled
 	v := &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
 		filler: e.fillers[rnode], domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}
-	return v, l.snapshot(), nil
+	return v, fill, nil
 }

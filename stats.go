@@ -32,7 +32,7 @@ type ViewStats struct {
 // Stats reports the view's size and read counters.
 func (v *View) Stats() ViewStats {
 	st := ViewStats{Name: v.name, Query: v.query.Text, Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
-		Hits: v.hits.value(), Misses: v.misses.value(), Evictions: v.reader.Evictions()}
+		Hits: v.hits.Value(), Misses: v.misses.Value(), Evictions: v.reader.Evictions()}
 	if v.filler != nil {
 		st.Upqueries, st.FillLatency = v.filler.Upqueries(), v.filler.FillLatency()
 	}

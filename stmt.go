@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/planner"
 )
 
@@ -31,16 +32,9 @@ func (e *Engine) Prepare(sql string) (*Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stmt{e: e, sql: sql, version: version}
-	switch p := st.(type) {
-	case *planner.Select:
-		s.query, s.numParams = p.Query, p.Query.NumParams
-	case *planner.Insert:
-		s.numParams = p.NumParams
-	case *planner.Update:
-		s.numParams = p.NumParams
-	case *planner.Delete:
-		s.numParams = p.NumParams
+	s := &Stmt{e: e, sql: sql, version: version, numParams: st.Params()}
+	if sel, ok := st.(*planner.Select); ok {
+		s.query = sel.Query
 	}
 	return s, nil
 }
@@ -81,7 +75,7 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
 		if q, err = s.e.planSelect(s.sql); err != nil {
 			return Rows{}, err
 		}
-		if !sameColumns(q.Cols, s.query.Cols) {
+		if !dataflow.SameColumns(q.Cols, s.query.Cols) {
 			return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
 		}
 	}
@@ -91,16 +85,4 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
 // Exec runs a prepared DDL or write statement with args for its placeholders.
 func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
 	return s.e.Exec(ctx, s.sql, args...)
-}
-
-func sameColumns(a, b []Column) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
-			return false
-		}
-	}
-	return true
 }

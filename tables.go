@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/expr"
-	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/storage"
+	"github.com/weirdb/weir/tables"
 )
 
 // Tables returns the names of the base tables, sorted.
@@ -18,7 +18,7 @@ func (e *Engine) Tables() []string {
 	defer e.mu.RUnlock()
 	names := make([]string, 0, len(e.tables))
 	for _, t := range e.tables {
-		names = append(names, t.schema.Name)
+		names = append(names, t.Schema.Name)
 	}
 	slices.Sort(names)
 	return names
@@ -34,7 +34,7 @@ func (e *Engine) Table(name string) (*planner.TableSchema, error) {
 	if !ok {
 		return nil, errNoSuchTable(name)
 	}
-	return t.schema, nil
+	return t.Schema, nil
 }
 
 // errNoSuchTable is MySQL's ER_NO_SUCH_TABLE.
@@ -59,28 +59,17 @@ func (e *Engine) createTableLocked(s *planner.CreateTable, ddl string) error {
 		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
 	}
 	schema := s.Schema
-	cols := make([]dataflow.Column, len(schema.Cols))
-	for i, c := range schema.Cols {
-		cols[i] = dataflow.Column{Table: schema.Name, Name: c.Name, Type: c.Type}
-	}
-	base := operators.NewBase(schema.Name, len(cols), schema.PK)
-	node := &dataflow.Node{Op: base, Domain: 0, Cols: cols, Signature: "base:" + name, Base: name}
-	if err := e.graph.Add(node); err != nil {
+	t := tables.New(ddl, &schema)
+	if err := e.graph.Add(t.Node); err != nil {
 		return err
-	}
-	ints := make([]intRange, len(schema.Cols))
-	for i, c := range schema.Cols {
-		if c.Type.Kind == dataflow.KindInt || c.Type.Kind == dataflow.KindUint {
-			lo, hi := expr.IntRange(c.Type)
-			ints[i] = intRange{ok: true, lo: lo, hi: hi, unsigned: lo == 0}
-		}
 	}
 	id, err := e.persistTable(ddl)
 	if err != nil {
-		_ = e.graph.RemoveBase(node) // it has no children yet
+		_ = e.graph.RemoveBase(t.Node) // it has no children yet
 		return err
 	}
-	e.tables[name] = &table{id: id, ddl: ddl, schema: &schema, node: node, base: base, autoInc: 1, ints: ints}
+	t.ID = id
+	e.tables[name] = t
 	e.version.Add(1)
 	return nil
 }
@@ -105,19 +94,19 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 		if !ok {
 			continue
 		}
-		if err := e.persistDropTable(t.id); err != nil {
+		if err := e.persistCatalog(func(b *storage.Batch) { b.DropTable(t.ID) }); err != nil {
 			return err
 		}
 		// Views over the table go with it: their readers would never change again.
 		below := map[*dataflow.Node]bool{}
-		for _, d := range e.graph.Descendants(t.node) {
+		for _, d := range e.graph.Descendants(t.Node) {
 			below[d] = true
 		}
 		for _, m := range []map[string]*View{e.views, e.shapes} {
 			for k, v := range m {
 				if below[v.node] {
 					if v.name != "" {
-						if err := e.persistDropView(v.name); err != nil {
+						if err := e.persistCatalog(func(b *storage.Batch) { b.DropView(v.name) }); err != nil {
 							return err
 						}
 					}
@@ -128,7 +117,7 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 				}
 			}
 		}
-		if err := e.graph.RemoveBase(t.node); err != nil {
+		if err := e.graph.RemoveBase(t.Node); err != nil {
 			return err
 		}
 		delete(e.tables, name)

@@ -2,6 +2,7 @@ package dataflow
 
 import (
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -80,4 +81,40 @@ func (v Value) ToGo() any {
 		return v.Time()
 	}
 	return nil
+}
+
+// rowPool recycles the rows RowFromGo builds for a statement's arguments.
+var rowPool = sync.Pool{New: func() any { return new(Row) }}
+
+// RowFromGo converts a statement's Go arguments to a row of Values, in a row taken from a
+// pool: give it back with ReleaseRow once nothing refers to it (rows built from it copy
+// its values).
+func RowFromGo(args []any) (Row, error) {
+	if len(args) == 0 {
+		return nil, nil
+	}
+	p := rowPool.Get().(*Row)
+	row := *p
+	if cap(row) < len(args) {
+		row = make(Row, len(args))
+	}
+	row = row[:len(args)]
+	for i, a := range args {
+		v, err := FromGo(a)
+		if err != nil {
+			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
+		}
+		row[i] = v
+	}
+	return row, nil
+}
+
+// ReleaseRow gives a row from RowFromGo back to the pool.
+func ReleaseRow(row Row) {
+	if cap(row) == 0 || cap(row) > 1<<16 {
+		return
+	}
+	clear(row)
+	row = row[:0]
+	rowPool.Put(&row)
 }

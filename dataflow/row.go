@@ -106,3 +106,16 @@ type Column struct {
 	Name  string
 	Type  Type
 }
+
+// SameColumns reports whether two result schemas have the same column names and types.
+func SameColumns(a, b []Column) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Name != b[i].Name || a[i].Type != b[i].Type {
+			return false
+		}
+	}
+	return true
+}

@@ -8,7 +8,6 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
-	"github.com/weirdb/weir/operators"
 )
 
 // Expressions above an Aggregate (select list, HAVING, ORDER BY) are compiled over its output:
@@ -188,28 +187,28 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 		if info.arg, err = one(); err != nil {
 			return nil, err
 		}
-		info.spec = AggSpec{Func: operators.AggCount, Distinct: a.Distinct, Type: countType}
+		info.spec = AggSpec{Func: expr.AggCount, Distinct: a.Distinct, Type: countType}
 		if v, ok := expr.ConstValue(info.arg); ok && !v.IsNull() && !a.Distinct {
 			// COUNT(*) (the parser writes it COUNT(1)) and COUNT(<non-NULL constant>) count rows.
-			info.spec.Func, info.arg = operators.AggCountStar, nil
+			info.spec.Func, info.arg = expr.AggCountStar, nil
 		}
 		info.col = dataflow.Column{Name: "COUNT(*)", Type: countType}
 	case ast.AggFuncSum, ast.AggFuncAvg:
 		if info.arg, err = one(); err != nil {
 			return nil, err
 		}
-		f := operators.AggSum
+		f := expr.AggSum
 		if name == ast.AggFuncAvg {
-			f = operators.AggAvg
+			f = expr.AggAvg
 		}
-		info.spec = AggSpec{Func: f, Distinct: a.Distinct, Type: sumType(info.arg.Type(), f == operators.AggAvg)}
+		info.spec = AggSpec{Func: f, Distinct: a.Distinct, Type: sumType(info.arg.Type(), f == expr.AggAvg)}
 	case ast.AggFuncMin, ast.AggFuncMax:
 		if info.arg, err = one(); err != nil {
 			return nil, err
 		}
-		f := operators.AggMin
+		f := expr.AggMin
 		if name == ast.AggFuncMax {
-			f = operators.AggMax
+			f = expr.AggMax
 		}
 		t := info.arg.Type()
 		t.Nullable = true
@@ -269,7 +268,7 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 		arg = e
 	}
 	info.arg = arg
-	info.spec = AggSpec{Func: operators.AggGroupConcat, Distinct: a.Distinct, Separator: sepNode.GetString(), Type: textType}
+	info.spec = AggSpec{Func: expr.AggGroupConcat, Distinct: a.Distinct, Separator: sepNode.GetString(), Type: textType}
 	if a.Order != nil {
 		if len(a.Order.Items) != 1 {
 			return b.c.at(unsupported("GROUP_CONCAT ... ORDER BY on several terms"), a)
@@ -362,7 +361,7 @@ func emptyGroupRow(root Plan, agg *Aggregate, keyCols []int) emptyRowFunc {
 		}
 		row := make(dataflow.Row, len(agg.Cols))
 		for j, a := range agg.Aggs {
-			if a.Func == operators.AggCountStar || a.Func == operators.AggCount {
+			if a.Func == expr.AggCountStar || a.Func == expr.AggCount {
 				row[len(agg.GroupBy)+j] = dataflow.Int(0)
 			}
 		}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/expr"
 )
 
 // Explain renders a plan as an indented tree, one operator per line, inputs below their
@@ -120,14 +120,14 @@ func sortKeys(ks []dataflow.SortKey) string {
 	return strings.Join(parts, ", ")
 }
 
-var aggNames = map[operators.AggFunc]string{
-	operators.AggCountStar:   "COUNT",
-	operators.AggCount:       "COUNT",
-	operators.AggSum:         "SUM",
-	operators.AggAvg:         "AVG",
-	operators.AggMin:         "MIN",
-	operators.AggMax:         "MAX",
-	operators.AggGroupConcat: "GROUP_CONCAT",
+var aggNames = map[expr.AggFunc]string{
+	expr.AggCountStar:   "COUNT",
+	expr.AggCount:       "COUNT",
+	expr.AggSum:         "SUM",
+	expr.AggAvg:         "AVG",
+	expr.AggMin:         "MIN",
+	expr.AggMax:         "MAX",
+	expr.AggGroupConcat: "GROUP_CONCAT",
 }
 
 func describeAgg(a AggSpec) string {
@@ -135,14 +135,14 @@ func describeAgg(a AggSpec) string {
 	if !ok {
 		name = fmt.Sprintf("AGG%d", a.Func)
 	}
-	if a.Func == operators.AggCountStar {
+	if a.Func == expr.AggCountStar {
 		return name + "(*)"
 	}
 	arg := fmt.Sprintf("$%d", a.Arg)
 	if a.Distinct {
 		arg = "DISTINCT " + arg
 	}
-	if a.Func == operators.AggGroupConcat {
+	if a.Func == expr.AggGroupConcat {
 		if a.OrderDesc {
 			arg += " ORDER BY DESC"
 		}

@@ -1,9 +1,10 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
-	"github.com/weirdb/weir/operators"
 )
 
 // Plan is a node of the logical plan: a relational operator tree produced from a SELECT, apart
@@ -52,10 +53,10 @@ type Join struct {
 	LeftKeys, RightKeys []int
 }
 
-// AggFunc and AggSpec are the aggregate descriptions shared with the operators.
+// AggFunc and AggSpec describe an aggregate (package expr), shared with the operators.
 type (
-	AggFunc = operators.AggFunc
-	AggSpec = operators.AggSpec
+	AggFunc = expr.AggFunc
+	AggSpec = expr.AggSpec
 )
 
 // Aggregate groups by the GroupBy input columns and computes Aggs per group. Output is the
@@ -197,4 +198,59 @@ type Query struct {
 	// Text is the normalized SQL text of the query: the parser's canonical rendering, with the
 	// literals that became key components replaced by ?.
 	Text string
+}
+
+// MergeRows applies the query's DISTINCT, ORDER BY, OFFSET and LIMIT to the rows of several
+// lookups put together (`col IN (?, ?)`: each lookup's rows are already right on their own).
+// It may reorder rows in place.
+func (q *Query) MergeRows(rows []dataflow.Row) []dataflow.Row {
+	if q.Distinct {
+		visible := make([]int, len(q.Cols))
+		for i := range visible {
+			visible[i] = i
+		}
+		uniq := rows[:0:0]
+		have := map[string]bool{}
+		for _, r := range rows {
+			k := string(dataflow.AppendRowKey(nil, r, visible))
+			if !have[k] {
+				have[k] = true
+				uniq = append(uniq, r)
+			}
+		}
+		rows = uniq
+	}
+	if len(q.Order) > 0 {
+		slices.SortStableFunc(rows, func(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, q.Order) })
+	}
+	if q.Offset > 0 {
+		if q.Offset >= len(rows) {
+			return nil
+		}
+		rows = rows[q.Offset:]
+	}
+	if q.Limit >= 0 && len(rows) > q.Limit {
+		rows = rows[:q.Limit]
+	}
+	return rows
+}
+
+// SameLookups reports whether two queries turn arguments into keys the same way: the same
+// parameters and literals in every lookup.
+func (q *Query) SameLookups(o *Query) bool {
+	if len(q.Lookups) != len(o.Lookups) {
+		return false
+	}
+	for i := range q.Lookups {
+		if len(q.Lookups[i]) != len(o.Lookups[i]) {
+			return false
+		}
+		for j, ka := range q.Lookups[i] {
+			kb := o.Lookups[i][j]
+			if ka.Param != kb.Param || (ka.Param < 0 && !dataflow.Identical(ka.Literal, kb.Literal)) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -8,6 +8,17 @@ import (
 // *Update, *Delete or *Select.
 type Statement interface {
 	statement()
+	// Verb names the statement ("INSERT", "CREATE TABLE", …) for messages.
+	Verb() string
+	// Params is the number of `?` placeholders it takes.
+	Params() int
+}
+
+// Write is implemented by the statements that change a base table's rows.
+type Write interface {
+	Statement
+	// Target is the table the statement writes.
+	Target() string
 }
 
 // CreateTable creates a base table.
@@ -88,8 +99,26 @@ type Select struct {
 }
 
 func (*CreateTable) statement() {}
-func (*DropTable) statement()   {}
-func (*Insert) statement()      {}
-func (*Update) statement()      {}
-func (*Delete) statement()      {}
-func (*Select) statement()      {}
+
+func (*CreateTable) Verb() string { return "CREATE TABLE" }
+func (*DropTable) Verb() string   { return "DROP TABLE" }
+func (*Insert) Verb() string      { return "INSERT" }
+func (*Update) Verb() string      { return "UPDATE" }
+func (*Delete) Verb() string      { return "DELETE" }
+func (*Select) Verb() string      { return "SELECT" }
+
+func (*CreateTable) Params() int { return 0 }
+func (*DropTable) Params() int   { return 0 }
+func (s *Insert) Params() int    { return s.NumParams }
+func (s *Update) Params() int    { return s.NumParams }
+func (s *Delete) Params() int    { return s.NumParams }
+func (s *Select) Params() int    { return s.Query.NumParams }
+
+func (s *Insert) Target() string { return s.Table }
+func (s *Update) Target() string { return s.Table }
+func (s *Delete) Target() string { return s.Table }
+func (*DropTable) statement()    {}
+func (*Insert) statement()       {}
+func (*Update) statement()       {}
+func (*Delete) statement()       {}
+func (*Select) statement()       {}

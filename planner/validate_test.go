@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/weirdb/weir/expr"
-	"github.com/weirdb/weir/operators"
 )
 
 // validatePlan checks the structural invariants the lowering relies on: every column
@@ -70,7 +69,7 @@ func validatePlan(p Plan) error {
 			return fmt.Errorf("%s: %d columns", Describe(p), len(p.Cols))
 		}
 		for _, a := range p.Aggs {
-			if a.Func != operators.AggCountStar {
+			if a.Func != expr.AggCountStar {
 				if err := inRange([]int{a.Arg}, width(0)); err != nil {
 					return err
 				}

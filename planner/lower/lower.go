@@ -1,4 +1,4 @@
-package weir
+package lower
 
 import (
 	"fmt"
@@ -11,14 +11,76 @@ import (
 	"github.com/weirdb/weir/upquery"
 )
 
+// Query lowers a planned query into the graph g: the nodes of its plan, reusing existing
+// nodes that compute the same thing, and its reader. The partial states and the partiality
+// of a new reader are chosen by upquery.Plan from the operators' column provenance, before
+// anything is shared (a partial state and a full one computing the same thing are
+// different nodes). table finds a base table's node; home is the domain new nodes go to,
+// unless a parent's is higher. g must not change meanwhile (writes stopped, domains idle).
+// On error nothing is left in g.
+func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), home int, q *planner.Query) (*Lowered, error) {
+	l := &lowering{g: g, table: table, home: home, descs: map[*dataflow.Node]string{}, linked: map[*dataflow.Node]*dataflow.Node{}}
+	built, err := l.build(q.Root)
+	if err != nil {
+		return nil, err
+	}
+	partial, keyed := upquery.Plan(built, q.KeyCols)
+	for _, n := range partial {
+		n.Op.(dataflow.KeyedState).SetPartial()
+	}
+	root, err := l.link(built)
+	if err != nil {
+		l.undo()
+		return nil, err
+	}
+	out := &Lowered{}
+	readerSig := fmt.Sprintf("reader(%v,%v)<-n%d", q.KeyCols, q.Order, root.ID)
+	rnode, ok := g.Lookup(readerSig)
+	if !ok {
+		reader := operators.NewReader(q.KeyCols, q.Order)
+		if keyed { // a new reader whose key traces to states that can fill it
+			reader.SetPartial()
+		}
+		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
+			Domain: max(home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
+		if err := g.Add(rnode); err != nil {
+			l.undo()
+			return nil, err
+		}
+		l.created = append(l.created, rnode)
+		out.NewReader = true
+	}
+	out.Reader, out.Created = rnode, l.created
+	return out, nil
+}
+
+// Lowered is what Query added to the graph.
+type Lowered struct {
+	// Reader is the query's reader: new (NewReader), or shared with an earlier query of the
+	// same shape.
+	Reader    *dataflow.Node
+	NewReader bool
+	// Created lists the nodes added, parents first (the reader last, when new).
+	Created []*dataflow.Node
+}
+
+// Undo removes the nodes Query added, for a registration that failed after it.
+func (l *Lowered) Undo(g *dataflow.Graph) {
+	for i := len(l.Created) - 1; i >= 0; i-- {
+		g.RemoveUnused(l.Created[i])
+	}
+	l.Created = nil
+}
+
 // lowering turns a query's plan into graph nodes in two steps. build makes a node for each
 // plan node, outside the graph (a scan is the base table's own node); once upquery.Plan has
 // chosen the states that are partial, link adds the nodes to the graph, parents first,
 // reusing an existing node wherever one computes the same thing: same operator, same
 // partiality, same parents.
 type lowering struct {
-	e    *Engine
-	home int // the domain new nodes go to, unless a parent's is higher
+	g     *dataflow.Graph
+	table func(name string) (*dataflow.Node, bool)
+	home  int // the domain new nodes go to, unless a parent's is higher
 	// descs holds the description of every node build made, for its signature.
 	descs map[*dataflow.Node]string
 	// linked maps a built node to the graph's node that computes it.
@@ -27,18 +89,14 @@ type lowering struct {
 	created []*dataflow.Node
 }
 
-func newLowering(e *Engine, home int) *lowering {
-	return &lowering{e: e, home: home, descs: map[*dataflow.Node]string{}, linked: map[*dataflow.Node]*dataflow.Node{}}
-}
-
 // build makes the nodes of a plan, outside the graph.
 func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 	if s, ok := p.(*planner.Scan); ok {
-		t, ok := l.e.tables[strings.ToLower(s.Table)]
+		n, ok := l.table(s.Table)
 		if !ok {
-			return nil, errNoSuchTable(s.Table)
+			return nil, &planner.Error{Code: planner.CodeUnknownTable, SQLState: "42S02", Msg: fmt.Sprintf("Table '%s' doesn't exist", s.Table)}
 		}
-		return t.node, nil
+		return n, nil
 	}
 	if pr, ok := p.(*planner.Project); ok && isIdentity(pr.Exprs, len(pr.Input.Columns())) {
 		return l.build(pr.Input)
@@ -76,7 +134,7 @@ func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 	case *planner.Union:
 		op, desc = operators.NewUnion(len(p.Ins)), "union"
 	default:
-		return nil, newError(ErrCodeUnsupported, "42000", fmt.Sprintf("plan node %T cannot be lowered", p))
+		return nil, &planner.Error{Code: planner.CodeUnsupported, SQLState: "42000", Msg: fmt.Sprintf("plan node %T cannot be lowered", p)}
 	}
 	n := &dataflow.Node{Op: op, Parents: parents, Cols: p.Columns()}
 	l.descs[n] = desc
@@ -112,12 +170,12 @@ func (l *lowering) link(n *dataflow.Node) (*dataflow.Node, error) {
 		sig += fmt.Sprintf("n%d", lp.ID)
 		dom = max(dom, lp.Domain)
 	}
-	if m, ok := l.e.graph.Lookup(sig); ok {
+	if m, ok := l.g.Lookup(sig); ok {
 		l.linked[n] = m
 		return m, nil
 	}
 	n.Parents, n.Domain, n.Signature = parents, dom, sig
-	if err := l.e.graph.Add(n); err != nil {
+	if err := l.g.Add(n); err != nil {
 		return nil, err
 	}
 	l.created = append(l.created, n)
@@ -125,19 +183,10 @@ func (l *lowering) link(n *dataflow.Node) (*dataflow.Node, error) {
 	return n, nil
 }
 
-// add links a node that build did not make (the reader).
-func (l *lowering) add(n *dataflow.Node) error {
-	if err := l.e.graph.Add(n); err != nil {
-		return err
-	}
-	l.created = append(l.created, n)
-	return nil
-}
-
 // undo removes the nodes a failed registration added.
 func (l *lowering) undo() {
 	for i := len(l.created) - 1; i >= 0; i-- {
-		l.e.graph.RemoveUnused(l.created[i])
+		l.g.RemoveUnused(l.created[i])
 	}
 	l.created = nil
 }

@@ -1,4 +1,4 @@
-package weir
+package dataflow
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// lagProbeInterval is how often the write-to-visible lag is probed.
-const lagProbeInterval = 100 * time.Millisecond
+// LagProbeInterval is how often the write-to-visible lag is probed.
+const LagProbeInterval = 100 * time.Millisecond
 
-// LagBuckets are the upper bounds of the write-to-visible lag histogram (WriteLag).
+// LagBuckets are the upper bounds of the write-to-visible lag histogram.
 var LagBuckets = []time.Duration{
 	100 * time.Microsecond, 250 * time.Microsecond, 500 * time.Microsecond,
 	time.Millisecond, 2500 * time.Microsecond, 5 * time.Millisecond, 10 * time.Millisecond,
@@ -27,6 +27,11 @@ type LagStats struct {
 	Sum     time.Duration // their total
 	Last    time.Duration // the latest probe
 	Buckets []uint64      // cumulative: probes at or under LagBuckets[i]
+}
+
+// LagProbe probes a runtime's write-to-visible lag (Run) and keeps the histogram.
+type LagProbe struct {
+	hist lagHistogram
 }
 
 type lagHistogram struct {
@@ -46,9 +51,9 @@ func (h *lagHistogram) record(d time.Duration) {
 	}
 }
 
-// WriteLag reports the write-to-visible lag probes so far.
-func (e *Engine) WriteLag() LagStats {
-	h := &e.lag
+// Stats reports the probes so far.
+func (p *LagProbe) Stats() LagStats {
+	h := &p.hist
 	st := LagStats{Count: uint64(h.count.Load()), Sum: time.Duration(h.sum.Load()), Last: time.Duration(h.last.Load())}
 	st.Buckets = make([]uint64, len(LagBuckets))
 	var cum uint64
@@ -59,49 +64,60 @@ func (e *Engine) WriteLag() LagStats {
 	return st
 }
 
-// lagLoop probes the write-to-visible lag until the engine closes. A probe costs a load
-// per domain when every write is visible, and a wait otherwise; nothing on the write path.
-func (e *Engine) lagLoop() {
-	defer e.background.Done()
-	// Closing the engine ends a probe's wait at once.
+// Run probes the lag of rt every LagProbeInterval until stop is closed: newest returns the
+// newest token acknowledged to a writer, and a probe that waits gives up after timeout. A
+// probe costs a load per domain when every write is visible, and a wait otherwise; nothing
+// on the write path.
+func (p *LagProbe) Run(rt *Runtime, newest func() uint64, timeout time.Duration, stop <-chan struct{}) {
+	// Stopping ends a probe's wait at once.
 	closing, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		<-e.closing
+		<-stop
 		cancel()
 	}()
-	t := time.NewTicker(lagProbeInterval)
+	t := time.NewTicker(LagProbeInterval)
 	defer t.Stop()
 	for {
 		select {
-		case <-e.closing:
+		case <-stop:
 			return
 		case <-t.C:
 		}
-		tok := Token(e.lastToken.Load())
+		tok := newest()
 		start := time.Now()
-		if e.visible(tok) {
-			e.lag.record(0)
+		if rt.Visible(tok) {
+			p.hist.record(0)
 			continue
 		}
-		ctx, cancelProbe := context.WithTimeout(closing, e.opts.ReadTimeout)
-		err := e.WaitFor(ctx, tok)
+		ctx, cancelProbe := context.WithTimeout(closing, timeout)
+		err := rt.WaitVisible(ctx, tok)
 		cancelProbe()
 		switch {
 		case err == nil:
-			e.lag.record(time.Since(start))
+			p.hist.record(time.Since(start))
 		case errors.Is(err, context.DeadlineExceeded):
-			e.lag.record(e.opts.ReadTimeout)
+			p.hist.record(timeout)
 		}
 	}
 }
 
-// visible reports whether every domain has applied the writes up to tok.
-func (e *Engine) visible(tok Token) bool {
-	for _, d := range e.rt.Domains {
-		if d.Progress() < uint64(tok) {
+// Visible reports whether every domain has applied the writes up to tok.
+func (rt *Runtime) Visible(tok uint64) bool {
+	for _, d := range rt.Domains {
+		if d.Progress() < tok {
 			return false
 		}
 	}
 	return true
+}
+
+// WaitVisible blocks until every domain has applied the writes up to tok, or ctx ends.
+func (rt *Runtime) WaitVisible(ctx context.Context, tok uint64) error {
+	for _, d := range rt.Domains {
+		if err := d.WaitProgress(ctx, tok, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
