@@ -107,8 +107,6 @@ type Engine struct {
 	lastToken atomic.Uint64
 	queries   int
 	closed    atomic.Bool
-	// closing is closed by Close: background loops stop on it.
-	closing chan struct{}
 
 	// upquery sends the fills of partial readers; evictor keeps partial state under the
 	// memory limit.
@@ -132,9 +130,7 @@ type Engine struct {
 	// mirror is the write side of a mirroring engine (Options.Mirror), nil otherwise.
 	mirror *Mirror
 	// lag probes the write-to-visible lag.
-	lag dataflow.LagProbe
-	// background counts the engine's own goroutines (the lag probe).
-	background sync.WaitGroup
+	lag *dataflow.LagProbe
 }
 
 // maxCachedStatements bounds the statement cache.
@@ -169,7 +165,6 @@ func Open(opts Options) (*Engine, error) {
 		graph:   dataflow.NewGraph(),
 		stmts:   planner.NewCache(maxCachedStatements),
 		fillers: map[*dataflow.Node]*upquery.Target{},
-		closing: make(chan struct{}),
 	}
 	log := opts.Logger
 	e.evictor = eviction.New(e.rt, opts.MemoryLimit, opts.ReadTimeout, func(err error) {
@@ -178,11 +173,7 @@ func Open(opts Options) (*Engine, error) {
 	e.upquery = upquery.NewClient(e.rt, opts.MaxUpqueries, e.evictor.Filled)
 	e.rt.Start()
 	e.evictor.Start()
-	e.background.Add(1)
-	go func() {
-		defer e.background.Done()
-		e.lag.Run(e.rt, e.lastToken.Load, opts.ReadTimeout, e.closing)
-	}()
+	e.lag = dataflow.StartLagProbe(e.rt, e.lastToken.Load, opts.ReadTimeout)
 	if opts.Mirror {
 		e.mirror = &Mirror{e: e}
 	}
@@ -201,9 +192,8 @@ func (e *Engine) Options() Options { return e.opts }
 // Close stops the engine's domains. Reads and writes after Close fail.
 func (e *Engine) Close() error {
 	if e.closed.CompareAndSwap(false, true) {
-		close(e.closing)
 		e.evictor.Stop()
-		e.background.Wait()
+		e.lag.Stop()
 		e.gate.Lock()
 		e.rt.Stop()
 		e.gate.Unlock()

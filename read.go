@@ -3,11 +3,14 @@ package weir
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 	"unsafe"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/invariants"
+	"github.com/weirdb/weir/internal/selfcheck"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
 )
@@ -181,7 +184,40 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 			return Rows{}, err
 		}
 	}
-	return v.serve(ctx, q, vals)
+	rows, err := v.serve(ctx, q, vals)
+	if err == nil && invariants.Enabled {
+		err = selfcheck.Read(ctx, q, vals, v.recapture(q, vals))
+	}
+	return rows, err
+}
+
+// recapture is the invariants build's second look at a read (see package selfcheck): the
+// answer again and the base tables' rows, while writes are stopped and all applied.
+func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
+	return func(ctx context.Context) ([]dataflow.Row, map[string][]dataflow.Row, error) {
+		resume, err := v.e.quiesce(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resume()
+		rows, err := v.serve(ctx, q, vals)
+		got := make([]dataflow.Row, rows.Len())
+		for i := range got {
+			got[i] = rows.Row(i)
+		}
+		v.e.mu.RLock()
+		ts := maps.Clone(v.e.tables)
+		v.e.mu.RUnlock()
+		tables := map[string][]dataflow.Row{}
+		if err == nil {
+			err = v.e.rt.Domains[0].Call(ctx, func() {
+				for name, t := range ts {
+					tables[name] = t.Base.Snapshot(nil)
+				}
+			})
+		}
+		return got, tables, err
+	}
 }
 
 // serve answers a read whose arguments are prepared: one lookup, or several merged.
@@ -266,7 +302,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		if e, found, _ = v.get(lookup, vals); found {
 			return e, nil
 		}
-		// Filled, then emptied (and so dropped) by later deletes before we looked: fill again.
+		// Filled, then evicted again before we looked: fill again.
 	}
 }
 

@@ -6,15 +6,15 @@ import (
 	"strings"
 	"time"
 
-	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/eviction"
 )
 
 // ViewStats describes a view's reader and the reads it served.
 type ViewStats struct {
 	Name  string // "" for the view of an ad-hoc query shape
 	Query string // normalized SQL text
-	// Keys is the number of keys with rows in the reader; Bytes approximates the memory
-	// those rows hold. Views of one query shape share a reader and report the same figures.
+	// Keys is the number of keys present in the reader (a partial reader's keys known to
+	// be empty count); Bytes approximates the memory they hold. Views of one query shape share a reader and report the same figures.
 	Keys  int
 	Bytes int64
 	// Hits counts key lookups served from the reader (rows or a known-empty key); Misses
@@ -40,28 +40,11 @@ func (v *View) Stats() ViewStats {
 }
 
 // StateStats describes one partial operator state inside the graph.
-type StateStats struct {
-	Node  string // the operator, e.g. "agg[$0](count(*))"
-	Keys  int    // present keys
-	Bytes int64  // approximate memory of the present keys
-}
+type StateStats = eviction.StateStats
 
 // States reports the partial operator states (readers are in Stats): what each holds, which
 // MemoryLimit bounds together with the readers.
-func (e *Engine) States(ctx context.Context) ([]StateStats, error) {
-	nodes := e.evictor.States()
-	out := make([]StateStats, len(nodes))
-	for i, n := range nodes {
-		ps := n.Op.(dataflow.PartialState)
-		out[i] = StateStats{Node: n.Op.Describe(), Bytes: ps.StateBytes()}
-		keys := 0
-		if err := e.rt.Domains[n.Domain].Call(ctx, func() { ps.PresentKeys(func(string) { keys++ }) }); err != nil {
-			return nil, err
-		}
-		out[i].Keys = keys
-	}
-	return out, nil
-}
+func (e *Engine) States(ctx context.Context) ([]StateStats, error) { return e.evictor.StateStats(ctx) }
 
 // Stats reports every view: the named ones, then the views of ad-hoc query shapes.
 func (e *Engine) Stats() []ViewStats {

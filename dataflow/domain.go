@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/weirdb/weir/internal/invariants"
 )
 
 // A Domain owns a set of nodes and runs them on one goroutine, one message at a time, so
@@ -419,6 +421,9 @@ func (d *Domain) process(n *Node, slot int, in Batch) {
 		return
 	}
 	out := n.Op.Process(slot, in)
+	if invariants.Enabled {
+		checkNoHoleDeltas(n, out)
+	}
 	if len(out) > 0 {
 		d.emit(n, out)
 	}

@@ -29,9 +29,29 @@ type LagStats struct {
 	Buckets []uint64      // cumulative: probes at or under LagBuckets[i]
 }
 
-// LagProbe probes a runtime's write-to-visible lag (Run) and keeps the histogram.
+// LagProbe probes a runtime's write-to-visible lag in the background and keeps the
+// histogram.
 type LagProbe struct {
 	hist lagHistogram
+	stop chan struct{}
+	done chan struct{}
+}
+
+// StartLagProbe probes the lag of rt every LagProbeInterval until Stop: newest returns the
+// newest token acknowledged to a writer, and a probe that waits gives up after timeout.
+func StartLagProbe(rt *Runtime, newest func() uint64, timeout time.Duration) *LagProbe {
+	p := &LagProbe{stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.run(rt, newest, timeout)
+	}()
+	return p
+}
+
+// Stop ends the probing and waits for it.
+func (p *LagProbe) Stop() {
+	close(p.stop)
+	<-p.done
 }
 
 type lagHistogram struct {
@@ -64,11 +84,10 @@ func (p *LagProbe) Stats() LagStats {
 	return st
 }
 
-// Run probes the lag of rt every LagProbeInterval until stop is closed: newest returns the
-// newest token acknowledged to a writer, and a probe that waits gives up after timeout. A
-// probe costs a load per domain when every write is visible, and a wait otherwise; nothing
-// on the write path.
-func (p *LagProbe) Run(rt *Runtime, newest func() uint64, timeout time.Duration, stop <-chan struct{}) {
+// run probes until Stop. A probe costs a load per domain when every write is visible, and
+// a wait otherwise; nothing on the write path.
+func (p *LagProbe) run(rt *Runtime, newest func() uint64, timeout time.Duration) {
+	stop := p.stop
 	// Stopping ends a probe's wait at once.
 	closing, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -1,20 +1,42 @@
-// Package freq counts how often keys are read, in little memory, for eviction.
+// Package eviction keeps partial state under the engine's memory limit: it accounts the
+// bytes of every partial reader and partial operator state, counts how often each reader
+// key is read, and in rounds turns the keys read least often into holes.
 //
-// Eviction ranks cached keys by how often they were read. Counting beside each cached entry
-// would cost a read an extra cache miss and an atomic write, and would forget a key's count
-// when the key is evicted: a key of middling popularity, evicted once, would then look as
-// cold as a key read a single time, and be evicted again at the next round. Over a
-// Zipf-distributed key space that churn costs several points of hit rate against an LFU
-// with perfect memory.
+// # What an eviction does
 //
-// A Sketch is a count-min sketch: four rows of saturating 8-bit counters indexed by
-// independent hashes of the key. Every read, hit or miss, increments the key's counters;
-// the count is the smallest of them. Collisions can only overstate a count, and taking the
-// minimum over four rows and incrementing only the smallest counters keep that rare. The
-// counts outlive eviction, so a key filled again is ranked by its whole history. Halve,
-// run periodically, makes old reads fade, so a key that was hot long ago does not stay
-// favoured forever.
+// Evicting a reader key removes its entry: the key becomes a hole, and the next read of it
+// fills it again by an upquery (package upquery). It also sends an eviction notice up the
+// key's replay paths (dataflow.Domain.ReleaseUpstream): the reader gives back the hold it
+// had on the key at each partial state above it. A partial state whose key has no holds
+// left drops it in turn and passes the notice further up. So evicting a reader key frees
+// its share of the operator state too, and from then on writes for that key stop at the
+// highest partial state, where the key is now a hole: a cold key costs no work downstream.
+// Notices travel against the edges, beside the mailboxes rather than in them (a blocking
+// send upstream could deadlock with one downstream), and a notice still in flight while the
+// key is filled again is harmless: holds are counted, and the new piece takes a new one.
+// Base tables and full state are never evicted.
 //
-// A Sketch is not safe for concurrent use: the engine's evictor owns it, and readers hand it
-// their reads in batches.
+// # How victims are chosen, and why LFU
+//
+// Every read of a partial reader, hit or miss, is counted in a count-min sketch (Sketch:
+// four rows of 8-bit saturating counters) rather than beside the entry: a hit then writes
+// no shared memory (readers hand their reads over in per-processor batches), and a key's
+// count outlives its eviction. That memory is the point. Over Zipf-distributed reads a key
+// of middling popularity, evicted once, comes back with its history; an LRU, or an LFU
+// that forgets evicted keys, would take it for a cold key and evict it again at the next
+// round, and a burst of keys read once would push out keys read thousands of times. LFU
+// with memory measured better than sampled LRU on the vote workload, and keeps a small hot
+// set against a scan. The counts halve every 128 reads per key held, so popularity can move
+// on.
+//
+// A round (Round: every 50 ms, after every 64 fills, or on demand) sums the bytes the limit
+// counts: readers, partial operator state and the sketch itself. Over the limit it ranks
+// reader keys against a copy of the sketch, so counting never waits for a round; it builds
+// a histogram of bytes by score, finds the threshold score whose keys cover the excess
+// without sorting, and evicts the keys below it and enough at it, down to 98% of the limit.
+// The reader bytes to free are scaled by the ratio of all partial bytes to reader bytes,
+// since the notices free operator state in proportion.
+//
+// It must never evict from full state, block a domain, or take a lock a read holds: rounds
+// run beside the domains and evict through them (dataflow.Domain.Call).
 package eviction

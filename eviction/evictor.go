@@ -135,6 +135,30 @@ func (ev *Evictor) States() []*dataflow.Node {
 	return nodes
 }
 
+// StateStats describes one partial operator state inside the graph.
+type StateStats struct {
+	Node  string // the operator, e.g. "agg[$0](count(*))"
+	Keys  int    // present keys
+	Bytes int64  // approximate memory of the present keys
+}
+
+// StateStats reports what each partial operator state holds, counting its keys in its
+// domain.
+func (ev *Evictor) StateStats(ctx context.Context) ([]StateStats, error) {
+	nodes := ev.States()
+	out := make([]StateStats, len(nodes))
+	for i, n := range nodes {
+		ps := n.Op.(dataflow.PartialState)
+		out[i] = StateStats{Node: n.Op.Describe(), Bytes: ps.StateBytes()}
+		keys := 0
+		if err := ev.rt.Domains[n.Domain].Call(ctx, func() { ps.PresentKeys(func(string) { keys++ }) }); err != nil {
+			return nil, err
+		}
+		out[i].Keys = keys
+	}
+	return out, nil
+}
+
 // partialReader is a tracked reader with what a round needs of it.
 type partialReader struct {
 	node   *dataflow.Node

@@ -11,7 +11,14 @@ const MaxCount = 255
 
 const maxCount = MaxCount
 
-// Sketch remembers approximate read counts of keys by 64-bit hash.
+// Sketch remembers approximate read counts of keys by 64-bit hash: a count-min sketch of
+// four rows of saturating 8-bit counters indexed by independent hashes of the key. Every
+// read increments the key's counters; the count is the smallest of them. Collisions can
+// only overstate a count, and taking the minimum over four rows and incrementing only the
+// smallest counters keep that rare. Halve, run periodically, makes old reads fade.
+//
+// A Sketch is not safe for concurrent use: the Evictor owns it, and readers hand it their
+// reads in batches.
 type Sketch struct {
 	counts []uint8 // rows × width counters, row-major
 	shift  uint    // 64 - log2(width): a row index is the top bits of a mixed hash

@@ -313,3 +313,26 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 		}
 	}
 }
+
+// OutputPresent reports whether the group of an output row is present (see
+// dataflow.OutputPresence): the group columns lead the row.
+func (a *Aggregate) OutputPresent(row dataflow.Row) bool {
+	a.buf = dataflow.AppendKeys(a.buf[:0], row[:min(len(a.groupBy), len(row))])
+	_, ok := a.groups.get(a.buf)
+	return ok
+}
+
+// OutputPresent reports whether the group of an output row is present.
+func (t *TopK) OutputPresent(row dataflow.Row) bool {
+	t.buf = appendColsKey(t.buf[:0], row, t.groupBy)
+	_, ok := t.groups.get(t.buf)
+	return ok
+}
+
+// OutputPresent reports whether the join key of an output row is present on both sides
+// (a partial join emits nothing for a key until both sides' pieces have arrived).
+func (j *Join) OutputPresent(row dataflow.Row) bool {
+	j.buf = appendColsKey(j.buf[:0], row, j.keys[0])
+	e, ok := j.entries.get(j.buf)
+	return ok && e.present == 3
+}

@@ -289,7 +289,7 @@ func (r *Reader) Get(key string) (ReaderEntry, bool) {
 	return r.strs.Load(key)
 }
 
-// Keys is the number of keys with rows.
+// Keys is the number of present keys (a partial reader's keys known to be empty count).
 func (r *Reader) Keys() int { return r.ints.Size() + r.strs.Size() }
 
 // Bytes approximates the memory held by the published rows and entries.
@@ -366,6 +366,20 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			r.bytes.Add(-entryBytes(old))
 		}
 		if len(rows) == 0 {
+			if r.partial {
+				// Known empty, not a hole: the key keeps its holds on the states above,
+				// which keep it current, until it is evicted (and the holds released with
+				// it). Deleting it here made it a hole that still held them: the next read
+				// filled it again and took a second hold that no eviction gave back.
+				e := ReaderEntry{Rows: []dataflow.Row{}}
+				r.bytes.Add(entryBytes(e))
+				if g.isInt {
+					r.ints.Store(g.ikey, e)
+				} else {
+					r.strs.Store(g.key, e)
+				}
+				continue
+			}
 			if g.isInt {
 				r.ints.Delete(g.ikey)
 			} else {

@@ -143,8 +143,8 @@ func (t *Target) send(ctx context.Context, key dataflow.Row, enc string, wait bo
 // Await fills key, a hole of the reader, and waits until the fill has reached the reader,
 // sharing the upquery of a concurrent call for the same key. It gives up when ctx ends,
 // when timeout fires (dataflow.ErrReadTimeout) or when a domain the fill needs has failed.
-// The caller reads the key again after: a fill can be undone by the time it looks
-// (emptied by deletes, or evicted), and then it calls Await again.
+// The caller reads the key again after: a fill can be undone by the time it looks (the key
+// evicted again), and then it calls Await again.
 func (t *Target) Await(ctx context.Context, key dataflow.Row, timeout <-chan time.Time) error {
 	enc := dataflow.EncodeKey(key)
 	done, first := t.join(enc)

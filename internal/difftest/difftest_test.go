@@ -87,10 +87,10 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 	check := func() {
 		tables := h.engineTables(names)
 		for _, t := range schema.Tables {
-			if d := DiffMultiset(model.Rows(t.Name), tables[t.Name]); d != "" {
+			if d := reference.DiffMultiset(model.Rows(t.Name), tables[t.Name]); d != "" {
 				step := Step{Kind: StepTable, Name: t.Name, HasExpected: true}
 				for _, r := range model.Rows(t.Name) {
-					step.Expected = append(step.Expected, FormatRow(r))
+					step.Expected = append(step.Expected, reference.FormatRow(r))
 				}
 				h.fail(&step, "table %s differs from MySQL's write semantics:\n%s", t.Name, d)
 			}

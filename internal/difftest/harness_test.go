@@ -241,7 +241,7 @@ func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, ar
 	q := v.Plan()
 	vis := make([]string, len(want))
 	for i, r := range want {
-		vis[i] = FormatRow(r[:min(len(q.Cols), len(r))])
+		vis[i] = reference.FormatRow(r[:min(len(q.Cols), len(r))])
 	}
 	step.HasExpected, step.Expected = true, vis
 	anyArgs := make([]any, len(args))
@@ -256,9 +256,9 @@ func (h *harness) lookup(name string, v *weir.View, snap *reference.Snapshot, ar
 	for i := range got {
 		got[i] = dataflow.Row(rows.Row(i))
 	}
-	if d := DiffResult(q, want, got); d != "" {
+	if d := reference.DiffResult(q, want, got); d != "" {
 		h.fail(&step, "view %s disagrees with the reference for key (%s):\n%s\nview returned:\n%s\n%s",
-			name, formatArgs(args), d, formatRows(got), FormatQuery(q))
+			name, formatArgs(args), d, reference.FormatRows(got), FormatQuery(q))
 	}
 	if expected != nil {
 		sorted := len(q.Order) > 0
@@ -298,9 +298,9 @@ func (h *harness) adhoc(lv *liveView, snap *reference.Snapshot, args []dataflow.
 	for i := range got {
 		got[i] = dataflow.Row(rows.Row(i))
 	}
-	if d := DiffResult(q, want, got); d != "" {
+	if d := reference.DiffResult(q, want, got); d != "" {
 		h.fail(&step, "ad-hoc query of %s disagrees with the reference for (%s):\n%s\nquery returned:\n%s\n%s",
-			lv.name, formatArgs(args), d, formatRows(got), FormatQuery(q))
+			lv.name, formatArgs(args), d, reference.FormatRows(got), FormatQuery(q))
 	}
 }
 

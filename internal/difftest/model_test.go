@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"github.com/weirdb/weir/internal/reference"
 	"math"
 	"slices"
 	"testing"
@@ -118,7 +119,7 @@ func TestModelApply(t *testing.T) {
 			}
 			var got []string
 			for _, r := range m.Rows(tc.table) {
-				got = append(got, FormatRow(r))
+				got = append(got, reference.FormatRow(r))
 			}
 			slices.Sort(got)
 			want := slices.Clone(tc.want)
@@ -174,11 +175,11 @@ func TestSameValue(t *testing.T) {
 		{S("1"), I(1), false},
 	}
 	for _, tc := range cases {
-		if got := SameValue(tc.a, tc.b); got != tc.want {
-			t.Errorf("SameValue(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
+		if got := reference.SameValue(tc.a, tc.b); got != tc.want {
+			t.Errorf("reference.SameValue(%v, %v) = %v, want %v", tc.a, tc.b, got, tc.want)
 		}
-		if got := SameValue(tc.b, tc.a); got != tc.want {
-			t.Errorf("SameValue(%v, %v) = %v, want %v", tc.b, tc.a, got, tc.want)
+		if got := reference.SameValue(tc.b, tc.a); got != tc.want {
+			t.Errorf("reference.SameValue(%v, %v) = %v, want %v", tc.b, tc.a, got, tc.want)
 		}
 	}
 }
@@ -217,7 +218,7 @@ func TestDiffResult(t *testing.T) {
 		{"wide row", unordered, rows(1, 0, 2, 0, 3, 0, 4, 0), false},
 	}
 	for _, tc := range cases {
-		d := DiffResult(tc.q, want, tc.got)
+		d := reference.DiffResult(tc.q, want, tc.got)
 		if (d == "") != tc.ok {
 			t.Errorf("%s: diff %q, want ok=%v", tc.name, d, tc.ok)
 		}
@@ -311,7 +312,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		if err != nil {
 			rt.Fatalf("ParseArgs(%s): %v", FormatArg(v), err)
 		}
-		if len(args) != 1 || !SameValue(args[0], v) {
+		if len(args) != 1 || !reference.SameValue(args[0], v) {
 			rt.Fatalf("%v came back as %v", v, args)
 		}
 	})

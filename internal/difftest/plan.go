@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"github.com/weirdb/weir/internal/reference"
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
@@ -25,7 +26,7 @@ func FormatQuery(q *planner.Query) string {
 			if s.Param >= 0 {
 				parts[j] = fmt.Sprintf("?%d", s.Param)
 			} else {
-				parts[j] = FormatValue(s.Literal)
+				parts[j] = reference.FormatValue(s.Literal)
 			}
 		}
 		fmt.Fprintf(&b, "  lookup %d: (%s)\n", i, strings.Join(parts, ", "))

@@ -85,7 +85,7 @@ func runScenario(t *testing.T, sc *Scenario) {
 			}
 			got := make([]string, len(rows))
 			for i, r := range rows {
-				got[i] = FormatRow(r)
+				got[i] = reference.FormatRow(r)
 			}
 			want := slices.Clone(st.Expected)
 			slices.Sort(got)

@@ -1,4 +1,4 @@
-package difftest
+package reference
 
 import (
 	"fmt"
@@ -80,7 +80,8 @@ func FormatRow(r dataflow.Row) string {
 	return strings.Join(parts, ", ")
 }
 
-func formatRows(rows []dataflow.Row) string {
+// FormatRows renders rows one per line, values with their kinds visible.
+func FormatRows(rows []dataflow.Row) string {
 	if len(rows) == 0 {
 		return "  (no rows)\n"
 	}
@@ -119,10 +120,10 @@ func DiffMultiset(want, got []dataflow.Row) string {
 	}
 	var b strings.Builder
 	if len(missing) > 0 {
-		b.WriteString("missing rows:\n" + formatRows(missing))
+		b.WriteString("missing rows:\n" + FormatRows(missing))
 	}
 	if len(extra) > 0 {
-		b.WriteString("unexpected rows:\n" + formatRows(extra))
+		b.WriteString("unexpected rows:\n" + FormatRows(extra))
 	}
 	return b.String()
 }
@@ -156,7 +157,7 @@ func DiffResult(q *planner.Query, wantFull, got []dataflow.Row) string {
 		}
 		if d := DiffMultiset(want[i:j], got[i:j]); d != "" {
 			return fmt.Sprintf("rows out of order at positions %d..%d:\nwant (in order):\n%sgot (in order):\n%s",
-				i, j-1, formatRows(want), formatRows(got))
+				i, j-1, FormatRows(want), FormatRows(got))
 		}
 		i = j
 	}

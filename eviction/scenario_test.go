@@ -1,0 +1,29 @@
+package eviction_test
+
+import (
+	"testing"
+
+	"github.com/cockroachdb/datadriven"
+
+	"github.com/weirdb/weir/internal/scenario"
+)
+
+// TestScenarios runs every scenario file in testdata/ through the deterministic harness of
+// package internal/scenario: each file builds a small graph, drives its domains one message
+// at a time through a dangerous ordering of evictions, fills and writes (each file's
+// opening comment says which, and why it is dangerous) and ends with a check against
+// recomputation.
+//
+// To accept new output after a deliberate change, rewrite the files with datadriven's own
+// flag and read the diff carefully:
+//
+//	go test ./eviction -run TestScenarios -rewrite
+func TestScenarios(t *testing.T) {
+	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
+		h := scenario.New(t)
+		defer h.Close()
+		datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
+			return h.Run(td)
+		})
+	})
+}

@@ -1,0 +1,6 @@
+//go:build invariants
+
+package invariants
+
+// Enabled reports that the build has the invariants tag.
+const Enabled = true
