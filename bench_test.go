@@ -3,7 +3,6 @@ package weir_test
 import (
 	"context"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 
@@ -145,15 +144,6 @@ func BenchmarkVoteWrite(b *testing.B) {
 	b.ReportMetric(float64(per*writers)/elapsed.Seconds(), "votes/s")
 	// CPU time per vote is steadier than wall time on a shared machine.
 	b.ReportMetric(float64((processCPU()-cpu0).Nanoseconds())/float64(per*writers), "cpu-ns/vote")
-}
-
-// processCPU is the CPU time (user + system) the process has used.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkVoteMiss reads articles of the vote view that nobody read before (10 votes per

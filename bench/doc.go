@@ -1,4 +1,43 @@
-// Package bench owns Weir's workloads: the vote benchmark (Noria's: articles, votes, and an
-// article's vote count by id) and the key distributions that drive them. It measures; it
-// never asserts timings.
+// Package bench holds Weir's benchmarks: the workloads behind `weir bench`, the systems
+// Weir is compared with, and the ways their figures are reported.
+//
+// The central workload is Noria's vote benchmark (vote.go, run.go): articles, votes, and an
+// article with its vote count looked up by id, read and written by concurrent clients over
+// uniform or Zipf keys (KeyGen). RunVote drives one engine in process; RunCompare
+// (compare.go) runs the same clients, keys, read share and time against Weir, in process,
+// over its MySQL server or at a running `weir serve`, and then against the baselines of
+// compare_baselines.go: PostgreSQL and MariaDB answering the query themselves, and the
+// cache-aside pattern, Redis in front of PostgreSQL. With a sweep, each system also runs
+// open-loop at a range of offered loads. The other workloads each measure one property:
+//
+//   - consistency.go: writers increment counters in PostgreSQL while readers read them
+//     through Weir (mirroring PostgreSQL by logical replication) and through cache-aside,
+//     counting stale reads, keys still stale once the writes stop, and write-to-visible time.
+//   - memory.go: the vote view under memory limits that are fractions of its full state,
+//     with the live heap it grew to and the hit rate each limit leaves.
+//   - wire.go: reads of the vote view over the MySQL protocol against the same rows as JSON
+//     in Redis, decoded into the same struct.
+//   - durable.go: acknowledged rows and fsyncs per second of concurrent writers, in process
+//     or over the protocol, under a --sync mode (group commit).
+//   - restart.go: a loaded data directory closed and reopened: its size on disk, the time
+//     to open it and the first read of the restored view.
+//
+// Latencies go into Histogram (hist.go), logarithmic buckets 2% wide, so a run of millions
+// of operations keeps a few kilobytes. Every report prints as a table; markdown.go writes
+// the README's tables, plot.go the latency-against-load and write-to-visible figures, and
+// progress.go shows each timed phase as a bar on a terminal and as one line elsewhere.
+// Servers not given by the caller are started privately (internal/testserver,
+// redis-server) and stopped at the end. A baseline server that is given gets the
+// benchmark's tables dropped and created again, so it must be a scratch server; a Weir
+// server at --target that already has the vote tables is refused rather than cleared.
+//
+// The package measures; it never judges. Its tests run each workload briefly and check
+// that it measured something and that what it measured is right (every acknowledged row
+// is in the table, Weir ends with no stale key), never that it was fast enough: a timing
+// asserted on a shared machine fails for reasons that have nothing to do with the change.
+// It drives Weir only through what users have, the Go API and the MySQL protocol, and
+// reads Weir's counters the same way (Stats, MemoryInUse, StorageMetrics, SHOW STATUS). It reports no CPU time: in process the
+// clients and the engine share one process, and a CPU figure that counts the load
+// generator says nothing about the engine. Should one be added, it must be the server's
+// alone, measured on the serving process, never the client's.
 package bench

@@ -12,7 +12,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
+var updateConformance = flag.Bool("update-conformance", false, "rewrite the golden conformance report testdata/golden/report.txt")
 
 // fakeTarget answers from tables of canned results, keyed by statement text and arguments.
 type fakeTarget struct {
@@ -242,7 +242,7 @@ SELECT nope FROM t;
 
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
+	if *updateConformance {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -253,10 +253,10 @@ func golden(t *testing.T, path, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
+		t.Fatalf("%v (run with -update-conformance to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+		t.Errorf("%s differs (run with -update-conformance to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 

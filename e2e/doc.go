@@ -24,6 +24,6 @@
 // After an intended change to what the server prints, rewrite the golden file and review
 // its diff:
 //
-//	go test ./e2e -run TestMariaDBClient -update
+//	go test ./e2e -run TestMariaDBClient -update-news
 //	git diff e2e/testdata/news.out
 package e2e

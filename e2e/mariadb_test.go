@@ -19,7 +19,7 @@ import (
 	"github.com/weirdb/weir/internal/testserver"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+var updateNews = flag.Bool("update-news", false, "rewrite the golden client output testdata/news.out")
 
 // mariadbClient finds the mariadb command-line client (or mysql, its older name). Without
 // it the test skips, except under CI=true, where a skip would let CI pass without running it.
@@ -111,10 +111,10 @@ func normalize(out string) string {
 	return cacheCounters.ReplaceAllString(out, "$1: N")
 }
 
-// compareGolden compares got with the golden file at path, or rewrites the file under -update.
+// compareGolden compares got with the golden file at path, or rewrites the file under -update-news.
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
+	if *updateNews {
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -122,7 +122,7 @@ func compareGolden(t *testing.T, path, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
+		t.Fatalf("%v (run with -update-news to create it)", err)
 	}
 	if got == string(want) {
 		return
@@ -132,7 +132,7 @@ func compareGolden(t *testing.T, path, got string) {
 	for line < len(gotLines) && line < len(wantLines) && gotLines[line] == wantLines[line] {
 		line++
 	}
-	t.Errorf("output differs from %s from line %d:\n got: %q\nwant: %q\n\nfull output:\n%s\n(run with -update to accept it)",
+	t.Errorf("output differs from %s from line %d:\n got: %q\nwant: %q\n\nfull output:\n%s\n(run with -update-news to accept it)",
 		path, line+1, at(gotLines, line), at(wantLines, line), got)
 }
 

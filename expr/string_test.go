@@ -11,7 +11,7 @@ import (
 	"github.com/weirdb/weir/dataflow"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+var updateStrings = flag.Bool("update-strings", false, "rewrite the golden file testdata/strings.golden")
 
 // typeSummary renders the parts of a static type the planner reports as column metadata.
 func typeSummary(t dataflow.Type) string {
@@ -100,14 +100,14 @@ func TestStringGolden(t *testing.T) {
 		b.WriteString(e.String() + "\t:: " + typeSummary(e.Type()) + "\n")
 	}
 	path := filepath.Join("testdata", "strings.golden")
-	if *update {
+	if *updateStrings {
 		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
+		t.Fatalf("%v (run with -update-strings to create it)", err)
 	}
 	if got := b.String(); got != string(want) {
 		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")

@@ -440,7 +440,7 @@ func ratOf(v dataflow.Value) *big.Rat {
 
 // ---- Scenario files ---------------------------------------------------------------------
 
-var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of operator scenario files")
+var updateOperators = flag.Bool("update-operators", false, "rewrite the expected output of the operator scenario files testdata/*.txt")
 
 // TestScenarios runs testdata/*.txt. Each file is a sequence of commands separated by blank
 // lines; a command is a directive line, input lines, "----" and the expected output:
@@ -450,7 +450,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of operat
 //	process <parent>        input deltas +[..] / -[..]; expect the emitted deltas in order
 //	snapshot                expect Snapshot(), rows sorted
 //
-// Run with -rewrite to regenerate the expected output after an intended change.
+// Run with -update-operators to regenerate the expected output after an intended change.
 func TestScenarios(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil {
@@ -558,7 +558,7 @@ func runScenario(t *testing.T, path string) {
 		default:
 			t.Fatalf("%s:%d: unknown command %q", path, c.line, fields[0])
 		}
-		if *rewrite {
+		if *updateOperators {
 			c.expect = got
 			continue
 		}
@@ -567,7 +567,7 @@ func runScenario(t *testing.T, path string) {
 				strings.Join(got, "\n  "), strings.Join(c.expect, "\n  "))
 		}
 	}
-	if *rewrite {
+	if *updateOperators {
 		var b strings.Builder
 		for i, c := range cmds {
 			for _, l := range comments[i] {

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+var updatePlans = flag.Bool("update-plans", false, "rewrite the golden plan files under testdata/")
 
 // testSchema is the catalog every golden file and the fuzz target compile against.
 var testSchema = []string{
@@ -134,7 +134,7 @@ func TestGolden(t *testing.T) {
 					}
 				}
 				got := render(st, err)
-				if *update {
+				if *updatePlans {
 					c.want = got
 					continue
 				}
@@ -142,7 +142,7 @@ func TestGolden(t *testing.T) {
 					t.Errorf("%s\n--- want\n%s--- got\n%s", c.sql, c.want, got)
 				}
 			}
-			if *update {
+			if *updatePlans {
 				writeGolden(t, path, cases)
 			}
 		})

@@ -20,6 +20,12 @@ fi
 echo "--- go vet ./..."
 go vet ./...
 
+echo "--- GOOS=darwin go build ./..."
+GOOS=darwin go build ./...
+
+echo "--- GOOS=windows go build ./..."
+GOOS=windows go build ./...
+
 echo "--- go test -race ./..."
 # The timeout is a backstop for a hung test, far above the few minutes a run takes on two
 # cores; each package's own timeouts report a stuck case by name well before it.

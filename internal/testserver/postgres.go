@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"syscall"
@@ -28,7 +27,7 @@ type Postgres struct {
 	server  string // the postgres and pg_isready binaries, for Restart
 	ready   string
 	logPath string
-	cred    *syscall.Credential
+	cred    *serverUser
 	proc    *process
 }
 
@@ -67,18 +66,9 @@ func NewPostgres() (*Postgres, error) {
 	}
 	initdb, server, ready, psql := bins[0], bins[1], bins[2], bins[3]
 
-	var cred *syscall.Credential
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			return nil, fmt.Errorf("testserver: running as root needs the postgres user to run PostgreSQL as: %w", err)
-		}
-		uid, err1 := strconv.ParseUint(u.Uid, 10, 32)
-		gid, err2 := strconv.ParseUint(u.Gid, 10, 32)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("testserver: postgres user has ids %q/%q", u.Uid, u.Gid)
-		}
-		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	cred, err := postgresUser()
+	if err != nil {
+		return nil, err
 	}
 
 	// Not a test's TempDir: its parent is private to the test's user, and the server may run
@@ -158,12 +148,6 @@ func (p *Postgres) Restart(t testing.TB) {
 	if err := p.launch(p.server, p.ready, port); err != nil {
 		t.Fatalf("testserver: restart PostgreSQL: %v\n%s", err, p.logTail(40))
 	}
-}
-
-func (p *Postgres) attr() *syscall.SysProcAttr {
-	a := childAttr()
-	a.Credential = p.cred
-	return a
 }
 
 // launch starts the server on port, or on a free one when port is 0.

@@ -1,0 +1,176 @@
+package difftest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// likePattern draws a LIKE pattern that some stored strings match (case-insensitively).
+func likePattern(g gen) string {
+	v := pick(g, TypeVarchar.Domain())
+	if v.RawString() == "" {
+		return "%"
+	}
+	s := []rune(Respell(v, g.intn(0, 1)).RawString())
+	switch g.intn(0, 3) {
+	case 0:
+		return string(s[:1]) + "%"
+	case 1:
+		return "%" + string(s[len(s)-1:])
+	case 2:
+		return "_" + string(s[1:])
+	}
+	return "%" + string(s[1:min(3, len(s))]) + "%"
+}
+
+// pred draws a WHERE predicate over the scope: comparisons with literals (other spellings
+// of strings included) and with other columns, NULL tests, LIKE, IN lists, BETWEEN,
+// AND/OR/NOT.
+func (q *qgen) pred(scope []scopeCol, depth int) string {
+	g := q.g
+	kind := g.weighted(10, 3, 2, 2, 2, 3, 2, 2)
+	if depth <= 0 && kind >= 5 {
+		kind = 0
+	}
+	c := pick(g, scope)
+	lit := func() string { return Literal(literalFor(g, c.typ), c.typ) }
+	switch kind {
+	case 0:
+		return fmt.Sprintf("%s %s %s", c.ref, pick(g, cmpOps), lit())
+	case 1:
+		var same []scopeCol
+		for _, o := range scope {
+			if o.typ.Class() == c.typ.Class() && o.ref != c.ref {
+				same = append(same, o)
+			}
+		}
+		if len(same) == 0 {
+			return fmt.Sprintf("%s IS NOT NULL", c.ref)
+		}
+		return fmt.Sprintf("%s %s %s", c.ref, pick(g, cmpOps), pick(g, same).ref)
+	case 2:
+		if c.typ == TypeVarchar && g.chance(50) {
+			not := ""
+			if g.chance(25) {
+				not = "NOT "
+			}
+			return fmt.Sprintf("%s %sLIKE %s", c.ref, not, quote(likePattern(g)))
+		}
+		if g.chance(50) {
+			return c.ref + " IS NULL"
+		}
+		return c.ref + " IS NOT NULL"
+	case 3:
+		n := g.intn(1, 3)
+		parts := make([]string, n)
+		for i := range parts {
+			parts[i] = lit()
+		}
+		not := ""
+		if g.chance(25) {
+			not = "NOT "
+		}
+		return fmt.Sprintf("%s %sIN (%s)", c.ref, not, strings.Join(parts, ", "))
+	case 4:
+		return fmt.Sprintf("%s BETWEEN %s AND %s", c.ref, lit(), lit())
+	case 5:
+		return fmt.Sprintf("(%s AND %s)", q.pred(scope, depth-1), q.pred(scope, depth-1))
+	case 6:
+		return fmt.Sprintf("(%s OR %s)", q.pred(scope, depth-1), q.pred(scope, depth-1))
+	}
+	return fmt.Sprintf("NOT (%s)", q.pred(scope, depth-1))
+}
+
+// subqueryPred is `col IN (SELECT y.c FROM t y [WHERE ...])` over a comparable column.
+func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
+	c := pick(q.g, scope)
+	t := pick(q.g, q.s.Tables)
+	from, inner := q.tableItem(t)
+	var same []scopeCol
+	for _, o := range inner {
+		if o.typ.KeyClass() == c.typ.KeyClass() {
+			same = append(same, o)
+		}
+	}
+	if len(same) == 0 {
+		return "", false
+	}
+	sub := fmt.Sprintf("SELECT %s FROM %s", pick(q.g, same).ref, from)
+	if q.g.chance(50) {
+		sub += " WHERE " + q.pred(inner, 0)
+	}
+	return fmt.Sprintf("%s IN (%s)", c.ref, sub), true
+}
+
+// where draws the outermost WHERE conjuncts: plain predicates, perhaps an IN subquery, and
+// the parameters (`c = ?`, compound keys, `c IN (?, ?)`, or a literal the planner turns into
+// a key). keyCols restricts which columns parameters may use (nil: any); allowIn allows
+// IN-list parameters.
+func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
+	g := q.g
+	var conj []string
+	for range g.weighted(3, 3, 1) {
+		conj = append(conj, q.pred(scope, 1))
+	}
+	if q.cfg.Subqueries && g.chance(15) {
+		if p, ok := q.subqueryPred(scope); ok {
+			conj = append(conj, p)
+		}
+	}
+	if keyCols == nil {
+		keyCols = scope
+	}
+	if len(keyCols) == 0 {
+		return conj
+	}
+	in := 0
+	if allowIn {
+		in = 2
+	}
+	switch g.weighted(3, 5, 2, in, in/2, 2) {
+	case 1:
+		conj = append(conj, q.eqParam(pick(g, keyCols)))
+	case 2:
+		a := pick(g, keyCols)
+		b := pick(g, keyCols)
+		conj = append(conj, q.eqParam(a))
+		if b.ref != a.ref {
+			conj = append(conj, q.eqParam(b))
+		}
+	case 3:
+		conj = append(conj, q.inParam(pick(g, keyCols)))
+	case 4:
+		a := pick(g, keyCols)
+		conj = append(conj, q.eqParam(a))
+		if b := pick(g, keyCols); b.ref != a.ref {
+			conj = append(conj, q.inParam(b))
+		}
+	case 5:
+		c := pick(g, keyCols)
+		q.lits = [2]string{Literal(literalFor(g, c.typ), c.typ), Literal(literalFor(g, c.typ), c.typ)}
+		conj = append(conj, fmt.Sprintf("%s = %s", c.ref, literalSlot))
+	}
+	return conj
+}
+
+func (q *qgen) eqParam(c scopeCol) string {
+	q.params = append(q.params, Param{Type: c.typ, Src: c.src})
+	return c.ref + " = ?"
+}
+
+func (q *qgen) inParam(c scopeCol) string {
+	n := q.g.intn(2, 3)
+	marks := make([]string, n)
+	for i := range marks {
+		marks[i] = "?"
+		q.params = append(q.params, Param{Type: c.typ, Src: c.src})
+	}
+	return fmt.Sprintf("%s IN (%s)", c.ref, strings.Join(marks, ", "))
+}
+
+func whereSQL(conj []string) string {
+	if len(conj) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(conj, " AND ")
+}

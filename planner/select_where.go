@@ -1,0 +1,102 @@
+package planner
+
+import (
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// wherePreds compiles the WHERE conjuncts that are not keys; top-level `x IN (SELECT ...)`
+// become semi-join leaves.
+func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*fromLeaf, error) {
+	isKey := map[int]bool{}
+	for _, k := range keys {
+		isKey[k.conj] = true
+	}
+	v := b.rowConv(b.sc, "where clause")
+	var preds []*pred
+	var semis []*fromLeaf
+	for i, cj := range conjs {
+		if isKey[i] {
+			continue
+		}
+		if in, ok := unparen(cj).(*ast.PatternInExpr); ok && in.Sel != nil && !in.Not {
+			leaf, p, err := b.semiJoin(in)
+			if err != nil {
+				return nil, nil, err
+			}
+			semis = append(semis, leaf)
+			preds = append(preds, p)
+			continue
+		}
+		p, err := newPred(v, cj)
+		if err != nil {
+			return nil, nil, err
+		}
+		preds = append(preds, p)
+	}
+	return preds, semis, nil
+}
+
+// semiJoin compiles `x IN (SELECT y ...)` into an inner join with the distinct values of y.
+func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
+	cn, ok := unparen(in.Expr).(*ast.ColumnNameExpr)
+	if !ok {
+		return nil, nil, b.c.at(unsupported("IN (subquery) on an expression: compare a column"), in)
+	}
+	x, rerr := b.sc.resolve(cn.Name, "where clause")
+	if rerr != nil {
+		return nil, nil, b.c.at(rerr, cn)
+	}
+	sq, ok := in.Sel.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, nil, b.c.at(unsupported("this IN (subquery)"), in)
+	}
+	nest := b.childNest("in a subquery")
+	// Each lookup of the subquery would give every outer row that one of its values
+	// matches: rows that several match would repeat, which no merge can tell from duplicates.
+	nest.single = "in an IN (subquery)"
+	q, err := b.c.subquery(sq.Query, b.sc, nest)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(q.Cols) != 1 {
+		return nil, nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
+	}
+	if hasTopK(q.Root) {
+		return nil, nil, b.c.at(unsupported("LIMIT in an IN (subquery)"), in)
+	}
+	plan, cols, keys := carried(q)
+	col := cols[0]
+	col.Table = ""
+	// The distinct values of y per key: each outer row matches at most once per lookup.
+	all := append([]dataflow.Column{col}, keys...)
+	exprs := make([]expr.Expr, len(all))
+	exprs[0] = expr.NewCol(0, col)
+	for i, k := range keys {
+		exprs[1+i] = expr.NewCol(len(cols)+i, k)
+	}
+	inner := &Distinct{Input: project(plan, exprs, all)}
+	first := b.sc.addHidden(all)
+	if len(keys) > 0 {
+		b.inherited = append(b.inherited, keyPart{cols: seq(first+1, len(keys)), alts: q.Lookups})
+	}
+	if !joinable(b.sc.cols[x].col.Type, col.Type) {
+		return nil, nil, b.c.at(unsupported("IN (subquery) comparing values of different types"), in)
+	}
+	e := expr.NewCompare(expr.OpEQ, b.colExpr(x), b.colExpr(first))
+	p := &pred{e: e, cols: []int{min(x, first), max(x, first)}, src: in, eq: true, eqL: x, eqR: first}
+	return &fromLeaf{plan: inner, first: first, n: len(all), table: -1}, p, nil
+}
+
+func hasTopK(p Plan) bool {
+	switch p := p.(type) {
+	case *TopK:
+		return true
+	case *Project:
+		return hasTopK(p.Input)
+	case *Distinct:
+		return hasTopK(p.Input)
+	}
+	return false
+}
