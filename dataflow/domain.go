@@ -420,9 +420,13 @@ func (d *Domain) process(n *Node, slot int, in Batch) {
 		n.backfill.pending = append(n.backfill.pending, slotBatch{slot, append(Batch(nil), in...)})
 		return
 	}
+	var holes map[string]bool
+	if invariants.Enabled {
+		holes = holeKeys(n, slot, in)
+	}
 	out := n.Op.Process(slot, in)
 	if invariants.Enabled {
-		checkNoHoleDeltas(n, out)
+		checkNoHoleDeltas(n, holes, out)
 	}
 	if len(out) > 0 {
 		d.emit(n, out)

@@ -2,27 +2,50 @@ package dataflow
 
 import "fmt"
 
-// OutputPresence is implemented by partial states that can tell whether the key of a row
-// they emit is present (not a hole). The invariants build checks every batch a partial
-// state emits with it.
-type OutputPresence interface {
-	OutputPresent(row Row) bool
+// KeyPresence is implemented by partial states so that the invariants build can check what
+// they emit: the state key of an input row (from parent slot) or of an output row, and
+// whether a key is present (not a hole).
+type KeyPresence interface {
+	InputKey(buf []byte, slot int, row Row) []byte
+	OutputKey(buf []byte, row Row) []byte
+	KeyPresent(key []byte) bool
 }
 
-// checkNoHoleDeltas panics when a partial state emitted a delta for a key that is a hole
-// there: the replay that fills the key later already includes that delta, so letting it
-// through would count it twice below.
-func checkNoHoleDeltas(n *Node, out Batch) {
+// holeKeys returns the state keys of a batch's rows that are holes before the batch is
+// applied, for checkNoHoleDeltas; nil when n is not a partial state that can tell.
+func holeKeys(n *Node, slot int, in Batch) map[string]bool {
 	ps, ok := n.Op.(PartialState)
 	if !ok || !ps.Partial() {
-		return
+		return nil
 	}
-	pc, ok := n.Op.(OutputPresence)
+	kp, ok := n.Op.(KeyPresence)
 	if !ok {
+		return nil
+	}
+	holes := map[string]bool{}
+	var buf []byte
+	for _, rec := range in {
+		buf = kp.InputKey(buf[:0], slot, rec.Row)
+		if !kp.KeyPresent(buf) {
+			holes[string(buf)] = true
+		}
+	}
+	return holes
+}
+
+// checkNoHoleDeltas panics when a partial state emitted a delta for a key that was a hole
+// when the batch arrived (holes), or is one now: the replay that fills the key computes its
+// rows from upstream state that already includes the delta, so letting it through would
+// count it twice below.
+func checkNoHoleDeltas(n *Node, holes map[string]bool, out Batch) {
+	if holes == nil {
 		return
 	}
+	kp := n.Op.(KeyPresence)
+	var buf []byte
 	for _, rec := range out {
-		if !pc.OutputPresent(rec.Row) {
+		buf = kp.OutputKey(buf[:0], rec.Row)
+		if holes[string(buf)] || !kp.KeyPresent(buf) {
 			panic(fmt.Sprintf("invariant broken: %s emitted %s for a key that is a hole there",
 				n.Op.Describe(), FormatBatch(Batch{rec})))
 		}

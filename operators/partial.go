@@ -314,25 +314,54 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 	}
 }
 
-// OutputPresent reports whether the group of an output row is present (see
-// dataflow.OutputPresence): the group columns lead the row.
-func (a *Aggregate) OutputPresent(row dataflow.Row) bool {
-	a.buf = dataflow.AppendKeys(a.buf[:0], row[:min(len(a.groupBy), len(row))])
-	_, ok := a.groups.get(a.buf)
+// The invariants build's view of partial state (dataflow.KeyPresence): the state key of
+// an input or an output row, and whether a key is present.
+
+// InputKey appends the group key of a row from the parent.
+func (a *Aggregate) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
+	return appendColsKey(buf, row, a.groupBy)
+}
+
+// OutputKey appends the group key of an output row: the group columns lead it.
+func (a *Aggregate) OutputKey(buf []byte, row dataflow.Row) []byte {
+	return dataflow.AppendKeys(buf, row[:min(len(a.groupBy), len(row))])
+}
+
+// KeyPresent reports whether a group is present.
+func (a *Aggregate) KeyPresent(key []byte) bool {
+	_, ok := a.groups.get(key)
 	return ok
 }
 
-// OutputPresent reports whether the group of an output row is present.
-func (t *TopK) OutputPresent(row dataflow.Row) bool {
-	t.buf = appendColsKey(t.buf[:0], row, t.groupBy)
-	_, ok := t.groups.get(t.buf)
+// InputKey appends the group key of a row from the parent.
+func (t *TopK) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
+	return appendColsKey(buf, row, t.groupBy)
+}
+
+// OutputKey appends the group key of an output row (its columns are the input's).
+func (t *TopK) OutputKey(buf []byte, row dataflow.Row) []byte {
+	return appendColsKey(buf, row, t.groupBy)
+}
+
+// KeyPresent reports whether a group is present.
+func (t *TopK) KeyPresent(key []byte) bool {
+	_, ok := t.groups.get(key)
 	return ok
 }
 
-// OutputPresent reports whether the join key of an output row is present on both sides
-// (a partial join emits nothing for a key until both sides' pieces have arrived).
-func (j *Join) OutputPresent(row dataflow.Row) bool {
-	j.buf = appendColsKey(j.buf[:0], row, j.keys[0])
-	e, ok := j.entries.get(j.buf)
+// InputKey appends the join key of a row from side slot.
+func (j *Join) InputKey(buf []byte, slot int, row dataflow.Row) []byte {
+	return appendColsKey(buf, row, j.keys[slot])
+}
+
+// OutputKey appends the join key of an output row, read from its left columns.
+func (j *Join) OutputKey(buf []byte, row dataflow.Row) []byte {
+	return appendColsKey(buf, row, j.keys[0])
+}
+
+// KeyPresent reports whether a join key is present on both sides: until both sides'
+// pieces have arrived a partial join emits nothing for it.
+func (j *Join) KeyPresent(key []byte) bool {
+	e, ok := j.entries.get(key)
 	return ok && e.present == 3
 }

@@ -26,6 +26,11 @@ GOOS=darwin go build ./...
 echo "--- GOOS=windows go build ./..."
 GOOS=windows go build ./...
 
+echo "--- go test -tags invariants ./dataflow ./internal/difftest ./internal/scenario"
+# Once more with the expensive self-checks on (package internal/invariants): no delta for a
+# hole leaves a partial state, and sampled reads equal the query recomputed from scratch.
+go test -tags invariants -timeout 15m ./dataflow ./internal/difftest ./internal/scenario
+
 echo "--- go test -race ./..."
 # The timeout is a backstop for a hung test, far above the few minutes a run takes on two
 # cores; each package's own timeouts report a stuck case by name well before it.
