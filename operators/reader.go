@@ -205,8 +205,17 @@ func EncodeKey(buf []byte, vals dataflow.Row) (enc []byte, ikey uint64, isInt bo
 // dropped (the replay's rows include them) and those after it apply to these rows. It
 // reports whether the key was present already (the rows were not needed).
 func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
-	enc, ikey, isInt := EncodeKey(nil, key)
-	k := string(enc)
+	return r.FillEncoded(dataflow.EncodeKey(key), key, rows)
+}
+
+// FillEncoded is Fill for a caller that has the key's encoding (dataflow.EncodeKey) at
+// hand already.
+func (r *Reader) FillEncoded(k string, key dataflow.Row, rows dataflow.Batch) (present bool) {
+	var ikey uint64
+	var isInt bool
+	if len(key) == 1 {
+		ikey, isInt = dataflow.IntKey(key[0])
+	}
 	var found bool
 	if isInt {
 		_, found = r.ints.Load(ikey)

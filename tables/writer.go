@@ -321,10 +321,7 @@ func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource) []match
 next:
 	for _, lookup := range lookups {
 		for i, ks := range lookup {
-			v := ks.Literal
-			if ks.Param >= 0 {
-				v = w.args[ks.Param]
-			}
+			v := ks.Value(w.args)
 			if v.IsNull() {
 				continue next
 			}

@@ -73,10 +73,10 @@ func (t *Target) Replay() *dataflow.Replay { return t.path }
 // fill is the replay's end at the reader, run in its domain: the key becomes present, the
 // upquery's slot is given back and the readers waiting for the key wake.
 func (t *Target) fill(key dataflow.Row, rows dataflow.Batch) (redundant bool) {
-	redundant = t.reader.Fill(key, rows)
+	k := dataflow.EncodeKey(key)
+	redundant = t.reader.FillEncoded(k, key, rows)
 	<-t.c.slots
 	t.mu.Lock()
-	k := dataflow.EncodeKey(key)
 	if ch, ok := t.filling[k]; ok {
 		close(ch)
 		delete(t.filling, k)
