@@ -782,3 +782,38 @@ func TestWriteLagProbes(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedEngineErrorsMatchErrClosed: whichever layer notices that the engine is closed
+// (the engine itself, or the dataflow runtime under a fill), the error is ErrClosed under
+// errors.Is and carries MySQL's 1053. A fill's upquery used to fail with the dataflow's own
+// "engine closed" error, which matched nothing, or wait out the read timeout.
+func TestClosedEngineErrorsMatchErrClosed(t *testing.T) {
+	ctx := context.Background()
+	e, err := weir.Open(weir.Options{MemoryLimit: -1, ReadTimeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, v INT)")
+	v := mustRegister(t, e, "by_id", "SELECT v FROM t WHERE id = ?")
+	stmt, err := e.Prepare("SELECT v FROM t WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for what, err := range map[string]error{
+		"Lookup of a hole": func() error { _, err := v.Lookup(ctx, 7); return err }(),
+		"TryLookup":        func() error { _, _, err := v.TryLookup(ctx, 7); return err }(),
+		"Stmt.Query":       func() error { _, err := stmt.Query(ctx, 7); return err }(),
+		"Exec":             func() error { _, err := e.Exec(ctx, "INSERT INTO t VALUES (1, 1)"); return err }(),
+		"Register":         func() error { _, err := e.Register(ctx, "other", "SELECT id FROM t WHERE v = ?"); return err }(),
+	} {
+		if !errors.Is(err, weir.ErrClosed) {
+			t.Errorf("%s on a closed engine: %v, want weir.ErrClosed", what, err)
+		}
+		if code, state, _ := weir.ErrorCode(err); err != nil && (code != 1053 || state != "08S01") {
+			t.Errorf("%s on a closed engine: code %d %s, want 1053 08S01", what, code, state)
+		}
+	}
+}

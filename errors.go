@@ -25,6 +25,7 @@ const (
 	ErrCodeInternal        = 1815
 	ErrCodeNeedReprepare   = 1615
 	ErrCodeWrongTableName  = 1103
+	ErrCodeServerShutdown  = 1053
 )
 
 // Error is a user-visible condition with its MySQL error number and SQLSTATE, so the server
@@ -59,14 +60,23 @@ func ErrorCode(err error) (code int, sqlState string, ok bool) {
 	if errors.As(err, &ce) {
 		return ce.Code, "22000", true
 	}
-	if errors.Is(err, ErrNoSuchView) {
-		return ErrCodeNoSuchView, "42S02", true
-	}
-	if errors.Is(err, dataflow.ErrReadTimeout) {
-		return ErrCodeLockWaitTimeout, "HY000", true
-	}
-	if errors.Is(err, dataflow.ErrDomainFailed) {
-		return ErrCodeInternal, "HY000", true
+	for _, c := range sentinelCodes {
+		if errors.Is(err, c.err) {
+			return c.code, c.state, true
+		}
 	}
 	return 0, "", false
+}
+
+// sentinelCodes maps the sentinel errors callers see to MySQL error numbers and SQLSTATEs.
+var sentinelCodes = []struct {
+	err   error
+	code  int
+	state string
+}{
+	{ErrNoSuchView, ErrCodeNoSuchView, "42S02"},
+	{ErrClosed, ErrCodeServerShutdown, "08S01"},
+	{dataflow.ErrArgumentType, ErrCodeWrongArguments, "HY000"},
+	{dataflow.ErrReadTimeout, ErrCodeLockWaitTimeout, "HY000"},
+	{dataflow.ErrDomainFailed, ErrCodeInternal, "HY000"},
 }

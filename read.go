@@ -3,8 +3,8 @@ package weir
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
+	"strings"
 	"time"
 	"unsafe"
 
@@ -87,11 +87,8 @@ func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args
 // (the result shares the view's rows). tok, when not zero, makes the read wait for that write
 // as LookupAfter does.
 func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows, error) {
-	if len(args) <= 8 {
-		var argv [8]Value
-		return v.read(ctx, v.query, tok, append(argv[:0], args...))
-	}
-	return v.read(ctx, v.query, tok, append([]Value(nil), args...))
+	var argv [8]Value // up to 8 arguments on the stack; append moves more to the heap
+	return v.read(ctx, v.query, tok, append(argv[:0], args...))
 }
 
 // goArgs converts a read's Go arguments to Values, appending to vals.
@@ -175,6 +172,9 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 	if v.dropped.Load() {
 		return Rows{}, v.errDropped()
 	}
+	if err := v.e.checkOpen(); err != nil {
+		return Rows{}, err
+	}
 	if err := prepareArgs(q, vals); err != nil {
 		return Rows{}, err
 	}
@@ -205,16 +205,11 @@ func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
 		for i := range got {
 			got[i] = rows.Row(i)
 		}
-		v.e.mu.RLock()
-		ts := maps.Clone(v.e.tables)
-		v.e.mu.RUnlock()
 		tables := map[string][]dataflow.Row{}
-		if err == nil {
-			err = v.e.rt.Domains[0].Call(ctx, func() {
-				for name, t := range ts {
-					tables[name] = t.Base.Snapshot(nil)
-				}
-			})
+		for _, name := range v.e.Tables() {
+			if err == nil {
+				tables[strings.ToLower(name)], err = v.e.TableRows(ctx, name)
+			}
 		}
 		return got, tables, err
 	}

@@ -199,11 +199,11 @@ func (e *Engine) planSelect(sql string) (*planner.Query, error) {
 // dataflow.Backfill).
 func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
 	var v *View
-	var fill *dataflow.Backfill
+	var backfill *dataflow.Backfill
 	err := e.changeGraph(ctx, func() (err error) {
-		v, fill, err = e.link(ctx, q, name)
+		v, backfill, err = e.link(ctx, q, name)
 		return err
-	}, func() error { return fill.Run(ctx, e.rt) })
+	}, func() error { return backfill.Run(ctx, e.rt) })
 	if err != nil {
 		return nil, err
 	}
@@ -245,9 +245,9 @@ func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View
 			e.evictor.Track(n)
 		}
 	}
-	fill := dataflow.NewBackfill(low.Created)
-	fill.Computed = e.backfilled
+	backfill := dataflow.NewBackfill(low.Created)
+	backfill.Computed = e.backfilled
 	v := &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
 		filler: e.fillers[rnode], domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}
-	return v, fill, nil
+	return v, backfill, nil
 }

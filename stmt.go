@@ -62,9 +62,6 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
 	if s.query == nil {
 		return Rows{}, newError(ErrCodeWrongUsage, "42000", "the statement is not a SELECT: run it with Exec")
 	}
-	if err := s.e.checkOpen(); err != nil {
-		return Rows{}, err
-	}
 	if len(args) != s.numParams {
 		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))

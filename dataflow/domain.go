@@ -158,6 +158,9 @@ func (rt *Runtime) Stop() {
 	}
 }
 
+// Done is closed when the runtime stops.
+func (rt *Runtime) Done() <-chan struct{} { return rt.stop }
+
 // Input queues a write for the base domain.
 func (rt *Runtime) Input(f InputFunc) error {
 	if rt.closed.Load() {

@@ -1,6 +1,7 @@
 package dataflow
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -58,7 +59,7 @@ func FromGo(x any) (Value, error) {
 	case fmt.Stringer:
 		return String(v.String()), nil
 	}
-	return Null, fmt.Errorf("unsupported argument type %T", x)
+	return Null, fmt.Errorf("%w %T", ErrArgumentType, x)
 }
 
 // ToGo converts a Value to a plain Go value: nil, int64, uint64, float64, string (decimals as
@@ -82,6 +83,9 @@ func (v Value) ToGo() any {
 	}
 	return nil
 }
+
+// ErrArgumentType reports a Go argument of a type that has no SQL value (FromGo).
+var ErrArgumentType = errors.New("unsupported argument type")
 
 // rowPool recycles the rows RowFromGo builds for a statement's arguments.
 var rowPool = sync.Pool{New: func() any { return new(Row) }}

@@ -139,6 +139,9 @@ func (d *Domain) replay(r *Replay, li, i int, key Row, req uint64, b Batch) {
 // Upquery asks every leaf of the replay tree to send its piece for key; the pieces meet on
 // their way and the target is filled once.
 func (rt *Runtime) Upquery(r *Replay, key Row) error {
+	if rt.closed.Load() {
+		return ErrClosed
+	}
 	req := rt.reqs.Add(1)
 	for li := range r.Leaves {
 		d := rt.Domains[r.Leaves[li].Source.Domain]

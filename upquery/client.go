@@ -166,6 +166,8 @@ func (t *Target) Await(ctx context.Context, key dataflow.Row, timeout <-chan tim
 		return ctx.Err()
 	case <-timeout:
 		return fmt.Errorf("%w: fill of a missing key did not complete", dataflow.ErrReadTimeout)
+	case <-t.c.rt.Done():
+		return dataflow.ErrClosed
 	case <-t.source.Dead():
 		return t.source.Err()
 	case <-t.home.Dead():
