@@ -9,7 +9,6 @@ import (
 	"unsafe"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/internal/invariants"
 	"github.com/weirdb/weir/internal/selfcheck"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
@@ -185,7 +184,7 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 		}
 	}
 	rows, err := v.serve(ctx, q, vals)
-	if err == nil && invariants.Enabled {
+	if err == nil && dataflow.Invariants {
 		err = selfcheck.Read(ctx, q, vals, v.recapture(q, vals))
 	}
 	return rows, err

@@ -10,8 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/weirdb/weir/internal/invariants"
 )
 
 // A Domain owns a set of nodes and runs them on one goroutine, one message at a time, so
@@ -424,11 +422,11 @@ func (d *Domain) process(n *Node, slot int, in Batch) {
 		return
 	}
 	var holes map[string]bool
-	if invariants.Enabled {
+	if Invariants {
 		holes = holeKeys(n, slot, in)
 	}
 	out := n.Op.Process(slot, in)
-	if invariants.Enabled {
+	if Invariants {
 		checkNoHoleDeltas(n, holes, out)
 	}
 	if len(out) > 0 {

@@ -2,6 +2,20 @@ package dataflow
 
 import "fmt"
 
+// The invariants build. Built with `-tags invariants`, Invariants is true and code guarded by
+// it checks what must always hold, failing loudly the moment it does not, as Pebble's
+// invariants tag does:
+//
+//   - no delta for a key that is a hole leaves a partial state (every batch a partial state
+//     emits is checked here, in the domain);
+//   - a sampled read's answer equals the query recomputed from scratch over the base tables
+//     at a moment when every acknowledged write is applied (package weir, with
+//     internal/selfcheck).
+//
+// Without the tag Invariants is a false constant and the checks compile away. CI runs the
+// dataflow, differential-test and scenario packages once with the tag. A check only reads;
+// it panics (in a domain: the domain fails) or returns an error when an invariant is broken.
+
 // KeyPresence is implemented by partial states so that the invariants build can check what
 // they emit: the state key of an input row (from parent slot) or of an output row, and
 // whether a key is present (not a hole).

@@ -1,5 +1,5 @@
-// Package selfcheck holds the invariants build's check of reads (see package
-// internal/invariants): a sampled read's answer, taken again while writes are stopped and
+// Package selfcheck holds the invariants build's check of reads (see
+// dataflow.Invariants): a sampled read's answer, taken again while writes are stopped and
 // every acknowledged write is applied, must equal the query recomputed from scratch over the
 // base tables at that moment (package internal/reference). A present reader key is exactly
 // that promise: partial state may be missing, never stale.

@@ -1,6 +1,0 @@
-//go:build !invariants
-
-package invariants
-
-// Enabled reports that the build has the invariants tag.
-const Enabled = false
