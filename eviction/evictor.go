@@ -338,9 +338,9 @@ func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 // the cache holds.
 //
 // It ranks against ev.ranked, a copy of the sketch, so counting reads never waits for a
-// round. passMu is held.
+// round. roundMu is held.
 func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64) (victims [][]operators.Victim, held int) {
-	var hist [MaxCount + 1]int64
+	var bytesByScore [MaxCount + 1]int64
 	weights := make([]int64, len(readers))
 	bound := int64(ev.lastThreshold + 1)
 	var cands []candidate
@@ -350,7 +350,7 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 	for i, p := range readers {
 		weights[i] = max(p.reader.Bytes()/int64(max(p.reader.Keys(), 1)), 1)
 		p.reader.Scores(ev.ranked.Count, func(score int64, key operators.Victim) {
-			hist[score] += weights[i]
+			bytesByScore[score] += weights[i]
 			held++
 			if score > bound || overflow || kept[score] >= excess {
 				return
@@ -364,8 +364,8 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 		})
 	}
 	threshold, below := 0, int64(0)
-	for threshold < len(hist)-1 && below+hist[threshold] < excess {
-		below += hist[threshold]
+	for threshold < len(bytesByScore)-1 && below+bytesByScore[threshold] < excess {
+		below += bytesByScore[threshold]
 		threshold++
 	}
 	ev.lastThreshold = threshold
@@ -498,7 +498,7 @@ func (ev *Evictor) countReads(bp *[]uint64) {
 	ev.readPool.Put(bp)
 }
 
-// countReadsLocked adds reads to the sketch and halves it when it is due. evictMu is held.
+// countReadsLocked adds reads to the sketch and halves it when it is due. sketchMu is held.
 func (ev *Evictor) countReadsLocked(hashes []uint64) {
 	for _, h := range hashes {
 		ev.sketch.Increment(h)
