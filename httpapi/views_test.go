@@ -354,7 +354,7 @@ func TestFail(t *testing.T) {
 			`{"error":"wrong","code":1210,"sqlstate":"HY000"}`},
 		{fmt.Errorf("%w: v (dropped)", weir.ErrNoSuchView), 404,
 			`{"error":"weir: no such view: v (dropped)","code":1146,"sqlstate":"42S02"}`},
-		{weir.ErrClosed, 503, `{"error":"weir: engine closed"}`},
+		{weir.ErrClosed, 503, `{"error":"weir: engine closed","code":1053,"sqlstate":"08S01"}`},
 	} {
 		rec := httptest.NewRecorder()
 		h.fail(rec, httptest.NewRequest(http.MethodGet, "/v1/views/v", nil), tc.err)
