@@ -3,8 +3,6 @@ package upquery_test
 import (
 	"testing"
 
-	"github.com/cockroachdb/datadriven"
-
 	"github.com/weirdb/weir/internal/scenario"
 )
 
@@ -13,16 +11,8 @@ import (
 // at a time through a dangerous ordering of fills and writes (each file's opening comment
 // says which, and why it is dangerous) and ends with a check against recomputation.
 //
-// To accept new output after a deliberate change, rewrite the files with datadriven's own
-// flag and read the diff carefully:
+// To accept new output after a deliberate change, rewrite the files and read the diff
+// carefully:
 //
 //	go test ./upquery -run TestScenarios -rewrite
-func TestScenarios(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
-		h := scenario.New(t)
-		defer h.Close()
-		datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
-			return h.Run(td)
-		})
-	})
-}
+func TestScenarios(t *testing.T) { scenario.RunDir(t, "testdata") }

@@ -16,15 +16,7 @@ import (
 // outer joins). Rewrite them with datadriven's flag:
 //
 //	go test ./internal/scenario -run TestHarness -rewrite
-func TestHarness(t *testing.T) {
-	datadriven.Walk(t, "testdata", func(t *testing.T, path string) {
-		h := scenario.New(t)
-		defer h.Close()
-		datadriven.RunTest(t, path, func(t *testing.T, td *datadriven.TestData) string {
-			return h.Run(td)
-		})
-	})
-}
+func TestHarness(t *testing.T) { scenario.RunDir(t, "testdata") }
 
 // TestDeterministic runs every scenario of the packages that use the harness twice and
 // requires the same trace both times: a scenario's output may depend only on its commands
