@@ -169,7 +169,7 @@ func CheckListen(addr string, users map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("weir: listen address %q: %w", addr, err)
 	}
-	if isLoopback(host) {
+	if IsLoopback(host) {
 		return nil
 	}
 	if len(users) == 0 {
@@ -183,7 +183,9 @@ func CheckListen(addr string, users map[string]string) error {
 	return nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopback reports whether a listen address's host is this machine only (localhost or a
+// loopback IP).
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/url"
 	"os"
 	"sort"
@@ -56,6 +57,7 @@ type serveConfig struct {
 	Tables           string
 	Slot             string
 	Publication      string
+	Pprof            string
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -83,6 +85,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Tables, "tables", "", "with --upstream: comma-separated tables to mirror, as table or schema.table (default: all)")
 	fs.StringVar(&cfg.Slot, "slot", "weir", "with --upstream: the logical replication slot Weir creates or reuses")
 	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
+	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP. Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
 		fs.PrintDefaults()
@@ -238,7 +241,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err := server.CheckListen(cfg.Listen, users); err != nil {
 		return err
 	}
-	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir, Mirror: cfg.Upstream != ""}
+	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir, Mirror: cfg.Upstream != "", Logger: log}
 	if opts.Sync, opts.SyncInterval, err = storage.ParseSync(cfg.Sync); err != nil {
 		return fmt.Errorf("--sync: %w", err)
 	}
@@ -261,6 +264,14 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 			return fmt.Errorf("TLS: %w", err)
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if cfg.Pprof != "" {
+		addr, stop, err := servePprof(cfg.Pprof)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		log.Info("serving pprof", zap.String("addr", addr))
 	}
 	e, err := weir.Open(opts)
 	if err != nil {
@@ -387,4 +398,29 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// servePprof serves net/http/pprof's profiles on addr, which must be a loopback address:
+// profiles show the server's code paths and memory, which are not for the network.
+func servePprof(addr string) (bound string, stop func(), err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("--pprof %q: %w", addr, err)
+	}
+	if !server.IsLoopback(host) {
+		return "", nil, fmt.Errorf("--pprof %q: profiles are served on a loopback address only (127.0.0.1, ::1 or localhost)", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("--pprof: listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return ln.Addr().String(), func() { _ = srv.Close() }, nil
 }

@@ -164,3 +164,37 @@ func TestServeStartsAndStops(t *testing.T) {
 		t.Fatalf("row after restart: %q, %v", v, err)
 	}
 }
+
+// TestServePprof: --pprof serves the profiles on a loopback address, and refuses any other
+// address before the server starts.
+func TestServePprof(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:6060", ":6060", "no-port"} {
+		err := serve(context.Background(), []string{"--listen", "127.0.0.1:0", "--http", "", "--data-dir", "", "--log-level", "error", "--pprof", addr},
+			func(string) string { return "" }, io.Discard, nil)
+		if err == nil || !strings.Contains(err.Error(), "--pprof") {
+			t.Errorf("--pprof %s: %v, want an error naming --pprof", addr, err)
+		}
+	}
+	bound, stop, err := servePprof("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	resp, err := http.Get("http://" + bound + "/debug/pprof/cmdline")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/debug/pprof/cmdline: %s", resp.Status)
+	}
+	resp, err = http.Get("http://" + bound + "/debug/pprof/heap?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "heap profile") {
+		t.Fatalf("/debug/pprof/heap: %s %.80q", resp.Status, body)
+	}
+}
