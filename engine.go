@@ -299,18 +299,23 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 func (e *Engine) changeGraph(ctx context.Context, change func() error, after func() error) error {
 	e.ddl.Lock()
 	defer e.ddl.Unlock()
+	if err := e.stopped(ctx, change); err != nil || after == nil {
+		return err
+	}
+	return after()
+}
+
+// stopped runs change with writes stopped and applied everywhere (quiesce) and the catalog
+// locked. The caller holds the schema lock.
+func (e *Engine) stopped(ctx context.Context, change func() error) error {
 	resume, err := e.quiesce(ctx)
 	if err != nil {
 		return err
 	}
+	defer resume()
 	e.mu.Lock()
-	err = change()
-	e.mu.Unlock()
-	resume()
-	if err != nil || after == nil {
-		return err
-	}
-	return after()
+	defer e.mu.Unlock()
+	return change()
 }
 
 // quiesce stops new writes and waits until every domain has applied every acknowledged write,

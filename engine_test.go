@@ -817,3 +817,42 @@ func TestClosedEngineErrorsMatchErrClosed(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterCancelledDuringBackfillLeavesNoNodes: a registration whose caller gives up
+// while its new full nodes are being computed fails with the context's error and takes
+// those nodes out again. Left in the graph they would hold incomplete state for the next
+// registration of the same shape to share, and queue every later delta forever.
+func TestRegisterCancelledDuringBackfillLeavesNoNodes(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{MemoryLimit: -1})
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, g INT)")
+	mustExec(t, e, "INSERT INTO t VALUES (1, 1), (2, 1), (3, 2)")
+	before, err := e.Graph()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const byCount = "SELECT n, COUNT(*) FROM (SELECT g, COUNT(*) AS n FROM t GROUP BY g) c GROUP BY n"
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := e.Register(cancelled, "by_count", byCount); !errors.Is(err, context.Canceled) {
+		t.Fatalf("registration with a cancelled context: %v, want context.Canceled", err)
+	}
+	if after, _ := e.Graph(); after != before {
+		t.Fatalf("a cancelled registration left nodes behind:\n%s\nwant:\n%s", after, before)
+	}
+	res := mustExec(t, e, "INSERT INTO t VALUES (4, 2), (5, 3)")
+	v := mustRegister(t, e, "by_count", byCount)
+	rows, err := v.LookupAfter(ctx, res.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]int64{}
+	for i := range rows.Len() {
+		n, _ := rows.Row(i)[0].ToInt()
+		c, _ := rows.Row(i)[1].ToInt()
+		got[n] = c
+	}
+	if len(got) != 2 || got[2] != 2 || got[1] != 1 {
+		t.Fatalf("groups by size after the retry: %v, want 2 groups of 2 and 1 of 1", got)
+	}
+}

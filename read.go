@@ -115,14 +115,14 @@ func (v *View) Evict(ctx context.Context, args ...any) error {
 		return err
 	}
 	q := v.query
-	if err := prepareArgs(q, vals); err != nil {
+	if err := q.PrepareArgs(vals); err != nil {
 		return err
 	}
 	if !v.reader.Partial() {
 		return nil
 	}
 	for _, lookup := range q.Lookups {
-		key := lookupKey(lookup, vals)
+		key := planner.KeyRow(lookup, vals)
 		if slices.ContainsFunc(key, Value.IsNull) {
 			continue
 		}
@@ -146,14 +146,14 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 		return Rows{}, false, v.errDropped()
 	}
 	q := v.query
-	if err := prepareArgs(q, vals); err != nil {
+	if err := q.PrepareArgs(vals); err != nil {
 		return Rows{}, false, err
 	}
 	ready := true
 	for _, lookup := range q.Lookups {
 		if _, found, _ := v.get(lookup, vals); !found {
 			ready = false
-			if err := v.filler.Start(lookupKey(lookup, vals)); err != nil {
+			if err := v.filler.Start(planner.KeyRow(lookup, vals)); err != nil {
 				return Rows{}, false, err
 			}
 		}
@@ -174,7 +174,7 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 	if err := v.e.checkOpen(); err != nil {
 		return Rows{}, err
 	}
-	if err := prepareArgs(q, vals); err != nil {
+	if err := q.PrepareArgs(vals); err != nil {
 		return Rows{}, err
 	}
 	if tok > 0 && v.domain.Progress() < uint64(tok) {
@@ -283,7 +283,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		return e, nil
 	}
 	v.misses.Inc()
-	key := lookupKey(lookup, vals)
+	key := planner.KeyRow(lookup, vals)
 	timer := time.NewTimer(v.e.opts.ReadTimeout)
 	defer timer.Stop()
 	for {
@@ -301,7 +301,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 }
 
 func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Value) []dataflow.Row {
-	if row, ok := q.EmptyRow(lookupKey(lookup, vals)); ok {
+	if row, ok := q.EmptyRow(planner.KeyRow(lookup, vals)); ok {
 		return []dataflow.Row{row}
 	}
 	return nil

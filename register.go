@@ -2,6 +2,7 @@ package weir
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -203,7 +204,15 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 	err := e.changeGraph(ctx, func() (err error) {
 		v, backfill, err = e.link(ctx, q, name)
 		return err
-	}, func() error { return backfill.Run(ctx, e.rt) })
+	}, func() error {
+		err := backfill.Run(ctx, e.rt)
+		if err != nil && !errors.Is(err, dataflow.ErrDomainFailed) {
+			// Stopped half way: take the new nodes, whose state is incomplete, out while
+			// the schema lock keeps other registrations from sharing them.
+			err = errors.Join(err, e.stopped(context.Background(), func() error { return e.dropViewLocked(context.Background(), v) }))
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -99,8 +99,17 @@ func (b *Backfill) output(n *Node) []Row {
 // parents first, so a new stateful parent is complete when its child reads its output; and
 // a parent's queued deltas reach its children (queued too, or applied if they are done)
 // before theirs are drained, in edge order.
+//
+// The computation stops when ctx ends, between nodes, and Run returns ctx's error: the new
+// nodes then hold incomplete state and queue deltas forever, so the caller must take them
+// out of the graph before anything can share them. Once every state is computed, the
+// queues are drained whatever ctx says: each drain is one short call per node, and a node
+// left queueing would hold every later delta.
 func (b *Backfill) Run(ctx context.Context, rt *Runtime) error {
 	for _, n := range b.nodes {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		for i, p := range n.Parents {
 			rows := b.output(p)
 			if len(rows) == 0 {
@@ -118,7 +127,7 @@ func (b *Backfill) Run(ctx context.Context, rt *Runtime) error {
 	}
 	for _, n := range b.nodes {
 		d := rt.Domains[n.Domain]
-		if err := d.Call(ctx, func() { d.EndBackfill(n) }); err != nil {
+		if err := d.Call(context.Background(), func() { d.EndBackfill(n) }); err != nil {
 			return err
 		}
 	}

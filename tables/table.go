@@ -1,7 +1,6 @@
 package tables
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
@@ -117,7 +116,6 @@ const (
 	codeBadNull         = 1048
 	codeDupEntry        = 1062
 	codeWrongValueCount = 1136
-	codeWrongArguments  = 1210
 	codeNoDefault       = 1364
 )
 
@@ -125,45 +123,3 @@ const (
 func userError(code int, state, msg string) error {
 	return &planner.Error{Code: code, SQLState: state, Msg: msg}
 }
-
-// KeyValue converts a lookup argument to the form it is compared in against a key column
-// of type t: text against a number is read as a number, text against a date as a date or
-// datetime. Numbers keep their exact value (the key encoding compares them across kinds), so
-// 1.5 never matches an integer column. A number against a text column is refused: MySQL
-// compares those as numbers, which matches many strings ('abc' = 0) and cannot be answered
-// by one lookup.
-func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
-	if v.IsNull() {
-		return v, nil
-	}
-	switch t.Kind {
-	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
-		if v.Kind() == dataflow.KindString {
-			if c, s, ok := dataflow.ParseDecimal(v.RawString()); ok {
-				return dataflow.Decimal(c, s), nil
-			}
-			f, _ := v.ToFloat()
-			return dataflow.Float(f), nil
-		}
-	case dataflow.KindString:
-		if v.IsNumeric() {
-			return v, userError(codeWrongArguments, "HY000",
-				fmt.Sprintf("a number (%s) cannot be looked up in text column; pass it as a string", v.ToText()))
-		}
-		if v.Kind() != dataflow.KindString {
-			return dataflow.String(v.ToText()), nil
-		}
-	case dataflow.KindDate, dataflow.KindDatetime:
-		if v.Kind() == dataflow.KindString {
-			tv, err := expr.Convert(v, datetime6, false)
-			if err != nil || tv.IsNull() {
-				// Not a date: MySQL's comparison is false for every row.
-				return dataflow.Null, nil
-			}
-			return tv, nil
-		}
-	}
-	return v, nil
-}
-
-var datetime6 = dataflow.Type{Kind: dataflow.KindDatetime, Scale: 6, SQL: "DATETIME(6)", Nullable: true}

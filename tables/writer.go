@@ -325,7 +325,7 @@ next:
 			if v.IsNull() {
 				continue next
 			}
-			kv, err := KeyValue(v, w.schema().Cols[pk[i]].Type)
+			kv, err := planner.KeyValue(v, w.schema().Cols[pk[i]].Type)
 			if err != nil {
 				// No single key answers this comparison: fall back to a scan.
 				out = out[:0]
