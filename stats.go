@@ -13,6 +13,9 @@ import (
 type ViewStats struct {
 	Name  string // "" for the view of an ad-hoc query shape
 	Query string // normalized SQL text
+	// Partial reports that the reader keeps only the keys somebody read (filled by
+	// upqueries, evicted under the memory limit); a full reader holds every key, always.
+	Partial bool
 	// Keys is the number of keys present in the reader (a partial reader's keys known to
 	// be empty count); Bytes approximates the memory they hold. Views of one query shape share a reader and report the same figures.
 	Keys  int
@@ -31,7 +34,7 @@ type ViewStats struct {
 
 // Stats reports the view's size and read counters.
 func (v *View) Stats() ViewStats {
-	st := ViewStats{Name: v.name, Query: v.query.Text, Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
+	st := ViewStats{Name: v.name, Query: v.query.Text, Partial: v.reader.Partial(), Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
 		Hits: v.hits.Value(), Misses: v.misses.Value(), Evictions: v.reader.Evictions()}
 	if v.filler != nil {
 		st.Upqueries, st.FillLatency = v.filler.Upqueries(), v.filler.FillLatency()

@@ -90,12 +90,12 @@ func (s *session) dropCache(sql string) (*mysql.Result, error) {
 }
 
 // showCaches handles `SHOW CACHES`: every view, named or made for an ad-hoc query shape,
-// with what its reader holds and the reads it served.
+// with whether its reader is partial or full, what it holds and the reads it served.
 func (s *session) showCaches(sql string) (*mysql.Result, error) {
 	if rest := afterWords(sql, 2); rest != "" {
 		return nil, unsupported("SHOW CACHES %s", rest)
 	}
-	cols := append(textColumns("name", "query"),
+	cols := append(textColumns("name", "query", "state"),
 		intColumn("keys"), intColumn("hits"), intColumn("misses"), intColumn("upqueries"),
 		intColumn("evictions"), intColumn("bytes"))
 	var rows [][]any
@@ -104,7 +104,11 @@ func (s *session) showCaches(sql string) (*mysql.Result, error) {
 		if st.Name == "" {
 			name = nil // the view of an ad-hoc query shape
 		}
-		rows = append(rows, []any{name, st.Query, int64(st.Keys), st.Hits, st.Misses, st.Upqueries, st.Evictions, st.Bytes})
+		state := "full"
+		if st.Partial {
+			state = "partial"
+		}
+		rows = append(rows, []any{name, st.Query, state, int64(st.Keys), st.Hits, st.Misses, st.Upqueries, st.Evictions, st.Bytes})
 	}
 	return s.table(cols, rows)
 }
