@@ -75,7 +75,7 @@ func (v *View) LookupAfter(ctx context.Context, tok Token, args ...any) (Rows, e
 
 func (v *View) lookupWith(ctx context.Context, q *planner.Query, tok Token, args []any) (Rows, error) {
 	var argv [8]Value
-	vals, err := goArgs(argv[:0], args)
+	vals, err := dataflow.AppendFromGo(argv[:0], args)
 	if err != nil {
 		return Rows{}, err
 	}
@@ -90,18 +90,6 @@ func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows
 	return v.read(ctx, v.query, tok, append(argv[:0], args...))
 }
 
-// goArgs converts a read's Go arguments to Values, appending to vals.
-func goArgs(vals []Value, args []any) ([]Value, error) {
-	for i, a := range args {
-		val, err := dataflow.FromGo(a)
-		if err != nil {
-			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
-		}
-		vals = append(vals, val)
-	}
-	return vals, nil
-}
-
 // errDropped is what a read of a view dropped meanwhile gets.
 func (v *View) errDropped() error { return fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name) }
 
@@ -110,7 +98,7 @@ func (v *View) errDropped() error { return fmt.Errorf("%w: %s (dropped)", ErrNoS
 // give the keys up too when no other reader holds them. It does nothing for a view whose
 // reader is full.
 func (v *View) Evict(ctx context.Context, args ...any) error {
-	vals, err := goArgs(nil, args)
+	vals, err := dataflow.AppendFromGo(nil, args)
 	if err != nil {
 		return err
 	}
@@ -138,7 +126,7 @@ func (v *View) Evict(ctx context.Context, args ...any) error {
 // caller can serve something else (or come back) and never blocks on a cold key.
 func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, err error) {
 	var argv [8]Value
-	vals, err := goArgs(argv[:0], args)
+	vals, err := dataflow.AppendFromGo(argv[:0], args)
 	if err != nil {
 		return Rows{}, false, err
 	}

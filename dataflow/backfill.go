@@ -17,14 +17,6 @@ type Backfill struct {
 	Computed func()
 }
 
-// partialNode is a node state that may be partial (a reader, or a PartialState).
-type partialNode interface{ Partial() bool }
-
-func isPartial(n *Node) bool {
-	p, ok := n.Op.(partialNode)
-	return ok && p.Partial()
-}
-
 // NewBackfill marks the new nodes (created, parents first) that need an initial state and
 // snapshots the existing nodes they read from. Writes must be stopped and every domain
 // idle, so no delta reaches the nodes before they are marked.
@@ -47,7 +39,7 @@ func markBackfill(nodes []*Node) {
 	// first.
 	for i := len(nodes) - 1; i >= 0; i-- {
 		n := nodes[i]
-		if isPartial(n) {
+		if IsPartial(n) {
 			continue
 		}
 		need := true

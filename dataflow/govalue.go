@@ -102,15 +102,20 @@ func RowFromGo(args []any) (Row, error) {
 	if cap(row) < len(args) {
 		row = make(Row, len(args))
 	}
-	row = row[:len(args)]
+	return AppendFromGo(row[:0], args)
+}
+
+// AppendFromGo converts Go arguments to Values (FromGo), appending them to dst; an error
+// names the argument by its position.
+func AppendFromGo(dst Row, args []any) (Row, error) {
 	for i, a := range args {
 		v, err := FromGo(a)
 		if err != nil {
 			return nil, fmt.Errorf("weir: argument %d: %w", i+1, err)
 		}
-		row[i] = v
+		dst = append(dst, v)
 	}
-	return row, nil
+	return dst, nil
 }
 
 // ReleaseRow gives a row from RowFromGo back to the pool.

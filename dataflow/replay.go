@@ -64,6 +64,13 @@ type PartialState interface {
 	PresentKeys(f func(key string))
 }
 
+// IsPartial reports whether a node keeps partial state: a partial operator state or a
+// partial reader (any operator whose Partial method says so).
+func IsPartial(n *Node) bool {
+	p, ok := n.Op.(interface{ Partial() bool })
+	return ok && p.Partial()
+}
+
 // PieceMerger is implemented by stateless operators where several paths of one replay meet
 // (unions): they collect the pieces of a request and pass on their concatenation once every
 // piece has arrived.

@@ -14,10 +14,7 @@ type partialHolder interface {
 }
 
 // IsPartial reports whether a node keeps partial state (a partial reader included).
-func IsPartial(n *dataflow.Node) bool {
-	ph, ok := n.Op.(partialHolder)
-	return ok && ph.Partial()
-}
+func IsPartial(n *dataflow.Node) bool { return dataflow.IsPartial(n) }
 
 // SetUps records, for a partial node, the partial states that feed each of its inputs
 // through stateless operators: the states on which it holds its present keys (see
