@@ -1,8 +1,13 @@
 // Package server serves a Weir engine over the MySQL client/server protocol, so that any
 // MySQL driver or tool can create tables, write, and read cached queries.
 //
-// The protocol itself (handshake, authentication, TLS, packets, prepared statement
-// bookkeeping) is go-mysql's server package; this package owns what the statements mean:
+// The connection phase (greeting, TLS, authentication) is go-mysql's server package. The
+// command phase is this package's own (wire.go, dispatch.go): reads are the point of Weir,
+// and a generic packet loop cost more CPU than the lookup it served. A command is framed
+// from a buffered reader, its reply built in one buffer and written with one system call
+// (pipelined commands share one), and a prepared SELECT's rows are encoded straight from
+// the view's rows with column definitions encoded once at prepare. This package owns what
+// the statements mean:
 //
 //   - DDL and writes (CREATE/DROP TABLE, INSERT, REPLACE, UPDATE, DELETE) go to the engine,
 //     and the client gets MySQL's affected-row count and last insert id.
@@ -25,9 +30,11 @@
 // (1064 syntax, 1146 unknown table, 1054 unknown column, 1062 duplicate key, 1235 an
 // unsupported construct, named), and the server adds its own (1153 packet too large, 1049
 // unknown database, 1040 too many connections). A failing statement never closes its
-// connection; a malformed or oversized packet closes only its own. (go-mysql flattens the
-// errors of COM_STMT_EXECUTE to 1105 with the original text; the server restores their
-// numbers as the reply is written, above TLS, see replyWriter.)
+// connection; a malformed or oversized packet closes only its own.
+//
+// Prepared statements keep their parameter types between executions (a client may send
+// them once), take values sent with COM_STMT_SEND_LONG_DATA, and refuse cursors with an
+// error that names them.
 //
 // Each connection runs on its own goroutine; sessions share nothing but the engine, whose
 // reads take no lock. Shutdown stops accepting, closes idle connections, lets statements in

@@ -1,13 +1,11 @@
 package server
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"errors"
 	"io"
 	"net"
-	"strconv"
 	"strings"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
@@ -54,47 +52,6 @@ func (p *packetLimit) Write(b []byte) (int, error) {
 	return p.Conn.Write(b)
 }
 
-// replyWriter sits on the connection go-mysql's packet layer writes to once a client has
-// logged in: above TLS when the client asked for it, so it sees packets in the clear. It
-// collects a reply's packets until the connection next reads (a result set is a column
-// count, a definition per column, rows and EOFs, and writing each packet on its own cost a
-// system call apiece: most of a short read's CPU), and restores the error numbers go-mysql
-// flattens (see untraceError).
-type replyWriter struct {
-	net.Conn
-	out *bufio.Writer
-}
-
-func newReplyWriter(c net.Conn) *replyWriter {
-	return &replyWriter{Conn: c, out: bufio.NewWriterSize(c, 16<<10)}
-}
-
-// Write buffers; Read and Close flush first, so every reply is on its way before the
-// connection waits for the client (or goes away).
-func (r *replyWriter) Write(b []byte) (int, error) {
-	if fixed, ok := untraceError(b); ok {
-		if _, err := r.out.Write(fixed); err != nil {
-			return 0, err
-		}
-		return len(b), nil
-	}
-	return r.out.Write(b)
-}
-
-func (r *replyWriter) Read(b []byte) (int, error) {
-	if r.out.Buffered() > 0 {
-		if err := r.out.Flush(); err != nil {
-			return 0, err
-		}
-	}
-	return r.Conn.Read(b)
-}
-
-func (r *replyWriter) Close() error {
-	_ = r.out.Flush()
-	return r.Conn.Close()
-}
-
 // advertiseFoundRows adds CLIENT_FOUND_ROWS to the capabilities of the server's greeting (b,
 // one whole packet: the first the server writes, always in the clear). MySQL offers it, and
 // drivers such as go-sql-driver only ask for found rows (clientFoundRows=true) when the
@@ -115,46 +72,6 @@ func advertiseFoundRows(b []byte) {
 		return
 	}
 	b[at] |= byte(mysql.CLIENT_FOUND_ROWS)
-}
-
-// untraceError restores the error number and SQLSTATE of an error go-mysql flattened. Its
-// COM_STMT_EXECUTE handler wraps the handler's error with a stack trace, and its error writer
-// then no longer recognizes a *mysql.MyError: the client would get ER_UNKNOWN_ERROR (1105)
-// with the text "ERROR 1062 (23000): Duplicate entry …". b is one whole packet (go-mysql
-// writes each packet in one call); ok is false when it is anything else.
-func untraceError(b []byte) ([]byte, bool) {
-	const hdr = 4
-	// ERR packet: 0xff, code (2 bytes), '#', SQLSTATE (5 bytes), message.
-	if len(b) < hdr+9 || b[hdr] != mysql.ERR_HEADER || int(b[0])|int(b[1])<<8|int(b[2])<<16 != len(b)-hdr {
-		return nil, false
-	}
-	if code := uint16(b[hdr+1]) | uint16(b[hdr+2])<<8; code != mysql.ER_UNKNOWN_ERROR || b[hdr+3] != '#' {
-		return nil, false
-	}
-	msg := string(b[hdr+9:])
-	var code uint16
-	var state string
-	rest, ok := strings.CutPrefix(msg, "ERROR ")
-	if !ok {
-		return nil, false
-	}
-	num, rest, ok := strings.Cut(rest, " (")
-	if !ok {
-		return nil, false
-	}
-	n, err := strconv.ParseUint(num, 10, 16)
-	if err != nil {
-		return nil, false
-	}
-	state, rest, ok = strings.Cut(rest, "): ")
-	if !ok || len(state) != 5 {
-		return nil, false
-	}
-	code = uint16(n)
-	payload := []byte{mysql.ERR_HEADER, byte(code), byte(code >> 8), '#'}
-	payload = append(payload, state...)
-	payload = append(payload, rest...)
-	return append([]byte{byte(len(payload)), byte(len(payload) >> 8), byte(len(payload) >> 16), b[3]}, payload...), true
 }
 
 // idle marks the connection idle until the next command starts arriving.

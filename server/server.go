@@ -290,36 +290,48 @@ func (s *Server) serveConn(raw net.Conn) {
 	// goroutine for long.
 	limited := newPacketLimit(raw, handshakeMaxPacket)
 	_ = raw.SetDeadline(time.Now().Add(handshakeTimeout))
-	conn, err := s.conf.NewCustomizedConn(limited, s.auth, sess)
+	// go-mysql runs the connection phase (greeting, TLS, authentication, the database a
+	// client names at login); Weir runs the command phase itself (see wire).
+	conn, err := s.conf.NewCustomizedConn(limited, s.auth, loginHandler{sess: sess})
 	if err != nil {
 		log.Debug("handshake failed", zap.Error(err))
 		return
 	}
 	_ = raw.SetDeadline(time.Time{})
-	limited.max = s.cfg.MaxPacket
-	// The handshake is over (go-mysql checks for TLS on this field only during it): from
-	// here on replies go through a replyWriter, above TLS if the client asked for it.
-	conn.Conn.Conn = newReplyWriter(conn.Conn.Conn)
+	// From here on Weir frames packets itself: in the clear on the socket, or above TLS
+	// when the client asked for it.
+	limited.off = true
+	nc := conn.Conn.Conn
+	if nc == net.Conn(limited) {
+		nc = raw
+	}
+	w := newWire(nc, s.cfg.MaxPacket, conn.Capability())
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
-	sess.setStatus = func(flag uint16, on bool) {
-		if on {
-			conn.SetStatus(flag)
-		} else {
-			conn.UnsetStatus(flag)
-		}
-	}
 	sess.setTx(false)
 	log.Debug("connected", zap.String("user", sess.user))
-	for !conn.Closed() {
-		limited.idle(state)
-		if err := conn.HandleCommand(); err != nil {
+	idle := func() { state.busy.Store(false) }
+	busy := func() { state.busy.Store(true) }
+	for {
+		data, err := w.readCommand(idle, busy)
+		if err != nil {
 			if !errors.Is(err, errPacketTooLarge) && !isDisconnect(err) {
 				log.Debug("connection closed", zap.Error(err))
 			}
 			break
 		}
+		quit, err := sess.dispatch(w, data)
+		if err == nil && quit {
+			err = w.flush()
+		}
+		if err != nil || quit {
+			if err != nil && !isDisconnect(err) {
+				log.Debug("connection closed", zap.Error(err))
+			}
+			break
+		}
 	}
+	_ = w.flush()
 	log.Debug("disconnected")
 }
 
@@ -395,3 +407,13 @@ func (s *Server) logStatementError(sess *session, query string, err error) {
 	}
 	s.log.Debug("statement failed", fields...)
 }
+
+// loginHandler is the handler go-mysql calls during the connection phase, for the database
+// a client names at login; nothing else of it is ever called, since Weir runs the command
+// phase itself.
+type loginHandler struct {
+	gmserver.EmptyHandler
+	sess *session
+}
+
+func (h loginHandler) UseDB(name string) error { return h.sess.UseDB(name) }

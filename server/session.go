@@ -3,12 +3,10 @@ package server
 import (
 	"context"
 	"encoding/binary"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
-	"github.com/go-mysql-org/go-mysql/stmt"
 
 	"github.com/weirdb/weir"
 )
@@ -34,13 +32,14 @@ type session struct {
 	// foundRows: the client asked for found rows (CLIENT_FOUND_ROWS, which mysql2 and
 	// others set): an UPDATE reports the rows it matched, not only those it changed.
 	foundRows bool
-	// setStatus sets or clears a server status flag on the connection (nil before login).
-	setStatus func(flag uint16, on bool)
+	// flags holds the server status flags every OK and EOF packet carries.
+	flags uint16
 
 	lastInsertID uint64
-	vars         map[string]string // session variables set by SET, lower-case names
-	userVars     map[string]any    // @name values set by SET @name = literal
-	stmts        map[*stmt.PreparedStmt]*prepared
+	vars         map[string]string    // session variables set by SET, lower-case names
+	userVars     map[string]any       // @name values set by SET @name = literal
+	stmts        map[uint32]*prepared // by statement id
+	lastStmt     uint32               // the id of the last statement prepared
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.
 	minLSN uint64
@@ -49,9 +48,19 @@ type session struct {
 // prepared is a statement a client prepared: a Weir statement, or (st nil) one the server
 // answers itself, run as text on each execution.
 type prepared struct {
+	id     uint32
 	sql    string
 	st     *weir.Stmt
+	params int
 	fields []*mysql.Field // a SELECT's column definitions, made once
+	defs   [][]byte       // the same, encoded
+	// types holds the parameter types of the last execution that sent them: a client may
+	// send them once and leave them out of later executions.
+	types []byte
+	// long holds values sent with COM_STMT_SEND_LONG_DATA for the next execution.
+	long       [][]byte
+	longTooBig bool
+	args       []any // the current execution's arguments, reused
 }
 
 func newSession(srv *Server, id uint32) *session {
@@ -60,7 +69,7 @@ func newSession(srv *Server, id uint32) *session {
 		id:       id,
 		vars:     map[string]string{},
 		userVars: map[string]any{},
-		stmts:    map[*stmt.PreparedStmt]*prepared{},
+		stmts:    map[uint32]*prepared{},
 	}
 }
 
@@ -163,11 +172,10 @@ func (s *session) run(query string) (*mysql.Result, error) {
 // carries in step: autocommit always on, in-transaction while one is open.
 func (s *session) setTx(open bool) {
 	s.inTx, s.txWrote = open, false
-	if s.setStatus == nil {
-		return
+	s.flags = mysql.SERVER_STATUS_AUTOCOMMIT
+	if open {
+		s.flags |= mysql.SERVER_STATUS_IN_TRANS
 	}
-	s.setStatus(mysql.SERVER_STATUS_AUTOCOMMIT, true)
-	s.setStatus(mysql.SERVER_STATUS_IN_TRANS, open)
 }
 
 // write runs a DDL or write statement and reports its affected rows and insert id.
@@ -229,18 +237,10 @@ func encodeRows(rows weir.Rows, fields []*mysql.Field, binary bool) (*mysql.Resu
 	return rs.result(), nil
 }
 
-// HandleStmtPrepare handles COM_STMT_PREPARE: the statement is planned now, so the client
-// gets its parameter count and real column definitions.
-func (s *session) HandleStmtPrepare(query string) (params int, columns int, ctx any, err error) {
-	defer func() {
-		s.srv.metrics.statement(err)
-		if err != nil {
-			s.srv.logStatementError(s, query, err)
-			err = toWire(err)
-		}
-	}()
+// prepareStmt plans a statement a client prepares: the statement is planned now, so the
+// client gets its parameter count and real column definitions.
+func (s *session) prepareStmt(query string) (*prepared, error) {
 	sql := trimStatement(query)
-	ps := &stmt.PreparedStmt{}
 	p := &prepared{sql: sql}
 	switch word(leadingWords(sql, 1), 0) {
 	case "SELECT", "(", "WITH", "INSERT", "UPDATE", "DELETE", "REPLACE":
@@ -249,19 +249,18 @@ func (s *session) HandleStmtPrepare(query string) (params int, columns int, ctx 
 			if countPlaceholders(sql) == 0 {
 				// A SELECT of session variables, say: answered as text on each execution.
 				if _, ok := s.selectSession(sql); ok {
-					s.stmts[ps] = p
-					return 0, 0, ps, nil
+					return p, nil
 				}
 			}
-			return 0, 0, nil, err
+			return nil, err
 		}
 		p.st = st
 		for _, c := range st.Columns() {
 			f := fieldFor(c)
 			p.fields = append(p.fields, f)
-			ps.RawColumnFields = append(ps.RawColumnFields, f.Dump())
+			p.defs = append(p.defs, f.Dump())
 		}
-		ps.Params, ps.Columns = st.NumParams(), len(ps.RawColumnFields)
+		p.params = st.NumParams()
 	default:
 		// DDL, SET, SHOW and the rest take no parameters and run as text when executed.
 		if n := countPlaceholders(sql); n > 0 {
@@ -269,46 +268,10 @@ func (s *session) HandleStmtPrepare(query string) (params int, columns int, ctx 
 			if what == "" {
 				what = "this statement"
 			}
-			return 0, 0, nil, unsupported("parameters in %s", what)
+			return nil, unsupported("parameters in %s", what)
 		}
 	}
-	s.stmts[ps] = p
-	return ps.Params, ps.Columns, ps, nil
-}
-
-// HandleStmtExecute handles COM_STMT_EXECUTE.
-func (s *session) HandleStmtExecute(handle any, query string, args []any) (res *mysql.Result, err error) {
-	defer func() {
-		s.srv.metrics.statement(err)
-		if err != nil {
-			s.srv.logStatementError(s, query, err)
-			err = toWire(err)
-		}
-	}()
-	ps, _ := handle.(*stmt.PreparedStmt)
-	p, ok := s.stmts[ps]
-	if !ok {
-		return nil, wireError(codeUnknownStmt, "HY000", "Unknown prepared statement handler given to EXECUTE")
-	}
-	if p.st == nil {
-		return s.runBinary(p.sql)
-	}
-	for i, a := range args {
-		if args[i], err = paramValue(a); err != nil {
-			return nil, fmt.Errorf("parameter %d: %w", i+1, err)
-		}
-	}
-	if !p.st.IsQuery() {
-		return s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
-	}
-	if err := s.waitMinLSN(); err != nil {
-		return nil, err
-	}
-	rows, err := p.st.Query(s.readCtx(), args...)
-	if err != nil {
-		return nil, err
-	}
-	return encodeRows(rows, p.fields, true)
+	return p, nil
 }
 
 // runBinary runs a prepared statement the server answers itself, with a result set in the
@@ -317,14 +280,6 @@ func (s *session) runBinary(sql string) (*mysql.Result, error) {
 	s.binary = true
 	defer func() { s.binary = false }()
 	return s.run(sql)
-}
-
-// HandleStmtClose handles COM_STMT_CLOSE.
-func (s *session) HandleStmtClose(handle any) error {
-	if ps, ok := handle.(*stmt.PreparedStmt); ok {
-		delete(s.stmts, ps)
-	}
-	return nil
 }
 
 // HandleFieldList handles COM_FIELD_LIST, which the mariadb client sends to complete column
@@ -339,38 +294,6 @@ func (s *session) HandleFieldList(table string, wildcard string) ([]*mysql.Field
 		out = append(out, fieldFor(c))
 	}
 	return out, nil
-}
-
-// HandleOtherCommand handles the commands go-mysql leaves to the application.
-func (s *session) HandleOtherCommand(cmd byte, data []byte) error {
-	switch cmd {
-	case mysql.COM_SET_OPTION: // multi-statements on or off: Weir runs one statement per query
-		return nil
-	case mysql.COM_RESET_CONNECTION:
-		s.setTx(false)
-		clear(s.vars)
-		clear(s.userVars)
-		clear(s.stmts)
-		return nil
-	}
-	return wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd)
-}
-
-// paramValue converts a parameter go-mysql decoded from COM_STMT_EXECUTE to a Go value the
-// engine takes: strings and decimals arrive as bytes tagged with their type, temporal values
-// in the binary protocol's date layout.
-func paramValue(a any) (any, error) {
-	tb, ok := a.(mysql.TypedBytes)
-	if !ok {
-		return a, nil
-	}
-	switch tb.Type {
-	case mysql.MYSQL_TYPE_DATE, mysql.MYSQL_TYPE_NEWDATE, mysql.MYSQL_TYPE_DATETIME, mysql.MYSQL_TYPE_TIMESTAMP:
-		return binaryTime(tb.Bytes)
-	case mysql.MYSQL_TYPE_TIME:
-		return nil, unsupported("TIME parameters")
-	}
-	return string(tb.Bytes), nil
 }
 
 // binaryTime decodes a DATE or DATETIME of the binary protocol (its length byte already

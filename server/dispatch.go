@@ -1,0 +1,415 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"math"
+	"strconv"
+
+	"github.com/go-mysql-org/go-mysql/mysql"
+
+	"github.com/weirdb/weir"
+)
+
+// paramDef is the definition every parameter of a prepared statement is described with.
+var paramDef = (&mysql.Field{Name: []byte("?")}).Dump()
+
+// dispatch runs one command and writes its reply. It returns quit for COM_QUIT, and an
+// error only when the connection must end (the client has its error packet, if any).
+func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
+	if len(data) == 0 {
+		return false, w.writeError(errMalformed)
+	}
+	cmd, data := data[0], data[1:]
+	switch cmd {
+	case mysql.COM_QUIT:
+		return true, nil
+	case mysql.COM_PING:
+		return false, w.writeOK(0, 0, s.flags)
+	case mysql.COM_QUERY:
+		res, err := s.HandleQuery(string(data))
+		return false, s.reply(w, res, err)
+	case mysql.COM_STMT_EXECUTE:
+		return false, s.execute(w, data)
+	case mysql.COM_STMT_PREPARE:
+		return false, s.prepare(w, string(data))
+	case mysql.COM_STMT_CLOSE:
+		if len(data) >= 4 {
+			delete(s.stmts, binary.LittleEndian.Uint32(data))
+		}
+		return false, nil // no reply
+	case mysql.COM_STMT_SEND_LONG_DATA:
+		s.longData(data)
+		return false, nil // no reply
+	case mysql.COM_STMT_RESET:
+		if len(data) < 4 {
+			return false, w.writeError(errMalformed)
+		}
+		id := binary.LittleEndian.Uint32(data)
+		p, ok := s.stmts[id]
+		if !ok {
+			return false, w.writeError(unknownStatement(id, "mysqld_stmt_reset"))
+		}
+		clear(p.long)
+		return false, w.writeOK(0, 0, s.flags)
+	case mysql.COM_INIT_DB:
+		return false, s.reply(w, nil, s.UseDB(string(data)))
+	case mysql.COM_FIELD_LIST:
+		table, _, _ := bytes.Cut(data, []byte{0})
+		fields, err := s.HandleFieldList(string(table), "")
+		if err != nil {
+			return false, w.writeError(err)
+		}
+		for _, f := range fields {
+			if err := w.writeRaw(f.Dump()); err != nil {
+				return false, err
+			}
+		}
+		return false, w.writeEOF(s.flags)
+	case mysql.COM_SET_OPTION: // multi-statements on or off: Weir runs one statement per query
+		return false, w.writeEOF(s.flags)
+	case mysql.COM_RESET_CONNECTION:
+		s.setTx(false)
+		clear(s.vars)
+		clear(s.userVars)
+		clear(s.stmts)
+		return false, w.writeOK(0, 0, s.flags)
+	}
+	return false, w.writeError(wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd))
+}
+
+// reply writes a statement's outcome: its error, an OK, or its result set.
+func (s *session) reply(w *wire, res *mysql.Result, err error) error {
+	if err != nil {
+		return w.writeError(err)
+	}
+	if res == nil || res.Resultset == nil {
+		var affected, insertID uint64
+		var status uint16
+		if res != nil {
+			affected, insertID, status = res.AffectedRows, res.InsertId, res.Status
+		}
+		return w.writeOK(affected, insertID, s.flags|status)
+	}
+	defs := make([][]byte, len(res.Fields))
+	for i, f := range res.Fields {
+		defs[i] = f.Dump()
+	}
+	if err := w.writeColumns(defs, s.flags); err != nil {
+		return err
+	}
+	for _, row := range res.RowDatas {
+		if err := w.writeRaw(row); err != nil {
+			return err
+		}
+	}
+	return w.writeEOF(s.flags)
+}
+
+// prepare handles COM_STMT_PREPARE: the statement is planned now, so the client gets its
+// parameter count and real column definitions.
+func (s *session) prepare(w *wire, query string) error {
+	p, err := s.prepareStmt(query)
+	s.srv.metrics.statement(err)
+	if err != nil {
+		s.srv.logStatementError(s, query, err)
+		return w.writeError(err)
+	}
+	s.lastStmt++
+	p.id = s.lastStmt
+	s.stmts[p.id] = p
+	at := w.begin()
+	w.out = append(w.out, 0)
+	w.out = binary.LittleEndian.AppendUint32(w.out, p.id)
+	w.out = binary.LittleEndian.AppendUint16(w.out, uint16(len(p.defs)))
+	w.out = binary.LittleEndian.AppendUint16(w.out, uint16(p.params))
+	w.out = append(w.out, 0, 0, 0) // filler, no warnings
+	if err := w.end(at); err != nil {
+		return err
+	}
+	if p.params > 0 {
+		for range p.params {
+			if err := w.writeRaw(paramDef); err != nil {
+				return err
+			}
+		}
+		if err := w.writeEOF(s.flags); err != nil {
+			return err
+		}
+	}
+	if len(p.defs) > 0 {
+		for _, d := range p.defs {
+			if err := w.writeRaw(d); err != nil {
+				return err
+			}
+		}
+		return w.writeEOF(s.flags)
+	}
+	return nil
+}
+
+// execute handles COM_STMT_EXECUTE. A prepared SELECT, the hot path, is read and its rows
+// encoded straight into the reply buffer.
+func (s *session) execute(w *wire, data []byte) (err error) {
+	var p *prepared
+	defer func() {
+		if p != nil {
+			clear(p.long)
+		}
+	}()
+	id, rest, err := readExecute(data)
+	if err == nil {
+		var ok bool
+		if p, ok = s.stmts[id]; !ok {
+			err = unknownStatement(id, "mysqld_stmt_execute")
+		}
+	}
+	if err == nil {
+		err = p.bind(rest)
+	}
+	if err != nil {
+		s.srv.metrics.statement(err)
+		return w.writeError(err)
+	}
+	if p.st == nil || !p.st.IsQuery() {
+		var res *mysql.Result
+		if p.st == nil {
+			res, err = s.runBinary(p.sql)
+		} else {
+			res, err = s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, p.args...) })
+		}
+		s.srv.metrics.statement(err)
+		if err != nil {
+			s.srv.logStatementError(s, p.sql, err)
+		}
+		return s.reply(w, res, err)
+	}
+	err = s.waitMinLSN()
+	var rows weir.Rows
+	if err == nil {
+		rows, err = p.st.Query(s.readCtx(), p.args...)
+	}
+	s.srv.metrics.statement(err)
+	if err != nil {
+		s.srv.logStatementError(s, p.sql, err)
+		return w.writeError(err)
+	}
+	if err := w.writeColumns(p.defs, s.flags); err != nil {
+		return err
+	}
+	for i := range rows.Len() {
+		at := w.begin()
+		var rerr error
+		if w.out, rerr = appendBinaryRow(w.out, p.fields, rows.Row(i)); rerr != nil {
+			// A value its column type cannot carry: the result ends in an error.
+			w.out = w.out[:at]
+			return w.writeError(rerr)
+		}
+		if err := w.end(at); err != nil {
+			return err
+		}
+	}
+	return w.writeEOF(s.flags)
+}
+
+// longData handles COM_STMT_SEND_LONG_DATA: a parameter's value sent in pieces before the
+// execution that uses it. It has no reply; a bad one is ignored, as MySQL does, and an
+// oversized total is caught by the execution (max_allowed_packet bounds each piece, and
+// a statement's long data is bounded by it in all).
+func (s *session) longData(data []byte) {
+	if len(data) < 6 {
+		return
+	}
+	p, ok := s.stmts[binary.LittleEndian.Uint32(data)]
+	if !ok {
+		return
+	}
+	i := int(binary.LittleEndian.Uint16(data[4:]))
+	if i >= p.params {
+		return
+	}
+	if p.long == nil {
+		p.long = make([][]byte, p.params)
+	}
+	if len(p.long[i])+len(data)-6 > s.srv.cfg.MaxPacket {
+		p.longTooBig = true
+		return
+	}
+	p.long[i] = append(p.long[i], data[6:]...)
+	if p.long[i] == nil {
+		p.long[i] = []byte{}
+	}
+}
+
+func unknownStatement(id uint32, where string) error {
+	return wireError(codeUnknownStmt, "HY000", "Unknown prepared statement handler (%s) given to %s", strconv.FormatUint(uint64(id), 10), where)
+}
+
+// bind decodes the parameter values of an execution (data: what follows the iteration
+// count) into p.args.
+func (p *prepared) bind(data []byte) error {
+	if p.longTooBig {
+		p.longTooBig = false
+		return wireError(codePacketTooLarge, "08S01", "Parameter of prepared statement which is set through mysql_send_long_data() is longer than 'max_allowed_packet' bytes")
+	}
+	p.args = p.args[:0]
+	if p.params == 0 {
+		return nil
+	}
+	nulls := (p.params + 7) / 8
+	if len(data) < nulls+1 {
+		return errMalformed
+	}
+	bitmap := data[:nulls]
+	data = data[nulls:]
+	if data[0] == 1 {
+		if len(data) < 1+2*p.params {
+			return errMalformed
+		}
+		p.types = append(p.types[:0], data[1:1+2*p.params]...)
+		data = data[1+2*p.params:]
+	} else {
+		data = data[1:]
+		if len(p.types) != 2*p.params {
+			return wireError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: no parameter types were sent")
+		}
+	}
+	for i := range p.params {
+		if bitmap[i/8]&(1<<(i%8)) != 0 {
+			p.args = append(p.args, nil)
+			continue
+		}
+		if i < len(p.long) && p.long[i] != nil {
+			p.args = append(p.args, string(p.long[i]))
+			continue
+		}
+		v, n, err := paramFromWire(p.types[2*i], p.types[2*i+1]&0x80 != 0, data)
+		if err != nil {
+			return wireError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: parameter %d: %v", i+1, err)
+		}
+		p.args = append(p.args, v)
+		data = data[n:]
+	}
+	return nil
+}
+
+// errShort: a parameter value cut short.
+var errShort = wireError(1835, "08S01", "Malformed communication packet: a parameter value is cut short")
+
+// paramFromWire decodes one parameter value of the binary protocol: the Go value the
+// engine takes, and the bytes it took.
+func paramFromWire(typ byte, unsigned bool, b []byte) (any, int, error) {
+	need := func(n int) error {
+		if len(b) < n {
+			return errShort
+		}
+		return nil
+	}
+	switch typ {
+	case mysql.MYSQL_TYPE_NULL:
+		return nil, 0, nil
+	case mysql.MYSQL_TYPE_TINY:
+		if err := need(1); err != nil {
+			return nil, 0, err
+		}
+		if unsigned {
+			return uint64(b[0]), 1, nil
+		}
+		return int64(int8(b[0])), 1, nil
+	case mysql.MYSQL_TYPE_SHORT, mysql.MYSQL_TYPE_YEAR:
+		if err := need(2); err != nil {
+			return nil, 0, err
+		}
+		u := binary.LittleEndian.Uint16(b)
+		if unsigned {
+			return uint64(u), 2, nil
+		}
+		return int64(int16(u)), 2, nil
+	case mysql.MYSQL_TYPE_INT24, mysql.MYSQL_TYPE_LONG:
+		if err := need(4); err != nil {
+			return nil, 0, err
+		}
+		u := binary.LittleEndian.Uint32(b)
+		if unsigned {
+			return uint64(u), 4, nil
+		}
+		return int64(int32(u)), 4, nil
+	case mysql.MYSQL_TYPE_LONGLONG:
+		if err := need(8); err != nil {
+			return nil, 0, err
+		}
+		u := binary.LittleEndian.Uint64(b)
+		if unsigned {
+			return u, 8, nil
+		}
+		return int64(u), 8, nil
+	case mysql.MYSQL_TYPE_FLOAT:
+		if err := need(4); err != nil {
+			return nil, 0, err
+		}
+		return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))), 4, nil
+	case mysql.MYSQL_TYPE_DOUBLE:
+		if err := need(8); err != nil {
+			return nil, 0, err
+		}
+		return math.Float64frombits(binary.LittleEndian.Uint64(b)), 8, nil
+	case mysql.MYSQL_TYPE_DECIMAL, mysql.MYSQL_TYPE_NEWDECIMAL, mysql.MYSQL_TYPE_VARCHAR, mysql.MYSQL_TYPE_BIT,
+		mysql.MYSQL_TYPE_ENUM, mysql.MYSQL_TYPE_SET, mysql.MYSQL_TYPE_TINY_BLOB, mysql.MYSQL_TYPE_MEDIUM_BLOB,
+		mysql.MYSQL_TYPE_LONG_BLOB, mysql.MYSQL_TYPE_BLOB, mysql.MYSQL_TYPE_VAR_STRING, mysql.MYSQL_TYPE_STRING,
+		mysql.MYSQL_TYPE_GEOMETRY, mysql.MYSQL_TYPE_JSON,
+		mysql.MYSQL_TYPE_DATE, mysql.MYSQL_TYPE_NEWDATE, mysql.MYSQL_TYPE_TIMESTAMP, mysql.MYSQL_TYPE_DATETIME,
+		mysql.MYSQL_TYPE_TIME:
+		v, isNull, n, ok := readLenEncString(b)
+		if !ok {
+			return nil, 0, errShort
+		}
+		if isNull {
+			return nil, n, nil
+		}
+		switch typ {
+		case mysql.MYSQL_TYPE_DATE, mysql.MYSQL_TYPE_NEWDATE, mysql.MYSQL_TYPE_DATETIME, mysql.MYSQL_TYPE_TIMESTAMP:
+			t, err := binaryTime(v)
+			return t, n, err
+		case mysql.MYSQL_TYPE_TIME:
+			return nil, 0, unsupported("TIME parameters")
+		}
+		return string(v), n, nil
+	}
+	return nil, 0, wireError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: unknown parameter type %d", typ)
+}
+
+// readLenEncString reads a length-encoded string (0xfb is NULL); ok is false when b is cut
+// short.
+func readLenEncString(b []byte) (v []byte, null bool, n int, ok bool) {
+	if len(b) == 0 {
+		return nil, false, 0, false
+	}
+	var size uint64
+	switch b[0] {
+	case 0xfb:
+		return nil, true, 1, true
+	case 0xfc:
+		if len(b) < 3 {
+			return nil, false, 0, false
+		}
+		size, n = uint64(binary.LittleEndian.Uint16(b[1:])), 3
+	case 0xfd:
+		if len(b) < 4 {
+			return nil, false, 0, false
+		}
+		size, n = uint64(b[1])|uint64(b[2])<<8|uint64(b[3])<<16, 4
+	case 0xfe:
+		if len(b) < 9 {
+			return nil, false, 0, false
+		}
+		size, n = binary.LittleEndian.Uint64(b[1:]), 9
+	default:
+		size, n = uint64(b[0]), 1
+	}
+	if size > uint64(len(b)-n) {
+		return nil, false, 0, false
+	}
+	end := n + int(size)
+	return b[n:end:end], false, end, true
+}
