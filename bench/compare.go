@@ -18,13 +18,25 @@ import (
 // (Redis in front of PostgreSQL).
 type CompareConfig struct {
 	Vote VoteConfig
-	// Target is where Weir runs: "inproc" (the Go API) or "wire" (Weir's MySQL server on
-	// loopback, read with go-sql-driver, as the baselines are read over their protocols).
+	// Target is where Weir runs: "process" (the default: `weir serve` as a child process, in
+	// memory, loaded and read over its MySQL protocol, its CPU time measured apart from the
+	// clients'), "wire" (Weir's MySQL server inside the benchmark's process), "inproc" (the
+	// Go API), or the host:port (or DSN) of a running `weir serve` without the vote tables.
 	Target string
+	// Serve says how to start `weir serve` for the process target.
+	Serve ServeOptions
+	// ServerPID and ServerHTTP describe a running Weir at Target: its process, whose CPU
+	// time is then measured, and its HTTP listener (host:port), for its GC pauses and
+	// memory. Zero values leave those figures unknown.
+	ServerPID  int
+	ServerHTTP string
 	// Compare lists the baselines: postgres, mariadb, redis (cache-aside over PostgreSQL).
 	Compare []string
 	// Servers; "" starts a private one.
 	PostgresURL, MariaDBDSN, RedisServer string
+	// PostgresPID and MariaDBPID are the server processes of a given PostgresURL or
+	// MariaDBDSN, for their CPU time (0: unknown). Private servers are measured anyway.
+	PostgresPID, MariaDBPID int
 	// TTL of cache-aside entries (0: 1h).
 	TTL time.Duration
 	// Warmup runs before each system's measured time (0: a fifth of the duration).
@@ -52,6 +64,9 @@ type SystemResult struct {
 	// MemoryBytes is what the cache holds once the run ends: Weir's partial state (its
 	// accounted reader and operator state), Redis's used_memory; 0 for a database.
 	MemoryBytes int64 `json:"memory_bytes,omitempty"`
+	// Server is the CPU time the system's server processes used over the measured window,
+	// per operation (reads and writes), and Weir's GC pauses.
+	Server ServerUsage `json:"server"`
 	// Sweep holds the load sweep of --plot: p99 read latency at each offered load.
 	Sweep []LoadPoint `json:"sweep,omitempty"`
 }
@@ -81,6 +96,8 @@ type voteSystem interface {
 	hits() (hit, total int64, ok bool)
 	// memory reports the bytes the cache holds (0: not a cache, or unknown).
 	memory(ctx context.Context) int64
+	// meter samples the system's server processes.
+	meter() *serverMeter
 	close()
 }
 
@@ -93,7 +110,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		cfg.Vote.VotesPerArticle = 2
 	}
 	if cfg.Target == "" {
-		cfg.Target = "wire"
+		cfg.Target = "process"
 	}
 	if cfg.TTL <= 0 {
 		cfg.TTL = time.Hour
@@ -109,6 +126,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 	rep := &CompareReport{Config: cfg, Systems: map[string]*SystemResult{}, sweep: sweep}
 	names := append([]string{"weir"}, cfg.Compare...)
 	var pgDSN string
+	pgPID := cfg.PostgresPID
 	needPG := false
 	for _, n := range cfg.Compare {
 		switch n {
@@ -128,6 +146,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 				return nil, fmt.Errorf("bench: %w", err)
 			}
 			defer pg.Stop()
+			pgPID = pg.PID()
 			if pgDSN, err = pg.NewDatabase("weir_vote"); err != nil {
 				return nil, err
 			}
@@ -143,14 +162,14 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		switch name {
 		case "weir":
 			say("loading %d articles into Weir (%s)...", cfg.Vote.Articles, cfg.Target)
-			sys, err = newWeirVote(ctx, cfg)
+			sys, err = newWeirVote(ctx, cfg, progress)
 		case "postgres":
-			sys, err = newPostgresVote(ctx, pgDSN, cfg.Vote.Clients)
+			sys, err = newPostgresVote(ctx, pgDSN, pgPID, cfg.Vote.Clients)
 		case "redis":
 			say("starting a private Redis...")
-			sys, err = newCacheAsideVote(ctx, pgDSN, cfg)
+			sys, err = newCacheAsideVote(ctx, pgDSN, pgPID, cfg)
 		case "mariadb":
-			dsn := cfg.MariaDBDSN
+			dsn, pid := cfg.MariaDBDSN, cfg.MariaDBPID
 			if dsn == "" {
 				say("starting a private MariaDB...")
 				m, err := testserver.NewMariaDB()
@@ -158,10 +177,10 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 					return nil, fmt.Errorf("bench: %w", err)
 				}
 				defer m.Stop()
-				dsn = m.DSN("")
+				dsn, pid = m.DSN(""), m.PID()
 			}
 			say("loading the vote tables into MariaDB...")
-			sys, err = newMariaDBVote(ctx, dsn, cfg.Vote)
+			sys, err = newMariaDBVote(ctx, dsn, pid, cfg.Vote)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
@@ -174,8 +193,11 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 			return nil, fmt.Errorf("bench: %s: %w", name, err)
 		}
 		h0, n0, hasCache := sys.hits()
+		m := sys.meter()
 		done = phase(progress, fmt.Sprintf("%s: %d clients", name, cfg.Vote.Clients), cfg.Vote.Duration)
+		window := meterWindow{start: m.sample(ctx)}
 		run, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2, 0)
+		window.end = m.sample(ctx)
 		done()
 		if err != nil {
 			sys.close()
@@ -183,6 +205,7 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		}
 		res := run.result()
 		res.Name = name
+		res.Server = m.usage([]meterWindow{window}, res.Reads+res.Writes)
 		if h1, n1, _ := sys.hits(); hasCache && n1 > n0 {
 			hr := float64(h1-h0) / float64(n1-n0)
 			res.HitRate = &hr
@@ -306,15 +329,16 @@ func (v *voteRun) result() *SystemResult {
 // database: cache-aside writes to the baseline's PostgreSQL), so no vote repeats a key.
 var voteUsers atomic.Int64
 
-// Print writes a readable table of the report, Weir first, with read throughput ratios.
+// Print writes a readable table of the report, Weir first, with read throughput ratios,
+// then each system's server CPU per operation and Weir's GC pauses.
 func (r *CompareReport) Print(w io.Writer) {
 	c := r.Config.Vote
 	fmt.Fprintf(w, "vote workload: %d articles, %.0f%% reads, %s, %d clients, %s per system (Weir: %s), GOMAXPROCS %d\n",
 		c.Articles, c.ReadShare*100, distribution(c.Zipf), c.Clients, c.Duration, r.Config.Target, runtime.GOMAXPROCS(0))
-	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s %9s %9s %9s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p90", "p99", "p99.9", "hit rate", "memory")
-	weirRate := 0.0
+	fmt.Fprintf(w, "%-10s %11s %10s %9s %9s %9s %9s %10s %9s %9s %9s %9s %9s %11s\n", "system", "reads/s", "writes/s", "read p50", "p90", "p99", "p99.9", "write p50", "p90", "p99", "p99.9", "hit rate", "memory", "server CPU")
+	var weir *SystemResult
 	if s := r.Systems["weir"]; s != nil {
-		weirRate = s.ReadsPerSec
+		weir = s
 	}
 	for _, name := range r.Order {
 		s := r.Systems[name]
@@ -326,12 +350,42 @@ func (r *CompareReport) Print(w io.Writer) {
 		if s.MemoryBytes > 0 {
 			mem = fmt.Sprintf("%.1fMiB", float64(s.MemoryBytes)/(1<<20))
 		}
-		fmt.Fprintf(w, "%-10s %11.0f %10.0f %8.0fµs %8.0fµs %8.0fµs %8.0fµs %9.0fµs %8.0fµs %8.0fµs %8.0fµs %9s %9s\n",
-			name, s.ReadsPerSec, s.WritesPerSec, s.ReadP50, s.ReadP90, s.ReadP99, s.ReadP999, s.WriteP50, s.WriteP90, s.WriteP99, s.WriteP999, hit, mem)
+		cpu := "unknown"
+		if s.Server.CPUPerOp != nil {
+			cpu = fmt.Sprintf("%.1fµs/op", *s.Server.CPUPerOp)
+		}
+		fmt.Fprintf(w, "%-10s %11.0f %10.0f %8.0fµs %8.0fµs %8.0fµs %8.0fµs %9.0fµs %8.0fµs %8.0fµs %8.0fµs %9s %9s %11s\n",
+			name, s.ReadsPerSec, s.WritesPerSec, s.ReadP50, s.ReadP90, s.ReadP99, s.ReadP999, s.WriteP50, s.WriteP90, s.WriteP99, s.WriteP999, hit, mem, cpu)
+	}
+	fmt.Fprintln(w, "server CPU (user + system time of the server processes and their children over the measured window, per operation; /proc clock ticks of 10 ms):")
+	for _, name := range r.Order {
+		fmt.Fprintf(w, "  %-10s %s\n", name, r.Systems[name].Server.describe("op"))
+	}
+	if weir != nil && weir.Server.GCPause != nil {
+		fmt.Fprintf(w, "Weir's GC pauses over the window (%s): %s\n", weir.Server.GCPause.Source, weir.Server.GCPause.text())
 	}
 	for _, name := range r.Order[1:] {
-		if s := r.Systems[name]; s.ReadsPerSec > 0 {
-			fmt.Fprintf(w, "Weir/%s read throughput: %.2f×\n", name, weirRate/s.ReadsPerSec)
+		s := r.Systems[name]
+		if weir == nil {
+			break
+		}
+		line := ""
+		if s.ReadsPerSec > 0 {
+			line = fmt.Sprintf("Weir/%s read throughput: %.2f×", name, weir.ReadsPerSec/s.ReadsPerSec)
+		}
+		if ratio, ok := cpuRatio(s, weir); ok {
+			line += fmt.Sprintf("; %s's server CPU per operation ÷ Weir's: %.2f×", name, ratio)
+		}
+		if line != "" {
+			fmt.Fprintln(w, line)
 		}
 	}
+}
+
+// cpuRatio is s's server CPU per operation over Weir's, when both are known.
+func cpuRatio(s, weir *SystemResult) (float64, bool) {
+	if s.Server.CPUPerOp == nil || weir.Server.CPUPerOp == nil || *weir.Server.CPUPerOp <= 0 {
+		return 0, false
+	}
+	return *s.Server.CPUPerOp / *weir.Server.CPUPerOp, true
 }

@@ -54,9 +54,17 @@ func seedPostgresVotes(ctx context.Context, dsn string, cfg VoteConfig) error {
 // pgVoteQuery is VoteQuery with PostgreSQL's placeholder.
 var pgVoteQuery = strings.Replace(VoteQuery, "?", "$1", 1)
 
-type postgresVote struct{ db *pgxpool.Pool }
+type postgresVote struct {
+	db  *pgxpool.Pool
+	pid int // the postmaster, 0 if unknown
+}
 
-func newPostgresVote(ctx context.Context, dsn string, clients int) (*postgresVote, error) {
+// postgresProc is PostgreSQL's postmaster and the backends it forks, for the meter.
+func postgresProc(pid int) serverProc {
+	return serverProc{name: "postgres", pid: pid, unknown: "a server given by URL: give its postmaster's PID (--postgres-pid)"}
+}
+
+func newPostgresVote(ctx context.Context, dsn string, pid, clients int) (*postgresVote, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, err
@@ -66,7 +74,7 @@ func newPostgresVote(ctx context.Context, dsn string, clients int) (*postgresVot
 	if err != nil {
 		return nil, err
 	}
-	return &postgresVote{db: db}, nil
+	return &postgresVote{db: db, pid: pid}, nil
 }
 
 func (p *postgresVote) read(ctx context.Context, id int) error {
@@ -82,6 +90,9 @@ func (p *postgresVote) write(ctx context.Context, id int, user int64) error {
 func (p *postgresVote) hits() (int64, int64, bool)   { return 0, 0, false }
 func (p *postgresVote) memory(context.Context) int64 { return 0 }
 func (p *postgresVote) close()                       { p.db.Close() }
+func (p *postgresVote) meter() *serverMeter {
+	return &serverMeter{procs: []serverProc{postgresProc(p.pid)}}
+}
 
 func scanPGArticle(row interface{ Scan(...any) error }, a *article) error {
 	var votes *int64
@@ -97,22 +108,23 @@ func scanPGArticle(row interface{ Scan(...any) error }, a *article) error {
 type cacheAsideVote struct {
 	pg         *postgresVote
 	rdb        *redis.Client
+	redisPID   int
 	stopRedis  func()
 	ttl        time.Duration
 	hit, total atomic.Int64
 }
 
-func newCacheAsideVote(ctx context.Context, dsn string, cfg CompareConfig) (*cacheAsideVote, error) {
-	pg, err := newPostgresVote(ctx, dsn, cfg.Vote.Clients)
+func newCacheAsideVote(ctx context.Context, dsn string, pgPID int, cfg CompareConfig) (*cacheAsideVote, error) {
+	pg, err := newPostgresVote(ctx, dsn, pgPID, cfg.Vote.Clients)
 	if err != nil {
 		return nil, err
 	}
-	rdb, stop, err := startRedis(ctx, cfg.RedisServer, cfg.Vote.Clients)
+	rdb, pid, stop, err := startRedis(ctx, cfg.RedisServer, cfg.Vote.Clients)
 	if err != nil {
 		pg.close()
 		return nil, err
 	}
-	return &cacheAsideVote{pg: pg, rdb: rdb, stopRedis: stop, ttl: cfg.TTL}, nil
+	return &cacheAsideVote{pg: pg, rdb: rdb, redisPID: pid, stopRedis: stop, ttl: cfg.TTL}, nil
 }
 
 func (c *cacheAsideVote) read(ctx context.Context, id int) error {
@@ -149,17 +161,34 @@ func (c *cacheAsideVote) hits() (int64, int64, bool) { return c.hit.Load(), c.to
 
 // memory is Redis's used_memory.
 func (c *cacheAsideVote) memory(ctx context.Context) int64 {
-	info, err := c.rdb.Info(ctx, "memory").Result()
+	n, _ := redisInfoInt(ctx, c.rdb, "memory", "used_memory")
+	return n
+}
+
+// meter measures redis-server, with its count of commands, and PostgreSQL.
+func (c *cacheAsideVote) meter() *serverMeter {
+	return &serverMeter{procs: []serverProc{redisProc(c.rdb, c.redisPID), postgresProc(c.pg.pid)}}
+}
+
+// redisProc is a private redis-server for the meter, counting the commands it processes.
+func redisProc(rdb *redis.Client, pid int) serverProc {
+	return serverProc{name: "redis-server", pid: pid, commands: func(ctx context.Context) (int64, error) {
+		return redisInfoInt(ctx, rdb, "stats", "total_commands_processed")
+	}}
+}
+
+// redisInfoInt reads an integer field of a section of Redis's INFO.
+func redisInfoInt(ctx context.Context, rdb *redis.Client, section, field string) (int64, error) {
+	info, err := rdb.Info(ctx, section).Result()
 	if err != nil {
-		return 0
+		return 0, err
 	}
 	for _, line := range strings.Split(info, "\n") {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "used_memory:"); ok {
-			n, _ := strconv.ParseInt(v, 10, 64)
-			return n
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), field+":"); ok {
+			return strconv.ParseInt(v, 10, 64)
 		}
 	}
-	return 0
+	return 0, fmt.Errorf("bench: redis INFO %s has no %s", section, field)
 }
 func (c *cacheAsideVote) close() {
 	c.stopRedis()
@@ -170,9 +199,10 @@ func (c *cacheAsideVote) close() {
 type mariadbVote struct {
 	db          *sql.DB
 	read_, ins_ *sql.Stmt
+	pid         int
 }
 
-func newMariaDBVote(ctx context.Context, dsn string, cfg VoteConfig) (*mariadbVote, error) {
+func newMariaDBVote(ctx context.Context, dsn string, pid int, cfg VoteConfig) (*mariadbVote, error) {
 	root, err := sql.Open("mysql", dsn)
 	if err != nil {
 		return nil, err
@@ -194,7 +224,7 @@ func newMariaDBVote(ctx context.Context, dsn string, cfg VoteConfig) (*mariadbVo
 	}
 	db.SetMaxOpenConns(cfg.Clients)
 	db.SetMaxIdleConns(cfg.Clients)
-	m := &mariadbVote{db: db}
+	m := &mariadbVote{db: db, pid: pid}
 	for _, q := range append(append([]string{}, sqlVoteSchema...),
 		"INSERT INTO articles SELECT seq, CONCAT('Article #', seq) FROM seq_1_to_"+strconv.Itoa(cfg.Articles),
 		fmt.Sprintf("INSERT INTO votes SELECT a.seq, (a.seq - 1) * %d + u.seq FROM seq_1_to_%d a, seq_1_to_%d u", cfg.VotesPerArticle, cfg.Articles, cfg.VotesPerArticle),
@@ -224,6 +254,11 @@ func (m *mariadbVote) read(ctx context.Context, id int) error {
 func (m *mariadbVote) write(ctx context.Context, id int, user int64) error {
 	_, err := m.ins_.ExecContext(ctx, id, user)
 	return err
+}
+
+func (m *mariadbVote) meter() *serverMeter {
+	return &serverMeter{procs: []serverProc{{name: "mariadbd", pid: m.pid,
+		unknown: "a server given by DSN: give its PID (--mariadb-pid)"}}}
 }
 
 func (m *mariadbVote) hits() (int64, int64, bool)   { return 0, 0, false }

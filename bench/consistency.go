@@ -168,7 +168,7 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 	}
 
 	say("starting a private Redis...")
-	rdb, stopRedis, err := startRedis(ctx, cfg.RedisServer, cfg.Readers+cfg.Writers)
+	rdb, _, stopRedis, err := startRedis(ctx, cfg.RedisServer, cfg.Readers+cfg.Writers)
 	if err != nil {
 		return nil, err
 	}

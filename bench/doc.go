@@ -4,19 +4,21 @@
 // The central workload is Noria's vote benchmark (vote.go, run.go): articles, votes, and an
 // article with its vote count looked up by id, read and written by concurrent clients over
 // uniform or Zipf keys (KeyGen). RunVote drives one engine in process; RunCompare
-// (compare.go) runs the same clients, keys, read share and time against Weir, in process,
-// over its MySQL server or at a running `weir serve`, and then against the baselines of
-// compare_baselines.go: PostgreSQL and MariaDB answering the query themselves, and the
-// cache-aside pattern, Redis in front of PostgreSQL. With a sweep, each system also runs
-// open-loop at a range of offered loads. The other workloads each measure one property:
+// (compare.go) runs the same clients, keys, read share and time against Weir — by default a
+// `weir serve` child process (weirproc.go), in memory, loaded and read over its MySQL
+// protocol; or its MySQL server in this process, the Go API, or a running `weir serve` at an
+// address — and then against the baselines of compare_baselines.go: PostgreSQL and MariaDB
+// answering the query themselves, and the cache-aside pattern, Redis in front of PostgreSQL.
+// With a sweep, each system also runs open-loop at a range of offered loads. The other workloads each measure one property:
 //
 //   - consistency.go: writers increment counters in PostgreSQL while readers read them
 //     through Weir (mirroring PostgreSQL by logical replication) and through cache-aside,
 //     counting stale reads, keys still stale once the writes stop, and write-to-visible time.
 //   - memory.go: the vote view under memory limits that are fractions of its full state,
 //     with the live heap it grew to and the hit rate each limit leaves.
-//   - wire.go: reads of the vote view over the MySQL protocol against the same rows as JSON
-//     in Redis, decoded into the same struct.
+//   - wire.go: reads of the vote view over the MySQL protocol (from a `weir serve` child
+//     process by default) against the same rows as JSON in Redis, decoded into the same
+//     struct, with each server's CPU per read.
 //   - durable.go: acknowledged rows and fsyncs per second of concurrent writers, in process
 //     or over the protocol, under a --sync mode (group commit).
 //   - restart.go: a loaded data directory closed and reopened: its size on disk, the time
@@ -36,8 +38,15 @@
 // is in the table, Weir ends with no stale key), never that it was fast enough: a timing
 // asserted on a shared machine fails for reasons that have nothing to do with the change.
 // It drives Weir only through what users have, the Go API and the MySQL protocol, and
-// reads Weir's counters the same way (Stats, MemoryInUse, StorageMetrics, SHOW STATUS). It reports no CPU time: in process the
-// clients and the engine share one process, and a CPU figure that counts the load
-// generator says nothing about the engine. Should one be added, it must be the server's
-// alone, measured on the serving process, never the client's.
+// reads Weir's counters the same way (Stats, MemoryInUse, StorageMetrics, SHOW STATUS,
+// /metrics).
+//
+// Server CPU (servercpu.go, meter.go) is the servers' alone: the user + system time of each
+// server process and its descendants (PostgreSQL's backends), read from /proc at the start
+// and the end of each measured window, divided by the operations completed in it; the
+// clients, in the benchmark's process, are never counted. Where Weir runs inside the
+// benchmark's process (the wire and inproc targets) its CPU is reported as unknown, never as
+// the process's, which includes the load generator. Weir's GC pauses over the window come
+// from the difference of two scrapes of its weir_gc_pause_seconds histogram (gcpause.go), or
+// from runtime/metrics when it runs in process. Off Linux, CPU times are unknown.
 package bench

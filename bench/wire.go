@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/weirdb/weir"
@@ -31,6 +30,12 @@ type WireConfig struct {
 	Zipf            float64       // exponent of the key distribution (0: 1.08)
 	Text            bool          // read Weir with literals in the SQL text instead of prepared statements
 	RedisServer     string        // path of redis-server ("": look it up on PATH)
+	// Target is where Weir's server runs: "process" (the default: `weir serve` as a child
+	// process, whose CPU time is measured as redis-server's is) or "wire" (Weir's MySQL
+	// server inside the benchmark's process, sharing it with the clients).
+	Target string
+	// Serve says how to start `weir serve` for the process target.
+	Serve ServeOptions
 }
 
 func (c *WireConfig) defaults() {
@@ -52,6 +57,9 @@ func (c *WireConfig) defaults() {
 	if c.Zipf == 0 {
 		c.Zipf = 1.08
 	}
+	if c.Target == "" {
+		c.Target = "process"
+	}
 }
 
 // WireSide is what one side of the comparison did.
@@ -60,6 +68,9 @@ type WireSide struct {
 	Reads    int64
 	PerSec   float64
 	P50, P99 time.Duration
+	// Server is the CPU time of the side's server over its phases, per read (Weir's per
+	// read, redis-server's per GET), and Weir's GC pauses.
+	Server ServerUsage
 }
 
 // WireReport is the outcome of RunWire.
@@ -68,6 +79,9 @@ type WireReport struct {
 	Weir, Redis WireSide
 	// Ratio is Weir's reads per second over Redis's.
 	Ratio float64
+	// CPURatio is Weir's server CPU per read over redis-server's per GET; 0 when either is
+	// unknown.
+	CPURatio float64
 }
 
 // article is the vote view's row, the value both sides hand the application.
@@ -77,11 +91,12 @@ type article struct {
 	Votes *int64 `json:"votes"`
 }
 
-// RunWire starts Weir's MySQL server and a private redis-server (a child process), loads the
-// vote workload into Weir and the vote view's rows into Redis as JSON, warms Weir's view with
-// every key, then alternates timed phases of Zipf reads: each client reads one article per
-// round trip and decodes it into the same struct (a row scan for Weir, json.Unmarshal for
-// Redis).
+// RunWire starts Weir's MySQL server (as a `weir serve` child process by default) and a
+// private redis-server (a child process), loads the vote workload into Weir over the
+// protocol and the vote view's rows into Redis as JSON, warms Weir's view with every key,
+// then alternates timed phases of Zipf reads: each client reads one article per round trip
+// and decodes it into the same struct (a row scan for Weir, json.Unmarshal for Redis). Each
+// server's CPU time is sampled at the start and end of each of its phases.
 func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireReport, error) {
 	cfg.defaults()
 	rep := WireReport{Config: cfg, Weir: WireSide{Name: "weir (MySQL protocol)"}, Redis: WireSide{Name: "redis GET + JSON"}}
@@ -91,75 +106,47 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 		}
 	}
 
-	e, err := weir.Open(weir.Options{MemoryLimit: -1})
-	if err != nil {
-		return rep, err
-	}
-	defer e.Close()
-	say("loading %d articles, %d votes each...", cfg.Articles, cfg.VotesPerArticle)
-	v, tok, err := SetupVote(ctx, e, cfg.Articles)
-	if err != nil {
-		return rep, err
-	}
-	if tok, err = SeedVotes(ctx, e, cfg.Articles, cfg.VotesPerArticle); err != nil {
-		return rep, err
-	}
-	if err := e.WaitFor(ctx, tok); err != nil {
-		return rep, err
-	}
-
-	addr, stopServer, err := serveEngine(e, cfg.Clients)
-	if err != nil {
-		return rep, err
-	}
-	defer stopServer()
-
-	rdb, stopRedis, err := startRedis(ctx, cfg.RedisServer, cfg.Clients)
-	if err != nil {
-		return rep, err
-	}
-	defer stopRedis()
-
-	// Both sides hold every key: Weir's partial view is warmed by reading each one, and Redis
-	// gets the view's rows, as an application's cache-aside fill would put them.
-	say("warming Weir's view and loading Redis...")
-	pipe := rdb.Pipeline()
-	for id := 1; id <= cfg.Articles; id++ {
-		rows, err := v.Lookup(ctx, id)
+	var addr string
+	var weirMeter *serverMeter
+	switch cfg.Target {
+	case "process":
+		say("starting weir serve...")
+		opts := cfg.Serve
+		if opts.Log == nil {
+			opts.Log = progress
+		}
+		p, err := startWeirProcess(ctx, opts, "--memory-limit", "-1")
 		if err != nil {
 			return rep, err
 		}
-		if rows.Len() != 1 {
-			return rep, fmt.Errorf("bench: article %d: %d rows", id, rows.Len())
-		}
-		row := rows.Row(0)
-		a := article{ID: row[0].RawInt(), Title: row[1].RawString()}
-		if !row[2].IsNull() {
-			n := row[2].RawInt()
-			a.Votes = &n
-		}
-		b, err := json.Marshal(a)
+		defer p.stop()
+		addr = p.addr
+		weirMeter = &serverMeter{procs: []serverProc{{name: "weir serve", pid: p.pid()}}, metricsURL: p.metricsURL()}
+	case "wire":
+		e, err := weir.Open(weir.Options{MemoryLimit: -1})
 		if err != nil {
 			return rep, err
 		}
-		pipe.Set(ctx, redisKey(id), b, 0)
-		if pipe.Len() == 1000 || id == cfg.Articles {
-			if _, err := pipe.Exec(ctx); err != nil {
-				return rep, fmt.Errorf("bench: loading redis: %w", err)
-			}
+		defer e.Close()
+		var stopServer func()
+		if addr, stopServer, err = serveEngine(e, cfg.Clients); err != nil {
+			return rep, err
 		}
+		defer stopServer()
+		weirMeter = inProcessMeter()
+	default:
+		return rep, fmt.Errorf("bench: wire target %q: want process or wire", cfg.Target)
 	}
 
-	dsn := mysql.NewConfig()
-	dsn.User, dsn.Net, dsn.Addr, dsn.DBName = "root", "tcp", addr, "weir"
-	dsn.InterpolateParams = cfg.Text
-	db, err := sql.Open("mysql", dsn.FormatDSN())
+	db, err := openWeirDB(ctx, addr, cfg.Clients, cfg.Text)
 	if err != nil {
 		return rep, err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(cfg.Clients)
-	db.SetMaxIdleConns(cfg.Clients)
+	say("loading %d articles, %d votes each, over the MySQL protocol...", cfg.Articles, cfg.VotesPerArticle)
+	if err := loadVoteTables(ctx, db, cfg.Articles, cfg.VotesPerArticle); err != nil {
+		return rep, err
+	}
 	stmt, err := db.PrepareContext(ctx, VoteQuery)
 	if err != nil {
 		return rep, err
@@ -176,6 +163,21 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 		}
 		return nil
 	}
+
+	rdb, redisPID, stopRedis, err := startRedis(ctx, cfg.RedisServer, cfg.Clients)
+	if err != nil {
+		return rep, err
+	}
+	defer stopRedis()
+	redisMeter := &serverMeter{procs: []serverProc{redisProc(rdb, redisPID)}}
+
+	// Both sides hold every key: Weir's partial view is warmed by reading each one over the
+	// protocol, and Redis gets the rows read, as an application's cache-aside fill would
+	// put them.
+	say("warming Weir's view and loading Redis...")
+	if err := warmWire(ctx, cfg, readWeir, rdb); err != nil {
+		return rep, err
+	}
 	readRedis := func(ctx context.Context, id int, a *article) error {
 		b, err := rdb.Get(ctx, redisKey(id)).Bytes()
 		if err != nil {
@@ -187,35 +189,91 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 	phase := cfg.Duration / time.Duration(cfg.Rounds)
 	var weirHist, redisHist Histogram
 	var weirTime, redisTime time.Duration
+	var weirWindows, redisWindows []meterWindow
 	for round := 1; round <= cfg.Rounds; round++ {
 		for _, side := range []struct {
-			name string
-			read func(context.Context, int, *article) error
-			hist *Histogram
-			took *time.Duration
+			name    string
+			read    func(context.Context, int, *article) error
+			hist    *Histogram
+			took    *time.Duration
+			meter   *serverMeter
+			windows *[]meterWindow
 		}{
-			{rep.Weir.Name, readWeir, &weirHist, &weirTime},
-			{rep.Redis.Name, readRedis, &redisHist, &redisTime},
+			{rep.Weir.Name, readWeir, &weirHist, &weirTime, weirMeter, &weirWindows},
+			{rep.Redis.Name, readRedis, &redisHist, &redisTime, redisMeter, &redisWindows},
 		} {
 			say("round %d/%d: %s, %d clients, %s...", round, cfg.Rounds, side.name, cfg.Clients, phase)
+			w := meterWindow{start: side.meter.sample(ctx)}
 			took, err := readPhase(ctx, cfg, uint64(round), phase, side.read, side.hist)
+			w.end = side.meter.sample(ctx)
 			if err != nil {
 				return rep, fmt.Errorf("bench: %s: %w", side.name, err)
 			}
 			*side.took += took
+			*side.windows = append(*side.windows, w)
 		}
 	}
-	fill := func(s *WireSide, h *Histogram, took time.Duration) {
+	fill := func(s *WireSide, h *Histogram, took time.Duration, m *serverMeter, windows []meterWindow) {
 		s.Reads = int64(h.Count())
 		s.PerSec = float64(h.Count()) / took.Seconds()
 		s.P50, s.P99 = h.Quantile(0.50), h.Quantile(0.99)
+		s.Server = m.usage(windows, s.Reads)
 	}
-	fill(&rep.Weir, &weirHist, weirTime)
-	fill(&rep.Redis, &redisHist, redisTime)
+	fill(&rep.Weir, &weirHist, weirTime, weirMeter, weirWindows)
+	fill(&rep.Redis, &redisHist, redisTime, redisMeter, redisWindows)
 	if rep.Redis.PerSec > 0 {
 		rep.Ratio = rep.Weir.PerSec / rep.Redis.PerSec
 	}
+	if w, r := rep.Weir.Server.CPUPerOp, rep.Redis.Server.CPUPerOp; w != nil && r != nil && *r > 0 {
+		rep.CPURatio = *w / *r
+	}
 	return rep, nil
+}
+
+// warmWire reads every article from Weir with cfg.Clients readers, which fills Weir's view,
+// and stores each row in Redis as JSON.
+func warmWire(ctx context.Context, cfg WireConfig, read func(context.Context, int, *article) error, rdb *redis.Client) error {
+	var (
+		wg  sync.WaitGroup
+		run clients
+	)
+	for c := range cfg.Clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			pipe := rdb.Pipeline()
+			var a article
+			for id := c + 1; id <= cfg.Articles && !run.stopped(); id += cfg.Clients {
+				if err := read(ctx, id, &a); err != nil {
+					run.fail(fmt.Errorf("bench: article %d: %w", id, err))
+					return
+				}
+				if a.ID != int64(id) {
+					run.fail(fmt.Errorf("bench: read article %d, got %d", id, a.ID))
+					return
+				}
+				b, err := json.Marshal(a)
+				if err != nil {
+					run.fail(err)
+					return
+				}
+				pipe.Set(ctx, redisKey(id), b, 0)
+				if pipe.Len() == 1000 {
+					if _, err := pipe.Exec(ctx); err != nil {
+						run.fail(fmt.Errorf("bench: loading redis: %w", err))
+						return
+					}
+				}
+			}
+			if pipe.Len() > 0 {
+				if _, err := pipe.Exec(ctx); err != nil {
+					run.fail(fmt.Errorf("bench: loading redis: %w", err))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return run.err()
 }
 
 // readPhase runs cfg.Clients readers for d, each drawing Zipf keys, and records every read's
@@ -270,24 +328,24 @@ func readPhase(ctx context.Context, cfg WireConfig, seed uint64, d time.Duration
 func redisKey(id int) string { return "article:" + strconv.Itoa(id) }
 
 // startRedis runs a private redis-server on a free loopback port, without persistence, and
-// returns a client with a pool of the given size.
-func startRedis(ctx context.Context, path string, pool int) (*redis.Client, func(), error) {
+// returns a client with a pool of the given size and the server's PID.
+func startRedis(ctx context.Context, path string, pool int) (*redis.Client, int, func(), error) {
 	if path == "" {
 		var err error
 		if path, err = exec.LookPath("redis-server"); err != nil {
-			return nil, nil, fmt.Errorf("bench: redis-server not found (apt-get install redis-server): %w", err)
+			return nil, 0, nil, fmt.Errorf("bench: redis-server not found (apt-get install redis-server): %w", err)
 		}
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ports, err := freePorts(1)
 	if err != nil {
-		return nil, nil, err
+		return nil, 0, nil, err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := ports[0]
 	cmd := exec.Command(path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning")
+	cmd.SysProcAttr = childProcAttr()
 	if err := cmd.Start(); err != nil {
-		return nil, nil, fmt.Errorf("bench: start redis-server: %w", err)
+		return nil, 0, nil, fmt.Errorf("bench: start redis-server: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -307,30 +365,47 @@ func startRedis(ctx context.Context, path string, pool int) (*redis.Client, func
 			exited <- werr
 			rdb.Close()
 			stop()
-			return nil, nil, fmt.Errorf("bench: redis-server exited: %v", werr)
+			return nil, 0, nil, fmt.Errorf("bench: redis-server exited: %v", werr)
 		default:
 		}
 		if time.Now().After(deadline) || errors.Is(ctx.Err(), context.Canceled) {
 			rdb.Close()
 			stop()
-			return nil, nil, fmt.Errorf("bench: redis-server did not answer: %w", err)
+			return nil, 0, nil, fmt.Errorf("bench: redis-server did not answer: %w", err)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	return rdb, func() { rdb.Close(); stop() }, nil
+	return rdb, cmd.Process.Pid, func() { rdb.Close(); stop() }, nil
 }
 
-// Print writes the comparison as a table.
+// Print writes the comparison as a table, with each side's server CPU per read.
 func (r WireReport) Print(w io.Writer) {
 	mode := "prepared statements"
 	if r.Config.Text {
 		mode = "text queries with literals"
 	}
-	fmt.Fprintf(w, "vote view over the wire: %d articles, Zipf %.2f, %d clients per side, %s per side in %d rounds; Weir read with %s\n",
-		r.Config.Articles, r.Config.Zipf, r.Config.Clients, r.Config.Duration, r.Config.Rounds, mode)
-	fmt.Fprintf(w, "%-24s %12s %12s %10s %10s\n", "side", "reads", "reads/s", "p50", "p99")
+	where := "weir serve as its own process"
+	if r.Config.Target == "wire" {
+		where = "Weir's server in the benchmark's process"
+	}
+	fmt.Fprintf(w, "vote view over the wire: %d articles, Zipf %.2f, %d clients per side, %s per side in %d rounds; Weir read with %s (%s)\n",
+		r.Config.Articles, r.Config.Zipf, r.Config.Clients, r.Config.Duration, r.Config.Rounds, mode, where)
+	fmt.Fprintf(w, "%-24s %12s %12s %10s %10s %16s\n", "side", "reads", "reads/s", "p50", "p99", "server CPU/read")
 	for _, s := range []WireSide{r.Weir, r.Redis} {
-		fmt.Fprintf(w, "%-24s %12d %12.0f %10s %10s\n", s.Name, s.Reads, s.PerSec, s.P50, s.P99)
+		cpu := "unknown"
+		if s.Server.CPUPerOp != nil {
+			cpu = fmt.Sprintf("%.1f µs", *s.Server.CPUPerOp)
+		}
+		fmt.Fprintf(w, "%-24s %12d %12.0f %10s %10s %16s\n", s.Name, s.Reads, s.PerSec, s.P50, s.P99, cpu)
 	}
 	fmt.Fprintf(w, "throughput ratio Weir / Redis: %.2f×\n", r.Ratio)
+	fmt.Fprintln(w, "server CPU (user + system time of each server process over its side's phases; /proc clock ticks of 10 ms):")
+	fmt.Fprintf(w, "  weir   %s\n", r.Weir.Server.describe("read"))
+	fmt.Fprintf(w, "  redis  %s\n", r.Redis.Server.describe("read"))
+	if r.CPURatio > 0 {
+		fmt.Fprintf(w, "server CPU per read, Weir ÷ Redis (per GET): %.2f×\n", r.CPURatio)
+	}
+	if p := r.Weir.Server.GCPause; p != nil {
+		fmt.Fprintf(w, "Weir's GC pauses over its phases (%s): %s\n", p.Source, p.text())
+	}
 }

@@ -21,6 +21,12 @@
 //	weir_memory_in_use_bytes             gauge    partial state, which the memory limit bounds
 //	weir_memory_limit_bytes              gauge    the memory limit; -1 when there is none
 //	weir_views                           gauge    views, named and ad-hoc query shapes
+//	weir_gc_pause_seconds                histogram the Go collector's stop-the-world pauses
+//
+// weir_gc_pause_seconds comes from runtime/metrics (/sched/pauses/total/gc:seconds) with
+// bounds 2^k and 1.5·2^k seconds from about 1 µs to 1 s. Unlike go_gc_duration_seconds, a
+// summary over the whole life of the process, the difference of two scrapes' buckets is the
+// distribution of the pauses between them.
 //
 // The view label is the view's name; the view of an ad-hoc query shape, which has no name,
 // is labelled "shape:" followed by 16 hex digits of a hash of its normalized SQL.

@@ -43,6 +43,7 @@ func New(e *weir.Engine, cfg Config) http.Handler {
 	}
 	for _, c := range []prometheus.Collector{
 		collectors.NewGoCollector(),
+		newGCPauseCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 	} {
 		if err := cfg.Registry.Register(c); err != nil && !isAlreadyRegistered(err) {

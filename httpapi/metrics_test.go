@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"math"
 	"net/http"
 	"regexp"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 
@@ -191,5 +194,83 @@ func TestMetricsOddNames(t *testing.T) {
 		if _, ok := sample(t, fams, "weir_view_hits_total", name, dto.MetricType_COUNTER); !ok {
 			t.Errorf("no series for view %q", name)
 		}
+	}
+}
+
+// TestMetricsGCPauses checks weir_gc_pause_seconds: a histogram whose count grows by the
+// pauses of a forced collection (two stop-the-world phases per cycle), with cumulative
+// buckets.
+func TestMetricsGCPauses(t *testing.T) {
+	e := openEngine(t, weir.Options{MemoryLimit: -1})
+	h := New(e, Config{})
+	count := func() (uint64, *dto.Histogram) {
+		f, ok := scrape(t, h)["weir_gc_pause_seconds"]
+		if !ok || f.GetType() != dto.MetricType_HISTOGRAM || len(f.GetMetric()) != 1 {
+			t.Fatalf("weir_gc_pause_seconds: %v", f)
+		}
+		hist := f.GetMetric()[0].GetHistogram()
+		return hist.GetSampleCount(), hist
+	}
+	runtime.GC()
+	before, _ := count()
+	runtime.GC()
+	after, hist := count()
+	if after < before+2 {
+		t.Fatalf("pauses counted %d before a collection and %d after, want at least 2 more", before, after)
+	}
+	var last uint64
+	for _, b := range hist.GetBucket() {
+		if b.GetCumulativeCount() < last || b.GetCumulativeCount() > after {
+			t.Fatalf("bucket le=%g holds %d after %d (count %d)", b.GetUpperBound(), b.GetCumulativeCount(), last, after)
+		}
+		last = b.GetCumulativeCount()
+	}
+	if n := len(hist.GetBucket()); n != 41 && n != 42 { // the parser may list +Inf
+		t.Fatalf("%d buckets, want 41 and +Inf", n)
+	}
+	if hist.GetSampleSum() <= 0 {
+		t.Fatalf("sum %g", hist.GetSampleSum())
+	}
+}
+
+// TestGCPauseFold folds a runtime-style histogram into the exported bounds: a runtime bucket
+// counts at the first bound at or above its upper edge, and pauses past 1 s only in the count.
+func TestGCPauseFold(t *testing.T) {
+	c := newGCPauseCollector()
+	us := func(v float64) float64 { return v * 1e-6 }
+	h := &metrics.Float64Histogram{
+		Buckets: []float64{math.Inf(-1), math.Ldexp(1, -20), math.Ldexp(1.25, -20), math.Ldexp(1.5, -20), us(100), us(120), 2, math.Inf(1)},
+		Counts:  []uint64{1, 2, 0, 3, 4, 5, 6},
+	}
+	count, sum, cum := c.fold(h)
+	if count != 21 {
+		t.Fatalf("count %d, want 21", count)
+	}
+	at := func(bound float64) uint64 {
+		for i, b := range c.bounds {
+			if b == bound {
+				return cum[i]
+			}
+		}
+		t.Fatalf("no bound %g", bound)
+		return 0
+	}
+	// [-Inf, 2^-20) and none above: le=2^-20 holds 1; [2^-20, 1.25·2^-20) goes to 1.5·2^-20.
+	if got := at(math.Ldexp(1, -20)); got != 1 {
+		t.Errorf("le=2^-20: %d, want 1", got)
+	}
+	if got := at(math.Ldexp(1.5, -20)); got != 3 {
+		t.Errorf("le=1.5·2^-20: %d, want 3", got)
+	}
+	// [1.5·2^-20, 100µs) ends at 100µs: bound 2^-13 = 122µs; [100µs, 120µs) too.
+	if got := at(math.Ldexp(1, -13)); got != 3+3+4 {
+		t.Errorf("le=2^-13: %d, want 10", got)
+	}
+	// [120µs, 2s) is past 1s: only in the count.
+	if got := at(1); got != 10 {
+		t.Errorf("le=1: %d, want 10", got)
+	}
+	if sum <= 0 {
+		t.Errorf("sum %g", sum)
 	}
 }

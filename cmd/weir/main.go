@@ -1,7 +1,7 @@
 // Command weir runs Weir's workloads from the command line.
 //
 //	weir serve [flags]        the MySQL protocol and HTTP server
-//	weir bench vote [flags]   the vote workload, in process
+//	weir bench vote [flags]   the vote workload, in process or against weir serve and baselines
 //	weir bench memory [flags] hit rate and heap against the memory limit
 //	weir bench wire [flags]   the vote view over the MySQL protocol against Redis
 //	weir bench durable [flags] group commit: durable writes at several concurrencies
@@ -52,9 +52,9 @@ const usage = `usage: weir <command> [flags]
 
 commands:
   serve        serve Weir over the MySQL protocol and HTTP (weir serve --help)
-  bench vote   run the vote workload in process and print throughput and latencies
+  bench vote   run the vote workload and print throughput, latencies and, with --compare, server CPU per operation
   bench memory measure hit rate and live heap of the vote view under memory limits
-  bench wire   read the vote view over the MySQL protocol against Redis GET + JSON
+  bench wire   read the vote view over the MySQL protocol against Redis GET + JSON, with each server's CPU per read
   bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
   bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
   bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL
@@ -139,9 +139,13 @@ func benchVote(ctx context.Context, args []string) error {
 	var cmp bench.CompareConfig
 	var compare string
 	fs.StringVar(&compare, "compare", "", "also run the baselines, comma-separated: postgres (the query on PostgreSQL), mariadb (on MariaDB), redis (cache-aside: Redis in front of PostgreSQL)")
-	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: inproc (the Go API), wire (its MySQL server on loopback) or the host:port (or DSN) of a running weir serve without these tables; default inproc, or wire with --compare so every system is read over a protocol")
+	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: process (weir serve as a child process, in memory, read over its MySQL protocol, its CPU measured apart from the clients'), wire (its MySQL server inside this process), inproc (the Go API), or the host:port (or DSN) of a running weir serve without these tables; default inproc, or process with --compare so every system is a server read over its protocol")
+	fs.IntVar(&cmp.ServerPID, "server-pid", 0, "with --target host:port: the PID of that weir serve, to measure its CPU time (default: unknown)")
+	fs.StringVar(&cmp.ServerHTTP, "server-http", "", "with --target host:port: the host:port of that weir serve's HTTP listener, for its GC pauses and memory (default: unknown)")
 	fs.StringVar(&cmp.PostgresURL, "postgres", "", "PostgreSQL URL for the baselines (default: start a private server)")
+	fs.IntVar(&cmp.PostgresPID, "postgres-pid", 0, "with --postgres: the PID of its postmaster, to measure its CPU time and its backends' (default: unknown)")
 	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline, user:pass@tcp(host:port)/ (default: start a private server)")
+	fs.IntVar(&cmp.MariaDBPID, "mariadb-pid", 0, "with --mariadb: the PID of its server, to measure its CPU time (default: unknown)")
 	fs.StringVar(&cmp.RedisServer, "redis-server", "", "path of redis-server for cache-aside (default: from PATH)")
 	fs.DurationVar(&cmp.TTL, "ttl", time.Hour, "expiry of cache-aside entries")
 	sweep := fs.Bool("sweep", false, "also run each system at offered loads from 10% to 120% of its throughput (open loop), for --plot")
@@ -153,6 +157,7 @@ func benchVote(ctx context.Context, args []string) error {
 			return bench.RunVote(ctx, cfg, os.Stderr)
 		}
 		cmp.Vote = cfg
+		cmp.Serve = serveOptions
 		if compare != "" {
 			cmp.Compare = strings.Split(compare, ",")
 		}
@@ -191,7 +196,11 @@ func benchWire(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the keys read")
 	fs.BoolVar(&cfg.Text, "text", false, "read Weir with literals in the SQL text instead of prepared statements")
 	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
-	return runBench(fs, args, func() (report, error) { return bench.RunWire(ctx, cfg, os.Stderr) })
+	fs.StringVar(&cfg.Target, "target", "process", "where Weir's server runs: process (weir serve as a child process, its CPU measured as redis-server's is) or wire (inside this process, with the clients)")
+	return runBench(fs, args, func() (report, error) {
+		cfg.Serve = serveOptions
+		return bench.RunWire(ctx, cfg, os.Stderr)
+	})
 }
 
 func benchDurable(ctx context.Context, args []string) error {
@@ -253,7 +262,8 @@ func benchReadme(ctx context.Context, args []string) error {
 	}
 	vote, err := bench.RunCompare(ctx, bench.CompareConfig{
 		Vote:    bench.VoteConfig{Articles: 100_000, ReadShare: 0.95, Zipf: 1.08, Duration: *duration},
-		Target:  "wire",
+		Target:  "process",
+		Serve:   serveOptions,
 		Compare: []string{"postgres", "mariadb", "redis"},
 	}, true, os.Stderr)
 	if err != nil {
@@ -299,6 +309,10 @@ func machineMeta() bench.Meta {
 	}
 	return m
 }
+
+// serveOptions says how benchmarks start `weir serve` as a child process: the zero value
+// runs this binary. Tests, whose binary is not weir, set it to run themselves as weir.
+var serveOptions bench.ServeOptions
 
 // report is what a benchmark prints.
 type report interface{ Print(w io.Writer) }

@@ -118,6 +118,9 @@ func NewMariaDB() (*MariaDB, error) {
 	return m, nil
 }
 
+// PID is the server's process ID.
+func (m *MariaDB) PID() int { return m.proc.cmd.Process.Pid }
+
 // Stop shuts the server down and removes its files.
 func (m *MariaDB) Stop() error {
 	err := m.stop()

@@ -119,6 +119,10 @@ func NewPostgres() (*Postgres, error) {
 	return p, nil
 }
 
+// PID is the postmaster's process ID; the backends it forks per connection are its
+// children.
+func (p *Postgres) PID() int { return p.proc.cmd.Process.Pid }
+
 // Stop shuts the server down and removes its files.
 func (p *Postgres) Stop() error {
 	err := p.proc.stopWith(syscall.SIGINT, stopTimeout)
