@@ -161,6 +161,17 @@ func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, erro
 // queryPlanned reads a planned SELECT through the view of its shape, installing the view
 // the first time the shape is seen.
 func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any) (Rows, error) {
+	v, err := e.shapeView(ctx, q)
+	if err != nil {
+		return Rows{}, err
+	}
+	// The shared view has the shape's first literals; this query's own literals fill the
+	// key through its own lookup plan.
+	return v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+}
+
+// shapeView is the view of q's shape, installed now if it is the first of its shape.
+func (e *Engine) shapeView(ctx context.Context, q *planner.Query) (*View, error) {
 	shape := q.Text
 	e.mu.RLock()
 	v, ok := e.shapes[shape]
@@ -168,7 +179,7 @@ func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any)
 	if !ok {
 		var err error
 		if v, err = e.install(ctx, q, ""); err != nil {
-			return Rows{}, err
+			return nil, err
 		}
 		e.mu.Lock()
 		if prev, ok := e.shapes[shape]; ok {
@@ -178,9 +189,7 @@ func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any)
 		}
 		e.mu.Unlock()
 	}
-	// The shared view has the shape's first literals; this query's own literals fill the
-	// key through its own lookup plan.
-	return v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+	return v, nil
 }
 
 func (e *Engine) planSelect(sql string) (*planner.Query, error) {

@@ -3,6 +3,7 @@ package weir
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/planner"
@@ -21,6 +22,10 @@ type Stmt struct {
 	version   uint64
 	numParams int
 	query     *planner.Query // nil unless the statement is a SELECT
+	// view is the view of the SELECT's shape once a run has found it: later runs go
+	// straight to it (no lock, no hash of the statement's text) while the catalog is
+	// unchanged and the view is not dropped.
+	view atomic.Pointer[View]
 }
 
 // Prepare plans a statement for later runs: any statement Exec accepts, or a SELECT.
@@ -59,6 +64,17 @@ func (s *Stmt) SQL() string { return s.sql }
 // Query runs a prepared SELECT with args for its placeholders. Like Engine.Query, the read
 // sees every write acknowledged before the call.
 func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
+	var argv [8]Value
+	vals, err := dataflow.AppendFromGo(argv[:0], args)
+	if err != nil {
+		return Rows{}, err
+	}
+	return s.QueryValues(ctx, vals...)
+}
+
+// QueryValues is Query for arguments that are already Values; a read of a key the view
+// holds allocates nothing.
+func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 	if s.query == nil {
 		return Rows{}, newError(ErrCodeWrongUsage, "42000", "the statement is not a SELECT: run it with Exec")
 	}
@@ -66,8 +82,17 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
 		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
 	}
+	var argv [8]Value // read converts its arguments in place: a copy, on the stack
+	current := s.e.version.Load() == s.version
+	if v := s.view.Load(); current && v != nil && !v.dropped.Load() {
+		rows, err := v.read(ctx, s.query, Token(s.e.lastToken.Load()), append(argv[:0], args...))
+		if err == nil || !v.dropped.Load() {
+			return rows, err
+		}
+		// Dropped meanwhile: the shape is installed again below.
+	}
 	q := s.query
-	if v := s.e.version.Load(); v != s.version {
+	if !current {
 		var err error
 		if q, err = s.e.planSelect(s.sql); err != nil {
 			return Rows{}, err
@@ -76,7 +101,14 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
 			return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
 		}
 	}
-	return s.e.queryPlanned(ctx, q, args)
+	v, err := s.e.shapeView(ctx, q)
+	if err != nil {
+		return Rows{}, err
+	}
+	if current {
+		s.view.Store(v)
+	}
+	return v.read(ctx, q, Token(s.e.lastToken.Load()), append(argv[:0], args...))
 }
 
 // Exec runs a prepared DDL or write statement with args for its placeholders.

@@ -10,6 +10,7 @@ import (
 	"github.com/go-mysql-org/go-mysql/mysql"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
 )
 
 // paramDef is the definition every parameter of a prepared statement is described with.
@@ -177,7 +178,11 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		if p.st == nil {
 			res, err = s.runBinary(p.sql)
 		} else {
-			res, err = s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, p.args...) })
+			args := make([]any, len(p.vals))
+			for i, v := range p.vals {
+				args[i] = v
+			}
+			res, err = s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
 		}
 		s.srv.metrics.statement(err)
 		if err != nil {
@@ -188,7 +193,7 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 	err = s.waitMinLSN()
 	var rows weir.Rows
 	if err == nil {
-		rows, err = p.st.Query(s.readCtx(), p.args...)
+		rows, err = p.st.QueryValues(s.readCtx(), p.vals...)
 	}
 	s.srv.metrics.statement(err)
 	if err != nil {
@@ -247,13 +252,13 @@ func unknownStatement(id uint32, where string) error {
 }
 
 // bind decodes the parameter values of an execution (data: what follows the iteration
-// count) into p.args.
+// count) into p.vals.
 func (p *prepared) bind(data []byte) error {
 	if p.longTooBig {
 		p.longTooBig = false
 		return wireError(codePacketTooLarge, "08S01", "Parameter of prepared statement which is set through mysql_send_long_data() is longer than 'max_allowed_packet' bytes")
 	}
-	p.args = p.args[:0]
+	p.vals = p.vals[:0]
 	if p.params == 0 {
 		return nil
 	}
@@ -277,18 +282,18 @@ func (p *prepared) bind(data []byte) error {
 	}
 	for i := range p.params {
 		if bitmap[i/8]&(1<<(i%8)) != 0 {
-			p.args = append(p.args, nil)
+			p.vals = append(p.vals, dataflow.Null)
 			continue
 		}
 		if i < len(p.long) && p.long[i] != nil {
-			p.args = append(p.args, string(p.long[i]))
+			p.vals = append(p.vals, dataflow.String(string(p.long[i])))
 			continue
 		}
 		v, n, err := paramFromWire(p.types[2*i], p.types[2*i+1]&0x80 != 0, data)
 		if err != nil {
 			return wireError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: parameter %d: %v", i+1, err)
 		}
-		p.args = append(p.args, v)
+		p.vals = append(p.vals, v)
 		data = data[n:]
 	}
 	return nil
@@ -297,9 +302,9 @@ func (p *prepared) bind(data []byte) error {
 // errShort: a parameter value cut short.
 var errShort = wireError(1835, "08S01", "Malformed communication packet: a parameter value is cut short")
 
-// paramFromWire decodes one parameter value of the binary protocol: the Go value the
-// engine takes, and the bytes it took.
-func paramFromWire(typ byte, unsigned bool, b []byte) (any, int, error) {
+// paramFromWire decodes one parameter value of the binary protocol, and says how many
+// bytes it took.
+func paramFromWire(typ byte, unsigned bool, b []byte) (dataflow.Value, int, error) {
 	need := func(n int) error {
 		if len(b) < n {
 			return errShort
@@ -308,52 +313,52 @@ func paramFromWire(typ byte, unsigned bool, b []byte) (any, int, error) {
 	}
 	switch typ {
 	case mysql.MYSQL_TYPE_NULL:
-		return nil, 0, nil
+		return dataflow.Null, 0, nil
 	case mysql.MYSQL_TYPE_TINY:
 		if err := need(1); err != nil {
-			return nil, 0, err
+			return dataflow.Null, 0, err
 		}
 		if unsigned {
-			return uint64(b[0]), 1, nil
+			return dataflow.Uint(uint64(b[0])), 1, nil
 		}
-		return int64(int8(b[0])), 1, nil
+		return dataflow.Int(int64(int8(b[0]))), 1, nil
 	case mysql.MYSQL_TYPE_SHORT, mysql.MYSQL_TYPE_YEAR:
 		if err := need(2); err != nil {
-			return nil, 0, err
+			return dataflow.Null, 0, err
 		}
 		u := binary.LittleEndian.Uint16(b)
 		if unsigned {
-			return uint64(u), 2, nil
+			return dataflow.Uint(uint64(u)), 2, nil
 		}
-		return int64(int16(u)), 2, nil
+		return dataflow.Int(int64(int16(u))), 2, nil
 	case mysql.MYSQL_TYPE_INT24, mysql.MYSQL_TYPE_LONG:
 		if err := need(4); err != nil {
-			return nil, 0, err
+			return dataflow.Null, 0, err
 		}
 		u := binary.LittleEndian.Uint32(b)
 		if unsigned {
-			return uint64(u), 4, nil
+			return dataflow.Uint(uint64(u)), 4, nil
 		}
-		return int64(int32(u)), 4, nil
+		return dataflow.Int(int64(int32(u))), 4, nil
 	case mysql.MYSQL_TYPE_LONGLONG:
 		if err := need(8); err != nil {
-			return nil, 0, err
+			return dataflow.Null, 0, err
 		}
 		u := binary.LittleEndian.Uint64(b)
 		if unsigned {
-			return u, 8, nil
+			return dataflow.Uint(u), 8, nil
 		}
-		return int64(u), 8, nil
+		return dataflow.Int(int64(u)), 8, nil
 	case mysql.MYSQL_TYPE_FLOAT:
 		if err := need(4); err != nil {
-			return nil, 0, err
+			return dataflow.Null, 0, err
 		}
-		return float64(math.Float32frombits(binary.LittleEndian.Uint32(b))), 4, nil
+		return dataflow.Float(float64(math.Float32frombits(binary.LittleEndian.Uint32(b)))), 4, nil
 	case mysql.MYSQL_TYPE_DOUBLE:
 		if err := need(8); err != nil {
-			return nil, 0, err
+			return dataflow.Null, 0, err
 		}
-		return math.Float64frombits(binary.LittleEndian.Uint64(b)), 8, nil
+		return dataflow.Float(math.Float64frombits(binary.LittleEndian.Uint64(b))), 8, nil
 	case mysql.MYSQL_TYPE_DECIMAL, mysql.MYSQL_TYPE_NEWDECIMAL, mysql.MYSQL_TYPE_VARCHAR, mysql.MYSQL_TYPE_BIT,
 		mysql.MYSQL_TYPE_ENUM, mysql.MYSQL_TYPE_SET, mysql.MYSQL_TYPE_TINY_BLOB, mysql.MYSQL_TYPE_MEDIUM_BLOB,
 		mysql.MYSQL_TYPE_LONG_BLOB, mysql.MYSQL_TYPE_BLOB, mysql.MYSQL_TYPE_VAR_STRING, mysql.MYSQL_TYPE_STRING,
@@ -362,21 +367,25 @@ func paramFromWire(typ byte, unsigned bool, b []byte) (any, int, error) {
 		mysql.MYSQL_TYPE_TIME:
 		v, isNull, n, ok := readLenEncString(b)
 		if !ok {
-			return nil, 0, errShort
+			return dataflow.Null, 0, errShort
 		}
 		if isNull {
-			return nil, n, nil
+			return dataflow.Null, n, nil
 		}
 		switch typ {
 		case mysql.MYSQL_TYPE_DATE, mysql.MYSQL_TYPE_NEWDATE, mysql.MYSQL_TYPE_DATETIME, mysql.MYSQL_TYPE_TIMESTAMP:
 			t, err := binaryTime(v)
-			return t, n, err
+			if err != nil {
+				return dataflow.Null, 0, err
+			}
+			tv, err := dataflow.FromGo(t)
+			return tv, n, err
 		case mysql.MYSQL_TYPE_TIME:
-			return nil, 0, unsupported("TIME parameters")
+			return dataflow.Null, 0, unsupported("TIME parameters")
 		}
-		return string(v), n, nil
+		return dataflow.String(string(v)), n, nil
 	}
-	return nil, 0, wireError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: unknown parameter type %d", typ)
+	return dataflow.Null, 0, wireError(1210, "HY000", "Incorrect arguments to mysqld_stmt_execute: unknown parameter type %d", typ)
 }
 
 // readLenEncString reads a length-encoded string (0xfb is NULL); ok is false when b is cut

@@ -9,6 +9,7 @@ import (
 	"github.com/go-mysql-org/go-mysql/mysql"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
 )
 
 // session is one client connection's state and its handler for go-mysql's command loop.
@@ -60,7 +61,7 @@ type prepared struct {
 	// long holds values sent with COM_STMT_SEND_LONG_DATA for the next execution.
 	long       [][]byte
 	longTooBig bool
-	args       []any // the current execution's arguments, reused
+	vals       []dataflow.Value // the current execution's arguments, reused
 }
 
 func newSession(srv *Server, id uint32) *session {
