@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"strconv"
 
@@ -29,8 +30,7 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 	case mysql.COM_PING:
 		return false, w.writeOK(0, 0, s.flags)
 	case mysql.COM_QUERY:
-		res, err := s.HandleQuery(string(data))
-		return false, s.reply(w, res, err)
+		return false, s.query(w, string(data))
 	case mysql.COM_STMT_EXECUTE:
 		return false, s.execute(w, data)
 	case mysql.COM_STMT_PREPARE:
@@ -79,6 +79,68 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 	}
 	return false, w.writeError(wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd))
 }
+
+// query handles COM_QUERY. A SELECT's rows are encoded straight into the reply, with its
+// column definitions encoded once per shape (see columnDefs); every other statement's
+// result is made by the session and then written.
+func (s *session) query(w *wire, query string) error {
+	sql := trimStatement(query)
+	switch word(leadingWords(sql, 1), 0) {
+	case "SELECT", "(", "WITH":
+	default:
+		res, err := s.HandleQuery(query)
+		return s.reply(w, res, err)
+	}
+	rows, res, err := s.selectRows(sql)
+	s.srv.metrics.statement(err)
+	if err != nil {
+		s.srv.logStatementError(s, query, err)
+		return w.writeError(err)
+	}
+	if res != nil {
+		return s.reply(w, res, nil)
+	}
+	defs := s.columnDefs(rows.Columns())
+	if err := w.writeColumns(defs, s.flags); err != nil {
+		return err
+	}
+	for i := range rows.Len() {
+		row := rows.Row(i)
+		if len(row) < len(defs) {
+			return w.writeError(fmt.Errorf("row of %d values for %d columns", len(row), len(defs)))
+		}
+		at := w.begin()
+		w.out = appendTextRow(w.out, row[:len(defs)])
+		if err := w.end(at); err != nil {
+			return err
+		}
+	}
+	return w.writeEOF(s.flags)
+}
+
+// columnDefs returns the encoded column definitions of a result's columns. Every read of
+// a shape returns the same column slice, so the encoding is kept by the slice's first
+// element; the cache is per session, and emptied when it reaches a bound.
+func (s *session) columnDefs(cols []weir.Column) [][]byte {
+	if len(cols) == 0 {
+		return nil
+	}
+	if defs, ok := s.defs[&cols[0]]; ok && len(defs) == len(cols) {
+		return defs
+	}
+	defs := make([][]byte, len(cols))
+	for i, c := range cols {
+		defs[i] = fieldFor(c).Dump()
+	}
+	if len(s.defs) >= maxCachedDefs {
+		clear(s.defs)
+	}
+	s.defs[&cols[0]] = defs
+	return defs
+}
+
+// maxCachedDefs bounds a session's cache of column definitions.
+const maxCachedDefs = 256
 
 // reply writes a statement's outcome: its error, an OK, or its result set.
 func (s *session) reply(w *wire, res *mysql.Result, err error) error {

@@ -37,10 +37,11 @@ type session struct {
 	flags uint16
 
 	lastInsertID uint64
-	vars         map[string]string    // session variables set by SET, lower-case names
-	userVars     map[string]any       // @name values set by SET @name = literal
-	stmts        map[uint32]*prepared // by statement id
-	lastStmt     uint32               // the id of the last statement prepared
+	vars         map[string]string         // session variables set by SET, lower-case names
+	userVars     map[string]any            // @name values set by SET @name = literal
+	stmts        map[uint32]*prepared      // by statement id
+	defs         map[*weir.Column][][]byte // encoded column definitions, see columnDefs
+	lastStmt     uint32                    // the id of the last statement prepared
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.
 	minLSN uint64
@@ -71,6 +72,7 @@ func newSession(srv *Server, id uint32) *session {
 		vars:     map[string]string{},
 		userVars: map[string]any{},
 		stmts:    map[uint32]*prepared{},
+		defs:     map[*weir.Column][][]byte{},
 	}
 }
 
@@ -208,17 +210,26 @@ func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*my
 // become the key), or, for the SELECTs without FROM that drivers and tools send (system
 // variables, DATABASE(), VERSION()), answered by the session.
 func (s *session) selectText(sql string) (*mysql.Result, error) {
+	rows, res, err := s.selectRows(sql)
+	if err != nil || res != nil {
+		return res, err
+	}
+	return encodeRows(rows, nil, s.binary)
+}
+
+// selectRows is selectText's read: the rows of a view, or a result the session made.
+func (s *session) selectRows(sql string) (weir.Rows, *mysql.Result, error) {
 	if err := s.waitMinLSN(); err != nil {
-		return nil, err
+		return weir.Rows{}, nil, err
 	}
 	rows, err := s.srv.engine.Query(s.readCtx(), sql)
 	if err != nil {
 		if res, ok := s.selectSession(sql); ok {
-			return res, nil
+			return weir.Rows{}, res, nil
 		}
-		return nil, err
+		return weir.Rows{}, nil, err
 	}
-	return encodeRows(rows, nil, s.binary)
+	return rows, nil, nil
 }
 
 // encodeRows puts a read's rows in a result set, with the given column definitions (nil:
