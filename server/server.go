@@ -305,33 +305,17 @@ func (s *Server) serveConn(raw net.Conn) {
 	if nc == net.Conn(limited) {
 		nc = raw
 	}
-	w := newWire(nc, s.cfg.MaxPacket, conn.Capability())
+	w := newWire(nc, raw, s.cfg.MaxPacket, conn.Capability())
+	w.run = func(data []byte) (bool, error) { return sess.dispatch(w, data) }
+	w.idle = func() { state.busy.Store(false) }
+	w.busy = func() { state.busy.Store(true) }
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	sess.setTx(false)
 	log.Debug("connected", zap.String("user", sess.user))
-	idle := func() { state.busy.Store(false) }
-	busy := func() { state.busy.Store(true) }
-	for {
-		data, err := w.readCommand(idle, busy)
-		if err != nil {
-			if !errors.Is(err, errPacketTooLarge) && !isDisconnect(err) {
-				log.Debug("connection closed", zap.Error(err))
-			}
-			break
-		}
-		quit, err := sess.dispatch(w, data)
-		if err == nil && quit {
-			err = w.flush()
-		}
-		if err != nil || quit {
-			if err != nil && !isDisconnect(err) {
-				log.Debug("connection closed", zap.Error(err))
-			}
-			break
-		}
+	if err := w.serve(); err != nil && !errors.Is(err, errPacketTooLarge) && !isDisconnect(err) {
+		log.Debug("connection closed", zap.Error(err))
 	}
-	_ = w.flush()
 	log.Debug("disconnected")
 }
 
