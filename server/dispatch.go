@@ -110,7 +110,7 @@ func (s *session) query(w *wire, query string) error {
 			return w.writeError(fmt.Errorf("row of %d values for %d columns", len(row), len(defs)))
 		}
 		at := w.begin()
-		w.out = appendTextRow(w.out, row[:len(defs)])
+		w.conn.Out = appendTextRow(w.conn.Out, row[:len(defs)])
 		if err := w.end(at); err != nil {
 			return err
 		}
@@ -183,11 +183,11 @@ func (s *session) prepare(w *wire, query string) error {
 	p.id = s.lastStmt
 	s.stmts[p.id] = p
 	at := w.begin()
-	w.out = append(w.out, 0)
-	w.out = binary.LittleEndian.AppendUint32(w.out, p.id)
-	w.out = binary.LittleEndian.AppendUint16(w.out, uint16(len(p.defs)))
-	w.out = binary.LittleEndian.AppendUint16(w.out, uint16(p.params))
-	w.out = append(w.out, 0, 0, 0) // filler, no warnings
+	w.conn.Out = append(w.conn.Out, 0)
+	w.conn.Out = binary.LittleEndian.AppendUint32(w.conn.Out, p.id)
+	w.conn.Out = binary.LittleEndian.AppendUint16(w.conn.Out, uint16(len(p.defs)))
+	w.conn.Out = binary.LittleEndian.AppendUint16(w.conn.Out, uint16(p.params))
+	w.conn.Out = append(w.conn.Out, 0, 0, 0) // filler, no warnings
 	if err := w.end(at); err != nil {
 		return err
 	}
@@ -268,9 +268,9 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 	for i := range rows.Len() {
 		at := w.begin()
 		var rerr error
-		if w.out, rerr = appendBinaryRow(w.out, p.fields, rows.Row(i)); rerr != nil {
+		if w.conn.Out, rerr = appendBinaryRow(w.conn.Out, p.fields, rows.Row(i)); rerr != nil {
 			// A value its column type cannot carry: the result ends in an error.
-			w.out = w.out[:at]
+			w.conn.Out = w.conn.Out[:at]
 			return w.writeError(rerr)
 		}
 		if err := w.end(at); err != nil {

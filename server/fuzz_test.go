@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/connloop"
 	"github.com/weirdb/weir/server"
 )
 
@@ -57,8 +58,8 @@ func startFuzzServer(f *testing.F) (*weir.Engine, string, *panicRecorder) {
 	panics := &panicRecorder{}
 	// Each input half-closes its connection after its packet: the server sees that end of
 	// stream at its next probe, which a fuzzer must not wait a second for.
-	old := server.SetProbeEvery(20 * time.Millisecond)
-	f.Cleanup(func() { server.SetProbeEvery(old) })
+	old := connloop.SetProbeEvery(20 * time.Millisecond)
+	f.Cleanup(func() { connloop.SetProbeEvery(old) })
 	// Statements are bounded, so an input that makes the engine wait ends as an error.
 	e, _, addr := startServer(f, server.Config{Logger: zap.New(panics), StatementTimeout: 5 * time.Second})
 	seedFuzzSchema(f, e)

@@ -307,8 +307,8 @@ func (s *Server) serveConn(raw net.Conn) {
 	}
 	w := newWire(nc, raw, s.cfg.MaxPacket, conn.Capability())
 	w.run = func(data []byte) (bool, error) { return sess.dispatch(w, data) }
-	w.idle = func() { state.busy.Store(false) }
-	w.busy = func() { state.busy.Store(true) }
+	w.conn.Idle = func() { state.busy.Store(false) }
+	w.conn.Busy = func() { state.busy.Store(true) }
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	sess.setTx(false)

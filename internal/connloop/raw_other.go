@@ -1,6 +1,6 @@
 //go:build !unix
 
-package server
+package connloop
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 )
 
 // rawConn is nil where sockets are not read as file descriptors: connections are read
-// through net.Conn (see wire.serveConn).
+// through net.Conn (see Conn.serveConn).
 func rawConn(net.Conn) syscall.RawConn { return nil }
 
 func rawRead(uintptr, []byte) (int, error) { return 0, errors.ErrUnsupported }

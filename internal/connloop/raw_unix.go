@@ -1,6 +1,6 @@
 //go:build unix
 
-package server
+package connloop
 
 import (
 	"net"
@@ -8,7 +8,7 @@ import (
 	"unsafe"
 )
 
-// rawConn is c's descriptor for reading it directly (see wire.serveRaw); nil when c is
+// rawConn is c's descriptor for reading it directly (see Conn.serveRaw); nil when c is
 // not a TCP socket.
 func rawConn(c net.Conn) syscall.RawConn {
 	tc, ok := c.(*net.TCPConn)

@@ -1,0 +1,265 @@
+package connloop
+
+import (
+	"errors"
+	"io"
+	"net"
+	"os"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+// Conn is one connection's command loop.
+type Conn struct {
+	nc net.Conn        // the client's connection: the TCP socket, or TLS above it
+	rc syscall.RawConn // nc's descriptor, for serveRaw; nil to read through nc
+	fd int             // the descriptor while serveRaw runs, for writes; -1 otherwise
+
+	// in holds input: in[head:tail] is not yet run.
+	in         []byte
+	head, tail int
+	// need is what the request at head needs in all, set by NeedMore (0: unknown).
+	need int
+
+	// Out holds replies not yet written: a runner appends to it.
+	Out []byte
+
+	// Run runs every whole request in Input, consuming each, and calls NeedMore when the
+	// next has not all arrived. It returns ErrQuit to end the connection once its replies
+	// are written.
+	Run func(c *Conn) error
+	// Idle is called before the connection waits for the client, Busy when input arrives
+	// (a graceful shutdown closes idle connections). Either may be nil.
+	Idle, Busy func()
+}
+
+// Buffer sizes.
+const (
+	// ReadBuffer is the input buffer a connection keeps; a larger request grows it for as
+	// long as it is being read.
+	ReadBuffer = 16 << 10
+	// FlushAt: replies past this size are written as they are built (see Added), so a
+	// large result costs a bounded buffer.
+	FlushAt = 64 << 10
+)
+
+// ErrQuit is what a runner returns to end the connection after its replies.
+var ErrQuit = errors.New("connloop: client quit")
+
+// probeEvery bounds how long a connection waits without having seen its socket empty.
+var probeEvery atomic.Int64
+
+func init() { probeEvery.Store(int64(time.Second)) }
+
+// SetProbeEvery sets that bound and returns the previous one: tests that half-close many
+// connections set it low.
+func SetProbeEvery(d time.Duration) time.Duration {
+	return time.Duration(probeEvery.Swap(int64(d)))
+}
+
+// New returns the loop of nc. raw is the TCP connection below it: when nc is raw itself
+// (no TLS), the descriptor is read directly.
+func New(nc, raw net.Conn) *Conn {
+	c := &Conn{nc: nc, fd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
+	if nc == raw {
+		c.rc = rawConn(raw)
+	}
+	return c
+}
+
+// Input is the input not yet consumed. It aliases the connection's buffer: valid until the
+// runner returns.
+func (c *Conn) Input() []byte { return c.in[c.head:c.tail] }
+
+// Consume marks n bytes of Input as run.
+func (c *Conn) Consume(n int) { c.head += n }
+
+// NeedMore says that the request at the start of Input needs n bytes in all. The runner
+// checks n against its protocol's bound first: the buffer grows to hold it.
+func (c *Conn) NeedMore(n int) { c.need = n }
+
+// Serve runs requests until the client goes away, a runner fails or returns ErrQuit (nil
+// then); what replies are buffered are written before it returns.
+func (c *Conn) Serve() error {
+	var err error
+	if c.rc != nil {
+		err = c.serveRaw()
+	} else {
+		err = c.serveConn()
+	}
+	if errors.Is(err, ErrQuit) {
+		return c.Flush()
+	}
+	_ = c.Flush()
+	return err
+}
+
+func (c *Conn) idle() {
+	if c.Idle != nil {
+		c.Idle()
+	}
+}
+
+func (c *Conn) busy() {
+	if c.Busy != nil {
+		c.Busy()
+	}
+}
+
+// serveConn reads through net.Conn: a read, then every whole request it completed.
+func (c *Conn) serveConn() error {
+	for {
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		c.idle()
+		n, err := c.nc.Read(c.room())
+		if n > 0 {
+			c.busy()
+			c.tail += n
+			if err := c.run(); err != nil {
+				return err
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// serveRaw reads the socket's descriptor inside one RawConn.Read (see the package
+// documentation): each call of the function reads, runs the whole requests read, and either
+// reads again (the read filled its room, so more may be waiting) or writes the replies and
+// returns false to wait for the socket's next readiness.
+func (c *Conn) serveRaw() error {
+	var failed error
+	var probeAt time.Time // the read deadline armed; zero for none
+	wait := func(skipped bool) bool {
+		if failed = c.Flush(); failed != nil {
+			return true
+		}
+		c.idle()
+		if skipped {
+			every := time.Duration(probeEvery.Load())
+			if now := time.Now(); probeAt.Sub(now) < every/2 {
+				probeAt = now.Add(every)
+				_ = c.nc.SetReadDeadline(probeAt)
+			}
+		}
+		return false
+	}
+	read := func(fd uintptr) bool {
+		c.fd = int(fd)
+		defer func() { c.fd = -1 }()
+		for {
+			room := c.room()
+			n, err := rawRead(fd, room)
+			switch {
+			case err == syscall.EINTR:
+				continue
+			case err == syscall.EAGAIN:
+				return wait(false)
+			case err != nil:
+				failed = err
+				return true
+			case n == 0:
+				failed = io.EOF
+				return true
+			}
+			c.busy()
+			c.tail += n
+			if failed = c.run(); failed != nil {
+				return true
+			}
+			if n < len(room) {
+				// The socket is empty: answer, then wait for the next request.
+				return wait(true)
+			}
+		}
+	}
+	for {
+		err := c.rc.Read(read)
+		if failed != nil {
+			return failed
+		}
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			return err
+		}
+		// The probe: read again (a new RawConn.Read reads before it waits).
+		probeAt = time.Time{}
+		_ = c.nc.SetReadDeadline(time.Time{})
+	}
+}
+
+// run runs the requests read so far.
+func (c *Conn) run() error {
+	c.need = 0
+	return c.Run(c)
+}
+
+// room makes space after the input not yet run and returns it: the unrun bytes move to
+// the front, and the buffer grows to hold a request larger than it, or shrinks back after
+// one.
+func (c *Conn) room() []byte {
+	if c.head == c.tail {
+		c.head, c.tail = 0, 0
+		if len(c.in) > ReadBuffer && c.need == 0 {
+			c.in = make([]byte, ReadBuffer)
+		}
+	}
+	if c.need > len(c.in) {
+		grown := make([]byte, c.need)
+		c.tail = copy(grown, c.in[c.head:c.tail])
+		c.head = 0
+		c.in = grown
+	} else if c.tail == len(c.in) || (c.need > 0 && c.head+c.need > len(c.in)) {
+		c.tail = copy(c.in, c.in[c.head:c.tail])
+		c.head = 0
+	}
+	if c.tail == len(c.in) { // a runner that did not say what it needs: never read into no room
+		c.in = append(c.in, make([]byte, len(c.in))...)
+	}
+	return c.in[c.tail:]
+}
+
+// Added is called by a runner after appending to Out: past FlushAt the replies are written
+// now.
+func (c *Conn) Added() error {
+	if len(c.Out) >= FlushAt {
+		return c.Flush()
+	}
+	return nil
+}
+
+// Flush writes the replies built so far: straight to the socket inside serveRaw, and
+// through net.Conn for what the socket does not take at once (which waits for it to drain)
+// and everywhere else.
+func (c *Conn) Flush() error {
+	if len(c.Out) == 0 {
+		return nil
+	}
+	out := c.Out
+	if c.fd >= 0 {
+		for len(out) > 0 {
+			n, err := rawWrite(uintptr(c.fd), out)
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil || n == 0 {
+				break // EAGAIN and the rest: net.Conn's Write waits or reports it
+			}
+			out = out[n:]
+		}
+	}
+	var err error
+	if len(out) > 0 {
+		_, err = c.nc.Write(out)
+	}
+	if cap(c.Out) > 4*FlushAt {
+		c.Out = make([]byte, 0, 4<<10)
+	} else {
+		c.Out = c.Out[:0]
+	}
+	return err
+}
