@@ -298,24 +298,14 @@ func (c *conn) lookup(key []byte, tok weir.Token) (weir.Rows, *cachedView, error
 	}
 	name, params := parts[0], parts[1:]
 	for attempt := 0; ; attempt++ {
-		cv, err := c.view(name, key)
+		cv, memo, err := c.view(name, key)
 		if err != nil {
 			return weir.Rows{}, nil, err
 		}
-		if n := len(cv.types); len(params) != n {
-			return weir.Rows{}, nil, paramCountError(key, cv.v.Name(), n, len(params))
-		}
-		c.vals = c.vals[:0]
-		for i, p := range params {
-			v, err := jsonrows.ParamBytes(p, cv.types[i])
-			if err != nil {
-				return weir.Rows{}, nil, &keyError{key, fmt.Sprintf("parameter %d: %v", i+1, err)}
-			}
-			c.vals = append(c.vals, v)
-		}
-		rows, err := cv.v.LookupValues(c.ctx, tok, c.vals...)
-		if err != nil && errors.Is(err, weir.ErrNoSuchView) && attempt == 0 {
-			// Dropped since this connection first read it: perhaps created again.
+		rows, err := c.readView(cv, key, params, tok)
+		if err != nil && memo && attempt == 0 && staleMemo(err) {
+			// The cache may have been dropped since this connection first read it, and
+			// perhaps created again with other parameters: ask the engine again.
 			delete(c.views, string(name))
 			continue
 		}
@@ -323,26 +313,50 @@ func (c *conn) lookup(key []byte, tok weir.Token) (weir.Rows, *cachedView, error
 	}
 }
 
-// view returns the cache named name, from the connection's memory when it read it before.
-func (c *conn) view(name, key []byte) (*cachedView, error) {
+// staleMemo reports whether a read's error may come from a cache dropped since the
+// connection remembered it (kept out of the read path: errors.As makes its target escape).
+func staleMemo(err error) bool {
+	var ke *keyError
+	return errors.Is(err, weir.ErrNoSuchView) || errors.As(err, &ke)
+}
+
+// readView reads cv by the key's parameters.
+func (c *conn) readView(cv *cachedView, key []byte, params [][]byte, tok weir.Token) (weir.Rows, error) {
+	if n := len(cv.types); len(params) != n {
+		return weir.Rows{}, paramCountError(key, cv.v.Name(), n, len(params))
+	}
+	c.vals = c.vals[:0]
+	for i, p := range params {
+		v, err := jsonrows.ParamBytes(p, cv.types[i])
+		if err != nil {
+			return weir.Rows{}, &keyError{key, fmt.Sprintf("parameter %d: %v", i+1, err)}
+		}
+		c.vals = append(c.vals, v)
+	}
+	return cv.v.LookupValues(c.ctx, tok, c.vals...)
+}
+
+// view returns the cache named name, from the connection's memory (memo) when it read it
+// before.
+func (c *conn) view(name, key []byte) (cv *cachedView, memo bool, err error) {
 	if cv, ok := c.views[string(name)]; ok {
-		return cv, nil
+		return cv, true, nil
 	}
 	v, err := c.s.e.View(string(name))
 	if err != nil {
 		if errors.Is(err, weir.ErrNoSuchView) {
-			return nil, &noCacheError{name: string(name), key: key}
+			return nil, false, &noCacheError{name: string(name), key: key}
 		}
-		return nil, err
+		return nil, false, err
 	}
 	if len(c.views) >= maxViews {
 		clear(c.views)
 	}
-	cv := &cachedView{v: v, types: make([]dataflow.Type, v.NumParams())}
+	cv = &cachedView{v: v, types: make([]dataflow.Type, v.NumParams())}
 	copy(cv.types, v.Plan().ParamTypes)
 	cv.layout.Reset(v.Name(), v.Columns())
 	c.views[string(name)] = cv
-	return cv, nil
+	return cv, false, nil
 }
 
 // noCacheError is a key whose cache does not exist. Redis would answer nil for a key it

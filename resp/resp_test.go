@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/weirdb/weir"
@@ -620,4 +621,108 @@ func (c *rawConn) closed(t *testing.T) bool {
 	_, err := c.Read(b)
 	var ne net.Error
 	return err != nil && !(errors.As(err, &ne) && ne.Timeout())
+}
+
+// TestCacheRecreated: a connection that read a cache notices when it is dropped, and
+// reads the cache created again under the same name, with other parameters.
+func TestCacheRecreated(t *testing.T) {
+	e := newsEngine(t)
+	_, addr := startServer(t, e, Config{})
+	rc := client(t, addr, 3, func(o *redis.Options) { o.PoolSize = 1 })
+	ctx := testCtx(t)
+	register(t, e, "x", "SELECT id FROM article WHERE id = ?")
+	if got, err := rc.Get(ctx, "x:1").Result(); err != nil || len(rowsOf(t, got)) != 1 {
+		t.Fatalf("GET x:1 = %s, %v", got, err)
+	}
+	if err := e.Unregister(ctx, "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rc.Get(ctx, "x:1").Err(); err == nil || !strings.Contains(err.Error(), "no such cache 'x'") {
+		t.Errorf("GET of a dropped cache: %v", err)
+	}
+	register(t, e, "x", "SELECT id FROM article WHERE id = ?")
+	if got, err := rc.Get(ctx, "x:1").Result(); err != nil || len(rowsOf(t, got)) != 1 {
+		t.Fatalf("GET x:1 of the new cache = %s, %v", got, err)
+	}
+	if err := e.Unregister(ctx, "x"); err != nil {
+		t.Fatal(err)
+	}
+	register(t, e, "x", "SELECT title FROM article WHERE author = ? AND id = ?")
+	got, err := rc.Get(ctx, "x:2:3").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows := rowsOf(t, got); len(rows) != 1 || rows[0]["title"] != "plain" {
+		t.Errorf("GET x:2:3 of the cache created again: %v", rows)
+	}
+}
+
+// TestTokenNeverReached: a token no write returned yet fails after the read timeout.
+func TestTokenNeverReached(t *testing.T) {
+	e := openEngine(t, weir.Options{ReadTimeout: 50 * time.Millisecond})
+	exec(t, e, "CREATE TABLE t (id INT PRIMARY KEY)")
+	register(t, e, "t", "SELECT id FROM t WHERE id = ?")
+	_, addr := startServer(t, e, Config{})
+	rc := client(t, addr, 2)
+	ctx := testCtx(t)
+	for _, args := range [][]any{{"WEIR.GETAFTER", uint64(1) << 60, "t:1"}, {"WEIR.MGETAFTER", uint64(1) << 60, "t:1", "t:2"}} {
+		err := rc.Do(ctx, args...).Err()
+		if err == nil || !strings.Contains(err.Error(), "time") {
+			t.Errorf("%v: %v, want a timeout", args, err)
+		}
+		t.Logf("%v: %v", args, err)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	e := newsEngine(t)
+	reg := prometheus.NewRegistry()
+	_, addr := startServer(t, e, Config{Registry: reg})
+	rc := client(t, addr, 3, func(o *redis.Options) { o.PoolSize = 1 })
+	ctx := testCtx(t)
+	for range 5 {
+		if err := rc.Get(ctx, "article:1").Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = rc.MGet(ctx, "article:1", "nope:1").Err()
+	_ = rc.Set(ctx, "a", "b", 0).Err()
+	_ = rc.Get(ctx, "nope:1").Err()
+	// The counts are added once a batch of commands is answered: one more round trip makes
+	// sure the last batch's are in.
+	if err := rc.Ping(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			name := mf.GetName()
+			for _, l := range m.GetLabel() {
+				name += "{" + l.GetValue() + "}"
+			}
+			switch {
+			case m.Counter != nil:
+				got[name] = m.Counter.GetValue()
+			case m.Gauge != nil:
+				got[name] = m.Gauge.GetValue()
+			}
+		}
+	}
+	for name, want := range map[string]float64{
+		"weir_resp_commands_total{get}":        6,
+		"weir_resp_commands_total{mget}":       1,
+		"weir_resp_commands_total{write}":      1,
+		"weir_resp_command_errors_total":       3, // the nil key of the MGET, SET, GET nope:1
+		"weir_resp_connections":                1,
+		"weir_resp_connections_total":          1,
+		"weir_resp_rejected_connections_total": 0,
+	} {
+		if got[name] != want {
+			t.Errorf("%s = %v, want %v", name, got[name], want)
+		}
+	}
 }

@@ -77,7 +77,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.IntVar(&cfg.Domains, "domains", 0, "query domains, each a single-threaded part of the graph (0: from GOMAXPROCS)")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 5*time.Second, "how long a read waits for a fill or for a write to become visible")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", 30*time.Second, "bound on one statement")
-	fs.IntVar(&cfg.MaxConnections, "max-connections", 4096, "concurrent MySQL connections")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", 4096, "concurrent connections, per listener (MySQL; RESP with --resp)")
 	fs.StringVar(&cfg.MaxPacket, "max-allowed-packet", "64MiB", "largest packet a client may send")
 	fs.StringVar(&cfg.LogFormat, "log-format", "console", "log format: console (for people) or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
