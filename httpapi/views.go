@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/jsonrows"
 )
 
 // badRequest is a fault in the request itself: its parameters.
@@ -119,7 +119,7 @@ func viewArgs(args []dataflow.Value, v *weir.View, rawQuery string) ([]dataflow.
 		if i < len(types) {
 			t = types[i]
 		}
-		arg, err := paramValue(s, t)
+		arg, err := jsonrows.ParamValue(s, t)
 		if err != nil {
 			return nil, badRequestf("p%d: %v", i+1, err)
 		}
@@ -139,48 +139,6 @@ func paramIndex(key string, n int) (int, bool) {
 		return 0, false
 	}
 	return i - 1, true
-}
-
-// paramValue turns a parameter's text into the value to look up, by the type of the key
-// column it is compared with (the view's Plan().ParamTypes).
-//
-// The engine already reads a string argument against a numeric column as a number, but the
-// way MySQL does: by its longest numeric prefix, so "abc" would look up 0, and through a
-// decimal of at most 18 digits or else a float64, so a BIGINT UNSIGNED key above 2^53 would
-// not be found exactly. Integers are therefore parsed here into exact values, and text that
-// is no number at all is refused. Other numbers (1.5 against an INT column, any number
-// against DECIMAL or DOUBLE) pass as text for the engine to convert exactly. Text and
-// date columns take the text as it is; a string that is not a date matches nothing, as in
-// MySQL.
-func paramValue(s string, t dataflow.Type) (dataflow.Value, error) {
-	switch t.Kind {
-	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
-		if i, err := strconv.ParseInt(s, 10, 64); err == nil {
-			return dataflow.Int(i), nil
-		}
-		if u, err := strconv.ParseUint(s, 10, 64); err == nil {
-			return dataflow.Uint(u), nil
-		}
-		if !isNumber(s) {
-			return dataflow.Value{}, fmt.Errorf("%q is not a number (the key column is %s)", s, t)
-		}
-	}
-	return dataflow.String(s), nil
-}
-
-// isNumber reports whether s is a finite decimal number: strconv's syntax without the hex,
-// underscore, infinity and NaN forms it also accepts.
-func isNumber(s string) bool {
-	if s == "" || strings.ContainsAny(s, "xXpP_nN") {
-		return false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		var ne *strconv.NumError
-		// A number beyond float64's range is still a number; it matches no key.
-		return errors.As(err, &ne) && errors.Is(ne.Err, strconv.ErrRange)
-	}
-	return !math.IsInf(f, 0)
 }
 
 // errorBody is the JSON of a failed request. Code and SQLState are MySQL's, when the error
@@ -244,59 +202,26 @@ const flushAt = 16 << 10
 
 // encoder writes a read's result. Encoders are pooled so that a read allocates no buffer.
 type encoder struct {
-	buf []byte
-	// keys holds each column's `"name":` prefix back to back, ends where each one ends:
-	// escaped once per read rather than once per row.
-	keys []byte
-	ends []int
+	buf    []byte
+	layout jsonrows.Layout
 }
 
 var encoders = sync.Pool{New: func() any { return &encoder{buf: make([]byte, 0, flushAt+1024)} }}
 
 func (enc *encoder) release() {
-	if cap(enc.buf) > 4*flushAt || cap(enc.keys) > flushAt {
+	if cap(enc.buf) > 4*flushAt || enc.layout.Size() > 2*flushAt {
 		return // grown by a huge value: let it go rather than pin the memory
 	}
-	enc.buf, enc.keys, enc.ends = enc.buf[:0], enc.keys[:0], enc.ends[:0]
+	enc.buf = enc.buf[:0]
 	encoders.Put(enc)
 }
 
 // write streams {"view":…,"columns":[…],"rows":[…]} to w.
 func (enc *encoder) write(w http.ResponseWriter, name string, rows weir.Rows) error {
-	cols := rows.Columns()
-	b := append(enc.buf[:0], `{"view":`...)
-	b = appendString(b, name)
-	b = append(b, `,"columns":[`...)
-	enc.keys, enc.ends = enc.keys[:0], enc.ends[:0]
-	for i, c := range cols {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"name":`...)
-		b = appendString(b, c.Name)
-		b = append(b, `,"type":`...)
-		b = appendString(b, c.Type.String())
-		b = append(b, '}')
-		enc.keys = appendString(enc.keys, c.Name)
-		enc.keys = append(enc.keys, ':')
-		enc.ends = append(enc.ends, len(enc.keys))
-	}
-	b = append(b, `],"rows":[`...)
+	enc.layout.Reset(name, rows.Columns())
+	b := enc.layout.AppendHead(enc.buf[:0])
 	for i := range rows.Len() {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '{')
-		start := 0
-		for j, val := range rows.Row(i) {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, enc.keys[start:enc.ends[j]]...)
-			start = enc.ends[j]
-			b = appendValue(b, val)
-		}
-		b = append(b, '}')
+		b = enc.layout.AppendRow(b, i, rows.Row(i))
 		if len(b) >= flushAt {
 			if _, err := w.Write(b); err != nil {
 				enc.buf = b[:0]
@@ -305,7 +230,8 @@ func (enc *encoder) write(w http.ResponseWriter, name string, rows weir.Rows) er
 			b = b[:0]
 		}
 	}
-	b = append(b, "]}\n"...)
+	b = jsonrows.AppendTail(b)
+	b = append(b, '\n')
 	_, err := w.Write(b)
 	enc.buf = b[:0]
 	if err != nil {

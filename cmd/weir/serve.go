@@ -25,6 +25,7 @@ import (
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
 	"github.com/weirdb/weir/replication"
+	"github.com/weirdb/weir/resp"
 	"github.com/weirdb/weir/server"
 	"github.com/weirdb/weir/storage"
 )
@@ -37,6 +38,7 @@ type serveConfig struct {
 	Config           string
 	Listen           string
 	HTTP             string
+	RESP             string
 	User             string
 	Password         string
 	Users            map[string]string // from the config file only: [users] name = "password"
@@ -65,6 +67,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Config, "config", "", "TOML file of settings (keys are flag names; a [users] table maps names to passwords)")
 	fs.StringVar(&cfg.Listen, "listen", "127.0.0.1:3307", "address of the MySQL protocol listener")
 	fs.StringVar(&cfg.HTTP, "http", "127.0.0.1:6034", `address of the HTTP listener (/healthz, /metrics, /v1/views/{name}); "" for none`)
+	fs.StringVar(&cfg.RESP, "resp", "", `address of a Redis protocol listener that reads caches (GET <cache>:<param>…), e.g. 127.0.0.1:6380; "" for none`)
 	fs.StringVar(&cfg.User, "user", "root", "MySQL user name")
 	fs.StringVar(&cfg.Password, "password", "", "password of --user (required to listen on an address other than loopback)")
 	fs.StringVar(&cfg.Auth, "auth", server.AuthNative, "authentication method: mysql_native_password or caching_sha2_password")
@@ -74,7 +77,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.IntVar(&cfg.Domains, "domains", 0, "query domains, each a single-threaded part of the graph (0: from GOMAXPROCS)")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 5*time.Second, "how long a read waits for a fill or for a write to become visible")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", 30*time.Second, "bound on one statement")
-	fs.IntVar(&cfg.MaxConnections, "max-connections", 4096, "concurrent MySQL connections")
+	fs.IntVar(&cfg.MaxConnections, "max-connections", 4096, "concurrent connections, per listener (MySQL; RESP with --resp)")
 	fs.StringVar(&cfg.MaxPacket, "max-allowed-packet", "64MiB", "largest packet a client may send")
 	fs.StringVar(&cfg.LogFormat, "log-format", "console", "log format: console (for people) or json")
 	fs.StringVar(&cfg.LogLevel, "log-level", "info", "log level: debug, info, warn or error")
@@ -87,7 +90,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP. Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
+		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
 		fs.PrintDefaults()
 	}
 	return fs
@@ -241,6 +244,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if err := server.CheckListen(cfg.Listen, users); err != nil {
 		return err
 	}
+	if cfg.RESP != "" {
+		if err := resp.CheckListen(cfg.RESP, users); err != nil {
+			return fmt.Errorf("--resp: %w", err)
+		}
+	}
 	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir, Mirror: cfg.Upstream != "", Logger: log}
 	if opts.Sync, opts.SyncInterval, err = storage.ParseSync(cfg.Sync); err != nil {
 		return fmt.Errorf("--sync: %w", err)
@@ -279,7 +287,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	}
 	defer e.Close()
 	reg := prometheus.NewRegistry()
-	errc := make(chan error, 3)
+	errc := make(chan error, 4)
 	scfg := server.Config{
 		Users:            users,
 		AuthMethod:       cfg.Auth,
@@ -364,12 +372,33 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 			return nil
 		}
 	}
+	var respSrv *resp.Server
+	respAddr := ""
+	if cfg.RESP != "" {
+		rln, err := net.Listen("tcp", cfg.RESP)
+		if err != nil {
+			return fmt.Errorf("--resp: listen %s: %w", cfg.RESP, err)
+		}
+		respAddr = rln.Addr().String()
+		respSrv, err = resp.New(e, resp.Config{Users: users, DefaultUser: cfg.User,
+			MaxConnections: cfg.MaxConnections, Logger: log, Registry: reg})
+		if err != nil {
+			rln.Close()
+			return err
+		}
+		defer respSrv.Close()
+		go func() {
+			if err := respSrv.Serve(rln); err != nil {
+				errc <- fmt.Errorf("resp: %w", err)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
 	}
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr),
+	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr), zap.String("resp", respAddr),
 		zap.String("data_dir", cfg.DataDir), zap.String("sync", cfg.Sync),
 		zap.Int64("memory_limit", e.Options().MemoryLimit))
 	if ready != nil {
@@ -388,6 +417,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if httpSrv != nil {
 		if err := httpSrv.Shutdown(sctx); err != nil {
 			log.Warn("HTTP shutdown", zap.Error(err))
+		}
+	}
+	if respSrv != nil {
+		if err := respSrv.Shutdown(sctx); err != nil {
+			log.Warn("RESP reads were cancelled at the shutdown deadline", zap.Error(err))
 		}
 	}
 	if err := srv.Shutdown(sctx); err != nil {

@@ -21,6 +21,7 @@ var packages = map[string]string{
 	"mysql":              "mariadb-client",
 	"redis-server":       "redis-server",
 	"redis-cli":          "redis-tools",
+	"redis-benchmark":    "redis-tools",
 	"pg_config":          "postgresql-server-dev-all or libpq-dev",
 	"initdb":             "postgresql",
 	"postgres":           "postgresql",

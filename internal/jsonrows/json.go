@@ -1,4 +1,4 @@
-package httpapi
+package jsonrows
 
 import (
 	"math"
@@ -14,10 +14,10 @@ import (
 // validates a second time. Appending each value with strconv into one reused buffer costs
 // no allocation per row.
 
-// appendValue appends v as a JSON value: integers as exact numbers (uint64 too, even above
+// AppendValue appends v as a JSON value: integers as exact numbers (uint64 too, even above
 // 2^53), floats as numbers, DECIMAL as a string so that no client rounds it, strings as
 // strings, DATE and DATETIME as their MySQL text, NULL as null.
-func appendValue(b []byte, v dataflow.Value) []byte {
+func AppendValue(b []byte, v dataflow.Value) []byte {
 	switch v.Kind() {
 	case dataflow.KindNull:
 		return append(b, "null"...)
@@ -33,7 +33,7 @@ func appendValue(b []byte, v dataflow.Value) []byte {
 		b = appendDecimal(b, coef, scale)
 		return append(b, '"')
 	case dataflow.KindString:
-		return appendString(b, v.RawString())
+		return AppendString(b, v.RawString())
 	case dataflow.KindDate:
 		b = append(b, '"')
 		b = v.Time().AppendFormat(b, "2006-01-02")
@@ -44,7 +44,7 @@ func appendValue(b []byte, v dataflow.Value) []byte {
 		return append(b, '"')
 	}
 	// A kind this package does not know yet: its text is the safest rendering.
-	return appendString(b, v.ToText())
+	return AppendString(b, v.ToText())
 }
 
 // appendFloat formats f as encoding/json does (shortest form that reads back exactly,
@@ -117,11 +117,11 @@ func appendDatetime(b []byte, v dataflow.Value) []byte {
 
 const hexDigits = "0123456789abcdef"
 
-// appendString appends s as a JSON string. It escapes what JSON requires (quote, backslash,
+// AppendString appends s as a JSON string. It escapes what JSON requires (quote, backslash,
 // control characters) and U+2028/U+2029, which JavaScript treats as line ends, and replaces
 // invalid UTF-8 with U+FFFD, as encoding/json does; other characters pass through as UTF-8.
 // HTML characters are not escaped: the body is served as application/json, never as HTML.
-func appendString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
