@@ -23,7 +23,7 @@ import (
 // the version see a server that has them.
 const redisVersion = "7.0.0"
 
-// command answers one command, appending its reply to c.out.
+// command answers one command, appending its reply to c.loop.Out.
 func (c *conn) command(args [][]byte) {
 	var up [24]byte
 	name := args[0]
@@ -122,9 +122,9 @@ func (c *conn) chatter(cmd string, args [][]byte) {
 	case "PING":
 		switch len(args) {
 		case 1:
-			c.out = append(c.out, "+PONG\r\n"...)
+			c.loop.Out = append(c.loop.Out, "+PONG\r\n"...)
 		case 2:
-			c.out = redcon.AppendBulk(c.out, args[1])
+			c.loop.Out = redcon.AppendBulk(c.loop.Out, args[1])
 		default:
 			c.arity(args)
 		}
@@ -133,9 +133,9 @@ func (c *conn) chatter(cmd string, args [][]byte) {
 			c.arity(args)
 			return
 		}
-		c.out = redcon.AppendBulk(c.out, args[1])
+		c.loop.Out = redcon.AppendBulk(c.loop.Out, args[1])
 	case "QUIT":
-		c.out = redcon.AppendOK(c.out)
+		c.loop.Out = redcon.AppendOK(c.loop.Out)
 		c.quit = true
 	case "RESET":
 		c.setProto(2)
@@ -145,7 +145,7 @@ func (c *conn) chatter(cmd string, args [][]byte) {
 		if c.s.authRequired() {
 			c.authed = false
 		}
-		c.out = append(c.out, "+RESET\r\n"...)
+		c.loop.Out = append(c.loop.Out, "+RESET\r\n"...)
 	case "SELECT":
 		if len(args) != 2 {
 			c.arity(args)
@@ -155,7 +155,7 @@ func (c *conn) chatter(cmd string, args [][]byte) {
 			c.fail("ERR DB index is out of range (Weir has one database, 0)")
 			return
 		}
-		c.out = redcon.AppendOK(c.out)
+		c.loop.Out = redcon.AppendOK(c.loop.Out)
 	case "CLIENT":
 		c.client(args)
 	case "COMMAND":
@@ -175,12 +175,12 @@ func (c *conn) chatter(cmd string, args [][]byte) {
 				keys += st.Keys
 			}
 		}
-		c.out = redcon.AppendInt(c.out, int64(keys))
+		c.loop.Out = redcon.AppendInt(c.loop.Out, int64(keys))
 	case "TIME":
 		now := time.Now()
-		c.out = redcon.AppendArray(c.out, 2)
-		c.out = redcon.AppendBulkString(c.out, strconv.FormatInt(now.Unix(), 10))
-		c.out = redcon.AppendBulkString(c.out, strconv.Itoa(now.Nanosecond()/1000))
+		c.loop.Out = redcon.AppendArray(c.loop.Out, 2)
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, strconv.FormatInt(now.Unix(), 10))
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, strconv.Itoa(now.Nanosecond()/1000))
 	default:
 		if writeCommands[cmd] {
 			c.counts.commands[kindOther]--
@@ -216,7 +216,7 @@ func init() {
 // fail appends an error reply; msg starts with its code (ERR, NOAUTH, WRONGPASS, …).
 func (c *conn) fail(msg string) {
 	c.counts.errors++
-	c.out = redcon.AppendError(c.out, msg)
+	c.loop.Out = redcon.AppendError(c.loop.Out, msg)
 }
 
 func (c *conn) arity(args [][]byte) {
@@ -256,7 +256,7 @@ func (c *conn) get(key []byte, tok weir.Token) error {
 		return err
 	}
 	c.json = cv.layout.AppendDoc(c.json[:0], rows)
-	c.out = redcon.AppendBulk(c.out, c.json)
+	c.loop.Out = redcon.AppendBulk(c.loop.Out, c.json)
 	if cap(c.json) > maxKeep {
 		c.json = nil
 	}
@@ -267,26 +267,24 @@ func (c *conn) get(key []byte, tok weir.Token) error {
 // here, as Redis answers nil for a key that holds no string. The reads wait for the write
 // tok when it is not zero.
 func (c *conn) mget(keys [][]byte, tok weir.Token) {
-	c.out = redcon.AppendArray(c.out, len(keys))
+	c.loop.Out = redcon.AppendArray(c.loop.Out, len(keys))
 	for _, key := range keys {
 		if err := c.get(key, tok); err != nil {
 			c.counts.errors++
 			c.nullReply()
 			c.logReadError(key, err)
 		}
-		if len(c.out) >= flushAt {
-			if err := c.flush(); err != nil {
-				return
-			}
+		if err := c.loop.Added(); err != nil {
+			return
 		}
 	}
 }
 
 func (c *conn) nullReply() {
 	if c.proto == 3 {
-		c.out = append(c.out, "_\r\n"...)
+		c.loop.Out = append(c.loop.Out, "_\r\n"...)
 	} else {
-		c.out = redcon.AppendNull(c.out)
+		c.loop.Out = redcon.AppendNull(c.loop.Out)
 	}
 }
 
@@ -419,17 +417,17 @@ func (c *conn) logReadError(key []byte, err error) {
 // caches lists the caches: for each, its name, its number of parameters and its SQL.
 func (c *conn) caches() {
 	names := c.s.e.Views()
-	c.out = redcon.AppendArray(c.out, len(names))
+	c.loop.Out = redcon.AppendArray(c.loop.Out, len(names))
 	for _, n := range names {
 		v, err := c.s.e.View(n)
 		if err != nil {
 			c.nullReply()
 			continue
 		}
-		c.out = redcon.AppendArray(c.out, 3)
-		c.out = redcon.AppendBulkString(c.out, v.Name())
-		c.out = redcon.AppendInt(c.out, int64(v.NumParams()))
-		c.out = redcon.AppendBulkString(c.out, v.SQL())
+		c.loop.Out = redcon.AppendArray(c.loop.Out, 3)
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, v.Name())
+		c.loop.Out = redcon.AppendInt(c.loop.Out, int64(v.NumParams()))
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, v.SQL())
 	}
 }
 
@@ -476,7 +474,7 @@ func (c *conn) auth(args [][]byte) {
 		return
 	}
 	c.authenticated(name)
-	c.out = redcon.AppendOK(c.out)
+	c.loop.Out = redcon.AppendOK(c.loop.Out)
 }
 
 // hello answers HELLO [protover [AUTH user pass] [SETNAME name]]: it switches the
@@ -536,45 +534,45 @@ func (c *conn) hello(args [][]byte) {
 	}
 	c.setProto(proto)
 	c.appendMap(7)
-	c.out = redcon.AppendBulkString(c.out, "server")
-	c.out = redcon.AppendBulkString(c.out, "weir")
-	c.out = redcon.AppendBulkString(c.out, "version")
-	c.out = redcon.AppendBulkString(c.out, redisVersion)
-	c.out = redcon.AppendBulkString(c.out, "proto")
-	c.out = redcon.AppendInt(c.out, int64(proto))
-	c.out = redcon.AppendBulkString(c.out, "id")
-	c.out = redcon.AppendInt(c.out, c.id)
-	c.out = redcon.AppendBulkString(c.out, "mode")
-	c.out = redcon.AppendBulkString(c.out, "standalone")
-	c.out = redcon.AppendBulkString(c.out, "role")
-	c.out = redcon.AppendBulkString(c.out, "master")
-	c.out = redcon.AppendBulkString(c.out, "modules")
-	c.out = redcon.AppendArray(c.out, 0)
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "server")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "weir")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "version")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, redisVersion)
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "proto")
+	c.loop.Out = redcon.AppendInt(c.loop.Out, int64(proto))
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "id")
+	c.loop.Out = redcon.AppendInt(c.loop.Out, c.id)
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "mode")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "standalone")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "role")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "master")
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, "modules")
+	c.loop.Out = redcon.AppendArray(c.loop.Out, 0)
 }
 
 // appendMap starts a map of n pairs: a RESP3 map, or a flat array of 2n in RESP2.
 func (c *conn) appendMap(n int) {
 	if c.proto == 3 {
-		c.out = append(c.out, '%')
-		c.out = strconv.AppendInt(c.out, int64(n), 10)
-		c.out = append(c.out, '\r', '\n')
+		c.loop.Out = append(c.loop.Out, '%')
+		c.loop.Out = strconv.AppendInt(c.loop.Out, int64(n), 10)
+		c.loop.Out = append(c.loop.Out, '\r', '\n')
 		return
 	}
-	c.out = redcon.AppendArray(c.out, 2*n)
+	c.loop.Out = redcon.AppendArray(c.loop.Out, 2*n)
 }
 
 // appendText appends text for a person (INFO, CLIENT INFO): a verbatim string in RESP3,
 // a bulk string in RESP2, as Redis sends them.
 func (c *conn) appendText(s string) {
 	if c.proto == 3 {
-		c.out = append(c.out, '=')
-		c.out = strconv.AppendInt(c.out, int64(len(s)+4), 10)
-		c.out = append(c.out, "\r\ntxt:"...)
-		c.out = append(c.out, s...)
-		c.out = append(c.out, '\r', '\n')
+		c.loop.Out = append(c.loop.Out, '=')
+		c.loop.Out = strconv.AppendInt(c.loop.Out, int64(len(s)+4), 10)
+		c.loop.Out = append(c.loop.Out, "\r\ntxt:"...)
+		c.loop.Out = append(c.loop.Out, s...)
+		c.loop.Out = append(c.loop.Out, '\r', '\n')
 		return
 	}
-	c.out = redcon.AppendBulkString(c.out, s)
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, s)
 }
 
 func validName(b []byte) bool {
@@ -605,7 +603,7 @@ func (c *conn) client(args [][]byte) {
 		c.infoMu.Lock()
 		c.name = string(args[2])
 		c.infoMu.Unlock()
-		c.out = redcon.AppendOK(c.out)
+		c.loop.Out = redcon.AppendOK(c.loop.Out)
 	case "GETNAME":
 		c.infoMu.Lock()
 		name := c.name
@@ -614,9 +612,9 @@ func (c *conn) client(args [][]byte) {
 			c.nullReply()
 			return
 		}
-		c.out = redcon.AppendBulkString(c.out, name)
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, name)
 	case "ID":
-		c.out = redcon.AppendInt(c.out, c.id)
+		c.loop.Out = redcon.AppendInt(c.loop.Out, c.id)
 	case "SETINFO":
 		if len(args) != 4 {
 			c.arity(args)
@@ -644,7 +642,7 @@ func (c *conn) client(args [][]byte) {
 			c.fail("ERR Unrecognized option '" + quoteKey(args[2]) + "'")
 			return
 		}
-		c.out = redcon.AppendOK(c.out)
+		c.loop.Out = redcon.AppendOK(c.loop.Out)
 	case "INFO":
 		c.appendText(c.clientLine() + "\n")
 	case "LIST":
@@ -664,7 +662,7 @@ func (c *conn) client(args [][]byte) {
 		// Reads never evict or touch anything a client could notice; REPLY ON is the only
 		// mode there is.
 		if len(args) == 3 && strings.EqualFold(string(args[2]), "ON") || sub != "REPLY" && len(args) == 3 && strings.EqualFold(string(args[2]), "OFF") {
-			c.out = redcon.AppendOK(c.out)
+			c.loop.Out = redcon.AppendOK(c.loop.Out)
 			return
 		}
 		c.fail("ERR CLIENT " + sub + " " + quoteKey(bytes.Join(args[2:], []byte(" "))) + " is not supported by Weir")

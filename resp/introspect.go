@@ -46,24 +46,24 @@ var commandSpecs = []commandSpec{
 }
 
 func (c *conn) appendSpec(s commandSpec) {
-	c.out = redcon.AppendArray(c.out, 10)
-	c.out = redcon.AppendBulkString(c.out, s.name)
-	c.out = redcon.AppendInt(c.out, int64(s.arity))
-	c.out = redcon.AppendArray(c.out, len(s.flags))
+	c.loop.Out = redcon.AppendArray(c.loop.Out, 10)
+	c.loop.Out = redcon.AppendBulkString(c.loop.Out, s.name)
+	c.loop.Out = redcon.AppendInt(c.loop.Out, int64(s.arity))
+	c.loop.Out = redcon.AppendArray(c.loop.Out, len(s.flags))
 	for _, f := range s.flags {
-		c.out = redcon.AppendString(c.out, f)
+		c.loop.Out = redcon.AppendString(c.loop.Out, f)
 	}
-	c.out = redcon.AppendInt(c.out, int64(s.firstKey))
-	c.out = redcon.AppendInt(c.out, int64(s.lastKey))
-	c.out = redcon.AppendInt(c.out, int64(s.step))
+	c.loop.Out = redcon.AppendInt(c.loop.Out, int64(s.firstKey))
+	c.loop.Out = redcon.AppendInt(c.loop.Out, int64(s.lastKey))
+	c.loop.Out = redcon.AppendInt(c.loop.Out, int64(s.step))
 	for range 4 { // ACL categories, tips, key specs, subcommands
-		c.out = redcon.AppendArray(c.out, 0)
+		c.loop.Out = redcon.AppendArray(c.loop.Out, 0)
 	}
 }
 
 func (c *conn) commandInfo(args [][]byte) {
 	if len(args) == 1 {
-		c.out = redcon.AppendArray(c.out, len(commandSpecs))
+		c.loop.Out = redcon.AppendArray(c.loop.Out, len(commandSpecs))
 		for _, s := range commandSpecs {
 			c.appendSpec(s)
 		}
@@ -71,14 +71,14 @@ func (c *conn) commandInfo(args [][]byte) {
 	}
 	switch sub := strings.ToUpper(string(args[1])); sub {
 	case "COUNT":
-		c.out = redcon.AppendInt(c.out, int64(len(commandSpecs)))
+		c.loop.Out = redcon.AppendInt(c.loop.Out, int64(len(commandSpecs)))
 	case "LIST":
-		c.out = redcon.AppendArray(c.out, len(commandSpecs))
+		c.loop.Out = redcon.AppendArray(c.loop.Out, len(commandSpecs))
 		for _, s := range commandSpecs {
-			c.out = redcon.AppendBulkString(c.out, s.name)
+			c.loop.Out = redcon.AppendBulkString(c.loop.Out, s.name)
 		}
 	case "INFO":
-		c.out = redcon.AppendArray(c.out, len(args)-2)
+		c.loop.Out = redcon.AppendArray(c.loop.Out, len(args)-2)
 		for _, a := range args[2:] {
 			found := false
 			for _, s := range commandSpecs {
@@ -150,8 +150,8 @@ func (c *conn) config(args [][]byte) {
 	}
 	c.appendMap(len(pairs))
 	for _, p := range pairs {
-		c.out = redcon.AppendBulkString(c.out, p[0])
-		c.out = redcon.AppendBulkString(c.out, p[1])
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, p[0])
+		c.loop.Out = redcon.AppendBulkString(c.loop.Out, p[1])
 	}
 }
 

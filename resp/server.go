@@ -233,7 +233,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	// A connection waiting for its client's next command wakes up now and ends; one that
 	// is answering a command ends when it next waits (it checks closing first).
 	for c := range s.conns {
-		_ = c.nc.SetReadDeadline(time.Unix(1, 0))
+		c.loop.Wake()
 	}
 	s.mu.Unlock()
 	done := make(chan struct{})

@@ -32,6 +32,11 @@ type Conn struct {
 	// Idle is called before the connection waits for the client, Busy when input arrives
 	// (a graceful shutdown closes idle connections). Either may be nil.
 	Idle, Busy func()
+
+	// deadline is when the client must have sent its next input (zero: never); probeAt is
+	// the read deadline armed to probe for an end of stream (see serveRaw).
+	deadline, probeAt time.Time
+	woken             atomic.Bool
 }
 
 // Buffer sizes.
@@ -46,6 +51,35 @@ const (
 
 // ErrQuit is what a runner returns to end the connection after its replies.
 var ErrQuit = errors.New("connloop: client quit")
+
+// ErrWoken is what Serve returns after Wake.
+var ErrWoken = errors.New("connloop: woken")
+
+// SetDeadline sets when the client must have sent more input (zero: never); past it, Serve
+// returns os.ErrDeadlineExceeded. Call it before Serve or from the runner.
+func (c *Conn) SetDeadline(t time.Time) {
+	c.deadline = t
+	c.probeAt = time.Time{}
+	_ = c.nc.SetReadDeadline(t)
+}
+
+// Wake makes Serve return ErrWoken once the requests it is running are answered (at once
+// when it is waiting for the client). It may be called from any goroutine.
+func (c *Conn) Wake() {
+	c.woken.Store(true)
+	_ = c.nc.SetReadDeadline(time.Unix(1, 0))
+}
+
+// expired tells apart a read deadline that ends Serve (Wake, SetDeadline's) from a probe.
+func (c *Conn) expired() error {
+	if c.woken.Load() {
+		return ErrWoken
+	}
+	if !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
+		return os.ErrDeadlineExceeded
+	}
+	return nil
+}
 
 // probeEvery bounds how long a connection waits without having seen its socket empty.
 var probeEvery atomic.Int64
@@ -75,8 +109,9 @@ func (c *Conn) Input() []byte { return c.in[c.head:c.tail] }
 // Consume marks n bytes of Input as run.
 func (c *Conn) Consume(n int) { c.head += n }
 
-// NeedMore says that the request at the start of Input needs n bytes in all. The runner
-// checks n against its protocol's bound first: the buffer grows to hold it.
+// NeedMore says that the request at the start of Input needs at least n bytes in all. The
+// runner checks n against its protocol's bound first: the buffer grows to hold it (to at
+// most twice that bound).
 func (c *Conn) NeedMore(n int) { c.need = n }
 
 // Serve runs requests until the client goes away, a runner fails or returns ErrQuit (nil
@@ -123,6 +158,12 @@ func (c *Conn) serveConn() error {
 			}
 		}
 		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) {
+				if e := c.expired(); e != nil {
+					return e
+				}
+				continue
+			}
 			return err
 		}
 	}
@@ -134,17 +175,23 @@ func (c *Conn) serveConn() error {
 // returns false to wait for the socket's next readiness.
 func (c *Conn) serveRaw() error {
 	var failed error
-	var probeAt time.Time // the read deadline armed; zero for none
 	wait := func(skipped bool) bool {
 		if failed = c.Flush(); failed != nil {
+			return true
+		}
+		if c.woken.Load() {
+			failed = ErrWoken
 			return true
 		}
 		c.idle()
 		if skipped {
 			every := time.Duration(probeEvery.Load())
-			if now := time.Now(); probeAt.Sub(now) < every/2 {
-				probeAt = now.Add(every)
-				_ = c.nc.SetReadDeadline(probeAt)
+			if now := time.Now(); c.probeAt.Sub(now) < every/2 {
+				c.probeAt = now.Add(every)
+				if !c.deadline.IsZero() && c.deadline.Before(c.probeAt) {
+					c.probeAt = c.deadline
+				}
+				_ = c.nc.SetReadDeadline(c.probeAt)
 			}
 		}
 		return false
@@ -186,9 +233,12 @@ func (c *Conn) serveRaw() error {
 		if !errors.Is(err, os.ErrDeadlineExceeded) {
 			return err
 		}
+		if e := c.expired(); e != nil {
+			return e
+		}
 		// The probe: read again (a new RawConn.Read reads before it waits).
-		probeAt = time.Time{}
-		_ = c.nc.SetReadDeadline(time.Time{})
+		c.probeAt = time.Time{}
+		_ = c.nc.SetReadDeadline(c.deadline)
 	}
 }
 
@@ -209,7 +259,9 @@ func (c *Conn) room() []byte {
 		}
 	}
 	if c.need > len(c.in) {
-		grown := make([]byte, c.need)
+		// At least doubled: a runner that knows only a lower bound of what a request
+		// needs must not make it grow a byte at a time.
+		grown := make([]byte, max(c.need, 2*len(c.in)))
 		c.tail = copy(grown, c.in[c.head:c.tail])
 		c.head = 0
 		c.in = grown
