@@ -66,17 +66,22 @@ func (s *Stmt) Query(ctx context.Context, args ...any) (Rows, error) {
 		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
 	}
-	q := s.query
-	if v := s.e.version.Load(); v != s.version {
-		var err error
-		if q, err = s.e.planSelect(s.sql); err != nil {
-			return Rows{}, err
+	for attempt := 0; ; attempt++ {
+		q := s.query
+		if v := s.e.version.Load(); v != s.version {
+			var err error
+			if q, err = s.e.planSelect(s.sql); err != nil {
+				return Rows{}, err
+			}
+			if !dataflow.SameColumns(q.Cols, s.query.Cols) {
+				return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
+			}
 		}
-		if !dataflow.SameColumns(q.Cols, s.query.Cols) {
-			return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
+		rows, err := s.e.queryPlanned(ctx, q, args)
+		if !retryDropped(ctx, err, attempt) {
+			return rows, err
 		}
 	}
-	return s.e.queryPlanned(ctx, q, args)
 }
 
 // Exec runs a prepared DDL or write statement with args for its placeholders.

@@ -38,16 +38,23 @@ func partialAbove(n *dataflow.Node, out []*dataflow.Node) []*dataflow.Node {
 	return out
 }
 
-// ReleaseAll gives back, in n's domain, the holds a partial node removed from the graph had
-// on its parents' states for each of its present keys, so they can turn those keys into
-// holes when nothing else below holds them.
-func ReleaseAll(ctx context.Context, rt *dataflow.Runtime, n *dataflow.Node) error {
+// ReleaseAll retires a partial node removed from the graph (dataflow.Domain.Retire) and
+// gives back, in its domain, the holds it had on its parents' states for each of its
+// present keys, so they can turn those keys into holes when nothing else below holds them.
+// t, when not nil, is the node's fill side (a partial reader's): it is retired too, so a
+// fill still in flight installs nothing and the reads waiting for one wake up (to find
+// their view dropped).
+func ReleaseAll(ctx context.Context, rt *dataflow.Runtime, n *dataflow.Node, t *Target) error {
 	ph, ok := n.Op.(partialHolder)
 	if !ok || !ph.Partial() {
 		return nil
 	}
 	d := rt.Domains[n.Domain]
 	return d.Call(ctx, func() {
+		d.Retire(n)
+		if t != nil {
+			t.retire()
+		}
 		var keys []string
 		ph.PresentKeys(func(k string) { keys = append(keys, k) })
 		for _, k := range keys {
