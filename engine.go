@@ -67,6 +67,12 @@ type Options struct {
 	// Logger receives what the engine's background work cannot return to a caller (an
 	// eviction round that failed). Nil: nothing is logged.
 	Logger *zap.Logger
+	// GoMemoryLimit keeps the Go runtime's soft memory limit (debug.SetMemoryLimit) at
+	// MemoryLimit plus a sixteenth, plus the live heap the limit does not count, so that the
+	// heap's garbage cannot take the process far past the limit (see
+	// eviction.Evictor.GoMemoryLimit). The soft limit is the process's: set it only in a
+	// process that runs one engine, as weir serve does. Close restores the previous one.
+	GoMemoryLimit bool
 }
 
 // Result reports what a write did.
@@ -195,6 +201,9 @@ func Open(opts Options) (*Engine, error) {
 	e.upquery = upquery.NewClient(e.rt, opts.MaxUpqueries, e.evictor.Filled)
 	e.rt.Start()
 	e.evictor.Start()
+	if opts.GoMemoryLimit {
+		e.evictor.GoMemoryLimit()
+	}
 	e.lag = dataflow.StartLagProbe(e.rt, e.lastToken.Load, opts.ReadTimeout)
 	if opts.Mirror {
 		e.mirror = &Mirror{e: e}

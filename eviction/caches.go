@@ -41,11 +41,18 @@ type AdHoc struct {
 	Seq  uint64
 }
 
-// AdHocShare is the part of the limit that the graphs of ad-hoc caches may hold while
-// memory is over the limit: past it, a round drops the least recently read of them, down
-// to AdHocShare less dropHeadroom, before it evicts keys. Below it, keys go first (the
-// least frequently read, from every reader), and ad-hoc caches are dropped only for what
-// evicting every key could not free.
+// AdHocShare is the part of the limit that the graphs of ad-hoc caches may hold: past it,
+// a round drops the least recently read of them, down to AdHocShare less dropHeadroom,
+// before it evicts keys. Below it, keys go first when memory is over the limit (the least
+// frequently read, from every reader), and ad-hoc caches are dropped only for what evicting
+// every key could not free.
+//
+// Why a share of the limit, even when the rest of it is free: a stream of new shapes is
+// the churniest thing a cache holds (installing one allocates several times what it then
+// keeps), and a garbage-collected heap needs room above its live data to absorb garbage.
+// With the ad-hoc caches' graphs at half the limit, the heap of a flood of shapes stays
+// within the limit plus an eighth (see GoMemoryLimit) at a bearable collection rate; with
+// them filling the limit, the collector ran continually and throughput fell eightfold.
 const AdHocShare = 0.5
 
 // dropHeadroom is the part of the limit a round that drops caches frees below the share,
@@ -108,9 +115,9 @@ func (ev *Evictor) dropAdHoc(ctx context.Context, graph, total int64) error {
 	return err
 }
 
-// dropNeeds is what a round over the limit drops before it evicts keys: graph, the bytes
-// the graphs of ad-hoc caches hold past their share (and the headroom), and total, what
-// evicting every key could not free of the excess.
+// dropNeeds is what a round drops before it evicts keys: graph, the bytes the graphs of
+// ad-hoc caches hold past their share (and the headroom), and total, what evicting every
+// key could not free of the excess over the limit (zero when under it).
 func dropNeeds(limit, adhoc, partial, excess int64) (graph, total int64) {
 	share := int64(float64(limit) * AdHocShare)
 	if adhoc > share {

@@ -38,8 +38,8 @@ func (f *fakeCaches) Drop(_ context.Context, victims []AdHoc) (int, error) {
 
 // TestRoundDropsLeastRecentlyReadAdHocCaches: past their share of the limit, ad-hoc caches
 // are dropped in the order they were last read (ties in creation order) down to the share
-// less the headroom; below it, and with no partial state to evict, only what the limit
-// needs goes.
+// less the headroom, even under the limit; below it, and with no partial state to evict,
+// only what the limit needs goes.
 func TestRoundDropsLeastRecentlyReadAdHocCaches(t *testing.T) {
 	ctx := context.Background()
 	const limit = 100_000
@@ -58,16 +58,11 @@ func TestRoundDropsLeastRecentlyReadAdHocCaches(t *testing.T) {
 	}
 	ev.SetCaches(f)
 	sketch := ev.sketchBytes.Load() // counted too
-	// 70k in use: under the limit, nothing goes even though ad-hoc caches are past
-	// their share (the share matters only under pressure).
-	if _, err := ev.Round(ctx); err != nil || len(f.dropped) != 0 {
-		t.Fatalf("under the limit: dropped %q, %v", f.dropped, err)
-	}
-	f.named = 50_000 - sketch // 110k in use
+	// 70k in use, under the limit, but ad-hoc caches are past their share: down to 45
+	// caches (45% of the limit), 15 dropped.
 	if _, err := ev.Round(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Down to 45 caches (45% of the limit): 15 dropped, which also covers the excess.
 	want := []string{}
 	for i := 50; i < 60; i++ {
 		want = append(want, string(rune('A'+i)))
@@ -111,6 +106,22 @@ func TestClockTicksEveryRound(t *testing.T) {
 			t.Fatalf("clock %d after a round, %d before", now, before)
 		} else {
 			before = now
+		}
+	}
+}
+
+// TestGoLimit: the Go runtime's soft limit is the limit, a sixteenth more for garbage and
+// the live heap the limit does not count, and never less than a quarter above the live
+// heap.
+func TestGoLimit(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct{ live, inUse, want int64 }{
+		{100 * mib, 110 * mib, 272 * mib},       // the caches' estimate covers the heap
+		{280 * mib, 200 * mib, 352 * mib},       // 80 MiB of tables the limit does not count
+		{250 * mib, 250 * mib, 3125 * mib / 10}, // at the limit: room above the live heap
+	} {
+		if got := GoLimit(256*mib, tc.live, tc.inUse); got != tc.want {
+			t.Errorf("GoLimit(256MiB, live %d MiB, in use %d MiB) = %.1f MiB, want %.1f", tc.live/mib, tc.inUse/mib, float64(got)/mib, float64(tc.want)/mib)
 		}
 	}
 }

@@ -202,9 +202,11 @@ func (ev *Evictor) stateBytes() int64 {
 // and the full state of named caches are not in it: they cannot be evicted or dropped.
 func (ev *Evictor) InUse() int64 {
 	total := ev.stateBytes() + ev.sketchBytes.Load() + ev.graphBytes()
-	for _, p := range ev.partialReaders() {
-		total += p.reader.Bytes()
+	ev.mu.RLock()
+	for _, r := range ev.readers {
+		total += r.Bytes()
 	}
+	ev.mu.RUnlock()
 	return total
 }
 
@@ -268,8 +270,9 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 // bytes evicting keys freed at the readers. It runs by itself every RoundInterval and after
 // every FillsPerRound fills; calling it forces a round.
 //
-// Ad-hoc caches go first when their graphs hold more than AdHocShare of the limit, and
-// whenever evicting every key could not cover the excess (see Caches and dropNeeds).
+// Ad-hoc caches are dropped whenever their graphs hold more than AdHocShare of the limit,
+// and over the limit when evicting every key could not cover the excess (see Caches and
+// dropNeeds).
 //
 // The policy is LFU with memory (see Sketch): every read, hit or miss, is counted in
 // a count-min sketch that outlives eviction, so a key of middling popularity that comes back
@@ -295,8 +298,12 @@ func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 	defer ev.roundMu.Unlock()
 	readers, readerBytes, stateBytes, keys, total := ev.measure()
 	excess := total - limit/50*49
-	if total > limit && ev.caches != nil {
-		graph, all := dropNeeds(limit, ev.caches.AdHocBytes(), readerBytes+stateBytes, excess)
+	if ev.caches != nil {
+		over := int64(0)
+		if total > limit {
+			over = excess
+		}
+		graph, all := dropNeeds(limit, ev.caches.AdHocBytes(), readerBytes+stateBytes, over)
 		if graph > 0 || all > 0 {
 			if err := ev.dropAdHoc(ctx, graph, all); err != nil {
 				return 0, err

@@ -13,13 +13,14 @@ import (
 const (
 	// nodeBytes is a node and its operator: the structs, the edges, the output schema's
 	// slice headers and the operator's buffers as they start out.
-	nodeBytes = 640
+	nodeBytes = 512
 	// columnBytes is one output column of a node (its name and type) and the expressions
 	// that compute it.
 	columnBytes = 96
-	// readerBytes is a reader's fixed cost: two concurrent maps (integer and encoded
-	// keys), whose initial tables dominate, and its scratch space.
-	readerBytes = 6 << 10
+	// readerBytes is a reader's fixed cost once read: the initial table of the concurrent
+	// map its keys go to (integers, or encoded keys; each is allocated by its first key),
+	// and the reader's struct and scratch space.
+	readerBytes = 3 << 10
 	// fillBytes is the fill side of a partial reader: its replay tree, the lookups at its
 	// sources, the map of fills in flight.
 	fillBytes = 1 << 10
@@ -29,7 +30,7 @@ const (
 	// planBytes and planTextBytes are a compiled query: the logical plan, its columns and
 	// key sources; the plan grows with the query, which its text measures.
 	planBytes     = 768
-	planTextBytes = 6
+	planTextBytes = 4
 	// statementBytes and statementTextBytes are a statement cache entry besides the plan:
 	// the text as the key, the map's node.
 	statementBytes     = 160
