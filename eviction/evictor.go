@@ -259,7 +259,8 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 	}
 	d := ev.rt.Domains[n.Domain]
 	return d.Call(ctx, func() {
-		if reader.EvictKey(key) {
+		// A reader that left the graph gave back the holds of its keys when it retired.
+		if !n.Retired() && reader.EvictKey(key) {
 			d.ReleaseUpstream(n, key)
 		}
 	})
@@ -335,7 +336,14 @@ func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 		}
 		var got int64
 		evicted := func(key string) { p.domain.ReleaseUpstream(p.node, key) }
-		if err := p.domain.Call(ctx, func() { got = p.reader.EvictKeys(victims[i], evicted) }); err != nil {
+		evict := func() {
+			// A reader dropped since the round listed it gave back the holds of its keys
+			// when it retired: releasing them again would take holds that are not its.
+			if !p.node.Retired() {
+				got = p.reader.EvictKeys(victims[i], evicted)
+			}
+		}
+		if err := p.domain.Call(ctx, evict); err != nil {
 			return freed, err
 		}
 		freed += got
