@@ -179,6 +179,10 @@ func (d *Domain) ReleaseUpstream(n *Node, key string) {
 	}
 }
 
+// ReleaseSlot gives back the hold node n has for an encoded key on the partial states that
+// feed it at parent slot. It must run on n's domain.
+func (d *Domain) ReleaseSlot(n *Node, slot int, key string) { d.releaseParents(n, slot, key) }
+
 // releaseParents gives back one hold for key on each partial state feeding n at slot.
 func (d *Domain) releaseParents(n *Node, slot int, key string) {
 	if slot >= len(n.Ups) {

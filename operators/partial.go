@@ -262,6 +262,14 @@ func (j *Join) Release(key string) bool {
 // every key of a full one.
 func (j *Join) StateBytes() int64 { return j.bytes.Load() }
 
+// HoldsOn reports whether the join holds an encoded key on the partial states of parent
+// slot: whether that side of the key is present (a key whose replay waits for its other
+// piece holds on one side only).
+func (j *Join) HoldsOn(key string, slot int) bool {
+	e, ok := j.entries.get([]byte(key))
+	return ok && e.present&(1<<slot) != 0
+}
+
 // PresentKeys calls f with every join key that has a present side.
 func (j *Join) PresentKeys(f func(string)) {
 	j.entries.each(func(k []byte, _ *joinEntry) { f(string(k)) })

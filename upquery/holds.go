@@ -57,8 +57,25 @@ func ReleaseAll(ctx context.Context, rt *dataflow.Runtime, n *dataflow.Node, t *
 		}
 		var keys []string
 		ph.PresentKeys(func(k string) { keys = append(keys, k) })
+		sides, bySide := n.Op.(sideHolder)
 		for _, k := range keys {
-			d.ReleaseUpstream(n, k)
+			if !bySide {
+				d.ReleaseUpstream(n, k)
+				continue
+			}
+			// A join key whose replay still waits for a side holds on the present sides
+			// only; the missing side's piece gives its holds back when it arrives.
+			for slot := range n.Ups {
+				if sides.HoldsOn(k, slot) {
+					d.ReleaseSlot(n, slot, k)
+				}
+			}
 		}
 	})
+}
+
+// sideHolder is a partial state that may hold a key on some of its parents only (a join
+// whose replay for the key has one side's piece).
+type sideHolder interface {
+	HoldsOn(key string, slot int) bool
 }
