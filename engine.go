@@ -37,11 +37,15 @@ type Options struct {
 	// ReadTimeout bounds how long a read waits for a write token to become visible or a
 	// missing key to be filled; zero means five seconds.
 	ReadTimeout time.Duration
-	// MemoryLimit bounds the bytes that partial state holds (readers, partial operator
-	// state and the read history that ranks keys): past it, the keys read least often are
-	// evicted (they become holes and refill on their next read). Zero means a quarter of the
-	// machine's memory (1 GiB where it cannot be read); a negative value means no limit.
-	// Base tables and full state are never evicted.
+	// MemoryLimit bounds the memory of the caches: the bytes partial state holds (readers,
+	// partial operator state and the read history that ranks keys) and what the caches'
+	// graphs cost (nodes, operator structures, readers, plans, the statement cache, and
+	// the full state of the caches of ad-hoc query shapes). Past it, the keys read least
+	// often are evicted (they become holes and refill on their next read), and the ad-hoc
+	// caches read least recently are dropped (the next query of the shape installs it
+	// again); named views are never dropped. Zero means a quarter of the machine's memory
+	// (1 GiB where it cannot be read); a negative value means no limit. Base tables and the
+	// full state of named views are never evicted, and not counted.
 	MemoryLimit int64
 	// MaxUpqueries bounds the fills (upqueries) in flight at once; reads that miss beyond it
 	// wait for a slot. Zero means 1024.
@@ -63,6 +67,12 @@ type Options struct {
 	// Logger receives what the engine's background work cannot return to a caller (an
 	// eviction round that failed). Nil: nothing is logged.
 	Logger *zap.Logger
+	// GoMemoryLimit keeps the Go runtime's soft memory limit (debug.SetMemoryLimit) at
+	// MemoryLimit plus a sixteenth, plus the live heap the limit does not count, so that the
+	// heap's garbage cannot take the process far past the limit (see
+	// eviction.Evictor.GoMemoryLimit). The soft limit is the process's: set it only in a
+	// process that runs one engine, as weir serve does. Close restores the previous one.
+	GoMemoryLimit bool
 }
 
 // Result reports what a write did.
@@ -101,6 +111,17 @@ type Engine struct {
 
 	stmts *planner.Cache
 
+	// graphBytes approximates the memory of the graphs of all views (eviction.NodeBytes of
+	// each node, eviction.ViewBytes of each view); adhocBytes is what the views of ad-hoc
+	// shapes added of it (see View.graphBytes). fullShapes are the views of ad-hoc shapes
+	// whose nodes hold full state, which the limit counts too (guarded by fullMu). viewSeq
+	// numbers views in the order they were linked (under ddl).
+	graphBytes atomic.Int64
+	adhocBytes atomic.Int64
+	fullMu     sync.Mutex
+	fullShapes map[*View]struct{}
+	viewSeq    uint64
+
 	// Owned by the base domain.
 	nextToken uint64
 	// lastToken is the newest token handed to a writer.
@@ -133,8 +154,12 @@ type Engine struct {
 	lag *dataflow.LagProbe
 }
 
-// maxCachedStatements bounds the statement cache.
-const maxCachedStatements = 10_000
+// maxCachedStatements bounds the statement cache; under a memory limit, its estimated
+// bytes are also bounded by the limit divided by statementShare.
+const (
+	maxCachedStatements = 10_000
+	statementShare      = 16
+)
 
 // Open starts an engine with no tables.
 func Open(opts Options) (*Engine, error) {
@@ -163,16 +188,22 @@ func Open(opts Options) (*Engine, error) {
 		views:   map[string]*View{},
 		shapes:  map[string]*View{},
 		graph:   dataflow.NewGraph(),
-		stmts:   planner.NewCache(maxCachedStatements),
+		stmts:   planner.NewCache(maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
 		fillers: map[*dataflow.Node]*upquery.Target{},
+
+		fullShapes: map[*View]struct{}{},
 	}
 	log := opts.Logger
 	e.evictor = eviction.New(e.rt, opts.MemoryLimit, opts.ReadTimeout, func(err error) {
 		log.Warn("partial state could not be brought under the memory limit", zap.Error(err))
 	})
+	e.evictor.SetCaches(engineCaches{e})
 	e.upquery = upquery.NewClient(e.rt, opts.MaxUpqueries, e.evictor.Filled)
 	e.rt.Start()
 	e.evictor.Start()
+	if opts.GoMemoryLimit {
+		e.evictor.GoMemoryLimit()
+	}
 	e.lag = dataflow.StartLagProbe(e.rt, e.lastToken.Load, opts.ReadTimeout)
 	if opts.Mirror {
 		e.mirror = &Mirror{e: e}
@@ -241,7 +272,11 @@ func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	e.stmts.Put(sql, v, st)
+	text := ""
+	if sel, ok := st.(*planner.Select); ok {
+		text = sel.Query.Text
+	}
+	e.stmts.Put(sql, v, st, eviction.StatementBytes(sql, text))
 	return st, v, nil
 }
 

@@ -128,13 +128,15 @@ func TestEvictionKeepsFrequentKeys(t *testing.T) {
 			t.Fatalf("id %d: %v, %d rows", id, err, rows.Len())
 		}
 	}
-	// The size of one key's state, measured without a limit.
-	_, probe := setup(-1)
+	// The size of one key's state, and what the graph and statements cost (which the
+	// limit counts too), measured without a limit.
+	pe, probe := setup(-1)
 	read(probe, 1)
 	perKey := probe.Stats().Bytes
+	graph := pe.Memory().Graph
 
 	const hot = 20
-	e, v := setup(100*perKey + 4<<10) // room for the read-count sketch too
+	e, v := setup(100*perKey + graph + 4<<10) // room for the read-count sketch too
 	for range 2000 {
 		for id := 1; id <= hot; id++ {
 			read(v, id)

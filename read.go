@@ -133,6 +133,7 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 	if v.dropped.Load() {
 		return Rows{}, false, v.errDropped()
 	}
+	v.touch()
 	q := v.query
 	if err := q.PrepareArgs(vals); err != nil {
 		return Rows{}, false, err
@@ -162,6 +163,7 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 	if err := v.e.checkOpen(); err != nil {
 		return Rows{}, err
 	}
+	v.touch()
 	if err := q.PrepareArgs(vals); err != nil {
 		return Rows{}, err
 	}
@@ -187,6 +189,10 @@ func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
 			return nil, nil, err
 		}
 		defer resume()
+		if v.dropped.Load() {
+			// Dropped since the read: its reader no longer follows the tables.
+			return nil, nil, v.errDropped()
+		}
 		rows, err := v.serve(ctx, q, vals)
 		got := make([]dataflow.Row, rows.Len())
 		for i := range got {

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/eviction"
 	"github.com/weirdb/weir/internal/stripe"
 	"github.com/weirdb/weir/operators"
 	"github.com/weirdb/weir/planner"
@@ -36,6 +37,20 @@ type View struct {
 	hits, misses stripe.Counter
 	// width is the number of visible result columns.
 	width int
+	// lastRead is the evictor's clock (eviction.Evictor.Now) at the view's last read, 0
+	// before its first; created is the clock when it was linked, and seq its number in link
+	// order. The least recently read views of ad-hoc shapes are dropped first.
+	lastRead atomic.Int64
+	created  int64
+	seq      uint64
+	// graphBytes approximates the memory the view added to the graph: the view and its
+	// plan, and the nodes its link created (their structures, a new reader's fixed cost);
+	// overhead is the view and plan part. full are the nodes it created that hold full
+	// state (counted toward the limit for a view of an ad-hoc shape).
+	graphBytes, overhead int64
+	full                 []*dataflow.Node
+	// ownReader: the view's link created its reader.
+	ownReader bool
 }
 
 // Rows is the result of a read: column descriptions and rows of values. Rows may share
@@ -80,6 +95,21 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 	return v, nil
 }
 
+// errShapeDropped is what a read through the view of an ad-hoc shape gets when the view was
+// dropped meanwhile (under memory pressure, or with its table): the caller plans the query
+// again and installs the shape again (retryDropped).
+var errShapeDropped = errors.New("weir: the cache of the query shape was dropped during the read")
+
+// maxShapeRetries bounds how often one query installs its shape again after the shape's
+// view was dropped under it.
+const maxShapeRetries = 8
+
+// retryDropped reports whether a query whose read failed with err should plan and read
+// again: its shape's view was dropped during the read, and it has tries left.
+func retryDropped(ctx context.Context, err error, attempt int) bool {
+	return errors.Is(err, errShapeDropped) && attempt < maxShapeRetries && ctx.Err() == nil
+}
+
 // SQL returns the SELECT the view was registered with.
 func (v *View) SQL() string {
 	if v.sql == "" {
@@ -116,16 +146,30 @@ func (e *Engine) Unregister(ctx context.Context, name string) error {
 }
 
 // dropViewLocked releases a view's nodes; the partial ones give back the holds they had
-// on the states above. The caller is inside changeGraph.
+// on the states above, and replays still in flight to them fill nothing (see
+// upquery.ReleaseAll). Reads of the view that already hold it finish with the rows it had
+// (every write acknowledged before the drop is in them) or fail with its errDropped. The
+// caller is inside changeGraph.
 func (e *Engine) dropViewLocked(ctx context.Context, v *View) error {
 	if !v.dropped.CompareAndSwap(false, true) {
 		return nil
 	}
+	e.graphBytes.Add(-v.overhead)
+	if v.name == "" {
+		e.adhocBytes.Add(-v.graphBytes)
+		if len(v.full) > 0 {
+			e.fullMu.Lock()
+			delete(e.fullShapes, v)
+			e.fullMu.Unlock()
+		}
+	}
 	var firstErr error
 	for _, n := range e.graph.Release(v.node) {
+		e.graphBytes.Add(-eviction.NodeBytes(n))
+		target := e.fillers[n]
 		delete(e.fillers, n)
 		e.evictor.Untrack(n)
-		if err := upquery.ReleaseAll(ctx, e.rt, n); err != nil && firstErr == nil {
+		if err := upquery.ReleaseAll(ctx, e.rt, n, target); err != nil && firstErr == nil {
 			firstErr = fmt.Errorf("weir: releasing the state of dropped view %q: %w", v.name, err)
 		}
 	}
@@ -147,19 +191,28 @@ func (e *Engine) Views() []string {
 // Query runs an ad-hoc SELECT: the first time a query shape is seen it is installed as an
 // unnamed view (later queries of the same shape reuse it), and the read waits until every
 // write acknowledged before the call is visible.
+//
+// Under a memory limit the view of a shape not read for a while may be dropped (see
+// Options.MemoryLimit); its next query installs it again.
 func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
 	if err := e.checkOpen(); err != nil {
 		return Rows{}, err
 	}
-	q, err := e.planSelect(sql)
-	if err != nil {
-		return Rows{}, err
+	for attempt := 0; ; attempt++ {
+		q, err := e.planSelect(sql)
+		if err != nil {
+			return Rows{}, err
+		}
+		rows, err := e.queryPlanned(ctx, q, args)
+		if !retryDropped(ctx, err, attempt) {
+			return rows, err
+		}
 	}
-	return e.queryPlanned(ctx, q, args)
 }
 
 // queryPlanned reads a planned SELECT through the view of its shape, installing the view
-// the first time the shape is seen.
+// the first time the shape is seen. When the view is dropped during the read it fails with
+// errShapeDropped: the caller plans again (the catalog may have changed) and retries.
 func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any) (Rows, error) {
 	v, err := e.shapeView(ctx, q)
 	if err != nil {
@@ -167,27 +220,23 @@ func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any)
 	}
 	// The shared view has the shape's first literals; this query's own literals fill the
 	// key through its own lookup plan.
-	return v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+	rows, err := v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+	if err != nil && v.dropped.Load() {
+		return Rows{}, fmt.Errorf("%w: %w", errShapeDropped, err)
+	}
+	return rows, err
 }
 
 // shapeView is the view of q's shape, installed now if it is the first of its shape.
 func (e *Engine) shapeView(ctx context.Context, q *planner.Query) (*View, error) {
-	shape := q.Text
 	e.mu.RLock()
-	v, ok := e.shapes[shape]
+	v, ok := e.shapes[q.Text]
 	e.mu.RUnlock()
 	if !ok {
 		var err error
 		if v, err = e.install(ctx, q, ""); err != nil {
 			return nil, err
 		}
-		e.mu.Lock()
-		if prev, ok := e.shapes[shape]; ok {
-			v = prev
-		} else {
-			e.shapes[shape] = v
-		}
-		e.mu.Unlock()
 	}
 	return v, nil
 }
@@ -206,19 +255,34 @@ func (e *Engine) planSelect(sql string) (*planner.Query, error) {
 
 // install lowers a planned query into the graph, reusing nodes that compute the same thing
 // (package lower), then backfills the new full nodes while writes go on (see
-// dataflow.Backfill).
+// dataflow.Backfill). The view of an ad-hoc shape (name "") is the shape's from then on;
+// when the shape has a view already, install returns it.
 func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
 	var v *View
 	var backfill *dataflow.Backfill
 	err := e.changeGraph(ctx, func() (err error) {
+		if prev, ok := e.shapes[q.Text]; ok && name == "" {
+			v = prev // installed by a concurrent query of the shape
+			return nil
+		}
 		v, backfill, err = e.link(ctx, q, name)
 		return err
 	}, func() error {
+		if backfill == nil {
+			return nil
+		}
 		err := backfill.Run(ctx, e.rt)
 		if err != nil && !errors.Is(err, dataflow.ErrDomainFailed) {
 			// Stopped half way: take the new nodes, whose state is incomplete, out while
 			// the schema lock keeps other registrations from sharing them.
 			err = errors.Join(err, e.stopped(context.Background(), func() error { return e.dropViewLocked(context.Background(), v) }))
+		}
+		if err == nil && name == "" {
+			// Published once filled, under the schema lock: a concurrent query of the
+			// shape waits for it in changeGraph and then finds it.
+			e.mu.Lock()
+			e.shapes[q.Text] = v
+			e.mu.Unlock()
 		}
 		return err
 	})
@@ -265,7 +329,32 @@ func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View
 	}
 	backfill := dataflow.NewBackfill(low.Created)
 	backfill.Computed = e.backfilled
+	e.viewSeq++
 	v := &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
-		filler: e.fillers[rnode], domain: e.rt.Domains[rnode.Domain], width: len(q.Cols)}
+		filler: e.fillers[rnode], domain: e.rt.Domains[rnode.Domain], width: len(q.Cols),
+		created: e.evictor.Now(), seq: e.viewSeq, ownReader: low.NewReader}
+	e.account(v, low.Created)
 	return v, backfill, nil
+}
+
+// account adds a new view and the nodes its link created to the graph's memory (see
+// View.graphBytes). The caller is inside changeGraph.
+func (e *Engine) account(v *View, created []*dataflow.Node) {
+	v.overhead = eviction.ViewBytes(v.query.Text)
+	v.graphBytes = v.overhead
+	for _, n := range created {
+		v.graphBytes += eviction.NodeBytes(n)
+		if eviction.HoldsFullState(n) {
+			v.full = append(v.full, n)
+		}
+	}
+	e.graphBytes.Add(v.graphBytes)
+	if v.name == "" {
+		e.adhocBytes.Add(v.graphBytes)
+		if len(v.full) > 0 {
+			e.fullMu.Lock()
+			e.fullShapes[v] = struct{}{}
+			e.fullMu.Unlock()
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/weirdb/weir/eviction"
+	"github.com/weirdb/weir/operators"
 )
 
 // ViewStats describes a view's reader and the reads it served.
@@ -30,14 +31,33 @@ type ViewStats struct {
 	FillLatency time.Duration
 	// Evictions counts the keys evicted from the reader.
 	Evictions int64
+	// GraphBytes approximates what the view costs apart from its reader's rows (Bytes): the
+	// nodes it added to the graph with their operator structures, its reader's fixed cost,
+	// its plan, and for the view of an ad-hoc shape the full state of the operators it
+	// added. It counts toward the memory limit, like the partial state.
+	GraphBytes int64
+	// LastRead is when the view was last read (to the evictor's clock, which ticks every
+	// 50ms); zero if it has not been read. Under memory pressure the views of ad-hoc shapes
+	// read least recently are dropped first.
+	LastRead time.Time
 }
 
 // Stats reports the view's size and read counters.
 func (v *View) Stats() ViewStats {
 	st := ViewStats{Name: v.name, Query: v.query.Text, Partial: v.reader.Partial(), Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
-		Hits: v.hits.Value(), Misses: v.misses.Value(), Evictions: v.reader.Evictions()}
+		Hits: v.hits.Value(), Misses: v.misses.Value(), Evictions: v.reader.Evictions(), GraphBytes: v.graphBytes}
 	if v.filler != nil {
 		st.Upqueries, st.FillLatency = v.filler.Upqueries(), v.filler.FillLatency()
+	}
+	if v.name == "" {
+		for _, n := range v.full {
+			if _, isReader := n.Op.(*operators.Reader); !isReader {
+				st.GraphBytes += eviction.FullBytes(n)
+			}
+		}
+	}
+	if t := v.lastRead.Load(); t != 0 {
+		st.LastRead = time.Unix(0, t)
 	}
 	return st
 }
@@ -69,12 +89,39 @@ func (e *Engine) Stats() []ViewStats {
 // slot is returned when the replay reaches the reader (every upquery ends in exactly one
 // fill there, even an empty one).
 
-// MemoryInUse is the bytes partial state holds (readers, partial operator state and the
-// evictor's read history), the figure MemoryLimit bounds. Base tables and full operator
-// state are not in it: they cannot be evicted.
+// MemoryInUse is the figure MemoryLimit bounds: the bytes partial state holds (readers,
+// partial operator state and the evictor's read history) and what the views' graphs cost
+// (see Options.MemoryLimit). Base tables and the full state of named views are not in it.
 func (e *Engine) MemoryInUse() int64 { return e.evictor.InUse() }
 
-// Evict brings partial state back under the memory limit, evicting the reader keys read
-// least often across all readers (see package eviction), and returns the bytes freed at the
-// readers. It runs by itself every 50ms and after every 64 fills; calling it forces a round.
+// MemoryStats describes what the memory limit bounds.
+type MemoryStats struct {
+	// Limit is Options.MemoryLimit (negative: none); InUse is MemoryInUse.
+	Limit, InUse int64
+	// Graph is the part of InUse that the views' graphs and the statement cache cost;
+	// AdHoc the part of Graph that the views of ad-hoc query shapes cost.
+	Graph, AdHoc int64
+	// AdHocCaches is the number of views of ad-hoc query shapes held now; AdHocDropped
+	// counts those dropped to stay under the limit since Open.
+	AdHocCaches  int
+	AdHocDropped int64
+	// Statements is the number of statements in the statement cache.
+	Statements int
+}
+
+// Memory reports what the memory limit bounds and what it dropped.
+func (e *Engine) Memory() MemoryStats {
+	c := engineCaches{e}
+	e.mu.RLock()
+	shapes := len(e.shapes)
+	e.mu.RUnlock()
+	return MemoryStats{Limit: e.opts.MemoryLimit, InUse: e.evictor.InUse(), Graph: c.GraphBytes(), AdHoc: c.AdHocBytes(),
+		AdHocCaches: shapes, AdHocDropped: e.evictor.Dropped(), Statements: e.stmts.Len()}
+}
+
+// Evict brings memory back under the limit: it evicts the reader keys read least often
+// across all readers (see package eviction), dropping first the views of ad-hoc shapes read
+// least recently when their graphs hold more than half the limit, and returns the bytes
+// evicting keys freed at the readers. It runs by itself every 50ms and after every 64
+// fills; calling it forces a round.
 func (e *Engine) Evict(ctx context.Context) (int64, error) { return e.evictor.Round(ctx) }

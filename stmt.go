@@ -83,32 +83,40 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
 	}
 	var argv [8]Value // read converts its arguments in place: a copy, on the stack
-	current := s.e.version.Load() == s.version
-	if v := s.view.Load(); current && v != nil && !v.dropped.Load() {
-		rows, err := v.read(ctx, s.query, Token(s.e.lastToken.Load()), append(argv[:0], args...))
-		if err == nil || !v.dropped.Load() {
-			return rows, err
+	for attempt := 0; ; attempt++ {
+		current := s.e.version.Load() == s.version
+		if v := s.view.Load(); current && v != nil && !v.dropped.Load() {
+			rows, err := v.read(ctx, s.query, Token(s.e.lastToken.Load()), append(argv[:0], args...))
+			if err == nil || !v.dropped.Load() {
+				return rows, err
+			}
+			// Dropped meanwhile: the shape is installed again below.
 		}
-		// Dropped meanwhile: the shape is installed again below.
-	}
-	q := s.query
-	if !current {
-		var err error
-		if q, err = s.e.planSelect(s.sql); err != nil {
+		q := s.query
+		if !current {
+			var err error
+			if q, err = s.e.planSelect(s.sql); err != nil {
+				return Rows{}, err
+			}
+			if !dataflow.SameColumns(q.Cols, s.query.Cols) {
+				return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
+			}
+		}
+		v, err := s.e.shapeView(ctx, q)
+		if err != nil {
 			return Rows{}, err
 		}
-		if !dataflow.SameColumns(q.Cols, s.query.Cols) {
-			return Rows{}, newError(ErrCodeNeedReprepare, "HY000", "Prepared statement needs to be re-prepared")
+		if current {
+			s.view.Store(v)
+		}
+		rows, err := v.read(ctx, q, Token(s.e.lastToken.Load()), append(argv[:0], args...))
+		if err != nil && v.dropped.Load() {
+			err = fmt.Errorf("%w: %w", errShapeDropped, err)
+		}
+		if !retryDropped(ctx, err, attempt) {
+			return rows, err
 		}
 	}
-	v, err := s.e.shapeView(ctx, q)
-	if err != nil {
-		return Rows{}, err
-	}
-	if current {
-		s.view.Store(v)
-	}
-	return v.read(ctx, q, Token(s.e.lastToken.Load()), append(argv[:0], args...))
 }
 
 // Exec runs a prepared DDL or write statement with args for its placeholders.

@@ -36,7 +36,14 @@ type Node struct {
 	// backfill, while not nil, holds the deltas that reach a new node whose initial state
 	// is still being computed (see StartBackfill).
 	backfill *backfill
+	// retired is set in the node's domain once the node has left the graph (Domain.Retire):
+	// replay pieces that reach it afterwards are dropped, and releases for it ignored.
+	retired bool
 }
+
+// Refs is the number of views whose plan uses the node. It changes only while the graph
+// is quiescent.
+func (n *Node) Refs() int { return n.refs }
 
 // backfill is the queue of deltas a node received during its backfill, in arrival order.
 type backfill struct {

@@ -1,5 +1,7 @@
 package dataflow
 
+import "fmt"
+
 // Replay is the tree along which one partial target (a reader) fills its keys. Its leaves
 // are the nearest states that can answer for the key without holes (base tables, or full
 // operator state); each leaf's path runs down through stateless operators and partial
@@ -121,6 +123,12 @@ func (d *Domain) replay(r *Replay, li, i int, key Row, req uint64, b Batch) {
 			return
 		}
 		if ps, ok := n.Op.(PartialState); ok && ps.Partial() {
+			if n.retired {
+				// The node left the graph while the piece was on its way: nothing below
+				// will hold the key, so the holds the piece took above go back.
+				d.releaseParents(n, h.Slot, EncodeKey(key))
+				return
+			}
 			out, done, redundant := ps.ReplayPiece(req, h.Slot, key, b, h.Pieces)
 			if redundant {
 				d.releaseParents(n, h.Slot, EncodeKey(key))
@@ -171,6 +179,10 @@ func (d *Domain) ReleaseUpstream(n *Node, key string) {
 	}
 }
 
+// ReleaseSlot gives back the hold node n has for an encoded key on the partial states that
+// feed it at parent slot. It must run on n's domain.
+func (d *Domain) ReleaseSlot(n *Node, slot int, key string) { d.releaseParents(n, slot, key) }
+
 // releaseParents gives back one hold for key on each partial state feeding n at slot.
 func (d *Domain) releaseParents(n *Node, slot int, key string) {
 	if slot >= len(n.Ups) {
@@ -193,15 +205,34 @@ func (d *Domain) releaseParents(n *Node, slot int, key string) {
 }
 
 // release applies one release to a node of this domain, passing it on when the key goes.
+// A retired node gave its holds back when it retired: releases that reach it are late.
 func (d *Domain) release(n *Node, key string) {
 	ps, ok := n.Op.(PartialState)
-	if !ok || !ps.Partial() {
+	if !ok || !ps.Partial() || n.retired {
 		return
 	}
 	if ps.Release(key) {
 		d.ReleaseUpstream(n, key)
 	}
 }
+
+// Retire marks n, a partial node that has left the graph, as gone for the replay pieces and
+// releases still in flight towards it: a piece that reaches it later gives back the holds
+// it took above instead of filling the key, and a release that reaches it is ignored. It
+// must run in n's domain (see Call), before the holds of n's present keys are given back
+// (ReleaseUpstream of each), so that every hold above is given back exactly once: by the
+// key's release if the key was present when n retired, by the piece if it arrived after.
+// A retired reader's fill function is still called (it gives back what the fill took);
+// it must not install the key.
+func (d *Domain) Retire(n *Node) {
+	if n.Domain != d.ID {
+		panic(fmt.Sprintf("dataflow: Retire of node %d (domain %d) in domain %d", n.ID, n.Domain, d.ID))
+	}
+	n.retired = true
+}
+
+// Retired reports whether n has retired (see Retire). Only n's domain may ask.
+func (n *Node) Retired() bool { return n.retired }
 
 // handleReleases applies the releases other domains sent.
 func (d *Domain) handleReleases() {

@@ -1,6 +1,7 @@
-// Package eviction keeps partial state under the engine's memory limit: it accounts the
-// bytes of every partial reader and partial operator state, counts how often each reader
-// key is read, and in rounds turns the keys read least often into holes.
+// Package eviction keeps the engine's caches under its memory limit: it accounts the bytes
+// of every partial reader and partial operator state and of the caches' graphs, counts how
+// often each reader key is read, and in rounds turns the keys read least often into holes
+// and drops the ad-hoc caches read least recently.
 //
 // # What an eviction does
 //
@@ -36,6 +37,19 @@
 // without sorting, and evicts the keys below it and enough at it, down to 98% of the limit.
 // The reader bytes to free are scaled by the ratio of all partial bytes to reader bytes,
 // since the notices free operator state in proportion.
+//
+// # Ad-hoc caches
+//
+// Every SELECT shape a client sends may become a cache of its own (an ad-hoc cache), and
+// what its graph costs (nodes, operator structures, reader, plan; the full state of its
+// operators) counts toward the limit beside partial state (Caches; the estimates in
+// graph.go are calibrated against the heap). A round drops the ad-hoc caches read least
+// recently (a coarse clock, Now, that reads stamp their cache with) when their graphs hold
+// more than AdHocShare of the limit, and when evicting every key could not bring memory
+// under it; named caches are never dropped. Installing a shape allocates several times
+// what the cache keeps, so a flood of shapes is garbage for the collector: GoMemoryLimit
+// keeps the Go runtime's soft limit in step with the memory limit for a process that runs
+// one engine.
 //
 // It must never evict from full state, block a domain, or take a lock a read holds: rounds
 // run beside the domains and evict through them (dataflow.Domain.Call).

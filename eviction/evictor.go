@@ -47,6 +47,13 @@ type Evictor struct {
 	readPool    sync.Pool // empty read batches
 	readLog     chan *[]uint64
 
+	// caches, when set, are the engine's caches: their graphs count toward the limit, and
+	// ad-hoc ones may be dropped (see Caches). clock is the coarse clock reads stamp
+	// caches with (Now); dropped counts the ad-hoc caches dropped.
+	caches  Caches
+	clock   atomic.Int64
+	dropped atomic.Int64
+
 	fills atomic.Int64
 	nudge chan struct{}
 	stop  chan struct{}
@@ -68,6 +75,7 @@ func New(rt *dataflow.Runtime, limit int64, timeout time.Duration, onError func(
 		readers: map[*dataflow.Node]*operators.Reader{}, states: map[*dataflow.Node]dataflow.PartialState{},
 		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), nudge: make(chan struct{}, 1), stop: make(chan struct{})}
 	ev.sketchBytes.Store(2 * ev.sketch.Bytes())
+	ev.tick()
 	ev.readPool.New = func() any {
 		b := make([]uint64, 0, readBatch)
 		return &b
@@ -189,14 +197,16 @@ func (ev *Evictor) stateBytes() int64 {
 	return total
 }
 
-// InUse is the bytes partial state holds (readers, partial operator state and the read
-// history), the figure the limit bounds. Base tables and full state are not in it: they
-// cannot be evicted.
+// InUse is the figure the limit bounds: the bytes partial state holds (readers, partial
+// operator state and the read history) and the caches' graphs (see Caches). Base tables
+// and the full state of named caches are not in it: they cannot be evicted or dropped.
 func (ev *Evictor) InUse() int64 {
-	total := ev.stateBytes() + ev.sketchBytes.Load()
-	for _, p := range ev.partialReaders() {
-		total += p.reader.Bytes()
+	total := ev.stateBytes() + ev.sketchBytes.Load() + ev.graphBytes()
+	ev.mu.RLock()
+	for _, r := range ev.readers {
+		total += r.Bytes()
 	}
+	ev.mu.RUnlock()
 	return total
 }
 
@@ -223,6 +233,7 @@ func (ev *Evictor) roundLoop() {
 		case <-ev.nudge:
 		case <-t.C:
 		}
+		ev.tick()
 		if ev.limit <= 0 {
 			continue
 		}
@@ -248,16 +259,21 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 	}
 	d := ev.rt.Domains[n.Domain]
 	return d.Call(ctx, func() {
-		if reader.EvictKey(key) {
+		// A reader that left the graph gave back the holds of its keys when it retired.
+		if !n.Retired() && reader.EvictKey(key) {
 			d.ReleaseUpstream(n, key)
 		}
 	})
 }
 
-// Round brings partial state back under the memory limit, evicting the reader keys read
-// least often across all readers, and returns the bytes freed at the readers. It runs by
-// itself every RoundInterval and after every FillsPerRound fills; calling it forces a
-// round.
+// Round brings memory back under the limit, evicting the reader keys read least often
+// across all readers and dropping the ad-hoc caches read least recently, and returns the
+// bytes evicting keys freed at the readers. It runs by itself every RoundInterval and after
+// every FillsPerRound fills; calling it forces a round.
+//
+// Ad-hoc caches are dropped whenever their graphs hold more than AdHocShare of the limit,
+// and over the limit when evicting every key could not cover the excess (see Caches and
+// dropNeeds).
 //
 // The policy is LFU with memory (see Sketch): every read, hit or miss, is counted in
 // a count-min sketch that outlives eviction, so a key of middling popularity that comes back
@@ -274,22 +290,29 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 // partial state. The reader bytes to evict are scaled down by the ratio of all partial
 // bytes to reader bytes, so the cascade is counted in.
 func (ev *Evictor) Round(ctx context.Context) (int64, error) {
+	ev.tick()
 	limit := ev.limit
 	if limit <= 0 {
 		return 0, nil
 	}
 	ev.roundMu.Lock()
 	defer ev.roundMu.Unlock()
-	readers := ev.partialReaders()
-	var readerBytes int64
-	keys := 0
-	for _, p := range readers {
-		readerBytes += p.reader.Bytes()
-		keys += p.reader.Keys()
-	}
-	stateBytes := ev.stateBytes()
-	total := readerBytes + stateBytes + ev.sketchBytes.Load()
+	readers, readerBytes, stateBytes, keys, total := ev.measure()
 	excess := total - limit/50*49
+	if ev.caches != nil {
+		over := int64(0)
+		if total > limit {
+			over = excess
+		}
+		graph, all := dropNeeds(limit, ev.caches.AdHocBytes(), readerBytes+stateBytes, over)
+		if graph > 0 || all > 0 {
+			if err := ev.dropAdHoc(ctx, graph, all); err != nil {
+				return 0, err
+			}
+			readers, readerBytes, stateBytes, keys, total = ev.measure()
+			excess = total - limit/50*49
+		}
+	}
 	if total <= limit || excess <= 0 || readerBytes == 0 {
 		ev.sizeSketch(keys)
 		return 0, nil
@@ -313,12 +336,32 @@ func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 		}
 		var got int64
 		evicted := func(key string) { p.domain.ReleaseUpstream(p.node, key) }
-		if err := p.domain.Call(ctx, func() { got = p.reader.EvictKeys(victims[i], evicted) }); err != nil {
+		evict := func() {
+			// A reader dropped since the round listed it gave back the holds of its keys
+			// when it retired: releasing them again would take holds that are not its.
+			if !p.node.Retired() {
+				got = p.reader.EvictKeys(victims[i], evicted)
+			}
+		}
+		if err := p.domain.Call(ctx, evict); err != nil {
 			return freed, err
 		}
 		freed += got
 	}
 	return freed, nil
+}
+
+// measure sums what the limit counts: the partial readers and their bytes and keys, the
+// partial operator states' bytes, and the total with the sketch and the caches' graphs.
+func (ev *Evictor) measure() (readers []partialReader, readerBytes, stateBytes int64, keys int, total int64) {
+	readers = ev.partialReaders()
+	for _, p := range readers {
+		readerBytes += p.reader.Bytes()
+		keys += p.reader.Keys()
+	}
+	stateBytes = ev.stateBytes()
+	total = readerBytes + stateBytes + ev.sketchBytes.Load() + ev.graphBytes()
+	return readers, readerBytes, stateBytes, keys, total
 }
 
 // chooseVictims picks, per reader, the keys with the lowest read counts whose bytes cover

@@ -21,6 +21,7 @@ type engineCollector struct {
 	hits, misses, upqueries, evictions *prometheus.Desc
 	keys, bytes, fillLatency           *prometheus.Desc
 	memInUse, memLimit, views          *prometheus.Desc
+	graphBytes, adhocDropped           *prometheus.Desc
 	writeLag                           *prometheus.Desc
 }
 
@@ -40,7 +41,11 @@ func newEngineCollector(e *weir.Engine) *engineCollector {
 		fillLatency: d("weir_view_fill_latency_seconds",
 			"Mean time from upquery to filled key, over the fills a read waited for.", view),
 		memInUse: d("weir_memory_in_use_bytes",
-			"Bytes of partial state (readers, partial operator state, read history) that the memory limit bounds.", nil),
+			"Bytes the memory limit bounds: partial state (readers, partial operator state, read history) and the caches' graphs.", nil),
+		graphBytes: d("weir_graph_memory_bytes",
+			"Bytes of weir_memory_in_use_bytes that the caches' graphs cost: nodes, operator structures, readers, plans, the statement cache, full state of ad-hoc caches.", nil),
+		adhocDropped: d("weir_adhoc_caches_dropped_total",
+			"Caches of ad-hoc query shapes dropped to stay under the memory limit (the least recently read first).", nil),
 		memLimit: d("weir_memory_limit_bytes",
 			"The memory limit on partial state in bytes; -1 when there is none.", nil),
 		views: d("weir_views", "Views the engine serves: named views and the views of ad-hoc query shapes.", nil),
@@ -53,7 +58,7 @@ func newEngineCollector(e *weir.Engine) *engineCollector {
 // clashes with other collectors when it is registered.
 func (c *engineCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{c.hits, c.misses, c.upqueries, c.evictions,
-		c.keys, c.bytes, c.fillLatency, c.memInUse, c.memLimit, c.views, c.writeLag} {
+		c.keys, c.bytes, c.fillLatency, c.memInUse, c.memLimit, c.views, c.graphBytes, c.adhocDropped, c.writeLag} {
 		ch <- d
 	}
 }
@@ -78,7 +83,10 @@ func (c *engineCollector) Collect(ch chan<- prometheus.Metric) {
 		c.send(ch, c.bytes, prometheus.GaugeValue, float64(st.Bytes), label)
 		c.send(ch, c.fillLatency, prometheus.GaugeValue, st.FillLatency.Seconds(), label)
 	}
-	c.send(ch, c.memInUse, prometheus.GaugeValue, float64(c.e.MemoryInUse()))
+	mem := c.e.Memory()
+	c.send(ch, c.memInUse, prometheus.GaugeValue, float64(mem.InUse))
+	c.send(ch, c.graphBytes, prometheus.GaugeValue, float64(mem.Graph))
+	c.send(ch, c.adhocDropped, prometheus.CounterValue, float64(mem.AdHocDropped))
 	limit := c.e.Options().MemoryLimit
 	if limit < 0 {
 		limit = -1 // any negative limit means none; export one value for it

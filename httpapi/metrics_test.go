@@ -135,6 +135,12 @@ func TestMetrics(t *testing.T) {
 	if got, _ := sample(t, fams, "weir_memory_in_use_bytes", "", gauge); got <= 0 {
 		t.Errorf("weir_memory_in_use_bytes = %v, want > 0", got)
 	}
+	if got, _ := sample(t, fams, "weir_graph_memory_bytes", "", gauge); got <= 0 {
+		t.Errorf("weir_graph_memory_bytes = %v, want > 0", got)
+	}
+	if got, ok := sample(t, fams, "weir_adhoc_caches_dropped_total", "", counter); !ok || got != 0 {
+		t.Errorf("weir_adhoc_caches_dropped_total = %v (present %v), want 0 without a limit", got, ok)
+	}
 	for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes"} {
 		if _, ok := fams[name]; !ok {
 			t.Errorf("no %s: the Go collector is missing", name)

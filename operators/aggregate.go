@@ -229,11 +229,12 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			out = append(out, dataflow.Record{Row: row})
 		}
 		g.out = row
-		if a.partial {
+		if a.partial || alive {
 			a.charge(g)
-		} else if !alive {
+		} else {
 			a.buf = appendWholeRowKey(a.buf[:0], g.key.rep)
 			a.groups.del(a.buf)
+			a.bytes.Add(-int64(g.charged))
 		}
 	}
 	clear(a.touched)

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
 )
@@ -18,6 +19,9 @@ import (
 // computed from scratch, and the emitted row is remembered so its retraction names exactly
 // the row that was emitted even when the variants change.
 type Distinct struct {
+	// bytes approximates the memory of the keys; delta is a batch's change to it.
+	bytes   atomic.Int64
+	delta   int64
 	keys    keyMap[*distinctKey]
 	buf     []byte
 	epoch   uint64
@@ -49,13 +53,16 @@ func (d *Distinct) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			}
 			k = &distinctKey{}
 			d.keys.put(d.buf, k)
+			d.delta += distinctKeyBytes
 		}
 		if rec.Neg {
 			if !k.vars.remove(rec.Row, nil) {
 				continue
 			}
+			d.delta -= dataflow.RowBytes(rec.Row) + 16
 		} else {
 			k.vars.add(rec.Row, nil)
+			d.delta += dataflow.RowBytes(rec.Row) + 16
 		}
 		if k.epoch != d.epoch {
 			k.epoch = d.epoch
@@ -71,6 +78,7 @@ func (d *Distinct) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		if k.out == nil && cur == nil {
 			d.buf = appendWholeRowKey(d.buf[:0], k.vars.rep)
 			d.keys.del(d.buf)
+			d.delta -= distinctKeyBytes
 			continue
 		}
 		if k.out != nil && cur != nil && dataflow.IdenticalRows(k.out, cur) {
@@ -89,9 +97,14 @@ func (d *Distinct) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		if cur == nil {
 			d.buf = appendWholeRowKey(d.buf[:0], k.vars.rep)
 			d.keys.del(d.buf)
+			d.delta -= distinctKeyBytes
 		}
 	}
 	clear(d.touched)
+	if d.delta != 0 {
+		d.bytes.Add(d.delta)
+		d.delta = 0
+	}
 	return out
 }
 

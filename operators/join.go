@@ -66,7 +66,10 @@ type Join struct {
 	partial bool
 	pending map[uint64]*joinPending
 	kbuf    []byte
-	bytes   atomic.Int64
+	// bytes approximates the memory of the state (present keys of a partial join, every
+	// key of a full one); delta is the change a batch made, added once at its end.
+	bytes atomic.Int64
+	delta int64
 }
 
 // NewJoin returns a join of the given kind matching left[leftKeys[i]] = right[rightKeys[i]]
@@ -95,7 +98,12 @@ func (j *Join) Process(from int, in dataflow.Batch) dataflow.Batch {
 		x.e.emptied = false
 		if x.e.sides[0].total == 0 && x.e.sides[1].total == 0 {
 			j.entries.del(j.emptiedKeys[x.start:x.end])
+			j.delta -= joinEntryBytes
 		}
+	}
+	if j.delta != 0 {
+		j.bytes.Add(j.delta)
+		j.delta = 0
 	}
 	clear(j.emptied)
 	j.emptied = j.emptied[:0]
@@ -114,8 +122,10 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 			if !j.nullLeft.remove(row, &j.ibuf) {
 				return out
 			}
+			j.delta -= joinRowBytes(row)
 		} else {
 			j.nullLeft.add(row, &j.ibuf)
+			j.delta += joinRowBytes(row)
 		}
 		return append(out, dataflow.Record{Row: j.pad(row), Neg: rec.Neg})
 	}
@@ -128,6 +138,7 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		}
 		e = &joinEntry{}
 		j.entries.put(j.buf, e)
+		j.delta += joinEntryBytes
 	}
 	if j.partial && e.present&(1<<from) == 0 {
 		return out // this side is a hole for the key: its replay piece includes the delta
@@ -137,8 +148,8 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		if !b.remove(row, &j.ibuf) {
 			return out
 		}
+		j.delta -= joinRowBytes(row)
 		if j.partial {
-			j.bytes.Add(-(joinRowBytes(row)))
 			if e.present != 3 {
 				return out // the other side is a hole: keep state, show nothing yet
 			}
@@ -150,11 +161,9 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		}
 	} else {
 		b.add(row, &j.ibuf)
-		if j.partial {
-			j.bytes.Add(joinRowBytes(row))
-			if e.present != 3 {
-				return out
-			}
+		j.delta += joinRowBytes(row)
+		if j.partial && e.present != 3 {
+			return out
 		}
 	}
 	matched := other.total > 0

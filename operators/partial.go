@@ -21,7 +21,9 @@ import (
 const (
 	aggGroupBytes  = 160
 	topkGroupBytes = 144
-	joinEntryBytes = 176
+	// distinctKeyBytes is a DISTINCT key: the map slot, the key bytes and its struct.
+	distinctKeyBytes = 112
+	joinEntryBytes   = 176
 )
 
 // releaseHold gives back one of a key's holds and reports whether it was the last.
@@ -92,7 +94,8 @@ func (a *Aggregate) Release(key string) bool {
 	return true
 }
 
-// StateBytes approximates the memory of the present groups (partial state only).
+// StateBytes approximates the memory of the groups: the present ones of a partial
+// aggregate, all of a full one.
 func (a *Aggregate) StateBytes() int64 { return a.bytes.Load() }
 
 // PresentKeys calls f with the key of every present group.
@@ -153,6 +156,9 @@ func (t *TopK) Release(key string) bool {
 
 // StateBytes approximates the memory of the present groups (partial state only).
 func (t *TopK) StateBytes() int64 { return t.bytes.Load() }
+
+// StateBytes approximates the memory of the keys a DISTINCT holds (it is always full).
+func (d *Distinct) StateBytes() int64 { return d.bytes.Load() }
 
 // PresentKeys calls f with the key of every present group.
 func (t *TopK) PresentKeys(f func(string)) {
@@ -252,8 +258,17 @@ func (j *Join) Release(key string) bool {
 	return true
 }
 
-// StateBytes approximates the memory of the present keys (partial state only).
+// StateBytes approximates the memory of the state: the present keys of a partial join,
+// every key of a full one.
 func (j *Join) StateBytes() int64 { return j.bytes.Load() }
+
+// HoldsOn reports whether the join holds an encoded key on the partial states of parent
+// slot: whether that side of the key is present (a key whose replay waits for its other
+// piece holds on one side only).
+func (j *Join) HoldsOn(key string, slot int) bool {
+	e, ok := j.entries.get([]byte(key))
+	return ok && e.present&(1<<slot) != 0
+}
 
 // PresentKeys calls f with every join key that has a present side.
 func (j *Join) PresentKeys(f func(string)) {

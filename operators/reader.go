@@ -34,8 +34,8 @@ type Reader struct {
 	// upquery).
 	partial bool
 	order   []dataflow.SortKey
-	ints    *xsync.Map[uint64, ReaderEntry]
-	strs    *xsync.Map[string, ReaderEntry]
+	ints    lazyMap[uint64, ReaderEntry]
+	strs    lazyMap[string, ReaderEntry]
 
 	// bytes approximates the memory the published entries hold; only the domain writes it.
 	bytes     atomic.Int64
@@ -83,9 +83,65 @@ type readerGroup struct {
 
 // NewReader returns a reader keyed by keyCols (none: one key) whose rows are kept in order.
 func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
-	return &Reader{keyCols: keyCols, order: order,
-		ints: xsync.NewMap[uint64, ReaderEntry](), strs: xsync.NewMap[string, ReaderEntry](),
-		idx: map[string]int{}, salt: rand.Uint64()}
+	return &Reader{keyCols: keyCols, order: order, idx: map[string]int{}, salt: rand.Uint64()}
+}
+
+// lazyMap is a concurrent map allocated by its first store: a reader whose keys are all
+// integers never pays for the map of encoded keys, nor a reader never filled for either
+// (their empty tables are most of what an unread cache costs). Reads take no lock: one
+// atomic load of the map, none yet meaning empty. Only the reader's writer stores (its
+// domain, or the backfill before the reader is published), so the allocation races with
+// nothing.
+type lazyMap[K comparable, V any] struct {
+	p atomic.Pointer[xsync.Map[K, V]]
+}
+
+func (m *lazyMap[K, V]) Load(k K) (v V, ok bool) {
+	if x := m.p.Load(); x != nil {
+		return x.Load(k)
+	}
+	return v, false
+}
+
+func (m *lazyMap[K, V]) Store(k K, v V) {
+	x := m.p.Load()
+	if x == nil {
+		x = xsync.NewMap[K, V]()
+		m.p.Store(x)
+	}
+	x.Store(k, v)
+}
+
+func (m *lazyMap[K, V]) Delete(k K) {
+	if x := m.p.Load(); x != nil {
+		x.Delete(k)
+	}
+}
+
+func (m *lazyMap[K, V]) LoadAndDelete(k K) (v V, ok bool) {
+	if x := m.p.Load(); x != nil {
+		return x.LoadAndDelete(k)
+	}
+	return v, false
+}
+
+func (m *lazyMap[K, V]) Range(f func(K, V) bool) {
+	if x := m.p.Load(); x != nil {
+		x.Range(f)
+	}
+}
+
+func (m *lazyMap[K, V]) RangeRelaxed(f func(K, V) bool) {
+	if x := m.p.Load(); x != nil {
+		x.RangeRelaxed(f)
+	}
+}
+
+func (m *lazyMap[K, V]) Size() int {
+	if x := m.p.Load(); x != nil {
+		return x.Size()
+	}
+	return 0
 }
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.

@@ -122,6 +122,7 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			}
 			g = &topkGroup{}
 			t.groups.put(t.buf, g)
+			t.bytes.Add(topkGroupBytes)
 		}
 		if g.epoch != t.epoch {
 			g.epoch = t.epoch
@@ -138,14 +139,12 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			g.snapped = true
 		}
 		if rec.Neg {
-			if g.rows.remove(rec.Row, t.cmp) && t.partial {
+			if g.rows.remove(rec.Row, t.cmp) {
 				t.bytes.Add(-(dataflow.RowBytes(rec.Row) + 16))
 			}
 		} else {
 			g.rows.add(rec.Row, t.cmp)
-			if t.partial {
-				t.bytes.Add(dataflow.RowBytes(rec.Row) + 16)
-			}
+			t.bytes.Add(dataflow.RowBytes(rec.Row) + 16)
 		}
 	}
 	var out dataflow.Batch
@@ -161,6 +160,7 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		}
 		if g.rows.empty() && !t.partial {
 			t.groups.del(t.touchedKeys[g.keyAt[0]:g.keyAt[1]])
+			t.bytes.Add(-topkGroupBytes)
 		}
 	}
 	clear(t.touched)

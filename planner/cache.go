@@ -6,12 +6,17 @@ import (
 )
 
 // Cache keeps compiled statements by SQL text, each valid for the catalog version it was
-// compiled against. It is bounded: applications that inline values send endless distinct
-// texts, so past its size it starts over rather than grow (compiling again is cheap next to
-// keeping every text). Safe for concurrent use.
+// compiled against. It is bounded, by count and by bytes: applications that inline values
+// send endless distinct texts, so past either bound it starts over rather than grow
+// (compiling again is cheap next to keeping every text). Safe for concurrent use.
 type Cache struct {
-	max   int64
-	count atomic.Int64
+	max      int64
+	maxBytes int64
+	count    atomic.Int64
+	bytes    atomic.Int64
+	// mu orders starting over against Put, so count and bytes stay those of the entries
+	// held; Get takes no lock.
+	mu    sync.Mutex
 	stmts sync.Map // SQL text -> *cachedStatement
 }
 
@@ -20,8 +25,11 @@ type cachedStatement struct {
 	stmt    Statement
 }
 
-// NewCache returns a cache of at most size statements.
-func NewCache(size int) *Cache { return &Cache{max: int64(max(size, 1))} }
+// NewCache returns a cache of at most size statements and about maxBytes bytes (as Put's
+// callers size them; zero or negative: no bound on bytes).
+func NewCache(size int, maxBytes int64) *Cache {
+	return &Cache{max: int64(max(size, 1)), maxBytes: maxBytes}
+}
 
 // Get returns the statement compiled from sql against catalog version, if it is cached.
 func (c *Cache) Get(sql string, version uint64) (Statement, bool) {
@@ -33,11 +41,25 @@ func (c *Cache) Get(sql string, version uint64) (Statement, bool) {
 	return nil, false
 }
 
-// Put caches st, compiled from sql against catalog version.
-func (c *Cache) Put(sql string, version uint64, st Statement) {
-	if c.count.Add(1) > c.max {
+// Put caches st, compiled from sql against catalog version; bytes is what the entry costs
+// (the caller's estimate), which Bytes sums.
+func (c *Cache) Put(sql string, version uint64, st Statement, bytes int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.count.Load() >= c.max || (c.maxBytes > 0 && c.bytes.Load()+bytes > c.maxBytes) {
 		c.stmts.Clear()
-		c.count.Store(1)
+		c.count.Store(0)
+		c.bytes.Store(0)
 	}
-	c.stmts.Store(sql, &cachedStatement{version: version, stmt: st})
+	if _, loaded := c.stmts.Swap(sql, &cachedStatement{version: version, stmt: st}); loaded {
+		return // the same text compiled again (against a newer catalog): the same size
+	}
+	c.count.Add(1)
+	c.bytes.Add(bytes)
 }
+
+// Len is the number of statements cached.
+func (c *Cache) Len() int { return int(c.count.Load()) }
+
+// Bytes is the memory the cached statements cost, as Put's callers estimated it.
+func (c *Cache) Bytes() int64 { return c.bytes.Load() }

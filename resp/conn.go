@@ -38,12 +38,12 @@ type conn struct {
 	log  *zap.Logger
 	id   int64
 
-	p          parser
-	args       [][]byte
-	json       []byte // one value's JSON, before it is framed as a bulk string
-	key        keyParts
-	vals       []dataflow.Value
-	counts     counts
+	p      parser
+	args   [][]byte
+	json   []byte // one value's JSON, before it is framed as a bulk string
+	key    keyParts
+	vals   []dataflow.Value
+	counts counts
 
 	// views remembers the caches this connection read, by the name as the client spelled
 	// it, with their JSON layouts: a read looks its cache up in a map without allocating

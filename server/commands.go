@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -90,14 +91,17 @@ func (s *session) dropCache(sql string) (*mysql.Result, error) {
 }
 
 // showCaches handles `SHOW CACHES`: every view, named or made for an ad-hoc query shape,
-// with whether its reader is partial or full, what it holds and the reads it served.
+// with whether its reader is partial or full, what it holds and the reads it served, what
+// its graph costs (graph_bytes, counted toward the memory limit with its partial state)
+// and when it was last read (UTC; NULL before its first read): under memory pressure the
+// ad-hoc caches read least recently are dropped.
 func (s *session) showCaches(sql string) (*mysql.Result, error) {
 	if rest := afterWords(sql, 2); rest != "" {
 		return nil, unsupported("SHOW CACHES %s", rest)
 	}
 	cols := append(textColumns("name", "query", "state"),
 		intColumn("keys"), intColumn("hits"), intColumn("misses"), intColumn("upqueries"),
-		intColumn("evictions"), intColumn("bytes"))
+		intColumn("evictions"), intColumn("bytes"), intColumn("graph_bytes"), textColumn("last_read"))
 	var rows [][]any
 	for _, st := range s.srv.engine.Stats() {
 		var name any = st.Name
@@ -108,7 +112,12 @@ func (s *session) showCaches(sql string) (*mysql.Result, error) {
 		if st.Partial {
 			state = "partial"
 		}
-		rows = append(rows, []any{name, st.Query, state, int64(st.Keys), st.Hits, st.Misses, st.Upqueries, st.Evictions, st.Bytes})
+		var lastRead any
+		if !st.LastRead.IsZero() {
+			lastRead = st.LastRead.UTC().Format(time.DateTime)
+		}
+		rows = append(rows, []any{name, st.Query, state, int64(st.Keys), st.Hits, st.Misses, st.Upqueries, st.Evictions, st.Bytes,
+			st.GraphBytes, lastRead})
 	}
 	return s.table(cols, rows)
 }
@@ -294,6 +303,7 @@ func (s *session) status() [][]any {
 		bytes += st.Bytes
 	}
 	m := s.srv.metrics
+	mem := s.srv.engine.Memory()
 	rows := [][]any{
 		{"Threads_connected", m.connected.Load()},
 		{"Connections", m.accepted.Load()},
@@ -307,7 +317,10 @@ func (s *session) status() [][]any {
 		{"Weir_upqueries", upqueries},
 		{"Weir_evictions", evictions},
 		{"Weir_reader_bytes", bytes},
-		{"Weir_memory_in_use", s.srv.engine.MemoryInUse()},
+		{"Weir_memory_in_use", mem.InUse},
+		{"Weir_graph_bytes", mem.Graph},
+		{"Weir_adhoc_caches", int64(mem.AdHocCaches)},
+		{"Weir_adhoc_caches_dropped", mem.AdHocDropped},
 		{"Weir_memory_limit", s.srv.engine.Options().MemoryLimit},
 		{"Uptime", int64(s.srv.uptime().Seconds())},
 	}

@@ -128,14 +128,17 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var name sql.NullString
+		var name, lastRead sql.NullString
 		var query, state string
-		var keys, hits, misses, upqueries, evictions, bytes int64
-		if err := rows.Scan(&name, &query, &state, &keys, &hits, &misses, &upqueries, &evictions, &bytes); err != nil {
+		var keys, hits, misses, upqueries, evictions, bytes, graphBytes int64
+		if err := rows.Scan(&name, &query, &state, &keys, &hits, &misses, &upqueries, &evictions, &bytes, &graphBytes, &lastRead); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(query, "vote") && strings.Contains(query, "?") {
 			shapes++
+			if graphBytes <= 0 || !lastRead.Valid {
+				t.Errorf("the COUNT shape's graph_bytes %d, last_read %v: want its graph's memory and its last read", graphBytes, lastRead)
+			}
 			if state != "partial" {
 				t.Errorf("the COUNT shape's reader is %s, want partial (its key is the group)", state)
 			}
@@ -176,14 +179,17 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 	}
 	found := false
 	for rows.Next() {
-		var name sql.NullString
+		var name, lastRead sql.NullString
 		var query, state string
-		var k, h, m, u, ev, b int64
-		if err := rows.Scan(&name, &query, &state, &k, &h, &m, &u, &ev, &b); err != nil {
+		var k, h, m, u, ev, b, g int64
+		if err := rows.Scan(&name, &query, &state, &k, &h, &m, &u, &ev, &b, &g, &lastRead); err != nil {
 			t.Fatal(err)
 		}
 		if name.String == "by_author" {
 			found = true
+			if lastRead.Valid {
+				t.Errorf("by_author was never read, but its last_read is %q", lastRead.String)
+			}
 			// Grouped by article and read by author: no state is keyed by the author, so
 			// the reader holds every author's rows.
 			if state != "full" {

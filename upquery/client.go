@@ -43,6 +43,9 @@ type Target struct {
 
 	mu      sync.Mutex
 	filling map[string]chan struct{} // encoded key -> closed when it is filled
+	// retired is set in the reader's domain once the reader has left the graph (see
+	// ReleaseAll): fills then install nothing.
+	retired bool
 
 	upqueries, fillNanos, fillsTimed atomic.Int64
 }
@@ -74,7 +77,13 @@ func (t *Target) Replay() *dataflow.Replay { return t.path }
 // upquery's slot is given back and the readers waiting for the key wake.
 func (t *Target) fill(key dataflow.Row, rows dataflow.Batch) (redundant bool) {
 	k := dataflow.EncodeKey(key)
-	redundant = t.reader.FillEncoded(k, key, rows)
+	if t.retired {
+		// The reader left the graph: the key would never be released, so the piece is
+		// not needed (its holds go back) and its waiters wake to find the view dropped.
+		redundant = true
+	} else {
+		redundant = t.reader.FillEncoded(k, key, rows)
+	}
 	<-t.c.slots
 	t.mu.Lock()
 	if ch, ok := t.filling[k]; ok {
@@ -86,6 +95,18 @@ func (t *Target) fill(key dataflow.Row, rows dataflow.Batch) (redundant bool) {
 		t.c.onFill()
 	}
 	return redundant
+}
+
+// retire makes later fills install nothing and wakes the reads waiting for a fill. It runs
+// in the reader's domain.
+func (t *Target) retire() {
+	t.retired = true
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for k, ch := range t.filling {
+		close(ch)
+		delete(t.filling, k)
+	}
 }
 
 // join registers interest in the fill of an encoded key. The first caller gets first =

@@ -38,20 +38,44 @@ func partialAbove(n *dataflow.Node, out []*dataflow.Node) []*dataflow.Node {
 	return out
 }
 
-// ReleaseAll gives back, in n's domain, the holds a partial node removed from the graph had
-// on its parents' states for each of its present keys, so they can turn those keys into
-// holes when nothing else below holds them.
-func ReleaseAll(ctx context.Context, rt *dataflow.Runtime, n *dataflow.Node) error {
+// ReleaseAll retires a partial node removed from the graph (dataflow.Domain.Retire) and
+// gives back, in its domain, the holds it had on its parents' states for each of its
+// present keys, so they can turn those keys into holes when nothing else below holds them.
+// t, when not nil, is the node's fill side (a partial reader's): it is retired too, so a
+// fill still in flight installs nothing and the reads waiting for one wake up (to find
+// their view dropped).
+func ReleaseAll(ctx context.Context, rt *dataflow.Runtime, n *dataflow.Node, t *Target) error {
 	ph, ok := n.Op.(partialHolder)
 	if !ok || !ph.Partial() {
 		return nil
 	}
 	d := rt.Domains[n.Domain]
 	return d.Call(ctx, func() {
+		d.Retire(n)
+		if t != nil {
+			t.retire()
+		}
 		var keys []string
 		ph.PresentKeys(func(k string) { keys = append(keys, k) })
+		sides, bySide := n.Op.(sideHolder)
 		for _, k := range keys {
-			d.ReleaseUpstream(n, k)
+			if !bySide {
+				d.ReleaseUpstream(n, k)
+				continue
+			}
+			// A join key whose replay still waits for a side holds on the present sides
+			// only; the missing side's piece gives its holds back when it arrives.
+			for slot := range n.Ups {
+				if sides.HoldsOn(k, slot) {
+					d.ReleaseSlot(n, slot, k)
+				}
+			}
 		}
 	})
+}
+
+// sideHolder is a partial state that may hold a key on some of its parents only (a join
+// whose replay for the key has one side's piece).
+type sideHolder interface {
+	HoldsOn(key string, slot int) bool
 }

@@ -73,7 +73,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Auth, "auth", server.AuthNative, "authentication method: mysql_native_password or caching_sha2_password")
 	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "PEM certificate: lets clients connect with TLS (with --tls-key)")
 	fs.StringVar(&cfg.TLSKey, "tls-key", "", "PEM private key of --tls-cert")
-	fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "bound on partial state, e.g. 512MiB or 4GiB (default: a quarter of RAM; -1: none)")
+	fs.StringVar(&cfg.MemoryLimit, "memory-limit", "", "bound on the caches' memory (partial state and the graphs of caches; the least recently read ad-hoc caches are dropped past it), e.g. 512MiB or 4GiB (default: a quarter of RAM; -1: none)")
 	fs.IntVar(&cfg.Domains, "domains", 0, "query domains, each a single-threaded part of the graph (0: from GOMAXPROCS)")
 	fs.DurationVar(&cfg.ReadTimeout, "read-timeout", 5*time.Second, "how long a read waits for a fill or for a write to become visible")
 	fs.DurationVar(&cfg.StatementTimeout, "statement-timeout", 30*time.Second, "bound on one statement")
@@ -258,6 +258,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 			return fmt.Errorf("--memory-limit: %w", err)
 		}
 	}
+	// The heap follows the memory limit (the Go runtime's soft limit tracks it), unless
+	// GOMEMLIMIT says otherwise.
+	opts.GoMemoryLimit = os.Getenv("GOMEMLIMIT") == ""
 	maxPacket, err := parseBytes(cfg.MaxPacket)
 	if err != nil || maxPacket <= 0 || maxPacket > 1<<30 {
 		return fmt.Errorf("--max-allowed-packet %q: want a size up to 1GiB", cfg.MaxPacket)

@@ -25,6 +25,7 @@ type node struct {
 	width   int
 	domain  int
 	linked  bool
+	dropped bool // removed from the graph by drop
 	// fresh builds a full copy of the operator, for recomputation (not for tables and
 	// readers).
 	fresh func() dataflow.Operator
@@ -214,6 +215,9 @@ func (h *Harness) parent(name string) (*node, error) {
 	}
 	if p.reader != nil {
 		return nil, fmt.Errorf("%q is a reader: nothing reads from a reader", name)
+	}
+	if p.dropped {
+		return nil, fmt.Errorf("%q was dropped: declare a new node", name)
 	}
 	return p, nil
 }
@@ -538,6 +542,7 @@ func (h *Harness) cmdReader(a args) (string, error) {
 		return "", err
 	}
 	r.linked = true
+	h.graph.Retain(r.n) // as the engine's views do, so that drop can release it
 	h.add(r)
 	var lines []string
 	if reader.Partial() {
@@ -556,7 +561,10 @@ func (h *Harness) cmdReader(a args) (string, error) {
 		rep.Fill = func(key dataflow.Row, rows dataflow.Batch) bool {
 			redundant := fill(key, rows)
 			delete(r.inflight, dataflow.EncodeKey(key))
-			if redundant {
+			switch {
+			case r.dropped:
+				h.notes = append(h.notes, fmt.Sprintf("%s%s: the reader was dropped: the fill installs nothing and its holds go back", name, key))
+			case redundant:
 				h.notes = append(h.notes, fmt.Sprintf("%s%s: fill not needed (present already): its holds go back", name, key))
 			}
 			return redundant

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -61,6 +62,13 @@ import (
 //	    stepping the reader's domain until it returns.
 //	evict round
 //	    Runs Evictor.Round in a goroutine, stepping the domains it calls until it returns.
+//	drop r
+//	    Drops a reader as the engine drops a view: Graph.Release removes it and the nodes
+//	    only it used, then upquery.ReleaseAll retires each removed partial node and gives
+//	    back the holds of its present keys, a Call in the node's domain (in a goroutine,
+//	    stepping the domains it calls until it returns). Replay pieces still in flight to
+//	    the removed nodes then fill nothing and give their holds back. Removed nodes leave
+//	    the output of state and check.
 //	deliver d1 [n=3 | all]
 //	    Handles the oldest message(s) of one domain's mailbox (Domain.Step).
 //	settle
@@ -165,6 +173,8 @@ func (h *Harness) run(td *datadriven.TestData) (string, error) {
 		return h.cmdRead(a)
 	case "evict":
 		return h.cmdEvict(a)
+	case "drop":
+		return h.cmdDrop(a)
 	case "deliver":
 		return h.cmdDeliver(a)
 	case "settle":
@@ -512,6 +522,36 @@ func (h *Harness) cmdEvict(a args) (string, error) {
 	})
 	arr := h.drainOwn(func(entry) string { return label })
 	return strings.Join(h.arrivalLines(arr), "\n"), nil
+}
+
+// cmdDrop drops a reader and the nodes only it used.
+func (h *Harness) cmdDrop(a args) (string, error) {
+	r, err := h.readerArg(a)
+	if err != nil {
+		return "", err
+	}
+	if !r.linked {
+		return "", fmt.Errorf("reader %s was dropped already", r.name)
+	}
+	removed := h.graph.Release(r.n)
+	var names []string
+	for _, n := range removed {
+		x := h.byNode[n]
+		x.linked, x.dropped = false, true
+		names = append(names, x.name)
+		h.ev.Untrack(n)
+	}
+	lines := []string{"removed " + strings.Join(names, ", ")}
+	var errs []error
+	for _, n := range removed {
+		x := h.byNode[n]
+		lines = append(lines, h.blocking("retiring "+x.name, func() {
+			if err := upquery.ReleaseAll(context.Background(), h.rt, n, x.target); err != nil {
+				errs = append(errs, err)
+			}
+		})...)
+	}
+	return strings.Join(lines, "\n"), errors.Join(errs...)
 }
 
 // cmdRead reads a reader key.
