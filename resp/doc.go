@@ -21,16 +21,18 @@
 //
 // # The read path
 //
-// A connection reads what its client sent into one buffer, answers every complete command
-// in it in order, appending the replies to one buffer, and writes them in one write: a
-// pipeline of GETs costs one read and one write. Arguments are slices of the read buffer;
+// A connection runs on internal/connloop, as the MySQL listener's do: it reads what its
+// client sent into one buffer, answers every complete command in it in order, appending
+// the replies to one buffer, and writes them in one write; a GET costs one read and one
+// write system call, and a pipeline of GETs the same. Arguments are slices of the read buffer;
 // a key's parts are slices of it too unless the key has escapes; integer parameters are
 // parsed in place; the JSON is appended by the cache's Layout, built once per connection.
 // A warm GET of a cached key allocates nothing (TestGetAllocations).
 //
 // redcon provides the reply encoding and the splitting of inline commands. Its server loop
-// is not used: it copies every command into fresh slices, buffers whatever length a client
-// announces, and re-parses a partial command from its start on each read. The loop here
+// is not used: it reads through net.Conn (a read that finds nothing before each wait),
+// copies every command into fresh slices, buffers whatever length a client announces, and
+// re-parses a partial command from its start on each read. The loop here
 // bounds a command at Config.MaxCommandBytes and Config.MaxArgs before waiting for its bytes,
 // and a panic ends one connection, not the server.
 package resp

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench-resp.sh: server CPU per GET of Weir's Redis-protocol listener against redis-server,
+# in one run. Both hold the same JSON value under the same key (Weir: the cache `key`, one INT
+# parameter; Redis: that cache's value, SET under the key redis-benchmark reads), and
+# redis-benchmark reads it with 16 clients, without pipelining and with -P 16, in alternating
+# rounds. Server CPU is user + system time from /proc/<pid>/stat around each run (Linux;
+# clock ticks of 10 ms, so runs of a few seconds or more).
+#
+# Needs: go, redis-server, redis-benchmark, redis-cli, the mariadb client.
+# Usage: scripts/bench-resp.sh [requests per run, default 200000] [rounds, default 3]
+set -euo pipefail
+n=${1:-200000}
+rounds=${2:-3}
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+(cd "$root" && go build -o "$work/weir" ./cmd/weir)
+mysql_port=$(free_port); weir_resp=$(free_port); redis_port=$(free_port)
+"$work/weir" serve --data-dir "" --listen 127.0.0.1:$mysql_port --http "" \
+	--resp 127.0.0.1:$weir_resp --log-level warn >"$work/weir.log" 2>&1 &
+weir_pid=$!
+redis-server --port $redis_port --save '' --appendonly no >"$work/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 100); do
+	redis-cli -p $weir_resp PING >/dev/null 2>&1 && redis-cli -p $redis_port PING >/dev/null 2>&1 && break
+	sleep 0.1
+done
+mariadb -h127.0.0.1 -P$mysql_port -uroot weir -e "
+	CREATE TABLE articles (id INT PRIMARY KEY, title VARCHAR(200), body VARCHAR(200));
+	INSERT INTO articles VALUES (0, 'A title for the benchmark',
+		'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna');
+	CREATE CACHE \`key\` FROM SELECT id, title, body FROM articles WHERE id = ?;"
+value=$(redis-cli -p $weir_resp GET key:000000000000)
+redis-cli -p $redis_port SET key:000000000000 "$value" >/dev/null
+[ "$(redis-cli -p $redis_port GET key:000000000000)" = "$value" ] || { echo "values differ" >&2; exit 1; }
+echo "value: ${#value} bytes of JSON under key:000000000000; $n GETs per run, 16 clients"
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+declare -A total
+for pipeline in 1 16; do
+	for side in redis weir; do total[$side.$pipeline]=0; done
+	for round in $(seq "$rounds"); do
+		for side in redis weir; do
+			if [ $side = redis ]; then port=$redis_port pid=$redis_pid; else port=$weir_resp pid=$weir_pid; fi
+			t0=$(ticks $pid)
+			redis-benchmark -p $port -t get -r 1 -c 16 -P $pipeline -n "$n" -q >/dev/null
+			t1=$(ticks $pid)
+			total[$side.$pipeline]=$(( ${total[$side.$pipeline]} + t1 - t0 ))
+			awk -v t=$((t1 - t0)) -v hz=$hz -v n=$n -v s=$side -v p=$pipeline -v r=$round \
+				'BEGIN { printf "  -P %-2d round %d %-6s %6.2f µs CPU per GET\n", p, r, s, t / hz * 1e6 / n }'
+		done
+	done
+	awk -v w=${total[weir.$pipeline]} -v r=${total[redis.$pipeline]} -v hz=$hz -v n=$((n * rounds)) -v p=$pipeline \
+		'BEGIN { printf "-P %-2d  redis-server %.2f µs, Weir %.2f µs CPU per GET: Weir ÷ Redis %.2f×\n", p, r / hz * 1e6 / n, w / hz * 1e6 / n, w / r }'
+done
