@@ -53,6 +53,7 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 			return false, w.writeError(unknownStatement(id, "mysqld_stmt_reset"))
 		}
 		clear(p.long)
+		p.longTooBig = false
 		return false, w.writeOK(0, 0, s.flags)
 	case mysql.COM_INIT_DB:
 		return false, s.reply(w, nil, s.UseDB(string(data)))
