@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/listencheck"
 )
 
 // Config wires the listener into the server around it.
@@ -46,36 +47,13 @@ type Config struct {
 
 // ErrInsecure is returned for a listen address other than loopback while some user has no
 // password.
-var ErrInsecure = errors.New("weir: refusing to serve RESP on a non-loopback address without passwords")
+var ErrInsecure = listencheck.ErrInsecure
 
 // CheckListen refuses an address other than loopback when some user has no password: a
 // cache of an application's data must not be open to the network by default. It is the
 // MySQL listener's rule.
 func CheckListen(addr string, users map[string]string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("weir: RESP listen address %q: %w", addr, err)
-	}
-	if isLoopback(host) {
-		return nil
-	}
-	if len(users) == 0 {
-		return fmt.Errorf("%w: %s (give users passwords, or listen on 127.0.0.1)", ErrInsecure, addr)
-	}
-	for user, pass := range users {
-		if pass == "" {
-			return fmt.Errorf("%w: %s (user %s has no password)", ErrInsecure, addr, user)
-		}
-	}
-	return nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return listencheck.Check("RESP", addr, users)
 }
 
 // Server serves reads of an engine's caches over the Redis protocol.

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/listencheck"
 )
 
 // Auth methods a server can ask clients for.
@@ -90,9 +91,9 @@ type connState struct {
 	busy atomic.Bool
 }
 
-// ErrInsecure is returned by New for a configuration that would let anyone on the network
-// in: see CheckListen.
-var ErrInsecure = errors.New("weir: refusing to listen on a non-loopback address without a password")
+// ErrInsecure is returned by Serve for a configuration that would let anyone on the
+// network in: see CheckListen.
+var ErrInsecure = listencheck.ErrInsecure
 
 // New returns a server for e.
 func New(e *weir.Engine, cfg Config) (*Server, error) {
@@ -165,33 +166,12 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 // CheckListen refuses an address other than loopback when some user has no password: a
 // cache of an application's data must not be open to the network by default.
 func CheckListen(addr string, users map[string]string) error {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return fmt.Errorf("weir: listen address %q: %w", addr, err)
-	}
-	if IsLoopback(host) {
-		return nil
-	}
-	if len(users) == 0 {
-		return fmt.Errorf("%w: %s (give users passwords, or listen on 127.0.0.1)", ErrInsecure, addr)
-	}
-	for user, pass := range users {
-		if pass == "" {
-			return fmt.Errorf("%w: %s (user %s has no password)", ErrInsecure, addr, user)
-		}
-	}
-	return nil
+	return listencheck.Check("MySQL", addr, users)
 }
 
 // IsLoopback reports whether a listen address's host is this machine only (localhost or a
 // loopback IP).
-func IsLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func IsLoopback(host string) bool { return listencheck.IsLoopback(host) }
 
 // Serve accepts connections on ln until Shutdown; it returns nil after a shutdown.
 func (s *Server) Serve(ln net.Listener) error {
