@@ -2,7 +2,6 @@ package resp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/connloop"
 	"github.com/weirdb/weir/internal/listencheck"
 )
 
@@ -142,24 +142,17 @@ func (s *Server) Serve(ln net.Listener) error {
 		s.addr.Store(a)
 	}
 	s.log.Info("listening for Redis protocol clients", zap.Stringer("addr", ln.Addr()), zap.Bool("auth", s.authRequired()))
-	var delay time.Duration
+	retry := func(err error, after time.Duration) {
+		s.log.Warn("RESP accept", zap.Error(err), zap.Duration("retry_in", after))
+	}
 	for {
-		nc, err := ln.Accept()
+		nc, err := connloop.Accept(ln, s.closing.Load, retry)
 		if err != nil {
-			if s.closing.Load() {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Out of file descriptors and the like: back off rather than spin.
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				s.log.Warn("RESP accept", zap.Error(err), zap.Duration("retry_in", delay))
-				time.Sleep(delay)
-				continue
-			}
 			return fmt.Errorf("weir: RESP accept: %w", err)
 		}
-		delay = 0
+		if nc == nil {
+			return nil
+		}
 		s.metrics.accepted.Add(1)
 		if n := s.metrics.connected.Add(1); n > int64(s.cfg.MaxConnections) {
 			s.metrics.connected.Add(-1)

@@ -18,6 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/connloop"
 	"github.com/weirdb/weir/internal/listencheck"
 )
 
@@ -189,27 +190,22 @@ func (s *Server) Serve(ln net.Listener) error {
 		s.addr.Store(a)
 	}
 	s.log.Info("listening for MySQL clients", zap.Stringer("addr", ln.Addr()), zap.String("auth", s.cfg.AuthMethod), zap.Bool("tls", s.cfg.TLS != nil))
-	var delay time.Duration
+	closing := func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.closing
+	}
+	retry := func(err error, after time.Duration) {
+		s.log.Warn("accept", zap.Error(err), zap.Duration("retry_in", after))
+	}
 	for {
-		c, err := ln.Accept()
+		c, err := connloop.Accept(ln, closing, retry)
 		if err != nil {
-			s.mu.Lock()
-			closing := s.closing
-			s.mu.Unlock()
-			if closing {
-				return nil
-			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				// Out of file descriptors and the like: back off rather than spin.
-				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-				s.log.Warn("accept", zap.Error(err), zap.Duration("retry_in", delay))
-				time.Sleep(delay)
-				continue
-			}
 			return fmt.Errorf("weir: accept: %w", err)
 		}
-		delay = 0
+		if c == nil {
+			return nil
+		}
 		if !s.track(c) {
 			c.Close()
 			continue

@@ -315,3 +315,27 @@ func (c *Conn) Flush() error {
 	}
 	return err
 }
+
+// Accept waits for the next connection on ln. An error that says the process is out of a
+// resource (descriptors, say) is retried after a pause that doubles from 5 ms up to a
+// second, reported to retry, rather than spun on or made fatal. It returns nil, nil once
+// closing reports that the listener was closed on purpose.
+func Accept(ln net.Listener, closing func() bool, retry func(err error, after time.Duration)) (net.Conn, error) {
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err == nil {
+			return c, nil
+		}
+		if closing() {
+			return nil, nil
+		}
+		var ne net.Error
+		if !errors.As(err, &ne) || !ne.Timeout() {
+			return nil, err
+		}
+		delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+		retry(err, delay)
+		time.Sleep(delay)
+	}
+}

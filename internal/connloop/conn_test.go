@@ -166,3 +166,21 @@ func TestThroughNetConn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAcceptEndsOnPurposefulClose: a listener closed on purpose ends Accept with no
+// connection and no error; closed otherwise, Accept reports the error.
+func TestAcceptEndsOnPurposefulClose(t *testing.T) {
+	for _, purposeful := range []bool{true, false} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		c, err := connloop.Accept(ln, func() bool { return purposeful }, func(error, time.Duration) {
+			t.Error("a closed listener is not a resource to wait for")
+		})
+		if c != nil || (err == nil) != purposeful {
+			t.Fatalf("purposeful %v: Accept = %v, %v", purposeful, c, err)
+		}
+	}
+}
