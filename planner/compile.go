@@ -16,17 +16,20 @@ import (
 )
 
 // parsers holds idle TiDB parsers: a parser is not safe for concurrent use and is costly to
-// build, and Compile must be callable from any goroutine.
+// build, and Compile must be callable from any goroutine. A parser's next Parse may write to
+// the nodes of the tree it returned last (it keeps them in its value stack), so a parser goes
+// back to the pool only once its tree is no longer read.
 var parsers = sync.Pool{New: func() any { return parser.New() }}
 
 // Compile parses one SQL statement and compiles it against cat. It is pure and safe for
 // concurrent use. The result is one of *CreateTable, *DropTable, *Insert, *Update, *Delete or
 // *Select; every failure is an *Error.
 func Compile(cat Catalog, sql string) (Statement, error) {
-	stmt, err := parseOne(sql)
+	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	c := &compiler{cat: cat, sql: sql}
 	c.numParams(stmt)
 	switch s := stmt.(type) {
@@ -50,29 +53,33 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 	return nil, unsupported("the %s statement", statementKind(stmt))
 }
 
-// parseOne parses exactly one statement.
-func parseOne(sql string) (stmt ast.StmtNode, err error) {
+// parseOne parses exactly one statement. The tree is valid until release is called, which
+// gives the parser back.
+func parseOne(sql string) (stmt ast.StmtNode, release func(), err error) {
 	p := parsers.Get().(*parser.Parser)
+	release = func() { parsers.Put(p) }
 	defer func() {
 		// The parser is third-party code fed arbitrary text; a panic there must not take the
 		// process down. A parser that panicked may be in any state, so it is not reused.
 		if r := recover(); r != nil {
-			stmt, err = nil, newErr(CodeParse, "You have an error in your SQL syntax: the parser failed (%v)", r)
+			stmt, release, err = nil, nil, newErr(CodeParse, "You have an error in your SQL syntax: the parser failed (%v)", r)
 			return
 		}
-		parsers.Put(p)
+		if err != nil {
+			parsers.Put(p) // no tree was handed out
+		}
 	}()
 	stmts, _, perr := p.Parse(sql, "", "")
 	if perr != nil {
-		return nil, &Error{Code: CodeParse, SQLState: "42000", Msg: syntaxMessage(perr.Error()), Err: perr}
+		return nil, nil, &Error{Code: CodeParse, SQLState: "42000", Msg: syntaxMessage(perr.Error()), Err: perr}
 	}
 	switch len(stmts) {
 	case 0:
-		return nil, newErr(CodeEmptyQuery, "Query was empty")
+		return nil, nil, newErr(CodeEmptyQuery, "Query was empty")
 	case 1:
-		return stmts[0], nil
+		return stmts[0], release, nil
 	}
-	return nil, unsupported("several statements in one request")
+	return nil, nil, unsupported("several statements in one request")
 }
 
 var parserPosition = regexp.MustCompile(`(?s)line (\d+) column (\d+) near "(.*)"`)

@@ -175,7 +175,7 @@ func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 
 // show handles the SHOW statements drivers and tools send.
 func (s *session) show(sql string) (*mysql.Result, error) {
-	node, err := parseOne(sql)
+	node, err := s.parseOne(sql)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/pingcap/tidb/pkg/parser"
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
@@ -41,6 +42,7 @@ type session struct {
 	userVars     map[string]any            // @name values set by SET @name = literal
 	stmts        map[uint32]*prepared      // by statement id
 	defs         map[*weir.Column][][]byte // encoded column definitions, see columnDefs
+	parser       *parser.Parser            // for the statements the session answers itself, see parseOne
 	lastStmt     uint32                    // the id of the last statement prepared
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/pingcap/tidb/pkg/parser"
@@ -107,14 +106,16 @@ func (s *session) variables() [][]any {
 	return rows
 }
 
-var parsers = sync.Pool{New: func() any { return parser.New() }}
-
 // parseOne parses one statement with TiDB's parser, for the statements the session answers
-// itself (SET, SHOW, SELECT of variables).
-func parseOne(sql string) (ast.StmtNode, error) {
-	p := parsers.Get().(*parser.Parser)
-	defer parsers.Put(p)
-	nodes, _, err := p.Parse(sql, "", "")
+// itself (SET, SHOW, SELECT of variables). The parser is the session's own, made on first
+// use: a parser's next Parse may write to the nodes of the tree it returned last, so a tree
+// must not outlive the parser's next use by someone else, and a session runs on one
+// goroutine.
+func (s *session) parseOne(sql string) (ast.StmtNode, error) {
+	if s.parser == nil {
+		s.parser = parser.New()
+	}
+	nodes, _, err := s.parser.Parse(sql, "", "")
 	if err != nil {
 		return nil, wireError(codeParse, "42000", "You have an error in your SQL syntax: %s", firstLine(err.Error()))
 	}
@@ -135,7 +136,7 @@ func firstLine(s string) string {
 // session functions (DATABASE(), VERSION(), USER(), CONNECTION_ID(), LAST_INSERT_ID()): the
 // queries drivers and the mariadb client send. ok is false for anything else.
 func (s *session) selectSession(sql string) (*mysql.Result, bool) {
-	node, err := parseOne(sql)
+	node, err := s.parseOne(sql)
 	if err != nil {
 		return nil, false
 	}
@@ -240,7 +241,7 @@ func (s *session) sessionValue(e ast.ExprNode) (any, bool) {
 
 // set handles SET: names and character sets, session variables and user variables.
 func (s *session) set(sql string) error {
-	node, err := parseOne(sql)
+	node, err := s.parseOne(sql)
 	if err != nil {
 		return err
 	}
