@@ -203,6 +203,13 @@ func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, erro
 		if err != nil {
 			return Rows{}, err
 		}
+		if q.InfoSchema {
+			vals, err := dataflow.RowFromGo(args)
+			if err != nil {
+				return Rows{}, err
+			}
+			return e.queryInfoSchema(ctx, q, vals)
+		}
 		rows, err := e.queryPlanned(ctx, q, args)
 		if !retryDropped(ctx, err, attempt) {
 			return rows, err
@@ -258,6 +265,10 @@ func (e *Engine) planSelect(sql string) (*planner.Query, error) {
 // dataflow.Backfill). The view of an ad-hoc shape (name "") is the shape's from then on;
 // when the shape has a view already, install returns it.
 func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*View, error) {
+	if q.InfoSchema {
+		return nil, newError(ErrCodeUnsupported, "42000",
+			"This version of Weir doesn't yet support 'a cache over information_schema': its queries are answered from the catalog when they run")
+	}
 	var v *View
 	var backfill *dataflow.Backfill
 	err := e.changeGraph(ctx, func() (err error) {

@@ -58,6 +58,10 @@ func (s *Stmt) Columns() []Column {
 	return s.query.Cols
 }
 
+// ReadsCatalog reports whether the statement is a SELECT over information_schema: it is
+// answered from the catalog as it stands at each run and never cached.
+func (s *Stmt) ReadsCatalog() bool { return s.query != nil && s.query.InfoSchema }
+
 // SQL is the statement's text.
 func (s *Stmt) SQL() string { return s.sql }
 
@@ -83,6 +87,9 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
 	}
 	var argv [8]Value // read converts its arguments in place: a copy, on the stack
+	if s.query.InfoSchema {
+		return s.e.queryInfoSchema(ctx, s.query, append(argv[:0], args...))
+	}
 	for attempt := 0; ; attempt++ {
 		current := s.e.version.Load() == s.version
 		if v := s.view.Load(); current && v != nil && !v.dropped.Load() {

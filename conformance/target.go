@@ -170,18 +170,46 @@ func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error)
 
 // Prepare registers the view for query without reading it.
 func (w *weirTarget) Prepare(ctx context.Context, query string) error {
+	if catalog, err := w.readsCatalog(query); err != nil || catalog {
+		return err
+	}
 	_, err := w.view(ctx, query)
 	return err
 }
 
-func (w *weirTarget) Query(ctx context.Context, query string, args []any) (*ResultSet, error) {
+// readsCatalog reports whether query reads information_schema, which no view can be made
+// of: such a query is answered from the catalog each time it runs.
+func (w *weirTarget) readsCatalog(query string) (bool, error) {
+	st, err := w.eng.Prepare(query)
+	if err != nil {
+		return false, err
+	}
+	return st.ReadsCatalog(), nil
+}
+
+// read runs query through its view, or from the catalog for information_schema.
+func (w *weirTarget) read(ctx context.Context, query string, args []any) (weir.Rows, error) {
+	if catalog, err := w.readsCatalog(query); err != nil || catalog {
+		if err != nil {
+			return weir.Rows{}, err
+		}
+		return w.eng.Query(ctx, query, args...)
+	}
 	v, err := w.view(ctx, query)
 	if err != nil {
-		return nil, err
+		return weir.Rows{}, err
 	}
 	rows, err := v.LookupAfter(ctx, w.token, args...)
 	if err != nil {
-		return nil, fmt.Errorf("lookup: %w", err)
+		return weir.Rows{}, fmt.Errorf("lookup: %w", err)
+	}
+	return rows, nil
+}
+
+func (w *weirTarget) Query(ctx context.Context, query string, args []any) (*ResultSet, error) {
+	rows, err := w.read(ctx, query, args)
+	if err != nil {
+		return nil, err
 	}
 	cols := rows.Columns()
 	rs := &ResultSet{Columns: make([]string, len(cols))}

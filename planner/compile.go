@@ -38,19 +38,38 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 	case *ast.DropTableStmt:
 		return c.dropTable(s)
 	case *ast.InsertStmt:
-		return c.insert(s)
+		return c.write(c.insert(s))
 	case *ast.UpdateStmt:
-		return c.update(s)
+		return c.write(c.update(s))
 	case *ast.DeleteStmt:
-		return c.delete(s)
+		return c.write(c.delete(s))
 	case *ast.SelectStmt, *ast.SetOprStmt:
+		c.infoSchemaQuery = readsInfoSchema(stmt)
+		if len(c.params) > 0 && c.infoSchemaQuery {
+			return compileInfoSchemaWithParams(cat, sql, len(c.params))
+		}
 		q, err := c.query(stmt.(ast.ResultSetNode))
 		if err != nil {
 			return nil, err
 		}
+		if c.readsInfoSchema {
+			if c.readsUserTable {
+				return nil, unsupported("a query that reads both information_schema and tables")
+			}
+			q.InfoSchema = true
+		}
 		return &Select{Query: q}, nil
 	}
 	return nil, unsupported("the %s statement", statementKind(stmt))
+}
+
+// write refuses a write that names one of information_schema's tables, as MySQL does.
+func (c *compiler) write(st Statement, err error) (Statement, error) {
+	if err == nil && c.readsInfoSchema {
+		return nil, &Error{Code: CodeDBAccessDenied, SQLState: "42000",
+			Msg: "Access denied for user 'root'@'%' to database 'information_schema'"}
+	}
+	return st, err
 }
 
 // parseOne parses exactly one statement. The tree is valid until release is called, which
@@ -126,6 +145,12 @@ type compiler struct {
 	keys []*keyCond
 	// paramTypes are the types of the key columns the parameters are compared with.
 	paramTypes []dataflow.Type
+	// readsInfoSchema and readsUserTable say which kinds of table the statement names:
+	// information_schema's are made from the catalog when read, never kept in the graph.
+	readsInfoSchema, readsUserTable bool
+	// infoSchemaQuery says the SELECT names information_schema's tables, so it is evaluated
+	// when it runs: DATABASE() may appear in it.
+	infoSchemaQuery bool
 }
 
 // setParamType records the type of the key column parameter i is compared with.
@@ -170,6 +195,15 @@ func (c *compiler) at(e *Error, n ast.Node) *Error {
 // table resolves a table reference. The database qualifier is ignored: Weir serves one
 // database.
 func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
+	if tn.Schema.L == InfoSchema {
+		t, ok := InfoSchemaTable(tn.Name.L)
+		if !ok {
+			return nil, newErr(CodeUnknownTable, "Unknown table '%s' in information_schema", tn.Name.O)
+		}
+		c.readsInfoSchema = true
+		return t, nil
+	}
+	c.readsUserTable = true
 	if c.cat == nil {
 		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", tn.Name.O)
 	}

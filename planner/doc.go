@@ -18,6 +18,10 @@
 // options, table options such as ENGINE and AUTO_INCREMENT=n, and a database qualifier on
 // table names (Weir serves one database).
 //
+// It also defines information_schema (infoschema.go): its tables' columns as MariaDB has
+// them, the rows the catalog gives them, and the binding of a catalog query's arguments as
+// literals, since such a query is evaluated afresh at each run rather than kept as a view.
+//
 // The package must never evaluate a query, touch operator state or the graph, or keep
 // anything global and mutable: Compile is a pure function of the catalog and the text, and
 // is safe for concurrent use.

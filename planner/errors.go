@@ -10,6 +10,7 @@ import (
 
 // MySQL error numbers the planner reports.
 const (
+	CodeDBAccessDenied      = 1044
 	CodeBadTable            = 1051
 	CodeAmbiguousColumn     = 1052
 	CodeUnknownColumn       = 1054

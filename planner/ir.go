@@ -198,6 +198,14 @@ type Query struct {
 	// Text is the normalized SQL text of the query: the parser's canonical rendering, with the
 	// literals that became key components replaced by ?.
 	Text string
+	// InfoSchema says the query reads information_schema's tables (and no others): it is
+	// answered from the catalog as it stands when it runs (see InfoSchemaRows), never
+	// installed in the graph.
+	InfoSchema bool
+	// ParamSQL, set for a query over information_schema with parameters, is its text with
+	// the `?` markers: each run compiles it again with the arguments bound in (BindParams).
+	// Root and Cols are those of the text with NULL for every parameter.
+	ParamSQL string
 }
 
 // MergeRows applies the query's DISTINCT, ORDER BY, OFFSET and LIMIT to the rows of several

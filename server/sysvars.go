@@ -15,7 +15,7 @@ import (
 )
 
 // schemaName is the one database Weir serves.
-const schemaName = "weir"
+const schemaName = weir.DatabaseName
 
 // serverVersion is what clients read as the server's version: a MySQL 8.0 they can speak to,
 // marked as Weir.

@@ -1,7 +1,9 @@
 // Package reference evaluates a compiled query from scratch over given base-table contents.
 //
 // It is Weir's oracle: the differential tests compare every incrementally maintained view
-// with what this package computes over the same tables. It must stay obviously correct rather
+// with what this package computes over the same tables. It also answers the queries that are
+// never cached because they are small and must reflect the moment they run: those over
+// information_schema, whose rows the engine makes from its catalog. It must stay obviously correct rather
 // than fast, so it uses plain loops (nested-loop joins, grouping by collation keys, full
 // sorts for top-k) and shares no code with package operators: two independent
 // implementations that agree are the evidence, one implementation checked against itself is

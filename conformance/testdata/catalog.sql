@@ -1,0 +1,75 @@
+# information_schema as ORMs and migration tools read it: the tables of the current
+# database, their columns with types, defaults, nullability and keys, their indexes and
+# constraints, compared with MariaDB's after each change to the schema. Queries filter on
+# DATABASE(), since each run has its own database.
+
+-- setup
+CREATE TABLE accounts (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  email VARCHAR(120) NOT NULL,
+  display_name VARCHAR(60) DEFAULT 'anonymous',
+  age INT,
+  tiny TINYINT(1) NOT NULL DEFAULT 0,
+  small SMALLINT UNSIGNED DEFAULT 7,
+  balance DECIMAL(12,2) NOT NULL DEFAULT 0.00,
+  ratio DOUBLE,
+  born DATE DEFAULT '2000-01-01',
+  seen DATETIME(3) NULL,
+  created DATETIME NOT NULL,
+  code CHAR(4),
+  notes TEXT,
+  PRIMARY KEY (id)
+);
+CREATE TABLE memberships (
+  account_id BIGINT UNSIGNED NOT NULL,
+  team VARCHAR(30) NOT NULL,
+  since DATE,
+  PRIMARY KEY (account_id, team)
+);
+
+-- query catalog_tables
+SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = DATABASE();
+
+-- query catalog_table_exists
+-- args: 'accounts'
+-- args: 'nope'
+SELECT COUNT(*) AS n FROM information_schema.tables
+WHERE table_schema = DATABASE() AND table_name = ? AND table_type = 'BASE TABLE';
+
+-- query catalog_columns ordered
+SELECT table_name, column_name, ordinal_position, column_default, is_nullable, data_type,
+       character_maximum_length, character_octet_length, numeric_precision, numeric_scale,
+       datetime_precision, column_type, column_key, extra
+FROM information_schema.columns WHERE table_schema = DATABASE()
+ORDER BY table_name, ordinal_position;
+
+-- query catalog_columns_of_table ordered
+-- args: 'memberships'
+SELECT column_name, is_nullable = 'YES' AS nullable, data_type, column_type
+FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ?
+ORDER BY ordinal_position;
+
+-- query catalog_statistics ordered
+SELECT table_name, index_name, non_unique, seq_in_index, column_name, nullable
+FROM information_schema.statistics WHERE table_schema = DATABASE()
+ORDER BY table_name, index_name, seq_in_index;
+
+-- query catalog_constraints ordered
+SELECT table_name, constraint_name, constraint_type FROM information_schema.table_constraints
+WHERE table_schema = DATABASE() ORDER BY table_name, constraint_name;
+
+-- query catalog_key_columns ordered
+SELECT table_name, constraint_name, column_name, ordinal_position
+FROM information_schema.key_column_usage WHERE table_schema = DATABASE()
+ORDER BY table_name, constraint_name, ordinal_position;
+
+-- query catalog_schema
+SELECT COUNT(*) AS n, MAX(default_character_set_name) AS charset
+FROM information_schema.schemata WHERE schema_name = DATABASE();
+
+-- writes
+# The catalog follows DDL.
+CREATE TABLE events (id INT NOT NULL PRIMARY KEY, at DATETIME, kind VARCHAR(10) NOT NULL DEFAULT 'x');
+DROP TABLE memberships;
+-- error 1044
+INSERT INTO information_schema.tables (table_name) VALUES ('nope');

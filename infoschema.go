@@ -1,0 +1,76 @@
+package weir
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/reference"
+	"github.com/weirdb/weir/planner"
+)
+
+// DatabaseName is the name of the database Weir serves its tables in, as information_schema
+// and DATABASE() name it.
+const DatabaseName = planner.DefaultDatabase
+
+// Queries over information_schema (what ORMs and migration tools read to learn a schema)
+// are answered from the catalog as it stands when they run: its tables' rows are made from
+// the schemas (planner.InfoSchemaRows) and the query is evaluated over them from scratch
+// (package reference), as they are small and read once per migration. They are never
+// installed in the graph, so they cost no memory between reads and never go stale.
+
+// queryInfoSchema answers a query planned over information_schema with args (in place
+// converted to the parameters' types).
+func (e *Engine) queryInfoSchema(ctx context.Context, q *planner.Query, args []Value) (Rows, error) {
+	if err := ctx.Err(); err != nil {
+		return Rows{}, err
+	}
+	cols := q.Cols
+	if q.ParamSQL != "" {
+		bound, err := planner.BindParams(q.ParamSQL, args)
+		if err != nil {
+			return Rows{}, err
+		}
+		st, err := planner.Compile(nil, bound)
+		if err != nil {
+			return Rows{}, err
+		}
+		sel, ok := st.(*planner.Select)
+		if !ok || !sel.Query.InfoSchema || len(sel.Query.Cols) != len(cols) {
+			return Rows{}, fmt.Errorf("weir: %q bound to %q is no longer a query over information_schema", q.ParamSQL, bound)
+		}
+		q, args = sel.Query, nil
+	} else if err := q.PrepareArgs(args); err != nil {
+		return Rows{}, err
+	}
+	src := e.infoSchemaSource()
+	made := map[string][]dataflow.Row{}
+	rows, err := reference.Eval(q, func(name string) []dataflow.Row {
+		if r, ok := made[name]; ok {
+			return r
+		}
+		r := planner.InfoSchemaRows(name, src)
+		made[name] = r
+		return r
+	}, args)
+	if err != nil {
+		return Rows{}, err
+	}
+	return Rows{cols: cols, rows: rows, width: len(cols)}, nil
+}
+
+// infoSchemaSource snapshots the catalog for information_schema.
+func (e *Engine) infoSchemaSource() *planner.InfoSchemaSource {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	src := &planner.InfoSchemaSource{Databases: []string{DatabaseName}}
+	for _, t := range e.tables {
+		src.Tables = append(src.Tables, planner.InfoSchemaTableEntry{Database: DatabaseName, Schema: t.Schema})
+	}
+	slices.SortFunc(src.Tables, func(a, b planner.InfoSchemaTableEntry) int {
+		return cmp.Compare(a.Schema.Name, b.Schema.Name)
+	})
+	return src
+}
