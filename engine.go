@@ -88,6 +88,9 @@ type Result struct {
 	RowsFound int64
 	// LastInsertID is the first AUTO_INCREMENT value the statement generated, or 0.
 	LastInsertID uint64
+	// Warnings lists what the statement reports beside its success (an ALTER TABLE that
+	// dropped a cache that no longer fits the table).
+	Warnings []Warning
 }
 
 // Engine is an open Weir instance: base tables, the dataflow graph and the registered views.
@@ -306,6 +309,10 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 			return e.createTable(ctx, s, sql)
 		case *planner.DropTable:
 			return e.dropTables(ctx, s)
+		case *planner.AlterTable:
+			return e.alterTable(ctx, s)
+		case *planner.RenameTables:
+			return e.renameTables(ctx, s)
 		case *planner.Select:
 			return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Register, Query or a View to read a SELECT")
 		}

@@ -90,6 +90,22 @@ func (v *View) LookupValues(ctx context.Context, tok Token, args ...Value) (Rows
 	return v.read(ctx, v.query, tok, append(argv[:0], args...))
 }
 
+// successor is the view registered under v's name after v was dropped, when a change to a
+// table it reads (ALTER TABLE) planned it again: a handle names its view, so reads through
+// an older handle go on. Nil for an unnamed view or a name no longer registered.
+func (v *View) successor() *View {
+	if v.name == "" {
+		return nil
+	}
+	v.e.mu.RLock()
+	next := v.e.views[strings.ToLower(v.name)]
+	v.e.mu.RUnlock()
+	if next == nil || next == v || next.dropped.Load() {
+		return nil
+	}
+	return next
+}
+
 // errDropped is what a read of a view dropped meanwhile gets.
 func (v *View) errDropped() error { return fmt.Errorf("%w: %s (dropped)", ErrNoSuchView, v.name) }
 
@@ -158,6 +174,9 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 // read serves one read; it converts vals in place to the key columns' forms.
 func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Value) (Rows, error) {
 	if v.dropped.Load() {
+		if next := v.successor(); next != nil && q == v.query {
+			return next.read(ctx, next.query, tok, vals)
+		}
 		return Rows{}, v.errDropped()
 	}
 	if err := v.e.checkOpen(); err != nil {

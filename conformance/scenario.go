@@ -359,6 +359,9 @@ func (p *parser) statement(line int, sql string) error {
 var (
 	createTable = regexp.MustCompile("(?is)^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?`?([A-Za-z0-9_]+)`?")
 	dropTable   = regexp.MustCompile("(?is)^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(.+)$")
+	renameTable = regexp.MustCompile("(?is)^\\s*RENAME\\s+TABLE\\s+(.+)$")
+	renamePair  = regexp.MustCompile("(?is)^\\s*`?([A-Za-z0-9_]+)`?\\s+TO\\s+`?([A-Za-z0-9_]+)`?\\s*$")
+	alterRename = regexp.MustCompile("(?is)^\\s*ALTER\\s+TABLE\\s+`?([A-Za-z0-9_]+)`?\\s+RENAME\\s+(?:TO\\s+|AS\\s+)?`?([A-Za-z0-9_]+)`?\\s*$")
 )
 
 // trackTables keeps the set of tables a checkpoint compares.
@@ -372,6 +375,25 @@ func (p *parser) trackTables(sql string) {
 			name = strings.Trim(strings.TrimSpace(name), "`")
 			delete(p.tables, strings.ToLower(name))
 		}
+		return
+	}
+	rename := func(from, to string) {
+		from, to = strings.ToLower(from), strings.ToLower(to)
+		if p.tables[from] {
+			delete(p.tables, from)
+			p.tables[to] = true
+		}
+	}
+	if m := renameTable.FindStringSubmatch(sql); m != nil {
+		for _, pair := range strings.Split(m[1], ",") {
+			if pm := renamePair.FindStringSubmatch(pair); pm != nil {
+				rename(pm[1], pm[2])
+			}
+		}
+		return
+	}
+	if m := alterRename.FindStringSubmatch(sql); m != nil {
+		rename(m[1], m[2])
 	}
 }
 

@@ -133,9 +133,10 @@ func (s *sqlTarget) ErrorCode(err error) (int, bool) {
 // registered once as a view and then only looked up, carrying the newest write token, so
 // every read after a write goes through the incremental path and sees that write.
 type weirTarget struct {
-	eng   *weir.Engine
-	views map[string]*weir.View
-	token weir.Token
+	eng        *weir.Engine
+	views      map[string]*weir.View
+	registered int // views registered so far, which names the next one
+	token      weir.Token
 }
 
 // NewWeirTarget returns a Target over eng.
@@ -160,7 +161,8 @@ func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error)
 	if v, ok := w.views[query]; ok {
 		return v, nil
 	}
-	v, err := w.eng.Register(ctx, fmt.Sprintf("conformance_%d", len(w.views)+1), query)
+	w.registered++
+	v, err := w.eng.Register(ctx, fmt.Sprintf("conformance_%d", w.registered), query)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
@@ -200,6 +202,15 @@ func (w *weirTarget) read(ctx context.Context, query string, args []any) (weir.R
 		return weir.Rows{}, err
 	}
 	rows, err := v.LookupAfter(ctx, w.token, args...)
+	if errors.Is(err, weir.ErrNoSuchView) {
+		// A change to a table (ALTER TABLE, RENAME TABLE) dropped a cache its query no
+		// longer fitted: an application makes it again, as the table is now.
+		delete(w.views, query)
+		if v, err = w.view(ctx, query); err != nil {
+			return weir.Rows{}, err
+		}
+		rows, err = v.LookupAfter(ctx, w.token, args...)
+	}
 	if err != nil {
 		return weir.Rows{}, fmt.Errorf("lookup: %w", err)
 	}

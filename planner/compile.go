@@ -37,6 +37,10 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 		return c.createTable(s)
 	case *ast.DropTableStmt:
 		return c.dropTable(s)
+	case *ast.AlterTableStmt:
+		return c.alterTable(s)
+	case *ast.RenameTableStmt:
+		return c.renameTables(s)
 	case *ast.InsertStmt:
 		return c.write(c.insert(s))
 	case *ast.UpdateStmt:

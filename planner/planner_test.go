@@ -85,7 +85,7 @@ func TestErrorsIs(t *testing.T) {
 		{"SELECT id FROM users, stories WHERE users.id = stories.author", ErrAmbiguousColumn},
 		{"SELECT name, COUNT(*) FROM users", ErrGroupBy},
 		{"SELECT * FROM users WHERE id > ?", ErrUnsupported},
-		{"ALTER TABLE users ADD x INT", ErrUnsupported},
+		{"ALTER TABLE users ADD PARTITION PARTITIONS 4", ErrUnsupported},
 	}
 	for _, tt := range tests {
 		_, err := Compile(cat, tt.sql)

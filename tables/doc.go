@@ -6,6 +6,9 @@
 // rows visited in primary-key order, and an undo log that takes a failed statement back
 // entirely.
 //
+// It also rebuilds a table for ALTER TABLE (Rebuild): the rows under the new definition,
+// converted and key-checked as writes are, in a new table beside the old one.
+//
 // Everything here runs in the base domain (dataflow domain 0), one statement at a time, so
 // it takes no locks. The engine (package weir) wraps a statement into one transaction:
 // tokens, the durable store (Writer.AppendTo builds the batch; Table.Load restores the rows)
