@@ -236,7 +236,16 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 	case ast.ShowStatus:
 		return filter(textColumns("Variable_name", "Value"), s.status())
 	case ast.ShowWarnings, ast.ShowErrors:
-		return s.table([]weir.Column{textColumn("Level"), intColumn("Code"), textColumn("Message")}, nil)
+		var rows [][]any
+		if st.Tp == ast.ShowWarnings {
+			for _, w := range s.warnings {
+				rows = append(rows, []any{w.Level, w.Code, w.Message})
+			}
+		}
+		if st.CountWarningsOrErrors {
+			return s.table([]weir.Column{intColumn("@@session.warning_count")}, [][]any{{len(rows)}})
+		}
+		return s.table([]weir.Column{textColumn("Level"), intColumn("Code"), textColumn("Message")}, rows)
 	case ast.ShowCreateTable:
 		return s.showCreateTable(st.Table.Name.O)
 	case ast.ShowEngines:

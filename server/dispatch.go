@@ -28,7 +28,7 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 	case mysql.COM_QUIT:
 		return true, nil
 	case mysql.COM_PING:
-		return false, w.writeOK(0, 0, s.flags)
+		return false, w.writeOK(0, 0, s.flags, 0)
 	case mysql.COM_QUERY:
 		return false, s.query(w, string(data))
 	case mysql.COM_STMT_EXECUTE:
@@ -54,7 +54,7 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 		}
 		clear(p.long)
 		p.longTooBig = false
-		return false, w.writeOK(0, 0, s.flags)
+		return false, w.writeOK(0, 0, s.flags, 0)
 	case mysql.COM_INIT_DB:
 		return false, s.reply(w, nil, s.UseDB(string(data)))
 	case mysql.COM_FIELD_LIST:
@@ -76,7 +76,7 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 		clear(s.vars)
 		clear(s.userVars)
 		clear(s.stmts)
-		return false, w.writeOK(0, 0, s.flags)
+		return false, w.writeOK(0, 0, s.flags, 0)
 	}
 	return false, w.writeError(wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd))
 }
@@ -92,6 +92,7 @@ func (s *session) query(w *wire, query string) error {
 		res, err := s.HandleQuery(query)
 		return s.reply(w, res, err)
 	}
+	s.clearWarnings(sql)
 	rows, res, err := s.selectRows(sql)
 	s.srv.metrics.statement(err)
 	if err != nil {
@@ -150,11 +151,11 @@ func (s *session) reply(w *wire, res *mysql.Result, err error) error {
 	}
 	if res == nil || res.Resultset == nil {
 		var affected, insertID uint64
-		var status uint16
+		var status, warnings uint16
 		if res != nil {
-			affected, insertID, status = res.AffectedRows, res.InsertId, res.Status
+			affected, insertID, status, warnings = res.AffectedRows, res.InsertId, res.Status, res.Warnings
 		}
-		return w.writeOK(affected, insertID, s.flags|status)
+		return w.writeOK(affected, insertID, s.flags|status, warnings)
 	}
 	defs := make([][]byte, len(res.Fields))
 	for i, f := range res.Fields {
@@ -236,6 +237,7 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		s.srv.metrics.statement(err)
 		return w.writeError(err)
 	}
+	s.clearWarnings(p.sql)
 	if p.st == nil || !p.st.IsQuery() {
 		var res *mysql.Result
 		if p.st == nil {

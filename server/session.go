@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math"
 	"context"
 	"encoding/binary"
 	"strings"
@@ -38,6 +39,8 @@ type session struct {
 	flags uint16
 
 	lastInsertID uint64
+	// warnings are those of the last statement, for SHOW WARNINGS.
+	warnings []weir.Warning
 	vars         map[string]string         // session variables set by SET, lower-case names
 	userVars     map[string]any            // @name values set by SET @name = literal
 	stmts        map[uint32]*prepared      // by statement id
@@ -100,6 +103,7 @@ func (s *session) UseDB(name string) error {
 
 // HandleQuery handles COM_QUERY.
 func (s *session) HandleQuery(query string) (*mysql.Result, error) {
+	s.clearWarnings(query)
 	res, err := s.run(query)
 	s.srv.metrics.statement(err)
 	if err != nil {
@@ -173,6 +177,22 @@ func (s *session) run(query string) (*mysql.Result, error) {
 	return s.write(execSQL)
 }
 
+// clearWarnings forgets the warnings of the previous statement, as MySQL does when a new
+// statement runs, unless the statement is one that reads them (SHOW WARNINGS, SHOW ERRORS,
+// SHOW COUNT(*) WARNINGS).
+func (s *session) clearWarnings(sql string) {
+	if s.warnings == nil {
+		return
+	}
+	if w := leadingWords(trimStatement(sql), 2); word(w, 0) == "SHOW" {
+		switch word(w, 1) {
+		case "WARNINGS", "ERRORS", "COUNT(*)", "COUNT":
+			return
+		}
+	}
+	s.warnings = nil
+}
+
 // setTx opens or closes a transaction, and keeps the status flags every OK and EOF packet
 // carries in step: autocommit always on, in-transaction while one is open.
 func (s *session) setTx(open bool) {
@@ -205,7 +225,9 @@ func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*my
 	if s.foundRows {
 		affected = res.RowsFound
 	}
-	return &mysql.Result{AffectedRows: uint64(affected), InsertId: res.LastInsertID}, nil
+	s.warnings = res.Warnings
+	return &mysql.Result{AffectedRows: uint64(affected), InsertId: res.LastInsertID,
+		Warnings: uint16(min(len(res.Warnings), math.MaxUint16))}, nil
 }
 
 // selectText runs a SELECT sent as text: through the view of its shape (literals in WHERE

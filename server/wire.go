@@ -151,14 +151,14 @@ func (w *wire) splitLast(at int) {
 	}
 }
 
-// writeOK writes an OK packet.
-func (w *wire) writeOK(affected, insertID uint64, status uint16) error {
+// writeOK writes an OK packet; warnings is the count SHOW WARNINGS would list.
+func (w *wire) writeOK(affected, insertID uint64, status, warnings uint16) error {
 	at := w.begin()
 	w.conn.Out = append(w.conn.Out, mysql.OK_HEADER)
 	w.conn.Out = appendLenEncInt(w.conn.Out, affected)
 	w.conn.Out = appendLenEncInt(w.conn.Out, insertID)
 	if w.caps&mysql.CLIENT_PROTOCOL_41 != 0 {
-		w.conn.Out = append(w.conn.Out, byte(status), byte(status>>8), 0, 0)
+		w.conn.Out = append(w.conn.Out, byte(status), byte(status>>8), byte(warnings), byte(warnings>>8))
 	}
 	if w.caps&mysql.CLIENT_SESSION_TRACK != 0 {
 		w.conn.Out = append(w.conn.Out, 0) // no status message
