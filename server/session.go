@@ -1,9 +1,9 @@
 package server
 
 import (
-	"math"
 	"context"
 	"encoding/binary"
+	"math"
 	"strings"
 	"time"
 
@@ -41,12 +41,12 @@ type session struct {
 	lastInsertID uint64
 	// warnings are those of the last statement, for SHOW WARNINGS.
 	warnings []weir.Warning
-	vars         map[string]string         // session variables set by SET, lower-case names
-	userVars     map[string]any            // @name values set by SET @name = literal
-	stmts        map[uint32]*prepared      // by statement id
-	defs         map[*weir.Column][][]byte // encoded column definitions, see columnDefs
-	parser       *parser.Parser            // for the statements the session answers itself, see parseOne
-	lastStmt     uint32                    // the id of the last statement prepared
+	vars     map[string]string         // session variables set by SET, lower-case names
+	userVars map[string]any            // @name values set by SET @name = literal
+	stmts    map[uint32]*prepared      // by statement id
+	defs     map[*weir.Column][][]byte // encoded column definitions, see columnDefs
+	parser   *parser.Parser            // for the statements the session answers itself, see parseOne
+	lastStmt uint32                    // the id of the last statement prepared
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.
 	minLSN uint64
