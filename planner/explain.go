@@ -222,6 +222,19 @@ func Format(st Statement) string {
 			}
 			fmt.Fprintf(&b, "  PRIMARY KEY (%s)\n", strings.Join(names, ", "))
 		}
+		formatIndexes(&b, &s.Schema)
+		if s.Schema.AutoIncrement > 0 {
+			fmt.Fprintf(&b, "  AUTO_INCREMENT=%d\n", s.Schema.AutoIncrement)
+		}
+		if s.Schema.Comment != "" {
+			fmt.Fprintf(&b, "  COMMENT %s\n", quoteString(s.Schema.Comment))
+		}
+	case *AlterIndexes:
+		fmt.Fprintf(&b, "alter indexes of %s\n", s.Table)
+		formatIndexes(&b, &s.Schema)
+		if len(s.Added) > 0 {
+			fmt.Fprintf(&b, "  check unique %s\n", strings.Join(s.Added, ", "))
+		}
 	case *DropTable:
 		fmt.Fprintf(&b, "drop table %s", strings.Join(s.Names, ", "))
 		if s.IfExists {
@@ -287,4 +300,25 @@ func formatLookups(ls [][]KeySource) string {
 		out[i] = "(" + strings.Join(parts, ", ") + ")"
 	}
 	return strings.Join(out, " ")
+}
+
+// formatIndexes lists a schema's secondary indexes, one a line.
+func formatIndexes(b *strings.Builder, t *TableSchema) {
+	for _, ix := range t.Indexes {
+		kind := "KEY"
+		switch ix.Kind {
+		case IndexUnique:
+			kind = "UNIQUE KEY"
+		case IndexFulltext:
+			kind = "FULLTEXT KEY"
+		}
+		names := make([]string, len(ix.Cols))
+		for i, c := range ix.Cols {
+			names[i] = t.Cols[c].Name
+			if ix.Lengths != nil && ix.Lengths[i] > 0 {
+				names[i] += fmt.Sprintf("(%d)", ix.Lengths[i])
+			}
+		}
+		fmt.Fprintf(b, "  %s %s (%s)\n", kind, ix.Name, strings.Join(names, ", "))
+	}
 }
