@@ -265,10 +265,10 @@ func Format(st Statement) string {
 		for _, a := range s.Set {
 			fmt.Fprintf(&b, "  set $%d = %s\n", a.Col, a.Expr.String())
 		}
-		formatWhere(&b, s.Where, s.Lookups)
+		formatWhere(&b, s.Where, s.Lookups, s.LookupCols)
 	case *Delete:
 		fmt.Fprintf(&b, "delete from %s params %d\n", s.Table, s.NumParams)
-		formatWhere(&b, s.Where, s.Lookups)
+		formatWhere(&b, s.Where, s.Lookups, s.LookupCols)
 	case *Select:
 		b.WriteString(s.Query.String())
 	default:
@@ -277,12 +277,16 @@ func Format(st Statement) string {
 	return b.String()
 }
 
-func formatWhere(b *strings.Builder, where interface{ String() string }, lookups [][]KeySource) {
+func formatWhere(b *strings.Builder, where interface{ String() string }, lookups [][]KeySource, cols []int) {
 	if where != nil {
 		fmt.Fprintf(b, "  where %s\n", where.String())
 	}
 	if len(lookups) > 0 {
-		fmt.Fprintf(b, "  lookups %s\n", formatLookups(lookups))
+		fmt.Fprintf(b, "  lookups %s", formatLookups(lookups))
+		if cols != nil {
+			fmt.Fprintf(b, " on unique key %v", cols)
+		}
+		b.WriteByte('\n')
 	}
 }
 

@@ -31,3 +31,40 @@ func TestCreateTableSQLRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// TestDMLLooksUpUniqueKeys: an UPDATE or DELETE whose WHERE pins every column of a unique key
+// (and not the primary key) looks rows up by that key instead of scanning.
+func TestDMLLooksUpUniqueKeys(t *testing.T) {
+	st, err := Compile(nil, "CREATE TABLE u (id INT PRIMARY KEY, email VARCHAR(20), org INT, name VARCHAR(10), UNIQUE KEY (org, name), UNIQUE KEY (email))")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := st.(*CreateTable).Schema
+	cat := NewMapCatalog(&sc)
+	for _, tc := range []struct {
+		sql  string
+		cols []int
+		n    int
+	}{
+		{"UPDATE u SET org = 1 WHERE email = ?", []int{1}, 1},
+		{"DELETE FROM u WHERE name = 'x' AND org IN (1, 2)", []int{2, 3}, 2},
+		{"UPDATE u SET org = 1 WHERE id = 3 AND email = 'a'", nil, 1},
+		{"DELETE FROM u WHERE name = 'x'", nil, 0},
+	} {
+		st, err := Compile(cat, tc.sql)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		var lookups [][]KeySource
+		var cols []int
+		switch s := st.(type) {
+		case *Update:
+			lookups, cols = s.Lookups, s.LookupCols
+		case *Delete:
+			lookups, cols = s.Lookups, s.LookupCols
+		}
+		if len(lookups) != tc.n || !reflect.DeepEqual(cols, tc.cols) {
+			t.Errorf("%s: %d lookups on %v, want %d on %v", tc.sql, len(lookups), cols, tc.n, tc.cols)
+		}
+	}
+}

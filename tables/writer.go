@@ -354,8 +354,9 @@ type match struct {
 }
 
 // matches returns the rows for which where holds, evaluated over `row ++ arguments`. When
-// the WHERE clause pins the primary key (lookups), only those keys are visited.
-func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource) []match {
+// the WHERE clause pins the primary key, or a unique key (cols, nil for the primary key),
+// only the rows holding those keys are visited.
+func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource, cols []int) []match {
 	var out []match
 	env := make(dataflow.Row, 0, len(w.schema().Cols)+len(w.args))
 	visit := func(key string, row dataflow.Row) bool {
@@ -372,9 +373,12 @@ func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource) []match
 		w.t.Base.Scan(visit)
 		return out
 	}
-	pk := w.schema().PK
+	if cols == nil {
+		cols = w.schema().PK
+	}
 	probe := make(dataflow.Row, len(w.schema().Cols))
 	seen := map[string]bool{}
+	var keys []string
 next:
 	for _, lookup := range lookups {
 		for i, ks := range lookup {
@@ -382,7 +386,7 @@ next:
 			if v.IsNull() {
 				continue next
 			}
-			kv, err := planner.KeyValue(v, w.schema().Cols[pk[i]].Type)
+			kv, err := planner.KeyValue(v, w.schema().Cols[cols[i]].Type)
 			if err != nil {
 				// No single key answers this comparison: fall back to a scan.
 				out = out[:0]
@@ -392,12 +396,27 @@ next:
 			if kv.IsNull() {
 				continue next
 			}
-			probe[pk[i]] = kv
+			probe[cols[i]] = kv
 		}
-		key, row, ok := w.t.Base.GetByKey(probe)
-		if ok && !seen[key] {
-			seen[key] = true
-			visit(key, row)
+		keys = keys[:0]
+		if w.t.Base.HasPrimaryKey() && slices.Equal(cols, w.schema().PK) {
+			if key, _, ok := w.t.Base.GetByKey(probe); ok {
+				keys = append(keys, key)
+			}
+		} else {
+			found, ok := w.t.Base.IndexedKeys(cols, probe)
+			if !ok {
+				out = out[:0]
+				w.t.Base.Scan(visit)
+				return out
+			}
+			keys = append(keys, found...)
+		}
+		for _, key := range keys {
+			if row, ok := w.t.Base.Get(key); ok && !seen[key] {
+				seen[key] = true
+				visit(key, row)
+			}
 		}
 	}
 	return out
@@ -406,7 +425,7 @@ next:
 // Update applies an UPDATE.
 func (w *Writer) Update(s *planner.Update) error {
 	width := len(w.schema().Cols)
-	ms := w.matches(s.Where, s.Lookups)
+	ms := w.matches(s.Where, s.Lookups, s.LookupCols)
 	if pk := w.schema().PK; len(pk) > 0 {
 		// InnoDB visits rows in primary-key order; so do we, so that a statement that moves
 		// keys into each other's places fails or succeeds as it does there.
@@ -443,7 +462,7 @@ func (w *Writer) Update(s *planner.Update) error {
 
 // Delete applies a DELETE.
 func (w *Writer) Delete(s *planner.Delete) error {
-	for _, m := range w.matches(s.Where, s.Lookups) {
+	for _, m := range w.matches(s.Where, s.Lookups, s.LookupCols) {
 		w.remove(m.key)
 		w.deltas = append(w.deltas, dataflow.Record{Row: m.row, Neg: true})
 		w.affected++

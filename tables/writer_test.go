@@ -144,3 +144,16 @@ func TestCheckIndexes(t *testing.T) {
 	wantDup(t, tb, "INSERT INTO t VALUES (4, 'c', 1)", "Duplicate entry '1' for key 'w'")
 	mustWrite(t, tb, "INSERT INTO t VALUES (4, 'A', NULL)")
 }
+
+// TestWritesThroughUniqueKeyLookups: UPDATE and DELETE that pin a unique key find their rows
+// through its index, case-insensitively, and still apply the rest of the WHERE clause.
+func TestWritesThroughUniqueKeyLookups(t *testing.T) {
+	tb := newTestTable(t, "CREATE TABLE t (id INT PRIMARY KEY, u VARCHAR(5), n INT, UNIQUE KEY (u))")
+	mustWrite(t, tb, "INSERT INTO t VALUES (1, 'a', 1), (2, 'b', 2), (3, NULL, 3), (4, 'd', 4)")
+	mustWrite(t, tb, "UPDATE t SET u = CONCAT(u, '2') WHERE u IN ('A', 'B', NULL) AND n > 1")
+	mustWrite(t, tb, "DELETE FROM t WHERE u = 'D' AND id = 4")
+	mustWrite(t, tb, "DELETE FROM t WHERE u = NULL")
+	if got := fmt.Sprint(rows(tb)); got != "map[1:a 2:b2 3:NULL]" {
+		t.Fatalf("table holds %s", got)
+	}
+}
