@@ -129,6 +129,9 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 // alterIndexes adds and drops a table's secondary indexes. stale reports that the table
 // changed since the statement was planned.
 func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res Result, stale bool, err error) {
+	if s.Noop {
+		return Result{Token: Token(e.lastToken.Load())}, false, nil
+	}
 	err = e.changeGraph(ctx, func() error {
 		t, ok := e.tables[strings.ToLower(s.Table)]
 		if !ok || t.Schema != s.From {

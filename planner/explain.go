@@ -231,6 +231,9 @@ func Format(st Statement) string {
 		}
 	case *AlterIndexes:
 		fmt.Fprintf(&b, "alter indexes of %s\n", s.Table)
+		if s.Noop {
+			b.WriteString("  no change\n")
+		}
 		formatIndexes(&b, &s.Schema)
 		if len(s.Added) > 0 {
 			fmt.Fprintf(&b, "  check unique %s\n", strings.Join(s.Added, ", "))

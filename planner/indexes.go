@@ -177,6 +177,9 @@ type AlterIndexes struct {
 	Schema TableSchema
 	// Added names the unique indexes added, which the table's rows must satisfy.
 	Added []string
+	// Noop says the statement changes nothing (ALTER TABLE … DISABLE KEYS, as dumps write
+	// around their INSERTs; DROP INDEX IF EXISTS of a missing index).
+	Noop bool
 	// Verb is the statement's name for messages.
 	verb string
 }
@@ -249,6 +252,9 @@ func (c *compiler) alterIndexes(verb string, table *ast.TableName, changes []ind
 	}
 	sortIndexes(&sc)
 	out.Schema = sc
+	out.Noop = slices.EqualFunc(sc.Indexes, from.Indexes, func(a, b Index) bool {
+		return a.Name == b.Name && a.Kind == b.Kind && slices.Equal(a.Cols, b.Cols) && slices.Equal(a.Lengths, b.Lengths)
+	})
 	return out, nil
 }
 
@@ -320,12 +326,12 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 			changes = append(changes, indexChange{name: k.Name, ifExists: k.IfNotExists, kind: kind, parts: k.Keys, opt: k.Option})
 		case ast.AlterTableDropIndex:
 			changes = append(changes, indexChange{drop: spec.Name, ifExists: spec.IfExists})
+		case ast.AlterTableDisableKeys, ast.AlterTableEnableKeys:
+			// A hint to MyISAM that dumps write around their INSERTs; InnoDB ignores it too.
+			continue
 		default:
 			return nil, unsupported("ALTER TABLE other than ADD and DROP of indexes")
 		}
-	}
-	if len(changes) == 0 {
-		return nil, unsupported("ALTER TABLE other than ADD and DROP of indexes")
 	}
 	return c.alterIndexes("ALTER TABLE", s.Table, changes)
 }
