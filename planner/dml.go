@@ -216,7 +216,7 @@ func (c *compiler) update(s *ast.UpdateStmt) (Statement, error) {
 		return nil, err
 	}
 	sc := tableScope(t, qual)
-	u := &Update{Table: t.Name, NumParams: len(c.params)}
+	u := &Update{Table: t.Name, NumParams: len(c.params), Ignore: s.IgnoreErr}
 	set := &exprConv{c: c, sc: sc, clause: "field list", param: argParam(len(t.Cols))}
 	for _, a := range s.List {
 		asg, err := c.assignment(t, qual, a, set)

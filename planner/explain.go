@@ -265,6 +265,9 @@ func Format(st Statement) string {
 		}
 	case *Update:
 		fmt.Fprintf(&b, "update %s params %d\n", s.Table, s.NumParams)
+		if s.Ignore {
+			b.WriteString("  ignore duplicates\n")
+		}
 		for _, a := range s.Set {
 			fmt.Fprintf(&b, "  set $%d = %s\n", a.Col, a.Expr.String())
 		}

@@ -86,6 +86,8 @@ type Update struct {
 	// LookupCols, when not nil, says Lookups pins a unique key instead (its columns, in key
 	// order), because the WHERE clause does not pin the primary key.
 	LookupCols []int
+	// Ignore is UPDATE IGNORE: a row whose new values collide on a key keeps its old ones.
+	Ignore bool
 }
 
 // Delete is a single-table DELETE, with the same row contract and Lookups as Update.

@@ -453,6 +453,11 @@ func (w *Writer) Update(s *planner.Update) error {
 		// does: a key change into a value another matched row vacates earlier is fine, into
 		// one still held is a duplicate.
 		if c, taken := w.firstConflict(row, m.key); taken {
+			if s.Ignore {
+				// UPDATE IGNORE leaves the row as it was: found, not changed.
+				w.unchanged++
+				continue
+			}
 			return w.dupError(c, row)
 		}
 		w.replaceRow(m.key, m.row, row, 1)

@@ -82,6 +82,7 @@ INSERT INTO tags VALUES (NULL, NULL, 5);
 UPDATE accounts SET handle = 'bo' WHERE id = 2;
 UPDATE accounts SET handle = 'bob' WHERE id = 1;
 UPDATE accounts SET email = 'ANN@X.ORG' WHERE id = 1;
+UPDATE IGNORE accounts SET org = 1 WHERE id IN (3, 6, 9);
 INSERT INTO seq (code) VALUES ('c');
 # INSERT IGNORE skips the rows that collide on any key.
 INSERT IGNORE INTO accounts (id, email, org, handle) VALUES (10, 'jo@x.org', 1, 'bo'), (11, 'kim@x.org', 1, 'kim'), (12, 'KIM@x.org', 4, 'k2'), (1, 'lee@x.org', 5, 'lee');
