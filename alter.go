@@ -106,7 +106,7 @@ func (e *Engine) rebuildLocked(ctx context.Context, name string, schema planner.
 	if other, exists := e.tables[newKey]; exists && other != old {
 		return nil, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", schema.Name))
 	}
-	ddl := planner.CreateTableSQL(&schema)
+	ddl := planner.CreateTableSQL(&schema, schema.AutoIncrement)
 	next := tables.New(ddl, &schema)
 	next.ID = old.ID
 

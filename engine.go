@@ -283,7 +283,8 @@ func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
 	return st, v, nil
 }
 
-// Exec runs DDL (CREATE TABLE, DROP TABLE) or a write (INSERT, REPLACE, INSERT … ON
+// Exec runs DDL (CREATE TABLE, DROP TABLE, CREATE/DROP INDEX, ALTER TABLE … ADD/DROP
+// INDEX) or a write (INSERT, REPLACE, INSERT … ON
 // DUPLICATE KEY UPDATE, UPDATE, DELETE). `?` placeholders take args in order. A write is
 // applied atomically: on error none of its rows change. The returned token, given to
 // View.LookupAfter, makes a read see this write.
@@ -313,6 +314,12 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 			return e.alterTable(ctx, s)
 		case *planner.RenameTables:
 			return e.renameTables(ctx, s)
+		case *planner.AlterIndexes:
+			res, stale, err := e.alterIndexes(ctx, s)
+			if stale {
+				continue
+			}
+			return res, err
 		case *planner.Select:
 			return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Register, Query or a View to read a SELECT")
 		}

@@ -25,7 +25,7 @@ func (e *Engine) Tables() []string {
 }
 
 // Table describes a base table: its columns with their types, nullability, defaults and
-// AUTO_INCREMENT, and its primary key. The schema is shared: treat it as read-only. An
+// AUTO_INCREMENT, its primary key and its other indexes. The schema is shared: treat it as read-only. An
 // unknown table is an *Error with code 1146.
 func (e *Engine) Table(name string) (*planner.TableSchema, error) {
 	e.mu.RLock()
@@ -124,4 +124,41 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 	}
 	e.version.Add(1)
 	return nil
+}
+
+// alterIndexes adds and drops a table's secondary indexes. stale reports that the table
+// changed since the statement was planned.
+func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res Result, stale bool, err error) {
+	if s.Noop {
+		return Result{Token: Token(e.lastToken.Load())}, false, nil
+	}
+	err = e.changeGraph(ctx, func() error {
+		t, ok := e.tables[strings.ToLower(s.Table)]
+		if !ok || t.Schema != s.From {
+			stale = true
+			return nil
+		}
+		schema := s.Schema
+		var checkErr error
+		if err := e.rt.Domains[0].Call(ctx, func() { checkErr = t.CheckIndexes(&schema) }); err != nil {
+			return err
+		}
+		if checkErr != nil {
+			return checkErr
+		}
+		// The store keeps the table as the CREATE TABLE that makes it now.
+		ddl := planner.CreateTableSQL(&schema, schema.AutoIncrement)
+		if err := e.persistCatalog(func(b *storage.Batch) { b.PutTable(t.ID, ddl) }); err != nil {
+			return err
+		}
+		if err := e.rt.Domains[0].Call(ctx, func() { t.SetSchema(ddl, &schema) }); err != nil {
+			return err
+		}
+		e.version.Add(1)
+		return nil
+	}, nil)
+	if err != nil || stale {
+		return Result{}, stale, err
+	}
+	return Result{Token: Token(e.lastToken.Load())}, false, nil
 }

@@ -275,6 +275,20 @@ func (b *Base) indexed(cols []int, enc []byte) ([]dataflow.Row, bool) {
 	return nil, false
 }
 
+// IndexedKeys returns the storage keys of the rows whose columns cols equal those of probe,
+// through the index on cols (see EnsureIndex); ok is false when there is none. The slice
+// belongs to the index: it is valid until the table next changes and must not be modified.
+// It must run in the base domain.
+func (b *Base) IndexedKeys(cols []int, probe dataflow.Row) (keys []string, ok bool) {
+	for _, ix := range b.indexes {
+		if slices.Equal(ix.cols, cols) {
+			b.ibuf = dataflow.AppendRowKey(b.ibuf[:0], probe, cols)
+			return ix.m[string(b.ibuf)], true
+		}
+	}
+	return nil, false
+}
+
 // Scan calls f for every row until f returns false. f must not modify the table.
 func (b *Base) Scan(f func(key string, row dataflow.Row) bool) {
 	if b.rows != nil {

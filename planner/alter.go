@@ -25,8 +25,6 @@ type AlterTable struct {
 	// AutoIncrement, when not zero, is the table option AUTO_INCREMENT = n: the next
 	// value the counter gives, unless the table holds a larger one already.
 	AutoIncrement uint64
-	// RenameOnly says no column or key changed: the rows stay as they are.
-	RenameOnly bool
 }
 
 // RenameTables is RENAME TABLE a TO b[, c TO d …], applied in order and atomically.
@@ -56,6 +54,13 @@ func (c *compiler) renameTables(s *ast.RenameTableStmt) (Statement, error) {
 	return r, nil
 }
 
+// alterIndex is a secondary index while an ALTER TABLE changes columns under it.
+type alterIndex struct {
+	ix      Index
+	cols    []string
+	lengths []int
+}
+
 // alterState is a table's definition while the specs of an ALTER TABLE apply one by one.
 type alterState struct {
 	c       *compiler
@@ -63,12 +68,20 @@ type alterState struct {
 	cols    []ColumnDef
 	sources []int
 	pk      []string // by column name, so that columns can move and be renamed under it
-	autoInc uint64
-	changed bool // a column or key changed
-	renamed string
+	// indexes are the table's secondary indexes with their columns by name, for the same
+	// reason; indexChanges are the index ADDs and DROPs of the statement, applied after.
+	indexes      []alterIndex
+	indexChanges []indexChange
+	comment      *string
+	autoInc      uint64
+	renamed      string
 }
 
 func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
+	if changes, ok := indexChanges(s.Specs); ok {
+		// Only indexes change: no row needs rebuilding.
+		return c.alterIndexes("ALTER TABLE", s.Table, changes)
+	}
 	old, err := c.table(s.Table)
 	if err != nil {
 		return nil, err
@@ -85,6 +98,18 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 	for _, p := range old.PK {
 		st.pk = append(st.pk, old.Cols[p].Name)
 	}
+	for _, ix := range old.Indexes {
+		ai := alterIndex{ix: ix}
+		for j, col := range ix.Cols {
+			ai.cols = append(ai.cols, old.Cols[col].Name)
+			length := 0
+			if ix.Lengths != nil {
+				length = ix.Lengths[j]
+			}
+			ai.lengths = append(ai.lengths, length)
+		}
+		st.indexes = append(st.indexes, ai)
+	}
 	for _, spec := range s.Specs {
 		if err := st.apply(spec); err != nil {
 			return nil, err
@@ -97,11 +122,17 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 	if st.renamed != "" {
 		name = st.renamed
 	}
-	sc := TableSchema{Name: name, Cols: st.cols}
+	sc := TableSchema{Name: name, Cols: st.cols, Comment: old.Comment, AutoIncrement: old.AutoIncrement}
+	if st.comment != nil {
+		sc.Comment = *st.comment
+	}
+	if st.autoInc > 0 {
+		sc.AutoIncrement = st.autoInc
+	}
 	for _, n := range st.pk {
 		sc.PK = append(sc.PK, sc.Column(n))
 	}
-	autoCol := -1
+	autoCols := 0
 	for i := range sc.Cols {
 		d := &sc.Cols[i]
 		if sc.isPK(i) {
@@ -109,17 +140,32 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 		}
 		d.Type.Nullable = !d.NotNull
 		if d.AutoIncrement {
-			if autoCol >= 0 {
-				return nil, newErr(CodeWrongAutoKey, "Incorrect table definition; there can be only one auto column and it must be defined as a key")
-			}
-			autoCol = i
+			autoCols++
 		}
 	}
-	if autoCol >= 0 && (len(sc.PK) == 0 || sc.PK[0] != autoCol) {
+	if autoCols > 1 {
 		return nil, newErr(CodeWrongAutoKey, "Incorrect table definition; there can be only one auto column and it must be defined as a key")
 	}
-	return &AlterTable{Table: old.Name, Schema: sc, Sources: st.sources, AutoIncrement: st.autoInc,
-		RenameOnly: !st.changed}, nil
+	for _, ai := range st.indexes {
+		if len(ai.cols) == 0 {
+			continue // every column of it was dropped, and it with them
+		}
+		ix := ai.ix
+		ix.Cols, ix.Lengths = nil, nil
+		prefixed := false
+		for j, n := range ai.cols {
+			ix.Cols = append(ix.Cols, sc.Column(n))
+			prefixed = prefixed || ai.lengths[j] > 0
+		}
+		if prefixed {
+			ix.Lengths = ai.lengths
+		}
+		sc.Indexes = append(sc.Indexes, ix)
+	}
+	if _, err := applyIndexChanges(&sc, st.indexChanges); err != nil {
+		return nil, err
+	}
+	return &AlterTable{Table: old.Name, Schema: sc, Sources: st.sources, AutoIncrement: st.autoInc}, nil
 }
 
 func (st *alterState) find(name string) int {
@@ -161,10 +207,40 @@ func (st *alterState) remove(i int) {
 	st.sources = append(st.sources[:i], st.sources[i+1:]...)
 }
 
-func (st *alterState) renamePK(from, to string) {
+// renameInKeys follows a column's rename in the keys that hold it.
+func (st *alterState) renameInKeys(from, to string) {
 	for i, n := range st.pk {
 		if strings.EqualFold(n, from) {
 			st.pk[i] = to
+		}
+	}
+	for _, ai := range st.indexes {
+		for j, n := range ai.cols {
+			if strings.EqualFold(n, from) {
+				ai.cols[j] = to
+			}
+		}
+	}
+}
+
+// dropFromKeys takes a dropped column out of the keys that hold it, as MySQL does; a key
+// left without columns goes.
+func (st *alterState) dropFromKeys(name string) {
+	kept := st.pk[:0]
+	for _, n := range st.pk {
+		if !strings.EqualFold(n, name) {
+			kept = append(kept, n)
+		}
+	}
+	st.pk = kept
+	for i := range st.indexes {
+		ai := &st.indexes[i]
+		for j := 0; j < len(ai.cols); j++ {
+			if strings.EqualFold(ai.cols[j], name) {
+				ai.cols = append(ai.cols[:j], ai.cols[j+1:]...)
+				ai.lengths = append(ai.lengths[:j], ai.lengths[j+1:]...)
+				j--
+			}
 		}
 	}
 }
@@ -189,6 +265,7 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 			if err := st.insert(col, -1, spec.Position); err != nil {
 				return err
 			}
+			st.inlineKeys(cd, col.Name)
 			if pk {
 				if len(st.pk) > 0 {
 					return newErr(CodeMultiplePK, "Multiple primary key defined")
@@ -196,7 +273,6 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 				st.pk = []string{col.Name}
 			}
 		}
-		st.changed = true
 	case ast.AlterTableDropColumn:
 		name := spec.OldColumnName.Name.O
 		i := st.find(name)
@@ -207,15 +283,7 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 			return newErr(CodeCantDropField, "Can't DROP COLUMN `%s`; check that it exists", name)
 		}
 		st.remove(i)
-		// A dropped column leaves the keys it was part of, as in MySQL.
-		kept := st.pk[:0]
-		for _, n := range st.pk {
-			if !strings.EqualFold(n, name) {
-				kept = append(kept, n)
-			}
-		}
-		st.pk = kept
-		st.changed = true
+		st.dropFromKeys(name)
 	case ast.AlterTableModifyColumn, ast.AlterTableChangeColumn:
 		cd := spec.NewColumns[0]
 		oldName := cd.Name.Name.O
@@ -237,8 +305,9 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 		if err != nil {
 			return err
 		}
+		st.inlineKeys(cd, col.Name)
 		source := st.sources[i]
-		st.renamePK(st.cols[i].Name, col.Name)
+		st.renameInKeys(st.cols[i].Name, col.Name)
 		if spec.Position != nil && spec.Position.Tp != ast.ColumnPositionNone {
 			st.remove(i)
 			if err := st.insert(col, source, spec.Position); err != nil {
@@ -253,7 +322,6 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 			}
 			st.pk = []string{col.Name}
 		}
-		st.changed = true
 	case ast.AlterTableRenameColumn:
 		from, to := spec.OldColumnName.Name.O, spec.NewColumnName.Name.O
 		i := st.find(from)
@@ -263,9 +331,8 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 		if j := st.find(to); j >= 0 && j != i {
 			return newErr(CodeDupFieldName, "Duplicate column name '%s'", to)
 		}
-		st.renamePK(st.cols[i].Name, to)
+		st.renameInKeys(st.cols[i].Name, to)
 		st.cols[i].Name = to
-		st.changed = true
 	case ast.AlterTableAlterColumn:
 		cd := spec.NewColumns[0]
 		i := st.find(cd.Name.Name.O)
@@ -299,7 +366,6 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 			return unsupported("ALTER COLUMN ... %s", restore(cd.Options[0]))
 		}
 		st.cols[i] = col
-		st.changed = true
 	case ast.AlterTableAddConstraint:
 		k := spec.Constraint
 		switch k.Tp {
@@ -315,29 +381,34 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 			for _, p := range cols {
 				st.pk = append(st.pk, st.cols[p].Name)
 			}
-			st.changed = true
-		case ast.ConstraintKey, ast.ConstraintIndex:
-			// Accepted as in CREATE TABLE: Weir indexes its state by the queries that
-			// read it. The columns must exist.
-			sc := TableSchema{Name: st.table, Cols: st.cols}
-			if _, err := keyColumns(&sc, k); err != nil {
-				return err
-			}
 		default:
-			return unsupported("ALTER TABLE ADD %s", restore(k))
+			ch, ok := indexSpec(spec)
+			if !ok {
+				return unsupported("ALTER TABLE … ADD %s", constraintName(k.Tp))
+			}
+			st.indexChanges = append(st.indexChanges, *ch)
+		}
+	case ast.AlterTableDropIndex, ast.AlterTableDisableKeys, ast.AlterTableEnableKeys:
+		if spec.Tp == ast.AlterTableDropIndex && strings.EqualFold(spec.Name, "PRIMARY") {
+			return st.apply(&ast.AlterTableSpec{Tp: ast.AlterTableDropPrimaryKey})
+		}
+		if ch, _ := indexSpec(spec); ch != nil {
+			st.indexChanges = append(st.indexChanges, *ch)
 		}
 	case ast.AlterTableDropPrimaryKey:
 		if len(st.pk) == 0 {
 			return newErr(CodeCantDropField, "Can't DROP INDEX `PRIMARY`; check that it exists")
 		}
 		st.pk = nil
-		st.changed = true
 	case ast.AlterTableRenameTable:
 		st.renamed = spec.NewTable.Name.O
 	case ast.AlterTableOption:
 		for _, o := range spec.Options {
 			switch o.Tp {
-			case ast.TableOptionEngine, ast.TableOptionComment, ast.TableOptionRowFormat,
+			case ast.TableOptionComment:
+				comment := o.StrValue
+				st.comment = &comment
+			case ast.TableOptionEngine, ast.TableOptionRowFormat,
 				ast.TableOptionCheckSum, ast.TableOptionDelayKeyWrite, ast.TableOptionPackKeys,
 				ast.TableOptionStatsPersistent, ast.TableOptionStatsAutoRecalc:
 				// They change how MySQL stores the table, never what a query computes.
@@ -371,7 +442,7 @@ func (c *compiler) columnDefinition(cd *ast.ColumnDef) (col ColumnDef, pk bool, 
 	for _, o := range cd.Options {
 		if o.Tp == ast.ColumnOptionAutoIncrement {
 			// The key an AUTO_INCREMENT column needs is checked on the whole table after.
-			ddl += ", KEY (" + quoteIdent(cd.Name.Name.O) + ")"
+			ddl += ", KEY " + alterAutoKey + " (" + quoteName(cd.Name.Name.O) + ")"
 			break
 		}
 	}
@@ -383,54 +454,27 @@ func (c *compiler) columnDefinition(cd *ast.ColumnDef) (col ColumnDef, pk bool, 
 	return ct.Schema.Cols[0], len(ct.Schema.PK) == 1, nil
 }
 
+// alterAutoKey names the key columnDefinition adds for an AUTO_INCREMENT column, which it
+// leaves out of the result.
+const alterAutoKey = "`weir_alter_auto`"
+
+// inlineKeys records the keys a column definition declares inline (UNIQUE [KEY], KEY),
+// which belong to the table.
+func (st *alterState) inlineKeys(cd *ast.ColumnDef, name string) {
+	part := []*ast.IndexPartSpecification{{Column: &ast.ColumnName{Name: ast.NewCIStr(name)}}}
+	for _, o := range cd.Options {
+		switch o.Tp {
+		case ast.ColumnOptionUniqKey:
+			st.indexChanges = append(st.indexChanges, indexChange{kind: IndexUnique, parts: part})
+		}
+	}
+}
+
 // restore renders a parsed node back as SQL, for messages and recompilation.
 func restore(n ast.Node) string {
 	var b strings.Builder
 	if err := n.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags, &b)); err != nil {
 		return fmt.Sprintf("%T", n)
 	}
-	return b.String()
-}
-
-func quoteIdent(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
-
-// CreateTableSQL renders a table's definition as a CREATE TABLE statement that compiles
-// back to the same schema. The durable store keeps a table as this text after an ALTER
-// TABLE, and replays it at start.
-func CreateTableSQL(t *TableSchema) string {
-	var b strings.Builder
-	b.WriteString("CREATE TABLE ")
-	b.WriteString(quoteIdent(t.Name))
-	b.WriteString(" (\n")
-	for i, c := range t.Cols {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		b.WriteString("  ")
-		b.WriteString(quoteIdent(c.Name))
-		b.WriteString(" ")
-		b.WriteString(c.Type.String())
-		if c.NotNull {
-			b.WriteString(" NOT NULL")
-		}
-		if c.AutoIncrement {
-			b.WriteString(" AUTO_INCREMENT")
-		}
-		if c.Default != nil {
-			b.WriteString(" DEFAULT ")
-			b.WriteString(SQLLiteral(*c.Default))
-		}
-	}
-	if len(t.PK) > 0 {
-		b.WriteString(",\n  PRIMARY KEY (")
-		for i, p := range t.PK {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			b.WriteString(quoteIdent(t.Cols[p].Name))
-		}
-		b.WriteString(")")
-	}
-	b.WriteString("\n)")
 	return b.String()
 }

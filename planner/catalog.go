@@ -25,6 +25,13 @@ type TableSchema struct {
 	Cols []ColumnDef
 	// PK lists the primary-key column positions in key order; empty when the table has none.
 	PK []int
+	// Indexes are the table's other keys, in MySQL's order: unique keys over NOT NULL
+	// columns, other unique keys, plain keys, full-text keys (declaration order among equals).
+	Indexes []Index
+	// Comment is the table's COMMENT option.
+	Comment string
+	// AutoIncrement is the AUTO_INCREMENT table option (the counter's first value), or 0.
+	AutoIncrement uint64
 }
 
 // Column returns the position of the named column (case-insensitive, as MySQL compares

@@ -22,8 +22,8 @@ import (
 var parsers = sync.Pool{New: func() any { return parser.New() }}
 
 // Compile parses one SQL statement and compiles it against cat. It is pure and safe for
-// concurrent use. The result is one of *CreateTable, *DropTable, *Insert, *Update, *Delete or
-// *Select; every failure is an *Error.
+// concurrent use. The result is one of *CreateTable, *DropTable, *AlterIndexes, *Insert,
+// *Update, *Delete or *Select; every failure is an *Error.
 func Compile(cat Catalog, sql string) (Statement, error) {
 	stmt, release, err := parseOne(sql)
 	if err != nil {
@@ -37,6 +37,10 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 		return c.createTable(s)
 	case *ast.DropTableStmt:
 		return c.dropTable(s)
+	case *ast.CreateIndexStmt:
+		return c.createIndex(s)
+	case *ast.DropIndexStmt:
+		return c.dropIndex(s)
 	case *ast.AlterTableStmt:
 		return c.alterTable(s)
 	case *ast.RenameTableStmt:

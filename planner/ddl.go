@@ -36,6 +36,16 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 		return nil, newErr(CodeTableMustHaveCols, "A table must have at least 1 column")
 	}
 	sc := TableSchema{Name: name}
+	for _, o := range s.Options {
+		switch o.Tp {
+		case ast.TableOptionAutoIncrement:
+			sc.AutoIncrement = o.UintValue
+		case ast.TableOptionComment:
+			sc.Comment = o.StrValue
+		}
+	}
+	// Column-level UNIQUE keys come before the table's key clauses, in column order.
+	var uniqueCols []int
 	pkInline := false
 	autoCol := -1
 	var explicitNull []bool
@@ -77,7 +87,7 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			case ast.ColumnOptionDefaultValue:
 				defaultExpr, hasDefault = o.Expr, true
 			case ast.ColumnOptionUniqKey:
-				return nil, unsupported("UNIQUE constraints (column '%s')", col)
+				uniqueCols = append(uniqueCols, len(sc.Cols))
 			case ast.ColumnOptionComment, ast.ColumnOptionColumnFormat, ast.ColumnOptionStorage:
 				// Storage hints and comments do not change what a query computes.
 			case ast.ColumnOptionCollate:
@@ -113,8 +123,26 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 		sc.Cols = append(sc.Cols, def)
 		explicitNull = append(explicitNull, nullSeen)
 	}
-	autoKeyed := false
+	names := &keyNamer{}
+	for _, c := range uniqueCols {
+		ix, err := indexDef(&sc, names, "", IndexUnique, []*ast.IndexPartSpecification{{Column: &ast.ColumnName{Name: ast.NewCIStr(sc.Cols[c].Name)}}})
+		if err != nil {
+			return nil, err
+		}
+		sc.Indexes = append(sc.Indexes, ix)
+	}
 	for _, k := range s.Constraints {
+		if kind, ok := indexKind(k.Tp); ok {
+			if err := checkIndexOption(k.Option); err != nil {
+				return nil, err
+			}
+			ix, err := indexDef(&sc, names, k.Name, kind, k.Keys)
+			if err != nil {
+				return nil, err
+			}
+			sc.Indexes = append(sc.Indexes, ix)
+			continue
+		}
 		switch k.Tp {
 		case ast.ConstraintPrimaryKey:
 			if len(sc.PK) > 0 {
@@ -125,23 +153,10 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 				return nil, err
 			}
 			sc.PK = cols
-		case ast.ConstraintKey, ast.ConstraintIndex:
-			// Accepted and ignored: Weir indexes its state by the queries that read it.
-			cols, err := keyColumns(&sc, k)
-			if err != nil {
-				return nil, err
-			}
-			if len(cols) > 0 && cols[0] == autoCol {
-				autoKeyed = true
-			}
-		case ast.ConstraintUniq, ast.ConstraintUniqKey, ast.ConstraintUniqIndex:
-			return nil, unsupported("UNIQUE constraints")
 		case ast.ConstraintForeignKey:
 			return nil, unsupported("FOREIGN KEY constraints")
 		case ast.ConstraintCheck:
 			return nil, unsupported("CHECK constraints")
-		case ast.ConstraintFulltext:
-			return nil, unsupported("FULLTEXT indexes")
 		default:
 			return nil, unsupported("this table constraint")
 		}
@@ -152,12 +167,10 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 		}
 		sc.Cols[p].NotNull = true
 	}
-	if autoCol >= 0 && len(sc.PK) > 0 && sc.PK[0] == autoCol {
-		autoKeyed = true
+	if err := checkAutoKeyed(&sc); err != nil {
+		return nil, err
 	}
-	if autoCol >= 0 && !autoKeyed {
-		return nil, newErr(CodeWrongAutoKey, "Incorrect table definition; there can be only one auto column and it must be defined as a key")
-	}
+	sortIndexes(&sc)
 	for i := range sc.Cols {
 		d := &sc.Cols[i]
 		d.Type.Nullable = !d.NotNull

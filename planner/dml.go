@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -215,7 +216,7 @@ func (c *compiler) update(s *ast.UpdateStmt) (Statement, error) {
 		return nil, err
 	}
 	sc := tableScope(t, qual)
-	u := &Update{Table: t.Name, NumParams: len(c.params)}
+	u := &Update{Table: t.Name, NumParams: len(c.params), Ignore: s.IgnoreErr}
 	set := &exprConv{c: c, sc: sc, clause: "field list", param: argParam(len(t.Cols))}
 	for _, a := range s.List {
 		asg, err := c.assignment(t, qual, a, set)
@@ -224,7 +225,7 @@ func (c *compiler) update(s *ast.UpdateStmt) (Statement, error) {
 		}
 		u.Set = append(u.Set, asg)
 	}
-	if u.Where, u.Lookups, err = c.dmlWhere(t, sc, s.Where); err != nil {
+	if u.Where, u.Lookups, u.LookupCols, err = c.dmlWhere(t, sc, s.Where); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -247,47 +248,55 @@ func (c *compiler) delete(s *ast.DeleteStmt) (Statement, error) {
 	}
 	sc := tableScope(t, qual)
 	d := &Delete{Table: t.Name, NumParams: len(c.params)}
-	if d.Where, d.Lookups, err = c.dmlWhere(t, sc, s.Where); err != nil {
+	if d.Where, d.Lookups, d.LookupCols, err = c.dmlWhere(t, sc, s.Where); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// dmlWhere compiles the WHERE of UPDATE/DELETE over `row ++ arguments`, and finds the primary
-// keys it pins, if any.
-func (c *compiler) dmlWhere(t *TableSchema, sc *scope, where ast.ExprNode) (expr.Expr, [][]KeySource, error) {
+// dmlWhere compiles the WHERE of UPDATE/DELETE over `row ++ arguments`, and finds the keys
+// it pins, if any: the primary key's, or else the first unique key's whose every column it
+// pins (cols then lists that key's columns; nil for the primary key).
+func (c *compiler) dmlWhere(t *TableSchema, sc *scope, where ast.ExprNode) (e expr.Expr, lookups [][]KeySource, cols []int, err error) {
 	if where == nil {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
 	v := &exprConv{c: c, sc: sc, clause: "where clause", param: argParam(len(t.Cols))}
-	e, err := v.conv(where)
+	e, err = v.conv(where)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	if len(t.PK) == 0 {
-		return e, nil, nil
+	if len(t.PK) == 0 && !slices.ContainsFunc(t.Indexes, func(ix Index) bool { return ix.Unique() }) {
+		return e, nil, nil, nil
 	}
 	conds, err := c.keyConds(sc, splitAnd(where), false)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	var comps [][]KeySource
-	for _, pk := range t.PK {
-		found := false
-		for _, k := range conds {
-			if k.col == pk {
-				comps = append(comps, k.alts)
-				found = true
-				break
+	pinned := func(key []int) ([][]KeySource, bool) {
+		if len(key) == 0 {
+			return nil, false
+		}
+		var comps [][]KeySource
+		for _, col := range key {
+			i := slices.IndexFunc(conds, func(k *keyCond) bool { return k.col == col })
+			if i < 0 {
+				return nil, false
 			}
+			comps = append(comps, conds[i].alts)
 		}
-		if !found {
-			return e, nil, nil
+		return crossProduct(comps)
+	}
+	if lookups, ok := pinned(t.PK); ok {
+		return e, lookups, nil, nil
+	}
+	for _, ix := range t.Indexes {
+		if !ix.Unique() {
+			continue
+		}
+		if lookups, ok := pinned(ix.Cols); ok {
+			return e, lookups, ix.Cols, nil
 		}
 	}
-	lookups, ok := crossProduct(comps)
-	if !ok {
-		return e, nil, nil
-	}
-	return e, lookups, nil
+	return e, nil, nil, nil
 }

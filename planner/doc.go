@@ -11,12 +11,19 @@
 // differing only in those literals share one view), filter pushdown below joins, and the
 // rendering of plans for EXPLAIN.
 //
+// Keys: a table's secondary indexes (UNIQUE, plain KEY/INDEX, FULLTEXT) are part of its
+// schema (TableSchema.Indexes), named and ordered as MySQL names and orders them (indexes.go);
+// CREATE/DROP INDEX and ALTER TABLE … ADD/DROP INDEX plan the schema after the change
+// (AlterIndexes). CreateTableSQL renders a schema back as the CREATE TABLE that makes it, for
+// SHOW CREATE TABLE and for the durable store. Unique keys are enforced by the writer of
+// base tables (package tables); plain keys change no plan, since Weir keys its state by the
+// queries that read it.
+//
 // Everything Weir cannot compute exactly is rejected with an *Error that names the construct
 // (and its position where the parser records one) rather than planned approximately. Among
-// the constructs accepted but ignored: plain KEY/INDEX definitions in CREATE TABLE (Weir keys
-// its state by the queries that read it, not by declared indices), COMMENT and storage
-// options, table options such as ENGINE and AUTO_INCREMENT=n, and a database qualifier on
-// table names (Weir serves one database).
+// the constructs accepted but ignored: COMMENT on columns and keys, storage options (ENGINE,
+// ROW_FORMAT, USING BTREE), and a database qualifier on table names (Weir serves one
+// database). The AUTO_INCREMENT=n and COMMENT table options are kept in the schema.
 //
 // It also defines information_schema (infoschema.go): its tables' columns as MariaDB has
 // them, the rows the catalog gives them, and the binding of a catalog query's arguments as

@@ -222,6 +222,22 @@ func Format(st Statement) string {
 			}
 			fmt.Fprintf(&b, "  PRIMARY KEY (%s)\n", strings.Join(names, ", "))
 		}
+		formatIndexes(&b, &s.Schema)
+		if s.Schema.AutoIncrement > 0 {
+			fmt.Fprintf(&b, "  AUTO_INCREMENT=%d\n", s.Schema.AutoIncrement)
+		}
+		if s.Schema.Comment != "" {
+			fmt.Fprintf(&b, "  COMMENT %s\n", quoteString(s.Schema.Comment))
+		}
+	case *AlterIndexes:
+		fmt.Fprintf(&b, "alter indexes of %s\n", s.Table)
+		if s.Noop {
+			b.WriteString("  no change\n")
+		}
+		formatIndexes(&b, &s.Schema)
+		if len(s.Added) > 0 {
+			fmt.Fprintf(&b, "  check unique %s\n", strings.Join(s.Added, ", "))
+		}
 	case *DropTable:
 		fmt.Fprintf(&b, "drop table %s", strings.Join(s.Names, ", "))
 		if s.IfExists {
@@ -249,13 +265,16 @@ func Format(st Statement) string {
 		}
 	case *Update:
 		fmt.Fprintf(&b, "update %s params %d\n", s.Table, s.NumParams)
+		if s.Ignore {
+			b.WriteString("  ignore duplicates\n")
+		}
 		for _, a := range s.Set {
 			fmt.Fprintf(&b, "  set $%d = %s\n", a.Col, a.Expr.String())
 		}
-		formatWhere(&b, s.Where, s.Lookups)
+		formatWhere(&b, s.Where, s.Lookups, s.LookupCols)
 	case *Delete:
 		fmt.Fprintf(&b, "delete from %s params %d\n", s.Table, s.NumParams)
-		formatWhere(&b, s.Where, s.Lookups)
+		formatWhere(&b, s.Where, s.Lookups, s.LookupCols)
 	case *Select:
 		b.WriteString(s.Query.String())
 	default:
@@ -264,12 +283,16 @@ func Format(st Statement) string {
 	return b.String()
 }
 
-func formatWhere(b *strings.Builder, where interface{ String() string }, lookups [][]KeySource) {
+func formatWhere(b *strings.Builder, where interface{ String() string }, lookups [][]KeySource, cols []int) {
 	if where != nil {
 		fmt.Fprintf(b, "  where %s\n", where.String())
 	}
 	if len(lookups) > 0 {
-		fmt.Fprintf(b, "  lookups %s\n", formatLookups(lookups))
+		fmt.Fprintf(b, "  lookups %s", formatLookups(lookups))
+		if cols != nil {
+			fmt.Fprintf(b, " on unique key %v", cols)
+		}
+		b.WriteByte('\n')
 	}
 }
 
@@ -287,4 +310,25 @@ func formatLookups(ls [][]KeySource) string {
 		out[i] = "(" + strings.Join(parts, ", ") + ")"
 	}
 	return strings.Join(out, " ")
+}
+
+// formatIndexes lists a schema's secondary indexes, one a line.
+func formatIndexes(b *strings.Builder, t *TableSchema) {
+	for _, ix := range t.Indexes {
+		kind := "KEY"
+		switch ix.Kind {
+		case IndexUnique:
+			kind = "UNIQUE KEY"
+		case IndexFulltext:
+			kind = "FULLTEXT KEY"
+		}
+		names := make([]string, len(ix.Cols))
+		for i, c := range ix.Cols {
+			names[i] = t.Cols[c].Name
+			if ix.Lengths != nil && ix.Lengths[i] > 0 {
+				names[i] += fmt.Sprintf("(%d)", ix.Lengths[i])
+			}
+		}
+		fmt.Fprintf(b, "  %s %s (%s)\n", kind, ix.Name, strings.Join(names, ", "))
+	}
 }

@@ -254,7 +254,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		}
 		return v.conv(n.Expr)
 	case *ast.MatchAgainst:
-		return nil, v.err(unsupported("MATCH ... AGAINST"), n)
+		return nil, v.err(unsupported("MATCH ... AGAINST: full-text search"), n)
 	case *ast.TimeUnitExpr:
 		return nil, v.err(unsupported("INTERVAL units"), n)
 	case *ast.MaxValueExpr:

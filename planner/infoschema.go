@@ -158,11 +158,7 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 		for _, t := range src.Tables {
 			for i, c := range t.Schema.Cols {
 				d := describeColumn(c)
-				key := ""
-				switch {
-				case t.Schema.isPK(i):
-					key = "PRI"
-				}
+				key := t.Schema.columnKey(i)
 				var def any
 				if c.Default != nil {
 					if c.Default.IsNull() {
@@ -199,8 +195,16 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 					if t.Schema.Cols[col].NotNull {
 						nullable = ""
 					}
+					var subPart any
+					if ix.lengths != nil && ix.lengths[seq] > 0 {
+						subPart = uint64(ix.lengths[seq])
+					}
+					indexType, collation := "BTREE", any("A")
+					if ix.kind == IndexFulltext {
+						indexType, collation = "FULLTEXT", nil
+					}
 					add(catalog, t.Database, t.Schema.Name, nonUnique, t.Database, ix.name, uint64(seq+1),
-						t.Schema.Cols[col].Name, "A", nil, nil, nil, nullable, "BTREE", "", "", "NO")
+						t.Schema.Cols[col].Name, collation, nil, subPart, nil, nullable, indexType, "", "", "NO")
 				}
 			}
 		}
@@ -265,9 +269,11 @@ func (t *TableSchema) isPK(col int) bool { return slices.Contains(t.PK, col) }
 
 // infoIndex is an index as information_schema lists it.
 type infoIndex struct {
-	name   string
-	cols   []int
-	unique bool
+	name    string
+	cols    []int
+	unique  bool
+	kind    IndexKind
+	lengths []int
 }
 
 // infoIndexes lists the table's indexes: the primary key, named PRIMARY, first.
@@ -276,7 +282,30 @@ func (t *TableSchema) infoIndexes() []infoIndex {
 	if len(t.PK) > 0 {
 		out = append(out, infoIndex{name: "PRIMARY", cols: t.PK, unique: true})
 	}
+	for _, ix := range t.Indexes {
+		out = append(out, infoIndex{name: ix.Name, cols: ix.Cols, unique: ix.Unique(), kind: ix.Kind, lengths: ix.Lengths})
+	}
 	return out
+}
+
+// columnKey is COLUMNS.COLUMN_KEY as MySQL derives it: PRI for a primary-key column, UNI
+// for the first column of a unique key of one column... of any unique key whose first
+// column it is, MUL for the first column of another key, else empty.
+func (t *TableSchema) columnKey(col int) string {
+	if t.isPK(col) {
+		return "PRI"
+	}
+	key := ""
+	for _, ix := range t.Indexes {
+		if len(ix.Cols) == 0 || ix.Cols[0] != col {
+			continue
+		}
+		if ix.Unique() && len(ix.Cols) == 1 {
+			return "UNI"
+		}
+		key = "MUL"
+	}
+	return key
 }
 
 // quoteDefault renders a column default as MariaDB's COLUMN_DEFAULT does: strings and

@@ -83,14 +83,20 @@ type Update struct {
 	// rows with one of those keys can match, so the engine need not scan. Where must still be
 	// applied to them. A NULL component matches nothing.
 	Lookups [][]KeySource
+	// LookupCols, when not nil, says Lookups pins a unique key instead (its columns, in key
+	// order), because the WHERE clause does not pin the primary key.
+	LookupCols []int
+	// Ignore is UPDATE IGNORE: a row whose new values collide on a key keeps its old ones.
+	Ignore bool
 }
 
 // Delete is a single-table DELETE, with the same row contract and Lookups as Update.
 type Delete struct {
-	Table     string
-	Where     expr.Expr
-	NumParams int
-	Lookups   [][]KeySource
+	Table      string
+	Where      expr.Expr
+	NumParams  int
+	Lookups    [][]KeySource
+	LookupCols []int
 }
 
 // Select is a SELECT or a UNION.

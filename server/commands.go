@@ -15,6 +15,7 @@ import (
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/planner"
 )
 
 // table builds a result set of the given columns from rows of Go values (string, int64 or
@@ -156,10 +157,7 @@ func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 		if c.NotNull {
 			null = "NO"
 		}
-		key := ""
-		if slices.Contains(schema.PK, i) {
-			key = "PRI"
-		}
+		key := columnKey(schema, i)
 		var def any
 		if c.Default != nil && !c.Default.IsNull() {
 			def = c.Default.ToText()
@@ -248,6 +246,11 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 		return s.table([]weir.Column{textColumn("Level"), intColumn("Code"), textColumn("Message")}, rows)
 	case ast.ShowCreateTable:
 		return s.showCreateTable(st.Table.Name.O)
+	case ast.ShowIndex:
+		if st.Where != nil {
+			return nil, unsupported("SHOW INDEX ... WHERE")
+		}
+		return s.showIndex(st.Table.Name.O)
 	case ast.ShowEngines:
 		return s.table(textColumns("Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"),
 			[][]any{{"Weir", "DEFAULT", "Incremental dataflow with partial state", "NO", "NO", "NO"}})
@@ -267,36 +270,52 @@ func (s *session) showCreateTable(table string) (*mysql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE TABLE `%s` (\n", schema.Name)
-	for i, c := range schema.Cols {
-		if i > 0 {
-			b.WriteString(",\n")
-		}
-		fmt.Fprintf(&b, "  `%s` %s", c.Name, strings.ToLower(c.Type.SQL))
-		if c.NotNull {
-			b.WriteString(" NOT NULL")
-		}
-		if c.AutoIncrement {
-			b.WriteString(" AUTO_INCREMENT")
-		}
-		if c.Default != nil {
-			if c.Default.IsNull() {
-				b.WriteString(" DEFAULT NULL")
-			} else {
-				fmt.Fprintf(&b, " DEFAULT '%s'", strings.ReplaceAll(c.Default.ToText(), "'", "''"))
+	return s.table(textColumns("Table", "Create Table"), [][]any{{schema.Name, planner.CreateTableSQL(schema, 0)}})
+}
+
+// showIndex is SHOW INDEX / SHOW KEYS: one row per column of each key, primary key first, as
+// MariaDB lists them. Weir keeps no index statistics: Cardinality is NULL.
+func (s *session) showIndex(table string) (*mysql.Result, error) {
+	schema, err := s.srv.engine.Table(table)
+	if err != nil {
+		return nil, err
+	}
+	cols := []weir.Column{textColumn("Table"), intColumn("Non_unique"), textColumn("Key_name"), intColumn("Seq_in_index"),
+		textColumn("Column_name"), textColumn("Collation"), intColumn("Cardinality"), intColumn("Sub_part"),
+		textColumn("Packed"), textColumn("Null"), textColumn("Index_type"), textColumn("Comment"),
+		textColumn("Index_comment"), textColumn("Ignored")}
+	var rows [][]any
+	add := func(name string, nonUnique int, kind string, keyCols, lengths []int) {
+		for i, c := range keyCols {
+			col := schema.Cols[c]
+			null, collation := "", any("A")
+			if !col.NotNull {
+				null = "YES"
 			}
+			var sub any
+			if lengths != nil && lengths[i] > 0 {
+				sub = int64(lengths[i])
+			}
+			if kind == "FULLTEXT" {
+				collation = nil
+			}
+			rows = append(rows, []any{schema.Name, int64(nonUnique), name, int64(i + 1), col.Name, collation, nil, sub, nil, null, kind, "", "", "NO"})
 		}
 	}
 	if len(schema.PK) > 0 {
-		names := make([]string, len(schema.PK))
-		for i, p := range schema.PK {
-			names[i] = "`" + schema.Cols[p].Name + "`"
-		}
-		fmt.Fprintf(&b, ",\n  PRIMARY KEY (%s)", strings.Join(names, ","))
+		add("PRIMARY", 0, "BTREE", schema.PK, nil)
 	}
-	b.WriteString("\n)")
-	return s.table(textColumns("Table", "Create Table"), [][]any{{schema.Name, b.String()}})
+	for _, ix := range schema.Indexes {
+		switch ix.Kind {
+		case planner.IndexUnique:
+			add(ix.Name, 0, "BTREE", ix.Cols, ix.Lengths)
+		case planner.IndexFulltext:
+			add(ix.Name, 1, "FULLTEXT", ix.Cols, ix.Lengths)
+		default:
+			add(ix.Name, 1, "BTREE", ix.Cols, ix.Lengths)
+		}
+	}
+	return s.table(cols, rows)
 }
 
 // status is SHOW STATUS: the engine's counters, summed over views, and the server's.
@@ -342,4 +361,28 @@ func (s *session) status() [][]any {
 		}
 	}
 	return rows
+}
+
+// columnKey is DESCRIBE's Key of column i: PRI in the primary key (or, without one, in the
+// first unique key over NOT NULL columns, which InnoDB uses as such), UNI when a
+// single-column unique key holds it, MUL when it leads another key.
+func columnKey(schema *planner.TableSchema, i int) string {
+	primary := schema.PK
+	if len(primary) == 0 && len(schema.Indexes) > 0 && schema.Indexes[0].Unique() &&
+		!slices.ContainsFunc(schema.Indexes[0].Cols, func(c int) bool { return !schema.Cols[c].NotNull }) {
+		primary = schema.Indexes[0].Cols
+	}
+	if slices.Contains(primary, i) {
+		return "PRI"
+	}
+	key := ""
+	for _, ix := range schema.Indexes {
+		switch {
+		case ix.Unique() && len(ix.Cols) == 1 && ix.Cols[0] == i:
+			return "UNI"
+		case ix.Cols[0] == i:
+			key = "MUL"
+		}
+	}
+	return key
 }

@@ -18,7 +18,7 @@
 //   - Weir's own statements: CREATE CACHE [name] FROM <select>, DROP CACHE name, SHOW
 //     CACHES, EXPLAIN GRAPH [name] (the dataflow graph in Graphviz dot).
 //   - The chatter drivers and tools send (SET NAMES, SET autocommit, SELECT @@version and
-//     other variables, SHOW VARIABLES/DATABASES/TABLES/COLUMNS/STATUS/WARNINGS, DESCRIBE,
+//     other variables, SHOW VARIABLES/DATABASES/TABLES/COLUMNS/INDEX/STATUS/WARNINGS, DESCRIBE,
 //     USE, COM_INIT_DB, COM_PING, COM_FIELD_LIST) is answered by the session.
 //
 // Transactions: Weir applies each statement when it runs. BEGIN … COMMIT around one write

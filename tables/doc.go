@@ -9,6 +9,15 @@
 // It also rebuilds a table for ALTER TABLE (Rebuild): the rows under the new definition,
 // converted and key-checked as writes are, in a new table beside the old one.
 //
+// Unique keys: each unique secondary index has an index in the base node (operators.Base,
+// encoded key -> storage keys), which every Put and Remove keep, so Load, Rollback and
+// renumbering keep it too; a write finds its conflicts with one lookup per key, in MySQL's
+// order (primary key, then the unique keys as planner.TableSchema.Indexes lists them).
+// REPLACE deletes each row colliding on a key before the last unique one and updates the
+// row colliding on the last in place, as MySQL does (which decides the affected-row count);
+// an upsert updates the first colliding row. An upstream's row changes (Mirror) are not
+// checked against unique keys: the upstream has checked them.
+//
 // Everything here runs in the base domain (dataflow domain 0), one statement at a time, so
 // it takes no locks. The engine (package weir) wraps a statement into one transaction:
 // tokens, the durable store (Writer.AppendTo builds the batch; Table.Load restores the rows)

@@ -1,6 +1,8 @@
 package tables
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
@@ -25,6 +27,15 @@ type Table struct {
 	// them all again. Base domain only.
 	Renumbered bool
 	ints       []intRange // per column: the range of an integer column
+	// unique are the unique keys a write must not collide on, after the primary key, in
+	// the order MySQL finds conflicts (Schema.Indexes order). Each has an index in Base.
+	unique []uniqueKey
+}
+
+// uniqueKey is a unique secondary index a write checks.
+type uniqueKey struct {
+	name string
+	cols []int
 }
 
 // intRange is an integer column's accepted range, computed once per table.
@@ -52,7 +63,93 @@ func New(ddl string, schema *planner.TableSchema) *Table {
 			ints[i] = intRange{ok: true, lo: lo, hi: hi, unsigned: lo == 0}
 		}
 	}
-	return &Table{DDL: ddl, Schema: schema, Node: node, Base: base, AutoInc: 1, ints: ints}
+	t := &Table{DDL: ddl, Schema: schema, Node: node, Base: base, AutoInc: max(1, schema.AutoIncrement), ints: ints}
+	t.setUnique()
+	return t
+}
+
+// setUnique lists the schema's unique keys and makes sure Base indexes each of them, so that
+// a write finds a conflict with one map lookup per key, and Load and Rollback keep them.
+func (t *Table) setUnique() {
+	t.unique = t.unique[:0]
+	for _, ix := range t.Schema.Indexes {
+		if ix.Unique() {
+			t.Base.EnsureIndex(ix.Cols)
+			t.unique = append(t.unique, uniqueKey{name: ix.Name, cols: ix.Cols})
+		}
+	}
+}
+
+// CheckIndexes reports whether the table's rows satisfy the unique keys of schema, a schema
+// that differs from the table's own in its secondary indexes only: the first violated key is
+// error 1062, naming the first duplicate in storage-key order. It must run in the base
+// domain.
+func (t *Table) CheckIndexes(schema *planner.TableSchema) error {
+	for _, ix := range schema.Indexes {
+		if !ix.Unique() || slices.ContainsFunc(t.unique, func(u uniqueKey) bool { return slices.Equal(u.cols, ix.Cols) }) {
+			continue
+		}
+		if err := t.checkUnique(ix.Name, ix.Cols); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetSchema gives the table a schema that differs from its own in its secondary indexes
+// only (CREATE INDEX, DROP INDEX, ALTER TABLE … ADD/DROP INDEX), which CheckIndexes
+// accepted, and the DDL that creates it. It must run in the base domain.
+func (t *Table) SetSchema(ddl string, schema *planner.TableSchema) {
+	t.Schema, t.DDL = schema, ddl
+	t.setUnique()
+}
+
+// checkUnique reports the first row, in storage-key order, whose non-NULL values in cols
+// an earlier row holds too.
+func (t *Table) checkUnique(name string, cols []int) error {
+	type stored struct {
+		key string
+		row dataflow.Row
+	}
+	var rows []stored
+	t.Base.Scan(func(key string, row dataflow.Row) bool {
+		if !hasNull(row, cols) {
+			rows = append(rows, stored{key, row})
+		}
+		return true
+	})
+	slices.SortFunc(rows, func(a, b stored) int { return strings.Compare(a.key, b.key) })
+	seen := make(map[string]dataflow.Row, len(rows))
+	var buf []byte
+	for _, r := range rows {
+		buf = dataflow.AppendRowKey(buf[:0], r.row, cols)
+		if first, dup := seen[string(buf)]; dup {
+			// As InnoDB's index build, the value of the row met first.
+			return dupEntry(name, first, cols)
+		}
+		seen[string(buf)] = r.row
+	}
+	return nil
+}
+
+// hasNull reports whether row holds NULL in one of cols: such a row never collides on a
+// unique key.
+func hasNull(row dataflow.Row, cols []int) bool {
+	for _, c := range cols {
+		if row[c].IsNull() {
+			return true
+		}
+	}
+	return false
+}
+
+// dupEntry is MySQL's error 1062 for a row whose values in cols are taken in key name.
+func dupEntry(name string, row dataflow.Row, cols []int) error {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = row[c].ToText()
+	}
+	return userError(codeDupEntry, "23000", fmt.Sprintf("Duplicate entry '%s' for key '%s'", strings.Join(parts, "-"), name))
 }
 
 // Load reads the table's rows from the durable store into its base state and sets its

@@ -3,7 +3,6 @@ package tables
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -120,13 +119,46 @@ func (w *Writer) finish(row dataflow.Row) error {
 	return nil
 }
 
-func (w *Writer) dupError(row dataflow.Row) error {
-	pk := w.schema().PK
-	parts := make([]string, len(pk))
-	for i, c := range pk {
-		parts[i] = row[c].ToText()
+// conflict is a stored row that holds a new row's values of a unique key.
+type conflict struct {
+	key string // the stored row's storage key
+	row dataflow.Row
+	// unique is the position of the key in Table.unique, or -1 for the primary key.
+	unique int
+}
+
+// firstConflict finds the first key, in the order MySQL checks them (the primary key, then
+// the unique keys in Schema.Indexes order), on which row collides with a stored row other
+// than the one under self ("" when row is not stored yet). NULL never collides.
+func (w *Writer) firstConflict(row dataflow.Row, self string) (conflict, bool) {
+	base := w.t.Base
+	if base.HasPrimaryKey() {
+		if key, old, ok := base.GetByKey(row); ok && key != self {
+			return conflict{key: key, row: old, unique: -1}, true
+		}
 	}
-	return userError(codeDupEntry, "23000", fmt.Sprintf("Duplicate entry '%s' for key 'PRIMARY'", strings.Join(parts, "-")))
+	for i, u := range w.t.unique {
+		if hasNull(row, u.cols) {
+			continue
+		}
+		keys, _ := base.IndexedKeys(u.cols, row)
+		for _, k := range keys {
+			if k != self {
+				old, _ := base.Get(k)
+				return conflict{key: k, row: old, unique: i}, true
+			}
+		}
+	}
+	return conflict{}, false
+}
+
+// dupError is error 1062 for row colliding as c says.
+func (w *Writer) dupError(c conflict, row dataflow.Row) error {
+	if c.unique < 0 {
+		return dupEntry("PRIMARY", row, w.schema().PK)
+	}
+	u := w.t.unique[c.unique]
+	return dupEntry(u.name, row, u.cols)
 }
 
 // Insert applies an INSERT, REPLACE or INSERT … ON DUPLICATE KEY UPDATE.
@@ -221,33 +253,52 @@ func (w *Writer) assignAutoIncrement(row dataflow.Row) error {
 }
 
 func (w *Writer) insertRow(s *planner.Insert, row dataflow.Row) error {
-	base := w.t.Base
-	if !base.HasPrimaryKey() {
-		w.putNew(base.KeyOf(row), row)
-		w.deltas = append(w.deltas, dataflow.Record{Row: row})
-		w.affected++
-		return nil
-	}
-	key, old, exists := base.GetByKey(row)
-	if !exists {
-		w.putNew(base.KeyOf(row), row)
-		w.deltas = append(w.deltas, dataflow.Record{Row: row})
-		w.affected++
-		return nil
-	}
+	c, taken := w.firstConflict(row, "")
 	switch {
+	case !taken:
+		w.insertNew(row)
+		return nil
 	case s.Replace:
-		w.remove(key)
-		w.put(key, row)
-		w.deltas = append(w.deltas, dataflow.Record{Row: old, Neg: true}, dataflow.Record{Row: row})
-		w.affected += 2
+		w.replace(row, c)
 		return nil
 	case len(s.OnDup) > 0:
-		return w.upsert(s, key, old, row)
+		return w.upsert(s, c.key, c.row, row)
 	case s.Ignore:
 		return nil
 	}
-	return w.dupError(row)
+	return w.dupError(c, row)
+}
+
+// insertNew stores a row that collides with none.
+func (w *Writer) insertNew(row dataflow.Row) {
+	w.putNew(w.t.Base.KeyOf(row), row)
+	w.deltas = append(w.deltas, dataflow.Record{Row: row})
+	w.affected++
+}
+
+// replace applies REPLACE to a row that collides as c says, as MySQL does: a row that
+// collides on a key other than the last unique one is deleted (one affected row each) and
+// the insert tried again; a collision on the last unique key updates that row in place (two
+// affected rows, or one if the row is already identical).
+func (w *Writer) replace(row dataflow.Row, c conflict) {
+	for {
+		if c.unique == len(w.t.unique)-1 {
+			if dataflow.IdenticalRows(row, c.row) {
+				w.affected++
+				return
+			}
+			w.replaceRow(c.key, c.row, row, 2)
+			return
+		}
+		w.remove(c.key)
+		w.deltas = append(w.deltas, dataflow.Record{Row: c.row, Neg: true})
+		w.affected++
+		var taken bool
+		if c, taken = w.firstConflict(row, ""); !taken {
+			w.insertNew(row)
+			return
+		}
+	}
 }
 
 // upsert applies ON DUPLICATE KEY UPDATE to the existing row. Assignments run left to right
@@ -269,26 +320,32 @@ func (w *Writer) upsert(s *planner.Insert, key string, old, inserted dataflow.Ro
 		w.unchanged++
 		return nil
 	}
-	return w.replaceRow(key, old, row, 2)
+	if c, taken := w.firstConflict(row, key); taken {
+		if s.Ignore {
+			// INSERT IGNORE … ON DUPLICATE KEY UPDATE leaves the row as it was.
+			w.unchanged++
+			return nil
+		}
+		return w.dupError(c, row)
+	}
+	w.replaceRow(key, old, row, 2)
+	return nil
 }
 
-// replaceRow swaps old (stored under key) for row, which may have a different primary key.
-func (w *Writer) replaceRow(key string, old, row dataflow.Row, affected int64) error {
+// replaceRow swaps old (stored under key) for row, which may have a different primary key;
+// the caller has checked that row collides with no other row.
+func (w *Writer) replaceRow(key string, old, row dataflow.Row, affected int64) {
 	base := w.t.Base
 	newKey := key
 	if base.HasPrimaryKey() {
 		newKey = base.KeyOf(row)
 		if newKey != key {
-			if _, exists := base.Get(newKey); exists {
-				return w.dupError(row)
-			}
 			w.remove(key)
 		}
 	}
 	w.put(newKey, row)
 	w.deltas = append(w.deltas, dataflow.Record{Row: old, Neg: true}, dataflow.Record{Row: row})
 	w.affected += affected
-	return nil
 }
 
 type match struct {
@@ -297,8 +354,9 @@ type match struct {
 }
 
 // matches returns the rows for which where holds, evaluated over `row ++ arguments`. When
-// the WHERE clause pins the primary key (lookups), only those keys are visited.
-func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource) []match {
+// the WHERE clause pins the primary key, or a unique key (cols, nil for the primary key),
+// only the rows holding those keys are visited.
+func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource, cols []int) []match {
 	var out []match
 	env := make(dataflow.Row, 0, len(w.schema().Cols)+len(w.args))
 	visit := func(key string, row dataflow.Row) bool {
@@ -315,9 +373,12 @@ func (w *Writer) matches(where expr.Expr, lookups [][]planner.KeySource) []match
 		w.t.Base.Scan(visit)
 		return out
 	}
-	pk := w.schema().PK
+	if cols == nil {
+		cols = w.schema().PK
+	}
 	probe := make(dataflow.Row, len(w.schema().Cols))
 	seen := map[string]bool{}
+	var keys []string
 next:
 	for _, lookup := range lookups {
 		for i, ks := range lookup {
@@ -325,7 +386,7 @@ next:
 			if v.IsNull() {
 				continue next
 			}
-			kv, err := planner.KeyValue(v, w.schema().Cols[pk[i]].Type)
+			kv, err := planner.KeyValue(v, w.schema().Cols[cols[i]].Type)
 			if err != nil {
 				// No single key answers this comparison: fall back to a scan.
 				out = out[:0]
@@ -335,12 +396,27 @@ next:
 			if kv.IsNull() {
 				continue next
 			}
-			probe[pk[i]] = kv
+			probe[cols[i]] = kv
 		}
-		key, row, ok := w.t.Base.GetByKey(probe)
-		if ok && !seen[key] {
-			seen[key] = true
-			visit(key, row)
+		keys = keys[:0]
+		if w.t.Base.HasPrimaryKey() && slices.Equal(cols, w.schema().PK) {
+			if key, _, ok := w.t.Base.GetByKey(probe); ok {
+				keys = append(keys, key)
+			}
+		} else {
+			found, ok := w.t.Base.IndexedKeys(cols, probe)
+			if !ok {
+				out = out[:0]
+				w.t.Base.Scan(visit)
+				return out
+			}
+			keys = append(keys, found...)
+		}
+		for _, key := range keys {
+			if row, ok := w.t.Base.Get(key); ok && !seen[key] {
+				seen[key] = true
+				visit(key, row)
+			}
 		}
 	}
 	return out
@@ -349,7 +425,7 @@ next:
 // Update applies an UPDATE.
 func (w *Writer) Update(s *planner.Update) error {
 	width := len(w.schema().Cols)
-	ms := w.matches(s.Where, s.Lookups)
+	ms := w.matches(s.Where, s.Lookups, s.LookupCols)
 	if pk := w.schema().PK; len(pk) > 0 {
 		// InnoDB visits rows in primary-key order; so do we, so that a statement that moves
 		// keys into each other's places fails or succeeds as it does there.
@@ -373,18 +449,25 @@ func (w *Writer) Update(s *planner.Update) error {
 			w.unchanged++
 			continue
 		}
-		// The row may have moved already within this statement (a key change into a slot
-		// another matched row vacates is fine; into an occupied one is a duplicate).
-		if err := w.replaceRow(m.key, m.row, row, 1); err != nil {
-			return err
+		// Each row is checked against the table as the rows before it left it, as MySQL
+		// does: a key change into a value another matched row vacates earlier is fine, into
+		// one still held is a duplicate.
+		if c, taken := w.firstConflict(row, m.key); taken {
+			if s.Ignore {
+				// UPDATE IGNORE leaves the row as it was: found, not changed.
+				w.unchanged++
+				continue
+			}
+			return w.dupError(c, row)
 		}
+		w.replaceRow(m.key, m.row, row, 1)
 	}
 	return nil
 }
 
 // Delete applies a DELETE.
 func (w *Writer) Delete(s *planner.Delete) error {
-	for _, m := range w.matches(s.Where, s.Lookups) {
+	for _, m := range w.matches(s.Where, s.Lookups, s.LookupCols) {
 		w.remove(m.key)
 		w.deltas = append(w.deltas, dataflow.Record{Row: m.row, Neg: true})
 		w.affected++

@@ -124,3 +124,21 @@ DROP TABLE goods;
 ALTER TABLE items ENGINE=InnoDB, DEFAULT CHARSET=utf8mb4, COMMENT='fruit';
 -- error 1090
 ALTER TABLE tags DROP COLUMN item_id, DROP COLUMN tag;
+
+-- writes
+# Keys under column changes: a unique key added with a column, over duplicates (refused),
+# kept through a column's rename and retype, and dropped with its only column; an index
+# added in the same statement as a column change.
+ALTER TABLE items ADD UNIQUE KEY uname (name);
+ALTER TABLE items ADD COLUMN sku VARCHAR(8) UNIQUE, ADD INDEX (qty);
+-- error 1062
+ALTER TABLE items ADD COLUMN dup INT NOT NULL DEFAULT 1, ADD UNIQUE (dup);
+ALTER TABLE items CHANGE COLUMN name title VARCHAR(50) NOT NULL, MODIFY qty INT;
+-- error 1062
+INSERT INTO items (id, title, position, code) VALUES (8, 'APPLE', 1, 'A');
+UPDATE items SET sku = CONCAT('s', id) WHERE id < 4;
+-- error 1062
+UPDATE items SET sku = 's1' WHERE id = 5;
+ALTER TABLE items DROP COLUMN sku;
+INSERT INTO items (id, title, position, code) VALUES (8, 'melon', 1, 'M');
+ALTER TABLE items CHANGE COLUMN title name VARCHAR(50) NOT NULL;

@@ -18,7 +18,13 @@ CREATE TABLE accounts (
   created DATETIME NOT NULL,
   code CHAR(4),
   notes TEXT,
-  PRIMARY KEY (id)
+  PRIMARY KEY (id),
+  UNIQUE KEY email (email),
+  UNIQUE KEY name_born (display_name, born),
+  KEY by_age (age),
+  KEY by_code (code, tiny),
+  KEY notes_prefix (notes(20)),
+  FULLTEXT KEY notes_text (notes)
 );
 CREATE TABLE memberships (
   account_id BIGINT UNSIGNED NOT NULL,
@@ -50,7 +56,8 @@ FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name =
 ORDER BY ordinal_position;
 
 -- query catalog_statistics ordered
-SELECT table_name, index_name, non_unique, seq_in_index, column_name, nullable
+SELECT table_name, index_name, non_unique, seq_in_index, column_name, nullable, sub_part,
+       index_type, collation
 FROM information_schema.statistics WHERE table_schema = DATABASE()
 ORDER BY table_name, index_name, seq_in_index;
 
@@ -71,5 +78,8 @@ FROM information_schema.schemata WHERE schema_name = DATABASE();
 # The catalog follows DDL.
 CREATE TABLE events (id INT NOT NULL PRIMARY KEY, at DATETIME, kind VARCHAR(10) NOT NULL DEFAULT 'x');
 DROP TABLE memberships;
+CREATE UNIQUE INDEX born_code ON accounts (born, code);
+DROP INDEX by_age ON accounts;
+ALTER TABLE accounts ADD INDEX (ratio), DROP COLUMN seen;
 -- error 1044
 INSERT INTO information_schema.tables (table_name) VALUES ('nope');

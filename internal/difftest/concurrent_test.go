@@ -83,6 +83,9 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 		scripts[i%writers] = append(scripts[i%writers], w.SQL())
 		stats.count(&stats.writes)
 	}
+	stats.mu.Lock()
+	stats.uniqueCollisions += model.UniqueCollisions
+	stats.mu.Unlock()
 	names := make([]string, len(schema.Tables))
 	for i, tb := range schema.Tables {
 		names[i] = tb.Name
@@ -191,6 +194,11 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 	h.views = append(h.views, lateViews...)
 	h.tok = weir.Token(maxTok.Load())
 	tables := h.engineTables(names)
+	for _, t := range schema.Tables {
+		if dup := duplicateUniqueKey(t, tables[t.Name]); dup != "" {
+			h.fail(nil, "after concurrent writes, table %s holds a duplicate unique key: %s", t.Name, dup)
+		}
+	}
 	rows := func(name string) []dataflow.Row { return tables[name] }
 	for _, lv := range h.views {
 		snap, err := reference.Evaluate(lv.view.Plan(), rows)

@@ -87,6 +87,9 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 	check := func() {
 		tables := h.engineTables(names)
 		for _, t := range schema.Tables {
+			if dup := duplicateUniqueKey(t, tables[t.Name]); dup != "" {
+				h.fail(nil, "table %s holds a duplicate unique key: %s", t.Name, dup)
+			}
 			if d := reference.DiffMultiset(model.Rows(t.Name), tables[t.Name]); d != "" {
 				step := Step{Kind: StepTable, Name: t.Name, HasExpected: true}
 				for _, r := range model.Rows(t.Name) {
@@ -140,6 +143,28 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 		registerDue(b + 1)
 		check()
 	}
+	stats.mu.Lock()
+	stats.uniqueCollisions += model.UniqueCollisions
+	stats.mu.Unlock()
+}
+
+// duplicateUniqueKey describes two rows that hold the same non-NULL values of one of t's
+// unique keys, or returns "".
+func duplicateUniqueKey(t *Table, rows []dataflow.Row) string {
+	for u, cols := range t.Unique {
+		seen := map[string]dataflow.Row{}
+		for _, r := range rows {
+			k := uniqueKey(r, cols)
+			if k == "" {
+				continue
+			}
+			if first, dup := seen[k]; dup {
+				return fmt.Sprintf("uk%d: (%s) and (%s)", u, reference.FormatRow(first), reference.FormatRow(r))
+			}
+			seen[k] = r
+		}
+	}
+	return ""
 }
 
 // lookupKeys lists the argument tuples to read a view with. A single parameter gets every

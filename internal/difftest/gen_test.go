@@ -89,6 +89,11 @@ func TestSchemaDDL(t *testing.T) {
 	if got := tbl.CreateSQL(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
+	tbl.Unique = [][]int{{1, 0}, {1}}
+	want = "CREATE TABLE t1 (c0 VARCHAR(16) NOT NULL, c1 DECIMAL(8,2), c2 BIGINT UNSIGNED NOT NULL, PRIMARY KEY (c2, c0), UNIQUE KEY uk0 (c1, c0), UNIQUE KEY uk1 (c1))"
+	if got := tbl.CreateSQL(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
 }
 
 func TestGeneratedSchemas(t *testing.T) {
@@ -105,6 +110,16 @@ func TestGeneratedSchemas(t *testing.T) {
 			}
 			if len(tbl.PK) == 2 && tbl.PK[0] == tbl.PK[1] {
 				rt.Fatalf("key repeats a column: %s", tbl.CreateSQL())
+			}
+			for i, u := range tbl.Unique {
+				for _, c := range u {
+					if tbl.IsPK(c) || tbl.Cols[c].Type == TypeDouble {
+						rt.Fatalf("bad unique key column %+v in %s", tbl.Cols[c], tbl.CreateSQL())
+					}
+				}
+				if i > 0 && tbl.uniqueRank(tbl.Unique[i-1]) > tbl.uniqueRank(u) {
+					rt.Fatalf("unique keys out of MySQL's order in %s", tbl.CreateSQL())
+				}
 			}
 		}
 	})

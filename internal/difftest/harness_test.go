@@ -77,6 +77,8 @@ type caseStats struct {
 	samples  []string
 
 	lookups, nonEmpty, writes, failedWrites int
+	// uniqueCollisions counts written rows that collided on a unique key.
+	uniqueCollisions int
 	// evictions counts eviction rounds that freed something.
 	evictions int
 }
@@ -112,8 +114,11 @@ func (s *caseStats) verify(t *testing.T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := s.accepted + s.rejected
-	t.Logf("planner accepted %d of %d generated queries; %d lookups, %d found rows; %d writes, %d rejected as duplicates; %d eviction rounds freed keys",
-		s.accepted, total, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.evictions)
+	t.Logf("planner accepted %d of %d generated queries; %d lookups, %d found rows; %d writes, %d rejected as duplicates, %d rows collided on unique keys; %d eviction rounds freed keys",
+		s.accepted, total, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.uniqueCollisions, s.evictions)
+	if s.writes > 1000 && s.uniqueCollisions == 0 {
+		t.Errorf("no written row collided on a unique key: the cases never exercised unique keys")
+	}
 	if s.lookups > 100 && s.evictions == 0 {
 		t.Errorf("no eviction freed anything: the cases never exercised reads after eviction")
 	}

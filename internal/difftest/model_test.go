@@ -21,12 +21,17 @@ var (
 func TestModelApply(t *testing.T) {
 	pk := &Table{Name: "p", Cols: []Column{{Name: "id", Type: TypeInt}, {Name: "v", Type: TypeVarchar, Nullable: true}, {Name: "n", Type: TypeInt, Nullable: true}}, PK: []int{0}}
 	heap := &Table{Name: "h", Cols: []Column{{Name: "a", Type: TypeInt, Nullable: true}, {Name: "b", Type: TypeInt, Nullable: true}}}
+	// uq has two unique keys: uk0 (a), uk1 (b, c).
+	uq := &Table{Name: "u", Cols: []Column{{Name: "id", Type: TypeInt}, {Name: "a", Type: TypeVarchar, Nullable: true},
+		{Name: "b", Type: TypeInt, Nullable: true}, {Name: "c", Type: TypeInt, Nullable: true}}, PK: []int{0}, Unique: [][]int{{1}, {2, 3}}}
 	seed := func() *Model {
-		m := NewModel(&Schema{Tables: []*Table{pk, heap}})
+		m := NewModel(&Schema{Tables: []*Table{pk, heap, uq}})
 		m.tables["p"] = []dataflow.Row{{I(1), S("apple"), I(10)}, {I(2), N, N}}
 		m.tables["h"] = []dataflow.Row{{I(1), I(1)}, {I(1), I(1)}, {N, I(2)}}
+		m.tables["u"] = []dataflow.Row{{I(1), S("x"), I(1), I(1)}, {I(2), S("y"), I(2), I(2)}, {I(3), N, N, I(1)}}
 		return m
 	}
+	useed := []string{`1, "x", 1, 1`, `2, "y", 2, 2`, `3, NULL, NULL, 1`}
 	eq := func(col int, v dataflow.Value) *Pred {
 		return &Pred{Op: PredCmp, Col: col, Cmp: "=", Vals: []dataflow.Value{v}}
 	}
@@ -63,9 +68,45 @@ func TestModelApply(t *testing.T) {
 			ok:   true, affected: 1, table: "h", want: []string{"1, 1", "1, 1", "1, 1", "NULL, 2"},
 		},
 		{
+			name: "insert colliding on a unique key fails, case-insensitively",
+			w:    &Write{Kind: WriteInsert, Table: uq, Rows: [][]dataflow.Value{{I(4), S("X"), N, N}}},
+			ok:   false, table: "u", want: useed,
+		},
+		{
+			name: "NULLs never collide in a unique key",
+			w:    &Write{Kind: WriteInsert, Table: uq, Rows: [][]dataflow.Value{{I(4), N, N, I(1)}, {I(5), N, I(2), N}}},
+			ok:   true, affected: 2, table: "u", want: append(slices.Clone(useed), "4, NULL, NULL, 1", "5, NULL, 2, NULL"),
+		},
+		{
+			name: "replace deletes rows colliding on earlier keys and updates the last in place",
+			w:    &Write{Kind: WriteReplace, Table: uq, Rows: [][]dataflow.Value{{I(1), S("y"), I(2), I(2)}}},
+			ok:   true, affected: 3, table: "u", want: []string{`1, "y", 2, 2`, `3, NULL, NULL, 1`},
+		},
+		{
+			name: "replace of an identical row colliding on the last key counts 1",
+			w:    &Write{Kind: WriteReplace, Table: uq, Rows: [][]dataflow.Value{{I(9), S("z"), I(2), I(2)}, {I(9), S("z"), I(2), I(2)}}},
+			ok:   true, affected: 2 + 2, table: "u", want: []string{`1, "x", 1, 1`, `9, "z", 2, 2`, `3, NULL, NULL, 1`},
+		},
+		{
+			name: "upsert updates the row colliding on a unique key, and may collide itself",
+			w: &Write{Kind: WriteUpsert, Table: uq, Rows: [][]dataflow.Value{{I(7), S("x"), N, N}, {I(8), S("y"), N, N}},
+				Set: []Assign{{Col: 2, Val: I(1)}, {Col: 3, Val: I(1)}}},
+			ok: false, table: "u", want: useed,
+		},
+		{
+			name: "update into a unique value held fails",
+			w:    &Write{Kind: WriteUpdate, Table: uq, Set: []Assign{{Col: 1, Val: S("Y")}}, Where: eq(0, I(1))},
+			ok:   false, table: "u", want: useed,
+		},
+		{
 			name: "replace counts the deleted row",
 			w:    &Write{Kind: WriteReplace, Table: pk, Rows: [][]dataflow.Value{{I(1), S("b"), N}, {I(3), N, N}}},
 			ok:   true, affected: 3, table: "p", want: []string{`1, "b", NULL`, "2, NULL, NULL", "3, NULL, NULL"},
+		},
+		{
+			name: "replace of an identical row counts 1",
+			w:    &Write{Kind: WriteReplace, Table: pk, Rows: [][]dataflow.Value{{I(2), N, N}}},
+			ok:   true, affected: 1, table: "p", want: []string{`1, "apple", 10`, "2, NULL, NULL"},
 		},
 		{
 			name: "upsert counts 2 for a change and 0 for none",

@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"pgregory.net/rapid"
@@ -20,6 +21,34 @@ type Table struct {
 	Name string
 	Cols []Column
 	PK   []int
+	// Unique lists the unique keys (column positions), named uk0, uk1… in this order, which
+	// is MySQL's order of them (keys over NOT NULL columns first; see UniqueOrder).
+	Unique [][]int
+}
+
+// UniqueOrder sorts t.Unique as MySQL orders unique keys: those whose columns are all NOT
+// NULL first, declaration order otherwise. It is the order a write finds its conflicts in.
+func (t *Table) UniqueOrder() {
+	slices.SortStableFunc(t.Unique, func(a, b []int) int { return t.uniqueRank(a) - t.uniqueRank(b) })
+}
+
+func (t *Table) uniqueRank(cols []int) int {
+	for _, c := range cols {
+		if t.Cols[c].Nullable {
+			return 1
+		}
+	}
+	return 0
+}
+
+// InUnique reports whether column i is part of a unique key.
+func (t *Table) InUnique(i int) bool {
+	for _, u := range t.Unique {
+		if slices.Contains(u, i) {
+			return true
+		}
+	}
+	return false
 }
 
 // Schema is a set of generated tables.
@@ -46,6 +75,13 @@ func (t *Table) CreateSQL() string {
 			names[i] = t.Cols[p].Name
 		}
 		fmt.Fprintf(&b, ", PRIMARY KEY (%s)", strings.Join(names, ", "))
+	}
+	for i, u := range t.Unique {
+		names := make([]string, len(u))
+		for j, c := range u {
+			names[j] = t.Cols[c].Name
+		}
+		fmt.Fprintf(&b, ", UNIQUE KEY uk%d (%s)", i, strings.Join(names, ", "))
 	}
 	b.WriteString(")")
 	return b.String()
@@ -124,6 +160,7 @@ func genSchema(g gen, minTables, maxTables, maxCols int) *Schema {
 			}
 			t.Cols = append(t.Cols, col)
 		}
+		genUnique(g, t)
 		s.Tables = append(s.Tables, t)
 	}
 	return s
@@ -136,4 +173,28 @@ func (s *Schema) DDL() []string {
 		out[i] = t.CreateSQL()
 	}
 	return out
+}
+
+// genUnique draws up to two unique keys of one or two columns outside the primary key, over
+// the key types (no DOUBLE), so that writes collide on them as well as on the primary key.
+func genUnique(g gen, t *Table) {
+	var candidates []int
+	for i, c := range t.Cols {
+		if !t.IsPK(i) && slices.Contains(pkTypes, c.Type) {
+			candidates = append(candidates, i)
+		}
+	}
+	if len(candidates) == 0 {
+		return
+	}
+	for range g.weighted(5, 4, 2) {
+		key := []int{pick(g, candidates)}
+		if len(candidates) > 1 && g.chance(40) {
+			if c := pick(g, candidates); c != key[0] {
+				key = append(key, c)
+			}
+		}
+		t.Unique = append(t.Unique, key)
+	}
+	t.UniqueOrder()
 }

@@ -127,6 +127,9 @@ func (w *Write) targetCols() []int {
 // generated here.
 type Model struct {
 	tables map[string][]dataflow.Row
+	// UniqueCollisions counts the rows of statements that collided on a unique key (not the
+	// primary key): what shows that the cases exercise unique keys.
+	UniqueCollisions int
 }
 
 // NewModel returns a model with every table of s empty.
@@ -161,9 +164,47 @@ func (m *Model) find(t *Table, rows []dataflow.Row, key string) int {
 	return -1
 }
 
+// uniqueKey is the collation key of the row's values in cols; "" when one is NULL (NULLs
+// never collide in a unique key).
+func uniqueKey(row dataflow.Row, cols []int) string {
+	for _, c := range cols {
+		if row[c].IsNull() {
+			return ""
+		}
+	}
+	return string(dataflow.AppendRowKey(nil, row, cols))
+}
+
+// conflict finds the first key, in MySQL's order (the primary key, then t.Unique), on
+// which row collides with a row of rows other than rows[self] (self < 0: none). It returns
+// the colliding row's position and the key's (-1 for the primary key; len(t.Unique)-1 is
+// the last unique key).
+func conflict(t *Table, rows []dataflow.Row, row dataflow.Row, self int) (at, key int, found bool) {
+	if k := pkKey(t, row); k != "" {
+		for i, r := range rows {
+			if i != self && pkKey(t, r) == k {
+				return i, -1, true
+			}
+		}
+	}
+	for u, cols := range t.Unique {
+		k := uniqueKey(row, cols)
+		if k == "" {
+			continue
+		}
+		for i, r := range rows {
+			if i != self && uniqueKey(r, cols) == k {
+				return i, u, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
 // Apply predicts the statement's effect. ok is false when MySQL rejects it (a duplicate
-// primary key); the model is then unchanged, as a failed statement changes nothing.
-// Otherwise affected is MySQL's affected-rows count and the model holds the new contents.
+// primary or unique key); the model is then unchanged, as a failed statement changes
+// nothing. Otherwise affected is MySQL's affected-rows count and the model holds the new
+// contents.
 func (m *Model) Apply(w *Write) (affected int64, ok bool) {
 	t := w.Table
 	rows := slices.Clone(m.tables[t.Name])
@@ -175,22 +216,45 @@ func (m *Model) Apply(w *Write) (affected int64, ok bool) {
 			for j, c := range cols {
 				row[c] = vals[j]
 			}
-			i := m.find(t, rows, pkKey(t, row))
+			i, key, found := conflict(t, rows, row, -1)
+			if found && key >= 0 {
+				m.UniqueCollisions++
+			}
 			switch {
-			case i < 0:
+			case !found:
 				rows = append(rows, row)
 				affected++
 			case w.Kind == WriteInsert:
 				return 0, false
 			case w.Kind == WriteReplace:
-				rows[i] = row
-				affected += 2
-			default:
-				updated := assign(rows[i], row, w.Set)
-				if !dataflow.IdenticalRows(updated, rows[i]) {
-					rows[i] = updated
+				// MySQL deletes each row that collides on a key before the last unique
+				// one, and updates the row that collides on the last one in place (which
+				// counts 1 when nothing changes).
+				for found && key != len(t.Unique)-1 {
+					rows = slices.Delete(rows, i, i+1)
+					affected++
+					i, key, found = conflict(t, rows, row, -1)
+				}
+				switch {
+				case !found:
+					rows = append(rows, row)
+					affected++
+				case dataflow.IdenticalRows(rows[i], row):
+					affected++
+				default:
+					rows[i] = row
 					affected += 2
 				}
+			default:
+				updated := assign(rows[i], row, w.Set)
+				if dataflow.IdenticalRows(updated, rows[i]) {
+					continue
+				}
+				if _, _, dup := conflict(t, rows, updated, i); dup {
+					return 0, false
+				}
+				rows[i] = updated
+				affected += 2
 			}
 		}
 	case WriteUpdate:
@@ -204,14 +268,11 @@ func (m *Model) Apply(w *Write) (affected int64, ok bool) {
 				affected++
 			}
 		}
-		if len(t.PK) > 0 {
-			seen := map[string]bool{}
-			for _, r := range rows {
-				k := pkKey(t, r)
-				if seen[k] {
-					return 0, false
-				}
-				seen[k] = true
+		// MySQL checks each row as it updates it; with key columns only ever set to
+		// literals (genAssigns), that fails exactly when the end state holds a duplicate.
+		for i, r := range rows {
+			if _, _, dup := conflict(t, rows[:i], r, -1); dup {
+				return 0, false
 			}
 		}
 	case WriteDelete:
@@ -278,8 +339,22 @@ func genWrite(g gen, s *Schema, m *Model, maxRows int) *Write {
 		n := g.intn(1, maxRows)
 		cols := w.targetCols()
 		taken := map[string]bool{}
+		keysOf := func(row dataflow.Row) []string {
+			var out []string
+			if k := pkKey(t, row); k != "" {
+				out = append(out, "p"+k)
+			}
+			for u, cols := range t.Unique {
+				if k := uniqueKey(row, cols); k != "" {
+					out = append(out, fmt.Sprintf("%d%s", u, k))
+				}
+			}
+			return out
+		}
 		for _, r := range m.Rows(t.Name) {
-			taken[pkKey(t, r)] = true
+			for _, k := range keysOf(r) {
+				taken[k] = true
+			}
 		}
 		for range n {
 			// Draw again, a few times, when the key is taken: duplicates should happen, but
@@ -292,8 +367,11 @@ func genWrite(g gen, s *Schema, m *Model, maxRows int) *Write {
 					vals[j] = storedValue(g, t.Cols[c])
 					row[c] = vals[j]
 				}
-				if k := pkKey(t, row); k == "" || !taken[k] {
-					taken[k] = true
+				keys := keysOf(row)
+				if !slices.ContainsFunc(keys, func(k string) bool { return taken[k] }) {
+					for _, k := range keys {
+						taken[k] = true
+					}
 					break
 				}
 			}
@@ -341,8 +419,10 @@ func genTargetCols(g gen, t *Table) []int {
 	return cols
 }
 
-// genAssigns draws 1..2 assignments. Upserts only assign non-key columns; UPDATE may set a
-// key column to a literal, which makes a duplicate key (and an error) likely.
+// genAssigns draws 1..2 assignments. Upserts only assign non-primary-key columns; UPDATE may
+// set a key column to a literal, which makes a duplicate key (and an error) likely. Key
+// columns are never incremented: whether `k = k + 1` collides depends on the order rows are
+// visited in, which the model does not follow.
 func genAssigns(g gen, t *Table, upsert bool) []Assign {
 	var candidates []int
 	for i := range t.Cols {
@@ -363,7 +443,7 @@ func genAssigns(g gen, t *Table, upsert bool) []Assign {
 		switch k := g.weighted(3, 2, 1); {
 		case k == 1 && upsert:
 			a.Kind = AssignValues
-		case k == 2 && c.Type == TypeInt && !t.IsPK(col):
+		case k == 2 && c.Type == TypeInt && !t.IsPK(col) && !t.InUnique(col):
 			a.Kind = AssignIncr
 		default:
 			a.Val = storedValue(g, c)
