@@ -136,6 +136,8 @@ type weirTarget struct {
 	eng   *weir.Engine
 	views map[string]*weir.View
 	token weir.Token
+	// registered counts registrations, to name each view apart.
+	registered int
 }
 
 // NewWeirTarget returns a Target over eng.
@@ -160,7 +162,8 @@ func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error)
 	if v, ok := w.views[query]; ok {
 		return v, nil
 	}
-	v, err := w.eng.Register(ctx, fmt.Sprintf("conformance_%d", len(w.views)+1), query)
+	w.registered++
+	v, err := w.eng.Register(ctx, fmt.Sprintf("conformance_%d", w.registered), query)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
@@ -180,6 +183,15 @@ func (w *weirTarget) Query(ctx context.Context, query string, args []any) (*Resu
 		return nil, err
 	}
 	rows, err := v.LookupAfter(ctx, w.token, args...)
+	if errors.Is(err, weir.ErrNoSuchView) {
+		// Dropped because a SQL view it reads was replaced: an application registers the
+		// query again, over the new definition.
+		delete(w.views, query)
+		if v, err = w.view(ctx, query); err != nil {
+			return nil, err
+		}
+		rows, err = v.LookupAfter(ctx, w.token, args...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("lookup: %w", err)
 	}

@@ -198,6 +198,10 @@ type Query struct {
 	// Text is the normalized SQL text of the query: the parser's canonical rendering, with the
 	// literals that became key components replaced by ?.
 	Text string
+	// Views are the definitions of the views the query reads, directly or through other
+	// views, as the catalog gave them: a plan is current while the catalog still holds these
+	// very definitions.
+	Views []*ViewDef
 }
 
 // MergeRows applies the query's DISTINCT, ORDER BY, OFFSET and LIMIT to the rows of several
