@@ -305,6 +305,12 @@ func (b *block) derived(src ast.ResultSetNode, alias string, names []string, opt
 	if optional && nest.noKeys == "" {
 		nest.noKeys = where + " on the optional side of a LEFT or RIGHT JOIN"
 	}
+	if view && nest.noKeys == "" {
+		// A literal condition in a view's text never takes another value: as a key it would
+		// only add a hidden key column, which may keep a lookup by the view's own columns
+		// from tracing to a state that can be filled by it. It stays a filter.
+		nest.noKeys = where
+	}
 	q, err := b.c.subquery(src, nil, nest)
 	if err != nil {
 		return nil, err

@@ -68,7 +68,7 @@ func TestViewPlansAsItsText(t *testing.T) {
 	cat := newViewCatalog(t,
 		"CREATE VIEW author_stories (author, n) AS SELECT author, COUNT(*) FROM stories GROUP BY author",
 		"CREATE VIEW busy AS SELECT author, n FROM author_stories WHERE n > 1",
-		"CREATE VIEW named AS SELECT u.name, s.title FROM users u JOIN stories s ON s.author = u.id WHERE u.karma = 3",
+		"CREATE VIEW named AS SELECT u.name, s.title FROM users u JOIN stories s ON s.author = u.id WHERE u.karma > 3",
 	)
 	for _, c := range []struct{ view, inline string }{
 		{"SELECT n FROM author_stories WHERE author = ?",
@@ -76,7 +76,7 @@ func TestViewPlansAsItsText(t *testing.T) {
 		{"SELECT b.n FROM busy b WHERE b.author = 7",
 			"SELECT b.n FROM (SELECT author, n FROM (SELECT author, COUNT(*) AS n FROM stories GROUP BY author) AS author_stories WHERE n > 1) b WHERE b.author = 7"},
 		{"SELECT title FROM named WHERE name = ?",
-			"SELECT title FROM (SELECT u.name, s.title FROM users u JOIN stories s ON s.author = u.id WHERE u.karma = 3) AS named WHERE name = ?"},
+			"SELECT title FROM (SELECT u.name, s.title FROM users u JOIN stories s ON s.author = u.id WHERE u.karma > 3) AS named WHERE name = ?"},
 	} {
 		got, sv := planOf(t, cat, c.view)
 		want, si := planOf(t, cat, c.inline)
@@ -97,6 +97,20 @@ func TestViewPlansAsItsText(t *testing.T) {
 	}
 	if strings.Join(names, ",") != "author_stories,busy" {
 		t.Errorf("views read through busy: %v", names)
+	}
+}
+
+// TestViewLiteralStaysFilter: a literal condition in a view's text is a filter, not a key
+// of the queries over the view (it never takes another value), so it adds no key column.
+func TestViewLiteralStaysFilter(t *testing.T) {
+	cat := newViewCatalog(t, "CREATE VIEW visible AS SELECT id, title FROM stories WHERE author = 3")
+	_, s := planOf(t, cat, "SELECT title FROM visible WHERE id = ?")
+	if len(s.Query.KeyCols) != 1 || len(s.Query.Lookups) != 1 || len(s.Query.Lookups[0]) != 1 || s.Query.Lookups[0][0].Param != 0 {
+		t.Fatalf("key columns %v, lookups %v: want the parameter alone", s.Query.KeyCols, s.Query.Lookups)
+	}
+	got := Format(s)
+	if !strings.Contains(got, "Filter") {
+		t.Fatalf("the view's literal condition is not a filter:\n%s", got)
 	}
 }
 
