@@ -14,6 +14,10 @@
 // reader and never evaluates the query. A write returns a Token; View.LookupAfter with that
 // token waits until the write is visible in the view, which gives read-your-writes.
 //
+// SQL views (Exec of CREATE VIEW) are names for SELECTs, not caches: a query that reads one
+// is planned with the view's text in its place, and its operators are shared with every
+// other query over the view (SQLViews, SQLView and SQLViewColumns describe them).
+//
 // The engine runs on domains: goroutines that each own part of the graph and handle one
 // message at a time, so updates to a view are applied in a single order and a read never
 // sees a half-applied change to a key.

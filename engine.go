@@ -105,12 +105,14 @@ type Engine struct {
 	gate sync.RWMutex
 
 	// mu guards the catalog and view maps (reads of them happen outside the gate).
-	mu      sync.RWMutex
-	tables  map[string]*tables.Table
-	views   map[string]*View
-	shapes  map[string]*View
-	graph   *dataflow.Graph
-	version atomic.Uint64
+	mu     sync.RWMutex
+	tables map[string]*tables.Table
+	// sqlViews are the SQL views (CREATE VIEW) by lower-cased name (see sqlview.go).
+	sqlViews map[string]*planner.ViewDef
+	views    map[string]*View
+	shapes   map[string]*View
+	graph    *dataflow.Graph
+	version  atomic.Uint64
 
 	stmts *planner.Cache
 
@@ -185,14 +187,15 @@ func Open(opts Options) (*Engine, error) {
 		opts.Logger = zap.NewNop()
 	}
 	e := &Engine{
-		opts:    opts,
-		rt:      dataflow.NewRuntime(1 + opts.Domains),
-		tables:  map[string]*tables.Table{},
-		views:   map[string]*View{},
-		shapes:  map[string]*View{},
-		graph:   dataflow.NewGraph(),
-		stmts:   planner.NewCache(maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
-		fillers: map[*dataflow.Node]*upquery.Target{},
+		opts:     opts,
+		rt:       dataflow.NewRuntime(1 + opts.Domains),
+		tables:   map[string]*tables.Table{},
+		sqlViews: map[string]*planner.ViewDef{},
+		views:    map[string]*View{},
+		shapes:   map[string]*View{},
+		graph:    dataflow.NewGraph(),
+		stmts:    planner.NewCache(maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
+		fillers:  map[*dataflow.Node]*upquery.Target{},
 
 		fullShapes: map[*View]struct{}{},
 	}
@@ -262,6 +265,11 @@ func (c catalog) Table(name string) (*planner.TableSchema, bool) {
 	return t.Schema, true
 }
 
+func (c catalog) View(name string) (*planner.ViewDef, bool) {
+	d, ok := c.e.sqlViews[strings.ToLower(name)]
+	return d, ok
+}
+
 // plan parses and plans sql against the current catalog, caching the statement per text
 // until the catalog changes.
 func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
@@ -320,6 +328,14 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 				continue
 			}
 			return res, err
+		case *planner.CreateView:
+			res, err := e.createView(ctx, s, v)
+			if errors.Is(err, errStalePlan) {
+				continue
+			}
+			return res, err
+		case *planner.DropView:
+			return e.dropViews(ctx, s)
 		case *planner.Select:
 			return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Register, Query or a View to read a SELECT")
 		}

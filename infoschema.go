@@ -13,7 +13,7 @@ import (
 
 // DatabaseName is the name of the database Weir serves its tables in, as information_schema
 // and DATABASE() name it.
-const DatabaseName = planner.DefaultDatabase
+const DatabaseName = planner.Database
 
 // Queries over information_schema (what ORMs and migration tools read to learn a schema)
 // are answered from the catalog as it stands when they run: its tables' rows are made from
@@ -46,6 +46,7 @@ func (e *Engine) queryInfoSchema(ctx context.Context, q *planner.Query, args []V
 		return Rows{}, err
 	}
 	src := e.infoSchemaSource()
+	e.addViewColumns(src)
 	made := map[string][]dataflow.Row{}
 	rows, err := reference.Eval(q, func(name string) []dataflow.Row {
 		if r, ok := made[name]; ok {
@@ -72,5 +73,19 @@ func (e *Engine) infoSchemaSource() *planner.InfoSchemaSource {
 	slices.SortFunc(src.Tables, func(a, b planner.InfoSchemaTableEntry) int {
 		return cmp.Compare(a.Schema.Name, b.Schema.Name)
 	})
+	for _, d := range e.sqlViews {
+		src.Views = append(src.Views, planner.InfoSchemaView{Database: DatabaseName, Name: d.Name, Definition: d.Select})
+	}
+	slices.SortFunc(src.Views, func(a, b planner.InfoSchemaView) int { return cmp.Compare(a.Name, b.Name) })
 	return src
+}
+
+// addViewColumns gives src's views their columns, as a query over each sees them. A view
+// whose tables or columns are gone has none, as MariaDB lists it (with a warning there).
+func (e *Engine) addViewColumns(src *planner.InfoSchemaSource) {
+	for i := range src.Views {
+		if cols, err := e.SQLViewColumns(src.Views[i].Name); err == nil {
+			src.Views[i].Cols = cols
+		}
+	}
 }

@@ -3,8 +3,10 @@ package weir
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/storage"
 	"github.com/weirdb/weir/tables"
 )
@@ -58,6 +60,17 @@ func (e *Engine) openStore(ctx context.Context) error {
 			return err
 		}
 	}
+	// View definitions are text, planned when read: a view may read views of any name,
+	// or a table dropped since, so they are restored as they are, in no particular order.
+	for _, vd := range cat.SQLViews {
+		def, err := planner.ParseView(vd.SQL)
+		if err != nil {
+			st.Close()
+			return fmt.Errorf("weir: restoring view %s from %s (%q): %w", vd.Name, e.opts.Dir, vd.SQL, err)
+		}
+		e.sqlViews[strings.ToLower(def.Name)] = def
+	}
+	e.version.Add(1)
 	for _, vd := range cat.Views {
 		if _, err := e.Register(ctx, vd.Name, vd.SQL); err != nil {
 			st.Close()

@@ -67,19 +67,26 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 	e.mu.RLock()
 	old, exists := e.views[key]
 	e.mu.RUnlock()
-	q, err := e.planSelect(sql)
-	if err != nil {
-		return nil, err
-	}
-	if exists {
-		if old.query.Text == q.Text && old.query.SameLookups(q) {
-			return old, nil
+	var v *View
+	for attempt := 0; ; attempt++ {
+		q, err := e.planSelect(sql)
+		if err != nil {
+			return nil, err
 		}
-		return nil, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("View '%s' is already registered with a different query", name))
-	}
-	v, err := e.install(ctx, q, name)
-	if err != nil {
-		return nil, err
+		if exists {
+			if old.query.Text == q.Text && old.query.SameLookups(q) && !old.dropped.Load() {
+				return old, nil
+			}
+			return nil, newError(ErrCodeTableExists, "42S01", fmt.Sprintf("View '%s' is already registered with a different query", name))
+		}
+		v, err = e.install(ctx, q, name)
+		if retryDropped(ctx, err, attempt) {
+			continue // a view the query reads changed meanwhile
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
 	}
 	v.sql = sql
 	if err := e.persistCatalog(func(b *storage.Batch) { b.PutView(name, sql) }); err != nil {
@@ -275,6 +282,10 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 		if prev, ok := e.shapes[q.Text]; ok && name == "" {
 			v = prev // installed by a concurrent query of the shape
 			return nil
+		}
+		if !e.currentPlan(q) {
+			// Planned over a view that changed since: the caller plans again.
+			return errShapeDropped
 		}
 		v, backfill, err = e.link(ctx, q, name)
 		return err

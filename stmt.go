@@ -110,6 +110,9 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 			}
 		}
 		v, err := s.e.shapeView(ctx, q)
+		if retryDropped(ctx, err, attempt) {
+			continue // planned over a view that changed meanwhile
+		}
 		if err != nil {
 			return Rows{}, err
 		}

@@ -52,6 +52,9 @@ func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl st
 
 func (e *Engine) createTableLocked(s *planner.CreateTable, ddl string) error {
 	name := strings.ToLower(s.Schema.Name)
+	if _, isView := e.sqlViews[name]; isView {
+		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
+	}
 	if _, exists := e.tables[name]; exists {
 		if s.IfNotExists {
 			return nil
@@ -83,6 +86,9 @@ func (e *Engine) dropTables(ctx context.Context, s *planner.DropTable) (Result, 
 }
 
 func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) error {
+	if err := e.checkNotView(s.Names); err != nil {
+		return err
+	}
 	for _, n := range s.Names {
 		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
 			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))

@@ -133,7 +133,11 @@ func Run(ctx context.Context, sc *Scenario, ref, sub Target, opts Options) *Repo
 	return r.rep
 }
 
-func isCreateTable(sql string) bool { return createTable.MatchString(sql) }
+// isCreateTable reports a statement that only defines the schema (a table or a view), after
+// which queries can be prepared before any data arrives.
+func isCreateTable(sql string) bool {
+	return createTable.MatchString(sql) || createView.MatchString(sql)
+}
 
 // prepareAll prepares every query case on the target under test. A failure is reported
 // unless the case is marked unsupported, and the case is not run afterwards, where it would

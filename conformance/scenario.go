@@ -362,6 +362,7 @@ var (
 	renameTable = regexp.MustCompile("(?is)^\\s*RENAME\\s+TABLE\\s+(.+)$")
 	renamePair  = regexp.MustCompile("(?is)^\\s*`?([A-Za-z0-9_]+)`?\\s+TO\\s+`?([A-Za-z0-9_]+)`?\\s*$")
 	alterRename = regexp.MustCompile("(?is)^\\s*ALTER\\s+TABLE\\s+`?([A-Za-z0-9_]+)`?\\s+RENAME\\s+(?:TO\\s+|AS\\s+)?`?([A-Za-z0-9_]+)`?\\s*$")
+	createView  = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\s`)
 )
 
 // trackTables keeps the set of tables a checkpoint compares.

@@ -203,8 +203,8 @@ func (w *weirTarget) read(ctx context.Context, query string, args []any) (weir.R
 	}
 	rows, err := v.LookupAfter(ctx, w.token, args...)
 	if errors.Is(err, weir.ErrNoSuchView) {
-		// A change to a table (ALTER TABLE, RENAME TABLE) dropped a cache its query no
-		// longer fitted: an application makes it again, as the table is now.
+		// A change to a table (ALTER TABLE, RENAME TABLE) or to a SQL view it reads dropped
+		// a cache: an application makes it again, over the definitions as they are now.
 		delete(w.views, query)
 		if v, err = w.view(ctx, query); err != nil {
 			return weir.Rows{}, err

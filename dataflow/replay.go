@@ -80,6 +80,17 @@ type PieceMerger interface {
 	MergePiece(req uint64, slot int, keyCols []int, key Row, piece Batch, pieces int) (out Batch, done bool)
 }
 
+// ReplayThrough is implemented by stateful operators that a replay piece may pass through
+// while their state is full (a join): the piece's rows, from one parent, are already in the
+// state, and the operator computes the output they stand for from the state of its other
+// parents as it is when the piece arrives, changing nothing. That output is right by the
+// ordering argument: every delta of the other parents that the state does not hold yet
+// arrives after the piece and is matched against the full state, whose rows of the key
+// include the piece's, and reaches the target, where the key is present by then.
+type ReplayThrough interface {
+	ReplayThrough(slot int, piece Batch) Batch
+}
+
 // release is a hold given back on node's key.
 type release struct {
 	node *Node
@@ -145,6 +156,10 @@ func (d *Domain) replay(r *Replay, li, i int, key Row, req uint64, b Batch) {
 				return
 			}
 			b = out
+			continue
+		}
+		if rt, ok := n.Op.(ReplayThrough); ok {
+			b = rt.ReplayThrough(h.Slot, b)
 			continue
 		}
 		b = n.Op.Process(h.Slot, b)

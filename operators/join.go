@@ -70,6 +70,18 @@ type Join struct {
 	// key of a full one); delta is the change a batch made, added once at its end.
 	bytes atomic.Int64
 	delta int64
+	// shared marks the sides whose rows are the very rows a base table holds (see
+	// ShareRows).
+	shared [2]bool
+}
+
+// ShareRows says that the rows parent side sends are the rows a base table stores (passed
+// on by filters), so the join's state adds only their places in it to the memory it
+// accounts: the values are the base table's, held whether the join exists or not.
+func (j *Join) ShareRows(side int) {
+	if side == 0 || side == 1 {
+		j.shared[side] = true
+	}
 }
 
 // NewJoin returns a join of the given kind matching left[leftKeys[i]] = right[rightKeys[i]]
@@ -122,10 +134,10 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 			if !j.nullLeft.remove(row, &j.ibuf) {
 				return out
 			}
-			j.delta -= joinRowBytes(row)
+			j.delta -= j.rowBytes(from, row)
 		} else {
 			j.nullLeft.add(row, &j.ibuf)
-			j.delta += joinRowBytes(row)
+			j.delta += j.rowBytes(from, row)
 		}
 		return append(out, dataflow.Record{Row: j.pad(row), Neg: rec.Neg})
 	}
@@ -148,7 +160,7 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		if !b.remove(row, &j.ibuf) {
 			return out
 		}
-		j.delta -= joinRowBytes(row)
+		j.delta -= j.rowBytes(from, row)
 		if j.partial {
 			if e.present != 3 {
 				return out // the other side is a hole: keep state, show nothing yet
@@ -161,7 +173,7 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		}
 	} else {
 		b.add(row, &j.ibuf)
-		j.delta += joinRowBytes(row)
+		j.delta += j.rowBytes(from, row)
 		if j.partial && e.present != 3 {
 			return out
 		}
@@ -206,6 +218,47 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 		if flip && rec.Neg {
 			for c := l.n; c > 0; c-- {
 				out = append(out, dataflow.Record{Row: padded})
+			}
+		}
+	}
+	return out
+}
+
+// ReplayThrough joins the rows of a replay piece from one side with the other side's state,
+// without changing the state, which as a full join's already holds them (see
+// dataflow.ReplayThrough). A partial join answers no such piece: its replays go through
+// ReplayPiece.
+func (j *Join) ReplayThrough(from int, piece dataflow.Batch) dataflow.Batch {
+	if j.partial || (from != 0 && from != 1) {
+		return nil
+	}
+	padUnmatched := from == 0 && j.kind == JoinLeft
+	var out dataflow.Batch
+	var key []byte
+	for _, rec := range piece {
+		if rec.Neg {
+			continue // a piece holds rows, never retractions
+		}
+		var other *joinBucket
+		if j.valid && !nullKey(rec.Row, j.keys[from]) {
+			key = appendColsKey(key[:0], rec.Row, j.keys[from])
+			if e, ok := j.entries.get(key); ok {
+				other = &e.sides[1-from]
+			}
+		}
+		if other == nil || other.total == 0 {
+			if padUnmatched {
+				out = append(out, dataflow.Record{Row: j.pad(rec.Row)})
+			}
+			continue
+		}
+		for _, r := range other.items {
+			jr := joinRows(rec.Row, r.row)
+			if from == 1 {
+				jr = joinRows(r.row, rec.Row)
+			}
+			for c := r.n; c > 0; c-- {
+				out = append(out, dataflow.Record{Row: jr})
 			}
 		}
 	}

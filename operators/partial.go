@@ -170,7 +170,16 @@ type joinPending struct {
 	left int // pieces still to come
 }
 
-func joinRowBytes(r dataflow.Row) int64 { return dataflow.RowBytes(r) + 24 }
+// rowBytes is what a row of parent side costs the join's state: the row's place in its
+// bucket, and its values unless the join shares them with the state above (ShareRows).
+func (j *Join) rowBytes(side int, r dataflow.Row) int64 {
+	if j.shared[side] {
+		return joinItemBytes
+	}
+	return dataflow.RowBytes(r) + joinItemBytes
+}
+
+const joinItemBytes = 24
 
 // SetPartial makes the join partial, keyed by its join key. It must be called before the
 // join sees any delta.
@@ -208,11 +217,11 @@ func (j *Join) ReplayPiece(req uint64, slot int, key dataflow.Row, piece dataflo
 			}
 			if rec.Neg {
 				if b.remove(rec.Row, &j.ibuf) {
-					j.bytes.Add(-joinRowBytes(rec.Row))
+					j.bytes.Add(-j.rowBytes(slot, rec.Row))
 				}
 			} else {
 				b.add(rec.Row, &j.ibuf)
-				j.bytes.Add(joinRowBytes(rec.Row))
+				j.bytes.Add(j.rowBytes(slot, rec.Row))
 			}
 		}
 		e.present |= 1 << slot
@@ -252,7 +261,7 @@ func (j *Join) Release(key string) bool {
 	j.bytes.Add(-joinEntryBytes)
 	for s := range e.sides {
 		for _, it := range e.sides[s].items {
-			j.bytes.Add(-it.n * joinRowBytes(it.row))
+			j.bytes.Add(-it.n * j.rowBytes(s, it.row))
 		}
 	}
 	return true

@@ -43,7 +43,6 @@ func (*RenameTables) Params() int  { return 0 }
 const (
 	CodeCantDropField  = 1091
 	CodeCantRemoveCols = 1090
-	CodeTableExists    = 1050
 )
 
 func (c *compiler) renameTables(s *ast.RenameTableStmt) (Statement, error) {

@@ -25,17 +25,24 @@ var parsers = sync.Pool{New: func() any { return parser.New() }}
 // concurrent use. The result is one of *CreateTable, *DropTable, *AlterIndexes, *Insert,
 // *Update, *Delete or *Select; every failure is an *Error.
 func Compile(cat Catalog, sql string) (Statement, error) {
+	sql, alter := rewriteAlterView(sql)
 	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
 	c := &compiler{cat: cat, sql: sql}
+	defer c.releaseViews()
 	c.numParams(stmt)
 	switch s := stmt.(type) {
 	case *ast.CreateTableStmt:
 		return c.createTable(s)
+	case *ast.CreateViewStmt:
+		return c.createView(s, alter)
 	case *ast.DropTableStmt:
+		if s.IsView {
+			return c.dropView(s)
+		}
 		return c.dropTable(s)
 	case *ast.CreateIndexStmt:
 		return c.createIndex(s)
@@ -66,6 +73,7 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 			}
 			q.InfoSchema = true
 		}
+		q.Views = c.views
 		return &Select{Query: q}, nil
 	}
 	return nil, unsupported("the %s statement", statementKind(stmt))
@@ -159,6 +167,14 @@ type compiler struct {
 	// infoSchemaQuery says the SELECT names information_schema's tables, so it is evaluated
 	// when it runs: DATABASE() may appear in it.
 	infoSchemaQuery bool
+	// views are the views the statement reads, directly or through other views; expanding
+	// are the (lower-cased) names of those whose text is being compiled, innermost last;
+	// releases give back the parsers of their texts, whose trees the compile reads until it
+	// ends. defining is the view a CREATE VIEW defines, which its name resolves to.
+	views     []*ViewDef
+	expanding []string
+	releases  []func()
+	defining  *ViewDef
 }
 
 // setParamType records the type of the key column parameter i is compared with.
@@ -217,6 +233,9 @@ func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
 	}
 	t, ok := c.cat.Table(tn.Name.O)
 	if !ok || t == nil {
+		if _, isView := c.view(tn.Name.O); isView {
+			return nil, unsupported("writes through a view ('%s'): write to its base tables", tn.Name.O)
+		}
 		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", tn.Name.O)
 	}
 	return t, nil

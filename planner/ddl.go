@@ -233,9 +233,6 @@ func (c *compiler) defaultValue(n ast.ExprNode, t dataflow.Type, col string) (da
 }
 
 func (c *compiler) dropTable(s *ast.DropTableStmt) (Statement, error) {
-	if s.IsView {
-		return nil, unsupported("the DROP VIEW statement")
-	}
 	if s.TemporaryKeyword != ast.TemporaryNone {
 		return nil, unsupported("temporary tables")
 	}

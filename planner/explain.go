@@ -238,6 +238,25 @@ func Format(st Statement) string {
 		if len(s.Added) > 0 {
 			fmt.Fprintf(&b, "  check unique %s\n", strings.Join(s.Added, ", "))
 		}
+	case *CreateView:
+		verb := "create view"
+		switch {
+		case s.Alter:
+			verb = "alter view"
+		case s.OrReplace:
+			verb = "create or replace view"
+		}
+		fmt.Fprintf(&b, "%s %s", verb, s.View.Name)
+		if len(s.View.Cols) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(s.View.Cols, ", "))
+		}
+		fmt.Fprintf(&b, " as %s\n", s.View.Select)
+	case *DropView:
+		fmt.Fprintf(&b, "drop view %s", strings.Join(s.Names, ", "))
+		if s.IfExists {
+			b.WriteString(" if exists")
+		}
+		b.WriteByte('\n')
 	case *DropTable:
 		fmt.Fprintf(&b, "drop table %s", strings.Join(s.Names, ", "))
 		if s.IfExists {

@@ -542,7 +542,7 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	}
 	if (name == "database" || name == "schema") && len(n.Args) == 0 && v.c.infoSchemaQuery {
 		// Evaluated when it runs, a query over information_schema may name the database.
-		return expr.NewConst(dataflow.String(DefaultDatabase)), nil
+		return expr.NewConst(dataflow.String(Database)), nil
 	}
 	if v.view && nondeterministic[name] {
 		return nil, v.err(unsupported("%s() in a cached query: its value changes without any write", strings.ToUpper(name)), n)

@@ -259,6 +259,9 @@ func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error
 		case len(src.PartitionNames) > 0:
 			return nil, unsupported("PARTITION clauses")
 		}
+		if def, ok := b.c.view(src.Name.O); ok && !b.c.isTable(src.Name.O) {
+			return b.viewSource(def, alias, optional)
+		}
 		t, err := b.c.table(src)
 		if err != nil {
 			return nil, err
@@ -277,41 +280,11 @@ func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error
 		if alias == "" {
 			return nil, newErr(CodeDerivedNeedsAlias, "Every derived table must have its own alias")
 		}
-		if b.sc.findTable(alias) >= 0 {
-			return nil, newErr(CodeNonUniqTable, "Not unique table/alias: '%s'", alias)
+		var names []string
+		for _, cn := range ts.ColumnNames {
+			names = append(names, cn.O)
 		}
-		nest := b.childNest("in a derived table")
-		if optional && nest.noKeys == "" {
-			nest.noKeys = "in a derived table on the optional side of a LEFT or RIGHT JOIN"
-		}
-		q, err := b.c.subquery(src, nil, nest)
-		if err != nil {
-			return nil, err
-		}
-		plan, cols, keys := carried(q)
-		if len(ts.ColumnNames) > 0 {
-			if len(ts.ColumnNames) != len(cols) {
-				return nil, newErr(CodeDerivedColumnCount, "In definition of view, derived table or common table expression, SELECT list and column names list have different column counts")
-			}
-			for i, cn := range ts.ColumnNames {
-				cols[i].Name = cn.O
-			}
-		}
-		for i := range cols {
-			for j := range i {
-				if strings.EqualFold(cols[i].Name, cols[j].Name) {
-					return nil, newErr(CodeDupFieldName, "Duplicate column name '%s'", cols[i].Name)
-				}
-			}
-			cols[i].Table = alias
-		}
-		ti := b.sc.addTable(alias, cols, nil)
-		if len(keys) > 0 {
-			// The key columns follow the named ones, where no name resolves to them.
-			hidden := b.sc.addHidden(keys)
-			b.inherited = append(b.inherited, keyPart{cols: seq(hidden, len(keys)), alts: q.Lookups})
-		}
-		return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols) + len(keys), table: ti, name: alias}, nil
+		return b.derived(src, alias, names, optional, "in a derived table", false)
 	case *ast.Join:
 		if alias != "" {
 			return nil, unsupported("an alias on a parenthesized join")
@@ -319,6 +292,56 @@ func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error
 		return b.walkFrom(src, optional)
 	}
 	return nil, unsupported("this FROM clause element (%T)", ts.Source)
+}
+
+// derived compiles a derived table (or a view's text) named alias, with its columns renamed
+// by names when there are any. where describes it for messages; view selects the messages
+// of a view.
+func (b *block) derived(src ast.ResultSetNode, alias string, names []string, optional bool, where string, view bool) (fromNode, error) {
+	if b.sc.findTable(alias) >= 0 {
+		return nil, newErr(CodeNonUniqTable, "Not unique table/alias: '%s'", alias)
+	}
+	nest := b.childNest(where)
+	if optional && nest.noKeys == "" {
+		nest.noKeys = where + " on the optional side of a LEFT or RIGHT JOIN"
+	}
+	if view && nest.noKeys == "" {
+		// A literal condition in a view's text never takes another value: as a key it would
+		// only add a hidden key column, which may keep a lookup by the view's own columns
+		// from tracing to a state that can be filled by it. It stays a filter.
+		nest.noKeys = where
+	}
+	q, err := b.c.subquery(src, nil, nest)
+	if err != nil {
+		return nil, err
+	}
+	plan, cols, keys := carried(q)
+	if len(names) > 0 {
+		if len(names) != len(cols) {
+			if view {
+				return nil, newErr(CodeViewWrongList, "View's SELECT and view's field list have different column counts")
+			}
+			return nil, newErr(CodeDerivedColumnCount, "In definition of view, derived table or common table expression, SELECT list and column names list have different column counts")
+		}
+		for i, cn := range names {
+			cols[i].Name = cn
+		}
+	}
+	for i := range cols {
+		for j := range i {
+			if strings.EqualFold(cols[i].Name, cols[j].Name) {
+				return nil, newErr(CodeDupFieldName, "Duplicate column name '%s'", cols[i].Name)
+			}
+		}
+		cols[i].Table = alias
+	}
+	ti := b.sc.addTable(alias, cols, nil)
+	if len(keys) > 0 {
+		// The key columns follow the named ones, where no name resolves to them.
+		hidden := b.sc.addHidden(keys)
+		b.inherited = append(b.inherited, keyPart{cols: seq(hidden, len(keys)), alts: q.Lookups})
+	}
+	return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols) + len(keys), table: ti, name: alias}, nil
 }
 
 // built is a compiled piece of the join structure: its plan and where each global column

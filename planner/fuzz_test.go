@@ -11,7 +11,10 @@ import (
 // FuzzPlan feeds arbitrary text to Compile: it must answer with a statement that honors the
 // plan invariants or with a typed error, and never panic.
 func FuzzPlan(f *testing.F) {
-	cat := testCatalog(f)
+	cat := newViewCatalog(f, fuzzViews...)
+	for _, sql := range fuzzViewSeeds {
+		f.Add(sql)
+	}
 	files, _ := filepath.Glob("testdata/*.txt")
 	for _, path := range files {
 		for _, c := range readGoldenFile(f, path) {

@@ -12,9 +12,6 @@ import (
 // administration tools read: information_schema.
 const InfoSchema = "information_schema"
 
-// DefaultDatabase is the name of the database Weir serves its tables in, as
-// information_schema and DATABASE() name it.
-const DefaultDatabase = "weir"
 
 // infoSchemaPrefix qualifies the names under which information_schema's tables reach a
 // Catalog and a plan's Scan: "information_schema.columns" can never clash with a table of
@@ -116,6 +113,9 @@ type InfoSchemaTableEntry struct {
 // InfoSchemaView is one view of an InfoSchemaSource.
 type InfoSchemaView struct {
 	Database, Name, Definition string
+	// Cols are the view's columns as a query over it sees them; nil when it no longer
+	// plans.
+	Cols []dataflow.Column
 }
 
 // InfoSchemaRows returns the rows of information_schema's table name (qualified, as
@@ -180,6 +180,20 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 				add(catalog, t.Database, t.Schema.Name, c.Name, uint64(i+1), def, nullable, d.dataType,
 					d.charMax, d.octetMax, d.numPrecision, d.numScale, d.timePrecision, d.charset,
 					d.collation, d.columnType, key, extra, "select,insert,update,references", "",
+					"NEVER", nil)
+			}
+		}
+		for _, v := range src.Views {
+			for i, col := range v.Cols {
+				c := ColumnDef{Name: col.Name, Type: col.Type, NotNull: !col.Type.Nullable}
+				d := describeColumn(c)
+				nullable := "YES"
+				if c.NotNull {
+					nullable = "NO"
+				}
+				add(catalog, v.Database, v.Name, c.Name, uint64(i+1), nil, nullable, d.dataType,
+					d.charMax, d.octetMax, d.numPrecision, d.numScale, d.timePrecision, d.charset,
+					d.collation, d.columnType, "", "", "select,insert,update,references", "",
 					"NEVER", nil)
 			}
 		}

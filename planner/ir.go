@@ -206,6 +206,10 @@ type Query struct {
 	// the `?` markers: each run compiles it again with the arguments bound in (BindParams).
 	// Root and Cols are those of the text with NULL for every parameter.
 	ParamSQL string
+	// Views are the definitions of the views the query reads, directly or through other
+	// views, as the catalog gave them: a plan is current while the catalog still holds these
+	// very definitions.
+	Views []*ViewDef
 }
 
 // MergeRows applies the query's DISTINCT, ORDER BY, OFFSET and LIMIT to the rows of several

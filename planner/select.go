@@ -404,6 +404,7 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, 
 		return nil, nil, nil, nil, err
 	}
 	agg := b.aggregate(bt)
+	grouped, reduced := reduceGroups(agg, b.dependentGroups(keyGroup))
 	g := len(b.groups)
 	post := func(e expr.Expr) expr.Expr {
 		return expr.Remap(e, func(i int) int {
@@ -413,7 +414,7 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, 
 			return i
 		})
 	}
-	var input Plan = agg
+	var input = grouped
 	if having != nil {
 		if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
 			input = &Filter{Input: input, Pred: post(having)}
@@ -433,7 +434,7 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, 
 	for _, gi := range keyGroup {
 		exprs = append(exprs, expr.NewCol(gi, agg.Cols[gi]))
 	}
-	return input, exprs, order, agg, nil
+	return input, exprs, order, reduced, nil
 }
 
 func addCap(a, b int) int {

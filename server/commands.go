@@ -148,6 +148,9 @@ func (s *session) describe(sql string) (*mysql.Result, error) {
 func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 	schema, err := s.srv.engine.Table(table)
 	if err != nil {
+		if _, verr := s.srv.engine.SQLView(table); verr == nil {
+			return s.showViewColumns(table)
+		}
 		return nil, err
 	}
 	cols := textColumns("Field", "Type", "Null", "Key", "Default", "Extra")
@@ -216,10 +219,15 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 		}
 		var rows [][]any
 		for _, t := range s.srv.engine.Tables() {
-			if st.Full {
-				rows = append(rows, []any{t, "BASE TABLE"})
-			} else {
-				rows = append(rows, []any{t})
+			rows = append(rows, []any{t, "BASE TABLE"})
+		}
+		for _, v := range s.srv.engine.SQLViews() {
+			rows = append(rows, []any{v, "VIEW"})
+		}
+		slices.SortFunc(rows, func(a, b []any) int { return strings.Compare(a[0].(string), b[0].(string)) })
+		if !st.Full {
+			for i := range rows {
+				rows[i] = rows[i][:1]
 			}
 		}
 		cols := textColumns("Tables_in_" + schemaName)
@@ -245,12 +253,17 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 		}
 		return s.table([]weir.Column{textColumn("Level"), intColumn("Code"), textColumn("Message")}, rows)
 	case ast.ShowCreateTable:
+		if _, err := s.srv.engine.SQLView(st.Table.Name.O); err == nil {
+			return s.showCreateView(st.Table.Name.O) // as MySQL answers for a view
+		}
 		return s.showCreateTable(st.Table.Name.O)
 	case ast.ShowIndex:
 		if st.Where != nil {
 			return nil, unsupported("SHOW INDEX ... WHERE")
 		}
 		return s.showIndex(st.Table.Name.O)
+	case ast.ShowCreateView:
+		return s.showCreateView(st.Table.Name.O)
 	case ast.ShowEngines:
 		return s.table(textColumns("Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"),
 			[][]any{{"Weir", "DEFAULT", "Incremental dataflow with partial state", "NO", "NO", "NO"}})
@@ -262,6 +275,37 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 			[][]any{{"utf8mb4", "UTF-8 Unicode", "utf8mb4_general_ci", "4"}})
 	}
 	return nil, unsupported("SHOW %s", strings.ToUpper(word(leadingWords(sql, 2), 1)))
+}
+
+// showViewColumns is SHOW COLUMNS of a view: its columns as a query over it sees them, with
+// no key or default, as MySQL lists them.
+func (s *session) showViewColumns(view string) (*mysql.Result, error) {
+	cols, err := s.srv.engine.SQLViewColumns(view)
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]any
+	for _, c := range cols {
+		null := "NO"
+		if c.Type.Nullable {
+			null = "YES"
+		}
+		rows = append(rows, []any{c.Name, strings.ToLower(c.Type.SQL), null, "", nil, ""})
+	}
+	return s.table(textColumns("Field", "Type", "Null", "Key", "Default", "Extra"), rows)
+}
+
+// showCreateView renders a view's definition; a table is error 1347, as in MySQL.
+func (s *session) showCreateView(name string) (*mysql.Result, error) {
+	def, err := s.srv.engine.SQLView(name)
+	if err != nil {
+		if _, terr := s.srv.engine.Table(name); terr == nil {
+			return nil, planner.ErrNotView(name)
+		}
+		return nil, err
+	}
+	return s.table(textColumns("View", "Create View", "character_set_client", "collation_connection"),
+		[][]any{{def.Name, def.ShowCreate(), "utf8mb4", "utf8mb4_general_ci"}})
 }
 
 // showCreateTable renders a table's definition back as SQL.

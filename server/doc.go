@@ -9,8 +9,10 @@
 // the view's rows with column definitions encoded once at prepare. This package owns what
 // the statements mean:
 //
-//   - DDL and writes (CREATE/DROP TABLE, INSERT, REPLACE, UPDATE, DELETE) go to the engine,
-//     and the client gets MySQL's affected-row count and last insert id.
+//   - DDL and writes (CREATE/DROP TABLE, CREATE/ALTER/DROP VIEW, INSERT, REPLACE, UPDATE,
+//     DELETE) go to the engine, and the client gets MySQL's affected-row count and last
+//     insert id. SHOW [FULL] TABLES lists views with Table_type VIEW; SHOW CREATE VIEW,
+//     DESCRIBE and COM_FIELD_LIST describe them.
 //   - A SELECT becomes a cached view the first time its shape is seen: literals compared
 //     with columns in WHERE become the view's key, so `WHERE id = 1` and `WHERE id = 2` share
 //     one view and each read is one lookup. Prepared SELECTs are planned at COM_STMT_PREPARE,

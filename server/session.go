@@ -323,7 +323,15 @@ func (s *session) runBinary(sql string) (*mysql.Result, error) {
 func (s *session) HandleFieldList(table string, wildcard string) ([]*mysql.Field, error) {
 	schema, err := s.srv.engine.Table(table)
 	if err != nil {
-		return nil, toWire(err)
+		cols, verr := s.srv.engine.SQLViewColumns(table)
+		if verr != nil {
+			return nil, toWire(err)
+		}
+		var out []*mysql.Field
+		for _, c := range cols {
+			out = append(out, fieldFor(c))
+		}
+		return out, nil
 	}
 	var out []*mysql.Field
 	for _, c := range schema.Columns(schema.Name) {

@@ -111,6 +111,19 @@ func (b *Batch) DropView(name string) {
 	b.add(opDelete, func(dst []byte) []byte { return append(dst, viewKey(name)...) }, nil)
 }
 
+// PutSQLView records a SQL view's definition (its CREATE VIEW statement), replacing an
+// earlier one of the same name in any letter case.
+func (b *Batch) PutSQLView(name, ddl string) {
+	b.add(opSet,
+		func(dst []byte) []byte { return append(dst, sqlViewKey(name)...) },
+		func(dst []byte) []byte { return append(dst, ddl...) })
+}
+
+// DropSQLView removes the SQL view called name, if any.
+func (b *Batch) DropSQLView(name string) {
+	b.add(opDelete, func(dst []byte) []byte { return append(dst, sqlViewKey(name)...) }, nil)
+}
+
 // SetToken records tok as the newest write token. Putting it in the same batch as the rows of
 // the write it names is what lets a restart resume numbering exactly after the last durable
 // write.

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/binary"
 	"fmt"
+	"strings"
 )
 
 // Key prefixes. The first byte of every key names its space, so the spaces never interleave
@@ -14,6 +15,7 @@ const (
 	prefixRow       byte = 'r'
 	catalogTable    byte = 't' // 'c' 't' id(4, big endian) -> DDL text
 	catalogView     byte = 'v' // 'c' 'v' name -> SQL text
+	catalogSQLView  byte = 's' // 'c' 's' lower-cased name -> CREATE VIEW text
 	catalogAutoInc  byte = 'a' // 'c' 'a' id(4, big endian) -> uvarint: the next AUTO_INCREMENT value
 	tableIDBytes         = 4
 	tableKeyLength       = 2 + tableIDBytes
@@ -70,6 +72,11 @@ func autoIncKey(id uint32) []byte {
 func viewKey(name string) []byte {
 	k := append(make([]byte, 0, 2+len(name)), prefixCatalog, catalogView)
 	return append(k, name...)
+}
+
+func sqlViewKey(name string) []byte {
+	k := append(make([]byte, 0, 2+len(name)), prefixCatalog, catalogSQLView)
+	return append(k, strings.ToLower(name)...)
 }
 
 // parseTableKey returns the id in a catalog table key.

@@ -30,6 +30,10 @@ type Catalog struct {
 	Tables []TableDef
 	// Views in name order.
 	Views []ViewDef
+	// SQLViews are the SQL views (CREATE VIEW), in name order, each with its CREATE VIEW
+	// statement as SQL. A view may read views of any name, so the order is not the order
+	// of dependency: definitions are restored as text, planned only when read.
+	SQLViews []ViewDef
 	// Token is the newest write token recorded with SetToken (0 if none).
 	Token uint64
 	// AutoIncrement maps a table id to its next AUTO_INCREMENT value, for the tables that
@@ -101,6 +105,8 @@ func (c *Catalog) add(k, v []byte, next *uint64) error {
 		c.AutoIncrement[binary.BigEndian.Uint32(k[2:])] = n
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogView:
 		c.Views = append(c.Views, ViewDef{Name: string(k[2:]), SQL: string(v)})
+	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogSQLView:
+		c.SQLViews = append(c.SQLViews, ViewDef{Name: string(k[2:]), SQL: string(v)})
 	case bytes.Equal(k, keyToken):
 		tok, err := uvarintValue(v)
 		if err != nil {

@@ -12,7 +12,8 @@ import (
 // key columns keyCols, from the linked graph: one leaf per replay source, each with the
 // hops its piece travels down to the target. It follows the trace Plan made: through
 // stateless operators by column provenance, through partial states by their state keys,
-// ending at full states that can answer for the key (dataflow.OutputIndex). A source that
+// through full joins by the columns of one side (dataflow.ReplayThrough), ending at full
+// states that can answer for the key (dataflow.OutputIndex). A source that
 // answers by a scan unless it is indexed (a base table, by columns other than its primary
 // key) gets the index first, built in its domain.
 //
@@ -61,6 +62,13 @@ func (b *replayBuilder) walk(n *dataflow.Node, cols []int, tail []dataflow.Repla
 			b.walk(p, ks.StateKey(slot), hop(slot))
 		}
 		return
+	}
+	if idx, ok := n.Op.(dataflow.OutputIndex); !ok || !idx.KeyedBy(cols) {
+		if slot, in, ok := passThrough(n, cols); ok {
+			h := dataflow.ReplayHop{Node: n, Slot: slot, Pieces: 1, Key: slices.Clone(cols)}
+			b.walk(n.Parents[slot], in, append([]dataflow.ReplayHop{h}, tail...))
+			return
+		}
 	}
 	lookup, err := b.sourceLookup(n, cols)
 	if err != nil {

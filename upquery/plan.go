@@ -21,6 +21,11 @@ import (
 //   - Otherwise a state that can answer for the columns from its own rows
 //     (dataflow.OutputIndex: base tables always can, by an index) ends the trace: it is the
 //     source of a replay path, and stays full.
+//   - Otherwise a full join whose traced columns all come from one side passes the key to
+//     that side (dataflow.ReplayThrough), provided nothing there becomes partial: a piece
+//     from that side is joined with the other side's full state on its way down. A view
+//     of comments joined with their authors, looked up by story, is filled from the
+//     comments' index on the story column, through the join.
 //
 // The nodes are those of the new query, before they are linked into the graph: root's
 // ancestors are new nodes or existing ones (base tables). ok is false when some path finds
@@ -86,8 +91,33 @@ func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 			return true
 		}
 	}
-	idx, ok := n.Op.(dataflow.OutputIndex)
-	return ok && idx.KeyedBy(cols)
+	if idx, ok := n.Op.(dataflow.OutputIndex); ok && idx.KeyedBy(cols) {
+		return true
+	}
+	// A full join whose key columns all come from one side lets the replay through, when
+	// that side's path holds no partial state: the join's state must hold every row of its
+	// parents, which a partial parent would not give it.
+	if slot, in, ok := passThrough(n, cols); ok {
+		try := tracer{keyed: map[*dataflow.Node]bool{}}
+		return try.trace(n.Parents[slot], in) && len(try.keyed) == 0
+	}
+	return false
+}
+
+// passThrough reports whether a replay by output columns cols can pass through n, a full
+// state that computes a piece's output from its other parents' state
+// (dataflow.ReplayThrough), and from which parent, by which of its columns: the first
+// parent that all of cols copy.
+func passThrough(n *dataflow.Node, cols []int) (slot int, in []int, ok bool) {
+	if _, ok := n.Op.(dataflow.ReplayThrough); !ok || IsPartial(n) || len(cols) == 0 {
+		return 0, nil, false
+	}
+	for slot := range n.Parents {
+		if in, ok := ParentCols(n.Op, slot, cols); ok {
+			return slot, in, true
+		}
+	}
+	return 0, nil, false
 }
 
 // ParentCols maps output columns of op to the columns of its parent at slot that they copy;

@@ -77,11 +77,26 @@ func TestPlanTracesProvenance(t *testing.T) {
 			join := node(operators.NewJoin(operators.JoinInner, []int{0}, []int{0}, 2, 2), articles, votes)
 			return shape{root: join, keyCols: []int{2}, partial: []*dataflow.Node{join}, ok: true}
 		},
-		"a join by a non-key column is full: nothing answers for it": func() shape {
+		"a join by a non-key column of one side stays full and lets the replay through to that side": func() shape {
 			articles := node(operators.NewBase("articles", 2, []int{0}))
 			votes := node(operators.NewBase("votes", 2, nil))
 			join := node(operators.NewJoin(operators.JoinInner, []int{0}, []int{0}, 2, 2), articles, votes)
-			return shape{root: join, keyCols: []int{1}}
+			return shape{root: join, keyCols: []int{1}, ok: true}
+		},
+		"a join by columns of both sides is full: no side answers for them": func() shape {
+			articles := node(operators.NewBase("articles", 2, []int{0}))
+			votes := node(operators.NewBase("votes", 2, nil))
+			join := node(operators.NewJoin(operators.JoinInner, []int{0}, []int{0}, 2, 2), articles, votes)
+			return shape{root: join, keyCols: []int{1, 3}}
+		},
+		"a full join lets no replay through to a side that would be partial": func() shape {
+			articles := node(operators.NewBase("articles", 2, []int{0}))
+			votes := node(operators.NewBase("votes", 2, nil))
+			agg := node(operators.NewAggregate([]int{1}, count), votes)
+			join := node(operators.NewJoin(operators.JoinInner, []int{0}, []int{1}, 2, 2), articles, agg)
+			// The key is the aggregate's group column, seen from the right side only, and not
+			// the join key: the aggregate would be partial under a full join.
+			return shape{root: join, keyCols: []int{2}}
 		},
 		"a union passes the key to every input": func() shape {
 			a := node(operators.NewBase("a", 2, nil))

@@ -46,7 +46,8 @@ WHERE table_schema = DATABASE() AND table_name = ? AND table_type = 'BASE TABLE'
 SELECT table_name, column_name, ordinal_position, column_default, is_nullable, data_type,
        character_maximum_length, character_octet_length, numeric_precision, numeric_scale,
        datetime_precision, column_type, column_key, extra
-FROM information_schema.columns WHERE table_schema = DATABASE()
+FROM information_schema.columns
+WHERE table_schema = DATABASE() AND table_name IN ('accounts', 'memberships', 'events')
 ORDER BY table_name, ordinal_position;
 
 -- query catalog_columns_of_table ordered
@@ -83,3 +84,25 @@ DROP INDEX by_age ON accounts;
 ALTER TABLE accounts ADD INDEX (ratio), DROP COLUMN seen;
 -- error 1044
 INSERT INTO information_schema.tables (table_name) VALUES ('nope');
+
+-- writes
+# Views are listed as MariaDB lists them.
+CREATE VIEW adults AS SELECT id, email FROM accounts WHERE age >= 18;
+CREATE VIEW counts (n) AS SELECT COUNT(*) FROM accounts;
+
+-- query catalog_views ordered
+SELECT table_name, check_option, security_type
+FROM information_schema.views WHERE table_schema = DATABASE() ORDER BY table_name;
+
+-- query catalog_view_tables ordered
+SELECT table_name, table_type FROM information_schema.tables
+WHERE table_schema = DATABASE() ORDER BY table_name;
+
+# A view's columns: MariaDB reports defaults and some types of a view's columns in ways of
+# its own (a computed column's display width, a default of 0 for a column it cannot know),
+# so names, positions and nullability are compared.
+-- query catalog_view_columns ordered
+SELECT table_name, column_name, ordinal_position, is_nullable, data_type
+FROM information_schema.columns
+WHERE table_schema = DATABASE() AND table_name IN ('adults', 'counts')
+ORDER BY table_name, ordinal_position;

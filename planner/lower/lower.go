@@ -122,7 +122,13 @@ func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 			kind = operators.JoinLeft
 		}
 		lw, rw := len(p.Left.Columns()), len(p.Right.Columns())
-		op = operators.NewJoin(kind, p.LeftKeys, p.RightKeys, lw, rw)
+		join := operators.NewJoin(kind, p.LeftKeys, p.RightKeys, lw, rw)
+		for side, parent := range parents {
+			if storedRows(parent) {
+				join.ShareRows(side)
+			}
+		}
+		op = join
 		desc = fmt.Sprintf("join(%d,%v,%v,%d,%d)", p.Kind, p.LeftKeys, p.RightKeys, lw, rw)
 	case *planner.Aggregate:
 		op, desc = operators.NewAggregate(p.GroupBy, p.Aggs), fmt.Sprintf("agg(%v,%+v)", p.GroupBy, p.Aggs)
@@ -189,6 +195,18 @@ func (l *lowering) undo() {
 		l.g.RemoveUnused(l.created[i])
 	}
 	l.created = nil
+}
+
+// storedRows reports whether n's output rows are the rows a base table stores: the
+// table's own, or those filters pass on unchanged.
+func storedRows(n *dataflow.Node) bool {
+	switch n.Op.(type) {
+	case *operators.Base:
+		return true
+	case *operators.Filter:
+		return len(n.Parents) == 1 && storedRows(n.Parents[0])
+	}
+	return false
 }
 
 // isIdentity reports whether a projection passes its input through unchanged.
