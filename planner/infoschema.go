@@ -12,7 +12,6 @@ import (
 // administration tools read: information_schema.
 const InfoSchema = "information_schema"
 
-
 // infoSchemaPrefix qualifies the names under which information_schema's tables reach a
 // Catalog and a plan's Scan: "information_schema.columns" can never clash with a table of
 // the user's, whose names hold no dot.
