@@ -158,6 +158,9 @@ func indexDef(sc *TableSchema, names *keyNamer, explicit string, kind IndexKind,
 			ix.Lengths = append(ix.Lengths, part.Length)
 		}
 	}
+	if len(ix.Cols) == 0 {
+		return Index{}, newErr(CodeParse, "You have an error in your SQL syntax: a key needs at least one column")
+	}
 	name, err := names.name(explicit, sc.Cols[ix.Cols[0]].Name)
 	if err != nil {
 		return Index{}, err
