@@ -34,6 +34,7 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		return Result{}, false, errNoSuchTable(tname)
 	}
 	w := tables.NewWriter(t, args)
+	w.Generated().Now = e.opts.Clock()
 	tok, durable, err := e.apply(ctx, false, func() ([]*tables.Writer, error) {
 		if t.Base.Compact() {
 			t.Renumbered = true
@@ -46,6 +47,8 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 			err = w.Update(s)
 		case *planner.Delete:
 			err = w.Delete(s)
+		case *planner.Truncate:
+			w.Truncate()
 		}
 		return []*tables.Writer{w}, err
 	}, func(ws []*tables.Writer, tok uint64) (func() error, error) {
@@ -99,7 +102,7 @@ func (e *Engine) apply(ctx context.Context, always bool, change func() ([]*table
 		}
 		changed := always
 		for _, w := range ws {
-			changed = changed || len(w.Deltas()) > 0
+			changed = changed || w.Changed()
 		}
 		if !changed {
 			reply <- outcome{tok: e.nextToken}

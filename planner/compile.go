@@ -43,6 +43,8 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 		return c.update(s)
 	case *ast.DeleteStmt:
 		return c.delete(s)
+	case *ast.TruncateTableStmt:
+		return c.truncate(s)
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		q, err := c.query(stmt.(ast.ResultSetNode))
 		if err != nil {
@@ -126,6 +128,8 @@ type compiler struct {
 	keys []*keyCond
 	// paramTypes are the types of the key columns the parameters are compared with.
 	paramTypes []dataflow.Type
+	// volatiles are the clock and chance values a write takes when it runs (see Volatile).
+	volatiles []Volatile
 }
 
 // setParamType records the type of the key column parameter i is compared with.

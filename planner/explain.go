@@ -210,6 +210,12 @@ func Format(st Statement) string {
 			if c.Default != nil {
 				fmt.Fprintf(&b, " DEFAULT %s", c.Default.String())
 			}
+			if c.DefaultNow {
+				b.WriteString(" DEFAULT CURRENT_TIMESTAMP")
+			}
+			if c.OnUpdateNow {
+				b.WriteString(" ON UPDATE CURRENT_TIMESTAMP")
+			}
 			if c.AutoIncrement {
 				b.WriteString(" AUTO_INCREMENT")
 			}
@@ -247,17 +253,22 @@ func Format(st Statement) string {
 		for _, a := range s.OnDup {
 			fmt.Fprintf(&b, "  on duplicate key $%d = %s\n", a.Col, a.Expr.String())
 		}
+		formatVolatile(&b, s.Volatile)
 	case *Update:
 		fmt.Fprintf(&b, "update %s params %d\n", s.Table, s.NumParams)
 		for _, a := range s.Set {
 			fmt.Fprintf(&b, "  set $%d = %s\n", a.Col, a.Expr.String())
 		}
 		formatWhere(&b, s.Where, s.Lookups)
+		formatVolatile(&b, s.Volatile)
 	case *Delete:
 		fmt.Fprintf(&b, "delete from %s params %d\n", s.Table, s.NumParams)
 		formatWhere(&b, s.Where, s.Lookups)
+		formatVolatile(&b, s.Volatile)
 	case *Select:
 		b.WriteString(s.Query.String())
+	case *Truncate:
+		fmt.Fprintf(&b, "truncate %s\n", s.Table)
 	default:
 		fmt.Fprintf(&b, "%T\n", st)
 	}
@@ -287,4 +298,15 @@ func formatLookups(ls [][]KeySource) string {
 		out[i] = "(" + strings.Join(parts, ", ") + ")"
 	}
 	return strings.Join(out, " ")
+}
+
+// formatVolatile lists a write's clock and chance values, which follow its arguments.
+func formatVolatile(b *strings.Builder, vol []Volatile) {
+	for i, v := range vol {
+		fmt.Fprintf(b, "  volatile %d %s", i, v.Type().SQL)
+		if v.PerRow() {
+			b.WriteString(" per row")
+		}
+		b.WriteByte('\n')
+	}
 }

@@ -39,6 +39,10 @@ type exprConv struct {
 	values func(col *ast.ColumnName) (expr.Expr, error)
 	// view marks a cached query, whose expressions must not depend on anything but the rows.
 	view bool
+	// write marks an expression of a write, where the clock and chance functions compile to
+	// the statement's volatile values (see Volatile); its arguments start at argBase.
+	write   bool
+	argBase int
 	// stack holds the ancestors of the node being compiled, to describe a misplaced `?`.
 	stack []ast.ExprNode
 	// where describes a nested query block ("in a derived table") for messages.
@@ -539,6 +543,11 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 		return v.timeLiteral(n)
 	case ast.TimeLiteral:
 		return nil, v.err(unsupported("TIME literals"), n)
+	}
+	if v.write {
+		if e, ok, err := v.writeFunc(n); ok || err != nil {
+			return e, err
+		}
 	}
 	if v.view && nondeterministic[name] {
 		return nil, v.err(unsupported("%s() in a cached query: its value changes without any write", strings.ToUpper(name)), n)

@@ -65,6 +65,9 @@ type Insert struct {
 	Ignore    bool
 	OnDup     []Assignment
 	NumParams int
+	// Volatile lists the clock and chance values the statement takes when it runs; they
+	// follow the arguments in the rows its expressions are evaluated over.
+	Volatile []Volatile
 }
 
 // Update is a single-table UPDATE.
@@ -83,6 +86,8 @@ type Update struct {
 	// rows with one of those keys can match, so the engine need not scan. Where must still be
 	// applied to them. A NULL component matches nothing.
 	Lookups [][]KeySource
+	// Volatile is as in Insert.
+	Volatile []Volatile
 }
 
 // Delete is a single-table DELETE, with the same row contract and Lookups as Update.
@@ -91,6 +96,13 @@ type Delete struct {
 	Where     expr.Expr
 	NumParams int
 	Lookups   [][]KeySource
+	Volatile  []Volatile
+}
+
+// Truncate is TRUNCATE [TABLE]: every row goes, and the AUTO_INCREMENT counter starts
+// again at 1.
+type Truncate struct {
+	Table string
 }
 
 // Select is a SELECT or a UNION.
@@ -100,12 +112,16 @@ type Select struct {
 
 func (*CreateTable) statement() {}
 
-func (*CreateTable) Verb() string { return "CREATE TABLE" }
-func (*DropTable) Verb() string   { return "DROP TABLE" }
-func (*Insert) Verb() string      { return "INSERT" }
-func (*Update) Verb() string      { return "UPDATE" }
-func (*Delete) Verb() string      { return "DELETE" }
-func (*Select) Verb() string      { return "SELECT" }
+func (*CreateTable) Verb() string  { return "CREATE TABLE" }
+func (*DropTable) Verb() string    { return "DROP TABLE" }
+func (*Insert) Verb() string       { return "INSERT" }
+func (*Update) Verb() string       { return "UPDATE" }
+func (*Delete) Verb() string       { return "DELETE" }
+func (*Select) Verb() string       { return "SELECT" }
+func (*Truncate) Verb() string     { return "TRUNCATE" }
+func (*Truncate) Params() int      { return 0 }
+func (s *Truncate) Target() string { return s.Table }
+func (*Truncate) statement()       {}
 
 func (*CreateTable) Params() int { return 0 }
 func (*DropTable) Params() int   { return 0 }
