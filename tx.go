@@ -135,11 +135,14 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (Result, error)
 		return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Tx.Query to read a SELECT")
 	case *planner.Insert, *planner.Update, *planner.Delete:
 	default:
-		// DDL: MySQL commits the open transaction first.
-		if _, err := tx.commitLocked(ctx); err != nil {
+		// DDL: MySQL commits the open transaction first. The result's token covers both.
+		tok, err := tx.commitLocked(ctx)
+		if err != nil {
 			return Result{}, err
 		}
-		return e.Exec(ctx, sql, args...)
+		res, err := e.Exec(ctx, sql, args...)
+		res.Token = max(res.Token, tok)
+		return res, err
 	}
 	if e.mirror != nil {
 		return Result{}, errMirrorReadOnly(st.Verb())
