@@ -11,6 +11,11 @@
 // differing only in those literals share one view), filter pushdown below joins, and the
 // rendering of plans for EXPLAIN.
 //
+// A write's clock and chance functions (NOW(), CURRENT_TIMESTAMP, RAND(), UUID(), DEFAULT
+// CURRENT_TIMESTAMP) compile to volatile values the engine supplies when the statement
+// runs (see Volatile), so that the rows it stores hold values, not functions; in a cached
+// SELECT they are refused.
+//
 // Everything Weir cannot compute exactly is rejected with an *Error that names the construct
 // (and its position where the parser records one) rather than planned approximately. Among
 // the constructs accepted but ignored: plain KEY/INDEX definitions in CREATE TABLE (Weir keys

@@ -15,6 +15,7 @@ import (
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
+	"github.com/weirdb/weir/planner"
 )
 
 // table builds a result set of the given columns from rows of Go values (string, int64 or
@@ -164,9 +165,15 @@ func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 		if c.Default != nil && !c.Default.IsNull() {
 			def = c.Default.ToText()
 		}
+		if c.DefaultNow {
+			def = clockText(c)
+		}
 		extra := ""
 		if c.AutoIncrement {
 			extra = "auto_increment"
+		}
+		if c.OnUpdateNow {
+			extra = "on update " + clockText(c)
 		}
 		rows = append(rows, []any{c.Name, strings.ToLower(c.Type.SQL), null, key, def, extra})
 	}
@@ -278,6 +285,12 @@ func (s *session) showCreateTable(table string) (*mysql.Result, error) {
 				fmt.Fprintf(&b, " DEFAULT '%s'", strings.ReplaceAll(c.Default.ToText(), "'", "''"))
 			}
 		}
+		if c.DefaultNow {
+			b.WriteString(" DEFAULT " + clockText(c))
+		}
+		if c.OnUpdateNow {
+			b.WriteString(" ON UPDATE " + clockText(c))
+		}
 	}
 	if len(schema.PK) > 0 {
 		names := make([]string, len(schema.PK))
@@ -333,4 +346,13 @@ func (s *session) status() [][]any {
 		}
 	}
 	return rows
+}
+
+// clockText is how MariaDB shows a column's DEFAULT or ON UPDATE CURRENT_TIMESTAMP: with
+// the column's precision.
+func clockText(c planner.ColumnDef) string {
+	if c.Type.Kind == dataflow.KindDatetime && c.Type.Scale > 0 {
+		return fmt.Sprintf("current_timestamp(%d)", c.Type.Scale)
+	}
+	return "current_timestamp()"
 }
