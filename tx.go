@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"sync"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/reference"
 	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/tables"
 )
@@ -53,8 +55,8 @@ var errDeadlock = newError(ErrCodeDeadlock, "40001", "Deadlock found when trying
 // fails is taken back alone and the transaction stays open, as in MySQL. AUTO_INCREMENT
 // values a transaction was given are not handed out again, even when it rolls back.
 //
-// A transaction that has written cannot read through caches, which do not hold its writes:
-// Query then fails with an error that says so rather than answer without them.
+// A transaction that has written cannot read through the caches, which do not hold its
+// writes: Query then evaluates the query over the tables with its writes (see Query).
 //
 // A Tx is safe for concurrent use, but its statements run one at a time.
 type Tx struct {
@@ -170,24 +172,109 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (Result, error)
 }
 
 // Query reads a SELECT in the transaction. Before the transaction has written, that is
-// Engine.Query; after, it fails: the caches do not hold the transaction's writes, and an
-// answer without them would be wrong.
+// Engine.Query, through the caches. After, the caches do not hold the transaction's writes,
+// so the query is evaluated from scratch (package reference) over the base tables with the
+// transaction's statements applied, in the base domain, and then taken back. That blocks
+// every write while it runs, so it is bounded: a query that would read more than
+// maxTxReadRows rows, or whose tables' sizes multiply past maxTxReadWork (a join evaluated
+// row by row), fails with ErrReadAfterWriteInTx instead.
 func (tx *Tx) Query(ctx context.Context, sql string, args ...any) (Rows, error) {
 	tx.mu.Lock()
-	done, wrote := tx.done, len(tx.stmts) > 0
-	tx.mu.Unlock()
-	if done {
+	defer tx.mu.Unlock()
+	if tx.done {
 		return Rows{}, ErrTxDone
 	}
-	if wrote {
-		return Rows{}, ErrReadAfterWriteInTx
+	if len(tx.stmts) == 0 {
+		return tx.e.Query(ctx, sql, args...)
 	}
-	return tx.e.Query(ctx, sql, args...)
+	e := tx.e
+	if err := e.checkOpen(); err != nil {
+		return Rows{}, err
+	}
+	q, err := e.planSelect(sql)
+	if err != nil {
+		return Rows{}, err
+	}
+	vals, err := dataflow.RowFromGo(args)
+	if err != nil {
+		return Rows{}, err
+	}
+	if err := q.PrepareArgs(vals); err != nil {
+		return Rows{}, err
+	}
+	for {
+		e.gate.RLock()
+		rows, stale, err := tx.readLocked(ctx, q, vals)
+		e.gate.RUnlock()
+		if stale {
+			if q, err = e.planSelect(sql); err != nil {
+				return Rows{}, err
+			}
+			continue
+		}
+		if errors.Is(err, errDeadlock) {
+			tx.done, tx.stmts = true, nil
+		}
+		if err != nil {
+			return Rows{}, err
+		}
+		return Rows{cols: q.Cols, rows: rows, width: len(q.Cols)}, nil
+	}
 }
 
-// ErrReadAfterWriteInTx is the error of a read in a transaction that has written.
-var ErrReadAfterWriteInTx = newError(ErrCodeUnsupported, "42000",
-	"This version of Weir doesn't yet support 'reads in a transaction after it has written': Weir's caches do not hold the transaction's writes until COMMIT; read before writing, or after COMMIT")
+// Bounds of a read in a transaction that has written (see Tx.Query).
+const (
+	maxTxReadRows = 100_000
+	maxTxReadWork = 1_000_000
+)
+
+// ErrReadAfterWriteInTx is the error of a read in a transaction that has written which is
+// too large to evaluate from scratch.
+var ErrReadAfterWriteInTx = newError(ErrCodeUnsupported, "42000", fmt.Sprintf(
+	"This version of Weir doesn't yet support 'large reads in a transaction after it has written': Weir's caches do not hold the transaction's writes until COMMIT, and evaluating this query over the tables would read more than %d rows; read before writing, or after COMMIT", maxTxReadRows))
+
+// readLocked evaluates q over the tables with the transaction's statements applied, with the
+// gate held shared.
+func (tx *Tx) readLocked(ctx context.Context, q *planner.Query, args dataflow.Row) (rows []dataflow.Row, stale bool, err error) {
+	e := tx.e
+	plans, stale, err := tx.planAll(nil)
+	if stale || err != nil {
+		return nil, stale, err
+	}
+	var out struct {
+		rows []dataflow.Row
+		err  error
+	}
+	// The catalog cannot change while the gate is held; the base domain must not wait for
+	// its lock.
+	e.mu.RLock()
+	byName := make(map[string]*tables.Table, len(e.tables))
+	maps.Copy(byName, e.tables)
+	e.mu.RUnlock()
+	callErr := e.rt.Domains[0].Call(ctx, func() {
+		ws, err := tx.replay(plans)
+		switch {
+		case err != nil:
+			out.err = err
+		case !withinReadBounds(q.Root, byName):
+			out.err = ErrReadAfterWriteInTx
+		default:
+			out.rows, out.err = reference.Eval(q, func(name string) []dataflow.Row {
+				if t, ok := byName[strings.ToLower(name)]; ok {
+					return t.Base.Snapshot(nil)
+				}
+				return nil
+			}, args)
+		}
+		for i := len(ws) - 1; i >= 0; i-- {
+			ws[i].Rollback()
+		}
+	})
+	if callErr != nil {
+		return nil, false, callErr
+	}
+	return out.rows, false, out.err
+}
 
 // Commit applies the transaction's writes as one write and returns its token (zero for a
 // transaction that changed nothing but the newest token then, as for any write that
@@ -263,25 +350,9 @@ func (tx *Tx) run(ctx context.Context, next *txStmt, commit bool) (Result, uint6
 // while the statements were planned.
 func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Result, tok uint64, durable func() error, stale bool, err error) {
 	e := tx.e
-	all := tx.stmts
-	if next != nil {
-		all = append(all[:len(all):len(all)], next)
-	}
-	version := e.version.Load()
-	plans := make([]txPlan, len(all))
-	for i, s := range all {
-		p, v, err := tx.planWrite(s)
-		if v != 0 && v != version {
-			return Result{}, 0, nil, true, nil
-		}
-		if err != nil {
-			if s == next {
-				return Result{}, 0, nil, false, err
-			}
-			// An earlier statement no longer plans (a table it wrote was dropped).
-			return Result{}, 0, nil, false, errDeadlock
-		}
-		plans[i] = p
+	plans, stale, err := tx.planAll(next)
+	if stale || err != nil {
+		return Result{}, 0, nil, stale, err
 	}
 	now := e.opts.Clock()
 	rowsBefore := tx.rows
@@ -295,46 +366,31 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 	// apply applies every statement in order: the writers of those that succeeded, for the
 	// caller to keep or take back.
 	apply := func() ([]*tables.Writer, error) {
-		ws := make([]*tables.Writer, 0, len(all))
-		for i, s := range all {
-			p := plans[i]
-			if p.table.Base.Compact() {
-				p.table.Renumbered = true
-			}
-			if s == next {
-				s.gen.Now = now
-			} else {
-				s.gen.Rewind()
-			}
-			w := tables.NewWriter(p.table, s.args)
-			w.SetGenerated(&s.gen)
-			err := applyStatement(w, p.st)
-			if s == next {
-				if err == nil && rowsBefore+len(w.Deltas()) > maxTxRows {
-					err = newError(ErrCodeTxTooBig, "HY000", fmt.Sprintf(
-						"Multi-statement transaction required more than %d changed rows: Weir holds a transaction's writes until COMMIT; commit in smaller transactions", maxTxRows))
-				}
-				if err != nil {
-					w.Rollback()
-					out.err = err
-					return ws, nil
-				}
-				affected, unchanged, lastID := w.Counts()
-				out.res = Result{RowsAffected: affected, RowsFound: affected + unchanged, LastInsertID: lastID}
-				out.rows = len(w.Deltas())
-				return append(ws, w), nil
-			}
-			if err != nil {
-				w.Rollback()
-				return ws, errDeadlock
-			}
-			ws = append(ws, w)
-			affected, unchanged, lastID := w.Counts()
-			if affected != s.res.RowsAffected || affected+unchanged != s.res.RowsFound || lastID != s.res.LastInsertID {
-				return ws, errDeadlock
-			}
+		ws, err := tx.replay(plans)
+		if err != nil || next == nil {
+			return ws, err
 		}
-		return ws, nil
+		p := plans[len(plans)-1]
+		if p.table.Base.Compact() {
+			p.table.Renumbered = true
+		}
+		next.gen.Now = now
+		w := tables.NewWriter(p.table, next.args)
+		w.SetGenerated(&next.gen)
+		err = applyStatement(w, p.st)
+		if err == nil && rowsBefore+len(w.Deltas()) > maxTxRows {
+			err = newError(ErrCodeTxTooBig, "HY000", fmt.Sprintf(
+				"Multi-statement transaction required more than %d changed rows: Weir holds a transaction's writes until COMMIT; commit in smaller transactions", maxTxRows))
+		}
+		if err != nil {
+			w.Rollback()
+			out.err = err
+			return ws, nil
+		}
+		affected, unchanged, lastID := w.Counts()
+		out.res = Result{RowsAffected: affected, RowsFound: affected + unchanged, LastInsertID: lastID}
+		out.rows = len(w.Deltas())
+		return append(ws, w), nil
 	}
 	if commit {
 		tok, durable, err = e.apply(ctx, false, apply, func(ws []*tables.Writer, tok uint64) (func() error, error) {
@@ -376,6 +432,61 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 	return out.res, 0, nil, false, nil
 }
 
+// planAll plans the transaction's statements, then next (when not nil), against the
+// current catalog; the caller holds the gate shared. stale reports that the catalog changed
+// while they were planned. An earlier statement that no longer plans (a table it wrote was
+// dropped) is a conflict: error 1213.
+func (tx *Tx) planAll(next *txStmt) (plans []txPlan, stale bool, err error) {
+	e := tx.e
+	version := e.version.Load()
+	all := tx.stmts
+	if next != nil {
+		all = append(all[:len(all):len(all)], next)
+	}
+	plans = make([]txPlan, len(all))
+	for i, s := range all {
+		p, v, err := tx.planWrite(s)
+		if v != 0 && v != version {
+			return nil, true, nil
+		}
+		if err != nil {
+			if s == next {
+				return nil, false, err
+			}
+			return nil, false, errDeadlock
+		}
+		plans[i] = p
+	}
+	return plans, false, nil
+}
+
+// replay applies the transaction's recorded statements again, in the base domain, with the
+// values they were given, and checks that each has the outcome its client was told: if not,
+// a concurrent write conflicted (error 1213). It returns the writers of the statements
+// applied, for the caller to keep or take back.
+func (tx *Tx) replay(plans []txPlan) ([]*tables.Writer, error) {
+	ws := make([]*tables.Writer, 0, len(plans))
+	for i, s := range tx.stmts {
+		p := plans[i]
+		if p.table.Base.Compact() {
+			p.table.Renumbered = true
+		}
+		s.gen.Rewind()
+		w := tables.NewWriter(p.table, s.args)
+		w.SetGenerated(&s.gen)
+		if err := applyStatement(w, p.st); err != nil {
+			w.Rollback()
+			return ws, errDeadlock
+		}
+		ws = append(ws, w)
+		affected, unchanged, lastID := w.Counts()
+		if affected != s.res.RowsAffected || affected+unchanged != s.res.RowsFound || lastID != s.res.LastInsertID {
+			return ws, errDeadlock
+		}
+	}
+	return ws, nil
+}
+
 // planWrite plans a statement of a transaction; v is the catalog version it was planned
 // against (0 when planning failed).
 func (tx *Tx) planWrite(s *txStmt) (txPlan, uint64, error) {
@@ -399,4 +510,33 @@ func (tx *Tx) planWrite(s *txStmt) (txPlan, uint64, error) {
 		return txPlan{}, v, errNoSuchTable(ws.Target())
 	}
 	return txPlan{st: st, table: t}, v, nil
+}
+
+// withinReadBounds estimates what evaluating a plan from scratch costs: the rows its scans
+// read, and the product of their sizes (the reference evaluator joins row by row). It runs
+// in the base domain.
+func withinReadBounds(root planner.Plan, byName map[string]*tables.Table) bool {
+	read, work, nodes := 0, 1, 0
+	var walk func(p planner.Plan) bool
+	walk = func(p planner.Plan) bool {
+		if nodes++; nodes > 10_000 {
+			return false
+		}
+		if sc, ok := p.(*planner.Scan); ok {
+			n := 0
+			if t, ok := byName[strings.ToLower(sc.Table)]; ok {
+				n = t.Base.Len()
+			}
+			read += n
+			work *= max(n, 1)
+			return read <= maxTxReadRows && work <= maxTxReadWork
+		}
+		for _, in := range p.Inputs() {
+			if !walk(in) {
+				return false
+			}
+		}
+		return true
+	}
+	return root != nil && walk(root)
 }

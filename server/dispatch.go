@@ -256,11 +256,20 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		return s.reply(w, res, err)
 	}
 	err = s.waitMinLSN()
+	inTx := false
 	if err == nil {
-		err = s.readInTx()
+		inTx, err = s.readInTx()
 	}
 	var rows weir.Rows
-	if err == nil {
+	switch {
+	case err != nil:
+	case inTx:
+		args := make([]any, len(p.vals))
+		for i, v := range p.vals {
+			args[i] = v
+		}
+		rows, err = s.txQuery(p.sql, args...)
+	default:
 		rows, err = p.st.QueryValues(s.readCtx(), p.vals...)
 	}
 	s.srv.metrics.statement(err)

@@ -25,9 +25,9 @@
 // onto the engine's transactions (weir.Tx): writes apply together at COMMIT, a concurrent
 // write that changed a statement's outcome makes COMMIT fail with 1213, DDL commits first
 // (MySQL's implicit commit), and a connection that ends rolls back. Every OK and EOF packet
-// carries the session's SERVER_STATUS_AUTOCOMMIT and SERVER_STATUS_IN_TRANS. A SELECT of
-// tables in a transaction that has written is refused (the caches do not hold its writes);
-// SELECTs of session state (LAST_INSERT_ID()) are answered. Savepoints are refused.
+// carries the session's SERVER_STATUS_AUTOCOMMIT and SERVER_STATUS_IN_TRANS. A SELECT in a
+// transaction that has written reads through it (weir.Tx.Query), so it sees the
+// transaction's writes. Savepoints are refused.
 //
 // Errors carry MySQL error numbers and SQLSTATEs: the engine's typed errors keep theirs
 // (1064 syntax, 1146 unknown table, 1054 unknown column, 1062 duplicate key, 1235 an

@@ -244,15 +244,16 @@ func (s *session) selectRows(sql string) (weir.Rows, *mysql.Result, error) {
 	if err := s.waitMinLSN(); err != nil {
 		return weir.Rows{}, nil, err
 	}
-	if err := s.readInTx(); err != nil {
-		// The SELECTs of session state drivers send after a write (LAST_INSERT_ID()) need
-		// no table.
-		if res, ok := s.selectSession(sql); ok {
-			return weir.Rows{}, res, nil
-		}
+	inTx, err := s.readInTx()
+	if err != nil {
 		return weir.Rows{}, nil, err
 	}
-	rows, err := s.srv.engine.Query(s.readCtx(), sql)
+	var rows weir.Rows
+	if inTx {
+		rows, err = s.txQuery(sql)
+	} else {
+		rows, err = s.srv.engine.Query(s.readCtx(), sql)
+	}
 	if err != nil {
 		if res, ok := s.selectSession(sql); ok {
 			return weir.Rows{}, res, nil

@@ -137,18 +137,26 @@ func (s *session) rollback() {
 	s.syncFlags()
 }
 
-// readInTx is called before a read of tables: a transaction that has written cannot read
-// through the caches, which do not hold its writes; with autocommit off, a read opens a
-// transaction, as on MySQL.
-func (s *session) readInTx() error {
+// readInTx is called before a read of tables. With autocommit off, a read opens a
+// transaction, as on MySQL. inTx reports that the read must go through the transaction,
+// which has written (the caches do not hold its writes).
+func (s *session) readInTx() (inTx bool, err error) {
 	if s.tx == nil {
 		if s.manual {
-			return s.open(false)
+			return false, s.open(false)
 		}
-		return nil
+		return false, nil
 	}
-	if s.tx.Wrote() {
-		return weir.ErrReadAfterWriteInTx
+	return s.tx.Wrote(), nil
+}
+
+// txQuery reads through the session's transaction, which has written; a conflict the read
+// finds (1213) has rolled the transaction back.
+func (s *session) txQuery(sql string, args ...any) (weir.Rows, error) {
+	rows, err := s.tx.Query(s.readCtx(), sql, args...)
+	if s.tx.Done() {
+		s.tx = nil
+		s.syncFlags()
 	}
-	return nil
+	return rows, err
 }

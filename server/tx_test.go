@@ -75,8 +75,18 @@ func TestTransactionsOverTheWire(t *testing.T) {
 	if !c.IsInTransaction() {
 		t.Fatal("a failed statement ended the transaction")
 	}
-	_, err = c.Execute("SELECT bal FROM acct WHERE id = 1")
-	wantServerCode(t, err, 1235, "read after a write in a transaction")
+	// The transaction reads its own writes, as text and as a prepared statement.
+	if n := count(t, c, "SELECT SUM(bal) FROM acct"); n != 30 {
+		t.Fatalf("sum inside the transaction %d, want 30", n)
+	}
+	st, err := c.Prepare("SELECT bal FROM acct WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := st.Execute(3); err != nil || len(r.Values) != 1 || r.Values[0][0].AsInt64() != 5 {
+		t.Fatalf("prepared read of the transaction's row: %v %v", r, err)
+	}
+	st.Close()
 	other := connect(t, addr)
 	if n := count(t, other, "SELECT COUNT(*) FROM acct"); n != 2 {
 		t.Fatalf("another connection sees %d rows before COMMIT", n)
