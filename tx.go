@@ -380,7 +380,7 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 		err = applyStatement(w, p.st)
 		if err == nil && rowsBefore+len(w.Deltas()) > maxTxRows {
 			err = newError(ErrCodeTxTooBig, "HY000", fmt.Sprintf(
-				"Multi-statement transaction required more than %d changed rows: Weir holds a transaction's writes until COMMIT; commit in smaller transactions", maxTxRows))
+				"Multi-statement transaction required more than %d row changes: Weir holds a transaction's writes until COMMIT; commit in smaller transactions", maxTxRows))
 		}
 		if err != nil {
 			w.Rollback()

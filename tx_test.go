@@ -350,3 +350,35 @@ func TestTxReadIsBounded(t *testing.T) {
 		t.Fatalf("a read too large to evaluate: %v", err)
 	}
 }
+
+// TestTxIsBounded: a transaction past the row changes Weir holds for it fails its
+// statement with 1197; the transaction goes on without it.
+func TestTxIsBounded(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE big (id INT PRIMARY KEY, v INT)")
+	id := 0
+	for range 11 {
+		var sb strings.Builder
+		sb.WriteString("INSERT INTO big VALUES ")
+		for i := range 5000 {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			fmt.Fprintf(&sb, "(%d, 0)", id)
+			id++
+		}
+		mustExec(t, e, sb.String())
+	}
+	tx, _ := e.Begin(ctx)
+	txExec(t, tx, "UPDATE big SET v = 1 WHERE id < 10")
+	// An UPDATE of 55,000 rows is 110,000 row changes (each row's old and new version).
+	if _, err := tx.Exec(ctx, "UPDATE big SET v = 2"); errCode(err) != weir.ErrCodeTxTooBig {
+		t.Fatalf("a transaction past its bound: %v, want error 1197", err)
+	}
+	if _, err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.Query(ctx, "SELECT COUNT(*) FROM big WHERE v = 1")
+	wantRows(t, r, err, "10")
+}
