@@ -12,12 +12,12 @@ import (
 type WriteKind uint8
 
 const (
-	WriteInsert  WriteKind = iota
-	WriteUpdate            // UPDATE ... SET ... [WHERE]
-	WriteDelete            // DELETE ... [WHERE]
-	WriteReplace           // REPLACE INTO ... VALUES
-	WriteUpsert            // INSERT ... ON DUPLICATE KEY UPDATE
-	WriteTruncate          // TRUNCATE TABLE
+	WriteInsert   WriteKind = iota
+	WriteUpdate             // UPDATE ... SET ... [WHERE]
+	WriteDelete             // DELETE ... [WHERE]
+	WriteReplace            // REPLACE INTO ... VALUES
+	WriteUpsert             // INSERT ... ON DUPLICATE KEY UPDATE
+	WriteTruncate           // TRUNCATE TABLE
 )
 
 // AssignKind is how an assignment computes its value.
