@@ -251,8 +251,9 @@ func (tx *Tx) readLocked(ctx context.Context, q *planner.Query, args dataflow.Ro
 	byName := make(map[string]*tables.Table, len(e.tables))
 	maps.Copy(byName, e.tables)
 	e.mu.RUnlock()
+	stmts := tx.stmts
 	callErr := e.rt.Domains[0].Call(ctx, func() {
-		ws, err := tx.replay(plans)
+		ws, err := replay(stmts, plans)
 		switch {
 		case err != nil:
 			out.err = err
@@ -356,6 +357,9 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 	}
 	now := e.opts.Clock()
 	rowsBefore := tx.rows
+	// The closure reads only what is captured here: a cancelled caller may have returned
+	// and gone on with the transaction before the base domain runs it.
+	stmts := tx.stmts
 	// out is next's outcome. The closure below runs in the base domain and may run after a
 	// cancelled caller has returned, so it writes only here, read once it is known to have run.
 	var out struct {
@@ -366,7 +370,7 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 	// apply applies every statement in order: the writers of those that succeeded, for the
 	// caller to keep or take back.
 	apply := func() ([]*tables.Writer, error) {
-		ws, err := tx.replay(plans)
+		ws, err := replay(stmts, plans)
 		if err != nil || next == nil {
 			return ws, err
 		}
@@ -460,13 +464,13 @@ func (tx *Tx) planAll(next *txStmt) (plans []txPlan, stale bool, err error) {
 	return plans, false, nil
 }
 
-// replay applies the transaction's recorded statements again, in the base domain, with the
+// replay applies a transaction's recorded statements again, in the base domain, with the
 // values they were given, and checks that each has the outcome its client was told: if not,
 // a concurrent write conflicted (error 1213). It returns the writers of the statements
 // applied, for the caller to keep or take back.
-func (tx *Tx) replay(plans []txPlan) ([]*tables.Writer, error) {
+func replay(stmts []*txStmt, plans []txPlan) ([]*tables.Writer, error) {
 	ws := make([]*tables.Writer, 0, len(plans))
-	for i, s := range tx.stmts {
+	for i, s := range stmts {
 		p := plans[i]
 		if p.table.Base.Compact() {
 			p.table.Renumbered = true
