@@ -34,20 +34,12 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		return Result{}, false, errNoSuchTable(tname)
 	}
 	w := tables.NewWriter(t, args)
+	w.Generated().Now = e.opts.Clock()
 	tok, durable, err := e.apply(ctx, false, func() ([]*tables.Writer, error) {
 		if t.Base.Compact() {
 			t.Renumbered = true
 		}
-		var err error
-		switch s := st.(type) {
-		case *planner.Insert:
-			err = w.Insert(s)
-		case *planner.Update:
-			err = w.Update(s)
-		case *planner.Delete:
-			err = w.Delete(s)
-		}
-		return []*tables.Writer{w}, err
+		return []*tables.Writer{w}, applyStatement(w, st)
 	}, func(ws []*tables.Writer, tok uint64) (func() error, error) {
 		durable, err := e.persistWrite(ws, tok, nil)
 		if err != nil {
@@ -65,6 +57,22 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 	}
 	affected, unchanged, lastID := w.Counts()
 	return Result{Token: Token(tok), RowsAffected: affected, RowsFound: affected + unchanged, LastInsertID: lastID}, false, nil
+}
+
+// applyStatement applies one planned write through w, in the base domain.
+func applyStatement(w *tables.Writer, st planner.Statement) error {
+	switch s := st.(type) {
+	case *planner.Insert:
+		return w.Insert(s)
+	case *planner.Update:
+		return w.Update(s)
+	case *planner.Delete:
+		return w.Delete(s)
+	case *planner.Truncate:
+		w.Truncate()
+		return nil
+	}
+	return newError(ErrCodeUnsupported, "42000", fmt.Sprintf("%s cannot be executed as a write", st.Verb()))
 }
 
 // apply runs a write transaction in the base domain and waits for its outcome there:
@@ -99,7 +107,7 @@ func (e *Engine) apply(ctx context.Context, always bool, change func() ([]*table
 		}
 		changed := always
 		for _, w := range ws {
-			changed = changed || len(w.Deltas()) > 0
+			changed = changed || w.Changed()
 		}
 		if !changed {
 			reply <- outcome{tok: e.nextToken}

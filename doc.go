@@ -18,6 +18,10 @@
 // is planned with the view's text in its place, and its operators are shared with every
 // other query over the view (SQLViews, SQLView and SQLViewColumns describe them).
 //
+// Engine.Begin starts a transaction (Tx): its writes apply together at Commit, as one write
+// with one token, or fail with error 1213 when a concurrent write changed the outcome of
+// one of its statements (see Tx).
+//
 // The engine runs on domains: goroutines that each own part of the graph and handle one
 // message at a time, so updates to a view are applied in a single order and a read never
 // sees a half-applied change to a key.

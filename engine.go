@@ -73,6 +73,10 @@ type Options struct {
 	// eviction.Evictor.GoMemoryLimit). The soft limit is the process's: set it only in a
 	// process that runs one engine, as weir serve does. Close restores the previous one.
 	GoMemoryLimit bool
+	// Clock is where writes read the time: NOW(), CURRENT_TIMESTAMP and the other clock
+	// functions in INSERT and UPDATE, and DEFAULT / ON UPDATE CURRENT_TIMESTAMP columns. It
+	// is read once per statement, in UTC (Weir's session time zone). Nil means time.Now.
+	Clock func() time.Time
 }
 
 // Result reports what a write did.
@@ -185,6 +189,9 @@ func Open(opts Options) (*Engine, error) {
 	}
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
 	}
 	e := &Engine{
 		opts:     opts,

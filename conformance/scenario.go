@@ -24,6 +24,10 @@ import (
 //	                                 query declared so far is compared again
 //	-- error [CODE]                  the next write must fail on both (with CODE on MariaDB)
 //
+// Writes run on one connection per target, so a block may hold transactions: BEGIN (or
+// START TRANSACTION) … COMMIT or ROLLBACK, which must end within their block (tables and
+// queries are compared between blocks). Weir's Go API runs them as an Engine transaction.
+//
 // A query case runs when it is declared and again at every later checkpoint. "ordered" says
 // the query has an ORDER BY that is a total order, so row order is compared too; otherwise
 // rows are compared as multisets. "unsupported" marks a construct Weir is not meant to
@@ -138,10 +142,12 @@ type parser struct {
 	pending *QueryCase
 	// pendingErr is an "-- error" waiting for its statement.
 	pendingErr *Statement
-	stmt       strings.Builder
-	stmtLine   int
-	names      map[string]int
-	tables     map[string]bool
+	// txLine is the line of the BEGIN of the transaction open in the current block, or 0.
+	txLine   int
+	stmt     strings.Builder
+	stmtLine int
+	names    map[string]int
+	tables   map[string]bool
 }
 
 // ParseScenario reads a scenario file. Errors name the file and line.
@@ -304,6 +310,9 @@ func (p *parser) endBlock(n int) error {
 	if p.blockStmts == 0 {
 		return fmt.Errorf("empty block from line %d to line %d", p.blockLine, n)
 	}
+	if p.txLine != 0 {
+		return fmt.Errorf("the transaction begun on line %d does not end in its block", p.txLine)
+	}
 	tables := make([]string, 0, len(p.tables))
 	for t := range p.tables {
 		tables = append(tables, t)
@@ -350,6 +359,12 @@ func (p *parser) statement(line int, sql string) error {
 	if !st.ExpectError {
 		// A failed CREATE or DROP changes nothing on MariaDB.
 		p.trackTables(sql)
+		if verb, ok := txVerb(sql); ok {
+			p.txLine = 0
+			if verb == "BEGIN" {
+				p.txLine = line
+			}
+		}
 	}
 	p.blockStmts++
 	p.sc.Steps = append(p.sc.Steps, Step{Kind: StepExec, Exec: st, Block: p.block, Line: line})

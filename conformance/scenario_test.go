@@ -92,6 +92,7 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"empty file", "# nothing\n", "no '-- setup'"},
 		{"setup twice", "-- setup\nCREATE TABLE t (a INT);\n-- setup\n", "only once"},
 		{"empty setup", "-- setup\n-- query q\nSELECT 1;\n", "empty block"},
+		{"open transaction", "-- setup\nCREATE TABLE t (a INT);\n-- writes\nBEGIN;\nINSERT INTO t VALUES (1);\n-- query q\nSELECT a FROM t;\n", "does not end in its block"},
 		{"unterminated", "-- setup\nCREATE TABLE t (a INT)\n", "no terminating ';'"},
 		{"directive inside statement", "-- setup\nCREATE TABLE t (\n-- writes\n", "inside a statement"},
 		{"unknown directive", "-- setup\nCREATE TABLE t (a INT);\n-- frobnicate\n", "unknown directive"},

@@ -137,6 +137,9 @@ type weirTarget struct {
 	views      map[string]*weir.View
 	registered int // views registered so far, which names the next one
 	token      weir.Token
+	// tx is the transaction BEGIN opened, nil outside one: the Go API's transactions stand
+	// for a connection's.
+	tx *weir.Tx
 }
 
 // NewWeirTarget returns a Target over eng.
@@ -147,7 +150,19 @@ func NewWeirTarget(eng *weir.Engine) Target {
 func (w *weirTarget) Name() string { return "Weir" }
 
 func (w *weirTarget) Exec(ctx context.Context, query string, args []any) (ExecResult, error) {
-	res, err := w.eng.Exec(ctx, query, args...)
+	if verb, ok := txVerb(query); ok {
+		return ExecResult{}, w.control(ctx, verb, query)
+	}
+	var res weir.Result
+	var err error
+	if w.tx != nil {
+		res, err = w.tx.Exec(ctx, query, args...)
+		if w.tx.Done() {
+			w.tx = nil
+		}
+	} else {
+		res, err = w.eng.Exec(ctx, query, args...)
+	}
 	if err != nil {
 		return ExecResult{}, err
 	}
@@ -155,6 +170,55 @@ func (w *weirTarget) Exec(ctx context.Context, query string, args []any) (ExecRe
 		w.token = res.Token
 	}
 	return ExecResult{RowsAffected: res.RowsAffected, LastInsertID: res.LastInsertID}, nil
+}
+
+// txVerb recognizes the statements that open and end a transaction.
+func txVerb(query string) (string, bool) {
+	words := strings.Fields(strings.ToUpper(strings.TrimRight(strings.TrimSpace(query), ";")))
+	if len(words) == 0 {
+		return "", false
+	}
+	switch words[0] {
+	case "BEGIN", "COMMIT", "ROLLBACK":
+		return words[0], true
+	case "START":
+		return "BEGIN", len(words) > 1 && words[1] == "TRANSACTION"
+	}
+	return "", false
+}
+
+// control runs BEGIN / START TRANSACTION, COMMIT or ROLLBACK on the Go API.
+func (w *weirTarget) control(ctx context.Context, verb, query string) error {
+	end := func(commit bool) error {
+		if w.tx == nil {
+			return nil
+		}
+		tx := w.tx
+		w.tx = nil
+		if !commit {
+			return tx.Rollback()
+		}
+		tok, err := tx.Commit(ctx)
+		if tok > w.token {
+			w.token = tok
+		}
+		return err
+	}
+	switch verb {
+	case "COMMIT":
+		return end(true)
+	case "ROLLBACK":
+		return end(false)
+	}
+	if err := end(true); err != nil { // BEGIN commits an open transaction
+		return err
+	}
+	tx, err := w.eng.BeginTx(ctx, weir.TxOptions{ReadOnly: strings.Contains(strings.ToUpper(query), "READ ONLY")})
+	if err != nil {
+		return err
+	}
+	w.tx = tx
+	return nil
 }
 
 func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error) {

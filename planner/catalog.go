@@ -17,6 +17,10 @@ type ColumnDef struct {
 	// NULL is an explicit DEFAULT NULL.
 	Default       *dataflow.Value
 	AutoIncrement bool
+	// DefaultNow (DEFAULT CURRENT_TIMESTAMP) gives an INSERT that omits the column the
+	// statement's time (see ClockValue); OnUpdateNow (ON UPDATE CURRENT_TIMESTAMP) gives it
+	// to a row an UPDATE changes, unless the UPDATE assigns the column itself.
+	DefaultNow, OnUpdateNow bool
 }
 
 // TableSchema describes a base table.

@@ -58,6 +58,8 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 		return c.write(c.update(s))
 	case *ast.DeleteStmt:
 		return c.write(c.delete(s))
+	case *ast.TruncateTableStmt:
+		return c.write(c.truncate(s))
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		c.infoSchemaQuery = readsInfoSchema(stmt)
 		if len(c.params) > 0 && c.infoSchemaQuery {
@@ -175,6 +177,8 @@ type compiler struct {
 	expanding []string
 	releases  []func()
 	defining  *ViewDef
+	// volatiles are the clock and chance values a write takes when it runs (see Volatile).
+	volatiles []Volatile
 }
 
 // setParamType records the type of the key column parameter i is compared with.

@@ -95,7 +95,10 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 					return nil, err
 				}
 			case ast.ColumnOptionOnUpdate:
-				return nil, unsupported("ON UPDATE (column '%s')", col)
+				if ok, err := clockDefault(o.Expr); !ok || err != nil || t.Kind != dataflow.KindDatetime {
+					return nil, &Error{Code: CodeInvalidOnUpdate, SQLState: "HY000", Msg: "Invalid ON UPDATE clause for '" + col + "' column"}
+				}
+				def.OnUpdateNow = true
 			case ast.ColumnOptionGenerated:
 				return nil, unsupported("generated columns (column '%s')", col)
 			case ast.ColumnOptionReference:
@@ -114,11 +117,17 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			if def.AutoIncrement {
 				return nil, newErr(CodeInvalidDefault, "Invalid default value for '%s'", col)
 			}
-			v, err := c.defaultValue(defaultExpr, t, col)
-			if err != nil {
+			if isClock, err := clockDefault(defaultExpr); err != nil {
 				return nil, err
+			} else if isClock {
+				def.DefaultNow = true
+			} else {
+				v, err := c.defaultValue(defaultExpr, t, col)
+				if err != nil {
+					return nil, err
+				}
+				def.Default = &v
 			}
-			def.Default = &v
 		}
 		sc.Cols = append(sc.Cols, def)
 		explicitNull = append(explicitNull, nullSeen)

@@ -61,9 +61,16 @@ func argParam(base int) func(p *test_driver.ParamMarkerExpr, ctx *dataflow.Type)
 	}
 }
 
-// defaultExpr is the value DEFAULT stands for in column d.
-func defaultExpr(d *ColumnDef) (expr.Expr, error) {
+// defaultExpr is the value DEFAULT stands for in column d, in an expression whose arguments
+// start at argBase.
+func (c *compiler) defaultExpr(d *ColumnDef, argBase int) (expr.Expr, error) {
 	switch {
+	case d.DefaultNow:
+		fsp := 0
+		if d.Type.Kind == dataflow.KindDatetime {
+			fsp = d.Type.Scale
+		}
+		return c.volatileSlot(Volatile{Kind: VolatileDatetime, Fsp: fsp}, argBase, "CURRENT_TIMESTAMP()"), nil
 	case d.Default != nil:
 		return expr.NewConstTyped(*d.Default, d.Type), nil
 	case d.AutoIncrement || !d.NotNull:
@@ -115,13 +122,13 @@ func (c *compiler) insert(s *ast.InsertStmt) (Statement, error) {
 			ins.Cols = append(ins.Cols, i)
 		}
 	}
-	values := &exprConv{c: c, clause: "field list", param: argParam(0)}
+	values := &exprConv{c: c, clause: "field list", param: argParam(0), write: true}
 	for r, list := range s.Lists {
 		if len(list) == 0 && !explicit {
 			// VALUES (): every column takes its default.
 			row := make([]expr.Expr, width)
 			for i := range t.Cols {
-				if row[i], err = defaultExpr(&t.Cols[i]); err != nil {
+				if row[i], err = c.defaultExpr(&t.Cols[i], 0); err != nil {
 					return nil, err
 				}
 			}
@@ -143,7 +150,7 @@ func (c *compiler) insert(s *ast.InsertStmt) (Statement, error) {
 					}
 					col = &t.Cols[j]
 				}
-				if row[i], err = defaultExpr(col); err != nil {
+				if row[i], err = c.defaultExpr(col, 0); err != nil {
 					return nil, err
 				}
 				continue
@@ -156,7 +163,7 @@ func (c *compiler) insert(s *ast.InsertStmt) (Statement, error) {
 	}
 	if len(s.OnDuplicate) > 0 {
 		sc := tableScope(t, qual)
-		onDup := &exprConv{c: c, sc: sc, clause: "field list", param: argParam(2 * width)}
+		onDup := &exprConv{c: c, sc: sc, clause: "field list", param: argParam(2 * width), write: true, argBase: 2 * width}
 		onDup.values = func(cn *ast.ColumnName) (expr.Expr, error) {
 			i, err := columnIn(t, qual, cn, "field list")
 			if err != nil {
@@ -172,6 +179,7 @@ func (c *compiler) insert(s *ast.InsertStmt) (Statement, error) {
 			ins.OnDup = append(ins.OnDup, asg)
 		}
 	}
+	ins.Volatile = c.volatiles
 	return ins, nil
 }
 
@@ -190,7 +198,7 @@ func (c *compiler) assignment(t *TableSchema, qual string, a *ast.Assignment, v 
 			}
 			col = &t.Cols[j]
 		}
-		e, err := defaultExpr(col)
+		e, err := c.defaultExpr(col, v.argBase)
 		return Assignment{Col: i, Expr: e}, err
 	}
 	e, err := v.convCtx(a.Expr, &t.Cols[i].Type)
@@ -217,7 +225,7 @@ func (c *compiler) update(s *ast.UpdateStmt) (Statement, error) {
 	}
 	sc := tableScope(t, qual)
 	u := &Update{Table: t.Name, NumParams: len(c.params), Ignore: s.IgnoreErr}
-	set := &exprConv{c: c, sc: sc, clause: "field list", param: argParam(len(t.Cols))}
+	set := &exprConv{c: c, sc: sc, clause: "field list", param: argParam(len(t.Cols)), write: true, argBase: len(t.Cols)}
 	for _, a := range s.List {
 		asg, err := c.assignment(t, qual, a, set)
 		if err != nil {
@@ -228,6 +236,7 @@ func (c *compiler) update(s *ast.UpdateStmt) (Statement, error) {
 	if u.Where, u.Lookups, u.LookupCols, err = c.dmlWhere(t, sc, s.Where); err != nil {
 		return nil, err
 	}
+	u.Volatile = c.volatiles
 	return u, nil
 }
 
@@ -251,6 +260,7 @@ func (c *compiler) delete(s *ast.DeleteStmt) (Statement, error) {
 	if d.Where, d.Lookups, d.LookupCols, err = c.dmlWhere(t, sc, s.Where); err != nil {
 		return nil, err
 	}
+	d.Volatile = c.volatiles
 	return d, nil
 }
 
@@ -261,7 +271,7 @@ func (c *compiler) dmlWhere(t *TableSchema, sc *scope, where ast.ExprNode) (e ex
 	if where == nil {
 		return nil, nil, nil, nil
 	}
-	v := &exprConv{c: c, sc: sc, clause: "where clause", param: argParam(len(t.Cols))}
+	v := &exprConv{c: c, sc: sc, clause: "where clause", param: argParam(len(t.Cols)), write: true, argBase: len(t.Cols)}
 	e, err = v.conv(where)
 	if err != nil {
 		return nil, nil, nil, err
@@ -299,4 +309,12 @@ func (c *compiler) dmlWhere(t *TableSchema, sc *scope, where ast.ExprNode) (e ex
 		}
 	}
 	return e, nil, nil, nil
+}
+
+func (c *compiler) truncate(s *ast.TruncateTableStmt) (Statement, error) {
+	t, err := c.table(s.Table)
+	if err != nil {
+		return nil, err
+	}
+	return &Truncate{Table: t.Name}, nil
 }

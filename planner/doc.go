@@ -21,6 +21,11 @@
 // base tables (package tables); plain keys change no plan, since Weir keys its state by the
 // queries that read it.
 //
+// A write's clock and chance functions (NOW(), CURRENT_TIMESTAMP, RAND(), UUID(), DEFAULT
+// CURRENT_TIMESTAMP) compile to volatile values the engine supplies when the statement
+// runs (see Volatile), so that the rows it stores hold values, not functions; in a cached
+// SELECT they are refused.
+//
 // Everything Weir cannot compute exactly is rejected with an *Error that names the construct
 // (and its position where the parser records one) rather than planned approximately. Among
 // the constructs accepted but ignored: COMMENT on columns and keys, storage options (ENGINE,

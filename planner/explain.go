@@ -210,6 +210,12 @@ func Format(st Statement) string {
 			if c.Default != nil {
 				fmt.Fprintf(&b, " DEFAULT %s", c.Default.String())
 			}
+			if c.DefaultNow {
+				b.WriteString(" DEFAULT CURRENT_TIMESTAMP")
+			}
+			if c.OnUpdateNow {
+				b.WriteString(" ON UPDATE CURRENT_TIMESTAMP")
+			}
 			if c.AutoIncrement {
 				b.WriteString(" AUTO_INCREMENT")
 			}
@@ -282,6 +288,7 @@ func Format(st Statement) string {
 		for _, a := range s.OnDup {
 			fmt.Fprintf(&b, "  on duplicate key $%d = %s\n", a.Col, a.Expr.String())
 		}
+		formatVolatile(&b, s.Volatile)
 	case *Update:
 		fmt.Fprintf(&b, "update %s params %d\n", s.Table, s.NumParams)
 		if s.Ignore {
@@ -291,11 +298,15 @@ func Format(st Statement) string {
 			fmt.Fprintf(&b, "  set $%d = %s\n", a.Col, a.Expr.String())
 		}
 		formatWhere(&b, s.Where, s.Lookups, s.LookupCols)
+		formatVolatile(&b, s.Volatile)
 	case *Delete:
 		fmt.Fprintf(&b, "delete from %s params %d\n", s.Table, s.NumParams)
 		formatWhere(&b, s.Where, s.Lookups, s.LookupCols)
+		formatVolatile(&b, s.Volatile)
 	case *Select:
 		b.WriteString(s.Query.String())
+	case *Truncate:
+		fmt.Fprintf(&b, "truncate %s\n", s.Table)
 	default:
 		fmt.Fprintf(&b, "%T\n", st)
 	}
@@ -349,5 +360,16 @@ func formatIndexes(b *strings.Builder, t *TableSchema) {
 			}
 		}
 		fmt.Fprintf(b, "  %s %s (%s)\n", kind, ix.Name, strings.Join(names, ", "))
+	}
+}
+
+// formatVolatile lists a write's clock and chance values, which follow its arguments.
+func formatVolatile(b *strings.Builder, vol []Volatile) {
+	for i, v := range vol {
+		fmt.Fprintf(b, "  volatile %d %s", i, v.Type().SQL)
+		if v.PerRow() {
+			b.WriteString(" per row")
+		}
+		b.WriteByte('\n')
 	}
 }

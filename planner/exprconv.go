@@ -39,6 +39,10 @@ type exprConv struct {
 	values func(col *ast.ColumnName) (expr.Expr, error)
 	// view marks a cached query, whose expressions must not depend on anything but the rows.
 	view bool
+	// write marks an expression of a write, where the clock and chance functions compile to
+	// the statement's volatile values (see Volatile); its arguments start at argBase.
+	write   bool
+	argBase int
 	// stack holds the ancestors of the node being compiled, to describe a misplaced `?`.
 	stack []ast.ExprNode
 	// where describes a nested query block ("in a derived table") for messages.
@@ -543,6 +547,11 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	if (name == "database" || name == "schema") && len(n.Args) == 0 && v.c.infoSchemaQuery {
 		// Evaluated when it runs, a query over information_schema may name the database.
 		return expr.NewConst(dataflow.String(Database)), nil
+	}
+	if v.write {
+		if e, ok, err := v.writeFunc(n); ok || err != nil {
+			return e, err
+		}
 	}
 	if v.view && nondeterministic[name] {
 		return nil, v.err(unsupported("%s() in a cached query: its value changes without any write", strings.ToUpper(name)), n)

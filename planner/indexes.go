@@ -388,6 +388,15 @@ func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
 }
 
+// ClockText is how MariaDB shows a column's DEFAULT or ON UPDATE CURRENT_TIMESTAMP: with
+// the column's precision.
+func ClockText(c ColumnDef) string {
+	if c.Type.Kind == dataflow.KindDatetime && c.Type.Scale > 0 {
+		return fmt.Sprintf("current_timestamp(%d)", c.Type.Scale)
+	}
+	return "current_timestamp()"
+}
+
 // CreateTableSQL renders a table's definition as MySQL's SHOW CREATE TABLE writes it: what
 // SHOW CREATE TABLE answers and what the durable store keeps (compiling it gives the schema
 // back). autoInc, when above 1, is written as the AUTO_INCREMENT table option.
@@ -411,6 +420,12 @@ func CreateTableSQL(t *TableSchema, autoInc uint64) string {
 			} else {
 				fmt.Fprintf(&b, " DEFAULT %s", quoteString(c.Default.ToText()))
 			}
+		}
+		if c.DefaultNow {
+			b.WriteString(" DEFAULT " + ClockText(c))
+		}
+		if c.OnUpdateNow {
+			b.WriteString(" ON UPDATE " + ClockText(c))
 		}
 	}
 	keyCols := func(cols, lengths []int) string {

@@ -65,6 +65,9 @@ type Insert struct {
 	Ignore    bool
 	OnDup     []Assignment
 	NumParams int
+	// Volatile lists the clock and chance values the statement takes when it runs; they
+	// follow the arguments in the rows its expressions are evaluated over.
+	Volatile []Volatile
 }
 
 // Update is a single-table UPDATE.
@@ -88,6 +91,8 @@ type Update struct {
 	LookupCols []int
 	// Ignore is UPDATE IGNORE: a row whose new values collide on a key keeps its old ones.
 	Ignore bool
+	// Volatile is as in Insert.
+	Volatile []Volatile
 }
 
 // Delete is a single-table DELETE, with the same row contract and Lookups as Update.
@@ -97,6 +102,13 @@ type Delete struct {
 	NumParams  int
 	Lookups    [][]KeySource
 	LookupCols []int
+	Volatile   []Volatile
+}
+
+// Truncate is TRUNCATE [TABLE]: every row goes, and the AUTO_INCREMENT counter starts
+// again at 1.
+type Truncate struct {
+	Table string
 }
 
 // Select is a SELECT or a UNION.
@@ -106,12 +118,16 @@ type Select struct {
 
 func (*CreateTable) statement() {}
 
-func (*CreateTable) Verb() string { return "CREATE TABLE" }
-func (*DropTable) Verb() string   { return "DROP TABLE" }
-func (*Insert) Verb() string      { return "INSERT" }
-func (*Update) Verb() string      { return "UPDATE" }
-func (*Delete) Verb() string      { return "DELETE" }
-func (*Select) Verb() string      { return "SELECT" }
+func (*CreateTable) Verb() string  { return "CREATE TABLE" }
+func (*DropTable) Verb() string    { return "DROP TABLE" }
+func (*Insert) Verb() string       { return "INSERT" }
+func (*Update) Verb() string       { return "UPDATE" }
+func (*Delete) Verb() string       { return "DELETE" }
+func (*Select) Verb() string       { return "SELECT" }
+func (*Truncate) Verb() string     { return "TRUNCATE" }
+func (*Truncate) Params() int      { return 0 }
+func (s *Truncate) Target() string { return s.Table }
+func (*Truncate) statement()       {}
 
 func (*CreateTable) Params() int { return 0 }
 func (*DropTable) Params() int   { return 0 }

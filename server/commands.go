@@ -165,9 +165,15 @@ func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 		if c.Default != nil && !c.Default.IsNull() {
 			def = c.Default.ToText()
 		}
+		if c.DefaultNow {
+			def = planner.ClockText(c)
+		}
 		extra := ""
 		if c.AutoIncrement {
 			extra = "auto_increment"
+		}
+		if c.OnUpdateNow {
+			extra = "on update " + planner.ClockText(c)
 		}
 		rows = append(rows, []any{c.Name, strings.ToLower(c.Type.SQL), null, key, def, extra})
 	}

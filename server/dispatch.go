@@ -72,7 +72,9 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 	case mysql.COM_SET_OPTION: // multi-statements on or off: Weir runs one statement per query
 		return false, w.writeEOF(s.flags)
 	case mysql.COM_RESET_CONNECTION:
-		s.setTx(false)
+		s.rollback()
+		s.manual = false
+		s.syncFlags()
 		clear(s.vars)
 		clear(s.userVars)
 		clear(s.stmts)
@@ -247,7 +249,7 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 			for i, v := range p.vals {
 				args[i] = v
 			}
-			res, err = s.write(func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
+			res, err = s.write(p.sql, args, func(ctx context.Context) (weir.Result, error) { return p.st.Exec(ctx, args...) })
 		}
 		s.srv.metrics.statement(err)
 		if err != nil {
@@ -256,8 +258,20 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		return s.reply(w, res, err)
 	}
 	err = s.waitMinLSN()
-	var rows weir.Rows
+	inTx := false
 	if err == nil {
+		inTx, err = s.readInTx()
+	}
+	var rows weir.Rows
+	switch {
+	case err != nil:
+	case inTx:
+		args := make([]any, len(p.vals))
+		for i, v := range p.vals {
+			args[i] = v
+		}
+		rows, err = s.txQuery(p.sql, args...)
+	default:
 		rows, err = p.st.QueryValues(s.readCtx(), p.vals...)
 	}
 	s.srv.metrics.statement(err)

@@ -9,10 +9,10 @@
 // the view's rows with column definitions encoded once at prepare. This package owns what
 // the statements mean:
 //
-//   - DDL and writes (CREATE/DROP TABLE, CREATE/ALTER/DROP VIEW, INSERT, REPLACE, UPDATE,
-//     DELETE) go to the engine, and the client gets MySQL's affected-row count and last
-//     insert id. SHOW [FULL] TABLES lists views with Table_type VIEW; SHOW CREATE VIEW,
-//     DESCRIBE and COM_FIELD_LIST describe them.
+//   - DDL and writes (CREATE/DROP TABLE, ALTER TABLE, CREATE/ALTER/DROP VIEW, TRUNCATE,
+//     INSERT, REPLACE, UPDATE, DELETE) go to the engine, and the client gets MySQL's
+//     affected-row count and last insert id. SHOW [FULL] TABLES lists views with Table_type
+//     VIEW; SHOW CREATE VIEW, DESCRIBE and COM_FIELD_LIST describe them.
 //   - A SELECT becomes a cached view the first time its shape is seen: literals compared
 //     with columns in WHERE become the view's key, so `WHERE id = 1` and `WHERE id = 2` share
 //     one view and each read is one lookup. Prepared SELECTs are planned at COM_STMT_PREPARE,
@@ -23,10 +23,13 @@
 //     other variables, SHOW VARIABLES/DATABASES/TABLES/COLUMNS/INDEX/STATUS/WARNINGS, DESCRIBE,
 //     USE, COM_INIT_DB, COM_PING, COM_FIELD_LIST) is answered by the session.
 //
-// Transactions: Weir applies each statement when it runs. BEGIN … COMMIT around one write
-// behaves as a client expects; a second write in the same transaction, a ROLLBACK after a
-// write, and SET autocommit = 0 are refused with errors that say so, rather than accepted and
-// not honoured.
+// Transactions (tx.go): BEGIN / START TRANSACTION, COMMIT, ROLLBACK and SET autocommit map
+// onto the engine's transactions (weir.Tx): writes apply together at COMMIT, a concurrent
+// write that changed a statement's outcome makes COMMIT fail with 1213, DDL commits first
+// (MySQL's implicit commit), and a connection that ends rolls back. Every OK and EOF packet
+// carries the session's SERVER_STATUS_AUTOCOMMIT and SERVER_STATUS_IN_TRANS. A SELECT in a
+// transaction that has written reads through it (weir.Tx.Query), so it sees the
+// transaction's writes. Savepoints are refused.
 //
 // Errors carry MySQL error numbers and SQLSTATEs: the engine's typed errors keep theirs
 // (1064 syntax, 1146 unknown table, 1054 unknown column, 1062 duplicate key, 1235 an

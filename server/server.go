@@ -287,7 +287,9 @@ func (s *Server) serveConn(raw net.Conn) {
 	w.conn.Busy = func() { state.busy.Store(true) }
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
-	sess.setTx(false)
+	sess.syncFlags()
+	// A connection that ends inside a transaction rolls it back, as MySQL does.
+	defer sess.rollback()
 	log.Debug("connected", zap.String("user", sess.user))
 	if err := w.serve(); err != nil && !errors.Is(err, errPacketTooLarge) && !isDisconnect(err) {
 		log.Debug("connection closed", zap.Error(err))

@@ -22,11 +22,11 @@ type session struct {
 	user string
 	db   string
 
-	// A transaction may hold one write: Weir applies each statement when it runs, so
-	// BEGIN; INSERT; COMMIT works as a client expects, and a second write, or a ROLLBACK
-	// after the write, is refused rather than silently not honoured.
-	inTx    bool
-	txWrote bool
+	// tx is the open transaction (BEGIN, or any statement while autocommit is off), nil
+	// outside one; manual is set by SET autocommit = 0.
+	tx         *weir.Tx
+	txReadOnly bool
+	manual     bool
 
 	// binary is set while a prepared statement the server answers itself runs, so its
 	// result set uses the binary protocol.
@@ -126,17 +126,19 @@ func (s *session) run(query string) (*mysql.Result, error) {
 	case "SELECT", "(", "WITH":
 		return s.selectText(sql)
 	case "INSERT", "UPDATE", "DELETE", "REPLACE":
-		return s.write(execSQL)
+		return s.write(sql, nil, execSQL)
 	case "CREATE":
 		if second == "CACHE" {
 			return s.createCache(sql)
 		}
-		return s.write(execSQL)
+		return s.ddl(execSQL)
 	case "DROP":
 		if second == "CACHE" {
 			return s.dropCache(sql)
 		}
-		return s.write(execSQL)
+		return s.ddl(execSQL)
+	case "TRUNCATE", "ALTER", "RENAME":
+		return s.ddl(execSQL)
 	case "SHOW":
 		if second == "CACHES" {
 			return s.showCaches(sql)
@@ -150,18 +152,23 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		if first == "START" && second != "TRANSACTION" {
 			break
 		}
-		s.setTx(true)
-		return nil, nil
+		return nil, s.begin(sql)
 	case "COMMIT":
-		s.setTx(false)
-		return nil, nil
-	case "ROLLBACK":
-		wrote := s.txWrote
-		s.setTx(false)
-		if wrote {
-			return nil, wireError(1196, "HY000", "ROLLBACK cannot undo the write this transaction made: Weir applies each statement when it runs")
+		if err := txEnd(sql); err != nil {
+			return nil, err
 		}
+		return nil, s.commit()
+	case "ROLLBACK":
+		if second == "TO" {
+			return nil, unsupported("savepoints (ROLLBACK TO)")
+		}
+		if err := txEnd(sql); err != nil {
+			return nil, err
+		}
+		s.rollback()
 		return nil, nil
+	case "SAVEPOINT", "RELEASE":
+		return nil, unsupported("savepoints (%s)", first)
 	case "DESCRIBE", "DESC":
 		if second == "SELECT" {
 			return nil, unsupported("EXPLAIN SELECT")
@@ -174,7 +181,7 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		return nil, unsupported("EXPLAIN %s (use EXPLAIN GRAPH [cache])", strings.ToUpper(second))
 	}
 	// Anything else goes to the engine, which names what it does not support.
-	return s.write(execSQL)
+	return s.run1(execSQL)
 }
 
 // clearWarnings forgets the warnings of the previous statement, as MySQL does when a new
@@ -193,30 +200,43 @@ func (s *session) clearWarnings(sql string) {
 	s.warnings = nil
 }
 
-// setTx opens or closes a transaction, and keeps the status flags every OK and EOF packet
-// carries in step: autocommit always on, in-transaction while one is open.
-func (s *session) setTx(open bool) {
-	s.inTx, s.txWrote = open, false
-	s.flags = mysql.SERVER_STATUS_AUTOCOMMIT
-	if open {
-		s.flags |= mysql.SERVER_STATUS_IN_TRANS
+// write runs an INSERT, REPLACE, UPDATE or DELETE (args for a prepared one's
+// placeholders): in the session's transaction when one is open or autocommit is off,
+// otherwise on its own through run.
+func (s *session) write(sql string, args []any, run func(ctx context.Context) (weir.Result, error)) (*mysql.Result, error) {
+	if s.tx == nil && !s.manual {
+		return s.run1(run)
 	}
+	if err := s.implicitBegin(); err != nil {
+		return nil, err
+	}
+	return s.run1(func(ctx context.Context) (weir.Result, error) {
+		res, err := s.tx.Exec(ctx, sql, args...)
+		if s.tx.Done() {
+			// A deadlock (1213) rolled the transaction back.
+			s.tx = nil
+			s.syncFlags()
+		}
+		return res, err
+	})
 }
 
-// write runs a DDL or write statement and reports its affected rows and insert id.
-func (s *session) write(run func(ctx context.Context) (weir.Result, error)) (*mysql.Result, error) {
-	if s.inTx && s.txWrote {
-		return nil, wireError(codeUnsupported, "42000",
-			"This version of Weir doesn't yet support 'transactions of more than one write': Weir applies each write when it runs; COMMIT before the next one")
+// ddl runs a statement that changes the schema, after committing the open transaction
+// (MySQL's implicit commit).
+func (s *session) ddl(run func(ctx context.Context) (weir.Result, error)) (*mysql.Result, error) {
+	if err := s.commit(); err != nil {
+		return nil, err
 	}
+	return s.run1(run)
+}
+
+// run1 runs a DDL or write statement and reports its affected rows and insert id.
+func (s *session) run1(run func(ctx context.Context) (weir.Result, error)) (*mysql.Result, error) {
 	ctx, cancel := s.ctx()
 	defer cancel()
 	res, err := run(ctx)
 	if err != nil {
 		return nil, err
-	}
-	if s.inTx {
-		s.txWrote = true
 	}
 	if res.LastInsertID != 0 {
 		s.lastInsertID = res.LastInsertID
@@ -246,7 +266,16 @@ func (s *session) selectRows(sql string) (weir.Rows, *mysql.Result, error) {
 	if err := s.waitMinLSN(); err != nil {
 		return weir.Rows{}, nil, err
 	}
-	rows, err := s.srv.engine.Query(s.readCtx(), sql)
+	inTx, err := s.readInTx()
+	if err != nil {
+		return weir.Rows{}, nil, err
+	}
+	var rows weir.Rows
+	if inTx {
+		rows, err = s.txQuery(sql)
+	} else {
+		rows, err = s.srv.engine.Query(s.readCtx(), sql)
+	}
 	if err != nil {
 		if res, ok := s.selectSession(sql); ok {
 			return weir.Rows{}, res, nil

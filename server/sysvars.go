@@ -312,8 +312,29 @@ func (s *session) assign(a *ast.VariableAssignment) error {
 	}
 	switch name {
 	case "autocommit":
-		if v := strings.ToLower(val); v == "0" || v == "off" || v == "false" {
-			return unsupported("SET autocommit = 0: Weir applies each statement when it runs")
+		switch strings.ToLower(val) {
+		case "0", "off", "false":
+			val = "0"
+			s.manual = true
+			s.syncFlags()
+		case "1", "on", "true":
+			// Turning autocommit on commits the open transaction.
+			if err := s.commit(); err != nil {
+				return err
+			}
+			val = "1"
+			s.manual = false
+			s.syncFlags()
+		default:
+			return wireError(codeWrongValue, "42000", "Variable 'autocommit' can't be set to the value of '%s'", val)
+		}
+	case "time_zone":
+		// Weir reads its clock in UTC (NOW(), CURRENT_TIMESTAMP defaults) and keeps times as
+		// given: a session time zone other than UTC would not be honoured.
+		switch strings.ToUpper(strings.TrimSpace(val)) {
+		case "SYSTEM", "UTC", "+00:00", "-00:00", "+0:00", "GMT":
+		default:
+			return unsupported("the time zone '%s': Weir's session time zone is UTC", val)
 		}
 	case "transaction_read_only", "tx_read_only":
 		// accepted: Weir's reads never write

@@ -23,6 +23,11 @@
 // tokens, the durable store (Writer.AppendTo builds the batch; Table.Load restores the rows)
 // and the deltas sent down the graph.
 //
-// It must never touch the graph below the base node, a clock, or the network; and never
+// The clock and chance a statement needs (NOW(), DEFAULT CURRENT_TIMESTAMP, RAND(), UUID())
+// come from the engine through Generated, which also records the AUTO_INCREMENT values and
+// drawn values a statement was given, so that a transaction's statement applied again
+// stores the same rows (Generated.Rewind).
+//
+// It must never touch the graph below the base node, read a clock, or the network; and never
 // leave a half-applied statement behind: every change goes through the undo log.
 package tables

@@ -181,6 +181,11 @@ func (t *Table) Load(st *storage.Store, autoInc uint64) error {
 func (w *Writer) AppendTo(b *storage.Batch, seen map[string]struct{}) (rewrote bool) {
 	t := w.t
 	undo := w.undo
+	if w.truncated && !t.Renumbered {
+		// Every row went: one range deletion instead of one per row.
+		b.ClearRows(t.ID)
+		undo = nil
+	}
 	if t.Renumbered {
 		rewrote = true
 		b.ClearRows(t.ID)

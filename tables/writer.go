@@ -3,6 +3,7 @@ package tables
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -30,16 +31,78 @@ type Writer struct {
 	touchedA  bool
 	// replaced counts upstream inserts that found their key taken (see Mirror).
 	replaced int64
+	// gen supplies and records what the statement takes from the clock and from chance;
+	// volatile are the statement's volatile values (planner.Volatile), which follow the
+	// arguments in args; perRow reports that some are drawn for every row.
+	gen      *Generated
+	own      Generated
+	volatile []planner.Volatile
+	perRow   bool
+	// truncated: the statement was a TRUNCATE (see AppendTo).
+	truncated bool
 }
 
 // NewWriter returns a writer of one statement to t; args are the statement's arguments.
-func NewWriter(t *Table, args dataflow.Row) *Writer { return &Writer{t: t, args: args} }
+// Its Generated (the statement's time, zero until set) is its own.
+func NewWriter(t *Table, args dataflow.Row) *Writer {
+	w := &Writer{t: t, args: args}
+	w.gen = &w.own
+	return w
+}
+
+// Generated is where the writer takes the statement's clock and source of chance from and
+// records the values it generates.
+func (w *Writer) Generated() *Generated { return w.gen }
+
+// SetGenerated replaces Generated: a statement applied again takes the values recorded
+// the first time (see Generated.Rewind).
+func (w *Writer) SetGenerated(g *Generated) { w.gen = g }
+
+// bindVolatile puts the statement's volatile values after its arguments.
+func (w *Writer) bindVolatile(vol []planner.Volatile) {
+	if len(vol) == 0 {
+		return
+	}
+	n := len(w.args)
+	w.args = append(w.args[:n:n], make(dataflow.Row, len(vol))...)
+	w.volatile = vol
+	for i, v := range vol {
+		if v.PerRow() {
+			w.perRow = true
+			continue
+		}
+		w.args[n+i] = w.gen.clockValue(v)
+	}
+	w.drawRow()
+}
+
+// drawRow draws the values RAND() and UUID() take for the next row.
+func (w *Writer) drawRow() {
+	if !w.perRow {
+		return
+	}
+	base := len(w.args) - len(w.volatile)
+	for i, v := range w.volatile {
+		if v.PerRow() {
+			w.args[base+i] = w.gen.draw(v.Kind)
+		}
+	}
+}
+
+// now is the statement's time.
+func (w *Writer) now() time.Time { return w.gen.now() }
 
 // Table is the table the writer changes.
 func (w *Writer) Table() *Table { return w.t }
 
 // Deltas are the changes the statement made, to send down the graph.
 func (w *Writer) Deltas() dataflow.Batch { return w.deltas }
+
+// Changed reports whether the statement changed anything the durable store keeps: a row,
+// or the AUTO_INCREMENT counter a TRUNCATE reset.
+func (w *Writer) Changed() bool {
+	return len(w.deltas) > 0 || (w.truncated && w.AutoIncMoved())
+}
 
 // Counts reports the rows the statement affected and those it found but left unchanged
 // (see weir.Result), and the AUTO_INCREMENT value it generated first (or 0).
@@ -179,9 +242,13 @@ func (w *Writer) Insert(s *planner.Insert) error {
 	w.autoInc, w.touchedA = w.t.AutoInc, true
 	w.undo = make([]undoEntry, 0, len(s.Rows))
 	w.deltas = make(dataflow.Batch, 0, len(s.Rows))
-	for _, exprs := range s.Rows {
+	w.bindVolatile(s.Volatile)
+	for r, exprs := range s.Rows {
 		if len(exprs) != len(targets) {
 			return userError(codeWrongValueCount, "21S01", "Column count doesn't match value count at row 1")
+		}
+		if r > 0 {
+			w.drawRow()
 		}
 		row := make(dataflow.Row, width)
 		for i, c := range targets {
@@ -192,6 +259,8 @@ func (w *Writer) Insert(s *planner.Insert) error {
 				continue
 			}
 			switch {
+			case c.DefaultNow:
+				row[i] = planner.ClockValue(w.now(), c.Type)
 			case c.Default != nil:
 				row[i] = *c.Default
 			case c.AutoIncrement || !c.NotNull:
@@ -237,8 +306,7 @@ func (w *Writer) assignAutoIncrement(row dataflow.Row) error {
 			}
 		}
 		if !explicit {
-			id := w.t.AutoInc
-			w.t.AutoInc++
+			id := w.nextAutoID()
 			if c.Type.Unsigned {
 				row[i] = dataflow.Uint(id)
 			} else {
@@ -250,6 +318,23 @@ func (w *Writer) assignAutoIncrement(row dataflow.Row) error {
 		}
 	}
 	return nil
+}
+
+// nextAutoID takes the next AUTO_INCREMENT value: the counter's, or on a replay the one the
+// statement was given the first time (the counter then moves past it).
+func (w *Writer) nextAutoID() uint64 {
+	if g := w.gen; g.Replay && g.nextID < len(g.IDs) {
+		id := g.IDs[g.nextID]
+		g.nextID++
+		w.t.AutoInc = max(w.t.AutoInc, id+1)
+		return id
+	}
+	id := w.t.AutoInc
+	w.t.AutoInc++
+	if g := w.gen; g.Record {
+		g.IDs = append(g.IDs, id)
+	}
+	return id
 }
 
 func (w *Writer) insertRow(s *planner.Insert, row dataflow.Row) error {
@@ -320,6 +405,7 @@ func (w *Writer) upsert(s *planner.Insert, key string, old, inserted dataflow.Ro
 		w.unchanged++
 		return nil
 	}
+	w.touchOnUpdate(row, s.OnDup)
 	if c, taken := w.firstConflict(row, key); taken {
 		if s.Ignore {
 			// INSERT IGNORE … ON DUPLICATE KEY UPDATE leaves the row as it was.
@@ -422,9 +508,21 @@ next:
 	return out
 }
 
+// touchOnUpdate gives the ON UPDATE CURRENT_TIMESTAMP columns of a row that changed the
+// statement's time, except those the statement assigns itself (as MySQL).
+func (w *Writer) touchOnUpdate(row dataflow.Row, set []planner.Assignment) {
+	for i, c := range w.schema().Cols {
+		if !c.OnUpdateNow || slices.ContainsFunc(set, func(a planner.Assignment) bool { return a.Col == i }) {
+			continue
+		}
+		row[i] = planner.ClockValue(w.now(), c.Type)
+	}
+}
+
 // Update applies an UPDATE.
 func (w *Writer) Update(s *planner.Update) error {
 	width := len(w.schema().Cols)
+	w.bindVolatile(s.Volatile)
 	ms := w.matches(s.Where, s.Lookups, s.LookupCols)
 	if pk := w.schema().PK; len(pk) > 0 {
 		// InnoDB visits rows in primary-key order; so do we, so that a statement that moves
@@ -435,7 +533,10 @@ func (w *Writer) Update(s *planner.Update) error {
 		}
 		slices.SortFunc(ms, func(a, b match) int { return dataflow.CompareRows(a.row, b.row, order) })
 	}
-	for _, m := range ms {
+	for k, m := range ms {
+		if k > 0 {
+			w.drawRow()
+		}
 		env := make(dataflow.Row, 0, width+len(w.args))
 		env = append(append(env, m.row...), w.args...)
 		for _, a := range s.Set {
@@ -449,6 +550,7 @@ func (w *Writer) Update(s *planner.Update) error {
 			w.unchanged++
 			continue
 		}
+		w.touchOnUpdate(row, s.Set)
 		// Each row is checked against the table as the rows before it left it, as MySQL
 		// does: a key change into a value another matched row vacates earlier is fine, into
 		// one still held is a duplicate.
@@ -467,10 +569,29 @@ func (w *Writer) Update(s *planner.Update) error {
 
 // Delete applies a DELETE.
 func (w *Writer) Delete(s *planner.Delete) error {
+	w.bindVolatile(s.Volatile)
 	for _, m := range w.matches(s.Where, s.Lookups, s.LookupCols) {
 		w.remove(m.key)
 		w.deltas = append(w.deltas, dataflow.Record{Row: m.row, Neg: true})
 		w.affected++
 	}
 	return nil
+}
+
+// Truncate applies a TRUNCATE: every row goes (each as a delete down the graph, so every
+// view follows), and the AUTO_INCREMENT counter starts again at 1. Like MySQL, it reports no
+// affected rows.
+func (w *Writer) Truncate() {
+	w.autoInc, w.touchedA = w.t.AutoInc, true
+	w.truncated = true
+	var keys []string
+	w.t.Base.Scan(func(key string, row dataflow.Row) bool {
+		keys = append(keys, key)
+		w.deltas = append(w.deltas, dataflow.Record{Row: row, Neg: true})
+		return true
+	})
+	for _, k := range keys {
+		w.remove(k)
+	}
+	w.t.AutoInc = 1
 }

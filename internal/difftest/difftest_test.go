@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -136,8 +137,19 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 	registerDue(0)
 	check()
 	for b := range nBatches {
+		// Some batches run as a transaction, committed (one write for every view) or
+		// rolled back (none of it may show). A TRUNCATE would commit it, so none is drawn.
+		inTx := g.chance(25)
+		var before map[string][]dataflow.Row
+		if inTx {
+			before = maps.Clone(model.tables)
+			h.exec("BEGIN", false, 0, 0)
+		}
 		for range g.intn(1, cfg.maxStmts) {
 			w := genWrite(g, schema, model, cfg.maxRows)
+			for inTx && w.Kind == WriteTruncate {
+				w = genWrite(g, schema, model, cfg.maxRows)
+			}
 			affected, ok := model.Apply(w)
 			stats.count(&stats.writes)
 			if ok {
@@ -145,6 +157,14 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 			} else {
 				stats.count(&stats.failedWrites)
 				h.exec(w.SQL(), true, 1062, -1)
+			}
+		}
+		if inTx {
+			if g.chance(70) {
+				h.exec("COMMIT", false, 0, 0)
+			} else {
+				h.exec("ROLLBACK", false, 0, 0)
+				model.tables = before
 			}
 		}
 		registerDue(b + 1)

@@ -147,6 +147,8 @@ type harness struct {
 	tok    weir.Token
 	script Scenario
 	views  []*liveView
+	// tx is the transaction a BEGIN statement opened, until COMMIT or ROLLBACK.
+	tx *weir.Tx
 }
 
 func newHarness(t tb, domains int) *harness {
@@ -183,7 +185,7 @@ func (h *harness) fail(last *Step, format string, args ...any) {
 func (h *harness) exec(sql string, wantErr bool, code int, affected int64) {
 	h.t.Helper()
 	step := Step{Kind: StepStatement, SQL: sql, WantError: wantErr, ErrorCode: code}
-	res, err := h.eng.Exec(h.ctx, sql)
+	res, err := h.run(sql)
 	switch {
 	case wantErr && err == nil:
 		h.fail(&step, "statement succeeded, want error %d", code)
@@ -200,6 +202,32 @@ func (h *harness) exec(sql string, wantErr bool, code int, affected int64) {
 		h.tok = max(h.tok, res.Token)
 	}
 	h.script.Steps = append(h.script.Steps, step)
+}
+
+// run runs a statement: BEGIN, COMMIT and ROLLBACK through the Go API's transactions,
+// anything else in the open transaction or on its own.
+func (h *harness) run(sql string) (weir.Result, error) {
+	switch strings.ToUpper(strings.TrimSpace(sql)) {
+	case "BEGIN":
+		tx, err := h.eng.Begin(h.ctx)
+		h.tx = tx
+		return weir.Result{}, err
+	case "COMMIT", "ROLLBACK":
+		tx := h.tx
+		h.tx = nil
+		if tx == nil {
+			return weir.Result{}, nil
+		}
+		if strings.EqualFold(strings.TrimSpace(sql), "ROLLBACK") {
+			return weir.Result{}, tx.Rollback()
+		}
+		tok, err := tx.Commit(h.ctx)
+		return weir.Result{Token: tok}, err
+	}
+	if h.tx != nil {
+		return h.tx.Exec(h.ctx, sql)
+	}
+	return h.eng.Exec(h.ctx, sql)
 }
 
 // register registers a view. A planner rejection is returned for the caller to count; any

@@ -189,6 +189,7 @@ func TestWriteSQL(t *testing.T) {
 			"UPDATE t0 SET c0 = c0 + 1 WHERE (c2 IS NULL OR c0 BETWEEN -2 AND 3)"},
 		{&Write{Kind: WriteDelete, Table: tbl, Where: &Pred{Op: PredNot, Kids: []*Pred{{Op: PredIn, Col: 2, Vals: []dataflow.Value{S("A"), N}}}}},
 			"DELETE FROM t0 WHERE NOT (c2 IN ('A', NULL))"},
+		{&Write{Kind: WriteTruncate, Table: tbl}, "TRUNCATE TABLE t0"},
 	}
 	for _, tc := range cases {
 		if got := tc.w.SQL(); got != tc.want {

@@ -12,11 +12,12 @@ import (
 type WriteKind uint8
 
 const (
-	WriteInsert  WriteKind = iota
-	WriteUpdate            // UPDATE ... SET ... [WHERE]
-	WriteDelete            // DELETE ... [WHERE]
-	WriteReplace           // REPLACE INTO ... VALUES
-	WriteUpsert            // INSERT ... ON DUPLICATE KEY UPDATE
+	WriteInsert   WriteKind = iota
+	WriteUpdate             // UPDATE ... SET ... [WHERE]
+	WriteDelete             // DELETE ... [WHERE]
+	WriteReplace            // REPLACE INTO ... VALUES
+	WriteUpsert             // INSERT ... ON DUPLICATE KEY UPDATE
+	WriteTruncate           // TRUNCATE TABLE
 )
 
 // AssignKind is how an assignment computes its value.
@@ -92,6 +93,8 @@ func (w *Write) SQL() string {
 		if w.Where != nil {
 			b.WriteString(" WHERE " + w.Where.SQL(t))
 		}
+	case WriteTruncate:
+		fmt.Fprintf(&b, "TRUNCATE TABLE %s", t.Name)
 	}
 	return b.String()
 }
@@ -285,6 +288,9 @@ func (m *Model) Apply(w *Write) (affected int64, ok bool) {
 			kept = append(kept, r)
 		}
 		rows = kept
+	case WriteTruncate:
+		// MySQL reports no affected rows for a TRUNCATE.
+		rows = nil
 	}
 	m.tables[t.Name] = rows
 	return affected, true
@@ -321,7 +327,7 @@ func storedValue(g gen, c Column) dataflow.Value {
 func genWrite(g gen, s *Schema, m *Model, maxRows int) *Write {
 	t := pick(g, s.Tables)
 	w := &Write{Table: t}
-	switch g.weighted(8, 3, 3, 2, 2) {
+	switch g.weighted(24, 9, 9, 6, 6, 1) {
 	case 0:
 		w.Kind = WriteInsert
 	case 1:
@@ -330,8 +336,10 @@ func genWrite(g gen, s *Schema, m *Model, maxRows int) *Write {
 		w.Kind = WriteDelete
 	case 3:
 		w.Kind = WriteReplace
-	default:
+	case 4:
 		w.Kind = WriteUpsert
+	default:
+		w.Kind = WriteTruncate
 	}
 	switch w.Kind {
 	case WriteInsert, WriteReplace, WriteUpsert:
