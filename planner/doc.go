@@ -8,8 +8,8 @@
 // (of the outermost SELECT, and of derived tables, IN subqueries and UNION branches, whose key
 // columns are carried up to the reader as hidden columns; see nested.go),
 // auto-parameterization of the same conditions written with literals (so that queries
-// differing only in those literals share one view), filter pushdown below joins, grouping by a
-// primary key alone when the columns it determines are grouped too (fdgroup.go), SQL views
+// differing only in those literals share one view), filter pushdown below joins, grouping by the
+// group columns that determine the others, by primary keys and join equalities (fdgroup.go), SQL views
 // (CREATE/ALTER/DROP VIEW: a view read in FROM is compiled from its text as a derived table;
 // see view.go), and the rendering of plans for EXPLAIN.
 //

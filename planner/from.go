@@ -548,6 +548,7 @@ func joinBuilt(b *block, l, r *built, kind JoinKind, keys []*pred) *built {
 		}
 		j.LeftKeys = append(j.LeftKeys, l.pos[a])
 		j.RightKeys = append(j.RightKeys, r.pos[c])
+		b.noteJoinEq(a, c, kind)
 	}
 	out := b.newBuilt(j)
 	lw := len(l.plan.Columns())

@@ -46,6 +46,8 @@ type block struct {
 	// inherited are the keys of the nested blocks of FROM and of IN subqueries, carried
 	// through this block as hidden columns.
 	inherited []keyPart
+	// joinEqs are the equalities the block's joins are keyed on (see fdgroup.go).
+	joinEqs []joinEq
 }
 
 // selItem is one column of the select list.

@@ -37,6 +37,8 @@ CREATE VIEW latest AS SELECT id, title FROM stories ORDER BY id DESC LIMIT 3;
 CREATE VIEW user_stats (uid, stories) AS SELECT author_id, COUNT(*) FROM stories GROUP BY author_id;
 CREATE VIEW comment_counts AS SELECT story_id, COUNT(*) AS comments FROM comments GROUP BY story_id;
 CREATE ALGORITHM=MERGE SQL SECURITY INVOKER VIEW visible_ids AS SELECT id FROM stories WHERE hidden = 0;
+CREATE VIEW story_page AS SELECT s.id, s.title, u.name AS author, COUNT(v.id) AS votes FROM stories s JOIN users u ON u.id = s.author_id LEFT JOIN votes v ON v.story_id = s.id GROUP BY s.id, s.title, u.name;
+CREATE VIEW author_pages AS SELECT s.author_id, u.id AS uid, u.name, COUNT(*) AS n FROM stories s LEFT JOIN users u ON u.id = s.author_id GROUP BY s.author_id, u.id, u.name;
 INSERT INTO users VALUES (1, 'ann', 10), (2, 'bob', 5), (3, 'cy', 0), (4, 'dee', 7);
 INSERT INTO stories VALUES
   (1, 1, 'Weir 1.0', 0),
@@ -159,6 +161,17 @@ SELECT author, COUNT(*) AS n FROM story_cards GROUP BY author;
 -- query view_aliased
 -- args: 2
 SELECT v.id FROM visible_ids AS v WHERE v.id = ?;
+
+-- query view_grouped_by_key_and_dependents
+-- args: 1
+-- args: 4
+-- args: 6
+SELECT title, author, votes FROM story_page WHERE id = ?;
+
+-- query view_grouped_through_left_join
+-- args: 1
+-- args: 3
+SELECT uid, name, n FROM author_pages WHERE author_id = ?;
 
 -- query view_in_subquery
 SELECT id, title FROM stories WHERE id IN (SELECT story_id FROM story_hot);
