@@ -29,7 +29,17 @@ func Compare(a, b Value) int {
 		}
 	}
 	if a.kind == KindString && b.kind == KindString {
+		if a.scale != 0 || b.scale != 0 {
+			return strings.Compare(a.s, b.s)
+		}
 		return CompareStrings(a.s, b.s)
+	}
+	// A hexadecimal literal against anything but a string is the number it spells.
+	if n, ok := a.HexNumber(); ok {
+		a = Uint(n)
+	}
+	if n, ok := b.HexNumber(); ok {
+		b = Uint(n)
 	}
 	if a.IsTime() || b.IsTime() {
 		if ta, ok := asTime(a); ok {
@@ -194,6 +204,7 @@ const (
 	keyFloat
 	keyString
 	keyTime
+	keyBytes
 )
 
 // AppendKey appends v's canonical key encoding to buf.
@@ -234,6 +245,12 @@ func AppendKey(buf []byte, v Value) []byte {
 		}
 		return appendU64(append(buf, keyFloat), math.Float64bits(f))
 	case KindString:
+		if v.scale != 0 {
+			// Binary strings group by their exact bytes, trailing spaces included.
+			buf = append(buf, keyBytes)
+			buf = binary.AppendUvarint(buf, uint64(len(v.s)))
+			return append(buf, v.s...)
+		}
 		buf = append(buf, keyString)
 		s := strings.TrimRight(v.s, " ")
 		start := len(buf)

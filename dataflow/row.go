@@ -86,6 +86,23 @@ type Type struct {
 	Nullable  bool
 }
 
+// BinaryString reports a binary string type (BINARY, VARBINARY, TINYBLOB, BLOB, MEDIUMBLOB,
+// LONGBLOB), whose values are Bytes and whose length counts bytes, not characters.
+func (t Type) BinaryString() bool {
+	if t.Kind != KindString {
+		return false
+	}
+	base := t.SQL
+	if i := strings.IndexAny(base, "( "); i >= 0 {
+		base = base[:i]
+	}
+	switch strings.ToUpper(base) {
+	case "BINARY", "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB":
+		return true
+	}
+	return false
+}
+
 // String returns the SQL spelling of the type.
 func (t Type) String() string {
 	if t.SQL != "" {

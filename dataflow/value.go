@@ -21,7 +21,8 @@ const (
 	KindFloat
 	// KindDecimal holds an exact decimal: an int64 coefficient and a scale.
 	KindDecimal
-	// KindString holds text (VARCHAR, CHAR, TEXT).
+	// KindString holds text (VARCHAR, CHAR, TEXT) or a binary string (BINARY, VARBINARY,
+	// BLOB): see Bytes.
 	KindString
 	// KindDate holds a calendar date as microseconds since the Unix epoch (UTC, midnight).
 	KindDate
@@ -58,8 +59,16 @@ type Value struct {
 	s     string
 	n     uint64
 	kind  Kind
-	scale uint8 // decimal scale; fractional-second digits for times
+	scale uint8 // decimal scale; fractional-second digits for times; stringBinary for strings
 }
+
+// stringBinary marks, in a string's scale byte, a binary string: one compared byte by byte
+// rather than under the case-insensitive collation; stringHex a hexadecimal or bit literal
+// (X'41', 0x41, b'101'), a binary string that reads as an unsigned integer in numeric context.
+const (
+	stringBinary uint8 = 1
+	stringHex    uint8 = 2
+)
 
 // MaxDecimalDigits is the largest DECIMAL precision Weir represents exactly (an int64 coefficient).
 const MaxDecimalDigits = 18
@@ -96,6 +105,39 @@ func Decimal(coef int64, scale uint8) Value {
 
 // String returns a text value.
 func String(s string) Value { return Value{s: s, kind: KindString} }
+
+// Bytes returns a binary string (the value of a BINARY, VARBINARY or BLOB column). It is a
+// KindString value, so every string function reads it as it reads text, but it compares,
+// groups and keys byte by byte: case and trailing spaces matter, as under MySQL's binary
+// collation. A comparison with text is binary too, as in MySQL.
+func Bytes(s string) Value { return Value{s: s, kind: KindString, scale: stringBinary} }
+
+// HexLiteral returns the value of a hexadecimal or bit literal: the binary string of its
+// bytes, which in numeric context (arithmetic, a comparison with a number, a numeric column)
+// is the unsigned integer they spell big-endian, as in MySQL.
+func HexLiteral(b string) Value { return Value{s: b, kind: KindString, scale: stringHex} }
+
+// IsBinary reports a binary string (see Bytes and HexLiteral).
+func (v Value) IsBinary() bool {
+	return v.kind == KindString && (v.scale == stringBinary || v.scale == stringHex)
+}
+
+// HexNumber returns the unsigned integer a hexadecimal or bit literal stands for in numeric
+// context; ok is false for any other value. Literals longer than 8 bytes saturate, as MySQL
+// reads them.
+func (v Value) HexNumber() (n uint64, ok bool) {
+	if v.kind != KindString || v.scale != stringHex {
+		return 0, false
+	}
+	b := strings.TrimLeft(v.s, "\x00")
+	if len(b) > 8 {
+		return math.MaxUint64, true
+	}
+	for i := 0; i < len(b); i++ {
+		n = n<<8 | uint64(b[i])
+	}
+	return n, true
+}
 
 // Date returns a DATE value for the calendar day of t (its UTC fields).
 func Date(t time.Time) Value {
@@ -158,8 +200,13 @@ func (v Value) RawString() string { return v.s }
 // DecimalParts returns the coefficient and scale of a KindDecimal value.
 func (v Value) DecimalParts() (coef int64, scale uint8) { return int64(v.n), v.scale }
 
-// Scale returns the decimal scale or the fractional-second digits of a time.
-func (v Value) Scale() uint8 { return v.scale }
+// Scale returns the decimal scale or the fractional-second digits of a time (0 for others).
+func (v Value) Scale() uint8 {
+	if v.kind == KindString {
+		return 0
+	}
+	return v.scale
+}
 
 // Micros returns the microseconds since the epoch of a DATE or DATETIME.
 func (v Value) Micros() int64 { return int64(v.n) }
@@ -182,6 +229,9 @@ func (v Value) ToFloat() (f float64, ok bool) {
 	case KindDecimal:
 		return float64(int64(v.n)) / pow10f(v.scale), true
 	case KindString:
+		if n, ok := v.HexNumber(); ok {
+			return float64(n), true
+		}
 		return parseFloatPrefix(v.s), true
 	case KindDate, KindDatetime:
 		f, _ := strconv.ParseFloat(v.numericTimeString(), 64)
@@ -219,6 +269,9 @@ func (v Value) ToInt() (i int64, ok bool) {
 		}
 		return q, true
 	case KindFloat, KindString, KindDate, KindDatetime:
+		if n, ok := v.HexNumber(); ok {
+			return Uint(n).ToInt()
+		}
 		f, _ := v.ToFloat()
 		f = math.Round(f)
 		if f >= math.MaxInt64 {

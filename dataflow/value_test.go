@@ -29,6 +29,15 @@ func TestCompare(t *testing.T) {
 		{d("-0.01"), Int(0), -1},
 		{Int(2), Float(1.9999), 1},
 		{String("abc"), String("ABC"), 0},
+		{Bytes("abc"), Bytes("ABC"), 1},
+		{Bytes("abc"), String("ABC"), 1},
+		{String("abc "), Bytes("abc"), 1},
+		{Bytes("a\x00"), Bytes("a"), 1},
+		{Bytes("\xff"), Bytes("a"), 1},
+		{HexLiteral("A"), Int(65), 0},
+		{HexLiteral("A"), String("A"), 0},
+		{HexLiteral("A"), String("a"), -1},
+		{HexLiteral("\x01\x00"), Uint(256), 0},
 		{String("abc "), String("abc"), 0},
 		{String("a"), String("b"), -1},
 		{String("Zeta"), String("alpha"), 1},
@@ -56,6 +65,9 @@ func TestKeyEncodingGroupsEqualValues(t *testing.T) {
 		{Decimal(5, 1), Float(0.5)},
 		{String("Hello"), String("HELLO  "), String("hello")},
 		{String("straße"), String("STRAßE")},
+		{Bytes("Hello")},
+		{Bytes("Hello ")},
+		{Bytes("hello"), HexLiteral("hello")},
 		{Null},
 	}
 	for i, g := range groups {
@@ -85,10 +97,13 @@ func TestKeyEncodingMatchesCompare(t *testing.T) {
 			rapid.Custom(func(t *rapid.T) Value {
 				return String(rapid.SampledFrom([]string{"", "a", "A", "a ", "ab", "aB", "b", "é", "É"}).Draw(t, "s"))
 			}),
+			rapid.Custom(func(t *rapid.T) Value {
+				return Bytes(rapid.SampledFrom([]string{"", "a", "A", "a ", "a\x00", "ab", "\xff"}).Draw(t, "b"))
+			}),
 		)
 		a, b := gen.Draw(t, "a"), gen.Draw(t, "b")
 		numeric := a.IsNumeric() && b.IsNumeric()
-		if !numeric && a.Kind() != b.Kind() {
+		if !numeric && (a.Kind() != b.Kind() || a.IsBinary() != b.IsBinary()) {
 			return
 		}
 		eq := Compare(a, b) == 0

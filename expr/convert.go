@@ -66,6 +66,9 @@ func Convert(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, er
 	if v.IsNull() {
 		return v, nil
 	}
+	if n, ok := v.HexNumber(); ok && t.Kind != dataflow.KindString {
+		v = dataflow.Uint(n)
+	}
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint:
 		return convertInt(v, t, strict)
@@ -448,7 +451,18 @@ func convertDecimal(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Va
 }
 
 func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	if t.BinaryString() {
+		return convertBytes(v, t, strict)
+	}
 	s := v.ToText()
+	if v.IsBinary() && !utf8.ValidString(s) {
+		// Bytes that are no UTF-8 text: MySQL refuses them for a utf8mb4 column and cuts
+		// them at the first bad byte elsewhere.
+		if strict {
+			return dataflow.Null, convErr(CodeIncorrectValue, v, t, "Incorrect string value: '%s'", hexPrefix(s))
+		}
+		s = validPrefix(s)
+	}
 	if isFixedChar(t) {
 		s = strings.TrimRight(s, " ")
 	}
@@ -465,10 +479,58 @@ func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Val
 		}
 		s = s[:cut]
 	}
-	if v.Kind() == dataflow.KindString && s == v.RawString() {
+	if v.Kind() == dataflow.KindString && !v.IsBinary() && s == v.RawString() {
 		return v, nil
 	}
 	return dataflow.String(s), nil
+}
+
+// convertBytes stores v in a binary string type: its text's bytes, at most Precision of them
+// (every excess byte is an error in strict mode, spaces included), and BINARY(n) padded to n
+// bytes with zero bytes, as MySQL stores it.
+func convertBytes(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	s := v.ToText()
+	if v.Kind() == dataflow.KindString {
+		s = v.RawString()
+	}
+	if t.Precision > 0 && len(s) > t.Precision {
+		if strict {
+			return dataflow.Null, convErr(CodeDataTooLong, v, t, "Data too long (%d bytes) for type %s", len(s), typeLabel(t))
+		}
+		s = s[:t.Precision]
+	}
+	if isFixedBinary(t) && len(s) < t.Precision {
+		s += strings.Repeat("\x00", t.Precision-len(s))
+	}
+	if _, hexLiteral := v.HexNumber(); v.IsBinary() && !hexLiteral && s == v.RawString() {
+		return v, nil
+	}
+	return dataflow.Bytes(s), nil
+}
+
+// hexPrefix renders the start of bytes that are no text the way MySQL's error names them
+// ('\xFF\xFE').
+func hexPrefix(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && i < 6; i++ {
+		fmt.Fprintf(&b, "\\x%02X", s[i])
+	}
+	if len(s) > 6 {
+		b.WriteString("...")
+	}
+	return b.String()
+}
+
+// validPrefix is the longest prefix of s that is valid UTF-8.
+func validPrefix(s string) string {
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w <= 1 {
+			return s[:i]
+		}
+		i += w
+	}
+	return s
 }
 
 func convertTime(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {

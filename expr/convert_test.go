@@ -27,6 +27,9 @@ var (
 	cVc3     = sqlType(dataflow.KindString, "VARCHAR(3)", 3, 0)
 	cChar3   = sqlType(dataflow.KindString, "CHAR(3)", 3, 0)
 	cText    = sqlType(dataflow.KindString, "TEXT", 0, 0)
+	cVbin3   = sqlType(dataflow.KindString, "VARBINARY(3)", 3, 0)
+	cBin3    = sqlType(dataflow.KindString, "BINARY(3)", 3, 0)
+	cBlob    = sqlType(dataflow.KindString, "BLOB", 65535, 0)
 	cDate    = sqlType(dataflow.KindDate, "DATE", 0, 0)
 	cDtm     = sqlType(dataflow.KindDatetime, "DATETIME", 0, 0)
 	cDtm3    = sqlType(dataflow.KindDatetime, "DATETIME(3)", 0, 3)
@@ -114,6 +117,18 @@ func convertCases() []convCase {
 		{v: vd("1.5"), t: cVc3, strict: s, want: vs("1.5")},
 		{v: vs("ab  "), t: cChar3, strict: s, want: vs("ab")},
 		{v: vf(0.5), t: cText, strict: s, want: vs("0.5")},
+		{v: vs("aB "), t: cVbin3, strict: s, want: vb("aB ")},
+		{v: vs("ab  "), t: cVbin3, strict: s, code: CodeDataTooLong},
+		{v: vs("日"), t: cVbin3, strict: s, want: vb("日")},
+		{v: vs("日x"), t: cVbin3, strict: s, code: CodeDataTooLong},
+		{v: vs("a"), t: cBin3, strict: s, want: vb("a\x00\x00")},
+		{v: vs("a "), t: cBin3, strict: s, want: vb("a \x00")},
+		{v: vi(12), t: cBin3, strict: s, want: vb("12\x00")},
+		{v: vs("x"), t: cBlob, strict: s, want: vb("x")},
+		{v: dataflow.HexLiteral("\xff\x00"), t: cBlob, strict: s, want: vb("\xff\x00")},
+		{v: dataflow.HexLiteral("A"), t: cInt, strict: s, want: vi(65)},
+		{v: vb("\xff"), t: cText, strict: s, code: CodeIncorrectValue, serverSkip: true},
+		{v: vb("ok"), t: cText, strict: s, want: vs("ok")},
 		{v: vdate("2024-01-02"), t: cText, strict: s, want: vs("2024-01-02")},
 		{v: vs("2024-02-30"), t: cDate, strict: s, code: CodeIncorrectDatetime},
 		{v: vs("2023-02-29"), t: cDate, strict: s, code: CodeIncorrectDatetime},
@@ -167,6 +182,9 @@ func convertCases() []convCase {
 		{v: vf(1e300), t: cDec52, strict: l, want: vd("999.99")},
 		{v: vf(1e-300), t: cDec52, strict: l, want: vd("0.00")},
 		{v: vs("abcd"), t: cVc3, strict: l, want: vs("abc")},
+		{v: vs("abcd"), t: cVbin3, strict: l, want: vb("abc")},
+		{v: vs("日本"), t: cBin3, strict: l, want: vb("日")},
+		{v: vb("ok\xffno"), t: cText, strict: l, want: vs("ok")},
 		{v: vs("日本語x"), t: cVc3, strict: l, want: vs("日本語")},
 		{v: vs("2024-02-30"), t: cDate, strict: l, want: null},
 		{v: vs("2024-01-01 junk"), t: cDate, strict: l, want: vdate("2024-01-01")},

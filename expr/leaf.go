@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -124,6 +125,9 @@ func typeOfValue(v dataflow.Value) dataflow.Type {
 		coef, scale := v.DecimalParts()
 		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: max(decDigits(coef), int(scale)), Scale: int(scale)}
 	case dataflow.KindString:
+		if v.IsBinary() {
+			return dataflow.Type{Kind: dataflow.KindString, Precision: len(v.RawString()), SQL: "VARBINARY"}
+		}
 		return dataflow.Type{Kind: dataflow.KindString, Precision: utf8.RuneCountInString(v.RawString())}
 	case dataflow.KindDate:
 		return dataflow.Type{Kind: dataflow.KindDate}
@@ -169,6 +173,12 @@ func formatLiteral(v dataflow.Value) string {
 		}
 		return dataflow.FormatDecimal(coef, scale)
 	case dataflow.KindString:
+		if _, ok := v.HexNumber(); ok {
+			return "X'" + strings.ToUpper(hex.EncodeToString([]byte(v.RawString()))) + "'"
+		}
+		if v.IsBinary() {
+			return "_binary" + quoteString(v.RawString())
+		}
 		return quoteString(v.RawString())
 	case dataflow.KindDate:
 		return "DATE'" + v.ToText() + "'"

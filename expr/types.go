@@ -78,6 +78,11 @@ func isFixedChar(t dataflow.Type) bool {
 	return t.Kind == dataflow.KindString && t.Precision > 0 && (b == "CHAR" || b == "CHARACTER")
 }
 
+// isFixedBinary reports a BINARY(n) column, whose values MySQL pads with zero bytes.
+func isFixedBinary(t dataflow.Type) bool {
+	return t.Kind == dataflow.KindString && t.Precision > 0 && sqlBase(t) == "BINARY"
+}
+
 // typeName is a canonical spelling of everything about t that Convert depends on, so that
 // two CASTs render alike exactly when they convert alike.
 func typeName(t dataflow.Type) string {
@@ -111,6 +116,14 @@ func typeName(t dataflow.Type) string {
 		return s
 	case dataflow.KindString:
 		switch {
+		case t.BinaryString():
+			switch {
+			case t.Precision <= 0:
+				return "BINARY"
+			case isFixedBinary(t):
+				return "BINARY(" + strconv.Itoa(t.Precision) + ")"
+			}
+			return "VARBINARY(" + strconv.Itoa(t.Precision) + ")"
 		case isFixedChar(t):
 			return "CHAR(" + strconv.Itoa(t.Precision) + ")"
 		case t.Precision > 0:

@@ -62,7 +62,10 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 		if v.IsNumeric() {
 			return v, &Error{Code: codeWrongArguments, SQLState: "HY000", Msg: fmt.Sprintf("a number (%s) cannot be looked up in text column; pass it as a string", v.ToText())}
 		}
-		if v.Kind() != dataflow.KindString {
+		if t.BinaryString() {
+			return dataflow.Bytes(v.ToText()), nil
+		}
+		if v.Kind() != dataflow.KindString || v.IsBinary() {
 			return dataflow.String(v.ToText()), nil
 		}
 	case dataflow.KindDate, dataflow.KindDatetime:

@@ -499,7 +499,7 @@ func literalValue(n *test_driver.ValueExpr) (dataflow.Value, error) {
 		return dataflow.Float(n.GetFloat64()), nil
 	case test_driver.KindString:
 		if strings.EqualFold(n.Type.GetCharset(), "binary") {
-			return dataflow.Null, unsupported("binary string literals")
+			return dataflow.Bytes(n.GetString()), nil
 		}
 		return dataflow.String(n.GetString()), nil
 	case test_driver.KindMysqlDecimal:
@@ -514,7 +514,7 @@ func literalValue(n *test_driver.ValueExpr) (dataflow.Value, error) {
 		}
 		return dataflow.Decimal(coef, scale), nil
 	case test_driver.KindBinaryLiteral:
-		return dataflow.Null, unsupported("hexadecimal and bit literals")
+		return dataflow.HexLiteral(string(n.GetBinaryLiteral())), nil
 	}
 	return dataflow.Null, unsupported("this kind of literal")
 }

@@ -158,6 +158,10 @@ func keyClass(t dataflow.Type) int {
 	case dataflow.KindFloat:
 		return 2
 	case dataflow.KindString:
+		if t.BinaryString() {
+			// Bytes key by their exact bytes, text by its collation weight.
+			return 5
+		}
 		return 3
 	case dataflow.KindDate, dataflow.KindDatetime:
 		return 4

@@ -90,8 +90,11 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 	if mysql.HasZerofillFlag(flag) {
 		return dataflow.Type{}, unsupported("ZEROFILL (column '%s')", col)
 	}
-	if isTextType(tp) && (strings.EqualFold(ft.GetCharset(), "binary") || mysql.HasBinaryFlag(flag)) {
-		return dataflow.Type{}, unsupported("binary string type %s (column '%s'): Weir compares strings case-insensitively", unsupportedTypeName(ft), col)
+	if isTextType(tp) && strings.EqualFold(ft.GetCharset(), "binary") {
+		return binaryStringType(ft), nil
+	}
+	if isTextType(tp) && mysql.HasBinaryFlag(flag) {
+		return dataflow.Type{}, unsupported("the BINARY attribute (column '%s'): Weir compares text case-insensitively; use VARBINARY or BLOB for bytes", col)
 	}
 	if isTextType(tp) {
 		if err := checkCollation(ft.GetCollate(), col); err != nil {
@@ -184,6 +187,21 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 	return dataflow.Type{}, unsupported("the %s type (column '%s')", unsupportedTypeName(ft), col)
 }
 
+// binaryStringType maps BINARY(n), VARBINARY(n) and the BLOB types, whose lengths count
+// bytes.
+func binaryStringType(ft *types.FieldType) dataflow.Type {
+	n := ft.GetFlen()
+	switch ft.GetType() {
+	case mysql.TypeString:
+		n = max(n, 1)
+		return dataflow.Type{Kind: dataflow.KindString, Precision: n, SQL: fmt.Sprintf("BINARY(%d)", n)}
+	case mysql.TypeVarchar, mysql.TypeVarString:
+		return dataflow.Type{Kind: dataflow.KindString, Precision: n, SQL: fmt.Sprintf("VARBINARY(%d)", n)}
+	}
+	tt := textTypes[ft.GetType()]
+	return dataflow.Type{Kind: dataflow.KindString, Precision: tt.max, SQL: strings.ReplaceAll(tt.name, "TEXT", "BLOB")}
+}
+
 func isTextType(tp byte) bool {
 	switch tp {
 	case mysql.TypeVarchar, mysql.TypeVarString, mysql.TypeString,
@@ -230,7 +248,12 @@ func castType(ft *types.FieldType) (dataflow.Type, error) {
 	tp := ft.GetType()
 	unsigned := mysql.HasUnsignedFlag(ft.GetFlag())
 	if ft.GetCharset() == "binary" && isTextType(tp) {
-		return dataflow.Type{}, unsupported("CAST to BINARY")
+		// CAST(x AS BINARY) keeps every byte; CAST(x AS BINARY(n)) cuts or pads to n.
+		t := dataflow.Type{Kind: dataflow.KindString, SQL: "VARBINARY", Nullable: true}
+		if n := ft.GetFlen(); n >= 0 {
+			t.Precision, t.SQL = n, fmt.Sprintf("BINARY(%d)", n)
+		}
+		return t, nil
 	}
 	switch tp {
 	case mysql.TypeLonglong, mysql.TypeLong, mysql.TypeTiny, mysql.TypeShort, mysql.TypeInt24:

@@ -63,6 +63,21 @@ func fieldFor(c weir.Column) *mysql.Field {
 		f.ColumnLength = uint32(max(t.Precision, 1) + 2)
 		f.Decimal = uint8(t.Scale)
 	case dataflow.KindString:
+		if t.BinaryString() {
+			// Bytes travel with the binary character set, so that clients hand them to
+			// the application as bytes rather than decode them as text.
+			f.Flag |= mysql.BINARY_FLAG
+			f.Type = mysql.MYSQL_TYPE_VAR_STRING
+			switch {
+			case strings.HasPrefix(sqlName, "BINARY"):
+				f.Type = mysql.MYSQL_TYPE_STRING
+			case strings.Contains(sqlName, "BLOB"):
+				f.Type = mysql.MYSQL_TYPE_BLOB
+				f.Flag |= mysql.BLOB_FLAG
+			}
+			f.ColumnLength = uint32(min(max(t.Precision, 1), math.MaxUint32))
+			break
+		}
 		f.Charset = charsetUTF8MB4
 		f.Type = mysql.MYSQL_TYPE_VAR_STRING
 		if strings.HasPrefix(sqlName, "CHAR") {

@@ -21,6 +21,7 @@ const (
 	tagString   byte = 5 // uvarint length, then the bytes
 	tagDate     byte = 6 // zig-zag varint microseconds since the epoch
 	tagDatetime byte = 7 // zig-zag varint microseconds since the epoch, then one fsp byte
+	tagBytes    byte = 8 // a binary string: uvarint length, then the bytes
 )
 
 // maxFsp is the largest number of fractional-second digits a DATETIME keeps.
@@ -68,6 +69,11 @@ func appendValue(dst []byte, v dataflow.Value) []byte {
 		return append(dst, scale)
 	case dataflow.KindString:
 		s := v.RawString()
+		if v.IsBinary() {
+			dst = append(dst, tagBytes)
+			dst = binary.AppendUvarint(dst, uint64(len(s)))
+			return append(dst, s...)
+		}
 		dst = append(dst, tagString)
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
 		return append(dst, s...)
@@ -146,7 +152,7 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 			return dataflow.Null, off, &DecodeError{Offset: off, Reason: "missing decimal scale"}
 		}
 		return dataflow.Decimal(coef, b[off]), off + 1, nil
-	case tagString:
+	case tagString, tagBytes:
 		n, off, err := readUvarint(b, off)
 		if err != nil {
 			return dataflow.Null, off, err
@@ -155,6 +161,9 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 			return dataflow.Null, off, &DecodeError{Offset: off, Reason: fmt.Sprintf("string length %d exceeds the %d bytes left", n, len(b)-off)}
 		}
 		end := off + int(n)
+		if tag == tagBytes {
+			return dataflow.Bytes(string(b[off:end])), end, nil
+		}
 		return dataflow.String(string(b[off:end])), end, nil
 	case tagDate:
 		us, off, err := readVarint(b, off)

@@ -27,6 +27,7 @@ func genValue() *rapid.Generator[dataflow.Value] {
 		}),
 		rapid.Map(rapid.String(), dataflow.String),
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.String(string(b)) }),
+		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.Bytes(string(b)) }),
 		rapid.Custom(func(t *rapid.T) dataflow.Value {
 			us := rapid.Int64Range(-62135596800000000, 253402300799999999).Draw(t, "us")
 			return dataflow.Date(time.UnixMicro(us).UTC())
@@ -45,7 +46,8 @@ func sameRow(a, b dataflow.Row) bool {
 	for i := range a {
 		// Identical equates decimals of equal value across scales; a stored value must keep
 		// its scale too (it decides how the value prints), so compare kind and scale as well.
-		if !dataflow.Identical(a[i], b[i]) || a[i].Kind() != b[i].Kind() || a[i].Scale() != b[i].Scale() {
+		if !dataflow.Identical(a[i], b[i]) || a[i].Kind() != b[i].Kind() || a[i].Scale() != b[i].Scale() ||
+			a[i].IsBinary() != b[i].IsBinary() {
 			return false
 		}
 	}
@@ -76,6 +78,7 @@ func TestRowRoundTripEdges(t *testing.T) {
 		dataflow.Float(negZero), dataflow.Float(0), dataflow.Float(math.MaxFloat64), dataflow.Float(math.SmallestNonzeroFloat64),
 		dataflow.Decimal(-12340, 3), dataflow.Decimal(math.MinInt64, 18), dataflow.Decimal(5, 0),
 		dataflow.String(""), dataflow.String("\xff\xfe\x00bad utf8"), dataflow.String("héllo"),
+		dataflow.Bytes(""), dataflow.Bytes("\x00\xff"),
 		dataflow.Date(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)),
 		dataflow.Datetime(time.Date(2024, 2, 29, 23, 59, 59, 123456000, time.UTC), 6),
 		dataflow.Datetime(time.Date(1900, 1, 1, 0, 0, 1, 500000000, time.UTC), 1),

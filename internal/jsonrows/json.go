@@ -1,6 +1,7 @@
 package jsonrows
 
 import (
+	"encoding/base64"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -33,6 +34,13 @@ func AppendValue(b []byte, v dataflow.Value) []byte {
 		b = appendDecimal(b, coef, scale)
 		return append(b, '"')
 	case dataflow.KindString:
+		if v.IsBinary() {
+			// Bytes need not be text: base64 carries every byte (the column's type says
+			// the value is binary).
+			b = append(b, '"')
+			b = base64.StdEncoding.AppendEncode(b, []byte(v.RawString()))
+			return append(b, '"')
+		}
 		return AppendString(b, v.RawString())
 	case dataflow.KindDate:
 		b = append(b, '"')

@@ -88,6 +88,8 @@ func TestAppendValue(t *testing.T) {
 		{dataflow.Decimal(-5, 2), `"-0.05"`},
 		{dataflow.Decimal(1234, 0), `"1234"`},
 		{dataflow.String(`a"b`), `"a\"b"`},
+		{dataflow.Bytes("\x00\xffA"), `"AP9B"`},
+		{dataflow.Bytes(""), `""`},
 		{dataflow.Date(at), `"2026-11-01"`},
 		{dataflow.Datetime(at, 0), `"2026-11-01 10:00:00"`},
 		{dataflow.Datetime(at, 3), `"2026-11-01 10:00:00.123"`},
