@@ -41,6 +41,13 @@ func Compare(a, b Value) int {
 	if n, ok := b.HexNumber(); ok {
 		b = Uint(n)
 	}
+	if a.kind == KindTime || b.kind == KindTime {
+		if ta, ok := asTimeOfDay(a); ok {
+			if tb, ok := asTimeOfDay(b); ok {
+				return cmp.Compare(ta, tb)
+			}
+		}
+	}
 	if a.IsTime() || b.IsTime() {
 		if ta, ok := asTime(a); ok {
 			if tb, ok := asTime(b); ok {
@@ -61,6 +68,19 @@ func asTime(v Value) (int64, bool) {
 			return 0, false
 		}
 		return t.UnixMicro(), true
+	}
+	return 0, false
+}
+
+// asTimeOfDay reads a TIME, or text compared with one, as a duration in microseconds.
+func asTimeOfDay(v Value) (int64, bool) {
+	switch v.kind {
+	case KindTime:
+		return int64(v.n), true
+	case KindString:
+		if p, ok := ParseTimeText(v.s); ok && !p.Trailing {
+			return p.Micros, true
+		}
 	}
 	return 0, false
 }
@@ -88,7 +108,7 @@ func compareNumeric(a, b Value) int {
 }
 
 func isExact(v Value) bool {
-	return v.kind == KindInt || v.kind == KindUint || v.kind == KindDecimal
+	return v.kind == KindInt || v.kind == KindUint || v.kind == KindDecimal || v.kind == KindTime
 }
 
 func exactRat(v Value) *big.Rat {
@@ -97,6 +117,9 @@ func exactRat(v Value) *big.Rat {
 		return new(big.Rat).SetInt64(int64(v.n))
 	case KindUint:
 		return new(big.Rat).SetUint64(v.n)
+	case KindTime:
+		c, s := v.TimeNumber()
+		return new(big.Rat).SetFrac(big.NewInt(c), new(big.Int).SetUint64(pow10i(s)))
 	default:
 		return new(big.Rat).SetFrac(big.NewInt(int64(v.n)), new(big.Int).SetUint64(pow10i(v.scale)))
 	}
@@ -205,6 +228,7 @@ const (
 	keyString
 	keyTime
 	keyBytes
+	keyTimeOfDay
 )
 
 // AppendKey appends v's canonical key encoding to buf.
@@ -281,6 +305,8 @@ func AppendKey(buf []byte, v Value) []byte {
 		return append(buf, folded...)
 	case KindDate, KindDatetime:
 		return appendU64(append(buf, keyTime), v.n)
+	case KindTime:
+		return appendU64(append(buf, keyTimeOfDay), v.n)
 	}
 	return buf
 }

@@ -63,7 +63,7 @@ func FromGo(x any) (Value, error) {
 }
 
 // ToGo converts a Value to a plain Go value: nil, int64, uint64, float64, string (decimals as
-// their exact text), []byte (binary strings) or time.Time.
+// their exact text), []byte (binary strings), time.Time or time.Duration (TIME).
 func (v Value) ToGo() any {
 	switch v.kind {
 	case KindNull:
@@ -83,6 +83,8 @@ func (v Value) ToGo() any {
 		return v.s
 	case KindDate, KindDatetime:
 		return v.Time()
+	case KindTime:
+		return time.Duration(int64(v.n)) * time.Microsecond
 	}
 	return nil
 }

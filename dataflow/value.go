@@ -28,6 +28,8 @@ const (
 	KindDate
 	// KindDatetime holds a date and time as microseconds since the Unix epoch (UTC).
 	KindDatetime
+	// KindTime holds a TIME: a signed duration in microseconds, within ±838:59:59.
+	KindTime
 )
 
 func (k Kind) String() string {
@@ -48,6 +50,8 @@ func (k Kind) String() string {
 		return "DATE"
 	case KindDatetime:
 		return "DATETIME"
+	case KindTime:
+		return "TIME"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -208,7 +212,8 @@ func (v Value) Scale() uint8 {
 	return v.scale
 }
 
-// Micros returns the microseconds since the epoch of a DATE or DATETIME.
+// Micros returns the microseconds since the epoch of a DATE or DATETIME, or the signed
+// duration of a TIME.
 func (v Value) Micros() int64 { return int64(v.n) }
 
 // Time returns a DATE or DATETIME as a UTC time.Time.
@@ -236,6 +241,9 @@ func (v Value) ToFloat() (f float64, ok bool) {
 	case KindDate, KindDatetime:
 		f, _ := strconv.ParseFloat(v.numericTimeString(), 64)
 		return f, true
+	case KindTime:
+		c, s := v.TimeNumber()
+		return float64(c) / pow10f(s), true
 	}
 	return 0, false
 }
@@ -268,6 +276,9 @@ func (v Value) ToInt() (i int64, ok bool) {
 			}
 		}
 		return q, true
+	case KindTime:
+		c, s := v.TimeNumber()
+		return Decimal(c, s).ToInt()
 	case KindFloat, KindString, KindDate, KindDatetime:
 		if n, ok := v.HexNumber(); ok {
 			return Uint(n).ToInt()
@@ -299,6 +310,8 @@ func (v Value) Truthy() bool {
 		return math.Float64frombits(v.n) != 0
 	case KindDate, KindDatetime:
 		return true
+	case KindTime:
+		return v.n != 0
 	default:
 		f, _ := v.ToFloat()
 		return f != 0
@@ -330,6 +343,8 @@ func (v Value) ToText() string {
 			s += "." + frac[:v.scale]
 		}
 		return s
+	case KindTime:
+		return formatTime(int64(v.n), v.scale)
 	}
 	return "?"
 }

@@ -30,6 +30,10 @@ var (
 	cVbin3   = sqlType(dataflow.KindString, "VARBINARY(3)", 3, 0)
 	cBin3    = sqlType(dataflow.KindString, "BINARY(3)", 3, 0)
 	cBlob    = sqlType(dataflow.KindString, "BLOB", 65535, 0)
+	cYear    = sqlType(dataflow.KindInt, "YEAR", 4, 0)
+	cBit5    = dataflow.Type{Kind: dataflow.KindUint, SQL: "BIT(5)", Precision: 5, Unsigned: true}
+	cTime    = sqlType(dataflow.KindTime, "TIME", 0, 0)
+	cTime3   = sqlType(dataflow.KindTime, "TIME(3)", 0, 3)
 	cDate    = sqlType(dataflow.KindDate, "DATE", 0, 0)
 	cDtm     = sqlType(dataflow.KindDatetime, "DATETIME", 0, 0)
 	cDtm3    = sqlType(dataflow.KindDatetime, "DATETIME(3)", 0, 3)
@@ -129,6 +133,38 @@ func convertCases() []convCase {
 		{v: dataflow.HexLiteral("A"), t: cInt, strict: s, want: vi(65)},
 		{v: vb("\xff"), t: cText, strict: s, code: CodeIncorrectValue, serverSkip: true},
 		{v: vb("ok"), t: cText, strict: s, want: vs("ok")},
+		{v: vi(0), t: cYear, strict: s, want: vi(0)},
+		{v: vs("0"), t: cYear, strict: s, want: vi(2000)},
+		{v: vs("0000"), t: cYear, strict: s, want: vi(0)},
+		{v: vi(1), t: cYear, strict: s, want: vi(2001)},
+		{v: vs("69"), t: cYear, strict: s, want: vi(2069)},
+		{v: vi(70), t: cYear, strict: s, want: vi(1970)},
+		{v: vi(1901), t: cYear, strict: s, want: vi(1901)},
+		{v: vi(2155), t: cYear, strict: s, want: vi(2155)},
+		{v: vd("2024.5"), t: cYear, strict: s, want: vi(2025)},
+		{v: vi(1900), t: cYear, strict: s, code: CodeOutOfRange},
+		{v: vi(2156), t: cYear, strict: s, code: CodeOutOfRange},
+		{v: vi(-1), t: cYear, strict: s, code: CodeOutOfRange},
+		{v: vs("abc"), t: cYear, strict: s, code: CodeIncorrectValue},
+		{v: vs("1999x"), t: cYear, strict: s, code: CodeDataTruncated},
+		{v: vi(31), t: cBit5, strict: s, want: vu(31)},
+		{v: vi(32), t: cBit5, strict: s, code: CodeDataTooLong},
+		{v: vi(-1), t: cBit5, strict: s, code: CodeDataTooLong},
+		{v: vd("1.5"), t: cBit5, strict: s, want: vu(2)},
+		{v: vs("\x05"), t: cBit5, strict: s, want: vu(5)},
+		{v: vs("a"), t: cBit5, strict: s, code: CodeDataTooLong},
+		{v: dataflow.HexLiteral("\x1f"), t: cBit5, strict: s, want: vu(31)},
+		{v: vs("10:11:12"), t: cTime, strict: s, want: dataflow.TimeMicros(36672e6, 0)},
+		{v: vs("-838:59:59"), t: cTime, strict: s, want: dataflow.TimeMicros(-dataflow.MaxTimeMicros, 0)},
+		{v: vs("839:00:00"), t: cTime, strict: s, code: CodeIncorrectDatetime},
+		{v: vs("10:60:00"), t: cTime, strict: s, code: CodeIncorrectDatetime},
+		{v: vs("10:11:12x"), t: cTime, strict: s, code: CodeIncorrectDatetime},
+		{v: vi(123), t: cTime, strict: s, want: dataflow.TimeMicros(83e6, 0)},
+		{v: vi(-101112), t: cTime, strict: s, want: dataflow.TimeMicros(-36672e6, 0)},
+		{v: vd("10.25"), t: cTime3, strict: s, want: dataflow.TimeMicros(10_250_000, 3)},
+		{v: vs("00:00:01.2345"), t: cTime3, strict: s, want: dataflow.TimeMicros(1_235_000, 3)},
+		{v: vs("10:11:12.5"), t: cTime, strict: s, want: dataflow.TimeMicros(36673e6, 0), serverSkip: true},
+		{v: vdt("2024-01-02 03:04:05", 0), t: cTime, strict: s, want: dataflow.TimeMicros(11045e6, 0)},
 		{v: vdate("2024-01-02"), t: cText, strict: s, want: vs("2024-01-02")},
 		{v: vs("2024-02-30"), t: cDate, strict: s, code: CodeIncorrectDatetime},
 		{v: vs("2023-02-29"), t: cDate, strict: s, code: CodeIncorrectDatetime},
@@ -185,6 +221,9 @@ func convertCases() []convCase {
 		{v: vs("abcd"), t: cVbin3, strict: l, want: vb("abc")},
 		{v: vs("日本"), t: cBin3, strict: l, want: vb("日")},
 		{v: vb("ok\xffno"), t: cText, strict: l, want: vs("ok")},
+		{v: vi(3000), t: cYear, strict: l, want: vi(0)},
+		{v: vi(99), t: cBit5, strict: l, want: vu(31)},
+		{v: vs("abc"), t: cTime, strict: l, want: null},
 		{v: vs("日本語x"), t: cVc3, strict: l, want: vs("日本語")},
 		{v: vs("2024-02-30"), t: cDate, strict: l, want: null},
 		{v: vs("2024-01-01 junk"), t: cDate, strict: l, want: vdate("2024-01-01")},

@@ -133,6 +133,8 @@ func typeOfValue(v dataflow.Value) dataflow.Type {
 		return dataflow.Type{Kind: dataflow.KindDate}
 	case dataflow.KindDatetime:
 		return dataflow.Type{Kind: dataflow.KindDatetime, Scale: int(v.Scale())}
+	case dataflow.KindTime:
+		return dataflow.Type{Kind: dataflow.KindTime, Scale: int(v.Scale())}
 	}
 	return dataflow.Type{Kind: v.Kind()}
 }
@@ -184,6 +186,8 @@ func formatLiteral(v dataflow.Value) string {
 		return "DATE'" + v.ToText() + "'"
 	case dataflow.KindDatetime:
 		return "TIMESTAMP'" + v.ToText() + "'"
+	case dataflow.KindTime:
+		return "TIME'" + v.ToText() + "'"
 	}
 	return "?" + v.Kind().String()
 }

@@ -68,6 +68,15 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 		if v.Kind() != dataflow.KindString || v.IsBinary() {
 			return dataflow.String(v.ToText()), nil
 		}
+	case dataflow.KindTime:
+		if v.Kind() != dataflow.KindTime {
+			tv, err := expr.Convert(v, time6, false)
+			if err != nil || tv.IsNull() || dataflow.Compare(tv, v) != 0 {
+				// Not a time: MySQL's comparison is false for every row.
+				return dataflow.Null, nil
+			}
+			return tv, nil
+		}
 	case dataflow.KindDate, dataflow.KindDatetime:
 		if v.Kind() == dataflow.KindString {
 			tv, err := expr.Convert(v, datetime6, false)
@@ -81,4 +90,7 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 	return v, nil
 }
 
-var datetime6 = dataflow.Type{Kind: dataflow.KindDatetime, Scale: 6, SQL: "DATETIME(6)", Nullable: true}
+var (
+	datetime6 = dataflow.Type{Kind: dataflow.KindDatetime, Scale: 6, SQL: "DATETIME(6)", Nullable: true}
+	time6     = dataflow.Type{Kind: dataflow.KindTime, Scale: 6, SQL: "TIME(6)", Nullable: true}
+)

@@ -40,6 +40,7 @@ const (
 	CodeNoDefault           = 1364
 	CodeTooBigScale         = 1425
 	CodeTooBigPrecision     = 1426
+	CodeTooBigDisplayWidth  = 1439
 	CodeScaleOverPrecision  = 1427
 	CodeOrderNotInDistinct  = 3065
 )

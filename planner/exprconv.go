@@ -535,10 +535,8 @@ var nondeterministic = map[string]bool{
 func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	name := n.FnName.L
 	switch name {
-	case ast.DateLiteral, ast.TimestampLiteral:
+	case ast.DateLiteral, ast.TimestampLiteral, ast.TimeLiteral:
 		return v.timeLiteral(n)
-	case ast.TimeLiteral:
-		return nil, v.err(unsupported("TIME literals"), n)
 	}
 	if v.view && nondeterministic[name] {
 		return nil, v.err(unsupported("%s() in a cached query: its value changes without any write", strings.ToUpper(name)), n)
@@ -587,11 +585,14 @@ func (v *exprConv) newFunc(n ast.Node, name string, args []expr.Expr) (expr.Expr
 	return nil, v.err(pe, n)
 }
 
-// timeLiteral compiles DATE 'x' and TIMESTAMP 'x'.
+// timeLiteral compiles DATE 'x', TIME 'x' and TIMESTAMP 'x'.
 func (v *exprConv) timeLiteral(n *ast.FuncCallExpr) (expr.Expr, error) {
 	kind, t := "DATE", dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE"}
-	if n.FnName.L == ast.TimestampLiteral {
+	switch n.FnName.L {
+	case ast.TimestampLiteral:
 		kind, t = "DATETIME", dataflow.Type{Kind: dataflow.KindDatetime, SQL: "DATETIME", Scale: maxFsp}
+	case ast.TimeLiteral:
+		kind, t = "TIME", dataflow.Type{Kind: dataflow.KindTime, SQL: "TIME", Scale: maxFsp}
 	}
 	if len(n.Args) != 1 {
 		return nil, v.err(newErr(CodeParse, "malformed %s literal", kind), n)
@@ -601,8 +602,8 @@ func (v *exprConv) timeLiteral(n *ast.FuncCallExpr) (expr.Expr, error) {
 		return nil, v.err(newErr(CodeParse, "malformed %s literal", kind), n)
 	}
 	s := ve.GetString()
-	if t.Kind == dataflow.KindDatetime {
-		// A TIMESTAMP literal keeps as many fractional digits as it was written with.
+	if t.Kind == dataflow.KindDatetime || t.Kind == dataflow.KindTime {
+		// A TIMESTAMP or TIME literal keeps as many fractional digits as it was written with.
 		t.Scale = 0
 		if i := strings.LastIndexByte(s, '.'); i >= 0 {
 			t.Scale = min(len(strings.TrimSpace(s[i+1:])), maxFsp)

@@ -165,6 +165,8 @@ func keyClass(t dataflow.Type) int {
 		return 3
 	case dataflow.KindDate, dataflow.KindDatetime:
 		return 4
+	case dataflow.KindTime:
+		return 6
 	}
 	return 0
 }

@@ -161,6 +161,12 @@ func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
 		}
 	case v.IsTime() && temporal:
 		return v, true
+	case t.Kind == dataflow.KindTime:
+		// A TIME compares with text as a time and with a number as [-]HHMMSS, both of which
+		// a TIME key answers once the literal reads as a time at full precision.
+		if cv, err := expr.Convert(v, time6, true); err == nil && dataflow.Compare(cv, v) == 0 {
+			return cv, true
+		}
 	}
 	return v, false
 }

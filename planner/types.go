@@ -183,6 +183,19 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 			t.SQL = fmt.Sprintf("%s(%d)", name, fsp)
 		}
 		return t, nil
+	case mysql.TypeDuration:
+		return timeType(ft.GetDecimal(), col)
+	case mysql.TypeYear:
+		return dataflow.Type{Kind: dataflow.KindInt, Precision: 4, SQL: "YEAR"}, nil
+	case mysql.TypeBit:
+		n := ft.GetFlen()
+		if n <= 0 {
+			n = 1
+		}
+		if n > 64 {
+			return dataflow.Type{}, newErr(CodeTooBigDisplayWidth, "Display width out of range for '%s' (max = 64)", col)
+		}
+		return dataflow.Type{Kind: dataflow.KindUint, Unsigned: true, Precision: n, SQL: fmt.Sprintf("BIT(%d)", n)}, nil
 	}
 	return dataflow.Type{}, unsupported("the %s type (column '%s')", unsupportedTypeName(ft), col)
 }
@@ -200,6 +213,19 @@ func binaryStringType(ft *types.FieldType) dataflow.Type {
 	}
 	tt := textTypes[ft.GetType()]
 	return dataflow.Type{Kind: dataflow.KindString, Precision: tt.max, SQL: strings.ReplaceAll(tt.name, "TEXT", "BLOB")}
+}
+
+// timeType is TIME(fsp).
+func timeType(fsp int, col string) (dataflow.Type, error) {
+	fsp = max(fsp, 0)
+	if fsp > maxFsp {
+		return dataflow.Type{}, newErr(CodeTooBigPrecision, "Too-big precision %d specified for '%s'. Maximum is %d.", fsp, col, maxFsp)
+	}
+	t := dataflow.Type{Kind: dataflow.KindTime, Scale: fsp, SQL: "TIME"}
+	if fsp > 0 {
+		t.SQL = fmt.Sprintf("TIME(%d)", fsp)
+	}
+	return t, nil
 }
 
 func isTextType(tp byte) bool {
@@ -285,6 +311,10 @@ func castType(ft *types.FieldType) (dataflow.Type, error) {
 		return t, nil
 	case mysql.TypeDate:
 		return dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE", Nullable: true}, nil
+	case mysql.TypeDuration:
+		t, err := timeType(ft.GetDecimal(), "CAST")
+		t.Nullable = true
+		return t, err
 	case mysql.TypeDatetime, mysql.TypeTimestamp:
 		fsp := max(ft.GetDecimal(), 0)
 		if fsp > maxFsp {

@@ -27,8 +27,9 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 	e, _, addr := startServer(t, server.Config{})
 	ctx := context.Background()
 	for _, q := range []string{
-		"CREATE TABLE ty (id INT PRIMARY KEY, vb VARBINARY(8), bn BINARY(3), bl BLOB, lb LONGBLOB, tt TINYTEXT, vc VARCHAR(5))",
-		"INSERT INTO ty VALUES (1, X'00FF41', 'a', 'Blob', '', 'tiny', 'v')",
+		"CREATE TABLE ty (id INT PRIMARY KEY, vb VARBINARY(8), bn BINARY(3), bl BLOB, lb LONGBLOB, tt TINYTEXT, vc VARCHAR(5), " +
+			"y YEAR, y0 YEAR, tm TIME, tn TIME(3), bt BIT(5), bw BIT(16))",
+		"INSERT INTO ty VALUES (1, X'00FF41', 'a', 'Blob', '', 'tiny', 'v', 2024, 0, '-26:03:04', '00:00:01.5', b'101', 258)",
 	} {
 		if _, err := e.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -41,9 +42,15 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 		"lb": {gmysql.MYSQL_TYPE_BLOB, 63, true, "", ""},
 		"tt": {gmysql.MYSQL_TYPE_BLOB, 45, false, "tiny", "tiny"},
 		"vc": {gmysql.MYSQL_TYPE_VAR_STRING, 45, false, "v", "v"},
+		"y":  {gmysql.MYSQL_TYPE_YEAR, 63, false, "2024", "2024"},
+		"y0": {gmysql.MYSQL_TYPE_YEAR, 63, false, "0000", "0"},
+		"tm": {gmysql.MYSQL_TYPE_TIME, 63, true, "-26:03:04", "-26:03:04"},
+		"tn": {gmysql.MYSQL_TYPE_TIME, 63, true, "00:00:01.500", "00:00:01.500000"},
+		"bt": {gmysql.MYSQL_TYPE_BIT, 63, false, "\x05", "\x05"},
+		"bw": {gmysql.MYSQL_TYPE_BIT, 63, false, "\x01\x02", "\x01\x02"},
 	}
 	conn := connectRaw(t, addr)
-	cols := "vb, bn, bl, lb, tt, vc"
+	cols := "vb, bn, bl, lb, tt, vc, y, y0, tm, tn, bt, bw"
 	text, err := conn.Execute("SELECT " + cols + " FROM ty WHERE id = 1")
 	if err != nil {
 		t.Fatal(err)
@@ -76,11 +83,30 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 		if v, ok := bin.Values[0][i].Value().([]byte); ok {
 			got.binVal = string(v)
 		}
-		if v, ok := text.Values[0][i].Value().([]byte); ok {
-			got.text = string(v)
-		}
+		// The text protocol's bytes as sent, before the client parses numbers.
+		got.text = textCells(t, text.RowDatas[0])[i]
 		if got != w {
 			t.Errorf("%s: got %+v, want %+v", name, got, w)
 		}
 	}
+}
+
+// textCells splits a text-protocol row into its values as sent (NULL as "NULL").
+func textCells(t *testing.T, row []byte) []string {
+	t.Helper()
+	var out []string
+	for len(row) > 0 {
+		if row[0] == 0xfb {
+			out = append(out, "NULL")
+			row = row[1:]
+			continue
+		}
+		n, isNull, w := gmysql.LengthEncodedInt(row)
+		if isNull || w == 0 || int(n) > len(row)-w {
+			t.Fatalf("malformed text row %x", row)
+		}
+		out = append(out, string(row[w:w+int(n)]))
+		row = row[w+int(n):]
+	}
+	return out
 }

@@ -22,6 +22,7 @@ const (
 	tagDate     byte = 6 // zig-zag varint microseconds since the epoch
 	tagDatetime byte = 7 // zig-zag varint microseconds since the epoch, then one fsp byte
 	tagBytes    byte = 8 // a binary string: uvarint length, then the bytes
+	tagTime     byte = 9 // a TIME: zig-zag varint signed microseconds, then one fsp byte
 )
 
 // maxFsp is the largest number of fractional-second digits a DATETIME keeps.
@@ -82,6 +83,10 @@ func appendValue(dst []byte, v dataflow.Value) []byte {
 		return binary.AppendVarint(dst, v.Micros())
 	case dataflow.KindDatetime:
 		dst = append(dst, tagDatetime)
+		dst = binary.AppendVarint(dst, v.Micros())
+		return append(dst, v.Scale())
+	case dataflow.KindTime:
+		dst = append(dst, tagTime)
 		dst = binary.AppendVarint(dst, v.Micros())
 		return append(dst, v.Scale())
 	default:
@@ -191,6 +196,26 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 		if v.Micros() != us {
 			// The constructor truncates to fsp digits; a stored value always was truncated.
 			return dataflow.Null, off, &DecodeError{Offset: start + 1, Reason: "datetime has more fractional digits than its precision"}
+		}
+		return v, off + 1, nil
+	case tagTime:
+		us, off, err := readVarint(b, off)
+		if err != nil {
+			return dataflow.Null, off, err
+		}
+		if off >= len(b) {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: "missing time precision"}
+		}
+		fsp := b[off]
+		if fsp > maxFsp {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: fmt.Sprintf("time precision %d exceeds %d", fsp, maxFsp)}
+		}
+		if us > dataflow.MaxTimeMicros || us < -dataflow.MaxTimeMicros {
+			return dataflow.Null, off, &DecodeError{Offset: start + 1, Reason: "time beyond ±838:59:59"}
+		}
+		v := dataflow.TimeMicros(us, fsp)
+		if v.Micros() != us {
+			return dataflow.Null, off, &DecodeError{Offset: start + 1, Reason: "time has more fractional digits than its precision"}
 		}
 		return v, off + 1, nil
 	default:

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
 	"testing"
@@ -28,6 +29,10 @@ func genValue() *rapid.Generator[dataflow.Value] {
 		rapid.Map(rapid.String(), dataflow.String),
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.String(string(b)) }),
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.Bytes(string(b)) }),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			us := rapid.Int64Range(-dataflow.MaxTimeMicros, dataflow.MaxTimeMicros).Draw(t, "us")
+			return dataflow.TimeMicros(us, rapid.Uint8Range(0, 6).Draw(t, "fsp"))
+		}),
 		rapid.Custom(func(t *rapid.T) dataflow.Value {
 			us := rapid.Int64Range(-62135596800000000, 253402300799999999).Draw(t, "us")
 			return dataflow.Date(time.UnixMicro(us).UTC())
@@ -79,6 +84,8 @@ func TestRowRoundTripEdges(t *testing.T) {
 		dataflow.Decimal(-12340, 3), dataflow.Decimal(math.MinInt64, 18), dataflow.Decimal(5, 0),
 		dataflow.String(""), dataflow.String("\xff\xfe\x00bad utf8"), dataflow.String("héllo"),
 		dataflow.Bytes(""), dataflow.Bytes("\x00\xff"),
+		dataflow.TimeMicros(-dataflow.MaxTimeMicros, 0), dataflow.TimeMicros(dataflow.MaxTimeMicros, 6),
+		dataflow.TimeMicros(-1_500_000, 1),
 		dataflow.Date(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)),
 		dataflow.Datetime(time.Date(2024, 2, 29, 23, 59, 59, 123456000, time.UTC), 6),
 		dataflow.Datetime(time.Date(1900, 1, 1, 0, 0, 1, 500000000, time.UTC), 1),
@@ -113,8 +120,14 @@ func TestDecodeRowRejects(t *testing.T) {
 		"unaligned fsp":     {1, tagDatetime, 2, 0},
 		"date not midnight": {1, tagDate, 2},
 		"trailing bytes":    {1, tagNull, tagNull},
+		"bytes too long":    {1, tagBytes, 3, 'a'},
+		"time fsp 7":        {1, tagTime, 0, 7},
+		"time unaligned":    {1, tagTime, 2, 0},
+		"time beyond max":   binary.AppendVarint([]byte{1, tagTime}, dataflow.MaxTimeMicros+1),
+		"time no fsp":       {1, tagTime, 2},
 		"varint overflow":   {1, tagUint, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
 	}
+	cases["time beyond max"] = append(cases["time beyond max"], 0)
 	for name, b := range cases {
 		_, err := DecodeRow(b)
 		var de *DecodeError

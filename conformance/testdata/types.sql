@@ -1,5 +1,5 @@
 # Column types beyond numbers, text and dates: binary strings (BINARY, VARBINARY and the BLOB
-# sizes) with the TEXT sizes; their values and edge cases, strict-mode errors, comparisons,
+# sizes) with the TEXT sizes, YEAR, TIME and BIT; their values and edge cases, strict-mode errors, comparisons,
 # ORDER BY, GROUP BY and lookups by key on each type.
 
 -- setup
@@ -13,6 +13,14 @@ CREATE TABLE bins (
   mt MEDIUMTEXT,
   lt LONGTEXT
 );
+CREATE TABLE clocks (
+  id INT NOT NULL PRIMARY KEY,
+  y YEAR,
+  t TIME,
+  t3 TIME(3),
+  b BIT(5),
+  b64 BIT(64)
+);
 INSERT INTO bins VALUES
   (1, 'abc ', 'ab', 'x', 'y', 'Tiny', 'medium', 'long'),
   (2, 'abc', 'AB', 'X', NULL, 'tiny ', 'MEDIUM', NULL),
@@ -20,6 +28,17 @@ INSERT INTO bins VALUES
   (4, _binary'a', X'00FF', X'DEADBEEF', 'b', 'é', 'ü', 'z'),
   (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
   (6, 'b', 'abcd', 'bb', 'b', 'x', 'y', 'z');
+
+INSERT INTO clocks VALUES
+  (1, 2024, '10:11:12', '10:11:12.345', b'101', 18446744073709551615),
+  (2, 0, '-838:59:59', '838:59:59', 31, 0),
+  (3, '0', '1 02:03:04', '00:00:00.001', 0, 1),
+  (4, '69', '12:34', '-00:00:01.500', 0x1F, 255),
+  (5, 70, 1234, 123456, 1, 256),
+  (6, '1901', 101112, '12', b'0', NULL),
+  (7, 2155, '2024-01-02 03:04:05', NULL, NULL, NULL),
+  (8, NULL, NULL, '23:59:59.999', 2, 2),
+  (9, 1999, '00:00:00', '-12:00:00', 3, 3);
 
 -- query bins_all
 SELECT id, vb, bn, bl, tb, tt, mt, lt FROM bins;
@@ -91,3 +110,87 @@ INSERT INTO bins (id, vb, bn) VALUES (12, 0x41, 0x42);
 UPDATE bins SET bn = 'z' WHERE id = 6;
 UPDATE bins SET vb = 'ABC' WHERE vb = 'abc';
 DELETE FROM bins WHERE bl = X'DEADBEEF';
+
+-- query clocks_all
+SELECT id, y, t, t3, b, b64 FROM clocks;
+
+-- query clocks_numeric
+SELECT id, y + 0, t + 0, t3 + 0, b + 0 FROM clocks;
+
+-- query clocks_by_year
+-- args: 2024
+-- args: 1969
+-- args: 2000
+SELECT id FROM clocks WHERE y = ?;
+
+-- query clocks_by_time
+-- args: '10:11:12'
+-- args: '26:03:04'
+-- args: '-838:59:59'
+-- args: '00:00:00'
+SELECT id, t FROM clocks WHERE t = ?;
+
+-- query clocks_by_time3
+-- args: '10:11:12.345'
+-- args: '-00:00:01.5'
+SELECT id FROM clocks WHERE t3 = ?;
+
+-- query clocks_by_bit
+-- args: 5
+-- args: 31
+SELECT id FROM clocks WHERE b = ?;
+
+-- query clocks_time_literal
+SELECT id FROM clocks WHERE t = '12:34:00';
+
+-- query clocks_order_time ordered
+SELECT id, t FROM clocks ORDER BY t, id;
+
+-- query clocks_order_time3_desc ordered
+SELECT id, t3 FROM clocks ORDER BY t3 DESC, id;
+
+-- query clocks_order_year ordered
+SELECT id, y FROM clocks ORDER BY y, id;
+
+-- query clocks_order_bit ordered
+SELECT id, b FROM clocks ORDER BY b DESC, id;
+
+-- query clocks_group_bit
+SELECT b, COUNT(*) FROM clocks GROUP BY b;
+
+-- query clocks_group_year
+SELECT y, COUNT(*), MIN(t), MAX(t3) FROM clocks GROUP BY y;
+
+-- query clocks_compare
+SELECT id, t > '10:00:00', t < 0, t3 BETWEEN '00:00:00' AND '12:00:00', y > 2000, b = 5, b > 2 FROM clocks;
+
+-- query clocks_time_range
+SELECT id FROM clocks WHERE t >= TIME '10:00:00' AND t < '30:00:00';
+
+-- writes
+-- error 1264
+INSERT INTO clocks (id, y) VALUES (20, 1900);
+-- error 1264
+INSERT INTO clocks (id, y) VALUES (20, 2156);
+-- error 1264
+INSERT INTO clocks (id, y) VALUES (20, -1);
+-- error 1366
+INSERT INTO clocks (id, y) VALUES (20, 'abc');
+-- error 1292
+INSERT INTO clocks (id, t) VALUES (20, '839:00:00');
+-- error 1292
+INSERT INTO clocks (id, t) VALUES (20, '10:60:00');
+-- error 1292
+INSERT INTO clocks (id, t) VALUES (20, 'abc');
+-- error 1292
+INSERT INTO clocks (id, t) VALUES (20, '10:11:12x');
+-- error 1406
+INSERT INTO clocks (id, b) VALUES (20, 32);
+-- error 1406
+INSERT INTO clocks (id, b) VALUES (20, -1);
+-- error 1406
+INSERT INTO clocks (id, b) VALUES (20, 'a');
+INSERT INTO clocks VALUES (21, '2024.4', '-1 00:00:00', '00:01', b'11111', 1);
+UPDATE clocks SET t = '11:00:00', y = 99 WHERE id = 1;
+UPDATE clocks SET b = b'00001' WHERE b = 5;
+DELETE FROM clocks WHERE t = '-838:59:59';

@@ -90,6 +90,8 @@ func TestAppendValue(t *testing.T) {
 		{dataflow.String(`a"b`), `"a\"b"`},
 		{dataflow.Bytes("\x00\xffA"), `"AP9B"`},
 		{dataflow.Bytes(""), `""`},
+		{dataflow.TimeMicros(-(26*3600+3*60+4)*1_000_000, 0), `"-26:03:04"`},
+		{dataflow.TimeMicros(1_500_000, 3), `"00:00:01.500"`},
 		{dataflow.Date(at), `"2026-11-01"`},
 		{dataflow.Datetime(at, 0), `"2026-11-01 10:00:00"`},
 		{dataflow.Datetime(at, 3), `"2026-11-01 10:00:00.123"`},
