@@ -29,10 +29,21 @@ func Compare(a, b Value) int {
 		}
 	}
 	if a.kind == KindString && b.kind == KindString {
-		if a.scale != 0 || b.scale != 0 {
+		if a.IsBinary() || b.IsBinary() {
 			return strings.Compare(a.s, b.s)
 		}
+		if a.scale == b.scale && (a.scale == stringEnum || a.scale == stringSet) {
+			// Values of one ENUM or SET order by index or bit mask, as ORDER BY does.
+			return cmp.Compare(a.n, b.n)
+		}
 		return CompareStrings(a.s, b.s)
+	}
+	// An ENUM or SET against a number is its index or bit mask.
+	if n, ok := a.Ordinal(); ok && b.kind != KindString {
+		a = Uint(n)
+	}
+	if n, ok := b.Ordinal(); ok && a.kind != KindString {
+		b = Uint(n)
 	}
 	// A hexadecimal literal against anything but a string is the number it spells.
 	if n, ok := a.HexNumber(); ok {
@@ -269,7 +280,7 @@ func AppendKey(buf []byte, v Value) []byte {
 		}
 		return appendU64(append(buf, keyFloat), math.Float64bits(f))
 	case KindString:
-		if v.scale != 0 {
+		if v.IsBinary() {
 			// Binary strings group by their exact bytes, trailing spaces included.
 			buf = append(buf, keyBytes)
 			buf = binary.AppendUvarint(buf, uint64(len(v.s)))

@@ -103,6 +103,16 @@ func (t Type) BinaryString() bool {
 	return false
 }
 
+// IsEnum reports an ENUM type, IsSet a SET type; t.SQL lists their members.
+func (t Type) IsEnum() bool { return t.Kind == KindString && hasPrefixFold(t.SQL, "ENUM(") }
+
+// IsSet: see IsEnum.
+func (t Type) IsSet() bool { return t.Kind == KindString && hasPrefixFold(t.SQL, "SET(") }
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
 // String returns the SQL spelling of the type.
 func (t Type) String() string {
 	if t.SQL != "" {

@@ -69,9 +69,13 @@ type Value struct {
 // stringBinary marks, in a string's scale byte, a binary string: one compared byte by byte
 // rather than under the case-insensitive collation; stringHex a hexadecimal or bit literal
 // (X'41', 0x41, b'101'), a binary string that reads as an unsigned integer in numeric context.
+// stringEnum and stringSet mark the value of an ENUM or SET column: the text is the members'
+// spelling and n their index (ENUM, from 1) or bit mask (SET).
 const (
 	stringBinary uint8 = 1
 	stringHex    uint8 = 2
+	stringEnum   uint8 = 3
+	stringSet    uint8 = 4
 )
 
 // MaxDecimalDigits is the largest DECIMAL precision Weir represents exactly (an int64 coefficient).
@@ -120,6 +124,31 @@ func Bytes(s string) Value { return Value{s: s, kind: KindString, scale: stringB
 // bytes, which in numeric context (arithmetic, a comparison with a number, a numeric column)
 // is the unsigned integer they spell big-endian, as in MySQL.
 func HexLiteral(b string) Value { return Value{s: b, kind: KindString, scale: stringHex} }
+
+// Enum returns the value of an ENUM column: the member's spelling and its index (from 1; 0
+// is the empty error value). It is text that sorts by its index and reads as the index in
+// numeric context, as in MySQL.
+func Enum(member string, index uint64) Value {
+	return Value{s: member, n: index, kind: KindString, scale: stringEnum}
+}
+
+// Set returns the value of a SET column: its members' spellings joined by commas and their
+// bit mask, by which it sorts and which it reads as in numeric context.
+func Set(members string, mask uint64) Value {
+	return Value{s: members, n: mask, kind: KindString, scale: stringSet}
+}
+
+// Ordinal returns the index of an ENUM value or the bit mask of a SET value; ok is false for
+// any other value.
+func (v Value) Ordinal() (n uint64, ok bool) {
+	if v.kind == KindString && (v.scale == stringEnum || v.scale == stringSet) {
+		return v.n, true
+	}
+	return 0, false
+}
+
+// IsSetValue reports the value of a SET column (see Set).
+func (v Value) IsSetValue() bool { return v.kind == KindString && v.scale == stringSet }
 
 // IsBinary reports a binary string (see Bytes and HexLiteral).
 func (v Value) IsBinary() bool {
@@ -237,6 +266,9 @@ func (v Value) ToFloat() (f float64, ok bool) {
 		if n, ok := v.HexNumber(); ok {
 			return float64(n), true
 		}
+		if n, ok := v.Ordinal(); ok {
+			return float64(n), true
+		}
 		return parseFloatPrefix(v.s), true
 	case KindDate, KindDatetime:
 		f, _ := strconv.ParseFloat(v.numericTimeString(), 64)
@@ -281,6 +313,9 @@ func (v Value) ToInt() (i int64, ok bool) {
 		return Decimal(c, s).ToInt()
 	case KindFloat, KindString, KindDate, KindDatetime:
 		if n, ok := v.HexNumber(); ok {
+			return Uint(n).ToInt()
+		}
+		if n, ok := v.Ordinal(); ok {
 			return Uint(n).ToInt()
 		}
 		f, _ := v.ToFloat()

@@ -39,6 +39,13 @@ func TestCompare(t *testing.T) {
 		{HexLiteral("A"), String("a"), -1},
 		{HexLiteral("\x01\x00"), Uint(256), 0},
 		{TimeMicros(-1, 6), TimeMicros(0, 0), -1},
+		{Enum("b", 1), Enum("a", 2), -1},
+		{Enum("b", 1), String("a"), 1},
+		{Enum("b", 1), String("B"), 0},
+		{Enum("a", 2), Int(2), 0},
+		{Set("x,z", 5), Set("y", 2), 1},
+		{Set("x,z", 5), String("X,Z"), 0},
+		{Set("x,z", 5), Int(5), 0},
 		{TimeMicros(3600e6, 0), String("01:00:00"), 0},
 		{TimeMicros(3600e6, 0), String("1:00"), 0},
 		{TimeMicros(25*3600e6, 0), String("1 01:00:00"), 0},
@@ -74,6 +81,7 @@ func TestKeyEncodingGroupsEqualValues(t *testing.T) {
 		{Bytes("Hello")},
 		{Bytes("Hello ")},
 		{Bytes("hello"), HexLiteral("hello")},
+		{Enum("a", 2), String("A"), Set("a", 1)},
 		{Null},
 	}
 	for i, g := range groups {

@@ -459,8 +459,13 @@ func convertDecimal(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Va
 }
 
 func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
-	if t.BinaryString() {
+	switch {
+	case t.BinaryString():
 		return convertBytes(v, t, strict)
+	case t.IsEnum():
+		return convertEnum(v, t, strict)
+	case t.IsSet():
+		return convertSet(v, t, strict)
 	}
 	s := v.ToText()
 	if v.IsBinary() && !utf8.ValidString(s) {
@@ -487,7 +492,7 @@ func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Val
 		}
 		s = s[:cut]
 	}
-	if v.Kind() == dataflow.KindString && !v.IsBinary() && s == v.RawString() {
+	if _, ordinal := v.Ordinal(); v.Kind() == dataflow.KindString && !v.IsBinary() && !ordinal && s == v.RawString() {
 		return v, nil
 	}
 	return dataflow.String(s), nil

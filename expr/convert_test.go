@@ -34,6 +34,8 @@ var (
 	cBit5    = dataflow.Type{Kind: dataflow.KindUint, SQL: "BIT(5)", Precision: 5, Unsigned: true}
 	cTime    = sqlType(dataflow.KindTime, "TIME", 0, 0)
 	cTime3   = sqlType(dataflow.KindTime, "TIME(3)", 0, 3)
+	cEnum    = sqlType(dataflow.KindString, "ENUM('b','a','C''s')", 3, 0)
+	cSet     = sqlType(dataflow.KindString, "SET('x','y','z')", 5, 0)
 	cDate    = sqlType(dataflow.KindDate, "DATE", 0, 0)
 	cDtm     = sqlType(dataflow.KindDatetime, "DATETIME", 0, 0)
 	cDtm3    = sqlType(dataflow.KindDatetime, "DATETIME(3)", 0, 3)
@@ -133,6 +135,20 @@ func convertCases() []convCase {
 		{v: dataflow.HexLiteral("A"), t: cInt, strict: s, want: vi(65)},
 		{v: vb("\xff"), t: cText, strict: s, code: CodeIncorrectValue, serverSkip: true},
 		{v: vb("ok"), t: cText, strict: s, want: vs("ok")},
+		{v: vs("A"), t: cEnum, strict: s, want: dataflow.Enum("a", 2)},
+		{v: vs("b "), t: cEnum, strict: s, want: dataflow.Enum("b", 1)},
+		{v: vs("c'S"), t: cEnum, strict: s, want: dataflow.Enum("C's", 3)},
+		{v: vi(3), t: cEnum, strict: s, want: dataflow.Enum("C's", 3)},
+		{v: vi(0), t: cEnum, strict: s, code: CodeDataTruncated},
+		{v: vi(4), t: cEnum, strict: s, code: CodeDataTruncated},
+		{v: vs(""), t: cEnum, strict: s, code: CodeDataTruncated},
+		{v: vs("d"), t: cEnum, strict: s, code: CodeDataTruncated},
+		{v: vs("Z,x,x"), t: cSet, strict: s, want: dataflow.Set("x,z", 5)},
+		{v: vs(""), t: cSet, strict: s, want: dataflow.Set("", 0)},
+		{v: vi(3), t: cSet, strict: s, want: dataflow.Set("x,y", 3)},
+		{v: vi(8), t: cSet, strict: s, code: CodeDataTruncated},
+		{v: vs("x,w"), t: cSet, strict: s, code: CodeDataTruncated},
+		{v: dataflow.Enum("a", 2), t: cText, strict: s, want: vs("a")},
 		{v: vi(0), t: cYear, strict: s, want: vi(0)},
 		{v: vs("0"), t: cYear, strict: s, want: vi(2000)},
 		{v: vs("0000"), t: cYear, strict: s, want: vi(0)},
@@ -222,6 +238,8 @@ func convertCases() []convCase {
 		{v: vs("日本"), t: cBin3, strict: l, want: vb("日")},
 		{v: vb("ok\xffno"), t: cText, strict: l, want: vs("ok")},
 		{v: vi(3000), t: cYear, strict: l, want: vi(0)},
+		{v: vs("d"), t: cEnum, strict: l, want: dataflow.Enum("", 0)},
+		{v: vs("x,w"), t: cSet, strict: l, want: dataflow.Set("x", 1)},
 		{v: vi(99), t: cBit5, strict: l, want: vu(31)},
 		{v: vs("abc"), t: cTime, strict: l, want: null},
 		{v: vs("日本語x"), t: cVc3, strict: l, want: vs("日本語")},

@@ -77,7 +77,10 @@ func col(i int, t dataflow.Type) Expr {
 // sameValue is exact equality for test expectations: the same kind and the same rendering
 // (which includes a decimal's scale and a datetime's fractional digits).
 func sameValue(a, b dataflow.Value) bool {
-	return a.Kind() == b.Kind() && a.Scale() == b.Scale() && a.ToText() == b.ToText() && a.IsBinary() == b.IsBinary()
+	ao, aok := a.Ordinal()
+	bo, bok := b.Ordinal()
+	return a.Kind() == b.Kind() && a.Scale() == b.Scale() && a.ToText() == b.ToText() && a.IsBinary() == b.IsBinary() &&
+		ao == bo && aok == bok && a.IsSetValue() == b.IsSetValue()
 }
 
 func describe(v dataflow.Value) string {

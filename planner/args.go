@@ -59,6 +59,14 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 			return dataflow.Float(f), nil
 		}
 	case dataflow.KindString:
+		if v.IsNumeric() && t.IsEnum() {
+			// A number against an ENUM is its index: the key is the member it names.
+			ev, err := expr.Convert(v, t, true)
+			if err != nil {
+				return dataflow.Null, nil
+			}
+			return ev, nil
+		}
 		if v.IsNumeric() {
 			return v, &Error{Code: codeWrongArguments, SQLState: "HY000", Msg: fmt.Sprintf("a number (%s) cannot be looked up in text column; pass it as a string", v.ToText())}
 		}

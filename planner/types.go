@@ -3,10 +3,12 @@ package planner
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pingcap/tidb/pkg/parser/mysql"
 	"github.com/pingcap/tidb/pkg/parser/types"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 )
 
 // MySQL's limits on DECIMAL and fractional seconds, checked before Weir's own narrower limit
@@ -183,6 +185,8 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 			t.SQL = fmt.Sprintf("%s(%d)", name, fsp)
 		}
 		return t, nil
+	case mysql.TypeEnum, mysql.TypeSet:
+		return enumType(ft, col)
 	case mysql.TypeDuration:
 		return timeType(ft.GetDecimal(), col)
 	case mysql.TypeYear:
@@ -213,6 +217,62 @@ func binaryStringType(ft *types.FieldType) dataflow.Type {
 	}
 	tt := textTypes[ft.GetType()]
 	return dataflow.Type{Kind: dataflow.KindString, Precision: tt.max, SQL: strings.ReplaceAll(tt.name, "TEXT", "BLOB")}
+}
+
+// enumType is ENUM(...) or SET(...): its SQL spelling lists the members, which is where
+// conversion reads them. Members lose trailing spaces and must differ under the collation,
+// as in MySQL; a SET holds at most 64.
+func enumType(ft *types.FieldType, col string) (dataflow.Type, error) {
+	name := "ENUM"
+	if ft.GetType() == mysql.TypeSet {
+		name = "SET"
+	}
+	if err := checkCollation(ft.GetCollate(), col); err != nil {
+		return dataflow.Type{}, err
+	}
+	elems := ft.GetElems()
+	if name == "SET" && len(elems) > 64 {
+		return dataflow.Type{}, newErr(CodeTooBigSet, "Too many strings for column %s and SET", col)
+	}
+	quoted := make([]string, len(elems))
+	width := 0
+	for i, e := range elems {
+		e = strings.TrimRight(e, " ")
+		if name == "SET" && strings.Contains(e, ",") {
+			return dataflow.Type{}, newErr(CodeIllegalValueForType, "Illegal %s '%s' value found during parsing", name, e)
+		}
+		for _, prev := range elems[:i] {
+			if dataflow.CompareStrings(prev, e) == 0 {
+				return dataflow.Type{}, newErr(CodeDuplicatedValueInType, "Column '%s' has duplicated value '%s' in %s", col, prev, name)
+			}
+		}
+		quoted[i] = expr.QuoteMember(e)
+		n := utf8.RuneCountInString(e)
+		if name == "SET" {
+			width += n + 1
+		} else {
+			width = max(width, n)
+		}
+	}
+	if name == "SET" && width > 0 {
+		width--
+	}
+	return dataflow.Type{Kind: dataflow.KindString, Precision: max(width, 1),
+		SQL: name + "(" + strings.Join(quoted, ",") + ")"}, nil
+}
+
+// implicitDefault is the default MySQL gives a NOT NULL column without a DEFAULT clause when
+// it has one: an ENUM's first member. Other types have none (nil).
+func implicitDefault(t dataflow.Type) *dataflow.Value {
+	if !t.IsEnum() {
+		return nil
+	}
+	members := expr.EnumMembers(t)
+	if len(members) == 0 {
+		return nil
+	}
+	v := dataflow.Enum(members[0], 1)
+	return &v
 }
 
 // timeType is TIME(fsp).

@@ -168,7 +168,7 @@ func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 		if c.AutoIncrement {
 			extra = "auto_increment"
 		}
-		rows = append(rows, []any{c.Name, strings.ToLower(c.Type.SQL), null, key, def, extra})
+		rows = append(rows, []any{c.Name, typeText(c.Type), null, key, def, extra})
 	}
 	return s.table(cols, rows)
 }
@@ -264,7 +264,7 @@ func (s *session) showCreateTable(table string) (*mysql.Result, error) {
 		if i > 0 {
 			b.WriteString(",\n")
 		}
-		fmt.Fprintf(&b, "  `%s` %s", c.Name, strings.ToLower(c.Type.SQL))
+		fmt.Fprintf(&b, "  `%s` %s", c.Name, typeText(c.Type))
 		if c.NotNull {
 			b.WriteString(" NOT NULL")
 		}
@@ -333,4 +333,14 @@ func (s *session) status() [][]any {
 		}
 	}
 	return rows
+}
+
+// typeText spells a column type as SHOW CREATE TABLE and SHOW COLUMNS do: in lower case,
+// except the members of an ENUM or SET, which keep their spelling.
+func typeText(t dataflow.Type) string {
+	if t.IsEnum() || t.IsSet() {
+		i := strings.IndexByte(t.SQL, '(')
+		return strings.ToLower(t.SQL[:i]) + t.SQL[i:]
+	}
+	return strings.ToLower(t.SQL)
 }

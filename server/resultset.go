@@ -91,8 +91,13 @@ func fieldFor(c weir.Column) *mysql.Field {
 		}
 		f.Charset = charsetUTF8MB4
 		f.Type = mysql.MYSQL_TYPE_VAR_STRING
-		if strings.HasPrefix(sqlName, "CHAR") {
+		switch {
+		case strings.HasPrefix(sqlName, "CHAR"):
 			f.Type = mysql.MYSQL_TYPE_STRING
+		case t.IsEnum():
+			f.Type, f.Flag = mysql.MYSQL_TYPE_STRING, f.Flag|mysql.ENUM_FLAG
+		case t.IsSet():
+			f.Type, f.Flag = mysql.MYSQL_TYPE_STRING, f.Flag|mysql.SET_FLAG
 		}
 		if strings.Contains(sqlName, "TEXT") {
 			f.Type = mysql.MYSQL_TYPE_BLOB

@@ -28,8 +28,8 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 	ctx := context.Background()
 	for _, q := range []string{
 		"CREATE TABLE ty (id INT PRIMARY KEY, vb VARBINARY(8), bn BINARY(3), bl BLOB, lb LONGBLOB, tt TINYTEXT, vc VARCHAR(5), " +
-			"y YEAR, y0 YEAR, tm TIME, tn TIME(3), bt BIT(5), bw BIT(16))",
-		"INSERT INTO ty VALUES (1, X'00FF41', 'a', 'Blob', '', 'tiny', 'v', 2024, 0, '-26:03:04', '00:00:01.5', b'101', 258)",
+			"y YEAR, y0 YEAR, tm TIME, tn TIME(3), bt BIT(5), bw BIT(16), en ENUM('a','B'), st SET('x','y'))",
+		"INSERT INTO ty VALUES (1, X'00FF41', 'a', 'Blob', '', 'tiny', 'v', 2024, 0, '-26:03:04', '00:00:01.5', b'101', 258, 'b', 'Y,x')",
 	} {
 		if _, err := e.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -48,9 +48,11 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 		"tn": {gmysql.MYSQL_TYPE_TIME, 63, true, "00:00:01.500", "00:00:01.500000"},
 		"bt": {gmysql.MYSQL_TYPE_BIT, 63, false, "\x05", "\x05"},
 		"bw": {gmysql.MYSQL_TYPE_BIT, 63, false, "\x01\x02", "\x01\x02"},
+		"en": {gmysql.MYSQL_TYPE_STRING, 45, false, "B", "B"},
+		"st": {gmysql.MYSQL_TYPE_STRING, 45, false, "x,y", "x,y"},
 	}
 	conn := connectRaw(t, addr)
-	cols := "vb, bn, bl, lb, tt, vc, y, y0, tm, tn, bt, bw"
+	cols := "vb, bn, bl, lb, tt, vc, y, y0, tm, tn, bt, bw, en, st"
 	text, err := conn.Execute("SELECT " + cols + " FROM ty WHERE id = 1")
 	if err != nil {
 		t.Fatal(err)
@@ -87,6 +89,9 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 		got.text = textCells(t, text.RowDatas[0])[i]
 		if got != w {
 			t.Errorf("%s: got %+v, want %+v", name, got, w)
+		}
+		if flag := map[string]uint16{"en": gmysql.ENUM_FLAG, "st": gmysql.SET_FLAG}[name]; f.Flag&flag != flag {
+			t.Errorf("%s: flags %#x lack %#x", name, f.Flag, flag)
 		}
 	}
 }

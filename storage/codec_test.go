@@ -30,6 +30,12 @@ func genValue() *rapid.Generator[dataflow.Value] {
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.String(string(b)) }),
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.Bytes(string(b)) }),
 		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			return dataflow.Enum(rapid.String().Draw(t, "member"), rapid.Uint64().Draw(t, "index"))
+		}),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			return dataflow.Set(rapid.String().Draw(t, "members"), rapid.Uint64().Draw(t, "mask"))
+		}),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
 			us := rapid.Int64Range(-dataflow.MaxTimeMicros, dataflow.MaxTimeMicros).Draw(t, "us")
 			return dataflow.TimeMicros(us, rapid.Uint8Range(0, 6).Draw(t, "fsp"))
 		}),
@@ -52,11 +58,17 @@ func sameRow(a, b dataflow.Row) bool {
 		// Identical equates decimals of equal value across scales; a stored value must keep
 		// its scale too (it decides how the value prints), so compare kind and scale as well.
 		if !dataflow.Identical(a[i], b[i]) || a[i].Kind() != b[i].Kind() || a[i].Scale() != b[i].Scale() ||
-			a[i].IsBinary() != b[i].IsBinary() {
+			a[i].IsBinary() != b[i].IsBinary() || a[i].IsSetValue() != b[i].IsSetValue() || !sameOrdinal(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func sameOrdinal(a, b dataflow.Value) bool {
+	ao, aok := a.Ordinal()
+	bo, bok := b.Ordinal()
+	return ao == bo && aok == bok
 }
 
 func TestRowRoundTripProperty(t *testing.T) {
@@ -86,6 +98,7 @@ func TestRowRoundTripEdges(t *testing.T) {
 		dataflow.Bytes(""), dataflow.Bytes("\x00\xff"),
 		dataflow.TimeMicros(-dataflow.MaxTimeMicros, 0), dataflow.TimeMicros(dataflow.MaxTimeMicros, 6),
 		dataflow.TimeMicros(-1_500_000, 1),
+		dataflow.Enum("C's", 3), dataflow.Enum("", 0), dataflow.Set("x,z", 5), dataflow.Set("", 0),
 		dataflow.Date(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)),
 		dataflow.Datetime(time.Date(2024, 2, 29, 23, 59, 59, 123456000, time.UTC), 6),
 		dataflow.Datetime(time.Date(1900, 1, 1, 0, 0, 1, 500000000, time.UTC), 1),
@@ -125,6 +138,8 @@ func TestDecodeRowRejects(t *testing.T) {
 		"time unaligned":    {1, tagTime, 2, 0},
 		"time beyond max":   binary.AppendVarint([]byte{1, tagTime}, dataflow.MaxTimeMicros+1),
 		"time no fsp":       {1, tagTime, 2},
+		"enum too long":     {1, tagEnum, 1, 5, 'a'},
+		"set no length":     {1, tagSet, 1},
 		"varint overflow":   {1, tagUint, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
 	}
 	cases["time beyond max"] = append(cases["time beyond max"], 0)

@@ -1,5 +1,5 @@
 # Column types beyond numbers, text and dates: binary strings (BINARY, VARBINARY and the BLOB
-# sizes) with the TEXT sizes, YEAR, TIME and BIT; their values and edge cases, strict-mode errors, comparisons,
+# sizes) with the TEXT sizes, YEAR, TIME, BIT, ENUM and SET; their values and edge cases, strict-mode errors, comparisons,
 # ORDER BY, GROUP BY and lookups by key on each type.
 
 -- setup
@@ -21,6 +21,12 @@ CREATE TABLE clocks (
   b BIT(5),
   b64 BIT(64)
 );
+CREATE TABLE enums (
+  id INT NOT NULL PRIMARY KEY,
+  e ENUM('b', 'a', 'C') NOT NULL,
+  s SET('x', 'y', 'z'),
+  en ENUM('1', '3', '2')
+);
 INSERT INTO bins VALUES
   (1, 'abc ', 'ab', 'x', 'y', 'Tiny', 'medium', 'long'),
   (2, 'abc', 'AB', 'X', NULL, 'tiny ', 'MEDIUM', NULL),
@@ -39,6 +45,14 @@ INSERT INTO clocks VALUES
   (7, 2155, '2024-01-02 03:04:05', NULL, NULL, NULL),
   (8, NULL, NULL, '23:59:59.999', 2, 2),
   (9, 1999, '00:00:00', '-12:00:00', 3, 3);
+
+INSERT INTO enums VALUES
+  (1, 'a', 'x,y', '1'),
+  (2, 'B', 'Z,x', 2),
+  (3, 'c', '', '3'),
+  (4, 1, 3, '2'),
+  (5, 'a ', 'y,y', NULL),
+  (6, 'C', NULL, 1);
 
 -- query bins_all
 SELECT id, vb, bn, bl, tb, tt, mt, lt FROM bins;
@@ -194,3 +208,57 @@ INSERT INTO clocks VALUES (21, '2024.4', '-1 00:00:00', '00:01', b'11111', 1);
 UPDATE clocks SET t = '11:00:00', y = 99 WHERE id = 1;
 UPDATE clocks SET b = b'00001' WHERE b = 5;
 DELETE FROM clocks WHERE t = '-838:59:59';
+
+-- query enums_all
+SELECT id, e, s, en FROM enums;
+
+-- query enums_numeric
+SELECT id, e + 0, s + 0, en + 0 FROM enums;
+
+-- query enums_by_e
+-- args: 'a'
+-- args: 'B'
+-- args: 'd'
+SELECT id, e FROM enums WHERE e = ?;
+
+-- query enums_by_s
+-- args: 'x,y'
+-- args: ''
+SELECT id FROM enums WHERE s = ?;
+
+-- query enums_by_index
+SELECT id FROM enums WHERE e = 2;
+
+-- query enums_order_e ordered
+SELECT id, e FROM enums ORDER BY e, id;
+
+-- query enums_order_s_desc ordered
+SELECT id, s FROM enums ORDER BY s DESC, id;
+
+-- query enums_group_e
+SELECT e, COUNT(*) FROM enums GROUP BY e;
+
+-- query enums_group_s
+SELECT s, COUNT(*), MIN(e), MAX(e) FROM enums GROUP BY s;
+
+-- query enums_compare
+SELECT id, e < 'b', e > 1, s = 'X,Y', en = 2, en = '2', e IN ('a', 'c') FROM enums;
+
+-- writes
+-- error 1265
+INSERT INTO enums (id, e) VALUES (20, '');
+-- error 1265
+INSERT INTO enums (id, e) VALUES (20, 'd');
+-- error 1265
+INSERT INTO enums (id, e) VALUES (20, 0);
+-- error 1265
+INSERT INTO enums (id, e) VALUES (20, 4);
+-- error 1265
+INSERT INTO enums (id, e, s) VALUES (20, 'a', 'x,w');
+-- error 1265
+INSERT INTO enums (id, e, s) VALUES (20, 'a', 8);
+INSERT INTO enums (id) VALUES (21);
+INSERT INTO enums VALUES (22, 'C', 'z,Y,y', 3);
+UPDATE enums SET e = 'c' WHERE e = 'a';
+UPDATE enums SET s = 'x' WHERE s = '';
+DELETE FROM enums WHERE en = '3';
