@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/bits"
@@ -466,6 +467,16 @@ func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Val
 		return convertEnum(v, t, strict)
 	case t.IsSet():
 		return convertSet(v, t, strict)
+	case isJSONType(t):
+		// A JSON column keeps the document as written, once it is known to be JSON.
+		s := v.ToText()
+		if v.IsNumeric() || json.Valid([]byte(s)) {
+			return dataflow.String(s), nil
+		}
+		if strict {
+			return dataflow.Null, convErr(CodeInvalidJSON, v, t, "Invalid JSON text: '%s'", s)
+		}
+		return dataflow.Null, nil
 	}
 	s := v.ToText()
 	if v.IsBinary() && !utf8.ValidString(s) {

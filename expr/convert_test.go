@@ -36,6 +36,7 @@ var (
 	cTime3   = sqlType(dataflow.KindTime, "TIME(3)", 0, 3)
 	cEnum    = sqlType(dataflow.KindString, "ENUM('b','a','C''s')", 3, 0)
 	cSet     = sqlType(dataflow.KindString, "SET('x','y','z')", 5, 0)
+	cJSON    = sqlType(dataflow.KindString, "JSON", 0, 0)
 	cDate    = sqlType(dataflow.KindDate, "DATE", 0, 0)
 	cDtm     = sqlType(dataflow.KindDatetime, "DATETIME", 0, 0)
 	cDtm3    = sqlType(dataflow.KindDatetime, "DATETIME(3)", 0, 3)
@@ -149,6 +150,10 @@ func convertCases() []convCase {
 		{v: vi(8), t: cSet, strict: s, code: CodeDataTruncated},
 		{v: vs("x,w"), t: cSet, strict: s, code: CodeDataTruncated},
 		{v: dataflow.Enum("a", 2), t: cText, strict: s, want: vs("a")},
+		{v: vs(` {"a": [1, 2]} `), t: cJSON, strict: s, want: vs(` {"a": [1, 2]} `)},
+		{v: vs(`{"a":`), t: cJSON, strict: s, code: CodeInvalidJSON, serverSkip: true},
+		{v: vs(`not json`), t: cJSON, strict: s, code: CodeInvalidJSON, serverSkip: true},
+		{v: vi(5), t: cJSON, strict: s, want: vs("5")},
 		{v: vi(0), t: cYear, strict: s, want: vi(0)},
 		{v: vs("0"), t: cYear, strict: s, want: vi(2000)},
 		{v: vs("0000"), t: cYear, strict: s, want: vi(0)},

@@ -187,6 +187,8 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 		return t, nil
 	case mysql.TypeEnum, mysql.TypeSet:
 		return enumType(ft, col)
+	case mysql.TypeJSON:
+		return dataflow.Type{Kind: dataflow.KindString, Precision: 4294967295, SQL: "JSON"}, nil
 	case mysql.TypeDuration:
 		return timeType(ft.GetDecimal(), col)
 	case mysql.TypeYear:

@@ -98,6 +98,9 @@ func fieldFor(c weir.Column) *mysql.Field {
 			f.Type, f.Flag = mysql.MYSQL_TYPE_STRING, f.Flag|mysql.ENUM_FLAG
 		case t.IsSet():
 			f.Type, f.Flag = mysql.MYSQL_TYPE_STRING, f.Flag|mysql.SET_FLAG
+		case sqlName == "JSON":
+			// As MySQL sends it: its own type code, the binary character set.
+			f.Type, f.Charset, f.Flag = mysql.MYSQL_TYPE_JSON, charsetBinary, f.Flag|mysql.BLOB_FLAG|mysql.BINARY_FLAG
 		}
 		if strings.Contains(sqlName, "TEXT") {
 			f.Type = mysql.MYSQL_TYPE_BLOB
