@@ -28,8 +28,8 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 	ctx := context.Background()
 	for _, q := range []string{
 		"CREATE TABLE ty (id INT PRIMARY KEY, vb VARBINARY(8), bn BINARY(3), bl BLOB, lb LONGBLOB, tt TINYTEXT, vc VARCHAR(5), " +
-			"y YEAR, y0 YEAR, tm TIME, tn TIME(3), bt BIT(5), bw BIT(16), en ENUM('a','B'), st SET('x','y'))",
-		"INSERT INTO ty VALUES (1, X'00FF41', 'a', 'Blob', '', 'tiny', 'v', 2024, 0, '-26:03:04', '00:00:01.5', b'101', 258, 'b', 'Y,x')",
+			"y YEAR, y0 YEAR, tm TIME, tn TIME(3), bt BIT(5), bw BIT(16), en ENUM('a','B'), st SET('x','y'), js JSON)",
+		`INSERT INTO ty VALUES (1, X'00FF41', 'a', 'Blob', '', 'tiny', 'v', 2024, 0, '-26:03:04', '00:00:01.5', b'101', 258, 'b', 'Y,x', '{"k": [1,2]}')`,
 	} {
 		if _, err := e.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
@@ -50,9 +50,10 @@ func TestColumnTypesOnTheWire(t *testing.T) {
 		"bw": {gmysql.MYSQL_TYPE_BIT, 63, false, "\x01\x02", "\x01\x02"},
 		"en": {gmysql.MYSQL_TYPE_STRING, 45, false, "B", "B"},
 		"st": {gmysql.MYSQL_TYPE_STRING, 45, false, "x,y", "x,y"},
+		"js": {gmysql.MYSQL_TYPE_JSON, 63, true, `{"k": [1,2]}`, `{"k": [1,2]}`},
 	}
 	conn := connectRaw(t, addr)
-	cols := "vb, bn, bl, lb, tt, vc, y, y0, tm, tn, bt, bw, en, st"
+	cols := "vb, bn, bl, lb, tt, vc, y, y0, tm, tn, bt, bw, en, st, js"
 	text, err := conn.Execute("SELECT " + cols + " FROM ty WHERE id = 1")
 	if err != nil {
 		t.Fatal(err)

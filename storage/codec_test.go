@@ -158,6 +158,8 @@ func TestDecodeRowRejects(t *testing.T) {
 
 func FuzzDecodeRow(f *testing.F) {
 	f.Add(EncodeRow(nil, dataflow.Row{dataflow.Int(-5), dataflow.String("x"), dataflow.Null}))
+	f.Add(EncodeRow(nil, dataflow.Row{dataflow.Bytes("\x00\xff"), dataflow.TimeMicros(-1_500_000, 1),
+		dataflow.Enum("a", 2), dataflow.Set("x,z", 5)}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		row, err := DecodeRow(b)
 		if err != nil {
