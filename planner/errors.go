@@ -10,62 +10,62 @@ import (
 
 // MySQL error numbers the planner reports.
 const (
-	CodeBadTable              = 1051
-	CodeAmbiguousColumn       = 1052
-	CodeUnknownColumn         = 1054
-	CodeGroupBy               = 1055
-	CodeWrongGroupField       = 1056
-	CodeDupFieldName          = 1060
-	CodeWrongFieldSpec        = 1063
-	CodeParse                 = 1064
-	CodeEmptyQuery            = 1065
-	CodeNonUniqTable          = 1066
-	CodeInvalidDefault        = 1067
-	CodeMultiplePK            = 1068
-	CodeKeyColumnMissing      = 1072
-	CodeWrongAutoKey          = 1075
-	CodeNoTablesUsed          = 1096
-	CodeFieldSpecifiedTwice   = 1110
-	CodeInvalidGroupFunc      = 1111
-	CodeTableMustHaveCols     = 1113
-	CodeWrongValueCount       = 1136
-	CodeUnknownTable          = 1146
-	CodePrimaryKeyNull        = 1171
-	CodeUnionColumns          = 1222
-	CodeUnsupported           = 1235
-	CodeOperandColumns        = 1241
-	CodeDerivedNeedsAlias     = 1248
-	CodeTruncatedWrongValue   = 1292
-	CodeDerivedColumnCount    = 1353
-	CodeNoDefault             = 1364
-	CodeTooBigScale           = 1425
-	CodeTooBigPrecision       = 1426
-	CodeTooBigDisplayWidth    = 1439
-	CodeTooBigSet             = 1097
-	CodeDuplicatedValueInType = 1291
-	CodeIllegalValueForType   = 1367
-	CodeScaleOverPrecision    = 1427
-	CodeOrderNotInDistinct    = 3065
+	CodeBadTable            = 1051
+	CodeAmbiguousColumn     = 1052
+	CodeUnknownColumn       = 1054
+	CodeGroupBy             = 1055
+	CodeWrongGroupField     = 1056
+	CodeDupFieldName        = 1060
+	CodeWrongFieldSpec      = 1063
+	CodeParse               = 1064
+	CodeEmptyQuery          = 1065
+	CodeNonUniqTable        = 1066
+	CodeInvalidDefault      = 1067
+	CodeMultiplePK          = 1068
+	CodeKeyColumnMissing    = 1072
+	CodeWrongAutoKey        = 1075
+	CodeNoTablesUsed        = 1096
+	CodeFieldSpecifiedTwice = 1110
+	CodeInvalidGroupFunc    = 1111
+	CodeTableMustHaveCols   = 1113
+	CodeWrongValueCount     = 1136
+	CodeUnknownTable        = 1146
+	CodePrimaryKeyNull      = 1171
+	CodeUnionColumns        = 1222
+	CodeUnsupported         = 1235
+	CodeOperandColumns      = 1241
+	CodeDerivedNeedsAlias   = 1248
+	CodeTruncatedWrongValue = 1292
+	CodeDerivedColumnCount  = 1353
+	CodeNoDefault           = 1364
+	CodeTooBigScale         = 1425
+	CodeTooBigPrecision     = 1426
+	CodeTooBigDisplayWidth  = 1439
+	CodeTooBigSet           = 1097
+	CodeDupTypeValue        = 1291
+	CodeBadTypeValue        = 1367
+	CodeScaleOverPrecision  = 1427
+	CodeOrderNotInDistinct  = 3065
 )
 
 var sqlStates = map[int]string{
-	CodeBadTable:              "42S02",
-	CodeAmbiguousColumn:       "23000",
-	CodeUnknownColumn:         "42S22",
-	CodeDupFieldName:          "42S21",
-	CodeInvalidGroupFunc:      "HY000",
-	CodeDuplicatedValueInType: "HY000",
-	CodeTooBigSet:             "HY000",
-	CodeWrongValueCount:       "21S01",
-	CodeUnknownTable:          "42S02",
-	CodeUnionColumns:          "21000",
-	CodeOperandColumns:        "21000",
-	CodeTruncatedWrongValue:   "22007",
-	CodeDerivedColumnCount:    "HY000",
-	CodeNoDefault:             "HY000",
-	CodeNoTablesUsed:          "HY000",
-	CodeOrderNotInDistinct:    "HY000",
-	CodeWrongValue:            "HY000",
+	CodeBadTable:            "42S02",
+	CodeAmbiguousColumn:     "23000",
+	CodeUnknownColumn:       "42S22",
+	CodeDupFieldName:        "42S21",
+	CodeInvalidGroupFunc:    "HY000",
+	CodeDupTypeValue:        "HY000",
+	CodeTooBigSet:           "HY000",
+	CodeWrongValueCount:     "21S01",
+	CodeUnknownTable:        "42S02",
+	CodeUnionColumns:        "21000",
+	CodeOperandColumns:      "21000",
+	CodeTruncatedWrongValue: "22007",
+	CodeDerivedColumnCount:  "HY000",
+	CodeNoDefault:           "HY000",
+	CodeNoTablesUsed:        "HY000",
+	CodeOrderNotInDistinct:  "HY000",
+	CodeWrongValue:          "HY000",
 }
 
 // Error is a planning failure with its MySQL error number and SQLSTATE, so that the server

@@ -241,11 +241,11 @@ func enumType(ft *types.FieldType, col string) (dataflow.Type, error) {
 	for i, e := range elems {
 		e = strings.TrimRight(e, " ")
 		if name == "SET" && strings.Contains(e, ",") {
-			return dataflow.Type{}, newErr(CodeIllegalValueForType, "Illegal %s '%s' value found during parsing", name, e)
+			return dataflow.Type{}, newErr(CodeBadTypeValue, "Illegal %s '%s' value found during parsing", name, e)
 		}
 		for _, prev := range elems[:i] {
 			if dataflow.CompareStrings(prev, e) == 0 {
-				return dataflow.Type{}, newErr(CodeDuplicatedValueInType, "Column '%s' has duplicated value '%s' in %s", col, prev, name)
+				return dataflow.Type{}, newErr(CodeDupTypeValue, "Column '%s' has duplicated value '%s' in %s", col, prev, name)
 			}
 		}
 		quoted[i] = expr.QuoteMember(e)
