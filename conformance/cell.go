@@ -87,7 +87,7 @@ func CellFromValue(v dataflow.Value) Cell {
 		coef, scale := v.DecimalParts()
 		r := new(big.Rat).SetFrac(big.NewInt(coef), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
 		return Cell{Kind: CellExact, Text: v.ToText(), exact: r}
-	case dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		return TimeCell(v.ToText())
 	default:
 		return TextCell(v.ToText())
@@ -158,6 +158,13 @@ func cellFromText(s, dbType string) (Cell, error) {
 		return FloatCell(f), nil
 	case "DATE", "DATETIME", "TIMESTAMP", "TIME":
 		return TimeCell(s), nil
+	case "BIT":
+		// A BIT value arrives as its bytes, big-endian; it is the number they spell.
+		var u uint64
+		for i := 0; i < len(s); i++ {
+			u = u<<8 | uint64(s[i])
+		}
+		return UintCell(u), nil
 	}
 	return TextCell(s), nil
 }

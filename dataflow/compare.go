@@ -29,7 +29,35 @@ func Compare(a, b Value) int {
 		}
 	}
 	if a.kind == KindString && b.kind == KindString {
+		if a.IsBinary() || b.IsBinary() {
+			return strings.Compare(a.s, b.s)
+		}
+		if a.scale == b.scale && (a.scale == stringEnum || a.scale == stringSet) {
+			// Values of one ENUM or SET order by index or bit mask, as ORDER BY does.
+			return cmp.Compare(a.n, b.n)
+		}
 		return CompareStrings(a.s, b.s)
+	}
+	// An ENUM or SET against a number is its index or bit mask.
+	if n, ok := a.Ordinal(); ok && b.kind != KindString {
+		a = Uint(n)
+	}
+	if n, ok := b.Ordinal(); ok && a.kind != KindString {
+		b = Uint(n)
+	}
+	// A hexadecimal literal against anything but a string is the number it spells.
+	if n, ok := a.HexNumber(); ok {
+		a = Uint(n)
+	}
+	if n, ok := b.HexNumber(); ok {
+		b = Uint(n)
+	}
+	if a.kind == KindTime || b.kind == KindTime {
+		if ta, ok := asTimeOfDay(a); ok {
+			if tb, ok := asTimeOfDay(b); ok {
+				return cmp.Compare(ta, tb)
+			}
+		}
 	}
 	if a.IsTime() || b.IsTime() {
 		if ta, ok := asTime(a); ok {
@@ -51,6 +79,19 @@ func asTime(v Value) (int64, bool) {
 			return 0, false
 		}
 		return t.UnixMicro(), true
+	}
+	return 0, false
+}
+
+// asTimeOfDay reads a TIME, or text compared with one, as a duration in microseconds.
+func asTimeOfDay(v Value) (int64, bool) {
+	switch v.kind {
+	case KindTime:
+		return int64(v.n), true
+	case KindString:
+		if p, ok := ParseTimeText(v.s); ok && !p.Trailing {
+			return p.Micros, true
+		}
 	}
 	return 0, false
 }
@@ -78,7 +119,7 @@ func compareNumeric(a, b Value) int {
 }
 
 func isExact(v Value) bool {
-	return v.kind == KindInt || v.kind == KindUint || v.kind == KindDecimal
+	return v.kind == KindInt || v.kind == KindUint || v.kind == KindDecimal || v.kind == KindTime
 }
 
 func exactRat(v Value) *big.Rat {
@@ -87,6 +128,9 @@ func exactRat(v Value) *big.Rat {
 		return new(big.Rat).SetInt64(int64(v.n))
 	case KindUint:
 		return new(big.Rat).SetUint64(v.n)
+	case KindTime:
+		c, s := v.TimeNumber()
+		return new(big.Rat).SetFrac(big.NewInt(c), new(big.Int).SetUint64(pow10i(s)))
 	default:
 		return new(big.Rat).SetFrac(big.NewInt(int64(v.n)), new(big.Int).SetUint64(pow10i(v.scale)))
 	}
@@ -194,6 +238,8 @@ const (
 	keyFloat
 	keyString
 	keyTime
+	keyBytes
+	keyTimeOfDay
 )
 
 // AppendKey appends v's canonical key encoding to buf.
@@ -234,6 +280,12 @@ func AppendKey(buf []byte, v Value) []byte {
 		}
 		return appendU64(append(buf, keyFloat), math.Float64bits(f))
 	case KindString:
+		if v.IsBinary() {
+			// Binary strings group by their exact bytes, trailing spaces included.
+			buf = append(buf, keyBytes)
+			buf = binary.AppendUvarint(buf, uint64(len(v.s)))
+			return append(buf, v.s...)
+		}
 		buf = append(buf, keyString)
 		s := strings.TrimRight(v.s, " ")
 		start := len(buf)
@@ -264,6 +316,8 @@ func AppendKey(buf []byte, v Value) []byte {
 		return append(buf, folded...)
 	case KindDate, KindDatetime:
 		return appendU64(append(buf, keyTime), v.n)
+	case KindTime:
+		return appendU64(append(buf, keyTimeOfDay), v.n)
 	}
 	return buf
 }

@@ -63,7 +63,7 @@ func FromGo(x any) (Value, error) {
 }
 
 // ToGo converts a Value to a plain Go value: nil, int64, uint64, float64, string (decimals as
-// their exact text) or time.Time.
+// their exact text), []byte (binary strings), time.Time or time.Duration (TIME).
 func (v Value) ToGo() any {
 	switch v.kind {
 	case KindNull:
@@ -77,9 +77,14 @@ func (v Value) ToGo() any {
 	case KindDecimal:
 		return v.ToText()
 	case KindString:
+		if v.scale == stringBinary {
+			return []byte(v.s)
+		}
 		return v.s
 	case KindDate, KindDatetime:
 		return v.Time()
+	case KindTime:
+		return time.Duration(int64(v.n)) * time.Microsecond
 	}
 	return nil
 }

@@ -86,6 +86,33 @@ type Type struct {
 	Nullable  bool
 }
 
+// BinaryString reports a binary string type (BINARY, VARBINARY, TINYBLOB, BLOB, MEDIUMBLOB,
+// LONGBLOB), whose values are Bytes and whose length counts bytes, not characters.
+func (t Type) BinaryString() bool {
+	if t.Kind != KindString {
+		return false
+	}
+	base := t.SQL
+	if i := strings.IndexAny(base, "( "); i >= 0 {
+		base = base[:i]
+	}
+	switch strings.ToUpper(base) {
+	case "BINARY", "VARBINARY", "TINYBLOB", "BLOB", "MEDIUMBLOB", "LONGBLOB":
+		return true
+	}
+	return false
+}
+
+// IsEnum reports an ENUM type, IsSet a SET type; t.SQL lists their members.
+func (t Type) IsEnum() bool { return t.Kind == KindString && hasPrefixFold(t.SQL, "ENUM(") }
+
+// IsSet: see IsEnum.
+func (t Type) IsSet() bool { return t.Kind == KindString && hasPrefixFold(t.SQL, "SET(") }
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
 // String returns the SQL spelling of the type.
 func (t Type) String() string {
 	if t.SQL != "" {

@@ -21,12 +21,15 @@ const (
 	KindFloat
 	// KindDecimal holds an exact decimal: an int64 coefficient and a scale.
 	KindDecimal
-	// KindString holds text (VARCHAR, CHAR, TEXT).
+	// KindString holds text (VARCHAR, CHAR, TEXT) or a binary string (BINARY, VARBINARY,
+	// BLOB): see Bytes.
 	KindString
 	// KindDate holds a calendar date as microseconds since the Unix epoch (UTC, midnight).
 	KindDate
 	// KindDatetime holds a date and time as microseconds since the Unix epoch (UTC).
 	KindDatetime
+	// KindTime holds a TIME: a signed duration in microseconds, within ±838:59:59.
+	KindTime
 )
 
 func (k Kind) String() string {
@@ -47,6 +50,8 @@ func (k Kind) String() string {
 		return "DATE"
 	case KindDatetime:
 		return "DATETIME"
+	case KindTime:
+		return "TIME"
 	}
 	return fmt.Sprintf("Kind(%d)", uint8(k))
 }
@@ -58,8 +63,20 @@ type Value struct {
 	s     string
 	n     uint64
 	kind  Kind
-	scale uint8 // decimal scale; fractional-second digits for times
+	scale uint8 // decimal scale; fractional-second digits for times; stringBinary for strings
 }
+
+// stringBinary marks, in a string's scale byte, a binary string: one compared byte by byte
+// rather than under the case-insensitive collation; stringHex a hexadecimal or bit literal
+// (X'41', 0x41, b'101'), a binary string that reads as an unsigned integer in numeric context.
+// stringEnum and stringSet mark the value of an ENUM or SET column: the text is the members'
+// spelling and n their index (ENUM, from 1) or bit mask (SET).
+const (
+	stringBinary uint8 = 1
+	stringHex    uint8 = 2
+	stringEnum   uint8 = 3
+	stringSet    uint8 = 4
+)
 
 // MaxDecimalDigits is the largest DECIMAL precision Weir represents exactly (an int64 coefficient).
 const MaxDecimalDigits = 18
@@ -96,6 +113,64 @@ func Decimal(coef int64, scale uint8) Value {
 
 // String returns a text value.
 func String(s string) Value { return Value{s: s, kind: KindString} }
+
+// Bytes returns a binary string (the value of a BINARY, VARBINARY or BLOB column). It is a
+// KindString value, so every string function reads it as it reads text, but it compares,
+// groups and keys byte by byte: case and trailing spaces matter, as under MySQL's binary
+// collation. A comparison with text is binary too, as in MySQL.
+func Bytes(s string) Value { return Value{s: s, kind: KindString, scale: stringBinary} }
+
+// HexLiteral returns the value of a hexadecimal or bit literal: the binary string of its
+// bytes, which in numeric context (arithmetic, a comparison with a number, a numeric column)
+// is the unsigned integer they spell big-endian, as in MySQL.
+func HexLiteral(b string) Value { return Value{s: b, kind: KindString, scale: stringHex} }
+
+// Enum returns the value of an ENUM column: the member's spelling and its index (from 1; 0
+// is the empty error value). It is text that sorts by its index and reads as the index in
+// numeric context, as in MySQL.
+func Enum(member string, index uint64) Value {
+	return Value{s: member, n: index, kind: KindString, scale: stringEnum}
+}
+
+// Set returns the value of a SET column: its members' spellings joined by commas and their
+// bit mask, by which it sorts and which it reads as in numeric context.
+func Set(members string, mask uint64) Value {
+	return Value{s: members, n: mask, kind: KindString, scale: stringSet}
+}
+
+// Ordinal returns the index of an ENUM value or the bit mask of a SET value; ok is false for
+// any other value.
+func (v Value) Ordinal() (n uint64, ok bool) {
+	if v.kind == KindString && (v.scale == stringEnum || v.scale == stringSet) {
+		return v.n, true
+	}
+	return 0, false
+}
+
+// IsSetValue reports the value of a SET column (see Set).
+func (v Value) IsSetValue() bool { return v.kind == KindString && v.scale == stringSet }
+
+// IsBinary reports a binary string (see Bytes and HexLiteral).
+func (v Value) IsBinary() bool {
+	return v.kind == KindString && (v.scale == stringBinary || v.scale == stringHex)
+}
+
+// HexNumber returns the unsigned integer a hexadecimal or bit literal stands for in numeric
+// context; ok is false for any other value. Literals longer than 8 bytes saturate, as MySQL
+// reads them.
+func (v Value) HexNumber() (n uint64, ok bool) {
+	if v.kind != KindString || v.scale != stringHex {
+		return 0, false
+	}
+	b := strings.TrimLeft(v.s, "\x00")
+	if len(b) > 8 {
+		return math.MaxUint64, true
+	}
+	for i := 0; i < len(b); i++ {
+		n = n<<8 | uint64(b[i])
+	}
+	return n, true
+}
 
 // Date returns a DATE value for the calendar day of t (its UTC fields).
 func Date(t time.Time) Value {
@@ -158,10 +233,16 @@ func (v Value) RawString() string { return v.s }
 // DecimalParts returns the coefficient and scale of a KindDecimal value.
 func (v Value) DecimalParts() (coef int64, scale uint8) { return int64(v.n), v.scale }
 
-// Scale returns the decimal scale or the fractional-second digits of a time.
-func (v Value) Scale() uint8 { return v.scale }
+// Scale returns the decimal scale or the fractional-second digits of a time (0 for others).
+func (v Value) Scale() uint8 {
+	if v.kind == KindString {
+		return 0
+	}
+	return v.scale
+}
 
-// Micros returns the microseconds since the epoch of a DATE or DATETIME.
+// Micros returns the microseconds since the epoch of a DATE or DATETIME, or the signed
+// duration of a TIME.
 func (v Value) Micros() int64 { return int64(v.n) }
 
 // Time returns a DATE or DATETIME as a UTC time.Time.
@@ -182,10 +263,19 @@ func (v Value) ToFloat() (f float64, ok bool) {
 	case KindDecimal:
 		return float64(int64(v.n)) / pow10f(v.scale), true
 	case KindString:
+		if n, ok := v.HexNumber(); ok {
+			return float64(n), true
+		}
+		if n, ok := v.Ordinal(); ok {
+			return float64(n), true
+		}
 		return parseFloatPrefix(v.s), true
 	case KindDate, KindDatetime:
 		f, _ := strconv.ParseFloat(v.numericTimeString(), 64)
 		return f, true
+	case KindTime:
+		c, s := v.TimeNumber()
+		return float64(c) / pow10f(s), true
 	}
 	return 0, false
 }
@@ -218,7 +308,16 @@ func (v Value) ToInt() (i int64, ok bool) {
 			}
 		}
 		return q, true
+	case KindTime:
+		c, s := v.TimeNumber()
+		return Decimal(c, s).ToInt()
 	case KindFloat, KindString, KindDate, KindDatetime:
+		if n, ok := v.HexNumber(); ok {
+			return Uint(n).ToInt()
+		}
+		if n, ok := v.Ordinal(); ok {
+			return Uint(n).ToInt()
+		}
 		f, _ := v.ToFloat()
 		f = math.Round(f)
 		if f >= math.MaxInt64 {
@@ -246,6 +345,8 @@ func (v Value) Truthy() bool {
 		return math.Float64frombits(v.n) != 0
 	case KindDate, KindDatetime:
 		return true
+	case KindTime:
+		return v.n != 0
 	default:
 		f, _ := v.ToFloat()
 		return f != 0
@@ -277,6 +378,8 @@ func (v Value) ToText() string {
 			s += "." + frac[:v.scale]
 		}
 		return s
+	case KindTime:
+		return formatTime(int64(v.n), v.scale)
 	}
 	return "?"
 }

@@ -29,6 +29,28 @@ func TestCompare(t *testing.T) {
 		{d("-0.01"), Int(0), -1},
 		{Int(2), Float(1.9999), 1},
 		{String("abc"), String("ABC"), 0},
+		{Bytes("abc"), Bytes("ABC"), 1},
+		{Bytes("abc"), String("ABC"), 1},
+		{String("abc "), Bytes("abc"), 1},
+		{Bytes("a\x00"), Bytes("a"), 1},
+		{Bytes("\xff"), Bytes("a"), 1},
+		{HexLiteral("A"), Int(65), 0},
+		{HexLiteral("A"), String("A"), 0},
+		{HexLiteral("A"), String("a"), -1},
+		{HexLiteral("\x01\x00"), Uint(256), 0},
+		{TimeMicros(-1, 6), TimeMicros(0, 0), -1},
+		{Enum("b", 1), Enum("a", 2), -1},
+		{Enum("b", 1), String("a"), 1},
+		{Enum("b", 1), String("B"), 0},
+		{Enum("a", 2), Int(2), 0},
+		{Set("x,z", 5), Set("y", 2), 1},
+		{Set("x,z", 5), String("X,Z"), 0},
+		{Set("x,z", 5), Int(5), 0},
+		{TimeMicros(3600e6, 0), String("01:00:00"), 0},
+		{TimeMicros(3600e6, 0), String("1:00"), 0},
+		{TimeMicros(25*3600e6, 0), String("1 01:00:00"), 0},
+		{TimeMicros(3600e6, 0), Int(10000), 0},
+		{TimeMicros(-1_500_000, 1), Decimal(-15, 1), 0},
 		{String("abc "), String("abc"), 0},
 		{String("a"), String("b"), -1},
 		{String("Zeta"), String("alpha"), 1},
@@ -56,6 +78,10 @@ func TestKeyEncodingGroupsEqualValues(t *testing.T) {
 		{Decimal(5, 1), Float(0.5)},
 		{String("Hello"), String("HELLO  "), String("hello")},
 		{String("straße"), String("STRAßE")},
+		{Bytes("Hello")},
+		{Bytes("Hello ")},
+		{Bytes("hello"), HexLiteral("hello")},
+		{Enum("a", 2), String("A"), Set("a", 1)},
 		{Null},
 	}
 	for i, g := range groups {
@@ -85,10 +111,13 @@ func TestKeyEncodingMatchesCompare(t *testing.T) {
 			rapid.Custom(func(t *rapid.T) Value {
 				return String(rapid.SampledFrom([]string{"", "a", "A", "a ", "ab", "aB", "b", "é", "É"}).Draw(t, "s"))
 			}),
+			rapid.Custom(func(t *rapid.T) Value {
+				return Bytes(rapid.SampledFrom([]string{"", "a", "A", "a ", "a\x00", "ab", "\xff"}).Draw(t, "b"))
+			}),
 		)
 		a, b := gen.Draw(t, "a"), gen.Draw(t, "b")
 		numeric := a.IsNumeric() && b.IsNumeric()
-		if !numeric && a.Kind() != b.Kind() {
+		if !numeric && (a.Kind() != b.Kind() || a.IsBinary() != b.IsBinary()) {
 			return
 		}
 		eq := Compare(a, b) == 0
@@ -120,5 +149,57 @@ func TestParseAndFormatDecimal(t *testing.T) {
 	}
 	if r, ok := RescaleDecimal(-125, 2, 1); !ok || r != -13 {
 		t.Errorf("RescaleDecimal(-1.25 -> 1 digit) = %d", r)
+	}
+}
+
+func TestTimeText(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" when the text is no TIME
+		fsp  int
+	}{
+		{"10:11:12", "10:11:12", 0},
+		{"-838:59:59", "-838:59:59", 0},
+		{"838:59:59", "838:59:59", 0},
+		{"839:00:00", "", 0},
+		{"1 02:03:04", "26:03:04", 0},
+		{"12:34", "12:34:00", 0},
+		{"1234", "00:12:34", 0},
+		{"123456", "12:34:56", 0},
+		{"12", "00:00:12", 0},
+		{"10:11:12.5", "10:11:12.500000", 1},
+		{"-00:00:01.25", "-00:00:01.250000", 2},
+		{"00:00:00.9999995", "00:00:01.000000", 6},
+		{"10:60:00", "", 0},
+		{"abc", "", 0},
+		{"2024-01-02 03:04:05", "03:04:05", 0},
+	} {
+		p, ok := ParseTimeText(c.in)
+		if c.want == "" {
+			if ok {
+				t.Errorf("ParseTimeText(%q) = %+v, want no time", c.in, p)
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("ParseTimeText(%q) failed", c.in)
+			continue
+		}
+		fsp := uint8(0)
+		if p.Fsp > 0 {
+			fsp = 6
+		}
+		if got := TimeMicros(p.Micros, fsp).ToText(); got != c.want || p.Fsp != c.fsp {
+			t.Errorf("ParseTimeText(%q) = %s fsp %d, want %s fsp %d", c.in, got, p.Fsp, c.want, c.fsp)
+		}
+	}
+	if got := TimeMicros(-(3600e6 + 500), 3).ToText(); got != "-01:00:00.000" {
+		t.Errorf("TIME(3) text %s", got)
+	}
+	if c, s := TimeMicros(-(101112e6/100*100 + 0), 0).TimeNumber(); c >= 0 || s != 0 {
+		t.Errorf("negative TIME number %d %d", c, s)
+	}
+	if c, s := TimeMicros((10*3600+11*60+12)*1e6+500000, 2).TimeNumber(); c != 10111250 || s != 2 {
+		t.Errorf("TIME(2) number %d scale %d, want 10111250 scale 2", c, s)
 	}
 }

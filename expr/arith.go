@@ -402,7 +402,7 @@ func (n *neg) Eval(row dataflow.Row) dataflow.Value {
 			return dataflow.Int(int64(-u))
 		}
 		return dataflow.Float(-float64(u))
-	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		c, s, _ := exactOf(v)
 		if c == math.MinInt64 {
 			f, _ := v.ToFloat()

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/bits"
@@ -66,9 +67,20 @@ func Convert(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, er
 	if v.IsNull() {
 		return v, nil
 	}
+	if n, ok := v.HexNumber(); ok && t.Kind != dataflow.KindString {
+		v = dataflow.Uint(n)
+	}
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint:
+		switch sqlBase(t) {
+		case "YEAR":
+			return convertYear(v, t, strict)
+		case "BIT":
+			return convertBit(v, t, strict)
+		}
 		return convertInt(v, t, strict)
+	case dataflow.KindTime:
+		return convertTimeOfDay(v, t, strict)
 	case dataflow.KindFloat:
 		return convertFloat(v, t, strict)
 	case dataflow.KindDecimal:
@@ -269,7 +281,7 @@ func integerOf(v dataflow.Value, t dataflow.Type, strict bool) (integer, error) 
 		n := floatInteger(math.RoundToEven(v.RawFloat()))
 		n.negSource = v.RawFloat() < 0
 		return n, nil
-	case dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		c, s := timeNumber(v)
 		r, _ := dataflow.RescaleDecimal(c, uint8(s), 0)
 		return integer{mag: uint64(r)}, nil
@@ -448,7 +460,33 @@ func convertDecimal(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Va
 }
 
 func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	switch {
+	case t.BinaryString():
+		return convertBytes(v, t, strict)
+	case t.IsEnum():
+		return convertEnum(v, t, strict)
+	case t.IsSet():
+		return convertSet(v, t, strict)
+	case isJSONType(t):
+		// A JSON column keeps the document as written, once it is known to be JSON.
+		s := v.ToText()
+		if v.IsNumeric() || json.Valid([]byte(s)) {
+			return dataflow.String(s), nil
+		}
+		if strict {
+			return dataflow.Null, convErr(CodeInvalidJSON, v, t, "Invalid JSON text: '%s'", s)
+		}
+		return dataflow.Null, nil
+	}
 	s := v.ToText()
+	if v.IsBinary() && !utf8.ValidString(s) {
+		// Bytes that are no UTF-8 text: MySQL refuses them for a utf8mb4 column and cuts
+		// them at the first bad byte elsewhere.
+		if strict {
+			return dataflow.Null, convErr(CodeIncorrectValue, v, t, "Incorrect string value: '%s'", hexPrefix(s))
+		}
+		s = validPrefix(s)
+	}
 	if isFixedChar(t) {
 		s = strings.TrimRight(s, " ")
 	}
@@ -465,10 +503,58 @@ func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Val
 		}
 		s = s[:cut]
 	}
-	if v.Kind() == dataflow.KindString && s == v.RawString() {
+	if _, ordinal := v.Ordinal(); v.Kind() == dataflow.KindString && !v.IsBinary() && !ordinal && s == v.RawString() {
 		return v, nil
 	}
 	return dataflow.String(s), nil
+}
+
+// convertBytes stores v in a binary string type: its text's bytes, at most Precision of them
+// (every excess byte is an error in strict mode, spaces included), and BINARY(n) padded to n
+// bytes with zero bytes, as MySQL stores it.
+func convertBytes(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	s := v.ToText()
+	if v.Kind() == dataflow.KindString {
+		s = v.RawString()
+	}
+	if t.Precision > 0 && len(s) > t.Precision {
+		if strict {
+			return dataflow.Null, convErr(CodeDataTooLong, v, t, "Data too long (%d bytes) for type %s", len(s), typeLabel(t))
+		}
+		s = s[:t.Precision]
+	}
+	if isFixedBinary(t) && len(s) < t.Precision {
+		s += strings.Repeat("\x00", t.Precision-len(s))
+	}
+	if _, hexLiteral := v.HexNumber(); v.IsBinary() && !hexLiteral && s == v.RawString() {
+		return v, nil
+	}
+	return dataflow.Bytes(s), nil
+}
+
+// hexPrefix renders the start of bytes that are no text the way MySQL's error names them
+// ('\xFF\xFE').
+func hexPrefix(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s) && i < 6; i++ {
+		fmt.Fprintf(&b, "\\x%02X", s[i])
+	}
+	if len(s) > 6 {
+		b.WriteString("...")
+	}
+	return b.String()
+}
+
+// validPrefix is the longest prefix of s that is valid UTF-8.
+func validPrefix(s string) string {
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w <= 1 {
+			return s[:i]
+		}
+		i += w
+	}
+	return s
 }
 
 func convertTime(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
@@ -523,4 +609,136 @@ func convertTime(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value
 		return dataflow.Null, nil
 	}
 	return dataflow.Datetime(tm, uint8(fsp)), nil
+}
+
+// convertYear stores v in a YEAR column: 1901..2155 as they are, 0 as 0000, 1..69 as
+// 2001..2069 and 70..99 as 1970..1999; text of fewer than four digits that reads as zero
+// ('0', '00') is 2000. Anything else is out of range (1264); CAST-like lenient conversion
+// gives 0000 instead.
+func convertYear(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	n, err := integerOf(v, t, strict)
+	if err != nil {
+		return dataflow.Null, err
+	}
+	y := n.mag
+	ok := !n.over && !(n.neg && y != 0)
+	switch {
+	case !ok:
+	case y == 0:
+		if v.Kind() == dataflow.KindString && len(strings.TrimSpace(v.RawString())) < 4 {
+			y = 2000
+		}
+	case y <= 69:
+		y += 2000
+	case y <= 99:
+		y += 1900
+	default:
+		ok = y >= 1901 && y <= 2155
+	}
+	if !ok {
+		if strict {
+			return dataflow.Null, convErr(CodeOutOfRange, v, t, "Out of range value %s for type %s", v.ToText(), typeLabel(t))
+		}
+		return dataflow.Int(0), nil
+	}
+	return dataflow.Int(int64(y)), nil
+}
+
+// convertBit stores v in a BIT(n) column: numbers by their value (negative ones as their
+// 64-bit two's complement), text by its bytes read big-endian, as MySQL does. A value of
+// more than n bits is too long (1406); lenient conversion gives the largest BIT(n).
+func convertBit(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	width := t.Precision
+	if width <= 0 || width > 64 {
+		width = 64
+	}
+	var bits uint64
+	over := false
+	if v.Kind() == dataflow.KindString {
+		s := v.RawString()
+		over = len(strings.TrimLeft(s, "\x00")) > 8
+		for i := 0; i < len(s); i++ {
+			bits = bits<<8 | uint64(s[i])
+		}
+	} else {
+		n, err := integerOf(v, t, strict)
+		if err != nil {
+			return dataflow.Null, err
+		}
+		bits, over = n.mag, n.over
+		if n.neg {
+			bits = -bits
+		}
+	}
+	if over || (width < 64 && bits>>width != 0) {
+		if strict {
+			return dataflow.Null, convErr(CodeDataTooLong, v, t, "Data too long for type %s", typeLabel(t))
+		}
+		bits = math.MaxUint64 >> (64 - width)
+	}
+	return dataflow.Uint(bits), nil
+}
+
+// convertTimeOfDay stores v in a TIME(fsp) column: text as MySQL's TIME text (a date and time
+// gives its time), numbers as [-]HHMMSS[.frac], a DATETIME its time of day and a DATE
+// midnight. Fractional seconds round to fsp digits. Text or numbers that are no time, or lie
+// beyond ±838:59:59, are error 1292 in strict mode and NULL otherwise.
+func convertTimeOfDay(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	fsp := min(max(t.Scale, 0), 6)
+	var us int64
+	switch v.Kind() {
+	case dataflow.KindTime:
+		us = v.Micros()
+	case dataflow.KindDate:
+		us = 0
+	case dataflow.KindDatetime:
+		tm := v.Time()
+		h, m, s := tm.Clock()
+		us = int64(h*3600+m*60+s)*1_000_000 + int64(tm.Nanosecond()/1000)
+	default:
+		text := v.ToText()
+		switch v.Kind() {
+		case dataflow.KindString:
+			text = v.RawString()
+		case dataflow.KindFloat:
+			text = strconv.FormatFloat(v.RawFloat(), 'f', -1, 64)
+		}
+		p, ok := dataflow.ParseTimeText(text)
+		if ok && p.Trailing && (strict || v.Kind() != dataflow.KindString) {
+			ok = false
+		}
+		if !ok {
+			if strict {
+				return dataflow.Null, convErr(CodeIncorrectDatetime, v, t, "Incorrect time value: '%s'", v.ToText())
+			}
+			return dataflow.Null, nil
+		}
+		us = p.Micros
+	}
+	unit := pow10[6-fsp]
+	if r := us % unit; r != 0 {
+		// Fractional seconds beyond the column's precision round half away from zero.
+		us -= r
+		if 2*abs(r) >= unit {
+			if r < 0 {
+				us -= unit
+			} else {
+				us += unit
+			}
+		}
+	}
+	if us > dataflow.MaxTimeMicros || us < -dataflow.MaxTimeMicros {
+		if strict {
+			return dataflow.Null, convErr(CodeIncorrectDatetime, v, t, "Incorrect time value: '%s'", v.ToText())
+		}
+		return dataflow.Null, nil
+	}
+	return dataflow.TimeMicros(us, uint8(fsp)), nil
+}
+
+func abs(x int64) int64 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -70,7 +70,7 @@ func smallInt(v dataflow.Value) (int64, bool) {
 		if v.RawUint() <= math.MaxInt64 {
 			return int64(v.RawUint()), true
 		}
-	case dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		c, s := timeNumber(v)
 		if s == 0 {
 			return c, true
@@ -92,7 +92,7 @@ func exactOf(v dataflow.Value) (coef int64, scale int, ok bool) {
 	case dataflow.KindDecimal:
 		c, s := v.DecimalParts()
 		return c, int(s), true
-	case dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		c, s := timeNumber(v)
 		return c, s, true
 	}
@@ -112,9 +112,13 @@ func bigExact(v dataflow.Value) (*big.Int, int, bool) {
 	return big.NewInt(c), s, true
 }
 
-// timeNumber reads a DATE as YYYYMMDD and a DATETIME as YYYYMMDDhhmmss with its fractional
-// seconds as decimal digits.
+// timeNumber reads a DATE as YYYYMMDD, a DATETIME as YYYYMMDDhhmmss and a TIME as
+// [-]hhmmss, with fractional seconds as decimal digits.
 func timeNumber(v dataflow.Value) (coef int64, scale int) {
+	if v.Kind() == dataflow.KindTime {
+		c, s := v.TimeNumber()
+		return c, int(s)
+	}
 	t := v.Time()
 	y, mo, d := t.Date()
 	n := int64(y)*10000 + int64(mo)*100 + int64(d)
@@ -136,7 +140,7 @@ func runtimeClass(v dataflow.Value) numClass {
 	switch v.Kind() {
 	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDate:
 		return classInt
-	case dataflow.KindDatetime:
+	case dataflow.KindDatetime, dataflow.KindTime:
 		if v.Scale() > 0 {
 			return classDecimal
 		}

@@ -1,9 +1,10 @@
 // Package expr compiles and evaluates scalar SQL expressions over dataflow rows with MySQL
 // semantics: three-valued logic, NULL propagation, implicit conversions between numbers,
 // strings and times, the utf8mb4_general_ci-style collation of package dataflow, MySQL's
-// arithmetic result types, LIKE, CASE, CAST and the common scalar functions. It also owns
-// Convert, the conversion of a value into a column's type under strict (INSERT/UPDATE) or
-// lenient (CAST) rules.
+// arithmetic result types, LIKE, CASE, CAST, the common scalar functions and the JSON
+// functions (documents kept as written, as MariaDB keeps them). It also owns Convert, the
+// conversion of a value into a column's type under strict (INSERT/UPDATE) or lenient (CAST)
+// rules, including the binary string, YEAR, TIME, BIT, ENUM, SET and JSON column types.
 //
 // Expressions are immutable trees built by the New* constructors. Column references are
 // positions in the input row, so an expression is tied to the schema of the operator that

@@ -55,7 +55,7 @@ func evalAbs(c *call, row dataflow.Row) dataflow.Value {
 			return dataflow.Int(-i)
 		}
 		return v
-	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		coef, s, _ := exactOf(v)
 		if coef == math.MinInt64 {
 			f, _ := v.ToFloat()
@@ -153,7 +153,7 @@ func evalRound(c *call, row dataflow.Row, trunc bool) dataflow.Value {
 		}
 		m, _, _ := bigExact(x)
 		return fromBigInt(roundBig(m, int(-d), trunc), unsigned)
-	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		coef, s, _ := exactOf(x)
 		v := roundExact(coef, s, int(d), trunc)
 		if c.t.Kind == dataflow.KindInt || c.t.Kind == dataflow.KindUint {
@@ -268,7 +268,7 @@ func evalFloorCeil(c *call, row dataflow.Row, ceil bool) dataflow.Value {
 	switch v.Kind() {
 	case dataflow.KindNull, dataflow.KindInt, dataflow.KindUint:
 		return v
-	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime:
+	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		coef, s, _ := exactOf(v)
 		if s == 0 {
 			return dataflow.Int(coef)

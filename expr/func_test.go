@@ -297,3 +297,57 @@ func TestFuncExtremes(t *testing.T) {
 		{e: NewArith(OpDiv, kd("999999999999999999"), kd("0.000000001")), want: vf(9.99999999999999999e26)},
 	})
 }
+
+func TestJSONFunctions(t *testing.T) {
+	doc := NewConst(dataflow.String(`{"a": 1, "b": {"c": [10,  20, "x"]}, "q\"k": "v\u00e9"}`))
+	str := func(s string) Expr { return NewConst(dataflow.String(s)) }
+	call := func(name string, args ...Expr) dataflow.Value {
+		t.Helper()
+		e, err := NewFunc(name, args)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return e.Eval(nil)
+	}
+	for _, c := range []struct {
+		got  dataflow.Value
+		want string
+	}{
+		{call("json_extract", doc, str("$.a")), "1"},
+		{call("json_extract", doc, str("$.b")), `{"c": [10,  20, "x"]}`},
+		{call("json_extract", doc, str("$.b.c[1]")), "20"},
+		{call("json_extract", doc, str("$.b.c[2]")), `"x"`},
+		{call("json_extract", doc, str(`$."q\"k"`)), `"v\u00e9"`},
+		{call("json_extract", doc, str("$.a"), str("$.b.c[0]")), "[1, 10]"},
+		{call("json_extract", doc, str("$.nope")), "NULL"},
+		{call("json_extract", doc, str("$.b.c[9]")), "NULL"},
+		{call("json_extract", str(`{"a":`), str("$.a")), "NULL"},
+		{call("json_unquote", call2(t, "json_extract", doc, str(`$."q\"k"`))), "vé"},
+		{call("json_unquote", str(`plain`)), "plain"},
+		{call("json_valid", doc), "1"},
+		{call("json_valid", str(`{"a":`)), "0"},
+		{call("json_object", str("k"), NewConst(dataflow.Int(1)), str("s"), str(`a"b`), str("n"), NewConst(dataflow.Null)),
+			`{"k": 1, "s": "a\"b", "n": null}`},
+		{call("json_array", NewConst(dataflow.Int(1)), str("x"), call2(t, "json_array")), `[1, "x", []]`},
+	} {
+		if c.got.ToText() != c.want {
+			t.Errorf("got %s, want %s", c.got.ToText(), c.want)
+		}
+	}
+	if _, err := NewFunc("json_extract", []Expr{doc, str("$.*")}); err == nil {
+		t.Error("a wildcard path was accepted")
+	}
+	if _, err := NewFunc("json_object", []Expr{str("k")}); err == nil {
+		t.Error("JSON_OBJECT with an odd argument count was accepted")
+	}
+}
+
+// call2 builds a call for use as an argument.
+func call2(t *testing.T, name string, args ...Expr) Expr {
+	t.Helper()
+	e, err := NewFunc(name, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

@@ -15,6 +15,7 @@ func vi(x int64) dataflow.Value   { return dataflow.Int(x) }
 func vu(x uint64) dataflow.Value  { return dataflow.Uint(x) }
 func vf(x float64) dataflow.Value { return dataflow.Float(x) }
 func vs(s string) dataflow.Value  { return dataflow.String(s) }
+func vb(s string) dataflow.Value  { return dataflow.Bytes(s) }
 
 func vd(s string) dataflow.Value {
 	coef, scale, ok := dataflow.ParseDecimal(s)
@@ -76,7 +77,10 @@ func col(i int, t dataflow.Type) Expr {
 // sameValue is exact equality for test expectations: the same kind and the same rendering
 // (which includes a decimal's scale and a datetime's fractional digits).
 func sameValue(a, b dataflow.Value) bool {
-	return a.Kind() == b.Kind() && a.Scale() == b.Scale() && a.ToText() == b.ToText()
+	ao, aok := a.Ordinal()
+	bo, bok := b.Ordinal()
+	return a.Kind() == b.Kind() && a.Scale() == b.Scale() && a.ToText() == b.ToText() && a.IsBinary() == b.IsBinary() &&
+		ao == bo && aok == bok && a.IsSetValue() == b.IsSetValue()
 }
 
 func describe(v dataflow.Value) string {

@@ -1,6 +1,7 @@
 package expr
 
 import (
+	"encoding/hex"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -124,11 +125,16 @@ func typeOfValue(v dataflow.Value) dataflow.Type {
 		coef, scale := v.DecimalParts()
 		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: max(decDigits(coef), int(scale)), Scale: int(scale)}
 	case dataflow.KindString:
+		if v.IsBinary() {
+			return dataflow.Type{Kind: dataflow.KindString, Precision: len(v.RawString()), SQL: "VARBINARY"}
+		}
 		return dataflow.Type{Kind: dataflow.KindString, Precision: utf8.RuneCountInString(v.RawString())}
 	case dataflow.KindDate:
 		return dataflow.Type{Kind: dataflow.KindDate}
 	case dataflow.KindDatetime:
 		return dataflow.Type{Kind: dataflow.KindDatetime, Scale: int(v.Scale())}
+	case dataflow.KindTime:
+		return dataflow.Type{Kind: dataflow.KindTime, Scale: int(v.Scale())}
 	}
 	return dataflow.Type{Kind: v.Kind()}
 }
@@ -169,11 +175,19 @@ func formatLiteral(v dataflow.Value) string {
 		}
 		return dataflow.FormatDecimal(coef, scale)
 	case dataflow.KindString:
+		if _, ok := v.HexNumber(); ok {
+			return "X'" + strings.ToUpper(hex.EncodeToString([]byte(v.RawString()))) + "'"
+		}
+		if v.IsBinary() {
+			return "_binary" + quoteString(v.RawString())
+		}
 		return quoteString(v.RawString())
 	case dataflow.KindDate:
 		return "DATE'" + v.ToText() + "'"
 	case dataflow.KindDatetime:
 		return "TIMESTAMP'" + v.ToText() + "'"
+	case dataflow.KindTime:
+		return "TIME'" + v.ToText() + "'"
 	}
 	return "?" + v.Kind().String()
 }

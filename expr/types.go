@@ -50,8 +50,18 @@ func intBits(t dataflow.Type) int {
 
 // IntRange returns the range of values an integer column of type t accepts, by the base type
 // named in t.SQL (TINYINT, SMALLINT, MEDIUMINT, INT, BIGINT, BOOLEAN) and its signedness.
-// A type without a recognized name is BIGINT.
+// A type without a recognized name is BIGINT. For YEAR it is the years stored as they are
+// given (1901..2155; Convert maps 0..99), for BIT(n) 0..2^n-1.
 func IntRange(t dataflow.Type) (minV int64, maxV uint64) {
+	switch sqlBase(t) {
+	case "YEAR":
+		return 1901, 2155
+	case "BIT":
+		if n := t.Precision; n > 0 && n < 64 {
+			return 0, 1<<n - 1
+		}
+		return 0, math.MaxUint64
+	}
 	bits := intBits(t)
 	if isUnsigned(t) {
 		if bits == 64 {
@@ -76,6 +86,11 @@ func isSingleFloat(t dataflow.Type) bool {
 func isFixedChar(t dataflow.Type) bool {
 	b := sqlBase(t)
 	return t.Kind == dataflow.KindString && t.Precision > 0 && (b == "CHAR" || b == "CHARACTER")
+}
+
+// isFixedBinary reports a BINARY(n) column, whose values MySQL pads with zero bytes.
+func isFixedBinary(t dataflow.Type) bool {
+	return t.Kind == dataflow.KindString && t.Precision > 0 && sqlBase(t) == "BINARY"
 }
 
 // typeName is a canonical spelling of everything about t that Convert depends on, so that
@@ -111,6 +126,14 @@ func typeName(t dataflow.Type) string {
 		return s
 	case dataflow.KindString:
 		switch {
+		case t.BinaryString():
+			switch {
+			case t.Precision <= 0:
+				return "BINARY"
+			case isFixedBinary(t):
+				return "BINARY(" + strconv.Itoa(t.Precision) + ")"
+			}
+			return "VARBINARY(" + strconv.Itoa(t.Precision) + ")"
 		case isFixedChar(t):
 			return "CHAR(" + strconv.Itoa(t.Precision) + ")"
 		case t.Precision > 0:
@@ -124,6 +147,11 @@ func typeName(t dataflow.Type) string {
 			return "DATETIME(" + strconv.Itoa(t.Scale) + ")"
 		}
 		return "DATETIME"
+	case dataflow.KindTime:
+		if t.Scale > 0 {
+			return "TIME(" + strconv.Itoa(t.Scale) + ")"
+		}
+		return "TIME"
 	}
 	return t.Kind.String()
 }
@@ -143,7 +171,7 @@ func classOf(t dataflow.Type) numClass {
 	switch t.Kind {
 	case dataflow.KindNull, dataflow.KindInt, dataflow.KindUint, dataflow.KindDate:
 		return classInt
-	case dataflow.KindDatetime:
+	case dataflow.KindDatetime, dataflow.KindTime:
 		if t.Scale > 0 {
 			return classDecimal
 		}
@@ -166,6 +194,8 @@ func intDigits(t dataflow.Type) int {
 		return 8
 	case dataflow.KindDatetime:
 		return 14
+	case dataflow.KindTime:
+		return 7
 	case dataflow.KindInt, dataflow.KindUint:
 		if t.Precision > 0 && t.Precision < 20 {
 			return t.Precision
@@ -178,7 +208,7 @@ func intDigits(t dataflow.Type) int {
 // scaleOf is the fractional digits of a numeric type (0 for integers).
 func scaleOf(t dataflow.Type) int {
 	switch t.Kind {
-	case dataflow.KindDecimal, dataflow.KindDatetime:
+	case dataflow.KindDecimal, dataflow.KindDatetime, dataflow.KindTime:
 		return t.Scale
 	}
 	return 0
@@ -254,6 +284,11 @@ func displayLen(t dataflow.Type) int {
 			return 20 + t.Scale
 		}
 		return 19
+	case dataflow.KindTime:
+		if t.Scale > 0 {
+			return 11 + t.Scale
+		}
+		return 10
 	case dataflow.KindDecimal:
 		return intDigits(t) + t.Scale + 2
 	case dataflow.KindFloat:
@@ -297,7 +332,7 @@ func coerce(v dataflow.Value, t dataflow.Type) dataflow.Value {
 		return v
 	}
 	switch {
-	case v.Kind() == t.Kind && t.Kind != dataflow.KindDecimal && t.Kind != dataflow.KindDatetime:
+	case v.Kind() == t.Kind && t.Kind != dataflow.KindDecimal && t.Kind != dataflow.KindDatetime && t.Kind != dataflow.KindTime:
 		return v
 	case isIntType(t) && (v.Kind() == dataflow.KindInt || v.Kind() == dataflow.KindUint):
 		return v

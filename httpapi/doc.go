@@ -52,6 +52,9 @@
 // numbers, exact even for BIGINT UNSIGNED above 2^53 (a JavaScript client that needs those
 // exactly must parse the number itself); DOUBLE and FLOAT are numbers; DECIMAL is a string
 // with the column's scale ("9.90"), so that no client rounds it; strings are strings;
+// BINARY, VARBINARY and BLOB values, which need not be text, are base64 strings ("AP9B");
+// TIME is its text ("-26:03:04"), YEAR and BIT are numbers, ENUM and SET their members'
+// text, JSON the document as a string;
 // DATE and DATETIME are strings in MySQL's text form ("2026-11-01",
 // "2026-11-01 10:00:00.123"); NULL is null.
 //

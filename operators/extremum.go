@@ -24,6 +24,16 @@ func compareValuesTotal(a, b dataflow.Value) int {
 			return cmpOrdered(ca, cb)
 		}
 	}
+	if _, ok := a.Ordinal(); ok {
+		if _, ok := b.Ordinal(); ok {
+			// MIN and MAX of an ENUM or SET compare its values as text, as MySQL does,
+			// where ORDER BY uses their index.
+			if c := dataflow.CompareStrings(a.RawString(), b.RawString()); c != 0 {
+				return c
+			}
+			return exactTiebreak(a, b)
+		}
+	}
 	if c := dataflow.Compare(a, b); c != 0 {
 		return c
 	}

@@ -59,11 +59,31 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 			return dataflow.Float(f), nil
 		}
 	case dataflow.KindString:
+		if v.IsNumeric() && t.IsEnum() {
+			// A number against an ENUM is its index: the key is the member it names.
+			ev, err := expr.Convert(v, t, true)
+			if err != nil {
+				return dataflow.Null, nil
+			}
+			return ev, nil
+		}
 		if v.IsNumeric() {
 			return v, &Error{Code: codeWrongArguments, SQLState: "HY000", Msg: fmt.Sprintf("a number (%s) cannot be looked up in text column; pass it as a string", v.ToText())}
 		}
-		if v.Kind() != dataflow.KindString {
+		if t.BinaryString() {
+			return dataflow.Bytes(v.ToText()), nil
+		}
+		if v.Kind() != dataflow.KindString || v.IsBinary() {
 			return dataflow.String(v.ToText()), nil
+		}
+	case dataflow.KindTime:
+		if v.Kind() != dataflow.KindTime {
+			tv, err := expr.Convert(v, time6, false)
+			if err != nil || tv.IsNull() || dataflow.Compare(tv, v) != 0 {
+				// Not a time: MySQL's comparison is false for every row.
+				return dataflow.Null, nil
+			}
+			return tv, nil
 		}
 	case dataflow.KindDate, dataflow.KindDatetime:
 		if v.Kind() == dataflow.KindString {
@@ -78,4 +98,7 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 	return v, nil
 }
 
-var datetime6 = dataflow.Type{Kind: dataflow.KindDatetime, Scale: 6, SQL: "DATETIME(6)", Nullable: true}
+var (
+	datetime6 = dataflow.Type{Kind: dataflow.KindDatetime, Scale: 6, SQL: "DATETIME(6)", Nullable: true}
+	time6     = dataflow.Type{Kind: dataflow.KindTime, Scale: 6, SQL: "TIME(6)", Nullable: true}
+)

@@ -183,6 +183,9 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 	for i := range sc.Cols {
 		d := &sc.Cols[i]
 		d.Type.Nullable = !d.NotNull
+		if d.NotNull && d.Default == nil {
+			d.Default = implicitDefault(d.Type)
+		}
 		if d.NotNull && d.Default != nil && d.Default.IsNull() {
 			return nil, newErr(CodeInvalidDefault, "Invalid default value for '%s'", d.Name)
 		}

@@ -41,6 +41,10 @@ const (
 	CodeNoDefault           = 1364
 	CodeTooBigScale         = 1425
 	CodeTooBigPrecision     = 1426
+	CodeTooBigDisplayWidth  = 1439
+	CodeTooBigSet           = 1097
+	CodeDupTypeValue        = 1291
+	CodeBadTypeValue        = 1367
 	CodeScaleOverPrecision  = 1427
 	CodeOrderNotInDistinct  = 3065
 )
@@ -51,6 +55,8 @@ var sqlStates = map[int]string{
 	CodeUnknownColumn:       "42S22",
 	CodeDupFieldName:        "42S21",
 	CodeInvalidGroupFunc:    "HY000",
+	CodeDupTypeValue:        "HY000",
+	CodeTooBigSet:           "HY000",
 	CodeWrongValueCount:     "21S01",
 	CodeUnknownTable:        "42S02",
 	CodeUnionColumns:        "21000",

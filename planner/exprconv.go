@@ -503,7 +503,7 @@ func literalValue(n *test_driver.ValueExpr) (dataflow.Value, error) {
 		return dataflow.Float(n.GetFloat64()), nil
 	case test_driver.KindString:
 		if strings.EqualFold(n.Type.GetCharset(), "binary") {
-			return dataflow.Null, unsupported("binary string literals")
+			return dataflow.Bytes(n.GetString()), nil
 		}
 		return dataflow.String(n.GetString()), nil
 	case test_driver.KindMysqlDecimal:
@@ -518,7 +518,7 @@ func literalValue(n *test_driver.ValueExpr) (dataflow.Value, error) {
 		}
 		return dataflow.Decimal(coef, scale), nil
 	case test_driver.KindBinaryLiteral:
-		return dataflow.Null, unsupported("hexadecimal and bit literals")
+		return dataflow.HexLiteral(string(n.GetBinaryLiteral())), nil
 	}
 	return dataflow.Null, unsupported("this kind of literal")
 }
@@ -539,10 +539,8 @@ var nondeterministic = map[string]bool{
 func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	name := n.FnName.L
 	switch name {
-	case ast.DateLiteral, ast.TimestampLiteral:
+	case ast.DateLiteral, ast.TimestampLiteral, ast.TimeLiteral:
 		return v.timeLiteral(n)
-	case ast.TimeLiteral:
-		return nil, v.err(unsupported("TIME literals"), n)
 	}
 	if (name == "database" || name == "schema") && len(n.Args) == 0 && v.c.infoSchemaQuery {
 		// Evaluated when it runs, a query over information_schema may name the database.
@@ -600,11 +598,14 @@ func (v *exprConv) newFunc(n ast.Node, name string, args []expr.Expr) (expr.Expr
 	return nil, v.err(pe, n)
 }
 
-// timeLiteral compiles DATE 'x' and TIMESTAMP 'x'.
+// timeLiteral compiles DATE 'x', TIME 'x' and TIMESTAMP 'x'.
 func (v *exprConv) timeLiteral(n *ast.FuncCallExpr) (expr.Expr, error) {
 	kind, t := "DATE", dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE"}
-	if n.FnName.L == ast.TimestampLiteral {
+	switch n.FnName.L {
+	case ast.TimestampLiteral:
 		kind, t = "DATETIME", dataflow.Type{Kind: dataflow.KindDatetime, SQL: "DATETIME", Scale: maxFsp}
+	case ast.TimeLiteral:
+		kind, t = "TIME", dataflow.Type{Kind: dataflow.KindTime, SQL: "TIME", Scale: maxFsp}
 	}
 	if len(n.Args) != 1 {
 		return nil, v.err(newErr(CodeParse, "malformed %s literal", kind), n)
@@ -614,8 +615,8 @@ func (v *exprConv) timeLiteral(n *ast.FuncCallExpr) (expr.Expr, error) {
 		return nil, v.err(newErr(CodeParse, "malformed %s literal", kind), n)
 	}
 	s := ve.GetString()
-	if t.Kind == dataflow.KindDatetime {
-		// A TIMESTAMP literal keeps as many fractional digits as it was written with.
+	if t.Kind == dataflow.KindDatetime || t.Kind == dataflow.KindTime {
+		// A TIMESTAMP or TIME literal keeps as many fractional digits as it was written with.
 		t.Scale = 0
 		if i := strings.LastIndexByte(s, '.'); i >= 0 {
 			t.Scale = min(len(strings.TrimSpace(s[i+1:])), maxFsp)

@@ -158,9 +158,15 @@ func keyClass(t dataflow.Type) int {
 	case dataflow.KindFloat:
 		return 2
 	case dataflow.KindString:
+		if t.BinaryString() {
+			// Bytes key by their exact bytes, text by its collation weight.
+			return 5
+		}
 		return 3
 	case dataflow.KindDate, dataflow.KindDatetime:
 		return 4
+	case dataflow.KindTime:
+		return 6
 	}
 	return 0
 }

@@ -388,6 +388,16 @@ func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
 }
 
+// TypeText spells a column type as SHOW CREATE TABLE and SHOW COLUMNS do: in lower case,
+// except the members of an ENUM or SET, which keep their spelling.
+func TypeText(t dataflow.Type) string {
+	if t.IsEnum() || t.IsSet() {
+		i := strings.IndexByte(t.SQL, '(')
+		return strings.ToLower(t.SQL[:i]) + t.SQL[i:]
+	}
+	return strings.ToLower(t.SQL)
+}
+
 // ClockText is how MariaDB shows a column's DEFAULT or ON UPDATE CURRENT_TIMESTAMP: with
 // the column's precision.
 func ClockText(c ColumnDef) string {
@@ -407,7 +417,7 @@ func CreateTableSQL(t *TableSchema, autoInc uint64) string {
 		if i > 0 {
 			b.WriteString(",\n")
 		}
-		fmt.Fprintf(&b, "  %s %s", quoteName(c.Name), strings.ToLower(c.Type.SQL))
+		fmt.Fprintf(&b, "  %s %s", quoteName(c.Name), TypeText(c.Type))
 		if c.NotNull {
 			b.WriteString(" NOT NULL")
 		}

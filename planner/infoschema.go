@@ -342,12 +342,29 @@ type columnDescription struct {
 // spells them (COLUMN_TYPE keeps integer display widths: int(11), bigint(20) unsigned).
 func describeColumn(c ColumnDef) columnDescription {
 	t := c.Type
-	sqlText := strings.ToLower(t.String())
-	base := sqlText
+	sqlText := TypeText(t)
+	if t.SQL == "" {
+		sqlText = strings.ToLower(t.String())
+	}
+	base := strings.ToLower(sqlText)
 	if i := strings.IndexAny(base, "( "); i >= 0 {
 		base = base[:i]
 	}
 	d := columnDescription{dataType: base, columnType: sqlText}
+	switch {
+	case base == "year":
+		d.columnType = "year(4)"
+		return d
+	case base == "bit":
+		d.numPrecision = uint64(t.Precision)
+		return d
+	case t.Kind == dataflow.KindString && t.BinaryString():
+		d.charMax, d.octetMax = uint64(t.Precision), uint64(t.Precision)
+		return d
+	case t.Kind == dataflow.KindTime:
+		d.timePrecision = uint64(t.Scale)
+		return d
+	}
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint:
 		if !strings.Contains(sqlText, "(") && t.Precision > 0 {
@@ -371,9 +388,11 @@ func describeColumn(c ColumnDef) columnDescription {
 		}
 	case dataflow.KindString:
 		d.charMax = uint64(t.Precision)
-		d.octetMax = uint64(t.Precision) * 4
-		if base != "varchar" && base != "char" {
-			d.octetMax = uint64(t.Precision)
+		d.octetMax = uint64(t.Precision) * 4 // utf8mb4: up to four bytes a character
+		switch base {
+		case "varchar", "char", "enum", "set":
+		default:
+			d.octetMax = uint64(t.Precision) // the TEXT sizes are limits in bytes
 		}
 		d.charset, d.collation = "utf8mb4", "utf8mb4_general_ci"
 	case dataflow.KindDate:

@@ -142,8 +142,13 @@ func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
 			return cv, true
 		}
 		return v, true
+	case v.Kind() == dataflow.KindString && t.BinaryString():
+		// A binary column compares byte by byte with any string: the key is the bytes.
+		return dataflow.Bytes(v.RawString()), true
 	case v.Kind() == dataflow.KindString && t.Kind == dataflow.KindString:
-		return v, true
+		// Text against a binary string compares byte by byte, which a key under the
+		// collation cannot answer: that stays a filter.
+		return v, !v.IsBinary()
 	case v.Kind() == dataflow.KindString && numeric:
 		if cv, err := expr.Convert(v, t, true); err == nil && dataflow.Compare(cv, v) == 0 {
 			return cv, true
@@ -156,6 +161,12 @@ func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
 		}
 	case v.IsTime() && temporal:
 		return v, true
+	case t.Kind == dataflow.KindTime:
+		// A TIME compares with text as a time and with a number as [-]HHMMSS, both of which
+		// a TIME key answers once the literal reads as a time at full precision.
+		if cv, err := expr.Convert(v, time6, true); err == nil && dataflow.Compare(cv, v) == 0 {
+			return cv, true
+		}
 	}
 	return v, false
 }

@@ -3,10 +3,12 @@ package planner
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pingcap/tidb/pkg/parser/mysql"
 	"github.com/pingcap/tidb/pkg/parser/types"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 )
 
 // MySQL's limits on DECIMAL and fractional seconds, checked before Weir's own narrower limit
@@ -90,8 +92,11 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 	if mysql.HasZerofillFlag(flag) {
 		return dataflow.Type{}, unsupported("ZEROFILL (column '%s')", col)
 	}
-	if isTextType(tp) && (strings.EqualFold(ft.GetCharset(), "binary") || mysql.HasBinaryFlag(flag)) {
-		return dataflow.Type{}, unsupported("binary string type %s (column '%s'): Weir compares strings case-insensitively", unsupportedTypeName(ft), col)
+	if isTextType(tp) && strings.EqualFold(ft.GetCharset(), "binary") {
+		return binaryStringType(ft), nil
+	}
+	if isTextType(tp) && mysql.HasBinaryFlag(flag) {
+		return dataflow.Type{}, unsupported("the BINARY attribute (column '%s'): Weir compares text case-insensitively; use VARBINARY or BLOB for bytes", col)
 	}
 	if isTextType(tp) {
 		if err := checkCollation(ft.GetCollate(), col); err != nil {
@@ -180,8 +185,109 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 			t.SQL = fmt.Sprintf("%s(%d)", name, fsp)
 		}
 		return t, nil
+	case mysql.TypeEnum, mysql.TypeSet:
+		return enumType(ft, col)
+	case mysql.TypeJSON:
+		return dataflow.Type{Kind: dataflow.KindString, Precision: 4294967295, SQL: "JSON"}, nil
+	case mysql.TypeDuration:
+		return timeType(ft.GetDecimal(), col)
+	case mysql.TypeYear:
+		return dataflow.Type{Kind: dataflow.KindInt, Precision: 4, SQL: "YEAR"}, nil
+	case mysql.TypeBit:
+		n := ft.GetFlen()
+		if n <= 0 {
+			n = 1
+		}
+		if n > 64 {
+			return dataflow.Type{}, newErr(CodeTooBigDisplayWidth, "Display width out of range for '%s' (max = 64)", col)
+		}
+		return dataflow.Type{Kind: dataflow.KindUint, Unsigned: true, Precision: n, SQL: fmt.Sprintf("BIT(%d)", n)}, nil
 	}
 	return dataflow.Type{}, unsupported("the %s type (column '%s')", unsupportedTypeName(ft), col)
+}
+
+// binaryStringType maps BINARY(n), VARBINARY(n) and the BLOB types, whose lengths count
+// bytes.
+func binaryStringType(ft *types.FieldType) dataflow.Type {
+	n := ft.GetFlen()
+	switch ft.GetType() {
+	case mysql.TypeString:
+		n = max(n, 1)
+		return dataflow.Type{Kind: dataflow.KindString, Precision: n, SQL: fmt.Sprintf("BINARY(%d)", n)}
+	case mysql.TypeVarchar, mysql.TypeVarString:
+		return dataflow.Type{Kind: dataflow.KindString, Precision: n, SQL: fmt.Sprintf("VARBINARY(%d)", n)}
+	}
+	tt := textTypes[ft.GetType()]
+	return dataflow.Type{Kind: dataflow.KindString, Precision: tt.max, SQL: strings.ReplaceAll(tt.name, "TEXT", "BLOB")}
+}
+
+// enumType is ENUM(...) or SET(...): its SQL spelling lists the members, which is where
+// conversion reads them. Members lose trailing spaces and must differ under the collation,
+// as in MySQL; a SET holds at most 64.
+func enumType(ft *types.FieldType, col string) (dataflow.Type, error) {
+	name := "ENUM"
+	if ft.GetType() == mysql.TypeSet {
+		name = "SET"
+	}
+	if err := checkCollation(ft.GetCollate(), col); err != nil {
+		return dataflow.Type{}, err
+	}
+	elems := ft.GetElems()
+	if name == "SET" && len(elems) > 64 {
+		return dataflow.Type{}, newErr(CodeTooBigSet, "Too many strings for column %s and SET", col)
+	}
+	quoted := make([]string, len(elems))
+	width := 0
+	for i, e := range elems {
+		e = strings.TrimRight(e, " ")
+		if name == "SET" && strings.Contains(e, ",") {
+			return dataflow.Type{}, newErr(CodeBadTypeValue, "Illegal %s '%s' value found during parsing", name, e)
+		}
+		for _, prev := range elems[:i] {
+			if dataflow.CompareStrings(prev, e) == 0 {
+				return dataflow.Type{}, newErr(CodeDupTypeValue, "Column '%s' has duplicated value '%s' in %s", col, prev, name)
+			}
+		}
+		quoted[i] = expr.QuoteMember(e)
+		n := utf8.RuneCountInString(e)
+		if name == "SET" {
+			width += n + 1
+		} else {
+			width = max(width, n)
+		}
+	}
+	if name == "SET" && width > 0 {
+		width--
+	}
+	return dataflow.Type{Kind: dataflow.KindString, Precision: max(width, 1),
+		SQL: name + "(" + strings.Join(quoted, ",") + ")"}, nil
+}
+
+// implicitDefault is the default MySQL gives a NOT NULL column without a DEFAULT clause when
+// it has one: an ENUM's first member. Other types have none (nil).
+func implicitDefault(t dataflow.Type) *dataflow.Value {
+	if !t.IsEnum() {
+		return nil
+	}
+	members := expr.EnumMembers(t)
+	if len(members) == 0 {
+		return nil
+	}
+	v := dataflow.Enum(members[0], 1)
+	return &v
+}
+
+// timeType is TIME(fsp).
+func timeType(fsp int, col string) (dataflow.Type, error) {
+	fsp = max(fsp, 0)
+	if fsp > maxFsp {
+		return dataflow.Type{}, newErr(CodeTooBigPrecision, "Too-big precision %d specified for '%s'. Maximum is %d.", fsp, col, maxFsp)
+	}
+	t := dataflow.Type{Kind: dataflow.KindTime, Scale: fsp, SQL: "TIME"}
+	if fsp > 0 {
+		t.SQL = fmt.Sprintf("TIME(%d)", fsp)
+	}
+	return t, nil
 }
 
 func isTextType(tp byte) bool {
@@ -230,7 +336,12 @@ func castType(ft *types.FieldType) (dataflow.Type, error) {
 	tp := ft.GetType()
 	unsigned := mysql.HasUnsignedFlag(ft.GetFlag())
 	if ft.GetCharset() == "binary" && isTextType(tp) {
-		return dataflow.Type{}, unsupported("CAST to BINARY")
+		// CAST(x AS BINARY) keeps every byte; CAST(x AS BINARY(n)) cuts or pads to n.
+		t := dataflow.Type{Kind: dataflow.KindString, SQL: "VARBINARY", Nullable: true}
+		if n := ft.GetFlen(); n >= 0 {
+			t.Precision, t.SQL = n, fmt.Sprintf("BINARY(%d)", n)
+		}
+		return t, nil
 	}
 	switch tp {
 	case mysql.TypeLonglong, mysql.TypeLong, mysql.TypeTiny, mysql.TypeShort, mysql.TypeInt24:
@@ -262,6 +373,10 @@ func castType(ft *types.FieldType) (dataflow.Type, error) {
 		return t, nil
 	case mysql.TypeDate:
 		return dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE", Nullable: true}, nil
+	case mysql.TypeDuration:
+		t, err := timeType(ft.GetDecimal(), "CAST")
+		t.Nullable = true
+		return t, err
 	case mysql.TypeDatetime, mysql.TypeTimestamp:
 		fsp := max(ft.GetDecimal(), 0)
 		if fsp > maxFsp {

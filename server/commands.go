@@ -175,7 +175,7 @@ func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
 		if c.OnUpdateNow {
 			extra = "on update " + planner.ClockText(c)
 		}
-		rows = append(rows, []any{c.Name, strings.ToLower(c.Type.SQL), null, key, def, extra})
+		rows = append(rows, []any{c.Name, planner.TypeText(c.Type), null, key, def, extra})
 	}
 	return s.table(cols, rows)
 }

@@ -104,7 +104,8 @@ func (s *session) query(w *wire, query string) error {
 	if res != nil {
 		return s.reply(w, res, nil)
 	}
-	defs := s.columnDefs(rows.Columns())
+	cols := rows.Columns()
+	defs := s.columnDefs(cols)
 	if err := w.writeColumns(defs, s.flags); err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func (s *session) query(w *wire, query string) error {
 			return w.writeError(fmt.Errorf("row of %d values for %d columns", len(row), len(defs)))
 		}
 		at := w.begin()
-		w.conn.Out = appendTextRow(w.conn.Out, row[:len(defs)])
+		w.conn.Out = appendTextRow(w.conn.Out, cols, row[:len(defs)])
 		if err := w.end(at); err != nil {
 			return err
 		}

@@ -36,6 +36,17 @@ func fieldFor(c weir.Column) *mysql.Field {
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint:
 		f.Flag |= mysql.BINARY_FLAG | mysql.NUM_FLAG
+		switch {
+		case sqlName == "YEAR":
+			f.Flag = f.Flag&^mysql.BINARY_FLAG | mysql.UNSIGNED_FLAG | mysql.ZEROFILL_FLAG
+			f.Type, f.ColumnLength = mysql.MYSQL_TYPE_YEAR, 4
+			return f
+		case strings.HasPrefix(sqlName, "BIT"):
+			// BIT values travel as their bytes, big-endian, as MySQL sends them.
+			f.Flag = f.Flag&^(mysql.NUM_FLAG|mysql.BINARY_FLAG) | mysql.UNSIGNED_FLAG
+			f.Type, f.ColumnLength = mysql.MYSQL_TYPE_BIT, uint32(max(t.Precision, 1))
+			return f
+		}
 		if t.Unsigned || t.Kind == dataflow.KindUint {
 			f.Flag |= mysql.UNSIGNED_FLAG
 		}
@@ -63,10 +74,33 @@ func fieldFor(c weir.Column) *mysql.Field {
 		f.ColumnLength = uint32(max(t.Precision, 1) + 2)
 		f.Decimal = uint8(t.Scale)
 	case dataflow.KindString:
+		if t.BinaryString() {
+			// Bytes travel with the binary character set, so that clients hand them to
+			// the application as bytes rather than decode them as text.
+			f.Flag |= mysql.BINARY_FLAG
+			f.Type = mysql.MYSQL_TYPE_VAR_STRING
+			switch {
+			case strings.HasPrefix(sqlName, "BINARY"):
+				f.Type = mysql.MYSQL_TYPE_STRING
+			case strings.Contains(sqlName, "BLOB"):
+				f.Type = mysql.MYSQL_TYPE_BLOB
+				f.Flag |= mysql.BLOB_FLAG
+			}
+			f.ColumnLength = uint32(min(max(t.Precision, 1), math.MaxUint32))
+			break
+		}
 		f.Charset = charsetUTF8MB4
 		f.Type = mysql.MYSQL_TYPE_VAR_STRING
-		if strings.HasPrefix(sqlName, "CHAR") {
+		switch {
+		case strings.HasPrefix(sqlName, "CHAR"):
 			f.Type = mysql.MYSQL_TYPE_STRING
+		case t.IsEnum():
+			f.Type, f.Flag = mysql.MYSQL_TYPE_STRING, f.Flag|mysql.ENUM_FLAG
+		case t.IsSet():
+			f.Type, f.Flag = mysql.MYSQL_TYPE_STRING, f.Flag|mysql.SET_FLAG
+		case sqlName == "JSON":
+			// As MySQL sends it: its own type code, the binary character set.
+			f.Type, f.Charset, f.Flag = mysql.MYSQL_TYPE_JSON, charsetBinary, f.Flag|mysql.BLOB_FLAG|mysql.BINARY_FLAG
 		}
 		if strings.Contains(sqlName, "TEXT") {
 			f.Type = mysql.MYSQL_TYPE_BLOB
@@ -83,6 +117,12 @@ func fieldFor(c weir.Column) *mysql.Field {
 		}
 		if strings.HasPrefix(sqlName, "TIMESTAMP") {
 			f.Type = mysql.MYSQL_TYPE_TIMESTAMP
+		}
+	case dataflow.KindTime:
+		f.Flag |= mysql.BINARY_FLAG
+		f.Type, f.ColumnLength, f.Decimal = mysql.MYSQL_TYPE_TIME, 10, uint8(t.Scale)
+		if t.Scale > 0 {
+			f.ColumnLength += uint32(t.Scale) + 1
 		}
 	default: // a column that is always NULL
 		f.Type = mysql.MYSQL_TYPE_NULL
@@ -103,13 +143,14 @@ func intColumn(name string) weir.Column {
 // resultset encodes rows for the text protocol (COM_QUERY) or the binary one
 // (COM_STMT_EXECUTE).
 type resultset struct {
+	cols   []weir.Column
 	fields []*mysql.Field
 	rows   [][]byte
 	binary bool
 }
 
 func newResultset(cols []weir.Column, binary bool) *resultset {
-	r := &resultset{fields: make([]*mysql.Field, len(cols)), binary: binary}
+	r := &resultset{cols: cols, fields: make([]*mysql.Field, len(cols)), binary: binary}
 	for i, c := range cols {
 		r.fields[i] = fieldFor(c)
 	}
@@ -130,7 +171,7 @@ func (r *resultset) add(row []dataflow.Value) error {
 		r.rows = append(r.rows, b)
 		return nil
 	}
-	r.rows = append(r.rows, appendTextRow(nil, row))
+	r.rows = append(r.rows, appendTextRow(nil, r.cols, row))
 	return nil
 }
 
@@ -147,20 +188,71 @@ func (r *resultset) rowData() []mysql.RowData {
 }
 
 // appendTextRow encodes a row of the text protocol: each value as a length-encoded string,
-// NULL as 0xfb.
-func appendTextRow(b []byte, row []dataflow.Value) []byte {
-	for _, v := range row {
+// NULL as 0xfb. cols, when given, are the row's columns, whose types decide how YEAR (four
+// digits) and BIT (bytes) values are sent.
+func appendTextRow(b []byte, cols []weir.Column, row []dataflow.Value) []byte {
+	for i, v := range row {
 		if v.IsNull() {
 			b = append(b, 0xfb)
 			continue
 		}
-		var s string
-		if v.Kind() == dataflow.KindString {
-			s = v.RawString()
-		} else {
-			s = v.ToText()
+		switch v.Kind() {
+		case dataflow.KindString:
+			b = appendLenEncString(b, v.RawString())
+			continue
+		case dataflow.KindInt, dataflow.KindUint:
+			if i < len(cols) {
+				switch intForm(cols[i].Type) {
+				case formYear:
+					b = appendLenEncString(b, fmt.Sprintf("%04d", v.RawUint()))
+					continue
+				case formBit:
+					b = appendBitValue(b, cols[i].Type.Precision, v)
+					continue
+				}
+			}
 		}
-		b = appendLenEncString(b, s)
+		b = appendLenEncString(b, v.ToText())
+	}
+	return b
+}
+
+// Forms of integer columns that MySQL does not send as plain numbers.
+const (
+	formNumber = iota
+	formYear
+	formBit
+)
+
+func intForm(t dataflow.Type) int {
+	sql := t.SQL
+	if sql == "" || (sql[0]|0x20 != 'y' && sql[0]|0x20 != 'b') {
+		return formNumber
+	}
+	switch u := strings.ToUpper(sql); {
+	case u == "YEAR":
+		return formYear
+	case strings.HasPrefix(u, "BIT"):
+		return formBit
+	}
+	return formNumber
+}
+
+// appendBitValue appends a BIT(width) value as MySQL sends it in both protocols: a
+// length-encoded string of its (width+7)/8 bytes, most significant first.
+func appendBitValue(b []byte, width int, v dataflow.Value) []byte {
+	var bits uint64
+	switch v.Kind() {
+	case dataflow.KindUint:
+		bits = v.RawUint()
+	default:
+		i, _ := v.ToInt()
+		bits = uint64(i)
+	}
+	n := min(max((width+7)/8, 1), 8)
+	b = append(b, byte(n))
+	for i := n - 1; i >= 0; i-- {
+		b = append(b, byte(bits>>(8*i)))
 	}
 	return b
 }
@@ -211,6 +303,16 @@ func appendBinaryValue(b []byte, f *mysql.Field, v dataflow.Value) ([]byte, erro
 			return binary.LittleEndian.AppendUint32(b, uint32(n)), nil
 		}
 		return binary.LittleEndian.AppendUint64(b, n), nil
+	case mysql.MYSQL_TYPE_YEAR:
+		i, _ := v.ToInt()
+		return binary.LittleEndian.AppendUint16(b, uint16(i)), nil
+	case mysql.MYSQL_TYPE_BIT:
+		return appendBitValue(b, int(f.ColumnLength), v), nil
+	case mysql.MYSQL_TYPE_TIME:
+		if v.Kind() != dataflow.KindTime {
+			return appendLenEncString(b, v.ToText()), nil
+		}
+		return appendBinaryTime(b, v.Micros()), nil
 	case mysql.MYSQL_TYPE_DOUBLE, mysql.MYSQL_TYPE_FLOAT:
 		x, ok := v.ToFloat()
 		if !ok {
@@ -251,6 +353,30 @@ func appendBinaryValue(b []byte, f *mysql.Field, v dataflow.Value) ([]byte, erro
 		return appendLenEncString(b, v.RawString()), nil
 	}
 	return appendLenEncString(b, v.ToText()), nil
+}
+
+// appendBinaryTime encodes a TIME for the binary protocol: a length (0, 8 or 12), the sign,
+// days, hours, minutes, seconds and, when not zero, microseconds.
+func appendBinaryTime(b []byte, us int64) []byte {
+	if us == 0 {
+		return append(b, 0)
+	}
+	neg := byte(0)
+	if us < 0 {
+		neg, us = 1, -us
+	}
+	secs, micro := us/1_000_000, us%1_000_000
+	n := byte(8)
+	if micro != 0 {
+		n = 12
+	}
+	b = append(b, n, neg)
+	b = binary.LittleEndian.AppendUint32(b, uint32(secs/86400))
+	b = append(b, byte(secs/3600%24), byte(secs/60%60), byte(secs%60))
+	if micro != 0 {
+		b = binary.LittleEndian.AppendUint32(b, uint32(micro))
+	}
+	return b
 }
 
 func appendLenEncString(b []byte, s string) []byte {

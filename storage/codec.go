@@ -14,13 +14,17 @@ import (
 // silently change the meaning of stored bytes.
 const (
 	tagNull     byte = 0
-	tagInt      byte = 1 // zig-zag varint
-	tagUint     byte = 2 // uvarint
-	tagFloat    byte = 3 // 8 bytes, IEEE-754 bits, little endian
-	tagDecimal  byte = 4 // zig-zag varint coefficient, then one scale byte
-	tagString   byte = 5 // uvarint length, then the bytes
-	tagDate     byte = 6 // zig-zag varint microseconds since the epoch
-	tagDatetime byte = 7 // zig-zag varint microseconds since the epoch, then one fsp byte
+	tagInt      byte = 1  // zig-zag varint
+	tagUint     byte = 2  // uvarint
+	tagFloat    byte = 3  // 8 bytes, IEEE-754 bits, little endian
+	tagDecimal  byte = 4  // zig-zag varint coefficient, then one scale byte
+	tagString   byte = 5  // uvarint length, then the bytes
+	tagDate     byte = 6  // zig-zag varint microseconds since the epoch
+	tagDatetime byte = 7  // zig-zag varint microseconds since the epoch, then one fsp byte
+	tagBytes    byte = 8  // a binary string: uvarint length, then the bytes
+	tagTime     byte = 9  // a TIME: zig-zag varint signed microseconds, then one fsp byte
+	tagEnum     byte = 10 // an ENUM value: uvarint index, uvarint length, the member's bytes
+	tagSet      byte = 11 // a SET value: uvarint bit mask, uvarint length, the members' bytes
 )
 
 // maxFsp is the largest number of fractional-second digits a DATETIME keeps.
@@ -68,6 +72,21 @@ func appendValue(dst []byte, v dataflow.Value) []byte {
 		return append(dst, scale)
 	case dataflow.KindString:
 		s := v.RawString()
+		if n, ok := v.Ordinal(); ok {
+			tag := tagEnum
+			if v.IsSetValue() {
+				tag = tagSet
+			}
+			dst = append(dst, tag)
+			dst = binary.AppendUvarint(dst, n)
+			dst = binary.AppendUvarint(dst, uint64(len(s)))
+			return append(dst, s...)
+		}
+		if v.IsBinary() {
+			dst = append(dst, tagBytes)
+			dst = binary.AppendUvarint(dst, uint64(len(s)))
+			return append(dst, s...)
+		}
 		dst = append(dst, tagString)
 		dst = binary.AppendUvarint(dst, uint64(len(s)))
 		return append(dst, s...)
@@ -76,6 +95,10 @@ func appendValue(dst []byte, v dataflow.Value) []byte {
 		return binary.AppendVarint(dst, v.Micros())
 	case dataflow.KindDatetime:
 		dst = append(dst, tagDatetime)
+		dst = binary.AppendVarint(dst, v.Micros())
+		return append(dst, v.Scale())
+	case dataflow.KindTime:
+		dst = append(dst, tagTime)
 		dst = binary.AppendVarint(dst, v.Micros())
 		return append(dst, v.Scale())
 	default:
@@ -146,7 +169,20 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 			return dataflow.Null, off, &DecodeError{Offset: off, Reason: "missing decimal scale"}
 		}
 		return dataflow.Decimal(coef, b[off]), off + 1, nil
-	case tagString:
+	case tagEnum, tagSet:
+		ord, off, err := readUvarint(b, off)
+		if err != nil {
+			return dataflow.Null, off, err
+		}
+		s, off, err := readBytes(b, off)
+		if err != nil {
+			return dataflow.Null, off, err
+		}
+		if tag == tagSet {
+			return dataflow.Set(s, ord), off, nil
+		}
+		return dataflow.Enum(s, ord), off, nil
+	case tagString, tagBytes:
 		n, off, err := readUvarint(b, off)
 		if err != nil {
 			return dataflow.Null, off, err
@@ -155,6 +191,9 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 			return dataflow.Null, off, &DecodeError{Offset: off, Reason: fmt.Sprintf("string length %d exceeds the %d bytes left", n, len(b)-off)}
 		}
 		end := off + int(n)
+		if tag == tagBytes {
+			return dataflow.Bytes(string(b[off:end])), end, nil
+		}
 		return dataflow.String(string(b[off:end])), end, nil
 	case tagDate:
 		us, off, err := readVarint(b, off)
@@ -184,9 +223,42 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 			return dataflow.Null, off, &DecodeError{Offset: start + 1, Reason: "datetime has more fractional digits than its precision"}
 		}
 		return v, off + 1, nil
+	case tagTime:
+		us, off, err := readVarint(b, off)
+		if err != nil {
+			return dataflow.Null, off, err
+		}
+		if off >= len(b) {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: "missing time precision"}
+		}
+		fsp := b[off]
+		if fsp > maxFsp {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: fmt.Sprintf("time precision %d exceeds %d", fsp, maxFsp)}
+		}
+		if us > dataflow.MaxTimeMicros || us < -dataflow.MaxTimeMicros {
+			return dataflow.Null, off, &DecodeError{Offset: start + 1, Reason: "time beyond ±838:59:59"}
+		}
+		v := dataflow.TimeMicros(us, fsp)
+		if v.Micros() != us {
+			return dataflow.Null, off, &DecodeError{Offset: start + 1, Reason: "time has more fractional digits than its precision"}
+		}
+		return v, off + 1, nil
 	default:
 		return dataflow.Null, start, &DecodeError{Offset: start, Reason: fmt.Sprintf("unknown value tag %d", tag)}
 	}
+}
+
+// readBytes reads a uvarint length and that many bytes as a string.
+func readBytes(b []byte, off int) (string, int, error) {
+	n, off, err := readUvarint(b, off)
+	if err != nil {
+		return "", off, err
+	}
+	if n > uint64(len(b)-off) {
+		return "", off, &DecodeError{Offset: off, Reason: fmt.Sprintf("string length %d exceeds the %d bytes left", n, len(b)-off)}
+	}
+	end := off + int(n)
+	return string(b[off:end]), end, nil
 }
 
 func readUvarint(b []byte, off int) (uint64, int, error) {

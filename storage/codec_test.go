@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"encoding/binary"
 	"errors"
 	"math"
 	"testing"
@@ -27,6 +28,17 @@ func genValue() *rapid.Generator[dataflow.Value] {
 		}),
 		rapid.Map(rapid.String(), dataflow.String),
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.String(string(b)) }),
+		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.Bytes(string(b)) }),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			return dataflow.Enum(rapid.String().Draw(t, "member"), rapid.Uint64().Draw(t, "index"))
+		}),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			return dataflow.Set(rapid.String().Draw(t, "members"), rapid.Uint64().Draw(t, "mask"))
+		}),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			us := rapid.Int64Range(-dataflow.MaxTimeMicros, dataflow.MaxTimeMicros).Draw(t, "us")
+			return dataflow.TimeMicros(us, rapid.Uint8Range(0, 6).Draw(t, "fsp"))
+		}),
 		rapid.Custom(func(t *rapid.T) dataflow.Value {
 			us := rapid.Int64Range(-62135596800000000, 253402300799999999).Draw(t, "us")
 			return dataflow.Date(time.UnixMicro(us).UTC())
@@ -45,11 +57,18 @@ func sameRow(a, b dataflow.Row) bool {
 	for i := range a {
 		// Identical equates decimals of equal value across scales; a stored value must keep
 		// its scale too (it decides how the value prints), so compare kind and scale as well.
-		if !dataflow.Identical(a[i], b[i]) || a[i].Kind() != b[i].Kind() || a[i].Scale() != b[i].Scale() {
+		if !dataflow.Identical(a[i], b[i]) || a[i].Kind() != b[i].Kind() || a[i].Scale() != b[i].Scale() ||
+			a[i].IsBinary() != b[i].IsBinary() || a[i].IsSetValue() != b[i].IsSetValue() || !sameOrdinal(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+func sameOrdinal(a, b dataflow.Value) bool {
+	ao, aok := a.Ordinal()
+	bo, bok := b.Ordinal()
+	return ao == bo && aok == bok
 }
 
 func TestRowRoundTripProperty(t *testing.T) {
@@ -76,6 +95,10 @@ func TestRowRoundTripEdges(t *testing.T) {
 		dataflow.Float(negZero), dataflow.Float(0), dataflow.Float(math.MaxFloat64), dataflow.Float(math.SmallestNonzeroFloat64),
 		dataflow.Decimal(-12340, 3), dataflow.Decimal(math.MinInt64, 18), dataflow.Decimal(5, 0),
 		dataflow.String(""), dataflow.String("\xff\xfe\x00bad utf8"), dataflow.String("héllo"),
+		dataflow.Bytes(""), dataflow.Bytes("\x00\xff"),
+		dataflow.TimeMicros(-dataflow.MaxTimeMicros, 0), dataflow.TimeMicros(dataflow.MaxTimeMicros, 6),
+		dataflow.TimeMicros(-1_500_000, 1),
+		dataflow.Enum("C's", 3), dataflow.Enum("", 0), dataflow.Set("x,z", 5), dataflow.Set("", 0),
 		dataflow.Date(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)),
 		dataflow.Datetime(time.Date(2024, 2, 29, 23, 59, 59, 123456000, time.UTC), 6),
 		dataflow.Datetime(time.Date(1900, 1, 1, 0, 0, 1, 500000000, time.UTC), 1),
@@ -110,8 +133,16 @@ func TestDecodeRowRejects(t *testing.T) {
 		"unaligned fsp":     {1, tagDatetime, 2, 0},
 		"date not midnight": {1, tagDate, 2},
 		"trailing bytes":    {1, tagNull, tagNull},
+		"bytes too long":    {1, tagBytes, 3, 'a'},
+		"time fsp 7":        {1, tagTime, 0, 7},
+		"time unaligned":    {1, tagTime, 2, 0},
+		"time beyond max":   binary.AppendVarint([]byte{1, tagTime}, dataflow.MaxTimeMicros+1),
+		"time no fsp":       {1, tagTime, 2},
+		"enum too long":     {1, tagEnum, 1, 5, 'a'},
+		"set no length":     {1, tagSet, 1},
 		"varint overflow":   {1, tagUint, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01},
 	}
+	cases["time beyond max"] = append(cases["time beyond max"], 0)
 	for name, b := range cases {
 		_, err := DecodeRow(b)
 		var de *DecodeError
@@ -127,6 +158,8 @@ func TestDecodeRowRejects(t *testing.T) {
 
 func FuzzDecodeRow(f *testing.F) {
 	f.Add(EncodeRow(nil, dataflow.Row{dataflow.Int(-5), dataflow.String("x"), dataflow.Null}))
+	f.Add(EncodeRow(nil, dataflow.Row{dataflow.Bytes("\x00\xff"), dataflow.TimeMicros(-1_500_000, 1),
+		dataflow.Enum("a", 2), dataflow.Set("x,z", 5)}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		row, err := DecodeRow(b)
 		if err != nil {

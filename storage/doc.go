@@ -32,7 +32,10 @@
 // payload), signed integer (zig-zag varint), unsigned integer (uvarint), float (8 bytes, the
 // IEEE-754 bits, so -0.0 stays -0.0), decimal (zig-zag varint coefficient and a scale byte),
 // string (uvarint length and the raw bytes, valid UTF-8 or not), date (zig-zag varint
-// microseconds since the epoch) and datetime (the same, then a fractional-digits byte). Values
+// microseconds since the epoch), datetime (the same, then a fractional-digits byte), binary
+// string (as string, under its own tag), TIME (zig-zag varint signed microseconds and a
+// fractional-digits byte), ENUM and SET values (uvarint index or bit mask, then as string).
+// Tags are only ever added, so rows written before a kind existed still load. Values
 // describe themselves, so rows stay readable whatever later happens to the schema. DecodeRow
 // refuses anything EncodeRow could not have written instead of guessing.
 //

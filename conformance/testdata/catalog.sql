@@ -106,3 +106,17 @@ SELECT table_name, column_name, ordinal_position, is_nullable, data_type
 FROM information_schema.columns
 WHERE table_schema = DATABASE() AND table_name IN ('adults', 'counts')
 ORDER BY table_name, ordinal_position;
+
+-- writes
+# The other column types, as COLUMNS describes them.
+CREATE TABLE kinds (
+  id INT PRIMARY KEY,
+  b BINARY(4), vb VARBINARY(10), bl BLOB, tm TIME(2), y YEAR, bits BIT(5),
+  e ENUM('Small','big') NOT NULL DEFAULT 'big', st SET('a','B'), lt LONGTEXT, tt TINYTEXT
+);
+
+-- query catalog_kinds ordered
+SELECT column_name, data_type, column_type, character_maximum_length, character_octet_length,
+       numeric_precision, datetime_precision, character_set_name, column_default
+FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'kinds'
+ORDER BY ordinal_position;

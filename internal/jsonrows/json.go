@@ -1,6 +1,7 @@
 package jsonrows
 
 import (
+	"encoding/base64"
 	"math"
 	"strconv"
 	"unicode/utf8"
@@ -16,7 +17,8 @@ import (
 
 // AppendValue appends v as a JSON value: integers as exact numbers (uint64 too, even above
 // 2^53), floats as numbers, DECIMAL as a string so that no client rounds it, strings as
-// strings, DATE and DATETIME as their MySQL text, NULL as null.
+// strings, binary strings (BINARY, VARBINARY, BLOB) as base64 strings, DATE, DATETIME and
+// TIME as their MySQL text, NULL as null. YEAR and BIT are numbers.
 func AppendValue(b []byte, v dataflow.Value) []byte {
 	switch v.Kind() {
 	case dataflow.KindNull:
@@ -33,6 +35,13 @@ func AppendValue(b []byte, v dataflow.Value) []byte {
 		b = appendDecimal(b, coef, scale)
 		return append(b, '"')
 	case dataflow.KindString:
+		if v.IsBinary() {
+			// Bytes need not be text: base64 carries every byte (the column's type says
+			// the value is binary).
+			b = append(b, '"')
+			b = base64.StdEncoding.AppendEncode(b, []byte(v.RawString()))
+			return append(b, '"')
+		}
 		return AppendString(b, v.RawString())
 	case dataflow.KindDate:
 		b = append(b, '"')
@@ -41,6 +50,10 @@ func AppendValue(b []byte, v dataflow.Value) []byte {
 	case dataflow.KindDatetime:
 		b = append(b, '"')
 		b = appendDatetime(b, v)
+		return append(b, '"')
+	case dataflow.KindTime:
+		b = append(b, '"')
+		b = append(b, v.ToText()...)
 		return append(b, '"')
 	}
 	// A kind this package does not know yet: its text is the safest rendering.

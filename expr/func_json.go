@@ -1,0 +1,339 @@
+package expr
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/weirdb/weir/dataflow"
+)
+
+// CodeInvalidJSON is MySQL's ER_INVALID_JSON_TEXT, for text stored in a JSON column that is
+// no JSON document.
+const CodeInvalidJSON = 3140
+
+// JSON documents are kept as written, as MariaDB keeps them (a JSON column there is LONGTEXT
+// checked by JSON_VALID), and JSON_EXTRACT returns the matching part of the text as written.
+// MySQL would normalize spacing and key order instead.
+
+// jsonType is the type of a JSON document: text that JSON_OBJECT and JSON_ARRAY embed as it
+// is rather than as a quoted string.
+var jsonType = dataflow.Type{Kind: dataflow.KindString, SQL: "JSON", Nullable: true}
+
+func isJSONType(t dataflow.Type) bool { return t.Kind == dataflow.KindString && sqlBase(t) == "JSON" }
+
+func init() {
+	register(&funcSpec{name: "json_valid", minArgs: 1, maxArgs: 1, typ: nullableInt, eval: evalJSONValid})
+	register(&funcSpec{name: "json_extract", minArgs: 2, maxArgs: -1, check: checkJSONPaths,
+		typ: func([]Expr) dataflow.Type { return jsonType }, eval: evalJSONExtract})
+	register(&funcSpec{name: "json_unquote", minArgs: 1, maxArgs: 1,
+		typ: func(args []Expr) dataflow.Type {
+			return stringResult(displayLen(args[0].Type()), true)
+		}, eval: evalJSONUnquote})
+	register(&funcSpec{name: "json_object", minArgs: 0, maxArgs: -1, check: checkJSONObject,
+		typ: func([]Expr) dataflow.Type { return dataflow.Type{Kind: dataflow.KindString, SQL: "JSON"} }, eval: evalJSONObject})
+	register(&funcSpec{name: "json_array", minArgs: 0, maxArgs: -1,
+		typ: func([]Expr) dataflow.Type { return dataflow.Type{Kind: dataflow.KindString, SQL: "JSON"} }, eval: evalJSONArray})
+}
+
+func evalJSONValid(c *call, row dataflow.Row) dataflow.Value {
+	v := c.args[0].Eval(row)
+	if v.IsNull() {
+		return dataflow.Null
+	}
+	return dataflow.Bool(v.Kind() == dataflow.KindString && json.Valid([]byte(v.RawString())))
+}
+
+// errJSONPath reports a path expression Weir does not evaluate.
+var errJSONPath = errors.New("invalid JSON path expression: Weir supports $, .member, .\"member\" and [index]")
+
+// jsonStep is one step of a path: a member name or an array index.
+type jsonStep struct {
+	member string
+	index  int // -1 for a member step
+}
+
+// parseJSONPath reads $ followed by .member, ."member" and [n] steps.
+func parseJSONPath(p string) ([]jsonStep, error) {
+	p = strings.TrimSpace(p)
+	if !strings.HasPrefix(p, "$") {
+		return nil, errJSONPath
+	}
+	var steps []jsonStep
+	i := 1
+	for i < len(p) {
+		switch p[i] {
+		case ' ':
+			i++
+		case '.':
+			i++
+			if i < len(p) && p[i] == '"' {
+				end := i + 1
+				for end < len(p) && p[end] != '"' {
+					if p[end] == '\\' {
+						end++
+					}
+					end++
+				}
+				if end >= len(p) {
+					return nil, errJSONPath
+				}
+				var name string
+				if err := json.Unmarshal([]byte(p[i:end+1]), &name); err != nil {
+					return nil, errJSONPath
+				}
+				steps = append(steps, jsonStep{member: name, index: -1})
+				i = end + 1
+				continue
+			}
+			start := i
+			for i < len(p) && p[i] != '.' && p[i] != '[' && p[i] != ' ' {
+				i++
+			}
+			name := p[start:i]
+			if name == "" || strings.ContainsAny(name, "*\"") {
+				return nil, errJSONPath
+			}
+			steps = append(steps, jsonStep{member: name, index: -1})
+		case '[':
+			end := strings.IndexByte(p[i:], ']')
+			if end < 0 {
+				return nil, errJSONPath
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(p[i+1 : i+end]))
+			if err != nil || n < 0 {
+				return nil, errJSONPath
+			}
+			steps = append(steps, jsonStep{index: n})
+			i += end + 1
+		default:
+			return nil, errJSONPath
+		}
+	}
+	return steps, nil
+}
+
+// checkJSONPaths refuses constant paths Weir cannot evaluate (wildcards, ranges, last).
+func checkJSONPaths(args []Expr) error {
+	for _, a := range args[1:] {
+		if p, ok := constString(a); ok {
+			if _, err := parseJSONPath(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// jsonSkipSpace returns the index of the first non-space byte of s at or after i.
+func jsonSkipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonValueEnd returns the end of the JSON value starting at s[i] (no leading space); ok is
+// false for malformed text. Depth is bounded so that hostile nesting cannot exhaust the stack.
+func jsonValueEnd(s string, i, depth int) (int, bool) {
+	if i >= len(s) || depth > 512 {
+		return i, false
+	}
+	switch c := s[i]; {
+	case c == '"':
+		for j := i + 1; j < len(s); j++ {
+			switch s[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1, true
+			}
+		}
+		return i, false
+	case c == '{' || c == '[':
+		closer := byte('}')
+		if c == '[' {
+			closer = ']'
+		}
+		j := jsonSkipSpace(s, i+1)
+		if j < len(s) && s[j] == closer {
+			return j + 1, true
+		}
+		for {
+			if c == '{' {
+				end, ok := jsonValueEnd(s, j, depth+1)
+				if !ok || s[j] != '"' {
+					return i, false
+				}
+				j = jsonSkipSpace(s, end)
+				if j >= len(s) || s[j] != ':' {
+					return i, false
+				}
+				j = jsonSkipSpace(s, j+1)
+			}
+			end, ok := jsonValueEnd(s, j, depth+1)
+			if !ok {
+				return i, false
+			}
+			j = jsonSkipSpace(s, end)
+			if j >= len(s) {
+				return i, false
+			}
+			if s[j] == closer {
+				return j + 1, true
+			}
+			if s[j] != ',' {
+				return i, false
+			}
+			j = jsonSkipSpace(s, j+1)
+		}
+	default:
+		j := i
+		for j < len(s) && !strings.ContainsRune(" \t\n\r,]}:", rune(s[j])) {
+			j++
+		}
+		return j, j > i
+	}
+}
+
+// jsonFind returns the text of the value at path in doc, as written; ok is false when the
+// path matches nothing.
+func jsonFind(doc string, steps []jsonStep) (string, bool) {
+	i := jsonSkipSpace(doc, 0)
+	end, ok := jsonValueEnd(doc, i, 0)
+	if !ok {
+		return "", false
+	}
+	for _, st := range steps {
+		if i >= len(doc) {
+			return "", false
+		}
+		open := doc[i]
+		if (st.index < 0 && open != '{') || (st.index >= 0 && open != '[') {
+			if st.index == 0 && open != '{' && open != '[' {
+				continue // $[0] of a scalar is the scalar itself
+			}
+			return "", false
+		}
+		j := jsonSkipSpace(doc, i+1)
+		found := false
+		for n := 0; j < end && doc[j] != '}' && doc[j] != ']'; n++ {
+			var name string
+			if open == '{' {
+				kend, _ := jsonValueEnd(doc, j, 0)
+				if err := json.Unmarshal([]byte(doc[j:kend]), &name); err != nil {
+					return "", false
+				}
+				j = jsonSkipSpace(doc, jsonSkipSpace(doc, kend)+1)
+			}
+			vend, ok := jsonValueEnd(doc, j, 0)
+			if !ok {
+				return "", false
+			}
+			if (open == '{' && name == st.member) || (open == '[' && n == st.index) {
+				i, end, found = j, vend, true
+				break
+			}
+			j = jsonSkipSpace(doc, vend)
+			if j < len(doc) && doc[j] == ',' {
+				j = jsonSkipSpace(doc, j+1)
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	return doc[i:end], true
+}
+
+func evalJSONExtract(c *call, row dataflow.Row) dataflow.Value {
+	vals, null := c.evalArgs(row, nil)
+	if null || !json.Valid([]byte(vals[0].ToText())) {
+		return dataflow.Null
+	}
+	doc := vals[0].ToText()
+	var parts []string
+	for _, p := range vals[1:] {
+		steps, err := parseJSONPath(p.ToText())
+		if err != nil {
+			return dataflow.Null
+		}
+		if frag, ok := jsonFind(doc, steps); ok {
+			parts = append(parts, frag)
+		}
+	}
+	switch {
+	case len(parts) == 0:
+		return dataflow.Null
+	case len(vals) == 2:
+		return dataflow.String(parts[0])
+	}
+	return dataflow.String("[" + strings.Join(parts, ", ") + "]")
+}
+
+func evalJSONUnquote(c *call, row dataflow.Row) dataflow.Value {
+	v := c.args[0].Eval(row)
+	if v.IsNull() {
+		return v
+	}
+	s := v.ToText()
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		var out string
+		if err := json.Unmarshal([]byte(s), &out); err == nil {
+			return dataflow.String(out)
+		}
+	}
+	return dataflow.String(s)
+}
+
+// appendJSONValue appends v as a JSON value: JSON documents as they are, numbers as
+// numbers, NULL as null, anything else as a string.
+func appendJSONValue(b []byte, v dataflow.Value, t dataflow.Type) []byte {
+	switch {
+	case v.IsNull():
+		return append(b, "null"...)
+	case v.IsNumeric():
+		return append(b, v.ToText()...)
+	case isJSONType(t) && json.Valid([]byte(v.ToText())):
+		return append(b, v.ToText()...)
+	}
+	q, _ := json.Marshal(v.ToText())
+	return append(b, q...)
+}
+
+func checkJSONObject(args []Expr) error {
+	if len(args)%2 != 0 {
+		return ErrArgCount
+	}
+	return nil
+}
+
+func evalJSONObject(c *call, row dataflow.Row) dataflow.Value {
+	b := []byte{'{'}
+	for i := 0; i+1 < len(c.args); i += 2 {
+		k := c.args[i].Eval(row)
+		if k.IsNull() {
+			// MySQL refuses a NULL key; no object can be built.
+			return dataflow.Null
+		}
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		q, _ := json.Marshal(k.ToText())
+		b = append(append(b, q...), ": "...)
+		b = appendJSONValue(b, c.args[i+1].Eval(row), c.args[i+1].Type())
+	}
+	return dataflow.String(string(append(b, '}')))
+}
+
+func evalJSONArray(c *call, row dataflow.Row) dataflow.Value {
+	b := []byte{'['}
+	for i, a := range c.args {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendJSONValue(b, a.Eval(row), a.Type())
+	}
+	return dataflow.String(string(append(b, ']')))
+}
