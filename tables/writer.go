@@ -27,8 +27,10 @@ type Writer struct {
 	// generated reports that lastID is an AUTO_INCREMENT value this statement generated
 	// (which takes precedence over explicit values).
 	generated bool
-	autoInc   uint64 // value of t.AutoInc before the statement, for rollback
-	touchedA  bool
+	// explicitID is the explicit AUTO_INCREMENT value of the row being inserted, 0 for none.
+	explicitID uint64
+	autoInc    uint64 // value of t.AutoInc before the statement, for rollback
+	touchedA   bool
 	// replaced counts upstream inserts that found their key taken (see Mirror).
 	replaced int64
 	// gen supplies and records what the statement takes from the clock and from chance;
@@ -269,14 +271,22 @@ func (w *Writer) Insert(s *planner.Insert) error {
 				return userError(codeNoDefault, "HY000", fmt.Sprintf("Field '%s' doesn't have a default value", c.Name))
 			}
 		}
+		w.explicitID = 0
 		if err := w.assignAutoIncrement(row); err != nil {
 			return err
 		}
 		if err := w.finish(row); err != nil {
 			return err
 		}
+		affected := w.affected
 		if err := w.insertRow(s, row); err != nil {
 			return err
+		}
+		// As mysql_insert_id(): without a generated value, the explicit value of the last
+		// row the statement wrote (a row an upsert left as it was, or IGNORE skipped, does
+		// not count).
+		if !w.generated && w.explicitID > 0 && w.affected > affected {
+			w.lastID = w.explicitID
 		}
 	}
 	return nil
@@ -299,9 +309,8 @@ func (w *Writer) assignAutoIncrement(row dataflow.Row) error {
 				if n > 0 && uint64(n) >= w.t.AutoInc {
 					w.t.AutoInc = uint64(n) + 1
 				}
-				// As mysql_insert_id(): an explicit value counts when nothing was generated.
-				if w.lastID == 0 && !w.generated && n > 0 {
-					w.lastID = uint64(n)
+				if n > 0 {
+					w.explicitID = uint64(n)
 				}
 			}
 		}
