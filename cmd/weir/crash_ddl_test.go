@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -19,10 +20,12 @@ import (
 	"github.com/go-sql-driver/mysql"
 )
 
-// TestServeDDLSurvivesKill9 is the kill -9 test for changes to the schema: while writers
-// update rows, a client alters the table under them (columns added with a default that
-// names the step, columns dropped, a column retyped and back), and the server is killed at
-// a random point. After each restart:
+// TestServeDDLSurvivesKill9 is the kill -9 test for changes to the schema and for
+// transactions: while writers update rows, a client alters the table under them (columns
+// added with a default that names the step, columns dropped, a column retyped and back) and
+// replaces a SQL view over it after each ALTER, another moves amounts between accounts in
+// multi-statement transactions that also write a ledger row, and the server is killed at a
+// random point. After each restart:
 //
 //   - the table's columns are those of the last acknowledged ALTER, or of the one in flight
 //     when the server died, never a mix;
@@ -30,7 +33,12 @@ import (
 //     row), so no ALTER is half-applied to the rows;
 //   - every acknowledged UPDATE is there, the one in flight wholly or not at all;
 //   - the named cache over the table, planned again after every ALTER, reads the same as a
-//     query shape installed only then, backfilled from the base rows.
+//     query shape installed only then, backfilled from the base rows;
+//   - the view is the last acknowledged CREATE OR REPLACE VIEW or the one in flight, and
+//     reads the base rows;
+//   - every acknowledged transaction is whole and the one in flight wholly there or absent:
+//     the balances add up, and each equals its opening amount moved by exactly the ledger
+//     rows present.
 func TestServeDDLSurvivesKill9(t *testing.T) {
 	rounds := 12
 	if testing.Short() {
@@ -53,12 +61,18 @@ func TestServeDDLSurvivesKill9(t *testing.T) {
 	c.start()
 	db := c.open()
 	mustExec(t, db, "CREATE TABLE churn (id INT PRIMARY KEY, v INT NOT NULL)")
-	m := &ddlModel{values: map[int]int{}}
+	m := &ddlModel{values: map[int]int{}, transfers: map[int]ddlTransfer{}, viewInflight: -1}
 	for id := range ddlRows {
 		mustExec(t, db, fmt.Sprintf("INSERT INTO churn VALUES (%d, 0)", id))
 		m.values[id] = 0
 	}
 	mustExec(t, db, "CREATE CACHE churn_v FROM SELECT id, v FROM churn WHERE id = ?")
+	mustExec(t, db, "CREATE VIEW churn_view AS SELECT id, v, 0 AS step FROM churn")
+	mustExec(t, db, "CREATE TABLE acct (id INT PRIMARY KEY, bal INT NOT NULL)")
+	mustExec(t, db, "CREATE TABLE ledger (id INT PRIMARY KEY, src INT NOT NULL, dst INT NOT NULL, amt INT NOT NULL)")
+	for id := range ddlAccounts {
+		mustExec(t, db, fmt.Sprintf("INSERT INTO acct VALUES (%d, %d)", id, ddlOpening))
+	}
 	db.Close()
 
 	var alters int
@@ -75,11 +89,15 @@ func TestServeDDLSurvivesKill9(t *testing.T) {
 			return
 		}
 	}
-	t.Logf("%d kills, %d ALTERs acknowledged, %d columns now; of the ALTERs in flight at a kill, %d took effect and %d did not",
-		rounds, alters, len(m.cols), m.tookEffect, m.lost)
+	t.Logf("%d kills, %d ALTERs acknowledged, %d columns now; of the ALTERs in flight at a kill, %d took effect and %d did not; %d transactions committed",
+		rounds, alters, len(m.cols), m.tookEffect, m.lost, m.txCommits)
 }
 
-const ddlRows = 16
+const (
+	ddlRows     = 16
+	ddlAccounts = 6
+	ddlOpening  = 1000
+)
 
 // ddlModel is what the clients were told: the table's extra columns in order (each named
 // c<k> and holding k), v per row, and the statements whose outcome they do not know.
@@ -97,7 +115,20 @@ type ddlModel struct {
 	// tookEffect and lost count the ALTERs in flight at a kill that a restart showed
 	// applied and not applied.
 	tookEffect, lost int
+	// viewStep is the step of the last acknowledged CREATE OR REPLACE VIEW; viewInflight
+	// the one in flight at the kill, -1 for none.
+	viewStep, viewInflight int
+	// transfers are the acknowledged transactions by ledger id; txInflight is the one in
+	// flight at the kill (id 0 for none); nextTx numbers them.
+	transfers  map[int]ddlTransfer
+	txInflight ddlTransfer
+	nextTx     int
+	txCommits  int
 }
+
+// ddlTransfer is one transaction: amt moves from account src to account dst, and ledger
+// row id records it.
+type ddlTransfer struct{ id, src, dst, amt int }
 
 // nextAlter returns the next ALTER and the columns it leaves.
 func (m *ddlModel) nextAlter() (string, []string, bool) {
@@ -130,7 +161,34 @@ func (m *ddlModel) runUntilKilled(c *crashCluster, db *sql.DB, target int, delay
 		once.Do(func() { close(reached) })
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		for {
+			m.nextTx++
+			tr := ddlTransfer{id: m.nextTx, src: m.nextTx % ddlAccounts, dst: (m.nextTx*7 + 1) % ddlAccounts, amt: 1 + m.nextTx%13}
+			m.txInflight = tr
+			for _, q := range []string{
+				"BEGIN",
+				fmt.Sprintf("UPDATE acct SET bal = bal - %d WHERE id = %d", tr.amt, tr.src),
+				fmt.Sprintf("UPDATE acct SET bal = bal + %d WHERE id = %d", tr.amt, tr.dst),
+				fmt.Sprintf("INSERT INTO ledger VALUES (%d, %d, %d, %d)", tr.id, tr.src, tr.dst, tr.amt),
+				"COMMIT",
+			} {
+				if _, err := conn.ExecContext(ctx, q); err != nil {
+					return
+				}
+			}
+			m.transfers[tr.id] = tr
+			m.txInflight = ddlTransfer{}
+			m.txCommits++
+		}
+	}()
 	go func() {
 		defer wg.Done()
 		conn, err := db.Conn(ctx)
@@ -145,6 +203,11 @@ func (m *ddlModel) runUntilKilled(c *crashCluster, db *sql.DB, target int, delay
 				return // the kill: in doubt
 			}
 			m.cols, m.retyped, m.inflight = cols, retyped, nil
+			m.viewInflight = m.step
+			if _, err := conn.ExecContext(ctx, fmt.Sprintf("CREATE OR REPLACE VIEW churn_view AS SELECT id, v, %d AS step FROM churn", m.step)); err != nil {
+				return
+			}
+			m.viewStep, m.viewInflight = m.step, -1
 			if acked.Add(1) == int64(target) {
 				once.Do(func() { close(reached) })
 			}
@@ -260,4 +323,100 @@ func (m *ddlModel) verify(c *crashCluster, db *sql.DB, when string) {
 		}
 	}
 	m.doubt, m.inflight = -1, nil
+	m.verifyView(c, db, when, seen)
+	m.verifyTransfers(c, db, when)
+}
+
+// verifyView checks the view is the last acknowledged definition or the one in flight, and
+// reads the base rows.
+func (m *ddlModel) verifyView(c *crashCluster, db *sql.DB, when string, base map[int]int) {
+	t := c.t
+	t.Helper()
+	c.probe++
+	rows, err := db.Query(fmt.Sprintf("SELECT id, v, step, %d AS probe FROM churn_view", c.probe))
+	if err != nil {
+		t.Fatalf("%s: reading the view: %v", when, err)
+	}
+	defer rows.Close()
+	got := map[int]int{}
+	steps := map[int]bool{}
+	for rows.Next() {
+		var id, v, step, probe int
+		if err := rows.Scan(&id, &v, &step, &probe); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = v
+		steps[step] = true
+	}
+	for step := range steps {
+		if step != m.viewStep && step != m.viewInflight {
+			t.Errorf("%s: the view says step %d; acknowledged %d, in flight %d", when, step, m.viewStep, m.viewInflight)
+		}
+		m.viewStep = step
+	}
+	if len(steps) > 1 {
+		t.Errorf("%s: the view mixes definitions: steps %v", when, steps)
+	}
+	if !maps.Equal(got, base) {
+		t.Errorf("%s: the view reads %v, the base rows are %v", when, got, base)
+	}
+	m.viewInflight = -1
+}
+
+// verifyTransfers checks that every acknowledged transaction is whole and the one in flight
+// wholly there or wholly absent.
+func (m *ddlModel) verifyTransfers(c *crashCluster, db *sql.DB, when string) {
+	t := c.t
+	t.Helper()
+	c.probe++
+	ledger := map[int]ddlTransfer{}
+	rows, err := db.Query(fmt.Sprintf("SELECT id, src, dst, amt, %d AS probe FROM ledger", c.probe))
+	if err != nil {
+		t.Fatalf("%s: %v", when, err)
+	}
+	for rows.Next() {
+		var tr ddlTransfer
+		var probe int
+		if err := rows.Scan(&tr.id, &tr.src, &tr.dst, &tr.amt, &probe); err != nil {
+			t.Fatal(err)
+		}
+		ledger[tr.id] = tr
+	}
+	rows.Close()
+	for id := range m.transfers {
+		if _, ok := ledger[id]; !ok {
+			t.Errorf("%s: the acknowledged transaction %d is gone", when, id)
+		}
+	}
+	for id, tr := range ledger {
+		if _, ok := m.transfers[id]; !ok && (id != m.txInflight.id || tr != m.txInflight) {
+			t.Errorf("%s: ledger row %v was never committed", when, tr)
+		}
+	}
+	want := map[int]int{}
+	for id := range ddlAccounts {
+		want[id] = ddlOpening
+	}
+	for _, tr := range ledger {
+		want[tr.src] -= tr.amt
+		want[tr.dst] += tr.amt
+	}
+	rows, err = db.Query(fmt.Sprintf("SELECT id, bal, %d AS probe FROM acct", c.probe))
+	if err != nil {
+		t.Fatalf("%s: %v", when, err)
+	}
+	got := map[int]int{}
+	for rows.Next() {
+		var id, bal, probe int
+		if err := rows.Scan(&id, &bal, &probe); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = bal
+	}
+	rows.Close()
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: balances %v, but the ledger rows present make them %v: a transaction is half there", when, got, want)
+	}
+	m.transfers = ledger
+	m.txInflight = ddlTransfer{}
 }
