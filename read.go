@@ -241,9 +241,27 @@ func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows,
 		return Rows{}, err
 	}
 	if e.Len() == 0 && q.EmptyRow != nil {
-		return Rows{cols: q.Cols, rows: v.emptyRow(q, lookup, vals), width: v.width}, nil
+		return page(q, Rows{cols: q.Cols, rows: v.emptyRow(q, lookup, vals), width: v.width}, vals), nil
 	}
-	return Rows{cols: q.Cols, rows: e.Rows, one: e.One, width: v.width}, nil
+	return page(q, Rows{cols: q.Cols, rows: e.Rows, one: e.One, width: v.width}, vals), nil
+}
+
+// page keeps the window a `LIMIT ?` asks for of a lookup's rows, which the reader keeps in
+// the query's order; the rows are shared, not copied.
+func page(q *planner.Query, r Rows, vals []Value) Rows {
+	if q.Paging == nil {
+		return r
+	}
+	lo, hi := q.Paging.Window(r.Len(), vals)
+	if r.one != nil {
+		if lo == 0 && hi == 1 {
+			return r
+		}
+		r.one = nil
+		return r
+	}
+	r.rows = r.rows[lo:hi]
+	return r
 }
 
 // get reads one key. found is false for a hole of a partial reader; a NULL component matches

@@ -174,6 +174,15 @@ func (q *Query) String() string {
 	if len(q.Order) > 0 {
 		fmt.Fprintf(&b, "order: %s\n", sortKeys(q.Order))
 	}
+	if p := q.Paging; p != nil {
+		part := func(lit, arg int) string {
+			if arg >= 0 {
+				return fmt.Sprintf("?%d", arg)
+			}
+			return fmt.Sprint(lit)
+		}
+		fmt.Fprintf(&b, "read window: limit %s offset %s\n", part(p.Count, p.CountArg), part(p.Offset, p.OffsetArg))
+	}
 	if q.Limit >= 0 || q.Offset > 0 {
 		fmt.Fprintf(&b, "merge limit: %d offset %d\n", q.Limit, q.Offset)
 	}

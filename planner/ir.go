@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"slices"
 
 	"github.com/weirdb/weir/dataflow"
@@ -206,6 +207,10 @@ type Query struct {
 	// the `?` markers: each run compiles it again with the arguments bound in (BindParams).
 	// Root and Cols are those of the text with NULL for every parameter.
 	ParamSQL string
+	// Paging, when not nil, says LIMIT or OFFSET takes a parameter (`LIMIT ?`, `LIMIT ?
+	// OFFSET ?`): the reader keeps a key's rows in Order with no TopK, and each read keeps
+	// the window its arguments ask for (Paging.Window).
+	Paging *Paging
 	// Views are the definitions of the views the query reads, directly or through other
 	// views, as the catalog gave them: a plan is current while the catalog still holds these
 	// very definitions.
@@ -265,4 +270,36 @@ func (q *Query) SameLookups(o *Query) bool {
 		}
 	}
 	return true
+}
+
+// Paging is a LIMIT whose count or offset is a parameter. Each part is a literal, or the
+// argument at CountArg or OffsetArg when that is not negative.
+type Paging struct {
+	Count, Offset       int
+	CountArg, OffsetArg int
+}
+
+// Window returns the range [lo, hi) of a lookup's n rows, in Order, that a read with args
+// (converted by PrepareArgs) keeps.
+func (p *Paging) Window(n int, args []dataflow.Value) (lo, hi int) {
+	count, offset := p.Count, p.Offset
+	if p.CountArg >= 0 {
+		count = pagingArg(args[p.CountArg])
+	}
+	if p.OffsetArg >= 0 {
+		offset = pagingArg(args[p.OffsetArg])
+	}
+	lo = min(offset, n)
+	hi = lo + min(count, n-lo)
+	return lo, hi
+}
+
+// pagingArg reads a LIMIT or OFFSET argument: a non-negative integer (MySQL refuses others
+// when it binds them; PrepareArgs has checked the type).
+func pagingArg(v dataflow.Value) int {
+	n, ok := v.ToInt()
+	if !ok || n < 0 {
+		return 0
+	}
+	return int(min(n, math.MaxInt32))
 }

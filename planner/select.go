@@ -220,6 +220,17 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	var paging *Paging
+	if hasLimit && (limit < 0 || offset < 0) {
+		paging = &Paging{Count: limit, Offset: offset, CountArg: -1, OffsetArg: -1}
+		if limit < 0 {
+			paging.CountArg, paging.Count = -1-limit, 0
+		}
+		if offset < 0 {
+			paging.OffsetArg, paging.Offset = -1-offset, 0
+		}
+		hasLimit = false
+	}
 	if hasLimit && limit == math.MaxInt32 && offset == 0 {
 		hasLimit = false
 	}
@@ -233,6 +244,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		return nil, unsupported("IN lists whose combinations exceed %d lookups", maxLookups)
 	}
 	multi := len(lookups) > 1
+	if multi && paging != nil {
+		return nil, unsupported("a parameter (?) in LIMIT together with IN (...) lookups")
+	}
 	if multi && !b.outer {
 		if err := b.checkMulti(keys, sel.Distinct, hasLimit); err != nil {
 			return nil, err
@@ -294,6 +308,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	q.Root = root
 	q.Order = sortKeys
+	q.Paging = paging
 	q.Distinct = multi && sel.Distinct
 	q.Lookups = lookups
 	for _, k := range keys {
@@ -529,7 +544,11 @@ func project(in Plan, exprs []expr.Expr, cols []dataflow.Column) Plan {
 	return &Project{Input: in, Exprs: exprs, Cols: cols}
 }
 
-// limit reads LIMIT [offset,] count; has is false without a LIMIT.
+// limitParamType is the type a LIMIT or OFFSET parameter is converted to.
+var limitParamType = dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+
+// limit reads LIMIT [offset,] count; has is false without a LIMIT. A parameter of the
+// outermost LIMIT is returned as -1-i, i its number.
 func (c *compiler) limit(l *ast.Limit, where string) (count, offset int, has bool, err error) {
 	if l == nil {
 		return 0, 0, false, nil
@@ -540,7 +559,12 @@ func (c *compiler) limit(l *ast.Limit, where string) (count, offset int, has boo
 		}
 		switch x := n.(type) {
 		case *test_driver.ParamMarkerExpr:
-			return 0, c.at(unsupported("a parameter (?) in LIMIT%s", suffix(where)), x)
+			if where != "" {
+				return 0, c.at(unsupported("a parameter (?) in LIMIT%s", suffix(where)), x)
+			}
+			// The outermost LIMIT may take a parameter: the read keeps the window.
+			c.setParamType(x.Order, limitParamType)
+			return -1 - x.Order, nil
 		case *test_driver.ValueExpr:
 			switch x.Kind() {
 			case test_driver.KindInt64:

@@ -116,6 +116,9 @@ func (c *compiler) setOpr(l *ast.SetOprSelectList, ob *ast.OrderByClause, lim *a
 	if err != nil {
 		return nil, err
 	}
+	if limit < 0 || offset < 0 {
+		return nil, unsupported("a parameter (?) in the LIMIT of a UNION")
+	}
 	plan := f.plan
 	if hasLimit {
 		t := &TopK{Input: plan, GroupBy: append([]int(nil), q.KeyCols...), Order: q.Order, Limit: limit, Offset: offset}

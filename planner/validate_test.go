@@ -132,8 +132,19 @@ func validateQuery(q *Query) error {
 			}
 		}
 	}
-	// Every `?` of a SELECT is a key component: each must reach some lookup.
+	// Every `?` of a SELECT is a key component, or the LIMIT's count or offset: each must
+	// reach some lookup or the paging.
 	used := make([]bool, q.NumParams)
+	if p := q.Paging; p != nil {
+		for _, a := range []int{p.CountArg, p.OffsetArg} {
+			if a >= q.NumParams {
+				return fmt.Errorf("paging uses parameter %d of %d", a, q.NumParams)
+			}
+			if a >= 0 {
+				used[a] = true
+			}
+		}
+	}
 	for _, l := range q.Lookups {
 		for _, s := range l {
 			if s.Param >= 0 {

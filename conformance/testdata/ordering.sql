@@ -155,6 +155,29 @@ SELECT id, votes FROM stories ORDER BY 2 DESC, 1;
 -- query order_global_topk_ties ordered
 SELECT id, rating FROM stories WHERE rating IS NOT NULL ORDER BY rating DESC, id LIMIT 5;
 
+-- query page_by_param_limit ordered
+-- args: 2
+-- args: 0
+-- args: 50
+SELECT id, title FROM stories ORDER BY votes DESC, id LIMIT ?;
+
+-- query page_by_param_limit_offset ordered
+-- args: 3, 0
+-- args: 3, 3
+-- args: 3, 11
+-- args: 5, 100
+SELECT id FROM stories ORDER BY created DESC, id LIMIT ? OFFSET ?;
+
+-- query page_per_author ordered
+-- args: 'ann', 2, 1
+-- args: 'BOB', 1, 0
+-- args: 'zed', 3, 0
+SELECT id, votes FROM stories WHERE author = ? ORDER BY votes, id LIMIT ? OFFSET ?;
+
+-- query page_literal_offset ordered
+-- args: 2
+SELECT id FROM stories ORDER BY id LIMIT 4, ?;
+
 -- writes
 INSERT INTO stories VALUES
   (13, 'ann', 'Nu', 30, 4.9, 9.00, '2024-02-01 00:00:00'),

@@ -166,6 +166,10 @@ func (s *Snapshot) LookupFull(args []dataflow.Value) ([]dataflow.Row, error) {
 	if len(q.Lookups) > 1 {
 		out = s.merge(out)
 	}
+	if q.Paging != nil {
+		lo, hi := q.Paging.Window(len(out), args)
+		out = out[lo:hi]
+	}
 	return out, nil
 }
 
