@@ -43,20 +43,20 @@ func newPacketLimit(c net.Conn, max int) *packetLimit {
 	return &packetLimit{Conn: c, max: max}
 }
 
-// Write patches the server's greeting (see advertiseFoundRows) and writes through.
+// Write patches the server's greeting (see patchGreeting) and writes through.
 func (p *packetLimit) Write(b []byte) (int, error) {
 	if !p.greeted {
 		p.greeted = true
-		advertiseFoundRows(b)
+		patchGreeting(b)
 	}
 	return p.Conn.Write(b)
 }
 
-// advertiseFoundRows adds CLIENT_FOUND_ROWS to the capabilities of the server's greeting (b,
+// patchGreeting adds CLIENT_FOUND_ROWS to the capabilities of the server's greeting (b,
 // one whole packet: the first the server writes, always in the clear). MySQL offers it, and
 // drivers such as go-sql-driver only ask for found rows (clientFoundRows=true) when the
 // server offers it, but go-mysql's server neither offers it nor lets it be configured.
-func advertiseFoundRows(b []byte) {
+func patchGreeting(b []byte) {
 	const hdr = 4
 	// Protocol::HandshakeV10: version 10, server version (NUL-terminated), connection id (4),
 	// auth data part 1 (8), filler (1), capability flags, lower two bytes.
@@ -72,6 +72,13 @@ func advertiseFoundRows(b []byte) {
 		return
 	}
 	b[at] |= byte(mysql.CLIENT_FOUND_ROWS)
+	// Then the character set (1) and the status flags (2). A session starts in autocommit
+	// mode, and the greeting must say so: clients such as PyMySQL read it there and send
+	// SET autocommit = 0 only when it differs from what they want, so a greeting without
+	// the flag leaves their transactions committing statement by statement.
+	if status := at + 2 + 1; status+2 <= len(b) {
+		b[status] |= byte(mysql.SERVER_STATUS_AUTOCOMMIT)
+	}
 }
 
 // idle marks the connection idle until the next command starts arriving.
