@@ -36,15 +36,21 @@ const codeViewInvalid = 1356
 // alterTable applies an ALTER TABLE.
 func (e *Engine) alterTable(ctx context.Context, s *planner.AlterTable) (Result, error) {
 	var replan []namedSQL
+	var before *tables.Table
 	err := e.changeGraph(ctx, func() error {
 		var err error
+		before = e.tables[strings.ToLower(s.Table)]
 		replan, err = e.rebuildLocked(ctx, s.Table, s.Schema, s.Sources, s.AutoIncrement)
 		return err
 	}, nil)
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Token: Token(e.lastToken.Load()), Warnings: e.replanViews(ctx, replan)}, nil
+	var warnings []Warning
+	if before != nil {
+		warnings = fulltextWarnings(before.Schema, &s.Schema)
+	}
+	return Result{Token: Token(e.lastToken.Load()), Warnings: append(warnings, e.replanViews(ctx, replan)...)}, nil
 }
 
 // renameTables applies RENAME TABLE a TO b, …: each pair in order, all of them or none.

@@ -47,7 +47,24 @@ func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl st
 	if err := e.changeGraph(ctx, func() error { return e.createTableLocked(s, ddl) }, nil); err != nil {
 		return Result{}, err
 	}
-	return Result{Token: Token(e.lastToken.Load())}, nil
+	return Result{Token: Token(e.lastToken.Load()), Warnings: fulltextWarnings(nil, &s.Schema)}, nil
+}
+
+// fulltextWarnings says, for each FULLTEXT key that after has and before (nil: none) did
+// not, that Weir keeps the key but does not search text.
+func fulltextWarnings(before, after *planner.TableSchema) []Warning {
+	var out []Warning
+	for _, ix := range after.Indexes {
+		if ix.Kind != planner.IndexFulltext {
+			continue
+		}
+		if before != nil && before.Index(ix.Name) >= 0 && before.Indexes[before.Index(ix.Name)].Kind == planner.IndexFulltext {
+			continue
+		}
+		out = append(out, Warning{Level: "Warning", Code: ErrCodeUnsupported,
+			Message: fmt.Sprintf("FULLTEXT key '%s' is kept for tools and dumps, but Weir does not search text: MATCH ... AGAINST is refused", ix.Name)})
+	}
+	return out
 }
 
 func (e *Engine) createTableLocked(s *planner.CreateTable, ddl string) error {
@@ -166,5 +183,5 @@ func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res
 	if err != nil || stale {
 		return Result{}, stale, err
 	}
-	return Result{Token: Token(e.lastToken.Load())}, false, nil
+	return Result{Token: Token(e.lastToken.Load()), Warnings: fulltextWarnings(s.From, &s.Schema)}, false, nil
 }

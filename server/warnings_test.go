@@ -64,3 +64,42 @@ func TestAlterTableWarning(t *testing.T) {
 		t.Errorf("SHOW WARNINGS after another statement: %d rows", len(res.Values))
 	}
 }
+
+// TestFulltextWarning: a FULLTEXT key is kept, and the statement that makes it warns that
+// Weir does not search text.
+func TestFulltextWarning(t *testing.T) {
+	_, _, addr := startServer(t, server.Config{})
+	c, err := client.Connect(addr, "root", "", "weir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, q := range []string{
+		"CREATE TABLE docs (id INT PRIMARY KEY, body TEXT, title VARCHAR(50), FULLTEXT KEY ft_body (body))",
+		"CREATE FULLTEXT INDEX ft_title ON docs (title)",
+		"ALTER TABLE docs ADD COLUMN note TEXT, ADD FULLTEXT (note)",
+	} {
+		res, err := c.Execute(q)
+		if err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if res.Warnings != 1 {
+			t.Errorf("%s: %d warnings, want 1", q, res.Warnings)
+			continue
+		}
+		show, err := c.Execute("SHOW WARNINGS")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg, _ := show.GetString(0, 2); !strings.Contains(msg, "FULLTEXT") || !strings.Contains(msg, "MATCH") {
+			t.Errorf("%s: warning %q", q, msg)
+		}
+	}
+	res, err := c.Execute("CREATE INDEX plain ON docs (title)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Warnings != 0 {
+		t.Errorf("a plain index: %d warnings", res.Warnings)
+	}
+}
