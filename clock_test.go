@@ -149,7 +149,7 @@ func TestTruncate(t *testing.T) {
 	e := open(t, weir.Options{})
 	mustExec(t, e, "CREATE TABLE items (id INT PRIMARY KEY AUTO_INCREMENT, cat INT, name VARCHAR(10))")
 	mustExec(t, e, "INSERT INTO items (cat, name) VALUES (1, 'a'), (1, 'b'), (2, 'c')")
-	byCat := mustRegister(t, e, "by_cat", "SELECT name FROM items WHERE cat = ?")
+	byCat := mustRegister(t, e, "by_cat", "SELECT name FROM items WHERE cat = ? ORDER BY name")
 	counts := mustRegister(t, e, "counts", "SELECT cat, COUNT(*) FROM items GROUP BY cat")
 	r, err := byCat.Lookup(context.Background(), 1)
 	wantRows(t, r, err, "a", "b")
