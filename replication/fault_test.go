@@ -213,6 +213,24 @@ func TestLostSlotTakesFreshCopy(t *testing.T) {
 	registerCaches(t, m.e)
 	m.stop()
 
+	// PostgreSQL marks the slot inactive once its walsender has seen the connection close,
+	// which may come a moment after the mirror stopped: until then the slot cannot be
+	// dropped (55006).
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var active bool
+		err := db.QueryRow(ctx, "SELECT active FROM pg_replication_slots WHERE slot_name = 'weir'").Scan(&active)
+		if err != nil {
+			t.Fatalf("reading the slot: %v", err)
+		}
+		if !active {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the slot was still active 30 s after the mirror stopped")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 	mustPG(t, ctx, db, "SELECT pg_drop_replication_slot('weir')")
 	mustPG(t, ctx, db, "UPDATE stories SET title = 'after the slot was lost' WHERE id <= 10")
 	mustPG(t, ctx, db, "DELETE FROM votes WHERE story_id = 20")
