@@ -94,6 +94,15 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
 		}
 	}
+	schemas := make([]*planner.TableSchema, 0, len(e.tables))
+	for _, t := range e.tables {
+		schemas = append(schemas, t.Schema)
+	}
+	for _, n := range s.Names {
+		if err := tables.DropCheck(schemas, n, s.Names); err != nil {
+			return err
+		}
+	}
 	for _, n := range s.Names {
 		name := strings.ToLower(n)
 		t, ok := e.tables[name]
