@@ -39,7 +39,7 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		if t.Base.Compact() {
 			t.Renumbered = true
 		}
-		return e.applyEnforced(w, st)
+		return e.applyEnforced(w, st, foreignKeyChecks(ctx))
 	}, func(ws []*tables.Writer, tok uint64) (func() error, error) {
 		durable, err := e.persistWrite(ws, tok, nil)
 		if err != nil {
@@ -76,20 +76,27 @@ func applyStatement(w *tables.Writer, st planner.Statement) error {
 }
 
 // applyEnforced applies one planned write through w, in the base domain, enforcing the
-// foreign keys of the tables it changes: it returns w and then the writers of the child
+// foreign keys of the tables it changes (unless checks is off: see
+// WithoutForeignKeyChecks): it returns w and then the writers of the child
 // tables its cascades changed, all of which go to the store and down the graph together. On
 // failure it has taken all of them back.
-func (e *Engine) applyEnforced(w *tables.Writer, st planner.Statement) ([]*tables.Writer, error) {
-	scope := tables.NewScope(e.tableNamed, e.allTables)
-	w.Enforce(scope)
+func (e *Engine) applyEnforced(w *tables.Writer, st planner.Statement, checks bool) ([]*tables.Writer, error) {
 	var err error
-	if _, ok := st.(*planner.Truncate); ok {
-		err = scope.CheckTruncate(w.Table())
-	}
-	if err == nil {
+	var cascaded []*tables.Writer
+	if checks {
+		scope := tables.NewScope(e.tableNamed, e.allTables)
+		w.Enforce(scope)
+		if _, ok := st.(*planner.Truncate); ok {
+			err = scope.CheckTruncate(w.Table())
+		}
+		if err == nil {
+			err = applyStatement(w, st)
+		}
+		cascaded = scope.Cascaded()
+	} else {
 		err = applyStatement(w, st)
 	}
-	ws := append([]*tables.Writer{w}, scope.Cascaded()...)
+	ws := append([]*tables.Writer{w}, cascaded...)
 	if err != nil {
 		for i := len(ws) - 1; i >= 0; i-- {
 			ws[i].Rollback()

@@ -35,6 +35,15 @@ func TestForeignKeysSurviveRestart(t *testing.T) {
 	if got := planner.CreateTableSQL(sc, 0); got != want {
 		t.Fatalf("CREATE TABLE rendering:\n%s\nwant\n%s", got, want)
 	}
+	// A table made before the one it references, as a dump loads them.
+	early := "CREATE TABLE early (id INT PRIMARY KEY, late INT, FOREIGN KEY (late) REFERENCES late (id))"
+	if _, err := e.Exec(ctx, early); errCode(err) != 1005 {
+		t.Fatalf("a missing parent with checks on: %v", err)
+	}
+	if _, err := e.Exec(weir.WithoutForeignKeyChecks(ctx), early); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, e, "CREATE TABLE late (id INT PRIMARY KEY)")
 	if err := e.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -49,6 +58,11 @@ func TestForeignKeysSurviveRestart(t *testing.T) {
 	if _, err := e.Exec(ctx, "INSERT INTO posts VALUES (12, 9)"); errCode(err) != 1452 {
 		t.Fatalf("child without parent after restart: %v", err)
 	}
+	if _, err := e.Exec(ctx, "INSERT INTO early VALUES (1, 5)"); errCode(err) != 1452 {
+		t.Fatalf("a key to a table made later, after restart: %v", err)
+	}
+	mustExec(t, e, "INSERT INTO late VALUES (5)")
+	mustExec(t, e, "INSERT INTO early VALUES (1, 5)")
 	mustExec(t, e, "DELETE FROM authors WHERE id = 1")
 	rows, err := e.TableRows(ctx, "posts")
 	if err != nil || len(rows) != 1 {

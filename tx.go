@@ -77,6 +77,8 @@ type txStmt struct {
 	gen  tables.Generated
 	res  Result
 	rows int
+	// fkChecks: the statement was executed with foreign key checks on.
+	fkChecks bool
 }
 
 // TxOptions configures a transaction.
@@ -160,7 +162,7 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	next := &txStmt{sql: sql, args: vals}
+	next := &txStmt{sql: sql, args: vals, fkChecks: foreignKeyChecks(ctx)}
 	next.gen.Record = true
 	res, _, _, err := tx.run(ctx, next, false)
 	if err != nil {
@@ -381,7 +383,7 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 		next.gen.Now = now
 		w := tables.NewWriter(p.table, next.args)
 		w.SetGenerated(&next.gen)
-		stmtWs, err := e.applyEnforced(w, p.st)
+		stmtWs, err := e.applyEnforced(w, p.st, next.fkChecks)
 		changes := 0
 		for _, sw := range stmtWs {
 			changes += len(sw.Deltas())
@@ -484,7 +486,7 @@ func (e *Engine) replay(stmts []*txStmt, plans []txPlan) ([]*tables.Writer, erro
 		s.gen.Rewind()
 		w := tables.NewWriter(p.table, s.args)
 		w.SetGenerated(&s.gen)
-		stmtWs, err := e.applyEnforced(w, p.st)
+		stmtWs, err := e.applyEnforced(w, p.st, s.fkChecks)
 		if err != nil {
 			return ws, errDeadlock
 		}

@@ -188,7 +188,8 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 	}
 	// Foreign keys last: InnoDB's implicit index is needed only when no declared key
 	// leads with the child columns.
-	if err := c.foreignKeys(&sc, names, fks); err != nil {
+	missing, err := c.foreignKeys(&sc, names, fks)
+	if err != nil {
 		return nil, err
 	}
 	sortIndexes(&sc)
@@ -201,7 +202,7 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			return nil, newErr(CodeInvalidDefault, "Invalid default value for '%s'", d.Name)
 		}
 	}
-	return &CreateTable{Schema: sc, IfNotExists: s.IfNotExists}, nil
+	return &CreateTable{Schema: sc, IfNotExists: s.IfNotExists, MissingParents: missing}, nil
 }
 
 // keyColumns resolves the columns of a key definition. Prefix lengths and expression parts

@@ -139,7 +139,7 @@ func refAction(t ast.ReferOptionType, which string) (RefAction, error) {
 // its columns and keys complete) and the catalog, names them as InnoDB does (an unnamed
 // one is `table_ibfk_N`), and adds InnoDB's implicit index on the child columns of a key
 // that no index leads with them, named after the constraint (or the first column).
-func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl) error {
+func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl) (missing []string, err error) {
 	unnamed := 0
 	for _, d := range decls {
 		fk := ForeignKey{Name: d.name}
@@ -149,24 +149,24 @@ func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl)
 		}
 		for _, part := range d.parts {
 			if part.Expr != nil || part.Column == nil {
-				return unsupported("functional key parts")
+				return nil, unsupported("functional key parts")
 			}
 			i := sc.Column(part.Column.Name.O)
 			if i < 0 {
-				return newErr(CodeKeyColumnMissing, "Key column '%s' doesn't exist in table", part.Column.Name.O)
+				return nil, newErr(CodeKeyColumnMissing, "Key column '%s' doesn't exist in table", part.Column.Name.O)
 			}
 			fk.Cols = append(fk.Cols, i)
 		}
 		if d.ref == nil || d.ref.Table == nil {
-			return newErr(CodeParse, "You have an error in your SQL syntax: FOREIGN KEY without REFERENCES")
+			return nil, newErr(CodeParse, "You have an error in your SQL syntax: FOREIGN KEY without REFERENCES")
 		}
 		if d.ref.Table.Schema.L != "" && d.ref.Table.Schema.L != Database {
-			return unsupported("foreign keys to another database ('%s')", d.ref.Table.Schema.O)
+			return nil, unsupported("foreign keys to another database ('%s')", d.ref.Table.Schema.O)
 		}
 		fk.Parent = d.ref.Table.Name.O
 		for _, part := range d.ref.IndexPartSpecifications {
 			if part.Expr != nil || part.Column == nil {
-				return unsupported("functional key parts")
+				return nil, unsupported("functional key parts")
 			}
 			fk.ParentCols = append(fk.ParentCols, part.Column.Name.O)
 		}
@@ -175,46 +175,52 @@ func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl)
 			if d.name != "" {
 				label = d.name
 			}
-			return &Error{Code: CodeWrongFKDef, SQLState: "42000",
+			return nil, &Error{Code: CodeWrongFKDef, SQLState: "42000",
 				Msg: fmt.Sprintf("Incorrect foreign key definition for '%s': Key reference and table reference don't match", label)}
 		}
 		var err error
 		if d.ref.OnDelete != nil {
 			if fk.OnDelete, err = refAction(d.ref.OnDelete.ReferOpt, "DELETE"); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if d.ref.OnUpdate != nil {
 			if fk.OnUpdate, err = refAction(d.ref.OnUpdate.ReferOpt, "UPDATE"); err != nil {
-				return err
+				return nil, err
+			}
+		}
+		for _, col := range fk.Cols {
+			if (fk.OnDelete == RefSetNull || fk.OnUpdate == RefSetNull) && sc.Cols[col].NotNull {
+				return nil, fkIncorrect(sc.Name)
 			}
 		}
 		parent := sc
 		if !strings.EqualFold(fk.Parent, sc.Name) {
-			p, ok := c.cat.Table(fk.Parent)
-			if !ok {
-				return fkIncorrect(sc.Name)
+			parent = nil
+			if p, ok := c.cat.Table(fk.Parent); ok {
+				parent, fk.Parent = p, p.Name
 			}
-			parent, fk.Parent = p, p.Name
 		} else {
 			fk.Parent = sc.Name
 		}
-		refs, ok := fk.ParentPositions(parent)
-		if !ok || !leadsIndex(parent, refs) {
-			return fkIncorrect(sc.Name)
-		}
-		for i, col := range fk.Cols {
-			ct, pt := sc.Cols[col].Type, parent.Cols[refs[i]].Type
-			if !compatibleFKTypes(ct, pt) {
-				return fkIncorrect(sc.Name)
+		if parent == nil {
+			// Whether a missing parent is an error depends on the session's
+			// foreign_key_checks, which the engine knows.
+			missing = append(missing, fk.Parent)
+		} else {
+			refs, ok := fk.ParentPositions(parent)
+			if !ok || !leadsIndex(parent, refs) {
+				return nil, fkIncorrect(sc.Name)
 			}
-			if (fk.OnDelete == RefSetNull || fk.OnUpdate == RefSetNull) && sc.Cols[col].NotNull {
-				return fkIncorrect(sc.Name)
+			for i, col := range fk.Cols {
+				if !compatibleFKTypes(sc.Cols[col].Type, parent.Cols[refs[i]].Type) {
+					return nil, fkIncorrect(sc.Name)
+				}
 			}
 		}
 		for _, other := range sc.ForeignKeys {
 			if strings.EqualFold(other.Name, fk.Name) {
-				return &Error{Code: CodeCantCreateTable, SQLState: "HY000",
+				return nil, &Error{Code: CodeCantCreateTable, SQLState: "HY000",
 					Msg: fmt.Sprintf("Can't create table %s.%s (errno: 121 \"Duplicate key on write or update\")", quoteName(Database), quoteName(sc.Name))}
 			}
 		}
@@ -222,14 +228,14 @@ func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl)
 			ix := Index{Kind: IndexPlain, Cols: fk.Cols}
 			name, err := names.name(d.name, sc.Cols[fk.Cols[0]].Name)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ix.Name = name
 			sc.Indexes = append(sc.Indexes, ix)
 		}
 		sc.ForeignKeys = append(sc.ForeignKeys, fk)
 	}
-	return nil
+	return missing, nil
 }
 
 // leadsIndex reports whether cols, in order, are the first columns of the primary key or of
