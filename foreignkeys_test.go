@@ -140,3 +140,32 @@ func TestForeignKeyViolationInTransactionFailsTheStatement(t *testing.T) {
 		t.Fatalf("tables: %v", got)
 	}
 }
+
+func TestForeignKeysRefuseSchemaChangesThatWouldBreakThem(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{})
+	fkSchema(t, e)
+	for _, sql := range []string{
+		"RENAME TABLE authors TO writers",
+		"RENAME TABLE posts TO articles",
+		"ALTER TABLE authors RENAME TO writers",
+		"ALTER TABLE authors CHANGE id author_id INT",
+		"ALTER TABLE authors DROP COLUMN id",
+		"ALTER TABLE posts ADD COLUMN title VARCHAR(20)",
+		"ALTER TABLE pins ADD CONSTRAINT pin_again FOREIGN KEY (post) REFERENCES posts (id)",
+	} {
+		if _, err := e.Exec(ctx, sql); errCode(err) != 1235 {
+			t.Errorf("%s: %v, want error 1235", sql, err)
+		}
+	}
+	if _, err := e.Exec(ctx, "DROP INDEX author ON posts"); errCode(err) != 1553 {
+		t.Errorf("DROP INDEX of a foreign key's index: %v", err)
+	}
+	// A change that leaves the referenced columns alone is fine.
+	mustExec(t, e, "ALTER TABLE authors ADD COLUMN bio TEXT, DROP COLUMN name")
+	mustExec(t, e, "INSERT INTO authors VALUES (1, 'x')")
+	mustExec(t, e, "INSERT INTO posts VALUES (1, 1)")
+	if _, err := e.Exec(ctx, "INSERT INTO posts VALUES (2, 2)"); errCode(err) != 1452 {
+		t.Fatalf("after ALTER of the parent: %v", err)
+	}
+}
