@@ -155,6 +155,10 @@ func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res
 	if s.Noop {
 		return Result{Token: Token(e.lastToken.Load())}, false, nil
 	}
+	checks := foreignKeyChecks(ctx)
+	if len(s.MissingParents) > 0 && checks {
+		return Result{}, false, planner.ForeignKeyError(s.Table)
+	}
 	err = e.changeGraph(ctx, func() error {
 		t, ok := e.tables[strings.ToLower(s.Table)]
 		if !ok || t.Schema != s.From {
@@ -163,7 +167,12 @@ func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res
 		}
 		schema := s.Schema
 		var checkErr error
-		if err := e.rt.Domains[0].Call(ctx, func() { checkErr = t.CheckIndexes(&schema) }); err != nil {
+		if err := e.rt.Domains[0].Call(ctx, func() {
+			if checkErr = t.CheckIndexes(&schema); checkErr == nil && checks {
+				// The catalog is locked (changeGraph): read it without locking again.
+				checkErr = t.CheckForeignKeys(&schema, s.AddedForeignKeys, func(name string) *tables.Table { return e.tables[strings.ToLower(name)] })
+			}
+		}); err != nil {
 			return err
 		}
 		if checkErr != nil {

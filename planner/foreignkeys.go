@@ -3,6 +3,7 @@ package planner
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -140,7 +141,16 @@ func refAction(t ast.ReferOptionType, which string) (RefAction, error) {
 // one is `table_ibfk_N`), and adds InnoDB's implicit index on the child columns of a key
 // that no index leads with them, named after the constraint (or the first column).
 func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl) (missing []string, err error) {
+	// An unnamed key takes the number after the highest of the table's table_ibfk_N.
 	unnamed := 0
+	prefix := strings.ToLower(sc.Name) + "_ibfk_"
+	for _, fk := range sc.ForeignKeys {
+		if rest, ok := strings.CutPrefix(strings.ToLower(fk.Name), prefix); ok {
+			if n, err := strconv.Atoi(rest); err == nil && n > unnamed {
+				unnamed = n
+			}
+		}
+	}
 	for _, d := range decls {
 		fk := ForeignKey{Name: d.name}
 		if fk.Name == "" {

@@ -267,3 +267,37 @@ func DropCheck(tables []*planner.TableSchema, table string, dropping []string) e
 	}
 	return nil
 }
+
+// CheckForeignKeys reports whether the table's rows satisfy the foreign keys of schema named
+// added (ALTER TABLE … ADD FOREIGN KEY): the first row, in storage order, without a parent
+// is error 1452. table finds the parent tables by name. It must run in the base domain.
+func (t *Table) CheckForeignKeys(schema *planner.TableSchema, added []string, table func(string) *Table) error {
+	if len(added) == 0 {
+		return nil
+	}
+	w := &Writer{t: &Table{Schema: schema, Base: t.Base}, fks: &Scope{table: func(name string) *Table {
+		if strings.EqualFold(name, t.Schema.Name) {
+			return t
+		}
+		return table(name)
+	}}}
+	var keys []planner.ForeignKey
+	for _, fk := range schema.ForeignKeys {
+		if slices.ContainsFunc(added, func(n string) bool { return strings.EqualFold(n, fk.Name) }) {
+			keys = append(keys, fk)
+		}
+	}
+	w.t.Schema = &planner.TableSchema{Name: schema.Name, Cols: schema.Cols, ForeignKeys: keys}
+	// Collected first: a lookup may build an index of this very table.
+	var rows []dataflow.Row
+	t.Base.Scan(func(_ string, row dataflow.Row) bool {
+		rows = append(rows, row)
+		return true
+	})
+	for _, row := range rows {
+		if err := w.checkParents(nil, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -193,3 +193,24 @@ DELETE FROM tree WHERE id = 6;
 ROLLBACK;
 DELETE FROM tree WHERE label = 'late';
 DROP TABLE managers;
+
+-- writes
+# ALTER TABLE … ADD FOREIGN KEY checks the rows already there; DROP FOREIGN KEY keeps the
+# index.
+CREATE TABLE labels (id INT NOT NULL PRIMARY KEY, post_id INT, author_id INT) ENGINE=InnoDB;
+INSERT INTO labels VALUES (1, 10, 4), (2, 99, 4), (3, NULL, NULL);
+-- error 1452
+ALTER TABLE labels ADD CONSTRAINT fk_label_post FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+DELETE FROM labels WHERE id = 2;
+ALTER TABLE labels ADD CONSTRAINT fk_label_post FOREIGN KEY (post_id) REFERENCES posts (id) ON DELETE CASCADE;
+ALTER TABLE labels ADD FOREIGN KEY (author_id) REFERENCES authors (id);
+-- error 1452
+INSERT INTO labels VALUES (4, 99, NULL);
+-- error 1091
+ALTER TABLE labels DROP FOREIGN KEY nope;
+-- error 1451
+DELETE FROM authors WHERE id = 4;
+ALTER TABLE labels DROP FOREIGN KEY labels_ibfk_1;
+DELETE FROM posts WHERE id = 40;
+ALTER TABLE labels ADD FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE SET NULL;
+DELETE FROM authors WHERE id = 4;
