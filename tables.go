@@ -44,6 +44,11 @@ func errNoSuchTable(name string) error {
 
 // createTable adds a base table.
 func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl string) (Result, error) {
+	if len(s.MissingParents) > 0 && foreignKeyChecks(ctx) {
+		if _, err := e.Table(s.Schema.Name); err != nil || !s.IfNotExists {
+			return Result{}, planner.ForeignKeyError(s.Schema.Name)
+		}
+	}
 	if err := e.changeGraph(ctx, func() error { return e.createTableLocked(s, ddl) }, nil); err != nil {
 		return Result{}, err
 	}
@@ -111,6 +116,18 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
 		}
 	}
+	schemas := make([]*planner.TableSchema, 0, len(e.tables))
+	for _, t := range e.tables {
+		schemas = append(schemas, t.Schema)
+	}
+	for _, n := range s.Names {
+		if !foreignKeyChecks(ctx) {
+			break
+		}
+		if err := tables.DropCheck(schemas, n, s.Names); err != nil {
+			return err
+		}
+	}
 	for _, n := range s.Names {
 		name := strings.ToLower(n)
 		t, ok := e.tables[name]
@@ -155,6 +172,10 @@ func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res
 	if s.Noop {
 		return Result{Token: Token(e.lastToken.Load())}, false, nil
 	}
+	checks := foreignKeyChecks(ctx)
+	if len(s.MissingParents) > 0 && checks {
+		return Result{}, false, planner.ForeignKeyError(s.Table)
+	}
 	err = e.changeGraph(ctx, func() error {
 		t, ok := e.tables[strings.ToLower(s.Table)]
 		if !ok || t.Schema != s.From {
@@ -163,7 +184,12 @@ func (e *Engine) alterIndexes(ctx context.Context, s *planner.AlterIndexes) (res
 		}
 		schema := s.Schema
 		var checkErr error
-		if err := e.rt.Domains[0].Call(ctx, func() { checkErr = t.CheckIndexes(&schema) }); err != nil {
+		if err := e.rt.Domains[0].Call(ctx, func() {
+			if checkErr = t.CheckIndexes(&schema); checkErr == nil && checks {
+				// The catalog is locked (changeGraph): read it without locking again.
+				checkErr = t.CheckForeignKeys(&schema, s.AddedForeignKeys, func(name string) *tables.Table { return e.tables[strings.ToLower(name)] })
+			}
+		}); err != nil {
 			return err
 		}
 		if checkErr != nil {

@@ -17,6 +17,7 @@ const (
 	CodeCantDropKey    = 1091
 	CodeWrongNameIndex = 1280
 	CodeBadFulltextCol = 1283
+	CodeDropIndexFK    = 1553
 )
 
 // IndexKind says what a secondary index is.
@@ -180,6 +181,12 @@ type AlterIndexes struct {
 	Schema TableSchema
 	// Added names the unique indexes added, which the table's rows must satisfy.
 	Added []string
+	// AddedForeignKeys names the foreign keys added (ALTER TABLE … ADD FOREIGN KEY), which
+	// the table's rows must satisfy (error 1452) while foreign key checks are on.
+	AddedForeignKeys []string
+	// MissingParents names the tables added foreign keys reference that do not exist (see
+	// CreateTable.MissingParents).
+	MissingParents []string
 	// Noop says the statement changes nothing (ALTER TABLE … DISABLE KEYS, as dumps write
 	// around their INSERTs; DROP INDEX IF EXISTS of a missing index).
 	Noop bool
@@ -199,6 +206,9 @@ type indexChange struct {
 	kind     IndexKind
 	parts    []*ast.IndexPartSpecification
 	opt      *ast.IndexOption
+	// fk is an ADD FOREIGN KEY; dropFK the name of the foreign key a DROP FOREIGN KEY drops.
+	fk     *fkDecl
+	dropFK string
 }
 
 // alterIndexes plans index changes of table: drops first, then additions in order, as MySQL
@@ -211,15 +221,48 @@ func (c *compiler) alterIndexes(verb string, table *ast.TableName, changes []ind
 	sc := *from
 	sc.Indexes = slices.Clone(from.Indexes)
 	out := &AlterIndexes{Table: from.Name, From: from, verb: verb}
-	added, err := applyIndexChanges(&sc, changes)
+	// Foreign keys first dropped, then the indexes changed, then the keys added (which may
+	// use the new indexes or add their own).
+	sc.ForeignKeys = slices.Clone(from.ForeignKeys)
+	var fks []fkDecl
+	var plain []indexChange
+	for _, ch := range changes {
+		switch {
+		case ch.dropFK != "":
+			i := slices.IndexFunc(sc.ForeignKeys, func(fk ForeignKey) bool { return strings.EqualFold(fk.Name, ch.dropFK) })
+			if i < 0 {
+				return nil, newErr(CodeCantDropKey, "Can't DROP FOREIGN KEY `%s`; check that it exists", ch.dropFK)
+			}
+			sc.ForeignKeys = slices.Delete(sc.ForeignKeys, i, i+1)
+		case ch.fk != nil:
+			fks = append(fks, *ch.fk)
+		default:
+			plain = append(plain, ch)
+		}
+	}
+	added, err := applyIndexChanges(&sc, plain)
 	if err != nil {
 		return nil, err
+	}
+	if len(fks) > 0 {
+		names := &keyNamer{}
+		for _, ix := range sc.Indexes {
+			names.taken = append(names.taken, ix.Name)
+		}
+		before := len(sc.ForeignKeys)
+		if out.MissingParents, err = c.foreignKeys(&sc, names, fks); err != nil {
+			return nil, err
+		}
+		for _, fk := range sc.ForeignKeys[before:] {
+			out.AddedForeignKeys = append(out.AddedForeignKeys, fk.Name)
+		}
+		sortIndexes(&sc)
 	}
 	out.Added = added
 	out.Schema = sc
 	out.Noop = slices.EqualFunc(sc.Indexes, from.Indexes, func(a, b Index) bool {
 		return a.Name == b.Name && a.Kind == b.Kind && slices.Equal(a.Cols, b.Cols) && slices.Equal(a.Lengths, b.Lengths)
-	})
+	}) && len(sc.ForeignKeys) == len(from.ForeignKeys) && len(fks) == 0
 	return out, nil
 }
 
@@ -229,6 +272,10 @@ func (c *compiler) alterIndexes(verb string, table *ast.TableName, changes []ind
 // added, which the table's rows must satisfy.
 func applyIndexChanges(sc *TableSchema, changes []indexChange) (added []string, err error) {
 	for _, ch := range changes {
+		if ch.fk != nil || ch.dropFK != "" {
+			// Only the index-only path (AlterIndexes) changes foreign keys.
+			return nil, unsupported("ALTER TABLE … ADD/DROP FOREIGN KEY together with changes of columns")
+		}
 		if ch.drop == "" {
 			continue
 		}
@@ -242,7 +289,14 @@ func applyIndexChanges(sc *TableSchema, changes []indexChange) (added []string, 
 			}
 			return nil, newErr(CodeCantDropKey, "Can't DROP INDEX `%s`; check that it exists", ch.drop)
 		}
+		dropped := sc.Indexes[i].Name
 		sc.Indexes = slices.Delete(sc.Indexes, i, i+1)
+		for _, fk := range sc.ForeignKeys {
+			if !leadsIndex(sc, fk.Cols) {
+				return nil, &Error{Code: CodeDropIndexFK, SQLState: "HY000",
+					Msg: fmt.Sprintf("Cannot drop index '%s': needed in a foreign key constraint", dropped)}
+			}
+		}
 	}
 	names := &keyNamer{}
 	for _, ix := range sc.Indexes {
@@ -348,8 +402,13 @@ func indexChanges(specs []*ast.AlterTableSpec) (changes []indexChange, ok bool) 
 // changes nothing (DISABLE/ENABLE KEYS), isIndex false for one that is no index change.
 func indexSpec(spec *ast.AlterTableSpec) (ch *indexChange, isIndex bool) {
 	switch spec.Tp {
+	case ast.AlterTableDropForeignKey:
+		return &indexChange{dropFK: spec.Name}, true
 	case ast.AlterTableAddConstraint:
 		k := spec.Constraint
+		if k.Tp == ast.ConstraintForeignKey {
+			return &indexChange{fk: &fkDecl{name: k.Name, parts: k.Keys, ref: k.Refer}}, true
+		}
 		kind, ok := indexKind(k.Tp)
 		if !ok {
 			return nil, false
@@ -461,6 +520,7 @@ func CreateTableSQL(t *TableSchema, autoInc uint64) string {
 		}
 		fmt.Fprintf(&b, ",\n  %sKEY %s (%s)", kind, quoteName(ix.Name), keyCols(ix.Cols, ix.Lengths))
 	}
+	foreignKeysSQL(&b, t)
 	b.WriteString("\n)")
 	if autoInc > 1 {
 		fmt.Fprintf(&b, " AUTO_INCREMENT=%d", autoInc)
