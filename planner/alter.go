@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -41,6 +42,8 @@ func (*RenameTables) Params() int  { return 0 }
 
 // MySQL's errors for ALTER TABLE.
 const (
+	CodeFKColumnChange = 1832
+	CodeFKColumnNull   = 1830
 	CodeCantDropField  = 1091
 	CodeCantRemoveCols = 1090
 )
@@ -60,6 +63,12 @@ type alterIndex struct {
 	lengths []int
 }
 
+// alterFK is a foreign key while an ALTER TABLE changes columns under it.
+type alterFK struct {
+	fk   ForeignKey
+	cols []string
+}
+
 // alterState is a table's definition while the specs of an ALTER TABLE apply one by one.
 type alterState struct {
 	c       *compiler
@@ -71,9 +80,11 @@ type alterState struct {
 	// reason; indexChanges are the index ADDs and DROPs of the statement, applied after.
 	indexes      []alterIndex
 	indexChanges []indexChange
-	comment      *string
-	autoInc      uint64
-	renamed      string
+	// fks are the table's foreign keys with their columns by name.
+	fks     []alterFK
+	comment *string
+	autoInc uint64
+	renamed string
 }
 
 func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
@@ -84,9 +95,6 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 	old, err := c.table(s.Table)
 	if err != nil {
 		return nil, err
-	}
-	if len(old.ForeignKeys) > 0 {
-		return nil, unsupported("ALTER TABLE that rebuilds a table with FOREIGN KEY constraints (only index changes)")
 	}
 	if c.readsInfoSchema {
 		return nil, &Error{Code: CodeDBAccessDenied, SQLState: "42000",
@@ -99,6 +107,13 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 	}
 	for _, p := range old.PK {
 		st.pk = append(st.pk, old.Cols[p].Name)
+	}
+	for _, fk := range old.ForeignKeys {
+		af := alterFK{fk: fk}
+		for _, col := range fk.Cols {
+			af.cols = append(af.cols, old.Cols[col].Name)
+		}
+		st.fks = append(st.fks, af)
 	}
 	for _, ix := range old.Indexes {
 		ai := alterIndex{ix: ix}
@@ -164,6 +179,17 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 		}
 		sc.Indexes = append(sc.Indexes, ix)
 	}
+	for _, af := range st.fks {
+		fk := af.fk
+		fk.Cols = nil
+		for _, n := range af.cols {
+			fk.Cols = append(fk.Cols, sc.Column(n))
+		}
+		if err := st.c.checkKeptForeignKey(&sc, &fk); err != nil {
+			return nil, err
+		}
+		sc.ForeignKeys = append(sc.ForeignKeys, fk)
+	}
 	if _, err := applyIndexChanges(&sc, st.indexChanges); err != nil {
 		return nil, err
 	}
@@ -220,6 +246,13 @@ func (st *alterState) renameInKeys(from, to string) {
 		for j, n := range ai.cols {
 			if strings.EqualFold(n, from) {
 				ai.cols[j] = to
+			}
+		}
+	}
+	for _, af := range st.fks {
+		for j, n := range af.cols {
+			if strings.EqualFold(n, from) {
+				af.cols[j] = to
 			}
 		}
 	}
@@ -283,6 +316,20 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 				return nil
 			}
 			return newErr(CodeCantDropField, "Can't DROP COLUMN `%s`; check that it exists", name)
+		}
+		for _, af := range st.fks {
+			if slices.ContainsFunc(af.cols, func(n string) bool { return strings.EqualFold(n, name) }) {
+				// MariaDB refuses it as dropping the key's index.
+				index := af.fk.Name
+				for _, ai := range st.indexes {
+					if len(ai.cols) > 0 && strings.EqualFold(ai.cols[0], af.cols[0]) {
+						index = ai.ix.Name
+						break
+					}
+				}
+				return &Error{Code: CodeDropIndexFK, SQLState: "HY000",
+					Msg: fmt.Sprintf("Cannot drop index '%s': needed in a foreign key constraint", index)}
+			}
 		}
 		st.remove(i)
 		st.dropFromKeys(name)
@@ -479,4 +526,36 @@ func restore(n ast.Node) string {
 		return fmt.Sprintf("%T", n)
 	}
 	return b.String()
+}
+
+// checkKeptForeignKey checks that a foreign key an ALTER TABLE keeps still fits the table as
+// the ALTER leaves it: its columns' types compatible with the parent's (the parent is the
+// table itself when the key references it), and SET NULL only on nullable columns, as
+// MariaDB checks them (1830, 1832).
+func (c *compiler) checkKeptForeignKey(sc *TableSchema, fk *ForeignKey) error {
+	for _, col := range fk.Cols {
+		if (fk.OnDelete == RefSetNull || fk.OnUpdate == RefSetNull) && sc.Cols[col].NotNull {
+			return &Error{Code: CodeFKColumnNull, SQLState: "HY000",
+				Msg: fmt.Sprintf("Column '%s' cannot be NOT NULL: needed in a foreign key constraint '%s' SET NULL", sc.Cols[col].Name, fk.Name)}
+		}
+	}
+	parent := sc
+	if !fk.References(sc.Name) {
+		p, ok := c.cat.Table(fk.Parent)
+		if !ok {
+			return nil // made with foreign_key_checks off: checked when the parent comes
+		}
+		parent = p
+	}
+	refs, ok := fk.ParentPositions(parent)
+	if !ok {
+		return fkIncorrect(sc.Name)
+	}
+	for i, col := range fk.Cols {
+		if !compatibleFKTypes(sc.Cols[col].Type, parent.Cols[refs[i]].Type) {
+			return &Error{Code: CodeFKColumnChange, SQLState: "HY000",
+				Msg: fmt.Sprintf("Cannot change column '%s': used in a foreign key constraint '%s'", sc.Cols[col].Name, fk.Name)}
+		}
+	}
+	return nil
 }

@@ -214,3 +214,20 @@ ALTER TABLE labels DROP FOREIGN KEY labels_ibfk_1;
 DELETE FROM posts WHERE id = 40;
 ALTER TABLE labels ADD FOREIGN KEY (author_id) REFERENCES authors (id) ON DELETE SET NULL;
 DELETE FROM authors WHERE id = 4;
+
+-- writes
+# Column changes of a table that holds foreign keys rebuild it with its keys: a column
+# renamed under a key, another column retyped, one added; the key's own column cannot be
+# dropped or given a type its parent's column does not match, and a SET NULL key's column
+# cannot become NOT NULL.
+ALTER TABLE labels CHANGE post_id article_id INT, ADD COLUMN note VARCHAR(10) DEFAULT 'n';
+ALTER TABLE labels MODIFY id BIGINT NOT NULL;
+-- error 1452
+INSERT INTO labels (id, article_id) VALUES (20, 99);
+INSERT INTO labels (id, article_id, author_id) VALUES (21, 10, NULL);
+-- error 1553
+ALTER TABLE labels DROP COLUMN article_id;
+-- error 1832
+ALTER TABLE labels MODIFY article_id BIGINT;
+-- error 1830
+ALTER TABLE labels MODIFY author_id INT NOT NULL;
