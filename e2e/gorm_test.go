@@ -77,7 +77,6 @@ func TestGORM(t *testing.T) {
 	compareSaw(t, weirSaw, mariaSaw)
 }
 
-
 // gormApp is the application. It returns what it saw, step by step, with the values that
 // depend on the clock left out.
 func gormApp(t *testing.T, dsn string) map[string]any {
