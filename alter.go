@@ -37,6 +37,9 @@ const codeViewInvalid = 1356
 func (e *Engine) alterTable(ctx context.Context, s *planner.AlterTable) (Result, error) {
 	var replan []namedSQL
 	err := e.changeGraph(ctx, func() error {
+		if err := e.checkReferencedAlter(s.Table, &s.Schema); err != nil {
+			return err
+		}
 		var err error
 		replan, err = e.rebuildLocked(ctx, s.Table, s.Schema, s.Sources, s.AutoIncrement)
 		return err
@@ -59,6 +62,14 @@ func (e *Engine) renameTables(ctx context.Context, s *planner.RenameTables) (Res
 		}
 		for _, p := range s.Pairs {
 			from, to := strings.ToLower(p[0]), strings.ToLower(p[1])
+			if t, ok := e.tables[from]; ok {
+				if err := e.checkReferencedAlter(p[0], &planner.TableSchema{Name: p[1], Cols: t.Schema.Cols}); err != nil {
+					return err
+				}
+				if len(t.Schema.ForeignKeys) > 0 {
+					return newError(ErrCodeUnsupported, "42000", fmt.Sprintf("Weir does not support renaming a table with FOREIGN KEY constraints ('%s')", p[0]))
+				}
+			}
 			if !names[from] {
 				return errNoSuchTable(p[0])
 			}
@@ -188,4 +199,21 @@ func (e *Engine) replanViews(ctx context.Context, views []namedSQL) []Warning {
 		}
 	}
 	return warnings
+}
+
+// checkReferencedAlter refuses a change of a table that other tables' foreign keys reference
+// when it would leave a key without its parent: a new name, or a referenced column dropped
+// or renamed (foreign keys name their parent's table and columns). The catalog is locked.
+func (e *Engine) checkReferencedAlter(table string, after *planner.TableSchema) error {
+	schemas := make([]*planner.TableSchema, 0, len(e.tables))
+	for _, t := range e.tables {
+		schemas = append(schemas, t.Schema)
+	}
+	for _, ck := range planner.Referencing(schemas, table) {
+		if _, ok := ck.FK.ParentPositions(after); !ok || !strings.EqualFold(after.Name, table) {
+			return newError(ErrCodeUnsupported, "42000", fmt.Sprintf(
+				"Weir does not support renaming table '%s' or dropping or renaming its columns that the foreign key '%s' of '%s' references", table, ck.FK.Name, ck.Child.Name))
+		}
+	}
+	return nil
 }

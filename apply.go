@@ -39,7 +39,7 @@ func (e *Engine) write(ctx context.Context, st planner.Statement, version uint64
 		if t.Base.Compact() {
 			t.Renumbered = true
 		}
-		return []*tables.Writer{w}, applyStatement(w, st)
+		return e.applyEnforced(w, st, foreignKeyChecks(ctx))
 	}, func(ws []*tables.Writer, tok uint64) (func() error, error) {
 		durable, err := e.persistWrite(ws, tok, nil)
 		if err != nil {
@@ -73,6 +73,56 @@ func applyStatement(w *tables.Writer, st planner.Statement) error {
 		return nil
 	}
 	return newError(ErrCodeUnsupported, "42000", fmt.Sprintf("%s cannot be executed as a write", st.Verb()))
+}
+
+// applyEnforced applies one planned write through w, in the base domain, enforcing the
+// foreign keys of the tables it changes (unless checks is off: see
+// WithoutForeignKeyChecks): it returns w and then the writers of the child
+// tables its cascades changed, all of which go to the store and down the graph together. On
+// failure it has taken all of them back.
+func (e *Engine) applyEnforced(w *tables.Writer, st planner.Statement, checks bool) ([]*tables.Writer, error) {
+	var err error
+	var cascaded []*tables.Writer
+	if checks {
+		scope := tables.NewScope(e.tableNamed, e.allTables)
+		w.Enforce(scope)
+		if _, ok := st.(*planner.Truncate); ok {
+			err = scope.CheckTruncate(w.Table())
+		}
+		if err == nil {
+			err = applyStatement(w, st)
+		}
+		cascaded = scope.Cascaded()
+	} else {
+		err = applyStatement(w, st)
+	}
+	ws := append([]*tables.Writer{w}, cascaded...)
+	if err != nil {
+		for i := len(ws) - 1; i >= 0; i-- {
+			ws[i].Rollback()
+		}
+		return nil, err
+	}
+	return ws, nil
+}
+
+// tableNamed is the base table of a name, or nil. Writes call it in the base domain, under
+// the gate, so the catalog cannot change meanwhile.
+func (e *Engine) tableNamed(name string) *tables.Table {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	return e.tables[strings.ToLower(name)]
+}
+
+// allTables lists the base tables (see tableNamed).
+func (e *Engine) allTables() []*tables.Table {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]*tables.Table, 0, len(e.tables))
+	for _, t := range e.tables {
+		out = append(out, t)
+	}
+	return out
 }
 
 // apply runs a write transaction in the base domain and waits for its outcome there:

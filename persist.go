@@ -45,7 +45,8 @@ func (e *Engine) openStore(ctx context.Context) error {
 	// Replayed DDL and views must not be committed again: the store is attached after.
 	for _, td := range cat.Tables {
 		e.nextTableID = td.ID
-		if _, err := e.exec(ctx, td.DDL, nil, false); err != nil {
+		// A table may reference one made after it (with foreign key checks off).
+		if _, err := e.exec(WithoutForeignKeyChecks(ctx), td.DDL, nil, false); err != nil {
 			st.Close()
 			return fmt.Errorf("weir: restoring table %d from %s (%q): %w", td.ID, e.opts.Dir, td.DDL, err)
 		}

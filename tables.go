@@ -44,6 +44,11 @@ func errNoSuchTable(name string) error {
 
 // createTable adds a base table.
 func (e *Engine) createTable(ctx context.Context, s *planner.CreateTable, ddl string) (Result, error) {
+	if len(s.MissingParents) > 0 && foreignKeyChecks(ctx) {
+		if _, err := e.Table(s.Schema.Name); err != nil || !s.IfNotExists {
+			return Result{}, planner.ForeignKeyError(s.Schema.Name)
+		}
+	}
 	if err := e.changeGraph(ctx, func() error { return e.createTableLocked(s, ddl) }, nil); err != nil {
 		return Result{}, err
 	}
@@ -92,6 +97,18 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 	for _, n := range s.Names {
 		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
 			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
+		}
+	}
+	schemas := make([]*planner.TableSchema, 0, len(e.tables))
+	for _, t := range e.tables {
+		schemas = append(schemas, t.Schema)
+	}
+	for _, n := range s.Names {
+		if !foreignKeyChecks(ctx) {
+			break
+		}
+		if err := tables.DropCheck(schemas, n, s.Names); err != nil {
+			return err
 		}
 	}
 	for _, n := range s.Names {

@@ -77,6 +77,8 @@ type txStmt struct {
 	gen  tables.Generated
 	res  Result
 	rows int
+	// fkChecks: the statement was executed with foreign key checks on.
+	fkChecks bool
 }
 
 // TxOptions configures a transaction.
@@ -160,7 +162,7 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	next := &txStmt{sql: sql, args: vals}
+	next := &txStmt{sql: sql, args: vals, fkChecks: foreignKeyChecks(ctx)}
 	next.gen.Record = true
 	res, _, _, err := tx.run(ctx, next, false)
 	if err != nil {
@@ -253,7 +255,7 @@ func (tx *Tx) readLocked(ctx context.Context, q *planner.Query, args dataflow.Ro
 	e.mu.RUnlock()
 	stmts := tx.stmts
 	callErr := e.rt.Domains[0].Call(ctx, func() {
-		ws, err := replay(stmts, plans)
+		ws, err := e.replay(stmts, plans)
 		switch {
 		case err != nil:
 			out.err = err
@@ -370,7 +372,7 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 	// apply applies every statement in order: the writers of those that succeeded, for the
 	// caller to keep or take back.
 	apply := func() ([]*tables.Writer, error) {
-		ws, err := replay(stmts, plans)
+		ws, err := e.replay(stmts, plans)
 		if err != nil || next == nil {
 			return ws, err
 		}
@@ -381,20 +383,26 @@ func (tx *Tx) runLocked(ctx context.Context, next *txStmt, commit bool) (res Res
 		next.gen.Now = now
 		w := tables.NewWriter(p.table, next.args)
 		w.SetGenerated(&next.gen)
-		err = applyStatement(w, p.st)
-		if err == nil && rowsBefore+len(w.Deltas()) > maxTxRows {
+		stmtWs, err := e.applyEnforced(w, p.st, next.fkChecks)
+		changes := 0
+		for _, sw := range stmtWs {
+			changes += len(sw.Deltas())
+		}
+		if err == nil && rowsBefore+changes > maxTxRows {
+			for i := len(stmtWs) - 1; i >= 0; i-- {
+				stmtWs[i].Rollback()
+			}
 			err = newError(ErrCodeTxTooBig, "HY000", fmt.Sprintf(
 				"Multi-statement transaction required more than %d row changes: Weir holds a transaction's writes until COMMIT; commit in smaller transactions", maxTxRows))
 		}
 		if err != nil {
-			w.Rollback()
 			out.err = err
 			return ws, nil
 		}
 		affected, unchanged, lastID := w.Counts()
 		out.res = Result{RowsAffected: affected, RowsFound: affected + unchanged, LastInsertID: lastID}
-		out.rows = len(w.Deltas())
-		return append(ws, w), nil
+		out.rows = changes
+		return append(ws, stmtWs...), nil
 	}
 	if commit {
 		tok, durable, err = e.apply(ctx, false, apply, func(ws []*tables.Writer, tok uint64) (func() error, error) {
@@ -468,7 +476,7 @@ func (tx *Tx) planAll(next *txStmt) (plans []txPlan, stale bool, err error) {
 // values they were given, and checks that each has the outcome its client was told: if not,
 // a concurrent write conflicted (error 1213). It returns the writers of the statements
 // applied, for the caller to keep or take back.
-func replay(stmts []*txStmt, plans []txPlan) ([]*tables.Writer, error) {
+func (e *Engine) replay(stmts []*txStmt, plans []txPlan) ([]*tables.Writer, error) {
 	ws := make([]*tables.Writer, 0, len(plans))
 	for i, s := range stmts {
 		p := plans[i]
@@ -478,11 +486,11 @@ func replay(stmts []*txStmt, plans []txPlan) ([]*tables.Writer, error) {
 		s.gen.Rewind()
 		w := tables.NewWriter(p.table, s.args)
 		w.SetGenerated(&s.gen)
-		if err := applyStatement(w, p.st); err != nil {
-			w.Rollback()
+		stmtWs, err := e.applyEnforced(w, p.st, s.fkChecks)
+		if err != nil {
 			return ws, errDeadlock
 		}
-		ws = append(ws, w)
+		ws = append(ws, stmtWs...)
 		affected, unchanged, lastID := w.Counts()
 		if affected != s.res.RowsAffected || affected+unchanged != s.res.RowsFound || lastID != s.res.LastInsertID {
 			return ws, errDeadlock

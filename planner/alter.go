@@ -85,6 +85,9 @@ func (c *compiler) alterTable(s *ast.AlterTableStmt) (Statement, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(old.ForeignKeys) > 0 {
+		return nil, unsupported("ALTER TABLE that rebuilds a table with FOREIGN KEY constraints (only index changes)")
+	}
 	if c.readsInfoSchema {
 		return nil, &Error{Code: CodeDBAccessDenied, SQLState: "42000",
 			Msg: "Access denied for user 'root'@'%' to database 'information_schema'"}

@@ -32,6 +32,8 @@ type TableSchema struct {
 	// Indexes are the table's other keys, in MySQL's order: unique keys over NOT NULL
 	// columns, other unique keys, plain keys, full-text keys (declaration order among equals).
 	Indexes []Index
+	// ForeignKeys are the table's FOREIGN KEY constraints, in declaration order.
+	ForeignKeys []ForeignKey
 	// Comment is the table's COMMENT option.
 	Comment string
 	// AutoIncrement is the AUTO_INCREMENT table option (the counter's first value), or 0.

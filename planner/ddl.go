@@ -49,6 +49,7 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 	pkInline := false
 	autoCol := -1
 	var explicitNull []bool
+	var fks []fkDecl
 	for _, cd := range s.Cols {
 		col := cd.Name.Name.O
 		if sc.Column(col) >= 0 {
@@ -102,7 +103,9 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			case ast.ColumnOptionGenerated:
 				return nil, unsupported("generated columns (column '%s')", col)
 			case ast.ColumnOptionReference:
-				return nil, unsupported("FOREIGN KEY references (column '%s')", col)
+				// MariaDB makes an inline REFERENCES a foreign key of its own (MySQL
+				// ignores it).
+				fks = append(fks, fkDecl{parts: []*ast.IndexPartSpecification{{Column: &ast.ColumnName{Name: cd.Name.Name}}}, ref: o.Refer})
 			case ast.ColumnOptionCheck:
 				return nil, unsupported("CHECK constraints (column '%s')", col)
 			case ast.ColumnOptionFulltext:
@@ -163,7 +166,7 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			}
 			sc.PK = cols
 		case ast.ConstraintForeignKey:
-			return nil, unsupported("FOREIGN KEY constraints")
+			fks = append(fks, fkDecl{name: k.Name, parts: k.Keys, ref: k.Refer})
 		case ast.ConstraintCheck:
 			return nil, unsupported("CHECK constraints")
 		default:
@@ -179,10 +182,19 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 	if err := checkAutoKeyed(&sc); err != nil {
 		return nil, err
 	}
-	sortIndexes(&sc)
 	for i := range sc.Cols {
 		d := &sc.Cols[i]
 		d.Type.Nullable = !d.NotNull
+	}
+	// Foreign keys last: InnoDB's implicit index is needed only when no declared key
+	// leads with the child columns.
+	missing, err := c.foreignKeys(&sc, names, fks)
+	if err != nil {
+		return nil, err
+	}
+	sortIndexes(&sc)
+	for i := range sc.Cols {
+		d := &sc.Cols[i]
 		if d.NotNull && d.Default == nil {
 			d.Default = implicitDefault(d.Type)
 		}
@@ -190,7 +202,7 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			return nil, newErr(CodeInvalidDefault, "Invalid default value for '%s'", d.Name)
 		}
 	}
-	return &CreateTable{Schema: sc, IfNotExists: s.IfNotExists}, nil
+	return &CreateTable{Schema: sc, IfNotExists: s.IfNotExists, MissingParents: missing}, nil
 }
 
 // keyColumns resolves the columns of a key definition. Prefix lengths and expression parts

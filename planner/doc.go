@@ -19,7 +19,11 @@
 // (AlterIndexes). CreateTableSQL renders a schema back as the CREATE TABLE that makes it, for
 // SHOW CREATE TABLE and for the durable store. Unique keys are enforced by the writer of
 // base tables (package tables); plain keys change no plan, since Weir keys its state by the
-// queries that read it.
+// queries that read it. FOREIGN KEY constraints (foreignkeys.go) are kept in
+// TableSchema.ForeignKeys, validated and named as InnoDB does, with its implicit index on the
+// child columns; a parent that does not exist yet is reported in CreateTable.MissingParents,
+// an error unless the session turned foreign key checks off (the engine decides). The
+// writer of base tables enforces them.
 //
 // A write's clock and chance functions (NOW(), CURRENT_TIMESTAMP, RAND(), UUID(), DEFAULT
 // CURRENT_TIMESTAMP) compile to volatile values the engine supplies when the statement

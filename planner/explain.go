@@ -238,6 +238,12 @@ func Format(st Statement) string {
 			fmt.Fprintf(&b, "  PRIMARY KEY (%s)\n", strings.Join(names, ", "))
 		}
 		formatIndexes(&b, &s.Schema)
+		for i := range s.Schema.ForeignKeys {
+			fmt.Fprintf(&b, "  CONSTRAINT %s\n", ForeignKeySQL(&s.Schema, &s.Schema.ForeignKeys[i]))
+		}
+		if len(s.MissingParents) > 0 {
+			fmt.Fprintf(&b, "  missing parents: %s (error 1005 unless foreign_key_checks is off)\n", strings.Join(s.MissingParents, ", "))
+		}
 		if s.Schema.AutoIncrement > 0 {
 			fmt.Fprintf(&b, "  AUTO_INCREMENT=%d\n", s.Schema.AutoIncrement)
 		}

@@ -17,6 +17,7 @@ const (
 	CodeCantDropKey    = 1091
 	CodeWrongNameIndex = 1280
 	CodeBadFulltextCol = 1283
+	CodeDropIndexFK    = 1553
 )
 
 // IndexKind says what a secondary index is.
@@ -242,7 +243,14 @@ func applyIndexChanges(sc *TableSchema, changes []indexChange) (added []string, 
 			}
 			return nil, newErr(CodeCantDropKey, "Can't DROP INDEX `%s`; check that it exists", ch.drop)
 		}
+		dropped := sc.Indexes[i].Name
 		sc.Indexes = slices.Delete(sc.Indexes, i, i+1)
+		for _, fk := range sc.ForeignKeys {
+			if !leadsIndex(sc, fk.Cols) {
+				return nil, &Error{Code: CodeDropIndexFK, SQLState: "HY000",
+					Msg: fmt.Sprintf("Cannot drop index '%s': needed in a foreign key constraint", dropped)}
+			}
+		}
 	}
 	names := &keyNamer{}
 	for _, ix := range sc.Indexes {
@@ -461,6 +469,7 @@ func CreateTableSQL(t *TableSchema, autoInc uint64) string {
 		}
 		fmt.Fprintf(&b, ",\n  %sKEY %s (%s)", kind, quoteName(ix.Name), keyCols(ix.Cols, ix.Lengths))
 	}
+	foreignKeysSQL(&b, t)
 	b.WriteString("\n)")
 	if autoInc > 1 {
 		fmt.Fprintf(&b, " AUTO_INCREMENT=%d", autoInc)

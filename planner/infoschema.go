@@ -233,6 +233,9 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 				}
 				add(catalog, t.Database, ix.name, t.Database, t.Schema.Name, kind)
 			}
+			for _, fk := range t.Schema.ForeignKeys {
+				add(catalog, t.Database, fk.Name, t.Database, t.Schema.Name, "FOREIGN KEY")
+			}
 		}
 	case "key_column_usage":
 		for _, t := range src.Tables {
@@ -245,9 +248,30 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 						t.Schema.Cols[col].Name, uint64(seq+1), nil, nil, nil, nil)
 				}
 			}
+			for _, fk := range t.Schema.ForeignKeys {
+				for seq, col := range fk.Cols {
+					add(catalog, t.Database, fk.Name, catalog, t.Database, t.Schema.Name,
+						t.Schema.Cols[col].Name, uint64(seq+1), uint64(seq+1), t.Database, fk.Parent, fk.ParentCols[seq])
+				}
+			}
 		}
 	case "referential_constraints":
-		// Weir has no foreign keys to list.
+		for _, t := range src.Tables {
+			for _, fk := range t.Schema.ForeignKeys {
+				// The parent's key the constraint uses: its primary key, or the first
+				// index its columns lead (NULL while the parent does not exist).
+				var unique any
+				for _, p := range src.Tables {
+					if p.Database == t.Database && strings.EqualFold(p.Schema.Name, fk.Parent) {
+						if refs, ok := fk.ParentPositions(p.Schema); ok {
+							unique = referencedIndex(p.Schema, refs)
+						}
+					}
+				}
+				add(catalog, t.Database, fk.Name, catalog, t.Database, unique, "NONE",
+					ruleText(fk.OnUpdate), ruleText(fk.OnDelete), t.Schema.Name, fk.Parent)
+			}
+		}
 	case "views":
 		for _, v := range src.Views {
 			add(catalog, v.Database, v.Name, v.Definition, "NONE", "NO", "root@%", "DEFINER",
@@ -400,4 +424,21 @@ func describeColumn(c ColumnDef) columnDescription {
 		d.timePrecision = uint64(t.Scale)
 	}
 	return d
+}
+
+// ruleText is an action as REFERENTIAL_CONSTRAINTS spells it.
+func ruleText(a RefAction) string { return a.String() }
+
+// referencedIndex names the parent's key a foreign key over refs uses, as InnoDB picks it:
+// the primary key when refs lead it, else the first index they lead; nil for none.
+func referencedIndex(parent *TableSchema, refs []int) any {
+	if leadsIndex(&TableSchema{Cols: parent.Cols, PK: parent.PK}, refs) {
+		return "PRIMARY"
+	}
+	for _, ix := range parent.Indexes {
+		if leadsIndex(&TableSchema{Cols: parent.Cols, Indexes: []Index{ix}}, refs) {
+			return ix.Name
+		}
+	}
+	return nil
 }

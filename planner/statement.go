@@ -25,7 +25,15 @@ type Write interface {
 type CreateTable struct {
 	Schema      TableSchema
 	IfNotExists bool
+	// MissingParents names the tables its foreign keys reference that do not exist: with
+	// foreign key checks on, InnoDB refuses the table (error 1005, errno 150, see
+	// ForeignKeyError); with them off (as a dump loads its tables in any order) it makes it.
+	MissingParents []string
 }
+
+// ForeignKeyError is error 1005 errno 150, InnoDB's refusal of a foreign key it cannot
+// make, for a table named table.
+func ForeignKeyError(table string) *Error { return fkIncorrect(table) }
 
 // DropTable drops base tables.
 type DropTable struct {

@@ -84,7 +84,12 @@ func newSession(srv *Server, id uint32) *session {
 // ctx bounds one DDL or write statement: the server's base context (cancelled when a
 // shutdown runs out of patience) and the statement timeout.
 func (s *session) ctx() (context.Context, context.CancelFunc) {
-	return context.WithTimeout(s.srv.base, s.srv.cfg.StatementTimeout)
+	base := s.srv.base
+	if s.vars["foreign_key_checks"] == "0" {
+		// SET foreign_key_checks = 0, as dumps begin: DDL and writes skip them.
+		base = weir.WithoutForeignKeyChecks(base)
+	}
+	return context.WithTimeout(base, s.srv.cfg.StatementTimeout)
 }
 
 // readCtx is the context of a read. The engine bounds every wait of a read (for a fill, for

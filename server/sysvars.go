@@ -38,6 +38,7 @@ var systemVariables = map[string]string{
 	"collation_database":       "utf8mb4_general_ci",
 	"collation_server":         "utf8mb4_general_ci",
 	"default_storage_engine":   "Weir",
+	"foreign_key_checks":       "1",
 	"have_ssl":                 "DISABLED",
 	"init_connect":             "",
 	"interactive_timeout":      "28800",
@@ -287,6 +288,15 @@ func (s *session) assign(a *ast.VariableAssignment) error {
 	}
 	name := strings.ToLower(a.Name)
 	if !a.IsSystem {
+		if ve, ok := a.Value.(*ast.VariableExpr); ok && ve.IsSystem && !ve.IsGlobal {
+			// SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, as dumps begin.
+			val, ok := s.variable(ve.Name)
+			if !ok {
+				return wireError(codeUnknownSysVar, "HY000", "Unknown system variable '%s'", ve.Name)
+			}
+			s.userVars[name] = val
+			return nil
+		}
 		v, ok := a.Value.(ast.ValueExpr)
 		if !ok {
 			return unsupported("SET @%s to an expression that is not a literal", name)
@@ -306,6 +316,12 @@ func (s *session) assign(a *ast.VariableAssignment) error {
 		return wireError(codeUnknownSysVar, "HY000", "Unknown system variable '%s'", a.Name)
 	}
 	val := literalText(a.Value)
+	if ve, ok := a.Value.(*ast.VariableExpr); ok && !ve.IsSystem {
+		// SET FOREIGN_KEY_CHECKS=@OLD_FOREIGN_KEY_CHECKS, as dumps end.
+		if uv, ok := s.userVars[strings.ToLower(ve.Name)]; ok && uv != nil {
+			val = fmt.Sprint(uv)
+		}
+	}
 	if _, isDefault := a.Value.(*ast.DefaultExpr); isDefault {
 		delete(s.vars, name)
 		return nil
@@ -335,6 +351,16 @@ func (s *session) assign(a *ast.VariableAssignment) error {
 		case "SYSTEM", "UTC", "+00:00", "-00:00", "+0:00", "GMT":
 		default:
 			return unsupported("the time zone '%s': Weir's session time zone is UTC", val)
+		}
+	case "foreign_key_checks":
+		// Honoured per session: see session.ctx and weir.WithoutForeignKeyChecks.
+		switch strings.ToLower(val) {
+		case "0", "off", "false":
+			val = "0"
+		case "1", "on", "true":
+			val = "1"
+		default:
+			return wireError(codeWrongValue, "42000", "Variable 'foreign_key_checks' can't be set to the value of '%s'", val)
 		}
 	case "transaction_read_only", "tx_read_only":
 		// accepted: Weir's reads never write

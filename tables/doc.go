@@ -18,6 +18,15 @@
 // an upsert updates the first colliding row. An upstream's row changes (Mirror) are not
 // checked against unique keys: the upstream has checked them.
 //
+// Foreign keys (Scope, foreignkeys.go): a writer given a Scope (Writer.Enforce) checks, row
+// by row as MySQL does, that a child row it writes finds its parent (through the parent's
+// primary key or an index Base keeps for the referenced columns), and applies the rules of
+// the keys that reference a parent row it deletes or re-keys: RESTRICT/NO ACTION fail,
+// CASCADE and SET NULL change the child rows through one more Writer per child table (the
+// statement's own for a self-referencing table, so each table has one undo log), found
+// through an index of the child's key columns. Those writers go to the store and down the
+// graph with the statement, or are rolled back with it. A mirror's writers have no Scope.
+//
 // Everything here runs in the base domain (dataflow domain 0), one statement at a time, so
 // it takes no locks. The engine (package weir) wraps a statement into one transaction:
 // tokens, the durable store (Writer.AppendTo builds the batch; Table.Load restores the rows)

@@ -42,6 +42,8 @@ type Writer struct {
 	perRow   bool
 	// truncated: the statement was a TRUNCATE (see AppendTo).
 	truncated bool
+	// fks enforces foreign keys; nil for a writer that checks none (a mirror's).
+	fks *Scope
 }
 
 // NewWriter returns a writer of one statement to t; args are the statement's arguments.
@@ -350,11 +352,13 @@ func (w *Writer) insertRow(s *planner.Insert, row dataflow.Row) error {
 	c, taken := w.firstConflict(row, "")
 	switch {
 	case !taken:
+		if err := w.checkParents(nil, row); err != nil {
+			return err
+		}
 		w.insertNew(row)
 		return nil
 	case s.Replace:
-		w.replace(row, c)
-		return nil
+		return w.replace(row, c)
 	case len(s.OnDup) > 0:
 		return w.upsert(s, c.key, c.row, row)
 	case s.Ignore:
@@ -374,23 +378,37 @@ func (w *Writer) insertNew(row dataflow.Row) {
 // collides on a key other than the last unique one is deleted (one affected row each) and
 // the insert tried again; a collision on the last unique key updates that row in place (two
 // affected rows, or one if the row is already identical).
-func (w *Writer) replace(row dataflow.Row, c conflict) {
+func (w *Writer) replace(row dataflow.Row, c conflict) error {
+	// MySQL updates in place only a row no foreign key references; a referenced one is
+	// deleted (its children see the delete: CASCADE takes them, even when the new row is
+	// the same) and the new one inserted.
+	inPlace := !w.referenced()
 	for {
-		if c.unique == len(w.t.unique)-1 {
+		if c.unique == len(w.t.unique)-1 && inPlace {
 			if dataflow.IdenticalRows(row, c.row) {
 				w.affected++
-				return
+				return nil
+			}
+			if err := w.checkParents(c.row, row); err != nil {
+				return err
 			}
 			w.replaceRow(c.key, c.row, row, 2)
-			return
+			return nil
 		}
 		w.remove(c.key)
 		w.deltas = append(w.deltas, dataflow.Record{Row: c.row, Neg: true})
 		w.affected++
+		// InnoDB's REPLACE deletes the colliding row: its children see a delete.
+		if err := w.parentChanged(c.row, nil); err != nil {
+			return err
+		}
 		var taken bool
 		if c, taken = w.firstConflict(row, ""); !taken {
+			if err := w.checkParents(nil, row); err != nil {
+				return err
+			}
 			w.insertNew(row)
-			return
+			return nil
 		}
 	}
 }
@@ -423,8 +441,11 @@ func (w *Writer) upsert(s *planner.Insert, key string, old, inserted dataflow.Ro
 		}
 		return w.dupError(c, row)
 	}
+	if err := w.checkParents(old, row); err != nil {
+		return err
+	}
 	w.replaceRow(key, old, row, 2)
-	return nil
+	return w.parentChanged(old, row)
 }
 
 // replaceRow swaps old (stored under key) for row, which may have a different primary key;
@@ -546,6 +567,15 @@ func (w *Writer) Update(s *planner.Update) error {
 		if k > 0 {
 			w.drawRow()
 		}
+		if w.fks != nil {
+			// A cascade of an earlier row of a self-referencing table may have changed or
+			// deleted this one: update it as it is now.
+			cur, ok := w.t.Base.Get(m.key)
+			if !ok {
+				continue
+			}
+			m.row = cur
+		}
 		env := make(dataflow.Row, 0, width+len(w.args))
 		env = append(append(env, m.row...), w.args...)
 		for _, a := range s.Set {
@@ -571,7 +601,13 @@ func (w *Writer) Update(s *planner.Update) error {
 			}
 			return w.dupError(c, row)
 		}
+		if err := w.checkParents(m.row, row); err != nil {
+			return err
+		}
 		w.replaceRow(m.key, m.row, row, 1)
+		if err := w.parentChanged(m.row, row); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -580,9 +616,16 @@ func (w *Writer) Update(s *planner.Update) error {
 func (w *Writer) Delete(s *planner.Delete) error {
 	w.bindVolatile(s.Volatile)
 	for _, m := range w.matches(s.Where, s.Lookups, s.LookupCols) {
+		row, ok := w.t.Base.Get(m.key)
+		if !ok {
+			continue // a cascade of an earlier row took it
+		}
 		w.remove(m.key)
-		w.deltas = append(w.deltas, dataflow.Record{Row: m.row, Neg: true})
+		w.deltas = append(w.deltas, dataflow.Record{Row: row, Neg: true})
 		w.affected++
+		if err := w.parentChanged(row, nil); err != nil {
+			return err
+		}
 	}
 	return nil
 }

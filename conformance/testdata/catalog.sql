@@ -30,7 +30,8 @@ CREATE TABLE memberships (
   account_id BIGINT UNSIGNED NOT NULL,
   team VARCHAR(30) NOT NULL,
   since DATE,
-  PRIMARY KEY (account_id, team)
+  PRIMARY KEY (account_id, team),
+  CONSTRAINT member_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE
 );
 
 -- query catalog_tables
@@ -67,9 +68,16 @@ SELECT table_name, constraint_name, constraint_type FROM information_schema.tabl
 WHERE table_schema = DATABASE() ORDER BY table_name, constraint_name;
 
 -- query catalog_key_columns ordered
-SELECT table_name, constraint_name, column_name, ordinal_position
+SELECT table_name, constraint_name, column_name, ordinal_position, position_in_unique_constraint,
+       referenced_table_schema = DATABASE() AS same_schema, referenced_table_name, referenced_column_name
 FROM information_schema.key_column_usage WHERE table_schema = DATABASE()
 ORDER BY table_name, constraint_name, ordinal_position;
+
+-- query catalog_foreign_keys ordered
+SELECT constraint_name, unique_constraint_name, match_option, update_rule, delete_rule,
+       table_name, referenced_table_name
+FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE()
+ORDER BY table_name, constraint_name;
 
 -- query catalog_schema
 SELECT COUNT(*) AS n, MAX(default_character_set_name) AS charset
@@ -78,6 +86,17 @@ FROM information_schema.schemata WHERE schema_name = DATABASE();
 -- writes
 # The catalog follows DDL.
 CREATE TABLE events (id INT NOT NULL PRIMARY KEY, at DATETIME, kind VARCHAR(10) NOT NULL DEFAULT 'x');
+CREATE TABLE invites (
+  id INT NOT NULL PRIMARY KEY,
+  account_id BIGINT UNSIGNED,
+  team VARCHAR(30),
+  code CHAR(4),
+  FOREIGN KEY (account_id, team) REFERENCES memberships (account_id, team) ON UPDATE CASCADE,
+  CONSTRAINT invite_account FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE SET NULL ON UPDATE NO ACTION,
+  FOREIGN KEY by_code (code) REFERENCES accounts (code)
+);
+# A referenced table cannot go while the referencing one stays.
+-- error 1451
 DROP TABLE memberships;
 CREATE UNIQUE INDEX born_code ON accounts (born, code);
 DROP INDEX by_age ON accounts;
