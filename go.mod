@@ -11,7 +11,14 @@ require (
 	github.com/puzpuzpuz/xsync/v4 v4.5.0
 	golang.org/x/term v0.44.0
 	golang.org/x/text v0.42.0
+	gorm.io/driver/mysql v1.5.7
+	gorm.io/gorm v1.31.2
 	pgregory.net/rapid v1.3.0
+)
+
+require (
+	github.com/jinzhu/inflection v1.0.0 // indirect
+	github.com/jinzhu/now v1.1.5 // indirect
 )
 
 require (

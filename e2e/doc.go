@@ -11,6 +11,12 @@
 //     with npm into a temporary directory: prepared statements in the binary protocol and
 //     text queries, NULL, DECIMAL, DATETIME and non-ASCII text, insert ids, affected rows
 //     and error numbers, compared with what MySQL returns.
+//   - TestGORM, TestSQLAlchemy and TestSequelize run one small application on each ORM (GORM
+//     with go-sql-driver, SQLAlchemy 1.4 with PyMySQL from Debian's packages, Sequelize 6 with
+//     mysql2 from npm) against MariaDB and against Weir, unchanged, and compare what the
+//     application saw: schema creation and a second run that finds it in place, CRUD with
+//     associations, eager loading, unique-key errors, transactions committed and rolled
+//     back, and (SQLAlchemy) a SQL view.
 //
 // The package holds only tests. Run them with
 //
@@ -18,8 +24,9 @@
 //	go test -race ./e2e
 //
 // A client that is not installed skips its test: the mariadb client (apt-get install
-// mariadb-client) is required under CI=true, where its absence fails the test; node and npm
-// are optional everywhere, and so is the network npm needs to fetch mysql2.
+// mariadb-client) and SQLAlchemy with PyMySQL (apt-get install python3-sqlalchemy
+// python3-pymysql) are required under CI=true, where their absence fails the test; node and
+// npm are optional everywhere, and so is the network npm needs to fetch mysql2 and Sequelize.
 //
 // After an intended change to what the server prints, rewrite the golden file and review
 // its diff:

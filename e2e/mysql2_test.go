@@ -118,25 +118,33 @@ func TestNodeMySQL2(t *testing.T) {
 // reach.
 func installMySQL2(t *testing.T, npm, dir string) {
 	t.Helper()
+	npmInstall(t, npm, dir, "mysql2@"+mysql2Version)
+}
+
+// npmInstall installs packages (name@version) into dir, or skips the test when the registry
+// is out of reach.
+func npmInstall(t *testing.T, npm, dir string, packages ...string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), npmInstallTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, npm, "install", "--no-audit", "--no-fund", "--ignore-scripts",
-		"--loglevel=error", "mysql2@"+mysql2Version)
+	args := append([]string{"install", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"}, packages...)
+	cmd := exec.CommandContext(ctx, npm, args...)
 	cmd.Dir = dir
 	// No check for a newer npm: one request fewer to a registry that may be out of reach.
 	cmd.Env = append(os.Environ(), "npm_config_update_notifier=false")
 	cmd.WaitDelay = 5 * time.Second
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
+	what := strings.Join(packages, " ")
 	switch {
 	case err == nil:
-		t.Logf("npm install mysql2@%s took %v", mysql2Version, time.Since(start).Round(time.Millisecond))
+		t.Logf("npm install %s took %v", what, time.Since(start).Round(time.Millisecond))
 	case ctx.Err() != nil:
-		t.Skipf("npm install mysql2@%s did not finish in %v (no network?):\n%s", mysql2Version, npmInstallTimeout, out)
+		t.Skipf("npm install %s did not finish in %v (no network?):\n%s", what, npmInstallTimeout, out)
 	case offline.Match(out):
-		t.Skipf("npm install mysql2@%s: the registry is out of reach: %v\n%s", mysql2Version, err, out)
+		t.Skipf("npm install %s: the registry is out of reach: %v\n%s", what, err, out)
 	default:
-		t.Fatalf("npm install mysql2@%s: %v\n%s", mysql2Version, err, out)
+		t.Fatalf("npm install %s: %v\n%s", what, err, out)
 	}
 }
 
