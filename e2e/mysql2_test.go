@@ -32,27 +32,7 @@ var offline = regexp.MustCompile(`E(NOTFOUND|AI_AGAIN|CONNREFUSED|CONNRESET|TIME
 // and npm, and npm needs the registry: without them the test skips, in CI too, as mysql2 is
 // not part of what CI installs.
 func TestNodeMySQL2(t *testing.T) {
-	node, errNode := exec.LookPath("node")
-	npm, errNpm := exec.LookPath("npm")
-	if err := errors.Join(errNode, errNpm); err != nil {
-		t.Skipf("node and npm are needed to run mysql2: %v", err)
-	}
-	dir := t.TempDir()
-	// A package.json of its own keeps npm from installing into a package.json it finds in a
-	// parent directory.
-	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"private": true}`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	installMySQL2(t, npm, dir)
-
-	script, err := os.ReadFile(filepath.Join("testdata", "mysql2.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Node resolves require('mysql2') from the script's directory, where npm installed it.
-	if err := os.WriteFile(filepath.Join(dir, "mysql2.js"), script, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	node, dir := nodeProject(t, "mysql2.js", "mysql2@"+mysql2Version)
 	_, addr := startServer(t)
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -114,11 +94,31 @@ func TestNodeMySQL2(t *testing.T) {
 	}
 }
 
-// installMySQL2 installs mysql2 into dir, or skips the test when the registry is out of
-// reach.
-func installMySQL2(t *testing.T, npm, dir string) {
+// nodeProject makes a directory for a Node program: its own package.json (which keeps npm
+// from installing into one it finds in a parent directory), the packages installed, and the
+// program testdata/script copied beside them, where Node resolves its require()s. It returns
+// node's path and the directory; without node and npm, or without the registry, the test
+// skips.
+func nodeProject(t *testing.T, script string, packages ...string) (node, dir string) {
 	t.Helper()
-	npmInstall(t, npm, dir, "mysql2@"+mysql2Version)
+	node, errNode := exec.LookPath("node")
+	npm, errNpm := exec.LookPath("npm")
+	if err := errors.Join(errNode, errNpm); err != nil {
+		t.Skipf("node and npm are needed to run %s: %v", script, err)
+	}
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"private": true}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	npmInstall(t, npm, dir, packages...)
+	text, err := os.ReadFile(filepath.Join("testdata", script))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, script), text, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return node, dir
 }
 
 // npmInstall installs packages (name@version) into dir, or skips the test when the registry

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -23,23 +21,7 @@ const sequelizeVersion = "6.37.8"
 // against MariaDB and against Weir's server, and compares what the application saw on each.
 // Like TestNodeMySQL2 it needs node, npm and the registry, and skips without them.
 func TestSequelize(t *testing.T) {
-	node, errNode := exec.LookPath("node")
-	npm, errNpm := exec.LookPath("npm")
-	if err := errors.Join(errNode, errNpm); err != nil {
-		t.Skipf("node and npm are needed to run Sequelize: %v", err)
-	}
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "package.json"), []byte(`{"private": true}`+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	npmInstall(t, npm, dir, "sequelize@"+sequelizeVersion, "mysql2@"+mysql2Version)
-	script, err := os.ReadFile(filepath.Join("testdata", "sequelize_app.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "app.js"), script, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	node, dir := nodeProject(t, "sequelize_app.js", "sequelize@"+sequelizeVersion, "mysql2@"+mysql2Version)
 
 	m := testserver.StartMariaDB(t)
 	cfg, err := mysql.ParseDSN(m.CreateDatabase(t, "sequelize_app"))
@@ -60,7 +42,7 @@ func runSequelize(t *testing.T, node, dir, addr, database string) map[string]any
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), clientTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "app.js")
+	cmd := exec.CommandContext(ctx, node, "sequelize_app.js")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "MYSQL_HOST="+host, "MYSQL_PORT="+port, "MYSQL_DATABASE="+database)
 	cmd.WaitDelay = 5 * time.Second

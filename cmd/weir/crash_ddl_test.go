@@ -4,11 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
-	"log"
 	"maps"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,8 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/go-sql-driver/mysql"
 )
 
 // TestServeDDLSurvivesKill9 is the kill -9 test for changes to the schema and for
@@ -44,17 +39,7 @@ func TestServeDDLSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		rounds = 3
 	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("WEIR_CRASH_SEED"); s != "" {
-		var err error
-		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("seed %d (WEIR_CRASH_SEED reruns it)", seed)
-	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
-	defer func() { _ = mysql.SetLogger(log.New(os.Stderr, "[mysql] ", log.Ldate|log.Ltime|log.Lshortfile)) }()
-	rng := rand.New(rand.NewPCG(seed, 7))
+	rng := rand.New(rand.NewPCG(crashSeed(t), 7))
 
 	c := &crashCluster{t: t, dir: t.TempDir()}
 	defer c.kill()

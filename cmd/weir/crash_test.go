@@ -187,17 +187,7 @@ func TestServeSurvivesKill9(t *testing.T) {
 	if testing.Short() {
 		rounds = 4
 	}
-	seed := uint64(time.Now().UnixNano())
-	if s := os.Getenv("WEIR_CRASH_SEED"); s != "" {
-		var err error
-		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("seed %d (WEIR_CRASH_SEED reruns it)", seed)
-	// The driver logs every connection the kills break; the test counts on those errors.
-	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
-	defer func() { _ = mysql.SetLogger(log.New(os.Stderr, "[mysql] ", log.Ldate|log.Ltime|log.Lshortfile)) }()
+	seed := crashSeed(t)
 	rng := rand.New(rand.NewPCG(seed, 1))
 
 	c := &crashCluster{t: t, dir: t.TempDir()}
@@ -255,6 +245,24 @@ func TestServeSurvivesKill9(t *testing.T) {
 	defer db.Close()
 	c.verify(db, "after a clean restart")
 	t.Logf("%d kills (%d more during recovery), %d statements acknowledged", rounds, duringRecovery, acked)
+}
+
+// crashSeed is the seed of a kill test's randomness: WEIR_CRASH_SEED, or the clock. It also
+// silences the driver's log, which reports every connection the kills break; the test counts
+// on those errors.
+func crashSeed(t *testing.T) uint64 {
+	t.Helper()
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("WEIR_CRASH_SEED"); s != "" {
+		var err error
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("seed %d (WEIR_CRASH_SEED reruns it)", seed)
+	_ = mysql.SetLogger(log.New(io.Discard, "", 0))
+	t.Cleanup(func() { _ = mysql.SetLogger(log.New(os.Stderr, "[mysql] ", log.Ldate|log.Ltime|log.Lshortfile)) })
+	return seed
 }
 
 // startAndKillEarly starts a child and kills it at once: it dies before, while or just after
