@@ -80,7 +80,7 @@ func (e *Engine) renameTables(ctx context.Context, s *planner.RenameTables) (Res
 				return errNoSuchTable(p[0])
 			}
 			if names[to] && to != from {
-				return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", p[1]))
+				return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", planner.KeyName(p[1])))
 			}
 			delete(names, from)
 			names[to] = true
@@ -108,7 +108,7 @@ func (e *Engine) renameTables(ctx context.Context, s *planner.RenameTables) (Res
 }
 
 // namedSQL is a named cache to plan again after its table changed.
-type namedSQL struct{ name, sql string }
+type namedSQL struct{ name, sql, db string }
 
 // rebuildLocked replaces table name by a table of schema whose rows are made from the old
 // ones (see tables.Rebuild), and returns the named caches it dropped. The caller is inside
@@ -166,7 +166,7 @@ func (e *Engine) rebuildLocked(ctx context.Context, name string, schema planner.
 				continue
 			}
 			if v.name != "" {
-				replan = append(replan, namedSQL{v.name, v.SQL()})
+				replan = append(replan, namedSQL{v.name, v.SQL(), v.query.Database})
 			}
 			if err := e.dropViewLocked(ctx, v); err != nil && firstErr == nil {
 				firstErr = err
@@ -194,7 +194,7 @@ func (e *Engine) rebuildLocked(ctx context.Context, name string, schema planner.
 func (e *Engine) replanViews(ctx context.Context, views []namedSQL) []Warning {
 	var warnings []Warning
 	for _, v := range views {
-		if _, err := e.Register(ctx, v.name, v.sql); err != nil {
+		if _, err := e.Register(WithDatabase(ctx, v.db), v.name, v.sql); err != nil {
 			e.opts.Logger.Warn("a cache no longer fits its tables and was dropped",
 				zap.String("cache", v.name), zap.Error(err))
 			if perr := e.persistCatalog(func(b *storage.Batch) { b.DropView(v.name) }); perr != nil {

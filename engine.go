@@ -111,6 +111,8 @@ type Engine struct {
 	// mu guards the catalog and view maps (reads of them happen outside the gate).
 	mu     sync.RWMutex
 	tables map[string]*tables.Table
+	// databases spell the databases by lower-cased name (see database.go).
+	databases map[string]string
 	// sqlViews are the SQL views (CREATE VIEW) by lower-cased name (see sqlview.go).
 	sqlViews map[string]*planner.ViewDef
 	views    map[string]*View
@@ -194,15 +196,16 @@ func Open(opts Options) (*Engine, error) {
 		opts.Clock = time.Now
 	}
 	e := &Engine{
-		opts:     opts,
-		rt:       dataflow.NewRuntime(1 + opts.Domains),
-		tables:   map[string]*tables.Table{},
-		sqlViews: map[string]*planner.ViewDef{},
-		views:    map[string]*View{},
-		shapes:   map[string]*View{},
-		graph:    dataflow.NewGraph(),
-		stmts:    planner.NewCache(maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
-		fillers:  map[*dataflow.Node]*upquery.Target{},
+		opts:      opts,
+		rt:        dataflow.NewRuntime(1 + opts.Domains),
+		tables:    map[string]*tables.Table{},
+		databases: map[string]string{strings.ToLower(DatabaseName): DatabaseName},
+		sqlViews:  map[string]*planner.ViewDef{},
+		views:     map[string]*View{},
+		shapes:    map[string]*View{},
+		graph:     dataflow.NewGraph(),
+		stmts:     planner.NewCache(maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
+		fillers:   map[*dataflow.Node]*upquery.Target{},
 
 		fullShapes: map[*View]struct{}{},
 	}
@@ -277,15 +280,20 @@ func (c catalog) View(name string) (*planner.ViewDef, bool) {
 	return d, ok
 }
 
-// plan parses and plans sql against the current catalog, caching the statement per text
-// until the catalog changes.
-func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
-	if st, ok := e.stmts.Get(sql, e.version.Load()); ok {
+// plan parses and plans sql against the current catalog with its unqualified names in
+// database db, caching the statement per database and text until the catalog changes.
+func (e *Engine) plan(db, sql string) (planner.Statement, uint64, error) {
+	key := sql
+	if db != DatabaseName {
+		// A text means other tables in another database ("\x00" ends no database's name).
+		key = db + "\x00" + sql
+	}
+	if st, ok := e.stmts.Get(key, e.version.Load()); ok {
 		return st, e.version.Load(), nil
 	}
 	e.mu.RLock()
 	v := e.version.Load()
-	st, err := planner.Compile(catalog{e}, sql)
+	st, err := planner.CompileIn(catalog{e}, db, sql)
 	e.mu.RUnlock()
 	if err != nil {
 		return nil, 0, err
@@ -294,7 +302,7 @@ func (e *Engine) plan(sql string) (planner.Statement, uint64, error) {
 	if sel, ok := st.(*planner.Select); ok {
 		text = sel.Query.Text
 	}
-	e.stmts.Put(sql, v, st, eviction.StatementBytes(sql, text))
+	e.stmts.Put(key, v, st, eviction.StatementBytes(key, text))
 	return st, v, nil
 }
 
@@ -313,7 +321,7 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 		return Result{}, err
 	}
 	for {
-		st, v, err := e.plan(sql)
+		st, v, err := e.plan(contextDatabase(ctx), sql)
 		if err != nil {
 			return Result{}, err
 		}
@@ -343,6 +351,12 @@ func (e *Engine) exec(ctx context.Context, sql string, args []any, readOnly bool
 			return res, err
 		case *planner.DropView:
 			return e.dropViews(ctx, s)
+		case *planner.CreateDatabase:
+			return e.createDatabase(ctx, s)
+		case *planner.DropDatabase:
+			return e.dropDatabase(ctx, s)
+		case *planner.AlterDatabase:
+			return e.alterDatabase(s)
 		case *planner.Select:
 			return Result{}, newError(ErrCodeWrongUsage, "42000", "Exec runs DDL and writes; use Register, Query or a View to read a SELECT")
 		}

@@ -26,6 +26,11 @@ const (
 	ErrCodeNeedReprepare   = 1615
 	ErrCodeWrongTableName  = 1103
 	ErrCodeServerShutdown  = 1053
+	ErrCodeDBCreateExists  = 1007
+	ErrCodeDBDropExists    = 1008
+	ErrCodeBadDB           = 1049
+	ErrCodeNoDB            = 1046
+	ErrCodeDBAccessDenied  = 1044
 )
 
 // Error is a user-visible condition with its MySQL error number and SQLSTATE, so the server

@@ -5,14 +5,15 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/internal/reference"
 	"github.com/weirdb/weir/planner"
 )
 
-// DatabaseName is the name of the database Weir serves its tables in, as information_schema
-// and DATABASE() name it.
+// DatabaseName is the database that always exists, where statements whose context names no
+// other resolve their unqualified names (see WithDatabase).
 const DatabaseName = planner.Database
 
 // Queries over information_schema (what ORMs and migration tools read to learn a schema)
@@ -33,7 +34,7 @@ func (e *Engine) queryInfoSchema(ctx context.Context, q *planner.Query, args []V
 		if err != nil {
 			return Rows{}, err
 		}
-		st, err := planner.Compile(nil, bound)
+		st, err := planner.CompileIn(nil, q.Database, bound)
 		if err != nil {
 			return Rows{}, err
 		}
@@ -66,17 +67,30 @@ func (e *Engine) queryInfoSchema(ctx context.Context, q *planner.Query, args []V
 func (e *Engine) infoSchemaSource() *planner.InfoSchemaSource {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	src := &planner.InfoSchemaSource{Databases: []string{DatabaseName}}
+	src := &planner.InfoSchemaSource{}
+	for _, db := range e.databases {
+		src.Databases = append(src.Databases, db)
+	}
+	slices.Sort(src.Databases)
+	spell := func(key string) string {
+		db := planner.KeyDatabase(key)
+		if s, ok := e.databases[strings.ToLower(db)]; ok {
+			return s
+		}
+		return db
+	}
 	for _, t := range e.tables {
-		src.Tables = append(src.Tables, planner.InfoSchemaTableEntry{Database: DatabaseName, Schema: t.Schema})
+		src.Tables = append(src.Tables, planner.InfoSchemaTableEntry{Database: spell(t.Schema.Name), Schema: t.Schema})
 	}
 	slices.SortFunc(src.Tables, func(a, b planner.InfoSchemaTableEntry) int {
-		return cmp.Compare(a.Schema.Name, b.Schema.Name)
+		return cmp.Or(cmp.Compare(a.Database, b.Database), cmp.Compare(planner.KeyName(a.Schema.Name), planner.KeyName(b.Schema.Name)))
 	})
 	for _, d := range e.sqlViews {
-		src.Views = append(src.Views, planner.InfoSchemaView{Database: DatabaseName, Name: d.Name, Definition: d.Select})
+		src.Views = append(src.Views, planner.InfoSchemaView{Database: spell(d.Name), Name: d.Name, Definition: d.Select})
 	}
-	slices.SortFunc(src.Views, func(a, b planner.InfoSchemaView) int { return cmp.Compare(a.Name, b.Name) })
+	slices.SortFunc(src.Views, func(a, b planner.InfoSchemaView) int {
+		return cmp.Or(cmp.Compare(a.Database, b.Database), cmp.Compare(planner.KeyName(a.Name), planner.KeyName(b.Name)))
+	})
 	return src
 }
 

@@ -186,7 +186,7 @@ func (m *Mirror) TableDDL(name string) string {
 
 // CreateTable creates a mirrored table from MySQL DDL.
 func (m *Mirror) CreateTable(ctx context.Context, ddl string) error {
-	st, _, err := m.e.plan(ddl)
+	st, _, err := m.e.plan(DatabaseName, ddl)
 	if err != nil {
 		return err
 	}
@@ -200,7 +200,7 @@ func (m *Mirror) CreateTable(ctx context.Context, ddl string) error {
 
 // DropTable drops a mirrored table and the views over it.
 func (m *Mirror) DropTable(ctx context.Context, name string) error {
-	st, _, err := m.e.plan("DROP TABLE IF EXISTS `" + strings.ReplaceAll(name, "`", "``") + "`")
+	st, _, err := m.e.plan(DatabaseName, "DROP TABLE IF EXISTS `"+strings.ReplaceAll(name, "`", "``")+"`")
 	if err != nil {
 		return err
 	}

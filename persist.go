@@ -43,6 +43,9 @@ func (e *Engine) openStore(ctx context.Context) error {
 		return fmt.Errorf("weir: %s holds Weir's own tables, not a mirror: a mirror would drop them; use another data directory for --upstream", e.opts.Dir)
 	}
 	// Replayed DDL and views must not be committed again: the store is attached after.
+	for _, db := range cat.Databases {
+		e.databases[strings.ToLower(db)] = db
+	}
 	for _, td := range cat.Tables {
 		e.nextTableID = td.ID
 		// A table may reference one made after it (with foreign key checks off).
@@ -73,7 +76,7 @@ func (e *Engine) openStore(ctx context.Context) error {
 	}
 	e.version.Add(1)
 	for _, vd := range cat.Views {
-		if _, err := e.Register(ctx, vd.Name, vd.SQL); err != nil {
+		if _, err := e.Register(WithDatabase(ctx, vd.Database), vd.Name, vd.SQL); err != nil {
 			st.Close()
 			return fmt.Errorf("weir: restoring view %s from %s: %w", vd.Name, e.opts.Dir, err)
 		}

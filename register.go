@@ -64,12 +64,13 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 		return nil, newError(ErrCodeWrongTableName, "42000", "Incorrect table name '': a view needs a name")
 	}
 	key := strings.ToLower(name)
+	db := contextDatabase(ctx)
 	e.mu.RLock()
 	old, exists := e.views[key]
 	e.mu.RUnlock()
 	var v *View
 	for attempt := 0; ; attempt++ {
-		q, err := e.planSelect(sql)
+		q, err := e.planSelect(db, sql)
 		if err != nil {
 			return nil, err
 		}
@@ -89,7 +90,7 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 		break
 	}
 	v.sql = sql
-	if err := e.persistCatalog(func(b *storage.Batch) { b.PutView(name, sql) }); err != nil {
+	if err := e.persistCatalog(func(b *storage.Batch) { b.PutView(name, db, sql) }); err != nil {
 		_ = e.Unregister(ctx, name)
 		return nil, err
 	}
@@ -206,7 +207,7 @@ func (e *Engine) Query(ctx context.Context, sql string, args ...any) (Rows, erro
 		return Rows{}, err
 	}
 	for attempt := 0; ; attempt++ {
-		q, err := e.planSelect(sql)
+		q, err := e.planSelect(contextDatabase(ctx), sql)
 		if err != nil {
 			return Rows{}, err
 		}
@@ -255,8 +256,8 @@ func (e *Engine) shapeView(ctx context.Context, q *planner.Query) (*View, error)
 	return v, nil
 }
 
-func (e *Engine) planSelect(sql string) (*planner.Query, error) {
-	st, _, err := e.plan(sql)
+func (e *Engine) planSelect(db, sql string) (*planner.Query, error) {
+	st, _, err := e.plan(db, sql)
 	if err != nil {
 		return nil, err
 	}

@@ -45,7 +45,7 @@ func (e *Engine) SQLView(name string) (*planner.ViewDef, error) {
 	defer e.mu.RUnlock()
 	d, ok := e.sqlViews[strings.ToLower(name)]
 	if !ok {
-		return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s.%s' doesn't exist", planner.Database, name))
+		return nil, newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", planner.DisplayName(name)))
 	}
 	return d, nil
 }
@@ -56,7 +56,7 @@ func (e *Engine) SQLViewColumns(name string) ([]Column, error) {
 	if _, err := e.SQLView(name); err != nil {
 		return nil, err
 	}
-	q, err := e.planSelect("SELECT * FROM `" + strings.ReplaceAll(name, "`", "``") + "`")
+	q, err := e.planSelect(DatabaseName, "SELECT * FROM "+planner.QuoteKey(name))
 	if err != nil {
 		return nil, err
 	}
@@ -81,14 +81,16 @@ func (e *Engine) createViewLocked(ctx context.Context, s *planner.CreateView, ve
 	def := s.View
 	key := strings.ToLower(def.Name)
 	if _, isTable := e.tables[key]; isTable {
-		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", def.Name))
+		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", planner.KeyName(def.Name)))
 	}
 	_, exists := e.sqlViews[key]
 	switch {
 	case exists && !s.OrReplace:
-		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", def.Name))
+		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", planner.KeyName(def.Name)))
 	case !exists && s.Alter:
-		return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s.%s' doesn't exist", planner.Database, def.Name))
+		return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", planner.DisplayName(def.Name)))
+	case !e.hasDatabaseLocked(planner.KeyDatabase(def.Name)):
+		return newError(ErrCodeBadDB, "42000", fmt.Sprintf("Unknown database '%s'", planner.KeyDatabase(def.Name)))
 	}
 	if err := e.persistCatalog(func(b *storage.Batch) { b.PutSQLView(def.Name, def.SQL()) }); err != nil {
 		return err
@@ -114,14 +116,9 @@ func (e *Engine) dropViews(ctx context.Context, s *planner.DropView) (Result, er
 				missing = append(missing, n)
 				continue
 			}
-			if err := e.persistCatalog(func(b *storage.Batch) { b.DropSQLView(n) }); err != nil {
+			if err := e.dropSQLViewLocked(ctx, key); err != nil {
 				return err
 			}
-			if err := e.dropCachesOverLocked(ctx, key); err != nil {
-				return err
-			}
-			delete(e.sqlViews, key)
-			e.version.Add(1)
 		}
 		if len(missing) > 0 && !s.IfExists {
 			return planner.ErrUnknownView(missing)
@@ -132,6 +129,21 @@ func (e *Engine) dropViews(ctx context.Context, s *planner.DropView) (Result, er
 		return Result{}, err
 	}
 	return Result{Token: Token(e.lastToken.Load())}, nil
+}
+
+// dropSQLViewLocked drops the SQL view of lower-cased name key, which exists, and the caches
+// that read it.
+func (e *Engine) dropSQLViewLocked(ctx context.Context, key string) error {
+	name := e.sqlViews[key].Name
+	if err := e.persistCatalog(func(b *storage.Batch) { b.DropSQLView(name) }); err != nil {
+		return err
+	}
+	if err := e.dropCachesOverLocked(ctx, key); err != nil {
+		return err
+	}
+	delete(e.sqlViews, key)
+	e.version.Add(1)
+	return nil
 }
 
 // dropCachesOverLocked drops every cache whose plan read the view named key (lower case),

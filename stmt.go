@@ -19,6 +19,7 @@ import (
 type Stmt struct {
 	e         *Engine
 	sql       string
+	db        string // the database its unqualified names resolve in
 	version   uint64
 	numParams int
 	query     *planner.Query // nil unless the statement is a SELECT
@@ -30,14 +31,21 @@ type Stmt struct {
 
 // Prepare plans a statement for later runs: any statement Exec accepts, or a SELECT.
 func (e *Engine) Prepare(sql string) (*Stmt, error) {
+	return e.PrepareContext(context.Background(), sql)
+}
+
+// PrepareContext is Prepare with the statement's unqualified names in the database ctx
+// names (WithDatabase); its runs keep that database whatever their own contexts say.
+func (e *Engine) PrepareContext(ctx context.Context, sql string) (*Stmt, error) {
 	if err := e.checkOpen(); err != nil {
 		return nil, err
 	}
-	st, version, err := e.plan(sql)
+	db := contextDatabase(ctx)
+	st, version, err := e.plan(db, sql)
 	if err != nil {
 		return nil, err
 	}
-	s := &Stmt{e: e, sql: sql, version: version, numParams: st.Params()}
+	s := &Stmt{e: e, sql: sql, db: db, version: version, numParams: st.Params()}
 	if sel, ok := st.(*planner.Select); ok {
 		s.query = sel.Query
 	}
@@ -102,7 +110,7 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 		q := s.query
 		if !current {
 			var err error
-			if q, err = s.e.planSelect(s.sql); err != nil {
+			if q, err = s.e.planSelect(s.db, s.sql); err != nil {
 				return Rows{}, err
 			}
 			if !dataflow.SameColumns(q.Cols, s.query.Cols) {
@@ -131,5 +139,8 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 
 // Exec runs a prepared DDL or write statement with args for its placeholders.
 func (s *Stmt) Exec(ctx context.Context, args ...any) (Result, error) {
+	if contextDatabase(ctx) != s.db {
+		ctx = WithDatabase(ctx, s.db)
+	}
 	return s.e.Exec(ctx, s.sql, args...)
 }

@@ -39,7 +39,7 @@ func (e *Engine) Table(name string) (*planner.TableSchema, error) {
 
 // errNoSuchTable is MySQL's ER_NO_SUCH_TABLE.
 func errNoSuchTable(name string) error {
-	return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", name))
+	return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Table '%s' doesn't exist", planner.DisplayName(name)))
 }
 
 // createTable adds a base table.
@@ -74,16 +74,24 @@ func fulltextWarnings(before, after *planner.TableSchema) []Warning {
 
 func (e *Engine) createTableLocked(s *planner.CreateTable, ddl string) error {
 	name := strings.ToLower(s.Schema.Name)
+	if db := planner.KeyDatabase(name); !e.hasDatabaseLocked(db) {
+		return newError(ErrCodeBadDB, "42000", fmt.Sprintf("Unknown database '%s'", db))
+	}
 	if _, isView := e.sqlViews[name]; isView {
-		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
+		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", planner.KeyName(s.Schema.Name)))
 	}
 	if _, exists := e.tables[name]; exists {
 		if s.IfNotExists {
 			return nil
 		}
-		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", s.Schema.Name))
+		return newError(ErrCodeTableExists, "42S01", fmt.Sprintf("Table '%s' already exists", planner.KeyName(s.Schema.Name)))
 	}
 	schema := s.Schema
+	if planner.KeyDatabase(name) != planner.Database {
+		// The statement's own text may name the table without its database, which a
+		// restart, resolving in the default one, would read as another table.
+		ddl = planner.CreateTableSQL(&schema, schema.AutoIncrement)
+	}
 	t := tables.New(ddl, &schema)
 	if err := e.graph.Add(t.Node); err != nil {
 		return err
@@ -113,7 +121,7 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 	}
 	for _, n := range s.Names {
 		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
-			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", n))
+			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", planner.DisplayName(n)))
 		}
 	}
 	schemas := make([]*planner.TableSchema, 0, len(e.tables))

@@ -73,6 +73,7 @@ type Tx struct {
 // given, and the outcome its client was told.
 type txStmt struct {
 	sql  string
+	db   string // the database its unqualified names resolve in
 	args dataflow.Row
 	gen  tables.Generated
 	res  Result
@@ -130,7 +131,8 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (Result, error)
 	if err := e.checkOpen(); err != nil {
 		return Result{}, err
 	}
-	st, _, err := e.plan(sql)
+	db := contextDatabase(ctx)
+	st, _, err := e.plan(db, sql)
 	if err != nil {
 		return Result{}, err
 	}
@@ -162,7 +164,7 @@ func (tx *Tx) Exec(ctx context.Context, sql string, args ...any) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	next := &txStmt{sql: sql, args: vals, fkChecks: foreignKeyChecks(ctx)}
+	next := &txStmt{sql: sql, db: db, args: vals, fkChecks: foreignKeyChecks(ctx)}
 	next.gen.Record = true
 	res, _, _, err := tx.run(ctx, next, false)
 	if err != nil {
@@ -193,7 +195,7 @@ func (tx *Tx) Query(ctx context.Context, sql string, args ...any) (Rows, error) 
 	if err := e.checkOpen(); err != nil {
 		return Rows{}, err
 	}
-	q, err := e.planSelect(sql)
+	q, err := e.planSelect(contextDatabase(ctx), sql)
 	if err != nil {
 		return Rows{}, err
 	}
@@ -209,7 +211,7 @@ func (tx *Tx) Query(ctx context.Context, sql string, args ...any) (Rows, error) 
 		rows, stale, err := tx.readLocked(ctx, q, vals)
 		e.gate.RUnlock()
 		if stale {
-			if q, err = e.planSelect(sql); err != nil {
+			if q, err = e.planSelect(contextDatabase(ctx), sql); err != nil {
 				return Rows{}, err
 			}
 			continue
@@ -503,7 +505,7 @@ func (e *Engine) replay(stmts []*txStmt, plans []txPlan) ([]*tables.Writer, erro
 // against (0 when planning failed).
 func (tx *Tx) planWrite(s *txStmt) (txPlan, uint64, error) {
 	e := tx.e
-	st, v, err := e.plan(s.sql)
+	st, v, err := e.plan(s.db, s.sql)
 	if err != nil {
 		return txPlan{}, 0, err
 	}

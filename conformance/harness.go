@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -133,11 +134,14 @@ func Run(ctx context.Context, sc *Scenario, ref, sub Target, opts Options) *Repo
 	return r.rep
 }
 
-// isCreateTable reports a statement that only defines the schema (a table or a view), after
-// which queries can be prepared before any data arrives.
+// isCreateTable reports a statement that only defines the schema (a table, a view, a
+// database, or the database a session is in), after which queries can be prepared before
+// any data arrives.
 func isCreateTable(sql string) bool {
-	return createTable.MatchString(sql) || createView.MatchString(sql)
+	return createTable.MatchString(sql) || createView.MatchString(sql) || schemaOnly.MatchString(sql)
 }
+
+var schemaOnly = regexp.MustCompile(`(?is)^\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|SCHEMA)|USE)\s`)
 
 // prepareAll prepares every query case on the target under test. A failure is reported
 // unless the case is marked unsupported, and the case is not run afterwards, where it would

@@ -148,6 +148,8 @@ type parser struct {
 	stmtLine int
 	names    map[string]int
 	tables   map[string]bool
+	// db is the database the last USE selected ("": the target's own).
+	db string
 }
 
 // ParseScenario reads a scenario file. Errors name the file and line.
@@ -371,30 +373,48 @@ func (p *parser) statement(line int, sql string) error {
 	return nil
 }
 
+// tableName matches a table name, qualified by its database or not, quoted or not.
+const tableName = "(`?[A-Za-z0-9_{}]+`?(?:\\.`?[A-Za-z0-9_]+`?)?)"
+
 var (
-	createTable = regexp.MustCompile("(?is)^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?`?([A-Za-z0-9_]+)`?")
+	createTable = regexp.MustCompile("(?is)^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?" + tableName)
 	dropTable   = regexp.MustCompile("(?is)^\\s*DROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(.+)$")
 	renameTable = regexp.MustCompile("(?is)^\\s*RENAME\\s+TABLE\\s+(.+)$")
-	renamePair  = regexp.MustCompile("(?is)^\\s*`?([A-Za-z0-9_]+)`?\\s+TO\\s+`?([A-Za-z0-9_]+)`?\\s*$")
-	alterRename = regexp.MustCompile("(?is)^\\s*ALTER\\s+TABLE\\s+`?([A-Za-z0-9_]+)`?\\s+RENAME\\s+(?:TO\\s+|AS\\s+)?`?([A-Za-z0-9_]+)`?\\s*$")
+	renamePair  = regexp.MustCompile("(?is)^\\s*" + tableName + "\\s+TO\\s+" + tableName + "\\s*$")
+	alterRename = regexp.MustCompile("(?is)^\\s*ALTER\\s+TABLE\\s+" + tableName + "\\s+RENAME\\s+(?:TO\\s+|AS\\s+)?" + tableName + "\\s*$")
+	useDatabase = regexp.MustCompile("(?is)^\\s*USE\\s+`?([A-Za-z0-9_{}]+)`?\\s*;?\\s*$")
+	dropDB      = regexp.MustCompile("(?is)^\\s*DROP\\s+(?:DATABASE|SCHEMA)\\s+(?:IF\\s+EXISTS\\s+)?`?([A-Za-z0-9_{}]+)`?")
 	createView  = regexp.MustCompile(`(?is)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:ALGORITHM\s*=\s*\w+\s+)?(?:DEFINER\s*=\s*\S+\s+)?(?:SQL\s+SECURITY\s+\w+\s+)?VIEW\s`)
 )
 
-// trackTables keeps the set of tables a checkpoint compares.
+// trackTables keeps the set of tables a checkpoint compares. A table outside the target's
+// own database is tracked as db.name: one named with its database, or created after USE.
 func (p *parser) trackTables(sql string) {
+	if m := useDatabase.FindStringSubmatch(sql); m != nil {
+		p.db = strings.ToLower(m[1])
+		return
+	}
+	if m := dropDB.FindStringSubmatch(sql); m != nil {
+		prefix := strings.ToLower(m[1]) + "."
+		for name := range p.tables {
+			if strings.HasPrefix(name, prefix) {
+				delete(p.tables, name)
+			}
+		}
+		return
+	}
 	if m := createTable.FindStringSubmatch(sql); m != nil {
-		p.tables[strings.ToLower(m[1])] = true
+		p.tables[p.qualified(m[1])] = true
 		return
 	}
 	if m := dropTable.FindStringSubmatch(sql); m != nil {
 		for _, name := range strings.Split(m[1], ",") {
-			name = strings.Trim(strings.TrimSpace(name), "`")
-			delete(p.tables, strings.ToLower(name))
+			delete(p.tables, p.qualified(name))
 		}
 		return
 	}
 	rename := func(from, to string) {
-		from, to = strings.ToLower(from), strings.ToLower(to)
+		from, to = p.qualified(from), p.qualified(to)
 		if p.tables[from] {
 			delete(p.tables, from)
 			p.tables[to] = true
@@ -411,6 +431,15 @@ func (p *parser) trackTables(sql string) {
 	if m := alterRename.FindStringSubmatch(sql); m != nil {
 		rename(m[1], m[2])
 	}
+}
+
+// qualified is the tracked name of a table as a statement names it.
+func (p *parser) qualified(name string) string {
+	name = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(name), "`", ""))
+	if p.db != "" && !strings.Contains(name, ".") {
+		return p.db + "." + name
+	}
+	return name
 }
 
 // finish closes the last block; eof is the line number just past the end of the file.

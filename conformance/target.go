@@ -10,6 +10,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/planner"
 )
 
 // Target is one front end the scenarios run against: MariaDB, Weir's Go API, or Weir's MySQL
@@ -47,6 +48,9 @@ type ResultSet struct {
 type sqlTarget struct {
 	name string
 	conn *sql.Conn
+	// home is the database the connection started in, where the tables a scenario names
+	// without a database are, whatever it USEs later.
+	home string
 }
 
 // NewSQLTarget returns a Target over one connection of db. The caller closes db; closing the
@@ -56,12 +60,29 @@ func NewSQLTarget(ctx context.Context, name string, db *sql.DB) (Target, func() 
 	if err != nil {
 		return nil, nil, fmt.Errorf("conformance: %s: connect: %w", name, err)
 	}
-	return &sqlTarget{name: name, conn: conn}, conn.Close, nil
+	var home sql.NullString
+	if err := conn.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&home); err != nil {
+		_ = conn.Close()
+		return nil, nil, fmt.Errorf("conformance: %s: current database: %w", name, err)
+	}
+	if !home.Valid {
+		// Only Weir lets a client work with no database selected: in its default one.
+		home.String = weir.DatabaseName
+	}
+	return &sqlTarget{name: name, conn: conn, home: home.String}, conn.Close, nil
 }
 
 func (s *sqlTarget) Name() string { return s.name }
 
+// homeToken, in a scenario's SQL, stands for the database a target starts in: a scenario
+// that creates databases names them {db}_name, so that runs sharing one server never meet,
+// and reaches the target's own tables as {db}.name.
+const homeToken = "{db}"
+
+func expandHome(sql, home string) string { return strings.ReplaceAll(sql, homeToken, home) }
+
 func (s *sqlTarget) Exec(ctx context.Context, query string, args []any) (ExecResult, error) {
+	query = expandHome(query, s.home)
 	res, err := s.conn.ExecContext(ctx, query, args...)
 	if err != nil {
 		return ExecResult{}, err
@@ -79,6 +100,7 @@ func (s *sqlTarget) Exec(ctx context.Context, query string, args []any) (ExecRes
 }
 
 func (s *sqlTarget) Query(ctx context.Context, query string, args []any) (*ResultSet, error) {
+	query = expandHome(query, s.home)
 	rows, err := s.conn.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
@@ -118,7 +140,12 @@ func (s *sqlTarget) Query(ctx context.Context, query string, args []any) (*Resul
 }
 
 func (s *sqlTarget) Table(ctx context.Context, name string) (*ResultSet, error) {
-	return s.Query(ctx, "SELECT * FROM `"+strings.ReplaceAll(name, "`", "``")+"`", nil)
+	quote := func(n string) string { return "`" + strings.ReplaceAll(n, "`", "``") + "`" }
+	db, table, ok := strings.Cut(expandHome(name, s.home), ".")
+	if !ok {
+		db, table = s.home, name
+	}
+	return s.Query(ctx, "SELECT * FROM "+quote(db)+"."+quote(table), nil)
 }
 
 func (s *sqlTarget) ErrorCode(err error) (int, bool) {
@@ -140,6 +167,18 @@ type weirTarget struct {
 	// tx is the transaction BEGIN opened, nil outside one: the Go API's transactions stand
 	// for a connection's.
 	tx *weir.Tx
+	// db is the database the last USE selected, which statements carry in their context
+	// as a connection's session does, once used says one was ("": dropped since).
+	db   string
+	used bool
+}
+
+// in is ctx carrying the database USE selected.
+func (w *weirTarget) in(ctx context.Context) context.Context {
+	if !w.used {
+		return ctx
+	}
+	return weir.WithDatabase(ctx, w.db)
 }
 
 // NewWeirTarget returns a Target over eng.
@@ -150,6 +189,16 @@ func NewWeirTarget(eng *weir.Engine) Target {
 func (w *weirTarget) Name() string { return "Weir" }
 
 func (w *weirTarget) Exec(ctx context.Context, query string, args []any) (ExecResult, error) {
+	query = expandHome(query, weir.DatabaseName)
+	if m := useDatabase.FindStringSubmatch(query); m != nil {
+		db, ok := w.eng.DatabaseSpelling(m[1])
+		if !ok {
+			return ExecResult{}, &weir.Error{Code: 1049, SQLState: "42000", Msg: fmt.Sprintf("Unknown database '%s'", m[1])}
+		}
+		w.db, w.used = db, true
+		return ExecResult{}, nil
+	}
+	ctx = w.in(ctx)
 	if verb, ok := txVerb(query); ok {
 		return ExecResult{}, w.control(ctx, verb, query)
 	}
@@ -165,6 +214,9 @@ func (w *weirTarget) Exec(ctx context.Context, query string, args []any) (ExecRe
 	}
 	if err != nil {
 		return ExecResult{}, err
+	}
+	if w.used && w.db != "" && !w.eng.HasDatabase(w.db) {
+		w.db = "" // a session's database is none once it is dropped
 	}
 	if res.Token > w.token {
 		w.token = res.Token
@@ -213,7 +265,7 @@ func (w *weirTarget) control(ctx context.Context, verb, query string) error {
 	if err := end(true); err != nil { // BEGIN commits an open transaction
 		return err
 	}
-	tx, err := w.eng.BeginTx(ctx, weir.TxOptions{ReadOnly: strings.Contains(strings.ToUpper(query), "READ ONLY")})
+	tx, err := w.eng.BeginTx(w.in(ctx), weir.TxOptions{ReadOnly: strings.Contains(strings.ToUpper(query), "READ ONLY")})
 	if err != nil {
 		return err
 	}
@@ -226,7 +278,7 @@ func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error)
 		return v, nil
 	}
 	w.registered++
-	v, err := w.eng.Register(ctx, fmt.Sprintf("conformance_%d", w.registered), query)
+	v, err := w.eng.Register(w.in(ctx), fmt.Sprintf("conformance_%d", w.registered), query)
 	if err != nil {
 		return nil, fmt.Errorf("register: %w", err)
 	}
@@ -236,6 +288,7 @@ func (w *weirTarget) view(ctx context.Context, query string) (*weir.View, error)
 
 // Prepare registers the view for query without reading it.
 func (w *weirTarget) Prepare(ctx context.Context, query string) error {
+	query = expandHome(query, weir.DatabaseName)
 	if catalog, err := w.readsCatalog(query); err != nil || catalog {
 		return err
 	}
@@ -246,7 +299,7 @@ func (w *weirTarget) Prepare(ctx context.Context, query string) error {
 // readsCatalog reports whether query reads information_schema, which no view can be made
 // of: such a query is answered from the catalog each time it runs.
 func (w *weirTarget) readsCatalog(query string) (bool, error) {
-	st, err := w.eng.Prepare(query)
+	st, err := w.eng.PrepareContext(w.in(context.Background()), query)
 	if err != nil {
 		return false, err
 	}
@@ -259,7 +312,7 @@ func (w *weirTarget) read(ctx context.Context, query string, args []any) (weir.R
 		if err != nil {
 			return weir.Rows{}, err
 		}
-		return w.eng.Query(ctx, query, args...)
+		return w.eng.Query(w.in(ctx), query, args...)
 	}
 	v, err := w.view(ctx, query)
 	if err != nil {
@@ -282,6 +335,7 @@ func (w *weirTarget) read(ctx context.Context, query string, args []any) (weir.R
 }
 
 func (w *weirTarget) Query(ctx context.Context, query string, args []any) (*ResultSet, error) {
+	query = expandHome(query, weir.DatabaseName)
 	rows, err := w.read(ctx, query, args)
 	if err != nil {
 		return nil, err
@@ -306,6 +360,10 @@ func (w *weirTarget) Query(ctx context.Context, query string, args []any) (*Resu
 }
 
 func (w *weirTarget) Table(ctx context.Context, name string) (*ResultSet, error) {
+	db, table, ok := strings.Cut(expandHome(name, weir.DatabaseName), ".")
+	if ok {
+		name = planner.TableKey(db, table)
+	}
 	rows, err := w.eng.TableRows(ctx, name)
 	if err != nil {
 		return nil, err

@@ -51,7 +51,15 @@ const (
 func (c *compiler) renameTables(s *ast.RenameTableStmt) (Statement, error) {
 	r := &RenameTables{}
 	for _, p := range s.TableToTables {
-		r.Pairs = append(r.Pairs, [2]string{p.OldTable.Name.O, p.NewTable.Name.O})
+		from, err := c.key(p.OldTable)
+		if err != nil {
+			return nil, err
+		}
+		to, err := c.newKey(p.NewTable)
+		if err != nil {
+			return nil, err
+		}
+		r.Pairs = append(r.Pairs, [2]string{from, to})
 	}
 	return r, nil
 }
@@ -450,7 +458,11 @@ func (st *alterState) apply(spec *ast.AlterTableSpec) error {
 		}
 		st.pk = nil
 	case ast.AlterTableRenameTable:
-		st.renamed = spec.NewTable.Name.O
+		to, err := st.c.newKey(spec.NewTable)
+		if err != nil {
+			return err
+		}
+		st.renamed = to
 	case ast.AlterTableOption:
 		for _, o := range spec.Options {
 			switch o.Tp {
@@ -495,7 +507,7 @@ func (c *compiler) columnDefinition(cd *ast.ColumnDef) (col ColumnDef, pk bool, 
 			break
 		}
 	}
-	st, err := Compile(c.cat, ddl+")")
+	st, err := CompileIn(c.cat, Database, ddl+")")
 	if err != nil {
 		return ColumnDef{}, false, err
 	}

@@ -79,12 +79,12 @@ func (f *infoSchemaFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 // compileInfoSchemaWithParams compiles a query over information_schema that has n
 // parameters with NULL for each of them: the result's columns, and ParamSQL to bind the
 // arguments into when it runs.
-func compileInfoSchemaWithParams(cat Catalog, sql string, n int) (Statement, error) {
+func compileInfoSchemaWithParams(cat Catalog, db, sql string, n int) (Statement, error) {
 	bound, err := BindParams(sql, make([]dataflow.Value, n))
 	if err != nil {
 		return nil, err
 	}
-	st, err := Compile(cat, bound)
+	st, err := CompileIn(cat, db, bound)
 	if err != nil {
 		return nil, err
 	}

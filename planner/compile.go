@@ -25,16 +25,32 @@ var parsers = sync.Pool{New: func() any { return parser.New() }}
 // concurrent use. The result is one of *CreateTable, *DropTable, *AlterIndexes, *Insert,
 // *Update, *Delete or *Select; every failure is an *Error.
 func Compile(cat Catalog, sql string) (Statement, error) {
+	return CompileIn(cat, Database, sql)
+}
+
+// CompileIn is Compile with the statement's unqualified names resolved in database db (the
+// session's current database; "" when none is selected, when only qualified names resolve).
+func CompileIn(cat Catalog, db, sql string) (Statement, error) {
 	sql, alter := rewriteAlterView(sql)
 	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	c := &compiler{cat: cat, sql: sql}
+	c := &compiler{cat: cat, sql: sql, db: db}
 	defer c.releaseViews()
 	c.numParams(stmt)
+	if db != "" && !strings.EqualFold(db, Database) {
+		// The normalized text of a query names the tables it means.
+		qualify(stmt, db)
+	}
 	switch s := stmt.(type) {
+	case *ast.CreateDatabaseStmt:
+		return c.createDatabase(s)
+	case *ast.DropDatabaseStmt:
+		return c.dropDatabase(s)
+	case *ast.AlterDatabaseStmt:
+		return c.alterDatabase(s)
 	case *ast.CreateTableStmt:
 		return c.createTable(s)
 	case *ast.CreateViewStmt:
@@ -63,7 +79,7 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		c.infoSchemaQuery = readsInfoSchema(stmt)
 		if len(c.params) > 0 && c.infoSchemaQuery {
-			return compileInfoSchemaWithParams(cat, sql, len(c.params))
+			return compileInfoSchemaWithParams(cat, db, sql, len(c.params))
 		}
 		q, err := c.query(stmt.(ast.ResultSetNode))
 		if err != nil {
@@ -76,6 +92,7 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 			q.InfoSchema = true
 		}
 		q.Views = c.views
+		q.Database = db
 		return &Select{Query: q}, nil
 	}
 	return nil, unsupported("the %s statement", statementKind(stmt))
@@ -155,8 +172,10 @@ func statementKind(n ast.Node) string {
 // compiler carries what one Compile call knows: the catalog, the text (for error positions)
 // and the statement's parameters.
 type compiler struct {
-	cat    Catalog
-	sql    string
+	cat Catalog
+	sql string
+	// db is the database unqualified names resolve in ("" when none is selected).
+	db     string
 	params []*test_driver.ParamMarkerExpr // by number
 	// keys are the key conditions of every query block of a SELECT, in all of which the
 	// literals turn into `?` in the normalized text.
@@ -220,10 +239,9 @@ func (c *compiler) at(e *Error, n ast.Node) *Error {
 	return e
 }
 
-// table resolves a table reference. The database qualifier is ignored: Weir serves one
-// database.
+// table resolves a table reference.
 func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
-	if tn.Schema.L == InfoSchema {
+	if tn.Schema.L == InfoSchema || (tn.Schema.O == "" && strings.EqualFold(c.db, InfoSchema)) {
 		t, ok := InfoSchemaTable(tn.Name.L)
 		if !ok {
 			return nil, newErr(CodeUnknownTable, "Unknown table '%s' in information_schema", tn.Name.O)
@@ -232,15 +250,19 @@ func (c *compiler) table(tn *ast.TableName) (*TableSchema, error) {
 		return t, nil
 	}
 	c.readsUserTable = true
-	if c.cat == nil {
-		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", tn.Name.O)
+	key, err := c.key(tn)
+	if err != nil {
+		return nil, err
 	}
-	t, ok := c.cat.Table(tn.Name.O)
+	if c.cat == nil {
+		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", DisplayName(key))
+	}
+	t, ok := c.cat.Table(key)
 	if !ok || t == nil {
-		if _, isView := c.view(tn.Name.O); isView {
-			return nil, unsupported("writes through a view ('%s'): write to its base tables", tn.Name.O)
+		if _, isView := c.view(key); isView {
+			return nil, unsupported("writes through a view ('%s'): write to its base tables", DisplayName(key))
 		}
-		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", tn.Name.O)
+		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", DisplayName(key))
 	}
 	return t, nil
 }

@@ -31,7 +31,10 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			}
 		}
 	}
-	name := s.Table.Name.O
+	name, err := c.newKey(s.Table)
+	if err != nil {
+		return nil, err
+	}
 	if len(s.Cols) == 0 {
 		return nil, newErr(CodeTableMustHaveCols, "A table must have at least 1 column")
 	}
@@ -262,7 +265,11 @@ func (c *compiler) dropTable(s *ast.DropTableStmt) (Statement, error) {
 	}
 	d := &DropTable{IfExists: s.IfExists}
 	for _, t := range s.Tables {
-		d.Names = append(d.Names, t.Name.O)
+		key, err := c.key(t)
+		if err != nil {
+			return nil, err
+		}
+		d.Names = append(d.Names, key)
 	}
 	return d, nil
 }

@@ -544,7 +544,10 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	}
 	if (name == "database" || name == "schema") && len(n.Args) == 0 && v.c.infoSchemaQuery {
 		// Evaluated when it runs, a query over information_schema may name the database.
-		return expr.NewConst(dataflow.String(Database)), nil
+		if v.c.db == "" {
+			return expr.NewConst(dataflow.Null), nil
+		}
+		return expr.NewConst(dataflow.String(v.c.db)), nil
 	}
 	if v.write {
 		if e, ok, err := v.writeFunc(n); ok || err != nil {

@@ -94,9 +94,9 @@ func (fk *ForeignKey) Definition(child *TableSchema, qualified bool) string {
 	for i, c := range fk.ParentCols {
 		refs[i] = quoteName(c)
 	}
-	parent := quoteName(fk.Parent)
+	parent := quoteName(KeyName(fk.Parent))
 	if qualified {
-		parent = quoteName(Database) + "." + parent
+		parent = quoteDisplay(fk.Parent)
 	}
 	return fmt.Sprintf("FOREIGN KEY (%s) REFERENCES %s (%s)", strings.Join(cols, ", "), parent, strings.Join(refs, ", "))
 }
@@ -104,13 +104,13 @@ func (fk *ForeignKey) Definition(child *TableSchema, qualified bool) string {
 // Describe is the "(`db`.`child`, CONSTRAINT `fk` FOREIGN KEY …)" part of errors 1451, 1452
 // and 1701.
 func (fk *ForeignKey) Describe(child *TableSchema, qualified bool) string {
-	return fmt.Sprintf("(%s.%s, CONSTRAINT %s %s)", quoteName(Database), quoteName(child.Name), quoteName(fk.Name), fk.Definition(child, qualified))
+	return fmt.Sprintf("(%s, CONSTRAINT %s %s)", quoteDisplay(child.Name), quoteName(fk.Name), fk.Definition(child, qualified))
 }
 
 // fkIncorrect is error 1005 with errno 150, as InnoDB reports a foreign key it cannot make.
 func fkIncorrect(table string) *Error {
 	return &Error{Code: CodeCantCreateTable, SQLState: "HY000",
-		Msg: fmt.Sprintf("Can't create table %s.%s (errno: %d \"Foreign key constraint is incorrectly formed\")", quoteName(Database), quoteName(table), ErrnoFKIncorrect)}
+		Msg: fmt.Sprintf("Can't create table %s (errno: %d \"Foreign key constraint is incorrectly formed\")", quoteDisplay(table), ErrnoFKIncorrect)}
 }
 
 // fkDecl is a FOREIGN KEY clause of a CREATE TABLE, or a column's inline REFERENCES.
@@ -170,10 +170,15 @@ func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl)
 		if d.ref == nil || d.ref.Table == nil {
 			return nil, newErr(CodeParse, "You have an error in your SQL syntax: FOREIGN KEY without REFERENCES")
 		}
-		if d.ref.Table.Schema.L != "" && d.ref.Table.Schema.L != Database {
-			return nil, unsupported("foreign keys to another database ('%s')", d.ref.Table.Schema.O)
+		// An unqualified parent is in the child's database, as InnoDB resolves it.
+		parentKey := TableKey(KeyDatabase(sc.Name), d.ref.Table.Name.O)
+		if d.ref.Table.Schema.O != "" {
+			parentKey = TableKey(d.ref.Table.Schema.O, d.ref.Table.Name.O)
 		}
-		fk.Parent = d.ref.Table.Name.O
+		if !SameDatabase(parentKey, sc.Name) {
+			return nil, unsupported("foreign keys to another database ('%s')", KeyDatabase(parentKey))
+		}
+		fk.Parent = parentKey
 		for _, part := range d.ref.IndexPartSpecifications {
 			if part.Expr != nil || part.Column == nil {
 				return nil, unsupported("functional key parts")
@@ -231,7 +236,7 @@ func (c *compiler) foreignKeys(sc *TableSchema, names *keyNamer, decls []fkDecl)
 		for _, other := range sc.ForeignKeys {
 			if strings.EqualFold(other.Name, fk.Name) {
 				return nil, &Error{Code: CodeCantCreateTable, SQLState: "HY000",
-					Msg: fmt.Sprintf("Can't create table %s.%s (errno: 121 \"Duplicate key on write or update\")", quoteName(Database), quoteName(sc.Name))}
+					Msg: fmt.Sprintf("Can't create table %s (errno: 121 \"Duplicate key on write or update\")", quoteDisplay(sc.Name))}
 			}
 		}
 		if !leadsIndex(sc, fk.Cols) {

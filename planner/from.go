@@ -265,8 +265,14 @@ func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error
 		case len(src.PartitionNames) > 0:
 			return nil, unsupported("PARTITION clauses")
 		}
-		if def, ok := b.c.view(src.Name.O); ok && !b.c.isTable(src.Name.O) {
-			return b.viewSource(def, alias, optional)
+		if src.Schema.L != InfoSchema {
+			key, err := b.c.key(src)
+			if err != nil {
+				return nil, err
+			}
+			if def, ok := b.c.view(key); ok && !b.c.isTable(key) {
+				return b.viewSource(def, alias, optional)
+			}
 		}
 		t, err := b.c.table(src)
 		if err != nil {

@@ -214,9 +214,13 @@ type indexChange struct {
 // alterIndexes plans index changes of table: drops first, then additions in order, as MySQL
 // applies an ALTER TABLE.
 func (c *compiler) alterIndexes(verb string, table *ast.TableName, changes []indexChange) (Statement, error) {
-	from, ok := c.cat.Table(table.Name.O)
+	key, err := c.key(table)
+	if err != nil {
+		return nil, err
+	}
+	from, ok := c.cat.Table(key)
 	if !ok {
-		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", table.Name.O)
+		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", DisplayName(key))
 	}
 	sc := *from
 	sc.Indexes = slices.Clone(from.Indexes)
@@ -442,6 +446,12 @@ func constraintName(tp ast.ConstraintType) string {
 // quoteName quotes an identifier with backticks, as SHOW CREATE TABLE does.
 func quoteName(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
 
+// quoteDisplay quotes a catalog key as MySQL quotes db.name in messages: `db`.`name`.
+func quoteDisplay(key string) string {
+	db, name := SplitKey(key)
+	return quoteName(db) + "." + quoteName(name)
+}
+
 // quoteString quotes a string literal as SHOW CREATE TABLE does.
 func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", "''") + "'"
@@ -466,12 +476,23 @@ func ClockText(c ColumnDef) string {
 	return "current_timestamp()"
 }
 
-// CreateTableSQL renders a table's definition as MySQL's SHOW CREATE TABLE writes it: what
-// SHOW CREATE TABLE answers and what the durable store keeps (compiling it gives the schema
-// back). autoInc, when above 1, is written as the AUTO_INCREMENT table option.
+// CreateTableSQL renders a table's definition as MySQL's SHOW CREATE TABLE writes it, with
+// the table's name qualified by its database outside the default one: what the durable store
+// keeps (compiling it gives the schema back). autoInc, when above 1, is written as the
+// AUTO_INCREMENT table option.
 func CreateTableSQL(t *TableSchema, autoInc uint64) string {
+	return createTableSQL(t, autoInc, QuoteKey(t.Name))
+}
+
+// ShowCreateTable is what SHOW CREATE TABLE answers: CreateTableSQL with the table's name
+// alone, as MySQL writes it.
+func ShowCreateTable(t *TableSchema, autoInc uint64) string {
+	return createTableSQL(t, autoInc, quoteName(KeyName(t.Name)))
+}
+
+func createTableSQL(t *TableSchema, autoInc uint64, name string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "CREATE TABLE %s (\n", quoteName(t.Name))
+	fmt.Fprintf(&b, "CREATE TABLE %s (\n", name)
 	for i, c := range t.Cols {
 		if i > 0 {
 			b.WriteString(",\n")

@@ -142,11 +142,11 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 			if t.NextAutoIncrement > 0 {
 				next = t.NextAutoIncrement
 			}
-			add(catalog, t.Database, t.Schema.Name, "BASE TABLE", "Weir", uint64(10), "Dynamic",
+			add(catalog, t.Database, KeyName(t.Schema.Name), "BASE TABLE", "Weir", uint64(10), "Dynamic",
 				nil, nil, nil, nil, nil, nil, next, nil, nil, nil, "utf8mb4_general_ci", nil, "", "")
 		}
 		for _, v := range src.Views {
-			add(catalog, v.Database, v.Name, "VIEW", nil, nil, nil, nil, nil, nil, nil, nil, nil,
+			add(catalog, v.Database, KeyName(v.Name), "VIEW", nil, nil, nil, nil, nil, nil, nil, nil, nil,
 				nil, nil, nil, nil, nil, nil, nil, "VIEW")
 		}
 		for _, n := range sortedInfoSchemaNames() {
@@ -176,7 +176,7 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 				if c.NotNull {
 					nullable = "NO"
 				}
-				add(catalog, t.Database, t.Schema.Name, c.Name, uint64(i+1), def, nullable, d.dataType,
+				add(catalog, t.Database, KeyName(t.Schema.Name), c.Name, uint64(i+1), def, nullable, d.dataType,
 					d.charMax, d.octetMax, d.numPrecision, d.numScale, d.timePrecision, d.charset,
 					d.collation, d.columnType, key, extra, "select,insert,update,references", "",
 					"NEVER", nil)
@@ -190,7 +190,7 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 				if c.NotNull {
 					nullable = "NO"
 				}
-				add(catalog, v.Database, v.Name, c.Name, uint64(i+1), nil, nullable, d.dataType,
+				add(catalog, v.Database, KeyName(v.Name), c.Name, uint64(i+1), nil, nullable, d.dataType,
 					d.charMax, d.octetMax, d.numPrecision, d.numScale, d.timePrecision, d.charset,
 					d.collation, d.columnType, "", "", "select,insert,update,references", "",
 					"NEVER", nil)
@@ -216,7 +216,7 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 					if ix.kind == IndexFulltext {
 						indexType, collation = "FULLTEXT", nil
 					}
-					add(catalog, t.Database, t.Schema.Name, nonUnique, t.Database, ix.name, uint64(seq+1),
+					add(catalog, t.Database, KeyName(t.Schema.Name), nonUnique, t.Database, ix.name, uint64(seq+1),
 						t.Schema.Cols[col].Name, collation, nil, subPart, nil, nullable, indexType, "", "", "NO")
 				}
 			}
@@ -231,10 +231,10 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 				if ix.name == "PRIMARY" {
 					kind = "PRIMARY KEY"
 				}
-				add(catalog, t.Database, ix.name, t.Database, t.Schema.Name, kind)
+				add(catalog, t.Database, ix.name, t.Database, KeyName(t.Schema.Name), kind)
 			}
 			for _, fk := range t.Schema.ForeignKeys {
-				add(catalog, t.Database, fk.Name, t.Database, t.Schema.Name, "FOREIGN KEY")
+				add(catalog, t.Database, fk.Name, t.Database, KeyName(t.Schema.Name), "FOREIGN KEY")
 			}
 		}
 	case "key_column_usage":
@@ -244,14 +244,14 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 					continue
 				}
 				for seq, col := range ix.cols {
-					add(catalog, t.Database, ix.name, catalog, t.Database, t.Schema.Name,
+					add(catalog, t.Database, ix.name, catalog, t.Database, KeyName(t.Schema.Name),
 						t.Schema.Cols[col].Name, uint64(seq+1), nil, nil, nil, nil)
 				}
 			}
 			for _, fk := range t.Schema.ForeignKeys {
 				for seq, col := range fk.Cols {
-					add(catalog, t.Database, fk.Name, catalog, t.Database, t.Schema.Name,
-						t.Schema.Cols[col].Name, uint64(seq+1), uint64(seq+1), t.Database, fk.Parent, fk.ParentCols[seq])
+					add(catalog, t.Database, fk.Name, catalog, t.Database, KeyName(t.Schema.Name),
+						t.Schema.Cols[col].Name, uint64(seq+1), uint64(seq+1), t.Database, KeyName(fk.Parent), fk.ParentCols[seq])
 				}
 			}
 		}
@@ -269,12 +269,12 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 					}
 				}
 				add(catalog, t.Database, fk.Name, catalog, t.Database, unique, "NONE",
-					ruleText(fk.OnUpdate), ruleText(fk.OnDelete), t.Schema.Name, fk.Parent)
+					ruleText(fk.OnUpdate), ruleText(fk.OnDelete), KeyName(t.Schema.Name), KeyName(fk.Parent))
 			}
 		}
 	case "views":
 		for _, v := range src.Views {
-			add(catalog, v.Database, v.Name, v.Definition, "NONE", "NO", "root@%", "DEFINER",
+			add(catalog, v.Database, KeyName(v.Name), v.Definition, "NONE", "NO", "root@%", "DEFINER",
 				"utf8mb4", "utf8mb4_general_ci", "UNDEFINED")
 		}
 	}

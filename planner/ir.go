@@ -199,6 +199,9 @@ type Query struct {
 	// Text is the normalized SQL text of the query: the parser's canonical rendering, with the
 	// literals that became key components replaced by ?.
 	Text string
+	// Database is the database the query's unqualified names resolved in ("" when none was
+	// selected).
+	Database string
 	// InfoSchema says the query reads information_schema's tables (and no others): it is
 	// answered from the catalog as it stands when it runs (see InfoSchemaRows), never
 	// installed in the graph.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/format"
 )
 
 // A view is a named SELECT. A query that reads one is planned as if the view's text were
@@ -24,8 +25,8 @@ import (
 // every query that reads it, so a view outlives the tables it reads, as in MySQL: a query
 // over a view whose table was dropped fails with error 1356 until the table is back.
 
-// Database is the name of the one database Weir serves, as error messages and DATABASE()
-// show it.
+// Database is the database that always exists, where a client that names none works (see
+// database.go).
 const Database = "weir"
 
 // ViewDef is a view's definition.
@@ -42,7 +43,7 @@ type ViewDef struct {
 func (d *ViewDef) SQL() string {
 	var b strings.Builder
 	b.WriteString("CREATE VIEW ")
-	b.WriteString(quoteName(d.Name))
+	b.WriteString(QuoteKey(d.Name))
 	if len(d.Cols) > 0 {
 		b.WriteString(" (")
 		for i, c := range d.Cols {
@@ -60,8 +61,10 @@ func (d *ViewDef) SQL() string {
 
 // ShowCreate renders the definition as MySQL's SHOW CREATE VIEW does.
 func (d *ViewDef) ShowCreate() string {
+	bare := *d
+	bare.Name = KeyName(d.Name)
 	return "CREATE ALGORITHM=UNDEFINED DEFINER=`root`@`localhost` SQL SECURITY DEFINER " +
-		strings.TrimPrefix(d.SQL(), "CREATE ")
+		strings.TrimPrefix(bare.SQL(), "CREATE ")
 }
 
 // ViewCatalog is a Catalog that also resolves views. Names are compared case-insensitively,
@@ -123,19 +126,19 @@ var ErrViewInvalid = &Error{Code: CodeViewInvalid, SQLState: "HY000", Msg: "inva
 func ErrUnknownView(names []string) error {
 	q := make([]string, len(names))
 	for i, n := range names {
-		q[i] = Database + "." + n
+		q[i] = DisplayName(n)
 	}
 	return newErr(CodeUnknownView, "Unknown VIEW: '%s'", strings.Join(q, ","))
 }
 
 // ErrIsView returns MySQL's error for a table statement (DROP TABLE) given a view.
 func ErrIsView(name string) error {
-	return newErr(CodeIsView, "'%s.%s' is a view", Database, name)
+	return newErr(CodeIsView, "'%s' is a view", DisplayName(name))
 }
 
 // ErrNotView returns MySQL's error for a view statement (SHOW CREATE VIEW) given a table.
 func ErrNotView(name string) error {
-	return newErr(CodeWrongObject, "'%s.%s' is not of type 'VIEW'", Database, name)
+	return newErr(CodeWrongObject, "'%s' is not of type 'VIEW'", DisplayName(name))
 }
 
 // maxViewDepth bounds how deep views over views may nest, so that a catalog that somehow
@@ -172,9 +175,25 @@ func (c *compiler) createView(s *ast.CreateViewStmt, alter bool) (Statement, err
 	if len(c.params) > 0 {
 		return nil, newErr(CodeViewSelectVariable, "View's SELECT contains a variable or parameter")
 	}
-	def := &ViewDef{Name: s.ViewName.Name.O, Select: strings.TrimSpace(s.Select.Text())}
+	name, err := c.newKey(s.ViewName)
+	if err != nil {
+		return nil, err
+	}
+	def := &ViewDef{Name: name, Select: strings.TrimSpace(s.Select.Text())}
 	if def.Select == "" {
 		return nil, unsupported("this view definition")
+	}
+	if !strings.EqualFold(KeyDatabase(name), c.db) {
+		// A view's text resolves in its own database: one defined from another keeps the
+		// names the statement meant, qualified (as MySQL stores every view).
+		if strings.EqualFold(c.db, Database) {
+			qualify(s.Select, Database)
+		}
+		var sb strings.Builder
+		if err := s.Select.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags|format.RestoreStringWithoutDefaultCharset, &sb)); err != nil {
+			return nil, unsupported("this view definition")
+		}
+		def.Select = sb.String()
 	}
 	for _, col := range s.Cols {
 		def.Cols = append(def.Cols, col.O)
@@ -184,9 +203,9 @@ func (c *compiler) createView(s *ast.CreateViewStmt, alter bool) (Statement, err
 	_, exists := c.view(def.Name)
 	switch {
 	case c.isTable(def.Name) || (exists && !s.OrReplace && !alter):
-		return nil, newErr(CodeTableExists, "Table '%s' already exists", def.Name)
+		return nil, newErr(CodeTableExists, "Table '%s' already exists", KeyName(def.Name))
 	case alter && !exists:
-		return nil, newErr(CodeUnknownTable, "Table '%s.%s' doesn't exist", Database, def.Name)
+		return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", DisplayName(def.Name))
 	}
 	if _, err := validateView(c.cat, def); err != nil {
 		return nil, err
@@ -197,13 +216,13 @@ func (c *compiler) createView(s *ast.CreateViewStmt, alter bool) (Statement, err
 // validateView plans `SELECT * FROM v` with v defined by def (which replaces any view of
 // that name), and returns the plan.
 func validateView(cat Catalog, def *ViewDef) (*Query, error) {
-	sql := "SELECT * FROM " + quoteName(def.Name)
+	sql := "SELECT * FROM " + QuoteKey(def.Name)
 	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	vc := &compiler{cat: cat, sql: sql, defining: def}
+	vc := &compiler{cat: cat, sql: sql, defining: def, db: Database}
 	defer vc.releaseViews()
 	return vc.query(stmt.(ast.ResultSetNode))
 }
@@ -220,7 +239,7 @@ func ParseView(sql string) (*ViewDef, error) {
 	if !ok {
 		return nil, fmt.Errorf("planner: %q is not a CREATE VIEW statement", sql)
 	}
-	def := &ViewDef{Name: s.ViewName.Name.O, Select: strings.TrimSpace(s.Select.Text())}
+	def := &ViewDef{Name: TableKey(s.ViewName.Schema.O, s.ViewName.Name.O), Select: strings.TrimSpace(s.Select.Text())}
 	for _, col := range s.Cols {
 		def.Cols = append(def.Cols, col.O)
 	}
@@ -230,7 +249,11 @@ func ParseView(sql string) (*ViewDef, error) {
 func (c *compiler) dropView(s *ast.DropTableStmt) (Statement, error) {
 	d := &DropView{IfExists: s.IfExists}
 	for _, t := range s.Tables {
-		d.Names = append(d.Names, t.Name.O)
+		key, err := c.key(t)
+		if err != nil {
+			return nil, err
+		}
+		d.Names = append(d.Names, key)
 	}
 	return d, nil
 }
@@ -275,18 +298,19 @@ func (b *block) viewSource(def *ViewDef, alias string, optional bool) (fromNode,
 	if slices.Contains(c.expanding, key) {
 		if def == c.defining {
 			// MySQL resolves a view's own name in its new text to what it replaces: nothing.
-			return nil, newErr(CodeUnknownTable, "Table '%s.%s' doesn't exist", Database, def.Name)
+			return nil, newErr(CodeUnknownTable, "Table '%s' doesn't exist", DisplayName(def.Name))
 		}
-		return nil, newErr(CodeViewRecursive, "`%s`.`%s` contains view recursion", Database, def.Name)
+		return nil, newErr(CodeViewRecursive, "%s contains view recursion", quoteDisplay(def.Name))
 	}
 	if len(c.expanding) >= maxViewDepth {
-		return nil, newErr(CodeViewRecursive, "`%s`.`%s` contains view recursion", Database, def.Name)
+		return nil, newErr(CodeViewRecursive, "%s contains view recursion", quoteDisplay(def.Name))
 	}
 	stmt, release, err := parseOne(def.Select)
 	if err != nil {
 		return nil, c.invalidView(def, err)
 	}
 	c.releases = append(c.releases, release)
+	qualify(stmt, KeyDatabase(def.Name))
 	var pc paramCollector
 	stmt.Accept(&pc)
 	sel, isQuery := stmt.(ast.ResultSetNode)
@@ -299,12 +323,12 @@ func (b *block) viewSource(def *ViewDef, alias string, optional bool) (fromNode,
 		return nil, c.invalidView(def, unsupported("this view definition"))
 	}
 	if alias == "" {
-		alias = def.Name
+		alias = KeyName(def.Name)
 	}
 	outerSQL := c.sql
 	c.sql = def.Select // positions in messages are the view text's
 	c.expanding = append(c.expanding, key)
-	leaf, err := b.derived(sel, alias, def.Cols, optional, "in view '"+def.Name+"'", true)
+	leaf, err := b.derived(sel, alias, def.Cols, optional, "in view '"+KeyName(def.Name)+"'", true)
 	c.expanding = c.expanding[:len(c.expanding)-1]
 	c.sql = outerSQL
 	if err != nil {
@@ -329,7 +353,7 @@ func (c *compiler) invalidView(def *ViewDef, err error) error {
 	switch e.Code {
 	case CodeUnknownTable, CodeUnknownColumn, CodeAmbiguousColumn, CodeViewInvalid, CodeParse, CodeViewSelectVariable:
 		return &Error{Code: CodeViewInvalid, SQLState: "HY000", Err: err,
-			Msg: fmt.Sprintf("View '%s.%s' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them", Database, def.Name)}
+			Msg: fmt.Sprintf("View '%s' references invalid table(s) or column(s) or function(s) or definer/invoker of view lack rights to use them", DisplayName(def.Name))}
 	}
 	return err
 }

@@ -138,14 +138,32 @@ func (s *session) explainGraph(sql string) (*mysql.Result, error) {
 
 // describe handles `DESCRIBE t` (and DESC): the columns as SHOW COLUMNS lists them.
 func (s *session) describe(sql string) (*mysql.Result, error) {
-	name := unquoteName(afterWords(sql, 1))
-	if i := strings.LastIndexByte(name, '.'); i >= 0 {
-		name = unquoteName(name[i+1:])
+	node, err := s.parseOne("SHOW COLUMNS FROM " + afterWords(sql, 1))
+	if err != nil {
+		return nil, err
 	}
-	return s.showColumns(name, false)
+	st, ok := node.(*ast.ShowStmt)
+	if !ok || st.Table == nil {
+		return nil, unsupported("%s", sql)
+	}
+	return s.showColumns(st.Table.Schema.O, st.Table.Name.O, false)
 }
 
-func (s *session) showColumns(table string, full bool) (*mysql.Result, error) {
+// tableKey is the catalog key of a SHOW statement's table: qualified by its own database,
+// by FROM db, or by the session's.
+func (s *session) tableKey(st *ast.ShowStmt) (string, error) {
+	db := st.Table.Schema.O
+	if db == "" {
+		db = st.DBName
+	}
+	return s.key(db, st.Table.Name.O)
+}
+
+func (s *session) showColumns(db, name string, full bool) (*mysql.Result, error) {
+	table, err := s.key(db, name)
+	if err != nil {
+		return nil, err
+	}
 	schema, err := s.srv.engine.Table(table)
 	if err != nil {
 		if _, verr := s.srv.engine.SQLView(table); verr == nil {
@@ -218,17 +236,40 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 	}
 	switch st.Tp {
 	case ast.ShowDatabases:
-		return filter(textColumns("Database"), [][]any{{"information_schema"}, {schemaName}})
+		rows := [][]any{{planner.InfoSchema}}
+		for _, db := range s.srv.engine.Databases() {
+			rows = append(rows, []any{db})
+		}
+		slices.SortFunc(rows, func(a, b []any) int { return strings.Compare(a[0].(string), b[0].(string)) })
+		return filter(textColumns("Database"), rows)
+	case ast.ShowCreateDatabase:
+		name, text, err := s.srv.engine.ShowCreateDatabase(st.DBName)
+		if err != nil {
+			return nil, err
+		}
+		return s.table(textColumns("Database", "Create Database"), [][]any{{name, text}})
 	case ast.ShowTables:
-		if st.DBName != "" && !strings.EqualFold(st.DBName, schemaName) {
-			return nil, wireError(codeBadDB, "42000", "Unknown database '%s'", st.DBName)
+		db := st.DBName
+		if db == "" {
+			if db = s.resolveDB(); db == "" {
+				return nil, wireError(codeNoDB, "3D000", "No database selected")
+			}
+		}
+		spelled, ok := s.srv.engine.DatabaseSpelling(db)
+		if !ok {
+			return nil, wireError(codeBadDB, "42000", "Unknown database '%s'", db)
 		}
 		var rows [][]any
+		add := func(key, kind string) {
+			if strings.EqualFold(planner.KeyDatabase(key), spelled) {
+				rows = append(rows, []any{planner.KeyName(key), kind})
+			}
+		}
 		for _, t := range s.srv.engine.Tables() {
-			rows = append(rows, []any{t, "BASE TABLE"})
+			add(t, "BASE TABLE")
 		}
 		for _, v := range s.srv.engine.SQLViews() {
-			rows = append(rows, []any{v, "VIEW"})
+			add(v, "VIEW")
 		}
 		slices.SortFunc(rows, func(a, b []any) int { return strings.Compare(a[0].(string), b[0].(string)) })
 		if !st.Full {
@@ -236,13 +277,17 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 				rows[i] = rows[i][:1]
 			}
 		}
-		cols := textColumns("Tables_in_" + schemaName)
+		cols := textColumns("Tables_in_" + spelled)
 		if st.Full {
 			cols = append(cols, textColumn("Table_type"))
 		}
 		return filter(cols, rows)
 	case ast.ShowColumns:
-		return s.showColumns(st.Table.Name.O, st.Full)
+		db := st.Table.Schema.O
+		if db == "" {
+			db = st.DBName
+		}
+		return s.showColumns(db, st.Table.Name.O, st.Full)
 	case ast.ShowVariables:
 		return filter(textColumns("Variable_name", "Value"), s.variables())
 	case ast.ShowStatus:
@@ -258,18 +303,24 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 			return s.table([]weir.Column{intColumn("@@session.warning_count")}, [][]any{{len(rows)}})
 		}
 		return s.table([]weir.Column{textColumn("Level"), intColumn("Code"), textColumn("Message")}, rows)
-	case ast.ShowCreateTable:
-		if _, err := s.srv.engine.SQLView(st.Table.Name.O); err == nil {
-			return s.showCreateView(st.Table.Name.O) // as MySQL answers for a view
+	case ast.ShowCreateTable, ast.ShowIndex, ast.ShowCreateView:
+		key, err := s.tableKey(st)
+		if err != nil {
+			return nil, err
 		}
-		return s.showCreateTable(st.Table.Name.O)
-	case ast.ShowIndex:
-		if st.Where != nil {
-			return nil, unsupported("SHOW INDEX ... WHERE")
+		switch st.Tp {
+		case ast.ShowCreateTable:
+			if _, err := s.srv.engine.SQLView(key); err == nil {
+				return s.showCreateView(key) // as MySQL answers for a view
+			}
+			return s.showCreateTable(key)
+		case ast.ShowIndex:
+			if st.Where != nil {
+				return nil, unsupported("SHOW INDEX ... WHERE")
+			}
+			return s.showIndex(key)
 		}
-		return s.showIndex(st.Table.Name.O)
-	case ast.ShowCreateView:
-		return s.showCreateView(st.Table.Name.O)
+		return s.showCreateView(key)
 	case ast.ShowEngines:
 		return s.table(textColumns("Engine", "Support", "Comment", "Transactions", "XA", "Savepoints"),
 			[][]any{{"Weir", "DEFAULT", "Incremental dataflow with partial state", "NO", "NO", "NO"}})
@@ -311,7 +362,7 @@ func (s *session) showCreateView(name string) (*mysql.Result, error) {
 		return nil, err
 	}
 	return s.table(textColumns("View", "Create View", "character_set_client", "collation_connection"),
-		[][]any{{def.Name, def.ShowCreate(), "utf8mb4", "utf8mb4_general_ci"}})
+		[][]any{{planner.KeyName(def.Name), def.ShowCreate(), "utf8mb4", "utf8mb4_general_ci"}})
 }
 
 // showCreateTable renders a table's definition back as SQL.
@@ -320,7 +371,7 @@ func (s *session) showCreateTable(table string) (*mysql.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.table(textColumns("Table", "Create Table"), [][]any{{schema.Name, planner.CreateTableSQL(schema, 0)}})
+	return s.table(textColumns("Table", "Create Table"), [][]any{{planner.KeyName(schema.Name), planner.ShowCreateTable(schema, 0)}})
 }
 
 // showIndex is SHOW INDEX / SHOW KEYS: one row per column of each key, primary key first, as
@@ -349,7 +400,7 @@ func (s *session) showIndex(table string) (*mysql.Result, error) {
 			if kind == "FULLTEXT" {
 				collation = nil
 			}
-			rows = append(rows, []any{schema.Name, int64(nonUnique), name, int64(i + 1), col.Name, collation, nil, sub, nil, null, kind, "", "", "NO"})
+			rows = append(rows, []any{planner.KeyName(schema.Name), int64(nonUnique), name, int64(i + 1), col.Name, collation, nil, sub, nil, null, kind, "", "", "NO"})
 		}
 	}
 	if len(schema.PK) > 0 {

@@ -14,6 +14,7 @@ import (
 // MySQL error numbers the server itself reports.
 const (
 	codeBadDB          = 1049 // ER_BAD_DB_ERROR
+	codeNoDB           = 1046 // ER_NO_DB_ERROR
 	codeUnknownCommand = 1047 // ER_UNKNOWN_COM_ERROR
 	codeParse          = 1064 // ER_PARSE_ERROR
 	codePacketTooLarge = 1153 // ER_NET_PACKET_TOO_LARGE

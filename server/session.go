@@ -12,6 +12,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/planner"
 )
 
 // session is one client connection's state and its handler for go-mysql's command loop.
@@ -20,7 +21,11 @@ type session struct {
 	srv  *Server
 	id   uint32
 	user string
-	db   string
+	// db is the database USE (or the handshake) selected, as DATABASE() shows it: "" when
+	// none is. dbCtx carries it to the engine once one was selected; before that, names
+	// resolve in Weir's default database.
+	db    string
+	dbCtx context.Context
 
 	// tx is the open transaction (BEGIN, or any statement while autocommit is off), nil
 	// outside one; manual is set by SET autocommit = 0.
@@ -84,7 +89,7 @@ func newSession(srv *Server, id uint32) *session {
 // ctx bounds one DDL or write statement: the server's base context (cancelled when a
 // shutdown runs out of patience) and the statement timeout.
 func (s *session) ctx() (context.Context, context.CancelFunc) {
-	base := s.srv.base
+	base := s.readCtx()
 	if s.vars["foreign_key_checks"] == "0" {
 		// SET foreign_key_checks = 0, as dumps begin: DDL and writes skip them.
 		base = weir.WithoutForeignKeyChecks(base)
@@ -95,15 +100,45 @@ func (s *session) ctx() (context.Context, context.CancelFunc) {
 // readCtx is the context of a read. The engine bounds every wait of a read (for a fill, for
 // a write to become visible) by its ReadTimeout, so a read needs no timer of its own: a
 // context with a deadline per read cost a timer allocation on the hottest path.
-func (s *session) readCtx() context.Context { return s.srv.base }
+func (s *session) readCtx() context.Context {
+	if s.dbCtx != nil {
+		return s.dbCtx
+	}
+	return s.srv.base
+}
 
 // UseDB handles COM_INIT_DB and USE.
 func (s *session) UseDB(name string) error {
-	if !strings.EqualFold(name, schemaName) {
+	spelled, ok := s.srv.engine.DatabaseSpelling(name)
+	if !ok {
 		return wireError(codeBadDB, "42000", "Unknown database '%s'", name)
 	}
-	s.db = schemaName
+	s.selectDB(spelled)
 	return nil
+}
+
+// selectDB makes db the session's database ("": none, after it was dropped).
+func (s *session) selectDB(db string) {
+	s.db = db
+	s.dbCtx = weir.WithDatabase(s.srv.base, db)
+}
+
+// resolveDB is the database the session's unqualified names resolve in.
+func (s *session) resolveDB() string {
+	if s.dbCtx == nil {
+		return weir.DatabaseName
+	}
+	return s.db
+}
+
+// key is the catalog key of table name in database db ("": the session's).
+func (s *session) key(db, name string) (string, error) {
+	if db == "" {
+		if db = s.resolveDB(); db == "" {
+			return "", wireError(codeNoDB, "3D000", "No database selected")
+		}
+	}
+	return planner.TableKey(db, name), nil
 }
 
 // HandleQuery handles COM_QUERY.
@@ -141,7 +176,11 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		if second == "CACHE" {
 			return s.dropCache(sql)
 		}
-		return s.ddl(execSQL)
+		res, err := s.ddl(execSQL)
+		if err == nil && (second == "DATABASE" || second == "SCHEMA") && s.db != "" && !s.srv.engine.HasDatabase(s.db) {
+			s.selectDB("") // MySQL's session has no database once its own is dropped
+		}
+		return res, err
 	case "TRUNCATE", "ALTER", "RENAME":
 		return s.ddl(execSQL)
 	case "SHOW":
@@ -314,7 +353,7 @@ func (s *session) prepareStmt(query string) (*prepared, error) {
 	p := &prepared{sql: sql}
 	switch word(leadingWords(sql, 1), 0) {
 	case "SELECT", "(", "WITH", "INSERT", "UPDATE", "DELETE", "REPLACE":
-		st, err := s.srv.engine.Prepare(sql)
+		st, err := s.srv.engine.PrepareContext(s.readCtx(), sql)
 		if err != nil {
 			if countPlaceholders(sql) == 0 {
 				// A SELECT of session variables, say: answered as text on each execution.
@@ -355,6 +394,10 @@ func (s *session) runBinary(sql string) (*mysql.Result, error) {
 // HandleFieldList handles COM_FIELD_LIST, which the mariadb client sends to complete column
 // names.
 func (s *session) HandleFieldList(table string, wildcard string) ([]*mysql.Field, error) {
+	table, err := s.key("", table)
+	if err != nil {
+		return nil, err
+	}
 	schema, err := s.srv.engine.Table(table)
 	if err != nil {
 		cols, verr := s.srv.engine.SQLViewColumns(table)
@@ -368,7 +411,7 @@ func (s *session) HandleFieldList(table string, wildcard string) ([]*mysql.Field
 		return out, nil
 	}
 	var out []*mysql.Field
-	for _, c := range schema.Columns(schema.Name) {
+	for _, c := range schema.Columns(planner.KeyName(schema.Name)) {
 		out = append(out, fieldFor(c))
 	}
 	return out, nil

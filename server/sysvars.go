@@ -14,7 +14,7 @@ import (
 	"github.com/weirdb/weir"
 )
 
-// schemaName is the one database Weir serves.
+// schemaName is the database that always exists, named in column definitions.
 const schemaName = weir.DatabaseName
 
 // serverVersion is what clients read as the server's version: a MySQL 8.0 they can speak to,

@@ -99,11 +99,24 @@ func (b *Batch) SetAutoIncrement(table uint32, next uint64) {
 		func(dst []byte) []byte { return binary.AppendUvarint(dst, next) })
 }
 
-// PutView records a registered query under its name, replacing an earlier one.
-func (b *Batch) PutView(name, sql string) {
+// PutView records a registered query under its name, replacing an earlier one. db is the
+// database its unqualified names resolve in ("" or the default database: none recorded).
+func (b *Batch) PutView(name, db, sql string) {
 	b.add(opSet,
 		func(dst []byte) []byte { return append(dst, viewKey(name)...) },
-		func(dst []byte) []byte { return append(dst, sql...) })
+		func(dst []byte) []byte { return viewValue(dst, db, sql) })
+}
+
+// PutDatabase records a database, spelled as it was created.
+func (b *Batch) PutDatabase(name string) {
+	b.add(opSet,
+		func(dst []byte) []byte { return append(dst, databaseKey(name)...) },
+		func(dst []byte) []byte { return append(dst, name...) })
+}
+
+// DropDatabase removes a database's record (its tables and views are dropped on their own).
+func (b *Batch) DropDatabase(name string) {
+	b.add(opDelete, func(dst []byte) []byte { return append(dst, databaseKey(name)...) }, nil)
 }
 
 // DropView removes the view called name, if any.

@@ -20,7 +20,10 @@
 //	'm' "upstreampos"          uvarint: the upstream change-stream position of the rows (LSN)
 //	'c' 't' id[4, big endian]  the table's DDL text
 //	'c' 'a' id[4, big endian]  uvarint: the table's next AUTO_INCREMENT value
-//	'c' 'v' name               the view's SQL text
+//	'c' 'v' name               a registered query's SQL text, after 0, its database, 0 when
+//	                           that is not the default one
+//	'c' 's' lower-cased name   a SQL view's CREATE VIEW text (its name qualified by its database)
+//	'c' 'd' lower-cased name   a database (CREATE DATABASE), spelled as created
 //	'r' id[4, big endian] pk   one row: EncodeRow of its values
 //
 // Table ids are fixed-width big endian so that byte order is id order and the rows of one

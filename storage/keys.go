@@ -17,6 +17,7 @@ const (
 	catalogView     byte = 'v' // 'c' 'v' name -> SQL text
 	catalogSQLView  byte = 's' // 'c' 's' lower-cased name -> CREATE VIEW text
 	catalogAutoInc  byte = 'a' // 'c' 'a' id(4, big endian) -> uvarint: the next AUTO_INCREMENT value
+	catalogDatabase byte = 'd' // 'c' 'd' lower-cased name -> the name as created
 	tableIDBytes         = 4
 	tableKeyLength       = 2 + tableIDBytes
 	rowPrefixLength      = 1 + tableIDBytes
@@ -72,6 +73,38 @@ func autoIncKey(id uint32) []byte {
 func viewKey(name string) []byte {
 	k := append(make([]byte, 0, 2+len(name)), prefixCatalog, catalogView)
 	return append(k, name...)
+}
+
+func databaseKey(name string) []byte {
+	k := append(make([]byte, 0, 2+len(name)), prefixCatalog, catalogDatabase)
+	return append(k, strings.ToLower(name)...)
+}
+
+// viewValue is a registered query's record: its SQL, after its database and a zero byte
+// when that is not the default one (SQL text never starts with a zero byte).
+func viewValue(dst []byte, db, sql string) []byte {
+	if db != "" {
+		dst = append(append(append(dst, 0), db...), 0)
+	}
+	return append(dst, sql...)
+}
+
+// parseViewValue reads a viewValue.
+func parseViewValue(v []byte) (db, sql string, err error) {
+	if len(v) == 0 || v[0] != 0 {
+		return "", string(v), nil
+	}
+	end := -1
+	for i := 1; i < len(v); i++ {
+		if v[i] == 0 {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		return "", "", fmt.Errorf("malformed view record %q", v)
+	}
+	return string(v[1:end]), string(v[end+1:]), nil
 }
 
 func sqlViewKey(name string) []byte {

@@ -16,10 +16,13 @@ type TableDef struct {
 	DDL string
 }
 
-// ViewDef is a stored view (a registered query).
+// ViewDef is a stored view (a registered query, or a SQL view's CREATE VIEW).
 type ViewDef struct {
 	Name string
 	SQL  string
+	// Database is the database a registered query's unqualified names resolve in; "" for
+	// the default one (and for SQL views, whose statement names their database).
+	Database string
 }
 
 // Catalog is everything a restart needs before it loads rows: the schema, the registered
@@ -34,6 +37,9 @@ type Catalog struct {
 	// statement as SQL. A view may read views of any name, so the order is not the order
 	// of dependency: definitions are restored as text, planned only when read.
 	SQLViews []ViewDef
+	// Databases are the databases created (CREATE DATABASE), spelled as created, in
+	// lower-cased name order.
+	Databases []string
 	// Token is the newest write token recorded with SetToken (0 if none).
 	Token uint64
 	// AutoIncrement maps a table id to its next AUTO_INCREMENT value, for the tables that
@@ -104,7 +110,13 @@ func (c *Catalog) add(k, v []byte, next *uint64) error {
 		}
 		c.AutoIncrement[binary.BigEndian.Uint32(k[2:])] = n
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogView:
-		c.Views = append(c.Views, ViewDef{Name: string(k[2:]), SQL: string(v)})
+		db, sql, err := parseViewValue(v)
+		if err != nil {
+			return err
+		}
+		c.Views = append(c.Views, ViewDef{Name: string(k[2:]), SQL: sql, Database: db})
+	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogDatabase:
+		c.Databases = append(c.Databases, string(v))
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogSQLView:
 		c.SQLViews = append(c.SQLViews, ViewDef{Name: string(k[2:]), SQL: string(v)})
 	case bytes.Equal(k, keyToken):

@@ -14,7 +14,7 @@ func TestSQLViewsReopen(t *testing.T) {
 	commit(t, s, func(b *Batch) {
 		b.PutSQLView("Scores", "CREATE VIEW `Scores` AS SELECT 1")
 		b.PutSQLView("gone", "CREATE VIEW `gone` AS SELECT 2")
-		b.PutView("scores", "SELECT * FROM scores")
+		b.PutView("scores", "", "SELECT * FROM scores")
 	})
 	commit(t, s, func(b *Batch) {
 		b.PutSQLView("SCORES", "CREATE VIEW `SCORES` AS SELECT 3")
@@ -29,10 +29,10 @@ func TestSQLViewsReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []ViewDef{{"scores", "CREATE VIEW `SCORES` AS SELECT 3"}}; !slices.Equal(c.SQLViews, want) {
+	if want := []ViewDef{{Name: "scores", SQL: "CREATE VIEW `SCORES` AS SELECT 3"}}; !slices.Equal(c.SQLViews, want) {
 		t.Errorf("SQL views %v, want %v", c.SQLViews, want)
 	}
-	if want := []ViewDef{{"scores", "SELECT * FROM scores"}}; !slices.Equal(c.Views, want) {
+	if want := []ViewDef{{Name: "scores", SQL: "SELECT * FROM scores"}}; !slices.Equal(c.Views, want) {
 		t.Errorf("registered views %v, want %v", c.Views, want)
 	}
 }

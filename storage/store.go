@@ -19,7 +19,13 @@ import (
 // FormatVersion is the version of Weir's layout of keys and values (see the package
 // documentation) that this code reads and writes. It is recorded in every store on first open
 // and checked on every later one.
-const FormatVersion = 1
+const FormatVersion = 2
+
+// oldestFormatVersion is the oldest layout this Weir reads. Version 2 added catalog records
+// (databases, a registered query's database) and changed none: a version 1 store is
+// marked version 2 when opened, so a Weir that cannot read those records refuses it
+// plainly instead of finding keys it does not know.
+const oldestFormatVersion = 1
 
 // pebbleFormat pins pebble's own on-disk format instead of taking whatever a future pebble
 // release makes the default. FormatWALSyncChunks (included here) records how far the log was
@@ -205,6 +211,12 @@ func (s *Store) checkFormat() error {
 	ver, n := binary.Uvarint(v)
 	if n <= 0 || n != len(v) {
 		return fmt.Errorf("storage: format record in %s is unreadable (%x): %s: %w", s.dir, v, corruptAdvice, ErrCorrupt)
+	}
+	if ver >= oldestFormatVersion && ver < FormatVersion {
+		if err := s.db.Set(keyFormat, binary.AppendUvarint(nil, FormatVersion), pebble.Sync); err != nil {
+			return classify("upgrade format record", err)
+		}
+		return nil
 	}
 	if ver != FormatVersion {
 		return fmt.Errorf("storage: %s has store format version %d but this Weir reads version %d; "+

@@ -82,8 +82,8 @@ func TestReopenKeepsCatalogTokenAndRows(t *testing.T) {
 	commit(t, s, func(b *Batch) {
 		b.PutTable(2, "CREATE TABLE votes (id INT PRIMARY KEY)")
 		b.PutTable(1, "CREATE TABLE stories (id INT PRIMARY KEY, title TEXT)")
-		b.PutView("top", "SELECT * FROM stories WHERE id = ?")
-		b.PutView("count", "SELECT COUNT(*) FROM votes WHERE id = ?")
+		b.PutView("top", "", "SELECT * FROM stories WHERE id = ?")
+		b.PutView("count", "shop", "SELECT COUNT(*) FROM votes WHERE id = ?")
 		b.SetNextTableID(3)
 		b.SetToken(1)
 	})
@@ -114,7 +114,7 @@ func TestReopenKeepsCatalogTokenAndRows(t *testing.T) {
 	if !slices.Equal(c.Tables, wantTables) {
 		t.Errorf("tables %v, want %v", c.Tables, wantTables)
 	}
-	if want := []ViewDef{{"top", "SELECT * FROM stories WHERE id = ?"}}; !slices.Equal(c.Views, want) {
+	if want := []ViewDef{{Name: "top", SQL: "SELECT * FROM stories WHERE id = ?"}}; !slices.Equal(c.Views, want) {
 		t.Errorf("views %v, want %v", c.Views, want)
 	}
 	if c.Token != 3 || c.NextTableID != 3 {
