@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -73,7 +74,20 @@ func TestGORM(t *testing.T) {
 	m := testserver.StartMariaDB(t)
 	mariaSaw := gormApp(t, m.CreateDatabase(t, "gorm_app"))
 	_, addr := startServer(t)
-	weirSaw := gormApp(t, "root@tcp("+addr+")/weir")
+	// As a test runner does: a fresh database for the run, and the application in it
+	// (GORM's migrator reads information_schema for DATABASE()'s tables).
+	admin, err := sql.Open("mysql", "root@tcp("+addr+")/weir")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	if _, err := admin.Exec("CREATE DATABASE gorm_app"); err != nil {
+		t.Fatal(err)
+	}
+	weirSaw := gormApp(t, "root@tcp("+addr+")/gorm_app")
+	if _, err := admin.Exec("SELECT 1 FROM gorm_users"); err == nil {
+		t.Fatal("the application's tables are in the default database, not its own")
+	}
 	compareSaw(t, weirSaw, mariaSaw)
 }
 

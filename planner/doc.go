@@ -33,14 +33,19 @@
 // Everything Weir cannot compute exactly is rejected with an *Error that names the construct
 // (and its position where the parser records one) rather than planned approximately. Among
 // the constructs accepted but ignored: COMMENT on columns and keys, storage options (ENGINE,
-// ROW_FORMAT, USING BTREE), and a database qualifier on table names (Weir serves one
-// database). The AUTO_INCREMENT=n and COMMENT table options are kept in the schema.
+// ROW_FORMAT, USING BTREE). The AUTO_INCREMENT=n and COMMENT table options are kept in the
+// schema.
+//
+// Databases (database.go): CompileIn resolves a statement's unqualified names in the
+// session's database; a table or view is known to the catalog by its key (its name in the
+// default database `weir`, "db.name" in any other), which every statement, schema and
+// foreign key carries, and a view's text resolves in the view's own database.
 //
 // It also defines information_schema (infoschema.go): its tables' columns as MariaDB has
 // them, the rows the catalog gives them, and the binding of a catalog query's arguments as
 // literals, since such a query is evaluated afresh at each run rather than kept as a view.
 //
 // The package must never evaluate a query, touch operator state or the graph, or keep
-// anything global and mutable: Compile is a pure function of the catalog and the text, and
-// is safe for concurrent use.
+// anything global and mutable: Compile is a pure function of the catalog, the database and
+// the text, and is safe for concurrent use.
 package planner
