@@ -11,6 +11,7 @@ DROP DATABASE IF EXISTS {db}_tmp;
 CREATE DATABASE {db}_shop;
 CREATE SCHEMA IF NOT EXISTS {db}_blog DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE DATABASE IF NOT EXISTS {db}_shop;
+CREATE DATABASE /*!32312 IF NOT EXISTS*/ `{db}_shop` /*!40100 DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci */;
 CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(40) NOT NULL, UNIQUE KEY (name));
 CREATE TABLE {db}_shop.products (id INT PRIMARY KEY, title VARCHAR(40) NOT NULL, price DECIMAL(8,2) NOT NULL);
 USE {db}_shop;
@@ -124,11 +125,15 @@ ALTER TABLE {db}_tmp.scratch ADD COLUMN n INT NOT NULL DEFAULT 7;
 CREATE INDEX by_note ON {db}_tmp.scratch (note);
 RENAME TABLE {db}_tmp.scratch TO {db}_tmp.notes;
 UPDATE {db}_tmp.notes SET n = n + id;
+CREATE TABLE {db}_tmp.moving (id INT PRIMARY KEY, what VARCHAR(10));
+INSERT INTO {db}_tmp.moving VALUES (1, 'box');
+RENAME TABLE {db}_tmp.moving TO {db}_blog.moved;
+INSERT INTO {db}_blog.moved VALUES (2, 'crate');
 TRUNCATE TABLE {db}_shop.orders;
 INSERT INTO {db}_shop.orders (user_id, product_id, qty) VALUES (3, 11, 9);
 
 -- writes
-USE {db}_tmp;
+USE `{db}_tmp`;
 CREATE TABLE gone (id INT PRIMARY KEY);
 CREATE VIEW gone_view AS SELECT * FROM notes;
 DROP DATABASE {db}_tmp;
