@@ -196,6 +196,10 @@ type compiler struct {
 	expanding []string
 	releases  []func()
 	defining  *ViewDef
+	// ctes are the common table expressions in scope, innermost last (see cte.go);
+	// cteDepth counts the CTE queries being compiled inside one another.
+	ctes     []cteDef
+	cteDepth int
 	// volatiles are the clock and chance values a write takes when it runs (see Volatile).
 	volatiles []Volatile
 }

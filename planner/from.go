@@ -265,6 +265,11 @@ func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error
 		case len(src.PartitionNames) > 0:
 			return nil, unsupported("PARTITION clauses")
 		}
+		if src.Schema.O == "" {
+			if def, ok := b.c.cte(src.Name.O); ok {
+				return b.cteSource(def, src.Name.O, alias, optional)
+			}
+		}
 		if src.Schema.L != InfoSchema {
 			key, err := b.c.key(src)
 			if err != nil {

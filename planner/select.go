@@ -137,8 +137,6 @@ func checkSelect(sel *ast.SelectStmt) error {
 	switch {
 	case sel.Kind != ast.SelectStmtKindSelect:
 		return unsupported("TABLE and VALUES statements")
-	case sel.With != nil:
-		return unsupported("WITH (common table expressions)")
 	case sel.SelectIntoOpt != nil:
 		return unsupported("SELECT ... INTO")
 	case len(sel.WindowSpecs) > 0:
@@ -158,6 +156,12 @@ func checkSelect(sel *ast.SelectStmt) error {
 func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if err := checkSelect(sel); err != nil {
 		return nil, err
+	}
+	if sel.With != nil {
+		w := sel.With
+		sel.With = nil // compiled once, by the call below; restored for the text
+		defer func() { sel.With = w }()
+		return b.c.withCTEs(w, func() (*Query, error) { return b.plan(sel) })
 	}
 	b.sc = &scope{outer: b.parent}
 	b.groupIdx = map[string]int{}

@@ -28,10 +28,7 @@ var keyPad = dataflow.Int(0)
 
 // union compiles a UNION statement (the outermost query, or a nested one).
 func (c *compiler) union(n *ast.SetOprStmt, nest nesting) (*Query, error) {
-	if n.With != nil {
-		return nil, unsupported("WITH (common table expressions)")
-	}
-	return c.setOpr(n.SelectList, n.OrderBy, n.Limit, nest)
+	return c.withCTEs(n.With, func() (*Query, error) { return c.setOpr(n.SelectList, n.OrderBy, n.Limit, nest) })
 }
 
 // setOpr compiles a UNION [ALL] chain with its ORDER BY and LIMIT. MySQL evaluates the chain
