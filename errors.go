@@ -26,6 +26,7 @@ const (
 	ErrCodeNeedReprepare   = 1615
 	ErrCodeWrongTableName  = 1103
 	ErrCodeServerShutdown  = 1053
+	ErrCodeBadTable        = 1051
 	ErrCodeDBCreateExists  = 1007
 	ErrCodeDBDropExists    = 1008
 	ErrCodeBadDB           = 1049

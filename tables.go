@@ -121,7 +121,7 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 	}
 	for _, n := range s.Names {
 		if _, ok := e.tables[strings.ToLower(n)]; !ok && !s.IfExists {
-			return newError(ErrCodeNoSuchTable, "42S02", fmt.Sprintf("Unknown table '%s'", planner.DisplayName(n)))
+			return newError(ErrCodeBadTable, "42S02", fmt.Sprintf("Unknown table '%s'", planner.DisplayName(n)))
 		}
 	}
 	schemas := make([]*planner.TableSchema, 0, len(e.tables))

@@ -27,6 +27,17 @@ func InfoSchemaTable(name string) (*TableSchema, bool) {
 	return t, ok
 }
 
+// InfoSchemaTableNames lists information_schema's tables, upper-cased and sorted, as SHOW
+// TABLES names them.
+func InfoSchemaTableNames() []string {
+	names := make([]string, 0, len(infoSchemaTables))
+	for n := range infoSchemaTables {
+		names = append(names, strings.ToUpper(n))
+	}
+	slices.Sort(names)
+	return names
+}
+
 func isCol(name string, n int) ColumnDef {
 	return ColumnDef{Name: name, Type: dataflow.Type{Kind: dataflow.KindString, Precision: n, SQL: fmt.Sprintf("VARCHAR(%d)", n), Nullable: true}}
 }

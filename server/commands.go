@@ -271,6 +271,11 @@ func (s *session) show(sql string) (*mysql.Result, error) {
 		for _, v := range s.srv.engine.SQLViews() {
 			add(v, "VIEW")
 		}
+		if strings.EqualFold(spelled, planner.InfoSchema) {
+			for _, n := range planner.InfoSchemaTableNames() {
+				rows = append(rows, []any{n, "SYSTEM VIEW"})
+			}
+		}
 		slices.SortFunc(rows, func(a, b []any) int { return strings.Compare(a[0].(string), b[0].(string)) })
 		if !st.Full {
 			for i := range rows {

@@ -38,6 +38,10 @@ USE {db}_nowhere;
 CREATE TABLE {db}_nowhere.t (id INT PRIMARY KEY);
 -- error 1146
 INSERT INTO {db}_nowhere.t VALUES (1);
+-- error 1051
+DROP TABLE {db}_shop.nosuch;
+-- error 1051
+DROP TABLE nosuch;
 ALTER DATABASE {db}_shop CHARACTER SET utf8mb4;
 INSERT INTO users VALUES (1, 'ann'), (2, 'bob'), (3, 'cy');
 USE {db}_shop;
