@@ -58,7 +58,8 @@ func SQLLiteral(v dataflow.Value) string {
 	return "'" + s + "'"
 }
 
-// readsInfoSchema reports whether the statement names a table of information_schema.
+// readsInfoSchema reports whether the statement names a table of information_schema, or is
+// a SELECT without FROM: both are evaluated when they run.
 func readsInfoSchema(stmt ast.StmtNode) bool {
 	var f infoSchemaFinder
 	stmt.Accept(&f)
@@ -68,8 +69,11 @@ func readsInfoSchema(stmt ast.StmtNode) bool {
 type infoSchemaFinder struct{ found bool }
 
 func (f *infoSchemaFinder) Enter(n ast.Node) (ast.Node, bool) {
-	if tn, ok := n.(*ast.TableName); ok && tn.Schema.L == InfoSchema {
-		f.found = true
+	switch x := n.(type) {
+	case *ast.TableName:
+		f.found = f.found || x.Schema.L == InfoSchema
+	case *ast.SelectStmt:
+		f.found = f.found || x.From == nil
 	}
 	return n, f.found
 }

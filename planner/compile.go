@@ -87,6 +87,9 @@ func CompileIn(cat Catalog, db, sql string) (Statement, error) {
 		}
 		if c.readsInfoSchema {
 			if c.readsUserTable {
+				if c.readsDual {
+					return nil, unsupported("SELECT without FROM in a query that reads tables")
+				}
 				return nil, unsupported("a query that reads both information_schema and tables")
 			}
 			q.InfoSchema = true
@@ -185,6 +188,8 @@ type compiler struct {
 	// readsInfoSchema and readsUserTable say which kinds of table the statement names:
 	// information_schema's are made from the catalog when read, never kept in the graph.
 	readsInfoSchema, readsUserTable bool
+	// readsDual: a SELECT without FROM, evaluated like a query over information_schema.
+	readsDual bool
 	// infoSchemaQuery says the SELECT names information_schema's tables, so it is evaluated
 	// when it runs: DATABASE() may appear in it.
 	infoSchemaQuery bool

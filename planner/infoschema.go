@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/weirdb/weir/dataflow"
 )
 
@@ -25,6 +26,24 @@ func IsInfoSchemaTable(name string) bool { return strings.HasPrefix(name, infoSc
 func InfoSchemaTable(name string) (*TableSchema, bool) {
 	t, ok := infoSchemaTables[strings.ToLower(name)]
 	return t, ok
+}
+
+// dualTable is the one-row, no-column table a SELECT without FROM reads. It is evaluated as
+// information_schema's tables are (each run, never cached); no query can name it (it is not
+// among InfoSchemaTable's).
+var dualTable = &TableSchema{Name: infoSchemaPrefix + "dual"}
+
+// dual plans a SELECT without FROM over dualTable, in any block: a statement that has one is
+// evaluated when it runs, and refused if it reads tables too (it would be cached with them).
+func (b *block) dual(sel *ast.SelectStmt) (fromNode, error) {
+	for _, f := range sel.Fields.Fields {
+		if f.WildCard != nil {
+			return nil, newErr(CodeNoTablesUsed, "No tables used")
+		}
+	}
+	b.c.readsInfoSchema, b.c.readsDual = true, true
+	ti := b.sc.addTable("", nil, dualTable)
+	return &fromLeaf{plan: &Scan{Table: dualTable.Name}, first: b.sc.tables[ti].first, table: ti}, nil
 }
 
 // InfoSchemaTableNames lists information_schema's tables, upper-cased and sorted, as SHOW
@@ -143,6 +162,8 @@ func InfoSchemaRows(name string, src *InfoSchemaSource) []dataflow.Row {
 	}
 	const catalog = "def"
 	switch name {
+	case strings.TrimPrefix(dualTable.Name, infoSchemaPrefix):
+		add()
 	case "schemata":
 		for _, db := range append([]string{InfoSchema}, src.Databases...) {
 			add(catalog, db, "utf8mb4", "utf8mb4_general_ci", nil, "")

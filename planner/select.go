@@ -145,8 +145,8 @@ func checkSelect(sel *ast.SelectStmt) error {
 		return unsupported("locking reads (FOR UPDATE / FOR SHARE)")
 	case sel.GroupBy != nil && sel.GroupBy.Rollup:
 		return unsupported("GROUP BY ... WITH ROLLUP")
-	case sel.From == nil || sel.From.TableRefs == nil:
-		return unsupported("SELECT without FROM")
+	case sel.From != nil && sel.From.TableRefs == nil:
+		return unsupported("this FROM clause")
 	}
 	return nil
 }
@@ -173,7 +173,13 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		// only the reader makes it up (Query.EmptyRow), and a nested block has no reader.
 		b.nest.noKeys = "in an aggregate without GROUP BY " + b.where
 	}
-	from, err := b.walkFrom(sel.From.TableRefs, false)
+	var from fromNode
+	var err error
+	if sel.From == nil {
+		from, err = b.dual(sel)
+	} else {
+		from, err = b.walkFrom(sel.From.TableRefs, false)
+	}
 	if err != nil {
 		return nil, err
 	}

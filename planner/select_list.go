@@ -6,6 +6,7 @@ import (
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/format"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 	"github.com/weirdb/weir/expr"
 )
 
@@ -53,8 +54,12 @@ func (b *block) selectItems(fl *ast.FieldList) error {
 	return nil
 }
 
-// fieldText is MySQL's label for an unaliased expression: its text as written.
+// fieldText is MySQL's label for an unaliased expression: its text as written, except a
+// string literal, which MySQL labels with its value.
 func fieldText(f *ast.SelectField) string {
+	if v, ok := f.Expr.(*test_driver.ValueExpr); ok && v.Kind() == test_driver.KindString {
+		return v.GetString()
+	}
 	if t := strings.TrimSpace(f.Text()); t != "" {
 		return t
 	}

@@ -39,7 +39,7 @@ func validatePlan(p Plan) error {
 	}
 	switch p := p.(type) {
 	case *Scan:
-		if len(p.Cols) == 0 {
+		if len(p.Cols) == 0 && p.Table != dualTable.Name {
 			return fmt.Errorf("scan of %s without columns", p.Table)
 		}
 	case *Filter:

@@ -139,3 +139,14 @@ func unquoteName(s string) string {
 	}
 	return s
 }
+
+// hasFrom reports whether sql may have a FROM clause: the word FROM in any letter case
+// (a cheap over-approximation: FROM inside a string or a longer word counts too).
+func hasFrom(sql string) bool {
+	for i := 0; i+4 <= len(sql); i++ {
+		if (sql[i]|0x20) == 'f' && (sql[i+1]|0x20) == 'r' && (sql[i+2]|0x20) == 'o' && (sql[i+3]|0x20) == 'm' {
+			return true
+		}
+	}
+	return false
+}

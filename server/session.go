@@ -314,6 +314,13 @@ func (s *session) selectRows(sql string) (weir.Rows, *mysql.Result, error) {
 	if err != nil {
 		return weir.Rows{}, nil, err
 	}
+	if !hasFrom(sql) {
+		// The session answers what it knows of itself (DATABASE() is NULL before a USE,
+		// system variables); the engine evaluates the rest.
+		if res, ok := s.selectSession(sql); ok {
+			return weir.Rows{}, res, nil
+		}
+	}
 	var rows weir.Rows
 	if inTx {
 		rows, err = s.txQuery(sql)
