@@ -100,7 +100,9 @@ var funcArities = []struct {
 	{"abs", 1}, {"round", 1}, {"round", 2}, {"truncate", 2}, {"floor", 1}, {"ceil", 1}, {"mod", 2},
 	{"substring", 2}, {"substring", 3}, {"left", 2}, {"right", 2}, {"trim", 1}, {"ltrim", 1},
 	{"rtrim", 1}, {"replace", 3}, {"reverse", 1}, {"sign", 1}, {"year", 1}, {"month", 1}, {"day", 1},
-	{"date", 1}, {"hour", 1},
+	{"date", 1}, {"hour", 1}, {"dayofweek", 1}, {"weekday", 1}, {"dayofyear", 1}, {"quarter", 1},
+	{"week", 1}, {"to_days", 1}, {"last_day", 1}, {"dayname", 1}, {"monthname", 1}, {"datediff", 2},
+	{"date_format", 2},
 }
 
 // genExpr draws an expression of at most depth levels over the schema.

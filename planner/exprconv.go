@@ -564,7 +564,9 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 			args = append(args, expr.NewConst(dataflow.String(a.Direction.String())))
 			continue
 		case *ast.TimeUnitExpr:
-			return nil, v.err(unsupported("%s() with INTERVAL units", strings.ToUpper(name)), n)
+			// The unit travels as a constant; the function checks it is one it supports.
+			args = append(args, expr.NewConst(dataflow.String(a.Unit.String())))
+			continue
 		case *ast.GetFormatSelectorExpr:
 			return nil, v.err(unsupported("GET_FORMAT()"), n)
 		}
