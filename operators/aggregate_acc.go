@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 )
 
 // accState is one aggregate's state in one group. Only the fields its function uses are
@@ -30,8 +31,8 @@ type distinctValue struct {
 
 func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) {
 	v := colAt(row, p.spec.Arg)
-	if v.IsNull() {
-		return
+	if v.IsNull() && p.spec.Func != AggJSONArray {
+		return // JSON_ARRAYAGG alone keeps NULLs, as null elements
 	}
 	switch p.spec.Func {
 	case AggCount:
@@ -67,7 +68,7 @@ func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) 
 			// from leaving a residue behind.
 			st.n, st.sum, st.fsum = 0, int128{}, nil
 		}
-	case AggMin, AggMax, AggGroupConcat:
+	case AggMin, AggMax, AggGroupConcat, AggJSONArray, AggJSONObject:
 		if neg {
 			if st.vals != nil {
 				st.vals.remove(v, compareValuesTotal)
@@ -151,6 +152,10 @@ func (a *Aggregate) result(p *aggPlan, g *aggGroup) dataflow.Value {
 		return extremum(st.vals, p.spec.Func == AggMax)
 	case AggGroupConcat:
 		return a.groupConcat(&p.spec, st.vals)
+	case AggJSONArray:
+		return a.jsonArray(&p.spec, st.vals)
+	case AggJSONObject:
+		return a.jsonObject(st.vals)
 	}
 	return dataflow.Null
 }
@@ -193,6 +198,77 @@ func (a *Aggregate) groupConcat(s *AggSpec, vals *valueBag) dataflow.Value {
 	if s.MaxLen > 0 && len(buf) > s.MaxLen {
 		buf = truncateUTF8(buf, s.MaxLen)
 	}
+	a.textBuf = buf[:0]
+	return dataflow.String(string(buf))
+}
+
+// jsonArray renders JSON_ARRAYAGG: the group's values (NULLs as null) as elements in
+// value order, descending for OrderDesc, a run of collation-equal values standing for one
+// element under DISTINCT, and the LIMIT window taken from that order. MariaDB writes the
+// elements without spaces: [1,null,"a"].
+func (a *Aggregate) jsonArray(s *AggSpec, vals *valueBag) dataflow.Value {
+	if vals == nil || vals.empty() {
+		return dataflow.Null
+	}
+	buf := append(a.textBuf[:0], '[')
+	seen, emitted := false, false
+	var prev dataflow.Value
+	skip, left := s.Offset, s.Limit
+	visit := func(v dataflow.Value, n int64) bool {
+		if s.Distinct {
+			if seen && dataflow.Compare(prev, v) == 0 {
+				return true
+			}
+			prev, n = v, 1
+		}
+		seen = true
+		for ; n > 0; n-- {
+			if s.HasLimit {
+				if left <= 0 {
+					return false
+				}
+				if skip > 0 {
+					skip--
+					continue
+				}
+				left--
+			}
+			if emitted {
+				buf = append(buf, ',')
+			}
+			emitted = true
+			buf = expr.AppendJSONValue(buf, v, s.ArgJSON)
+		}
+		return true
+	}
+	if s.OrderDesc {
+		vals.descend(visit)
+	} else {
+		vals.ascend(visit)
+	}
+	buf = append(buf, ']')
+	a.textBuf = buf[:0]
+	return dataflow.String(string(buf))
+}
+
+// jsonObject renders JSON_OBJECTAGG from its members' text (see expr.NewJSONMember), in the
+// order of that text, so by key; duplicate keys stay, as MariaDB keeps them. MariaDB puts a
+// comma and a space between members: {"a":1, "b":2}.
+func (a *Aggregate) jsonObject(vals *valueBag) dataflow.Value {
+	if vals == nil || vals.empty() {
+		return dataflow.Null
+	}
+	buf := append(a.textBuf[:0], '{')
+	vals.ascend(func(v dataflow.Value, n int64) bool {
+		for ; n > 0; n-- {
+			if len(buf) > 1 {
+				buf = append(buf, ", "...)
+			}
+			buf = append(buf, v.RawString()...)
+		}
+		return true
+	})
+	buf = append(buf, '}')
 	a.textBuf = buf[:0]
 	return dataflow.String(string(buf))
 }

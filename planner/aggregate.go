@@ -218,6 +218,27 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 		if err := b.groupConcat(a, row, &info); err != nil {
 			return nil, err
 		}
+	case ast.AggFuncJsonArrayagg:
+		if info.arg, err = one(); err != nil {
+			return nil, err
+		}
+		info.spec = AggSpec{Func: expr.AggJSONArray, ArgJSON: expr.IsJSONType(info.arg.Type()), Type: jsonAggType}
+	case ast.AggFuncJsonObjectAgg:
+		if len(a.Args) != 2 {
+			return nil, b.c.at(newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function 'JSON_OBJECTAGG'"), a)
+		}
+		key, err := row.conv(a.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		val, err := row.conv(a.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		// The aggregate collects each row's member text; a NULL key makes it NULL, and
+		// MariaDB skips such a row.
+		info.arg = expr.NewJSONMember(key, val)
+		info.spec = AggSpec{Func: expr.AggJSONObject, Type: jsonAggType}
 	default:
 		return nil, b.c.at(unsupported("the aggregate function %s()", strings.ToUpper(name)), a)
 	}
@@ -229,7 +250,8 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 	if info.arg != nil {
 		argStr = info.arg.String()
 	}
-	key := fmt.Sprintf("%d/%t/%q/%t/%s", info.spec.Func, info.spec.Distinct, info.spec.Separator, info.spec.OrderDesc, argStr)
+	key := fmt.Sprintf("%d/%t/%q/%t/%t/%d/%d/%s", info.spec.Func, info.spec.Distinct, info.spec.Separator, info.spec.OrderDesc,
+		info.spec.HasLimit, info.spec.Limit, info.spec.Offset, argStr)
 	j, ok := b.aggIdx[key]
 	if !ok {
 		b.aggs = append(b.aggs, info)
@@ -238,6 +260,10 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 	}
 	return expr.NewCol(aggBase+j, b.aggs[j].col), nil
 }
+
+// jsonAggType is the type of JSON_ARRAYAGG and JSON_OBJECTAGG: a JSON document (so JSON
+// functions over it embed it as JSON), NULL for an empty group.
+var jsonAggType = dataflow.Type{Kind: dataflow.KindString, Precision: 4294967295, SQL: "JSON", Nullable: true}
 
 // groupConcat compiles GROUP_CONCAT([DISTINCT] x, ... [ORDER BY x [ASC|DESC]] [SEPARATOR s]).
 // The parser appends the separator (',' by default) as the last argument.
