@@ -275,6 +275,9 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 	if !ok || sepNode.Kind() != test_driver.KindString {
 		return b.c.at(unsupported("this GROUP_CONCAT separator"), a)
 	}
+	if call, _, ok := parseJSONArrayAggMarker(sepNode.GetString()); ok {
+		return b.jsonArrayAgg(a, row, info, call)
+	}
 	var args []expr.Expr
 	for _, n := range a.Args[:len(a.Args)-1] {
 		e, err := row.conv(n)
@@ -312,6 +315,46 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 		}
 		info.spec.OrderDesc = it.Desc
 	}
+	return nil
+}
+
+// jsonArrayAgg compiles JSON_ARRAYAGG([DISTINCT] x [ORDER BY x [ASC|DESC]] [LIMIT ...]),
+// which reaches the parser as a GROUP_CONCAT whose separator is call's marker (see
+// rewriteJSONArrayAgg).
+func (b *block) jsonArrayAgg(a *ast.AggregateFuncExpr, row *exprConv, info *aggInfo, call jsonArrayAggCall) error {
+	if len(a.Args) != 2 {
+		return b.c.at(newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function 'JSON_ARRAYAGG'"), a)
+	}
+	arg, err := row.conv(a.Args[0])
+	if err != nil {
+		return err
+	}
+	info.arg = arg
+	info.col = dataflow.Column{Name: call.original}
+	info.spec = AggSpec{Func: expr.AggJSONArray, Distinct: a.Distinct, ArgJSON: expr.IsJSONType(arg.Type()), Type: jsonAggType,
+		HasLimit: call.hasLimit, Limit: call.limit, Offset: call.offset}
+	if a.Order == nil {
+		return nil
+	}
+	if len(a.Order.Items) != 1 {
+		return b.c.at(unsupported("JSON_ARRAYAGG ... ORDER BY on several terms"), a)
+	}
+	it := a.Order.Items[0]
+	if pos, isPos := unparen(it.Expr).(*ast.PositionExpr); isPos {
+		// A position counts the call's arguments, as in MariaDB; there is one.
+		if pos.P != nil || pos.N != 1 {
+			return b.c.at(unsupported("JSON_ARRAYAGG ... ORDER BY a position other than 1"), a)
+		}
+	} else {
+		e, err := row.conv(it.Expr)
+		if err != nil {
+			return err
+		}
+		if e.String() != arg.String() {
+			return b.c.at(unsupported("JSON_ARRAYAGG ... ORDER BY anything but the aggregated value"), a)
+		}
+	}
+	info.spec.OrderDesc = it.Desc
 	return nil
 }
 

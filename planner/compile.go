@@ -26,6 +26,7 @@ var parsers = sync.Pool{New: func() any { return parser.New() }}
 // *Update, *Delete or *Select; every failure is an *Error.
 func Compile(cat Catalog, sql string) (Statement, error) {
 	sql, alter := rewriteAlterView(sql)
+	sql = rewriteJSONArrayAgg(sql) // so that error positions match the parsed text
 	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
@@ -106,7 +107,7 @@ func parseOne(sql string) (stmt ast.StmtNode, release func(), err error) {
 			parsers.Put(p) // no tree was handed out
 		}
 	}()
-	stmts, _, perr := p.Parse(sql, "", "")
+	stmts, _, perr := p.Parse(rewriteJSONArrayAgg(sql), "", "")
 	if perr != nil {
 		return nil, nil, &Error{Code: CodeParse, SQLState: "42000", Msg: syntaxMessage(perr.Error()), Err: perr}
 	}

@@ -56,7 +56,7 @@ func (b *block) selectItems(fl *ast.FieldList) error {
 // fieldText is MySQL's label for an unaliased expression: its text as written.
 func fieldText(f *ast.SelectField) string {
 	if t := strings.TrimSpace(f.Text()); t != "" {
-		return t
+		return restoreJSONArrayAgg(t)
 	}
 	var sb strings.Builder
 	if err := f.Expr.Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase, &sb)); err == nil {

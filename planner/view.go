@@ -172,7 +172,7 @@ func (c *compiler) createView(s *ast.CreateViewStmt, alter bool) (Statement, err
 	if len(c.params) > 0 {
 		return nil, newErr(CodeViewSelectVariable, "View's SELECT contains a variable or parameter")
 	}
-	def := &ViewDef{Name: s.ViewName.Name.O, Select: strings.TrimSpace(s.Select.Text())}
+	def := &ViewDef{Name: s.ViewName.Name.O, Select: restoreJSONArrayAgg(strings.TrimSpace(s.Select.Text()))}
 	if def.Select == "" {
 		return nil, unsupported("this view definition")
 	}
@@ -220,7 +220,7 @@ func ParseView(sql string) (*ViewDef, error) {
 	if !ok {
 		return nil, fmt.Errorf("planner: %q is not a CREATE VIEW statement", sql)
 	}
-	def := &ViewDef{Name: s.ViewName.Name.O, Select: strings.TrimSpace(s.Select.Text())}
+	def := &ViewDef{Name: s.ViewName.Name.O, Select: restoreJSONArrayAgg(strings.TrimSpace(s.Select.Text()))}
 	for _, col := range s.Cols {
 		def.Cols = append(def.Cols, col.O)
 	}

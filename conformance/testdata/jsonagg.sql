@@ -20,6 +20,7 @@ CREATE TABLE items (
   born DATE,
   doc JSON
 );
+CREATE VIEW item_docs AS SELECT g, JSON_ARRAYAGG(DISTINCT id ORDER BY id DESC) AS ids, JSON_OBJECTAGG(id, doc) AS docs FROM items GROUP BY g;
 INSERT INTO items VALUES
   (11, 1, NULL, NULL, NULL, NULL, NULL, NULL),
   (12, 1, 11, 'ann', -1.50, -0.5, '2024-01-02', '"str"'),
@@ -96,6 +97,47 @@ SELECT JSON_OBJECTAGG(name, id) AS o FROM items WHERE g = 4;
 
 -- query objectagg_nested
 SELECT g, JSON_OBJECTAGG(id, JSON_OBJECT('n', n)) AS o FROM items GROUP BY g;
+
+-- query arrayagg_distinct
+SELECT g, JSON_ARRAYAGG(DISTINCT name) AS names, JSON_ARRAYAGG(DISTINCT n) AS ns FROM items GROUP BY g;
+
+-- query arrayagg_distinct_all
+SELECT JSON_ARRAYAGG(DISTINCT g) AS gs, JSON_ARRAYAGG(DISTINCT price) AS prices FROM items;
+
+-- query arrayagg_order_desc
+SELECT g, JSON_ARRAYAGG(n ORDER BY n DESC) AS ns, JSON_ARRAYAGG(name ORDER BY name) AS names FROM items GROUP BY g;
+
+-- query arrayagg_order_all
+SELECT JSON_ARRAYAGG(id ORDER BY id DESC) AS ids, JSON_ARRAYAGG(born ORDER BY born DESC) AS borns FROM items;
+
+-- query arrayagg_order_position
+SELECT JSON_ARRAYAGG(ratio ORDER BY 1 DESC) AS rs FROM items;
+
+-- query arrayagg_distinct_order
+SELECT g, JSON_ARRAYAGG(DISTINCT born ORDER BY born DESC) AS borns FROM items GROUP BY g;
+
+-- query arrayagg_limit
+SELECT g, JSON_ARRAYAGG(id ORDER BY id LIMIT 2) AS first_two, JSON_ARRAYAGG(id ORDER BY id DESC LIMIT 1, 1) AS second_last, JSON_ARRAYAGG(n ORDER BY n LIMIT 1 OFFSET 5) AS past_end FROM items GROUP BY g;
+
+-- query arrayagg_limit_zero
+SELECT JSON_ARRAYAGG(id ORDER BY id LIMIT 0) AS none FROM items;
+
+-- query arrayagg_limit_param
+-- args: 1
+-- args: 2
+-- args: 99
+SELECT JSON_ARRAYAGG(DISTINCT n ORDER BY n DESC LIMIT 2) AS top FROM items WHERE g = ?;
+
+-- query arrayagg_unaliased
+SELECT g, JSON_ARRAYAGG(DISTINCT n), JSON_OBJECTAGG(id, n) FROM items WHERE g = 2 GROUP BY g;
+
+-- query view_over_aggregates
+SELECT g, ids, docs FROM item_docs;
+
+-- query view_param
+-- args: 1
+-- args: 4
+SELECT ids FROM item_docs WHERE g = ?;
 
 -- writes
 INSERT INTO items VALUES (19, 1, 21, 'fay', 5.00, 4.5, '2024-06-01', '{"z": [true, false]}');
