@@ -33,6 +33,10 @@ type AggSpec struct {
 	// ArgJSON says JSON_ARRAYAGG's argument is a JSON document, embedded as it is rather
 	// than as a quoted string.
 	ArgJSON bool
+	// OrderByArg says JSON_ARRAYAGG's ORDER BY is another expression than the value: input
+	// column OrderArg, values that tie there ordered by value.
+	OrderByArg bool
+	OrderArg   int
 	// HasLimit, Limit and Offset are JSON_ARRAYAGG's LIMIT clause: at most Limit elements
 	// after skipping Offset, in the order of the aggregate.
 	HasLimit      bool

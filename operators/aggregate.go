@@ -325,6 +325,9 @@ func describeAgg(b *strings.Builder, s AggSpec) {
 		}
 	}
 	if s.Func == AggJSONArray {
+		if s.OrderByArg {
+			b.WriteString(" order $" + strconv.Itoa(s.OrderArg))
+		}
 		if s.OrderDesc {
 			b.WriteString(" desc")
 		}

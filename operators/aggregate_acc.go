@@ -20,6 +20,19 @@ type accState struct {
 	fsum *floatSum
 	dist map[string]*distinctValue
 	vals *valueBag
+	// pairs holds JSON_ARRAYAGG's values with their ORDER BY key when that is another
+	// expression than the value.
+	pairs *bag[keyedValue]
+}
+
+// keyedValue is a value with the key it is ordered by.
+type keyedValue struct{ key, v dataflow.Value }
+
+func compareKeyed(a, b keyedValue) int {
+	if c := compareValuesTotal(a.key, b.key); c != 0 {
+		return c
+	}
+	return compareValuesTotal(a.v, b.v)
 }
 
 // distinctValue is one distinct argument value of a group under DISTINCT: the first copy that
@@ -68,7 +81,26 @@ func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) 
 			// from leaving a residue behind.
 			st.n, st.sum, st.fsum = 0, int128{}, nil
 		}
-	case AggMin, AggMax, AggGroupConcat, AggJSONArray, AggJSONObject:
+	case AggJSONArray:
+		if p.spec.OrderByArg {
+			kv := keyedValue{key: colAt(row, p.spec.OrderArg), v: v}
+			if neg {
+				if st.pairs != nil {
+					st.pairs.remove(kv, compareKeyed)
+					if st.pairs.empty() {
+						st.pairs = nil
+					}
+				}
+				return
+			}
+			if st.pairs == nil {
+				st.pairs = &bag[keyedValue]{}
+			}
+			st.pairs.add(kv, compareKeyed)
+			return
+		}
+		fallthrough
+	case AggMin, AggMax, AggGroupConcat, AggJSONObject:
 		if neg {
 			if st.vals != nil {
 				st.vals.remove(v, compareValuesTotal)
@@ -153,7 +185,29 @@ func (a *Aggregate) result(p *aggPlan, g *aggGroup) dataflow.Value {
 	case AggGroupConcat:
 		return a.groupConcat(&p.spec, st.vals)
 	case AggJSONArray:
-		return a.jsonArray(&p.spec, st.vals)
+		if p.spec.OrderByArg {
+			if st.pairs == nil || st.pairs.empty() {
+				return dataflow.Null
+			}
+			return a.jsonArray(&p.spec, func(fn func(dataflow.Value, int64) bool) {
+				visit := func(kv keyedValue, n int64) bool { return fn(kv.v, n) }
+				if p.spec.OrderDesc {
+					st.pairs.descend(visit)
+				} else {
+					st.pairs.ascend(visit)
+				}
+			})
+		}
+		if st.vals == nil || st.vals.empty() {
+			return dataflow.Null
+		}
+		return a.jsonArray(&p.spec, func(fn func(dataflow.Value, int64) bool) {
+			if p.spec.OrderDesc {
+				st.vals.descend(fn)
+			} else {
+				st.vals.ascend(fn)
+			}
+		})
 	case AggJSONObject:
 		return a.jsonObject(st.vals)
 	}
@@ -202,14 +256,11 @@ func (a *Aggregate) groupConcat(s *AggSpec, vals *valueBag) dataflow.Value {
 	return dataflow.String(string(buf))
 }
 
-// jsonArray renders JSON_ARRAYAGG: the group's values (NULLs as null) as elements in
-// value order, descending for OrderDesc, a run of collation-equal values standing for one
-// element under DISTINCT, and the LIMIT window taken from that order. MariaDB writes the
-// elements without spaces: [1,null,"a"].
-func (a *Aggregate) jsonArray(s *AggSpec, vals *valueBag) dataflow.Value {
-	if vals == nil || vals.empty() {
-		return dataflow.Null
-	}
+// jsonArray renders JSON_ARRAYAGG from the group's values (NULLs as null) in the order each
+// gives them: by value or by the ORDER BY key, descending for OrderDesc. Under DISTINCT a
+// run of collation-equal values stands for one element; the LIMIT window is taken from that
+// order. MariaDB writes the elements without spaces: [1,null,"a"].
+func (a *Aggregate) jsonArray(s *AggSpec, each func(func(v dataflow.Value, n int64) bool)) dataflow.Value {
 	buf := append(a.textBuf[:0], '[')
 	seen, emitted := false, false
 	var prev dataflow.Value
@@ -241,11 +292,7 @@ func (a *Aggregate) jsonArray(s *AggSpec, vals *valueBag) dataflow.Value {
 		}
 		return true
 	}
-	if s.OrderDesc {
-		vals.descend(visit)
-	} else {
-		vals.ascend(visit)
-	}
+	each(visit)
 	buf = append(buf, ']')
 	a.textBuf = buf[:0]
 	return dataflow.String(string(buf))

@@ -47,6 +47,8 @@ var propAggs = []AggSpec{
 	{Func: AggJSONArray, Arg: 1, Distinct: true, OrderDesc: true, HasLimit: true, Limit: 2, Offset: 1},
 	{Func: AggJSONArray, Arg: 4, Distinct: true, HasLimit: true, Limit: 0},
 	{Func: AggJSONObject, Arg: 4},
+	{Func: AggJSONArray, Arg: 4, OrderByArg: true, OrderArg: 1},
+	{Func: AggJSONArray, Arg: 2, OrderByArg: true, OrderArg: 4, OrderDesc: true, HasLimit: true, Limit: 2, Offset: 1},
 }
 
 // refAggregate computes the aggregate from scratch with big rationals and sorting.
@@ -81,6 +83,9 @@ func refAggregate(groupBy []int, aggs []AggSpec) func(propInputs) []dataflow.Row
 func refAgg(a AggSpec, rows []dataflow.Row) dataflow.Value {
 	if a.Func == AggCountStar {
 		return dataflow.Int(int64(len(rows)))
+	}
+	if a.OrderByArg {
+		return refJSONArrayByKey(a, rows)
 	}
 	var vals []dataflow.Value
 	for _, r := range rows {
@@ -471,6 +476,31 @@ func BenchmarkAggregateCount(b *testing.B) {
 		op.Process(0, bt)
 		n += len(bt)
 	}
+}
+
+// refJSONArrayByKey is JSON_ARRAYAGG(x ORDER BY y) from scratch: rows sorted by (y, x),
+// reversed under OrderDesc, then the LIMIT window.
+func refJSONArrayByKey(a AggSpec, rows []dataflow.Row) dataflow.Value {
+	if len(rows) == 0 {
+		return dataflow.Null
+	}
+	pairs := make([]dataflow.Row, len(rows))
+	for i, r := range rows {
+		pairs[i] = dataflow.Row{r[a.OrderArg], r[a.Arg]}
+	}
+	slices.SortFunc(pairs, refRowCompare)
+	if a.OrderDesc {
+		slices.Reverse(pairs)
+	}
+	var parts []string
+	for _, p := range pairs {
+		parts = append(parts, string(expr.AppendJSONValue(nil, p[1], false)))
+	}
+	if a.HasLimit {
+		parts = parts[min(a.Offset, len(parts)):]
+		parts = parts[:min(a.Limit, len(parts))]
+	}
+	return dataflow.String("[" + strings.Join(parts, ",") + "]")
 }
 
 // TestAggregateJSONInsertDelete follows JSON_ARRAYAGG and JSON_OBJECTAGG through inserts and

@@ -250,6 +250,9 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 	if info.arg != nil {
 		argStr = info.arg.String()
 	}
+	if info.order != nil {
+		argStr += " ORDER BY " + info.order.String()
+	}
 	key := fmt.Sprintf("%d/%t/%q/%t/%t/%d/%d/%s", info.spec.Func, info.spec.Distinct, info.spec.Separator, info.spec.OrderDesc,
 		info.spec.HasLimit, info.spec.Limit, info.spec.Offset, argStr)
 	j, ok := b.aggIdx[key]
@@ -351,7 +354,12 @@ func (b *block) jsonArrayAgg(a *ast.AggregateFuncExpr, row *exprConv, info *aggI
 			return err
 		}
 		if e.String() != arg.String() {
-			return b.c.at(unsupported("JSON_ARRAYAGG ... ORDER BY anything but the aggregated value"), a)
+			if a.Distinct {
+				return b.c.at(unsupported("JSON_ARRAYAGG(DISTINCT ... ORDER BY another expression)"), a)
+			}
+			// Elements follow the ORDER BY expression, the values of rows that tie there
+			// in value order.
+			info.order = e
 		}
 	}
 	info.spec.OrderDesc = it.Desc
@@ -366,6 +374,9 @@ func (b *block) aggregate(bt *built) *Aggregate {
 	for _, a := range b.aggs {
 		if a.arg != nil {
 			pre = append(pre, a.arg)
+		}
+		if a.order != nil {
+			pre = append(pre, a.order)
 		}
 	}
 	direct := true
@@ -412,6 +423,9 @@ func (b *block) aggregate(bt *built) *Aggregate {
 		spec := a.spec
 		if a.arg != nil {
 			spec.Arg = pos(a.arg)
+		}
+		if a.order != nil {
+			spec.OrderByArg, spec.OrderArg = true, pos(a.order)
 		}
 		agg.Aggs = append(agg.Aggs, spec)
 		agg.Cols = append(agg.Cols, a.col)

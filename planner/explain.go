@@ -151,7 +151,12 @@ func describeAgg(a AggSpec) string {
 		arg += fmt.Sprintf(" SEPARATOR %q", a.Separator)
 	}
 	if a.Func == expr.AggJSONArray {
-		if a.OrderDesc {
+		switch {
+		case a.OrderByArg && a.OrderDesc:
+			arg += fmt.Sprintf(" ORDER BY $%d DESC", a.OrderArg)
+		case a.OrderByArg:
+			arg += fmt.Sprintf(" ORDER BY $%d", a.OrderArg)
+		case a.OrderDesc:
 			arg += " ORDER BY DESC"
 		}
 		if a.HasLimit {

@@ -119,6 +119,18 @@ SELECT g, JSON_ARRAYAGG(DISTINCT born ORDER BY born DESC) AS borns FROM items GR
 -- query arrayagg_limit
 SELECT g, JSON_ARRAYAGG(id ORDER BY id LIMIT 2) AS first_two, JSON_ARRAYAGG(id ORDER BY id DESC LIMIT 1, 1) AS second_last, JSON_ARRAYAGG(n ORDER BY n LIMIT 1 OFFSET 5) AS past_end FROM items GROUP BY g;
 
+-- query arrayagg_order_other
+SELECT g, JSON_ARRAYAGG(name ORDER BY id DESC) AS names, JSON_ARRAYAGG(doc ORDER BY id) AS docs FROM items GROUP BY g;
+
+-- query arrayagg_order_other_limit
+-- args: 1
+-- args: 2
+-- args: 99
+SELECT JSON_ARRAYAGG(JSON_OBJECT('id', id, 'n', n) ORDER BY id DESC LIMIT 2) AS latest FROM items WHERE g = ?;
+
+-- query arrayagg_order_expression
+SELECT JSON_ARRAYAGG(id ORDER BY -id LIMIT 1, 3) AS ids, JSON_ARRAYAGG(n ORDER BY ratio DESC) AS ns FROM items WHERE ratio IS NOT NULL;
+
 -- query arrayagg_limit_zero
 SELECT JSON_ARRAYAGG(id ORDER BY id LIMIT 0) AS none FROM items;
 

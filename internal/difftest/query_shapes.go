@@ -116,7 +116,8 @@ func (q *qgen) aggregate(scope []scopeCol) (string, ColType) {
 		// NULLs are elements: DISTINCT keeps one, the LIMIT window may hold it.
 		return fmt.Sprintf("JSON_ARRAYAGG(DISTINCT %s ORDER BY %s DESC LIMIT %d, %d)", c.ref, c.ref, g.intn(0, 1), g.intn(0, 3)), TypeVarchar
 	case 5:
-		return fmt.Sprintf("JSON_ARRAYAGG(%s ORDER BY %s LIMIT %d)", c.ref, c.ref, g.intn(0, 3)), TypeVarchar
+		// The ORDER BY column may be another: elements follow it, ties by value.
+		return fmt.Sprintf("JSON_ARRAYAGG(%s ORDER BY %s LIMIT %d)", c.ref, pick(g, scope).ref, g.intn(0, 3)), TypeVarchar
 	}
 	// A NULL key skips its row; duplicate keys stay.
 	return fmt.Sprintf("JSON_OBJECTAGG(%s, %s)", c.ref, pick(g, scope).ref), TypeVarchar

@@ -33,6 +33,9 @@ func computeAggregate(spec planner.AggSpec, argType dataflow.Type, rows []datafl
 	}
 	switch spec.Func {
 	case operators.AggJSONArray:
+		if spec.OrderByArg {
+			return jsonArrayByKey(rows, spec, expr.IsJSONType(argType)), nil
+		}
 		return jsonArray(vals, spec, expr.IsJSONType(argType)), nil
 	case operators.AggJSONObject:
 		return jsonObject(vals), nil
@@ -256,6 +259,34 @@ func jsonArray(vals []dataflow.Value, spec planner.AggSpec, doc bool) dataflow.V
 	parts := make([]string, len(sorted))
 	for i, v := range sorted {
 		parts[i] = string(expr.AppendJSONValue(nil, v, doc))
+	}
+	return dataflow.String("[" + strings.Join(parts, ",") + "]")
+}
+
+// jsonArrayByKey renders JSON_ARRAYAGG(x ORDER BY y): the rows sorted by y, rows that tie
+// there by x, the whole order reversed under OrderDesc; then the LIMIT window.
+func jsonArrayByKey(rows []dataflow.Row, spec planner.AggSpec, doc bool) dataflow.Value {
+	if len(rows) == 0 {
+		return dataflow.Null
+	}
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b dataflow.Row) int {
+		c := exactCompare(a[spec.OrderArg], b[spec.OrderArg])
+		if c == 0 {
+			c = exactCompare(a[spec.Arg], b[spec.Arg])
+		}
+		if spec.OrderDesc {
+			return -c
+		}
+		return c
+	})
+	if spec.HasLimit {
+		lo := min(spec.Offset, len(sorted))
+		sorted = sorted[lo : lo+min(spec.Limit, len(sorted)-lo)]
+	}
+	parts := make([]string, len(sorted))
+	for i, r := range sorted {
+		parts[i] = string(expr.AppendJSONValue(nil, r[spec.Arg], doc))
 	}
 	return dataflow.String("[" + strings.Join(parts, ",") + "]")
 }
