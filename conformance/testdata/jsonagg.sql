@@ -151,6 +151,11 @@ SELECT g, ids, docs FROM item_docs;
 -- args: 4
 SELECT ids FROM item_docs WHERE g = ?;
 
+# As catalog.sql: MariaDB types a view's computed columns its own way (MEDIUMTEXT for
+# these), so names, positions and nullability are compared.
+-- query view_columns ordered
+SELECT column_name, ordinal_position, is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'item_docs' ORDER BY ordinal_position;
+
 -- writes
 INSERT INTO items VALUES (19, 1, 21, 'fay', 5.00, 4.5, '2024-06-01', '{"z": [true, false]}');
 UPDATE items SET g = 2 WHERE id = 13;
