@@ -52,6 +52,9 @@ SELECT g, JSON_ARRAYAGG(JSON_OBJECT('n', n, 'name', name)) AS objs FROM items WH
 -- query arrayagg_json_array
 SELECT g, JSON_ARRAYAGG(JSON_ARRAY(id, price)) AS pairs FROM items WHERE g = 2 GROUP BY g;
 
+-- query arrayagg_json_functions
+SELECT g, JSON_ARRAYAGG(JSON_EXTRACT(doc, '$.a')) AS parts, JSON_ARRAYAGG(JSON_UNQUOTE(doc) ORDER BY id) AS texts, JSON_ARRAYAGG(CONCAT(name, '!')) AS shouts FROM items WHERE doc IS NOT NULL GROUP BY g;
+
 -- query arrayagg_all_null
 SELECT g, JSON_ARRAYAGG(n) AS ns, JSON_ARRAYAGG(doc) AS docs FROM items WHERE g = 3 GROUP BY g;
 
