@@ -37,16 +37,21 @@ func rewriteJSONArrayAgg(sql string) string {
 	var out strings.Builder
 	last := 0
 	s := sqlScanner{src: sql}
+	var prev sqlToken
 	for {
 		tok := s.next()
 		if tok.kind == tokEOF {
 			break
 		}
-		if tok.kind != tokWord || !strings.EqualFold(tok.text, "json_arrayagg") {
+		before := prev
+		prev = tok
+		if tok.kind != tokWord || !strings.EqualFold(tok.text, "json_arrayagg") || namesTable(before) {
 			continue
 		}
+		// As in MariaDB, the name is a call only when the parenthesis follows it at once.
 		open := s.next()
-		if open.kind != tokPunct || open.text != "(" {
+		prev = open
+		if open.kind != tokPunct || open.text != "(" || open.pos != tok.pos+len(tok.text) {
 			continue
 		}
 		rewritten, end, ok := rewriteJSONArrayAggCall(sql, tok.pos, &s)
@@ -120,6 +125,22 @@ func rewriteJSONArrayAggCall(sql string, start int, s *sqlScanner) (string, int,
 		}
 		prevWasOrd = tok.kind == tokWord && strings.EqualFold(tok.text, "ORDER") && depth == 0
 	}
+}
+
+// namesTable reports a token after which a name followed by a parenthesis is a table
+// (CREATE TABLE t(...), INSERT INTO t(...), REFERENCES t(...), ON t(...), db.t(...)).
+func namesTable(t sqlToken) bool {
+	if t.kind == tokPunct {
+		return t.text == "."
+	}
+	if t.kind != tokWord {
+		return false
+	}
+	switch strings.ToUpper(t.text) {
+	case "TABLE", "INTO", "REFERENCES", "ON", "EXISTS", "INSERT", "REPLACE":
+		return true
+	}
+	return false
 }
 
 // firstTokenPos is the position of the first token at or after pos.
