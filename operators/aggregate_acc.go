@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/expr"
 )
 
 // accState is one aggregate's state in one group. Only the fields its function uses are
@@ -23,16 +22,6 @@ type accState struct {
 	// pairs holds JSON_ARRAYAGG's values with their ORDER BY key when that is another
 	// expression than the value.
 	pairs *bag[keyedValue]
-}
-
-// keyedValue is a value with the key it is ordered by.
-type keyedValue struct{ key, v dataflow.Value }
-
-func compareKeyed(a, b keyedValue) int {
-	if c := compareValuesTotal(a.key, b.key); c != 0 {
-		return c
-	}
-	return compareValuesTotal(a.v, b.v)
 }
 
 // distinctValue is one distinct argument value of a group under DISTINCT: the first copy that
@@ -83,20 +72,7 @@ func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) 
 		}
 	case AggJSONArray:
 		if p.spec.OrderByArg {
-			kv := keyedValue{key: colAt(row, p.spec.OrderArg), v: v}
-			if neg {
-				if st.pairs != nil {
-					st.pairs.remove(kv, compareKeyed)
-					if st.pairs.empty() {
-						st.pairs = nil
-					}
-				}
-				return
-			}
-			if st.pairs == nil {
-				st.pairs = &bag[keyedValue]{}
-			}
-			st.pairs.add(kv, compareKeyed)
+			applyKeyed(&p.spec, st, row, v, neg)
 			return
 		}
 		fallthrough
@@ -185,29 +161,7 @@ func (a *Aggregate) result(p *aggPlan, g *aggGroup) dataflow.Value {
 	case AggGroupConcat:
 		return a.groupConcat(&p.spec, st.vals)
 	case AggJSONArray:
-		if p.spec.OrderByArg {
-			if st.pairs == nil || st.pairs.empty() {
-				return dataflow.Null
-			}
-			return a.jsonArray(&p.spec, func(fn func(dataflow.Value, int64) bool) {
-				visit := func(kv keyedValue, n int64) bool { return fn(kv.v, n) }
-				if p.spec.OrderDesc {
-					st.pairs.descend(visit)
-				} else {
-					st.pairs.ascend(visit)
-				}
-			})
-		}
-		if st.vals == nil || st.vals.empty() {
-			return dataflow.Null
-		}
-		return a.jsonArray(&p.spec, func(fn func(dataflow.Value, int64) bool) {
-			if p.spec.OrderDesc {
-				st.vals.descend(fn)
-			} else {
-				st.vals.ascend(fn)
-			}
-		})
+		return a.jsonArrayResult(&p.spec, st)
 	case AggJSONObject:
 		return a.jsonObject(st.vals)
 	}
@@ -252,70 +206,6 @@ func (a *Aggregate) groupConcat(s *AggSpec, vals *valueBag) dataflow.Value {
 	if s.MaxLen > 0 && len(buf) > s.MaxLen {
 		buf = truncateUTF8(buf, s.MaxLen)
 	}
-	a.textBuf = buf[:0]
-	return dataflow.String(string(buf))
-}
-
-// jsonArray renders JSON_ARRAYAGG from the group's values (NULLs as null) in the order each
-// gives them: by value or by the ORDER BY key, descending for OrderDesc. Under DISTINCT a
-// run of collation-equal values stands for one element; the LIMIT window is taken from that
-// order. MariaDB writes the elements without spaces: [1,null,"a"].
-func (a *Aggregate) jsonArray(s *AggSpec, each func(func(v dataflow.Value, n int64) bool)) dataflow.Value {
-	buf := append(a.textBuf[:0], '[')
-	seen, emitted := false, false
-	var prev dataflow.Value
-	skip, left := s.Offset, s.Limit
-	visit := func(v dataflow.Value, n int64) bool {
-		if s.Distinct {
-			if seen && dataflow.Compare(prev, v) == 0 {
-				return true
-			}
-			prev, n = v, 1
-		}
-		seen = true
-		for ; n > 0; n-- {
-			if s.HasLimit {
-				if left <= 0 {
-					return false
-				}
-				if skip > 0 {
-					skip--
-					continue
-				}
-				left--
-			}
-			if emitted {
-				buf = append(buf, ',')
-			}
-			emitted = true
-			buf = expr.AppendJSONValue(buf, v, s.ArgJSON)
-		}
-		return true
-	}
-	each(visit)
-	buf = append(buf, ']')
-	a.textBuf = buf[:0]
-	return dataflow.String(string(buf))
-}
-
-// jsonObject renders JSON_OBJECTAGG from its members' text (see expr.NewJSONMember), in the
-// order of that text, so by key; duplicate keys stay, as MariaDB keeps them. MariaDB puts a
-// comma and a space between members: {"a":1, "b":2}.
-func (a *Aggregate) jsonObject(vals *valueBag) dataflow.Value {
-	if vals == nil || vals.empty() {
-		return dataflow.Null
-	}
-	buf := append(a.textBuf[:0], '{')
-	vals.ascend(func(v dataflow.Value, n int64) bool {
-		for ; n > 0; n-- {
-			if len(buf) > 1 {
-				buf = append(buf, ", "...)
-			}
-			buf = append(buf, v.RawString()...)
-		}
-		return true
-	})
-	buf = append(buf, '}')
 	a.textBuf = buf[:0]
 	return dataflow.String(string(buf))
 }
