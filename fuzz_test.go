@@ -26,6 +26,7 @@ func FuzzStatements(f *testing.F) {
 		"INSERT INTO u VALUES (1, 9223372036854775807), (2, -9223372036854775808)",
 		"UPDATE u SET v = v + 1",
 		"SELECT ROUND(d, 40), d / 0, 1 DIV 0, CAST('x' AS DATE) FROM t",
+		"SELECT s, JSON_ARRAYAGG(DISTINCT d ORDER BY d DESC LIMIT 1, 2), JSON_OBJECTAGG(id, s) FROM t WHERE s = 'a' GROUP BY s",
 	} {
 		f.Add(s)
 	}

@@ -38,6 +38,9 @@ SELECT g, COUNT(*) AS n, SUM(d) AS s, MIN(d) AS lo, MAX(v) AS hi FROM r GROUP BY
 -- query rq_group_concat
 SELECT g, GROUP_CONCAT(v ORDER BY v) AS vs FROM r GROUP BY g;
 
+-- query rq_json_arrayagg
+SELECT g, JSON_ARRAYAGG(v ORDER BY v DESC) AS vs, JSON_ARRAYAGG(DISTINCT d ORDER BY d LIMIT 2) AS ds FROM r GROUP BY g;
+
 -- query rq_topk_by_group ordered
 -- args: 'a'
 -- args: 'b'

@@ -2,9 +2,12 @@
 // semantics: three-valued logic, NULL propagation, implicit conversions between numbers,
 // strings and times, the utf8mb4_general_ci-style collation of package dataflow, MySQL's
 // arithmetic result types, LIKE, CASE, CAST, the common scalar functions and the JSON
-// functions (documents kept as written, as MariaDB keeps them). It also owns Convert, the
-// conversion of a value into a column's type under strict (INSERT/UPDATE) or lenient (CAST)
-// rules, including the binary string, YEAR, TIME, BIT, ENUM, SET and JSON column types.
+// functions (documents kept as written, as MariaDB keeps them; JSON text written with
+// MariaDB's spacing and string escapes, see AppendJSONValue, which the JSON aggregates
+// share). It also owns Convert, the conversion of a value into a column's type under strict
+// (INSERT/UPDATE) or lenient (CAST) rules, including the binary string, YEAR, TIME, BIT,
+// ENUM, SET and JSON column types, and AggSpec, the description of an aggregate that the
+// planner writes and the operators and the reference evaluator compute.
 //
 // Expressions are immutable trees built by the New* constructors. Column references are
 // positions in the input row, so an expression is tied to the schema of the operator that

@@ -23,6 +23,10 @@ var jsonType = dataflow.Type{Kind: dataflow.KindString, SQL: "JSON", Nullable: t
 
 func isJSONType(t dataflow.Type) bool { return t.Kind == dataflow.KindString && sqlBase(t) == "JSON" }
 
+// IsJSONType reports whether t is the type of a JSON document (a JSON column, JSON_OBJECT,
+// JSON_EXTRACT, ...), whose values JSON functions embed as they are.
+func IsJSONType(t dataflow.Type) bool { return isJSONType(t) }
+
 func init() {
 	register(&funcSpec{name: "json_valid", minArgs: 1, maxArgs: 1, typ: nullableInt, eval: evalJSONValid})
 	register(&funcSpec{name: "json_extract", minArgs: 2, maxArgs: -1, check: checkJSONPaths,
@@ -287,19 +291,77 @@ func evalJSONUnquote(c *call, row dataflow.Row) dataflow.Value {
 	return dataflow.String(s)
 }
 
-// appendJSONValue appends v as a JSON value: JSON documents as they are, numbers as
-// numbers, NULL as null, anything else as a string.
+// appendJSONValue appends v as a JSON value of an argument of type t.
 func appendJSONValue(b []byte, v dataflow.Value, t dataflow.Type) []byte {
+	return AppendJSONValue(b, v, isJSONType(t))
+}
+
+// AppendJSONValue appends v as MariaDB writes a value into JSON text: NULL as null, numbers
+// as their text, a JSON document (doc: the value comes from a JSON-typed expression) as it
+// is, anything else (strings, dates, text that is no document) as a quoted string.
+func AppendJSONValue(b []byte, v dataflow.Value, doc bool) []byte {
 	switch {
 	case v.IsNull():
 		return append(b, "null"...)
 	case v.IsNumeric():
 		return append(b, v.ToText()...)
-	case isJSONType(t) && json.Valid([]byte(v.ToText())):
+	case doc && json.Valid([]byte(v.ToText())):
 		return append(b, v.ToText()...)
 	}
-	q, _ := json.Marshal(v.ToText())
-	return append(b, q...)
+	return AppendJSONString(b, v.ToText())
+}
+
+// AppendJSONString appends s as a JSON string with MariaDB's escapes: a quote and a backslash
+// escaped, the control characters that have a short escape (\b \f \n \r \t) by it and the
+// others as \u00XX; every other byte, non-ASCII text included, as it is.
+func AppendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			if c < 0x20 {
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			} else {
+				b = append(b, c)
+			}
+		}
+	}
+	return append(b, '"')
+}
+
+// jsonMemberSpec is not registered: no SQL names it. The planner builds it for
+// JSON_OBJECTAGG, whose aggregate collects the members' text.
+var jsonMemberSpec = &funcSpec{name: "json_objectagg_member", minArgs: 2, maxArgs: 2,
+	typ:  func([]Expr) dataflow.Type { return dataflow.Type{Kind: dataflow.KindString, Nullable: true} },
+	eval: evalJSONMember}
+
+// NewJSONMember is the text of one JSON_OBJECTAGG member, `"key":value` as MariaDB writes it
+// (no space after the colon), or NULL when the key is NULL: MariaDB skips such a row.
+func NewJSONMember(key, value Expr) Expr { return newCall(jsonMemberSpec, []Expr{key, value}) }
+
+func evalJSONMember(c *call, row dataflow.Row) dataflow.Value {
+	k := c.args[0].Eval(row)
+	if k.IsNull() {
+		return dataflow.Null
+	}
+	b := AppendJSONString(nil, k.ToText())
+	b = append(b, ':')
+	b = appendJSONValue(b, c.args[1].Eval(row), c.args[1].Type())
+	return dataflow.String(string(b))
 }
 
 func checkJSONObject(args []Expr) error {
@@ -320,8 +382,7 @@ func evalJSONObject(c *call, row dataflow.Row) dataflow.Value {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		q, _ := json.Marshal(k.ToText())
-		b = append(append(b, q...), ": "...)
+		b = append(AppendJSONString(b, k.ToText()), ": "...)
 		b = appendJSONValue(b, c.args[i+1].Eval(row), c.args[i+1].Type())
 	}
 	return dataflow.String(string(append(b, '}')))

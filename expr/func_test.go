@@ -329,6 +329,14 @@ func TestJSONFunctions(t *testing.T) {
 		{call("json_object", str("k"), NewConst(dataflow.Int(1)), str("s"), str(`a"b`), str("n"), NewConst(dataflow.Null)),
 			`{"k": 1, "s": "a\"b", "n": null}`},
 		{call("json_array", NewConst(dataflow.Int(1)), str("x"), call2(t, "json_array")), `[1, "x", []]`},
+		// MariaDB's escapes: short forms where JSON has them, \u00XX (upper case) for the
+		// other control characters, everything else (<, &, /, non-ASCII) as it is.
+		{call("json_array", str("<a&/>\t\n\r\b\f\x01\x1f\x7fé\"\\")), `["<a&/>\t\n\r\b\f\u0001\u001F` + "\x7f" + `é\"\\"]`},
+		{call("json_object", str("k\"\n"), str("v")), `{"k\"\n": "v"}`},
+		{NewJSONMember(str(`a"b`), NewConst(dataflow.Decimal(150, 2))).Eval(nil), `"a\"b":1.50`},
+		{NewJSONMember(str("k"), doc).Eval(nil), `"k":"{\"a\": 1, \"b\": {\"c\": [10,  20, \"x\"]}, \"q\\\"k\": \"v\\u00e9\"}"`},
+		{NewJSONMember(str("k"), call2(t, "json_array", NewConst(dataflow.Null))).Eval(nil), `"k":[null]`},
+		{NewJSONMember(NewConst(dataflow.Null), str("v")).Eval(nil), "NULL"},
 	} {
 		if c.got.ToText() != c.want {
 			t.Errorf("got %s, want %s", c.got.ToText(), c.want)

@@ -34,7 +34,10 @@ import (
 //     two) and round once on output. The result is the correctly rounded sum, the same
 //     whatever the order of insertions and retractions, where a running float64 would drift.
 //   - MIN and MAX keep every value of the group in a counted sorted bag (extremum.go).
-//   - GROUP_CONCAT keeps the same bag and renders it on output.
+//   - GROUP_CONCAT keeps the same bag and renders it on output; so do JSON_ARRAYAGG (whose
+//     bag holds NULLs too) and JSON_OBJECTAGG (whose bag holds its members' text). Rendering
+//     from the bag makes the result a function of the group's multiset: a retraction takes
+//     out one copy and the next read renders what is left, in value order.
 type Aggregate struct {
 	groupBy []int
 	plans   []aggPlan
@@ -296,6 +299,7 @@ func describeAgg(b *strings.Builder, s AggSpec) {
 	names := [...]string{
 		AggCountStar: "count", AggCount: "count", AggSum: "sum", AggAvg: "avg",
 		AggMin: "min", AggMax: "max", AggGroupConcat: "group_concat",
+		AggJSONArray: "json_arrayagg", AggJSONObject: "json_objectagg",
 	}
 	if int(s.Func) >= len(names) {
 		b.WriteString("agg" + strconv.Itoa(int(s.Func)) + "()")
@@ -318,6 +322,20 @@ func describeAgg(b *strings.Builder, s AggSpec) {
 		b.WriteString(" separator " + strconv.Quote(s.Separator))
 		if s.MaxLen > 0 {
 			b.WriteString(" max " + strconv.Itoa(s.MaxLen))
+		}
+	}
+	if s.Func == AggJSONArray {
+		if s.OrderByArg {
+			b.WriteString(" order $" + strconv.Itoa(s.OrderArg))
+		}
+		if s.OrderDesc {
+			b.WriteString(" desc")
+		}
+		if s.ArgJSON {
+			b.WriteString(" json")
+		}
+		if s.HasLimit {
+			b.WriteString(" limit " + strconv.Itoa(s.Offset) + "," + strconv.Itoa(s.Limit))
 		}
 	}
 	b.WriteByte(')')

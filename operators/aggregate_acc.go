@@ -19,6 +19,9 @@ type accState struct {
 	fsum *floatSum
 	dist map[string]*distinctValue
 	vals *valueBag
+	// pairs holds JSON_ARRAYAGG's values with their ORDER BY key when that is another
+	// expression than the value.
+	pairs *bag[keyedValue]
 }
 
 // distinctValue is one distinct argument value of a group under DISTINCT: the first copy that
@@ -30,8 +33,8 @@ type distinctValue struct {
 
 func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) {
 	v := colAt(row, p.spec.Arg)
-	if v.IsNull() {
-		return
+	if v.IsNull() && p.spec.Func != AggJSONArray {
+		return // JSON_ARRAYAGG alone keeps NULLs, as null elements
 	}
 	switch p.spec.Func {
 	case AggCount:
@@ -67,7 +70,13 @@ func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) 
 			// from leaving a residue behind.
 			st.n, st.sum, st.fsum = 0, int128{}, nil
 		}
-	case AggMin, AggMax, AggGroupConcat:
+	case AggJSONArray:
+		if p.spec.OrderByArg {
+			applyKeyed(&p.spec, st, row, v, neg)
+			return
+		}
+		fallthrough
+	case AggMin, AggMax, AggGroupConcat, AggJSONObject:
 		if neg {
 			if st.vals != nil {
 				st.vals.remove(v, compareValuesTotal)
@@ -151,6 +160,10 @@ func (a *Aggregate) result(p *aggPlan, g *aggGroup) dataflow.Value {
 		return extremum(st.vals, p.spec.Func == AggMax)
 	case AggGroupConcat:
 		return a.groupConcat(&p.spec, st.vals)
+	case AggJSONArray:
+		return a.jsonArrayResult(&p.spec, st)
+	case AggJSONObject:
+		return a.jsonObject(st.vals)
 	}
 	return dataflow.Null
 }

@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 )
 
 // Input of the aggregate property tests: [g string, i int, d DECIMAL(_,2), f DOUBLE, s string].
@@ -41,6 +42,13 @@ var propAggs = []AggSpec{
 	{Func: AggSum, Arg: 1, Distinct: true, Type: dataflow.Type{Kind: dataflow.KindDecimal, Precision: 41}},
 	{Func: AggMin, Arg: 1},
 	{Func: AggMax, Arg: 3},
+	{Func: AggJSONArray, Arg: 4},
+	{Func: AggJSONArray, Arg: 3},
+	{Func: AggJSONArray, Arg: 1, Distinct: true, OrderDesc: true, HasLimit: true, Limit: 2, Offset: 1},
+	{Func: AggJSONArray, Arg: 4, Distinct: true, HasLimit: true, Limit: 0},
+	{Func: AggJSONObject, Arg: 4},
+	{Func: AggJSONArray, Arg: 4, OrderByArg: true, OrderArg: 1},
+	{Func: AggJSONArray, Arg: 2, OrderByArg: true, OrderArg: 4, OrderDesc: true, HasLimit: true, Limit: 2, Offset: 1},
 }
 
 // refAggregate computes the aggregate from scratch with big rationals and sorting.
@@ -76,13 +84,16 @@ func refAgg(a AggSpec, rows []dataflow.Row) dataflow.Value {
 	if a.Func == AggCountStar {
 		return dataflow.Int(int64(len(rows)))
 	}
+	if a.OrderByArg {
+		return refJSONArrayByKey(a, rows)
+	}
 	var vals []dataflow.Value
 	for _, r := range rows {
-		if !r[a.Arg].IsNull() {
+		if !r[a.Arg].IsNull() || a.Func == AggJSONArray {
 			vals = append(vals, r[a.Arg])
 		}
 	}
-	if a.Distinct && a.Func != AggGroupConcat {
+	if a.Distinct && a.Func != AggGroupConcat && a.Func != AggJSONArray {
 		var d []dataflow.Value
 		for _, v := range vals {
 			if !slices.ContainsFunc(d, func(x dataflow.Value) bool { return dataflow.Compare(x, v) == 0 }) {
@@ -148,6 +159,34 @@ func refAgg(a AggSpec, rows []dataflow.Row) dataflow.Value {
 			parts = append(parts, v.ToText())
 		}
 		return dataflow.String(strings.Join(parts, a.Separator))
+	case AggJSONArray:
+		if len(vals) == 0 {
+			return dataflow.Null
+		}
+		if a.OrderDesc {
+			slices.Reverse(vals)
+		}
+		var parts []string
+		for i, v := range vals {
+			if a.Distinct && i > 0 && dataflow.Compare(vals[i-1], v) == 0 {
+				continue
+			}
+			parts = append(parts, string(expr.AppendJSONValue(nil, v, false)))
+		}
+		if a.HasLimit {
+			parts = parts[min(a.Offset, len(parts)):]
+			parts = parts[:min(a.Limit, len(parts))]
+		}
+		return dataflow.String("[" + strings.Join(parts, ",") + "]")
+	case AggJSONObject:
+		if len(vals) == 0 {
+			return dataflow.Null
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			parts[i] = v.RawString()
+		}
+		return dataflow.String("{" + strings.Join(parts, ", ") + "}")
 	}
 	panic("unknown aggregate")
 }
@@ -230,6 +269,8 @@ func TestAggregateDescribe(t *testing.T) {
 			"agg[$1, $0](avg($2):DECIMAL(14,6))"},
 		{[]int{0}, []AggSpec{{Func: AggMax, Arg: 3, Distinct: true}, {Func: AggGroupConcat, Arg: 1, Separator: ";", OrderDesc: true, MaxLen: 1024}},
 			`agg[$0](max($3), group_concat($1 desc separator ";" max 1024))`},
+		{nil, []AggSpec{{Func: AggJSONArray, Arg: 1, Distinct: true, OrderDesc: true, ArgJSON: true, HasLimit: true, Limit: 3, Offset: 1},
+			{Func: AggJSONObject, Arg: 2}}, `agg[](json_arrayagg(distinct $1 desc json limit 1,3), json_objectagg($2))`},
 		{nil, []AggSpec{{Func: AggFunc(99)}}, "agg[](agg99())"},
 	} {
 		if got := NewAggregate(tc.groupBy, tc.aggs).Describe(); got != tc.want {
@@ -434,5 +475,93 @@ func BenchmarkAggregateCount(b *testing.B) {
 		bt := batches[k%len(batches)]
 		op.Process(0, bt)
 		n += len(bt)
+	}
+}
+
+// refJSONArrayByKey is JSON_ARRAYAGG(x ORDER BY y) from scratch: rows sorted by (y, x),
+// reversed under OrderDesc, then the LIMIT window.
+func refJSONArrayByKey(a AggSpec, rows []dataflow.Row) dataflow.Value {
+	if len(rows) == 0 {
+		return dataflow.Null
+	}
+	pairs := make([]dataflow.Row, len(rows))
+	for i, r := range rows {
+		pairs[i] = dataflow.Row{r[a.OrderArg], r[a.Arg]}
+	}
+	slices.SortFunc(pairs, refRowCompare)
+	if a.OrderDesc {
+		slices.Reverse(pairs)
+	}
+	var parts []string
+	for _, p := range pairs {
+		parts = append(parts, string(expr.AppendJSONValue(nil, p[1], false)))
+	}
+	if a.HasLimit {
+		parts = parts[min(a.Offset, len(parts)):]
+		parts = parts[:min(a.Limit, len(parts))]
+	}
+	return dataflow.String("[" + strings.Join(parts, ",") + "]")
+}
+
+// TestAggregateJSONInsertDelete follows JSON_ARRAYAGG and JSON_OBJECTAGG through inserts and
+// deletes in one group: a NULL is an element of the array, a retraction takes out one copy
+// of its value, the element order is the value order whatever the arrival order, and the
+// group's last row takes the group away.
+func TestAggregateJSONInsertDelete(t *testing.T) {
+	doc := dataflow.String(`{"k": [1, 2]}`)
+	aggs := []AggSpec{
+		{Func: AggJSONArray, Arg: 1},
+		{Func: AggJSONArray, Arg: 2, ArgJSON: true},
+		{Func: AggJSONArray, Arg: 1, Distinct: true, OrderDesc: true, HasLimit: true, Limit: 2},
+		{Func: AggJSONObject, Arg: 3},
+	}
+	op := NewAggregate([]int{0}, aggs)
+	g := dataflow.Int(1)
+	row := func(v dataflow.Value, member string) dataflow.Row {
+		m := dataflow.Null
+		if member != "" {
+			m = dataflow.String(member)
+		}
+		return dataflow.Row{g, v, doc, m}
+	}
+	steps := []struct {
+		rec  dataflow.Record
+		want string // the group's row after the step, "" when the group is gone
+	}{
+		{dataflow.Record{Row: row(dataflow.String(`b"`), `"b":2`)},
+			`[1, "[\"b\\\"\"]", "[{\"k\": [1, 2]}]", "[\"b\\\"\"]", "{\"b\":2}"]`},
+		{dataflow.Record{Row: row(dataflow.Null, "")},
+			`[1, "[null,\"b\\\"\"]", "[{\"k\": [1, 2]},{\"k\": [1, 2]}]", "[\"b\\\"\",null]", "{\"b\":2}"]`},
+		{dataflow.Record{Row: row(dataflow.String("a"), `"a":1`)},
+			`[1, "[null,\"a\",\"b\\\"\"]", "[{\"k\": [1, 2]},{\"k\": [1, 2]},{\"k\": [1, 2]}]", "[\"b\\\"\",\"a\"]", "{\"a\":1, \"b\":2}"]`},
+		{dataflow.Record{Row: row(dataflow.String("a"), `"a":1`)},
+			`[1, "[null,\"a\",\"a\",\"b\\\"\"]", "[{\"k\": [1, 2]},{\"k\": [1, 2]},{\"k\": [1, 2]},{\"k\": [1, 2]}]", "[\"b\\\"\",\"a\"]", "{\"a\":1, \"a\":1, \"b\":2}"]`},
+		{dataflow.Record{Row: row(dataflow.String(`b"`), `"b":2`), Neg: true},
+			`[1, "[null,\"a\",\"a\"]", "[{\"k\": [1, 2]},{\"k\": [1, 2]},{\"k\": [1, 2]}]", "[\"a\",null]", "{\"a\":1, \"a\":1}"]`},
+		{dataflow.Record{Row: row(dataflow.String("a"), `"a":1`), Neg: true},
+			`[1, "[null,\"a\"]", "[{\"k\": [1, 2]},{\"k\": [1, 2]}]", "[\"a\",null]", "{\"a\":1}"]`},
+		{dataflow.Record{Row: row(dataflow.String("a"), `"a":1`), Neg: true},
+			`[1, "[null]", "[{\"k\": [1, 2]}]", "[null]", NULL]`},
+		{dataflow.Record{Row: row(dataflow.Null, ""), Neg: true}, ""},
+	}
+	var cur dataflow.Row
+	for i, st := range steps {
+		for _, o := range op.Process(0, dataflow.Batch{st.rec}) {
+			if o.Neg {
+				if cur == nil || !dataflow.IdenticalRows(cur, o.Row) {
+					t.Fatalf("step %d: retraction of %s, which is not the group's row", i, fmtRow(o.Row))
+				}
+				cur = nil
+			} else {
+				cur = o.Row
+			}
+		}
+		got := ""
+		if cur != nil {
+			got = fmtRow(cur)
+		}
+		if got != st.want {
+			t.Fatalf("step %d (%v): row %s, want %s", i, fmtBatch(dataflow.Batch{st.rec}), got, st.want)
+		}
 	}
 }

@@ -18,4 +18,6 @@ const (
 	AggMin         = expr.AggMin
 	AggMax         = expr.AggMax
 	AggGroupConcat = expr.AggGroupConcat
+	AggJSONArray   = expr.AggJSONArray
+	AggJSONObject  = expr.AggJSONObject
 )

@@ -16,4 +16,10 @@
 // (dataflow.IdenticalRows). Where the collation leaves a choice ('a' or 'A' for a group),
 // operators pick the smallest variant in exact order, so the output depends only on the
 // input multiset and not on arrival order.
+//
+// The same rule orders the elements of GROUP_CONCAT and JSON_ARRAYAGG without an ORDER BY,
+// and the members of JSON_OBJECTAGG: MariaDB lists them in the order it meets the rows,
+// which an incremental operator cannot know after retractions, so they come in value order
+// (JSON_OBJECTAGG: in the text order of its `"key":value` members, so by key), ties in exact
+// order.
 package operators

@@ -59,6 +59,9 @@ func (a *Aggregate) charge(g *aggGroup) {
 		if vb := g.accs[i].vals; vb != nil {
 			c += 48 * vb.total
 		}
+		if pb := g.accs[i].pairs; pb != nil {
+			c += 96 * pb.total
+		}
 		c += 64 * int64(len(g.accs[i].dist))
 	}
 	a.bytes.Add(c - int64(g.charged))

@@ -218,6 +218,27 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 		if err := b.groupConcat(a, row, &info); err != nil {
 			return nil, err
 		}
+	case ast.AggFuncJsonArrayagg:
+		if info.arg, err = one(); err != nil {
+			return nil, err
+		}
+		info.spec = AggSpec{Func: expr.AggJSONArray, ArgJSON: expr.IsJSONType(info.arg.Type()), Type: jsonAggType}
+	case ast.AggFuncJsonObjectAgg:
+		if len(a.Args) != 2 {
+			return nil, b.c.at(newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function 'JSON_OBJECTAGG'"), a)
+		}
+		key, err := row.conv(a.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		val, err := row.conv(a.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		// The aggregate collects each row's member text; a NULL key makes it NULL, and
+		// MariaDB skips such a row.
+		info.arg = expr.NewJSONMember(key, val)
+		info.spec = AggSpec{Func: expr.AggJSONObject, Type: jsonAggType}
 	default:
 		return nil, b.c.at(unsupported("the aggregate function %s()", strings.ToUpper(name)), a)
 	}
@@ -229,7 +250,11 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 	if info.arg != nil {
 		argStr = info.arg.String()
 	}
-	key := fmt.Sprintf("%d/%t/%q/%t/%s", info.spec.Func, info.spec.Distinct, info.spec.Separator, info.spec.OrderDesc, argStr)
+	if info.order != nil {
+		argStr += " ORDER BY " + info.order.String()
+	}
+	key := fmt.Sprintf("%d/%t/%q/%t/%t/%d/%d/%s", info.spec.Func, info.spec.Distinct, info.spec.Separator, info.spec.OrderDesc,
+		info.spec.HasLimit, info.spec.Limit, info.spec.Offset, argStr)
 	j, ok := b.aggIdx[key]
 	if !ok {
 		b.aggs = append(b.aggs, info)
@@ -238,6 +263,10 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 	}
 	return expr.NewCol(aggBase+j, b.aggs[j].col), nil
 }
+
+// jsonAggType is the type of JSON_ARRAYAGG and JSON_OBJECTAGG: a JSON document (so JSON
+// functions over it embed it as JSON), NULL for an empty group.
+var jsonAggType = dataflow.Type{Kind: dataflow.KindString, Precision: 4294967295, SQL: "JSON", Nullable: true}
 
 // groupConcat compiles GROUP_CONCAT([DISTINCT] x, ... [ORDER BY x [ASC|DESC]] [SEPARATOR s]).
 // The parser appends the separator (',' by default) as the last argument.
@@ -248,6 +277,9 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 	sepNode, ok := a.Args[len(a.Args)-1].(*test_driver.ValueExpr)
 	if !ok || sepNode.Kind() != test_driver.KindString {
 		return b.c.at(unsupported("this GROUP_CONCAT separator"), a)
+	}
+	if call, _, ok := parseJSONArrayAggMarker(sepNode.GetString()); ok {
+		return b.jsonArrayAgg(a, row, info, call)
 	}
 	var args []expr.Expr
 	for _, n := range a.Args[:len(a.Args)-1] {
@@ -289,6 +321,51 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 	return nil
 }
 
+// jsonArrayAgg compiles JSON_ARRAYAGG([DISTINCT] x [ORDER BY x [ASC|DESC]] [LIMIT ...]),
+// which reaches the parser as a GROUP_CONCAT whose separator is call's marker (see
+// rewriteJSONArrayAgg).
+func (b *block) jsonArrayAgg(a *ast.AggregateFuncExpr, row *exprConv, info *aggInfo, call jsonArrayAggCall) error {
+	if len(a.Args) != 2 {
+		return b.c.at(newErr(CodeWrongParamCount, "Incorrect parameter count in the call to native function 'JSON_ARRAYAGG'"), a)
+	}
+	arg, err := row.conv(a.Args[0])
+	if err != nil {
+		return err
+	}
+	info.arg = arg
+	info.col = dataflow.Column{Name: call.original}
+	info.spec = AggSpec{Func: expr.AggJSONArray, Distinct: a.Distinct, ArgJSON: expr.IsJSONType(arg.Type()), Type: jsonAggType,
+		HasLimit: call.hasLimit, Limit: call.limit, Offset: call.offset}
+	if a.Order == nil {
+		return nil
+	}
+	if len(a.Order.Items) != 1 {
+		return b.c.at(unsupported("JSON_ARRAYAGG ... ORDER BY on several terms"), a)
+	}
+	it := a.Order.Items[0]
+	if pos, isPos := unparen(it.Expr).(*ast.PositionExpr); isPos {
+		// A position counts the call's arguments, as in MariaDB; there is one.
+		if pos.P != nil || pos.N != 1 {
+			return b.c.at(unsupported("JSON_ARRAYAGG ... ORDER BY a position other than 1"), a)
+		}
+	} else {
+		e, err := row.conv(it.Expr)
+		if err != nil {
+			return err
+		}
+		if e.String() != arg.String() {
+			if a.Distinct {
+				return b.c.at(unsupported("JSON_ARRAYAGG(DISTINCT ... ORDER BY another expression)"), a)
+			}
+			// Elements follow the ORDER BY expression, the values of rows that tie there
+			// in value order.
+			info.order = e
+		}
+	}
+	info.spec.OrderDesc = it.Desc
+	return nil
+}
+
 // aggregate builds the Aggregate over the FROM plan, with a projection below it when a group
 // expression or an aggregate argument is more than a column.
 func (b *block) aggregate(bt *built) *Aggregate {
@@ -297,6 +374,9 @@ func (b *block) aggregate(bt *built) *Aggregate {
 	for _, a := range b.aggs {
 		if a.arg != nil {
 			pre = append(pre, a.arg)
+		}
+		if a.order != nil {
+			pre = append(pre, a.order)
 		}
 	}
 	direct := true
@@ -343,6 +423,9 @@ func (b *block) aggregate(bt *built) *Aggregate {
 		spec := a.spec
 		if a.arg != nil {
 			spec.Arg = pos(a.arg)
+		}
+		if a.order != nil {
+			spec.OrderByArg, spec.OrderArg = true, pos(a.order)
 		}
 		agg.Aggs = append(agg.Aggs, spec)
 		agg.Cols = append(agg.Cols, a.col)

@@ -32,6 +32,7 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 // session's current database; "" when none is selected, when only qualified names resolve).
 func CompileIn(cat Catalog, db, sql string) (Statement, error) {
 	sql, alter := rewriteAlterView(sql)
+	sql = rewriteJSONArrayAgg(sql) // so that error positions match the parsed text
 	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
@@ -126,7 +127,7 @@ func parseOne(sql string) (stmt ast.StmtNode, release func(), err error) {
 			parsers.Put(p) // no tree was handed out
 		}
 	}()
-	stmts, _, perr := p.Parse(sql, "", "")
+	stmts, _, perr := p.Parse(rewriteJSONArrayAgg(sql), "", "")
 	if perr != nil {
 		return nil, nil, &Error{Code: CodeParse, SQLState: "42000", Msg: syntaxMessage(perr.Error()), Err: perr}
 	}

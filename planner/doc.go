@@ -30,6 +30,11 @@
 // runs (see Volatile), so that the rows it stores hold values, not functions; in a cached
 // SELECT they are refused.
 //
+// JSON_ARRAYAGG with DISTINCT, ORDER BY or LIMIT inside the call, which TiDB's parser does not
+// take, is rewritten before parsing into the GROUP_CONCAT form it does take, with a separator
+// that marks the call and carries its original text (jsonagg.go); what reaches users (select
+// item names, view definitions, error messages) is given back that text.
+//
 // Everything Weir cannot compute exactly is rejected with an *Error that names the construct
 // (and its position where the parser records one) rather than planned approximately. Among
 // the constructs accepted but ignored: COMMENT on columns and keys, storage options (ENGINE,

@@ -128,6 +128,8 @@ var aggNames = map[expr.AggFunc]string{
 	expr.AggMin:         "MIN",
 	expr.AggMax:         "MAX",
 	expr.AggGroupConcat: "GROUP_CONCAT",
+	expr.AggJSONArray:   "JSON_ARRAYAGG",
+	expr.AggJSONObject:  "JSON_OBJECTAGG",
 }
 
 func describeAgg(a AggSpec) string {
@@ -147,6 +149,19 @@ func describeAgg(a AggSpec) string {
 			arg += " ORDER BY DESC"
 		}
 		arg += fmt.Sprintf(" SEPARATOR %q", a.Separator)
+	}
+	if a.Func == expr.AggJSONArray {
+		switch {
+		case a.OrderByArg && a.OrderDesc:
+			arg += fmt.Sprintf(" ORDER BY $%d DESC", a.OrderArg)
+		case a.OrderByArg:
+			arg += fmt.Sprintf(" ORDER BY $%d", a.OrderArg)
+		case a.OrderDesc:
+			arg += " ORDER BY DESC"
+		}
+		if a.HasLimit {
+			arg += fmt.Sprintf(" LIMIT %d, %d", a.Offset, a.Limit)
+		}
 	}
 	return fmt.Sprintf("%s(%s) %s", name, arg, a.Type)
 }

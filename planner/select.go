@@ -63,7 +63,9 @@ type selItem struct {
 type aggInfo struct {
 	spec AggSpec
 	arg  expr.Expr // global; nil for COUNT(*)
-	col  dataflow.Column
+	// order is JSON_ARRAYAGG's ORDER BY expression when it is not arg (global).
+	order expr.Expr
+	col   dataflow.Column
 }
 
 // orderRef is one ORDER BY term: a visible column, or an expression kept as a hidden column.

@@ -61,7 +61,7 @@ func fieldText(f *ast.SelectField) string {
 		return v.GetString()
 	}
 	if t := strings.TrimSpace(f.Text()); t != "" {
-		return t
+		return restoreJSONArrayAgg(t)
 	}
 	var sb strings.Builder
 	if err := f.Expr.Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase, &sb)); err == nil {

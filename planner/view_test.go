@@ -169,6 +169,9 @@ func TestViewDefinitions(t *testing.T) {
 			CreateView{View: &ViewDef{Name: "V", Select: "select id from users"}, OrReplace: true}},
 		{"ALTER VIEW ok_view AS SELECT name FROM users WITH LOCAL CHECK OPTION",
 			CreateView{View: &ViewDef{Name: "ok_view", Select: "SELECT name FROM users"}, OrReplace: true, Alter: true}},
+		// The definition keeps JSON_ARRAYAGG as written, not the form it is parsed in.
+		{"CREATE VIEW j AS SELECT karma, JSON_ARRAYAGG(DISTINCT name ORDER BY name DESC LIMIT 2) AS names FROM users GROUP BY karma",
+			CreateView{View: &ViewDef{Name: "j", Select: "SELECT karma, JSON_ARRAYAGG(DISTINCT name ORDER BY name DESC LIMIT 2) AS names FROM users GROUP BY karma"}}},
 	} {
 		st, err := Compile(cat, c.sql)
 		if err != nil {

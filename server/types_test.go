@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	gmysql "github.com/go-mysql-org/go-mysql/mysql"
@@ -115,4 +116,61 @@ func textCells(t *testing.T, row []byte) []string {
 		row = row[w+int(n):]
 	}
 	return out
+}
+
+// TestJSONAggregatesOnTheWire: JSON_ARRAYAGG and JSON_OBJECTAGG are JSON columns, as JSON
+// columns are sent, over both protocols, and a group that empties reads as no row.
+func TestJSONAggregatesOnTheWire(t *testing.T) {
+	e, _, addr := startServer(t, server.Config{})
+	ctx := context.Background()
+	for _, q := range []string{
+		"CREATE TABLE ja (id INT PRIMARY KEY, g INT, n INT, s VARCHAR(10))",
+		`INSERT INTO ja VALUES (1, 1, 2, 'b"'), (2, 1, NULL, NULL), (3, 1, 1, 'a'), (4, 2, 7, 'x')`,
+	} {
+		if _, err := e.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	conn := connectRaw(t, addr)
+	const q = "SELECT JSON_ARRAYAGG(n ORDER BY n DESC LIMIT 2) AS a, JSON_OBJECTAGG(s, n) AS o FROM ja WHERE g = ? GROUP BY g"
+	stmt, err := conn.Prepare(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stmt.Close()
+	want := []string{`[2,1]`, `{"a":1, "b\"":2}`}
+	for _, tc := range []struct {
+		name string
+		run  func() (*gmysql.Result, error)
+	}{
+		{"text", func() (*gmysql.Result, error) { return conn.Execute(strings.Replace(q, "?", "1", 1)) }},
+		{"binary", func() (*gmysql.Result, error) { return stmt.Execute(1) }},
+	} {
+		res, err := tc.run()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if len(res.Values) != 1 {
+			t.Fatalf("%s: %d rows, want 1", tc.name, len(res.Values))
+		}
+		for i, f := range res.Fields {
+			if f.Type != gmysql.MYSQL_TYPE_JSON {
+				t.Errorf("%s: column %s has type %d, want JSON", tc.name, f.Name, f.Type)
+			}
+			if got := string(res.Values[0][i].AsString()); got != want[i] {
+				t.Errorf("%s: column %s = %s, want %s", tc.name, f.Name, got, want[i])
+			}
+		}
+	}
+	// On the session that reads, so that its read waits for the delete.
+	if _, err := conn.Execute("DELETE FROM ja WHERE g = 1"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := stmt.Execute(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Values) != 0 {
+		t.Errorf("after the group's rows left: %d rows, want none", len(res.Values))
+	}
 }

@@ -103,13 +103,24 @@ func (q *qgen) aggregate(scope []scopeCol) (string, ColType) {
 	case 6:
 		return fmt.Sprintf("MAX(%s)", c.ref), c.typ
 	}
-	switch g.intn(0, 2) {
+	switch g.intn(0, 6) {
 	case 0:
 		return fmt.Sprintf("GROUP_CONCAT(%s)", c.ref), TypeVarchar
 	case 1:
 		return fmt.Sprintf("GROUP_CONCAT(DISTINCT %s)", c.ref), TypeVarchar
+	case 2:
+		return fmt.Sprintf("GROUP_CONCAT(%s ORDER BY %s DESC SEPARATOR '|')", c.ref, c.ref), TypeVarchar
+	case 3:
+		return fmt.Sprintf("JSON_ARRAYAGG(%s)", c.ref), TypeVarchar
+	case 4:
+		// NULLs are elements: DISTINCT keeps one, the LIMIT window may hold it.
+		return fmt.Sprintf("JSON_ARRAYAGG(DISTINCT %s ORDER BY %s DESC LIMIT %d, %d)", c.ref, c.ref, g.intn(0, 1), g.intn(0, 3)), TypeVarchar
+	case 5:
+		// The ORDER BY column may be another: elements follow it, ties by value.
+		return fmt.Sprintf("JSON_ARRAYAGG(%s ORDER BY %s LIMIT %d)", c.ref, pick(g, scope).ref, g.intn(0, 3)), TypeVarchar
 	}
-	return fmt.Sprintf("GROUP_CONCAT(%s ORDER BY %s DESC SEPARATOR '|')", c.ref, c.ref), TypeVarchar
+	// A NULL key skips its row; duplicate keys stay.
+	return fmt.Sprintf("JSON_OBJECTAGG(%s, %s)", c.ref, pick(g, scope).ref), TypeVarchar
 }
 
 func sumType(t ColType) ColType {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 	// Only the AggFunc names of the shared AggSpec description are used from package
 	// operators; none of its operator code is.
 	"github.com/weirdb/weir/operators"
@@ -24,10 +25,20 @@ func computeAggregate(spec planner.AggSpec, argType dataflow.Type, rows []datafl
 	}
 	vals := make([]dataflow.Value, 0, len(rows))
 	for _, r := range rows {
-		// Every aggregate but COUNT(*) ignores NULLs.
-		if v := r[spec.Arg]; !v.IsNull() {
+		// Every aggregate but COUNT(*) and JSON_ARRAYAGG (where NULL is an element) ignores
+		// NULLs.
+		if v := r[spec.Arg]; !v.IsNull() || spec.Func == operators.AggJSONArray {
 			vals = append(vals, v)
 		}
+	}
+	switch spec.Func {
+	case operators.AggJSONArray:
+		if spec.OrderByArg {
+			return jsonArrayByKey(rows, spec, expr.IsJSONType(argType)), nil
+		}
+		return jsonArray(vals, spec, expr.IsJSONType(argType)), nil
+	case operators.AggJSONObject:
+		return jsonObject(vals), nil
 	}
 	if spec.Distinct {
 		vals = distinctValues(vals)
@@ -215,4 +226,85 @@ func groupConcat(vals []dataflow.Value, sep string, desc bool) dataflow.Value {
 		parts[i] = v.ToText()
 	}
 	return dataflow.String(strings.Join(parts, sep))
+}
+
+// jsonArray renders JSON_ARRAYAGG: the values (NULLs included, as null) sorted by value,
+// descending under OrderDesc, values that tie in the same direction by exactCompare; under
+// DISTINCT the first of each run of equal values only; then the LIMIT window. doc says the
+// argument is a JSON document, embedded as it is.
+func jsonArray(vals []dataflow.Value, spec planner.AggSpec, doc bool) dataflow.Value {
+	if len(vals) == 0 {
+		return dataflow.Null
+	}
+	sorted := slices.Clone(vals)
+	slices.SortStableFunc(sorted, func(a, b dataflow.Value) int {
+		if spec.OrderDesc {
+			return exactCompare(b, a)
+		}
+		return exactCompare(a, b)
+	})
+	if spec.Distinct {
+		var kept []dataflow.Value
+		for i, v := range sorted {
+			if i == 0 || dataflow.Compare(sorted[i-1], v) != 0 {
+				kept = append(kept, v)
+			}
+		}
+		sorted = kept
+	}
+	if spec.HasLimit {
+		lo := min(spec.Offset, len(sorted))
+		sorted = sorted[lo : lo+min(spec.Limit, len(sorted)-lo)]
+	}
+	parts := make([]string, len(sorted))
+	for i, v := range sorted {
+		parts[i] = string(expr.AppendJSONValue(nil, v, doc))
+	}
+	return dataflow.String("[" + strings.Join(parts, ",") + "]")
+}
+
+// jsonArrayByKey renders JSON_ARRAYAGG(x ORDER BY y): the rows sorted by y, rows that tie
+// there by x, the whole order reversed under OrderDesc; then the LIMIT window.
+func jsonArrayByKey(rows []dataflow.Row, spec planner.AggSpec, doc bool) dataflow.Value {
+	if len(rows) == 0 {
+		return dataflow.Null
+	}
+	sorted := slices.Clone(rows)
+	slices.SortStableFunc(sorted, func(a, b dataflow.Row) int {
+		c := exactCompare(a[spec.OrderArg], b[spec.OrderArg])
+		if c == 0 {
+			c = exactCompare(a[spec.Arg], b[spec.Arg])
+		}
+		if spec.OrderDesc {
+			return -c
+		}
+		return c
+	})
+	if spec.HasLimit {
+		lo := min(spec.Offset, len(sorted))
+		sorted = sorted[lo : lo+min(spec.Limit, len(sorted)-lo)]
+	}
+	parts := make([]string, len(sorted))
+	for i, r := range sorted {
+		parts[i] = string(expr.AppendJSONValue(nil, r[spec.Arg], doc))
+	}
+	return dataflow.String("[" + strings.Join(parts, ",") + "]")
+}
+
+// jsonObject renders JSON_OBJECTAGG from its members' text (NULL for a row with a NULL key,
+// which is left out), sorted as text, duplicates kept.
+func jsonObject(members []dataflow.Value) dataflow.Value {
+	var parts []string
+	for _, m := range members {
+		if !m.IsNull() {
+			parts = append(parts, m.RawString())
+		}
+	}
+	if len(parts) == 0 {
+		return dataflow.Null
+	}
+	slices.SortFunc(parts, func(a, b string) int {
+		return exactCompare(dataflow.String(a), dataflow.String(b))
+	})
+	return dataflow.String("{" + strings.Join(parts, ", ") + "}")
 }

@@ -12,7 +12,9 @@
 // take as given.
 //
 // Where SQL leaves a choice open (which of 'a' and 'A' a group shows, the order of rows that
-// tie under ORDER BY), the reference makes a fixed choice; callers compare such results with
+// tie under ORDER BY, the order of GROUP_CONCAT's and JSON_ARRAYAGG's elements and of
+// JSON_OBJECTAGG's members without an ORDER BY, which Weir defines as value order), the
+// reference makes a fixed choice; callers compare such results with
 // that in mind.
 //
 // It never mutates the rows it is given and returns errors, never panics, on malformed plans.

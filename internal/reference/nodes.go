@@ -238,6 +238,9 @@ func (ev *evaluator) aggregate(n *planner.Aggregate) ([]dataflow.Row, error) {
 		if a.Func != operators.AggCountStar && (a.Arg < 0 || a.Arg >= len(inCols)) {
 			return nil, fmt.Errorf("%w: aggregate %d argument %d out of range (width %d)", ErrInvalidPlan, i, a.Arg, len(inCols))
 		}
+		if a.OrderByArg && (a.OrderArg < 0 || a.OrderArg >= len(inCols)) {
+			return nil, fmt.Errorf("%w: aggregate %d ORDER BY column %d out of range (width %d)", ErrInvalidPlan, i, a.OrderArg, len(inCols))
+		}
 	}
 	groups := groupRows(in, n.GroupBy)
 	if len(n.GroupBy) == 0 && len(groups) == 0 {
