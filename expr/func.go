@@ -53,7 +53,11 @@ type call struct {
 // HOUR, MINUTE, SECOND, DATE, JSON_VALID, JSON_EXTRACT, JSON_UNQUOTE, JSON_OBJECT, JSON_ARRAY,
 // and the date functions of func_date.go: DATE_ADD/ADDDATE, DATE_SUB/SUBDATE (the unit a
 // constant string argument), DATEDIFF, TIMESTAMPDIFF, DAYOFWEEK, WEEKDAY, DAYOFYEAR, QUARTER,
-// WEEK (mode 0), TO_DAYS, LAST_DAY, DAYNAME, MONTHNAME, MICROSECOND, EXTRACT, DATE_FORMAT.
+// WEEK (mode 0), TO_DAYS, LAST_DAY, DAYNAME, MONTHNAME, MICROSECOND, EXTRACT, DATE_FORMAT;
+// the string functions of func_text.go: INSTR, LOCATE/POSITION, FIND_IN_SET, FIELD, STRCMP,
+// ASCII, SUBSTRING_INDEX, LPAD, RPAD, REPEAT, SPACE, HEX, MD5, SHA/SHA1, SHA2, TO_BASE64,
+// CRC32, OCTET_LENGTH; and the math of func_num.go: SQRT, EXP, LN, LOG, LOG2, LOG10,
+// POW/POWER, SIN, COS, TAN, ASIN, ACOS, ATAN, ATAN2, COT, DEGREES, RADIANS, PI.
 func NewFunc(name string, args []Expr) (Expr, error) {
 	key := strings.ToLower(name)
 	s, ok := funcs[key]

@@ -102,7 +102,10 @@ var funcArities = []struct {
 	{"rtrim", 1}, {"replace", 3}, {"reverse", 1}, {"sign", 1}, {"year", 1}, {"month", 1}, {"day", 1},
 	{"date", 1}, {"hour", 1}, {"dayofweek", 1}, {"weekday", 1}, {"dayofyear", 1}, {"quarter", 1},
 	{"week", 1}, {"to_days", 1}, {"last_day", 1}, {"dayname", 1}, {"monthname", 1}, {"datediff", 2},
-	{"date_format", 2},
+	{"date_format", 2}, {"instr", 2}, {"locate", 2}, {"locate", 3}, {"find_in_set", 2}, {"field", 3},
+	{"strcmp", 2}, {"ascii", 1}, {"substring_index", 3}, {"lpad", 3}, {"rpad", 3}, {"repeat", 2},
+	{"space", 1}, {"hex", 1}, {"md5", 1}, {"sha1", 1}, {"sha2", 2}, {"to_base64", 1}, {"crc32", 1},
+	{"sqrt", 1}, {"exp", 1}, {"ln", 1}, {"log", 2}, {"log10", 1}, {"pow", 2}, {"atan", 2}, {"degrees", 1},
 }
 
 // genExpr draws an expression of at most depth levels over the schema.
