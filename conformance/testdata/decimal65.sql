@@ -88,6 +88,17 @@ SELECT w.id, r.label FROM wide w JOIN refs r ON r.k = w.c;
 -- query join_on_decimal_and_int
 SELECT w.id, r.label FROM wide w JOIN refs r ON r.k = w.b;
 
+-- query having_wide_sum
+SELECT grp, SUM(c) AS s FROM wide GROUP BY grp HAVING SUM(c) > 1000000000000000000000;
+
+-- query in_list_and_case ordered
+SELECT id, CASE WHEN c > 9223372036854775807 THEN 'wide' WHEN c IS NULL THEN 'none' ELSE 'narrow' END AS k,
+  COALESCE(b, 0) + 1, GREATEST(c, n), IF(a < 0, -a, a)
+FROM wide WHERE b IN (12, 9223372036854775807, 99999999999999999999999999999999999999999999999999999999999999999) ORDER BY id;
+
+-- query union_wide_narrow
+SELECT c AS v FROM wide WHERE id IN (3, 4) UNION SELECT n FROM wide WHERE id IN (1, 6);
+
 -- query casts ordered
 SELECT id, CAST(c AS DECIMAL(65,5)), CAST(b AS DECIMAL(65,30)), CAST(a AS DECIMAL(20,2)), CAST(n AS DECIMAL(50,20)),
   CAST(c AS CHAR), CAST(b AS DOUBLE), CAST(c AS SIGNED), CAST('123456789012345678901234567890.5' AS DECIMAL(40,1))
