@@ -462,11 +462,6 @@ func paramFromWire(typ byte, unsigned bool, b []byte) (dataflow.Value, int, erro
 			return tv, n, err
 		case mysql.MYSQL_TYPE_TIME:
 			return dataflow.Null, 0, unsupported("TIME parameters")
-		case mysql.MYSQL_TYPE_DECIMAL, mysql.MYSQL_TYPE_NEWDECIMAL:
-			// A client's exact decimal (Java's BigDecimal, say) stays exact.
-			if d, ok := dataflow.ParseDecimalValue(string(v)); ok {
-				return d, n, nil
-			}
 		}
 		return dataflow.String(string(v)), n, nil
 	}
