@@ -459,13 +459,13 @@ func decimalBounds(t dataflow.Type) (scale int, maxCoef *big.Int) {
 
 func convertDecimal(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
 	scale := min(max(t.Scale, 0), maxScale)
-	if p := t.Precision; p > 0 && p <= 18 {
-		// The common narrow case, without allocating.
-		if c, s, ok := exactOf(v); ok {
-			if r, ok := dataflow.RescaleDecimal(c, uint8(s), uint8(scale)); ok && uabs(r) < uint64(pow10[max(p, scale)]) &&
-				!(c < 0 && isUnsigned(t)) {
-				return dataflow.Decimal(r, uint8(scale)), nil
-			}
+	// The common narrow case, without allocating: any int64 coefficient fits a precision of
+	// 19 digits or more.
+	if c, s, ok := exactOf(v); ok && t.Precision > 0 {
+		p := max(t.Precision, scale)
+		if r, ok := dataflow.RescaleDecimal(c, uint8(s), uint8(scale)); ok && (p > 18 || uabs(r) < uint64(pow10[p])) &&
+			!(c < 0 && isUnsigned(t)) {
+			return dataflow.Decimal(r, uint8(scale)), nil
 		}
 	}
 	_, maxCoef := decimalBounds(t)
