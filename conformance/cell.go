@@ -84,8 +84,8 @@ func CellFromValue(v dataflow.Value) Cell {
 	case dataflow.KindFloat:
 		return FloatCell(v.RawFloat())
 	case dataflow.KindDecimal:
-		coef, scale := v.DecimalParts()
-		r := new(big.Rat).SetFrac(big.NewInt(coef), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+		coef, scale := v.BigDecimal()
+		r := new(big.Rat).SetFrac(coef, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
 		return Cell{Kind: CellExact, Text: v.ToText(), exact: r}
 	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		return TimeCell(v.ToText())

@@ -66,6 +66,17 @@ func Compare(a, b Value) int {
 			}
 		}
 	}
+	// A decimal against text that spells a plain decimal compares exactly, as MariaDB
+	// compares them (doubles could not tell 30-digit values apart).
+	if a.kind == KindDecimal && b.kind == KindString {
+		if d, ok := ParseDecimalValue(b.s); ok {
+			b = d
+		}
+	} else if b.kind == KindDecimal && a.kind == KindString {
+		if d, ok := ParseDecimalValue(a.s); ok {
+			a = d
+		}
+	}
 	return compareNumeric(a, b)
 }
 
@@ -110,12 +121,34 @@ func compareNumeric(a, b Value) int {
 		}
 		return 0
 	}
+	if a.kind == KindDecimal && b.kind == KindDecimal && a.s == "" && b.s == "" {
+		if c, ok := compareNarrowDecimals(int64(a.n), a.scale, int64(b.n), b.scale); ok {
+			return c
+		}
+	}
 	if isExact(a) && isExact(b) {
 		return exactRat(a).Cmp(exactRat(b))
 	}
 	fa, _ := a.ToFloat()
 	fb, _ := b.ToFloat()
 	return cmp.Compare(fa, fb)
+}
+
+// compareNarrowDecimals orders two int64-coefficient decimals without allocating when the
+// coefficient of the smaller scale can be brought to the other's scale; ok is false when that
+// overflows.
+func compareNarrowDecimals(ca int64, sa uint8, cb int64, sb uint8) (int, bool) {
+	if sa < sb {
+		c, ok := compareNarrowDecimals(cb, sb, ca, sa)
+		return -c, ok
+	}
+	if sa > sb {
+		var ok bool
+		if cb, ok = RescaleDecimal(cb, sb, sa); !ok {
+			return 0, false
+		}
+	}
+	return cmp.Compare(ca, cb), true
 }
 
 func isExact(v Value) bool {
@@ -132,7 +165,8 @@ func exactRat(v Value) *big.Rat {
 		c, s := v.TimeNumber()
 		return new(big.Rat).SetFrac(big.NewInt(c), new(big.Int).SetUint64(pow10i(s)))
 	default:
-		return new(big.Rat).SetFrac(big.NewInt(int64(v.n)), new(big.Int).SetUint64(pow10i(v.scale)))
+		m, scale := v.BigDecimal()
+		return new(big.Rat).SetFrac(m, BigPow10(int(scale)))
 	}
 }
 
@@ -240,6 +274,7 @@ const (
 	keyTime
 	keyBytes
 	keyTimeOfDay
+	keyWideDecimal
 )
 
 // AppendKey appends v's canonical key encoding to buf.
@@ -255,21 +290,10 @@ func AppendKey(buf []byte, v Value) []byte {
 		}
 		return appendU64(append(buf, keyUint), v.n)
 	case KindDecimal:
-		coef, scale := int64(v.n), v.scale
-		for scale > 0 && coef%10 == 0 {
-			coef /= 10
-			scale--
+		if v.s != "" {
+			return appendWideDecimalKey(buf, v)
 		}
-		if scale == 0 {
-			return appendU64(append(buf, keyInt), uint64(coef))
-		}
-		if f := float64(coef) / pow10f(scale); f*pow10f(scale) == float64(coef) && math.Abs(float64(coef)) < 1<<53 {
-			// Decimals exactly representable as floats share the float encoding so that
-			// 0.5 (decimal) and 0.5e0 (double) group together.
-			return appendU64(append(buf, keyFloat), math.Float64bits(f))
-		}
-		buf = appendU64(append(buf, keyDecimal), uint64(coef))
-		return append(buf, scale)
+		return appendNarrowDecimalKey(buf, int64(v.n), v.scale)
 	case KindFloat:
 		f := math.Float64frombits(v.n)
 		if f == math.Trunc(f) && f >= -9.2e18 && f <= 9.2e18 {
@@ -320,6 +344,23 @@ func AppendKey(buf []byte, v Value) []byte {
 		return appendU64(append(buf, keyTimeOfDay), v.n)
 	}
 	return buf
+}
+
+func appendNarrowDecimalKey(buf []byte, coef int64, scale uint8) []byte {
+	for scale > 0 && coef%10 == 0 {
+		coef /= 10
+		scale--
+	}
+	if scale == 0 {
+		return appendU64(append(buf, keyInt), uint64(coef))
+	}
+	if f := float64(coef) / pow10f(scale); f*pow10f(scale) == float64(coef) && math.Abs(float64(coef)) < 1<<53 {
+		// Decimals exactly representable as floats share the float encoding so that
+		// 0.5 (decimal) and 0.5e0 (double) group together.
+		return appendU64(append(buf, keyFloat), math.Float64bits(f))
+	}
+	buf = appendU64(append(buf, keyDecimal), uint64(coef))
+	return append(buf, scale)
 }
 
 func appendU64(buf []byte, x uint64) []byte {

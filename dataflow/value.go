@@ -3,6 +3,7 @@ package dataflow
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ const (
 	KindUint
 	// KindFloat holds a float64 (DOUBLE and FLOAT).
 	KindFloat
-	// KindDecimal holds an exact decimal: an int64 coefficient and a scale.
+	// KindDecimal holds an exact decimal: a coefficient and a scale (see DecimalBig).
 	KindDecimal
 	// KindString holds text (VARCHAR, CHAR, TEXT) or a binary string (BINARY, VARBINARY,
 	// BLOB): see Bytes.
@@ -77,9 +78,6 @@ const (
 	stringEnum   uint8 = 3
 	stringSet    uint8 = 4
 )
-
-// MaxDecimalDigits is the largest DECIMAL precision Weir represents exactly (an int64 coefficient).
-const MaxDecimalDigits = 18
 
 // Null is the SQL NULL.
 var Null = Value{}
@@ -230,7 +228,8 @@ func (v Value) RawFloat() float64 { return math.Float64frombits(v.n) }
 // RawString returns the payload of a KindString value.
 func (v Value) RawString() string { return v.s }
 
-// DecimalParts returns the coefficient and scale of a KindDecimal value.
+// DecimalParts returns the coefficient and scale of a narrow KindDecimal value (see
+// IsWideDecimal; NarrowDecimal checks, BigDecimal reads both).
 func (v Value) DecimalParts() (coef int64, scale uint8) { return int64(v.n), v.scale }
 
 // Scale returns the decimal scale or the fractional-second digits of a time (0 for others).
@@ -261,7 +260,7 @@ func (v Value) ToFloat() (f float64, ok bool) {
 	case KindFloat:
 		return math.Float64frombits(v.n), true
 	case KindDecimal:
-		return float64(int64(v.n)) / pow10f(v.scale), true
+		return v.decimalFloat(), true
 	case KindString:
 		if n, ok := v.HexNumber(); ok {
 			return float64(n), true
@@ -294,6 +293,9 @@ func (v Value) ToInt() (i int64, ok bool) {
 		}
 		return int64(v.n), true
 	case KindDecimal:
+		if v.s != "" || v.scale > 18 {
+			return v.decimalInt(), true
+		}
 		coef, scale := int64(v.n), v.scale
 		if scale == 0 {
 			return coef, true
@@ -340,7 +342,7 @@ func (v Value) Truthy() bool {
 	case KindInt, KindUint:
 		return v.n != 0
 	case KindDecimal:
-		return v.n != 0
+		return v.s != "" || v.n != 0
 	case KindFloat:
 		return math.Float64frombits(v.n) != 0
 	case KindDate, KindDatetime:
@@ -365,7 +367,7 @@ func (v Value) ToText() string {
 	case KindFloat:
 		return FormatFloat(math.Float64frombits(v.n))
 	case KindDecimal:
-		return FormatDecimal(int64(v.n), v.scale)
+		return v.decimalText()
 	case KindString:
 		return v.s
 	case KindDate:
@@ -490,7 +492,8 @@ done:
 }
 
 // ParseDecimal parses a decimal literal ("-12.340") into coefficient and scale. ok is false
-// when the text is not a plain decimal or needs more than MaxDecimalDigits digits.
+// when the text is not a plain decimal or its coefficient does not fit an int64 (see
+// ParseDecimalValue for any decimal).
 func ParseDecimal(s string) (coef int64, scale uint8, ok bool) {
 	s = strings.TrimSpace(s)
 	neg := false
@@ -502,7 +505,6 @@ func ParseDecimal(s string) (coef int64, scale uint8, ok bool) {
 		return 0, 0, false
 	}
 	var c uint64
-	digits := 0
 	dot := false
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
@@ -519,8 +521,7 @@ func ParseDecimal(s string) (coef int64, scale uint8, ok bool) {
 		if c == 0 && ch == '0' && !dot {
 			continue
 		}
-		digits++
-		if digits > MaxDecimalDigits {
+		if c > (math.MaxInt64-uint64(ch-'0'))/10 || (dot && scale == math.MaxUint8) {
 			return 0, 0, false
 		}
 		c = c*10 + uint64(ch-'0')
@@ -550,6 +551,10 @@ func RescaleDecimal(coef int64, from, to uint8) (int64, bool) {
 			return 0, false
 		}
 		return r, true
+	}
+	if from-to > 18 {
+		q := RoundBigDiv(big.NewInt(coef), BigPow10(int(from-to)))
+		return q.Int64(), true
 	}
 	p := int64(pow10i(from - to))
 	q, rem := coef/p, coef%p

@@ -141,8 +141,11 @@ func TestParseAndFormatDecimal(t *testing.T) {
 			t.Errorf("round trip %q -> %q", s, got)
 		}
 	}
-	if _, _, ok := ParseDecimal("1234567890123456789"); ok {
-		t.Error("19 digits accepted")
+	if c, _, ok := ParseDecimal("9223372036854775807"); !ok || c != 9223372036854775807 {
+		t.Errorf("ParseDecimal(MaxInt64) = %d, %v", c, ok)
+	}
+	if _, _, ok := ParseDecimal("9223372036854775808"); ok {
+		t.Error("a coefficient past int64 accepted by ParseDecimal")
 	}
 	if r, ok := RescaleDecimal(125, 2, 1); !ok || r != 13 {
 		t.Errorf("RescaleDecimal(1.25 -> 1 digit) = %d", r)

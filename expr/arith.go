@@ -54,8 +54,8 @@ type arith struct {
 // for *); any DOUBLE or string operand makes it DOUBLE. "/" of exact operands is a decimal
 // with the dividend's scale plus 4, and NULL when the divisor is zero, as DIV and MOD are.
 // Integer overflow yields BIGINT UNSIGNED when the result is non-negative and fits, DOUBLE
-// otherwise; decimal results that do not fit 18 digits become DOUBLE (MySQL would either
-// widen the decimal or raise an error).
+// otherwise. Decimal results are exact up to dataflow.MaxDecimalDigits digits, as in
+// MariaDB (see fromBigDecimal for wider ones).
 func NewArith(op ArithOp, l, r Expr) Expr {
 	lt, rt := l.Type(), r.Type()
 	a := &arith{op: op, l: l, r: r, class: max(classOf(lt), classOf(rt))}
@@ -367,7 +367,8 @@ type neg struct {
 }
 
 // NewNeg is unary minus. Negating the smallest BIGINT yields BIGINT UNSIGNED 9223372036854775808
-// (MySQL raises an out-of-range error).
+// (MySQL raises an out-of-range error); negating a BIGINT UNSIGNED past 2^63 yields a DECIMAL,
+// as MySQL reads the literal -9223372036854775809.
 func NewNeg(e Expr) Expr {
 	et := e.Type()
 	t := dataflow.Type{Kind: dataflow.KindFloat, Nullable: nullableType(et) || et.Kind == dataflow.KindString}
@@ -401,12 +402,14 @@ func (n *neg) Eval(row dataflow.Row) dataflow.Value {
 		if u <= 1<<63 {
 			return dataflow.Int(int64(-u))
 		}
-		return dataflow.Float(-float64(u))
+		// As MySQL reads -9223372036854775809: a DECIMAL.
+		m := new(big.Int).SetUint64(u)
+		return dataflow.DecimalBig(m.Neg(m), 0)
 	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		c, s, _ := exactOf(v)
-		if c == math.MinInt64 {
-			f, _ := v.ToFloat()
-			return dataflow.Float(-f)
+		if v.IsWideDecimal() || c == math.MinInt64 {
+			m, ms, _ := bigExact(v)
+			return dataflow.DecimalBig(m.Neg(m), uint8(ms))
 		}
 		if s == 0 && v.Kind() != dataflow.KindDecimal {
 			return dataflow.Int(-c)

@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/weirdb/weir/dataflow"
@@ -85,13 +86,18 @@ func TestArithOverflow(t *testing.T) {
 		{e: a(OpMod, small, ki(-1)), want: vi(0)},
 		{e: a(OpAdd, k(vu(math.MaxUint64)), ki(1)), want: vf(1.8446744073709552e19)},
 		{e: a(OpSub, k(vu(math.MaxUint64)), ki(1)), want: vu(math.MaxUint64 - 1)},
-		{e: a(OpAdd, k(vu(math.MaxUint64)), kd("0.5")), want: vf(1.8446744073709552e19), kind: kDec, scale: 1},
-		{e: a(OpMul, kd("999999999999999999"), ki(10)), want: vf(9.99999999999999999e18)},
-		// MySQL keeps 20 digits here; Weir's decimals stop at 18.
-		{e: a(OpMul, kd("0.0000000001"), kd("0.0000000001")), want: vd("0.000000000000000000"), kind: kDec, scale: 18},
-		{e: a(OpMul, kd("0.0000000005"), kd("0.000000001")), want: vd("0.000000000000000001"), kind: kDec, scale: 18},
+		{e: a(OpAdd, k(vu(math.MaxUint64)), kd("0.5")), want: vd("18446744073709551615.5"), kind: kDec, scale: 1},
+		{e: a(OpMul, kd("999999999999999999"), ki(10)), want: vd("9999999999999999990")},
+		{e: a(OpMul, kd("0.0000000001"), kd("0.0000000001")), want: vd("0.00000000000000000001"), kind: kDec, scale: 20},
+		{e: a(OpMul, kd("0.0000000005"), kd("0.000000001")), want: vd("0.0000000000000000005"), kind: kDec, scale: 19},
+		// Past 81 digits MariaDB raises error 1690; Eval gives the nearest DOUBLE.
+		{e: a(OpMul, kd(strings.Repeat("9", 65)), kd(strings.Repeat("9", 20))), want: vf(1e85)},
+		// Fractional digits past 81 digits in all are rounded away (MariaDB drops them too,
+		// less exactly: its product drops low words of the operands first).
+		{e: a(OpMul, kd(strings.Repeat("9", 60)+".5"), kd(strings.Repeat("9", 20)+".25")),
+			want: vd("99999999999999999999249999999999999999999999999999999999999950000000000000000000.4")},
 		{e: NewNeg(small), want: vu(1 << 63)},
 		{e: NewNeg(k(vu(1 << 63))), want: vi(math.MinInt64)},
-		{e: NewNeg(k(vu(math.MaxUint64))), want: vf(-1.8446744073709552e19)},
+		{e: NewNeg(k(vu(math.MaxUint64))), want: vd("-18446744073709551615")},
 	})
 }

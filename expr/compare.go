@@ -66,10 +66,10 @@ func compareValues(a, b dataflow.Value) int {
 		return cmpInt64(a.RawInt(), b.RawInt())
 	}
 	if (ak == dataflow.KindInt || ak == dataflow.KindDecimal) && (bk == dataflow.KindInt || bk == dataflow.KindDecimal) {
-		ca, sa, _ := exactOf(a)
-		cb, sb, _ := exactOf(b)
+		ca, sa, aok := exactOf(a)
+		cb, sb, bok := exactOf(b)
 		s := max(sa, sb)
-		if ra, ok := mulPow10(ca, s-sa); ok {
+		if ra, ok := mulPow10(ca, s-sa); ok && aok && bok {
 			if rb, ok := mulPow10(cb, s-sb); ok {
 				return cmpInt64(ra, rb)
 			}

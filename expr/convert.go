@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -61,8 +62,8 @@ func typeLabel(t dataflow.Type) string {
 //
 // Integers round half away from zero from decimals and text; DECIMAL(p,s) rounds to s digits
 // the same way. Integer targets produce KindUint values for unsigned types and KindInt
-// otherwise, whatever t.Kind says. A DECIMAL without precision (Precision 0) is bounded only by
-// Weir's 18-digit coefficient. NULL converts to NULL: nullability is the caller's check.
+// otherwise, whatever t.Kind says. A DECIMAL without precision (Precision 0) is bounded by the
+// widest column, DECIMAL(65). NULL converts to NULL: nullability is the caller's check.
 func Convert(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
 	if v.IsNull() {
 		return v, nil
@@ -240,6 +241,40 @@ func (n numText) scaled(scale int) (uint64, bool) {
 	return m, true
 }
 
+// bigScaled returns |value| × 10^scale rounded half away from zero; ok is false when it has
+// more digits than any decimal holds.
+func (n numText) bigScaled(scale int) (*big.Int, bool) {
+	shift := n.exp + scale
+	d := n.digits
+	roundUp := false
+	if shift < 0 {
+		keep := len(d) + shift
+		switch {
+		case keep < 0:
+			return new(big.Int), true
+		case keep == 0:
+			roundUp = d != "" && d[0] >= '5'
+			d = ""
+		default:
+			roundUp = d[keep] >= '5'
+			d = d[:keep]
+		}
+		shift = 0
+	}
+	if d != "" && len(d)+shift > dataflow.MaxDecimalDigits {
+		return nil, false
+	}
+	m := new(big.Int)
+	if d != "" {
+		m.SetString(d, 10)
+		m.Mul(m, bigPow10(shift))
+	}
+	if roundUp {
+		m.Add(m, big.NewInt(1))
+	}
+	return m, true
+}
+
 // textNumber reads text in numeric context, checking it strictly when asked: no digits is
 // 1366, digits followed by other text 1265.
 func textNumber(v dataflow.Value, t dataflow.Type, strict bool, what string) (numText, error) {
@@ -273,9 +308,15 @@ func integerOf(v dataflow.Value, t dataflow.Type, strict bool) (integer, error) 
 	case dataflow.KindUint:
 		return integer{mag: v.RawUint()}, nil
 	case dataflow.KindDecimal:
-		c, s := v.DecimalParts()
-		r, _ := dataflow.RescaleDecimal(c, s, 0)
-		return integer{neg: r < 0, mag: uabs(r), negSource: c < 0}, nil
+		if c, s, ok := v.NarrowDecimal(); ok {
+			r, _ := dataflow.RescaleDecimal(c, s, 0)
+			return integer{neg: r < 0, mag: uabs(r), negSource: c < 0}, nil
+		}
+		m, s := v.BigDecimal()
+		neg := m.Sign() < 0
+		r := dataflow.RoundBigDiv(m, bigPow10(int(s)))
+		r.Abs(r)
+		return integer{neg: neg, mag: r.Uint64(), over: !r.IsUint64(), negSource: neg}, nil
 	case dataflow.KindFloat:
 		// Doubles round half to even (C's rint), unlike decimals: CAST(2.5e0 AS SIGNED) is 2.
 		n := floatInteger(math.RoundToEven(v.RawFloat()))
@@ -404,48 +445,66 @@ func convertFloat(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Valu
 	return dataflow.Float(f), nil
 }
 
-// decimalBounds returns the target scale and the largest coefficient DECIMAL(p,s) holds.
-func decimalBounds(t dataflow.Type) (scale int, maxCoef uint64) {
+// decimalBounds returns the target scale and the largest coefficient DECIMAL(p,s) holds; a
+// DECIMAL without precision (Precision 0) is bounded by the widest column, 65 digits.
+func decimalBounds(t dataflow.Type) (scale int, maxCoef *big.Int) {
 	scale = min(max(t.Scale, 0), maxScale)
-	maxCoef = math.MaxInt64
-	if p := t.Precision; p > 0 && p <= dataflow.MaxDecimalDigits {
-		maxCoef = uint64(pow10[max(p, scale)]) - 1
+	p := t.Precision
+	if p <= 0 || p > dataflow.MaxDecimalPrecision {
+		p = dataflow.MaxDecimalPrecision
 	}
+	maxCoef = new(big.Int).Sub(bigPow10(max(p, scale)), big.NewInt(1))
 	return scale, maxCoef
 }
 
 func convertDecimal(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
-	scale, maxCoef := decimalBounds(t)
-	var n numText
-	switch v.Kind() {
-	case dataflow.KindString:
-		var err error
-		if n, err = textNumber(v, t, strict, "decimal"); err != nil {
-			return dataflow.Null, err
-		}
-	case dataflow.KindFloat:
-		n = parseNumText(strconv.FormatFloat(v.RawFloat(), 'e', -1, 64))
-	case dataflow.KindUint:
-		n = parseNumText(strconv.FormatUint(v.RawUint(), 10))
-	default:
-		c, s, ok := exactOf(v)
-		if !ok {
-			return dataflow.Null, convErr(CodeIncorrectValue, v, t, "Incorrect decimal value: '%s'", v.ToText())
-		}
-		if r, ok := dataflow.RescaleDecimal(c, uint8(s), uint8(scale)); ok && uabs(r) <= maxCoef &&
+	scale := min(max(t.Scale, 0), maxScale)
+	// The common narrow case, without allocating: any int64 coefficient fits a precision of
+	// 19 digits or more.
+	if c, s, ok := exactOf(v); ok && t.Precision > 0 {
+		p := max(t.Precision, scale)
+		if r, ok := dataflow.RescaleDecimal(c, uint8(s), uint8(scale)); ok && (p > 18 || uabs(r) < uint64(pow10[p])) &&
 			!(c < 0 && isUnsigned(t)) {
 			return dataflow.Decimal(r, uint8(scale)), nil
 		}
-		n = parseNumText(dataflow.FormatDecimal(c, uint8(s)))
 	}
-	m, ok := n.scaled(scale)
-	neg := n.neg && m != 0
-	negSource := n.neg && n.digits != ""
-	if ok && m <= maxCoef && !(negSource && isUnsigned(t)) {
-		if neg {
-			return dataflow.Decimal(-int64(m), uint8(scale)), nil
+	_, maxCoef := decimalBounds(t)
+	var (
+		m         *big.Int // the value × 10^scale, rounded
+		negSource bool
+	)
+	switch v.Kind() {
+	case dataflow.KindString, dataflow.KindFloat:
+		var n numText
+		if v.Kind() == dataflow.KindFloat {
+			n = parseNumText(strconv.FormatFloat(v.RawFloat(), 'e', -1, 64))
+		} else {
+			var err error
+			if n, err = textNumber(v, t, strict, "decimal"); err != nil {
+				return dataflow.Null, err
+			}
 		}
-		return dataflow.Decimal(int64(m), uint8(scale)), nil
+		negSource = n.neg && n.digits != ""
+		if mag, ok := n.bigScaled(scale); ok {
+			m = mag
+			if n.neg {
+				m.Neg(m)
+			}
+		}
+	default:
+		src, s, ok := bigExact(v)
+		if !ok {
+			return dataflow.Null, convErr(CodeIncorrectValue, v, t, "Incorrect decimal value: '%s'", v.ToText())
+		}
+		negSource = src.Sign() < 0
+		if s <= scale {
+			m = src.Mul(src, bigPow10(scale-s))
+		} else {
+			m = roundDiv(src, bigPow10(s-scale))
+		}
+	}
+	if m != nil && m.CmpAbs(maxCoef) <= 0 && !(negSource && isUnsigned(t)) {
+		return dataflow.DecimalBig(m, uint8(scale)), nil
 	}
 	if strict {
 		return dataflow.Null, convErr(CodeOutOfRange, v, t, "Out of range value %s for type %s", v.ToText(), typeLabel(t))
@@ -453,10 +512,10 @@ func convertDecimal(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Va
 	switch {
 	case negSource && isUnsigned(t):
 		return dataflow.Decimal(0, uint8(scale)), nil
-	case neg:
-		return dataflow.Decimal(-int64(maxCoef), uint8(scale)), nil
+	case negSource:
+		return dataflow.DecimalBig(new(big.Int).Neg(maxCoef), uint8(scale)), nil
 	}
-	return dataflow.Decimal(int64(maxCoef), uint8(scale)), nil
+	return dataflow.DecimalBig(maxCoef, uint8(scale)), nil
 }
 
 func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {

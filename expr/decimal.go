@@ -8,10 +8,8 @@ import (
 	"github.com/weirdb/weir/dataflow"
 )
 
-// maxScale caps the scale of computed decimals. MySQL allows 30, but a Weir decimal keeps its
-// coefficient in an int64 (18 significant digits), and a larger scale could not hold a value
-// of one or more.
-const maxScale = dataflow.MaxDecimalDigits
+// maxScale caps the scale of computed decimals: MariaDB's 38 (MySQL's is 30).
+const maxScale = dataflow.MaxDecimalScale
 
 var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
 	1e14, 1e15, 1e16, 1e17, 1e18}
@@ -80,7 +78,8 @@ func smallInt(v dataflow.Value) (int64, bool) {
 }
 
 // exactOf returns v as coef×10^-scale when v is an exact number that fits an int64
-// coefficient; times read as MySQL reads them in numeric context (YYYYMMDD[hhmmss[.ffffff]]).
+// coefficient (not a wide decimal: see bigExact); times read as MySQL reads them in numeric
+// context (YYYYMMDD[hhmmss[.ffffff]]).
 func exactOf(v dataflow.Value) (coef int64, scale int, ok bool) {
 	switch v.Kind() {
 	case dataflow.KindInt:
@@ -90,8 +89,9 @@ func exactOf(v dataflow.Value) (coef int64, scale int, ok bool) {
 			return int64(v.RawUint()), 0, true
 		}
 	case dataflow.KindDecimal:
-		c, s := v.DecimalParts()
-		return c, int(s), true
+		if c, s, ok := v.NarrowDecimal(); ok {
+			return c, int(s), true
+		}
 	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		c, s := timeNumber(v)
 		return c, s, true
@@ -102,8 +102,12 @@ func exactOf(v dataflow.Value) (coef int64, scale int, ok bool) {
 // bigExact returns an exact value as a big mantissa and scale; ok is false for doubles and
 // strings.
 func bigExact(v dataflow.Value) (*big.Int, int, bool) {
-	if v.Kind() == dataflow.KindUint {
+	switch v.Kind() {
+	case dataflow.KindUint:
 		return new(big.Int).SetUint64(v.RawUint()), 0, true
+	case dataflow.KindDecimal:
+		m, s := v.BigDecimal()
+		return m, int(s), true
 	}
 	c, s, ok := exactOf(v)
 	if !ok {
@@ -152,26 +156,10 @@ func runtimeClass(v dataflow.Value) numClass {
 }
 
 // roundDiv returns num/den rounded half away from zero. den must not be zero.
-func roundDiv(num, den *big.Int) *big.Int {
-	q, r := new(big.Int).QuoRem(num, den, new(big.Int))
-	if r.Sign() == 0 {
-		return q
-	}
-	r2 := new(big.Int).Abs(r)
-	r2.Lsh(r2, 1)
-	if r2.Cmp(new(big.Int).Abs(den)) >= 0 {
-		if (num.Sign() < 0) != (den.Sign() < 0) {
-			q.Sub(q, big.NewInt(1))
-		} else {
-			q.Add(q, big.NewInt(1))
-		}
-	}
-	return q
-}
+func roundDiv(num, den *big.Int) *big.Int { return dataflow.RoundBigDiv(num, den) }
 
-func bigPow10(n int) *big.Int {
-	return new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n)), nil)
-}
+// bigPow10 returns 10^n; the result is shared and must not be modified.
+func bigPow10(n int) *big.Int { return dataflow.BigPow10(n) }
 
 // fromBigInt returns an integer result: BIGINT when it fits, BIGINT UNSIGNED when it is
 // non-negative and fits, DOUBLE beyond (MySQL raises an out-of-range error instead).
@@ -194,34 +182,58 @@ func mkInt(x int64, unsigned bool) dataflow.Value {
 	return dataflow.Int(x)
 }
 
-// fromBigDecimal returns mant×10^-scale as a decimal, or as a DOUBLE when the coefficient does
-// not fit Weir's decimal.
+// fromBigDecimal returns mant×10^-scale as a decimal. As in MariaDB, a result holds at most
+// dataflow.MaxDecimalDigits digits: fractional digits beyond them are rounded away, and a
+// result whose integer part alone is wider has overflowed — MariaDB raises error 1690 there;
+// Eval cannot fail, so it becomes the nearest DOUBLE. mant may be modified.
 func fromBigDecimal(mant *big.Int, scale int) dataflow.Value {
-	for scale > maxScale {
-		mant = roundDiv(mant, big.NewInt(10))
-		scale--
+	if scale > maxScale {
+		mant = roundDiv(mant, bigPow10(scale-maxScale))
+		scale = maxScale
 	}
 	if mant.IsInt64() {
 		return dataflow.Decimal(mant.Int64(), uint8(scale))
 	}
-	f, _ := new(big.Float).Quo(new(big.Float).SetInt(mant), new(big.Float).SetInt(bigPow10(scale))).Float64()
-	return dataflow.Float(f)
+	if over := dataflow.BigDigits(mant) - dataflow.MaxDecimalDigits; over > 0 {
+		if over > scale {
+			f, _ := new(big.Float).Quo(new(big.Float).SetInt(mant), new(big.Float).SetInt(bigPow10(scale))).Float64()
+			return dataflow.Float(f)
+		}
+		mant = roundDiv(mant, bigPow10(over))
+		scale -= over
+		if dataflow.BigDigits(mant) > dataflow.MaxDecimalDigits {
+			// Rounding carried into a new digit (99…9.5 → 100…0).
+			if scale == 0 {
+				f, _ := new(big.Float).SetInt(mant).Float64()
+				return dataflow.Float(f)
+			}
+			mant = roundDiv(mant, big.NewInt(10))
+			scale--
+		}
+	}
+	return dataflow.DecimalBig(mant, uint8(scale))
 }
 
-// rescale rounds (half away from zero) or extends a decimal value to scale; values that no
-// longer fit become DOUBLE.
+// rescale rounds (half away from zero) or extends a decimal value to scale.
 func rescale(v dataflow.Value, scale int) dataflow.Value {
 	if v.Kind() != dataflow.KindDecimal || scale < 0 {
 		return v
 	}
 	scale = min(scale, maxScale)
-	c, s := v.DecimalParts()
-	if int(s) == scale {
+	if c, s, ok := v.NarrowDecimal(); ok {
+		if int(s) == scale {
+			return v
+		}
+		if nc, ok := dataflow.RescaleDecimal(c, s, uint8(scale)); ok {
+			return dataflow.Decimal(nc, uint8(scale))
+		}
+	}
+	m, s := v.BigDecimal()
+	switch {
+	case int(s) == scale:
 		return v
+	case int(s) < scale:
+		return fromBigDecimal(m.Mul(m, bigPow10(scale-int(s))), scale)
 	}
-	if nc, ok := dataflow.RescaleDecimal(c, s, uint8(scale)); ok {
-		return dataflow.Decimal(nc, uint8(scale))
-	}
-	f, _ := v.ToFloat()
-	return dataflow.Float(f)
+	return fromBigDecimal(roundDiv(m, bigPow10(int(s)-scale)), scale)
 }

@@ -15,10 +15,19 @@
 // MySQL would raise a runtime error (an out-of-range BIGINT result, a division by zero in
 // strict mode), Eval returns the closest defined result documented at the constructor.
 //
-// Weir's decimals carry an int64 coefficient (up to 18 significant digits, see
-// dataflow.MaxDecimalDigits). Exact arithmetic whose result does not fit falls back to DOUBLE
-// instead of failing; integer arithmetic that overflows BIGINT yields BIGINT UNSIGNED when the
-// exact result is non-negative and fits, and DOUBLE otherwise.
+// Decimals follow MariaDB: columns up to DECIMAL(65,38); + - * / MOD, ROUND, TRUNCATE, FLOOR,
+// CEIL, ABS, SIGN, comparisons and CAST are exact, in int64 while coefficients fit and in
+// math/big beyond (see dataflow's decimal representation). Result scales are MySQL's: the
+// larger for + and -, the sum for * (at most 38), the dividend's plus 4 for /. A result may be
+// wider than any column, as MariaDB computes in a buffer of nine 9-digit words (81 digits):
+// 65 nines + 1 has 66 digits. Past 81 digits fractional digits are rounded away; a result
+// whose integer part alone is wider has overflowed, where MariaDB raises error 1690 and Eval
+// gives the nearest DOUBLE. MariaDB counts its limit in words and truncates the operands'
+// fractions first, so when integer and fractional words together exceed nine its last digits
+// can differ from Weir's, which are those of the exact result rounded; storing a value into a
+// column rounds it to the column's scale and refuses (1264 in strict mode) or clamps (CAST)
+// what the precision cannot hold. Integer arithmetic that overflows BIGINT yields BIGINT
+// UNSIGNED when the exact result is non-negative and fits, and DOUBLE otherwise.
 //
 // This package must never reach into operator state, the graph or any I/O: it is a pure
 // function of the row, which is what lets the planner fold constant subtrees and share

@@ -57,9 +57,9 @@ func evalAbs(c *call, row dataflow.Row) dataflow.Value {
 		return v
 	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
 		coef, s, _ := exactOf(v)
-		if coef == math.MinInt64 {
-			f, _ := v.ToFloat()
-			return dataflow.Float(math.Abs(f))
+		if v.IsWideDecimal() || coef == math.MinInt64 {
+			m, ms, _ := bigExact(v)
+			return rescale(dataflow.DecimalBig(m.Abs(m), uint8(ms)), decimalScaleOf(c.t))
 		}
 		if coef < 0 {
 			coef = -coef
@@ -88,6 +88,9 @@ func evalSign(c *call, row dataflow.Row) dataflow.Value {
 	}
 	if coef, _, ok := exactOf(v); ok {
 		return dataflow.Int(int64(cmpInt64(coef, 0)))
+	}
+	if m, _, ok := bigExact(v); ok {
+		return dataflow.Int(int64(m.Sign()))
 	}
 	if v.Kind() == dataflow.KindUint {
 		return dataflow.Int(1)
@@ -154,10 +157,15 @@ func evalRound(c *call, row dataflow.Row, trunc bool) dataflow.Value {
 		m, _, _ := bigExact(x)
 		return fromBigInt(roundBig(m, int(-d), trunc), unsigned)
 	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
-		coef, s, _ := exactOf(x)
-		v := roundExact(coef, s, int(d), trunc)
+		var v dataflow.Value
+		if coef, s, ok := exactOf(x); ok {
+			v = roundExact(coef, s, int(d), trunc)
+		} else {
+			m, s, _ := bigExact(x)
+			v = roundBigExact(m, s, int(d), trunc)
+		}
 		if c.t.Kind == dataflow.KindInt || c.t.Kind == dataflow.KindUint {
-			if cv, s := v.DecimalParts(); v.Kind() == dataflow.KindDecimal && s == 0 {
+			if cv, s, ok := v.NarrowDecimal(); ok && s == 0 {
 				return mkInt(cv, unsigned)
 			}
 		}
@@ -203,7 +211,15 @@ func roundExact(coef int64, s, d int, trunc bool) dataflow.Value {
 			return dataflow.Decimal(m, 0)
 		}
 	}
-	m := big.NewInt(coef)
+	return roundBigExact(big.NewInt(coef), s, d, trunc)
+}
+
+// roundBigExact is roundExact for a coefficient of any size.
+func roundBigExact(m *big.Int, s, d int, trunc bool) dataflow.Value {
+	if d >= s {
+		return fromBigDecimal(m, s)
+	}
+	k := s - d
 	var q *big.Int
 	if trunc {
 		q = new(big.Int).Quo(m, bigPow10(k))
@@ -213,7 +229,7 @@ func roundExact(coef int64, s, d int, trunc bool) dataflow.Value {
 	if d < 0 {
 		q.Mul(q, bigPow10(-d))
 	}
-	return fromBigDecimal(q, outScale)
+	return fromBigDecimal(q, max(d, 0))
 }
 
 // doubleRound is MySQL's my_double_round.
@@ -254,6 +270,10 @@ func floorType(args []Expr) dataflow.Type {
 	n := nullableType(t)
 	switch classOf(t) {
 	case classInt, classDecimal:
+		if t.Kind == dataflow.KindDecimal && decimalDisplayWidth(t)-t.Scale >= 20 {
+			// Too wide for BIGINT: MariaDB keeps a decimal of scale 0.
+			return decimalType(intDigits(t)+1, 0, n)
+		}
 		out := dataflow.Type{Kind: dataflow.KindInt, Precision: min(intDigits(t)+1, 20), Nullable: n}
 		if isIntType(t) && isUnsigned(t) {
 			out.Kind, out.Unsigned = dataflow.KindUint, true
@@ -269,17 +289,15 @@ func evalFloorCeil(c *call, row dataflow.Row, ceil bool) dataflow.Value {
 	case dataflow.KindNull, dataflow.KindInt, dataflow.KindUint:
 		return v
 	case dataflow.KindDecimal, dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
-		coef, s, _ := exactOf(v)
+		coef, s, ok := exactOf(v)
+		if !ok || c.t.Kind == dataflow.KindDecimal {
+			return floorCeilBig(v, ceil, c.t.Kind == dataflow.KindDecimal)
+		}
 		if s == 0 {
 			return dataflow.Int(coef)
 		}
 		if s >= len(pow10) {
-			// Only a hand-built decimal has a scale this large; its integer part is 0.
-			x, _ := v.ToFloat()
-			if ceil {
-				return dataflow.Int(int64(math.Ceil(x)))
-			}
-			return dataflow.Int(int64(math.Floor(x)))
+			return floorCeilBig(v, ceil, false)
 		}
 		p := pow10[s]
 		q, r := coef/p, coef%p
@@ -295,4 +313,31 @@ func evalFloorCeil(c *call, row dataflow.Row, ceil bool) dataflow.Value {
 		return dataflow.Float(math.Ceil(x))
 	}
 	return dataflow.Float(math.Floor(x))
+}
+
+// floorCeilBig is FLOOR or CEIL of an exact value of any size: a decimal of scale 0 when the
+// static type is decimal, else an integer (BIGINT, or the nearest wider result when it does
+// not fit, as fromBigInt decides).
+func floorCeilBig(v dataflow.Value, ceil, decimal bool) dataflow.Value {
+	m, s, _ := bigExact(v)
+	q, r := new(big.Int).QuoRem(m, bigPow10(s), new(big.Int))
+	if r.Sign() > 0 && ceil {
+		q.Add(q, big.NewInt(1))
+	} else if r.Sign() < 0 && !ceil {
+		q.Sub(q, big.NewInt(1))
+	}
+	if decimal {
+		return fromBigDecimal(q, 0)
+	}
+	return fromBigInt(q, false)
+}
+
+// decimalDisplayWidth is MariaDB's max_length of a decimal: its digits, the point and the
+// sign.
+func decimalDisplayWidth(t dataflow.Type) int {
+	w := intDigits(t) + t.Scale + 1
+	if t.Scale > 0 {
+		w++
+	}
+	return w
 }

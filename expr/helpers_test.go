@@ -18,11 +18,11 @@ func vs(s string) dataflow.Value  { return dataflow.String(s) }
 func vb(s string) dataflow.Value  { return dataflow.Bytes(s) }
 
 func vd(s string) dataflow.Value {
-	coef, scale, ok := dataflow.ParseDecimal(s)
+	v, ok := dataflow.ParseDecimalValue(s)
 	if !ok {
 		panic("bad decimal literal in test: " + s)
 	}
-	return dataflow.Decimal(coef, scale)
+	return v
 }
 
 func vdate(s string) dataflow.Value {

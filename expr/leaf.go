@@ -84,7 +84,9 @@ func fitsType(v dataflow.Value, t dataflow.Type) bool {
 	}
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint:
-		return v.Kind() == dataflow.KindInt || v.Kind() == dataflow.KindUint || v.Kind() == dataflow.KindFloat
+		// A negated BIGINT UNSIGNED past 2^63 is a DECIMAL of scale 0.
+		return v.Kind() == dataflow.KindInt || v.Kind() == dataflow.KindUint || v.Kind() == dataflow.KindFloat ||
+			(v.Kind() == dataflow.KindDecimal && v.Scale() == 0)
 	case dataflow.KindDecimal:
 		return (v.Kind() == dataflow.KindDecimal && int(v.Scale()) == t.Scale) || v.Kind() == dataflow.KindFloat
 	}
@@ -122,8 +124,8 @@ func typeOfValue(v dataflow.Value) dataflow.Type {
 	case dataflow.KindFloat:
 		return dataflow.Type{Kind: dataflow.KindFloat}
 	case dataflow.KindDecimal:
-		coef, scale := v.DecimalParts()
-		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: max(decDigits(coef), int(scale)), Scale: int(scale)}
+		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: min(max(v.DecimalDigits(), int(v.Scale())), dataflow.MaxDecimalPrecision),
+			Scale: int(v.Scale())}
 	case dataflow.KindString:
 		if v.IsBinary() {
 			return dataflow.Type{Kind: dataflow.KindString, Precision: len(v.RawString()), SQL: "VARBINARY"}
@@ -137,16 +139,6 @@ func typeOfValue(v dataflow.Value) dataflow.Type {
 		return dataflow.Type{Kind: dataflow.KindTime, Scale: int(v.Scale())}
 	}
 	return dataflow.Type{Kind: v.Kind()}
-}
-
-func decDigits(coef int64) int {
-	u := uabs(coef)
-	n := 1
-	for u >= 10 {
-		u /= 10
-		n++
-	}
-	return n
 }
 
 func uabs(x int64) uint64 {
@@ -169,11 +161,10 @@ func formatLiteral(v dataflow.Value) string {
 	case dataflow.KindFloat:
 		return strconv.FormatFloat(v.RawFloat(), 'e', -1, 64)
 	case dataflow.KindDecimal:
-		coef, scale := v.DecimalParts()
-		if scale == 0 {
-			return "CAST(" + strconv.FormatInt(coef, 10) + " AS DECIMAL)"
+		if v.Scale() == 0 {
+			return "CAST(" + v.ToText() + " AS DECIMAL)"
 		}
-		return dataflow.FormatDecimal(coef, scale)
+		return v.ToText()
 	case dataflow.KindString:
 		if _, ok := v.HexNumber(); ok {
 			return "X'" + strings.ToUpper(hex.EncodeToString([]byte(v.RawString()))) + "'"

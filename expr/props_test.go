@@ -167,8 +167,8 @@ func genExpr(t *rapid.T, s schema, depth int) Expr {
 }
 
 // kindFits reports whether a runtime value is one the static type allows. Integer results
-// may degrade to DOUBLE on overflow (documented), and exact results to DOUBLE when they
-// exceed 18 digits.
+// may degrade to DOUBLE on overflow (documented), and exact results to DOUBLE when their
+// integer part exceeds 81 digits.
 func kindFits(v dataflow.Value, ty dataflow.Type) bool {
 	if v.IsNull() {
 		return ty.Nullable || ty.Kind == dataflow.KindNull

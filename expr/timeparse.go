@@ -218,11 +218,10 @@ func parseTimeNumber(v dataflow.Value) (parsedTime, bool) {
 	case dataflow.KindUint:
 		whole = v.RawUint()
 	case dataflow.KindDecimal:
-		c, s := v.DecimalParts()
-		if c < 0 {
+		txt := v.ToText()
+		if txt[0] == '-' {
 			return parsedTime{}, false
 		}
-		txt := dataflow.FormatDecimal(c, s)
 		w, f, _ := cutByte(txt, '.')
 		whole, _ = strconv.ParseUint(w, 10, 64)
 		frac = f

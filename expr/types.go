@@ -189,7 +189,7 @@ func intDigits(t dataflow.Type) int {
 		if t.Precision > 0 {
 			return max(t.Precision-t.Scale, 1)
 		}
-		return dataflow.MaxDecimalDigits - t.Scale
+		return dataflow.MaxDecimalPrecision - t.Scale
 	case dataflow.KindDate:
 		return 8
 	case dataflow.KindDatetime:
@@ -216,8 +216,8 @@ func scaleOf(t dataflow.Type) int {
 
 // MySQL's limits for DECIMAL result types.
 const (
-	maxDecPrecision = 65
-	maxDecScale     = 30
+	maxDecPrecision = dataflow.MaxDecimalPrecision
+	maxDecScale     = dataflow.MaxDecimalScale
 )
 
 func decimalType(intDig, scale int, nullable bool) dataflow.Type {

@@ -24,12 +24,13 @@ import (
 // only on the input multiset.
 //
 // Arithmetic (see SumType and AvgType for the result types):
-//   - SUM and AVG over exact types run in exact 128-bit fixed-point at the result scale, so
-//     retractions cancel exactly. Integer sums are emitted as KindInt while they fit an int64
-//     (KindUint while they fit a uint64), decimal sums and averages as KindDecimal at the
-//     result scale. A Value carries a 64-bit coefficient, so a result too long for it keeps
-//     fewer fractional digits, and one whose integer part alone does not fit is emitted as
-//     the nearest DOUBLE.
+//   - SUM and AVG over exact types run in exact fixed-point at the result scale, so
+//     retractions cancel exactly: in 128 bits while the sum stays within ±2^126, in a big
+//     integer beyond (wide DECIMAL columns), back in 128 bits when it shrinks. Integer sums
+//     are emitted as KindInt while they fit an int64 (KindUint while they fit a uint64),
+//     decimal sums and averages as KindDecimal at the result scale. As in MariaDB, a result
+//     wider than 81 digits keeps fewer fractional digits, and one whose integer part alone
+//     is wider is emitted as the nearest DOUBLE.
 //   - SUM and AVG over DOUBLE keep the exact sum of the inputs (a big integer times a power of
 //     two) and round once on output. The result is the correctly rounded sum, the same
 //     whatever the order of insertions and retractions, where a running float64 would drift.
@@ -114,14 +115,13 @@ func NewAggregate(groupBy []int, aggs []AggSpec) *Aggregate {
 
 // exactMode decides how SUM/AVG compute from the declared result type: exact types in
 // fixed-point at their scale, everything else (DOUBLE, and an unset type) in binary floating
-// point as MySQL does for non-numeric arguments. Scales past 18 cannot be held by a Value's
-// 64-bit coefficient in any useful range, so they fall back to DOUBLE too.
+// point as MySQL does for non-numeric arguments.
 func exactMode(t dataflow.Type) (bool, uint8) {
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint:
 		return true, 0
 	case dataflow.KindDecimal:
-		if t.Scale >= 0 && t.Scale <= 18 {
+		if t.Scale >= 0 && t.Scale <= dataflow.MaxDecimalScale {
 			return true, uint8(t.Scale)
 		}
 	}
@@ -138,7 +138,7 @@ func SumType(arg dataflow.Type) dataflow.Type {
 		if arg.Kind == dataflow.KindDecimal {
 			s = arg.Scale
 		}
-		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: min(p+22, 65), Scale: s, Nullable: true}
+		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: min(p+22, dataflow.MaxDecimalPrecision), Scale: s, Nullable: true}
 	}
 	return dataflow.Type{Kind: dataflow.KindFloat, SQL: "DOUBLE", Nullable: true}
 }
@@ -153,7 +153,7 @@ func AvgType(arg dataflow.Type) dataflow.Type {
 		if arg.Kind == dataflow.KindDecimal {
 			s = arg.Scale
 		}
-		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: min(p+4, 65), Scale: min(s+4, 30), Nullable: true}
+		return dataflow.Type{Kind: dataflow.KindDecimal, Precision: min(p+4, dataflow.MaxDecimalPrecision), Scale: min(s+4, dataflow.MaxDecimalScale), Nullable: true}
 	}
 	return dataflow.Type{Kind: dataflow.KindFloat, SQL: "DOUBLE", Nullable: true}
 }

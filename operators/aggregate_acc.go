@@ -16,6 +16,7 @@ type accState struct {
 	// AVG's divisor; SUM and AVG are NULL when it is 0.
 	n    int64
 	sum  int128
+	wsum *big.Int // the exact sum once it left int128's range (sum is then zero)
 	fsum *floatSum
 	dist map[string]*distinctValue
 	vals *valueBag
@@ -54,11 +55,7 @@ func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) 
 		}
 		st.n += sign(neg)
 		if p.exact {
-			c := exactContribution(v, p.scale)
-			if neg {
-				c = c.neg()
-			}
-			st.sum = st.sum.add(c)
+			st.addExact(exactContribution(v, p.scale), neg)
 		} else {
 			if st.fsum == nil {
 				st.fsum = &floatSum{}
@@ -68,7 +65,7 @@ func (a *Aggregate) apply(p *aggPlan, st *accState, row dataflow.Row, neg bool) 
 		if st.n <= 0 {
 			// Nothing is left to sum; dropping the state also keeps a stray retraction
 			// from leaving a residue behind.
-			st.n, st.sum, st.fsum = 0, int128{}, nil
+			st.n, st.sum, st.wsum, st.fsum = 0, int128{}, nil, nil
 		}
 	case AggJSONArray:
 		if p.spec.OrderByArg {
@@ -142,6 +139,9 @@ func (a *Aggregate) result(p *aggPlan, g *aggGroup) dataflow.Value {
 			return dataflow.Null
 		}
 		if p.exact {
+			if st.wsum != nil {
+				return fitDecimal(st.wsum, big.NewInt(1), p.scale)
+			}
 			return exactSumValue(st.sum, p.scale)
 		}
 		return dataflow.Float(st.fsum.value())
@@ -150,6 +150,9 @@ func (a *Aggregate) result(p *aggPlan, g *aggGroup) dataflow.Value {
 			return dataflow.Null
 		}
 		if p.exact {
+			if st.wsum != nil {
+				return fitDecimal(st.wsum, big.NewInt(st.n), p.scale)
+			}
 			return exactAvgValue(st.sum, st.n, p.scale)
 		}
 		return dataflow.Float(st.fsum.mean(st.n))
@@ -305,9 +308,8 @@ func (s *floatSum) mean(n int64) float64 {
 	return f
 }
 
-// int128 is a two's-complement 128-bit integer with wrapping arithmetic. Wrapping keeps
-// insert-then-retract exact even through an intermediate overflow; the final value is right
-// whenever the true sum fits, which 2^63 contributions of at most 2^64 × 10^18 always do.
+// int128 is a two's-complement 128-bit integer. A sum is kept within ±2^126 and so are
+// the contributions added to it (see addExact), so adding never wraps.
 type int128 struct {
 	hi int64
 	lo uint64
@@ -377,26 +379,112 @@ func (a int128) bigInt() *big.Int {
 var pow10u64 = [...]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
 
-// exactContribution is v scaled to the fixed-point scale (≤ 18). Exact kinds convert
-// exactly (a decimal with more digits than the scale is rounded half away from zero); other
-// kinds go through MySQL's numeric conversion to DOUBLE and are rounded to the scale. The
-// contribution is a function of the value alone, which is what makes a retraction undo its
-// insertion exactly.
-func exactContribution(v dataflow.Value, scale uint8) int128 {
+// contribution is one argument at the fixed-point scale: in c, or, when it may not fit
+// int128 with room to spare, in wide.
+type contribution struct {
+	c    int128
+	wide *big.Int
+}
+
+// exactContribution is v scaled to the fixed-point scale. Exact kinds convert exactly (a
+// decimal with more digits than the scale is rounded half away from zero); other kinds go
+// through MySQL's numeric conversion to DOUBLE and are rounded to the scale. The contribution
+// is a function of the value alone, which is what makes a retraction undo its insertion
+// exactly. The common cases (at most 2^64 × 10^18 in magnitude, below 2^126) stay in int128
+// without allocating.
+func exactContribution(v dataflow.Value, scale uint8) contribution {
 	switch v.Kind() {
 	case dataflow.KindInt:
-		return int128From64(v.RawInt()).mulSmall(pow10u64[scale])
-	case dataflow.KindUint:
-		return int128{lo: v.RawUint()}.mulSmall(pow10u64[scale])
-	case dataflow.KindDecimal:
-		c, s := v.DecimalParts()
-		if s <= scale {
-			return int128From64(c).mulSmall(pow10u64[scale-s])
+		if scale <= 18 {
+			return contribution{c: int128From64(v.RawInt()).mulSmall(pow10u64[scale])}
 		}
-		return int128From64(decimalRescaleDown(c, s-scale))
+		return contribution{wide: new(big.Int).Mul(big.NewInt(v.RawInt()), dataflow.BigPow10(int(scale)))}
+	case dataflow.KindUint:
+		if scale <= 18 {
+			return contribution{c: int128{lo: v.RawUint()}.mulSmall(pow10u64[scale])}
+		}
+		m := new(big.Int).SetUint64(v.RawUint())
+		return contribution{wide: m.Mul(m, dataflow.BigPow10(int(scale)))}
+	case dataflow.KindDecimal:
+		if c, s, ok := v.NarrowDecimal(); ok {
+			switch {
+			case s <= scale && scale-s <= 18:
+				return contribution{c: int128From64(c).mulSmall(pow10u64[scale-s])}
+			case s > scale:
+				return contribution{c: int128From64(decimalRescaleDown(c, s-scale))}
+			}
+		}
+		m, s := v.BigDecimal()
+		if s <= scale {
+			return contribution{wide: m.Mul(m, dataflow.BigPow10(int(scale-s)))}
+		}
+		return contribution{wide: roundQuo(m, dataflow.BigPow10(int(s-scale)))}
 	}
 	f := floatArg(v) * math.Pow10(int(scale))
-	return int128FromFloat(f)
+	if math.Abs(f) < 1<<126 {
+		return contribution{c: int128FromFloat(f)}
+	}
+	// Past any decimal's range the contribution saturates, which keeps it a pure function of
+	// the value (and infinities finite).
+	limit := dataflow.BigPow10(dataflow.MaxDecimalDigits + int(scale))
+	m := new(big.Int).Set(limit)
+	if !math.IsInf(f, 0) && !math.IsNaN(f) {
+		if bf, _ := new(big.Float).SetFloat64(math.Round(f)).Int(nil); bf.CmpAbs(limit) < 0 {
+			m = bf
+		}
+	}
+	if f < 0 && m.Sign() > 0 {
+		m.Neg(m)
+	}
+	return contribution{wide: m}
+}
+
+// addExact adds (or, for a retraction, subtracts) a contribution to the fixed-point sum: in
+// int128 while the sum stays within ±2^126, exactly in wsum beyond, and back in int128 once
+// the sum is small again, so that only groups holding wide sums pay for big arithmetic.
+func (st *accState) addExact(c contribution, neg bool) {
+	if c.wide == nil && st.wsum == nil {
+		if neg {
+			c.c = c.c.neg()
+		}
+		if r := st.sum.add(c.c); r.within126() {
+			st.sum = r
+			return
+		}
+		c.wide = c.c.bigInt()
+	} else if c.wide == nil {
+		c.wide = c.c.bigInt()
+		if neg {
+			c.wide.Neg(c.wide)
+		}
+	} else if neg {
+		c.wide = new(big.Int).Neg(c.wide)
+	}
+	if st.wsum == nil {
+		st.wsum = st.sum.bigInt()
+		st.sum = int128{}
+	}
+	st.wsum.Add(st.wsum, c.wide)
+	if st.wsum.BitLen() < 126 {
+		st.sum = int128FromBig(st.wsum)
+		st.wsum = nil
+	}
+}
+
+// within126 reports |a| < 2^126: two such values add without wrapping.
+func (a int128) within126() bool {
+	top := a.hi >> 61 // the top three bits, sign-extended
+	return top == 0 || top == -1
+}
+
+// int128FromBig converts x, which must satisfy |x| < 2^127.
+func int128FromBig(x *big.Int) int128 {
+	mag := new(big.Int).Abs(x)
+	r := int128{lo: mag.Uint64(), hi: int64(new(big.Int).Rsh(mag, 64).Uint64())}
+	if x.Sign() < 0 {
+		r = r.neg()
+	}
+	return r
 }
 
 // decimalRescaleDown divides c by 10^drop rounding half away from zero, for any drop.
@@ -471,16 +559,19 @@ func exactAvgValue(sum int128, n int64, scale uint8) dataflow.Value {
 }
 
 // fitDecimal renders num/den × 10^-scale when its coefficient does not fit 64 bits at the
-// scale: it drops fractional digits (rounding once, half away from zero) until the
-// coefficient fits, keeping the 18-19 significant digits a Value can hold, and falls back to
-// the nearest DOUBLE only when even the integer part does not fit.
+// scale. As MariaDB's, a result holds at most dataflow.MaxDecimalDigits digits: beyond them
+// it keeps fewer fractional digits (rounding once, half away from zero), and it falls back to
+// the nearest DOUBLE only when even the integer part is wider.
 func fitDecimal(num, den *big.Int, scale uint8) dataflow.Value {
+	q := roundQuo(num, den)
+	if dataflow.BigDigits(q) <= dataflow.MaxDecimalDigits {
+		return dataflow.DecimalBig(q, scale)
+	}
 	ten := big.NewInt(10)
-	for s := int(scale); s >= 0; s-- {
-		d := new(big.Int).Exp(ten, big.NewInt(int64(int(scale)-s)), nil)
-		d.Mul(d, den)
-		if q := roundQuo(num, d); q.IsInt64() {
-			return dataflow.Decimal(q.Int64(), uint8(s))
+	for s := int(scale) - 1; s >= 0; s-- {
+		d := new(big.Int).Mul(dataflow.BigPow10(int(scale)-s), den)
+		if q := roundQuo(num, d); dataflow.BigDigits(q) <= dataflow.MaxDecimalDigits {
+			return dataflow.DecimalBig(q, uint8(s))
 		}
 	}
 	d := new(big.Int).Exp(ten, big.NewInt(int64(scale)), nil)

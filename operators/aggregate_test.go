@@ -121,7 +121,7 @@ func refAgg(a AggSpec, rows []dataflow.Row) dataflow.Value {
 		if a.Type.Kind == dataflow.KindFloat {
 			return dataflow.Float(f)
 		}
-		// A result too long for a 64-bit coefficient keeps fewer fractional digits.
+		// A result wider than 81 digits keeps fewer fractional digits.
 		for s := a.Type.Scale; s >= 0; s-- {
 			c := roundRatBig(new(big.Rat).Mul(sum, new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(s)), nil))))
 			switch {
@@ -129,8 +129,8 @@ func refAgg(a AggSpec, rows []dataflow.Row) dataflow.Value {
 				return dataflow.Int(c.Int64())
 			case a.Func == AggSum && a.Type.Scale == 0 && c.IsUint64():
 				return dataflow.Uint(c.Uint64())
-			case c.IsInt64() && !(a.Func == AggSum && a.Type.Scale == 0):
-				return dataflow.Decimal(c.Int64(), uint8(s))
+			case dataflow.BigDigits(c) <= dataflow.MaxDecimalDigits:
+				return dataflow.DecimalBig(c, uint8(s))
 			}
 		}
 		return dataflow.Float(f)
@@ -291,7 +291,8 @@ func TestSumAvgTypes(t *testing.T) {
 		{dataflow.Type{Kind: dataflow.KindInt, Precision: 11}, dec(33, 0), dec(15, 4)},
 		{dataflow.Type{Kind: dataflow.KindInt}, dec(42, 0), dec(24, 4)},
 		{dataflow.Type{Kind: dataflow.KindDecimal, Precision: 10, Scale: 2}, dec(32, 2), dec(14, 6)},
-		{dataflow.Type{Kind: dataflow.KindDecimal, Precision: 65, Scale: 28}, dec(65, 28), dec(65, 30)},
+		{dataflow.Type{Kind: dataflow.KindDecimal, Precision: 65, Scale: 28}, dec(65, 28), dec(65, 32)},
+		{dataflow.Type{Kind: dataflow.KindDecimal, Precision: 65, Scale: 36}, dec(65, 36), dec(65, 38)},
 		{dataflow.Type{Kind: dataflow.KindFloat}, double, double},
 		{dataflow.Type{Kind: dataflow.KindString}, double, double},
 	} {
@@ -323,11 +324,19 @@ func TestExactContribution(t *testing.T) {
 		{dataflow.Float(-2.5), 0, "-3"},
 		{dataflow.Float(1e20), 0, "100000000000000000000"},
 		{dataflow.Float(-1e30), 0, "-1000000000000000019884624838656"},
-		{dataflow.Float(1e300), 0, "85070591730234615865843651857942052864"}, // saturates at 2^126
+		{dataflow.Float(1e300), 0, "1" + strings.Repeat("0", 81)}, // saturates past any decimal
+		{dataflow.Float(1e37), 0, "9999999999999999538762658202121142272"},
+		{dataflow.Decimal(1, 38), 38, "1"},
+		{dataflow.Int(3), 38, "3" + strings.Repeat("0", 38)},
+		{wideDecimal(t, "-123456789012345678901234567890.123456789"), 2, "-12345678901234567890123456789012"},
 		{dataflow.String("12.5abc"), 1, "125"},
-		{dataflow.String("1e400"), 0, "85070591730234615865843651857942052864"},
+		{dataflow.String("1e400"), 0, "1" + strings.Repeat("0", 81)},
 	} {
-		got := exactContribution(tc.v, tc.scale).bigInt().String()
+		c := exactContribution(tc.v, tc.scale)
+		got := c.c.bigInt().String()
+		if c.wide != nil {
+			got = c.wide.String()
+		}
 		if got != tc.want {
 			t.Errorf("exactContribution(%v, %d) = %s, want %s", tc.v, tc.scale, got, tc.want)
 		}
@@ -564,4 +573,40 @@ func TestAggregateJSONInsertDelete(t *testing.T) {
 			t.Fatalf("step %d (%v): row %s, want %s", i, fmtBatch(dataflow.Batch{st.rec}), got, st.want)
 		}
 	}
+}
+
+func BenchmarkAggregateSumDecimal(b *testing.B) {
+	// SUM and AVG of a DECIMAL(10,2) GROUP BY story over batches of 256 inserts spread over
+	// 10k stories: the narrow fixed-point path.
+	const stories = 10000
+	const batch = 256
+	var batches []dataflow.Batch
+	x := uint64(1)
+	for range 512 {
+		bt := make(dataflow.Batch, batch)
+		for i := range bt {
+			x = x*6364136223846793005 + 1442695040888963407
+			bt[i] = dataflow.Record{Row: dataflow.Row{dataflow.Int(int64(x>>33) % stories), dataflow.Decimal(int64(x>>40)%100000-50000, 2)}}
+		}
+		batches = append(batches, bt)
+	}
+	dec := dataflow.Type{Kind: dataflow.KindDecimal, Precision: 32, Scale: 2}
+	avg := dataflow.Type{Kind: dataflow.KindDecimal, Precision: 14, Scale: 6}
+	op := NewAggregate([]int{0}, []AggSpec{{Func: AggSum, Arg: 1, Type: dec}, {Func: AggAvg, Arg: 1, Type: avg}})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for n, k := 0, 0; n < b.N; k++ {
+		bt := batches[k%len(batches)]
+		op.Process(0, bt)
+		n += len(bt)
+	}
+}
+
+func wideDecimal(t *testing.T, s string) dataflow.Value {
+	t.Helper()
+	v, ok := dataflow.ParseDecimalValue(s)
+	if !ok {
+		t.Fatalf("ParseDecimalValue(%q) failed", s)
+	}
+	return v
 }

@@ -15,12 +15,10 @@ import (
 // dataflow.Identical equates, which is what lets a bag remove the exact copy a retraction
 // names.
 func compareValuesTotal(a, b dataflow.Value) int {
-	if a.Kind() == dataflow.KindDecimal && b.Kind() == dataflow.KindDecimal {
+	if ca, sa, ok := a.NarrowDecimal(); ok {
 		// The values of one DECIMAL column share a scale; comparing coefficients spares
 		// dataflow.Compare's general exact path, which allocates.
-		ca, sa := a.DecimalParts()
-		cb, sb := b.DecimalParts()
-		if sa == sb {
+		if cb, sb, ok := b.NarrowDecimal(); ok && sa == sb {
 			return cmpOrdered(ca, cb)
 		}
 	}
@@ -63,12 +61,12 @@ func exactTiebreak(a, b dataflow.Value) int {
 	case dataflow.KindDate, dataflow.KindDatetime:
 		return cmpOrdered(a.Micros(), b.Micros())
 	case dataflow.KindDecimal:
-		ca, sa := a.DecimalParts()
-		cb, sb := b.DecimalParts()
+		ma, sa := a.BigDecimal()
+		mb, sb := b.BigDecimal()
 		if c := cmpOrdered(sa, sb); c != 0 {
 			return c
 		}
-		return cmpOrdered(ca, cb)
+		return ma.Cmp(mb)
 	}
 	return cmpOrdered(a.RawUint(), b.RawUint())
 }

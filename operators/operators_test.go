@@ -107,11 +107,11 @@ func parseValue(s string) (dataflow.Value, error) {
 		}
 		return dataflow.Float(f), nil
 	case strings.Contains(s, "."):
-		c, sc, ok := dataflow.ParseDecimal(s)
+		v, ok := dataflow.ParseDecimalValue(s)
 		if !ok {
 			return dataflow.Null, fmt.Errorf("bad decimal %s", s)
 		}
-		return dataflow.Decimal(c, sc), nil
+		return v, nil
 	}
 	i, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {

@@ -52,8 +52,8 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
 		if v.Kind() == dataflow.KindString {
-			if c, s, ok := dataflow.ParseDecimal(v.RawString()); ok {
-				return dataflow.Decimal(c, s), nil
+			if d, ok := dataflow.ParseDecimalValue(v.RawString()); ok {
+				return d, nil
 			}
 			f, _ := v.ToFloat()
 			return dataflow.Float(f), nil

@@ -139,6 +139,10 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
+			if c, ok := expr.ConstValue(e); ok && c.Kind() == dataflow.KindUint && c.RawUint() > 1<<63 {
+				// MySQL reads -9223372036854775809 as a DECIMAL literal, not as a BIGINT.
+				return over(expr.NewConst(expr.NewNeg(e).Eval(nil)), e), nil
+			}
 			return over(expr.NewNeg(e), e), nil
 		case opcode.Plus:
 			return v.conv(n.V)
@@ -512,11 +516,11 @@ func literalValue(n *test_driver.ValueExpr) (dataflow.Value, error) {
 			return dataflow.Null, newErr(CodeParse, "invalid decimal literal")
 		}
 		s := d.String()
-		coef, scale, ok := dataflow.ParseDecimal(s)
+		v, ok := dataflow.ParseDecimalValue(s)
 		if !ok {
-			return dataflow.Null, unsupported("the decimal literal %s: Weir's decimals hold at most %d digits", s, dataflow.MaxDecimalDigits)
+			return dataflow.Null, newErr(CodeParse, "invalid decimal literal %s", s)
 		}
-		return dataflow.Decimal(coef, scale), nil
+		return v, nil
 	case test_driver.KindBinaryLiteral:
 		return dataflow.HexLiteral(string(n.GetBinaryLiteral())), nil
 	}

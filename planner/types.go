@@ -11,11 +11,10 @@ import (
 	"github.com/weirdb/weir/expr"
 )
 
-// MySQL's limits on DECIMAL and fractional seconds, checked before Weir's own narrower limit
-// so that a definition MySQL would refuse gets MySQL's error.
+// The limits on DECIMAL (MariaDB's: MySQL's scale stops at 30) and fractional seconds.
 const (
-	mysqlMaxDecimalPrecision = 65
-	mysqlMaxDecimalScale     = 30
+	mysqlMaxDecimalPrecision = dataflow.MaxDecimalPrecision
+	mysqlMaxDecimalScale     = dataflow.MaxDecimalScale
 	maxFsp                   = 6
 )
 
@@ -299,7 +298,7 @@ func isTextType(tp byte) bool {
 	return false
 }
 
-// decimalType validates DECIMAL(p,s) against MySQL's limits and then Weir's.
+// decimalType validates DECIMAL(p,s) against MariaDB's limits (MySQL's scale stops at 30).
 func decimalType(p, s int, col string) (dataflow.Type, error) {
 	switch {
 	case p > mysqlMaxDecimalPrecision:
@@ -308,8 +307,6 @@ func decimalType(p, s int, col string) (dataflow.Type, error) {
 		return dataflow.Type{}, newErr(CodeTooBigScale, "Too-big scale %d specified for '%s'. Maximum is %d.", s, col, mysqlMaxDecimalScale)
 	case s > p:
 		return dataflow.Type{}, newErr(CodeScaleOverPrecision, "For float(M,D), double(M,D) or decimal(M,D), M must be >= D (column '%s').", col)
-	case p > dataflow.MaxDecimalDigits:
-		return dataflow.Type{}, unsupported("DECIMAL(%d,%d) (column '%s'): Weir's decimals hold at most %d digits", p, s, col, dataflow.MaxDecimalDigits)
 	case p == 0:
 		// DECIMAL(0) holds no digit at all; a precision of one is the nearest usable type.
 		p = 1
@@ -417,10 +414,11 @@ func sumType(arg dataflow.Type, avg bool) dataflow.Type {
 	if avg {
 		p, s = p+4, s+4
 	} else {
-		p += 10
+		// MariaDB widens a sum by DECIMAL_LONGLONG_DIGITS.
+		p += 22
 	}
-	s = min(s, dataflow.MaxDecimalDigits)
-	p = max(min(p, dataflow.MaxDecimalDigits), s)
+	s = min(s, dataflow.MaxDecimalScale)
+	p = max(min(p, dataflow.MaxDecimalPrecision), s)
 	return dataflow.Type{Kind: dataflow.KindDecimal, Precision: p, Scale: s,
 		SQL: fmt.Sprintf("DECIMAL(%d,%d)", p, s), Nullable: true}
 }

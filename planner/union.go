@@ -370,7 +370,7 @@ func unifyTypes(a, b dataflow.Type) dataflow.Type {
 		}
 		s := max(scaleOfType(a), scaleOfType(b))
 		digits := max(intDigitsOfType(a), intDigitsOfType(b))
-		p := min(digits+s, dataflow.MaxDecimalDigits)
+		p := min(digits+s, dataflow.MaxDecimalPrecision)
 		s = min(s, p)
 		t = dataflow.Type{Kind: dataflow.KindDecimal, Precision: p, Scale: s, SQL: fmt.Sprintf("DECIMAL(%d,%d)", p, s)}
 	case (ka == 1 || ka == 2) && (kb == 1 || kb == 2):

@@ -32,7 +32,8 @@
 //
 // # Types
 //
-// PostgreSQL types map to Weir's: smallint, integer and bigint; numeric(p,s) with p ≤ 18;
+// PostgreSQL types map to Weir's: smallint, integer and bigint; numeric(p,s) with p ≤ 65 and
+// s ≤ 38 (a numeric without precision, up to 1000 digits, is refused);
 // real and double precision; boolean; text, varchar and char; uuid (as CHAR(36)); date,
 // timestamp and timestamptz (in UTC). Any other type is refused at start, naming the table
 // and the column. Values travel in PostgreSQL's text form, with the session's time zone set

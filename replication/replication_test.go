@@ -26,7 +26,7 @@ var upstreamSchema = []string{
 		id int PRIMARY KEY,
 		author text NOT NULL,
 		title varchar(100),
-		score numeric(10,2),
+		score numeric(40,10),
 		created timestamptz,
 		day date,
 		ratio float8,
@@ -82,7 +82,8 @@ func seedUpstream(t testing.TB, ctx context.Context, db *pgxpool.Pool) {
 		mustPG(t, ctx, db, q)
 	}
 	mustPG(t, ctx, db, `INSERT INTO stories
-		SELECT i, 'author' || (i % 7), 'story ' || i, (i % 100) + 0.25, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute 1.5 second',
+		SELECT i, 'author' || (i % 7), 'story ' || i,
+		       CASE WHEN i % 3 = 0 THEN (i % 100) * 1234567890123456789012345.6789 ELSE (i % 100) + 0.25 END, timestamptz '2026-01-01 00:00:00+00' + i * interval '1 minute 1.5 second',
 		       date '2026-01-01' + (i % 300), i / 7.0, i % 5 = 0, 't' || (i % 10), md5(i::text)::uuid, i::bigint * 1000000000, (i % 30000)::smallint
 		FROM generate_series(1, $1) i`, testStories)
 	// 100k votes: each user on every other story, so a vote can move to another user.

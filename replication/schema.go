@@ -94,15 +94,18 @@ func weirType(typname, pgType string) (string, string) {
 		return "BOOLEAN", ""
 	case "numeric":
 		if m == nil {
-			return "", fmt.Sprintf("a numeric without precision can hold more digits than Weir's DECIMAL (%d); declare it numeric(p,s) with p ≤ %d", dataflow.MaxDecimalDigits, dataflow.MaxDecimalDigits)
+			return "", fmt.Sprintf("a numeric without precision holds up to 1000 digits, more than DECIMAL's %d; declare it numeric(p,s) with p ≤ %d and s ≤ %d", dataflow.MaxDecimalPrecision, dataflow.MaxDecimalPrecision, dataflow.MaxDecimalScale)
 		}
 		p, _ := strconv.Atoi(m[1])
 		s := 0
 		if m[2] != "" {
 			s, _ = strconv.Atoi(m[2])
 		}
-		if p > dataflow.MaxDecimalDigits {
-			return "", fmt.Sprintf("Weir's decimals hold at most %d digits", dataflow.MaxDecimalDigits)
+		switch {
+		case p > dataflow.MaxDecimalPrecision:
+			return "", fmt.Sprintf("DECIMAL holds at most %d digits", dataflow.MaxDecimalPrecision)
+		case s < 0 || s > dataflow.MaxDecimalScale || s > p:
+			return "", fmt.Sprintf("DECIMAL's scale lies between 0 and min(precision, %d)", dataflow.MaxDecimalScale)
 		}
 		return fmt.Sprintf("DECIMAL(%d,%d)", p, s), ""
 	case "text":

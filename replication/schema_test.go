@@ -159,3 +159,22 @@ func TestConfigurationErrorsAreFatal(t *testing.T) {
 		t.Error("a refused connection was made fatal")
 	}
 }
+
+// numeric(p,s) maps to DECIMAL(p,s) up to DECIMAL's 65 digits and scale 38; a numeric without
+// precision (up to 1000 digits in PostgreSQL) is refused with the limit named.
+func TestNumericMapping(t *testing.T) {
+	for _, c := range []struct{ pg, want, why string }{
+		{"numeric(10,2)", "DECIMAL(10,2)", ""},
+		{"numeric(65,30)", "DECIMAL(65,30)", ""},
+		{"numeric(40)", "DECIMAL(40,0)", ""},
+		{"numeric(65,38)", "DECIMAL(65,38)", ""},
+		{"numeric(66,0)", "", "at most 65 digits"},
+		{"numeric(65,39)", "", "min(precision, 38)"},
+		{"numeric", "", "numeric(p,s) with p ≤ 65"},
+	} {
+		got, why := weirType("numeric", c.pg)
+		if got != c.want || (c.why == "") != (why == "") || !strings.Contains(why, c.why) {
+			t.Errorf("%s: %q (%q), want %q (%q)", c.pg, got, why, c.want, c.why)
+		}
+	}
+}

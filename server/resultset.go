@@ -71,7 +71,15 @@ func fieldFor(c weir.Column) *mysql.Field {
 	case dataflow.KindDecimal:
 		f.Flag |= mysql.BINARY_FLAG | mysql.NUM_FLAG
 		f.Type = mysql.MYSQL_TYPE_NEWDECIMAL
-		f.ColumnLength = uint32(max(t.Precision, 1) + 2)
+		// MySQL's display width: the digits, the point when there is a fraction, the sign
+		// unless unsigned (clients derive the precision back from it).
+		f.ColumnLength = uint32(max(t.Precision, 1))
+		if t.Scale > 0 {
+			f.ColumnLength++
+		}
+		if !t.Unsigned {
+			f.ColumnLength++
+		}
 		f.Decimal = uint8(t.Scale)
 	case dataflow.KindString:
 		if t.BinaryString() {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/big"
 	"time"
 
 	"github.com/weirdb/weir/dataflow"
@@ -25,7 +26,14 @@ const (
 	tagTime     byte = 9  // a TIME: zig-zag varint signed microseconds, then one fsp byte
 	tagEnum     byte = 10 // an ENUM value: uvarint index, uvarint length, the member's bytes
 	tagSet      byte = 11 // a SET value: uvarint bit mask, uvarint length, the members' bytes
+	// A decimal whose coefficient does not fit an int64: a sign byte (1 negative), one scale
+	// byte, then uvarint length and the magnitude's big-endian bytes. Narrow decimals keep
+	// tagDecimal, so rows written before wide decimals existed read unchanged.
+	tagWideDecimal byte = 12
 )
+
+// maxWideDecimalBytes bounds the magnitude of a stored wide decimal: 81 digits need 34 bytes.
+const maxWideDecimalBytes = 40
 
 // maxFsp is the largest number of fractional-second digits a DATETIME keeps.
 const maxFsp = 6
@@ -66,6 +74,17 @@ func appendValue(dst []byte, v dataflow.Value) []byte {
 		// The bits, not the number: -0.0 must come back as -0.0 (Identical tells them apart).
 		return binary.LittleEndian.AppendUint64(dst, math.Float64bits(v.RawFloat()))
 	case dataflow.KindDecimal:
+		if v.IsWideDecimal() {
+			m, scale := v.BigDecimal()
+			sign := byte(0)
+			if m.Sign() < 0 {
+				sign = 1
+			}
+			mag := m.Abs(m).Bytes()
+			dst = append(dst, tagWideDecimal, sign, scale)
+			dst = binary.AppendUvarint(dst, uint64(len(mag)))
+			return append(dst, mag...)
+		}
 		coef, scale := v.DecimalParts()
 		dst = append(dst, tagDecimal)
 		dst = binary.AppendVarint(dst, coef)
@@ -169,6 +188,27 @@ func readValue(b []byte, off int) (dataflow.Value, int, error) {
 			return dataflow.Null, off, &DecodeError{Offset: off, Reason: "missing decimal scale"}
 		}
 		return dataflow.Decimal(coef, b[off]), off + 1, nil
+	case tagWideDecimal:
+		if len(b)-off < 2 {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: "missing wide decimal sign and scale"}
+		}
+		sign, scale := b[off], b[off+1]
+		if sign > 1 {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: fmt.Sprintf("wide decimal sign %d", sign)}
+		}
+		n, off, err := readUvarint(b, off+2)
+		if err != nil {
+			return dataflow.Null, off, err
+		}
+		if n > maxWideDecimalBytes || n > uint64(len(b)-off) {
+			return dataflow.Null, off, &DecodeError{Offset: off, Reason: fmt.Sprintf("wide decimal of %d bytes (%d left, at most %d)", n, len(b)-off, maxWideDecimalBytes)}
+		}
+		end := off + int(n)
+		m := new(big.Int).SetBytes(b[off:end])
+		if sign == 1 {
+			m.Neg(m)
+		}
+		return dataflow.DecimalBig(m, scale), end, nil
 	case tagEnum, tagSet:
 		ord, off, err := readUvarint(b, off)
 		if err != nil {

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +27,14 @@ func genValue() *rapid.Generator[dataflow.Value] {
 		rapid.Just(dataflow.Float(math.Copysign(0, -1))),
 		rapid.Custom(func(t *rapid.T) dataflow.Value {
 			return dataflow.Decimal(rapid.Int64().Draw(t, "coef"), rapid.Uint8().Draw(t, "scale"))
+		}),
+		rapid.Custom(func(t *rapid.T) dataflow.Value {
+			mag := rapid.SliceOfN(rapid.Byte(), 1, 34).Draw(t, "magnitude")
+			m := new(big.Int).SetBytes(mag)
+			if rapid.Bool().Draw(t, "negative") {
+				m.Neg(m)
+			}
+			return dataflow.DecimalBig(m, rapid.Uint8Range(0, dataflow.MaxDecimalScale).Draw(t, "scale"))
 		}),
 		rapid.Map(rapid.String(), dataflow.String),
 		rapid.Map(rapid.SliceOf(rapid.Byte()), func(b []byte) dataflow.Value { return dataflow.String(string(b)) }),
@@ -94,6 +104,8 @@ func TestRowRoundTripEdges(t *testing.T) {
 		dataflow.Uint(0), dataflow.Uint(math.MaxUint64),
 		dataflow.Float(negZero), dataflow.Float(0), dataflow.Float(math.MaxFloat64), dataflow.Float(math.SmallestNonzeroFloat64),
 		dataflow.Decimal(-12340, 3), dataflow.Decimal(math.MinInt64, 18), dataflow.Decimal(5, 0),
+		wideDecimal(t, strings.Repeat("9", 65)), wideDecimal(t, "-"+strings.Repeat("9", 35)+"."+strings.Repeat("9", 30)),
+		wideDecimal(t, "9223372036854775808"), wideDecimal(t, "-9223372036854775809.5"), wideDecimal(t, strings.Repeat("9", 81)),
 		dataflow.String(""), dataflow.String("\xff\xfe\x00bad utf8"), dataflow.String("héllo"),
 		dataflow.Bytes(""), dataflow.Bytes("\x00\xff"),
 		dataflow.TimeMicros(-dataflow.MaxTimeMicros, 0), dataflow.TimeMicros(dataflow.MaxTimeMicros, 6),
@@ -128,6 +140,10 @@ func TestDecodeRowRejects(t *testing.T) {
 		"truncated float":   {1, tagFloat, 1, 2, 3},
 		"NaN":               {1, tagFloat, 1, 0, 0, 0, 0, 0, 0xf8, 0x7f},
 		"no scale":          {1, tagDecimal, 2},
+		"wide no scale":     {1, tagWideDecimal, 0},
+		"wide bad sign":     {1, tagWideDecimal, 2, 0, 1, 1},
+		"wide too long":     {1, tagWideDecimal, 0, 0, 5, 1, 2},
+		"wide over limit":   append([]byte{1, tagWideDecimal, 0, 0, maxWideDecimalBytes + 1}, make([]byte, maxWideDecimalBytes+1)...),
 		"string too long":   {1, tagString, 10, 'a'},
 		"fsp 7":             {1, tagDatetime, 0, 7},
 		"unaligned fsp":     {1, tagDatetime, 2, 0},
@@ -153,6 +169,34 @@ func TestDecodeRowRejects(t *testing.T) {
 		if de.Offset < 0 || de.Offset > len(b) {
 			t.Errorf("%s: offset %d outside the input", name, de.Offset)
 		}
+	}
+}
+
+func wideDecimal(t *testing.T, s string) dataflow.Value {
+	t.Helper()
+	v, ok := dataflow.ParseDecimalValue(s)
+	if !ok || !v.IsWideDecimal() {
+		t.Fatalf("ParseDecimalValue(%q) = %v, %v: want a wide decimal", s, v, ok)
+	}
+	return v
+}
+
+// Narrow decimals keep the encoding rows were written in before wide decimals existed, so
+// stored data reads back unchanged; a wide decimal has its own tag.
+func TestDecimalEncodingPinned(t *testing.T) {
+	narrow := EncodeRow(nil, dataflow.Row{dataflow.Decimal(-12340, 3)})
+	if want := []byte{1, tagDecimal, 0xe7, 0xc0, 0x01, 3}; string(narrow) != string(want) {
+		t.Errorf("narrow decimal encodes as %x, want %x", narrow, want)
+	}
+	// 2^64 at scale 2: sign 0, scale 2, 9 magnitude bytes.
+	wide := EncodeRow(nil, dataflow.Row{wideDecimal(t, "184467440737095516.16")})
+	if want := []byte{1, tagWideDecimal, 0, 2, 9, 1, 0, 0, 0, 0, 0, 0, 0, 0}; string(wide) != string(want) {
+		t.Errorf("wide decimal encodes as %x, want %x", wide, want)
+	}
+	// A wide encoding of a small coefficient (never written, but readable) comes back narrow.
+	got, err := DecodeRow([]byte{1, tagWideDecimal, 1, 1, 1, 5})
+	if err != nil || got[0] != dataflow.Decimal(-5, 1) {
+		t.Errorf("non-canonical wide decimal decodes as %#v, %v", got, err)
 	}
 }
 

@@ -33,7 +33,9 @@
 //
 // A row value is a uvarint column count, then per column a tag byte and a payload: NULL (no
 // payload), signed integer (zig-zag varint), unsigned integer (uvarint), float (8 bytes, the
-// IEEE-754 bits, so -0.0 stays -0.0), decimal (zig-zag varint coefficient and a scale byte),
+// IEEE-754 bits, so -0.0 stays -0.0), decimal (zig-zag varint coefficient and a scale byte;
+// a coefficient past int64 under its own tag: a sign byte, a scale byte, a uvarint length
+// and the big-endian magnitude),
 // string (uvarint length and the raw bytes, valid UTF-8 or not), date (zig-zag varint
 // microseconds since the epoch), datetime (the same, then a fractional-digits byte), binary
 // string (as string, under its own tag), TIME (zig-zag varint signed microseconds and a

@@ -217,7 +217,7 @@ func (q *qgen) item(scope []scopeCol) (string, scopeCol) {
 	}
 	lit := func() string { return Literal(pick(g, c.typ.Domain()), c.typ) }
 	switch c.typ {
-	case TypeInt, TypeDecimal, TypeDouble:
+	case TypeInt, TypeDecimal, TypeWideDecimal, TypeDouble:
 		switch g.intn(0, 5) {
 		case 0:
 			return fmt.Sprintf("%s + %d", c.ref, g.intn(1, 3)), scopeCol{typ: c.typ}
@@ -229,8 +229,8 @@ func (q *qgen) item(scope []scopeCol) (string, scopeCol) {
 			return fmt.Sprintf("ABS(%s)", c.ref), scopeCol{typ: c.typ}
 		case 4:
 			t := TypeDecimal
-			if c.typ == TypeDouble {
-				t = TypeDouble
+			if c.typ == TypeDouble || c.typ == TypeWideDecimal {
+				t = c.typ
 			}
 			// Division by zero is NULL in MySQL.
 			return fmt.Sprintf("%s / %d", c.ref, g.intn(0, 2)), scopeCol{typ: t}

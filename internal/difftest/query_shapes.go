@@ -94,8 +94,8 @@ func (q *qgen) aggregate(scope []scopeCol) (string, ColType) {
 	case 4:
 		n := pick(g, nums)
 		t := TypeDecimal
-		if n.typ == TypeDouble {
-			t = TypeDouble
+		if n.typ == TypeDouble || n.typ == TypeWideDecimal {
+			t = n.typ
 		}
 		return fmt.Sprintf("AVG(%s)", n.ref), t
 	case 5:
@@ -127,8 +127,8 @@ func sumType(t ColType) ColType {
 	switch t {
 	case TypeDouble:
 		return TypeDouble
-	case TypeDecimal:
-		return TypeDecimal
+	case TypeDecimal, TypeWideDecimal:
+		return t
 	}
 	return TypeInt
 }

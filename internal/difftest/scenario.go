@@ -227,11 +227,11 @@ func parseArg(tok string) (dataflow.Value, error) {
 		}
 		return dataflow.Float(f), nil
 	case strings.Contains(tok, "."):
-		coef, scale, ok := dataflow.ParseDecimal(tok)
+		v, ok := dataflow.ParseDecimalValue(tok)
 		if !ok {
 			return dataflow.Null, fmt.Errorf("bad decimal %q", tok)
 		}
-		return dataflow.Decimal(coef, scale), nil
+		return v, nil
 	}
 	if i, err := strconv.ParseInt(tok, 10, 64); err == nil {
 		return dataflow.Int(i), nil

@@ -129,9 +129,9 @@ func (g gen) weighted(weights ...int) int {
 
 // pkTypes are the types a primary-key column gets: no DOUBLE (approximate values make poor
 // keys, and MySQL users avoid them), BOOLEAN to force collisions.
-var pkTypes = []ColType{TypeInt, TypeVarchar, TypeUint, TypeDate, TypeDecimal, TypeBool}
+var pkTypes = []ColType{TypeInt, TypeVarchar, TypeUint, TypeDate, TypeDecimal, TypeBool, TypeWideDecimal}
 
-var allTypes = []ColType{TypeInt, TypeVarchar, TypeDecimal, TypeDouble, TypeUint, TypeDate, TypeBool}
+var allTypes = []ColType{TypeInt, TypeVarchar, TypeDecimal, TypeDouble, TypeUint, TypeDate, TypeBool, TypeWideDecimal}
 
 // genSchema draws minTables..maxTables tables of 2..maxCols columns: single or compound
 // primary keys or none, nullable and NOT NULL columns, every type.

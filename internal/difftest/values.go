@@ -19,6 +19,9 @@ const (
 	TypeVarchar
 	TypeDate
 	TypeBool
+	// TypeWideDecimal is DECIMAL(40,10): values past an int64 coefficient beside narrow ones
+	// that meet the other numeric types.
+	TypeWideDecimal
 	numColTypes
 )
 
@@ -31,6 +34,8 @@ func (t ColType) SQL() string {
 		return "BIGINT UNSIGNED"
 	case TypeDecimal:
 		return "DECIMAL(8,2)"
+	case TypeWideDecimal:
+		return "DECIMAL(40,10)"
 	case TypeDouble:
 		return "DOUBLE"
 	case TypeVarchar:
@@ -96,6 +101,10 @@ func (t ColType) Domain() []dataflow.Value {
 	case TypeDecimal:
 		return []dataflow.Value{dataflow.Decimal(100, 2), dataflow.Decimal(250, 2), dataflow.Decimal(0, 2),
 			dataflow.Decimal(125, 2), dataflow.Decimal(-150, 2), dataflow.Decimal(300, 2)}
+	case TypeWideDecimal:
+		return []dataflow.Value{wideDecimal("1.0000000000"), wideDecimal("2.5000000000"), wideDecimal("0.0000000000"),
+			wideDecimal("123456789012345678901234567890.0123456789"), wideDecimal("-98765432109876543210.5000000000"),
+			wideDecimal("3.0000000000"), wideDecimal("999999999999999999999999999999.9999999999")}
 	case TypeDouble:
 		return []dataflow.Value{dataflow.Float(1), dataflow.Float(2.5), dataflow.Float(0), dataflow.Float(0.25),
 			dataflow.Float(-1.5), dataflow.Float(3)}
@@ -120,6 +129,8 @@ func (t ColType) Absent() []dataflow.Value {
 		return []dataflow.Value{dataflow.Uint(4), dataflow.Uint(100)}
 	case TypeDecimal:
 		return []dataflow.Value{dataflow.Decimal(50, 2), dataflow.Decimal(999, 2)}
+	case TypeWideDecimal:
+		return []dataflow.Value{wideDecimal("0.5000000000"), wideDecimal("123456789012345678901234567890.0123456788")}
 	case TypeDouble:
 		return []dataflow.Value{dataflow.Float(0.75), dataflow.Float(7)}
 	case TypeVarchar:
@@ -173,6 +184,15 @@ func Literal(v dataflow.Value, t ColType) string {
 		return v.ToText()
 	}
 	return v.ToText()
+}
+
+// wideDecimal is a DECIMAL(40,10) value spelled with its ten fractional digits.
+func wideDecimal(s string) dataflow.Value {
+	v, ok := dataflow.ParseDecimalValue(s)
+	if !ok {
+		panic("difftest: bad decimal " + s)
+	}
+	return v
 }
 
 func quote(s string) string {

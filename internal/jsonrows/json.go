@@ -30,9 +30,12 @@ func AppendValue(b []byte, v dataflow.Value) []byte {
 	case dataflow.KindFloat:
 		return appendFloat(b, v.RawFloat())
 	case dataflow.KindDecimal:
-		coef, scale := v.DecimalParts()
 		b = append(b, '"')
-		b = appendDecimal(b, coef, scale)
+		if coef, scale, ok := v.NarrowDecimal(); ok {
+			b = appendDecimal(b, coef, scale)
+		} else {
+			b = append(b, v.ToText()...)
+		}
 		return append(b, '"')
 	case dataflow.KindString:
 		if v.IsBinary() {

@@ -87,6 +87,9 @@ func TestAppendValue(t *testing.T) {
 		{dataflow.Float(math.NaN()), "null"},
 		{dataflow.Decimal(-5, 2), `"-0.05"`},
 		{dataflow.Decimal(1234, 0), `"1234"`},
+		{wideDecimal("-99999999999999999999999999999999999.999999999999999999999999999999"),
+			`"-99999999999999999999999999999999999.999999999999999999999999999999"`},
+		{wideDecimal("9223372036854775808"), `"9223372036854775808"`},
 		{dataflow.String(`a"b`), `"a\"b"`},
 		{dataflow.Bytes("\x00\xffA"), `"AP9B"`},
 		{dataflow.Bytes(""), `""`},
@@ -159,4 +162,12 @@ func TestParamValue(t *testing.T) {
 			t.Errorf("ParamBytes(%q, %s) = %v after the buffer changed, want %v", tc.s, tc.t, gotB, tc.want)
 		}
 	}
+}
+
+func wideDecimal(s string) dataflow.Value {
+	v, ok := dataflow.ParseDecimalValue(s)
+	if !ok || !v.IsWideDecimal() {
+		panic("not a wide decimal: " + s)
+	}
+	return v
 }

@@ -15,10 +15,8 @@ import (
 // column it is compared with (a view's Plan().ParamTypes).
 //
 // The engine already reads a string argument against a numeric column as a number, but the
-// way MySQL does: by its longest numeric prefix, so "abc" would look up 0, and through a
-// decimal of at most 18 digits or else a float64, so a BIGINT UNSIGNED key above 2^53 would
-// not be found exactly. Integers are therefore parsed here into exact values, and text that
-// is no number at all is refused. Other numbers (1.5 against an INT column, any number
+// way MySQL does: by its longest numeric prefix, so "abc" would look up 0. Integers are
+// parsed here into exact values, and text that is no number at all is refused. Other numbers (1.5 against an INT column, any number
 // against DECIMAL or DOUBLE) pass as text for the engine to convert exactly. Text and
 // date columns take the text as it is; a string that is not a date matches nothing, as in
 // MySQL.

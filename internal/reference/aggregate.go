@@ -112,7 +112,7 @@ func sum(vals []dataflow.Value, t dataflow.Type, avg bool) (dataflow.Value, erro
 	integer := scale == 0 && t.Kind != dataflow.KindDecimal
 	if avg {
 		total.Quo(total, new(big.Rat).SetInt64(int64(len(vals))))
-		return decimalValue(total, scale+avgExtraScale)
+		return decimalValue(total, min(scale+avgExtraScale, dataflow.MaxDecimalScale))
 	}
 	if integer {
 		return integerValue(total)
@@ -145,8 +145,8 @@ func exactRat(v dataflow.Value) *big.Rat {
 	case dataflow.KindUint:
 		return new(big.Rat).SetUint64(v.RawUint())
 	case dataflow.KindDecimal:
-		coef, scale := v.DecimalParts()
-		return new(big.Rat).SetFrac(big.NewInt(coef), pow10(int(scale)))
+		coef, scale := v.BigDecimal()
+		return new(big.Rat).SetFrac(coef, pow10(int(scale)))
 	}
 	return new(big.Rat)
 }
@@ -174,8 +174,8 @@ func integerValue(r *big.Rat) (dataflow.Value, error) {
 // decimalValue rounds r half away from zero to scale digits.
 func decimalValue(r *big.Rat, scale int) (dataflow.Value, error) {
 	limit := pow10(dataflow.MaxDecimalDigits)
-	if scale > dataflow.MaxDecimalDigits {
-		return dataflow.Null, fmt.Errorf("%w: decimal scale %d exceeds %d digits", ErrOverflow, scale, dataflow.MaxDecimalDigits)
+	if scale > dataflow.MaxDecimalScale {
+		return dataflow.Null, fmt.Errorf("%w: decimal scale %d exceeds %d", ErrOverflow, scale, dataflow.MaxDecimalScale)
 	}
 	num := new(big.Int).Mul(r.Num(), pow10(scale))
 	q, m := new(big.Int).QuoRem(num, r.Denom(), new(big.Int))
@@ -185,7 +185,7 @@ func decimalValue(r *big.Rat, scale int) (dataflow.Value, error) {
 	if new(big.Int).Abs(q).Cmp(limit) >= 0 {
 		return dataflow.Null, fmt.Errorf("%w: %s does not fit DECIMAL(%d,%d)", ErrOverflow, r.FloatString(scale), dataflow.MaxDecimalDigits, scale)
 	}
-	return dataflow.Decimal(q.Int64(), uint8(scale)), nil
+	return dataflow.DecimalBig(q, uint8(scale)), nil
 }
 
 // extreme returns MIN (dir < 0) or MAX (dir > 0) under MySQL comparison; among values that
