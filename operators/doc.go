@@ -16,4 +16,12 @@
 // (dataflow.IdenticalRows). Where the collation leaves a choice ('a' or 'A' for a group),
 // operators pick the smallest variant in exact order, so the output depends only on the
 // input multiset and not on arrival order.
+//
+// Readers of queries with range conditions (`created > ?`, `x BETWEEN ? AND ?`) keep each
+// key's rows in a copy-on-write B-tree ordered by the range column (RangeRows, SetRange),
+// so a read selects the rows within its bounds in O(log n) plus the rows it returns. Such a
+// reader keeps every row of a key (no top-k: the window depends on the bounds); a reader
+// without equality keys has one full key; a partial one fills a hole with the whole key's
+// rows, as any reader does, and reads select from them. Ranges over intervals as the unit
+// of partial state (range upqueries, interval holes) are not part of this.
 package operators
