@@ -264,11 +264,18 @@ func (q *Query) MergeRows(rows []dataflow.Row) []dataflow.Row {
 	return rows
 }
 
-// SameLookups reports whether two queries turn arguments into keys the same way: the same
-// parameters and literals in every lookup.
+// SameLookups reports whether two queries turn arguments into keys and range bounds the
+// same way: the same parameters and literals in every lookup and range condition.
 func (q *Query) SameLookups(o *Query) bool {
-	if len(q.Lookups) != len(o.Lookups) {
+	if len(q.Lookups) != len(o.Lookups) || len(q.Ranges) != len(o.Ranges) {
 		return false
+	}
+	for i, ra := range q.Ranges {
+		rb := o.Ranges[i]
+		if ra.Col != rb.Col || ra.Op != rb.Op || ra.Bound.Param != rb.Bound.Param ||
+			(ra.Bound.Param < 0 && !dataflow.Identical(ra.Bound.Literal, rb.Bound.Literal)) {
+			return false
+		}
 	}
 	for i := range q.Lookups {
 		if len(q.Lookups[i]) != len(o.Lookups[i]) {
