@@ -31,9 +31,11 @@ type rangeOrder struct {
 	rest []dataflow.SortKey
 }
 
-// rangeItem is a distinct row with its multiplicity. A search pivot has no multiplicity and
-// sorts before (pivot -1) or after (pivot +1) every row whose range value equals its own.
+// rangeItem is a distinct row with its multiplicity, and its range value inline (a search
+// compares it without a cache miss on the row). A search pivot has only a value, and sorts
+// before (pivot -1) or after (pivot +1) every row whose range value equals its own.
 type rangeItem struct {
+	val   dataflow.Value
 	row   dataflow.Row
 	n     int
 	pivot int8
@@ -55,7 +57,7 @@ func (o *rangeOrder) cmpValue(a, b dataflow.Value) int {
 }
 
 func (o *rangeOrder) less(a, b rangeItem) bool {
-	if c := o.cmpValue(o.value(a.row), o.value(b.row)); c != 0 {
+	if c := o.cmpValue(a.val, b.val); c != 0 {
 		return c < 0
 	}
 	if a.pivot != 0 || b.pivot != 0 {
@@ -65,7 +67,7 @@ func (o *rangeOrder) less(a, b rangeItem) bool {
 }
 
 // rangeItemBytes approximates an item's share of a tree node beside its row.
-const rangeItemBytes = 48
+const rangeItemBytes = 80
 
 // RangeRows is the published, immutable rows of one key of a range reader.
 type RangeRows struct {
@@ -88,11 +90,11 @@ func (rr *RangeRows) clone() *RangeRows {
 }
 
 func (rr *RangeRows) add(row dataflow.Row) {
-	it, found := rr.t.Get(rangeItem{row: row})
+	it, found := rr.t.Get(rangeItem{val: rr.order.value(row), row: row})
 	if found {
 		it.n++
 	} else {
-		it = rangeItem{row: row, n: 1}
+		it = rangeItem{val: rr.order.value(row), row: row, n: 1}
 		rr.bytes += rangeItemBytes + dataflow.RowBytes(row)
 	}
 	rr.t.ReplaceOrInsert(it)
@@ -101,7 +103,7 @@ func (rr *RangeRows) add(row dataflow.Row) {
 
 // remove retracts one copy of row; a row that is not there is ignored.
 func (rr *RangeRows) remove(row dataflow.Row) {
-	it, found := rr.t.Get(rangeItem{row: row})
+	it, found := rr.t.Get(rangeItem{val: rr.order.value(row), row: row})
 	if !found {
 		return
 	}
@@ -155,7 +157,7 @@ func (rr *RangeRows) Scan(lo, hi Bound, f func(dataflow.Row) bool) {
 		return c > 0 || (c == 0 && !last.Incl)
 	}
 	visit := func(it rangeItem) bool {
-		v := o.value(it.row)
+		v := it.val
 		if v.IsNull() && !o.desc && !first.Set {
 			return true
 		}
@@ -173,7 +175,7 @@ func (rr *RangeRows) Scan(lo, hi Bound, f func(dataflow.Row) bool) {
 		if first.Val.IsNull() {
 			return
 		}
-		pivot := rangeItem{row: pivotRow(o.col, first.Val), pivot: -1}
+		pivot := rangeItem{val: first.Val, pivot: -1}
 		if !first.Incl {
 			pivot.pivot = 1
 		}
@@ -182,16 +184,10 @@ func (rr *RangeRows) Scan(lo, hi Bound, f func(dataflow.Row) bool) {
 	}
 	if !o.desc {
 		// Start after the NULLs, which sort first and match no range.
-		rr.t.AscendGreaterOrEqual(rangeItem{row: pivotRow(o.col, dataflow.Null), pivot: 1}, visit)
+		rr.t.AscendGreaterOrEqual(rangeItem{val: dataflow.Null, pivot: 1}, visit)
 		return
 	}
 	rr.t.Ascend(visit)
-}
-
-func pivotRow(col int, v dataflow.Value) dataflow.Row {
-	r := make(dataflow.Row, col+1)
-	r[col] = v
-	return r
 }
 
 // SetRange makes the reader a range reader over column col (see RangeRows): order is the

@@ -202,3 +202,34 @@ func TestRangeReaderStrings(t *testing.T) {
 		t.Fatalf("('b', 'BETA'] = %v, want Beta and beta", got)
 	}
 }
+
+// BenchmarkRangeScan reads the first 20 rows above a random bound of a one-million-row key.
+func BenchmarkRangeScan(b *testing.B) {
+	for _, rows := range []int64{1000, 1_000_000} {
+		b.Run(fmt.Sprint(rows), func(b *testing.B) { benchRangeScan(b, rows) })
+	}
+}
+
+func benchRangeScan(b *testing.B, rows int64) {
+	r := NewReader(nil, []dataflow.SortKey{{Col: 1}})
+	r.SetRange(1)
+	in := make(dataflow.Batch, 0, rows)
+	for i := range rows {
+		in = append(in, dataflow.Record{Row: dataflow.Row{dataflow.Int(i), dataflow.Int(i * 7 % rows)}})
+	}
+	r.Process(0, in)
+	e, _ := r.Get("")
+	rng := rand.New(rand.NewPCG(1, 2))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		e.Tree.Scan(Bound{Val: dataflow.Int(rng.Int64N(rows - 100)), Set: true}, Bound{}, func(dataflow.Row) bool {
+			n++
+			return n < 20
+		})
+		if n != 20 {
+			b.Fatalf("%d rows", n)
+		}
+	}
+}
