@@ -21,7 +21,20 @@ CREATE TABLE owners (
   region VARCHAR(10) NOT NULL,
   since INT NOT NULL
 );
+CREATE TABLE slots (
+  id INT NOT NULL PRIMARY KEY,
+  starts TIME,
+  ratio DOUBLE,
+  big BIGINT UNSIGNED,
+  code VARBINARY(8)
+);
 CREATE VIEW scored AS SELECT id, owner, score, score * 2 AS doubled FROM events WHERE kind <> 'buy';
+INSERT INTO slots VALUES
+  (1, '08:00:00', 0.5, 0, 'a'),
+  (2, '12:30:00', 1.25, 18446744073709551615, 'B'),
+  (3, '23:59:59', -2, 9007199254740993, 'b'),
+  (4, NULL, NULL, NULL, NULL),
+  (5, '-01:00:00', 1e10, 42, 'ab');
 INSERT INTO events VALUES
   (1, 1, 'click', 10, 1.50, '2024-01-01 10:00:00', '2024-01-01', 'alpha'),
   (2, 1, 'view', 20, 2.25, '2024-01-02 11:00:00', '2024-01-02', 'Beta'),
@@ -240,6 +253,28 @@ SELECT COUNT(*) FROM events WHERE score > 15;
 -- args: 15
 SELECT COUNT(*) FROM events WHERE score > ?;
 
+-- query time_range
+-- args: '12:00:00'
+-- args: '-00:30:00'
+-- args: 120000
+SELECT id FROM slots WHERE starts > ?;
+
+-- query double_range
+-- args: 0.5, 2
+-- args: -1e20, 1e20
+SELECT id FROM slots WHERE ratio BETWEEN ? AND ?;
+
+-- query unsigned_range
+-- args: -1
+-- args: 9007199254740992
+-- args: 18446744073709551614
+SELECT id FROM slots WHERE big > ?;
+
+-- query binary_range
+-- args: 'a'
+-- args: 'B'
+SELECT id FROM slots WHERE code >= ?;
+
 -- query empty_range
 -- args: 100, 0
 SELECT id, name FROM events WHERE score >= ? AND score <= ?;
@@ -252,6 +287,7 @@ DELETE FROM events WHERE id = 2;
 
 -- writes
 UPDATE events SET score = NULL WHERE id = 1;
+UPDATE slots SET starts = '13:00:00', big = 7 WHERE id = 1;
 UPDATE events SET score = 20 WHERE id = 4;
 INSERT INTO events VALUES (10, 2, 'click', 20, 20.00, '2024-01-02 11:00:00', '2024-01-02', 'BETA');
 UPDATE events SET owner = 2 WHERE id = 9;
