@@ -114,3 +114,24 @@ func TestPureRangeViewIsFull(t *testing.T) {
 		t.Fatalf("stats %+v: want one full key", st)
 	}
 }
+
+// TestRangeInTransaction: a SELECT with ranges in a transaction that wrote is evaluated
+// from the base tables and its own writes, with the bounds and window of the statement.
+func TestRangeInTransaction(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE ev (id INT PRIMARY KEY, at INT)")
+	mustExec(t, e, "INSERT INTO ev VALUES (1, 10), (2, 20), (3, 30)")
+	tx, err := e.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(ctx, "INSERT INTO ev VALUES (4, 25), (5, NULL)"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := tx.Query(ctx, "SELECT id FROM ev WHERE at > ? AND at <= 30 ORDER BY at DESC LIMIT ?", 15, 2)
+	if err != nil || rangeIDs(t, rows) != "3,4" {
+		t.Fatalf("in the transaction: %v %q", err, rangeIDs(t, rows))
+	}
+}
