@@ -278,13 +278,13 @@ func TestGraphBytesTrackHeap(t *testing.T) {
 			return fmt.Sprintf("SELECT id, title, 'lit%d' AS c FROM t WHERE id = %d", i, i%100+1)
 		}},
 		{"filter", func(i int) string {
-			return fmt.Sprintf("SELECT id, title FROM t WHERE id = %d AND n > %d", i%100+1, -i)
+			return fmt.Sprintf("SELECT id, title FROM t WHERE id = %d AND n + 0 > %d", i%100+1, -i)
 		}},
 		{"aggregate", func(i int) string {
 			return fmt.Sprintf("SELECT g, SUM(n + %d) AS s, COUNT(*) AS c FROM t WHERE g = %d GROUP BY g", i, i%10)
 		}},
 		{"join", func(i int) string {
-			return fmt.Sprintf("SELECT t.id, t.title, u.name FROM t JOIN u ON u.id = t.g WHERE t.id = %d AND u.n > %d", i%100+1, -i)
+			return fmt.Sprintf("SELECT t.id, t.title, u.name FROM t JOIN u ON u.id = t.g WHERE t.id = %d AND u.n + 0 > %d", i%100+1, -i)
 		}},
 		{"full", func(i int) string { return fmt.Sprintf("SELECT id, 'lit%d' AS c FROM t", i) }},
 		{"full aggregate", func(i int) string { return fmt.Sprintf("SELECT g, COUNT(*) AS c FROM t WHERE n > %d GROUP BY g", -i) }},

@@ -229,6 +229,9 @@ func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
 
 // serve answers a read whose arguments are prepared: one lookup, or several merged.
 func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
+	if len(q.Ranges) > 0 {
+		return v.serveRange(ctx, q, vals)
+	}
 	if len(q.Lookups) > 1 {
 		return v.merge(ctx, q, vals)
 	}

@@ -50,6 +50,7 @@ func newsEngine(t *testing.T, opts weir.Options) *weir.Engine {
 	register(t, e, "by_day", "SELECT id FROM article WHERE day = ?")
 	register(t, e, "by_author_title", "SELECT id FROM article WHERE author = ? AND title = ?")
 	register(t, e, "article_count", "SELECT COUNT(*) AS n FROM article")
+	register(t, e, "priced_between", "SELECT id FROM article WHERE author = ? AND price BETWEEN ? AND ? ORDER BY price DESC LIMIT ?")
 	return e
 }
 
@@ -159,6 +160,12 @@ func TestViewParams(t *testing.T) {
 		{"/v1/views/by_author_title?p2=plain&p1=2", "3"},
 		{"/v1/views/by_author_title?p1=1&p2=plain", ""},
 		{"/v1/views/BY_AUTHOR?p1=2", "3"}, // view names are case-insensitive, as tables are
+		// Range bounds are parameters like any other, in the text's order.
+		{"/v1/views/priced_between?p1=1&p2=0&p3=10&p4=5", "1"},
+		{"/v1/views/priced_between?p1=1&p2=9.9&p3=9.9&p4=5", "1"},
+		{"/v1/views/priced_between?p1=1&p2=9.901&p3=10&p4=5", ""},
+		{"/v1/views/priced_between?p1=2&p2=-1&p3=0&p4=5", "3"},
+		{"/v1/views/priced_between?p1=2&p2=-1&p3=0&p4=0", ""},
 	} {
 		if got := ids(tc.target); got != tc.want {
 			t.Errorf("%s: ids %q, want %q", tc.target, got, tc.want)

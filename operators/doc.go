@@ -22,4 +22,12 @@
 // which an incremental operator cannot know after retractions, so they come in value order
 // (JSON_OBJECTAGG: in the text order of its `"key":value` members, so by key), ties in exact
 // order.
+//
+// Readers of queries with range conditions (`created > ?`, `x BETWEEN ? AND ?`) keep each
+// key's rows in a copy-on-write B-tree ordered by the range column (RangeRows, SetRange),
+// so a read selects the rows within its bounds in O(log n) plus the rows it returns. Such a
+// reader keeps every row of a key (no top-k: the window depends on the bounds); a reader
+// without equality keys has one full key; a partial one fills a hole with the whole key's
+// rows, as any reader does, and reads select from them. Ranges over intervals as the unit
+// of partial state (range upqueries, interval holes) are not part of this.
 package operators

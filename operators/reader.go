@@ -34,8 +34,11 @@ type Reader struct {
 	// upquery).
 	partial bool
 	order   []dataflow.SortKey
-	ints    lazyMap[uint64, ReaderEntry]
-	strs    lazyMap[string, ReaderEntry]
+	// ranged, for a query with range conditions, orders each key's rows in a tree (see
+	// RangeRows); nil otherwise.
+	ranged *rangeOrder
+	ints   lazyMap[uint64, ReaderEntry]
+	strs   lazyMap[string, ReaderEntry]
 
 	// bytes approximates the memory the published entries hold; only the domain writes it.
 	bytes     atomic.Int64
@@ -50,22 +53,30 @@ type Reader struct {
 }
 
 // ReaderEntry is the published, immutable result of one key: one row in One (the common
-// case, without a slice to allocate) or several in Rows.
+// case, without a slice to allocate) or several in Rows; a range reader's key holds its rows
+// in Tree instead.
 type ReaderEntry struct {
 	Rows []dataflow.Row
 	One  dataflow.Row
+	Tree *RangeRows
 }
 
 // Len is the number of rows.
 func (e ReaderEntry) Len() int {
+	if e.Tree != nil {
+		return e.Tree.Len()
+	}
 	if e.One != nil {
 		return 1
 	}
 	return len(e.Rows)
 }
 
-// All returns the rows as a slice (allocating for a single row).
+// All returns the rows as a slice (allocating for a single row, and for a tree).
 func (e ReaderEntry) All() []dataflow.Row {
+	if e.Tree != nil {
+		return e.Tree.All()
+	}
 	if e.One != nil {
 		return []dataflow.Row{e.One}
 	}
@@ -304,16 +315,23 @@ func (r *Reader) FillEncoded(k string, key dataflow.Row, rows dataflow.Batch) (p
 			}
 		}
 	}
-	if len(r.order) > 0 {
+	var e ReaderEntry
+	if r.ranged != nil {
+		e.Tree = r.ranged.newRows()
+		for _, row := range list {
+			e.Tree.add(row)
+		}
+		list = nil
+	} else if len(r.order) > 0 {
 		slices.SortStableFunc(list, func(a, b dataflow.Row) int {
 			return dataflow.CompareRowsTotal(a, b, r.order)
 		})
 	}
-	var e ReaderEntry
-	switch len(list) {
-	case 0:
+	switch {
+	case e.Tree != nil:
+	case len(list) == 0:
 		e.Rows = []dataflow.Row{} // present and known empty
-	case 1:
+	case len(list) == 1:
 		e.One = list[0]
 	default:
 		e.Rows = list
@@ -364,6 +382,9 @@ func (r *Reader) Bytes() int64 { return r.bytes.Load() }
 const entryOverhead = 96
 
 func entryBytes(e ReaderEntry) int64 {
+	if e.Tree != nil {
+		return entryOverhead + e.Tree.bytes
+	}
 	if e.One != nil {
 		return entryOverhead + dataflow.RowBytes(e.One)
 	}
@@ -419,6 +440,10 @@ func (r *Reader) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		}
 		if r.partial && !found {
 			continue // a hole: nobody holds this key, and a later fill will include these deltas
+		}
+		if r.ranged != nil {
+			r.processRange(in, g, old, found)
+			continue
 		}
 		rows := r.scratch[:0]
 		if old.One != nil {
@@ -538,7 +563,9 @@ func appendExactRowKey(buf []byte, row dataflow.Row) []byte {
 func (r *Reader) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 	var out []dataflow.Row
 	collect := func(e ReaderEntry) {
-		if e.One != nil {
+		if e.Tree != nil {
+			out = append(out, e.Tree.All()...)
+		} else if e.One != nil {
 			out = append(out, e.One)
 		} else {
 			out = append(out, e.Rows...)
@@ -575,6 +602,9 @@ func (r *Reader) Describe() string {
 			}
 		}
 		b.WriteString(")")
+	}
+	if r.ranged != nil {
+		fmt.Fprintf(&b, " range($%d)", r.ranged.col)
 	}
 	return b.String()
 }

@@ -6,7 +6,9 @@
 // against a Catalog, MySQL typing of columns and literals, parameter (`?`) numbering, the
 // extraction of reader keys from `col = ?` / `col IN (?, ...)` conditions of WHERE clauses
 // (of the outermost SELECT, and of derived tables, IN subqueries and UNION branches, whose key
-// columns are carried up to the reader as hidden columns; see nested.go),
+// columns are carried up to the reader as hidden columns; see nested.go), range conditions
+// (`col > ?`, `col BETWEEN ? AND ?`) of the outermost WHERE, which the reader applies at read
+// time over rows it keeps ordered by the range column (Query.Ranges; see ranges.go),
 // auto-parameterization of the same conditions written with literals (so that queries
 // differing only in those literals share one view), filter pushdown below joins, grouping by the
 // group columns that determine the others, by primary keys and join equalities (fdgroup.go), SQL views

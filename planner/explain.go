@@ -198,6 +198,9 @@ func (q *Query) String() string {
 		}
 		fmt.Fprintf(&b, "read window: limit %s offset %s\n", part(p.Count, p.CountArg), part(p.Offset, p.OffsetArg))
 	}
+	if len(q.Ranges) > 0 {
+		fmt.Fprintf(&b, "read range: %s (reader ordered by $%d; no TopK, every row of a key kept)\n", describeRanges(q.Ranges), q.RangeCol())
+	}
 	if q.Limit >= 0 || q.Offset > 0 {
 		fmt.Fprintf(&b, "merge limit: %d offset %d\n", q.Limit, q.Offset)
 	}

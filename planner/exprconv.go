@@ -429,7 +429,7 @@ func (v *exprConv) paramRef(p *test_driver.ParamMarkerExpr, ctx *dataflow.Type) 
 	if v.param != nil {
 		return v.param(p, ctx)
 	}
-	return nil, v.err(unsupported("a parameter (?) %s: parameters may only appear in `column = ?` and `column IN (?, ...)` conditions of a WHERE clause", v.paramPlace()), p)
+	return nil, v.err(unsupported("a parameter (?) %s: parameters may only appear in `column = ?` and `column IN (?, ...)` conditions of a WHERE clause and in range conditions (`column > ?`, `column BETWEEN ? AND ?`) of the outermost one", v.paramPlace()), p)
 }
 
 // paramPlace describes where a misplaced parameter sits, from its ancestors.

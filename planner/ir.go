@@ -187,7 +187,8 @@ type Query struct {
 	// the merge sorts by Order, skips Offset rows and keeps Limit. With one lookup the TopK
 	// does it all, and Limit is -1 and Offset 0, so applying them is always right.
 	Limit, Offset int
-	// Distinct asks a merge of several lookups to remove duplicate visible rows.
+	// Distinct asks a merge of several lookups, or a read of ranges, to remove duplicate
+	// visible rows.
 	Distinct bool
 	// EmptyRow, when not nil, is the result row (Root's full width) of a lookup that finds no
 	// rows, including one whose key has a NULL component: a scalar aggregate
@@ -214,6 +215,14 @@ type Query struct {
 	// OFFSET ?`): the reader keeps a key's rows in Order with no TopK, and each read keeps
 	// the window its arguments ask for (Paging.Window).
 	Paging *Paging
+	// Ranges are the range conditions of the outermost WHERE (`created > ?`, `x BETWEEN ?
+	// AND ?`, on parameters or literals), which no operator applies: the columns they compare
+	// are hidden columns after the key columns (or the visible or sort column of the same
+	// value), the reader keeps each key's rows ordered by the first one (RangeCol), and each
+	// read selects the rows of its lookups within the bounds (RangeBounds, InRange) and then
+	// applies Distinct, Order, Limit/Offset or Paging. A query with ranges has no TopK.
+	// Like Lookups, the bounds' sources belong to each statement of a shared view.
+	Ranges []RangeCond
 	// Views are the definitions of the views the query reads, directly or through other
 	// views, as the catalog gave them: a plan is current while the catalog still holds these
 	// very definitions.
@@ -255,11 +264,18 @@ func (q *Query) MergeRows(rows []dataflow.Row) []dataflow.Row {
 	return rows
 }
 
-// SameLookups reports whether two queries turn arguments into keys the same way: the same
-// parameters and literals in every lookup.
+// SameLookups reports whether two queries turn arguments into keys and range bounds the
+// same way: the same parameters and literals in every lookup and range condition.
 func (q *Query) SameLookups(o *Query) bool {
-	if len(q.Lookups) != len(o.Lookups) {
+	if len(q.Lookups) != len(o.Lookups) || len(q.Ranges) != len(o.Ranges) {
 		return false
+	}
+	for i, ra := range q.Ranges {
+		rb := o.Ranges[i]
+		if ra.Col != rb.Col || ra.Op != rb.Op || ra.Bound.Param != rb.Bound.Param ||
+			(ra.Bound.Param < 0 && !dataflow.Identical(ra.Bound.Literal, rb.Bound.Literal)) {
+			return false
+		}
 	}
 	for i := range q.Lookups {
 		if len(q.Lookups[i]) != len(o.Lookups[i]) {
@@ -295,6 +311,19 @@ func (p *Paging) Window(n int, args []dataflow.Value) (lo, hi int) {
 	lo = min(offset, n)
 	hi = lo + min(count, n-lo)
 	return lo, hi
+}
+
+// Bounds returns the offset and count a read with args keeps, for a read that streams its
+// rows rather than slicing them (see Window).
+func (p *Paging) Bounds(args []dataflow.Value) (offset, count int) {
+	count, offset = p.Count, p.Offset
+	if p.CountArg >= 0 {
+		count = pagingArg(args[p.CountArg])
+	}
+	if p.OffsetArg >= 0 {
+		offset = pagingArg(args[p.OffsetArg])
+	}
+	return offset, count
 }
 
 // pagingArg reads a LIMIT or OFFSET argument: a non-negative integer (MySQL refuses others

@@ -208,7 +208,17 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if keys, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
 		return nil, err
 	}
-	preds, semis, err := b.wherePreds(conjs, keys)
+	var ranges []*rangeCond
+	if b.outer {
+		if ranges, err = b.rangeConds(conjs, keys); err != nil {
+			return nil, err
+		}
+	}
+	notPreds := keys
+	for _, r := range ranges {
+		notPreds = append(notPreds[:len(notPreds):len(notPreds)], &keyCond{conj: r.conj})
+	}
+	preds, semis, err := b.wherePreds(conjs, notPreds)
 	if err != nil {
 		return nil, err
 	}
@@ -269,14 +279,25 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		keyCols = append(keyCols, p.cols...)
 	}
 	q := &Query{Limit: -1}
+	if len(ranges) > 0 && hasLimit {
+		// The window depends on the bounds: the reader keeps every row of a key and each
+		// read keeps the window of its range (no TopK).
+		if multi {
+			q.Limit, q.Offset = limit, offset
+		} else {
+			paging = &Paging{Count: limit, Offset: offset, CountArg: -1, OffsetArg: -1}
+		}
+		hasLimit = false
+	}
+	rcols := rangeCols(ranges)
 	var input Plan
 	var exprs []expr.Expr
 	var order []orderRef
 	var aggNode *Aggregate
 	if b.agg {
-		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, keyCols)
+		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, append(keyCols[:len(keyCols):len(keyCols)], rcols...), len(keyCols))
 	} else {
-		input, exprs, order, err = b.plainOutput(sel, bt, keyCols)
+		input, exprs, order, err = b.plainOutput(sel, bt, append(keyCols[:len(keyCols):len(keyCols)], rcols...))
 	}
 	if err != nil {
 		return nil, err
@@ -305,6 +326,23 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		q.KeyCols = append(q.KeyCols, hidden+i)
 		cols = append(cols, b.sc.cols[col].col)
 	}
+	rangePos := map[int]int{}
+	for i, col := range rcols {
+		pos := hidden + len(keyCols) + i
+		cols = append(cols, b.sc.cols[col].col)
+		// A range column that is also selected or sorted on is read there, so that the
+		// reader's order can be the query's.
+		for j := range hidden {
+			if j < len(exprs) && exprs[j].String() == exprs[pos].String() {
+				pos = j
+				break
+			}
+		}
+		rangePos[col] = pos
+	}
+	for _, r := range ranges {
+		q.Ranges = append(q.Ranges, RangeCond{Col: rangePos[r.col], Op: r.op, Bound: r.bound})
+	}
 	root := project(input, exprs, cols)
 	if sel.Distinct {
 		root = &Distinct{Input: root}
@@ -321,7 +359,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	q.Root = root
 	q.Order = sortKeys
 	q.Paging = paging
-	q.Distinct = multi && sel.Distinct
+	q.Distinct = (multi || len(ranges) > 0) && sel.Distinct
 	q.Lookups = lookups
 	for _, k := range keys {
 		for _, a := range k.alts {
@@ -333,7 +371,15 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if aggNode != nil && sel.GroupBy == nil && len(keyCols) > 0 {
 		q.EmptyRow = emptyGroupRow(root, aggNode, q.KeyCols)
 	}
+	for _, r := range ranges {
+		if r.params {
+			b.c.setParamType(r.bound.Param, b.sc.cols[r.col].col.Type)
+		}
+	}
 	b.c.keys = append(b.c.keys, keys...)
+	for _, r := range ranges {
+		b.c.keys = append(b.c.keys, &keyCond{conj: r.conj, sites: r.sites})
+	}
 	return q, nil
 }
 
@@ -423,7 +469,9 @@ func (b *block) plainOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan
 
 // aggOutput builds the Aggregate (grouped by the key columns too) and HAVING over the FROM
 // plan, and compiles the projection's expressions over them.
-func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, []expr.Expr, []orderRef, *Aggregate, error) {
+// The hidden columns past the first nkeys of keyCols are range columns, which are group
+// columns already and take no part in choosing the groups that are kept.
+func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int, nkeys int) (Plan, []expr.Expr, []orderRef, *Aggregate, error) {
 	var keyGroup []int
 	for _, col := range keyCols {
 		keyGroup = append(keyGroup, b.addGroup(b.colExpr(col)))
@@ -433,7 +481,7 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan, 
 		return nil, nil, nil, nil, err
 	}
 	agg := b.aggregate(bt)
-	grouped, reduced := reduceGroups(agg, b.dependentGroups(keyGroup))
+	grouped, reduced := reduceGroups(agg, b.dependentGroups(keyGroup[:nkeys]))
 	g := len(b.groups)
 	post := func(e expr.Expr) expr.Expr {
 		return expr.Remap(e, func(i int) int {

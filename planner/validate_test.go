@@ -132,8 +132,8 @@ func validateQuery(q *Query) error {
 			}
 		}
 	}
-	// Every `?` of a SELECT is a key component, or the LIMIT's count or offset: each must
-	// reach some lookup or the paging.
+	// Every `?` of a SELECT is a key component, a range bound, or the LIMIT's count or
+	// offset: each must reach some lookup, range or the paging.
 	used := make([]bool, q.NumParams)
 	if p := q.Paging; p != nil {
 		for _, a := range []int{p.CountArg, p.OffsetArg} {
@@ -150,6 +150,17 @@ func validateQuery(q *Query) error {
 			if s.Param >= 0 {
 				used[s.Param] = true
 			}
+		}
+	}
+	for _, r := range q.Ranges {
+		if r.Col < 0 || r.Col >= w {
+			return fmt.Errorf("range column %d outside %d", r.Col, w)
+		}
+		if r.Bound.Param >= q.NumParams {
+			return fmt.Errorf("range uses parameter %d of %d", r.Bound.Param, q.NumParams)
+		}
+		if r.Bound.Param >= 0 {
+			used[r.Bound.Param] = true
 		}
 	}
 	for i, u := range used {

@@ -76,6 +76,7 @@ func newsEngine(t *testing.T) *weir.Engine {
 	register(t, e, "by_url", "SELECT id FROM article WHERE url = ?")
 	register(t, e, "by_author_title", "SELECT id FROM article WHERE author = ? AND title = ?")
 	register(t, e, "article_count", "SELECT COUNT(*) AS n FROM article")
+	register(t, e, "priced_above", "SELECT id FROM article WHERE author = ? AND price > ? ORDER BY price DESC")
 	return e
 }
 
@@ -181,6 +182,28 @@ func rowsOf(t *testing.T, value string) []map[string]any {
 		t.Fatalf("%s: %v", value, err)
 	}
 	return doc.Rows
+}
+
+// TestGetRange: a range bound is a key part like any other parameter, in the text's order.
+func TestGetRange(t *testing.T) {
+	e := newsEngine(t)
+	_, addr := startServer(t, e, Config{})
+	rc := client(t, addr, 2)
+	for key, want := range map[string]int{
+		"priced_above:1:0":    1, // article 1 (9.90); article 2 has a NULL price
+		"priced_above:1:9.9":  0,
+		"priced_above:2:-1":   1,
+		"priced_above:2:0":    0,
+		"priced_above:1:-100": 1,
+	} {
+		v, err := rc.Get(testCtx(t), key).Result()
+		if err != nil {
+			t.Fatalf("GET %s: %v", key, err)
+		}
+		if rows := rowsOf(t, v); len(rows) != want {
+			t.Errorf("GET %s: %v, want %d rows", key, rows, want)
+		}
+	}
 }
 
 func TestMGet(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,7 +82,12 @@ type caseStats struct {
 	uniqueCollisions int
 	// evictions counts eviction rounds that freed something.
 	evictions int
+	// ranges counts accepted queries with a range parameter (`c > ?`, `c BETWEEN ? AND ?`).
+	ranges int
 }
+
+// rangeParamSQL matches the range conditions with parameters that the generator writes.
+var rangeParamSQL = regexp.MustCompile(`(<|<=|>|>=) \?|\? (<|<=|>|>=) |BETWEEN \? AND \?`)
 
 const (
 	// maxRejectPct is the share of generated queries the planner may reject.
@@ -101,6 +107,9 @@ func (s *caseStats) record(sql string, err error) {
 	defer s.mu.Unlock()
 	if err == nil {
 		s.accepted++
+		if rangeParamSQL.MatchString(sql) {
+			s.ranges++
+		}
 		return
 	}
 	s.rejected++
@@ -114,8 +123,11 @@ func (s *caseStats) verify(t *testing.T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := s.accepted + s.rejected
-	t.Logf("planner accepted %d of %d generated queries; %d lookups, %d found rows; %d writes, %d rejected as duplicates, %d rows collided on unique keys; %d eviction rounds freed keys",
-		s.accepted, total, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.uniqueCollisions, s.evictions)
+	t.Logf("planner accepted %d of %d generated queries (%d with range parameters); %d lookups, %d found rows; %d writes, %d rejected as duplicates, %d rows collided on unique keys; %d eviction rounds freed keys",
+		s.accepted, total, s.ranges, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.uniqueCollisions, s.evictions)
+	if s.accepted > 200 && s.ranges*20 < s.accepted {
+		t.Errorf("only %d of %d accepted queries have range parameters: the cases barely exercise range reads", s.ranges, s.accepted)
+	}
 	if s.writes > 1000 && s.uniqueCollisions == 0 {
 		t.Errorf("no written row collided on a unique key: the cases never exercised unique keys")
 	}

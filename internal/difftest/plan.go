@@ -31,6 +31,13 @@ func FormatQuery(q *planner.Query) string {
 		}
 		fmt.Fprintf(&b, "  lookup %d: (%s)\n", i, strings.Join(parts, ", "))
 	}
+	for _, r := range q.Ranges {
+		bound := fmt.Sprintf("?%d", r.Bound.Param)
+		if r.Bound.Param < 0 {
+			bound = reference.FormatValue(r.Bound.Literal)
+		}
+		fmt.Fprintf(&b, "  range: $%d %s %s\n", r.Col, r.Op, bound)
+	}
 	formatPlan(&b, q.Root, 1)
 	return b.String()
 }

@@ -150,8 +150,36 @@ func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
 		q.lits = [2]string{Literal(literalFor(g, c.typ), c.typ), Literal(literalFor(g, c.typ), c.typ)}
 		conj = append(conj, fmt.Sprintf("%s = %s", c.ref, literalSlot))
 	}
+	// Range parameters, where the read can select rows (allowIn marks the outermost WHERE
+	// of a query whose rows are not aggregated, or one whose keyCols are GROUP BY columns).
+	if allowIn && g.chance(35) {
+		conj = append(conj, q.rangeParam(pick(g, keyCols)))
+		if g.chance(30) {
+			conj = append(conj, q.rangeParam(pick(g, keyCols)))
+		}
+	}
 	return conj
 }
+
+// rangeParam draws a range condition on c with parameters: either comparison either way
+// round, or BETWEEN.
+func (q *qgen) rangeParam(c scopeCol) string {
+	g := q.g
+	param := func() { q.params = append(q.params, Param{Type: c.typ, Src: c.src}) }
+	switch g.intn(0, 2) {
+	case 0:
+		param()
+		return fmt.Sprintf("%s %s ?", c.ref, pick(g, rangeOps))
+	case 1:
+		param()
+		return fmt.Sprintf("? %s %s", pick(g, rangeOps), c.ref)
+	}
+	param()
+	param()
+	return fmt.Sprintf("%s BETWEEN ? AND ?", c.ref)
+}
+
+var rangeOps = []string{"<", "<=", ">", ">="}
 
 func (q *qgen) eqParam(c scopeCol) string {
 	q.params = append(q.params, Param{Type: c.typ, Src: c.src})

@@ -160,10 +160,20 @@ func (s *Snapshot) LookupFull(args []dataflow.Value) ([]dataflow.Row, error) {
 			return nil, fmt.Errorf("%w: result row %v narrower than the query's %d columns", ErrInvalidPlan, r, need)
 		}
 	}
+	if len(q.Ranges) > 0 {
+		// The reader selects the rows within the bounds at read time (no operator does).
+		kept := out[:0]
+		for _, r := range out {
+			if q.InRange(r, args) {
+				kept = append(kept, r)
+			}
+		}
+		out = kept
+	}
 	if len(q.Order) > 0 || len(q.Lookups) > 1 {
 		slices.SortStableFunc(out, func(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, q.Order) })
 	}
-	if len(q.Lookups) > 1 {
+	if len(q.Lookups) > 1 || len(q.Ranges) > 0 {
 		out = s.merge(out)
 	}
 	if q.Paging != nil {

@@ -35,9 +35,15 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 	}
 	out := &Lowered{}
 	readerSig := fmt.Sprintf("reader(%v,%v)<-n%d", q.KeyCols, q.Order, root.ID)
+	if rc := q.RangeCol(); rc >= 0 {
+		readerSig = fmt.Sprintf("reader(%v,%v,range $%d)<-n%d", q.KeyCols, q.Order, rc, root.ID)
+	}
 	rnode, ok := g.Lookup(readerSig)
 	if !ok {
 		reader := operators.NewReader(q.KeyCols, q.Order)
+		if rc := q.RangeCol(); rc >= 0 {
+			reader.SetRange(rc)
+		}
 		if keyed { // a new reader whose key traces to states that can fill it
 			reader.SetPartial()
 		}

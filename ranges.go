@@ -1,0 +1,159 @@
+package weir
+
+import (
+	"context"
+	"slices"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
+)
+
+// serveRange answers a read of a query with range conditions (planner.Query.Ranges): each
+// lookup's key is fetched as any other (a hole of a partial reader is filled whole first),
+// and the read selects the rows within the bounds from the key's tree.
+//
+// When the query's order is the reader's (no ORDER BY, or ORDER BY the range column first)
+// and one lookup is read without DISTINCT, the rows stream from the tree and the read stops
+// at the end of its window: O(log n + offset + count). With ORDER BY another column and a
+// LIMIT, the read visits its range's m rows and keeps the best offset+count in a heap:
+// O(log n + m log(offset+count)) time and memory for the window only. Otherwise (DISTINCT,
+// IN lists, no LIMIT) it collects the range's rows and sorts them, O(m log m), as the
+// answer holds them anyway.
+func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
+	lo, hi, ok := q.RangeBounds(vals)
+	if !ok {
+		return Rows{cols: q.Cols, width: v.width}, nil
+	}
+	blo, bhi := operators.Bound(lo), operators.Bound(hi)
+	// Conditions on other columns than the reader's range column are checked per row.
+	others := false
+	for _, rc := range q.Ranges {
+		others = others || rc.Col != q.RangeCol()
+	}
+	if len(q.Lookups) == 1 && !q.Distinct && q.RangeOrdered() {
+		e, err := v.fetch(ctx, q.Lookups[0], vals)
+		if err != nil || e.Tree == nil {
+			return Rows{cols: q.Cols, width: v.width}, err
+		}
+		skip, count := 0, -1
+		if q.Paging != nil {
+			skip, count = q.Paging.Bounds(vals)
+		}
+		var out []dataflow.Row
+		if count >= 0 {
+			out = make([]dataflow.Row, 0, min(count, 1024))
+		}
+		if count != 0 {
+			e.Tree.Scan(blo, bhi, func(r dataflow.Row) bool {
+				if others && !q.InRange(r, vals) {
+					return true
+				}
+				if skip > 0 {
+					skip--
+					return true
+				}
+				out = append(out, r)
+				return count < 0 || len(out) < count
+			})
+		}
+		return Rows{cols: q.Cols, rows: out, width: v.width}, nil
+	}
+	if len(q.Lookups) == 1 && !q.Distinct && q.Paging != nil {
+		// ORDER BY another column with a window: keep the best offset+count rows of the
+		// range in a heap, so the read holds no more than its window whatever m is.
+		e, err := v.fetch(ctx, q.Lookups[0], vals)
+		if err != nil || e.Tree == nil {
+			return Rows{cols: q.Cols, width: v.width}, err
+		}
+		offset, count := q.Paging.Bounds(vals)
+		top := &topRows{k: min(offset+count, e.Tree.Len()), order: q.Order}
+		if top.k > 0 {
+			e.Tree.Scan(blo, bhi, func(r dataflow.Row) bool {
+				if !others || q.InRange(r, vals) {
+					top.push(r)
+				}
+				return true
+			})
+		}
+		out := top.sorted()
+		return Rows{cols: q.Cols, rows: out[min(offset, len(out)):], width: v.width}, nil
+	}
+	var out []dataflow.Row
+	seen := map[string]bool{}
+	for _, lookup := range q.Lookups {
+		kb := dataflow.AppendKeys(nil, planner.KeyRow(lookup, vals))
+		if seen[string(kb)] {
+			continue
+		}
+		seen[string(kb)] = true
+		e, err := v.fetch(ctx, lookup, vals)
+		if err != nil {
+			return Rows{}, err
+		}
+		if e.Tree == nil {
+			continue
+		}
+		e.Tree.Scan(blo, bhi, func(r dataflow.Row) bool {
+			if !others || q.InRange(r, vals) {
+				out = append(out, r)
+			}
+			return true
+		})
+	}
+	out = q.MergeRows(out)
+	if q.Paging != nil {
+		lo, hi := q.Paging.Window(len(out), vals)
+		out = out[lo:hi]
+	}
+	return Rows{cols: q.Cols, rows: out, width: v.width}, nil
+}
+
+// topRows keeps the k first rows in order of those pushed: a heap whose root is the last
+// of them.
+type topRows struct {
+	k     int
+	order []dataflow.SortKey
+	rows  []dataflow.Row
+}
+
+func (t *topRows) cmp(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, t.order) }
+
+func (t *topRows) push(r dataflow.Row) {
+	if len(t.rows) < t.k {
+		t.rows = append(t.rows, r)
+		for i := len(t.rows) - 1; i > 0; {
+			p := (i - 1) / 2
+			if t.cmp(t.rows[p], t.rows[i]) >= 0 {
+				break
+			}
+			t.rows[p], t.rows[i] = t.rows[i], t.rows[p]
+			i = p
+		}
+		return
+	}
+	if t.cmp(r, t.rows[0]) >= 0 {
+		return
+	}
+	t.rows[0] = r
+	for i := 0; ; {
+		l, big := 2*i+1, i
+		if l < len(t.rows) && t.cmp(t.rows[l], t.rows[big]) > 0 {
+			big = l
+		}
+		if l+1 < len(t.rows) && t.cmp(t.rows[l+1], t.rows[big]) > 0 {
+			big = l + 1
+		}
+		if big == i {
+			break
+		}
+		t.rows[i], t.rows[big] = t.rows[big], t.rows[i]
+		i = big
+	}
+}
+
+// sorted returns the kept rows in order.
+func (t *topRows) sorted() []dataflow.Row {
+	slices.SortFunc(t.rows, t.cmp)
+	return t.rows
+}
