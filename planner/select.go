@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -48,6 +49,10 @@ type block struct {
 	inherited []keyPart
 	// joinEqs are the equalities the block's joins are keyed on (see fdgroup.go).
 	joinEqs []joinEq
+	// corr, for a subquery that may be correlated, collects its correlation equalities;
+	// antis are the anti-joins of NOT EXISTS and NOT IN conditions (see exists.go).
+	corr  *correlation
+	antis []*fromLeft
 }
 
 // selItem is one column of the select list.
@@ -190,6 +195,11 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 	}
 	conjs := splitAnd(sel.Where)
+	if b.corr != nil {
+		if conjs, err = b.correlate(conjs); err != nil {
+			return nil, err
+		}
+	}
 	keys, err := b.c.keyConds(b.sc, conjs, true)
 	if err != nil {
 		return nil, err
@@ -216,6 +226,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 		from = g
 	}
+	from = b.wrapAntis(from)
 	bt, err := b.build(from, preds)
 	if err != nil {
 		return nil, err
@@ -260,15 +271,20 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	for _, p := range parts {
 		keyCols = append(keyCols, p.cols...)
 	}
+	outCols := keyCols
+	if b.corr != nil {
+		// The correlation columns follow the key columns.
+		outCols = append(slices.Clone(keyCols), b.corr.inner...)
+	}
 	q := &Query{Limit: -1}
 	var input Plan
 	var exprs []expr.Expr
 	var order []orderRef
 	var aggNode *Aggregate
 	if b.agg {
-		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, keyCols)
+		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, outCols)
 	} else {
-		input, exprs, order, err = b.plainOutput(sel, bt, keyCols)
+		input, exprs, order, err = b.plainOutput(sel, bt, outCols)
 	}
 	if err != nil {
 		return nil, err
@@ -296,6 +312,12 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	for i, col := range keyCols {
 		q.KeyCols = append(q.KeyCols, hidden+i)
 		cols = append(cols, b.sc.cols[col].col)
+	}
+	if b.corr != nil {
+		b.corr.out = hidden + len(keyCols)
+		for _, col := range b.corr.inner {
+			cols = append(cols, b.sc.cols[col].col)
+		}
 	}
 	root := project(input, exprs, cols)
 	if sel.Distinct {

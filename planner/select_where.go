@@ -20,13 +20,14 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 		if isKey[i] {
 			continue
 		}
-		if in, ok := unparen(cj).(*ast.PatternInExpr); ok && in.Sel != nil && !in.Not {
-			leaf, p, err := b.semiJoin(in)
+		if leaf, ps, ok, err := b.subqueryConj(cj); ok {
 			if err != nil {
 				return nil, nil, err
 			}
-			semis = append(semis, leaf)
-			preds = append(preds, p)
+			if leaf != nil {
+				semis = append(semis, leaf)
+			}
+			preds = append(preds, ps...)
 			continue
 		}
 		p, err := newPred(v, cj)
