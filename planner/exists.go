@@ -101,6 +101,44 @@ func (b *block) correlated(sel *ast.SelectStmt, nest nesting) (*Query, *correlat
 	return q, corr, nil
 }
 
+// inSubquery compiles the subquery of an IN or NOT IN, correlated where it is one SELECT.
+func (b *block) inSubquery(n ast.ResultSetNode, nest nesting) (*Query, *correlation, error) {
+	if sel, ok := n.(*ast.SelectStmt); ok {
+		return b.correlated(sel, nest)
+	}
+	q, err := b.c.subquery(n, b.sc, nest)
+	return q, &correlation{}, err
+}
+
+// subqueryLeaf is the plan of a subquery's leaf: the distinct rows of lead (over q.Root),
+// the correlation columns and the key columns, and their columns.
+func subqueryLeaf(q *Query, corr *correlation, lead []expr.Expr) (Plan, []dataflow.Column) {
+	in := q.Root.Columns()
+	var all []dataflow.Column
+	exprs := slices.Clone(lead)
+	for _, e := range lead {
+		c := dataflow.Column{Type: e.Type()}
+		if i, ok := expr.Index(e); ok {
+			c = in[i]
+			c.Table = ""
+		} else {
+			c.Name = e.String()
+		}
+		all = append(all, c)
+	}
+	for i := range corr.inner {
+		c := in[corr.out+i]
+		c.Table = ""
+		all = append(all, c)
+		exprs = append(exprs, expr.NewCol(corr.out+i, c))
+	}
+	for _, k := range q.KeyCols {
+		all = append(all, in[k])
+		exprs = append(exprs, expr.NewCol(k, in[k]))
+	}
+	return &Distinct{Input: project(q.Root, exprs, all)}, all
+}
+
 // negation strips NOT and parentheses off a condition, reporting whether an odd number of
 // them negate it.
 func negation(n ast.ExprNode) (ast.ExprNode, bool) {
@@ -114,6 +152,18 @@ func negation(n ast.ExprNode) (ast.ExprNode, bool) {
 		not = !not
 		n = u.V
 	}
+}
+
+// isSubqueryConj reports a condition that subqueryConj compiles.
+func isSubqueryConj(cj ast.ExprNode) bool {
+	n, _ := negation(cj)
+	switch x := n.(type) {
+	case *ast.ExistsSubqueryExpr:
+		return true
+	case *ast.PatternInExpr:
+		return x.Sel != nil
+	}
+	return false
 }
 
 // subqueryConj compiles a WHERE conjunct that is an EXISTS, NOT EXISTS or (NOT) IN
@@ -136,8 +186,8 @@ func (b *block) subqueryConj(cj ast.ExprNode) (semi *fromLeaf, preds []*pred, ha
 			not = !not
 		}
 		if !not {
-			leaf, p, err := b.semiJoin(x)
-			return leaf, []*pred{p}, true, err
+			leaf, ps, err := b.semiJoin(x)
+			return leaf, ps, true, err
 		}
 		preds, err = b.notIn(x)
 		return nil, preds, true, err
@@ -164,15 +214,10 @@ func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred,
 		// Each lookup of the subquery would give every outer row its values match again.
 		nest.single = "in " + what
 	}
-	var q *Query
-	var corr *correlation
-	var err error
 	sel, isSelect := sq.Query.(*ast.SelectStmt)
-	if !isSelect {
-		q, err = b.c.subquery(sq.Query, b.sc, nest)
-		corr = &correlation{}
-	} else {
+	if isSelect {
 		var always bool
+		var err error
 		if sel, always, err = b.existsShape(sel, what); err != nil {
 			return nil, nil, err
 		}
@@ -186,31 +231,22 @@ func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred,
 			}
 			return nil, []*pred{constPred(!not, x)}, nil
 		}
-		q, corr, err = b.correlated(sel, nest)
 	}
+	var src ast.ResultSetNode = sq.Query
+	if isSelect {
+		src = sel
+	}
+	q, corr, err := b.inSubquery(src, nest)
 	if err != nil {
 		return nil, nil, err
 	}
 	// The marker (a constant 1, never NULL: the select list existsShape made, or a
 	// constant), the correlation columns, the key columns.
 	var marker expr.Expr = expr.NewConst(dataflow.Int(1))
-	in := q.Root.Columns()
 	if isSelect {
-		marker = expr.NewCol(0, in[0])
+		marker = expr.NewCol(0, q.Root.Columns()[0])
 	}
-	all := []dataflow.Column{{Name: "1", Type: marker.Type()}}
-	exprs := []expr.Expr{marker}
-	for i := range corr.inner {
-		c := in[corr.out+i]
-		c.Table = ""
-		all = append(all, c)
-		exprs = append(exprs, expr.NewCol(corr.out+i, c))
-	}
-	for _, k := range q.KeyCols {
-		all = append(all, in[k])
-		exprs = append(exprs, expr.NewCol(k, in[k]))
-	}
-	leafPlan := &Distinct{Input: project(q.Root, exprs, all)}
+	leafPlan, all := subqueryLeaf(q, corr, []expr.Expr{marker})
 	first := b.sc.addHidden(all)
 	if len(q.KeyCols) > 0 {
 		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
@@ -285,15 +321,7 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	}
 	nest := b.childNest("in " + what)
 	nest.noKeys = "in " + what
-	var q *Query
-	var corr *correlation
-	var err error
-	if sel, isSelect := sq.Query.(*ast.SelectStmt); isSelect {
-		q, corr, err = b.correlated(sel, nest)
-	} else {
-		q, err = b.c.subquery(sq.Query, b.sc, nest)
-		corr = &correlation{}
-	}
+	q, corr, err := b.inSubquery(sq.Query, nest)
 	if err != nil {
 		return nil, err
 	}
@@ -307,45 +335,37 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	if !joinable(b.sc.cols[x].col.Type, y.Type) {
 		return nil, b.c.at(unsupported("NOT IN (subquery) comparing values of different types"), in)
 	}
-	// leaf adds a LEFT JOIN with the distinct rows of plan's lead columns followed by the
-	// correlation columns, on lead = outer and the correlations; it returns the global
-	// number of its first column, which is NULL exactly for the outer rows it does not match.
-	leaf := func(plan Plan, lead []expr.Expr, leadCols []dataflow.Column, outer []int) int {
-		pc := plan.Columns()
-		all := slices.Clone(leadCols)
-		exprs := slices.Clone(lead)
-		for i := range corr.inner {
-			c := pc[corr.out+i]
-			c.Table = ""
-			all = append(all, c)
-			exprs = append(exprs, expr.NewCol(corr.out+i, c))
-		}
+	// leaf adds a LEFT JOIN with the distinct rows of lead over plan (the subquery's rows,
+	// or some of them) and the correlation columns, on lead = outer and the correlations;
+	// it returns the global number of its first column, which is NULL exactly for the outer
+	// rows it does not match.
+	leaf := func(plan Plan, lead expr.Expr, outer []int) int {
+		sub := *q
+		sub.Root = plan
+		leafPlan, all := subqueryLeaf(&sub, corr, []expr.Expr{lead})
 		first := b.sc.addHidden(all)
 		var on []*pred
 		for i, o := range outer {
 			on = append(on, b.eqPred(o, first+i, in))
 		}
 		for i, o := range corr.outer {
-			on = append(on, b.eqPred(o, first+len(lead)+i, in))
+			on = append(on, b.eqPred(o, first+1+i, in))
 		}
-		b.antis = append(b.antis, &fromLeft{right: &fromLeaf{plan: &Distinct{Input: project(plan, exprs, all)},
-			first: first, n: len(all), table: -1, cross: len(on) == 0, what: what}, on: on, src: in})
+		b.antis = append(b.antis, &fromLeft{right: &fromLeaf{plan: leafPlan, first: first, n: len(all),
+			table: -1, cross: len(on) == 0, what: what}, on: on, src: in})
 		return first
 	}
-	yCol := y
-	yCol.Table = ""
-	match := leaf(q.Root, []expr.Expr{expr.NewCol(0, yCol)}, []dataflow.Column{yCol}, []int{x})
+	match := leaf(q.Root, expr.NewCol(0, y), []int{x})
 	one := expr.NewConst(dataflow.Int(1))
-	oneCol := []dataflow.Column{{Name: "1", Type: one.Type()}}
 	cond := expr.NewIsNull(b.colExpr(match), false)
 	if y.Type.Nullable {
 		nulls := &Filter{Input: q.Root, Pred: expr.NewIsNull(expr.NewCol(0, y), false)}
-		n := leaf(nulls, []expr.Expr{one}, oneCol, nil)
+		n := leaf(nulls, one, nil)
 		cond = expr.NewAnd(cond, expr.NewIsNull(b.colExpr(n), false))
 	}
 	if b.sc.cols[x].col.Type.Nullable {
 		cond = expr.NewAnd(cond, expr.NewIsNull(b.colExpr(x), true))
-		any := leaf(q.Root, []expr.Expr{one}, oneCol, nil)
+		any := leaf(q.Root, one, nil)
 		cond = expr.NewOr(expr.NewIsNull(b.colExpr(any), false), cond)
 	}
 	return []*pred{{e: cond, cols: expr.Columns(cond), src: in}}, nil

@@ -53,6 +53,9 @@ type block struct {
 	// antis are the anti-joins of NOT EXISTS and NOT IN conditions (see exists.go).
 	corr  *correlation
 	antis []*fromLeft
+	// onSubqueries are the subquery conditions of inner joins' ON clauses, planned with
+	// WHERE's.
+	onSubqueries []ast.ExprNode
 }
 
 // selItem is one column of the select list.
@@ -194,7 +197,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 			b.addGroup(e)
 		}
 	}
-	conjs := splitAnd(sel.Where)
+	conjs := append(splitAnd(sel.Where), b.onSubqueries...)
 	if b.corr != nil {
 		if conjs, err = b.correlate(conjs); err != nil {
 			return nil, err

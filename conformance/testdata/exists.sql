@@ -186,6 +186,23 @@ SELECT id FROM stories WHERE id IN (SELECT story_id FROM saved) AND id NOT IN (S
 -- query exists_in_derived
 SELECT d.id FROM (SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = u.id)) AS d;
 
+-- query in_correlated
+SELECT id FROM stories s WHERE s.user_id IN (SELECT h.user_id FROM hidden h WHERE h.story_id = s.id);
+
+-- query in_correlated_outer_param
+-- args: 1
+-- args: 2
+SELECT u.id FROM users u WHERE u.team = ? AND u.id IN (SELECT h.user_id FROM hidden h WHERE h.story_id = u.team AND h.story_id < 9);
+
+-- query exists_in_join_on
+SELECT u.name, s.title FROM users u JOIN stories s ON s.user_id = u.id AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = u.id);
+
+-- query exists_over_union
+SELECT id FROM users WHERE EXISTS (SELECT id FROM empty_t UNION SELECT story_id FROM flags WHERE reason = 'dup');
+
+-- query not_exists_with_cte
+SELECT id FROM users u WHERE NOT EXISTS (WITH mine AS (SELECT user_id, story_id FROM saved) SELECT 1 FROM mine m WHERE m.user_id = u.id);
+
 -- query exists_under_or unsupported
 SELECT id FROM users u WHERE u.team = 2 OR EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id);
 
