@@ -279,7 +279,7 @@ func (b *block) existsShape(sel *ast.SelectStmt, what string) (*ast.SelectStmt, 
 			return nil, false, unsupported("LIMIT 0 or OFFSET in %s", what)
 		}
 	}
-	always := sel.GroupBy == nil && hasAggregate(sel) && sel.With == nil
+	always := sel.GroupBy == nil && hasAggregate(sel)
 	cp := *sel
 	cp.Fields = &ast.FieldList{Fields: []*ast.SelectField{{Expr: ast.NewValueExpr(int64(1), "", "")}}}
 	cp.Distinct, cp.OrderBy, cp.Limit = false, nil, nil

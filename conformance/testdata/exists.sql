@@ -203,6 +203,9 @@ SELECT id FROM users WHERE EXISTS (SELECT id FROM empty_t UNION SELECT story_id 
 -- query not_exists_with_cte
 SELECT id FROM users u WHERE NOT EXISTS (WITH mine AS (SELECT user_id, story_id FROM saved) SELECT 1 FROM mine m WHERE m.user_id = u.id);
 
+-- query not_exists_aggregate_with_cte
+SELECT id FROM users u WHERE NOT EXISTS (WITH m AS (SELECT user_id FROM saved) SELECT COUNT(*) FROM m WHERE m.user_id = u.id);
+
 -- query exists_under_or unsupported
 SELECT id FROM users u WHERE u.team = 2 OR EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id);
 
