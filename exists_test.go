@@ -120,3 +120,35 @@ func TestNotInNullTransitions(t *testing.T) {
 		}
 	}
 }
+
+// TestSavedStoriesKeyedInsideExists: a parameter inside EXISTS keys the cache; where the
+// subquery's rows are distinct already (they hold the table's primary key), the key traces
+// to the table's index and the cache is partial. Each key sees its own matches only.
+func TestSavedStoriesKeyedInsideExists(t *testing.T) {
+	ctx := context.Background()
+	e := existsEngine(t)
+	v := mustRegister(t, e, "saved", "SELECT s.id, s.title FROM stories s WHERE EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = ?) ORDER BY s.id")
+	if !v.Stats().Partial {
+		t.Errorf("a cache keyed inside EXISTS over a primary key is not partial")
+	}
+	steps := []struct {
+		write  string
+		u1, u2 []string
+	}{
+		{"INSERT INTO hidden VALUES (1, 2)", []string{"2|b"}, nil},
+		{"INSERT INTO hidden VALUES (2, 2), (1, 3)", []string{"2|b", "3|c"}, []string{"2|b"}},
+		{"DELETE FROM hidden WHERE user_id = 1 AND story_id = 2", []string{"3|c"}, []string{"2|b"}},
+		{"UPDATE hidden SET user_id = 2 WHERE story_id = 3", nil, []string{"2|b", "3|c"}},
+		{"DELETE FROM stories WHERE id = 2", nil, []string{"3|c"}},
+	}
+	for i, st := range steps {
+		tok := mustExec(t, e, st.write).Token
+		rows, err := v.LookupAfter(ctx, tok, 1)
+		wantRows(t, rows, err, st.u1...)
+		rows, err = v.LookupAfter(ctx, tok, 2)
+		wantRows(t, rows, err, st.u2...)
+		if t.Failed() {
+			t.Fatalf("after step %d (%s)", i, st.write)
+		}
+	}
+}

@@ -25,11 +25,14 @@
 // where the column's types allow NULLs. Lowering to these operators rather than to a
 // dedicated anti-join operator keeps what joins already have: partial state and replay
 // paths (a cache keyed by an outer column is partial, filled through the join), shared
-// nodes, eviction and memory accounting. What the lowering cannot express is refused with
-// an error naming it: a parameter inside NOT EXISTS or NOT IN (a key would have to select
-// outer rows that no row of that key matches, a padded row per key that no operator makes;
-// literals there stay filters), any other reference to an outer column, a subquery under OR
-// or in an outer join's ON, and HAVING, `LIMIT 0` or OFFSET in EXISTS.
+// nodes, eviction and memory accounting. Rows of a subquery over one table that hold its
+// primary key are distinct already and are joined as they are: no state, and a `?` inside
+// the subquery then traces to the table's index, so the cache it keys is partial. What the
+// lowering cannot express is refused with an error naming it: a parameter inside NOT EXISTS
+// or NOT IN (a key would have to select outer rows that no row of that key matches, a
+// padded row per key that no operator makes; literals there stay filters), any other
+// reference to an outer column, a subquery under OR or in an outer join's ON, and HAVING,
+// `LIMIT 0` or OFFSET in EXISTS.
 //
 // Keys: a table's secondary indexes (UNIQUE, plain KEY/INDEX, FULLTEXT) are part of its
 // schema (TableSchema.Indexes), named and ordered as MySQL names and orders them (indexes.go);

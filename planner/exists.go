@@ -111,16 +111,20 @@ func (b *block) inSubquery(n ast.ResultSetNode, nest nesting) (*Query, *correlat
 }
 
 // subqueryLeaf is the plan of a subquery's leaf: the distinct rows of lead (over q.Root),
-// the correlation columns and the key columns, and their columns.
-func subqueryLeaf(q *Query, corr *correlation, lead []expr.Expr) (Plan, []dataflow.Column) {
+// the correlation columns and the key columns, and their columns. Rows that are distinct
+// already (see distinctRows) are not made distinct again: no state, and a key of the leaf
+// then traces to the base table's index, so a cache keyed inside the subquery is partial.
+func (b *block) subqueryLeaf(q *Query, corr *correlation, lead []expr.Expr) (Plan, []dataflow.Column) {
 	in := q.Root.Columns()
 	var all []dataflow.Column
 	exprs := slices.Clone(lead)
+	var picked []int // the positions of q.Root that the leaf copies
 	for _, e := range lead {
 		c := dataflow.Column{Type: e.Type()}
 		if i, ok := expr.Index(e); ok {
 			c = in[i]
 			c.Table = ""
+			picked = append(picked, i)
 		} else {
 			c.Name = e.String()
 		}
@@ -131,12 +135,54 @@ func subqueryLeaf(q *Query, corr *correlation, lead []expr.Expr) (Plan, []datafl
 		c.Table = ""
 		all = append(all, c)
 		exprs = append(exprs, expr.NewCol(corr.out+i, c))
+		picked = append(picked, corr.out+i)
 	}
 	for _, k := range q.KeyCols {
 		all = append(all, in[k])
 		exprs = append(exprs, expr.NewCol(k, in[k]))
+		picked = append(picked, k)
 	}
-	return &Distinct{Input: project(q.Root, exprs, all)}, all
+	leaf := project(q.Root, exprs, all)
+	if b.distinctRows(q.Root, picked) {
+		return leaf, all
+	}
+	return &Distinct{Input: leaf}, all
+}
+
+// distinctRows reports whether the rows of p, cut down to the columns cols, are distinct:
+// p reads one base table through filters and projections, and cols copy its primary key.
+func (b *block) distinctRows(p Plan, cols []int) bool {
+	for {
+		switch n := p.(type) {
+		case *Filter:
+			p = n.Input
+			continue
+		case *Project:
+			in := make([]int, 0, len(cols))
+			for _, c := range cols {
+				if i, ok := expr.Index(n.Exprs[c]); ok {
+					in = append(in, i)
+				}
+			}
+			p, cols = n.Input, in
+			continue
+		case *Scan:
+			if b.c.cat == nil {
+				return false
+			}
+			t, ok := b.c.cat.Table(n.Table)
+			if !ok || t == nil || len(t.PK) == 0 {
+				return false
+			}
+			for _, k := range t.PK {
+				if !slices.Contains(cols, k) {
+					return false
+				}
+			}
+			return true
+		}
+		return false
+	}
 }
 
 // negation strips NOT and parentheses off a condition, reporting whether an odd number of
@@ -246,7 +292,7 @@ func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred,
 	if isSelect {
 		marker = expr.NewCol(0, q.Root.Columns()[0])
 	}
-	leafPlan, all := subqueryLeaf(q, corr, []expr.Expr{marker})
+	leafPlan, all := b.subqueryLeaf(q, corr, []expr.Expr{marker})
 	first := b.sc.addHidden(all)
 	if len(q.KeyCols) > 0 {
 		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
@@ -342,7 +388,7 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	leaf := func(plan Plan, lead expr.Expr, outer []int) int {
 		sub := *q
 		sub.Root = plan
-		leafPlan, all := subqueryLeaf(&sub, corr, []expr.Expr{lead})
+		leafPlan, all := b.subqueryLeaf(&sub, corr, []expr.Expr{lead})
 		first := b.sc.addHidden(all)
 		var on []*pred
 		for i, o := range outer {

@@ -69,7 +69,7 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, []*pred, error) {
 	}
 	// The distinct values of y and the correlation columns per key: each outer row matches
 	// at most once per lookup.
-	inner, all := subqueryLeaf(q, corr, []expr.Expr{expr.NewCol(0, q.Root.Columns()[0])})
+	inner, all := b.subqueryLeaf(q, corr, []expr.Expr{expr.NewCol(0, q.Root.Columns()[0])})
 	col := all[0]
 	first := b.sc.addHidden(all)
 	if len(q.KeyCols) > 0 {
