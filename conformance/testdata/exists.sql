@@ -12,6 +12,7 @@ CREATE TABLE saved (id INT NOT NULL PRIMARY KEY, user_id INT NOT NULL, story_id 
 CREATE TABLE flags (id INT NOT NULL PRIMARY KEY, story_id INT NULL, reason VARCHAR(20) NULL);
 CREATE TABLE empty_t (id INT NOT NULL PRIMARY KEY, v INT NULL);
 CREATE VIEW busy_users AS SELECT user_id, COUNT(*) AS n FROM stories GROUP BY user_id;
+CREATE VIEW unhidden AS SELECT s.id, s.user_id, s.title FROM stories s WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = 3);
 INSERT INTO users VALUES (1, 'ann', 1), (2, 'bob', 1), (3, 'cy', 2), (4, 'dee', NULL), (5, 'eve', NULL);
 INSERT INTO stories VALUES (1, 1, 'Weir 1.0', 10), (2, 2, 'Dataflow', NULL), (3, 1, 'Partial state', 3), (4, 3, 'Views', 7), (5, 4, 'Joins', 1), (6, 1, 'Eviction', NULL);
 INSERT INTO hidden VALUES (1, 2), (1, 4), (2, 1), (3, 1), (3, 5);
@@ -205,6 +206,17 @@ SELECT id FROM users u WHERE NOT EXISTS (WITH mine AS (SELECT user_id, story_id 
 
 -- query not_exists_aggregate_with_cte
 SELECT id FROM users u WHERE NOT EXISTS (WITH m AS (SELECT user_id FROM saved) SELECT COUNT(*) FROM m WHERE m.user_id = u.id);
+
+-- query view_with_not_exists
+-- args: 1
+-- args: 4
+SELECT id, title FROM unhidden WHERE user_id = ?;
+
+-- query exists_inner_literal_key
+SELECT id FROM stories s WHERE EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = 3);
+
+-- query not_exists_inner_literal
+SELECT id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = 1);
 
 -- query exists_under_or unsupported
 SELECT id FROM users u WHERE u.team = 2 OR EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id);

@@ -83,7 +83,8 @@ func (q *qgen) pred(scope []scopeCol, depth int) string {
 
 // subqueryPred is a condition on a subquery over one table: `col [NOT] IN (SELECT y.c ...)`,
 // perhaps correlated by an equality with an outer column, or `[NOT] EXISTS (SELECT ...)`,
-// correlated by one or two equalities or not at all. Each may filter the subquery's rows.
+// correlated by one or two equalities or not at all, perhaps keyed by a parameter inside
+// EXISTS. Each may filter the subquery's rows.
 func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 	g := q.g
 	c := pick(g, scope)
@@ -132,6 +133,10 @@ func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 		return fmt.Sprintf("%s %sIN (%s)", c.ref, not, sub), true
 	}
 	conds = append(conds, correlation(g.weighted(1, 4, 2))...)
+	if not == "" && g.chance(25) {
+		// A parameter inside EXISTS keys the view by the subquery's column.
+		conds = append(conds, q.eqParam(pick(g, inner)))
+	}
 	sub := fmt.Sprintf("SELECT 1 FROM %s", from)
 	if len(conds) > 0 {
 		sub += " WHERE " + strings.Join(conds, " AND ")
