@@ -20,7 +20,8 @@
 // value arrives or the last leaves, so an outer row shows once however many rows match), and
 // a LEFT JOIN whose NULL-padded rows a filter keeps for NOT EXISTS and NOT IN (an
 // anti-join: the join retracts a padded row when its key's first match arrives and emits it
-// again when the last one leaves). NOT IN's three-valued logic takes two more anti-joins per
+// again when the last one leaves). An EXISTS elsewhere in a condition (under OR or NOT) is
+// the same LEFT JOIN, its value whether the row found a match. NOT IN's three-valued logic takes two more anti-joins per
 // correlation key, on whether the subquery has rows at all and whether it has a NULL, only
 // where the column's types allow NULLs. Lowering to these operators rather than to a
 // dedicated anti-join operator keeps what joins already have: partial state and replay
@@ -31,8 +32,8 @@
 // lowering cannot express is refused with an error naming it: a parameter inside NOT EXISTS
 // or NOT IN (a key would have to select outer rows that no row of that key matches, a
 // padded row per key that no operator makes; literals there stay filters), any other
-// reference to an outer column, a subquery under OR or in an outer join's ON, and HAVING,
-// `LIMIT 0` or OFFSET in EXISTS.
+// reference to an outer column, IN and NOT IN under OR, a subquery in an outer join's ON,
+// and HAVING, `LIMIT 0` or OFFSET in EXISTS.
 //
 // Keys: a table's secondary indexes (UNIQUE, plain KEY/INDEX, FULLTEXT) are part of its
 // schema (TableSchema.Indexes), named and ordered as MySQL names and orders them (indexes.go);

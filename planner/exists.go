@@ -24,6 +24,8 @@ import (
 //   - NOT EXISTS is an anti-join: a LEFT JOIN with the same distinct values, keeping the
 //     rows that found none (the padded marker column IS NULL). The join retracts the padded
 //     row when a key's first match arrives and emits it again when its last leaves.
+//   - EXISTS inside an expression (under OR or NOT) is the same LEFT JOIN, its value
+//     whether the marker column was matched: one row per outer row either way.
 //   - x NOT IN (SELECT y ...) follows SQL's three-valued logic: it is true when the
 //     subquery has no rows (even for a NULL x), and otherwise when x is not NULL, no y is
 //     NULL and no y equals x. Three anti-joins keep what that needs, per correlation key:
@@ -241,15 +243,11 @@ func (b *block) subqueryConj(cj ast.ExprNode) (semi *fromLeaf, preds []*pred, ha
 	return nil, nil, false, nil
 }
 
-// exists compiles EXISTS (or, with not, NOT EXISTS).
+// exists compiles EXISTS (or, with not, NOT EXISTS) as a top-level AND condition.
 func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred, error) {
 	what := "an EXISTS (subquery)"
 	if not {
 		what = "a NOT EXISTS (subquery)"
-	}
-	sq, ok := unparen(x.Sel).(*ast.SubqueryExpr)
-	if !ok {
-		return nil, nil, b.c.at(unsupported("this EXISTS (subquery)"), x)
 	}
 	nest := b.childNest("in " + what)
 	if not {
@@ -260,12 +258,65 @@ func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred,
 		// Each lookup of the subquery would give every outer row its values match again.
 		nest.single = "in " + what
 	}
+	leaf, on, always, err := b.existsLeaf(x, what, nest)
+	switch {
+	case err != nil:
+		return nil, nil, err
+	case always:
+		return nil, []*pred{constPred(!not, x)}, nil
+	case !not:
+		return leaf, on, nil
+	}
+	b.antis = append(b.antis, &fromLeft{right: leaf, on: on, src: x})
+	e := expr.NewIsNull(b.colExpr(leaf.first), false)
+	return nil, []*pred{{e: e, cols: []int{leaf.first}, src: x}}, nil
+}
+
+// existsValue compiles an EXISTS inside an expression (under OR or NOT, in a comparison) to
+// its value, 1 or 0: whether a LEFT JOIN with the subquery's distinct correlation values
+// found a match for the row. No key can come out of it, the optional side of the join.
+func (b *block) existsValue(x *ast.ExistsSubqueryExpr) (expr.Expr, error) {
+	const what = "an EXISTS (subquery) inside an expression"
+	nest := b.childNest("in " + what)
+	nest.noKeys = "in " + what
+	leaf, on, always, err := b.existsLeaf(x, what, nest)
+	switch {
+	case err != nil:
+		return nil, err
+	case always && x.Not:
+		return expr.NewConst(dataflow.Int(0)), nil
+	case always:
+		return expr.NewConst(dataflow.Int(1)), nil
+	}
+	b.antis = append(b.antis, &fromLeft{right: leaf, on: on, src: x})
+	return expr.NewIsNull(b.colExpr(leaf.first), !x.Not), nil
+}
+
+// existsHook compiles the EXISTS nodes of a WHERE condition that are not top-level AND
+// conditions (an exprConv hook).
+func (b *block) existsHook(n ast.ExprNode) (expr.Expr, bool, error) {
+	x, ok := n.(*ast.ExistsSubqueryExpr)
+	if !ok {
+		return nil, false, nil
+	}
+	e, err := b.existsValue(x)
+	return e, true, err
+}
+
+// existsLeaf compiles the subquery of an EXISTS into a leaf to join with: its marker column
+// (never NULL), its correlation columns and its key columns, with the join conditions on
+// the correlation columns. always reports a subquery that has a row whatever its input
+// (and then there is no leaf).
+func (b *block) existsLeaf(x *ast.ExistsSubqueryExpr, what string, nest nesting) (leaf *fromLeaf, on []*pred, always bool, err error) {
+	sq, ok := unparen(x.Sel).(*ast.SubqueryExpr)
+	if !ok {
+		return nil, nil, false, b.c.at(unsupported("this EXISTS (subquery)"), x)
+	}
+	var src ast.ResultSetNode = sq.Query
 	sel, isSelect := sq.Query.(*ast.SelectStmt)
 	if isSelect {
-		var always bool
-		var err error
 		if sel, always, err = b.existsShape(sel, what); err != nil {
-			return nil, nil, err
+			return nil, nil, false, err
 		}
 		if always {
 			// An aggregate without GROUP BY has one row whatever its input: EXISTS is
@@ -273,21 +324,17 @@ func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred,
 			// may become a key, which the text would show as `?`.
 			nest.noKeys = "in " + what + " of an aggregate"
 			if _, _, err := b.correlated(sel, nest); err != nil {
-				return nil, nil, err
+				return nil, nil, false, err
 			}
-			return nil, []*pred{constPred(!not, x)}, nil
+			return nil, nil, true, nil
 		}
-	}
-	var src ast.ResultSetNode = sq.Query
-	if isSelect {
 		src = sel
 	}
 	q, corr, err := b.inSubquery(src, nest)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	// The marker (a constant 1, never NULL: the select list existsShape made, or a
-	// constant), the correlation columns, the key columns.
+	// The marker is the constant 1 of the select list existsShape made, or a constant.
 	var marker expr.Expr = expr.NewConst(dataflow.Int(1))
 	if isSelect {
 		marker = expr.NewCol(0, q.Root.Columns()[0])
@@ -297,17 +344,11 @@ func (b *block) exists(x *ast.ExistsSubqueryExpr, not bool) (*fromLeaf, []*pred,
 	if len(q.KeyCols) > 0 {
 		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
 	}
-	leaf := &fromLeaf{plan: leafPlan, first: first, n: len(all), table: -1, cross: true, what: what}
-	var on []*pred
+	leaf = &fromLeaf{plan: leafPlan, first: first, n: len(all), table: -1, cross: true, what: what}
 	for i, o := range corr.outer {
 		on = append(on, b.eqPred(o, first+1+i, x))
 	}
-	if !not {
-		return leaf, on, nil
-	}
-	b.antis = append(b.antis, &fromLeft{left: nil, right: leaf, on: on, src: x})
-	e := expr.NewIsNull(b.colExpr(first), false)
-	return nil, []*pred{{e: e, cols: []int{first}, src: x}}, nil
+	return leaf, on, false, nil
 }
 
 // existsShape is what of an EXISTS subquery matters: its rows' existence, not their

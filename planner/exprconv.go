@@ -233,7 +233,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 	case *ast.SubqueryExpr:
 		return nil, v.err(unsupported("scalar subqueries"), n)
 	case *ast.ExistsSubqueryExpr:
-		return nil, v.err(unsupported("EXISTS (subquery) here: only a SELECT's WHERE (or an inner join's ON) may use it, as a top-level AND condition"), n)
+		return nil, v.err(unsupported("EXISTS (subquery) outside a SELECT's WHERE (or an inner join's ON)"), n)
 	case *ast.CompareSubqueryExpr:
 		return nil, v.err(unsupported("comparisons with ANY/ALL/SOME (subquery)"), n)
 	case *ast.VariableExpr:

@@ -13,6 +13,7 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 		isKey[k.conj] = true
 	}
 	v := b.rowConv(b.sc, "where clause")
+	v.hook = b.existsHook
 	var preds []*pred
 	var semis []*fromLeaf
 	for i, cj := range conjs {

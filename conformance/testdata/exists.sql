@@ -218,8 +218,22 @@ SELECT id FROM stories s WHERE EXISTS (SELECT 1 FROM hidden h WHERE h.story_id =
 -- query not_exists_inner_literal
 SELECT id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = 1);
 
--- query exists_under_or unsupported
+-- query exists_under_or
 SELECT id FROM users u WHERE u.team = 2 OR EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id);
+
+-- query not_exists_under_or_keyed
+-- args: 1
+-- args: 2
+SELECT id FROM users u WHERE u.id = ? AND (u.team IS NULL OR NOT EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = u.id));
+
+-- query exists_or_exists
+SELECT id FROM stories s WHERE EXISTS (SELECT 1 FROM saved v WHERE v.story_id = s.id) OR EXISTS (SELECT 1 FROM flags f WHERE f.story_id = s.id AND f.reason IS NOT NULL);
+
+-- query exists_compared
+SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM hidden h WHERE h.user_id = u.id) = (u.team IS NULL);
+
+-- query not_and_exists
+SELECT id FROM users u WHERE NOT (u.team = 1 AND EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id AND s.score IS NULL));
 
 -- query exists_non_equality_correlation unsupported
 SELECT id FROM users u WHERE EXISTS (SELECT 1 FROM stories s WHERE s.score > u.id);

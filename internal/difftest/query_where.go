@@ -84,7 +84,7 @@ func (q *qgen) pred(scope []scopeCol, depth int) string {
 // subqueryPred is a condition on a subquery over one table: `col [NOT] IN (SELECT y.c ...)`,
 // perhaps correlated by an equality with an outer column, or `[NOT] EXISTS (SELECT ...)`,
 // correlated by one or two equalities or not at all, perhaps keyed by a parameter inside
-// EXISTS. Each may filter the subquery's rows.
+// EXISTS, perhaps under OR. Each may filter the subquery's rows.
 func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 	g := q.g
 	c := pick(g, scope)
@@ -133,13 +133,17 @@ func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 		return fmt.Sprintf("%s %sIN (%s)", c.ref, not, sub), true
 	}
 	conds = append(conds, correlation(g.weighted(1, 4, 2))...)
-	if not == "" && g.chance(25) {
+	underOr := g.chance(20)
+	if not == "" && !underOr && g.chance(25) {
 		// A parameter inside EXISTS keys the view by the subquery's column.
 		conds = append(conds, q.eqParam(pick(g, inner)))
 	}
 	sub := fmt.Sprintf("SELECT 1 FROM %s", from)
 	if len(conds) > 0 {
 		sub += " WHERE " + strings.Join(conds, " AND ")
+	}
+	if underOr {
+		return fmt.Sprintf("(%s OR %sEXISTS (%s))", q.pred(scope, 0), not, sub), true
 	}
 	return fmt.Sprintf("%sEXISTS (%s)", not, sub), true
 }
