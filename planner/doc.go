@@ -20,8 +20,8 @@
 // value arrives or the last leaves, so an outer row shows once however many rows match), and
 // a LEFT JOIN whose NULL-padded rows a filter keeps for NOT EXISTS and NOT IN (an
 // anti-join: the join retracts a padded row when its key's first match arrives and emits it
-// again when the last one leaves). An EXISTS elsewhere in a condition (under OR or NOT) is
-// the same LEFT JOIN, its value whether the row found a match. NOT IN's three-valued logic takes two more anti-joins per
+// again when the last one leaves). An EXISTS elsewhere in a condition (under OR or NOT) or
+// in the select list is the same LEFT JOIN, its value whether the row found a match. NOT IN's three-valued logic takes two more anti-joins per
 // correlation key, on whether the subquery has rows at all and whether it has a NULL, only
 // where the column's types allow NULLs. Lowering to these operators rather than to a
 // dedicated anti-join operator keeps what joins already have: partial state and replay

@@ -24,7 +24,7 @@ import (
 //   - NOT EXISTS is an anti-join: a LEFT JOIN with the same distinct values, keeping the
 //     rows that found none (the padded marker column IS NULL). The join retracts the padded
 //     row when a key's first match arrives and emits it again when its last leaves.
-//   - EXISTS inside an expression (under OR or NOT) is the same LEFT JOIN, its value
+//   - EXISTS inside an expression (under OR or NOT, in the select list) is the same LEFT JOIN, its value
 //     whether the marker column was matched: one row per outer row either way.
 //   - x NOT IN (SELECT y ...) follows SQL's three-valued logic: it is true when the
 //     subquery has no rows (even for a NULL x), and otherwise when x is not NULL, no y is
@@ -302,6 +302,62 @@ func (b *block) existsHook(n ast.ExprNode) (expr.Expr, bool, error) {
 	e, err := b.existsValue(x)
 	return e, true, err
 }
+
+// selectExists compiles the EXISTS of the select list (`EXISTS (...) AS saved`) before the
+// FROM plan is built, since each adds a LEFT JOIN to it; plainSelect's conversion finds
+// their values in b.existsVals.
+func (b *block) selectExists(fl *ast.FieldList) error {
+	if fl == nil {
+		return nil
+	}
+	var f existsFinder
+	for _, fd := range fl.Fields {
+		if fd.Expr != nil {
+			fd.Expr.Accept(&f)
+		}
+	}
+	if len(f.found) == 0 {
+		return nil
+	}
+	if b.agg {
+		return b.c.at(unsupported("EXISTS (subquery) in the select list of an aggregate query"), f.found[0])
+	}
+	b.existsVals = map[*ast.ExistsSubqueryExpr]expr.Expr{}
+	for _, x := range f.found {
+		e, err := b.existsValue(x)
+		if err != nil {
+			return err
+		}
+		b.existsVals[x] = e
+	}
+	return nil
+}
+
+// selectExistsHook gives plainSelect's conversion the values selectExists compiled.
+func (b *block) selectExistsHook(n ast.ExprNode) (expr.Expr, bool, error) {
+	if x, ok := n.(*ast.ExistsSubqueryExpr); ok {
+		if e, ok := b.existsVals[x]; ok {
+			return e, true, nil
+		}
+	}
+	return nil, false, nil
+}
+
+// existsFinder collects the EXISTS nodes of an expression, not those of nested subqueries.
+type existsFinder struct{ found []*ast.ExistsSubqueryExpr }
+
+func (f *existsFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch x := n.(type) {
+	case *ast.ExistsSubqueryExpr:
+		f.found = append(f.found, x)
+		return n, true
+	case *ast.SubqueryExpr, *ast.SelectStmt, *ast.SetOprStmt:
+		return n, true
+	}
+	return n, false
+}
+
+func (f *existsFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // existsLeaf compiles the subquery of an EXISTS into a leaf to join with: its marker column
 // (never NULL), its correlation columns and its key columns, with the join conditions on

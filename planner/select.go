@@ -56,6 +56,8 @@ type block struct {
 	// onSubqueries are the subquery conditions of inner joins' ON clauses, planned with
 	// WHERE's.
 	onSubqueries []ast.ExprNode
+	// existsVals are the values of the select list's EXISTS (see selectExists).
+	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
 }
 
 // selItem is one column of the select list.
@@ -215,6 +217,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	preds, semis, err := b.wherePreds(conjs, keys)
 	if err != nil {
+		return nil, err
+	}
+	if err := b.selectExists(sel.Fields); err != nil {
 		return nil, err
 	}
 	if len(semis) > 0 {

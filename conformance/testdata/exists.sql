@@ -218,6 +218,14 @@ SELECT id FROM stories s WHERE EXISTS (SELECT 1 FROM hidden h WHERE h.story_id =
 -- query not_exists_inner_literal
 SELECT id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id AND h.user_id = 1);
 
+-- query exists_in_select_list
+-- args: 1
+-- args: 3
+SELECT s.id, s.title, EXISTS (SELECT 1 FROM saved v WHERE v.story_id = s.id AND v.user_id = 2) AS saved_by_bob, NOT EXISTS (SELECT 1 FROM hidden h WHERE h.story_id = s.id) AS visible FROM stories s WHERE s.user_id = ?;
+
+-- query exists_in_select_list_ordered ordered
+SELECT u.id, EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id AND s.score > 5) AS has_hit FROM users u ORDER BY has_hit DESC, u.id;
+
 -- query exists_under_or
 SELECT id FROM users u WHERE u.team = 2 OR EXISTS (SELECT 1 FROM stories s WHERE s.user_id = u.id);
 
