@@ -76,6 +76,23 @@ SELECT DISTINCT v FROM r WHERE g = ?;
 -- query rq_semi_join
 SELECT id, g FROM r WHERE id IN (SELECT rid FROM s WHERE w > 0);
 
+-- query rq_exists
+SELECT id FROM r WHERE EXISTS (SELECT 1 FROM s WHERE s.rid = r.id AND s.w > 0);
+
+-- query rq_not_exists_by_group
+-- args: 'a'
+-- args: 'b'
+SELECT id, v FROM r WHERE g = ? AND NOT EXISTS (SELECT 1 FROM s WHERE s.rid = r.id);
+
+-- query rq_not_exists_uncorrelated
+SELECT id FROM r WHERE NOT EXISTS (SELECT 1 FROM s WHERE s.w > 7);
+
+-- query rq_not_in_nulls
+SELECT id FROM r WHERE v NOT IN (SELECT w FROM s WHERE s.rid > 3);
+
+-- query rq_not_in_correlated
+SELECT id FROM r WHERE v NOT IN (SELECT s.w FROM s WHERE s.rid = r.id);
+
 -- query rq_union
 SELECT v AS x FROM r WHERE g = 'a' UNION SELECT w FROM s WHERE w < 5;
 

@@ -5,15 +5,38 @@
 // It owns the MySQL dialect as Weir accepts it: parsing (TiDB's parser), name resolution
 // against a Catalog, MySQL typing of columns and literals, parameter (`?`) numbering, the
 // extraction of reader keys from `col = ?` / `col IN (?, ...)` conditions of WHERE clauses
-// (of the outermost SELECT, and of derived tables, IN subqueries and UNION branches, whose key
-// columns are carried up to the reader as hidden columns; see nested.go), range conditions
-// (`col > ?`, `col BETWEEN ? AND ?`) of the outermost WHERE, which the reader applies at read
-// time over rows it keeps ordered by the range column (Query.Ranges; see ranges.go),
+// (of the outermost SELECT, and of derived tables, IN and EXISTS subqueries and UNION
+// branches, whose key columns are carried up to the reader as hidden columns; see nested.go),
+// range conditions (`col > ?`, `col BETWEEN ? AND ?`) of the outermost WHERE, which the reader
+// applies at read time over rows it keeps ordered by the range column (Query.Ranges; see
+// ranges.go),
 // auto-parameterization of the same conditions written with literals (so that queries
 // differing only in those literals share one view), filter pushdown below joins, grouping by the
 // group columns that determine the others, by primary keys and join equalities (fdgroup.go), SQL views
 // (CREATE/ALTER/DROP VIEW: a view read in FROM is compiled from its text as a derived table;
 // see view.go), and the rendering of plans for EXPLAIN.
+//
+// Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` and `NOT IN (SELECT …)`, correlated
+// by `inner column = outer column` equalities, become joins with the distinct values of the
+// subquery's correlation (and compared) columns: an inner join for EXISTS and IN (a
+// semi-join: the Distinct keeps a count per value and emits only when the first row of a
+// value arrives or the last leaves, so an outer row shows once however many rows match), and
+// a LEFT JOIN whose NULL-padded rows a filter keeps for NOT EXISTS and NOT IN (an
+// anti-join: the join retracts a padded row when its key's first match arrives and emits it
+// again when the last one leaves). An EXISTS elsewhere in a condition (under OR or NOT) or
+// in the select list is the same LEFT JOIN, its value whether the row found a match. NOT IN's three-valued logic takes two more anti-joins per
+// correlation key, on whether the subquery has rows at all and whether it has a NULL, only
+// where the column's types allow NULLs. Lowering to these operators rather than to a
+// dedicated anti-join operator keeps what joins already have: partial state and replay
+// paths (a cache keyed by an outer column is partial, filled through the join), shared
+// nodes, eviction and memory accounting. Rows of a subquery over one table that hold its
+// primary key are distinct already and are joined as they are: no state, and a `?` inside
+// the subquery then traces to the table's index, so the cache it keys is partial. What the
+// lowering cannot express is refused with an error naming it: a parameter inside NOT EXISTS
+// or NOT IN (a key would have to select outer rows that no row of that key matches, a
+// padded row per key that no operator makes; literals there stay filters), any other
+// reference to an outer column, IN and NOT IN under OR, a subquery in an outer join's ON,
+// and HAVING, `LIMIT 0` or OFFSET in EXISTS.
 //
 // Keys: a table's secondary indexes (UNIQUE, plain KEY/INDEX, FULLTEXT) are part of its
 // schema (TableSchema.Indexes), named and ordered as MySQL names and orders them (indexes.go);

@@ -64,6 +64,9 @@ func Describe(p Plan) string {
 			}
 			keys[i] = fmt.Sprintf("$%d = $%d", p.LeftKeys[i], lw+r)
 		}
+		if len(keys) == 0 {
+			return kind + " ON TRUE"
+		}
 		return kind + " ON " + strings.Join(keys, " AND ")
 	case *Aggregate:
 		s := "Aggregate"

@@ -237,7 +237,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 	case *ast.SubqueryExpr:
 		return nil, v.err(unsupported("scalar subqueries"), n)
 	case *ast.ExistsSubqueryExpr:
-		return nil, v.err(unsupported("EXISTS (subquery)"), n)
+		return nil, v.err(unsupported("EXISTS (subquery) outside a SELECT's WHERE (or an inner join's ON)"), n)
 	case *ast.CompareSubqueryExpr:
 		return nil, v.err(unsupported("comparisons with ANY/ALL/SOME (subquery)"), n)
 	case *ast.VariableExpr:
@@ -355,9 +355,9 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
 	if n.Sel != nil {
 		if n.Not {
-			return nil, v.err(unsupported("NOT IN (subquery)"), n)
+			return nil, v.err(unsupported("NOT IN (subquery) here: only a SELECT's WHERE (or an inner join's ON) may use it, as a top-level AND condition"), n)
 		}
-		return nil, v.err(unsupported("IN (subquery) here: only a SELECT's WHERE may use it, as a top-level AND condition"), n)
+		return nil, v.err(unsupported("IN (subquery) here: only a SELECT's WHERE (or an inner join's ON) may use it, as a top-level AND condition"), n)
 	}
 	if _, ok := unparen(n.Expr).(*ast.RowExpr); ok {
 		return nil, v.err(unsupported("row constructors"), n)

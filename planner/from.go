@@ -29,6 +29,11 @@ type fromLeaf struct {
 	n     int
 	table int // scope table, -1 for a semi-join leaf (no name resolves to it)
 	name  string
+	// cross marks a subquery's leaf that may join without a key: its rows are distinct
+	// per key of a parameter inside it, so each outer row meets one at most per lookup.
+	cross bool
+	// what names a subquery's leaf for messages ("an EXISTS (subquery)").
+	what string
 }
 
 // fromInner is an inner join of several pieces under a set of conditions (ON clauses of
@@ -209,6 +214,13 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 		if n.On != nil {
 			v := b.rowConv(b.sc.restrict(append(l.tableList(), r.tableList()...)), "on clause")
 			for _, cj := range splitAnd(n.On.Expr) {
+				if !optional && n.Tp != ast.LeftJoin && n.Tp != ast.RightJoin && isSubqueryConj(cj) {
+					// The condition of an inner join outside any outer join's optional
+					// side may as well be WHERE's, where a subquery becomes a semi- or
+					// anti-join.
+					b.onSubqueries = append(b.onSubqueries, cj)
+					continue
+				}
 				p, err := newPred(v, cj)
 				if err != nil {
 					return nil, err
@@ -479,6 +491,15 @@ func (b *block) buildInner(g *fromInner, preds []*pred) (*built, error) {
 			}
 		}
 		if next < 0 {
+			// A subquery's leaf without correlation joins every row.
+			for j := range parts {
+				if leaf, ok := g.items[j].(*fromLeaf); ok && leaf.cross && !joined[j] {
+					next = j
+					break
+				}
+			}
+		}
+		if next < 0 {
 			for j := range parts {
 				if !joined[j] {
 					return nil, unsupported("a join without an equality condition (joining %s): every joined table needs a `column = column` condition of comparable types linking it to the others", describeNode(b, g.items[j]))
@@ -509,6 +530,9 @@ func describeNode(b *block, n fromNode) string {
 	switch n := n.(type) {
 	case *fromLeaf:
 		if n.table < 0 {
+			if n.what != "" {
+				return n.what
+			}
 			return "an IN (subquery)"
 		}
 		return "'" + n.name + "'"
@@ -610,7 +634,7 @@ func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
 			return nil, b.c.at(unsupported("a LEFT JOIN ... ON condition that is not a column equality"), p.src)
 		}
 	}
-	if len(keys) == 0 {
+	if leaf, ok := j.right.(*fromLeaf); len(keys) == 0 && (!ok || !leaf.cross) {
 		return nil, unsupported("a LEFT JOIN without an equality condition (joining %s)", describeNode(b, j.right))
 	}
 	l, err := b.build(j.left, leftPreds)

@@ -87,7 +87,7 @@ func (s *scope) resolve(cn *ast.ColumnName, clause string) (int, *Error) {
 		return idx, err
 	}
 	if _, oerr := s.outer.resolve(cn, clause); oerr == nil {
-		return -1, unsupported("correlated subqueries (reference to outer column '%s')", colText(cn))
+		return -1, unsupported("a reference to an outer column ('%s') other than in a top-level `inner column = outer column` condition of a subquery's WHERE", colText(cn))
 	}
 	return idx, err
 }

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -48,6 +49,15 @@ type block struct {
 	inherited []keyPart
 	// joinEqs are the equalities the block's joins are keyed on (see fdgroup.go).
 	joinEqs []joinEq
+	// corr, for a subquery that may be correlated, collects its correlation equalities;
+	// antis are the anti-joins of NOT EXISTS and NOT IN conditions (see exists.go).
+	corr  *correlation
+	antis []*fromLeft
+	// onSubqueries are the subquery conditions of inner joins' ON clauses, planned with
+	// WHERE's.
+	onSubqueries []ast.ExprNode
+	// existsVals are the values of the select list's EXISTS (see selectExists).
+	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
 }
 
 // selItem is one column of the select list.
@@ -197,7 +207,12 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 			b.addGroup(e)
 		}
 	}
-	conjs := splitAnd(sel.Where)
+	conjs := append(splitAnd(sel.Where), b.onSubqueries...)
+	if b.corr != nil {
+		if conjs, err = b.correlate(conjs); err != nil {
+			return nil, err
+		}
+	}
 	keys, err := b.c.keyConds(b.sc, conjs, true)
 	if err != nil {
 		return nil, err
@@ -222,6 +237,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := b.selectExists(sel.Fields); err != nil {
+		return nil, err
+	}
 	if len(semis) > 0 {
 		g := &fromInner{}
 		if in, ok := from.(*fromInner); ok {
@@ -234,6 +252,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 		from = g
 	}
+	from = b.wrapAntis(from)
 	bt, err := b.build(from, preds)
 	if err != nil {
 		return nil, err
@@ -278,6 +297,11 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	for _, p := range parts {
 		keyCols = append(keyCols, p.cols...)
 	}
+	outCols := keyCols
+	if b.corr != nil {
+		// The correlation columns follow the key columns.
+		outCols = append(slices.Clone(keyCols), b.corr.inner...)
+	}
 	q := &Query{Limit: -1}
 	if len(ranges) > 0 && hasLimit {
 		// The window depends on the bounds: the reader keeps every row of a key and each
@@ -295,9 +319,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	var order []orderRef
 	var aggNode *Aggregate
 	if b.agg {
-		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, append(keyCols[:len(keyCols):len(keyCols)], rcols...), len(keyCols))
+		input, exprs, order, aggNode, err = b.aggOutput(sel, bt, append(outCols[:len(outCols):len(outCols)], rcols...), len(outCols))
 	} else {
-		input, exprs, order, err = b.plainOutput(sel, bt, append(keyCols[:len(keyCols):len(keyCols)], rcols...))
+		input, exprs, order, err = b.plainOutput(sel, bt, append(outCols[:len(outCols):len(outCols)], rcols...))
 	}
 	if err != nil {
 		return nil, err
@@ -326,9 +350,15 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		q.KeyCols = append(q.KeyCols, hidden+i)
 		cols = append(cols, b.sc.cols[col].col)
 	}
+	if b.corr != nil {
+		b.corr.out = hidden + len(keyCols)
+		for _, col := range b.corr.inner {
+			cols = append(cols, b.sc.cols[col].col)
+		}
+	}
 	rangePos := map[int]int{}
 	for i, col := range rcols {
-		pos := hidden + len(keyCols) + i
+		pos := hidden + len(outCols) + i
 		cols = append(cols, b.sc.cols[col].col)
 		// A range column that is also selected or sorted on is read there, so that the
 		// reader's order can be the query's.

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"github.com/pingcap/tidb/pkg/parser/ast"
-	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
 )
 
@@ -14,19 +13,21 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 		isKey[k.conj] = true
 	}
 	v := b.rowConv(b.sc, "where clause")
+	v.hook = b.existsHook
 	var preds []*pred
 	var semis []*fromLeaf
 	for i, cj := range conjs {
 		if isKey[i] {
 			continue
 		}
-		if in, ok := unparen(cj).(*ast.PatternInExpr); ok && in.Sel != nil && !in.Not {
-			leaf, p, err := b.semiJoin(in)
+		if leaf, ps, ok, err := b.subqueryConj(cj); ok {
 			if err != nil {
 				return nil, nil, err
 			}
-			semis = append(semis, leaf)
-			preds = append(preds, p)
+			if leaf != nil {
+				semis = append(semis, leaf)
+			}
+			preds = append(preds, ps...)
 			continue
 		}
 		p, err := newPred(v, cj)
@@ -38,8 +39,9 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 	return preds, semis, nil
 }
 
-// semiJoin compiles `x IN (SELECT y ...)` into an inner join with the distinct values of y.
-func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
+// semiJoin compiles `x IN (SELECT y ...)` into an inner join with the distinct values of y
+// (and of the correlation columns, for a correlated subquery).
+func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, []*pred, error) {
 	cn, ok := unparen(in.Expr).(*ast.ColumnNameExpr)
 	if !ok {
 		return nil, nil, b.c.at(unsupported("IN (subquery) on an expression: compare a column"), in)
@@ -56,7 +58,7 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
 	// Each lookup of the subquery would give every outer row that one of its values
 	// matches: rows that several match would repeat, which no merge can tell from duplicates.
 	nest.single = "in an IN (subquery)"
-	q, err := b.c.subquery(sq.Query, b.sc, nest)
+	q, corr, err := b.inSubquery(sq.Query, nest)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -66,27 +68,22 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, *pred, error) {
 	if hasTopK(q.Root) {
 		return nil, nil, b.c.at(unsupported("LIMIT in an IN (subquery)"), in)
 	}
-	plan, cols, keys := carried(q)
-	col := cols[0]
-	col.Table = ""
-	// The distinct values of y per key: each outer row matches at most once per lookup.
-	all := append([]dataflow.Column{col}, keys...)
-	exprs := make([]expr.Expr, len(all))
-	exprs[0] = expr.NewCol(0, col)
-	for i, k := range keys {
-		exprs[1+i] = expr.NewCol(len(cols)+i, k)
-	}
-	inner := &Distinct{Input: project(plan, exprs, all)}
+	// The distinct values of y and the correlation columns per key: each outer row matches
+	// at most once per lookup.
+	inner, all := b.subqueryLeaf(q, corr, []expr.Expr{expr.NewCol(0, q.Root.Columns()[0])})
+	col := all[0]
 	first := b.sc.addHidden(all)
-	if len(keys) > 0 {
-		b.inherited = append(b.inherited, keyPart{cols: seq(first+1, len(keys)), alts: q.Lookups})
+	if len(q.KeyCols) > 0 {
+		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
 	}
 	if !joinable(b.sc.cols[x].col.Type, col.Type) {
 		return nil, nil, b.c.at(unsupported("IN (subquery) comparing values of different types"), in)
 	}
-	e := expr.NewCompare(expr.OpEQ, b.colExpr(x), b.colExpr(first))
-	p := &pred{e: e, cols: []int{min(x, first), max(x, first)}, src: in, eq: true, eqL: x, eqR: first}
-	return &fromLeaf{plan: inner, first: first, n: len(all), table: -1}, p, nil
+	preds := []*pred{b.eqPred(x, first, in)}
+	for i, o := range corr.outer {
+		preds = append(preds, b.eqPred(o, first+1+i, in))
+	}
+	return &fromLeaf{plan: inner, first: first, n: len(all), table: -1}, preds, nil
 }
 
 func hasTopK(p Plan) bool {

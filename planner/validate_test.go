@@ -54,7 +54,8 @@ func validatePlan(p Plan) error {
 			}
 		}
 	case *Join:
-		if len(p.LeftKeys) == 0 || len(p.LeftKeys) != len(p.RightKeys) {
+		// A join without keys pairs every row with the one row (per key) of a subquery.
+		if len(p.LeftKeys) != len(p.RightKeys) {
 			return fmt.Errorf("%s: bad keys", Describe(p))
 		}
 		if err := inRange(p.LeftKeys, width(0)); err != nil {

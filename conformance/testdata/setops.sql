@@ -288,10 +288,10 @@ SELECT id FROM transfers WHERE src = 3 UNION SELECT id FROM transfers WHERE dst 
 -- args: 1, 1
 SELECT id FROM transfers WHERE src = ? UNION SELECT id FROM transfers WHERE dst = ? UNION ALL SELECT account_id FROM blocked;
 
--- query not_in_subquery unsupported
+-- query not_in_subquery
 SELECT id FROM accounts WHERE id NOT IN (SELECT account_id FROM blocked);
 
--- query exists_subquery unsupported
+-- query exists_subquery
 SELECT id FROM accounts a WHERE EXISTS (SELECT 1 FROM blocked b WHERE b.account_id = a.id);
 
 -- query scalar_subquery unsupported

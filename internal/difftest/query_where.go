@@ -81,25 +81,71 @@ func (q *qgen) pred(scope []scopeCol, depth int) string {
 	return fmt.Sprintf("NOT (%s)", q.pred(scope, depth-1))
 }
 
-// subqueryPred is `col IN (SELECT y.c FROM t y [WHERE ...])` over a comparable column.
+// subqueryPred is a condition on a subquery over one table: `col [NOT] IN (SELECT y.c ...)`,
+// perhaps correlated by an equality with an outer column, or `[NOT] EXISTS (SELECT ...)`,
+// correlated by one or two equalities or not at all, perhaps keyed by a parameter inside
+// EXISTS, perhaps under OR. Each may filter the subquery's rows.
 func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
-	c := pick(q.g, scope)
-	t := pick(q.g, q.s.Tables)
+	g := q.g
+	c := pick(g, scope)
+	t := pick(g, q.s.Tables)
 	from, inner := q.tableItem(t)
-	var same []scopeCol
-	for _, o := range inner {
-		if o.typ.KeyClass() == c.typ.KeyClass() {
-			same = append(same, o)
+	comparable := func(o scopeCol) []scopeCol {
+		var same []scopeCol
+		for _, i := range inner {
+			if i.typ.KeyClass() == o.typ.KeyClass() {
+				same = append(same, i)
+			}
 		}
+		return same
 	}
-	if len(same) == 0 {
-		return "", false
+	// correlation draws `inner = outer` equalities, none when no pair is comparable.
+	correlation := func(n int) []string {
+		var eqs []string
+		for range n {
+			o := pick(g, scope)
+			if same := comparable(o); len(same) > 0 {
+				eqs = append(eqs, fmt.Sprintf("%s = %s", pick(g, same).ref, o.ref))
+			}
+		}
+		return eqs
 	}
-	sub := fmt.Sprintf("SELECT %s FROM %s", pick(q.g, same).ref, from)
-	if q.g.chance(50) {
-		sub += " WHERE " + q.pred(inner, 0)
+	var conds []string
+	if g.chance(50) {
+		conds = append(conds, q.pred(inner, 0))
 	}
-	return fmt.Sprintf("%s IN (%s)", c.ref, sub), true
+	not := ""
+	if g.chance(50) {
+		not = "NOT "
+	}
+	if g.chance(50) {
+		same := comparable(c)
+		if len(same) == 0 {
+			return "", false
+		}
+		if not != "" && g.chance(30) {
+			conds = append(conds, correlation(1)...)
+		}
+		sub := fmt.Sprintf("SELECT %s FROM %s", pick(g, same).ref, from)
+		if len(conds) > 0 {
+			sub += " WHERE " + strings.Join(conds, " AND ")
+		}
+		return fmt.Sprintf("%s %sIN (%s)", c.ref, not, sub), true
+	}
+	conds = append(conds, correlation(g.weighted(1, 4, 2))...)
+	underOr := g.chance(20)
+	if not == "" && !underOr && g.chance(25) {
+		// A parameter inside EXISTS keys the view by the subquery's column.
+		conds = append(conds, q.eqParam(pick(g, inner)))
+	}
+	sub := fmt.Sprintf("SELECT 1 FROM %s", from)
+	if len(conds) > 0 {
+		sub += " WHERE " + strings.Join(conds, " AND ")
+	}
+	if underOr {
+		return fmt.Sprintf("(%s OR %sEXISTS (%s))", q.pred(scope, 0), not, sub), true
+	}
+	return fmt.Sprintf("%sEXISTS (%s)", not, sub), true
 }
 
 // where draws the outermost WHERE conjuncts: plain predicates, perhaps an IN subquery, and
@@ -112,7 +158,7 @@ func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
 	for range g.weighted(3, 3, 1) {
 		conj = append(conj, q.pred(scope, 1))
 	}
-	if q.cfg.Subqueries && g.chance(15) {
+	if q.cfg.Subqueries && g.chance(25) {
 		if p, ok := q.subqueryPred(scope); ok {
 			conj = append(conj, p)
 		}
