@@ -100,13 +100,7 @@ func TestDatabasesResolveNamesAndSurviveRestart(t *testing.T) {
 		}
 	}
 	check(e, st)
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	e, err = weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e = reopen(t, e, weir.Options{Dir: dir, MemoryLimit: -1})
 	defer e.Close()
 	st, err = e.PrepareContext(shop, "SELECT name FROM items WHERE id = ?")
 	if err != nil {
@@ -168,19 +162,26 @@ func TestDropDatabaseDropsItsTablesViewsAndCaches(t *testing.T) {
 		t.Fatalf("a table made again in a database made again holds %v, %v", rows, err)
 	}
 	mustExec(t, e, "DROP DATABASE tmp")
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	e, err = weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e = reopen(t, e, weir.Options{Dir: dir, MemoryLimit: -1})
 	defer e.Close()
 	verify(e)
 }
 
 // TestNoDatabaseSelected: a context with no database (a session whose database was
 // dropped) reads and writes only qualified names, with MySQL's error 1046 otherwise.
+// reopen closes e and opens its directory again, as a restart does.
+func reopen(t *testing.T, e *weir.Engine, opts weir.Options) *weir.Engine {
+	t.Helper()
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e, err := weir.Open(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
 func TestNoDatabaseSelected(t *testing.T) {
 	e := open(t, weir.Options{MemoryLimit: -1})
 	none := weir.WithDatabase(context.Background(), "")
