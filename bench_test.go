@@ -232,3 +232,34 @@ func BenchmarkLookupMiss(b *testing.B) {
 		b.Fatal("no lookup missed: the view is not partial")
 	}
 }
+
+// BenchmarkTextQueryInDatabase reads a cached shape by its SQL text, as a connection that
+// sends text does, in the default database and in another: the statement cache's key must
+// cost no allocation in either.
+func BenchmarkTextQueryInDatabase(b *testing.B) {
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	if _, err := e.Exec(ctx, "CREATE DATABASE shop"); err != nil {
+		b.Fatal(err)
+	}
+	for _, db := range []string{weir.DatabaseName, "shop"} {
+		in := weir.WithDatabase(ctx, db)
+		for _, sql := range []string{"CREATE TABLE t (id INT PRIMARY KEY, v INT)", "INSERT INTO t VALUES (1, 2)"} {
+			if _, err := e.Exec(in, sql); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.Run(db, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := e.Query(in, "SELECT v FROM t WHERE id = ?", 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

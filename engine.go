@@ -283,12 +283,7 @@ func (c catalog) View(name string) (*planner.ViewDef, bool) {
 // plan parses and plans sql against the current catalog with its unqualified names in
 // database db, caching the statement per database and text until the catalog changes.
 func (e *Engine) plan(db, sql string) (planner.Statement, uint64, error) {
-	key := sql
-	if db != DatabaseName {
-		// A text means other tables in another database ("\x00" ends no database's name).
-		key = db + "\x00" + sql
-	}
-	if st, ok := e.stmts.Get(key, e.version.Load()); ok {
+	if st, ok := e.stmts.Get(db, sql, e.version.Load()); ok {
 		return st, e.version.Load(), nil
 	}
 	e.mu.RLock()
@@ -302,7 +297,7 @@ func (e *Engine) plan(db, sql string) (planner.Statement, uint64, error) {
 	if sel, ok := st.(*planner.Select); ok {
 		text = sel.Query.Text
 	}
-	e.stmts.Put(key, v, st, eviction.StatementBytes(key, text))
+	e.stmts.Put(db, sql, v, st, eviction.StatementBytes(sql, text)+int64(len(db)))
 	return st, v, nil
 }
 

@@ -5,7 +5,8 @@ import (
 	"sync/atomic"
 )
 
-// Cache keeps compiled statements by SQL text, each valid for the catalog version it was
+// Cache keeps compiled statements by database and SQL text (a text names other tables in
+// another database), each valid for the catalog version it was
 // compiled against. It is bounded, by count and by bytes: applications that inline values
 // send endless distinct texts, so past either bound it starts over rather than grow
 // (compiling again is cheap next to keeping every text). Safe for concurrent use.
@@ -17,8 +18,10 @@ type Cache struct {
 	// mu orders starting over against Put, so count and bytes stay those of the entries
 	// held; Get takes no lock.
 	mu    sync.Mutex
-	stmts sync.Map // SQL text -> *cachedStatement
+	stmts sync.Map // cacheKey -> *cachedStatement
 }
+
+type cacheKey struct{ db, sql string }
 
 type cachedStatement struct {
 	version uint64
@@ -31,9 +34,10 @@ func NewCache(size int, maxBytes int64) *Cache {
 	return &Cache{max: int64(max(size, 1)), maxBytes: maxBytes}
 }
 
-// Get returns the statement compiled from sql against catalog version, if it is cached.
-func (c *Cache) Get(sql string, version uint64) (Statement, bool) {
-	if v, ok := c.stmts.Load(sql); ok {
+// Get returns the statement compiled from sql in database db against catalog version, if it
+// is cached.
+func (c *Cache) Get(db, sql string, version uint64) (Statement, bool) {
+	if v, ok := c.stmts.Load(cacheKey{db, sql}); ok {
 		if cs := v.(*cachedStatement); cs.version == version {
 			return cs.stmt, true
 		}
@@ -41,9 +45,9 @@ func (c *Cache) Get(sql string, version uint64) (Statement, bool) {
 	return nil, false
 }
 
-// Put caches st, compiled from sql against catalog version; bytes is what the entry costs
-// (the caller's estimate), which Bytes sums.
-func (c *Cache) Put(sql string, version uint64, st Statement, bytes int64) {
+// Put caches st, compiled from sql in database db against catalog version; bytes is what the
+// entry costs (the caller's estimate), which Bytes sums.
+func (c *Cache) Put(db, sql string, version uint64, st Statement, bytes int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.count.Load() >= c.max || (c.maxBytes > 0 && c.bytes.Load()+bytes > c.maxBytes) {
@@ -51,7 +55,7 @@ func (c *Cache) Put(sql string, version uint64, st Statement, bytes int64) {
 		c.count.Store(0)
 		c.bytes.Store(0)
 	}
-	if _, loaded := c.stmts.Swap(sql, &cachedStatement{version: version, stmt: st}); loaded {
+	if _, loaded := c.stmts.Swap(cacheKey{db, sql}, &cachedStatement{version: version, stmt: st}); loaded {
 		return // the same text compiled again (against a newer catalog): the same size
 	}
 	c.count.Add(1)
