@@ -54,6 +54,8 @@ type MemoryConfig struct {
 	Fractions       []float64 // memory limits as fractions of the state of every key (nil: 1%, 5%, 10%, 25%, 50%, 100%)
 	Reads           int       // Zipf reads measured per limit (0: 20 × Articles)
 	Zipf            float64   // exponent of the measured reads (0: 1.08)
+	// Query is the form of the vote query measured: VoteQuery ("") or VoteQueryGrouped.
+	Query string
 }
 
 func (c *MemoryConfig) defaults() {
@@ -71,6 +73,9 @@ func (c *MemoryConfig) defaults() {
 	}
 	if c.Zipf == 0 {
 		c.Zipf = 1.08
+	}
+	if c.Query == "" {
+		c.Query = VoteQuery
 	}
 }
 
@@ -138,7 +143,7 @@ func loadVotes(ctx context.Context, cfg MemoryConfig, limit int64) (*weir.Engine
 	if err != nil {
 		return nil, nil, err
 	}
-	v, _, err := SetupVote(ctx, e, cfg.Articles)
+	v, _, err := SetupVoteQuery(ctx, e, cfg.Articles, cfg.Query)
 	if err == nil {
 		var tok weir.Token
 		if tok, err = SeedVotes(ctx, e, cfg.Articles, cfg.VotesPerArticle); err == nil {

@@ -172,6 +172,17 @@ func benchMemory(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.VotesPerArticle, "votes", 2, "votes per article")
 	fs.IntVar(&cfg.Reads, "reads", 0, "Zipf reads measured per limit (0: 20 × articles)")
 	fs.Float64Var(&cfg.Zipf, "zipf", 1.08, "Zipf exponent of the reads")
+	fs.Func("query", "form of the vote query: derived (a join over a COUNT in a derived table; the default) or grouped (the join grouped by a.id, a.title)", func(v string) error {
+		switch v {
+		case "derived":
+			cfg.Query = bench.VoteQuery
+		case "grouped":
+			cfg.Query = bench.VoteQueryGrouped
+		default:
+			return fmt.Errorf("bad query %q: want derived or grouped", v)
+		}
+		return nil
+	})
 	fs.Func("limits", "comma-separated limits in percent of the state of every key (default 1,5,10,25,50,100)", func(v string) error {
 		for _, part := range strings.Split(v, ",") {
 			pct, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(part), "%"), 64)
