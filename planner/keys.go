@@ -43,6 +43,28 @@ func isLiteralNode(n ast.ExprNode) bool {
 
 func isKeyValue(n ast.ExprNode) bool { return isParam(n) || isLiteralNode(n) }
 
+// keySource reads one operand a key or range condition compares its column (of type t)
+// with: a parameter (param), or a constant made the column's key value. ok is false for a
+// constant that can be no key: NULL, or one that does not convert to the column's type.
+func (c *compiler) keySource(n ast.ExprNode, t dataflow.Type) (src KeySource, param, ok bool, err error) {
+	if p, isParam := unparen(n).(*test_driver.ParamMarkerExpr); isParam {
+		return KeySource{Param: p.Order}, true, true, nil
+	}
+	e, err := (&exprConv{c: c, clause: "where clause"}).conv(n)
+	if err != nil {
+		return KeySource{}, false, false, err
+	}
+	v, isConst := expr.ConstValue(e)
+	if !isConst || v.IsNull() {
+		return KeySource{}, false, false, nil
+	}
+	kv, converts := keyLiteral(v, t)
+	if !converts {
+		return KeySource{}, false, false, nil
+	}
+	return KeySource{Param: -1, Literal: kv}, false, true, nil
+}
+
 // keyConds finds the key conditions among conjuncts. A condition whose literals cannot be
 // looked up by key (see keyLiteral) is left out and stays a filter; when it also holds a `?`
 // and paramsMustKey is set (a SELECT, where a `?` is only allowed in a key) that is an error.
@@ -92,27 +114,20 @@ func (c *compiler) keyConds(sc *scope, conjs []ast.ExprNode, paramsMustKey bool)
 		k := &keyCond{conj: i, col: col, src: cj}
 		usable := true
 		for j, vn := range vals {
-			if p, ok := unparen(vn).(*test_driver.ParamMarkerExpr); ok {
-				k.alts = append(k.alts, KeySource{Param: p.Order})
-				k.params = true
-				continue
-			}
-			e, err := (&exprConv{c: c, clause: "where clause"}).conv(vn)
-			if err != nil {
+			src, param, ok, err := c.keySource(vn, t)
+			switch {
+			case err != nil:
 				return nil, err
-			}
-			v, ok := expr.ConstValue(e)
-			if !ok || v.IsNull() {
+			case !ok:
 				// `col = NULL` is never true: a filter says so without a lookup.
 				usable = false
 				continue
-			}
-			kv, ok := keyLiteral(v, t)
-			if !ok {
-				usable = false
+			case param:
+				k.alts = append(k.alts, src)
+				k.params = true
 				continue
 			}
-			k.alts = append(k.alts, KeySource{Param: -1, Literal: kv})
+			k.alts = append(k.alts, src)
 			set := setters[j]
 			k.sites = append(k.sites, func() { set(&test_driver.ParamMarkerExpr{}) })
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/expr"
 )
 
 // Range conditions: `col < v`, `col <= v`, `col > v`, `col >= v` (either way round) and
@@ -200,27 +199,20 @@ func (b *block) rangeConds(conjs []ast.ExprNode, keys []*keyCond) ([]*rangeCond,
 		params, usable := false, rangeable(t)
 		for _, s := range sides {
 			rc := &rangeCond{conj: i, col: col, op: s.op, src: cj}
-			if p, ok := unparen(s.val).(*test_driver.ParamMarkerExpr); ok {
-				rc.bound, rc.params, params = KeySource{Param: p.Order}, true, true
+			src, param, ok, err := b.c.keySource(s.val, t)
+			switch {
+			case err != nil:
+				return nil, err
+			case !ok:
+				usable = false
+				continue
+			case param:
+				rc.bound, rc.params, params = src, true, true
 				conds = append(conds, rc)
 				continue
 			}
-			e, err := (&exprConv{c: b.c, clause: "where clause"}).conv(s.val)
-			if err != nil {
-				return nil, err
-			}
-			v, ok := expr.ConstValue(e)
-			if !ok || v.IsNull() {
-				usable = false
-				continue
-			}
-			kv, ok := keyLiteral(v, t)
-			if !ok {
-				usable = false
-				continue
-			}
 			set := s.set
-			rc.bound = KeySource{Param: -1, Literal: kv}
+			rc.bound = src
 			rc.sites = []func(){func() { set(&test_driver.ParamMarkerExpr{}) }}
 			conds = append(conds, rc)
 		}
