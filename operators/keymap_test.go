@@ -1,0 +1,114 @@
+package operators
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"runtime"
+	"runtime/metrics"
+	"testing"
+)
+
+// TestKeyMapChurnKeepsEntries replaces keys at random, long and short ones, deleting
+// from inside each as eviction may, and checks the map against a plain model throughout
+// its rebuilds.
+func TestKeyMapChurnKeepsEntries(t *testing.T) {
+	var m keyMap[int]
+	model := map[string]int{}
+	rng := rand.New(rand.NewPCG(7, 9))
+	key := func(n uint64) []byte {
+		k := binary.BigEndian.AppendUint64(nil, n)
+		if n%3 == 0 {
+			k = append(k, "-a key longer than fifteen bytes"...) // the large map
+		}
+		return k
+	}
+	live := make([]uint64, 0, 3000)
+	for i := range 200_000 {
+		if len(live) < 3000 || rng.IntN(2) == 0 {
+			n := rng.Uint64()
+			live = append(live, n)
+			m.put(key(n), i)
+			model[string(key(n))] = i
+		} else {
+			j := rng.IntN(len(live))
+			m.del(key(live[j]))
+			delete(model, string(key(live[j])))
+			live[j] = live[len(live)-1]
+			live = live[:len(live)-1]
+		}
+		if i%50_000 == 0 {
+			// Deleting every visited key from inside each must not lose or revisit any.
+			seen := 0
+			m.each(func(k []byte, v int) {
+				if model[string(k)] != v {
+					t.Fatalf("key %x: %d, model %d", k, v, model[string(k)])
+				}
+				seen++
+				m.del(k)
+			})
+			if seen != len(model) || m.len() != 0 {
+				t.Fatalf("each saw %d of %d entries and left %d", seen, len(model), m.len())
+			}
+			clear(model)
+			live = live[:0]
+		}
+	}
+	if m.len() != len(model) {
+		t.Fatalf("len %d, model %d", m.len(), len(model))
+	}
+	for k, v := range model {
+		if got, ok := m.get([]byte(k)); !ok || got != v {
+			t.Fatalf("key %x: %d %v, model %d", k, got, ok, v)
+		}
+	}
+}
+
+// TestKeyMapChurnDoesNotGrow is the regression test for partial state outgrowing the
+// memory limit: a Go map whose keys are replaced over and over grows to several times
+// the size of a fresh map with as many keys, which the limit, counting live keys, never
+// sees. keyMap must stay close to the fresh size.
+func TestKeyMapChurnDoesNotGrow(t *testing.T) {
+	const keys = 20_000
+	liveHeap := func() int64 {
+		runtime.GC()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	fill := func(m *keyMap[*int], from uint64) {
+		for n := from; n < from+keys; n++ {
+			m.put(binary.BigEndian.AppendUint64(nil, n), nil)
+		}
+	}
+	base := liveHeap()
+	fresh := &keyMap[*int]{}
+	fill(fresh, 0)
+	freshBytes := liveHeap() - base
+	runtime.KeepAlive(fresh)
+	fresh = nil
+
+	base = liveHeap()
+	churned := &keyMap[*int]{}
+	fill(churned, 0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	next := uint64(keys)
+	present := make([]uint64, keys)
+	for i := range present {
+		present[i] = uint64(i)
+	}
+	for range 40 * keys {
+		j := rng.IntN(keys)
+		churned.del(binary.BigEndian.AppendUint64(nil, present[j]))
+		churned.put(binary.BigEndian.AppendUint64(nil, next), nil)
+		present[j], next = next, next+1
+	}
+	churnedBytes := liveHeap() - base
+	if churned.len() != keys {
+		t.Fatalf("len %d, want %d", churned.len(), keys)
+	}
+	if float64(churnedBytes) > 1.3*float64(freshBytes) {
+		t.Fatalf("after churn the map holds %d bytes, %.2f× a fresh map's %d", churnedBytes,
+			float64(churnedBytes)/float64(freshBytes), freshBytes)
+	}
+	runtime.KeepAlive(churned)
+}
