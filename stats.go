@@ -17,6 +17,9 @@ type ViewStats struct {
 	// Partial reports that the reader keeps only the keys somebody read (filled by
 	// upqueries, evicted under the memory limit); a full reader holds every key, always.
 	Partial bool
+	// FullReason says, for a full reader, what kept it from being partial: the first
+	// operator on the key's way to the tables that cannot find rows by the key, and why.
+	FullReason string
 	// Keys is the number of keys present in the reader (a partial reader's keys known to
 	// be empty count); Bytes approximates the memory they hold. Views of one query shape share a reader and report the same figures.
 	Keys  int
@@ -44,7 +47,7 @@ type ViewStats struct {
 
 // Stats reports the view's size and read counters.
 func (v *View) Stats() ViewStats {
-	st := ViewStats{Name: v.name, Query: v.query.Text, Partial: v.reader.Partial(), Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
+	st := ViewStats{Name: v.name, Query: v.query.Text, Partial: v.reader.Partial(), FullReason: v.reader.FullReason(), Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
 		Hits: v.hits.Value(), Misses: v.misses.Value(), Evictions: v.reader.Evictions(), GraphBytes: v.graphBytes}
 	if v.filler != nil {
 		st.Upqueries, st.FillLatency = v.filler.Upqueries(), v.filler.FillLatency()

@@ -33,7 +33,9 @@ type Reader struct {
 	// deltas for it are dropped, and a read of it asks for a fill (Fill, through package
 	// upquery).
 	partial bool
-	order   []dataflow.SortKey
+	// fullReason says why a full reader is not partial (upquery.FullReason).
+	fullReason string
+	order      []dataflow.SortKey
 	// ranged, for a query with range conditions, orders each key's rows in a tree (see
 	// RangeRows); nil otherwise.
 	ranged *rangeOrder
@@ -157,6 +159,18 @@ func (m *lazyMap[K, V]) Size() int {
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.
 func (r *Reader) SetPartial() { r.partial = true }
+
+// SetFullReason records why a full reader could not be partial, for EXPLAIN and SHOW
+// CACHES. It must be called before the reader is published.
+func (r *Reader) SetFullReason(why string) { r.fullReason = why }
+
+// FullReason says why the reader is full ("" for a partial reader).
+func (r *Reader) FullReason() string {
+	if r.partial {
+		return ""
+	}
+	return r.fullReason
+}
 
 // Victim names a present key of a reader, as Scores reports it, for EvictKeys.
 type Victim struct {

@@ -102,7 +102,8 @@ func (s *session) showCaches(sql string) (*mysql.Result, error) {
 	}
 	cols := append(textColumns("name", "query", "state"),
 		intColumn("keys"), intColumn("hits"), intColumn("misses"), intColumn("upqueries"),
-		intColumn("evictions"), intColumn("bytes"), intColumn("graph_bytes"), textColumn("last_read"))
+		intColumn("evictions"), intColumn("bytes"), intColumn("graph_bytes"), textColumn("last_read"),
+		textColumn("why_full"))
 	var rows [][]any
 	for _, st := range s.srv.engine.Stats() {
 		var name any = st.Name
@@ -117,10 +118,37 @@ func (s *session) showCaches(sql string) (*mysql.Result, error) {
 		if !st.LastRead.IsZero() {
 			lastRead = st.LastRead.UTC().Format(time.DateTime)
 		}
+		var whyFull any
+		if !st.Partial {
+			whyFull = st.FullReason
+		}
 		rows = append(rows, []any{name, st.Query, state, int64(st.Keys), st.Hits, st.Misses, st.Upqueries, st.Evictions, st.Bytes,
-			st.GraphBytes, lastRead})
+			st.GraphBytes, lastRead, whyFull})
 	}
 	return s.table(cols, rows)
+}
+
+// explainSelect handles `EXPLAIN SELECT …` (and DESCRIBE SELECT …): the operators of the
+// cache that answers the query, from its reader up to the tables, each state partial or
+// full and, when full, why. The shape's cache is installed, as its first read would
+// install it, but not read.
+func (s *session) explainSelect(query string) (*mysql.Result, error) {
+	steps, err := s.srv.engine.Explain(s.readCtx(), query)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([][]any, len(steps))
+	for i, st := range steps {
+		var state, why any
+		if st.State != "" {
+			state = st.State
+		}
+		if st.Why != "" {
+			why = st.Why
+		}
+		rows[i] = []any{strings.Repeat("  ", st.Depth) + st.Operator, state, why}
+	}
+	return s.table(textColumns("operator", "state", "why_full"), rows)
 }
 
 // explainGraph handles `EXPLAIN GRAPH [name]`: the dataflow graph in Graphviz dot.

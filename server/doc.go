@@ -18,7 +18,9 @@
 //     one view and each read is one lookup. Prepared SELECTs are planned at COM_STMT_PREPARE,
 //     so the client receives the real column definitions, and each execution is a lookup.
 //   - Weir's own statements: CREATE CACHE [name] FROM <select>, DROP CACHE name, SHOW
-//     CACHES, EXPLAIN GRAPH [name] (the dataflow graph in Graphviz dot).
+//     CACHES (with why_full: what keeps a full cache from being partial), EXPLAIN SELECT
+//     (the cache's operators, each state partial or full and why), EXPLAIN GRAPH [name]
+//     (the dataflow graph in Graphviz dot).
 //   - The chatter drivers and tools send (SET NAMES, SET autocommit, SELECT @@version and
 //     other variables, SHOW VARIABLES/DATABASES/TABLES/COLUMNS/INDEX/STATUS/WARNINGS, DESCRIBE,
 //     USE, COM_INIT_DB, COM_PING, COM_FIELD_LIST) is answered by the session.

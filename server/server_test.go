@@ -128,10 +128,10 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var name, lastRead sql.NullString
+		var name, lastRead, whyFull sql.NullString
 		var query, state string
 		var keys, hits, misses, upqueries, evictions, bytes, graphBytes int64
-		if err := rows.Scan(&name, &query, &state, &keys, &hits, &misses, &upqueries, &evictions, &bytes, &graphBytes, &lastRead); err != nil {
+		if err := rows.Scan(&name, &query, &state, &keys, &hits, &misses, &upqueries, &evictions, &bytes, &graphBytes, &lastRead, &whyFull); err != nil {
 			t.Fatal(err)
 		}
 		if strings.Contains(query, "vote") && strings.Contains(query, "?") {
@@ -139,8 +139,8 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 			if graphBytes <= 0 || !lastRead.Valid {
 				t.Errorf("the COUNT shape's graph_bytes %d, last_read %v: want its graph's memory and its last read", graphBytes, lastRead)
 			}
-			if state != "partial" {
-				t.Errorf("the COUNT shape's reader is %s, want partial (its key is the group)", state)
+			if state != "partial" || whyFull.Valid {
+				t.Errorf("the COUNT shape's reader is %s (%v), want partial (its key is the group)", state, whyFull)
 			}
 			if keys < 3 {
 				t.Errorf("the COUNT shape holds %d keys, want at least 3", keys)
@@ -179,10 +179,10 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 	}
 	found := false
 	for rows.Next() {
-		var name, lastRead sql.NullString
+		var name, lastRead, whyFull sql.NullString
 		var query, state string
 		var k, h, m, u, ev, b, g int64
-		if err := rows.Scan(&name, &query, &state, &k, &h, &m, &u, &ev, &b, &g, &lastRead); err != nil {
+		if err := rows.Scan(&name, &query, &state, &k, &h, &m, &u, &ev, &b, &g, &lastRead, &whyFull); err != nil {
 			t.Fatal(err)
 		}
 		if name.String == "by_author" {
@@ -192,8 +192,8 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 			}
 			// Grouped by article and read by author: no state is keyed by the author, so
 			// the reader holds every author's rows.
-			if state != "full" {
-				t.Errorf("by_author's reader is %q, want full", state)
+			if state != "full" || !strings.Contains(whyFull.String, "other or more columns than the key") {
+				t.Errorf("by_author's reader is %q (why: %q), want full because its aggregate is keyed by other columns", state, whyFull.String)
 			}
 		}
 	}
@@ -205,6 +205,27 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 	if err := db.QueryRowContext(ctx, "EXPLAIN GRAPH by_author").Scan(&dot); err != nil || !strings.Contains(dot, "digraph") {
 		t.Fatalf("EXPLAIN GRAPH: %q, %v", dot, err)
 	}
+	// EXPLAIN SELECT lists the cache's operators, each state partial or full and why.
+	rows, err = db.QueryContext(ctx, "EXPLAIN SELECT a.id, COUNT(v.user_id) FROM article a JOIN vote v ON v.article_id = a.id WHERE a.id = ? GROUP BY a.id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var op string
+		var state, why sql.NullString
+		if err := rows.Scan(&op, &state, &why); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, fmt.Sprintf("%s [%s] %s", op, state.String, why.String))
+	}
+	rows.Close()
+	if len(plan) < 4 || !strings.HasPrefix(plan[0], "reader") || !strings.Contains(plan[0], "[partial]") ||
+		!strings.Contains(plan[len(plan)-1], "[full] a base table holds every row") {
+		t.Errorf("EXPLAIN SELECT:\n%s", strings.Join(plan, "\n"))
+	}
+	_, err = db.ExecContext(ctx, "EXPLAIN FORMAT=JSON SELECT 1")
+	wantCode(t, err, 1235, "EXPLAIN FORMAT=JSON")
 	mustExec("DROP CACHE by_author")
 	_, err = db.ExecContext(ctx, "DROP CACHE by_author")
 	wantCode(t, err, 1146, "dropping a cache twice")

@@ -213,16 +213,19 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		return nil, nil
 	case "SAVEPOINT", "RELEASE":
 		return nil, unsupported("savepoints (%s)", first)
-	case "DESCRIBE", "DESC":
-		if second == "SELECT" {
-			return nil, unsupported("EXPLAIN SELECT")
+	case "DESCRIBE", "DESC", "EXPLAIN":
+		switch second {
+		case "SELECT", "WITH", "(":
+			return s.explainSelect(afterWords(sql, 1))
+		case "GRAPH":
+			if first == "EXPLAIN" {
+				return s.explainGraph(sql)
+			}
 		}
-		return s.describe(sql)
-	case "EXPLAIN":
-		if second == "GRAPH" {
-			return s.explainGraph(sql)
+		if first != "EXPLAIN" {
+			return s.describe(sql)
 		}
-		return nil, unsupported("EXPLAIN %s (use EXPLAIN GRAPH [cache])", strings.ToUpper(second))
+		return nil, unsupported("EXPLAIN %s (use EXPLAIN SELECT … or EXPLAIN GRAPH [cache])", strings.ToUpper(second))
 	}
 	// Anything else goes to the engine, which names what it does not support.
 	return s.run1(execSQL)

@@ -1,8 +1,10 @@
 package upquery
 
 import (
+	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/weirdb/weir/dataflow"
 )
@@ -32,12 +34,29 @@ import (
 // no source: the reader must then be full, and so must every state of the query. The nodes
 // returned are the ones to make partial (KeyedState.SetPartial) before linking.
 func Plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool) {
+	partial, ok, _ = plan(root, keyCols)
+	return partial, ok
+}
+
+// FullReason says why Plan finds no partial plan for a reader keyed by keyCols over root
+// (the first obstacle the trace met, naming the operator and the key's columns), so that
+// EXPLAIN and SHOW CACHES can tell a user what keeps a cache full; "" when Plan would make
+// it partial.
+func FullReason(root *dataflow.Node, keyCols []int) string {
+	_, ok, why := plan(root, keyCols)
+	if ok {
+		return ""
+	}
+	return why
+}
+
+func plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool, why string) {
 	if len(keyCols) == 0 {
-		return nil, false
+		return nil, false, "the query has no key parameter: one key holds its whole result"
 	}
 	t := tracer{keyed: map[*dataflow.Node]bool{}}
 	if !t.trace(root, keyCols) {
-		return nil, false
+		return nil, false, t.why
 	}
 	// In the order of a walk from root, so callers see the same order every time.
 	seen := map[*dataflow.Node]bool{}
@@ -55,26 +74,48 @@ func Plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool
 		}
 	}
 	walk(root)
-	return partial, true
+	return partial, true, ""
 }
 
-// tracer collects the nodes a trace makes partial.
-type tracer struct{ keyed map[*dataflow.Node]bool }
+// tracer collects the nodes a trace makes partial, and the first obstacle it met.
+type tracer struct {
+	keyed map[*dataflow.Node]bool
+	why   string
+}
+
+// fail records why the trace stopped at n, unless an earlier obstacle was recorded.
+func (t *tracer) fail(n *dataflow.Node, cols []int, format string, args ...any) bool {
+	if t.why == "" {
+		t.why = fmt.Sprintf("%s %s (the key there: %s)", n.Op.Describe(), fmt.Sprintf(format, args...), colNames(n, cols))
+	}
+	return false
+}
+
+// adopt takes the obstacle a scratch trace met, unless an earlier one was recorded.
+func (t *tracer) adopt(try *tracer) {
+	if t.why == "" {
+		t.why = try.why
+	}
+}
 
 func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 	if _, ok := n.Op.(dataflow.Stateless); ok {
 		if len(n.Parents) == 0 {
-			return false
+			return t.fail(n, cols, "makes its rows itself, with no table to fill a key from")
 		}
 		for slot, p := range n.Parents {
 			in, ok := ParentCols(n.Op, slot, cols)
-			if !ok || !t.trace(p, in) {
+			if !ok {
+				return t.fail(n, cols, "computes a key column rather than copying it from an input, so no index finds its rows")
+			}
+			if !t.trace(p, in) {
 				return false
 			}
 		}
 		return true
 	}
-	if ks, ok := n.Op.(dataflow.KeyedState); ok && StateKeyed(n, cols) {
+	ks, keyedState := n.Op.(dataflow.KeyedState)
+	if keyedState && StateKeyed(n, cols) {
 		// Trace into a scratch set and keep its marks only when every parent traces, so a
 		// node that falls back to full state leaves no partial marks below it.
 		try := tracer{keyed: map[*dataflow.Node]bool{}}
@@ -90,6 +131,7 @@ func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 			t.keyed[n] = true
 			return true
 		}
+		t.adopt(&try)
 	}
 	if idx, ok := n.Op.(dataflow.OutputIndex); ok && idx.KeyedBy(cols) {
 		return true
@@ -99,9 +141,32 @@ func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 	// parents, which a partial parent would not give it.
 	if slot, in, ok := passThrough(n, cols); ok {
 		try := tracer{keyed: map[*dataflow.Node]bool{}}
-		return try.trace(n.Parents[slot], in) && len(try.keyed) == 0
+		if try.trace(n.Parents[slot], in) && len(try.keyed) == 0 {
+			return true
+		}
+		t.adopt(&try)
+		return t.fail(n, cols, "must hold every row of its inputs, and the side the key comes from holds partial state")
 	}
-	return false
+	if keyedState && !StateKeyed(n, cols) {
+		return t.fail(n, cols, "keeps its state by other or more columns than the key")
+	}
+	return t.fail(n, cols, "has no index that finds its rows by the key")
+}
+
+// colNames names the columns cols of n's output for a reason ("a.id, title").
+func colNames(n *dataflow.Node, cols []int) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		if c >= 0 && c < len(n.Cols) && n.Cols[c].Name != "" {
+			names[i] = n.Cols[c].Name
+			if n.Cols[c].Table != "" {
+				names[i] = n.Cols[c].Table + "." + names[i]
+			}
+		} else {
+			names[i] = fmt.Sprintf("$%d", c)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // passThrough reports whether a replay by output columns cols can pass through n, a full

@@ -25,6 +25,10 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 		return nil, err
 	}
 	partial, keyed := upquery.Plan(built, q.KeyCols)
+	why := ""
+	if !keyed {
+		why = fullReason(built, q) // before linking, on the nodes Plan traced
+	}
 	for _, n := range partial {
 		n.Op.(dataflow.KeyedState).SetPartial()
 	}
@@ -46,6 +50,8 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 		}
 		if keyed { // a new reader whose key traces to states that can fill it
 			reader.SetPartial()
+		} else {
+			reader.SetFullReason(why)
 		}
 		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
 			Domain: max(home, root.Domain), Cols: q.Root.Columns(), Signature: readerSig}
@@ -234,4 +240,12 @@ func exprList(es []expr.Expr) string {
 		parts[i] = e.String()
 	}
 	return strings.Join(parts, ", ")
+}
+
+// fullReason says why a reader over built, keyed as q is, cannot be partial.
+func fullReason(built *dataflow.Node, q *planner.Query) string {
+	if len(q.KeyCols) == 0 && q.RangeCol() >= 0 {
+		return "its only parameters are ranges: one key holds the whole result, and each read selects its range"
+	}
+	return upquery.FullReason(built, q.KeyCols)
 }

@@ -1,0 +1,109 @@
+package weir
+
+import (
+	"context"
+	"strings"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/operators"
+)
+
+// PlanStep is one operator of a cache's dataflow, as Explain lists it.
+type PlanStep struct {
+	// Depth is the step's distance from the reader (0), whose inputs are listed below it.
+	Depth int
+	// Operator describes the step ("reader", "aggregate(…)", "base(votes)").
+	Operator string
+	// State is "partial" or "full" for a step that keeps state (readers, base tables,
+	// aggregates, joins, top-k, DISTINCT), "" for a stateless one.
+	State string
+	// Why says, for full state, what keeps it full.
+	Why string
+}
+
+// Explain describes the cache a SELECT reads: the operators from its reader up to the
+// base tables, and for each state whether it is partial (only the keys read, filled by
+// upqueries, evicted under the memory limit) or full, and why. A query shape not yet
+// cached is installed, as its first read would install it, but not read.
+func (e *Engine) Explain(ctx context.Context, sql string) ([]PlanStep, error) {
+	if err := e.checkOpen(); err != nil {
+		return nil, err
+	}
+	q, err := e.planSelect(contextDatabase(ctx), sql)
+	if err != nil {
+		return nil, err
+	}
+	if q.InfoSchema {
+		// information_schema and SELECTs without FROM are answered when they run.
+		return []PlanStep{{Operator: "evaluated when it runs, never cached (information_schema, or no FROM)"}}, nil
+	}
+	v, err := e.shapeView(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return v.Explain(), nil
+}
+
+// Explain describes the view's dataflow as Engine.Explain does.
+func (v *View) Explain() []PlanStep {
+	var steps []PlanStep
+	readerWhy := v.reader.FullReason()
+	seen := map[*dataflow.Node]bool{}
+	var walk func(n *dataflow.Node, depth int)
+	walk = func(n *dataflow.Node, depth int) {
+		step := PlanStep{Depth: depth, Operator: n.Op.Describe()}
+		if seen[n] {
+			step.Operator += " (shared, listed above)"
+			steps = append(steps, step)
+			return
+		}
+		seen[n] = true
+		step.State, step.Why = stateOf(n, readerWhy)
+		steps = append(steps, step)
+		for _, p := range n.Parents {
+			walk(p, depth+1)
+		}
+	}
+	walk(v.node, 0)
+	return steps
+}
+
+// stateOf says whether n keeps state, partial or full, and why full state is full.
+func stateOf(n *dataflow.Node, readerWhy string) (state, why string) {
+	switch op := n.Op.(type) {
+	case *operators.Reader:
+		if op.Partial() {
+			return "partial", ""
+		}
+		return "full", readerWhy
+	case *operators.Base:
+		return "full", "a base table holds every row"
+	case dataflow.Stateless:
+		return "", ""
+	}
+	if dataflow.IsPartial(n) {
+		return "partial", ""
+	}
+	if readerWhy != "" {
+		return "full", "kept whole, as the cache is full"
+	}
+	return "full", "the cache's key does not reach it, so it is kept whole (a join beside the key's path reads it whole)"
+}
+
+// ExplainText renders steps as an indented tree, one step per line.
+func ExplainText(steps []PlanStep) string {
+	var b strings.Builder
+	for _, s := range steps {
+		b.WriteString(strings.Repeat("  ", s.Depth))
+		b.WriteString(s.Operator)
+		if s.State != "" {
+			b.WriteString(" [" + s.State)
+			if s.Why != "" {
+				b.WriteString(": " + s.Why)
+			}
+			b.WriteString("]")
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,82 @@
+package weir_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/bench"
+)
+
+// TestExplainSaysPartialOrFullAndWhy checks what EXPLAIN reports for each state of a
+// cache: the vote query grouped by the article's id and title is partial down to the
+// base tables; a query without a key, one whose aggregate groups by other columns than
+// the key, and a range-only query are full, each with the reason naming what kept it so.
+func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
+	ctx := context.Background()
+	e, err := weir.Open(weir.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	if _, _, err := bench.SetupVoteQuery(ctx, e, 10, bench.VoteQueryGrouped); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sql string
+		// states lists the state of each step in order ("" for stateless ones); why is
+		// a fragment of the reader's reason ("" for a partial reader).
+		states []string
+		why    string
+	}{
+		{bench.VoteQueryGrouped, []string{"partial", "", "partial", "partial", "full", "full"}, ""},
+		{"SELECT a.title, v.user_id FROM articles a JOIN votes v ON v.article_id = a.id WHERE a.id = ?",
+			[]string{"partial", "", "partial", "full", "full"}, ""},
+		{"SELECT COUNT(*) FROM votes", []string{"full", "full", "full"}, "no key parameter"},
+		{"SELECT user_id, COUNT(*) FROM votes WHERE article_id = ? GROUP BY user_id",
+			[]string{"full", "", "full", "full"}, "keeps its state by other or more columns than the key (the key there: votes.article_id)"},
+		{"SELECT k, n FROM (SELECT id + 1 AS k, title AS n FROM articles) d WHERE k = ?", nil, "computes a key column"},
+		{"SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 3", nil, "ranges"},
+	} {
+		steps, err := e.Explain(ctx, tc.sql)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		text := weir.ExplainText(steps)
+		if tc.states != nil {
+			var got []string
+			for _, s := range steps {
+				got = append(got, s.State)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.states, ",") {
+				t.Errorf("%s: states %q, want %q\n%s", tc.sql, got, tc.states, text)
+			}
+		}
+		reader := steps[0]
+		switch {
+		case tc.why == "" && (reader.State != "partial" || reader.Why != ""):
+			t.Errorf("%s: reader %s (%s), want partial\n%s", tc.sql, reader.State, reader.Why, text)
+		case tc.why != "" && (reader.State != "full" || !strings.Contains(reader.Why, tc.why)):
+			t.Errorf("%s: reader %s (%q), want full because %q\n%s", tc.sql, reader.State, reader.Why, tc.why, text)
+		}
+		for _, s := range steps {
+			if s.State == "full" && s.Why == "" {
+				t.Errorf("%s: full state %s gives no reason\n%s", tc.sql, s.Operator, text)
+			}
+		}
+	}
+	// The caches' stats, as SHOW CACHES reports them, give the same reasons.
+	for _, st := range e.Stats() {
+		if st.Partial != (st.FullReason == "") {
+			t.Errorf("cache %q: partial %v with reason %q", st.Query, st.Partial, st.FullReason)
+		}
+	}
+	steps, err := e.Explain(ctx, "SELECT 1 + 1")
+	if err != nil || len(steps) != 1 || !strings.Contains(steps[0].Operator, "never cached") {
+		t.Errorf("SELECT 1 + 1: %v %v", steps, err)
+	}
+	if _, err := e.Explain(ctx, "INSERT INTO votes VALUES (1, 1)"); err == nil {
+		t.Error("EXPLAIN of an INSERT: no error")
+	}
+}
