@@ -55,6 +55,7 @@ commands:
   bench vote   run the vote workload and print throughput, latencies and, with --compare, server CPU per operation
   bench memory measure hit rate and live heap of the vote view under memory limits
   bench wire   read the vote view over the MySQL protocol against Redis GET + JSON, with each server's CPU per read
+  bench range  read a page after a random time (created > ? ORDER BY created LIMIT 20) against PostgreSQL's B-tree index, with each server's CPU per read
   bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
   bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
   bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string) error {
 			return benchMemory(ctx, args[2:])
 		case "wire":
 			return benchWire(ctx, args[2:])
+		case "range":
+			return benchRange(ctx, args[2:])
 		case "durable":
 			return benchDurable(ctx, args[2:])
 		case "restart":
@@ -89,7 +92,7 @@ func run(ctx context.Context, args []string) error {
 		case "readme":
 			return benchReadme(ctx, args[2:])
 		}
-		return fmt.Errorf("usage: weir bench vote|memory|wire|durable|restart|consistency|readme [flags]")
+		return fmt.Errorf("usage: weir bench vote|memory|wire|range|durable|restart|consistency|readme [flags]")
 	case "serve":
 		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
@@ -211,6 +214,22 @@ func benchWire(ctx context.Context, args []string) error {
 	return runBench(fs, args, func() (report, error) {
 		cfg.Serve = serveOptions
 		return bench.RunWire(ctx, cfg, os.Stderr)
+	})
+}
+
+func benchRange(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("weir bench range", flag.ContinueOnError)
+	var cfg bench.RangeConfig
+	fs.IntVar(&cfg.Rows, "rows", 1_000_000, "number of events")
+	fs.IntVar(&cfg.Clients, "clients", 8, "concurrent clients on each side")
+	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "measured time per side")
+	fs.IntVar(&cfg.Rounds, "rounds", 2, "alternations between the sides")
+	fs.StringVar(&cfg.Target, "target", "process", "where Weir's server runs: process (weir serve as a child process, its CPU measured as PostgreSQL's is) or wire (inside this process, with the clients)")
+	fs.StringVar(&cfg.PostgresURL, "postgres-url", "", "a scratch PostgreSQL database whose events table may be replaced (default: a private server)")
+	fs.IntVar(&cfg.PostgresPID, "postgres-pid", 0, "with --postgres-url: its postmaster's PID, for its CPU time")
+	return runBench(fs, args, func() (report, error) {
+		cfg.Serve = serveOptions
+		return bench.RunRange(ctx, cfg, os.Stderr)
 	})
 }
 
