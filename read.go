@@ -320,6 +320,9 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	key := planner.KeyRow(lookup, vals)
 	timer := time.NewTimer(v.e.opts.ReadTimeout)
 	defer timer.Stop()
+	if err := v.e.evictor.Admit(ctx, timer.C); err != nil {
+		return e, err
+	}
 	for {
 		if v.dropped.Load() {
 			return e, v.errDropped()

@@ -38,6 +38,13 @@
 // The reader bytes to free are scaled by the ratio of all partial bytes to reader bytes,
 // since the notices free operator state in proportion.
 //
+// Rounds run beside the readers, and on a machine whose CPUs are busy a stream of misses
+// can fill faster than rounds evict. So a read about to fill a hole first asks Admit: while
+// the caches are over the limit by more than a sixteenth of it, the fill waits for the next
+// round to end (one round at most, so a limit eviction cannot meet slows fills rather than
+// stopping them). Without it a sweep of a million keys grew the vote view's heap to 1.41
+// times its limit.
+//
 // # Ad-hoc caches
 //
 // Every SELECT shape a client sends may become a cache of its own (an ad-hoc cache), and

@@ -58,6 +58,11 @@ type Evictor struct {
 	nudge chan struct{}
 	stop  chan struct{}
 	wg    sync.WaitGroup
+
+	// roundEnded is closed, and replaced, when a round ends: fills held back by Admit
+	// wait on it.
+	endedMu    sync.Mutex
+	roundEnded chan struct{}
 }
 
 // RoundInterval is how often memory is checked.
@@ -73,7 +78,8 @@ const FillsPerRound = 64
 func New(rt *dataflow.Runtime, limit int64, timeout time.Duration, onError func(error)) *Evictor {
 	ev := &Evictor{rt: rt, limit: limit, timeout: timeout, onError: onError,
 		readers: map[*dataflow.Node]*operators.Reader{}, states: map[*dataflow.Node]dataflow.PartialState{},
-		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), nudge: make(chan struct{}, 1), stop: make(chan struct{})}
+		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), nudge: make(chan struct{}, 1), stop: make(chan struct{}),
+		roundEnded: make(chan struct{})}
 	ev.sketchBytes.Store(2 * ev.sketch.Bytes())
 	ev.tick()
 	ev.readPool.New = func() any {
@@ -221,6 +227,49 @@ func (ev *Evictor) Filled() {
 	}
 }
 
+// AdmitSlack is how far over the limit the caches may be before Admit holds fills back: a
+// sixteenth of the limit.
+const AdmitSlack = 16
+
+// Admit holds back a read about to fill a hole while the caches are over the limit by more
+// than a sixteenth of it, until the next round ends (or ctx is done, or timeout fires, or
+// the evictor stops). Rounds run beside the readers and fills never wait for them, so on
+// a machine whose CPUs are busy a stream of misses could fill far faster than rounds
+// evict: the memory bound would then hold only on average. A fill waits for one round at
+// most, so a limit that eviction cannot meet (graphs and full state) slows fills down
+// rather than stopping them. It returns at once when the caches are within the slack.
+func (ev *Evictor) Admit(ctx context.Context, timeout <-chan time.Time) error {
+	if ev.limit <= 0 || ev.InUse() <= ev.limit+ev.limit/AdmitSlack {
+		return nil
+	}
+	ev.endedMu.Lock()
+	ended := ev.roundEnded
+	ev.endedMu.Unlock()
+	select {
+	case ev.nudge <- struct{}{}:
+	default:
+	}
+	select {
+	case <-ended:
+		return nil
+	case <-ev.stop:
+		return nil
+	case <-timeout:
+		return fmt.Errorf("%w: no eviction round ended while the caches were over the memory limit", dataflow.ErrReadTimeout)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// endRound wakes the fills Admit holds back.
+func (ev *Evictor) endRound() {
+	ev.endedMu.Lock()
+	ended := ev.roundEnded
+	ev.roundEnded = make(chan struct{})
+	ev.endedMu.Unlock()
+	close(ended)
+}
+
 // roundLoop runs rounds on the timer and when fills nudge it.
 func (ev *Evictor) roundLoop() {
 	defer ev.wg.Done()
@@ -297,6 +346,7 @@ func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 	}
 	ev.roundMu.Lock()
 	defer ev.roundMu.Unlock()
+	defer ev.endRound()
 	readers, readerBytes, stateBytes, keys, total := ev.measure()
 	excess := total - limit/50*49
 	if ev.caches != nil {
