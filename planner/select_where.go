@@ -66,7 +66,7 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, []*pred, error) {
 		return nil, nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
 	}
 	if hasTopK(q.Root) {
-		return nil, nil, b.c.at(unsupported("LIMIT in an IN (subquery)"), in)
+		return nil, nil, b.c.at(unsupported("'LIMIT & IN/ALL/ANY/SOME subquery'"), in)
 	}
 	// The distinct values of y and the correlation columns per key: each outer row matches
 	// at most once per lookup.
