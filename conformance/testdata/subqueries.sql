@@ -239,6 +239,23 @@ SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.total > (SELECT AVG(total) FRO
 -- query scalar_nested_correlated
 SELECT c.id, (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id AND o.total >= (SELECT MAX(total) FROM orders)) AS has_top FROM customers c;
 
+-- query row_in_subquery
+SELECT id FROM items WHERE (order_id, sku) IN (SELECT order_id, sku FROM items WHERE qty > 2);
+
+-- query row_in_subquery_other_table
+SELECT id, total FROM orders WHERE (customer_id, status) IN (SELECT c.id, 'paid' FROM customers c WHERE c.region = 1);
+
+-- query row_in_subquery_param
+-- args: 'paid'
+-- args: 'open'
+SELECT o.id FROM orders o WHERE o.status = ? AND (o.id, o.customer_id) IN (SELECT i.order_id, i.qty - 1 FROM items i);
+
+-- query row_in_subquery_correlated
+SELECT o.id FROM orders o WHERE (o.id, o.total) IN (SELECT i.order_id, i.qty * 10 FROM items i WHERE i.order_id = o.id AND i.qty > 0);
+
+-- query row_in_subquery_three
+SELECT c.id FROM customers c WHERE (c.id, c.region, c.name) IN (SELECT o.customer_id, o.customer_id, 'ann' FROM orders o);
+
 -- query not_one_row unsupported
 SELECT id, (SELECT r.id FROM regions r WHERE r.label = c.name) AS t FROM customers c;
 
