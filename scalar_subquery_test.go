@@ -63,3 +63,55 @@ func TestScalarSubqueryCorrelatedCount(t *testing.T) {
 	rows, err = v.LookupAfter(ctx, tok, 10)
 	wantRows(t, rows, err, "1|2|5", "2|0|NULL")
 }
+
+// TestScalarSubqueryLimitOne: LIMIT 1 keeps one row per outer row, and the row changes as
+// items arrive, move and leave.
+func TestScalarSubqueryLimitOne(t *testing.T) {
+	ctx := context.Background()
+	e := scalarEngine(t)
+	v := mustRegister(t, e, "biggest_item", "SELECT o.id, (SELECT i.id FROM items i WHERE i.order_id = o.id ORDER BY i.qty DESC, i.id LIMIT 1) AS top FROM orders o WHERE o.id = ?")
+	if !v.Stats().Partial {
+		t.Errorf("a view keyed by an outer column is not partial")
+	}
+	rows, err := v.Lookup(ctx, 1)
+	wantRows(t, rows, err, "1|2")
+	rows, err = v.Lookup(ctx, 3)
+	wantRows(t, rows, err, "3|NULL")
+	tok := mustExec(t, e, "INSERT INTO items VALUES (4, 1, 9), (5, 3, 1)").Token
+	rows, err = v.LookupAfter(ctx, tok, 1)
+	wantRows(t, rows, err, "1|4")
+	rows, err = v.LookupAfter(ctx, tok, 3)
+	wantRows(t, rows, err, "3|5")
+	tok = mustExec(t, e, "UPDATE items SET order_id = 3 WHERE id = 4").Token
+	rows, err = v.LookupAfter(ctx, tok, 1)
+	wantRows(t, rows, err, "1|2")
+	rows, err = v.LookupAfter(ctx, tok, 3)
+	wantRows(t, rows, err, "3|4")
+	tok = mustExec(t, e, "DELETE FROM items WHERE order_id = 1").Token
+	rows, err = v.LookupAfter(ctx, tok, 1)
+	wantRows(t, rows, err, "1|NULL")
+}
+
+// TestScalarSubqueryLookupByKey: a subquery that equates the primary key reads one row,
+// and a change to that row reaches every outer row that reads it.
+func TestScalarSubqueryLookupByKey(t *testing.T) {
+	ctx := context.Background()
+	e := scalarEngine(t)
+	v := mustRegister(t, e, "item_order_total", "SELECT i.id, (SELECT o.total FROM orders o WHERE o.id = i.order_id) AS total FROM items i WHERE i.order_id = ? ORDER BY i.id")
+	rows, err := v.Lookup(ctx, 1)
+	wantRows(t, rows, err, "1|5", "2|5")
+	tok := mustExec(t, e, "UPDATE orders SET total = 50 WHERE id = 1").Token
+	rows, err = v.LookupAfter(ctx, tok, 1)
+	wantRows(t, rows, err, "1|50", "2|50")
+	tok = mustExec(t, e, "DELETE FROM orders WHERE id = 1").Token
+	rows, err = v.LookupAfter(ctx, tok, 1)
+	wantRows(t, rows, err, "1|NULL", "2|NULL")
+	if _, err := e.Register(ctx, "ambiguous", "SELECT i.id, (SELECT o.total FROM orders o WHERE o.customer = i.order_id) FROM items i"); !refusedWith(err, 1235) {
+		t.Errorf("a subquery that may return several rows: got %v, want error 1235", err)
+	}
+}
+
+func refusedWith(err error, want int) bool {
+	code, _, ok := weir.ErrorCode(err)
+	return ok && code == want
+}

@@ -214,21 +214,12 @@ func (b *block) singleRow(sel *ast.SelectStmt) bool {
 		}
 	}
 	bound := b.boundColumns(sel)
-	if b.agg {
-		for _, it := range sel.GroupBy.Items {
-			cn, ok := unparen(it.Expr).(*ast.ColumnNameExpr)
-			if !ok {
-				return false
-			}
-			i, err := b.sc.lookup(cn.Name, "group statement")
-			if err != nil || !bound[i] {
-				return false
-			}
-		}
+	if b.agg && b.groupsBound(sel, bound) {
 		return true
 	}
-	// One table, and no join that could repeat its rows (the leaves of semi- and anti-joins
-	// match each row once at most).
+	// One row of one table at most (then one group at most): no join that could repeat its
+	// rows (the leaves of semi- and anti-joins match each row once at most), and a key of
+	// the table bound.
 	if len(b.sc.tables) != 1 || b.sc.tables[0].schema == nil {
 		return false
 	}
@@ -254,6 +245,22 @@ func (b *block) singleRow(sel *ast.SelectStmt) bool {
 		}
 	}
 	return false
+}
+
+// groupsBound reports whether every GROUP BY column of the block is bound: one group per
+// outer row at most.
+func (b *block) groupsBound(sel *ast.SelectStmt, bound map[int]bool) bool {
+	for _, it := range sel.GroupBy.Items {
+		cn, ok := unparen(it.Expr).(*ast.ColumnNameExpr)
+		if !ok {
+			return false
+		}
+		i, err := b.sc.lookup(cn.Name, "group statement")
+		if err != nil || !bound[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // boundColumns are the block's columns that its WHERE equates with one value per outer

@@ -9,6 +9,7 @@ CREATE TABLE orders (id INT NOT NULL PRIMARY KEY, customer_id INT NULL, total IN
 CREATE TABLE items (id INT NOT NULL PRIMARY KEY, order_id INT NOT NULL, sku VARCHAR(10) NOT NULL, qty INT NOT NULL, price DECIMAL(8,2) NULL);
 CREATE TABLE regions (id INT NOT NULL PRIMARY KEY, label VARCHAR(20) NOT NULL);
 CREATE TABLE empty_t (id INT NOT NULL PRIMARY KEY, v INT NULL);
+CREATE VIEW order_counts AS SELECT c.id, c.name, (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id) AS n, (SELECT MAX(total) FROM orders) AS top FROM customers c;
 INSERT INTO customers VALUES (1, 'ann', 1, 'ann@x'), (2, 'bob', 1, NULL), (3, 'cy', 2, 'cy@x'), (4, 'dee', NULL, NULL), (5, 'eve', 3, 'eve@x');
 INSERT INTO orders VALUES (1, 1, 30, 'paid'), (2, 1, 10, 'open'), (3, 2, NULL, 'paid'), (4, 3, 50, 'paid'), (5, NULL, 20, 'open'), (6, 4, 5, 'void');
 INSERT INTO items VALUES (1, 1, 'a', 2, 5.00), (2, 1, 'b', 1, 20.00), (3, 2, 'a', 5, 2.00), (4, 4, 'c', 1, NULL), (5, 4, 'a', 3, 10.50), (6, 6, 'b', 7, 1.00);
@@ -256,11 +257,32 @@ SELECT o.id FROM orders o WHERE (o.id, o.total) IN (SELECT i.order_id, i.qty * 1
 -- query row_in_subquery_three
 SELECT c.id FROM customers c WHERE (c.id, c.region, c.name) IN (SELECT o.customer_id, o.customer_id, 'ann' FROM orders o);
 
+-- query view_with_scalars
+SELECT id, name, n, top FROM order_counts;
+
+-- query view_with_scalars_param
+-- args: 1
+-- args: 4
+-- args: 8
+SELECT name, n FROM order_counts WHERE id = ?;
+
+-- query view_with_scalars_filter
+SELECT id FROM order_counts WHERE n = 0;
+
+-- query scalar_over_view
+SELECT r.id, (SELECT SUM(n) FROM order_counts) AS all_orders FROM regions r;
+
+-- query group_by_key_bound
+SELECT id, (SELECT COUNT(*) FROM regions r WHERE r.id = 2 GROUP BY r.label) AS n FROM customers;
+
+-- query group_by_correlated_key_bound
+SELECT c.id, (SELECT MAX(r.label) FROM regions r WHERE r.id = c.region GROUP BY r.label) AS l FROM customers c;
+
 -- query not_one_row unsupported
 SELECT id, (SELECT r.id FROM regions r WHERE r.label = c.name) AS t FROM customers c;
 
 -- query group_not_bound unsupported
-SELECT id, (SELECT COUNT(*) FROM regions WHERE id = 1 GROUP BY label) AS t FROM customers c;
+SELECT id, (SELECT COUNT(*) FROM regions WHERE label = 'west' GROUP BY id) AS t FROM customers c;
 
 -- query non_equality_correlation unsupported
 SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.customer_id < c.id) AS n FROM customers c;
