@@ -115,3 +115,29 @@ func refusedWith(err error, want int) bool {
 	code, _, ok := weir.ErrorCode(err)
 	return ok && code == want
 }
+
+// TestScalarSubqueryEqualityKeyInside: `id = (SELECT MAX(id) … WHERE customer = ?)` is a
+// semi-join, so the parameter inside keys the cache; a newer order takes the place of the
+// latest, and a customer's last order leaving empties the key. The cache is full: its key
+// is the aggregate's group column, and the join on the aggregate's value could not look a
+// partial aggregate up by that value when an order changes.
+func TestScalarSubqueryEqualityKeyInside(t *testing.T) {
+	ctx := context.Background()
+	e := scalarEngine(t)
+	v := mustRegister(t, e, "latest", "SELECT id, total FROM orders WHERE id = (SELECT MAX(id) FROM orders WHERE customer = ?)")
+	rows, err := v.Lookup(ctx, 10)
+	wantRows(t, rows, err, "2|7")
+	rows, err = v.Lookup(ctx, 30)
+	wantRows(t, rows, err)
+	tok := mustExec(t, e, "INSERT INTO orders VALUES (4, 10, 1), (5, 30, 2)").Token
+	rows, err = v.LookupAfter(ctx, tok, 10)
+	wantRows(t, rows, err, "4|1")
+	rows, err = v.LookupAfter(ctx, tok, 30)
+	wantRows(t, rows, err, "5|2")
+	tok = mustExec(t, e, "DELETE FROM orders WHERE id = 5").Token
+	rows, err = v.LookupAfter(ctx, tok, 30)
+	wantRows(t, rows, err)
+	if _, err := e.Register(ctx, "count_key", "SELECT id FROM orders WHERE total = (SELECT COUNT(*) FROM items WHERE order_id = ?)"); !refusedWith(err, 1235) {
+		t.Errorf("a parameter inside a COUNT compared with =: got %v, want error 1235", err)
+	}
+}

@@ -60,6 +60,8 @@ type block struct {
 	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
 	// scalarVals are the values of the block's scalar subqueries (see subquery.go).
 	scalarVals map[*ast.SubqueryExpr]expr.Expr
+	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
+	eqSemis map[ast.ExprNode]*eqSemi
 }
 
 // selItem is one column of the select list.

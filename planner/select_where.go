@@ -20,6 +20,11 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 		if isKey[i] {
 			continue
 		}
+		if s, ok := b.eqSemis[cj]; ok {
+			semis = append(semis, s.leaf)
+			preds = append(preds, s.preds...)
+			continue
+		}
 		if leaf, ps, ok, err := b.subqueryConj(cj); ok {
 			if err != nil {
 				return nil, nil, err

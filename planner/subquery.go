@@ -104,6 +104,17 @@ func (b *block) scalarSubqueries(sel *ast.SelectStmt, conjs []ast.ExprNode) erro
 	}
 	f.group = false
 	for _, cj := range conjs {
+		semi, handled, err := b.scalarEq(cj)
+		if err != nil {
+			return err
+		}
+		if handled {
+			if b.eqSemis == nil {
+				b.eqSemis = map[ast.ExprNode]*eqSemi{}
+			}
+			b.eqSemis[cj] = semi
+			continue
+		}
 		cj.Accept(&f)
 	}
 	if len(f.found) == 0 {
@@ -264,7 +275,8 @@ func (b *block) groupsBound(sel *ast.SelectStmt, bound map[int]bool) bool {
 }
 
 // boundColumns are the block's columns that its WHERE equates with one value per outer
-// row: the correlation columns and the columns compared with a non-NULL literal.
+// row: the correlation columns and the columns compared with a non-NULL literal or a
+// parameter.
 func (b *block) boundColumns(sel *ast.SelectStmt) map[int]bool {
 	bound := map[int]bool{}
 	for _, c := range b.corr.inner {
@@ -277,8 +289,17 @@ func (b *block) boundColumns(sel *ast.SelectStmt) map[int]bool {
 		}
 		for _, side := range [][2]ast.ExprNode{{bin.L, bin.R}, {bin.R, bin.L}} {
 			cn, ok := unparen(side[0]).(*ast.ColumnNameExpr)
-			lit, lok := unparen(side[1]).(*test_driver.ValueExpr)
-			if !ok || !lok || lit.Kind() == test_driver.KindNull {
+			if !ok {
+				continue
+			}
+			switch v := unparen(side[1]).(type) {
+			case *test_driver.ValueExpr:
+				if v.Kind() == test_driver.KindNull {
+					continue
+				}
+			case *test_driver.ParamMarkerExpr:
+				// One value per lookup: a key of the view.
+			default:
 				continue
 			}
 			if i, err := b.sc.lookup(cn.Name, "where clause"); err == nil {
@@ -301,4 +322,111 @@ func (b *block) correlatedTopK(t *TopK) {
 	if b.corr != nil && len(b.corr.inner) > 0 {
 		t.GroupBy = append(t.GroupBy, seq(b.corr.out, len(b.corr.inner))...)
 	}
+}
+
+// eqSemi is a WHERE conjunct `col = (SELECT …)` compiled as a semi-join.
+type eqSemi struct {
+	leaf  *fromLeaf
+	preds []*pred
+}
+
+// scalarEq compiles a top-level WHERE conjunct `col = (SELECT …)` (either way round) as a
+// semi-join, an inner join with the subquery's rows on col, where that is the same: the
+// subquery has one row at most per outer row, and an outer row that no subquery row
+// matches compares with NULL, so it is dropped either way, provided the subquery's value
+// over no rows is NULL (MAX, SUM; not COUNT). As in IN (subquery), a `?` inside then keys
+// the cache: `WHERE id = (SELECT MAX(id) FROM orders WHERE customer_id = ?)`. handled is
+// false for any other conjunct, and for one the LEFT JOIN of scalarValue must compile.
+func (b *block) scalarEq(cj ast.ExprNode) (semi *eqSemi, handled bool, err error) {
+	bin, ok := unparen(cj).(*ast.BinaryOperationExpr)
+	if !ok || bin.Op != opcode.EQ {
+		return nil, false, nil
+	}
+	cn, cok := unparen(bin.L).(*ast.ColumnNameExpr)
+	sq, sok := unparen(bin.R).(*ast.SubqueryExpr)
+	if !cok || !sok {
+		cn, cok = unparen(bin.R).(*ast.ColumnNameExpr)
+		sq, sok = unparen(bin.L).(*ast.SubqueryExpr)
+	}
+	if !cok || !sok {
+		return nil, false, nil
+	}
+	x, rerr := b.sc.resolve(cn.Name, "where clause")
+	if rerr != nil {
+		return nil, false, nil // the generic path reports it
+	}
+	sel, ok := sq.Query.(*ast.SelectStmt)
+	if !ok {
+		return nil, false, nil
+	}
+	const what = "a scalar subquery compared with ="
+	nest := b.childNest("in " + what)
+	if nest.single == "" {
+		// Each lookup of the subquery would give every outer row its value matches again.
+		nest.single = "in " + what
+	}
+	// An empty group's row, which no operator makes, is known here: it must be NULL.
+	nest.emptyRow = true
+	keysBefore := len(b.c.keys)
+	corr := &correlation{scalar: true}
+	nb := &block{c: b.c, where: nest.where, parent: b.sc, nest: nest, corr: corr}
+	q, err := nb.plan(sel)
+	if err != nil {
+		return nil, true, err
+	}
+	fallBack := func(reason string) (*eqSemi, bool, error) {
+		if len(q.KeyCols) > 0 {
+			return nil, true, b.c.at(unsupported("a parameter (?) in %s %s", what, reason), sq)
+		}
+		// Compiled again as a LEFT JOIN, whose literals stay filters.
+		b.c.keys = b.c.keys[:keysBefore]
+		return nil, false, nil
+	}
+	if len(q.Cols) != 1 {
+		return nil, true, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), sq)
+	}
+	if !nb.singleRow(sel) {
+		return nil, true, b.c.at(unsupported("a scalar subquery that may return more than one row (MySQL fails such a query with error 1242 when it does, which a view kept up to date cannot): aggregate it, GROUP BY only columns its WHERE equates with outer columns or literals, LIMIT it to 1, or equate a primary or unique key"), sq)
+	}
+	if q.EmptyRow != nil {
+		key := make(dataflow.Row, len(q.KeyCols))
+		if row, ok := q.EmptyRow(key); ok && !row[0].IsNull() {
+			return fallBack("whose value over no rows is not NULL (COUNT)")
+		}
+	}
+	if corr.empty != nil {
+		if row, ok := corr.empty(dataflow.Row{}); ok && len(row) > 0 && !row[0].IsNull() {
+			return fallBack("whose value over no rows is not NULL (COUNT)")
+		}
+	}
+	in := q.Root.Columns()
+	if !joinable(b.sc.cols[x].col.Type, in[0].Type) {
+		return fallBack("compared with a value of another type")
+	}
+	// The subquery's rows are one per correlation value and key already: no Distinct.
+	cols := []dataflow.Column{in[0]}
+	exprs := []expr.Expr{expr.NewCol(0, in[0])}
+	add := func(i int) {
+		c := in[i]
+		c.Table = ""
+		cols = append(cols, c)
+		exprs = append(exprs, expr.NewCol(i, c))
+	}
+	cols[0].Table = ""
+	for i := range corr.inner {
+		add(corr.out + i)
+	}
+	for _, k := range q.KeyCols {
+		add(k)
+	}
+	first := b.sc.addHidden(cols)
+	if len(q.KeyCols) > 0 {
+		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
+	}
+	preds := []*pred{b.eqPred(x, first, cj)}
+	for i, o := range corr.outer {
+		preds = append(preds, b.eqPred(o, first+1+i, cj))
+	}
+	leaf := &fromLeaf{plan: project(q.Root, exprs, cols), first: first, n: len(cols), table: -1, what: what}
+	return &eqSemi{leaf: leaf, preds: preds}, true, nil
 }

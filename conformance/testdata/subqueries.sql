@@ -278,6 +278,49 @@ SELECT id, (SELECT COUNT(*) FROM regions r WHERE r.id = 2 GROUP BY r.label) AS n
 -- query group_by_correlated_key_bound
 SELECT c.id, (SELECT MAX(r.label) FROM regions r WHERE r.id = c.region GROUP BY r.label) AS l FROM customers c;
 
+-- query eq_latest_param
+-- args: 1
+-- args: 3
+-- args: 9
+-- args: NULL
+SELECT id, total FROM orders WHERE id = (SELECT MAX(id) FROM orders WHERE customer_id = ?);
+
+-- query eq_latest_literal
+SELECT id, total FROM orders WHERE id = (SELECT MAX(id) FROM orders WHERE customer_id = 1);
+
+-- query eq_greatest_per_group
+SELECT o.id, o.customer_id, o.total FROM orders o WHERE o.total = (SELECT MAX(p.total) FROM orders p WHERE p.customer_id = o.customer_id);
+
+-- query eq_greatest_per_group_param
+-- args: 'paid'
+-- args: 'open'
+SELECT o.id FROM orders o WHERE o.status = ? AND o.total = (SELECT MAX(p.total) FROM orders p WHERE p.status = o.status);
+
+-- query eq_reversed
+SELECT id FROM orders WHERE (SELECT MIN(total) FROM orders) = total;
+
+-- query eq_limit_param
+-- args: 1
+-- args: 4
+-- args: 7
+SELECT i.id, i.sku FROM items i WHERE i.id = (SELECT j.id FROM items j WHERE j.order_id = ? ORDER BY j.qty DESC, j.id LIMIT 1);
+
+-- query eq_pk_lookup_param
+-- args: 1
+-- args: 6
+SELECT c.name FROM customers c WHERE c.id = (SELECT o.customer_id FROM orders o WHERE o.id = ?);
+
+-- query eq_count_correlated
+SELECT c.id FROM customers c WHERE c.region = (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id);
+
+-- query eq_count_uncorrelated
+SELECT id FROM regions WHERE id = (SELECT COUNT(*) FROM empty_t);
+
+-- query eq_sum_param_outer
+-- args: 1
+-- args: 2
+SELECT o.id FROM orders o WHERE o.customer_id = ? AND o.total = (SELECT MAX(total) FROM orders);
+
 -- query not_one_row unsupported
 SELECT id, (SELECT r.id FROM regions r WHERE r.label = c.name) AS t FROM customers c;
 
@@ -292,6 +335,10 @@ SELECT id, (SELECT c.id + MAX(total) FROM orders o) AS n FROM customers c;
 
 -- query scalar_outside_agg_without_group unsupported
 SELECT COUNT(*), (SELECT COUNT(*) FROM regions) AS r FROM orders;
+
+-- query param_inside_count_eq unsupported
+-- args: 2
+SELECT id FROM customers c WHERE c.region = (SELECT COUNT(*) FROM orders o WHERE o.customer_id = ?);
 
 -- query param_inside_scalar unsupported
 -- args: 1

@@ -93,3 +93,47 @@ func (q *qgen) scalarPred(scope []scopeCol) string {
 	}
 	return fmt.Sprintf("%s %s %s", sub, pick(q.g, cmpOps), c.ref)
 }
+
+// scalarEqPred is `col = (SELECT MAX(y) …)` or `col = (SELECT y … ORDER BY … LIMIT 1)` with
+// y of col's key class, which Weir plans as a semi-join, often with a parameter inside
+// (`… WHERE x.c = ?`) that keys the view. Only for the outermost WHERE's top-level AND.
+func (q *qgen) scalarEqPred(scope []scopeCol) string {
+	g := q.g
+	c := pick(g, scope)
+	t := pick(g, q.s.Tables)
+	from, inner := q.tableItem(t)
+	var same []scopeCol
+	for _, i := range inner {
+		if i.typ.KeyClass() == c.typ.KeyClass() {
+			same = append(same, i)
+		}
+	}
+	if len(same) == 0 {
+		return q.scalarPred(scope)
+	}
+	y := pick(g, same)
+	var conds []string
+	if g.chance(40) {
+		o := pick(g, scope)
+		for _, i := range inner {
+			if i.typ.KeyClass() == o.typ.KeyClass() {
+				conds = append(conds, fmt.Sprintf("%s = %s", i.ref, o.ref))
+				break
+			}
+		}
+	}
+	if g.chance(30) {
+		conds = append(conds, q.pred(inner, 0))
+	}
+	if g.chance(60) {
+		conds = append(conds, q.eqParam(pick(g, inner)))
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	if g.chance(30) {
+		return fmt.Sprintf("%s = (SELECT %s FROM %s%s ORDER BY %s DESC LIMIT 1)", c.ref, y.ref, from, where, pick(g, inner).ref)
+	}
+	return fmt.Sprintf("%s = (SELECT %s(%s) FROM %s%s)", c.ref, pick(g, []string{"MAX", "MIN"}), y.ref, from, where)
+}

@@ -50,6 +50,9 @@ func (q *qgen) selectQuery() (string, int) {
 	if q.cfg.Scalars && g.chance(20) {
 		conj = append(conj, q.scalarPred(scope))
 	}
+	if q.cfg.Scalars && g.chance(15) {
+		conj = append(conj, q.scalarEqPred(scope))
+	}
 	sql := "SELECT "
 	if distinct {
 		sql += "DISTINCT "
