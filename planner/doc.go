@@ -48,7 +48,9 @@
 // only subqueries that return one row at most per outer row are accepted (an aggregate
 // without GROUP BY, a GROUP BY or one table's unique key bound by correlation or literal
 // equalities, LIMIT 1 as a TopK per correlation value). Above an aggregate the value is a
-// group column, which changes no group since the correlated outer columns are grouped.
+// group column, which changes no group since the correlated outer columns are grouped. A
+// top-level WHERE condition `col = (SELECT …)` whose subquery is NULL over no rows is a
+// semi-join instead, through which a `?` inside the subquery keys the cache.
 //
 // Keys: a table's secondary indexes (UNIQUE, plain KEY/INDEX, FULLTEXT) are part of its
 // schema (TableSchema.Indexes), named and ordered as MySQL names and orders them (indexes.go);

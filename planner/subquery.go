@@ -178,7 +178,7 @@ func (b *block) scalarValue(sq *ast.SubqueryExpr) (expr.Expr, []int, error) {
 	val := in[0]
 	val.Table, val.Name = "", q.Cols[0].Name
 	var empty dataflow.Value // the value of an outer row that no subquery row matches
-	always := nb.agg && sel.GroupBy == nil && sel.Having == nil
+	always := nb.agg && sel.GroupBy == nil && sel.Having == nil && sel.Limit == nil
 	if len(corr.inner) > 0 && corr.empty != nil {
 		if row, ok := corr.empty(dataflow.Row{}); ok && len(row) > 0 {
 			empty = row[0]
