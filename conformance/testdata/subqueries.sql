@@ -321,6 +321,35 @@ SELECT id FROM regions WHERE id = (SELECT COUNT(*) FROM empty_t);
 -- args: 2
 SELECT o.id FROM orders o WHERE o.customer_id = ? AND o.total = (SELECT MAX(total) FROM orders);
 
+-- query having_correlated
+SELECT o.customer_id, COUNT(*) AS n FROM orders o GROUP BY o.customer_id HAVING COUNT(*) >= (SELECT COUNT(*) FROM items i WHERE i.order_id = o.customer_id);
+
+-- query scalar_in_union
+SELECT id, (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id) AS n FROM customers c WHERE c.region = 1 UNION ALL SELECT id, (SELECT MAX(total) FROM orders) FROM regions;
+
+-- query scalar_in_cte
+WITH counted AS (SELECT c.id, (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id) AS n FROM customers c) SELECT id, n FROM counted WHERE n < 2;
+
+-- query scalar_in_list_param
+-- args: 1, 4
+-- args: 2, 9
+SELECT c.id, (SELECT SUM(total) FROM orders o WHERE o.customer_id = c.id) AS s FROM customers c WHERE c.id IN (?, ?);
+
+-- query scalar_range_param
+-- args: 2
+SELECT c.id, (SELECT COUNT(*) FROM orders o WHERE o.customer_id = c.id) AS n FROM customers c WHERE c.id >= ?;
+
+-- query scalar_group_key_param
+-- args: 'paid'
+-- args: 'void'
+SELECT o.customer_id, COUNT(*) AS n, (SELECT name FROM customers c WHERE c.id = o.customer_id) AS who FROM orders o WHERE o.status = ? GROUP BY o.customer_id;
+
+-- query eq_in_derived
+SELECT d.id FROM (SELECT o.id, o.customer_id FROM orders o WHERE o.total = (SELECT MAX(p.total) FROM orders p WHERE p.customer_id = o.customer_id)) d;
+
+-- query scalar_decimal_expression
+SELECT id, (SELECT SUM(qty * price) FROM items i WHERE i.order_id = o.id) - total AS diff FROM orders o;
+
 -- query not_one_row unsupported
 SELECT id, (SELECT r.id FROM regions r WHERE r.label = c.name) AS t FROM customers c;
 
