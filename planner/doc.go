@@ -16,7 +16,8 @@
 // (CREATE/ALTER/DROP VIEW: a view read in FROM is compiled from its text as a derived table;
 // see view.go), and the rendering of plans for EXPLAIN.
 //
-// Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` and `NOT IN (SELECT …)`, correlated
+// Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` (of a column or a row of
+// columns) and `NOT IN (SELECT …)`, correlated
 // by `inner column = outer column` equalities, become joins with the distinct values of the
 // subquery's correlation (and compared) columns: an inner join for EXISTS and IN (a
 // semi-join: the Distinct keeps a count per value and emits only when the first row of a
@@ -37,6 +38,19 @@
 // padded row per key that no operator makes; literals there stay filters), any other
 // reference to an outer column, IN and NOT IN under OR, a subquery in an outer join's ON,
 // and HAVING, `LIMIT 0` or OFFSET in EXISTS.
+//
+// Scalar subqueries (subquery.go), as values in the select list, WHERE, HAVING, ORDER BY or
+// an inner join's ON, are LEFT JOINs with the subquery's rows, compiled before the FROM
+// plan is built: uncorrelated ones join without a key, correlated ones on their
+// correlation columns, an aggregate then grouped by them, and a CASE on the padded
+// correlation column puts back the value of the aggregate over no rows (COUNT's 0) for an
+// outer row that no group matches. Since a view cannot raise MySQL's error 1242 later,
+// only subqueries that return one row at most per outer row are accepted (an aggregate
+// without GROUP BY, a GROUP BY or one table's unique key bound by correlation or literal
+// equalities, LIMIT 1 as a TopK per correlation value). Above an aggregate the value is a
+// group column, which changes no group since the correlated outer columns are grouped. A
+// top-level WHERE condition `col = (SELECT …)` whose subquery is NULL over no rows is a
+// semi-join instead, through which a `?` inside the subquery keys the cache.
 //
 // Keys: a table's secondary indexes (UNIQUE, plain KEY/INDEX, FULLTEXT) are part of its
 // schema (TableSchema.Indexes), named and ordered as MySQL names and orders them (indexes.go);

@@ -43,6 +43,12 @@ type correlation struct {
 	// out is the position of the first inner column in the subquery's Root output, where
 	// they follow the key columns.
 	out int
+	// scalar marks a scalar subquery's block, which may aggregate: it groups by its inner
+	// columns (see subquery.go).
+	scalar bool
+	// empty, for a scalar subquery that aggregates without GROUP BY, is the row its
+	// aggregate has over no rows, which an outer row that no group matches stands for.
+	empty emptyRowFunc
 }
 
 // correlate takes the correlation equalities out of the block's WHERE conjuncts.
@@ -69,7 +75,7 @@ func (b *block) correlate(conjs []ast.ExprNode) ([]ast.ExprNode, error) {
 		}
 		rest = append(rest, cj)
 	}
-	if len(b.corr.inner) > 0 && b.agg {
+	if len(b.corr.inner) > 0 && b.agg && !b.corr.scalar {
 		return nil, unsupported("a correlated subquery with GROUP BY or aggregates %s", b.where)
 	}
 	return rest, nil
@@ -472,7 +478,7 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 		return nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
 	}
 	if hasTopK(q.Root) {
-		return nil, b.c.at(unsupported("LIMIT in %s", what), in)
+		return nil, b.c.at(unsupported("'LIMIT & IN/ALL/ANY/SOME subquery'"), in)
 	}
 	y := q.Root.Columns()[0]
 	if !joinable(b.sc.cols[x].col.Type, y.Type) {

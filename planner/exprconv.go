@@ -47,6 +47,8 @@ type exprConv struct {
 	stack []ast.ExprNode
 	// where describes a nested query block ("in a derived table") for messages.
 	where string
+	// scalars, when set, gives the values of the block's scalar subqueries.
+	scalars func(n *ast.SubqueryExpr) (expr.Expr, bool)
 	// memo, when set, remembers the result for every node compiled, so that a caller that
 	// compiles a tree and then its subtrees pays for each node once.
 	memo map[ast.ExprNode]memoEntry
@@ -235,7 +237,12 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 	case *ast.WindowFuncExpr:
 		return nil, v.err(unsupported("window functions (%s ... OVER)", strings.ToUpper(n.Name)), n)
 	case *ast.SubqueryExpr:
-		return nil, v.err(unsupported("scalar subqueries"), n)
+		if v.scalars != nil {
+			if e, ok := v.scalars(n); ok {
+				return e, nil
+			}
+		}
+		return nil, v.err(unsupported("a scalar subquery here (only in the select list, WHERE, HAVING, ORDER BY or an inner join's ON of a cached SELECT)"), n)
 	case *ast.ExistsSubqueryExpr:
 		return nil, v.err(unsupported("EXISTS (subquery) outside a SELECT's WHERE (or an inner join's ON)"), n)
 	case *ast.CompareSubqueryExpr:

@@ -58,6 +58,10 @@ type block struct {
 	onSubqueries []ast.ExprNode
 	// existsVals are the values of the select list's EXISTS (see selectExists).
 	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
+	// scalarVals are the values of the block's scalar subqueries (see subquery.go).
+	scalarVals map[*ast.SubqueryExpr]expr.Expr
+	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
+	eqSemis map[ast.ExprNode]*eqSemi
 }
 
 // selItem is one column of the select list.
@@ -142,7 +146,7 @@ func (c *compiler) normalize(n ast.Node, keys []*keyCond) string {
 }
 
 func (b *block) rowConv(sc *scope, clause string) *exprConv {
-	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where}
+	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where, scalars: b.scalarHook}
 }
 
 func checkSelect(sel *ast.SelectStmt) error {
@@ -232,6 +236,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	notPreds := keys
 	for _, r := range ranges {
 		notPreds = append(notPreds[:len(notPreds):len(notPreds)], &keyCond{conj: r.conj})
+	}
+	if err := b.scalarSubqueries(sel, conjs); err != nil {
+		return nil, err
 	}
 	preds, semis, err := b.wherePreds(conjs, notPreds)
 	if err != nil {
@@ -379,6 +386,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	if hasLimit {
 		t := &TopK{Input: root, GroupBy: append([]int(nil), q.KeyCols...), Order: sortKeys, Limit: limit, Offset: offset}
+		b.correlatedTopK(t)
 		if multi {
 			// Each lookup keeps enough rows for the merge to skip the offset.
 			t.Limit, t.Offset = addCap(limit, offset), 0
@@ -397,6 +405,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 				b.c.setParamType(a.Param, b.sc.cols[k.col].col.Type)
 			}
 		}
+	}
+	if aggNode != nil && sel.GroupBy == nil && b.corr != nil && b.corr.scalar {
+		b.corr.empty = emptyGroupRow(root, aggNode, q.KeyCols)
 	}
 	if aggNode != nil && sel.GroupBy == nil && len(keyCols) > 0 {
 		q.EmptyRow = emptyGroupRow(root, aggNode, q.KeyCols)

@@ -20,6 +20,11 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 		if isKey[i] {
 			continue
 		}
+		if s, ok := b.eqSemis[cj]; ok {
+			semis = append(semis, s.leaf)
+			preds = append(preds, s.preds...)
+			continue
+		}
 		if leaf, ps, ok, err := b.subqueryConj(cj); ok {
 			if err != nil {
 				return nil, nil, err
@@ -42,13 +47,9 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 // semiJoin compiles `x IN (SELECT y ...)` into an inner join with the distinct values of y
 // (and of the correlation columns, for a correlated subquery).
 func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, []*pred, error) {
-	cn, ok := unparen(in.Expr).(*ast.ColumnNameExpr)
-	if !ok {
-		return nil, nil, b.c.at(unsupported("IN (subquery) on an expression: compare a column"), in)
-	}
-	x, rerr := b.sc.resolve(cn.Name, "where clause")
-	if rerr != nil {
-		return nil, nil, b.c.at(rerr, cn)
+	xs, err := b.inOperands(in)
+	if err != nil {
+		return nil, nil, err
 	}
 	sq, ok := in.Sel.(*ast.SubqueryExpr)
 	if !ok {
@@ -62,26 +63,34 @@ func (b *block) semiJoin(in *ast.PatternInExpr) (*fromLeaf, []*pred, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(q.Cols) != 1 {
-		return nil, nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
+	if len(q.Cols) != len(xs) {
+		return nil, nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain %d column(s)", len(xs)), in)
 	}
 	if hasTopK(q.Root) {
-		return nil, nil, b.c.at(unsupported("LIMIT in an IN (subquery)"), in)
+		return nil, nil, b.c.at(unsupported("'LIMIT & IN/ALL/ANY/SOME subquery'"), in)
 	}
-	// The distinct values of y and the correlation columns per key: each outer row matches
-	// at most once per lookup.
-	inner, all := b.subqueryLeaf(q, corr, []expr.Expr{expr.NewCol(0, q.Root.Columns()[0])})
-	col := all[0]
+	// The distinct values of y (a row of them for a row constructor) and the correlation
+	// columns per key: each outer row matches at most once per lookup.
+	rootCols := q.Root.Columns()
+	lead := make([]expr.Expr, len(xs))
+	for i := range xs {
+		lead[i] = expr.NewCol(i, rootCols[i])
+	}
+	inner, all := b.subqueryLeaf(q, corr, lead)
 	first := b.sc.addHidden(all)
+	n := len(xs)
 	if len(q.KeyCols) > 0 {
-		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
+		b.inherited = append(b.inherited, keyPart{cols: seq(first+n+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
 	}
-	if !joinable(b.sc.cols[x].col.Type, col.Type) {
-		return nil, nil, b.c.at(unsupported("IN (subquery) comparing values of different types"), in)
+	var preds []*pred
+	for i, x := range xs {
+		if !joinable(b.sc.cols[x].col.Type, all[i].Type) {
+			return nil, nil, b.c.at(unsupported("IN (subquery) comparing values of different types"), in)
+		}
+		preds = append(preds, b.eqPred(x, first+i, in))
 	}
-	preds := []*pred{b.eqPred(x, first, in)}
 	for i, o := range corr.outer {
-		preds = append(preds, b.eqPred(o, first+1+i, in))
+		preds = append(preds, b.eqPred(o, first+n+i, in))
 	}
 	return &fromLeaf{plan: inner, first: first, n: len(all), table: -1}, preds, nil
 }
@@ -96,4 +105,27 @@ func hasTopK(p Plan) bool {
 		return hasTopK(p.Input)
 	}
 	return false
+}
+
+// inOperands resolves the left operand of `x IN (SELECT ...)`: a column, or a row
+// constructor of columns (`(a, b) IN (SELECT x, y ...)`), each of which the semi-join is
+// keyed on.
+func (b *block) inOperands(in *ast.PatternInExpr) ([]int, error) {
+	operands := []ast.ExprNode{in.Expr}
+	if row, ok := unparen(in.Expr).(*ast.RowExpr); ok {
+		operands = row.Values
+	}
+	var xs []int
+	for _, op := range operands {
+		cn, ok := unparen(op).(*ast.ColumnNameExpr)
+		if !ok {
+			return nil, b.c.at(unsupported("IN (subquery) on an expression: compare a column (or a row of columns)"), in)
+		}
+		x, rerr := b.sc.resolve(cn.Name, "where clause")
+		if rerr != nil {
+			return nil, b.c.at(rerr, cn)
+		}
+		xs = append(xs, x)
+	}
+	return xs, nil
 }

@@ -246,7 +246,7 @@ func TestDifferentialJoins(t *testing.T) {
 	cfg := caseConfig{
 		minTables: 2, maxTables: 3, maxCols: 4,
 		maxQueries: 2, maxBatches: 3, maxStmts: 4, maxRows: 4, maxKeys: 6,
-		query: QueryConfig{MaxJoins: 2, Aggregates: true, Subqueries: true},
+		query: QueryConfig{MaxJoins: 2, Aggregates: true, Subqueries: true, Scalars: true},
 	}
 	checkN(t, 3000, func(rt *rapid.T) { runCase(rt, cfg, stats) })
 	stats.verify(t)
@@ -258,8 +258,22 @@ func TestDifferentialFull(t *testing.T) {
 		minTables: 2, maxTables: 4, maxCols: 5,
 		maxQueries: 3, maxBatches: 4, maxStmts: 4, maxRows: 4, maxKeys: 8,
 		lateRegistration: true,
-		query:            QueryConfig{MaxJoins: 2, Derived: true, Aggregates: true, Unions: true, Subqueries: true},
+		query:            QueryConfig{MaxJoins: 2, Derived: true, Aggregates: true, Unions: true, Subqueries: true, Scalars: true},
 	}
 	checkN(t, 2000, func(rt *rapid.T) { runCase(rt, cfg, stats) })
+	stats.verify(t)
+}
+
+// TestDifferentialScalarSubqueries draws scalar subqueries (uncorrelated and correlated
+// aggregates, LIMIT 1 rows, primary-key lookups) in select lists, WHERE and HAVING, over
+// writes that empty and refill their groups.
+func TestDifferentialScalarSubqueries(t *testing.T) {
+	stats := &caseStats{}
+	cfg := caseConfig{
+		minTables: 2, maxTables: 3, maxCols: 4,
+		maxQueries: 2, maxBatches: 4, maxStmts: 4, maxRows: 4, maxKeys: 6,
+		query: QueryConfig{MaxJoins: 1, Aggregates: true, Scalars: true},
+	}
+	checkN(t, 1500, func(rt *rapid.T) { runCase(rt, cfg, stats) })
 	stats.verify(t)
 }

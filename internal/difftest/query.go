@@ -39,6 +39,8 @@ type QueryConfig struct {
 	Derived bool
 	// Aggregates, Unions and Subqueries allow those shapes.
 	Aggregates, Unions, Subqueries bool
+	// Scalars allows scalar subqueries in select lists, WHERE and HAVING.
+	Scalars bool
 }
 
 // scopeCol is a column visible in a FROM clause's scope.

@@ -35,6 +35,10 @@ func (q *qgen) selectQuery() (string, int) {
 	items := make([]string, n)
 	var plain []string // items that are bare columns
 	for i := range items {
+		if q.cfg.Scalars && g.chance(20) {
+			items[i], _ = q.scalarSubquery(scope)
+			continue
+		}
 		var c scopeCol
 		items[i], c = q.item(scope)
 		if c.ref == items[i] {
@@ -43,6 +47,12 @@ func (q *qgen) selectQuery() (string, int) {
 	}
 	distinct := g.chance(20)
 	conj := q.where(scope, nil, true)
+	if q.cfg.Scalars && g.chance(20) {
+		conj = append(conj, q.scalarPred(scope))
+	}
+	if q.cfg.Scalars && g.chance(15) {
+		conj = append(conj, q.scalarEqPred(scope))
+	}
 	sql := "SELECT "
 	if distinct {
 		sql += "DISTINCT "
@@ -192,7 +202,10 @@ func (q *qgen) aggregateQuery() (string, int) {
 	}
 	if g.chance(25) {
 		a := pick(g, aggs)
-		if a.typ.Class() == ClassNumber {
+		if a.typ.Class() == ClassNumber && q.cfg.Scalars && g.chance(30) {
+			sub, _ := q.scalarSubquery(nil)
+			sql += fmt.Sprintf(" HAVING %s %s %s", a.alias, pick(g, cmpOps), sub)
+		} else if a.typ.Class() == ClassNumber {
 			sql += fmt.Sprintf(" HAVING %s %s %d", a.alias, pick(g, cmpOps), g.intn(0, 3))
 		} else {
 			sql += " HAVING COUNT(*) > 1"
