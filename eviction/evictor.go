@@ -266,6 +266,21 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 	})
 }
 
+// EvictRange turns the values of iv in one key (encoded, dataflow.EncodeKey; "" for a
+// reader without equality keys) of a reader with interval holes into a hole, as a round
+// would. No notice goes up: the states above a range reader are full.
+func (ev *Evictor) EvictRange(ctx context.Context, n *dataflow.Node, key string, iv operators.Interval) error {
+	reader, ok := n.Op.(*operators.Reader)
+	if !ok || !reader.IntervalHoles() {
+		return nil
+	}
+	return ev.rt.Domains[n.Domain].Call(ctx, func() {
+		if !n.Retired() {
+			reader.EvictRange(key, iv)
+		}
+	})
+}
+
 // Round brings memory back under the limit, evicting the reader keys read least often
 // across all readers and dropping the ad-hoc caches read least recently, and returns the
 // bytes evicting keys freed at the readers. It runs by itself every RoundInterval and after

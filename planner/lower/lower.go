@@ -43,6 +43,15 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 		reader := operators.NewReader(q.KeyCols, q.Order)
 		if rc := q.RangeCol(); rc >= 0 {
 			reader.SetRange(rc)
+			if len(q.KeyCols) == 0 {
+				// The one key would hold the whole result: keep the intervals read,
+				// when a range upquery can fill them.
+				if reason := upquery.PlanRange(root, rc); reason == "" {
+					reader.SetIntervalHoles()
+				} else {
+					reader.SetFullReason(reason)
+				}
+			}
 		}
 		if keyed { // a new reader whose key traces to states that can fill it
 			reader.SetPartial()
