@@ -181,11 +181,11 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 	if !r.partial {
 		return 0
 	}
-	var freed, n int64
+	var freed, n, freedRanges int64
 	var buf []byte
 	for _, v := range victims {
 		if v.IsRange {
-			freed += r.EvictRange(v.Str, v.Range)
+			freedRanges += r.EvictRange(v.Str, v.Range) // accounted there
 			continue
 		}
 		var e ReaderEntry
@@ -214,7 +214,7 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 	}
 	r.bytes.Add(-freed)
 	r.evictions.Add(n)
-	return freed
+	return freed + freedRanges
 }
 
 // EvictKey turns one present key (encoded, see EncodeKey) into a hole and reports whether
