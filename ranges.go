@@ -199,3 +199,9 @@ func (t *topRows) sorted() []dataflow.Row {
 	slices.SortFunc(t.rows, t.cmp)
 	return t.rows
 }
+
+// RangeFullReason says why the reader of a view whose only conditions are ranges keeps its
+// whole result rather than the intervals read (interval holes filled by range upqueries):
+// the path from its range column to a base table's column cannot carry a range upquery.
+// It is "" for a view with interval holes and for any other view.
+func (v *View) RangeFullReason() string { return v.reader.FullReason() }

@@ -189,6 +189,9 @@ func TestRangeHolesUnderMemoryLimit(t *testing.T) {
 			}
 		}
 	}
+	if _, err := e.Evict(ctx); err != nil {
+		t.Fatal(err)
+	}
 	st := v.Stats()
 	if st.Evictions == 0 || st.Upqueries < 50 || st.Misses < 50 {
 		t.Fatalf("stats %+v: want misses, upqueries and evictions of intervals", st)
@@ -295,5 +298,52 @@ func TestRangeHolesConcurrent(t *testing.T) {
 	}
 	if st := v.Stats(); st.Evictions == 0 || st.Upqueries == 0 {
 		t.Fatalf("stats %+v: want fills and evictions", st)
+	}
+}
+
+// TestRangeHolesThroughJoin: a range column of one side of a join is filled through the
+// join from that side's table; writes to the other side reach the filled intervals and
+// are dropped in holes. A range over an aggregate's group column keeps full state and
+// says why.
+func TestRangeHolesThroughJoin(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{Domains: 3})
+	mustExec(t, e, "CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(10))")
+	mustExec(t, e, "CREATE TABLE ev (id INT PRIMARY KEY, uid INT, at INT)")
+	mustExec(t, e, "INSERT INTO users VALUES (1, 'ann'), (2, 'bob')")
+	tok := mustExec(t, e, "INSERT INTO ev VALUES (10, 1, 100), (11, 2, 110), (12, 3, 120), (13, 1, 130)").Token
+	v := mustRegister(t, e, "byat", "SELECT e.id, u.name FROM ev e JOIN users u ON u.id = e.uid WHERE e.at BETWEEN ? AND ? ORDER BY e.at")
+	if r := v.RangeFullReason(); r != "" {
+		t.Fatalf("the join view keeps full state: %s", r)
+	}
+	read := func(lo, hi int) string {
+		t.Helper()
+		rows, err := v.LookupAfter(ctx, tok, lo, hi)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(texts(rows), " ")
+	}
+	if got := read(100, 115); got != "10|ann 11|bob" {
+		t.Fatalf("[100, 115]: %q", got)
+	}
+	tok = mustExec(t, e, "INSERT INTO users VALUES (3, 'cy')").Token // joins row 12, in a hole
+	tok = mustExec(t, e, "UPDATE users SET name = 'al' WHERE id = 1").Token
+	if got := read(100, 115); got != "10|al 11|bob" {
+		t.Fatalf("[100, 115] after the users changed: %q", got)
+	}
+	if got := read(100, 140); got != "10|al 11|bob 12|cy 13|al" {
+		t.Fatalf("[100, 140]: %q", got)
+	}
+	if st := v.Stats(); st.Upqueries != 2 {
+		t.Fatalf("%d upqueries, want 2", st.Upqueries)
+	}
+	agg := mustRegister(t, e, "counts", "SELECT at, COUNT(*) FROM ev WHERE at > ? GROUP BY at ORDER BY at")
+	if r := agg.RangeFullReason(); !strings.Contains(r, "agg") {
+		t.Fatalf("the aggregate view's reason: %q", r)
+	}
+	rows, err := agg.LookupAfter(ctx, tok, 115)
+	if err != nil || strings.Join(texts(rows), " ") != "120|1 130|1" || agg.Stats().Partial {
+		t.Fatalf("at > 115: %v %q %+v", err, texts(rows), agg.Stats())
 	}
 }

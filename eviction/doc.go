@@ -17,6 +17,12 @@
 // key is filled again is harmless: holds are counted, and the new piece takes a new one.
 // Base tables and full state are never evicted.
 //
+// A reader with interval holes (a view whose only conditions are ranges) is evicted by
+// interval: each filled interval is a victim (operators.Victim.IsRange) weighing the
+// reader's bytes per interval, ranked by its key's read count; evicting it removes its
+// rows and makes it a hole, which the next read over it fills again. No notice goes up:
+// the states above such a reader are full.
+
 // # How victims are chosen, and why LFU
 //
 // Every read of a partial reader, hit or miss, is counted in a count-min sketch (Sketch:

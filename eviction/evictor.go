@@ -304,14 +304,31 @@ func (ev *Evictor) EvictRange(ctx context.Context, n *dataflow.Node, key string,
 // frees its share of the operator state too, and later writes for it stop at the highest
 // partial state. The reader bytes to evict are scaled down by the ratio of all partial
 // bytes to reader bytes, so the cascade is counted in.
+//
+// Victims weigh their reader's average bytes per key. The filled intervals of a reader
+// with interval holes vary far more in size than keys do (one may hold most of the rows),
+// so a round whose evictions left memory over the limit goes again, a few times at most.
 func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 	ev.tick()
-	limit := ev.limit
-	if limit <= 0 {
+	if ev.limit <= 0 {
 		return 0, nil
 	}
 	ev.roundMu.Lock()
 	defer ev.roundMu.Unlock()
+	var total int64
+	for range 4 {
+		freed, err := ev.round(ctx)
+		total += freed
+		if err != nil || freed == 0 || ev.InUse() <= ev.limit {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// round is one pass of Round. roundMu is held.
+func (ev *Evictor) round(ctx context.Context) (int64, error) {
+	limit := ev.limit
 	readers, readerBytes, stateBytes, keys, total := ev.measure()
 	excess := total - limit/50*49
 	if ev.caches != nil {
