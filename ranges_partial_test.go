@@ -347,3 +347,83 @@ func TestRangeHolesThroughJoin(t *testing.T) {
 		t.Fatalf("at > 115: %v %q %+v", err, texts(rows), agg.Stats())
 	}
 }
+
+// TestRangeMixedKeysFillWholeKeys: with an equality key beside the range
+// (`product_id = ? AND score BETWEEN ? AND ?`) the equality key is the unit of partial
+// state: its first read fills the whole key, later reads of other intervals of it send no
+// upquery, and evicting it makes the whole key a hole.
+func TestRangeMixedKeysFillWholeKeys(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE reviews (id INT PRIMARY KEY, product_id INT, score INT)")
+	tok := mustExec(t, e, "INSERT INTO reviews VALUES (1, 1, 10), (2, 1, 20), (3, 2, 20), (4, 1, 30)").Token
+	v := mustRegister(t, e, "mixed", "SELECT id FROM reviews WHERE product_id = ? AND score BETWEEN ? AND ? ORDER BY score")
+	for _, c := range []struct {
+		args      []any
+		want      string
+		upqueries int64
+	}{
+		{[]any{1, 0, 15}, "1", 1},
+		{[]any{1, 15, 40}, "2,4", 1},
+		{[]any{2, 0, 40}, "3", 2},
+		{[]any{1, 20, 20}, "2", 2},
+	} {
+		rows, err := v.LookupAfter(ctx, tok, c.args...)
+		if err != nil || rangeIDs(t, rows) != c.want {
+			t.Fatalf("%v: %v %q, want %q", c.args, err, rangeIDs(t, rows), c.want)
+		}
+		if st := v.Stats(); st.Upqueries != c.upqueries || !st.Partial || st.Keys != int(c.upqueries) {
+			t.Fatalf("%v: %+v, want %d upqueries and keys", c.args, st, c.upqueries)
+		}
+	}
+	if err := v.Evict(ctx, 1, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := v.LookupAfter(ctx, tok, 1, 25, 35)
+	if err != nil || rangeIDs(t, rows) != "4" || v.Stats().Upqueries != 3 {
+		t.Fatalf("after evicting product 1: %v %q %+v", err, rangeIDs(t, rows), v.Stats())
+	}
+}
+
+// TestRangeHolesTryLookup: TryLookup of an interval that is not filled starts its fill and
+// reports it not ready; once filled, it answers.
+func TestRangeHolesTryLookup(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE ev (id INT PRIMARY KEY, at INT)")
+	tok := mustExec(t, e, "INSERT INTO ev VALUES (1, 10), (2, 20), (3, 30)").Token
+	v := mustRegister(t, e, "gt", "SELECT id FROM ev WHERE at > ? ORDER BY at")
+	if err := e.WaitFor(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := v.TryLookup(ctx, 15); ok || err != nil {
+		t.Fatalf("first TryLookup: ok %v, %v", ok, err)
+	}
+	var got string
+	waitFor(t, func() bool {
+		rows, ok, err := v.TryLookup(ctx, 15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = rangeIDs(t, rows)
+		return ok
+	})
+	if got != "2,3" || v.Stats().Upqueries != 1 {
+		t.Fatalf("at > 15: %q, %+v", got, v.Stats())
+	}
+	// Overlapping the filled (15, +∞): only (5, 15] is missing.
+	if _, ok, _ := v.TryLookup(ctx, 5); ok {
+		t.Fatal("at > 5 answered before (5, 15] was filled")
+	}
+	waitFor(t, func() bool {
+		rows, ok, err := v.TryLookup(ctx, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = rangeIDs(t, rows)
+		return ok
+	})
+	if got != "1,2,3" || v.Stats().Upqueries != 2 {
+		t.Fatalf("at > 5: %q, %+v", got, v.Stats())
+	}
+}
