@@ -96,14 +96,14 @@ func (rr *RangeRows) clone() *RangeRows {
 }
 
 func (rr *RangeRows) add(row dataflow.Row) {
-	it, found := rr.t.Get(rangeItem{val: rr.order.value(row), row: row})
-	if found {
-		it.n++
+	// One descent for a new row (the common case, and every row of a fill); a duplicate
+	// puts the first copy back with its count raised.
+	if old, found := rr.t.ReplaceOrInsert(rangeItem{val: rr.order.value(row), row: row, n: 1}); found {
+		old.n++
+		rr.t.ReplaceOrInsert(old)
 	} else {
-		it = rangeItem{val: rr.order.value(row), row: row, n: 1}
 		rr.bytes += rangeItemBytes + dataflow.RowBytes(row)
 	}
-	rr.t.ReplaceOrInsert(it)
 	rr.n++
 }
 
