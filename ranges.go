@@ -3,6 +3,7 @@ package weir
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/operators"
@@ -10,8 +11,9 @@ import (
 )
 
 // serveRange answers a read of a query with range conditions (planner.Query.Ranges): each
-// lookup's key is fetched as any other (a hole of a partial reader is filled whole first),
-// and the read selects the rows within the bounds from the key's tree.
+// lookup's key is fetched as any other (a hole of a partial reader is filled whole first;
+// the holes of a reader with interval holes within the bounds are filled first, see
+// fetchRange), and the read selects the rows within the bounds from the key's tree.
 //
 // When the query's order is the reader's (no ORDER BY, or ORDER BY the range column first)
 // and one lookup is read without DISTINCT, the rows stream from the tree and the read stops
@@ -32,7 +34,7 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 		others = others || rc.Col != q.RangeCol()
 	}
 	if len(q.Lookups) == 1 && !q.Distinct && q.RangeOrdered() {
-		e, err := v.fetch(ctx, q.Lookups[0], vals)
+		e, err := v.fetchRange(ctx, q.Lookups[0], vals, blo, bhi)
 		if err != nil || e.Tree == nil {
 			return Rows{cols: q.Cols, width: v.width}, err
 		}
@@ -62,7 +64,7 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 	if len(q.Lookups) == 1 && !q.Distinct && q.Paging != nil {
 		// ORDER BY another column with a window: keep the best offset+count rows of the
 		// range in a heap, so the read holds no more than its window whatever m is.
-		e, err := v.fetch(ctx, q.Lookups[0], vals)
+		e, err := v.fetchRange(ctx, q.Lookups[0], vals, blo, bhi)
 		if err != nil || e.Tree == nil {
 			return Rows{cols: q.Cols, width: v.width}, err
 		}
@@ -87,7 +89,7 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 			continue
 		}
 		seen[string(kb)] = true
-		e, err := v.fetch(ctx, lookup, vals)
+		e, err := v.fetchRange(ctx, lookup, vals, blo, bhi)
 		if err != nil {
 			return Rows{}, err
 		}
@@ -107,6 +109,46 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 		out = out[lo:hi]
 	}
 	return Rows{cols: q.Cols, rows: out, width: v.width}, nil
+}
+
+// fetchRange reads one key of a range reader for a read of [lo, hi]. For a reader with
+// interval holes (operators.Reader.SetIntervalHoles) a read whose interval is not all
+// filled sends a range upquery for each missing sub-interval, only those, waits for the
+// fills and looks again: it never answers from a partly filled interval. Other readers
+// are read as fetch does.
+func (v *View) fetchRange(ctx context.Context, lookup []planner.KeySource, vals []Value, lo, hi operators.Bound) (operators.ReaderEntry, error) {
+	if !v.reader.IntervalHoles() {
+		return v.fetch(ctx, lookup, vals)
+	}
+	iv := operators.Interval{Lo: lo, Hi: hi}
+	e, found, hash := v.get(lookup, vals)
+	if v.filler != nil && v.e.evictor.Counting() {
+		v.e.evictor.CountRead(hash)
+	}
+	if iv.Empty() || (found && (e.Tree == nil || e.Tree.Covers(lo, hi))) {
+		v.hits.Inc()
+		return e, nil
+	}
+	v.misses.Inc()
+	eq := planner.KeyRow(lookup, vals)
+	timer := time.NewTimer(v.e.opts.ReadTimeout)
+	defer timer.Stop()
+	for {
+		if v.dropped.Load() {
+			return e, v.errDropped()
+		}
+		missing := []operators.Interval{iv}
+		if found && e.Tree != nil {
+			missing = e.Tree.Missing(lo, hi)
+		}
+		if err := v.filler.AwaitRange(ctx, eq, missing, timer.C); err != nil {
+			return e, err
+		}
+		if e, found, _ = v.get(lookup, vals); found && (e.Tree == nil || e.Tree.Covers(lo, hi)) {
+			return e, nil
+		}
+		// Filled, then partly evicted again before we looked: fill what is missing.
+	}
 }
 
 // topRows keeps the k first rows in order of those pushed: a heap whose root is the last
@@ -157,3 +199,9 @@ func (t *topRows) sorted() []dataflow.Row {
 	slices.SortFunc(t.rows, t.cmp)
 	return t.rows
 }
+
+// RangeFullReason says why the reader of a view whose only conditions are ranges keeps its
+// whole result rather than the intervals read (interval holes filled by range upqueries):
+// the path from its range column to a base table's column cannot carry a range upquery.
+// It is "" for a view with interval holes and for any other view.
+func (v *View) RangeFullReason() string { return v.reader.FullReason() }

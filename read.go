@@ -125,6 +125,24 @@ func (v *View) Evict(ctx context.Context, args ...any) error {
 	if !v.reader.Partial() {
 		return nil
 	}
+	if v.reader.IntervalHoles() {
+		// The read's interval becomes a hole; the rest of what was filled stays.
+		lo, hi, ok := q.RangeBounds(vals)
+		if !ok {
+			return nil
+		}
+		iv := operators.Interval{Lo: operators.Bound(lo), Hi: operators.Bound(hi)}
+		for _, lookup := range q.Lookups {
+			key := planner.KeyRow(lookup, vals)
+			if slices.ContainsFunc(key, Value.IsNull) {
+				continue
+			}
+			if err := v.e.evictor.EvictRange(ctx, v.node, dataflow.EncodeKey(key), iv); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for _, lookup := range q.Lookups {
 		key := planner.KeyRow(lookup, vals)
 		if slices.ContainsFunc(key, Value.IsNull) {
@@ -155,6 +173,36 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 		return Rows{}, false, err
 	}
 	ready := true
+	if v.reader.IntervalHoles() {
+		lo, hi, ok := q.RangeBounds(vals)
+		for _, lookup := range q.Lookups {
+			if !ok {
+				break
+			}
+			e, found, _ := v.get(lookup, vals)
+			missing := []operators.Interval{{Lo: operators.Bound(lo), Hi: operators.Bound(hi)}}
+			if found && e.Tree == nil {
+				continue // a NULL key component: nothing to fill
+			}
+			if found {
+				missing = e.Tree.Missing(operators.Bound(lo), operators.Bound(hi))
+			} else if missing[0].Empty() {
+				missing = nil
+			}
+			if len(missing) > 0 {
+				ready = false
+				if err := v.filler.StartRange(planner.KeyRow(lookup, vals), missing); err != nil {
+					return Rows{}, false, err
+				}
+			}
+		}
+		if !ready {
+			v.misses.Inc()
+			return Rows{}, false, nil
+		}
+		rows, err = v.serve(ctx, q, vals)
+		return rows, err == nil, err
+	}
 	for _, lookup := range q.Lookups {
 		if _, found, _ := v.get(lookup, vals); !found {
 			ready = false
@@ -320,7 +368,7 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	key := planner.KeyRow(lookup, vals)
 	timer := time.NewTimer(v.e.opts.ReadTimeout)
 	defer timer.Stop()
-	if err := v.e.evictor.Admit(ctx, timer.C); err != nil {
+	if err := v.e.evictor.Admit(ctx); err != nil {
 		return e, err
 	}
 	for {

@@ -335,7 +335,12 @@ func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View
 	rnode := low.Reader
 	if low.NewReader && upquery.IsPartial(rnode) {
 		upquery.SetUps(rnode)
-		target, err := e.upquery.NewTarget(ctx, rnode, q.KeyCols)
+		var target *upquery.Target
+		if rnode.Op.(*operators.Reader).IntervalHoles() {
+			target, err = e.upquery.NewRangeTarget(ctx, rnode, q.RangeCol())
+		} else {
+			target, err = e.upquery.NewTarget(ctx, rnode, q.KeyCols)
+		}
 		if err != nil {
 			low.Undo(e.graph)
 			return nil, nil, err

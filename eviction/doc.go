@@ -17,6 +17,12 @@
 // key is filled again is harmless: holds are counted, and the new piece takes a new one.
 // Base tables and full state are never evicted.
 //
+// A reader with interval holes (a view whose only conditions are ranges) is evicted by
+// interval: each filled interval is a victim (operators.Victim.IsRange) weighing the
+// reader's bytes per interval, ranked by its key's read count; evicting it removes its
+// rows and makes it a hole, which the next read over it fills again. No notice goes up:
+// the states above such a reader are full.
+
 // # How victims are chosen, and why LFU
 //
 // Every read of a partial reader, hit or miss, is counted in a count-min sketch (Sketch:
@@ -39,11 +45,11 @@
 // since the notices free operator state in proportion.
 //
 // Rounds run beside the readers, and on a machine whose CPUs are busy a stream of misses
-// can fill faster than rounds evict. So a read about to fill a hole first asks Admit: while
-// the caches are over the limit by more than a sixteenth of it, the fill waits for the next
-// round to end (one round at most, so a limit eviction cannot meet slows fills rather than
-// stopping them). Without it a sweep of a million keys grew the vote view's heap to 1.41
-// times its limit.
+// can fill faster than rounds evict. So a read about to fill a hole first calls Admit:
+// while partial state alone is over the limit by more than a sixteenth of it, the reader
+// evicts keys itself, as a round would, before its fill goes ahead, so the reads that make
+// the fills pay for the eviction they need. It never drops ad-hoc caches (a read must not
+// drop the cache it reads); rounds do that.
 //
 // # Ad-hoc caches
 //

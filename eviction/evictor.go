@@ -58,11 +58,6 @@ type Evictor struct {
 	nudge chan struct{}
 	stop  chan struct{}
 	wg    sync.WaitGroup
-
-	// roundEnded is closed, and replaced, when a round ends: fills held back by Admit
-	// wait on it.
-	endedMu    sync.Mutex
-	roundEnded chan struct{}
 }
 
 // RoundInterval is how often memory is checked.
@@ -78,8 +73,7 @@ const FillsPerRound = 64
 func New(rt *dataflow.Runtime, limit int64, timeout time.Duration, onError func(error)) *Evictor {
 	ev := &Evictor{rt: rt, limit: limit, timeout: timeout, onError: onError,
 		readers: map[*dataflow.Node]*operators.Reader{}, states: map[*dataflow.Node]dataflow.PartialState{},
-		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), nudge: make(chan struct{}, 1), stop: make(chan struct{}),
-		roundEnded: make(chan struct{})}
+		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), nudge: make(chan struct{}, 1), stop: make(chan struct{})}
 	ev.sketchBytes.Store(2 * ev.sketch.Bytes())
 	ev.tick()
 	ev.readPool.New = func() any {
@@ -206,8 +200,12 @@ func (ev *Evictor) stateBytes() int64 {
 // InUse is the figure the limit bounds: the bytes partial state holds (readers, partial
 // operator state and the read history) and the caches' graphs (see Caches). Base tables
 // and the full state of named caches are not in it: they cannot be evicted or dropped.
-func (ev *Evictor) InUse() int64 {
-	total := ev.stateBytes() + ev.sketchBytes.Load() + ev.graphBytes()
+func (ev *Evictor) InUse() int64 { return ev.partialBytes() + ev.graphBytes() }
+
+// partialBytes is what evicting keys can free: partial readers and operator state, and the
+// read history kept for them.
+func (ev *Evictor) partialBytes() int64 {
+	total := ev.stateBytes() + ev.sketchBytes.Load()
 	ev.mu.RLock()
 	for _, r := range ev.readers {
 		total += r.Bytes()
@@ -227,47 +225,31 @@ func (ev *Evictor) Filled() {
 	}
 }
 
-// AdmitSlack is how far over the limit the caches may be before Admit holds fills back: a
+// AdmitSlack is how far over the limit partial state may be before Admit evicts: a
 // sixteenth of the limit.
 const AdmitSlack = 16
 
-// Admit holds back a read about to fill a hole while the caches are over the limit by more
-// than a sixteenth of it, until the next round ends (or ctx is done, or timeout fires, or
-// the evictor stops). Rounds run beside the readers and fills never wait for them, so on
+// Admit runs before a read fills a hole. While partial state alone is over the limit by
+// more than a sixteenth of it, the reader evicts keys itself, as a round would, before
+// its fill goes ahead. Rounds run beside the readers and fills never wait for them, so on
 // a machine whose CPUs are busy a stream of misses could fill far faster than rounds
-// evict: the memory bound would then hold only on average. A fill waits for one round at
-// most, so a limit that eviction cannot meet (graphs and full state) slows fills down
-// rather than stopping them. It returns at once when the caches are within the slack.
-func (ev *Evictor) Admit(ctx context.Context, timeout <-chan time.Time) error {
-	if ev.limit <= 0 || ev.InUse() <= ev.limit+ev.limit/AdmitSlack {
+// evict, and the bound would hold only on average; the reader that causes the fills now
+// pays for the eviction they need. Only keys are evicted here: dropping ad-hoc caches (for
+// memory that evicting keys cannot free, their graphs) is left to rounds, since a read
+// must not drop the cache it is reading.
+func (ev *Evictor) Admit(ctx context.Context) error {
+	if ev.limit <= 0 || ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
 		return nil
 	}
-	ev.endedMu.Lock()
-	ended := ev.roundEnded
-	ev.endedMu.Unlock()
-	select {
-	case ev.nudge <- struct{}{}:
-	default:
+	ev.roundMu.Lock()
+	defer ev.roundMu.Unlock()
+	if ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
+		return nil // another reader's eviction got there first
 	}
-	select {
-	case <-ended:
-		return nil
-	case <-ev.stop:
-		return nil
-	case <-timeout:
-		return fmt.Errorf("%w: no eviction round ended while the caches were over the memory limit", dataflow.ErrReadTimeout)
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// endRound wakes the fills Admit holds back.
-func (ev *Evictor) endRound() {
-	ev.endedMu.Lock()
-	ended := ev.roundEnded
-	ev.roundEnded = make(chan struct{})
-	ev.endedMu.Unlock()
-	close(ended)
+	ctx, cancel := context.WithTimeout(ctx, ev.timeout)
+	defer cancel()
+	_, err := ev.rounds(ctx, false)
+	return err
 }
 
 // roundLoop runs rounds on the timer and when fills nudge it.
@@ -315,6 +297,21 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 	})
 }
 
+// EvictRange turns the values of iv in one key (encoded, dataflow.EncodeKey; "" for a
+// reader without equality keys) of a reader with interval holes into a hole, as a round
+// would. No notice goes up: the states above a range reader are full.
+func (ev *Evictor) EvictRange(ctx context.Context, n *dataflow.Node, key string, iv operators.Interval) error {
+	reader, ok := n.Op.(*operators.Reader)
+	if !ok || !reader.IntervalHoles() {
+		return nil
+	}
+	return ev.rt.Domains[n.Domain].Call(ctx, func() {
+		if !n.Retired() {
+			reader.EvictRange(key, iv)
+		}
+	})
+}
+
 // Round brings memory back under the limit, evicting the reader keys read least often
 // across all readers and dropping the ad-hoc caches read least recently, and returns the
 // bytes evicting keys freed at the readers. It runs by itself every RoundInterval and after
@@ -338,18 +335,41 @@ func (ev *Evictor) EvictKey(ctx context.Context, n *dataflow.Node, key string) e
 // frees its share of the operator state too, and later writes for it stop at the highest
 // partial state. The reader bytes to evict are scaled down by the ratio of all partial
 // bytes to reader bytes, so the cascade is counted in.
+//
+// Victims weigh their reader's average bytes per key. The filled intervals of a reader
+// with interval holes vary far more in size than keys do (one may hold most of the rows),
+// so a round whose evictions left memory over the limit goes again, a few times at most.
 func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 	ev.tick()
-	limit := ev.limit
-	if limit <= 0 {
+	if ev.limit <= 0 {
 		return 0, nil
 	}
 	ev.roundMu.Lock()
 	defer ev.roundMu.Unlock()
-	defer ev.endRound()
+	return ev.rounds(ctx, true)
+}
+
+// rounds makes passes (round) until memory is under the limit, a pass frees nothing, or
+// four passes have run. roundMu is held.
+func (ev *Evictor) rounds(ctx context.Context, dropCaches bool) (int64, error) {
+	var total int64
+	for range 4 {
+		freed, err := ev.round(ctx, dropCaches)
+		total += freed
+		if err != nil || freed == 0 || ev.InUse() <= ev.limit {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// round is one pass of Round, which drops ad-hoc caches when dropCaches is set. roundMu
+// is held.
+func (ev *Evictor) round(ctx context.Context, dropCaches bool) (int64, error) {
+	limit := ev.limit
 	readers, readerBytes, stateBytes, keys, total := ev.measure()
 	excess := total - limit/50*49
-	if ev.caches != nil {
+	if ev.caches != nil && dropCaches {
 		over := int64(0)
 		if total > limit {
 			over = excess

@@ -26,6 +26,7 @@ type Base struct {
 	buf   []byte
 
 	indexes []*baseIndex
+	ordered []*orderedIndex // see EnsureOrderedIndex
 	ibuf    []byte
 }
 
@@ -123,7 +124,7 @@ func (b *Base) GetByKey(probe dataflow.Row) (string, dataflow.Row, bool) {
 
 // Put stores row under key, replacing what was there.
 func (b *Base) Put(key string, row dataflow.Row) {
-	if len(b.indexes) > 0 {
+	if len(b.indexes) > 0 || len(b.ordered) > 0 {
 		if old, ok := b.Get(key); ok {
 			b.unindex(key, old)
 		}
@@ -160,7 +161,7 @@ func (b *Base) putRaw(key string, row dataflow.Row) {
 
 // Remove deletes the row under key.
 func (b *Base) Remove(key string) {
-	if len(b.indexes) > 0 {
+	if len(b.indexes) > 0 || len(b.ordered) > 0 {
 		if old, ok := b.Get(key); ok {
 			b.unindex(key, old)
 		}
@@ -202,6 +203,9 @@ func (b *Base) Compact() bool {
 	for _, ix := range b.indexes { // positions changed: rebuild
 		b.fillIndex(ix)
 	}
+	for _, ix := range b.ordered {
+		b.fillOrdered(ix)
+	}
 	return true
 }
 
@@ -236,6 +240,9 @@ func (b *Base) fillIndex(ix *baseIndex) {
 }
 
 func (b *Base) index(key string, row dataflow.Row) {
+	for _, ix := range b.ordered {
+		ix.add(key, row)
+	}
 	for _, ix := range b.indexes {
 		b.ibuf = dataflow.AppendRowKey(b.ibuf[:0], row, ix.cols)
 		ix.m[string(b.ibuf)] = append(ix.m[string(b.ibuf)], key)
@@ -243,6 +250,9 @@ func (b *Base) index(key string, row dataflow.Row) {
 }
 
 func (b *Base) unindex(key string, row dataflow.Row) {
+	for _, ix := range b.ordered {
+		ix.remove(key, row)
+	}
 	for _, ix := range b.indexes {
 		b.ibuf = dataflow.AppendRowKey(b.ibuf[:0], row, ix.cols)
 		keys := ix.m[string(b.ibuf)]

@@ -26,8 +26,12 @@
 // Readers of queries with range conditions (`created > ?`, `x BETWEEN ? AND ?`) keep each
 // key's rows in a copy-on-write B-tree ordered by the range column (RangeRows, SetRange),
 // so a read selects the rows within its bounds in O(log n) plus the rows it returns. Such a
-// reader keeps every row of a key (no top-k: the window depends on the bounds); a reader
-// without equality keys has one full key; a partial one fills a hole with the whole key's
-// rows, as any reader does, and reads select from them. Ranges over intervals as the unit
-// of partial state (range upqueries, interval holes) are not part of this.
+// reader keeps every row of what it holds (no top-k: the window depends on the bounds). A
+// partial reader with equality keys fills a hole with the whole key's rows, as any reader
+// does, and reads select from them. A reader without equality keys keeps interval holes
+// when its range column can be filled by range upqueries (SetIntervalHoles, see
+// reader_intervals.go): beside the tree, the set of filled intervals (Intervals), with
+// deltas in holes dropped, fills installing only what is still a hole, and eviction by
+// interval. Base tables answer range upqueries from an ordered index on the column
+// (EnsureOrderedIndex, LookupRange).
 package operators

@@ -45,6 +45,8 @@ type Reader struct {
 	// bytes approximates the memory the published entries hold; only the domain writes it.
 	bytes     atomic.Int64
 	evictions atomic.Int64
+	// intervals counts the filled intervals of a reader with interval holes.
+	intervals atomic.Int64
 	salt      uint64 // see HashInt
 
 	keyBuf  []byte
@@ -177,6 +179,10 @@ type Victim struct {
 	Int   uint64 // the key, when IsInt
 	Str   string // the encoded key, otherwise
 	IsInt bool
+	// Range, when IsRange, is one filled interval of the key of a reader with interval
+	// holes: the victim is that interval, not the whole key.
+	Range   Interval
+	IsRange bool
 }
 
 // EvictKeys turns the given keys into holes (those still present) and returns the bytes
@@ -186,9 +192,13 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 	if !r.partial {
 		return 0
 	}
-	var freed, n int64
+	var freed, n, freedRanges int64
 	var buf []byte
 	for _, v := range victims {
+		if v.IsRange {
+			freedRanges += r.EvictRange(v.Str, v.Range) // accounted there
+			continue
+		}
 		var e ReaderEntry
 		var ok bool
 		if v.IsInt {
@@ -201,6 +211,9 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 		}
 		n++
 		freed += entryBytes(e)
+		if e.Tree != nil {
+			r.intervals.Add(-int64(e.Tree.filled.Len()))
+		}
 		if evicted != nil {
 			if v.IsInt {
 				buf = dataflow.AppendKey(buf[:0], dataflow.Int(int64(v.Int)))
@@ -212,7 +225,7 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 	}
 	r.bytes.Add(-freed)
 	r.evictions.Add(n)
-	return freed
+	return freed + freedRanges
 }
 
 // EvictKey turns one present key (encoded, see EncodeKey) into a hole and reports whether
@@ -249,6 +262,21 @@ func (r *Reader) Evictions() int64 { return r.evictions.Load() }
 // which eviction tolerates (evicting an absent key frees nothing). Safe to run beside the
 // domain and readers.
 func (r *Reader) Scores(score func(hash uint64) int64, f func(score int64, key Victim)) {
+	if r.IntervalHoles() {
+		// Each filled interval is a victim; they share their key's read count, and at one
+		// count a round takes them from the lowest values up.
+		r.strs.RangeRelaxed(func(k string, e ReaderEntry) bool {
+			if e.Tree == nil {
+				return true
+			}
+			s := score(r.HashKey(k))
+			for i := 0; i < e.Tree.filled.Len(); i++ {
+				f(s, Victim{Str: k, Range: e.Tree.filled.At(i), IsRange: true})
+			}
+			return true
+		})
+		return
+	}
 	r.ints.RangeRelaxed(func(k uint64, _ ReaderEntry) bool {
 		f(score(r.HashInt(k)), Victim{Int: k, IsInt: true})
 		return true
@@ -386,8 +414,14 @@ func (r *Reader) Get(key string) (ReaderEntry, bool) {
 	return r.strs.Load(key)
 }
 
-// Keys is the number of present keys (a partial reader's keys known to be empty count).
-func (r *Reader) Keys() int { return r.ints.Size() + r.strs.Size() }
+// Keys is the number of present keys (a partial reader's keys known to be empty count);
+// for a reader with interval holes, the number of filled intervals, what it evicts by.
+func (r *Reader) Keys() int {
+	if r.IntervalHoles() {
+		return int(r.intervals.Load())
+	}
+	return r.ints.Size() + r.strs.Size()
+}
 
 // Bytes approximates the memory held by the published rows and entries.
 func (r *Reader) Bytes() int64 { return r.bytes.Load() }
@@ -397,7 +431,7 @@ const entryOverhead = 96
 
 func entryBytes(e ReaderEntry) int64 {
 	if e.Tree != nil {
-		return entryOverhead + e.Tree.bytes
+		return entryOverhead + e.Tree.bytes + int64(e.Tree.filled.Len())*intervalBytes
 	}
 	if e.One != nil {
 		return entryOverhead + dataflow.RowBytes(e.One)

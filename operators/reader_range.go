@@ -29,6 +29,9 @@ type rangeOrder struct {
 	col  int
 	desc bool
 	rest []dataflow.SortKey
+	// holes: the reader's keys hold only the rows of their filled intervals (see
+	// SetIntervalHoles).
+	holes bool
 }
 
 // rangeItem is a distinct row with its multiplicity, and its range value inline (a search
@@ -75,6 +78,9 @@ type RangeRows struct {
 	t     *btree.BTreeG[rangeItem]
 	n     int
 	bytes int64
+	// filled, for a reader with interval holes, is the set of range values whose rows the
+	// tree holds; every other value is a hole. Nil otherwise (and for no value filled).
+	filled *Intervals
 }
 
 // treeDegree suits rows of pointers: nodes of about 64 items.
@@ -86,18 +92,18 @@ func (o *rangeOrder) newRows() *RangeRows {
 
 // clone returns a writable copy sharing every node with rr until written.
 func (rr *RangeRows) clone() *RangeRows {
-	return &RangeRows{order: rr.order, t: rr.t.Clone(), n: rr.n, bytes: rr.bytes}
+	return &RangeRows{order: rr.order, t: rr.t.Clone(), n: rr.n, bytes: rr.bytes, filled: rr.filled}
 }
 
 func (rr *RangeRows) add(row dataflow.Row) {
-	it, found := rr.t.Get(rangeItem{val: rr.order.value(row), row: row})
-	if found {
-		it.n++
+	// One descent for a new row (the common case, and every row of a fill); a duplicate
+	// puts the first copy back with its count raised.
+	if old, found := rr.t.ReplaceOrInsert(rangeItem{val: rr.order.value(row), row: row, n: 1}); found {
+		old.n++
+		rr.t.ReplaceOrInsert(old)
 	} else {
-		it = rangeItem{val: rr.order.value(row), row: row, n: 1}
 		rr.bytes += rangeItemBytes + dataflow.RowBytes(row)
 	}
-	rr.t.ReplaceOrInsert(it)
 	rr.n++
 }
 
@@ -139,6 +145,19 @@ func (rr *RangeRows) All() []dataflow.Row {
 // (the range column's direction, then the query's order), until f returns false. NULL lies
 // in no range. The cost is a descent of the tree plus the rows visited.
 func (rr *RangeRows) Scan(lo, hi Bound, f func(dataflow.Row) bool) {
+	rr.scanItems(lo, hi, func(it rangeItem) bool {
+		for range it.n {
+			if !f(it.row) {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// scanItems calls f with each distinct row whose range value lies within lo and hi, in
+// the tree's order, until f returns false.
+func (rr *RangeRows) scanItems(lo, hi Bound, f func(rangeItem) bool) {
 	o := rr.order
 	first, last := lo, hi // the bounds in the tree's order
 	if o.desc {
@@ -164,12 +183,7 @@ func (rr *RangeRows) Scan(lo, hi Bound, f func(dataflow.Row) bool) {
 		if past(v) {
 			return false
 		}
-		for range it.n {
-			if !f(it.row) {
-				return false
-			}
-		}
-		return true
+		return f(it)
 	}
 	if first.Set {
 		if first.Val.IsNull() {
@@ -219,6 +233,11 @@ func (r *Reader) processRange(in dataflow.Batch, g readerGroup, old ReaderEntry,
 		rr = r.ranged.newRows()
 	}
 	for i := g.first; i >= 0; i = r.next[i] {
+		if r.ranged.holes && !rr.filled.Contains(r.ranged.value(in[i].Row)) {
+			// A hole of the key's range: whatever fills it later reads upstream state
+			// that includes this delta.
+			continue
+		}
 		if in[i].Neg {
 			rr.remove(in[i].Row)
 		} else {

@@ -46,6 +46,9 @@ type Target struct {
 	// retired is set in the reader's domain once the reader has left the graph (see
 	// ReleaseAll): fills then install nothing.
 	retired bool
+	// ranged: the reader keeps interval holes and its keys are range-upquery keys
+	// (operators.RangeKey; see NewRangeTarget).
+	ranged bool
 
 	upqueries, fillNanos, fillsTimed atomic.Int64
 }
@@ -81,6 +84,8 @@ func (t *Target) fill(key dataflow.Row, rows dataflow.Batch) (redundant bool) {
 		// The reader left the graph: the key would never be released, so the piece is
 		// not needed (its holds go back) and its waiters wake to find the view dropped.
 		redundant = true
+	} else if t.ranged {
+		redundant = t.reader.FillRange(key, rows)
 	} else {
 		redundant = t.reader.FillEncoded(k, key, rows)
 	}

@@ -58,6 +58,18 @@
 // timeout, then an error: a read never returns a partial result); Start never blocks, and
 // leaves the key to a later read when every slot is busy.
 //
+// # Range upqueries
+//
+// A reader whose only conditions are ranges keeps interval holes instead of one key holding
+// the whole result (operators.Reader.SetIntervalHoles). PlanRange decides it: the range
+// column must trace to a base table's column through stateless operators with one parent
+// and through full joins from the side it comes from; otherwise the reader stays full and
+// records why. A read that misses part of its interval sends one range upquery per missing
+// sub-interval (Target.AwaitRange): an ordinary upquery whose key row carries the interval
+// (operators.RangeKey), answered by the base table from an ordered index on the column and
+// travelling down the same edges as updates, so the ordering argument above holds per
+// range value. Equality keys beside a range stay point keys, filled whole.
+//
 // This package must never apply deltas or read operator state itself outside a domain:
 // everything it does to the graph happens in the domains, through messages.
 package upquery

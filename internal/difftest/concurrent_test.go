@@ -61,6 +61,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 		v, err := h.register(name, q.SQL)
 		stats.record(q.SQL, err)
 		if err == nil {
+			stats.countIntervalView(v)
 			h.views = append(h.views, &liveView{name: name, query: q, view: v})
 		}
 	}
@@ -153,7 +154,13 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 			for i := r; i < minReads || ctx.Err() == nil; i++ {
 				rd := reads[i%len(reads)]
 				var err error
-				if rd.try {
+				if r == 1 && i%5 == 1 {
+					// Evict what the read would read (a view's interval, or its keys)
+					// while the other reader fills: fills, evictions and writes race.
+					if err = rd.view.Evict(context.Background(), rd.args...); err == nil && intervalView(rd.view) {
+						stats.count(&stats.intervalEvictions)
+					}
+				} else if rd.try {
 					_, _, err = rd.view.TryLookup(context.Background(), rd.args...)
 				} else {
 					_, err = rd.view.Lookup(context.Background(), rd.args...)

@@ -89,6 +89,7 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 			if n := len(v.Columns()); n != p.q.Items {
 				h.fail(nil, "view %s has %d columns, its select list %d:\n%s", name, n, p.q.Items, p.q.SQL)
 			}
+			stats.countIntervalView(v)
 			h.views = append(h.views, &liveView{name: name, query: p.q, view: v})
 		}
 	}
@@ -124,6 +125,9 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 			}
 			if g.chance(30) {
 				h.adhoc(lv, snap, pick(g, keys))
+			}
+			if g.chance(25) {
+				h.evictRead(lv, pick(g, keys), stats)
 			}
 			for _, key := range keys {
 				if n := h.lookup(lv.name, lv.view, snap, key, nil); n > 0 {

@@ -84,6 +84,9 @@ type caseStats struct {
 	evictions int
 	// ranges counts accepted queries with a range parameter (`c > ?`, `c BETWEEN ? AND ?`).
 	ranges int
+	// intervalViews counts views that keep interval holes, intervalEvictions the
+	// intervals of a lookup evicted between reads (see ranges_test.go).
+	intervalViews, intervalEvictions int
 }
 
 // rangeParamSQL matches the range conditions with parameters that the generator writes.
@@ -130,6 +133,10 @@ func (s *caseStats) verify(t *testing.T) {
 	}
 	if s.writes > 1000 && s.uniqueCollisions == 0 {
 		t.Errorf("no written row collided on a unique key: the cases never exercised unique keys")
+	}
+	t.Logf("%d views kept interval holes; %d lookup intervals evicted between reads", s.intervalViews, s.intervalEvictions)
+	if s.ranges > 50 && s.lookups > 100 && s.intervalViews == 0 {
+		t.Errorf("none of %d range views kept interval holes: the cases never exercised range upqueries", s.ranges)
 	}
 	if s.lookups > 100 && s.evictions == 0 {
 		t.Errorf("no eviction freed anything: the cases never exercised reads after eviction")

@@ -27,7 +27,7 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 	partial, keyed := upquery.Plan(built, q.KeyCols)
 	why := ""
 	if !keyed {
-		why = fullReason(built, q) // before linking, on the nodes Plan traced
+		why = upquery.FullReason(built, q.KeyCols) // before linking, on the nodes Plan traced
 	}
 	for _, n := range partial {
 		n.Op.(dataflow.KeyedState).SetPartial()
@@ -45,12 +45,22 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 	rnode, ok := g.Lookup(readerSig)
 	if !ok {
 		reader := operators.NewReader(q.KeyCols, q.Order)
-		if rc := q.RangeCol(); rc >= 0 {
+		rc := q.RangeCol()
+		if rc >= 0 {
 			reader.SetRange(rc)
 		}
-		if keyed { // a new reader whose key traces to states that can fill it
+		switch {
+		case keyed: // a new reader whose key traces to states that can fill it
 			reader.SetPartial()
-		} else {
+		case len(q.KeyCols) == 0 && rc >= 0:
+			// The one key would hold the whole result: keep the intervals read, when a
+			// range upquery can fill them.
+			if reason := upquery.PlanRange(root, rc); reason == "" {
+				reader.SetIntervalHoles()
+			} else {
+				reader.SetFullReason("its only parameters are ranges, and " + reason)
+			}
+		default:
 			reader.SetFullReason(why)
 		}
 		rnode = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root},
@@ -240,12 +250,4 @@ func exprList(es []expr.Expr) string {
 		parts[i] = e.String()
 	}
 	return strings.Join(parts, ", ")
-}
-
-// fullReason says why a reader over built, keyed as q is, cannot be partial.
-func fullReason(built *dataflow.Node, q *planner.Query) string {
-	if len(q.KeyCols) == 0 && q.RangeCol() >= 0 {
-		return "its only parameters are ranges: one key holds the whole result, and each read selects its range"
-	}
-	return upquery.FullReason(built, q.KeyCols)
 }

@@ -1,0 +1,45 @@
+package difftest
+
+import (
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
+)
+
+// Interval holes under differential testing. A generated view whose only conditions are
+// ranges keeps the intervals it was read over (see operators.Reader.SetIntervalHoles): the
+// harness's tiny memory limit evicts them whole in every round, and evictRead below makes
+// the interval of one lookup a hole between reads, so later lookups fill only parts of
+// their intervals, next to filled neighbours that writes kept current. Every lookup is
+// still compared with the reference. The concurrent case evicts read intervals while other
+// readers fill overlapping ones and writers write.
+
+// intervalView reports whether v keeps interval holes: a partial view whose only
+// conditions are ranges.
+func intervalView(v *weir.View) bool {
+	q := v.Plan()
+	return len(q.Ranges) > 0 && len(q.KeyCols) == 0 && v.Stats().Partial
+}
+
+// evictRead makes the keys (for a view with interval holes, the interval) a lookup with
+// args reads into holes, recording the step for the reproducing scenario.
+func (h *harness) evictRead(lv *liveView, args []dataflow.Value, stats *caseStats) {
+	h.t.Helper()
+	h.script.Steps = append(h.script.Steps, Step{Kind: StepEvict, Name: lv.name, Args: args})
+	anyArgs := make([]any, len(args))
+	for i, a := range args {
+		anyArgs[i] = a
+	}
+	if err := lv.view.Evict(h.ctx, anyArgs...); err != nil {
+		h.fail(nil, "evict %s (%s): %v", lv.name, formatArgs(args), err)
+	}
+	if intervalView(lv.view) {
+		stats.count(&stats.intervalEvictions)
+	}
+}
+
+// countIntervalView counts an accepted view that keeps interval holes.
+func (s *caseStats) countIntervalView(v *weir.View) {
+	if intervalView(v) {
+		s.count(&s.intervalViews)
+	}
+}

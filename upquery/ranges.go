@@ -1,0 +1,174 @@
+package upquery
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/operators"
+)
+
+// Range upqueries. A reader of a query whose only conditions are ranges keeps interval
+// holes (operators.Reader.SetIntervalHoles) when its range column traces, column for
+// column, to a column of a base table: through stateless operators with one parent
+// (filters, projections of plain columns) and through full joins from the side the
+// column comes from (dataflow.ReplayThrough: the piece's rows are joined with the other
+// side's state as it is when the piece passes). The base table answers the interval from
+// an ordered index on the column, built for the purpose and kept by its writes
+// (operators.Base.EnsureOrderedIndex), in O(log n) plus the rows of the interval.
+//
+// Anything else on the path keeps the reader full, with the reason recorded on it
+// (operators.Reader.FullReason): an aggregate, distinct or top-k computes rows from
+// others and its state answers by group, not by a range of an output column; a column
+// computed by an expression has no index to answer from; a union would have to collect
+// its parents' pieces by interval, which its piece merging (keyed by equal values) does
+// not do.
+//
+// A range upquery is an ordinary upquery whose key row is operators.RangeKey: the
+// interval rides as three values, so the fill slots, coalescing and waiting of Target, and
+// the domains' replay messages, serve ranges unchanged.
+
+// PlanRange decides whether a reader without equality keys over root, ordered by root's
+// output column col, can keep interval holes filled by range upqueries. It returns "" when
+// it can, and otherwise why not. The nodes are those of a new query before linking, as for
+// Plan.
+func PlanRange(root *dataflow.Node, col int) (reason string) {
+	n, c := root, col
+	for {
+		if _, ok := n.Op.(rangeSource); ok {
+			return ""
+		}
+		if _, ok := n.Op.(dataflow.Stateless); ok {
+			if len(n.Parents) != 1 {
+				return fmt.Sprintf("a range upquery cannot pass %s: it merges pieces by equal key values only", n.Op.Describe())
+			}
+			in, ok := ParentCols(n.Op, 0, []int{c})
+			if !ok {
+				return fmt.Sprintf("the range column is computed by %s: no index holds its values", n.Op.Describe())
+			}
+			n, c = n.Parents[0], in[0]
+			continue
+		}
+		if slot, in, ok := passThrough(n, []int{c}); ok {
+			n, c = n.Parents[slot], in[0]
+			continue
+		}
+		return fmt.Sprintf("the range column comes from %s, whose state cannot answer an interval", n.Op.Describe())
+	}
+}
+
+// rangeSource is a replay source that answers an interval of one of its columns (a base
+// table).
+type rangeSource interface {
+	EnsureOrderedIndex(col int)
+	LookupRange(col int, iv operators.Interval) []dataflow.Row
+}
+
+// BuildRangeReplay builds the fill tree of a reader with interval holes (see PlanRange)
+// whose range column is col, from the linked graph: one path, from the base table up to
+// which the column traces, whose ordered index on the column is built first in its domain.
+func BuildRangeReplay(ctx context.Context, rt *dataflow.Runtime, target *dataflow.Node, col int,
+	fill func(dataflow.Row, dataflow.Batch) bool) (*dataflow.Replay, error) {
+	hops := []dataflow.ReplayHop{{Node: target, Pieces: 1, Key: []int{col}}}
+	n, c := target.Parents[0], col
+	for {
+		if src, ok := n.Op.(rangeSource); ok {
+			d := rt.Domains[n.Domain]
+			if err := d.Call(ctx, func() { src.EnsureOrderedIndex(c) }); err != nil {
+				return nil, err
+			}
+			srcCol := c
+			lookup := func(key dataflow.Row) []dataflow.Row {
+				_, iv, ok := operators.SplitRangeKey(key)
+				if !ok {
+					return nil
+				}
+				return src.LookupRange(srcCol, iv)
+			}
+			return &dataflow.Replay{Fill: fill, Leaves: []dataflow.ReplayLeaf{{Source: n, Lookup: lookup, Hops: hops}}}, nil
+		}
+		slot, in := 0, []int(nil)
+		if _, ok := n.Op.(dataflow.Stateless); ok && len(n.Parents) == 1 {
+			var traced bool
+			if in, traced = ParentCols(n.Op, 0, []int{c}); !traced {
+				return nil, fmt.Errorf("upquery: range column %d of %s does not trace to its parent", c, n.Op.Describe())
+			}
+		} else if s, cols, ok := passThrough(n, []int{c}); ok {
+			slot, in = s, cols
+		} else {
+			return nil, fmt.Errorf("upquery: %s cannot carry a range upquery", n.Op.Describe())
+		}
+		hops = append([]dataflow.ReplayHop{{Node: n, Slot: slot, Pieces: 1, Key: []int{c}}}, hops...)
+		n, c = n.Parents[slot], in[0]
+	}
+}
+
+// NewRangeTarget builds the fill side of a reader node with interval holes whose range
+// column is col (see BuildRangeReplay).
+func (c *Client) NewRangeTarget(ctx context.Context, node *dataflow.Node, col int) (*Target, error) {
+	reader, ok := node.Op.(*operators.Reader)
+	if !ok || !reader.IntervalHoles() {
+		return nil, fmt.Errorf("upquery: node %d is not a reader with interval holes", node.ID)
+	}
+	t := &Target{c: c, reader: reader, home: c.rt.Domains[node.Domain], filling: map[string]chan struct{}{}, ranged: true}
+	path, err := BuildRangeReplay(ctx, c.rt, node, col, t.fill)
+	if err != nil {
+		return nil, err
+	}
+	t.path = path
+	t.source = c.rt.Domains[path.Leaves[0].Source.Domain]
+	return t, nil
+}
+
+// AwaitRange fills the holes missing of equality key eq (none: the reader has no equality
+// key) and waits until every one has been filled, sharing the upqueries of concurrent
+// calls for the same intervals. As for Await, the caller looks again after: an interval
+// can be evicted again by the time it does.
+func (t *Target) AwaitRange(ctx context.Context, eq dataflow.Row, missing []operators.Interval, timeout <-chan time.Time) error {
+	if !t.ranged {
+		return fmt.Errorf("upquery: a range fill of a reader without interval holes")
+	}
+	dones := make([]<-chan struct{}, 0, len(missing))
+	for _, iv := range missing {
+		key := operators.RangeKey(eq, iv)
+		enc := dataflow.EncodeKey(key)
+		done, first := t.join(enc)
+		if first {
+			if _, err := t.send(ctx, key, enc, true); err != nil {
+				return err
+			}
+		}
+		dones = append(dones, done)
+	}
+	start := time.Now()
+	for _, done := range dones {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-timeout:
+			return fmt.Errorf("%w: fill of a missing range did not complete", dataflow.ErrReadTimeout)
+		case <-t.c.rt.Done():
+			return dataflow.ErrClosed
+		case <-t.source.Dead():
+			return t.source.Err()
+		case <-t.home.Dead():
+			return t.home.Err()
+		}
+	}
+	t.fillNanos.Add(int64(time.Since(start)))
+	t.fillsTimed.Add(1)
+	return nil
+}
+
+// StartRange sends the range upqueries for the holes missing of equality key eq, unless
+// their fills are under way or every slot is busy. It never blocks.
+func (t *Target) StartRange(eq dataflow.Row, missing []operators.Interval) error {
+	for _, iv := range missing {
+		if err := t.Start(operators.RangeKey(eq, iv)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
