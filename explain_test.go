@@ -11,8 +11,9 @@ import (
 
 // TestExplainSaysPartialOrFullAndWhy checks what EXPLAIN reports for each state of a
 // cache: the vote query grouped by the article's id and title is partial down to the
-// base tables; a query without a key, one whose aggregate groups by other columns than
-// the key, and a range-only query are full, each with the reason naming what kept it so.
+// base tables, and so is a range over a table (by intervals); a query without a key, one
+// whose aggregate groups by other columns than the key, and a range over an aggregate are
+// full, each with the reason naming what kept it so.
 func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 	ctx := context.Background()
 	e, err := weir.Open(weir.Options{})
@@ -37,7 +38,9 @@ func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 		{"SELECT user_id, COUNT(*) FROM votes WHERE article_id = ? GROUP BY user_id",
 			[]string{"full", "", "full", "full"}, "keeps its state by other or more columns than the key (the key there: votes.article_id)"},
 		{"SELECT k, n FROM (SELECT id + 1 AS k, title AS n FROM articles) d WHERE k = ?", nil, "computes a key column"},
-		{"SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 3", nil, "ranges"},
+		{"SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 3", []string{"partial", "", "full"}, ""},
+		{"SELECT article_id, n FROM (SELECT article_id, COUNT(*) AS n FROM votes GROUP BY article_id) c WHERE article_id > ? ORDER BY article_id",
+			nil, "its only parameters are ranges, and the range column comes from agg"},
 	} {
 		steps, err := e.Explain(ctx, tc.sql)
 		if err != nil {
