@@ -58,6 +58,11 @@ type block struct {
 	onSubqueries []ast.ExprNode
 	// existsVals are the values of the select list's EXISTS (see selectExists).
 	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
+	// stars holds the SELECT * order of the FROM clause's joins (see join_using.go);
+	// usingStar says one is a USING or NATURAL join, whose order star then is.
+	stars     map[fromNode][]int
+	usingStar bool
+	star      []int
 }
 
 // selItem is one column of the select list.
@@ -194,6 +199,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if b.usingStar {
+		b.star = b.starCols(from)
 	}
 	if err := b.selectItems(sel.Fields); err != nil {
 		return nil, err
