@@ -638,14 +638,12 @@ func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
 			above = append(above, p)
 		}
 	}
-	var keys, rightPreds, leftOn []*pred
+	var keys, rightPreds, leftOn, residual []*pred
 	for _, p := range j.on {
 		switch {
 		case p.eq && ((j.left.cover([]int{p.eqL}) && j.right.cover([]int{p.eqR})) ||
-			(j.left.cover([]int{p.eqR}) && j.right.cover([]int{p.eqL}))):
-			if !joinable(b.sc.cols[p.eqL].col.Type, b.sc.cols[p.eqR].col.Type) {
-				return nil, b.c.at(unsupported("a LEFT JOIN equality between columns of different types"), p.src)
-			}
+			(j.left.cover([]int{p.eqR}) && j.right.cover([]int{p.eqL}))) &&
+			joinable(b.sc.cols[p.eqL].col.Type, b.sc.cols[p.eqR].col.Type):
 			keys = append(keys, p)
 		case j.right.cover(p.cols):
 			// A condition on the optional side only decides which of its rows can match:
@@ -656,7 +654,11 @@ func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
 			// all; a row failing it is still kept, padded (see matchGate).
 			leftOn = append(leftOn, p)
 		default:
-			return nil, b.c.at(unsupported("a LEFT JOIN ... ON condition that is not a column equality"), p.src)
+			// A condition on both sides that cannot key the join decides, row pair by
+			// row pair, which right rows meet a left row: the join checks it itself
+			// (Join.Residual), since a filter above would drop the left row instead of
+			// padding it.
+			residual = append(residual, p)
 		}
 	}
 	l, err := b.build(j.left, leftPreds)
@@ -673,10 +675,18 @@ func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
 		lk, rk = matchGate(l, r, leftOn)
 	}
 	out := joinBuilt(b, l, r, LeftJoin, keys)
+	jn := out.plan.(*Join)
 	if gate {
-		jn := out.plan.(*Join)
 		jn.LeftKeys = append(jn.LeftKeys, lk)
 		jn.RightKeys = append(jn.RightKeys, rk)
+	}
+	for _, p := range residual {
+		e := out.local(p.e)
+		if jn.Residual == nil {
+			jn.Residual = e
+		} else {
+			jn.Residual = expr.NewAnd(jn.Residual, e)
+		}
 	}
 	out.filter(above)
 	return out, nil

@@ -122,6 +122,37 @@ SELECT m.uid, n.nid FROM members m LEFT JOIN notes n ON n.uid = m.uid AND m.karm
 -- query left_preserved_count
 SELECT m.uid, COUNT(n.nid) AS notes FROM members m LEFT JOIN notes n ON m.uid = n.uid AND m.karma < 6 GROUP BY m.uid;
 
+-- query left_join_theta
+SELECT m.uid, n.nid FROM members m LEFT JOIN notes n ON n.score > m.karma;
+
+-- query left_join_eq_and_theta
+SELECT m.uid, n.nid, n.score FROM members m LEFT JOIN notes n ON n.uid = m.uid AND n.score < m.karma;
+
+-- query left_join_eq_and_theta_param
+-- args: 1
+-- args: 2
+-- args: 3
+-- args: 6
+SELECT m.name, n.title FROM members m LEFT JOIN notes n ON n.uid = m.uid AND n.score <= m.karma + 1 WHERE m.uid = ?;
+
+-- query left_join_range_bucket
+SELECT m.name, l.label FROM members m LEFT JOIN levels l ON m.karma >= l.lo AND m.karma < l.hi;
+
+-- query left_join_on_or
+SELECT m.uid, n.nid FROM members m LEFT JOIN notes n ON n.uid = m.uid OR n.team = m.team;
+
+-- query left_join_mixed_types
+SELECT n.nid, m.uid FROM notes n LEFT JOIN members m ON m.name = n.uid;
+
+-- query left_join_theta_count
+SELECT m.uid, COUNT(n.nid) AS c FROM members m LEFT JOIN notes n ON n.score > m.karma GROUP BY m.uid;
+
+-- query left_join_theta_is_null
+SELECT m.uid FROM members m LEFT JOIN notes n ON n.uid = m.uid AND n.score > m.karma WHERE n.nid IS NULL;
+
+-- query right_join_theta
+SELECT n.nid, m.uid FROM members m RIGHT JOIN notes n ON n.uid = m.uid AND m.karma > n.score;
+
 -- query right_join_preserved_cond
 SELECT n.nid, m.name FROM members m RIGHT JOIN notes n ON n.uid = m.uid AND n.score > 3;
 

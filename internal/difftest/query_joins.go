@@ -8,7 +8,8 @@ import (
 // otherJoin draws a join that is not keyed by equalities alone, of right (a FROM item with
 // columns rcols) onto the scope so far: a CROSS JOIN, an inner join on a comparison of
 // columns (a theta join), an equality plus a comparison, a LEFT JOIN whose ON also tests the
-// preserved side, a LEFT JOIN on a condition of its optional side only, or, when the left
+// preserved side, a LEFT JOIN on a condition of its optional side only, a LEFT JOIN on a
+// comparison of both sides (with or without an equality), or, when the left
 // side is one FROM item (whose column names are unique), a JOIN ... USING. ok is false when
 // no such join fits the columns.
 func (q *qgen) otherJoin(scope []scopeCol, right string, rcols []scopeCol, single bool) (string, bool) {
@@ -23,7 +24,7 @@ func (q *qgen) otherJoin(scope []scopeCol, right string, rcols []scopeCol, singl
 			keyed = append(keyed, r)
 		}
 	}
-	switch g.intn(0, 5) {
+	switch g.intn(0, 6) {
 	case 0:
 		return "CROSS JOIN " + right, true
 	case 1:
@@ -43,6 +44,15 @@ func (q *qgen) otherJoin(scope []scopeCol, right string, rcols []scopeCol, singl
 		return fmt.Sprintf("LEFT JOIN %s ON %s = %s AND (%s)", right, l.ref, pick(g, keyed).ref, q.pred(scope, 1)), true
 	case 4:
 		return fmt.Sprintf("LEFT JOIN %s ON (%s)", right, q.pred(rcols, 1)), true
+	case 5:
+		if len(same) == 0 {
+			return "", false
+		}
+		theta := fmt.Sprintf("(%s %s %s)", l.ref, pick(g, []string{"<", ">=", "<>"}), pick(g, same).ref)
+		if len(keyed) > 0 && g.chance(50) {
+			return fmt.Sprintf("LEFT JOIN %s ON %s = %s AND %s", right, l.ref, pick(g, keyed).ref, theta), true
+		}
+		return fmt.Sprintf("LEFT JOIN %s ON %s", right, theta), true
 	}
 	if !single {
 		return "", false
