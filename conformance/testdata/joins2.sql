@@ -23,6 +23,8 @@ CREATE TABLE levels (
   lo INT,
   hi INT
 );
+CREATE VIEW member_notes AS SELECT * FROM members m LEFT JOIN (SELECT uid, nid, title FROM notes) n USING (uid);
+CREATE VIEW member_levels AS SELECT m.uid, l.label FROM members m LEFT JOIN levels l ON m.karma >= l.lo AND m.karma < l.hi;
 INSERT INTO members VALUES
   (1, 'ann', 'red', 5),
   (2, 'bo', 'blue', 1),
@@ -208,6 +210,24 @@ SELECT uid, team, name, title FROM members NATURAL JOIN notes WHERE team = ?;
 
 -- query using_count
 SELECT uid, COUNT(nid) AS c FROM members LEFT JOIN notes USING (uid) GROUP BY uid;
+
+-- query view_over_using
+-- args: 1
+-- args: 3
+-- args: 5
+SELECT uid, name, nid, title FROM member_notes WHERE uid = ?;
+
+-- query view_over_using_all
+SELECT * FROM member_notes;
+
+-- query view_over_theta_left_join
+-- args: 'low'
+-- args: 'mid'
+-- args: 'high'
+SELECT uid FROM member_levels WHERE label = ?;
+
+-- query view_over_theta_joined
+SELECT v.uid, v.label, n.nid FROM member_levels v JOIN notes n ON n.uid = v.uid;
 
 -- writes
 INSERT INTO levels VALUES (4, 'top', 9, NULL), (5, 'none', NULL, NULL);
