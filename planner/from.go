@@ -548,25 +548,6 @@ func (b *block) buildInner(g *fromInner, preds []*pred) (*built, error) {
 	return cur, nil
 }
 
-// describeNode names a piece of the join structure for messages.
-func describeNode(b *block, n fromNode) string {
-	switch n := n.(type) {
-	case *fromLeaf:
-		if n.table < 0 {
-			if n.what != "" {
-				return n.what
-			}
-			return "an IN (subquery)"
-		}
-		return "'" + n.name + "'"
-	case *fromInner:
-		return describeNode(b, n.items[0])
-	case *fromLeft:
-		return describeNode(b, n.left)
-	}
-	return "a table"
-}
-
 // joinKeys picks the `col = col` conditions between two pieces that can key their join.
 func joinKeys(l, r *built, ps []*pred, sc *scope) []*pred {
 	var keys []*pred
