@@ -23,6 +23,11 @@
 // (JSON_OBJECTAGG: in the text order of its `"key":value` members, so by key), ties in exact
 // order.
 //
+// A join without keys pairs every left row with every right row; a join with a residual
+// condition (Join.SetResidual: a LEFT JOIN's ON conditions that are no equality) matches a
+// pair of one key only when it holds, and pads a left row while none of its key's right rows
+// meets it.
+//
 // Readers of queries with range conditions (`created > ?`, `x BETWEEN ? AND ?`) keep each
 // key's rows in a copy-on-write B-tree ordered by the range column (RangeRows, SetRange),
 // so a read selects the rows within its bounds in O(log n) plus the rows it returns. Such a

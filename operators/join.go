@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
 )
 
 // JoinKind distinguishes inner from left outer joins.
@@ -73,6 +74,35 @@ type Join struct {
 	// shared marks the sides whose rows are the very rows a base table holds (see
 	// ShareRows).
 	shared [2]bool
+	// residual, when not nil, is the rest of the ON condition (see SetResidual).
+	residual expr.Expr
+}
+
+// SetResidual makes the join match a left and a right row of one key only when cond, over
+// the joined row (left columns, then right), is true: the conditions of a LEFT JOIN's ON
+// that are no equality between the sides (`ON b.x = a.x AND b.t < a.t`), which decide which
+// right rows meet a left row and so whether it is padded. Each left row then meets the
+// rows of its key one by one: a right delta costs O(left rows × right rows) of its key, as
+// it checks, for every left row it meets, whether that row had other matches.
+func (j *Join) SetResidual(cond expr.Expr) { j.residual = cond }
+
+// meets reports whether the rows of one key match: always, without a residual.
+func (j *Join) meets(joined dataflow.Row) bool {
+	return j.residual == nil || j.residual.Eval(joined).Truthy()
+}
+
+// matchesOf counts the right rows of a bucket (with multiplicity) that meet left row l.
+func (j *Join) matchesOf(l dataflow.Row, right *joinBucket) int64 {
+	if j.residual == nil {
+		return right.total
+	}
+	var n int64
+	for _, r := range right.items {
+		if j.meets(joinRows(l, r.row)) {
+			n += r.n
+		}
+	}
+	return n
 }
 
 // ShareRows says that the rows parent side sends are the rows a base table stores (passed
@@ -181,23 +211,28 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 	matched := other.total > 0
 
 	if from == 0 {
-		if !matched {
-			if left {
-				out = append(out, dataflow.Record{Row: j.pad(row), Neg: rec.Neg})
-			}
-			return out
-		}
+		met := false
 		for _, r := range other.items {
 			jr := joinRows(row, r.row)
+			if !j.meets(jr) {
+				continue
+			}
+			met = true
 			for c := r.n; c > 0; c-- {
 				out = append(out, dataflow.Record{Row: jr, Neg: rec.Neg})
 			}
+		}
+		if !met && left {
+			out = append(out, dataflow.Record{Row: j.pad(row), Neg: rec.Neg})
 		}
 		return out
 	}
 
 	if !matched {
 		return out
+	}
+	if j.residual != nil {
+		return j.applyRightResidual(row, rec.Neg, b, other, out)
 	}
 	// The right side's first row of a key arrived, or its last left.
 	flip := left && ((!rec.Neg && b.total == 1) || (rec.Neg && b.total == 0))
@@ -216,6 +251,42 @@ func (j *Join) apply(from int, rec dataflow.Record, out dataflow.Batch) dataflow
 			out = append(out, dataflow.Record{Row: jr, Neg: rec.Neg})
 		}
 		if flip && rec.Neg {
+			for c := l.n; c > 0; c-- {
+				out = append(out, dataflow.Record{Row: padded})
+			}
+		}
+	}
+	return out
+}
+
+// applyRightResidual applies a right row's delta (already in bucket b) under a residual:
+// each left row it meets gains or loses a joined row, and a LEFT join's left row that had no
+// other match loses or regains its padded row.
+func (j *Join) applyRightResidual(row dataflow.Row, neg bool, b, lefts *joinBucket, out dataflow.Batch) dataflow.Batch {
+	left := j.kind == JoinLeft
+	for _, l := range lefts.items {
+		jr := joinRows(l.row, row)
+		if !j.meets(jr) {
+			continue
+		}
+		// The row's own copy is counted after an insert and not after a delete: other
+		// matches are none exactly when the count is 1 after an insert, 0 after a delete.
+		flip := false
+		if left {
+			n := j.matchesOf(l.row, b)
+			flip = (!neg && n == 1) || (neg && n == 0)
+		}
+		if flip && !neg {
+			padded := j.pad(l.row)
+			for c := l.n; c > 0; c-- {
+				out = append(out, dataflow.Record{Row: padded, Neg: true})
+			}
+		}
+		for c := l.n; c > 0; c-- {
+			out = append(out, dataflow.Record{Row: jr, Neg: neg})
+		}
+		if flip && neg {
+			padded := j.pad(l.row)
 			for c := l.n; c > 0; c-- {
 				out = append(out, dataflow.Record{Row: padded})
 			}
@@ -246,20 +317,24 @@ func (j *Join) ReplayThrough(from int, piece dataflow.Batch) dataflow.Batch {
 				other = &e.sides[1-from]
 			}
 		}
-		if other == nil || other.total == 0 {
-			if padUnmatched {
-				out = append(out, dataflow.Record{Row: j.pad(rec.Row)})
+		met := false
+		if other != nil {
+			for _, r := range other.items {
+				jr := joinRows(rec.Row, r.row)
+				if from == 1 {
+					jr = joinRows(r.row, rec.Row)
+				}
+				if !j.meets(jr) {
+					continue
+				}
+				met = true
+				for c := r.n; c > 0; c-- {
+					out = append(out, dataflow.Record{Row: jr})
+				}
 			}
-			continue
 		}
-		for _, r := range other.items {
-			jr := joinRows(rec.Row, r.row)
-			if from == 1 {
-				jr = joinRows(r.row, rec.Row)
-			}
-			for c := r.n; c > 0; c-- {
-				out = append(out, dataflow.Record{Row: jr})
-			}
+		if !met && padUnmatched {
+			out = append(out, dataflow.Record{Row: j.pad(rec.Row)})
 		}
 	}
 	return out
@@ -308,19 +383,21 @@ func (j *Join) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 func (j *Join) appendEntryOutput(out []dataflow.Row, e *joinEntry) []dataflow.Row {
 	rb := &e.sides[1]
 	for _, l := range e.sides[0].items {
-		if rb.total == 0 {
-			if j.kind == JoinLeft {
-				padded := j.pad(l.row)
-				for c := l.n; c > 0; c-- {
-					out = append(out, padded)
-				}
-			}
-			continue
-		}
+		met := false
 		for _, r := range rb.items {
 			jr := joinRows(l.row, r.row)
+			if !j.meets(jr) {
+				continue
+			}
+			met = true
 			for c := l.n * r.n; c > 0; c-- {
 				out = append(out, jr)
+			}
+		}
+		if !met && j.kind == JoinLeft {
+			padded := j.pad(l.row)
+			for c := l.n; c > 0; c-- {
+				out = append(out, padded)
 			}
 		}
 	}
@@ -369,6 +446,9 @@ func (j *Join) Describe() string {
 		b.WriteString("$" + strconv.Itoa(j.keys[0][i]) + "=$" + strconv.Itoa(j.keys[1][i]))
 	}
 	b.WriteString(")")
+	if j.residual != nil {
+		b.WriteString(" and " + j.residual.String())
+	}
 	return b.String()
 }
 

@@ -16,9 +16,18 @@
 // (CREATE/ALTER/DROP VIEW: a view read in FROM is compiled from its text as a derived table;
 // see view.go), and the rendering of plans for EXPLAIN.
 //
+// Joins (from.go, join_using.go): the FROM clause is walked into a join structure, then
+// built with the `column = column` equalities of ON and WHERE as join keys. Pieces that no
+// equality links join without a key (every row with every row) under their conditions as a
+// filter. A LEFT JOIN's ON conditions on the preserved side alone become a gate column (1
+// where they hold, NULL where not) joined as one more key component with a constant 1 on the
+// optional side, so a failing row is padded, never dropped; conditions on both sides that
+// cannot key the join are the join's residual (Join.Residual), checked per pair of rows.
+// USING and NATURAL joins become equalities; the column not shown is hidden from unqualified
+// names, and SELECT * follows MySQL's coalesced order.
+//
 // Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` (of a column or a row of
-// columns) and `NOT IN (SELECT …)`, correlated
-// by `inner column = outer column` equalities, become joins with the distinct values of the
+// columns) and `NOT IN (SELECT …)`, correlated by `inner column = outer column` equalities, become joins with the distinct values of the
 // subquery's correlation (and compared) columns: an inner join for EXISTS and IN (a
 // semi-join: the Distinct keeps a count per value and emits only when the first row of a
 // value arrives or the last leaves, so an outer row shows once however many rows match), and

@@ -64,6 +64,9 @@ func Describe(p Plan) string {
 			}
 			keys[i] = fmt.Sprintf("$%d = $%d", p.LeftKeys[i], lw+r)
 		}
+		if p.Residual != nil {
+			keys = append(keys, p.Residual.String())
+		}
 		if len(keys) == 0 {
 			return kind + " ON TRUE"
 		}

@@ -109,7 +109,7 @@ func (j *fromLeft) tableList() []int {
 type pred struct {
 	e    expr.Expr
 	cols []int
-	src  ast.ExprNode
+	src  ast.Node
 	// eq is set for `col = col`, the only conditions that can key a join.
 	eq       bool
 	eqL, eqR int
@@ -189,12 +189,6 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 		if n.Right == nil {
 			return b.walkFrom(n.Left, optional)
 		}
-		if n.NaturalJoin {
-			return nil, unsupported("NATURAL JOIN")
-		}
-		if len(n.Using) > 0 {
-			return nil, unsupported("JOIN ... USING")
-		}
 		lOpt, rOpt := optional, optional
 		switch n.Tp {
 		case ast.LeftJoin:
@@ -211,6 +205,13 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 			return nil, err
 		}
 		var on []*pred
+		var star []int
+		if n.NaturalJoin || len(n.Using) > 0 {
+			var uerr *Error
+			if on, star, uerr = b.usingPreds(n, l, r); uerr != nil {
+				return nil, b.c.at(uerr, n)
+			}
+		}
 		if n.On != nil {
 			v := b.rowConv(b.sc.restrict(append(l.tableList(), r.tableList()...)), "on clause")
 			for _, cj := range splitAnd(n.On.Expr) {
@@ -228,29 +229,46 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 				on = append(on, p)
 			}
 		}
+		var joined fromNode
 		switch n.Tp {
 		case ast.LeftJoin:
 			b.markNullable(r)
-			return &fromLeft{left: l, right: r, on: on, src: n}, nil
+			joined = &fromLeft{left: l, right: r, on: on, src: n}
 		case ast.RightJoin:
 			b.markNullable(l)
-			return &fromLeft{left: r, right: l, on: on, src: n}, nil
+			joined = &fromLeft{left: r, right: l, on: on, src: n}
+		default:
+			joined = innerOf(l, r, on)
 		}
-		g := &fromInner{}
-		for _, side := range []fromNode{l, r} {
-			if in, ok := side.(*fromInner); ok {
-				g.items = append(g.items, in.items...)
-				g.conds = append(g.conds, in.conds...)
-			} else {
-				g.items = append(g.items, side)
-			}
+		if star == nil {
+			star = append(b.starCols(l), b.starCols(r)...)
+		} else {
+			b.usingStar = true
 		}
-		g.conds = append(g.conds, on...)
-		return g, nil
+		if b.stars == nil {
+			b.stars = map[fromNode][]int{}
+		}
+		b.stars[joined] = star
+		return joined, nil
 	case *ast.TableSource:
 		return b.tableSource(n, optional)
 	}
 	return nil, unsupported("this FROM clause element (%T)", n)
+}
+
+// innerOf is the inner join of two pieces, flattened into one group of items and conditions.
+func innerOf(l, r fromNode, on []*pred) *fromInner {
+	g := &fromInner{}
+	for _, side := range []fromNode{l, r} {
+		if in, ok := side.(*fromInner); ok {
+			g.items = append(g.items, in.items...)
+			g.conds = append(g.conds, in.conds...)
+		} else {
+			g.items = append(g.items, side)
+		}
+	}
+	g.conds = append(g.conds, on...)
+	return g
 }
 
 // markNullable records that the columns of the inner side of an outer join may be NULL.
@@ -500,9 +518,14 @@ func (b *block) buildInner(g *fromInner, preds []*pred) (*built, error) {
 			}
 		}
 		if next < 0 {
+			// No equality links any remaining piece: the next one joins every row with
+			// every row (a CROSS JOIN, or a theta join whose conditions filter above). The
+			// join keeps both sides whole, and a write to one side meets every row of the
+			// other: O(|left| + |right|) state, O(|other side|) work per written row.
 			for j := range parts {
 				if !joined[j] {
-					return nil, unsupported("a join without an equality condition (joining %s): every joined table needs a `column = column` condition of comparable types linking it to the others", describeNode(b, g.items[j]))
+					next = j
+					break
 				}
 			}
 		}
@@ -523,25 +546,6 @@ func (b *block) buildInner(g *fromInner, preds []*pred) (*built, error) {
 	// Conditions without columns (WHERE 1 = 0) apply to the whole join.
 	cur.filter(rest)
 	return cur, nil
-}
-
-// describeNode names a piece of the join structure for messages.
-func describeNode(b *block, n fromNode) string {
-	switch n := n.(type) {
-	case *fromLeaf:
-		if n.table < 0 {
-			if n.what != "" {
-				return n.what
-			}
-			return "an IN (subquery)"
-		}
-		return "'" + n.name + "'"
-	case *fromInner:
-		return describeNode(b, n.items[0])
-	case *fromLeft:
-		return describeNode(b, n.left)
-	}
-	return "a table"
 }
 
 // joinKeys picks the `col = col` conditions between two pieces that can key their join.
@@ -615,27 +619,28 @@ func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
 			above = append(above, p)
 		}
 	}
-	var keys, rightPreds []*pred
+	var keys, rightPreds, leftOn, residual []*pred
 	for _, p := range j.on {
 		switch {
 		case p.eq && ((j.left.cover([]int{p.eqL}) && j.right.cover([]int{p.eqR})) ||
-			(j.left.cover([]int{p.eqR}) && j.right.cover([]int{p.eqL}))):
-			if !joinable(b.sc.cols[p.eqL].col.Type, b.sc.cols[p.eqR].col.Type) {
-				return nil, b.c.at(unsupported("a LEFT JOIN equality between columns of different types"), p.src)
-			}
+			(j.left.cover([]int{p.eqR}) && j.right.cover([]int{p.eqL}))) &&
+			joinable(b.sc.cols[p.eqL].col.Type, b.sc.cols[p.eqR].col.Type):
 			keys = append(keys, p)
 		case j.right.cover(p.cols):
 			// A condition on the optional side only decides which of its rows can match:
 			// filtering them before the join is the same.
 			rightPreds = append(rightPreds, p)
 		case j.left.cover(p.cols):
-			return nil, b.c.at(unsupported("a LEFT JOIN ... ON condition on the preserved (left) side only"), p.src)
+			// A condition on the preserved side only decides whether its row may match at
+			// all; a row failing it is still kept, padded (see matchGate).
+			leftOn = append(leftOn, p)
 		default:
-			return nil, b.c.at(unsupported("a LEFT JOIN ... ON condition that is not a column equality"), p.src)
+			// A condition on both sides that cannot key the join decides, row pair by
+			// row pair, which right rows meet a left row: the join checks it itself
+			// (Join.Residual), since a filter above would drop the left row instead of
+			// padding it.
+			residual = append(residual, p)
 		}
-	}
-	if leaf, ok := j.right.(*fromLeaf); len(keys) == 0 && (!ok || !leaf.cross) {
-		return nil, unsupported("a LEFT JOIN without an equality condition (joining %s)", describeNode(b, j.right))
 	}
 	l, err := b.build(j.left, leftPreds)
 	if err != nil {
@@ -645,7 +650,61 @@ func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
 	if err != nil {
 		return nil, err
 	}
+	gate := len(leftOn) > 0
+	var lk, rk int
+	if gate {
+		lk, rk = matchGate(l, r, leftOn)
+	}
 	out := joinBuilt(b, l, r, LeftJoin, keys)
+	jn := out.plan.(*Join)
+	if gate {
+		jn.LeftKeys = append(jn.LeftKeys, lk)
+		jn.RightKeys = append(jn.RightKeys, rk)
+	}
+	for _, p := range residual {
+		e := out.local(p.e)
+		if jn.Residual == nil {
+			jn.Residual = e
+		} else {
+			jn.Residual = expr.NewAnd(jn.Residual, e)
+		}
+	}
 	out.filter(above)
 	return out, nil
+}
+
+// matchGate makes the conditions of a LEFT JOIN's ON that read only the preserved side part
+// of the join key: the left side gains a column that is 1 where they all hold and NULL where
+// one does not, the right side a column that is always 1, and the two are joined as one more
+// key component. A NULL key never matches, so a left row failing the conditions is kept,
+// padded with NULLs, exactly as ON requires; they never filter the left side. It returns the
+// gate columns' positions in the two sides' new plans.
+func matchGate(l, r *built, conds []*pred) (lk, rk int) {
+	var cond expr.Expr
+	for _, p := range conds {
+		e := l.local(p.e)
+		if cond == nil {
+			cond = e
+		} else {
+			cond = expr.NewAnd(cond, e)
+		}
+	}
+	one := expr.NewConst(dataflow.Int(1))
+	gate := expr.NewCase(nil, []expr.When{{Cond: cond, Then: one}}, nil)
+	return appendColumn(l, gate, "on_gate"), appendColumn(r, one, "on_gate")
+}
+
+// appendColumn adds a computed column after a piece's columns, where no global column maps
+// to it, and returns its position.
+func appendColumn(bt *built, e expr.Expr, name string) int {
+	cols := bt.plan.Columns()
+	p := &Project{Input: bt.plan}
+	for i, c := range cols {
+		p.Exprs = append(p.Exprs, expr.NewCol(i, c))
+		p.Cols = append(p.Cols, c)
+	}
+	p.Exprs = append(p.Exprs, e)
+	p.Cols = append(p.Cols, dataflow.Column{Name: name, Type: e.Type()})
+	bt.plan = p
+	return len(cols)
 }

@@ -46,12 +46,15 @@ const (
 )
 
 // Join is an equi-join: left row l and right row r match when l[LeftKeys[i]] = r[RightKeys[i]]
-// for every i, with SQL equality (NULL never matches). Output is the left columns followed by
-// the right columns; for a LEFT join, unmatched left rows are padded with NULLs.
+// for every i, with SQL equality (NULL never matches), and Residual, when not nil, is true of
+// the joined row (left columns, then right: the ON conditions of a LEFT join that are no
+// equality between the sides). Output is the left columns followed by the right columns; for
+// a LEFT join, unmatched left rows are padded with NULLs.
 type Join struct {
 	Left, Right         Plan
 	Kind                JoinKind
 	LeftKeys, RightKeys []int
+	Residual            expr.Expr
 }
 
 // AggFunc and AggSpec describe an aggregate (package expr), shared with the operators.

@@ -10,6 +10,9 @@ import (
 // scopeCol is one column a query block can name.
 type scopeCol struct {
 	col dataflow.Column // Table is the qualifier (alias or table name)
+	// hidden marks the column of a USING or NATURAL join that is not shown: only a
+	// qualified name reads it.
+	hidden bool
 }
 
 // scopeTable is one named relation of a FROM clause: a base table or a derived table. Its
@@ -99,7 +102,7 @@ func (s *scope) lookup(cn *ast.ColumnName, clause string) (int, *Error) {
 			continue
 		}
 		for i := t.first; i < t.first+t.n; i++ {
-			if !strings.EqualFold(s.cols[i].col.Name, cn.Name.O) {
+			if !strings.EqualFold(s.cols[i].col.Name, cn.Name.O) || (s.cols[i].hidden && cn.Table.O == "") {
 				continue
 			}
 			if found >= 0 {

@@ -62,6 +62,11 @@ type block struct {
 	scalarVals map[*ast.SubqueryExpr]expr.Expr
 	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
 	eqSemis map[ast.ExprNode]*eqSemi
+	// stars holds the SELECT * order of the FROM clause's joins (see join_using.go);
+	// usingStar says one is a USING or NATURAL join, whose order star then is.
+	stars     map[fromNode][]int
+	usingStar bool
+	star      []int
 }
 
 // selItem is one column of the select list.
@@ -198,6 +203,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if b.usingStar {
+		b.star = b.starCols(from)
 	}
 	if err := b.selectItems(sel.Fields); err != nil {
 		return nil, err

@@ -24,6 +24,12 @@ func (b *block) selectItems(fl *ast.FieldList) error {
 					return newErr(CodeBadTable, "Unknown table '%s'", q)
 				}
 				tables = b.sc.tables[ti : ti+1]
+			} else if b.star != nil {
+				for _, i := range b.star {
+					c := b.sc.cols[i].col
+					b.items = append(b.items, &selItem{star: i, label: c.Name, table: c.Table})
+				}
+				continue
 			}
 			for _, t := range tables {
 				for i := t.first; i < t.first+t.n; i++ {

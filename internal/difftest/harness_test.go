@@ -87,10 +87,16 @@ type caseStats struct {
 	// intervalViews counts views that keep interval holes, intervalEvictions the
 	// intervals of a lookup evicted between reads (see ranges_test.go).
 	intervalViews, intervalEvictions int
+	// joins counts accepted queries with a join, otherJoins those with a join not keyed by
+	// equalities alone (see otherJoin).
+	joins, otherJoins int
 }
 
 // rangeParamSQL matches the range conditions with parameters that the generator writes.
 var rangeParamSQL = regexp.MustCompile(`(<|<=|>|>=) \?|\? (<|<=|>|>=) |BETWEEN \? AND \?`)
+
+// otherJoinSQL matches the joins otherJoin writes.
+var otherJoinSQL = regexp.MustCompile(`CROSS JOIN | USING \(| ON [a-z0-9.]+ (<|>=|<>) [a-z]| ON [a-z0-9.]+ = [a-z0-9.]+ AND \(| ON \(`)
 
 const (
 	// maxRejectPct is the share of generated queries the planner may reject.
@@ -113,6 +119,12 @@ func (s *caseStats) record(sql string, err error) {
 		if rangeParamSQL.MatchString(sql) {
 			s.ranges++
 		}
+		if strings.Contains(sql, " JOIN ") {
+			s.joins++
+		}
+		if otherJoinSQL.MatchString(sql) {
+			s.otherJoins++
+		}
 		return
 	}
 	s.rejected++
@@ -126,10 +138,13 @@ func (s *caseStats) verify(t *testing.T) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	total := s.accepted + s.rejected
-	t.Logf("planner accepted %d of %d generated queries (%d with range parameters); %d lookups, %d found rows; %d writes, %d rejected as duplicates, %d rows collided on unique keys; %d eviction rounds freed keys",
-		s.accepted, total, s.ranges, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.uniqueCollisions, s.evictions)
+	t.Logf("planner accepted %d of %d generated queries (%d with range parameters, %d with joins not keyed by equalities alone); %d lookups, %d found rows; %d writes, %d rejected as duplicates, %d rows collided on unique keys; %d eviction rounds freed keys",
+		s.accepted, total, s.ranges, s.otherJoins, s.lookups, s.nonEmpty, s.writes, s.failedWrites, s.uniqueCollisions, s.evictions)
 	if s.accepted > 200 && s.ranges*20 < s.accepted {
 		t.Errorf("only %d of %d accepted queries have range parameters: the cases barely exercise range reads", s.ranges, s.accepted)
+	}
+	if s.joins > 200 && s.otherJoins*20 < s.joins {
+		t.Errorf("only %d of %d accepted queries with joins have cross, theta, gated LEFT or USING joins", s.otherJoins, s.joins)
 	}
 	if s.writes > 1000 && s.uniqueCollisions == 0 {
 		t.Errorf("no written row collided on a unique key: the cases never exercised unique keys")

@@ -87,7 +87,11 @@ func formatPlan(b *strings.Builder, p planner.Plan, depth int) {
 		if n.Kind == planner.LeftJoin {
 			kind = "left"
 		}
-		fmt.Fprintf(b, "%s%s join %v = %v\n", indent, kind, n.LeftKeys, n.RightKeys)
+		residual := ""
+		if n.Residual != nil {
+			residual = " and " + n.Residual.String()
+		}
+		fmt.Fprintf(b, "%s%s join %v = %v%s\n", indent, kind, n.LeftKeys, n.RightKeys, residual)
 	case *planner.Aggregate:
 		aggs := make([]string, len(n.Aggs))
 		for i, a := range n.Aggs {

@@ -179,8 +179,18 @@ func (q *qgen) from(depth, maxJoins int) (string, []scopeCol) {
 	if maxJoins > 0 {
 		joins = q.g.intn(0, maxJoins)
 	}
-	for range joins {
+	theta := false
+	for i := range joins {
 		right, rcols := q.fromItem(depth)
+		if !theta && q.g.chance(30) {
+			// At most one join without a key per FROM clause keeps the results small.
+			if clause, ok := q.otherJoin(scope, right, rcols, i == 0); ok {
+				theta = true
+				sql += " " + clause
+				scope = append(scope, rcols...)
+				continue
+			}
+		}
 		var conds []string
 		for range q.g.intn(1, 2) {
 			l := pick(q.g, scope)

@@ -163,8 +163,12 @@ func (ev *evaluator) join(n *planner.Join) ([]dataflow.Row, error) {
 			if !joinMatch(l, r, n.LeftKeys, n.RightKeys) {
 				continue
 			}
+			joined := concatRows(l, r)
+			if n.Residual != nil && !n.Residual.Eval(joined).Truthy() {
+				continue
+			}
 			matched = true
-			out = append(out, concatRows(l, r))
+			out = append(out, joined)
 		}
 		if !matched && n.Kind == planner.LeftJoin {
 			out = append(out, concatRows(l, make(dataflow.Row, rw)))

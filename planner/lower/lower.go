@@ -152,6 +152,10 @@ func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 		}
 		op = join
 		desc = fmt.Sprintf("join(%d,%v,%v,%d,%d)", p.Kind, p.LeftKeys, p.RightKeys, lw, rw)
+		if p.Residual != nil {
+			join.SetResidual(p.Residual)
+			desc += " and " + p.Residual.String()
+		}
 	case *planner.Aggregate:
 		op, desc = operators.NewAggregate(p.GroupBy, p.Aggs), fmt.Sprintf("agg(%v,%+v)", p.GroupBy, p.Aggs)
 	case *planner.Distinct:
