@@ -16,6 +16,11 @@
 // (CREATE/ALTER/DROP VIEW: a view read in FROM is compiled from its text as a derived table;
 // see view.go), and the rendering of plans for EXPLAIN.
 //
+// Window functions (window.go) compile to Window plan nodes between the aggregate (with
+// HAVING) and the projection: one node per distinct PARTITION BY and ORDER BY, in sequence,
+// each partitioned by the block's key columns too, so that a window is computed over one
+// key's rows as SQL computes it over the rows WHERE leaves, and can be kept partially per key.
+//
 // Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` and `NOT IN (SELECT …)`, correlated
 // by `inner column = outer column` equalities, become joins with the distinct values of the
 // subquery's correlation (and compared) columns: an inner join for EXISTS and IN (a
