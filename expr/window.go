@@ -32,10 +32,17 @@ const (
 	UnboundedFollowing
 )
 
-// FrameBound is one end of a frame; N counts rows for Preceding and Following.
+// FrameBound is one end of a frame. In a ROWS frame, N counts rows for Preceding and
+// Following. In a RANGE frame they are value offsets from the current row's ORDER BY value
+// (its only sort key, numeric), and Col is the input column that holds the bound's value for
+// each row (the ORDER BY value minus or plus the offset, computed by a projection below the
+// window): the frame's rows are those whose ORDER BY value lies between the two bounds in
+// the window's order. A row whose ORDER BY value is NULL has its peers (the other NULLs)
+// for such a bound.
 type FrameBound struct {
 	Kind FrameBoundKind
 	N    int64
+	Col  int
 }
 
 // WindowFrame is the set of rows of the partition an aggregate sees from the current row.
@@ -71,12 +78,17 @@ func (b FrameBound) String() string {
 	switch b.Kind {
 	case UnboundedPreceding:
 		return "unbounded preceding"
-	case Preceding:
-		return strconv.FormatInt(b.N, 10) + " preceding"
+	case Preceding, Following:
+		dir := " preceding"
+		if b.Kind == Following {
+			dir = " following"
+		}
+		if b.Col > 0 {
+			return "$" + strconv.Itoa(b.Col) + dir
+		}
+		return strconv.FormatInt(b.N, 10) + dir
 	case CurrentRow:
 		return "current row"
-	case Following:
-		return strconv.FormatInt(b.N, 10) + " following"
 	}
 	return "unbounded following"
 }
@@ -125,38 +137,49 @@ func (w WindowFunc) String() string {
 	return b.String()
 }
 
+// RangeOffset reports whether b is an offset bound of a RANGE frame (value offsets, which
+// FrameRange does not resolve).
+func (f WindowFrame) RangeOffset(b FrameBound) bool {
+	return !f.Rows && (b.Kind == Preceding || b.Kind == Following)
+}
+
 // FrameRange returns the rows [lo, hi) of a partition of n rows that the frame f covers
-// from row i, given the current row's peers [peerLo, peerHi). Both ends only grow with i,
+// from row i, given the current row's peers [peerLo, peerHi); value offsets of a RANGE frame
+// are the caller's to resolve (they count as the peers here). Both ends only grow with i,
 // so an aggregate can slide along a partition adding and removing rows. The range is
 // empty (lo == hi) when the frame ends before it starts or lies outside the partition.
 func FrameRange(f WindowFrame, i, n, peerLo, peerHi int) (lo, hi int) {
 	switch f.Start.Kind {
 	case UnboundedPreceding:
 		lo = 0
-	case Preceding:
-		lo = offsetIndex(i, -f.Start.N)
-	case CurrentRow:
-		lo = i
-		if !f.Rows {
+	case Preceding, Following, CurrentRow:
+		switch {
+		case !f.Rows:
 			lo = peerLo
+		case f.Start.Kind == Preceding:
+			lo = offsetIndex(i, -f.Start.N)
+		case f.Start.Kind == Following:
+			lo = offsetIndex(i, f.Start.N)
+		default:
+			lo = i
 		}
-	case Following:
-		lo = offsetIndex(i, f.Start.N)
 	default:
 		lo = n
 	}
 	switch f.End.Kind {
 	case UnboundedPreceding:
 		hi = 0
-	case Preceding:
-		hi = offsetIndex(i, -f.End.N) + 1
-	case CurrentRow:
-		hi = i + 1
-		if !f.Rows {
+	case Preceding, Following, CurrentRow:
+		switch {
+		case !f.Rows:
 			hi = peerHi
+		case f.End.Kind == Preceding:
+			hi = offsetIndex(i, -f.End.N) + 1
+		case f.End.Kind == Following:
+			hi = offsetIndex(i, f.End.N) + 1
+		default:
+			hi = i + 1
 		}
-	case Following:
-		hi = offsetIndex(i, f.End.N) + 1
 	default:
 		hi = n
 	}

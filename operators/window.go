@@ -276,6 +276,14 @@ func (w *Window) slide(fi int, part []dataflow.Row, peerLo, peerHi []int, set fu
 	n := len(part)
 	for i := range n {
 		lo, hi := expr.FrameRange(f.Frame, i, n, peerLo[i], peerHi[i])
+		if !colAt(part[i], w.rangeKey()).IsNull() {
+			if f.Frame.RangeOffset(f.Frame.Start) {
+				lo = w.rangeBound(part, colAt(part[i], f.Frame.Start.Col), false)
+			}
+			if f.Frame.RangeOffset(f.Frame.End) {
+				hi = max(lo, w.rangeBound(part, colAt(part[i], f.Frame.End.Col), true))
+			}
+		}
 		if lo >= curHi {
 			// The frame left everything it held behind: start afresh at lo.
 			g.accs[0], g.key.n = accState{}, 0
@@ -289,6 +297,41 @@ func (w *Window) slide(fi int, part []dataflow.Row, peerLo, peerHi []int, set fu
 		}
 		set(i, w.calc.result(plan, g))
 	}
+}
+
+// rangeKey is the column of the window's only sort key (RANGE frames with offsets have one).
+func (w *Window) rangeKey() int {
+	if len(w.order) == 0 {
+		return -1
+	}
+	return w.order[0].Col
+}
+
+// rangeBound is the first row of part whose ORDER BY value is not before t in the window's
+// order (after is false), or the first one after it (after is true): the start, or the end
+// past the last row, of a RANGE frame's bound. NULLs sort as the order puts them, before
+// every value ascending and after every value descending, so they never fall between two
+// bounds that are values.
+func (w *Window) rangeBound(part []dataflow.Row, t dataflow.Value, after bool) int {
+	k := w.order[0]
+	cmp := func(v dataflow.Value) int {
+		c := dataflow.Compare(v, t)
+		if k.Desc {
+			return -c
+		}
+		return c
+	}
+	lo, hi := 0, len(part)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		c := cmp(colAt(part[m], k.Col))
+		if c < 0 || (after && c == 0) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
 }
 
 // diff appends the changes from the old rows and values of a partition to the new ones.

@@ -12,8 +12,37 @@ import (
 
 // refInFrame reports, by the definition of the frame, whether row j of a partition lies in
 // the frame of row i; peer compares two rows on the window's ORDER BY.
-func refInFrame(f expr.WindowFrame, i, j int, peer func(a, b int) int) bool {
+func refInFrame(f expr.WindowFrame, i, j int, peer func(a, b int) int, value func(row, col int) dataflow.Value, key dataflow.SortKey) bool {
+	// inRange places row j's ORDER BY value against row i's bound value in column col: at or
+	// after it (start) or at or before it (end), in the order's direction; a NULL value of
+	// row j sorts first ascending, last descending; from a NULL row i a bound means its peers.
+	inRange := func(col int, start bool) bool {
+		if value(i, key.Col).IsNull() {
+			if start {
+				return peer(j, i) >= 0
+			}
+			return peer(j, i) <= 0
+		}
+		v := value(j, key.Col)
+		c := 0
+		switch {
+		case v.IsNull():
+			c = -1
+		default:
+			c = dataflow.Compare(v, value(i, col))
+		}
+		if key.Desc {
+			c = -c
+		}
+		if start {
+			return c >= 0
+		}
+		return c <= 0
+	}
 	after := func(b expr.FrameBound) bool { // j is at or after bound b of row i
+		if !f.Rows && (b.Kind == expr.Preceding || b.Kind == expr.Following) {
+			return inRange(b.Col, true)
+		}
 		switch b.Kind {
 		case expr.UnboundedPreceding:
 			return true
@@ -30,6 +59,9 @@ func refInFrame(f expr.WindowFrame, i, j int, peer func(a, b int) int) bool {
 		return false
 	}
 	before := func(b expr.FrameBound) bool { // j is at or before bound b of row i
+		if !f.Rows && (b.Kind == expr.Preceding || b.Kind == expr.Following) {
+			return inRange(b.Col, false)
+		}
 		switch b.Kind {
 		case expr.UnboundedPreceding:
 			return false
@@ -66,7 +98,7 @@ func refWindow(partition []int, order []dataflow.SortKey, funcs []WindowFunc) fu
 			for i, r := range g {
 				row := slices.Clone(r)
 				for _, f := range funcs {
-					row = append(row, refWindowValue(f, g, i, peer))
+					row = append(row, refWindowValue(f, order, g, i, peer))
 				}
 				out = append(out, row)
 			}
@@ -75,7 +107,7 @@ func refWindow(partition []int, order []dataflow.SortKey, funcs []WindowFunc) fu
 	}
 }
 
-func refWindowValue(f WindowFunc, g []dataflow.Row, i int, peer func(a, b int) int) dataflow.Value {
+func refWindowValue(f WindowFunc, order []dataflow.SortKey, g []dataflow.Row, i int, peer func(a, b int) int) dataflow.Value {
 	switch f.Kind {
 	case expr.WinRowNumber:
 		return dataflow.Int(int64(i + 1))
@@ -110,8 +142,13 @@ func refWindowValue(f WindowFunc, g []dataflow.Row, i int, peer func(a, b int) i
 	}
 	var vals []dataflow.Value
 	rows := 0
+	value := func(row, col int) dataflow.Value { return g[row][col] }
+	var key dataflow.SortKey
+	if len(order) > 0 {
+		key = order[0]
+	}
 	for j := range g {
-		if refInFrame(f.Frame, i, j, peer) {
+		if refInFrame(f.Frame, i, j, peer, value, key) {
 			rows++
 			if f.Agg.Func != AggCountStar && !g[j][f.Agg.Arg].IsNull() {
 				vals = append(vals, g[j][f.Agg.Arg])
@@ -206,6 +243,47 @@ func TestWindowIncremental(t *testing.T) {
 			rapid.Check(t, func(rt *rapid.T) {
 				op := NewWindow(4, tc.partition, tc.order, tc.funcs)
 				checkIncremental(rt, op, []*rapid.Generator[dataflow.Row]{rows}, refWindow(tc.partition, tc.order, tc.funcs))
+			})
+		})
+	}
+}
+
+// TestWindowRangeOffsets: RANGE frames whose bounds are values (columns 3 and 4 hold the
+// ORDER BY value minus 1 and plus 2, as the planner's projection computes them), ascending
+// and descending, with NULL values.
+func TestWindowRangeOffsets(t *testing.T) {
+	rows := rapid.Custom(func(t *rapid.T) dataflow.Row {
+		part := rapid.SampledFrom([]dataflow.Value{dataflow.Int(1), dataflow.Int(2)}).Draw(t, "part")
+		key := rapid.SampledFrom([]dataflow.Value{dataflow.Null, dataflow.Int(1), dataflow.Int(2), dataflow.Int(3), dataflow.Int(5)}).Draw(t, "key")
+		x := rapid.SampledFrom([]dataflow.Value{dataflow.Null, dataflow.Int(4), dataflow.Int(9)}).Draw(t, "x")
+		lo, hi := dataflow.Null, dataflow.Null
+		if k, ok := key.ToInt(); ok && !key.IsNull() {
+			lo, hi = dataflow.Int(k-1), dataflow.Int(k+2)
+		}
+		return dataflow.Row{part, key, x, lo, hi}
+	})
+	cur := expr.FrameBound{Kind: expr.CurrentRow}
+	up := expr.FrameBound{Kind: expr.UnboundedPreceding}
+	uf := expr.FrameBound{Kind: expr.UnboundedFollowing}
+	for _, tc := range []struct {
+		name  string
+		desc  bool
+		frame expr.WindowFrame
+	}{
+		// Ascending: n PRECEDING is the value minus n, n FOLLOWING plus n.
+		{"asc 1 preceding..2 following", false, expr.WindowFrame{Start: expr.FrameBound{Kind: expr.Preceding, Col: 3}, End: expr.FrameBound{Kind: expr.Following, Col: 4}}},
+		{"asc unbounded..1 preceding", false, expr.WindowFrame{Start: up, End: expr.FrameBound{Kind: expr.Preceding, Col: 3}}},
+		{"asc 2 following..unbounded", false, expr.WindowFrame{Start: expr.FrameBound{Kind: expr.Following, Col: 4}, End: uf}},
+		// Descending: n PRECEDING is the value plus n.
+		{"desc 2 preceding..current", true, expr.WindowFrame{Start: expr.FrameBound{Kind: expr.Preceding, Col: 4}, End: cur}},
+		{"desc current..1 following", true, expr.WindowFrame{Start: cur, End: expr.FrameBound{Kind: expr.Following, Col: 3}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			order := []dataflow.SortKey{{Col: 1, Desc: tc.desc}}
+			funcs := []WindowFunc{winAgg(AggCountStar, 0, tc.frame), winAgg(AggSum, 2, tc.frame), winAgg(AggMax, 0, tc.frame)}
+			rapid.Check(t, func(rt *rapid.T) {
+				op := NewWindow(5, []int{0}, order, funcs)
+				checkIncremental(rt, op, []*rapid.Generator[dataflow.Row]{rows}, refWindow([]int{0}, order, funcs))
 			})
 		})
 	}

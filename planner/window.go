@@ -37,6 +37,7 @@ const (
 	CodeWindowFrameNotAllw = 4017
 	CodeWindowNoOrder      = 4018
 	CodeWindowRangeKeys    = 4019
+	CodeWindowRangeType    = 4021
 )
 
 func windowErr(code int, format string, args ...any) *Error {
@@ -60,11 +61,13 @@ func (w *Window) Inputs() []Plan             { return []Plan{w.Input} }
 // winInfo is one window call of a block, over the block's expressions (global columns, or
 // the aggregate's output in an aggregating block).
 type winInfo struct {
-	fn        expr.WindowFunc
-	part      []expr.Expr
-	order     []expr.Expr
-	desc      []bool
-	arg, def  expr.Expr
+	fn       expr.WindowFunc
+	part     []expr.Expr
+	order    []expr.Expr
+	desc     []bool
+	arg, def expr.Expr
+	// bounds are the values of a RANGE frame's offset bounds (start, end), nil for others.
+	bounds    [2]expr.Expr
 	col       dataflow.Column
 	windowKey string
 }
@@ -334,7 +337,7 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 			info.fn.Agg.Type = countType
 		}
 		if spec.Frame != nil {
-			f, err := b.frame(spec.Frame, len(info.order), n)
+			f, err := b.frame(spec.Frame, info, inner, n)
 			if err != nil {
 				return nil, err
 			}
@@ -347,7 +350,7 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 	info.col.Name = restoreText(n)
 	var key strings.Builder
 	fmt.Fprintf(&key, "%d|%d|%d|%d|%s|", info.fn.Kind, info.fn.Agg.Func, info.fn.Offset, info.fn.Default, info.fn.Frame)
-	for _, e := range []expr.Expr{info.arg, info.def} {
+	for _, e := range []expr.Expr{info.arg, info.def, info.bounds[0], info.bounds[1]} {
 		if e != nil {
 			key.WriteString(e.String())
 		}
@@ -372,13 +375,16 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 	return expr.NewCol(winBase+j, b.wins[j].col), nil
 }
 
-// frame compiles a frame clause of an aggregate's window with norder ORDER BY terms.
-func (b *block) frame(fc *ast.FrameClause, norder int, n ast.Node) (expr.WindowFrame, error) {
+// frame compiles a frame clause of an aggregate's window; the offsets of a RANGE frame
+// become bound expressions of info (the ORDER BY value minus or plus the offset).
+func (b *block) frame(fc *ast.FrameClause, info *winInfo, inner *exprConv, n ast.Node) (expr.WindowFrame, error) {
 	f := expr.WindowFrame{Rows: fc.Type == ast.Rows}
 	if fc.Type == ast.Groups {
 		return f, b.c.at(unsupported("GROUPS window frames"), n)
 	}
+	end := 0
 	bound := func(fb ast.FrameBound) (expr.FrameBound, error) {
+		defer func() { end++ }()
 		switch {
 		case fb.Type == ast.CurrentRow:
 			return expr.FrameBound{Kind: expr.CurrentRow}, nil
@@ -392,10 +398,7 @@ func (b *block) frame(fc *ast.FrameClause, norder int, n ast.Node) (expr.WindowF
 			kind = expr.Following
 		}
 		if !f.Rows {
-			if norder != 1 {
-				return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeKeys, "RANGE-type frame requires ORDER BY clause with single sort key"), n)
-			}
-			return expr.FrameBound{}, b.c.at(unsupported("RANGE frames with an offset (n PRECEDING or FOLLOWING); use ROWS"), n)
+			return b.rangeBound(fb, kind, info, inner, end, n)
 		}
 		v, ok := fb.Expr.(*test_driver.ValueExpr)
 		if !ok || fb.Unit != ast.TimeUnitInvalid {
@@ -426,6 +429,52 @@ func (b *block) frame(fc *ast.FrameClause, norder int, n ast.Node) (expr.WindowF
 		return f, b.c.at(windowErr(CodeWindowFrameBounds, "Unacceptable combination of window frame bound specifications"), n)
 	}
 	return f, nil
+}
+
+// rangeBound compiles a value offset of a RANGE frame: the bound's value is the ORDER BY
+// value moved by the offset towards the bound, computed exactly (in DECIMAL for integers, so
+// an unsigned value may go below zero) or in DOUBLE for a DOUBLE key.
+func (b *block) rangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, info *winInfo, inner *exprConv, end int, n ast.Node) (expr.FrameBound, error) {
+	if len(info.order) != 1 {
+		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeKeys, "RANGE-type frame requires ORDER BY clause with single sort key"), n)
+	}
+	key := info.order[0]
+	kt := key.Type()
+	switch kt.Kind {
+	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
+	default:
+		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeType, "Numeric datatype is required for RANGE-type frame"), n)
+	}
+	if fb.Unit != ast.TimeUnitInvalid {
+		return expr.FrameBound{}, b.c.at(unsupported("INTERVAL offsets in RANGE frames"), n)
+	}
+	off, err := inner.conv(fb.Expr)
+	if err != nil {
+		return expr.FrameBound{}, err
+	}
+	v, ok := expr.ConstValue(off)
+	ot := off.Type()
+	if !ok || v.IsNull() || (ot.Kind != dataflow.KindInt && ot.Kind != dataflow.KindUint && ot.Kind != dataflow.KindDecimal && ot.Kind != dataflow.KindFloat) {
+		return expr.FrameBound{}, b.c.at(unsupported("a RANGE frame offset that is not a numeric literal"), n)
+	}
+	if dataflow.Compare(v, dataflow.Int(0)) < 0 {
+		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowFrameBounds, "Unacceptable combination of window frame bound specifications"), n)
+	}
+	base := key
+	if kt.Kind != dataflow.KindFloat && ot.Kind != dataflow.KindFloat {
+		scale := max(kt.Scale, ot.Scale)
+		if kt.Kind != dataflow.KindDecimal {
+			scale = ot.Scale
+		}
+		base = expr.NewCast(key, dataflow.Type{Kind: dataflow.KindDecimal, Precision: dataflow.MaxDecimalPrecision, Scale: scale, SQL: fmt.Sprintf("DECIMAL(%d,%d)", dataflow.MaxDecimalPrecision, scale), Nullable: true})
+	}
+	// Preceding is towards smaller values in ascending order and larger ones descending.
+	op := expr.OpAdd
+	if (kind == expr.Preceding) != info.desc[0] {
+		op = expr.OpSub
+	}
+	info.bounds[end] = expr.NewArith(op, base, off)
+	return expr.FrameBound{Kind: kind}, nil
 }
 
 // windowPlan puts the block's windows over input. local maps the block's expressions onto
@@ -470,6 +519,12 @@ func (b *block) windowPlan(input Plan, local func(expr.Expr) expr.Expr, keys []i
 		}
 		if w.def != nil {
 			w.fn.Default = pos(w.def)
+		}
+		if w.bounds[0] != nil {
+			w.fn.Frame.Start.Col = pos(w.bounds[0])
+		}
+		if w.bounds[1] != nil {
+			w.fn.Frame.End.Col = pos(w.bounds[1])
 		}
 		wn := byKey[w.windowKey]
 		if wn == nil {

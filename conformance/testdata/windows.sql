@@ -103,6 +103,21 @@ SELECT id, SUM(salary) OVER (PARTITION BY dept ORDER BY salary RANGE BETWEEN CUR
 -- query range_whole ordered
 SELECT id, COUNT(*) OVER (ORDER BY salary RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n FROM emp ORDER BY id;
 
+-- query range_offset_int ordered
+SELECT id, SUM(salary) OVER (ORDER BY salary RANGE BETWEEN 20 PRECEDING AND CURRENT ROW) AS s FROM emp ORDER BY id;
+
+-- query range_offset_decimal_desc ordered
+SELECT id, COUNT(*) OVER (PARTITION BY dept ORDER BY bonus DESC RANGE BETWEEN 1.5 PRECEDING AND 0.25 FOLLOWING) AS n FROM emp ORDER BY id;
+
+-- query range_offset_double ordered
+SELECT id, MAX(id) OVER (ORDER BY rating RANGE BETWEEN 0.5 PRECEDING AND 1 FOLLOWING) AS mx FROM emp ORDER BY id;
+
+-- query range_offset_desc_short ordered
+SELECT id, AVG(salary) OVER (ORDER BY salary DESC RANGE 10 PRECEDING) AS a FROM emp ORDER BY id;
+
+-- query range_offset_ahead ordered
+SELECT id, COUNT(salary) OVER (ORDER BY salary RANGE BETWEEN 5 FOLLOWING AND UNBOUNDED FOLLOWING) AS n FROM emp ORDER BY id;
+
 -- query named_window ordered
 SELECT id, SUM(salary) OVER w AS s, ROW_NUMBER() OVER w AS rn FROM emp WINDOW w AS (PARTITION BY dept ORDER BY salary, id) ORDER BY id;
 

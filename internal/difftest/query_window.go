@@ -64,6 +64,12 @@ func (q *qgen) topPerGroup() (string, int) {
 
 // windowSpec draws PARTITION BY and ORDER BY; ordered forces an ORDER BY.
 func (q *qgen) windowSpec(scope []scopeCol, ordered bool) string {
+	spec, _ := q.windowSpecKeys(scope, ordered)
+	return spec
+}
+
+// windowSpecKeys is windowSpec that also returns the ORDER BY columns.
+func (q *qgen) windowSpecKeys(scope []scopeCol, ordered bool) (string, []scopeCol) {
 	g := q.g
 	var parts []string
 	var partition []string
@@ -78,17 +84,20 @@ func (q *qgen) windowSpec(scope []scopeCol, ordered bool) string {
 		n = 1
 	}
 	var order []string
+	var keys []scopeCol
 	for range n {
-		o := pick(g, scope).ref
+		c := pick(g, scope)
+		o := c.ref
 		if g.chance(40) {
 			o += " DESC"
 		}
 		order = append(order, o)
+		keys = append(keys, c)
 	}
 	if len(order) > 0 {
 		parts = append(parts, "ORDER BY "+strings.Join(order, ", "))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), keys
 }
 
 var frameStarts = []string{"UNBOUNDED PRECEDING", "1 PRECEDING", "2 PRECEDING", "CURRENT ROW", "1 FOLLOWING"}
@@ -138,9 +147,28 @@ func (q *qgen) windowCall(scope []scopeCol) string {
 	default:
 		agg = "MAX(" + c.ref + ")"
 	}
-	spec := q.windowSpec(scope, false)
-	ordered := strings.Contains(spec, "ORDER BY")
+	spec, keys := q.windowSpecKeys(scope, false)
+	ordered := len(keys) > 0
+	numeric := len(keys) == 1 && keys[0].typ.Class() == ClassNumber && keys[0].typ != TypeBool
 	switch {
+	case numeric && g.chance(30):
+		// Value offsets: integers, or a decimal for a key that has a fraction.
+		off := func() string {
+			if keys[0].typ == TypeInt || keys[0].typ == TypeUint || g.chance(50) {
+				return fmt.Sprintf("%d", g.intn(0, 3))
+			}
+			return pick(g, []string{"0.5", "1.25"})
+		}
+		switch g.intn(0, 3) {
+		case 0:
+			spec += " RANGE BETWEEN " + off() + " PRECEDING AND " + off() + " FOLLOWING"
+		case 1:
+			spec += " RANGE " + off() + " PRECEDING"
+		case 2:
+			spec += " RANGE BETWEEN CURRENT ROW AND " + off() + " FOLLOWING"
+		default:
+			spec += " RANGE BETWEEN " + off() + " FOLLOWING AND UNBOUNDED FOLLOWING"
+		}
 	case g.chance(45):
 		si := g.intn(0, len(frameStarts)-1)
 		// An end before the start's kind is MariaDB's error 4014: draw one at or after it.

@@ -57,7 +57,7 @@ func (ev *evaluator) window(n *planner.Window) ([]dataflow.Row, error) {
 		for i, r := range rows {
 			row := append(slices.Clone(r), make(dataflow.Row, len(n.Funcs))...)
 			for fi, f := range n.Funcs {
-				v, err := windowValue(f, cols, rows, i, peer)
+				v, err := windowValue(f, n.Order, cols, rows, i, peer)
 				if err != nil {
 					return nil, err
 				}
@@ -69,7 +69,7 @@ func (ev *evaluator) window(n *planner.Window) ([]dataflow.Row, error) {
 	return out, nil
 }
 
-func windowValue(f expr.WindowFunc, cols []dataflow.Column, rows []dataflow.Row, i int, peer func(i, j int) int) (dataflow.Value, error) {
+func windowValue(f expr.WindowFunc, order []dataflow.SortKey, cols []dataflow.Column, rows []dataflow.Row, i int, peer func(i, j int) int) (dataflow.Value, error) {
 	switch f.Kind {
 	case expr.WinRowNumber:
 		return dataflow.Int(int64(i) + 1), nil
@@ -104,8 +104,13 @@ func windowValue(f expr.WindowFunc, cols []dataflow.Column, rows []dataflow.Row,
 		return dataflow.Null, nil
 	case expr.WinAgg:
 		var frame []dataflow.Row
+		for _, b := range []expr.FrameBound{f.Frame.Start, f.Frame.End} {
+			if f.Frame.RangeOffset(b) && (len(order) != 1 || b.Col < 0 || b.Col >= len(cols)) {
+				return dataflow.Null, fmt.Errorf("%w: RANGE offset bound %+v over %d sort keys", ErrInvalidPlan, b, len(order))
+			}
+		}
 		for j := range rows {
-			if inFrame(f.Frame, i, j, peer) {
+			if inFrame(f.Frame, order, rows, i, j, peer) {
 				frame = append(frame, rows[j])
 			}
 		}
@@ -119,8 +124,56 @@ func windowValue(f expr.WindowFunc, cols []dataflow.Column, rows []dataflow.Row,
 }
 
 // inFrame reports whether row j lies in the frame of row i: at or after the frame's start
-// and at or before its end, a CURRENT ROW of a RANGE frame standing for the row's peers.
-func inFrame(f expr.WindowFrame, i, j int, peer func(i, j int) int) bool {
+// and at or before its end, a CURRENT ROW of a RANGE frame standing for the row's peers, and
+// a value offset of one for the rows whose ORDER BY value is within the bound's value (row
+// i's bound column), NULLs before every value ascending and after every value descending;
+// from a row whose value is NULL, an offset stands for its peers.
+func inFrame(f expr.WindowFrame, order []dataflow.SortKey, rows []dataflow.Row, i, j int, peer func(i, j int) int) bool {
+	if !f.Rows && (f.Start.Kind == expr.Preceding || f.Start.Kind == expr.Following || f.End.Kind == expr.Preceding || f.End.Kind == expr.Following) {
+		key := order[0]
+		v, cur := rows[j][key.Col], rows[i][key.Col]
+		// notBefore and notAfter place v against bound value t in the window's order.
+		notBefore := func(t dataflow.Value) bool {
+			if v.IsNull() {
+				return key.Desc
+			}
+			if key.Desc {
+				return dataflow.Compare(v, t) <= 0
+			}
+			return dataflow.Compare(v, t) >= 0
+		}
+		notAfter := func(t dataflow.Value) bool {
+			if v.IsNull() {
+				return !key.Desc
+			}
+			if key.Desc {
+				return dataflow.Compare(v, t) >= 0
+			}
+			return dataflow.Compare(v, t) <= 0
+		}
+		start, end := true, true
+		switch f.Start.Kind {
+		case expr.Preceding, expr.Following, expr.CurrentRow:
+			if cur.IsNull() || f.Start.Kind == expr.CurrentRow {
+				start = peer(j, i) >= 0
+			} else {
+				start = notBefore(rows[i][f.Start.Col])
+			}
+		case expr.UnboundedFollowing:
+			start = false
+		}
+		switch f.End.Kind {
+		case expr.Preceding, expr.Following, expr.CurrentRow:
+			if cur.IsNull() || f.End.Kind == expr.CurrentRow {
+				end = peer(j, i) <= 0
+			} else {
+				end = notAfter(rows[i][f.End.Col])
+			}
+		case expr.UnboundedPreceding:
+			end = false
+		}
+		return start && end
+	}
 	var afterStart, beforeEnd bool
 	switch f.Start.Kind {
 	case expr.UnboundedPreceding:
