@@ -55,6 +55,9 @@ type Window struct {
 	oldRows, newRows []dataflow.Row
 	oldVals, newVals []dataflow.Value
 	buf              []byte
+	// peerLo, peerHi and dense are compute's scratch, reused across partitions.
+	peerLo, peerHi []int
+	dense          []int64
 
 	partial bool
 	bytes   atomic.Int64
@@ -205,10 +208,11 @@ func (w *Window) compute(p *winPart, rows []dataflow.Row, vals []dataflow.Value)
 	if n == 0 {
 		return rows, vals
 	}
-	// peerLo[i] and peerHi[i] bound the peers of row i; rank[i] is its DENSE_RANK.
-	peerLo := make([]int, n)
-	peerHi := make([]int, n)
-	dense := make([]int64, n)
+	// peerLo[i] and peerHi[i] bound the peers of row i; dense[i] is its DENSE_RANK.
+	w.peerLo = slices.Grow(w.peerLo[:0], n)[:n]
+	w.peerHi = slices.Grow(w.peerHi[:0], n)[:n]
+	w.dense = slices.Grow(w.dense[:0], n)[:n]
+	peerLo, peerHi, dense := w.peerLo, w.peerHi, w.dense
 	for i := 0; i < n; {
 		j := i + 1
 		for j < n && w.comparePeers(part[i], part[j]) == 0 {

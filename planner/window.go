@@ -189,6 +189,9 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 	info := &winInfo{fn: expr.WindowFunc{Default: -1, Frame: expr.DefaultFrame}}
 	if spec.PartitionBy != nil {
 		for _, it := range spec.PartitionBy.Items {
+			if _, ok := unparen(it.Expr).(*ast.PositionExpr); ok {
+				continue // a number in a window is a constant, not a select-list position
+			}
 			e, err := inner.conv(it.Expr)
 			if err != nil {
 				return nil, err
@@ -198,6 +201,9 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 	}
 	if spec.OrderBy != nil {
 		for _, it := range spec.OrderBy.Items {
+			if _, ok := unparen(it.Expr).(*ast.PositionExpr); ok {
+				continue
+			}
 			e, err := inner.conv(it.Expr)
 			if err != nil {
 				return nil, err

@@ -118,6 +118,9 @@ SELECT id, AVG(salary) OVER (ORDER BY salary DESC RANGE 10 PRECEDING) AS a FROM 
 -- query range_offset_ahead ordered
 SELECT id, COUNT(salary) OVER (ORDER BY salary RANGE BETWEEN 5 FOLLOWING AND UNBOUNDED FOLLOWING) AS n FROM emp ORDER BY id;
 
+-- query constant_window_order ordered
+SELECT id, COUNT(*) OVER (ORDER BY 1) AS c, ROW_NUMBER() OVER (PARTITION BY 1 ORDER BY id) AS rn FROM emp ORDER BY id;
+
 -- query named_window ordered
 SELECT id, SUM(salary) OVER w AS s, ROW_NUMBER() OVER w AS rn FROM emp WINDOW w AS (PARTITION BY dept ORDER BY salary, id) ORDER BY id;
 
