@@ -27,6 +27,7 @@ func FuzzStatements(f *testing.F) {
 		"UPDATE u SET v = v + 1",
 		"SELECT ROUND(d, 40), d / 0, 1 DIV 0, CAST('x' AS DATE) FROM t",
 		"SELECT s, JSON_ARRAYAGG(DISTINCT d ORDER BY d DESC LIMIT 1, 2), JSON_OBJECTAGG(id, s) FROM t WHERE s = 'a' GROUP BY s",
+		"SELECT id, ROW_NUMBER() OVER (PARTITION BY s ORDER BY d DESC, id), SUM(d) OVER (ORDER BY d RANGE 1 PRECEDING), LAG(s, 2) OVER (ORDER BY id) FROM t WHERE s = 'a'",
 	} {
 		f.Add(s)
 	}

@@ -98,6 +98,20 @@ SELECT v AS x FROM r WHERE g = 'a' UNION SELECT w FROM s WHERE w < 5;
 
 -- query rq_having
 SELECT g, COUNT(*) AS n FROM r GROUP BY g HAVING COUNT(*) >= 2;
+
+-- query rq_window_by_group
+-- args: 'a'
+-- args: 'c'
+SELECT id, ROW_NUMBER() OVER (ORDER BY v DESC, id) AS rn, SUM(d) OVER (ORDER BY v DESC, id) AS s FROM r WHERE g = ?;
+
+-- query rq_window_partitions
+SELECT id, RANK() OVER (PARTITION BY g ORDER BY v) AS rk, LAG(v) OVER (PARTITION BY g ORDER BY id) AS pv, COUNT(v) OVER (PARTITION BY g ORDER BY d, id ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS c FROM r;
+
+-- query rq_window_top2
+SELECT id, g FROM (SELECT id, g, ROW_NUMBER() OVER (PARTITION BY g ORDER BY v DESC, id) AS rn FROM r) x WHERE rn <= 2;
+
+-- query rq_window_range
+SELECT id, SUM(v) OVER (ORDER BY v RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING) AS s FROM r;
 `
 
 // genWorkload writes a scenario of random writes to two small tables, with checkpoints

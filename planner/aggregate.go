@@ -20,6 +20,7 @@ import (
 // aggSelect compiles the select list, HAVING and ORDER BY of an aggregating block.
 func (b *block) aggSelect(sel *ast.SelectStmt) (expr.Expr, []orderRef, error) {
 	v := b.postConv("field list", false)
+	v.hook = b.windowHook(b.postConv("field list", false), v.hook)
 	for i, it := range b.items {
 		b.postWhat = fmt.Sprintf("Expression #%d of SELECT list", i+1)
 		var err error
@@ -40,7 +41,9 @@ func (b *block) aggSelect(sel *ast.SelectStmt) (expr.Expr, []orderRef, error) {
 			return nil, nil, err
 		}
 	}
-	order, err := b.orderBy(sel.OrderBy, b.postConv("order clause", true))
+	ov := b.postConv("order clause", true)
+	ov.hook = b.windowHook(b.postConv("order clause", false), ov.hook)
+	order, err := b.orderBy(sel.OrderBy, ov)
 	return having, order, err
 }
 

@@ -26,8 +26,14 @@
 // USING and NATURAL joins become equalities; the column not shown is hidden from unqualified
 // names, and SELECT * follows MySQL's coalesced order.
 //
+// Window functions (window.go) compile to Window plan nodes between the aggregate (with
+// HAVING) and the projection: one node per distinct PARTITION BY and ORDER BY, in sequence,
+// each partitioned by the block's key columns too, so that a window is computed over one
+// key's rows as SQL computes it over the rows WHERE leaves, and can be kept partially per key.
+//
 // Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` (of a column or a row of
-// columns) and `NOT IN (SELECT …)`, correlated by `inner column = outer column` equalities, become joins with the distinct values of the
+// columns) and `NOT IN (SELECT …)`, correlated by `inner column = outer column`
+// equalities, become joins with the distinct values of the
 // subquery's correlation (and compared) columns: an inner join for EXISTS and IN (a
 // semi-join: the Distinct keeps a count per value and emits only when the first row of a
 // value arrives or the last leaves, so an outer row shows once however many rows match), and

@@ -101,6 +101,8 @@ func Describe(p Plan) string {
 		return s
 	case *Union:
 		return "Union"
+	case *Window:
+		return describeWindow(p)
 	case nil:
 		return "<nil>"
 	}

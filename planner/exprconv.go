@@ -235,7 +235,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 	case *ast.AggregateFuncExpr:
 		return nil, v.err(newErr(CodeInvalidGroupFunc, "Invalid use of group function %s()", strings.ToUpper(n.F)), n)
 	case *ast.WindowFuncExpr:
-		return nil, v.err(unsupported("window functions (%s ... OVER)", strings.ToUpper(n.Name)), n)
+		return nil, v.err(windowErr(CodeWindowPlacement, "Window function is allowed only in SELECT list and ORDER BY clause"), n)
 	case *ast.SubqueryExpr:
 		if v.scalars != nil {
 			if e, ok := v.scalars(n); ok {

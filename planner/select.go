@@ -67,6 +67,12 @@ type block struct {
 	stars     map[fromNode][]int
 	usingStar bool
 	star      []int
+	// Window functions (window.go): whether the block has any, its calls, and the named
+	// windows of its WINDOW clause.
+	hasWin  bool
+	wins    []*winInfo
+	winIdx  map[string]int
+	winDefs map[string]*ast.WindowSpec
 }
 
 // selItem is one column of the select list.
@@ -160,8 +166,6 @@ func checkSelect(sel *ast.SelectStmt) error {
 		return unsupported("TABLE and VALUES statements")
 	case sel.SelectIntoOpt != nil:
 		return unsupported("SELECT ... INTO")
-	case len(sel.WindowSpecs) > 0:
-		return unsupported("window definitions (WINDOW)")
 	case sel.LockInfo != nil && sel.LockInfo.LockType != ast.SelectLockNone:
 		return unsupported("locking reads (FOR UPDATE / FOR SHARE)")
 	case sel.GroupBy != nil && sel.GroupBy.Rollup:
@@ -189,6 +193,10 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	b.aggIdx = map[string]int{}
 	b.agg = sel.GroupBy != nil || hasAggregate(sel)
 	b.distinct, b.limited = sel.Distinct, sel.Limit != nil
+	b.hasWin, b.winIdx = hasWindow(sel), map[string]int{}
+	if err := b.windowDefs(sel); err != nil {
+		return nil, err
+	}
 	if !b.outer && b.agg && sel.GroupBy == nil && !b.nest.emptyRow && b.nest.noKeys == "" {
 		// A scalar aggregate has a row even for an empty group, which no operator produces:
 		// only the reader makes it up (Query.EmptyRow), and a nested block has no reader.
@@ -235,8 +243,16 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if keys, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
 		return nil, err
 	}
+	if b.hasWin {
+		if keys, err = b.windowKeys(keys); err != nil {
+			return nil, err
+		}
+		if b.agg && sel.GroupBy == nil && len(keys)+len(b.inherited) > 0 {
+			return nil, unsupported("window functions over an aggregate without GROUP BY in a query with parameters")
+		}
+	}
 	var ranges []*rangeCond
-	if b.outer {
+	if b.outer && !b.hasWin {
 		if ranges, err = b.rangeConds(conjs, keys); err != nil {
 			return nil, err
 		}
@@ -501,19 +517,36 @@ func (b *block) plainOutput(sel *ast.SelectStmt, bt *built, keyCols []int) (Plan
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	input, local := bt.plan, bt.local
+	if len(b.wins) > 0 {
+		keys := make([]int, len(keyCols))
+		for i, col := range keyCols {
+			keys[i] = bt.pos[col]
+		}
+		var at []int
+		input, at = b.windowPlan(bt.plan, bt.local, keys)
+		local = func(e expr.Expr) expr.Expr {
+			return windowResults(e, at, func(i int) int {
+				if i < 0 || i >= len(bt.pos) {
+					return -1
+				}
+				return bt.pos[i]
+			})
+		}
+	}
 	var exprs []expr.Expr
 	for _, it := range b.items {
-		exprs = append(exprs, bt.local(it.e))
+		exprs = append(exprs, local(it.e))
 	}
 	for _, o := range order {
 		if o.vis < 0 {
-			exprs = append(exprs, bt.local(o.e))
+			exprs = append(exprs, local(o.e))
 		}
 	}
 	for _, col := range keyCols {
-		exprs = append(exprs, bt.local(b.colExpr(col)))
+		exprs = append(exprs, local(b.colExpr(col)))
 	}
-	return bt.plan, exprs, order, nil
+	return input, exprs, order, nil
 }
 
 // aggOutput builds the Aggregate (grouped by the key columns too) and HAVING over the FROM
@@ -559,6 +592,13 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int, nkeys i
 	}
 	for _, gi := range keyGroup {
 		exprs = append(exprs, expr.NewCol(gi, agg.Cols[gi]))
+	}
+	if len(b.wins) > 0 {
+		var at []int
+		input, at = b.windowPlan(input, post, keyGroup[:nkeys])
+		for i := range exprs {
+			exprs[i] = windowResults(exprs[i], at, func(i int) int { return i })
+		}
 	}
 	return input, exprs, order, reduced, nil
 }

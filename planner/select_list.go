@@ -190,7 +190,7 @@ func (b *block) position(x *ast.PositionExpr, clause string) (int, error) {
 // plainSelect compiles the select list, HAVING and ORDER BY of a block without aggregation.
 func (b *block) plainSelect(sel *ast.SelectStmt, bt *built) ([]orderRef, error) {
 	v := b.rowConv(b.sc, "field list")
-	v.hook = b.selectExistsHook
+	v.hook = b.windowHook(b.rowConv(b.sc, "field list"), b.selectExistsHook)
 	for _, it := range b.items {
 		if it.node == nil {
 			it.e = b.colExpr(it.star)
@@ -213,6 +213,7 @@ func (b *block) plainSelect(sel *ast.SelectStmt, bt *built) ([]orderRef, error) 
 		bt.filter([]*pred{p})
 	}
 	ov := b.rowConv(b.sc, "order clause")
+	ov.hook = b.windowHook(b.rowConv(b.sc, "order clause"), nil)
 	return b.orderBy(sel.OrderBy, ov)
 }
 

@@ -41,6 +41,8 @@ type QueryConfig struct {
 	Aggregates, Unions, Subqueries bool
 	// Scalars allows scalar subqueries in select lists, WHERE and HAVING.
 	Scalars bool
+	// Windows allows window functions (query_window.go).
+	Windows bool
 }
 
 // scopeCol is a column visible in a FROM clause's scope.
@@ -62,12 +64,15 @@ type qgen struct {
 // genQuery draws one SELECT over s.
 func genQuery(g gen, s *Schema, cfg QueryConfig) *Query {
 	q := &qgen{g: g, s: s, cfg: cfg}
-	weights := []int{5, 0, 0}
+	weights := []int{5, 0, 0, 0}
 	if cfg.Aggregates {
 		weights[1] = 4
 	}
 	if cfg.Unions {
 		weights[2] = 2
+	}
+	if cfg.Windows {
+		weights[3] = 4
 	}
 	var sql string
 	var items int
@@ -76,8 +81,10 @@ func genQuery(g gen, s *Schema, cfg QueryConfig) *Query {
 		sql, items = q.selectQuery()
 	case 1:
 		sql, items = q.aggregateQuery()
-	default:
+	case 2:
 		sql, items = q.unionQuery()
+	default:
+		sql, items = q.windowQuery()
 	}
 	out := &Query{SQL: sql, Params: q.params, Items: items}
 	if strings.Contains(sql, literalSlot) {

@@ -5,7 +5,8 @@
 // never cached because they are small and must reflect the moment they run: those over
 // information_schema, whose rows the engine makes from its catalog. It must stay obviously correct rather
 // than fast, so it uses plain loops (nested-loop joins, grouping by collation keys, full
-// sorts for top-k) and shares no code with package operators: two independent
+// sorts for top-k, window functions evaluated row by row over whole partitions with frame
+// membership tested row by row) and shares no code with package operators: two independent
 // implementations that agree are the evidence, one implementation checked against itself is
 // none. It shares only the value model (package dataflow), expression evaluation (package
 // expr) and the names of the aggregate functions in the plan's AggSpec, which both sides

@@ -75,6 +75,11 @@ func (ev *evaluator) eval(p planner.Plan) ([]dataflow.Row, error) {
 			return nil, fmt.Errorf("%w: nil union", ErrInvalidPlan)
 		}
 		rows, err = ev.union(n)
+	case *planner.Window:
+		if n == nil {
+			return nil, fmt.Errorf("%w: nil window", ErrInvalidPlan)
+		}
+		rows, err = ev.window(n)
 	default:
 		return nil, fmt.Errorf("%w: unknown plan node %T", ErrInvalidPlan, p)
 	}

@@ -165,6 +165,9 @@ func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 		desc = fmt.Sprintf("topk(%v,%v,%d,%d)", p.GroupBy, p.Order, p.Limit, p.Offset)
 	case *planner.Union:
 		op, desc = operators.NewUnion(len(p.Ins)), "union"
+	case *planner.Window:
+		w := operators.NewWindow(len(p.Input.Columns()), p.Partition, p.Order, p.Funcs)
+		op, desc = w, fmt.Sprintf("window(%d)%s", len(p.Input.Columns()), w.Describe())
 	default:
 		return nil, &planner.Error{Code: planner.CodeUnsupported, SQLState: "42000", Msg: fmt.Sprintf("plan node %T cannot be lowered", p)}
 	}
