@@ -98,6 +98,8 @@ func Describe(p Plan) string {
 		return s
 	case *Union:
 		return "Union"
+	case *TemporalFilter:
+		return p.Describe()
 	case nil:
 		return "<nil>"
 	}
