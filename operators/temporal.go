@@ -242,6 +242,15 @@ func (f *TemporalFilter) unschedule(at int64, row dataflow.Row) {
 		found, ok = p, p.at == at && p.key == key
 		return false
 	})
+	if !ok {
+		// Only a comparison whose truth is not monotone in time could get here (the
+		// planner admits none): find the copy wherever it is rather than leave it to emit
+		// a change for a row that is gone.
+		f.pending.Ascend(func(p pendingChange) bool {
+			found, ok = p, p.key == key
+			return !ok
+		})
+	}
 	if ok {
 		f.pending.Delete(found)
 		f.bytes.Add(-pendingBytes(found))
