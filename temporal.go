@@ -2,6 +2,7 @@ package weir
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/weirdb/weir/dataflow"
@@ -23,8 +24,10 @@ const minTickInterval = 10 * time.Millisecond
 
 // temporalClock is the engine's side of the time windows.
 type temporalClock struct {
-	// filters are the temporal filters linked into the graph (guarded by Engine.mu); a
-	// node that left the graph is forgotten when next seen.
+	// filters are the temporal filters linked into the graph (guarded by mu, and read
+	// with Engine.mu held, which guards the graph); a node that left the graph is
+	// forgotten when next seen.
+	mu      sync.Mutex
 	filters map[*dataflow.Node]*operators.TemporalFilter
 	wake    chan struct{}
 	stop    chan struct{}
@@ -52,14 +55,20 @@ func (e *Engine) startTemporal(created []*dataflow.Node) {
 			continue
 		}
 		f.Start(e.opts.Clock(), e.clock.kick)
+		e.clock.mu.Lock()
 		e.clock.filters[n] = f
+		e.clock.mu.Unlock()
 	}
 	e.clock.kick()
 }
 
 // liveFilters lists the temporal filters in the graph by domain, forgetting those that
-// left it. The caller holds e.mu.
+// left it.
 func (e *Engine) liveFilters() map[int][]*dataflow.Node {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	e.clock.mu.Lock()
+	defer e.clock.mu.Unlock()
 	out := map[int][]*dataflow.Node{}
 	for n := range e.clock.filters {
 		if m, ok := e.graph.Lookup(n.Signature); !ok || m != n {
@@ -73,13 +82,11 @@ func (e *Engine) liveFilters() map[int][]*dataflow.Node {
 
 // nextTemporalChange is the earliest instant a temporal filter has a change due.
 func (e *Engine) nextTemporalChange() (time.Time, bool) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	var next time.Time
 	found := false
 	for _, ns := range e.liveFilters() {
 		for _, n := range ns {
-			if at, ok := e.clock.filters[n].NextChange(); ok && (!found || at.Before(next)) {
+			if at, ok := n.Op.(*operators.TemporalFilter).NextChange(); ok && (!found || at.Before(next)) {
 				next, found = at, true
 			}
 		}
@@ -97,9 +104,7 @@ func (e *Engine) advanceTemporal(ctx context.Context, t time.Time) error {
 	if err := e.checkOpen(); err != nil {
 		return err
 	}
-	e.mu.Lock()
 	byDomain := e.liveFilters()
-	e.mu.Unlock()
 	for dom, nodes := range byDomain {
 		d := e.rt.Domains[dom]
 		err := d.Call(ctx, func() {
