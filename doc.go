@@ -18,6 +18,10 @@
 // is planned with the view's text in its place, and its operators are shared with every
 // other query over the view (SQLViews, SQLView and SQLViewColumns describe them).
 //
+// A query whose WHERE compares rows with NOW() (`created_at > NOW() - INTERVAL 1 DAY`) is a
+// time window: the engine advances it as rows' membership falls due, with no write, and
+// Engine.AdvanceClock brings every window to the clock's time on demand (temporal.go).
+//
 // Engine.Begin starts a transaction (Tx): its writes apply together at Commit, as one write
 // with one token, or fail with error 1213 when a concurrent write changed the outcome of
 // one of its statements (see Tx).

@@ -75,8 +75,14 @@ type Options struct {
 	GoMemoryLimit bool
 	// Clock is where writes read the time: NOW(), CURRENT_TIMESTAMP and the other clock
 	// functions in INSERT and UPDATE, and DEFAULT / ON UPDATE CURRENT_TIMESTAMP columns. It
-	// is read once per statement, in UTC (Weir's session time zone). Nil means time.Now.
+	// is read once per statement, in UTC (Weir's session time zone). Views that compare rows
+	// with NOW() are advanced to its time as their rows' changes fall due (and by
+	// Engine.AdvanceClock). Nil means time.Now.
 	Clock func() time.Time
+	// ManualClock keeps the engine from advancing those views by itself: only
+	// Engine.AdvanceClock moves them, to Clock's time. It is for tests that move Clock by
+	// hand and must know the instant every view is at.
+	ManualClock bool
 }
 
 // Result reports what a write did.
@@ -163,6 +169,8 @@ type Engine struct {
 	mirror *Mirror
 	// lag probes the write-to-visible lag.
 	lag *dataflow.LagProbe
+	// clock advances the time windows of views that compare rows with NOW() (temporal.go).
+	clock *temporalClock
 }
 
 // maxCachedStatements bounds the statement cache; under a memory limit, its estimated
@@ -208,6 +216,7 @@ func Open(opts Options) (*Engine, error) {
 		fillers:   map[*dataflow.Node]*upquery.Target{},
 
 		fullShapes: map[*View]struct{}{},
+		clock:      newTemporalClock(),
 	}
 	log := opts.Logger
 	e.evictor = eviction.New(e.rt, opts.MemoryLimit, opts.ReadTimeout, func(err error) {
@@ -221,6 +230,11 @@ func Open(opts Options) (*Engine, error) {
 		e.evictor.GoMemoryLimit()
 	}
 	e.lag = dataflow.StartLagProbe(e.rt, e.lastToken.Load, opts.ReadTimeout)
+	if opts.ManualClock {
+		close(e.clock.done)
+	} else {
+		go e.runClock()
+	}
 	if opts.Mirror {
 		e.mirror = &Mirror{e: e}
 	}
@@ -241,6 +255,8 @@ func (e *Engine) Close() error {
 	if e.closed.CompareAndSwap(false, true) {
 		e.evictor.Stop()
 		e.lag.Stop()
+		close(e.clock.stop)
+		<-e.clock.done
 		e.gate.Lock()
 		e.rt.Stop()
 		e.gate.Unlock()

@@ -300,6 +300,7 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 			// the schema lock keeps other registrations from sharing them.
 			err = errors.Join(err, e.stopped(context.Background(), func() error { return e.dropViewLocked(context.Background(), v) }))
 		}
+		e.clock.kick() // temporal filters backfilled meanwhile may have changes due
 		if err == nil && name == "" {
 			// Published once filled, under the schema lock: a concurrent query of the
 			// shape waits for it in changeGraph and then finds it.
@@ -332,6 +333,7 @@ func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View
 	if err != nil {
 		return nil, nil, err
 	}
+	e.startTemporal(low.Created)
 	rnode := low.Reader
 	if low.NewReader && upquery.IsPartial(rnode) {
 		upquery.SetUps(rnode)

@@ -89,7 +89,8 @@ func TestConformance(t *testing.T) {
 			t.Run(sc.Name+"/"+mode.name, func(t *testing.T) {
 				t.Parallel()
 				ref := mariaTarget(t, m, "weir_"+sc.Name+"_"+mode.name, false)
-				eng, err := weir.Open(weir.Options{})
+				clock := &Clock{}
+				eng, err := weir.Open(weir.Options{Clock: clock.Now})
 				if err != nil {
 					t.Fatalf("open Weir: %v", err)
 				}
@@ -98,7 +99,7 @@ func TestConformance(t *testing.T) {
 						t.Errorf("close Weir: %v", err)
 					}
 				})
-				report(t, Run(t.Context(), sc, ref, NewWeirTarget(eng), mode.opts))
+				report(t, Run(t.Context(), sc, ref, NewWeirTargetWithClock(eng, clock), mode.opts))
 			})
 		}
 	}

@@ -141,7 +141,7 @@ func isCreateTable(sql string) bool {
 	return createTable.MatchString(sql) || createView.MatchString(sql) || schemaOnly.MatchString(sql)
 }
 
-var schemaOnly = regexp.MustCompile(`(?is)^\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|SCHEMA)|USE)\s`)
+var schemaOnly = regexp.MustCompile(`(?is)^\s*(?:(?:CREATE|DROP)\s+(?:DATABASE|SCHEMA)|USE|SET\s+timestamp)\s`)
 
 // prepareAll prepares every query case on the target under test. A failure is reported
 // unless the case is marked unsupported, and the case is not run afterwards, where it would

@@ -171,6 +171,9 @@ type weirTarget struct {
 	// as a connection's session does, once used says one was ("": dropped since).
 	db   string
 	used bool
+	// clock, when set, is the engine's injected clock, which SET timestamp moves
+	// (clock.go).
+	clock *Clock
 }
 
 // in is ctx carrying the database USE selected.
@@ -199,6 +202,9 @@ func (w *weirTarget) Exec(ctx context.Context, query string, args []any) (ExecRe
 		return ExecResult{}, nil
 	}
 	ctx = w.in(ctx)
+	if ok, err := w.setClock(ctx, query); ok {
+		return ExecResult{}, err
+	}
 	if verb, ok := txVerb(query); ok {
 		return ExecResult{}, w.control(ctx, verb, query)
 	}

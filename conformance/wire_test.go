@@ -55,6 +55,9 @@ func TestConformanceOverWire(t *testing.T) {
 				mode = "prepared"
 			}
 			t.Run(sc.Name+"/"+mode, func(t *testing.T) {
+				if sc.SetsClock() {
+					t.Skip("SET timestamp moves a MariaDB session's clock; Weir's views share the engine's one instant, so its server does not take it per session (the Go API run covers the scenario)")
+				}
 				t.Parallel()
 				ref := mariaTarget(t, m, "wire_"+sc.Name+"_"+mode, prepared)
 				report(t, Run(t.Context(), sc, ref, weirServerTarget(t, prepared), Options{}))

@@ -39,4 +39,12 @@
 // deltas in holes dropped, fills installing only what is still a hole, and eviction by
 // interval. Base tables answer range upqueries from an ordered index on the column
 // (EnsureOrderedIndex, LookupRange).
+//
+// A TemporalFilter (temporal.go) is the one operator whose output changes without an input:
+// it keeps a WHERE comparison with NOW() at one instant and, when the engine advances it
+// (Advance, run in its domain like any message), emits the rows that entered and left its
+// window since. It never reads the clock itself: the instant is given, so the domain stays
+// deterministic. It keeps the rows whose membership will still change, by the instant it
+// does, and must see every delta of its input, so it is full state that lets a replay
+// through (dataflow.ReplayThrough) only from sources that hold every row.
 package operators

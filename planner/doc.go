@@ -81,8 +81,13 @@
 //
 // A write's clock and chance functions (NOW(), CURRENT_TIMESTAMP, RAND(), UUID(), DEFAULT
 // CURRENT_TIMESTAMP) compile to volatile values the engine supplies when the statement
-// runs (see Volatile), so that the rows it stores hold values, not functions; in a cached
-// SELECT they are refused.
+// runs (see Volatile), so that the rows it stores hold values, not functions. In a cached
+// SELECT a WHERE conjunct comparing a row value with the clock (`created_at > NOW() -
+// INTERVAL 1 DAY`, BETWEEN, CURDATE(), UNIX_TIMESTAMP()) becomes a TemporalFilter plan node
+// (temporal.go): atoms whose clock side never decreases as time passes, so each row's
+// membership changes at most once per atom and the dataflow can schedule it. The clock
+// anywhere else (the select list, HAVING, ORDER BY, under OR or NOT, beside a column) is
+// refused with an error saying why.
 //
 // JSON_ARRAYAGG with DISTINCT, ORDER BY or LIMIT inside the call, which TiDB's parser does not
 // take, is rewritten before parsing into the GROUP_CONCAT form it does take, with a separator

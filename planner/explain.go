@@ -103,6 +103,8 @@ func Describe(p Plan) string {
 		return "Union"
 	case *Window:
 		return describeWindow(p)
+	case *TemporalFilter:
+		return p.Describe()
 	case nil:
 		return "<nil>"
 	}

@@ -566,6 +566,9 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 		}
 	}
 	if v.view && nondeterministic[name] {
+		if _, isClock, _ := clockOf(n); isClock {
+			return nil, v.err(clockOutsideWhere(n, v.clause), n)
+		}
 		return nil, v.err(unsupported("%s() in a cached query: its value changes without any write", strings.ToUpper(name)), n)
 	}
 	args := make([]expr.Expr, 0, len(n.Args))

@@ -113,6 +113,9 @@ type pred struct {
 	// eq is set for `col = col`, the only conditions that can key a join.
 	eq       bool
 	eqL, eqR int
+	// temporal, when set, makes the condition a comparison with the clock kept as time
+	// passes (see temporalConj); e is then its row side.
+	temporal []temporalAtom
 }
 
 // splitAnd lists the top-level AND conjuncts of a condition.
@@ -428,7 +431,12 @@ func (bt *built) has(cols []int) bool {
 // filter applies conditions (global) on top of a piece.
 func (bt *built) filter(ps []*pred) {
 	var cond expr.Expr
+	var temporal []*pred
 	for _, p := range ps {
+		if p.temporal != nil {
+			temporal = append(temporal, p)
+			continue
+		}
 		if v, ok := expr.ConstValue(p.e); ok && v.Truthy() {
 			continue // always true: nothing to filter
 		}
@@ -442,6 +450,7 @@ func (bt *built) filter(ps []*pred) {
 	if cond != nil {
 		bt.plan = &Filter{Input: bt.plan, Pred: cond}
 	}
+	bt.temporalFilter(temporal)
 }
 
 // build compiles a piece of the join structure; every condition of preds refers only to

@@ -35,6 +35,13 @@ func (b *block) wherePreds(conjs []ast.ExprNode, keys []*keyCond) ([]*pred, []*f
 			preds = append(preds, ps...)
 			continue
 		}
+		if ps, ok, err := b.temporalConj(v, cj); ok {
+			if err != nil {
+				return nil, nil, err
+			}
+			preds = append(preds, ps...)
+			continue
+		}
 		p, err := newPred(v, cj)
 		if err != nil {
 			return nil, nil, err

@@ -18,5 +18,9 @@
 // reference makes a fixed choice; callers compare such results with
 // that in mind.
 //
+// A query with a time window (planner.TemporalFilter, `created_at > NOW() - INTERVAL 1
+// HOUR`) is evaluated at an instant the caller passes (EvaluateAt, EvalAt), every row judged
+// afresh at it; Evaluate refuses it.
+//
 // It never mutates the rows it is given and returns errors, never panics, on malformed plans.
 package reference

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/planner"
@@ -52,6 +53,10 @@ type Snapshot struct {
 // Evaluate computes q's root over the tables' contents and validates the query's lookup
 // description against the root's columns.
 func Evaluate(q *planner.Query, tables func(name string) []dataflow.Row) (*Snapshot, error) {
+	return evaluate(q, tables, nil)
+}
+
+func evaluate(q *planner.Query, tables func(name string) []dataflow.Row, at *time.Time) (*Snapshot, error) {
 	if q == nil || q.Root == nil {
 		return nil, fmt.Errorf("%w: nil query or root", ErrInvalidPlan)
 	}
@@ -59,6 +64,7 @@ func Evaluate(q *planner.Query, tables func(name string) []dataflow.Row) (*Snaps
 		tables = func(string) []dataflow.Row { return nil }
 	}
 	ev := newEvaluator(tables)
+	ev.at = at
 	rows, err := ev.eval(q.Root)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package reference
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/operators"
@@ -14,6 +15,8 @@ import (
 type evaluator struct {
 	tables func(name string) []dataflow.Row
 	memo   map[planner.Plan][]dataflow.Row
+	// at is the instant temporal filters are evaluated at; without one they are refused.
+	at *time.Time
 }
 
 func newEvaluator(tables func(name string) []dataflow.Row) *evaluator {
@@ -70,6 +73,11 @@ func (ev *evaluator) eval(p planner.Plan) ([]dataflow.Row, error) {
 			return nil, fmt.Errorf("%w: nil topk", ErrInvalidPlan)
 		}
 		rows, err = ev.topK(n)
+	case *planner.TemporalFilter:
+		if n == nil {
+			return nil, fmt.Errorf("%w: nil temporal filter", ErrInvalidPlan)
+		}
+		rows, err = ev.temporal(n)
 	case *planner.Union:
 		if n == nil {
 			return nil, fmt.Errorf("%w: nil union", ErrInvalidPlan)

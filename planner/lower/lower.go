@@ -136,6 +136,9 @@ func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 	switch p := p.(type) {
 	case *planner.Filter:
 		op, desc = operators.NewFilter(p.Pred), "filter("+p.Pred.String()+")"
+	case *planner.TemporalFilter:
+		op = operators.NewTemporalFilter(p.Atoms, p.Clocks)
+		desc = op.Describe()
 	case *planner.Project:
 		op, desc = operators.NewProject(p.Exprs), "project("+exprList(p.Exprs)+")"
 	case *planner.Join:
