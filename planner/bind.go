@@ -94,5 +94,11 @@ func compileInfoSchemaWithParams(cat Catalog, db, sql string, n int) (Statement,
 	}
 	q := st.(*Select).Query
 	q.NumParams, q.ParamSQL = n, sql
+	// The parameters are bound into the text when it runs; their types only say that
+	// nothing is known of them, so no argument check indexes past the list.
+	q.ParamTypes = make([]dataflow.Type, n)
+	for i := range q.ParamTypes {
+		q.ParamTypes[i] = paramType
+	}
 	return st, nil
 }

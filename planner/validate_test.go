@@ -165,7 +165,9 @@ func validateQuery(q *Query) error {
 		}
 	}
 	for i, u := range used {
-		if !u {
+		// A query evaluated when it runs (information_schema, no FROM) takes its
+		// parameters wherever a literal may stand.
+		if !u && !q.InfoSchema {
 			return fmt.Errorf("parameter %d is in no lookup", i)
 		}
 	}
