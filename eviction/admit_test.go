@@ -52,3 +52,33 @@ func TestAdmitEvictsBeforeAFill(t *testing.T) {
 			got, limit, reader.Keys(), keys)
 	}
 }
+
+// TestAdmitDoesNotWaitForARound is the regression test for a deadlock the invariants
+// build found: a read of a quiesced engine (which holds the engine's writes stopped) called
+// Admit while a round, holding the round lock, waited to stop the engine's writes to drop
+// an ad-hoc cache. A fill must never wait for a round under way.
+func TestAdmitDoesNotWaitForARound(t *testing.T) {
+	rt := dataflow.NewRuntime(1)
+	rt.Start()
+	defer rt.Stop()
+	reader := operators.NewReader([]int{0}, nil)
+	reader.SetPartial()
+	for id := 1; id <= 100; id++ {
+		key := dataflow.Row{dataflow.Int(int64(id))}
+		reader.Fill(key, dataflow.Batch{{Row: dataflow.Row{dataflow.Int(int64(id))}}})
+	}
+	ev := New(rt, reader.Bytes()/4, time.Second, nil)
+	ev.Track(&dataflow.Node{Op: reader})
+	ev.roundMu.Lock() // a round under way, stuck
+	defer ev.roundMu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- ev.Admit(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Admit waited for the round under way")
+	}
+}

@@ -241,7 +241,12 @@ func (ev *Evictor) Admit(ctx context.Context) error {
 	if ev.limit <= 0 || ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
 		return nil
 	}
-	ev.roundMu.Lock()
+	// A round under way is evicting already, and may be waiting for what this reader's
+	// caller holds (dropping an ad-hoc cache stops the engine's writes, which a read of
+	// a quiesced engine holds): never wait for it.
+	if !ev.roundMu.TryLock() {
+		return nil
+	}
 	defer ev.roundMu.Unlock()
 	if ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
 		return nil // another reader's eviction got there first
