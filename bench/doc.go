@@ -19,6 +19,9 @@
 //   - wire.go: reads of the vote view over the MySQL protocol (from a `weir serve` child
 //     process by default) against the same rows as JSON in Redis, decoded into the same
 //     struct, with each server's CPU per read.
+//   - rangeread.go: a page of rows after a random time (`created > ? ORDER BY created
+//     LIMIT 20`) read from Weir over the MySQL protocol and from PostgreSQL with a B-tree
+//     index on the column, same rows and clients, with each server's CPU per read.
 //   - durable.go: acknowledged rows and fsyncs per second of concurrent writers, in process
 //     or over the protocol, under a --sync mode (group commit).
 //   - restart.go: a loaded data directory closed and reopened: its size on disk, the time
