@@ -7,13 +7,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/internal/testserver"
 )
 
@@ -92,37 +90,11 @@ func RunRange(ctx context.Context, cfg RangeConfig, progress io.Writer) (RangeRe
 		return rep, fmt.Errorf("bench: range: %d rows, want at least %d", cfg.Rows, 2*rangePage)
 	}
 
-	var addr string
-	var weirMeter *serverMeter
-	switch cfg.Target {
-	case "process":
-		say("starting weir serve...")
-		opts := cfg.Serve
-		if opts.Log == nil {
-			opts.Log = progress
-		}
-		p, err := startWeirProcess(ctx, opts, "--memory-limit", "-1")
-		if err != nil {
-			return rep, err
-		}
-		defer p.stop()
-		addr = p.addr
-		weirMeter = &serverMeter{procs: []serverProc{{name: "weir serve", pid: p.pid()}}, metricsURL: p.metricsURL()}
-	case "wire":
-		e, err := weir.Open(weir.Options{MemoryLimit: -1})
-		if err != nil {
-			return rep, err
-		}
-		defer e.Close()
-		var stopServer func()
-		if addr, stopServer, err = serveEngine(e, cfg.Clients); err != nil {
-			return rep, err
-		}
-		defer stopServer()
-		weirMeter = inProcessMeter()
-	default:
-		return rep, fmt.Errorf("bench: range target %q: want process or wire", cfg.Target)
+	addr, weirMeter, stopWeir, err := startWeirServer(ctx, cfg.Target, cfg.Serve, cfg.Clients, progress, say)
+	if err != nil {
+		return rep, err
 	}
+	defer stopWeir()
 	db, err := openWeirDB(ctx, addr, cfg.Clients, false)
 	if err != nil {
 		return rep, err
@@ -201,47 +173,17 @@ func RunRange(ctx context.Context, cfg RangeConfig, progress io.Writer) (RangeRe
 		return rep, err
 	}
 
-	phase := cfg.Duration / time.Duration(cfg.Rounds)
-	var weirHist, pgHist Histogram
-	var weirTime, pgTime time.Duration
-	var weirWindows, pgWindows []meterWindow
-	for round := 1; round <= cfg.Rounds; round++ {
-		for _, side := range []struct {
-			name    string
-			read    func(context.Context, int64, *[]int64) error
-			hist    *Histogram
-			took    *time.Duration
-			meter   *serverMeter
-			windows *[]meterWindow
-		}{
-			{rep.Weir.Name, readWeir, &weirHist, &weirTime, weirMeter, &weirWindows},
-			{rep.Postgres.Name, readPG, &pgHist, &pgTime, pgMeter, &pgWindows},
-		} {
-			say("round %d/%d: %s, %d clients, %s...", round, cfg.Rounds, side.name, cfg.Clients, phase)
-			w := meterWindow{start: side.meter.sample(ctx)}
-			took, err := rangePhase(ctx, cfg, uint64(round), phase, side.read, side.hist)
-			w.end = side.meter.sample(ctx)
-			if err != nil {
-				return rep, fmt.Errorf("bench: %s: %w", side.name, err)
-			}
-			*side.took += took
-			*side.windows = append(*side.windows, w)
-		}
+	weirSide := &readSide{name: rep.Weir.Name, meter: weirMeter, phase: func(ctx context.Context, round int, d time.Duration, h *Histogram) (time.Duration, error) {
+		return rangePhase(ctx, cfg, uint64(round), d, readWeir, h)
+	}}
+	pgSide := &readSide{name: rep.Postgres.Name, meter: pgMeter, phase: func(ctx context.Context, round int, d time.Duration, h *Histogram) (time.Duration, error) {
+		return rangePhase(ctx, cfg, uint64(round), d, readPG, h)
+	}}
+	if err := alternate(ctx, cfg.Rounds, cfg.Clients, cfg.Duration/time.Duration(cfg.Rounds), say, weirSide, pgSide); err != nil {
+		return rep, err
 	}
-	fill := func(s *WireSide, h *Histogram, took time.Duration, m *serverMeter, windows []meterWindow) {
-		s.Reads = int64(h.Count())
-		s.PerSec = float64(h.Count()) / took.Seconds()
-		s.P50, s.P99 = h.Quantile(0.50), h.Quantile(0.99)
-		s.Server = m.usage(windows, s.Reads)
-	}
-	fill(&rep.Weir, &weirHist, weirTime, weirMeter, weirWindows)
-	fill(&rep.Postgres, &pgHist, pgTime, pgMeter, pgWindows)
-	if rep.Postgres.PerSec > 0 {
-		rep.Ratio = rep.Weir.PerSec / rep.Postgres.PerSec
-	}
-	if w, p := rep.Weir.Server.CPUPerOp, rep.Postgres.Server.CPUPerOp; w != nil && p != nil && *p > 0 {
-		rep.CPURatio = *w / *p
-	}
+	rep.Weir, rep.Postgres = weirSide.result(), pgSide.result()
+	rep.Ratio, rep.CPURatio = ratios(rep.Weir, rep.Postgres)
 	return rep, nil
 }
 
@@ -328,54 +270,23 @@ func loadRangePostgres(ctx context.Context, dsn string, cfg RangeConfig) (*pgxpo
 }
 
 // rangePhase runs cfg.Clients readers for d, each reading pages after uniform random
-// bounds, checks that every page is full and in order, and records each read's latency.
+// bounds and checking that every page is full and in order, and records each read's
+// latency in h.
 func rangePhase(ctx context.Context, cfg RangeConfig, seed uint64, d time.Duration,
 	read func(context.Context, int64, *[]int64) error, h *Histogram) (time.Duration, error) {
-	var (
-		wg  sync.WaitGroup
-		mu  sync.Mutex
-		run clients
-	)
 	// Bounds below the last page's first timestamp, so every read has a full page.
 	maxBound := int64(cfg.Rows-rangePage) * 1000
-	start := time.Now()
-	for c := range cfg.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(c)))
-			var local Histogram
-			page := make([]int64, 0, rangePage)
-			for !run.stopped() {
-				bound := rng.Int64N(maxBound)
-				t0 := time.Now()
-				err := read(ctx, bound, &page)
-				local.Record(time.Since(t0))
-				if err == nil {
-					err = checkRangePage(bound, page)
-				}
-				if err != nil {
-					run.fail(err)
-				}
+	return clientPhase(ctx, cfg.Clients, d, h, func(c int) func(context.Context) error {
+		rng := rand.New(rand.NewPCG(seed, uint64(c)))
+		page := make([]int64, 0, rangePage)
+		return func(ctx context.Context) error {
+			bound := rng.Int64N(maxBound)
+			if err := read(ctx, bound, &page); err != nil {
+				return err
 			}
-			mu.Lock()
-			h.Merge(&local)
-			mu.Unlock()
-		}()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	run.stop.Store(true)
-	took := time.Since(start)
-	wg.Wait()
-	if err := run.err(); err != nil {
-		return took, err
-	}
-	return took, ctx.Err()
+			return checkRangePage(bound, page)
+		}
+	})
 }
 
 // checkRangePage checks a page read after bound: a full page of increasing timestamps

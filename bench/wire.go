@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-
-	"github.com/weirdb/weir"
 )
 
 // WireConfig describes a run of the wire benchmark: the vote view read over the MySQL
@@ -106,37 +104,11 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 		}
 	}
 
-	var addr string
-	var weirMeter *serverMeter
-	switch cfg.Target {
-	case "process":
-		say("starting weir serve...")
-		opts := cfg.Serve
-		if opts.Log == nil {
-			opts.Log = progress
-		}
-		p, err := startWeirProcess(ctx, opts, "--memory-limit", "-1")
-		if err != nil {
-			return rep, err
-		}
-		defer p.stop()
-		addr = p.addr
-		weirMeter = &serverMeter{procs: []serverProc{{name: "weir serve", pid: p.pid()}}, metricsURL: p.metricsURL()}
-	case "wire":
-		e, err := weir.Open(weir.Options{MemoryLimit: -1})
-		if err != nil {
-			return rep, err
-		}
-		defer e.Close()
-		var stopServer func()
-		if addr, stopServer, err = serveEngine(e, cfg.Clients); err != nil {
-			return rep, err
-		}
-		defer stopServer()
-		weirMeter = inProcessMeter()
-	default:
-		return rep, fmt.Errorf("bench: wire target %q: want process or wire", cfg.Target)
+	addr, weirMeter, stopWeir, err := startWeirServer(ctx, cfg.Target, cfg.Serve, cfg.Clients, progress, say)
+	if err != nil {
+		return rep, err
 	}
+	defer stopWeir()
 
 	db, err := openWeirDB(ctx, addr, cfg.Clients, cfg.Text)
 	if err != nil {
@@ -186,47 +158,17 @@ func RunWire(ctx context.Context, cfg WireConfig, progress io.Writer) (WireRepor
 		return json.Unmarshal(b, a)
 	}
 
-	phase := cfg.Duration / time.Duration(cfg.Rounds)
-	var weirHist, redisHist Histogram
-	var weirTime, redisTime time.Duration
-	var weirWindows, redisWindows []meterWindow
-	for round := 1; round <= cfg.Rounds; round++ {
-		for _, side := range []struct {
-			name    string
-			read    func(context.Context, int, *article) error
-			hist    *Histogram
-			took    *time.Duration
-			meter   *serverMeter
-			windows *[]meterWindow
-		}{
-			{rep.Weir.Name, readWeir, &weirHist, &weirTime, weirMeter, &weirWindows},
-			{rep.Redis.Name, readRedis, &redisHist, &redisTime, redisMeter, &redisWindows},
-		} {
-			say("round %d/%d: %s, %d clients, %s...", round, cfg.Rounds, side.name, cfg.Clients, phase)
-			w := meterWindow{start: side.meter.sample(ctx)}
-			took, err := readPhase(ctx, cfg, uint64(round), phase, side.read, side.hist)
-			w.end = side.meter.sample(ctx)
-			if err != nil {
-				return rep, fmt.Errorf("bench: %s: %w", side.name, err)
-			}
-			*side.took += took
-			*side.windows = append(*side.windows, w)
-		}
+	weirSide := &readSide{name: rep.Weir.Name, meter: weirMeter, phase: func(ctx context.Context, round int, d time.Duration, h *Histogram) (time.Duration, error) {
+		return readPhase(ctx, cfg, uint64(round), d, readWeir, h)
+	}}
+	redisSide := &readSide{name: rep.Redis.Name, meter: redisMeter, phase: func(ctx context.Context, round int, d time.Duration, h *Histogram) (time.Duration, error) {
+		return readPhase(ctx, cfg, uint64(round), d, readRedis, h)
+	}}
+	if err := alternate(ctx, cfg.Rounds, cfg.Clients, cfg.Duration/time.Duration(cfg.Rounds), say, weirSide, redisSide); err != nil {
+		return rep, err
 	}
-	fill := func(s *WireSide, h *Histogram, took time.Duration, m *serverMeter, windows []meterWindow) {
-		s.Reads = int64(h.Count())
-		s.PerSec = float64(h.Count()) / took.Seconds()
-		s.P50, s.P99 = h.Quantile(0.50), h.Quantile(0.99)
-		s.Server = m.usage(windows, s.Reads)
-	}
-	fill(&rep.Weir, &weirHist, weirTime, weirMeter, weirWindows)
-	fill(&rep.Redis, &redisHist, redisTime, redisMeter, redisWindows)
-	if rep.Redis.PerSec > 0 {
-		rep.Ratio = rep.Weir.PerSec / rep.Redis.PerSec
-	}
-	if w, r := rep.Weir.Server.CPUPerOp, rep.Redis.Server.CPUPerOp; w != nil && r != nil && *r > 0 {
-		rep.CPURatio = *w / *r
-	}
+	rep.Weir, rep.Redis = weirSide.result(), redisSide.result()
+	rep.Ratio, rep.CPURatio = ratios(rep.Weir, rep.Redis)
 	return rep, nil
 }
 
@@ -276,53 +218,24 @@ func warmWire(ctx context.Context, cfg WireConfig, read func(context.Context, in
 	return run.err()
 }
 
-// readPhase runs cfg.Clients readers for d, each drawing Zipf keys, and records every read's
-// latency in h.
+// readPhase runs cfg.Clients readers for d, each drawing Zipf keys and checking it got the
+// article it asked for, and records every read's latency in h.
 func readPhase(ctx context.Context, cfg WireConfig, seed uint64, d time.Duration,
 	read func(context.Context, int, *article) error, h *Histogram) (time.Duration, error) {
-	var (
-		wg  sync.WaitGroup
-		mu  sync.Mutex
-		run clients
-	)
-	start := time.Now()
-	for c := range cfg.Clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			gen := NewKeyGen(cfg.Articles, cfg.Zipf, seed*1000+uint64(c))
-			var local Histogram
-			var a article
-			for !run.stopped() {
-				id := gen.Next()
-				t0 := time.Now()
-				err := read(ctx, id, &a)
-				local.Record(time.Since(t0))
-				if err == nil && a.ID != int64(id) {
-					err = fmt.Errorf("read article %d, got %d", id, a.ID)
-				}
-				if err != nil {
-					run.fail(err)
-				}
+	return clientPhase(ctx, cfg.Clients, d, h, func(c int) func(context.Context) error {
+		gen := NewKeyGen(cfg.Articles, cfg.Zipf, seed*1000+uint64(c))
+		var a article
+		return func(ctx context.Context) error {
+			id := gen.Next()
+			if err := read(ctx, id, &a); err != nil {
+				return err
 			}
-			mu.Lock()
-			h.Merge(&local)
-			mu.Unlock()
-		}()
-	}
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-timer.C:
-	case <-ctx.Done():
-	}
-	run.stop.Store(true)
-	took := time.Since(start)
-	wg.Wait()
-	if err := run.err(); err != nil {
-		return took, err
-	}
-	return took, ctx.Err()
+			if a.ID != int64(id) {
+				return fmt.Errorf("read article %d, got %d", id, a.ID)
+			}
+			return nil
+		}
+	})
 }
 
 func redisKey(id int) string { return "article:" + strconv.Itoa(id) }
