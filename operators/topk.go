@@ -78,15 +78,18 @@ func NewTopK(groupBy []int, order []dataflow.SortKey, limit, offset int) *TopK {
 	return t
 }
 
-// compare is the total order of a group's rows: dataflow.CompareRowsTotal, then exact
-// identity for rows it calls equal (1 and 1e0). A sort column past the end of a row reads as
-// NULL instead of crashing the domain.
-func (t *TopK) compare(a, b dataflow.Row) int {
+// compare is the total order of a group's rows (orderTotal).
+func (t *TopK) compare(a, b dataflow.Row) int { return orderTotal(t.order, t.maxCol, a, b) }
+
+// orderTotal is the total order of rows under order: dataflow.CompareRowsTotal, then exact
+// identity for rows it calls equal (1 and 1e0). maxCol is the largest column order reads; a
+// sort column past the end of a row reads as NULL instead of crashing the domain.
+func orderTotal(order []dataflow.SortKey, maxCol int, a, b dataflow.Row) int {
 	var c int
-	if t.maxCol < len(a) && t.maxCol < len(b) {
-		c = dataflow.CompareRowsTotal(a, b, t.order)
+	if maxCol < len(a) && maxCol < len(b) {
+		c = dataflow.CompareRowsTotal(a, b, order)
 	} else {
-		c = t.compareKeysSafe(a, b)
+		c = orderKeys(order, a, b)
 	}
 	if c != 0 {
 		return c
@@ -94,8 +97,10 @@ func (t *TopK) compare(a, b dataflow.Row) int {
 	return compareRowsExact(a, b)
 }
 
-func (t *TopK) compareKeysSafe(a, b dataflow.Row) int {
-	for _, k := range t.order {
+// orderKeys compares rows on order's columns alone (0 for peers), reading a column past
+// the end of a row as NULL.
+func orderKeys(order []dataflow.SortKey, a, b dataflow.Row) int {
+	for _, k := range order {
 		c := dataflow.Compare(colAt(a, k.Col), colAt(b, k.Col))
 		if c != 0 {
 			if k.Desc {

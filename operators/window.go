@@ -105,32 +105,10 @@ func NewWindow(width int, partition []int, order []dataflow.SortKey, funcs []Win
 }
 
 // compare is the total order of a partition's rows (see Window).
-func (w *Window) compare(a, b dataflow.Row) int {
-	var c int
-	if w.maxCol < len(a) && w.maxCol < len(b) {
-		c = dataflow.CompareRowsTotal(a, b, w.order)
-	} else {
-		c = w.comparePeers(a, b)
-	}
-	if c != 0 {
-		return c
-	}
-	return compareRowsExact(a, b)
-}
+func (w *Window) compare(a, b dataflow.Row) int { return orderTotal(w.order, w.maxCol, a, b) }
 
 // comparePeers compares rows on the ORDER BY alone: 0 for peers.
-func (w *Window) comparePeers(a, b dataflow.Row) int {
-	for _, k := range w.order {
-		c := dataflow.Compare(colAt(a, k.Col), colAt(b, k.Col))
-		if c != 0 {
-			if k.Desc {
-				return -c
-			}
-			return c
-		}
-	}
-	return 0
-}
+func (w *Window) comparePeers(a, b dataflow.Row) int { return orderKeys(w.order, a, b) }
 
 // Process applies the deltas in order and emits the changed rows of every touched partition.
 func (w *Window) Process(_ int, in dataflow.Batch) dataflow.Batch {
