@@ -361,7 +361,11 @@ func (ev *Evictor) rounds(ctx context.Context, dropCaches bool) (int64, error) {
 	for range 4 {
 		freed, err := ev.round(ctx, dropCaches)
 		total += freed
-		if err != nil || freed == 0 || ev.InUse() <= ev.limit {
+		used := ev.InUse()
+		if !dropCaches {
+			used = ev.partialBytes()
+		}
+		if err != nil || freed == 0 || used <= ev.limit {
 			return total, err
 		}
 	}
@@ -373,6 +377,11 @@ func (ev *Evictor) rounds(ctx context.Context, dropCaches bool) (int64, error) {
 func (ev *Evictor) round(ctx context.Context, dropCaches bool) (int64, error) {
 	limit := ev.limit
 	readers, readerBytes, stateBytes, keys, total := ev.measure()
+	if !dropCaches {
+		// Evicting keys only (Admit): the graphs' memory is for rounds to bring down by
+		// dropping caches, and counting it here would evict keys for it.
+		total -= ev.graphBytes()
+	}
 	excess := total - limit/50*49
 	if ev.caches != nil && dropCaches {
 		over := int64(0)
