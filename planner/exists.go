@@ -406,7 +406,7 @@ func (b *block) existsLeaf(x *ast.ExistsSubqueryExpr, what string, nest nesting)
 	if len(q.KeyCols) > 0 {
 		b.inherited = append(b.inherited, keyPart{cols: seq(first+1+len(corr.inner), len(q.KeyCols)), alts: q.Lookups})
 	}
-	leaf = &fromLeaf{plan: leafPlan, first: first, n: len(all), table: -1, cross: true, what: what}
+	leaf = &fromLeaf{plan: leafPlan, first: first, n: len(all), table: -1, cross: true}
 	for i, o := range corr.outer {
 		on = append(on, b.eqPred(o, first+1+i, x))
 	}
@@ -501,7 +501,7 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 			on = append(on, b.eqPred(o, first+1+i, in))
 		}
 		b.antis = append(b.antis, &fromLeft{right: &fromLeaf{plan: leafPlan, first: first, n: len(all),
-			table: -1, cross: len(on) == 0, what: what}, on: on, src: in})
+			table: -1, cross: len(on) == 0}, on: on, src: in})
 		return first
 	}
 	match := leaf(q.Root, expr.NewCol(0, y), []int{x})

@@ -32,8 +32,6 @@ type fromLeaf struct {
 	// cross marks a subquery's leaf that may join without a key: its rows are distinct
 	// per key of a parameter inside it, so each outer row meets one at most per lookup.
 	cross bool
-	// what names a subquery's leaf for messages ("an EXISTS (subquery)").
-	what string
 }
 
 // fromInner is an inner join of several pieces under a set of conditions (ON clauses of

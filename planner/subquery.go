@@ -197,7 +197,7 @@ func (b *block) scalarValue(sq *ast.SubqueryExpr) (expr.Expr, []int, error) {
 	}
 	first := b.sc.addHidden(cols)
 	leaf := &fromLeaf{plan: project(q.Root, exprs, cols), first: first, n: len(cols), table: -1,
-		cross: len(corr.inner) == 0, what: what}
+		cross: len(corr.inner) == 0}
 	var on []*pred
 	for i, o := range corr.outer {
 		on = append(on, b.eqPred(o, first+1+i, sq))
@@ -427,6 +427,6 @@ func (b *block) scalarEq(cj ast.ExprNode) (semi *eqSemi, handled bool, err error
 	for i, o := range corr.outer {
 		preds = append(preds, b.eqPred(o, first+1+i, cj))
 	}
-	leaf := &fromLeaf{plan: project(q.Root, exprs, cols), first: first, n: len(cols), table: -1, what: what}
+	leaf := &fromLeaf{plan: project(q.Root, exprs, cols), first: first, n: len(cols), table: -1}
 	return &eqSemi{leaf: leaf, preds: preds}, true, nil
 }
