@@ -168,13 +168,10 @@ func (t *TopK) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			t.bytes.Add(-topkGroupBytes)
 		}
 	}
-	clear(t.touched)
-	t.touched = t.touched[:0]
+	t.touched = emptied(t.touched)
 	t.touchedKeys = t.touchedKeys[:0]
-	clear(t.oldWin)
-	t.oldWin = t.oldWin[:0]
-	clear(t.newWin)
-	t.newWin = t.newWin[:0]
+	t.oldWin = emptied(t.oldWin)
+	t.newWin = emptied(t.newWin)
 	return out
 }
 
@@ -282,4 +279,11 @@ func (t *TopK) Describe() string {
 	}
 	b.WriteString(" offset " + strconv.Itoa(t.offset) + ")")
 	return b.String()
+}
+
+// emptied clears s (so its backing array holds no rows for the collector to keep alive)
+// and returns it empty, its capacity kept for the next batch.
+func emptied[T any](s []T) []T {
+	clear(s)
+	return s[:0]
 }

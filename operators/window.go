@@ -155,17 +155,12 @@ func (w *Window) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			w.bytes.Add(-winPartBytes)
 		}
 	}
-	clear(w.touched)
-	w.touched = w.touched[:0]
+	w.touched = emptied(w.touched)
 	w.touchedKeys = w.touchedKeys[:0]
-	clear(w.oldRows)
-	w.oldRows = w.oldRows[:0]
-	clear(w.newRows)
-	w.newRows = w.newRows[:0]
-	clear(w.oldVals)
-	w.oldVals = w.oldVals[:0]
-	clear(w.newVals)
-	w.newVals = w.newVals[:0]
+	w.oldRows = emptied(w.oldRows)
+	w.newRows = emptied(w.newRows)
+	w.oldVals = emptied(w.oldVals)
+	w.newVals = emptied(w.newVals)
 	return out
 }
 
