@@ -366,11 +366,12 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	}
 	v.misses.Inc()
 	key := planner.KeyRow(lookup, vals)
-	timer := time.NewTimer(v.e.opts.ReadTimeout)
-	defer timer.Stop()
+	// Evicting for this fill (Admit) is bounded on its own: the read timeout covers the fill.
 	if err := v.e.evictor.Admit(ctx); err != nil {
 		return e, err
 	}
+	timer := time.NewTimer(v.e.opts.ReadTimeout)
+	defer timer.Stop()
 	for {
 		if v.dropped.Load() {
 			return e, v.errDropped()

@@ -46,10 +46,13 @@
 //
 // Rounds run beside the readers, and on a machine whose CPUs are busy a stream of misses
 // can fill faster than rounds evict. So a read about to fill a hole first calls Admit:
-// while partial state alone is over the limit by more than a sixteenth of it, the reader
-// evicts keys itself, as a round would, before its fill goes ahead, so the reads that make
-// the fills pay for the eviction they need. It never drops ad-hoc caches (a read must not
-// drop the cache it reads); rounds do that.
+// while partial state alone is over the limit by more than a thirty-second of it, the
+// reader evicts keys itself, as a round would, before its fill goes ahead, so the reads
+// that make the fills pay for the eviction they need. Evicting keys has a lock of its own
+// (a round takes it for its second phase): a reader over the limit waits for keys being
+// evicted, then evicts what is still over, but never waits for a round dropping ad-hoc
+// caches, which waits itself for reads under way to finish. Admit never drops ad-hoc
+// caches (a read must not drop the cache it reads); rounds do that.
 //
 // # Ad-hoc caches
 //

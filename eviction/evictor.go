@@ -2,6 +2,7 @@ package eviction
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -30,9 +31,15 @@ type Evictor struct {
 	readers map[*dataflow.Node]*operators.Reader
 	states  map[*dataflow.Node]dataflow.PartialState
 
-	// roundMu serializes rounds and guards what they keep between them: the copy of the
-	// sketch they rank keys against and the last threshold score.
+	// roundMu serializes rounds. keys (a lock a waiter can give up on) serializes the
+	// eviction of keys, by a round's
+	// second phase or by Admit, and guards what they keep between them: the copy of the
+	// sketch they rank keys against and the last threshold score. The two are apart
+	// because a round's first phase, dropping ad-hoc caches, stops the engine's writes and
+	// so waits for reads under way, while a reader over the limit waits in Admit for keys
+	// to be evicted: evicting keys never waits for a read, so a reader may wait for it.
 	roundMu       sync.Mutex
+	keys          chan struct{}
 	ranked        *Sketch
 	lastThreshold int
 	// sketchMu guards the sketch, the reads counted since it last halved and the keys
@@ -73,7 +80,7 @@ const FillsPerRound = 64
 func New(rt *dataflow.Runtime, limit int64, timeout time.Duration, onError func(error)) *Evictor {
 	ev := &Evictor{rt: rt, limit: limit, timeout: timeout, onError: onError,
 		readers: map[*dataflow.Node]*operators.Reader{}, states: map[*dataflow.Node]dataflow.PartialState{},
-		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), nudge: make(chan struct{}, 1), stop: make(chan struct{})}
+		sketch: NewSketch(0), readLog: make(chan *[]uint64, 64), keys: make(chan struct{}, 1), nudge: make(chan struct{}, 1), stop: make(chan struct{})}
 	ev.sketchBytes.Store(2 * ev.sketch.Bytes())
 	ev.tick()
 	ev.readPool.New = func() any {
@@ -225,36 +232,84 @@ func (ev *Evictor) Filled() {
 	}
 }
 
+// AdmitWait bounds how long Admit waits for keys being evicted by another: the read
+// timeout over AdmitWait. A fill that waited that long goes ahead without evicting, since a
+// read must not fail because eviction is slow (a round evicting a million keys on CPUs
+// busy with other work can take seconds); rounds still bring memory down behind it.
+const AdmitWait = 4
+
+// lockKeys takes the keys lock, waiting at most wait (0: until ctx is done).
+func (ev *Evictor) lockKeys(ctx context.Context, wait time.Duration) bool {
+	select {
+	case ev.keys <- struct{}{}:
+		return true
+	default:
+	}
+	var expired <-chan time.Time
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		expired = t.C
+	}
+	select {
+	case ev.keys <- struct{}{}:
+		return true
+	case <-expired:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
 // AdmitSlack is how far over the limit partial state may be before Admit evicts: a
-// sixteenth of the limit.
-const AdmitSlack = 16
+// thirty-second of the limit. Evictions bring it to 98% of the limit, so a reader filling
+// holes evicts once per 5% of the limit it fills; a sixteenth left the live heap up to
+// 6% over the limit on fills alone, most of the 10% the memory bound allows.
+const AdmitSlack = 32
 
 // Admit runs before a read fills a hole. While partial state alone is over the limit by
 // more than a sixteenth of it, the reader evicts keys itself, as a round would, before
-// its fill goes ahead. Rounds run beside the readers and fills never wait for them, so on
-// a machine whose CPUs are busy a stream of misses could fill far faster than rounds
-// evict, and the bound would hold only on average; the reader that causes the fills now
-// pays for the eviction they need. Only keys are evicted here: dropping ad-hoc caches (for
-// memory that evicting keys cannot free, their graphs) is left to rounds, since a read
-// must not drop the cache it is reading.
+// its fill goes ahead. Rounds run beside the readers, so on a machine whose CPUs are busy
+// a stream of misses could fill far faster than rounds evict, and the bound would hold
+// only on average; the reader that causes the fills pays for the eviction they need.
+//
+// A round evicting keys already is waited for (the keys lock), up to AdmitWait, then the
+// reader evicts what is still over: skipping the eviction while a round ran let a reader fill freely for as long
+// as the round took, and with the CPUs busy the live heap reached 1.3 times the limit. A
+// round dropping ad-hoc caches is never waited for: it waits itself for the engine's writes
+// to stop, which a read of a quiesced engine holds. Only keys are evicted here: dropping
+// ad-hoc caches (for memory that evicting keys cannot free, their graphs) is left to
+// rounds, since a read must not drop the cache it is reading.
 func (ev *Evictor) Admit(ctx context.Context) error {
 	if ev.limit <= 0 || ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
 		return nil
 	}
-	// A round under way is evicting already, and may be waiting for what this reader's
-	// caller holds (dropping an ad-hoc cache stops the engine's writes, which a read of
-	// a quiesced engine holds): never wait for it.
-	if !ev.roundMu.TryLock() {
-		return nil
-	}
-	defer ev.roundMu.Unlock()
-	if ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
-		return nil // another reader's eviction got there first
-	}
-	ctx, cancel := context.WithTimeout(ctx, ev.timeout)
+	evictCtx, cancel := context.WithTimeout(ctx, ev.timeout)
 	defer cancel()
-	_, err := ev.rounds(ctx, false)
+	_, err := ev.evictKeys(evictCtx)
+	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return nil // slow eviction is no reason to fail the read; rounds go on
+	}
 	return err
+}
+
+// evictKeys makes key-only passes (round without dropping caches) while partial state is
+// over the limit by more than Admit's slack, a pass frees something, and fewer than four
+// have run. Each pass measures under the keys lock, so a reader that waited for another's
+// eviction finds the memory it freed and evicts nothing more.
+func (ev *Evictor) evictKeys(ctx context.Context) (int64, error) {
+	var total int64
+	for range 4 {
+		if ev.partialBytes() <= ev.limit+ev.limit/AdmitSlack {
+			return total, nil
+		}
+		freed, err := ev.round(ctx, false, ev.timeout/AdmitWait)
+		total += freed
+		if err != nil || freed == 0 {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // roundLoop runs rounds on the timer and when fills nudge it.
@@ -351,30 +406,27 @@ func (ev *Evictor) Round(ctx context.Context) (int64, error) {
 	}
 	ev.roundMu.Lock()
 	defer ev.roundMu.Unlock()
-	return ev.rounds(ctx, true)
+	return ev.rounds(ctx)
 }
 
 // rounds makes passes (round) until memory is under the limit, a pass frees nothing, or
 // four passes have run. roundMu is held.
-func (ev *Evictor) rounds(ctx context.Context, dropCaches bool) (int64, error) {
+func (ev *Evictor) rounds(ctx context.Context) (int64, error) {
 	var total int64
 	for range 4 {
-		freed, err := ev.round(ctx, dropCaches)
+		freed, err := ev.round(ctx, true, 0)
 		total += freed
-		used := ev.InUse()
-		if !dropCaches {
-			used = ev.partialBytes()
-		}
-		if err != nil || freed == 0 || used <= ev.limit {
+		if err != nil || freed == 0 || ev.InUse() <= ev.limit {
 			return total, err
 		}
 	}
 	return total, nil
 }
 
-// round is one pass of Round, which drops ad-hoc caches when dropCaches is set. roundMu
-// is held.
-func (ev *Evictor) round(ctx context.Context, dropCaches bool) (int64, error) {
+// round is one pass of Round, which drops ad-hoc caches when dropCaches is set (roundMu
+// is held then), and evicts keys under the keys lock, waiting for it at most lockWait
+// (0: as long as ctx allows); a pass that does not get it evicts nothing.
+func (ev *Evictor) round(ctx context.Context, dropCaches bool, lockWait time.Duration) (int64, error) {
 	limit := ev.limit
 	readers, readerBytes, stateBytes, keys, total := ev.measure()
 	if !dropCaches {
@@ -399,6 +451,19 @@ func (ev *Evictor) round(ctx context.Context, dropCaches bool) (int64, error) {
 	}
 	if total <= limit || excess <= 0 || readerBytes == 0 {
 		ev.sizeSketch(keys)
+		return 0, nil
+	}
+	if !ev.lockKeys(ctx, lockWait) {
+		return 0, nil
+	}
+	defer func() { <-ev.keys }()
+	// A reader in Admit, or a round, may have evicted while this pass waited for the lock.
+	readers, readerBytes, stateBytes, keys, total = ev.measure()
+	if !dropCaches {
+		total -= ev.graphBytes()
+	}
+	excess = total - limit/50*49
+	if total <= limit || readerBytes == 0 {
 		return 0, nil
 	}
 	// Evicting reader keys frees the operator state of those keys too, in proportion; the
@@ -465,7 +530,7 @@ func (ev *Evictor) measure() (readers []partialReader, readerBytes, stateBytes i
 // the cache holds.
 //
 // It ranks against ev.ranked, a copy of the sketch, so counting reads never waits for a
-// round. roundMu is held.
+// round. The keys lock is held.
 func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64) (victims [][]operators.Victim, held int) {
 	var bytesByScore [MaxCount + 1]int64
 	weights := make([]int64, len(readers))

@@ -107,8 +107,18 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 // atomic load of the map, none yet meaning empty. Only the reader's writer stores (its
 // domain, or the backfill before the reader is published), so the allocation races with
 // nothing.
+//
+// The map is rebuilt after churn. Deleting an entry frees its slot but never the overflow
+// bucket that held it, so a partial reader whose keys turn over under eviction at a constant
+// count grows its table without bound (1.25× a fresh one after 20 turnovers, and the memory
+// limit does not see it). The writer counts deletions; once they reach half the entries it
+// checks the table and, if a quarter or more of its buckets are empty, stores the entries in
+// a fresh map and publishes it with one atomic store. Readers that loaded the old map finish
+// on it: nothing writes to it any more, and its entries are the same immutable values.
 type lazyMap[K comparable, V any] struct {
 	p atomic.Pointer[xsync.Map[K, V]]
+	// deleted counts deletions since the map was built; only the writer touches it.
+	deleted int
 }
 
 func (m *lazyMap[K, V]) Load(k K) (v V, ok bool) {
@@ -129,15 +139,43 @@ func (m *lazyMap[K, V]) Store(k K, v V) {
 
 func (m *lazyMap[K, V]) Delete(k K) {
 	if x := m.p.Load(); x != nil {
-		x.Delete(k)
+		if _, ok := x.LoadAndDelete(k); ok {
+			m.churned(x)
+		}
 	}
 }
 
 func (m *lazyMap[K, V]) LoadAndDelete(k K) (v V, ok bool) {
 	if x := m.p.Load(); x != nil {
-		return x.LoadAndDelete(k)
+		if v, ok = x.LoadAndDelete(k); ok {
+			m.churned(x)
+		}
 	}
-	return v, false
+	return v, ok
+}
+
+// minRebuildDeletions keeps small maps from being checked on every few deletions.
+const minRebuildDeletions = 128
+
+// churned counts a deletion from x and rebuilds x once deletions have left enough of its
+// buckets empty. Checking costs a walk of the table, as rebuilding does, and happens at most
+// once per half the entries deleted: amortized, a constant per deletion.
+func (m *lazyMap[K, V]) churned(x *xsync.Map[K, V]) {
+	m.deleted++
+	size := x.Size()
+	if m.deleted < max(size/2, minRebuildDeletions) {
+		return
+	}
+	m.deleted = 0
+	if st := x.Stats(); st.EmptyBuckets*4 < st.TotalBuckets {
+		return
+	}
+	fresh := xsync.NewMap[K, V](xsync.WithPresize(size))
+	x.Range(func(k K, v V) bool {
+		fresh.Store(k, v)
+		return true
+	})
+	m.p.Store(fresh)
 }
 
 func (m *lazyMap[K, V]) Range(f func(K, V) bool) {
@@ -426,8 +464,10 @@ func (r *Reader) Keys() int {
 // Bytes approximates the memory held by the published rows and entries.
 func (r *Reader) Bytes() int64 { return r.bytes.Load() }
 
-// entryOverhead approximates a map entry: key, entry header and the map's slot.
-const entryOverhead = 96
+// entryOverhead approximates a map entry: key, entry header and the map's slot. The
+// concurrent map doubles its table as Go's maps do, so 16 of it are the slot's cost at the
+// table's lowest load beyond its average (see mapLowLoadBytes).
+const entryOverhead = 96 + 16
 
 func entryBytes(e ReaderEntry) int64 {
 	if e.Tree != nil {

@@ -73,7 +73,7 @@ type winPart struct {
 }
 
 // winPartBytes is the fixed cost of a present partition (map slot, key, struct).
-const winPartBytes = 144
+const winPartBytes = 144 + mapLowLoadBytes
 
 // NewWindow returns a Window over input rows of width columns, partitioned by the partition
 // columns and ordered by order, computing funcs.
