@@ -1,0 +1,574 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/servertest"
+	"github.com/weirdb/weir/internal/testserver"
+	"github.com/weirdb/weir/server"
+)
+
+// proxyEnv is a private MariaDB and a Weir server in proxy mode in front of it, whose
+// engine mirrors database "app". Until a replication stream fills the mirrored tables,
+// tests feed them through the engine's Mirror API with the same rows they insert in
+// MariaDB.
+type proxyEnv struct {
+	maria  *testserver.MariaDB
+	engine *weir.Engine
+	addr   string // Weir's
+	direct *sql.DB
+	pos    uint64
+}
+
+func startProxy(t *testing.T, mutate func(*server.ProxyConfig)) *proxyEnv {
+	t.Helper()
+	m := testserver.StartMariaDB(t)
+	m.CreateDatabase(t, "app")
+	cfg := &server.ProxyConfig{Addr: m.Addr, User: "root", Database: "app"}
+	if mutate != nil {
+		mutate(cfg)
+	}
+	e, _, addr := servertest.Start(t, weir.Options{MemoryLimit: -1, Mirror: true}, server.Config{Proxy: cfg})
+	direct, err := sql.Open("mysql", m.DSN("app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { direct.Close() })
+	return &proxyEnv{maria: m, engine: e, addr: addr, direct: direct}
+}
+
+// table creates a table in MariaDB and the same mirrored table in Weir, and fills both
+// with rows (values as SQL literals, in column order).
+func (env *proxyEnv) table(t *testing.T, ddl string, rows ...[]any) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := env.direct.ExecContext(ctx, ddl); err != nil {
+		t.Fatalf("%s: %v", ddl, err)
+	}
+	if err := env.engine.Mirror().CreateTable(ctx, ddl); err != nil {
+		t.Fatalf("mirror %s: %v", ddl, err)
+	}
+	name := strings.Fields(ddl)[2]
+	env.insert(t, name, rows...)
+}
+
+// insert adds rows to a table in MariaDB and in Weir's mirror.
+func (env *proxyEnv) insert(t *testing.T, table string, rows ...[]any) {
+	t.Helper()
+	ctx := context.Background()
+	tx := &weir.MirrorTx{}
+	for _, r := range rows {
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(r)), ", ")
+		if _, err := env.direct.ExecContext(ctx, "INSERT INTO "+table+" VALUES ("+marks+")", r...); err != nil {
+			t.Fatal(err)
+		}
+		row, err := dataflow.RowFromGo(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.Changes = append(tx.Changes, weir.MirrorChange{Table: table, Op: weir.MirrorInsert, New: row})
+	}
+	env.pos++
+	tx.Position = env.pos
+	tok, _, err := env.engine.Mirror().Apply(ctx, tx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.engine.WaitFor(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (env *proxyEnv) open(t *testing.T, db, params string) *sql.DB {
+	t.Helper()
+	h, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/%s?%s", env.addr, db, params))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
+// outcome runs one statement and describes what the client saw: the columns and rows of
+// a result set (every result set, for a CALL), or the affected rows and last insert id,
+// or the error's number, SQLSTATE and message.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func outcome(q querier, query bool, stmt string, args ...any) string {
+	ctx := context.Background()
+	if !query {
+		res, err := q.ExecContext(ctx, stmt, args...)
+		if err != nil {
+			return describeErr(err)
+		}
+		n, _ := res.RowsAffected()
+		id, _ := res.LastInsertId()
+		return fmt.Sprintf("affected %d, insert id %d", n, id)
+	}
+	rows, err := q.QueryContext(ctx, stmt, args...)
+	if err != nil {
+		return describeErr(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for {
+		cols, err := rows.Columns()
+		if err != nil {
+			return describeErr(err)
+		}
+		fmt.Fprintf(&b, "%v\n", cols)
+		for rows.Next() {
+			vals := make([]sql.NullString, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return describeErr(err)
+			}
+			for _, v := range vals {
+				if v.Valid {
+					fmt.Fprintf(&b, "%q ", v.String)
+				} else {
+					b.WriteString("NULL ")
+				}
+			}
+			b.WriteString("\n")
+		}
+		if err := rows.Err(); err != nil {
+			fmt.Fprintf(&b, "%s\n", describeErr(err))
+		}
+		if !rows.NextResultSet() {
+			break
+		}
+	}
+	return b.String()
+}
+
+func describeErr(err error) string {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		return fmt.Sprintf("error %d (%s): %s", me.Number, string(me.SQLState[:]), me.Message)
+	}
+	return "error: " + err.Error()
+}
+
+// TestProxyPassThrough runs the same statements on one connection to MariaDB and on one
+// through Weir's proxy (each in a database of its own in the same MariaDB), and checks that
+// the client sees the same thing: result sets, affected rows and insert ids, errors with
+// their numbers and SQLSTATEs, warnings, transactions, session variables, stored
+// procedures with several result sets, and prepared statements.
+func TestProxyPassThrough(t *testing.T) {
+	env := startProxy(t, nil)
+	env.maria.CreateDatabase(t, "direct")
+	ctx := context.Background()
+	for _, interpolate := range []bool{false, true} {
+		t.Run(fmt.Sprintf("interpolateParams=%v", interpolate), func(t *testing.T) {
+			params := fmt.Sprintf("interpolateParams=%v", interpolate)
+			directDB, err := sql.Open("mysql", env.maria.DSN("direct")+"&"+params)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer directDB.Close()
+			proxied := env.open(t, "app", params)
+			dc, err := directDB.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer dc.Close()
+			pc, err := proxied.Conn(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer pc.Close()
+			steps := []struct {
+				query bool
+				sql   string
+				args  []any
+			}{
+				{false, "DROP TABLE IF EXISTS t", nil},
+				{false, "DROP PROCEDURE IF EXISTS p", nil},
+				{false, "CREATE TABLE t (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(10) NOT NULL, n TINYINT)", nil},
+				{false, "CREATE TABLE t (id INT)", nil}, // 1050
+				{false, "INSERT INTO t (name, n) VALUES ('a', 1), ('b', 2)", nil},
+				{false, "INSERT INTO t (name, n) VALUES (?, ?)", []any{"c", 3}},
+				{false, "INSERT INTO t (name, n) VALUES ('d', 1000)", nil}, // strict: 1264
+				{false, "INSERT INTO t (id, name) VALUES (1, 'dup')", nil}, // 1062
+				{true, "SELECT * FROM t ORDER BY id", nil},
+				{true, "SELECT nosuch FROM t", nil}, // 1054
+				{true, "SELEKT 1", nil},             // 1064
+				{false, "SET SESSION sql_mode = ''", nil},
+				{false, "INSERT INTO t (name, n) VALUES ('a long name indeed', 1000)", nil}, // warnings
+				{true, "SHOW WARNINGS", nil},
+				{true, "SELECT @@session.sql_mode, @@autocommit", nil},
+				{false, "UPDATE t SET n = n + 1 WHERE id <= ?", []any{2}},
+				{false, "UPDATE t SET n = n WHERE id = 1", nil}, // matched, not changed
+				{false, "SET @x = 41", nil},
+				{true, "SELECT @x + 1", nil},
+				{false, "BEGIN", nil},
+				{false, "INSERT INTO t (name) VALUES ('in tx')", nil},
+				{true, "SELECT COUNT(*) FROM t", nil},
+				{false, "ROLLBACK", nil},
+				{true, "SELECT COUNT(*) FROM t", nil},
+				{false, "START TRANSACTION", nil},
+				{false, "UPDATE t SET name = 'z' WHERE id = 3", nil},
+				{false, "COMMIT", nil},
+				{true, "SELECT id, name FROM t WHERE id = ?", []any{3}},
+				{false, "CREATE PROCEDURE p(IN k INT) BEGIN SELECT name FROM t WHERE id = k; SELECT COUNT(*) AS c FROM t; END", nil},
+				{true, "CALL p(2)", nil},
+				{true, "SHOW COLUMNS FROM t", nil},
+				{true, "SELECT id, n FROM t WHERE name IN (?, ?) ORDER BY id", []any{"a", "z"}},
+				{true, "SELECT CAST(1.5 AS DECIMAL(4,2)), NOW() IS NOT NULL, CHAR_LENGTH('ü')", nil},
+				{false, "TRUNCATE TABLE t", nil},
+				{true, "SELECT * FROM t", nil},
+			}
+			for _, st := range steps {
+				want := outcome(dc, st.query, st.sql, st.args...)
+				got := outcome(pc, st.query, st.sql, st.args...)
+				want = strings.ReplaceAll(want, "direct.", "app.")
+				if got != want {
+					t.Errorf("%s:\nthrough Weir: %s\nMariaDB:      %s", st.sql, got, want)
+				}
+			}
+		})
+	}
+}
+
+// TestProxyCaches checks which SELECTs Weir answers: those of shapes CREATE CACHE named
+// (by query or by proxied query id), not the others, nor any inside a transaction, and
+// that the cached answer equals MariaDB's.
+func TestProxyCaches(t *testing.T) {
+	env := startProxy(t, nil)
+	env.table(t, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price INT)",
+		[]any{1, "apple", 3}, []any{2, "pear", 4}, []any{3, "fig", 9})
+	ctx := context.Background()
+	db := env.open(t, "app", "")
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	const q = "SELECT name, price FROM items WHERE id = 2"
+	want := outcome(env.direct, true, q)
+	if got := outcome(c, true, q); got != want {
+		t.Fatalf("proxied: %s, want %s", got, want)
+	}
+	shapes := proxied(t, c)
+	sh, ok := shapes["select `name` , `price` from `items` where `id` = ?"]
+	if !ok {
+		t.Fatalf("SHOW PROXIED QUERIES: %v", shapes)
+	}
+	if sh.count != 1 || !strings.HasPrefix(sh.why, "not cached") {
+		t.Fatalf("proxied shape %+v", sh)
+	}
+	if _, err := c.ExecContext(ctx, fmt.Sprintf("CREATE CACHE items_by_id FROM %d", sh.id)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int{1, 2, 3, 4} {
+		q := fmt.Sprintf("SELECT name, price FROM items WHERE id = %d", id)
+		if got, want := outcome(c, true, q), outcome(env.direct, true, q); got != want {
+			t.Fatalf("%s: cached %s, MariaDB %s", q, got, want)
+		}
+	}
+	// Prepared, too: answered by Weir.
+	for _, id := range []int{1, 3} {
+		q := "SELECT name, price FROM items WHERE id = ?"
+		if got, want := outcome(c, true, q, id), outcome(env.direct, true, q, id); got != want {
+			t.Fatalf("%s [%d]: cached %s, MariaDB %s", q, id, got, want)
+		}
+	}
+	if n := proxied(t, c)[sh.text].count; n != 1 {
+		t.Fatalf("after CREATE CACHE the shape was passed through again: count %d", n)
+	}
+	if reads := cacheReads(t, c, "items_by_id"); reads < 4 {
+		t.Fatalf("the cache served no read")
+	}
+
+	// Inside a transaction the upstream answers, and says why.
+	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := outcome(c, true, q), outcome(env.direct, true, q); got != want {
+		t.Fatalf("in a transaction: %s, want %s", got, want)
+	}
+	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	if sh := proxied(t, c)[sh.text]; sh.count != 2 || sh.why != "inside a transaction" {
+		t.Fatalf("after a read in a transaction: %+v", sh)
+	}
+
+	// A table Weir does not mirror: passed through with the planner's reason.
+	if _, err := env.direct.ExecContext(ctx, "CREATE TABLE other (id INT PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	if got := outcome(c, true, "SELECT id FROM other WHERE id = 1"); got != "[id]\n" {
+		t.Fatalf("unmirrored table: %s", got)
+	}
+	if sh := proxied(t, c)["select `id` from `other` where `id` = ?"]; !strings.Contains(sh.why, "doesn't exist") {
+		t.Fatalf("unmirrored table: %+v", sh)
+	}
+
+	// Weir's own statements are refused by name with an unknown id.
+	if _, err := c.ExecContext(ctx, "CREATE CACHE FROM 999999"); err == nil || !strings.Contains(err.Error(), "Unknown proxied query 999999") {
+		t.Fatalf("CREATE CACHE FROM an unknown id: %v", err)
+	}
+
+	// Read-your-writes without a GTID waiter: after the session's own write its reads go
+	// to the upstream, which has the write (Weir's mirror does not: nothing feeds it here).
+	if _, err := c.ExecContext(ctx, "INSERT INTO items VALUES (4, 'kiwi', 2)"); err != nil {
+		t.Fatal(err)
+	}
+	const q4 = "SELECT name, price FROM items WHERE id = 4"
+	if got := outcome(c, true, q4); got != "[name price]\n\"kiwi\" \"2\" \n" {
+		t.Fatalf("read after the session's write: %s", got)
+	}
+	if sh := proxied(t, c)[sh.text]; sh.why != "read-your-writes: Weir had not applied the session's last write" {
+		t.Fatalf("after a read following a write: %+v", sh)
+	}
+	// With read-your-writes off, the session reads Weir's (stale) cache.
+	if _, err := c.ExecContext(ctx, "SET @weir_read_your_writes = 0"); err != nil {
+		t.Fatal(err)
+	}
+	if got := outcome(c, true, q4); got != "[name price]\n" {
+		t.Fatalf("read from the cache, which lacks the write: %s", got)
+	}
+}
+
+type proxiedShape struct {
+	id        int64
+	text, why string
+	count     int64
+}
+
+func proxied(t *testing.T, q querier) map[string]proxiedShape {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), "SHOW PROXIED QUERIES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]proxiedShape{}
+	for rows.Next() {
+		var s proxiedShape
+		var last string
+		if err := rows.Scan(&s.id, &s.text, &s.count, &s.why, &last); err != nil {
+			t.Fatal(err)
+		}
+		out[s.text] = s
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// cacheReads counts the reads caches served: hits and misses (filled), of the cache
+// called name ("": of every cache).
+func cacheReads(t *testing.T, q querier, name string) int64 {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), "SHOW CACHES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var total int64
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		if name == "" || vals[0].String == name {
+			var hits, misses int64
+			fmt.Sscan(vals[4].String, &hits)
+			fmt.Sscan(vals[5].String, &misses)
+			total += hits + misses
+		}
+	}
+	return total
+}
+
+// TestProxyAutoCache: with --auto-cache a supported shape is cached once it has been
+// passed through twice, and then answered by Weir, equal to MariaDB's answer.
+func TestProxyAutoCache(t *testing.T) {
+	env := startProxy(t, func(c *server.ProxyConfig) { c.AutoCache = true })
+	env.table(t, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price INT)",
+		[]any{1, "apple", 3}, []any{2, "pear", 4}, []any{3, "fig", 9})
+	db := env.open(t, "app", "")
+	const shape = "select `name` from `items` where `price` > ? order by `id`"
+	for i, bound := range []int{1, 3, 4, 0} {
+		q := fmt.Sprintf("SELECT name FROM items WHERE price > %d ORDER BY id", bound)
+		if got, want := outcome(db, true, q), outcome(env.direct, true, q); got != want {
+			t.Fatalf("%s: %s, want %s", q, got, want)
+		}
+		sh := proxied(t, db)[shape]
+		wantCount := int64(min(i+1, 2))
+		if sh.count != wantCount {
+			t.Fatalf("after %d reads the shape was passed through %d times, want %d (%+v)", i+1, sh.count, wantCount, sh)
+		}
+	}
+	if reads := cacheReads(t, db, ""); reads != 2 {
+		t.Fatalf("the caches served %d reads, want 2 (the third and fourth)", reads)
+	}
+}
+
+// TestProxyShapeTableBounded: whatever clients send, the table of proxied shapes keeps
+// the most recently seen ones, up to its bound.
+func TestProxyShapeTableBounded(t *testing.T) {
+	env := startProxy(t, func(c *server.ProxyConfig) { c.MaxShapes = 5 })
+	env.table(t, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))", []any{1, "apple"})
+	db := env.open(t, "app", "")
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := range 50 {
+		if got := outcome(c, true, fmt.Sprintf("SELECT id AS c%d FROM items WHERE id = 1", i)); strings.HasPrefix(got, "error") {
+			t.Fatal(got)
+		}
+	}
+	shapes := proxied(t, c)
+	if len(shapes) != 5 {
+		t.Fatalf("%d shapes listed, want 5", len(shapes))
+	}
+	for i := 45; i < 50; i++ {
+		if _, ok := shapes[fmt.Sprintf("select `id` as `c%d` from `items` where `id` = ?", i)]; !ok {
+			t.Fatalf("shape %d, among the most recent, is missing: %v", i, shapes)
+		}
+	}
+}
+
+// TestProxyUpstreamLost kills the upstream session under a statement: the client gets an
+// error, the write is not run again, and the next statement opens a new upstream session
+// with the session's database and variables; inside a transaction, statements are refused
+// until ROLLBACK.
+func TestProxyUpstreamLost(t *testing.T) {
+	env := startProxy(t, nil)
+	ctx := context.Background()
+	if _, err := env.direct.ExecContext(ctx, "CREATE TABLE log (id INT PRIMARY KEY AUTO_INCREMENT, at DOUBLE)"); err != nil {
+		t.Fatal(err)
+	}
+	db := env.open(t, "app", "")
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for _, s := range []string{"SET @mark = 'kept'", "SET SESSION sql_mode = 'ANSI_QUOTES'"} {
+		if _, err := c.ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	killDuring := func(stmt string, query bool) string {
+		t.Helper()
+		done := make(chan string, 1)
+		go func() { done <- outcome(c, query, stmt) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			var id int64
+			err := env.direct.QueryRowContext(ctx, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(%' AND INFO NOT LIKE '%PROCESSLIST%'").Scan(&id)
+			if err == nil {
+				if _, err := env.direct.ExecContext(ctx, fmt.Sprintf("KILL %d", id)); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the statement never reached MariaDB: %v", err)
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		select {
+		case got := <-done:
+			return got
+		case <-time.After(20 * time.Second):
+			t.Fatal("the statement did not end after its upstream session was killed")
+			return ""
+		}
+	}
+	got := killDuring("INSERT INTO log (at) SELECT SLEEP(30)", false)
+	if !strings.HasPrefix(got, "error 1927") && !strings.HasPrefix(got, "error 2013") {
+		t.Fatalf("write whose upstream session was killed: %s", got)
+	}
+	var n int
+	if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("rows after the killed write: %d, %v (want 0: never run again)", n, err)
+	}
+	if got, want := outcome(c, true, `SELECT @mark, @@sql_mode, DATABASE()`), "[@mark @@sql_mode DATABASE()]\n\"kept\" \"ANSI_QUOTES\" \"app\" \n"; got != want {
+		t.Fatalf("session state on the new upstream session: %s, want %s", got, want)
+	}
+
+	// Inside a transaction.
+	for _, s := range []string{"BEGIN", "INSERT INTO log (at) VALUES (1)"} {
+		if _, err := c.ExecContext(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got = killDuring("SELECT SLEEP(30)", true)
+	if !strings.HasPrefix(got, "error 1927") && !strings.HasPrefix(got, "error 2013") {
+		t.Fatalf("read whose upstream session was killed: %s", got)
+	}
+	if got := outcome(c, false, "INSERT INTO log (at) VALUES (2)"); !strings.HasPrefix(got, "error 1927 (70100)") {
+		t.Fatalf("a statement after the transaction was lost: %s", got)
+	}
+	if got := outcome(c, false, "ROLLBACK"); got != "affected 0, insert id 0" {
+		t.Fatalf("ROLLBACK after the transaction was lost: %s", got)
+	}
+	if got := outcome(c, false, "INSERT INTO log (at) VALUES (3)"); got != "affected 1, insert id 2" {
+		t.Fatalf("after ROLLBACK: %s", got)
+	}
+	if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("rows: %d, %v (want 1: the lost transaction's insert rolled back)", n, err)
+	}
+}
+
+// TestProxyMariaDBClient runs the mariadb command-line client unchanged, through Weir and
+// directly, and compares what it prints, errors and warnings included.
+func TestProxyMariaDBClient(t *testing.T) {
+	cli := testserver.RequireAnyBinary(t, "mariadb", "mysql")
+	env := startProxy(t, nil)
+	env.table(t, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price INT)",
+		[]any{1, "apple", 3}, []any{2, "pear", 4})
+	script := `SELECT * FROM items ORDER BY id;
+SET sql_mode = '';
+INSERT INTO items VALUES (3, 'a name far too long for its column', 1);
+SHOW WARNINGS;
+SELECT name FROM items WHERE id = 3;
+SELECT nosuch FROM items;
+`
+	run := func(addr string) string {
+		host, port, _ := strings.Cut(addr, ":")
+		cmd := exec.Command(cli, "--no-defaults", "-h", host, "-P", port, "-u", "root", "--batch", "--force", "app")
+		cmd.Stdin = strings.NewReader(script)
+		out, _ := cmd.CombinedOutput()
+		return string(out)
+	}
+	got := run(env.addr)
+	if _, err := env.direct.Exec("DELETE FROM items WHERE id = 3"); err != nil {
+		t.Fatal(err)
+	}
+	want := run(env.maria.Addr)
+	if got != want || !strings.Contains(got, "Warning\t1265") || !strings.Contains(got, "ERROR 1054 (42S22)") {
+		t.Fatalf("through Weir:\n%s\nMariaDB:\n%s", got, want)
+	}
+}
