@@ -546,6 +546,8 @@ func mayWrite(first, sql string) bool {
 	switch first {
 	case "SELECT", "(", "WITH", "SHOW", "SET", "USE", "DESCRIBE", "DESC", "EXPLAIN", "HELP", "DO":
 		return false
+	case "BEGIN", "START", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE":
+		return false // a transaction's writes count themselves
 	}
 	return true
 }

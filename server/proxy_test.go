@@ -159,6 +159,17 @@ func outcome(q querier, query bool, stmt string, args ...any) string {
 	return b.String()
 }
 
+// prepared runs a prepared statement where outcome expects a connection.
+type prepared struct{ *sql.Stmt }
+
+func (p prepared) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return p.Stmt.QueryContext(ctx, args...)
+}
+
+func (p prepared) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return p.Stmt.ExecContext(ctx, args...)
+}
+
 func describeErr(err error) string {
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
@@ -298,15 +309,38 @@ func TestProxyCaches(t *testing.T) {
 		t.Fatalf("the cache served no read")
 	}
 
-	// Inside a transaction the upstream answers, and says why.
+	// Inside a transaction the upstream answers, and says why. A row only MariaDB has
+	// (Weir's mirror is not fed it) tells the two apart.
+	if _, err := env.direct.ExecContext(ctx, "UPDATE items SET price = 40 WHERE id = 2"); err != nil {
+		t.Fatal(err)
+	}
+	byID, err := c.PrepareContext(ctx, "SELECT name, price FROM items WHERE id = ?") // Weir's
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer byID.Close()
+	if got := outcome(c, true, q); got != "[name price]\n\"pear\" \"4\" \n" {
+		t.Fatalf("outside a transaction the cache answers: %s", got)
+	}
 	if _, err := c.ExecContext(ctx, "BEGIN"); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := outcome(c, true, q), outcome(env.direct, true, q); got != want {
+	want = "[name price]\n\"pear\" \"40\" \n"
+	if got := outcome(c, true, q); got != want {
 		t.Fatalf("in a transaction: %s, want %s", got, want)
+	}
+	// The statement Weir prepared runs on the upstream inside a transaction (prepared
+	// there when first needed).
+	for range 2 {
+		if got := outcome(prepared{byID}, true, "", 2); got != want {
+			t.Fatalf("prepared, in a transaction: %s, want %s", got, want)
+		}
 	}
 	if _, err := c.ExecContext(ctx, "COMMIT"); err != nil {
 		t.Fatal(err)
+	}
+	if got := outcome(prepared{byID}, true, "", 2); got != "[name price]\n\"pear\" \"4\" \n" {
+		t.Fatalf("prepared, after the transaction: %s (want the cache's)", got)
 	}
 	if sh := proxied(t, c)[sh.text]; sh.count != 2 || sh.why != "inside a transaction" {
 		t.Fatalf("after a read in a transaction: %+v", sh)
@@ -570,5 +604,35 @@ SELECT nosuch FROM items;
 	want := run(env.maria.Addr)
 	if got != want || !strings.Contains(got, "Warning\t1265") || !strings.Contains(got, "ERROR 1054 (42S22)") {
 		t.Fatalf("through Weir:\n%s\nMariaDB:\n%s", got, want)
+	}
+}
+
+func TestParseUpstreamURL(t *testing.T) {
+	for _, tc := range []struct {
+		url, addr, user, password, db, err string
+		tls                                bool
+	}{
+		{url: "mysql://app:s%40cret@db.example:3307/shop", addr: "db.example:3307", user: "app", password: "s@cret", db: "shop"},
+		{url: "mariadb://root@10.0.0.5/shop?tls=true", addr: "10.0.0.5:3306", user: "root", db: "shop", tls: true},
+		{url: "mysql://root@[::1]/x", addr: "[::1]:3306", user: "root", db: "x"},
+		{url: "mysql://root@/shop?socket=/run/mysqld/mysqld.sock", addr: "/run/mysqld/mysqld.sock", user: "root", db: "shop"},
+		{url: "postgres://u@h/db", err: "want mysql://"},
+		{url: "mysql:///db", err: "no host"},
+		{url: "mysql://h/db?tls=maybe", err: "tls=maybe"},
+	} {
+		cfg, err := server.ParseUpstreamURL(tc.url)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%s: error %v, want one containing %q", tc.url, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.url, err)
+			continue
+		}
+		if cfg.Addr != tc.addr || cfg.User != tc.user || cfg.Password != tc.password || cfg.Database != tc.db || (cfg.TLS != nil) != tc.tls {
+			t.Errorf("%s: got %+v", tc.url, cfg)
+		}
 	}
 }
