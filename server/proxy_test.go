@@ -584,6 +584,10 @@ func TestProxyMariaDBClient(t *testing.T) {
 	env.table(t, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), price INT)",
 		[]any{1, "apple", 3}, []any{2, "pear", 4})
 	script := `SELECT * FROM items ORDER BY id;
+use mysql
+SELECT DATABASE();
+use app
+SELECT DATABASE();
 SET sql_mode = '';
 INSERT INTO items VALUES (3, 'a name far too long for its column', 1);
 SHOW WARNINGS;
@@ -634,5 +638,42 @@ func TestParseUpstreamURL(t *testing.T) {
 		if cfg.Addr != tc.addr || cfg.User != tc.user || cfg.Password != tc.password || cfg.Database != tc.db || (cfg.TLS != nil) != tc.tls {
 			t.Errorf("%s: got %+v", tc.url, cfg)
 		}
+	}
+}
+
+// TestProxyCachedTypes: the answers Weir's caches give to a client are those MariaDB
+// gives, for each column type a mirrored table may have, NULLs included. The mirrored
+// table is fed the same rows as MariaDB's (through the Mirror API, as a binlog stream
+// would).
+func TestProxyCachedTypes(t *testing.T) {
+	env := startProxy(t, nil)
+	env.table(t, "CREATE TABLE v (id INT PRIMARY KEY, i BIGINT, u INT UNSIGNED, d DECIMAL(10,3), f DOUBLE, "+
+		"s VARCHAR(20), c CHAR(3), b TINYINT, dt DATETIME, day DATE, ts TIMESTAMP NULL, tx TEXT)",
+		[]any{1, -9000000000, 4000000000, "12.5", 0.25, "ünï", "ab", 1, "2026-12-06 10:11:12", "2026-01-02", "2020-02-29 23:59:59", "long text"},
+		[]any{2, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil})
+	ctx := context.Background()
+	for _, interpolate := range []bool{false, true} {
+		params := fmt.Sprintf("interpolateParams=%v", interpolate)
+		db := env.open(t, "app", params)
+		if _, err := db.ExecContext(ctx, "CREATE CACHE IF_NOT_EXISTS_v FROM SELECT * FROM v WHERE id = 1"); err != nil && !strings.Contains(err.Error(), "already exists") {
+			t.Fatal(err)
+		}
+		direct, err := sql.Open("mysql", env.maria.DSN("app")+"&"+params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer direct.Close()
+		for _, id := range []int{1, 2} {
+			q := fmt.Sprintf("SELECT * FROM v WHERE id = %d", id)
+			if got, want := outcome(db, true, q), outcome(direct, true, q); got != want {
+				t.Errorf("%s (%s):\nWeir:    %s\nMariaDB: %s", q, params, got, want)
+			}
+			if got, want := outcome(db, true, "SELECT * FROM v WHERE id = ?", id), outcome(direct, true, "SELECT * FROM v WHERE id = ?", id); got != want {
+				t.Errorf("prepared, id %d (%s):\nWeir:    %s\nMariaDB: %s", id, params, got, want)
+			}
+		}
+	}
+	if reads := cacheReads(t, env.open(t, "app", ""), "IF_NOT_EXISTS_v"); reads < 4 {
+		t.Fatalf("the cache served %d reads", reads)
 	}
 }
