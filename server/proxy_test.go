@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net"
 	"os/exec"
 	"strings"
 	"testing"
@@ -675,5 +676,110 @@ func TestProxyCachedTypes(t *testing.T) {
 	}
 	if reads := cacheReads(t, env.open(t, "app", ""), "IF_NOT_EXISTS_v"); reads < 4 {
 		t.Fatalf("the cache served %d reads", reads)
+	}
+}
+
+// TestProxyClientCredentials: with ClientCredentials each upstream session logs in as the
+// client's own user, so the upstream's privileges for that user apply.
+func TestProxyClientCredentials(t *testing.T) {
+	env := startProxy(t, nil)
+	ctx := context.Background()
+	for _, s := range []string{
+		"CREATE TABLE open_t (id INT PRIMARY KEY)", "CREATE TABLE secret_t (id INT PRIMARY KEY)",
+		"CREATE USER 'reader'@'127.0.0.1' IDENTIFIED BY 'pw'", "GRANT SELECT ON app.open_t TO 'reader'@'127.0.0.1'",
+	} {
+		if _, err := env.direct.ExecContext(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	cfg := &server.ProxyConfig{Addr: env.maria.Addr, Database: "app", ClientCredentials: true}
+	_, _, addr := servertest.Start(t, weir.Options{MemoryLimit: -1, Mirror: true},
+		server.Config{Users: map[string]string{"reader": "pw", "root": ""}, Proxy: cfg})
+	open := func(user string) *sql.DB {
+		db, err := sql.Open("mysql", fmt.Sprintf("%s@tcp(%s)/app", user, addr))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	reader := open("reader:pw")
+	if got := outcome(reader, true, "SELECT id FROM open_t"); got != "[id]\n" {
+		t.Fatalf("granted table: %s", got)
+	}
+	if got := outcome(reader, true, "SELECT id FROM secret_t"); !strings.HasPrefix(got, "error 1142 (42000)") {
+		t.Fatalf("table not granted: %s", got)
+	}
+	if got := outcome(reader, true, "SELECT CURRENT_USER()"); got != "[CURRENT_USER()]\n\"reader@127.0.0.1\" \n" {
+		t.Fatalf("upstream user: %s", got)
+	}
+	if got := outcome(open("root"), true, "SELECT id FROM secret_t"); got != "[id]\n" {
+		t.Fatalf("root: %s", got)
+	}
+}
+
+// TestProxyUpstreamUnreachable: a session whose upstream cannot be reached gets error 2003
+// naming it, for each statement that needs the upstream; Weir's own statements still work.
+func TestProxyUpstreamUnreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := ln.Addr().String()
+	ln.Close()
+	_, _, addr := servertest.Start(t, weir.Options{MemoryLimit: -1, Mirror: true},
+		server.Config{Proxy: &server.ProxyConfig{Addr: gone, Database: "app", DialTimeout: 2 * time.Second}})
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/app", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for range 2 {
+		if got := outcome(db, true, "SELECT 1"); !strings.HasPrefix(got, "error 2003 (HY000): Can't connect to the upstream MySQL server on '"+gone+"'") {
+			t.Fatalf("unreachable upstream: %s", got)
+		}
+	}
+	if got := outcome(db, true, "SHOW PROXIED QUERIES"); got != "[id query count why_proxied last_seen]\n" {
+		t.Fatalf("SHOW PROXIED QUERIES: %s", got)
+	}
+}
+
+// TestProxyWriteThenRead: on one connection, a write and then a read of a cached shape
+// always sees the write, 1,000 times. Nothing feeds Weir's mirror here, so the reads after
+// a write are the upstream's (read-your-writes without a GTID waiter); the cache serves
+// the reads of another session, which keep its stale answer.
+func TestProxyWriteThenRead(t *testing.T) {
+	env := startProxy(t, nil)
+	env.table(t, "CREATE TABLE counter (id INT PRIMARY KEY, n INT)", []any{1, 0})
+	ctx := context.Background()
+	db := env.open(t, "app", "")
+	if _, err := db.ExecContext(ctx, "CREATE CACHE counter_by_id FROM SELECT n FROM counter WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	for i := 1; i <= 1000; i++ {
+		if _, err := c.ExecContext(ctx, "UPDATE counter SET n = ? WHERE id = 1", i); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := c.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != i {
+			t.Fatalf("round %d: read %d after writing %d", i, n, i)
+		}
+	}
+	other, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	var n int
+	if err := other.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("another session read %d, %v: want the cache's 0", n, err)
 	}
 }
