@@ -71,8 +71,9 @@
 // to be read mid-command, which this command loop does not do), COM_INIT_DB,
 // COM_FIELD_LIST, COM_SET_OPTION, COM_RESET_CONNECTION. Prepared statements: a SELECT of a
 // cached shape is prepared by Weir; any other is prepared on the upstream session, its
-// reply relayed with Weir's statement id in place of the upstream's, and executions,
-// COM_STMT_SEND_LONG_DATA, COM_STMT_RESET and COM_STMT_CLOSE carry the id mapped back. A
+// reply relayed with Weir's statement id in place of the upstream's, and executions
+// (cursors included, with COM_STMT_FETCH), COM_STMT_SEND_LONG_DATA, COM_STMT_RESET and
+// COM_STMT_CLOSE carry the id mapped back. A
 // statement Weir prepared that must run upstream (inside a transaction) is prepared there
 // when first needed; parameter types the client sent only with an earlier execution are
 // added. SHOW PROXIED QUERIES lists the shapes passed through (most recently seen first,

@@ -306,6 +306,9 @@ func (s *session) relayResult(w *wire) (ok bool, err error) {
 				return false, err
 			}
 		}
+		if px.noteStatus(p); px.status&mysql.SERVER_STATUS_CURSOR_EXISTS != 0 {
+			return true, nil // a cursor: the rows come with COM_STMT_FETCH
+		}
 		for {
 			if p, rerr = px.read(); rerr != nil {
 				return false, s.lost(w, rerr)
@@ -395,6 +398,8 @@ func (s *session) proxyDispatch(w *wire, data []byte) (quit bool, err error) {
 		return false, s.proxyLongData(data)
 	case mysql.COM_STMT_RESET:
 		return false, s.proxyReset(w, data)
+	case mysql.COM_STMT_FETCH:
+		return false, s.proxyFetch(w, data)
 	case mysql.COM_INIT_DB:
 		if px.lostInTx {
 			return false, w.writeError(errTxLost)
@@ -791,7 +796,8 @@ func (s *session) proxyExecute(w *wire, data []byte) error {
 	id := binary.LittleEndian.Uint32(data[1:])
 	own, isOwn := s.stmts[id]
 	us := px.stmts[id]
-	if isOwn && s.weirAnswers() {
+	cursor := data[5]&^0x08 != mysql.CURSOR_TYPE_NO_CURSOR // 0x08: PARAMETER_COUNT_AVAILABLE
+	if isOwn && !cursor && s.weirAnswers() {
 		px.weirLast = true
 		return s.execute(w, data[1:])
 	}
@@ -847,6 +853,41 @@ func (s *session) proxyExecute(w *wire, data []byte) error {
 		px.wrote = true
 	}
 	return nil
+}
+
+// proxyFetch handles COM_STMT_FETCH: rows of an upstream statement's cursor.
+func (s *session) proxyFetch(w *wire, data []byte) error {
+	px := s.px
+	if len(data) < 9 {
+		return w.writeError(errMalformed)
+	}
+	id := binary.LittleEndian.Uint32(data[1:])
+	us, ok := px.stmts[id]
+	if !ok || px.up == nil || us.gen != px.gen {
+		return w.writeError(unknownStatement(id, "mysqld_stmt_fetch"))
+	}
+	payload := append([]byte(nil), data...)
+	binary.LittleEndian.PutUint32(payload[1:], us.id)
+	if err := px.send(payload); err != nil {
+		return s.lost(w, err)
+	}
+	for {
+		p, err := px.read()
+		if err != nil {
+			return s.lost(w, err)
+		}
+		if err := w.writeRaw(p); err != nil {
+			return err
+		}
+		if p[0] == mysql.ERR_HEADER {
+			return nil
+		}
+		if isEOF(p) {
+			px.noteStatus(p)
+			s.syncProxyFlags()
+			return nil
+		}
+	}
 }
 
 // proxyClose handles COM_STMT_CLOSE (no reply).

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-mysql-org/go-mysql/client"
+	gmysql "github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/weirdb/weir"
@@ -884,5 +886,69 @@ func TestProxyMixedWorkload(t *testing.T) {
 	// the cache serves the reads of connections that had not yet.
 	if reads := cacheReads(t, db, "items_by_id"); reads == 0 {
 		t.Fatal("the cache served no read")
+	}
+}
+
+// TestProxyCursor: an execution that opens a cursor (as JDBC's useCursorFetch does) and
+// the COM_STMT_FETCHes that read it get the packets MariaDB sends.
+func TestProxyCursor(t *testing.T) {
+	env := startProxy(t, nil)
+	ctx := context.Background()
+	if _, err := env.direct.ExecContext(ctx, "CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(10))"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.direct.ExecContext(ctx, "INSERT INTO t VALUES (1, 'a'), (2, NULL), (3, 'c')"); err != nil {
+		t.Fatal(err)
+	}
+	run := func(addr string) []string {
+		t.Helper()
+		c, err := client.Connect(addr, "root", "", "app", func(c *client.Conn) error {
+			c.UnsetCapability(gmysql.CLIENT_DEPRECATE_EOF)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		st, err := c.Prepare("SELECT id, s FROM t ORDER BY id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		exchange := func(payload []byte, until func(p []byte) bool) {
+			c.ResetSequence()
+			if err := c.WritePacket(append([]byte{0, 0, 0, 0}, payload...)); err != nil {
+				t.Fatal(err)
+			}
+			for {
+				p, err := c.ReadPacket()
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, fmt.Sprintf("%x", p))
+				if p[0] == 0xff || until(p) {
+					return
+				}
+			}
+		}
+		id := []byte{byte(st.ID), byte(st.ID >> 8), byte(st.ID >> 16), byte(st.ID >> 24)}
+		eofs := 0
+		exchange(append(append([]byte{gmysql.COM_STMT_EXECUTE}, id...), gmysql.CURSOR_TYPE_READ_ONLY, 1, 0, 0, 0), func(p []byte) bool {
+			if p[0] == 0xfe && len(p) < 9 {
+				eofs++
+			}
+			return eofs == 1
+		})
+		for range 2 {
+			exchange(append(append([]byte{gmysql.COM_STMT_FETCH}, id...), 2, 0, 0, 0), func(p []byte) bool { return p[0] == 0xfe && len(p) < 9 })
+		}
+		return out
+	}
+	got, want := run(env.addr), run(env.maria.Addr)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("through Weir:\n%s\nMariaDB:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(want) < 8 {
+		t.Fatalf("MariaDB sent only %d packets", len(want))
 	}
 }
