@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -951,4 +953,90 @@ func TestProxyCursor(t *testing.T) {
 	if len(want) < 8 {
 		t.Fatalf("MariaDB sent only %d packets", len(want))
 	}
+}
+
+// TestProxyUpstreamCut cuts the TCP connection to the upstream while a large result set is
+// being relayed: the client's read ends with error 2013, and the connection's next
+// statement runs on a new upstream session.
+func TestProxyUpstreamCut(t *testing.T) {
+	m := testserver.StartMariaDB(t)
+	m.CreateDatabase(t, "app")
+	fwd := newForwarder(t, m.Addr)
+	_, _, addr := servertest.Start(t, weir.Options{MemoryLimit: -1, Mirror: true},
+		server.Config{Proxy: &server.ProxyConfig{Addr: fwd.addr, User: "root", Database: "app"}})
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/app", addr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	c, err := db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	rows, err := c.QueryContext(ctx, "SELECT seq, REPEAT('x', 100) FROM seq_1_to_2000000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		if n++; n == 10 {
+			fwd.cut()
+		}
+	}
+	err = rows.Err()
+	rows.Close()
+	if n >= 2000000 || !strings.HasPrefix(describeErr(err), "error 2013 (HY000): Lost connection to the upstream") {
+		t.Fatalf("after %d rows: %v", n, err)
+	}
+	var got int
+	if err := c.QueryRowContext(ctx, "SELECT 41 + 1").Scan(&got); err != nil || got != 42 {
+		t.Fatalf("the next statement: %d, %v", got, err)
+	}
+}
+
+// forwarder relays TCP connections to an address until cut closes those it relays.
+type forwarder struct {
+	addr  string
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newForwarder(t *testing.T, to string) *forwarder {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	f := &forwarder{addr: ln.Addr().String()}
+	go func() {
+		for {
+			in, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			out, err := net.Dial("tcp", to)
+			if err != nil {
+				in.Close()
+				continue
+			}
+			f.mu.Lock()
+			f.conns = append(f.conns, in, out)
+			f.mu.Unlock()
+			go func() { io.Copy(out, in); out.Close() }()
+			go func() { io.Copy(in, out); in.Close() }()
+		}
+	}()
+	t.Cleanup(f.cut)
+	return f
+}
+
+func (f *forwarder) cut() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.conns {
+		c.Close()
+	}
+	f.conns = nil
 }
