@@ -57,7 +57,9 @@
 // so the upstream's replies are those the client expects, and they are relayed packet by
 // packet, never decoded and encoded again: result sets with their column definitions, OK
 // packets with affected rows, insert id, status flags and warning count, errors with their
-// numbers and SQLSTATEs. SHOW WARNINGS after a relayed statement is the upstream's.
+// numbers and SQLSTATEs. SHOW WARNINGS after a relayed statement is the upstream's. The
+// greeting announces the upstream's version (read at start), by which drivers choose
+// between MariaDB's and MySQL's features.
 //
 // Weir answers a SELECT only when its shape (weir.Stmt.Shape: literals compared with key
 // columns replaced) is cached, the session is outside a transaction (status flags of the

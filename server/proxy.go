@@ -13,8 +13,10 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-mysql-org/go-mysql/client"
 	"github.com/go-mysql-org/go-mysql/mysql"
 	"github.com/pingcap/tidb/pkg/parser"
+	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
 )
@@ -116,6 +118,30 @@ type proxy struct {
 	// that made each ("" for one --auto-cache added).
 	cached map[string]string
 	shapes shapeTable
+}
+
+// upstreamVersion is the version the greeting announces in proxy mode: the upstream's,
+// since drivers choose dialect features (MariaDB's or MySQL's) by it; Weir's own when the
+// upstream cannot be reached at start.
+func upstreamVersion(cfg ProxyConfig, log *zap.Logger) string {
+	timeout := cfg.DialTimeout
+	if timeout <= 0 {
+		timeout = 10 * time.Second
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	conn, err := client.ConnectWithContext(ctx, cfg.Addr, cfg.User, cfg.Password, "", timeout, func(c *client.Conn) error {
+		if cfg.TLS != nil {
+			c.SetTLSConfig(cfg.TLS)
+		}
+		return nil
+	})
+	if err != nil {
+		log.Warn("the upstream's version is unknown (it could not be reached); the greeting announces Weir's", zap.String("upstream", cfg.Addr), zap.Error(err))
+		return serverVersion
+	}
+	defer conn.Close()
+	return conn.GetServerVersion()
 }
 
 func newProxy(e *weir.Engine, cfg ProxyConfig) *proxy {

@@ -892,7 +892,8 @@ func TestProxyMixedWorkload(t *testing.T) {
 }
 
 // TestProxyCursor: an execution that opens a cursor (as JDBC's useCursorFetch does) and
-// the COM_STMT_FETCHes that read it get the packets MariaDB sends.
+// the COM_STMT_FETCHes that read it get the packets MariaDB sends; the greeting announces
+// MariaDB's version.
 func TestProxyCursor(t *testing.T) {
 	env := startProxy(t, nil)
 	ctx := context.Background()
@@ -912,11 +913,11 @@ func TestProxyCursor(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Close()
+		out := []string{c.GetServerVersion()} // the greeting's
 		st, err := c.Prepare("SELECT id, s FROM t ORDER BY id")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []string
 		exchange := func(payload []byte, until func(p []byte) bool) {
 			c.ResetSequence()
 			if err := c.WritePacket(append([]byte{0, 0, 0, 0}, payload...)); err != nil {

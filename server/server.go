@@ -145,7 +145,11 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("weir: user %s: %w", user, err)
 		}
 	}
-	conf := gmserver.NewServer(serverVersion, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
+	version := serverVersion
+	if cfg.Proxy != nil {
+		version = upstreamVersion(*cfg.Proxy, log)
+	}
+	conf := gmserver.NewServer(version, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
 	base, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		engine:    e,
