@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-mysql-org/go-mysql/client"
 	"github.com/go-mysql-org/go-mysql/mysql"
+	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/charset"
 	"go.uber.org/zap"
 
@@ -50,6 +51,10 @@ type proxySession struct {
 	noRYW bool
 	// weirLast: the last statement was answered by Weir, so SHOW WARNINGS is Weir's too.
 	weirLast bool
+	// results and timeZone are the session's character_set_results (from its login's
+	// collation, then SET NAMES and the like) and the time_zone it set ("" for none): Weir
+	// answers only sessions that read UTF-8 in UTC, as its caches hold them.
+	results, timeZone string
 	// stmts are the statements prepared on the upstream, by the id Weir gave the client.
 	stmts map[uint32]*upstreamStmt
 	// readCtx is the context of Weir's reads: names resolve among the mirrored tables.
@@ -424,6 +429,7 @@ func (s *session) proxyDispatch(w *wire, data []byte) (quit bool, err error) {
 			return false, err
 		}
 		px.replay, px.setOption, px.lostInTx, px.wrote, px.noRYW = nil, nil, false, false, false
+		px.results, px.timeZone = "", ""
 		clear(px.stmts)
 		clear(s.stmts)
 		return false, nil
@@ -528,6 +534,7 @@ func (s *session) remember(first, second, sql string) {
 		if second == "TRANSACTION" {
 			return // the next transaction's only
 		}
+		s.noteSet(sql)
 		for i, old := range px.replay {
 			if old == sql {
 				px.replay = append(px.replay[:i], px.replay[i+1:]...)
@@ -540,6 +547,49 @@ func (s *session) remember(first, second, sql string) {
 		}
 		px.replay = append(px.replay, sql)
 	}
+}
+
+// noteSet follows what a SET passed through changed of what Weir's answers depend on: the
+// character set of results and the time zone.
+func (s *session) noteSet(sql string) {
+	px := s.px
+	node, err := s.parseOne(sql)
+	st, ok := node.(*ast.SetStmt)
+	if err != nil || !ok {
+		return
+	}
+	for _, a := range st.Variables {
+		switch {
+		case a.Name == ast.SetNames || a.Name == ast.SetCharset:
+			px.results = strings.ToLower(literalText(a.Value))
+		case a.IsSystem && !a.IsGlobal && strings.EqualFold(a.Name, "character_set_results"):
+			px.results = strings.ToLower(literalText(a.Value))
+		case a.IsSystem && !a.IsGlobal && strings.EqualFold(a.Name, "time_zone"):
+			px.timeZone = literalText(a.Value)
+		}
+	}
+}
+
+// whyNotServable says why Weir's answers would not be what this session expects (its
+// results in another character set, or times in another zone); "" when they would be.
+func (px *proxySession) whyNotServable() string {
+	cs := px.results
+	if cs == "" {
+		if col, err := charset.GetCollationByID(int(px.collation)); err == nil {
+			cs = col.CharsetName
+		}
+	}
+	switch strings.Trim(cs, "'\"") {
+	case "", "utf8", "utf8mb3", "utf8mb4", "default", "null", "binary":
+	default:
+		return "the session reads results in " + cs + ", Weir's caches hold UTF-8"
+	}
+	switch strings.ToUpper(strings.Trim(px.timeZone, "'\"")) {
+	case "", "+00:00", "+0:00", "UTC":
+	default:
+		return "the session's time_zone is " + px.timeZone + ", Weir's caches hold UTC"
+	}
+	return ""
 }
 
 // mayWrite reports whether a statement passed through may have written: the reads a
@@ -571,6 +621,14 @@ func (s *session) proxySelect(w *wire, sql string) (done bool, err error) {
 	}
 	if p.cfg.Database != "" && px.db != p.cfg.Database {
 		p.see(sql, whyOtherDB)
+		return false, nil
+	}
+	if why := px.whyNotServable(); why != "" {
+		p.see(sql, why)
+		return false, nil
+	}
+	if strings.Contains(strings.ToUpper(sql), "SQL_CALC_FOUND_ROWS") {
+		p.see(sql, "SQL_CALC_FOUND_ROWS: the next FOUND_ROWS() is the upstream's")
 		return false, nil
 	}
 	st, perr := s.srv.engine.PrepareContext(px.readCtx, sql)
@@ -670,7 +728,7 @@ func isMyError(err error) bool {
 // proxySelect decides for a text one.
 func (s *session) weirAnswers() bool {
 	p, px := s.srv.proxy, s.px
-	return !px.inTx() && (p.cfg.Database == "" || px.db == p.cfg.Database) && s.caughtUp()
+	return !px.inTx() && (p.cfg.Database == "" || px.db == p.cfg.Database) && px.whyNotServable() == "" && s.caughtUp()
 }
 
 // proxyPrepare handles COM_STMT_PREPARE: a SELECT of a cached shape is prepared by Weir
@@ -685,7 +743,7 @@ func (s *session) proxyPrepare(w *wire, data []byte) error {
 	}
 	switch word(leadingWords(sql, 1), 0) {
 	case "SELECT", "(", "WITH":
-		if hasFrom(sql) && !px.inTx() && (p.cfg.Database == "" || px.db == p.cfg.Database) {
+		if hasFrom(sql) && !px.inTx() && (p.cfg.Database == "" || px.db == p.cfg.Database) && px.whyNotServable() == "" {
 			st, err := s.srv.engine.PrepareContext(px.readCtx, sql)
 			switch {
 			case err != nil:

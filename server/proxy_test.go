@@ -1041,3 +1041,53 @@ func (f *forwarder) cut() {
 	}
 	f.conns = nil
 }
+
+// TestProxySessionCharsetAndZone: a session that reads results in another character set,
+// or set another time zone, is answered by the upstream (Weir's caches hold UTF-8 and
+// UTC), so it sees what MariaDB gives it.
+func TestProxySessionCharsetAndZone(t *testing.T) {
+	env := startProxy(t, nil)
+	env.table(t, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20), at TIMESTAMP NULL)",
+		[]any{1, "crème brûlée", "2026-12-06 10:00:00"})
+	ctx := context.Background()
+	db := env.open(t, "app", "")
+	if _, err := db.ExecContext(ctx, "CREATE CACHE items_by_id FROM SELECT name, at FROM items WHERE id = 1"); err != nil {
+		t.Fatal(err)
+	}
+	const q = "SELECT name, at FROM items WHERE id = 1"
+	for _, set := range []string{"SET NAMES latin1", "SET time_zone = '+02:00'"} {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := env.direct.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, conn := range []*sql.Conn{c, d} {
+			if _, err := conn.ExecContext(ctx, set); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got, want := outcome(c, true, q), outcome(d, true, q); got != want {
+			t.Errorf("after %s: through Weir %s, MariaDB %s", set, got, want)
+		}
+		if sh := proxied(t, c)["select `name` , `at` from `items` where `id` = ?"]; !strings.Contains(sh.why, "Weir's caches hold") {
+			t.Errorf("after %s: %+v", set, sh)
+		}
+		c.Close()
+		d.Close()
+	}
+	fresh := env.open(t, "app", "") // the pools above keep the sessions that SET
+	freshDirect, err := sql.Open("mysql", env.maria.DSN("app"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer freshDirect.Close()
+	if got, want := outcome(fresh, true, q), outcome(freshDirect, true, q); got != want {
+		t.Errorf("a UTF-8, UTC session: through Weir %s, MariaDB %s", got, want)
+	}
+	if reads := cacheReads(t, fresh, "items_by_id"); reads != 1 {
+		t.Errorf("the cache served %d reads, want 1", reads)
+	}
+}
