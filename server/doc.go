@@ -64,8 +64,10 @@
 // Weir answers a SELECT only when its shape (weir.Stmt.Shape: literals compared with key
 // columns replaced) is cached, the session is outside a transaction (status flags of the
 // upstream's last reply: in a transaction, or with autocommit off, every statement is the
-// upstream's) and in the mirrored database (ProxyConfig.Database), and Weir has applied the
-// session's last write. Cached shapes are those of the caches CREATE CACHE made (durable,
+// upstream's) and in the mirrored database (ProxyConfig.Database), reads results in UTF-8
+// and times in UTC as the caches hold them (its login's character set, SET NAMES,
+// character_set_results and time_zone are followed), and Weir has applied the session's
+// last write. Cached shapes are those of the caches CREATE CACHE made (durable,
 // so they answer again after a restart) and, with ProxyConfig.AutoCache, every shape Weir
 // plans once it has been passed through twice. Everything else goes to the upstream:
 // writes, DDL, transactions, SET and session variables, SELECTs Weir does not support or

@@ -104,7 +104,7 @@ func (s *session) closeUpstream() {
 		return
 	}
 	px.stopUp()
-	_ = px.up.Close()
+	_ = px.up.Quit() // COM_QUIT, so the upstream counts no aborted connection
 	px.up = nil
 }
 

@@ -549,9 +549,11 @@ func TestProxyUpstreamLost(t *testing.T) {
 	if !strings.HasPrefix(got, "error 1927") && !strings.HasPrefix(got, "error 2013") {
 		t.Fatalf("write whose upstream session was killed: %s", got)
 	}
+	// An interrupted SLEEP returns 1, so MariaDB may finish the INSERT before the kill
+	// ends its session; run again, it would have added a second row.
 	var n int
-	if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 0 {
-		t.Fatalf("rows after the killed write: %d, %v (want 0: never run again)", n, err)
+	if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM log").Scan(&n); err != nil || n > 1 {
+		t.Fatalf("rows after the killed write: %d, %v (want at most 1: never run again)", n, err)
 	}
 	if got, want := outcome(c, true, `SELECT @mark, @@sql_mode, DATABASE()`), "[@mark @@sql_mode DATABASE()]\n\"kept\" \"ANSI_QUOTES\" \"app\" \n"; got != want {
 		t.Fatalf("session state on the new upstream session: %s, want %s", got, want)
@@ -573,11 +575,12 @@ func TestProxyUpstreamLost(t *testing.T) {
 	if got := outcome(c, false, "ROLLBACK"); got != "affected 0, insert id 0" {
 		t.Fatalf("ROLLBACK after the transaction was lost: %s", got)
 	}
-	if got := outcome(c, false, "INSERT INTO log (at) VALUES (3)"); got != "affected 1, insert id 2" {
+	before := n
+	if got := outcome(c, false, "INSERT INTO log (at) VALUES (3)"); !strings.HasPrefix(got, "affected 1,") {
 		t.Fatalf("after ROLLBACK: %s", got)
 	}
-	if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != 1 {
-		t.Fatalf("rows: %d, %v (want 1: the lost transaction's insert rolled back)", n, err)
+	if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM log").Scan(&n); err != nil || n != before+1 {
+		t.Fatalf("rows: %d, %v (want %d: the lost transaction's insert rolled back)", n, err, before+1)
 	}
 }
 
