@@ -147,6 +147,9 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 	}
 	version := serverVersion
 	if cfg.Proxy != nil {
+		if cfg.Proxy.Addr == "" {
+			return nil, errors.New("weir: proxy mode needs the upstream's address")
+		}
 		version = upstreamVersion(*cfg.Proxy, log)
 	}
 	conf := gmserver.NewServer(version, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
@@ -165,9 +168,6 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 		conns:     map[net.Conn]*connState{},
 	}
 	if cfg.Proxy != nil {
-		if cfg.Proxy.Addr == "" {
-			return nil, errors.New("weir: proxy mode needs the upstream's address")
-		}
 		s.proxy = newProxy(e, *cfg.Proxy)
 	}
 	if cfg.Registry != nil {
