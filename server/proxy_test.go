@@ -523,8 +523,8 @@ func TestProxyUpstreamLost(t *testing.T) {
 		done := make(chan string, 1)
 		go func() { done <- outcome(c, query, stmt) }()
 		deadline := time.Now().Add(10 * time.Second)
+		var id int64
 		for {
-			var id int64
 			err := env.direct.QueryRowContext(ctx, "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE '%SLEEP(%' AND INFO NOT LIKE '%PROCESSLIST%'").Scan(&id)
 			if err == nil {
 				if _, err := env.direct.ExecContext(ctx, fmt.Sprintf("KILL %d", id)); err != nil {
@@ -537,12 +537,26 @@ func TestProxyUpstreamLost(t *testing.T) {
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
+		var got string
 		select {
-		case got := <-done:
-			return got
+		case got = <-done:
 		case <-time.After(20 * time.Second):
 			t.Fatal("the statement did not end after its upstream session was killed")
-			return ""
+		}
+		// The killed session may still be finishing its statement (and its rollback):
+		// wait until MariaDB has ended it, so the rows counted next are final.
+		for {
+			var n int
+			if err := env.direct.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?", id).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return got
+			}
+			if time.Now().After(deadline.Add(20 * time.Second)) {
+				t.Fatal("the killed session never ended")
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
 	got := killDuring("INSERT INTO log (at) SELECT SLEEP(30)", false)
