@@ -62,6 +62,14 @@ func (s *session) createCache(sql string) (*mysql.Result, error) {
 		return nil, wireError(codeParse, "42000", "You have an error in your SQL syntax: CREATE CACHE [name] FROM <SELECT statement>")
 	}
 	query := afterWords(rest, 1)
+	if res, ok, err := s.cacheFromID(name, query); ok {
+		return res, err
+	}
+	return s.registerCache(name, query)
+}
+
+// registerCache makes query a cache called name ("": named after a hash of the query).
+func (s *session) registerCache(name, query string) (*mysql.Result, error) {
 	if name == "" {
 		sum := sha256.Sum256([]byte(query))
 		name = "q_" + hex.EncodeToString(sum[:8])
@@ -71,8 +79,16 @@ func (s *session) createCache(sql string) (*mysql.Result, error) {
 	}
 	ctx, cancel := s.ctx()
 	defer cancel()
-	if _, err := s.srv.engine.Register(ctx, name, query); err != nil {
+	if p := s.srv.proxy; p != nil {
+		// The cached tables are the mirrored ones, whatever the session's database.
+		ctx = weir.WithDatabase(ctx, p.cfg.MirrorDatabase)
+	}
+	v, err := s.srv.engine.Register(ctx, name, query)
+	if err != nil {
 		return nil, err
+	}
+	if p := s.srv.proxy; p != nil {
+		p.cache(v.Plan().Text, v.Name())
 	}
 	return nil, nil
 }
@@ -87,6 +103,9 @@ func (s *session) dropCache(sql string) (*mysql.Result, error) {
 	defer cancel()
 	if err := s.srv.engine.Unregister(ctx, name); err != nil {
 		return nil, err
+	}
+	if p := s.srv.proxy; p != nil {
+		p.uncacheNamed(name)
 	}
 	return nil, nil
 }

@@ -23,6 +23,9 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 	if len(data) == 0 {
 		return false, w.writeError(errMalformed)
 	}
+	if s.px != nil {
+		return s.proxyDispatch(w, data)
+	}
 	cmd, data := data[0], data[1:]
 	switch cmd {
 	case mysql.COM_QUIT:

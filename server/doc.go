@@ -46,4 +46,67 @@
 // Each connection runs on its own goroutine; sessions share nothing but the engine, whose
 // reads take no lock. Shutdown stops accepting, closes idle connections, lets statements in
 // flight finish, and after its deadline cancels them.
+//
+// # Proxy mode
+//
+// With Config.Proxy the listener stands in front of the MySQL or MariaDB database whose
+// tables the engine mirrors (a binlog stream fills them), so an application changes only
+// its connection string (proxy.go, proxy_session.go). Each client session gets an upstream
+// session, opened on its first statement Weir does not answer, with the client's
+// capability flags (found rows, several result sets, session tracking) and character set,
+// so the upstream's replies are those the client expects, and they are relayed packet by
+// packet, never decoded and encoded again: result sets with their column definitions, OK
+// packets with affected rows, insert id, status flags and warning count, errors with their
+// numbers and SQLSTATEs. SHOW WARNINGS after a relayed statement is the upstream's. The
+// greeting announces the upstream's version (read at start), by which drivers choose
+// between MariaDB's and MySQL's features.
+//
+// Weir answers a SELECT only when its shape (weir.Stmt.Shape: literals compared with key
+// columns replaced) is cached, the session is outside a transaction (status flags of the
+// upstream's last reply: in a transaction, or with autocommit off, every statement is the
+// upstream's) and in the mirrored database (ProxyConfig.Database), reads results in UTF-8
+// and times in UTC as the caches hold them (its login's character set, SET NAMES,
+// character_set_results and time_zone are followed), and Weir has applied the session's
+// last write. Cached shapes are those of the caches CREATE CACHE made (durable,
+// so they answer again after a restart) and, with ProxyConfig.AutoCache, every shape Weir
+// plans once it has been passed through twice. Everything else goes to the upstream:
+// writes, DDL, transactions, SET and session variables, SELECTs Weir does not support or
+// has not cached, CALL, LOAD DATA (LOAD DATA LOCAL is refused: the client's file would have
+// to be read mid-command, which this command loop does not do), COM_INIT_DB,
+// COM_FIELD_LIST, COM_SET_OPTION, COM_RESET_CONNECTION. Prepared statements: a SELECT of a
+// cached shape is prepared by Weir; any other is prepared on the upstream session, its
+// reply relayed with Weir's statement id in place of the upstream's, and executions
+// (cursors included, with COM_STMT_FETCH), COM_STMT_SEND_LONG_DATA, COM_STMT_RESET and
+// COM_STMT_CLOSE carry the id mapped back. A
+// statement Weir prepared that must run upstream (inside a transaction) is prepared there
+// when first needed; parameter types the client sent only with an earlier execution are
+// added. SHOW PROXIED QUERIES lists the shapes passed through (most recently seen first,
+// at most ProxyConfig.MaxShapes, least recently seen forgotten), how often, and why the
+// last was not answered by Weir; CREATE CACHE [name] FROM <id> caches one.
+//
+// Credentials: by default every upstream session logs in as the configured user (the
+// upstream URL's), and clients authenticate to Weir with Weir's own users. Relaying the
+// client's authentication instead (greeting it with the upstream's scramble) would let the
+// upstream check each password, but a scramble answers one handshake only: a session
+// opened lazily, or opened again after the upstream restarted, could not log in, and a
+// client with a pooled connection would see its next statement fail. Deployments that
+// need the upstream's per-user privileges set ProxyConfig.ClientCredentials: each upstream
+// session logs in as the client's own user with the password Weir holds for it, so the
+// upstream still checks that user's privileges on every statement.
+//
+// Faults: when the upstream session fails under a statement, the client gets the
+// upstream's error if it sent one (a KILL: 1927), else 2013 (lost connection), and the
+// statement is never run again, so a write runs at most once. The next statement opens a
+// new upstream session, replaying the session's database, COM_SET_OPTION and every SET
+// it ran (session variables, SET NAMES, user variables), and the server log says so; what
+// SET did not make (temporary tables, named locks, user variables assigned in a SELECT,
+// server-side PREPARE) is not restored. A session that lost its upstream inside a
+// transaction gets error 1927 for every statement until its ROLLBACK: on a new upstream
+// session, the rest of the transaction would commit statement by statement.
+//
+// Read-your-writes: after a statement that may write, the session's next cached read asks
+// the upstream for @@last_gtid and waits (up to the engine's read timeout) until the
+// replication stream has applied it (ProxyConfig.GTIDs, a GTIDWaiter); past that, or with no
+// waiter, or with no GTID (MySQL, or no binary log), the upstream answers the read.
+// SET @weir_read_your_writes = 0 lets a session read the caches without waiting.
 package server

@@ -55,6 +55,9 @@ type Config struct {
 	// Status, when set, adds rows (name, value) to SHOW STATUS: what runs beside the
 	// engine, such as replication, reports there.
 	Status func() [][2]string
+	// Proxy, when set, makes the listener a transparent proxy in front of the MySQL or
+	// MariaDB database the engine mirrors (see ProxyConfig).
+	Proxy *ProxyConfig
 }
 
 // Server serves an engine over the MySQL protocol.
@@ -66,6 +69,7 @@ type Server struct {
 	log     *zap.Logger
 	metrics *metrics
 	started time.Time
+	proxy   *proxy // nil outside proxy mode
 
 	// base is the context of every statement; cancelled when a shutdown gives up waiting.
 	base   context.Context
@@ -141,7 +145,14 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("weir: user %s: %w", user, err)
 		}
 	}
-	conf := gmserver.NewServer(serverVersion, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
+	version := serverVersion
+	if cfg.Proxy != nil {
+		if cfg.Proxy.Addr == "" {
+			return nil, errors.New("weir: proxy mode needs the upstream's address")
+		}
+		version = upstreamVersion(*cfg.Proxy, log)
+	}
+	conf := gmserver.NewServer(version, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
 	base, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		engine:    e,
@@ -155,6 +166,9 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 		cancel:    cancel,
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[net.Conn]*connState{},
+	}
+	if cfg.Proxy != nil {
+		s.proxy = newProxy(e, *cfg.Proxy)
 	}
 	if cfg.Registry != nil {
 		if err := s.metrics.register(cfg.Registry); err != nil {
@@ -288,6 +302,11 @@ func (s *Server) serveConn(raw net.Conn) {
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	sess.syncFlags()
+	if sess.px != nil {
+		sess.px.caps, sess.px.collation = conn.Capability(), conn.Charset()
+		// The upstream session ends with the client's, rolling back what it left open.
+		defer sess.closeUpstream()
+	}
 	// A connection that ends inside a transaction rolls it back, as MySQL does.
 	defer sess.rollback()
 	log.Debug("connected", zap.String("user", sess.user))
@@ -378,4 +397,11 @@ type loginHandler struct {
 	sess *session
 }
 
-func (h loginHandler) UseDB(name string) error { return h.sess.UseDB(name) }
+func (h loginHandler) UseDB(name string) error {
+	if h.sess.px != nil {
+		// The upstream's database: checked by the upstream when the session opens there.
+		h.sess.px.db = name
+		return nil
+	}
+	return h.sess.UseDB(name)
+}

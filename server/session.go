@@ -55,6 +55,8 @@ type session struct {
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.
 	minLSN uint64
+	// px is the session's side of proxy mode (Config.Proxy); nil outside it.
+	px *proxySession
 }
 
 // prepared is a statement a client prepared: a Weir statement, or (st nil) one the server
@@ -76,7 +78,7 @@ type prepared struct {
 }
 
 func newSession(srv *Server, id uint32) *session {
-	return &session{
+	s := &session{
 		srv:      srv,
 		id:       id,
 		vars:     map[string]string{},
@@ -84,6 +86,11 @@ func newSession(srv *Server, id uint32) *session {
 		stmts:    map[uint32]*prepared{},
 		defs:     map[*weir.Column][][]byte{},
 	}
+	if srv.proxy != nil {
+		s.px = newProxySession(srv)
+		s.dbCtx = s.px.readCtx // what Weir answers reads the mirrored tables
+	}
+	return s
 }
 
 // ctx bounds one DDL or write statement: the server's base context (cancelled when a

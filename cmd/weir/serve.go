@@ -60,6 +60,10 @@ type serveConfig struct {
 	Slot             string
 	Publication      string
 	Pprof            string
+	// Proxy mode, with --upstream mysql://… (see proxy.go).
+	AutoCache        bool
+	ProxyCredentials string
+	ProxyMaxShapes   int
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -88,6 +92,9 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Tables, "tables", "", "with --upstream: comma-separated tables to mirror, as table or schema.table (default: all)")
 	fs.StringVar(&cfg.Slot, "slot", "weir", "with --upstream: the logical replication slot Weir creates or reuses")
 	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
+	fs.BoolVar(&cfg.AutoCache, "auto-cache", false, "with --upstream mysql://…: cache every SELECT shape Weir supports once it was passed to the upstream twice (without it, only the shapes CREATE CACHE names)")
+	fs.StringVar(&cfg.ProxyCredentials, "proxy-credentials", "upstream", "with --upstream mysql://…: how sessions log in to the upstream: upstream (as the URL's user) or client (as the client's own user, with the password --user or [users] gives it)")
+	fs.IntVar(&cfg.ProxyMaxShapes, "proxy-max-shapes", 10000, "with --upstream mysql://…: how many proxied query shapes SHOW PROXIED QUERIES keeps (the least recently seen are forgotten)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
@@ -300,6 +307,9 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		MaxConnections:   cfg.MaxConnections,
 		Logger:           log,
 		Registry:         reg,
+	}
+	if scfg.Proxy, err = proxyConfig(cfg); err != nil {
+		return err
 	}
 	var rep *replication.Replicator
 	repDone := make(chan struct{})
