@@ -28,7 +28,7 @@ const ErrCodeReadOnly = 1290
 // errMirrorReadOnly is what a client's write or DDL gets from a mirror.
 func errMirrorReadOnly(what string) error {
 	return newError(ErrCodeReadOnly, "HY000", fmt.Sprintf(
-		"Weir is mirroring an upstream database, so it cannot run %s: write to the upstream database (PostgreSQL) instead; its changes reach Weir through replication", what))
+		"Weir is mirroring an upstream database, so it cannot run %s: write to the upstream database instead; its changes reach Weir through replication", what))
 }
 
 // MirrorOp is the kind of a MirrorChange.
