@@ -145,12 +145,18 @@ func startMirror(t testing.TB, dir, url string) *mirror {
 // tryMirror starts a mirror and returns the error replication ended with if it ended
 // before it was ready.
 func tryMirror(t testing.TB, dir, url string) (*mirror, error) {
+	return tryMirrorConfig(t, dir, Config{URL: url})
+}
+
+func tryMirrorConfig(t testing.TB, dir string, cfg Config) (*mirror, error) {
 	t.Helper()
 	e, err := weir.Open(weir.Options{Dir: dir, Mirror: true, MemoryLimit: -1})
 	if err != nil {
 		return nil, err
 	}
-	rep, err := New(e, Config{URL: url, Logger: zaptest.NewLogger(t), Heartbeat: 200 * time.Millisecond})
+	cfg.Logger = zaptest.NewLogger(t)
+	cfg.Heartbeat = 200 * time.Millisecond
+	rep, err := New(e, cfg)
 	if err != nil {
 		e.Close()
 		return nil, err

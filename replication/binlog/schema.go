@@ -31,6 +31,7 @@ type Column struct {
 	Weir           string // the MySQL type Weir declares
 	NotNull        bool
 	kind           columnKind
+	unsigned       bool     // an integer or DECIMAL column declared UNSIGNED
 	members        []string // ENUM and SET members, in declaration order
 }
 
@@ -92,6 +93,7 @@ func (e *UnsupportedError) Error() string {
 }
 
 var (
+	jsonValid    = regexp.MustCompile("(?i)^json_valid\\(`([^`]+)`\\)$")
 	displayWidth = regexp.MustCompile(`^(tinyint|smallint|mediumint|int|bigint|year)\(\d+\)`)
 	utf8Charsets = map[string]bool{"utf8mb4": true, "utf8mb3": true, "utf8": true, "ascii": true}
 )
@@ -106,6 +108,7 @@ func mapColumn(table string, c *Column, charset, collation string) error {
 		return refuse("ZEROFILL pads the number's text with zeros, which Weir does not")
 	}
 	c.Weir = strings.ToUpper(displayWidth.ReplaceAllString(typ, "$1"))
+	c.unsigned = strings.Contains(typ, "unsigned")
 	switch c.DataType {
 	case "tinyint", "smallint", "mediumint", "int", "bigint", "decimal":
 	case "double":
@@ -128,7 +131,8 @@ func mapColumn(table string, c *Column, charset, collation string) error {
 	case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob":
 		c.kind = kindBinary
 	case "json":
-		// MySQL's JSON; MariaDB's JSON is a LONGTEXT and arrives as text above.
+		// MySQL's JSON, and MariaDB's (a LONGTEXT with a json_valid CHECK).
+		c.Weir = "JSON"
 	case "date", "datetime", "timestamp", "time", "year":
 		c.kind = kindTemporal
 		if c.DataType == "year" {
@@ -227,6 +231,16 @@ func discover(conn *client.Conn, db string, only []string) ([]*Table, error) {
 	if err != nil {
 		return nil, fmt.Errorf("binlog: reading the upstream's columns: %w", err)
 	}
+	// MariaDB's JSON is a LONGTEXT with a json_valid CHECK (and a _bin collation): mirror it
+	// as Weir's JSON.
+	jsonCols := map[string]bool{}
+	if checks, err := q("SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " + quoteString(db)); err == nil {
+		for _, r := range checks {
+			if m := jsonValid.FindStringSubmatch(r[1]); m != nil {
+				jsonCols[strings.ToLower(r[0]+"."+m[1])] = true
+			}
+		}
+	}
 	for _, r := range cols {
 		t := byName[strings.ToLower(r[0])]
 		if t == nil {
@@ -239,6 +253,9 @@ func discover(conn *client.Conn, db string, only []string) ([]*Table, error) {
 			if strings.Contains(extra, "VIRTUAL") {
 				return nil, &UnsupportedError{Table: t.Name, Column: c.Name, Type: c.Type, Why: "it is a VIRTUAL generated column, whose value the binary log does not carry"}
 			}
+		}
+		if c.DataType == "longtext" && jsonCols[strings.ToLower(t.Name+"."+c.Name)] {
+			c.DataType, r[5], r[6] = "json", "", ""
 		}
 		if err := mapColumn(t.Name, &c, r[5], r[6]); err != nil {
 			return nil, err
@@ -296,13 +313,31 @@ func binlogValue(c *Column, v any) (dataflow.Value, error) {
 	switch x := v.(type) {
 	case nil:
 		return dataflow.Null, nil
+	// A table map carries signedness only with binlog_row_metadata=FULL (MariaDB logs none
+	// by default), so go-mysql may decode an unsigned column as signed: take the bits back
+	// at the column's width.
 	case int8:
+		if c.unsigned {
+			return dataflow.Uint(uint64(uint8(x))), nil
+		}
 		return intValue(c, int64(x))
 	case int16:
+		if c.unsigned {
+			return dataflow.Uint(uint64(uint16(x))), nil
+		}
 		return intValue(c, int64(x))
 	case int32:
+		if c.unsigned {
+			if c.DataType == "mediumint" {
+				return dataflow.Uint(uint64(uint32(x) & 0xFFFFFF)), nil
+			}
+			return dataflow.Uint(uint64(uint32(x))), nil
+		}
 		return intValue(c, int64(x))
 	case int64:
+		if c.unsigned {
+			return dataflow.Uint(uint64(x)), nil
+		}
 		return intValue(c, x)
 	case int:
 		return intValue(c, int64(x))
@@ -353,11 +388,6 @@ func intValue(c *Column, n int64) (dataflow.Value, error) {
 		return dataflow.String(strings.Join(picked, ",")), nil
 	case kindTemporal: // YEAR
 		return dataflow.Int(n), nil
-	}
-	if strings.Contains(strings.ToLower(c.Type), "unsigned") && n < 0 {
-		// go-mysql decodes an unsigned column as unsigned; a negative value here means the
-		// table map and the mirrored type disagree.
-		return dataflow.Uint(uint64(n)), nil
 	}
 	return dataflow.Int(n), nil
 }
