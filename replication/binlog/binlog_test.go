@@ -38,6 +38,7 @@ var upstreamSchema = []string{
 	)`,
 	`CREATE TABLE votes (story_id INT NOT NULL, user_id INT NOT NULL, weight INT NOT NULL DEFAULT 1, PRIMARY KEY (story_id, user_id))`,
 	`CREATE TABLE counters (writer INT PRIMARY KEY, n BIGINT NOT NULL)`,
+	`CREATE TABLE journal (writer INT NOT NULL, seq BIGINT NOT NULL, PRIMARY KEY (writer, seq))`,
 }
 
 // The caches compared with MariaDB: each is read with every story id (or author, or user)
@@ -410,11 +411,18 @@ func retryable(err error) bool {
 
 // writeLoad runs writers on MariaDB until stop is closed: single changes, primary-key
 // changes and multi-table transactions. Each writer's transactions also increment its own
-// counters row, so a change lost or applied twice shows in the count.
+// counters row, so a change lost shows in the count, and moves its journal row from the
+// previous sequence number to the next: a transaction applied twice would bring back a row
+// deleted since, or fail to delete one already gone.
 func writeLoad(t testing.TB, db *sql.DB, writers int, stop <-chan struct{}) *load {
 	l := &load{commits: newCounter(), perWriter: make([]int64, writers)}
+	// A writer's journal continues from its counter's value, which earlier loads left.
+	base := make([]int64, writers)
 	for w := range writers {
 		mustExec(t, db, "INSERT INTO counters VALUES (?, 0) ON DUPLICATE KEY UPDATE n = n", w)
+		if err := db.QueryRow("SELECT n FROM counters WHERE writer = ?", w).Scan(&base[w]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var wg sync.WaitGroup
 	for w := range writers {
@@ -461,6 +469,12 @@ func writeLoad(t testing.TB, db *sql.DB, writers int, stop <-chan struct{}) *loa
 					_, err = tx.Exec("UPDATE counters SET n = n + 1 WHERE writer = ?", w)
 				}
 				if err == nil {
+					_, err = tx.Exec("INSERT INTO journal VALUES (?, ?)", w, base[w]+l.perWriter[w]+1)
+				}
+				if err == nil {
+					_, err = tx.Exec("DELETE FROM journal WHERE writer = ? AND seq = ?", w, base[w]+l.perWriter[w])
+				}
+				if err == nil {
 					err = tx.Commit()
 				} else {
 					_ = tx.Rollback()
@@ -498,6 +512,24 @@ func checkCounters(t testing.TB, e *weir.Engine, perWriter map[int]int64) {
 	for w, n := range perWriter {
 		if got[w] != n {
 			t.Errorf("writer %d committed %d increments; weir's counter says %d", w, n, got[w])
+		}
+	}
+	journal, err := e.TableRows(context.Background(), "journal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := map[int]int64{}
+	for _, r := range journal {
+		w, _ := r[0].ToInt()
+		seq, _ := r[1].ToInt()
+		if _, dup := last[int(w)]; dup {
+			t.Errorf("writer %d has more than one journal row in weir: a transaction was applied twice", w)
+		}
+		last[int(w)] = seq
+	}
+	for w, n := range perWriter {
+		if n > 0 && last[w] != n {
+			t.Errorf("writer %d's journal row in weir is at %d, want %d", w, last[w], n)
 		}
 	}
 }
