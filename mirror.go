@@ -2,6 +2,7 @@ package weir
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ const ErrCodeReadOnly = 1290
 // errMirrorReadOnly is what a client's write or DDL gets from a mirror.
 func errMirrorReadOnly(what string) error {
 	return newError(ErrCodeReadOnly, "HY000", fmt.Sprintf(
-		"Weir is mirroring an upstream database, so it cannot run %s: write to the upstream database instead; its changes reach Weir through replication", what))
+		"Weir is mirroring an upstream database, so it cannot run %s: write to the upstream database (PostgreSQL, MySQL or MariaDB) instead; its changes reach Weir through replication", what))
 }
 
 // MirrorOp is the kind of a MirrorChange.
@@ -84,6 +85,31 @@ type Mirror struct {
 	upstream string // the upstream's identity, as stored
 	waiting  atomic.Int32
 	replaced atomic.Int64
+	// gtidWaiter waits for an upstream GTID; set by a stream whose upstream has GTIDs.
+	gtidWaiter atomic.Pointer[func(ctx context.Context, gtid string) error]
+}
+
+// ErrNoGTIDs is WaitForGTID's error when the stream feeding the mirror has no GTIDs (a
+// PostgreSQL upstream, or none running yet).
+var ErrNoGTIDs = errors.New("weir: the mirror's upstream stream has no GTIDs to wait for")
+
+// SetGTIDWaiter installs how WaitForGTID waits: a binlog stream (package
+// replication/binlog) installs its own, which knows the upstream's GTID forms.
+func (m *Mirror) SetGTIDWaiter(wait func(ctx context.Context, gtid string) error) {
+	m.gtidWaiter.Store(&wait)
+}
+
+// WaitForGTID blocks until the tables reflect the upstream transaction gtid (MariaDB's
+// domain-server-seq, as @@last_gtid gives it after a write; MySQL's uuid:n, or a GTID set)
+// and every view shows it, or ctx ends. It is the wait a proxy makes to give a session
+// read-your-writes: after the session's write on the upstream, its next read from a cache
+// waits for the write's GTID. It returns ErrNoGTIDs when the upstream has no GTIDs.
+func (m *Mirror) WaitForGTID(ctx context.Context, gtid string) error {
+	w := m.gtidWaiter.Load()
+	if w == nil {
+		return ErrNoGTIDs
+	}
+	return (*w)(ctx, gtid)
 }
 
 // Replaced counts inserts that found their key taken and replaced the row there. An

@@ -136,7 +136,7 @@ type Replicator struct {
 	tables map[string]*Table
 	// base is the binlog's base name (mysql-bin of mysql-bin.000042): positions encode
 	// only the file's number.
-	base string
+	base atomic.Pointer[string]
 
 	gtidMu sync.Mutex
 	// gtids is the upstream GTID position the tables reflect (nil until known); gtidWake is
@@ -181,7 +181,9 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
-	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, up: up, log: cfg.Logger, ready: make(chan struct{}), copied: make(chan struct{}), gtidWake: make(chan struct{})}, nil
+	r := &Replicator{e: e, m: e.Mirror(), cfg: cfg, up: up, log: cfg.Logger, ready: make(chan struct{}), copied: make(chan struct{}), gtidWake: make(chan struct{})}
+	r.m.SetGTIDWaiter(r.WaitForGTID)
+	return r, nil
 }
 
 // Ready is closed once the tables hold a complete copy and the stream has started.
@@ -289,7 +291,7 @@ func (r *Replicator) session(ctx context.Context) error {
 	if settings.serverUUID != "" {
 		identity += " server_uuid " + settings.serverUUID
 	}
-	r.base = settings.binlogBase
+	r.base.Store(&settings.binlogBase)
 
 	var startFile string
 	var startPos uint32
@@ -304,7 +306,7 @@ func (r *Replicator) session(ctx context.Context) error {
 	case r.m.Upstream() != identity:
 		reason = fmt.Sprintf("the data directory mirrors another upstream (%s)", r.m.Upstream())
 	default:
-		startFile, startPos = decodePosition(r.base, r.m.Position())
+		startFile, startPos = decodePosition(settings.binlogBase, r.m.Position())
 		if !settings.hasLog(startFile) {
 			reason = fmt.Sprintf("the upstream purged binary log %s, which holds changes the mirror needs", startFile)
 		} else if diff := r.schemaDiff(tables); diff != "" {
@@ -440,4 +442,12 @@ func (r *Replicator) Status() Status {
 		s.LastError = *p
 	}
 	return s
+}
+
+// binlogBase is the upstream binlog's base name, "" until the first session has read it.
+func (r *Replicator) binlogBase() string {
+	if p := r.base.Load(); p != nil {
+		return *p
+	}
+	return ""
 }

@@ -215,7 +215,7 @@ func catchUp(t testing.TB, db *sql.DB, m *mirror) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := m.rep.WaitForGTID(ctx, gtid); err != nil {
+	if err := m.e.Mirror().WaitForGTID(ctx, gtid); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -298,7 +298,7 @@ func (r *Replicator) commit(ctx context.Context, st *streamState, ev *replicatio
 	if err != nil {
 		// The mirror and the upstream disagree (a row to change is missing): only a fresh
 		// copy can bring them back in step.
-		r.log.Error("an upstream transaction does not apply to the mirror; a fresh copy follows", zap.String("position", PositionString(r.base, p)), zap.Error(err))
+		r.log.Error("an upstream transaction does not apply to the mirror; a fresh copy follows", zap.String("position", PositionString(r.binlogBase(), p)), zap.Error(err))
 		r.resnapshot.Store(true)
 		return err
 	}
