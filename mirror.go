@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -302,4 +303,56 @@ func (m *Mirror) Apply(ctx context.Context, tx *MirrorTx) (Token, func() error, 
 		return 0, nil, err
 	}
 	return Token(tok), durable, nil
+}
+
+// AlterTable changes a mirrored table's definition in place, as the upstream's DDL did:
+// stmt is an ALTER TABLE or a RENAME TABLE in MySQL's dialect. Rows keep their values (a new
+// column takes its default); views over the table are planned again, as for a client's
+// ALTER TABLE.
+func (m *Mirror) AlterTable(ctx context.Context, stmt string) error {
+	st, _, err := m.e.plan(DatabaseName, stmt)
+	if err != nil {
+		return err
+	}
+	switch s := st.(type) {
+	case *planner.AlterTable:
+		_, err = m.e.alterTable(ctx, s)
+	case *planner.RenameTables:
+		_, err = m.e.renameTables(ctx, s)
+	default:
+		return fmt.Errorf("weir: mirror AlterTable needs ALTER TABLE or RENAME TABLE, got %q", stmt)
+	}
+	return err
+}
+
+// TableMatches reports whether mirrored table name has the columns (names, types,
+// nullability, in order) and the primary key the CREATE TABLE ddl gives it, whatever the
+// form of either statement: a table altered in place keeps Weir's own form of its
+// definition, with the defaults its ALTER gave.
+func (m *Mirror) TableMatches(name, ddl string) (bool, error) {
+	st, _, err := m.e.plan(DatabaseName, ddl)
+	if err != nil {
+		return false, err
+	}
+	ct, ok := st.(*planner.CreateTable)
+	if !ok {
+		return false, fmt.Errorf("weir: mirror TableMatches needs CREATE TABLE, got %q", ddl)
+	}
+	m.e.mu.RLock()
+	defer m.e.mu.RUnlock()
+	t, ok := m.e.tables[strings.ToLower(name)]
+	if !ok {
+		return false, nil
+	}
+	have, want := t.Schema, &ct.Schema
+	if len(have.Cols) != len(want.Cols) || !slices.Equal(have.PK, want.PK) {
+		return false, nil
+	}
+	for i := range have.Cols {
+		h, w := &have.Cols[i], &want.Cols[i]
+		if h.Name != w.Name || h.NotNull != w.NotNull || h.Type != w.Type {
+			return false, nil
+		}
+	}
+	return true, nil
 }

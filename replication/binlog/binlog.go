@@ -347,7 +347,7 @@ func (r *Replicator) schemaDiff(tables []*Table) string {
 		if have == "" {
 			return fmt.Sprintf("table %s is not mirrored yet", t.Name)
 		}
-		if have != t.DDL() {
+		if same, err := r.m.TableMatches(t.Name, t.DDL()); err != nil || !same {
 			return fmt.Sprintf("table %s is now %s (mirrored as %s)", t.Name, t.DDL(), have)
 		}
 	}

@@ -63,15 +63,22 @@
 //
 // # DDL
 //
-// The binlog carries DDL as statement text. TRUNCATE of a mirrored table is applied in
-// place, as one transaction stored with its position; DROP TABLE drops the mirror and the
-// views over it; CREATE TABLE of a table in scope creates its mirror (a table Weir cannot
-// mirror that was not named with Config.Tables is left out with a warning); ALTER TABLE
-// that leaves the columns and key as mirrored (an index, a comment, an option) needs
-// nothing, and CREATE/DROP INDEX are ignored. An ALTER that changes the columns, and
-// RENAME TABLE of a mirrored table, are followed by a fresh copy (logged). A row event
-// whose column count differs from its mirror's also leads to a fresh copy, as does a
-// transaction that does not apply (a row to change is missing).
+// The binlog carries DDL as statement text, and Weir follows it in place where its own DDL
+// does what the upstream's did. TRUNCATE of a mirrored table is applied as one transaction
+// stored with its position; DROP TABLE drops the mirror and the views over it; CREATE TABLE
+// of a table in scope creates its mirror (a table Weir cannot mirror that was not named
+// with Config.Tables is left out with a warning); RENAME TABLE renames the mirror (or drops
+// it, renamed out of scope). After an ALTER TABLE the upstream's definition is read again
+// and compared with the mirror's: indexes, options and comments need nothing; dropped
+// columns, and added ones whose existing rows get NULL, a literal default or their type's
+// implicit default, are applied with Weir's ALTER TABLE, which keeps the rows and plans the
+// views again. A changed type, a renamed or moved column, a changed primary key, or a
+// default computed by an expression is followed by a fresh copy, logged, as is a table
+// renamed into scope (its rows are not in the mirror). Each change made in place stores
+// its position at once. A row event whose column count differs from its mirror's also leads
+// to a fresh copy, as does a transaction that does not apply (a row to change is missing).
+// DDL is read from the upstream's catalog when its event arrives; if later DDL already
+// changed the table again, the next row event's columns disagree and a fresh copy follows.
 //
 // When the binlog file the stored position lies in is gone from the upstream (purged, by
 // PURGE BINARY LOGS or expire_logs_days), the next session says so in the log and takes a

@@ -30,9 +30,13 @@ type Column struct {
 	Type, DataType string
 	Weir           string // the MySQL type Weir declares
 	NotNull        bool
-	kind           columnKind
-	unsigned       bool     // an integer or DECIMAL column declared UNSIGNED
-	members        []string // ENUM and SET members, in declaration order
+	// Default is the column's default as information_schema.COLUMNS.COLUMN_DEFAULT gives it
+	// (an SQL literal or expression; "" for none), which an ALTER TABLE … ADD COLUMN gives
+	// the rows that exist.
+	Default  string
+	kind     columnKind
+	unsigned bool     // an integer or DECIMAL column declared UNSIGNED
+	members  []string // ENUM and SET members, in declaration order
 }
 
 // columnKind says how a column's binlog and text values become Weir values.
@@ -227,7 +231,7 @@ func discover(conn *client.Conn, db string, only []string) ([]*Table, error) {
 			return nil, &UnsupportedError{Table: name, Why: fmt.Sprintf("there is no such table in database %s", db)}
 		}
 	}
-	cols, err := q("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, IFNULL(CHARACTER_SET_NAME, ''), IFNULL(COLLATION_NAME, ''), EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + quoteString(db) + " ORDER BY TABLE_NAME, ORDINAL_POSITION")
+	cols, err := q("SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, IFNULL(CHARACTER_SET_NAME, ''), IFNULL(COLLATION_NAME, ''), EXTRA, IFNULL(COLUMN_DEFAULT, '') FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " + quoteString(db) + " ORDER BY TABLE_NAME, ORDINAL_POSITION")
 	if err != nil {
 		return nil, fmt.Errorf("binlog: reading the upstream's columns: %w", err)
 	}
@@ -246,7 +250,7 @@ func discover(conn *client.Conn, db string, only []string) ([]*Table, error) {
 		if t == nil {
 			continue
 		}
-		c := Column{Name: r[1], DataType: strings.ToLower(r[2]), Type: r[3], NotNull: r[4] == "NO"}
+		c := Column{Name: r[1], DataType: strings.ToLower(r[2]), Type: r[3], NotNull: r[4] == "NO", Default: r[8]}
 		if extra := strings.ToUpper(r[7]); strings.Contains(extra, "VIRTUAL") || strings.Contains(extra, "STORED") || strings.Contains(extra, "PERSISTENT") {
 			// Generated columns are computed on each server; a stored one travels in the
 			// binlog like any other, a virtual one does not (its slot holds nothing).
