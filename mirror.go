@@ -16,7 +16,8 @@ import (
 )
 
 // An engine opened with Options.Mirror keeps a copy of another database's tables: a
-// replication stream (package replication) is their only writer, through the Mirror
+// replication stream (package replication for PostgreSQL, replication/binlog for MySQL and
+// MariaDB) is their only writer, through the Mirror
 // handle, and clients may register and read views but not write. Each upstream
 // transaction is applied as one write: every row it changed, in every table, becomes
 // visible under one token and is stored in one durable batch together with the upstream
@@ -67,7 +68,8 @@ type MirrorChange struct {
 // MirrorTx is one upstream transaction.
 type MirrorTx struct {
 	// Position is the upstream position the tables reach once the transaction is applied
-	// (for PostgreSQL, the LSN of the end of its commit record). It must grow from one
+	// (for PostgreSQL, the LSN of the end of its commit record; for a MySQL or MariaDB
+	// binlog, the file's number × 2³² + the offset after its commit event). It must grow from one
 	// transaction to the next; a transaction at or below the stored position is skipped,
 	// which is what makes replaying a stream from an older position harmless.
 	Position uint64

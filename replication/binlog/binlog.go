@@ -278,7 +278,11 @@ func (r *Replicator) session(ctx context.Context) error {
 	if err != nil {
 		return classify(err)
 	}
-	defer conn.Close()
+	defer func() {
+		if conn != nil {
+			conn.Close()
+		}
+	}()
 	settings, err := r.check(conn)
 	if err != nil {
 		return classify(err)
@@ -334,7 +338,10 @@ func (r *Replicator) session(ctx context.Context) error {
 		}
 		r.log.Info("resuming binlog replication", zap.String("file", startFile), zap.Uint32("position", startPos))
 	}
-	return r.stream(ctx, conn, startFile, startPos)
+	cc := &catalogConn{r: r, conn: conn}
+	conn = nil // the stream owns it now, and may replace it
+	defer cc.close()
+	return r.stream(ctx, cc, startFile, startPos)
 }
 
 // schemaDiff compares the upstream tables with the mirrored ones and describes the first

@@ -547,7 +547,7 @@ func TestSnapshotThenStream(t *testing.T) {
 		t.Fatalf("copied %d rows, want %d", st.SnapshotRows, testStories+testStories*testUsers/2)
 	}
 
-	writes := int64(4000)
+	writes := int64(2000)
 	if testing.Short() {
 		writes = 1000
 	}

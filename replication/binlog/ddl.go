@@ -2,6 +2,7 @@ package binlog
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -34,8 +35,9 @@ var (
 
 // ddl follows a statement the binlog carries outside a transaction. schema is the
 // statement's default database, pos the position after it.
-func (r *Replicator) ddl(ctx context.Context, conn *client.Conn, schema, q string, pos uint64) error {
+func (r *Replicator) ddl(ctx context.Context, cc *catalogConn, schema, q string, pos uint64) error {
 	q = stripComments(q)
+	catalog := func() (*client.Conn, error) { return cc.get(ctx) }
 	advance := func() error {
 		if pos > r.m.Position() {
 			r.m.Advance(pos)
@@ -94,6 +96,10 @@ func (r *Replicator) ddl(ctx context.Context, conn *client.Conn, schema, q strin
 			return advance()
 		}
 		r.stats.ddl.Add(1)
+		conn, err := catalog()
+		if err != nil {
+			return err
+		}
 		tables, err := discover(conn, r.up.db, []string{name})
 		if err != nil {
 			// Gone again, or not mirrorable: a table Weir was not asked for by name is
@@ -133,6 +139,10 @@ func (r *Replicator) ddl(ctx context.Context, conn *client.Conn, schema, q strin
 			return advance()
 		}
 		r.stats.ddl.Add(1)
+		conn, err := catalog()
+		if err != nil {
+			return err
+		}
 		return r.alterInPlace(ctx, conn, names[0], pos)
 	}
 	if m := ddlRename.FindStringSubmatch(q); m != nil {
@@ -164,8 +174,12 @@ func (r *Replicator) storeDDLPosition(pos uint64) error {
 func (r *Replicator) alterInPlace(ctx context.Context, conn *client.Conn, name string, pos uint64) error {
 	old := r.tables[strings.ToLower(name)]
 	tables, err := discover(conn, r.up.db, []string{name})
-	if err != nil {
+	var ue *UnsupportedError
+	if errors.As(err, &ue) {
 		return r.freshCopy(fmt.Sprintf("ALTER TABLE %s: %v", name, err))
+	}
+	if err != nil {
+		return err
 	}
 	nt := tables[0]
 	if same, err := r.m.TableMatches(name, nt.DDL()); err == nil && same {

@@ -114,7 +114,7 @@ func TestMirrorSurvivesKill9(t *testing.T) {
 	var stopOnce sync.Once
 	stopWriters := func() { stopOnce.Do(func() { close(stop); l.wait() }) }
 	defer stopWriters()
-	step := int64(300)
+	step := int64(200)
 	if testing.Short() {
 		step = 100
 	}
@@ -195,7 +195,7 @@ func TestMirrorSurvivesUpstreamRestartAndCutConnections(t *testing.T) {
 		}
 		l.commits.WaitFor(n, stop)
 	}
-	n := int64(400)
+	n := int64(300)
 	if testing.Short() {
 		n = 150
 	}

@@ -18,6 +18,36 @@ import (
 	"github.com/weirdb/weir/dataflow"
 )
 
+// catalogConn is the session's client connection, which the stream uses to read the
+// upstream's catalog when DDL arrives, maybe hours after it was opened: it is checked and
+// opened again when the server has closed it (wait_timeout).
+type catalogConn struct {
+	r    *Replicator
+	conn *client.Conn
+}
+
+func (c *catalogConn) get(ctx context.Context) (*client.Conn, error) {
+	if c.conn != nil {
+		if err := c.conn.Ping(); err == nil {
+			return c.conn, nil
+		}
+		c.conn.Close()
+		c.conn = nil
+	}
+	conn, err := c.r.connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.conn = conn
+	return conn, nil
+}
+
+func (c *catalogConn) close() {
+	if c.conn != nil {
+		c.conn.Close()
+	}
+}
+
 // pending is an applied transaction whose durability is not yet known.
 type pending struct {
 	pos  uint64
@@ -40,7 +70,7 @@ type streamState struct {
 
 // stream applies the binlog from file:pos until the connection breaks or ctx ends. Each
 // upstream transaction is one engine transaction, stored with its end position.
-func (r *Replicator) stream(ctx context.Context, conn *client.Conn, file string, pos uint32) error {
+func (r *Replicator) stream(ctx context.Context, conn *catalogConn, file string, pos uint32) error {
 	syncer := replication.NewBinlogSyncer(replication.BinlogSyncerConfig{
 		ServerID:                r.cfg.ServerID,
 		Flavor:                  r.up.flavor,
@@ -124,7 +154,7 @@ func (r *Replicator) streamError(err error) error {
 }
 
 // event handles one binlog event.
-func (r *Replicator) event(ctx context.Context, conn *client.Conn, st *streamState, ev *replication.BinlogEvent, durables chan<- pending) error {
+func (r *Replicator) event(ctx context.Context, conn *catalogConn, st *streamState, ev *replication.BinlogEvent, durables chan<- pending) error {
 	if ev.Header.LogPos > 0 {
 		if p, err := encodePosition(st.file, ev.Header.LogPos); err == nil {
 			r.stats.serverEnd.Store(max(r.stats.serverEnd.Load(), p))
