@@ -132,6 +132,24 @@ type mirror struct {
 	e    *weir.Engine
 	rep  *Replicator
 	stop func()
+	// done carries Run's result; failed is set by a test that took it (replication
+	// stopped with an error the test expected).
+	done   chan error
+	failed bool
+}
+
+// runError waits, with a deadline, for replication to stop on its own, and returns why.
+func (m *mirror) runError(t testing.TB) error {
+	t.Helper()
+	select {
+	case err := <-m.done:
+		m.failed = true
+		m.done <- err // for stop
+		return err
+	case <-time.After(time.Minute):
+		t.Fatal("replication did not stop within a minute")
+		return nil
+	}
 }
 
 func startMirror(t testing.TB, dir, url string) *mirror {
@@ -180,11 +198,11 @@ func tryMirrorConfig(t testing.TB, dir string, cfg Config) (*mirror, error) {
 		return nil, errors.New("replication was not ready in time")
 	}
 	var once sync.Once
-	m := &mirror{e: e, rep: rep}
+	m := &mirror{e: e, rep: rep, done: done}
 	m.stop = func() {
 		once.Do(func() {
 			cancel()
-			if err := <-done; err != nil {
+			if err := <-m.done; err != nil && !m.failed {
 				t.Errorf("replication: %v", err)
 			}
 			if err := e.Close(); err != nil {

@@ -1,6 +1,7 @@
 package binlog
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -108,5 +109,30 @@ func TestUnmirrorableTables(t *testing.T) {
 	}
 	if got := m.e.Tables(); len(got) != 1 || got[0] != "fine" {
 		t.Errorf("mirrored %v, want [fine]", got)
+	}
+}
+
+// TestStatementFormatSessionStops: a session that still logs in STATEMENT format (its
+// binlog_format predates the change to ROW) writes to a mirrored table; Weir cannot follow
+// the statement, and stops with an error saying why rather than mirror without it.
+func TestStatementFormatSessionStops(t *testing.T) {
+	mdb := testserver.StartMariaDBWith(t, testserver.MariaDBOptions{Binlog: true})
+	db := openDB(t, mdb.CreateDatabase(t, "app"))
+	mustExec(t, db, "CREATE TABLE ok (id INT PRIMARY KEY, v VARCHAR(10))")
+	m := startMirror(t, t.TempDir(), "mariadb://root@"+mdb.Addr+"/app")
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, q := range []string{"SET SESSION binlog_format = 'STATEMENT'", "INSERT INTO ok VALUES (1, 'a')"} {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	err = m.runError(t)
+	var se *SettingError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "STATEMENT format") || !strings.Contains(err.Error(), "ROW") {
+		t.Fatalf("replication ended with %v, want a SettingError about a statement in STATEMENT format", err)
 	}
 }

@@ -21,6 +21,12 @@
 // writes) and have a primary key (a row event names its row by its values; Weir finds the
 // row by its key).
 //
+// binlog_format is a session variable: a session opened before the server's change to ROW
+// keeps logging statements. A data-changing statement on the mirrored database arriving as
+// text stops replication with an error saying so, rather than mirror without it; so does an
+// XA transaction that changes a mirrored table (its rows are logged at XA PREPARE, before
+// its outcome is known).
+//
 // # Copy, then stream
 //
 // On MariaDB the copy runs in START TRANSACTION WITH CONSISTENT SNAPSHOT, and the status

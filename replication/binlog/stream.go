@@ -198,6 +198,17 @@ func (r *Replicator) event(ctx context.Context, conn *catalogConn, st *streamSta
 			return r.commit(ctx, st, ev, durables)
 		case st.tx != nil && (word == "SAVEPOINT" || word == "ROLLBACK" || word == "RELEASE"):
 			return nil
+		case word == "XA":
+			// An XA transaction's rows are logged at XA PREPARE, before the outcome is
+			// known: Weir would show rows that may yet be rolled back.
+			if st.tx != nil && len(st.tx.Changes) > 0 {
+				return fatal{fmt.Errorf("binlog: an XA transaction (%s) changed mirrored table %s: Weir does not follow XA transactions", q, st.tx.Changes[0].Table)}
+			}
+			return nil
+		case dmlWords[word] && strings.EqualFold(string(e.Schema), r.up.db):
+			// A session still logging statements (binlog_format is per session, and one
+			// opened before the change to ROW keeps its format).
+			return fatal{&SettingError{Setting: "binary log", Have: "a statement in STATEMENT format (" + truncate(q, 80) + ")", Fix: "Weir reads row events only: every session must log in ROW format (sessions opened before SET GLOBAL binlog_format=ROW keep their format until they reconnect)"}}
 		}
 		if st.tx != nil && len(st.tx.Changes) > 0 {
 			// DDL commits the open transaction implicitly; the binlog logs it apart, but
@@ -230,6 +241,17 @@ func (r *Replicator) event(ctx context.Context, conn *catalogConn, st *streamSta
 		}
 	}
 	return nil
+}
+
+// dmlWords begin statements that change rows: in the binary log as text, they mean a
+// session logs in STATEMENT format.
+var dmlWords = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "REPLACE": true, "LOAD": true}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
 }
 
 func firstWord(q string) string {
