@@ -88,7 +88,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Tables, "tables", "", "with --upstream: comma-separated tables to mirror, as table or schema.table (default: all)")
 	fs.StringVar(&cfg.Slot, "slot", "weir", "with --upstream: the logical replication slot Weir creates or reuses")
 	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
-	fs.UintVar(&cfg.ServerID, "server-id", 0, "with a mysql:// or mariadb:// --upstream: the server id Weir's binlog connection registers with, unique among the upstream's replicas (default: derived from the host name and the upstream's address, in [2^30, 2^31))")
+	fs.UintVar(&cfg.ServerID, "server-id", 0, "with a mysql:// or mariadb:// --upstream: the server id Weir's binlog connection registers with, unique among the upstream's replicas (default: derived from the host name, the upstream's address and --data-dir, in [2^30, 2^31))")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")

@@ -44,17 +44,21 @@ type Config struct {
 }
 
 // DefaultServerID is the server id Weir registers with when none is given: a number in
-// [1<<30, 1<<31) derived from the host name and the upstream's address, so that Weirs on
-// different hosts, or following different upstreams, do not collide, and one Weir keeps
-// its id across restarts.
-func DefaultServerID(upstream string) uint32 {
+// [1<<30, 1<<31) derived from the host name, the upstream's address and the data directory,
+// so that Weirs on different hosts, or following different upstreams, or from different
+// directories, do not collide, and one Weir keeps its id across restarts.
+func DefaultServerID(upstream, dataDir string) uint32 {
 	host, _ := os.Hostname()
-	return 1<<30 | crc32.ChecksumIEEE([]byte(host+" "+upstream))&(1<<30-1)
+	return 1<<30 | crc32.ChecksumIEEE([]byte(host+" "+upstream+" "+dataDir))&(1<<30-1)
 }
 
-// weirHost is the host name Weir's binlog connection registers with (SHOW SLAVE HOSTS
-// shows it), so the start-up check can tell an earlier Weir connection from another replica.
-const weirHost = "weir"
+// replicaHost is the host name Weir's binlog connection registers with (SHOW SLAVE HOSTS
+// shows it): "weir-" and a hash of the host name and data directory, so that the start-up
+// check can tell this Weir's earlier connection from another replica, another Weir included.
+func replicaHost(dataDir string) string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("weir-%08x", crc32.ChecksumIEEE([]byte(host+" "+dataDir)))
+}
 
 // upstream is the parsed URL.
 type upstream struct {
@@ -120,11 +124,12 @@ func redact(u *url.URL) string {
 
 // Replicator keeps a mirroring engine's tables equal to a MySQL or MariaDB database's.
 type Replicator struct {
-	e   *weir.Engine
-	m   *weir.Mirror
-	cfg Config
-	up  upstream
-	log *zap.Logger
+	e    *weir.Engine
+	m    *weir.Mirror
+	cfg  Config
+	up   upstream
+	log  *zap.Logger
+	host string // replicaHost
 
 	ready     chan struct{}
 	readyOnce sync.Once
@@ -173,7 +178,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 		return nil, err
 	}
 	if cfg.ServerID == 0 {
-		cfg.ServerID = DefaultServerID(up.addr())
+		cfg.ServerID = DefaultServerID(up.addr(), e.Options().Dir)
 	}
 	if cfg.Heartbeat <= 0 {
 		cfg.Heartbeat = time.Second
@@ -181,7 +186,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
-	r := &Replicator{e: e, m: e.Mirror(), cfg: cfg, up: up, log: cfg.Logger, ready: make(chan struct{}), copied: make(chan struct{}), gtidWake: make(chan struct{})}
+	r := &Replicator{e: e, m: e.Mirror(), cfg: cfg, up: up, log: cfg.Logger, host: replicaHost(e.Options().Dir), ready: make(chan struct{}), copied: make(chan struct{}), gtidWake: make(chan struct{})}
 	r.m.SetGTIDWaiter(r.WaitForGTID)
 	return r, nil
 }

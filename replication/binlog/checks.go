@@ -81,11 +81,11 @@ func (r *Replicator) check(conn *client.Conn) (*settings, error) {
 		return nil, err
 	}
 	// Other replicas registered under Weir's id would have their stream cut (the server
-	// keeps one dump thread per id). An earlier connection of Weir's own registers as
-	// weirHost.
+	// keeps one dump thread per id). An earlier connection of this Weir's own registers
+	// under its replicaHost.
 	if hosts, err := queryStrings(conn, "SHOW SLAVE HOSTS"); err == nil {
 		for _, h := range hosts {
-			if len(h) >= 2 && h[0] == strconv.FormatUint(uint64(r.cfg.ServerID), 10) && h[1] != weirHost {
+			if len(h) >= 2 && h[0] == strconv.FormatUint(uint64(r.cfg.ServerID), 10) && h[1] != r.host {
 				return nil, fatal{&SettingError{Setting: "replicas", Have: fmt.Sprintf("a replica on host %s with server_id %s", h[1], h[0]), Fix: "it uses Weir's --server-id, and the upstream would cut one of the two streams: give Weir another --server-id"}}
 			}
 		}

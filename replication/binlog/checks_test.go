@@ -61,9 +61,15 @@ func TestStartupChecks(t *testing.T) {
 	}
 
 	// A user with exactly the documented privileges passes.
-	m, err := tryMirrorConfig(t, t.TempDir(), Config{URL: "mariadb://repl:pw@" + mdb.Addr + "/app"})
+	m, err := tryMirrorConfig(t, t.TempDir(), Config{URL: "mariadb://repl:pw@" + mdb.Addr + "/app", ServerID: 4242})
 	if err != nil {
 		t.Fatalf("a user with REPLICATION SLAVE, BINLOG MONITOR and SELECT on the database: %v", err)
+	}
+	// Another Weir (another data directory) with the same server id would cut this one's
+	// stream: refused while this one is registered.
+	_, err = tryMirrorConfig(t, t.TempDir(), Config{URL: url, ServerID: 4242})
+	if err == nil || !strings.Contains(err.Error(), "with server_id 4242") || !strings.Contains(err.Error(), "another --server-id") {
+		t.Errorf("a second Weir with the same server id: %v, want an error about the replica registered with it", err)
 	}
 	m.stop()
 }

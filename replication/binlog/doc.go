@@ -12,10 +12,10 @@
 // (with MINIMAL an update carries only the key and the changed columns, so the rows the
 // caches hold could not be rebuilt; NOBLOB leaves out the blobs the same way), the
 // upstream's server_id must not be 0 and must differ from Weir's own (Config.ServerID,
-// `weir serve --server-id`, by default a number derived from the host name and the
-// upstream's address), and no other replica may be registered under Weir's id (SHOW SLAVE
-// HOSTS; Weir registers as host "weir", so its own earlier connection is not taken for
-// another replica). The user needs REPLICATION SLAVE, REPLICATION CLIENT (BINLOG MONITOR in
+// `weir serve --server-id`, by default a number derived from the host name, the upstream's
+// address and the data directory), and no other replica may be registered under Weir's id
+// (SHOW SLAVE HOSTS; Weir registers as host weir-<hash of its host and data directory>, so
+// its own earlier connection is not taken for another replica). The user needs REPLICATION SLAVE, REPLICATION CLIENT (BINLOG MONITOR in
 // MariaDB 10.5 and later) and SELECT, read from SHOW GRANTS; on MySQL also RELOAD. Every
 // mirrored table must be InnoDB (a consistent snapshot does not fence off other engines'
 // writes) and have a primary key (a row event names its row by its values; Weir finds the
