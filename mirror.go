@@ -2,7 +2,9 @@ package weir
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,7 +16,8 @@ import (
 )
 
 // An engine opened with Options.Mirror keeps a copy of another database's tables: a
-// replication stream (package replication) is their only writer, through the Mirror
+// replication stream (package replication for PostgreSQL, replication/binlog for MySQL and
+// MariaDB) is their only writer, through the Mirror
 // handle, and clients may register and read views but not write. Each upstream
 // transaction is applied as one write: every row it changed, in every table, becomes
 // visible under one token and is stored in one durable batch together with the upstream
@@ -28,7 +31,7 @@ const ErrCodeReadOnly = 1290
 // errMirrorReadOnly is what a client's write or DDL gets from a mirror.
 func errMirrorReadOnly(what string) error {
 	return newError(ErrCodeReadOnly, "HY000", fmt.Sprintf(
-		"Weir is mirroring an upstream database, so it cannot run %s: write to the upstream database (PostgreSQL) instead; its changes reach Weir through replication", what))
+		"Weir is mirroring an upstream database, so it cannot run %s: write to the upstream database (PostgreSQL, MySQL or MariaDB) instead; its changes reach Weir through replication", what))
 }
 
 // MirrorOp is the kind of a MirrorChange.
@@ -65,7 +68,8 @@ type MirrorChange struct {
 // MirrorTx is one upstream transaction.
 type MirrorTx struct {
 	// Position is the upstream position the tables reach once the transaction is applied
-	// (for PostgreSQL, the LSN of the end of its commit record). It must grow from one
+	// (for PostgreSQL, the LSN of the end of its commit record; for a MySQL or MariaDB
+	// binlog, the file's number × 2³² + the offset after its commit event). It must grow from one
 	// transaction to the next; a transaction at or below the stored position is skipped,
 	// which is what makes replaying a stream from an older position harmless.
 	Position uint64
@@ -84,6 +88,31 @@ type Mirror struct {
 	upstream string // the upstream's identity, as stored
 	waiting  atomic.Int32
 	replaced atomic.Int64
+	// gtidWaiter waits for an upstream GTID; set by a stream whose upstream has GTIDs.
+	gtidWaiter atomic.Pointer[func(ctx context.Context, gtid string) error]
+}
+
+// ErrNoGTIDs is WaitForGTID's error when the stream feeding the mirror has no GTIDs (a
+// PostgreSQL upstream, or none running yet).
+var ErrNoGTIDs = errors.New("weir: the mirror's upstream stream has no GTIDs to wait for")
+
+// SetGTIDWaiter installs how WaitForGTID waits: a binlog stream (package
+// replication/binlog) installs its own, which knows the upstream's GTID forms.
+func (m *Mirror) SetGTIDWaiter(wait func(ctx context.Context, gtid string) error) {
+	m.gtidWaiter.Store(&wait)
+}
+
+// WaitForGTID blocks until the tables reflect the upstream transaction gtid (MariaDB's
+// domain-server-seq, as @@last_gtid gives it after a write; MySQL's uuid:n, or a GTID set)
+// and every view shows it, or ctx ends. It is the wait a proxy makes to give a session
+// read-your-writes: after the session's write on the upstream, its next read from a cache
+// waits for the write's GTID. It returns ErrNoGTIDs when the upstream has no GTIDs.
+func (m *Mirror) WaitForGTID(ctx context.Context, gtid string) error {
+	w := m.gtidWaiter.Load()
+	if w == nil {
+		return ErrNoGTIDs
+	}
+	return (*w)(ctx, gtid)
 }
 
 // Replaced counts inserts that found their key taken and replaced the row there. An
@@ -276,4 +305,56 @@ func (m *Mirror) Apply(ctx context.Context, tx *MirrorTx) (Token, func() error, 
 		return 0, nil, err
 	}
 	return Token(tok), durable, nil
+}
+
+// AlterTable changes a mirrored table's definition in place, as the upstream's DDL did:
+// stmt is an ALTER TABLE or a RENAME TABLE in MySQL's dialect. Rows keep their values (a new
+// column takes its default); views over the table are planned again, as for a client's
+// ALTER TABLE.
+func (m *Mirror) AlterTable(ctx context.Context, stmt string) error {
+	st, _, err := m.e.plan(DatabaseName, stmt)
+	if err != nil {
+		return err
+	}
+	switch s := st.(type) {
+	case *planner.AlterTable:
+		_, err = m.e.alterTable(ctx, s)
+	case *planner.RenameTables:
+		_, err = m.e.renameTables(ctx, s)
+	default:
+		return fmt.Errorf("weir: mirror AlterTable needs ALTER TABLE or RENAME TABLE, got %q", stmt)
+	}
+	return err
+}
+
+// TableMatches reports whether mirrored table name has the columns (names, types,
+// nullability, in order) and the primary key the CREATE TABLE ddl gives it, whatever the
+// form of either statement: a table altered in place keeps Weir's own form of its
+// definition, with the defaults its ALTER gave.
+func (m *Mirror) TableMatches(name, ddl string) (bool, error) {
+	st, _, err := m.e.plan(DatabaseName, ddl)
+	if err != nil {
+		return false, err
+	}
+	ct, ok := st.(*planner.CreateTable)
+	if !ok {
+		return false, fmt.Errorf("weir: mirror TableMatches needs CREATE TABLE, got %q", ddl)
+	}
+	m.e.mu.RLock()
+	defer m.e.mu.RUnlock()
+	t, ok := m.e.tables[strings.ToLower(name)]
+	if !ok {
+		return false, nil
+	}
+	have, want := t.Schema, &ct.Schema
+	if len(have.Cols) != len(want.Cols) || !slices.Equal(have.PK, want.PK) {
+		return false, nil
+	}
+	for i := range have.Cols {
+		h, w := &have.Cols[i], &want.Cols[i]
+		if h.Name != w.Name || h.NotNull != w.NotNull || h.Type != w.Type {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -24,7 +24,6 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
-	"github.com/weirdb/weir/replication"
 	"github.com/weirdb/weir/resp"
 	"github.com/weirdb/weir/server"
 	"github.com/weirdb/weir/storage"
@@ -59,6 +58,7 @@ type serveConfig struct {
 	Tables           string
 	Slot             string
 	Publication      string
+	ServerID         uint
 	Pprof            string
 	// Proxy mode, with --upstream mysql://… (see proxy.go).
 	AutoCache        bool
@@ -88,13 +88,14 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.DurationVar(&cfg.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "on SIGINT or SIGTERM, how long statements in flight may finish")
 	fs.StringVar(&cfg.DataDir, "data-dir", "./weir-data", `directory of the durable base tables and catalog ("" keeps everything in memory and loses it at exit)`)
 	fs.StringVar(&cfg.Sync, "sync", "always", "when a write is durable before it is acknowledged: always (fsync; concurrent writes share fsyncs), interval=<d> (fsync every d: a crash loses up to d of acknowledged writes), never (the OS decides: a crash can lose any recent write)")
-	fs.StringVar(&cfg.Upstream, "upstream", "", "mirror a PostgreSQL database instead of keeping Weir's own tables: postgres://user:pass@host:port/db (the user needs REPLICATION and the server wal_level=logical); writes then go to PostgreSQL")
+	fs.StringVar(&cfg.Upstream, "upstream", "", "mirror a database instead of keeping Weir's own tables: postgres://user:pass@host:port/db (the user needs REPLICATION and the server wal_level=logical), or mysql://user:pass@host:port/db or mariadb://… (the server needs log_bin, binlog_format=ROW, binlog_row_image=FULL; the user REPLICATION SLAVE, REPLICATION CLIENT and SELECT); writes then go to the upstream")
 	fs.StringVar(&cfg.Tables, "tables", "", "with --upstream: comma-separated tables to mirror, as table or schema.table (default: all)")
 	fs.StringVar(&cfg.Slot, "slot", "weir", "with --upstream: the logical replication slot Weir creates or reuses")
 	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
 	fs.BoolVar(&cfg.AutoCache, "auto-cache", false, "with --upstream mysql://…: cache every SELECT shape Weir supports once it was passed to the upstream twice (without it, only the shapes CREATE CACHE names)")
 	fs.StringVar(&cfg.ProxyCredentials, "proxy-credentials", "upstream", "with --upstream mysql://…: how sessions log in to the upstream: upstream (as the URL's user) or client (as the client's own user, with the password --user or [users] gives it)")
 	fs.IntVar(&cfg.ProxyMaxShapes, "proxy-max-shapes", 10000, "with --upstream mysql://…: how many proxied query shapes SHOW PROXIED QUERIES keeps (the least recently seen are forgotten)")
+	fs.UintVar(&cfg.ServerID, "server-id", 0, "with a mysql:// or mariadb:// --upstream: the server id Weir's binlog connection registers with, unique among the upstream's replicas (default: derived from the host name, the upstream's address and --data-dir, in [2^30, 2^31))")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
@@ -311,21 +312,19 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if scfg.Proxy, err = proxyConfig(cfg); err != nil {
 		return err
 	}
-	var rep *replication.Replicator
+	if scfg.Proxy != nil && e.Mirror() != nil {
+		// Read-your-writes through the proxy: the binlog follower installs the Mirror's
+		// GTID wait.
+		scfg.Proxy.GTIDs = e.Mirror()
+	}
+	var rep upstreamFollower
 	repDone := make(chan struct{})
 	if cfg.Upstream != "" {
-		rcfg := replication.Config{URL: cfg.Upstream, Slot: cfg.Slot, Publication: cfg.Publication, Logger: log.Named("replication")}
-		if cfg.Tables != "" {
-			for _, t := range strings.Split(cfg.Tables, ",") {
-				if t = strings.TrimSpace(t); t != "" {
-					rcfg.Tables = append(rcfg.Tables, t)
-				}
-			}
-		}
+		var progress io.Writer
 		if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-			rcfg.Progress = stderr
+			progress = stderr
 		}
-		if rep, err = replication.New(e, rcfg); err != nil {
+		if rep, err = newUpstreamFollower(e, cfg, log, progress); err != nil {
 			return err
 		}
 		if err := rep.Register(reg); err != nil {

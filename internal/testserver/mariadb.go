@@ -44,6 +44,8 @@ type MariaDB struct {
 	logPath string
 	runDir  string
 	proc    *process
+	server  string
+	opts    MariaDBOptions
 }
 
 // StartMariaDB starts a private MariaDB server for t and stops it when t ends. The server
@@ -68,7 +70,10 @@ func StartMariaDB(t testing.TB) *MariaDB {
 
 // NewMariaDB starts a private MariaDB server, as StartMariaDB does, for a caller that is not
 // a test; Stop ends it and removes its files.
-func NewMariaDB() (*MariaDB, error) {
+func NewMariaDB() (*MariaDB, error) { return NewMariaDBWith(MariaDBOptions{}) }
+
+// NewMariaDBWith is NewMariaDB with options.
+func NewMariaDBWith(opts MariaDBOptions) (*MariaDB, error) {
 	find := func(names ...string) (string, error) {
 		for _, n := range names {
 			if p, err := LookBinary(n); err == nil {
@@ -104,9 +109,11 @@ func NewMariaDB() (*MariaDB, error) {
 		DataDir: dataDir,
 		logPath: filepath.Join(runDir, "error.log"),
 		runDir:  runDir,
+		server:  server,
+		opts:    opts,
 	}
 	for attempt := 1; ; attempt++ {
-		err := m.launch(server, runDir)
+		err := m.launch(server, runDir, 0)
 		if err == nil {
 			break
 		}
@@ -158,10 +165,12 @@ func installMariaDB(install, dataDir string) error {
 
 var errPortInUse = errors.New("port already in use")
 
-func (m *MariaDB) launch(server, runDir string) error {
-	port, err := freePort()
-	if err != nil {
-		return err
+func (m *MariaDB) launch(server, runDir string, port int) error {
+	if port == 0 {
+		var err error
+		if port, err = freePort(); err != nil {
+			return err
+		}
 	}
 	m.Addr = net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 	// A previous attempt's log would make its port conflict look like this attempt's.
@@ -177,7 +186,7 @@ func (m *MariaDB) launch(server, runDir string) error {
 		"--bind-address=127.0.0.1",
 		"--skip-networking=0",
 		"--skip-name-resolve",
-		"--skip-log-bin",
+		m.opts.logBinArg(),
 		"--character-set-server=utf8mb4",
 		"--collation-server=utf8mb4_general_ci",
 		"--default-time-zone=+00:00",
@@ -190,6 +199,7 @@ func (m *MariaDB) launch(server, runDir string) error {
 		// io_uring and libaio are often forbidden in containers; simulated AIO always works.
 		"--innodb-use-native-aio=0",
 	}
+	args = append(args, m.opts.binlogArgs()...)
 	if os.Geteuid() == 0 {
 		args = append(args, "--user=root")
 	}
