@@ -55,6 +55,15 @@ func (e *Engine) PrepareContext(ctx context.Context, sql string) (*Stmt, error) 
 // NumParams is the number of `?` placeholders the statement takes.
 func (s *Stmt) NumParams() int { return s.numParams }
 
+// ParamTypes are the types of the columns a SELECT's parameters are compared with (a
+// parameter whose context says nothing is VARCHAR); nil for other statements.
+func (s *Stmt) ParamTypes() []dataflow.Type {
+	if s.query == nil {
+		return nil
+	}
+	return s.query.ParamTypes
+}
+
 // IsQuery reports whether the statement is a SELECT (run it with Query, not Exec).
 func (s *Stmt) IsQuery() bool { return s.query != nil }
 
