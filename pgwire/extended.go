@@ -150,16 +150,8 @@ func (c *conn) executeMsg(m *pgproto3.Execute) error {
 		c.send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
-	if !pt.ran {
-		if err := c.runPortal(pt); err != nil {
-			return err
-		}
-	} else if pt.p.fields == nil || pt.pos >= pt.numRows() {
-		// An Execute of a finished portal: PostgreSQL completes it again with no rows.
-		if pt.p.fields != nil {
-			c.send(&pgproto3.CommandComplete{CommandTag: []byte("SELECT 0")})
-			return nil
-		}
+	if err := c.runPortal(pt); err != nil {
+		return err
 	}
 	c.sendRows(pt, int(m.MaxRows))
 	return nil

@@ -189,6 +189,7 @@ func (c *conn) simpleQuery(sql string) {
 				_ = c.tx.Rollback()
 				c.tx = nil
 				implicit = false
+				c.reportRestored(c.settings.endTx(false))
 			} else if c.tx != nil {
 				c.txFailed = true
 			}
@@ -202,10 +203,12 @@ func (c *conn) simpleQuery(sql string) {
 		}
 	}
 	if implicit {
-		if _, err := c.tx.Commit(c.ctx); err != nil {
+		_, err := c.tx.Commit(c.ctx)
+		if err != nil {
 			c.sendError(err)
 		}
 		c.tx = nil
+		c.reportRestored(c.settings.endTx(err == nil))
 	}
 	c.readyForQuery()
 }
@@ -315,11 +318,13 @@ func (c *conn) sendRows(pt *portal, max int) {
 		c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
 		return
 	}
+	// As PostgreSQL: an Execute that sends its limit suspends the portal even when no row
+	// is left (the next Execute completes it), and the tag counts this Execute's rows.
 	n := pt.numRows()
-	for sent := 0; pt.pos < n; sent++ {
+	sent := 0
+	for ; pt.pos < n; sent++ {
 		if max > 0 && sent == max {
-			c.send(&pgproto3.PortalSuspended{})
-			return
+			break
 		}
 		if err := c.sendRow(pt.row(pt.pos), pt.p.fields, pt.formats); err != nil {
 			c.sendError(err)
@@ -331,15 +336,14 @@ func (c *conn) sendRows(pt *portal, max int) {
 			return
 		}
 	}
-	tag := pt.tag
-	if tag == "" {
-		tag = "SELECT"
+	if max > 0 && sent == max {
+		c.send(&pgproto3.PortalSuspended{})
+		return
 	}
-	if tag == "SELECT" || tag == "SHOW" || tag == "FETCH" {
-		tag += " " + strconv.Itoa(n)
-		if strings.HasPrefix(pt.tag, "SHOW") {
-			tag = "SHOW"
-		}
+	tag := pt.tag
+	switch tag {
+	case "", "SELECT":
+		tag = "SELECT " + strconv.Itoa(sent)
 	}
 	c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
 }
