@@ -24,8 +24,8 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
-	"github.com/weirdb/weir/replication"
 	"github.com/weirdb/weir/pgwire"
+	"github.com/weirdb/weir/replication"
 	"github.com/weirdb/weir/resp"
 	"github.com/weirdb/weir/server"
 	"github.com/weirdb/weir/storage"
