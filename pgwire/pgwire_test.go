@@ -31,7 +31,7 @@ func openEngine(t *testing.T) *weir.Engine {
 	return e
 }
 
-func exec(t *testing.T, e *weir.Engine, sql string, args ...any) weir.Result {
+func execSQL(t *testing.T, e *weir.Engine, sql string, args ...any) weir.Result {
 	t.Helper()
 	res, err := e.Exec(testCtx(t), sql, args...)
 	if err != nil {
@@ -84,9 +84,9 @@ func connect(t *testing.T, connString string) *pgx.Conn {
 // newsServer serves an engine with a table of articles.
 func newsServer(t *testing.T, cfg Config) (*weir.Engine, *Server) {
 	e := openEngine(t)
-	exec(t, e, `CREATE TABLE article (id INT PRIMARY KEY, author INT NOT NULL, title VARCHAR(200),
+	execSQL(t, e, `CREATE TABLE article (id INT PRIMARY KEY, author INT NOT NULL, title VARCHAR(200),
 		price DECIMAL(10,2), score DOUBLE, published DATETIME(3), body BLOB, flag BOOLEAN)`)
-	exec(t, e, `INSERT INTO article VALUES (1, 1, 'hello', 9.90, 1.5, '2026-11-01 10:00:00.123', x'00ff', TRUE),
+	execSQL(t, e, `INSERT INTO article VALUES (1, 1, 'hello', 9.90, 1.5, '2026-11-01 10:00:00.123', x'00ff', TRUE),
 		(2, 1, NULL, NULL, NULL, NULL, NULL, NULL), (3, 2, 'plain', -0.05, 1e20, '1999-12-31 23:59:59', '', FALSE)`)
 	return e, startServer(t, e, cfg)
 }
