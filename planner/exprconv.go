@@ -336,6 +336,9 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if op == expr.OpDiv && v.c.dialect == PostgreSQL && pgIntDiv(l.Type(), r.Type()) {
+			op = expr.OpIntDiv
+		}
 		return over(expr.NewArith(op, l, r), l, r), nil
 	}
 	switch n.Op {
@@ -495,6 +498,9 @@ func (v *exprConv) literal(n *test_driver.ValueExpr) (expr.Expr, error) {
 	val, err := literalValue(n)
 	if err != nil {
 		return nil, v.err(err.(*Error), n)
+	}
+	if v.c.dialect == PostgreSQL && val.Kind() == dataflow.KindString && !val.IsBinary() {
+		val = dataflow.Bytes(val.RawString()) // text under the C collation
 	}
 	return expr.NewConst(val), nil
 }
