@@ -36,11 +36,13 @@ func runClient(t *testing.T, dir string, env []string, name string, args ...stri
 	return stdout.Bytes(), stderr.Bytes(), err
 }
 
-// TestPsql runs psql's -c commands against the server: DDL, writes, a read in aligned and
-// unaligned output, \d, and an error with its SQLSTATE.
+// TestPsql runs psql's -c commands against the server: reads in aligned and unaligned
+// output, \d and \dt, and errors with their SQLSTATEs.
 func TestPsql(t *testing.T) {
 	psql := testserver.RequireBinary(t, "psql")
-	_, s := newsServer(t, Config{})
+	e, s := newsServer(t, Config{})
+	execSQL(t, e, "CREATE TABLE tag (id INT PRIMARY KEY, name VARCHAR(20))")
+	execSQL(t, e, "INSERT INTO tag VALUES (1, 'go'), (2, 'sql')")
 	port := itoa(s.Addr().(*net.TCPAddr).Port)
 	conninfo := "host=127.0.0.1 port=" + port + " user=root dbname=weir sslmode=disable"
 	run := func(args ...string) (string, string, error) {
@@ -49,12 +51,12 @@ func TestPsql(t *testing.T) {
 			append([]string{"-X", "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose", conninfo}, args...)...)
 		return string(out), string(errOut), err
 	}
-	out, errOut, err := run("-c", "CREATE TABLE tag (id INT PRIMARY KEY, name VARCHAR(20))",
-		"-c", "INSERT INTO tag VALUES (1, 'go'), (2, 'sql')", "-A", "-c", "SELECT id, name FROM tag ORDER BY id")
+	out, errOut, err := run("-c", "SELECT id, name || '!' AS name FROM public.tag WHERE name ILIKE 'S%' OR id = 1 ORDER BY id", "-A",
+		"-c", "SELECT count(*) FROM tag")
 	if err != nil {
 		t.Fatalf("psql: %v\n%s%s", err, out, errOut)
 	}
-	if want := "CREATE TABLE\nINSERT 0 2\nid|name\n1|go\n2|sql\n(2 rows)\n"; out != want {
+	if want := "id|name\n1|go!\n2|sql!\n(2 rows)\ncount\n2\n(1 row)\n"; out != want {
 		t.Fatalf("psql printed:\n%s\nwant:\n%s", out, want)
 	}
 	out, errOut, err = run("-c", `\d`)
@@ -97,9 +99,10 @@ func TestPsycopg2(t *testing.T) {
 	if err != nil {
 		t.Fatalf("psycopg2_client.py: %v\n%s%s", err, out, errOut)
 	}
-	want := `{"after_commit": "it's new", "after_rollback": "it's new", "columns": ["id", "title", "price", "published", "flag"],
-		"count": 4, "datestyle": "ISO, MDY", "encoding": "UTF8", "error": "42703", "error_table": "42P01", "inserted": 1,
-		"row": [1, "hello", "9.90", "2026-11-01T10:00:00.123000", true], "server_version": 150000, "status_in_tx": 2}`
+	want := `{"columns": ["id", "title", "price", "published", "flag"], "like": [["plain"]],
+		"count": 3, "datestyle": "ISO, MDY", "encoding": "UTF8", "error": "42703", "error_table": "42P01", "error_write": "0A000",
+		"row": [1, "hello", "9.90", "2026-11-01T10:00:00.123000", true], "server_version": 150000, "status_in_tx": 2,
+		"status_after_commit": 0}`
 	compareJSON(t, out, want)
 }
 
@@ -137,9 +140,9 @@ func TestNodePostgres(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node client.js: %v\n%s%s", err, out, errOut)
 	}
-	want := `{"afterCommit": [{"title": "node"}], "column": "42703",
-		"fields": [["id", 23], ["title", 1043], ["price", 1700], ["flag", 16]],
-		"inserted": ["INSERT", 1], "named": [["hello"]], "param": [{"title": "plain"}],
+	want := `{"inTransaction": [{"n": "2"}], "column": "42703", "write": "0A000",
+		"fields": [["id", 23], ["title", 25], ["price", 1700], ["flag", 16]],
+		"named": [["hello"]], "param": [{"title": "plain"}],
 		"rowCount": 3, "rows": [{"id": 1, "title": "hello", "price": "9.90", "flag": true},
 		{"id": 2, "title": null, "price": null, "flag": null}, {"id": 3, "title": "plain", "price": "-0.05", "flag": false}],
 		"syntax": "42601"}`

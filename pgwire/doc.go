@@ -51,7 +51,12 @@
 // It never reads or rewrites a statement's SQL beyond finding where the statements of a
 // Query message end and recognizing the session's own statements (lex.go): planning, `$n`
 // parameters and PostgreSQL's semantics belong to the Dialect, which plans every other
-// statement. It never answers a catalog query it does not understand, never keeps engine
+// statement. The default, PostgresDialect, is the engine's PostgreSQL dialect
+// (weir.Engine.PrepareDialect): SELECTs, with every other statement refused with 0A000 as
+// writes and DDL belong to the upstream; its text values, which it reads as binary strings
+// to compare them as PostgreSQL's C collation does, are described to clients as text.
+// EngineDialect (the engine's own dialect, with writes and `?` parameters) serves tests
+// of the protocol's write paths and embedders that want it. It never answers a catalog query it does not understand, never keeps engine
 // state between statements beyond the connection's prepared statements and portals, and
 // never lets one connection's failure touch another: a panic ends its own connection.
 //

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/planner/pgsql"
 )
 
 // PostgreSQL SQLSTATEs this package reports.
@@ -129,6 +130,11 @@ func toPG(err error) *pgproto3.ErrorResponse {
 		}
 		return &pgproto3.ErrorResponse{Severity: sev, SeverityUnlocalized: sev, Code: pe.code, Message: pe.msg,
 			Detail: pe.detail, Hint: pe.hint, Position: pe.position}
+	}
+	var de *pgsql.Error
+	if errors.As(err, &de) {
+		return &pgproto3.ErrorResponse{Severity: "ERROR", SeverityUnlocalized: "ERROR", Code: de.SQLState, Message: de.Msg,
+			Position: int32(de.Position)}
 	}
 	code := stateInternal
 	msg := err.Error()

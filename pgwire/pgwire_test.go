@@ -81,14 +81,27 @@ func connect(t *testing.T, connString string) *pgx.Conn {
 	return conn
 }
 
-// newsServer serves an engine with a table of articles.
+// newsServer serves an engine with a table of articles, in PostgreSQL's dialect unless cfg
+// names another.
 func newsServer(t *testing.T, cfg Config) (*weir.Engine, *Server) {
+	e := newsEngine(t)
+	return e, startServer(t, e, cfg)
+}
+
+// newsWriteServer serves the articles in the engine's own dialect, which takes writes and
+// `?` parameters: for the protocol's write paths (command tags, transaction blocks).
+func newsWriteServer(t *testing.T) (*weir.Engine, *Server) {
+	e := newsEngine(t)
+	return e, startServer(t, e, Config{Dialect: EngineDialect{E: e}})
+}
+
+func newsEngine(t *testing.T) *weir.Engine {
 	e := openEngine(t)
 	execSQL(t, e, `CREATE TABLE article (id INT PRIMARY KEY, author INT NOT NULL, title VARCHAR(200),
 		price DECIMAL(10,2), score DOUBLE, published DATETIME(3), body BLOB, flag BOOLEAN)`)
 	execSQL(t, e, `INSERT INTO article VALUES (1, 1, 'hello', 9.90, 1.5, '2026-11-01 10:00:00.123', x'00ff', TRUE),
 		(2, 1, NULL, NULL, NULL, NULL, NULL, NULL), (3, 2, 'plain', -0.05, 1e20, '1999-12-31 23:59:59', '', FALSE)`)
-	return e, startServer(t, e, cfg)
+	return e
 }
 
 func pgCode(err error) string {
@@ -124,7 +137,7 @@ func TestPgxSimpleAndExtended(t *testing.T) {
 				flag   *bool
 				author int32
 			)
-			err = conn.QueryRow(ctx, "SELECT id, author, title, CAST(price AS CHAR), score, published, body, flag FROM article WHERE id = 1").
+			err = conn.QueryRow(ctx, "SELECT id, author, title, price::text, score, published, body, flag FROM article WHERE id = $1", 1).
 				Scan(&id, &author, &title, &price, &score, &pub, &body, &flag)
 			if err != nil {
 				t.Fatal(err)
@@ -135,7 +148,7 @@ func TestPgxSimpleAndExtended(t *testing.T) {
 			if want := time.Date(2026, 11, 1, 10, 0, 0, 123e6, time.UTC); !pub.Equal(want) {
 				t.Fatalf("published %v, want %v", pub, want)
 			}
-			rows, err := conn.Query(ctx, "SELECT id, title FROM article ORDER BY id")
+			rows, err := conn.Query(ctx, "SELECT id, title FROM article WHERE id > $1 ORDER BY id", 0)
 			if err != nil {
 				t.Fatal(err)
 			}

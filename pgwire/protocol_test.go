@@ -124,7 +124,7 @@ func expectTrace(t *testing.T, got []string, want ...string) {
 }
 
 func TestSimpleQueryMessages(t *testing.T) {
-	_, s := newsServer(t, Config{})
+	_, s := newsWriteServer(t)
 	c := dialRaw(t, s)
 	c.send(&pgproto3.Query{String: "SELECT id, title FROM article WHERE author = 1 ORDER BY id; SELECT COUNT(*) AS n FROM article;"})
 	expectTrace(t, c.until(), "T id:23,title:1043", "D 1|hello", "D 2|NULL", "C SELECT 2",
@@ -153,11 +153,11 @@ func TestExtendedProtocol(t *testing.T) {
 	// A named statement, described, then bound twice; the second portal is read two rows
 	// at a time.
 	c.send(
-		&pgproto3.Parse{Name: "by_author", Query: "SELECT id, title FROM article WHERE author = ? ORDER BY id"},
+		&pgproto3.Parse{Name: "by_author", Query: "SELECT id, title FROM article WHERE author = $1 ORDER BY id"},
 		&pgproto3.Describe{ObjectType: 'S', Name: "by_author"},
 		&pgproto3.Sync{},
 	)
-	expectTrace(t, c.until(), "1", "t [23]", "T id:23,title:1043", "Z I")
+	expectTrace(t, c.until(), "1", "t [23]", "T id:23,title:25", "Z I")
 	c.send(
 		&pgproto3.Bind{PreparedStatement: "by_author", Parameters: [][]byte{[]byte("2")}},
 		&pgproto3.Execute{},
@@ -169,7 +169,7 @@ func TestExtendedProtocol(t *testing.T) {
 		&pgproto3.Sync{},
 	)
 	expectTrace(t, c.until(), "2", "D 3|plain", "C SELECT 1",
-		"2", "T id:23,title:1043", "D 1|hello", "s", "D 2|NULL", "s", "C SELECT 0", "Z I")
+		"2", "T id:23,title:25", "D 1|hello", "s", "D 2|NULL", "s", "C SELECT 0", "Z I")
 	// Portals are closed at Sync outside a transaction block.
 	c.send(&pgproto3.Execute{Portal: "p"}, &pgproto3.Sync{})
 	expectTrace(t, c.until(), "E 34000", "Z I")
@@ -199,11 +199,17 @@ func TestExtendedProtocol(t *testing.T) {
 		&pgproto3.Parse{Query: ""}, &pgproto3.Bind{}, &pgproto3.Describe{ObjectType: 'P'}, &pgproto3.Execute{}, &pgproto3.Sync{})
 	expectTrace(t, c.until(), "3", "3", "1", "2", "n", "I", "Z I")
 	// Binary results: an int4 in four bytes.
-	c.send(&pgproto3.Parse{Query: "SELECT id FROM article WHERE id = ?"},
+	c.send(&pgproto3.Parse{Query: "SELECT id FROM article WHERE id = $1"},
 		&pgproto3.Bind{Parameters: [][]byte{{0, 0, 0, 3}}, ParameterFormatCodes: []int16{1}, ResultFormatCodes: []int16{1}},
 		&pgproto3.Execute{}, &pgproto3.Sync{})
 	expectTrace(t, c.until(), "1", "2", "D \x00\x00\x00\x03", "C SELECT 1", "Z I")
-	// A write through the extended protocol.
+}
+
+// TestExtendedWrites writes through the extended protocol (in the engine's dialect, which
+// takes writes) and reads the write back.
+func TestExtendedWrites(t *testing.T) {
+	_, s := newsWriteServer(t)
+	c := dialRaw(t, s)
 	c.send(&pgproto3.Parse{Query: "INSERT INTO article (id, author, title) VALUES (?, ?, ?)"},
 		&pgproto3.Bind{Parameters: [][]byte{[]byte("20"), []byte("9"), []byte("new")}},
 		&pgproto3.Describe{ObjectType: 'P'}, &pgproto3.Execute{}, &pgproto3.Sync{})
@@ -213,7 +219,7 @@ func TestExtendedProtocol(t *testing.T) {
 }
 
 func TestTransactionBlocks(t *testing.T) {
-	_, s := newsServer(t, Config{})
+	_, s := newsWriteServer(t)
 	c := dialRaw(t, s)
 	c.send(&pgproto3.Query{String: "BEGIN"})
 	expectTrace(t, c.until(), "C BEGIN", "Z T")
@@ -285,7 +291,7 @@ func TestSessionSettings(t *testing.T) {
 // blockingDialect plans "SELECT block" as a query that waits until it is cancelled, and
 // every other statement as the engine does.
 type blockingDialect struct {
-	EngineDialect
+	PostgresDialect
 	started chan struct{}
 }
 
@@ -296,13 +302,13 @@ type blockingStmt struct {
 
 func (d blockingDialect) Prepare(ctx context.Context, sql string) (Statement, error) {
 	if strings.TrimSpace(sql) == "SELECT block" {
-		st, err := d.EngineDialect.Prepare(ctx, "SELECT 1 AS block")
+		st, err := d.PostgresDialect.Prepare(ctx, "SELECT 1 AS block")
 		if err != nil {
 			return nil, err
 		}
 		return blockingStmt{st, d.started}, nil
 	}
-	return d.EngineDialect.Prepare(ctx, sql)
+	return d.PostgresDialect.Prepare(ctx, sql)
 }
 
 func (s blockingStmt) Query(ctx context.Context, _ *weir.Tx, _ []weir.Value) (weir.Rows, error) {
@@ -314,7 +320,7 @@ func (s blockingStmt) Query(ctx context.Context, _ *weir.Tx, _ []weir.Value) (we
 func TestCancelRequest(t *testing.T) {
 	e := openEngine(t)
 	started := make(chan struct{}, 1)
-	s := startServer(t, e, Config{Dialect: blockingDialect{EngineDialect{e}, started}})
+	s := startServer(t, e, Config{Dialect: blockingDialect{PostgresDialect{e}, started}})
 	conn := connect(t, dsn(s, "root", ""))
 	ctx := testCtx(t)
 	// A cancel request with the wrong secret cancels nothing: the statement goes on until
@@ -354,7 +360,7 @@ func TestCancelRequest(t *testing.T) {
 	}
 	// The connection is still usable.
 	var n int
-	if err := conn.QueryRow(ctx, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'nosuch'").Scan(&n); err != nil {
+	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&n); err != nil || n != 1 {
 		t.Fatal(err)
 	}
 }

@@ -37,7 +37,7 @@ type Config struct {
 	AuthMethod string
 	// TLS, when set, accepts clients' SSLRequest; without it they are told 'N'.
 	TLS *tls.Config
-	// Dialect plans statements. Nil: EngineDialect.
+	// Dialect plans statements. Nil: PostgresDialect.
 	Dialect Dialect
 	// MaxConnections bounds concurrent connections; past it a client gets 53300. Zero: 4096.
 	MaxConnections int
@@ -132,7 +132,7 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 	}
 	d := cfg.Dialect
 	if d == nil {
-		d = EngineDialect{E: e}
+		d = PostgresDialect{E: e}
 	}
 	base, cancel := context.WithCancel(context.Background())
 	s := &Server{

@@ -11,16 +11,22 @@ async function main() {
   out.rows = r.rows;
   out.fields = r.fields.map((f) => [f.name, f.dataTypeID]);
   out.rowCount = r.rowCount;
-  r = await client.query({ text: 'SELECT title FROM article WHERE id = ?', values: [3] });
+  r = await client.query({ text: 'SELECT title FROM article WHERE id = $1', values: [3] });
   out.param = r.rows;
-  r = await client.query({ text: 'SELECT title FROM article WHERE id = ?', values: [1], rowMode: 'array', name: 'by_id' });
+  r = await client.query({ text: 'SELECT title FROM article WHERE id = $1', values: [1], rowMode: 'array', name: 'by_id' });
   out.named = r.rows;
   await client.query('BEGIN');
-  r = await client.query({ text: 'INSERT INTO article (id, author, title) VALUES (?, ?, ?)', values: [200, 9, 'node'] });
-  out.inserted = [r.command, r.rowCount];
+  r = await client.query({ text: 'SELECT count(*) AS n FROM article WHERE author = $1', values: [1] });
+  out.inTransaction = r.rows;
   await client.query('COMMIT');
-  r = await client.query('SELECT title FROM article WHERE id = 200');
-  out.afterCommit = r.rows;
+  for (const [name, sql] of [['write', "INSERT INTO article (id, author) VALUES (200, 9)"]]) {
+    try {
+      await client.query(sql);
+      out[name] = 'no error';
+    } catch (e) {
+      out[name] = e.code;
+    }
+  }
   for (const [name, sql] of [['column', 'SELECT nosuch FROM article'], ['syntax', 'SELEC 1']]) {
     try {
       await client.query(sql);

@@ -1,6 +1,6 @@
 # Drives Weir's PostgreSQL front door with psycopg2 (Debian's python3-psycopg2), as an
-# application would: connect, read, write in a transaction (psycopg2 opens one before the
-# first statement), roll back, and fail with a SQLSTATE. Prints one JSON object.
+# application would: connect, read in the transactions psycopg2 opens before a first
+# statement, commit, roll back, and fail with SQLSTATEs. Prints one JSON object.
 import json
 import os
 import sys
@@ -19,15 +19,14 @@ row = cur.fetchone()
 out["row"] = [row[0], row[1], str(row[2]), row[3].isoformat(), row[4]]
 out["columns"] = [d.name for d in cur.description]
 out["status_in_tx"] = conn.get_transaction_status()  # 2: INTRANS
-cur.execute("INSERT INTO article (id, author, title) VALUES (%s, %s, %s)", (100, 9, "it's new"))
-out["inserted"] = cur.rowcount
+cur.execute("SELECT title FROM article WHERE author = %s AND title LIKE %s", (2, "pl%"))
+out["like"] = cur.fetchall()
 conn.commit()
-cur.execute("SELECT title FROM article WHERE id = %s", (100,))
-out["after_commit"] = cur.fetchone()[0]
-cur.execute("UPDATE article SET title = 'changed' WHERE id = 100")
-conn.rollback()
-cur.execute("SELECT title FROM article WHERE id = 100")
-out["after_rollback"] = cur.fetchone()[0]
+out["status_after_commit"] = conn.get_transaction_status()  # 0: IDLE
+try:
+    cur.execute("INSERT INTO article (id, author) VALUES (100, 9)")
+except psycopg2.Error as e:
+    out["error_write"] = e.pgcode
 conn.rollback()
 try:
     cur.execute("SELECT nosuch FROM article")
