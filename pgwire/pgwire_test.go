@@ -96,12 +96,33 @@ func newsWriteServer(t *testing.T) (*weir.Engine, *Server) {
 }
 
 func newsEngine(t *testing.T) *weir.Engine {
-	e := openEngine(t)
-	execSQL(t, e, `CREATE TABLE article (id INT PRIMARY KEY, author INT NOT NULL, title VARCHAR(200),
-		price DECIMAL(10,2), score DOUBLE, published DATETIME(3), body BLOB, flag BOOLEAN)`)
-	execSQL(t, e, `INSERT INTO article VALUES (1, 1, 'hello', 9.90, 1.5, '2026-11-01 10:00:00.123', x'00ff', TRUE),
-		(2, 1, NULL, NULL, NULL, NULL, NULL, NULL), (3, 2, 'plain', -0.05, 1e20, '1999-12-31 23:59:59', '', FALSE)`)
+	t.Helper()
+	e, err := openNewsEngine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
 	return e
+}
+
+// openNewsEngine opens an engine with a table of three articles.
+func openNewsEngine() (*weir.Engine, error) {
+	e, err := weir.Open(weir.Options{})
+	if err != nil {
+		return nil, err
+	}
+	for _, q := range []string{
+		`CREATE TABLE article (id INT PRIMARY KEY, author INT NOT NULL, title VARCHAR(200),
+		price DECIMAL(10,2), score DOUBLE, published DATETIME(3), body BLOB, flag BOOLEAN)`,
+		`INSERT INTO article VALUES (1, 1, 'hello', 9.90, 1.5, '2026-11-01 10:00:00.123', x'00ff', TRUE),
+		(2, 1, NULL, NULL, NULL, NULL, NULL, NULL), (3, 2, 'plain', -0.05, 1e20, '1999-12-31 23:59:59', '', FALSE)`,
+	} {
+		if _, err := e.Exec(context.Background(), q); err != nil {
+			e.Close()
+			return nil, fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return e, nil
 }
 
 func pgCode(err error) string {

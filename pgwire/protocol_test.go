@@ -24,7 +24,13 @@ type rawClient struct {
 // dialRaw connects as root (trust) and reads up to the first ReadyForQuery.
 func dialRaw(t *testing.T, s *Server) *rawClient {
 	t.Helper()
-	nc, err := net.Dial("tcp", s.Addr().String())
+	return dialRawAddr(t, s.Addr().String(), "root", "weir")
+}
+
+// dialRawAddr connects to any server that lets user in without a password.
+func dialRawAddr(t *testing.T, addr, user, database string) *rawClient {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +38,7 @@ func dialRaw(t *testing.T, s *Server) *rawClient {
 	_ = nc.SetDeadline(time.Now().Add(30 * time.Second))
 	c := &rawClient{t: t, nc: nc, fe: pgproto3.NewFrontend(nc, nc)}
 	c.fe.Send(&pgproto3.StartupMessage{ProtocolVersion: pgproto3.ProtocolVersion30,
-		Parameters: map[string]string{"user": "root", "database": "weir"}})
+		Parameters: map[string]string{"user": user, "database": database}})
 	c.flush()
 	c.until()
 	return c

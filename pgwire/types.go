@@ -233,7 +233,23 @@ func (c codec) appendBinary(dst []byte, v weir.Value, oid uint32) ([]byte, error
 		f, _ := v.ToFloat()
 		x = f
 	case pgtype.NumericOID:
-		x = numericOf(v)
+		n := numericOf(v)
+		if n.Valid && n.Exp >= 0 && n.Int.Sign() != 0 {
+			// PostgreSQL sends an integer's trailing zeros as its weight, not as digits: the
+			// same value, in the bytes PostgreSQL itself would send.
+			ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+			coef := new(big.Int).Set(n.Int)
+			for {
+				q.QuoRem(coef, ten, r)
+				if r.Sign() != 0 {
+					break
+				}
+				coef.Set(q)
+				n.Exp++
+			}
+			n.Int = coef
+		}
+		x = n
 	case pgtype.ByteaOID:
 		x = []byte(v.RawString())
 	case pgtype.DateOID, pgtype.TimestampOID, pgtype.TimestamptzOID:
