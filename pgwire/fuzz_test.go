@@ -67,9 +67,9 @@ func FuzzMessages(f *testing.F) {
 	f.Add(seed(&pgproto3.Query{String: "BEGIN; SET LOCAL statement_timeout = '1s'; SELECT current_setting('TimeZone'); COMMIT"}))
 	f.Add(seed(&pgproto3.Bind{PreparedStatement: "nosuch"}, &pgproto3.Execute{}, &pgproto3.Sync{}, &pgproto3.Terminate{}))
 	f.Add(append([]byte{0}, startupBytes()...))
-	f.Add([]byte{0, 0, 0, 0, 8, 4, 210, 22, 47})                        // SSLRequest
+	f.Add([]byte{0, 0, 0, 0, 8, 4, 210, 22, 47})                          // SSLRequest
 	f.Add([]byte{0, 0, 0, 0, 16, 4, 210, 22, 46, 0, 0, 0, 1, 1, 2, 3, 4}) // CancelRequest
-	f.Add([]byte{1, 'Q', 0x7f, 0xff, 0xff, 0xff})                      // a 2 GB message
+	f.Add([]byte{1, 'Q', 0x7f, 0xff, 0xff, 0xff})                         // a 2 GB message
 	f.Fuzz(func(t *testing.T, input []byte) {
 		if len(input) == 0 {
 			return

@@ -34,6 +34,7 @@ var typeColumns = []struct {
 	{"ts", "timestamp(3)", "DATETIME(3)", "'2026-11-01 10:00:00.123'"},
 	{"ts0", "timestamp(0)", "DATETIME", "'1999-12-31 23:59:59'"},
 	{"tz", "timestamptz", "TIMESTAMP(6)", "'2026-11-01 10:00:00.5'"},
+	{"j", "json", "JSON", `'{"a": [1, 2]}'`},
 }
 
 // TestTypesMatchPostgres reads one row of every type Weir has, and a row of NULLs, from a
