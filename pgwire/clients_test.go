@@ -106,6 +106,24 @@ func TestPsycopg2(t *testing.T) {
 	compareJSON(t, out, want)
 }
 
+// TestSQLAlchemy runs testdata/sqlalchemy_client.py: SQLAlchemy's PostgreSQL dialect on
+// psycopg2 connects (its connect-time queries include a pg_type lookup), reads with text and
+// Core queries, and fails with a SQLSTATE.
+func TestSQLAlchemy(t *testing.T) {
+	python := testserver.RequirePython(t, []string{"python3-sqlalchemy", "python3-psycopg2"}, "sqlalchemy", "psycopg2")
+	_, s := newsServer(t, Config{})
+	port := itoa(s.Addr().(*net.TCPAddr).Port)
+	script, err := filepath.Abs("testdata/sqlalchemy_client.py")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, err := runClient(t, "", []string{"WEIR_URL=postgresql+psycopg2://root@127.0.0.1:" + port + "/weir"}, python, script)
+	if err != nil {
+		t.Fatalf("sqlalchemy_client.py: %v\n%s%s", err, out, errOut)
+	}
+	compareJSON(t, out, `{"core": [[2, null], [1, "hello"]], "error": "42703", "server_version": [15, 0], "text": [[1, "hello"]]}`)
+}
+
 // TestNodePostgres runs testdata/node_pg_client.js on node-postgres (pg from npm): text and
 // extended-protocol queries, a transaction, errors with SQLSTATEs. Without node, npm or the
 // registry it skips.

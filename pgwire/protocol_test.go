@@ -151,6 +151,13 @@ func TestSimpleQueryMessages(t *testing.T) {
 	expectTrace(t, c.until(), "E 42P01", "Z I")
 	c.send(&pgproto3.Query{String: "SELECT oid, typname FROM pg_catalog.pg_type"})
 	expectTrace(t, c.until(), "E 0A000", "Z I")
+	// Lookups of pg_type by name, as psycopg2 sends at connect.
+	c.send(&pgproto3.Query{String: "SELECT t.oid, typarray\nFROM pg_type t JOIN pg_namespace ns\n    ON typnamespace = ns.oid\nWHERE typname = 'hstore';\n"})
+	expectTrace(t, c.until(), "T oid:26,typarray:26", "C SELECT 0", "Z I")
+	c.send(&pgproto3.Query{String: "SELECT oid, typarray FROM pg_catalog.pg_type WHERE typname IN ('int4', 'numeric')"})
+	expectTrace(t, c.until(), "T oid:26,typarray:26", "D 23|1007", "D 1700|1231", "C SELECT 2", "Z I")
+	c.send(&pgproto3.Query{String: "SELECT oid FROM pg_type WHERE typname = 'int4' AND typtype = 'b'"})
+	expectTrace(t, c.until(), "E 0A000", "Z I")
 }
 
 func TestExtendedProtocol(t *testing.T) {

@@ -213,6 +213,9 @@ func (c codec) appendBinary(dst []byte, v weir.Value, oid uint32) ([]byte, error
 	switch oid {
 	case pgtype.BoolOID:
 		x = v.Truthy()
+	case pgtype.OIDOID:
+		i, _ := v.ToInt()
+		x = uint32(i)
 	case pgtype.Int2OID, pgtype.Int4OID, pgtype.Int8OID:
 		i, ok := v.ToInt()
 		if !ok {
