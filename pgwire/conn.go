@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -61,7 +62,14 @@ type conn struct {
 	// query is planned once.
 	cache map[string]*prepared
 
-	// Buffers reused by every row.
+	// unnamed is the unnamed portal's storage, reused by every Bind to it.
+	unnamed *portal
+	// Messages and buffers reused by every execution, so that a read allocates nothing
+	// of its own.
+	rfq     pgproto3.ReadyForQuery
+	done    pgproto3.CommandComplete
+	dataRow pgproto3.DataRow
+	tagBuf  []byte
 	scratch []byte
 	offsets []int
 	rowVals [][]byte
@@ -314,7 +322,19 @@ func (c *conn) txStatus() byte {
 }
 
 func (c *conn) readyForQuery() {
-	c.send(&pgproto3.ReadyForQuery{TxStatus: c.txStatus()})
+	c.rfq.TxStatus = c.txStatus()
+	c.send(&c.rfq)
+}
+
+// complete sends CommandComplete with tag, and n after it when n >= 0.
+func (c *conn) complete(tag string, n int) {
+	c.tagBuf = append(c.tagBuf[:0], tag...)
+	if n >= 0 {
+		c.tagBuf = append(c.tagBuf, ' ')
+		c.tagBuf = strconv.AppendInt(c.tagBuf, int64(n), 10)
+	}
+	c.done.CommandTag = c.tagBuf
+	c.send(&c.done)
 }
 
 // send appends a message to the replies.

@@ -61,9 +61,20 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	if nf != 0 && nf != 1 && nf != len(m.Parameters) {
 		return newPGError(stateProtocol, "bind message has %d parameter formats but %d parameters", nf, len(m.Parameters))
 	}
-	pt := &portal{p: p}
-	if len(m.Parameters) > 0 {
-		pt.args = make([]weir.Value, len(m.Parameters))
+	var pt *portal
+	if m.DestinationPortal == "" {
+		// The unnamed portal, which a client rebinds for every execution, is reused.
+		if c.unnamed == nil {
+			c.unnamed = &portal{}
+		}
+		pt = c.unnamed
+		*pt = portal{args: pt.args[:0], formats: pt.formats[:0]}
+	} else {
+		pt = &portal{}
+	}
+	pt.p = p
+	for range m.Parameters {
+		pt.args = append(pt.args, weir.Value{})
 	}
 	for i, raw := range m.Parameters {
 		format := int16(pgtype.TextFormatCode)
@@ -90,7 +101,9 @@ func (c *conn) bind(m *pgproto3.Bind) error {
 	if nr != 0 && nr != 1 && nr != len(p.fields) {
 		return newPGError(stateProtocol, "bind message has %d result formats but query has %d columns", nr, len(p.fields))
 	}
-	pt.formats = make([]int16, len(p.fields))
+	for range p.fields {
+		pt.formats = append(pt.formats, 0)
+	}
 	for i := range pt.formats {
 		switch nr {
 		case 1:

@@ -377,3 +377,20 @@ func TestCancelRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestStatementTimeout: a statement that outlives the session's statement_timeout is
+// cancelled with 57014, and the session goes on.
+func TestStatementTimeout(t *testing.T) {
+	e := openEngine(t)
+	started := make(chan struct{}, 1)
+	s := startServer(t, e, Config{Dialect: blockingDialect{PostgresDialect{e}, started}})
+	c := dialRaw(t, s)
+	c.send(&pgproto3.Query{String: "SET statement_timeout = 50"})
+	expectTrace(t, c.until(), "C SET", "Z I")
+	c.send(&pgproto3.Query{String: "SELECT block"})
+	got := c.until()
+	<-started
+	expectTrace(t, got, "E 57014", "Z I")
+	c.send(&pgproto3.Query{String: "SHOW statement_timeout"})
+	expectTrace(t, c.until(), "T statement_timeout:25", "D 50ms", "C SHOW", "Z I")
+}

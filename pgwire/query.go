@@ -315,7 +315,7 @@ func (c *conn) runPortal(pt *portal) error {
 // then PortalSuspended when rows remain, else CommandComplete.
 func (c *conn) sendRows(pt *portal, max int) {
 	if pt.p.fields == nil {
-		c.send(&pgproto3.CommandComplete{CommandTag: []byte(pt.tag)})
+		c.complete(pt.tag, -1)
 		return
 	}
 	// As PostgreSQL: an Execute that sends its limit suspends the portal even when no row
@@ -340,12 +340,12 @@ func (c *conn) sendRows(pt *portal, max int) {
 		c.send(&pgproto3.PortalSuspended{})
 		return
 	}
-	tag := pt.tag
-	switch tag {
+	switch pt.tag {
 	case "", "SELECT":
-		tag = "SELECT " + strconv.Itoa(sent)
+		c.complete("SELECT", sent)
+	default:
+		c.complete(pt.tag, -1)
 	}
-	c.send(&pgproto3.CommandComplete{CommandTag: []byte(tag)})
 }
 
 // sendRow sends one DataRow: each value encoded into one scratch buffer, and the message
@@ -381,7 +381,8 @@ func (c *conn) sendRow(vals []weir.Value, fields []field, formats []int16) error
 		}
 		c.rowVals = append(c.rowVals, c.scratch[c.offsets[i]:c.offsets[i+1]:c.offsets[i+1]])
 	}
-	c.send(&pgproto3.DataRow{Values: c.rowVals})
+	c.dataRow.Values = c.rowVals
+	c.send(&c.dataRow)
 	if cap(c.scratch) > 1<<20 {
 		c.scratch = nil
 	}
