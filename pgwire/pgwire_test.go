@@ -199,3 +199,64 @@ func TestPgxSimpleAndExtended(t *testing.T) {
 		})
 	}
 }
+
+// TestPgxBatch sends a pgx batch: every query of it in one pipeline with one Sync. The
+// failing query's error is its own; the queries after it are discarded until Sync, and
+// the connection works afterwards.
+func TestPgxBatch(t *testing.T) {
+	_, s := newsServer(t, Config{})
+	ctx := testCtx(t)
+	conn := connect(t, dsn(s, "root", ""))
+	b := &pgx.Batch{}
+	b.Queue("SELECT title FROM article WHERE id = $1", 1)
+	b.Queue("SELECT count(*) FROM article WHERE author = $1", 1)
+	br := conn.SendBatch(ctx, b)
+	var title string
+	var n int64
+	if err := br.QueryRow().Scan(&title); err != nil || title != "hello" {
+		t.Fatalf("first: %q %v", title, err)
+	}
+	if err := br.QueryRow().Scan(&n); err != nil || n != 2 {
+		t.Fatalf("second: %d %v", n, err)
+	}
+	if err := br.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// In QueryExecModeExec each query is Parse, Bind, Describe and Execute of the unnamed
+	// statement, all in one pipeline, so the error comes in its place.
+	b = &pgx.Batch{}
+	b.Queue("SELECT title FROM article WHERE id = $1", 3)
+	b.Queue("SELECT nosuch FROM article WHERE id = $1", 3)
+	b.Queue("SELECT title FROM article WHERE id = $1", 1)
+	cfg, err := pgx.ParseConfig(dsn(s, "root", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	execConn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer execConn.Close(ctx)
+	br = execConn.SendBatch(ctx, b)
+	if err := br.QueryRow().Scan(&title); err != nil || title != "plain" {
+		t.Fatalf("before the error: %q %v", title, err)
+	}
+	if _, err := br.Exec(); pgCode(err) != "42703" {
+		t.Fatalf("failing query: %v", err)
+	}
+	if err := br.QueryRow().Scan(&title); err == nil {
+		t.Fatal("the query after the error ran")
+	}
+	br.Close()
+	if err := execConn.QueryRow(ctx, "SELECT title FROM article WHERE id = $1", 1).Scan(&title); err != nil || title != "hello" {
+		t.Fatalf("after the batch: %q %v", title, err)
+	}
+	// The position of a syntax error in the statement, from PostgreSQL's parser.
+	_, err = conn.Exec(ctx, "SELECT id FROM article WHER id = 1")
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "42601" || pe.Position != 29 {
+		t.Fatalf("syntax error: %#v", err)
+	}
+}
