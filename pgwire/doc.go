@@ -37,8 +37,9 @@
 //     not honor (client_encoding other than UTF8, TimeZone other than UTC, a DateStyle
 //     other than ISO) is refused with an error that says so.
 //   - The catalog questions clients ask (catalog.go), answered from Weir's catalog: psql's
-//     relation lists (\d, \dt, \dv). Any other query of pg_catalog is refused with 0A000,
-//     never answered wrongly.
+//     relation lists (\d, \dt, \dv) and lookups of pg_type by name (psycopg2 asks for
+//     hstore's OID at connect, under SQLAlchemy too). Any other query of pg_catalog is
+//     refused with 0A000, never answered wrongly.
 //   - Errors (errors.go): ErrorResponse with PostgreSQL's SQLSTATEs; Weir's typed errors
 //     are mapped by their MySQL numbers (a syntax error is 42601, an unknown table 42P01,
 //     an unknown column 42703, an unsupported construct 0A000, a cancelled statement
@@ -69,6 +70,9 @@
 // buffer, as the MySQL and Redis listeners frame theirs, so that a Bind/Execute/Sync costs
 // one read and one write system call, and a pipeline of them the same. A row is encoded
 // into a scratch buffer the connection keeps, and the DataRow built from slices of it.
-// A message is bounded by Config.MaxMessageBytes before its bytes are buffered; the
-// prepared statements and portals of a connection by Config.MaxStatements.
+// The unnamed portal and the messages sent for every execution are reused: a warm Bind,
+// Execute and Sync allocates only in pgproto3's decoding of Bind and pgtype's of its
+// parameters (TestExecuteAllocations). A message is bounded by Config.MaxMessageBytes
+// before its bytes are buffered; the prepared statements and portals of a connection by
+// Config.MaxStatements.
 package pgwire

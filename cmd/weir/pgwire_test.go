@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -10,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// TestServePGListen runs weir serve with --pg-listen: pgx creates a table, writes and reads
-// over the PostgreSQL protocol, and the listener stops with the server.
+// TestServePGListen runs weir serve with --pg-listen: a table written over MySQL is read by
+// pgx over the PostgreSQL protocol, and the listener stops with the server.
 func TestServePGListen(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -22,8 +24,9 @@ func TestServePGListen(t *testing.T) {
 		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "", "--pg-listen", pgAddr, "--data-dir", "",
 			"--log-level", "warn"}, func(string) string { return "" }, io.Discard, func(m, _ string) { ready <- m })
 	}()
+	var mysqlAddr string
 	select {
-	case <-ready:
+	case mysqlAddr = <-ready:
 	case err := <-done:
 		t.Fatalf("serve ended early: %v", err)
 	case <-time.After(30 * time.Second):
@@ -31,20 +34,25 @@ func TestServePGListen(t *testing.T) {
 	}
 	qctx, qcancel := context.WithTimeout(ctx, 30*time.Second)
 	defer qcancel()
-	conn, err := pgx.Connect(qctx, "postgres://root@"+pgAddr+"/weir?sslmode=disable")
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", mysqlAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer db.Close()
 	for _, q := range []string{
 		"CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(10))",
 		"INSERT INTO t VALUES (1, 'one')",
 	} {
-		if _, err := conn.Exec(qctx, q); err != nil {
+		if _, err := db.Exec(q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	conn, err := pgx.Connect(qctx, "postgres://root@"+pgAddr+"/weir?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var v string
-	if err := conn.QueryRow(qctx, "SELECT v FROM t WHERE id = 1").Scan(&v); err != nil || v != "one" {
+	if err := conn.QueryRow(qctx, "SELECT v FROM t WHERE id = $1", 1).Scan(&v); err != nil || v != "one" {
 		t.Fatalf("read: %q %v", v, err)
 	}
 	conn.Close(qctx)
