@@ -19,6 +19,10 @@ type Lowered struct {
 	Markers []int
 	// NumParams is the number of parameters the statement takes: the highest `$n`.
 	NumParams int
+	// BoolCols marks the leading result columns whose expressions are boolean (comparisons,
+	// tests, logical operators, boolean literals), which the planner types as integers:
+	// PostgreSQL returns them as booleans. It stops at the first `*` of the select list.
+	BoolCols []bool
 }
 
 // maxDepth bounds the nesting the lowering follows, so that hostile input cannot exhaust
@@ -54,7 +58,7 @@ func Lower(sql string) (l *Lowered, err error) {
 	if err := lw.selectStmt(sel, 0); err != nil {
 		return nil, err
 	}
-	return &Lowered{SQL: lw.b.String(), Markers: lw.markers, NumParams: lw.numParams}, nil
+	return &Lowered{SQL: lw.b.String(), Markers: lw.markers, NumParams: lw.numParams, BoolCols: boolCols(sel)}, nil
 }
 
 // statementName names a statement node for messages: "INSERT" for an InsertStmt.
@@ -659,4 +663,56 @@ func sqlValueLabel(op pg.SQLValueFunctionOp) string {
 		return "localtimestamp"
 	}
 	return "?column?"
+}
+
+// boolCols marks the select list items of s (of its first branch, for a set operation) that
+// are boolean expressions, up to the first `*`.
+func boolCols(s *pg.SelectStmt) []bool {
+	for s != nil && s.Op != pg.SetOperation_SETOP_NONE && s.Op != pg.SetOperation_SET_OPERATION_UNDEFINED {
+		s = s.Larg
+	}
+	if s == nil {
+		return nil
+	}
+	var out []bool
+	for _, t := range s.TargetList {
+		rt := t.GetResTarget()
+		if rt == nil || isStar(rt.Val) {
+			break
+		}
+		out = append(out, isBoolExpr(rt.Val))
+	}
+	return out
+}
+
+// isBoolExpr reports an expression whose PostgreSQL type is boolean by its form alone.
+func isBoolExpr(n *pg.Node) bool {
+	switch x := n.GetNode().(type) {
+	case *pg.Node_BoolExpr, *pg.Node_NullTest, *pg.Node_BooleanTest:
+		return true
+	case *pg.Node_AExpr:
+		switch x.AExpr.Kind {
+		case pg.A_Expr_Kind_AEXPR_OP:
+			switch opName(x.AExpr.Name) {
+			case "=", "<>", "!=", "<", "<=", ">", ">=", "~~", "!~~", "~~*", "!~~*":
+				return true
+			}
+		case pg.A_Expr_Kind_AEXPR_DISTINCT, pg.A_Expr_Kind_AEXPR_NOT_DISTINCT, pg.A_Expr_Kind_AEXPR_IN,
+			pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE, pg.A_Expr_Kind_AEXPR_BETWEEN,
+			pg.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+			return true
+		}
+	case *pg.Node_AConst:
+		_, ok := x.AConst.Val.(*pg.A_Const_Boolval)
+		return ok
+	case *pg.Node_SubLink:
+		switch x.SubLink.SubLinkType {
+		case pg.SubLinkType_EXISTS_SUBLINK, pg.SubLinkType_ANY_SUBLINK, pg.SubLinkType_ALL_SUBLINK:
+			return true
+		}
+	case *pg.Node_TypeCast:
+		name, _, err := typeName(x.TypeCast.TypeName)
+		return err == nil && (name == "bool" || name == "boolean")
+	}
+	return false
 }
