@@ -38,7 +38,7 @@ import (
 // text count; floating-point values compare with the usual tolerance.
 
 // minPostgresShapes is the corpus size the PostgreSQL scenario files must keep.
-const minPostgresShapes = 125
+const minPostgresShapes = 300
 
 const postgresScenarios = "testdata/postgres"
 

@@ -283,8 +283,16 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		}
 		lw.w(")")
 		return nil
-	case "date_part", "extract":
+	case "extract":
 		return lw.extract(f, depth)
+	case "date_part":
+		// date_part() is double precision; extract() numeric.
+		lw.w("CAST(")
+		if err := lw.extract(f, depth); err != nil {
+			return err
+		}
+		lw.w(" AS DOUBLE)")
+		return nil
 	case "date_trunc":
 		return unsupported("date_trunc()")
 	}

@@ -127,6 +127,9 @@ func (lw *lowerer) selectStmt(s *pg.SelectStmt, depth int) error {
 	case s.GroupDistinct:
 		return unsupported("GROUP BY DISTINCT")
 	}
+	if s.DistinctClause != nil && len(s.SortClause) > 0 {
+		return lw.distinctOrdered(s, depth)
+	}
 	lw.w("SELECT ")
 	if s.DistinctClause != nil {
 		if len(s.DistinctClause) == 1 && s.DistinctClause[0].GetNode() == nil {
@@ -302,6 +305,79 @@ func (lw *lowerer) sortList(keys []*pg.Node, targets []*pg.Node, depth int) erro
 	return nil
 }
 
+// distinctOrdered writes SELECT DISTINCT … ORDER BY as the ordering of a derived table
+// that holds the distinct rows: the NULL tests that put NULLs where PostgreSQL sorts them are
+// no select list item, which an ORDER BY of a SELECT DISTINCT must be. Each sort key must
+// name a select list item, as PostgreSQL requires of SELECT DISTINCT.
+func (lw *lowerer) distinctOrdered(s *pg.SelectStmt, depth int) error {
+	names := make([]string, len(s.TargetList))
+	for i, t := range s.TargetList {
+		rt := t.GetResTarget()
+		if rt == nil || isStar(rt.Val) {
+			return unsupported("SELECT DISTINCT * with ORDER BY")
+		}
+		switch {
+		case rt.Name != "":
+			names[i] = rt.Name
+		case rt.Val.GetColumnRef() != nil:
+			names[i] = columnLabel(rt.Val.GetColumnRef())
+		default:
+			names[i] = defaultLabel(rt.Val)
+		}
+	}
+	keys := make([]*pg.Node, len(s.SortClause))
+	for i, k := range s.SortClause {
+		sb := k.GetSortBy()
+		if sb == nil {
+			return unsupported("this ORDER BY item")
+		}
+		item := -1
+		if c := sb.Node.GetAConst(); c != nil {
+			if iv, ok := c.Val.(*pg.A_Const_Ival); ok && iv.Ival.Ival >= 1 && int(iv.Ival.Ival) <= len(names) {
+				item = int(iv.Ival.Ival) - 1
+			}
+		} else if cr := sb.Node.GetColumnRef(); cr != nil {
+			for j, t := range s.TargetList {
+				rt := t.GetResTarget()
+				if len(cr.Fields) == 1 && rt.Name != "" && rt.Name == columnLabel(cr) {
+					item = j
+					break
+				}
+				if tc := rt.Val.GetColumnRef(); tc != nil && sameFields(tc, cr) {
+					item = j
+					break
+				}
+			}
+		}
+		if item < 0 {
+			return &Error{SQLState: "42P10", Msg: "for SELECT DISTINCT, ORDER BY expressions must appear in select list"}
+		}
+		keys[i] = pg.MakeSortByNode(pg.MakeColumnRefNode([]*pg.Node{pg.MakeStrNode(names[item])}, 0), sb.SortbyDir, sb.SortbyNulls, 0)
+	}
+	inner := &pg.SelectStmt{DistinctClause: s.DistinctClause, TargetList: s.TargetList, FromClause: s.FromClause,
+		WhereClause: s.WhereClause, GroupClause: s.GroupClause, HavingClause: s.HavingClause, Op: pg.SetOperation_SETOP_NONE}
+	lw.w("SELECT * FROM (")
+	if err := lw.selectStmt(inner, depth+1); err != nil {
+		return err
+	}
+	lw.w(") AS `distinct`")
+	outer := &pg.SelectStmt{SortClause: keys, LimitCount: s.LimitCount, LimitOffset: s.LimitOffset, LimitOption: s.LimitOption}
+	return lw.orderLimit(outer, nil, depth)
+}
+
+func sameFields(a, b *pg.ColumnRef) bool {
+	if len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	for i := range a.Fields {
+		x, y := a.Fields[i].GetString_(), b.Fields[i].GetString_()
+		if x == nil || y == nil || x.Sval != y.Sval {
+			return false
+		}
+	}
+	return true
+}
+
 // outputRef resolves an ORDER BY key that names a select list item (by position, or by an
 // output name that is a bare identifier, as PostgreSQL resolves them) to that item's
 // expression; nil when it names none.
@@ -466,6 +542,14 @@ func (lw *lowerer) from(n *pg.Node, depth int) error {
 		sel := rs.Subquery.GetSelectStmt()
 		if sel == nil {
 			return unsupported("this subquery in FROM")
+		}
+		if rs.Alias != nil && len(rs.Alias.Colnames) > 0 {
+			// MySQL takes no column list after a derived table's name: the names go on the
+			// subquery's select list (its first branch names a set operation's columns).
+			if err := renameColumns(sel, rs.Alias.Colnames); err != nil {
+				return err
+			}
+			rs.Alias.Colnames = nil
 		}
 		lw.w("(")
 		if err := lw.selectStmt(sel, depth+1); err != nil {
@@ -715,4 +799,23 @@ func isBoolExpr(n *pg.Node) bool {
 		return err == nil && (name == "bool" || name == "boolean")
 	}
 	return false
+}
+
+// renameColumns names the leading select list items of s (of its first branch) with names.
+func renameColumns(s *pg.SelectStmt, names []*pg.Node) error {
+	for s.Op != pg.SetOperation_SETOP_NONE && s.Op != pg.SetOperation_SET_OPERATION_UNDEFINED && s.Larg != nil {
+		s = s.Larg
+	}
+	if len(names) > len(s.TargetList) {
+		return &Error{SQLState: "42P10", Msg: "table has fewer columns than the aliases given"}
+	}
+	for i, n := range names {
+		rt := s.TargetList[i].GetResTarget()
+		str := n.GetString_()
+		if rt == nil || str == nil || isStar(rt.Val) {
+			return unsupported("column aliases on a subquery whose select list has *")
+		}
+		rt.Name = str.Sval
+	}
+	return nil
 }

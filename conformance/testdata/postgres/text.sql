@@ -87,6 +87,36 @@ SELECT id FROM people WHERE city = $1 AND name = $2;
 -- args: 'b'
 SELECT id FROM people WHERE name > $1 ORDER BY id;
 
+-- query name_not_eq
+SELECT id FROM people WHERE name <> 'alice';
+
+-- query name_ge_le
+SELECT id FROM people WHERE name >= 'B' AND name <= 'b';
+
+-- query trailing_space_eq
+SELECT id FROM people WHERE name = 'alice ';
+
+-- query nick_is_distinct
+SELECT id FROM people WHERE nick IS DISTINCT FROM 'al';
+
+-- query city_case_count
+SELECT count(*) AS n FROM people WHERE city = 'Paris';
+
+-- query concat_null_both
+SELECT id, city || nick AS cn FROM people;
+
+-- query coalesce_concat
+SELECT id, coalesce(city, '?') || ':' || name AS label FROM people;
+
+-- query order_nick_desc_nulls_last ordered
+SELECT id, nick FROM people ORDER BY nick DESC NULLS LAST, id;
+
+-- query group_nick_order ordered
+SELECT nick, count(*) AS n FROM people GROUP BY nick ORDER BY nick;
+
+-- query ilike_param_free
+SELECT id FROM people WHERE nick ILIKE 'b%' OR city ILIKE 'R%';
+
 -- writes
 INSERT INTO people VALUES (10, 'ALICE ', 'PARIS', 'AL');
 UPDATE people SET name = 'alice' WHERE id = 3;
