@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
 )
@@ -23,6 +25,9 @@ const (
 	//     to the table's case-insensitive index), string literals are binary strings, and
 	//     LIKE with a binary operand is case-sensitive;
 	//   - `/` of two integers is integer division, truncating toward zero;
+	//   - sum() of smallint or integer is a bigint;
+	//   - date arithmetic: date ± integer is the date that many days later or earlier, date -
+	//     date the integer number of days between, and date ± interval a timestamp;
 	//   - the normalized text of a query is marked with the dialect, so that a cache written
 	//     in one dialect is never shared with the same text in the other.
 	// Only SELECT statements compile in it.
@@ -96,4 +101,51 @@ func pgIntDiv(l, r dataflow.Type) bool {
 		return (t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint) && !t.IsEnum() && !t.IsSet()
 	}
 	return isInt(l) && isInt(r)
+}
+
+// pgDateArith compiles PostgreSQL's arithmetic on dates: date ± integer (days) and
+// date - date (days between). ok is false for operands it does not concern.
+func pgDateArith(op expr.ArithOp, l, r expr.Expr) (e expr.Expr, ok bool, err error) {
+	lt, rt := l.Type(), r.Type()
+	isInt := func(t dataflow.Type) bool { return t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint }
+	isTime := func(t dataflow.Type) bool { return t.Kind == dataflow.KindDate || t.Kind == dataflow.KindDatetime }
+	day := expr.NewConst(dataflow.String("DAY"))
+	switch {
+	case op == expr.OpAdd && lt.Kind == dataflow.KindDate && isInt(rt):
+		e, err = expr.NewFunc("date_add", []expr.Expr{l, r, day})
+	case op == expr.OpAdd && isInt(lt) && rt.Kind == dataflow.KindDate:
+		e, err = expr.NewFunc("date_add", []expr.Expr{r, l, day})
+	case op == expr.OpSub && lt.Kind == dataflow.KindDate && isInt(rt):
+		e, err = expr.NewFunc("date_sub", []expr.Expr{l, r, day})
+	case op == expr.OpSub && lt.Kind == dataflow.KindDate && rt.Kind == dataflow.KindDate:
+		e, err = expr.NewFunc("datediff", []expr.Expr{l, r})
+	case (op == expr.OpAdd || op == expr.OpSub) && (isTime(lt) || isTime(rt)):
+		// timestamp - timestamp is an interval, and a number added to a timestamp is an
+		// error: neither has a value Weir's types hold.
+		return nil, false, unsupported("%s %s %s in the PostgreSQL dialect (an interval, or no such operator)", lt, map[expr.ArithOp]string{expr.OpAdd: "+", expr.OpSub: "-"}[op], rt)
+	default:
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, unsupported("this date arithmetic (%v)", err)
+	}
+	return e, true, nil
+}
+
+// pgIntervalArith makes date ± interval a timestamp, as PostgreSQL types it (MySQL keeps
+// a date when the interval is whole days).
+func pgIntervalArith(name string, e expr.Expr, args []expr.Expr) expr.Expr {
+	if (name != "date_add" && name != "date_sub") || len(args) == 0 || args[0].Type().Kind != dataflow.KindDate {
+		return e
+	}
+	return expr.NewCast(e, dataflow.Type{Kind: dataflow.KindDatetime, SQL: "DATETIME", Nullable: true})
+}
+
+// pgSumType is the type of PostgreSQL's sum(): bigint for smallint and integer arguments,
+// numeric (as MySQL's SUM) for the others.
+func pgSumType(arg, mysqlType dataflow.Type) dataflow.Type {
+	if arg.Kind != dataflow.KindInt || strings.HasPrefix(strings.ToUpper(arg.SQL), "BIGINT") {
+		return mysqlType
+	}
+	return dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
 }

@@ -33,6 +33,11 @@ func Compile(cat planner.Catalog, db, sql string) (*Compiled, error) {
 		return nil, fromPlanner(err)
 	}
 	q := st.(*planner.Select).Query
+	for i, isBool := range l.BoolCols {
+		if isBool && i < len(q.Cols) && q.Cols[i].Type.Kind == dataflow.KindInt {
+			q.Cols[i].Type.SQL = "BOOLEAN"
+		}
+	}
 	types := make([]dataflow.Type, l.NumParams)
 	seen := make([]bool, l.NumParams)
 	for i := range types {

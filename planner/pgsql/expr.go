@@ -321,13 +321,15 @@ func (lw *lowerer) like(e, pattern *pg.Node, not, ilike bool, depth int) error {
 	}
 	lw.w("(")
 	if ilike {
-		lw.w("LOWER(")
+		// LOWER gives text the case-insensitive collation would match accent-blind: the
+		// binary cast keeps the match exact but for case.
+		lw.w("CAST(LOWER(")
 	}
 	if err := lw.expr(e, depth+1); err != nil {
 		return err
 	}
 	if ilike {
-		lw.w(")")
+		lw.w(") AS BINARY)")
 	}
 	if not {
 		lw.w(" NOT")

@@ -222,7 +222,7 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		"lower": "LOWER", "upper": "UPPER", "abs": "ABS", "coalesce": "COALESCE",
 		"char_length": "CHAR_LENGTH", "character_length": "CHAR_LENGTH", "length": "CHAR_LENGTH",
 		"octet_length": "LENGTH", "replace": "REPLACE", "reverse": "REVERSE",
-		"ceil": "CEILING", "ceiling": "CEILING", "floor": "FLOOR", "sign": "SIGN",
+		"ceil": "CEILING", "ceiling": "CEILING", "floor": "FLOOR",
 		"mod": "MOD", "nullif": "NULLIF", "left": "LEFT", "right": "RIGHT",
 		"lpad": "LPAD", "rpad": "RPAD", "md5": "MD5", "sqrt": "SQRT", "power": "POWER", "pow": "POWER",
 		"ltrim": "LTRIM", "rtrim": "RTRIM", "btrim": "TRIM", "trim": "TRIM",
@@ -283,8 +283,16 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		}
 		lw.w(")")
 		return nil
-	case "date_part", "extract":
+	case "extract":
 		return lw.extract(f, depth)
+	case "date_part":
+		// date_part() is double precision; extract() numeric.
+		lw.w("CAST(")
+		if err := lw.extract(f, depth); err != nil {
+			return err
+		}
+		lw.w(" AS DOUBLE)")
+		return nil
 	case "date_trunc":
 		return unsupported("date_trunc()")
 	}

@@ -19,6 +19,10 @@ type Lowered struct {
 	Markers []int
 	// NumParams is the number of parameters the statement takes: the highest `$n`.
 	NumParams int
+	// BoolCols marks the leading result columns whose expressions are boolean (comparisons,
+	// tests, logical operators, boolean literals), which the planner types as integers:
+	// PostgreSQL returns them as booleans. It stops at the first `*` of the select list.
+	BoolCols []bool
 }
 
 // maxDepth bounds the nesting the lowering follows, so that hostile input cannot exhaust
@@ -54,7 +58,7 @@ func Lower(sql string) (l *Lowered, err error) {
 	if err := lw.selectStmt(sel, 0); err != nil {
 		return nil, err
 	}
-	return &Lowered{SQL: lw.b.String(), Markers: lw.markers, NumParams: lw.numParams}, nil
+	return &Lowered{SQL: lw.b.String(), Markers: lw.markers, NumParams: lw.numParams, BoolCols: boolCols(sel)}, nil
 }
 
 // statementName names a statement node for messages: "INSERT" for an InsertStmt.
@@ -122,6 +126,9 @@ func (lw *lowerer) selectStmt(s *pg.SelectStmt, depth int) error {
 		return unsupported("the WINDOW clause (write the window in OVER)")
 	case s.GroupDistinct:
 		return unsupported("GROUP BY DISTINCT")
+	}
+	if s.DistinctClause != nil && len(s.SortClause) > 0 {
+		return lw.distinctOrdered(s, depth)
 	}
 	lw.w("SELECT ")
 	if s.DistinctClause != nil {
@@ -298,6 +305,79 @@ func (lw *lowerer) sortList(keys []*pg.Node, targets []*pg.Node, depth int) erro
 	return nil
 }
 
+// distinctOrdered writes SELECT DISTINCT … ORDER BY as the ordering of a derived table
+// that holds the distinct rows: the NULL tests that put NULLs where PostgreSQL sorts them are
+// no select list item, which an ORDER BY of a SELECT DISTINCT must be. Each sort key must
+// name a select list item, as PostgreSQL requires of SELECT DISTINCT.
+func (lw *lowerer) distinctOrdered(s *pg.SelectStmt, depth int) error {
+	names := make([]string, len(s.TargetList))
+	for i, t := range s.TargetList {
+		rt := t.GetResTarget()
+		if rt == nil || isStar(rt.Val) {
+			return unsupported("SELECT DISTINCT * with ORDER BY")
+		}
+		switch {
+		case rt.Name != "":
+			names[i] = rt.Name
+		case rt.Val.GetColumnRef() != nil:
+			names[i] = columnLabel(rt.Val.GetColumnRef())
+		default:
+			names[i] = defaultLabel(rt.Val)
+		}
+	}
+	keys := make([]*pg.Node, len(s.SortClause))
+	for i, k := range s.SortClause {
+		sb := k.GetSortBy()
+		if sb == nil {
+			return unsupported("this ORDER BY item")
+		}
+		item := -1
+		if c := sb.Node.GetAConst(); c != nil {
+			if iv, ok := c.Val.(*pg.A_Const_Ival); ok && iv.Ival.Ival >= 1 && int(iv.Ival.Ival) <= len(names) {
+				item = int(iv.Ival.Ival) - 1
+			}
+		} else if cr := sb.Node.GetColumnRef(); cr != nil {
+			for j, t := range s.TargetList {
+				rt := t.GetResTarget()
+				if len(cr.Fields) == 1 && rt.Name != "" && rt.Name == columnLabel(cr) {
+					item = j
+					break
+				}
+				if tc := rt.Val.GetColumnRef(); tc != nil && sameFields(tc, cr) {
+					item = j
+					break
+				}
+			}
+		}
+		if item < 0 {
+			return &Error{SQLState: "42P10", Msg: "for SELECT DISTINCT, ORDER BY expressions must appear in select list"}
+		}
+		keys[i] = pg.MakeSortByNode(pg.MakeColumnRefNode([]*pg.Node{pg.MakeStrNode(names[item])}, 0), sb.SortbyDir, sb.SortbyNulls, 0)
+	}
+	inner := &pg.SelectStmt{DistinctClause: s.DistinctClause, TargetList: s.TargetList, FromClause: s.FromClause,
+		WhereClause: s.WhereClause, GroupClause: s.GroupClause, HavingClause: s.HavingClause, Op: pg.SetOperation_SETOP_NONE}
+	lw.w("SELECT * FROM (")
+	if err := lw.selectStmt(inner, depth+1); err != nil {
+		return err
+	}
+	lw.w(") AS `distinct`")
+	outer := &pg.SelectStmt{SortClause: keys, LimitCount: s.LimitCount, LimitOffset: s.LimitOffset, LimitOption: s.LimitOption}
+	return lw.orderLimit(outer, nil, depth)
+}
+
+func sameFields(a, b *pg.ColumnRef) bool {
+	if len(a.Fields) != len(b.Fields) {
+		return false
+	}
+	for i := range a.Fields {
+		x, y := a.Fields[i].GetString_(), b.Fields[i].GetString_()
+		if x == nil || y == nil || x.Sval != y.Sval {
+			return false
+		}
+	}
+	return true
+}
+
 // outputRef resolves an ORDER BY key that names a select list item (by position, or by an
 // output name that is a bare identifier, as PostgreSQL resolves them) to that item's
 // expression; nil when it names none.
@@ -462,6 +542,14 @@ func (lw *lowerer) from(n *pg.Node, depth int) error {
 		sel := rs.Subquery.GetSelectStmt()
 		if sel == nil {
 			return unsupported("this subquery in FROM")
+		}
+		if rs.Alias != nil && len(rs.Alias.Colnames) > 0 {
+			// MySQL takes no column list after a derived table's name: the names go on the
+			// subquery's select list (its first branch names a set operation's columns).
+			if err := renameColumns(sel, rs.Alias.Colnames); err != nil {
+				return err
+			}
+			rs.Alias.Colnames = nil
 		}
 		lw.w("(")
 		if err := lw.selectStmt(sel, depth+1); err != nil {
@@ -659,4 +747,75 @@ func sqlValueLabel(op pg.SQLValueFunctionOp) string {
 		return "localtimestamp"
 	}
 	return "?column?"
+}
+
+// boolCols marks the select list items of s (of its first branch, for a set operation) that
+// are boolean expressions, up to the first `*`.
+func boolCols(s *pg.SelectStmt) []bool {
+	for s != nil && s.Op != pg.SetOperation_SETOP_NONE && s.Op != pg.SetOperation_SET_OPERATION_UNDEFINED {
+		s = s.Larg
+	}
+	if s == nil {
+		return nil
+	}
+	var out []bool
+	for _, t := range s.TargetList {
+		rt := t.GetResTarget()
+		if rt == nil || isStar(rt.Val) {
+			break
+		}
+		out = append(out, isBoolExpr(rt.Val))
+	}
+	return out
+}
+
+// isBoolExpr reports an expression whose PostgreSQL type is boolean by its form alone.
+func isBoolExpr(n *pg.Node) bool {
+	switch x := n.GetNode().(type) {
+	case *pg.Node_BoolExpr, *pg.Node_NullTest, *pg.Node_BooleanTest:
+		return true
+	case *pg.Node_AExpr:
+		switch x.AExpr.Kind {
+		case pg.A_Expr_Kind_AEXPR_OP:
+			switch opName(x.AExpr.Name) {
+			case "=", "<>", "!=", "<", "<=", ">", ">=", "~~", "!~~", "~~*", "!~~*":
+				return true
+			}
+		case pg.A_Expr_Kind_AEXPR_DISTINCT, pg.A_Expr_Kind_AEXPR_NOT_DISTINCT, pg.A_Expr_Kind_AEXPR_IN,
+			pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE, pg.A_Expr_Kind_AEXPR_BETWEEN,
+			pg.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+			return true
+		}
+	case *pg.Node_AConst:
+		_, ok := x.AConst.Val.(*pg.A_Const_Boolval)
+		return ok
+	case *pg.Node_SubLink:
+		switch x.SubLink.SubLinkType {
+		case pg.SubLinkType_EXISTS_SUBLINK, pg.SubLinkType_ANY_SUBLINK, pg.SubLinkType_ALL_SUBLINK:
+			return true
+		}
+	case *pg.Node_TypeCast:
+		name, _, err := typeName(x.TypeCast.TypeName)
+		return err == nil && (name == "bool" || name == "boolean")
+	}
+	return false
+}
+
+// renameColumns names the leading select list items of s (of its first branch) with names.
+func renameColumns(s *pg.SelectStmt, names []*pg.Node) error {
+	for s.Op != pg.SetOperation_SETOP_NONE && s.Op != pg.SetOperation_SET_OPERATION_UNDEFINED && s.Larg != nil {
+		s = s.Larg
+	}
+	if len(names) > len(s.TargetList) {
+		return &Error{SQLState: "42P10", Msg: "table has fewer columns than the aliases given"}
+	}
+	for i, n := range names {
+		rt := s.TargetList[i].GetResTarget()
+		str := n.GetString_()
+		if rt == nil || str == nil || isStar(rt.Val) {
+			return unsupported("column aliases on a subquery whose select list has *")
+		}
+		rt.Name = str.Sval
+	}
+	return nil
 }
