@@ -19,6 +19,7 @@ require (
 require (
 	github.com/jinzhu/inflection v1.0.0 // indirect
 	github.com/jinzhu/now v1.1.5 // indirect
+	github.com/pganalyze/pg_query_go/v6 v6.2.5 // indirect
 )
 
 require (

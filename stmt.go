@@ -7,6 +7,7 @@ import (
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/planner/pgsql"
 )
 
 // Stmt is a statement planned once and run many times: what a MySQL client's prepared
@@ -27,6 +28,9 @@ type Stmt struct {
 	// straight to it (no lock, no hash of the statement's text) while the catalog is
 	// unchanged and the view is not dropped.
 	view atomic.Pointer[View]
+	// pg is the statement as PostgreSQL's dialect compiled it (nil in MySQL's): its `$n`
+	// arguments are reordered into the markers of its plan (see dialect.go).
+	pg *pgsql.Compiled
 }
 
 // Prepare plans a statement for later runs: any statement Exec accepts, or a SELECT.
@@ -52,8 +56,14 @@ func (e *Engine) PrepareContext(ctx context.Context, sql string) (*Stmt, error) 
 	return s, nil
 }
 
-// NumParams is the number of `?` placeholders the statement takes.
-func (s *Stmt) NumParams() int { return s.numParams }
+// NumParams is the number of `?` placeholders the statement takes (in PostgreSQL's
+// dialect, the highest `$n`).
+func (s *Stmt) NumParams() int {
+	if s.pg != nil {
+		return s.pg.Lowered.NumParams
+	}
+	return s.numParams
+}
 
 // IsQuery reports whether the statement is a SELECT (run it with Query, not Exec).
 func (s *Stmt) IsQuery() bool { return s.query != nil }
@@ -90,6 +100,15 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 	if s.query == nil {
 		return Rows{}, newError(ErrCodeWrongUsage, "42000", "the statement is not a SELECT: run it with Exec")
 	}
+	var pgArgs [8]Value
+	if s.pg != nil {
+		mapped, ok := s.pg.Args(pgArgs[:0], args)
+		if !ok {
+			return Rows{}, newError(ErrCodeWrongArguments, "08P01",
+				fmt.Sprintf("bind message supplies %d parameters, but prepared statement requires %d", len(args), s.NumParams()))
+		}
+		args = mapped
+	}
 	if len(args) != s.numParams {
 		return Rows{}, newError(ErrCodeWrongArguments, "HY000",
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
@@ -110,7 +129,7 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 		q := s.query
 		if !current {
 			var err error
-			if q, err = s.e.planSelect(s.db, s.sql); err != nil {
+			if q, err = s.replan(); err != nil {
 				return Rows{}, err
 			}
 			if !dataflow.SameColumns(q.Cols, s.query.Cols) {

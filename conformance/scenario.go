@@ -461,14 +461,29 @@ func (p *parser) finish(eof int) error {
 
 // countPlaceholders counts the '?' markers outside quoted strings, quoted identifiers and
 // comments.
-func countPlaceholders(sql string) int {
-	n := 0
+//
+// In PostgreSQL's dialect (the scenarios of testdata/postgres) the parameters are `$1`, `$2`,
+// …: the highest number is how many a statement takes.
+func countPlaceholders(sql string) (n int) {
+	dollar := 0
+	defer func() { n += dollar }()
 	for i := 0; i < len(sql); i++ {
 		switch c := sql[i]; c {
 		case '\'', '"', '`':
 			i = skipQuoted(sql, i)
 		case '?':
 			n++
+		case '$':
+			j := i + 1
+			for j < len(sql) && sql[j] >= '0' && sql[j] <= '9' {
+				j++
+			}
+			if j > i+1 && (i == 0 || !isIdentByte(sql[i-1])) {
+				if v, err := strconv.Atoi(sql[i+1 : j]); err == nil {
+					dollar = max(dollar, v)
+				}
+				i = j - 1
+			}
 		case '#':
 			i = skipLine(sql, i)
 		case '-':
@@ -486,6 +501,10 @@ func countPlaceholders(sql string) int {
 		}
 	}
 	return n
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
 // skipQuoted returns the index of the quote that closes the one at i (doubled quotes and, in

@@ -28,10 +28,12 @@ func foldEqual(a, b string) bool { return dataflow.CompareStrings(a, b) == 0 }
 // runeIndexFold is the character position (from 0) of sub in s from character from on,
 // compared without case but with accents, as MariaDB's INSTR and LOCATE match; -1 when
 // absent.
-func runeIndexFold(s, sub string, from int) int {
+//
+// With fold false (either argument a binary string, as MySQL decides) it matches exactly.
+func runeIndexFold(s, sub string, from int, fold bool) int {
 	rs, rsub := []rune(s), []rune(sub)
 	for i := max(from, 0); i+len(rsub) <= len(rs); i++ {
-		if strings.EqualFold(string(rs[i:i+len(rsub)]), sub) {
+		if part := string(rs[i : i+len(rsub)]); part == sub || fold && strings.EqualFold(part, sub) {
 			return i
 		}
 	}
@@ -43,7 +45,7 @@ func evalInstr(c *call, row dataflow.Row) dataflow.Value {
 	if s.IsNull() || sub.IsNull() {
 		return dataflow.Null
 	}
-	return dataflow.Int(int64(runeIndexFold(text(s), text(sub), 0) + 1))
+	return dataflow.Int(int64(runeIndexFold(text(s), text(sub), 0, !s.IsBinary() && !sub.IsBinary()) + 1))
 }
 
 func evalLocate(c *call, row dataflow.Row) dataflow.Value {
@@ -62,7 +64,7 @@ func evalLocate(c *call, row dataflow.Row) dataflow.Value {
 	if from < 1 || from > int64(utf8.RuneCountInString(text(s)))+1 {
 		return dataflow.Int(0)
 	}
-	return dataflow.Int(int64(runeIndexFold(text(s), text(sub), int(from-1)) + 1))
+	return dataflow.Int(int64(runeIndexFold(text(s), text(sub), int(from-1), !s.IsBinary() && !sub.IsBinary()) + 1))
 }
 
 func evalSubstringIndex(c *call, row dataflow.Row) dataflow.Value {

@@ -13,14 +13,17 @@ type like struct {
 	constPat bool
 	patNull  bool
 	patText  string
-	t        dataflow.Type
-	str      string
+	// patBinary: the constant pattern is a binary string, which matches case-sensitively.
+	patBinary bool
+	t         dataflow.Type
+	str       string
 }
 
 // NewLike is e [NOT] LIKE pattern ESCAPE escape: % matches any run of characters, _ exactly
 // one, and the escape character makes the next pattern character literal (at the very end of
 // the pattern it stands for itself, as in MySQL). An escape of 0 means none. Characters
-// compare case-insensitively under the same folding as dataflow.CompareStrings, but unlike =
+// compare case-insensitively under the same folding as dataflow.CompareStrings (exactly when
+// either side is a binary string, as in MySQL), but unlike =
 // trailing spaces count ('a ' LIKE 'a' is false). Numbers and times match by their text.
 // NULL on either side gives NULL.
 func NewLike(e, pattern Expr, escape rune, not bool) Expr {
@@ -29,7 +32,7 @@ func NewLike(e, pattern Expr, escape rune, not bool) Expr {
 		l.constPat = true
 		l.patNull = v.IsNull()
 		if !l.patNull {
-			l.patText = text(v)
+			l.patText, l.patBinary = text(v), v.IsBinary()
 		}
 	}
 	l.t = boolType(nullableType(e.Type()) || nullableType(pattern.Type()))
@@ -58,7 +61,7 @@ func (l *like) Eval(row dataflow.Row) dataflow.Value {
 	if v.IsNull() {
 		return dataflow.Null
 	}
-	p := l.patText
+	p, binary := l.patText, l.patBinary
 	if l.constPat {
 		if l.patNull {
 			return dataflow.Null
@@ -68,9 +71,9 @@ func (l *like) Eval(row dataflow.Row) dataflow.Value {
 		if pv.IsNull() {
 			return dataflow.Null
 		}
-		p = text(pv)
+		p, binary = text(pv), pv.IsBinary()
 	}
-	return dataflow.Bool(likeMatch(text(v), p, l.esc) != l.not)
+	return dataflow.Bool(likeMatch(text(v), p, l.esc, !binary && !v.IsBinary()) != l.not)
 }
 
 func (l *like) Type() dataflow.Type { return l.t }
@@ -93,7 +96,8 @@ func decode(s string, i int) (rune, int) {
 // likeMatch matches s against a LIKE pattern. It backtracks only to the most recent %, which
 // is enough because a later % can absorb anything an earlier one could: the cost is
 // O(len(s)·len(p)) at worst, never exponential.
-func likeMatch(s, p string, esc rune) bool {
+// With fold false, characters match only when identical.
+func likeMatch(s, p string, esc rune, fold bool) bool {
 	si, pi := 0, 0
 	starP, starS := -1, -1
 	for si < len(s) {
@@ -117,7 +121,7 @@ func likeMatch(s, p string, esc rune) bool {
 					lw = w + w2
 				}
 				sr, sw := decode(s, si)
-				if sr == lit || foldRune(sr) == foldRune(lit) {
+				if sr == lit || fold && foldRune(sr) == foldRune(lit) {
 					si += sw
 					pi += lw
 					continue
@@ -143,4 +147,4 @@ func likeMatch(s, p string, esc rune) bool {
 
 // Like reports whether s matches a LIKE pattern (with \ as the escape character) under the
 // default collation, as `s LIKE pattern` would: SHOW ... LIKE filters names with it.
-func Like(s, pattern string) bool { return likeMatch(s, pattern, '\\') }
+func Like(s, pattern string) bool { return likeMatch(s, pattern, '\\', true) }

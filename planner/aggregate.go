@@ -205,6 +205,9 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 			f = expr.AggAvg
 		}
 		info.spec = AggSpec{Func: f, Distinct: a.Distinct, Type: sumType(info.arg.Type(), f == expr.AggAvg)}
+		if b.c.dialect == PostgreSQL && f == expr.AggSum {
+			info.spec.Type = pgSumType(info.arg.Type(), info.spec.Type)
+		}
 	case ast.AggFuncMin, ast.AggFuncMax:
 		if info.arg, err = one(); err != nil {
 			return nil, err

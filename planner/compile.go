@@ -31,6 +31,10 @@ func Compile(cat Catalog, sql string) (Statement, error) {
 // CompileIn is Compile with the statement's unqualified names resolved in database db (the
 // session's current database; "" when none is selected, when only qualified names resolve).
 func CompileIn(cat Catalog, db, sql string) (Statement, error) {
+	return compileIn(cat, db, sql, MySQL)
+}
+
+func compileIn(cat Catalog, db, sql string, dialect Dialect) (Statement, error) {
 	sql, alter := rewriteAlterView(sql)
 	sql = rewriteJSONArrayAgg(sql) // so that error positions match the parsed text
 	stmt, release, err := parseOne(sql)
@@ -38,7 +42,7 @@ func CompileIn(cat Catalog, db, sql string) (Statement, error) {
 		return nil, err
 	}
 	defer release()
-	c := &compiler{cat: cat, sql: sql, db: db}
+	c := &compiler{cat: cat, sql: sql, db: db, dialect: dialect}
 	defer c.releaseViews()
 	c.numParams(stmt)
 	if db != "" && !strings.EqualFold(db, Database) {
@@ -208,6 +212,8 @@ type compiler struct {
 	cteDepth int
 	// volatiles are the clock and chance values a write takes when it runs (see Volatile).
 	volatiles []Volatile
+	// dialect is the dialect whose semantics the statement has (see Dialect).
+	dialect Dialect
 }
 
 // setParamType records the type of the key column parameter i is compared with.

@@ -336,6 +336,17 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if v.c.dialect == PostgreSQL {
+			if op == expr.OpDiv && pgIntDiv(l.Type(), r.Type()) {
+				op = expr.OpIntDiv
+			}
+			if e, ok, err := pgDateArith(op, l, r); ok || err != nil {
+				if err != nil {
+					return nil, v.err(err.(*Error), n)
+				}
+				return over(e, l, r), nil
+			}
+		}
 		return over(expr.NewArith(op, l, r), l, r), nil
 	}
 	switch n.Op {
@@ -496,6 +507,9 @@ func (v *exprConv) literal(n *test_driver.ValueExpr) (expr.Expr, error) {
 	if err != nil {
 		return nil, v.err(err.(*Error), n)
 	}
+	if v.c.dialect == PostgreSQL && val.Kind() == dataflow.KindString && !val.IsBinary() {
+		val = dataflow.Bytes(val.RawString()) // text under the C collation
+	}
 	return expr.NewConst(val), nil
 }
 
@@ -593,6 +607,9 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	e, err := v.newFunc(n, name, args)
 	if err != nil {
 		return nil, err
+	}
+	if v.c.dialect == PostgreSQL {
+		e = pgIntervalArith(name, e, args)
 	}
 	return over(e, args...), nil
 }

@@ -322,8 +322,12 @@ func (b *block) tableSource(ts *ast.TableSource, optional bool) (fromNode, error
 			return nil, newErr(CodeNonUniqTable, "Not unique table/alias: '%s'", qual)
 		}
 		cols := t.Columns(qual)
+		var plan Plan = &Scan{Table: t.Name, Cols: cols}
+		if b.c.dialect == PostgreSQL {
+			plan, cols = textAsBinary(plan.(*Scan))
+		}
 		ti := b.sc.addTable(qual, cols, t)
-		return &fromLeaf{plan: &Scan{Table: t.Name, Cols: cols}, first: b.sc.tables[ti].first, n: len(cols), table: ti, name: qual}, nil
+		return &fromLeaf{plan: plan, first: b.sc.tables[ti].first, n: len(cols), table: ti, name: qual}, nil
 	case *ast.SelectStmt, *ast.SetOprStmt:
 		if alias == "" {
 			return nil, newErr(CodeDerivedNeedsAlias, "Every derived table must have its own alias")

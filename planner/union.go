@@ -385,6 +385,12 @@ func unifyTypes(a, b dataflow.Type) dataflow.Type {
 		if fsp > 0 {
 			t.SQL = fmt.Sprintf("DATETIME(%d)", fsp)
 		}
+	case ka == 5 && kb == 5:
+		// Binary strings stay binary, compared byte by byte (PostgreSQL's text).
+		t = a
+		if b.Precision > a.Precision || a.Precision > 0 && b.Precision == 0 {
+			t = b
+		}
 	case ka == 3 && kb == 3:
 		t = a
 		if b.Precision > a.Precision {

@@ -76,6 +76,9 @@ var (
 	tsPrec   = regexp.MustCompile(`^timestamp\((\d)\)`)
 )
 
+// maxVarbinary is the longest VARBINARY Weir declares.
+const maxVarbinary = 65532
+
 // weirType maps an upstream column type to the MySQL type Weir declares for it.
 func weirType(typname, pgType string) (string, string) {
 	m := typmodPS.FindStringSubmatch(pgType)
@@ -109,12 +112,18 @@ func weirType(typname, pgType string) (string, string) {
 		}
 		return fmt.Sprintf("DECIMAL(%d,%d)", p, s), ""
 	case "text":
-		return "LONGTEXT", ""
+		return "LONGBLOB", ""
 	case "varchar":
+		// Text is kept as binary strings: PostgreSQL's deterministic collations tell 'a'
+		// from 'A', and a key or a comparison that did not would merge rows the upstream
+		// keeps apart. A varchar(n) holds n characters of up to 4 bytes each.
 		if m == nil {
-			return "LONGTEXT", ""
+			return "LONGBLOB", ""
 		}
-		return "VARCHAR(" + m[1] + ")", ""
+		if n, err := strconv.Atoi(m[1]); err == nil && 4*n <= maxVarbinary {
+			return "VARBINARY(" + strconv.Itoa(4*n) + ")", ""
+		}
+		return "LONGBLOB", ""
 	case "bpchar":
 		if m == nil {
 			return "CHAR(1)", ""

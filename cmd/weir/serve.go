@@ -24,6 +24,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
+	"github.com/weirdb/weir/pgwire"
 	"github.com/weirdb/weir/resp"
 	"github.com/weirdb/weir/server"
 	"github.com/weirdb/weir/storage"
@@ -64,6 +65,8 @@ type serveConfig struct {
 	AutoCache        bool
 	ProxyCredentials string
 	ProxyMaxShapes   int
+	PGListen         string
+	PGAuth           string
 }
 
 func serveFlags(cfg *serveConfig) *flag.FlagSet {
@@ -96,6 +99,8 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.ProxyCredentials, "proxy-credentials", "upstream", "with --upstream mysql://…: how sessions log in to the upstream: upstream (as the URL's user) or client (as the client's own user, with the password --user or [users] gives it)")
 	fs.IntVar(&cfg.ProxyMaxShapes, "proxy-max-shapes", 10000, "with --upstream mysql://…: how many proxied query shapes SHOW PROXIED QUERIES keeps (the least recently seen are forgotten)")
 	fs.UintVar(&cfg.ServerID, "server-id", 0, "with a mysql:// or mariadb:// --upstream: the server id Weir's binlog connection registers with, unique among the upstream's replicas (default: derived from the host name, the upstream's address and --data-dir, in [2^30, 2^31))")
+	fs.StringVar(&cfg.PGListen, "pg-listen", "", `address of a PostgreSQL protocol listener, e.g. 127.0.0.1:5433 ("": none, except with --upstream postgres://…, where it is 127.0.0.1:5433; "off": none)`)
+	fs.StringVar(&cfg.PGAuth, "pg-auth", pgwire.AuthSCRAM, "how PostgreSQL clients prove a password: scram-sha-256 or md5 (users without a password log in without one)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
@@ -200,6 +205,18 @@ func lookupEnv(env func(string) string, key string) (string, bool) {
 	return v, v != ""
 }
 
+// pgListen is the PostgreSQL protocol listener's address: --pg-listen, by default
+// 127.0.0.1:5433 in front of a PostgreSQL upstream; "" for none.
+func (c *serveConfig) pgListen() string {
+	switch {
+	case c.PGListen == "off":
+		return ""
+	case c.PGListen == "" && (strings.HasPrefix(c.Upstream, "postgres://") || strings.HasPrefix(c.Upstream, "postgresql://")):
+		return "127.0.0.1:5433"
+	}
+	return c.PGListen
+}
+
 // users is the set of MySQL users: the config file's, plus --user with --password.
 func (c *serveConfig) users() map[string]string {
 	out := map[string]string{}
@@ -255,6 +272,12 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if cfg.RESP != "" {
 		if err := resp.CheckListen(cfg.RESP, users); err != nil {
 			return fmt.Errorf("--resp: %w", err)
+		}
+	}
+	pgAddr := cfg.pgListen()
+	if pgAddr != "" {
+		if err := pgwire.CheckListen(pgAddr, users); err != nil {
+			return fmt.Errorf("--pg-listen: %w", err)
 		}
 	}
 	opts := weir.Options{Domains: cfg.Domains, ReadTimeout: cfg.ReadTimeout, Dir: cfg.DataDir, Mirror: cfg.Upstream != "", Logger: log}
@@ -405,12 +428,34 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 			}
 		}()
 	}
+	// The PostgreSQL protocol listener (--pg-listen).
+	var pgSrv *pgwire.Server
+	if pgAddr != "" {
+		pln, err := net.Listen("tcp", pgAddr)
+		if err != nil {
+			return fmt.Errorf("--pg-listen: listen %s: %w", pgAddr, err)
+		}
+		pgAddr = pln.Addr().String()
+		pgSrv, err = pgwire.New(e, pgwire.Config{Users: users, AuthMethod: cfg.PGAuth, TLS: tlsConfig,
+			MaxConnections: cfg.MaxConnections, MaxMessageBytes: int(maxPacket), StatementTimeout: cfg.StatementTimeout,
+			Logger: log, Registry: reg})
+		if err != nil {
+			pln.Close()
+			return err
+		}
+		defer pgSrv.Close()
+		go func() {
+			if err := pgSrv.Serve(pln); err != nil {
+				errc <- fmt.Errorf("pg-listen: %w", err)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Listen, err)
 	}
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr), zap.String("resp", respAddr),
+	log.Info("weir is ready", zap.String("mysql", ln.Addr().String()), zap.String("http", httpAddr), zap.String("resp", respAddr), zap.String("pg", pgAddr),
 		zap.String("data_dir", cfg.DataDir), zap.String("sync", cfg.Sync),
 		zap.Int64("memory_limit", e.Options().MemoryLimit))
 	if ready != nil {
@@ -434,6 +479,11 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	if respSrv != nil {
 		if err := respSrv.Shutdown(sctx); err != nil {
 			log.Warn("RESP reads were cancelled at the shutdown deadline", zap.Error(err))
+		}
+	}
+	if pgSrv != nil {
+		if err := pgSrv.Shutdown(sctx); err != nil {
+			log.Warn("PostgreSQL protocol statements were cancelled at the shutdown deadline", zap.Error(err))
 		}
 	}
 	if err := srv.Shutdown(sctx); err != nil {

@@ -1,0 +1,144 @@
+package weir_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/planner/pgsql"
+)
+
+func dialectEngine(t *testing.T) *weir.Engine {
+	t.Helper()
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	for _, q := range []string{
+		"CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(20), score INT, active BOOLEAN)",
+		"INSERT INTO users VALUES (1, 'alice', 10, TRUE), (2, 'Alice', 7, FALSE), (3, 'bob', NULL, TRUE), (4, 'ALICE ', 3, NULL)",
+	} {
+		if _, err := e.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	return e
+}
+
+func pgRowsText(rows weir.Rows) string {
+	var b strings.Builder
+	for i := range rows.Len() {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		for j, v := range rows.Row(i) {
+			if j > 0 {
+				b.WriteString(",")
+			}
+			if v.IsNull() {
+				b.WriteString("NULL")
+			} else {
+				b.WriteString(v.ToText())
+			}
+		}
+	}
+	return b.String()
+}
+
+// TestPrepareDialectPostgres: a SELECT in PostgreSQL's dialect takes `$n` parameters in
+// any order, compares text case-sensitively, sorts NULLs last ascending and first
+// descending, and divides integers.
+func TestPrepareDialectPostgres(t *testing.T) {
+	e := dialectEngine(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		sql  string
+		args []any
+		want string
+	}{
+		{`SELECT id FROM public.users WHERE name = $1 ORDER BY id`, []any{"alice"}, "1"},
+		{`SELECT id FROM users WHERE "name" = $1 AND score > $2`, []any{"Alice", 5}, "2"},
+		{`SELECT id FROM users WHERE score >= $2 AND name = $1`, []any{"alice", 5}, "1"},
+		{`SELECT id, score FROM users ORDER BY score`, nil, "4,3; 2,7; 1,10; 3,NULL"},
+		{`SELECT id, score FROM users ORDER BY score DESC`, nil, "3,NULL; 1,10; 2,7; 4,3"},
+		{`SELECT id, score FROM users ORDER BY score NULLS FIRST LIMIT 2`, nil, "3,NULL; 4,3"},
+		{`SELECT id, score / 4 AS q FROM users WHERE id = $1`, []any{1}, "1,2"},
+		{`SELECT name || '!' AS n FROM users WHERE id = $1`, []any{2}, "Alice!"},
+		{`SELECT id FROM users WHERE name ILIKE 'ali%' ORDER BY id`, nil, "1; 2; 4"},
+		{`SELECT id FROM users WHERE name LIKE 'ali%' ORDER BY id`, nil, "1"},
+		{`SELECT id FROM users WHERE score IS DISTINCT FROM 10 ORDER BY id`, nil, "2; 3; 4"},
+		{`SELECT id FROM users WHERE active ORDER BY id`, nil, "1; 3"},
+		{`SELECT id FROM users WHERE name > 'Z' ORDER BY name, id`, nil, "1; 3"},
+		{`SELECT count(*) FROM users WHERE name = 'alice'`, nil, "1"},
+		{`SELECT id FROM users ORDER BY id OFFSET 1 ROWS FETCH FIRST 2 ROWS ONLY`, nil, "2; 3"},
+	} {
+		st, err := e.PrepareDialect(ctx, weir.PostgreSQL, c.sql)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if st.NumParams() != len(c.args) {
+			t.Errorf("%s: %d parameters, want %d", c.sql, st.NumParams(), len(c.args))
+		}
+		rows, err := st.Query(ctx, c.args...)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if got := pgRowsText(rows); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.sql, got, c.want)
+		}
+	}
+}
+
+// TestPrepareDialectRefuses: what Weir cannot compute in PostgreSQL's dialect is a
+// *pgsql.Error with SQLSTATE 0A000 naming the construct.
+func TestPrepareDialectRefuses(t *testing.T) {
+	e := dialectEngine(t)
+	for sql, want := range map[string]string{
+		"SELECT DISTINCT ON (name) id FROM users":            "DISTINCT ON",
+		"INSERT INTO users VALUES (9, 'x', 1, true)":         "INSERT",
+		"SELECT id FROM users FULL JOIN users u2 USING (id)": "FULL JOIN",
+	} {
+		_, err := e.PrepareDialect(context.Background(), weir.PostgreSQL, sql)
+		var pe *pgsql.Error
+		if !errors.As(err, &pe) || pe.SQLState != "0A000" || !strings.Contains(pe.Msg, want) {
+			t.Errorf("%s: %v, want 0A000 naming %s", sql, err, want)
+		}
+	}
+	_, err := e.PrepareDialect(context.Background(), weir.PostgreSQL, "SELECT id FROM nosuch")
+	var pe *pgsql.Error
+	if !errors.As(err, &pe) || pe.SQLState != "42P01" {
+		t.Errorf("unknown table: %v, want 42P01", err)
+	}
+}
+
+// TestDialectViewsApart: the same text in the two dialects does not share a view, since its
+// meaning differs (case-insensitive in MySQL's, case-sensitive in PostgreSQL's).
+func TestDialectViewsApart(t *testing.T) {
+	e := dialectEngine(t)
+	ctx := context.Background()
+	const q = "SELECT id FROM users WHERE name = 'alice' ORDER BY id"
+	var got []string
+	for _, d := range []weir.Dialect{weir.MySQL, weir.PostgreSQL, weir.MySQL} {
+		st, err := e.PrepareDialect(ctx, d, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.QueryValues(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s: %s", d, pgRowsText(rows)))
+	}
+	want := []string{"mysql: 1; 2; 4", "postgresql: 1", "mysql: 1; 2; 4"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	_ = dataflow.Null
+}

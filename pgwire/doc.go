@@ -1,0 +1,78 @@
+// Package pgwire is Weir's PostgreSQL front door (`weir serve --pg-listen ADDR`): psql,
+// pgx, psycopg and node-postgres connect to Weir as they would to PostgreSQL 15, with a
+// changed port and nothing else.
+//
+// # What it owns
+//
+// The protocol (version 3.0) and the session:
+//
+//   - The connection phase (startup.go): SSLRequest (TLS with the MySQL listener's
+//     certificate, 'N' without one), GSSENCRequest (always 'N'), CancelRequest, the
+//     StartupMessage and its parameters (including PGOPTIONS' -c settings), and
+//     authentication against the MySQL listener's users: SCRAM-SHA-256 (the default) or
+//     md5 for users with a password, trust for a user without one. An unknown user goes
+//     through the SCRAM exchange like a known one and fails at its end, so that a client
+//     cannot tell which users exist. Then AuthenticationOk, the reported parameters
+//     (server_version, server_encoding UTF8, client_encoding, DateStyle ISO, MDY,
+//     integer_datetimes, standard_conforming_strings, TimeZone UTC, application_name,
+//     is_superuser, …), BackendKeyData and ReadyForQuery.
+//   - The simple query protocol (several statements in one Query message, run in one
+//     implicit transaction; EmptyQueryResponse; command tags such as SELECT 3 and
+//     INSERT 0 1) and the extended protocol (extended.go): Parse, Bind, Describe of
+//     statements and portals, Execute with row limits and PortalSuspended, Sync, Close,
+//     Flush, named and unnamed statements and portals, pipelining, and after an error the
+//     discarding of messages until Sync.
+//   - Types (types.go): one table maps Weir's column types onto PostgreSQL's OIDs (int2,
+//     int4, int8, numeric, float4, float8, bool, text, varchar, bpchar, bytea, date, time,
+//     timestamp, timestamptz, uuid, json). Binary formats, and the parameters clients
+//     bind, are encoded and decoded by pgtype; the text forms are PostgreSQL 15's output
+//     for a session with DateStyle ISO and TimeZone UTC.
+//   - The session's own statements (session.go, settings.go): SET, RESET and SHOW of the
+//     run-time parameters clients and ORMs set (a change of a reported parameter is sent as
+//     ParameterStatus; SET is undone by ROLLBACK, SET LOCAL at the end of its transaction;
+//     statement_timeout bounds statements), SELECT of version(), current_setting(…),
+//     current_database() and the like, BEGIN / START TRANSACTION, COMMIT, ROLLBACK (a
+//     block mapped onto weir.Tx; after an error in a block everything but its end fails
+//     with 25P02), DISCARD ALL and DEALLOCATE. A parameter whose other values Weir would
+//     not honor (client_encoding other than UTF8, TimeZone other than UTC, a DateStyle
+//     other than ISO) is refused with an error that says so.
+//   - The catalog questions clients ask (catalog.go), answered from Weir's catalog: psql's
+//     relation lists (\d, \dt, \dv) and lookups of pg_type by name (psycopg2 asks for
+//     hstore's OID at connect, under SQLAlchemy too). Any other query of pg_catalog is
+//     refused with 0A000, never answered wrongly.
+//   - Errors (errors.go): ErrorResponse with PostgreSQL's SQLSTATEs; Weir's typed errors
+//     are mapped by their MySQL numbers (a syntax error is 42601, an unknown table 42P01,
+//     an unknown column 42703, an unsupported construct 0A000, a cancelled statement
+//     57014, a write in a read-only transaction 25006).
+//   - Cancel requests: a CancelRequest naming a connection's process id and secret
+//     cancels the statement that connection is running.
+//
+// # What it must never do
+//
+// It never reads or rewrites a statement's SQL beyond finding where the statements of a
+// Query message end and recognizing the session's own statements (lex.go): planning, `$n`
+// parameters and PostgreSQL's semantics belong to the Dialect, which plans every other
+// statement. The default, PostgresDialect, is the engine's PostgreSQL dialect
+// (weir.Engine.PrepareDialect): SELECTs, with every other statement refused with 0A000 as
+// writes and DDL belong to the upstream; its text values, which it reads as binary strings
+// to compare them as PostgreSQL's C collation does, are described to clients as text.
+// EngineDialect (the engine's own dialect, with writes and `?` parameters) serves tests
+// of the protocol's write paths and embedders that want it. It never answers a catalog query it does not understand, never keeps engine
+// state between statements beyond the connection's prepared statements and portals, and
+// never lets one connection's failure touch another: a panic ends its own connection.
+//
+// # The read path
+//
+// pgproto3's message types decode and encode every message. Its Backend's reader is not
+// used: it reads ahead of the message it returns, and in the connection phase nothing
+// after an SSLRequest may be read before TLS starts (CVE-2021-23214); in the command phase
+// the messages are framed (a type byte and a length) straight from internal/connloop's
+// buffer, as the MySQL and Redis listeners frame theirs, so that a Bind/Execute/Sync costs
+// one read and one write system call, and a pipeline of them the same. A row is encoded
+// into a scratch buffer the connection keeps, and the DataRow built from slices of it.
+// The unnamed portal and the messages sent for every execution are reused: a warm Bind,
+// Execute and Sync allocates only in pgproto3's decoding of Bind and pgtype's of its
+// parameters (TestExecuteAllocations). A message is bounded by Config.MaxMessageBytes
+// before its bytes are buffered; the prepared statements and portals of a connection by
+// Config.MaxStatements.
+package pgwire

@@ -1,0 +1,151 @@
+package planner
+
+import (
+	"strings"
+
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// Dialect is the SQL dialect a statement is written in, which decides the meaning of what
+// both dialects spell alike. The text the planner parses is always MySQL's (package
+// planner/pgsql lowers PostgreSQL's statements into it); the dialect changes how it is
+// compiled where PostgreSQL's semantics differ and the difference depends on types, which
+// only the planner knows.
+type Dialect uint8
+
+const (
+	// MySQL is the dialect of MySQL and MariaDB, and Weir's default.
+	MySQL Dialect = iota
+	// PostgreSQL compiles a statement with PostgreSQL's semantics (under its C, deterministic
+	// collation):
+	//   - text compares, groups, joins, sorts and keys byte by byte, case and trailing spaces
+	//     counting: every text column of a table is read through a conversion to a binary
+	//     string (so a cache keyed by a text column is kept whole: its key no longer traces
+	//     to the table's case-insensitive index), string literals are binary strings, and
+	//     LIKE with a binary operand is case-sensitive;
+	//   - `/` of two integers is integer division, truncating toward zero;
+	//   - sum() of smallint or integer is a bigint;
+	//   - date arithmetic: date ± integer is the date that many days later or earlier, date -
+	//     date the integer number of days between, and date ± interval a timestamp;
+	//   - the normalized text of a query is marked with the dialect, so that a cache written
+	//     in one dialect is never shared with the same text in the other.
+	// Only SELECT statements compile in it.
+	PostgreSQL
+)
+
+func (d Dialect) String() string {
+	if d == PostgreSQL {
+		return "postgresql"
+	}
+	return "mysql"
+}
+
+// dialectMark starts the normalized text of a PostgreSQL query: the view key includes it.
+const dialectMark = "/* postgresql */ "
+
+// CompileDialect is CompileIn for a statement in dialect d. In PostgreSQL's dialect only
+// SELECT compiles; sql is the lowered text (package planner/pgsql).
+func CompileDialect(cat Catalog, db, sql string, d Dialect) (Statement, error) {
+	if d == MySQL {
+		return CompileIn(cat, db, sql)
+	}
+	st, err := compileIn(cat, db, sql, d)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := st.(*Select)
+	if !ok {
+		return nil, unsupported("the %s statement in the %s dialect", st.Verb(), d)
+	}
+	sel.Query.Text = dialectMark + sel.Query.Text
+	return sel, nil
+}
+
+// binaryText is the type PostgreSQL's text values take in the planner: a binary string,
+// compared byte by byte as the C collation compares.
+var binaryText = dataflow.Type{Kind: dataflow.KindString, SQL: "LONGBLOB", Nullable: true}
+
+// textAsBinary reads a table's text columns as binary strings (PostgreSQL's dialect):
+// it returns the plan that reads the scan that way and the columns it gives, or the scan
+// itself when the table has no text column.
+func textAsBinary(scan *Scan) (Plan, []dataflow.Column) {
+	var exprs []expr.Expr
+	cols := make([]dataflow.Column, len(scan.Cols))
+	copy(cols, scan.Cols)
+	for i, c := range scan.Cols {
+		if c.Type.Kind != dataflow.KindString || c.Type.BinaryString() || c.Type.IsEnum() || c.Type.IsSet() {
+			continue
+		}
+		if exprs == nil {
+			exprs = make([]expr.Expr, len(scan.Cols))
+			for j, c := range scan.Cols {
+				exprs[j] = expr.NewCol(j, c)
+			}
+		}
+		t := binaryText
+		t.Nullable = c.Type.Nullable
+		exprs[i] = expr.NewCast(expr.NewCol(i, c), t)
+		cols[i].Type = t
+	}
+	if exprs == nil {
+		return scan, scan.Cols
+	}
+	return &Project{Input: scan, Exprs: exprs, Cols: cols}, cols
+}
+
+// pgIntDiv reports whether `/` over operands of types l and r divides integers, which
+// PostgreSQL truncates.
+func pgIntDiv(l, r dataflow.Type) bool {
+	isInt := func(t dataflow.Type) bool {
+		return (t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint) && !t.IsEnum() && !t.IsSet()
+	}
+	return isInt(l) && isInt(r)
+}
+
+// pgDateArith compiles PostgreSQL's arithmetic on dates: date ± integer (days) and
+// date - date (days between). ok is false for operands it does not concern.
+func pgDateArith(op expr.ArithOp, l, r expr.Expr) (e expr.Expr, ok bool, err error) {
+	lt, rt := l.Type(), r.Type()
+	isInt := func(t dataflow.Type) bool { return t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint }
+	isTime := func(t dataflow.Type) bool { return t.Kind == dataflow.KindDate || t.Kind == dataflow.KindDatetime }
+	day := expr.NewConst(dataflow.String("DAY"))
+	switch {
+	case op == expr.OpAdd && lt.Kind == dataflow.KindDate && isInt(rt):
+		e, err = expr.NewFunc("date_add", []expr.Expr{l, r, day})
+	case op == expr.OpAdd && isInt(lt) && rt.Kind == dataflow.KindDate:
+		e, err = expr.NewFunc("date_add", []expr.Expr{r, l, day})
+	case op == expr.OpSub && lt.Kind == dataflow.KindDate && isInt(rt):
+		e, err = expr.NewFunc("date_sub", []expr.Expr{l, r, day})
+	case op == expr.OpSub && lt.Kind == dataflow.KindDate && rt.Kind == dataflow.KindDate:
+		e, err = expr.NewFunc("datediff", []expr.Expr{l, r})
+	case (op == expr.OpAdd || op == expr.OpSub) && (isTime(lt) || isTime(rt)):
+		// timestamp - timestamp is an interval, and a number added to a timestamp is an
+		// error: neither has a value Weir's types hold.
+		return nil, false, unsupported("%s %s %s in the PostgreSQL dialect (an interval, or no such operator)", lt, map[expr.ArithOp]string{expr.OpAdd: "+", expr.OpSub: "-"}[op], rt)
+	default:
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, true, unsupported("this date arithmetic (%v)", err)
+	}
+	return e, true, nil
+}
+
+// pgIntervalArith makes date ± interval a timestamp, as PostgreSQL types it (MySQL keeps
+// a date when the interval is whole days).
+func pgIntervalArith(name string, e expr.Expr, args []expr.Expr) expr.Expr {
+	if (name != "date_add" && name != "date_sub") || len(args) == 0 || args[0].Type().Kind != dataflow.KindDate {
+		return e
+	}
+	return expr.NewCast(e, dataflow.Type{Kind: dataflow.KindDatetime, SQL: "DATETIME", Nullable: true})
+}
+
+// pgSumType is the type of PostgreSQL's sum(): bigint for smallint and integer arguments,
+// numeric (as MySQL's SUM) for the others.
+func pgSumType(arg, mysqlType dataflow.Type) dataflow.Type {
+	if arg.Kind != dataflow.KindInt || strings.HasPrefix(strings.ToUpper(arg.SQL), "BIGINT") {
+		return mysqlType
+	}
+	return dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+}

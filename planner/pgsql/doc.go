@@ -1,0 +1,54 @@
+// Package pgsql is Weir's PostgreSQL dialect: it parses a statement with PostgreSQL's own
+// parser (libpg_query, through pg_query_go) and lowers the parse tree into the MySQL-dialect
+// text package planner compiles, with planner.PostgreSQL semantics for what the planner
+// decides by type. One planner, one plan IR: name resolution, typing, reader keys, joins,
+// subqueries, aggregates and windows are the planner's in both dialects; this package says
+// how PostgreSQL's spelling and meaning map onto them, and refuses the rest.
+//
+// Lowering through text rather than by building TiDB's AST nodes keeps every invariant of
+// the planner's input (parameter markers numbered by position, positions for messages,
+// the normalized text that keys a view) as the MySQL parser establishes it; the lowered
+// text quotes every identifier and escapes every literal, so no PostgreSQL name or string
+// is read as MySQL syntax.
+//
+// Meaning kept from PostgreSQL:
+//   - `$n` parameters, in any order and repeated: each use is a `?` marker, and Compiled.Args
+//     puts the arguments in marker order; a parameter's type is that of the column its first
+//     use is compared with. `$1::int` declares a parameter's type and changes nothing else.
+//   - Identifiers: unquoted names are folded to lower case by the parser, quoted ones kept;
+//     `public.t` is the mirrored table t (other schemas are refused, as are pg_catalog's
+//     tables, which the front door answers).
+//   - Text compares, groups, joins, sorts and keys byte by byte, as under the C collation
+//     (planner.PostgreSQL); LIKE is case-sensitive; ILIKE compares the lower-cased operands.
+//   - ORDER BY sorts NULLs last ascending and first descending, and honours NULLS FIRST and
+//     NULLS LAST, in queries and in window functions.
+//   - `/` of two integers truncates; `||` is concatenation (NULL if either side is);
+//     concat() skips NULLs; GREATEST and LEAST ignore NULLs; length() counts characters.
+//   - `IS [NOT] DISTINCT FROM` is NULL-safe equality; boolean literals and columns, IS TRUE
+//     and the other boolean tests; `'t'::boolean`.
+//   - `::type` and CAST to integer, numeric(p,s), double precision, real, text, varchar,
+//     date and timestamp; interval literals of one unit (`now() - interval '1 day'`).
+//   - LIMIT, OFFSET, LIMIT ALL, OFFSET … FETCH FIRST n ROWS ONLY.
+//   - now(), current_timestamp, localtimestamp and current_date are the clock as the
+//     planner's temporal filters take it: in a WHERE comparison with a row value.
+//   - Joins (inner, LEFT, RIGHT, CROSS, USING, NATURAL), subqueries in FROM, [NOT] EXISTS,
+//     IN and NOT IN (subquery), scalar subqueries, UNION [ALL], WITH, GROUP BY, HAVING,
+//     count/sum/min/max, bool_and/bool_or, row_number/rank/dense_rank, CASE, COALESCE,
+//     NULLIF and the common string and numeric functions (see funcs.go).
+//
+// Refused with SQLSTATE 0A000 and the construct named (Error): every statement but SELECT
+// (writes and DDL belong to the upstream), DISTINCT ON, FULL JOIN, LATERAL, INTERSECT and
+// EXCEPT, WITH RECURSIVE, FETCH … WITH TIES, avg() (PostgreSQL's numeric scale of an average
+// is not MySQL's), string_agg, arrays and ANY/ALL over them, SIMILAR TO, BETWEEN SYMMETRIC,
+// FILTER, WITHIN GROUP, named windows and frames, COLLATE other than "C", functions in FROM,
+// locking reads and the volatile functions (random(), clock_timestamp()). Failures to
+// resolve names carry PostgreSQL's codes (42P01, 42703, 42702, 42803); text PostgreSQL's
+// parser refuses is 42601 with its position.
+//
+// Known differences that remain: division by zero is NULL rather than error 22012 (a cache
+// cannot raise an error later); a computed text value (upper(x), x || y) groups and keys
+// under MySQL's case-insensitive collation, while a column or literal does not.
+//
+// The package must never evaluate a query or keep mutable global state: Compile is a pure
+// function of the catalog and the text, safe for concurrent use.
+package pgsql

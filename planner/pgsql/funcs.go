@@ -1,0 +1,372 @@
+package pgsql
+
+import (
+	"strconv"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+)
+
+// typeCast writes `x::type` and CAST(x AS type). A cast of a parameter is its type's
+// declaration: the parameter takes the type of what it is compared with, so the marker
+// stands alone.
+func (lw *lowerer) typeCast(tc *pg.TypeCast, depth int) error {
+	name, mods, err := typeName(tc.TypeName)
+	if err != nil {
+		return err
+	}
+	if p := tc.Arg.GetParamRef(); p != nil {
+		if _, err := mysqlType(name, mods); err != nil {
+			return err
+		}
+		return lw.param(p)
+	}
+	if c := tc.Arg.GetAConst(); c != nil {
+		if s, ok := c.Val.(*pg.A_Const_Sval); ok && name == "interval" {
+			return lw.interval(s.Sval.Sval)
+		}
+		if s, ok := c.Val.(*pg.A_Const_Sval); ok && name == "bool" {
+			// 'true'::boolean, 't', 'yes', 'on', '1' and their negations, as PostgreSQL reads them.
+			switch strings.ToLower(strings.TrimSpace(s.Sval.Sval)) {
+			case "t", "true", "y", "yes", "on", "1":
+				lw.w("TRUE")
+				return nil
+			case "f", "false", "n", "no", "off", "0":
+				lw.w("FALSE")
+				return nil
+			}
+			return &Error{SQLState: "22P02", Msg: "invalid input syntax for type boolean: \"" + s.Sval.Sval + "\""}
+		}
+	}
+	target, err := mysqlType(name, mods)
+	if err != nil {
+		return err
+	}
+	if target == "" {
+		return lw.expr(tc.Arg, depth+1) // a cast to the type the value has already
+	}
+	lw.w("CAST(")
+	if err := lw.expr(tc.Arg, depth+1); err != nil {
+		return err
+	}
+	lw.w(" AS ", target, ")")
+	return nil
+}
+
+// typeName reads a type name as PostgreSQL's catalog spells it (int4, varchar, …) with its
+// integer modifiers.
+func typeName(tn *pg.TypeName) (string, []int, error) {
+	if tn == nil || len(tn.Names) == 0 {
+		return "", nil, unsupported("this type")
+	}
+	if len(tn.ArrayBounds) > 0 {
+		return "", nil, unsupported("array types")
+	}
+	var parts []string
+	for _, n := range tn.Names {
+		if s := n.GetString_(); s != nil {
+			parts = append(parts, s.Sval)
+		}
+	}
+	if len(parts) == 2 && parts[0] == "pg_catalog" {
+		parts = parts[1:]
+	}
+	var mods []int
+	for _, m := range tn.Typmods {
+		c := m.GetAConst()
+		if c == nil {
+			return "", nil, unsupported("this type modifier")
+		}
+		iv, ok := c.Val.(*pg.A_Const_Ival)
+		if !ok {
+			return "", nil, unsupported("this type modifier")
+		}
+		mods = append(mods, int(iv.Ival.Ival))
+	}
+	return strings.Join(parts, "."), mods, nil
+}
+
+// mysqlType is the CAST target that converts to a PostgreSQL type; "" for types whose
+// conversion changes nothing in Weir (text to text).
+func mysqlType(name string, mods []int) (string, error) {
+	switch name {
+	case "int2", "int4", "int8", "integer", "int", "smallint", "bigint":
+		return "SIGNED", nil
+	case "numeric", "decimal":
+		switch len(mods) {
+		case 0:
+			return "DECIMAL(65,30)", nil
+		case 1:
+			return "DECIMAL(" + strconv.Itoa(mods[0]) + ",0)", nil
+		default:
+			return "DECIMAL(" + strconv.Itoa(mods[0]) + "," + strconv.Itoa(mods[1]) + ")", nil
+		}
+	case "float8", "double precision", "float":
+		return "DOUBLE", nil
+	case "float4", "real":
+		return "FLOAT", nil
+	case "text", "varchar", "bpchar", "name":
+		if len(mods) > 0 && name != "text" {
+			return "CHAR(" + strconv.Itoa(mods[0]) + ")", nil
+		}
+		return "CHAR", nil
+	case "date":
+		return "DATE", nil
+	case "timestamp", "timestamptz":
+		if len(mods) > 0 {
+			return "DATETIME(" + strconv.Itoa(mods[0]) + ")", nil
+		}
+		return "DATETIME(6)", nil
+	case "bool", "boolean":
+		return "", unsupported("casts to boolean other than of a literal")
+	}
+	return "", unsupported("the type %s", name)
+}
+
+// interval writes an interval literal ('1 day', '2 hours', '30 minutes') as MySQL's
+// INTERVAL n UNIT, which date/time arithmetic takes.
+func (lw *lowerer) interval(text string) error {
+	f := strings.Fields(strings.ToLower(text))
+	if len(f) != 2 {
+		return unsupported("the interval '%s' (an interval of one unit, as '3 days', is supported)", text)
+	}
+	n, err := strconv.ParseInt(f[0], 10, 32)
+	if err != nil {
+		return unsupported("the interval '%s' (an interval of one unit, as '3 days', is supported)", text)
+	}
+	unit := strings.TrimSuffix(f[1], "s")
+	switch unit {
+	case "microsecond", "second", "minute", "hour", "day", "week", "month", "year":
+	case "min":
+		unit = "minute"
+	case "sec":
+		unit = "second"
+	default:
+		return unsupported("the interval unit %s", f[1])
+	}
+	lw.w("INTERVAL ", strconv.FormatInt(n, 10), " ", strings.ToUpper(unit))
+	return nil
+}
+
+// funcCall writes a function call: aggregates, window functions and the scalar functions
+// whose meaning both dialects share (or that a MySQL function gives exactly).
+func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
+	name := opName(f.Funcname)
+	switch {
+	case f.AggFilter != nil:
+		return unsupported("FILTER (WHERE …) on an aggregate")
+	case f.AggWithinGroup:
+		return unsupported("WITHIN GROUP")
+	case f.FuncVariadic:
+		return unsupported("VARIADIC")
+	case len(f.AggOrder) > 0 && name != "string_agg":
+		return unsupported("ORDER BY inside %s()", name)
+	}
+	switch name {
+	case "count":
+		lw.w("COUNT(")
+		if f.AggStar {
+			lw.w("*")
+		} else {
+			if f.AggDistinct {
+				lw.w("DISTINCT ")
+			}
+			if err := lw.args(f.Args, depth); err != nil {
+				return err
+			}
+		}
+		lw.w(")")
+		return lw.over(f, depth)
+	case "sum", "min", "max", "avg":
+		if name == "avg" {
+			// PostgreSQL's avg of integers and numerics is numeric with at least 16 fraction
+			// digits; Weir's AVG keeps four more than its argument.
+			return unsupported("avg() (its numeric scale differs; use sum() and count())")
+		}
+		lw.w(strings.ToUpper(name), "(")
+		if f.AggDistinct {
+			lw.w("DISTINCT ")
+		}
+		if err := lw.args(f.Args, depth); err != nil {
+			return err
+		}
+		lw.w(")")
+		return lw.over(f, depth)
+	case "bool_and", "every", "bool_or":
+		fn := "MIN"
+		if name == "bool_or" {
+			fn = "MAX"
+		}
+		lw.w(fn, "(")
+		if err := lw.args(f.Args, depth); err != nil {
+			return err
+		}
+		lw.w(")")
+		return lw.over(f, depth)
+	case "row_number", "rank", "dense_rank":
+		if f.Over == nil {
+			return unsupported("%s() without OVER", name)
+		}
+		lw.w(strings.ToUpper(name), "()")
+		return lw.over(f, depth)
+	case "string_agg":
+		return unsupported("string_agg()")
+	}
+	if f.Over != nil {
+		return unsupported("the window function %s()", name)
+	}
+	if f.AggStar || f.AggDistinct {
+		return unsupported("%s(*) or %s(DISTINCT …)", name, name)
+	}
+	simple := map[string]string{
+		"lower": "LOWER", "upper": "UPPER", "abs": "ABS", "coalesce": "COALESCE",
+		"char_length": "CHAR_LENGTH", "character_length": "CHAR_LENGTH", "length": "CHAR_LENGTH",
+		"octet_length": "LENGTH", "replace": "REPLACE", "reverse": "REVERSE",
+		"ceil": "CEILING", "ceiling": "CEILING", "floor": "FLOOR",
+		"mod": "MOD", "nullif": "NULLIF", "left": "LEFT", "right": "RIGHT",
+		"lpad": "LPAD", "rpad": "RPAD", "md5": "MD5", "sqrt": "SQRT", "power": "POWER", "pow": "POWER",
+		"ltrim": "LTRIM", "rtrim": "RTRIM", "btrim": "TRIM", "trim": "TRIM",
+	}
+	switch name {
+	case "now", "transaction_timestamp", "statement_timestamp":
+		if len(f.Args) > 0 {
+			return unsupported("%s() with arguments", name)
+		}
+		lw.w("NOW(6)")
+		return nil
+	case "clock_timestamp", "random", "gen_random_uuid", "timeofday":
+		return unsupported("%s() in a cached query", name)
+	case "concat":
+		// concat() skips NULL arguments (NULL is ''), as CONCAT_WS does with an empty separator.
+		lw.w("CONCAT_WS(''")
+		for _, a := range f.Args {
+			lw.w(", ")
+			if err := lw.expr(a, depth+1); err != nil {
+				return err
+			}
+		}
+		lw.w(")")
+		return nil
+	case "concat_ws":
+		return lw.call("CONCAT_WS", f.Args, depth)
+	case "substr", "substring":
+		if len(f.Args) < 2 || len(f.Args) > 3 {
+			return unsupported("%s() with %d arguments", name, len(f.Args))
+		}
+		return lw.call("SUBSTRING", f.Args, depth)
+	case "round", "trunc":
+		fn := "ROUND"
+		if name == "trunc" {
+			fn = "TRUNCATE"
+		}
+		if len(f.Args) == 1 {
+			lw.w(fn, "(")
+			if err := lw.expr(f.Args[0], depth+1); err != nil {
+				return err
+			}
+			lw.w(", 0)")
+			return nil
+		}
+		return lw.call(fn, f.Args, depth)
+	case "position", "strpos":
+		if len(f.Args) != 2 {
+			return unsupported("%s() with %d arguments", name, len(f.Args))
+		}
+		// strpos(s, sub) and position(sub IN s), which the parser gives as position(s, sub).
+		lw.w("LOCATE(")
+		if err := lw.expr(f.Args[1], depth+1); err != nil {
+			return err
+		}
+		lw.w(", ")
+		if err := lw.expr(f.Args[0], depth+1); err != nil {
+			return err
+		}
+		lw.w(")")
+		return nil
+	case "extract":
+		return lw.extract(f, depth)
+	case "date_part":
+		// date_part() is double precision; extract() numeric.
+		lw.w("CAST(")
+		if err := lw.extract(f, depth); err != nil {
+			return err
+		}
+		lw.w(" AS DOUBLE)")
+		return nil
+	case "date_trunc":
+		return unsupported("date_trunc()")
+	}
+	if fn, ok := simple[name]; ok {
+		return lw.call(fn, f.Args, depth)
+	}
+	return &Error{SQLState: StateFeatureNotSupported, Msg: "Weir does not support the function " + name + "()"}
+}
+
+func (lw *lowerer) args(args []*pg.Node, depth int) error {
+	for i, a := range args {
+		if i > 0 {
+			lw.w(", ")
+		}
+		if err := lw.expr(a, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// extract writes EXTRACT(field FROM x) for the fields both dialects count the same way.
+func (lw *lowerer) extract(f *pg.FuncCall, depth int) error {
+	if len(f.Args) != 2 {
+		return unsupported("extract() with %d arguments", len(f.Args))
+	}
+	c := f.Args[0].GetAConst()
+	s, ok := c.GetVal().(*pg.A_Const_Sval)
+	if c == nil || !ok {
+		return unsupported("extract() of a field that is not a constant")
+	}
+	field := strings.ToUpper(s.Sval.Sval)
+	switch field {
+	case "YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "QUARTER":
+	default:
+		return unsupported("extract(%s …)", strings.ToLower(field))
+	}
+	lw.w("EXTRACT(", field, " FROM ")
+	if err := lw.expr(f.Args[1], depth+1); err != nil {
+		return err
+	}
+	lw.w(")")
+	return nil
+}
+
+// over writes a window function's OVER clause, sorting NULLs as PostgreSQL does.
+func (lw *lowerer) over(f *pg.FuncCall, depth int) error {
+	w := f.Over
+	if w == nil {
+		return nil
+	}
+	if w.Name != "" || w.Refname != "" {
+		return unsupported("named windows")
+	}
+	// 0x2 | 0x10 | 0x400 | 0x1000 are FRAMEOPTION_NONDEFAULT's absence: the default frame.
+	if w.FrameOptions&1 != 0 {
+		return unsupported("window frames (ROWS/RANGE/GROUPS)")
+	}
+	lw.w(" OVER (")
+	if len(w.PartitionClause) > 0 {
+		lw.w("PARTITION BY ")
+		if err := lw.args(w.PartitionClause, depth); err != nil {
+			return err
+		}
+	}
+	if len(w.OrderClause) > 0 {
+		if len(w.PartitionClause) > 0 {
+			lw.w(" ")
+		}
+		lw.w("ORDER BY ")
+		if err := lw.sortList(w.OrderClause, nil, depth); err != nil {
+			return err
+		}
+	}
+	lw.w(")")
+	return nil
+}
