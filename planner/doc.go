@@ -109,6 +109,13 @@
 // them, the rows the catalog gives them, and the binding of a catalog query's arguments as
 // literals, since such a query is evaluated afresh at each run rather than kept as a view.
 //
+// Dialects (dialect.go): the text the planner parses is MySQL's; CompileDialect compiles it
+// with PostgreSQL's semantics where they depend on types (text read as binary strings and
+// compared byte by byte, integer division, sum() of integers as bigint, date arithmetic),
+// for package planner/pgsql, which lowers PostgreSQL's statements into that text. The
+// normalized text of a PostgreSQL query carries the dialect, so no view is shared across
+// dialects.
+//
 // The package must never evaluate a query, touch operator state or the graph, or keep
 // anything global and mutable: Compile is a pure function of the catalog, the database and
 // the text, and is safe for concurrent use.

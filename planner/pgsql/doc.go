@@ -47,7 +47,10 @@
 //
 // Known differences that remain: division by zero is NULL rather than error 22012 (a cache
 // cannot raise an error later); a computed text value (upper(x), x || y) groups and keys
-// under MySQL's case-insensitive collation, while a column or literal does not.
+// under MySQL's case-insensitive collation, while a column or literal does not; upper() and
+// lower() fold non-ASCII letters too (PostgreSQL under the C locale folds ASCII only);
+// integer arithmetic results are announced as bigint whatever the operands' widths; char(n)
+// columns compare case-insensitively.
 //
 // The package must never evaluate a query or keep mutable global state: Compile is a pure
 // function of the catalog and the text, safe for concurrent use.
