@@ -8,7 +8,8 @@ import (
 )
 
 // merge combines several point lookups (`col IN (?, ?)`): each distinct key once, then the
-// query's DISTINCT, ORDER BY and LIMIT over the union.
+// query's DISTINCT, ORDER BY and LIMIT over the union, or, for an aggregate whose groups
+// span the keys (planner.Query.Combine), the combination of each key's groups first.
 func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	var out []dataflow.Row
 	seen := map[string]bool{}

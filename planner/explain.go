@@ -220,6 +220,9 @@ func (q *Query) String() string {
 	if q.EmptyRow != nil {
 		b.WriteString("empty group row\n")
 	}
+	if q.Combine != nil {
+		b.WriteString(q.Combine.String() + "\n")
+	}
 	b.WriteString(Explain(q.Root))
 	return b.String()
 }
