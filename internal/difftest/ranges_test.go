@@ -43,3 +43,11 @@ func (s *caseStats) countIntervalView(v *weir.View) {
 		s.count(&s.intervalViews)
 	}
 }
+
+// countCombinedView counts a view whose reads combine an aggregate's groups across the keys
+// of an IN list (planner.Query.Combine).
+func (s *caseStats) countCombinedView(v *weir.View) {
+	if v.Plan().Combine != nil {
+		s.count(&s.combinedViews)
+	}
+}
