@@ -300,6 +300,9 @@ func (q *Query) PostLookup() string {
 		return ""
 	}
 	s := fmt.Sprintf("post-lookup merge of %d lookups (each distinct key once)", len(q.Lookups))
+	if q.Or != nil {
+		s += "; " + q.Or.String()
+	}
 	if q.Distinct {
 		s += "; distinct"
 	}

@@ -223,6 +223,9 @@ func (q *Query) String() string {
 	if q.Combine != nil {
 		b.WriteString(q.Combine.String() + "\n")
 	}
+	if q.Or != nil {
+		b.WriteString("post-lookup filter: " + q.Or.String() + "\n")
+	}
 	b.WriteString(Explain(q.Root))
 	return b.String()
 }

@@ -231,6 +231,11 @@ type Query struct {
 	// key columns, Order is empty (the reader keeps no order), Limit is -1, Offset 0 and
 	// Distinct false: the result's are Combine's.
 	Combine *Combine
+	// Or, when not nil, says the query's WHERE has a parameter under OR: Root is a tagged
+	// union of one branch per disjunct, each looked up by its own key, and a read keeps a
+	// row of a branch only where no earlier disjunct holds for it (see or.go). Like
+	// Lookups, it belongs to each statement of a shared view.
+	Or *OrBranches
 	// Views are the definitions of the views the query reads, directly or through other
 	// views, as the catalog gave them: a plan is current while the catalog still holds these
 	// very definitions.

@@ -22,6 +22,8 @@ type block struct {
 	c *compiler
 	// outer marks the statement's outermost SELECT, whose lookups the reader's merge combines.
 	outer bool
+	// orBranch marks a branch of an outermost SELECT with a parameter under OR (or.go).
+	orBranch bool
 	// where describes a nested block for messages ("in a derived table").
 	where string
 	// nest says what keys a nested block may pass up to the query that encloses it.
@@ -188,6 +190,11 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		defer func() { sel.With = w }()
 		return b.c.withCTEs(w, func() (*Query, error) { return b.plan(sel) })
 	}
+	if b.outer && !b.orBranch {
+		if q, ok, err := b.c.orQuery(sel); ok {
+			return q, err
+		}
+	}
 	b.sc = &scope{outer: b.parent}
 	b.groupIdx = map[string]int{}
 	b.aggIdx = map[string]int{}
@@ -253,7 +260,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 	}
 	var ranges []*rangeCond
-	if b.outer && !b.hasWin {
+	if b.outer && !b.hasWin && !b.orBranch {
+		// A branch of a parameter under OR filters its rows at read time by the disjuncts
+		// before it, over every row of a key: its literal ranges stay filters.
 		if ranges, err = b.rangeConds(conjs, keys); err != nil {
 			return nil, err
 		}

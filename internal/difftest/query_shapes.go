@@ -46,7 +46,13 @@ func (q *qgen) selectQuery() (string, int) {
 		}
 	}
 	distinct := g.chance(20)
-	conj := q.where(scope, nil, true)
+	var conj []string
+	if g.chance(20) {
+		// A parameter under OR: the read looks each disjunct up apart and keeps a row once.
+		conj = append(q.where(scope, nil, false), q.orParam(scope))
+	} else {
+		conj = q.where(scope, nil, true)
+	}
 	if q.cfg.Scalars && g.chance(20) {
 		conj = append(conj, q.scalarPred(scope))
 	}
@@ -72,6 +78,24 @@ func (q *qgen) selectQuery() (string, int) {
 		sql += ob
 	}
 	return sql, n
+}
+
+// orParam draws a condition with parameters under OR: two or three disjuncts, each a
+// `c = ?`, a `c IN (?, ...)` or a `c = ?` with another condition.
+func (q *qgen) orParam(scope []scopeCol) string {
+	g := q.g
+	var parts []string
+	for range g.intn(2, 3) {
+		switch g.weighted(4, 2, 2) {
+		case 0:
+			parts = append(parts, q.eqParam(pick(g, scope)))
+		case 1:
+			parts = append(parts, q.inParam(pick(g, scope)))
+		default:
+			parts = append(parts, "("+q.eqParam(pick(g, scope))+" AND "+q.pred(scope, 1)+")")
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 // aggregate draws one aggregate call over the scope and its result type.

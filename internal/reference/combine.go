@@ -123,3 +123,26 @@ func combinedAvg(sums, counts []dataflow.Value, t dataflow.Type) (dataflow.Value
 	}
 	return decimalValue(total.Quo(total, new(big.Rat).SetInt64(n)), t.Scale)
 }
+
+// orFilter keeps the rows of a query with a parameter under OR that its WHERE returns: a
+// row of branch i (its tag) only when none of the disjuncts before i is true for it with
+// args, so that a row several disjuncts select counts once.
+func (s *Snapshot) orFilter(rows []dataflow.Row, args []dataflow.Value) []dataflow.Row {
+	o := s.q.Or
+	var kept []dataflow.Row
+	for _, r := range rows {
+		tag, _ := r[o.TagCol].ToInt()
+		ev := append(append(dataflow.Row{}, r[:o.Width]...), args...)
+		keep := true
+		for j := 0; j < int(tag) && j < len(o.Disjuncts); j++ {
+			if o.Disjuncts[j].Eval(ev).Truthy() {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}

@@ -169,6 +169,9 @@ func (s *Snapshot) LookupFull(args []dataflow.Value) ([]dataflow.Row, error) {
 			return nil, fmt.Errorf("%w: result row %v narrower than the query's %d columns", ErrInvalidPlan, r, need)
 		}
 	}
+	if q.Or != nil {
+		out = s.orFilter(out, args)
+	}
 	if q.Combine != nil {
 		return s.combine(out)
 	}
