@@ -171,8 +171,32 @@ func addValues(a, b dataflow.Value) dataflow.Value {
 		return a
 	case a.IsNull():
 		return b
+	case a.Kind() == dataflow.KindInt && b.Kind() == dataflow.KindInt:
+		if sum, ok := addInt64(a.RawInt(), b.RawInt()); ok {
+			return dataflow.Int(sum)
+		}
+	case a.Kind() == dataflow.KindFloat && b.Kind() == dataflow.KindFloat:
+		return dataflow.Float(a.RawFloat() + b.RawFloat())
 	}
+	// The parts of one SUM share its type, and so a scale: adding coefficients is exact.
+	if ca, sa, ok := a.NarrowDecimal(); ok {
+		if cb, sb, ok := b.NarrowDecimal(); ok && sa == sb {
+			if sum, ok := addInt64(ca, cb); ok {
+				return dataflow.Decimal(sum, sa)
+			}
+		}
+	}
+	// Wide decimals, or a sum that leaves 64 bits: MySQL's exact arithmetic.
 	return expr.NewArith(expr.OpAdd, expr.NewConst(a), expr.NewConst(b)).Eval(nil)
+}
+
+// addInt64 adds without overflow; ok is false when the sum does not fit.
+func addInt64(a, b int64) (int64, bool) {
+	sum := a + b
+	if (a > 0 && b > 0 && sum < 0) || (a < 0 && b < 0 && sum >= 0) {
+		return 0, false
+	}
+	return sum, true
 }
 
 // avgValue is sum/n as AVG computes it: MySQL's division (a decimal with four more
