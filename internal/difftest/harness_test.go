@@ -154,7 +154,7 @@ func (s *caseStats) verify(t *testing.T) {
 	}
 	t.Logf("%d views kept interval holes; %d lookup intervals evicted between reads; %d views combined groups across keys; %d had a parameter under OR",
 		s.intervalViews, s.intervalEvictions, s.combinedViews, s.orViews)
-	if s.accepted > 1000 && (s.combinedViews == 0 || s.orViews == 0) {
+	if s.accepted > 1000 && s.lookups > 100 && (s.combinedViews == 0 || s.orViews == 0) {
 		t.Errorf("of %d accepted queries, %d combined an aggregate's groups across the keys of an IN list and %d had a parameter under OR: the cases barely exercise post-lookup reads",
 			s.accepted, s.combinedViews, s.orViews)
 	}
