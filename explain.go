@@ -6,11 +6,14 @@ import (
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/operators"
+	"github.com/weirdb/weir/planner"
 )
 
 // PlanStep is one operator of a cache's dataflow, as Explain lists it.
 type PlanStep struct {
-	// Depth is the step's distance from the reader (0), whose inputs are listed below it.
+	// Depth is the step's distance from the reader (0), whose inputs are listed below it;
+	// a read that combines or merges several lookups lists that step first, at depth 0, and
+	// the reader at 1.
 	Depth int
 	// Operator describes the step ("reader", "aggregate(…)", "base(votes)").
 	Operator string
@@ -41,12 +44,22 @@ func (e *Engine) Explain(ctx context.Context, sql string) ([]PlanStep, error) {
 	if err != nil {
 		return nil, err
 	}
-	return v.Explain(), nil
+	return v.explain(q), nil
 }
 
 // Explain describes the view's dataflow as Engine.Explain does.
-func (v *View) Explain() []PlanStep {
+func (v *View) Explain() []PlanStep { return v.explain(v.query) }
+
+// explain lists the read's own work after its lookups first (combining or merging several
+// lookups, which belongs to the statement q: views share readers, not lookups), then the
+// dataflow from the reader up.
+func (v *View) explain(q *planner.Query) []PlanStep {
 	var steps []PlanStep
+	base := 0
+	if post := q.PostLookup(); post != "" {
+		steps = append(steps, PlanStep{Operator: post})
+		base = 1
+	}
 	readerWhy := v.reader.FullReason()
 	seen := map[*dataflow.Node]bool{}
 	var walk func(n *dataflow.Node, depth int)
@@ -64,7 +77,7 @@ func (v *View) Explain() []PlanStep {
 			walk(p, depth+1)
 		}
 	}
-	walk(v.node, 0)
+	walk(v.node, base)
 	return steps
 }
 

@@ -8,9 +8,11 @@ import (
 )
 
 // merge combines several point lookups (`col IN (?, ?)`): each distinct key once, then the
-// query's DISTINCT, ORDER BY and LIMIT over the union.
+// query's DISTINCT, ORDER BY and LIMIT over the union, or, for an aggregate whose groups
+// span the keys (planner.Query.Combine), the combination of each key's groups first.
 func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	var out []dataflow.Row
+	var orBuf dataflow.Row
 	seen := map[string]bool{}
 	for _, lookup := range q.Lookups {
 		var kb []byte
@@ -35,7 +37,17 @@ func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows,
 		if len(rows) == 0 && q.EmptyRow != nil {
 			rows = v.emptyRow(q, lookup, vals)
 		}
-		out = append(out, rows...)
+		if q.Or == nil {
+			out = append(out, rows...)
+			continue
+		}
+		// A branch of a parameter under OR keeps the rows no earlier disjunct holds for.
+		for _, r := range rows {
+			var keep bool
+			if keep, orBuf = q.Or.Keep(r, vals, orBuf); keep {
+				out = append(out, r)
+			}
+		}
 	}
 	out = q.MergeRows(out)
 	return Rows{cols: q.Cols, rows: out, width: v.width}, nil

@@ -280,7 +280,7 @@ func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows,
 	if len(q.Ranges) > 0 {
 		return v.serveRange(ctx, q, vals)
 	}
-	if len(q.Lookups) > 1 {
+	if len(q.Lookups) > 1 || q.Combine != nil {
 		return v.merge(ctx, q, vals)
 	}
 	var lookup []planner.KeySource

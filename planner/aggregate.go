@@ -251,6 +251,12 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 	if info.col.Name == "" {
 		info.col = dataflow.Column{Name: restoreText(a), Type: info.spec.Type}
 	}
+	j := b.addAgg(info)
+	return expr.NewCol(aggBase+j, b.aggs[j].col), nil
+}
+
+// addAgg registers an aggregate once per distinct call and returns its number.
+func (b *block) addAgg(info aggInfo) int {
 	info.col.Type = info.spec.Type
 	argStr := ""
 	if info.arg != nil {
@@ -267,7 +273,7 @@ func (b *block) aggRef(a *ast.AggregateFuncExpr) (expr.Expr, error) {
 		j = len(b.aggs) - 1
 		b.aggIdx[key] = j
 	}
-	return expr.NewCol(aggBase+j, b.aggs[j].col), nil
+	return j
 }
 
 // jsonAggType is the type of JSON_ARRAYAGG and JSON_OBJECTAGG: a JSON document (so JSON

@@ -10,6 +10,12 @@
 // range conditions (`col > ?`, `col BETWEEN ? AND ?`) of the outermost WHERE, which the reader
 // applies at read time over rows it keeps ordered by the range column (Query.Ranges; see
 // ranges.go),
+// the read-time combination of an aggregate's per-key groups when an IN list of parameters
+// spans them (Query.Combine; see combine.go: the view keeps the aggregate grouped by the key
+// too, and a read adds COUNTs and SUMs, keeps MIN/MAX extremes, divides a hidden SUM by a
+// hidden COUNT for AVG, then applies HAVING, ORDER BY, DISTINCT and LIMIT),
+// parameters under OR in the outermost WHERE, one keyed branch per disjunct whose rows a
+// read keeps only where no earlier disjunct holds (Query.Or; see or.go),
 // auto-parameterization of the same conditions written with literals (so that queries
 // differing only in those literals share one view), filter pushdown below joins, grouping by the
 // group columns that determine the others, by primary keys and join equalities (fdgroup.go), SQL views

@@ -220,6 +220,12 @@ func (q *Query) String() string {
 	if q.EmptyRow != nil {
 		b.WriteString("empty group row\n")
 	}
+	if q.Combine != nil {
+		b.WriteString(q.Combine.String() + "\n")
+	}
+	if q.Or != nil {
+		b.WriteString("post-lookup filter: " + q.Or.String() + "\n")
+	}
 	b.WriteString(Explain(q.Root))
 	return b.String()
 }

@@ -2,7 +2,6 @@ package planner
 
 import (
 	"math"
-	"slices"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -226,6 +225,17 @@ type Query struct {
 	// applies Distinct, Order, Limit/Offset or Paging. A query with ranges has no TopK.
 	// Like Lookups, the bounds' sources belong to each statement of a shared view.
 	Ranges []RangeCond
+	// Combine, when not nil, says the view's rows are an aggregate's groups per key, which a
+	// read combines across its lookups (an IN list of parameters on a column the aggregate
+	// is not grouped by; see combine.go). Root's rows are then Combine.Width columns and the
+	// key columns, Order is empty (the reader keeps no order), Limit is -1, Offset 0 and
+	// Distinct false: the result's are Combine's.
+	Combine *Combine
+	// Or, when not nil, says the query's WHERE has a parameter under OR: Root is a tagged
+	// union of one branch per disjunct, each looked up by its own key, and a read keeps a
+	// row of a branch only where no earlier disjunct holds for it (see or.go). Like
+	// Lookups, it belongs to each statement of a shared view.
+	Or *OrBranches
 	// Views are the definitions of the views the query reads, directly or through other
 	// views, as the catalog gave them: a plan is current while the catalog still holds these
 	// very definitions.
@@ -233,38 +243,22 @@ type Query struct {
 }
 
 // MergeRows applies the query's DISTINCT, ORDER BY, OFFSET and LIMIT to the rows of several
-// lookups put together (`col IN (?, ?)`: each lookup's rows are already right on their own).
-// It may reorder rows in place.
+// lookups put together (`col IN (?, ?)`: each lookup's rows are already right on their own),
+// or, for a query with Combine, combines them first. It may reorder rows in place.
 func (q *Query) MergeRows(rows []dataflow.Row) []dataflow.Row {
-	if q.Distinct {
-		visible := make([]int, len(q.Cols))
-		for i := range visible {
-			visible[i] = i
-		}
-		uniq := rows[:0:0]
-		have := map[string]bool{}
-		for _, r := range rows {
-			k := string(dataflow.AppendRowKey(nil, r, visible))
-			if !have[k] {
-				have[k] = true
-				uniq = append(uniq, r)
-			}
-		}
-		rows = uniq
+	if q.Combine != nil {
+		return q.Combine.Rows(rows)
 	}
-	if len(q.Order) > 0 {
-		slices.SortStableFunc(rows, func(a, b dataflow.Row) int { return dataflow.CompareRowsTotal(a, b, q.Order) })
+	return finishRows(rows, len(q.Cols), q.Distinct, q.Order, q.Limit, q.Offset)
+}
+
+// ResultOrder is the order of a read's result rows (positions in the rows it returns):
+// Order, or Combine's for a query whose read combines groups.
+func (q *Query) ResultOrder() []dataflow.SortKey {
+	if q.Combine != nil {
+		return q.Combine.Order
 	}
-	if q.Offset > 0 {
-		if q.Offset >= len(rows) {
-			return nil
-		}
-		rows = rows[q.Offset:]
-	}
-	if q.Limit >= 0 && len(rows) > q.Limit {
-		rows = rows[:q.Limit]
-	}
-	return rows
+	return q.Order
 }
 
 // SameLookups reports whether two queries turn arguments into keys and range bounds the

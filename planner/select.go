@@ -22,6 +22,8 @@ type block struct {
 	c *compiler
 	// outer marks the statement's outermost SELECT, whose lookups the reader's merge combines.
 	outer bool
+	// orBranch marks a branch of an outermost SELECT with a parameter under OR (or.go).
+	orBranch bool
 	// where describes a nested block for messages ("in a derived table").
 	where string
 	// nest says what keys a nested block may pass up to the query that encloses it.
@@ -188,6 +190,11 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		defer func() { sel.With = w }()
 		return b.c.withCTEs(w, func() (*Query, error) { return b.plan(sel) })
 	}
+	if b.outer && !b.orBranch {
+		if q, ok, err := b.c.orQuery(sel); ok {
+			return q, err
+		}
+	}
 	b.sc = &scope{outer: b.parent}
 	b.groupIdx = map[string]int{}
 	b.aggIdx = map[string]int{}
@@ -240,7 +247,8 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if keys, err = b.nestedKeys(keys); err != nil {
 		return nil, err
 	}
-	if keys, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
+	var combine bool
+	if keys, combine, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
 		return nil, err
 	}
 	if b.hasWin {
@@ -252,10 +260,15 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		}
 	}
 	var ranges []*rangeCond
-	if b.outer && !b.hasWin {
+	if b.outer && !b.hasWin && !b.orBranch {
+		// A branch of a parameter under OR filters its rows at read time by the disjuncts
+		// before it, over every row of a key: its literal ranges stay filters.
 		if ranges, err = b.rangeConds(conjs, keys); err != nil {
 			return nil, err
 		}
+	}
+	if combine && len(ranges) > 0 {
+		return nil, b.c.at(unsupported("a range condition together with an IN list of parameters over an aggregate that spans its keys"), ranges[0].src)
 	}
 	notPreds := keys
 	for _, r := range ranges {
@@ -327,6 +340,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	var keyCols []int
 	for _, p := range parts {
 		keyCols = append(keyCols, p.cols...)
+	}
+	if combine {
+		return b.combinedQuery(sel, bt, keys, keyCols, lookups, limit, offset, hasLimit)
 	}
 	outCols := keyCols
 	if b.corr != nil {
@@ -610,24 +626,146 @@ func addCap(a, b int) int {
 	return a + b
 }
 
-// checkKeys applies the rules that tie keys to aggregation: several lookups can be merged
-// only when each lookup's groups are its own, so an IN list must be over a GROUP BY column. A
-// literal IN list that breaks the rule is simply a filter again.
-func (b *block) checkKeys(keys []*keyCond, scalar bool) ([]*keyCond, error) {
+// checkKeys applies the rules that tie keys to aggregation: several lookups are merged as
+// they are only when each lookup's groups are its own, so an IN list over a GROUP BY column.
+// An IN list of parameters over another column makes groups that span its keys, which the
+// read combines (combine is true; see combine.go) in the outermost SELECT; a literal IN list
+// there is simply a filter again.
+func (b *block) checkKeys(keys []*keyCond, scalar bool) (out []*keyCond, combine bool, err error) {
 	if !b.agg {
-		return keys, nil
+		return keys, false, nil
 	}
-	var out []*keyCond
 	for _, k := range keys {
 		if len(k.alts) > 1 && (scalar || !b.grouped(k.col)) {
-			if k.params {
-				return nil, b.c.at(unsupported("an IN parameter list with aggregate over several keys (add the IN column to GROUP BY)"), k.src)
+			if !k.params {
+				continue
 			}
-			continue
+			switch {
+			case !b.outer:
+				return nil, false, b.c.at(unsupported("an IN parameter list with an aggregate over several keys %s (add the IN column to GROUP BY)", b.where), k.src)
+			case b.hasWin:
+				return nil, false, b.c.at(unsupported("an IN parameter list with an aggregate over several keys in a query with window functions (add the IN column to GROUP BY)"), k.src)
+			}
+			combine = true
 		}
 		out = append(out, k)
 	}
-	return out, nil
+	return out, combine, nil
+}
+
+// combinedQuery compiles the output of an aggregating outermost block whose IN list of
+// parameters spans groups (see combine.go): the view keeps the aggregate grouped by the key
+// columns too, with a hidden SUM and COUNT beside each AVG, and the select list, HAVING,
+// ORDER BY, DISTINCT and LIMIT become the read's combination.
+func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, keyCols []int, lookups [][]KeySource, limit, offset int, hasLimit bool) (*Query, error) {
+	// The select list is compiled before the key columns join the groups: a column that
+	// only one key would determine is no group of the combined result.
+	having, order, err := b.aggSelect(sel)
+	if err != nil {
+		return nil, err
+	}
+	type avgParts struct{ avg, sum, count int }
+	var avgs []avgParts
+	for j, n := 0, len(b.aggs); j < n; j++ {
+		a := b.aggs[j]
+		switch f := a.spec.Func; {
+		case f == expr.AggCountStar || f == expr.AggMin || f == expr.AggMax:
+		case (f == expr.AggCount || f == expr.AggSum) && !a.spec.Distinct:
+		case f == expr.AggAvg && !a.spec.Distinct:
+			arg := a.arg.String()
+			if idx, ok := expr.Index(a.arg); ok {
+				arg = b.sc.cols[idx].col.Name
+			}
+			sum := b.addAgg(aggInfo{arg: a.arg, spec: AggSpec{Func: expr.AggSum, Type: sumType(a.arg.Type(), false)},
+				col: dataflow.Column{Name: "SUM(" + arg + ")"}})
+			count := b.addAgg(aggInfo{arg: a.arg, spec: AggSpec{Func: expr.AggCount, Type: countType},
+				col: dataflow.Column{Name: "COUNT(" + arg + ")"}})
+			avgs = append(avgs, avgParts{j, sum, count})
+		default:
+			name := a.col.Name
+			if f == expr.AggCount {
+				name = "COUNT(DISTINCT …)"
+			}
+			return nil, unsupported("%s over several keys of an IN list of parameters: a read combines the groups of its keys, and only COUNT, SUM, AVG, MIN and MAX combine exactly (add the IN column to GROUP BY)", name)
+		}
+	}
+	userGroups := len(b.groups)
+	var keyGroup []int
+	for _, col := range keyCols {
+		keyGroup = append(keyGroup, b.addGroup(b.colExpr(col)))
+	}
+	agg := b.aggregate(bt)
+	grouped, _ := reduceGroups(agg, b.dependentGroups(keyGroup))
+	g := len(b.groups)
+	width := g + len(b.aggs)
+	post := func(e expr.Expr) expr.Expr {
+		return expr.Remap(e, func(i int) int {
+			if i >= aggBase {
+				return g + i - aggBase
+			}
+			return i
+		})
+	}
+	comb := &Combine{Width: width, Visible: len(b.items), Distinct: sel.Distinct, Limit: -1}
+	for i := range userGroups {
+		comb.Groups = append(comb.Groups, i)
+	}
+	for j, a := range b.aggs {
+		comb.Aggs = append(comb.Aggs, CombineAgg{Col: g + j, Func: a.spec.Func, Type: a.spec.Type, Name: a.col.Name})
+	}
+	for _, p := range avgs {
+		comb.Aggs[p.avg].SumCol, comb.Aggs[p.avg].CountCol = g+p.sum, g+p.count
+	}
+	if having != nil {
+		if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
+			comb.Having = post(having)
+		}
+	}
+	for _, it := range b.items {
+		it.e = post(it.e)
+		comb.Exprs = append(comb.Exprs, it.e)
+	}
+	hidden := len(b.items)
+	for _, o := range order {
+		pos := o.vis
+		if pos < 0 {
+			pos = hidden
+			hidden++
+			comb.Exprs = append(comb.Exprs, post(o.e))
+		}
+		comb.Order = append(comb.Order, dataflow.SortKey{Col: pos, Desc: o.desc})
+	}
+	if sel.Distinct && hidden > len(b.items) {
+		return nil, newErr(CodeOrderNotInDistinct, "Expression #1 of ORDER BY clause is not in SELECT list, references column which is not in SELECT list; this is incompatible with DISTINCT")
+	}
+	if hasLimit {
+		comb.Limit, comb.Offset = limit, offset
+	}
+	// The view's rows: the aggregate's groups and results, then the key columns.
+	cols := slices.Clone(grouped.Columns())
+	exprs := make([]expr.Expr, 0, width+len(keyGroup))
+	for i, c := range cols {
+		exprs = append(exprs, expr.NewCol(i, c))
+	}
+	q := &Query{Limit: -1, Combine: comb, Lookups: lookups}
+	for i, gi := range keyGroup {
+		q.KeyCols = append(q.KeyCols, width+i)
+		exprs = append(exprs, expr.NewCol(gi, cols[gi]))
+		cols = append(cols, cols[gi])
+	}
+	for _, it := range b.items {
+		q.Cols = append(q.Cols, dataflow.Column{Table: it.table, Name: it.label, Type: it.e.Type()})
+	}
+	q.Root = project(grouped, exprs, cols)
+	for _, k := range keys {
+		for _, a := range k.alts {
+			if a.Param >= 0 {
+				b.c.setParamType(a.Param, b.sc.cols[k.col].col.Type)
+			}
+		}
+	}
+	b.c.keys = append(b.c.keys, keys...)
+	return q, nil
 }
 
 func (b *block) grouped(col int) bool {

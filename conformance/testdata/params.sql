@@ -117,7 +117,7 @@ SELECT id FROM orders WHERE status = ? AND customer IN (?, ?);
 -- args: 'acme', 'bolt'
 SELECT LOWER(TRIM(customer)) AS c, COUNT(*) AS n FROM orders WHERE customer IN (?, ?) GROUP BY customer;
 
--- query in_params_scalar_aggregate unsupported
+-- query in_params_scalar_aggregate
 -- args: 'acme', 'bolt'
 SELECT COUNT(*) AS n FROM orders WHERE customer IN (?, ?);
 

@@ -62,6 +62,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 		stats.record(q.SQL, err)
 		if err == nil {
 			stats.countIntervalView(v)
+			stats.countCombinedView(v)
 			h.views = append(h.views, &liveView{name: name, query: q, view: v})
 		}
 	}

@@ -90,6 +90,7 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 				h.fail(nil, "view %s has %d columns, its select list %d:\n%s", name, n, p.q.Items, p.q.SQL)
 			}
 			stats.countIntervalView(v)
+			stats.countCombinedView(v)
 			h.views = append(h.views, &liveView{name: name, query: p.q, view: v})
 		}
 	}

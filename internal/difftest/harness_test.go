@@ -87,6 +87,9 @@ type caseStats struct {
 	// intervalViews counts views that keep interval holes, intervalEvictions the
 	// intervals of a lookup evicted between reads (see ranges_test.go).
 	intervalViews, intervalEvictions int
+	// combinedViews counts views whose reads combine an aggregate's groups across keys,
+	// orViews those with a parameter under OR.
+	combinedViews, orViews int
 	// joins counts accepted queries with a join, otherJoins those with a join not keyed by
 	// equalities alone (see otherJoin).
 	joins, otherJoins int
@@ -149,7 +152,12 @@ func (s *caseStats) verify(t *testing.T) {
 	if s.writes > 1000 && s.uniqueCollisions == 0 {
 		t.Errorf("no written row collided on a unique key: the cases never exercised unique keys")
 	}
-	t.Logf("%d views kept interval holes; %d lookup intervals evicted between reads", s.intervalViews, s.intervalEvictions)
+	t.Logf("%d views kept interval holes; %d lookup intervals evicted between reads; %d views combined groups across keys; %d had a parameter under OR",
+		s.intervalViews, s.intervalEvictions, s.combinedViews, s.orViews)
+	if s.accepted > 1000 && s.lookups > 100 && (s.combinedViews == 0 || s.orViews == 0) {
+		t.Errorf("of %d accepted queries, %d combined an aggregate's groups across the keys of an IN list and %d had a parameter under OR: the cases barely exercise post-lookup reads",
+			s.accepted, s.combinedViews, s.orViews)
+	}
 	if s.ranges > 50 && s.lookups > 100 && s.intervalViews == 0 {
 		t.Errorf("none of %d range views kept interval holes: the cases never exercised range upqueries", s.ranges)
 	}

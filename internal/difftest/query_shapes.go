@@ -46,7 +46,13 @@ func (q *qgen) selectQuery() (string, int) {
 		}
 	}
 	distinct := g.chance(20)
-	conj := q.where(scope, nil, true)
+	var conj []string
+	if g.chance(20) {
+		// A parameter under OR: the read looks each disjunct up apart and keeps a row once.
+		conj = append(q.where(scope, nil, false), q.orParam(scope))
+	} else {
+		conj = q.where(scope, nil, true)
+	}
 	if q.cfg.Scalars && g.chance(20) {
 		conj = append(conj, q.scalarPred(scope))
 	}
@@ -72,6 +78,24 @@ func (q *qgen) selectQuery() (string, int) {
 		sql += ob
 	}
 	return sql, n
+}
+
+// orParam draws a condition with parameters under OR: two or three disjuncts, each a
+// `c = ?`, a `c IN (?, ...)` or a `c = ?` with another condition.
+func (q *qgen) orParam(scope []scopeCol) string {
+	g := q.g
+	var parts []string
+	for range g.intn(2, 3) {
+		switch g.weighted(4, 2, 2) {
+		case 0:
+			parts = append(parts, q.eqParam(pick(g, scope)))
+		case 1:
+			parts = append(parts, q.inParam(pick(g, scope)))
+		default:
+			parts = append(parts, "("+q.eqParam(pick(g, scope))+" AND "+q.pred(scope, 1)+")")
+		}
+	}
+	return "(" + strings.Join(parts, " OR ") + ")"
 }
 
 // aggregate draws one aggregate call over the scope and its result type.
@@ -143,6 +167,42 @@ func sumType(t ColType) ColType {
 	return TypeInt
 }
 
+// combinableAggregate draws an aggregate whose groups over several keys combine into the
+// groups over all of them: COUNT, SUM, AVG, MIN and MAX without DISTINCT.
+func (q *qgen) combinableAggregate(scope []scopeCol) (string, ColType) {
+	g := q.g
+	c := pick(g, scope)
+	var nums []scopeCol
+	for _, o := range scope {
+		if o.typ.Class() == ClassNumber {
+			nums = append(nums, o)
+		}
+	}
+	kind := g.weighted(3, 2, 3, 3, 2, 2)
+	if (kind == 2 || kind == 3) && len(nums) == 0 {
+		kind = 0
+	}
+	switch kind {
+	case 1:
+		return fmt.Sprintf("COUNT(%s)", c.ref), TypeInt
+	case 2:
+		n := pick(g, nums)
+		return fmt.Sprintf("SUM(%s)", n.ref), sumType(n.typ)
+	case 3:
+		n := pick(g, nums)
+		t := TypeDecimal
+		if n.typ == TypeDouble || n.typ == TypeWideDecimal {
+			t = n.typ
+		}
+		return fmt.Sprintf("AVG(%s)", n.ref), t
+	case 4:
+		return fmt.Sprintf("MIN(%s)", c.ref), c.typ
+	case 5:
+		return fmt.Sprintf("MAX(%s)", c.ref), c.typ
+	}
+	return "COUNT(*)", TypeInt
+}
+
 // aggregateQuery: SELECT groups..., aggregates... FROM ... WHERE ... [GROUP BY ...]
 // [HAVING ...] [ORDER BY ... [LIMIT]].
 func (q *qgen) aggregateQuery() (string, int) {
@@ -170,9 +230,15 @@ func (q *qgen) aggregateQuery() (string, int) {
 		alias string
 		typ   ColType
 	}
+	// Now and then an IN list of parameters on a column that need not be grouped: the read
+	// combines the groups of its keys, which only the decomposable aggregates allow.
+	spanning := g.chance(25)
 	var aggs []aggItem
 	for i := range g.intn(1, 3) {
 		text, typ := q.aggregate(scope)
+		if spanning {
+			text, typ = q.combinableAggregate(scope)
+		}
 		if typ.Class() == ClassNumber && typ != TypeUint && g.chance(15) {
 			// An expression over an aggregate is computed above the aggregation.
 			text = fmt.Sprintf("%s * 2 + 1", text)
@@ -185,7 +251,9 @@ func (q *qgen) aggregateQuery() (string, int) {
 	// A scalar aggregate is one group per key, so its keys are single lookups; a grouped one
 	// may use an IN list on a group column (each listed key is its own groups).
 	var conj []string
-	if len(groups) == 0 {
+	if spanning {
+		conj = append(q.where(scope, nil, false), q.inParam(pick(g, scope)))
+	} else if len(groups) == 0 {
 		conj = q.where(scope, nil, false)
 	} else if g.chance(70) {
 		conj = q.where(scope, groups, true)

@@ -43,3 +43,14 @@ func (s *caseStats) countIntervalView(v *weir.View) {
 		s.count(&s.intervalViews)
 	}
 }
+
+// countCombinedView counts a view whose reads combine an aggregate's groups across the keys
+// of an IN list (planner.Query.Combine), or filter the branches of a parameter under OR.
+func (s *caseStats) countCombinedView(v *weir.View) {
+	if v.Plan().Combine != nil {
+		s.count(&s.combinedViews)
+	}
+	if v.Plan().Or != nil {
+		s.count(&s.orViews)
+	}
+}

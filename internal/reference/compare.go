@@ -144,7 +144,8 @@ func DiffResult(q *planner.Query, wantFull, got []dataflow.Row) string {
 			return fmt.Sprintf("row %s has %d columns, the query %d\n", FormatRow(r), len(r), width)
 		}
 	}
-	if len(q.Order) == 0 {
+	order := q.ResultOrder()
+	if len(order) == 0 {
 		return DiffMultiset(want, got)
 	}
 	if d := DiffMultiset(want, got); d != "" {
@@ -152,7 +153,7 @@ func DiffResult(q *planner.Query, wantFull, got []dataflow.Row) string {
 	}
 	for i := 0; i < len(wantFull); {
 		j := i + 1
-		for j < len(wantFull) && dataflow.CompareRows(wantFull[i], wantFull[j], q.Order) == 0 {
+		for j < len(wantFull) && dataflow.CompareRows(wantFull[i], wantFull[j], order) == 0 {
 			j++
 		}
 		if d := DiffMultiset(want[i:j], got[i:j]); d != "" {

@@ -161,10 +161,19 @@ func (s *Snapshot) LookupFull(args []dataflow.Value) ([]dataflow.Row, error) {
 		}
 	}
 	need := max(len(q.Cols), maxOrderCol(q.Order)+1)
+	if q.Combine != nil {
+		need = q.Combine.Width
+	}
 	for _, r := range out {
 		if len(r) < need {
 			return nil, fmt.Errorf("%w: result row %v narrower than the query's %d columns", ErrInvalidPlan, r, need)
 		}
+	}
+	if q.Or != nil {
+		out = s.orFilter(out, args)
+	}
+	if q.Combine != nil {
+		return s.combine(out)
 	}
 	if len(q.Ranges) > 0 {
 		// The reader selects the rows within the bounds at read time (no operator does).
