@@ -18,12 +18,12 @@ if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
 fi
 
 # SQLAlchemy and PyMySQL for the ORM test, from Debian's packages, likewise.
-if ! /usr/bin/python3 -c 'import sqlalchemy, pymysql' >/dev/null 2>&1; then
+if ! /usr/bin/python3 -c 'import sqlalchemy, pymysql, psycopg2' >/dev/null 2>&1; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-		echo "--- installing python3-sqlalchemy and python3-pymysql (needed by the ORM test)"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y python3-sqlalchemy python3-pymysql
+		echo "--- installing python3-sqlalchemy, python3-pymysql and python3-psycopg2 (needed by the ORM and PostgreSQL-protocol tests)"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y python3-sqlalchemy python3-pymysql python3-psycopg2
 	else
-		echo "note: SQLAlchemy is not installed; the ORM test will skip (apt-get install python3-sqlalchemy python3-pymysql)" >&2
+		echo "note: SQLAlchemy, PyMySQL or psycopg2 is not installed; the ORM and psycopg2 tests will skip (apt-get install python3-sqlalchemy python3-pymysql python3-psycopg2)" >&2
 	fi
 fi
 
