@@ -443,6 +443,10 @@ func (s *session) proxyDispatch(w *wire, data []byte) (quit bool, err error) {
 	return false, w.writeError(wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd))
 }
 
+// weirStatus matches SHOW STATUS of Weir's own variables (Weir_replication_applied_gtid
+// and the like), which Weir answers; any other SHOW STATUS is the upstream's.
+var weirStatus = regexp.MustCompile(`(?i)^SHOW\s+(?:GLOBAL\s+|SESSION\s+|LOCAL\s+)?STATUS\s+LIKE\s+['"]weir`)
+
 // rywVar is the user variable that turns read-your-writes off (0) and on (1).
 var rywVar = regexp.MustCompile(`(?i)^SET\s+@weir_read_your_writes\s*:?=\s*'?(\w+)'?$`)
 
@@ -481,6 +485,10 @@ func (s *session) proxyQuery(w *wire, data []byte) error {
 			return s.reply(w, res, err)
 		case "WARNINGS", "ERRORS", "COUNT(*)", "COUNT":
 			if px.weirLast {
+				return weirs()
+			}
+		default:
+			if weirStatus.MatchString(sql) {
 				return weirs()
 			}
 		}
