@@ -82,7 +82,10 @@
 // when first needed; parameter types the client sent only with an earlier execution are
 // added. SHOW PROXIED QUERIES lists the shapes passed through (most recently seen first,
 // at most ProxyConfig.MaxShapes, least recently seen forgotten), how often, and why the
-// last was not answered by Weir; CREATE CACHE [name] FROM <id> caches one.
+// last was not answered by Weir; CREATE CACHE [name] FROM <id> caches one. SHOW STATUS LIKE
+// 'weir…' is Weir's own (the replication's status); any other SHOW STATUS the upstream's. A
+// cached shape has one reader: executions of a Weir-prepared SELECT read through the cache
+// CREATE CACHE named, as text SELECTs do.
 //
 // Credentials: by default every upstream session logs in as the configured user (the
 // upstream URL's), and clients authenticate to Weir with Weir's own users. Relaying the
