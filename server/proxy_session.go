@@ -473,6 +473,11 @@ func (s *session) proxyQuery(w *wire, data []byte) error {
 	switch first {
 	case "CREATE", "DROP":
 		if second == "CACHE" {
+			// A cache over a table the session has just created or changed upstream is
+			// planned once Weir has followed that DDL (or the read timeout passed).
+			if first == "CREATE" {
+				s.caughtUp()
+			}
 			return weirs()
 		}
 	case "SHOW":
@@ -716,7 +721,10 @@ func (s *session) caughtUp() bool {
 	}
 	gtid := strings.TrimSpace(string(res.Values[0][0].AsString()))
 	if gtid == "" {
-		return false // no binary log, so no GTID Weir could wait for
+		// The session has committed nothing to the binary log (its writes failed or
+		// changed no row): there is nothing of its own for Weir to wait for.
+		px.wrote = false
+		return true
 	}
 	ctx, cancel := context.WithTimeout(s.srv.base, s.srv.engine.Options().ReadTimeout)
 	defer cancel()

@@ -448,3 +448,51 @@ func mariadbCLIAt(t *testing.T, addr string) func(script string) string {
 		return string(out)
 	}
 }
+
+// TestProxyUpstreamSessionWrites: through weir serve --upstream mariadb://…, a session
+// whose writes failed (so it has no GTID of its own) still reads from the caches; and a
+// session that creates and fills a table upstream can cache it at once: CREATE CACHE
+// waits, as a read does, until Weir has followed the session's DDL and writes.
+func TestProxyUpstreamSessionWrites(t *testing.T) {
+	env := startProxyUpstream(t, []string{"CREATE TABLE counter (id INT PRIMARY KEY, n INT NOT NULL)", "INSERT INTO counter VALUES (1, 7)"})
+	ctx := context.Background()
+	c, err := env.weir.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.ExecContext(ctx, "INSERT INTO counter VALUES (1, 0)"); err == nil || !strings.Contains(err.Error(), "1062") {
+		t.Fatalf("a duplicate key through the proxy: %v, want MariaDB's error 1062", err)
+	}
+	if _, err := c.ExecContext(ctx, "CREATE CACHE counter_by_id FROM SELECT n FROM counter WHERE id = ?"); err != nil {
+		t.Fatal(err)
+	}
+	const reads = 20
+	for range reads {
+		var n int
+		if err := c.QueryRowContext(ctx, "SELECT n FROM counter WHERE id = 1").Scan(&n); err != nil || n != 7 {
+			t.Fatalf("counter 1: %d, %v", n, err)
+		}
+	}
+	if served := cacheReads(t, env.weir, "counter_by_id"); served != reads {
+		n, why := proxiedCount(t, env.weir, "select `n` from `counter` where `id` = ?")
+		t.Fatalf("after a failed write, the cache served %d of %d reads (%d passed through, last because %q)", served, reads, n, why)
+	}
+
+	for _, q := range []string{
+		"CREATE TABLE tags (id INT PRIMARY KEY, label VARCHAR(20) NOT NULL)",
+		"INSERT INTO tags VALUES (1, 'red'), (2, 'blue')",
+		"CREATE CACHE tag_by_id FROM SELECT label FROM tags WHERE id = ?",
+	} {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var label string
+	if err := c.QueryRowContext(ctx, "SELECT label FROM tags WHERE id = 2").Scan(&label); err != nil || label != "blue" {
+		t.Fatalf("tag 2: %q, %v", label, err)
+	}
+	if served := cacheReads(t, env.weir, "tag_by_id"); served != 1 {
+		t.Fatalf("tag_by_id served %d reads, want 1", served)
+	}
+}
