@@ -110,6 +110,9 @@
 // Read-your-writes: after a statement that may write, the session's next cached read asks
 // the upstream for @@last_gtid and waits (up to the engine's read timeout) until the
 // replication stream has applied it (ProxyConfig.GTIDs, a GTIDWaiter); past that, or with no
-// waiter, or with no GTID (MySQL, or no binary log), the upstream answers the read.
+// waiter, or when @@last_gtid cannot be read (MySQL), the upstream answers the read. An
+// empty @@last_gtid means the session committed nothing to the binary log (its writes
+// failed or changed no row): nothing to wait for. CREATE CACHE makes the same wait first,
+// so a cache over a table the session just created upstream can be planned.
 // SET @weir_read_your_writes = 0 lets a session read the caches without waiting.
 package server
