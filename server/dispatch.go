@@ -276,7 +276,7 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		}
 		rows, err = s.txQuery(p.sql, args...)
 	default:
-		rows, err = p.st.QueryValues(s.readCtx(), p.vals...)
+		rows, err = p.st.QueryIn(s.readCtx(), s.namedCache(p.st), p.vals...)
 	}
 	s.srv.metrics.statement(err)
 	if err != nil {

@@ -82,7 +82,10 @@
 // when first needed; parameter types the client sent only with an earlier execution are
 // added. SHOW PROXIED QUERIES lists the shapes passed through (most recently seen first,
 // at most ProxyConfig.MaxShapes, least recently seen forgotten), how often, and why the
-// last was not answered by Weir; CREATE CACHE [name] FROM <id> caches one.
+// last was not answered by Weir; CREATE CACHE [name] FROM <id> caches one. SHOW STATUS LIKE
+// 'weir…' is Weir's own (the replication's status); any other SHOW STATUS the upstream's. A
+// cached shape has one reader: executions of a Weir-prepared SELECT read through the cache
+// CREATE CACHE named, as text SELECTs do.
 //
 // Credentials: by default every upstream session logs in as the configured user (the
 // upstream URL's), and clients authenticate to Weir with Weir's own users. Relaying the
@@ -107,6 +110,9 @@
 // Read-your-writes: after a statement that may write, the session's next cached read asks
 // the upstream for @@last_gtid and waits (up to the engine's read timeout) until the
 // replication stream has applied it (ProxyConfig.GTIDs, a GTIDWaiter); past that, or with no
-// waiter, or with no GTID (MySQL, or no binary log), the upstream answers the read.
+// waiter, or when @@last_gtid cannot be read (MySQL), the upstream answers the read. An
+// empty @@last_gtid means the session committed nothing to the binary log (its writes
+// failed or changed no row): nothing to wait for. CREATE CACHE makes the same wait first,
+// so a cache over a table the session just created upstream can be planned.
 // SET @weir_read_your_writes = 0 lets a session read the caches without waiting.
 package server

@@ -180,6 +180,25 @@ func (p *proxy) cachedAs(shape string) (string, bool) {
 	return name, ok
 }
 
+// namedCache is the cache CREATE CACHE registered for a statement's shape in proxy mode,
+// which a prepared execution reads through (as a text one does), so that the shape has one
+// reader, not the cache's and an unnamed one besides; nil for none, and outside proxy mode.
+func (s *session) namedCache(st *weir.Stmt) *weir.View {
+	p := s.srv.proxy
+	if p == nil {
+		return nil
+	}
+	name, ok := p.cachedAs(st.Shape())
+	if !ok || name == "" {
+		return nil
+	}
+	v, err := s.srv.engine.View(name)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
 func (p *proxy) cache(shape, name string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()

@@ -443,6 +443,10 @@ func (s *session) proxyDispatch(w *wire, data []byte) (quit bool, err error) {
 	return false, w.writeError(wireError(codeUnknownCommand, "08S01", "Unknown command %#x", cmd))
 }
 
+// weirStatus matches SHOW STATUS of Weir's own variables (Weir_replication_applied_gtid
+// and the like), which Weir answers; any other SHOW STATUS is the upstream's.
+var weirStatus = regexp.MustCompile(`(?i)^SHOW\s+(?:GLOBAL\s+|SESSION\s+|LOCAL\s+)?STATUS\s+LIKE\s+['"]weir`)
+
 // rywVar is the user variable that turns read-your-writes off (0) and on (1).
 var rywVar = regexp.MustCompile(`(?i)^SET\s+@weir_read_your_writes\s*:?=\s*'?(\w+)'?$`)
 
@@ -469,6 +473,11 @@ func (s *session) proxyQuery(w *wire, data []byte) error {
 	switch first {
 	case "CREATE", "DROP":
 		if second == "CACHE" {
+			// A cache over a table the session has just created or changed upstream is
+			// planned once Weir has followed that DDL (or the read timeout passed).
+			if first == "CREATE" {
+				s.caughtUp()
+			}
 			return weirs()
 		}
 	case "SHOW":
@@ -481,6 +490,10 @@ func (s *session) proxyQuery(w *wire, data []byte) error {
 			return s.reply(w, res, err)
 		case "WARNINGS", "ERRORS", "COUNT(*)", "COUNT":
 			if px.weirLast {
+				return weirs()
+			}
+		default:
+			if weirStatus.MatchString(sql) {
 				return weirs()
 			}
 		}
@@ -708,7 +721,10 @@ func (s *session) caughtUp() bool {
 	}
 	gtid := strings.TrimSpace(string(res.Values[0][0].AsString()))
 	if gtid == "" {
-		return false // no binary log, so no GTID Weir could wait for
+		// The session has committed nothing to the binary log (its writes failed or
+		// changed no row): there is nothing of its own for Weir to wait for.
+		px.wrote = false
+		return true
 	}
 	ctx, cancel := context.WithTimeout(s.srv.base, s.srv.engine.Options().ReadTimeout)
 	defer cancel()
