@@ -13,6 +13,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/replication/internal/copyprogress"
 )
 
 // copyingPrefix marks the upstream identity of a directory whose copy has not completed.
@@ -79,7 +80,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 		}
 	}
 	r.stats.snapshotTotal.Store(max(total, 1))
-	bar := newProgress(r.cfg.Progress, total)
+	bar := copyprogress.New(r.cfg.Progress, total)
 	began := time.Now()
 	var pos uint64 // the copy's own transaction numbers; the real position comes at the end
 	var last func() error
@@ -102,7 +103,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err
 	}
-	bar.done()
+	bar.Done()
 	for name, sql := range views {
 		if _, err := r.e.Register(ctx, name, sql); err != nil {
 			r.log.Error("a named cache no longer fits the upstream tables and was dropped", zap.String("cache", name), zap.String("sql", sql), zap.Error(err))
@@ -118,7 +119,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 
 // copyTable copies one table's rows into the mirror in batches and returns the row count and
 // the durability wait of its last batch.
-func (r *Replicator) copyTable(ctx context.Context, tx pgx.Tx, t *Table, pos *uint64, bar *progress) (int64, func() error, error) {
+func (r *Replicator) copyTable(ctx context.Context, tx pgx.Tx, t *Table, pos *uint64, bar *copyprogress.Bar) (int64, func() error, error) {
 	cols := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		cols[i] = quoteIdent(c.Name) + "::text"
@@ -145,7 +146,7 @@ func (r *Replicator) copyTable(ctx context.Context, tx pgx.Tx, t *Table, pos *ui
 			wait = w
 		}
 		r.stats.snapshotRows.Add(int64(len(batch.Changes)))
-		bar.add(int64(len(batch.Changes)))
+		bar.Add(int64(len(batch.Changes)))
 		batch = &weir.MirrorTx{Changes: batch.Changes[:0:0]}
 		return nil
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/replication/internal/copyprogress"
 )
 
 // copyingPrefix marks the upstream identity of a directory whose copy has not completed.
@@ -65,7 +66,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *client.Conn, tables []*
 		total += t.Rows
 	}
 	r.stats.snapshotTotal.Store(max(total, 1))
-	bar := newProgress(r.cfg.Progress, total)
+	bar := copyprogress.New(r.cfg.Progress, total)
 	began := time.Now()
 	var seq uint64 // the copy's own transaction numbers; the real position comes at the end
 	var last func() error
@@ -89,7 +90,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *client.Conn, tables []*
 		return "", 0, fmt.Errorf("binlog: ending the copy's transaction: %w", err)
 	}
 	committed = true
-	bar.done()
+	bar.Done()
 	for name, sql := range views {
 		if _, err := r.e.Register(ctx, name, sql); err != nil {
 			r.log.Error("a named cache no longer fits the upstream tables and was dropped", zap.String("cache", name), zap.String("sql", sql), zap.Error(err))
@@ -185,7 +186,7 @@ func (r *Replicator) beginSnapshot(conn *client.Conn) (string, uint32, mysql.GTI
 
 // copyTable copies one table's rows into the mirror in batches and returns the row count and
 // the durability wait of its last batch.
-func (r *Replicator) copyTable(ctx context.Context, conn *client.Conn, t *Table, seq *uint64, bar *progress) (int64, func() error, error) {
+func (r *Replicator) copyTable(ctx context.Context, conn *client.Conn, t *Table, seq *uint64, bar *copyprogress.Bar) (int64, func() error, error) {
 	cols := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
 		cols[i] = quoteName(c.Name)
@@ -207,7 +208,7 @@ func (r *Replicator) copyTable(ctx context.Context, conn *client.Conn, t *Table,
 			wait = w
 		}
 		r.stats.snapshotRows.Add(int64(len(batch.Changes)))
-		bar.add(int64(len(batch.Changes)))
+		bar.Add(int64(len(batch.Changes)))
 		batch = &weir.MirrorTx{Changes: make([]weir.MirrorChange, 0, snapshotBatch)}
 		return nil
 	}

@@ -1,4 +1,7 @@
-package binlog
+// Package copyprogress is the console bar both upstream streams (PostgreSQL's logical
+// replication and MySQL's binlog) show while they copy the upstream's rows. It only
+// draws: it never decides what is copied or when.
+package copyprogress
 
 import (
 	"io"
@@ -6,16 +9,18 @@ import (
 	"github.com/schollz/progressbar/v3"
 )
 
-// progress is the console bar of the initial copy; nil when there is no console.
-type progress struct {
+// Bar is the console bar of an initial copy; nil when there is no console, and every
+// method of a nil Bar does nothing.
+type Bar struct {
 	bar *progressbar.ProgressBar
 }
 
-func newProgress(w io.Writer, total int64) *progress {
+// New returns a bar for about total rows drawn on w, or nil when w is nil.
+func New(w io.Writer, total int64) *Bar {
 	if w == nil {
 		return nil
 	}
-	return &progress{bar: progressbar.NewOptions64(max(total, 1),
+	return &Bar{bar: progressbar.NewOptions64(max(total, 1),
 		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription("copying upstream rows"),
 		progressbar.OptionShowCount(),
@@ -26,7 +31,8 @@ func newProgress(w io.Writer, total int64) *progress {
 	)}
 }
 
-func (p *progress) add(n int64) {
+// Add counts n more rows copied.
+func (p *Bar) Add(n int64) {
 	if p == nil {
 		return
 	}
@@ -37,7 +43,8 @@ func (p *progress) add(n int64) {
 	_ = p.bar.Add64(n)
 }
 
-func (p *progress) done() {
+// Done clears the bar.
+func (p *Bar) Done() {
 	if p == nil {
 		return
 	}
