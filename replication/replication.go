@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/replication/internal/replstate"
 )
 
 // Config describes the upstream database and what to mirror from it.
@@ -77,71 +78,27 @@ type Replicator struct {
 	// tables by relation name as the upstream names it (schema.table).
 	tables map[string]*Table
 
-	stats stats
-
-	// copied is closed and replaced each time a copy completes.
-	connMu sync.Mutex
-	copied chan struct{}
+	stats replstate.Counters
 }
 
 // WaitSnapshots blocks until n copies of the upstream have completed since New, or ctx ends.
 func (r *Replicator) WaitSnapshots(ctx context.Context, n int64) error {
-	for {
-		r.connMu.Lock()
-		done, ch := r.stats.snapshotsDone.Load() >= n, r.copied
-		r.connMu.Unlock()
-		if done {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("replication: waiting for copy %d (%d done): %w", n, r.stats.snapshotsDone.Load(), ctx.Err())
-		}
+	if err := r.stats.WaitSnapshots(ctx, n); err != nil {
+		return fmt.Errorf("replication: %w", err)
 	}
+	return nil
 }
 
-func (r *Replicator) snapshotDone() {
-	r.connMu.Lock()
-	defer r.connMu.Unlock()
-	r.stats.snapshotsDone.Add(1)
-	close(r.copied)
-	r.copied = make(chan struct{})
-}
-
-// setStreaming records that a stream started (true) or ended.
-func (r *Replicator) setStreaming(on bool) { r.stats.connected.Store(on) }
-
-// stats are the counters Status reports.
-type stats struct {
-	snapshotRows, snapshotTotal atomic.Int64
-	snapshots, snapshotsDone    atomic.Int64
-	transactions, changes       atomic.Int64
-	serverEnd                   atomic.Uint64 // newest upstream WAL end seen
-	durable                     atomic.Uint64 // newest position durable in Weir
-	lastCommit                  atomic.Int64  // upstream commit time of the newest applied transaction (unix ns)
-	connected                   atomic.Bool
-	lastError                   atomic.Pointer[string]
-}
-
-// Status is a snapshot of a Replicator's progress.
+// Status is a snapshot of a Replicator's progress: the fields every upstream reports
+// (Connected, Snapshotting, SnapshotRows, SnapshotTotal, Snapshots, LagSeconds,
+// Transactions, Changes, LastError), and PostgreSQL's positions.
 type Status struct {
-	Connected bool
-	// Snapshotting is true while the initial copy runs; SnapshotRows of about SnapshotTotal
-	// (the planner's estimate) rows are copied so far. Snapshots counts copies taken.
-	Snapshotting                bool
-	SnapshotRows, SnapshotTotal int64
-	Snapshots                   int64
+	replstate.Common
 	// Applied is the upstream position the tables reflect, Durable the one stored and
-	// confirmed to the upstream, ServerEnd the upstream's newest.
+	// confirmed to the upstream, ServerEnd the upstream's newest; LagBytes is ServerEnd -
+	// Applied.
 	Applied, Durable, ServerEnd uint64
-	// LagBytes is ServerEnd - Applied; LagSeconds the age of the newest applied
-	// transaction's commit while Weir is behind (0 when caught up).
-	LagBytes     uint64
-	LagSeconds   float64
-	Transactions int64
-	Changes      int64
-	LastError    string
+	LagBytes                    uint64
 }
 
 // New prepares a replicator for e, which must have been opened with weir.Options.Mirror.
@@ -161,7 +118,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 			return nil, fmt.Errorf("replication: %q is not a plain identifier (lower-case letters, digits, _)", name)
 		}
 	}
-	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{}), copied: make(chan struct{})}, nil
+	return &Replicator{e: e, m: e.Mirror(), cfg: cfg, log: cfg.Logger, ready: make(chan struct{})}, nil
 }
 
 func plainIdent(s string) bool {
@@ -182,30 +139,10 @@ func (r *Replicator) Ready() <-chan struct{} { return r.ready }
 
 // Status reports the replicator's progress.
 func (r *Replicator) Status() Status {
-	s := Status{
-		Connected:     r.stats.connected.Load(),
-		SnapshotRows:  r.stats.snapshotRows.Load(),
-		SnapshotTotal: r.stats.snapshotTotal.Load(),
-		Snapshots:     r.stats.snapshots.Load(),
-		Applied:       r.m.Position(),
-		Durable:       r.stats.durable.Load(),
-		ServerEnd:     r.stats.serverEnd.Load(),
-		Transactions:  r.stats.transactions.Load(),
-		Changes:       r.stats.changes.Load(),
-	}
-	select {
-	case <-r.ready:
-	default:
-		s.Snapshotting = s.SnapshotTotal > 0
-	}
+	applied := r.m.Position()
+	s := Status{Common: r.stats.Common(r.ready, applied), Applied: applied, Durable: r.stats.Durable.Load(), ServerEnd: r.stats.ServerEnd.Load()}
 	if s.ServerEnd > s.Applied {
 		s.LagBytes = s.ServerEnd - s.Applied
-		if lc := r.stats.lastCommit.Load(); lc > 0 {
-			s.LagSeconds = time.Since(time.Unix(0, lc)).Seconds()
-		}
-	}
-	if p := r.stats.lastError.Load(); p != nil {
-		s.LastError = *p
 	}
 	return s
 }
@@ -225,7 +162,7 @@ func (r *Replicator) Run(ctx context.Context) error {
 	for {
 		start := time.Now()
 		err := r.session(ctx)
-		r.setStreaming(false)
+		r.stats.Connected.Store(false)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -235,7 +172,7 @@ func (r *Replicator) Run(ctx context.Context) error {
 			return f.err
 		}
 		msg := err.Error()
-		r.stats.lastError.Store(&msg)
+		r.stats.SetLastError(msg)
 		if time.Since(start) > 10*time.Second {
 			backoff = 100 * time.Millisecond
 		}

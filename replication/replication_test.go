@@ -17,6 +17,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/internal/testserver"
+	"github.com/weirdb/weir/replication/internal/mirrortest"
 )
 
 // upstreamSchema is the test's upstream: stories with every mapped type, and votes with a
@@ -300,62 +301,10 @@ func pgRows(t *testing.T, ctx context.Context, db *pgxpool.Pool, sql string, arg
 	return out
 }
 
-// counter counts commits and lets a test wait for a count without polling.
-type counter struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	n      int64
-	failed bool // a writer gave up: counts will not grow
-}
+// counter counts committed upstream writes.
+type counter = mirrortest.Counter
 
-func (c *counter) Fail() {
-	c.mu.Lock()
-	c.failed = true
-	c.mu.Unlock()
-	c.cond.Broadcast()
-}
-
-func newCounter() *counter {
-	c := &counter{}
-	c.cond = sync.NewCond(&c.mu)
-	return c
-}
-
-func (c *counter) Add(d int64) {
-	c.mu.Lock()
-	c.n += d
-	c.mu.Unlock()
-	c.cond.Broadcast()
-}
-
-func (c *counter) Load() int64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.n
-}
-
-// WaitFor blocks until the count reaches n or done is closed.
-func (c *counter) WaitFor(n int64, done <-chan struct{}) {
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		select {
-		case <-done:
-			c.cond.Broadcast()
-		case <-stop:
-		}
-	}()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	for c.n < n && !c.failed {
-		select {
-		case <-done:
-			return
-		default:
-		}
-		c.cond.Wait()
-	}
-}
+func newCounter() *counter { return mirrortest.NewCounter() }
 
 // writeLoad runs writers on the upstream until stop is closed: single changes and
 // multi-statement transactions over both tables, including key changes and deletes.

@@ -29,8 +29,8 @@ const snapshotBatch = 2000
 // copy rather than to a stream over half the rows. Named views survive: they are registered
 // again over the new tables.
 func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn.PgConn, tables []*Table, identity string) (pglogrepl.LSN, error) {
-	r.stats.snapshots.Add(1)
-	r.stats.snapshotRows.Store(0)
+	r.stats.Snapshots.Add(1)
+	r.stats.SnapshotRows.Store(0)
 	views := map[string]string{}
 	for _, name := range r.e.Views() {
 		if v, err := r.e.View(name); err == nil {
@@ -79,7 +79,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 			total += int64(n)
 		}
 	}
-	r.stats.snapshotTotal.Store(max(total, 1))
+	r.stats.SnapshotTotal.Store(max(total, 1))
 	bar := copyprogress.New(r.cfg.Progress, total)
 	began := time.Now()
 	var pos uint64 // the copy's own transaction numbers; the real position comes at the end
@@ -112,8 +112,8 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 	if err := r.m.SetUpstream(identity, uint64(start)); err != nil {
 		return 0, err
 	}
-	r.snapshotDone()
-	r.log.Info("snapshot complete", zap.Int64("rows", r.stats.snapshotRows.Load()), zap.Duration("took", time.Since(began)), zap.Stringer("lsn", start))
+	r.stats.SnapshotDone()
+	r.log.Info("snapshot complete", zap.Int64("rows", r.stats.SnapshotRows.Load()), zap.Duration("took", time.Since(began)), zap.Stringer("lsn", start))
 	return start, nil
 }
 
@@ -145,7 +145,7 @@ func (r *Replicator) copyTable(ctx context.Context, tx pgx.Tx, t *Table, pos *ui
 		if w != nil {
 			wait = w
 		}
-		r.stats.snapshotRows.Add(int64(len(batch.Changes)))
+		r.stats.SnapshotRows.Add(int64(len(batch.Changes)))
 		bar.Add(int64(len(batch.Changes)))
 		batch = &weir.MirrorTx{Changes: batch.Changes[:0:0]}
 		return nil

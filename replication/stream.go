@@ -14,18 +14,13 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/replication/internal/replstate"
 )
 
 // relation is an upstream relation as the stream announced it, mapped to its mirror.
 type relation struct {
 	table *Table
 	msg   *pglogrepl.RelationMessage
-}
-
-// pending is an applied transaction whose durability is not yet known.
-type pending struct {
-	pos  uint64
-	wait func() error
 }
 
 // stream applies the slot's changes from start until the connection breaks or ctx ends.
@@ -44,34 +39,12 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 		}
 		return fmt.Errorf("replication: START_REPLICATION: %w", err)
 	}
-	r.setStreaming(true)
+	r.stats.Connected.Store(true)
 	r.readyOnce.Do(func() { close(r.ready) })
-	r.stats.durable.Store(max(r.stats.durable.Load(), uint64(start)))
+	r.stats.Durable.Store(max(r.stats.Durable.Load(), uint64(start)))
 
-	// Durability is waited for off the receive loop, in order, so the stream keeps flowing
-	// while fsyncs run and consecutive transactions share them.
-	durables := make(chan pending, 4096)
-	waiterDone := make(chan error, 1)
-	go func() {
-		var first error
-		for p := range durables {
-			if first != nil {
-				continue
-			}
-			if p.wait != nil {
-				if err := p.wait(); err != nil {
-					first = err
-					continue
-				}
-			}
-			r.stats.durable.Store(p.pos)
-		}
-		waiterDone <- first
-	}()
-	defer func() {
-		close(durables)
-		<-waiterDone
-	}()
+	durables := replstate.StartDurability(&r.stats.Durable)
+	defer durables.Stop()
 
 	relations := map[uint32]*relation{}
 	var tx *weir.MirrorTx
@@ -90,7 +63,7 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 			nextSchema = time.Now().Add(r.cfg.SchemaInterval)
 		}
 		if !time.Now().Before(nextStatus) {
-			confirm := r.stats.durable.Load()
+			confirm := r.stats.Durable.Load()
 			if confirm >= lastApplied {
 				confirm = max(confirm, idleEnd)
 			}
@@ -142,7 +115,7 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 			if err != nil {
 				return err
 			}
-			r.stats.serverEnd.Store(max(r.stats.serverEnd.Load(), uint64(ka.ServerWALEnd)))
+			r.stats.ServerEnd.Store(max(r.stats.ServerEnd.Load(), uint64(ka.ServerWALEnd)))
 			if tx == nil {
 				// The upstream has sent every transaction that committed before this point.
 				idleEnd = max(idleEnd, uint64(ka.ServerWALEnd))
@@ -160,7 +133,7 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 		if err != nil {
 			return err
 		}
-		r.stats.serverEnd.Store(max(r.stats.serverEnd.Load(), uint64(xld.ServerWALEnd)))
+		r.stats.ServerEnd.Store(max(r.stats.ServerEnd.Load(), uint64(xld.ServerWALEnd)))
 		lm, err := pglogrepl.Parse(xld.WALData)
 		if err != nil {
 			return fmt.Errorf("replication: decoding a change: %w", err)
@@ -225,13 +198,11 @@ func (r *Replicator) stream(ctx context.Context, rconn *pgconn.PgConn, conn *pgx
 					r.resnapshot.Store(true)
 					return err
 				}
-				r.stats.transactions.Add(1)
-				r.stats.changes.Add(int64(len(tx.Changes)))
-				r.stats.lastCommit.Store(commitTime.UnixNano())
-				select {
-				case durables <- pending{pos: tx.Position, wait: wait}:
-				case <-ctx.Done():
-					return ctx.Err()
+				r.stats.Transactions.Add(1)
+				r.stats.Changes.Add(int64(len(tx.Changes)))
+				r.stats.LastCommit.Store(commitTime.UnixNano())
+				if err := durables.Add(ctx, tx.Position, wait); err != nil {
+					return err
 				}
 			}
 			lastApplied = max(lastApplied, tx.Position)

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/replication/internal/replstate"
 )
 
 // Config describes the upstream database and what to mirror from it.
@@ -150,22 +151,13 @@ type Replicator struct {
 	gtidWake chan struct{}
 
 	stats stats
-
-	connMu sync.Mutex
-	copied chan struct{}
 }
 
-// stats are the counters Status reports.
+// stats are the counters Status reports: the common ones, and the DDL this upstream's
+// stream carries.
 type stats struct {
-	snapshotRows, snapshotTotal atomic.Int64
-	snapshots, snapshotsDone    atomic.Int64
-	transactions, changes       atomic.Int64
-	ddl, inPlace                atomic.Int64
-	serverEnd                   atomic.Uint64 // newest upstream position seen
-	durable                     atomic.Uint64 // newest position durable in Weir
-	lastCommit                  atomic.Int64  // upstream commit time of the newest applied transaction (unix ns)
-	connected                   atomic.Bool
-	lastError                   atomic.Pointer[string]
+	replstate.Counters
+	ddl, inPlace atomic.Int64
 }
 
 // New prepares a replicator for e, which must have been opened with weir.Options.Mirror.
@@ -186,7 +178,7 @@ func New(e *weir.Engine, cfg Config) (*Replicator, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = zap.NewNop()
 	}
-	r := &Replicator{e: e, m: e.Mirror(), cfg: cfg, up: up, log: cfg.Logger, host: replicaHost(e.Options().Dir), ready: make(chan struct{}), copied: make(chan struct{}), gtidWake: make(chan struct{})}
+	r := &Replicator{e: e, m: e.Mirror(), cfg: cfg, up: up, log: cfg.Logger, host: replicaHost(e.Options().Dir), ready: make(chan struct{}), gtidWake: make(chan struct{})}
 	r.m.SetGTIDWaiter(r.WaitForGTID)
 	return r, nil
 }
@@ -196,27 +188,10 @@ func (r *Replicator) Ready() <-chan struct{} { return r.ready }
 
 // WaitSnapshots blocks until n copies of the upstream have completed since New, or ctx ends.
 func (r *Replicator) WaitSnapshots(ctx context.Context, n int64) error {
-	for {
-		r.connMu.Lock()
-		done, ch := r.stats.snapshotsDone.Load() >= n, r.copied
-		r.connMu.Unlock()
-		if done {
-			return nil
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return fmt.Errorf("binlog: waiting for copy %d (%d done): %w", n, r.stats.snapshotsDone.Load(), ctx.Err())
-		}
+	if err := r.stats.WaitSnapshots(ctx, n); err != nil {
+		return fmt.Errorf("binlog: %w", err)
 	}
-}
-
-func (r *Replicator) snapshotDone() {
-	r.connMu.Lock()
-	defer r.connMu.Unlock()
-	r.stats.snapshotsDone.Add(1)
-	close(r.copied)
-	r.copied = make(chan struct{})
+	return nil
 }
 
 // fatal marks errors a reconnect cannot cure: the configuration or the upstream's settings
@@ -234,7 +209,7 @@ func (r *Replicator) Run(ctx context.Context) error {
 	for {
 		start := time.Now()
 		err := r.session(ctx)
-		r.stats.connected.Store(false)
+		r.stats.Connected.Store(false)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -244,7 +219,7 @@ func (r *Replicator) Run(ctx context.Context) error {
 			return f.err
 		}
 		msg := err.Error()
-		r.stats.lastError.Store(&msg)
+		r.stats.SetLastError(msg)
 		if time.Since(start) > 10*time.Second {
 			backoff = 100 * time.Millisecond
 		}
@@ -392,67 +367,32 @@ func classify(err error) error {
 	return err
 }
 
-// Status is a snapshot of a Replicator's progress.
+// Status is a snapshot of a Replicator's progress: the fields every upstream reports
+// (Connected, Snapshotting, SnapshotRows, SnapshotTotal, Snapshots, LagSeconds,
+// Transactions, Changes, LastError), and the binlog's positions and DDL.
 type Status struct {
-	Connected bool
-	// Snapshotting is true while a copy runs; SnapshotRows of about SnapshotTotal rows are
-	// copied so far. Snapshots counts copies taken since New.
-	Snapshotting                bool
-	SnapshotRows, SnapshotTotal int64
-	Snapshots                   int64
+	replstate.Common
 	// Applied, Durable and ServerEnd are binlog positions (Position's encoding): the one
 	// the tables reflect, the one stored, and the newest the upstream has written.
 	Applied, Durable, ServerEnd uint64
 	// GTID is the upstream GTID position (MariaDB) or executed set (MySQL) the tables
 	// reflect, "" until known.
 	GTID string
-	// LagSeconds is the age of the newest applied transaction's commit while Weir is
-	// behind (0 when caught up).
-	LagSeconds   float64
-	Transactions int64
-	Changes      int64
 	// DDL counts statements from the binlog that changed mirrored tables; InPlace those
 	// applied without a fresh copy.
 	DDL, InPlace int64
-	LastError    string
 }
 
 // Status reports the replicator's progress.
 func (r *Replicator) Status() Status {
-	s := Status{
-		Connected:     r.stats.connected.Load(),
-		SnapshotRows:  r.stats.snapshotRows.Load(),
-		SnapshotTotal: r.stats.snapshotTotal.Load(),
-		Snapshots:     r.stats.snapshots.Load(),
-		Applied:       r.m.Position(),
-		Durable:       r.stats.durable.Load(),
-		ServerEnd:     r.stats.serverEnd.Load(),
-		Transactions:  r.stats.transactions.Load(),
-		Changes:       r.stats.changes.Load(),
-		DDL:           r.stats.ddl.Load(),
-		InPlace:       r.stats.inPlace.Load(),
-	}
-	select {
-	case <-r.ready:
-	default:
-		s.Snapshotting = s.SnapshotTotal > 0
-	}
-	if r.stats.snapshotsDone.Load() < s.Snapshots {
-		s.Snapshotting = true
-	}
+	applied := r.m.Position()
+	s := Status{Common: r.stats.Common(r.ready, applied), Applied: applied, Durable: r.stats.Durable.Load(), ServerEnd: r.stats.ServerEnd.Load(),
+		DDL: r.stats.ddl.Load(), InPlace: r.stats.inPlace.Load()}
 	r.gtidMu.Lock()
 	if r.gtids != nil {
 		s.GTID = r.gtids.String()
 	}
 	r.gtidMu.Unlock()
-	if s.ServerEnd > s.Applied {
-		if lc := r.stats.lastCommit.Load(); lc > 0 {
-			s.LagSeconds = time.Since(time.Unix(0, lc)).Seconds()
-		}
-	}
-	if p := r.stats.lastError.Load(); p != nil {
-		s.LastError = *p
-	}
 	return s
 }
 

@@ -1,14 +1,9 @@
 package binlog
 
 import (
-	"bufio"
-	"context"
 	"database/sql"
 	"fmt"
-	"os"
 	"os/exec"
-	"os/signal"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,87 +11,21 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
-)
-
-// The child of TestMirrorSurvivesKill9 mirrors the upstream named by these variables into
-// the directory named by the first, until it is killed.
-const (
-	childDirEnv = "WEIR_BINLOG_CHILD_DIR"
-	childURLEnv = "WEIR_BINLOG_CHILD_URL"
+	"github.com/weirdb/weir/replication/internal/mirrortest"
 )
 
 // TestMirrorChild is not a test on its own: TestMirrorSurvivesKill9 runs the test binary
-// again with this test selected. It prints "ready" once it streams.
+// again with this test selected, as a mirroring process it can kill.
 func TestMirrorChild(t *testing.T) {
-	dir := os.Getenv(childDirEnv)
-	if dir == "" {
-		t.Skip("only runs as the child of TestMirrorSurvivesKill9")
-	}
-	e, err := weir.Open(weir.Options{Dir: dir, Mirror: true, MemoryLimit: -1})
-	if err != nil {
-		fmt.Println("open:", err)
-		os.Exit(2)
-	}
-	rep, err := New(e, Config{URL: os.Getenv(childURLEnv), Heartbeat: 200 * time.Millisecond, Logger: zap.NewNop()})
-	if err != nil {
-		fmt.Println("replicator:", err)
-		os.Exit(2)
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	go func() {
-		<-rep.Ready()
-		fmt.Println("ready")
-	}()
-	if err := rep.Run(ctx); err != nil {
-		fmt.Println("run:", err)
-		os.Exit(2)
-	}
-	os.Exit(0)
+	mirrortest.RunChild(t, func(e *weir.Engine, url string) (mirrortest.Replicator, error) {
+		return New(e, Config{URL: url, Heartbeat: 200 * time.Millisecond, Logger: zap.NewNop()})
+	})
 }
 
 // startChild runs a mirroring child process on dir and waits until it streams.
 func startChild(t *testing.T, dir, url string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMirrorChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), childDirEnv+"="+dir, childURLEnv+"="+url)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	lines := make(chan string, 16)
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	deadline := time.After(2 * time.Minute)
-	for {
-		select {
-		case line, ok := <-lines:
-			if !ok {
-				_ = cmd.Wait()
-				t.Fatalf("the mirroring child exited before it streamed: %s", stderr.String())
-			}
-			if line == "ready" {
-				return cmd
-			}
-			if strings.HasPrefix(line, "open:") || strings.HasPrefix(line, "run:") || strings.HasPrefix(line, "replicator:") {
-				t.Fatalf("mirroring child: %s", line)
-			}
-		case <-deadline:
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			t.Fatal("the mirroring child did not stream in time")
-		}
-	}
+	return mirrortest.StartChild(t, "TestMirrorChild", dir, url)
 }
 
 // TestMirrorSurvivesKill9: a mirroring process is SIGKILLed three times while MariaDB takes

@@ -29,8 +29,8 @@ const snapshotBatch = 2000
 // a crash during the copy leads to a new copy. Named views are registered again over the
 // new tables.
 func (r *Replicator) snapshot(ctx context.Context, conn *client.Conn, tables []*Table, identity string) (string, uint32, error) {
-	r.stats.snapshots.Add(1)
-	r.stats.snapshotRows.Store(0)
+	r.stats.Snapshots.Add(1)
+	r.stats.SnapshotRows.Store(0)
 	views := map[string]string{}
 	for _, name := range r.e.Views() {
 		if v, err := r.e.View(name); err == nil {
@@ -65,7 +65,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *client.Conn, tables []*
 	for _, t := range tables {
 		total += t.Rows
 	}
-	r.stats.snapshotTotal.Store(max(total, 1))
+	r.stats.SnapshotTotal.Store(max(total, 1))
 	bar := copyprogress.New(r.cfg.Progress, total)
 	began := time.Now()
 	var seq uint64 // the copy's own transaction numbers; the real position comes at the end
@@ -104,8 +104,8 @@ func (r *Replicator) snapshot(ctx context.Context, conn *client.Conn, tables []*
 		return "", 0, err
 	}
 	r.setGTIDs(gtids)
-	r.snapshotDone()
-	r.log.Info("snapshot complete", zap.Int64("rows", r.stats.snapshotRows.Load()), zap.Duration("took", time.Since(began)), zap.String("file", file), zap.Uint32("position", pos), zap.String("gtid", gtidString(gtids)))
+	r.stats.SnapshotDone()
+	r.log.Info("snapshot complete", zap.Int64("rows", r.stats.SnapshotRows.Load()), zap.Duration("took", time.Since(began)), zap.String("file", file), zap.Uint32("position", pos), zap.String("gtid", gtidString(gtids)))
 	return file, pos, nil
 }
 
@@ -207,7 +207,7 @@ func (r *Replicator) copyTable(ctx context.Context, conn *client.Conn, t *Table,
 		if w != nil {
 			wait = w
 		}
-		r.stats.snapshotRows.Add(int64(len(batch.Changes)))
+		r.stats.SnapshotRows.Add(int64(len(batch.Changes)))
 		bar.Add(int64(len(batch.Changes)))
 		batch = &weir.MirrorTx{Changes: make([]weir.MirrorChange, 0, snapshotBatch)}
 		return nil

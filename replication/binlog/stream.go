@@ -16,6 +16,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/replication/internal/replstate"
 )
 
 // catalogConn is the session's client connection, which the stream uses to read the
@@ -46,12 +47,6 @@ func (c *catalogConn) close() {
 	if c.conn != nil {
 		c.conn.Close()
 	}
-}
-
-// pending is an applied transaction whose durability is not yet known.
-type pending struct {
-	pos  uint64
-	wait func() error
 }
 
 // errPurged is MySQL's ER_MASTER_FATAL_ERROR_READING_BINLOG, which a binlog dump gets when
@@ -93,33 +88,11 @@ func (r *Replicator) stream(ctx context.Context, conn *catalogConn, file string,
 	if err != nil {
 		return r.streamError(fmt.Errorf("binlog: starting the binlog stream at %s:%d: %w", file, pos, err))
 	}
-	r.stats.connected.Store(true)
-	r.stats.durable.Store(max(r.stats.durable.Load(), r.m.Position()))
+	r.stats.Connected.Store(true)
+	r.stats.Durable.Store(max(r.stats.Durable.Load(), r.m.Position()))
 
-	// Durability is waited for off the receive loop, in order, so the stream keeps flowing
-	// while fsyncs run and consecutive transactions share them.
-	durables := make(chan pending, 4096)
-	waiterDone := make(chan error, 1)
-	go func() {
-		var first error
-		for p := range durables {
-			if first != nil {
-				continue
-			}
-			if p.wait != nil {
-				if err := p.wait(); err != nil {
-					first = err
-					continue
-				}
-			}
-			r.stats.durable.Store(p.pos)
-		}
-		waiterDone <- first
-	}()
-	defer func() {
-		close(durables)
-		<-waiterDone
-	}()
+	durables := replstate.StartDurability(&r.stats.Durable)
+	defer durables.Stop()
 
 	st := &streamState{file: file}
 	first := true
@@ -154,10 +127,10 @@ func (r *Replicator) streamError(err error) error {
 }
 
 // event handles one binlog event.
-func (r *Replicator) event(ctx context.Context, conn *catalogConn, st *streamState, ev *replication.BinlogEvent, durables chan<- pending) error {
+func (r *Replicator) event(ctx context.Context, conn *catalogConn, st *streamState, ev *replication.BinlogEvent, durables *replstate.Durability) error {
 	if ev.Header.LogPos > 0 {
 		if p, err := encodePosition(st.file, ev.Header.LogPos); err == nil {
-			r.stats.serverEnd.Store(max(r.stats.serverEnd.Load(), p))
+			r.stats.ServerEnd.Store(max(r.stats.ServerEnd.Load(), p))
 		}
 	}
 	switch e := ev.Event.(type) {
@@ -331,7 +304,7 @@ func (r *Replicator) rows(st *streamState, ev *replication.BinlogEvent, e *repli
 }
 
 // commit applies the open transaction as one engine transaction at the position after ev.
-func (r *Replicator) commit(ctx context.Context, st *streamState, ev *replication.BinlogEvent, durables chan<- pending) error {
+func (r *Replicator) commit(ctx context.Context, st *streamState, ev *replication.BinlogEvent, durables *replstate.Durability) error {
 	tx, gtid := st.tx, st.gtid
 	st.tx, st.gtid = nil, ""
 	p, err := encodePosition(st.file, ev.Header.LogPos)
@@ -355,13 +328,11 @@ func (r *Replicator) commit(ctx context.Context, st *streamState, ev *replicatio
 		return err
 	}
 	if tok != 0 {
-		r.stats.transactions.Add(1)
-		r.stats.changes.Add(int64(len(tx.Changes)))
-		r.stats.lastCommit.Store(time.Unix(int64(st.commitTime), 0).UnixNano())
-		select {
-		case durables <- pending{pos: p, wait: wait}:
-		case <-ctx.Done():
-			return ctx.Err()
+		r.stats.Transactions.Add(1)
+		r.stats.Changes.Add(int64(len(tx.Changes)))
+		r.stats.LastCommit.Store(time.Unix(int64(st.commitTime), 0).UnixNano())
+		if err := durables.Add(ctx, p, wait); err != nil {
+			return err
 		}
 	}
 	r.addGTID(gtid)
