@@ -20,6 +20,9 @@ var paramDef = (&mysql.Field{Name: []byte("?")}).Dump()
 // dispatch runs one command and writes its reply. It returns quit for COM_QUIT, and an
 // error only when the connection must end (the client has its error packet, if any).
 func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
+	if s.px != nil && s.px.file != nil {
+		return false, s.relayFilePacket(w, data)
+	}
 	if len(data) == 0 {
 		return false, w.writeError(errMalformed)
 	}

@@ -71,8 +71,9 @@
 // so they answer again after a restart) and, with ProxyConfig.AutoCache, every shape Weir
 // plans once it has been passed through twice. Everything else goes to the upstream:
 // writes, DDL, transactions, SET and session variables, SELECTs Weir does not support or
-// has not cached, CALL, LOAD DATA (LOAD DATA LOCAL is refused: the client's file would have
-// to be read mid-command, which this command loop does not do), COM_INIT_DB,
+// has not cached, CALL, LOAD DATA (with LOCAL, the client's file is relayed packet by packet
+// as it arrives: the wire reads packets that continue a command's exchange while
+// proxySession.file is set), COM_INIT_DB,
 // COM_FIELD_LIST, COM_SET_OPTION, COM_RESET_CONNECTION. Prepared statements: a SELECT of a
 // cached shape is prepared by Weir; any other is prepared on the upstream session, its
 // reply relayed with Weir's statement id in place of the upstream's, and executions

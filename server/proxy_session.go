@@ -60,6 +60,43 @@ type proxySession struct {
 	// readCtx is the context of Weir's reads: names resolve among the mirrored tables.
 	readCtx context.Context
 	in, out []byte
+	// file is set while the client sends the file a LOAD DATA LOCAL INFILE asked for.
+	file *fileRelay
+}
+
+// fileRelay is a client's file on its way to the upstream.
+type fileRelay struct {
+	// lost is the error that ended the upstream session while the client was still sending:
+	// the rest of the file is read and dropped, then the client is told.
+	lost error
+}
+
+// relayFilePacket passes one packet of the client's file to the upstream, without a new
+// sequence: the file continues the LOAD DATA statement's exchange. The empty packet that
+// ends the file is passed too, and then the upstream's reply to the statement relayed.
+func (s *session) relayFilePacket(w *wire, data []byte) error {
+	px := s.px
+	f := px.file
+	if f.lost == nil {
+		px.out = append(append(px.out[:0], 0, 0, 0, 0), data...)
+		if err := px.up.WritePacket(px.out); err != nil {
+			f.lost = err
+			s.closeUpstream()
+		}
+		if cap(px.out) > 1<<20 {
+			px.out = nil
+		}
+	}
+	if len(data) > 0 {
+		return nil
+	}
+	px.file = nil
+	w.packets = false
+	if f.lost != nil {
+		return s.lost(w, f.lost)
+	}
+	_, err := s.relayResult(w)
+	return err
 }
 
 // upstreamStmt is a statement prepared on the upstream session.
@@ -112,9 +149,6 @@ func (s *session) closeUpstream() {
 var (
 	// errTxLost: see proxySession.lostInTx. ER_CONNECTION_KILLED's number and SQLSTATE.
 	errTxLost = wireError(1927, "70100", "The upstream session was lost inside a transaction, which the upstream rolled back: ROLLBACK, then run the transaction again")
-	// errLoadLocal: the client's file cannot be relayed (Weir's command loop reads whole
-	// commands, not a file a statement asks for mid-reply).
-	errLoadLocal = unsupported("LOAD DATA LOCAL INFILE through Weir's proxy (load the file into the upstream database directly, or use LOAD DATA INFILE with a file on the upstream's host)")
 )
 
 // lostError is what a statement in flight gets when the upstream session goes away: the
@@ -139,7 +173,7 @@ func (s *session) openUpstream() error {
 	caps := px.caps
 	opt := func(c *client.Conn) error {
 		for _, f := range []uint32{mysql.CLIENT_FOUND_ROWS, mysql.CLIENT_IGNORE_SPACE, mysql.CLIENT_MULTI_STATEMENTS,
-			mysql.CLIENT_MULTI_RESULTS, mysql.CLIENT_PS_MULTI_RESULTS, mysql.CLIENT_SESSION_TRACK} {
+			mysql.CLIENT_MULTI_RESULTS, mysql.CLIENT_PS_MULTI_RESULTS, mysql.CLIENT_SESSION_TRACK, mysql.CLIENT_LOCAL_FILES} {
 			if caps&f != 0 {
 				if err := c.SetCapability(f); err != nil {
 					return err
@@ -149,9 +183,9 @@ func (s *session) openUpstream() error {
 			}
 		}
 		// Weir's replies end column definitions with an EOF packet, its clients never send
-		// query attributes, and compression or a client's file are not relayed.
+		// query attributes, and compression is not relayed.
 		for _, f := range []uint32{mysql.CLIENT_DEPRECATE_EOF, mysql.CLIENT_QUERY_ATTRIBUTES, mysql.CLIENT_COMPRESS,
-			mysql.CLIENT_ZSTD_COMPRESSION_ALGORITHM, mysql.CLIENT_LOCAL_FILES} {
+			mysql.CLIENT_ZSTD_COMPRESSION_ALGORITHM} {
 			c.UnsetCapability(f)
 		}
 		if col, err := charset.GetCollationByID(int(px.collation)); err == nil && px.collation != 0 {
@@ -295,8 +329,15 @@ func (s *session) relayResult(w *wire) (ok bool, err error) {
 		case p[0] == mysql.ERR_HEADER:
 			return false, w.writeRaw(p)
 		case p[0] == mysql.LocalInFile_HEADER:
-			// Never asked for: the upstream session does not offer CLIENT_LOCAL_FILES.
-			return false, s.lost(w, errors.New("the upstream asked for a client file"))
+			// LOAD DATA LOCAL INFILE: the upstream asks for the client's file. The request
+			// goes to the client, whose packets of the file are relayed as they come
+			// (relayFilePacket), and the reply after its last.
+			if w.caps&mysql.CLIENT_LOCAL_FILES == 0 {
+				return false, s.lost(w, errors.New("the upstream asked for a file the client did not offer to send"))
+			}
+			px.file = &fileRelay{}
+			w.packets = true
+			return false, w.writeRaw(p)
 		}
 		// A result set: its column count, definitions and EOF, then rows up to an EOF.
 		n, _, _ := mysql.LengthEncodedInt(p)
@@ -513,10 +554,6 @@ func (s *session) proxyQuery(w *wire, data []byte) error {
 			}
 			px.weirLast = true
 			return w.writeOK(0, 0, s.flags, 0)
-		}
-	case "LOAD":
-		if strings.EqualFold(word(words, 2), "LOCAL") {
-			return w.writeError(errLoadLocal)
 		}
 	case "SELECT", "(", "WITH":
 		if done, err := s.proxySelect(w, sql); done {

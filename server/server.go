@@ -153,6 +153,13 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 		version = upstreamVersion(*cfg.Proxy, log)
 	}
 	conf := gmserver.NewServer(version, mysql.DEFAULT_COLLATION_ID, cfg.AuthMethod, rsaKey, cfg.TLS)
+	if cfg.Proxy != nil {
+		// LOAD DATA LOCAL INFILE is relayed to the upstream, which decides whether it runs
+		// (local_infile) as it would for the client directly.
+		if err := conf.SetCapability(mysql.CLIENT_LOCAL_FILES); err != nil {
+			return nil, fmt.Errorf("weir: %w", err)
+		}
+	}
 	base, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		engine:    e,

@@ -26,6 +26,11 @@ type wire struct {
 	caps uint32
 	// run runs one command and writes its reply; quit ends the connection after COM_QUIT.
 	run func(data []byte) (quit bool, err error)
+	// packets is set while the client sends packets that continue the exchange of the
+	// command before, rather than new commands: a file LOAD DATA LOCAL INFILE asked for.
+	// Each packet goes to run on its own, empty ones included, in the sequence of the
+	// packets written before it.
+	packets bool
 }
 
 func newWire(nc, raw net.Conn, max int, caps uint32) *wire {
@@ -67,6 +72,9 @@ func (w *wire) nextCommand() (data []byte, took int, err error) {
 	in := w.conn.Input()
 	p, size := 0, 0
 	var expect byte
+	if w.packets {
+		expect = w.seq
+	}
 	for {
 		if len(in)-p < 4 {
 			w.conn.NeedMore(p + 4)
@@ -90,7 +98,7 @@ func (w *wire) nextCommand() (data []byte, took int, err error) {
 		}
 		size += n
 		p += 4 + n
-		if n < mysql.MaxPayloadLen {
+		if n < mysql.MaxPayloadLen || w.packets {
 			break
 		}
 	}
