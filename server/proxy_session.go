@@ -151,6 +151,26 @@ var (
 	errTxLost = wireError(1927, "70100", "The upstream session was lost inside a transaction, which the upstream rolled back: ROLLBACK, then run the transaction again")
 )
 
+// upstreamTerms names the mirrored tables in an error of Weir's as the client knows them,
+// in the upstream's database (Table 'app.items' …), rather than by the Weir database that
+// mirrors them.
+func (s *session) upstreamTerms(err error) error {
+	if err == nil {
+		return nil
+	}
+	p := s.srv.proxy
+	db := p.cfg.Database
+	if db == "" {
+		db = s.px.db
+	}
+	mirrored := "'" + p.cfg.MirrorDatabase + "."
+	e := toWire(err)
+	if db == "" || db == p.cfg.MirrorDatabase || !strings.Contains(e.Message, mirrored) {
+		return err
+	}
+	return wireError(e.Code, e.State, "%s", strings.ReplaceAll(e.Message, mirrored, "'"+db+"."))
+}
+
 // lostError is what a statement in flight gets when the upstream session goes away: the
 // client library's "lost connection" number, since that is what it would have seen
 // talking to the upstream directly.
@@ -509,7 +529,7 @@ func (s *session) proxyQuery(w *wire, data []byte) error {
 	weirs := func() error {
 		res, err := s.HandleQuery(query)
 		px.weirLast = true
-		return s.reply(w, res, err)
+		return s.reply(w, res, s.upstreamTerms(err))
 	}
 	switch first {
 	case "CREATE", "DROP":
@@ -686,7 +706,7 @@ func (s *session) proxySelect(w *wire, sql string) (done bool, err error) {
 		perr = unsupported("this statement in a cache")
 	}
 	if perr != nil {
-		p.see(sql, "not supported by Weir: "+toWire(perr).Message)
+		p.see(sql, "not supported by Weir: "+toWire(s.upstreamTerms(perr)).Message)
 		return false, nil
 	}
 	shape := st.Shape()
@@ -800,7 +820,7 @@ func (s *session) proxyPrepare(w *wire, data []byte) error {
 			st, err := s.srv.engine.PrepareContext(px.readCtx, sql)
 			switch {
 			case err != nil:
-				p.see(sql, "not supported by Weir: "+toWire(err).Message)
+				p.see(sql, "not supported by Weir: "+toWire(s.upstreamTerms(err)).Message)
 			case !st.IsQuery() || st.ReadsCatalog():
 			case p.isCached(st.Shape()):
 				px.weirLast = true
