@@ -15,23 +15,9 @@ import (
 // TestServePGListen runs weir serve with --pg-listen: a table written over MySQL is read by
 // pgx over the PostgreSQL protocol, and the listener stops with the server.
 func TestServePGListen(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	pgAddr := freePort(t)
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "", "--pg-listen", pgAddr, "--data-dir", "",
-			"--log-level", "warn"}, func(string) string { return "" }, io.Discard, func(m, _ string) { ready <- m })
-	}()
-	var mysqlAddr string
-	select {
-	case mysqlAddr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not become ready")
-	}
+	mysqlAddr, _, stop := startServe(t, "--http", "", "--pg-listen", pgAddr, "--data-dir", "")
 	qctx, qcancel := context.WithTimeout(ctx, 30*time.Second)
 	defer qcancel()
 	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", mysqlAddr))
@@ -56,15 +42,7 @@ func TestServePGListen(t *testing.T) {
 		t.Fatalf("read: %q %v", v, err)
 	}
 	conn.Close(qctx)
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	if c, err := pgx.Connect(qctx, "postgres://root@"+pgAddr+"/weir?sslmode=disable"); err == nil {
 		c.Close(qctx)
 		t.Error("the PostgreSQL listener answers after shutdown")

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os/exec"
 	"strings"
 	"testing"
@@ -36,28 +35,8 @@ func startProxyUpstream(t *testing.T, setup []string, extraArgs ...string) *prox
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	args := append([]string{"--listen", "127.0.0.1:0", "--http", "", "--log-level", "warn",
-		"--data-dir", t.TempDir(), "--upstream", "mariadb://root@" + mdb.Addr + "/shop", "--server-id", "4243"}, extraArgs...)
-	go func() {
-		done <- serve(ctx, args, func(string) string { return "" }, io.Discard, func(m, _ string) { ready <- m })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not become ready")
-	}
+	addr, _, _ := startServe(t, append([]string{"--http", "", "--data-dir", t.TempDir(),
+		"--upstream", "mariadb://root@" + mdb.Addr + "/shop", "--server-id", "4243"}, extraArgs...)...)
 	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/shop", addr))
 	if err != nil {
 		t.Fatal(err)

@@ -27,23 +27,9 @@ func freePort(t *testing.T) string {
 // TestServeRESP runs weir serve with --resp: a go-redis client reads a cache created over
 // MySQL, and the listener stops with the server.
 func TestServeRESP(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	respAddr := freePort(t)
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "", "--resp", respAddr, "--data-dir", "",
-			"--log-level", "warn"}, func(string) string { return "" }, io.Discard, func(m, _ string) { ready <- m })
-	}()
-	var mysqlAddr string
-	select {
-	case mysqlAddr = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not become ready")
-	}
+	mysqlAddr, _, stop := startServe(t, "--http", "", "--resp", respAddr, "--data-dir", "")
 	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", mysqlAddr))
 	if err != nil {
 		t.Fatal(err)
@@ -69,15 +55,7 @@ func TestServeRESP(t *testing.T) {
 	if want := `"rows":[{"id":1,"v":"one"}]`; !strings.Contains(got, want) {
 		t.Fatalf("GET by_id:1 = %s, want %s", got, want)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("serve: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	if err := rc.Ping(rctx).Err(); err == nil {
 		t.Error("the RESP listener answers after shutdown")
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,12 +79,21 @@ func TestServeRefusesOpenNetworkWithoutPassword(t *testing.T) {
 // and a stop function that ends it as a signal would and checks it stopped cleanly.
 func runServe(t *testing.T, dir string) (mysqlAddr, httpAddr string, stop func()) {
 	t.Helper()
+	return startServe(t, "--http", "127.0.0.1:0", "--data-dir", dir)
+}
+
+// startServe runs weir serve with args after --listen 127.0.0.1:0 and --log-level warn
+// (which args may override), waits until it listens, and returns its MySQL and HTTP
+// addresses ("" without --http) and a function that ends it as a signal would and checks
+// that it stopped cleanly. The test's cleanup stops it if the test did not.
+func startServe(t *testing.T, args ...string) (mysqlAddr, httpAddr string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	type addrs struct{ mysql, http string }
 	ready := make(chan addrs, 1)
 	done := make(chan error, 1)
 	go func() {
-		done <- serve(ctx, []string{"--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "warn", "--data-dir", dir},
+		done <- serve(ctx, append([]string{"--listen", "127.0.0.1:0", "--log-level", "warn"}, args...),
 			func(string) string { return "" }, io.Discard, func(m, h string) { ready <- addrs{m, h} })
 	}()
 	var a addrs
@@ -92,22 +102,26 @@ func runServe(t *testing.T, dir string) (mysqlAddr, httpAddr string, stop func()
 	case err := <-done:
 		cancel()
 		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute): // a copy of an upstream comes first
 		cancel()
 		t.Fatal("serve did not become ready")
 	}
-	return a.mysql, a.http, func() {
-		t.Helper()
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Fatalf("serve: %v", err)
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("serve: %v", err)
+				}
+			case <-time.After(time.Minute):
+				t.Error("serve did not stop")
 			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("serve did not stop")
-		}
+		})
 	}
+	t.Cleanup(stop)
+	return a.mysql, a.http, stop
 }
 
 // TestServeStartsAndStops runs weir serve on free ports, uses both listeners, stops it as a

@@ -51,30 +51,8 @@ func TestServeUpstreamMariaDB(t *testing.T) {
 		t.Fatalf("--server-id equal to the upstream's: %v, want an error about server_id", err)
 	}
 
-	sctx, cancel := context.WithCancel(ctx)
-	type addrs struct{ mysql, http string }
-	ready := make(chan addrs, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(sctx, []string{"--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "warn",
-			"--data-dir", t.TempDir(), "--upstream", url, "--tables", "products", "--server-id", "4242"},
-			func(string) string { return "" }, io.Discard, func(m, h string) { ready <- addrs{m, h} })
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	var a addrs
-	select {
-	case a = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not become ready")
-	}
-	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/shop", a.mysql))
+	mysqlAddr, httpAddr, _ := startServe(t, "--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--upstream", url, "--tables", "products", "--server-id", "4242")
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/shop", mysqlAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +110,7 @@ func TestServeUpstreamMariaDB(t *testing.T) {
 	if status["Weir_replication_connected"] != "ON" || status["Weir_replication_snapshot_rows"] != "1000" || !strings.HasPrefix(status["Weir_replication_applied_position"], "mariadb-bin.") {
 		t.Fatalf("SHOW STATUS: %v", status)
 	}
-	resp, err := http.Get("http://" + a.http + "/metrics")
+	resp, err := http.Get("http://" + httpAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
@@ -48,30 +47,8 @@ func TestServeUpstream(t *testing.T) {
 		t.Fatalf("mirroring a jsonb column: %v, want an error naming table skipped and column doc", err)
 	}
 
-	sctx, cancel := context.WithCancel(ctx)
-	type addrs struct{ mysql, http string }
-	ready := make(chan addrs, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve(sctx, []string{"--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--log-level", "warn",
-			"--data-dir", t.TempDir(), "--upstream", dsn, "--tables", "products"},
-			func(string) string { return "" }, io.Discard, func(m, h string) { ready <- addrs{m, h} })
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}()
-	var a addrs
-	select {
-	case a = <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(time.Minute):
-		t.Fatal("serve did not become ready")
-	}
-	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", a.mysql))
+	mysqlAddr, httpAddr, _ := startServe(t, "--http", "127.0.0.1:0", "--data-dir", t.TempDir(), "--upstream", dsn, "--tables", "products")
+	db, err := sql.Open("mysql", fmt.Sprintf("root@tcp(%s)/weir", mysqlAddr))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +97,7 @@ func TestServeUpstream(t *testing.T) {
 	if status["Weir_replication_connected"] != "ON" || status["Weir_replication_snapshot_rows"] != "1000" || status["Weir_replication_lag_bytes"] == "" {
 		t.Fatalf("SHOW STATUS: %v", status)
 	}
-	resp, err := http.Get("http://" + a.http + "/metrics")
+	resp, err := http.Get("http://" + httpAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
