@@ -14,6 +14,11 @@
 //   - consistency.go: writers increment counters in PostgreSQL while readers read them
 //     through Weir (mirroring PostgreSQL by logical replication) and through cache-aside,
 //     counting stale reads, keys still stale once the writes stop, and write-to-visible time.
+//     The source of truth is behind a small interface (consistencySource):
+//     consistency_mariadb.go puts MariaDB there, with Weir following its binary log and read
+//     over its MySQL proxy, and adds read-your-writes sessions that write through the proxy
+//     and read back on the same connection, counting their stale reads and how many of
+//     their reads Weir's cache answered rather than MariaDB.
 //   - memory.go: the vote view under memory limits that are fractions of its full state,
 //     with the live heap it grew to and the hit rate each limit leaves.
 //   - wire.go: reads of the vote view over the MySQL protocol (from a `weir serve` child
