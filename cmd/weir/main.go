@@ -142,12 +142,12 @@ func benchVote(ctx context.Context, args []string) error {
 	var cmp bench.CompareConfig
 	var compare string
 	fs.StringVar(&compare, "compare", "", "also run the baselines, comma-separated: postgres (the query on PostgreSQL), mariadb (on MariaDB), redis (cache-aside: Redis in front of PostgreSQL)")
-	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: process (weir serve as a child process, in memory, read over its MySQL protocol, its CPU measured apart from the clients'), wire (its MySQL server inside this process), inproc (the Go API), or the host:port (or DSN) of a running weir serve without these tables; default inproc, or process with --compare so every system is a server read over its protocol")
+	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: process (weir serve as a child process, in memory, read over its MySQL protocol, its CPU measured apart from the clients'), proxy (weir serve --upstream mariadb://… as a child process in front of MariaDB, which holds the tables: the writes pass through Weir's proxy to MariaDB, the reads come from its cache; the mariadb baseline runs on the same MariaDB), wire (its MySQL server inside this process), inproc (the Go API), or the host:port (or DSN) of a running weir serve without these tables; default inproc, or process with --compare so every system is a server read over its protocol")
 	fs.IntVar(&cmp.ServerPID, "server-pid", 0, "with --target host:port: the PID of that weir serve, to measure its CPU time (default: unknown)")
 	fs.StringVar(&cmp.ServerHTTP, "server-http", "", "with --target host:port: the host:port of that weir serve's HTTP listener, for its GC pauses and memory (default: unknown)")
 	fs.StringVar(&cmp.PostgresURL, "postgres", "", "PostgreSQL URL for the baselines (default: start a private server)")
 	fs.IntVar(&cmp.PostgresPID, "postgres-pid", 0, "with --postgres: the PID of its postmaster, to measure its CPU time and its backends' (default: unknown)")
-	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline, user:pass@tcp(host:port)/ (default: start a private server)")
+	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline (and, with --target proxy, Weir's upstream: it needs log_bin, binlog_format=ROW, binlog_row_image=FULL), user:pass@tcp(host:port)/ (default: start a private server)")
 	fs.IntVar(&cmp.MariaDBPID, "mariadb-pid", 0, "with --mariadb: the PID of its server, to measure its CPU time (default: unknown)")
 	fs.StringVar(&cmp.RedisServer, "redis-server", "", "path of redis-server for cache-aside (default: from PATH)")
 	fs.DurationVar(&cmp.TTL, "ttl", time.Hour, "expiry of cache-aside entries")
