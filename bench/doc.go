@@ -7,8 +7,11 @@
 // (compare.go) runs the same clients, keys, read share and time against Weir — by default a
 // `weir serve` child process (weirproc.go), in memory, loaded and read over its MySQL
 // protocol; or its MySQL server in this process, the Go API, or a running `weir serve` at an
-// address — and then against the baselines of compare_baselines.go: PostgreSQL and MariaDB
-// answering the query themselves, and the cache-aside pattern, Redis in front of PostgreSQL.
+// address; or, with the proxy target (proxy_vote.go), `weir serve --upstream mariadb://…`
+// in front of MariaDB, which holds the tables, the writes passed through Weir's proxy and the
+// reads answered from its cache — and then against the baselines of compare_baselines.go:
+// PostgreSQL and MariaDB answering the query themselves (with the proxy target, the same
+// MariaDB, binary log on), and the cache-aside pattern, Redis in front of PostgreSQL.
 // With a sweep, each system also runs open-loop at a range of offered loads. The other workloads each measure one property:
 //
 //   - consistency.go: writers increment counters in PostgreSQL while readers read them
