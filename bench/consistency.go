@@ -589,16 +589,20 @@ func (r *ConsistencyReport) Print(w io.Writer) {
 	if c.Inproc {
 		how = "in process"
 	}
-	fmt.Fprintf(w, "consistency: %d counters, %d writers, %d readers per system (Weir read %s), %s; cache-aside fills wait up to %s between the query and SET\n",
-		c.Keys, c.Writers, c.Readers, how, r.Elapsed.Round(time.Millisecond), c.FillDelay)
+	source := "PostgreSQL"
+	if c.Upstream == "mariadb" {
+		source = "MariaDB"
+		how = "following MariaDB's binary log, " + how
+		if !c.Inproc {
+			how += " of its proxy"
+		}
+	}
+	fmt.Fprintf(w, "consistency: %d counters, %d writers on %s, %d readers per system (Weir read %s), %s; cache-aside fills wait up to %s between the query and SET\n",
+		c.Keys, c.Writers, source, c.Readers, how, r.Elapsed.Round(time.Millisecond), c.FillDelay)
 	fmt.Fprintf(w, "%-12s %10s %10s %12s %12s %14s %14s\n", "system", "reads", "writes", "stale reads", "stale keys", "visible p50", "visible p99")
 	for _, name := range systemNames {
 		s := r.Systems[name]
 		fmt.Fprintf(w, "%-12s %10d %10d %12d %12d %12.2fms %12.2fms\n", name, s.Reads, s.Writes, s.StaleReads, s.PermanentlyStaleKeys, s.VisibleP50, s.VisibleP99)
-	}
-	source := "PostgreSQL"
-	if c.Upstream == "mariadb" {
-		source = "MariaDB"
 	}
 	fmt.Fprintf(w, "stale keys: keys still differing from %s after the writes stopped (cache-aside's stay so until their TTL)\n", source)
 	if r.Proxy != nil {
