@@ -19,8 +19,8 @@ import (
 // MariaDB, so both carry its binary log.
 //
 // The Weir system's server CPU is both processes': weir serve, and mariadbd behind it,
-// which runs the writes, writes the binary log, streams it to Weir and answers the reads
-// passed through.
+// which runs the writes, writes the binary log, streams it to Weir, answers the proxy's
+// SELECT @@last_gtid after each write and any reads passed through.
 
 // proxyVoteDatabase is the MariaDB database the proxy target creates (dropping any earlier
 // one) and Weir follows; the mariadb baseline's is weir_vote.
@@ -135,7 +135,7 @@ func (r *CompareReport) printProxy(w io.Writer) {
 			what := ""
 			switch {
 			case name == "weir" && p.Name == "mariadbd":
-				what = " (behind Weir: the writes, the binary log and its stream to Weir, the reads passed through)"
+				what = " (behind Weir: the writes, the binary log and its stream to Weir, each write's @@last_gtid, the reads passed through)"
 			case name == "mariadb":
 				what = " (the reads and the writes)"
 			}
