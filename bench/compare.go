@@ -20,8 +20,11 @@ type CompareConfig struct {
 	Vote VoteConfig
 	// Target is where Weir runs: "process" (the default: `weir serve` as a child process, in
 	// memory, loaded and read over its MySQL protocol, its CPU time measured apart from the
-	// clients'), "wire" (Weir's MySQL server inside the benchmark's process), "inproc" (the
-	// Go API), or the host:port (or DSN) of a running `weir serve` without the vote tables.
+	// clients'), "proxy" (`weir serve --upstream mariadb://…` as a child process in front of
+	// MariaDB, which holds the tables: writes pass through Weir to MariaDB, reads come from
+	// Weir's cache; see proxy_vote.go), "wire" (Weir's MySQL server inside the benchmark's
+	// process), "inproc" (the Go API), or the host:port (or DSN) of a running `weir serve`
+	// without the vote tables.
 	Target string
 	// Serve says how to start `weir serve` for the process target.
 	Serve ServeOptions
@@ -32,7 +35,8 @@ type CompareConfig struct {
 	ServerHTTP string
 	// Compare lists the baselines: postgres, mariadb, redis (cache-aside over PostgreSQL).
 	Compare []string
-	// Servers; "" starts a private one.
+	// Servers; "" starts a private one. With the proxy target, MariaDBDSN is Weir's
+	// upstream and the mariadb baseline's server, and must have a row-based binary log.
 	PostgresURL, MariaDBDSN, RedisServer string
 	// PostgresPID and MariaDBPID are the server processes of a given PostgresURL or
 	// MariaDBDSN, for their CPU time (0: unknown). Private servers are measured anyway.
@@ -61,6 +65,12 @@ type SystemResult struct {
 	// HitRate is the share of reads served from the cache (Weir's reader, Redis); nil for a
 	// database, which has no cache in front.
 	HitRate *float64 `json:"hit_rate"`
+	// ReadsFromUpstream counts the reads of the window Weir's proxy passed to MariaDB
+	// (proxy target only).
+	ReadsFromUpstream *int64 `json:"reads_from_upstream,omitempty"`
+	// CPUPerRead is each server process's CPU over the window per read, in µs, by process
+	// name (proxy target only).
+	CPUPerRead map[string]float64 `json:"cpu_per_read_us,omitempty"`
 	// MemoryBytes is what the cache holds once the run ends: Weir's partial state (its
 	// accounted reader and operator state), Redis's used_memory; 0 for a database.
 	MemoryBytes int64 `json:"memory_bytes,omitempty"`
@@ -122,6 +132,16 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		if progress != nil {
 			fmt.Fprintf(progress, format+"\n", args...)
 		}
+	}
+	if cfg.Target == "proxy" && cfg.MariaDBDSN == "" {
+		// One MariaDB, with the binary log Weir follows, for Weir and the baseline.
+		say("starting a private MariaDB with a binary log...")
+		m, err := testserver.NewMariaDBWith(testserver.MariaDBOptions{Binlog: true})
+		if err != nil {
+			return nil, fmt.Errorf("bench: %w", err)
+		}
+		defer m.Stop()
+		cfg.MariaDBDSN, cfg.MariaDBPID = m.DSN(""), m.PID()
 	}
 	rep := &CompareReport{Config: cfg, Systems: map[string]*SystemResult{}, sweep: sweep}
 	names := append([]string{"weir"}, cfg.Compare...)
@@ -194,6 +214,11 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		}
 		h0, n0, hasCache := sys.hits()
 		m := sys.meter()
+		up, _ := sys.(upstreamReads)
+		var a0, r0 int64
+		if up != nil {
+			a0, r0, _ = up.answered(ctx)
+		}
 		done = phase(progress, fmt.Sprintf("%s: %d clients", name, cfg.Vote.Clients), cfg.Vote.Duration)
 		window := meterWindow{start: m.sample(ctx)}
 		run, err := driveVote(ctx, sys, cfg.Vote, cfg.Vote.Duration, 0, 2, 0)
@@ -206,6 +231,15 @@ func RunCompare(ctx context.Context, cfg CompareConfig, sweep bool, progress io.
 		res := run.result()
 		res.Name = name
 		res.Server = m.usage([]meterWindow{window}, res.Reads+res.Writes)
+		if cfg.Target == "proxy" {
+			res.CPUPerRead = perRead(res.Server, res.Reads)
+		}
+		if up != nil {
+			if a1, r1, ok := up.answered(ctx); ok {
+				passed := (r1 - r0) - (a1 - a0)
+				res.ReadsFromUpstream = &passed
+			}
+		}
 		if h1, n1, _ := sys.hits(); hasCache && n1 > n0 {
 			hr := float64(h1-h0) / float64(n1-n0)
 			res.HitRate = &hr
@@ -360,6 +394,9 @@ func (r *CompareReport) Print(w io.Writer) {
 	fmt.Fprintln(w, "server CPU (user + system time of the server processes and their children over the measured window, per operation; /proc clock ticks of 10 ms):")
 	for _, name := range r.Order {
 		fmt.Fprintf(w, "  %-10s %s\n", name, r.Systems[name].Server.describe("op"))
+	}
+	if r.Config.Target == "proxy" {
+		r.printProxy(w)
 	}
 	if weir != nil && weir.Server.GCPause != nil {
 		fmt.Fprintf(w, "Weir's GC pauses over the window (%s): %s\n", weir.Server.GCPause.Source, weir.Server.GCPause.text())

@@ -225,15 +225,9 @@ func newMariaDBVote(ctx context.Context, dsn string, pid int, cfg VoteConfig) (*
 	db.SetMaxOpenConns(cfg.Clients)
 	db.SetMaxIdleConns(cfg.Clients)
 	m := &mariadbVote{db: db, pid: pid}
-	for _, q := range append(append([]string{}, sqlVoteSchema...),
-		"INSERT INTO articles SELECT seq, CONCAT('Article #', seq) FROM seq_1_to_"+strconv.Itoa(cfg.Articles),
-		fmt.Sprintf("INSERT INTO votes SELECT a.seq, (a.seq - 1) * %d + u.seq FROM seq_1_to_%d a, seq_1_to_%d u", cfg.VotesPerArticle, cfg.Articles, cfg.VotesPerArticle),
-		"ANALYZE TABLE articles, votes",
-	) {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("%s: %w", q, err)
-		}
+	if err := seedMariaDBVotes(ctx, db, cfg); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if m.read_, err = db.PrepareContext(ctx, VoteQuery); err == nil {
 		m.ins_, err = db.PrepareContext(ctx, "INSERT INTO votes VALUES (?, ?)")
@@ -243,6 +237,20 @@ func newMariaDBVote(ctx context.Context, dsn string, pid int, cfg VoteConfig) (*
 		return nil, err
 	}
 	return m, nil
+}
+
+// seedMariaDBVotes creates the vote tables in db's database and loads them.
+func seedMariaDBVotes(ctx context.Context, db *sql.DB, cfg VoteConfig) error {
+	for _, q := range append(append([]string{}, sqlVoteSchema...),
+		"INSERT INTO articles SELECT seq, CONCAT('Article #', seq) FROM seq_1_to_"+strconv.Itoa(cfg.Articles),
+		fmt.Sprintf("INSERT INTO votes SELECT a.seq, (a.seq - 1) * %d + u.seq FROM seq_1_to_%d a, seq_1_to_%d u", cfg.VotesPerArticle, cfg.Articles, cfg.VotesPerArticle),
+		"ANALYZE TABLE articles, votes",
+	) {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 func (m *mariadbVote) read(ctx context.Context, id int) error {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-sql-driver/mysql"
 
@@ -23,8 +24,12 @@ type weirVote struct {
 	read_   *sql.Stmt
 	write_  *sql.Stmt
 	stopSrv func()
-	proc    *weirProcess // the child `weir serve`, for the process target
+	proc    *weirProcess // the child `weir serve`, for the process and proxy targets
 	m       *serverMeter
+	// proxied is the proxy target (proxy_vote.go): Weir in front of MariaDB. reads counts
+	// the clients' reads, some of which the proxy may pass to MariaDB.
+	proxied bool
+	reads   atomic.Int64
 }
 
 func newWeirVote(ctx context.Context, cfg CompareConfig, progress io.Writer) (*weirVote, error) {
@@ -32,6 +37,8 @@ func newWeirVote(ctx context.Context, cfg CompareConfig, progress io.Writer) (*w
 	case "inproc", "wire":
 	case "process":
 		return newProcessWeirVote(ctx, cfg, progress)
+	case "proxy":
+		return newProxyWeirVote(ctx, cfg, progress)
 	default:
 		w, err := newRemoteWeirVote(ctx, cfg.Target, cfg)
 		if err != nil {
@@ -206,6 +213,7 @@ func (w *weirVote) read(ctx context.Context, id int) error {
 		_, err := w.v.Lookup(ctx, id)
 		return err
 	}
+	w.reads.Add(1)
 	var aid int64
 	var title string
 	var votes sql.NullInt64
@@ -223,7 +231,13 @@ func (w *weirVote) write(ctx context.Context, id int, user int64) error {
 
 // hits sums every view's counters: over the protocol, reads go through the view of the
 // query's shape, which shares the named view's reader but counts its own lookups.
+//
+// Through the proxy, the reads are the clients': those passed to MariaDB are not hits.
 func (w *weirVote) hits() (int64, int64, bool) {
+	if w.proxied {
+		hits, _, ok := w.remoteHits()
+		return hits, w.reads.Load(), ok
+	}
 	if w.e == nil {
 		return w.remoteHits()
 	}

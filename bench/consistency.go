@@ -26,9 +26,10 @@ import (
 )
 
 // ConsistencyConfig describes a run of the consistency benchmark: writers increment counters
-// in PostgreSQL, the source of truth, while readers read them through Weir (mirroring
-// PostgreSQL) and through the cache-aside pattern (Redis in front of PostgreSQL, filled on a
-// miss, invalidated by DEL after each write), at the same time and over the same writes.
+// in PostgreSQL (or MariaDB), the source of truth, while readers read them through Weir
+// (mirroring the database) and through the cache-aside pattern (Redis in front of the
+// database, filled on a miss, invalidated by DEL after each write), at the same time and over
+// the same writes.
 type ConsistencyConfig struct {
 	Keys     int           // counters (0: 50); few keys make writes and fills meet
 	Writers  int           // concurrent writers (0: 4)
@@ -42,8 +43,19 @@ type ConsistencyConfig struct {
 	TTL time.Duration
 	// Settle bounds how long Weir may take to apply the last writes once they stop
 	// (0: 30s). Cache-aside has nothing to wait for.
-	Settle      time.Duration
+	Settle time.Duration
+	// Upstream is the source of truth: "postgres" (the default; Weir mirrors it by logical
+	// replication) or "mariadb" (Weir follows its binary log and proxies its MySQL
+	// protocol; see consistency_mariadb.go).
+	Upstream    string
 	PostgresURL string // "" starts a private PostgreSQL
+	// MariaDBDSN is a MariaDB with a row-based binary log and GTIDs, as a go-sql-driver DSN
+	// (user:pass@tcp(host:port)/); "" starts a private one.
+	MariaDBDSN string
+	// Sessions is the number of read-your-writes sessions with --upstream mariadb: each
+	// increments a counter through Weir's proxy and then reads it through the same
+	// connection from Weir's cache (0: 2).
+	Sessions    int
 	RedisServer string // path of redis-server ("": look it up)
 	Seed        uint64
 	// Inproc reads Weir through the Go API instead of the MySQL protocol. Over the protocol
@@ -73,6 +85,12 @@ func (c *ConsistencyConfig) defaults() {
 	if c.Settle <= 0 {
 		c.Settle = 30 * time.Second
 	}
+	if c.Upstream == "" {
+		c.Upstream = "postgres"
+	}
+	if c.Sessions <= 0 {
+		c.Sessions = 2
+	}
 }
 
 // ConsistencySystem is what one system did. Field names follow the JSON report.
@@ -82,8 +100,8 @@ type ConsistencySystem struct {
 	// StaleReads counts reads that returned a value older than a write acknowledged before
 	// the read began.
 	StaleReads int64 `json:"stale_reads"`
-	// PermanentlyStaleKeys counts keys whose value still differs from PostgreSQL's after the
-	// writes stopped (and, for Weir, once it had applied PostgreSQL's last position).
+	// PermanentlyStaleKeys counts keys whose value still differs from the source of truth's
+	// after the writes stopped (and, for Weir, once it had applied its last position).
 	PermanentlyStaleKeys int `json:"permanently_stale_keys"`
 	// Write-to-visible: from a write's acknowledgement until a reader of the system first
 	// sees its value (or a newer one).
@@ -98,6 +116,30 @@ type ConsistencyReport struct {
 	Config  ConsistencyConfig             `json:"config"`
 	Systems map[string]*ConsistencySystem `json:"systems"`
 	Elapsed time.Duration                 `json:"elapsed_ns"`
+	// Proxy is what Weir's MySQL proxy did, with --upstream mariadb; nil otherwise.
+	Proxy *ProxyConsistency `json:"proxy,omitempty"`
+}
+
+// consistencySource is the database the benchmark writes, the source of truth, with Weir
+// following it.
+type consistencySource interface {
+	// name is the database's name in reports ("PostgreSQL").
+	name() string
+	// increment adds one to a counter and returns the committed value.
+	increment(ctx context.Context, id int) (int64, error)
+	// read reads a counter from the database itself: the truth, and cache-aside's fill.
+	read(ctx context.Context, id int) (int64, error)
+	// caughtUp returns once Weir has applied every write the database has committed.
+	caughtUp(ctx context.Context) error
+}
+
+// rywSource is a source whose Weir also takes writes: sessions that write through Weir and
+// read back through the same connection (the proxy's read-your-writes).
+type rywSource interface {
+	// writeThenRead increments counter id through session's connection to Weir and then
+	// reads it there; written is the value the write committed, read what the read saw.
+	// readTime is how long the read took.
+	writeThenRead(ctx context.Context, session, id int) (written, read int64, readTime time.Duration, err error)
 }
 
 // consistencyKey is one counter's writes as the readers judge them.
@@ -125,6 +167,13 @@ var systemNames = [2]string{"weir", "cache-aside"}
 // RunConsistency runs the benchmark and reports both systems.
 func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writer) (*ConsistencyReport, error) {
 	cfg.defaults()
+	switch cfg.Upstream {
+	case "postgres":
+	case "mariadb":
+		return runConsistencyMariaDB(ctx, cfg, progress)
+	default:
+		return nil, fmt.Errorf("bench: --upstream %s: want postgres or mariadb", cfg.Upstream)
+	}
 	say := func(format string, args ...any) {
 		if progress != nil {
 			fmt.Fprintf(progress, format+"\n", args...)
@@ -243,6 +292,51 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 			return v, err
 		}
 	}
+	src := &postgresSource{db: db, e: e}
+	return runConsistency(ctx, cfg, src, readWeir, rdb, progress)
+}
+
+// postgresSource is PostgreSQL, which Weir mirrors by logical replication.
+type postgresSource struct {
+	db *pgxpool.Pool
+	e  *weir.Engine
+}
+
+func (p *postgresSource) name() string { return "PostgreSQL" }
+
+func (p *postgresSource) increment(ctx context.Context, id int) (int64, error) {
+	var v int64
+	err := p.db.QueryRow(ctx, "UPDATE weir_counters SET value = value + 1 WHERE id = $1 RETURNING value", id).Scan(&v)
+	return v, err
+}
+
+func (p *postgresSource) read(ctx context.Context, id int) (int64, error) {
+	var v int64
+	err := p.db.QueryRow(ctx, "SELECT value FROM weir_counters WHERE id = $1", id).Scan(&v)
+	return v, err
+}
+
+func (p *postgresSource) caughtUp(ctx context.Context) error {
+	var lsnText string
+	if err := p.db.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&lsnText); err != nil {
+		return err
+	}
+	lsn, err := pglogrepl.ParseLSN(lsnText)
+	if err != nil {
+		return err
+	}
+	return p.e.Mirror().WaitForPosition(ctx, uint64(lsn))
+}
+
+// runConsistency runs the writers and both systems' readers against src, and then compares
+// every key of both with the source.
+func runConsistency(ctx context.Context, cfg ConsistencyConfig, src consistencySource, readWeir func(context.Context, int) (int64, error),
+	rdb *redis.Client, progress io.Writer) (*ConsistencyReport, error) {
+	say := func(format string, args ...any) {
+		if progress != nil {
+			fmt.Fprintf(progress, format+"\n", args...)
+		}
+	}
 	redisKey := func(id int) string { return "weir-bench:counter:" + strconv.Itoa(id) }
 	readCacheAside := func(ctx context.Context, rng *rand.Rand, id int) (int64, error) {
 		s, err := rdb.Get(ctx, redisKey(id)).Result()
@@ -254,8 +348,8 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 		}
 		// A miss: the textbook fill. Between the query and the SET a writer may update the
 		// row and DEL the key, and this SET then stores the old value until the TTL.
-		var v int64
-		if err := db.QueryRow(ctx, "SELECT value FROM weir_counters WHERE id = $1", id).Scan(&v); err != nil {
+		v, err := src.read(ctx, id)
+		if err != nil {
 			return 0, err
 		}
 		time.Sleep(time.Duration(rng.Int64N(int64(cfg.FillDelay) + 1)))
@@ -276,6 +370,30 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 	var wg sync.WaitGroup
 	stop, stopWriters := make(chan struct{}), make(chan struct{})
 	var writes atomic.Int64
+	// The read-your-writes sessions' rounds, stale reads and write-then-read latencies.
+	var rywRounds, rywStale int64
+	var rywLatency Histogram
+	// acked records an acknowledged write of value v to counter id, and makes the
+	// cache-aside write path's invalidation (DEL after the write).
+	acked := func(id int, v int64) error {
+		if err := rdb.Del(ctx, redisKey(id)).Err(); err != nil {
+			return err
+		}
+		now := time.Now()
+		k := &keys[id]
+		k.mu.Lock()
+		k.acked = max(k.acked, v)
+		// Concurrent writers of one key may be acknowledged out of order: keep each
+		// system's pending writes sorted by value, so a read of v sees all up to v.
+		for s := range k.pending {
+			p := k.pending[s]
+			i, _ := slices.BinarySearchFunc(p, v, func(w ackedWrite, v int64) int { return cmp.Compare(w.value, v) })
+			k.pending[s] = slices.Insert(p, i, ackedWrite{v, now})
+		}
+		k.mu.Unlock()
+		writes.Add(1)
+		return nil
+	}
 	for w := range cfg.Writers {
 		wg.Add(1)
 		go func() {
@@ -288,31 +406,57 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 				default:
 				}
 				id := 1 + rng.IntN(cfg.Keys)
-				var v int64
-				if err := db.QueryRow(ctx, "UPDATE weir_counters SET value = value + 1 WHERE id = $1 RETURNING value", id).Scan(&v); err != nil {
+				v, err := src.increment(ctx, id)
+				if err != nil {
 					cl.fail(err)
 					return
 				}
-				// The cache-aside write path: invalidate after the write.
-				if err := rdb.Del(ctx, redisKey(id)).Err(); err != nil {
+				if err := acked(id, v); err != nil {
 					cl.fail(err)
 					return
 				}
-				now := time.Now()
-				k := &keys[id]
-				k.mu.Lock()
-				k.acked = max(k.acked, v)
-				// Concurrent writers of one key may be acknowledged out of order: keep each
-				// system's pending writes sorted by value, so a read of v sees all up to v.
-				for s := range k.pending {
-					p := k.pending[s]
-					i, _ := slices.BinarySearchFunc(p, v, func(w ackedWrite, v int64) int { return cmp.Compare(w.value, v) })
-					k.pending[s] = slices.Insert(p, i, ackedWrite{v, now})
-				}
-				k.mu.Unlock()
-				writes.Add(1)
 			}
 		}()
+	}
+	if ryw, ok := src.(rywSource); ok {
+		for session := range cfg.Sessions {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(cfg.Seed, uint64(500+session)))
+				var lat Histogram
+				var rounds, stale int64
+				defer func() {
+					mu.Lock()
+					rywRounds += rounds
+					rywStale += stale
+					rywLatency.Merge(&lat)
+					mu.Unlock()
+				}()
+				for !cl.stopped() {
+					select {
+					case <-stopWriters:
+						return
+					default:
+					}
+					id := 1 + rng.IntN(cfg.Keys)
+					written, read, took, err := ryw.writeThenRead(ctx, session, id)
+					if err != nil {
+						cl.fail(fmt.Errorf("bench: read-your-writes session %d: %w", session, err))
+						return
+					}
+					lat.Record(took)
+					rounds++
+					if read < written {
+						stale++
+					}
+					if err := acked(id, written); err != nil {
+						cl.fail(err)
+						return
+					}
+				}
+			}()
+		}
 	}
 	for sys := range 2 {
 		for r := range cfg.Readers {
@@ -395,25 +539,17 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 
 	// After the writes: Weir may apply what it has not yet applied; then both systems are
 	// read for every key and compared with PostgreSQL.
-	say("writes stopped; comparing every key with PostgreSQL...")
-	var lsnText string
-	if err := db.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&lsnText); err != nil {
-		return nil, err
-	}
-	lsn, err := pglogrepl.ParseLSN(lsnText)
-	if err != nil {
-		return nil, err
-	}
+	say("writes stopped; comparing every key with %s...", src.name())
 	sctx, cancel := context.WithTimeout(ctx, cfg.Settle)
-	err = e.Mirror().WaitForPosition(sctx, uint64(lsn))
+	err := src.caughtUp(sctx)
 	cancel()
 	if err != nil {
 		return nil, fmt.Errorf("bench: Weir did not apply the last writes within %s: %w", cfg.Settle, err)
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 999))
 	for id := 1; id <= cfg.Keys; id++ {
-		var truth int64
-		if err := db.QueryRow(ctx, "SELECT value FROM weir_counters WHERE id = $1", id).Scan(&truth); err != nil {
+		truth, err := src.read(ctx, id)
+		if err != nil {
 			return nil, err
 		}
 		w, err := readWeir(ctx, id)
@@ -438,6 +574,11 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 			s.VisibleP99 = float64(s.Visible[(n*99)/100]) / float64(time.Millisecond)
 		}
 	}
+	if _, ok := src.(rywSource); ok {
+		ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+		report.Proxy = &ProxyConsistency{Sessions: cfg.Sessions, Rounds: rywRounds, StaleReads: rywStale,
+			ReadP50: ms(rywLatency.Quantile(0.5)), ReadP99: ms(rywLatency.Quantile(0.99))}
+	}
 	return report, nil
 }
 
@@ -448,12 +589,23 @@ func (r *ConsistencyReport) Print(w io.Writer) {
 	if c.Inproc {
 		how = "in process"
 	}
-	fmt.Fprintf(w, "consistency: %d counters, %d writers, %d readers per system (Weir read %s), %s; cache-aside fills wait up to %s between the query and SET\n",
-		c.Keys, c.Writers, c.Readers, how, r.Elapsed.Round(time.Millisecond), c.FillDelay)
+	source := "PostgreSQL"
+	if c.Upstream == "mariadb" {
+		source = "MariaDB"
+		how = "following MariaDB's binary log, " + how
+		if !c.Inproc {
+			how += " of its proxy"
+		}
+	}
+	fmt.Fprintf(w, "consistency: %d counters, %d writers on %s, %d readers per system (Weir read %s), %s; cache-aside fills wait up to %s between the query and SET\n",
+		c.Keys, c.Writers, source, c.Readers, how, r.Elapsed.Round(time.Millisecond), c.FillDelay)
 	fmt.Fprintf(w, "%-12s %10s %10s %12s %12s %14s %14s\n", "system", "reads", "writes", "stale reads", "stale keys", "visible p50", "visible p99")
 	for _, name := range systemNames {
 		s := r.Systems[name]
 		fmt.Fprintf(w, "%-12s %10d %10d %12d %12d %12.2fms %12.2fms\n", name, s.Reads, s.Writes, s.StaleReads, s.PermanentlyStaleKeys, s.VisibleP50, s.VisibleP99)
 	}
-	fmt.Fprintln(w, "stale keys: keys still differing from PostgreSQL after the writes stopped (cache-aside's stay so until their TTL)")
+	fmt.Fprintf(w, "stale keys: keys still differing from %s after the writes stopped (cache-aside's stay so until their TTL)\n", source)
+	if r.Proxy != nil {
+		r.Proxy.print(w)
+	}
 }

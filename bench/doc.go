@@ -7,13 +7,21 @@
 // (compare.go) runs the same clients, keys, read share and time against Weir — by default a
 // `weir serve` child process (weirproc.go), in memory, loaded and read over its MySQL
 // protocol; or its MySQL server in this process, the Go API, or a running `weir serve` at an
-// address — and then against the baselines of compare_baselines.go: PostgreSQL and MariaDB
-// answering the query themselves, and the cache-aside pattern, Redis in front of PostgreSQL.
+// address; or, with the proxy target (proxy_vote.go), `weir serve --upstream mariadb://…`
+// in front of MariaDB, which holds the tables, the writes passed through Weir's proxy and the
+// reads answered from its cache — and then against the baselines of compare_baselines.go:
+// PostgreSQL and MariaDB answering the query themselves (with the proxy target, the same
+// MariaDB, binary log on), and the cache-aside pattern, Redis in front of PostgreSQL.
 // With a sweep, each system also runs open-loop at a range of offered loads. The other workloads each measure one property:
 //
 //   - consistency.go: writers increment counters in PostgreSQL while readers read them
 //     through Weir (mirroring PostgreSQL by logical replication) and through cache-aside,
 //     counting stale reads, keys still stale once the writes stop, and write-to-visible time.
+//     The source of truth is behind a small interface (consistencySource):
+//     consistency_mariadb.go puts MariaDB there, with Weir following its binary log and read
+//     over its MySQL proxy, and adds read-your-writes sessions that write through the proxy
+//     and read back on the same connection, counting their stale reads and how many of
+//     their reads Weir's cache answered rather than MariaDB.
 //   - memory.go: the vote view under memory limits that are fractions of its full state,
 //     with the live heap it grew to and the hit rate each limit leaves.
 //   - wire.go: reads of the vote view over the MySQL protocol (from a `weir serve` child

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -37,6 +38,9 @@ type ServeOptions struct {
 	Env []string
 	// Log receives the server's warnings and errors (nil: kept only for error messages).
 	Log io.Writer
+	// StartTimeout bounds the wait for the server to answer (0: 60s); a server following
+	// an upstream opens its MySQL listener only once it has copied the upstream's tables.
+	StartTimeout time.Duration
 }
 
 // serveStartTimeout bounds the wait for a child server to answer.
@@ -97,7 +101,7 @@ func startWeirProcessOnce(ctx context.Context, command []string, opts ServeOptio
 		p.waitErr = p.cmd.Wait()
 		close(p.exited)
 	}()
-	if err := p.waitReady(ctx); err != nil {
+	if err := p.waitReady(ctx, cmp.Or(opts.StartTimeout, serveStartTimeout)); err != nil {
 		p.stop()
 		return nil, err
 	}
@@ -105,9 +109,9 @@ func startWeirProcessOnce(ctx context.Context, command []string, opts ServeOptio
 }
 
 // waitReady polls /healthz and a TCP connection to the MySQL listener until both answer,
-// the process exits, or the deadline passes.
-func (p *weirProcess) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, serveStartTimeout)
+// the process exits, or timeout passes.
+func (p *weirProcess) waitReady(ctx context.Context, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
@@ -120,7 +124,7 @@ func (p *weirProcess) waitReady(ctx context.Context) error {
 		case <-p.exited:
 			return fmt.Errorf("bench: weir serve exited before it was ready (%v):\n%s", p.waitErr, p.out.tail())
 		case <-ctx.Done():
-			return fmt.Errorf("bench: weir serve did not answer within %s: %v\n%s", serveStartTimeout, err, p.out.tail())
+			return fmt.Errorf("bench: weir serve did not answer within %s: %v\n%s", timeout, err, p.out.tail())
 		case <-tick.C:
 		}
 	}

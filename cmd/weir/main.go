@@ -6,7 +6,7 @@
 //	weir bench wire [flags]   the vote view over the MySQL protocol against Redis
 //	weir bench durable [flags] group commit: durable writes at several concurrencies
 //	weir bench restart [flags] reopening a data directory of 1M rows
-//	weir bench consistency [flags] Weir against Redis cache-aside, both over PostgreSQL
+//	weir bench consistency [flags] Weir against Redis cache-aside, both over PostgreSQL or MariaDB
 //	weir bench readme [flags] the README's benchmark section, measured on this machine
 //	weir demo                 the news example, printed step by step
 package main
@@ -58,7 +58,7 @@ commands:
   bench range  read a page after a random time (created > ? ORDER BY created LIMIT 20) against PostgreSQL's B-tree index, with each server's CPU per read
   bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
   bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
-  bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL
+  bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL (or MariaDB, --upstream mariadb)
   bench readme  run vote --compare and consistency and print the README's benchmark tables
   demo         run the news example and print what each step returns
 `
@@ -142,12 +142,12 @@ func benchVote(ctx context.Context, args []string) error {
 	var cmp bench.CompareConfig
 	var compare string
 	fs.StringVar(&compare, "compare", "", "also run the baselines, comma-separated: postgres (the query on PostgreSQL), mariadb (on MariaDB), redis (cache-aside: Redis in front of PostgreSQL)")
-	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: process (weir serve as a child process, in memory, read over its MySQL protocol, its CPU measured apart from the clients'), wire (its MySQL server inside this process), inproc (the Go API), or the host:port (or DSN) of a running weir serve without these tables; default inproc, or process with --compare so every system is a server read over its protocol")
+	fs.StringVar(&cmp.Target, "target", "", "where Weir runs: process (weir serve as a child process, in memory, read over its MySQL protocol, its CPU measured apart from the clients'), proxy (weir serve --upstream mariadb://… as a child process in front of MariaDB, which holds the tables: the writes pass through Weir's proxy to MariaDB, the reads come from its cache; the mariadb baseline runs on the same MariaDB), wire (its MySQL server inside this process), inproc (the Go API), or the host:port (or DSN) of a running weir serve without these tables; default inproc, or process with --compare so every system is a server read over its protocol")
 	fs.IntVar(&cmp.ServerPID, "server-pid", 0, "with --target host:port: the PID of that weir serve, to measure its CPU time (default: unknown)")
 	fs.StringVar(&cmp.ServerHTTP, "server-http", "", "with --target host:port: the host:port of that weir serve's HTTP listener, for its GC pauses and memory (default: unknown)")
 	fs.StringVar(&cmp.PostgresURL, "postgres", "", "PostgreSQL URL for the baselines (default: start a private server)")
 	fs.IntVar(&cmp.PostgresPID, "postgres-pid", 0, "with --postgres: the PID of its postmaster, to measure its CPU time and its backends' (default: unknown)")
-	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline, user:pass@tcp(host:port)/ (default: start a private server)")
+	fs.StringVar(&cmp.MariaDBDSN, "mariadb", "", "MariaDB DSN for the baseline (and, with --target proxy, Weir's upstream: it needs log_bin, binlog_format=ROW, binlog_row_image=FULL), user:pass@tcp(host:port)/ (default: start a private server)")
 	fs.IntVar(&cmp.MariaDBPID, "mariadb-pid", 0, "with --mariadb: the PID of its server, to measure its CPU time (default: unknown)")
 	fs.StringVar(&cmp.RedisServer, "redis-server", "", "path of redis-server for cache-aside (default: from PATH)")
 	fs.DurationVar(&cmp.TTL, "ttl", time.Hour, "expiry of cache-aside entries")
@@ -268,7 +268,7 @@ func benchConsistency(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("weir bench consistency", flag.ContinueOnError)
 	var cfg bench.ConsistencyConfig
 	fs.IntVar(&cfg.Keys, "keys", 50, "counters written and read")
-	fs.IntVar(&cfg.Writers, "writers", 4, "concurrent writers on PostgreSQL")
+	fs.IntVar(&cfg.Writers, "writers", 4, "concurrent writers on the source database")
 	fs.IntVar(&cfg.Readers, "readers", 8, "concurrent readers of each system")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "how long the writes run")
 	fs.DurationVar(&cfg.FillDelay, "fill-delay", 5*time.Millisecond, "the most a cache-aside fill waits between its query and its SET (a slow query)")
@@ -277,6 +277,9 @@ func benchConsistency(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
 	fs.BoolVar(&cfg.Inproc, "inproc", false, "read Weir in process instead of over the MySQL protocol")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the key choices")
+	fs.StringVar(&cfg.Upstream, "upstream", "postgres", "the source of truth: postgres (Weir mirrors it by logical replication) or mariadb (Weir follows its binary log and proxies it, with read-your-writes sessions through the proxy)")
+	fs.StringVar(&cfg.MariaDBDSN, "mariadb", "", "with --upstream mariadb: a scratch MariaDB with log_bin, binlog_format=ROW and binlog_row_image=FULL, as user:pass@tcp(host:port)/ (default: start a private server)")
+	fs.IntVar(&cfg.Sessions, "sessions", 2, "with --upstream mariadb: sessions that increment a counter through Weir's proxy and read it back on the same connection")
 	return runBench(fs, args, func() (report, error) { return bench.RunConsistency(ctx, cfg, os.Stderr) })
 }
 
