@@ -49,6 +49,9 @@ type ConsistencyConfig struct {
 	// Inproc reads Weir through the Go API instead of the MySQL protocol. Over the protocol
 	// each read costs a network round trip, as a cache-aside read of Redis does.
 	Inproc bool
+	// Protocol is the protocol Weir's readers read over: ProtocolMySQL ("" too) or
+	// ProtocolPostgres (pgx on Weir's PostgreSQL listener; consistency_pg.go).
+	Protocol string `json:",omitempty"`
 }
 
 func (c *ConsistencyConfig) defaults() {
@@ -125,6 +128,9 @@ var systemNames = [2]string{"weir", "cache-aside"}
 // RunConsistency runs the benchmark and reports both systems.
 func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writer) (*ConsistencyReport, error) {
 	cfg.defaults()
+	if err := checkConsistencyProtocol(cfg); err != nil {
+		return nil, err
+	}
 	say := func(format string, args ...any) {
 		if progress != nil {
 			fmt.Fprintf(progress, format+"\n", args...)
@@ -217,7 +223,15 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 		}
 		return rows.Row(0)[0].RawInt(), nil
 	}
-	if !cfg.Inproc {
+	if !cfg.Inproc && cfg.Protocol == ProtocolPostgres {
+		read, stopServer, err := readWeirOverPostgres(ctx, e, cfg.Readers)
+		if err != nil {
+			return nil, err
+		}
+		defer stopServer()
+		readWeir = read
+	}
+	if !cfg.Inproc && cfg.Protocol != ProtocolPostgres {
 		addr, stopServer, err := serveEngine(e, cfg.Readers)
 		if err != nil {
 			return nil, err
@@ -445,6 +459,9 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 func (r *ConsistencyReport) Print(w io.Writer) {
 	c := r.Config
 	how := "over the MySQL protocol"
+	if c.Protocol == ProtocolPostgres {
+		how = "over the PostgreSQL protocol, pgx"
+	}
 	if c.Inproc {
 		how = "in process"
 	}

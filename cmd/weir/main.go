@@ -280,6 +280,7 @@ func benchConsistency(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.PostgresURL, "postgres", "", "PostgreSQL URL with wal_level=logical (default: start a private server)")
 	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
 	fs.BoolVar(&cfg.Inproc, "inproc", false, "read Weir in process instead of over the MySQL protocol")
+	fs.StringVar(&cfg.Protocol, "protocol", bench.ProtocolMySQL, "the protocol Weir's readers read over: mysql, or postgres (pgx on Weir's PostgreSQL listener)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the key choices")
 	return runBench(fs, args, func() (report, error) { return bench.RunConsistency(ctx, cfg, os.Stderr) })
 }
