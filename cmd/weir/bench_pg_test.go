@@ -48,13 +48,14 @@ func TestBenchPgbench(t *testing.T) {
 		if runtime.GOOS != "linux" {
 			continue
 		}
-		// The server read from did the work of the window's reads.
-		busy := r.Server.Processes[0]
-		if r.System == "postgres" {
-			busy = r.Server.Processes[1]
-		}
-		if busy.CPU == nil || *busy.CPU <= 0 || r.Server.CPUPerOp == nil {
-			t.Errorf("run %d (%s against %s): server CPU: %+v", i, r.Mode, r.System, r.Server)
+		// Both servers' CPU is known. Its size is not checked: on a machine loaded enough that
+		// a closed connection's backend exits inside the window and is read as a zombie
+		// before its postmaster reaps it, a short window's figure can even come out below
+		// zero (see ProcessTreeCPU).
+		for _, p := range r.Server.Processes {
+			if p.CPU == nil || p.CPUPerOp == nil {
+				t.Errorf("run %d (%s against %s): %s's CPU unknown: %s", i, r.Mode, r.System, p.Name, p.Unknown)
+			}
 		}
 	}
 	for _, mode := range bench.PgbenchModes {
