@@ -13,10 +13,10 @@ import (
 // engineCaches is the engine as the evictor sees its caches.
 type engineCaches struct{ e *Engine }
 
-// GraphBytes is the memory of every view's graph, the statement cache, and the full state
+// GraphBytes is the memory of every view's graph, the statement caches, and the full state
 // of the views of ad-hoc shapes.
 func (c engineCaches) GraphBytes() int64 {
-	return c.e.graphBytes.Load() + c.e.stmts.Bytes() + c.e.adhocFullBytes()
+	return c.e.graphBytes.Load() + c.e.stmts.Bytes() + c.e.pgStmts.Bytes() + c.e.adhocFullBytes()
 }
 
 // AdHocBytes is the part of GraphBytes that the views of ad-hoc shapes added.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/eviction"
 	"github.com/weirdb/weir/planner"
 	"github.com/weirdb/weir/planner/pgsql"
 )
@@ -45,13 +46,25 @@ func (e *Engine) PrepareDialect(ctx context.Context, d Dialect, sql string) (*St
 }
 
 // planPostgres plans a SELECT in PostgreSQL's dialect against the current catalog.
+// A compiled statement with parameters is kept for its text, as plan keeps MySQL's:
+// drivers that send the same text in a new unnamed statement for every run (pgbench -M
+// extended, libpq's PQexecParams, node-postgres) would otherwise pay for a parse and a plan
+// each time. A text without parameters is most often a query with its values written in,
+// sent once (the simple query protocol): keeping those would only churn the cache.
 func (e *Engine) planPostgres(db, sql string) (*pgsql.Compiled, uint64, error) {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
 	v := e.version.Load()
+	if c, ok := e.pgStmts.Get(db, sql, v); ok {
+		return c, v, nil
+	}
+	e.mu.RLock()
+	v = e.version.Load()
 	c, err := pgsql.Compile(catalog{e}, db, sql)
+	e.mu.RUnlock()
 	if err != nil {
 		return nil, 0, err
+	}
+	if c.Lowered.NumParams > 0 {
+		e.pgStmts.Put(db, sql, v, c, eviction.StatementBytes(sql, c.Query.Text)+int64(len(db)))
 	}
 	return c, v, nil
 }

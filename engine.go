@@ -13,6 +13,7 @@ import (
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/eviction"
 	"github.com/weirdb/weir/planner"
+	"github.com/weirdb/weir/planner/pgsql"
 	"github.com/weirdb/weir/storage"
 	"github.com/weirdb/weir/tables"
 	"github.com/weirdb/weir/upquery"
@@ -126,7 +127,10 @@ type Engine struct {
 	graph    *dataflow.Graph
 	version  atomic.Uint64
 
-	stmts *planner.Cache
+	stmts *planner.Cache[planner.Statement]
+	// pgStmts are the SELECTs compiled in PostgreSQL's dialect (PrepareDialect), kept apart
+	// from stmts because one text can mean different things in the two dialects.
+	pgStmts *planner.Cache[*pgsql.Compiled]
 
 	// graphBytes approximates the memory of the graphs of all views (eviction.NodeBytes of
 	// each node, eviction.ViewBytes of each view); adhocBytes is what the views of ad-hoc
@@ -173,8 +177,8 @@ type Engine struct {
 	clock *temporalClock
 }
 
-// maxCachedStatements bounds the statement cache; under a memory limit, its estimated
-// bytes are also bounded by the limit divided by statementShare.
+// maxCachedStatements bounds each dialect's statement cache; under a memory limit, the
+// estimated bytes of each are also bounded by the limit divided by statementShare.
 const (
 	maxCachedStatements = 10_000
 	statementShare      = 16
@@ -212,7 +216,8 @@ func Open(opts Options) (*Engine, error) {
 		views:     map[string]*View{},
 		shapes:    map[string]*View{},
 		graph:     dataflow.NewGraph(),
-		stmts:     planner.NewCache(maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
+		stmts:     planner.NewCache[planner.Statement](maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
+		pgStmts:   planner.NewCache[*pgsql.Compiled](maxCachedStatements, max(opts.MemoryLimit, 0)/statementShare),
 		fillers:   map[*dataflow.Node]*upquery.Target{},
 
 		fullShapes: map[*View]struct{}{},

@@ -108,7 +108,7 @@ type MemoryStats struct {
 	// counts those dropped to stay under the limit since Open.
 	AdHocCaches  int
 	AdHocDropped int64
-	// Statements is the number of statements in the statement cache.
+	// Statements is the number of statements in the statement caches (both dialects').
 	Statements int
 }
 
@@ -119,7 +119,7 @@ func (e *Engine) Memory() MemoryStats {
 	shapes := len(e.shapes)
 	e.mu.RUnlock()
 	return MemoryStats{Limit: e.opts.MemoryLimit, InUse: e.evictor.InUse(), Graph: c.GraphBytes(), AdHoc: c.AdHocBytes(),
-		AdHocCaches: shapes, AdHocDropped: e.evictor.Dropped(), Statements: e.stmts.Len()}
+		AdHocCaches: shapes, AdHocDropped: e.evictor.Dropped(), Statements: e.stmts.Len() + e.pgStmts.Len()}
 }
 
 // Evict brings memory back under the limit: it evicts the reader keys read least often

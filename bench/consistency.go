@@ -61,6 +61,9 @@ type ConsistencyConfig struct {
 	// Inproc reads Weir through the Go API instead of the MySQL protocol. Over the protocol
 	// each read costs a network round trip, as a cache-aside read of Redis does.
 	Inproc bool
+	// Protocol is the protocol Weir's readers read over: ProtocolMySQL ("" too) or
+	// ProtocolPostgres (pgx on Weir's PostgreSQL listener; consistency_pg.go).
+	Protocol string `json:",omitempty"`
 }
 
 func (c *ConsistencyConfig) defaults() {
@@ -167,9 +170,15 @@ var systemNames = [2]string{"weir", "cache-aside"}
 // RunConsistency runs the benchmark and reports both systems.
 func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writer) (*ConsistencyReport, error) {
 	cfg.defaults()
+	if err := checkConsistencyProtocol(cfg); err != nil {
+		return nil, err
+	}
 	switch cfg.Upstream {
 	case "postgres":
 	case "mariadb":
+		if cfg.Protocol == ProtocolPostgres {
+			return nil, errors.New("bench: consistency: readers on the PostgreSQL protocol read a PostgreSQL upstream: drop --protocol postgres or --upstream mariadb")
+		}
 		return runConsistencyMariaDB(ctx, cfg, progress)
 	default:
 		return nil, fmt.Errorf("bench: --upstream %s: want postgres or mariadb", cfg.Upstream)
@@ -266,7 +275,15 @@ func RunConsistency(ctx context.Context, cfg ConsistencyConfig, progress io.Writ
 		}
 		return rows.Row(0)[0].RawInt(), nil
 	}
-	if !cfg.Inproc {
+	if !cfg.Inproc && cfg.Protocol == ProtocolPostgres {
+		read, stopServer, err := readWeirOverPostgres(ctx, e, cfg.Readers)
+		if err != nil {
+			return nil, err
+		}
+		defer stopServer()
+		readWeir = read
+	}
+	if !cfg.Inproc && cfg.Protocol != ProtocolPostgres {
 		addr, stopServer, err := serveEngine(e, cfg.Readers)
 		if err != nil {
 			return nil, err
@@ -586,6 +603,9 @@ func runConsistency(ctx context.Context, cfg ConsistencyConfig, src consistencyS
 func (r *ConsistencyReport) Print(w io.Writer) {
 	c := r.Config
 	how := "over the MySQL protocol"
+	if c.Protocol == ProtocolPostgres {
+		how = "over the PostgreSQL protocol, pgx"
+	}
 	if c.Inproc {
 		how = "in process"
 	}

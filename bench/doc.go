@@ -22,6 +22,13 @@
 //     over its MySQL proxy, and adds read-your-writes sessions that write through the proxy
 //     and read back on the same connection, counting their stale reads and how many of
 //     their reads Weir's cache answered rather than MariaDB.
+//     Weir's readers use its MySQL protocol, or (consistency_pg.go) pgx on its PostgreSQL
+//     listener.
+//   - pgbench.go: PostgreSQL's pgbench runs the vote read query as a custom script against
+//     Weir's PostgreSQL listener (`weir serve --upstream postgres://…` as a child process)
+//     and against that PostgreSQL, in each query mode (simple, extended, prepared); latencies
+//     and reads come from pgbench's per-transaction log over a window between two of its
+//     progress reports, at which both servers' CPU is read.
 //   - memory.go: the vote view under memory limits that are fractions of its full state,
 //     with the live heap it grew to and the hit rate each limit leaves.
 //   - wire.go: reads of the vote view over the MySQL protocol (from a `weir serve` child
@@ -48,9 +55,9 @@
 // that it measured something and that what it measured is right (every acknowledged row
 // is in the table, Weir ends with no stale key), never that it was fast enough: a timing
 // asserted on a shared machine fails for reasons that have nothing to do with the change.
-// It drives Weir only through what users have, the Go API and the MySQL protocol, and
-// reads Weir's counters the same way (Stats, MemoryInUse, StorageMetrics, SHOW STATUS,
-// /metrics).
+// It drives Weir only through what users have, the Go API and the MySQL and PostgreSQL
+// protocols, and reads Weir's counters the same way (Stats, MemoryInUse, StorageMetrics,
+// SHOW STATUS, /metrics).
 //
 // Server CPU (servercpu.go, meter.go) is the servers' alone: the user + system time of each
 // server process and its descendants (PostgreSQL's backends), read from /proc at the start

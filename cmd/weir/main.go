@@ -7,6 +7,7 @@
 //	weir bench durable [flags] group commit: durable writes at several concurrencies
 //	weir bench restart [flags] reopening a data directory of 1M rows
 //	weir bench consistency [flags] Weir against Redis cache-aside, both over PostgreSQL or MariaDB
+//	weir bench pgbench [flags] pgbench's vote reads: Weir's PostgreSQL listener against PostgreSQL
 //	weir bench readme [flags] the README's benchmark section, measured on this machine
 //	weir demo                 the news example, printed step by step
 package main
@@ -59,6 +60,7 @@ commands:
   bench durable acknowledged rows/s and fsyncs/s of durable writes at 1, 16, 256 writers
   bench restart time to reopen a data directory of 1M rows, and its bytes per row on disk
   bench consistency stale reads and stale keys: Weir against Redis cache-aside over PostgreSQL (or MariaDB, --upstream mariadb)
+  bench pgbench pgbench -f with the vote read query: Weir's PostgreSQL listener against PostgreSQL, with each server's CPU per read
   bench readme  run vote --compare and consistency and print the README's benchmark tables
   demo         run the news example and print what each step returns
 `
@@ -91,8 +93,10 @@ func run(ctx context.Context, args []string) error {
 			return benchConsistency(ctx, args[2:])
 		case "readme":
 			return benchReadme(ctx, args[2:])
+		case "pgbench":
+			return benchPgbench(ctx, args[2:])
 		}
-		return fmt.Errorf("usage: weir bench vote|memory|wire|range|durable|restart|consistency|readme [flags]")
+		return fmt.Errorf("usage: weir bench vote|memory|wire|range|durable|restart|consistency|pgbench|readme [flags]")
 	case "serve":
 		return serve(ctx, args[1:], nil, os.Stderr, nil)
 	case "demo":
@@ -276,6 +280,7 @@ func benchConsistency(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.PostgresURL, "postgres", "", "PostgreSQL URL with wal_level=logical (default: start a private server)")
 	fs.StringVar(&cfg.RedisServer, "redis-server", "", "path of redis-server (default: from PATH)")
 	fs.BoolVar(&cfg.Inproc, "inproc", false, "read Weir in process instead of over the MySQL protocol")
+	fs.StringVar(&cfg.Protocol, "protocol", bench.ProtocolMySQL, "the protocol Weir's readers read over: mysql, or postgres (pgx on Weir's PostgreSQL listener)")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "seed of the key choices")
 	fs.StringVar(&cfg.Upstream, "upstream", "postgres", "the source of truth: postgres (Weir mirrors it by logical replication) or mariadb (Weir follows its binary log and proxies it, with read-your-writes sessions through the proxy)")
 	fs.StringVar(&cfg.MariaDBDSN, "mariadb", "", "with --upstream mariadb: a scratch MariaDB with log_bin, binlog_format=ROW and binlog_row_image=FULL, as user:pass@tcp(host:port)/ (default: start a private server)")

@@ -26,6 +26,7 @@ var packages = map[string]string{
 	"initdb":             "postgresql",
 	"postgres":           "postgresql",
 	"pg_ctl":             "postgresql",
+	"pgbench":            "postgresql",
 	"pg_isready":         "postgresql-client",
 	"psql":               "postgresql-client",
 }
