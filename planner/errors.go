@@ -47,6 +47,7 @@ const (
 	CodeBadTypeValue        = 1367
 	CodeScaleOverPrecision  = 1427
 	CodeOrderNotInDistinct  = 3065
+	CodeOutOfRange          = 1690
 )
 
 var sqlStates = map[int]string{
@@ -66,6 +67,7 @@ var sqlStates = map[int]string{
 	CodeNoDefault:           "HY000",
 	CodeNoTablesUsed:        "HY000",
 	CodeOrderNotInDistinct:  "HY000",
+	CodeOutOfRange:          "22003",
 	CodeWrongValue:          "HY000",
 }
 

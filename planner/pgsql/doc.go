@@ -22,6 +22,15 @@
 //     (planner.PostgreSQL); LIKE is case-sensitive; ILIKE compares the lower-cased operands.
 //   - ORDER BY sorts NULLs last ascending and first descending, and honours NULLS FIRST and
 //     NULLS LAST, in queries and in window functions.
+//   - Result types are PostgreSQL's: integer arithmetic, abs, mod, COALESCE, GREATEST and
+//     LEAST are of their widest operand's width (an integer literal is an integer; a result
+//     past the width fails with 22003 when it is sent), lengths and positions are integers,
+//     `::int` and `::smallint` their types, extract() and ceil()/floor() of a numeric
+//     numerics, sum() of integers a bigint (over a window too), a mirrored varchar column a
+//     varchar and `::text` text.
+//   - An untyped literal takes the type its place requires: a boolean compared with a
+//     boolean ('t', 'yes', 'on', …), the bigint of LIMIT and OFFSET ('10'), as clients that
+//     write their arguments into the text send them.
 //   - `/` of two integers truncates; `||` is concatenation (NULL if either side is);
 //     concat() skips NULLs; GREATEST and LEAST ignore NULLs; length() counts characters.
 //   - `IS [NOT] DISTINCT FROM` is NULL-safe equality; boolean literals and columns, IS TRUE
@@ -49,8 +58,9 @@
 // cannot raise an error later); a computed text value (upper(x), x || y) groups and keys
 // under MySQL's case-insensitive collation, while a column or literal does not; upper() and
 // lower() fold non-ASCII letters too (PostgreSQL under the C locale folds ASCII only);
-// integer arithmetic results are announced as bigint whatever the operands' widths; char(n)
-// columns compare case-insensitively.
+// integer arithmetic is computed in 64 bits, so an intermediate result past int4 that the
+// final one is back within does not fail as PostgreSQL's does; char(n) columns compare
+// case-insensitively.
 //
 // The package must never evaluate a query or keep mutable global state: Compile is a pure
 // function of the catalog and the text, safe for concurrent use.

@@ -42,6 +42,14 @@ func (lw *lowerer) typeCast(tc *pg.TypeCast, depth int) error {
 	if err != nil {
 		return err
 	}
+	if fn, ok := intCasts[name]; ok {
+		lw.w(fn, "(")
+		if err := lw.expr(tc.Arg, depth+1); err != nil {
+			return err
+		}
+		lw.w(")")
+		return nil
+	}
 	if target == "" {
 		return lw.expr(tc.Arg, depth+1) // a cast to the type the value has already
 	}
@@ -51,6 +59,13 @@ func (lw *lowerer) typeCast(tc *pg.TypeCast, depth int) error {
 	}
 	lw.w(" AS ", target, ")")
 	return nil
+}
+
+// intCasts are the planner's functions for casts to smallint and integer: the cast, with
+// the type announced in the target's width (CAST(x AS SIGNED) is a bigint).
+var intCasts = map[string]string{
+	"int2": "PG_INT2", "smallint": "PG_INT2",
+	"int4": "PG_INT4", "int": "PG_INT4", "integer": "PG_INT4",
 }
 
 // typeName reads a type name as PostgreSQL's catalog spells it (int4, varchar, …) with its
@@ -105,8 +120,11 @@ func mysqlType(name string, mods []int) (string, error) {
 		return "DOUBLE", nil
 	case "float4", "real":
 		return "FLOAT", nil
-	case "text", "varchar", "bpchar", "name":
-		if len(mods) > 0 && name != "text" {
+	case "text":
+		// A binary string: text, compared byte by byte as under the C collation.
+		return "BINARY", nil
+	case "varchar", "bpchar", "name":
+		if len(mods) > 0 {
 			return "CHAR(" + strconv.Itoa(mods[0]) + ")", nil
 		}
 		return "CHAR", nil
@@ -330,11 +348,12 @@ func (lw *lowerer) extract(f *pg.FuncCall, depth int) error {
 	default:
 		return unsupported("extract(%s …)", strings.ToLower(field))
 	}
-	lw.w("EXTRACT(", field, " FROM ")
+	// extract() is numeric in PostgreSQL 14 and later; the fields written here are whole.
+	lw.w("CAST(EXTRACT(", field, " FROM ")
 	if err := lw.expr(f.Args[1], depth+1); err != nil {
 		return err
 	}
-	lw.w(")")
+	lw.w(") AS DECIMAL(20,0))")
 	return nil
 }
 

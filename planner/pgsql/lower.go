@@ -255,6 +255,19 @@ func (lw *lowerer) limitValue(n *pg.Node, clause string) error {
 			lw.w(strconv.Itoa(int(iv.Ival.Ival)))
 			return nil
 		}
+		if sv, ok := c.Val.(*pg.A_Const_Sval); ok {
+			// An untyped literal is read as the bigint LIMIT takes: pgx's simple protocol
+			// sends LIMIT $1 as LIMIT '10'.
+			n, err := strconv.ParseInt(strings.TrimSpace(sv.Sval.Sval), 10, 64)
+			if err != nil {
+				return &Error{SQLState: "22P02", Msg: fmt.Sprintf("invalid input syntax for type bigint: \"%s\"", sv.Sval.Sval)}
+			}
+			if n < 0 {
+				return &Error{SQLState: "2201W", Msg: clause + " must not be negative"}
+			}
+			lw.w(strconv.FormatInt(n, 10))
+			return nil
+		}
 	}
 	return unsupported("%s other than an integer constant or a parameter", clause)
 }
