@@ -104,6 +104,15 @@ func pgIntDiv(l, r dataflow.Type) bool {
 	return isInt(l) && isInt(r)
 }
 
+// pgNumericDiv reports whether `/` over operands of types l and r is PostgreSQL's numeric
+// division: a numeric operand, and no floating-point one.
+func pgNumericDiv(l, r dataflow.Type) bool {
+	exact := func(t dataflow.Type) bool {
+		return t.Kind == dataflow.KindDecimal || t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint
+	}
+	return (l.Kind == dataflow.KindDecimal || r.Kind == dataflow.KindDecimal) && exact(l) && exact(r)
+}
+
 // pgDateArith compiles PostgreSQL's arithmetic on dates: date ± integer (days) and
 // date - date (days between). ok is false for operands it does not concern.
 func pgDateArith(op expr.ArithOp, l, r expr.Expr) (e expr.Expr, ok bool, err error) {
@@ -286,3 +295,26 @@ var pgIntCasts = map[string]int{"pg_int2": 2, "pg_int4": 4}
 
 // signedType is CAST(x AS SIGNED).
 var signedType = dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+
+// pgAvgFunc is the function the PostgreSQL dialect lowers avg(x) to, PG_AVG(SUM(x),
+// COUNT(x)): PostgreSQL's numeric division of the two (expr.NewPGAvg), whose scale depends
+// on the values. Like pgIntCasts it exists in that dialect only.
+const pgAvgFunc = "pg_avg"
+
+// pgConstDivByZero is PostgreSQL's error for a division or remainder of constants by zero,
+// which its constant folding raises whatever the rows. A divisor that is zero only in some
+// row is NULL there instead: a cached result cannot fail later, when a write makes it zero.
+func pgConstDivByZero(op expr.ArithOp, l, r expr.Expr) *Error {
+	if op != expr.OpDiv && op != expr.OpIntDiv && op != expr.OpMod {
+		return nil
+	}
+	lv, lok := expr.ConstValue(l)
+	rv, rok := expr.ConstValue(r)
+	if !lok || !rok || lv.IsNull() || rv.IsNull() {
+		return nil
+	}
+	if f, ok := rv.ToFloat(); ok && f == 0 {
+		return newErr(CodeDivisionByZero, "division by zero")
+	}
+	return nil
+}

@@ -48,6 +48,7 @@ const (
 	CodeScaleOverPrecision  = 1427
 	CodeOrderNotInDistinct  = 3065
 	CodeOutOfRange          = 1690
+	CodeDivisionByZero      = 1365
 )
 
 var sqlStates = map[int]string{
@@ -68,6 +69,7 @@ var sqlStates = map[int]string{
 	CodeNoTablesUsed:        "HY000",
 	CodeOrderNotInDistinct:  "HY000",
 	CodeOutOfRange:          "22003",
+	CodeDivisionByZero:      "22012",
 	CodeWrongValue:          "HY000",
 }
 

@@ -351,6 +351,12 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 			if op == expr.OpDiv && pgIntDiv(l.Type(), r.Type()) {
 				op = expr.OpIntDiv
 			}
+			if err := pgConstDivByZero(op, l, r); err != nil {
+				return nil, v.err(err, n)
+			}
+			if op == expr.OpDiv && pgNumericDiv(l.Type(), r.Type()) {
+				return over(expr.NewPGDiv(l, r), l, r), nil
+			}
 			if e, ok, err := pgDateArith(op, l, r); ok || err != nil {
 				if err != nil {
 					return nil, v.err(err.(*Error), n)
@@ -589,6 +595,17 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	switch name {
 	case ast.DateLiteral, ast.TimestampLiteral, ast.TimeLiteral:
 		return v.timeLiteral(n)
+	}
+	if name == pgAvgFunc && v.c.dialect == PostgreSQL && len(n.Args) == 2 {
+		sum, err := v.conv(n.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		count, err := v.conv(n.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		return over(expr.NewPGAvg(sum, count), sum, count), nil
 	}
 	if width, ok := pgIntCasts[name]; ok && v.c.dialect == PostgreSQL && len(n.Args) == 1 {
 		e, err := v.conv(n.Args[0])

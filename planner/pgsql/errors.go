@@ -63,6 +63,7 @@ var plannerStates = map[int]string{
 	planner.CodeDerivedNeedsAlias:   StateSyntaxError,
 	planner.CodeWrongParamCount:     StateUndefinedFunction,
 	planner.CodeOutOfRange:          "22003", // numeric_value_out_of_range
+	planner.CodeDivisionByZero:      "22012", // division_by_zero
 	planner.CodeTruncatedWrongValue: "22P02", // invalid_text_representation
 }
 

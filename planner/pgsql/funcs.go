@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -195,12 +196,30 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		}
 		lw.w(")")
 		return lw.over(f, depth)
-	case "sum", "min", "max", "avg":
-		if name == "avg" {
-			// PostgreSQL's avg of integers and numerics is numeric with at least 16 fraction
-			// digits; Weir's AVG keeps four more than its argument.
-			return unsupported("avg() (its numeric scale differs; use sum() and count())")
+	case "avg":
+		// PostgreSQL's avg of integers and numerics is a numeric division of the sum by the
+		// count whose scale depends on the values (at least 16 significant digits), which
+		// the planner's PG_AVG computes; MySQL's AVG keeps four digits more than its argument.
+		lw.w("PG_AVG(")
+		for i, fn := range []string{"SUM(", "COUNT("} {
+			if i > 0 {
+				lw.w(", ")
+			}
+			lw.w(fn)
+			if f.AggDistinct {
+				lw.w("DISTINCT ")
+			}
+			if err := lw.args(f.Args, depth); err != nil {
+				return err
+			}
+			lw.w(")")
+			if err := lw.over(f, depth); err != nil {
+				return err
+			}
 		}
+		lw.w(")")
+		return nil
+	case "sum", "min", "max":
 		lw.w(strings.ToUpper(name), "(")
 		if f.AggDistinct {
 			lw.w("DISTINCT ")
@@ -228,7 +247,7 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		lw.w(strings.ToUpper(name), "()")
 		return lw.over(f, depth)
 	case "string_agg":
-		return unsupported("string_agg()")
+		return lw.stringAgg(f, depth)
 	}
 	if f.Over != nil {
 		return unsupported("the window function %s()", name)
@@ -388,4 +407,81 @@ func (lw *lowerer) over(f *pg.FuncCall, depth int) error {
 	}
 	lw.w(")")
 	return nil
+}
+
+// stringAgg writes string_agg(x, sep [ORDER BY x]) as GROUP_CONCAT, which skips NULLs as
+// string_agg does and is NULL for a group with no value. The separator must be a constant
+// and the order, when given, that of the aggregated value (GROUP_CONCAT orders by nothing
+// else); without one the order is Weir's, as PostgreSQL's is unspecified.
+func (lw *lowerer) stringAgg(f *pg.FuncCall, depth int) error {
+	if f.Over != nil {
+		return unsupported("string_agg() as a window function")
+	}
+	if len(f.Args) != 2 {
+		return &Error{SQLState: StateUndefinedFunction, Msg: fmt.Sprintf("function string_agg with %d arguments does not exist", len(f.Args))}
+	}
+	sep := ""
+	switch c := f.Args[1].GetAConst(); {
+	case c == nil:
+		return unsupported("string_agg() with a separator that is not a constant")
+	case c.Isnull:
+		return unsupported("string_agg() with a NULL separator")
+	default:
+		sv, ok := c.Val.(*pg.A_Const_Sval)
+		if !ok {
+			return unsupported("string_agg() with a separator that is not a string")
+		}
+		sep = sv.Sval.Sval
+	}
+	desc := false
+	switch len(f.AggOrder) {
+	case 0:
+	case 1:
+		sb := f.AggOrder[0].GetSortBy()
+		if sb == nil || sb.SortbyDir == pg.SortByDir_SORTBY_USING {
+			return unsupported("this ORDER BY inside string_agg()")
+		}
+		same, err := sameExpr(sb.Node, f.Args[0])
+		if err != nil {
+			return err
+		}
+		if !same {
+			return unsupported("string_agg() ordered by anything but the aggregated value")
+		}
+		desc = sb.SortbyDir == pg.SortByDir_SORTBY_DESC
+	default:
+		return unsupported("string_agg() ordered by several keys")
+	}
+	lw.w("GROUP_CONCAT(")
+	if f.AggDistinct {
+		lw.w("DISTINCT ")
+	}
+	if err := lw.expr(f.Args[0], depth+1); err != nil {
+		return err
+	}
+	if len(f.AggOrder) > 0 {
+		lw.w(" ORDER BY ")
+		if err := lw.expr(f.Args[0], depth+1); err != nil {
+			return err
+		}
+		if desc {
+			lw.w(" DESC")
+		}
+	}
+	lw.w(" SEPARATOR ")
+	lw.str(sep)
+	lw.w(")")
+	return nil
+}
+
+// sameExpr reports whether two expressions are written alike (as their lowered texts are).
+func sameExpr(a, b *pg.Node) (bool, error) {
+	la, lb := &lowerer{}, &lowerer{}
+	if err := la.expr(a, 0); err != nil {
+		return false, err
+	}
+	if err := lb.expr(b, 0); err != nil {
+		return false, err
+	}
+	return la.b.String() == lb.b.String(), nil
 }
