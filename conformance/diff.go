@@ -21,6 +21,9 @@ func Diff(gotName string, got *ResultSet, wantName string, want *ResultSet, orde
 	} else if got.Columns != nil && want.Columns != nil && !sameNames(got.Columns, want.Columns) {
 		fmt.Fprintf(&b, "column names: %s %v, %s %v\n", gotName, got.Columns, wantName, want.Columns)
 	}
+	if got.Types != nil && want.Types != nil && !slices.Equal(got.Types, want.Types) {
+		fmt.Fprintf(&b, "column types: %s %v, %s %v\n", gotName, got.Types, wantName, want.Types)
+	}
 	if ordered {
 		if i := firstOrderedDifference(got.Rows, want.Rows); i >= 0 {
 			fmt.Fprintf(&b, "rows differ in order or content from row %d (%s %d rows, %s %d rows)\n",
@@ -75,7 +78,17 @@ func header(rs *ResultSet) string {
 	if rs.Columns == nil {
 		return ""
 	}
-	return "[" + strings.Join(rs.Columns, ", ") + "]"
+	if rs.Types == nil {
+		return "[" + strings.Join(rs.Columns, ", ") + "]"
+	}
+	cols := make([]string, len(rs.Columns))
+	for i, c := range rs.Columns {
+		cols[i] = c
+		if i < len(rs.Types) {
+			cols[i] += " " + rs.Types[i]
+		}
+	}
+	return "[" + strings.Join(cols, ", ") + "]"
 }
 
 func rowsEqual(a, b []Cell) bool {
@@ -139,7 +152,7 @@ func multisetDifference(got, want [][]Cell) (onlyGot, onlyWant [][]Cell) {
 func sortedCopy(rs *ResultSet) *ResultSet {
 	rows := slices.Clone(rs.Rows)
 	slices.SortStableFunc(rows, compareRows)
-	return &ResultSet{Columns: rs.Columns, Rows: rows}
+	return &ResultSet{Columns: rs.Columns, Types: rs.Types, Rows: rows}
 }
 
 func writeRows(b *strings.Builder, title string, rows [][]Cell) {

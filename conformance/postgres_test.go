@@ -33,6 +33,9 @@ import (
 // literals (the simple protocol's way): the two must agree, and agree with PostgreSQL, whose
 // answer is read with the extended protocol in text format.
 //
+// TestPostgresConformanceOverWire (postgres_wire_test.go) runs the same files through Weir's
+// PostgreSQL listener with pgx, in the simple and the extended protocol.
+//
 // Values are compared as PostgreSQL's text output shows them (a front door renders Weir's
 // values with pgsql.FormatText): numeric scale, t and f for booleans and every character of
 // text count; floating-point values compare with the usual tolerance.

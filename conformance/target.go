@@ -39,7 +39,10 @@ type ExecResult struct {
 type ResultSet struct {
 	// Columns are the result's column names; nil when the target does not report them.
 	Columns []string
-	Rows    [][]Cell
+	// Types are the columns' types as the protocol announces them (PostgreSQL's type
+	// names, from the RowDescription's OIDs); nil when the target does not report them.
+	Types []string
+	Rows  [][]Cell
 }
 
 // sqlTarget runs statements through database/sql on one pinned connection, so session state

@@ -6,6 +6,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/planner/pgsql"
 )
 
 // Dialect plans the statements clients send. It owns the statement text: what a statement
@@ -59,13 +60,16 @@ func (d PostgresDialect) Prepare(ctx context.Context, sql string) (Statement, er
 // pgText is the type a client of PostgreSQL's dialect sees for t. The dialect reads text
 // as binary strings, so that it compares byte by byte as PostgreSQL's C collation does: a
 // text column becomes LONGBLOB and a string literal VARBINARY. Those are text to the
-// client. (A table Weir mirrors from PostgreSQL has no binary column; a LONGBLOB or
+// client; a VARBINARY(n) column is the varchar it mirrors. (A table Weir mirrors from PostgreSQL has no binary column; a LONGBLOB or
 // VARBINARY column of Weir's own tables is shown as text in this dialect too.)
 func pgText(t dataflow.Type) dataflow.Type {
 	if t.Kind != dataflow.KindString {
 		return t
 	}
 	base := strings.ToUpper(t.SQL)
+	if pgsql.TypeOID(t) == pgsql.OIDVarchar && strings.HasPrefix(base, "VARBINARY(") {
+		return dataflow.Type{Kind: dataflow.KindString, SQL: "VARCHAR", Precision: pgsql.VarcharLength(t), Nullable: t.Nullable}
+	}
 	if base == "LONGBLOB" || strings.HasPrefix(base, "VARBINARY") {
 		return dataflow.Type{Kind: dataflow.KindString, SQL: "TEXT", Nullable: t.Nullable}
 	}

@@ -26,7 +26,10 @@
 //     int4, int8, numeric, float4, float8, bool, text, varchar, bpchar, bytea, date, time,
 //     timestamp, timestamptz, uuid, json). Binary formats, and the parameters clients
 //     bind, are encoded and decoded by pgtype; the text forms are PostgreSQL 15's output
-//     for a session with DateStyle ISO and TimeZone UTC.
+//     for a session with DateStyle ISO and TimeZone UTC. A numeric's binary form is the bytes
+//     numeric_send writes (no trailing zero digits; zero has none). An integer past the
+//     width its column is announced with (int4 arithmetic is int4, as in PostgreSQL) fails
+//     the statement with 22003 rather than being sent wrapped around.
 //   - The session's own statements (session.go, settings.go): SET, RESET and SHOW of the
 //     run-time parameters clients and ORMs set (a change of a reported parameter is sent as
 //     ParameterStatus; SET is undone by ROLLBACK, SET LOCAL at the end of its transaction;

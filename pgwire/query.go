@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -369,6 +370,10 @@ func (c *conn) sendRow(vals []weir.Value, fields []field, formats []int16) error
 			c.scratch, err = c.codec.appendText(c.scratch, v, fields[i].typ.oid)
 		}
 		if err != nil {
+			var pe *pgError
+			if errors.As(err, &pe) {
+				return pe
+			}
 			return newPGError(stateInvalidText, "column %q: %v", fields[i].name, err)
 		}
 		c.offsets = append(c.offsets, start, len(c.scratch))

@@ -1,6 +1,7 @@
 package pgwire
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/big"
@@ -141,6 +142,9 @@ func newCodec() codec { return codec{m: pgtype.NewMap()} }
 
 // appendText appends v in PostgreSQL's text format for a column of type oid.
 func (c codec) appendText(dst []byte, v weir.Value, oid uint32) ([]byte, error) {
+	if err := checkIntWidth(v, oid); err != nil {
+		return nil, err
+	}
 	switch v.Kind() {
 	case dataflow.KindInt:
 		if oid == pgtype.BoolOID {
@@ -209,6 +213,9 @@ func appendFloatText(dst []byte, f float64, single bool) []byte {
 
 // appendBinary appends v in PostgreSQL's binary format for oid, through pgtype.
 func (c codec) appendBinary(dst []byte, v weir.Value, oid uint32) ([]byte, error) {
+	if err := checkIntWidth(v, oid); err != nil {
+		return nil, err
+	}
 	var x any
 	switch oid {
 	case pgtype.BoolOID:
@@ -252,7 +259,12 @@ func (c codec) appendBinary(dst []byte, v weir.Value, oid uint32) ([]byte, error
 			}
 			n.Int = coef
 		}
-		x = n
+		start := len(dst)
+		out, err := c.m.Encode(oid, pgtype.BinaryFormatCode, n, dst)
+		if err != nil {
+			return nil, err
+		}
+		return trimNumericDigits(out, start), nil
 	case pgtype.ByteaOID:
 		x = []byte(v.RawString())
 	case pgtype.DateOID, pgtype.TimestampOID, pgtype.TimestamptzOID:
@@ -269,6 +281,66 @@ func (c codec) appendBinary(dst []byte, v weir.Value, oid uint32) ([]byte, error
 		x = v.ToText()
 	}
 	return c.m.Encode(oid, pgtype.BinaryFormatCode, x, dst)
+}
+
+// checkIntWidth refuses an integer that does not fit the integer type its column is
+// announced as: PostgreSQL computes int2 and int4 arithmetic in their own width and fails a
+// result past it with 22003, where Weir computes in 64 bits. A value is never sent wrapped
+// around.
+func checkIntWidth(v weir.Value, oid uint32) error {
+	var lo, hi int64
+	var name string
+	switch oid {
+	case pgtype.Int2OID:
+		lo, hi, name = math.MinInt16, math.MaxInt16, "smallint"
+	case pgtype.Int4OID:
+		lo, hi, name = math.MinInt32, math.MaxInt32, "integer"
+	case pgtype.Int8OID:
+		lo, hi, name = math.MinInt64, math.MaxInt64, "bigint"
+	default:
+		return nil
+	}
+	switch v.Kind() {
+	case dataflow.KindInt:
+		if i := v.RawInt(); i >= lo && i <= hi {
+			return nil
+		}
+	case dataflow.KindUint:
+		if v.RawUint() <= uint64(hi) {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return newPGError(stateOutOfRange, "%s out of range", name)
+}
+
+// trimNumericDigits rewrites the numeric pgtype wrote at buf[start:] as PostgreSQL's
+// numeric_send writes it: without trailing zero base-10000 digits, and zero as no digits at
+// all with weight 0 and the sign positive, its display scale kept. Clients that decode the
+// digits (pgx does) otherwise read 0.00 where PostgreSQL's bytes read 0.
+func trimNumericDigits(buf []byte, start int) []byte {
+	b := buf[start:]
+	if len(b) < 8 {
+		return buf
+	}
+	ndigits := int(binary.BigEndian.Uint16(b))
+	if binary.BigEndian.Uint16(b[4:]) == 0xC000 || len(b) != 8+2*ndigits { // NaN, or not the expected layout
+		return buf
+	}
+	n := ndigits
+	for n > 0 && binary.BigEndian.Uint16(b[8+2*(n-1):]) == 0 {
+		n--
+	}
+	if n == ndigits {
+		return buf
+	}
+	binary.BigEndian.PutUint16(b, uint16(n))
+	if n == 0 {
+		binary.BigEndian.PutUint16(b[2:], 0) // weight
+		binary.BigEndian.PutUint16(b[4:], 0) // sign
+	}
+	return buf[:start+8+2*n]
 }
 
 // numericOf is v as pgtype's numeric.

@@ -2,10 +2,16 @@ package pgwire
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"math"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgproto3"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/weirdb/weir/dataflow"
 
 	"github.com/weirdb/weir/internal/testserver"
 )
@@ -20,6 +26,8 @@ var typeColumns = []struct {
 	{"b", "bigint", "BIGINT", "-9223372036854775808"},
 	{"n", "numeric(10,2)", "DECIMAL(10,2)", "'-12345.60'"},
 	{"n0", "numeric(12,0)", "DECIMAL(12,0)", "'100000000000'"},
+	{"nz", "numeric(8,3)", "DECIMAL(8,3)", "0"},
+	{"n1", "numeric(8,4)", "DECIMAL(8,4)", "'-1'"},
 	{"r", "real", "FLOAT", "1.5"},
 	{"d", "double precision", "DOUBLE", "1e20"},
 	{"d2", "double precision", "DOUBLE", "0.000123456789"},
@@ -103,5 +111,73 @@ func TestTypesMatchPostgres(t *testing.T) {
 				t.Errorf("format %d:\n Weir       %s\n PostgreSQL %s", format, got[i], want[i])
 			}
 		}
+	}
+}
+
+// TestIntegerWidth: a value past the width its column is announced with fails the
+// statement with 22003, in text and in binary, as PostgreSQL's int4 and int2 arithmetic
+// does; it is never sent wrapped around.
+func TestIntegerWidth(t *testing.T) {
+	c := newCodec()
+	for _, tc := range []struct {
+		v   dataflow.Value
+		oid uint32
+		ok  bool
+	}{
+		{dataflow.Int(math.MaxInt32), pgtype.Int4OID, true},
+		{dataflow.Int(math.MaxInt32 + 1), pgtype.Int4OID, false},
+		{dataflow.Int(math.MinInt32 - 1), pgtype.Int4OID, false},
+		{dataflow.Int(math.MinInt16), pgtype.Int2OID, true},
+		{dataflow.Int(math.MaxInt16 + 1), pgtype.Int2OID, false},
+		{dataflow.Uint(math.MaxUint64), pgtype.Int8OID, false},
+		{dataflow.Int(math.MaxInt32 + 1), pgtype.Int8OID, true},
+	} {
+		for _, binary := range []bool{false, true} {
+			var err error
+			if binary {
+				_, err = c.appendBinary(nil, tc.v, tc.oid)
+			} else {
+				_, err = c.appendText(nil, tc.v, tc.oid)
+			}
+			var pe *pgError
+			switch {
+			case tc.ok && err != nil:
+				t.Errorf("%v as %d (binary %v): %v", tc.v, tc.oid, binary, err)
+			case !tc.ok && (!errors.As(err, &pe) || pe.code != "22003"):
+				t.Errorf("%v as %d (binary %v): %v, want 22003", tc.v, tc.oid, binary, err)
+			}
+		}
+	}
+}
+
+// TestIntegerOverflowOverWire: integer arithmetic over integer columns is an integer, and a
+// result past it fails the statement with 22003 in both protocols, as in PostgreSQL.
+func TestIntegerOverflowOverWire(t *testing.T) {
+	_, s := newsServer(t, Config{})
+	ctx := testCtx(t)
+	for _, mode := range []pgx.QueryExecMode{pgx.QueryExecModeCacheStatement, pgx.QueryExecModeSimpleProtocol} {
+		t.Run(mode.String(), func(t *testing.T) {
+			conn := connect(t, dsn(s, "root", ""))
+			rows, err := conn.Query(ctx, "SELECT author + 1 AS n FROM article WHERE id = 1", mode)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int32
+			for rows.Next() {
+				if err := rows.Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			if oid := rows.FieldDescriptions()[0].DataTypeOID; oid != pgtype.Int4OID || n != 2 {
+				t.Fatalf("author + 1: %d of type %d, want 2 of int4", n, oid)
+			}
+			err = conn.QueryRow(ctx, "SELECT author + 2147483647 FROM article WHERE id = 1", mode).Scan(&n)
+			if code := pgCode(err); code != "22003" {
+				t.Fatalf("an int4 result past its range: %v, want 22003", err)
+			}
+		})
 	}
 }

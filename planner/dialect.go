@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
@@ -103,6 +104,15 @@ func pgIntDiv(l, r dataflow.Type) bool {
 	return isInt(l) && isInt(r)
 }
 
+// pgNumericDiv reports whether `/` over operands of types l and r is PostgreSQL's numeric
+// division: a numeric operand, and no floating-point one.
+func pgNumericDiv(l, r dataflow.Type) bool {
+	exact := func(t dataflow.Type) bool {
+		return t.Kind == dataflow.KindDecimal || t.Kind == dataflow.KindInt || t.Kind == dataflow.KindUint
+	}
+	return (l.Kind == dataflow.KindDecimal || r.Kind == dataflow.KindDecimal) && exact(l) && exact(r)
+}
+
 // pgDateArith compiles PostgreSQL's arithmetic on dates: date ± integer (days) and
 // date - date (days between). ok is false for operands it does not concern.
 func pgDateArith(op expr.ArithOp, l, r expr.Expr) (e expr.Expr, ok bool, err error) {
@@ -148,4 +158,163 @@ func pgSumType(arg, mysqlType dataflow.Type) dataflow.Type {
 		return mysqlType
 	}
 	return dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+}
+
+// pgIntWidth is the width in bytes PostgreSQL gives an integer expression: 2 for smallint,
+// 4 for integer, 8 for bigint; 0 for an expression that is not an integer. An integer
+// literal is an integer when it fits in 32 bits, as PostgreSQL types it.
+func pgIntWidth(e expr.Expr) int {
+	t := e.Type()
+	if (t.Kind != dataflow.KindInt && t.Kind != dataflow.KindUint) || t.IsEnum() || t.IsSet() || isBoolType(t) {
+		return 0
+	}
+	base := strings.ToUpper(t.SQL)
+	if i := strings.IndexAny(base, "( "); i >= 0 {
+		base = base[:i]
+	}
+	switch {
+	case t.Unsigned && base != "SMALLINT" && base != "TINYINT" && base != "MEDIUMINT":
+		return 8
+	case base == "SMALLINT" || base == "TINYINT":
+		return 2
+	case base == "INT" || base == "INTEGER" || base == "MEDIUMINT":
+		return 4
+	}
+	if v, ok := expr.ConstValue(e); ok && v.Kind() == dataflow.KindInt && v.RawInt() >= math.MinInt32 && v.RawInt() <= math.MaxInt32 {
+		return 4
+	}
+	return 8
+}
+
+// isBoolType reports PostgreSQL's boolean as Weir keeps it (a mirrored boolean column is
+// TINYINT(1)).
+func isBoolType(t dataflow.Type) bool {
+	if t.Kind != dataflow.KindInt {
+		return false
+	}
+	sql := strings.ToUpper(t.SQL)
+	return sql == "TINYINT(1)" || sql == "BOOLEAN" || sql == "BOOL"
+}
+
+// pgIntTypes are the types PostgreSQL's integers of each width have in the planner.
+var pgIntTypes = map[int]dataflow.Type{
+	2: {Kind: dataflow.KindInt, Precision: 6, SQL: "SMALLINT"},
+	4: {Kind: dataflow.KindInt, Precision: 11, SQL: "INT"},
+}
+
+// pgIntResult types e, an integer result of operands of the given widths (arithmetic,
+// abs(), mod(), COALESCE, GREATEST, LEAST), as PostgreSQL does: the widest operand's
+// integer type, where MySQL's is BIGINT. Values stay 64-bit: one past the announced width
+// fails when a client is sent it, as PostgreSQL fails the operation (22003). A constant
+// past it fails here, as PostgreSQL's constant folding does.
+func pgIntResult(e expr.Expr, operands ...expr.Expr) (expr.Expr, error) {
+	if t := e.Type(); t.Kind != dataflow.KindInt || len(operands) == 0 {
+		return e, nil
+	}
+	width := 0
+	for _, o := range operands {
+		w := pgIntWidth(o)
+		if w == 0 {
+			return e, nil
+		}
+		width = max(width, w)
+	}
+	return pgIntOfWidth(e, width)
+}
+
+// pgIntOfWidth announces e, an integer expression, as PostgreSQL's integer of width bytes.
+func pgIntOfWidth(e expr.Expr, width int) (expr.Expr, error) {
+	t, ok := pgIntTypes[width]
+	if !ok || e.Type().Kind != dataflow.KindInt {
+		return e, nil
+	}
+	if v, isConst := expr.ConstValue(e); isConst && !v.IsNull() {
+		lim := int64(math.MaxInt32)
+		name := "integer"
+		if width == 2 {
+			lim, name = math.MaxInt16, "smallint"
+		}
+		if i := v.RawInt(); i > lim || i < -lim-1 {
+			return nil, newErr(CodeOutOfRange, "%s out of range", name)
+		}
+		return expr.NewConstTyped(v, t), nil
+	}
+	return expr.NewRetyped(e, t), nil
+}
+
+// pgFuncType types a function's result as PostgreSQL does where MySQL's type differs:
+// integers of their operands' width (abs, mod, COALESCE, GREATEST, LEAST), integer
+// lengths and positions, and ceil/floor of a numeric a numeric.
+func pgFuncType(name string, e expr.Expr, args []expr.Expr) (expr.Expr, error) {
+	switch name {
+	case "abs", "mod", "coalesce", "ifnull", "greatest", "least", "nullif":
+		return pgIntResult(e, args...)
+	case "char_length", "character_length", "length", "octet_length", "locate", "position", "instr":
+		return pgIntOfWidth(e, 4)
+	case "ceil", "ceiling", "floor":
+		if len(args) == 1 && args[0].Type().Kind == dataflow.KindDecimal && e.Type().Kind != dataflow.KindDecimal {
+			return expr.NewCast(e, dataflow.Type{Kind: dataflow.KindDecimal, Precision: 65, Scale: 0, SQL: "DECIMAL(65,0)"}), nil
+		}
+	}
+	return e, nil
+}
+
+// pgBoolLiteral reads a string literal compared with a boolean as PostgreSQL reads an
+// untyped literal there: as a boolean, in any spelling its input function takes ('t',
+// 'true', 'yes', 'on', '1' and their negations). MySQL would compare the string's number.
+func pgBoolLiteral(l, r expr.Expr) (expr.Expr, expr.Expr, error) {
+	conv := func(lit, other expr.Expr) (expr.Expr, error) {
+		if !isBoolType(other.Type()) {
+			return lit, nil
+		}
+		v, ok := expr.ConstValue(lit)
+		if !ok || v.Kind() != dataflow.KindString {
+			return lit, nil
+		}
+		switch strings.ToLower(strings.TrimSpace(v.RawString())) {
+		case "t", "true", "y", "yes", "on", "1":
+			return expr.NewConst(dataflow.Int(1)), nil
+		case "f", "false", "n", "no", "off", "0":
+			return expr.NewConst(dataflow.Int(0)), nil
+		}
+		return nil, newErr(CodeTruncatedWrongValue, "invalid input syntax for type boolean: \"%s\"", v.RawString())
+	}
+	l, err := conv(l, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err = conv(r, l)
+	return l, r, err
+}
+
+// pgIntCasts are the functions the PostgreSQL dialect lowers a cast to smallint or integer
+// to (the lowered text's CAST(x AS SIGNED) is a bigint): the cast, announced in the
+// target's width. They exist in the PostgreSQL dialect only, where the lowering refuses
+// any function it does not know, so no statement names them itself.
+var pgIntCasts = map[string]int{"pg_int2": 2, "pg_int4": 4}
+
+// signedType is CAST(x AS SIGNED).
+var signedType = dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+
+// pgAvgFunc is the function the PostgreSQL dialect lowers avg(x) to, PG_AVG(SUM(x),
+// COUNT(x)): PostgreSQL's numeric division of the two (expr.NewPGAvg), whose scale depends
+// on the values. Like pgIntCasts it exists in that dialect only.
+const pgAvgFunc = "pg_avg"
+
+// pgConstDivByZero is PostgreSQL's error for a division or remainder of constants by zero,
+// which its constant folding raises whatever the rows. A divisor that is zero only in some
+// row is NULL there instead: a cached result cannot fail later, when a write makes it zero.
+func pgConstDivByZero(op expr.ArithOp, l, r expr.Expr) *Error {
+	if op != expr.OpDiv && op != expr.OpIntDiv && op != expr.OpMod {
+		return nil
+	}
+	lv, lok := expr.ConstValue(l)
+	rv, rok := expr.ConstValue(r)
+	if !lok || !rok || lv.IsNull() || rv.IsNull() {
+		return nil
+	}
+	if f, ok := rv.ToFloat(); ok && f == 0 {
+		return newErr(CodeDivisionByZero, "division by zero")
+	}
+	return nil
 }

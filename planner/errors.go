@@ -47,6 +47,8 @@ const (
 	CodeBadTypeValue        = 1367
 	CodeScaleOverPrecision  = 1427
 	CodeOrderNotInDistinct  = 3065
+	CodeOutOfRange          = 1690
+	CodeDivisionByZero      = 1365
 )
 
 var sqlStates = map[int]string{
@@ -66,6 +68,8 @@ var sqlStates = map[int]string{
 	CodeNoDefault:           "HY000",
 	CodeNoTablesUsed:        "HY000",
 	CodeOrderNotInDistinct:  "HY000",
+	CodeOutOfRange:          "22003",
+	CodeDivisionByZero:      "22012",
 	CodeWrongValue:          "HY000",
 }
 

@@ -145,7 +145,13 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 				// MySQL reads -9223372036854775809 as a DECIMAL literal, not as a BIGINT.
 				return over(expr.NewConst(expr.NewNeg(e).Eval(nil)), e), nil
 			}
-			return over(expr.NewNeg(e), e), nil
+			neg := over(expr.NewNeg(e), e)
+			if v.c.dialect == PostgreSQL {
+				if neg, err = pgIntResult(neg, e); err != nil {
+					return nil, v.err(err.(*Error), n)
+				}
+			}
+			return neg, nil
 		case opcode.Plus:
 			return v.conv(n.V)
 		case opcode.Not, opcode.Not2:
@@ -329,6 +335,11 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if v.c.dialect == PostgreSQL {
+			if l, r, err = pgBoolLiteral(l, r); err != nil {
+				return nil, v.err(err.(*Error), n)
+			}
+		}
 		return over(expr.NewCompare(op, l, r), l, r), nil
 	}
 	if op, ok := arithOps[n.Op]; ok {
@@ -340,12 +351,27 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 			if op == expr.OpDiv && pgIntDiv(l.Type(), r.Type()) {
 				op = expr.OpIntDiv
 			}
+			if err := pgConstDivByZero(op, l, r); err != nil {
+				return nil, v.err(err, n)
+			}
+			if op == expr.OpDiv && pgNumericDiv(l.Type(), r.Type()) {
+				return over(expr.NewPGDiv(l, r), l, r), nil
+			}
 			if e, ok, err := pgDateArith(op, l, r); ok || err != nil {
 				if err != nil {
 					return nil, v.err(err.(*Error), n)
 				}
-				return over(e, l, r), nil
+				e = over(e, l, r)
+				if op == expr.OpSub && l.Type().Kind == dataflow.KindDate && r.Type().Kind == dataflow.KindDate {
+					e, err = pgIntOfWidth(e, 4) // date - date is an integer
+				}
+				return e, err
 			}
+			e, err := pgIntResult(over(expr.NewArith(op, l, r), l, r), l, r)
+			if err != nil {
+				return nil, v.err(err.(*Error), n)
+			}
+			return e, nil
 		}
 		return over(expr.NewArith(op, l, r), l, r), nil
 	}
@@ -510,6 +536,9 @@ func (v *exprConv) literal(n *test_driver.ValueExpr) (expr.Expr, error) {
 	if v.c.dialect == PostgreSQL && val.Kind() == dataflow.KindString && !val.IsBinary() {
 		val = dataflow.Bytes(val.RawString()) // text under the C collation
 	}
+	if v.c.dialect == PostgreSQL && val.Kind() == dataflow.KindInt && pgIntWidth(expr.NewConst(val)) == 4 {
+		return expr.NewConstTyped(val, pgIntTypes[4]), nil // an integer literal is an integer
+	}
 	return expr.NewConst(val), nil
 }
 
@@ -567,6 +596,27 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 	case ast.DateLiteral, ast.TimestampLiteral, ast.TimeLiteral:
 		return v.timeLiteral(n)
 	}
+	if name == pgAvgFunc && v.c.dialect == PostgreSQL && len(n.Args) == 2 {
+		sum, err := v.conv(n.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		count, err := v.conv(n.Args[1])
+		if err != nil {
+			return nil, err
+		}
+		return over(expr.NewPGAvg(sum, count), sum, count), nil
+	}
+	if width, ok := pgIntCasts[name]; ok && v.c.dialect == PostgreSQL && len(n.Args) == 1 {
+		e, err := v.conv(n.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		if e, err = pgIntOfWidth(over(expr.NewCast(e, signedType), e), width); err != nil {
+			return nil, v.err(err.(*Error), n)
+		}
+		return e, nil
+	}
 	if (name == "database" || name == "schema") && len(n.Args) == 0 && v.c.infoSchemaQuery {
 		// Evaluated when it runs, a query over information_schema may name the database.
 		if v.c.db == "" {
@@ -609,7 +659,11 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 		return nil, err
 	}
 	if v.c.dialect == PostgreSQL {
-		e = pgIntervalArith(name, e, args)
+		e = over(pgIntervalArith(name, e, args), args...)
+		if e, err = pgFuncType(name, e, args); err != nil {
+			return nil, v.err(err.(*Error), n)
+		}
+		return e, nil
 	}
 	return over(e, args...), nil
 }

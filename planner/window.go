@@ -329,6 +329,9 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 			}
 		case ast.AggFuncSum:
 			as = expr.AggSpec{Func: expr.AggSum, Type: sumType(at, false)}
+			if b.c.dialect == PostgreSQL {
+				as.Type = pgSumType(at, as.Type)
+			}
 		case ast.AggFuncAvg:
 			as = expr.AggSpec{Func: expr.AggAvg, Type: sumType(at, true)}
 		case ast.AggFuncMin, ast.AggFuncMax:

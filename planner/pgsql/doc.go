@@ -22,6 +22,15 @@
 //     (planner.PostgreSQL); LIKE is case-sensitive; ILIKE compares the lower-cased operands.
 //   - ORDER BY sorts NULLs last ascending and first descending, and honours NULLS FIRST and
 //     NULLS LAST, in queries and in window functions.
+//   - Result types are PostgreSQL's: integer arithmetic, abs, mod, COALESCE, GREATEST and
+//     LEAST are of their widest operand's width (an integer literal is an integer; a result
+//     past the width fails with 22003 when it is sent), lengths and positions are integers,
+//     `::int` and `::smallint` their types, extract() and ceil()/floor() of a numeric
+//     numerics, sum() of integers a bigint (over a window too), a mirrored varchar column a
+//     varchar and `::text` text.
+//   - An untyped literal takes the type its place requires: a boolean compared with a
+//     boolean ('t', 'yes', 'on', …), the bigint of LIMIT and OFFSET ('10'), as clients that
+//     write their arguments into the text send them.
 //   - `/` of two integers truncates; `||` is concatenation (NULL if either side is);
 //     concat() skips NULLs; GREATEST and LEAST ignore NULLs; length() counts characters.
 //   - `IS [NOT] DISTINCT FROM` is NULL-safe equality; boolean literals and columns, IS TRUE
@@ -35,22 +44,33 @@
 //     IN and NOT IN (subquery), scalar subqueries, UNION [ALL], WITH, GROUP BY, HAVING,
 //     count/sum/min/max, bool_and/bool_or, row_number/rank/dense_rank, CASE, COALESCE,
 //     NULLIF and the common string and numeric functions (see funcs.go).
+//   - avg() and numeric `/`: PostgreSQL's numeric division, whose scale depends on the
+//     values (16 significant digits at least, the operands' scales at least), double
+//     precision over floats (the planner's PG_AVG and expr.NewPGDiv).
+//   - string_agg(x, 'sep' [ORDER BY x]) as GROUP_CONCAT, which skips NULLs alike.
+//   - SELECT DISTINCT ON (keys): a derived table numbers each group's rows with
+//     ROW_NUMBER() in the ORDER BY's order and the outer query keeps row 1 (distinctOn).
 //
 // Refused with SQLSTATE 0A000 and the construct named (Error): every statement but SELECT
-// (writes and DDL belong to the upstream), DISTINCT ON, FULL JOIN, LATERAL, INTERSECT and
-// EXCEPT, WITH RECURSIVE, FETCH … WITH TIES, avg() (PostgreSQL's numeric scale of an average
-// is not MySQL's), string_agg, arrays and ANY/ALL over them, SIMILAR TO, BETWEEN SYMMETRIC,
+// (writes and DDL belong to the upstream), FULL JOIN (the planner has no full outer join),
+// LATERAL, INTERSECT and EXCEPT, WITH RECURSIVE, FETCH … WITH TIES, string_agg ordered by
+// anything but its value or with a separator that is not a constant, arrays and ANY/ALL
+// over them, SIMILAR TO, BETWEEN SYMMETRIC,
 // FILTER, WITHIN GROUP, named windows and frames, COLLATE other than "C", functions in FROM,
 // locking reads and the volatile functions (random(), clock_timestamp()). Failures to
 // resolve names carry PostgreSQL's codes (42P01, 42703, 42702, 42803); text PostgreSQL's
 // parser refuses is 42601 with its position.
 //
-// Known differences that remain: division by zero is NULL rather than error 22012 (a cache
-// cannot raise an error later); a computed text value (upper(x), x || y) groups and keys
+// Known differences that remain: a division by zero of constants fails with 22012, as
+// PostgreSQL's constant folding does, but a divisor that is zero in some row is NULL there
+// rather than error 22012 (a cache cannot raise an error later, when a write makes it zero); the sum or average of numeric quotients carries 38 fraction
+// digits, where PostgreSQL's carries the widest quotient's; a DISTINCT ON query takes
+// parameters in equalities only (its WHERE is a derived table's); a computed text value (upper(x), x || y) groups and keys
 // under MySQL's case-insensitive collation, while a column or literal does not; upper() and
 // lower() fold non-ASCII letters too (PostgreSQL under the C locale folds ASCII only);
-// integer arithmetic results are announced as bigint whatever the operands' widths; char(n)
-// columns compare case-insensitively.
+// integer arithmetic is computed in 64 bits, so an intermediate result past int4 that the
+// final one is back within does not fail as PostgreSQL's does; char(n) columns compare
+// case-insensitively.
 //
 // The package must never evaluate a query or keep mutable global state: Compile is a pure
 // function of the catalog and the text, safe for concurrent use.

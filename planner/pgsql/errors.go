@@ -49,19 +49,22 @@ func unsupported(format string, args ...any) *Error {
 // plannerStates maps the planner's MySQL error numbers to PostgreSQL's SQLSTATEs for the
 // same condition.
 var plannerStates = map[int]string{
-	planner.CodeUnsupported:       StateFeatureNotSupported,
-	planner.CodeParse:             StateSyntaxError,
-	planner.CodeUnknownTable:      StateUndefinedTable,
-	planner.CodeUnknownColumn:     StateUndefinedColumn,
-	planner.CodeAmbiguousColumn:   StateAmbiguousColumn,
-	planner.CodeGroupBy:           StateGroupingError,
-	planner.CodeInvalidGroupFunc:  StateGroupingError,
-	planner.CodeWrongGroupField:   StateGroupingError,
-	planner.CodeNonUniqTable:      "42712", // duplicate_alias
-	planner.CodeUnionColumns:      StateSyntaxError,
-	planner.CodeOperandColumns:    StateSyntaxError,
-	planner.CodeDerivedNeedsAlias: StateSyntaxError,
-	planner.CodeWrongParamCount:   StateUndefinedFunction,
+	planner.CodeUnsupported:         StateFeatureNotSupported,
+	planner.CodeParse:               StateSyntaxError,
+	planner.CodeUnknownTable:        StateUndefinedTable,
+	planner.CodeUnknownColumn:       StateUndefinedColumn,
+	planner.CodeAmbiguousColumn:     StateAmbiguousColumn,
+	planner.CodeGroupBy:             StateGroupingError,
+	planner.CodeInvalidGroupFunc:    StateGroupingError,
+	planner.CodeWrongGroupField:     StateGroupingError,
+	planner.CodeNonUniqTable:        "42712", // duplicate_alias
+	planner.CodeUnionColumns:        StateSyntaxError,
+	planner.CodeOperandColumns:      StateSyntaxError,
+	planner.CodeDerivedNeedsAlias:   StateSyntaxError,
+	planner.CodeWrongParamCount:     StateUndefinedFunction,
+	planner.CodeOutOfRange:          "22003", // numeric_value_out_of_range
+	planner.CodeDivisionByZero:      "22012", // division_by_zero
+	planner.CodeTruncatedWrongValue: "22P02", // invalid_text_representation
 }
 
 // fromPlanner turns a planner failure on the lowered statement into an *Error carrying

@@ -1,6 +1,7 @@
 package pgsql
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,14 @@ func (lw *lowerer) typeCast(tc *pg.TypeCast, depth int) error {
 	if err != nil {
 		return err
 	}
+	if fn, ok := intCasts[name]; ok {
+		lw.w(fn, "(")
+		if err := lw.expr(tc.Arg, depth+1); err != nil {
+			return err
+		}
+		lw.w(")")
+		return nil
+	}
 	if target == "" {
 		return lw.expr(tc.Arg, depth+1) // a cast to the type the value has already
 	}
@@ -51,6 +60,13 @@ func (lw *lowerer) typeCast(tc *pg.TypeCast, depth int) error {
 	}
 	lw.w(" AS ", target, ")")
 	return nil
+}
+
+// intCasts are the planner's functions for casts to smallint and integer: the cast, with
+// the type announced in the target's width (CAST(x AS SIGNED) is a bigint).
+var intCasts = map[string]string{
+	"int2": "PG_INT2", "smallint": "PG_INT2",
+	"int4": "PG_INT4", "int": "PG_INT4", "integer": "PG_INT4",
 }
 
 // typeName reads a type name as PostgreSQL's catalog spells it (int4, varchar, …) with its
@@ -105,8 +121,11 @@ func mysqlType(name string, mods []int) (string, error) {
 		return "DOUBLE", nil
 	case "float4", "real":
 		return "FLOAT", nil
-	case "text", "varchar", "bpchar", "name":
-		if len(mods) > 0 && name != "text" {
+	case "text":
+		// A binary string: text, compared byte by byte as under the C collation.
+		return "BINARY", nil
+	case "varchar", "bpchar", "name":
+		if len(mods) > 0 {
 			return "CHAR(" + strconv.Itoa(mods[0]) + ")", nil
 		}
 		return "CHAR", nil
@@ -177,12 +196,30 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		}
 		lw.w(")")
 		return lw.over(f, depth)
-	case "sum", "min", "max", "avg":
-		if name == "avg" {
-			// PostgreSQL's avg of integers and numerics is numeric with at least 16 fraction
-			// digits; Weir's AVG keeps four more than its argument.
-			return unsupported("avg() (its numeric scale differs; use sum() and count())")
+	case "avg":
+		// PostgreSQL's avg of integers and numerics is a numeric division of the sum by the
+		// count whose scale depends on the values (at least 16 significant digits), which
+		// the planner's PG_AVG computes; MySQL's AVG keeps four digits more than its argument.
+		lw.w("PG_AVG(")
+		for i, fn := range []string{"SUM(", "COUNT("} {
+			if i > 0 {
+				lw.w(", ")
+			}
+			lw.w(fn)
+			if f.AggDistinct {
+				lw.w("DISTINCT ")
+			}
+			if err := lw.args(f.Args, depth); err != nil {
+				return err
+			}
+			lw.w(")")
+			if err := lw.over(f, depth); err != nil {
+				return err
+			}
 		}
+		lw.w(")")
+		return nil
+	case "sum", "min", "max":
 		lw.w(strings.ToUpper(name), "(")
 		if f.AggDistinct {
 			lw.w("DISTINCT ")
@@ -210,7 +247,7 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 		lw.w(strings.ToUpper(name), "()")
 		return lw.over(f, depth)
 	case "string_agg":
-		return unsupported("string_agg()")
+		return lw.stringAgg(f, depth)
 	}
 	if f.Over != nil {
 		return unsupported("the window function %s()", name)
@@ -330,11 +367,12 @@ func (lw *lowerer) extract(f *pg.FuncCall, depth int) error {
 	default:
 		return unsupported("extract(%s …)", strings.ToLower(field))
 	}
-	lw.w("EXTRACT(", field, " FROM ")
+	// extract() is numeric in PostgreSQL 14 and later; the fields written here are whole.
+	lw.w("CAST(EXTRACT(", field, " FROM ")
 	if err := lw.expr(f.Args[1], depth+1); err != nil {
 		return err
 	}
-	lw.w(")")
+	lw.w(") AS DECIMAL(20,0))")
 	return nil
 }
 
@@ -369,4 +407,81 @@ func (lw *lowerer) over(f *pg.FuncCall, depth int) error {
 	}
 	lw.w(")")
 	return nil
+}
+
+// stringAgg writes string_agg(x, sep [ORDER BY x]) as GROUP_CONCAT, which skips NULLs as
+// string_agg does and is NULL for a group with no value. The separator must be a constant
+// and the order, when given, that of the aggregated value (GROUP_CONCAT orders by nothing
+// else); without one the order is Weir's, as PostgreSQL's is unspecified.
+func (lw *lowerer) stringAgg(f *pg.FuncCall, depth int) error {
+	if f.Over != nil {
+		return unsupported("string_agg() as a window function")
+	}
+	if len(f.Args) != 2 {
+		return &Error{SQLState: StateUndefinedFunction, Msg: fmt.Sprintf("function string_agg with %d arguments does not exist", len(f.Args))}
+	}
+	sep := ""
+	switch c := f.Args[1].GetAConst(); {
+	case c == nil:
+		return unsupported("string_agg() with a separator that is not a constant")
+	case c.Isnull:
+		return unsupported("string_agg() with a NULL separator")
+	default:
+		sv, ok := c.Val.(*pg.A_Const_Sval)
+		if !ok {
+			return unsupported("string_agg() with a separator that is not a string")
+		}
+		sep = sv.Sval.Sval
+	}
+	desc := false
+	switch len(f.AggOrder) {
+	case 0:
+	case 1:
+		sb := f.AggOrder[0].GetSortBy()
+		if sb == nil || sb.SortbyDir == pg.SortByDir_SORTBY_USING {
+			return unsupported("this ORDER BY inside string_agg()")
+		}
+		same, err := sameExpr(sb.Node, f.Args[0])
+		if err != nil {
+			return err
+		}
+		if !same {
+			return unsupported("string_agg() ordered by anything but the aggregated value")
+		}
+		desc = sb.SortbyDir == pg.SortByDir_SORTBY_DESC
+	default:
+		return unsupported("string_agg() ordered by several keys")
+	}
+	lw.w("GROUP_CONCAT(")
+	if f.AggDistinct {
+		lw.w("DISTINCT ")
+	}
+	if err := lw.expr(f.Args[0], depth+1); err != nil {
+		return err
+	}
+	if len(f.AggOrder) > 0 {
+		lw.w(" ORDER BY ")
+		if err := lw.expr(f.Args[0], depth+1); err != nil {
+			return err
+		}
+		if desc {
+			lw.w(" DESC")
+		}
+	}
+	lw.w(" SEPARATOR ")
+	lw.str(sep)
+	lw.w(")")
+	return nil
+}
+
+// sameExpr reports whether two expressions are written alike (as their lowered texts are).
+func sameExpr(a, b *pg.Node) (bool, error) {
+	la, lb := &lowerer{}, &lowerer{}
+	if err := la.expr(a, 0); err != nil {
+		return false, err
+	}
+	if err := lb.expr(b, 0); err != nil {
+		return false, err
+	}
+	return la.b.String() == lb.b.String(), nil
 }

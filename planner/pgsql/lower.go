@@ -127,6 +127,9 @@ func (lw *lowerer) selectStmt(s *pg.SelectStmt, depth int) error {
 	case s.GroupDistinct:
 		return unsupported("GROUP BY DISTINCT")
 	}
+	if len(s.DistinctClause) > 0 && s.DistinctClause[0].GetNode() != nil {
+		return lw.distinctOn(s, depth)
+	}
 	if s.DistinctClause != nil && len(s.SortClause) > 0 {
 		return lw.distinctOrdered(s, depth)
 	}
@@ -255,6 +258,19 @@ func (lw *lowerer) limitValue(n *pg.Node, clause string) error {
 			lw.w(strconv.Itoa(int(iv.Ival.Ival)))
 			return nil
 		}
+		if sv, ok := c.Val.(*pg.A_Const_Sval); ok {
+			// An untyped literal is read as the bigint LIMIT takes: pgx's simple protocol
+			// sends LIMIT $1 as LIMIT '10'.
+			n, err := strconv.ParseInt(strings.TrimSpace(sv.Sval.Sval), 10, 64)
+			if err != nil {
+				return &Error{SQLState: "22P02", Msg: fmt.Sprintf("invalid input syntax for type bigint: \"%s\"", sv.Sval.Sval)}
+			}
+			if n < 0 {
+				return &Error{SQLState: "2201W", Msg: clause + " must not be negative"}
+			}
+			lw.w(strconv.FormatInt(n, 10))
+			return nil
+		}
 	}
 	return unsupported("%s other than an integer constant or a parameter", clause)
 }
@@ -362,6 +378,101 @@ func (lw *lowerer) distinctOrdered(s *pg.SelectStmt, depth int) error {
 	}
 	lw.w(") AS `distinct`")
 	outer := &pg.SelectStmt{SortClause: keys, LimitCount: s.LimitCount, LimitOffset: s.LimitOffset, LimitOption: s.LimitOption}
+	return lw.orderLimit(outer, nil, depth)
+}
+
+// distinctOn writes SELECT DISTINCT ON (keys) … ORDER BY … as the first row of each group
+// of rows with equal keys, in the ORDER BY's order: a derived table numbers the rows of
+// each partition by the keys with ROW_NUMBER() in the order of the sort keys that follow
+// the DISTINCT ON keys, and the outer query keeps row 1 and sorts by the sort keys (carried
+// as hidden columns, since they need not be select list items). NULL keys are one group,
+// as PostgreSQL's DISTINCT ON has them. Without ORDER BY the row kept is any row of its
+// group, as in PostgreSQL.
+func (lw *lowerer) distinctOn(s *pg.SelectStmt, depth int) error {
+	names := make([]string, len(s.TargetList))
+	seen := map[string]bool{}
+	for i, t := range s.TargetList {
+		rt := t.GetResTarget()
+		if rt == nil || isStar(rt.Val) {
+			return unsupported("SELECT DISTINCT ON with * in the select list")
+		}
+		switch {
+		case rt.Name != "":
+			names[i] = rt.Name
+		case rt.Val.GetColumnRef() != nil:
+			names[i] = columnLabel(rt.Val.GetColumnRef())
+		default:
+			names[i] = defaultLabel(rt.Val)
+		}
+		if seen[names[i]] || strings.HasPrefix(names[i], "__pg_") {
+			return unsupported("SELECT DISTINCT ON with two result columns named %s", names[i])
+		}
+		seen[names[i]] = true
+	}
+	keys := make([]*pg.SortBy, len(s.SortClause))
+	for i, k := range s.SortClause {
+		sb := k.GetSortBy()
+		if sb == nil || sb.SortbyDir == pg.SortByDir_SORTBY_USING {
+			return unsupported("this ORDER BY item")
+		}
+		key := &pg.SortBy{Node: sb.Node, SortbyDir: sb.SortbyDir, SortbyNulls: sb.SortbyNulls}
+		if t := outputRef(sb.Node, s.TargetList); t != nil {
+			key.Node = t
+		}
+		keys[i] = key
+	}
+	on := make([]*pg.Node, len(s.DistinctClause))
+	for i, d := range s.DistinctClause {
+		on[i] = d
+		if t := outputRef(d, s.TargetList); t != nil {
+			on[i] = t
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		same := false
+		if i < len(keys) {
+			var err error
+			if same, err = sameExpr(on[i], keys[i].Node); err != nil {
+				return err
+			}
+		}
+		if !same {
+			return &Error{SQLState: "42P10", Msg: "SELECT DISTINCT ON expressions must match initial ORDER BY expressions"}
+		}
+	}
+	targets := make([]*pg.Node, 0, len(s.TargetList)+len(keys)+1)
+	for i, t := range s.TargetList {
+		targets = append(targets, pg.MakeResTargetNodeWithNameAndVal(names[i], t.GetResTarget().Val, 0))
+	}
+	outerKeys := make([]*pg.Node, len(keys))
+	for i, k := range keys {
+		name := fmt.Sprintf("__pg_sort_%d", i+1)
+		targets = append(targets, pg.MakeResTargetNodeWithNameAndVal(name, k.Node, 0))
+		outerKeys[i] = pg.MakeSortByNode(pg.MakeColumnRefNode([]*pg.Node{pg.MakeStrNode(name)}, 0), k.SortbyDir, k.SortbyNulls, 0)
+	}
+	var within []*pg.Node
+	for _, k := range keys[min(len(on), len(keys)):] {
+		within = append(within, &pg.Node{Node: &pg.Node_SortBy{SortBy: k}})
+	}
+	rowNumber := pg.MakeFuncCallNode([]*pg.Node{pg.MakeStrNode("row_number")}, nil, 0)
+	rowNumber.GetFuncCall().Over = &pg.WindowDef{PartitionClause: on, OrderClause: within}
+	targets = append(targets, pg.MakeResTargetNodeWithNameAndVal("__pg_row", rowNumber, 0))
+	inner := &pg.SelectStmt{TargetList: targets, FromClause: s.FromClause, WhereClause: s.WhereClause,
+		GroupClause: s.GroupClause, HavingClause: s.HavingClause, Op: pg.SetOperation_SETOP_NONE}
+	lw.w("SELECT ")
+	for i, n := range names {
+		if i > 0 {
+			lw.w(", ")
+		}
+		lw.ident(n)
+	}
+	lw.w(" FROM (")
+	if err := lw.selectStmt(inner, depth+1); err != nil {
+		return err
+	}
+	lw.w(") AS `distinct_on` WHERE `__pg_row` = 1")
+	outer := &pg.SelectStmt{SortClause: outerKeys, LimitCount: s.LimitCount, LimitOffset: s.LimitOffset, LimitOption: s.LimitOption}
 	return lw.orderLimit(outer, nil, depth)
 }
 
@@ -586,7 +697,7 @@ func (lw *lowerer) from(n *pg.Node, depth int) error {
 		case pg.JoinType_JOIN_RIGHT:
 			lw.w(" RIGHT JOIN ")
 		case pg.JoinType_JOIN_FULL:
-			return unsupported("FULL JOIN")
+			return unsupported("FULL JOIN (the planner has no full outer join; a LEFT JOIN UNION ALL the right side's unmatched rows computes it)")
 		default:
 			return unsupported("this join")
 		}

@@ -46,7 +46,7 @@ func TestLower(t *testing.T) {
 		{`SELECT x FROM t WHERE s ILIKE 'a%'`, "SELECT `x` FROM `t` WHERE (CAST(LOWER(`s`) AS BINARY) LIKE LOWER('a%'))"},
 		{`SELECT 'it''s \ here'`, "SELECT 'it''s \\\\ here' AS `?column?`"},
 		{`SELECT count(*) FROM t`, "SELECT COUNT(*) AS `count` FROM `t`"},
-		{`SELECT x::int, CAST(y AS numeric(5,2)) FROM t`, "SELECT CAST(`x` AS SIGNED) AS `x`, CAST(`y` AS DECIMAL(5,2)) AS `y` FROM `t`"},
+		{`SELECT x::int, CAST(y AS numeric(5,2)) FROM t`, "SELECT PG_INT4(`x`) AS `x`, CAST(`y` AS DECIMAL(5,2)) AS `y` FROM `t`"},
 		{`SELECT x FROM t WHERE at > now() - interval '1 day'`, "SELECT `x` FROM `t` WHERE (`at` > (NOW(6) - INTERVAL 1 DAY))"},
 	} {
 		l, err := Lower(c.pg)
@@ -90,11 +90,95 @@ func TestCompileTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Integer arithmetic is announced as bigint, whatever the operands' widths.
-	oids := []uint32{OIDBool, OIDBool, OIDInt8, OIDInt8}
+	oids := []uint32{OIDBool, OIDBool, OIDInt8, OIDInt4}
 	for i, want := range oids {
 		if got := TypeOID(c.Query.Cols[i].Type); got != want {
 			t.Errorf("column %s: oid %d, want %d (%s)", c.Query.Cols[i].Name, got, want, c.Query.Cols[i].Type)
+		}
+	}
+}
+
+// TestResultTypes: integer results have PostgreSQL's widths: the widest operand's for
+// arithmetic, abs, mod, coalesce, greatest and least (an integer literal is an integer), an
+// integer for lengths, positions and date differences, a cast's target; extract() and ceil()
+// of a numeric are numerics; a mirrored varchar column is a varchar, a cast to text a text.
+// A constant past its width fails as PostgreSQL's folding of it does.
+func TestResultTypes(t *testing.T) {
+	cat := testCatalog(t)
+	for sql, want := range map[string]uint32{
+		`SELECT score + 1 FROM users`:                         OIDInt4,
+		`SELECT -score FROM users`:                            OIDInt4,
+		`SELECT score * id % 7 FROM users`:                    OIDInt4,
+		`SELECT score + 3000000000 FROM users`:                OIDInt8,
+		`SELECT sum(score) + 1 FROM users`:                    OIDInt8,
+		`SELECT abs(score) FROM users`:                        OIDInt4,
+		`SELECT mod(score, 3) FROM users`:                     OIDInt4,
+		`SELECT coalesce(score, id, -1) FROM users`:           OIDInt4,
+		`SELECT greatest(score, 6) FROM users`:                OIDInt4,
+		`SELECT length(name) FROM users`:                      OIDInt4,
+		`SELECT strpos(name, 'a') FROM users`:                 OIDInt4,
+		`SELECT born - date '2024-01-01' FROM users`:          OIDInt4,
+		`SELECT 7 / 2`:                                        OIDInt4,
+		`SELECT 1`:                                            OIDInt4,
+		`SELECT extract(year FROM born) FROM users`:           OIDNumeric,
+		`SELECT ceil(price), floor(price) FROM posts`:         OIDNumeric,
+		`SELECT sum(score) OVER (PARTITION BY id) FROM users`: OIDInt8,
+		`SELECT price::int FROM posts`:                        OIDInt4,
+		`SELECT score::smallint FROM users`:                   OIDInt2,
+		`SELECT score::bigint FROM users`:                     OIDInt8,
+		`SELECT score::text FROM users`:                       OIDText,
+		`SELECT score::varchar(3) FROM users`:                 OIDVarchar,
+		`SELECT city FROM users`:                              OIDVarchar,
+		`SELECT name FROM users`:                              OIDText,
+		`SELECT 'a'`:                                          OIDText,
+	} {
+		c, err := Compile(cat, planner.Database, sql)
+		if err != nil {
+			t.Errorf("%s: %v", sql, err)
+			continue
+		}
+		if got := TypeOID(c.Query.Cols[0].Type); got != want {
+			t.Errorf("%s: oid %d, want %d (%s)", sql, got, want, c.Query.Cols[0].Type)
+		}
+	}
+	_, err := Compile(cat, planner.Database, `SELECT 2147483647 + 1`)
+	var pe *Error
+	if !errors.As(err, &pe) || pe.SQLState != "22003" {
+		t.Errorf("SELECT 2147483647 + 1: %v, want 22003", err)
+	}
+}
+
+// TestUntypedLiterals: an untyped literal takes the type its place requires, as pgx's
+// simple protocol writes every argument as one: a boolean compared with a boolean, a bigint
+// as LIMIT's count.
+func TestUntypedLiterals(t *testing.T) {
+	cat := testCatalog(t)
+	for sql, want := range map[string]string{
+		`SELECT id FROM users WHERE active = 'true'`:    "Filter ($4 = 1)",
+		`SELECT id FROM users WHERE 'off' = active`:     "Filter (0 = $4)",
+		`SELECT id FROM users ORDER BY id LIMIT  '2'`:   "LIMIT 2",
+		`SELECT id FROM users ORDER BY id OFFSET ' 3 '`: "OFFSET 3",
+	} {
+		c, err := Compile(cat, planner.Database, sql)
+		if err != nil {
+			t.Errorf("%s: %v", sql, err)
+			continue
+		}
+		if got := c.Query.String() + " " + c.Lowered.SQL; !strings.Contains(got, want) {
+			t.Errorf("%s: %s, want %s in it", sql, got, want)
+		}
+	}
+	for sql, state := range map[string]string{
+		`SELECT id FROM users WHERE active = 'maybe'`: "22P02",
+		`SELECT id FROM users LIMIT 'two'`:            "22P02",
+		`SELECT 1 / 0`:                                "22012",
+		`SELECT id, 7 % 0 FROM users`:                 "22012",
+		`SELECT 1.5 / 0.0`:                            "22012",
+	} {
+		_, err := Compile(cat, planner.Database, sql)
+		var pe *Error
+		if !errors.As(err, &pe) || pe.SQLState != state {
+			t.Errorf("%s: %v, want %s", sql, err, state)
 		}
 	}
 }
@@ -104,13 +188,15 @@ func TestCompileTypes(t *testing.T) {
 func TestRefusals(t *testing.T) {
 	cat := testCatalog(t)
 	for sql, want := range map[string]string{
-		`SELECT DISTINCT ON (name) id FROM users`:                       "0A000 DISTINCT ON",
+		`SELECT DISTINCT ON (name) id FROM users ORDER BY id`:           "42P10 SELECT DISTINCT ON expressions",
+		`SELECT DISTINCT ON (name) * FROM users`:                        "0A000 DISTINCT ON with *",
+		`SELECT string_agg(name, ',' ORDER BY id) FROM users`:           "0A000 string_agg() ordered by",
+		`SELECT string_agg(name, city) FROM users`:                      "0A000 string_agg() with a separator",
 		`INSERT INTO users (id, name) VALUES (1, 'a')`:                  "0A000 INSERT",
 		`UPDATE users SET name = 'b'`:                                   "0A000 UPDATE",
 		`SELECT id FROM users FOR UPDATE`:                               "0A000 FOR UPDATE",
 		`SELECT id FROM users u FULL JOIN posts p ON true`:              "0A000 FULL JOIN",
 		`SELECT id FROM users, LATERAL (SELECT 1) x`:                    "0A000 LATERAL",
-		`SELECT avg(score) FROM users`:                                  "0A000 avg()",
 		`SELECT id FROM users WHERE name SIMILAR TO 'a%'`:               "0A000 SIMILAR TO",
 		`SELECT id FROM users WHERE id = ANY($1)`:                       "0A000 ANY/ALL",
 		`SELECT id FROM users INTERSECT SELECT id FROM posts`:           "0A000 INTERSECT",

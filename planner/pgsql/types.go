@@ -77,12 +77,31 @@ func TypeOID(t dataflow.Type) uint32 {
 		switch base {
 		case "VARCHAR":
 			return OIDVarchar
+		case "VARBINARY":
+			// The mirror keeps a varchar(n) column as VARBINARY(4n); a VARBINARY without a
+			// length is a literal or a cast's text.
+			if strings.Contains(t.SQL, "(") {
+				return OIDVarchar
+			}
 		case "CHAR":
 			return OIDBpchar
 		}
 		return OIDText
 	}
 	return OIDText
+}
+
+// VarcharLength is the length a varchar column of type t was declared with (its
+// atttypmod less 4), or 0 when it cannot be told: the mirror keeps a varchar(n) column as
+// VARBINARY(4n).
+func VarcharLength(t dataflow.Type) int {
+	if strings.HasPrefix(strings.ToUpper(t.SQL), "VARBINARY") {
+		if t.Precision%4 != 0 {
+			return 0
+		}
+		return t.Precision / 4
+	}
+	return t.Precision
 }
 
 // FormatText renders a non-NULL value of a column of type t as PostgreSQL's text output
