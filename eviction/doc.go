@@ -67,6 +67,15 @@
 // keeps the Go runtime's soft limit in step with the memory limit for a process that runs
 // one engine.
 //
+// # What eviction borrows
+//
+// The limit bounds the heap, and a garbage collection counts as live whatever is allocated
+// while it marks: copies made beside the state count with it. So what churn allocates
+// beside the state is kept to a fraction of it. Keyed operator state and partial readers
+// split their maps into sixteen shards once they hold 8192 keys, and rebuild one shard at a
+// time after deletions (a whole map's rebuild put 4–8% of the limit on top of it), and a
+// round keeps its candidates compact (40 bytes, not a 120-byte operators.Victim).
+//
 // It must never evict from full state, block a domain, or take a lock a read holds: rounds
 // run beside the domains and evict through them (dataflow.Domain.Call).
 package eviction

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/operators"
@@ -74,5 +75,14 @@ func TestChooseVictimsOneScanMatchesTwo(t *testing.T) {
 				t.Fatalf("excess %d keys: victim %d scores %d, above the threshold %d", excessKeys, vic.Int, score, threshold)
 			}
 		}
+	}
+}
+
+// TestCandidateIsCompact: a round keeps up to a quarter of the keys held as candidates
+// while it ranks them, beside the cache, so a candidate must not carry a whole
+// operators.Victim (120 bytes, most of them the interval a range victim names).
+func TestCandidateIsCompact(t *testing.T) {
+	if size := unsafe.Sizeof(candidate{}); size > 40 {
+		t.Fatalf("a candidate takes %d bytes, want at most 40", size)
 	}
 }

@@ -1,6 +1,9 @@
 package operators
 
 import (
+	"encoding/binary"
+	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -16,16 +19,12 @@ import (
 // evicting and refilling keys, groups emptied and made again) its deleted slots make it
 // grow as if it held several times its live keys: 10,000 live keys cost 2.9 times a fresh
 // map's bytes after two million replacements. The memory limit counts live entries, so
-// keyMap rebuilds a map once the deletions since its last rebuild reach its live size: a
-// copy per that many deletions, one extra insertion per deletion amortized, and a map that
-// stays within its fresh size.
+// keyMap rebuilds a map once the deletions since its last rebuild reach half its live size:
+// a copy per that many deletions, two extra insertions per deletion amortized, and a map
+// that stays within its fresh size. See splitMap for how large maps rebuild in pieces.
 type keyMap[V any] struct {
-	small map[smallKey]V
-	large map[string]V
-	// smallDels and largeDels count deletions since each map was last rebuilt; iterating
-	// defers rebuilds while each runs, so a callback may delete.
-	smallDels, largeDels int
-	iterating            bool
+	small splitMap[smallKey, V]
+	large splitMap[string, V]
 }
 
 // rebuildAfter is the fewest deletions that make a map worth rebuilding: small maps waste
@@ -47,66 +46,33 @@ func (sk *smallKey) bytes() []byte { return sk[:sk[smallKeyMax]] }
 
 func (m *keyMap[V]) get(k []byte) (V, bool) {
 	if len(k) <= smallKeyMax {
-		v, ok := m.small[toSmallKey(k)]
-		return v, ok
+		return m.small.get(toSmallKey(k))
 	}
-	v, ok := m.large[string(k)]
-	return v, ok
+	return m.large.get(string(k))
 }
 
 func (m *keyMap[V]) put(k []byte, v V) {
 	if len(k) <= smallKeyMax {
-		if m.small == nil {
-			m.small = make(map[smallKey]V)
-		}
-		m.small[toSmallKey(k)] = v
+		m.small.put(toSmallKey(k), v)
 		return
 	}
-	if m.large == nil {
-		m.large = make(map[string]V)
-	}
-	m.large[string(k)] = v
+	m.large.put(string(k), v)
 }
 
 func (m *keyMap[V]) del(k []byte) {
 	if len(k) <= smallKeyMax {
-		delete(m.small, toSmallKey(k))
-		if m.smallDels++; 2*m.smallDels >= max(len(m.small), rebuildAfter) && !m.iterating {
-			m.small, m.smallDels = rebuilt(m.small), 0
-		}
+		m.small.del(toSmallKey(k))
 		return
 	}
-	delete(m.large, string(k))
-	if m.largeDels++; 2*m.largeDels >= max(len(m.large), rebuildAfter) && !m.iterating {
-		m.large, m.largeDels = rebuilt(m.large), 0
-	}
+	m.large.del(string(k))
 }
 
-// rebuilt copies m into a map sized for its live entries (nil when it has none).
-func rebuilt[K comparable, V any](m map[K]V) map[K]V {
-	if len(m) == 0 {
-		return nil
-	}
-	fresh := make(map[K]V, len(m))
-	for k, v := range m {
-		fresh[k] = v
-	}
-	return fresh
-}
+func (m *keyMap[V]) len() int { return m.small.len() + m.large.len() }
 
-func (m *keyMap[V]) len() int { return len(m.small) + len(m.large) }
-
-// each calls f with every key and value, in no particular order.
+// each calls f with every key and value, in no particular order. f may delete entries.
 func (m *keyMap[V]) each(f func(k []byte, v V)) {
-	was := m.iterating
-	m.iterating = true
-	defer func() { m.iterating = was }()
-	for k, v := range m.small {
-		f(k.bytes(), v)
-	}
-	for k, v := range m.large {
-		f([]byte(k), v)
-	}
+	m.small.each(func(k smallKey, v V) { f(k.bytes(), v) })
+	m.large.each(func(k string, v V) { f([]byte(k), v) })
 }
 
 // sorted returns the entries in key order (for deterministic snapshots).
@@ -116,16 +82,142 @@ func (m *keyMap[V]) sorted() []V {
 		v V
 	}
 	all := make([]kv, 0, m.len())
-	for k, v := range m.small {
-		all = append(all, kv{string(k.bytes()), v})
-	}
-	for k, v := range m.large {
-		all = append(all, kv{k, v})
-	}
+	m.small.each(func(k smallKey, v V) { all = append(all, kv{string(k.bytes()), v}) })
+	m.large.each(func(k string, v V) { all = append(all, kv{k, v}) })
 	slices.SortFunc(all, func(a, b kv) int { return strings.Compare(a.k, b.k) })
 	out := make([]V, len(all))
 	for i, e := range all {
 		out[i] = e.v
 	}
 	return out
+}
+
+// splitMap is one of a keyMap's maps: a single Go map while it is small, and mapShards
+// maps, each holding the keys of one hash range, from when it first holds shardMapMin keys.
+//
+// Shards are for the rebuilds. A rebuild allocates the fresh map while the old one still
+// holds every entry, so the heap briefly holds the map twice; under eviction churn rebuilds
+// come every few thousand evictions, and a garbage collection that runs beside one counts
+// both copies as live (what it allocates while it marks is live by definition). Rebuilding
+// the whole map of a large partial state at once put 4–8% of the memory limit on top of it
+// whenever that happened; a shard is a sixteenth of it. Each shard counts its own deletions
+// and is rebuilt alone.
+type splitMap[K comparable, V any] struct {
+	shards []map[K]V // nil until the first put; one map, or mapShards
+	// dels counts, per shard, the deletions since it was last rebuilt.
+	dels []int
+	// iterating defers rebuilds while each runs, so its callback may delete.
+	iterating bool
+}
+
+const (
+	// mapShards is the number of shards of a large map, a power of two.
+	mapShards = 16
+	// shardMapMin is the keys at which a map is split into shards: below it a whole
+	// rebuild's copy is small, and sixteen tables would cost more than they save.
+	shardMapMin = 8192
+)
+
+var shardSeed = maphash.MakeSeed()
+
+// shardOf picks the shard of a key among n (a power of two).
+func shardOf[K comparable](k K, n int) int {
+	if n == 1 {
+		return 0
+	}
+	var h uint64
+	switch k := any(k).(type) {
+	case smallKey:
+		lo, hi := binary.LittleEndian.Uint64(k[:8]), binary.LittleEndian.Uint64(k[8:])
+		h = (lo ^ hi*0xC2B2AE3D27D4EB4F) * 0x9E3779B97F4A7C15
+	case string:
+		h = maphash.String(shardSeed, k)
+	default:
+		h = maphash.Comparable(shardSeed, k)
+	}
+	// The top bits of a product depend on every bit of the key.
+	return int(h >> (64 - bits.TrailingZeros(uint(n))))
+}
+
+func (m *splitMap[K, V]) get(k K) (V, bool) {
+	if m.shards == nil {
+		var zero V
+		return zero, false
+	}
+	v, ok := m.shards[shardOf(k, len(m.shards))][k]
+	return v, ok
+}
+
+func (m *splitMap[K, V]) put(k K, v V) {
+	if m.shards == nil {
+		m.shards, m.dels = []map[K]V{make(map[K]V)}, make([]int, 1)
+	}
+	s := m.shards[shardOf(k, len(m.shards))]
+	s[k] = v
+	if len(m.shards) == 1 && len(s) >= shardMapMin && !m.iterating {
+		m.split()
+	}
+}
+
+// split spreads a single map over mapShards shards. It runs when the map reaches
+// shardMapMin keys, so the copy it makes is small; splitting at a later rebuild would copy
+// the whole large map at once, the very thing shards avoid.
+func (m *splitMap[K, V]) split() {
+	old := m.shards[0]
+	shards := make([]map[K]V, mapShards)
+	for j := range shards {
+		shards[j] = make(map[K]V, 2*len(old)/mapShards)
+	}
+	for k, v := range old {
+		shards[shardOf(k, mapShards)][k] = v
+	}
+	m.shards, m.dels = shards, make([]int, mapShards)
+}
+
+func (m *splitMap[K, V]) del(k K) {
+	if m.shards == nil {
+		return
+	}
+	i := shardOf(k, len(m.shards))
+	s := m.shards[i]
+	n := len(s)
+	delete(s, k)
+	if len(s) == n {
+		return
+	}
+	if m.dels[i]++; 2*m.dels[i] >= max(len(s), rebuildAfter/len(m.shards)) && !m.iterating {
+		m.rebuild(i)
+	}
+}
+
+// rebuild copies shard i into a map sized for its live entries.
+func (m *splitMap[K, V]) rebuild(i int) {
+	m.dels[i] = 0
+	old := m.shards[i]
+	fresh := make(map[K]V, len(old))
+	for k, v := range old {
+		fresh[k] = v
+	}
+	m.shards[i] = fresh
+}
+
+func (m *splitMap[K, V]) len() int {
+	n := 0
+	for _, s := range m.shards {
+		n += len(s)
+	}
+	return n
+}
+
+// each calls f with every key and value, in no particular order. f may delete entries:
+// rebuilds wait until the walk ends.
+func (m *splitMap[K, V]) each(f func(k K, v V)) {
+	was := m.iterating
+	m.iterating = true
+	defer func() { m.iterating = was }()
+	for _, s := range m.shards {
+		for k, v := range s {
+			f(k, v)
+		}
+	}
 }

@@ -24,9 +24,9 @@ func TestKeyMapChurnKeepsEntries(t *testing.T) {
 		}
 		return k
 	}
-	live := make([]uint64, 0, 3000)
+	live := make([]uint64, 0, 10_000)
 	for i := range 200_000 {
-		if len(live) < 3000 || rng.IntN(2) == 0 {
+		if len(live) < 10_000 || rng.IntN(2) == 0 {
 			n := rng.Uint64()
 			live = append(live, n)
 			m.put(key(n), i)
@@ -169,4 +169,115 @@ func TestReaderMapChurnDoesNotGrow(t *testing.T) {
 			float64(churnedBytes)/float64(freshBytes), freshBytes)
 	}
 	runtime.KeepAlive(churned)
+}
+
+// TestKeyMapRebuildCopiesAShard: a rebuild allocates the fresh map while the old one still
+// holds its entries, and a garbage collection running beside it counts both. A large map
+// rebuilds a sixteenth of itself at a time, so no deletion allocates more than a quarter
+// of the map (with its slack, a shard's copy may take an eighth); rebuilt whole, one
+// deletion in every few thousand allocated 1.1 times the map.
+func TestKeyMapRebuildCopiesAShard(t *testing.T) {
+	const keys = 50_000
+	allocated := func() int64 {
+		s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	liveHeap := func() int64 {
+		runtime.GC()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	key := func(n uint64) []byte { return dataflow.AppendKey(nil, dataflow.Int(int64(n))) }
+	base := liveHeap()
+	m := &keyMap[*int]{}
+	for n := range uint64(keys) {
+		m.put(key(n), nil)
+	}
+	mapBytes := liveHeap() - base
+	rng := rand.New(rand.NewPCG(3, 4))
+	next := uint64(keys)
+	present := make([]uint64, keys)
+	for i := range present {
+		present[i] = uint64(i)
+	}
+	var most int64
+	for range 3 * keys {
+		j := rng.IntN(keys)
+		k := key(present[j])
+		before := allocated()
+		m.del(k)
+		most = max(most, allocated()-before)
+		m.put(key(next), nil)
+		present[j], next = next, next+1
+	}
+	if m.len() != keys {
+		t.Fatalf("len %d, want %d", m.len(), keys)
+	}
+	if most > mapBytes/4 {
+		t.Fatalf("a deletion allocated %d bytes, %.2f of the map's %d", most, float64(most)/float64(mapBytes), mapBytes)
+	}
+	runtime.KeepAlive(m)
+}
+
+// TestReaderMapRebuildCopiesAShard: a partial reader's map rebuilt after evictions stores
+// every entry again while the old map holds them all. A large map rebuilds a sixteenth of
+// itself at a time, so no deletion allocates more than a quarter of the map; rebuilt
+// whole, one deletion allocated half the map's bytes (its nodes and table, not its rows).
+func TestReaderMapRebuildCopiesAShard(t *testing.T) {
+	const keys = 50_000
+	allocated := func() int64 {
+		s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	liveHeap := func() int64 {
+		runtime.GC()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		metrics.Read(s)
+		return int64(s[0].Value.Uint64())
+	}
+	entry := ReaderEntry{One: dataflow.Row{dataflow.Int(1)}}
+	base := liveHeap()
+	m := &lazyMap[uint64, ReaderEntry]{}
+	for n := range uint64(keys) {
+		m.Store(n, entry)
+	}
+	mapBytes := liveHeap() - base
+	// Evictions take two thirds of the keys, then fills bring as many new ones: enough
+	// buckets empty that the map is rebuilt.
+	rng := rand.New(rand.NewPCG(5, 6))
+	next := uint64(keys)
+	present := make([]uint64, keys)
+	for i := range present {
+		present[i] = uint64(i)
+	}
+	var most int64
+	for range 3 {
+		rng.Shuffle(len(present), func(i, j int) { present[i], present[j] = present[j], present[i] })
+		for _, k := range present[:2*keys/3] {
+			before := allocated()
+			if _, ok := m.LoadAndDelete(k); !ok {
+				t.Fatalf("key %d missing", k)
+			}
+			most = max(most, allocated()-before)
+		}
+		for i := range present[:2*keys/3] {
+			m.Store(next, entry)
+			present[i], next = next, next+1
+		}
+	}
+	if m.Size() != keys {
+		t.Fatalf("size %d, want %d", m.Size(), keys)
+	}
+	for _, k := range present {
+		if _, ok := m.Load(k); !ok {
+			t.Fatalf("key %d lost", k)
+		}
+	}
+	if most > mapBytes/4 {
+		t.Fatalf("a deletion allocated %d bytes, %.2f of the map's %d", most, float64(most)/float64(mapBytes), mapBytes)
+	}
+	runtime.KeepAlive(m)
 }

@@ -115,37 +115,100 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 // checks the table and, if a quarter or more of its buckets are empty, stores the entries in
 // a fresh map and publishes it with one atomic store. Readers that loaded the old map finish
 // on it: nothing writes to it any more, and its entries are the same immutable values.
+//
+// A rebuild stores every entry again (a new table and a new node per entry) while the old
+// map still holds them, and a garbage collection running beside it counts both; for a large
+// reader that was 8% of the memory limit on top of it. So once the map holds shardMapMin
+// entries it is split into mapShards maps by key hash (in p's place, s holds them), each
+// counting its own deletions and rebuilt alone: a rebuild then copies a sixteenth.
 type lazyMap[K comparable, V any] struct {
 	p atomic.Pointer[xsync.Map[K, V]]
-	// deleted counts deletions since the map was built; only the writer touches it.
-	deleted int
+	s atomic.Pointer[lazyShards[K, V]]
+	// Only the writer touches these: deletions since the map (deleted) or each shard
+	// (shardDels) was built, and stores since the map's size was last checked for a split.
+	deleted   int
+	shardDels []int
+	stores    int
+}
+
+// lazyShards are a split lazyMap's maps, replaced whole (copy on write) when one is rebuilt.
+type lazyShards[K comparable, V any] [mapShards]*xsync.Map[K, V]
+
+// of is the shard that holds k.
+func (s *lazyShards[K, V]) of(k K) (*xsync.Map[K, V], int) {
+	var h uint64
+	switch k := any(k).(type) {
+	case uint64:
+		h = k * 0x9E3779B97F4A7C15
+	case string:
+		h = maphash.String(shardSeed, k)
+	default:
+		h = maphash.Comparable(shardSeed, k)
+	}
+	i := int(h >> (64 - 4)) // mapShards is 16; the top bits of a product depend on every bit
+	return s[i], i
 }
 
 func (m *lazyMap[K, V]) Load(k K) (v V, ok bool) {
 	if x := m.p.Load(); x != nil {
 		return x.Load(k)
 	}
+	if s := m.s.Load(); s != nil {
+		x, _ := s.of(k)
+		return x.Load(k)
+	}
 	return v, false
 }
 
 func (m *lazyMap[K, V]) Store(k K, v V) {
+	if s := m.s.Load(); s != nil {
+		x, _ := s.of(k)
+		x.Store(k, v)
+		return
+	}
 	x := m.p.Load()
 	if x == nil {
 		x = xsync.NewMap[K, V]()
 		m.p.Store(x)
 	}
 	x.Store(k, v)
-}
-
-func (m *lazyMap[K, V]) Delete(k K) {
-	if x := m.p.Load(); x != nil {
-		if _, ok := x.LoadAndDelete(k); ok {
-			m.churned(x)
+	if m.stores++; m.stores >= minRebuildDeletions {
+		m.stores = 0
+		if x.Size() >= shardMapMin {
+			m.split(x)
 		}
 	}
 }
 
+// split spreads the single map x over shards and publishes them in its place. It runs when
+// x reaches shardMapMin entries, so the copy it makes is small.
+func (m *lazyMap[K, V]) split(x *xsync.Map[K, V]) {
+	s := new(lazyShards[K, V])
+	for i := range s {
+		s[i] = xsync.NewMap[K, V](xsync.WithPresize(2 * x.Size() / mapShards))
+	}
+	x.Range(func(k K, v V) bool {
+		to, _ := s.of(k)
+		to.Store(k, v)
+		return true
+	})
+	m.shardDels = make([]int, mapShards)
+	m.s.Store(s) // before p goes: a reader that finds p nil finds s
+	m.p.Store(nil)
+}
+
+func (m *lazyMap[K, V]) Delete(k K) {
+	m.LoadAndDelete(k)
+}
+
 func (m *lazyMap[K, V]) LoadAndDelete(k K) (v V, ok bool) {
+	if s := m.s.Load(); s != nil {
+		x, i := s.of(k)
+		if v, ok = x.LoadAndDelete(k); ok {
+			m.churnedShard(s, i)
+		}
+		return v, ok
+	}
 	if x := m.p.Load(); x != nil {
 		if v, ok = x.LoadAndDelete(k); ok {
 			m.churned(x)
@@ -162,31 +225,84 @@ const minRebuildDeletions = 128
 // once per half the entries deleted: amortized, a constant per deletion.
 func (m *lazyMap[K, V]) churned(x *xsync.Map[K, V]) {
 	m.deleted++
-	size := x.Size()
-	if m.deleted < max(size/2, minRebuildDeletions) {
+	if m.deleted < max(x.Size()/2, minRebuildDeletions) {
 		return
 	}
 	m.deleted = 0
-	if st := x.Stats(); st.EmptyBuckets*4 < st.TotalBuckets {
+	if fresh := rebuiltMap(x); fresh != nil {
+		m.p.Store(fresh)
+	}
+}
+
+// churnedShard is churned for shard i of a split map.
+func (m *lazyMap[K, V]) churnedShard(s *lazyShards[K, V], i int) {
+	m.shardDels[i]++
+	if m.shardDels[i] < max(s[i].Size()/2, minRebuildDeletions/mapShards) {
 		return
 	}
-	fresh := xsync.NewMap[K, V](xsync.WithPresize(size))
+	m.shardDels[i] = 0
+	if fresh := rebuiltMap(s[i]); fresh != nil {
+		next := *s
+		next[i] = fresh
+		m.s.Store(&next)
+	}
+}
+
+// rebuiltMap copies x into a fresh map when a quarter or more of its buckets are empty,
+// and returns nil when it is not worth it.
+func rebuiltMap[K comparable, V any](x *xsync.Map[K, V]) *xsync.Map[K, V] {
+	if st := x.Stats(); st.EmptyBuckets*4 < st.TotalBuckets {
+		return nil
+	}
+	fresh := xsync.NewMap[K, V](xsync.WithPresize(x.Size()))
 	x.Range(func(k K, v V) bool {
 		fresh.Store(k, v)
 		return true
 	})
-	m.p.Store(fresh)
+	return fresh
 }
 
 func (m *lazyMap[K, V]) Range(f func(K, V) bool) {
 	if x := m.p.Load(); x != nil {
 		x.Range(f)
+		return
+	}
+	if s := m.s.Load(); s != nil {
+		for _, x := range s {
+			stopped := false
+			x.Range(func(k K, v V) bool {
+				if !f(k, v) {
+					stopped = true
+					return false
+				}
+				return true
+			})
+			if stopped {
+				return
+			}
+		}
 	}
 }
 
 func (m *lazyMap[K, V]) RangeRelaxed(f func(K, V) bool) {
 	if x := m.p.Load(); x != nil {
 		x.RangeRelaxed(f)
+		return
+	}
+	if s := m.s.Load(); s != nil {
+		for _, x := range s {
+			stopped := false
+			x.RangeRelaxed(func(k K, v V) bool {
+				if !f(k, v) {
+					stopped = true
+					return false
+				}
+				return true
+			})
+			if stopped {
+				return
+			}
+		}
 	}
 }
 
@@ -194,7 +310,13 @@ func (m *lazyMap[K, V]) Size() int {
 	if x := m.p.Load(); x != nil {
 		return x.Size()
 	}
-	return 0
+	n := 0
+	if s := m.s.Load(); s != nil {
+		for _, x := range s {
+			n += x.Size()
+		}
+	}
+	return n
 }
 
 // SetPartial makes the reader partial. It must be called before the reader sees any delta.
