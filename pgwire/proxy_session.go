@@ -365,7 +365,9 @@ func (c *conn) relay() error {
 					i++
 				}
 				px.pending = px.pending[i:]
-				c.skipping = true
+				// Weir discards the client's messages up to its Sync too, unless the Sync
+				// has gone upstream already.
+				c.skipping = len(px.pending) == 0
 				c.counts.errors++
 				c.send(m)
 				if err := c.loop.Added(); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -229,4 +230,140 @@ func TestPGProxyPgx(t *testing.T) {
 	if err != nil || note.Channel != "stock_changed" || note.Payload != "id 7" {
 		t.Fatalf("notification: %+v %v", note, err)
 	}
+}
+
+// TestPGProxyPassThrough runs a range of statements through Weir's proxy and directly on
+// PostgreSQL (two databases set up alike) and compares what the client sees: columns with
+// their types, rows, command tags, notices and errors with their SQLSTATEs, in the simple
+// and the extended protocol.
+func TestPGProxyPassThrough(t *testing.T) {
+	p := startPGProxy(t, pgProxySetup)
+	ctx := context.Background()
+	refDSN := p.pg.CreateDatabase(t, "ref")
+	ref := p.connect(t, refDSN)
+	for _, q := range pgProxySetup {
+		if _, err := ref.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	viaWeir := p.connect(t, p.weir)
+	direct := p.connect(t, refDSN+"&timezone=UTC")
+	simple := []string{
+		"SELECT id, name, price, stock FROM products WHERE id <= 3 ORDER BY id",
+		"SELECT 1::int2 AS a, 2::int8 AS b, 1.5::float8 AS c, true AS d, 'x'::varchar(3) AS e, '\\x01ff'::bytea AS f, DATE '2024-02-29' AS g, TIMESTAMPTZ '2024-01-01 12:00:00+02' AS h, '{1,2}'::int[] AS i, '{\"a\": 1}'::jsonb AS j, NULL::text AS k",
+		"SELECT name FROM products WHERE price > 140 ORDER BY name",
+		"INSERT INTO products VALUES (500, 'five hundred', 5.00, 5) RETURNING id, name",
+		"UPDATE products SET stock = stock + 1 WHERE id < 5",
+		"DELETE FROM products WHERE id = 500",
+		"CREATE TABLE notes (id serial PRIMARY KEY, body text)",
+		"INSERT INTO notes (body) VALUES ('a'), ('b')",
+		"ALTER TABLE notes ADD COLUMN n int DEFAULT 7",
+		"SELECT * FROM notes ORDER BY id",
+		"BEGIN",
+		"INSERT INTO notes (body) VALUES ('in tx')",
+		"SAVEPOINT s1",
+		"INSERT INTO notes (body) VALUES ('rolled back')",
+		"ROLLBACK TO SAVEPOINT s1",
+		"SELECT count(*) FROM notes",
+		"COMMIT",
+		"SELECT body FROM notes ORDER BY id",
+		"SET search_path TO public",
+		"SHOW search_path",
+		"SELECT 1/0",
+		"SELEC 1",
+		"INSERT INTO products VALUES (1, 'dup', 1, 1)",
+		"INSERT INTO products (id) VALUES (999)",
+		"BEGIN; SELECT 1/0; COMMIT",
+		"SELECT 1",
+		"ROLLBACK",
+		"SELECT 1; SELECT 2 AS two",
+		"DO $$ BEGIN RAISE NOTICE 'hello %', 42; END $$",
+		"PREPARE q(int) AS SELECT name FROM products WHERE id = $1",
+		"EXECUTE q(2)",
+		"DEALLOCATE q",
+		"VALUES (1, 'a'), (2, 'b')",
+		"TRUNCATE notes",
+		"DROP TABLE notes",
+		"SELECT count(*) FROM products",
+		"",
+	}
+	for _, q := range simple {
+		got := describeSimple(ctx, viaWeir.PgConn(), q)
+		want := describeSimple(ctx, direct.PgConn(), q)
+		if got != want {
+			t.Errorf("%s\nthrough Weir: %s\ndirectly:     %s", q, got, want)
+		}
+	}
+	extended := []struct {
+		sql  string
+		args []string
+	}{
+		{"SELECT id, name, price FROM products WHERE id = $1", []string{"4"}},
+		{"SELECT id FROM products WHERE name = $1 AND stock > $2", []string{"product 7", "1"}},
+		{"UPDATE products SET price = $1 WHERE id = $2", []string{"9.99", "8"}},
+		{"INSERT INTO products VALUES ($1, $2, NULL, 0) RETURNING *", []string{"600", "six hundred"}},
+		{"SELECT $1::int / 0", []string{"1"}},
+		{"SELECT * FROM products WHERE id = $1", []string{"not a number"}},
+		{"DELETE FROM products WHERE id = $1", []string{"600"}},
+	}
+	for _, q := range extended {
+		got := describeExtended(ctx, viaWeir.PgConn(), q.sql, q.args)
+		want := describeExtended(ctx, direct.PgConn(), q.sql, q.args)
+		if got != want {
+			t.Errorf("%s %v\nthrough Weir: %s\ndirectly:     %s", q.sql, q.args, got, want)
+		}
+	}
+}
+
+// describeSimple runs sql in a Query message and renders the results.
+func describeSimple(ctx context.Context, c *pgconn.PgConn, sql string) string {
+	var notices []string
+	var b strings.Builder
+	results, err := c.Exec(ctx, sql).ReadAll()
+	for _, r := range results {
+		b.WriteString(describeResult(r.FieldDescriptions, r.Rows, r.CommandTag, r.Err))
+	}
+	if err != nil {
+		fmt.Fprintf(&b, "error %s;", sqlState(err))
+	}
+	_ = notices
+	return b.String() + " tx:" + string(c.TxStatus())
+}
+
+// describeExtended runs sql with text arguments in the extended protocol.
+func describeExtended(ctx context.Context, c *pgconn.PgConn, sql string, args []string) string {
+	params := make([][]byte, len(args))
+	for i, a := range args {
+		params[i] = []byte(a)
+	}
+	r := c.ExecParams(ctx, sql, params, nil, nil, nil).Read()
+	return describeResult(r.FieldDescriptions, r.Rows, r.CommandTag, r.Err) + " tx:" + string(c.TxStatus())
+}
+
+func describeResult(fields []pgconn.FieldDescription, rows [][][]byte, tag pgconn.CommandTag, err error) string {
+	var b strings.Builder
+	for _, f := range fields {
+		fmt.Fprintf(&b, "%s:%d:%d:%d ", f.Name, f.DataTypeOID, f.DataTypeSize, f.TypeModifier)
+	}
+	for _, row := range rows {
+		b.WriteString("[")
+		for _, v := range row {
+			if v == nil {
+				b.WriteString("NULL|")
+			} else {
+				fmt.Fprintf(&b, "%s|", v)
+			}
+		}
+		b.WriteString("]")
+	}
+	fmt.Fprintf(&b, " %s", tag)
+	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) {
+			fmt.Fprintf(&b, " error %s %s", pe.Code, pe.Message)
+		} else {
+			fmt.Fprintf(&b, " error %v", err)
+		}
+	}
+	return b.String() + ";"
 }
