@@ -211,10 +211,18 @@ func (c *conn) closeUpstream() {
 	clear(px.portals)
 }
 
+// errUpstreamEnded: the upstream ended the session with a FATAL error, which the client
+// has heard.
+var errUpstreamEnded = errors.New("the upstream ended the session")
+
 // lost ends an upstream session that failed under a statement and tells the client.
 func (c *conn) lost(err error) {
 	px := c.px
-	c.log.Warn("upstream session lost during a statement", zap.Error(err))
+	if errors.Is(err, errUpstreamEnded) {
+		c.log.Info("the upstream ended the session during a statement")
+	} else {
+		c.log.Warn("upstream session lost during a statement", zap.Error(err))
+	}
 	if px.txStatus != 'I' {
 		px.lostInTx = true
 	}
@@ -226,7 +234,9 @@ func (c *conn) lost(err error) {
 	}
 	c.closeUpstream()
 	px.txStatus = 'I'
-	c.sendError(errUpstreamLost(err))
+	if !errors.Is(err, errUpstreamEnded) {
+		c.sendError(errUpstreamLost(err))
+	}
 	if ready {
 		// The Query or Sync the client sent is owed its ReadyForQuery.
 		c.proxyReady()
@@ -358,6 +368,14 @@ func (c *conn) relay() error {
 				return fmt.Errorf("unexpected ReadyForQuery from the upstream")
 			}
 		case *pgproto3.ErrorResponse:
+			if m.Severity == "FATAL" || m.Severity == "PANIC" {
+				// The upstream session ends, not the client's: the client hears the error as
+				// the statement's, and its next statement opens a new session.
+				m.Severity, m.SeverityUnlocalized = "ERROR", "ERROR"
+				c.counts.errors++
+				c.send(m)
+				return errUpstreamEnded
+			}
 			if e != expectReady {
 				// The upstream discards the messages up to the next Sync, and so does Weir.
 				i := 0

@@ -367,3 +367,167 @@ func describeResult(fields []pgconn.FieldDescription, rows [][][]byte, tag pgcon
 	}
 	return b.String() + ";"
 }
+
+// TestPGProxyShapes: SHOW PROXIED QUERIES lists the SELECTs passed through with why,
+// CREATE CACHE FROM <id> caches one of them, and --auto-cache caches a shape on its second
+// sighting.
+func TestPGProxyShapes(t *testing.T) {
+	p := startPGProxy(t, pgProxySetup, "--auto-cache")
+	ctx := context.Background()
+	c := p.connect(t, p.weir)
+	simple := pgx.QueryExecModeSimpleProtocol
+	var name string
+	if err := c.QueryRow(ctx, "SELECT name FROM products WHERE stock = 3", simple).Scan(&name); err != nil || name != "product 3" {
+		t.Fatalf("%q %v", name, err)
+	}
+	proxied := func() map[string][2]string {
+		rows, err := c.Query(ctx, "SHOW PROXIED QUERIES", simple)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string][2]string{}
+		for rows.Next() {
+			var id, count int64
+			var query, why, last string
+			if err := rows.Scan(&id, &query, &count, &why, &last); err != nil {
+				t.Fatal(err)
+			}
+			out[query] = [2]string{fmt.Sprint(id, " ", count), why}
+		}
+		return out
+	}
+	shape := "SELECT name FROM products WHERE stock = ?"
+	if got := proxied()[shape]; !strings.HasPrefix(got[1], "seen once") {
+		t.Fatalf("SHOW PROXIED QUERIES: %v, want %q seen once", proxied(), shape)
+	}
+	if err := c.QueryRow(ctx, "SELECT name FROM products WHERE stock = 4", simple).Scan(&name); err != nil || name != "product 4" {
+		t.Fatalf("%q %v", name, err)
+	}
+	if got := proxied()[shape]; !strings.HasPrefix(got[1], "cached on this sighting") {
+		t.Fatalf("second sighting: %v", got)
+	}
+	// From now on Weir answers the shape: no new sighting.
+	if err := c.QueryRow(ctx, "SELECT name FROM products WHERE stock = 5", simple).Scan(&name); err != nil || name != "product 5" {
+		t.Fatalf("%q %v", name, err)
+	}
+	if got := proxied()[shape]; !strings.HasPrefix(got[0], "1 2") && !strings.HasSuffix(got[0], " 2") {
+		t.Fatalf("a cached read was counted as proxied: %v", got)
+	}
+	// A shape Weir cannot answer says why.
+	if _, err := c.Exec(ctx, "SELECT string_agg(name, ',') FROM products", simple); err != nil {
+		t.Fatal(err)
+	}
+	for q, v := range proxied() {
+		if strings.Contains(q, "string_agg") && !strings.HasPrefix(v[1], "not supported by Weir") {
+			t.Fatalf("%s: %v", q, v)
+		}
+	}
+	// CREATE CACHE FROM <id>.
+	if _, err := c.Exec(ctx, "SELECT price FROM products WHERE name = 'product 9'", simple); err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	for q, v := range proxied() {
+		if q == "SELECT price FROM products WHERE name = ?" {
+			fmt.Sscan(v[0], &id)
+		}
+	}
+	if id == 0 {
+		t.Fatalf("the price query is not listed: %v", proxied())
+	}
+	if _, err := c.Exec(ctx, fmt.Sprintf("CREATE CACHE price_by_name FROM %d", id), simple); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "CREATE CACHE other FROM 999999", simple); sqlState(err) != "42704" {
+		t.Fatalf("an unknown id: %v, want 42704", err)
+	}
+	before := served(t, c, "price_by_name")
+	var price string
+	if err := c.QueryRow(ctx, "SELECT price FROM products WHERE name = $1", "product 8").Scan(&price); err != nil || price != "12.00" {
+		t.Fatalf("%q %v", price, err)
+	}
+	if got := served(t, c, "price_by_name"); got != before+1 {
+		t.Fatalf("CREATE CACHE FROM id: served %d, want %d", got, before+1)
+	}
+	if _, err := c.Exec(ctx, "DROP CACHE price_by_name", simple); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "DROP CACHE price_by_name", simple); sqlState(err) != "42704" {
+		t.Fatalf("DROP CACHE twice: %v", err)
+	}
+}
+
+// TestPGProxyUpstreamLost: a statement in flight when the upstream session goes away gets
+// an error and is not run again; the next statement opens a new session; a transaction
+// lost with its session must be rolled back.
+func TestPGProxyUpstreamLost(t *testing.T) {
+	p := startPGProxy(t, pgProxySetup)
+	ctx := context.Background()
+	c := p.connect(t, p.weir)
+	admin := p.connect(t, p.direct)
+	var pid int
+	if err := c.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	// A write in flight: the upstream backend is terminated under it.
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Exec(ctx, "UPDATE products SET stock = stock + 1 WHERE id = 1 AND pg_sleep(30) IS NOT NULL")
+		done <- err
+	}()
+	waitFor(t, func() bool {
+		var n int
+		_ = admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'UPDATE%'", pid).Scan(&n)
+		return n == 1
+	})
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
+		t.Fatal(err)
+	}
+	err := <-done
+	if st := sqlState(err); st != "57P01" && st != "08006" {
+		t.Fatalf("the statement in flight: %v, want the upstream's 57P01 or 08006", err)
+	}
+	var stock int
+	if err := c.QueryRow(ctx, "SELECT stock FROM products WHERE id = 1").Scan(&stock); err != nil || stock != 1 {
+		t.Fatalf("after the lost session: stock %d %v (the write must not have run again)", stock, err)
+	}
+	var pid2 int
+	if err := c.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid2); err != nil || pid2 == pid {
+		t.Fatalf("a new upstream session: pid %d (was %d) %v", pid2, pid, err)
+	}
+	// A transaction lost with its session: statements fail until ROLLBACK.
+	if _, err := c.Exec(ctx, "BEGIN"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "UPDATE products SET stock = 77 WHERE id = 2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "UPDATE products SET stock = 78 WHERE id = 3"); err == nil {
+		t.Fatal("a statement on a terminated session succeeded")
+	}
+	if _, err := c.Exec(ctx, "SELECT 1"); sqlState(err) != "25P02" {
+		t.Fatalf("inside the lost transaction: %v, want 25P02", err)
+	}
+	if _, err := c.Exec(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, "SELECT stock FROM products WHERE id = 2").Scan(&stock); err != nil || stock != 2 {
+		t.Fatalf("after ROLLBACK: %d %v", stock, err)
+	}
+}
+
+// waitFor polls cond for up to 30 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 30s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
