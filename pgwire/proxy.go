@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -75,6 +76,8 @@ type proxy struct {
 	// served counts the reads Weir answered, by the shape of their cache.
 	servedMu sync.Mutex
 	served   map[string]*atomic.Int64
+	// sqlOf is the statement each named cache was created from, as SHOW CACHES shows it.
+	sqlOf map[string]string
 }
 
 func newProxy(cfg ProxyConfig) *proxy {
@@ -84,7 +87,7 @@ func newProxy(cfg ProxyConfig) *proxy {
 	if cfg.MirrorDatabase == "" {
 		cfg.MirrorDatabase = weir.DatabaseName
 	}
-	return &proxy{cfg: cfg, shapes: proxyshape.New(cfg.MaxShapes), served: map[string]*atomic.Int64{}}
+	return &proxy{cfg: cfg, shapes: proxyshape.New(cfg.MaxShapes), served: map[string]*atomic.Int64{}, sqlOf: map[string]string{}}
 }
 
 func (p *proxy) servedCounter(shape string) *atomic.Int64 {
@@ -133,9 +136,19 @@ func (c *conn) proxyCommand(p *prepared, sql string, toks []token) bool {
 		p.fields = []field{textField("name"), textField("query"), int8Field("served")}
 		p.session = func(c *conn, pt *portal) error {
 			pt.tag = "SHOW"
-			for name, shape := range c.s.proxy.shapes.Named() {
-				pt.vrows = append(pt.vrows, []weir.Value{dataflow.String(name), dataflow.String(shape),
-					dataflow.Int(c.s.proxy.servedCounter(shape).Load())})
+			px := c.s.proxy
+			named := px.shapes.Named()
+			names := make([]string, 0, len(named))
+			for name := range named {
+				names = append(names, name)
+			}
+			sort.Strings(names)
+			for _, name := range names {
+				px.servedMu.Lock()
+				sql := px.sqlOf[name]
+				px.servedMu.Unlock()
+				pt.vrows = append(pt.vrows, []weir.Value{dataflow.String(name), dataflow.String(sql),
+					dataflow.Int(px.servedCounter(named[name]).Load())})
 			}
 			return nil
 		}
@@ -248,6 +261,9 @@ func (c *conn) createCache(sql string, toks []token) sessionFunc {
 		if !st.IsQuery() || st.ReadsCatalog() {
 			return newPGError(stateFeature, "Weir caches SELECTs of the mirrored tables only")
 		}
+		c.s.proxy.servedMu.Lock()
+		c.s.proxy.sqlOf[name] = query
+		c.s.proxy.servedMu.Unlock()
 		c.s.proxy.shapes.Cache(st.Shape(), name)
 		return nil
 	}
