@@ -812,7 +812,7 @@ func (c *conn) caughtUp() bool {
 // position written, can lag a commit made with synchronous_commit off.)
 func (c *conn) upstreamLSN() (uint64, error) {
 	px := c.px
-	if len(px.pending) > 0 || px.copyIn {
+	if len(px.pending) > 0 || px.copyIn || px.needSync {
 		return 0, errors.New("the upstream session is busy")
 	}
 	px.queueMsg(&pgproto3.Query{String: "SELECT pg_catalog.pg_current_wal_insert_lsn()::text"}, expectNone)
@@ -854,7 +854,9 @@ func (c *conn) upstreamLSN() (uint64, error) {
 // weirAnswers reports whether Weir answers an execution of a statement it prepared now.
 func (c *conn) weirAnswers(ps *proxyStmt) bool {
 	px := c.px
-	if ps == nil || px.txStatus != 'I' || px.lostInTx || px.whyNotServable() != "" {
+	// Within a batch that has passed messages upstream, the upstream may hold an implicit
+	// transaction open until the Sync: its reads are the upstream's.
+	if ps == nil || px.txStatus != 'I' || px.needSync || px.lostInTx || px.whyNotServable() != "" {
 		return false
 	}
 	c.drain()

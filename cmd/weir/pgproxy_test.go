@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -529,5 +530,53 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met in 30s")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestPGProxyBatch sends pgx batches (one pipeline, one Sync) that mix statements Weir
+// answers with statements the upstream runs: the replies come in order, a read after a
+// write in the same batch sees it, and an error in the middle fails the rest of the batch
+// as PostgreSQL does.
+func TestPGProxyBatch(t *testing.T) {
+	p := startPGProxy(t, pgProxySetup)
+	ctx := context.Background()
+	c := p.connect(t, p.weir)
+	if _, err := c.Exec(ctx, "CREATE CACHE product FROM SELECT name, price, stock FROM products WHERE id = $1"); err != nil {
+		t.Fatal(err)
+	}
+	const read = "SELECT name, price, stock FROM products WHERE id = $1"
+	for round := range 20 {
+		b := &pgx.Batch{}
+		stocks := make([]int, 4)
+		b.Queue(read, 40+round).QueryRow(func(r pgx.Row) error { var n, p string; return r.Scan(&n, &p, &stocks[0]) })
+		b.Queue("UPDATE products SET stock = $1 WHERE id = $2", 5000+round, 40+round)
+		b.Queue(read, 40+round).QueryRow(func(r pgx.Row) error { var n, p string; return r.Scan(&n, &p, &stocks[1]) })
+		b.Queue("SELECT stock FROM products WHERE id = $1", 40+round).QueryRow(func(r pgx.Row) error { return r.Scan(&stocks[2]) })
+		if err := c.SendBatch(ctx, b).Close(); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		var n, pr string
+		if err := c.QueryRow(ctx, read, 40+round).Scan(&n, &pr, &stocks[3]); err != nil {
+			t.Fatal(err)
+		}
+		want := []int{40 + round, 5000 + round, 5000 + round, 5000 + round}
+		if !reflect.DeepEqual(stocks, want) {
+			t.Fatalf("round %d: stocks %v, want %v", round, stocks, want)
+		}
+	}
+	// An error at the end: the batch's implicit transaction rolls back, the read of a
+	// cached shape before it included.
+	b := &pgx.Batch{}
+	b.Queue("UPDATE products SET stock = 1 WHERE id = 70")
+	b.Queue(read, 70)
+	b.Queue("SELECT 1/0")
+	err := c.SendBatch(ctx, b).Close()
+	if sqlState(err) != "22012" {
+		t.Fatalf("batch with an error: %v, want 22012", err)
+	}
+	var n, pr string
+	var stock int
+	if err := c.QueryRow(ctx, read, 70).Scan(&n, &pr, &stock); err != nil || stock != 70 {
+		t.Fatalf("after the failed batch: stock %d %v, want 70", stock, err)
 	}
 }
