@@ -85,7 +85,8 @@
 // (ProxyConfig.Positions, bounded by the engine's read timeout), and goes upstream instead
 // when that fails. An upstream that fails under a statement is closed and the client told
 // (its FATAL error relayed as ERROR, or 08006); the statement is never run again, and a
-// transaction lost with it fails with 25P02 until the client ends it. NotificationResponse
+// transaction lost with it fails with 25P02 until the client ends it. A new upstream session
+// runs the SETs the session ran outside transactions first. NotificationResponse
 // is relayed when it arrives during a reply: the upstream is not read while the session is
 // idle.
 //

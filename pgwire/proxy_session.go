@@ -55,7 +55,16 @@ type proxySession struct {
 	portals map[string]bool
 	// readCtx is the context of Weir's reads: names resolve among the mirrored tables.
 	readCtx context.Context
+	// replay holds the SET and RESET statements the session ran outside a transaction, in
+	// order, which a new upstream session runs first; failed: the upstream sent an error
+	// since it was last cleared.
+	replay []string
+	failed bool
 }
+
+// maxReplay bounds the statements a session keeps for a new upstream session; past it the
+// oldest is forgotten, with a warning.
+const maxReplay = 512
 
 // proxyStmt is a prepared statement of the client's.
 type proxyStmt struct {
@@ -175,6 +184,13 @@ func (c *conn) openUpstream() error {
 		return &pgError{code: "08001", msg: fmt.Sprintf("upstream PostgreSQL session: %v", err), err: err}
 	}
 	px.up, px.fe, px.pid, px.key = h.Conn, h.Frontend, h.PID, h.SecretKey
+	for _, stmt := range px.replay {
+		if err := c.replayStatement(stmt); err != nil {
+			_ = px.up.Close()
+			px.up, px.fe = nil, nil
+			return err
+		}
+	}
 	px.gen++
 	px.txStatus = 'I'
 	for name, v := range h.ParameterStatuses {
@@ -189,6 +205,63 @@ func (c *conn) openUpstream() error {
 		c.log.Info("upstream session reopened", zap.String("db", cfg.Database))
 	}
 	return nil
+}
+
+// replayStatement runs a SET of the session's on a new upstream session.
+func (c *conn) replayStatement(stmt string) error {
+	px := c.px
+	out, _ := (&pgproto3.Query{String: stmt}).Encode(nil)
+	if _, err := px.up.Write(out); err != nil {
+		return &pgError{code: "08006", msg: fmt.Sprintf("replaying the session's %q on a new upstream session: %v", stmt, err), err: err}
+	}
+	var failure *pgError
+	for {
+		msg, err := px.fe.Receive()
+		if err != nil {
+			return &pgError{code: "08006", msg: fmt.Sprintf("replaying the session's %q on a new upstream session: %v", stmt, err), err: err}
+		}
+		switch m := msg.(type) {
+		case *pgproto3.ErrorResponse:
+			failure = &pgError{code: m.Code, msg: fmt.Sprintf("replaying the session's %q on a new upstream session: %s", stmt, m.Message)}
+		case *pgproto3.ParameterStatus:
+			px.reported[m.Name] = m.Value
+			c.send(m)
+		case *pgproto3.ReadyForQuery:
+			if failure != nil {
+				return failure
+			}
+			return nil
+		}
+	}
+}
+
+// remember keeps a SET or RESET the upstream ran outside a transaction for a new upstream
+// session; DISCARD ALL and RESET ALL forget the others.
+func (c *conn) remember(stmt string, toks []token) {
+	px := c.px
+	first := firstWord(toks)
+	switch {
+	case first == "discard" || (first == "reset" && len(toks) > 1 && toks[1].is("all")):
+		px.replay = px.replay[:0]
+		if first == "discard" {
+			return
+		}
+	case first != "set" && first != "reset":
+		return
+	case len(toks) > 1 && (toks[1].is("local") || toks[1].is("transaction")):
+		return // the transaction's own
+	}
+	for i, old := range px.replay {
+		if old == stmt {
+			px.replay = append(px.replay[:i], px.replay[i+1:]...)
+			break
+		}
+	}
+	if len(px.replay) >= maxReplay {
+		c.log.Warn("session state too long to keep whole; the oldest SET is forgotten", zap.String("statement", px.replay[0]))
+		px.replay = px.replay[1:]
+	}
+	px.replay = append(px.replay, stmt)
 }
 
 // upstreamError is a connection-time error of the upstream's, as the client would have
@@ -368,6 +441,7 @@ func (c *conn) relay() error {
 				return fmt.Errorf("unexpected ReadyForQuery from the upstream")
 			}
 		case *pgproto3.ErrorResponse:
+			px.failed = true
 			if m.Severity == "FATAL" || m.Severity == "PANIC" {
 				// The upstream session ends, not the client's: the client hears the error as
 				// the statement's, and its next statement opens a new session.
@@ -649,6 +723,19 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 			return
 		}
 		write = mayWrite(first)
+		if (first == "set" || first == "reset" || first == "discard") && px.txStatus == 'I' {
+			if err := c.forward('Q', body, expectReady); err != nil {
+				c.sendError(err)
+				c.proxyReady()
+				return
+			}
+			px.failed = false
+			c.drain()
+			if !px.failed && px.txStatus == 'I' && px.up != nil {
+				c.remember(stmts[0], toks)
+			}
+			return
+		}
 	} else if px.lostInTx {
 		c.sendError(errLostTx)
 		c.proxyReady()

@@ -467,6 +467,12 @@ func TestPGProxyUpstreamLost(t *testing.T) {
 	ctx := context.Background()
 	c := p.connect(t, p.weir)
 	admin := p.connect(t, p.direct)
+	if _, err := c.Exec(ctx, "SET work_mem = '7MB'"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, "SET statement_timeout = 'nonsense'"); err == nil {
+		t.Fatal("a bad SET succeeded")
+	}
 	var pid int
 	if err := c.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
 		t.Fatal(err)
@@ -496,6 +502,10 @@ func TestPGProxyUpstreamLost(t *testing.T) {
 	var pid2 int
 	if err := c.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid2); err != nil || pid2 == pid {
 		t.Fatalf("a new upstream session: pid %d (was %d) %v", pid2, pid, err)
+	}
+	var workMem string
+	if err := c.QueryRow(ctx, "SHOW work_mem").Scan(&workMem); err != nil || workMem != "7MB" {
+		t.Fatalf("the new session's work_mem: %q %v, want the SET replayed", workMem, err)
 	}
 	// A transaction lost with its session: statements fail until ROLLBACK.
 	if _, err := c.Exec(ctx, "BEGIN"); err != nil {
