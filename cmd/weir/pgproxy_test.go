@@ -590,3 +590,20 @@ func TestPGProxyBatch(t *testing.T) {
 		t.Fatalf("after the failed batch: stock %d %v, want 70", stock, err)
 	}
 }
+
+// TestPGProxyClientCredentials: with --proxy-credentials client, a client's upstream session
+// logs in as the client's own user, with the password Weir holds for it.
+func TestPGProxyClientCredentials(t *testing.T) {
+	p := startPGProxy(t, append(append([]string(nil), pgProxySetup...),
+		"CREATE ROLE app LOGIN PASSWORD 'app-secret'", "GRANT SELECT ON products TO app"),
+		"--proxy-credentials", "client", "--user", "app", "--password", "app-secret")
+	ctx := context.Background()
+	c := p.connect(t, strings.Replace(p.weir, "root@", "app:app-secret@", 1))
+	var user string
+	if err := c.QueryRow(ctx, "SELECT current_user").Scan(&user); err != nil || user != "app" {
+		t.Fatalf("the upstream session's user: %q %v, want app", user, err)
+	}
+	if _, err := c.Exec(ctx, "UPDATE products SET stock = 0 WHERE id = 1"); sqlState(err) != "42501" {
+		t.Fatalf("a write app may not make: %v, want 42501", err)
+	}
+}
