@@ -300,7 +300,8 @@ func normalize(sql string) string {
 			b.WriteByte('?')
 		case c >= '0' && c <= '9' && (i == 0 || !identChar(sql[i-1])):
 			j := i
-			for j < len(sql) && (sql[j] >= '0' && sql[j] <= '9' || sql[j] == '.') {
+			for j < len(sql) && (sql[j] >= '0' && sql[j] <= '9' || sql[j] == '.' || sql[j] == 'e' || sql[j] == 'E' ||
+				((sql[j] == '+' || sql[j] == '-') && j > i && (sql[j-1] == 'e' || sql[j-1] == 'E'))) {
 				j++
 			}
 			end = j
