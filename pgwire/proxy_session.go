@@ -235,6 +235,25 @@ func (c *conn) replayStatement(stmt string) error {
 	}
 }
 
+// forgetStatements follows DEALLOCATE and DISCARD ALL the upstream ran: they drop the
+// session's prepared statements, those of the protocol too.
+func (c *conn) forgetStatements(toks []token) {
+	px := c.px
+	first := firstWord(toks)
+	rest := toks[1:]
+	if first == "deallocate" && len(rest) > 0 && rest[0].is("prepare") {
+		rest = rest[1:]
+	}
+	switch {
+	case first == "discard" && len(rest) > 0 && rest[0].is("all"), first == "deallocate" && len(rest) > 0 && rest[0].is("all"):
+		clear(px.stmts)
+		clear(c.stmts)
+	case first == "deallocate" && len(rest) == 1:
+		delete(px.stmts, rest[0].text)
+		delete(c.stmts, rest[0].text)
+	}
+}
+
 // remember keeps a SET or RESET the upstream ran outside a transaction for a new upstream
 // session; DISCARD ALL and RESET ALL forget the others.
 func (c *conn) remember(stmt string, toks []token) {
@@ -723,7 +742,7 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 			return
 		}
 		write = mayWrite(first)
-		if (first == "set" || first == "reset" || first == "discard") && px.txStatus == 'I' {
+		if first == "set" || first == "reset" || first == "discard" || first == "deallocate" {
 			if err := c.forward('Q', body, expectReady); err != nil {
 				c.sendError(err)
 				c.proxyReady()
@@ -731,8 +750,11 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 			}
 			px.failed = false
 			c.drain()
-			if !px.failed && px.txStatus == 'I' && px.up != nil {
-				c.remember(stmts[0], toks)
+			if !px.failed && px.up != nil {
+				c.forgetStatements(toks)
+				if px.txStatus == 'I' {
+					c.remember(stmts[0], toks)
+				}
 			}
 			return
 		}
@@ -1017,6 +1039,9 @@ func (c *conn) proxyBind(m *pgproto3.Bind, body []byte) error {
 	ps, ok := px.stmts[m.PreparedStatement]
 	if !ok {
 		return newPGError(stateUndefinedPrepare, "prepared statement %q does not exist", m.PreparedStatement)
+	}
+	if _, exists := px.portals[m.DestinationPortal]; !exists && m.DestinationPortal != "" && len(px.portals) >= c.s.cfg.MaxStatements {
+		return newPGError(stateConfigLimit, "a connection may have at most %d portals", c.s.cfg.MaxStatements)
 	}
 	delete(c.portals, m.DestinationPortal)
 	delete(px.portals, m.DestinationPortal)
