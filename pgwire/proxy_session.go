@@ -374,12 +374,13 @@ const expectNone expect = 255
 
 // queueMsg encodes a message of Weir's own to send upstream.
 func (px *proxySession) queueMsg(m pgproto3.FrontendMessage, e expect) {
+	start := len(px.out)
 	out, err := m.Encode(px.out)
 	if err != nil {
 		return
 	}
 	px.out = out
-	px.noteSent(out[0])
+	px.noteSent(out[start])
 	if e != expectNone {
 		px.pending = append(px.pending, e)
 	}
@@ -681,7 +682,7 @@ func (c *conn) proxySync() {
 	}
 }
 
-// firstWords returns the first n words of a statement, lower case.
+// firstWord returns the first word of a statement, lower case ("" when it starts otherwise).
 func firstWord(toks []token) string {
 	if len(toks) > 0 && toks[0].kind == tokWord {
 		return toks[0].text
