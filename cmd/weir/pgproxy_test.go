@@ -457,6 +457,17 @@ func TestPGProxyShapes(t *testing.T) {
 	if _, err := c.Exec(ctx, "DROP CACHE price_by_name", simple); sqlState(err) != "42704" {
 		t.Fatalf("DROP CACHE twice: %v", err)
 	}
+	// The session setting that turns read-your-writes off.
+	var ryw string
+	if _, err := c.Exec(ctx, "SET weir.read_your_writes = off"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.QueryRow(ctx, "SHOW weir.read_your_writes", simple).Scan(&ryw); err != nil || ryw != "off" {
+		t.Fatalf("SHOW weir.read_your_writes: %q %v", ryw, err)
+	}
+	if _, err := c.Exec(ctx, "SET weir.read_your_writes = maybe"); sqlState(err) != "22023" {
+		t.Fatalf("SET weir.read_your_writes = maybe: %v, want 22023", err)
+	}
 }
 
 // TestPGProxyUpstreamLost: a statement in flight when the upstream session goes away gets
