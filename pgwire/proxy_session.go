@@ -168,9 +168,14 @@ func (c *conn) openUpstream() error {
 	for k, v := range px.params {
 		cfg.RuntimeParams[k] = v
 	}
-	ctx, cancel := context.WithTimeout(c.s.base, pc.DialTimeout)
+	// A cancel request while the session opens cancels the statement that opens it.
+	ctx, cancel := context.WithTimeout(c.begin(), pc.DialTimeout)
+	defer c.end()
 	defer cancel()
 	conn, err := pgconn.ConnectConfig(ctx, cfg)
+	if err != nil && ctx.Err() == context.Canceled {
+		return newPGError(stateCanceled, "canceling statement due to user request")
+	}
 	if err != nil {
 		var pe *pgconn.PgError
 		if errors.As(err, &pe) {
@@ -203,6 +208,9 @@ func (c *conn) openUpstream() error {
 	}
 	if px.gen > 1 {
 		c.log.Info("upstream session reopened", zap.String("db", cfg.Database))
+	}
+	if ctx.Err() == context.Canceled {
+		return newPGError(stateCanceled, "canceling statement due to user request")
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 
 	"github.com/weirdb/weir/internal/testserver"
 )
@@ -478,6 +479,27 @@ func TestPGProxyUpstreamLost(t *testing.T) {
 	ctx := context.Background()
 	c := p.connect(t, p.weir)
 	admin := p.connect(t, p.direct)
+	// A cancel request reaches the statement on the upstream (pgx sends one when its
+	// context ends, rather than closing the connection).
+	ccfg, err := pgx.ParseConfig(p.weir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ccfg.BuildContextWatcherHandler = func(pc *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: pc, DeadlineDelay: 20 * time.Second}
+	}
+	canceller, err := pgx.ConnectConfig(ctx, ccfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer canceller.Close(ctx)
+	cctx, ccancel := context.WithTimeout(ctx, 300*time.Millisecond)
+	start := time.Now()
+	_, err = canceller.Exec(cctx, "SELECT pg_sleep(30)")
+	ccancel()
+	if sqlState(err) != "57014" || time.Since(start) > 10*time.Second || canceller.IsClosed() {
+		t.Fatalf("a cancelled pg_sleep(30): %v after %s (connection closed: %v), want 57014 at once", err, time.Since(start), canceller.IsClosed())
+	}
 	if _, err := c.Exec(ctx, "SET work_mem = '7MB'"); err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +524,7 @@ func TestPGProxyUpstreamLost(t *testing.T) {
 	if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
 		t.Fatal(err)
 	}
-	err := <-done
+	err = <-done
 	if st := sqlState(err); st != "57P01" && st != "08006" {
 		t.Fatalf("the statement in flight: %v, want the upstream's 57P01 or 08006", err)
 	}
