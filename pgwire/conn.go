@@ -77,6 +77,9 @@ type conn struct {
 
 	counts counts
 	quit   bool
+
+	// px is the connection's side of proxy mode (Config.Proxy); nil outside it.
+	px *proxySession
 }
 
 func (s *Server) newConn(nc net.Conn) *conn {
@@ -89,6 +92,9 @@ func (s *Server) newConn(nc net.Conn) *conn {
 		cache:   map[string]*prepared{},
 	}
 	c.log = s.log.With(zap.Stringer("pg_remote", nc.RemoteAddr()))
+	if s.proxy != nil {
+		c.px = newProxySession(s)
+	}
 	return c
 }
 
@@ -104,6 +110,7 @@ func (c *conn) serve() {
 	}()
 	defer c.s.metrics.flush(&c.counts)
 	defer c.rollback()
+	defer c.closeUpstream()
 	// A bug must cost one connection, not the server.
 	defer func() {
 		if r := recover(); r != nil {
@@ -123,7 +130,7 @@ func (c *conn) serve() {
 	}
 	_ = c.nc.SetDeadline(time.Time{})
 	c.log = c.log.With(zap.Int32("pg_pid", c.pid), zap.String("user", c.user))
-	c.ctx, c.cancel = context.WithCancel(weir.WithDatabase(c.s.base, c.db))
+	c.ctx, c.cancel = context.WithCancel(weir.WithDatabase(c.s.base, c.engineDB()))
 	loop := connloop.New(cur, c.nc)
 	loop.Run = c.run
 	c.runMu.Lock()
@@ -184,7 +191,7 @@ func (c *conn) end() {
 	c.runMu.Lock()
 	c.running = false
 	if c.ctx.Err() != nil {
-		c.ctx, c.cancel = context.WithCancel(weir.WithDatabase(c.s.base, c.db))
+		c.ctx, c.cancel = context.WithCancel(weir.WithDatabase(c.s.base, c.engineDB()))
 	}
 	c.runMu.Unlock()
 }
@@ -232,6 +239,9 @@ func (c *conn) run(l *connloop.Conn) error {
 
 // message handles one message of the command phase; an error ends the connection.
 func (c *conn) message(typ byte, body []byte) error {
+	if c.px != nil {
+		return c.proxyMessage(typ, body)
+	}
 	if c.skipping && typ != 'S' && typ != 'X' {
 		return nil
 	}

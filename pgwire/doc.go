@@ -57,12 +57,41 @@
 // parameters and PostgreSQL's semantics belong to the Dialect, which plans every other
 // statement. The default, PostgresDialect, is the engine's PostgreSQL dialect
 // (weir.Engine.PrepareDialect): SELECTs, with every other statement refused with 0A000 as
-// writes and DDL belong to the upstream; its text values, which it reads as binary strings
+// writes and DDL belong to the upstream (in proxy mode they go there); its text values, which it reads as binary strings
 // to compare them as PostgreSQL's C collation does, are described to clients as text.
 // EngineDialect (the engine's own dialect, with writes and `?` parameters) serves tests
 // of the protocol's write paths and embedders that want it. It never answers a catalog query it does not understand, never keeps engine
 // state between statements beyond the connection's prepared statements and portals, and
 // never lets one connection's failure touch another: a panic ends its own connection.
+//
+// # Proxy mode
+//
+// With Config.Proxy (weir serve --upstream postgres://…) the listener is a transparent proxy
+// in front of the PostgreSQL the engine mirrors (proxy.go, proxy_session.go). A connection
+// answers Weir's own statements (CREATE CACHE [name] FROM <select> | <id>, DROP CACHE, SHOW
+// CACHES, SHOW PROXIED QUERIES, SET/SHOW weir.read_your_writes) and the SELECTs of cached
+// shapes it may answer now; every other message goes to an upstream session of its own,
+// opened with pgconn at its first such message and hijacked, so that the messages are
+// relayed as they are. Messages to the upstream are queued with the replies they are owed
+// (ParseComplete, BindComplete, a description, an Execute's rows up to its completion, a
+// ReadyForQuery) and drained in order, the queue written while the replies are read, before
+// Weir answers a message of its own, at Sync, Flush and Query. A statement belongs to the
+// side that prepared it: Weir for a Parse of a cached shape, which an execution Weir cannot
+// answer prepares upstream under the client's name with Weir's parameter types. The shapes
+// and the proxied-query table are internal/proxyshape's, shared with the MySQL listener.
+//
+// Weir answers only outside the upstream's transactions (its last ReadyForQuery) and outside
+// a batch that passed messages upstream before its Sync, and only while the session's
+// reported TimeZone, DateStyle, client_encoding and IntervalStyle are those Weir encodes in.
+// After a statement that may have written, the next cached read reads the upstream's WAL
+// insert position on the session's connection and waits for the mirror to apply it
+// (ProxyConfig.Positions, bounded by the engine's read timeout), and goes upstream instead
+// when that fails. An upstream that fails under a statement is closed and the client told
+// (its FATAL error relayed as ERROR, or 08006); the statement is never run again, and a
+// transaction lost with it fails with 25P02 until the client ends it. A new upstream session
+// runs the SETs the session ran outside transactions first. NotificationResponse
+// is relayed when it arrives during a reply: the upstream is not read while the session is
+// idle.
 //
 // # The read path
 //

@@ -59,6 +59,9 @@ type Config struct {
 	Logger *zap.Logger
 	// Registry, when set, receives the listener's metrics (weir_pg_*).
 	Registry prometheus.Registerer
+	// Proxy, when set, makes the listener a transparent proxy in front of the upstream
+	// PostgreSQL the engine mirrors (proxy.go).
+	Proxy *ProxyConfig
 }
 
 // Server serves an engine over PostgreSQL's protocol.
@@ -69,6 +72,7 @@ type Server struct {
 	log     *zap.Logger
 	metrics *metrics
 	scram   map[string]*scramSecret
+	proxy   *proxy // nil outside proxy mode
 
 	mockOnce sync.Once
 	mock     *scramSecret
@@ -123,6 +127,9 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 	if cfg.AuthTimeout <= 0 {
 		cfg.AuthTimeout = 10 * time.Second
 	}
+	if cfg.ServerVersion == "" && cfg.Proxy != nil {
+		cfg.ServerVersion = proxyServerVersion(*cfg.Proxy, cfg.Logger)
+	}
 	if cfg.ServerVersion == "" {
 		cfg.ServerVersion = "15.0 (Weir)"
 	}
@@ -146,6 +153,9 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 		cancel:    cancel,
 		listeners: map[net.Listener]struct{}{},
 		conns:     map[int32]*conn{},
+	}
+	if cfg.Proxy != nil {
+		s.proxy = newProxy(*cfg.Proxy)
 	}
 	for user, pass := range cfg.Users {
 		if pass == "" {

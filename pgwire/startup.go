@@ -155,7 +155,12 @@ func (c *conn) login(cur net.Conn, m *pgproto3.StartupMessage, minor uint32) err
 	c.user = user
 	c.settings = newSessionSettings(c.s.cfg.ServerVersion, user, c.s.cfg.MaxConnections)
 	db := m.Parameters["database"]
+	if c.px != nil {
+		c.proxyStartup(m.Parameters) // the upstream judges the database and the settings
+	}
 	switch {
+	case c.px != nil:
+		c.db = db
 	case db == "" || db == user || db == "postgres":
 		c.db = weir.DatabaseName
 	default:
@@ -173,12 +178,12 @@ func (c *conn) login(cur net.Conn, m *pgproto3.StartupMessage, minor uint32) err
 		if strings.HasPrefix(k, "_pq_.") {
 			continue
 		}
-		if _, err := c.settings.set(k, v, false, false); err != nil {
+		if _, err := c.settings.set(k, v, false, false); err != nil && c.px == nil {
 			return c.fatal(cur, err)
 		}
 	}
 	if opts := m.Parameters["options"]; opts != "" {
-		if err := c.applyOptions(opts); err != nil {
+		if err := c.applyOptions(opts); err != nil && c.px == nil {
 			return c.fatal(cur, err)
 		}
 	}

@@ -88,7 +88,7 @@ func (s *session) registerCache(name, query string) (*mysql.Result, error) {
 		return nil, err
 	}
 	if p := s.srv.proxy; p != nil {
-		p.cache(v.Plan().Text, v.Name())
+		p.Cache(v.Plan().Text, v.Name())
 	}
 	return nil, nil
 }
@@ -105,7 +105,7 @@ func (s *session) dropCache(sql string) (*mysql.Result, error) {
 		return nil, err
 	}
 	if p := s.srv.proxy; p != nil {
-		p.uncacheNamed(name)
+		p.UncacheNamed(name)
 	}
 	return nil, nil
 }

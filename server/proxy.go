@@ -1,7 +1,6 @@
 package server
 
 import (
-	"container/list"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -10,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-mysql-org/go-mysql/client"
@@ -19,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/proxyshape"
 )
 
 // ProxyConfig makes the MySQL listener a transparent proxy in front of a MySQL or MariaDB
@@ -112,12 +111,7 @@ func ParseUpstreamURL(raw string) (ProxyConfig, error) {
 // passed through.
 type proxy struct {
 	cfg ProxyConfig
-
-	mu sync.Mutex
-	// cached are the shapes (weir.Stmt.Shape) Weir answers, with the name of the cache
-	// that made each ("" for one --auto-cache added).
-	cached map[string]string
-	shapes shapeTable
+	*proxyshape.Table
 }
 
 // upstreamVersion is the version the greeting announces in proxy mode: the upstream's,
@@ -154,30 +148,14 @@ func newProxy(e *weir.Engine, cfg ProxyConfig) *proxy {
 	if cfg.MirrorDatabase == "" {
 		cfg.MirrorDatabase = weir.DatabaseName
 	}
-	p := &proxy{cfg: cfg, cached: map[string]string{}}
-	p.shapes.init(cfg.MaxShapes)
+	p := &proxy{cfg: cfg, Table: proxyshape.New(cfg.MaxShapes)}
 	// Caches created before a restart (CREATE CACHE is durable) answer their shapes again.
 	for _, name := range e.Views() {
 		if v, err := e.View(name); err == nil {
-			p.cached[v.Plan().Text] = name
+			p.Cache(v.Plan().Text, name)
 		}
 	}
 	return p
-}
-
-// isCached reports whether Weir answers the shape.
-func (p *proxy) isCached(shape string) bool {
-	_, ok := p.cachedAs(shape)
-	return ok
-}
-
-// cachedAs reports whether Weir answers the shape, and the name of the cache that does
-// ("" for a shape --auto-cache cached, read through the view of its shape).
-func (p *proxy) cachedAs(shape string) (string, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	name, ok := p.cached[shape]
-	return name, ok
 }
 
 // namedCache is the cache CREATE CACHE registered for a statement's shape in proxy mode,
@@ -188,7 +166,7 @@ func (s *session) namedCache(st *weir.Stmt) *weir.View {
 	if p == nil {
 		return nil
 	}
-	name, ok := p.cachedAs(st.Shape())
+	name, ok := p.CachedAs(st.Shape())
 	if !ok || name == "" {
 		return nil
 	}
@@ -199,114 +177,20 @@ func (s *session) namedCache(st *weir.Stmt) *weir.View {
 	return v
 }
 
-func (p *proxy) cache(shape, name string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if _, ok := p.cached[shape]; !ok || name != "" {
-		p.cached[shape] = name
-	}
-}
-
-// uncacheNamed forgets the shape a dropped cache answered.
-func (p *proxy) uncacheNamed(name string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for shape, n := range p.cached {
-		if strings.EqualFold(n, name) {
-			delete(p.cached, shape)
-		}
-	}
-}
-
-// Why a SELECT was passed through, as SHOW PROXIED QUERIES reports it.
-const (
-	whyInTransaction = "inside a transaction"
-	whyNotCached     = "not cached (CREATE CACHE FROM <id>)"
-	whySeenOnce      = "seen once: cached once seen twice (--auto-cache)"
-	whyCachedNow     = "cached on this sighting (--auto-cache): read from Weir from now on"
-	whyOtherDB       = "the session's database is not the mirrored one"
-	whyReadYourWrite = "read-your-writes: Weir had not applied the session's last write"
-)
-
-// proxiedShape is one statement shape passed to the upstream.
-type proxiedShape struct {
-	id     uint64
-	text   string // normalized: literals replaced by ?
-	sample string // the statement first seen, which CREATE CACHE FROM <id> caches
-	count  int64
-	why    string // why the last one was passed through
-	last   time.Time
-	elem   *list.Element
-}
-
-// shapeTable holds the shapes passed through, at most max of them: past it the least
-// recently seen is forgotten, so whatever clients send, it stays bounded.
-type shapeTable struct {
-	max    int
-	next   uint64
-	byText map[string]*proxiedShape
-	byID   map[uint64]*proxiedShape
-	lru    list.List // front: most recently seen
-}
-
-func (t *shapeTable) init(max int) {
-	t.max = max
-	t.byText = map[string]*proxiedShape{}
-	t.byID = map[uint64]*proxiedShape{}
-}
-
-// maxSample bounds the statement text a shape keeps.
-const maxSample = 64 << 10
-
 // see records a statement passed through and returns how often its shape was seen.
 func (p *proxy) see(sql, why string) int64 {
-	norm := parser.Normalize(sql, "ON")
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	t := &p.shapes
-	s, ok := t.byText[norm]
-	if !ok {
-		if t.lru.Len() >= t.max {
-			old := t.lru.Remove(t.lru.Back()).(*proxiedShape)
-			delete(t.byText, old.text)
-			delete(t.byID, old.id)
-		}
-		t.next++
-		s = &proxiedShape{id: t.next, text: norm}
-		if len(sql) <= maxSample {
-			s.sample = sql
-		}
-		s.elem = t.lru.PushFront(s)
-		t.byText[norm] = s
-		t.byID[s.id] = s
-	} else {
-		t.lru.MoveToFront(s.elem)
-	}
-	s.count++
-	s.why = why
-	s.last = time.Now()
-	return s.count
+	return p.See(parser.Normalize(sql, "ON"), sql, why)
 }
 
 // setWhy replaces the reason of the shape last seen for sql.
 func (p *proxy) setWhy(sql, why string) {
-	norm := parser.Normalize(sql, "ON")
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if s, ok := p.shapes.byText[norm]; ok {
-		s.why = why
-	}
+	p.SetWhy(parser.Normalize(sql, "ON"), why)
 }
 
-// sample returns the statement CREATE CACHE FROM id caches.
-func (p *proxy) sample(id uint64) (string, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s, ok := p.shapes.byID[id]
-	if !ok || s.sample == "" {
-		return "", false
-	}
-	return s.sample, true
+// miss records a SELECT Weir supports whose shape it does not answer (--auto-cache caches
+// it on its second sighting).
+func (p *proxy) miss(sql, shape string) {
+	p.Miss(parser.Normalize(sql, "ON"), sql, shape, p.cfg.AutoCache)
 }
 
 // showProxied handles SHOW PROXIED QUERIES: the shapes passed to the upstream, most
@@ -319,13 +203,10 @@ func (s *session) showProxied(sql string) (*mysql.Result, error) {
 	if p == nil {
 		return nil, errNotProxy("SHOW PROXIED QUERIES")
 	}
-	p.mu.Lock()
 	var rows [][]any
-	for e := p.shapes.lru.Front(); e != nil; e = e.Next() {
-		sh := e.Value.(*proxiedShape)
-		rows = append(rows, []any{int64(sh.id), sh.text, sh.count, sh.why, sh.last.UTC().Format(time.DateTime)})
+	for _, sh := range p.List() {
+		rows = append(rows, []any{int64(sh.ID), sh.Text, sh.Count, sh.Why, sh.Last.UTC().Format(time.DateTime)})
 	}
-	p.mu.Unlock()
 	return s.table([]weir.Column{intColumn("id"), textColumn("query"), intColumn("count"), textColumn("why_proxied"), textColumn("last_seen")}, rows)
 }
 
@@ -344,7 +225,7 @@ func (s *session) cacheFromID(name, rest string) (*mysql.Result, bool, error) {
 	if p == nil {
 		return nil, true, errNotProxy("CREATE CACHE FROM <proxied query id>")
 	}
-	sql, ok := p.sample(id)
+	sql, ok := p.Sample(id)
 	if !ok {
 		return nil, true, wireError(codeUnknownProxied, "HY000", "Unknown proxied query %d (see SHOW PROXIED QUERIES)", id)
 	}

@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/proxyshape"
 )
 
 // proxySession is one client session's side of proxy mode: its upstream session, opened
@@ -686,11 +687,11 @@ func (s *session) proxySelect(w *wire, sql string) (done bool, err error) {
 		return false, nil // variables, functions: the upstream's
 	}
 	if px.inTx() {
-		p.see(sql, whyInTransaction)
+		p.see(sql, proxyshape.WhyInTransaction)
 		return false, nil
 	}
 	if p.cfg.Database != "" && px.db != p.cfg.Database {
-		p.see(sql, whyOtherDB)
+		p.see(sql, proxyshape.WhyOtherDB)
 		return false, nil
 	}
 	if why := px.whyNotServable(); why != "" {
@@ -710,20 +711,13 @@ func (s *session) proxySelect(w *wire, sql string) (done bool, err error) {
 		return false, nil
 	}
 	shape := st.Shape()
-	name, cached := p.cachedAs(shape)
+	name, cached := p.CachedAs(shape)
 	if !cached {
-		why := whyNotCached
-		if p.cfg.AutoCache {
-			why = whySeenOnce
-		}
-		if n := p.see(sql, why); p.cfg.AutoCache && n >= 2 {
-			p.cache(shape, "")
-			p.setWhy(sql, whyCachedNow)
-		}
+		p.miss(sql, shape)
 		return false, nil
 	}
 	if !s.caughtUp() {
-		p.see(sql, whyReadYourWrite)
+		p.see(sql, proxyshape.WhyReadYourWrite)
 		return false, nil
 	}
 	var view *weir.View
@@ -822,18 +816,11 @@ func (s *session) proxyPrepare(w *wire, data []byte) error {
 			case err != nil:
 				p.see(sql, "not supported by Weir: "+toWire(s.upstreamTerms(err)).Message)
 			case !st.IsQuery() || st.ReadsCatalog():
-			case p.isCached(st.Shape()):
+			case p.IsCached(st.Shape()):
 				px.weirLast = true
 				return s.prepare(w, query)
 			default:
-				why := whyNotCached
-				if p.cfg.AutoCache {
-					why = whySeenOnce
-				}
-				if n := p.see(sql, why); p.cfg.AutoCache && n >= 2 {
-					p.cache(st.Shape(), "")
-					p.setWhy(sql, whyCachedNow)
-				}
+				p.miss(sql, st.Shape())
 			}
 		}
 	}

@@ -95,9 +95,9 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.Tables, "tables", "", "with --upstream: comma-separated tables to mirror, as table or schema.table (default: all)")
 	fs.StringVar(&cfg.Slot, "slot", "weir", "with --upstream: the logical replication slot Weir creates or reuses")
 	fs.StringVar(&cfg.Publication, "publication", "weir", "with --upstream: the publication Weir creates or reuses")
-	fs.BoolVar(&cfg.AutoCache, "auto-cache", false, "with --upstream mysql://…: cache every SELECT shape Weir supports once it was passed to the upstream twice (without it, only the shapes CREATE CACHE names)")
-	fs.StringVar(&cfg.ProxyCredentials, "proxy-credentials", "upstream", "with --upstream mysql://…: how sessions log in to the upstream: upstream (as the URL's user) or client (as the client's own user, with the password --user or [users] gives it)")
-	fs.IntVar(&cfg.ProxyMaxShapes, "proxy-max-shapes", 10000, "with --upstream mysql://…: how many proxied query shapes SHOW PROXIED QUERIES keeps (the least recently seen are forgotten)")
+	fs.BoolVar(&cfg.AutoCache, "auto-cache", false, "with --upstream mysql://… or postgres://…: cache every SELECT shape Weir supports once it was passed to the upstream twice (without it, only the shapes CREATE CACHE names)")
+	fs.StringVar(&cfg.ProxyCredentials, "proxy-credentials", "upstream", "with --upstream mysql://… or postgres://…: how sessions log in to the upstream: upstream (as the URL's user) or client (as the client's own user, with the password --user or [users] gives it)")
+	fs.IntVar(&cfg.ProxyMaxShapes, "proxy-max-shapes", 10000, "with --upstream mysql://… or postgres://…: how many proxied query shapes SHOW PROXIED QUERIES keeps (the least recently seen are forgotten)")
 	fs.UintVar(&cfg.ServerID, "server-id", 0, "with a mysql:// or mariadb:// --upstream: the server id Weir's binlog connection registers with, unique among the upstream's replicas (default: derived from the host name, the upstream's address and --data-dir, in [2^30, 2^31))")
 	fs.StringVar(&cfg.PGListen, "pg-listen", "", `address of a PostgreSQL protocol listener, e.g. 127.0.0.1:5433 ("": none, except with --upstream postgres://…, where it is 127.0.0.1:5433; "off": none)`)
 	fs.StringVar(&cfg.PGAuth, "pg-auth", pgwire.AuthSCRAM, "how PostgreSQL clients prove a password: scram-sha-256 or md5 (users without a password log in without one)")
@@ -436,9 +436,14 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 			return fmt.Errorf("--pg-listen: listen %s: %w", pgAddr, err)
 		}
 		pgAddr = pln.Addr().String()
+		pgProxy, err := pgProxyConfig(cfg, e)
+		if err != nil {
+			pln.Close()
+			return err
+		}
 		pgSrv, err = pgwire.New(e, pgwire.Config{Users: users, AuthMethod: cfg.PGAuth, TLS: tlsConfig,
 			MaxConnections: cfg.MaxConnections, MaxMessageBytes: int(maxPacket), StatementTimeout: cfg.StatementTimeout,
-			Logger: log, Registry: reg})
+			Logger: log, Registry: reg, Proxy: pgProxy})
 		if err != nil {
 			pln.Close()
 			return err
