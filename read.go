@@ -302,13 +302,16 @@ func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
 
 // serve answers a read whose arguments are prepared: one lookup, or several merged.
 func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
-	if (len(q.Ranges) > 0 || len(q.Lookups) > 1 || q.Combine != nil) && mustNotWait(ctx) {
-		return Rows{}, ErrWouldWait
-	}
 	if len(q.Ranges) > 0 {
+		if mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait
+		}
 		return v.serveRange(ctx, q, vals)
 	}
 	if len(q.Lookups) > 1 || q.Combine != nil {
+		if mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait
+		}
 		return v.merge(ctx, q, vals)
 	}
 	var lookup []planner.KeySource
