@@ -53,6 +53,10 @@ type Conn struct {
 	panicked any
 	// polled is true while a runner runs on the poller's goroutine (see Polled).
 	polled bool
+	// written counts the bytes at the start of Out the poller wrote of a reply the socket
+	// did not take all of; stalled says the socket took no more (see writePolled).
+	written int
+	stalled bool
 	// stay counts the waits the connection makes on its goroutine before it goes back to
 	// the poller (see servePolled).
 	stay int
@@ -409,14 +413,14 @@ func (c *Conn) Added() error {
 // through net.Conn for what the socket does not take at once (which waits for it to drain)
 // and everywhere else.
 func (c *Conn) Flush() error {
-	if len(c.Out) == 0 {
+	if len(c.Out) == c.written {
 		return nil
 	}
 	if c.polled {
 		c.writePolled() // what the socket does not take waits for the goroutine
 		return nil
 	}
-	out := c.Out
+	out := c.Out[c.written:]
 	if c.fd >= 0 {
 		for len(out) > 0 {
 			n, err := rawWrite(uintptr(c.fd), out)
@@ -439,6 +443,7 @@ func (c *Conn) Flush() error {
 
 // resetOut empties Out, giving back a buffer a large reply grew.
 func (c *Conn) resetOut() {
+	c.written = 0
 	if cap(c.Out) > 4*FlushAt {
 		c.Out = make([]byte, 0, 4<<10)
 	} else {

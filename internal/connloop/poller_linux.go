@@ -187,6 +187,7 @@ func (c *Conn) serveReady() (more bool) {
 		return false
 	}
 	c.writePolled()
+	c.stalled = false
 	if blocked || len(c.Out) > 0 {
 		// A request that may wait, or replies the socket would not take: the goroutine
 		// runs the one and writes the other, blocking as it may.
@@ -201,23 +202,24 @@ func (c *Conn) serveReady() (more bool) {
 	return n == len(room)
 }
 
-// writePolled writes what the socket takes of the replies without waiting, and keeps the
-// rest in Out.
+// writePolled writes what the socket takes of the replies without waiting; what it does not
+// take stays in Out, after the written bytes counted by written, for the goroutine, and the
+// poller tries no more writes of it (a large reply built in pieces is not copied again and
+// again).
 func (c *Conn) writePolled() {
-	out := c.Out
-	for len(out) > 0 {
-		n, err := rawWrite(uintptr(c.pfd), out)
+	if c.stalled {
+		return
+	}
+	for c.written < len(c.Out) {
+		n, err := rawWrite(uintptr(c.pfd), c.Out[c.written:])
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil || n == 0 {
-			break
+			c.stalled = true
+			return
 		}
-		out = out[n:]
-	}
-	if len(out) > 0 {
-		c.Out = c.Out[:copy(c.Out, out)]
-		return
+		c.written += n
 	}
 	c.resetOut()
 }
