@@ -2,6 +2,7 @@ package weir
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -17,6 +18,24 @@ import (
 // The read path: a read is one lookup in the view's reader, by the query's parameters. It
 // never evaluates the query; a hole of a partial reader is filled first by an upquery
 // (package upquery), and a read that carries a write token waits for that write first.
+
+// ErrWouldWait is the error of a read under WithoutWaiting that would have had to wait.
+var ErrWouldWait = errors.New("weir: the read would wait")
+
+type noWaitKey struct{}
+
+// WithoutWaiting returns a context under which reads never wait: a read that would (for the
+// fill of a key a partial cache does not hold, for writes to be applied, for a plan, or a
+// read of several keys or a range) fails with ErrWouldWait instead, before it has counted a
+// miss or started a fill, so that it can be run again, waiting, elsewhere. A server reading
+// many connections' requests on one goroutine answers the reads that hit this way.
+func WithoutWaiting(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noWaitKey{}, true)
+}
+
+// mustNotWait reports whether ctx is WithoutWaiting's; it is asked only where a read would
+// wait, never on a hit.
+func mustNotWait(ctx context.Context) bool { return ctx.Value(noWaitKey{}) != nil }
 
 // Rows is the result of a read: column descriptions and rows of values. Rows may share
 // memory with the view: treat them as read-only.
@@ -230,11 +249,17 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 	if err := v.e.checkOpen(); err != nil {
 		return Rows{}, err
 	}
+	if dataflow.Invariants && mustNotWait(ctx) {
+		return Rows{}, ErrWouldWait // selfcheck's second look stops the writes
+	}
 	v.touch()
 	if err := q.PrepareArgs(vals); err != nil {
 		return Rows{}, err
 	}
 	if tok > 0 && v.domain.Progress() < uint64(tok) {
+		if mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait
+		}
 		deadline := time.Now().Add(v.e.opts.ReadTimeout)
 		if err := v.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
 			return Rows{}, err
@@ -278,9 +303,15 @@ func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
 // serve answers a read whose arguments are prepared: one lookup, or several merged.
 func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	if len(q.Ranges) > 0 {
+		if mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait
+		}
 		return v.serveRange(ctx, q, vals)
 	}
 	if len(q.Lookups) > 1 || q.Combine != nil {
+		if mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait
+		}
 		return v.merge(ctx, q, vals)
 	}
 	var lookup []planner.KeySource
@@ -357,6 +388,9 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (e operators.Reader
 // fill. It waits at most the read timeout; it never returns a partial result.
 func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Value) (operators.ReaderEntry, error) {
 	e, found, hash := v.get(lookup, vals)
+	if !found && mustNotWait(ctx) {
+		return e, ErrWouldWait
+	}
 	if v.filler != nil && v.e.evictor.Counting() { // counts only matter for eviction
 		v.e.evictor.CountRead(hash)
 	}

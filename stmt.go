@@ -114,6 +114,9 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 			fmt.Sprintf("Incorrect arguments to EXECUTE: %d given, %d expected", len(args), s.numParams))
 	}
 	var argv [8]Value // read converts its arguments in place: a copy, on the stack
+	if s.query.InfoSchema && mustNotWait(ctx) {
+		return Rows{}, ErrWouldWait
+	}
 	if s.query.InfoSchema {
 		return s.e.queryInfoSchema(ctx, s.query, append(argv[:0], args...))
 	}
@@ -125,6 +128,9 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 				return rows, err
 			}
 			// Dropped meanwhile: the shape is installed again below.
+		}
+		if mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait // planned again, or installed again
 		}
 		q := s.query
 		if !current {

@@ -54,7 +54,7 @@ func (c *conn) command(args [][]byte) {
 			c.arity(args)
 			return
 		}
-		if err := c.get(args[1], 0); err != nil {
+		if err := c.get(args[1], 0); err != nil && !c.wouldWait {
 			c.readError(err)
 		}
 	case "MGET":
@@ -270,6 +270,9 @@ func (c *conn) mget(keys [][]byte, tok weir.Token) {
 	c.loop.Out = redcon.AppendArray(c.loop.Out, len(keys))
 	for _, key := range keys {
 		if err := c.get(key, tok); err != nil {
+			if c.wouldWait {
+				return
+			}
 			c.counts.errors++
 			c.nullReply()
 			c.logReadError(key, err)
@@ -331,7 +334,15 @@ func (c *conn) readView(cv *cachedView, key []byte, params [][]byte, tok weir.To
 		}
 		c.vals = append(c.vals, v)
 	}
-	return cv.v.LookupValues(c.ctx, tok, c.vals...)
+	ctx := c.ctx
+	if c.loop.Polled() {
+		ctx = c.nowait
+	}
+	rows, err := cv.v.LookupValues(ctx, tok, c.vals...)
+	if err != nil && errors.Is(err, weir.ErrWouldWait) {
+		c.wouldWait = true
+	}
+	return rows, err
 }
 
 // view returns the cache named name, from the connection's memory (memo) when it read it

@@ -35,8 +35,12 @@ type conn struct {
 	nc   net.Conn
 	loop *connloop.Conn // its buffers: loop.Out holds the replies not yet written
 	ctx  context.Context
-	log  *zap.Logger
-	id   int64
+	// nowait is ctx under weir.WithoutWaiting, for reads on the poller; wouldWait says a
+	// read on it would have waited (the command is run again on the goroutine).
+	nowait    context.Context
+	wouldWait bool
+	log       *zap.Logger
+	id        int64
 
 	p      parser
 	args   [][]byte
@@ -81,6 +85,10 @@ func newConn(s *Server, nc net.Conn) *conn {
 		resp:    2,
 		created: time.Now(),
 		views:   map[string]*cachedView{},
+	}
+	c.nowait = weir.WithoutWaiting(c.ctx)
+	if !s.cfg.NoPoller {
+		c.loop.UsePoller(connloop.Shared())
 	}
 	c.p = parser{maxBytes: s.cfg.MaxCommandBytes, maxArgs: s.cfg.MaxArgs, maxInline: min(64<<10, s.cfg.MaxCommandBytes)}
 	c.log = s.log.With(zap.Int64("resp_conn", c.id), zap.Stringer("remote", nc.RemoteAddr()))
@@ -143,6 +151,13 @@ func (c *conn) runBuffered() error {
 			return nil
 		}
 		c.args = args
+		if c.loop.Polled() {
+			if err := c.tryCommand(args); err != nil {
+				return err
+			}
+			c.loop.Consume(n)
+			continue
+		}
 		c.loop.Consume(n)
 		if len(args) > 0 {
 			c.command(args)
@@ -158,6 +173,48 @@ func (c *conn) runBuffered() error {
 		return connloop.ErrQuit
 	}
 	return nil
+}
+
+// tryCommand answers a command on the poller, where nothing may wait: GET, MGET and PING of
+// an authenticated connection, when the reads hit. Anything else, or a read that would
+// wait, is connloop.ErrBlocking, with what was counted and written for it undone: the
+// connection's goroutine runs it again.
+func (c *conn) tryCommand(args [][]byte) error {
+	if len(args) == 0 || !c.authed || c.quit {
+		return connloop.ErrBlocking
+	}
+	switch {
+	case len(args) == 2 && asciiEqualFold(args[0], "GET"),
+		len(args) >= 2 && asciiEqualFold(args[0], "MGET"),
+		len(args) == 1 && asciiEqualFold(args[0], "PING"):
+	default:
+		return connloop.ErrBlocking
+	}
+	out, counts := len(c.loop.Out), c.counts
+	c.wouldWait = false
+	c.command(args)
+	if c.wouldWait {
+		c.wouldWait = false
+		c.loop.Out, c.counts = c.loop.Out[:out], counts
+		return connloop.ErrBlocking
+	}
+	return nil
+}
+
+// asciiEqualFold reports whether b is name (upper case) in any case.
+func asciiEqualFold(b []byte, name string) bool {
+	if len(b) != len(name) {
+		return false
+	}
+	for i, ch := range b {
+		if 'a' <= ch && ch <= 'z' {
+			ch -= 'a' - 'A'
+		}
+		if ch != name[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // authenticated marks the connection as logged in as user.

@@ -27,7 +27,12 @@
 // write system call, and a pipeline of GETs the same. Arguments are slices of the read buffer;
 // a key's parts are slices of it too unless the key has escapes; integer parameters are
 // parsed in place; the JSON is appended by the cache's Layout, built once per connection.
-// A warm GET of a cached key allocates nothing (TestGetAllocations).
+// A warm GET of a cached key allocates nothing (TestGetAllocations). An idle connection
+// waits on the process's poller (internal/connloop; Config.NoPoller turns it off), which
+// answers the GETs, MGETs and PINGs of every connection with input in one wakeup, as
+// redis-server does; their reads run under weir.WithoutWaiting, and a command that is not
+// one of those, or a read of a key the cache must fill first, is undone (its reply and
+// counts) and run again on the connection's goroutine (conn.tryCommand).
 //
 // redcon provides the reply encoding and the splitting of inline commands. Its server loop
 // is not used: it reads through net.Conn (a read that finds nothing before each wait),

@@ -43,6 +43,11 @@ type Config struct {
 	Logger *zap.Logger
 	// Registry, when set, receives the listener's metrics (weir_resp_*).
 	Registry prometheus.Registerer
+	// NoPoller serves every connection on its own goroutine only. By default (on Linux)
+	// the process's poller (internal/connloop) answers the GETs and MGETs that hit of every
+	// idle connection on one goroutine, at one wakeup for all the requests that arrived
+	// together, and hands a connection to its goroutine for anything else.
+	NoPoller bool
 }
 
 // ErrInsecure is returned for a listen address other than loopback while some user has no
@@ -240,7 +245,7 @@ func (s *Server) closeAll() {
 	s.cancel()
 	s.mu.Lock()
 	for c := range s.conns {
-		c.nc.Close()
+		c.loop.Close()
 	}
 	s.mu.Unlock()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/internal/connloop"
 )
 
 // paramDef is the definition every parameter of a prepared statement is described with.
@@ -286,6 +288,67 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		s.srv.logStatementError(s, p.sql, err)
 		return w.writeError(err)
 	}
+	return s.writeBinaryResult(w, p, rows)
+}
+
+// tryDispatch runs a command on the poller, where nothing may wait (see wire.try): a
+// COM_PING, or a COM_STMT_EXECUTE of a prepared SELECT outside a transaction whose read is
+// one lookup that hits. Every other command, and a read that would wait, is
+// connloop.ErrBlocking, before anything is counted or written: the connection's goroutine
+// runs it again through dispatch.
+func (s *session) tryDispatch(w *wire, data []byte) error {
+	if len(data) == 0 || s.px != nil {
+		return connloop.ErrBlocking
+	}
+	switch data[0] {
+	case mysql.COM_PING:
+		return w.writeOK(0, 0, s.flags, 0)
+	case mysql.COM_STMT_EXECUTE:
+		return s.tryExecute(w, data[1:])
+	}
+	return connloop.ErrBlocking
+}
+
+// maxPolledRows bounds the rows of a result the poller writes: a larger one is written by the
+// connection's goroutine, which waits for the client to take it.
+const maxPolledRows = 64
+
+func (s *session) tryExecute(w *wire, data []byte) error {
+	id, rest, err := readExecute(data)
+	if err != nil {
+		return connloop.ErrBlocking
+	}
+	p, ok := s.stmts[id]
+	if !ok || p.st == nil || !p.st.IsQuery() || len(p.long) > 0 || p.longTooBig ||
+		s.tx != nil || s.manual || s.minLSN != 0 {
+		return connloop.ErrBlocking
+	}
+	if err := p.bind(rest); err != nil {
+		return connloop.ErrBlocking
+	}
+	rows, err := p.st.QueryIn(s.pollCtx(), s.namedCache(p.st), p.vals...)
+	if errors.Is(err, weir.ErrWouldWait) || rows.Len() > maxPolledRows {
+		return connloop.ErrBlocking
+	}
+	s.clearWarnings(p.sql)
+	s.srv.metrics.statement(err)
+	if err != nil {
+		s.srv.logStatementError(s, p.sql, err)
+		return w.writeError(err)
+	}
+	return s.writeBinaryResult(w, p, rows)
+}
+
+// pollCtx is the session's read context for the poller: reads under it never wait.
+func (s *session) pollCtx() context.Context {
+	if ctx := s.readCtx(); s.nowaitOf != ctx {
+		s.nowaitOf, s.nowait = ctx, weir.WithoutWaiting(ctx)
+	}
+	return s.nowait
+}
+
+// writeBinaryResult writes a prepared SELECT's rows in the binary protocol.
+func (s *session) writeBinaryResult(w *wire, p *prepared, rows weir.Rows) error {
 	if err := w.writeColumns(p.defs, s.flags); err != nil {
 		return err
 	}

@@ -6,7 +6,12 @@
 // and a generic packet loop cost more CPU than the lookup it served. A command is framed
 // from a buffered reader, its reply built in one buffer and written with one system call
 // (pipelined commands share one), and a prepared SELECT's rows are encoded straight from
-// the view's rows with column definitions encoded once at prepare. This package owns what
+// the view's rows with column definitions encoded once at prepare. An idle connection
+// (outside proxy mode, without TLS) waits on the process's poller (internal/connloop;
+// Config.NoPoller turns it off), which answers the COM_PINGs and the COM_STMT_EXECUTEs of
+// prepared SELECTs that hit, outside a transaction, of every connection with input in one
+// wakeup; any other command, or a read that would wait (a miss, a write not yet applied),
+// goes back to the connection's goroutine untouched (session.tryDispatch). This package owns what
 // the statements mean:
 //
 //   - DDL and writes (CREATE/DROP TABLE, ALTER TABLE, CREATE/ALTER/DROP VIEW, TRUNCATE,

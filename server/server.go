@@ -58,6 +58,11 @@ type Config struct {
 	// Proxy, when set, makes the listener a transparent proxy in front of the MySQL or
 	// MariaDB database the engine mirrors (see ProxyConfig).
 	Proxy *ProxyConfig
+	// NoPoller serves every connection on its own goroutine only. By default (on Linux)
+	// the process's poller (internal/connloop) answers the prepared reads that hit of every
+	// idle connection on one goroutine, at one wakeup for all the requests that arrived
+	// together, and hands a connection to its goroutine for anything that may wait.
+	NoPoller bool
 }
 
 // Server serves an engine over the MySQL protocol.
@@ -94,6 +99,18 @@ const (
 // connections at once and lets busy ones finish.
 type connState struct {
 	busy atomic.Bool
+	// loop is the connection's command loop once it is logged in: closing it, rather than
+	// its socket, takes it back from the poller too.
+	loop atomic.Pointer[connloop.Conn]
+}
+
+// close closes the connection of st.
+func (st *connState) close(c net.Conn) {
+	if l := st.loop.Load(); l != nil {
+		l.Close()
+		return
+	}
+	c.Close()
 }
 
 // ErrInsecure is returned by Serve for a configuration that would let anyone on the
@@ -306,6 +323,13 @@ func (s *Server) serveConn(raw net.Conn) {
 	w.run = func(data []byte) (bool, error) { return sess.dispatch(w, data) }
 	w.conn.Idle = func() { state.busy.Store(false) }
 	w.conn.Busy = func() { state.busy.Store(true) }
+	if sess.px == nil && !s.cfg.NoPoller {
+		// Proxy sessions wait for their upstream at most commands: they stay on their
+		// goroutine.
+		w.conn.UsePoller(connloop.Shared())
+		w.try = func(data []byte) error { return sess.tryDispatch(w, data) }
+	}
+	state.loop.Store(w.conn)
 	sess.user = conn.GetUser()
 	sess.foundRows = conn.Capability()&mysql.CLIENT_FOUND_ROWS != 0
 	sess.syncFlags()
@@ -343,7 +367,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		s.mu.Lock()
 		for c, st := range s.conns {
 			if !st.busy.Load() {
-				c.Close()
+				st.close(c)
 			}
 		}
 		s.mu.Unlock()
@@ -354,8 +378,8 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		case <-ctx.Done():
 			s.cancel()
 			s.mu.Lock()
-			for c := range s.conns {
-				c.Close()
+			for c, st := range s.conns {
+				st.close(c)
 			}
 			s.mu.Unlock()
 			<-done

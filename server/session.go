@@ -26,6 +26,8 @@ type session struct {
 	// resolve in Weir's default database.
 	db    string
 	dbCtx context.Context
+	// nowait is nowaitOf (the read context) under weir.WithoutWaiting, for the poller.
+	nowait, nowaitOf context.Context
 
 	// tx is the open transaction (BEGIN, or any statement while autocommit is off), nil
 	// outside one; manual is set by SET autocommit = 0.

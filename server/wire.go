@@ -31,6 +31,9 @@ type wire struct {
 	// Each packet goes to run on its own, empty ones included, in the sequence of the
 	// packets written before it.
 	packets bool
+	// try runs one command on the poller (connloop.Conn.Polled), where nothing may wait: it
+	// returns connloop.ErrBlocking, having written nothing, for one it cannot answer so.
+	try func(data []byte) error
 }
 
 func newWire(nc, raw net.Conn, max int, caps uint32) *wire {
@@ -52,6 +55,16 @@ func (w *wire) runBuffered() error {
 		data, n, err := w.nextCommand()
 		if err != nil || data == nil {
 			return err
+		}
+		if w.conn.Polled() {
+			if w.try == nil || n != len(data)+4 { // a command of several packets is large
+				return connloop.ErrBlocking
+			}
+			if err := w.try(data); err != nil {
+				return err
+			}
+			w.conn.Consume(n)
+			continue
 		}
 		quit, err := w.run(data)
 		w.conn.Consume(n)

@@ -61,6 +61,7 @@ type serveConfig struct {
 	Publication      string
 	ServerID         uint
 	Pprof            string
+	Poller           bool
 	// Proxy mode, with --upstream mysql://… (see proxy.go).
 	AutoCache        bool
 	ProxyCredentials string
@@ -101,6 +102,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.UintVar(&cfg.ServerID, "server-id", 0, "with a mysql:// or mariadb:// --upstream: the server id Weir's binlog connection registers with, unique among the upstream's replicas (default: derived from the host name, the upstream's address and --data-dir, in [2^30, 2^31))")
 	fs.StringVar(&cfg.PGListen, "pg-listen", "", `address of a PostgreSQL protocol listener, e.g. 127.0.0.1:5433 ("": none, except with --upstream postgres://…, where it is 127.0.0.1:5433; "off": none)`)
 	fs.StringVar(&cfg.PGAuth, "pg-auth", pgwire.AuthSCRAM, "how PostgreSQL clients prove a password: scram-sha-256 or md5 (users without a password log in without one)")
+	fs.BoolVar(&cfg.Poller, "poller", true, "answer the reads that hit (MySQL prepared reads, RESP GET/MGET) of every idle connection on one goroutine, one wakeup for the requests that arrive together (Linux); false serves each connection on its own goroutine only")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
@@ -331,6 +333,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		MaxConnections:   cfg.MaxConnections,
 		Logger:           log,
 		Registry:         reg,
+		NoPoller:         !cfg.Poller,
 	}
 	if scfg.Proxy, err = proxyConfig(cfg); err != nil {
 		return err
@@ -416,7 +419,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 		}
 		respAddr = rln.Addr().String()
 		respSrv, err = resp.New(e, resp.Config{Users: users, DefaultUser: cfg.User,
-			MaxConnections: cfg.MaxConnections, Logger: log, Registry: reg})
+			MaxConnections: cfg.MaxConnections, Logger: log, Registry: reg, NoPoller: !cfg.Poller})
 		if err != nil {
 			rln.Close()
 			return err

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -12,9 +13,10 @@ import (
 
 // Conn is one connection's command loop.
 type Conn struct {
-	nc net.Conn        // the client's connection: the TCP socket, or TLS above it
-	rc syscall.RawConn // nc's descriptor, for serveRaw; nil to read through nc
-	fd int             // the descriptor while serveRaw runs, for writes; -1 otherwise
+	nc  net.Conn        // the client's connection: the TCP socket, or TLS above it
+	raw net.Conn        // the TCP connection below nc, which Close closes
+	rc  syscall.RawConn // nc's descriptor, for serveRaw; nil to read through nc
+	fd  int             // the descriptor while serveRaw runs, for writes; -1 otherwise
 
 	// in holds input: in[head:tail] is not yet run.
 	in         []byte
@@ -37,6 +39,27 @@ type Conn struct {
 	// the read deadline armed to probe for an end of stream (see serveRaw).
 	deadline, probeAt time.Time
 	woken             atomic.Bool
+
+	// poll, when set, serves the connection's requests whenever its socket is idle (see
+	// Poller); back is how it hands the connection back to its goroutine: nil to serve on,
+	// or the error that ends it. pmu is held by whoever runs the connection's requests
+	// there and by release; attached, pfd, closed and panicked are under it.
+	poll     *Poller
+	back     chan error
+	pmu      sync.Mutex
+	attached bool
+	pfd      int
+	closed   bool
+	panicked any
+	// polled is true while a runner runs on the poller's goroutine (see Polled).
+	polled bool
+	// written counts the bytes at the start of Out the poller wrote of a reply the socket
+	// did not take all of; stalled says the socket took no more (see writePolled).
+	written int
+	stalled bool
+	// stay counts the waits the connection makes on its goroutine before it goes back to
+	// the poller (see servePolled).
+	stay int
 }
 
 // Buffer sizes.
@@ -55,6 +78,18 @@ var ErrQuit = errors.New("connloop: client quit")
 // ErrWoken is what Serve returns after Wake.
 var ErrWoken = errors.New("connloop: woken")
 
+// ErrBlocking is what a runner returns, on the poller (Polled), for a request it cannot
+// answer without waiting: the request is left in Input, unconsumed, and with nothing of its
+// reply in Out; the connection's goroutine runs it again.
+var ErrBlocking = errors.New("connloop: the request may wait")
+
+// errPanicked hands back a connection whose runner panicked on the poller: its goroutine
+// panics again with the same value, where the server's recovery is.
+var errPanicked = errors.New("connloop: runner panicked")
+
+// errIdle ends serveRaw when the socket is empty and the connection goes to its poller.
+var errIdle = errors.New("connloop: idle")
+
 // SetDeadline sets when the client must have sent more input (zero: never); past it, Serve
 // returns os.ErrDeadlineExceeded. Call it before Serve or from the runner.
 func (c *Conn) SetDeadline(t time.Time) {
@@ -68,7 +103,36 @@ func (c *Conn) SetDeadline(t time.Time) {
 func (c *Conn) Wake() {
 	c.woken.Store(true)
 	_ = c.nc.SetReadDeadline(time.Unix(1, 0))
+	c.release(ErrWoken)
 }
+
+// Close closes the connection from any goroutine: Serve returns (with an error) once the
+// request it is running, if any, is answered. Use it, not the net.Conn's Close, on a
+// connection that may be on a poller: a descriptor closed there leaves its goroutine
+// waiting.
+func (c *Conn) Close() error {
+	c.pmu.Lock()
+	c.closed = true
+	c.pmu.Unlock()
+	c.release(net.ErrClosed)
+	return c.raw.Close()
+}
+
+// UsePoller makes the connection's requests run on p (nil: on its goroutine only) whenever
+// its socket is idle, if it is a plain TCP socket. Call it before Serve. A runner then
+// checks Polled and returns ErrBlocking for a request that may wait.
+func (c *Conn) UsePoller(p *Poller) {
+	if c.rc == nil || p == nil {
+		return
+	}
+	c.poll = p
+	c.back = make(chan error, 1)
+}
+
+// Polled reports whether the runner is running on the poller's goroutine, where it must
+// not wait: for a request that might (a read that misses, a write, anything slow), it
+// returns ErrBlocking.
+func (c *Conn) Polled() bool { return c.polled }
 
 // expired tells apart a read deadline that ends Serve (Wake, SetDeadline's) from a probe.
 func (c *Conn) expired() error {
@@ -95,7 +159,7 @@ func SetProbeEvery(d time.Duration) time.Duration {
 // New returns the loop of nc. raw is the TCP connection below it: when nc is raw itself
 // (no TLS), the descriptor is read directly.
 func New(nc, raw net.Conn) *Conn {
-	c := &Conn{nc: nc, fd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
+	c := &Conn{nc: nc, raw: raw, fd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
 	if nc == raw {
 		c.rc = rawConn(raw)
 	}
@@ -118,7 +182,9 @@ func (c *Conn) NeedMore(n int) { c.need = n }
 // then); what replies are buffered are written before it returns.
 func (c *Conn) Serve() error {
 	var err error
-	if c.rc != nil {
+	if c.poll != nil {
+		err = c.servePolled()
+	} else if c.rc != nil {
 		err = c.serveRaw()
 	} else {
 		err = c.serveConn()
@@ -141,6 +207,58 @@ func (c *Conn) busy() {
 		c.Busy()
 	}
 }
+
+// servePolled alternates between the connection's goroutine, which serves it until its
+// socket is empty, and the poller, which serves it from then on until a request may wait.
+func (c *Conn) servePolled() error {
+	for {
+		// What the poller left: replies the socket did not take, a request that may wait.
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		if c.head < c.tail {
+			if err := c.run(); err != nil {
+				return err
+			}
+		}
+		err := c.serveRaw()
+		if err != errIdle {
+			return err
+		}
+		if !c.poll.attach(c) {
+			c.poll = nil // served on its goroutine from now on
+			if err := c.expired(); err != nil {
+				return err
+			}
+			if c.closed {
+				return net.ErrClosed
+			}
+			return c.serveRaw()
+		}
+		err = <-c.back
+		if p := c.panicked; p != nil {
+			c.panicked = nil
+			panic(p)
+		}
+		if err != nil {
+			return err
+		}
+		// A request that may wait: a connection sending those (writes, reads that miss or
+		// wait for writes) would pay a hand-over for each, so it stays on its goroutine
+		// for a while.
+		c.stay = int(stayTurns.Load())
+	}
+}
+
+// stayTurns is how many times a connection waits for its client on its goroutine after a
+// request the poller handed over, before it goes back to the poller.
+var stayTurns atomic.Int64
+
+func init() { stayTurns.Store(128) }
+
+// SetStayTurns sets that number and returns the previous one: tests set it to 0 so that
+// every request goes through the poller first.
+func SetStayTurns(n int) int { return int(stayTurns.Swap(int64(n))) }
 
 // serveConn reads through net.Conn: a read, then every whole request it completed.
 func (c *Conn) serveConn() error {
@@ -184,6 +302,13 @@ func (c *Conn) serveRaw() error {
 			return true
 		}
 		c.idle()
+		if c.poll != nil && c.deadline.IsZero() {
+			if c.stay == 0 {
+				failed = errIdle // to the poller, which waits for the next request
+				return true
+			}
+			c.stay--
+		}
 		if skipped {
 			every := time.Duration(probeEvery.Load())
 			if now := time.Now(); c.probeAt.Sub(now) < every/2 {
@@ -288,10 +413,14 @@ func (c *Conn) Added() error {
 // through net.Conn for what the socket does not take at once (which waits for it to drain)
 // and everywhere else.
 func (c *Conn) Flush() error {
-	if len(c.Out) == 0 {
+	if len(c.Out) == c.written {
 		return nil
 	}
-	out := c.Out
+	if c.polled {
+		c.writePolled() // what the socket does not take waits for the goroutine
+		return nil
+	}
+	out := c.Out[c.written:]
 	if c.fd >= 0 {
 		for len(out) > 0 {
 			n, err := rawWrite(uintptr(c.fd), out)
@@ -308,12 +437,18 @@ func (c *Conn) Flush() error {
 	if len(out) > 0 {
 		_, err = c.nc.Write(out)
 	}
+	c.resetOut()
+	return err
+}
+
+// resetOut empties Out, giving back a buffer a large reply grew.
+func (c *Conn) resetOut() {
+	c.written = 0
 	if cap(c.Out) > 4*FlushAt {
 		c.Out = make([]byte, 0, 4<<10)
 	} else {
 		c.Out = c.Out[:0]
 	}
-	return err
 }
 
 // Accept waits for the next connection on ln. An error that says the process is out of a

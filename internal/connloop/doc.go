@@ -33,4 +33,22 @@
 // Connections that are not plain TCP sockets (TLS), and every connection where sockets are
 // not file descriptors (Windows), are served through net.Conn's Read and Write with the
 // same buffering.
+//
+// # One wakeup for many connections
+//
+// With a goroutine per connection, each request that arrives wakes its goroutine, and on a
+// machine of few cores the runtime's threads take turns sleeping and waking to run them:
+// more sleeps, futex wakes and epoll_waits per request than Redis, whose one thread takes
+// every ready connection from one epoll_wait. A Poller (Linux) does what Redis does: the
+// connections given to it (UsePoller) are registered, level-triggered, in an epoll set of
+// its own, whose descriptor its one goroutine waits for in the runtime's poller, and each
+// wakeup reads, runs and answers every connection with input. A runner on the poller
+// (Polled) must not wait: a request that might (a read that misses, a write, anything
+// slow) is ErrBlocking, left unconsumed, and the connection goes back to its goroutine,
+// which writes what the socket did not take, runs the request, and serves the connection
+// until its socket is empty; it then waits a while (SetStayTurns) on its goroutine before it
+// returns to the poller, so that a client sending writes does not pay a hand-over for each.
+// Wake and Close take a connection back from the poller at once; a connection with a
+// deadline (SetDeadline) stays on its goroutine. One poller serves the process: a second,
+// on a second core, brought back the turns of threads it saves.
 package connloop

@@ -1,0 +1,15 @@
+//go:build !linux
+
+package connloop
+
+// Poller is Linux's (epoll); elsewhere every connection is served on its goroutine.
+type Poller struct{}
+
+// Shared returns nil: there is no poller off Linux.
+func Shared() *Poller { return nil }
+
+func (p *Poller) attach(*Conn) bool { return false }
+
+func (c *Conn) writePolled() {}
+
+func (c *Conn) release(error) {}

@@ -1,0 +1,145 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"net"
+	"testing"
+
+	"github.com/go-mysql-org/go-mysql/mysql"
+
+	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/connloop"
+)
+
+// readFixture is a session of a server over a table t (id, s) of three rows, a wire whose
+// replies go to a buffer, and "SELECT id, s FROM t WHERE id = ?" prepared as statement 1.
+func readFixture(t *testing.T) (*weir.Engine, *session, *wire) {
+	t.Helper()
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	ctx := context.Background()
+	for _, q := range []string{
+		"CREATE TABLE t (id INT PRIMARY KEY, s VARCHAR(20))",
+		"INSERT INTO t VALUES (1, 'one'), (2, 'two'), (3, 'three')",
+	} {
+		if _, err := e.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv, err := New(e, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := net.Pipe()
+	t.Cleanup(func() { a.Close(); b.Close() })
+	s := newSession(srv, 1)
+	w := newWire(a, nil, 1<<20, mysql.CLIENT_PROTOCOL_41)
+	s.syncFlags()
+	if err := s.prepare(w, "SELECT id, s FROM t WHERE id = ?"); err != nil {
+		t.Fatal(err)
+	}
+	w.conn.Out = w.conn.Out[:0]
+	return e, s, w
+}
+
+// executePacket is COM_STMT_EXECUTE of statement 1 with one BIGINT parameter.
+func executePacket(id int64) []byte {
+	p := []byte{mysql.COM_STMT_EXECUTE, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, mysql.MYSQL_TYPE_LONGLONG, 0}
+	return binary.LittleEndian.AppendUint64(p, uint64(id))
+}
+
+// TestReadAllocations: a prepared read of a key the view holds (COM_STMT_EXECUTE), and a
+// text read of a shape seen before (COM_QUERY), allocate nothing once the session is warm,
+// on the connection's goroutine and on the poller alike.
+func TestReadAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	_, s, w := readFixture(t)
+	exec := executePacket(2)
+	cases := []struct {
+		name string
+		run  func() error
+	}{
+		{"COM_STMT_EXECUTE", func() error { _, err := s.dispatch(w, exec); return err }},
+		{"COM_STMT_EXECUTE on the poller", func() error { return s.tryDispatch(w, exec) }},
+		{"COM_QUERY", func() error {
+			_, err := s.dispatch(w, append([]byte{mysql.COM_QUERY}, "SELECT id, s FROM t WHERE id = 3"...))
+			return err
+		}},
+	}
+	for _, c := range cases {
+		if err := c.run(); err != nil { // warm: the fill, the plan, the column definitions
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(w.conn.Out) == 0 || w.conn.Out[4] == mysql.ERR_HEADER {
+			t.Fatalf("%s: reply %q", c.name, w.conn.Out)
+		}
+		w.conn.Out = w.conn.Out[:0]
+		allocs := testing.AllocsPerRun(200, func() {
+			if err := c.run(); err != nil {
+				t.Fatal(err)
+			}
+			w.conn.Out = w.conn.Out[:0]
+		})
+		// COM_QUERY's text is a string made of the packet, and its key values are parsed
+		// from it.
+		want := 0.0
+		if c.name == "COM_QUERY" {
+			want = 3
+		}
+		t.Logf("%s: %v allocations per read", c.name, allocs)
+		if allocs > want {
+			t.Errorf("%s: %v allocations per read, want at most %v", c.name, allocs, want)
+		}
+	}
+}
+
+// TestTryDispatchWaitsNowhere: on the poller, a read of a key the partial view does not
+// hold yet, a write, and a statement outside the fast path are handed to the goroutine
+// (connloop.ErrBlocking) with nothing written or counted; the same read once filled is
+// answered there.
+func TestTryDispatchWaitsNowhere(t *testing.T) {
+	_, s, w := readFixture(t)
+	statements := func() int64 { return s.srv.metrics.statements.Load() }
+	before := statements()
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"a read that misses", executePacket(1)},
+		{"a write", append([]byte{mysql.COM_QUERY}, "INSERT INTO t VALUES (4, 'four')"...)},
+		{"a text read", append([]byte{mysql.COM_QUERY}, "SELECT id, s FROM t WHERE id = 1"...)},
+		{"a prepare", append([]byte{mysql.COM_STMT_PREPARE}, "SELECT s FROM t WHERE id = ?"...)},
+		{"an unknown statement", append([]byte{mysql.COM_STMT_EXECUTE, 9, 0, 0, 0}, executePacket(1)[5:]...)},
+	} {
+		if err := s.tryDispatch(w, tc.data); !errors.Is(err, connloop.ErrBlocking) {
+			t.Fatalf("%s on the poller: %v, want ErrBlocking", tc.name, err)
+		}
+		if len(w.conn.Out) != 0 {
+			t.Fatalf("%s on the poller wrote %q", tc.name, w.conn.Out)
+		}
+	}
+	if got := statements(); got != before {
+		t.Fatalf("statements counted on the poller: %d", got-before)
+	}
+	// On the goroutine the read fills the key; on the poller it now hits.
+	w.seq = 1
+	if _, err := s.dispatch(w, executePacket(1)); err != nil {
+		t.Fatal(err)
+	}
+	onGoroutine := string(w.conn.Out)
+	w.conn.Out = w.conn.Out[:0]
+	w.seq = 1
+	if err := s.tryDispatch(w, executePacket(1)); err != nil {
+		t.Fatalf("a read that hits, on the poller: %v", err)
+	}
+	if string(w.conn.Out) != onGoroutine {
+		t.Fatalf("on the poller %q, on the goroutine %q", w.conn.Out, onGoroutine)
+	}
+}
