@@ -101,7 +101,7 @@ func TestPrepareDialectPostgres(t *testing.T) {
 func TestPrepareDialectRefuses(t *testing.T) {
 	e := dialectEngine(t)
 	for sql, want := range map[string]string{
-		"SELECT DISTINCT ON (name) id FROM users":            "DISTINCT ON",
+		"SELECT u.id FROM users u, LATERAL (SELECT u.id) l":  "LATERAL",
 		"INSERT INTO users VALUES (9, 'x', 1, true)":         "INSERT",
 		"SELECT id FROM users FULL JOIN users u2 USING (id)": "FULL JOIN",
 	} {
