@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -42,27 +41,7 @@ func startPGProxy(t *testing.T, setup []string, extraArgs ...string) *pgProxy {
 	}
 	up.Close(ctx)
 	pgAddr := freePort(t)
-	sctx, cancel := context.WithCancel(ctx)
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	args := append([]string{"--listen", "127.0.0.1:0", "--http", "", "--log-level", "warn", "--pg-listen", pgAddr,
-		"--data-dir", t.TempDir(), "--upstream", dsn}, extraArgs...)
-	go func() {
-		done <- serve(sctx, args, func(string) string { return "" }, io.Discard, func(m, _ string) { ready <- m })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
-	select {
-	case <-ready:
-	case err := <-done:
-		t.Fatalf("serve ended: %v", err)
-	case <-time.After(2 * time.Minute):
-		t.Fatal("serve did not become ready")
-	}
+	startServe(t, append([]string{"--http", "", "--pg-listen", pgAddr, "--data-dir", t.TempDir(), "--upstream", dsn}, extraArgs...)...)
 	port := pgAddr[strings.LastIndexByte(pgAddr, ':')+1:]
 	return &pgProxy{pg: pg, direct: dsn, weir: "postgres://root@" + pgAddr + "/shop?sslmode=disable", port: port}
 }
