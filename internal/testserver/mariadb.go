@@ -101,7 +101,7 @@ func NewMariaDBWith(opts MariaDBOptions) (*MariaDB, error) {
 		return nil, err
 	}
 	dataDir := filepath.Join(runDir, "data")
-	if err := installMariaDB(install, dataDir); err != nil {
+	if err := installMariaDB(install, dataDir, runDir); err != nil {
 		return fail(fmt.Errorf("testserver: %w", err))
 	}
 	m := &MariaDB{
@@ -138,12 +138,17 @@ func (m *MariaDB) Stop() error {
 	return err
 }
 
-func installMariaDB(install, dataDir string) error {
+// installMariaDB bootstraps dataDir. The bootstrap server's temporary tables live in
+// tmpDir, the server's own directory: in the shared /tmp, concurrent bootstraps (one per
+// test package, or a neighbour's) have seen their temporary files vanish, failing with
+// "Error on delete of '/tmp/#sql-temptable-…'".
+func installMariaDB(install, dataDir, tmpDir string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), installTimeout)
 	defer cancel()
 	args := []string{
 		"--no-defaults",
 		"--datadir=" + dataDir,
+		"--tmpdir=" + tmpDir,
 		"--auth-root-authentication-method=normal",
 		"--skip-test-db",
 		"--skip-name-resolve",
