@@ -147,43 +147,14 @@ func (r *Replicator) Status() Status {
 	return s
 }
 
-// fatal marks errors a reconnect cannot cure: the configuration or the upstream's schema
-// must change first.
-type fatal struct{ err error }
-
-func (f fatal) Error() string { return f.err.Error() }
-func (f fatal) Unwrap() error { return f.err }
+// fatal marks errors a reconnect cannot cure (see replstate.Fatal).
+type fatal = replstate.Fatal
 
 // Run mirrors the upstream until ctx ends (returning nil) or an error no retry can cure. A
 // lost connection, to the upstream or its replication stream, is retried with backoff; the
 // stream resumes after the last transaction applied.
 func (r *Replicator) Run(ctx context.Context) error {
-	backoff := 100 * time.Millisecond
-	for {
-		start := time.Now()
-		err := r.session(ctx)
-		r.stats.Connected.Store(false)
-		if ctx.Err() != nil {
-			return nil
-		}
-		var f fatal
-		if errors.As(err, &f) {
-			r.log.Error("replication stopped", zap.Error(err))
-			return f.err
-		}
-		msg := err.Error()
-		r.stats.SetLastError(msg)
-		if time.Since(start) > 10*time.Second {
-			backoff = 100 * time.Millisecond
-		}
-		r.log.Warn("replication interrupted; reconnecting", zap.Error(err), zap.Duration("after", backoff))
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
+	return replstate.RunSessions(ctx, &r.stats, r.log, "replication", r.session)
 }
 
 // connConfig is the upstream connection configuration with the session settings the text
@@ -208,11 +179,11 @@ func (r *Replicator) connConfig(replication bool) (*pgconn.Config, error) {
 func (r *Replicator) session(ctx context.Context) error {
 	pcfg, err := r.connConfig(false)
 	if err != nil {
-		return fatal{err}
+		return fatal{Err: err}
 	}
 	ccfg, err := pgx.ParseConfig(r.cfg.URL)
 	if err != nil {
-		return fatal{err}
+		return fatal{Err: err}
 	}
 	ccfg.Config = *pcfg
 	conn, err := pgx.ConnectConfig(ctx, ccfg)
@@ -231,7 +202,7 @@ func (r *Replicator) session(ctx context.Context) error {
 
 	rcfg, err := r.connConfig(true)
 	if err != nil {
-		return fatal{err}
+		return fatal{Err: err}
 	}
 	rconn, err := pgconn.ConnectConfig(ctx, rcfg)
 	if err != nil {
@@ -329,7 +300,7 @@ func (r *Replicator) slotState(ctx context.Context, conn *pgx.Conn) (string, err
 		return "", fmt.Errorf("replication: reading replication slots: %w", err)
 	}
 	if plugin != "pgoutput" {
-		return "", fatal{fmt.Errorf("replication: slot %s exists with plugin %s; Weir needs pgoutput: drop it or pick another --slot", r.cfg.Slot, plugin)}
+		return "", fatal{Err: fmt.Errorf("replication: slot %s exists with plugin %s; Weir needs pgoutput: drop it or pick another --slot", r.cfg.Slot, plugin)}
 	}
 	if walStatus != nil && *walStatus == "lost" {
 		return "lost", nil
@@ -394,7 +365,7 @@ func transientOrFatal(err error) error {
 	case errors.As(err, &f):
 		return err
 	case errors.As(err, &ue) || !isConnError(err):
-		return fatal{err}
+		return fatal{Err: err}
 	}
 	return err
 }

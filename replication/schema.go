@@ -208,13 +208,13 @@ func selectTables(all []*Table, only []string) ([]*Table, error) {
 			for _, t := range all {
 				if t.Name == name && (schema == "" || t.Schema == schema) {
 					if found != nil {
-						return nil, fatal{fmt.Errorf("replication: --tables %s matches %s.%s and %s.%s; name the schema", want, found.Schema, found.Name, t.Schema, t.Name)}
+						return nil, fatal{Err: fmt.Errorf("replication: --tables %s matches %s.%s and %s.%s; name the schema", want, found.Schema, found.Name, t.Schema, t.Name)}
 					}
 					found = t
 				}
 			}
 			if found == nil {
-				return nil, fatal{fmt.Errorf("replication: --tables names %s, which the upstream database does not have", want)}
+				return nil, fatal{Err: fmt.Errorf("replication: --tables names %s, which the upstream database does not have", want)}
 			}
 			if !slices.Contains(picked, found) {
 				picked = append(picked, found)
@@ -225,7 +225,7 @@ func selectTables(all []*Table, only []string) ([]*Table, error) {
 	for _, t := range picked {
 		key := strings.ToLower(t.Name)
 		if other, dup := seen[key]; dup {
-			return nil, fatal{fmt.Errorf("replication: tables %s.%s and %s.%s would both be %s in Weir; mirror one of them (--tables)", other.Schema, other.Name, t.Schema, t.Name, t.Name)}
+			return nil, fatal{Err: fmt.Errorf("replication: tables %s.%s and %s.%s would both be %s in Weir; mirror one of them (--tables)", other.Schema, other.Name, t.Schema, t.Name, t.Name)}
 		}
 		seen[key] = t
 		if len(t.PK) == 0 {
@@ -241,7 +241,7 @@ func selectTables(all []*Table, only []string) ([]*Table, error) {
 		}
 	}
 	if len(picked) == 0 {
-		return nil, fatal{fmt.Errorf("replication: the upstream database has no tables to mirror")}
+		return nil, fatal{Err: fmt.Errorf("replication: the upstream database has no tables to mirror")}
 	}
 	return picked, nil
 }

@@ -48,7 +48,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *pgx.Conn, rconn *pgconn
 	}
 	for _, t := range tables {
 		if err := r.m.CreateTable(ctx, t.DDL()); err != nil {
-			return 0, fatal{fmt.Errorf("replication: creating the mirror of %s.%s: %w", t.Schema, t.Name, err)}
+			return 0, fatal{Err: fmt.Errorf("replication: creating the mirror of %s.%s: %w", t.Schema, t.Name, err)}
 		}
 	}
 
@@ -160,7 +160,7 @@ func (r *Replicator) copyTable(ctx context.Context, tx pgx.Tx, t *Table, pos *ui
 			}
 			v, err := textValue(&t.Columns[i], string(b))
 			if err != nil {
-				return 0, nil, fatal{fmt.Errorf("replication: %s.%s column %s: %w", t.Schema, t.Name, t.Columns[i].Name, err)}
+				return 0, nil, fatal{Err: fmt.Errorf("replication: %s.%s column %s: %w", t.Schema, t.Name, t.Columns[i].Name, err)}
 			}
 			row[i] = v
 		}

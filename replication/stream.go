@@ -273,7 +273,7 @@ func tupleRow(t *Table, td *pglogrepl.TupleData) (row dataflow.Row, keep []bool,
 		case pglogrepl.TupleDataTypeText:
 			v, err := textValue(&t.Columns[i], string(col.Data))
 			if err != nil {
-				return nil, nil, fatal{fmt.Errorf("replication: %s.%s column %s: %w", t.Schema, t.Name, t.Columns[i].Name, err)}
+				return nil, nil, fatal{Err: fmt.Errorf("replication: %s.%s column %s: %w", t.Schema, t.Name, t.Columns[i].Name, err)}
 			}
 			row[i] = v
 		default:

@@ -194,43 +194,14 @@ func (r *Replicator) WaitSnapshots(ctx context.Context, n int64) error {
 	return nil
 }
 
-// fatal marks errors a reconnect cannot cure: the configuration or the upstream's settings
-// or schema must change first.
-type fatal struct{ err error }
-
-func (f fatal) Error() string { return f.err.Error() }
-func (f fatal) Unwrap() error { return f.err }
+// fatal marks errors a reconnect cannot cure (see replstate.Fatal).
+type fatal = replstate.Fatal
 
 // Run mirrors the upstream until ctx ends (returning nil) or an error no retry can cure. A
 // lost connection, to the upstream or its binlog stream, is retried with backoff; the
 // stream resumes after the last transaction applied.
 func (r *Replicator) Run(ctx context.Context) error {
-	backoff := 100 * time.Millisecond
-	for {
-		start := time.Now()
-		err := r.session(ctx)
-		r.stats.Connected.Store(false)
-		if ctx.Err() != nil {
-			return nil
-		}
-		var f fatal
-		if errors.As(err, &f) {
-			r.log.Error("binlog replication stopped", zap.Error(err))
-			return f.err
-		}
-		msg := err.Error()
-		r.stats.SetLastError(msg)
-		if time.Since(start) > 10*time.Second {
-			backoff = 100 * time.Millisecond
-		}
-		r.log.Warn("binlog replication interrupted; reconnecting", zap.Error(err), zap.Duration("after", backoff))
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
+	return replstate.RunSessions(ctx, &r.stats.Counters, r.log, "binlog replication", r.session)
 }
 
 // connect opens a client connection to the upstream with the session settings the text of
@@ -357,11 +328,11 @@ func classify(err error) error {
 	case errors.As(err, &f):
 		return err
 	case errors.As(err, &ue):
-		return fatal{err}
+		return fatal{Err: err}
 	case errors.As(err, &me):
 		switch me.Code {
 		case 1044, 1045, 1049, 1142, 1143, 1227, 1146, 1064: // access denied, unknown database, no privilege, unknown table, syntax
-			return fatal{err}
+			return fatal{Err: err}
 		}
 	}
 	return err

@@ -48,18 +48,18 @@ func (r *Replicator) check(conn *client.Conn) (*settings, error) {
 	isMaria := strings.Contains(strings.ToLower(version), "mariadb")
 	switch {
 	case isMaria && r.up.flavor != mysql.MariaDBFlavor:
-		return nil, fatal{&SettingError{Setting: "version", Have: version, Fix: "it is MariaDB, whose binary log and GTIDs differ from MySQL's: name it with mariadb:// instead of mysql://"}}
+		return nil, fatal{Err: &SettingError{Setting: "version", Have: version, Fix: "it is MariaDB, whose binary log and GTIDs differ from MySQL's: name it with mariadb:// instead of mysql://"}}
 	case !isMaria && r.up.flavor == mysql.MariaDBFlavor:
-		return nil, fatal{&SettingError{Setting: "version", Have: version, Fix: "it is MySQL, not MariaDB: name it with mysql:// instead of mariadb://"}}
+		return nil, fatal{Err: &SettingError{Setting: "version", Have: version, Fix: "it is MySQL, not MariaDB: name it with mysql:// instead of mariadb://"}}
 	}
 	if v[0] != "1" {
-		return nil, fatal{&SettingError{Setting: "log_bin", Have: "OFF", Fix: "Weir follows the binary log: start the server with log_bin (log-bin=mysql-bin in the [mysqld] section of its configuration) and restart it"}}
+		return nil, fatal{Err: &SettingError{Setting: "log_bin", Have: "OFF", Fix: "Weir follows the binary log: start the server with log_bin (log-bin=mysql-bin in the [mysqld] section of its configuration) and restart it"}}
 	}
 	if !strings.EqualFold(v[1], "ROW") {
-		return nil, fatal{&SettingError{Setting: "binlog_format", Have: v[1], Fix: "Weir reads the rows each statement changed, which only the ROW format logs: set binlog_format=ROW in the server's configuration (and SET GLOBAL binlog_format=ROW; sessions already open keep the old format until they reconnect)"}}
+		return nil, fatal{Err: &SettingError{Setting: "binlog_format", Have: v[1], Fix: "Weir reads the rows each statement changed, which only the ROW format logs: set binlog_format=ROW in the server's configuration (and SET GLOBAL binlog_format=ROW; sessions already open keep the old format until they reconnect)"}}
 	}
 	if !strings.EqualFold(v[2], "FULL") {
-		return nil, fatal{&SettingError{Setting: "binlog_row_image", Have: v[2], Fix: "with MINIMAL or NOBLOB an update or delete logs only the primary key and the columns it changed, so Weir cannot rebuild the rows its caches hold: set binlog_row_image=FULL in the server's configuration (and SET GLOBAL binlog_row_image=FULL)"}}
+		return nil, fatal{Err: &SettingError{Setting: "binlog_row_image", Have: v[2], Fix: "with MINIMAL or NOBLOB an update or delete logs only the primary key and the columns it changed, so Weir cannot rebuild the rows its caches hold: set binlog_row_image=FULL in the server's configuration (and SET GLOBAL binlog_row_image=FULL)"}}
 	}
 	id, err := strconv.ParseUint(v[3], 10, 32)
 	if err != nil {
@@ -67,10 +67,10 @@ func (r *Replicator) check(conn *client.Conn) (*settings, error) {
 	}
 	s := &settings{serverID: uint32(id)}
 	if id == 0 {
-		return nil, fatal{&SettingError{Setting: "server_id", Have: "0", Fix: "a server with server_id 0 refuses replicas: give it a server_id of its own in its configuration"}}
+		return nil, fatal{Err: &SettingError{Setting: "server_id", Have: "0", Fix: "a server with server_id 0 refuses replicas: give it a server_id of its own in its configuration"}}
 	}
 	if uint32(id) == r.cfg.ServerID {
-		return nil, fatal{&SettingError{Setting: "server_id", Have: v[3], Fix: fmt.Sprintf("Weir's --server-id is the same, and a replica needs an id of its own: give Weir another --server-id")}}
+		return nil, fatal{Err: &SettingError{Setting: "server_id", Have: v[3], Fix: fmt.Sprintf("Weir's --server-id is the same, and a replica needs an id of its own: give Weir another --server-id")}}
 	}
 	if r.up.flavor == mysql.MySQLFlavor {
 		if u, err := queryStrings(conn, "SELECT @@server_uuid"); err == nil && len(u) == 1 {
@@ -86,7 +86,7 @@ func (r *Replicator) check(conn *client.Conn) (*settings, error) {
 	if hosts, err := queryStrings(conn, "SHOW SLAVE HOSTS"); err == nil {
 		for _, h := range hosts {
 			if len(h) >= 2 && h[0] == strconv.FormatUint(uint64(r.cfg.ServerID), 10) && h[1] != r.host {
-				return nil, fatal{&SettingError{Setting: "replicas", Have: fmt.Sprintf("a replica on host %s with server_id %s", h[1], h[0]), Fix: "it uses Weir's --server-id, and the upstream would cut one of the two streams: give Weir another --server-id"}}
+				return nil, fatal{Err: &SettingError{Setting: "replicas", Have: fmt.Sprintf("a replica on host %s with server_id %s", h[1], h[0]), Fix: "it uses Weir's --server-id, and the upstream would cut one of the two streams: give Weir another --server-id"}}
 			}
 		}
 	}
@@ -98,7 +98,7 @@ func (r *Replicator) check(conn *client.Conn) (*settings, error) {
 		s.logs = append(s.logs, l[0])
 	}
 	if len(s.logs) == 0 {
-		return nil, fatal{&SettingError{Setting: "binary logs", Have: "none", Fix: "SHOW BINARY LOGS lists no file: enable log_bin"}}
+		return nil, fatal{Err: &SettingError{Setting: "binary logs", Have: "none", Fix: "SHOW BINARY LOGS lists no file: enable log_bin"}}
 	}
 	last := s.logs[len(s.logs)-1]
 	dot := strings.LastIndexByte(last, '.')
@@ -161,7 +161,7 @@ func (r *Replicator) checkGrants(conn *client.Conn) error {
 		missing = append(missing, "RELOAD")
 	}
 	if len(missing) > 0 {
-		return fatal{&SettingError{Setting: "user " + r.up.user, Fix: fmt.Sprintf("it lacks %s, which Weir needs to copy the tables and follow the binary log: GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO the user (SELECT may be on %s.* alone)", strings.Join(missing, ", "), r.up.db)}}
+		return fatal{Err: &SettingError{Setting: "user " + r.up.user, Fix: fmt.Sprintf("it lacks %s, which Weir needs to copy the tables and follow the binary log: GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO the user (SELECT may be on %s.* alone)", strings.Join(missing, ", "), r.up.db)}}
 	}
 	return nil
 }
@@ -170,7 +170,7 @@ func (r *Replicator) checkGrants(conn *client.Conn) error {
 func privilegeOr(err error, privilege, what string) error {
 	var me *mysql.MyError
 	if errors.As(err, &me) && (me.Code == 1227 || me.Code == 1044 || me.Code == 1045 || me.Code == 1142) {
-		return fatal{&SettingError{Setting: "privileges", Fix: fmt.Sprintf("Weir needs %s %s: %s", privilege, what, me.Message)}}
+		return fatal{Err: &SettingError{Setting: "privileges", Fix: fmt.Sprintf("Weir needs %s %s: %s", privilege, what, me.Message)}}
 	}
 	return err
 }

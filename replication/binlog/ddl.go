@@ -65,7 +65,7 @@ func (r *Replicator) ddl(ctx context.Context, cc *catalogConn, schema, q string,
 		db, _, _ := nextName(m[1])
 		if strings.EqualFold(db, r.up.db) {
 			r.stats.ddl.Add(1)
-			return fatal{fmt.Errorf("binlog: the upstream dropped database %s, which Weir mirrors", r.up.db)}
+			return fatal{Err: fmt.Errorf("binlog: the upstream dropped database %s, which Weir mirrors", r.up.db)}
 		}
 		return advance()
 	}
@@ -127,7 +127,7 @@ func (r *Replicator) ddl(ctx context.Context, cc *catalogConn, schema, q string,
 			return r.freshCopy(fmt.Sprintf("table %s was created again with other columns", t.Name))
 		}
 		if err := r.m.CreateTable(ctx, t.DDL()); err != nil {
-			return fatal{fmt.Errorf("binlog: creating the mirror of %s (%s): %w", t.Name, t.DDL(), err)}
+			return fatal{Err: fmt.Errorf("binlog: creating the mirror of %s (%s): %w", t.Name, t.DDL(), err)}
 		}
 		r.tables[strings.ToLower(t.Name)] = t
 		r.log.Info("followed CREATE TABLE", zap.String("table", t.Name))

@@ -47,7 +47,7 @@ func (r *Replicator) snapshot(ctx context.Context, conn *client.Conn, tables []*
 	}
 	for _, t := range tables {
 		if err := r.m.CreateTable(ctx, t.DDL()); err != nil {
-			return "", 0, fatal{fmt.Errorf("binlog: creating the mirror of %s (%s): %w", t.Name, t.DDL(), err)}
+			return "", 0, fatal{Err: fmt.Errorf("binlog: creating the mirror of %s (%s): %w", t.Name, t.DDL(), err)}
 		}
 	}
 

@@ -175,13 +175,13 @@ func (r *Replicator) event(ctx context.Context, conn *catalogConn, st *streamSta
 			// An XA transaction's rows are logged at XA PREPARE, before the outcome is
 			// known: Weir would show rows that may yet be rolled back.
 			if st.tx != nil && len(st.tx.Changes) > 0 {
-				return fatal{fmt.Errorf("binlog: an XA transaction (%s) changed mirrored table %s: Weir does not follow XA transactions", q, st.tx.Changes[0].Table)}
+				return fatal{Err: fmt.Errorf("binlog: an XA transaction (%s) changed mirrored table %s: Weir does not follow XA transactions", q, st.tx.Changes[0].Table)}
 			}
 			return nil
 		case dmlWords[word] && strings.EqualFold(string(e.Schema), r.up.db):
 			// A session still logging statements (binlog_format is per session, and one
 			// opened before the change to ROW keeps its format).
-			return fatal{&SettingError{Setting: "binary log", Have: "a statement in STATEMENT format (" + truncate(q, 80) + ")", Fix: "Weir reads row events only: every session must log in ROW format (sessions opened before SET GLOBAL binlog_format=ROW keep their format until they reconnect)"}}
+			return fatal{Err: &SettingError{Setting: "binary log", Have: "a statement in STATEMENT format (" + truncate(q, 80) + ")", Fix: "Weir reads row events only: every session must log in ROW format (sessions opened before SET GLOBAL binlog_format=ROW keep their format until they reconnect)"}}
 		}
 		if st.tx != nil && len(st.tx.Changes) > 0 {
 			// DDL commits the open transaction implicitly; the binlog logs it apart, but
@@ -251,7 +251,7 @@ func (r *Replicator) rows(st *streamState, ev *replication.BinlogEvent, e *repli
 	}
 	for _, skipped := range e.SkippedColumns {
 		if len(skipped) > 0 {
-			return fatal{&SettingError{Setting: "binlog_row_image", Have: "not FULL", Fix: fmt.Sprintf("a change to %s lacks columns: set binlog_row_image=FULL (the setting is per session: sessions opened before the change keep theirs until they reconnect)", t.Name)}}
+			return fatal{Err: &SettingError{Setting: "binlog_row_image", Have: "not FULL", Fix: fmt.Sprintf("a change to %s lacks columns: set binlog_row_image=FULL (the setting is per session: sessions opened before the change keep theirs until they reconnect)", t.Name)}}
 		}
 	}
 	if st.tx == nil {
@@ -262,7 +262,7 @@ func (r *Replicator) rows(st *streamState, ev *replication.BinlogEvent, e *repli
 		for i, v := range vals {
 			x, err := binlogValue(&t.Columns[i], v)
 			if err != nil {
-				return nil, fatal{fmt.Errorf("binlog: table %s, column %s: %w", t.Name, t.Columns[i].Name, err)}
+				return nil, fatal{Err: fmt.Errorf("binlog: table %s, column %s: %w", t.Name, t.Columns[i].Name, err)}
 			}
 			out[i] = x
 		}
@@ -298,7 +298,7 @@ func (r *Replicator) rows(st *streamState, ev *replication.BinlogEvent, e *repli
 			st.tx.Changes = append(st.tx.Changes, weir.MirrorChange{Table: t.Name, Op: weir.MirrorUpdate, Old: or, New: nr})
 		}
 	default:
-		return fatal{fmt.Errorf("binlog: a %s event on %s, which Weir does not follow (MySQL's partial JSON updates: set binlog_row_value_options to empty)", ev.Header.EventType, t.Name)}
+		return fatal{Err: fmt.Errorf("binlog: a %s event on %s, which Weir does not follow (MySQL's partial JSON updates: set binlog_row_value_options to empty)", ev.Header.EventType, t.Name)}
 	}
 	return nil
 }

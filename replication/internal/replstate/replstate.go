@@ -4,7 +4,8 @@
 // applied, the durable position, the lag, the last error, and the SHOW STATUS rows and
 // Prometheus metrics that show them. It holds no position format and no protocol: each
 // replicator adds the rows and gauges of its own positions (LSNs, binlog files, GTIDs).
-// It never applies a change or decides when a copy is taken.
+// It also runs the reconnect loop every replicator shares (RunSessions: backoff, the
+// errors no reconnect cures). It never applies a change or decides when a copy is taken.
 package replstate
 
 import (
