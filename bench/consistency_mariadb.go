@@ -341,22 +341,7 @@ func createMariaDBDatabase(ctx context.Context, dsn, name string, conns int) (*s
 // serveProxy serves e's MySQL protocol in proxy mode in front of an upstream, on a free
 // loopback port.
 func serveProxy(e *weir.Engine, proxy server.ProxyConfig, status func() [][2]string, clients int) (addr string, stop func(), err error) {
-	srv, err := server.New(e, server.Config{MaxConnections: clients + 16, Proxy: &proxy, Status: status})
-	if err != nil {
-		return "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	return ln.Addr().String(), func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-		<-served
-	}, nil
+	return serveMySQL(e, server.Config{MaxConnections: clients + 16, Proxy: &proxy, Status: status})
 }
 
 // openProxyDB opens a pool of conns connections to Weir's MySQL listener at addr, in

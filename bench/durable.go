@@ -263,7 +263,12 @@ func durablePoint(ctx context.Context, cfg DurableConfig, writers int, opts weir
 
 // serveEngine serves e over the MySQL protocol on a free loopback port.
 func serveEngine(e *weir.Engine, clients int) (addr string, stop func(), err error) {
-	srv, err := server.New(e, server.Config{MaxConnections: clients + 16})
+	return serveMySQL(e, server.Config{MaxConnections: clients + 16})
+}
+
+// serveMySQL serves e's MySQL protocol with cfg on a free loopback port until stop.
+func serveMySQL(e *weir.Engine, cfg server.Config) (addr string, stop func(), err error) {
+	srv, err := server.New(e, cfg)
 	if err != nil {
 		return "", nil, err
 	}
