@@ -4,30 +4,12 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/testclock"
 )
-
-// fakeClock is an injected clock that moves only when a test sets it.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 func tableTexts(t *testing.T, e *weir.Engine, name string) []string {
 	t.Helper()
@@ -59,7 +41,7 @@ func wantTable(t *testing.T, e *weir.Engine, name string, want ...string) {
 }
 
 func TestClockDefaultsAndFunctionsInWrites(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2024, 3, 1, 10, 20, 30, 123456789, time.UTC)}
+	clock := testclock.At(time.Date(2024, 3, 1, 10, 20, 30, 123456789, time.UTC))
 	e := open(t, weir.Options{Clock: clock.Now})
 	mustExec(t, e, `CREATE TABLE orders (
 		id INT PRIMARY KEY AUTO_INCREMENT,

@@ -10,6 +10,7 @@ import (
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/internal/reference"
+	"github.com/weirdb/weir/internal/testclock"
 	"pgregory.net/rapid"
 )
 
@@ -17,7 +18,7 @@ import (
 // as a fake clock moves, with no write in between.
 func TestTimeWindowCountFollowsTheClock(t *testing.T) {
 	t0 := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
-	clock := &fakeClock{now: t0}
+	clock := testclock.At(t0)
 	e := open(t, weir.Options{Clock: clock.Now, ManualClock: true})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE events (id INT PRIMARY KEY, user_id INT, created_at DATETIME, expires_at DATETIME)")
@@ -80,7 +81,7 @@ var temporalViews = []struct {
 func TestTemporalFilterMatchesRecomputationAsTimePasses(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		t0 := time.Date(2025, 3, 1, 23, 58, 0, 0, time.UTC)
-		clock := &fakeClock{now: t0}
+		clock := testclock.At(t0)
 		e, err := weir.Open(weir.Options{Clock: clock.Now, ManualClock: true, Domains: 2, MemoryLimit: -1})
 		if err != nil {
 			rt.Fatal(err)
@@ -222,7 +223,7 @@ func sortedRowTexts(rows []dataflow.Row) []string {
 // clock's instant, and a write after an advance is judged at that instant.
 func TestTimeWindowPartialView(t *testing.T) {
 	t0 := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
-	clock := &fakeClock{now: t0}
+	clock := testclock.At(t0)
 	e := open(t, weir.Options{Clock: clock.Now, ManualClock: true, Domains: 2})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE orders (id INT PRIMARY KEY, user_id INT NOT NULL, created_at DATETIME NOT NULL)")
@@ -280,7 +281,7 @@ func TestTimeWindowPartialView(t *testing.T) {
 // instant, so the goroutine wakes then and reads the (moved) clock.
 func TestTimeWindowAdvancesWithoutACall(t *testing.T) {
 	t0 := time.Date(2025, 6, 1, 8, 0, 0, 0, time.UTC)
-	clock := &fakeClock{now: t0}
+	clock := testclock.At(t0)
 	e := open(t, weir.Options{Clock: clock.Now})
 	ctx := context.Background()
 	mustExec(t, e, "CREATE TABLE sessions (id INT PRIMARY KEY, expires_at DATETIME(3))")

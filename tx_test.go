@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/weirdb/weir"
+	"github.com/weirdb/weir/internal/testclock"
 )
 
 func errCode(err error) int {
@@ -239,7 +240,7 @@ func TestTxConcurrentTransfers(t *testing.T) {
 
 func TestTxClockAndDDLCommitImplicitly(t *testing.T) {
 	ctx := context.Background()
-	clock := &fakeClock{now: time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC)}
+	clock := testclock.At(time.Date(2025, 1, 1, 12, 0, 0, 0, time.UTC))
 	e := open(t, weir.Options{Clock: clock.Now})
 	mustExec(t, e, "CREATE TABLE ev (id INT PRIMARY KEY AUTO_INCREMENT, at DATETIME DEFAULT CURRENT_TIMESTAMP, r DOUBLE, u CHAR(36))")
 	tx, _ := e.Begin(ctx)
@@ -286,7 +287,7 @@ func TestTxReadOnly(t *testing.T) {
 func TestTxRestart(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	clock := &fakeClock{now: time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC)}
+	clock := testclock.At(time.Date(2025, 6, 1, 9, 30, 0, 0, time.UTC))
 	e, err := weir.Open(weir.Options{Dir: dir, MemoryLimit: -1, Clock: clock.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -2,37 +2,19 @@ package server_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/internal/servertest"
+	"github.com/weirdb/weir/internal/testclock"
 	"github.com/weirdb/weir/server"
 )
-
-// manualClock is an engine clock the test moves.
-type manualClock struct {
-	mu sync.Mutex
-	at time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.at
-}
-
-func (c *manualClock) set(t time.Time) {
-	c.mu.Lock()
-	c.at = t
-	c.mu.Unlock()
-}
 
 // TestTimeWindowOverWire: a client's cached "last hour" query follows the engine's clock
 // with no write, in text and prepared mode; NOW() in the select list is refused with 1235.
 func TestTimeWindowOverWire(t *testing.T) {
-	clock := &manualClock{at: time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC)}
+	clock := testclock.At(time.Date(2025, 1, 10, 9, 0, 0, 0, time.UTC))
 	e, _, addr := servertest.Start(t, weir.Options{MemoryLimit: -1, Clock: clock.Now, ManualClock: true}, server.Config{})
 	ctx := context.Background()
 	for _, interpolate := range []string{"true", "false"} {
@@ -57,7 +39,7 @@ func TestTimeWindowOverWire(t *testing.T) {
 		if got := count(7); got != 2 {
 			t.Fatalf("%s: user 7 at 09:00: %d orders in the last hour, want 2", table, got)
 		}
-		clock.set(clock.Now().Add(15 * time.Minute)) // order 1 (08:10) leaves at 09:10
+		clock.Set(clock.Now().Add(15 * time.Minute)) // order 1 (08:10) leaves at 09:10
 		if err := e.AdvanceClock(ctx); err != nil {
 			t.Fatal(err)
 		}
