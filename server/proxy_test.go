@@ -311,7 +311,7 @@ func TestProxyCaches(t *testing.T) {
 		t.Fatalf("after CREATE CACHE the shape was passed through again: count %d", n)
 	}
 	// Text and prepared reads alike go through the named cache (one reader per shape).
-	if reads := cacheReads(t, c, "items_by_id"); reads != 6 {
+	if reads := servertest.CacheReads(t, c, "items_by_id"); reads != 6 {
 		t.Fatalf("the cache served %d reads, want 6 (four text, two prepared)", reads)
 	}
 
@@ -417,36 +417,6 @@ func proxied(t *testing.T, q querier) map[string]proxiedShape {
 	return out
 }
 
-// cacheReads counts the reads caches served: hits and misses (filled), of the cache
-// called name ("": of every cache).
-func cacheReads(t *testing.T, q querier, name string) int64 {
-	t.Helper()
-	rows, err := q.QueryContext(context.Background(), "SHOW CACHES")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var total int64
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		if name == "" || vals[0].String == name {
-			var hits, misses int64
-			fmt.Sscan(vals[4].String, &hits)
-			fmt.Sscan(vals[5].String, &misses)
-			total += hits + misses
-		}
-	}
-	return total
-}
-
 // TestProxyAutoCache: with --auto-cache a supported shape is cached once it has been
 // passed through twice, and then answered by Weir, equal to MariaDB's answer.
 func TestProxyAutoCache(t *testing.T) {
@@ -466,7 +436,7 @@ func TestProxyAutoCache(t *testing.T) {
 			t.Fatalf("after %d reads the shape was passed through %d times, want %d (%+v)", i+1, sh.count, wantCount, sh)
 		}
 	}
-	if reads := cacheReads(t, db, ""); reads != 2 {
+	if reads := servertest.CacheReads(t, db, ""); reads != 2 {
 		t.Fatalf("the caches served %d reads, want 2 (the third and fourth)", reads)
 	}
 }
@@ -696,7 +666,7 @@ func TestProxyCachedTypes(t *testing.T) {
 			}
 		}
 	}
-	if reads := cacheReads(t, env.open(t, "app", ""), "IF_NOT_EXISTS_v"); reads < 4 {
+	if reads := servertest.CacheReads(t, env.open(t, "app", ""), "IF_NOT_EXISTS_v"); reads < 4 {
 		t.Fatalf("the cache served %d reads", reads)
 	}
 }
@@ -904,7 +874,7 @@ func TestProxyMixedWorkload(t *testing.T) {
 	}
 	// Without a GTID waiter, a pooled connection reads the upstream once it has written:
 	// the cache serves the reads of connections that had not yet.
-	if reads := cacheReads(t, db, "items_by_id"); reads == 0 {
+	if reads := servertest.CacheReads(t, db, "items_by_id"); reads == 0 {
 		t.Fatal("the cache served no read")
 	}
 }
@@ -1105,7 +1075,7 @@ func TestProxySessionCharsetAndZone(t *testing.T) {
 	if got, want := outcome(fresh, true, q), outcome(freshDirect, true, q); got != want {
 		t.Errorf("a UTF-8, UTC session: through Weir %s, MariaDB %s", got, want)
 	}
-	if reads := cacheReads(t, fresh, "items_by_id"); reads != 1 {
+	if reads := servertest.CacheReads(t, fresh, "items_by_id"); reads != 1 {
 		t.Errorf("the cache served %d reads, want 1", reads)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weirdb/weir/internal/servertest"
 	"github.com/weirdb/weir/internal/testserver"
 )
 
@@ -43,39 +44,6 @@ func startProxyUpstream(t *testing.T, setup []string, extraArgs ...string) *prox
 	}
 	t.Cleanup(func() { db.Close() })
 	return &proxyUpstream{maria: mdb, direct: direct, weir: db, addr: addr}
-}
-
-// cacheReads sums the reads SHOW CACHES reports served (hits and misses) by the cache
-// called name.
-func cacheReads(t *testing.T, db *sql.DB, name string) int64 {
-	t.Helper()
-	rows, err := db.Query("SHOW CACHES")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var total int64
-	for rows.Next() {
-		vals := make([]sql.NullString, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		if vals[0].String == name {
-			var hits, misses int64
-			fmt.Sscan(vals[4].String, &hits)
-			fmt.Sscan(vals[5].String, &misses)
-			total += hits + misses
-		}
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return total
 }
 
 // proxiedCount is how often SHOW PROXIED QUERIES says the shape was passed through, and
@@ -119,7 +87,7 @@ func TestProxyUpstreamWriteThenRead(t *testing.T) {
 	if testing.Short() {
 		rounds = 200
 	}
-	before := cacheReads(t, env.weir, "counter_by_id")
+	before := servertest.CacheReads(t, env.weir, "counter_by_id")
 	for i := 1; i <= rounds; i++ {
 		if _, err := c.ExecContext(ctx, "UPDATE counter SET n = ? WHERE id = 1", i); err != nil {
 			t.Fatal(err)
@@ -132,7 +100,7 @@ func TestProxyUpstreamWriteThenRead(t *testing.T) {
 			t.Fatalf("round %d: read %d after writing %d", i, n, i)
 		}
 	}
-	served := cacheReads(t, env.weir, "counter_by_id") - before
+	served := servertest.CacheReads(t, env.weir, "counter_by_id") - before
 	fellBack, why := proxiedCount(t, env.weir, "select `n` from `counter` where `id` = ?")
 	t.Logf("%d rounds: %d reads from the cache, %d passed to the upstream (last: %q)", rounds, served, fellBack, why)
 	if served+fellBack != int64(rounds) {
@@ -207,7 +175,7 @@ func TestProxyUpstreamMixedWorkload(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond) // polling a status with a deadline, not waiting for the engine
 	}
-	beforeByID, beforeSales := cacheReads(t, env.weir, "items_by_id"), cacheReads(t, env.weir, "item_sales")
+	beforeByID, beforeSales := servertest.CacheReads(t, env.weir, "items_by_id"), servertest.CacheReads(t, env.weir, "item_sales")
 	for id := 1; id <= items; id++ {
 		for _, q := range []string{byID, sales} {
 			got, want := rowsText(t, env.weir, q, id), rowsText(t, env.direct, q, id)
@@ -216,10 +184,10 @@ func TestProxyUpstreamMixedWorkload(t *testing.T) {
 			}
 		}
 	}
-	if n := cacheReads(t, env.weir, "items_by_id") - beforeByID; n != int64(items) {
+	if n := servertest.CacheReads(t, env.weir, "items_by_id") - beforeByID; n != int64(items) {
 		t.Fatalf("items_by_id served %d of the %d quiescent reads; SHOW CACHES:\n%s", n, items, rowsText(t, env.weir, "SHOW CACHES"))
 	}
-	if n := cacheReads(t, env.weir, "item_sales") - beforeSales; n != int64(items) {
+	if n := servertest.CacheReads(t, env.weir, "item_sales") - beforeSales; n != int64(items) {
 		t.Fatalf("item_sales served %d of the %d quiescent reads", n, items)
 	}
 	// The mariadb client prints the same through Weir as from MariaDB.
@@ -234,10 +202,10 @@ func TestProxyUpstreamMixedWorkload(t *testing.T) {
 		{"items_by_id", "select `name` , `price` from `items` where `id` = ?"},
 		{"item_sales", "select `i` . `name` , count ( * ) as `n` , sum ( `o` . `qty` ) as `total` from `items` `i` join `orders` `o` on `o` . `item_id` = `i` . `id` where `i` . `id` = ? group by `i` . `id` , `i` . `name`"},
 	} {
-		served += cacheReads(t, env.weir, c.name)
+		served += servertest.CacheReads(t, env.weir, c.name)
 		n, why := proxiedCount(t, env.weir, c.shape)
 		passed += n
-		t.Logf("%s: %d reads from the cache, %d passed to the upstream (last because %q)", c.name, cacheReads(t, env.weir, c.name), n, why)
+		t.Logf("%s: %d reads from the cache, %d passed to the upstream (last because %q)", c.name, servertest.CacheReads(t, env.weir, c.name), n, why)
 	}
 	if served < 2*passed {
 		t.Fatalf("the caches served %d cached-shape reads, the upstream %d", served, passed)
@@ -453,7 +421,7 @@ func TestProxyUpstreamSessionWrites(t *testing.T) {
 			t.Fatalf("counter 1: %d, %v", n, err)
 		}
 	}
-	if served := cacheReads(t, env.weir, "counter_by_id"); served != reads {
+	if served := servertest.CacheReads(t, env.weir, "counter_by_id"); served != reads {
 		n, why := proxiedCount(t, env.weir, "select `n` from `counter` where `id` = ?")
 		t.Fatalf("after a failed write, the cache served %d of %d reads (%d passed through, last because %q)", served, reads, n, why)
 	}
@@ -471,7 +439,7 @@ func TestProxyUpstreamSessionWrites(t *testing.T) {
 	if err := c.QueryRowContext(ctx, "SELECT label FROM tags WHERE id = 2").Scan(&label); err != nil || label != "blue" {
 		t.Fatalf("tag 2: %q, %v", label, err)
 	}
-	if served := cacheReads(t, env.weir, "tag_by_id"); served != 1 {
+	if served := servertest.CacheReads(t, env.weir, "tag_by_id"); served != 1 {
 		t.Fatalf("tag_by_id served %d reads, want 1", served)
 	}
 }

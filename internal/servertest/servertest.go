@@ -4,7 +4,10 @@ package servertest
 
 import (
 	"context"
+	"database/sql"
 	"net"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -47,4 +50,54 @@ func Start(t testing.TB, opts weir.Options, cfg server.Config) (*weir.Engine, *s
 		}
 	})
 	return e, srv, ln.Addr().String()
+}
+
+// Querier is what CacheReads reads through: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// CacheReads sums the reads SHOW CACHES reports served, hits and misses (filled), by the
+// cache called name ("": by every cache). It finds the columns by name, so it keeps working
+// as SHOW CACHES gains columns.
+func CacheReads(t testing.TB, q Querier, name string) int64 {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), "SHOW CACHES")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hitsAt, missesAt := slices.Index(cols, "hits"), slices.Index(cols, "misses")
+	if hitsAt < 0 || missesAt < 0 {
+		t.Fatalf("SHOW CACHES has no hits or misses column: %v", cols)
+	}
+	var total int64
+	vals := make([]sql.NullString, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		if name != "" && vals[0].String != name {
+			continue
+		}
+		for _, at := range []int{hitsAt, missesAt} {
+			n, err := strconv.ParseInt(vals[at].String, 10, 64)
+			if err != nil {
+				t.Fatalf("SHOW CACHES %s of %s: %v", cols[at], vals[0].String, err)
+			}
+			total += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return total
 }
