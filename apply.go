@@ -188,6 +188,9 @@ func (e *Engine) apply(ctx context.Context, always bool, change func() ([]*table
 	}
 	select {
 	case r := <-reply:
+		if r.err == nil {
+			e.acknowledge(r.tok)
+		}
 		return r.tok, r.durable, r.err
 	case <-e.rt.Domains[0].Dead():
 		return 0, nil, e.rt.Domains[0].Err()
@@ -197,3 +200,17 @@ func (e *Engine) apply(ctx context.Context, always bool, change func() ([]*table
 		return 0, nil, ctx.Err()
 	}
 }
+
+// acknowledge records that the write of tok is about to be answered: every read that begins
+// from now on waits for it. Writers answered out of token order leave the newest.
+func (e *Engine) acknowledge(tok uint64) {
+	for {
+		cur := e.ackedToken.Load()
+		if tok <= cur || e.ackedToken.CompareAndSwap(cur, tok) {
+			return
+		}
+	}
+}
+
+// readToken is the token a read waits for: every write acknowledged before it began.
+func (e *Engine) readToken() Token { return Token(e.ackedToken.Load()) }

@@ -150,6 +150,12 @@ type Engine struct {
 	queries   int
 	closed    atomic.Bool
 
+	// ackedToken is the newest token whose write has been answered to its writer (see
+	// acknowledge): what a read must wait for. It lags lastToken while a write is being
+	// applied, so a read that begins then need not wait for a write nobody has seen
+	// acknowledged, and a server's poller can answer it without handing it over.
+	ackedToken atomic.Uint64
+
 	// upquery sends the fills of partial readers; evictor keeps partial state under the
 	// memory limit.
 	upquery *upquery.Client

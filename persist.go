@@ -87,6 +87,7 @@ func (e *Engine) openStore(ctx context.Context) error {
 	err = e.rt.Input(func(func(*dataflow.Node, dataflow.Batch)) uint64 {
 		e.nextToken = cat.Token
 		e.lastToken.Store(cat.Token)
+		e.acknowledge(cat.Token)
 		return cat.Token
 	})
 	if err == nil {

@@ -22,6 +22,10 @@ import (
 // O(log n + m log(offset+count)) time and memory for the window only. Otherwise (DISTINCT,
 // IN lists, no LIMIT) it collects the range's rows and sorts them, O(m log m), as the
 // answer holds them anyway.
+//
+// Under WithoutWaiting only the streamed window is read, when it visits at most
+// maxNoWaitWindow rows of a key the reader holds with the whole interval filled: its cost
+// is then bounded, as a lookup's is. Every other range read is ErrWouldWait there.
 func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	lo, hi, ok := q.RangeBounds(vals)
 	if !ok {
@@ -34,13 +38,16 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 		others = others || rc.Col != q.RangeCol()
 	}
 	if len(q.Lookups) == 1 && !q.Distinct && q.RangeOrdered() {
-		e, err := v.fetchRange(ctx, q.Lookups[0], vals, blo, bhi)
-		if err != nil || e.Tree == nil {
-			return Rows{cols: q.Cols, width: v.width}, err
-		}
 		skip, count := 0, -1
 		if q.Paging != nil {
 			skip, count = q.Paging.Bounds(vals)
+		}
+		if (others || count < 0 || skip > maxNoWaitWindow || count > maxNoWaitWindow-skip) && mustNotWait(ctx) {
+			return Rows{}, ErrWouldWait
+		}
+		e, err := v.fetchRange(ctx, q.Lookups[0], vals, blo, bhi)
+		if err != nil || e.Tree == nil {
+			return Rows{cols: q.Cols, width: v.width}, err
 		}
 		var out []dataflow.Row
 		if count >= 0 {
@@ -60,6 +67,9 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 			})
 		}
 		return Rows{cols: q.Cols, rows: out, width: v.width}, nil
+	}
+	if mustNotWait(ctx) {
+		return Rows{}, ErrWouldWait
 	}
 	if len(q.Lookups) == 1 && !q.Distinct && q.Paging != nil {
 		// ORDER BY another column with a window: keep the best offset+count rows of the
@@ -122,10 +132,14 @@ func (v *View) fetchRange(ctx context.Context, lookup []planner.KeySource, vals 
 	}
 	iv := operators.Interval{Lo: lo, Hi: hi}
 	e, found, hash := v.get(lookup, vals)
+	covered := iv.Empty() || (found && (e.Tree == nil || e.Tree.Covers(lo, hi)))
+	if !covered && mustNotWait(ctx) {
+		return e, ErrWouldWait
+	}
 	if v.filler != nil && v.e.evictor.Counting() {
 		v.e.evictor.CountRead(hash)
 	}
-	if iv.Empty() || (found && (e.Tree == nil || e.Tree.Covers(lo, hi))) {
+	if covered {
 		v.hits.Inc()
 		return e, nil
 	}
@@ -150,6 +164,10 @@ func (v *View) fetchRange(ctx context.Context, lookup []planner.KeySource, vals 
 		// Filled, then partly evicted again before we looked: fill what is missing.
 	}
 }
+
+// maxNoWaitWindow bounds the rows a range read under WithoutWaiting visits (its offset and
+// its count): a longer window is read where reads may take their time.
+const maxNoWaitWindow = 64
 
 // topRows keeps the k first rows in order of those pushed: a heap whose root is the last
 // of them.

@@ -2,6 +2,7 @@ package weir_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -425,5 +426,59 @@ func TestRangeHolesTryLookup(t *testing.T) {
 	})
 	if got != "1,2,3" || v.Stats().Upqueries != 2 {
 		t.Fatalf("at > 5: %q, %+v", got, v.Stats())
+	}
+}
+
+// TestRangeReadWithoutWaiting: under WithoutWaiting a range read of a window (LIMIT) whose
+// interval is filled is answered; one whose interval is not filled, or that would visit
+// more than a short window (no LIMIT, a large offset, conditions on other columns, an
+// order other than the reader's), is ErrWouldWait, counted neither as a hit nor as a miss
+// and starting no fill.
+func TestRangeReadWithoutWaiting(t *testing.T) {
+	ctx := context.Background()
+	nowait := weir.WithoutWaiting(ctx)
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE ev (id INT PRIMARY KEY, at INT, n INT)")
+	var tok weir.Token
+	for i := 1; i <= 600; i++ {
+		tok = mustExec(t, e, "INSERT INTO ev VALUES (?, ?, ?)", i, i, i%7).Token
+	}
+	if err := e.WaitFor(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	page := mustRegister(t, e, "page", "SELECT id FROM ev WHERE at > ? ORDER BY at LIMIT ?")
+	stats := page.Stats
+	if _, err := page.Lookup(nowait, 100, 3); !errors.Is(err, weir.ErrWouldWait) {
+		t.Fatalf("a window of an interval not filled, without waiting: %v, want ErrWouldWait", err)
+	}
+	if st := stats(); st.Hits != 0 || st.Misses != 0 || st.Upqueries != 0 {
+		t.Fatalf("after the read that would wait: %+v, want nothing counted and no fill", st)
+	}
+	if rows, err := page.Lookup(ctx, 100, 3); err != nil || rangeIDs(t, rows) != "101,102,103" {
+		t.Fatalf("the window, waiting: %q, %v", rangeIDs(t, rows), err)
+	}
+	before := stats()
+	if rows, err := page.Lookup(nowait, 200, 3); err != nil || rangeIDs(t, rows) != "201,202,203" {
+		t.Fatalf("a window of a filled interval, without waiting: %q, %v", rangeIDs(t, rows), err)
+	}
+	if st := stats(); st.Hits != before.Hits+1 || st.Misses != before.Misses || st.Upqueries != before.Upqueries {
+		t.Fatalf("the read without waiting: %+v after %+v, want one hit", st, before)
+	}
+	if _, err := page.Lookup(nowait, 100, 300); !errors.Is(err, weir.ErrWouldWait) {
+		t.Fatalf("a window of 300 rows without waiting: %v, want ErrWouldWait", err)
+	}
+	for i, q := range []string{
+		"SELECT id FROM ev WHERE at > ? ORDER BY at LIMIT 100, 200",
+		"SELECT id FROM ev WHERE at > ? ORDER BY at",
+		"SELECT id FROM ev WHERE at > ? AND n > 3 ORDER BY at LIMIT 3",
+		"SELECT id FROM ev WHERE at > ? ORDER BY n, id LIMIT 3",
+	} {
+		v := mustRegister(t, e, fmt.Sprintf("other%d", i), q)
+		if _, err := v.Lookup(ctx, 100); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if _, err := v.Lookup(nowait, 100); !errors.Is(err, weir.ErrWouldWait) {
+			t.Fatalf("%s without waiting: %v, want ErrWouldWait", q, err)
+		}
 	}
 }

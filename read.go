@@ -25,8 +25,9 @@ var ErrWouldWait = errors.New("weir: the read would wait")
 type noWaitKey struct{}
 
 // WithoutWaiting returns a context under which reads never wait: a read that would (for the
-// fill of a key a partial cache does not hold, for writes to be applied, for a plan, or a
-// read of several keys or a range) fails with ErrWouldWait instead, before it has counted a
+// fill of a key a partial cache does not hold, for writes to be applied, for a plan, a read
+// of several keys, or a range read other than a short window streamed from one key, see
+// View.serveRange) fails with ErrWouldWait instead, before it has counted a
 // miss or started a fill, so that it can be run again, waiting, elsewhere. A server reading
 // many connections' requests on one goroutine answers the reads that hit this way.
 func WithoutWaiting(ctx context.Context) context.Context {
@@ -303,9 +304,6 @@ func (v *View) recapture(q *planner.Query, vals []Value) selfcheck.Capture {
 // serve answers a read whose arguments are prepared: one lookup, or several merged.
 func (v *View) serve(ctx context.Context, q *planner.Query, vals []Value) (Rows, error) {
 	if len(q.Ranges) > 0 {
-		if mustNotWait(ctx) {
-			return Rows{}, ErrWouldWait
-		}
 		return v.serveRange(ctx, q, vals)
 	}
 	if len(q.Lookups) > 1 || q.Combine != nil {
@@ -362,6 +360,15 @@ func (v *View) get(lookup []planner.KeySource, vals []Value) (e operators.Reader
 			}
 			return e, found, v.reader.HashInt(k)
 		}
+	}
+	if len(lookup) == 0 {
+		// A view without an equality key (a range over the whole table): its one key is
+		// empty, read without the buffer below, which the reader's Get makes escape.
+		e, found = v.reader.Get("")
+		if !v.reader.Partial() {
+			return e, true, 0
+		}
+		return e, found, v.reader.HashKey("")
 	}
 	var buf [64]byte
 	key := buf[:0]

@@ -235,7 +235,7 @@ func (e *Engine) queryPlanned(ctx context.Context, q *planner.Query, args []any)
 	}
 	// The shared view has the shape's first literals; this query's own literals fill the
 	// key through its own lookup plan.
-	rows, err := v.lookupWith(ctx, q, Token(e.lastToken.Load()), args)
+	rows, err := v.lookupWith(ctx, q, e.readToken(), args)
 	if err != nil && v.dropped.Load() {
 		return Rows{}, fmt.Errorf("%w: %w", errShapeDropped, err)
 	}

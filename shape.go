@@ -24,7 +24,7 @@ func (s *Stmt) QueryIn(ctx context.Context, v *View, args ...Value) (Rows, error
 		return s.QueryValues(ctx, args...)
 	}
 	var argv [8]Value // read converts its arguments in place: a copy, on the stack
-	rows, err := v.read(ctx, s.query, Token(s.e.lastToken.Load()), append(argv[:0], args...))
+	rows, err := v.read(ctx, s.query, s.e.readToken(), append(argv[:0], args...))
 	if err != nil && v.dropped.Load() {
 		return s.QueryValues(ctx, args...)
 	}

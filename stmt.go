@@ -123,7 +123,7 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 	for attempt := 0; ; attempt++ {
 		current := s.e.version.Load() == s.version
 		if v := s.view.Load(); current && v != nil && !v.dropped.Load() {
-			rows, err := v.read(ctx, s.query, Token(s.e.lastToken.Load()), append(argv[:0], args...))
+			rows, err := v.read(ctx, s.query, s.e.readToken(), append(argv[:0], args...))
 			if err == nil || !v.dropped.Load() {
 				return rows, err
 			}
@@ -152,7 +152,7 @@ func (s *Stmt) QueryValues(ctx context.Context, args ...Value) (Rows, error) {
 		if current {
 			s.view.Store(v)
 		}
-		rows, err := v.read(ctx, q, Token(s.e.lastToken.Load()), append(argv[:0], args...))
+		rows, err := v.read(ctx, q, s.e.readToken(), append(argv[:0], args...))
 		if err != nil && v.dropped.Load() {
 			err = fmt.Errorf("%w: %w", errShapeDropped, err)
 		}

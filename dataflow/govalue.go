@@ -48,14 +48,7 @@ func FromGo(x any) (Value, error) {
 		}
 		return String(string(v)), nil
 	case time.Time:
-		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 && v.Nanosecond() == 0 {
-			return Datetime(v, 0), nil
-		}
-		fsp := uint8(0)
-		if v.Nanosecond() != 0 {
-			fsp = 6
-		}
-		return Datetime(v, fsp), nil
+		return FromTime(v), nil
 	case fmt.Stringer:
 		return String(v.String()), nil
 	}
@@ -131,4 +124,14 @@ func ReleaseRow(row Row) {
 	clear(row)
 	row = row[:0]
 	rowPool.Put(&row)
+}
+
+// FromTime is FromGo of a time.Time: a DATETIME, with microseconds when it has a fraction.
+// It spares a caller that has a time.Time the interface FromGo takes, which allocates.
+func FromTime(v time.Time) Value {
+	fsp := uint8(0)
+	if v.Nanosecond() != 0 {
+		fsp = 6
+	}
+	return Datetime(v, fsp)
 }

@@ -527,8 +527,7 @@ func paramFromWire(typ byte, unsigned bool, b []byte) (dataflow.Value, int, erro
 			if err != nil {
 				return dataflow.Null, 0, err
 			}
-			tv, err := dataflow.FromGo(t)
-			return tv, n, err
+			return dataflow.FromTime(t), n, nil
 		case mysql.MYSQL_TYPE_TIME:
 			return dataflow.Null, 0, unsupported("TIME parameters")
 		}

@@ -9,9 +9,11 @@
 // the view's rows with column definitions encoded once at prepare. An idle connection
 // (outside proxy mode, without TLS) waits on the process's poller (internal/connloop;
 // Config.NoPoller turns it off), which answers the COM_PINGs and the COM_STMT_EXECUTEs of
-// prepared SELECTs that hit, outside a transaction, of every connection with input in one
-// wakeup; any other command, or a read that would wait (a miss, a write not yet applied),
-// goes back to the connection's goroutine untouched (session.tryDispatch). This package owns what
+// prepared SELECTs that hit (a key the view holds, or a range window of at most 64 rows
+// whose interval it holds), outside a transaction, of every connection with input in one
+// wakeup; any other command, or a read that would wait (a miss, a write acknowledged but
+// not yet applied), goes back to the connection's goroutine untouched (session.tryDispatch).
+// This package owns what
 // the statements mean:
 //
 //   - DDL and writes (CREATE/DROP TABLE, ALTER TABLE, CREATE/ALTER/DROP VIEW, TRUNCATE,

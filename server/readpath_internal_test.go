@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 
 	"github.com/go-mysql-org/go-mysql/mysql"
@@ -141,5 +142,65 @@ func TestTryDispatchWaitsNowhere(t *testing.T) {
 	}
 	if string(w.conn.Out) != onGoroutine {
 		t.Fatalf("on the poller %q, on the goroutine %q", w.conn.Out, onGoroutine)
+	}
+}
+
+// TestTryDispatchRangeRead: a prepared range read of a short window (the `WHERE created > ?
+// ORDER BY created LIMIT 20` of a paged list) is answered on the poller once its interval is
+// filled, with the bytes the connection's goroutine writes, and allocates no more there
+// than its result's slice; before the fill, it is handed to the goroutine untouched.
+func TestTryDispatchRangeRead(t *testing.T) {
+	e, s, w := readFixture(t)
+	ctx := context.Background()
+	var tok weir.Token
+	for _, q := range []string{
+		"CREATE TABLE ev (id INT PRIMARY KEY, at DATETIME, title VARCHAR(40))",
+		"INSERT INTO ev VALUES (1, '2026-01-01 10:00:00', 'a'), (2, '2026-01-02 10:00:00', 'b'), (3, '2026-01-03 10:00:00.5', 'c'), (4, '2026-01-04', NULL)",
+	} {
+		res, err := e.Exec(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok = res.Token
+	}
+	if err := e.WaitFor(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.prepare(w, "SELECT id, at, title FROM ev WHERE at > ? ORDER BY at LIMIT 3"); err != nil {
+		t.Fatal(err)
+	}
+	w.conn.Out = w.conn.Out[:0]
+	// The bound as go-sql-driver sends a time.Time: a binary DATETIME of 2026-01-01.
+	page := []byte{mysql.COM_STMT_EXECUTE, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, mysql.MYSQL_TYPE_DATETIME, 0, 4, 0xea, 0x07, 1, 1}
+	if err := s.tryDispatch(w, page); !errors.Is(err, connloop.ErrBlocking) || len(w.conn.Out) != 0 {
+		t.Fatalf("a range read whose interval is not filled, on the poller: %v, wrote %q", err, w.conn.Out)
+	}
+	w.seq = 1
+	if _, err := s.dispatch(w, page); err != nil {
+		t.Fatal(err)
+	}
+	onGoroutine := string(w.conn.Out)
+	if len(onGoroutine) == 0 || w.conn.Out[4] == mysql.ERR_HEADER || !strings.Contains(onGoroutine, "\x01b") {
+		t.Fatalf("on the goroutine: %q", onGoroutine)
+	}
+	w.conn.Out = w.conn.Out[:0]
+	w.seq = 1
+	if err := s.tryDispatch(w, page); err != nil {
+		t.Fatalf("a range read of a filled interval, on the poller: %v", err)
+	}
+	if string(w.conn.Out) != onGoroutine {
+		t.Fatalf("on the poller %q, on the goroutine %q", w.conn.Out, onGoroutine)
+	}
+	if raceEnabled {
+		return
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		w.conn.Out = w.conn.Out[:0]
+		if err := s.tryDispatch(w, page); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 1 {
+		t.Errorf("a range read on the poller: %v allocations, want at most 1 (the result's rows)", allocs)
 	}
 }
