@@ -255,8 +255,14 @@ func (c *conn) get(key []byte, tok weir.Token) error {
 	if err != nil {
 		return err
 	}
+	if reply := c.replies.lookup(cv, rows); reply != nil {
+		c.loop.Out = append(c.loop.Out, reply...)
+		return nil
+	}
+	start := len(c.loop.Out)
 	c.json = cv.layout.AppendDoc(c.json[:0], rows)
 	c.loop.Out = redcon.AppendBulk(c.loop.Out, c.json)
+	c.replies.store(cv, rows, c.loop.Out[start:])
 	if cap(c.json) > maxKeep {
 		c.json = nil
 	}
@@ -360,6 +366,7 @@ func (c *conn) view(name, key []byte) (cv *cachedView, memo bool, err error) {
 	}
 	if len(c.views) >= maxViews {
 		clear(c.views)
+		c.replies.forget()
 	}
 	cv = &cachedView{v: v, types: make([]dataflow.Type, v.NumParams())}
 	copy(cv.types, v.Plan().ParamTypes)

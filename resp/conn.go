@@ -53,6 +53,8 @@ type conn struct {
 	// it, with their JSON layouts: a read looks its cache up in a map without allocating
 	// and copies no column names. A cache dropped since is noticed by the read's error.
 	views map[string]*cachedView
+	// replies keeps the replies of the values read last, for reads of the same rows.
+	replies replyCache
 
 	authed bool
 	proto  int // 2 or 3

@@ -27,7 +27,12 @@
 // write system call, and a pipeline of GETs the same. Arguments are slices of the read buffer;
 // a key's parts are slices of it too unless the key has escapes; integer parameters are
 // parsed in place; the JSON is appended by the cache's Layout, built once per connection.
-// A warm GET of a cached key allocates nothing (TestGetAllocations). An idle connection
+// A connection keeps the framed replies of the few small values it read last, each with the
+// rows it was encoded from, and copies one again when a read returns those very rows
+// (replies.go): a reader's rows are immutable and replaced by every write and eviction of
+// their key, so the reply copied is always the encoding of what the read returned, and a
+// hot key costs a copy, as in Redis, rather than an encoding. A warm GET of a cached key
+// allocates nothing (TestGetAllocations). An idle connection
 // waits on the process's poller (internal/connloop; Config.NoPoller turns it off), which
 // answers the GETs, MGETs and PINGs of every connection with input in one wakeup, as
 // redis-server does; their reads run under weir.WithoutWaiting, and a command that is not
