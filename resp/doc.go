@@ -17,7 +17,8 @@
 // INFO, SELECT 0, PING), and the refusal of writes. It only reads: it must never write to
 // the engine, never register or drop a cache, and never keep engine state between requests
 // beyond a connection's memo of the views it read (checked on every read: a dropped cache
-// is noticed by the read's error). It starts one goroutine per connection and no others.
+// is noticed by the read's error) and the few replies it kept (each used only for the very
+// rows a read returned, see the read path below). It starts one goroutine per connection and no others.
 //
 // # The read path
 //

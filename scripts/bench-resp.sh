@@ -3,8 +3,10 @@
 # in one run. Both hold the same JSON value under the same key (Weir: the cache `key`, one INT
 # parameter; Redis: that cache's value, SET under the key redis-benchmark reads), and
 # redis-benchmark reads it with 16 clients, without pipelining and with -P 16, in alternating
-# rounds. Server CPU is user + system time from /proc/<pid>/stat around each run (Linux;
-# clock ticks of 10 ms, so runs of a few seconds or more).
+# rounds. Server CPU is the time every thread of the server ran, from
+# /proc/<pid>/task/*/schedstat around each run (Linux; nanoseconds, where /proc/<pid>/stat's
+# clock ticks of 10 ms made a -P 16 run's figure a few dozen ticks). A -P 16 run makes four
+# times the requests of a run without pipelining.
 #
 # Needs: go, redis-server, redis-benchmark, redis-cli, the mariadb client.
 # Usage: scripts/bench-resp.sh [requests per run, default 200000] [rounds, default 3]
@@ -62,11 +64,12 @@ redis-cli -p $redis_port SET key:000000000000 "$value" >/dev/null
 [ "$(redis-cli -p $redis_port GET key:000000000000)" = "$value" ] || { echo "values differ" >&2; exit 1; }
 echo "value: ${#value} bytes of JSON under key:000000000000; $n GETs per run, 16 clients"
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
+cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ s += $1 } END { printf "%d\n", s }'; }
 declare -A total
 for pipeline in 1 16; do
 	for side in $sides; do total[$side.$pipeline]=0; done
+	requests=$n
+	[ $pipeline = 1 ] || requests=$((4 * n))
 	for round in $(seq "$rounds"); do
 		for side in $sides; do
 			profile=
@@ -75,19 +78,19 @@ for pipeline in 1 16; do
 				curl -s -o "$PPROF/$side.pprof" "http://127.0.0.1:${pprof_port[$side]}/debug/pprof/profile?seconds=2" &
 				profile=$!
 			fi
-			t0=$(ticks ${pid[$side]})
-			redis-benchmark -p ${port[$side]} -t get -r 1 -c 16 -P $pipeline -n "$n" -q >/dev/null
-			t1=$(ticks ${pid[$side]})
+			t0=$(cpu_ns ${pid[$side]})
+			redis-benchmark -p ${port[$side]} -t get -r 1 -c 16 -P $pipeline -n "$requests" -q >/dev/null
+			t1=$(cpu_ns ${pid[$side]})
 			[ -n "$profile" ] && wait $profile
 			total[$side.$pipeline]=$(( ${total[$side.$pipeline]} + t1 - t0 ))
-			awk -v t=$((t1 - t0)) -v hz=$hz -v n=$n -v s=$side -v p=$pipeline -v r=$round \
-				'BEGIN { printf "  -P %-2d round %d %-6s %6.2f µs CPU per GET\n", p, r, s, t / hz * 1e6 / n }'
+			awk -v t=$((t1 - t0)) -v n=$requests -v s=$side -v p=$pipeline -v r=$round \
+				'BEGIN { printf "  -P %-2d round %d %-6s %6.2f µs CPU per GET\n", p, r, s, t / 1e3 / n }'
 		done
 	done
-	awk -v w=${total[weir.$pipeline]} -v r=${total[redis.$pipeline]} -v hz=$hz -v n=$((n * rounds)) -v p=$pipeline \
-		'BEGIN { printf "-P %-2d  redis-server %.2f µs, Weir %.2f µs CPU per GET: Weir ÷ Redis %.2f×\n", p, r / hz * 1e6 / n, w / hz * 1e6 / n, w / r }'
+	awk -v w=${total[weir.$pipeline]} -v r=${total[redis.$pipeline]} -v n=$((requests * rounds)) -v p=$pipeline \
+		'BEGIN { printf "-P %-2d  redis-server %.2f µs, Weir %.2f µs CPU per GET: Weir ÷ Redis %.2f×\n", p, r / 1e3 / n, w / 1e3 / n, w / r }'
 	if [ -n "${BASE_BIN:-}" ]; then
-		awk -v w=${total[base.$pipeline]} -v r=${total[redis.$pipeline]} -v hz=$hz -v n=$((n * rounds)) -v p=$pipeline \
-			'BEGIN { printf "-P %-2d  base %.2f µs CPU per GET: base ÷ Redis %.2f×\n", p, w / hz * 1e6 / n, w / r }'
+		awk -v w=${total[base.$pipeline]} -v r=${total[redis.$pipeline]} -v n=$((requests * rounds)) -v p=$pipeline \
+			'BEGIN { printf "-P %-2d  base %.2f µs CPU per GET: base ÷ Redis %.2f×\n", p, w / 1e3 / n, w / r }'
 	fi
 done
