@@ -255,8 +255,14 @@ func (c *conn) get(key []byte, tok weir.Token) error {
 	if err != nil {
 		return err
 	}
+	if reply := c.replies.lookup(cv, rows); reply != nil {
+		c.loop.Out = append(c.loop.Out, reply...)
+		return nil
+	}
+	start := len(c.loop.Out)
 	c.json = cv.layout.AppendDoc(c.json[:0], rows)
 	c.loop.Out = redcon.AppendBulk(c.loop.Out, c.json)
+	c.replies.store(cv, rows, c.loop.Out[start:])
 	if cap(c.json) > maxKeep {
 		c.json = nil
 	}
@@ -308,6 +314,7 @@ func (c *conn) lookup(key []byte, tok weir.Token) (weir.Rows, *cachedView, error
 			// The cache may have been dropped since this connection first read it, and
 			// perhaps created again with other parameters: ask the engine again.
 			delete(c.views, string(name))
+			c.lastView, c.lastName = nil, c.lastName[:0]
 			continue
 		}
 		return rows, cv, err
@@ -348,7 +355,11 @@ func (c *conn) readView(cv *cachedView, key []byte, params [][]byte, tok weir.To
 // view returns the cache named name, from the connection's memory (memo) when it read it
 // before.
 func (c *conn) view(name, key []byte) (cv *cachedView, memo bool, err error) {
+	if c.lastView != nil && string(name) == string(c.lastName) {
+		return c.lastView, true, nil
+	}
 	if cv, ok := c.views[string(name)]; ok {
+		c.remember(cv, name)
 		return cv, true, nil
 	}
 	v, err := c.s.e.View(string(name))
@@ -360,12 +371,25 @@ func (c *conn) view(name, key []byte) (cv *cachedView, memo bool, err error) {
 	}
 	if len(c.views) >= maxViews {
 		clear(c.views)
+		c.replies.forget()
+		c.lastView, c.lastName = nil, c.lastName[:0]
 	}
 	cv = &cachedView{v: v, types: make([]dataflow.Type, v.NumParams())}
 	copy(cv.types, v.Plan().ParamTypes)
 	cv.layout.Reset(v.Name(), v.Columns())
 	c.views[string(name)] = cv
+	c.remember(cv, name)
 	return cv, false, nil
+}
+
+// remember makes cv, the memo's entry for name, the one read last (a name of a few hundred
+// bytes at most: lastName is kept).
+func (c *conn) remember(cv *cachedView, name []byte) {
+	if len(name) > 256 {
+		c.lastView, c.lastName = nil, c.lastName[:0]
+		return
+	}
+	c.lastView, c.lastName = cv, append(c.lastName[:0], name...)
 }
 
 // noCacheError is a key whose cache does not exist. Redis would answer nil for a key it

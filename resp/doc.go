@@ -17,7 +17,8 @@
 // INFO, SELECT 0, PING), and the refusal of writes. It only reads: it must never write to
 // the engine, never register or drop a cache, and never keep engine state between requests
 // beyond a connection's memo of the views it read (checked on every read: a dropped cache
-// is noticed by the read's error). It starts one goroutine per connection and no others.
+// is noticed by the read's error) and the few replies it kept (each used only for the very
+// rows a read returned, see the read path below). It starts one goroutine per connection and no others.
 //
 // # The read path
 //
@@ -27,7 +28,12 @@
 // write system call, and a pipeline of GETs the same. Arguments are slices of the read buffer;
 // a key's parts are slices of it too unless the key has escapes; integer parameters are
 // parsed in place; the JSON is appended by the cache's Layout, built once per connection.
-// A warm GET of a cached key allocates nothing (TestGetAllocations). An idle connection
+// A connection keeps the framed replies of the few small values it read last, each with the
+// rows it was encoded from, and copies one again when a read returns those very rows
+// (replies.go): a reader's rows are immutable and replaced by every write and eviction of
+// their key, so the reply copied is always the encoding of what the read returned, and a
+// hot key costs a copy, as in Redis, rather than an encoding. A warm GET of a cached key
+// allocates nothing (TestGetAllocations). An idle connection
 // waits on the process's poller (internal/connloop; Config.NoPoller turns it off), which
 // answers the GETs, MGETs and PINGs of every connection with input in one wakeup, as
 // redis-server does; their reads run under weir.WithoutWaiting, and a command that is not
