@@ -73,6 +73,8 @@ type Server struct {
 	metrics *metrics
 	scram   map[string]*scramSecret
 	proxy   *proxy // nil outside proxy mode
+	// shapes are the plans of simple-protocol SELECTs by shape, shared by the connections.
+	shapes shapePlans
 
 	mockOnce sync.Once
 	mock     *scramSecret
