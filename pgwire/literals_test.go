@@ -2,7 +2,10 @@ package pgwire
 
 import (
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 )
 
 func TestLiftLiterals(t *testing.T) {
@@ -102,4 +105,53 @@ func FuzzLiftLiterals(f *testing.F) {
 			t.Fatalf("%q lifts to %q %v; restored %q lifts to %q %v", sql, shape, lits, back, shape2, lits2)
 		}
 	})
+}
+
+// TestSimpleShapesShared: simple-protocol SELECTs of one shape, from two connections and
+// with other literals, run one plan of the shape, each with its own literals; a shape
+// whose literal does not fit its parameter is read as text and still answered.
+func TestSimpleShapesShared(t *testing.T) {
+	_, s := newsServer(t, Config{})
+	ctx := testCtx(t)
+	a, b := connect(t, dsn(s, "root", "")), connect(t, dsn(s, "root", ""))
+	simple := pgx.QueryExecModeSimpleProtocol
+	for _, tc := range []struct {
+		c    *pgx.Conn
+		sql  string
+		want string
+	}{
+		{a, "SELECT title FROM article WHERE id = 1", "hello"},
+		{b, "SELECT title FROM article WHERE id = 3", "plain"},
+		{a, "SELECT title FROM article WHERE id = '3'", "plain"},
+		{b, "SELECT title FROM article WHERE id=1", "hello"},
+	} {
+		var got string
+		if err := tc.c.QueryRow(ctx, tc.sql, simple).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", tc.sql, err)
+		}
+		if got != tc.want {
+			t.Fatalf("%s: %q, want %q", tc.sql, got, tc.want)
+		}
+	}
+	s.shapes.mu.Lock()
+	plans := map[string]bool{}
+	for key, e := range s.shapes.m {
+		plans[key[strings.LastIndexByte(key, 0)+1:]] = e.p != nil
+	}
+	s.shapes.mu.Unlock()
+	want := map[string]bool{"SELECT title FROM article WHERE id = $1": true, "SELECT title FROM article WHERE id=$1": true}
+	if !reflect.DeepEqual(plans, want) {
+		t.Fatalf("shape plans %v, want %v", plans, want)
+	}
+	if n := len(s.shapes.m); n != 3 { // id = $1 with an integer and with a string, id=$1
+		t.Fatalf("%d shape plans, want 3", n)
+	}
+	rows, err := a.Query(ctx, "SELECT id FROM article WHERE id = 3000000000", simple)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatalf("an integer past the column's range: %v, want no rows", err)
+	}
 }

@@ -157,7 +157,7 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 		conns:     map[int32]*conn{},
 	}
 	if cfg.Proxy != nil {
-		s.proxy = newProxy(*cfg.Proxy)
+		s.proxy = newProxy(e, *cfg.Proxy)
 	}
 	for user, pass := range cfg.Users {
 		if pass == "" {
