@@ -68,7 +68,7 @@ const opChars = "+-*/<>=~!@#%^&|`?"
 // lexStatement reads a statement's lexemes; ok is false when it could not be read (an
 // unterminated string or comment), which the statement's planning will report.
 func lexStatement(s string) ([]lexeme, bool) {
-	var out []lexeme
+	out := make([]lexeme, 0, len(s)/5+4)
 	i := 0
 	for {
 		i = skipSpace(s, i)
