@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -64,6 +65,10 @@ func (sp *shapePlans) put(key string, e *shapePlan) {
 // the statement has no shape to share or its literals do not fit the shape's parameters:
 // it is then planned as text.
 func (c *conn) lifted(text string) (*prepared, []weir.Value, bool) {
+	// Shapes are written with PostgreSQL's $n parameters, and only a SELECT reads.
+	if _, pg := c.s.dialect.(PostgresDialect); !pg || !startsSelect(text) {
+		return nil, nil, false
+	}
 	shape, lits, ok := liftLiterals(text)
 	if !ok {
 		return nil, nil, false
@@ -146,4 +151,15 @@ func (c *conn) literalValue(oid uint32, l literal) (weir.Value, bool) {
 		return weir.Value{}, false
 	}
 	return v, true
+}
+
+// startsSelect reports a statement that starts with SELECT or WITH.
+func startsSelect(text string) bool {
+	i := skipSpace(text, 0)
+	for _, w := range [...]string{"select", "with"} {
+		if len(text)-i > len(w) && strings.EqualFold(text[i:i+len(w)], w) && !identChar(text[i+len(w)]) {
+			return true
+		}
+	}
+	return false
 }

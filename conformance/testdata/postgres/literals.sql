@@ -10,6 +10,9 @@ INSERT INTO items VALUES
   (1, 10, 'it''s', 1.50, 0.5, true, NULL), (2, -20, 'plain', 2.00, 1.25, false, 'x'),
   (3, 3000000000, 'a$$b', 3.25, -0.75, NULL, 'y'), (4, -5, 'back\slash', 4.00, 2, true, 'x'),
   (5, 5, '-- not a comment', -1.50, 0, false, NULL), (-1, 0, 'negative', 0, 0, true, 'z');
+CREATE TABLE typed (id int PRIMARY KEY, code varchar(2), day date, at timestamp);
+INSERT INTO typed VALUES
+  (1, 'ab', '2024-01-01', '2024-01-01 10:00:00'), (2, 'cd', '2024-02-29', '2024-02-29 23:59:59.5');
 
 -- query key_int
 SELECT name FROM items WHERE id = 1;
@@ -137,3 +140,23 @@ SELECT id FROM items WHERE round(price, 0) = 2 ORDER BY id;
 
 -- query string_for_text_and_int
 SELECT id FROM items WHERE note = 'x' AND id = 4;
+
+# Strings against typed columns: read as the column's type, never cut to its length.
+
+-- query varchar_longer_literal
+SELECT id FROM typed WHERE code = 'abc';
+
+-- query varchar_literal
+SELECT id FROM typed WHERE code = 'ab';
+
+-- query date_literal
+SELECT id FROM typed WHERE day = '2024-02-29';
+
+-- query date_range ordered
+SELECT id FROM typed WHERE day >= '2024-01-01' AND day < '2024-03-01' ORDER BY id;
+
+-- query timestamp_literal
+SELECT id FROM typed WHERE at = '2024-02-29 23:59:59.5';
+
+-- query timestamp_date_only
+SELECT id FROM typed WHERE at > '2024-01-02';
