@@ -108,7 +108,10 @@ func (e *Engine) renameTables(ctx context.Context, s *planner.RenameTables) (Res
 }
 
 // namedSQL is a named cache to plan again after its table changed.
-type namedSQL struct{ name, sql, db string }
+type namedSQL struct {
+	name, sql, db string
+	dialect       Dialect
+}
 
 // rebuildLocked replaces table name by a table of schema whose rows are made from the old
 // ones (see tables.Rebuild), and returns the named caches it dropped. The caller is inside
@@ -166,7 +169,7 @@ func (e *Engine) rebuildLocked(ctx context.Context, name string, schema planner.
 				continue
 			}
 			if v.name != "" {
-				replan = append(replan, namedSQL{v.name, v.SQL(), v.query.Database})
+				replan = append(replan, namedSQL{v.name, v.SQL(), v.query.Database, v.dialect})
 			}
 			if err := e.dropViewLocked(ctx, v); err != nil && firstErr == nil {
 				firstErr = err
@@ -194,7 +197,7 @@ func (e *Engine) rebuildLocked(ctx context.Context, name string, schema planner.
 func (e *Engine) replanViews(ctx context.Context, views []namedSQL) []Warning {
 	var warnings []Warning
 	for _, v := range views {
-		if _, err := e.Register(WithDatabase(ctx, v.db), v.name, v.sql); err != nil {
+		if _, err := e.register(WithDatabase(ctx, v.db), v.dialect, v.name, v.sql); err != nil {
 			e.opts.Logger.Warn("a cache no longer fits its tables and was dropped",
 				zap.String("cache", v.name), zap.Error(err))
 			if perr := e.persistCatalog(func(b *storage.Batch) { b.DropView(v.name) }); perr != nil {

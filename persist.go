@@ -76,7 +76,11 @@ func (e *Engine) openStore(ctx context.Context) error {
 	}
 	e.version.Add(1)
 	for _, vd := range cat.Views {
-		if _, err := e.Register(WithDatabase(ctx, vd.Database), vd.Name, vd.SQL); err != nil {
+		d := MySQL
+		if vd.Dialect == PostgreSQL.String() {
+			d = PostgreSQL
+		}
+		if _, err := e.register(WithDatabase(ctx, vd.Database), d, vd.Name, vd.SQL); err != nil {
 			st.Close()
 			return fmt.Errorf("weir: restoring view %s from %s: %w", vd.Name, e.opts.Dir, err)
 		}

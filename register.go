@@ -51,12 +51,27 @@ type View struct {
 	full                 []*dataflow.Node
 	// ownReader: the view's link created its reader.
 	ownReader bool
+	// dialect is the dialect the view was registered in (RegisterDialect), which its
+	// definition is stored and planned again in.
+	dialect Dialect
 }
 
 // Rows is the result of a read: column descriptions and rows of values. Rows may share
 // memory with the view: treat them as read-only.
 // one reader. Registering a name again with the same query returns the existing view.
 func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) {
+	return e.register(ctx, MySQL, name, sql)
+}
+
+// RegisterDialect is Register for a SELECT written in dialect d. A view registered in
+// PostgreSQL's dialect (planned as PrepareDialect plans it) is stored with its dialect, so
+// that it is registered again in it when the engine opens its data directory; its
+// Lookup takes its plan's parameters (View.NumParams) in the plan's order.
+func (e *Engine) RegisterDialect(ctx context.Context, d Dialect, name, sql string) (*View, error) {
+	return e.register(ctx, d, name, sql)
+}
+
+func (e *Engine) register(ctx context.Context, d Dialect, name, sql string) (*View, error) {
 	if err := e.checkOpen(); err != nil {
 		return nil, err
 	}
@@ -70,7 +85,7 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 	e.mu.RUnlock()
 	var v *View
 	for attempt := 0; ; attempt++ {
-		q, err := e.planSelect(db, sql)
+		q, err := e.planDialect(d, db, sql)
 		if err != nil {
 			return nil, err
 		}
@@ -90,7 +105,8 @@ func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) 
 		break
 	}
 	v.sql = sql
-	if err := e.persistCatalog(func(b *storage.Batch) { b.PutView(name, db, sql) }); err != nil {
+	v.dialect = d
+	if err := e.persistCatalog(func(b *storage.Batch) { b.PutViewDialect(name, d.String(), db, sql) }); err != nil {
 		_ = e.Unregister(ctx, name)
 		return nil, err
 	}
@@ -255,6 +271,21 @@ func (e *Engine) shapeView(ctx context.Context, q *planner.Query) (*View, error)
 	}
 	return v, nil
 }
+
+// planDialect plans a SELECT in dialect d.
+func (e *Engine) planDialect(d Dialect, db, sql string) (*planner.Query, error) {
+	if d != PostgreSQL {
+		return e.planSelect(db, sql)
+	}
+	c, _, err := e.planPostgres(db, sql)
+	if err != nil {
+		return nil, err
+	}
+	return c.Query, nil
+}
+
+// Dialect is the dialect the view was registered in.
+func (v *View) Dialect() Dialect { return v.dialect }
 
 func (e *Engine) planSelect(db, sql string) (*planner.Query, error) {
 	st, _, err := e.plan(db, sql)

@@ -53,9 +53,10 @@
 // # What it must never do
 //
 // It never reads or rewrites a statement's SQL beyond finding where the statements of a
-// Query message end and recognizing the session's own statements (lex.go): planning, `$n`
-// parameters and PostgreSQL's semantics belong to the Dialect, which plans every other
-// statement. The default, PostgresDialect, is the engine's PostgreSQL dialect
+// Query message end, recognizing the session's own statements (lex.go) and lifting the
+// literals of a simple-protocol statement into parameters (literals.go, see "Simple-protocol
+// shapes"): planning, `$n` parameters and PostgreSQL's semantics belong to the Dialect,
+// which plans every other statement. The default, PostgresDialect, is the engine's PostgreSQL dialect
 // (weir.Engine.PrepareDialect): SELECTs, with every other statement refused with 0A000 as
 // writes and DDL belong to the upstream (in proxy mode they go there); its text values, which it reads as binary strings
 // to compare them as PostgreSQL's C collation does, are described to clients as text.
@@ -79,6 +80,10 @@
 // side that prepared it: Weir for a Parse of a cached shape, which an execution Weir cannot
 // answer prepares upstream under the client's name with Weir's parameter types. The shapes
 // and the proxied-query table are internal/proxyshape's, shared with the MySQL listener.
+// CREATE CACHE registers its SELECT in the engine in PostgreSQL's dialect
+// (weir.Engine.RegisterDialect), so that with a data directory the cache is durable: the
+// engine registers it again when it opens, and New answers its shape again before the
+// listener accepts; DROP CACHE unregisters it.
 //
 // Weir answers only outside the upstream's transactions (its last ReadyForQuery) and outside
 // a batch that passed messages upstream before its Sync, and only while the session's
@@ -92,6 +97,31 @@
 // runs the SETs the session ran outside transactions first. NotificationResponse
 // is relayed when it arrives during a reply: the upstream is not read while the session is
 // idle.
+//
+// # Simple-protocol shapes
+//
+// Clients of the simple query protocol (psql, ORMs without prepared statements, pgx and
+// pgbench in simple mode) write their values into the text, so every read is a new text.
+// A statement of a Query message is lexed as PostgreSQL 15 lexes it (standard, E'…' and
+// dollar-quoted strings, U&'…' and bit strings, nested comments, operators cut as
+// PostgreSQL cuts them, so that =-5 is = and -5) and the literals that a parameter in their
+// place leaves meaning the same are replaced by $1, $2, …: a string or a number that is a
+// whole operand of a comparison (=, <>, !=, <, >, <=, >=; a minus the grammar reads as
+// unary belongs to the number), a bound of BETWEEN, an item of an IN list (whose length is
+// thus part of the shape), in a WHERE, ON or HAVING clause. Select-list constants, LIMIT and
+// OFFSET counts, ORDER BY and GROUP BY positions, function arguments, casts ('5'::int),
+// typed literals (interval '1 day'), booleans and NULL stay in the shape. The shape's
+// plan is kept on the Server for every connection (shapes.go; at most 4096 shapes, the
+// table cleared when full), keyed by the database, the shape and its literals' kinds, and
+// each statement runs it with its literals as arguments, read as PostgreSQL reads a
+// literal in the parameter's place: an untyped string ('5', PostgreSQL's unknown) by the
+// parameter's type, an integer (int4, int8 past int4's range) or a numeric constant only
+// where the parameter is of a numeric type. A shape the dialect refuses with parameters, or
+// whose literals do not fit its parameters (an integer compared with text, 1.5 with an
+// integer column, 3000000000 with an int4 one), is planned by its text as before, and a
+// refused shape is retried after 10 seconds. In proxy mode a lifted shape that is a cached
+// one is answered from the cache without planning the text; any other statement goes the
+// way a text does (SHOW PROXIED QUERIES and --auto-cache count its normalized text).
 //
 // # The read path
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -80,14 +81,24 @@ type proxy struct {
 	sqlOf map[string]string
 }
 
-func newProxy(cfg ProxyConfig) *proxy {
+func newProxy(e *weir.Engine, cfg ProxyConfig) *proxy {
 	if cfg.DialTimeout <= 0 {
 		cfg.DialTimeout = 10 * time.Second
 	}
 	if cfg.MirrorDatabase == "" {
 		cfg.MirrorDatabase = weir.DatabaseName
 	}
-	return &proxy{cfg: cfg, shapes: proxyshape.New(cfg.MaxShapes), served: map[string]*atomic.Int64{}, sqlOf: map[string]string{}}
+	p := &proxy{cfg: cfg, shapes: proxyshape.New(cfg.MaxShapes), served: map[string]*atomic.Int64{}, sqlOf: map[string]string{}}
+	// The caches CREATE CACHE made before a restart (registered in PostgreSQL's dialect,
+	// and restored with the engine's catalog) answer their shapes again before the
+	// listener accepts its first connection.
+	for _, name := range e.Views() {
+		if v, err := e.View(name); err == nil && v.Dialect() == weir.PostgreSQL {
+			p.shapes.Cache(v.Plan().Text, v.Name())
+			p.sqlOf[v.Name()] = v.SQL()
+		}
+	}
+	return p
 }
 
 func (p *proxy) servedCounter(shape string) *atomic.Int64 {
@@ -261,6 +272,14 @@ func (c *conn) createCache(sql string, toks []token) sessionFunc {
 		if !st.IsQuery() || st.ReadsCatalog() {
 			return newPGError(stateFeature, "Weir caches SELECTs of the mirrored tables only")
 		}
+		if _, err := c.s.e.View(name); err == nil {
+			return newPGError(stateDuplicateTable, "cache %q already exists", name)
+		}
+		// Registered in the engine's catalog with its dialect, the cache is durable: an
+		// engine with a data directory registers it again when it opens (newProxy).
+		if _, err := c.s.e.RegisterDialect(c.px.readCtx, weir.PostgreSQL, name, query); err != nil {
+			return err
+		}
 		c.s.proxy.servedMu.Lock()
 		c.s.proxy.sqlOf[name] = query
 		c.s.proxy.servedMu.Unlock()
@@ -280,8 +299,16 @@ func (c *conn) dropCache(toks []token) sessionFunc {
 		if len(toks) != 1 || (toks[0].kind != tokWord && toks[0].kind != tokQuotedIdent) {
 			return newPGError(stateSyntax, "syntax error: DROP CACHE [IF EXISTS] name")
 		}
-		if !c.s.proxy.shapes.UncacheNamed(toks[0].text) && !ifExists {
-			return newPGError(stateUndefinedObject, "cache %q does not exist", toks[0].text)
+		name := toks[0].text
+		found := c.s.proxy.shapes.UncacheNamed(name)
+		if v, err := c.s.e.View(name); err == nil && v.Dialect() == weir.PostgreSQL {
+			if err := c.s.e.Unregister(c.ctx, name); err != nil && !errors.Is(err, weir.ErrNoSuchView) {
+				return err
+			}
+			found = true
+		}
+		if !found && !ifExists {
+			return newPGError(stateUndefinedObject, "cache %q does not exist", name)
 		}
 		return nil
 	}

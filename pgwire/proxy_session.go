@@ -742,11 +742,11 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 		}
 		p := &prepared{sql: stmts[0]}
 		if c.proxyCommand(p, stmts[0], toks) {
-			c.runWeir(p)
+			c.runWeir(p, stmts[0], nil)
 			c.proxyReady()
 			return
 		}
-		if p := c.weirSelect(stmts[0], toks); p != nil && c.runWeir(p) {
+		if p, args := c.weirSelect(stmts[0], toks); p != nil && c.runWeir(p, stmts[0], args) {
 			c.proxyReady()
 			return
 		}
@@ -783,14 +783,14 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 	c.drain()
 }
 
-// runWeir runs a statement Weir answers in a Query message; false when a SELECT's read
-// failed and the upstream should answer it instead.
-func (c *conn) runWeir(p *prepared) bool {
+// runWeir runs a statement Weir answers in a Query message, sql, with its lifted literals
+// as args; false when a SELECT's read failed and the upstream should answer it instead.
+func (c *conn) runWeir(p *prepared, sql string, args []weir.Value) bool {
 	c.counts.messages[kindSession]++
-	pt := &portal{p: p, formats: make([]int16, len(p.fields))}
+	pt := &portal{p: p, args: args, formats: make([]int16, len(p.fields))}
 	if err := c.runPortal(pt); err != nil {
 		if p.st != nil {
-			c.s.proxy.shapes.See(normalize(p.sql), p.sql, "Weir's read failed: "+toPG(err).Message)
+			c.s.proxy.shapes.See(normalize(sql), sql, "Weir's read failed: "+toPG(err).Message)
 			return false
 		}
 		c.sendError(err)
@@ -808,33 +808,36 @@ func (c *conn) runWeir(p *prepared) bool {
 
 // weirSelect returns a SELECT Weir answers now, planned; nil when the upstream must answer
 // it (the reason is recorded for SHOW PROXIED QUERIES).
-func (c *conn) weirSelect(sql string, toks []token) *prepared {
+func (c *conn) weirSelect(sql string, toks []token) (*prepared, []weir.Value) {
 	switch firstWord(toks) {
 	case "select", "with":
 	default:
-		return nil
+		return nil, nil
 	}
-	p, ok := c.weirPlan(sql, nil, true, true)
+	p, args, ok := c.weirPlan(sql, nil, true, true)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	if !c.caughtUp() {
 		c.s.proxy.shapes.See(normalize(sql), sql, proxyshape.WhyReadYourWrite)
-		return nil
+		return nil, nil
 	}
-	return p
+	return p, args
 }
 
 // weirPlan plans a SELECT of a cached shape when the session may read Weir's caches now;
-// ok is false otherwise (with the reason recorded when see is set).
-func (c *conn) weirPlan(sql string, oids []uint32, simple, see bool) (*prepared, bool) {
+// ok is false otherwise (with the reason recorded when see is set). A simple-protocol
+// statement whose lifted shape (shapes.go) is a cached one is that shape's plan, with its
+// literals as args; any other is planned by its text, whose shape is the one a cache made
+// from it has.
+func (c *conn) weirPlan(sql string, oids []uint32, simple, see bool) (*prepared, []weir.Value, bool) {
 	px := c.px
 	shapes := c.s.proxy.shapes
-	note := func(why string) (*prepared, bool) {
+	note := func(why string) (*prepared, []weir.Value, bool) {
 		if see {
 			shapes.See(normalize(sql), sql, why)
 		}
-		return nil, false
+		return nil, nil, false
 	}
 	if px.txStatus != 'I' {
 		return note(proxyshape.WhyInTransaction)
@@ -848,7 +851,12 @@ func (c *conn) weirPlan(sql string, oids []uint32, simple, see bool) (*prepared,
 	var p *prepared
 	var err error
 	if simple {
-		p, err = c.cached(sql)
+		if lp, args, ok := c.lifted(sql); ok {
+			if st, isPG := lp.st.(pgStmt); isPG && !st.ReadsCatalog() && shapes.IsCached(st.Shape()) {
+				return lp, args, true
+			}
+		}
+		p, err = c.cachedText(sql)
 	} else {
 		ctx := c.begin()
 		p, err = c.prepare(ctx, sql, oids)
@@ -868,9 +876,9 @@ func (c *conn) weirPlan(sql string, oids []uint32, simple, see bool) (*prepared,
 		if see {
 			shapes.Miss(normalize(sql), sql, st.Shape(), c.s.proxy.cfg.AutoCache)
 		}
-		return nil, false
+		return nil, nil, false
 	}
-	return p, true
+	return p, nil, true
 }
 
 // whyNotServable says why Weir's answers would not be what the session expects (its
@@ -1000,7 +1008,7 @@ func (c *conn) proxyParse(m *pgproto3.Parse, body []byte) error {
 	p := &prepared{sql: m.Query}
 	weirs := c.proxyCommand(p, m.Query, toks)
 	if f := firstWord(toks); !weirs && (f == "select" || f == "with") && len(splitStatements(m.Query)) == 1 {
-		if wp, ok := c.weirPlan(m.Query, m.ParameterOIDs, false, true); ok {
+		if wp, _, ok := c.weirPlan(m.Query, m.ParameterOIDs, false, true); ok {
 			p, weirs = wp, true
 		}
 	}

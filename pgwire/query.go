@@ -216,7 +216,7 @@ func (c *conn) simpleQuery(sql string) {
 
 // simpleStatement runs one statement of a Query message: all its rows, in text.
 func (c *conn) simpleStatement(text string) error {
-	p, err := c.cached(text)
+	p, args, err := c.cached(text)
 	if err != nil {
 		return err
 	}
@@ -224,10 +224,10 @@ func (c *conn) simpleStatement(text string) error {
 		c.send(&pgproto3.EmptyQueryResponse{})
 		return nil
 	}
-	if len(p.paramOIDs) > 0 {
+	if len(p.paramOIDs) != len(args) {
 		return newPGError(stateProtocol, "bind message supplies 0 parameters, but prepared statement \"\" requires %d", len(p.paramOIDs))
 	}
-	pt := &portal{p: p, formats: make([]int16, len(p.fields))}
+	pt := &portal{p: p, args: args, formats: make([]int16, len(p.fields))}
 	if err := c.runPortal(pt); err != nil {
 		return err
 	}
@@ -238,10 +238,24 @@ func (c *conn) simpleStatement(text string) error {
 	return nil
 }
 
-// cached returns the plan of a simple query's statement, planned once per connection
-// while the cache has room (the dialect's statements replan themselves when the catalog
-// changes).
-func (c *conn) cached(text string) (*prepared, error) {
+// cached returns the plan of a simple query's statement and the arguments it runs with: a
+// SELECT whose shape the listener has planned is that shape's plan with its literals as
+// arguments (shapes.go); any other statement is planned by its text.
+func (c *conn) cached(text string) (*prepared, []weir.Value, error) {
+	if p, ok := c.cache[text]; ok {
+		return p, nil, nil
+	}
+	if p, args, ok := c.lifted(text); ok {
+		return p, args, nil
+	}
+	p, err := c.cachedText(text)
+	return p, nil, err
+}
+
+// cachedText returns the plan of a simple query's statement by its text, planned once per
+// connection while the cache has room (the dialect's statements replan themselves when
+// the catalog changes).
+func (c *conn) cachedText(text string) (*prepared, error) {
 	if p, ok := c.cache[text]; ok {
 		return p, nil
 	}

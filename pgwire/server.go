@@ -73,6 +73,8 @@ type Server struct {
 	metrics *metrics
 	scram   map[string]*scramSecret
 	proxy   *proxy // nil outside proxy mode
+	// shapes are the plans of simple-protocol SELECTs by shape, shared by the connections.
+	shapes shapePlans
 
 	mockOnce sync.Once
 	mock     *scramSecret
@@ -155,7 +157,7 @@ func New(e *weir.Engine, cfg Config) (*Server, error) {
 		conns:     map[int32]*conn{},
 	}
 	if cfg.Proxy != nil {
-		s.proxy = newProxy(*cfg.Proxy)
+		s.proxy = newProxy(e, *cfg.Proxy)
 	}
 	for user, pass := range cfg.Users {
 		if pass == "" {

@@ -107,6 +107,18 @@ func (b *Batch) PutView(name, db, sql string) {
 		func(dst []byte) []byte { return viewValue(dst, db, sql) })
 }
 
+// PutViewDialect is PutView for a query written in the SQL dialect named dialect ("" or
+// "mysql": the engine's own, recorded as PutView records it).
+func (b *Batch) PutViewDialect(name, dialect, db, sql string) {
+	if dialect == "" || dialect == "mysql" {
+		b.PutView(name, db, sql)
+		return
+	}
+	b.add(opSet,
+		func(dst []byte) []byte { return append(dst, viewKey(name)...) },
+		func(dst []byte) []byte { return dialectViewValue(dst, dialect, db, sql) })
+}
+
 // PutDatabase records a database, spelled as it was created.
 func (b *Batch) PutDatabase(name string) {
 	b.add(opSet,

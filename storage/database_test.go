@@ -41,8 +41,34 @@ func TestDatabasesAndViewDatabasesSurviveReopen(t *testing.T) {
 }
 
 func TestMalformedViewRecordIsCorrupt(t *testing.T) {
-	if _, _, err := parseViewValue([]byte("\x00shop")); err == nil {
+	if _, _, _, err := parseViewValue([]byte("\x00shop")); err == nil {
 		t.Fatal("a view record with a database and no end was read")
+	}
+	if _, _, _, err := parseViewValue([]byte("\x01postgresql\x00shop")); err == nil {
+		t.Fatal("a dialect view record without its SQL was read")
+	}
+}
+
+// A view written in PostgreSQL's dialect is read back with its dialect; the engine's own
+// are recorded as before, without one.
+func TestViewDialectIsStored(t *testing.T) {
+	dir := t.TempDir()
+	s := openStore(t, dir, SyncAlways)
+	commit(t, s, func(b *Batch) {
+		b.PutViewDialect("pg", "postgresql", "shop", "SELECT * FROM t WHERE id = $1")
+		b.PutViewDialect("my", "mysql", "", "SELECT * FROM t WHERE id = ?")
+	})
+	defer s.Close()
+	c, err := s.Catalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []ViewDef{
+		{Name: "my", SQL: "SELECT * FROM t WHERE id = ?"},
+		{Name: "pg", SQL: "SELECT * FROM t WHERE id = $1", Database: "shop", Dialect: "postgresql"},
+	}
+	if !slices.Equal(c.Views, want) {
+		t.Errorf("views %+v, want %+v", c.Views, want)
 	}
 }
 

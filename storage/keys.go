@@ -89,8 +89,29 @@ func viewValue(dst []byte, db, sql string) []byte {
 	return append(dst, sql...)
 }
 
-// parseViewValue reads a viewValue.
-func parseViewValue(v []byte) (db, sql string, err error) {
+// dialectViewValue is the record of a view written in another dialect than the engine's
+// own: 1, the dialect's name, 0, the database, 0, the SQL. (A viewValue starts with 0 or
+// with the SQL's first character, never 1.)
+func dialectViewValue(dst []byte, dialect, db, sql string) []byte {
+	dst = append(append(append(dst, 1), dialect...), 0)
+	return append(append(append(dst, db...), 0), sql...)
+}
+
+// parseViewValue reads a viewValue or a dialectViewValue ("" dialect for the former).
+func parseViewValue(v []byte) (dialect, db, sql string, err error) {
+	if len(v) > 0 && v[0] == 1 {
+		parts := strings.SplitN(string(v[1:]), "\x00", 3)
+		if len(parts) != 3 {
+			return "", "", "", fmt.Errorf("malformed view record %q", v)
+		}
+		return parts[0], parts[1], parts[2], nil
+	}
+	db, sql, err = parseEngineViewValue(v)
+	return "", db, sql, err
+}
+
+// parseEngineViewValue reads a viewValue.
+func parseEngineViewValue(v []byte) (db, sql string, err error) {
 	if len(v) == 0 || v[0] != 0 {
 		return "", string(v), nil
 	}

@@ -23,6 +23,9 @@ type ViewDef struct {
 	// Database is the database a registered query's unqualified names resolve in; "" for
 	// the default one (and for SQL views, whose statement names their database).
 	Database string
+	// Dialect is the SQL dialect a registered query is written in (Batch.PutViewDialect):
+	// "" for the engine's own.
+	Dialect string
 }
 
 // Catalog is everything a restart needs before it loads rows: the schema, the registered
@@ -110,11 +113,11 @@ func (c *Catalog) add(k, v []byte, next *uint64) error {
 		}
 		c.AutoIncrement[binary.BigEndian.Uint32(k[2:])] = n
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogView:
-		db, sql, err := parseViewValue(v)
+		dialect, db, sql, err := parseViewValue(v)
 		if err != nil {
 			return err
 		}
-		c.Views = append(c.Views, ViewDef{Name: string(k[2:]), SQL: sql, Database: db})
+		c.Views = append(c.Views, ViewDef{Name: string(k[2:]), SQL: sql, Database: db, Dialect: dialect})
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogDatabase:
 		c.Databases = append(c.Databases, string(v))
 	case len(k) >= 2 && k[0] == prefixCatalog && k[1] == catalogSQLView:
