@@ -39,6 +39,35 @@ type OrBranches struct {
 	Disjuncts []expr.Expr
 	// Texts are the disjuncts as written, for EXPLAIN.
 	Texts []string
+	// Branches are the branches as queries of their own, one per disjunct, which the engine
+	// installs instead of Root: each reader keyed by its disjunct's conditions alone, so
+	// that the key traces to an index and the reader is partial, filled by its own
+	// upqueries and evicted as any partial reader. A branch's rows are Root's without the
+	// branch number: the visible and sort columns, the carried columns, then its own key
+	// (BranchWidth columns before it). A read looks each branch up with the branch's
+	// Lookups, keeps the rows KeepBranch keeps, and merges them (Query.MergeRows).
+	Branches []*Query
+	// BranchWidth is the number of columns of a branch's rows before its key columns.
+	BranchWidth int
+}
+
+// KeepBranch reports whether a row of branch i (Branches) belongs to the result for args,
+// as Keep does for a row of Root.
+func (o *OrBranches) KeepBranch(i int, row dataflow.Row, args []dataflow.Value, buf dataflow.Row) (bool, dataflow.Row) {
+	if i == 0 {
+		return true, buf
+	}
+	buf = append(buf[:0], row[:o.BranchWidth]...)
+	for len(buf) < o.Width {
+		buf = append(buf, dataflow.Null)
+	}
+	buf = append(buf, args...)
+	for j := 0; j < i && j < len(o.Disjuncts); j++ {
+		if o.Disjuncts[j].Eval(buf).Truthy() {
+			return false, buf
+		}
+	}
+	return true, buf
 }
 
 // Keep reports whether a row of the view belongs to the result for args: no disjunct
@@ -191,6 +220,7 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		fields = append(fields, &ast.SelectField{Expr: &ast.ColumnNameExpr{Name: cn.Name}})
 	}
 	branches := make([]unionBranch, len(disjuncts))
+	orQueries := make([]*Query, len(disjuncts))
 	var first *block
 	var firstQ *Query
 	for i, d := range disjuncts {
@@ -236,6 +266,9 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 			keys = append(keys, in[k])
 		}
 		cols := append([]dataflow.Column(nil), in[:width]...)
+		brRoot := project(bq.Root, exprs, append(append([]dataflow.Column(nil), cols...), keys...))
+		orQueries[i] = &Query{Root: brRoot, Cols: cols, KeyCols: seq(width, len(keys)), Lookups: bq.Lookups,
+			Limit: -1, Order: bq.Order}
 		branches[i] = unionBranch{plan: project(bq.Root, exprs, append(append([]dataflow.Column(nil), cols...), keys...)),
 			cols: cols, keys: keys, lookups: bq.Lookups, op: ast.UnionAll}
 	}
@@ -275,7 +308,7 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		}
 		carriedAt[col] = visible + i
 	}
-	or := &OrBranches{TagCol: len(f.cols), Width: width}
+	or := &OrBranches{TagCol: len(f.cols), Width: width, Branches: orQueries, BranchWidth: len(f.cols)}
 	for i, d := range disjuncts {
 		or.Texts = append(or.Texts, nodeText(d))
 		if i == len(disjuncts)-1 {

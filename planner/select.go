@@ -3,6 +3,7 @@ package planner
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -127,6 +128,12 @@ func (c *compiler) query(n ast.ResultSetNode) (*Query, error) {
 		}
 	}
 	q.Text = c.normalize(n.(ast.Node), c.keys)
+	if q.Or != nil {
+		for i, br := range q.Or.Branches {
+			br.NumParams, br.ParamTypes = q.NumParams, q.ParamTypes
+			br.Text = q.Text + " /* branch " + strconv.Itoa(i) + " of OR */"
+		}
+	}
 	return q, nil
 }
 
