@@ -173,9 +173,10 @@ func nodeText(n ast.Node) string {
 // such conjuncts, a subquery in a disjunct, `LIMIT ?`), which the ordinary compilation then
 // accepts or refuses, naming the parameter under OR.
 func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
-	if sel.Where == nil || sel.GroupBy != nil || sel.Having != nil || hasAggregate(sel) || hasWindow(sel) {
+	if sel.Where == nil || hasWindow(sel) {
 		return nil, false, nil
 	}
+	aggregating := sel.GroupBy != nil || sel.Having != nil || hasAggregate(sel)
 	conjs := splitAnd(sel.Where)
 	orAt := -1
 	for i, cj := range conjs {
@@ -212,6 +213,10 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 				carry = append(carry, cn)
 			}
 		}
+	}
+	if aggregating {
+		q, err := c.orAggQuery(sel, conjs, orAt, disjuncts, carry)
+		return q, true, err
 	}
 	// Every branch selects the query's items, then the columns the disjuncts read (for the
 	// read's filter), under the query's ORDER BY; DISTINCT and LIMIT apply to the merge.
@@ -309,6 +314,17 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		carriedAt[col] = visible + i
 	}
 	or := &OrBranches{TagCol: len(f.cols), Width: width, Branches: orQueries, BranchWidth: len(f.cols)}
+	if err := c.orDisjuncts(or, first, disjuncts, carriedAt, width); err != nil {
+		return nil, true, err
+	}
+	q.Or = or
+	return q, true, nil
+}
+
+// orDisjuncts compiles the disjuncts but the last into or.Disjuncts, over a row of width
+// columns followed by the read's arguments: a column of first's scope is read at
+// carriedAt's position for it.
+func (c *compiler) orDisjuncts(or *OrBranches, first *block, disjuncts []ast.ExprNode, carriedAt map[int]int, width int) error {
 	for i, d := range disjuncts {
 		or.Texts = append(or.Texts, nodeText(d))
 		if i == len(disjuncts)-1 {
@@ -324,7 +340,7 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		}
 		e, err := v.conv(d)
 		if err != nil {
-			return nil, true, err
+			return err
 		}
 		bad := false
 		e = expr.Remap(e, func(col int) int {
@@ -339,10 +355,72 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 			return at
 		})
 		if bad {
-			return nil, true, c.at(unsupported("a parameter (?) under OR in this query"), d)
+			return c.at(unsupported("a parameter (?) under OR in this query"), d)
 		}
 		or.Disjuncts = append(or.Disjuncts, e)
 	}
+	return nil
+}
+
+// orAggQuery compiles an aggregating SELECT whose WHERE has a parameter under OR. A
+// branch's groups cannot be added to another's when a row is in both, and no view can
+// hold the groups of every combination of keys; so each branch keeps the rows its
+// disjunct selects, each row a group of its own (rowGroups) carrying the columns the
+// disjuncts read, in a reader keyed by the disjunct's conditions (partial where the key
+// traces to an index). A read keeps a branch's rows where no earlier disjunct holds, then
+// aggregates them all at once (Query.Combine), HAVING, ORDER BY, DISTINCT and LIMIT after.
+// The price is stated in EXPLAIN: a read aggregates every row its keys match.
+func (c *compiler) orAggQuery(sel *ast.SelectStmt, conjs []ast.ExprNode, orAt int, disjuncts []ast.ExprNode, carry []*ast.ColumnNameExpr) (*Query, error) {
+	branches := make([]unionBranch, len(disjuncts))
+	orQueries := make([]*Query, len(disjuncts))
+	var first *block
+	var firstQ *Query
+	for i, d := range disjuncts {
+		where := d
+		for j, cj := range conjs {
+			if j != orAt {
+				where = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: where, R: cj}
+			}
+		}
+		bsel := *sel
+		bsel.Where = where
+		bb := &block{c: c, outer: true, orBranch: true, orCarry: carry}
+		bq, err := bb.plan(&bsel)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(bq.KeyCols) == 0:
+			return nil, c.at(unsupported("a parameter (?) under OR whose disjunct '%s' has no `column = ?` or `column IN (?, ...)` condition to look its rows up by", nodeText(d)), d)
+		case bq.Combine == nil || bq.Paging != nil || len(bq.Ranges) > 0:
+			return nil, c.at(unsupported("a parameter (?) under OR in this aggregate query"), d)
+		}
+		width := bq.Combine.Width
+		if i == 0 {
+			first, firstQ = bb, bq
+		} else if width != firstQ.Combine.Width {
+			return nil, c.at(unsupported("a parameter (?) under OR in this aggregate query"), d)
+		}
+		in := bq.Root.Columns()
+		cols := append([]dataflow.Column(nil), in[:width]...)
+		var keys []dataflow.Column
+		for _, k := range bq.KeyCols {
+			keys = append(keys, in[k])
+		}
+		orQueries[i] = &Query{Root: bq.Root, Cols: cols, KeyCols: bq.KeyCols, Lookups: bq.Lookups, Limit: -1}
+		branches[i] = unionBranch{plan: bq.Root, cols: cols, keys: keys, lookups: bq.Lookups, op: ast.UnionAll}
+	}
+	f, err := foldUnion(branches, 0)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{Root: f.plan, Cols: firstQ.Cols, Limit: -1, Lookups: f.lookups, Combine: firstQ.Combine}
+	q.KeyCols = seq(len(f.cols), f.nkeys)
+	width := len(f.cols) + f.nkeys
+	or := &OrBranches{TagCol: len(f.cols), Width: width, Branches: orQueries, BranchWidth: len(f.cols)}
+	if err := c.orDisjuncts(or, first, disjuncts, first.orCarriedAt, width); err != nil {
+		return nil, err
+	}
 	q.Or = or
-	return q, true, nil
+	return q, nil
 }

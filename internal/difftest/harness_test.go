@@ -93,6 +93,8 @@ type caseStats struct {
 	// partialOrViews counts the views with a parameter under OR whose branches' readers are
 	// partial, orEvictions the lookups of such views evicted between reads.
 	partialOrViews, orEvictions int
+	// orAggViews counts the aggregating views with a parameter under OR.
+	orAggViews int
 	// joins counts accepted queries with a join, otherJoins those with a join not keyed by
 	// equalities alone (see otherJoin).
 	joins, otherJoins int
@@ -161,7 +163,10 @@ func (s *caseStats) verify(t *testing.T) {
 		t.Errorf("of %d accepted queries, %d combined an aggregate's groups across the keys of an IN list and %d had a parameter under OR: the cases barely exercise post-lookup reads",
 			s.accepted, s.combinedViews, s.orViews)
 	}
-	t.Logf("%d views with a parameter under OR had partial branches; %d of their lookups evicted between reads", s.partialOrViews, s.orEvictions)
+	t.Logf("%d views with a parameter under OR had partial branches, %d aggregated; %d of their lookups evicted between reads", s.partialOrViews, s.orAggViews, s.orEvictions)
+	if s.orViews > 100 && s.orAggViews == 0 {
+		t.Errorf("none of %d views with a parameter under OR aggregated", s.orViews)
+	}
 	if s.orViews > 20 && s.partialOrViews*2 < s.orViews {
 		t.Errorf("only %d of %d views with a parameter under OR had partial branches", s.partialOrViews, s.orViews)
 	}

@@ -63,4 +63,7 @@ func (s *caseStats) countCombinedView(v *weir.View) {
 	if orView(v) {
 		s.count(&s.partialOrViews)
 	}
+	if v.Plan().Or != nil && v.Plan().Combine != nil {
+		s.count(&s.orAggViews)
+	}
 }
