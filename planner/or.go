@@ -12,18 +12,22 @@ import (
 	"github.com/weirdb/weir/expr"
 )
 
-// A parameter under OR (`WHERE a = ? OR b = ?`, `WHERE (a = ? AND c = 1) OR b = ?`) in a
-// SELECT without aggregation: each disjunct is a branch of its own, the query with WHERE
-// the other conjuncts AND that disjunct, keyed by its own `col = ?` conditions, and the
-// branches are one view as the branches of a UNION ALL with keys are (each branch's rows
-// tagged with its number and its key, each looked up apart, so each key is partial). A row
-// that satisfies several disjuncts is in several branches; SQL returns it once (as often as
-// the FROM clause makes it), so a read keeps a row of branch i only where no earlier
-// disjunct holds for it: `(D0) IS NOT TRUE AND … AND (Di-1) IS NOT TRUE`, evaluated with the
-// read's arguments over columns each branch carries for the purpose (OrBranches). Then
-// DISTINCT, ORDER BY and LIMIT apply to the rows of every branch, as a merge of several
-// lookups does; since a branch's rows are filtered at read time, each key keeps all its
-// rows (no top-k per key).
+// A parameter under OR (`WHERE a = ? OR b = ?`, `WHERE (a = ? AND c = 1) OR b = ?`): each
+// disjunct is a branch of its own, the query with WHERE the other conjuncts AND that
+// disjunct, keyed by its own `col = ?` conditions. The engine installs each branch as a
+// reader of its own (OrBranches.Branches), so a branch's key is its disjunct's columns
+// alone and traces to an index: the reader is partial, filled by its own upqueries and
+// evicted as any partial reader. (Root, the branches as a UNION ALL whose rows are tagged
+// with the branch number, describes the same rows for the reference evaluation; its
+// reader would be full, the tag being a computed key column.) A row that satisfies
+// several disjuncts is in several branches; SQL returns it once (as often as the FROM
+// clause makes it), so a read keeps a row of branch i only where no earlier disjunct holds
+// for it: `(D0) IS NOT TRUE AND … AND (Di-1) IS NOT TRUE`, evaluated with the read's
+// arguments over columns each branch carries for the purpose. Then DISTINCT, ORDER BY and
+// LIMIT apply to the rows of every branch, as a merge of several lookups does; since a
+// branch's rows are filtered at read time, each key keeps all its rows (no top-k per key).
+// An aggregating SELECT keeps rows too, each a group of its own, and a read aggregates
+// the rows it keeps (orAggQuery).
 
 // OrBranches says how a read filters the rows of the branches of a query whose WHERE has a
 // parameter under OR (Query.Or).
