@@ -34,8 +34,10 @@ func (c engineCaches) AdHoc() []eviction.AdHoc {
 	for _, v := range e.shapes {
 		graph := v.graphBytes + v.fullBytes()
 		all := graph
-		if v.ownReader && v.reader.Partial() {
-			all += v.reader.Bytes()
+		for _, r := range v.readers() {
+			if r.ownReader && r.reader.Partial() {
+				all += r.reader.Bytes()
+			}
 		}
 		out = append(out, eviction.AdHoc{Cache: v, GraphBytes: graph, Bytes: all,
 			Used: max(v.lastRead.Load(), v.created), Seq: v.seq})

@@ -165,7 +165,7 @@ func (e *Engine) rebuildLocked(ctx context.Context, name string, schema planner.
 	var firstErr error
 	for _, m := range []map[string]*View{e.views, e.shapes} {
 		for k, v := range m {
-			if !below[v.node] {
+			if !v.below(below) {
 				continue
 			}
 			if v.name != "" {

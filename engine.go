@@ -474,7 +474,9 @@ func (e *Engine) Graph(views ...string) (string, error) {
 		if !ok {
 			return "", fmt.Errorf("%w: %s", ErrNoSuchView, name)
 		}
-		roots = append(roots, v.node)
+		for _, r := range v.readers() {
+			roots = append(roots, r.node)
+		}
 	}
 	return e.graph.Dot(roots...), nil
 }

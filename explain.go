@@ -2,6 +2,7 @@ package weir
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
@@ -60,8 +61,8 @@ func (v *View) explain(q *planner.Query) []PlanStep {
 		steps = append(steps, PlanStep{Operator: post})
 		base = 1
 	}
-	readerWhy := v.reader.FullReason()
 	seen := map[*dataflow.Node]bool{}
+	var readerWhy string
 	var walk func(n *dataflow.Node, depth int)
 	walk = func(n *dataflow.Node, depth int) {
 		step := PlanStep{Depth: depth, Operator: n.Op.Describe()}
@@ -77,7 +78,19 @@ func (v *View) explain(q *planner.Query) []PlanStep {
 			walk(p, depth+1)
 		}
 	}
-	walk(v.node, base)
+	if v.branches == nil {
+		readerWhy = v.reader.FullReason()
+		walk(v.node, base)
+		return steps
+	}
+	// A parameter under OR: one reader per branch, each partial where its own key traces
+	// to an index.
+	for i, b := range v.branches {
+		step := PlanStep{Depth: base, Operator: fmt.Sprintf("branch %d of OR: %s", i, v.query.Or.Texts[i])}
+		steps = append(steps, step)
+		readerWhy = b.reader.FullReason()
+		walk(b.node, base+1)
+	}
 	return steps
 }
 

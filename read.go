@@ -142,6 +142,14 @@ func (v *View) Evict(ctx context.Context, args ...any) error {
 	if err := q.PrepareArgs(vals); err != nil {
 		return err
 	}
+	if v.branches != nil && q.Or != nil {
+		for i, b := range v.branches {
+			if err := b.evictLookups(ctx, q.Or.Branches[i].Lookups, vals); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if !v.reader.Partial() {
 		return nil
 	}
@@ -163,7 +171,15 @@ func (v *View) Evict(ctx context.Context, args ...any) error {
 		}
 		return nil
 	}
-	for _, lookup := range q.Lookups {
+	return v.evictLookups(ctx, q.Lookups, vals)
+}
+
+// evictLookups turns the keys of lookups into holes of the view's reader, when partial.
+func (v *View) evictLookups(ctx context.Context, lookups [][]planner.KeySource, vals []Value) error {
+	if !v.reader.Partial() {
+		return nil
+	}
+	for _, lookup := range lookups {
 		key := planner.KeyRow(lookup, vals)
 		if slices.ContainsFunc(key, Value.IsNull) {
 			continue
@@ -223,6 +239,27 @@ func (v *View) TryLookup(ctx context.Context, args ...any) (rows Rows, ok bool, 
 		rows, err = v.serve(ctx, q, vals)
 		return rows, err == nil, err
 	}
+	if v.branches != nil && q.Or != nil {
+		// Every branch's holes start filling at once; the read is ready when none is left.
+		for i, b := range v.branches {
+			for _, lookup := range q.Or.Branches[i].Lookups {
+				if _, found, _ := b.get(lookup, vals); !found {
+					if ready {
+						b.misses.Inc()
+					}
+					ready = false
+					if err := b.filler.Start(planner.KeyRow(lookup, vals)); err != nil {
+						return Rows{}, false, err
+					}
+				}
+			}
+		}
+		if !ready {
+			return Rows{}, false, nil
+		}
+		rows, err = v.serve(ctx, q, vals)
+		return rows, err == nil, err
+	}
 	for _, lookup := range q.Lookups {
 		if _, found, _ := v.get(lookup, vals); !found {
 			ready = false
@@ -257,13 +294,18 @@ func (v *View) read(ctx context.Context, q *planner.Query, tok Token, vals []Val
 	if err := q.PrepareArgs(vals); err != nil {
 		return Rows{}, err
 	}
-	if tok > 0 && v.domain.Progress() < uint64(tok) {
-		if mustNotWait(ctx) {
-			return Rows{}, ErrWouldWait
-		}
-		deadline := time.Now().Add(v.e.opts.ReadTimeout)
-		if err := v.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
-			return Rows{}, err
+	if tok > 0 {
+		for _, r := range v.readers() {
+			if r.domain.Progress() >= uint64(tok) {
+				continue
+			}
+			if mustNotWait(ctx) {
+				return Rows{}, ErrWouldWait
+			}
+			deadline := time.Now().Add(v.e.opts.ReadTimeout)
+			if err := r.domain.WaitProgress(ctx, uint64(tok), deadline); err != nil {
+				return Rows{}, err
+			}
 		}
 	}
 	rows, err := v.serve(ctx, q, vals)

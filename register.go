@@ -54,11 +54,32 @@ type View struct {
 	// dialect is the dialect the view was registered in (RegisterDialect), which its
 	// definition is stored and planned again in.
 	dialect Dialect
+	// branches, for a query with a parameter under OR (planner.Query.Or), are the views of
+	// its branches, one partial or full reader each, which its reads look up and merge.
+	// They are no views of their own: not named, listed or accounted apart.
+	branches []*View
 }
 
-// Rows is the result of a read: column descriptions and rows of values. Rows may share
-// memory with the view: treat them as read-only.
-// one reader. Registering a name again with the same query returns the existing view.
+// readers are the views whose readers a read of v looks up: its branches, or v itself.
+func (v *View) readers() []*View {
+	if v.branches != nil {
+		return v.branches
+	}
+	return []*View{v}
+}
+
+// below reports whether the view reads from a node in set (its reader or a branch's).
+func (v *View) below(set map[*dataflow.Node]bool) bool {
+	for _, r := range v.readers() {
+		if set[r.node] {
+			return true
+		}
+	}
+	return false
+}
+
+// Register compiles a SELECT in MySQL's dialect into the graph under name: the operators
+// its plan needs, sharing those an earlier view built, and one reader. Registering a name again with the same query returns the existing view.
 func (e *Engine) Register(ctx context.Context, name, sql string) (*View, error) {
 	return e.register(ctx, MySQL, name, sql)
 }
@@ -188,13 +209,16 @@ func (e *Engine) dropViewLocked(ctx context.Context, v *View) error {
 		}
 	}
 	var firstErr error
-	for _, n := range e.graph.Release(v.node) {
-		e.graphBytes.Add(-eviction.NodeBytes(n))
-		target := e.fillers[n]
-		delete(e.fillers, n)
-		e.evictor.Untrack(n)
-		if err := upquery.ReleaseAll(ctx, e.rt, n, target); err != nil && firstErr == nil {
-			firstErr = fmt.Errorf("weir: releasing the state of dropped view %q: %w", v.name, err)
+	for _, r := range v.readers() {
+		r.dropped.Store(true)
+		for _, n := range e.graph.Release(r.node) {
+			e.graphBytes.Add(-eviction.NodeBytes(n))
+			target := e.fillers[n]
+			delete(e.fillers, n)
+			e.evictor.Untrack(n)
+			if err := upquery.ReleaseAll(ctx, e.rt, n, target); err != nil && firstErr == nil {
+				firstErr = fmt.Errorf("weir: releasing the state of dropped view %q: %w", v.name, err)
+			}
 		}
 	}
 	return firstErr
@@ -353,6 +377,57 @@ func (e *Engine) install(ctx context.Context, q *planner.Query, name string) (*V
 func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View, *dataflow.Backfill, error) {
 	e.queries++
 	home := 1 + (e.queries-1)%(len(e.rt.Domains)-1)
+	if q.Or != nil && len(q.Or.Branches) > 0 {
+		return e.linkOr(ctx, q, name, home)
+	}
+	v, created, err := e.linkReader(ctx, q, name, home)
+	if err != nil {
+		return nil, nil, err
+	}
+	backfill := dataflow.NewBackfill(created)
+	backfill.Computed = e.backfilled
+	e.account(v, created)
+	return v, backfill, nil
+}
+
+// linkOr links a query with a parameter under OR as one reader per branch
+// (planner.OrBranches.Branches), all homed in one domain so that a read sees the branches
+// at one point of the writes wherever their nodes allow it. The view reads through its
+// branches; its own reader fields are the first branch's, for what names one node (the
+// graph's rendering). The caller is inside changeGraph.
+func (e *Engine) linkOr(ctx context.Context, q *planner.Query, name string, home int) (*View, *dataflow.Backfill, error) {
+	var created []*dataflow.Node
+	branches := make([]*View, 0, len(q.Or.Branches))
+	for i, bq := range q.Or.Branches {
+		bv, bc, err := e.linkReader(ctx, bq, name, home)
+		if err != nil {
+			// The branches linked so far were not accounted yet: what their drop gives
+			// back must have been added first.
+			for _, n := range created {
+				e.graphBytes.Add(eviction.NodeBytes(n))
+			}
+			for _, done := range branches {
+				_ = e.dropViewLocked(ctx, done)
+			}
+			return nil, nil, fmt.Errorf("linking branch %d of OR: %w", i, err)
+		}
+		branches = append(branches, bv)
+		created = append(created, bc...)
+	}
+	first := branches[0]
+	v := &View{e: e, name: name, query: q, node: first.node, reader: first.reader, filler: first.filler,
+		domain: first.domain, width: len(q.Cols), created: first.created, seq: first.seq,
+		ownReader: first.ownReader, branches: branches}
+	backfill := dataflow.NewBackfill(created)
+	backfill.Computed = e.backfilled
+	e.account(v, created)
+	return v, backfill, nil
+}
+
+// linkReader adds the nodes of one reader's query to the graph, homed in domain home, and
+// returns its view (not yet accounted) and the nodes it created. The caller is inside
+// changeGraph.
+func (e *Engine) linkReader(ctx context.Context, q *planner.Query, name string, home int) (*View, []*dataflow.Node, error) {
 	table := func(name string) (*dataflow.Node, bool) {
 		t, ok := e.tables[strings.ToLower(name)]
 		if !ok {
@@ -388,14 +463,11 @@ func (e *Engine) link(ctx context.Context, q *planner.Query, name string) (*View
 			e.evictor.Track(n)
 		}
 	}
-	backfill := dataflow.NewBackfill(low.Created)
-	backfill.Computed = e.backfilled
 	e.viewSeq++
 	v := &View{e: e, name: name, query: q, node: rnode, reader: rnode.Op.(*operators.Reader),
 		filler: e.fillers[rnode], domain: e.rt.Domains[rnode.Domain], width: len(q.Cols),
 		created: e.evictor.Now(), seq: e.viewSeq, ownReader: low.NewReader}
-	e.account(v, low.Created)
-	return v, backfill, nil
+	return v, low.Created, nil
 }
 
 // account adds a new view and the nodes its link created to the graph's memory (see

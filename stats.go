@@ -2,6 +2,7 @@ package weir
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -47,10 +48,30 @@ type ViewStats struct {
 
 // Stats reports the view's size and read counters.
 func (v *View) Stats() ViewStats {
-	st := ViewStats{Name: v.name, Query: v.query.Text, Partial: v.reader.Partial(), FullReason: v.reader.FullReason(), Keys: v.reader.Keys(), Bytes: v.reader.Bytes(),
-		Hits: v.hits.Value(), Misses: v.misses.Value(), Evictions: v.reader.Evictions(), GraphBytes: v.graphBytes}
-	if v.filler != nil {
-		st.Upqueries, st.FillLatency = v.filler.Upqueries(), v.filler.FillLatency()
+	st := ViewStats{Name: v.name, Query: v.query.Text, Partial: true, GraphBytes: v.graphBytes}
+	// A view with a parameter under OR reads one reader per branch: it is partial when
+	// every branch is, and its figures are their sums.
+	var fillTime time.Duration
+	for i, r := range v.readers() {
+		if !r.reader.Partial() && st.Partial {
+			st.Partial, st.FullReason = false, r.reader.FullReason()
+			if v.branches != nil {
+				st.FullReason = fmt.Sprintf("branch %d of OR (%s): %s", i, v.query.Or.Texts[i], st.FullReason)
+			}
+		}
+		st.Keys += r.reader.Keys()
+		st.Bytes += r.reader.Bytes()
+		st.Evictions += r.reader.Evictions()
+		st.Hits += r.hits.Value()
+		st.Misses += r.misses.Value()
+		if r.filler != nil {
+			n := r.filler.Upqueries()
+			st.Upqueries += n
+			fillTime += r.filler.FillLatency() * time.Duration(n)
+		}
+	}
+	if st.Upqueries > 0 {
+		st.FillLatency = fillTime / time.Duration(st.Upqueries)
 	}
 	if v.name == "" {
 		for _, n := range v.full {

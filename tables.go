@@ -152,7 +152,7 @@ func (e *Engine) dropTablesLocked(ctx context.Context, s *planner.DropTable) err
 		}
 		for _, m := range []map[string]*View{e.views, e.shapes} {
 			for k, v := range m {
-				if below[v.node] {
+				if v.below(below) {
 					if v.name != "" {
 						if err := e.persistCatalog(func(b *storage.Batch) { b.DropView(v.name) }); err != nil {
 							return err

@@ -317,6 +317,10 @@ func (c *Combine) String() string {
 // ORDER BY, LIMIT over them); "" for a read of one lookup, which returns the key's rows as
 // the view holds them.
 func (q *Query) PostLookup() string {
+	if q.Combine != nil && q.Or != nil {
+		return fmt.Sprintf("%s; over the rows of %d lookups, each branch's rows one group per row, aggregated at read time (a read costs the rows its keys match); %s",
+			q.Combine.String(), len(q.Lookups), q.Or.String())
+	}
 	if q.Combine != nil {
 		return fmt.Sprintf("%s (over %d lookups)", q.Combine.String(), len(q.Lookups))
 	}
@@ -337,4 +341,37 @@ func (q *Query) PostLookup() string {
 		s += fmt.Sprintf("; limit %d offset %d", q.Limit, q.Offset)
 	}
 	return s
+}
+
+// rowGroups is agg computed over each row alone: every row a group of its own, with the
+// values its aggregates would have over that row (COUNT(*) 1, COUNT(x) 1 or 0, SUM(x) x
+// in the SUM's type, MIN(x) and MAX(x) x; an AVG is computed from its hidden SUM and
+// COUNT). Combine folds such rows as it folds groups, so a read computes the aggregate
+// over exactly the rows it keeps, which no view of groups could give it when the rows of
+// several lookups overlap (a parameter under OR).
+func rowGroups(agg *Aggregate) Plan {
+	in := agg.Input.Columns()
+	exprs := make([]expr.Expr, 0, len(agg.Cols))
+	for _, g := range agg.GroupBy {
+		exprs = append(exprs, expr.NewCol(g, in[g]))
+	}
+	for _, a := range agg.Aggs {
+		var arg expr.Expr
+		if a.Func != expr.AggCountStar {
+			arg = expr.NewCol(a.Arg, in[a.Arg])
+		}
+		switch a.Func {
+		case expr.AggCountStar:
+			exprs = append(exprs, expr.NewConstTyped(dataflow.Int(1), a.Type))
+		case expr.AggCount:
+			exprs = append(exprs, expr.NewRetyped(expr.NewIsNull(arg, true), a.Type))
+		case expr.AggSum:
+			exprs = append(exprs, expr.NewCast(arg, a.Type))
+		case expr.AggMin, expr.AggMax:
+			exprs = append(exprs, arg)
+		default: // AVG: Combine computes it from its SUM and COUNT
+			exprs = append(exprs, expr.NewConstTyped(dataflow.Null, a.Type))
+		}
+	}
+	return project(agg.Input, exprs, agg.Cols)
 }

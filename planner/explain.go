@@ -226,6 +226,19 @@ func (q *Query) String() string {
 	if q.Or != nil {
 		b.WriteString("post-lookup filter: " + q.Or.String() + "\n")
 	}
+	if q.Or != nil && len(q.Or.Branches) > 0 {
+		// What the engine installs: one reader per branch, not the union (which stands for
+		// the branches' rows together in the reference evaluation).
+		for i, br := range q.Or.Branches {
+			fmt.Fprintf(&b, "branch %d reader: key %s, lookups %s\n", i, positions(br.KeyCols), formatLookups(br.Lookups))
+			for _, line := range strings.SplitAfter(Explain(br.Root), "\n") {
+				if line != "" {
+					b.WriteString("  " + line)
+				}
+			}
+		}
+		return b.String()
+	}
 	b.WriteString(Explain(q.Root))
 	return b.String()
 }

@@ -12,18 +12,22 @@ import (
 	"github.com/weirdb/weir/expr"
 )
 
-// A parameter under OR (`WHERE a = ? OR b = ?`, `WHERE (a = ? AND c = 1) OR b = ?`) in a
-// SELECT without aggregation: each disjunct is a branch of its own, the query with WHERE
-// the other conjuncts AND that disjunct, keyed by its own `col = ?` conditions, and the
-// branches are one view as the branches of a UNION ALL with keys are (each branch's rows
-// tagged with its number and its key, each looked up apart, so each key is partial). A row
-// that satisfies several disjuncts is in several branches; SQL returns it once (as often as
-// the FROM clause makes it), so a read keeps a row of branch i only where no earlier
-// disjunct holds for it: `(D0) IS NOT TRUE AND … AND (Di-1) IS NOT TRUE`, evaluated with the
-// read's arguments over columns each branch carries for the purpose (OrBranches). Then
-// DISTINCT, ORDER BY and LIMIT apply to the rows of every branch, as a merge of several
-// lookups does; since a branch's rows are filtered at read time, each key keeps all its
-// rows (no top-k per key).
+// A parameter under OR (`WHERE a = ? OR b = ?`, `WHERE (a = ? AND c = 1) OR b = ?`): each
+// disjunct is a branch of its own, the query with WHERE the other conjuncts AND that
+// disjunct, keyed by its own `col = ?` conditions. The engine installs each branch as a
+// reader of its own (OrBranches.Branches), so a branch's key is its disjunct's columns
+// alone and traces to an index: the reader is partial, filled by its own upqueries and
+// evicted as any partial reader. (Root, the branches as a UNION ALL whose rows are tagged
+// with the branch number, describes the same rows for the reference evaluation; its
+// reader would be full, the tag being a computed key column.) A row that satisfies
+// several disjuncts is in several branches; SQL returns it once (as often as the FROM
+// clause makes it), so a read keeps a row of branch i only where no earlier disjunct holds
+// for it: `(D0) IS NOT TRUE AND … AND (Di-1) IS NOT TRUE`, evaluated with the read's
+// arguments over columns each branch carries for the purpose. Then DISTINCT, ORDER BY and
+// LIMIT apply to the rows of every branch, as a merge of several lookups does; since a
+// branch's rows are filtered at read time, each key keeps all its rows (no top-k per key).
+// An aggregating SELECT keeps rows too, each a group of its own, and a read aggregates
+// the rows it keeps (orAggQuery).
 
 // OrBranches says how a read filters the rows of the branches of a query whose WHERE has a
 // parameter under OR (Query.Or).
@@ -39,6 +43,35 @@ type OrBranches struct {
 	Disjuncts []expr.Expr
 	// Texts are the disjuncts as written, for EXPLAIN.
 	Texts []string
+	// Branches are the branches as queries of their own, one per disjunct, which the engine
+	// installs instead of Root: each reader keyed by its disjunct's conditions alone, so
+	// that the key traces to an index and the reader is partial, filled by its own
+	// upqueries and evicted as any partial reader. A branch's rows are Root's without the
+	// branch number: the visible and sort columns, the carried columns, then its own key
+	// (BranchWidth columns before it). A read looks each branch up with the branch's
+	// Lookups, keeps the rows KeepBranch keeps, and merges them (Query.MergeRows).
+	Branches []*Query
+	// BranchWidth is the number of columns of a branch's rows before its key columns.
+	BranchWidth int
+}
+
+// KeepBranch reports whether a row of branch i (Branches) belongs to the result for args,
+// as Keep does for a row of Root.
+func (o *OrBranches) KeepBranch(i int, row dataflow.Row, args []dataflow.Value, buf dataflow.Row) (bool, dataflow.Row) {
+	if i == 0 {
+		return true, buf
+	}
+	buf = append(buf[:0], row[:o.BranchWidth]...)
+	for len(buf) < o.Width {
+		buf = append(buf, dataflow.Null)
+	}
+	buf = append(buf, args...)
+	for j := 0; j < i && j < len(o.Disjuncts); j++ {
+		if o.Disjuncts[j].Eval(buf).Truthy() {
+			return false, buf
+		}
+	}
+	return true, buf
 }
 
 // Keep reports whether a row of the view belongs to the result for args: no disjunct
@@ -144,9 +177,10 @@ func nodeText(n ast.Node) string {
 // such conjuncts, a subquery in a disjunct, `LIMIT ?`), which the ordinary compilation then
 // accepts or refuses, naming the parameter under OR.
 func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
-	if sel.Where == nil || sel.GroupBy != nil || sel.Having != nil || hasAggregate(sel) || hasWindow(sel) {
+	if sel.Where == nil || hasWindow(sel) {
 		return nil, false, nil
 	}
+	aggregating := sel.GroupBy != nil || sel.Having != nil || hasAggregate(sel)
 	conjs := splitAnd(sel.Where)
 	orAt := -1
 	for i, cj := range conjs {
@@ -184,6 +218,10 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 			}
 		}
 	}
+	if aggregating {
+		q, err := c.orAggQuery(sel, conjs, orAt, disjuncts, carry)
+		return q, true, err
+	}
 	// Every branch selects the query's items, then the columns the disjuncts read (for the
 	// read's filter), under the query's ORDER BY; DISTINCT and LIMIT apply to the merge.
 	fields := append([]*ast.SelectField(nil), sel.Fields.Fields...)
@@ -191,6 +229,7 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		fields = append(fields, &ast.SelectField{Expr: &ast.ColumnNameExpr{Name: cn.Name}})
 	}
 	branches := make([]unionBranch, len(disjuncts))
+	orQueries := make([]*Query, len(disjuncts))
 	var first *block
 	var firstQ *Query
 	for i, d := range disjuncts {
@@ -236,6 +275,9 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 			keys = append(keys, in[k])
 		}
 		cols := append([]dataflow.Column(nil), in[:width]...)
+		brRoot := project(bq.Root, exprs, append(append([]dataflow.Column(nil), cols...), keys...))
+		orQueries[i] = &Query{Root: brRoot, Cols: cols, KeyCols: seq(width, len(keys)), Lookups: bq.Lookups,
+			Limit: -1, Order: bq.Order}
 		branches[i] = unionBranch{plan: project(bq.Root, exprs, append(append([]dataflow.Column(nil), cols...), keys...)),
 			cols: cols, keys: keys, lookups: bq.Lookups, op: ast.UnionAll}
 	}
@@ -275,7 +317,18 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		}
 		carriedAt[col] = visible + i
 	}
-	or := &OrBranches{TagCol: len(f.cols), Width: width}
+	or := &OrBranches{TagCol: len(f.cols), Width: width, Branches: orQueries, BranchWidth: len(f.cols)}
+	if err := c.orDisjuncts(or, first, disjuncts, carriedAt, width); err != nil {
+		return nil, true, err
+	}
+	q.Or = or
+	return q, true, nil
+}
+
+// orDisjuncts compiles the disjuncts but the last into or.Disjuncts, over a row of width
+// columns followed by the read's arguments: a column of first's scope is read at
+// carriedAt's position for it.
+func (c *compiler) orDisjuncts(or *OrBranches, first *block, disjuncts []ast.ExprNode, carriedAt map[int]int, width int) error {
 	for i, d := range disjuncts {
 		or.Texts = append(or.Texts, nodeText(d))
 		if i == len(disjuncts)-1 {
@@ -291,7 +344,7 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 		}
 		e, err := v.conv(d)
 		if err != nil {
-			return nil, true, err
+			return err
 		}
 		bad := false
 		e = expr.Remap(e, func(col int) int {
@@ -306,10 +359,72 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 			return at
 		})
 		if bad {
-			return nil, true, c.at(unsupported("a parameter (?) under OR in this query"), d)
+			return c.at(unsupported("a parameter (?) under OR in this query"), d)
 		}
 		or.Disjuncts = append(or.Disjuncts, e)
 	}
+	return nil
+}
+
+// orAggQuery compiles an aggregating SELECT whose WHERE has a parameter under OR. A
+// branch's groups cannot be added to another's when a row is in both, and no view can
+// hold the groups of every combination of keys; so each branch keeps the rows its
+// disjunct selects, each row a group of its own (rowGroups) carrying the columns the
+// disjuncts read, in a reader keyed by the disjunct's conditions (partial where the key
+// traces to an index). A read keeps a branch's rows where no earlier disjunct holds, then
+// aggregates them all at once (Query.Combine), HAVING, ORDER BY, DISTINCT and LIMIT after.
+// The price is stated in EXPLAIN: a read aggregates every row its keys match.
+func (c *compiler) orAggQuery(sel *ast.SelectStmt, conjs []ast.ExprNode, orAt int, disjuncts []ast.ExprNode, carry []*ast.ColumnNameExpr) (*Query, error) {
+	branches := make([]unionBranch, len(disjuncts))
+	orQueries := make([]*Query, len(disjuncts))
+	var first *block
+	var firstQ *Query
+	for i, d := range disjuncts {
+		where := d
+		for j, cj := range conjs {
+			if j != orAt {
+				where = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: where, R: cj}
+			}
+		}
+		bsel := *sel
+		bsel.Where = where
+		bb := &block{c: c, outer: true, orBranch: true, orCarry: carry}
+		bq, err := bb.plan(&bsel)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case len(bq.KeyCols) == 0:
+			return nil, c.at(unsupported("a parameter (?) under OR whose disjunct '%s' has no `column = ?` or `column IN (?, ...)` condition to look its rows up by", nodeText(d)), d)
+		case bq.Combine == nil || bq.Paging != nil || len(bq.Ranges) > 0:
+			return nil, c.at(unsupported("a parameter (?) under OR in this aggregate query"), d)
+		}
+		width := bq.Combine.Width
+		if i == 0 {
+			first, firstQ = bb, bq
+		} else if width != firstQ.Combine.Width {
+			return nil, c.at(unsupported("a parameter (?) under OR in this aggregate query"), d)
+		}
+		in := bq.Root.Columns()
+		cols := append([]dataflow.Column(nil), in[:width]...)
+		var keys []dataflow.Column
+		for _, k := range bq.KeyCols {
+			keys = append(keys, in[k])
+		}
+		orQueries[i] = &Query{Root: bq.Root, Cols: cols, KeyCols: bq.KeyCols, Lookups: bq.Lookups, Limit: -1}
+		branches[i] = unionBranch{plan: bq.Root, cols: cols, keys: keys, lookups: bq.Lookups, op: ast.UnionAll}
+	}
+	f, err := foldUnion(branches, 0)
+	if err != nil {
+		return nil, err
+	}
+	q := &Query{Root: f.plan, Cols: firstQ.Cols, Limit: -1, Lookups: f.lookups, Combine: firstQ.Combine}
+	q.KeyCols = seq(len(f.cols), f.nkeys)
+	width := len(f.cols) + f.nkeys
+	or := &OrBranches{TagCol: len(f.cols), Width: width, Branches: orQueries, BranchWidth: len(f.cols)}
+	if err := c.orDisjuncts(or, first, disjuncts, first.orCarriedAt, width); err != nil {
+		return nil, err
+	}
 	q.Or = or
-	return q, true, nil
+	return q, nil
 }

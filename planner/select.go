@@ -3,6 +3,7 @@ package planner
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
@@ -24,6 +25,11 @@ type block struct {
 	outer bool
 	// orBranch marks a branch of an outermost SELECT with a parameter under OR (or.go).
 	orBranch bool
+	// orCarry, for the branch of an aggregating SELECT with a parameter under OR, are the
+	// columns the disjuncts read, which the branch keeps beside its rows (orAggQuery);
+	// orCarriedAt receives their positions in the branch's rows.
+	orCarry     []*ast.ColumnNameExpr
+	orCarriedAt map[int]int
 	// where describes a nested block for messages ("in a derived table").
 	where string
 	// nest says what keys a nested block may pass up to the query that encloses it.
@@ -127,6 +133,12 @@ func (c *compiler) query(n ast.ResultSetNode) (*Query, error) {
 		}
 	}
 	q.Text = c.normalize(n.(ast.Node), c.keys)
+	if q.Or != nil {
+		for i, br := range q.Or.Branches {
+			br.NumParams, br.ParamTypes = q.NumParams, q.ParamTypes
+			br.Text = q.Text + " /* branch " + strconv.Itoa(i) + " of OR */"
+		}
+	}
 	return q, nil
 }
 
@@ -251,6 +263,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if keys, combine, err = b.checkKeys(keys, sel.GroupBy == nil); err != nil {
 		return nil, err
 	}
+	// An aggregating branch of a parameter under OR keeps its rows, not its groups: a read
+	// aggregates the rows of every branch together (orAggQuery).
+	combine = combine || (b.orBranch && b.agg)
 	if b.hasWin {
 		if keys, err = b.windowKeys(keys); err != nil {
 			return nil, err
@@ -686,16 +701,36 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 			if f == expr.AggCount {
 				name = "COUNT(DISTINCT …)"
 			}
+			if b.orBranch {
+				return nil, unsupported("%s with a parameter under OR: a read aggregates the rows of the OR's branches together, and computes only COUNT, SUM, AVG, MIN and MAX", name)
+			}
 			return nil, unsupported("%s over several keys of an IN list of parameters: a read combines the groups of its keys, and only COUNT, SUM, AVG, MIN and MAX combine exactly (add the IN column to GROUP BY)", name)
 		}
 	}
 	userGroups := len(b.groups)
+	rowwise := b.orBranch
+	if rowwise {
+		// The columns the disjuncts read, for the read's filter, as groups of one row.
+		b.orCarriedAt = map[int]int{}
+		for _, cn := range b.orCarry {
+			col, err := b.sc.resolve(cn.Name, "where clause")
+			if err != nil {
+				return nil, b.c.at(err, cn)
+			}
+			b.orCarriedAt[col] = b.addGroup(b.colExpr(col))
+		}
+	}
 	var keyGroup []int
 	for _, col := range keyCols {
 		keyGroup = append(keyGroup, b.addGroup(b.colExpr(col)))
 	}
 	agg := b.aggregate(bt)
-	grouped, _ := reduceGroups(agg, b.dependentGroups(keyGroup))
+	var grouped Plan
+	if rowwise {
+		grouped = rowGroups(agg)
+	} else {
+		grouped, _ = reduceGroups(agg, b.dependentGroups(keyGroup))
+	}
 	g := len(b.groups)
 	width := g + len(b.aggs)
 	post := func(e expr.Expr) expr.Expr {

@@ -177,7 +177,7 @@ SELECT id * 10 AS x, CONCAT(name, '!') AS y FROM people WHERE id = ? OR city = ?
 -- args: 1
 SELECT id FROM people WHERE id = ? OR age > 40;
 
--- query aggregate_under_or unsupported
+-- query aggregate_under_or
 -- args: 1, 'oslo'
 SELECT COUNT(*) FROM people WHERE id = ? OR city = ?;
 

@@ -161,6 +161,9 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 					if err = rd.view.Evict(context.Background(), rd.args...); err == nil && intervalView(rd.view) {
 						stats.count(&stats.intervalEvictions)
 					}
+					if err == nil && orView(rd.view) {
+						stats.count(&stats.orEvictions)
+					}
 				} else if rd.try {
 					_, _, err = rd.view.TryLookup(context.Background(), rd.args...)
 				} else {

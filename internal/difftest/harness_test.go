@@ -90,6 +90,11 @@ type caseStats struct {
 	// combinedViews counts views whose reads combine an aggregate's groups across keys,
 	// orViews those with a parameter under OR.
 	combinedViews, orViews int
+	// partialOrViews counts the views with a parameter under OR whose branches' readers are
+	// partial, orEvictions the lookups of such views evicted between reads.
+	partialOrViews, orEvictions int
+	// orAggViews counts the aggregating views with a parameter under OR.
+	orAggViews int
 	// joins counts accepted queries with a join, otherJoins those with a join not keyed by
 	// equalities alone (see otherJoin).
 	joins, otherJoins int
@@ -157,6 +162,16 @@ func (s *caseStats) verify(t *testing.T) {
 	if s.accepted > 1000 && s.lookups > 100 && (s.combinedViews == 0 || s.orViews == 0) {
 		t.Errorf("of %d accepted queries, %d combined an aggregate's groups across the keys of an IN list and %d had a parameter under OR: the cases barely exercise post-lookup reads",
 			s.accepted, s.combinedViews, s.orViews)
+	}
+	t.Logf("%d views with a parameter under OR had partial branches, %d aggregated; %d of their lookups evicted between reads", s.partialOrViews, s.orAggViews, s.orEvictions)
+	if s.orViews > 100 && s.orAggViews == 0 {
+		t.Errorf("none of %d views with a parameter under OR aggregated", s.orViews)
+	}
+	if s.orViews > 20 && s.partialOrViews*2 < s.orViews {
+		t.Errorf("only %d of %d views with a parameter under OR had partial branches", s.partialOrViews, s.orViews)
+	}
+	if s.partialOrViews > 20 && s.lookups > 100 && s.orEvictions == 0 {
+		t.Errorf("no lookup of the %d partial views with a parameter under OR was evicted between reads", s.partialOrViews)
 	}
 	if s.ranges > 50 && s.lookups > 100 && s.intervalViews == 0 {
 		t.Errorf("none of %d range views kept interval holes: the cases never exercised range upqueries", s.ranges)

@@ -233,10 +233,13 @@ func (q *qgen) aggregateQuery() (string, int) {
 	// Now and then an IN list of parameters on a column that need not be grouped: the read
 	// combines the groups of its keys, which only the decomposable aggregates allow.
 	spanning := g.chance(25)
+	// Now and then a parameter under OR: the read aggregates the rows its branches keep,
+	// which the same aggregates allow.
+	underOr := !spanning && g.chance(15)
 	var aggs []aggItem
 	for i := range g.intn(1, 3) {
 		text, typ := q.aggregate(scope)
-		if spanning {
+		if spanning || underOr {
 			text, typ = q.combinableAggregate(scope)
 		}
 		if typ.Class() == ClassNumber && typ != TypeUint && g.chance(15) {
@@ -253,6 +256,8 @@ func (q *qgen) aggregateQuery() (string, int) {
 	var conj []string
 	if spanning {
 		conj = append(q.where(scope, nil, false), q.inParam(pick(g, scope)))
+	} else if underOr {
+		conj = append(q.where(scope, nil, false), q.orParam(scope))
 	} else if len(groups) == 0 {
 		conj = q.where(scope, nil, false)
 	} else if g.chance(70) {

@@ -35,7 +35,14 @@ func (h *harness) evictRead(lv *liveView, args []dataflow.Value, stats *caseStat
 	if intervalView(lv.view) {
 		stats.count(&stats.intervalEvictions)
 	}
+	if orView(lv.view) {
+		stats.count(&stats.orEvictions)
+	}
 }
+
+// orView reports whether v has a parameter under OR and partial readers for its branches,
+// whose keys an eviction makes holes in each branch.
+func orView(v *weir.View) bool { return v.Plan().Or != nil && v.Stats().Partial }
 
 // countIntervalView counts an accepted view that keeps interval holes.
 func (s *caseStats) countIntervalView(v *weir.View) {
@@ -52,5 +59,11 @@ func (s *caseStats) countCombinedView(v *weir.View) {
 	}
 	if v.Plan().Or != nil {
 		s.count(&s.orViews)
+	}
+	if orView(v) {
+		s.count(&s.partialOrViews)
+	}
+	if v.Plan().Or != nil && v.Plan().Combine != nil {
+		s.count(&s.orAggViews)
 	}
 }
