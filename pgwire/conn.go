@@ -133,11 +133,16 @@ func (c *conn) serve() {
 	c.ctx, c.cancel = context.WithCancel(weir.WithDatabase(c.s.base, c.engineDB()))
 	loop := connloop.New(cur, c.nc)
 	loop.Run = c.run
+	if c.px != nil {
+		// A LISTENing proxy session relays its notifications while the client is idle.
+		loop.Idle, loop.Busy = c.startIdleRelay, c.stopIdleRelay
+	}
 	c.runMu.Lock()
 	c.loop = loop
 	c.ready = true
 	c.runMu.Unlock()
 	err = loop.Serve()
+	c.stopIdleRelay()
 	switch {
 	case err == nil, errors.Is(err, connloop.ErrWoken):
 		if c.s.closing.Load() {

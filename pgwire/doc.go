@@ -94,9 +94,12 @@
 // when that fails. An upstream that fails under a statement is closed and the client told
 // (its FATAL error relayed as ERROR, or 08006); the statement is never run again, and a
 // transaction lost with it fails with 25P02 until the client ends it. A new upstream session
-// runs the SETs the session ran outside transactions first. NotificationResponse
-// is relayed when it arrives during a reply: the upstream is not read while the session is
-// idle.
+// runs the SETs the session ran outside transactions first. Once a session has passed a
+// LISTEN upstream, its upstream is read while the client is idle too (proxy_notify.go,
+// between connloop's Idle and Busy), so that NotificationResponse, NoticeResponse and
+// ParameterStatus reach the client as the upstream sends them; the relay stops and hands the
+// connection back before the client's next message is handled, and whatever else it read is
+// the next reply's.
 //
 // # Simple-protocol shapes
 //

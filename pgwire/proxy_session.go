@@ -60,6 +60,13 @@ type proxySession struct {
 	// since it was last cleared.
 	replay []string
 	failed bool
+	// listening: the session passed a LISTEN upstream, so its upstream is read while the
+	// client is idle (proxy_notify.go); idle is that relay while it runs, and held and
+	// heldErr what it read that belongs to the next reply.
+	listening bool
+	idle      *idleRelay
+	held      pgproto3.BackendMessage
+	heldErr   error
 }
 
 // maxReplay bounds the statements a session keeps for a new upstream session; past it the
@@ -303,6 +310,8 @@ func (c *conn) closeUpstream() {
 	if px == nil || px.up == nil {
 		return
 	}
+	c.stopIdleRelay()
+	px.listening, px.held, px.heldErr = false, nil, nil
 	_ = px.up.SetWriteDeadline(time.Now().Add(time.Second))
 	_, _ = px.up.Write([]byte{'X', 0, 0, 0, 4})
 	_ = px.up.Close()
@@ -452,7 +461,7 @@ func (c *conn) drain() {
 func (c *conn) relay() error {
 	px := c.px
 	for len(px.pending) > 0 {
-		msg, err := px.fe.Receive()
+		msg, err := c.receiveUp()
 		if err != nil {
 			return err
 		}
@@ -751,6 +760,7 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 			return
 		}
 		write = mayWrite(first)
+		px.noteListen(first)
 		if first == "set" || first == "reset" || first == "discard" || first == "deallocate" {
 			if err := c.forward('Q', body, expectReady); err != nil {
 				c.sendError(err)
@@ -771,6 +781,10 @@ func (c *conn) proxyQuery(sql string, body []byte) {
 		c.sendError(errLostTx)
 		c.proxyReady()
 		return
+	} else {
+		for _, stmt := range stmts {
+			px.noteListen(firstWord(tokens(stmt, 0)))
+		}
 	}
 	if err := c.forward('Q', body, expectReady); err != nil {
 		c.sendError(err)
@@ -949,7 +963,7 @@ func (c *conn) upstreamLSN() (uint64, error) {
 	var text string
 	var qerr error
 	for {
-		msg, err := px.fe.Receive()
+		msg, err := c.receiveUp()
 		if err != nil {
 			c.closeUpstream()
 			return 0, err
@@ -1027,6 +1041,7 @@ func (c *conn) proxyParse(m *pgproto3.Parse, body []byte) error {
 	if err := c.forward('P', body, expectParse); err != nil {
 		return err
 	}
+	px.noteListen(firstWord(toks))
 	ps.gen = px.gen
 	px.stmts[m.Name] = ps
 	return nil

@@ -29,6 +29,8 @@ const (
 	//   - sum() of smallint or integer is a bigint;
 	//   - date arithmetic: date ± integer is the date that many days later or earlier, date -
 	//     date the integer number of days between, and date ± interval a timestamp;
+	//   - a LEFT JOIN whose ON condition starts with `PG_FULL_JOIN() AND` is a FULL JOIN
+	//     (pgFullJoinFunc), which MySQL's grammar cannot spell;
 	//   - the normalized text of a query is marked with the dialect, so that a cache written
 	//     in one dialect is never shared with the same text in the other.
 	// Only SELECT statements compile in it.

@@ -41,11 +41,13 @@ type fromInner struct {
 	conds []*pred
 }
 
-// fromLeft is a LEFT JOIN (RIGHT JOIN is turned around into one).
+// fromLeft is a LEFT JOIN (RIGHT JOIN is turned around into one), or with full a FULL
+// JOIN (PostgreSQL's dialect; see buildFull).
 type fromLeft struct {
 	left, right fromNode
 	on          []*pred
 	src         ast.Node
+	full        bool
 }
 
 func (l *fromLeaf) cover(cols []int) bool {
@@ -191,10 +193,20 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 			return b.walkFrom(n.Left, optional)
 		}
 		lOpt, rOpt := optional, optional
-		switch n.Tp {
-		case ast.LeftJoin:
+		var onExpr ast.ExprNode
+		if n.On != nil {
+			onExpr = n.On.Expr
+		}
+		full := false
+		if n.Tp == ast.LeftJoin && onExpr != nil {
+			onExpr, full = b.fullJoinCond(onExpr)
+		}
+		switch {
+		case full:
+			lOpt, rOpt = true, true
+		case n.Tp == ast.LeftJoin:
 			rOpt = true
-		case ast.RightJoin:
+		case n.Tp == ast.RightJoin:
 			lOpt = true
 		}
 		l, err := b.walkFrom(n.Left, lOpt)
@@ -213,9 +225,9 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 				return nil, b.c.at(uerr, n)
 			}
 		}
-		if n.On != nil {
+		if onExpr != nil {
 			v := b.rowConv(b.sc.restrict(append(l.tableList(), r.tableList()...)), "on clause")
-			for _, cj := range splitAnd(n.On.Expr) {
+			for _, cj := range splitAnd(onExpr) {
 				if !optional && n.Tp != ast.LeftJoin && n.Tp != ast.RightJoin && (isSubqueryConj(cj) || hasScalarSubquery(cj)) {
 					// The condition of an inner join outside any outer join's optional
 					// side may as well be WHERE's, where a subquery becomes a semi- or
@@ -231,11 +243,15 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 			}
 		}
 		var joined fromNode
-		switch n.Tp {
-		case ast.LeftJoin:
+		switch {
+		case full:
+			b.markNullable(l)
+			b.markNullable(r)
+			joined = &fromLeft{left: l, right: r, on: on, src: n, full: true}
+		case n.Tp == ast.LeftJoin:
 			b.markNullable(r)
 			joined = &fromLeft{left: l, right: r, on: on, src: n}
-		case ast.RightJoin:
+		case n.Tp == ast.RightJoin:
 			b.markNullable(l)
 			joined = &fromLeft{left: r, right: l, on: on, src: n}
 		default:
@@ -620,6 +636,9 @@ func joinBuilt(b *block, l, r *built, kind JoinKind, keys []*pred) *built {
 }
 
 func (b *block) buildLeft(j *fromLeft, preds []*pred) (*built, error) {
+	if j.full {
+		return b.buildFull(j, preds)
+	}
 	// WHERE conditions on the preserved side hold or fail before the join as after it; any
 	// other one must wait above it, where the NULL-padded rows exist.
 	var leftPreds, above []*pred

@@ -40,6 +40,11 @@
 //   - LIMIT, OFFSET, LIMIT ALL, OFFSET … FETCH FIRST n ROWS ONLY.
 //   - now(), current_timestamp, localtimestamp and current_date are the clock as the
 //     planner's temporal filters take it: in a WHERE comparison with a row value.
+//   - FULL [OUTER] JOIN … ON, lowered to a LEFT JOIN whose ON starts with the planner's
+//     PG_FULL_JOIN() mark (MySQL's grammar has no FULL JOIN) and planned as the union of the
+//     LEFT JOIN and the right rows no left row meets, padded with NULLs. As in PostgreSQL, a
+//     FULL JOIN whose ON compares the two sides needs an equality among its conditions; with
+//     USING or NATURAL it is refused (its merged column is coalesce() of the two sides').
 //   - Joins (inner, LEFT, RIGHT, CROSS, USING, NATURAL), subqueries in FROM, [NOT] EXISTS,
 //     IN and NOT IN (subquery), scalar subqueries, UNION [ALL], WITH, GROUP BY, HAVING,
 //     count/sum/min/max, bool_and/bool_or, row_number/rank/dense_rank, CASE, COALESCE,
@@ -52,8 +57,7 @@
 //     ROW_NUMBER() in the ORDER BY's order and the outer query keeps row 1 (distinctOn).
 //
 // Refused with SQLSTATE 0A000 and the construct named (Error): every statement but SELECT
-// (writes and DDL belong to the upstream), FULL JOIN (the planner has no full outer join),
-// LATERAL, INTERSECT and EXCEPT, WITH RECURSIVE, FETCH … WITH TIES, string_agg ordered by
+// (writes and DDL belong to the upstream), FULL JOIN with USING or NATURAL, LATERAL, INTERSECT and EXCEPT, WITH RECURSIVE, FETCH … WITH TIES, string_agg ordered by
 // anything but its value or with a separator that is not a constant, arrays and ANY/ALL
 // over them, SIMILAR TO, BETWEEN SYMMETRIC,
 // FILTER, WITHIN GROUP, named windows and frames, COLLATE other than "C", functions in FROM,

@@ -697,7 +697,24 @@ func (lw *lowerer) from(n *pg.Node, depth int) error {
 		case pg.JoinType_JOIN_RIGHT:
 			lw.w(" RIGHT JOIN ")
 		case pg.JoinType_JOIN_FULL:
-			return unsupported("FULL JOIN (the planner has no full outer join; a LEFT JOIN UNION ALL the right side's unmatched rows computes it)")
+			if j.IsNatural || len(j.UsingClause) > 0 {
+				return unsupported("FULL JOIN with USING or NATURAL (write ON and coalesce() the columns)")
+			}
+			// MySQL's grammar has no FULL JOIN: the planner reads the mark as one.
+			lw.w(" LEFT JOIN ")
+			if err := lw.from(j.Rarg, depth+1); err != nil {
+				return err
+			}
+			lw.w(" ON PG_FULL_JOIN() AND (")
+			if j.Quals != nil {
+				if err := lw.expr(j.Quals, depth+1); err != nil {
+					return err
+				}
+			} else {
+				lw.w("TRUE")
+			}
+			lw.w("))")
+			return nil
 		default:
 			return unsupported("this join")
 		}
