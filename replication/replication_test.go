@@ -197,7 +197,7 @@ func compareWithUpstream(t *testing.T, ctx context.Context, db *pgxpool.Pool, e 
 			}
 			var got []string
 			for i := range rows.Len() {
-				got = append(got, rowText(rows.Row(i)))
+				got = append(got, mirrortest.RowText(rows.Row(i)))
 			}
 			slices.Sort(got)
 			want := pgRows(t, ctx, db, pgSQL, p)
@@ -217,12 +217,12 @@ func compareWithUpstream(t *testing.T, ctx context.Context, db *pgxpool.Pool, e 
 		}
 		got := make([]string, len(rows))
 		for i, r := range rows {
-			got[i] = rowText(r)
+			got[i] = mirrortest.RowText(r)
 		}
 		slices.Sort(got)
 		want := pgRows(t, ctx, db, pgSQL)
 		if !slices.Equal(got, want) {
-			t.Errorf("table %s: %d rows in weir, %d in postgres; first difference: %v", table, len(got), len(want), firstDifference(got, want))
+			t.Errorf("table %s: %d rows in weir, %d in postgres; first difference: %v", table, len(got), len(want), mirrortest.FirstDifference(got, want, "postgres"))
 		}
 	}
 	if mismatches > 5 {
@@ -255,24 +255,7 @@ func tableQuery(t *testing.T, e *weir.Engine, table string) string {
 	return "SELECT " + strings.Join(cols, ", ") + " FROM " + table
 }
 
-func firstDifference(a, b []string) string {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return fmt.Sprintf("weir %q, postgres %q", a[i], b[i])
-		}
-	}
-	return "one is a prefix of the other"
-}
-
-func rowText(r []weir.Value) string {
-	parts := make([]string, len(r))
-	for i, v := range r {
-		parts[i] = v.ToText()
-	}
-	return strings.Join(parts, "|")
-}
-
-// pgRows runs a query on PostgreSQL and renders its rows as rowText renders Weir's: every
+// pgRows runs a query on PostgreSQL and renders its rows as mirrortest.RowText renders Weir's: every
 // value in PostgreSQL's text form, NULL as NULL.
 func pgRows(t *testing.T, ctx context.Context, db *pgxpool.Pool, sql string, args ...any) []string {
 	t.Helper()
@@ -284,15 +267,7 @@ func pgRows(t *testing.T, ctx context.Context, db *pgxpool.Pool, sql string, arg
 	var out []string
 	for rows.Next() {
 		raw := rows.RawValues()
-		parts := make([]string, len(raw))
-		for i, b := range raw {
-			if b == nil {
-				parts[i] = "NULL"
-			} else {
-				parts[i] = string(b)
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
+		out = append(out, mirrortest.RawRowText(raw))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -258,7 +257,7 @@ func compareWithUpstream(t testing.TB, db *sql.DB, m *mirror) {
 			}
 			var got []string
 			for i := range rows.Len() {
-				got = append(got, rowText(rows.Row(i)))
+				got = append(got, mirrortest.RowText(rows.Row(i)))
 			}
 			slices.Sort(got)
 			want := dbRows(t, db, c.sql, p)
@@ -286,31 +285,14 @@ func compareTables(t testing.TB, db *sql.DB, e *weir.Engine) {
 		}
 		got := make([]string, len(rows))
 		for i, r := range rows {
-			got[i] = rowText(r)
+			got[i] = mirrortest.RowText(r)
 		}
 		slices.Sort(got)
 		want := dbRows(t, db, "SELECT * FROM "+quoteName(table))
 		if !slices.Equal(got, want) {
-			t.Errorf("table %s: %d rows in weir, %d in mariadb; first difference: %v", table, len(got), len(want), firstDifference(got, want))
+			t.Errorf("table %s: %d rows in weir, %d in mariadb; first difference: %v", table, len(got), len(want), mirrortest.FirstDifference(got, want, "mariadb"))
 		}
 	}
-}
-
-func firstDifference(a, b []string) string {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return fmt.Sprintf("weir %q, mariadb %q", a[i], b[i])
-		}
-	}
-	return "one is a prefix of the other"
-}
-
-func rowText(r []weir.Value) string {
-	parts := make([]string, len(r))
-	for i, v := range r {
-		parts[i] = v.ToText()
-	}
-	return strings.Join(parts, "|")
 }
 
 // dbRows runs a query on MariaDB and renders its rows in the text protocol's form, NULL as
@@ -333,15 +315,7 @@ func dbRows(t testing.TB, db *sql.DB, q string, args ...any) []string {
 		if err := rows.Scan(ptrs...); err != nil {
 			t.Fatal(err)
 		}
-		parts := make([]string, len(raw))
-		for i, b := range raw {
-			if b == nil {
-				parts[i] = "NULL"
-			} else {
-				parts[i] = string(b)
-			}
-		}
-		out = append(out, strings.Join(parts, "|"))
+		out = append(out, mirrortest.RawRowText(raw))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/weirdb/weir/internal/testserver"
+	"github.com/weirdb/weir/replication/internal/mirrortest"
 )
 
 // TestFollowsDDL: DDL on MariaDB reaches the mirror, in place where Weir's own DDL does the
@@ -41,7 +42,7 @@ func TestFollowsDDL(t *testing.T) {
 			}
 			var got []string
 			for i := range rows.Len() {
-				got = append(got, rowText(rows.Row(i)))
+				got = append(got, mirrortest.RowText(rows.Row(i)))
 			}
 			if want := dbRows(t, db, "SELECT name FROM items WHERE id = ?", id); !slices.Equal(got, want) {
 				t.Errorf("%s: item_name(%d): weir %v, mariadb %v", step, id, got, want)

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/weirdb/weir/internal/testserver"
+	"github.com/weirdb/weir/replication/internal/mirrortest"
 )
 
 // typesTable has a column of every type go-mysql decodes that Weir mirrors.
@@ -135,7 +136,7 @@ func compareTypes(t testing.TB, db *sql.DB, m *mirror) {
 	}
 	got := make([]string, len(rows))
 	for i, r := range rows {
-		got[i] = rowText(r)
+		got[i] = mirrortest.RowText(r)
 	}
 	slices.Sort(got)
 	if len(got) != len(want) {

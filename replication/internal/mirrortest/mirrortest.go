@@ -167,3 +167,38 @@ func StartChild(t *testing.T, childTest, dir, url string) *exec.Cmd {
 		}
 	}
 }
+
+// RowText renders one of Weir's rows as the comparisons with an upstream do: every value's
+// text form, joined by "|".
+func RowText(r []weir.Value) string {
+	parts := make([]string, len(r))
+	for i, v := range r {
+		parts[i] = v.ToText()
+	}
+	return strings.Join(parts, "|")
+}
+
+// RawRowText renders an upstream row of raw column bytes as RowText renders Weir's: a nil
+// column is NULL.
+func RawRowText[B ~[]byte](raw []B) string {
+	parts := make([]string, len(raw))
+	for i, b := range raw {
+		if b == nil {
+			parts[i] = "NULL"
+		} else {
+			parts[i] = string(b)
+		}
+	}
+	return strings.Join(parts, "|")
+}
+
+// FirstDifference describes the first place where Weir's sorted rows and the upstream's
+// (named upstream) differ.
+func FirstDifference(weirRows, upstreamRows []string, upstream string) string {
+	for i := range min(len(weirRows), len(upstreamRows)) {
+		if weirRows[i] != upstreamRows[i] {
+			return fmt.Sprintf("weir %q, %s %q", weirRows[i], upstream, upstreamRows[i])
+		}
+	}
+	return "one is a prefix of the other"
+}
