@@ -16,11 +16,7 @@ import (
 func TestUnionEmptyRow(t *testing.T) {
 	cat := testCatalog(t)
 	i := dataflow.Int
-	tests := []struct {
-		sql  string
-		key  dataflow.Row
-		want string // "" when no row
-	}{
+	tests := []emptyRowCase{
 		{"SELECT COUNT(*) FROM stories WHERE author = ? UNION ALL SELECT COUNT(*) FROM votes WHERE user_id = ?",
 			dataflow.Row{i(0), i(7)}, "[0, 0, 7]"},
 		{"SELECT COUNT(*) FROM stories WHERE author = ? UNION ALL SELECT COUNT(*) FROM votes WHERE user_id = ?",
@@ -56,34 +52,13 @@ func TestUnionEmptyRow(t *testing.T) {
 		{"(SELECT COUNT(*) FROM votes WHERE story_id = ?) LIMIT 1",
 			dataflow.Row{i(5)}, "[0, 5]"},
 	}
-	for _, tt := range tests {
-		q := compileSelect(t, cat, tt.sql)
-		if q.EmptyRow == nil {
-			t.Fatalf("%s: no EmptyRow", tt.sql)
-		}
-		row, ok := q.EmptyRow(tt.key)
-		got := ""
-		if ok {
-			got = row.String()
-			if len(row) != len(q.Root.Columns()) {
-				t.Errorf("%s: row of %d values, root has %d columns", tt.sql, len(row), len(q.Root.Columns()))
-			}
-		}
-		if got != tt.want {
-			t.Errorf("%s: EmptyRow(%v) = %q, want %q", tt.sql, tt.key, got, tt.want)
-		}
-	}
-	for _, sql := range []string{
+	checkEmptyRows(t, cat, tests, []string{
 		// No branch is a scalar aggregate with a key.
 		"SELECT id FROM stories WHERE author = ? UNION ALL SELECT COUNT(*) FROM votes",
 		// A TopK that keeps nothing, or skips the only row of a single lookup.
 		"SELECT COUNT(*) FROM stories WHERE author = ? UNION ALL SELECT COUNT(*) FROM votes WHERE user_id = ? LIMIT 0",
 		"(SELECT COUNT(*) FROM votes WHERE story_id = ?) LIMIT 1 OFFSET 1",
-	} {
-		if q := compileSelect(t, cat, sql); q.EmptyRow != nil {
-			t.Errorf("%s: unexpected EmptyRow", sql)
-		}
-	}
+	})
 }
 
 // TestNestedKeyErrors checks that the shapes whose nested keys no reader can serve are refused

@@ -27,11 +27,7 @@ func compileSelect(t *testing.T, cat Catalog, sql string) *Query {
 
 func TestEmptyRow(t *testing.T) {
 	cat := testCatalog(t)
-	tests := []struct {
-		sql  string
-		key  dataflow.Row
-		want string // "" when no row
-	}{
+	tests := []emptyRowCase{
 		{"SELECT COUNT(*) FROM votes WHERE story_id = ?", dataflow.Row{dataflow.Int(7)}, "[0, 7]"},
 		{"SELECT COUNT(*), MAX(up), COUNT(*) + 1, SUM(up) FROM votes WHERE story_id = ?",
 			dataflow.Row{dataflow.Int(7)}, "[0, NULL, 1, NULL, 7]"},
@@ -45,32 +41,11 @@ func TestEmptyRow(t *testing.T) {
 		{"SELECT COUNT(*) FROM votes WHERE story_id = ? LIMIT 1 OFFSET 1", dataflow.Row{dataflow.Int(7)}, ""},
 		{"SELECT COUNT(*) FROM votes WHERE story_id = ?", dataflow.Row{dataflow.Null}, "[0, NULL]"},
 	}
-	for _, tt := range tests {
-		q := compileSelect(t, cat, tt.sql)
-		if q.EmptyRow == nil {
-			t.Fatalf("%s: no EmptyRow", tt.sql)
-		}
-		row, ok := q.EmptyRow(tt.key)
-		got := ""
-		if ok {
-			got = row.String()
-			if len(row) != len(q.Root.Columns()) {
-				t.Errorf("%s: row of %d values, root has %d columns", tt.sql, len(row), len(q.Root.Columns()))
-			}
-		}
-		if got != tt.want {
-			t.Errorf("%s: EmptyRow(%v) = %q, want %q", tt.sql, tt.key, got, tt.want)
-		}
-	}
-	for _, sql := range []string{
+	checkEmptyRows(t, cat, tests, []string{
 		"SELECT COUNT(*) FROM votes",
 		"SELECT story_id, COUNT(*) FROM votes WHERE story_id = ? GROUP BY story_id",
 		"SELECT user_id FROM votes WHERE story_id = ?",
-	} {
-		if q := compileSelect(t, cat, sql); q.EmptyRow != nil {
-			t.Errorf("%s: unexpected EmptyRow", sql)
-		}
-	}
+	})
 }
 
 func TestErrorsIs(t *testing.T) {
@@ -378,4 +353,38 @@ func genSelect(rt *rapid.T) string {
 		}
 	}
 	return sql
+}
+
+// emptyRowCase is a query, a key, and the row its EmptyRow gives for the key ("" when none).
+type emptyRowCase struct {
+	sql  string
+	key  dataflow.Row
+	want string
+}
+
+// checkEmptyRows checks each case's EmptyRow, and that the queries in none have no EmptyRow.
+func checkEmptyRows(t *testing.T, cat Catalog, cases []emptyRowCase, none []string) {
+	t.Helper()
+	for _, tt := range cases {
+		q := compileSelect(t, cat, tt.sql)
+		if q.EmptyRow == nil {
+			t.Fatalf("%s: no EmptyRow", tt.sql)
+		}
+		row, ok := q.EmptyRow(tt.key)
+		got := ""
+		if ok {
+			got = row.String()
+			if len(row) != len(q.Root.Columns()) {
+				t.Errorf("%s: row of %d values, root has %d columns", tt.sql, len(row), len(q.Root.Columns()))
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: EmptyRow(%v) = %q, want %q", tt.sql, tt.key, got, tt.want)
+		}
+	}
+	for _, sql := range none {
+		if q := compileSelect(t, cat, sql); q.EmptyRow != nil {
+			t.Errorf("%s: unexpected EmptyRow", sql)
+		}
+	}
 }
