@@ -320,9 +320,6 @@ func (s *Server) serveConn(raw net.Conn) {
 		nc = raw
 	}
 	w := newWire(nc, raw, s.cfg.MaxPacket, conn.Capability())
-	// The poller serves the socket through a descriptor of its own: closing the loop closes
-	// whichever net.Conn the connection has by then.
-	defer w.conn.Close()
 	w.run = func(data []byte) (bool, error) { return sess.dispatch(w, data) }
 	w.conn.Idle = func() { state.busy.Store(false) }
 	w.conn.Busy = func() { state.busy.Store(true) }

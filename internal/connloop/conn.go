@@ -95,44 +95,27 @@ var errIdle = errors.New("connloop: idle")
 func (c *Conn) SetDeadline(t time.Time) {
 	c.deadline = t
 	c.probeAt = time.Time{}
-	if !c.polled { // on the poller, the net.Conn is closed; detach sets the deadline
-		_ = c.nc.SetReadDeadline(t)
-	}
+	_ = c.nc.SetReadDeadline(t)
 }
 
 // Wake makes Serve return ErrWoken once the requests it is running are answered (at once
 // when it is waiting for the client). It may be called from any goroutine.
 func (c *Conn) Wake() {
 	c.woken.Store(true)
-	c.pmu.Lock()
-	defer c.pmu.Unlock()
-	if !c.release(ErrWoken) {
-		_ = c.nc.SetReadDeadline(time.Unix(1, 0))
-	}
+	_ = c.nc.SetReadDeadline(time.Unix(1, 0))
+	c.release(ErrWoken)
 }
 
 // Close closes the connection from any goroutine: Serve returns (with an error) once the
 // request it is running, if any, is answered. Use it, not the net.Conn's Close, on a
-// connection that may be on a poller: the poller serves the socket through a descriptor of
-// its own, and the connection's net.Conn is a new one after each stay there.
+// connection that may be on a poller: a descriptor closed there leaves its goroutine
+// waiting.
 func (c *Conn) Close() error {
 	c.pmu.Lock()
 	c.closed = true
-	if c.release(net.ErrClosed) {
-		c.pmu.Unlock()
-		return nil
-	}
-	raw := c.raw
 	c.pmu.Unlock()
-	return raw.Close()
-}
-
-// NetConn is the connection's net.Conn as it is now (see Close): for writing to it after
-// Serve returned.
-func (c *Conn) NetConn() net.Conn {
-	c.pmu.Lock()
-	defer c.pmu.Unlock()
-	return c.nc
+	c.release(net.ErrClosed)
+	return c.raw.Close()
 }
 
 // UsePoller makes the connection's requests run on p (nil: on its goroutine only) whenever
@@ -176,7 +159,7 @@ func SetProbeEvery(d time.Duration) time.Duration {
 // New returns the loop of nc. raw is the TCP connection below it: when nc is raw itself
 // (no TLS), the descriptor is read directly.
 func New(nc, raw net.Conn) *Conn {
-	c := &Conn{nc: nc, raw: raw, fd: -1, pfd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
+	c := &Conn{nc: nc, raw: raw, fd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
 	if nc == raw {
 		c.rc = rawConn(raw)
 	}

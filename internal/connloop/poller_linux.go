@@ -4,17 +4,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"os"
 	"sync"
 	"syscall"
-	"time"
+	"unsafe"
 )
 
 // Poller runs the requests of many connections on one goroutine (see the package
 // documentation, "One wakeup for many connections").
 type Poller struct {
 	epfd int
+	file *os.File // epfd, waited for in Go's network poller
 
 	mu    sync.Mutex
 	conns map[int32]*Conn // by descriptor, while attached
@@ -45,60 +45,72 @@ func newPoller() (*Poller, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connloop: epoll_create1: %w", err)
 	}
-	return &Poller{epfd: epfd, conns: map[int32]*Conn{}}, nil
+	// Non-blocking, so that os.NewFile waits for it in the runtime's poller: an epoll
+	// descriptor is readable while it has events to report.
+	if err := syscall.SetNonblock(epfd, true); err != nil {
+		syscall.Close(epfd)
+		return nil, fmt.Errorf("connloop: epoll descriptor: %w", err)
+	}
+	return &Poller{epfd: epfd, file: os.NewFile(uintptr(epfd), "connloop-epoll"), conns: map[int32]*Conn{}}, nil
 }
 
-// run waits for the connections' readiness in a blocking epoll_wait of its own, for the
-// process's whole life: the sockets it serves are in no other epoll set, so a wakeup costs
-// that one system call (the goroutine's thread leaves its processor to others while it
-// waits, as for any blocking system call).
+// run waits for the connections' readiness for the process's whole life, inside one
+// RawConn.Read (a new one would clear a readiness signalled before it).
 func (p *Poller) run() {
+	rc, err := p.file.SyscallConn()
+	if err != nil {
+		return
+	}
 	for {
-		n, err := syscall.EpollWait(p.epfd, p.events[:], -1)
-		if err != nil {
-			// EINTR; nothing else can happen to a valid epoll descriptor and buffer.
-			continue
-		}
-		p.serveEvents(n)
+		_ = rc.Read(func(uintptr) bool { p.serveReady(); return false })
 	}
 }
 
-func (p *Poller) serveEvents(n int) {
-	for _, ev := range p.events[:n] {
-		p.mu.Lock()
-		c := p.conns[ev.Fd]
-		p.mu.Unlock()
-		// A connection released meanwhile may have left its descriptor to another,
-		// whose socket is then read once for nothing. Input left unread, and an end of
-		// stream that came with the last request, are reported again by the next
-		// epoll_wait (level-triggered).
-		if c != nil {
-			c.serveReady()
+// serveReady serves every connection with input until none has any.
+func (p *Poller) serveReady() {
+	for {
+		n, _, errno := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(p.epfd),
+			uintptr(unsafe.Pointer(&p.events[0])), uintptr(len(p.events)), 0, 0, 0)
+		if errno == syscall.EINTR {
+			continue
+		}
+		if errno != 0 || n == 0 {
+			return
+		}
+		again := int(n) == len(p.events)
+		for _, ev := range p.events[:n] {
+			p.mu.Lock()
+			c := p.conns[ev.Fd]
+			p.mu.Unlock()
+			// A connection released meanwhile, whose descriptor another may have taken
+			// already: look again rather than miss the other's input.
+			if c == nil || c.serveReady() {
+				again = true
+			}
+			if ev.Events&(syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+				// The end of stream that came with the last request: the next epoll_wait
+				// reports it again (level-triggered), and the read then finds it.
+				again = true
+			}
+		}
+		// A connection registered level-triggered that still has input is reported by
+		// the next epoll_wait, but does not make the descriptor readable again: look.
+		if !again {
+			return
 		}
 	}
 }
 
 // attach hands c, whose socket has no input waiting, to the poller; false when it cannot
 // (the connection is served on its goroutine then).
-//
-// The poller serves a duplicate of the socket's descriptor, and c's net.Conn is closed:
-// closing it is what takes the socket out of the runtime's epoll set, where every request
-// would otherwise wake a thread of the runtime for nothing. detach makes a new net.Conn of
-// the duplicate. No byte is lost on the way: input stays in the socket until the one who
-// has it reads it, and replies are in Out.
 func (p *Poller) attach(c *Conn) bool {
 	fd := -1
-	var dupErr error
-	if err := c.rc.Control(func(d uintptr) { fd, dupErr = dupCloexec(int(d)) }); err != nil || dupErr != nil {
-		if fd >= 0 {
-			syscall.Close(fd)
-		}
+	if err := c.rc.Control(func(d uintptr) { fd = int(d) }); err != nil || fd < 0 {
 		return false
 	}
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
 	if c.woken.Load() || c.closed {
-		syscall.Close(fd)
 		return false
 	}
 	c.pfd = fd
@@ -110,32 +122,14 @@ func (p *Poller) attach(c *Conn) bool {
 		p.mu.Lock()
 		delete(p.conns, int32(fd))
 		p.mu.Unlock()
-		syscall.Close(fd)
 		return false
 	}
-	// The duplicate keeps the socket open: this closes the descriptor only.
-	_ = c.raw.Close()
 	c.attached = true
 	return true
 }
 
-// dupCloexec duplicates fd, close-on-exec as Go's own descriptors are.
-func dupCloexec(fd int) (int, error) {
-	for {
-		r, _, errno := syscall.Syscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_DUPFD_CLOEXEC, 0)
-		if errno == syscall.EINTR {
-			continue
-		}
-		if errno != 0 {
-			return -1, fmt.Errorf("connloop: duplicating a socket: %w", errno)
-		}
-		return int(r), nil
-	}
-}
-
 // detach takes c back from the poller and hands it to its goroutine, which ends with err
-// (nil: it serves on), with a new net.Conn of the poller's descriptor; a closed connection
-// gets none, and its socket is closed. c.pmu is held.
+// (nil: it serves on). c.pmu is held.
 func (p *Poller) detach(c *Conn, err error) {
 	if !c.attached {
 		return
@@ -147,52 +141,16 @@ func (p *Poller) detach(c *Conn, err error) {
 	}
 	p.mu.Unlock()
 	c.attached = false
-	fd := c.pfd
-	c.pfd = -1
-	if c.closed {
-		syscall.Close(fd)
-		c.back <- err
-		return
-	}
-	nc, ncErr := fileConn(fd)
-	if ncErr != nil {
-		if err == nil {
-			err = ncErr
-		}
-		c.back <- err
-		return
-	}
-	c.nc, c.raw, c.rc = nc, nc, rawConn(nc)
-	if c.rc == nil {
-		c.poll = nil
-	}
-	switch {
-	case c.woken.Load():
-		_ = nc.SetReadDeadline(time.Unix(1, 0))
-	case !c.deadline.IsZero():
-		_ = nc.SetReadDeadline(c.deadline)
-	}
 	c.back <- err
 }
 
-// fileConn makes a net.Conn of fd, which it takes over (net.FileConn works on a duplicate
-// of its own).
-func fileConn(fd int) (net.Conn, error) {
-	f := os.NewFile(uintptr(fd), "connloop-socket")
-	defer f.Close()
-	nc, err := net.FileConn(f)
-	if err != nil {
-		return nil, fmt.Errorf("connloop: socket back from the poller: %w", err)
-	}
-	return nc, nil
-}
-
-// serveReady reads c's input and runs it on the poller's goroutine.
-func (c *Conn) serveReady() {
+// serveReady reads c's input and runs it on the poller's goroutine; more says the read
+// filled the buffer, so more input may be waiting, or that c was released meanwhile.
+func (c *Conn) serveReady() (more bool) {
 	c.pmu.Lock()
 	defer c.pmu.Unlock()
 	if !c.attached {
-		return
+		return true
 	}
 	p := c.poll
 	defer func() {
@@ -204,19 +162,19 @@ func (c *Conn) serveReady() {
 	}()
 	if c.woken.Load() {
 		p.detach(c, ErrWoken)
-		return
+		return false
 	}
 	room := c.room()
 	n, err := rawRead(uintptr(c.pfd), room)
 	switch {
 	case err == syscall.EAGAIN || err == syscall.EINTR:
-		return
+		return err == syscall.EINTR
 	case err != nil:
 		p.detach(c, err)
-		return
+		return false
 	case n == 0:
 		p.detach(c, io.EOF)
-		return
+		return false
 	}
 	c.busy()
 	c.tail += n
@@ -226,7 +184,7 @@ func (c *Conn) serveReady() {
 	blocked := errors.Is(err, ErrBlocking)
 	if err != nil && !blocked {
 		p.detach(c, err)
-		return
+		return false
 	}
 	c.writePolled()
 	c.stalled = false
@@ -234,13 +192,14 @@ func (c *Conn) serveReady() {
 		// A request that may wait, or replies the socket would not take: the goroutine
 		// runs the one and writes the other, blocking as it may.
 		p.detach(c, nil)
-		return
+		return false
 	}
 	if c.woken.Load() {
 		p.detach(c, ErrWoken)
-		return
+		return false
 	}
 	c.idle()
+	return n == len(room)
 }
 
 // writePolled writes what the socket takes of the replies without waiting; what it does not
@@ -265,11 +224,11 @@ func (c *Conn) writePolled() {
 	c.resetOut()
 }
 
-// release takes c back from the poller, if it has it, for Wake and Close; c.pmu is held.
-func (c *Conn) release(err error) bool {
-	if !c.attached {
-		return false
+// release takes c back from the poller, if it has it, for Wake and Close.
+func (c *Conn) release(err error) {
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	if c.poll != nil {
+		c.poll.detach(c, err)
 	}
-	c.poll.detach(c, err)
-	return true
 }

@@ -12,4 +12,4 @@ func (p *Poller) attach(*Conn) bool { return false }
 
 func (c *Conn) writePolled() {}
 
-func (c *Conn) release(error) bool { return false }
+func (c *Conn) release(error) {}
