@@ -23,6 +23,9 @@ import (
 type pollRunner struct {
 	t              *testing.T
 	polled, direct atomic.Int64
+	// hold, when set, is what a "hold" line waits for on its goroutine (after sending on
+	// held), as a request waits for a fill.
+	hold, held chan struct{}
 }
 
 func (r *pollRunner) run(c *connloop.Conn) error {
@@ -34,7 +37,7 @@ func (r *pollRunner) run(c *connloop.Conn) error {
 			return nil
 		}
 		line := string(in[:i])
-		if c.Polled() && (strings.HasPrefix(line, "slow") || line == "quit") {
+		if c.Polled() && (strings.HasPrefix(line, "slow") || line == "quit" || line == "hold") {
 			return connloop.ErrBlocking
 		}
 		c.Consume(i + 1)
@@ -51,6 +54,9 @@ func (r *pollRunner) run(c *connloop.Conn) error {
 			panic("runner panic")
 		case strings.HasPrefix(line, "slow"):
 			time.Sleep(time.Millisecond) // what a request that waits does to its goroutine
+		case line == "hold":
+			r.held <- struct{}{}
+			<-r.hold
 		case strings.HasPrefix(line, "big:"):
 			var n int
 			fmt.Sscanf(line, "big:%d", &n)
@@ -107,7 +113,7 @@ func servePolled(t *testing.T, n int, run func(*connloop.Conn) error) []*polledC
 		pc.loop.Run = run
 		pc.loop.UsePoller(p)
 		go func() {
-			defer s.Close()
+			defer pc.loop.Close()
 			defer func() {
 				if r := recover(); r != nil {
 					pc.done <- fmt.Errorf("panic: %v", r)
@@ -309,4 +315,132 @@ func TestPollerStays(t *testing.T) {
 	if r.polled.Load() != before+1 {
 		t.Fatal("the connection did not go back to the poller")
 	}
+}
+
+// TestPollerHandOverOrder: requests pipelined across a hand-over to the goroutine, and
+// requests that arrive while the goroutine runs one that waits, are answered in the order
+// sent, and the connection then goes back to the poller.
+func TestPollerHandOverOrder(t *testing.T) {
+	r := &pollRunner{t: t, hold: make(chan struct{}), held: make(chan struct{})}
+	conns := servePolled(t, 2, r.run)
+	pc := conns[0]
+	attached(t, r, pc)
+	attached(t, r, conns[1])
+	var want []string
+	var send strings.Builder
+	for i := range 40 {
+		req := fmt.Sprintf("p%d", i)
+		if i%9 == 4 {
+			req = "slow" + req
+		}
+		send.WriteString(req + "\n")
+		want = append(want, strings.ToUpper(req)+"\n")
+	}
+	pc.roundTrip(t, send.String(), want...)
+
+	// A request that waits, with more sent behind it before and while it waits.
+	if _, err := pc.cl.Write([]byte("a1\na2\nhold\na3\n")); err != nil {
+		t.Fatal(err)
+	}
+	<-r.held
+	if _, err := pc.cl.Write([]byte("a4\nslowa5\na6\n")); err != nil {
+		t.Fatal(err)
+	}
+	conns[1].roundTrip(t, "other\n", "OTHER\n") // the poller serves others meanwhile
+	r.hold <- struct{}{}
+	for _, w := range []string{"A1\n", "A2\n", "HOLD\n", "A3\n", "A4\n", "SLOWA5\n", "A6\n"} {
+		line, err := pc.r.ReadString('\n')
+		if err != nil || line != w {
+			t.Fatalf("got %q, %v; want %q", line, err, w)
+		}
+	}
+	before := r.polled.Load()
+	pc.roundTrip(t, "back\n", "BACK\n")
+	if r.polled.Load() != before+1 {
+		t.Fatal("the connection did not go back to the poller")
+	}
+}
+
+// TestPollerSlowReader: a client that pipelines requests whose replies outgrow the
+// socket's buffers and reads them slowly gets every byte in order, while the poller serves
+// another connection.
+func TestPollerSlowReader(t *testing.T) {
+	r := &pollRunner{t: t}
+	conns := servePolled(t, 2, r.run)
+	pc := conns[0]
+	attached(t, r, pc)
+	attached(t, r, conns[1])
+	const requests, size = 64, 100 << 10
+	var send strings.Builder
+	for i := range requests {
+		fmt.Fprintf(&send, "big:%d\nn%d\n", size+i, i)
+	}
+	go pc.cl.Write([]byte(send.String())) // the server's replies fill the sockets first
+	for i := range 20 {
+		req := fmt.Sprintf("o%d", i)
+		conns[1].roundTrip(t, req+"\n", strings.ToUpper(req)+"\n")
+	}
+	buf := make([]byte, 1000) // small reads: a slow reader
+	var got []byte
+	total := 0
+	for i := range requests {
+		total += size + i + 1 + len(fmt.Sprintf("N%d\n", i))
+	}
+	for len(got) < total {
+		n, err := pc.r.Read(buf)
+		if err != nil {
+			t.Fatalf("after %d of %d bytes: %v", len(got), total, err)
+		}
+		got = append(got, buf[:n]...)
+	}
+	for i := range requests {
+		line, rest, _ := strings.Cut(string(got), "\n")
+		if len(line) != size+i || strings.Count(line, "b") != size+i {
+			t.Fatalf("reply %d: %d bytes", i, len(line))
+		}
+		small, rest2, _ := strings.Cut(rest, "\n")
+		if small != fmt.Sprintf("N%d", i) {
+			t.Fatalf("reply to n%d: %.20q", i, small)
+		}
+		got = []byte(rest2)
+	}
+	pc.roundTrip(t, "after\n", "AFTER\n")
+}
+
+// TestPollerCloseDuringWait: a connection whose request is waiting on its goroutine, after
+// a hand-over, ends when it is closed or when its client goes away, once the request
+// returns.
+func TestPollerCloseDuringWait(t *testing.T) {
+	r := &pollRunner{t: t, hold: make(chan struct{}), held: make(chan struct{})}
+	conns := servePolled(t, 3, r.run)
+	for _, pc := range conns {
+		attached(t, r, pc)
+	}
+
+	// Closed by the server while the request waits.
+	if _, err := conns[0].cl.Write([]byte("hold\nnext\n")); err != nil {
+		t.Fatal(err)
+	}
+	<-r.held
+	conns[0].loop.Close()
+	r.hold <- struct{}{}
+	if err := conns[0].ended(t); err == nil {
+		t.Fatal("Serve after Close: nil")
+	}
+	if rest, err := io.ReadAll(conns[0].r); err != nil || len(rest) > len("HOLD\n") {
+		t.Fatalf("after Close the client read %q, %v", rest, err)
+	}
+
+	// The client goes away while the request waits.
+	if _, err := conns[1].cl.Write([]byte("hold\n")); err != nil {
+		t.Fatal(err)
+	}
+	<-r.held
+	conns[1].cl.Close()
+	r.hold <- struct{}{}
+	if err := conns[1].ended(t); err == nil {
+		t.Fatal("Serve after the client left: nil")
+	}
+
+	conns[2].roundTrip(t, "alive\n", "ALIVE\n")
 }
