@@ -8,7 +8,8 @@ import (
 
 // Partial state (dataflow.PartialState) for the stateful operators whose key the planner
 // can trace to an ancestor's index: an aggregate keyed by its group columns, a TopK keyed by
-// its group columns, a join keyed by its join key.
+// its group columns, a join keyed by its join key. (An aggregate or a DISTINCT partial by
+// some of what it groups by keeps its presence apart: see subkey.go.)
 //
 // A key absent from the operator's map is a hole: deltas for it are dropped, because the
 // replay piece that fills it is computed from upstream state that already includes them. A
@@ -367,7 +368,8 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 // The invariants build's view of partial state (dataflow.KeyPresence): the state key of
 // an input or an output row, and whether a key is present.
 
-// InputKey appends the group key of a row from the parent.
+// InputKey appends the group key of a row from the parent (its partial key, when the
+// aggregate is partial by some of its group columns).
 func (a *Aggregate) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
 	if a.subCols != nil {
 		return appendColsKey(buf, row, a.subCols)
@@ -375,7 +377,8 @@ func (a *Aggregate) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
 	return appendColsKey(buf, row, a.groupBy)
 }
 
-// OutputKey appends the group key of an output row: the group columns lead it.
+// OutputKey appends the group key of an output row: the group columns lead it (or its
+// partial key, read from them).
 func (a *Aggregate) OutputKey(buf []byte, row dataflow.Row) []byte {
 	if a.subCols != nil {
 		return appendColsKey(buf, row, a.subOut)
@@ -383,7 +386,7 @@ func (a *Aggregate) OutputKey(buf []byte, row dataflow.Row) []byte {
 	return dataflow.AppendKeys(buf, row[:min(len(a.groupBy), len(row))])
 }
 
-// KeyPresent reports whether a group is present.
+// KeyPresent reports whether a group (or a partial key) is present.
 func (a *Aggregate) KeyPresent(key []byte) bool {
 	if a.subCols != nil {
 		_, ok := a.subKeys.get(key)

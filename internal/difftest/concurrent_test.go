@@ -63,7 +63,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 		if err == nil {
 			stats.countIntervalView(v)
 			stats.countCombinedView(v)
-			h.views = append(h.views, &liveView{name: name, query: q, view: v})
+			h.views = append(h.views, &liveView{name: name, query: q, view: v, subKeyed: subKeyedView(v)})
 		}
 	}
 	if len(h.views) == 0 {
@@ -142,7 +142,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 				return
 			}
 			if err == nil {
-				lateViews = append(lateViews, &liveView{name: name, query: q, view: v})
+				lateViews = append(lateViews, &liveView{name: name, query: q, view: v, subKeyed: subKeyedView(v)})
 			}
 		}
 	})
