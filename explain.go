@@ -21,7 +21,9 @@ type PlanStep struct {
 	// State is "partial" or "full" for a step that keeps state (readers, base tables,
 	// aggregates, joins, top-k, DISTINCT), "" for a stateless one.
 	State string
-	// Why says, for full state, what keeps it full.
+	// Why says, for full state, what keeps it full; for state partial by some of the
+	// columns it groups by (an aggregate grouped by the key and other columns, a DISTINCT),
+	// by which.
 	Why string
 }
 
@@ -108,12 +110,30 @@ func stateOf(n *dataflow.Node, readerWhy string) (state, why string) {
 		return "", ""
 	}
 	if dataflow.IsPartial(n) {
+		if sk, ok := n.Op.(dataflow.SubKeyedState); ok && sk.PartialKey() != nil && len(n.Parents) == 1 {
+			return "partial", "by " + colNames(n.Parents[0], sk.PartialKey())
+		}
 		return "partial", ""
 	}
 	if readerWhy != "" {
 		return "full", "kept whole, as the cache is full"
 	}
 	return "full", "the cache's key does not reach it, so it is kept whole (a join beside the key's path reads it whole)"
+}
+
+// colNames names columns of n's output ("votes.article_id, $2").
+func colNames(n *dataflow.Node, cols []int) string {
+	names := make([]string, len(cols))
+	for i, c := range cols {
+		names[i] = fmt.Sprintf("$%d", c)
+		if c >= 0 && c < len(n.Cols) && n.Cols[c].Name != "" {
+			names[i] = n.Cols[c].Name
+			if n.Cols[c].Table != "" {
+				names[i] = n.Cols[c].Table + "." + names[i]
+			}
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // ExplainText renders steps as an indented tree, one step per line.

@@ -11,8 +11,9 @@ import (
 
 // TestExplainSaysPartialOrFullAndWhy checks what EXPLAIN reports for each state of a
 // cache: the vote query grouped by the article's id and title is partial down to the
-// base tables, and so is a range over a table (by intervals); a query without a key, one
-// whose aggregate groups by other columns than the key, and a range over an aggregate are
+// base tables, and so is a range over a table (by intervals), an aggregate grouped by other
+// columns than the key and a DISTINCT (each partial by the key, which they say); a query
+// without a key, a key filtering a top-k over every row, and a range over an aggregate are
 // full, each with the reason naming what kept it so.
 func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 	ctx := context.Background()
@@ -36,7 +37,11 @@ func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 			[]string{"partial", "", "partial", "full", "full"}, ""},
 		{"SELECT COUNT(*) FROM votes", []string{"full", "full", "full"}, "no key parameter"},
 		{"SELECT user_id, COUNT(*) FROM votes WHERE article_id = ? GROUP BY user_id",
-			[]string{"full", "", "full", "full"}, "keeps its state by other or more columns than the key (the key there: votes.article_id)"},
+			[]string{"partial", "", "partial", "full"}, ""},
+		{"SELECT DISTINCT user_id FROM votes WHERE article_id = ?",
+			[]string{"partial", "partial", "", "full"}, ""},
+		{"SELECT user_id FROM (SELECT article_id, user_id FROM votes ORDER BY user_id LIMIT 10) t WHERE article_id = ?",
+			nil, "keeps its state by other or more columns than the key (the key there: votes.article_id)"},
 		{"SELECT k, n FROM (SELECT id + 1 AS k, title AS n FROM articles) d WHERE k = ?", nil, "computes a key column"},
 		{"SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 3", []string{"partial", "", "full"}, ""},
 		{"SELECT article_id, n FROM (SELECT article_id, COUNT(*) AS n FROM votes GROUP BY article_id) c WHERE article_id > ? ORDER BY article_id",
@@ -66,6 +71,12 @@ func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 		for _, s := range steps {
 			if s.State == "full" && s.Why == "" {
 				t.Errorf("%s: full state %s gives no reason\n%s", tc.sql, s.Operator, text)
+			}
+		}
+		if strings.Contains(tc.sql, "GROUP BY user_id") || strings.Contains(tc.sql, "DISTINCT") {
+			// Partial by the key, which is part of what the state groups by.
+			if !strings.Contains(text, "[partial: by votes.article_id]") {
+				t.Errorf("%s: the state grouped by the key and more does not say it is partial by the key\n%s", tc.sql, text)
 			}
 		}
 	}

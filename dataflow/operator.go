@@ -53,6 +53,27 @@ type KeyedState interface {
 	SetPartial()
 }
 
+// SubKeyedState is implemented by stateful operators with one parent whose state can be
+// partial by some of the parent's columns that are part of what the state groups by, rather
+// than by all of it: an aggregate by some of its group columns, a DISTINCT by some of its
+// columns. Each value of those columns is then present with every group it has, or a hole
+// with none, and one replay of its rows fills all its groups. That is how an aggregate
+// grouped by a column the key does not include is partial by the key: `SELECT user_id,
+// COUNT(*) FROM votes WHERE article_id = ? GROUP BY user_id` groups by (user_id,
+// article_id) and keeps the groups of the articles read.
+type SubKeyedState interface {
+	Operator
+	// PartialKeyable reports whether the state can be partial by cols, columns of its
+	// parent.
+	PartialKeyable(cols []int) bool
+	// SetPartialBy makes the state partial by cols (PartialKeyable), in the order in which
+	// a replay's key gives their values. It must be called before the operator sees a delta.
+	SetPartialBy(cols []int)
+	// PartialKey returns the columns SetPartialBy made the state partial by; nil when it
+	// was not called.
+	PartialKey() []int
+}
+
 // OutputIndex is implemented by stateful operators that can produce, from their own state,
 // every output row whose columns cols equal a key: the source of a replay that fills a
 // partial node below. KeyedBy reports at plan time whether a column set can be answered that

@@ -50,11 +50,18 @@ type Aggregate struct {
 	// partial: absent groups are holes (see partial.go); present groups stay when they
 	// empty, since "no rows" is something the state knows.
 	partial bool
+	// subCols, when set (SetPartialBy), are the parent's columns, some of the group columns,
+	// that the aggregate is partial by: subKeys holds the present values of them (see
+	// subkey.go), and subOut their positions in the output.
+	subCols []int
+	subOut  []int
+	subKeys keyMap[*subKey[*aggGroup]]
 	bytes   atomic.Int64
 
 	epoch   uint64
 	touched []*aggGroup
 	buf     []byte
+	kbuf    []byte
 	vbuf    []byte
 	textBuf []byte
 	tmp     big.Int
@@ -81,7 +88,9 @@ type aggGroup struct {
 	// identity check each delta makes reads memory the map lookup already brought in.
 	inline [1]dataflow.Value
 	// holds and charged serve partial state: the holds downstream states have on the group,
-	// and the bytes it is accounted for.
+	// and the bytes it is accounted for. When the aggregate is partial by some of its group
+	// columns, holds are its partial keys' and holds is instead the group's position in its
+	// key's list (which keeps the group no bigger than before).
 	holds   int32
 	charged int32
 }
@@ -183,8 +192,17 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		a.buf = appendColsKey(a.buf[:0], rec.Row, a.groupBy)
 		g, _ := a.groups.get(a.buf)
 		if g == nil {
-			if rec.Neg || a.partial {
-				continue // retraction of a row that was never inserted, or a hole
+			if rec.Neg {
+				continue // retraction of a row that was never inserted
+			}
+			var owner *subKey[*aggGroup]
+			if a.partial {
+				if a.subCols == nil {
+					continue // a hole
+				}
+				if owner = a.subOwner(rec.Row); owner == nil {
+					continue // a hole of the partial key
+				}
 			}
 			g = a.newGroup()
 			if len(a.groupBy) == 1 {
@@ -192,6 +210,9 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 				g.key.rep = g.inline[:]
 			}
 			a.groups.put(a.buf, g)
+			if owner != nil {
+				g.holds = owner.add(g)
+			}
 		}
 		n0 := g.key.n
 		if rec.Neg {
@@ -232,12 +253,11 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			out = append(out, dataflow.Record{Row: row})
 		}
 		g.out = row
-		if a.partial || alive {
+		if alive || (a.partial && a.subCols == nil) {
 			a.charge(g)
 		} else {
-			a.buf = appendWholeRowKey(a.buf[:0], g.key.rep)
-			a.groups.del(a.buf)
-			a.bytes.Add(-int64(g.charged))
+			// An emptied group goes, unless it is itself a present key of partial state.
+			a.dropGroup(g)
 		}
 	}
 	clear(a.touched)

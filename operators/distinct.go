@@ -26,12 +26,19 @@ type Distinct struct {
 	buf     []byte
 	epoch   uint64
 	touched []*distinctKey
+	// subCols, when set (SetPartialBy), are the columns the DISTINCT is partial by, and
+	// subKeys their present values (see subkey.go).
+	subCols []int
+	subKeys keyMap[*subKey[*distinctKey]]
+	kbuf    []byte
 }
 
 type distinctKey struct {
 	vars  variants
 	out   dataflow.Row // the row currently emitted for the key, nil if none
 	epoch uint64
+	// at is the row's position in its partial key's list when the DISTINCT is partial.
+	at int32
 }
 
 // NewDistinct returns an empty Distinct.
@@ -51,9 +58,20 @@ func (d *Distinct) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			if rec.Neg {
 				continue
 			}
+			var owner *subKey[*distinctKey]
+			if d.subCols != nil {
+				d.kbuf = appendColsKey(d.kbuf[:0], rec.Row, d.subCols)
+				if owner, _ = d.subKeys.get(d.kbuf); owner == nil {
+					continue // a hole
+				}
+			}
 			k = &distinctKey{}
 			d.keys.put(d.buf, k)
 			d.delta += distinctKeyBytes
+			if owner != nil {
+				k.at = owner.add(k)
+				d.delta += subMemberBytes
+			}
 		}
 		if rec.Neg {
 			if !k.vars.remove(rec.Row, nil) {
@@ -76,9 +94,7 @@ func (d *Distinct) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			cur = k.vars.current()
 		}
 		if k.out == nil && cur == nil {
-			d.buf = appendWholeRowKey(d.buf[:0], k.vars.rep)
-			d.keys.del(d.buf)
-			d.delta -= distinctKeyBytes
+			d.forget(k)
 			continue
 		}
 		if k.out != nil && cur != nil && dataflow.IdenticalRows(k.out, cur) {
@@ -95,9 +111,7 @@ func (d *Distinct) Process(_ int, in dataflow.Batch) dataflow.Batch {
 		}
 		k.out = cur
 		if cur == nil {
-			d.buf = appendWholeRowKey(d.buf[:0], k.vars.rep)
-			d.keys.del(d.buf)
-			d.delta -= distinctKeyBytes
+			d.forget(k)
 		}
 	}
 	clear(d.touched)
@@ -119,11 +133,11 @@ func (d *Distinct) Snapshot(func(int) []dataflow.Row) []dataflow.Row {
 	return out
 }
 
-// Describe names the operator.
-// Origins: DISTINCT passes its parent's columns through (it keeps counts of whole rows, so
-// its state has no key a replay could fill by).
+// Origins: DISTINCT passes its parent's columns through. It keeps counts of whole rows,
+// and can be partial by any of its columns (SetPartialBy).
 func (d *Distinct) Origins(col int) []dataflow.ColumnOrigin { return dataflow.PassThrough(col) }
 
+// Describe names the operator.
 func (d *Distinct) Describe() string { return "distinct" }
 
 func appendWholeRowKey(buf []byte, row dataflow.Row) []byte {
@@ -146,6 +160,19 @@ type variants struct {
 type variant struct {
 	row dataflow.Row
 	n   int64
+}
+
+// each calls f with every variant and its multiplicity.
+func (v *variants) each(f func(row dataflow.Row, n int64)) {
+	if v.more == nil {
+		if v.n > 0 {
+			f(v.rep, v.n)
+		}
+		return
+	}
+	for _, e := range v.more {
+		f(e.row, e.n)
+	}
 }
 
 // current is the representative: the smallest variant in exact order.

@@ -8,7 +8,8 @@ import (
 
 // Partial state (dataflow.PartialState) for the stateful operators whose key the planner
 // can trace to an ancestor's index: an aggregate keyed by its group columns, a TopK keyed by
-// its group columns, a join keyed by its join key.
+// its group columns, a join keyed by its join key. (An aggregate or a DISTINCT partial by
+// some of what it groups by keeps its presence apart: see subkey.go.)
 //
 // A key absent from the operator's map is a hole: deltas for it are dropped, because the
 // replay piece that fills it is computed from upstream state that already includes them. A
@@ -62,6 +63,9 @@ func (a *Aggregate) Partial() bool { return a.partial }
 // charge updates the accounted size of a group of a partial aggregate.
 func (a *Aggregate) charge(g *aggGroup) {
 	c := int64(aggGroupBytes + 24*len(g.accs))
+	if a.subCols != nil {
+		c += subMemberBytes
+	}
 	if g.out != nil {
 		c += dataflow.RowBytes(g.out)
 	}
@@ -81,6 +85,9 @@ func (a *Aggregate) charge(g *aggGroup) {
 // ReplayPiece fills the group named by key from the piece (the group's input rows) when it
 // is a hole, and answers with the group's output row.
 func (a *Aggregate) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece dataflow.Batch, _ int) (dataflow.Batch, bool, bool) {
+	if a.subCols != nil {
+		return a.replaySub(slot, key, piece)
+	}
 	a.buf = dataflow.AppendKeys(a.buf[:0], key)
 	g, present := a.groups.get(a.buf)
 	if !present {
@@ -98,6 +105,9 @@ func (a *Aggregate) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece data
 
 // Release gives back one hold on a group; the last one turns it into a hole.
 func (a *Aggregate) Release(key string) bool {
+	if a.subCols != nil {
+		return a.releaseSub(key)
+	}
 	g, ok := a.groups.get([]byte(key))
 	if !ok || !releaseHold(&g.holds) {
 		return false
@@ -113,6 +123,10 @@ func (a *Aggregate) StateBytes() int64 { return a.bytes.Load() }
 
 // PresentKeys calls f with the key of every present group.
 func (a *Aggregate) PresentKeys(f func(string)) {
+	if a.subCols != nil {
+		a.subKeys.each(func(k []byte, _ *subKey[*aggGroup]) { f(string(k)) })
+		return
+	}
 	a.groups.each(func(k []byte, _ *aggGroup) { f(string(k)) })
 }
 
@@ -354,18 +368,30 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 // The invariants build's view of partial state (dataflow.KeyPresence): the state key of
 // an input or an output row, and whether a key is present.
 
-// InputKey appends the group key of a row from the parent.
+// InputKey appends the group key of a row from the parent (its partial key, when the
+// aggregate is partial by some of its group columns).
 func (a *Aggregate) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
+	if a.subCols != nil {
+		return appendColsKey(buf, row, a.subCols)
+	}
 	return appendColsKey(buf, row, a.groupBy)
 }
 
-// OutputKey appends the group key of an output row: the group columns lead it.
+// OutputKey appends the group key of an output row: the group columns lead it (or its
+// partial key, read from them).
 func (a *Aggregate) OutputKey(buf []byte, row dataflow.Row) []byte {
+	if a.subCols != nil {
+		return appendColsKey(buf, row, a.subOut)
+	}
 	return dataflow.AppendKeys(buf, row[:min(len(a.groupBy), len(row))])
 }
 
-// KeyPresent reports whether a group is present.
+// KeyPresent reports whether a group (or a partial key) is present.
 func (a *Aggregate) KeyPresent(key []byte) bool {
+	if a.subCols != nil {
+		_, ok := a.subKeys.get(key)
+		return ok
+	}
 	_, ok := a.groups.get(key)
 	return ok
 }

@@ -17,7 +17,11 @@
 // column provenance (dataflow.Operator.Origins): a filter or a projection of plain columns
 // passes the key to its parent, a union to every parent. An aggregate or a top-k whose group
 // columns are exactly the key, or a join whose join key is, becomes partial keyed by it,
-// provided each of its parents can be traced in turn by its own state key. The trace ends
+// provided each of its parents can be traced in turn by its own state key. A state that
+// groups by the key and more (an aggregate grouped by the key and other columns, a
+// DISTINCT whose rows carry the key: dataflow.SubKeyedState) becomes partial by the key
+// alone, provided its parent can be traced by it: each key is then present with all its
+// groups, filled by one replay of its rows, or a hole with none. The trace ends
 // at a full state that can answer for the key from its own rows (dataflow.OutputIndex): a
 // base table always can, by an index built for the purpose. Where a path finds no such
 // source, the reader and every state of the query are full: partial state is only ever

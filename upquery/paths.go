@@ -11,7 +11,8 @@ import (
 // BuildReplay builds the fill tree of a partial target (a reader) that reads parent with
 // key columns keyCols, from the linked graph: one leaf per replay source, each with the
 // hops its piece travels down to the target. It follows the trace Plan made: through
-// stateless operators by column provenance, through partial states by their state keys,
+// stateless operators by column provenance, through partial states by their state keys
+// (or the columns they are partial by, dataflow.SubKeyedState),
 // through full joins by the columns of one side (dataflow.ReplayThrough), ending at full
 // states that can answer for the key (dataflow.OutputIndex). A source that
 // answers by a scan unless it is indexed (a base table, by columns other than its primary
@@ -55,6 +56,10 @@ func (b *replayBuilder) walk(n *dataflow.Node, cols []int, tail []dataflow.Repla
 			}
 			b.walk(p, in, hop(slot))
 		}
+		return
+	}
+	if sk, ok := n.Op.(dataflow.SubKeyedState); ok && IsPartial(n) && sk.PartialKey() != nil {
+		b.walk(n.Parents[0], sk.PartialKey(), hop(0))
 		return
 	}
 	if ks, ok := n.Op.(dataflow.KeyedState); ok && IsPartial(n) {

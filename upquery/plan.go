@@ -20,6 +20,10 @@ import (
 //     one and in order, as seen from one of its parents, becomes partial when each parent
 //     can in turn be traced by its own state key: the key continues upward as the group
 //     columns of an aggregate, or as each side's join columns.
+//   - Otherwise a state that can be partial by some of what it groups by
+//     (dataflow.SubKeyedState), where the traced columns are such columns of its parent,
+//     becomes partial by them when the parent can be traced by them: an aggregate grouped
+//     by the key and other columns, a DISTINCT whose rows carry the key.
 //   - Otherwise a state that can answer for the columns from its own rows
 //     (dataflow.OutputIndex: base tables always can, by an index) ends the trace: it is the
 //     source of a replay path, and stays full.
@@ -31,11 +35,27 @@ import (
 //
 // The nodes are those of the new query, before they are linked into the graph: root's
 // ancestors are new nodes or existing ones (base tables). ok is false when some path finds
-// no source: the reader must then be full, and so must every state of the query. The nodes
-// returned are the ones to make partial (KeyedState.SetPartial) before linking.
-func Plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool) {
+// no source: the reader must then be full, and so must every state of the query. The states
+// returned are the ones to make partial (Partial.Apply) before linking.
+func Plan(root *dataflow.Node, keyCols []int) (partial []Partial, ok bool) {
 	partial, ok, _ = plan(root, keyCols)
 	return partial, ok
+}
+
+// Partial is a state Plan makes partial: by its own state key (dataflow.KeyedState), or,
+// when By is set, by those columns of its parent (dataflow.SubKeyedState).
+type Partial struct {
+	Node *dataflow.Node
+	By   []int
+}
+
+// Apply makes the state partial as planned. It must be called before the node is linked.
+func (p Partial) Apply() {
+	if p.By != nil {
+		p.Node.Op.(dataflow.SubKeyedState).SetPartialBy(p.By)
+		return
+	}
+	p.Node.Op.(dataflow.KeyedState).SetPartial()
 }
 
 // FullReason says why Plan finds no partial plan for a reader keyed by keyCols over root
@@ -50,11 +70,11 @@ func FullReason(root *dataflow.Node, keyCols []int) string {
 	return why
 }
 
-func plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool, why string) {
+func plan(root *dataflow.Node, keyCols []int) (partial []Partial, ok bool, why string) {
 	if len(keyCols) == 0 {
 		return nil, false, "the query has no key parameter: one key holds its whole result"
 	}
-	t := tracer{keyed: map[*dataflow.Node]bool{}}
+	t := newTracer()
 	if !t.trace(root, keyCols) {
 		return nil, false, t.why
 	}
@@ -67,7 +87,7 @@ func plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool
 		}
 		seen[n] = true
 		if t.keyed[n] {
-			partial = append(partial, n)
+			partial = append(partial, Partial{Node: n, By: t.by[n]})
 		}
 		for _, p := range n.Parents {
 			walk(p)
@@ -77,10 +97,22 @@ func plan(root *dataflow.Node, keyCols []int) (partial []*dataflow.Node, ok bool
 	return partial, true, ""
 }
 
-// tracer collects the nodes a trace makes partial, and the first obstacle it met.
+// tracer collects the nodes a trace makes partial (by, for those partial by some of what
+// they group by, those columns of their parent), and the first obstacle it met.
 type tracer struct {
 	keyed map[*dataflow.Node]bool
+	by    map[*dataflow.Node][]int
 	why   string
+}
+
+func newTracer() tracer {
+	return tracer{keyed: map[*dataflow.Node]bool{}, by: map[*dataflow.Node][]int{}}
+}
+
+// keep takes the marks of a scratch trace that succeeded.
+func (t *tracer) keep(try *tracer) {
+	maps.Copy(t.keyed, try.keyed)
+	maps.Copy(t.by, try.by)
 }
 
 // fail records why the trace stopped at n, unless an earlier obstacle was recorded.
@@ -118,7 +150,7 @@ func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 	if keyedState && StateKeyed(n, cols) {
 		// Trace into a scratch set and keep its marks only when every parent traces, so a
 		// node that falls back to full state leaves no partial marks below it.
-		try := tracer{keyed: map[*dataflow.Node]bool{}}
+		try := newTracer()
 		all := true
 		for slot, p := range n.Parents {
 			if !try.trace(p, ks.StateKey(slot)) {
@@ -127,11 +159,22 @@ func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 			}
 		}
 		if all {
-			maps.Copy(t.keyed, try.keyed)
+			t.keep(&try)
 			t.keyed[n] = true
 			return true
 		}
 		t.adopt(&try)
+	}
+	if sk, ok := n.Op.(dataflow.SubKeyedState); ok && len(n.Parents) == 1 {
+		if in, ok := ParentCols(n.Op, 0, cols); ok && sk.PartialKeyable(in) {
+			try := newTracer()
+			if try.trace(n.Parents[0], in) {
+				t.keep(&try)
+				t.keyed[n], t.by[n] = true, in
+				return true
+			}
+			t.adopt(&try)
+		}
 	}
 	if idx, ok := n.Op.(dataflow.OutputIndex); ok && idx.KeyedBy(cols) {
 		return true
@@ -140,7 +183,7 @@ func (t *tracer) trace(n *dataflow.Node, cols []int) bool {
 	// that side's path holds no partial state: the join's state must hold every row of its
 	// parents, which a partial parent would not give it.
 	if slot, in, ok := passThrough(n, cols); ok {
-		try := tracer{keyed: map[*dataflow.Node]bool{}}
+		try := newTracer()
 		if try.trace(n.Parents[slot], in) && len(try.keyed) == 0 {
 			return true
 		}

@@ -26,7 +26,10 @@ func TestPlanTracesProvenance(t *testing.T) {
 		root    *dataflow.Node
 		keyCols []int
 		partial []*dataflow.Node // nil with ok false: the reader must be full
-		ok      bool
+		// by gives, for each of partial, the parent columns it is partial by when that is
+		// not its own state key (dataflow.SubKeyedState); nil: all of them by their keys.
+		by [][]int
+		ok bool
 	}
 	cases := map[string]func() shape{
 		"a base table by any column is a source": func() shape {
@@ -38,15 +41,22 @@ func TestPlanTracesProvenance(t *testing.T) {
 			agg := node(operators.NewAggregate([]int{0}, count), votes)
 			return shape{root: agg, keyCols: []int{0}, partial: []*dataflow.Node{agg}, ok: true}
 		},
-		"an aggregate grouped by the key and another column: no state answers, the reader is full": func() shape {
+		"an aggregate grouped by the key and another column is partial by the key": func() shape {
 			votes := node(operators.NewBase("votes", 2, nil))
-			agg := node(operators.NewAggregate([]int{0, 1}, count), votes)
-			return shape{root: agg, keyCols: []int{0}}
+			agg := node(operators.NewAggregate([]int{1, 0}, count), votes)
+			return shape{root: agg, keyCols: []int{1}, partial: []*dataflow.Node{agg}, by: [][]int{{0}}, ok: true}
 		},
-		"key columns in another order than the groups: the aggregate stays full and answers by its index": func() shape {
+		"key columns in another order than the groups: the aggregate is partial by them in the key's order": func() shape {
 			votes := node(operators.NewBase("votes", 2, nil))
 			agg := node(operators.NewAggregate([]int{0, 1}, count), votes)
-			return shape{root: agg, keyCols: []int{1, 0}, ok: true}
+			return shape{root: agg, keyCols: []int{1, 0}, partial: []*dataflow.Node{agg}, by: [][]int{{1, 0}}, ok: true}
+		},
+		"an aggregate grouped by other columns than the key, and by no key column, is full": func() shape {
+			votes := node(operators.NewBase("votes", 3, nil))
+			agg := node(operators.NewAggregate([]int{0, 1}, count), votes)
+			proj := node(operators.NewProject([]expr.Expr{col(0), col(2)}), agg)
+			// The key is the count, computed: nothing answers for it.
+			return shape{root: proj, keyCols: []int{1}}
 		},
 		"a key on an aggregate's computed column cannot be traced": func() shape {
 			votes := node(operators.NewBase("votes", 2, nil))
@@ -105,17 +115,26 @@ func TestPlanTracesProvenance(t *testing.T) {
 			union := node(operators.NewUnion(2), aggA, b)
 			return shape{root: union, keyCols: []int{0}, partial: []*dataflow.Node{aggA}, ok: true}
 		},
-		"a distinct keeps whole rows and stops the trace": func() shape {
+		"a distinct is partial by the key's columns of its rows": func() shape {
 			votes := node(operators.NewBase("votes", 2, nil))
 			d := node(operators.NewDistinct(), votes)
-			return shape{root: d, keyCols: []int{0}}
+			return shape{root: d, keyCols: []int{1}, partial: []*dataflow.Node{d}, by: [][]int{{1}}, ok: true}
+		},
+		"an aggregate partial by part of its groups, over a join on the key and an aggregate under it": func() shape {
+			articles := node(operators.NewBase("articles", 2, []int{0}))
+			votes := node(operators.NewBase("votes", 2, nil))
+			perArticle := node(operators.NewAggregate([]int{0}, count), votes)
+			join := node(operators.NewJoin(operators.JoinInner, []int{0}, []int{0}, 2, 2), articles, perArticle)
+			// Grouped by (title, id), looked up by id.
+			top := node(operators.NewAggregate([]int{1, 0}, count), join)
+			return shape{root: top, keyCols: []int{1}, partial: []*dataflow.Node{top, join, perArticle}, by: [][]int{{0}, nil, nil}, ok: true}
 		},
 		"an aggregate whose input cannot be traced falls back to full, leaving no marks": func() shape {
 			votes := node(operators.NewBase("votes", 2, nil))
-			d := node(operators.NewDistinct(), votes)
-			inner := node(operators.NewAggregate([]int{0}, count), d)
+			proj := node(operators.NewProject([]expr.Expr{expr.NewConst(dataflow.Int(1)), col(1)}), votes)
+			inner := node(operators.NewAggregate([]int{0}, count), proj)
 			outer := node(operators.NewAggregate([]int{0}, count), inner)
-			// outer's own key traces into inner, whose input (a distinct) cannot be traced:
+			// outer's own key traces into inner, whose input's key column is computed:
 			// inner stays full and answers as a source, so outer alone is partial.
 			return shape{root: outer, keyCols: []int{0}, partial: []*dataflow.Node{outer}, ok: true}
 		},
@@ -127,9 +146,18 @@ func TestPlanTracesProvenance(t *testing.T) {
 			if ok != s.ok {
 				t.Fatalf("ok = %v, want %v", ok, s.ok)
 			}
-			for _, n := range partial {
-				if !slices.Contains(s.partial, n) {
-					t.Errorf("%s made partial, want only %d nodes", n.Op.Describe(), len(s.partial))
+			for _, p := range partial {
+				i := slices.Index(s.partial, p.Node)
+				if i < 0 {
+					t.Errorf("%s made partial, want only %d nodes", p.Node.Op.Describe(), len(s.partial))
+					continue
+				}
+				var by []int
+				if s.by != nil {
+					by = s.by[i]
+				}
+				if !slices.Equal(p.By, by) {
+					t.Errorf("%s partial by %v, want %v", p.Node.Op.Describe(), p.By, by)
 				}
 			}
 			if len(partial) != len(s.partial) {

@@ -63,7 +63,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 		if err == nil {
 			stats.countIntervalView(v)
 			stats.countCombinedView(v)
-			h.views = append(h.views, &liveView{name: name, query: q, view: v})
+			h.views = append(h.views, &liveView{name: name, query: q, view: v, subKeyed: subKeyedView(v)})
 		}
 	}
 	if len(h.views) == 0 {
@@ -94,9 +94,10 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 	}
 	// Readers read keys drawn from every value the model's tables held along the way.
 	type read struct {
-		view *weir.View
-		args []any
-		try  bool
+		view     *weir.View
+		args     []any
+		try      bool
+		subKeyed bool
 	}
 	var reads []read
 	modelRows := func(name string) []dataflow.Row { return model.Rows(name) }
@@ -106,7 +107,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 			for i, a := range key {
 				args[i] = a
 			}
-			reads = append(reads, read{lv.view, args, g.chance(30)})
+			reads = append(reads, read{lv.view, args, g.chance(30), lv.subKeyed})
 		}
 	}
 
@@ -142,7 +143,7 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 				return
 			}
 			if err == nil {
-				lateViews = append(lateViews, &liveView{name: name, query: q, view: v})
+				lateViews = append(lateViews, &liveView{name: name, query: q, view: v, subKeyed: subKeyedView(v)})
 			}
 		}
 	})
@@ -163,6 +164,9 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 					}
 					if err == nil && orView(rd.view) {
 						stats.count(&stats.orEvictions)
+					}
+					if err == nil && rd.subKeyed {
+						stats.count(&stats.subKeyedEvictions)
 					}
 				} else if rd.try {
 					_, _, err = rd.view.TryLookup(context.Background(), rd.args...)

@@ -91,7 +91,7 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 			}
 			stats.countIntervalView(v)
 			stats.countCombinedView(v)
-			h.views = append(h.views, &liveView{name: name, query: p.q, view: v})
+			h.views = append(h.views, &liveView{name: name, query: p.q, view: v, subKeyed: subKeyedView(v)})
 		}
 	}
 	check := func() {

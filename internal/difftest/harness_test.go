@@ -95,6 +95,10 @@ type caseStats struct {
 	partialOrViews, orEvictions int
 	// orAggViews counts the aggregating views with a parameter under OR.
 	orAggViews int
+	// subKeyedViews counts the views with a state partial by some of what it groups by (an
+	// aggregate grouped by more than the key, a DISTINCT), subKeyedEvictions the lookups of
+	// such views evicted between reads.
+	subKeyedViews, subKeyedEvictions int
 	// joins counts accepted queries with a join, otherJoins those with a join not keyed by
 	// equalities alone (see otherJoin).
 	joins, otherJoins int
@@ -167,6 +171,13 @@ func (s *caseStats) verify(t *testing.T) {
 	if s.orViews > 100 && s.orAggViews == 0 {
 		t.Errorf("none of %d views with a parameter under OR aggregated", s.orViews)
 	}
+	t.Logf("%d views kept a state partial by some of what it groups by; %d of their lookups evicted between reads", s.subKeyedViews, s.subKeyedEvictions)
+	if s.accepted > 1000 && s.lookups > 100 && s.subKeyedViews == 0 {
+		t.Errorf("none of %d accepted queries kept an aggregate grouped by more than its key, or a DISTINCT, partial by the key", s.accepted)
+	}
+	if s.subKeyedViews > 20 && s.lookups > 100 && s.subKeyedEvictions == 0 {
+		t.Errorf("no lookup of the %d views partial by part of what a state groups by was evicted between reads", s.subKeyedViews)
+	}
 	if s.orViews > 20 && s.partialOrViews*2 < s.orViews {
 		t.Errorf("only %d of %d views with a parameter under OR had partial branches", s.partialOrViews, s.orViews)
 	}
@@ -193,6 +204,8 @@ type liveView struct {
 	name  string
 	query *Query
 	view  *weir.View
+	// subKeyed: the view keeps a state partial by some of what it groups by.
+	subKeyed bool
 }
 
 // harness drives an engine through SQL text, keeps a transcript in scenario form for failure

@@ -1,6 +1,8 @@
 package difftest
 
 import (
+	"strings"
+
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
 )
@@ -38,6 +40,21 @@ func (h *harness) evictRead(lv *liveView, args []dataflow.Value, stats *caseStat
 	if orView(lv.view) {
 		stats.count(&stats.orEvictions)
 	}
+	if lv.subKeyed {
+		stats.count(&stats.subKeyedEvictions)
+	}
+}
+
+// subKeyedView reports whether v keeps a state partial by some of what it groups by (an
+// aggregate grouped by more than the key, a DISTINCT), which EXPLAIN says ("partial" by
+// the key's columns).
+func subKeyedView(v *weir.View) bool {
+	for _, s := range v.Explain() {
+		if s.State == "partial" && strings.HasPrefix(s.Why, "by ") {
+			return true
+		}
+	}
+	return false
 }
 
 // orView reports whether v has a parameter under OR and partial readers for its branches,
@@ -62,6 +79,9 @@ func (s *caseStats) countCombinedView(v *weir.View) {
 	}
 	if orView(v) {
 		s.count(&s.partialOrViews)
+	}
+	if subKeyedView(v) {
+		s.count(&s.subKeyedViews)
 	}
 	if v.Plan().Or != nil && v.Plan().Combine != nil {
 		s.count(&s.orAggViews)

@@ -32,6 +32,10 @@ type node struct {
 	// lookup is the output columns by which a partial state's key is looked up
 	// (dataflow.OutputIndex.LookupOutput).
 	lookup []int
+	// subKeyed: the state is partial by some of what it groups by
+	// (dataflow.SubKeyedState), lookup's columns, and its rows at a key are those of its
+	// output with that key.
+	subKeyed bool
 
 	base     *operators.Base
 	cols     []string
@@ -39,6 +43,21 @@ type node struct {
 	keyCols  []int
 	target   *upquery.Target
 	inflight map[string]bool // keys whose upquery this harness sent and that are not filled
+}
+
+// outputCols returns, for each column of op's one parent in cols, the output column that
+// copies it.
+func outputCols(op dataflow.Operator, width int, cols []int) []int {
+	out := make([]int, len(cols))
+	for i, c := range cols {
+		out[i] = -1
+		for o := 0; o < width && out[i] < 0; o++ {
+			if slices.Contains(op.Origins(o), dataflow.ColumnOrigin{Slot: 0, Col: c}) {
+				out[i] = o
+			}
+		}
+	}
+	return out
 }
 
 // args reads a command's arguments.
@@ -494,12 +513,17 @@ func (h *Harness) cmdReader(a args) (string, error) {
 	}
 	above := ancestors(root)
 	partial, keyed := upquery.Plan(root.n, keyCols)
+	if a.has("full") {
+		partial, keyed = nil, false
+	}
 	want := map[*dataflow.Node]bool{}
-	for _, n := range partial {
-		want[n] = true
+	for _, p := range partial {
+		want[p.Node] = true
 	}
 	for _, y := range above {
-		if _, ok := y.n.Op.(dataflow.KeyedState); !ok || !y.linked {
+		_, keyedState := y.n.Op.(dataflow.KeyedState)
+		_, subKeyed := y.n.Op.(dataflow.SubKeyedState)
+		if !(keyedState || subKeyed) || !y.linked {
 			continue
 		}
 		if is := upquery.IsPartial(y.n); is != want[y.n] {
@@ -507,9 +531,12 @@ func (h *Harness) cmdReader(a args) (string, error) {
 				y.name, partialWord(is), partialWord(want[y.n]))
 		}
 	}
-	for _, n := range partial {
-		if y := h.byNode[n]; !y.linked {
-			n.Op.(dataflow.KeyedState).SetPartial()
+	for _, p := range partial {
+		if y := h.byNode[p.Node]; !y.linked {
+			p.Apply()
+			if p.By != nil {
+				y.lookup, y.subKeyed = outputCols(p.Node.Op, y.width, p.By), true
+			}
 		}
 	}
 	var created []*node

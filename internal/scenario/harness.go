@@ -40,13 +40,14 @@ import (
 //	    Operators, built with their constructors but not linked yet: as in the engine, the
 //	    reader that uses them decides which of them are partial. Columns are positions. A
 //	    node goes to domain max(1, its parents' domains) unless domain=N says otherwise.
-//	reader r from=x key=(0) [domain=N]
+//	reader r from=x key=(0) [domain=N] [full]
 //	    Runs upquery.Plan from x with the key columns, makes the chosen states partial, links
 //	    the new nodes, adds the reader, and for a partial reader builds its upquery.Target
 //	    (upquery.Client.NewTarget), sets the holds (upquery.SetUps) and tracks the partial
 //	    nodes in the evictor. Prints the plan: the partial nodes, the replay paths and the
 //	    states each partial node holds its keys on. Must run before the first write and with
-//	    empty mailboxes.
+//	    empty mailboxes. full makes the reader and its new states full whatever the plan, as
+//	    the engine makes them where the key does not trace.
 //	write t +1,2,3 -4,5,6   (or one row per input line)
 //	    Queues a write in domain 0's mailbox (Runtime.Input). When it is handled it puts
 //	    (+, replacing a row with the same primary key) or removes (-, by primary key, or the

@@ -29,8 +29,8 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 	if !keyed {
 		why = upquery.FullReason(built, q.KeyCols) // before linking, on the nodes Plan traced
 	}
-	for _, n := range partial {
-		n.Op.(dataflow.KeyedState).SetPartial()
+	for _, p := range partial {
+		p.Apply()
 	}
 	root, err := l.link(built)
 	if err != nil {
@@ -193,6 +193,9 @@ func (l *lowering) link(n *dataflow.Node) (*dataflow.Node, error) {
 	sig := desc
 	if upquery.IsPartial(n) {
 		sig += " partial"
+		if sk, ok := n.Op.(dataflow.SubKeyedState); ok && sk.PartialKey() != nil {
+			sig += fmt.Sprintf(" by %v", sk.PartialKey())
+		}
 	}
 	sig += "<-"
 	dom := l.home
