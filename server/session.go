@@ -54,6 +54,7 @@ type session struct {
 	defs     map[*weir.Column][][]byte // encoded column definitions, see columnDefs
 	parser   *parser.Parser            // for the statements the session answers itself, see parseOne
 	lastStmt uint32                    // the id of the last statement prepared
+	touched  uint64                    // touchRows's sums, kept so that its reads are made
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.
 	minLSN uint64
