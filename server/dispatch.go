@@ -285,7 +285,7 @@ func (s *session) execute(w *wire, data []byte) (err error) {
 		}
 		rows, err = s.txQuery(p.sql, args...)
 	default:
-		rows, err = p.st.QueryIn(s.readCtx(), s.namedCache(p.st), p.vals...)
+		rows, err = p.st.QueryIn(s.bufferedCtx(), s.namedCache(p.st), p.vals...)
 	}
 	s.srv.metrics.statement(err)
 	if err != nil {
@@ -345,10 +345,20 @@ func (s *session) tryExecute(w *wire, data []byte) error {
 
 // pollCtx is the session's read context for the poller: reads under it never wait.
 func (s *session) pollCtx() context.Context {
-	if ctx := s.readCtx(); s.nowaitOf != ctx {
-		s.nowaitOf, s.nowait = ctx, weir.WithoutWaiting(ctx)
-	}
+	s.bufferedCtx()
 	return s.nowait
+}
+
+// bufferedCtx is the session's read context of prepared SELECTs, with the session's row
+// buffer (weir.WithRowBuffer): a range read of a short window collects its rows there, not
+// in a new slice. A connection runs one command at a time, and each result is encoded
+// before the next read, as the buffer requires.
+func (s *session) bufferedCtx() context.Context {
+	if ctx := s.readCtx(); s.bufferedOf != ctx {
+		s.bufferedOf, s.buffered = ctx, weir.WithRowBuffer(ctx, &s.rowBuf)
+		s.nowait = weir.WithoutWaiting(s.buffered)
+	}
+	return s.buffered
 }
 
 // writeBinaryResult writes a prepared SELECT's rows in the binary protocol.

@@ -26,8 +26,10 @@ type session struct {
 	// resolve in Weir's default database.
 	db    string
 	dbCtx context.Context
-	// nowait is nowaitOf (the read context) under weir.WithoutWaiting, for the poller.
-	nowait, nowaitOf context.Context
+	// buffered is bufferedOf (the read context) with rowBuf (see bufferedCtx); nowait is
+	// buffered under weir.WithoutWaiting, for the poller.
+	buffered, bufferedOf, nowait context.Context
+	rowBuf                       weir.RowBuffer
 
 	// tx is the open transaction (BEGIN, or any statement while autocommit is off), nil
 	// outside one; manual is set by SET autocommit = 0.
