@@ -50,8 +50,14 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 			return Rows{cols: q.Cols, width: v.width}, err
 		}
 		var out []dataflow.Row
+		var buf *RowBuffer
+		kept := 0 // rows of the buffer's read before
 		if count >= 0 {
-			out = make([]dataflow.Row, 0, min(count, 1024))
+			if buf, out = rowBuffer(ctx, count); buf == nil {
+				out = make([]dataflow.Row, 0, min(count, 1024))
+			} else {
+				kept = len(buf.rows)
+			}
 		}
 		if count != 0 {
 			e.Tree.Scan(blo, bhi, func(r dataflow.Row) bool {
@@ -65,6 +71,14 @@ func (v *View) serveRange(ctx context.Context, q *planner.Query, vals []Value) (
 				out = append(out, r)
 				return count < 0 || len(out) < count
 			})
+		}
+		if buf != nil {
+			// Rows of the read before past this one's are dropped, so that the buffer
+			// does not keep rows a write or an eviction has replaced alive.
+			if len(out) < kept {
+				clear(out[len(out):kept])
+			}
+			buf.rows = out
 		}
 		return Rows{cols: q.Cols, rows: out, width: v.width}, nil
 	}

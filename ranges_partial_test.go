@@ -482,3 +482,53 @@ func TestRangeReadWithoutWaiting(t *testing.T) {
 		}
 	}
 }
+
+// TestRangeRowBuffer: range reads under weir.WithRowBuffer answer what reads without it do,
+// a shorter or empty window after a longer one included, a window larger than the buffer
+// keeps, and the rows a write put in the window in place of others.
+func TestRangeRowBuffer(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{})
+	mustExec(t, e, "CREATE TABLE ev (id INT PRIMARY KEY, at INT)")
+	var tok weir.Token
+	for i := 1; i <= 400; i++ {
+		tok = mustExec(t, e, "INSERT INTO ev VALUES (?, ?)", i, i*10).Token
+	}
+	if err := e.WaitFor(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	page := mustRegister(t, e, "page", "SELECT id FROM ev WHERE at > ? ORDER BY at LIMIT ?")
+	buffered := weir.WithRowBuffer(ctx, &weir.RowBuffer{})
+	read := func(ctx context.Context, bound, count int) string {
+		t.Helper()
+		rows, err := page.Lookup(ctx, bound, count)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rangeIDs(t, rows)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		bound, count := rng.IntN(4200)-100, rng.IntN(40)
+		if rng.IntN(10) == 0 {
+			count = 300 + rng.IntN(100) // more rows than a buffer keeps
+		}
+		if got, want := read(buffered, bound, count), read(ctx, bound, count); got != want {
+			t.Fatalf("at > %d LIMIT %d with a row buffer: %q, without: %q", bound, count, got, want)
+		}
+	}
+	if got := read(buffered, 100, 3); got != "11,12,13" {
+		t.Fatalf("at > 100 LIMIT 3: %q", got)
+	}
+	if got := read(buffered, 5000, 3); got != "" {
+		t.Fatalf("at > 5000 LIMIT 3, after a read of three rows: %q, want none", got)
+	}
+	mustExec(t, e, "DELETE FROM ev WHERE id = 11")
+	tok = mustExec(t, e, "INSERT INTO ev VALUES (1000, 105)").Token
+	if err := e.WaitFor(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(buffered, 100, 3); got != "1000,12,13" {
+		t.Fatalf("at > 100 LIMIT 3 after the write: %q, want 1000,12,13", got)
+	}
+}

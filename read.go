@@ -38,6 +38,43 @@ func WithoutWaiting(ctx context.Context) context.Context {
 // wait, never on a hit.
 func mustNotWait(ctx context.Context) bool { return ctx.Value(noWaitKey{}) != nil }
 
+// RowBuffer is memory a reader of many range reads lends to them (WithRowBuffer), so that a
+// read does not allocate the slice of its rows. Its zero value is ready to use.
+type RowBuffer struct {
+	rows []dataflow.Row
+}
+
+// maxBufferedRows bounds the rows a RowBuffer keeps between reads: a larger result gets its
+// own slice, which the buffer does not keep, so one large read does not pin its rows.
+const maxBufferedRows = 256
+
+type rowBufferKey struct{}
+
+// WithRowBuffer returns a context under which a range read that streams a window of rows
+// from one key (see View.serveRange) collects them in buf's memory rather than in a new
+// slice. The Rows of such a read alias buf: they are valid until the next read under a
+// context with the same buffer, so the reads under it must follow one another (one
+// connection's, each result consumed before the next read), never overlap.
+func WithRowBuffer(ctx context.Context, buf *RowBuffer) context.Context {
+	return context.WithValue(ctx, rowBufferKey{}, buf)
+}
+
+// rowBuffer returns the rows slice to collect at most count rows in: buf's, emptied, under
+// WithRowBuffer; nil otherwise.
+func rowBuffer(ctx context.Context, count int) (*RowBuffer, []dataflow.Row) {
+	if count > maxBufferedRows {
+		return nil, nil
+	}
+	buf, _ := ctx.Value(rowBufferKey{}).(*RowBuffer)
+	if buf == nil {
+		return nil, nil
+	}
+	if cap(buf.rows) < count {
+		buf.rows = make([]dataflow.Row, 0, count)
+	}
+	return buf, buf.rows[:0]
+}
+
 // Rows is the result of a read: column descriptions and rows of values. Rows may share
 // memory with the view: treat them as read-only.
 type Rows struct {

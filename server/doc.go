@@ -6,7 +6,9 @@
 // and a generic packet loop cost more CPU than the lookup it served. A command is framed
 // from a buffered reader, its reply built in one buffer and written with one system call
 // (pipelined commands share one), and a prepared SELECT's rows are encoded straight from
-// the view's rows with column definitions encoded once at prepare. An idle connection
+// the view's rows with column definitions encoded once at prepare (a range read collects
+// its rows in the session's weir.RowBuffer, and the rows and their strings are read ahead
+// of their encoding, a run of rows at a time, so that their cache misses overlap). An idle connection
 // (outside proxy mode, without TLS) waits on the process's poller (internal/connloop;
 // Config.NoPoller turns it off), which answers the COM_PINGs and the COM_STMT_EXECUTEs of
 // prepared SELECTs that hit (a key the view holds, or a range window of at most 64 rows

@@ -26,8 +26,10 @@ type session struct {
 	// resolve in Weir's default database.
 	db    string
 	dbCtx context.Context
-	// nowait is nowaitOf (the read context) under weir.WithoutWaiting, for the poller.
-	nowait, nowaitOf context.Context
+	// buffered is bufferedOf (the read context) with rowBuf (see bufferedCtx); nowait is
+	// buffered under weir.WithoutWaiting, for the poller.
+	buffered, bufferedOf, nowait context.Context
+	rowBuf                       weir.RowBuffer
 
 	// tx is the open transaction (BEGIN, or any statement while autocommit is off), nil
 	// outside one; manual is set by SET autocommit = 0.
@@ -54,6 +56,7 @@ type session struct {
 	defs     map[*weir.Column][][]byte // encoded column definitions, see columnDefs
 	parser   *parser.Parser            // for the statements the session answers itself, see parseOne
 	lastStmt uint32                    // the id of the last statement prepared
+	touched  uint64                    // touchRows's sums, kept so that its reads are made
 	// minLSN (SET @weir_min_lsn): the session's reads wait until a mirror has applied this
 	// upstream position; 0 for none.
 	minLSN uint64
