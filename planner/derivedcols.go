@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/charset"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 )
 
@@ -138,6 +140,11 @@ func isClauseWord(w string) bool {
 type clearLateral struct{ marks []int }
 
 func (c clearLateral) Enter(n ast.Node) (ast.Node, bool) {
+	if t := n.OriginalText(); strings.Contains(t, lateralMark) {
+		// The text a view stores, or a select-list item's name: the client's, unmarked (it
+		// held no LATERAL, so every one there is a mark).
+		n.SetText(charset.FindEncoding(mysql.DefaultCharset), strings.ReplaceAll(t, lateralMark, ""))
+	}
 	switch x := n.(type) {
 	case *ast.TableSource:
 		x.Lateral = false
