@@ -118,7 +118,7 @@ func TestScenariosOnMariaDB(t *testing.T) {
 			t.Parallel()
 			ref := mariaTarget(t, m, "text_"+sc.Name, false)
 			sub := mariaTarget(t, m, "prep_"+sc.Name, true)
-			report(t, Run(t.Context(), sc, ref, sub, Options{}))
+			report(t, Run(t.Context(), sc, ref, sub, Options{SubIsReference: true}))
 		})
 	}
 }

@@ -79,6 +79,9 @@ type Options struct {
 	// every row reaches the views as an incremental update rather than by filling a view
 	// from existing data.
 	PrepareBeforeData bool
+	// SubIsReference says the target under test is the reference database too (MariaDB
+	// against itself): it runs a query's MariaDB text ('-- mariadb') as the reference does.
+	SubIsReference bool
 }
 
 type runner struct {
@@ -87,13 +90,14 @@ type runner struct {
 	ref, sub Target
 	rep      *Report
 	phase    string
+	opts     Options
 }
 
 // Run executes sc on ref (the oracle, MariaDB) and sub (the target under test) step by step
 // and reports every disagreement. It never stops early: one wrong write is reported once,
 // and what follows is still compared, since later rows show what the write did.
 func Run(ctx context.Context, sc *Scenario, ref, sub Target, opts Options) *Report {
-	r := &runner{ctx: ctx, sc: sc, ref: ref, sub: sub, rep: &Report{Scenario: sc.Name}, phase: "during setup"}
+	r := &runner{ctx: ctx, sc: sc, ref: ref, sub: sub, rep: &Report{Scenario: sc.Name}, phase: "during setup", opts: opts}
 	states := map[string]*caseState{}
 	for _, q := range sc.Queries() {
 		states[q.Name] = &caseState{q: q}
@@ -164,7 +168,7 @@ func (r *runner) prepareAll(states map[string]*caseState) {
 		if changedAt >= 0 && q.Line > changedAt {
 			continue
 		}
-		err := guard(r.ctx, func(ctx context.Context) error { return p.Prepare(ctx, q.SQL) })
+		err := guard(r.ctx, func(ctx context.Context) error { return p.Prepare(ctx, r.subSQL(q)) })
 		if err == nil {
 			continue
 		}
@@ -277,13 +281,16 @@ func (r *runner) query(cs *caseState) {
 			return
 		}
 		r.rep.Lookups++
-		where := fmt.Sprintf("%s:%d: query %s %s\n  %s", r.sc.Name, q.Line, q.Name, r.phase, oneLine(q.SQL))
+		where := fmt.Sprintf("%s:%d: query %s %s\n  %s", r.sc.Name, q.Line, q.Name, r.phase, oneLine(r.subSQL(q)))
+		if q.MariaDB != "" && !r.opts.SubIsReference {
+			where += "\n  on MariaDB: " + oneLine(q.MariaDB)
+		}
 		if len(args) > 0 {
 			where += "\n  args: " + FormatArgs(args)
 		}
 		var refRS, subRS *ResultSet
-		refErr := guard(r.ctx, func(ctx context.Context) (err error) { refRS, err = r.ref.Query(ctx, q.SQL, args); return })
-		subErr := guard(r.ctx, func(ctx context.Context) (err error) { subRS, err = r.sub.Query(ctx, q.SQL, args); return })
+		refErr := guard(r.ctx, func(ctx context.Context) (err error) { refRS, err = r.ref.Query(ctx, q.ReferenceSQL(), args); return })
+		subErr := guard(r.ctx, func(ctx context.Context) (err error) { subRS, err = r.sub.Query(ctx, r.subSQL(q), args); return })
 		if refErr == nil && subErr != nil && q.Unsupported {
 			cs.disabled = true
 			r.note("query %s (marked unsupported) rejected as expected: %v", q.Name, subErr)
@@ -296,6 +303,14 @@ func (r *runner) query(cs *caseState) {
 			cs.disabled = true
 		}
 	}
+}
+
+// subSQL is the text the target under test runs.
+func (r *runner) subSQL(q *QueryCase) string {
+	if r.opts.SubIsReference {
+		return q.ReferenceSQL()
+	}
+	return q.SQL
 }
 
 // compare reports a disagreement between two reads and returns whether they agreed.

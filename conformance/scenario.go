@@ -23,6 +23,8 @@ import (
 //	-- writes                        a block of writes; when it ends, every table and every
 //	                                 query declared so far is compared again
 //	-- error [CODE]                  the next write must fail on both (with CODE on MariaDB)
+//	-- mariadb                       after a query's statement: the next statement is the
+//	                                 same query in MariaDB's syntax, run on MariaDB instead
 //
 // Writes run on one connection per target, so a block may hold transactions: BEGIN (or
 // START TRANSACTION) … COMMIT or ROLLBACK, which must end within their block (tables and
@@ -32,6 +34,11 @@ import (
 // the query has an ORDER BY that is a total order, so row order is compared too; otherwise
 // rows are compared as multisets. "unsupported" marks a construct Weir is not meant to
 // support yet: a rejection is logged instead of failing.
+//
+// "-- mariadb" is for the constructs MySQL and MariaDB spell differently (MySQL's `VALUES
+// ROW(1, 'a')` is MariaDB's `VALUES (1, 'a')`; MariaDB has no derived column list, `AS v(a,
+// b)`): Weir runs the query as written, MariaDB its own text, which must take the same
+// parameters. Use it only where the syntax differs.
 
 // Statement is a write or DDL statement.
 type Statement struct {
@@ -52,6 +59,17 @@ type QueryCase struct {
 	Args        [][]any
 	Ordered     bool
 	Unsupported bool
+	// MariaDB, when not empty, is the query in MariaDB's syntax, which the reference runs
+	// instead of SQL ('-- mariadb').
+	MariaDB string
+}
+
+// ReferenceSQL is the text the reference (MariaDB) runs.
+func (q *QueryCase) ReferenceSQL() string {
+	if q.MariaDB != "" {
+		return q.MariaDB
+	}
+	return q.SQL
 }
 
 // StepKind says what a Step does.
@@ -142,6 +160,9 @@ type parser struct {
 	pending *QueryCase
 	// pendingErr is an "-- error" waiting for its statement.
 	pendingErr *Statement
+	// pendingMariaDB is the query whose MariaDB text ("-- mariadb") the next statement is;
+	// lastQuery the query whose statement came last, with nothing after it yet.
+	pendingMariaDB, lastQuery *QueryCase
 	// txLine is the line of the BEGIN of the transaction open in the current block, or 0.
 	txLine   int
 	stmt     strings.Builder
@@ -225,7 +246,17 @@ func (p *parser) directive(n int, d string) error {
 	if p.pendingErr != nil && word != "error" {
 		return fmt.Errorf("'-- error' on line %d is not followed by a statement", p.pendingErr.Line)
 	}
+	if p.pendingMariaDB != nil {
+		return fmt.Errorf("'-- mariadb' for query %q is not followed by a statement", p.pendingMariaDB.Name)
+	}
+	last := p.lastQuery
+	p.lastQuery = nil
 	switch word {
+	case "mariadb":
+		if last == nil || rest != "" {
+			return fmt.Errorf("'-- mariadb' must follow a query's statement directly, alone on its line")
+		}
+		p.pendingMariaDB = last
 	case "setup":
 		if p.mode != modeStart {
 			return fmt.Errorf("'-- setup' must come first and only once")
@@ -328,8 +359,17 @@ func (p *parser) statement(line int, sql string) error {
 	if sql == "" {
 		return fmt.Errorf("empty statement")
 	}
+	if q := p.pendingMariaDB; q != nil {
+		p.pendingMariaDB = nil
+		if got, want := countPlaceholders(sql), countPlaceholders(q.SQL); got != want {
+			return fmt.Errorf("query %q: the MariaDB text has %d placeholders, the query %d", q.Name, got, want)
+		}
+		q.MariaDB = sql
+		return nil
+	}
 	if q := p.pending; q != nil {
 		p.pending = nil
+		p.lastQuery = q
 		q.SQL = sql
 		want := countPlaceholders(sql)
 		if len(q.Args) == 0 {
@@ -452,6 +492,9 @@ func (p *parser) finish(eof int) error {
 	}
 	if p.pendingErr != nil {
 		return fmt.Errorf("'-- error' on line %d is not followed by a statement", p.pendingErr.Line)
+	}
+	if p.pendingMariaDB != nil {
+		return fmt.Errorf("'-- mariadb' for query %q is not followed by a statement", p.pendingMariaDB.Name)
 	}
 	if p.mode == modeStart {
 		return fmt.Errorf("no '-- setup' block")

@@ -84,6 +84,39 @@ SELECT * FROM u WHERE id IN (?, ?, ?, ?, ?) AND '?' <> "?" AND ` + "`?`" + ` = 1
 	}
 }
 
+// TestParseMariaDBText: "-- mariadb" gives the query before it MariaDB's own text, which
+// only the reference runs.
+func TestParseMariaDBText(t *testing.T) {
+	src := `-- setup
+CREATE TABLE t (a INT);
+-- query v
+-- args: 1
+SELECT * FROM (VALUES ROW(1, 'x')) AS v(a, b) WHERE a = ?;
+-- mariadb
+WITH v(a, b) AS (VALUES (1, 'x'))
+SELECT * FROM v WHERE a = ?;
+-- query plain
+SELECT a FROM t;
+`
+	sc, err := ParseScenario("demo", strings.NewReader(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs := sc.Queries()
+	if len(qs) != 2 {
+		t.Fatalf("%d queries, want 2", len(qs))
+	}
+	if got, want := qs[0].ReferenceSQL(), "WITH v(a, b) AS (VALUES (1, 'x'))\nSELECT * FROM v WHERE a = ?"; got != want {
+		t.Errorf("MariaDB text = %q, want %q", got, want)
+	}
+	if qs[0].SQL != "SELECT * FROM (VALUES ROW(1, 'x')) AS v(a, b) WHERE a = ?" {
+		t.Errorf("query text = %q", qs[0].SQL)
+	}
+	if qs[1].MariaDB != "" || qs[1].ReferenceSQL() != qs[1].SQL {
+		t.Errorf("a query without '-- mariadb' = %+v", qs[1])
+	}
+}
+
 func TestParseScenarioErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name, src, want string
@@ -115,6 +148,11 @@ func TestParseScenarioErrors(t *testing.T) {
 		{"trailing comma", "-- setup\nCREATE TABLE t (a INT);\n-- query q\n-- args: 1,\nSELECT ?;\n", "trailing ','"},
 		{"missing comma", "-- setup\nCREATE TABLE t (a INT);\n-- query q\n-- args: 'a' 'b'\nSELECT ?, ?;\n", "expected ','"},
 		{"empty args", "-- setup\nCREATE TABLE t (a INT);\n-- query q\n-- args:\nSELECT 1;\n", "no values"},
+		{"mariadb without query", "-- setup\nCREATE TABLE t (a INT);\n-- mariadb\nSELECT 1;\n", "must follow a query's statement"},
+		{"mariadb after args", "-- setup\nCREATE TABLE t (a INT);\n-- query q\n-- args: 1\n-- mariadb\nSELECT ?;\n", "has no statement"},
+		{"mariadb twice", "-- setup\nCREATE TABLE t (a INT);\n-- query q\nSELECT 1;\n-- mariadb\nSELECT 1;\n-- mariadb\nSELECT 1;\n", "must follow a query's statement"},
+		{"mariadb at end", "-- setup\nCREATE TABLE t (a INT);\n-- query q\nSELECT 1;\n-- mariadb\n", "not followed by a statement"},
+		{"mariadb placeholders", "-- setup\nCREATE TABLE t (a INT);\n-- query q\n-- args: 1\nSELECT ?;\n-- mariadb\nSELECT 1;\n", "0 placeholders, the query 1"},
 		{"integer out of range", "-- setup\nCREATE TABLE t (a INT);\n-- query q\n-- args: 99999999999999999999\nSELECT ?;\n", "out of range"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

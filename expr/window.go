@@ -19,7 +19,26 @@ const (
 	WinLead
 	// WinAgg is an aggregate (COUNT, SUM, AVG, MIN, MAX: Agg) over the rows of the frame.
 	WinAgg
+	// WinNtile is NTILE(Offset): the number of the bucket the row falls in when the
+	// partition is split in order into Offset buckets whose sizes differ by one at most,
+	// the larger ones first.
+	WinNtile
+	// WinPercentRank is (RANK - 1) / (rows - 1), 0 for a partition of one row; WinCumeDist
+	// the share of the partition's rows that come before the row or are its peers.
+	WinPercentRank
+	WinCumeDist
+	// WinFirstValue, WinLastValue and WinNthValue read column Arg of the first, the last,
+	// or the Offset-th row of the frame (NULL when the frame has no such row).
+	WinFirstValue
+	WinLastValue
+	WinNthValue
 )
+
+// ValueFrame reports whether the function reads a row of its frame (FIRST_VALUE,
+// LAST_VALUE, NTH_VALUE), so that its Frame applies as an aggregate's does.
+func (k WindowKind) ValueFrame() bool {
+	return k == WinFirstValue || k == WinLastValue || k == WinNthValue
+}
 
 // FrameBoundKind is one end of a window frame.
 type FrameBoundKind uint8
@@ -121,6 +140,18 @@ func (w WindowFunc) String() string {
 			def = "$" + strconv.Itoa(w.Default)
 		}
 		return name + "($" + strconv.Itoa(w.Arg) + "," + strconv.FormatInt(w.Offset, 10) + "," + def + ")"
+	case WinNtile:
+		return "ntile(" + strconv.FormatInt(w.Offset, 10) + ")"
+	case WinPercentRank:
+		return "percent_rank()"
+	case WinCumeDist:
+		return "cume_dist()"
+	case WinFirstValue:
+		return "first_value($" + strconv.Itoa(w.Arg) + ") " + w.Frame.String()
+	case WinLastValue:
+		return "last_value($" + strconv.Itoa(w.Arg) + ") " + w.Frame.String()
+	case WinNthValue:
+		return "nth_value($" + strconv.Itoa(w.Arg) + "," + strconv.FormatInt(w.Offset, 10) + ") " + w.Frame.String()
 	}
 	names := map[AggFunc]string{AggCountStar: "count", AggCount: "count", AggSum: "sum", AggAvg: "avg", AggMin: "min", AggMax: "max"}
 	var b strings.Builder

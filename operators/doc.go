@@ -1,7 +1,9 @@
 // Package operators implements Weir's incremental dataflow operators: base tables, filters,
 // projections, joins, grouped aggregates (with MIN/MAX in extremum.go), top-k, distinct,
-// union, window functions (window.go, partial by partition) and readers. Aggregates and
-// DISTINCT can also be partial by some of what they group by (subkey.go). Each implements dataflow.Operator: it consumes batches of +/- deltas
+// union, window functions (window.go, partial by partition), constant rows (values.go: a
+// VALUES table, a node without parents) and readers. Aggregates and DISTINCT can also be
+// partial by some of what they group by (subkey.go). Each implements dataflow.Operator: it
+// consumes batches of +/- deltas
 // with multiset semantics and emits the deltas of its own output, so that after any sequence
 // of batches the output equals the operator applied from scratch to the input.
 //

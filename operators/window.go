@@ -13,8 +13,9 @@ import (
 // WindowFunc is one window function of a Window (package expr).
 type WindowFunc = expr.WindowFunc
 
-// Window computes window functions (ROW_NUMBER, RANK, DENSE_RANK, LAG, LEAD, and COUNT, SUM,
-// AVG, MIN, MAX over a frame) that share one PARTITION BY and one ORDER BY. Its output is
+// Window computes window functions (ROW_NUMBER, RANK, DENSE_RANK, NTILE, PERCENT_RANK,
+// CUME_DIST, LAG, LEAD; FIRST_VALUE, LAST_VALUE, NTH_VALUE and COUNT, SUM, AVG, MIN, MAX over
+// a frame) that share one PARTITION BY and one ORDER BY. Its output is
 // each input row followed by one column per function.
 //
 // State is, per partition (the values of the partition columns, compared under the
@@ -233,9 +234,67 @@ func (w *Window) compute(p *winPart, rows []dataflow.Row, vals []dataflow.Value)
 			}
 		case expr.WinAgg:
 			w.slide(fi, part, peerLo, peerHi, func(i int, v dataflow.Value) { *at(i) = v })
+		case expr.WinNtile:
+			buckets := max(f.Offset, 1)
+			size, big := int64(n)/buckets, int64(n)%buckets
+			for i := range n {
+				// The first `big` buckets hold size+1 rows, the others size.
+				k := int64(i)
+				if k < big*(size+1) {
+					*at(i) = dataflow.Int(k/(size+1) + 1)
+				} else {
+					*at(i) = dataflow.Int(big + (k-big*(size+1))/size + 1)
+				}
+			}
+		case expr.WinPercentRank:
+			for i := range n {
+				v := 0.0
+				if n > 1 {
+					v = float64(peerLo[i]) / float64(n-1)
+				}
+				*at(i) = dataflow.Float(v)
+			}
+		case expr.WinCumeDist:
+			for i := range n {
+				*at(i) = dataflow.Float(float64(peerHi[i]) / float64(n))
+			}
+		case expr.WinFirstValue, expr.WinLastValue, expr.WinNthValue:
+			for i := range n {
+				lo, hi := w.frameOf(&w.funcs[fi], part, i, peerLo[i], peerHi[i])
+				j := -1
+				switch f.Kind {
+				case expr.WinFirstValue:
+					j = lo
+				case expr.WinLastValue:
+					j = hi - 1
+				default:
+					if f.Offset >= 1 && f.Offset <= int64(hi-lo) {
+						j = lo + int(f.Offset) - 1
+					}
+				}
+				if j >= lo && j < hi {
+					*at(i) = colAt(part[j], f.Arg)
+				} else {
+					*at(i) = dataflow.Null
+				}
+			}
 		}
 	}
 	return rows, vals
+}
+
+// frameOf is the frame [lo, hi) of row i of part for function f.
+func (w *Window) frameOf(f *WindowFunc, part []dataflow.Row, i, peerLo, peerHi int) (lo, hi int) {
+	lo, hi = expr.FrameRange(f.Frame, i, len(part), peerLo, peerHi)
+	if !colAt(part[i], w.rangeKey()).IsNull() {
+		if f.Frame.RangeOffset(f.Frame.Start) {
+			lo = w.rangeBound(part, colAt(part[i], f.Frame.Start.Col), false)
+		}
+		if f.Frame.RangeOffset(f.Frame.End) {
+			hi = max(lo, w.rangeBound(part, colAt(part[i], f.Frame.End.Col), true))
+		}
+	}
+	return lo, hi
 }
 
 // slide computes aggregate function fi over the frame of every row of part, moving one
@@ -252,15 +311,7 @@ func (w *Window) slide(fi int, part []dataflow.Row, peerLo, peerHi []int, set fu
 	curLo, curHi := 0, 0
 	n := len(part)
 	for i := range n {
-		lo, hi := expr.FrameRange(f.Frame, i, n, peerLo[i], peerHi[i])
-		if !colAt(part[i], w.rangeKey()).IsNull() {
-			if f.Frame.RangeOffset(f.Frame.Start) {
-				lo = w.rangeBound(part, colAt(part[i], f.Frame.Start.Col), false)
-			}
-			if f.Frame.RangeOffset(f.Frame.End) {
-				hi = max(lo, w.rangeBound(part, colAt(part[i], f.Frame.End.Col), true))
-			}
-		}
+		lo, hi := w.frameOf(f, part, i, peerLo[i], peerHi[i])
 		if lo >= curHi {
 			// The frame left everything it held behind: start afresh at lo.
 			g.accs[0], g.key.n = accState{}, 0

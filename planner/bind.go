@@ -73,7 +73,8 @@ func (f *infoSchemaFinder) Enter(n ast.Node) (ast.Node, bool) {
 	case *ast.TableName:
 		f.found = f.found || x.Schema.L == InfoSchema
 	case *ast.SelectStmt:
-		f.found = f.found || x.From == nil
+		// A VALUES statement has no FROM, and reads no table at all.
+		f.found = f.found || (x.From == nil && x.Kind != ast.SelectStmtKindValues)
 	}
 	return n, f.found
 }

@@ -131,9 +131,20 @@ func parseOne(sql string) (stmt ast.StmtNode, release func(), err error) {
 			parsers.Put(p) // no tree was handed out
 		}
 	}()
-	stmts, _, perr := p.Parse(rewriteJSONArrayAgg(sql), "", "")
+	text, marks := rewriteDerivedColumns(rewriteJSONArrayAgg(sql))
+	stmts, _, perr := p.Parse(text, "", "")
+	if perr != nil && marks != nil {
+		// The error's position must be the one in the client's text.
+		stmts, _, perr = p.Parse(rewriteJSONArrayAgg(sql), "", "")
+		marks = nil
+	}
 	if perr != nil {
 		return nil, nil, &Error{Code: CodeParse, SQLState: "42000", Msg: syntaxMessage(perr.Error()), Err: perr}
+	}
+	if marks != nil {
+		for _, st := range stmts {
+			st.Accept(clearLateral{marks: marks})
+		}
 	}
 	switch len(stmts) {
 	case 0:

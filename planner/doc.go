@@ -26,7 +26,11 @@
 // differing only in those literals share one view), filter pushdown below joins, grouping by the
 // group columns that determine the others, by primary keys and join equalities (fdgroup.go), SQL views
 // (CREATE/ALTER/DROP VIEW: a view read in FROM is compiled from its text as a derived table;
-// see view.go), and the rendering of plans for EXPLAIN.
+// see view.go), table value constructors (`VALUES ROW(…), …` as a statement, derived
+// table, IN subquery or CTE: a Values plan node of constant rows, each column of its values'
+// common type; see values.go; derived column lists `AS v(a, b)`, which TiDB's parser reads
+// only after LATERAL, are marked so before parsing and unmarked after, see derivedcols.go),
+// and the rendering of plans for EXPLAIN.
 //
 // Joins (from.go, join_using.go): the FROM clause is walked into a join structure, then
 // built with the `column = column` equalities of ON and WHERE as join keys. Pieces that no

@@ -101,6 +101,8 @@ func Describe(p Plan) string {
 		return s
 	case *Union:
 		return "Union"
+	case *Values:
+		return p.Describe()
 	case *Window:
 		return describeWindow(p)
 	case *TemporalFilter:

@@ -177,7 +177,7 @@ func (b *block) rowConv(sc *scope, clause string) *exprConv {
 func checkSelect(sel *ast.SelectStmt) error {
 	switch {
 	case sel.Kind != ast.SelectStmtKindSelect:
-		return unsupported("TABLE and VALUES statements")
+		return unsupported("TABLE statements")
 	case sel.SelectIntoOpt != nil:
 		return unsupported("SELECT ... INTO")
 	case sel.LockInfo != nil && sel.LockInfo.LockType != ast.SelectLockNone:
@@ -193,6 +193,9 @@ func checkSelect(sel *ast.SelectStmt) error {
 // plan compiles the block. Columns are numbered globally (scope order) until the very end,
 // where every expression is mapped onto the positions of the operator that evaluates it.
 func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
+	if sel.Kind == ast.SelectStmtKindValues {
+		return b.values(sel)
+	}
 	if err := checkSelect(sel); err != nil {
 		return nil, err
 	}

@@ -353,6 +353,77 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 			info.fn.Frame = f
 		}
 		info.col = dataflow.Column{Type: as.Type}
+	case ast.WindowFuncNtile:
+		if err := argCount(1, 1); err != nil {
+			return nil, err
+		}
+		if err := noFrame(); err != nil {
+			return nil, err
+		}
+		if err := needOrder(); err != nil {
+			return nil, err
+		}
+		k, err := b.windowCount(inner, n.Args[0], upper, n)
+		if err != nil {
+			return nil, err
+		}
+		info.fn.Kind, info.fn.Offset = expr.WinNtile, k
+		info.col = dataflow.Column{Type: ntileType}
+	case ast.WindowFuncPercentRank, ast.WindowFuncCumeDist:
+		if err := argCount(0, 0); err != nil {
+			return nil, err
+		}
+		if err := noFrame(); err != nil {
+			return nil, err
+		}
+		// MySQL allows no ORDER BY (every row a peer); MariaDB, the reference, requires one.
+		if err := needOrder(); err != nil {
+			return nil, err
+		}
+		info.fn.Kind = expr.WinPercentRank
+		if name == ast.WindowFuncCumeDist {
+			info.fn.Kind = expr.WinCumeDist
+		}
+		t := doubleType
+		t.Nullable = false
+		info.col = dataflow.Column{Type: t}
+	case ast.WindowFuncFirstValue, ast.WindowFuncLastValue, ast.WindowFuncNthValue:
+		lo, hi := 1, 1
+		info.fn.Kind = expr.WinFirstValue
+		switch name {
+		case ast.WindowFuncLastValue:
+			info.fn.Kind = expr.WinLastValue
+		case ast.WindowFuncNthValue:
+			info.fn.Kind, lo, hi = expr.WinNthValue, 2, 2
+		}
+		if err := argCount(lo, hi); err != nil {
+			return nil, err
+		}
+		if n.FromLast {
+			return nil, b.c.at(unsupported("%s ... FROM LAST", upper), n)
+		}
+		if n.IgnoreNull {
+			return nil, b.c.at(unsupported("%s ... IGNORE NULLS", upper), n)
+		}
+		if info.arg, err = inner.conv(n.Args[0]); err != nil {
+			return nil, err
+		}
+		if info.fn.Kind == expr.WinNthValue {
+			if info.fn.Offset, err = b.windowCount(inner, n.Args[1], upper, n); err != nil {
+				return nil, err
+			}
+		}
+		info.fn.Frame = expr.DefaultFrame
+		if spec.Frame != nil {
+			f, err := b.frame(spec.Frame, info, inner, n)
+			if err != nil {
+				return nil, err
+			}
+			info.fn.Frame = f
+		}
+		t := info.arg.Type()
+		t.Nullable = true
+		info.col = dataflow.Column{Type: t}
 	default:
 		return nil, b.c.at(unsupported("the window function %s()", upper), n)
 	}
@@ -382,6 +453,27 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 		b.winIdx[k] = j
 	}
 	return expr.NewCol(winBase+j, b.wins[j].col), nil
+}
+
+// ntileType is NTILE's, as MySQL types it.
+var ntileType = dataflow.Type{Kind: dataflow.KindUint, Unsigned: true, Precision: 21, SQL: "BIGINT UNSIGNED"}
+
+// windowCount reads NTILE's bucket count or NTH_VALUE's row number: a positive integer
+// constant (MySQL's error 1210 otherwise).
+func (b *block) windowCount(inner *exprConv, arg ast.ExprNode, upper string, n ast.Node) (int64, error) {
+	e, err := inner.conv(arg)
+	if err != nil {
+		return 0, err
+	}
+	v, ok := expr.ConstValue(e)
+	if !ok {
+		return 0, b.c.at(unsupported("a %s argument that is not an integer constant", upper), n)
+	}
+	k, isInt := v.ToInt()
+	if v.IsNull() || !isInt || (v.Kind() != dataflow.KindInt && v.Kind() != dataflow.KindUint) || k <= 0 {
+		return 0, b.c.at(&Error{Code: codeWrongArguments, SQLState: "HY000", Msg: "Incorrect arguments to " + strings.ToLower(upper)}, n)
+	}
+	return k, nil
 }
 
 // frame compiles a frame clause of an aggregate's window; the offsets of a RANGE frame

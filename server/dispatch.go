@@ -97,7 +97,7 @@ func (s *session) dispatch(w *wire, data []byte) (quit bool, err error) {
 func (s *session) query(w *wire, query string) error {
 	sql := trimStatement(query)
 	switch word(leadingWords(sql, 1), 0) {
-	case "SELECT", "(", "WITH":
+	case "SELECT", "(", "WITH", "VALUES":
 	default:
 		res, err := s.HandleQuery(query)
 		return s.reply(w, res, err)

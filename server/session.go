@@ -175,7 +175,7 @@ func (s *session) run(query string) (*mysql.Result, error) {
 	first, second := word(words, 0), word(words, 1)
 	execSQL := func(ctx context.Context) (weir.Result, error) { return s.srv.engine.Exec(ctx, sql) }
 	switch first {
-	case "SELECT", "(", "WITH":
+	case "SELECT", "(", "WITH", "VALUES":
 		return s.selectText(sql)
 	case "INSERT", "UPDATE", "DELETE", "REPLACE":
 		return s.write(sql, nil, execSQL)
@@ -227,7 +227,7 @@ func (s *session) run(query string) (*mysql.Result, error) {
 		return nil, unsupported("savepoints (%s)", first)
 	case "DESCRIBE", "DESC", "EXPLAIN":
 		switch second {
-		case "SELECT", "WITH", "(":
+		case "SELECT", "WITH", "(", "VALUES":
 			return s.explainSelect(afterWords(sql, 1))
 		case "GRAPH":
 			if first == "EXPLAIN" {
@@ -374,7 +374,7 @@ func (s *session) prepareStmt(query string) (*prepared, error) {
 	sql := trimStatement(query)
 	p := &prepared{sql: sql}
 	switch word(leadingWords(sql, 1), 0) {
-	case "SELECT", "(", "WITH", "INSERT", "UPDATE", "DELETE", "REPLACE":
+	case "SELECT", "(", "WITH", "VALUES", "INSERT", "UPDATE", "DELETE", "REPLACE":
 		st, err := s.srv.engine.PrepareContext(s.readCtx(), sql)
 		if err != nil {
 			if countPlaceholders(sql) == 0 {

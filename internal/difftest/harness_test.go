@@ -102,6 +102,8 @@ type caseStats struct {
 	// joins counts accepted queries with a join, otherJoins those with a join not keyed by
 	// equalities alone (see otherJoin).
 	joins, otherJoins int
+	// values counts accepted queries with a VALUES table.
+	values int
 }
 
 // rangeParamSQL matches the range conditions with parameters that the generator writes.
@@ -136,6 +138,9 @@ func (s *caseStats) record(sql string, err error) {
 		}
 		if otherJoinSQL.MatchString(sql) {
 			s.otherJoins++
+		}
+		if strings.Contains(sql, "(VALUES ROW(") {
+			s.values++
 		}
 		return
 	}

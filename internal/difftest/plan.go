@@ -104,6 +104,8 @@ func formatPlan(b *strings.Builder, p planner.Plan, depth int) {
 		fmt.Fprintf(b, "%stopk group %v order %s limit %d offset %d\n", indent, n.GroupBy, formatOrder(n.Order), n.Limit, n.Offset)
 	case *planner.Union:
 		fmt.Fprintf(b, "%sunion\n", indent)
+	case *planner.Values:
+		fmt.Fprintf(b, "%s%s\n", indent, n.Describe())
 	case *planner.Window:
 		fmt.Fprintf(b, "%swindow partition %v order %s: %v\n", indent, n.Partition, formatOrder(n.Order), n.Funcs)
 	default:
@@ -136,6 +138,8 @@ func isNil(p planner.Plan) bool {
 	case *planner.Union:
 		return n == nil
 	case *planner.Window:
+		return n == nil
+	case *planner.Values:
 		return n == nil
 	}
 	return false

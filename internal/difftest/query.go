@@ -43,6 +43,8 @@ type QueryConfig struct {
 	Scalars bool
 	// Windows allows window functions (query_window.go).
 	Windows bool
+	// Values allows VALUES tables (`(VALUES ROW(…), …) AS vK(k0, …)`) in FROM.
+	Values bool
 }
 
 // scopeCol is a column visible in a FROM clause's scope.
@@ -126,6 +128,9 @@ func (q *qgen) tableItem(t *Table) (string, []scopeCol) {
 
 // fromItem is a table or, sometimes, a derived table.
 func (q *qgen) fromItem(depth int) (string, []scopeCol) {
+	if q.cfg.Values && q.g.chance(15) {
+		return q.valuesItem()
+	}
 	if q.cfg.Derived && depth > 0 && q.g.chance(20) {
 		return q.derivedItem(depth - 1)
 	}
@@ -142,6 +147,39 @@ func (q *qgen) derivedItem(depth int) (string, []scopeCol) {
 		out[i] = scopeCol{ref: fmt.Sprintf("%s.k%d", a, i), typ: c.typ, src: c.src}
 	}
 	return fmt.Sprintf("(%s) AS %s", inner, a), out
+}
+
+// valuesTypes are the column types a VALUES table draws: those whose literals have the
+// type itself (a date or a double would be written as a string or a decimal).
+var valuesTypes = []ColType{TypeInt, TypeUint, TypeDecimal, TypeWideDecimal, TypeVarchar}
+
+// valuesItem is `(VALUES ROW(…), …) AS vK(k0, k1, …)`: one to three columns of values the
+// tables hold too (so joins on them match), sometimes NULL after the first row.
+func (q *qgen) valuesItem() (string, []scopeCol) {
+	g := q.g
+	width := g.intn(1, 3)
+	types := make([]ColType, width)
+	names := make([]string, width)
+	a := q.nextAlias("v")
+	cols := make([]scopeCol, width)
+	for i := range types {
+		types[i] = pick(g, valuesTypes)
+		names[i] = fmt.Sprintf("k%d", i)
+		cols[i] = scopeCol{ref: fmt.Sprintf("%s.k%d", a, i), typ: types[i]}
+	}
+	rows := make([]string, g.intn(1, 4))
+	for r := range rows {
+		vals := make([]string, width)
+		for i, t := range types {
+			if r > 0 && g.chance(10) {
+				vals[i] = "NULL"
+			} else {
+				vals[i] = Literal(pick(g, t.Domain()), t)
+			}
+		}
+		rows[r] = "ROW(" + strings.Join(vals, ", ") + ")"
+	}
+	return fmt.Sprintf("(VALUES %s) AS %s(%s)", strings.Join(rows, ", "), a, strings.Join(names, ", ")), cols
 }
 
 // innerSelect is a derived table's query: a filtered projection, a DISTINCT, or a grouped

@@ -113,7 +113,8 @@ func (q *qgen) windowCall(scope []scopeCol) string {
 			nums = append(nums, o)
 		}
 	}
-	switch g.weighted(3, 2, 2, 2, 2, 5) {
+	kind := g.weighted(3, 2, 2, 2, 2, 5, 2, 3)
+	switch kind {
 	case 0:
 		return "ROW_NUMBER() OVER (" + q.windowSpec(scope, false) + ")"
 	case 1:
@@ -133,9 +134,22 @@ func (q *qgen) windowCall(scope []scopeCol) string {
 			}
 		}
 		return fmt.Sprintf("%s(%s) OVER (%s)", name, args, q.windowSpec(scope, true))
+	case 6:
+		fn := pick(g, []string{"PERCENT_RANK()", "CUME_DIST()", fmt.Sprintf("NTILE(%d)", g.intn(1, 4))})
+		return fn + " OVER (" + q.windowSpec(scope, true) + ")"
 	}
 	var agg string
 	switch k := g.intn(0, 5); {
+	case kind == 7:
+		// A value function reads a row of the frame the aggregates draw.
+		switch g.intn(0, 2) {
+		case 0:
+			agg = "FIRST_VALUE(" + c.ref + ")"
+		case 1:
+			agg = "LAST_VALUE(" + c.ref + ")"
+		default:
+			agg = fmt.Sprintf("NTH_VALUE(%s, %d)", c.ref, g.intn(1, 3))
+		}
 	case k == 0:
 		agg = "COUNT(*)"
 	case k == 1:

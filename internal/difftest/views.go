@@ -19,7 +19,26 @@ func AsView(sql, name string) (create, query string, ok bool) {
 		return "", "", false
 	}
 	body := sql[open+1 : end]
-	return "CREATE VIEW " + name + " AS " + body, sql[:open] + name + sql[end+1:], true
+	rest := sql[end+1:]
+	// A column list after the alias, `AS a(k0, k1)`, becomes the view's: `CREATE VIEW name
+	// (k0, k1) AS <select>` and `FROM name AS a`.
+	aliasEnd := len(" AS ")
+	for aliasEnd < len(rest) && isAliasByte(rest[aliasEnd]) {
+		aliasEnd++
+	}
+	if aliasEnd < len(rest) && rest[aliasEnd] == '(' {
+		colsEnd := closingParen(rest, aliasEnd)
+		if colsEnd < 0 {
+			return "", "", false
+		}
+		return "CREATE VIEW " + name + " " + rest[aliasEnd:colsEnd+1] + " AS " + body,
+			sql[:open] + name + rest[:aliasEnd] + rest[colsEnd+1:], true
+	}
+	return "CREATE VIEW " + name + " AS " + body, sql[:open] + name + rest, true
+}
+
+func isAliasByte(c byte) bool {
+	return c == '_' || (c >= '0' && c <= '9') || (c|0x20 >= 'a' && c|0x20 <= 'z')
 }
 
 // closingParen returns the position of the parenthesis that closes the one at open,

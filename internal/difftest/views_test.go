@@ -11,6 +11,8 @@ func TestAsView(t *testing.T) {
 			"CREATE VIEW w AS SELECT a AS k0 FROM t WHERE b = ')' UNION SELECT c FROM s",
 			"SELECT u1.k0 FROM w AS u1 WHERE u1.k0 = ?"},
 		{"SELECT u2.k0 FROM (SELECT (a + 1) AS k0 FROM t) AS u2", "CREATE VIEW w AS SELECT (a + 1) AS k0 FROM t", "SELECT u2.k0 FROM w AS u2"},
+		{"SELECT v1.k1 FROM (VALUES ROW(1, 'a)')) AS v1(k0, k1) JOIN t ON t.a = v1.k0", "CREATE VIEW w (k0, k1) AS VALUES ROW(1, 'a)')",
+			"SELECT v1.k1 FROM w AS v1 JOIN t ON t.a = v1.k0"},
 	} {
 		create, query, ok := AsView(c.sql, "w")
 		if !ok || create != c.create || query != c.query {

@@ -88,6 +88,14 @@ func (ev *evaluator) eval(p planner.Plan) ([]dataflow.Row, error) {
 			return nil, fmt.Errorf("%w: nil window", ErrInvalidPlan)
 		}
 		rows, err = ev.window(n)
+	case *planner.Values:
+		if n == nil {
+			return nil, fmt.Errorf("%w: nil values", ErrInvalidPlan)
+		}
+		rows = make([]dataflow.Row, len(n.Rows))
+		for i, r := range n.Rows {
+			rows[i] = dataflow.Row(r)
+		}
 	default:
 		return nil, fmt.Errorf("%w: unknown plan node %T", ErrInvalidPlan, p)
 	}

@@ -44,6 +44,8 @@ func (ev *evaluator) window(n *planner.Window) ([]dataflow.Row, error) {
 			if f.Agg.Func != expr.AggCountStar {
 				used = append(used, f.Agg.Arg)
 			}
+		case expr.WinFirstValue, expr.WinLastValue, expr.WinNthValue:
+			used = append(used, f.Arg)
 		}
 		if err := checkPositions("window function column", used, width); err != nil {
 			return nil, err
@@ -119,6 +121,61 @@ func windowValue(f expr.WindowFunc, order []dataflow.SortKey, cols []dataflow.Co
 			argType = cols[f.Agg.Arg].Type
 		}
 		return computeAggregate(f.Agg, argType, frame)
+	case expr.WinNtile:
+		// Bucket b (from 1) holds the rows from the first one after the b-1 buckets before
+		// it: n/N rows each, and one more for each of the first n%N buckets.
+		n, buckets := int64(len(rows)), max(f.Offset, 1)
+		start := int64(0)
+		for b := int64(1); b <= buckets; b++ {
+			size := n / buckets
+			if b <= n%buckets {
+				size++
+			}
+			if int64(i) < start+size {
+				return dataflow.Int(b), nil
+			}
+			start += size
+		}
+		return dataflow.Null, fmt.Errorf("%w: row %d in no NTILE bucket", ErrInvalidPlan, i)
+	case expr.WinPercentRank:
+		if len(rows) == 1 {
+			return dataflow.Float(0), nil
+		}
+		before := 0
+		for j := range rows {
+			if peer(j, i) < 0 {
+				before++
+			}
+		}
+		return dataflow.Float(float64(before) / float64(len(rows)-1)), nil
+	case expr.WinCumeDist:
+		upTo := 0
+		for j := range rows {
+			if peer(j, i) <= 0 {
+				upTo++
+			}
+		}
+		return dataflow.Float(float64(upTo) / float64(len(rows))), nil
+	case expr.WinFirstValue, expr.WinLastValue, expr.WinNthValue:
+		var frame []dataflow.Row
+		for j := range rows {
+			if inFrame(f.Frame, order, rows, i, j, peer) {
+				frame = append(frame, rows[j])
+			}
+		}
+		k := -1
+		switch f.Kind {
+		case expr.WinFirstValue:
+			k = 0
+		case expr.WinLastValue:
+			k = len(frame) - 1
+		default:
+			k = int(f.Offset) - 1
+		}
+		if k < 0 || k >= len(frame) {
+			return dataflow.Null, nil
+		}
+		return frame[k][f.Arg], nil
 	}
 	return dataflow.Null, fmt.Errorf("%w: unknown window function %d", ErrInvalidPlan, f.Kind)
 }

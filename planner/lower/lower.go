@@ -168,6 +168,8 @@ func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
 		desc = fmt.Sprintf("topk(%v,%v,%d,%d)", p.GroupBy, p.Order, p.Limit, p.Offset)
 	case *planner.Union:
 		op, desc = operators.NewUnion(len(p.Ins)), "union"
+	case *planner.Values:
+		op, desc = operators.NewValues(p.Rows), p.Describe()
 	case *planner.Window:
 		w := operators.NewWindow(len(p.Input.Columns()), p.Partition, p.Order, p.Funcs)
 		op, desc = w, fmt.Sprintf("window(%d)%s", len(p.Input.Columns()), w.Describe())
