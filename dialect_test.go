@@ -142,3 +142,43 @@ func TestDialectViewsApart(t *testing.T) {
 	}
 	_ = dataflow.Null
 }
+
+// TestDialectComputedText: text an expression computes groups, compares, joins and sorts
+// byte by byte in PostgreSQL's dialect, as the columns it comes from do, and under the
+// case-insensitive collation in MySQL's.
+func TestDialectComputedText(t *testing.T) {
+	e := dialectEngine(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		sql       string
+		mysql, pg string
+	}{
+		{sql: `SELECT count(DISTINCT concat(upper(name), 'x')) FROM users`, mysql: "3", pg: "3"},
+		{sql: `SELECT count(*) FROM (SELECT concat(name, '') AS k FROM users GROUP BY concat(name, '')) g`, mysql: "2", pg: "4"},
+		{sql: `SELECT id FROM users WHERE concat(name, '') = 'ALICE' ORDER BY id`, mysql: "1; 2; 4", pg: ""},
+		{sql: `SELECT id FROM users WHERE coalesce(name, 'x') = 'Alice' ORDER BY id`, mysql: "1; 2; 4", pg: "2"},
+		{sql: `SELECT count(*) FROM (SELECT DISTINCT CASE WHEN score > 5 THEN 'A' ELSE 'a' END AS k FROM users) d`, mysql: "1", pg: "2"},
+		{sql: `SELECT u.id, v.id FROM users u JOIN users v ON lower(u.name) = v.name ORDER BY u.id, v.id`, mysql: "1,1; 1,2; 1,4; 2,1; 2,2; 2,4; 3,3; 4,1; 4,2; 4,4", pg: "1,1; 2,1; 3,3"},
+		{sql: `SELECT id FROM users ORDER BY concat(name, ''), id`, mysql: "1; 2; 4; 3", pg: "4; 2; 1; 3"},
+	} {
+		for _, d := range []weir.Dialect{weir.MySQL, weir.PostgreSQL} {
+			want := c.mysql
+			if d == weir.PostgreSQL {
+				want = c.pg
+			}
+			st, err := e.PrepareDialect(ctx, d, c.sql)
+			if err != nil {
+				t.Errorf("%s (%s): %v", c.sql, d, err)
+				continue
+			}
+			rows, err := st.QueryValues(ctx)
+			if err != nil {
+				t.Errorf("%s (%s): %v", c.sql, d, err)
+				continue
+			}
+			if got := pgRowsText(rows); got != want {
+				t.Errorf("%s (%s): got %s, want %s", c.sql, d, got, want)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -23,8 +24,9 @@ const (
 	//   - text compares, groups, joins, sorts and keys byte by byte, case and trailing spaces
 	//     counting: every text column of a table is read through a conversion to a binary
 	//     string (so a cache keyed by a text column is kept whole: its key no longer traces
-	//     to the table's case-insensitive index), string literals are binary strings, and
-	//     LIKE with a binary operand is case-sensitive;
+	//     to the table's case-insensitive index), string literals are binary strings, text
+	//     an expression computes is read as one (pgCollate), and LIKE with a binary operand
+	//     is case-sensitive;
 	//   - `/` of two integers is integer division, truncating toward zero;
 	//   - sum() of smallint or integer is a bigint;
 	//   - date arithmetic: date ± integer is the date that many days later or earlier, date -
@@ -95,6 +97,39 @@ func textAsBinary(scan *Scan) (Plan, []dataflow.Column) {
 		return scan, scan.Cols
 	}
 	return &Project{Input: scan, Exprs: exprs, Cols: cols}, cols
+}
+
+// pgCollate gives text an expression computes (upper(x), x || y, concat(), CASE, a cast)
+// PostgreSQL's C collation: MySQL's functions return text under the case-insensitive
+// collation whatever their operands' collation, so every text result is read as a binary
+// string, in its values (Bytes) and its type (which keys, joins and unions decide by). A
+// text column of a table is read so already (textAsBinary).
+func pgCollate(e expr.Expr) expr.Expr {
+	t := e.Type()
+	if t.Kind != dataflow.KindString || t.BinaryString() || t.IsEnum() || t.IsSet() {
+		return e
+	}
+	return over(expr.NewCast(e, pgBinaryTwin(t)), e)
+}
+
+// pgBinaryTwin is the binary string type that stands for the text type t in PostgreSQL's
+// dialect, announced to clients as t is: a varchar(n) is VARBINARY(4n), as the mirror keeps
+// a varchar(n) column (n characters of up to 4 bytes each), a varchar without a length
+// VARBINARY(0) (no limit; pgsql.TypeOID reads both as varchar), and any other text LONGBLOB.
+func pgBinaryTwin(t dataflow.Type) dataflow.Type {
+	base := strings.ToUpper(t.SQL)
+	if i := strings.IndexAny(base, "( "); i >= 0 {
+		base = base[:i]
+	}
+	twin := binaryText
+	twin.Nullable = t.Nullable
+	if base == "VARCHAR" {
+		twin.SQL, twin.Precision = "VARBINARY(0)", 0
+		if t.Precision > 0 && 4*t.Precision <= 65532 {
+			twin.SQL, twin.Precision = fmt.Sprintf("VARBINARY(%d)", 4*t.Precision), 4*t.Precision
+		}
+	}
+	return twin
 }
 
 // pgIntDiv reports whether `/` over operands of types l and r divides integers, which

@@ -85,7 +85,11 @@ func (v *exprConv) convNode(n ast.ExprNode) (expr.Expr, error) {
 	}
 	v.stack = append(v.stack, n)
 	defer func() { v.stack = v.stack[:len(v.stack)-1] }()
-	return v.node(n)
+	e, err := v.node(n)
+	if err != nil || v.c.dialect != PostgreSQL {
+		return e, err
+	}
+	return pgCollate(e), nil
 }
 
 // over folds e to a literal when every operand is one, so that `-5`, `1 + 1` and

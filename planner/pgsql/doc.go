@@ -19,7 +19,9 @@
 //     `public.t` is the mirrored table t (other schemas are refused, as are pg_catalog's
 //     tables, which the front door answers).
 //   - Text compares, groups, joins, sorts and keys byte by byte, as under the C collation
-//     (planner.PostgreSQL); LIKE is case-sensitive; ILIKE compares the lower-cased operands.
+//     (planner.PostgreSQL), whether a column holds it or an expression computes it (upper(x),
+//     x || y, concat(), CASE, coalesce(), casts); LIKE is case-sensitive; ILIKE compares the
+//     lower-cased operands.
 //   - ORDER BY sorts NULLs last ascending and first descending, and honours NULLS FIRST and
 //     NULLS LAST, in queries and in window functions.
 //   - Result types are PostgreSQL's: integer arithmetic, abs, mod, COALESCE, GREATEST and
@@ -69,8 +71,7 @@
 // PostgreSQL's constant folding does, but a divisor that is zero in some row is NULL there
 // rather than error 22012 (a cache cannot raise an error later, when a write makes it zero); the sum or average of numeric quotients carries 38 fraction
 // digits, where PostgreSQL's carries the widest quotient's; a DISTINCT ON query takes
-// parameters in equalities only (its WHERE is a derived table's); a computed text value (upper(x), x || y) groups and keys
-// under MySQL's case-insensitive collation, while a column or literal does not; upper() and
+// parameters in equalities only (its WHERE is a derived table's); upper() and
 // lower() fold non-ASCII letters too (PostgreSQL under the C locale folds ASCII only);
 // integer arithmetic is computed in 64 bits, so an intermediate result past int4 that the
 // final one is back within does not fail as PostgreSQL's does; char(n) columns compare

@@ -78,8 +78,9 @@ func TypeOID(t dataflow.Type) uint32 {
 		case "VARCHAR":
 			return OIDVarchar
 		case "VARBINARY":
-			// The mirror keeps a varchar(n) column as VARBINARY(4n); a VARBINARY without a
-			// length is a literal or a cast's text.
+			// The mirror keeps a varchar(n) column as VARBINARY(4n), and the dialect computes
+			// a varchar without a length as VARBINARY(0); a VARBINARY without a length is a
+			// literal or a cast's text.
 			if strings.Contains(t.SQL, "(") {
 				return OIDVarchar
 			}
