@@ -182,3 +182,62 @@ func TestDialectComputedText(t *testing.T) {
 		}
 	}
 }
+
+// TestDialectBinaryChar: a CHAR(n) COLLATE utf8mb4_bin column (PostgreSQL's char(n) as the
+// mirror keeps it) tells 'ab' from 'AB', in its key too, ignores trailing spaces in
+// comparisons with literals and arguments, and shows padded to n in PostgreSQL's text form.
+func TestDialectBinaryChar(t *testing.T) {
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	for _, q := range []string{
+		"CREATE TABLE codes (code CHAR(3) COLLATE utf8mb4_bin NOT NULL, label TEXT, PRIMARY KEY (code))",
+		"INSERT INTO codes VALUES ('ab', 'lower'), ('AB  ', 'upper'), ('a', 'one')",
+	} {
+		if _, err := e.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, c := range []struct {
+		sql  string
+		args []any
+		want string
+	}{
+		{`SELECT label FROM codes WHERE code = 'ab '`, nil, "lower"},
+		{`SELECT label FROM codes WHERE code = $1`, []any{"AB "}, "upper"},
+		{`SELECT label FROM codes WHERE code IN ('a  ', 'x') ORDER BY label`, nil, "one"},
+		{`SELECT count(*) FROM codes WHERE code < 'a'`, nil, "1"},
+		{`SELECT label FROM codes WHERE 'ab '::char(3) = code`, nil, "lower"},
+		{`SELECT concat(code, '|') FROM codes WHERE label = 'one'`, nil, "a  |"},
+		{`SELECT code || '|' FROM codes WHERE label = 'one'`, nil, "a|"},
+	} {
+		st, err := e.PrepareDialect(ctx, weir.PostgreSQL, c.sql)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		rows, err := st.Query(ctx, c.args...)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if got := pgRowsText(rows); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.sql, got, c.want)
+		}
+	}
+	st, err := e.PrepareDialect(ctx, weir.PostgreSQL, `SELECT code FROM codes WHERE label = 'one'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.QueryValues(ctx)
+	if err != nil || rows.Len() != 1 {
+		t.Fatalf("%v, %d rows", err, rows.Len())
+	}
+	col := st.Columns()[0].Type
+	if oid, text := pgsql.TypeOID(col), pgsql.FormatText(rows.Row(0)[0], col); oid != pgsql.OIDBpchar || text != "a  " {
+		t.Errorf("char(3) 'a' is %d %q, want %d %q", oid, text, pgsql.OIDBpchar, "a  ")
+	}
+}

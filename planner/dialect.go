@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
 )
@@ -130,6 +132,31 @@ func pgBinaryTwin(t dataflow.Type) dataflow.Type {
 		}
 	}
 	return twin
+}
+
+// pgPaddedChars pads the char(n) arguments of the functions that read a char(n) value as
+// PostgreSQL shows it, padded to n: concat() and concat_ws() (through its output function;
+// the lowered text's CONCAT_WS) and octet_length() (counting the padding; the lowered
+// text's LENGTH). The others (||, the lowered CONCAT, length(), upper(), …) read it as
+// text, without trailing spaces, as Weir keeps it.
+func pgPaddedChars(name string, args []expr.Expr) []expr.Expr {
+	switch name {
+	case "concat_ws", "length":
+	default:
+		return args
+	}
+	for i, a := range args {
+		t := a.Type()
+		if !t.BinaryChar() || t.Precision <= 0 {
+			continue
+		}
+		padded, err := expr.NewFunc("rpad", []expr.Expr{a, expr.NewConst(dataflow.Int(int64(t.Precision))), expr.NewConst(dataflow.Bytes(" "))})
+		if err != nil {
+			continue
+		}
+		args[i] = pgCollate(padded)
+	}
+	return args
 }
 
 // pgIntDiv reports whether `/` over operands of types l and r divides integers, which
@@ -332,6 +359,30 @@ var pgIntCasts = map[string]int{"pg_int2": 2, "pg_int4": 4}
 
 // signedType is CAST(x AS SIGNED).
 var signedType = dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+
+// pgBpcharFunc is the function the PostgreSQL dialect lowers a cast to char(n) to,
+// PG_BPCHAR(x, n): the cast to the binary CHAR(n) (dataflow.Type.BinaryChar) that keeps
+// PostgreSQL's char(n) as a mirror does. Like pgIntCasts it exists in that dialect only.
+const pgBpcharFunc = "pg_bpchar"
+
+// pgConstInt reads the integer literal n of PG_BPCHAR(x, n).
+func pgConstInt(n ast.ExprNode) (int, bool) {
+	ve, ok := n.(*test_driver.ValueExpr)
+	if !ok {
+		return 0, false
+	}
+	switch ve.Kind() {
+	case test_driver.KindInt64:
+		if i := ve.GetInt64(); i >= 0 && i <= 10485760 {
+			return int(i), true
+		}
+	case test_driver.KindUint64:
+		if u := ve.GetUint64(); u <= 10485760 {
+			return int(u), true
+		}
+	}
+	return 0, false
+}
 
 // pgAvgFunc is the function the PostgreSQL dialect lowers avg(x) to, PG_AVG(SUM(x),
 // COUNT(x)): PostgreSQL's numeric division of the two (expr.NewPGAvg), whose scale depends
