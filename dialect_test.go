@@ -142,3 +142,102 @@ func TestDialectViewsApart(t *testing.T) {
 	}
 	_ = dataflow.Null
 }
+
+// TestDialectComputedText: text an expression computes groups, compares, joins and sorts
+// byte by byte in PostgreSQL's dialect, as the columns it comes from do, and under the
+// case-insensitive collation in MySQL's.
+func TestDialectComputedText(t *testing.T) {
+	e := dialectEngine(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		sql       string
+		mysql, pg string
+	}{
+		{sql: `SELECT count(DISTINCT concat(upper(name), 'x')) FROM users`, mysql: "3", pg: "3"},
+		{sql: `SELECT count(*) FROM (SELECT concat(name, '') AS k FROM users GROUP BY concat(name, '')) g`, mysql: "2", pg: "4"},
+		{sql: `SELECT id FROM users WHERE concat(name, '') = 'ALICE' ORDER BY id`, mysql: "1; 2; 4", pg: ""},
+		{sql: `SELECT id FROM users WHERE coalesce(name, 'x') = 'Alice' ORDER BY id`, mysql: "1; 2; 4", pg: "2"},
+		{sql: `SELECT count(*) FROM (SELECT DISTINCT CASE WHEN score > 5 THEN 'A' ELSE 'a' END AS k FROM users) d`, mysql: "1", pg: "2"},
+		{sql: `SELECT u.id, v.id FROM users u JOIN users v ON lower(u.name) = v.name ORDER BY u.id, v.id`, mysql: "1,1; 1,2; 1,4; 2,1; 2,2; 2,4; 3,3; 4,1; 4,2; 4,4", pg: "1,1; 2,1; 3,3"},
+		{sql: `SELECT id FROM users ORDER BY concat(name, ''), id`, mysql: "1; 2; 4; 3", pg: "4; 2; 1; 3"},
+	} {
+		for _, d := range []weir.Dialect{weir.MySQL, weir.PostgreSQL} {
+			want := c.mysql
+			if d == weir.PostgreSQL {
+				want = c.pg
+			}
+			st, err := e.PrepareDialect(ctx, d, c.sql)
+			if err != nil {
+				t.Errorf("%s (%s): %v", c.sql, d, err)
+				continue
+			}
+			rows, err := st.QueryValues(ctx)
+			if err != nil {
+				t.Errorf("%s (%s): %v", c.sql, d, err)
+				continue
+			}
+			if got := pgRowsText(rows); got != want {
+				t.Errorf("%s (%s): got %s, want %s", c.sql, d, got, want)
+			}
+		}
+	}
+}
+
+// TestDialectBinaryChar: a CHAR(n) COLLATE utf8mb4_bin column (PostgreSQL's char(n) as the
+// mirror keeps it) tells 'ab' from 'AB', in its key too, ignores trailing spaces in
+// comparisons with literals and arguments, and shows padded to n in PostgreSQL's text form.
+func TestDialectBinaryChar(t *testing.T) {
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	ctx := context.Background()
+	for _, q := range []string{
+		"CREATE TABLE codes (code CHAR(3) COLLATE utf8mb4_bin NOT NULL, label TEXT, PRIMARY KEY (code))",
+		"INSERT INTO codes VALUES ('ab', 'lower'), ('AB  ', 'upper'), ('a', 'one')",
+	} {
+		if _, err := e.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for _, c := range []struct {
+		sql  string
+		args []any
+		want string
+	}{
+		{`SELECT label FROM codes WHERE code = 'ab '`, nil, "lower"},
+		{`SELECT label FROM codes WHERE code = $1`, []any{"AB "}, "upper"},
+		{`SELECT label FROM codes WHERE code IN ('a  ', 'x') ORDER BY label`, nil, "one"},
+		{`SELECT count(*) FROM codes WHERE code < 'a'`, nil, "1"},
+		{`SELECT label FROM codes WHERE 'ab '::char(3) = code`, nil, "lower"},
+		{`SELECT concat(code, '|') FROM codes WHERE label = 'one'`, nil, "a  |"},
+		{`SELECT code || '|' FROM codes WHERE label = 'one'`, nil, "a|"},
+	} {
+		st, err := e.PrepareDialect(ctx, weir.PostgreSQL, c.sql)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		rows, err := st.Query(ctx, c.args...)
+		if err != nil {
+			t.Errorf("%s: %v", c.sql, err)
+			continue
+		}
+		if got := pgRowsText(rows); got != c.want {
+			t.Errorf("%s: got %s, want %s", c.sql, got, c.want)
+		}
+	}
+	st, err := e.PrepareDialect(ctx, weir.PostgreSQL, `SELECT code FROM codes WHERE label = 'one'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := st.QueryValues(ctx)
+	if err != nil || rows.Len() != 1 {
+		t.Fatalf("%v, %d rows", err, rows.Len())
+	}
+	col := st.Columns()[0].Type
+	if oid, text := pgsql.TypeOID(col), pgsql.FormatText(rows.Row(0)[0], col); oid != pgsql.OIDBpchar || text != "a  " {
+		t.Errorf("char(3) 'a' is %d %q, want %d %q", oid, text, pgsql.OIDBpchar, "a  ")
+	}
+}

@@ -92,6 +92,9 @@ func (t Type) BinaryString() bool {
 	if t.Kind != KindString {
 		return false
 	}
+	if t.BinaryChar() {
+		return true
+	}
 	base := t.SQL
 	if i := strings.IndexAny(base, "( "); i >= 0 {
 		base = base[:i]
@@ -101,6 +104,23 @@ func (t Type) BinaryString() bool {
 		return true
 	}
 	return false
+}
+
+// binaryCharCollation ends the spelling of a BinaryChar type.
+const binaryCharCollation = " COLLATE UTF8MB4_BIN"
+
+// BinaryChar reports CHAR(n) COLLATE utf8mb4_bin, the type of PostgreSQL's char(n) (bpchar)
+// in a mirror: its values are Bytes without trailing spaces (compared byte by byte, trailing
+// spaces insignificant, as bpchar and MySQL's PAD SPACE binary collation compare) and its
+// length counts characters. BinaryString reports it too.
+func (t Type) BinaryChar() bool {
+	return t.Kind == KindString && len(t.SQL) > len(binaryCharCollation) &&
+		strings.EqualFold(t.SQL[len(t.SQL)-len(binaryCharCollation):], binaryCharCollation) && hasPrefixFold(t.SQL, "CHAR(")
+}
+
+// BinaryCharType is the BinaryChar type of n characters.
+func BinaryCharType(n int) Type {
+	return Type{Kind: KindString, Precision: n, SQL: fmt.Sprintf("CHAR(%d) COLLATE utf8mb4_bin", n)}
 }
 
 // IsEnum reports an ENUM type, IsSet a SET type; t.SQL lists their members.

@@ -572,6 +572,9 @@ func convertString(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Val
 // (every excess byte is an error in strict mode, spaces included), and BINARY(n) padded to n
 // bytes with zero bytes, as MySQL stores it.
 func convertBytes(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	if t.BinaryChar() {
+		return convertBinaryChar(v, t, strict)
+	}
 	s := v.ToText()
 	if v.Kind() == dataflow.KindString {
 		s = v.RawString()
@@ -589,6 +592,36 @@ func convertBytes(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Valu
 		return v, nil
 	}
 	return dataflow.Bytes(s), nil
+}
+
+// convertBinaryChar stores v in a CHAR(n) COLLATE utf8mb4_bin (PostgreSQL's char(n)): its
+// text without trailing spaces, at most n characters (more is an error in strict mode, as
+// PostgreSQL's "value too long for type character(n)"; a cast cuts them, as PostgreSQL's
+// explicit cast does), as a binary string.
+func convertBinaryChar(v dataflow.Value, t dataflow.Type, strict bool) (dataflow.Value, error) {
+	s := v.ToText()
+	if v.Kind() == dataflow.KindString {
+		s = v.RawString()
+	}
+	trimmed := strings.TrimRight(s, " ")
+	if t.Precision > 0 && utf8.RuneCountInString(trimmed) > t.Precision {
+		if strict {
+			return dataflow.Null, convErr(CodeDataTooLong, v, t, "Data too long (%d characters) for type %s",
+				utf8.RuneCountInString(trimmed), typeLabel(t))
+		}
+		cut := 0
+		for i := 0; i < t.Precision; i++ {
+			_, w := utf8.DecodeRuneInString(trimmed[cut:])
+			cut += w
+		}
+		trimmed = strings.TrimRight(trimmed[:cut], " ")
+	}
+	if v.IsBinary() && trimmed == v.RawString() {
+		if _, hexLiteral := v.HexNumber(); !hexLiteral {
+			return v, nil
+		}
+	}
+	return dataflow.Bytes(trimmed), nil
 }
 
 // hexPrefix renders the start of bytes that are no text the way MySQL's error names them

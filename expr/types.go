@@ -126,6 +126,8 @@ func typeName(t dataflow.Type) string {
 		return s
 	case dataflow.KindString:
 		switch {
+		case t.BinaryChar():
+			return "CHAR(" + strconv.Itoa(t.Precision) + ") COLLATE utf8mb4_bin"
 		case t.BinaryString():
 			switch {
 			case t.Precision <= 0:

@@ -2,6 +2,7 @@ package pgwire
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/weirdb/weir"
@@ -65,6 +66,10 @@ func (d PostgresDialect) Prepare(ctx context.Context, sql string) (Statement, er
 func pgText(t dataflow.Type) dataflow.Type {
 	if t.Kind != dataflow.KindString {
 		return t
+	}
+	if t.BinaryChar() {
+		// A mirrored char(n): character(n) to the client, padded when sent (sendRow).
+		return dataflow.Type{Kind: dataflow.KindString, SQL: fmt.Sprintf("CHAR(%d)", t.Precision), Precision: t.Precision, Nullable: t.Nullable}
 	}
 	base := strings.ToUpper(t.SQL)
 	if pgsql.TypeOID(t) == pgsql.OIDVarchar && strings.HasPrefix(base, "VARBINARY(") {

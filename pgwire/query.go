@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5/pgproto3"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -363,6 +364,16 @@ func (c *conn) sendRows(pt *portal, max int) {
 	}
 }
 
+// padChars pads the text buf[start:] with spaces to n characters, as PostgreSQL shows a
+// character(n) value (Weir keeps it without trailing spaces); the same bytes are its binary
+// format.
+func padChars(buf []byte, start, n int) []byte {
+	for have := utf8.RuneCount(buf[start:]); have < n; have++ {
+		buf = append(buf, ' ')
+	}
+	return buf
+}
+
 // sendRow sends one DataRow: each value encoded into one scratch buffer, and the message
 // built from slices of it, so a row allocates nothing once the buffers have grown.
 func (c *conn) sendRow(vals []weir.Value, fields []field, formats []int16) error {
@@ -389,6 +400,9 @@ func (c *conn) sendRow(vals []weir.Value, fields []field, formats []int16) error
 				return pe
 			}
 			return newPGError(stateInvalidText, "column %q: %v", fields[i].name, err)
+		}
+		if t := fields[i].typ; t.oid == pgtype.BPCharOID && t.mod > 4 && v.Kind() == dataflow.KindString {
+			c.scratch = padChars(c.scratch, start, int(t.mod-4))
 		}
 		c.offsets = append(c.offsets, start, len(c.scratch))
 	}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -69,6 +70,9 @@ func KeyValue(v dataflow.Value, t dataflow.Type) (dataflow.Value, error) {
 		}
 		if v.IsNumeric() {
 			return v, &Error{Code: codeWrongArguments, SQLState: "HY000", Msg: fmt.Sprintf("a number (%s) cannot be looked up in text column; pass it as a string", v.ToText())}
+		}
+		if t.BinaryChar() {
+			return dataflow.Bytes(strings.TrimRight(v.ToText(), " ")), nil
 		}
 		if t.BinaryString() {
 			return dataflow.Bytes(v.ToText()), nil

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/mysql"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
 )
@@ -95,6 +96,11 @@ func (c *compiler) createTable(s *ast.CreateTableStmt) (Statement, error) {
 			case ast.ColumnOptionComment, ast.ColumnOptionColumnFormat, ast.ColumnOptionStorage:
 				// Storage hints and comments do not change what a query computes.
 			case ast.ColumnOptionCollate:
+				if cd.Tp.GetType() == mysql.TypeString && isBinaryCollation(o.StrValue) && !t.BinaryString() {
+					t = dataflow.BinaryCharType(t.Precision)
+					def.Type = t
+					break
+				}
 				if err := checkCollation(o.StrValue, col); err != nil {
 					return nil, err
 				}

@@ -1,9 +1,12 @@
 package planner
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/pingcap/tidb/pkg/parser/test_driver"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
 )
@@ -23,8 +26,9 @@ const (
 	//   - text compares, groups, joins, sorts and keys byte by byte, case and trailing spaces
 	//     counting: every text column of a table is read through a conversion to a binary
 	//     string (so a cache keyed by a text column is kept whole: its key no longer traces
-	//     to the table's case-insensitive index), string literals are binary strings, and
-	//     LIKE with a binary operand is case-sensitive;
+	//     to the table's case-insensitive index), string literals are binary strings, text
+	//     an expression computes is read as one (pgCollate), and LIKE with a binary operand
+	//     is case-sensitive;
 	//   - `/` of two integers is integer division, truncating toward zero;
 	//   - sum() of smallint or integer is a bigint;
 	//   - date arithmetic: date ± integer is the date that many days later or earlier, date -
@@ -95,6 +99,64 @@ func textAsBinary(scan *Scan) (Plan, []dataflow.Column) {
 		return scan, scan.Cols
 	}
 	return &Project{Input: scan, Exprs: exprs, Cols: cols}, cols
+}
+
+// pgCollate gives text an expression computes (upper(x), x || y, concat(), CASE, a cast)
+// PostgreSQL's C collation: MySQL's functions return text under the case-insensitive
+// collation whatever their operands' collation, so every text result is read as a binary
+// string, in its values (Bytes) and its type (which keys, joins and unions decide by). A
+// text column of a table is read so already (textAsBinary).
+func pgCollate(e expr.Expr) expr.Expr {
+	t := e.Type()
+	if t.Kind != dataflow.KindString || t.BinaryString() || t.IsEnum() || t.IsSet() {
+		return e
+	}
+	return over(expr.NewCast(e, pgBinaryTwin(t)), e)
+}
+
+// pgBinaryTwin is the binary string type that stands for the text type t in PostgreSQL's
+// dialect, announced to clients as t is: a varchar(n) is VARBINARY(4n), as the mirror keeps
+// a varchar(n) column (n characters of up to 4 bytes each), a varchar without a length
+// VARBINARY(0) (no limit; pgsql.TypeOID reads both as varchar), and any other text LONGBLOB.
+func pgBinaryTwin(t dataflow.Type) dataflow.Type {
+	base := strings.ToUpper(t.SQL)
+	if i := strings.IndexAny(base, "( "); i >= 0 {
+		base = base[:i]
+	}
+	twin := binaryText
+	twin.Nullable = t.Nullable
+	if base == "VARCHAR" {
+		twin.SQL, twin.Precision = "VARBINARY(0)", 0
+		if t.Precision > 0 && 4*t.Precision <= 65532 {
+			twin.SQL, twin.Precision = fmt.Sprintf("VARBINARY(%d)", 4*t.Precision), 4*t.Precision
+		}
+	}
+	return twin
+}
+
+// pgPaddedChars pads the char(n) arguments of the functions that read a char(n) value as
+// PostgreSQL shows it, padded to n: concat() and concat_ws() (through its output function;
+// the lowered text's CONCAT_WS) and octet_length() (counting the padding; the lowered
+// text's LENGTH). The others (||, the lowered CONCAT, length(), upper(), …) read it as
+// text, without trailing spaces, as Weir keeps it.
+func pgPaddedChars(name string, args []expr.Expr) []expr.Expr {
+	switch name {
+	case "concat_ws", "length":
+	default:
+		return args
+	}
+	for i, a := range args {
+		t := a.Type()
+		if !t.BinaryChar() || t.Precision <= 0 {
+			continue
+		}
+		padded, err := expr.NewFunc("rpad", []expr.Expr{a, expr.NewConst(dataflow.Int(int64(t.Precision))), expr.NewConst(dataflow.Bytes(" "))})
+		if err != nil {
+			continue
+		}
+		args[i] = pgCollate(padded)
+	}
+	return args
 }
 
 // pgIntDiv reports whether `/` over operands of types l and r divides integers, which
@@ -297,6 +359,30 @@ var pgIntCasts = map[string]int{"pg_int2": 2, "pg_int4": 4}
 
 // signedType is CAST(x AS SIGNED).
 var signedType = dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+
+// pgBpcharFunc is the function the PostgreSQL dialect lowers a cast to char(n) to,
+// PG_BPCHAR(x, n): the cast to the binary CHAR(n) (dataflow.Type.BinaryChar) that keeps
+// PostgreSQL's char(n) as a mirror does. Like pgIntCasts it exists in that dialect only.
+const pgBpcharFunc = "pg_bpchar"
+
+// pgConstInt reads the integer literal n of PG_BPCHAR(x, n).
+func pgConstInt(n ast.ExprNode) (int, bool) {
+	ve, ok := n.(*test_driver.ValueExpr)
+	if !ok {
+		return 0, false
+	}
+	switch ve.Kind() {
+	case test_driver.KindInt64:
+		if i := ve.GetInt64(); i >= 0 && i <= 10485760 {
+			return int(i), true
+		}
+	case test_driver.KindUint64:
+		if u := ve.GetUint64(); u <= 10485760 {
+			return int(u), true
+		}
+	}
+	return 0, false
+}
 
 // pgAvgFunc is the function the PostgreSQL dialect lowers avg(x) to, PG_AVG(SUM(x),
 // COUNT(x)): PostgreSQL's numeric division of the two (expr.NewPGAvg), whose scale depends

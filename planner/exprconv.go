@@ -85,7 +85,11 @@ func (v *exprConv) convNode(n ast.ExprNode) (expr.Expr, error) {
 	}
 	v.stack = append(v.stack, n)
 	defer func() { v.stack = v.stack[:len(v.stack)-1] }()
-	return v.node(n)
+	e, err := v.node(n)
+	if err != nil || v.c.dialect != PostgreSQL {
+		return e, err
+	}
+	return pgCollate(e), nil
 }
 
 // over folds e to a literal when every operand is one, so that `-5`, `1 + 1` and
@@ -190,6 +194,7 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		lo, hi = padConst(lo, e), padConst(hi, e)
 		return over(expr.NewBetween(e, lo, hi, n.Not), e, lo, hi), nil
 	case *ast.PatternLikeOrIlikeExpr:
 		if !n.IsLike {
@@ -284,6 +289,27 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 	return nil, v.err(unsupported("this expression (%T)", n), n)
 }
 
+// padConst reads a text constant compared with a CHAR(n) COLLATE utf8mb4_bin (PostgreSQL's
+// char(n)) as that type reads it: without trailing spaces, which the type's values never
+// keep ('ab ' equals a char(3) holding 'ab', as PostgreSQL's untyped literal becomes a
+// char(n) and MySQL's PAD SPACE collation compares).
+func padConst(c, other expr.Expr) expr.Expr {
+	if !other.Type().BinaryChar() {
+		return c
+	}
+	v, ok := expr.ConstValue(c)
+	if !ok || v.Kind() != dataflow.KindString || v.IsSetValue() {
+		return c
+	}
+	if _, ordinal := v.Ordinal(); ordinal {
+		return c
+	}
+	if trimmed := strings.TrimRight(v.RawString(), " "); trimmed != v.RawString() {
+		return expr.NewConst(dataflow.Bytes(trimmed))
+	}
+	return c
+}
+
 // convCtx compiles n; a `?` there takes the type ctx.
 func (v *exprConv) convCtx(n ast.ExprNode, ctx *dataflow.Type) (expr.Expr, error) {
 	if p, ok := unparen(n).(*test_driver.ParamMarkerExpr); ok {
@@ -340,6 +366,7 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 				return nil, v.err(err.(*Error), n)
 			}
 		}
+		l, r = padConst(l, r), padConst(r, l)
 		return over(expr.NewCompare(op, l, r), l, r), nil
 	}
 	if op, ok := arithOps[n.Op]; ok {
@@ -416,6 +443,7 @@ func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
 		if list[i], err = v.convCtx(item, &t); err != nil {
 			return nil, err
 		}
+		list[i] = padConst(list[i], e)
 	}
 	return over(expr.NewIn(e, list, n.Not), append([]expr.Expr{e}, list...)...), nil
 }
@@ -617,6 +645,17 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 		}
 		return e, nil
 	}
+	if name == pgBpcharFunc && v.c.dialect == PostgreSQL && len(n.Args) == 2 {
+		e, err := v.conv(n.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		width, ok := pgConstInt(n.Args[1])
+		if !ok {
+			return nil, v.err(unsupported("char(n) with a length that is not a constant"), n)
+		}
+		return over(expr.NewCast(e, dataflow.BinaryCharType(width)), e), nil
+	}
 	if (name == "database" || name == "schema") && len(n.Args) == 0 && v.c.infoSchemaQuery {
 		// Evaluated when it runs, a query over information_schema may name the database.
 		if v.c.db == "" {
@@ -653,6 +692,9 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 			return nil, err
 		}
 		args = append(args, e)
+	}
+	if v.c.dialect == PostgreSQL {
+		args = pgPaddedChars(name, args)
 	}
 	e, err := v.newFunc(n, name, args)
 	if err != nil {

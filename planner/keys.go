@@ -6,6 +6,7 @@ import (
 	"github.com/pingcap/tidb/pkg/parser/test_driver"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
+	"strings"
 )
 
 // maxLookups bounds the point lookups one statement may expand to (the cross product of its
@@ -157,6 +158,9 @@ func keyLiteral(v dataflow.Value, t dataflow.Type) (dataflow.Value, bool) {
 			return cv, true
 		}
 		return v, true
+	case v.Kind() == dataflow.KindString && t.BinaryChar():
+		// Trailing spaces are insignificant: the key is the bytes without them.
+		return dataflow.Bytes(strings.TrimRight(v.RawString(), " ")), true
 	case v.Kind() == dataflow.KindString && t.BinaryString():
 		// A binary column compares byte by byte with any string: the key is the bytes.
 		return dataflow.Bytes(v.RawString()), true

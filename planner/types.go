@@ -94,6 +94,13 @@ func columnType(ft *types.FieldType, col string) (dataflow.Type, error) {
 	if isTextType(tp) && strings.EqualFold(ft.GetCharset(), "binary") {
 		return binaryStringType(ft), nil
 	}
+	if tp == mysql.TypeString && isBinaryCollation(ft.GetCollate()) && !mysql.HasBinaryFlag(flag) {
+		n := ft.GetFlen()
+		if n < 0 {
+			n = 1
+		}
+		return dataflow.BinaryCharType(n), nil
+	}
 	if isTextType(tp) && mysql.HasBinaryFlag(flag) {
 		return dataflow.Type{}, unsupported("the BINARY attribute (column '%s'): Weir compares text case-insensitively; use VARBINARY or BLOB for bytes", col)
 	}
@@ -326,6 +333,16 @@ func checkCollation(coll, col string) error {
 		where = fmt.Sprintf(" (column '%s')", col)
 	}
 	return unsupported("COLLATE %s%s: Weir compares strings with a case-insensitive collation", coll, where)
+}
+
+// isBinaryCollation reports the binary collation of the utf8mb4 family, which a CHAR(n)
+// column may declare (dataflow.Type.BinaryChar: PostgreSQL's char(n) in a mirror).
+func isBinaryCollation(coll string) bool {
+	switch strings.ToLower(coll) {
+	case "utf8mb4_bin", "utf8mb3_bin", "utf8_bin":
+		return true
+	}
+	return false
 }
 
 // castType maps the target of CAST/CONVERT to Weir's type.

@@ -36,8 +36,9 @@
 // s ≤ 38 (a numeric without precision, up to 1000 digits, is refused);
 // real and double precision; boolean; text and varchar (as binary strings, LONGBLOB and
 // VARBINARY(4n), compared byte by byte as PostgreSQL's C and other deterministic collations
-// tell 'a' from 'A', so that keys the upstream keeps apart stay apart); char(n) (as CHAR(n),
-// which ignores trailing spaces as bpchar does but compares case-insensitively);
+// tell 'a' from 'A', so that keys the upstream keeps apart stay apart); char(n) (as CHAR(n)
+// COLLATE utf8mb4_bin, binary strings without their trailing spaces, which compare byte by
+// byte with trailing spaces insignificant, as bpchar does);
 // uuid (as CHAR(36)); date,
 // timestamp and timestamptz (in UTC). Any other type is refused at start, naming the table
 // and the column. Values travel in PostgreSQL's text form, with the session's time zone set

@@ -125,10 +125,12 @@ func weirType(typname, pgType string) (string, string) {
 		}
 		return "LONGBLOB", ""
 	case "bpchar":
+		// A binary CHAR: its values lose their trailing spaces and compare byte by byte,
+		// as bpchar compares under a deterministic collation.
 		if m == nil {
-			return "CHAR(1)", ""
+			return "CHAR(1) COLLATE utf8mb4_bin", ""
 		}
-		return "CHAR(" + m[1] + ")", ""
+		return "CHAR(" + m[1] + ") COLLATE utf8mb4_bin", ""
 	case "uuid":
 		return "CHAR(36)", ""
 	case "date":

@@ -19,7 +19,15 @@
 //     `public.t` is the mirrored table t (other schemas are refused, as are pg_catalog's
 //     tables, which the front door answers).
 //   - Text compares, groups, joins, sorts and keys byte by byte, as under the C collation
-//     (planner.PostgreSQL); LIKE is case-sensitive; ILIKE compares the lower-cased operands.
+//     (planner.PostgreSQL), whether a column holds it or an expression computes it (upper(x),
+//     x || y, concat(), CASE, coalesce(), casts); LIKE is case-sensitive; ILIKE compares the
+//     lower-cased operands.
+//   - char(n) (bpchar): a mirrored char(n) column is CHAR(n) COLLATE utf8mb4_bin and
+//     `::char(n)` is PG_BPCHAR(x, n), the planner's cast to it: values kept without
+//     trailing spaces, compared byte by byte (a text constant or argument compared with
+//     one loses its trailing spaces, as PostgreSQL's untyped literal becomes a char(n)),
+//     shown padded to n (FormatText; pgwire pads what it sends), padded in concat(),
+//     concat_ws() and octet_length(), unpadded in ||, length() and the text functions.
 //   - ORDER BY sorts NULLs last ascending and first descending, and honours NULLS FIRST and
 //     NULLS LAST, in queries and in window functions.
 //   - Result types are PostgreSQL's: integer arithmetic, abs, mod, COALESCE, GREATEST and
@@ -69,12 +77,12 @@
 // PostgreSQL's constant folding does, but a divisor that is zero in some row is NULL there
 // rather than error 22012 (a cache cannot raise an error later, when a write makes it zero); the sum or average of numeric quotients carries 38 fraction
 // digits, where PostgreSQL's carries the widest quotient's; a DISTINCT ON query takes
-// parameters in equalities only (its WHERE is a derived table's); a computed text value (upper(x), x || y) groups and keys
-// under MySQL's case-insensitive collation, while a column or literal does not; upper() and
+// parameters in equalities only (its WHERE is a derived table's); upper() and
 // lower() fold non-ASCII letters too (PostgreSQL under the C locale folds ASCII only);
 // integer arithmetic is computed in 64 bits, so an intermediate result past int4 that the
-// final one is back within does not fail as PostgreSQL's does; char(n) columns compare
-// case-insensitively.
+// final one is back within does not fail as PostgreSQL's does; a char(n) compared with a
+// `'…'::text` constant ignores the constant's trailing spaces (PostgreSQL compares them as
+// text there, keeping them).
 //
 // The package must never evaluate a query or keep mutable global state: Compile is a pure
 // function of the catalog and the text, safe for concurrent use.

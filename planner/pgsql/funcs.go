@@ -43,6 +43,20 @@ func (lw *lowerer) typeCast(tc *pg.TypeCast, depth int) error {
 	if err != nil {
 		return err
 	}
+	if name == "bpchar" {
+		// char(n): PG_BPCHAR(x, n), the planner's binary CHAR (n = 0: bpchar without a
+		// length, which neither cuts nor pads).
+		n := 0
+		if len(mods) > 0 {
+			n = mods[0]
+		}
+		lw.w("PG_BPCHAR(")
+		if err := lw.expr(tc.Arg, depth+1); err != nil {
+			return err
+		}
+		lw.w(", ", strconv.Itoa(n), ")")
+		return nil
+	}
 	if fn, ok := intCasts[name]; ok {
 		lw.w(fn, "(")
 		if err := lw.expr(tc.Arg, depth+1); err != nil {

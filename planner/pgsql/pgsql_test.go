@@ -47,6 +47,7 @@ func TestLower(t *testing.T) {
 		{`SELECT 'it''s \ here'`, "SELECT 'it''s \\\\ here' AS `?column?`"},
 		{`SELECT count(*) FROM t`, "SELECT COUNT(*) AS `count` FROM `t`"},
 		{`SELECT x::int, CAST(y AS numeric(5,2)) FROM t`, "SELECT PG_INT4(`x`) AS `x`, CAST(`y` AS DECIMAL(5,2)) AS `y` FROM `t`"},
+		{`SELECT s::char(3), s::char, s::bpchar, s::varchar(2) FROM t`, "SELECT PG_BPCHAR(`s`, 3) AS `s`, PG_BPCHAR(`s`, 1) AS `s`, PG_BPCHAR(`s`, 0) AS `s`, CAST(`s` AS CHAR(2)) AS `s` FROM `t`"},
 		{`SELECT x FROM t WHERE at > now() - interval '1 day'`, "SELECT `x` FROM `t` WHERE (`at` > (NOW(6) - INTERVAL 1 DAY))"},
 	} {
 		l, err := Lower(c.pg)

@@ -3,6 +3,7 @@ package pgsql
 import (
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
 )
@@ -78,8 +79,9 @@ func TypeOID(t dataflow.Type) uint32 {
 		case "VARCHAR":
 			return OIDVarchar
 		case "VARBINARY":
-			// The mirror keeps a varchar(n) column as VARBINARY(4n); a VARBINARY without a
-			// length is a literal or a cast's text.
+			// The mirror keeps a varchar(n) column as VARBINARY(4n), and the dialect computes
+			// a varchar without a length as VARBINARY(0); a VARBINARY without a length is a
+			// literal or a cast's text.
 			if strings.Contains(t.SQL, "(") {
 				return OIDVarchar
 			}
@@ -122,6 +124,13 @@ func FormatText(v dataflow.Value, t dataflow.Type) string {
 		return strings.TrimSuffix(s, ".")
 	case v.Kind() == dataflow.KindDate:
 		return v.Time().Format("2006-01-02")
+	case t.BinaryChar() && v.Kind() == dataflow.KindString:
+		// char(n) shows padded to n characters; Weir keeps it without trailing spaces.
+		s := v.RawString()
+		if pad := t.Precision - utf8.RuneCountInString(s); pad > 0 {
+			return s + strings.Repeat(" ", pad)
+		}
+		return s
 	}
 	return v.ToText()
 }
