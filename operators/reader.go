@@ -477,6 +477,19 @@ func (r *Reader) Fill(key dataflow.Row, rows dataflow.Batch) (present bool) {
 	return r.FillEncoded(dataflow.EncodeKey(key), key, rows)
 }
 
+// PresentEncoded reports whether the key, encoded by dataflow.EncodeKey, is present: a
+// fill of it has nothing to do.
+func (r *Reader) PresentEncoded(k string, key dataflow.Row) bool {
+	if len(key) == 1 {
+		if ikey, isInt := dataflow.IntKey(key[0]); isInt {
+			_, found := r.ints.Load(ikey)
+			return found
+		}
+	}
+	_, found := r.strs.Load(k)
+	return found
+}
+
 // FillEncoded is Fill for a caller that has the key's encoding (dataflow.EncodeKey) at
 // hand already.
 func (r *Reader) FillEncoded(k string, key dataflow.Row, rows dataflow.Batch) (present bool) {

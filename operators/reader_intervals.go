@@ -224,3 +224,21 @@ func (r *Reader) EvictRange(key string, iv Interval) int64 {
 	}
 	return freed
 }
+
+// RangeFilled reports whether the interval of a range key (RangeKey) is filled: a fill of
+// it has nothing to do.
+func (r *Reader) RangeFilled(key dataflow.Row) bool {
+	eq, iv, ok := SplitRangeKey(key)
+	if !ok || !r.IntervalHoles() {
+		return false
+	}
+	k, ikey, isInt := EncodeKey(nil, eq)
+	var e ReaderEntry
+	var found bool
+	if isInt {
+		e, found = r.ints.Load(ikey)
+	} else {
+		e, found = r.strs.Load(string(k))
+	}
+	return found && e.Tree != nil && e.Tree.filled.Covers(iv)
+}

@@ -175,6 +175,10 @@ func (t *Target) Await(ctx context.Context, key dataflow.Row, timeout <-chan tim
 	enc := dataflow.EncodeKey(key)
 	done, first := t.join(enc)
 	var sentAt time.Time
+	if first && t.held(key, enc) {
+		t.cancel(enc)
+		return nil
+	}
 	if first {
 		if _, err := t.send(ctx, key, enc, true); err != nil {
 			return err
@@ -206,10 +210,24 @@ func (t *Target) Await(ctx context.Context, key dataflow.Row, timeout <-chan tim
 func (t *Target) Start(key dataflow.Row) error {
 	enc := dataflow.EncodeKey(key)
 	if _, first := t.join(enc); first {
+		if t.held(key, enc) {
+			t.cancel(enc)
+			return nil
+		}
 		_, err := t.send(context.Background(), key, enc, false)
 		return err
 	}
 	return nil
+}
+
+// held reports whether the reader holds key already. A read saw the key missing before it
+// joined the key's fill; a fill that completed in between installed the key before it
+// left the filling set, so a first joiner that finds the key held has nothing to send.
+func (t *Target) held(key dataflow.Row, enc string) bool {
+	if t.ranged {
+		return t.reader.RangeFilled(key)
+	}
+	return t.reader.PresentEncoded(enc, key)
 }
 
 // Upqueries counts the upqueries sent (misses on a key already being filled share one).
