@@ -344,7 +344,7 @@ func testEndToEnd(t *testing.T, db *sql.DB) {
 		{"INSERT INTO nosuch VALUES (1)", 1146},
 		{"SELECT nosuch FROM article WHERE id = 1", 1054},
 		{"INSERT INTO article (id, title) VALUES (1, 'dup')", 1062},
-		{"SELECT id, NTILE(2) OVER (ORDER BY id) FROM article", 1235},
+		{"SELECT id, SUM(id) OVER (ORDER BY id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM article", 1235},
 		{"SET autocommit = 2", 1231},
 		{"SET time_zone = '+02:00'", 1235},
 		{"SAVEPOINT a", 1235},
