@@ -120,13 +120,7 @@ func (r *Reader) FillRange(key dataflow.Row, rows dataflow.Batch) (redundant boo
 		return true
 	}
 	k, ikey, isInt := EncodeKey(nil, eq)
-	var old ReaderEntry
-	var found bool
-	if isInt {
-		old, found = r.ints.Load(ikey)
-	} else {
-		old, found = r.strs.Load(string(k))
-	}
+	old, found := r.loadKey(k, ikey, isInt)
 	var rr *RangeRows
 	if found && old.Tree != nil {
 		if old.Tree.filled.Covers(iv) {
@@ -232,13 +226,14 @@ func (r *Reader) RangeFilled(key dataflow.Row) bool {
 	if !ok || !r.IntervalHoles() {
 		return false
 	}
-	k, ikey, isInt := EncodeKey(nil, eq)
-	var e ReaderEntry
-	var found bool
-	if isInt {
-		e, found = r.ints.Load(ikey)
-	} else {
-		e, found = r.strs.Load(string(k))
-	}
+	e, found := r.loadKey(EncodeKey(nil, eq))
 	return found && e.Tree != nil && e.Tree.filled.Covers(iv)
+}
+
+// loadKey is the entry of a key as EncodeKey encodes it.
+func (r *Reader) loadKey(k []byte, ikey uint64, isInt bool) (ReaderEntry, bool) {
+	if isInt {
+		return r.ints.Load(ikey)
+	}
+	return r.strs.Load(string(k))
 }
