@@ -2,6 +2,7 @@ package operators
 
 import (
 	"encoding/binary"
+	"fmt"
 	"math/rand/v2"
 	"runtime"
 	"runtime/metrics"
@@ -280,4 +281,40 @@ func TestReaderMapRebuildCopiesAShard(t *testing.T) {
 		t.Fatalf("a deletion allocated %d bytes, %.2f of the map's %d", most, float64(most)/float64(mapBytes), mapBytes)
 	}
 	runtime.KeepAlive(m)
+}
+
+// TestSplitReaderMapLoadDoesNotAllocate: a read of a reader whose map is split into shards
+// allocates nothing. Choosing the shard boxed an integer key in an interface, which
+// allocated on every read of keys past 255.
+func TestSplitReaderMapLoadDoesNotAllocate(t *testing.T) {
+	ints := &lazyMap[uint64, ReaderEntry]{}
+	strs := &lazyMap[string, ReaderEntry]{}
+	entry := ReaderEntry{One: dataflow.Row{dataflow.Int(1)}}
+	keys := make([]string, 2*shardMapMin)
+	for n := range uint64(2 * shardMapMin) {
+		ints.Store(n, entry)
+		keys[n] = fmt.Sprintf("key %d", n)
+		strs.Store(keys[n], entry)
+	}
+	if ints.s.Load() == nil || strs.s.Load() == nil {
+		t.Fatal("the maps are not split")
+	}
+	k := uint64(1000)
+	if n := testing.AllocsPerRun(1000, func() {
+		if _, ok := ints.Load(k); !ok {
+			t.Fatal("integer key missing")
+		}
+		k = (k + 7919) % uint64(2*shardMapMin)
+	}); n != 0 {
+		t.Errorf("a read of an integer key allocated %v times", n)
+	}
+	i := 0
+	if n := testing.AllocsPerRun(1000, func() {
+		if _, ok := strs.Load(keys[i]); !ok {
+			t.Fatal("string key missing")
+		}
+		i = (i + 7919) % len(keys)
+	}); n != 0 {
+		t.Errorf("a read of a string key allocated %v times", n)
+	}
 }

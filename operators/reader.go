@@ -136,12 +136,14 @@ type lazyShards[K comparable, V any] [mapShards]*xsync.Map[K, V]
 
 // of is the shard that holds k.
 func (s *lazyShards[K, V]) of(k K) (*xsync.Map[K, V], int) {
+	// Switched on a pointer to k, not on k: boxing a uint64 key in an interface allocated
+	// on every read of a split map.
 	var h uint64
-	switch k := any(k).(type) {
-	case uint64:
-		h = k * 0x9E3779B97F4A7C15
-	case string:
-		h = maphash.String(shardSeed, k)
+	switch p := any(&k).(type) {
+	case *uint64:
+		h = *p * 0x9E3779B97F4A7C15
+	case *string:
+		h = maphash.String(shardSeed, *p)
 	default:
 		h = maphash.Comparable(shardSeed, k)
 	}
