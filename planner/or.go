@@ -233,14 +233,8 @@ func (c *compiler) orQuery(sel *ast.SelectStmt) (q *Query, ok bool, err error) {
 	var first *block
 	var firstQ *Query
 	for i, d := range disjuncts {
-		where := d
-		for j, cj := range conjs {
-			if j != orAt {
-				where = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: where, R: cj}
-			}
-		}
 		bsel := *sel
-		bsel.Where = where
+		bsel.Where = branchWhere(d, conjs, orAt)
 		bsel.Fields = &ast.FieldList{Fields: fields}
 		bsel.Distinct = false
 		bsel.Limit = nil
@@ -380,14 +374,8 @@ func (c *compiler) orAggQuery(sel *ast.SelectStmt, conjs []ast.ExprNode, orAt in
 	var first *block
 	var firstQ *Query
 	for i, d := range disjuncts {
-		where := d
-		for j, cj := range conjs {
-			if j != orAt {
-				where = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: where, R: cj}
-			}
-		}
 		bsel := *sel
-		bsel.Where = where
+		bsel.Where = branchWhere(d, conjs, orAt)
 		bb := &block{c: c, outer: true, orBranch: true, orCarry: carry}
 		bq, err := bb.plan(&bsel)
 		if err != nil {
@@ -427,4 +415,16 @@ func (c *compiler) orAggQuery(sel *ast.SelectStmt, conjs []ast.ExprNode, orAt in
 	}
 	q.Or = or
 	return q, nil
+}
+
+// branchWhere is an OR branch's WHERE: its disjunct and the query's conjuncts but the OR
+// at orAt.
+func branchWhere(disjunct ast.ExprNode, conjs []ast.ExprNode, orAt int) ast.ExprNode {
+	where := disjunct
+	for j, cj := range conjs {
+		if j != orAt {
+			where = &ast.BinaryOperationExpr{Op: opcode.LogicAnd, L: where, R: cj}
+		}
+	}
+	return where
 }
