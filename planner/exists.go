@@ -456,13 +456,12 @@ func (b *block) eqPred(outer, inner int, src ast.ExprNode) *pred {
 // notIn compiles `x NOT IN (SELECT y ...)`.
 func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	const what = "a NOT IN (subquery)"
-	cn, ok := unparen(in.Expr).(*ast.ColumnNameExpr)
-	if !ok {
-		return nil, b.c.at(unsupported("NOT IN (subquery) on an expression: compare a column"), in)
+	if _, ok := unparen(in.Expr).(*ast.RowExpr); ok {
+		return nil, b.c.at(unsupported("NOT IN (subquery) on a row constructor"), in)
 	}
-	x, rerr := b.sc.resolve(cn.Name, "where clause")
-	if rerr != nil {
-		return nil, b.c.at(rerr, cn)
+	operand, err := b.inOperand(in.Expr)
+	if err != nil {
+		return nil, err
 	}
 	sq, ok := in.Sel.(*ast.SubqueryExpr)
 	if !ok {
@@ -481,9 +480,11 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 		return nil, b.c.at(unsupported("'LIMIT & IN/ALL/ANY/SOME subquery'"), in)
 	}
 	y := q.Root.Columns()[0]
-	if !joinable(b.sc.cols[x].col.Type, y.Type) {
-		return nil, b.c.at(unsupported("NOT IN (subquery) comparing values of different types"), in)
+	xKey, yKey, ok := inComparison(operand, expr.NewCol(0, y))
+	if !ok {
+		return nil, b.c.at(unsupported("NOT IN (subquery) comparing %s with %s", kindName(operand.Type()), kindName(y.Type)), in)
 	}
+	x := b.computedColumn(xKey)
 	// leaf adds a LEFT JOIN with the distinct rows of lead over plan (the subquery's rows,
 	// or some of them) and the correlation columns, on lead = outer and the correlations;
 	// it returns the global number of its first column, which is NULL exactly for the outer
@@ -504,7 +505,7 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 			table: -1, cross: len(on) == 0}, on: on, src: in})
 		return first
 	}
-	match := leaf(q.Root, expr.NewCol(0, y), []int{x})
+	match := leaf(q.Root, yKey, []int{x})
 	one := expr.NewConst(dataflow.Int(1))
 	cond := expr.NewIsNull(b.colExpr(match), false)
 	if y.Type.Nullable {

@@ -425,10 +425,11 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 
 func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
 	if n.Sel != nil {
+		what := "IN (subquery)"
 		if n.Not {
-			return nil, v.err(unsupported("NOT IN (subquery) here: only a SELECT's WHERE (or an inner join's ON) may use it, as a top-level AND condition"), n)
+			what = "NOT IN (subquery)"
 		}
-		return nil, v.err(unsupported("IN (subquery) here: only a SELECT's WHERE (or an inner join's ON) may use it, as a top-level AND condition"), n)
+		return nil, v.err(unsupported("%s here: only a SELECT's WHERE (or an inner join's ON) may use it, as a condition joined to the rest by AND and OR alone (not under a NOT of AND or OR, nor inside an expression)", what), n)
 	}
 	if _, ok := unparen(n.Expr).(*ast.RowExpr); ok {
 		return nil, v.err(unsupported("row constructors"), n)

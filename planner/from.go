@@ -157,24 +157,33 @@ func newPred(v *exprConv, n ast.ExprNode) (*pred, error) {
 	return p, nil
 }
 
+// The key classes: types whose values are equal exactly when their key encodings are.
+const (
+	keyExact  = 1 // exact numbers
+	keyFloat  = 2 // doubles
+	keyText   = 3 // text, by its collation weight
+	keyDate   = 4 // dates and datetimes
+	keyBinary = 5 // bytes, by their exact bytes
+	keyTime   = 6 // TIME values
+)
+
 // keyClass groups types whose values are equal exactly when their key encodings are, so that
 // an equality between them can key a join: exact numbers, doubles, strings, times.
 func keyClass(t dataflow.Type) int {
 	switch t.Kind {
 	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal:
-		return 1
+		return keyExact
 	case dataflow.KindFloat:
-		return 2
+		return keyFloat
 	case dataflow.KindString:
 		if t.BinaryString() {
-			// Bytes key by their exact bytes, text by its collation weight.
-			return 5
+			return keyBinary
 		}
-		return 3
+		return keyText
 	case dataflow.KindDate, dataflow.KindDatetime:
-		return 4
+		return keyDate
 	case dataflow.KindTime:
-		return 6
+		return keyTime
 	}
 	return 0
 }
@@ -486,6 +495,8 @@ func (b *block) build(n fromNode, preds []*pred) (*built, error) {
 		return b.buildInner(n, preds)
 	case *fromLeft:
 		return b.buildLeft(n, preds)
+	case *fromComputed:
+		return b.buildComputed(n, preds)
 	}
 	return nil, unsupported("this join structure")
 }

@@ -70,6 +70,11 @@ type block struct {
 	scalarVals map[*ast.SubqueryExpr]expr.Expr
 	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
 	eqSemis map[ast.ExprNode]*eqSemi
+	// computed are the hidden columns of IN (subquery) over expressions (see computed.go).
+	computed []computedCol
+	// fromCols counts the global columns of the FROM clause; the subqueries' hidden
+	// columns follow them.
+	fromCols int
 	// stars holds the SELECT * order of the FROM clause's joins (see join_using.go);
 	// usingStar says one is a USING or NATURAL join, whose order star then is.
 	stars     map[fromNode][]int
@@ -234,6 +239,7 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.fromCols = len(b.sc.cols)
 	if b.usingStar {
 		b.star = b.starCols(from)
 	}
@@ -301,6 +307,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 	}
 	if err := b.selectExists(sel.Fields); err != nil {
 		return nil, err
+	}
+	if len(b.computed) > 0 {
+		from = &fromComputed{input: from, cols: b.computed}
 	}
 	if len(semis) > 0 {
 		g := &fromInner{}
