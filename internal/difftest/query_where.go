@@ -81,8 +81,9 @@ func (q *qgen) pred(scope []scopeCol, depth int) string {
 	return fmt.Sprintf("NOT (%s)", q.pred(scope, depth-1))
 }
 
-// subqueryPred is a condition on a subquery over one table: `col [NOT] IN (SELECT y.c ...)`,
-// perhaps correlated by an equality with an outer column, or `[NOT] EXISTS (SELECT ...)`,
+// subqueryPred is a condition on a subquery over one table: `x [NOT] IN (SELECT y ...)`
+// (x and y columns or expressions over them, x a row of two for IN), perhaps correlated by
+// an equality with an outer column, perhaps under OR, or `[NOT] EXISTS (SELECT ...)`,
 // correlated by one or two equalities or not at all, perhaps keyed by a parameter inside
 // EXISTS, perhaps under OR. Each may filter the subquery's rows.
 func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
@@ -119,18 +120,48 @@ func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 		not = "NOT "
 	}
 	if g.chance(50) {
-		same := comparable(c)
-		if len(same) == 0 {
-			return "", false
+		// The operand: a column or an expression, a row of two of them now and then (IN
+		// only), each compared with a column or an expression of the subquery of its key
+		// class, or now and then of another numeric type (compared as DOUBLEs).
+		outer := []scopeCol{c}
+		if not == "" && g.chance(15) {
+			outer = append(outer, pick(g, scope))
+		}
+		mixed := g.chance(20)
+		var lhs, rhs []string
+		for _, o := range outer {
+			same := comparable(o)
+			if mixed && o.typ.Class() == ClassNumber {
+				same = nil
+				for _, i := range inner {
+					if i.typ.Class() == ClassNumber {
+						same = append(same, i)
+					}
+				}
+			}
+			if len(same) == 0 {
+				return "", false
+			}
+			lhs = append(lhs, q.inExpr(o))
+			rhs = append(rhs, q.inExpr(pick(g, same)))
 		}
 		if not != "" && g.chance(30) {
 			conds = append(conds, correlation(1)...)
 		}
-		sub := fmt.Sprintf("SELECT %s FROM %s", pick(g, same).ref, from)
+		sub := fmt.Sprintf("SELECT %s FROM %s", strings.Join(rhs, ", "), from)
 		if len(conds) > 0 {
 			sub += " WHERE " + strings.Join(conds, " AND ")
 		}
-		return fmt.Sprintf("%s %sIN (%s)", c.ref, not, sub), true
+		operand := lhs[0]
+		if len(lhs) > 1 {
+			operand = "(" + strings.Join(lhs, ", ") + ")"
+		}
+		in := fmt.Sprintf("%s %sIN (%s)", operand, not, sub)
+		if g.chance(25) {
+			// Under OR, where a NULL IN drops the row as FALSE does.
+			return fmt.Sprintf("(%s OR %s)", q.pred(scope, 0), in), true
+		}
+		return in, true
 	}
 	conds = append(conds, correlation(g.weighted(1, 4, 2))...)
 	underOr := g.chance(20)
@@ -146,6 +177,25 @@ func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 		return fmt.Sprintf("(%s OR %sEXISTS (%s))", q.pred(scope, 0), not, sub), true
 	}
 	return fmt.Sprintf("%sEXISTS (%s)", not, sub), true
+}
+
+// inExpr draws an operand of an IN (subquery), outside or in its select list: the column
+// c, or now and then an expression over it whose values keep c's key class.
+func (q *qgen) inExpr(c scopeCol) string {
+	g := q.g
+	if !g.chance(45) {
+		return c.ref
+	}
+	var forms []string
+	switch c.typ.Class() {
+	case ClassString:
+		forms = []string{"lower(%s)", "upper(%s)", "concat(%s, '')", "trim(%s)"}
+	case ClassNumber:
+		forms = []string{"%s + 1", "%s * 2", "coalesce(%s, 0)", "abs(%s)"}
+	default:
+		return c.ref
+	}
+	return fmt.Sprintf(pick(g, forms), c.ref)
 }
 
 // where draws the outermost WHERE conjuncts: plain predicates, perhaps an IN subquery, and
