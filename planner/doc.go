@@ -47,8 +47,8 @@
 // each partitioned by the block's key columns too, so that a window is computed over one
 // key's rows as SQL computes it over the rows WHERE leaves, and can be kept partially per key.
 //
-// Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` (of a column or a row of
-// columns) and `NOT IN (SELECT …)`, correlated by `inner column = outer column`
+// Subqueries in WHERE (exists.go): `[NOT] EXISTS`, `IN` (of an expression or a row of
+// them) and `NOT IN (SELECT …)`, correlated by `inner column = outer column`
 // equalities, become joins with the distinct values of the
 // subquery's correlation (and compared) columns: an inner join for EXISTS and IN (a
 // semi-join: the Distinct keeps a count per value and emits only when the first row of a
@@ -58,7 +58,11 @@
 // again when the last one leaves). An EXISTS elsewhere in a condition (under OR or NOT) or
 // in the select list is the same LEFT JOIN, its value whether the row found a match. NOT IN's three-valued logic takes two more anti-joins per
 // correlation key, on whether the subquery has rows at all and whether it has a NULL, only
-// where the column's types allow NULLs. Lowering to these operators rather than to a
+// where the column's types allow NULLs. An IN or NOT IN that AND and OR alone join to the
+// WHERE (under OR) is the same LEFT JOIN, or NOT IN's anti-joins, its value whether the
+// condition is TRUE: there NULL drops a row as FALSE does. An outer operand that is an
+// expression is a hidden column computed over the FROM clause once its joins are done
+// (computed.go), which the join is keyed on. Lowering to these operators rather than to a
 // dedicated anti-join operator keeps what joins already have: partial state and replay
 // paths (a cache keyed by an outer column is partial, filled through the join), shared
 // nodes, eviction and memory accounting. Rows of a subquery over one table that hold its

@@ -9,8 +9,8 @@ import (
 	"github.com/weirdb/weir/expr"
 )
 
-// EXISTS, NOT EXISTS and NOT IN (subquery) as top-level AND conditions of a WHERE are joins
-// with the subquery's rows, never an evaluation per row.
+// EXISTS, NOT EXISTS and NOT IN (subquery) in a WHERE are joins with the subquery's rows,
+// never an evaluation per row.
 //
 // A subquery may be correlated by equalities `inner column = outer column` among the
 // top-level AND conditions of its WHERE (correlation). They are taken out of its WHERE and
@@ -31,6 +31,8 @@ import (
 //     NULL and no y equals x. Three anti-joins keep what that needs, per correlation key:
 //     whether there are rows at all (only when x may be NULL), whether some y is NULL (only
 //     when y may be NULL) and whether some y equals x; a filter over their markers decides.
+//     That filter is TRUE exactly where SQL's NOT IN is, so under OR (see
+//     positiveSubqueries), where FALSE and NULL both drop the row, it is the condition's value.
 //
 // An uncorrelated subquery's distinct rows are one row at most (per key of a parameter
 // inside it), joined without a key to every outer row.
