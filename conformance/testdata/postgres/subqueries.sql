@@ -23,6 +23,27 @@ SELECT name FROM customers WHERE id IN (SELECT customer_id FROM orders WHERE tot
 -- query not_in_subquery
 SELECT name FROM customers WHERE id NOT IN (SELECT customer_id FROM orders);
 
+-- query in_subquery_lower
+SELECT id FROM customers WHERE lower(name) IN (SELECT name FROM customers WHERE id < 3);
+
+-- query in_subquery_upper_case_sensitive
+SELECT id FROM customers WHERE upper(tier) IN (SELECT tier FROM customers);
+
+-- query in_subquery_arith
+SELECT id FROM customers WHERE id + 1 IN (SELECT customer_id FROM orders);
+
+-- query in_subquery_numeric_vs_int
+SELECT id FROM orders WHERE total IN (SELECT customer_id * 10 FROM orders);
+
+-- query not_in_subquery_expr
+SELECT id FROM customers WHERE id * 2 NOT IN (SELECT customer_id FROM orders);
+
+-- query in_subquery_under_or
+SELECT id FROM customers WHERE tier = 'gold' OR id IN (SELECT customer_id FROM orders WHERE status = 'open');
+
+-- query not_in_subquery_under_or
+SELECT id FROM customers WHERE tier IS NULL OR lower(tier) NOT IN (SELECT status FROM orders);
+
 -- query eq_any_subquery
 SELECT name FROM customers WHERE id = ANY (SELECT customer_id FROM orders WHERE status = 'open');
 
