@@ -181,6 +181,12 @@ SELECT id FROM people WHERE id = 1 OR NOT (team IN (SELECT weight FROM tags WHER
 -- query or_not_in_expr
 SELECT id FROM people WHERE score > 5 OR lower(nick) NOT IN (SELECT label FROM tags WHERE label IS NOT NULL);
 
+-- query on_clause_expr
+SELECT p.id, t.id AS tid FROM people p JOIN tags t ON t.team = p.team AND p.id + 1 IN (SELECT weight FROM tags);
+
+-- query on_clause_or_in
+SELECT p.id, t.id AS tid FROM people p JOIN tags t ON t.team = p.team AND (t.weight > 4 OR lower(p.name) IN (SELECT label FROM tags));
+
 -- writes
 # Matches appear: a label in another case, a weight that completes a row, a NULL label.
 INSERT INTO tags VALUES (7, 'CY', 2, 2, 2, '3'), (8, NULL, NULL, 8, NULL, 'x');
