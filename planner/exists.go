@@ -455,13 +455,14 @@ func (b *block) eqPred(outer, inner int, src ast.ExprNode) *pred {
 	return &pred{e: e, cols: []int{min(outer, inner), max(outer, inner)}, src: src, eq: true, eqL: outer, eqR: inner}
 }
 
-// notIn compiles `x NOT IN (SELECT y ...)`.
+// notIn compiles `x NOT IN (SELECT y ...)`. A row `(a, b) NOT IN (SELECT x, y ...)` is
+// planned only where no value on either side may be NULL: it is then true exactly when no
+// row of the subquery equals the row, one anti-join. (With NULLs, a row is unequal to a
+// subquery row when some pair of its values is known to differ, which no equality join
+// can tell.)
 func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	const what = "a NOT IN (subquery)"
-	if _, ok := unparen(in.Expr).(*ast.RowExpr); ok {
-		return nil, b.c.at(unsupported("NOT IN (subquery) on a row constructor"), in)
-	}
-	operand, err := b.inOperand(in.Expr)
+	operands, err := b.inOperands(in)
 	if err != nil {
 		return nil, err
 	}
@@ -475,41 +476,52 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(q.Cols) != 1 {
-		return nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
+	if len(q.Cols) != len(operands) {
+		return nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain %d column(s)", len(operands)), in)
 	}
 	if hasTopK(q.Root) {
 		return nil, b.c.at(unsupported("'LIMIT & IN/ALL/ANY/SOME subquery'"), in)
 	}
-	y := q.Root.Columns()[0]
-	xKey, yKey, ok := inComparison(operand, expr.NewCol(0, y))
-	if !ok {
-		return nil, b.c.at(unsupported("NOT IN (subquery) comparing %s with %s", kindName(operand.Type()), kindName(y.Type)), in)
+	ys := q.Root.Columns()[:len(operands)]
+	xs := make([]int, len(operands))
+	yKeys := make([]expr.Expr, len(operands))
+	for i, operand := range operands {
+		xKey, yKey, ok := inComparison(operand, expr.NewCol(i, ys[i]))
+		if !ok {
+			return nil, b.c.at(unsupported("NOT IN (subquery) comparing %s with %s", kindName(operand.Type()), kindName(ys[i].Type)), in)
+		}
+		if len(operands) > 1 && (xKey.Type().Nullable || yKey.Type().Nullable) {
+			return nil, b.c.at(unsupported("NOT IN (subquery) on a row constructor whose values may be NULL"), in)
+		}
+		xs[i], yKeys[i] = b.computedColumn(xKey), yKey
 	}
-	x := b.computedColumn(xKey)
 	// leaf adds a LEFT JOIN with the distinct rows of lead over plan (the subquery's rows,
 	// or some of them) and the correlation columns, on lead = outer and the correlations;
 	// it returns the global number of its first column, which is NULL exactly for the outer
 	// rows it does not match.
-	leaf := func(plan Plan, lead expr.Expr, outer []int) int {
+	leaf := func(plan Plan, lead []expr.Expr, outer []int) int {
 		sub := *q
 		sub.Root = plan
-		leafPlan, all := b.subqueryLeaf(&sub, corr, []expr.Expr{lead})
+		leafPlan, all := b.subqueryLeaf(&sub, corr, lead)
 		first := b.sc.addHidden(all)
 		var on []*pred
 		for i, o := range outer {
 			on = append(on, b.eqPred(o, first+i, in))
 		}
 		for i, o := range corr.outer {
-			on = append(on, b.eqPred(o, first+1+i, in))
+			on = append(on, b.eqPred(o, first+len(lead)+i, in))
 		}
 		b.antis = append(b.antis, &fromLeft{right: &fromLeaf{plan: leafPlan, first: first, n: len(all),
 			table: -1, cross: len(on) == 0}, on: on, src: in})
 		return first
 	}
-	match := leaf(q.Root, yKey, []int{x})
-	one := expr.NewConst(dataflow.Int(1))
+	match := leaf(q.Root, yKeys, xs)
 	cond := expr.NewIsNull(b.colExpr(match), false)
+	if len(operands) > 1 {
+		return []*pred{{e: cond, cols: expr.Columns(cond), src: in}}, nil
+	}
+	x, y := xs[0], ys[0]
+	one := []expr.Expr{expr.NewConst(dataflow.Int(1))}
 	if y.Type.Nullable {
 		nulls := &Filter{Input: q.Root, Pred: expr.NewIsNull(expr.NewCol(0, y), false)}
 		n := leaf(nulls, one, nil)

@@ -133,6 +133,12 @@ SELECT id FROM people WHERE team NOT IN (SELECT weight - 1 FROM tags WHERE weigh
 -- query not_in_correlated_expr
 SELECT id FROM people p WHERE p.team * 2 NOT IN (SELECT weight FROM tags t WHERE t.team = p.team);
 
+-- query not_in_row
+SELECT id FROM people WHERE (id > 4, upper(name)) NOT IN (SELECT id > 4, name FROM people WHERE id > 3);
+
+-- query not_in_row_under_or
+SELECT id FROM people WHERE id = 1 OR (id, name) NOT IN (SELECT id, name FROM people WHERE team > 1);
+
 -- query or_in_lower
 SELECT id FROM people WHERE id = 1 OR lower(name) IN (SELECT label FROM tags);
 
