@@ -97,6 +97,15 @@ SELECT id FROM people WHERE id IN (?, ?) AND team + 1 IN (SELECT weight FROM tag
 -- args: 3
 SELECT id FROM people WHERE lower(name) IN (SELECT label FROM tags WHERE team = ?);
 
+-- query derived_table_key
+-- args: 1
+-- args: 3
+-- args: 6
+SELECT d.id, d.name FROM (SELECT id, name FROM people WHERE lower(name) IN (SELECT label FROM tags) OR team IN (SELECT weight FROM tags)) AS d WHERE d.id = ?;
+
+-- query exists_with_in_under_or
+SELECT id FROM tags t WHERE EXISTS (SELECT 1 FROM people p WHERE p.team = t.team AND (p.score > 3 OR lower(p.name) IN (SELECT label FROM tags)));
+
 -- query correlated_expr
 SELECT id FROM people p WHERE p.team + 1 IN (SELECT weight FROM tags t WHERE t.team = p.team);
 
