@@ -284,9 +284,12 @@ func kindName(t dataflow.Type) string {
 	case keyBinary:
 		return "a binary string"
 	case keyDate:
-		return "a date"
+		return "a date or datetime"
 	case keyTime:
 		return "a time"
+	}
+	if t.Kind == dataflow.KindNull {
+		return "NULL"
 	}
 	return "a value of type " + t.String()
 }
