@@ -65,13 +65,16 @@ type FrameBound struct {
 }
 
 // WindowFrame is the set of rows of the partition an aggregate sees from the current row.
-// A ROWS frame counts rows; a RANGE frame has only unbounded ends and CURRENT ROW, which
-// stands for the current row's peers (the rows equal to it on the window's ORDER BY: all the
-// partition without one). The default frame, RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT
-// ROW, is therefore the running aggregate up to the last peer with ORDER BY and the whole
-// partition without.
+// A ROWS frame counts rows; in a RANGE frame CURRENT ROW stands for the current row's peers
+// (the rows equal to it on the window's ORDER BY: all the partition without one) and offsets
+// are values (FrameBound). A GROUPS frame (Groups, not Rows) counts peer groups: N PRECEDING
+// starts at the first row of the group N groups before the current row's, N FOLLOWING ends
+// at the last row of the group N groups after it, CURRENT ROW is the current row's group.
+// The default frame, RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW, is therefore the
+// running aggregate up to the last peer with ORDER BY and the whole partition without.
 type WindowFrame struct {
 	Rows       bool
+	Groups     bool
 	Start, End FrameBound
 }
 
@@ -114,8 +117,11 @@ func (b FrameBound) String() string {
 
 func (f WindowFrame) String() string {
 	unit := "range"
-	if f.Rows {
+	switch {
+	case f.Rows:
 		unit = "rows"
+	case f.Groups:
+		unit = "groups"
 	}
 	return unit + " " + f.Start.String() + ".." + f.End.String()
 }
@@ -171,12 +177,19 @@ func (w WindowFunc) String() string {
 // RangeOffset reports whether b is an offset bound of a RANGE frame (value offsets, which
 // FrameRange does not resolve).
 func (f WindowFrame) RangeOffset(b FrameBound) bool {
-	return !f.Rows && (b.Kind == Preceding || b.Kind == Following)
+	return !f.Rows && !f.Groups && (b.Kind == Preceding || b.Kind == Following)
+}
+
+// GroupsOffset reports whether b is an offset bound of a GROUPS frame (counts of peer
+// groups, which FrameRange does not resolve).
+func (f WindowFrame) GroupsOffset(b FrameBound) bool {
+	return f.Groups && (b.Kind == Preceding || b.Kind == Following)
 }
 
 // FrameRange returns the rows [lo, hi) of a partition of n rows that the frame f covers
 // from row i, given the current row's peers [peerLo, peerHi); value offsets of a RANGE frame
-// are the caller's to resolve (they count as the peers here). Both ends only grow with i,
+// and group offsets of a GROUPS frame are the caller's to resolve (they count as the peers
+// here). Both ends only grow with i,
 // so an aggregate can slide along a partition adding and removing rows. The range is
 // empty (lo == hi) when the frame ends before it starts or lies outside the partition.
 func FrameRange(f WindowFrame, i, n, peerLo, peerHi int) (lo, hi int) {
