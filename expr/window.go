@@ -53,11 +53,13 @@ const (
 
 // FrameBound is one end of a frame. In a ROWS frame, N counts rows for Preceding and
 // Following. In a RANGE frame they are value offsets from the current row's ORDER BY value
-// (its only sort key, numeric), and Col is the input column that holds the bound's value for
+// (its only sort key, numeric or temporal, or the second of two whose first is a NULL test
+// of it placing its NULLs, as PostgreSQL's dialect sorts them), and Col is the input column
+// that holds the bound's value for
 // each row (the ORDER BY value minus or plus the offset, computed by a projection below the
 // window): the frame's rows are those whose ORDER BY value lies between the two bounds in
 // the window's order. A row whose ORDER BY value is NULL has its peers (the other NULLs)
-// for such a bound.
+// for such a bound. In a GROUPS frame N counts peer groups.
 type FrameBound struct {
 	Kind FrameBoundKind
 	N    int64

@@ -551,10 +551,11 @@ func (b *block) frame(fc *ast.FrameClause, info *winInfo, inner *exprConv, n ast
 // value moved by the offset towards the bound, computed exactly (in DECIMAL for integers, so
 // an unsigned value may go below zero) or in DOUBLE for a DOUBLE key.
 func (b *block) rangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, info *winInfo, inner *exprConv, end int, n ast.Node) (expr.FrameBound, error) {
-	if len(info.order) != 1 {
+	if len(info.order) != 1 && !b.pgNullsKey(info) {
 		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeKeys, "RANGE-type frame requires ORDER BY clause with single sort key"), n)
 	}
-	key := info.order[0]
+	key := info.order[len(info.order)-1]
+	desc := info.desc[len(info.desc)-1]
 	kt := key.Type()
 	switch kt.Kind {
 	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
@@ -591,11 +592,19 @@ func (b *block) rangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, info *wi
 	}
 	// Preceding is towards smaller values in ascending order and larger ones descending.
 	op := expr.OpAdd
-	if (kind == expr.Preceding) != info.desc[0] {
+	if (kind == expr.Preceding) != desc {
 		op = expr.OpSub
 	}
 	info.bounds[end] = expr.NewArith(op, base, off)
 	return expr.FrameBound{Kind: kind}, nil
+}
+
+// pgNullsKey reports a window ordered by one value in PostgreSQL's dialect, whose lowering
+// puts a NULL test of the value before it to sort its NULLs as PostgreSQL does: RANGE
+// offsets apply to the value, and the operator places NULLs by the test's direction.
+func (b *block) pgNullsKey(info *winInfo) bool {
+	return b.c.dialect == PostgreSQL && len(info.order) == 2 &&
+		info.order[0].String() == "("+info.order[1].String()+" IS NULL)"
 }
 
 // windowPlan puts the block's windows over input. local maps the block's expressions onto

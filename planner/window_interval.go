@@ -35,7 +35,7 @@ func temporalKind(k dataflow.Kind) bool {
 // key: the bound's value is the key moved by the interval towards the bound (back for
 // PRECEDING in ascending order, forward descending), as MySQL computes it with DATE_ADD.
 func (b *block) intervalRangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, info *winInfo, inner *exprConv, end int, n ast.Node) (expr.FrameBound, error) {
-	key := info.order[0]
+	key := info.order[len(info.order)-1]
 	months, micros, ok, err := b.intervalValue(fb, inner)
 	if err != nil {
 		return expr.FrameBound{}, b.c.at(err.(*Error), n)
@@ -50,7 +50,7 @@ func (b *block) intervalRangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, 
 		// PostgreSQL's time ± interval disregards the interval's days and months.
 		return expr.FrameBound{}, b.c.at(unsupported("an interval of days in a RANGE frame over a time ORDER BY key"), n)
 	}
-	if (kind == expr.Preceding) != info.desc[0] {
+	if (kind == expr.Preceding) != info.desc[len(info.desc)-1] {
 		months, micros = -months, -micros
 	}
 	info.bounds[end] = expr.NewIntervalShift(key, months, micros)

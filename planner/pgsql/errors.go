@@ -21,6 +21,8 @@ const (
 	StateInvalidSchemaName   = "3F000" // invalid_schema_name
 	StateSyntaxOrAccessRule  = "42000" // syntax_error_or_access_rule_violation
 	StateInternalError       = "XX000" // internal_error
+	StateWindowingError      = "42P20" // windowing_error
+	StateWrongObjectType     = "42809" // wrong_object_type
 )
 
 // Error is a failure to prepare a statement in PostgreSQL's dialect, with the SQLSTATE
