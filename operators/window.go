@@ -25,7 +25,7 @@ type WindowFunc = expr.WindowFunc
 // the partition's rows alone: ROW_NUMBER among peers follows their column values, and LAG
 // and LEAD read peers in that order. SQL leaves both unspecified (MariaDB numbers peers in
 // the order it happens to read them); RANK, DENSE_RANK and RANGE frames treat peers alike
-// and do not depend on it.
+// and do not depend on it; GROUPS frames count peer groups and do not either.
 //
 // Per batch, each touched partition computes its function values before and after the
 // batch and emits, for each input row whose values changed, the retraction of its old

@@ -24,6 +24,11 @@ import (
 // WHERE leaves; when the window's own PARTITION BY is the key column this changes nothing.
 // An IN list of parameters would put several keys into one window and is refused; a literal
 // IN list is an ordinary filter then. Range conditions are filters too.
+//
+// Frames: ROWS counts rows; RANGE offsets are values, numbers over a numeric key and
+// INTERVALs over a temporal one (window_interval.go), each bound a column the projection
+// below the window computes; GROUPS counts peer groups, planned in the PostgreSQL dialect
+// only (MySQL refuses it, and MariaDB cannot parse it).
 
 // winBase numbers window results while the block compiles (below aggBase).
 const winBase = 1 << 29
