@@ -428,3 +428,64 @@ func init() {
 			return dataflow.String(dateFormat(tv.Time(), text(f)))
 		}})
 }
+
+// intervalShift is the function NewIntervalShift builds; it is not callable from SQL.
+var intervalShift = &funcSpec{name: "interval_shift", minArgs: 3, maxArgs: 3, typ: intervalShiftType, eval: evalIntervalShift}
+
+// NewIntervalShift is e, a DATE, DATETIME or TIME, moved by a constant interval of either
+// months whole months (the day of month clamped as DATE_ADD clamps it) or micros
+// microseconds: MySQL adds its INTERVAL units in one of these two ways (YEAR, QUARTER, MONTH
+// and YEAR_MONTH count months, the others time). A DATE moved by whole days stays a DATE and
+// becomes a DATETIME otherwise; a result outside years 1 to 9999 is NULL. A TIME stays a
+// TIME and is not held to TIME's range, so that a RANGE frame's bound past 838:59:59 still
+// compares as the value it is.
+func NewIntervalShift(e Expr, months, micros int64) Expr {
+	return newCall(intervalShift, []Expr{e, NewConst(dataflow.Int(months)), NewConst(dataflow.Int(micros))})
+}
+
+func intervalShiftType(args []Expr) dataflow.Type {
+	t := args[0].Type()
+	micros, _ := ConstValue(args[2])
+	us, _ := micros.ToInt()
+	fsp := t.Scale
+	if us%1_000_000 != 0 {
+		fsp = 6
+	}
+	switch t.Kind {
+	case dataflow.KindDate:
+		if us%(86400*1_000_000) == 0 {
+			return dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE", Nullable: true}
+		}
+		return dataflow.Type{Kind: dataflow.KindDatetime, Scale: fsp, SQL: "DATETIME", Nullable: true}
+	case dataflow.KindTime:
+		return dataflow.Type{Kind: dataflow.KindTime, Scale: fsp, SQL: "TIME", Nullable: true}
+	}
+	return dataflow.Type{Kind: dataflow.KindDatetime, Scale: fsp, SQL: "DATETIME", Nullable: true}
+}
+
+func evalIntervalShift(c *call, row dataflow.Row) dataflow.Value {
+	v := c.args[0].Eval(row)
+	months, _ := c.args[1].Eval(row).ToInt()
+	micros, _ := c.args[2].Eval(row).ToInt()
+	switch v.Kind() {
+	case dataflow.KindTime:
+		return dataflow.TimeMicros(v.Micros()+micros, uint8(c.t.Scale))
+	case dataflow.KindDate, dataflow.KindDatetime:
+	default:
+		return dataflow.Null
+	}
+	var r time.Time
+	ok := false
+	if months != 0 {
+		r, ok = addInterval(v.Time(), months, unitMonth)
+	} else {
+		r, ok = addInterval(v.Time(), micros, unitMicrosecond)
+	}
+	if !ok {
+		return dataflow.Null
+	}
+	if c.t.Kind == dataflow.KindDate {
+		return dataflow.Date(r)
+	}
+	return dataflow.Datetime(r, uint8(c.t.Scale))
+}

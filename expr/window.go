@@ -53,11 +53,13 @@ const (
 
 // FrameBound is one end of a frame. In a ROWS frame, N counts rows for Preceding and
 // Following. In a RANGE frame they are value offsets from the current row's ORDER BY value
-// (its only sort key, numeric), and Col is the input column that holds the bound's value for
+// (its only sort key, numeric or temporal, or the second of two whose first is a NULL test
+// of it placing its NULLs, as PostgreSQL's dialect sorts them), and Col is the input column
+// that holds the bound's value for
 // each row (the ORDER BY value minus or plus the offset, computed by a projection below the
 // window): the frame's rows are those whose ORDER BY value lies between the two bounds in
 // the window's order. A row whose ORDER BY value is NULL has its peers (the other NULLs)
-// for such a bound.
+// for such a bound. In a GROUPS frame N counts peer groups.
 type FrameBound struct {
 	Kind FrameBoundKind
 	N    int64
@@ -65,13 +67,16 @@ type FrameBound struct {
 }
 
 // WindowFrame is the set of rows of the partition an aggregate sees from the current row.
-// A ROWS frame counts rows; a RANGE frame has only unbounded ends and CURRENT ROW, which
-// stands for the current row's peers (the rows equal to it on the window's ORDER BY: all the
-// partition without one). The default frame, RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT
-// ROW, is therefore the running aggregate up to the last peer with ORDER BY and the whole
-// partition without.
+// A ROWS frame counts rows; in a RANGE frame CURRENT ROW stands for the current row's peers
+// (the rows equal to it on the window's ORDER BY: all the partition without one) and offsets
+// are values (FrameBound). A GROUPS frame (Groups, not Rows) counts peer groups: N PRECEDING
+// starts at the first row of the group N groups before the current row's, N FOLLOWING ends
+// at the last row of the group N groups after it, CURRENT ROW is the current row's group.
+// The default frame, RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW, is therefore the
+// running aggregate up to the last peer with ORDER BY and the whole partition without.
 type WindowFrame struct {
 	Rows       bool
+	Groups     bool
 	Start, End FrameBound
 }
 
@@ -114,8 +119,11 @@ func (b FrameBound) String() string {
 
 func (f WindowFrame) String() string {
 	unit := "range"
-	if f.Rows {
+	switch {
+	case f.Rows:
 		unit = "rows"
+	case f.Groups:
+		unit = "groups"
 	}
 	return unit + " " + f.Start.String() + ".." + f.End.String()
 }
@@ -171,12 +179,19 @@ func (w WindowFunc) String() string {
 // RangeOffset reports whether b is an offset bound of a RANGE frame (value offsets, which
 // FrameRange does not resolve).
 func (f WindowFrame) RangeOffset(b FrameBound) bool {
-	return !f.Rows && (b.Kind == Preceding || b.Kind == Following)
+	return !f.Rows && !f.Groups && (b.Kind == Preceding || b.Kind == Following)
+}
+
+// GroupsOffset reports whether b is an offset bound of a GROUPS frame (counts of peer
+// groups, which FrameRange does not resolve).
+func (f WindowFrame) GroupsOffset(b FrameBound) bool {
+	return f.Groups && (b.Kind == Preceding || b.Kind == Following)
 }
 
 // FrameRange returns the rows [lo, hi) of a partition of n rows that the frame f covers
 // from row i, given the current row's peers [peerLo, peerHi); value offsets of a RANGE frame
-// are the caller's to resolve (they count as the peers here). Both ends only grow with i,
+// and group offsets of a GROUPS frame are the caller's to resolve (they count as the peers
+// here). Both ends only grow with i,
 // so an aggregate can slide along a partition adding and removing rows. The range is
 // empty (lo == hi) when the frame ends before it starts or lies outside the partition.
 func FrameRange(f WindowFrame, i, n, peerLo, peerHi int) (lo, hi int) {

@@ -25,7 +25,7 @@ type WindowFunc = expr.WindowFunc
 // the partition's rows alone: ROW_NUMBER among peers follows their column values, and LAG
 // and LEAD read peers in that order. SQL leaves both unspecified (MariaDB numbers peers in
 // the order it happens to read them); RANK, DENSE_RANK and RANGE frames treat peers alike
-// and do not depend on it.
+// and do not depend on it; GROUPS frames count peer groups and do not either.
 //
 // Per batch, each touched partition computes its function values before and after the
 // batch and emits, for each input row whose values changed, the retraction of its old
@@ -56,9 +56,11 @@ type Window struct {
 	oldRows, newRows []dataflow.Row
 	oldVals, newVals []dataflow.Value
 	buf              []byte
-	// peerLo, peerHi and dense are compute's scratch, reused across partitions.
+	// peerLo, peerHi and dense are compute's scratch, reused across partitions; groupLo
+	// holds the first row of each peer group, in order (GROUPS frames count them).
 	peerLo, peerHi []int
 	dense          []int64
+	groupLo        []int
 
 	partial bool
 	bytes   atomic.Int64
@@ -187,7 +189,9 @@ func (w *Window) compute(p *winPart, rows []dataflow.Row, vals []dataflow.Value)
 	w.peerHi = slices.Grow(w.peerHi[:0], n)[:n]
 	w.dense = slices.Grow(w.dense[:0], n)[:n]
 	peerLo, peerHi, dense := w.peerLo, w.peerHi, w.dense
+	w.groupLo = w.groupLo[:0]
 	for i := 0; i < n; {
+		w.groupLo = append(w.groupLo, i)
 		j := i + 1
 		for j < n && w.comparePeers(part[i], part[j]) == 0 {
 			j++
@@ -283,9 +287,21 @@ func (w *Window) compute(p *winPart, rows []dataflow.Row, vals []dataflow.Value)
 	return rows, vals
 }
 
-// frameOf is the frame [lo, hi) of row i of part for function f.
+// frameOf is the frame [lo, hi) of row i of part for function f, during compute.
 func (w *Window) frameOf(f *WindowFunc, part []dataflow.Row, i, peerLo, peerHi int) (lo, hi int) {
 	lo, hi = expr.FrameRange(f.Frame, i, len(part), peerLo, peerHi)
+	if f.Frame.Groups {
+		// The current row's group is its DENSE_RANK less one; NULL keys are a group like
+		// any other.
+		g := w.dense[i] - 1
+		if b := f.Frame.Start; f.Frame.GroupsOffset(b) {
+			lo = w.groupStart(g+groupDistance(b), len(part))
+		}
+		if b := f.Frame.End; f.Frame.GroupsOffset(b) {
+			hi = max(lo, w.groupStart(g+groupDistance(b)+1, len(part)))
+		}
+		return lo, hi
+	}
 	if !colAt(part[i], w.rangeKey()).IsNull() {
 		if f.Frame.RangeOffset(f.Frame.Start) {
 			lo = w.rangeBound(part, colAt(part[i], f.Frame.Start.Col), false)
@@ -295,6 +311,28 @@ func (w *Window) frameOf(f *WindowFunc, part []dataflow.Row, i, peerLo, peerHi i
 		}
 	}
 	return lo, hi
+}
+
+// groupDistance is a GROUPS bound's offset in groups from the current row's, clamped so that
+// it cannot overflow.
+func groupDistance(b expr.FrameBound) int64 {
+	d := min(b.N, 1<<40)
+	if b.Kind == expr.Preceding {
+		return -d
+	}
+	return d
+}
+
+// groupStart is the first row of peer group g of the partition being computed, 0 before
+// the first group and n past the last.
+func (w *Window) groupStart(g int64, n int) int {
+	switch {
+	case g < 0:
+		return 0
+	case g >= int64(len(w.groupLo)):
+		return n
+	}
+	return w.groupLo[g]
 }
 
 // slide computes aggregate function fi over the frame of every row of part, moving one
@@ -327,22 +365,34 @@ func (w *Window) slide(fi int, part []dataflow.Row, peerLo, peerHi []int, set fu
 	}
 }
 
-// rangeKey is the column of the window's only sort key (RANGE frames with offsets have one).
+// rangeKey is the column of the window's value sort key: RANGE frames with offsets have
+// one sort key, or two where the first is a NULL test of the second that places its NULLs
+// (PostgreSQL's dialect sorts NULLs so).
 func (w *Window) rangeKey() int {
 	if len(w.order) == 0 {
 		return -1
 	}
-	return w.order[0].Col
+	return w.order[len(w.order)-1].Col
 }
 
 // rangeBound is the first row of part whose ORDER BY value is not before t in the window's
 // order (after is false), or the first one after it (after is true): the start, or the end
-// past the last row, of a RANGE frame's bound. NULLs sort as the order puts them, before
-// every value ascending and after every value descending, so they never fall between two
-// bounds that are values.
+// past the last row, of a RANGE frame's bound. NULLs sort as the order puts them (before
+// every value ascending and after every value descending, unless a NULL test before the
+// value places them), so they never fall between two bounds that are values.
 func (w *Window) rangeBound(part []dataflow.Row, t dataflow.Value, after bool) int {
-	k := w.order[0]
+	k := w.order[len(w.order)-1]
+	nullsFirst := !k.Desc
+	if len(w.order) > 1 {
+		nullsFirst = w.order[0].Desc
+	}
 	cmp := func(v dataflow.Value) int {
+		if v.IsNull() {
+			if nullsFirst {
+				return -1
+			}
+			return 1
+		}
 		c := dataflow.Compare(v, t)
 		if k.Desc {
 			return -c

@@ -13,6 +13,31 @@ import (
 // refInFrame reports, by the definition of the frame, whether row j of a partition lies in
 // the frame of row i; peer compares two rows on the window's ORDER BY.
 func refInFrame(f expr.WindowFrame, i, j int, peer func(a, b int) int, value func(row, col int) dataflow.Value, key dataflow.SortKey) bool {
+	if f.Groups {
+		// A row's group counts the peer groups that begin at or before it.
+		group := func(k int) int64 {
+			g := int64(0)
+			for m := 1; m <= k; m++ {
+				if peer(m-1, m) != 0 {
+					g++
+				}
+			}
+			return g
+		}
+		at := func(b expr.FrameBound) int64 {
+			switch b.Kind {
+			case expr.Preceding:
+				return group(i) - b.N
+			case expr.Following:
+				return group(i) + b.N
+			}
+			return group(i)
+		}
+		gj := group(j)
+		start := f.Start.Kind == expr.UnboundedPreceding || (f.Start.Kind != expr.UnboundedFollowing && gj >= at(f.Start))
+		end := f.End.Kind == expr.UnboundedFollowing || (f.End.Kind != expr.UnboundedPreceding && gj <= at(f.End))
+		return start && end
+	}
 	// inRange places row j's ORDER BY value against row i's bound value in column col: at or
 	// after it (start) or at or before it (end), in the order's direction; a NULL value of
 	// row j sorts first ascending, last descending; from a NULL row i a bound means its peers.
@@ -194,6 +219,10 @@ func winAgg(fn AggFunc, arg int, f expr.WindowFrame) WindowFunc {
 	return WindowFunc{Kind: expr.WinAgg, Agg: AggSpec{Func: fn, Arg: arg, Type: t}, Frame: f, Default: -1}
 }
 
+func groupsFrame(start, end expr.FrameBound) expr.WindowFrame {
+	return expr.WindowFrame{Groups: true, Start: start, End: end}
+}
+
 func rowsFrame(start, end expr.FrameBound) expr.WindowFrame {
 	return expr.WindowFrame{Rows: true, Start: start, End: end}
 }
@@ -235,6 +264,16 @@ func TestWindowIncremental(t *testing.T) {
 			winAgg(AggMax, 2, rowsFrame(foll(1), foll(3))),
 			winAgg(AggCount, 1, rowsFrame(up, cur)),
 			winAgg(AggSum, 3, rowsFrame(foll(1), prec(1)))}},
+		{"groups frames", []int{0}, []dataflow.SortKey{{Col: 3}}, []WindowFunc{
+			winAgg(AggSum, 1, groupsFrame(prec(1), cur)),
+			winAgg(AggCountStar, 0, groupsFrame(prec(2), foll(1))),
+			winAgg(AggMax, 3, groupsFrame(foll(1), foll(2))),
+			winAgg(AggMin, 1, groupsFrame(up, prec(1))),
+			winAgg(AggCount, 3, groupsFrame(foll(1), uf)),
+			winAgg(AggSum, 1, groupsFrame(foll(1), prec(1)))}},
+		{"groups frames desc two keys", nil, []dataflow.SortKey{{Col: 0, Desc: true}, {Col: 1}}, []WindowFunc{
+			winAgg(AggSum, 3, groupsFrame(prec(1), foll(1))),
+			winAgg(AggCountStar, 0, groupsFrame(cur, foll(2)))}},
 		{"range frames", nil, []dataflow.SortKey{{Col: 0, Desc: true}}, []WindowFunc{
 			winAgg(AggSum, 3, expr.WindowFrame{Start: cur, End: uf}),
 			winAgg(AggCountStar, 0, expr.WindowFrame{Start: cur, End: cur})}},

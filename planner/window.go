@@ -24,6 +24,11 @@ import (
 // WHERE leaves; when the window's own PARTITION BY is the key column this changes nothing.
 // An IN list of parameters would put several keys into one window and is refused; a literal
 // IN list is an ordinary filter then. Range conditions are filters too.
+//
+// Frames: ROWS counts rows; RANGE offsets are values, numbers over a numeric key and
+// INTERVALs over a temporal one (window_interval.go), each bound a column the projection
+// below the window computes; GROUPS counts peer groups, planned in the PostgreSQL dialect
+// only (MySQL refuses it, and MariaDB cannot parse it).
 
 // winBase numbers window results while the block compiles (below aggBase).
 const winBase = 1 << 29
@@ -67,7 +72,9 @@ type winInfo struct {
 	desc     []bool
 	arg, def expr.Expr
 	// bounds are the values of a RANGE frame's offset bounds (start, end), nil for others.
-	bounds    [2]expr.Expr
+	bounds [2]expr.Expr
+	// winName is the window's name in MySQL's messages.
+	winName   string
 	col       dataflow.Column
 	windowKey string
 }
@@ -186,7 +193,13 @@ func (b *block) windowRef(n *ast.WindowFuncExpr, inner *exprConv) (expr.Expr, er
 	if n.IgnoreNull || n.FromLast {
 		return nil, b.c.at(unsupported("IGNORE NULLS and FROM LAST in window functions"), n)
 	}
-	info := &winInfo{fn: expr.WindowFunc{Default: -1, Frame: expr.DefaultFrame}}
+	info := &winInfo{fn: expr.WindowFunc{Default: -1, Frame: expr.DefaultFrame}, winName: windowUnnamed}
+	switch {
+	case n.Spec.OnlyAlias && n.Spec.Name.O != "":
+		info.winName = n.Spec.Name.O
+	case n.Spec.Ref.O != "":
+		info.winName = n.Spec.Ref.O
+	}
 	if spec.PartitionBy != nil {
 		for _, it := range spec.PartitionBy.Items {
 			if _, ok := unparen(it.Expr).(*ast.PositionExpr); ok {
@@ -479,9 +492,10 @@ func (b *block) windowCount(inner *exprConv, arg ast.ExprNode, upper string, n a
 // frame compiles a frame clause of an aggregate's window; the offsets of a RANGE frame
 // become bound expressions of info (the ORDER BY value minus or plus the offset).
 func (b *block) frame(fc *ast.FrameClause, info *winInfo, inner *exprConv, n ast.Node) (expr.WindowFrame, error) {
-	f := expr.WindowFrame{Rows: fc.Type == ast.Rows}
-	if fc.Type == ast.Groups {
-		return f, b.c.at(unsupported("GROUPS window frames"), n)
+	f := expr.WindowFrame{Rows: fc.Type == ast.Rows, Groups: fc.Type == ast.Groups}
+	if f.Groups && b.c.dialect != PostgreSQL {
+		// MySQL parses GROUPS and refuses it so (MariaDB does not parse it).
+		return f, b.c.at(newErr(CodeUnsupported, groupsNotSupportedMessage), n)
 	}
 	end := 0
 	bound := func(fb ast.FrameBound) (expr.FrameBound, error) {
@@ -498,11 +512,17 @@ func (b *block) frame(fc *ast.FrameClause, info *winInfo, inner *exprConv, n ast
 		if fb.Type == ast.Following {
 			kind = expr.Following
 		}
-		if !f.Rows {
+		if !f.Rows && !f.Groups {
 			return b.rangeBound(fb, kind, info, inner, end, n)
 		}
+		if fb.Unit != ast.TimeUnitInvalid {
+			if f.Groups {
+				return expr.FrameBound{}, b.c.at(unsupported("an interval offset in a GROUPS frame"), n)
+			}
+			return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRowsInterval, "Window '%s': INTERVAL can only be used with RANGE frames.", info.winName), n)
+		}
 		v, ok := fb.Expr.(*test_driver.ValueExpr)
-		if !ok || fb.Unit != ast.TimeUnitInvalid {
+		if !ok {
 			return expr.FrameBound{}, b.c.at(unsupported("a window frame offset that is not an integer literal"), n)
 		}
 		var k int64
@@ -536,18 +556,24 @@ func (b *block) frame(fc *ast.FrameClause, info *winInfo, inner *exprConv, n ast
 // value moved by the offset towards the bound, computed exactly (in DECIMAL for integers, so
 // an unsigned value may go below zero) or in DOUBLE for a DOUBLE key.
 func (b *block) rangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, info *winInfo, inner *exprConv, end int, n ast.Node) (expr.FrameBound, error) {
-	if len(info.order) != 1 {
+	if len(info.order) != 1 && !b.pgNullsKey(info) {
 		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeKeys, "RANGE-type frame requires ORDER BY clause with single sort key"), n)
 	}
-	key := info.order[0]
+	key := info.order[len(info.order)-1]
+	desc := info.desc[len(info.desc)-1]
 	kt := key.Type()
 	switch kt.Kind {
 	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal, dataflow.KindFloat:
+	case dataflow.KindDate, dataflow.KindDatetime, dataflow.KindTime:
+		if fb.Unit == ast.TimeUnitInvalid {
+			return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeTemporal, "Window '%s' with RANGE frame has ORDER BY expression of datetime type. Only INTERVAL bound value allowed.", info.winName), n)
+		}
+		return b.intervalRangeBound(fb, kind, info, inner, end, n)
 	default:
 		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeType, "Numeric datatype is required for RANGE-type frame"), n)
 	}
 	if fb.Unit != ast.TimeUnitInvalid {
-		return expr.FrameBound{}, b.c.at(unsupported("INTERVAL offsets in RANGE frames"), n)
+		return expr.FrameBound{}, b.c.at(windowErr(CodeWindowRangeNumeric, "Window '%s' with RANGE frame has ORDER BY expression of numeric type, INTERVAL bound value not allowed.", info.winName), n)
 	}
 	off, err := inner.conv(fb.Expr)
 	if err != nil {
@@ -571,11 +597,19 @@ func (b *block) rangeBound(fb ast.FrameBound, kind expr.FrameBoundKind, info *wi
 	}
 	// Preceding is towards smaller values in ascending order and larger ones descending.
 	op := expr.OpAdd
-	if (kind == expr.Preceding) != info.desc[0] {
+	if (kind == expr.Preceding) != desc {
 		op = expr.OpSub
 	}
 	info.bounds[end] = expr.NewArith(op, base, off)
 	return expr.FrameBound{Kind: kind}, nil
+}
+
+// pgNullsKey reports a window ordered by one value in PostgreSQL's dialect, whose lowering
+// puts a NULL test of the value before it to sort its NULLs as PostgreSQL does: RANGE
+// offsets apply to the value, and the operator places NULLs by the test's direction.
+func (b *block) pgNullsKey(info *winInfo) bool {
+	return b.c.dialect == PostgreSQL && len(info.order) == 2 &&
+		info.order[0].String() == "("+info.order[1].String()+" IS NULL)"
 }
 
 // windowPlan puts the block's windows over input. local maps the block's expressions onto

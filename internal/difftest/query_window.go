@@ -162,9 +162,46 @@ func (q *qgen) windowCall(scope []scopeCol) string {
 		agg = "MAX(" + c.ref + ")"
 	}
 	spec, keys := q.windowSpecKeys(scope, false)
+	var dates []scopeCol
+	for _, o := range scope {
+		if o.typ.Class() == ClassDate {
+			dates = append(dates, o)
+		}
+	}
+	if len(dates) > 0 && g.chance(35) {
+		// A window ordered by a date alone, which takes INTERVAL offsets.
+		d := pick(g, dates)
+		spec = "ORDER BY " + d.ref
+		if g.chance(40) {
+			spec += " DESC"
+		}
+		if g.chance(50) {
+			spec = "PARTITION BY " + pick(g, scope).ref + " " + spec
+		}
+		keys = []scopeCol{d}
+	}
 	ordered := len(keys) > 0
 	numeric := len(keys) == 1 && keys[0].typ.Class() == ClassNumber && keys[0].typ != TypeBool
+	temporal := len(keys) == 1 && keys[0].typ.Class() == ClassDate
 	switch {
+	case temporal && g.chance(40):
+		// INTERVAL offsets over a date key: days (the domain's dates lie a day, two months
+		// and a year apart), months, which clamp the day, hours, which make the bound a
+		// DATETIME, and a compound unit.
+		off := func() string {
+			return pick(g, []string{"INTERVAL 1 DAY", "INTERVAL 0 DAY", "INTERVAL 2 MONTH", "INTERVAL 1 YEAR",
+				"INTERVAL 36 HOUR", "INTERVAL '1 12' DAY_HOUR", "INTERVAL '0-2' YEAR_MONTH", "INTERVAL 1 WEEK"})
+		}
+		switch g.intn(0, 3) {
+		case 0:
+			spec += " RANGE BETWEEN " + off() + " PRECEDING AND " + off() + " FOLLOWING"
+		case 1:
+			spec += " RANGE " + off() + " PRECEDING"
+		case 2:
+			spec += " RANGE BETWEEN UNBOUNDED PRECEDING AND " + off() + " PRECEDING"
+		default:
+			spec += " RANGE BETWEEN " + off() + " FOLLOWING AND UNBOUNDED FOLLOWING"
+		}
 	case numeric && g.chance(30):
 		// Value offsets: integers, or a decimal for a key that has a fraction.
 		off := func() string {

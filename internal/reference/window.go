@@ -107,7 +107,7 @@ func windowValue(f expr.WindowFunc, order []dataflow.SortKey, cols []dataflow.Co
 	case expr.WinAgg:
 		var frame []dataflow.Row
 		for _, b := range []expr.FrameBound{f.Frame.Start, f.Frame.End} {
-			if f.Frame.RangeOffset(b) && (len(order) != 1 || b.Col < 0 || b.Col >= len(cols)) {
+			if f.Frame.RangeOffset(b) && (len(order) < 1 || len(order) > 2 || b.Col < 0 || b.Col >= len(cols)) {
 				return dataflow.Null, fmt.Errorf("%w: RANGE offset bound %+v over %d sort keys", ErrInvalidPlan, b, len(order))
 			}
 		}
@@ -186,13 +186,22 @@ func windowValue(f expr.WindowFunc, order []dataflow.SortKey, cols []dataflow.Co
 // i's bound column), NULLs before every value ascending and after every value descending;
 // from a row whose value is NULL, an offset stands for its peers.
 func inFrame(f expr.WindowFrame, order []dataflow.SortKey, rows []dataflow.Row, i, j int, peer func(i, j int) int) bool {
+	if f.Groups {
+		return inGroupsFrame(f, i, j, peer)
+	}
 	if !f.Rows && (f.Start.Kind == expr.Preceding || f.Start.Kind == expr.Following || f.End.Kind == expr.Preceding || f.End.Kind == expr.Following) {
-		key := order[0]
+		// The value is the last sort key; a sort key before it is a NULL test of it that
+		// places its NULLs (PostgreSQL's dialect), else NULLs sort as the smallest value.
+		key := order[len(order)-1]
+		nullsLast := key.Desc
+		if len(order) == 2 {
+			nullsLast = !order[0].Desc
+		}
 		v, cur := rows[j][key.Col], rows[i][key.Col]
 		// notBefore and notAfter place v against bound value t in the window's order.
 		notBefore := func(t dataflow.Value) bool {
 			if v.IsNull() {
-				return key.Desc
+				return nullsLast
 			}
 			if key.Desc {
 				return dataflow.Compare(v, t) <= 0
@@ -201,7 +210,7 @@ func inFrame(f expr.WindowFrame, order []dataflow.SortKey, rows []dataflow.Row, 
 		}
 		notAfter := func(t dataflow.Value) bool {
 			if v.IsNull() {
-				return !key.Desc
+				return !nullsLast
 			}
 			if key.Desc {
 				return dataflow.Compare(v, t) >= 0
@@ -259,4 +268,42 @@ func inFrame(f expr.WindowFrame, order []dataflow.SortKey, rows []dataflow.Row, 
 		beforeEnd = true
 	}
 	return afterStart && beforeEnd
+}
+
+// inGroupsFrame reports whether row j lies in the GROUPS frame of row i: a row's group is
+// the number of peer groups that begin before it, and the frame's ends count groups from
+// row i's.
+func inGroupsFrame(f expr.WindowFrame, i, j int, peer func(i, j int) int) bool {
+	group := func(k int) int64 {
+		g := int64(0)
+		for m := 1; m <= k; m++ {
+			if peer(m-1, m) != 0 {
+				g++
+			}
+		}
+		return g
+	}
+	gi, gj := group(i), group(j)
+	var start, end bool
+	switch f.Start.Kind {
+	case expr.UnboundedPreceding:
+		start = true
+	case expr.Preceding:
+		start = gj >= gi-f.Start.N
+	case expr.CurrentRow:
+		start = gj >= gi
+	case expr.Following:
+		start = gj >= gi+f.Start.N
+	}
+	switch f.End.Kind {
+	case expr.Preceding:
+		end = gj <= gi-f.End.N
+	case expr.CurrentRow:
+		end = gj <= gi
+	case expr.Following:
+		end = gj <= gi+f.End.N
+	case expr.UnboundedFollowing:
+		end = true
+	}
+	return start && end
 }

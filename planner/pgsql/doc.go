@@ -44,7 +44,9 @@
 //   - `IS [NOT] DISTINCT FROM` is NULL-safe equality; boolean literals and columns, IS TRUE
 //     and the other boolean tests; `'t'::boolean`.
 //   - `::type` and CAST to integer, numeric(p,s), double precision, real, text, varchar,
-//     date and timestamp; interval literals of one unit (`now() - interval '1 day'`).
+//     date and timestamp; interval literals of one unit (`now() - interval '1 day'`) or of
+//     several fields of time, added up into one count of the largest unit that divides them
+//     (`interval '1 hour 30 minutes'` is INTERVAL 90 MINUTE).
 //   - LIMIT, OFFSET, LIMIT ALL, OFFSET … FETCH FIRST n ROWS ONLY.
 //   - now(), current_timestamp, localtimestamp and current_date are the clock as the
 //     planner's temporal filters take it: in a WHERE comparison with a row value.
@@ -55,7 +57,10 @@
 //     USING or NATURAL it is refused (its merged column is coalesce() of the two sides').
 //   - Joins (inner, LEFT, RIGHT, CROSS, USING, NATURAL), subqueries in FROM, [NOT] EXISTS,
 //     IN and NOT IN (subquery), scalar subqueries, UNION [ALL], WITH, GROUP BY, HAVING,
-//     count/sum/min/max, bool_and/bool_or, row_number/rank/dense_rank, CASE, COALESCE,
+//     count/sum/min/max, bool_and/bool_or, row_number/rank/dense_rank, first_value and
+//     last_value, window frames (ROWS; RANGE with numeric offsets or interval ones over a
+//     date or timestamp key, NULLs placed by the sort's NULL test; GROUPS, which only this
+//     dialect plans), CASE, COALESCE,
 //     NULLIF and the common string and numeric functions (see funcs.go).
 //   - avg() and numeric `/`: PostgreSQL's numeric division, whose scale depends on the
 //     values (16 significant digits at least, the operands' scales at least), double
@@ -68,7 +73,7 @@
 // (writes and DDL belong to the upstream), FULL JOIN with USING or NATURAL, LATERAL, INTERSECT and EXCEPT, WITH RECURSIVE, FETCH … WITH TIES, string_agg ordered by
 // anything but its value or with a separator that is not a constant, arrays and ANY/ALL
 // over them, SIMILAR TO, BETWEEN SYMMETRIC,
-// FILTER, WITHIN GROUP, named windows and frames, COLLATE other than "C", functions in FROM,
+// FILTER, WITHIN GROUP, named windows, EXCLUDE in frames, COLLATE other than "C", functions in FROM,
 // locking reads and the volatile functions (random(), clock_timestamp()). Failures to
 // resolve names carry PostgreSQL's codes (42P01, 42703, 42702, 42803); text PostgreSQL's
 // parser refuses is 42601 with its position.

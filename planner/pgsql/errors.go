@@ -21,6 +21,8 @@ const (
 	StateInvalidSchemaName   = "3F000" // invalid_schema_name
 	StateSyntaxOrAccessRule  = "42000" // syntax_error_or_access_rule_violation
 	StateInternalError       = "XX000" // internal_error
+	StateWindowingError      = "42P20" // windowing_error
+	StateWrongObjectType     = "42809" // wrong_object_type
 )
 
 // Error is a failure to prepare a statement in PostgreSQL's dialect, with the SQLSTATE
@@ -65,6 +67,14 @@ var plannerStates = map[int]string{
 	planner.CodeOutOfRange:          "22003", // numeric_value_out_of_range
 	planner.CodeDivisionByZero:      "22012", // division_by_zero
 	planner.CodeTruncatedWrongValue: "22P02", // invalid_text_representation
+	// A frame offset whose type does not fit the ORDER BY key's is feature_not_supported in
+	// PostgreSQL; an offset over several keys a windowing_error; a negative one 22013.
+	planner.CodeWindowRangeNumeric:  StateFeatureNotSupported,
+	planner.CodeWindowRangeTemporal: StateFeatureNotSupported,
+	planner.CodeWindowRangeType:     StateFeatureNotSupported,
+	planner.CodeWindowRangeKeys:     StateWindowingError,
+	planner.CodeWindowFrameIllegal:  "22013", // invalid_preceding_or_following_size
+	planner.CodeWindowFrameBounds:   "22013",
 }
 
 // fromPlanner turns a planner failure on the lowered statement into an *Error carrying

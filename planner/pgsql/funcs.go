@@ -156,29 +156,73 @@ func mysqlType(name string, mods []int) (string, error) {
 	return "", unsupported("the type %s", name)
 }
 
-// interval writes an interval literal ('1 day', '2 hours', '30 minutes') as MySQL's
-// INTERVAL n UNIT, which date/time arithmetic takes.
+// interval writes an interval literal ('1 day', '2 hours', '1 hour 30 minutes') as MySQL's
+// INTERVAL n UNIT, which date/time arithmetic takes. Several fields of time (weeks, days,
+// hours, minutes, seconds) add up to one count of the largest unit that divides their sum,
+// as PostgreSQL adds them to a timestamp without time zone; months and years stand alone,
+// since MySQL adds them by the calendar and PostgreSQL adds them before the days.
 func (lw *lowerer) interval(text string) error {
 	f := strings.Fields(strings.ToLower(text))
-	if len(f) != 2 {
-		return unsupported("the interval '%s' (an interval of one unit, as '3 days', is supported)", text)
+	bad := func() error {
+		return unsupported("the interval '%s' (an interval of units, as '3 days' or '1 hour 30 minutes', is supported)", text)
 	}
-	n, err := strconv.ParseInt(f[0], 10, 32)
-	if err != nil {
-		return unsupported("the interval '%s' (an interval of one unit, as '3 days', is supported)", text)
+	if len(f) < 2 || len(f)%2 != 0 {
+		return bad()
 	}
-	unit := strings.TrimSuffix(f[1], "s")
-	switch unit {
-	case "microsecond", "second", "minute", "hour", "day", "week", "month", "year":
-	case "min":
-		unit = "minute"
-	case "sec":
-		unit = "second"
-	default:
-		return unsupported("the interval unit %s", f[1])
+	type unitSize struct {
+		name   string
+		micros int64
 	}
-	lw.w("INTERVAL ", strconv.FormatInt(n, 10), " ", strings.ToUpper(unit))
-	return nil
+	sizes := []unitSize{{"DAY", 86400e6}, {"HOUR", 3600e6}, {"MINUTE", 60e6}, {"SECOND", 1e6}, {"MICROSECOND", 1}}
+	var total int64
+	for i := 0; i < len(f); i += 2 {
+		n, err := strconv.ParseInt(f[i], 10, 32)
+		if err != nil {
+			return bad()
+		}
+		unit := strings.TrimSuffix(f[i+1], "s")
+		switch unit {
+		case "min":
+			unit = "minute"
+		case "sec":
+			unit = "second"
+		}
+		switch unit {
+		case "microsecond", "second", "minute", "hour", "day", "week", "month", "year":
+		default:
+			return unsupported("the interval unit %s", f[i+1])
+		}
+		if len(f) == 2 {
+			lw.w("INTERVAL ", strconv.FormatInt(n, 10), " ", strings.ToUpper(unit))
+			return nil
+		}
+		per := int64(0)
+		for _, s := range sizes {
+			if strings.EqualFold(s.name, unit) {
+				per = s.micros
+			}
+		}
+		if unit == "week" {
+			per = 7 * 86400e6
+		}
+		if per == 0 {
+			return unsupported("the interval '%s' (months and years stand alone in an interval)", text)
+		}
+		// Past ±2^58 µs (9000 years) an interval leaves every date; the bound keeps the sum
+		// from overflowing.
+		const limit = int64(1) << 58
+		if n > limit/per || n < -limit/per || total > limit || total < -limit {
+			return bad()
+		}
+		total += n * per
+	}
+	for _, s := range sizes {
+		if total%s.micros == 0 {
+			lw.w("INTERVAL ", strconv.FormatInt(total/s.micros, 10), " ", s.name)
+			return nil
+		}
+	}
+	return bad()
 }
 
 // funcCall writes a function call: aggregates, window functions and the scalar functions
@@ -259,6 +303,17 @@ func (lw *lowerer) funcCall(f *pg.FuncCall, depth int) error {
 			return unsupported("%s() without OVER", name)
 		}
 		lw.w(strings.ToUpper(name), "()")
+		return lw.over(f, depth)
+	case "first_value", "last_value":
+		// Over a frame as the aggregates are; the planner reads the frame's first or last row.
+		if f.Over == nil {
+			return &Error{SQLState: StateWrongObjectType, Msg: fmt.Sprintf("window function %s requires an OVER clause", name)}
+		}
+		lw.w(strings.ToUpper(name), "(")
+		if err := lw.args(f.Args, depth); err != nil {
+			return err
+		}
+		lw.w(")")
 		return lw.over(f, depth)
 	case "string_agg":
 		return lw.stringAgg(f, depth)
@@ -399,10 +454,6 @@ func (lw *lowerer) over(f *pg.FuncCall, depth int) error {
 	if w.Name != "" || w.Refname != "" {
 		return unsupported("named windows")
 	}
-	// 0x2 | 0x10 | 0x400 | 0x1000 are FRAMEOPTION_NONDEFAULT's absence: the default frame.
-	if w.FrameOptions&1 != 0 {
-		return unsupported("window frames (ROWS/RANGE/GROUPS)")
-	}
 	lw.w(" OVER (")
 	if len(w.PartitionClause) > 0 {
 		lw.w("PARTITION BY ")
@@ -419,8 +470,84 @@ func (lw *lowerer) over(f *pg.FuncCall, depth int) error {
 			return err
 		}
 	}
+	if w.FrameOptions&frameNonDefault != 0 {
+		if len(w.PartitionClause) > 0 || len(w.OrderClause) > 0 {
+			lw.w(" ")
+		}
+		if err := lw.frame(w, depth); err != nil {
+			return err
+		}
+	}
 	lw.w(")")
 	return nil
+}
+
+// PostgreSQL's frame options (FRAMEOPTION_* of its parsenodes.h).
+const (
+	frameNonDefault      = 0x00001
+	frameRange           = 0x00002
+	frameRows            = 0x00004
+	frameGroups          = 0x00008
+	frameStartUnbounded  = 0x00020
+	frameEndUnbounded    = 0x00100
+	frameStartCurrent    = 0x00200
+	frameEndCurrent      = 0x00400
+	frameStartPreceding  = 0x00800
+	frameEndPreceding    = 0x01000
+	frameStartFollowing  = 0x02000
+	frameEndFollowing    = 0x04000
+	frameExcludeAny      = 0x08000 | 0x10000 | 0x20000
+	frameOffsetAnyBounds = frameStartPreceding | frameEndPreceding | frameStartFollowing | frameEndFollowing
+)
+
+// frame writes a window's frame clause, which both dialects spell alike but for the
+// interval offsets of RANGE frames (interval '7 days' becomes INTERVAL 7 DAY). The planner
+// takes GROUPS frames in this dialect only.
+func (lw *lowerer) frame(w *pg.WindowDef, depth int) error {
+	opts := w.FrameOptions
+	if opts&frameExcludeAny != 0 {
+		return unsupported("EXCLUDE in window frames")
+	}
+	switch {
+	case opts&frameRows != 0:
+		lw.w("ROWS")
+	case opts&frameGroups != 0:
+		if len(w.OrderClause) == 0 {
+			return &Error{SQLState: StateWindowingError, Msg: "GROUPS mode requires an ORDER BY clause"}
+		}
+		lw.w("GROUPS")
+	default:
+		lw.w("RANGE")
+	}
+	bound := func(unbounded, current, preceding, following int32, offset *pg.Node, unboundedText string) error {
+		switch {
+		case opts&unbounded != 0:
+			lw.w(unboundedText)
+		case opts&current != 0:
+			lw.w("CURRENT ROW")
+		case opts&(preceding|following) != 0:
+			if offset == nil {
+				return unsupported("a window frame offset that is missing")
+			}
+			if err := lw.expr(offset, depth+1); err != nil {
+				return err
+			}
+			if opts&preceding != 0 {
+				lw.w(" PRECEDING")
+			} else {
+				lw.w(" FOLLOWING")
+			}
+		default:
+			return unsupported("this window frame bound")
+		}
+		return nil
+	}
+	lw.w(" BETWEEN ")
+	if err := bound(frameStartUnbounded, frameStartCurrent, frameStartPreceding, frameStartFollowing, w.StartOffset, "UNBOUNDED PRECEDING"); err != nil {
+		return err
+	}
+	lw.w(" AND ")
+	return bound(frameEndUnbounded, frameEndCurrent, frameEndPreceding, frameEndFollowing, w.EndOffset, "UNBOUNDED FOLLOWING")
 }
 
 // stringAgg writes string_agg(x, sep [ORDER BY x]) as GROUP_CONCAT, which skips NULLs as
