@@ -333,6 +333,15 @@ func dateFormat(t time.Time, f string) string {
 			fmt.Fprintf(&b, "%03d", t.YearDay())
 		case 'U':
 			fmt.Fprintf(&b, "%02d", week0(t))
+		case 'u':
+			w, _ := calcWeek(t, weekMondayFirst)
+			fmt.Fprintf(&b, "%02d", w)
+		case 'V', 'v':
+			w, _ := calcWeek(t, map[byte]int{'V': weekYear | weekFirstWeekday, 'v': weekYear | weekMondayFirst}[f[i]])
+			fmt.Fprintf(&b, "%02d", w)
+		case 'X', 'x':
+			_, y := calcWeek(t, map[byte]int{'X': weekYear | weekFirstWeekday, 'x': weekYear | weekMondayFirst}[f[i]])
+			fmt.Fprintf(&b, "%04d", y)
 		case 'D':
 			d := t.Day()
 			suffix := "th"
@@ -371,14 +380,6 @@ func init() {
 	calendar("quarter", func(t time.Time) int64 { return int64(t.Month()+2) / 3 })
 	calendar("to_days", func(t time.Time) int64 { return day(t) + toDaysEpoch })
 	calendar("microsecond", func(t time.Time) int64 { return int64(t.Nanosecond() / 1000) })
-	register(&funcSpec{name: "week", minArgs: 1, maxArgs: 1, typ: timePartType,
-		eval: func(c *call, row dataflow.Row) dataflow.Value {
-			t, ok := toTime(c.args[0].Eval(row))
-			if !ok {
-				return dataflow.Null
-			}
-			return dataflow.Int(week0(t.Time()))
-		}})
 	named := func(name string, f func(time.Time) string) {
 		register(&funcSpec{name: name, minArgs: 1, maxArgs: 1,
 			typ: func([]Expr) dataflow.Type { return stringResult(9, true) },
