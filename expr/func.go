@@ -23,6 +23,9 @@ type funcSpec struct {
 	check func(args []Expr) error
 	typ   func(args []Expr) dataflow.Type
 	eval  func(c *call, row dataflow.Row) dataflow.Value
+	// prepare, when set, computes once per call what eval reuses for every row (a compiled
+	// pattern); it runs after check accepted the arguments.
+	prepare func(args []Expr) any
 }
 
 var funcs = map[string]*funcSpec{}
@@ -40,6 +43,8 @@ type call struct {
 	args []Expr
 	t    dataflow.Type
 	str  string
+	// prepared is what spec.prepare computed.
+	prepared any
 }
 
 // NewFunc builds a call of the scalar function name (case-insensitive). An unknown name gives
@@ -96,6 +101,9 @@ func arityText(s *funcSpec) string {
 func newCall(s *funcSpec, args []Expr) *call {
 	c := &call{spec: s, args: append([]Expr(nil), args...)}
 	c.t = s.typ(c.args)
+	if s.prepare != nil {
+		c.prepared = s.prepare(c.args)
+	}
 	var b strings.Builder
 	b.WriteString(s.name)
 	b.WriteByte('(')
