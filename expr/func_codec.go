@@ -41,7 +41,9 @@ func init() {
 		typ:  func(args []Expr) dataflow.Type { return stringResult(64, true) },
 		eval: func(c *call, row dataflow.Row) dataflow.Value { return convBase(c.args[0].Eval(row), 10, 8) }})
 	register(&funcSpec{name: "format", minArgs: 2, maxArgs: 3, check: checkFormat,
-		typ: func(args []Expr) dataflow.Type { return stringResult(displayLen(args[0].Type())*4/3+32, anyNullable(args[:2])) },
+		typ: func(args []Expr) dataflow.Type {
+			return stringResult(displayLen(args[0].Type())*4/3+32, anyNullable(args[:2]))
+		},
 		eval: evalFormat})
 	register(&funcSpec{name: "char", minArgs: 1, maxArgs: -1, check: checkChar,
 		typ: func(args []Expr) dataflow.Type {
