@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
@@ -464,23 +465,26 @@ func evalQuote(c *call, row dataflow.Row) dataflow.Value {
 // soundexCodes are the codes of A … Z; '0' letters (vowels, H, W, Y) are dropped.
 const soundexCodes = "01230120022455012623010202"
 
-// soundex is MySQL's SOUNDEX: the first letter, then the code of every later letter that
-// differs from the previous letter's code (vowels do not separate equal codes), padded with
-// 0 to four characters and never cut. Characters other than ASCII letters are skipped.
+// soundex is MySQL's SOUNDEX: the first letter (ASCII letters in upper case, others as they
+// are), then the code of every later letter that differs from the previous letter's code
+// (vowels do not separate equal codes; letters outside A-Z count as vowels), padded with 0 to
+// four characters and never cut. Characters that are not letters are skipped.
 func soundex(s string) string {
 	var b strings.Builder
 	var last byte
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if ch >= 'a' && ch <= 'z' {
-			ch -= 'a' - 'A'
-		}
-		if ch < 'A' || ch > 'Z' {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
 			continue
 		}
-		code := soundexCodes[ch-'A']
+		if r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		code := byte('0')
+		if r >= 'A' && r <= 'Z' {
+			code = soundexCodes[r-'A']
+		}
 		if b.Len() == 0 {
-			b.WriteByte(ch)
+			b.WriteRune(r)
 			last = code
 			continue
 		}
@@ -492,7 +496,7 @@ func soundex(s string) string {
 	if b.Len() == 0 {
 		return ""
 	}
-	for b.Len() < 4 {
+	for n := utf8.RuneCountInString(b.String()); n < 4; n++ {
 		b.WriteByte('0')
 	}
 	return b.String()
