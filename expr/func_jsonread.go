@@ -39,7 +39,7 @@ func init() {
 	register(&funcSpec{name: "json_overlaps", minArgs: 2, maxArgs: 2,
 		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONOverlaps})
 	register(&funcSpec{name: "json_memberof", minArgs: 2, maxArgs: 2,
-		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONMemberOf}, "member_of")
+		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONMemberOf})
 }
 
 // jsonParse reads a document into Go values, numbers kept as json.Number; ok is false for

@@ -23,7 +23,7 @@ import (
 
 func init() {
 	register(&funcSpec{name: "regexp_like", prepare: prepareRegexp(2), minArgs: 2, maxArgs: 3, check: checkRegexp(2),
-		typ: func(args []Expr) dataflow.Type { return boolType(anyNullable(args)) }, eval: evalRegexpLike}, "regexp", "rlike")
+		typ: func(args []Expr) dataflow.Type { return boolType(anyNullable(args)) }, eval: evalRegexpLike})
 	register(&funcSpec{name: "regexp_replace", prepare: prepareRegexp(5), minArgs: 3, maxArgs: 6, check: checkRegexp(5),
 		typ: func(args []Expr) dataflow.Type {
 			return stringResult(max(displayLen(args[0].Type()), 1)*max(displayLen(args[2].Type()), 1), true)
