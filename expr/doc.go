@@ -1,7 +1,9 @@
 // Package expr compiles and evaluates scalar SQL expressions over dataflow rows with MySQL
 // semantics: three-valued logic, NULL propagation, implicit conversions between numbers,
 // strings and times, the utf8mb4_general_ci-style collation of package dataflow, MySQL's
-// arithmetic result types, LIKE, CASE, CAST, the common scalar functions and the JSON
+// arithmetic result types, LIKE, CASE, CAST, the bit operators, MySQL 8's scalar functions
+// (regular expressions run by Go's RE2; a pattern it cannot run as MySQL's ICU would is
+// refused by name when the call is built, never answered differently) and the JSON
 // functions (documents kept as written, as MariaDB keeps them; JSON text written with
 // MariaDB's spacing and string escapes, see AppendJSONValue, which the JSON aggregates
 // share). It also owns Convert, the conversion of a value into a column's type under strict

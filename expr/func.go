@@ -23,6 +23,9 @@ type funcSpec struct {
 	check func(args []Expr) error
 	typ   func(args []Expr) dataflow.Type
 	eval  func(c *call, row dataflow.Row) dataflow.Value
+	// prepare, when set, computes once per call what eval reuses for every row (a compiled
+	// pattern); it runs after check accepted the arguments.
+	prepare func(args []Expr) any
 }
 
 var funcs = map[string]*funcSpec{}
@@ -40,6 +43,8 @@ type call struct {
 	args []Expr
 	t    dataflow.Type
 	str  string
+	// prepared is what spec.prepare computed.
+	prepared any
 }
 
 // NewFunc builds a call of the scalar function name (case-insensitive). An unknown name gives
@@ -53,11 +58,21 @@ type call struct {
 // HOUR, MINUTE, SECOND, DATE, JSON_VALID, JSON_EXTRACT, JSON_UNQUOTE, JSON_OBJECT, JSON_ARRAY,
 // and the date functions of func_date.go: DATE_ADD/ADDDATE, DATE_SUB/SUBDATE (the unit a
 // constant string argument), DATEDIFF, TIMESTAMPDIFF, DAYOFWEEK, WEEKDAY, DAYOFYEAR, QUARTER,
-// WEEK (mode 0), TO_DAYS, LAST_DAY, DAYNAME, MONTHNAME, MICROSECOND, EXTRACT, DATE_FORMAT;
-// the string functions of func_text.go: INSTR, LOCATE/POSITION, FIND_IN_SET, FIELD, STRCMP,
-// ASCII, SUBSTRING_INDEX, LPAD, RPAD, REPEAT, SPACE, HEX, MD5, SHA/SHA1, SHA2, TO_BASE64,
-// CRC32, OCTET_LENGTH; and the math of func_num.go: SQRT, EXP, LN, LOG, LOG2, LOG10,
-// POW/POWER, SIN, COS, TAN, ASIN, ACOS, ATAN, ATAN2, COT, DEGREES, RADIANS, PI.
+// TO_DAYS, LAST_DAY, DAYNAME, MONTHNAME, MICROSECOND, EXTRACT, DATE_FORMAT; the time
+// functions of func_datetime.go and func_strtodate.go: TIME_TO_SEC, SEC_TO_TIME, TIMEDIFF,
+// ADDTIME, SUBTIME, TIME, TIMESTAMP, MAKEDATE, MAKETIME, FROM_DAYS, FROM_UNIXTIME,
+// UNIX_TIMESTAMP(d), WEEK(d[, mode]), YEARWEEK, WEEKOFYEAR, TIME_FORMAT, PERIOD_ADD,
+// PERIOD_DIFF, CONVERT_TZ (numeric offsets), STR_TO_DATE (a constant format); the string
+// functions of func_text.go: INSTR, LOCATE/POSITION, FIND_IN_SET, FIELD, STRCMP, ASCII,
+// SUBSTRING_INDEX, LPAD, RPAD, REPEAT, SPACE, HEX, MD5, SHA/SHA1, SHA2, TO_BASE64, CRC32,
+// OCTET_LENGTH; those of func_codec.go: UNHEX, FROM_BASE64, CONV, BIN, OCT, FORMAT, CHAR,
+// ELT, INSERT, QUOTE, SOUNDEX, BIT_LENGTH, BIT_COUNT, INET_ATON, INET_NTOA, INET6_ATON,
+// INET6_NTOA; the regular expressions of func_regexp.go: REGEXP_LIKE/REGEXP/RLIKE,
+// REGEXP_REPLACE, REGEXP_SUBSTR, REGEXP_INSTR (constant patterns RE2 runs as ICU would);
+// the JSON readers of func_jsonread.go: JSON_TYPE, JSON_LENGTH, JSON_DEPTH, JSON_KEYS,
+// JSON_QUOTE, JSON_CONTAINS, JSON_CONTAINS_PATH, JSON_OVERLAPS, MEMBER OF (JSON_MEMBEROF);
+// and the math of func_num.go: SQRT, EXP, LN, LOG, LOG2, LOG10, POW/POWER, SIN, COS, TAN,
+// ASIN, ACOS, ATAN, ATAN2, COT, DEGREES, RADIANS, PI. The bit operators are NewBitOp.
 func NewFunc(name string, args []Expr) (Expr, error) {
 	key := strings.ToLower(name)
 	s, ok := funcs[key]
@@ -96,6 +111,9 @@ func arityText(s *funcSpec) string {
 func newCall(s *funcSpec, args []Expr) *call {
 	c := &call{spec: s, args: append([]Expr(nil), args...)}
 	c.t = s.typ(c.args)
+	if s.prepare != nil {
+		c.prepared = s.prepare(c.args)
+	}
 	var b strings.Builder
 	b.WriteString(s.name)
 	b.WriteByte('(')

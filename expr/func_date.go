@@ -2,6 +2,7 @@ package expr
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 // when the argument is text, as MySQL types it. The planner passes an INTERVAL's unit as a
 // constant string argument.
 
-// intervalUnit is a simple INTERVAL unit. Compound units (DAY_HOUR, …) are not supported.
+// intervalUnit is an INTERVAL unit: a simple one (MICROSECOND … YEAR) or a compound one
+// (DAY_HOUR, …), whose value is text with one number per field.
 type intervalUnit uint8
 
 const (
@@ -28,15 +30,121 @@ const (
 	unitMonth
 	unitQuarter
 	unitYear
+	unitYearMonth
+	unitDayHour
+	unitDayMinute
+	unitDaySecond
+	unitDayMicrosecond
+	unitHourMinute
+	unitHourSecond
+	unitHourMicrosecond
+	unitMinuteSecond
+	unitMinuteMicrosecond
+	unitSecondMicrosecond
 )
 
 var intervalUnits = map[string]intervalUnit{
 	"MICROSECOND": unitMicrosecond, "SECOND": unitSecond, "MINUTE": unitMinute, "HOUR": unitHour,
 	"DAY": unitDay, "WEEK": unitWeek, "MONTH": unitMonth, "QUARTER": unitQuarter, "YEAR": unitYear,
+	"YEAR_MONTH": unitYearMonth, "DAY_HOUR": unitDayHour, "DAY_MINUTE": unitDayMinute,
+	"DAY_SECOND": unitDaySecond, "DAY_MICROSECOND": unitDayMicrosecond, "HOUR_MINUTE": unitHourMinute,
+	"HOUR_SECOND": unitHourSecond, "HOUR_MICROSECOND": unitHourMicrosecond,
+	"MINUTE_SECOND": unitMinuteSecond, "MINUTE_MICROSECOND": unitMinuteMicrosecond,
+	"SECOND_MICROSECOND": unitSecondMicrosecond,
+}
+
+// compoundFields are the microseconds of each field of a compound unit, largest first
+// (YEAR_MONTH's are counted in months instead).
+var compoundFields = map[intervalUnit][]int64{
+	unitYearMonth:         {12, 1},
+	unitDayHour:           {86400e6, 3600e6},
+	unitDayMinute:         {86400e6, 3600e6, 60e6},
+	unitDaySecond:         {86400e6, 3600e6, 60e6, 1e6},
+	unitDayMicrosecond:    {86400e6, 3600e6, 60e6, 1e6, 1},
+	unitHourMinute:        {3600e6, 60e6},
+	unitHourSecond:        {3600e6, 60e6, 1e6},
+	unitHourMicrosecond:   {3600e6, 60e6, 1e6, 1},
+	unitMinuteSecond:      {60e6, 1e6},
+	unitMinuteMicrosecond: {60e6, 1e6, 1},
+	unitSecondMicrosecond: {1e6, 1},
 }
 
 // dateOnly: adding the unit to a DATE gives a DATE.
-func (u intervalUnit) dateOnly() bool { return u >= unitDay }
+func (u intervalUnit) dateOnly() bool { return u >= unitDay && u <= unitYearMonth }
+
+func (u intervalUnit) compound() bool { return u >= unitYearMonth }
+
+// micro: the unit has a microsecond field, so the result keeps six fractional digits.
+func (u intervalUnit) micro() bool {
+	switch u {
+	case unitMicrosecond, unitDayMicrosecond, unitHourMicrosecond, unitMinuteMicrosecond, unitSecondMicrosecond:
+		return true
+	}
+	return false
+}
+
+// compoundInterval reads the text of a compound INTERVAL value as MySQL's
+// get_interval_info: an optional leading '-', then one number per field separated by any
+// other characters; missing leading fields are zero ('1:10' DAY_SECOND is 1 minute 10
+// seconds), a microsecond field written in full is scaled to six digits ('1.5' is 500000),
+// and text left after the last field makes the result NULL. It returns the total in the
+// unit's measure: months for YEAR_MONTH, microseconds otherwise.
+func compoundInterval(s string, u intervalUnit) (int64, bool) {
+	fields := compoundFields[u]
+	s = strings.TrimLeft(s, " \t\n\r")
+	neg := strings.HasPrefix(s, "-")
+	if neg {
+		s = s[1:]
+	}
+	values := make([]int64, len(fields))
+	i := 0
+	for i < len(s) && !isDigit(s[i]) {
+		i++
+	}
+	n := 0
+	for ; n < len(fields); n++ {
+		start := i
+		var v int64
+		for i < len(s) && isDigit(s[i]) {
+			if v < 1e15 {
+				v = v*10 + int64(s[i]-'0')
+			}
+			i++
+		}
+		if u.micro() && n == len(fields)-1 {
+			for d := i - start; d < 6; d++ {
+				v *= 10
+			}
+		}
+		values[n] = v
+		for i < len(s) && !isDigit(s[i]) {
+			i++
+		}
+		if i == len(s) && n != len(fields)-1 {
+			n++
+			copy(values[len(fields)-n:], values[:n])
+			clear(values[:len(fields)-n])
+			break
+		}
+	}
+	if i != len(s) {
+		return 0, false
+	}
+	var total int64
+	for k, v := range values {
+		if v > maxIntervalMicros/fields[k] {
+			return 0, false
+		}
+		total += v * fields[k]
+		if total > maxIntervalMicros {
+			return 0, false
+		}
+	}
+	if neg {
+		total = -total
+	}
+	return total, true
+}
 
 // unitArg reads the constant unit argument.
 func unitArg(e Expr) (intervalUnit, error) {
@@ -46,7 +154,7 @@ func unitArg(e Expr) (intervalUnit, error) {
 	}
 	u, ok := intervalUnits[strings.ToUpper(s)]
 	if !ok {
-		return 0, fmt.Errorf("INTERVAL unit %s is not supported (only simple units: MICROSECOND … YEAR)", s)
+		return 0, fmt.Errorf("INTERVAL unit %s is not supported", s)
 	}
 	return u, nil
 }
@@ -72,6 +180,12 @@ const maxIntervalMicros = int64(3652059) * 86400 * 1_000_000 // 0001-01-01 … 9
 // addInterval adds n units to t; ok is false when the result leaves the calendar MySQL
 // computes in: years 0 to 9999 for whole months, 1 to 9999 for days and time.
 func addInterval(t time.Time, n int64, u intervalUnit) (time.Time, bool) {
+	switch {
+	case u == unitYearMonth:
+		u = unitMonth // n counts months
+	case u.compound():
+		u = unitMicrosecond // n counts microseconds
+	}
 	var r time.Time
 	switch u {
 	case unitMonth, unitQuarter, unitYear:
@@ -110,13 +224,13 @@ func dateAddType(args []Expr) dataflow.Type {
 			return dataflow.Type{Kind: dataflow.KindDate, SQL: "DATE", Nullable: true}
 		}
 		fsp := 0
-		if u == unitMicrosecond {
+		if u.micro() {
 			fsp = 6
 		}
 		return dataflow.Type{Kind: dataflow.KindDatetime, Scale: fsp, SQL: "DATETIME", Nullable: true}
 	case dataflow.KindDatetime:
 		fsp := t.Scale
-		if u == unitMicrosecond {
+		if u.micro() {
 			fsp = 6
 		}
 		return dataflow.Type{Kind: dataflow.KindDatetime, Scale: fsp, SQL: "DATETIME", Nullable: true}
@@ -134,11 +248,23 @@ func evalDateAdd(c *call, row dataflow.Row, sign int64) dataflow.Value {
 	if !ok {
 		return dataflow.Null
 	}
-	n, ok := c.args[1].Eval(row).ToInt()
-	if !ok {
+	u, _ := unitArg(c.args[2])
+	nv := c.args[1].Eval(row)
+	var n int64
+	if u.compound() {
+		if nv.IsNull() {
+			return dataflow.Null
+		}
+		s := text(nv)
+		if nv.Kind() == dataflow.KindFloat {
+			s = strconv.FormatFloat(nv.RawFloat(), 'f', -1, 64)
+		}
+		if n, ok = compoundInterval(s, u); !ok {
+			return dataflow.Null
+		}
+	} else if n, ok = nv.ToInt(); !ok {
 		return dataflow.Null
 	}
-	u, _ := unitArg(c.args[2])
 	r, ok := addInterval(tv.Time(), sign*n, u)
 	if !ok {
 		return dataflow.Null
@@ -158,7 +284,7 @@ func evalDateAdd(c *call, row dataflow.Row, sign int64) dataflow.Value {
 	if _, constant := ConstValue(c.args[0]); constant {
 		fsp = int(tv.Scale())
 	}
-	if u == unitMicrosecond {
+	if u.micro() {
 		fsp = 6
 	}
 	return dataflow.String(r.Format("2006-01-02 15:04:05" + map[bool]string{true: "." + strings.Repeat("0", fsp), false: ""}[fsp > 0]))
@@ -220,7 +346,11 @@ func evalTimestampDiff(c *call, row dataflow.Row) dataflow.Value {
 }
 
 func checkTimestampDiff(args []Expr) error {
-	_, err := unitArg(args[0])
+	u, err := unitArg(args[0])
+	if err == nil && u.compound() {
+		s, _ := constString(args[0])
+		return fmt.Errorf("TIMESTAMPDIFF unit %s is not supported (MySQL takes only MICROSECOND … YEAR there)", s)
+	}
 	return err
 }
 
@@ -333,6 +463,15 @@ func dateFormat(t time.Time, f string) string {
 			fmt.Fprintf(&b, "%03d", t.YearDay())
 		case 'U':
 			fmt.Fprintf(&b, "%02d", week0(t))
+		case 'u':
+			w, _ := calcWeek(t, weekMondayFirst)
+			fmt.Fprintf(&b, "%02d", w)
+		case 'V', 'v':
+			w, _ := calcWeek(t, map[byte]int{'V': weekYear | weekFirstWeekday, 'v': weekYear | weekMondayFirst}[f[i]])
+			fmt.Fprintf(&b, "%02d", w)
+		case 'X', 'x':
+			_, y := calcWeek(t, map[byte]int{'X': weekYear | weekFirstWeekday, 'x': weekYear | weekMondayFirst}[f[i]])
+			fmt.Fprintf(&b, "%04d", y)
 		case 'D':
 			d := t.Day()
 			suffix := "th"
@@ -371,14 +510,6 @@ func init() {
 	calendar("quarter", func(t time.Time) int64 { return int64(t.Month()+2) / 3 })
 	calendar("to_days", func(t time.Time) int64 { return day(t) + toDaysEpoch })
 	calendar("microsecond", func(t time.Time) int64 { return int64(t.Nanosecond() / 1000) })
-	register(&funcSpec{name: "week", minArgs: 1, maxArgs: 1, typ: timePartType,
-		eval: func(c *call, row dataflow.Row) dataflow.Value {
-			t, ok := toTime(c.args[0].Eval(row))
-			if !ok {
-				return dataflow.Null
-			}
-			return dataflow.Int(week0(t.Time()))
-		}})
 	named := func(name string, f func(time.Time) string) {
 		register(&funcSpec{name: name, minArgs: 1, maxArgs: 1,
 			typ: func([]Expr) dataflow.Type { return stringResult(9, true) },

@@ -121,6 +121,11 @@ var cmpOps = map[opcode.Op]expr.CmpOp{
 	opcode.GT: expr.OpGT, opcode.GE: expr.OpGE, opcode.NullEQ: expr.OpNullSafeEQ,
 }
 
+var bitOps = map[opcode.Op]expr.BitOp{
+	opcode.And: expr.BitAnd, opcode.Or: expr.BitOr, opcode.Xor: expr.BitXor,
+	opcode.LeftShift: expr.BitShl, opcode.RightShift: expr.BitShr,
+}
+
 var arithOps = map[opcode.Op]expr.ArithOp{
 	opcode.Plus: expr.OpAdd, opcode.Minus: expr.OpSub, opcode.Mul: expr.OpMul,
 	opcode.Div: expr.OpDiv, opcode.IntDiv: expr.OpIntDiv, opcode.Mod: expr.OpMod,
@@ -158,6 +163,16 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 			return neg, nil
 		case opcode.Plus:
 			return v.conv(n.V)
+		case opcode.BitNeg:
+			e, err := v.conv(n.V)
+			if err != nil {
+				return nil, err
+			}
+			neg, err := expr.NewBitOp(expr.BitNot, e, nil)
+			if err != nil {
+				return nil, v.err(unsupported("%v", err), n)
+			}
+			return over(neg, e), nil
 		case opcode.Not, opcode.Not2:
 			e, err := v.conv(n.V)
 			if err != nil {
@@ -401,6 +416,17 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 			return e, nil
 		}
 		return over(expr.NewArith(op, l, r), l, r), nil
+	}
+	if op, ok := bitOps[n.Op]; ok {
+		l, r, err := v.pair(n.L, n.R)
+		if err != nil {
+			return nil, err
+		}
+		e, err := expr.NewBitOp(op, l, r)
+		if err != nil {
+			return nil, v.err(unsupported("%v", err), n)
+		}
+		return over(e, l, r), nil
 	}
 	switch n.Op {
 	case opcode.LogicAnd, opcode.LogicOr, opcode.LogicXor:
@@ -669,7 +695,7 @@ func (v *exprConv) funcCall(n *ast.FuncCallExpr) (expr.Expr, error) {
 			return e, err
 		}
 	}
-	if v.view && nondeterministic[name] {
+	if v.view && nondeterministic[name] && !(name == "unix_timestamp" && len(n.Args) > 0) {
 		if _, isClock, _ := clockOf(n); isClock {
 			return nil, v.err(clockOutsideWhere(n, v.clause), n)
 		}

@@ -72,7 +72,7 @@ func TestErrorsIs(t *testing.T) {
 			t.Errorf("%s: %v is not a complete *Error", tt.sql, err)
 		}
 	}
-	_, err := Compile(cat, "SELECT SOUNDEX(name) FROM users")
+	_, err := Compile(cat, "SELECT CHARSET(name) FROM users")
 	if !errors.Is(err, expr.ErrUnsupported) || !errors.Is(err, ErrUnsupported) {
 		t.Errorf("unknown function: %v should wrap expr.ErrUnsupported and be ErrUnsupported", err)
 	}

@@ -1,7 +1,8 @@
 # Date arithmetic and calendar functions: DATE_ADD / DATE_SUB / ADDDATE / SUBDATE and
 # `d ± INTERVAL n unit` on DATE, DATETIME and text (month-end clamping, leap years, results
 # outside the calendar), DATEDIFF, TIMESTAMPDIFF, DAYOFWEEK, WEEKDAY, DAYOFYEAR, QUARTER,
-# WEEK, TO_DAYS, LAST_DAY, DAYNAME, MONTHNAME, EXTRACT and DATE_FORMAT, over table columns
+# WEEK, TO_DAYS, LAST_DAY, DAYNAME, MONTHNAME, EXTRACT and DATE_FORMAT, compound INTERVAL
+# units (DAY_HOUR, YEAR_MONTH, …), over table columns
 # (cached, keyed by parameters) and constants.
 
 -- setup
@@ -63,8 +64,10 @@ SELECT id FROM events WHERE DATE_ADD(day, INTERVAL 1 DAY) = '2024-03-01' OR DATE
 -- query constants
 SELECT DATE_ADD('2024-01-31', INTERVAL 1 MONTH), DATE_ADD('2024-01-31 10:00:00.5', INTERVAL 1 DAY), DATE_SUB('2024-01-31 10:00:00', INTERVAL 1 HOUR), DATE_ADD(DATE '9999-12-31', INTERVAL 1 DAY), DATE_SUB(DATE '0001-01-01', INTERVAL 1 DAY), DATE_ADD(DATE '2024-01-01', INTERVAL 1.6 DAY), INTERVAL 1 DAY + DATE '2024-02-28';
 
--- query compound_unit unsupported
-SELECT DATE_ADD(day, INTERVAL '1 2' DAY_HOUR) FROM events WHERE kind = 'a';
+-- query compound_units
+-- args: 'a'
+-- args: 'c'
+SELECT id, DATE_ADD(day, INTERVAL '1 2' DAY_HOUR), DATE_SUB(at, INTERVAL '1:30' MINUTE_SECOND), at + INTERVAL '1-2' YEAR_MONTH, DATE_ADD(at, INTERVAL '1 2:3:4.5' DAY_MICROSECOND), DATE_ADD(label, INTERVAL '-1 1' DAY_HOUR) FROM events WHERE kind = ?;
 
 -- writes
 UPDATE events SET day = '2024-12-31', at = '2024-12-31 18:30:00' WHERE id = 3;
