@@ -30,6 +30,11 @@ CREATE TABLE votes (
   weight DOUBLE,
   tag VARCHAR(10)
 );
+CREATE TABLE notes (
+  id INT NOT NULL PRIMARY KEY,
+  article INT,
+  body TEXT
+);
 INSERT INTO users VALUES
   (1, 'ann', 'red'),
   (2, 'bob', 'red'),
@@ -49,6 +54,27 @@ INSERT INTO votes VALUES
   (19, NULL, 3, 'down', 2, 3.00, 1.0, 'w'),
   (20, 5, 1, 'up', 3, 1.50, 0.5, 'x'),
   (21, 5, 1, 'up', 3, 1.50, 0.5, 'x');
+INSERT INTO notes VALUES
+  (10, 1, CONCAT('10a', REPEAT('ü', 32000))),
+  (11, 1, CONCAT('11a', REPEAT('ü', 32000))),
+  (12, 1, CONCAT('12a', REPEAT('ü', 32000))),
+  (13, 1, CONCAT('13a', REPEAT('ü', 32000))),
+  (14, 1, CONCAT('14a', REPEAT('ü', 32000))),
+  (15, 1, CONCAT('15a', REPEAT('ü', 32000))),
+  (16, 1, CONCAT('16a', REPEAT('ü', 32000))),
+  (17, 1, CONCAT('17a', REPEAT('ü', 32000))),
+  (18, 1, CONCAT('18a', REPEAT('ü', 32000))),
+  (19, 1, CONCAT('19a', REPEAT('ü', 32000))),
+  (20, 2, CONCAT('20a', REPEAT('ü', 32000))),
+  (21, 2, CONCAT('21a', REPEAT('ü', 32000))),
+  (22, 2, CONCAT('22a', REPEAT('ü', 32000))),
+  (23, 2, CONCAT('23a', REPEAT('ü', 32000))),
+  (24, 2, CONCAT('24a', REPEAT('ü', 32000))),
+  (25, 2, CONCAT('25a', REPEAT('ü', 32000))),
+  (26, 2, CONCAT('26a', REPEAT('ü', 32000))),
+  (27, 2, CONCAT('27a', REPEAT('ü', 32000))),
+  (28, 2, CONCAT('28a', REPEAT('ü', 32000))),
+  (29, 2, CONCAT('29a', REPEAT('ü', 32000)));
 
 -- query count_distinct_users
 -- args: 1, 2, 3
@@ -278,12 +304,36 @@ SELECT SUM(DISTINCT amount), AVG(DISTINCT stars), SUM(DISTINCT weight) FROM vote
 -- args: 5, 3
 SELECT JSON_OBJECTAGG(id, kind) AS o FROM votes WHERE user_id = ? OR article = ?;
 
+# GROUP_CONCAT is cut at MariaDB's group_concat_max_len (1048576 bytes) without splitting a
+# character: each note is 64003 bytes, so ten (one key) fit and seventeen do not, the cut
+# falling inside a two-byte character.
+-- query group_concat_cut_at_max_len
+-- args: 1, 2
+-- args: 1, 1
+-- args: 2, 3
+SELECT LENGTH(GROUP_CONCAT(body ORDER BY body)) AS bytes, CHAR_LENGTH(GROUP_CONCAT(body ORDER BY body)) AS chars, MD5(GROUP_CONCAT(body ORDER BY body)) AS digest FROM notes WHERE article IN (?, ?);
+
+-- query group_concat_cut_under_or
+-- args: 1, 2
+-- args: 2, 2
+-- args: 3, 1
+SELECT LENGTH(GROUP_CONCAT(body ORDER BY body DESC SEPARATOR '--')) AS bytes, MD5(GROUP_CONCAT(body ORDER BY body DESC SEPARATOR '--')) AS digest FROM notes WHERE article = ? OR article = ?;
+
+-- query group_concat_cut_whole_table
+SELECT LENGTH(GROUP_CONCAT(body ORDER BY body)) AS bytes, CHAR_LENGTH(GROUP_CONCAT(body ORDER BY body)) AS chars, MD5(GROUP_CONCAT(body ORDER BY body)) AS digest FROM notes;
+
+# Grouped by the key column, each key is its own group, under the cap.
+-- query group_concat_grouped_by_key_uncut
+-- args: 1
+SELECT LENGTH(GROUP_CONCAT(body ORDER BY body)) AS bytes, MD5(GROUP_CONCAT(body ORDER BY body)) AS digest FROM notes WHERE article IN (?, 2) GROUP BY article;
+
 -- writes
 INSERT INTO votes VALUES
   (22, 2, 5, 'up', 5, 9.99, 2.0, 'Y'),
   (23, 3, 1, 'meh', 2, 0.75, 0.25, 'w');
 UPDATE votes SET article = 2 WHERE id = 10;
 UPDATE votes SET stars = 4 WHERE id = 11;
+DELETE FROM notes WHERE id = 12;
 
 -- writes
 DELETE FROM votes WHERE id IN (13, 21);
@@ -295,3 +345,4 @@ UPDATE users SET team = 'blue' WHERE id = 1;
 -- writes
 DELETE FROM votes WHERE article = 1;
 UPDATE votes SET stars = NULL, tag = NULL WHERE article = 2;
+UPDATE notes SET article = 3 WHERE id >= 25;
