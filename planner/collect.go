@@ -1,10 +1,12 @@
 package planner
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/weirdb/weir/dataflow"
@@ -24,6 +26,21 @@ type collector struct {
 	pairs []orderedValue
 	text  []byte
 	one   dataflow.Row
+}
+
+// collectors keeps the scratch space of finished reads for the next, so that a read
+// allocates only its results once the buffers have grown to the size of its rows.
+var collectors = sync.Pool{New: func() any { return &collector{} }}
+
+// release returns col to the pool, dropping the values it refers to.
+func (col *collector) release() {
+	clear(col.vals[:cap(col.vals)])
+	clear(col.pairs[:cap(col.pairs)])
+	if col.one != nil {
+		col.one[0] = dataflow.Null
+	}
+	col.vals, col.pairs = col.vals[:0], col.pairs[:0]
+	collectors.Put(col)
 }
 
 // orderedValue is a JSON_ARRAYAGG value with the value of its ORDER BY expression.
@@ -66,19 +83,26 @@ func (col *collector) compute(a *CombineAgg, rows []dataflow.Row) dataflow.Value
 		return col.jsonArray(s)
 	}
 	col.vals = col.vals[:0]
+	ints := true
 	for _, r := range rows {
 		// JSON_ARRAYAGG alone keeps NULLs, as null elements.
 		if v := r[s.Arg]; !v.IsNull() || s.Func == expr.AggJSONArray {
 			col.vals = append(col.vals, v)
+			ints = ints && v.Kind() == dataflow.KindInt
 		}
 	}
-	slices.SortFunc(col.vals, compareTotal)
+	if ints {
+		// Integers, the common case (ids), order by value alone.
+		slices.SortFunc(col.vals, func(a, b dataflow.Value) int { return cmp.Compare(a.RawInt(), b.RawInt()) })
+	} else {
+		slices.SortFunc(col.vals, compareTotal)
+	}
 	if s.OrderDesc {
 		slices.Reverse(col.vals)
 	}
 	if s.Distinct {
 		// The first value of each run of values equal under the collation stands for the run.
-		col.vals = slices.CompactFunc(col.vals, func(x, y dataflow.Value) bool { return dataflow.Compare(x, y) == 0 })
+		col.vals = slices.CompactFunc(col.vals, sameValue)
 	}
 	switch s.Func {
 	case expr.AggCount:
@@ -135,7 +159,7 @@ func (col *collector) groupConcat(s *expr.AggSpec) dataflow.Value {
 		if i > 0 {
 			buf = append(buf, s.Separator...)
 		}
-		buf = append(buf, v.ToText()...)
+		buf = appendText(buf, v)
 		if s.MaxLen > 0 && len(buf) >= s.MaxLen {
 			break
 		}
@@ -154,6 +178,20 @@ func (col *collector) groupConcat(s *expr.AggSpec) dataflow.Value {
 	return dataflow.String(string(buf))
 }
 
+// appendText appends v's text as GROUP_CONCAT writes it, integers and strings without the
+// string ToText would allocate.
+func appendText(buf []byte, v dataflow.Value) []byte {
+	switch v.Kind() {
+	case dataflow.KindInt:
+		return strconv.AppendInt(buf, v.RawInt(), 10)
+	case dataflow.KindUint:
+		return strconv.AppendUint(buf, v.RawUint(), 10)
+	case dataflow.KindString:
+		return append(buf, v.RawString()...)
+	}
+	return append(buf, v.ToText()...)
+}
+
 // jsonArray renders JSON_ARRAYAGG from the values in order, within its LIMIT window.
 func (col *collector) jsonArray(s *expr.AggSpec) dataflow.Value {
 	vals := col.vals
@@ -166,6 +204,10 @@ func (col *collector) jsonArray(s *expr.AggSpec) dataflow.Value {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
+		if v.Kind() == dataflow.KindInt {
+			buf = strconv.AppendInt(buf, v.RawInt(), 10) // as AppendJSONValue writes it, without its string
+			continue
+		}
 		buf = expr.AppendJSONValue(buf, v, s.ArgJSON)
 	}
 	buf = append(buf, ']')
@@ -177,6 +219,9 @@ func (col *collector) jsonArray(s *expr.AggSpec) dataflow.Value {
 // (ENUM and SET values as their text), then an exact tiebreak between values it calls equal
 // ('a' and 'A', 1 and 1e0), so the order never depends on the order of the keys.
 func compareTotal(a, b dataflow.Value) int {
+	if a.Kind() == dataflow.KindInt && b.Kind() == dataflow.KindInt {
+		return cmp.Compare(a.RawInt(), b.RawInt())
+	}
 	if c := compareExtremes(a, b); c != 0 {
 		return c
 	}
@@ -205,6 +250,15 @@ func compareTotal(a, b dataflow.Value) int {
 		return ma.Cmp(mb)
 	}
 	return cmpUint(a.RawUint(), b.RawUint())
+}
+
+// sameValue reports values equal under MySQL's comparison (the collation for strings), which
+// DISTINCT counts once.
+func sameValue(a, b dataflow.Value) bool {
+	if a.Kind() == dataflow.KindInt && b.Kind() == dataflow.KindInt {
+		return a.RawInt() == b.RawInt()
+	}
+	return dataflow.Compare(a, b) == 0
 }
 
 func tieClass(k dataflow.Kind) int {

@@ -118,12 +118,16 @@ func (c *Combine) Rows(rows []dataflow.Row) []dataflow.Row {
 			}
 		}
 	}
-	var col collector
+	var col *collector
+	if collects {
+		col = collectors.Get().(*collector)
+		defer col.release()
+	}
 	out := combined[:0]
 	for i, acc := range combined {
 		c.finishAvg(acc)
 		if collects {
-			c.collect(acc, members[i], &col)
+			c.collect(acc, members[i], col)
 		}
 		if c.Having != nil && !c.Having.Eval(acc).Truthy() {
 			continue
