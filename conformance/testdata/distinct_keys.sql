@@ -274,6 +274,26 @@ SELECT COUNT(DISTINCT user_id), SUM(DISTINCT stars) FROM votes WHERE article IN 
 -- args: 3, 5
 SELECT COUNT(DISTINCT user_id), GROUP_CONCAT(stars ORDER BY stars) AS s FROM votes WHERE article IN (?, ?) AND stars > 2;
 
+-- query group_concat_several_arguments
+-- args: 1, 2
+-- args: 3, 5
+SELECT GROUP_CONCAT(id, ':', kind) AS pairs, GROUP_CONCAT(id, '/', stars SEPARATOR ' ') AS stars FROM votes WHERE article IN (?, ?);
+
+-- query json_arrayagg_order_by_expression
+-- args: 1, 2
+-- args: 3, 5
+SELECT JSON_ARRAYAGG(id ORDER BY 100 - id) AS ids, JSON_ARRAYAGG(kind ORDER BY kind) AS kinds FROM votes WHERE article IN (?, ?);
+
+-- query json_objectagg_null_keys_skipped
+-- args: 1, 2
+-- args: 4, 99
+SELECT JSON_OBJECTAGG(CASE WHEN stars > 2 THEN id END, stars) AS o FROM votes WHERE article IN (?, ?);
+
+-- query left_join_count_distinct
+-- args: 1, 2, 3
+-- args: 4, 4, 99
+SELECT COUNT(DISTINCT u.team) AS teams, COUNT(DISTINCT v.article) AS articles, GROUP_CONCAT(DISTINCT v.article ORDER BY v.article) AS list FROM users u LEFT JOIN votes v ON v.user_id = u.id WHERE u.id IN (?, ?, ?);
+
 -- query or_count_distinct
 -- args: 1, 1
 -- args: 2, 3
