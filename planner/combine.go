@@ -22,7 +22,10 @@ import (
 // SUM/AVG(DISTINCT …), GROUP_CONCAT, JSON_ARRAYAGG, JSON_OBJECTAGG) keeps each key's rows
 // instead of its groups, one group per row as a parameter under OR does (rowGroups), and the
 // read computes those aggregates over the rows of all its keys together (Combine.collect):
-// a value that two keys share then counts once under DISTINCT, as SQL counts it.
+// a value that two keys share then counts once under DISTINCT, as SQL counts it. When those
+// are only COUNT, SUM and AVG over DISTINCT values (and the query has no parameter under OR),
+// each key's distinct values suffice: the view keeps the aggregate grouped by the key and each
+// DISTINCT argument too, one row per distinct value, the other aggregates as parts.
 
 // CombineAgg says how one aggregate column of the view's rows combines across keys.
 type CombineAgg struct {
@@ -331,7 +334,11 @@ func (c *Combine) String() string {
 	parts := make([]string, len(c.Aggs))
 	for i, a := range c.Aggs {
 		if a.Collect {
-			parts[i] = fmt.Sprintf("$%d = %s over the rows", a.Col, describeCollect(a.Spec))
+			over := "the rows"
+			if !c.Rowwise {
+				over = "each key's distinct values"
+			}
+			parts[i] = fmt.Sprintf("$%d = %s over %s", a.Col, describeCollect(a.Spec), over)
 			continue
 		}
 		switch a.Func {

@@ -15,8 +15,9 @@
 // too, and a read adds COUNTs and SUMs, keeps MIN/MAX extremes, divides a hidden SUM by a
 // hidden COUNT for AVG, then applies HAVING, ORDER BY, DISTINCT and LIMIT; an aggregate
 // that does not decompose into per-key parts, COUNT/SUM/AVG(DISTINCT …), GROUP_CONCAT or a
-// JSON aggregate, makes the view keep each key's rows instead (rowGroups) and the read
-// compute it over the rows of every key at once, see collect.go),
+// JSON aggregate, makes the view keep each key's rows instead (rowGroups; for COUNT, SUM and
+// AVG over DISTINCT values alone, each key's groups of distinct values) and the read compute
+// it over the rows of every key at once, see collect.go),
 // parameters under OR in the outermost WHERE, one keyed branch per disjunct whose rows a
 // read keeps only where no earlier disjunct holds (Query.Or; see or.go): each branch is a
 // query of its own (OrBranches.Branches) that the engine installs as a reader keyed by the

@@ -709,6 +709,20 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 		}
 	}
 	userGroups := len(b.groups)
+	// COUNT, SUM and AVG over DISTINCT values need no more of a key than its distinct
+	// values: over an IN list whose other collecting aggregates are none, the view keeps the
+	// groups of the GROUP BY columns, each DISTINCT argument and the key (the other
+	// aggregates as their parts, which add up), one row per distinct value, not every row.
+	// argGroup[j] is the group column of aggregate j's argument.
+	argGroup := map[int]int{}
+	if rowwise && !b.orBranch && distinctValuesOnly(b.aggs) {
+		rowwise = false
+		for j, a := range b.aggs {
+			if collects(a.spec) {
+				argGroup[j] = b.addGroup(a.arg)
+			}
+		}
+	}
 	// orderGroup[j] is the group column that carries JSON_ARRAYAGG j's ORDER BY expression
 	// in each row, when that is not its argument.
 	orderGroup := map[int]int{}
@@ -735,6 +749,12 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 		keyGroup = append(keyGroup, b.addGroup(b.colExpr(col)))
 	}
 	agg := b.aggregate(bt)
+	for j := range argGroup {
+		// The argument is a group column; the aggregate's own column is a count per row,
+		// which costs the operator no state.
+		agg.Aggs[j] = AggSpec{Func: expr.AggCountStar, Type: countType}
+		agg.Cols[len(agg.GroupBy)+j].Type = countType
+	}
 	var grouped Plan
 	if rowwise {
 		grouped = rowGroups(agg)
@@ -760,6 +780,9 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 		if collects(a.spec) {
 			ca.Collect, ca.Spec = true, a.spec
 			ca.Spec.Arg = g + j
+			if at, ok := argGroup[j]; ok {
+				ca.Spec.Arg = at
+			}
 			if at, ok := orderGroup[j]; ok {
 				ca.Spec.OrderByArg, ca.Spec.OrderArg = true, at
 			}
@@ -825,6 +848,17 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 	}
 	b.c.keys = append(b.c.keys, keys...)
 	return q, nil
+}
+
+// distinctValuesOnly reports aggregates whose collecting ones are all COUNT, SUM or AVG over
+// DISTINCT values, which only the distinct values of each key decide.
+func distinctValuesOnly(aggs []aggInfo) bool {
+	for _, a := range aggs {
+		if collects(a.spec) && !(a.spec.Distinct && (a.spec.Func == expr.AggCount || a.spec.Func == expr.AggSum || a.spec.Func == expr.AggAvg)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *block) grouped(col int) bool {

@@ -54,10 +54,10 @@ func (s *Snapshot) combine(rows []dataflow.Row) ([]dataflow.Row, error) {
 			var err error
 			if a.Collect {
 				spec := a.Spec
-				if a.Col >= len(cols) {
-					return nil, fmt.Errorf("%w: collected column %d past the view's %d", ErrInvalidPlan, a.Col, len(cols))
+				if spec.Arg >= len(cols) || (spec.OrderByArg && spec.OrderArg >= len(cols)) {
+					return nil, fmt.Errorf("%w: collected column %d past the view's %d", ErrInvalidPlan, spec.Arg, len(cols))
 				}
-				if row[a.Col], err = computeAggregate(spec, cols[a.Col].Type, group); err != nil {
+				if row[a.Col], err = computeAggregate(spec, cols[spec.Arg].Type, group); err != nil {
 					return nil, err
 				}
 				continue
