@@ -41,6 +41,10 @@ func (v *View) merge(ctx context.Context, q *planner.Query, vals []Value) (Rows,
 			rows = v.emptyRow(q, lookup, vals)
 		}
 		if q.Or == nil {
+			if out == nil {
+				// Keys of one view hold similar numbers of rows: room for all of them at once.
+				out = make([]dataflow.Row, 0, len(rows)*len(q.Lookups))
+			}
 			out = append(out, rows...)
 			continue
 		}

@@ -280,6 +280,11 @@ func (b *block) addAgg(info aggInfo) int {
 // functions over it embed it as JSON), NULL for an empty group.
 var jsonAggType = dataflow.Type{Kind: dataflow.KindString, Precision: 4294967295, SQL: "JSON", Nullable: true}
 
+// groupConcatMaxLen is MariaDB's default group_concat_max_len: a GROUP_CONCAT result is cut
+// at this many bytes (at a character boundary), as MariaDB cuts it. The session variable is
+// not followed.
+const groupConcatMaxLen = 1 << 20
+
 // groupConcat compiles GROUP_CONCAT([DISTINCT] x, ... [ORDER BY x [ASC|DESC]] [SEPARATOR s]).
 // The parser appends the separator (',' by default) as the last argument.
 func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggInfo) error {
@@ -313,6 +318,10 @@ func (b *block) groupConcat(a *ast.AggregateFuncExpr, row *exprConv, info *aggIn
 	}
 	info.arg = arg
 	info.spec = AggSpec{Func: expr.AggGroupConcat, Distinct: a.Distinct, Separator: sepNode.GetString(), Type: textType}
+	if b.c.dialect != PostgreSQL {
+		// PostgreSQL's string_agg, compiled as GROUP_CONCAT, has no such cap.
+		info.spec.MaxLen = groupConcatMaxLen
+	}
 	if a.Order != nil {
 		if len(a.Order.Items) != 1 {
 			return b.c.at(unsupported("GROUP_CONCAT ... ORDER BY on several terms"), a)

@@ -18,8 +18,14 @@ import (
 // by the combined hidden COUNT of the same argument. HAVING, the select list, ORDER BY,
 // DISTINCT and LIMIT are computed over the combined groups, at read time.
 //
-// Only those aggregates decompose exactly; the others (COUNT(DISTINCT …), SUM(DISTINCT …),
-// GROUP_CONCAT, JSON_ARRAYAGG, JSON_OBJECTAGG) are refused with an error that names them.
+// Only those aggregates decompose exactly. A query with any other (COUNT(DISTINCT …),
+// SUM/AVG(DISTINCT …), GROUP_CONCAT, JSON_ARRAYAGG, JSON_OBJECTAGG) keeps each key's rows
+// instead of its groups, one group per row as a parameter under OR does (rowGroups), and the
+// read computes those aggregates over the rows of all its keys together (Combine.collect):
+// a value that two keys share then counts once under DISTINCT, as SQL counts it. When those
+// are only COUNT, SUM and AVG over DISTINCT values (and the query has no parameter under OR),
+// each key's distinct values suffice: the view keeps the aggregate grouped by the key and each
+// DISTINCT argument too, one row per distinct value, the other aggregates as parts.
 
 // CombineAgg says how one aggregate column of the view's rows combines across keys.
 type CombineAgg struct {
@@ -32,6 +38,16 @@ type CombineAgg struct {
 	SumCol, CountCol int
 	Type             dataflow.Type
 	Name             string
+	// Collect, for an aggregate that does not decompose (Spec.Distinct, GROUP_CONCAT,
+	// JSON_ARRAYAGG, JSON_OBJECTAGG), says the rows hold its argument, one row per input
+	// row, and the read computes it over the rows of every key at once: Spec is the
+	// aggregate with Spec.Arg = Col and, for JSON_ARRAYAGG ordered by another expression,
+	// Spec.OrderArg the column of that expression. SumCast converts a value (column 0 of
+	// its row) to SUM's type over the argument, in which SUM and AVG(DISTINCT …) add the
+	// distinct values, as a parameter under OR's rows hold a SUM's argument (rowGroups).
+	Collect bool
+	Spec    expr.AggSpec
+	SumCast expr.Expr
 }
 
 // Combine describes the read-time combination of a view's per-key groups (Query.Combine).
@@ -60,12 +76,18 @@ type Combine struct {
 	Order         []dataflow.SortKey
 	Distinct      bool
 	Limit, Offset int
+	// Rowwise says the view keeps rows, one group per row (rowGroups), rather than each
+	// key's groups: a parameter under OR, or an aggregate that collects (CombineAgg.Collect).
+	Rowwise bool
 }
 
 // Rows combines the rows of several lookups (each key's rows once) into the result rows.
 // It does not modify rows, which may be the view's.
 func (c *Combine) Rows(rows []dataflow.Row) []dataflow.Row {
+	collects := c.collects()
 	var combined []dataflow.Row
+	// members are the rows of each combined group, for the aggregates that collect.
+	var members [][]dataflow.Row
 	if len(c.Groups) == 0 {
 		acc := make(dataflow.Row, c.Width)
 		c.emptyAggs(acc)
@@ -73,6 +95,9 @@ func (c *Combine) Rows(rows []dataflow.Row) []dataflow.Row {
 			c.fold(acc, r)
 		}
 		combined = []dataflow.Row{acc}
+		if collects {
+			members = [][]dataflow.Row{rows}
+		}
 	} else {
 		at := make(map[string]int, len(rows))
 		var key []byte
@@ -80,6 +105,9 @@ func (c *Combine) Rows(rows []dataflow.Row) []dataflow.Row {
 			key = dataflow.AppendRowKey(key[:0], r, c.Groups)
 			if i, ok := at[string(key)]; ok {
 				c.fold(combined[i], r)
+				if collects {
+					members[i] = append(members[i], r)
+				}
 				continue
 			}
 			acc := make(dataflow.Row, c.Width)
@@ -88,11 +116,22 @@ func (c *Combine) Rows(rows []dataflow.Row) []dataflow.Row {
 			c.fold(acc, r)
 			at[string(key)] = len(combined)
 			combined = append(combined, acc)
+			if collects {
+				members = append(members, []dataflow.Row{r})
+			}
 		}
 	}
+	var col *collector
+	if collects {
+		col = collectors.Get().(*collector)
+		defer col.release()
+	}
 	out := combined[:0]
-	for _, acc := range combined {
+	for i, acc := range combined {
 		c.finishAvg(acc)
+		if collects {
+			c.collect(acc, members[i], col)
+		}
 		if c.Having != nil && !c.Having.Eval(acc).Truthy() {
 			continue
 		}
@@ -103,6 +142,16 @@ func (c *Combine) Rows(rows []dataflow.Row) []dataflow.Row {
 		out = append(out, res)
 	}
 	return finishRows(out, c.Visible, c.Distinct, c.Order, c.Limit, c.Offset)
+}
+
+// collects reports an aggregate computed over the rows of every key at once.
+func (c *Combine) collects() bool {
+	for _, a := range c.Aggs {
+		if a.Collect {
+			return true
+		}
+	}
+	return false
 }
 
 // emptyAggs sets the aggregates of acc to their values over no rows: COUNT 0, the others
@@ -121,6 +170,9 @@ func (c *Combine) emptyAggs(acc dataflow.Row) {
 // fold adds one key's group r to the combined row acc.
 func (c *Combine) fold(acc, r dataflow.Row) {
 	for _, a := range c.Aggs {
+		if a.Collect {
+			continue
+		}
 		v := r[a.Col]
 		switch a.Func {
 		case expr.AggCountStar, expr.AggCount:
@@ -147,7 +199,7 @@ func (c *Combine) fold(acc, r dataflow.Row) {
 // finishAvg computes each AVG of a combined row from its combined SUM and COUNT.
 func (c *Combine) finishAvg(acc dataflow.Row) {
 	for _, a := range c.Aggs {
-		if a.Func != expr.AggAvg {
+		if a.Func != expr.AggAvg || a.Collect {
 			continue
 		}
 		sum, n := acc[a.SumCol], acc[a.CountCol]
@@ -276,8 +328,19 @@ func (c *Combine) String() string {
 	} else {
 		b.WriteString("group by " + positions(c.Groups))
 	}
+	if c.Rowwise {
+		b.WriteString(" over rows kept one group per row")
+	}
 	parts := make([]string, len(c.Aggs))
 	for i, a := range c.Aggs {
+		if a.Collect {
+			over := "the rows"
+			if !c.Rowwise {
+				over = "each key's distinct values"
+			}
+			parts[i] = fmt.Sprintf("$%d = %s over %s", a.Col, describeCollect(a.Spec), over)
+			continue
+		}
 		switch a.Func {
 		case expr.AggCountStar, expr.AggCount, expr.AggSum:
 			parts[i] = fmt.Sprintf("$%d added", a.Col)
@@ -318,8 +381,12 @@ func (c *Combine) String() string {
 // the view holds them.
 func (q *Query) PostLookup() string {
 	if q.Combine != nil && q.Or != nil {
-		return fmt.Sprintf("%s; over the rows of %d lookups, each branch's rows one group per row, aggregated at read time (a read costs the rows its keys match); %s",
+		return fmt.Sprintf("%s; over the rows of %d lookups, aggregated at read time (a read costs the rows its keys match); %s",
 			q.Combine.String(), len(q.Lookups), q.Or.String())
+	}
+	if q.Combine != nil && q.Combine.Rowwise {
+		return fmt.Sprintf("%s; over the rows of %d lookups, aggregated at read time (a read costs the rows its keys match)",
+			q.Combine.String(), len(q.Lookups))
 	}
 	if q.Combine != nil {
 		return fmt.Sprintf("%s (over %d lookups)", q.Combine.String(), len(q.Lookups))
@@ -352,26 +419,43 @@ func (q *Query) PostLookup() string {
 func rowGroups(agg *Aggregate) Plan {
 	in := agg.Input.Columns()
 	exprs := make([]expr.Expr, 0, len(agg.Cols))
+	cols := slices.Clone(agg.Cols)
 	for _, g := range agg.GroupBy {
 		exprs = append(exprs, expr.NewCol(g, in[g]))
 	}
-	for _, a := range agg.Aggs {
+	for j, a := range agg.Aggs {
 		var arg expr.Expr
 		if a.Func != expr.AggCountStar {
 			arg = expr.NewCol(a.Arg, in[a.Arg])
 		}
-		switch a.Func {
-		case expr.AggCountStar:
+		switch {
+		case collects(a):
+			// The argument as it is: the read computes the aggregate over the rows.
+			exprs = append(exprs, arg)
+			cols[len(agg.GroupBy)+j] = in[a.Arg]
+		case a.Func == expr.AggCountStar:
 			exprs = append(exprs, expr.NewConstTyped(dataflow.Int(1), a.Type))
-		case expr.AggCount:
+		case a.Func == expr.AggCount:
 			exprs = append(exprs, expr.NewRetyped(expr.NewIsNull(arg, true), a.Type))
-		case expr.AggSum:
+		case a.Func == expr.AggSum:
 			exprs = append(exprs, expr.NewCast(arg, a.Type))
-		case expr.AggMin, expr.AggMax:
+		case a.Func == expr.AggMin || a.Func == expr.AggMax:
 			exprs = append(exprs, arg)
 		default: // AVG: Combine computes it from its SUM and COUNT
 			exprs = append(exprs, expr.NewConstTyped(dataflow.Null, a.Type))
 		}
 	}
-	return project(agg.Input, exprs, agg.Cols)
+	return project(agg.Input, exprs, cols)
+}
+
+// collects reports an aggregate that does not decompose into parts that add up: a read
+// computes it over the rows of every key at once (CombineAgg.Collect).
+func collects(a expr.AggSpec) bool {
+	switch a.Func {
+	case expr.AggGroupConcat, expr.AggJSONArray, expr.AggJSONObject:
+		return true
+	case expr.AggCount, expr.AggSum, expr.AggAvg:
+		return a.Distinct
+	}
+	return false
 }

@@ -13,15 +13,20 @@
 // the read-time combination of an aggregate's per-key groups when an IN list of parameters
 // spans them (Query.Combine; see combine.go: the view keeps the aggregate grouped by the key
 // too, and a read adds COUNTs and SUMs, keeps MIN/MAX extremes, divides a hidden SUM by a
-// hidden COUNT for AVG, then applies HAVING, ORDER BY, DISTINCT and LIMIT),
+// hidden COUNT for AVG, then applies HAVING, ORDER BY, DISTINCT and LIMIT; an aggregate
+// that does not decompose into per-key parts, COUNT/SUM/AVG(DISTINCT …), GROUP_CONCAT or a
+// JSON aggregate, makes the view keep each key's rows instead (rowGroups; for COUNT, SUM and
+// AVG over DISTINCT values alone, each key's groups of distinct values) and the read compute
+// it over the rows of every key at once, see collect.go),
 // parameters under OR in the outermost WHERE, one keyed branch per disjunct whose rows a
 // read keeps only where no earlier disjunct holds (Query.Or; see or.go): each branch is a
 // query of its own (OrBranches.Branches) that the engine installs as a reader keyed by the
 // disjunct's conditions alone, partial wherever that key traces to an index, while Root,
 // the branches as a tagged union, stands for their rows together in the reference
 // evaluation; an aggregate over such a WHERE keeps each branch's rows as groups of one
-// row (rowGroups) and a read aggregates the rows it keeps (Combine), since groups of
-// overlapping branches cannot be added,
+// row (rowGroups) and a read aggregates the rows it keeps (Combine, the same read-time
+// aggregation as for an IN list, DISTINCT, GROUP_CONCAT and JSON aggregates included),
+// since groups of overlapping branches cannot be added,
 // auto-parameterization of the same conditions written with literals (so that queries
 // differing only in those literals share one view), filter pushdown below joins, grouping by the
 // group columns that determine the others, by primary keys and join equalities (fdgroup.go), SQL views

@@ -693,12 +693,17 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 	}
 	type avgParts struct{ avg, sum, count int }
 	var avgs []avgParts
+	// An aggregate that does not decompose into parts that add up makes the view keep rows,
+	// not groups, as a parameter under OR does: the read computes it over the rows of every
+	// key together (CombineAgg.Collect).
+	rowwise := b.orBranch
 	for j, n := 0, len(b.aggs); j < n; j++ {
 		a := b.aggs[j]
 		switch f := a.spec.Func; {
-		case f == expr.AggCountStar || f == expr.AggMin || f == expr.AggMax:
-		case (f == expr.AggCount || f == expr.AggSum) && !a.spec.Distinct:
-		case f == expr.AggAvg && !a.spec.Distinct:
+		case collects(a.spec):
+			rowwise = true
+		case f == expr.AggCountStar || f == expr.AggCount || f == expr.AggSum || f == expr.AggMin || f == expr.AggMax:
+		case f == expr.AggAvg:
 			arg := a.arg.String()
 			if idx, ok := expr.Index(a.arg); ok {
 				arg = b.sc.cols[idx].col.Name
@@ -709,19 +714,35 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 				col: dataflow.Column{Name: "COUNT(" + arg + ")"}})
 			avgs = append(avgs, avgParts{j, sum, count})
 		default:
-			name := a.col.Name
-			if f == expr.AggCount {
-				name = "COUNT(DISTINCT …)"
-			}
-			if b.orBranch {
-				return nil, unsupported("%s with a parameter under OR: a read aggregates the rows of the OR's branches together, and computes only COUNT, SUM, AVG, MIN and MAX", name)
-			}
-			return nil, unsupported("%s over several keys of an IN list of parameters: a read combines the groups of its keys, and only COUNT, SUM, AVG, MIN and MAX combine exactly (add the IN column to GROUP BY)", name)
+			return nil, unsupported("%s over several keys", a.col.Name)
 		}
 	}
 	userGroups := len(b.groups)
-	rowwise := b.orBranch
+	// COUNT, SUM and AVG over DISTINCT values need no more of a key than its distinct
+	// values: over an IN list whose other collecting aggregates are none, the view keeps the
+	// groups of the GROUP BY columns, each DISTINCT argument and the key (the other
+	// aggregates as their parts, which add up), one row per distinct value, not every row.
+	// argGroup[j] is the group column of aggregate j's argument.
+	argGroup := map[int]int{}
+	if rowwise && !b.orBranch && distinctValuesOnly(b.aggs) {
+		rowwise = false
+		for j, a := range b.aggs {
+			if collects(a.spec) {
+				argGroup[j] = b.addGroup(a.arg)
+			}
+		}
+	}
+	// orderGroup[j] is the group column that carries JSON_ARRAYAGG j's ORDER BY expression
+	// in each row, when that is not its argument.
+	orderGroup := map[int]int{}
 	if rowwise {
+		for j, a := range b.aggs {
+			if a.order != nil {
+				orderGroup[j] = b.addGroup(a.order)
+			}
+		}
+	}
+	if b.orBranch {
 		// The columns the disjuncts read, for the read's filter, as groups of one row.
 		b.orCarriedAt = map[int]int{}
 		for _, cn := range b.orCarry {
@@ -737,6 +758,12 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 		keyGroup = append(keyGroup, b.addGroup(b.colExpr(col)))
 	}
 	agg := b.aggregate(bt)
+	for j := range argGroup {
+		// The argument is a group column; the aggregate's own column is a count per row,
+		// which costs the operator no state.
+		agg.Aggs[j] = AggSpec{Func: expr.AggCountStar, Type: countType}
+		agg.Cols[len(agg.GroupBy)+j].Type = countType
+	}
 	var grouped Plan
 	if rowwise {
 		grouped = rowGroups(agg)
@@ -753,12 +780,29 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 			return i
 		})
 	}
-	comb := &Combine{Width: width, Visible: len(b.items), Distinct: sel.Distinct, Limit: -1}
+	comb := &Combine{Width: width, Visible: len(b.items), Distinct: sel.Distinct, Limit: -1, Rowwise: rowwise}
 	for i := range userGroups {
 		comb.Groups = append(comb.Groups, i)
 	}
 	for j, a := range b.aggs {
-		comb.Aggs = append(comb.Aggs, CombineAgg{Col: g + j, Func: a.spec.Func, Type: a.spec.Type, Name: a.col.Name})
+		ca := CombineAgg{Col: g + j, Func: a.spec.Func, Type: a.spec.Type, Name: a.col.Name}
+		if collects(a.spec) {
+			ca.Collect, ca.Spec = true, a.spec
+			ca.Spec.Arg = g + j
+			if at, ok := argGroup[j]; ok {
+				ca.Spec.Arg = at
+			}
+			if at, ok := orderGroup[j]; ok {
+				ca.Spec.OrderByArg, ca.Spec.OrderArg = true, at
+			}
+			switch a.spec.Func {
+			case expr.AggSum:
+				ca.SumCast = expr.NewCast(expr.NewCol(0, dataflow.Column{Type: a.arg.Type()}), a.spec.Type)
+			case expr.AggAvg:
+				ca.SumCast = expr.NewCast(expr.NewCol(0, dataflow.Column{Type: a.arg.Type()}), sumType(a.arg.Type(), false))
+			}
+		}
+		comb.Aggs = append(comb.Aggs, ca)
 	}
 	for _, p := range avgs {
 		comb.Aggs[p.avg].SumCol, comb.Aggs[p.avg].CountCol = g+p.sum, g+p.count
@@ -813,6 +857,17 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 	}
 	b.c.keys = append(b.c.keys, keys...)
 	return q, nil
+}
+
+// distinctValuesOnly reports aggregates whose collecting ones are all COUNT, SUM or AVG over
+// DISTINCT values, which only the distinct values of each key decide.
+func distinctValuesOnly(aggs []aggInfo) bool {
+	for _, a := range aggs {
+		if collects(a.spec) && !(a.spec.Distinct && (a.spec.Func == expr.AggCount || a.spec.Func == expr.AggSum || a.spec.Func == expr.AggAvg)) {
+			return false
+		}
+	}
+	return true
 }
 
 func (b *block) grouped(col int) bool {

@@ -314,11 +314,11 @@ SELECT h.city, COUNT(s.id) AS n FROM shops h LEFT JOIN sales s ON s.shop = h.id 
 -- args: 'lima', 'nowhere'
 SELECT COUNT(*), MIN(manager), MAX(id) FROM shops WHERE city IN (?, ?);
 
--- query count_distinct_refused unsupported
+-- query count_distinct_across_keys
 -- args: 1, 2
 SELECT COUNT(DISTINCT product) FROM sales WHERE shop IN (?, ?);
 
--- query group_concat_refused unsupported
+-- query group_concat_across_keys
 -- args: 1, 2
 SELECT GROUP_CONCAT(product ORDER BY product) FROM sales WHERE shop IN (?, ?);
 

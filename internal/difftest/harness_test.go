@@ -95,6 +95,9 @@ type caseStats struct {
 	partialOrViews, orEvictions int
 	// orAggViews counts the aggregating views with a parameter under OR.
 	orAggViews int
+	// collectedViews and collectedOrViews count the views over an IN list and under OR whose
+	// reads compute an aggregate that does not decompose over the rows of every key.
+	collectedViews, collectedOrViews int
 	// subKeyedViews counts the views with a state partial by some of what it groups by (an
 	// aggregate grouped by more than the key, a DISTINCT), subKeyedEvictions the lookups of
 	// such views evicted between reads.
@@ -173,6 +176,13 @@ func (s *caseStats) verify(t *testing.T) {
 			s.accepted, s.combinedViews, s.orViews)
 	}
 	t.Logf("%d views with a parameter under OR had partial branches, %d aggregated; %d of their lookups evicted between reads", s.partialOrViews, s.orAggViews, s.orEvictions)
+	t.Logf("%d views over an IN list and %d under OR computed DISTINCT, GROUP_CONCAT or JSON aggregates over the rows of every key", s.collectedViews, s.collectedOrViews)
+	if s.combinedViews > 50 && s.collectedViews == 0 {
+		t.Errorf("none of %d views that combined across the keys of an IN list computed an aggregate that does not decompose", s.combinedViews)
+	}
+	if s.orAggViews > 50 && s.collectedOrViews == 0 {
+		t.Errorf("none of %d aggregating views with a parameter under OR computed an aggregate that does not decompose", s.orAggViews)
+	}
 	if s.orViews > 100 && s.orAggViews == 0 {
 		t.Errorf("none of %d views with a parameter under OR aggregated", s.orViews)
 	}

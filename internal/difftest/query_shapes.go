@@ -231,15 +231,18 @@ func (q *qgen) aggregateQuery() (string, int) {
 		typ   ColType
 	}
 	// Now and then an IN list of parameters on a column that need not be grouped: the read
-	// combines the groups of its keys, which only the decomposable aggregates allow.
+	// combines the groups of its keys (the decomposable aggregates), or, for the others
+	// (DISTINCT, GROUP_CONCAT, JSON aggregates), computes them over the rows of every key.
 	spanning := g.chance(25)
-	// Now and then a parameter under OR: the read aggregates the rows its branches keep,
-	// which the same aggregates allow.
+	// Now and then a parameter under OR: the read aggregates the rows its branches keep.
 	underOr := !spanning && g.chance(15)
+	// Half of those draw only aggregates that combine from per-key groups, so that the view
+	// keeps groups; the others draw from every aggregate, so that it may keep rows.
+	combinable := (spanning || underOr) && g.chance(50)
 	var aggs []aggItem
 	for i := range g.intn(1, 3) {
 		text, typ := q.aggregate(scope)
-		if spanning || underOr {
+		if combinable {
 			text, typ = q.combinableAggregate(scope)
 		}
 		if typ.Class() == ClassNumber && typ != TypeUint && g.chance(15) {

@@ -86,4 +86,16 @@ func (s *caseStats) countCombinedView(v *weir.View) {
 	if v.Plan().Or != nil && v.Plan().Combine != nil {
 		s.count(&s.orAggViews)
 	}
+	if c := v.Plan().Combine; c != nil {
+		for _, a := range c.Aggs {
+			if a.Collect {
+				if v.Plan().Or != nil {
+					s.count(&s.collectedOrViews)
+				} else {
+					s.count(&s.collectedViews)
+				}
+				break
+			}
+		}
+	}
 }

@@ -13,9 +13,12 @@ import (
 // per-key groups its keys match: the groups of equal Groups columns put together, each
 // aggregate computed again from its parts (counts and sums added exactly, extremes taken,
 // AVG as the exact sum over the count), then HAVING, the result expressions, DISTINCT,
-// ORDER BY and the window. It shares none of the planner's combination code.
+// ORDER BY and the window. An aggregate that collects (COUNT, SUM and AVG over DISTINCT
+// values, GROUP_CONCAT, JSON aggregates) is computed from scratch over the group's rows, which
+// hold its argument. It shares none of the planner's combination code.
 func (s *Snapshot) combine(rows []dataflow.Row) ([]dataflow.Row, error) {
 	c := s.q.Combine
+	cols := s.q.Root.Columns()
 	var order []string
 	parts := map[string][]dataflow.Row{}
 	for _, r := range rows {
@@ -49,6 +52,16 @@ func (s *Snapshot) combine(rows []dataflow.Row) ([]dataflow.Row, error) {
 		}
 		for _, a := range c.Aggs {
 			var err error
+			if a.Collect {
+				spec := a.Spec
+				if spec.Arg >= len(cols) || (spec.OrderByArg && spec.OrderArg >= len(cols)) {
+					return nil, fmt.Errorf("%w: collected column %d past the view's %d", ErrInvalidPlan, spec.Arg, len(cols))
+				}
+				if row[a.Col], err = computeAggregate(spec, cols[spec.Arg].Type, group); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			switch a.Func {
 			case operators.AggCountStar, operators.AggCount:
 				total := int64(0)
