@@ -32,30 +32,71 @@ import (
 // PlanRange decides whether a reader without equality keys over root, ordered by root's
 // output column col, can keep interval holes filled by range upqueries. It returns "" when
 // it can, and otherwise why not. The nodes are those of a new query before linking, as for
-// Plan.
-func PlanRange(root *dataflow.Node, col int) (reason string) {
+// Plan: a state on the way that can be partial by intervals of the column (an aggregate
+// grouped by it) is among states, and Apply makes it so. Such a state must be reached from
+// the reader through stateless operators of one parent (so that it shares the reader's
+// domain, where the reader's evictions are its own in the same step), and there is one at
+// most.
+func PlanRange(root *dataflow.Node, col int) (states []IntervalPartial, reason string) {
 	n, c := root, col
+	direct := true // only stateless operators of one parent between n and the reader
 	for {
 		if _, ok := n.Op.(rangeSource); ok {
-			return ""
+			return states, ""
 		}
 		if _, ok := n.Op.(dataflow.Stateless); ok {
 			if len(n.Parents) != 1 {
-				return fmt.Sprintf("a range upquery cannot pass %s: it merges pieces by equal key values only", n.Op.Describe())
+				return nil, fmt.Sprintf("a range upquery cannot pass %s: it merges pieces by equal key values only", n.Op.Describe())
 			}
 			in, ok := ParentCols(n.Op, 0, []int{c})
 			if !ok {
-				return fmt.Sprintf("the range column is computed by %s: no index holds its values", n.Op.Describe())
+				return nil, fmt.Sprintf("the range column is computed by %s: no index holds its values", n.Op.Describe())
 			}
 			n, c = n.Parents[0], in[0]
 			continue
 		}
 		if slot, in, ok := passThrough(n, []int{c}); ok {
-			n, c = n.Parents[slot], in[0]
+			n, c, direct = n.Parents[slot], in[0], false
 			continue
 		}
-		return fmt.Sprintf("the range column comes from %s, whose state cannot answer an interval", n.Op.Describe())
+		if ik, ok := n.Op.(intervalKeyable); ok && len(n.Parents) == 1 && !IsPartial(n) {
+			in, traced := ParentCols(n.Op, 0, []int{c})
+			switch {
+			case !traced:
+				return nil, fmt.Sprintf("the range column is computed by %s: its groups are not ordered by it", n.Op.Describe())
+			case !ik.IntervalKeyable(in[0]):
+				return nil, fmt.Sprintf("the range column comes from %s, which cannot keep its state by intervals of it", n.Op.Describe())
+			case !direct:
+				return nil, fmt.Sprintf("the range column comes from %s below a join: its intervals could not be evicted with the reader's", n.Op.Describe())
+			case len(states) > 0:
+				return nil, fmt.Sprintf("the range column comes from %s below %s: one state by intervals at most", n.Op.Describe(), states[0].Node.Op.Describe())
+			}
+			states = append(states, IntervalPartial{Node: n, Col: in[0]})
+			n, c, direct = n.Parents[0], in[0], false
+			continue
+		}
+		return nil, fmt.Sprintf("the range column comes from %s, whose state cannot answer an interval", n.Op.Describe())
 	}
+}
+
+// IntervalPartial is a state that PlanRange found can be partial by intervals of its
+// parent's column Col.
+type IntervalPartial struct {
+	Node *dataflow.Node
+	Col  int
+}
+
+// Apply makes the state partial by intervals, before it is linked.
+func (p IntervalPartial) Apply() { p.Node.Op.(intervalKeyable).SetIntervalPartial(p.Col) }
+
+// intervalKeyable is a state that can be partial by intervals of one of its parent's
+// columns (operators.Aggregate, by a group column): it keeps the state of the rows whose
+// value lies in the intervals filled, fills an interval from a range upquery's piece, and
+// evicts intervals with the reader below it (operators.IntervalState).
+type intervalKeyable interface {
+	IntervalKeyable(col int) bool
+	SetIntervalPartial(col int)
+	IntervalColumn() (int, bool)
 }
 
 // rangeSource is a replay source that answers an interval of one of its columns (a base
@@ -89,6 +130,13 @@ func BuildRangeReplay(ctx context.Context, rt *dataflow.Runtime, target *dataflo
 			return &dataflow.Replay{Fill: fill, Leaves: []dataflow.ReplayLeaf{{Source: n, Lookup: lookup, Hops: hops}}}, nil
 		}
 		slot, in := 0, []int(nil)
+		if ik, ok := n.Op.(intervalKeyable); ok {
+			if pc, partial := ik.IntervalColumn(); partial {
+				hops = append([]dataflow.ReplayHop{{Node: n, Pieces: 1, Key: []int{c}}}, hops...)
+				n, c = n.Parents[0], pc
+				continue
+			}
+		}
 		if _, ok := n.Op.(dataflow.Stateless); ok && len(n.Parents) == 1 {
 			var traced bool
 			if in, traced = ParentCols(n.Op, 0, []int{c}); !traced {
