@@ -108,9 +108,9 @@ type Harness struct {
 	order  []*node
 	byNode map[*dataflow.Node]*node
 	queues [][]entry
-	keys   map[string]dataflow.Row // encoded key -> its values, for display
+	keys   map[string]dataflow.Row       // encoded key -> its values, for display
 	ivKeys map[string]operators.Interval // a filled interval's key -> the interval (intervals.go)
-	notes  []string                // events recorded while a message is handled
+	notes  []string                      // events recorded while a message is handled
 	wrote  bool
 }
 
