@@ -332,6 +332,11 @@ type unionPending struct {
 	got     []bool
 	left    int
 	rows    dataflow.Batch
+	// ranged: a range upquery's request, whose rows are those with a value of column
+	// rangeCol in iv.
+	ranged   bool
+	rangeCol int
+	iv       Interval
 }
 
 // MergePiece collects the pieces of one request, one from each parent on the replay tree,
@@ -347,6 +352,27 @@ func (u *Union) MergePiece(req uint64, slot int, keyCols []int, key dataflow.Row
 		p = &unionPending{key: string(dataflow.AppendKeys(nil, key)), keyCols: keyCols, got: make([]bool, u.inputs), left: pieces}
 		u.pending[req] = p
 	}
+	return u.merge(req, p, slot, piece)
+}
+
+// MergeRangePiece is MergePiece for a range upquery's pieces (key is a RangeKey row of an
+// interval of column col): the deltas collected while it waits are those whose value of
+// col lies in the interval.
+func (u *Union) MergeRangePiece(req uint64, slot int, col int, key dataflow.Row, piece dataflow.Batch, pieces int) (dataflow.Batch, bool) {
+	if u.pending == nil {
+		u.pending = map[uint64]*unionPending{}
+	}
+	p := u.pending[req]
+	if p == nil {
+		_, iv, _ := SplitRangeKey(key)
+		p = &unionPending{ranged: true, rangeCol: col, iv: iv, got: make([]bool, u.inputs), left: pieces}
+		u.pending[req] = p
+	}
+	return u.merge(req, p, slot, piece)
+}
+
+// merge adds one piece to a request and passes on the rows collected with the last.
+func (u *Union) merge(req uint64, p *unionPending, slot int, piece dataflow.Batch) (dataflow.Batch, bool) {
 	p.rows = append(p.rows, piece...)
 	if slot >= 0 && slot < len(p.got) {
 		p.got[slot] = true
@@ -371,6 +397,12 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 			continue
 		}
 		for _, rec := range in {
+			if p.ranged {
+				if p.iv.Contains(colAt(rec.Row, p.rangeCol)) {
+					p.rows = append(p.rows, rec)
+				}
+				continue
+			}
 			buf = dataflow.AppendRowKey(buf[:0], rec.Row, p.keyCols)
 			if string(buf) == p.key {
 				p.rows = append(p.rows, rec)

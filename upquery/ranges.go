@@ -38,15 +38,37 @@ import (
 // domain, where the reader's evictions are its own in the same step), and there is one at
 // most.
 func PlanRange(root *dataflow.Node, col int) (states []IntervalPartial, reason string) {
-	n, c := root, col
-	direct := true // only stateless operators of one parent between n and the reader
+	return planRange(root, col, true)
+}
+
+// planRange traces column c of n to the base tables' columns; direct says only stateless
+// operators of one parent lie between n and the reader.
+func planRange(n *dataflow.Node, c int, direct bool) (states []IntervalPartial, reason string) {
 	for {
 		if _, ok := n.Op.(rangeSource); ok {
 			return states, ""
 		}
 		if _, ok := n.Op.(dataflow.Stateless); ok {
 			if len(n.Parents) != 1 {
-				return nil, fmt.Sprintf("a range upquery cannot pass %s: it merges pieces by equal key values only", n.Op.Describe())
+				// A union: every parent is filled by the same interval, and it passes on
+				// their pieces together (dataflow.RangePieceMerger).
+				if _, ok := n.Op.(dataflow.RangePieceMerger); !ok {
+					return nil, fmt.Sprintf("a range upquery cannot pass %s: it merges pieces by equal key values only", n.Op.Describe())
+				}
+				for slot, p := range n.Parents {
+					in, ok := ParentCols(n.Op, slot, []int{c})
+					if !ok {
+						return nil, fmt.Sprintf("the range column is computed by %s: no index holds its values", n.Op.Describe())
+					}
+					below, why := planRange(p, in[0], false)
+					if why != "" {
+						return nil, why
+					}
+					if len(below) > 0 {
+						return nil, fmt.Sprintf("the range column comes from %s below %s: a state by intervals must share its reader's domain, above any union", below[0].Node.Op.Describe(), n.Op.Describe())
+					}
+				}
+				return states, ""
 			}
 			in, ok := ParentCols(n.Op, 0, []int{c})
 			if !ok {
@@ -67,7 +89,7 @@ func PlanRange(root *dataflow.Node, col int) (states []IntervalPartial, reason s
 			case !ik.IntervalKeyable(in[0]):
 				return nil, fmt.Sprintf("the range column comes from %s, which cannot keep its state by intervals of it", n.Op.Describe())
 			case !direct:
-				return nil, fmt.Sprintf("the range column comes from %s below a join: its intervals could not be evicted with the reader's", n.Op.Describe())
+				return nil, fmt.Sprintf("the range column comes from %s below a join or union: its intervals could not be evicted with the reader's", n.Op.Describe())
 			case len(states) > 0:
 				return nil, fmt.Sprintf("the range column comes from %s below %s: one state by intervals at most", n.Op.Describe(), states[0].Node.Op.Describe())
 			}
@@ -107,17 +129,27 @@ type rangeSource interface {
 }
 
 // BuildRangeReplay builds the fill tree of a reader with interval holes (see PlanRange)
-// whose range column is col, from the linked graph: one path, from the base table up to
-// which the column traces, whose ordered index on the column is built first in its domain.
+// whose range column is col, from the linked graph: one path from each base table up to
+// which the column traces (one per branch of a union on the way), each table's ordered
+// index on the column built first in its domain.
 func BuildRangeReplay(ctx context.Context, rt *dataflow.Runtime, target *dataflow.Node, col int,
 	fill func(dataflow.Row, dataflow.Batch) bool) (*dataflow.Replay, error) {
-	hops := []dataflow.ReplayHop{{Node: target, Pieces: 1, Key: []int{col}}}
-	n, c := target.Parents[0], col
+	r := &dataflow.Replay{Fill: fill}
+	hops := []dataflow.ReplayHop{{Node: target, Pieces: 1, Key: []int{col}, Range: true}}
+	if err := walkRange(ctx, rt, r, target.Parents[0], col, hops); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// walkRange adds the paths above n, whose column c the interval is of; tail is the rest of
+// the way down to the target.
+func walkRange(ctx context.Context, rt *dataflow.Runtime, r *dataflow.Replay, n *dataflow.Node, c int, tail []dataflow.ReplayHop) error {
 	for {
 		if src, ok := n.Op.(rangeSource); ok {
 			d := rt.Domains[n.Domain]
 			if err := d.Call(ctx, func() { src.EnsureOrderedIndex(c) }); err != nil {
-				return nil, err
+				return err
 			}
 			srcCol := c
 			lookup := func(key dataflow.Row) []dataflow.Row {
@@ -127,28 +159,50 @@ func BuildRangeReplay(ctx context.Context, rt *dataflow.Runtime, target *dataflo
 				}
 				return src.LookupRange(srcCol, iv)
 			}
-			return &dataflow.Replay{Fill: fill, Leaves: []dataflow.ReplayLeaf{{Source: n, Lookup: lookup, Hops: hops}}}, nil
+			r.Leaves = append(r.Leaves, dataflow.ReplayLeaf{Source: n, Lookup: lookup, Hops: tail})
+			return nil
 		}
-		slot, in := 0, []int(nil)
+		hop := func(slot int) []dataflow.ReplayHop {
+			h := dataflow.ReplayHop{Node: n, Slot: slot, Pieces: 1, Key: []int{c}, Range: true}
+			if _, ok := n.Op.(dataflow.Stateless); ok {
+				h.Pieces = len(n.Parents)
+			}
+			return append([]dataflow.ReplayHop{h}, tail...)
+		}
 		if ik, ok := n.Op.(intervalKeyable); ok {
 			if pc, partial := ik.IntervalColumn(); partial {
-				hops = append([]dataflow.ReplayHop{{Node: n, Pieces: 1, Key: []int{c}}}, hops...)
+				tail = hop(0)
 				n, c = n.Parents[0], pc
 				continue
 			}
 		}
-		if _, ok := n.Op.(dataflow.Stateless); ok && len(n.Parents) == 1 {
-			var traced bool
-			if in, traced = ParentCols(n.Op, 0, []int{c}); !traced {
-				return nil, fmt.Errorf("upquery: range column %d of %s does not trace to its parent", c, n.Op.Describe())
+		if _, ok := n.Op.(dataflow.Stateless); ok {
+			if len(n.Parents) > 1 {
+				for slot, p := range n.Parents {
+					in, traced := ParentCols(n.Op, slot, []int{c})
+					if !traced {
+						return fmt.Errorf("upquery: range column %d of %s does not trace to parent %d", c, n.Op.Describe(), slot)
+					}
+					if err := walkRange(ctx, rt, r, p, in[0], hop(slot)); err != nil {
+						return err
+					}
+				}
+				return nil
 			}
-		} else if s, cols, ok := passThrough(n, []int{c}); ok {
-			slot, in = s, cols
-		} else {
-			return nil, fmt.Errorf("upquery: %s cannot carry a range upquery", n.Op.Describe())
+			in, traced := ParentCols(n.Op, 0, []int{c})
+			if !traced {
+				return fmt.Errorf("upquery: range column %d of %s does not trace to its parent", c, n.Op.Describe())
+			}
+			tail = hop(0)
+			n, c = n.Parents[0], in[0]
+			continue
 		}
-		hops = append([]dataflow.ReplayHop{{Node: n, Slot: slot, Pieces: 1, Key: []int{c}}}, hops...)
-		n, c = n.Parents[slot], in[0]
+		if s, cols, ok := passThrough(n, []int{c}); ok {
+			tail = hop(s)
+			n, c = n.Parents[s], cols[0]
+			continue
+		}
+		return fmt.Errorf("upquery: %s cannot carry a range upquery", n.Op.Describe())
 	}
 }
 
@@ -163,6 +217,9 @@ func (c *Client) NewRangeTarget(ctx context.Context, node *dataflow.Node, col in
 	path, err := BuildRangeReplay(ctx, c.rt, node, col, t.fill)
 	if err != nil {
 		return nil, err
+	}
+	if len(path.Leaves) == 0 {
+		return nil, fmt.Errorf("upquery: reader node %d has no range replay source", node.ID)
 	}
 	t.path = path
 	t.source = c.rt.Domains[path.Leaves[0].Source.Domain]
