@@ -205,7 +205,7 @@ func TestRangeOverUnionAll(t *testing.T) {
 		t.Fatalf("%d upqueries, want 2 (one per missing interval, whatever the branches)", st.Upqueries)
 	}
 	tok = mustExec(t, e, "INSERT INTO a VALUES (500, 12), (501, 70)").Token // filled; hole
-	tok = mustExec(t, e, "UPDATE b SET at = 71 WHERE id = 110").Token          // 20 -> 71
+	tok = mustExec(t, e, "UPDATE b SET at = 71 WHERE id = 110").Token       // 20 -> 71
 	ma.at[500], ma.at[501], mb.at[110] = 12, 70, 71
 	check(10, 30)
 	check(60, 80)
