@@ -12,18 +12,26 @@ import (
 // Range upqueries. A reader of a query whose only conditions are ranges keeps interval
 // holes (operators.Reader.SetIntervalHoles) when its range column traces, column for
 // column, to a column of a base table: through stateless operators with one parent
-// (filters, projections of plain columns) and through full joins from the side the
-// column comes from (dataflow.ReplayThrough: the piece's rows are joined with the other
-// side's state as it is when the piece passes). The base table answers the interval from
-// an ordered index on the column, built for the purpose and kept by its writes
+// (filters, projections of plain columns), through unions (UNION ALL: every branch is
+// filled by the same interval, and the union passes the pieces on together,
+// dataflow.RangePieceMerger), and through full joins from the side the column comes from
+// (dataflow.ReplayThrough: the piece's rows are joined with the other side's state as it
+// is when the piece passes). The base table answers the interval from an ordered index on
+// the column, built for the purpose and kept by its writes
 // (operators.Base.EnsureOrderedIndex), in O(log n) plus the rows of the interval.
 //
+// An aggregate grouped by the range column on the way is partial by intervals of it
+// (operators.Aggregate.SetIntervalPartial): it keeps the groups of the intervals filled,
+// builds those of an interval's missing part from the piece, and evicts an interval when
+// its reader does, in the same domain and step (operators.IntervalState). It must then be
+// reached from the reader through stateless operators of one parent, so that it shares
+// the reader's domain, and there is one such state at most.
+//
 // Anything else on the path keeps the reader full, with the reason recorded on it
-// (operators.Reader.FullReason): an aggregate, distinct or top-k computes rows from
-// others and its state answers by group, not by a range of an output column; a column
-// computed by an expression has no index to answer from; a union would have to collect
-// its parents' pieces by interval, which its piece merging (keyed by equal values) does
-// not do.
+// (operators.Reader.FullReason): a distinct or top-k computes rows from others and its
+// state answers by group, not by a range of an output column; an aggregate below a join
+// or union could not evict with its reader; a column computed by an expression has no
+// index to answer from.
 //
 // A range upquery is an ordinary upquery whose key row is operators.RangeKey: the
 // interval rides as three values, so the fill slots, coalescing and waiting of Target, and
