@@ -47,6 +47,8 @@ func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 		{"SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 3", []string{"partial", "", "full"}, ""},
 		{"SELECT article_id, n FROM (SELECT article_id, COUNT(*) AS n FROM votes GROUP BY article_id) c WHERE article_id > ? ORDER BY article_id",
 			[]string{"partial", "", "partial", "full"}, ""},
+		{"SELECT u.id FROM (SELECT id FROM articles UNION ALL SELECT article_id FROM votes) u WHERE u.id > ?",
+			[]string{"partial", "", "", "", "full", "", "full"}, ""},
 		{"SELECT c.article_id, c.n, a.title FROM (SELECT article_id, COUNT(*) AS n FROM votes GROUP BY article_id) c JOIN articles a ON a.id = c.article_id WHERE c.article_id > ?",
 			nil, "its only parameters are ranges, and the range column comes from agg[$0](count(*)) below a join"},
 	} {

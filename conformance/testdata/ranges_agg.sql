@@ -4,8 +4,9 @@
 # then land in filled intervals and in holes, move rows between groups and empty groups,
 # and every query is read again. Groups by two columns, groups whose strings are equal
 # under the collation, decimal and datetime group columns, HAVING, ORDER BY an aggregate
-# with LIMIT, and an aggregate over a join are here; so are the shapes that stay full (a
-# range over a UNION, over an aggregate read through a join, over a top-k).
+# with LIMIT, an aggregate over a join and ranges over a UNION ALL (each branch filled by
+# the same interval) are here; so are the shapes that stay full (a range over a UNION
+# without ALL, over an aggregate read through a join, over a top-k).
 
 -- setup
 CREATE TABLE sales (
@@ -113,6 +114,11 @@ SELECT d.shop_id, d.n, p.city FROM (SELECT shop_id, COUNT(*) AS n FROM sales GRO
 -- args: '2024-03-02'
 -- args: '2024-02-01'
 SELECT u.day, u.qty FROM (SELECT day, qty FROM sales UNION ALL SELECT day, qty FROM refunds) AS u WHERE u.day > ? ORDER BY u.day, u.qty LIMIT 20;
+
+-- query union_distinct_days ordered
+-- args: '2024-03-02'
+-- args: '2024-02-01'
+SELECT u.day, u.qty FROM (SELECT day, qty FROM sales UNION SELECT day, qty FROM refunds) AS u WHERE u.day > ? ORDER BY u.day, u.qty;
 
 -- query top_sales ordered
 -- args: 2
