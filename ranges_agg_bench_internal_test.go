@@ -3,9 +3,10 @@ package weir
 import (
 	"context"
 	"fmt"
-	"github.com/weirdb/weir/operators"
 	"strings"
 	"testing"
+
+	"github.com/weirdb/weir/operators"
 )
 
 // BenchmarkRangeOverAggregateState measures what a range over a GROUP BY column keeps: the
