@@ -113,6 +113,11 @@ func stateOf(n *dataflow.Node, readerWhy string) (state, why string) {
 		if sk, ok := n.Op.(dataflow.SubKeyedState); ok && sk.PartialKey() != nil && len(n.Parents) == 1 {
 			return "partial", "by " + colNames(n.Parents[0], sk.PartialKey())
 		}
+		if a, ok := n.Op.(*operators.Aggregate); ok && len(n.Parents) == 1 {
+			if col, ok := a.IntervalColumn(); ok {
+				return "partial", "by intervals of " + colNames(n.Parents[0], []int{col})
+			}
+		}
 		return "partial", ""
 	}
 	if readerWhy != "" {

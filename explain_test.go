@@ -13,8 +13,9 @@ import (
 // cache: the vote query grouped by the article's id and title is partial down to the
 // base tables, and so is a range over a table (by intervals), an aggregate grouped by other
 // columns than the key and a DISTINCT (each partial by the key, which they say); a query
-// without a key, a key filtering a top-k over every row, and a range over an aggregate are
-// full, each with the reason naming what kept it so.
+// without a key, a key filtering a top-k over every row, and a range over an aggregate read
+// through a join are full, each with the reason naming what kept it so; a range over an
+// aggregate's group column is partial by intervals.
 func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 	ctx := context.Background()
 	e, err := weir.Open(weir.Options{})
@@ -45,7 +46,11 @@ func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 		{"SELECT k, n FROM (SELECT id + 1 AS k, title AS n FROM articles) d WHERE k = ?", nil, "computes a key column"},
 		{"SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT 3", []string{"partial", "", "full"}, ""},
 		{"SELECT article_id, n FROM (SELECT article_id, COUNT(*) AS n FROM votes GROUP BY article_id) c WHERE article_id > ? ORDER BY article_id",
-			nil, "its only parameters are ranges, and the range column comes from agg"},
+			[]string{"partial", "", "partial", "full"}, ""},
+		{"SELECT u.id FROM (SELECT id FROM articles UNION ALL SELECT article_id FROM votes) u WHERE u.id > ?",
+			[]string{"partial", "", "", "", "full", "", "full"}, ""},
+		{"SELECT c.article_id, c.n, a.title FROM (SELECT article_id, COUNT(*) AS n FROM votes GROUP BY article_id) c JOIN articles a ON a.id = c.article_id WHERE c.article_id > ?",
+			nil, "its only parameters are ranges, and the range column comes from agg[$0](count(*)) below a join"},
 	} {
 		steps, err := e.Explain(ctx, tc.sql)
 		if err != nil {
@@ -78,6 +83,9 @@ func TestExplainSaysPartialOrFullAndWhy(t *testing.T) {
 			if !strings.Contains(text, "[partial: by votes.article_id]") {
 				t.Errorf("%s: the state grouped by the key and more does not say it is partial by the key\n%s", tc.sql, text)
 			}
+		}
+		if strings.HasSuffix(tc.sql, "ORDER BY article_id") && !strings.Contains(text, "[partial: by intervals of votes.article_id]") {
+			t.Errorf("%s: the aggregate under a range does not say it is partial by intervals\n%s", tc.sql, text)
 		}
 	}
 	// The caches' stats, as SHOW CACHES reports them, give the same reasons.

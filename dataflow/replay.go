@@ -36,6 +36,9 @@ type ReplayHop struct {
 	Pieces int
 	// Key is the key columns in Node's output.
 	Key []int
+	// Range: the key row is a range upquery's (an interval of Key's one column, see
+	// operators.RangeKey), so rows belong to the key by lying in the interval.
+	Range bool
 }
 
 // PartialState is implemented by operators whose state can be partial: present keys are
@@ -78,6 +81,13 @@ func IsPartial(n *Node) bool {
 // piece has arrived.
 type PieceMerger interface {
 	MergePiece(req uint64, slot int, keyCols []int, key Row, piece Batch, pieces int) (out Batch, done bool)
+}
+
+// RangePieceMerger is a PieceMerger that also collects the pieces of range upqueries, whose
+// key names an interval of column col (ReplayHop.Range): the deltas that belong to such a
+// key are those whose value of col lies in the interval.
+type RangePieceMerger interface {
+	MergeRangePiece(req uint64, slot int, col int, key Row, piece Batch, pieces int) (out Batch, done bool)
 }
 
 // ReplayThrough is implemented by stateful operators that a replay piece may pass through
@@ -144,6 +154,14 @@ func (d *Domain) replay(r *Replay, li, i int, key Row, req uint64, b Batch) {
 			if redundant {
 				d.releaseParents(n, h.Slot, EncodeKey(key))
 			}
+			if !done {
+				return
+			}
+			b = out
+			continue
+		}
+		if rm, ok := n.Op.(RangePieceMerger); ok && h.Range && h.Pieces > 1 && len(h.Key) == 1 {
+			out, done := rm.MergeRangePiece(req, h.Slot, h.Key[0], key, b, h.Pieces)
 			if !done {
 				return
 			}

@@ -56,7 +56,10 @@ type Aggregate struct {
 	subCols []int
 	subOut  []int
 	subKeys keyMap[*subKey[*aggGroup]]
-	bytes   atomic.Int64
+	// iv, when set (SetIntervalPartial), makes the aggregate partial by intervals of one
+	// group column (see aggregate_intervals.go).
+	iv    *aggIntervals
+	bytes atomic.Int64
 
 	epoch   uint64
 	touched []*aggGroup
@@ -196,10 +199,15 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 				continue // retraction of a row that was never inserted
 			}
 			var owner *subKey[*aggGroup]
-			if a.partial {
-				if a.subCols == nil {
-					continue // a hole
+			switch {
+			case !a.partial:
+			case a.iv != nil:
+				if a.ivHole(rec.Row) {
+					continue // a hole of the range column
 				}
+			case a.subCols == nil:
+				continue // a hole
+			default:
 				if owner = a.subOwner(rec.Row); owner == nil {
 					continue // a hole of the partial key
 				}
@@ -212,6 +220,9 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			a.groups.put(a.buf, g)
 			if owner != nil {
 				g.holds = owner.add(g)
+			}
+			if a.iv != nil {
+				a.iv.groups.ReplaceOrInsert(ivGroup{val: colAt(rec.Row, a.iv.col), key: string(a.buf), g: g})
 			}
 		}
 		n0 := g.key.n
@@ -253,7 +264,7 @@ func (a *Aggregate) Process(_ int, in dataflow.Batch) dataflow.Batch {
 			out = append(out, dataflow.Record{Row: row})
 		}
 		g.out = row
-		if alive || (a.partial && a.subCols == nil) {
+		if alive || (a.partial && a.subCols == nil && a.iv == nil) {
 			a.charge(g)
 		} else {
 			// An emptied group goes, unless it is itself a present key of partial state.

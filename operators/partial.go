@@ -66,6 +66,9 @@ func (a *Aggregate) charge(g *aggGroup) {
 	if a.subCols != nil {
 		c += subMemberBytes
 	}
+	if a.iv != nil {
+		c += ivGroupBytes
+	}
 	if g.out != nil {
 		c += dataflow.RowBytes(g.out)
 	}
@@ -88,6 +91,9 @@ func (a *Aggregate) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece data
 	if a.subCols != nil {
 		return a.replaySub(slot, key, piece)
 	}
+	if a.iv != nil {
+		return a.replayInterval(slot, key, piece)
+	}
 	a.buf = dataflow.AppendKeys(a.buf[:0], key)
 	g, present := a.groups.get(a.buf)
 	if !present {
@@ -105,6 +111,11 @@ func (a *Aggregate) ReplayPiece(_ uint64, slot int, key dataflow.Row, piece data
 
 // Release gives back one hold on a group; the last one turns it into a hole.
 func (a *Aggregate) Release(key string) bool {
+	if a.iv != nil {
+		// Its intervals go with the reader's evictions (EvictInterval); a release is a
+		// redundant fill's, whose interval the reader holds.
+		return false
+	}
 	if a.subCols != nil {
 		return a.releaseSub(key)
 	}
@@ -123,6 +134,9 @@ func (a *Aggregate) StateBytes() int64 { return a.bytes.Load() }
 
 // PresentKeys calls f with the key of every present group.
 func (a *Aggregate) PresentKeys(f func(string)) {
+	if a.iv != nil {
+		return // no holds: see EvictInterval
+	}
 	if a.subCols != nil {
 		a.subKeys.each(func(k []byte, _ *subKey[*aggGroup]) { f(string(k)) })
 		return
@@ -318,6 +332,11 @@ type unionPending struct {
 	got     []bool
 	left    int
 	rows    dataflow.Batch
+	// ranged: a range upquery's request, whose rows are those with a value of column
+	// rangeCol in iv.
+	ranged   bool
+	rangeCol int
+	iv       Interval
 }
 
 // MergePiece collects the pieces of one request, one from each parent on the replay tree,
@@ -333,6 +352,27 @@ func (u *Union) MergePiece(req uint64, slot int, keyCols []int, key dataflow.Row
 		p = &unionPending{key: string(dataflow.AppendKeys(nil, key)), keyCols: keyCols, got: make([]bool, u.inputs), left: pieces}
 		u.pending[req] = p
 	}
+	return u.merge(req, p, slot, piece)
+}
+
+// MergeRangePiece is MergePiece for a range upquery's pieces (key is a RangeKey row of an
+// interval of column col): the deltas collected while it waits are those whose value of
+// col lies in the interval.
+func (u *Union) MergeRangePiece(req uint64, slot int, col int, key dataflow.Row, piece dataflow.Batch, pieces int) (dataflow.Batch, bool) {
+	if u.pending == nil {
+		u.pending = map[uint64]*unionPending{}
+	}
+	p := u.pending[req]
+	if p == nil {
+		_, iv, _ := SplitRangeKey(key)
+		p = &unionPending{ranged: true, rangeCol: col, iv: iv, got: make([]bool, u.inputs), left: pieces}
+		u.pending[req] = p
+	}
+	return u.merge(req, p, slot, piece)
+}
+
+// merge adds one piece to a request and passes on the rows collected with the last.
+func (u *Union) merge(req uint64, p *unionPending, slot int, piece dataflow.Batch) (dataflow.Batch, bool) {
 	p.rows = append(p.rows, piece...)
 	if slot >= 0 && slot < len(p.got) {
 		p.got[slot] = true
@@ -357,6 +397,12 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 			continue
 		}
 		for _, rec := range in {
+			if p.ranged {
+				if p.iv.Contains(colAt(rec.Row, p.rangeCol)) {
+					p.rows = append(p.rows, rec)
+				}
+				continue
+			}
 			buf = dataflow.AppendRowKey(buf[:0], rec.Row, p.keyCols)
 			if string(buf) == p.key {
 				p.rows = append(p.rows, rec)
@@ -371,6 +417,9 @@ func (u *Union) collect(from int, in dataflow.Batch) {
 // InputKey appends the group key of a row from the parent (its partial key, when the
 // aggregate is partial by some of its group columns).
 func (a *Aggregate) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
+	if a.iv != nil {
+		return appendFilledFlag(buf, a.iv.filled, colAt(row, a.iv.col))
+	}
 	if a.subCols != nil {
 		return appendColsKey(buf, row, a.subCols)
 	}
@@ -380,6 +429,9 @@ func (a *Aggregate) InputKey(buf []byte, _ int, row dataflow.Row) []byte {
 // OutputKey appends the group key of an output row: the group columns lead it (or its
 // partial key, read from them).
 func (a *Aggregate) OutputKey(buf []byte, row dataflow.Row) []byte {
+	if a.iv != nil {
+		return appendFilledFlag(buf, a.iv.filled, colAt(row, a.iv.out))
+	}
 	if a.subCols != nil {
 		return appendColsKey(buf, row, a.subOut)
 	}
@@ -388,6 +440,9 @@ func (a *Aggregate) OutputKey(buf []byte, row dataflow.Row) []byte {
 
 // KeyPresent reports whether a group (or a partial key) is present.
 func (a *Aggregate) KeyPresent(key []byte) bool {
+	if a.iv != nil {
+		return len(key) == 1 && key[0] == 1
+	}
 	if a.subCols != nil {
 		_, ok := a.subKeys.get(key)
 		return ok

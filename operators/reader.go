@@ -47,7 +47,10 @@ type Reader struct {
 	evictions atomic.Int64
 	// intervals counts the filled intervals of a reader with interval holes.
 	intervals atomic.Int64
-	salt      uint64 // see HashInt
+	// ivStates are the states above a reader with interval holes that are partial by
+	// intervals too: they evict what the reader evicts (AddIntervalState).
+	ivStates []IntervalState
+	salt     uint64 // see HashInt
 
 	keyBuf  []byte
 	scratch []dataflow.Row
@@ -375,6 +378,7 @@ func (r *Reader) EvictKeys(victims []Victim, evicted func(key string)) int64 {
 		freed += entryBytes(e)
 		if e.Tree != nil {
 			r.intervals.Add(-int64(e.Tree.filled.Len()))
+			r.evictAbove(Everything)
 		}
 		if evicted != nil {
 			if v.IsInt {

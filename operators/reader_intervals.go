@@ -38,6 +38,20 @@ func (r *Reader) SetIntervalHoles() {
 	r.ranged.holes = true
 }
 
+// AddIntervalState records a state above the reader partial by intervals of the range
+// column (an aggregate grouped by it, see Aggregate.SetIntervalPartial), which must run in
+// the reader's domain: every interval the reader evicts, it evicts in the same step, so
+// it holds at least what the reader holds. The reader must have interval holes and no
+// equality key.
+func (r *Reader) AddIntervalState(s IntervalState) { r.ivStates = append(r.ivStates, s) }
+
+// evictAbove evicts iv from the states partial by intervals above the reader.
+func (r *Reader) evictAbove(iv Interval) {
+	for _, s := range r.ivStates {
+		s.EvictInterval(iv)
+	}
+}
+
 // IntervalHoles reports whether the reader keeps interval holes.
 func (r *Reader) IntervalHoles() bool { return r.ranged != nil && r.ranged.holes }
 
@@ -206,6 +220,7 @@ func (r *Reader) EvictRange(key string, iv Interval) int64 {
 		rr.bytes -= rangeItemBytes + dataflow.RowBytes(it.row)
 	}
 	rr.filled = rr.filled.Remove(iv)
+	r.evictAbove(iv)
 	r.intervals.Add(int64(rr.filled.Len() - old.Tree.filled.Len()))
 	e := ReaderEntry{Tree: rr}
 	freed := entryBytes(old) - entryBytes(e)

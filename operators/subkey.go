@@ -107,6 +107,9 @@ func (a *Aggregate) dropGroup(g *aggGroup) {
 	a.buf = appendWholeRowKey(a.buf[:0], g.key.rep)
 	a.groups.del(a.buf)
 	a.bytes.Add(-int64(g.charged))
+	if a.iv != nil {
+		a.iv.groups.Delete(a.ivItem(g, a.buf))
+	}
 	if a.subCols == nil {
 		return
 	}

@@ -66,9 +66,10 @@
 //
 // A reader whose only conditions are ranges keeps interval holes instead of one key holding
 // the whole result (operators.Reader.SetIntervalHoles). PlanRange decides it: the range
-// column must trace to a base table's column through stateless operators with one parent
-// and through full joins from the side it comes from; otherwise the reader stays full and
-// records why. A read that misses part of its interval sends one range upquery per missing
+// column must trace to a base table's column through stateless operators with one parent,
+// unions (each branch filled by the same interval), full joins from the side it comes
+// from, and at most one aggregate grouped by it, which is then partial by intervals and
+// evicts with the reader; otherwise the reader stays full and records why. A read that misses part of its interval sends one range upquery per missing
 // sub-interval (Target.AwaitRange): an ordinary upquery whose key row carries the interval
 // (operators.RangeKey), answered by the base table from an ordered index on the column and
 // travelling down the same edges as updates, so the ordering argument above holds per

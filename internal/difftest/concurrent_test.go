@@ -38,6 +38,24 @@ func TestDifferentialConcurrent(t *testing.T) {
 	t.Logf("cases with partial operator state: %d", partial.Load())
 }
 
+// TestDifferentialConcurrentSingleTable runs the concurrent property over one table,
+// where most range parameters fall on GROUP BY columns: fills of an aggregate's intervals
+// race writes that move rows between groups, and evictions of intervals race both.
+func TestDifferentialConcurrentSingleTable(t *testing.T) {
+	stats := &caseStats{}
+	cfg := caseConfig{
+		minTables: 1, maxTables: 1, maxCols: 4,
+		maxQueries: 3, maxStmts: 40, maxRows: 4, maxKeys: 8,
+		query: QueryConfig{Aggregates: true, Derived: true},
+	}
+	var partial atomic.Int64
+	checkN(t, 300, func(rt *rapid.T) { runConcurrentCase(rt, cfg, stats, &partial) })
+	stats.verify(t)
+	if stats.intervalViews > 10 && stats.intervalStateViews == 0 {
+		t.Fatalf("none of %d views with interval holes kept an aggregate by intervals", stats.intervalViews)
+	}
+}
+
 func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *atomic.Int64) {
 	g := gen{rt}
 	schema := genSchema(g, cfg.minTables, cfg.maxTables, cfg.maxCols)
@@ -164,6 +182,9 @@ func runConcurrentCase(rt *rapid.T, cfg caseConfig, stats *caseStats, partial *a
 					}
 					if err == nil && orView(rd.view) {
 						stats.count(&stats.orEvictions)
+					}
+					if err == nil && intervalStateView(rd.view) {
+						stats.count(&stats.intervalStateEvictions)
 					}
 					if err == nil && rd.subKeyed {
 						stats.count(&stats.subKeyedEvictions)

@@ -87,6 +87,10 @@ type caseStats struct {
 	// intervalViews counts views that keep interval holes, intervalEvictions the
 	// intervals of a lookup evicted between reads (see ranges_test.go).
 	intervalViews, intervalEvictions int
+	// intervalStateViews counts the views with interval holes whose aggregate is partial by
+	// intervals of the range column too, intervalStateEvictions the lookups of such views
+	// evicted between reads.
+	intervalStateViews, intervalStateEvictions int
 	// combinedViews counts views whose reads combine an aggregate's groups across keys,
 	// orViews those with a parameter under OR.
 	combinedViews, orViews int
@@ -201,6 +205,13 @@ func (s *caseStats) verify(t *testing.T) {
 	}
 	if s.ranges > 50 && s.lookups > 100 && s.intervalViews == 0 {
 		t.Errorf("none of %d range views kept interval holes: the cases never exercised range upqueries", s.ranges)
+	}
+	t.Logf("%d views kept an aggregate partial by intervals of the range column; %d of their lookups evicted between reads", s.intervalStateViews, s.intervalStateEvictions)
+	if s.intervalViews > 50 && s.intervalStateViews == 0 {
+		t.Errorf("none of %d views with interval holes kept an aggregate by intervals: the cases never exercised range upqueries through an aggregate", s.intervalViews)
+	}
+	if s.intervalStateViews > 20 && s.lookups > 100 && s.intervalStateEvictions == 0 {
+		t.Errorf("no lookup of the %d views with an aggregate by intervals was evicted between reads", s.intervalStateViews)
 	}
 	if s.lookups > 100 && s.evictions == 0 {
 		t.Errorf("no eviction freed anything: the cases never exercised reads after eviction")

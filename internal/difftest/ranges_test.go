@@ -37,6 +37,9 @@ func (h *harness) evictRead(lv *liveView, args []dataflow.Value, stats *caseStat
 	if intervalView(lv.view) {
 		stats.count(&stats.intervalEvictions)
 	}
+	if intervalStateView(lv.view) {
+		stats.count(&stats.intervalStateEvictions)
+	}
 	if orView(lv.view) {
 		stats.count(&stats.orEvictions)
 	}
@@ -50,7 +53,22 @@ func (h *harness) evictRead(lv *liveView, args []dataflow.Value, stats *caseStat
 // the key's columns).
 func subKeyedView(v *weir.View) bool {
 	for _, s := range v.Explain() {
-		if s.State == "partial" && strings.HasPrefix(s.Why, "by ") {
+		if s.State == "partial" && strings.HasPrefix(s.Why, "by ") && !strings.HasPrefix(s.Why, "by intervals ") {
+			return true
+		}
+	}
+	return false
+}
+
+// intervalStateView reports whether v keeps interval holes with a state above its reader
+// partial by intervals too (an aggregate grouped by the range column), which EXPLAIN says
+// ("partial" by intervals of the column).
+func intervalStateView(v *weir.View) bool {
+	if !intervalView(v) {
+		return false
+	}
+	for _, s := range v.Explain() {
+		if s.State == "partial" && strings.HasPrefix(s.Why, "by intervals ") {
 			return true
 		}
 	}
@@ -65,6 +83,9 @@ func orView(v *weir.View) bool { return v.Plan().Or != nil && v.Stats().Partial 
 func (s *caseStats) countIntervalView(v *weir.View) {
 	if intervalView(v) {
 		s.count(&s.intervalViews)
+	}
+	if intervalStateView(v) {
+		s.count(&s.intervalStateViews)
 	}
 }
 

@@ -43,6 +43,9 @@ type node struct {
 	keyCols  []int
 	target   *upquery.Target
 	inflight map[string]bool // keys whose upquery this harness sent and that are not filled
+	// rangeCol is a reader's range column (reader r … range=c), -1 for none; such a reader
+	// without key columns keeps interval holes when a range upquery can fill them.
+	rangeCol int
 }
 
 // outputCols returns, for each column of op's one parent in cols, the output column that
@@ -496,9 +499,11 @@ func (h *Harness) cmdReader(a args) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	keyCols, err := a.ints("key")
-	if err != nil {
-		return "", err
+	var keyCols []int
+	if !a.has("range") || a.has("key") {
+		if keyCols, err = a.ints("key"); err != nil {
+			return "", err
+		}
 	}
 	for _, c := range keyCols {
 		if c < 0 || c >= root.width {
@@ -516,8 +521,25 @@ func (h *Harness) cmdReader(a args) (string, error) {
 	if a.has("full") {
 		partial, keyed = nil, false
 	}
+	rangeCol, err := a.intOr("range", -1)
+	if err != nil {
+		return "", err
+	}
+	if rangeCol >= root.width {
+		return "", fmt.Errorf("range column %d past the %d columns of %s", rangeCol, root.width, root.name)
+	}
+	// A reader whose only parameter is a range keeps interval holes, as the engine's
+	// lowering decides (planner/lower): the states by intervals on the way keep them too.
+	var ivStates []upquery.IntervalPartial
+	rangeWhy := "no range column"
+	if !keyed && len(keyCols) == 0 && rangeCol >= 0 && !a.has("full") {
+		ivStates, rangeWhy = upquery.PlanRange(root.n, rangeCol)
+	}
 	want := map[*dataflow.Node]bool{}
 	for _, p := range partial {
+		want[p.Node] = true
+	}
+	for _, p := range ivStates {
 		want[p.Node] = true
 	}
 	for _, y := range above {
@@ -537,6 +559,13 @@ func (h *Harness) cmdReader(a args) (string, error) {
 			if p.By != nil {
 				y.lookup, y.subKeyed = outputCols(p.Node.Op, y.width, p.By), true
 			}
+		}
+	}
+	for _, p := range ivStates {
+		if y := h.byNode[p.Node]; !y.linked {
+			p.Apply()
+		} else {
+			return "", fmt.Errorf("%s is linked already: a state by intervals serves one reader; declare a new one", y.name)
 		}
 	}
 	var created []*node
@@ -559,11 +588,23 @@ func (h *Harness) cmdReader(a args) (string, error) {
 		return "", fmt.Errorf("domain=%d: the runtime has domains 0..%d", dom, h.domains-1)
 	}
 	reader := operators.NewReader(keyCols, nil)
-	if keyed {
+	if rangeCol >= 0 {
+		reader.SetRange(rangeCol)
+	}
+	switch {
+	case keyed:
 		reader.SetPartial()
+	case rangeWhy == "":
+		reader.SetIntervalHoles()
+		for _, p := range ivStates {
+			if p.Node.Domain != dom {
+				return "", fmt.Errorf("%s is in d%d and the reader in d%d: a state by intervals shares its reader's domain", h.byNode[p.Node].name, p.Node.Domain, dom)
+			}
+			reader.AddIntervalState(p.Node.Op.(operators.IntervalState))
+		}
 	}
 	r := &node{name: name, kind: "reader", parents: []*node{root}, width: root.width, domain: dom,
-		reader: reader, keyCols: keyCols, inflight: map[string]bool{}}
+		reader: reader, keyCols: keyCols, inflight: map[string]bool{}, rangeCol: rangeCol}
 	r.n = &dataflow.Node{Op: reader, Parents: []*dataflow.Node{root.n}, Domain: dom, Cols: colsOf(root.width), Signature: "reader:" + name}
 	if err := h.graph.Add(r.n); err != nil {
 		return "", err
@@ -577,7 +618,11 @@ func (h *Harness) cmdReader(a args) (string, error) {
 		var target *upquery.Target
 		var terr error
 		lines = h.blocking("building the replay of "+name, func() {
-			target, terr = h.client.NewTarget(context.Background(), r.n, keyCols)
+			if reader.IntervalHoles() {
+				target, terr = h.client.NewRangeTarget(context.Background(), r.n, rangeCol)
+			} else {
+				target, terr = h.client.NewTarget(context.Background(), r.n, keyCols)
+			}
 		})
 		if terr != nil {
 			return strings.Join(lines, "\n"), terr

@@ -108,8 +108,9 @@ type Harness struct {
 	order  []*node
 	byNode map[*dataflow.Node]*node
 	queues [][]entry
-	keys   map[string]dataflow.Row // encoded key -> its values, for display
-	notes  []string                // events recorded while a message is handled
+	keys   map[string]dataflow.Row       // encoded key -> its values, for display
+	ivKeys map[string]operators.Interval // a filled interval's key -> the interval (intervals.go)
+	notes  []string                      // events recorded while a message is handled
 	wrote  bool
 }
 
@@ -129,7 +130,8 @@ type entry struct {
 // (misses, differences, panics in a domain) are printed.
 func New(t failer) *Harness {
 	return &Harness{t: t, domains: 3, slots: 8, limit: 1,
-		nodes: map[string]*node{}, byNode: map[*dataflow.Node]*node{}, keys: map[string]dataflow.Row{}}
+		nodes: map[string]*node{}, byNode: map[*dataflow.Node]*node{}, keys: map[string]dataflow.Row{},
+		ivKeys: map[string]operators.Interval{}}
 }
 
 // Close stops the runtime (which was never started).
@@ -496,6 +498,9 @@ func (h *Harness) cmdEvict(a args) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if a.has("range") {
+		return h.evictRange(r, a)
+	}
 	key, err := a.keyRow("key")
 	if err != nil {
 		return "", err
@@ -560,6 +565,9 @@ func (h *Harness) cmdRead(a args) (string, error) {
 	r, err := h.readerArg(a)
 	if err != nil {
 		return "", err
+	}
+	if a.has("range") {
+		return h.readRange(r, a)
 	}
 	key, err := a.keyRow("key")
 	if err != nil {

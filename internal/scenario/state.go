@@ -54,6 +54,9 @@ func (h *Harness) decode(enc string) (dataflow.Row, bool) {
 }
 
 func (h *Harness) keyString(enc string) string {
+	if strings.HasPrefix(enc, ivKeyPrefix) {
+		return enc[len(ivKeyPrefix):]
+	}
 	if row, ok := h.decode(enc); ok {
 		return row.String()
 	}
@@ -124,6 +127,9 @@ func (h *Harness) presentKeys(x *node) []string {
 	if !ok {
 		return nil
 	}
+	if filled, _, ok := intervalsOf(x); ok {
+		return h.intervalKeys(filled)
+	}
 	var keys []string
 	if x.reader != nil && !x.reader.Partial() {
 		// A full reader has no holes: its keys are those with rows.
@@ -137,6 +143,9 @@ func (h *Harness) presentKeys(x *node) []string {
 
 // rowsAt returns the output rows of a present key of a reader or partial state.
 func (h *Harness) rowsAt(x *node, enc string) ([]dataflow.Row, bool) {
+	if strings.HasPrefix(enc, ivKeyPrefix) {
+		return h.intervalRows(x, enc)
+	}
 	key, ok := h.decode(enc)
 	if !ok {
 		return nil, false
@@ -331,6 +340,18 @@ func (h *Harness) check() string {
 			continue
 		}
 		for _, enc := range h.presentKeys(x) {
+			if iv, ok := h.ivKeys[enc]; ok && strings.HasPrefix(enc, ivKeyPrefix) {
+				got, _ := h.rowsAt(x, enc)
+				_, col, _ := intervalsOf(x)
+				all := want[x].rows
+				if x.reader != nil {
+					all = want[x.parents[0]].rows
+				}
+				if exp := inInterval(all, col, iv); !sameRows(got, exp) {
+					lines = append(lines, fmt.Sprintf("%s%s: has %s, recomputed %s", x.name, iv, formatRows(got), formatRows(exp)))
+				}
+				continue
+			}
 			key, ok := h.decode(enc)
 			if !ok {
 				lines = append(lines, fmt.Sprintf("%s: cannot decode key %x", x.name, enc))

@@ -2,7 +2,9 @@ package lower
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -32,6 +34,20 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 	for _, p := range partial {
 		p.Apply()
 	}
+	// A reader whose only parameters are ranges keeps the intervals read when a range
+	// upquery can fill them, and the states by intervals on the way keep them too.
+	rc := q.RangeCol()
+	var ivStates []upquery.IntervalPartial
+	rangeWhy := ""
+	if !keyed && len(q.KeyCols) == 0 && rc >= 0 {
+		ivStates, rangeWhy = upquery.PlanRange(built, rc)
+		for _, p := range ivStates {
+			p.Apply()
+			// Never shared: the state evicts with its one reader (see
+			// operators.IntervalState).
+			l.unshared = append(l.unshared, p.Node)
+		}
+	}
 	root, err := l.link(built)
 	if err != nil {
 		l.undo()
@@ -45,7 +61,6 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 	rnode, ok := g.Lookup(readerSig)
 	if !ok {
 		reader := operators.NewReader(q.KeyCols, q.Order)
-		rc := q.RangeCol()
 		if rc >= 0 {
 			reader.SetRange(rc)
 		}
@@ -53,12 +68,19 @@ func Query(g *dataflow.Graph, table func(name string) (*dataflow.Node, bool), ho
 		case keyed: // a new reader whose key traces to states that can fill it
 			reader.SetPartial()
 		case len(q.KeyCols) == 0 && rc >= 0:
-			// The one key would hold the whole result: keep the intervals read, when a
-			// range upquery can fill them.
-			if reason := upquery.PlanRange(root, rc); reason == "" {
+			// The one key would hold the whole result: keep the intervals read.
+			if rangeWhy == "" {
 				reader.SetIntervalHoles()
+				for _, p := range ivStates {
+					state := l.linked[p.Node]
+					if state.Domain != max(home, root.Domain) {
+						l.undo()
+						return nil, fmt.Errorf("lower: a state by intervals in domain %d, its reader in %d", state.Domain, max(home, root.Domain))
+					}
+					reader.AddIntervalState(state.Op.(operators.IntervalState))
+				}
 			} else {
-				reader.SetFullReason("its only parameters are ranges, and " + reason)
+				reader.SetFullReason("its only parameters are ranges, and " + rangeWhy)
 			}
 		default:
 			reader.SetFullReason(why)
@@ -109,7 +131,13 @@ type lowering struct {
 	linked map[*dataflow.Node]*dataflow.Node
 	// created lists the nodes added to the graph, parents first.
 	created []*dataflow.Node
+	// unshared lists built nodes that must not be shared with other queries, nor found
+	// by later ones: they get a signature of their own.
+	unshared []*dataflow.Node
 }
+
+// unsharedSeq numbers the signatures of unshared nodes.
+var unsharedSeq atomic.Uint64
 
 // build makes the nodes of a plan, outside the graph.
 func (l *lowering) build(p planner.Plan) (*dataflow.Node, error) {
@@ -198,6 +226,9 @@ func (l *lowering) link(n *dataflow.Node) (*dataflow.Node, error) {
 		if sk, ok := n.Op.(dataflow.SubKeyedState); ok && sk.PartialKey() != nil {
 			sig += fmt.Sprintf(" by %v", sk.PartialKey())
 		}
+	}
+	if slices.Contains(l.unshared, n) {
+		sig += fmt.Sprintf(" by intervals #%d", unsharedSeq.Add(1))
 	}
 	sig += "<-"
 	dom := l.home
