@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/metrics"
+	"time"
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/dataflow"
@@ -91,6 +92,19 @@ type MemoryPoint struct {
 	InUse      int64 // accounted partial-state bytes at the end
 	HitRate    float64
 	Evictions  int64
+	// Reads is the latency of every read at this limit (sweep, warm-up and measured):
+	// its tail is the reads that waited for a fill, and behind it for eviction.
+	Reads ReadLatency
+}
+
+// ReadLatency summarizes a run of reads' latencies.
+type ReadLatency struct {
+	P50, P99, P999, Max time.Duration
+}
+
+// latencyOf summarizes h, whose largest value was max.
+func latencyOf(h *Histogram, max time.Duration) ReadLatency {
+	return ReadLatency{P50: h.Quantile(0.5), P99: h.Quantile(0.99), P999: h.Quantile(0.999), Max: max}
 }
 
 // MemoryReport is the outcome of RunMemory.
@@ -123,8 +137,8 @@ func RunMemory(ctx context.Context, cfg MemoryConfig, progress io.Writer) (Memor
 			return rep, err
 		}
 		if progress != nil {
-			fmt.Fprintf(progress, "limit %5.1f%%: heap growth %.2f× the limit, hit rate %.2f%%\n",
-				f*100, float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100)
+			fmt.Fprintf(progress, "limit %5.1f%%: heap growth %.2f× the limit, hit rate %.2f%%, reads p99 %v p99.9 %v max %v\n",
+				f*100, float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100, p.Reads.P99, p.Reads.P999, p.Reads.Max)
 		}
 		rep.Points = append(rep.Points, p)
 	}
@@ -197,9 +211,19 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 		runtime.GC()
 		p.HeapGrowth = max(p.HeapGrowth, liveHeap()-base)
 	}
+	var hist Histogram
+	var slowest time.Duration
+	lookup := func(key int) error {
+		start := time.Now()
+		_, err := v.LookupValues(ctx, 0, dataflow.Int(int64(key)))
+		took := time.Since(start)
+		hist.Record(took)
+		slowest = max(slowest, took)
+		return err
+	}
 	every := max(cfg.Articles/16, 1)
 	for a := 1; a <= cfg.Articles; a++ {
-		if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(a))); err != nil {
+		if err := lookup(a); err != nil {
 			return p, err
 		}
 		if a%every == 0 {
@@ -210,7 +234,7 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	gen := NewKeyGen(cfg.Articles, cfg.Zipf, 42)
 	read := func(n int) error {
 		for i := range n {
-			if _, err := v.LookupValues(ctx, 0, dataflow.Int(int64(gen.Next()))); err != nil {
+			if err := lookup(gen.Next()); err != nil {
 				return err
 			}
 			if i%every == every-1 {
@@ -233,6 +257,7 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	}
 	observe()
 	p.InUse, p.Evictions = e.MemoryInUse(), after.Evictions
+	p.Reads = latencyOf(&hist, slowest)
 	return p, nil
 }
 
@@ -240,9 +265,24 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 func (r MemoryReport) Print(w io.Writer) {
 	fmt.Fprintf(w, "vote view, %d articles, %d votes each; Zipf %.2f reads; every key: %.1f MiB accounted, %.1f MiB live heap\n",
 		r.Config.Articles, r.Config.VotesPerArticle, r.Config.Zipf, float64(r.FullBytes)/(1<<20), float64(r.FullHeap)/(1<<20))
-	fmt.Fprintf(w, "%8s %10s %14s %12s %10s %10s\n", "limit", "MiB", "heap growth", "÷ limit", "hit rate", "evictions")
+	fmt.Fprintf(w, "%8s %10s %14s %12s %10s %10s %10s %10s %10s\n", "limit", "MiB", "heap growth", "÷ limit", "hit rate", "evictions",
+		"read p99", "p99.9", "max")
 	for _, p := range r.Points {
-		fmt.Fprintf(w, "%7.0f%% %10.2f %13.2fM %11.2f× %9.2f%% %10d\n", p.Fraction*100, float64(p.Limit)/(1<<20),
-			float64(p.HeapGrowth)/(1<<20), float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100, p.Evictions)
+		fmt.Fprintf(w, "%7.0f%% %10.2f %13.2fM %11.2f× %9.2f%% %10d %10s %10s %10s\n", p.Fraction*100, float64(p.Limit)/(1<<20),
+			float64(p.HeapGrowth)/(1<<20), float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100, p.Evictions,
+			roundLatency(p.Reads.P99), roundLatency(p.Reads.P999), roundLatency(p.Reads.Max))
 	}
+}
+
+// roundLatency keeps three significant digits or so of a latency for a table.
+func roundLatency(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(10 * time.Microsecond).String()
+	case d >= time.Microsecond:
+		return d.Round(10 * time.Nanosecond).String()
+	}
+	return d.String()
 }

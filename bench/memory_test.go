@@ -27,6 +27,9 @@ func TestRunMemorySmall(t *testing.T) {
 			if low.Evictions == 0 || low.HitRate >= 1 || low.HitRate <= 0 {
 				t.Errorf("at 10%%: hit rate %.3f, %d evictions", low.HitRate, low.Evictions)
 			}
+			if r := low.Reads; r.P50 <= 0 || r.P50 > r.P99 || r.P99 > r.P999 || r.Max <= 0 {
+				t.Errorf("at 10%%: read latencies %+v", r)
+			}
 			if low.InUse > 2*low.Limit {
 				t.Errorf("at 10%%: %d bytes held against a limit of %d", low.InUse, low.Limit)
 			}

@@ -44,6 +44,11 @@
 // The reader bytes to free are scaled by the ratio of all partial bytes to reader bytes,
 // since the notices free operator state in proportion.
 //
+// A round evicts a reader's victims in chunks of EvictChunk keys, one call on the reader's
+// domain each: the domain does nothing else while it evicts, and a fill or a write queued
+// behind a round waits for one chunk, not for every key the round evicts (which grows with
+// the limit: at half the vote view's state of a million keys, tens of thousands).
+//
 // Rounds run beside the readers, and on a machine whose CPUs are busy a stream of misses
 // can fill faster than rounds evict. So a read about to fill a hole first calls Admit:
 // while partial state alone is over the limit by more than a thirty-second of it, the
