@@ -63,85 +63,33 @@ func TestRangeOverAggregateConcurrent(t *testing.T) {
 	if st := v.Stats(); !st.Partial {
 		t.Fatalf("full: %s", st.FullReason)
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	var tokMu sync.Mutex
-	var last weir.Token
-	const writers = 3
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), 3))
-			for range 150 {
-				id := w + writers*rng.IntN(ids/writers) // each writer owns its ids
-				at := rng.IntN(span)
-				res, err := e.Exec(ctx, "UPDATE ev SET at = ? WHERE id = ?", at, id)
-				if err != nil {
-					errs <- err
-					return
-				}
-				m.mu.Lock()
-				m.at[id] = at
-				m.mu.Unlock()
-				tokMu.Lock()
-				last = max(last, res.Token)
-				tokMu.Unlock()
+	last := churnRanges(t, m, rangeChurn{ids: ids, span: span, width: 40, seed: 3,
+		write: func(id, at int) (weir.Token, error) {
+			res, err := e.Exec(ctx, "UPDATE ev SET at = ? WHERE id = ?", at, id)
+			return res.Token, err
+		},
+		evict: func(round, lo, hi int) error {
+			if round%4 == 0 {
+				_, err := e.Evict(ctx)
+				return err
 			}
-		}()
-	}
-	stop := make(chan struct{})
-	var readers sync.WaitGroup
-	for r := range 3 {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			rng := rand.New(rand.NewPCG(uint64(r), 4))
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				lo := rng.IntN(span)
-				hi := lo + rng.IntN(40)
-				if r == 0 {
-					var err error
-					if i%4 == 0 {
-						_, err = e.Evict(ctx)
-					} else {
-						err = v.Evict(ctx, lo, hi)
-					}
-					if err != nil {
-						errs <- err
-						return
-					}
-					continue
-				}
-				rows, err := v.Lookup(ctx, lo, hi)
-				if err != nil {
-					errs <- err
-					return
-				}
-				prev := -1
-				for i := range rows.Len() {
-					at := int(rows.Row(i)[0].RawInt())
-					if at < lo || at > hi || at <= prev {
-						errs <- fmt.Errorf("[%d, %d]: group %d at %d out of bounds or order", lo, hi, i, at)
-						return
-					}
-					prev = at
-				}
+			return v.Evict(ctx, lo, hi)
+		},
+		read: func(lo, hi int) error {
+			rows, err := v.Lookup(ctx, lo, hi)
+			if err != nil {
+				return err
 			}
-		}()
-	}
-	wg.Wait()
-	close(stop)
-	readers.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+			prev := -1
+			for i := range rows.Len() {
+				at := int(rows.Row(i)[0].RawInt())
+				if at < lo || at > hi || at <= prev {
+					return fmt.Errorf("[%d, %d]: group %d at %d out of bounds or order", lo, hi, i, at)
+				}
+				prev = at
+			}
+			return nil
+		}})
 	for lo := 0; lo < span; lo += 7 {
 		hi := lo + 20
 		rows, err := v.LookupAfter(ctx, last, lo, hi)

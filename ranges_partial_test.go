@@ -202,6 +202,87 @@ func TestRangeHolesUnderMemoryLimit(t *testing.T) {
 	}
 }
 
+// rangeChurn drives churnRanges: ids rows whose at lies in [0, span), writers moving them
+// (write), one reader evicting random intervals (evict, with the round number) and the
+// others reading them (read), intervals at most width wide.
+type rangeChurn struct {
+	ids, span, width int
+	seed             uint64
+	write            func(id, at int) (weir.Token, error)
+	evict            func(round, lo, hi int) error
+	read             func(lo, hi int) error
+}
+
+// churnRanges runs three writers, each owning a third of the ids and moving 150 of them,
+// beside one evicting reader and two checking readers until the writers stop; it fails t on
+// any error and returns the last write's token, the model m holding the final values.
+func churnRanges(t *testing.T, m *rangeModel, c rangeChurn) weir.Token {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	var tokMu sync.Mutex
+	var last weir.Token
+	const writers = 3
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(w), c.seed))
+			for range 150 {
+				id := w + writers*rng.IntN(c.ids/writers) // each writer owns its ids
+				at := rng.IntN(c.span)
+				tok, err := c.write(id, at)
+				if err != nil {
+					errs <- err
+					return
+				}
+				m.mu.Lock()
+				m.at[id] = at
+				m.mu.Unlock()
+				tokMu.Lock()
+				last = max(last, tok)
+				tokMu.Unlock()
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for r := range 3 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			rng := rand.New(rand.NewPCG(uint64(r), c.seed+1))
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				lo := rng.IntN(c.span)
+				hi := lo + rng.IntN(c.width)
+				var err error
+				if r == 0 {
+					err = c.evict(i, lo, hi)
+				} else {
+					err = c.read(lo, hi)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	return last
+}
+
 // TestRangeHolesConcurrent: writers move rows between values while readers read random
 // intervals (filling them concurrently) and intervals are evicted under them. Every read
 // is ordered and within its bounds; once the writers stop, every interval read equals the
@@ -217,79 +298,27 @@ func TestRangeHolesConcurrent(t *testing.T) {
 		m.at[i] = i % span
 	}
 	v := mustRegister(t, e, "between", "SELECT id, at FROM ev WHERE at BETWEEN ? AND ? ORDER BY at, id")
-	var wg sync.WaitGroup
-	errs := make(chan error, 16)
-	var tokMu sync.Mutex
-	var last weir.Token
-	const writers = 3
-	for w := range writers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(w), 1))
-			for range 150 {
-				id := w + writers*rng.IntN(ids/writers) // each writer owns its ids
-				at := rng.IntN(span)
-				res, err := e.Exec(ctx, "UPDATE ev SET at = ? WHERE id = ?", at, id)
-				if err != nil {
-					errs <- err
-					return
-				}
-				m.mu.Lock()
-				m.at[id] = at
-				m.mu.Unlock()
-				tokMu.Lock()
-				last = max(last, res.Token)
-				tokMu.Unlock()
+	last := churnRanges(t, m, rangeChurn{ids: ids, span: span, width: 30, seed: 1,
+		write: func(id, at int) (weir.Token, error) {
+			res, err := e.Exec(ctx, "UPDATE ev SET at = ? WHERE id = ?", at, id)
+			return res.Token, err
+		},
+		evict: func(_, lo, hi int) error { return v.Evict(ctx, lo, hi) },
+		read: func(lo, hi int) error {
+			rows, err := v.Lookup(ctx, lo, hi)
+			if err != nil {
+				return err
 			}
-		}()
-	}
-	stop := make(chan struct{})
-	var readers sync.WaitGroup
-	for r := range 3 {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			rng := rand.New(rand.NewPCG(uint64(r), 2))
-			for {
-				select {
-				case <-stop:
-					return
-				default:
+			prev := -1
+			for i := range rows.Len() {
+				at := int(rows.Row(i)[1].RawInt())
+				if at < lo || at > hi || at < prev {
+					return fmt.Errorf("[%d, %d]: row %d at %d out of bounds or order", lo, hi, i, at)
 				}
-				lo := rng.IntN(span)
-				hi := lo + rng.IntN(30)
-				if r == 0 {
-					if err := v.Evict(ctx, lo, hi); err != nil {
-						errs <- err
-						return
-					}
-					continue
-				}
-				rows, err := v.Lookup(ctx, lo, hi)
-				if err != nil {
-					errs <- err
-					return
-				}
-				prev := -1
-				for i := range rows.Len() {
-					at := int(rows.Row(i)[1].RawInt())
-					if at < lo || at > hi || at < prev {
-						errs <- fmt.Errorf("[%d, %d]: row %d at %d out of bounds or order", lo, hi, i, at)
-						return
-					}
-					prev = at
-				}
+				prev = at
 			}
-		}()
-	}
-	wg.Wait()
-	close(stop)
-	readers.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
+			return nil
+		}})
 	for lo := 0; lo < span; lo += 7 {
 		hi := lo + 20
 		rows, err := v.LookupAfter(ctx, last, lo, hi)
