@@ -79,7 +79,9 @@
 // beside the state is kept to a fraction of it. Keyed operator state and partial readers
 // split their maps into sixteen shards once they hold 8192 keys, and rebuild one shard at a
 // time after deletions (a whole map's rebuild put 4–8% of the limit on top of it), and a
-// round keeps its candidates compact (40 bytes, not a 120-byte operators.Victim).
+// round keeps its candidates and its victims compact (40 bytes, not a 120-byte
+// operators.Victim), sizing the victims' list once: a round in chunks holds it until its
+// last chunk.
 //
 // It must never evict from full state, block a domain, or take a lock a read holds: rounds
 // run beside the domains and evict through them (dataflow.Domain.Call).

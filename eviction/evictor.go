@@ -482,13 +482,19 @@ func (ev *Evictor) round(ctx context.Context, dropCaches bool, lockWait time.Dur
 	// counts, not the scan's: a lock-free scan may see a key twice while a map grows.
 	ev.sizeSketch(int(int64(keys) * limit / max(total, 1)))
 	var freed int64
+	// One chunk's victims at a time take the operators.Victim form EvictKeys wants: held
+	// whole for a round that evicts in chunks, 120 bytes each, they were 6% of the limit on
+	// top of it when a garbage collection ran beside the round.
+	var chunk []operators.Victim
 	for i, p := range readers {
 		// A domain handles nothing else while it evicts: the fills and writes queued
 		// behind a round wait for the chunk under way, not for the whole round (which at
 		// half the vote view's million keys evicts tens of thousands).
-		for vs := victims[i]; len(vs) > 0; {
-			chunk := vs[:min(len(vs), ev.chunk)]
-			vs = vs[len(chunk):]
+		vs := &victims[i]
+		for from := 0; from < len(vs.keys); {
+			to := min(len(vs.keys), from+ev.chunk)
+			chunk = vs.appendVictims(chunk[:0], from, to)
+			from = to
 			got, err := ev.evictChunk(ctx, p, chunk)
 			freed += got
 			if err != nil {
@@ -497,6 +503,34 @@ func (ev *Evictor) round(ctx context.Context, dropCaches bool, lockWait time.Dur
 		}
 	}
 	return freed, nil
+}
+
+// victimList is one reader's victims in a round, compact until they are evicted (see
+// candidate).
+type victimList struct {
+	keys   []candidate
+	ranges []operators.Interval // the intervals of range victims (candidate.rng)
+}
+
+func (l *victimList) add(key operators.Victim) {
+	c := candidate{str: key.Str, int: key.Int, isInt: key.IsInt}
+	if key.IsRange {
+		l.ranges = append(l.ranges, key.Range)
+		c.rng = int32(len(l.ranges))
+	}
+	l.keys = append(l.keys, c)
+}
+
+// appendVictims appends victims from to to (indexes into keys) to dst.
+func (l *victimList) appendVictims(dst []operators.Victim, from, to int) []operators.Victim {
+	for _, c := range l.keys[from:to] {
+		v := operators.Victim{Str: c.str, Int: c.int, IsInt: c.isInt}
+		if c.rng > 0 {
+			v.Range, v.IsRange = l.ranges[c.rng-1], true
+		}
+		dst = append(dst, v)
+	}
+	return dst
 }
 
 // EvictChunk is the most keys one call on a reader's domain evicts (see round): at the
@@ -553,8 +587,9 @@ func (ev *Evictor) measure() (readers []partialReader, readerBytes, stateBytes i
 //
 // It ranks against ev.ranked, a copy of the sketch, so counting reads never waits for a
 // round. The keys lock is held.
-func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64) (victims [][]operators.Victim, held int) {
+func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64) (victims []victimList, held int) {
 	var bytesByScore [MaxCount + 1]int64
+	keysByScore := make([][MaxCount + 1]int, len(readers))
 	weights := make([]int64, len(readers))
 	bound := int64(ev.lastThreshold + 1)
 	var cands []candidate
@@ -566,6 +601,7 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 		weights[i] = max(p.reader.Bytes()/int64(max(p.reader.Keys(), 1)), 1)
 		p.reader.Scores(ev.ranked.Count, func(score int64, key operators.Victim) {
 			bytesByScore[score] += weights[i]
+			keysByScore[i][score]++
 			held++
 			if score > bound || overflow || kept[score] >= excess {
 				return
@@ -590,7 +626,16 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 	}
 	ev.lastThreshold = threshold
 	atThreshold := excess - below // bytes to take from keys scoring exactly threshold
-	victims = make([][]operators.Victim, len(readers))
+	victims = make([]victimList, len(readers))
+	for i := range readers {
+		// Sized up front: growing by appends leaves the arrays it outgrew to a collection
+		// that, running beside the round, counts them live.
+		n := min(keysByScore[i][threshold], int(atThreshold/weights[i])+1)
+		for score := range threshold {
+			n += keysByScore[i][score]
+		}
+		victims[i].keys = make([]candidate, 0, n)
+	}
 	take := func(i int, score int64, key operators.Victim) {
 		switch {
 		case score < int64(threshold):
@@ -599,7 +644,7 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 		default:
 			return
 		}
-		victims[i] = append(victims[i], key)
+		victims[i].add(key)
 	}
 	if !overflow && int64(threshold) <= bound {
 		for _, c := range cands {

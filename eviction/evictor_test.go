@@ -2,6 +2,7 @@ package eviction
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -46,7 +47,8 @@ func TestChooseVictimsOneScanMatchesTwo(t *testing.T) {
 	ev.sketchMu.Unlock()
 	readers := ev.partialReaders()
 	perKey := readers[0].reader.Bytes() / int64(readers[0].reader.Keys())
-	sorted := func(vs []operators.Victim) []string {
+	sorted := func(l victimList) []string {
+		vs := l.appendVictims(nil, 0, len(l.keys))
 		out := make([]string, len(vs))
 		for i, v := range vs {
 			out[i] = fmt.Sprint(v.Int)
@@ -67,10 +69,10 @@ func TestChooseVictimsOneScanMatchesTwo(t *testing.T) {
 		if got, want := sorted(one[0]), sorted(two[0]); !slices.Equal(got, want) {
 			t.Fatalf("excess %d keys: one scan chose %d victims, two scans %d", excessKeys, len(got), len(want))
 		}
-		if n := int64(len(one[0])); n < excessKeys || n > excessKeys+1 {
+		if n := int64(len(one[0].keys)); n < excessKeys || n > excessKeys+1 {
 			t.Fatalf("excess %d keys: %d victims", excessKeys, n)
 		}
-		for _, vic := range one[0] {
+		for _, vic := range one[0].appendVictims(nil, 0, len(one[0].keys)) {
 			if score := ev.ranked.Count(readers[0].reader.HashInt(vic.Int)); score > int64(threshold) {
 				t.Fatalf("excess %d keys: victim %d scores %d, above the threshold %d", excessKeys, vic.Int, score, threshold)
 			}
@@ -85,4 +87,40 @@ func TestCandidateIsCompact(t *testing.T) {
 	if size := unsafe.Sizeof(candidate{}); size > 40 {
 		t.Fatalf("a candidate takes %d bytes, want at most 40", size)
 	}
+}
+
+// TestRoundVictimsAreCompact: a round in chunks holds its victims until its last chunk, and
+// a garbage collection running beside it counts them live on top of the limit. They are
+// kept as compact as candidates and allocated once, so choosing them borrows less than one
+// operators.Victim (120 bytes) per victim, the candidates included.
+func TestRoundVictimsAreCompact(t *testing.T) {
+	rt := dataflow.NewRuntime(1)           // never started: the test plays the domain
+	ev := New(rt, 1<<40, time.Second, nil) // never binds: rounds are driven by hand
+	reader := operators.NewReader([]int{0}, nil)
+	reader.SetPartial()
+	ev.Track(&dataflow.Node{Op: reader})
+	const keys, evict = 8000, 4000
+	for id := 1; id <= keys; id++ {
+		key := dataflow.Row{dataflow.Int(int64(id))}
+		reader.Fill(key, dataflow.Batch{{Row: dataflow.Row{dataflow.Int(int64(id)), dataflow.Int(int64(id))}}})
+	}
+	ev.roundMu.Lock()
+	defer ev.roundMu.Unlock()
+	ev.sizeSketch(keys)
+	ev.ranked = ev.sketch.Snapshot(ev.ranked) // no reads counted: every key scores 0
+	readers := ev.partialReaders()
+	perKey := readers[0].reader.Bytes() / int64(readers[0].reader.Keys())
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	victims, _ := ev.chooseVictims(readers, keys, evict*perKey)
+	runtime.ReadMemStats(&after)
+	chosen := len(victims[0].keys)
+	if chosen < evict {
+		t.Fatalf("chose %d victims, want %d", chosen, evict)
+	}
+	borrowed := after.TotalAlloc - before.TotalAlloc
+	if limit := uint64(chosen) * uint64(unsafe.Sizeof(operators.Victim{})); borrowed >= limit {
+		t.Fatalf("choosing %d victims allocated %d bytes, want under %d (one operators.Victim each)", chosen, borrowed, limit)
+	}
+	t.Logf("choosing %d victims allocated %d bytes (%.1f per victim)", chosen, borrowed, float64(borrowed)/float64(chosen))
 }
