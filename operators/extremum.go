@@ -2,94 +2,16 @@ package operators
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/google/btree"
 
 	"github.com/weirdb/weir/dataflow"
 )
 
-// compareValuesTotal is the order of a counted value bag: MySQL's comparison (collation for
-// strings) first, then an exact tiebreak, so that values the collation calls equal ('a' and
-// 'A', 1 and 1e0) still have a fixed relative order. It returns 0 only for values that
-// dataflow.Identical equates, which is what lets a bag remove the exact copy a retraction
-// names.
-func compareValuesTotal(a, b dataflow.Value) int {
-	if ca, sa, ok := a.NarrowDecimal(); ok {
-		// The values of one DECIMAL column share a scale; comparing coefficients spares
-		// dataflow.Compare's general exact path, which allocates.
-		if cb, sb, ok := b.NarrowDecimal(); ok && sa == sb {
-			return cmpOrdered(ca, cb)
-		}
-	}
-	if _, ok := a.Ordinal(); ok {
-		if _, ok := b.Ordinal(); ok {
-			// MIN and MAX of an ENUM or SET compare its values as text, as MySQL does,
-			// where ORDER BY uses their index.
-			if c := dataflow.CompareStrings(a.RawString(), b.RawString()); c != 0 {
-				return c
-			}
-			return exactTiebreak(a, b)
-		}
-	}
-	if c := dataflow.Compare(a, b); c != 0 {
-		return c
-	}
-	return exactTiebreak(a, b)
-}
-
-// exactTiebreak orders values that compare equal under MySQL's rules but are not identical.
-// It must agree with dataflow.Identical: exact numbers (integers and decimals) are identical
-// when numerically equal, so they form one class; floats form another, because a float is
-// never identical to an exact number.
-func exactTiebreak(a, b dataflow.Value) int {
-	if dataflow.Identical(a, b) {
-		return 0
-	}
-	if ca, cb := tieClass(a.Kind()), tieClass(b.Kind()); ca != cb {
-		return cmpOrdered(ca, cb)
-	}
-	if a.Kind() != b.Kind() {
-		return cmpOrdered(a.Kind(), b.Kind())
-	}
-	switch a.Kind() {
-	case dataflow.KindString:
-		return strings.Compare(a.RawString(), b.RawString())
-	case dataflow.KindFloat:
-		// +0 and -0 compare equal but are different values.
-		return cmpOrdered(a.RawUint(), b.RawUint())
-	case dataflow.KindDate, dataflow.KindDatetime:
-		return cmpOrdered(a.Micros(), b.Micros())
-	case dataflow.KindDecimal:
-		ma, sa := a.BigDecimal()
-		mb, sb := b.BigDecimal()
-		if c := cmpOrdered(sa, sb); c != 0 {
-			return c
-		}
-		return ma.Cmp(mb)
-	}
-	return cmpOrdered(a.RawUint(), b.RawUint())
-}
-
-func tieClass(k dataflow.Kind) int {
-	switch k {
-	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal:
-		return 1
-	case dataflow.KindFloat:
-		return 2
-	}
-	return 3 + int(k)
-}
-
-func cmpOrdered[T int | int64 | uint8 | uint64 | dataflow.Kind](a, b T) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+// compareValuesTotal is the order of a counted value bag (dataflow.CompareTotal): 0 only for
+// values dataflow.Identical equates, which is what lets a bag remove the exact copy a
+// retraction names.
+func compareValuesTotal(a, b dataflow.Value) int { return dataflow.CompareTotal(a, b) }
 
 // compareRowsExact orders rows column by column with compareValuesTotal; 0 means identical.
 func compareRowsExact(a, b dataflow.Row) int {

@@ -68,10 +68,10 @@ func (col *collector) compute(a *CombineAgg, rows []dataflow.Row) dataflow.Value
 			return dataflow.Null
 		}
 		slices.SortFunc(col.pairs, func(x, y orderedValue) int {
-			if c := compareTotal(x.key, y.key); c != 0 {
+			if c := dataflow.CompareTotal(x.key, y.key); c != 0 {
 				return c
 			}
-			return compareTotal(x.v, y.v)
+			return dataflow.CompareTotal(x.v, y.v)
 		})
 		col.vals = col.vals[:0]
 		for _, p := range col.pairs {
@@ -95,7 +95,7 @@ func (col *collector) compute(a *CombineAgg, rows []dataflow.Row) dataflow.Value
 		// Integers, the common case (ids), order by value alone.
 		slices.SortFunc(col.vals, func(a, b dataflow.Value) int { return cmp.Compare(a.RawInt(), b.RawInt()) })
 	} else {
-		slices.SortFunc(col.vals, compareTotal)
+		slices.SortFunc(col.vals, dataflow.CompareTotal)
 	}
 	if s.OrderDesc {
 		slices.Reverse(col.vals)
@@ -215,43 +215,6 @@ func (col *collector) jsonArray(s *expr.AggSpec) dataflow.Value {
 	return dataflow.String(string(buf))
 }
 
-// compareTotal orders values as the Aggregate operator's value bags do: MySQL's comparison
-// (ENUM and SET values as their text), then an exact tiebreak between values it calls equal
-// ('a' and 'A', 1 and 1e0), so the order never depends on the order of the keys.
-func compareTotal(a, b dataflow.Value) int {
-	if a.Kind() == dataflow.KindInt && b.Kind() == dataflow.KindInt {
-		return cmp.Compare(a.RawInt(), b.RawInt())
-	}
-	if c := compareExtremes(a, b); c != 0 {
-		return c
-	}
-	if dataflow.Identical(a, b) {
-		return 0
-	}
-	ka, kb := tieClass(a.Kind()), tieClass(b.Kind())
-	if ka != kb {
-		return ka - kb
-	}
-	if a.Kind() != b.Kind() {
-		return int(a.Kind()) - int(b.Kind())
-	}
-	switch a.Kind() {
-	case dataflow.KindFloat, dataflow.KindInt, dataflow.KindUint, dataflow.KindTime:
-		// +0 and -0 compare equal but are different values.
-		return cmpUint(a.RawUint(), b.RawUint())
-	case dataflow.KindDate, dataflow.KindDatetime:
-		return cmpUint(uint64(a.Micros()), uint64(b.Micros()))
-	case dataflow.KindDecimal:
-		ma, sa := a.BigDecimal()
-		mb, sb := b.BigDecimal()
-		if sa != sb {
-			return int(sa) - int(sb)
-		}
-		return ma.Cmp(mb)
-	}
-	return cmpUint(a.RawUint(), b.RawUint())
-}
-
 // sameValue reports values equal under MySQL's comparison (the collation for strings), which
 // DISTINCT counts once.
 func sameValue(a, b dataflow.Value) bool {
@@ -259,26 +222,6 @@ func sameValue(a, b dataflow.Value) bool {
 		return a.RawInt() == b.RawInt()
 	}
 	return dataflow.Compare(a, b) == 0
-}
-
-func tieClass(k dataflow.Kind) int {
-	switch k {
-	case dataflow.KindInt, dataflow.KindUint, dataflow.KindDecimal:
-		return 1
-	case dataflow.KindFloat:
-		return 2
-	}
-	return 3 + int(k)
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // describeCollect names a collecting aggregate for EXPLAIN.
