@@ -213,7 +213,8 @@ func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
 			conj = append(conj, p)
 		}
 	}
-	if keyCols == nil {
+	given := keyCols != nil
+	if !given {
 		keyCols = scope
 	}
 	if len(keyCols) == 0 {
@@ -223,7 +224,14 @@ func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
 	if allowIn {
 		in = 2
 	}
-	switch g.weighted(3, 5, 2, in, in/2, 2) {
+	noEqWeight := 3
+	if given {
+		// A range alone (no equality key) over GROUP BY columns is the shape whose
+		// aggregate is partial by intervals, and few generated queries are grouped:
+		// draw it often.
+		noEqWeight = 8
+	}
+	switch g.weighted(noEqWeight, 5, 2, in, in/2, 2) {
 	case 1:
 		conj = append(conj, q.eqParam(pick(g, keyCols)))
 	case 2:
@@ -248,7 +256,11 @@ func (q *qgen) where(scope, keyCols []scopeCol, allowIn bool) []string {
 	}
 	// Range parameters, where the read can select rows (allowIn marks the outermost WHERE
 	// of a query whose rows are not aggregated, or one whose keyCols are GROUP BY columns).
-	if allowIn && g.chance(35) {
+	rangeChance := 35
+	if given {
+		rangeChance = 60
+	}
+	if allowIn && g.chance(rangeChance) {
 		conj = append(conj, q.rangeParam(pick(g, keyCols)))
 		if g.chance(30) {
 			conj = append(conj, q.rangeParam(pick(g, keyCols)))
