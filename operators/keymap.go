@@ -48,7 +48,19 @@ func (m *keyMap[V]) get(k []byte) (V, bool) {
 	if len(k) <= smallKeyMax {
 		return m.small.get(toSmallKey(k))
 	}
-	return m.large.get(string(k))
+	// Indexed here rather than through large.get: a map index converting the bytes in
+	// place does not allocate the string that a call's argument would.
+	if m.large.shards == nil {
+		var zero V
+		return zero, false
+	}
+	n := len(m.large.shards)
+	if n == 1 {
+		v, ok := m.large.shards[0][string(k)]
+		return v, ok
+	}
+	v, ok := m.large.shards[shardIndex(maphash.Bytes(shardSeed, k), n)][string(k)]
+	return v, ok
 }
 
 func (m *keyMap[V]) put(k []byte, v V) {
@@ -125,17 +137,25 @@ func shardOf[K comparable](k K, n int) int {
 	if n == 1 {
 		return 0
 	}
+	// Switched on a pointer to k, not on k: boxing a 16-byte smallKey in an interface
+	// allocated on every get, put and delete of a split map.
 	var h uint64
-	switch k := any(k).(type) {
-	case smallKey:
-		lo, hi := binary.LittleEndian.Uint64(k[:8]), binary.LittleEndian.Uint64(k[8:])
+	switch p := any(&k).(type) {
+	case *smallKey:
+		lo, hi := binary.LittleEndian.Uint64(p[:8]), binary.LittleEndian.Uint64(p[8:])
 		h = (lo ^ hi*0xC2B2AE3D27D4EB4F) * 0x9E3779B97F4A7C15
-	case string:
-		h = maphash.String(shardSeed, k)
+	case *string:
+		h = maphash.String(shardSeed, *p)
 	default:
 		h = maphash.Comparable(shardSeed, k)
 	}
-	// The top bits of a product depend on every bit of the key.
+	return shardIndex(h, n)
+}
+
+// shardIndex is the shard among n (a power of two) of a key hashing to h: its top bits,
+// since the top bits of a product depend on every bit of the key. maphash.Bytes and
+// maphash.String agree on equal contents, so a key's bytes and its string find one shard.
+func shardIndex(h uint64, n int) int {
 	return int(h >> (64 - bits.TrailingZeros(uint(n))))
 }
 
