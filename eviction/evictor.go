@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/operators"
@@ -42,6 +43,10 @@ type Evictor struct {
 	keys          chan struct{}
 	ranked        *Sketch
 	lastThreshold int
+	// scratch is what passes work in, kept from one to the next (the keys lock guards
+	// it); scratchBytes is its memory, which the limit counts beside the sketch.
+	scratch      roundScratch
+	scratchBytes atomic.Int64
 	// sketchMu guards the sketch, the reads counted since it last halved and the keys
 	// held at the last round.
 	sketchMu    sync.Mutex
@@ -215,7 +220,7 @@ func (ev *Evictor) InUse() int64 { return ev.partialBytes() + ev.graphBytes() }
 // partialBytes is what evicting keys can free: partial readers and operator state, and the
 // read history kept for them.
 func (ev *Evictor) partialBytes() int64 {
-	total := ev.stateBytes() + ev.sketchBytes.Load()
+	total := ev.stateBytes() + ev.sketchBytes.Load() + ev.scratchBytes.Load()
 	ev.mu.RLock()
 	for _, r := range ev.readers {
 		total += r.Bytes()
@@ -459,7 +464,10 @@ func (ev *Evictor) round(ctx context.Context, dropCaches bool, lockWait time.Dur
 	if !ev.lockKeys(ctx, lockWait) {
 		return 0, nil
 	}
-	defer func() { <-ev.keys }()
+	defer func() {
+		ev.scratchBytes.Store(ev.scratch.release(ev.limit / ScratchShare))
+		<-ev.keys
+	}()
 	// A reader in Admit, or a round, may have evicted while this pass waited for the lock.
 	readers, readerBytes, stateBytes, keys, total = ev.measure()
 	if !dropCaches {
@@ -485,7 +493,8 @@ func (ev *Evictor) round(ctx context.Context, dropCaches bool, lockWait time.Dur
 	// One chunk's victims at a time take the operators.Victim form EvictKeys wants: held
 	// whole for a round that evicts in chunks, 120 bytes each, they were 6% of the limit on
 	// top of it when a garbage collection ran beside the round.
-	var chunk []operators.Victim
+	chunk, longest := ev.scratch.chunk[:0], 0
+	defer func() { ev.scratch.chunk = chunk[:longest] }()
 	for i, p := range readers {
 		// A domain handles nothing else while it evicts: the fills and writes queued
 		// behind a round wait for the chunk under way, not for the whole round (which at
@@ -494,6 +503,7 @@ func (ev *Evictor) round(ctx context.Context, dropCaches bool, lockWait time.Dur
 		for from := 0; from < len(vs.keys); {
 			to := min(len(vs.keys), from+ev.chunk)
 			chunk = vs.appendVictims(chunk[:0], from, to)
+			longest = max(longest, len(chunk))
 			from = to
 			got, err := ev.evictChunk(ctx, p, chunk)
 			freed += got
@@ -565,7 +575,7 @@ func (ev *Evictor) measure() (readers []partialReader, readerBytes, stateBytes i
 		keys += p.reader.Keys()
 	}
 	stateBytes = ev.stateBytes()
-	total = readerBytes + stateBytes + ev.sketchBytes.Load() + ev.graphBytes()
+	total = readerBytes + stateBytes + ev.sketchBytes.Load() + ev.scratchBytes.Load() + ev.graphBytes()
 	return readers, readerBytes, stateBytes, keys, total
 }
 
@@ -589,11 +599,12 @@ func (ev *Evictor) measure() (readers []partialReader, readerBytes, stateBytes i
 // round. The keys lock is held.
 func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64) (victims []victimList, held int) {
 	var bytesByScore [MaxCount + 1]int64
-	keysByScore := make([][MaxCount + 1]int, len(readers))
-	weights := make([]int64, len(readers))
+	sc := &ev.scratch
+	keysByScore, weights := sc.perReader(len(readers))
 	bound := int64(ev.lastThreshold + 1)
-	var cands []candidate
-	var ranges []operators.Interval // the intervals of range candidates
+	cands := sc.cands[:0]
+	ranges := sc.ranges[:0] // the intervals of range candidates
+	defer func() { sc.cands, sc.ranges = cands, ranges }()
 	maxCands := keys/4 + 16
 	overflow := false
 	var kept [MaxCount + 1]int64 // candidate bytes kept per score
@@ -626,7 +637,7 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 	}
 	ev.lastThreshold = threshold
 	atThreshold := excess - below // bytes to take from keys scoring exactly threshold
-	victims = make([]victimList, len(readers))
+	victims = sc.victimLists(len(readers))
 	for i := range readers {
 		// Sized up front: growing by appends leaves the arrays it outgrew to a collection
 		// that, running beside the round, counts them live.
@@ -634,7 +645,9 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 		for score := range threshold {
 			n += keysByScore[i][score]
 		}
-		victims[i].keys = make([]candidate, 0, n)
+		if cap(victims[i].keys) < n {
+			victims[i].keys = make([]candidate, 0, n)
+		}
 	}
 	take := func(i int, score int64, key operators.Victim) {
 		switch {
@@ -660,6 +673,85 @@ func (ev *Evictor) chooseVictims(readers []partialReader, keys int, excess int64
 		}
 	}
 	return victims, held
+}
+
+// roundScratch is the memory a pass of eviction works in: its candidates, its victims and
+// the chunk it hands a domain. A pass that allocated them afresh put them on the heap beside
+// the cache, and a garbage collection running beside rounds counted every one of them live
+// (allocated while it marked): with a collection taking a few rounds' time, 10% of the limit
+// on top of the accounted state at 200k keys. Kept from pass to pass, a steady round
+// allocates nothing, and what the scratch holds is counted with the sketch.
+type roundScratch struct {
+	cands       []candidate
+	ranges      []operators.Interval
+	victims     []victimList
+	keysByScore [][MaxCount + 1]int
+	weights     []int64
+	chunk       []operators.Victim
+}
+
+// perReader returns zeroed per-reader histograms and weights for n readers.
+func (s *roundScratch) perReader(n int) ([][MaxCount + 1]int, []int64) {
+	if cap(s.keysByScore) < n {
+		s.keysByScore, s.weights = make([][MaxCount + 1]int, n), make([]int64, n)
+	}
+	s.keysByScore, s.weights = s.keysByScore[:n], s.weights[:n]
+	clear(s.keysByScore)
+	clear(s.weights)
+	return s.keysByScore, s.weights
+}
+
+// victimLists returns n empty victim lists, each keeping the arrays of the last pass.
+func (s *roundScratch) victimLists(n int) []victimList {
+	for len(s.victims) < n {
+		s.victims = append(s.victims, victimList{})
+	}
+	s.victims = s.victims[:n]
+	for i := range s.victims {
+		s.victims[i].keys, s.victims[i].ranges = s.victims[i].keys[:0], s.victims[i].ranges[:0]
+	}
+	return s.victims
+}
+
+// ScratchShare bounds the scratch a round keeps to a share of the limit (1/ScratchShare):
+// under a small limit the chunk alone (EvictChunk victims, 120 KiB) would be much of it.
+const ScratchShare = 32
+
+// release ends a pass: it drops the keys the scratch names (a string key must not stay
+// reachable after its entry is evicted) and the arrays a pass used less than a quarter of
+// (a burst of evictions must not leave its peak behind), and returns the bytes it keeps:
+// none when they would be over most.
+func (s *roundScratch) release(most int64) int64 {
+	s.cands = trimScratch(s.cands)
+	s.ranges = trimScratch(s.ranges)
+	s.chunk = trimScratch(s.chunk)
+	bytes := int64(cap(s.cands))*int64(unsafe.Sizeof(candidate{})) +
+		int64(cap(s.ranges))*int64(unsafe.Sizeof(operators.Interval{})) +
+		int64(cap(s.chunk))*int64(unsafe.Sizeof(operators.Victim{})) +
+		int64(cap(s.keysByScore))*int64(unsafe.Sizeof([MaxCount + 1]int{}))
+	for i := range s.victims {
+		l := &s.victims[i]
+		l.keys, l.ranges = trimScratch(l.keys), trimScratch(l.ranges)
+		bytes += int64(cap(l.keys))*int64(unsafe.Sizeof(candidate{})) + int64(cap(l.ranges))*int64(unsafe.Sizeof(operators.Interval{}))
+	}
+	if bytes > most {
+		*s = roundScratch{}
+		return 0
+	}
+	return bytes
+}
+
+// trimScratch clears the used part of a scratch array and returns it empty, or nil when
+// less than a quarter of it was used.
+// Its length is what the pass used; everything up to its capacity is cleared, as an
+// earlier use may have filled more of it.
+func trimScratch[T any](xs []T) []T {
+	used := len(xs)
+	clear(xs[:cap(xs)])
+	if used < cap(xs)/4 {
+		return nil
+	}
+	return xs[:0]
 }
 
 // candidate is a key that may be evicted this round. It holds the victim's fields but an
