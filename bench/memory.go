@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"time"
 
 	"github.com/weirdb/weir"
@@ -57,6 +59,11 @@ type MemoryConfig struct {
 	Zipf            float64   // exponent of the measured reads (0: 1.08)
 	// Query is the form of the vote query measured: VoteQuery ("") or VoteQueryGrouped.
 	Query string
+	// HeapProfile, when set, is a path prefix: at each limit the heap profile of the peak
+	// sample is written to PREFIX-<percent>-peak.pb.gz (current as of the full collection
+	// that measured the peak) and the last sample's to PREFIX-<percent>-end.pb.gz, so the
+	// allocation sites live at the peak and not after show what the peak held.
+	HeapProfile string
 }
 
 func (c *MemoryConfig) defaults() {
@@ -89,9 +96,18 @@ type MemoryPoint struct {
 	// memory the partial state took. During the sweep every key is read once, in order:
 	// ten times more keys than fit at 10%.
 	HeapGrowth int64
-	InUse      int64 // accounted partial-state bytes at the end
-	HitRate    float64
-	Evictions  int64
+	// PeakInUse is the accounted memory (Engine.MemoryInUse) at the sample that measured
+	// HeapGrowth: the live heap over the accounting at the peak is memory the limit does
+	// not see.
+	PeakInUse int64
+	// PeakAllocated is what was allocated during the full collection that measured
+	// HeapGrowth (by the engine's eviction rounds: the reads wait for it). A collection
+	// counts what is allocated while it marks as live, so this much of the peak may be
+	// garbage already.
+	PeakAllocated int64
+	InUse         int64 // accounted partial-state bytes at the end
+	HitRate       float64
+	Evictions     int64
 	// Reads is the latency of every read at this limit (sweep, warm-up and measured):
 	// its tail is the reads that waited for a fill, and behind it for eviction.
 	Reads ReadLatency
@@ -121,6 +137,11 @@ type MemoryReport struct {
 // more keys than fit), then the hit rate of Zipf reads.
 func RunMemory(ctx context.Context, cfg MemoryConfig, progress io.Writer) (MemoryReport, error) {
 	cfg.defaults()
+	if cfg.HeapProfile != "" {
+		// One sample per 4 KiB allocated rather than 512: a limit of a few MiB then
+		// shows more than a handful of sites.
+		runtime.MemProfileRate = 4096
+	}
 	rep := MemoryReport{Config: cfg}
 	full, heap, err := fullState(ctx, cfg)
 	if err != nil {
@@ -137,8 +158,8 @@ func RunMemory(ctx context.Context, cfg MemoryConfig, progress io.Writer) (Memor
 			return rep, err
 		}
 		if progress != nil {
-			fmt.Fprintf(progress, "limit %5.1f%%: heap growth %.2f× the limit, hit rate %.2f%%, reads p99 %v p99.9 %v max %v\n",
-				f*100, float64(p.HeapGrowth)/float64(p.Limit), p.HitRate*100, p.Reads.P99, p.Reads.P999, p.Reads.Max)
+			fmt.Fprintf(progress, "limit %5.1f%%: heap growth %.2f× the limit (accounted %.2f×, allocated during its collection %.2f×), hit rate %.2f%%, reads p99 %v p99.9 %v max %v\n",
+				f*100, float64(p.HeapGrowth)/float64(p.Limit), float64(p.PeakInUse)/float64(p.Limit), float64(p.PeakAllocated)/float64(p.Limit), p.HitRate*100, p.Reads.P99, p.Reads.P999, p.Reads.Max)
 		}
 		rep.Points = append(rep.Points, p)
 	}
@@ -207,9 +228,19 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	base := liveHeap()
 	// A full collection before each sample: the live heap a concurrent cycle reports also
 	// counts what was allocated while it marked, which under a stream of fills is garbage.
+	var profileErr error
 	observe := func() {
+		allocated := allocatedBytes()
 		runtime.GC()
-		p.HeapGrowth = max(p.HeapGrowth, liveHeap()-base)
+		allocated = allocatedBytes() - allocated
+		growth := liveHeap() - base
+		if growth <= p.HeapGrowth {
+			return
+		}
+		p.HeapGrowth, p.PeakInUse, p.PeakAllocated = growth, e.MemoryInUse(), allocated
+		if cfg.HeapProfile != "" && profileErr == nil {
+			profileErr = writeHeapProfile(cfg.HeapProfile, fraction, "peak")
+		}
 	}
 	var hist Histogram
 	var slowest time.Duration
@@ -256,9 +287,29 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 		p.HitRate = float64(hits) / float64(hits+misses)
 	}
 	observe()
+	if cfg.HeapProfile != "" && profileErr == nil {
+		profileErr = writeHeapProfile(cfg.HeapProfile, fraction, "end")
+	}
+	if profileErr != nil {
+		return p, profileErr
+	}
 	p.InUse, p.Evictions = e.MemoryInUse(), after.Evictions
 	p.Reads = latencyOf(&hist, slowest)
 	return p, nil
+}
+
+// writeHeapProfile writes the heap profile as of the last full collection to
+// prefix-<percent>-<what>.pb.gz.
+func writeHeapProfile(prefix string, fraction float64, what string) error {
+	f, err := os.Create(fmt.Sprintf("%s-%g-%s.pb.gz", prefix, fraction*100, what))
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
 }
 
 // Print writes the curve as a table.
@@ -285,4 +336,11 @@ func roundLatency(d time.Duration) string {
 		return d.Round(10 * time.Nanosecond).String()
 	}
 	return d.String()
+}
+
+// allocatedBytes is the bytes allocated on the heap since the process started.
+func allocatedBytes() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
 }
