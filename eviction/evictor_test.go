@@ -95,22 +95,8 @@ func TestCandidateIsCompact(t *testing.T) {
 // kept as compact as candidates and allocated once, so choosing them borrows less than one
 // operators.Victim (120 bytes) per victim, the candidates included.
 func TestRoundVictimsAreCompact(t *testing.T) {
-	rt := dataflow.NewRuntime(1)           // never started: the test plays the domain
-	ev := New(rt, 1<<40, time.Second, nil) // never binds: rounds are driven by hand
-	reader := operators.NewReader([]int{0}, nil)
-	reader.SetPartial()
-	ev.Track(&dataflow.Node{Op: reader})
 	const keys, evict = 8000, 4000
-	for id := 1; id <= keys; id++ {
-		key := dataflow.Row{dataflow.Int(int64(id))}
-		reader.Fill(key, dataflow.Batch{{Row: dataflow.Row{dataflow.Int(int64(id)), dataflow.Int(int64(id))}}})
-	}
-	ev.roundMu.Lock()
-	defer ev.roundMu.Unlock()
-	ev.sizeSketch(keys)
-	ev.ranked = ev.sketch.Snapshot(ev.ranked) // no reads counted: every key scores 0
-	readers := ev.partialReaders()
-	perKey := readers[0].reader.Bytes() / int64(readers[0].reader.Keys())
+	ev, readers, perKey := unreadReader(t, keys)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	victims, _ := ev.chooseVictims(readers, keys, evict*perKey)
@@ -131,22 +117,8 @@ func TestRoundVictimsAreCompact(t *testing.T) {
 // candidates, victims and chunk were garbage that a collection running beside the rounds
 // counted live: 10% of the limit over the accounted state at 200k keys.
 func TestSteadyRoundsDoNotAllocate(t *testing.T) {
-	rt := dataflow.NewRuntime(1)           // never started: the test plays the domain
-	ev := New(rt, 1<<40, time.Second, nil) // never binds: passes are driven by hand
-	reader := operators.NewReader([]int{0}, nil)
-	reader.SetPartial()
-	ev.Track(&dataflow.Node{Op: reader})
 	const keys, evict = 8000, 1000
-	for id := 1; id <= keys; id++ {
-		key := dataflow.Row{dataflow.Int(int64(id))}
-		reader.Fill(key, dataflow.Batch{{Row: dataflow.Row{dataflow.Int(int64(id)), dataflow.Int(int64(id))}}})
-	}
-	ev.roundMu.Lock()
-	defer ev.roundMu.Unlock()
-	ev.sizeSketch(keys)
-	ev.ranked = ev.sketch.Snapshot(ev.ranked) // no reads counted: every key scores 0
-	readers := ev.partialReaders()
-	perKey := readers[0].reader.Bytes() / int64(readers[0].reader.Keys())
+	ev, readers, perKey := unreadReader(t, keys)
 	pass := func() int {
 		victims, _ := ev.chooseVictims(readers, keys, evict*perKey)
 		n := len(victims[0].keys)
@@ -169,4 +141,25 @@ func TestSteadyRoundsDoNotAllocate(t *testing.T) {
 			t.Fatalf("the scratch still names a key after its pass: %+v", c)
 		}
 	}
+}
+
+// unreadReader returns an evictor that tracks one partial reader holding keys integer keys,
+// none of them read, ranked for a pass (the round lock is held until the test ends), and
+// the reader's bytes per key.
+func unreadReader(t *testing.T, keys int) (*Evictor, []partialReader, int64) {
+	rt := dataflow.NewRuntime(1)           // never started: the test plays the domain
+	ev := New(rt, 1<<40, time.Second, nil) // never binds: passes are driven by hand
+	reader := operators.NewReader([]int{0}, nil)
+	reader.SetPartial()
+	ev.Track(&dataflow.Node{Op: reader})
+	for id := 1; id <= keys; id++ {
+		key := dataflow.Row{dataflow.Int(int64(id))}
+		reader.Fill(key, dataflow.Batch{{Row: dataflow.Row{dataflow.Int(int64(id)), dataflow.Int(int64(id))}}})
+	}
+	ev.roundMu.Lock()
+	t.Cleanup(ev.roundMu.Unlock)
+	ev.sizeSketch(keys)
+	ev.ranked = ev.sketch.Snapshot(ev.ranked) // no reads counted: every key scores 0
+	readers := ev.partialReaders()
+	return ev, readers, readers[0].reader.Bytes() / int64(readers[0].reader.Keys())
 }
