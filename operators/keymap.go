@@ -19,13 +19,22 @@ import (
 // evicting and refilling keys, groups emptied and made again) its deleted slots make it
 // grow as if it held several times its live keys: 10,000 live keys cost 2.9 times a fresh
 // map's bytes after two million replacements. The memory limit counts live entries, so
-// keyMap rebuilds a map once the deletions since its last rebuild reach half its live size:
-// a copy per that many deletions, two extra insertions per deletion amortized, and a map
-// that stays within its fresh size. See splitMap for how large maps rebuild in pieces.
+// keyMap rebuilds a map once the deletions since its last rebuild reach twice its live size
+// (rebuildTurnovers): a copy per that many deletions, half an extra insertion per deletion
+// amortized, and a map that stays within its fresh size. See splitMap for how large maps
+// rebuild in pieces.
 type keyMap[V any] struct {
 	small splitMap[smallKey, V]
 	large splitMap[string, V]
 }
+
+// rebuildTurnovers is how many times over a map's keys must turn over (deletions, as many
+// insertions keep its size) before it is rebuilt. A Go map (1.26) keeps its fresh size for
+// about eight turnovers of random or oldest-first deletions before its tables grow, so two
+// keep it there, with a quarter of the copying that rebuilding every half turnover did: a
+// rebuild's copy, made while the old map still holds every entry, is memory a garbage
+// collection running beside an eviction round counts twice.
+const rebuildTurnovers = 2
 
 // rebuildAfter is the fewest deletions that make a map worth rebuilding: small maps waste
 // little, and rebuilding them often would cost more than it frees.
@@ -205,7 +214,7 @@ func (m *splitMap[K, V]) del(k K) {
 	if len(s) == n {
 		return
 	}
-	if m.dels[i]++; 2*m.dels[i] >= max(len(s), rebuildAfter/len(m.shards)) && !m.iterating {
+	if m.dels[i]++; m.dels[i] >= max(rebuildTurnovers*len(s), rebuildAfter/len(m.shards)) && !m.iterating {
 		m.rebuild(i)
 	}
 }
