@@ -199,3 +199,30 @@ func TestFailedDomainReportsInsteadOfHanging(t *testing.T) {
 		t.Fatalf("call on a failed domain: %v", err)
 	}
 }
+
+// TestFlushReusesItsList: a domain's flush hands its peers their messages in a list it keeps
+// from one flush to the next. Made afresh, the list was a tenth of what the vote query's
+// fills allocated: every step that sends anything allocated it, and grew it by appends.
+func TestFlushReusesItsList(t *testing.T) {
+	rt := NewRuntime(2)
+	d := rt.Domains[0]
+	node := &Node{}
+	batch := Batch{{Row: Row{Int(1)}}}
+	queue := func() {
+		for range 4 {
+			d.outbox[1] = append(d.outbox[1], pendingBatch{node: node, batch: batch})
+		}
+	}
+	queue()
+	clear(d.Flush()) // the first flush makes the list
+	if allocs := testing.AllocsPerRun(100, func() {
+		queue()
+		out := d.Flush()
+		if len(out) != 4 {
+			t.Fatalf("flushed %d messages, want 4", len(out))
+		}
+		clear(out)
+	}); allocs != 0 {
+		t.Errorf("a flush of four messages allocated %v times", allocs)
+	}
+}
