@@ -742,7 +742,15 @@ func (v *exprConv) newFunc(n ast.Node, name string, args []expr.Expr) (expr.Expr
 	if err == nil {
 		return e, nil
 	}
+	var je *expr.JSONError
+	var ua *expr.UnsupportedArgError
 	switch {
+	case errors.As(err, &je):
+		return nil, v.err(&Error{Code: je.Code, SQLState: je.SQLState(), Msg: je.Msg, Err: err}, n)
+	case errors.As(err, &ua):
+		pe := unsupported("%s in %s()", ua.What, strings.ToUpper(name))
+		pe.Err = err
+		return nil, v.err(pe, n)
 	case errors.Is(err, expr.ErrUnsupported):
 		pe := unsupported("the function %s()", strings.ToUpper(name))
 		pe.Err = err
