@@ -2,6 +2,7 @@ package weir_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/weirdb/weir"
@@ -69,5 +70,52 @@ func TestUpdateWithJSONSet(t *testing.T) {
 	rows, err := e.Query(ctx, "SELECT doc FROM profile WHERE id = ?", 1)
 	if err != nil || rows.Len() != 1 || rows.Row(0)[0].ToText() != `{"age": 30, "tags": ["a", 7]}` {
 		t.Fatalf("after restart: %v, %v", rows, err)
+	}
+}
+
+// TestJSONValueClauses: JSON_VALUE with RETURNING, ON EMPTY and ON ERROR, which the SQL
+// parser does not take as such, is planned, evaluated in a cached view, and its column is
+// named by the text the client wrote; ERROR ON ERROR and RETURNING JSON are refused by name.
+func TestJSONValueClauses(t *testing.T) {
+	ctx := context.Background()
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	mustExec(t, e, "CREATE TABLE p (id INT PRIMARY KEY, doc JSON)")
+	mustExec(t, e, `INSERT INTO p VALUES (1, '{"n": "12", "x": 1.5, "arr": [1], "d": "2024-01-02"}')`)
+	const q = "SELECT JSON_VALUE(doc, '$.n' RETURNING SIGNED), JSON_VALUE(doc, '$.x' RETURNING DECIMAL(10,2)), " +
+		"JSON_VALUE(doc, '$.d' RETURNING DATE) AS d, JSON_VALUE(doc, '$.zz' DEFAULT 'none' ON EMPTY), " +
+		"JSON_VALUE(doc, '$.arr' RETURNING SIGNED DEFAULT 7 ON EMPTY DEFAULT 9 ON ERROR) FROM p WHERE id = ?"
+	v := mustRegister(t, e, "jv", q)
+	rows, err := v.Lookup(ctx, 1)
+	if err != nil || rows.Len() != 1 {
+		t.Fatalf("lookup: %v, %v", rows, err)
+	}
+	var got, names []string
+	for i, c := range rows.Columns() {
+		got = append(got, rows.Row(0)[i].ToText())
+		names = append(names, c.Name)
+	}
+	if want := []string{"12", "1.50", "2024-01-02", "none", "9"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("values %v, want %v", got, want)
+	}
+	if names[0] != "JSON_VALUE(doc, '$.n' RETURNING SIGNED)" || names[2] != "d" {
+		t.Fatalf("column names %q", names)
+	}
+	res := mustExec(t, e, `UPDATE p SET doc = JSON_SET(doc, '$.n', 'abc') WHERE id = 1`)
+	rows, err = v.LookupAfter(ctx, res.Token, 1)
+	if err != nil || rows.Len() != 1 || !rows.Row(0)[0].IsNull() {
+		t.Fatalf("after the write, a value SIGNED cannot hold: %v, %v", rows, err)
+	}
+	for _, bad := range []string{
+		"SELECT JSON_VALUE(doc, '$.n' ERROR ON ERROR) FROM p WHERE id = ?",
+		"SELECT JSON_VALUE(doc, '$.n' RETURNING JSON) FROM p WHERE id = ?",
+	} {
+		_, err := e.Query(ctx, bad, 1)
+		if code, _, _ := weir.ErrorCode(err); code != weir.ErrCodeUnsupported || !strings.Contains(err.Error(), "JSON_VALUE") {
+			t.Errorf("%s: %v, want an unsupported error naming JSON_VALUE", bad, err)
+		}
 	}
 }

@@ -213,3 +213,47 @@ func checkNormalizedJSON(t *testing.T, e Expr, row dataflow.Row) {
 		t.Fatalf("%s = %q, normalized again %q", e, got.RawString(), again)
 	}
 }
+
+// jsonValueCall is JSON_VALUE as the planner builds it from the clauses: typ is the
+// RETURNING type (KindNull for none), onEmpty and onError the DEFAULT values (NULL for none).
+func jsonValueCall(doc, path Expr, typ dataflow.Type, onEmpty, onError Expr, flags string) Expr {
+	return fn("JSON_VALUE", doc, path, NewConstTyped(null, typ), onEmpty, onError, ks(JSONValueMarker+flags+":0:"))
+}
+
+func TestJSONValue(t *testing.T) {
+	const d = `{"a": "12", "b": 1.5, "c": [1], "d": "2024-01-02", "e": true, "f": null, "s": "abc"}`
+	none := dataflow.Type{}
+	signed := dataflow.Type{Kind: dataflow.KindInt, Precision: 20, SQL: "BIGINT", Nullable: true}
+	runEvalCases(t, []evalCase{
+		// MySQL 8's manual: JSON_VALUE('{"fname": "Joe", "lname": "Palmer"}', '$.fname') is Joe.
+		{e: fn("JSON_VALUE", ks(`{"fname": "Joe", "lname": "Palmer"}`), ks("$.fname")), want: vs("Joe"), kind: kStr},
+		{e: fn("JSON_VALUE", ks(d), ks("$.b")), want: vs("1.5")},
+		{e: fn("JSON_VALUE", ks(d), ks("$.e")), want: vs("true")},
+		// JSON's null, an object or array, and a path that matches nothing are NULL.
+		{e: fn("JSON_VALUE", ks(d), ks("$.f")), want: null},
+		{e: fn("JSON_VALUE", ks(d), ks("$.c")), want: null},
+		{e: fn("JSON_VALUE", ks(d), ks("$.zz")), want: null},
+		{e: fn("JSON_VALUE", kn, ks("$.a")), want: null},
+		// RETURNING: converted under strict rules; what does not convert is the ON ERROR value.
+		{e: jsonValueCall(ks(d), ks("$.a"), signed, kn, kn, "-"), want: vi(12), kind: kInt},
+		{e: jsonValueCall(ks(d), ks("$.b"), signed, kn, kn, "-"), want: vi(2)},
+		{e: jsonValueCall(ks(d), ks("$.s"), signed, kn, kn, "-"), want: null},
+		{e: jsonValueCall(ks(d), ks("$.s"), signed, kn, ki(9), "-"), want: vi(9)},
+		{e: jsonValueCall(ks(d), ks("$.c"), signed, ki(7), ki(9), "-"), want: vi(9)},
+		{e: jsonValueCall(ks(d), ks("$.zz"), signed, ks("7"), ki(9), "-"), want: vi(7)},
+		{e: jsonValueCall(ks(d), ks("$.b"), tDec102, kn, kn, "-"), want: vd("1.50"), kind: dataflow.KindDecimal, scale: 2},
+		{e: jsonValueCall(ks(d), ks("$.d"), tDate, kn, kn, "-"), want: vdate("2024-01-02"), kind: dataflow.KindDate},
+		{e: jsonValueCall(ks(d), ks("$.zz"), none, ks("x"), kn, "-"), want: vs("x"), kind: kStr},
+	})
+	for _, flags := range []string{"E", "J"} {
+		if _, err := NewFunc("JSON_VALUE", []Expr{ks(d), ks("$.a"), kn, kn, kn, ks(JSONValueMarker + flags + ":0:")}); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("JSON_VALUE with flags %s: %v, want ErrUnsupported", flags, err)
+		}
+	}
+	if _, err := NewFunc("JSON_VALUE", []Expr{ks(d), ks("$.a"), kn}); !errors.Is(err, ErrArgCount) {
+		t.Errorf("JSON_VALUE with three arguments: %v, want ErrArgCount", err)
+	}
+	if _, err := NewFunc("JSON_VALUE", []Expr{ks(d), ks("$.a"), kn, kn, kn, ks("not a marker")}); !errors.Is(err, ErrArgCount) {
+		t.Errorf("JSON_VALUE with six arguments and no marker: %v, want ErrArgCount", err)
+	}
+}
