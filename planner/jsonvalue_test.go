@@ -36,3 +36,15 @@ func TestRewriteJSONValue(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRewriteJSONValue: any text rewrites without a panic and restores to itself.
+func FuzzRewriteJSONValue(f *testing.F) {
+	f.Add("SELECT JSON_VALUE(doc, '$.a' RETURNING DECIMAL(5,2) DEFAULT 0 ON EMPTY NULL ON ERROR) FROM t")
+	f.Add("SELECT json_value(a, b ERROR ON ERROR), JSON_VALUE(c, d RETURNING CHAR(3)) x")
+	f.Fuzz(func(t *testing.T, sql string) {
+		got := rewriteJSONValue(sql)
+		if back := restoreJSONValue(got); back != sql {
+			t.Fatalf("%q rewritten to %q, restored as %q", sql, got, back)
+		}
+	})
+}

@@ -66,6 +66,22 @@ SELECT id, JSON_UNQUOTE(JSON_EXTRACT(JSON_SET(doc, '$.t', tag), '$.t')) AS t, JS
 -- args: 'c'
 SELECT id, JSON_EXTRACT(JSON_SET(txt, '$.n', 2), '$.n') AS n, JSON_LENGTH(JSON_ARRAY_APPEND(txt, '$', tag)) AS app, JSON_EXTRACT(JSON_MERGE_PATCH(txt, '{"k": 1}'), '$.k') AS k FROM docs WHERE grp = ?;
 
+# A JSON true is 'true' in MySQL 8's JSON_VALUE and '1' in MariaDB's: in expr's tables.
+-- query json_value
+-- args: 'a'
+-- args: 'b'
+-- args: 'c'
+SELECT id, JSON_VALUE(doc, '$.a') AS a, JSON_VALUE(doc, '$.c') AS obj, JSON_VALUE(doc, '$.b') AS arr, JSON_VALUE(doc, '$[1][0]') AS nested, JSON_VALUE(doc, '$.zz') AS missing, JSON_VALUE(JSON_SET(doc, '$.a', 'set'), '$.a') AS afterset, JSON_VALUE(txt, '$.n') AS n FROM docs WHERE grp = ?;
+
+# MariaDB 10.11 has no RETURNING clause: it runs the CAST that gives the same values where
+# the conversion succeeds (where it fails MySQL 8's JSON_VALUE is NULL, CAST is lenient).
+-- query json_value_returning
+-- args: 1
+-- args: 6
+SELECT JSON_VALUE(doc, '$.id' RETURNING SIGNED) AS i, JSON_VALUE(doc, '$.id' RETURNING DECIMAL(6,2)) AS d, JSON_VALUE(txt, '$.n' RETURNING UNSIGNED) AS n, JSON_VALUE(doc, '$.a' RETURNING CHAR(10)) AS a FROM docs WHERE id = ?;
+-- mariadb
+SELECT CAST(JSON_VALUE(doc, '$.id') AS SIGNED) AS i, CAST(JSON_VALUE(doc, '$.id') AS DECIMAL(6,2)) AS d, CAST(JSON_VALUE(txt, '$.n') AS UNSIGNED) AS n, CAST(JSON_VALUE(doc, '$.a') AS CHAR(10)) AS a FROM docs WHERE id = ?;
+
 -- query in_where
 -- args: 'a'
 -- args: 'b'
