@@ -74,6 +74,7 @@ type call struct {
 // the JSON editors of func_jsonedit.go: JSON_SET, JSON_INSERT, JSON_REPLACE, JSON_REMOVE,
 // JSON_ARRAY_APPEND/JSON_APPEND, JSON_ARRAY_INSERT, JSON_MERGE_PATCH, JSON_MERGE_PRESERVE/
 // JSON_MERGE (a constant document or path that is none is a *JSONError with MySQL's number);
+// JSON_VALUE of func_jsonvalue.go;
 // and the math of func_num.go: SQRT, EXP, LN, LOG, LOG2, LOG10, POW/POWER, SIN, COS, TAN,
 // ASIN, ACOS, ATAN, ATAN2, COT, DEGREES, RADIANS, PI. The bit operators are NewBitOp.
 func NewFunc(name string, args []Expr) (Expr, error) {
