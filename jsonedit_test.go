@@ -119,3 +119,49 @@ func TestJSONValueClauses(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONWriteErrors: a write whose JSON function gets a document that is no JSON or a path
+// that is no path, from a row or a parameter, fails with MySQL's error and changes nothing
+// (a read of the same expression gives NULL: a cached view cannot fail).
+func TestJSONWriteErrors(t *testing.T) {
+	ctx := context.Background()
+	e, err := weir.Open(weir.Options{MemoryLimit: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, doc JSON, txt TEXT)")
+	mustExec(t, e, `INSERT INTO t VALUES (1, '{"a": 1}', '{"ok": 1}'), (2, '{"a": 2}', 'not json')`)
+	for _, c := range []struct {
+		sql  string
+		args []any
+		code int
+	}{
+		{"UPDATE t SET doc = JSON_SET(txt, '$.a', 1)", nil, 3141},
+		{"UPDATE t SET doc = JSON_SET(doc, ?, 1) WHERE id = 1", []any{"$.a["}, 3143},
+		{"UPDATE t SET doc = JSON_SET(doc, ?, 1) WHERE id = 1", []any{"$.*"}, 3149},
+		{"UPDATE t SET doc = JSON_REMOVE(doc, ?) WHERE id = 1", []any{"$"}, 3153},
+		{"UPDATE t SET doc = JSON_ARRAY_INSERT(doc, ?, 1) WHERE id = 1", []any{"$.a"}, 3165},
+		{"UPDATE t SET doc = JSON_SET(JSON_REMOVE(txt, '$.x'), '$.a', 1) WHERE id = 2", nil, 3141},
+		{"UPDATE t SET doc = JSON_MERGE_PATCH(doc, txt)", nil, 3141},
+		{"INSERT INTO t VALUES (3, JSON_SET(?, '$.a', 1), NULL)", []any{"{"}, 3141},
+		{"INSERT INTO t VALUES (1, NULL, NULL) ON DUPLICATE KEY UPDATE doc = JSON_INSERT(doc, ?, 2)", []any{"a"}, 3143},
+	} {
+		_, err := e.Exec(ctx, c.sql, c.args...)
+		if code, _, _ := weir.ErrorCode(err); code != c.code {
+			t.Errorf("%s %v: %v (code %d), want error %d", c.sql, c.args, err, code, c.code)
+		}
+	}
+	rows, err := e.Query(ctx, "SELECT id, doc, JSON_SET(txt, '$.b', 1) FROM t ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for i := range rows.Len() {
+		r := rows.Row(i)
+		got = append(got, r[0].ToText()+" "+r[1].ToText()+" "+r[2].String())
+	}
+	if want := []string{`1 {"a": 1} "{\"b\": 1, \"ok\": 1}"`, `2 {"a": 2} NULL`}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("rows after the failed writes:\n%v\nwant\n%v", got, want)
+	}
+}

@@ -26,6 +26,9 @@ type funcSpec struct {
 	// prepare, when set, computes once per call what eval reuses for every row (a compiled
 	// pattern); it runs after check accepted the arguments.
 	prepare func(args []Expr) any
+	// evalErr, when set, reports the error MySQL raises evaluating the call over row where
+	// eval gives NULL (JSONEvalError).
+	evalErr func(c *call, row dataflow.Row) error
 }
 
 var funcs = map[string]*funcSpec{}

@@ -20,7 +20,8 @@ import (
 // rewrite a double such as 1.50 as 1.5). Text that is no JSON document, and a path that is
 // no path, are MySQL's errors 3141 and 3143 when the argument is a constant (the query is
 // refused when it is planned); when the argument comes from a row or a parameter they give
-// NULL, as MariaDB gives, since a cached view has no way to fail a read.
+// NULL, as MariaDB gives, since a cached view has no way to fail a read, and writes raise
+// them through JSONEvalError.
 
 // MySQL error numbers of the JSON functions' arguments.
 const (
@@ -78,17 +79,18 @@ func init() {
 		op := f.op
 		name := f.name
 		register(&funcSpec{name: name, minArgs: 3, maxArgs: -1,
-			check: func(args []Expr) error { return checkJSONEdit(name, op, args) },
-			typ:   docType,
-			eval:  func(c *call, row dataflow.Row) dataflow.Value { return evalJSONEdit(c, row, op) }},
+			check:   func(args []Expr) error { return checkJSONEdit(name, op, args) },
+			typ:     docType,
+			eval:    func(c *call, row dataflow.Row) dataflow.Value { return evalJSONEdit(c, row, op) },
+			evalErr: jsonEditEvalErr(op)},
 			aliasOf(name)...)
 	}
 	register(&funcSpec{name: "json_remove", minArgs: 2, maxArgs: -1,
-		check: checkJSONRemove, typ: docType, eval: evalJSONRemove})
+		check: checkJSONRemove, typ: docType, eval: evalJSONRemove, evalErr: jsonRemoveEvalErr})
 	register(&funcSpec{name: "json_merge_patch", minArgs: 2, maxArgs: -1,
-		check: checkJSONDocs("json_merge_patch"), typ: docType, eval: evalJSONMergePatch})
+		check: checkJSONDocs("json_merge_patch"), typ: docType, eval: evalJSONMergePatch, evalErr: jsonDocsEvalErr})
 	register(&funcSpec{name: "json_merge_preserve", minArgs: 2, maxArgs: -1,
-		check: checkJSONDocs("json_merge_preserve"), typ: docType, eval: evalJSONMergePreserve}, "json_merge")
+		check: checkJSONDocs("json_merge_preserve"), typ: docType, eval: evalJSONMergePreserve, evalErr: jsonDocsEvalErr}, "json_merge")
 }
 
 // aliasOf lists the other names MySQL accepts for a function.
@@ -595,4 +597,89 @@ func evalJSONMergePreserve(c *call, row dataflow.Row) dataflow.Value {
 		result = jsonMergePreserve(result, v)
 	}
 	return jsonResult(result)
+}
+
+// JSONEvalError is the error MySQL raises when it evaluates e over row and a JSON function
+// at the top of e (or in the document argument of one) is given a document that is no JSON
+// (3141) or a path that is no path (3143, 3149, 3153, 3165), where Eval gives NULL. Writes
+// check their values with it, so that an INSERT or UPDATE fails as in MySQL, where a cached
+// read can only give NULL. Calls under other expressions (a CASE branch MySQL might not
+// evaluate) are not looked at.
+func JSONEvalError(e Expr, row dataflow.Row) error {
+	c, ok := e.(*call)
+	if !ok || c.spec.evalErr == nil {
+		return nil
+	}
+	if err := c.spec.evalErr(c, row); err != nil {
+		return err
+	}
+	return JSONEvalError(c.args[0], row)
+}
+
+// jsonDocError checks argument i as a document.
+func (c *call) jsonDocError(row dataflow.Row, i int) error {
+	v := c.args[i].Eval(row)
+	if v.IsNull() || isJSONType(c.args[i].Type()) {
+		return nil
+	}
+	if s := text(v); !json.Valid([]byte(s)) {
+		return jsonArgError(c.spec.name, i+1, s)
+	}
+	return nil
+}
+
+// jsonPathError checks argument i as a path of a function that changes a document.
+func (c *call) jsonPathError(row dataflow.Row, i int, op jsonEditOp, remove bool) error {
+	v := c.args[i].Eval(row)
+	if v.IsNull() {
+		return nil
+	}
+	steps, err := parseJSONEditPath(text(v))
+	var je *JSONError
+	switch {
+	case errors.As(err, &je):
+		return err
+	case err != nil:
+		return nil // `last` or a range: NULL, the construct Weir does not take
+	case remove && len(steps) == 0:
+		return &JSONError{Code: CodeJSONVacuousPath, Msg: "The path expression '$' is not allowed in this context."}
+	case !remove && op == editArrayInsert && (len(steps) == 0 || steps[len(steps)-1].index < 0):
+		return &JSONError{Code: CodeJSONPathNotArrayCel, Msg: "A path expression is not a path to a cell in an array."}
+	}
+	return nil
+}
+
+func jsonEditEvalErr(op jsonEditOp) func(c *call, row dataflow.Row) error {
+	return func(c *call, row dataflow.Row) error {
+		if err := c.jsonDocError(row, 0); err != nil {
+			return err
+		}
+		for i := 1; i < len(c.args); i += 2 {
+			if err := c.jsonPathError(row, i, op, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+func jsonRemoveEvalErr(c *call, row dataflow.Row) error {
+	if err := c.jsonDocError(row, 0); err != nil {
+		return err
+	}
+	for i := 1; i < len(c.args); i++ {
+		if err := c.jsonPathError(row, i, editSet, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func jsonDocsEvalErr(c *call, row dataflow.Row) error {
+	for i := range c.args {
+		if err := c.jsonDocError(row, i); err != nil {
+			return err
+		}
+	}
+	return nil
 }

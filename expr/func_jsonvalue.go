@@ -36,7 +36,7 @@ func init() {
 				return t
 			}
 			return jsonValueDefault
-		}, eval: evalJSONValue})
+		}, eval: evalJSONValue, evalErr: jsonValueEvalErr})
 }
 
 func checkJSONValue(args []Expr) error {
@@ -127,4 +127,11 @@ func evalJSONValue(c *call, row dataflow.Row) dataflow.Value {
 		return c.jsonValueOr(row, 4)
 	}
 	return out
+}
+
+func jsonValueEvalErr(c *call, row dataflow.Row) error {
+	if err := c.jsonDocError(row, 0); err != nil {
+		return err
+	}
+	return c.jsonPathError(row, 1, editSet, false)
 }
