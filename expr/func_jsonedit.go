@@ -213,7 +213,7 @@ func checkJSONDocs(fn string) func(args []Expr) error {
 	}
 }
 
-// isBoolExpr reports a comparison or a logical operator, whose 1 and 0 MySQL writes into a
+// isBoolExpr reports a comparison, a logical operator or TRUE/FALSE, whose 1 and 0 MySQL writes into a
 // document as true and false (an integer, a TINYINT(1) column included, stays a number).
 func isBoolExpr(e Expr) bool {
 	switch x := e.(type) {
@@ -221,9 +221,15 @@ func isBoolExpr(e Expr) bool {
 		return true
 	case *call:
 		return x.spec.name == "regexp_like"
+	case *constant:
+		return x.boolean
 	}
 	return false
 }
+
+// IsBoolExpr reports a comparison, a logical operator or a boolean literal: an expression
+// whose 1 and 0 a JSON document holds as true and false.
+func IsBoolExpr(e Expr) bool { return isBoolExpr(e) }
 
 // sqlToJSON is an SQL value as the JSON value MySQL 8 writes into a document: NULL as null, a
 // JSON document (a JSON column or a JSON function's result) as that document, a comparison

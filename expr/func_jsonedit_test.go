@@ -107,6 +107,7 @@ func jsonEditCases() []evalCase {
 		// is typed JSON, a comparison is a boolean, dates as MySQL writes them into JSON.
 		{e: fn("JSON_SET", ks(`{}`), ks("$.d"), kd("1.50"), ks("$.f"), kf(0.5), ks("$.s"), ks("1")), want: vs(`{"d": 1.50, "f": 0.5, "s": "1"}`)},
 		{e: fn("JSON_SET", ks(`{}`), ks("$.t"), NewCompare(OpGT, col(0, tInt), ki(0)), ks("$.i"), col(1, tInt)), row: dataflow.Row{vi(1), vi(1)}, want: vs(`{"i": 1, "t": true}`)},
+		{e: fn("JSON_ARRAY_APPEND", ks(`[]`), ks("$"), NewBoolConst(vi(1)), ks("$"), NewBoolConst(vi(0)), ks("$"), ki(1)), want: vs(`[true, false, 1]`)},
 		{e: fn("JSON_SET", ks(`{}`), ks("$.d"), col(0, tDate), ks("$.dt"), col(1, tDatetime)), row: dataflow.Row{vdate("2024-02-03"), vdt("2024-02-03 04:05:06", 0)},
 			want: vs(`{"d": "2024-02-03", "dt": "2024-02-03 04:05:06.000000"}`)},
 		// A JSON column is embedded as a document, a text column as a string.

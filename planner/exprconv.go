@@ -108,6 +108,9 @@ func over(e expr.Expr, operands ...expr.Expr) expr.Expr {
 		}
 	}
 	val := e.Eval(nil)
+	if expr.IsBoolExpr(e) && val.Kind() == dataflow.KindInt {
+		return expr.NewBoolConst(val) // still true or false inside a JSON document
+	}
 	t := e.Type()
 	c := expr.NewConst(val)
 	if ct := c.Type(); ct.Kind == t.Kind && ct.Unsigned == t.Unsigned && ct.Scale == t.Scale {
@@ -593,6 +596,9 @@ func (v *exprConv) literal(n *test_driver.ValueExpr) (expr.Expr, error) {
 	}
 	if v.c.dialect == PostgreSQL && val.Kind() == dataflow.KindInt && pgIntWidth(expr.NewConst(val)) == 4 {
 		return expr.NewConstTyped(val, pgIntTypes[4]), nil // an integer literal is an integer
+	}
+	if n.Kind() == test_driver.KindInt64 && mysql.HasIsBooleanFlag(n.Type.GetFlag()) {
+		return expr.NewBoolConst(val), nil
 	}
 	return expr.NewConst(val), nil
 }

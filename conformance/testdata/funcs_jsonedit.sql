@@ -58,7 +58,7 @@ SELECT id, JSON_LENGTH(JSON_MERGE_PATCH(doc, '{"a": null, "m": 1}')) AS pl, JSON
 -- args: 'a'
 -- args: 'b'
 -- args: 'c'
-SELECT id, JSON_UNQUOTE(JSON_EXTRACT(JSON_SET(doc, '$.t', tag), '$.t')) AS t, JSON_EXTRACT(JSON_SET('{}', '$.d', doc), '$.d.a') AS embedded, JSON_UNQUOTE(JSON_EXTRACT(JSON_SET('{}', '$.s', txt), '$.s')) AS astext, JSON_EXTRACT(JSON_SET('{}', '$.b', id > 2, '$.n', id), '$.b') AS cmp, JSON_EXTRACT(JSON_SET('{}', '$.n', id + 0.5), '$.n') AS num, JSON_TYPE(JSON_EXTRACT(JSON_SET('{}', '$.z', NULL), '$.z')) AS jnull FROM docs WHERE grp = ?;
+SELECT id, JSON_UNQUOTE(JSON_EXTRACT(JSON_SET(doc, '$.t', tag), '$.t')) AS t, JSON_EXTRACT(JSON_SET('{}', '$.d', doc), '$.d.a') AS embedded, JSON_UNQUOTE(JSON_EXTRACT(JSON_SET('{}', '$.s', txt), '$.s')) AS astext, JSON_EXTRACT(JSON_SET('{}', '$.b', id > 2, '$.n', id), '$.b') AS cmp, JSON_EXTRACT(JSON_ARRAY_APPEND('[]', '$', TRUE, '$', 1 = 1, '$', FALSE, '$', 1), '$') AS bools, JSON_EXTRACT(JSON_SET('{}', '$.n', id + 0.5), '$.n') AS num, JSON_TYPE(JSON_EXTRACT(JSON_SET('{}', '$.z', NULL), '$.z')) AS jnull FROM docs WHERE grp = ?;
 
 -- query text_column
 -- args: 'a'
