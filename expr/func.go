@@ -75,7 +75,7 @@ type call struct {
 // the JSON readers of func_jsonread.go: JSON_TYPE, JSON_LENGTH, JSON_DEPTH, JSON_KEYS,
 // JSON_QUOTE, JSON_CONTAINS, JSON_CONTAINS_PATH, JSON_OVERLAPS, MEMBER OF (JSON_MEMBEROF);
 // the JSON editors of func_jsonedit.go: JSON_SET, JSON_INSERT, JSON_REPLACE, JSON_REMOVE,
-// JSON_ARRAY_APPEND/JSON_APPEND, JSON_ARRAY_INSERT, JSON_MERGE_PATCH, JSON_MERGE_PRESERVE/
+// JSON_ARRAY_APPEND, JSON_ARRAY_INSERT, JSON_MERGE_PATCH, JSON_MERGE_PRESERVE/
 // JSON_MERGE (a constant document or path that is none is a *JSONError with MySQL's number);
 // JSON_VALUE of func_jsonvalue.go;
 // and the math of func_num.go: SQRT, EXP, LN, LOG, LOG2, LOG10, POW/POWER, SIN, COS, TAN,

@@ -82,8 +82,7 @@ func init() {
 			check:   func(args []Expr) error { return checkJSONEdit(name, op, args) },
 			typ:     docType,
 			eval:    func(c *call, row dataflow.Row) dataflow.Value { return evalJSONEdit(c, row, op) },
-			evalErr: jsonEditEvalErr(op)},
-			aliasOf(name)...)
+			evalErr: jsonEditEvalErr(op)})
 	}
 	register(&funcSpec{name: "json_remove", minArgs: 2, maxArgs: -1,
 		check: checkJSONRemove, typ: docType, eval: evalJSONRemove, evalErr: jsonRemoveEvalErr})
@@ -91,14 +90,6 @@ func init() {
 		check: checkJSONDocs("json_merge_patch"), typ: docType, eval: evalJSONMergePatch, evalErr: jsonDocsEvalErr})
 	register(&funcSpec{name: "json_merge_preserve", minArgs: 2, maxArgs: -1,
 		check: checkJSONDocs("json_merge_preserve"), typ: docType, eval: evalJSONMergePreserve, evalErr: jsonDocsEvalErr}, "json_merge")
-}
-
-// aliasOf lists the other names MySQL accepts for a function.
-func aliasOf(name string) []string {
-	if name == "json_array_append" {
-		return []string{"json_append"} // MySQL 5.7's name, still accepted by MariaDB
-	}
-	return nil
 }
 
 // jsonArgError is error 3141 for argument n (from 1) of fn, as MySQL words it.

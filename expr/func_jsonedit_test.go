@@ -32,7 +32,7 @@ func jsonEditCases() []evalCase {
 		{e: fn("JSON_ARRAY_APPEND", ks(`{"a": 1, "b": [2, 3], "c": 4}`), ks("$.b"), ks("x")), want: vs(`{"a": 1, "b": [2, 3, "x"], "c": 4}`)},
 		{e: fn("JSON_ARRAY_APPEND", ks(`{"a": 1, "b": [2, 3], "c": 4}`), ks("$.c"), ks("y")), want: vs(`{"a": 1, "b": [2, 3], "c": [4, "y"]}`)},
 		{e: fn("JSON_ARRAY_APPEND", ks(`{"a": 1}`), ks("$"), ks("z")), want: vs(`[{"a": 1}, "z"]`)},
-		{e: fn("JSON_APPEND", ks(`[1]`), ks("$"), ki(2)), want: vs(`[1, 2]`)},
+		{e: fn("JSON_ARRAY_APPEND", ks(`[1]`), ks("$"), ki(2)), want: vs(`[1, 2]`)},
 		{e: fn("JSON_ARRAY_APPEND", ks(`[1]`), ks("$.x"), ki(2)), want: vs(`[1]`)},
 		// The manual's JSON_ARRAY_INSERT examples.
 		{e: fn("JSON_ARRAY_INSERT", ks(ins), ks("$[1]"), ks("x")), want: vs(`["a", "x", {"b": [1, 2]}, [3, 4]]`), kind: kStr},
