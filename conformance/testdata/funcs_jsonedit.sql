@@ -78,9 +78,9 @@ SELECT id, JSON_VALUE(doc, '$.a') AS a, JSON_VALUE(doc, '$.c') AS obj, JSON_VALU
 -- query json_value_returning
 -- args: 1
 -- args: 6
-SELECT JSON_VALUE(doc, '$.id' RETURNING SIGNED) AS i, JSON_VALUE(doc, '$.id' RETURNING DECIMAL(6,2)) AS d, JSON_VALUE(txt, '$.n' RETURNING UNSIGNED) AS n, JSON_VALUE(doc, '$.a' RETURNING CHAR(10)) AS a FROM docs WHERE id = ?;
+SELECT JSON_VALUE(doc, '$.id' RETURNING SIGNED) AS i, JSON_VALUE(doc, '$.id' RETURNING DECIMAL(6,2)) AS d, JSON_VALUE(txt, '$.n' RETURNING UNSIGNED) AS n, JSON_VALUE(doc, '$.a' RETURNING CHAR(10)) AS a, JSON_VALUE(doc, '$.zz' DEFAULT 'none' ON EMPTY) AS e, JSON_VALUE(doc, '$.missing' RETURNING SIGNED DEFAULT 7 ON EMPTY NULL ON ERROR) AS e7 FROM docs WHERE id = ?;
 -- mariadb
-SELECT CAST(JSON_VALUE(doc, '$.id') AS SIGNED) AS i, CAST(JSON_VALUE(doc, '$.id') AS DECIMAL(6,2)) AS d, CAST(JSON_VALUE(txt, '$.n') AS UNSIGNED) AS n, CAST(JSON_VALUE(doc, '$.a') AS CHAR(10)) AS a FROM docs WHERE id = ?;
+SELECT CAST(JSON_VALUE(doc, '$.id') AS SIGNED) AS i, CAST(JSON_VALUE(doc, '$.id') AS DECIMAL(6,2)) AS d, CAST(JSON_VALUE(txt, '$.n') AS UNSIGNED) AS n, CAST(JSON_VALUE(doc, '$.a') AS CHAR(10)) AS a, COALESCE(JSON_VALUE(doc, '$.zz'), 'none') AS e, COALESCE(CAST(JSON_VALUE(doc, '$.missing') AS SIGNED), 7) AS e7 FROM docs WHERE id = ?;
 
 -- query in_where
 -- args: 'a'
