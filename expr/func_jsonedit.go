@@ -25,15 +25,15 @@ import (
 
 // MySQL error numbers of the JSON functions' arguments.
 const (
-	CodeInvalidJSONArg      = 3141 // ER_INVALID_JSON_TEXT_IN_PARAM
-	CodeInvalidJSONPath     = 3143 // ER_INVALID_JSON_PATH
-	CodeJSONPathWildcard    = 3149 // ER_INVALID_JSON_PATH_WILDCARD
-	CodeJSONVacuousPath     = 3153 // ER_JSON_VACUOUS_PATH
-	CodeJSONPathNotArrayCel = 3165 // ER_INVALID_JSON_PATH_ARRAY_CELL
+	CodeInvalidJSONArg       = 3141 // ER_INVALID_JSON_TEXT_IN_PARAM
+	CodeInvalidJSONPath      = 3143 // ER_INVALID_JSON_PATH
+	CodeJSONPathWildcard     = 3149 // ER_INVALID_JSON_PATH_WILDCARD
+	CodeJSONVacuousPath      = 3153 // ER_JSON_VACUOUS_PATH
+	CodeJSONPathNotArrayCell = 3165 // ER_INVALID_JSON_PATH_ARRAY_CELL
 )
 
-// JSONError is a MySQL JSON error that a call's constant arguments raise when the query is
-// planned.
+// JSONError is a MySQL JSON error: one that a call's constant arguments raise when the query
+// is planned, or that JSONEvalError finds for a write.
 type JSONError struct {
 	Code int
 	Msg  string
@@ -125,7 +125,7 @@ func parseJSONEditPath(p string) ([]jsonStep, error) {
 	if strings.Contains(p, "*") {
 		return nil, &JSONError{Code: CodeJSONPathWildcard, Msg: "In this situation, path expressions may not contain the * and ** tokens or an array range."}
 	}
-	if strings.Contains(p, "last") || strings.Contains(p, " to ") {
+	if compact := strings.ReplaceAll(p, " ", ""); strings.Contains(compact, "[last") || strings.Contains(p, " to ") {
 		return nil, &UnsupportedArgError{What: "a JSON path with `last` or an array range"}
 	}
 	// MySQL names where the parse stopped; the longest prefix that parses is the nearest
@@ -167,7 +167,7 @@ func checkJSONEdit(fn string, op jsonEditOp, args []Expr) error {
 			return err
 		}
 		if op == editArrayInsert && (len(steps) == 0 || steps[len(steps)-1].index < 0) {
-			return &JSONError{Code: CodeJSONPathNotArrayCel, Msg: "A path expression is not a path to a cell in an array."}
+			return &JSONError{Code: CodeJSONPathNotArrayCell, Msg: "A path expression is not a path to a cell in an array."}
 		}
 	}
 	return nil
@@ -641,7 +641,7 @@ func (c *call) jsonPathError(row dataflow.Row, i int, op jsonEditOp, remove bool
 	case remove && len(steps) == 0:
 		return &JSONError{Code: CodeJSONVacuousPath, Msg: "The path expression '$' is not allowed in this context."}
 	case !remove && op == editArrayInsert && (len(steps) == 0 || steps[len(steps)-1].index < 0):
-		return &JSONError{Code: CodeJSONPathNotArrayCel, Msg: "A path expression is not a path to a cell in an array."}
+		return &JSONError{Code: CodeJSONPathNotArrayCell, Msg: "A path expression is not a path to a cell in an array."}
 	}
 	return nil
 }

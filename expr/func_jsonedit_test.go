@@ -136,8 +136,8 @@ func TestJSONEditErrors(t *testing.T) {
 		{"JSON_INSERT", []Expr{ks(`{}`), ks("a"), ki(1)}, CodeInvalidJSONPath, "Invalid JSON path expression"},
 		{"JSON_SET", []Expr{ks(`{}`), ks("$.*"), ki(1)}, CodeJSONPathWildcard, "may not contain the * and ** tokens"},
 		{"JSON_REMOVE", []Expr{ks(`{}`), ks("$.a"), ks("$")}, CodeJSONVacuousPath, "The path expression '$' is not allowed in this context."},
-		{"JSON_ARRAY_INSERT", []Expr{ks(`[]`), ks("$.a"), ki(1)}, CodeJSONPathNotArrayCel, "A path expression is not a path to a cell in an array."},
-		{"JSON_ARRAY_INSERT", []Expr{ks(`[]`), ks("$"), ki(1)}, CodeJSONPathNotArrayCel, "not a path to a cell"},
+		{"JSON_ARRAY_INSERT", []Expr{ks(`[]`), ks("$.a"), ki(1)}, CodeJSONPathNotArrayCell, "A path expression is not a path to a cell in an array."},
+		{"JSON_ARRAY_INSERT", []Expr{ks(`[]`), ks("$"), ki(1)}, CodeJSONPathNotArrayCell, "not a path to a cell"},
 	} {
 		_, err := NewFunc(c.name, c.args)
 		var je *JSONError
