@@ -134,6 +134,7 @@ func TestJSONEditErrors(t *testing.T) {
 		{"JSON_MERGE_PATCH", []Expr{ks(`{}`), ks(`x`)}, CodeInvalidJSONArg, "argument 2 to function json_merge_patch"},
 		{"JSON_SET", []Expr{ks(`{}`), ks("$.a["), ki(1)}, CodeInvalidJSONPath, "Invalid JSON path expression. The error is around character position 3."},
 		{"JSON_INSERT", []Expr{ks(`{}`), ks("a"), ki(1)}, CodeInvalidJSONPath, "Invalid JSON path expression"},
+		{"JSON_REPLACE", []Expr{ks(`{}`), ks("$.lastname["), ki(1)}, CodeInvalidJSONPath, "around character position 10"},
 		{"JSON_SET", []Expr{ks(`{}`), ks("$.*"), ki(1)}, CodeJSONPathWildcard, "may not contain the * and ** tokens"},
 		{"JSON_REMOVE", []Expr{ks(`{}`), ks("$.a"), ks("$")}, CodeJSONVacuousPath, "The path expression '$' is not allowed in this context."},
 		{"JSON_ARRAY_INSERT", []Expr{ks(`[]`), ks("$.a"), ki(1)}, CodeJSONPathNotArrayCell, "A path expression is not a path to a cell in an array."},
