@@ -66,6 +66,10 @@ func ErrorCode(err error) (code int, sqlState string, ok bool) {
 	if errors.As(err, &ce) {
 		return ce.Code, "22000", true
 	}
+	var je *expr.JSONError
+	if errors.As(err, &je) {
+		return je.Code, je.SQLState(), true
+	}
 	for _, c := range sentinelCodes {
 		if errors.Is(err, c.err) {
 			return c.code, c.state, true

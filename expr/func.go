@@ -26,6 +26,9 @@ type funcSpec struct {
 	// prepare, when set, computes once per call what eval reuses for every row (a compiled
 	// pattern); it runs after check accepted the arguments.
 	prepare func(args []Expr) any
+	// evalErr, when set, reports the error MySQL raises evaluating the call over row where
+	// eval gives NULL (JSONEvalError).
+	evalErr func(c *call, row dataflow.Row) error
 }
 
 var funcs = map[string]*funcSpec{}
@@ -71,6 +74,10 @@ type call struct {
 // REGEXP_REPLACE, REGEXP_SUBSTR, REGEXP_INSTR (constant patterns RE2 runs as ICU would);
 // the JSON readers of func_jsonread.go: JSON_TYPE, JSON_LENGTH, JSON_DEPTH, JSON_KEYS,
 // JSON_QUOTE, JSON_CONTAINS, JSON_CONTAINS_PATH, JSON_OVERLAPS, MEMBER OF (JSON_MEMBEROF);
+// the JSON editors of func_jsonedit.go: JSON_SET, JSON_INSERT, JSON_REPLACE, JSON_REMOVE,
+// JSON_ARRAY_APPEND, JSON_ARRAY_INSERT, JSON_MERGE_PATCH, JSON_MERGE_PRESERVE/
+// JSON_MERGE (a constant document or path that is none is a *JSONError with MySQL's number);
+// JSON_VALUE of func_jsonvalue.go;
 // and the math of func_num.go: SQRT, EXP, LN, LOG, LOG2, LOG10, POW/POWER, SIN, COS, TAN,
 // ASIN, ACOS, ATAN, ATAN2, COT, DEGREES, RADIANS, PI. The bit operators are NewBitOp.
 func NewFunc(name string, args []Expr) (Expr, error) {

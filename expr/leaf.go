@@ -47,6 +47,15 @@ type constant struct {
 	v   dataflow.Value
 	t   dataflow.Type
 	str string
+	// boolean marks TRUE, FALSE and a folded comparison, which MySQL writes into a JSON
+	// document as true or false where an integer stays a number.
+	boolean bool
+}
+
+// NewBoolConst is the literal TRUE or FALSE (v is 1 or 0), or the value of a folded
+// comparison: an integer everywhere but in a JSON document, where it is true or false.
+func NewBoolConst(v dataflow.Value) Expr {
+	return &constant{v: v, t: typeOfValue(v), str: formatLiteral(v), boolean: true}
 }
 
 // NewConst returns a literal whose type is inferred from the value.

@@ -36,7 +36,7 @@ func CompileIn(cat Catalog, db, sql string) (Statement, error) {
 
 func compileIn(cat Catalog, db, sql string, dialect Dialect) (Statement, error) {
 	sql, alter := rewriteAlterView(sql)
-	sql = rewriteJSONArrayAgg(sql) // so that error positions match the parsed text
+	sql = rewriteJSONValue(rewriteJSONArrayAgg(sql)) // so that error positions match the parsed text
 	stmt, release, err := parseOne(sql)
 	if err != nil {
 		return nil, err
@@ -131,11 +131,11 @@ func parseOne(sql string) (stmt ast.StmtNode, release func(), err error) {
 			parsers.Put(p) // no tree was handed out
 		}
 	}()
-	text, marks := rewriteDerivedColumns(rewriteJSONArrayAgg(sql))
+	text, marks := rewriteDerivedColumns(rewriteJSONValue(rewriteJSONArrayAgg(sql)))
 	stmts, _, perr := p.Parse(text, "", "")
 	if perr != nil && marks != nil {
 		// The error's position must be the one in the client's text.
-		stmts, _, perr = p.Parse(rewriteJSONArrayAgg(sql), "", "")
+		stmts, _, perr = p.Parse(rewriteJSONValue(rewriteJSONArrayAgg(sql)), "", "")
 		marks = nil
 	}
 	if perr != nil {

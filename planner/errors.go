@@ -134,7 +134,7 @@ func near(sql string, n ast.Node) string {
 	if off < 0 || off >= len(sql) {
 		return ""
 	}
-	text := strings.Join(strings.Fields(restoreJSONArrayAgg(sql[off:])), " ")
+	text := strings.Join(strings.Fields(restoreJSONArrayAgg(restoreJSONValue(sql[off:]))), " ")
 	if r := []rune(text); len(r) > 40 {
 		text = string(r[:40])
 	}

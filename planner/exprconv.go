@@ -108,6 +108,9 @@ func over(e expr.Expr, operands ...expr.Expr) expr.Expr {
 		}
 	}
 	val := e.Eval(nil)
+	if expr.IsBoolExpr(e) && val.Kind() == dataflow.KindInt {
+		return expr.NewBoolConst(val) // still true or false inside a JSON document
+	}
 	t := e.Type()
 	c := expr.NewConst(val)
 	if ct := c.Type(); ct.Kind == t.Kind && ct.Unsigned == t.Unsigned && ct.Scale == t.Scale {
@@ -594,6 +597,9 @@ func (v *exprConv) literal(n *test_driver.ValueExpr) (expr.Expr, error) {
 	if v.c.dialect == PostgreSQL && val.Kind() == dataflow.KindInt && pgIntWidth(expr.NewConst(val)) == 4 {
 		return expr.NewConstTyped(val, pgIntTypes[4]), nil // an integer literal is an integer
 	}
+	if n.Kind() == test_driver.KindInt64 && mysql.HasIsBooleanFlag(n.Type.GetFlag()) {
+		return expr.NewBoolConst(val), nil
+	}
 	return expr.NewConst(val), nil
 }
 
@@ -742,7 +748,15 @@ func (v *exprConv) newFunc(n ast.Node, name string, args []expr.Expr) (expr.Expr
 	if err == nil {
 		return e, nil
 	}
+	var je *expr.JSONError
+	var ua *expr.UnsupportedArgError
 	switch {
+	case errors.As(err, &je):
+		return nil, v.err(&Error{Code: je.Code, SQLState: je.SQLState(), Msg: je.Msg, Err: err}, n)
+	case errors.As(err, &ua):
+		pe := unsupported("%s in %s()", ua.What, strings.ToUpper(name))
+		pe.Err = err
+		return nil, v.err(pe, n)
 	case errors.Is(err, expr.ErrUnsupported):
 		pe := unsupported("the function %s()", strings.ToUpper(name))
 		pe.Err = err

@@ -67,7 +67,7 @@ func fieldText(f *ast.SelectField) string {
 		return v.GetString()
 	}
 	if t := strings.TrimSpace(f.Text()); t != "" {
-		return restoreJSONArrayAgg(t)
+		return restoreJSONArrayAgg(restoreJSONValue(t))
 	}
 	var sb strings.Builder
 	if err := f.Expr.Restore(format.NewRestoreCtx(format.RestoreStringSingleQuotes|format.RestoreKeyWordUppercase, &sb)); err == nil {

@@ -179,7 +179,7 @@ func (c *compiler) createView(s *ast.CreateViewStmt, alter bool) (Statement, err
 	if err != nil {
 		return nil, err
 	}
-	def := &ViewDef{Name: name, Select: restoreJSONArrayAgg(strings.TrimSpace(s.Select.Text()))}
+	def := &ViewDef{Name: name, Select: restoreJSONArrayAgg(restoreJSONValue(strings.TrimSpace(s.Select.Text())))}
 	if def.Select == "" {
 		return nil, unsupported("this view definition")
 	}
@@ -193,7 +193,7 @@ func (c *compiler) createView(s *ast.CreateViewStmt, alter bool) (Statement, err
 		if err := s.Select.Restore(format.NewRestoreCtx(format.DefaultRestoreFlags|format.RestoreStringWithoutDefaultCharset, &sb)); err != nil {
 			return nil, unsupported("this view definition")
 		}
-		def.Select = restoreJSONArrayAgg(sb.String())
+		def.Select = restoreJSONArrayAgg(restoreJSONValue(sb.String()))
 	}
 	for _, col := range s.Cols {
 		def.Cols = append(def.Cols, col.O)
@@ -239,7 +239,7 @@ func ParseView(sql string) (*ViewDef, error) {
 	if !ok {
 		return nil, fmt.Errorf("planner: %q is not a CREATE VIEW statement", sql)
 	}
-	def := &ViewDef{Name: TableKey(s.ViewName.Schema.O, s.ViewName.Name.O), Select: restoreJSONArrayAgg(strings.TrimSpace(s.Select.Text()))}
+	def := &ViewDef{Name: TableKey(s.ViewName.Schema.O, s.ViewName.Name.O), Select: restoreJSONArrayAgg(restoreJSONValue(strings.TrimSpace(s.Select.Text())))}
 	for _, col := range s.Cols {
 		def.Cols = append(def.Cols, col.O)
 	}

@@ -256,6 +256,9 @@ func (w *Writer) Insert(s *planner.Insert) error {
 		}
 		row := make(dataflow.Row, width)
 		for i, c := range targets {
+			if err := expr.JSONEvalError(exprs[i], w.args); err != nil {
+				return err
+			}
 			row[c] = exprs[i].Eval(w.args)
 		}
 		for i, c := range sc.Cols {
@@ -422,6 +425,9 @@ func (w *Writer) upsert(s *planner.Insert, key string, old, inserted dataflow.Ro
 	env = append(env, inserted...)
 	env = append(env, w.args...)
 	for _, a := range s.OnDup {
+		if err := expr.JSONEvalError(a.Expr, env); err != nil {
+			return err
+		}
 		env[a.Col] = a.Expr.Eval(env)
 	}
 	row := append(dataflow.Row(nil), env[:width]...)
@@ -579,6 +585,9 @@ func (w *Writer) Update(s *planner.Update) error {
 		env := make(dataflow.Row, 0, width+len(w.args))
 		env = append(append(env, m.row...), w.args...)
 		for _, a := range s.Set {
+			if err := expr.JSONEvalError(a.Expr, env); err != nil {
+				return err
+			}
 			env[a.Col] = a.Expr.Eval(env)
 		}
 		row := env[:width:width]
