@@ -315,7 +315,12 @@ func AppendJSONValue(b []byte, v dataflow.Value, doc bool) []byte {
 // escaped, the control characters that have a short escape (\b \f \n \r \t) by it and the
 // others as \u00XX; every other byte, non-ASCII text included, as it is.
 func AppendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789ABCDEF"
+	return appendJSONString(b, s, "0123456789ABCDEF")
+}
+
+// appendJSONString is AppendJSONString with the given hex digits (MariaDB writes \u001B,
+// MySQL 8's documents \u001b).
+func appendJSONString(b []byte, s, hex string) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
 		c := s[i]

@@ -304,34 +304,8 @@ func appendMySQLJSON(b []byte, v any) []byte {
 // appendMySQLJSONString quotes s as MySQL 8 does: a quote and a backslash escaped, the
 // control characters by their short escape or \u00xx, everything else as it is.
 func appendMySQLJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	// A document holds UTF-8 text; bytes that are none read as U+FFFD, as when parsed.
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\b':
-			b = append(b, '\\', 'b')
-		case '\f':
-			b = append(b, '\\', 'f')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			if c < 0x20 {
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			} else {
-				b = append(b, c)
-			}
-		}
-	}
-	return append(b, '"')
+	return appendJSONString(b, strings.ToValidUTF8(s, "\uFFFD"), "0123456789abcdef")
 }
 
 func jsonResult(v any) dataflow.Value { return dataflow.String(string(appendMySQLJSON(nil, v))) }

@@ -72,12 +72,6 @@ func TestKeyMapChurnKeepsEntries(t *testing.T) {
 // sees. keyMap must stay close to the fresh size.
 func TestKeyMapChurnDoesNotGrow(t *testing.T) {
 	const keys = 20_000
-	liveHeap := func() int64 {
-		runtime.GC()
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
 	fill := func(m *keyMap[*int], from uint64) {
 		for n := from; n < from+keys; n++ {
 			m.put(binary.BigEndian.AppendUint64(nil, n), nil)
@@ -122,12 +116,6 @@ func TestKeyMapChurnDoesNotGrow(t *testing.T) {
 // rebuilding it held 1.25× a fresh map after 20 turnovers, memory the limit did not count.
 func TestReaderMapChurnDoesNotGrow(t *testing.T) {
 	const keys = 20_000
-	liveHeap := func() int64 {
-		runtime.GC()
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
 	entry := ReaderEntry{One: dataflow.Row{dataflow.Int(1)}}
 	base := liveHeap()
 	fresh := &lazyMap[uint64, ReaderEntry]{}
@@ -180,17 +168,6 @@ func TestReaderMapChurnDoesNotGrow(t *testing.T) {
 // deletion in every few thousand allocated 1.1 times the map.
 func TestKeyMapRebuildCopiesAShard(t *testing.T) {
 	const keys = 50_000
-	allocated := func() int64 {
-		s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
-	liveHeap := func() int64 {
-		runtime.GC()
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
 	key := func(n uint64) []byte { return dataflow.AppendKey(nil, dataflow.Int(int64(n))) }
 	base := liveHeap()
 	m := &keyMap[*int]{}
@@ -229,17 +206,6 @@ func TestKeyMapRebuildCopiesAShard(t *testing.T) {
 // whole, one deletion allocated half the map's bytes (its nodes and table, not its rows).
 func TestReaderMapRebuildCopiesAShard(t *testing.T) {
 	const keys = 50_000
-	allocated := func() int64 {
-		s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
-	liveHeap := func() int64 {
-		runtime.GC()
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
 	entry := ReaderEntry{One: dataflow.Row{dataflow.Int(1)}}
 	base := liveHeap()
 	m := &lazyMap[uint64, ReaderEntry]{}
@@ -362,17 +328,6 @@ func TestSplitKeyMapGetDoesNotAllocate(t *testing.T) {
 // on top of it at the peak of the vote query's grouped form at 1M articles and 25%.
 func TestKeyMapChurnCopiesLittle(t *testing.T) {
 	const keys = 20_000
-	allocated := func() int64 {
-		s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
-	liveHeap := func() int64 {
-		runtime.GC()
-		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-		metrics.Read(s)
-		return int64(s[0].Value.Uint64())
-	}
 	var buf [8]byte
 	key := func(n uint64) []byte { return binary.BigEndian.AppendUint64(buf[:0], n) }
 	base := liveHeap()
@@ -401,4 +356,19 @@ func TestKeyMapChurnCopiesLittle(t *testing.T) {
 		t.Fatalf("churn allocated %.2f entries' bytes per deletion, want at most one", copied)
 	}
 	runtime.KeepAlive(m)
+}
+
+// liveHeap is the live heap after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
+}
+
+// allocated is the bytes allocated on the heap so far.
+func allocated() int64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return int64(s[0].Value.Uint64())
 }

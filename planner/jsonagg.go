@@ -31,7 +31,15 @@ type jsonArrayAggCall struct {
 // rewriteJSONArrayAgg rewrites every JSON_ARRAYAGG call the parser would not take. Text
 // that holds no such call comes back as it is.
 func rewriteJSONArrayAgg(sql string) string {
-	if !strings.Contains(strings.ToLower(sql), "json_arrayagg") {
+	return rewriteCalls(sql, "json_arrayagg", rewriteJSONArrayAggCall)
+}
+
+// rewriteCalls rewrites every call of the function name (lower case) in sql with rewrite,
+// which reads the call's arguments (the scanner is past its opening parenthesis) and
+// returns the call's new text and where it ends, or ok false to leave it as it is. Text
+// that holds no such call comes back as it is.
+func rewriteCalls(sql, name string, rewrite func(sql string, start int, s *sqlScanner) (string, int, bool)) string {
+	if !strings.Contains(strings.ToLower(sql), name) {
 		return sql
 	}
 	var out strings.Builder
@@ -45,7 +53,7 @@ func rewriteJSONArrayAgg(sql string) string {
 		}
 		before := prev
 		prev = tok
-		if tok.kind != tokWord || !strings.EqualFold(tok.text, "json_arrayagg") || namesTable(before) {
+		if tok.kind != tokWord || !strings.EqualFold(tok.text, name) || namesTable(before) {
 			continue
 		}
 		// As in MariaDB, the name is a call only when the parenthesis follows it at once.
@@ -54,7 +62,7 @@ func rewriteJSONArrayAgg(sql string) string {
 		if open.kind != tokPunct || open.text != "(" || open.pos != tok.pos+len(tok.text) {
 			continue
 		}
-		rewritten, end, ok := rewriteJSONArrayAggCall(sql, tok.pos, &s)
+		rewritten, end, ok := rewrite(sql, tok.pos, &s)
 		if !ok {
 			continue
 		}

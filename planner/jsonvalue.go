@@ -22,41 +22,7 @@ import (
 // rewriteJSONValue rewrites every JSON_VALUE call that has clauses; other text comes back as
 // it is.
 func rewriteJSONValue(sql string) string {
-	if !strings.Contains(strings.ToLower(sql), "json_value") {
-		return sql
-	}
-	var out strings.Builder
-	last := 0
-	s := sqlScanner{src: sql}
-	var prev sqlToken
-	for {
-		tok := s.next()
-		if tok.kind == tokEOF {
-			break
-		}
-		before := prev
-		prev = tok
-		if tok.kind != tokWord || !strings.EqualFold(tok.text, "json_value") || namesTable(before) {
-			continue
-		}
-		open := s.next()
-		prev = open
-		if open.kind != tokPunct || open.text != "(" || open.pos != tok.pos+len(tok.text) {
-			continue
-		}
-		rewritten, end, ok := rewriteJSONValueCall(sql, tok.pos, &s)
-		if !ok {
-			continue
-		}
-		out.WriteString(sql[last:tok.pos])
-		out.WriteString(rewritten)
-		last = end
-	}
-	if last == 0 {
-		return sql
-	}
-	out.WriteString(sql[last:])
-	return out.String()
+	return rewriteCalls(sql, "json_value", rewriteJSONValueCall)
 }
 
 // rewriteJSONValueCall reads the call that starts at start (the scanner is past its opening
