@@ -81,7 +81,10 @@
 // time after deletions (a whole map's rebuild put 4–8% of the limit on top of it), and a
 // round keeps its candidates and its victims compact (40 bytes, not a 120-byte
 // operators.Victim), sizing the victims' list once: a round in chunks holds it until its
-// last chunk.
+// last chunk. Passes keep that scratch from one to the next (roundScratch), so a steady
+// round allocates nothing: allocated afresh, it was garbage that a collection running
+// beside the rounds counted live, 10% of the limit at 200k keys. What the scratch keeps
+// counts toward the limit with the sketch, up to a thirty-second of it (ScratchShare).
 //
 // It must never evict from full state, block a domain, or take a lock a read holds: rounds
 // run beside the domains and evict through them (dataflow.Domain.Call).
