@@ -15,10 +15,7 @@ import (
 func TestUpdateWithJSONSet(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	e, err := weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := open(t, weir.Options{Dir: dir, MemoryLimit: -1})
 	mustExec(t, e, "CREATE TABLE profile (id INT PRIMARY KEY, doc JSON NOT NULL)")
 	mustExec(t, e, `INSERT INTO profile VALUES (1, '{"name":"ann","tags":["a"]}'), (2, '{"name":"bob"}')`)
 	v := mustRegister(t, e, "by_id", "SELECT doc, JSON_UNQUOTE(JSON_EXTRACT(doc, '$.k')) AS k FROM profile WHERE id = ?")
@@ -50,7 +47,7 @@ func TestUpdateWithJSONSet(t *testing.T) {
 		t.Fatalf("after JSON_MERGE_PATCH: %s", doc)
 	}
 
-	_, err = e.Exec(ctx, "UPDATE profile SET doc = JSON_SET(doc, '$.k[', 1) WHERE id = 1")
+	_, err := e.Exec(ctx, "UPDATE profile SET doc = JSON_SET(doc, '$.k[', 1) WHERE id = 1")
 	if code, _, ok := weir.ErrorCode(err); !ok || code != 3143 {
 		t.Fatalf("invalid path: %v (code %d), want error 3143", err, code)
 	}
@@ -59,13 +56,7 @@ func TestUpdateWithJSONSet(t *testing.T) {
 		t.Fatalf("JSON_REMOVE of $: %v (code %d), want error 3153", err, code)
 	}
 
-	if err := e.Close(); err != nil {
-		t.Fatal(err)
-	}
-	e, err = weir.Open(weir.Options{Dir: dir, MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e = reopen(t, e, weir.Options{Dir: dir, MemoryLimit: -1})
 	defer e.Close()
 	rows, err := e.Query(ctx, "SELECT doc FROM profile WHERE id = ?", 1)
 	if err != nil || rows.Len() != 1 || rows.Row(0)[0].ToText() != `{"age": 30, "tags": ["a", 7]}` {
@@ -78,11 +69,7 @@ func TestUpdateWithJSONSet(t *testing.T) {
 // named by the text the client wrote; ERROR ON ERROR and RETURNING JSON are refused by name.
 func TestJSONValueClauses(t *testing.T) {
 	ctx := context.Background()
-	e, err := weir.Open(weir.Options{MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := open(t, weir.Options{MemoryLimit: -1})
 	mustExec(t, e, "CREATE TABLE p (id INT PRIMARY KEY, doc JSON)")
 	mustExec(t, e, `INSERT INTO p VALUES (1, '{"n": "12", "x": 1.5, "arr": [1], "d": "2024-01-02"}')`)
 	const q = "SELECT JSON_VALUE(doc, '$.n' RETURNING SIGNED), JSON_VALUE(doc, '$.x' RETURNING DECIMAL(10,2)), " +
@@ -125,11 +112,7 @@ func TestJSONValueClauses(t *testing.T) {
 // (a read of the same expression gives NULL: a cached view cannot fail).
 func TestJSONWriteErrors(t *testing.T) {
 	ctx := context.Background()
-	e, err := weir.Open(weir.Options{MemoryLimit: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := open(t, weir.Options{MemoryLimit: -1})
 	mustExec(t, e, "CREATE TABLE t (id INT PRIMARY KEY, doc JSON, txt TEXT)")
 	mustExec(t, e, `INSERT INTO t VALUES (1, '{"a": 1}', '{"ok": 1}'), (2, '{"a": 2}', 'not json')`)
 	for _, c := range []struct {
