@@ -123,10 +123,18 @@ func (m *keyMap[V]) sorted() []V {
 // the whole map of a large partial state at once put 4–8% of the memory limit on top of it
 // whenever that happened; a shard is a sixteenth of it. Each shard counts its own deletions
 // and is rebuilt alone.
+//
+// The shards are rebuilt in turn, one after every rebuildTurnovers times a shard's keys
+// deleted from the whole map, not each when its own deletions reach that: keys hash evenly
+// over the shards, so their deletion counts rise together, and counted apart all sixteen
+// reached the threshold within a round or two of each other, the whole map copied in one
+// round again. In turn, each shard still sees rebuildTurnovers turnovers of its keys
+// between its rebuilds, and no two rebuilds come closer than a sixteenth of that.
 type splitMap[K comparable, V any] struct {
 	shards []map[K]V // nil until the first put; one map, or mapShards
-	// dels counts, per shard, the deletions since it was last rebuilt.
-	dels []int
+	// dels counts the deletions since the last rebuild of any shard; next is the shard the
+	// next rebuild copies.
+	dels, next int
 	// iterating defers rebuilds while each runs, so its callback may delete.
 	iterating bool
 }
@@ -179,7 +187,7 @@ func (m *splitMap[K, V]) get(k K) (V, bool) {
 
 func (m *splitMap[K, V]) put(k K, v V) {
 	if m.shards == nil {
-		m.shards, m.dels = []map[K]V{make(map[K]V)}, make([]int, 1)
+		m.shards = []map[K]V{make(map[K]V)}
 	}
 	s := m.shards[shardOf(k, len(m.shards))]
 	s[k] = v
@@ -200,28 +208,28 @@ func (m *splitMap[K, V]) split() {
 	for k, v := range old {
 		shards[shardOf(k, mapShards)][k] = v
 	}
-	m.shards, m.dels = shards, make([]int, mapShards)
+	m.shards, m.dels, m.next = shards, 0, 0
 }
 
 func (m *splitMap[K, V]) del(k K) {
 	if m.shards == nil {
 		return
 	}
-	i := shardOf(k, len(m.shards))
-	s := m.shards[i]
+	s := m.shards[shardOf(k, len(m.shards))]
 	n := len(s)
 	delete(s, k)
 	if len(s) == n {
 		return
 	}
-	if m.dels[i]++; m.dels[i] >= max(rebuildTurnovers*len(s), rebuildAfter/len(m.shards)) && !m.iterating {
-		m.rebuild(i)
+	if m.dels++; m.dels >= max(rebuildTurnovers*len(m.shards[m.next]), rebuildAfter/len(m.shards)) && !m.iterating {
+		m.rebuild(m.next)
+		m.next = (m.next + 1) % len(m.shards)
 	}
 }
 
 // rebuild copies shard i into a map sized for its live entries.
 func (m *splitMap[K, V]) rebuild(i int) {
-	m.dels[i] = 0
+	m.dels = 0
 	old := m.shards[i]
 	fresh := make(map[K]V, len(old))
 	for k, v := range old {

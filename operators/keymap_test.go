@@ -372,3 +372,98 @@ func allocated() int64 {
 	metrics.Read(s)
 	return int64(s[0].Value.Uint64())
 }
+
+// TestKeyMapRoundCopiesAShard: eviction deletes keys in rounds, a few percent of them at a
+// time, and a garbage collection that runs beside a round counts every copy the round's
+// rebuilds make beside the shards they replace. Keys hash evenly over the shards, so
+// shards that counted their own deletions all reached the rebuild threshold within a round
+// or two of each other: one round in about forty copied half the map or more. Rebuilt in
+// turn, a round copies one shard at most.
+func TestKeyMapRoundCopiesAShard(t *testing.T) {
+	const keys = 64_000
+	const perRound = keys / 50
+	key := func(n uint64) []byte { return dataflow.AppendKey(nil, dataflow.Int(int64(n))) }
+	base := liveHeap()
+	m := &keyMap[*int]{}
+	for n := range uint64(keys) {
+		m.put(key(n), nil)
+	}
+	mapBytes := liveHeap() - base
+	rng := rand.New(rand.NewPCG(7, 8))
+	present := make([]uint64, keys)
+	for i := range present {
+		present[i] = uint64(i)
+	}
+	next := uint64(keys)
+	var most int64
+	for range 400 {
+		rng.Shuffle(len(present), func(i, j int) { present[i], present[j] = present[j], present[i] })
+		evicted := present[:perRound]
+		encoded := make([][]byte, len(evicted))
+		for i, n := range evicted {
+			encoded[i] = key(n)
+		}
+		before := allocated()
+		for _, k := range encoded {
+			m.del(k)
+		}
+		most = max(most, allocated()-before)
+		for i := range evicted {
+			m.put(key(next), nil)
+			evicted[i], next = next, next+1
+		}
+	}
+	if m.len() != keys {
+		t.Fatalf("len %d, want %d", m.len(), keys)
+	}
+	t.Logf("the most a round of %d deletions allocated: %d bytes, %.3f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
+	if most > mapBytes/8 {
+		t.Fatalf("a round of %d deletions allocated %d bytes, %.2f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
+	}
+	runtime.KeepAlive(m)
+}
+
+// TestReaderMapRoundCopiesAShard is TestKeyMapRoundCopiesAShard for a partial reader's
+// map: its shards are checked for rebuilding in turn, so a round of evictions rebuilds one
+// at most.
+func TestReaderMapRoundCopiesAShard(t *testing.T) {
+	const keys = 64_000
+	const perRound = keys / 50
+	entry := ReaderEntry{One: dataflow.Row{dataflow.Int(1)}}
+	base := liveHeap()
+	m := &lazyMap[uint64, ReaderEntry]{}
+	for n := range uint64(keys) {
+		m.Store(n, entry)
+	}
+	mapBytes := liveHeap() - base
+	rng := rand.New(rand.NewPCG(9, 10))
+	present := make([]uint64, keys)
+	for i := range present {
+		present[i] = uint64(i)
+	}
+	next := uint64(keys)
+	var most int64
+	for range 400 {
+		rng.Shuffle(len(present), func(i, j int) { present[i], present[j] = present[j], present[i] })
+		evicted := present[:perRound]
+		before := allocated()
+		for _, k := range evicted {
+			if _, ok := m.LoadAndDelete(k); !ok {
+				t.Fatalf("key %d missing", k)
+			}
+		}
+		most = max(most, allocated()-before)
+		for i := range evicted {
+			m.Store(next, entry)
+			evicted[i], next = next, next+1
+		}
+	}
+	if m.Size() != keys {
+		t.Fatalf("size %d, want %d", m.Size(), keys)
+	}
+	t.Logf("the most a round of %d evictions allocated: %d bytes, %.3f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
+	if most > mapBytes/8 {
+		t.Fatalf("a round of %d evictions allocated %d bytes, %.2f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
+	}
+	runtime.KeepAlive(m)
+}

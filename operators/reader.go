@@ -127,10 +127,12 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 type lazyMap[K comparable, V any] struct {
 	p atomic.Pointer[xsync.Map[K, V]]
 	s atomic.Pointer[lazyShards[K, V]]
-	// Only the writer touches these: deletions since the map (deleted) or each shard
-	// (shardDels) was built, and stores since the map's size was last checked for a split.
+	// Only the writer touches these: deletions since the map or, split, any shard was last
+	// checked (deleted), the shard to check next (nextShard; shards are checked in turn, as
+	// splitMap's are rebuilt, so their rebuilds never come in one eviction round), and
+	// stores since the map's size was last checked for a split.
 	deleted   int
-	shardDels []int
+	nextShard int
 	stores    int
 }
 
@@ -197,7 +199,7 @@ func (m *lazyMap[K, V]) split(x *xsync.Map[K, V]) {
 		to.Store(k, v)
 		return true
 	})
-	m.shardDels = make([]int, mapShards)
+	m.deleted, m.nextShard = 0, 0
 	m.s.Store(s) // before p goes: a reader that finds p nil finds s
 	m.p.Store(nil)
 }
@@ -208,9 +210,9 @@ func (m *lazyMap[K, V]) Delete(k K) {
 
 func (m *lazyMap[K, V]) LoadAndDelete(k K) (v V, ok bool) {
 	if s := m.s.Load(); s != nil {
-		x, i := s.of(k)
+		x, _ := s.of(k)
 		if v, ok = x.LoadAndDelete(k); ok {
-			m.churnedShard(s, i)
+			m.churnedShards(s)
 		}
 		return v, ok
 	}
@@ -239,13 +241,16 @@ func (m *lazyMap[K, V]) churned(x *xsync.Map[K, V]) {
 	}
 }
 
-// churnedShard is churned for shard i of a split map.
-func (m *lazyMap[K, V]) churnedShard(s *lazyShards[K, V], i int) {
-	m.shardDels[i]++
-	if m.shardDels[i] < max(s[i].Size()/2, minRebuildDeletions/mapShards) {
+// churnedShards is churned for a split map: deletions from all its shards are counted
+// together, and each time they reach half a shard's entries the next shard in turn is
+// checked, so each is checked once per half its entries deleted, as a whole map is.
+func (m *lazyMap[K, V]) churnedShards(s *lazyShards[K, V]) {
+	i := m.nextShard
+	m.deleted++
+	if m.deleted < max(s[i].Size()/2, minRebuildDeletions/mapShards) {
 		return
 	}
-	m.shardDels[i] = 0
+	m.deleted, m.nextShard = 0, (i+1)%mapShards
 	if fresh := rebuiltMap(s[i]); fresh != nil {
 		next := *s
 		next[i] = fresh
