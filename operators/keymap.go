@@ -121,8 +121,7 @@ func (m *keyMap[V]) sorted() []V {
 // come every few thousand evictions, and a garbage collection that runs beside one counts
 // both copies as live (what it allocates while it marks is live by definition). Rebuilding
 // the whole map of a large partial state at once put 4–8% of the memory limit on top of it
-// whenever that happened; a shard is a sixteenth of it. Each shard counts its own deletions
-// and is rebuilt alone.
+// whenever that happened; a shard is a sixteenth of it.
 //
 // The shards are rebuilt in turn, one after every rebuildTurnovers times a shard's keys
 // deleted from the whole map, not each when its own deletions reach that: keys hash evenly

@@ -122,8 +122,8 @@ func NewReader(keyCols []int, order []dataflow.SortKey) *Reader {
 // A rebuild stores every entry again (a new table and a new node per entry) while the old
 // map still holds them, and a garbage collection running beside it counts both; for a large
 // reader that was 8% of the memory limit on top of it. So once the map holds shardMapMin
-// entries it is split into mapShards maps by key hash (in p's place, s holds them), each
-// counting its own deletions and rebuilt alone: a rebuild then copies a sixteenth.
+// entries it is split into mapShards maps by key hash (in p's place, s holds them), checked
+// and rebuilt one at a time, in turn: a rebuild then copies a sixteenth.
 type lazyMap[K comparable, V any] struct {
 	p atomic.Pointer[xsync.Map[K, V]]
 	s atomic.Pointer[lazyShards[K, V]]
