@@ -495,9 +495,9 @@ type jsonWalker struct {
 	steps    []jsonStep
 	autoWrap bool // array legs match a value that is no array as a one-element array
 	one      bool // stop at the first match
-	// seen holds (value, leg) pairs already walked, for paths with `**`, which could reach a
-	// value along several routes: each is walked once, so the work stays linear in the
-	// document for each leg.
+	// seen holds (value, leg) pairs already walked, for paths that could reach a value along
+	// several routes (mayRepeat): each is walked once, so the work stays linear in the
+	// document for each leg however many `**` the path has.
 	seen map[[2]int]struct{}
 	hits []jsonSpan
 	// With locs, each hit's location as MySQL prints it, walked along in loc.
@@ -514,11 +514,8 @@ func jsonMatches(doc string, steps []jsonStep, autoWrap, one bool) []jsonSpan {
 }
 
 func (w *jsonWalker) run() {
-	for _, st := range w.steps {
-		if st.kind == legEllipsis {
-			w.seen = map[[2]int]struct{}{}
-			break
-		}
+	if w.mayRepeat() {
+		w.seen = map[[2]int]struct{}{}
 	}
 	start := jsonSkipSpace(w.doc, 0)
 	end, ok := jsonValueEnd(w.doc, start, 0)
@@ -529,6 +526,21 @@ func (w *jsonWalker) run() {
 		w.loc = append(w.loc[:0], '$')
 	}
 	w.walk(jsonSpan{start, end}, 0)
+}
+
+// mayRepeat reports whether the path can reach a value along two routes: only after a `**`,
+// by another `**` or by a leg that takes a value that is no array as its own [0] (MySQL's
+// path_gives_duplicates). Every other leg goes one level down, so the level a `**` starts
+// at is fixed by the value reached.
+func (w *jsonWalker) mayRepeat() bool {
+	ellipsis := false
+	for _, st := range w.steps {
+		if ellipsis && (st.kind == legEllipsis || (w.autoWrap && st.autoWraps())) {
+			return true
+		}
+		ellipsis = ellipsis || st.kind == legEllipsis
+	}
+	return false
 }
 
 func (w *jsonWalker) enterIndex(i int) int {

@@ -279,3 +279,34 @@ func FuzzJSONPath(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkJSONPath measures the path functions over the 10-member document of
+// BenchmarkJSONEdit: a plain path (read from the text without listing containers) beside
+// wildcards, `**`, ranges, `last` and JSON_SEARCH, which list the containers they pass.
+func BenchmarkJSONPath(b *testing.B) {
+	const doc = `{"id": 42, "name": "ann", "email": "ann@example.com", "tags": ["a", "b", "c"], "plan": "pro", ` +
+		`"seats": 5, "active": true, "address": {"city": "Oslo", "zip": "0150"}, "score": 97.5, "notes": null}`
+	d := col(0, jsonType)
+	row := dataflow.Row{vs(doc)}
+	for _, c := range []struct {
+		name string
+		e    Expr
+	}{
+		{"extract_plain", fn("JSON_EXTRACT", d, ks("$.address.city"))},
+		{"extract_last", fn("JSON_EXTRACT", d, ks("$.tags[last]"))},
+		{"extract_cells", fn("JSON_EXTRACT", d, ks("$.tags[*]"))},
+		{"extract_range", fn("JSON_EXTRACT", d, ks("$.tags[1 to last]"))},
+		{"extract_members", fn("JSON_EXTRACT", d, ks("$.*"))},
+		{"extract_ellipsis", fn("JSON_EXTRACT", d, ks("$**.city"))},
+		{"contains_path_ellipsis", fn("JSON_CONTAINS_PATH", d, ks("one"), ks("$**.zip"))},
+		{"search_one", fn("JSON_SEARCH", d, ks("one"), ks("Oslo"))},
+		{"search_all", fn("JSON_SEARCH", d, ks("all"), ks("%a%"))},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				c.e.Eval(row)
+			}
+		})
+	}
+}
