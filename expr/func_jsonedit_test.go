@@ -171,6 +171,7 @@ func FuzzJSONEdit(f *testing.F) {
 	f.Add(`{"a":[1,{"b":2}]}`, "$.a[1].b", `[3]`, "$.a[9]")
 	f.Add(`[[[[]]]]`, "$[0][0]", `{"x":null}`, "$")
 	f.Add(`"s"`, "$[3]", `1`, "$.k")
+	f.Add(`[1, [2, 3]]`, "$[last][last-1]", `4`, "$[last-5]")
 	f.Fuzz(func(t *testing.T, doc, path, val, path2 string) {
 		row := dataflow.Row{vs(doc), vs(path), vs(val), vs(path2)}
 		d, p, v, p2 := col(0, tVarchar), col(1, tVarchar), col(2, jsonType), col(3, tVarchar)
