@@ -156,10 +156,17 @@ func evalJSONSearch(c *call, row dataflow.Row) dataflow.Value {
 		}
 		w := jsonWalker{doc: doc, steps: steps, wantLoc: true}
 		w.run()
+		// A `**` path matches values inside others it matched, mostly right after them: the
+		// strings of such a value were searched with the outer one, so it is skipped.
+		var outer jsonSpan
 		for i, h := range w.hits {
 			if s.done() {
 				break
 			}
+			if i > 0 && outer.start <= h.start && h.end <= outer.end {
+				continue
+			}
+			outer = h
 			s.under(h, []byte(w.locs[i]))
 		}
 	}

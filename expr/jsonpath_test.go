@@ -127,6 +127,9 @@ func jsonPathCases() []evalCase {
 		// storage order; names that are no identifiers quoted; a case-sensitive match.
 		{e: srch(`["a", "b"]`, "one", "b", kn, ks("$[last]")), want: vs(`"$[last]"`), mysqlOnly: true},
 		{e: srch(`["a", "b"]`, "one", "b", kn, ks("$[*]")), want: vs(`"$[1]"`)},
+		// A match inside another is searched once, with it.
+		{e: srch(`{"a": {"a": "x", "b": ["x"]}}`, "all", "x", kn, ks("$**.a")), want: vs(`["$.a.a", "$.a.b[0]"]`)},
+		{e: srch(`[["x", ["x"]], "x"]`, "all", "x", kn, ks("$**[*]")), want: vs(`["$[0][0]", "$[0][1][0]", "$[1]"]`)},
 		{e: srch(`{"bb": "x", "a": "x"}`, "all", "x"), want: vs(`["$.a", "$.bb"]`), mysqlOnly: true},
 		{e: srch(`{"a b": "x"}`, "one", "x"), want: vs(`"$.\"a b\""`), mysqlOnly: true},
 		{e: srch(`{"1": "x"}`, "one", "x"), want: vs(`"$.\"1\""`), mysqlOnly: true},
