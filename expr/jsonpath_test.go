@@ -289,6 +289,8 @@ func FuzzJSONPath(f *testing.F) {
 func BenchmarkJSONPath(b *testing.B) {
 	const doc = `{"id": 42, "name": "ann", "email": "ann@example.com", "tags": ["a", "b", "c"], "plan": "pro", ` +
 		`"seats": 5, "active": true, "address": {"city": "Oslo", "zip": "0150"}, "score": 97.5, "notes": null}`
+	// 90 nested objects: `$**.a` matches each, inside the one before.
+	deep := strings.Repeat(`{"a": `, 90) + `"v"` + strings.Repeat("}", 90)
 	d := col(0, jsonType)
 	row := dataflow.Row{vs(doc)}
 	for _, c := range []struct {
@@ -304,6 +306,7 @@ func BenchmarkJSONPath(b *testing.B) {
 		{"contains_path_ellipsis", fn("JSON_CONTAINS_PATH", d, ks("one"), ks("$**.zip"))},
 		{"search_one", fn("JSON_SEARCH", d, ks("one"), ks("Oslo"))},
 		{"search_all", fn("JSON_SEARCH", d, ks("all"), ks("%a%"))},
+		{"search_ellipsis_deep", fn("JSON_SEARCH", ks(deep), ks("all"), ks("v"), kn, ks("$**.a"))},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
