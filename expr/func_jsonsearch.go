@@ -10,7 +10,8 @@ import (
 // the strings in doc (under the given paths, which may hold wildcards) that match pattern as
 // LIKE matches, with % and _ and the escape character (a backslash when it is NULL or
 // empty). The strings of a document compare in utf8mb4_bin, which prevails over a literal's
-// or a parameter's collation, so the match is case-sensitive. 'one' gives the first path
+// collation, so a constant pattern matches case-sensitively; a pattern from a column has
+// the column's collation, which prevails over utf8mb4_bin, and matches as = compares. 'one' gives the first path
 // found, 'all' every path once, wrapped in an array when there are several; nothing found,
 // or a NULL document, pattern or path, is NULL. Values are searched in document order, an
 // object's members in MySQL's storage order; a path is printed with `.name` for a name that
@@ -27,7 +28,10 @@ var errSearchEscape = &JSONError{Code: CodeWrongArguments, Msg: "Incorrect argum
 func init() {
 	register(&funcSpec{name: "json_search", minArgs: 3, maxArgs: -1, check: checkJSONSearch,
 		typ:  func([]Expr) dataflow.Type { return jsonType },
-		eval: evalJSONSearch, evalErr: jsonSearchEvalErr})
+		eval: evalJSONSearch, evalErr: jsonSearchEvalErr,
+		// A pattern from a row has its column's collation, which prevails over the
+		// document's utf8mb4_bin: it matches case-insensitively, as = does.
+		prepare: func(args []Expr) any { return !IsConst(args[2]) }})
 }
 
 func checkJSONSearch(args []Expr) error {
@@ -68,6 +72,7 @@ type jsonSearch struct {
 	pattern string
 	escape  rune
 	one     bool
+	fold    bool // match case-insensitively
 	found   []string
 	seen    map[string]struct{}
 }
@@ -82,7 +87,7 @@ func (s *jsonSearch) under(v jsonSpan, loc []byte) {
 	switch s.doc[v.start] {
 	case '"':
 		str, ok := jsonKey(s.doc[v.start:v.end])
-		if !ok || !likeMatch(str, s.pattern, s.escape, false) {
+		if !ok || !likeMatch(str, s.pattern, s.escape, s.fold) {
 			return
 		}
 		if _, dup := s.seen[string(loc)]; dup {
@@ -124,7 +129,8 @@ func evalJSONSearch(c *call, row dataflow.Row) dataflow.Value {
 	if !ok || !jsonDocOK(doc) {
 		return dataflow.Null
 	}
-	s := &jsonSearch{doc: doc, pattern: text(pv), escape: c.searchEscape(), one: !all, seen: map[string]struct{}{}}
+	fold := c.prepared == true && !pv.IsBinary()
+	s := &jsonSearch{doc: doc, pattern: text(pv), escape: c.searchEscape(), one: !all, fold: fold, seen: map[string]struct{}{}}
 	if len(c.args) <= 4 {
 		start := jsonSkipSpace(doc, 0)
 		end, _ := jsonValueEnd(doc, start, 0)

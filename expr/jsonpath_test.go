@@ -134,6 +134,8 @@ func jsonPathCases() []evalCase {
 		{e: srch(`{"a b": "x"}`, "one", "x"), want: vs(`"$.\"a b\""`), mysqlOnly: true},
 		{e: srch(`{"1": "x"}`, "one", "x"), want: vs(`"$.\"1\""`), mysqlOnly: true},
 		{e: srch(search, "all", "ABC"), want: null, mysqlOnly: true},
+		{e: fn("JSON_SEARCH", ks(search), ks("all"), col(0, tVarchar)), row: dataflow.Row{vs("ABC")}, want: vs(`["$[0]", "$[2].x"]`)},
+		{e: fn("JSON_SEARCH", ks(search), ks("all"), col(0, tVarchar)), row: dataflow.Row{dataflow.Bytes("ABC")}, want: null},
 		{e: srch(`{"a": "x", "b": ["x"]}`, "all", "x", kn, ks("$**.*")), want: vs(`["$.a", "$.b[0]"]`), mysqlOnly: true},
 
 		// `last` in the editing functions, the manual's JSON_REPLACE example among them.
