@@ -13,8 +13,9 @@ import (
 // JSON_SEARCH) with its results, and edge cases. mysqlOnly marks where MariaDB 10.11 answers
 // otherwise: it lists an object's members as written where MySQL lists them in storage order
 // (shorter names first), walks `**` children before the value itself, keeps the first of
-// duplicate names, prints JSON_SEARCH's names unquoted and matches its pattern
-// case-insensitively, orders the matches of several paths by document, refuses what
+// duplicate names, prints JSON_SEARCH's names unquoted and matches its pattern under the
+// document's collation (case-insensitively for a literal, not for a JSON column whatever
+// the pattern's column), orders the matches of several paths by document, refuses what
 // MySQL's parser takes (spaces, escapes in names, several `**`, `[last]` of a value that is
 // no array), inserts at `[last]` after the last element, matches numbers and literals in
 // JSON_SEARCH and reads no document nested deeper than 32 levels.

@@ -8,8 +8,9 @@
 # written (MySQL in storage order, so documents are written with their keys in that order:
 # shorter first), walks `**` into a value before the value's own members, orders the
 # matches of several paths by document rather than by path, keeps the first of duplicate
-# names, matches JSON_SEARCH's pattern case-insensitively and against numbers and literals
-# too, prints names that are no identifiers unquoted, takes no `[last]` of a value that is
+# names, matches JSON_SEARCH's pattern under the document's collation (case-insensitively
+# for text, case-sensitively for a JSON column, where MySQL 8 follows a pattern column's
+# collation) and against numbers and literals too, prints names that are no identifiers unquoted, takes no `[last]` of a value that is
 # no array and inserts at `[last]` after the last element. MariaDB also resolves `last` once
 # per statement, against the first row's array, so the queries with `last` read one row per
 # lookup; and as its JSON_SEARCH matches numbers, patterns that could match one (`%`) are
