@@ -7,7 +7,9 @@
 // functions (documents kept as written, as MariaDB keeps them; JSON text written with
 // MariaDB's spacing and string escapes, see AppendJSONValue, which the JSON aggregates
 // share; the functions that change a document, JSON_SET and the others of func_jsonedit.go,
-// write their result in MySQL 8's normalized form instead). It also owns Convert, the conversion of a value into a column's type under strict
+// write their result in MySQL 8's normalized form instead; paths in MySQL 8's full language,
+// wildcards, `**`, ranges and `last`, parsed and walked over the text in jsonpath.go, with
+// MySQL's order of matches and its error positions; JSON_SEARCH in func_jsonsearch.go). It also owns Convert, the conversion of a value into a column's type under strict
 // (INSERT/UPDATE) or lenient (CAST) rules, including the binary string, YEAR, TIME, BIT,
 // ENUM, SET and JSON column types, and AggSpec, the description of an aggregate that the
 // planner writes and the operators and the reference evaluator compute.

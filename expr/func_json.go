@@ -2,8 +2,6 @@ package expr
 
 import (
 	"encoding/json"
-	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/weirdb/weir/dataflow"
@@ -30,7 +28,7 @@ func IsJSONType(t dataflow.Type) bool { return isJSONType(t) }
 func init() {
 	register(&funcSpec{name: "json_valid", minArgs: 1, maxArgs: 1, typ: nullableInt, eval: evalJSONValid})
 	register(&funcSpec{name: "json_extract", minArgs: 2, maxArgs: -1, check: checkJSONPaths,
-		typ: func([]Expr) dataflow.Type { return jsonType }, eval: evalJSONExtract})
+		typ: func([]Expr) dataflow.Type { return jsonType }, eval: evalJSONExtract, evalErr: jsonExtractEvalErr})
 	register(&funcSpec{name: "json_unquote", minArgs: 1, maxArgs: 1,
 		typ: func(args []Expr) dataflow.Type {
 			return stringResult(displayLen(args[0].Type()), true)
@@ -49,80 +47,24 @@ func evalJSONValid(c *call, row dataflow.Row) dataflow.Value {
 	return dataflow.Bool(v.Kind() == dataflow.KindString && json.Valid([]byte(v.RawString())))
 }
 
-// errJSONPath reports a path expression Weir does not evaluate.
-var errJSONPath = errors.New("invalid JSON path expression: Weir supports $, .member, .\"member\" and [index]")
-
-// jsonStep is one step of a path: a member name or an array index.
-type jsonStep struct {
-	member string
-	index  int // -1 for a member step
-}
-
-// parseJSONPath reads $ followed by .member, ."member" and [n] steps.
-func parseJSONPath(p string) ([]jsonStep, error) {
-	p = strings.TrimSpace(p)
-	if !strings.HasPrefix(p, "$") {
-		return nil, errJSONPath
-	}
-	var steps []jsonStep
-	i := 1
-	for i < len(p) {
-		switch p[i] {
-		case ' ':
-			i++
-		case '.':
-			i++
-			if i < len(p) && p[i] == '"' {
-				end := i + 1
-				for end < len(p) && p[end] != '"' {
-					if p[end] == '\\' {
-						end++
-					}
-					end++
-				}
-				if end >= len(p) {
-					return nil, errJSONPath
-				}
-				var name string
-				if err := json.Unmarshal([]byte(p[i:end+1]), &name); err != nil {
-					return nil, errJSONPath
-				}
-				steps = append(steps, jsonStep{member: name, index: -1})
-				i = end + 1
-				continue
-			}
-			start := i
-			for i < len(p) && p[i] != '.' && p[i] != '[' && p[i] != ' ' {
-				i++
-			}
-			name := p[start:i]
-			if name == "" || strings.ContainsAny(name, "*\"") {
-				return nil, errJSONPath
-			}
-			steps = append(steps, jsonStep{member: name, index: -1})
-		case '[':
-			end := strings.IndexByte(p[i:], ']')
-			if end < 0 {
-				return nil, errJSONPath
-			}
-			n, err := strconv.Atoi(strings.TrimSpace(p[i+1 : i+end]))
-			if err != nil || n < 0 {
-				return nil, errJSONPath
-			}
-			steps = append(steps, jsonStep{index: n})
-			i += end + 1
-		default:
-			return nil, errJSONPath
-		}
-	}
-	return steps, nil
-}
-
-// checkJSONPaths refuses constant paths Weir cannot evaluate (wildcards, ranges, last).
+// checkJSONPaths refuses constant paths that are no paths (error 3143).
 func checkJSONPaths(args []Expr) error {
 	for _, a := range args[1:] {
 		if p, ok := constString(a); ok {
 			if _, err := parseJSONPath(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkJSONSinglePaths refuses constant paths that are no paths (3143) or that could match
+// several values (3149), for the functions that read one value.
+func checkJSONSinglePaths(args []Expr) error {
+	for _, a := range args[1:] {
+		if p, ok := constString(a); ok {
+			if _, err := parseJSONSinglePath(p); err != nil {
 				return err
 			}
 		}
@@ -201,9 +143,18 @@ func jsonValueEnd(s string, i, depth int) (int, bool) {
 	}
 }
 
-// jsonFind returns the text of the value at path in doc, as written; ok is false when the
-// path matches nothing.
+// jsonFind returns the text of the value at a path that matches one value at most, as
+// written; ok is false when the path matches nothing. A value that is no array is its own
+// [0] and [last], as in MySQL.
 func jsonFind(doc string, steps []jsonStep) (string, bool) {
+	if !simpleLegs(steps) {
+		hits := jsonMatches(doc, steps, true, true)
+		if len(hits) == 0 {
+			return "", false
+		}
+		return doc[hits[0].start:hits[0].end], true
+	}
+	// Names and plain indexes: read the text without listing the containers.
 	i := jsonSkipSpace(doc, 0)
 	end, ok := jsonValueEnd(doc, i, 0)
 	if !ok {
@@ -214,19 +165,21 @@ func jsonFind(doc string, steps []jsonStep) (string, bool) {
 			return "", false
 		}
 		open := doc[i]
-		if (st.index < 0 && open != '{') || (st.index >= 0 && open != '[') {
-			if st.index == 0 && open != '{' && open != '[' {
-				continue // $[0] of a scalar is the scalar itself
+		isMember := st.kind == legMember
+		if (isMember && open != '{') || (!isMember && open != '[') {
+			if !isMember && st.from.n == 0 {
+				continue // [0] of a value that is no array is the value itself
 			}
 			return "", false
 		}
 		j := jsonSkipSpace(doc, i+1)
 		found := false
+		var at jsonSpan
 		for n := 0; j < end && doc[j] != '}' && doc[j] != ']'; n++ {
 			var name string
 			if open == '{' {
 				kend, _ := jsonValueEnd(doc, j, 0)
-				if err := json.Unmarshal([]byte(doc[j:kend]), &name); err != nil {
+				if name, ok = jsonKey(doc[j:kend]); !ok {
 					return "", false
 				}
 				j = jsonSkipSpace(doc, jsonSkipSpace(doc, kend)+1)
@@ -235,8 +188,12 @@ func jsonFind(doc string, steps []jsonStep) (string, bool) {
 			if !ok {
 				return "", false
 			}
-			if (open == '{' && name == st.member) || (open == '[' && n == st.index) {
-				i, end, found = j, vend, true
+			if open == '{' && name == st.member {
+				// Keep looking: a name written twice keeps its last value, as in MySQL 8.
+				at, found = jsonSpan{j, vend}, true
+			}
+			if open == '[' && n == st.from.n {
+				at, found = jsonSpan{j, vend}, true
 				break
 			}
 			j = jsonSkipSpace(doc, vend)
@@ -247,30 +204,45 @@ func jsonFind(doc string, steps []jsonStep) (string, bool) {
 		if !found {
 			return "", false
 		}
+		i, end = at.start, at.end
 	}
 	return doc[i:end], true
 }
 
+// evalJSONExtract returns the value one path matches as it is; several paths, or a path with a
+// wildcard, `**` or a range, give an array of every match, in the paths' order and each
+// path's in document order, as in MySQL. Nothing matched is NULL.
 func evalJSONExtract(c *call, row dataflow.Row) dataflow.Value {
 	vals, null := c.evalArgs(row, nil)
-	if null || !json.Valid([]byte(vals[0].ToText())) {
+	if null {
 		return dataflow.Null
 	}
 	doc := vals[0].ToText()
+	if !jsonDocOK(doc) {
+		return dataflow.Null
+	}
 	var parts []string
+	wrap := len(vals) > 2
 	for _, p := range vals[1:] {
 		steps, err := parseJSONPath(p.ToText())
 		if err != nil {
 			return dataflow.Null
 		}
-		if frag, ok := jsonFind(doc, steps); ok {
-			parts = append(parts, frag)
+		if !manyLegs(steps) {
+			if frag, ok := jsonFind(doc, steps); ok {
+				parts = append(parts, frag)
+			}
+			continue
+		}
+		wrap = true
+		for _, h := range jsonMatches(doc, steps, true, false) {
+			parts = append(parts, doc[h.start:h.end])
 		}
 	}
 	switch {
 	case len(parts) == 0:
 		return dataflow.Null
-	case len(vals) == 2:
+	case !wrap:
 		return dataflow.String(parts[0])
 	}
 	return dataflow.String("[" + strings.Join(parts, ", ") + "]")

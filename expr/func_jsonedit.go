@@ -43,8 +43,11 @@ func (e *JSONError) Error() string { return e.Msg }
 
 // SQLState is the SQLSTATE MySQL sends with the error.
 func (e *JSONError) SQLState() string {
-	if e.Code == CodeInvalidJSONArg {
+	switch e.Code {
+	case CodeInvalidJSONArg:
 		return "22032"
+	case CodeWrongArguments:
+		return "HY000"
 	}
 	return "42000"
 }
@@ -115,29 +118,13 @@ func jsonArgError(fn string, n int, doc string) error {
 }
 
 // parseJSONEditPath parses a path of a function that changes a document: MySQL refuses
-// wildcards there (3149); `last` and ranges are refused by name, since Weir's paths do not
-// take them yet.
-func parseJSONEditPath(p string) ([]jsonStep, error) {
-	steps, err := parseJSONPath(p)
-	if err == nil {
-		return steps, nil
-	}
-	if strings.Contains(p, "*") {
-		return nil, &JSONError{Code: CodeJSONPathWildcard, Msg: "In this situation, path expressions may not contain the * and ** tokens or an array range."}
-	}
-	if compact := strings.ReplaceAll(p, " ", ""); strings.Contains(compact, "[last") || strings.Contains(p, " to ") {
-		return nil, &UnsupportedArgError{What: "a JSON path with `last` or an array range"}
-	}
-	// MySQL names where the parse stopped; the longest prefix that parses is the nearest
-	// Weir can say.
-	pos := 0
-	for i := len(p) - 1; i > 0; i-- {
-		if _, err := parseJSONPath(p[:i]); err == nil {
-			pos = i
-			break
-		}
-	}
-	return nil, &JSONError{Code: CodeInvalidJSONPath, Msg: fmt.Sprintf("Invalid JSON path expression. The error is around character position %d.", pos)}
+// wildcards, `**` and ranges there (3149); `last` counts from the end of the array the path
+// reaches.
+func parseJSONEditPath(p string) ([]jsonStep, error) { return parseJSONSinglePath(p) }
+
+// notArrayCell reports a JSON_ARRAY_INSERT path that does not end in an array cell (3165).
+func notArrayCell(steps []jsonStep) bool {
+	return len(steps) == 0 || steps[len(steps)-1].kind != legCell
 }
 
 // checkConstDoc refuses a constant document argument (number n from 1) that is no JSON.
@@ -166,7 +153,7 @@ func checkJSONEdit(fn string, op jsonEditOp, args []Expr) error {
 		if err != nil {
 			return err
 		}
-		if op == editArrayInsert && (len(steps) == 0 || steps[len(steps)-1].index < 0) {
+		if op == editArrayInsert && notArrayCell(steps) {
 			return &JSONError{Code: CodeJSONPathNotArrayCell, Msg: "A path expression is not a path to a cell in an array."}
 		}
 	}
@@ -322,25 +309,29 @@ func rootHolder(doc *any) jsonEditHolder {
 }
 
 // jsonStepInto moves from the value h holds one step down; ok is false when the step
-// matches nothing. [0] of a value that is not an array is that value, as in MySQL.
+// matches nothing. [0] and [last] of a value that is not an array are that value, as in MySQL.
 func jsonStepInto(h jsonEditHolder, st jsonStep) (jsonEditHolder, bool) {
+	arr, isArr := h.get().([]any)
+	if st.kind == legCell && !isArr {
+		return h, st.autoWraps()
+	}
 	switch x := h.get().(type) {
 	case map[string]any:
-		if st.index >= 0 {
-			return h, st.index == 0
-		}
 		if _, ok := x[st.member]; !ok {
 			return h, false
 		}
 		return jsonEditHolder{get: func() any { return x[st.member] }, set: func(v any) { x[st.member] = v }}, true
 	case []any:
-		if st.index < 0 || st.index >= len(x) {
+		if st.kind != legCell {
 			return h, false
 		}
-		return jsonEditHolder{get: func() any { return x[st.index] }, set: func(v any) { x[st.index] = v }}, true
-	default:
-		return h, st.index == 0
+		i, within := st.from.at(len(arr))
+		if !within {
+			return h, false
+		}
+		return jsonEditHolder{get: func() any { return x[i] }, set: func(v any) { x[i] = v }}, true
 	}
+	return h, false
 }
 
 // jsonSeek follows steps from the document's root.
@@ -383,12 +374,12 @@ func jsonEditAt(doc *any, steps []jsonStep, val any, op jsonEditOp) {
 	last := steps[len(steps)-1]
 	if op == editArrayInsert {
 		if arr, isArr := parent.get().([]any); isArr {
-			i := min(last.index, len(arr))
+			i, _ := last.from.at(len(arr))
 			parent.set(slices.Insert(arr, i, val))
 		}
 		return
 	}
-	if last.index < 0 {
+	if last.kind == legMember {
 		obj, isObj := parent.get().(map[string]any)
 		if !isObj {
 			return
@@ -400,25 +391,22 @@ func jsonEditAt(doc *any, steps []jsonStep, val any, op jsonEditOp) {
 		return
 	}
 	arr, isArr := parent.get().([]any)
+	if !isArr {
+		// A value that is no array is taken as a one-element array: [0] and [last] are the
+		// value itself; past its end MySQL wraps it in an array, the new value before it
+		// for an index counted back past the start.
+		arr = []any{parent.get()}
+	}
+	i, within := last.from.at(len(arr))
 	switch {
-	case isArr && last.index < len(arr):
-		if op != editInsert {
-			arr[last.index] = val
-		}
-	case isArr:
-		if op != editReplace {
-			parent.set(append(arr, val))
-		}
-	case last.index == 0:
-		// [0] of a value that is no array is the value itself.
-		if op != editInsert {
+	case within && op != editInsert:
+		if isArr {
+			arr[i] = val
+		} else {
 			parent.set(val)
 		}
-	default:
-		// Past the end of a value that is no array: MySQL wraps it in one and appends.
-		if op != editReplace {
-			parent.set([]any{parent.get(), val})
-		}
+	case !within && op != editReplace:
+		parent.set(slices.Insert(arr, i, val))
 	}
 }
 
@@ -433,7 +421,7 @@ func evalJSONEdit(c *call, row dataflow.Row, op jsonEditOp) dataflow.Value {
 			return dataflow.Null
 		}
 		steps, err := parseJSONEditPath(text(pv))
-		if err != nil || (op == editArrayInsert && (len(steps) == 0 || steps[len(steps)-1].index < 0)) {
+		if err != nil || (op == editArrayInsert && notArrayCell(steps)) {
 			return dataflow.Null
 		}
 		val := sqlToJSON(c.args[i+1].Eval(row), c.args[i+1])
@@ -468,12 +456,12 @@ func evalJSONRemove(c *call, row dataflow.Row) dataflow.Value {
 		last := steps[len(steps)-1]
 		switch x := parent.get().(type) {
 		case map[string]any:
-			if last.index < 0 {
+			if last.kind == legMember {
 				delete(x, last.member)
 			}
 		case []any:
-			if last.index >= 0 && last.index < len(x) {
-				parent.set(slices.Delete(x, last.index, last.index+1))
+			if i, within := last.from.at(len(x)); last.kind == legCell && within {
+				parent.set(slices.Delete(x, i, i+1))
 			}
 		}
 	}
@@ -606,15 +594,12 @@ func (c *call) jsonPathError(row dataflow.Row, i int, op jsonEditOp, remove bool
 		return nil
 	}
 	steps, err := parseJSONEditPath(text(v))
-	var je *JSONError
 	switch {
-	case errors.As(err, &je):
-		return err
 	case err != nil:
-		return nil // `last` or a range: NULL, the construct Weir does not take
+		return err
 	case remove && len(steps) == 0:
 		return &JSONError{Code: CodeJSONVacuousPath, Msg: "The path expression '$' is not allowed in this context."}
-	case !remove && op == editArrayInsert && (len(steps) == 0 || steps[len(steps)-1].index < 0):
+	case !remove && op == editArrayInsert && notArrayCell(steps):
 		return &JSONError{Code: CodeJSONPathNotArrayCell, Msg: "A path expression is not a path to a cell in an array."}
 	}
 	return nil
@@ -653,4 +638,23 @@ func jsonDocsEvalErr(c *call, row dataflow.Row) error {
 		}
 	}
 	return nil
+}
+
+// jsonPathsError checks arguments from to end as paths of a function that takes wildcards.
+func (c *call) jsonPathsError(row dataflow.Row, from, end int) error {
+	for i := from; i < end; i++ {
+		if v := c.args[i].Eval(row); !v.IsNull() {
+			if _, err := parseJSONPath(text(v)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func jsonExtractEvalErr(c *call, row dataflow.Row) error {
+	if err := c.jsonDocError(row, 0); err != nil {
+		return err
+	}
+	return c.jsonPathsError(row, 1, len(c.args))
 }

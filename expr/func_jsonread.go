@@ -3,7 +3,6 @@ package expr
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -22,11 +21,11 @@ import (
 func init() {
 	register(&funcSpec{name: "json_type", minArgs: 1, maxArgs: 1,
 		typ: func([]Expr) dataflow.Type { return stringResult(16, true) }, eval: evalJSONType})
-	register(&funcSpec{name: "json_length", minArgs: 1, maxArgs: 2, check: checkJSONPaths,
+	register(&funcSpec{name: "json_length", minArgs: 1, maxArgs: 2, check: checkJSONSinglePaths,
 		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONLength})
 	register(&funcSpec{name: "json_depth", minArgs: 1, maxArgs: 1,
 		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONDepth})
-	register(&funcSpec{name: "json_keys", minArgs: 1, maxArgs: 2, check: checkJSONPaths,
+	register(&funcSpec{name: "json_keys", minArgs: 1, maxArgs: 2, check: checkJSONSinglePaths,
 		typ: func([]Expr) dataflow.Type { return jsonType }, eval: evalJSONKeys})
 	register(&funcSpec{name: "json_quote", minArgs: 1, maxArgs: 1,
 		typ: func(args []Expr) dataflow.Type {
@@ -35,7 +34,7 @@ func init() {
 	register(&funcSpec{name: "json_contains", minArgs: 2, maxArgs: 3, check: checkJSONContainsPath(2),
 		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONContains})
 	register(&funcSpec{name: "json_contains_path", minArgs: 3, maxArgs: -1, check: checkJSONContainsPathArgs,
-		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONContainsPath})
+		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONContainsPath, evalErr: jsonContainsPathEvalErr})
 	register(&funcSpec{name: "json_overlaps", minArgs: 2, maxArgs: 2,
 		typ: func([]Expr) dataflow.Type { return intResult(true) }, eval: evalJSONOverlaps})
 	register(&funcSpec{name: "json_memberof", minArgs: 2, maxArgs: 2,
@@ -82,11 +81,8 @@ func (c *call) jsonAt(row dataflow.Row, i int) (v any, found, ok bool) {
 	if pv.IsNull() {
 		return nil, false, false
 	}
-	steps, err := parseJSONPath(text(pv))
-	if err != nil {
-		return nil, false, false
-	}
-	if _, valid := jsonParse(doc); !valid {
+	steps, err := parseJSONSinglePath(text(pv))
+	if err != nil || !jsonDocOK(doc) {
 		return nil, false, false
 	}
 	part, found := jsonFind(doc, steps)
@@ -295,7 +291,7 @@ func checkJSONContainsPath(pathArg int) func(args []Expr) error {
 		if len(args) <= pathArg {
 			return nil
 		}
-		return checkJSONPaths(append([]Expr{args[0]}, args[pathArg:]...))
+		return checkJSONSinglePaths(append([]Expr{args[0]}, args[pathArg:]...))
 	}
 }
 
@@ -312,15 +308,36 @@ func evalJSONContains(c *call, row dataflow.Row) dataflow.Value {
 }
 
 func checkJSONContainsPathArgs(args []Expr) error {
-	if s, ok := constString(args[1]); ok {
-		if m := strings.ToLower(s); m != "one" && m != "all" {
-			return fmt.Errorf("the second argument must be 'one' or 'all', not %q", s)
-		}
+	if err := checkOneOrAll("json_contains_path", args[1]); err != nil {
+		return err
 	}
 	return checkJSONPaths(append([]Expr{args[0]}, args[2:]...))
 }
 
-// evalJSONContainsPath is JSON_CONTAINS_PATH(doc, 'one'|'all', path, …).
+// checkOneOrAll refuses a constant that is neither 'one' nor 'all' (error 3154).
+func checkOneOrAll(fn string, a Expr) error {
+	if s, ok := constString(a); ok {
+		if _, ok := parseOneOrAll(s); !ok {
+			return badOneOrAll(fn)
+		}
+	}
+	return nil
+}
+
+// parseOneOrAll reads 'one' or 'all' in any letter case: all reports 'all', ok false for
+// anything else.
+func parseOneOrAll(s string) (all, ok bool) {
+	switch strings.ToLower(s) {
+	case "all":
+		return true, true
+	case "one":
+		return false, true
+	}
+	return false, false
+}
+
+// evalJSONContainsPath is JSON_CONTAINS_PATH(doc, 'one'|'all', path, …): whether one or all
+// of the paths match something (a path with wildcards matching anything counts).
 func evalJSONContainsPath(c *call, row dataflow.Row) dataflow.Value {
 	dv := c.args[0].Eval(row)
 	mv := c.args[1].Eval(row)
@@ -328,18 +345,15 @@ func evalJSONContainsPath(c *call, row dataflow.Row) dataflow.Value {
 		return dataflow.Null
 	}
 	doc := text(dv)
-	if _, ok := jsonParse(doc); !ok {
+	if !jsonDocOK(doc) {
 		return dataflow.Null
 	}
-	all := false
-	switch strings.ToLower(text(mv)) {
-	case "all":
-		all = true
-	case "one":
-	default:
+	all, ok := parseOneOrAll(text(mv))
+	if !ok {
 		return dataflow.Null
 	}
-	result := all
+	// Paths are read in turn until the answer is known, as MySQL reads them: a NULL or
+	// malformed path after that does not matter.
 	for _, a := range c.args[2:] {
 		pv := a.Eval(row)
 		if pv.IsNull() {
@@ -349,15 +363,24 @@ func evalJSONContainsPath(c *call, row dataflow.Row) dataflow.Value {
 		if err != nil {
 			return dataflow.Null
 		}
-		_, found := jsonFind(doc, steps)
-		if found && !all {
-			result = true
-		}
-		if !found && all {
-			result = false
+		if found := len(jsonMatches(doc, steps, true, true)) > 0; found != all {
+			return dataflow.Bool(found)
 		}
 	}
-	return dataflow.Bool(result)
+	return dataflow.Bool(all)
+}
+
+// jsonContainsPathEvalErr is the error MySQL raises for JSON_CONTAINS_PATH's arguments.
+func jsonContainsPathEvalErr(c *call, row dataflow.Row) error {
+	if err := c.jsonDocError(row, 0); err != nil {
+		return err
+	}
+	if v := c.args[1].Eval(row); !v.IsNull() {
+		if _, ok := parseOneOrAll(text(v)); !ok {
+			return badOneOrAll(c.spec.name)
+		}
+	}
+	return c.jsonPathsError(row, 2, len(c.args))
 }
 
 // jsonOverlaps is JSON_OVERLAPS: arrays share an element, objects a key with equal values; a

@@ -90,7 +90,7 @@ func evalJSONValue(c *call, row dataflow.Row) dataflow.Value {
 	if err != nil {
 		return dataflow.Null
 	}
-	if !json.Valid([]byte(doc)) {
+	if !jsonDocOK(doc) {
 		return dataflow.Null
 	}
 	part, found := jsonFind(doc, steps)

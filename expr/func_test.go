@@ -342,8 +342,9 @@ func TestJSONFunctions(t *testing.T) {
 			t.Errorf("got %s, want %s", c.got.ToText(), c.want)
 		}
 	}
-	if _, err := NewFunc("json_extract", []Expr{doc, str("$.*")}); err == nil {
-		t.Error("a wildcard path was accepted")
+	var je *JSONError
+	if _, err := NewFunc("json_extract", []Expr{doc, str("$.a*")}); !errors.As(err, &je) || je.Code != CodeInvalidJSONPath {
+		t.Errorf("a malformed path gave %v, want error 3143", err)
 	}
 	if _, err := NewFunc("json_object", []Expr{str("k")}); err == nil {
 		t.Error("JSON_OBJECT with an odd argument count was accepted")

@@ -36,7 +36,7 @@ func TestAgainstMariaDB(t *testing.T) {
 	}
 	mariadb := strings.Contains(strings.ToLower(version), "mariadb")
 	var all []evalCase
-	for _, set := range [][]evalCase{arithCases(), compareCases(), likeCases(), funcCases(), dateTimeCases(), stringMoreCases(), jsonReadCases()} {
+	for _, set := range [][]evalCase{arithCases(), compareCases(), likeCases(), funcCases(), dateTimeCases(), stringMoreCases(), jsonReadCases(), jsonPathCases()} {
 		all = append(all, set...)
 	}
 	checked := 0
