@@ -68,6 +68,9 @@ type block struct {
 	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
 	// scalarVals are the values of the block's scalar subqueries (see subquery.go).
 	scalarVals map[*ast.SubqueryExpr]expr.Expr
+	// subqueryVals are the values of the block's IN, NOT IN and EXISTS subqueries that
+	// stand inside expressions (see invalue.go).
+	subqueryVals map[ast.ExprNode]expr.Expr
 	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
 	eqSemis map[ast.ExprNode]*eqSemi
 	// computed are the hidden columns of IN (subquery) over expressions (see computed.go).
@@ -176,7 +179,8 @@ func (c *compiler) normalize(n ast.Node, keys []*keyCond) string {
 }
 
 func (b *block) rowConv(sc *scope, clause string) *exprConv {
-	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where, scalars: b.scalarHook}
+	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where, scalars: b.scalarHook,
+		subqueryVals: b.subqueryValHook}
 }
 
 func checkSelect(sel *ast.SelectStmt) error {
@@ -299,6 +303,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		notPreds = append(notPreds[:len(notPreds):len(notPreds)], &keyCond{conj: r.conj})
 	}
 	if err := b.scalarSubqueries(sel, conjs); err != nil {
+		return nil, err
+	}
+	if err := b.subqueryValues(sel, conjs); err != nil {
 		return nil, err
 	}
 	preds, semis, err := b.wherePreds(conjs, notPreds)

@@ -79,14 +79,6 @@ func positiveSubqueries(cond ast.ExprNode, into map[ast.ExprNode]bool) {
 	}
 }
 
-// hasPositiveSubquery reports a condition with an IN or NOT IN (subquery) that
-// positiveSubqueries finds, which only a WHERE compiles.
-func hasPositiveSubquery(cond ast.ExprNode) bool {
-	found := map[ast.ExprNode]bool{}
-	positiveSubqueries(cond, found)
-	return len(found) > 0
-}
-
 func unparenNot(n ast.ExprNode) ast.ExprNode {
 	n, _ = negation(n)
 	return n

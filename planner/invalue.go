@@ -1,0 +1,254 @@
+package planner
+
+import (
+	"github.com/pingcap/tidb/pkg/parser/ast"
+	"github.com/weirdb/weir/dataflow"
+	"github.com/weirdb/weir/expr"
+)
+
+// IN, NOT IN and EXISTS (subquery) as values: in the select list, in HAVING and ORDER BY,
+// and in WHERE wherever more than AND and OR connect them to it (under a NOT of AND or
+// OR, in a comparison, IS [NOT] NULL, XOR, CASE). There SQL's NULL must be told from
+// FALSE, which the semi- and anti-joins of WHERE's conditions do not need to do.
+//
+// `x IN (SELECT y …)` is TRUE when some subquery row has y = x; else NULL when some y is
+// NULL, or when x is NULL and the subquery has rows; else FALSE. NOT IN is its negation.
+// The value is decorrelated like NOT IN's condition (exists.go): the same three LEFT
+// JOINs with the subquery's distinct rows per correlation value (on y = x; on whether some
+// y is NULL, only where y may be NULL; on whether there are rows at all, only where x may
+// be NULL), and the value an expression over their markers:
+//
+//	matched OR ((y-null-found OR (x IS NULL AND rows-found)) AND NULL)
+//
+// whose AND NULL turns an unknown answer into NULL and leaves a known FALSE alone. A write
+// to either side changes the markers through the joins, never by evaluation per row.
+// EXISTS is TRUE or FALSE, the existing LEFT JOIN of existsValue.
+//
+// In a query that aggregates, a value read outside aggregate functions (in the select
+// list, HAVING or ORDER BY) depends only on its operand and correlation columns, which
+// must then be group columns: the value becomes one more group column, which changes no
+// group (as a scalar subquery's does, subquery.go). An operand that is an aggregate's
+// value (`HAVING COUNT(*) IN (SELECT …)`) would need a join above the aggregate and is
+// refused.
+
+// valueUse is one IN, NOT IN or EXISTS subquery of a block that stands as a value.
+type valueUse struct {
+	n ast.ExprNode
+	// group says the value is read above the block's aggregate, outside aggregate
+	// functions.
+	group bool
+}
+
+// valueFinder collects the IN, NOT IN and (with exists) EXISTS subqueries of an
+// expression, not those of nested subqueries, nor the nodes of skip.
+type valueFinder struct {
+	found    []valueUse
+	skip     map[ast.ExprNode]bool
+	exists   bool
+	group    bool
+	aggDepth int
+}
+
+func (f *valueFinder) Enter(n ast.Node) (ast.Node, bool) {
+	if e, ok := n.(ast.ExprNode); ok && f.skip[e] {
+		return n, true
+	}
+	switch x := n.(type) {
+	case *ast.PatternInExpr:
+		if x.Sel != nil {
+			// The operand is computed below the joins and may not read another
+			// subquery's value, which the operand's compilation reports.
+			f.found = append(f.found, valueUse{n: x, group: f.group && f.aggDepth == 0})
+			return n, true
+		}
+	case *ast.ExistsSubqueryExpr:
+		if f.exists {
+			f.found = append(f.found, valueUse{n: x, group: f.group && f.aggDepth == 0})
+		}
+		return n, true
+	case *ast.SubqueryExpr, *ast.SelectStmt, *ast.SetOprStmt, *ast.CompareSubqueryExpr:
+		return n, true
+	case *ast.AggregateFuncExpr:
+		f.aggDepth++
+	}
+	return n, false
+}
+
+func (f *valueFinder) Leave(n ast.Node) (ast.Node, bool) {
+	if _, ok := n.(*ast.AggregateFuncExpr); ok {
+		f.aggDepth--
+	}
+	return n, true
+}
+
+// hasSubqueryValue reports an IN, NOT IN or EXISTS subquery anywhere in n outside nested
+// subqueries.
+func hasSubqueryValue(n ast.ExprNode) bool {
+	f := valueFinder{exists: true}
+	n.Accept(&f)
+	return len(f.found) > 0
+}
+
+// subqueryValues compiles the IN, NOT IN and EXISTS subqueries of the block that stand as
+// values, before the FROM plan is built, since each adds LEFT JOINs to it; every
+// expression conversion of the block then finds their values in b.subqueryVals. The
+// WHERE conditions that wherePreds plans as semi- and anti-joins (top-level conditions and
+// those that only AND and OR join to WHERE) are not values, nor are WHERE's EXISTS, which
+// existsHook compiles, nor the select list's EXISTS of a query without aggregates, which
+// selectExists compiles.
+func (b *block) subqueryValues(sel *ast.SelectStmt, conjs []ast.ExprNode) error {
+	f := valueFinder{group: b.agg}
+	if sel.Fields != nil {
+		f.exists = b.agg
+		for _, fd := range sel.Fields.Fields {
+			if fd.Expr != nil {
+				fd.Expr.Accept(&f)
+			}
+		}
+	}
+	f.exists = true
+	if sel.Having != nil {
+		sel.Having.Expr.Accept(&f)
+	}
+	if sel.OrderBy != nil {
+		for _, it := range sel.OrderBy.Items {
+			it.Expr.Accept(&f)
+		}
+	}
+	f.group, f.exists = false, false
+	for _, cj := range conjs {
+		if _, ok := b.eqSemis[cj]; ok || isSubqueryConj(cj) {
+			continue
+		}
+		f.skip = map[ast.ExprNode]bool{}
+		positiveSubqueries(cj, f.skip)
+		cj.Accept(&f)
+	}
+	if len(f.found) == 0 {
+		return nil
+	}
+	if b.subqueryVals == nil {
+		b.subqueryVals = map[ast.ExprNode]expr.Expr{}
+	}
+	for _, u := range f.found {
+		if _, done := b.subqueryVals[u.n]; done {
+			continue
+		}
+		if u.group {
+			if in, ok := u.n.(*ast.PatternInExpr); ok && containsAggregate(in.Expr) {
+				return b.c.at(unsupported("IN (subquery) on an aggregate's value (it would be joined above the aggregate)"), u.n)
+			}
+		}
+		var e expr.Expr
+		var operands []expr.Expr
+		var outer []int
+		var err error
+		switch x := u.n.(type) {
+		case *ast.PatternInExpr:
+			e, operands, outer, err = b.inTriValue(x)
+		case *ast.ExistsSubqueryExpr:
+			e, outer, err = b.existsValueOuter(x)
+		}
+		if err != nil {
+			return err
+		}
+		if u.group {
+			if err := b.groupSubqueryValue(sel, u.n, e, operands, outer); err != nil {
+				return err
+			}
+		}
+		b.subqueryVals[u.n] = e
+	}
+	return nil
+}
+
+// groupSubqueryValue makes a value read above the block's aggregate one of its group
+// columns, once its operands and correlation columns are known to be group columns.
+func (b *block) groupSubqueryValue(sel *ast.SelectStmt, n ast.ExprNode, e expr.Expr, operands []expr.Expr, outer []int) error {
+	if sel.GroupBy == nil {
+		// As a group column it would turn the query's one group into one per value,
+		// none when the query's rows are none (MySQL still has its row).
+		return b.c.at(unsupported("a subquery's IN or EXISTS outside aggregate functions in a query that aggregates without GROUP BY"), n)
+	}
+	b.postWhat = "Expression " + restoreText(n)
+	cols := outer
+	for _, o := range operands {
+		if _, ok := b.groupIdx[o.String()]; ok {
+			continue
+		}
+		cols = append(cols[:len(cols):len(cols)], expr.Columns(o)...)
+	}
+	for _, c := range cols {
+		if _, err := b.postColumn(c); err != nil {
+			return b.c.at(err.(*Error), n)
+		}
+	}
+	b.addGroup(e)
+	return nil
+}
+
+// containsAggregate reports an aggregate function of this block in n.
+func containsAggregate(n ast.ExprNode) bool {
+	index := map[ast.Node]bool{}
+	n.Accept(&aggIndexer{index: index})
+	return index[n]
+}
+
+// inTriValue compiles an IN or NOT IN (subquery) to its three-valued value over the
+// block's global columns, with the operands it compares and the outer columns it is
+// correlated with.
+func (b *block) inTriValue(in *ast.PatternInExpr) (expr.Expr, []expr.Expr, []int, error) {
+	name, what := "IN (subquery)", "an IN (subquery) inside an expression"
+	if in.Not {
+		name, what = "NOT IN (subquery)", "a NOT IN (subquery) inside an expression"
+	}
+	nest := b.childNest("in " + what)
+	// The subquery is the optional side of LEFT JOINs, through which no key passes.
+	nest.noKeys = "in " + what
+	j, err := b.inJoins(in, name, nest)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	value := expr.NewIsNull(b.colExpr(j.match), true)
+	var unknown expr.Expr
+	if j.nulls >= 0 {
+		unknown = expr.NewIsNull(b.colExpr(j.nulls), true)
+	}
+	if j.any >= 0 {
+		rowsAndNull := expr.NewAnd(expr.NewIsNull(b.colExpr(j.x), false), expr.NewIsNull(b.colExpr(j.any), true))
+		if unknown == nil {
+			unknown = rowsAndNull
+		} else {
+			unknown = expr.NewOr(unknown, rowsAndNull)
+		}
+	}
+	if unknown != nil {
+		value = expr.NewOr(value, expr.NewAnd(unknown, expr.NewConst(dataflow.Null)))
+	}
+	if in.Not {
+		value = expr.NewNot(value)
+	}
+	return value, j.operands, j.outer, nil
+}
+
+// existsValueOuter is existsValue with the outer columns the subquery is correlated with.
+func (b *block) existsValueOuter(x *ast.ExistsSubqueryExpr) (expr.Expr, []int, error) {
+	before := len(b.antis)
+	e, err := b.existsValue(x)
+	if err != nil {
+		return nil, nil, err
+	}
+	var outer []int
+	for _, a := range b.antis[before:] {
+		for _, p := range a.on {
+			outer = append(outer, p.eqL)
+		}
+	}
+	return e, outer, nil
+}
+
+// subqueryValHook gives an expression conversion the values subqueryValues compiled.
+func (b *block) subqueryValHook(n ast.ExprNode) (expr.Expr, bool) {
+	e, ok := b.subqueryVals[n]
+	return e, ok
+}
