@@ -37,12 +37,15 @@ type valueUse struct {
 	// group says the value is read above the block's aggregate, outside aggregate
 	// functions.
 	group bool
+	// clause is MySQL's name of the clause it stands in.
+	clause string
 }
 
 // valueFinder collects the IN, NOT IN and (with exists) EXISTS subqueries of an
 // expression, not those of nested subqueries, nor the nodes of skip.
 type valueFinder struct {
 	found    []valueUse
+	clause   string
 	skip     map[ast.ExprNode]bool
 	exists   bool
 	group    bool
@@ -58,12 +61,12 @@ func (f *valueFinder) Enter(n ast.Node) (ast.Node, bool) {
 		if x.Sel != nil {
 			// The operand is computed below the joins and may not read another
 			// subquery's value, which the operand's compilation reports.
-			f.found = append(f.found, valueUse{n: x, group: f.group && f.aggDepth == 0})
+			f.found = append(f.found, valueUse{n: x, group: f.group && f.aggDepth == 0, clause: f.clause})
 			return n, true
 		}
 	case *ast.ExistsSubqueryExpr:
 		if f.exists {
-			f.found = append(f.found, valueUse{n: x, group: f.group && f.aggDepth == 0})
+			f.found = append(f.found, valueUse{n: x, group: f.group && f.aggDepth == 0, clause: f.clause})
 		}
 		return n, true
 	case *ast.SubqueryExpr, *ast.SelectStmt, *ast.SetOprStmt, *ast.CompareSubqueryExpr:
@@ -97,7 +100,7 @@ func hasSubqueryValue(n ast.ExprNode) bool {
 // existsHook compiles, nor the select list's EXISTS of a query without aggregates, which
 // selectExists compiles.
 func (b *block) subqueryValues(sel *ast.SelectStmt, conjs []ast.ExprNode) error {
-	f := valueFinder{group: b.agg}
+	f := valueFinder{group: b.agg, clause: "field list"}
 	if sel.Fields != nil {
 		f.exists = b.agg
 		for _, fd := range sel.Fields.Fields {
@@ -108,14 +111,16 @@ func (b *block) subqueryValues(sel *ast.SelectStmt, conjs []ast.ExprNode) error 
 	}
 	f.exists = true
 	if sel.Having != nil {
+		f.clause = "having clause"
 		sel.Having.Expr.Accept(&f)
 	}
 	if sel.OrderBy != nil {
+		f.clause = "order clause"
 		for _, it := range sel.OrderBy.Items {
 			it.Expr.Accept(&f)
 		}
 	}
-	f.group, f.exists = false, false
+	f.group, f.exists, f.clause = false, false, "where clause"
 	for _, cj := range conjs {
 		if _, ok := b.eqSemis[cj]; ok || isSubqueryConj(cj) {
 			continue
@@ -130,36 +135,52 @@ func (b *block) subqueryValues(sel *ast.SelectStmt, conjs []ast.ExprNode) error 
 	if b.subqueryVals == nil {
 		b.subqueryVals = map[ast.ExprNode]expr.Expr{}
 	}
+	// The same text in two places (HAVING and ORDER BY) is one value, joined once.
+	type compiled struct {
+		e        expr.Expr
+		operands []expr.Expr
+		outer    []int
+	}
+	byText := map[string]compiled{}
+	defer func() { b.valueClause = "" }()
 	for _, u := range f.found {
-		if _, done := b.subqueryVals[u.n]; done {
-			continue
-		}
 		if u.group {
 			if in, ok := u.n.(*ast.PatternInExpr); ok && containsAggregate(in.Expr) {
 				return b.c.at(unsupported("IN (subquery) on an aggregate's value (it would be joined above the aggregate)"), u.n)
 			}
 		}
-		var e expr.Expr
-		var operands []expr.Expr
-		var outer []int
-		var err error
-		switch x := u.n.(type) {
-		case *ast.PatternInExpr:
-			e, operands, outer, err = b.inTriValue(x)
-		case *ast.ExistsSubqueryExpr:
-			e, outer, err = b.existsValueOuter(x)
-		}
-		if err != nil {
-			return err
+		text := restoreText(u.n)
+		v, done := byText[text]
+		if !done {
+			b.valueClause = u.clause
+			var err error
+			switch x := u.n.(type) {
+			case *ast.PatternInExpr:
+				v.e, v.operands, v.outer, err = b.inTriValue(x)
+			case *ast.ExistsSubqueryExpr:
+				v.e, v.outer, err = b.existsValueOuter(x)
+			}
+			if err != nil {
+				return err
+			}
+			byText[text] = v
 		}
 		if u.group {
-			if err := b.groupSubqueryValue(sel, u.n, e, operands, outer); err != nil {
+			if err := b.groupSubqueryValue(sel, u.n, v.e, v.operands, v.outer); err != nil {
 				return err
 			}
 		}
-		b.subqueryVals[u.n] = e
+		b.subqueryVals[u.n] = v.e
 	}
 	return nil
+}
+
+// operandClause names the clause of the IN (subquery) whose operand is being compiled.
+func (b *block) operandClause() string {
+	if b.valueClause != "" {
+		return b.valueClause
+	}
+	return "where clause"
 }
 
 // groupSubqueryValue makes a value read above the block's aggregate one of its group
@@ -168,7 +189,7 @@ func (b *block) groupSubqueryValue(sel *ast.SelectStmt, n ast.ExprNode, e expr.E
 	if sel.GroupBy == nil {
 		// As a group column it would turn the query's one group into one per value,
 		// none when the query's rows are none (MySQL still has its row).
-		return b.c.at(unsupported("a subquery's IN or EXISTS outside aggregate functions in a query that aggregates without GROUP BY"), n)
+		return b.c.at(unsupported("IN or EXISTS (subquery) outside aggregate functions in a query that aggregates without GROUP BY"), n)
 	}
 	b.postWhat = "Expression " + restoreText(n)
 	cols := outer

@@ -71,6 +71,9 @@ type block struct {
 	// subqueryVals are the values of the block's IN, NOT IN and EXISTS subqueries that
 	// stand inside expressions (see invalue.go).
 	subqueryVals map[ast.ExprNode]expr.Expr
+	// valueClause is MySQL's name of the clause whose subquery value is being compiled,
+	// for messages about its operand; WHERE's when empty.
+	valueClause string
 	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
 	eqSemis map[ast.ExprNode]*eqSemi
 	// computed are the hidden columns of IN (subquery) over expressions (see computed.go).

@@ -226,13 +226,13 @@ func (b *block) inOperands(in *ast.PatternInExpr) ([]expr.Expr, error) {
 // over the FROM clause's columns (computed.go), so it may not read a subquery's value.
 func (b *block) inOperand(op ast.ExprNode) (expr.Expr, error) {
 	if cn, ok := unparen(op).(*ast.ColumnNameExpr); ok {
-		x, rerr := b.sc.resolve(cn.Name, "where clause")
+		x, rerr := b.sc.resolve(cn.Name, b.operandClause())
 		if rerr != nil {
 			return nil, b.c.at(rerr, cn)
 		}
 		return b.colExpr(x), nil
 	}
-	v := b.rowConv(b.sc, "where clause")
+	v := b.rowConv(b.sc, b.operandClause())
 	x, err := v.conv(op)
 	if err != nil {
 		return nil, err
