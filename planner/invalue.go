@@ -129,30 +129,60 @@ func (b *block) subqueryValues(sel *ast.SelectStmt, conjs []ast.ExprNode) error 
 		positiveSubqueries(cj, f.skip)
 		cj.Accept(&f)
 	}
-	if len(f.found) == 0 {
+	return b.compileValues(sel, f.found)
+}
+
+// groupByValues compiles, before GROUP BY is, the IN, NOT IN and EXISTS subqueries of the
+// GROUP BY items and of the select list, which GROUP BY may name by alias: grouped by, a
+// value is a group column however its operands are grouped.
+func (b *block) groupByValues(sel *ast.SelectStmt) error {
+	f := valueFinder{exists: true, clause: "group statement"}
+	for _, it := range sel.GroupBy.Items {
+		it.Expr.Accept(&f)
+	}
+	if sel.Fields != nil {
+		f.clause = "field list"
+		for _, fd := range sel.Fields.Fields {
+			if fd.Expr != nil {
+				fd.Expr.Accept(&f)
+			}
+		}
+	}
+	return b.compileValues(sel, f.found)
+}
+
+// subqueryValue is a compiled IN, NOT IN or EXISTS value: the expression over the block's
+// global columns, the operands it compares (IN) and the outer columns it is correlated
+// with.
+type subqueryValue struct {
+	e        expr.Expr
+	operands []expr.Expr
+	outer    []int
+}
+
+// compileValues compiles the uses of subqueries as values into LEFT JOINs of the block,
+// once per text (the same value in the select list, HAVING and ORDER BY is joined once),
+// and makes those read above the aggregate group columns.
+func (b *block) compileValues(sel *ast.SelectStmt, uses []valueUse) error {
+	if len(uses) == 0 {
 		return nil
 	}
 	if b.subqueryVals == nil {
 		b.subqueryVals = map[ast.ExprNode]expr.Expr{}
+		b.valuesByText = map[string]*subqueryValue{}
 	}
-	// The same text in two places (HAVING and ORDER BY) is one value, joined once.
-	type compiled struct {
-		e        expr.Expr
-		operands []expr.Expr
-		outer    []int
-	}
-	byText := map[string]compiled{}
 	defer func() { b.valueClause = "" }()
-	for _, u := range f.found {
+	for _, u := range uses {
 		if u.group {
 			if in, ok := u.n.(*ast.PatternInExpr); ok && containsAggregate(in.Expr) {
 				return b.c.at(unsupported("IN (subquery) on an aggregate's value (it would be joined above the aggregate)"), u.n)
 			}
 		}
 		text := restoreText(u.n)
-		v, done := byText[text]
+		v, done := b.valuesByText[text]
 		if !done {
 			b.valueClause = u.clause
+			v = &subqueryValue{}
 			var err error
 			switch x := u.n.(type) {
 			case *ast.PatternInExpr:
@@ -163,10 +193,10 @@ func (b *block) subqueryValues(sel *ast.SelectStmt, conjs []ast.ExprNode) error 
 			if err != nil {
 				return err
 			}
-			byText[text] = v
+			b.valuesByText[text] = v
 		}
 		if u.group {
-			if err := b.groupSubqueryValue(sel, u.n, v.e, v.operands, v.outer); err != nil {
+			if err := b.groupSubqueryValue(sel, u.n, v); err != nil {
 				return err
 			}
 		}
@@ -185,15 +215,18 @@ func (b *block) operandClause() string {
 
 // groupSubqueryValue makes a value read above the block's aggregate one of its group
 // columns, once its operands and correlation columns are known to be group columns.
-func (b *block) groupSubqueryValue(sel *ast.SelectStmt, n ast.ExprNode, e expr.Expr, operands []expr.Expr, outer []int) error {
+func (b *block) groupSubqueryValue(sel *ast.SelectStmt, n ast.ExprNode, v *subqueryValue) error {
+	if _, ok := b.groupIdx[v.e.String()]; ok {
+		return nil // grouped by already
+	}
 	if sel.GroupBy == nil {
 		// As a group column it would turn the query's one group into one per value,
 		// none when the query's rows are none (MySQL still has its row).
 		return b.c.at(unsupported("IN or EXISTS (subquery) outside aggregate functions in a query that aggregates without GROUP BY"), n)
 	}
 	b.postWhat = "Expression " + restoreText(n)
-	cols := outer
-	for _, o := range operands {
+	cols := v.outer
+	for _, o := range v.operands {
 		if _, ok := b.groupIdx[o.String()]; ok {
 			continue
 		}
@@ -204,7 +237,7 @@ func (b *block) groupSubqueryValue(sel *ast.SelectStmt, n ast.ExprNode, e expr.E
 			return b.c.at(err.(*Error), n)
 		}
 	}
-	b.addGroup(e)
+	b.addGroup(v.e)
 	return nil
 }
 

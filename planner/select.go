@@ -71,6 +71,8 @@ type block struct {
 	// subqueryVals are the values of the block's IN, NOT IN and EXISTS subqueries that
 	// stand inside expressions (see invalue.go).
 	subqueryVals map[ast.ExprNode]expr.Expr
+	// valuesByText are the same values by their text, each joined once.
+	valuesByText map[string]*subqueryValue
 	// valueClause is MySQL's name of the clause whose subquery value is being compiled,
 	// for messages about its operand; WHERE's when empty.
 	valueClause string
@@ -254,6 +256,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		return nil, err
 	}
 	if sel.GroupBy != nil {
+		if err := b.groupByValues(sel); err != nil {
+			return nil, err
+		}
 		for _, it := range sel.GroupBy.Items {
 			e, err := b.groupItem(it.Expr)
 			if err != nil {

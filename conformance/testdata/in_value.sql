@@ -150,6 +150,15 @@ SELECT grp, SUM(val IN (SELECT val FROM picks)) AS s, COUNT(val NOT IN (SELECT v
 -- query group_correlated
 SELECT grp, val NOT IN (SELECT p.val FROM picks p WHERE p.grp = items.grp) AS f, COUNT(*) AS n FROM items GROUP BY grp, val;
 
+-- query group_by_alias
+SELECT val IN (SELECT val FROM picks) AS f, COUNT(*) AS n FROM items GROUP BY f;
+
+-- query group_by_value_expr
+SELECT val NOT IN (SELECT p.val FROM picks p WHERE p.grp = items.grp) AS f, SUM(qty) AS s FROM items GROUP BY val NOT IN (SELECT p.val FROM picks p WHERE p.grp = items.grp);
+
+-- query group_by_exists_alias
+SELECT EXISTS (SELECT 1 FROM picks p WHERE p.grp = items.grp) AS e, COUNT(*) AS n FROM items GROUP BY e;
+
 -- query having_in
 SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING grp IN (SELECT grp FROM picks);
 
