@@ -6,10 +6,10 @@ import (
 	"github.com/weirdb/weir/expr"
 )
 
-// IN, NOT IN and EXISTS (subquery) as values: in the select list, in HAVING and ORDER BY,
-// and in WHERE wherever more than AND and OR connect them to it (under a NOT of AND or
-// OR, in a comparison, IS [NOT] NULL, XOR, CASE). There SQL's NULL must be told from
-// FALSE, which the semi- and anti-joins of WHERE's conditions do not need to do.
+// IN, NOT IN and EXISTS (subquery) as values: in the select list, GROUP BY, HAVING and
+// ORDER BY, and in WHERE wherever more than AND and OR connect them to it (under a NOT of
+// AND or OR, in a comparison, IS [NOT] NULL, XOR, CASE). There SQL's NULL must be told
+// from FALSE, which the semi- and anti-joins of WHERE's conditions do not need to do.
 //
 // `x IN (SELECT y …)` is TRUE when some subquery row has y = x; else NULL when some y is
 // NULL, or when x is NULL and the subquery has rows; else FALSE. NOT IN is its negation.
@@ -27,9 +27,10 @@ import (
 // In a query that aggregates, a value read outside aggregate functions (in the select
 // list, HAVING or ORDER BY) depends only on its operand and correlation columns, which
 // must then be group columns: the value becomes one more group column, which changes no
-// group (as a scalar subquery's does, subquery.go). An operand that is an aggregate's
-// value (`HAVING COUNT(*) IN (SELECT …)`) would need a join above the aggregate and is
-// refused.
+// group (as a scalar subquery's does, subquery.go). A value that GROUP BY names (by alias
+// or by its text) is compiled before the group columns are, and is one of them whatever
+// its operands. An operand that is an aggregate's value (`HAVING COUNT(*) IN (SELECT …)`)
+// would need a join above the aggregate and is refused.
 
 // valueUse is one IN, NOT IN or EXISTS subquery of a block that stands as a value.
 type valueUse struct {
