@@ -69,7 +69,8 @@
 // HAVING, ORDER BY, WHERE under a NOT of AND or OR, a comparison, IS NULL, XOR, CASE) an
 // IN or NOT IN is a value of SQL's three (invalue.go): the same LEFT JOINs as NOT IN's,
 // their markers combined into TRUE, FALSE or NULL; in a query that aggregates, a value read
-// outside aggregate functions becomes a group column, as EXISTS there does. An outer
+// outside aggregate functions becomes a group column, as EXISTS there does, and one on an
+// aggregate's value is joined above the aggregate. An outer
 // operand that is an expression is a hidden column computed over the FROM clause once its
 // joins are done (computed.go), which the join is keyed on. Lowering to these operators rather than to a
 // dedicated anti-join operator keeps what joins already have: partial state and replay
@@ -81,7 +82,7 @@
 // or NOT IN (a key would have to select outer rows that no row of that key matches, a
 // padded row per key that no operator makes; literals there stay filters), any other
 // reference to an outer column, a subquery in an outer join's ON, an IN on an aggregate's
-// value, and HAVING, `LIMIT 0` or OFFSET in EXISTS.
+// value whose groups a read combines, and HAVING, `LIMIT 0` or OFFSET in EXISTS.
 //
 // Scalar subqueries (subquery.go), as values in the select list, WHERE, HAVING, ORDER BY or
 // an inner join's ON, are LEFT JOINs with the subquery's rows, compiled before the FROM

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/expr"
@@ -30,7 +32,7 @@ import (
 // group (as a scalar subquery's does, subquery.go). A value that GROUP BY names (by alias
 // or by its text) is compiled before the group columns are, and is one of them whatever
 // its operands. An operand that is an aggregate's value (`HAVING COUNT(*) IN (SELECT …)`)
-// would need a join above the aggregate and is refused.
+// is joined above the aggregate instead (postInValue, below).
 
 // valueUse is one IN, NOT IN or EXISTS subquery of a block that stands as a value.
 type valueUse struct {
@@ -174,10 +176,8 @@ func (b *block) compileValues(sel *ast.SelectStmt, uses []valueUse) error {
 	}
 	defer func() { b.valueClause = "" }()
 	for _, u := range uses {
-		if u.group {
-			if in, ok := u.n.(*ast.PatternInExpr); ok && containsAggregate(in.Expr) {
-				return b.c.at(unsupported("IN (subquery) on an aggregate's value (it would be joined above the aggregate)"), u.n)
-			}
+		if in, ok := u.n.(*ast.PatternInExpr); ok && containsAggregate(in.Expr) {
+			continue // joined above the aggregate (postInValue), or misplaced (error 1111)
 		}
 		text := restoreText(u.n)
 		v, done := b.valuesByText[text]
@@ -306,4 +306,171 @@ func (b *block) existsValueOuter(x *ast.ExistsSubqueryExpr) (expr.Expr, []int, e
 func (b *block) subqueryValHook(n ast.ExprNode) (expr.Expr, bool) {
 	e, ok := b.subqueryVals[n]
 	return e, ok
+}
+
+// An IN or NOT IN (subquery) on an aggregate's value (`HAVING COUNT(*) IN (SELECT n …)`,
+// also in the select list or ORDER BY of the aggregating query) is joined above the
+// aggregate: the aggregate's rows gain the operand as a computed column and the same LEFT
+// JOINs as below it, keyed on that column and on the group columns the subquery is
+// correlated with. While the block compiles, their columns are numbered from
+// postJoinBase (below winBase); aggOutput lays them after the aggregate's columns.
+
+// postJoinBase numbers the columns joined above the aggregate while the block compiles.
+const postJoinBase = 1 << 28
+
+// postStep is one step above the aggregate: a computed column, or a LEFT JOIN with a
+// subquery's leaf on leftKeys (group columns and postJoinBase columns) = rightKeys.
+type postStep struct {
+	compute             expr.Expr
+	name                string
+	leaf                Plan
+	leftKeys, rightKeys []int
+}
+
+// postColumnRef adds columns above the aggregate and returns the number of the first.
+func (b *block) postColumnRef(cols []dataflow.Column) int {
+	first := postJoinBase + len(b.postCols)
+	b.postCols = append(b.postCols, cols...)
+	return first
+}
+
+func (b *block) postCol(i int) expr.Expr {
+	return expr.NewCol(i, b.postCols[i-postJoinBase])
+}
+
+// postInValue compiles an IN or NOT IN (subquery) whose operand reads an aggregate into
+// LEFT JOINs above the aggregate (b.postSteps) and returns its value, numbered as the
+// block's expressions above the aggregate are.
+func (b *block) postInValue(in *ast.PatternInExpr, clause string) (expr.Expr, error) {
+	text := restoreText(in)
+	if e, ok := b.postValsByText[text]; ok {
+		return e, nil
+	}
+	if _, ok := unparen(in.Expr).(*ast.RowExpr); ok {
+		return nil, b.c.at(unsupported("IN (subquery) on a row constructor that reads an aggregate's value"), in)
+	}
+	name, what := "IN (subquery)", "an IN (subquery) on an aggregate's value"
+	if in.Not {
+		name, what = "NOT IN (subquery)", "a NOT IN (subquery) on an aggregate's value"
+	}
+	x, err := b.postConv(clause, false).conv(in.Expr)
+	if err != nil {
+		return nil, err
+	}
+	sq, ok := in.Sel.(*ast.SubqueryExpr)
+	if !ok {
+		return nil, b.c.at(unsupported("this %s", name), in)
+	}
+	nest := b.childNest("in " + what)
+	nest.noKeys = "in " + what
+	q, corr, err := b.inSubquery(sq.Query, nest)
+	if err != nil {
+		return nil, err
+	}
+	if len(q.Cols) != 1 {
+		return nil, b.c.at(newErr(CodeOperandColumns, "Operand should contain 1 column(s)"), in)
+	}
+	if hasTopK(q.Root) {
+		return nil, b.c.at(unsupported("'LIMIT & IN/ALL/ANY/SOME subquery'"), in)
+	}
+	y := q.Root.Columns()[0]
+	xKey, yKey, ok := inComparison(x, expr.NewCol(0, y))
+	if !ok {
+		return nil, b.c.at(unsupported("%s comparing %s with %s", name, kindName(x.Type()), kindName(y.Type)), in)
+	}
+	// The subquery reads the outer columns it is correlated with once per group: they must
+	// be group columns.
+	b.postWhat = "Expression " + text
+	corrOuter := make([]int, len(corr.outer))
+	for i, o := range corr.outer {
+		e, err := b.postColumn(o)
+		if err != nil {
+			return nil, b.c.at(err.(*Error), in)
+		}
+		idx, ok := expr.Index(e)
+		if !ok {
+			return nil, b.c.at(unsupported("%s correlated with a column that is not a group column", name), in)
+		}
+		corrOuter[i] = idx
+	}
+	xCol := b.postColumnRef([]dataflow.Column{{Name: restoreText(in.Expr), Type: xKey.Type()}})
+	b.postSteps = append(b.postSteps, postStep{compute: xKey, name: restoreText(in.Expr)})
+	leaf := func(plan Plan, lead []expr.Expr, left []int) int {
+		sub := *q
+		sub.Root = plan
+		leafPlan, all := b.subqueryLeaf(&sub, corr, lead)
+		st := postStep{leaf: leafPlan}
+		for i, l := range left {
+			st.leftKeys = append(st.leftKeys, l)
+			st.rightKeys = append(st.rightKeys, i)
+		}
+		for i, o := range corrOuter {
+			st.leftKeys = append(st.leftKeys, o)
+			st.rightKeys = append(st.rightKeys, len(lead)+i)
+		}
+		b.postSteps = append(b.postSteps, st)
+		padded := make([]dataflow.Column, len(all))
+		for i, c := range all {
+			c.Type.Nullable = true
+			padded[i] = c
+		}
+		return b.postColumnRef(padded)
+	}
+	one := []expr.Expr{expr.NewConst(dataflow.Int(1))}
+	match := leaf(q.Root, []expr.Expr{yKey}, []int{xCol})
+	value := expr.NewIsNull(b.postCol(match), true)
+	var unknown expr.Expr
+	if y.Type.Nullable {
+		nulls := leaf(&Filter{Input: q.Root, Pred: expr.NewIsNull(expr.NewCol(0, y), false)}, one, nil)
+		unknown = expr.NewIsNull(b.postCol(nulls), true)
+	}
+	if xKey.Type().Nullable {
+		any := leaf(q.Root, one, nil)
+		rowsAndNull := expr.NewAnd(expr.NewIsNull(b.postCol(xCol), false), expr.NewIsNull(b.postCol(any), true))
+		if unknown == nil {
+			unknown = rowsAndNull
+		} else {
+			unknown = expr.NewOr(unknown, rowsAndNull)
+		}
+	}
+	if unknown != nil {
+		value = expr.NewOr(value, expr.NewAnd(unknown, expr.NewConst(dataflow.Null)))
+	}
+	if in.Not {
+		value = expr.NewNot(value)
+	}
+	if b.postValsByText == nil {
+		b.postValsByText = map[string]expr.Expr{}
+		b.postFirst = in
+	}
+	b.postValsByText[text] = value
+	return value, nil
+}
+
+// postJoins lays the steps above the aggregate over its output (of width columns); post
+// maps the block's numbering above the aggregate onto the positions there.
+func (b *block) postJoins(input Plan, post func(expr.Expr) expr.Expr) Plan {
+	at := func(i int) int {
+		idx, _ := expr.Index(post(expr.NewCol(i, dataflow.Column{})))
+		return idx
+	}
+	for _, st := range b.postSteps {
+		if st.compute != nil {
+			cols := input.Columns()
+			exprs := make([]expr.Expr, 0, len(cols)+1)
+			for i, c := range cols {
+				exprs = append(exprs, expr.NewCol(i, c))
+			}
+			e := post(st.compute)
+			exprs = append(exprs, e)
+			input = project(input, exprs, append(slices.Clone(cols), dataflow.Column{Name: st.name, Type: e.Type()}))
+			continue
+		}
+		j := &Join{Left: input, Right: st.leaf, Kind: LeftJoin, RightKeys: st.rightKeys}
+		for _, l := range st.leftKeys {
+			j.LeftKeys = append(j.LeftKeys, at(l))
+		}
+		input = j
+	}
+	return input
 }

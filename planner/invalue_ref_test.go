@@ -18,8 +18,9 @@ import (
 // definition, computed here directly over random tables: `x IN (SELECT y …)` is TRUE when
 // some y equals x, else NULL when some y is NULL or x is NULL and there are rows, else
 // FALSE; NOT IN is its negation. Each query reads the value in a position where NULL and
-// FALSE differ (the select list, IS NULL, a NOT of OR, XOR, CASE, a group column, HAVING),
-// uncorrelated or correlated, with operands that may or may not be NULL.
+// FALSE differ (the select list, IS NULL, a NOT of OR, XOR, CASE, a group column, HAVING,
+// on an aggregate's value), uncorrelated or correlated, with operands that may or may not
+// be NULL.
 func TestInValueThreeValued(t *testing.T) {
 	cat := refCatalog(t)
 	rapid.Check(t, func(rt *rapid.T) {
@@ -28,7 +29,7 @@ func TestInValueThreeValued(t *testing.T) {
 		inner := rapid.SampledFrom([]string{"score", "author"}).Draw(rt, "inner")
 		not := rapid.Bool().Draw(rt, "not")
 		correlated := rapid.Bool().Draw(rt, "correlated")
-		position := rapid.SampledFrom([]string{"select", "is_null", "not_or", "xor", "case", "group", "having"}).Draw(rt, "position")
+		position := rapid.SampledFrom([]string{"select", "is_null", "not_or", "xor", "case", "group", "having", "agg_select", "agg_having"}).Draw(rt, "position")
 
 		op := "IN"
 		if not {
@@ -39,6 +40,9 @@ func TestInValueThreeValued(t *testing.T) {
 			where = " WHERE s.author = u.id"
 		}
 		value := fmt.Sprintf("u.%s %s (SELECT s.%s FROM stories s%s)", operand, op, inner, where)
+		// On an aggregate's value, joined above the aggregate: one user per group, so
+		// MAX(x) is x.
+		aggValue := fmt.Sprintf("MAX(u.%s) %s (SELECT s.%s FROM stories s%s)", operand, op, inner, where)
 		var sql string
 		switch position {
 		case "select":
@@ -55,6 +59,10 @@ func TestInValueThreeValued(t *testing.T) {
 			sql = "SELECT u.id, " + value + " AS f, COUNT(*) AS n FROM users u GROUP BY u.id, u.karma"
 		case "having":
 			sql = "SELECT u.id, COUNT(*) AS n FROM users u GROUP BY u.id, u.karma HAVING (" + value + ") IS NOT FALSE"
+		case "agg_select":
+			sql = "SELECT u.id, " + aggValue + " AS f FROM users u GROUP BY u.id"
+		case "agg_having":
+			sql = "SELECT u.id FROM users u GROUP BY u.id HAVING (" + aggValue + ") IS NULL"
 		}
 
 		columns := map[string]int{"karma": 2, "id": 0, "score": 2, "author": 1}
@@ -102,6 +110,12 @@ func TestInValueThreeValued(t *testing.T) {
 			case "having":
 				if v.IsNull() || v.RawInt() != 0 {
 					row = dataflow.Row{id, dataflow.Int(1)}
+				}
+			case "agg_select":
+				row = dataflow.Row{id, v}
+			case "agg_having":
+				if v.IsNull() {
+					row = dataflow.Row{id}
 				}
 			}
 			if row != nil {

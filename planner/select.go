@@ -71,6 +71,12 @@ type block struct {
 	// subqueryVals are the values of the block's IN, NOT IN and EXISTS subqueries that
 	// stand inside expressions (see invalue.go).
 	subqueryVals map[ast.ExprNode]expr.Expr
+	// postSteps and postCols are the computed columns and LEFT JOINs above the aggregate of
+	// IN (subquery) values on aggregates, postValsByText those values (see postInValue).
+	postSteps      []postStep
+	postCols       []dataflow.Column
+	postValsByText map[string]expr.Expr
+	postFirst      ast.ExprNode
 	// valuesByText are the same values by their text, each joined once.
 	valuesByText map[string]*subqueryValue
 	// valueClause is MySQL's name of the clause whose subquery value is being compiled,
@@ -623,15 +629,22 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int, nkeys i
 	agg := b.aggregate(bt)
 	grouped, reduced := reduceGroups(agg, b.dependentGroups(keyGroup[:nkeys]))
 	g := len(b.groups)
+	width := len(agg.Cols)
 	post := func(e expr.Expr) expr.Expr {
 		return expr.Remap(e, func(i int) int {
 			if i >= aggBase {
 				return g + i - aggBase
 			}
+			if i >= postJoinBase && i < winBase {
+				return width + i - postJoinBase
+			}
 			return i
 		})
 	}
 	var input = grouped
+	if len(b.postSteps) > 0 {
+		input = b.postJoins(input, post)
+	}
 	if having != nil {
 		if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
 			input = &Filter{Input: input, Pred: post(having)}
@@ -705,6 +718,11 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 	having, order, err := b.aggSelect(sel)
 	if err != nil {
 		return nil, err
+	}
+	if len(b.postSteps) > 0 {
+		// The read combines the groups of several keys (or branches) after the view: a
+		// join above the aggregate would see each key's part of a group alone.
+		return nil, b.c.at(unsupported("IN (subquery) on an aggregate's value in a query whose read combines the groups of several keys (an IN list of parameters over a column not grouped by, or a parameter under OR)"), b.postFirst)
 	}
 	type avgParts struct{ avg, sum, count int }
 	var avgs []avgParts

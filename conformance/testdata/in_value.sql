@@ -171,6 +171,49 @@ SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING (grp IN (SELECT grp FRO
 -- query having_and_aggregate
 SELECT grp, SUM(qty) AS s FROM items GROUP BY grp HAVING SUM(qty) > 3 AND grp NOT IN (SELECT v FROM nonulls);
 
+# An IN (subquery) on an aggregate's value is joined above the aggregate. MariaDB 10.11
+# answers these wrongly itself (`HAVING COUNT(*) IN (SELECT w FROM picks)` keeps no group
+# whose count w holds, and `MIN(val) NOT IN (…)` is 1 for a minimum the subquery holds),
+# while it answers the same query over a derived table of the groups rightly: that form is
+# its reference.
+-- query having_count_in
+SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING COUNT(*) IN (SELECT w FROM picks);
+-- mariadb
+SELECT grp, n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d WHERE n IN (SELECT w FROM picks);
+
+-- query having_sum_not_in_nulls
+SELECT grp, SUM(val) AS s FROM items GROUP BY grp HAVING SUM(val) NOT IN (SELECT val * 2 FROM picks);
+-- mariadb
+SELECT grp, s FROM (SELECT grp, SUM(val) AS s FROM items GROUP BY grp) AS d WHERE s NOT IN (SELECT val * 2 FROM picks);
+
+-- query having_count_correlated
+SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING COUNT(*) IN (SELECT p.w FROM picks p WHERE p.grp = items.grp);
+-- mariadb
+SELECT grp, n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d WHERE n IN (SELECT p.w FROM picks p WHERE p.grp = d.grp);
+
+-- query having_aggregate_is_null
+SELECT grp FROM items GROUP BY grp HAVING (MIN(val) NOT IN (SELECT val FROM picks)) IS NULL;
+-- mariadb
+SELECT grp FROM (SELECT grp, MIN(val) AS m FROM items GROUP BY grp) AS d WHERE (m NOT IN (SELECT val FROM picks)) IS NULL;
+
+-- query select_aggregate_value
+SELECT grp, MAX(val) IN (SELECT val FROM picks) AS f, COUNT(*) + 1 NOT IN (SELECT w FROM picks) AS g FROM items GROUP BY grp;
+-- mariadb
+SELECT grp, m IN (SELECT val FROM picks) AS f, n + 1 NOT IN (SELECT w FROM picks) AS g FROM (SELECT grp, MAX(val) AS m, COUNT(*) AS n FROM items GROUP BY grp) AS d;
+
+-- query select_aggregate_value_keyed
+-- args: 1
+-- args: 2
+-- args: 9
+SELECT grp, COUNT(*) AS n, SUM(qty) IN (SELECT w FROM picks) AS f FROM items WHERE grp = ? GROUP BY grp;
+-- mariadb
+SELECT grp, n, s IN (SELECT w FROM picks) AS f FROM (SELECT grp, COUNT(*) AS n, SUM(qty) AS s FROM items WHERE grp = ? GROUP BY grp) AS d;
+
+-- query order_by_aggregate_value ordered
+SELECT grp, COUNT(*) AS n FROM items WHERE grp IS NOT NULL GROUP BY grp ORDER BY SUM(qty) IN (SELECT w FROM picks), grp;
+-- mariadb
+SELECT grp, n FROM (SELECT grp, COUNT(*) AS n, SUM(qty) AS s FROM items WHERE grp IS NOT NULL GROUP BY grp) AS d ORDER BY s IN (SELECT w FROM picks), grp;
+
 -- query group_exists_select
 SELECT grp, COUNT(*) AS n, EXISTS (SELECT 1 FROM picks p WHERE p.grp = items.grp) AS e FROM items GROUP BY grp;
 
