@@ -74,7 +74,7 @@ func (b *block) postConv(clause string, aliases bool) *exprConv {
 				return e, true, nil
 			}
 		}
-		if in, ok := n.(*ast.PatternInExpr); ok && in.Sel != nil && containsAggMemo(in.Expr) {
+		if in, ok := n.(*ast.PatternInExpr); ok && in.Sel != nil && (containsAggMemo(in.Expr) || aliases && b.selectAlias(in.Expr)) {
 			e, err := b.postInValue(in, clause)
 			return e, true, err
 		}

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/weirdb/weir/dataflow"
@@ -176,7 +177,7 @@ func (b *block) compileValues(sel *ast.SelectStmt, uses []valueUse) error {
 	}
 	defer func() { b.valueClause = "" }()
 	for _, u := range uses {
-		if in, ok := u.n.(*ast.PatternInExpr); ok && containsAggregate(in.Expr) {
+		if in, ok := u.n.(*ast.PatternInExpr); ok && (containsAggregate(in.Expr) || u.group && b.selectAlias(in.Expr)) {
 			continue // joined above the aggregate (postInValue), or misplaced (error 1111)
 		}
 		text := restoreText(u.n)
@@ -353,7 +354,7 @@ func (b *block) postInValue(in *ast.PatternInExpr, clause string) (expr.Expr, er
 	if in.Not {
 		name, what = "NOT IN (subquery)", "a NOT IN (subquery) on an aggregate's value"
 	}
-	x, err := b.postConv(clause, false).conv(in.Expr)
+	x, err := b.postConv(clause, clause != "field list").conv(in.Expr)
 	if err != nil {
 		return nil, err
 	}
@@ -446,6 +447,42 @@ func (b *block) postInValue(in *ast.PatternInExpr, clause string) (expr.Expr, er
 	b.postValsByText[text] = value
 	return value, nil
 }
+
+// selectAlias reports an operand that reads a select-list alias (in HAVING or ORDER BY),
+// not a column of the FROM clause: it is read above the aggregate.
+func (b *block) selectAlias(n ast.ExprNode) bool {
+	var f columnFinder
+	n.Accept(&f)
+	for _, cn := range f.found {
+		if cn.Name.Table.O != "" {
+			continue
+		}
+		if _, err := b.sc.lookup(cn.Name, "having clause"); err == nil || err.Code != CodeUnknownColumn {
+			continue
+		}
+		for _, it := range b.items {
+			if it.alias && strings.EqualFold(it.label, cn.Name.Name.O) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// columnFinder collects the column names of an expression, not those of subqueries.
+type columnFinder struct{ found []*ast.ColumnNameExpr }
+
+func (f *columnFinder) Enter(n ast.Node) (ast.Node, bool) {
+	switch x := n.(type) {
+	case *ast.ColumnNameExpr:
+		f.found = append(f.found, x)
+	case *ast.SubqueryExpr, *ast.SelectStmt, *ast.SetOprStmt, *ast.ExistsSubqueryExpr:
+		return n, true
+	}
+	return n, false
+}
+
+func (f *columnFinder) Leave(n ast.Node) (ast.Node, bool) { return n, true }
 
 // postJoins lays the steps above the aggregate over its output (of width columns); post
 // maps the block's numbering above the aggregate onto the positions there.

@@ -294,6 +294,18 @@ func (q *qgen) aggregateQuery() (string, int) {
 		}
 		sql += " GROUP BY " + strings.Join(refs, ", ")
 	}
+	if having == "" && q.cfg.Subqueries && !spanning && !underOr && len(aggs) > 0 && g.chance(10) {
+		// An aggregate's value, by alias, IN (subquery): joined above the aggregate,
+		// correlated with group columns only (not where the read combines the groups of
+		// several keys, which Weir refuses).
+		a := pick(g, aggs)
+		if v, ok := q.inValue(groups, scopeCol{ref: a.alias, typ: a.typ}); ok {
+			having = v
+			if len(groups) > 0 && g.chance(50) {
+				having = q.valuePred(groups, v)
+			}
+		}
+	}
 	if having != "" {
 		sql += " HAVING " + having
 	} else if g.chance(25) {
