@@ -39,6 +39,12 @@ SELECT grp, val IN (SELECT val FROM picks) AS f, count(*) AS n FROM items GROUP 
 -- query having_not_in
 SELECT grp, count(*) AS n FROM items GROUP BY grp HAVING grp NOT IN (SELECT grp FROM picks);
 
+-- query having_count_in
+SELECT grp, count(*) AS n FROM items GROUP BY grp HAVING count(*) IN (SELECT id FROM picks);
+
+-- query select_max_not_in
+SELECT grp, max(val) NOT IN (SELECT val FROM picks) AS f FROM items GROUP BY grp;
+
 -- query group_exists
 SELECT grp, count(*) AS n, EXISTS (SELECT 1 FROM picks p WHERE p.grp = items.grp) AS e FROM items GROUP BY grp;
 
