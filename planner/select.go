@@ -72,7 +72,8 @@ type block struct {
 	// stand inside expressions (see invalue.go).
 	subqueryVals map[ast.ExprNode]expr.Expr
 	// postSteps and postCols are the computed columns and LEFT JOINs above the aggregate of
-	// IN (subquery) values on aggregates, postValsByText those values (see postInValue).
+	// IN (subquery) values on aggregates, postValsByText those values and postFirst the
+	// first of them, for messages (see postInValue).
 	postSteps      []postStep
 	postCols       []dataflow.Column
 	postValsByText map[string]expr.Expr
