@@ -175,7 +175,7 @@ SELECT grp, SUM(qty) AS s FROM items GROUP BY grp HAVING SUM(qty) > 3 AND grp NO
 # answers these wrongly itself (`HAVING COUNT(*) IN (SELECT w FROM picks)` keeps no group
 # whose count w holds, and `MIN(val) NOT IN (…)` is 1 for a minimum the subquery holds),
 # while it answers the same query over a derived table of the groups rightly: that form is
-# its reference.
+# its reference (here and in having_aggregate_alias below).
 -- query having_count_in
 SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING COUNT(*) IN (SELECT w FROM picks);
 -- mariadb
@@ -225,6 +225,17 @@ SELECT id, val FROM items ORDER BY val IN (SELECT val FROM picks) DESC, id;
 
 -- query order_by_alias ordered
 SELECT id, val NOT IN (SELECT val FROM picks) AS f FROM items ORDER BY f, id;
+
+-- query having_alias_operand
+SELECT id, val + 10 AS v FROM items HAVING v NOT IN (SELECT val FROM picks);
+
+-- query order_by_alias_operand ordered
+SELECT id, name AS n FROM items ORDER BY n IN (SELECT label FROM picks), id;
+
+-- query having_aggregate_alias
+SELECT grp, COUNT(*) AS n FROM items GROUP BY grp HAVING n NOT IN (SELECT w FROM picks);
+-- mariadb
+SELECT grp, n FROM (SELECT grp, COUNT(*) AS n FROM items GROUP BY grp) AS d WHERE n NOT IN (SELECT w FROM picks);
 
 -- query distinct_value
 SELECT DISTINCT val IN (SELECT val FROM picks) AS f FROM items;
