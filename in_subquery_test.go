@@ -63,3 +63,42 @@ func TestInSubqueryOverExpressionStaysPartial(t *testing.T) {
 	tok := mustExec(t, e, "DELETE FROM tags WHERE id = 1").Token
 	check(tok, after)
 }
+
+// TestInValueNullTransitions: `team IN (SELECT …)` and NOT IN read as values in a cache
+// keyed by the outer table's primary key (partial, filled through the LEFT JOINs) walk
+// TRUE, FALSE and NULL as the subquery gains and loses rows, NULLs and matches, and as the
+// outer value turns NULL: each write reaches the keys read before it.
+func TestInValueNullTransitions(t *testing.T) {
+	ctx := context.Background()
+	e := open(t, weir.Options{MemoryLimit: -1})
+	mustExec(t, e, "CREATE TABLE users (id INT PRIMARY KEY, team INT NULL)")
+	mustExec(t, e, "CREATE TABLE blocked (id INT PRIMARY KEY, team INT NULL)")
+	mustExec(t, e, "INSERT INTO users VALUES (1, 1), (2, 2), (3, NULL)")
+	v := mustRegister(t, e, "flags", "SELECT id, team IN (SELECT team FROM blocked) AS f, team NOT IN (SELECT team FROM blocked) AS g FROM users WHERE id = ?")
+	if !v.Stats().Partial {
+		t.Errorf("the reader keyed by the primary key is full, want partial")
+	}
+	steps := []struct {
+		write string
+		want  [3]string // the row of each user
+	}{
+		{"DELETE FROM blocked", [3]string{"1|0|1", "2|0|1", "3|0|1"}},
+		{"INSERT INTO blocked VALUES (1, 1)", [3]string{"1|1|0", "2|0|1", "3|NULL|NULL"}},
+		{"INSERT INTO blocked VALUES (2, NULL)", [3]string{"1|1|0", "2|NULL|NULL", "3|NULL|NULL"}},
+		{"DELETE FROM blocked WHERE id = 1", [3]string{"1|NULL|NULL", "2|NULL|NULL", "3|NULL|NULL"}},
+		{"UPDATE blocked SET team = 2 WHERE id = 2", [3]string{"1|0|1", "2|1|0", "3|NULL|NULL"}},
+		{"UPDATE users SET team = NULL WHERE id = 2", [3]string{"1|0|1", "2|NULL|NULL", "3|NULL|NULL"}},
+		{"UPDATE users SET team = 2 WHERE id = 3", [3]string{"1|0|1", "2|NULL|NULL", "3|1|0"}},
+		{"DELETE FROM blocked", [3]string{"1|0|1", "2|0|1", "3|0|1"}},
+	}
+	for i, st := range steps {
+		tok := mustExec(t, e, st.write).Token
+		for k := 1; k <= 3; k++ {
+			rows, err := v.LookupAfter(ctx, tok, k)
+			wantRows(t, rows, err, st.want[k-1])
+		}
+		if t.Failed() {
+			t.Fatalf("after step %d (%s)", i, st.write)
+		}
+	}
+}

@@ -93,6 +93,18 @@ SELECT id FROM r WHERE v NOT IN (SELECT w FROM s WHERE s.rid > 3);
 -- query rq_not_in_correlated
 SELECT id FROM r WHERE v NOT IN (SELECT s.w FROM s WHERE s.rid = r.id);
 
+-- query rq_in_value_nulls
+SELECT id, v IN (SELECT w FROM s WHERE s.rid > 3) AS f, v NOT IN (SELECT w FROM s) AS g FROM r;
+
+-- query rq_in_value_correlated
+SELECT id, v NOT IN (SELECT s.w FROM s WHERE s.rid = r.id) AS f FROM r;
+
+-- query rq_in_value_where
+SELECT id FROM r WHERE (v IN (SELECT w FROM s WHERE s.rid < 6)) IS NOT FALSE;
+
+-- query rq_in_value_grouped
+SELECT g, SUM(v IN (SELECT w FROM s)) AS n, COUNT(*) AS c FROM r GROUP BY g HAVING g NOT IN (SELECT g FROM r WHERE v > 7);
+
 -- query rq_union
 SELECT v AS x FROM r WHERE g = 'a' UNION SELECT w FROM s WHERE w < 5;
 

@@ -38,7 +38,9 @@ import (
 // "-- mariadb" is for the constructs MySQL and MariaDB spell differently (MySQL's `VALUES
 // ROW(1, 'a')` is MariaDB's `VALUES (1, 'a')`; MariaDB has no derived column list, `AS v(a,
 // b)`): Weir runs the query as written, MariaDB its own text, which must take the same
-// parameters. Use it only where the syntax differs.
+// parameters. Use it only where the syntax differs, or where MariaDB itself answers a
+// query wrongly and an equivalent text of it rightly (say so in the file, with the wrong
+// answer).
 
 // Statement is a write or DDL statement.
 type Statement struct {

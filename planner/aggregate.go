@@ -74,6 +74,10 @@ func (b *block) postConv(clause string, aliases bool) *exprConv {
 				return e, true, nil
 			}
 		}
+		if in, ok := n.(*ast.PatternInExpr); ok && in.Sel != nil && (containsAggMemo(in.Expr) || aliases && b.selectAlias(in.Expr)) {
+			e, err := b.postInValue(in, clause)
+			return e, true, err
+		}
 		if containsAggMemo(n) {
 			return nil, false, nil
 		}

@@ -65,9 +65,14 @@
 // correlation key, on whether the subquery has rows at all and whether it has a NULL, only
 // where the column's types allow NULLs. An IN or NOT IN that AND and OR alone join to the
 // WHERE (under OR) is the same LEFT JOIN, or NOT IN's anti-joins, its value whether the
-// condition is TRUE: there NULL drops a row as FALSE does. An outer operand that is an
-// expression is a hidden column computed over the FROM clause once its joins are done
-// (computed.go), which the join is keyed on. Lowering to these operators rather than to a
+// condition is TRUE: there NULL drops a row as FALSE does. Anywhere else (the select list,
+// HAVING, ORDER BY, WHERE under a NOT of AND or OR, a comparison, IS NULL, XOR, CASE) an
+// IN or NOT IN is a value of SQL's three (invalue.go): the same LEFT JOINs as NOT IN's,
+// their markers combined into TRUE, FALSE or NULL; in a query that aggregates, a value read
+// outside aggregate functions becomes a group column, as EXISTS there does, and one on an
+// aggregate's value is joined above the aggregate. An outer
+// operand that is an expression is a hidden column computed over the FROM clause once its
+// joins are done (computed.go), which the join is keyed on. Lowering to these operators rather than to a
 // dedicated anti-join operator keeps what joins already have: partial state and replay
 // paths (a cache keyed by an outer column is partial, filled through the join), shared
 // nodes, eviction and memory accounting. Rows of a subquery over one table that hold its
@@ -76,8 +81,8 @@
 // lowering cannot express is refused with an error naming it: a parameter inside NOT EXISTS
 // or NOT IN (a key would have to select outer rows that no row of that key matches, a
 // padded row per key that no operator makes; literals there stay filters), any other
-// reference to an outer column, IN and NOT IN under OR, a subquery in an outer join's ON,
-// and HAVING, `LIMIT 0` or OFFSET in EXISTS.
+// reference to an outer column, a subquery in an outer join's ON, an IN on an aggregate's
+// value whose groups a read combines, and HAVING, `LIMIT 0` or OFFSET in EXISTS.
 //
 // Scalar subqueries (subquery.go), as values in the select list, WHERE, HAVING, ORDER BY or
 // an inner join's ON, are LEFT JOINs with the subquery's rows, compiled before the FROM

@@ -328,7 +328,7 @@ func (b *block) selectExists(fl *ast.FieldList) error {
 		return nil
 	}
 	if b.agg {
-		return b.c.at(unsupported("EXISTS (subquery) in the select list of an aggregate query"), f.found[0])
+		return nil // subqueryValues compiled them, as group columns
 	}
 	b.existsVals = map[*ast.ExistsSubqueryExpr]expr.Expr{}
 	for _, x := range f.found {
@@ -462,16 +462,51 @@ func (b *block) eqPred(outer, inner int, src ast.ExprNode) *pred {
 // can tell.)
 func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	const what = "a NOT IN (subquery)"
+	nest := b.childNest("in " + what)
+	nest.noKeys = "in " + what
+	j, err := b.inJoins(in, "NOT IN (subquery)", nest)
+	if err != nil {
+		return nil, err
+	}
+	cond := expr.NewIsNull(b.colExpr(j.match), false)
+	if j.nulls >= 0 {
+		cond = expr.NewAnd(cond, expr.NewIsNull(b.colExpr(j.nulls), false))
+	}
+	if j.any >= 0 {
+		cond = expr.NewAnd(cond, expr.NewIsNull(b.colExpr(j.x), true))
+		cond = expr.NewOr(expr.NewIsNull(b.colExpr(j.any), false), cond)
+	}
+	return []*pred{{e: cond, cols: expr.Columns(cond), src: in}}, nil
+}
+
+// inJoined is what the LEFT JOINs of an IN or NOT IN (subquery) tell of an outer row, as
+// the global numbers of their first columns, each NULL exactly where its join found no
+// row: match, the subquery rows whose y equals x; nulls (or -1 where no y may be NULL),
+// whether some y is NULL; any (or -1 where x may not be NULL, or for a row constructor),
+// whether the subquery has rows at all. All are per correlation value.
+type inJoined struct {
+	match, nulls, any int
+	// x is the outer operand's column, for one operand.
+	x int
+	// operands are the outer operands as compiled, before they became columns; outer the
+	// outer columns the subquery is correlated with.
+	operands []expr.Expr
+	outer    []int
+}
+
+// inJoins adds the LEFT JOINs of an IN or NOT IN (subquery) (name says which, for
+// messages) to the block: the match on x = y and the correlations, then for one operand
+// those on whether the subquery holds a NULL and whether it has rows, where the types
+// allow NULLs. A row constructor is refused where a value of it may be NULL.
+func (b *block) inJoins(in *ast.PatternInExpr, name string, nest nesting) (*inJoined, error) {
 	operands, err := b.inOperands(in)
 	if err != nil {
 		return nil, err
 	}
 	sq, ok := in.Sel.(*ast.SubqueryExpr)
 	if !ok {
-		return nil, b.c.at(unsupported("this NOT IN (subquery)"), in)
+		return nil, b.c.at(unsupported("this %s", name), in)
 	}
-	nest := b.childNest("in " + what)
-	nest.noKeys = "in " + what
 	q, corr, err := b.inSubquery(sq.Query, nest)
 	if err != nil {
 		return nil, err
@@ -488,10 +523,10 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 	for i, operand := range operands {
 		xKey, yKey, ok := inComparison(operand, expr.NewCol(i, ys[i]))
 		if !ok {
-			return nil, b.c.at(unsupported("NOT IN (subquery) comparing %s with %s", kindName(operand.Type()), kindName(ys[i].Type)), in)
+			return nil, b.c.at(unsupported("%s comparing %s with %s", name, kindName(operand.Type()), kindName(ys[i].Type)), in)
 		}
 		if len(operands) > 1 && (xKey.Type().Nullable || yKey.Type().Nullable) {
-			return nil, b.c.at(unsupported("NOT IN (subquery) on a row constructor whose values may be NULL"), in)
+			return nil, b.c.at(unsupported("%s on a row constructor whose values may be NULL", name), in)
 		}
 		xs[i], yKeys[i] = b.computedColumn(xKey), yKey
 	}
@@ -515,24 +550,20 @@ func (b *block) notIn(in *ast.PatternInExpr) ([]*pred, error) {
 			table: -1, cross: len(on) == 0}, on: on, src: in})
 		return first
 	}
-	match := leaf(q.Root, yKeys, xs)
-	cond := expr.NewIsNull(b.colExpr(match), false)
+	j := &inJoined{match: leaf(q.Root, yKeys, xs), nulls: -1, any: -1, x: xs[0], operands: operands, outer: corr.outer}
 	if len(operands) > 1 {
-		return []*pred{{e: cond, cols: expr.Columns(cond), src: in}}, nil
+		return j, nil
 	}
-	x, y := xs[0], ys[0]
+	y := ys[0]
 	one := []expr.Expr{expr.NewConst(dataflow.Int(1))}
 	if y.Type.Nullable {
 		nulls := &Filter{Input: q.Root, Pred: expr.NewIsNull(expr.NewCol(0, y), false)}
-		n := leaf(nulls, one, nil)
-		cond = expr.NewAnd(cond, expr.NewIsNull(b.colExpr(n), false))
+		j.nulls = leaf(nulls, one, nil)
 	}
-	if b.sc.cols[x].col.Type.Nullable {
-		cond = expr.NewAnd(cond, expr.NewIsNull(b.colExpr(x), true))
-		any := leaf(q.Root, one, nil)
-		cond = expr.NewOr(expr.NewIsNull(b.colExpr(any), false), cond)
+	if b.sc.cols[j.x].col.Type.Nullable {
+		j.any = leaf(q.Root, one, nil)
 	}
-	return []*pred{{e: cond, cols: expr.Columns(cond), src: in}}, nil
+	return j, nil
 }
 
 // wrapAntis puts the block's anti-joins around its FROM: each is a LEFT JOIN whose padded

@@ -49,6 +49,9 @@ type exprConv struct {
 	where string
 	// scalars, when set, gives the values of the block's scalar subqueries.
 	scalars func(n *ast.SubqueryExpr) (expr.Expr, bool)
+	// subqueryVals, when set, gives the values of the block's IN, NOT IN and EXISTS
+	// subqueries that stand inside expressions (see invalue.go).
+	subqueryVals func(n ast.ExprNode) (expr.Expr, bool)
 	// memo, when set, remembers the result for every node compiled, so that a caller that
 	// compiles a tree and then its subtrees pays for each node once.
 	memo map[ast.ExprNode]memoEntry
@@ -273,7 +276,12 @@ func (v *exprConv) node(n ast.ExprNode) (expr.Expr, error) {
 		}
 		return nil, v.err(unsupported("a scalar subquery here (only in the select list, WHERE, HAVING, ORDER BY or an inner join's ON of a cached SELECT)"), n)
 	case *ast.ExistsSubqueryExpr:
-		return nil, v.err(unsupported("EXISTS (subquery) outside a SELECT's WHERE (or an inner join's ON)"), n)
+		if v.subqueryVals != nil {
+			if e, ok := v.subqueryVals(n); ok {
+				return e, nil
+			}
+		}
+		return nil, v.err(unsupported("EXISTS (subquery) outside a SELECT's select list, WHERE, HAVING, ORDER BY (or an inner join's ON)"), n)
 	case *ast.CompareSubqueryExpr:
 		return nil, v.err(unsupported("comparisons with ANY/ALL/SOME (subquery)"), n)
 	case *ast.VariableExpr:
@@ -454,11 +462,16 @@ func (v *exprConv) binary(n *ast.BinaryOperationExpr) (expr.Expr, error) {
 
 func (v *exprConv) in(n *ast.PatternInExpr) (expr.Expr, error) {
 	if n.Sel != nil {
+		if v.subqueryVals != nil {
+			if e, ok := v.subqueryVals(n); ok {
+				return e, nil
+			}
+		}
 		what := "IN (subquery)"
 		if n.Not {
 			what = "NOT IN (subquery)"
 		}
-		return nil, v.err(unsupported("%s here: only a SELECT's WHERE (or an inner join's ON) may use it, as a condition joined to the rest by AND and OR alone (not under a NOT of AND or OR, nor inside an expression)", what), n)
+		return nil, v.err(unsupported("%s here: only a SELECT's select list, WHERE, HAVING and ORDER BY (or an inner join's ON) may use it", what), n)
 	}
 	if _, ok := unparen(n.Expr).(*ast.RowExpr); ok {
 		return nil, v.err(unsupported("row constructors"), n)

@@ -237,7 +237,7 @@ func (b *block) walkFrom(n ast.ResultSetNode, optional bool) (fromNode, error) {
 		if onExpr != nil {
 			v := b.rowConv(b.sc.restrict(append(l.tableList(), r.tableList()...)), "on clause")
 			for _, cj := range splitAnd(onExpr) {
-				if !optional && n.Tp != ast.LeftJoin && n.Tp != ast.RightJoin && (isSubqueryConj(cj) || hasScalarSubquery(cj) || hasPositiveSubquery(cj)) {
+				if !optional && n.Tp != ast.LeftJoin && n.Tp != ast.RightJoin && (isSubqueryConj(cj) || hasScalarSubquery(cj) || hasSubqueryValue(cj)) {
 					// The condition of an inner join outside any outer join's optional
 					// side may as well be WHERE's, where a subquery becomes a semi- or
 					// anti-join.

@@ -68,6 +68,21 @@ type block struct {
 	existsVals map[*ast.ExistsSubqueryExpr]expr.Expr
 	// scalarVals are the values of the block's scalar subqueries (see subquery.go).
 	scalarVals map[*ast.SubqueryExpr]expr.Expr
+	// subqueryVals are the values of the block's IN, NOT IN and EXISTS subqueries that
+	// stand inside expressions (see invalue.go).
+	subqueryVals map[ast.ExprNode]expr.Expr
+	// postSteps and postCols are the computed columns and LEFT JOINs above the aggregate of
+	// IN (subquery) values on aggregates, postValsByText those values and postFirst the
+	// first of them, for messages (see postInValue).
+	postSteps      []postStep
+	postCols       []dataflow.Column
+	postValsByText map[string]expr.Expr
+	postFirst      ast.ExprNode
+	// valuesByText are the same values by their text, each joined once.
+	valuesByText map[string]*subqueryValue
+	// valueClause is MySQL's name of the clause whose subquery value is being compiled,
+	// for messages about its operand; WHERE's when empty.
+	valueClause string
 	// eqSemis are the WHERE conjuncts `col = (SELECT …)` planned as semi-joins.
 	eqSemis map[ast.ExprNode]*eqSemi
 	// computed are the hidden columns of IN (subquery) over expressions (see computed.go).
@@ -176,7 +191,8 @@ func (c *compiler) normalize(n ast.Node, keys []*keyCond) string {
 }
 
 func (b *block) rowConv(sc *scope, clause string) *exprConv {
-	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where, scalars: b.scalarHook}
+	return &exprConv{c: b.c, sc: sc, clause: clause, view: true, where: b.where, scalars: b.scalarHook,
+		subqueryVals: b.subqueryValHook}
 }
 
 func checkSelect(sel *ast.SelectStmt) error {
@@ -247,6 +263,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		return nil, err
 	}
 	if sel.GroupBy != nil {
+		if err := b.groupByValues(sel); err != nil {
+			return nil, err
+		}
 		for _, it := range sel.GroupBy.Items {
 			e, err := b.groupItem(it.Expr)
 			if err != nil {
@@ -299,6 +318,9 @@ func (b *block) plan(sel *ast.SelectStmt) (*Query, error) {
 		notPreds = append(notPreds[:len(notPreds):len(notPreds)], &keyCond{conj: r.conj})
 	}
 	if err := b.scalarSubqueries(sel, conjs); err != nil {
+		return nil, err
+	}
+	if err := b.subqueryValues(sel, conjs); err != nil {
 		return nil, err
 	}
 	preds, semis, err := b.wherePreds(conjs, notPreds)
@@ -608,15 +630,22 @@ func (b *block) aggOutput(sel *ast.SelectStmt, bt *built, keyCols []int, nkeys i
 	agg := b.aggregate(bt)
 	grouped, reduced := reduceGroups(agg, b.dependentGroups(keyGroup[:nkeys]))
 	g := len(b.groups)
+	width := len(agg.Cols)
 	post := func(e expr.Expr) expr.Expr {
 		return expr.Remap(e, func(i int) int {
 			if i >= aggBase {
 				return g + i - aggBase
 			}
+			if i >= postJoinBase && i < winBase {
+				return width + i - postJoinBase
+			}
 			return i
 		})
 	}
 	var input = grouped
+	if len(b.postSteps) > 0 {
+		input = b.postJoins(input, post)
+	}
 	if having != nil {
 		if v, ok := expr.ConstValue(having); !ok || !v.Truthy() {
 			input = &Filter{Input: input, Pred: post(having)}
@@ -690,6 +719,11 @@ func (b *block) combinedQuery(sel *ast.SelectStmt, bt *built, keys []*keyCond, k
 	having, order, err := b.aggSelect(sel)
 	if err != nil {
 		return nil, err
+	}
+	if len(b.postSteps) > 0 {
+		// The read combines the groups of several keys (or branches) after the view: a
+		// join above the aggregate would see each key's part of a group alone.
+		return nil, b.c.at(unsupported("IN (subquery) on an aggregate's value in a query whose read combines the groups of several keys (an IN list of parameters over a column not grouped by, or a parameter under OR)"), b.postFirst)
 	}
 	type avgParts struct{ avg, sum, count int }
 	var avgs []avgParts

@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/pingcap/tidb/pkg/parser/ast"
 	"github.com/pingcap/tidb/pkg/parser/opcode"
 	"github.com/weirdb/weir/dataflow"
@@ -77,14 +79,6 @@ func positiveSubqueries(cond ast.ExprNode, into map[ast.ExprNode]bool) {
 	if in, ok := unparenNot(cond).(*ast.PatternInExpr); ok && in.Sel != nil {
 		into[cond] = true
 	}
-}
-
-// hasPositiveSubquery reports a condition with an IN or NOT IN (subquery) that
-// positiveSubqueries finds, which only a WHERE compiles.
-func hasPositiveSubquery(cond ast.ExprNode) bool {
-	found := map[ast.ExprNode]bool{}
-	positiveSubqueries(cond, found)
-	return len(found) > 0
 }
 
 func unparenNot(n ast.ExprNode) ast.ExprNode {
@@ -234,13 +228,18 @@ func (b *block) inOperands(in *ast.PatternInExpr) ([]expr.Expr, error) {
 // over the FROM clause's columns (computed.go), so it may not read a subquery's value.
 func (b *block) inOperand(op ast.ExprNode) (expr.Expr, error) {
 	if cn, ok := unparen(op).(*ast.ColumnNameExpr); ok {
-		x, rerr := b.sc.resolve(cn.Name, "where clause")
+		x, rerr := b.sc.resolve(cn.Name, b.operandClause())
 		if rerr != nil {
+			if item := b.aliasedItem(cn); item != nil {
+				// HAVING and ORDER BY of a query without aggregates name the select
+				// list's expressions by alias: the operand is that expression.
+				return b.inOperand(item)
+			}
 			return nil, b.c.at(rerr, cn)
 		}
 		return b.colExpr(x), nil
 	}
-	v := b.rowConv(b.sc, "where clause")
+	v := b.rowConv(b.sc, b.operandClause())
 	x, err := v.conv(op)
 	if err != nil {
 		return nil, err
@@ -251,6 +250,23 @@ func (b *block) inOperand(op ast.ExprNode) (expr.Expr, error) {
 		}
 	}
 	return x, nil
+}
+
+// aliasedItem is the select-list expression that cn names by alias, where the IN
+// (subquery) stands in HAVING or ORDER BY; nil elsewhere, and for a name that is no alias.
+func (b *block) aliasedItem(cn *ast.ColumnNameExpr) ast.ExprNode {
+	if (b.valueClause != "having clause" && b.valueClause != "order clause") || cn.Name.Table.O != "" {
+		return nil
+	}
+	for _, it := range b.items {
+		if it.alias && it.node != nil && strings.EqualFold(it.label, cn.Name.Name.O) {
+			if _, self := unparen(it.node).(*ast.ColumnNameExpr); self && strings.EqualFold(restoreText(it.node), restoreText(cn)) {
+				return nil
+			}
+			return it.node
+		}
+	}
+	return nil
 }
 
 // inComparison gives the two sides of an IN (subquery)'s x = y as values whose key

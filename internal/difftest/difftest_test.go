@@ -80,6 +80,14 @@ func runCase(rt *rapid.T, cfg caseConfig, stats *caseStats) {
 			}
 			v, err := h.register(name, sql)
 			stats.record(p.q.SQL, err)
+			if p.q.InValues > 0 {
+				stats.count(&stats.inValueQueries)
+				if err == nil {
+					stats.count(&stats.inValueViews)
+				} else if testing.Verbose() {
+					rt.Logf("rejected IN value: %s\n  -> %v", p.q.SQL, err)
+				}
+			}
 			if err != nil {
 				continue
 			}

@@ -111,6 +111,9 @@ type caseStats struct {
 	joins, otherJoins int
 	// values counts accepted queries with a VALUES table.
 	values int
+	// inValueQueries counts the registered queries that read an IN (subquery) as a value,
+	// inValueViews those the planner accepted.
+	inValueQueries, inValueViews int
 }
 
 // rangeParamSQL matches the range conditions with parameters that the generator writes.
@@ -172,6 +175,10 @@ func (s *caseStats) verify(t *testing.T) {
 	}
 	if s.writes > 1000 && s.uniqueCollisions == 0 {
 		t.Errorf("no written row collided on a unique key: the cases never exercised unique keys")
+	}
+	t.Logf("the planner accepted %d of %d queries reading an IN (subquery) as a value", s.inValueViews, s.inValueQueries)
+	if s.inValueQueries > 50 && s.inValueViews*100 < s.inValueQueries*(100-maxRejectPct) {
+		t.Errorf("the planner accepted only %d of %d queries reading an IN (subquery) as a value", s.inValueViews, s.inValueQueries)
 	}
 	t.Logf("%d views kept interval holes; %d lookup intervals evicted between reads; %d views combined groups across keys; %d had a parameter under OR",
 		s.intervalViews, s.intervalEvictions, s.combinedViews, s.orViews)

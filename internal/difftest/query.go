@@ -29,6 +29,8 @@ type Query struct {
 	AltSQL string
 	// Items is the number of select-list items, the visible width of the result.
 	Items int
+	// InValues counts the IN (subquery) read as values (see inValue).
+	InValues int
 }
 
 // QueryConfig bounds the query generator.
@@ -61,6 +63,8 @@ type qgen struct {
 	alias  int
 	params []Param
 	lits   [2]string // the two renderings of the literal slot
+	// inValues counts the IN (subquery) drawn as values.
+	inValues int
 }
 
 // genQuery draws one SELECT over s.
@@ -88,7 +92,7 @@ func genQuery(g gen, s *Schema, cfg QueryConfig) *Query {
 	default:
 		sql, items = q.windowQuery()
 	}
-	out := &Query{SQL: sql, Params: q.params, Items: items}
+	out := &Query{SQL: sql, Params: q.params, Items: items, InValues: q.inValues}
 	if strings.Contains(sql, literalSlot) {
 		out.SQL = strings.Replace(sql, literalSlot, q.lits[0], 1)
 		out.AltSQL = strings.Replace(sql, literalSlot, q.lits[1], 1)

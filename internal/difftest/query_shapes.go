@@ -39,6 +39,12 @@ func (q *qgen) selectQuery() (string, int) {
 			items[i], _ = q.scalarSubquery(scope)
 			continue
 		}
+		if q.cfg.Subqueries && g.chance(10) {
+			if v, ok := q.inValue(scope, pick(g, scope)); ok {
+				items[i] = v
+				continue
+			}
+		}
 		var c scopeCol
 		items[i], c = q.item(scope)
 		if c.ref == items[i] {
@@ -268,6 +274,18 @@ func (q *qgen) aggregateQuery() (string, int) {
 	} else {
 		conj = q.where(scope, nil, false)
 	}
+	var having string
+	if q.cfg.Subqueries && len(groups) > 0 && g.chance(15) {
+		// A group column's IN (subquery) as a value: one more group column, in the select
+		// list or in HAVING, correlated with group columns only.
+		if v, ok := q.inValue(groups, pick(g, groups)); ok {
+			if g.chance(50) {
+				items = append(items, v)
+			} else {
+				having = q.valuePred(groups, v)
+			}
+		}
+	}
 	sql := "SELECT " + strings.Join(items, ", ") + " FROM " + from + whereSQL(conj)
 	if len(groups) > 0 {
 		refs := make([]string, len(groups))
@@ -276,7 +294,21 @@ func (q *qgen) aggregateQuery() (string, int) {
 		}
 		sql += " GROUP BY " + strings.Join(refs, ", ")
 	}
-	if g.chance(25) {
+	if having == "" && q.cfg.Subqueries && !spanning && !underOr && len(aggs) > 0 && g.chance(10) {
+		// An aggregate's value, by alias, IN (subquery): joined above the aggregate,
+		// correlated with group columns only (not where the read combines the groups of
+		// several keys, which Weir refuses).
+		a := pick(g, aggs)
+		if v, ok := q.inValue(groups, scopeCol{ref: a.alias, typ: a.typ}); ok {
+			having = v
+			if len(groups) > 0 && g.chance(50) {
+				having = q.valuePred(groups, v)
+			}
+		}
+	}
+	if having != "" {
+		sql += " HAVING " + having
+	} else if g.chance(25) {
 		a := pick(g, aggs)
 		if a.typ.Class() == ClassNumber && q.cfg.Scalars && g.chance(30) {
 			sub, _ := q.scalarSubquery(nil)

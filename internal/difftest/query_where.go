@@ -88,6 +88,11 @@ func (q *qgen) pred(scope []scopeCol, depth int) string {
 // EXISTS, perhaps under OR. Each may filter the subquery's rows.
 func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 	g := q.g
+	if g.chance(25) {
+		if v, ok := q.inValue(scope, pick(g, scope)); ok {
+			return q.valuePred(scope, v), true
+		}
+	}
 	c := pick(g, scope)
 	t := pick(g, q.s.Tables)
 	from, inner := q.tableItem(t)
@@ -177,6 +182,70 @@ func (q *qgen) subqueryPred(scope []scopeCol) (string, bool) {
 		return fmt.Sprintf("(%s OR %sEXISTS (%s))", q.pred(scope, 0), not, sub), true
 	}
 	return fmt.Sprintf("%sEXISTS (%s)", not, sub), true
+}
+
+// inValue draws `x [NOT] IN (SELECT y …)` to be read as a value, where NULL and FALSE
+// differ: x is c or an expression over it, y a column or an expression of its key class
+// from one table, perhaps filtered, perhaps correlated by an equality with a column of
+// scope. No parameter goes inside: the subquery is the optional side of LEFT JOINs.
+func (q *qgen) inValue(scope []scopeCol, c scopeCol) (string, bool) {
+	g := q.g
+	t := pick(g, q.s.Tables)
+	from, inner := q.tableItem(t)
+	sameClass := func(o scopeCol) []scopeCol {
+		var same []scopeCol
+		for _, i := range inner {
+			if i.typ.KeyClass() == o.typ.KeyClass() {
+				same = append(same, i)
+			}
+		}
+		return same
+	}
+	same := sameClass(c)
+	if len(same) == 0 {
+		return "", false
+	}
+	var conds []string
+	if g.chance(40) {
+		conds = append(conds, q.pred(inner, 0))
+	}
+	if len(scope) > 0 && g.chance(40) {
+		o := pick(g, scope)
+		if corr := sameClass(o); len(corr) > 0 {
+			conds = append(conds, fmt.Sprintf("%s = %s", pick(g, corr).ref, o.ref))
+		}
+	}
+	sub := fmt.Sprintf("SELECT %s FROM %s", q.inExpr(pick(g, same)), from)
+	if len(conds) > 0 {
+		sub += " WHERE " + strings.Join(conds, " AND ")
+	}
+	not := ""
+	if g.chance(50) {
+		not = "NOT "
+	}
+	q.inValues++
+	return fmt.Sprintf("%s %sIN (%s)", q.inExpr(c), not, sub), true
+}
+
+// valuePred reads an IN (subquery) value v in a condition that tells NULL from FALSE.
+func (q *qgen) valuePred(scope []scopeCol, v string) string {
+	g := q.g
+	switch g.intn(0, 6) {
+	case 0:
+		return fmt.Sprintf("(%s) IS NULL", v)
+	case 1:
+		return fmt.Sprintf("(%s) IS NOT TRUE", v)
+	case 2:
+		return fmt.Sprintf("NOT (%s OR %s)", v, q.pred(scope, 0))
+	case 3:
+		return fmt.Sprintf("((%s) XOR %s)", v, q.pred(scope, 0))
+	case 4:
+		return fmt.Sprintf("(%s) = 0", v)
+	case 5:
+		// The same value twice, which the planner joins once.
+		return fmt.Sprintf("CASE WHEN %s THEN %s ELSE (%s) IS NULL END", v, q.pred(scope, 0), v)
+	}
+	return fmt.Sprintf("COALESCE(%s, 2) = 2", v)
 }
 
 // inExpr draws an operand of an IN (subquery), outside or in its select list: the column
