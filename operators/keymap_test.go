@@ -381,45 +381,14 @@ func allocated() int64 {
 // turn, a round copies one shard at most.
 func TestKeyMapRoundCopiesAShard(t *testing.T) {
 	const keys = 64_000
-	const perRound = keys / 50
-	key := func(n uint64) []byte { return dataflow.AppendKey(nil, dataflow.Int(int64(n))) }
-	base := liveHeap()
+	var buf [16]byte // keys are copied into the map: one buffer encodes them all
+	key := func(n uint64) []byte { return dataflow.AppendKey(buf[:0], dataflow.Int(int64(n))) }
 	m := &keyMap[*int]{}
-	for n := range uint64(keys) {
-		m.put(key(n), nil)
-	}
-	mapBytes := liveHeap() - base
-	rng := rand.New(rand.NewPCG(7, 8))
-	present := make([]uint64, keys)
-	for i := range present {
-		present[i] = uint64(i)
-	}
-	next := uint64(keys)
-	var most int64
-	for range 400 {
-		rng.Shuffle(len(present), func(i, j int) { present[i], present[j] = present[j], present[i] })
-		evicted := present[:perRound]
-		encoded := make([][]byte, len(evicted))
-		for i, n := range evicted {
-			encoded[i] = key(n)
-		}
-		before := allocated()
-		for _, k := range encoded {
-			m.del(k)
-		}
-		most = max(most, allocated()-before)
-		for i := range evicted {
-			m.put(key(next), nil)
-			evicted[i], next = next, next+1
-		}
-	}
+	mapBytes, most := churnInRounds(7, keys, func(n uint64) { m.put(key(n), nil) }, func(n uint64) { m.del(key(n)) })
 	if m.len() != keys {
 		t.Fatalf("len %d, want %d", m.len(), keys)
 	}
-	t.Logf("the most a round of %d deletions allocated: %d bytes, %.3f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
-	if most > mapBytes/8 {
-		t.Fatalf("a round of %d deletions allocated %d bytes, %.2f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
-	}
+	checkRoundCopy(t, mapBytes, most)
 	runtime.KeepAlive(m)
 }
 
@@ -428,42 +397,57 @@ func TestKeyMapRoundCopiesAShard(t *testing.T) {
 // at most.
 func TestReaderMapRoundCopiesAShard(t *testing.T) {
 	const keys = 64_000
-	const perRound = keys / 50
 	entry := ReaderEntry{One: dataflow.Row{dataflow.Int(1)}}
-	base := liveHeap()
 	m := &lazyMap[uint64, ReaderEntry]{}
-	for n := range uint64(keys) {
-		m.Store(n, entry)
+	mapBytes, most := churnInRounds(9, keys, func(n uint64) { m.Store(n, entry) }, func(n uint64) {
+		if _, ok := m.LoadAndDelete(n); !ok {
+			t.Fatalf("key %d missing", n)
+		}
+	})
+	if m.Size() != keys {
+		t.Fatalf("size %d, want %d", m.Size(), keys)
 	}
-	mapBytes := liveHeap() - base
-	rng := rand.New(rand.NewPCG(9, 10))
+	checkRoundCopy(t, mapBytes, most)
+	runtime.KeepAlive(m)
+}
+
+// churnInRounds puts keys keys into a map, then turns them over in 400 rounds as eviction
+// does: a fiftieth of the keys, drawn at random, deleted, then as many new keys put. It
+// returns the bytes the map held when filled and the most one round's deletions allocated.
+func churnInRounds(seed uint64, keys int, put, del func(n uint64)) (mapBytes, most int64) {
+	base := liveHeap()
+	for n := range uint64(keys) {
+		put(n)
+	}
+	mapBytes = liveHeap() - base
+	rng := rand.New(rand.NewPCG(seed, seed+1))
 	present := make([]uint64, keys)
 	for i := range present {
 		present[i] = uint64(i)
 	}
 	next := uint64(keys)
-	var most int64
 	for range 400 {
 		rng.Shuffle(len(present), func(i, j int) { present[i], present[j] = present[j], present[i] })
-		evicted := present[:perRound]
+		evicted := present[:keys/50]
 		before := allocated()
-		for _, k := range evicted {
-			if _, ok := m.LoadAndDelete(k); !ok {
-				t.Fatalf("key %d missing", k)
-			}
+		for _, n := range evicted {
+			del(n)
 		}
 		most = max(most, allocated()-before)
 		for i := range evicted {
-			m.Store(next, entry)
+			put(next)
 			evicted[i], next = next, next+1
 		}
 	}
-	if m.Size() != keys {
-		t.Fatalf("size %d, want %d", m.Size(), keys)
-	}
-	t.Logf("the most a round of %d evictions allocated: %d bytes, %.3f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
+	return mapBytes, most
+}
+
+// checkRoundCopy fails when a round allocated more than an eighth of the map: a shard is a
+// sixteenth, with its slack up to an eighth.
+func checkRoundCopy(t *testing.T, mapBytes, most int64) {
+	t.Helper()
+	t.Logf("the most a round of deletions allocated: %d bytes, %.3f of the map's %d", most, float64(most)/float64(mapBytes), mapBytes)
 	if most > mapBytes/8 {
-		t.Fatalf("a round of %d evictions allocated %d bytes, %.2f of the map's %d", perRound, most, float64(most)/float64(mapBytes), mapBytes)
+		t.Fatalf("a round of deletions allocated %d bytes, %.2f of the map's %d", most, float64(most)/float64(mapBytes), mapBytes)
 	}
-	runtime.KeepAlive(m)
 }

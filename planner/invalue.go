@@ -265,13 +265,29 @@ func (b *block) inTriValue(in *ast.PatternInExpr) (expr.Expr, []expr.Expr, []int
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	value := expr.NewIsNull(b.colExpr(j.match), true)
-	var unknown expr.Expr
+	var nullY, x, anyRow expr.Expr
 	if j.nulls >= 0 {
-		unknown = expr.NewIsNull(b.colExpr(j.nulls), true)
+		nullY = b.colExpr(j.nulls)
 	}
 	if j.any >= 0 {
-		rowsAndNull := expr.NewAnd(expr.NewIsNull(b.colExpr(j.x), false), expr.NewIsNull(b.colExpr(j.any), true))
+		x, anyRow = b.colExpr(j.x), b.colExpr(j.any)
+	}
+	return threeValuedIn(b.colExpr(j.match), nullY, x, anyRow, in.Not), j.operands, j.outer, nil
+}
+
+// threeValuedIn is the value of x [NOT] IN (subquery) from the columns its LEFT JOINs add:
+// matched is non-NULL when a subquery row equals x; nullY non-NULL when the subquery holds
+// a NULL (nil when it cannot); anyRow non-NULL when the subquery has rows (nil, as x, when
+// x cannot be NULL). TRUE on a match; else NULL when the subquery holds a NULL, or x is
+// NULL and the subquery is not empty; else FALSE.
+func threeValuedIn(matched, nullY, x, anyRow expr.Expr, not bool) expr.Expr {
+	value := expr.NewIsNull(matched, true)
+	var unknown expr.Expr
+	if nullY != nil {
+		unknown = expr.NewIsNull(nullY, true)
+	}
+	if anyRow != nil {
+		rowsAndNull := expr.NewAnd(expr.NewIsNull(x, false), expr.NewIsNull(anyRow, true))
 		if unknown == nil {
 			unknown = rowsAndNull
 		} else {
@@ -281,10 +297,10 @@ func (b *block) inTriValue(in *ast.PatternInExpr) (expr.Expr, []expr.Expr, []int
 	if unknown != nil {
 		value = expr.NewOr(value, expr.NewAnd(unknown, expr.NewConst(dataflow.Null)))
 	}
-	if in.Not {
+	if not {
 		value = expr.NewNot(value)
 	}
-	return value, j.operands, j.outer, nil
+	return value
 }
 
 // existsValueOuter is existsValue with the outer columns the subquery is correlated with.
@@ -419,27 +435,16 @@ func (b *block) postInValue(in *ast.PatternInExpr, clause string) (expr.Expr, er
 	}
 	one := []expr.Expr{expr.NewConst(dataflow.Int(1))}
 	match := leaf(q.Root, []expr.Expr{yKey}, []int{xCol})
-	value := expr.NewIsNull(b.postCol(match), true)
-	var unknown expr.Expr
+	var nullY, xVal, anyRow expr.Expr
 	if y.Type.Nullable {
 		nulls := leaf(&Filter{Input: q.Root, Pred: expr.NewIsNull(expr.NewCol(0, y), false)}, one, nil)
-		unknown = expr.NewIsNull(b.postCol(nulls), true)
+		nullY = b.postCol(nulls)
 	}
 	if xKey.Type().Nullable {
 		any := leaf(q.Root, one, nil)
-		rowsAndNull := expr.NewAnd(expr.NewIsNull(b.postCol(xCol), false), expr.NewIsNull(b.postCol(any), true))
-		if unknown == nil {
-			unknown = rowsAndNull
-		} else {
-			unknown = expr.NewOr(unknown, rowsAndNull)
-		}
+		xVal, anyRow = b.postCol(xCol), b.postCol(any)
 	}
-	if unknown != nil {
-		value = expr.NewOr(value, expr.NewAnd(unknown, expr.NewConst(dataflow.Null)))
-	}
-	if in.Not {
-		value = expr.NewNot(value)
-	}
+	value := threeValuedIn(b.postCol(match), nullY, xVal, anyRow, in.Not)
 	if b.postValsByText == nil {
 		b.postValsByText = map[string]expr.Expr{}
 		b.postFirst = in
