@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -64,6 +65,15 @@ type MemoryConfig struct {
 	// that measured the peak) and the last sample's to PREFIX-<percent>-end.pb.gz, so the
 	// allocation sites live at the peak and not after show what the peak held.
 	HeapProfile string
+	// CollectionAllocs, when set, is a path prefix: every allocation made while the full
+	// collections that take the samples run is recorded (and none made at other times), and
+	// at each limit the allocation profile so far is written to PREFIX-<percent>.pb.gz.
+	// A collection counts what is allocated while it marks as live, so this profile names
+	// what puts garbage on top of the measured peak (`go tool pprof -sample_index=alloc_space`;
+	// `-diff_base` the previous limit's file for one limit alone). It profiles every
+	// allocation during the collections and none otherwise, so it cannot be combined with
+	// HeapProfile, which samples throughout.
+	CollectionAllocs string
 }
 
 func (c *MemoryConfig) defaults() {
@@ -137,6 +147,14 @@ type MemoryReport struct {
 // more keys than fit), then the hit rate of Zipf reads.
 func RunMemory(ctx context.Context, cfg MemoryConfig, progress io.Writer) (MemoryReport, error) {
 	cfg.defaults()
+	if cfg.CollectionAllocs != "" {
+		if cfg.HeapProfile != "" {
+			return MemoryReport{}, errors.New("memory benchmark: a heap profile and the profile of allocations during collections sample at different rates; ask for one")
+		}
+		// Nothing is recorded but what the collections' windows allow (profileCollection).
+		defer func(rate int) { runtime.MemProfileRate = rate }(runtime.MemProfileRate)
+		runtime.MemProfileRate = 0
+	}
 	if cfg.HeapProfile != "" {
 		// One sample per 4 KiB allocated rather than 512: a limit of a few MiB then
 		// shows more than a handful of sites.
@@ -231,7 +249,7 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	var profileErr error
 	observe := func() {
 		allocated := allocatedBytes()
-		runtime.GC()
+		profileCollection(cfg.CollectionAllocs != "", runtime.GC)
 		allocated = allocatedBytes() - allocated
 		growth := liveHeap() - base
 		if growth <= p.HeapGrowth {
@@ -290,6 +308,9 @@ func memoryPoint(ctx context.Context, cfg MemoryConfig, fraction float64, limit 
 	if cfg.HeapProfile != "" && profileErr == nil {
 		profileErr = writeHeapProfile(cfg.HeapProfile, fraction, "end")
 	}
+	if cfg.CollectionAllocs != "" && profileErr == nil {
+		profileErr = writeCollectionAllocs(cfg.CollectionAllocs, fraction)
+	}
 	if profileErr != nil {
 		return p, profileErr
 	}
@@ -308,6 +329,37 @@ func writeHeapProfile(prefix string, fraction float64, what string) error {
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 		f.Close()
 		return fmt.Errorf("heap profile: %w", err)
+	}
+	return f.Close()
+}
+
+// profileCollection runs collect, recording every allocation made meanwhile when on.
+func profileCollection(on bool, collect func()) {
+	if !on {
+		collect()
+		return
+	}
+	runtime.MemProfileRate = 1
+	collect()
+	runtime.MemProfileRate = 0
+}
+
+// writeCollectionAllocs writes the allocation profile so far to prefix-<percent>.pb.gz. The
+// runtime publishes allocations to the profile at the end of a collection that follows them,
+// so two run first (with every allocation of theirs recorded too: there are few).
+func writeCollectionAllocs(prefix string, fraction float64) error {
+	profileCollection(true, func() { runtime.GC(); runtime.GC() })
+	f, err := os.Create(fmt.Sprintf("%s-%g.pb.gz", prefix, fraction*100))
+	if err != nil {
+		return fmt.Errorf("allocation profile: %w", err)
+	}
+	// Written at rate 1, so the records are not scaled up as samples would be.
+	runtime.MemProfileRate = 1
+	err = pprof.Lookup("allocs").WriteTo(f, 0)
+	runtime.MemProfileRate = 0
+	if err != nil {
+		f.Close()
+		return fmt.Errorf("allocation profile: %w", err)
 	}
 	return f.Close()
 }

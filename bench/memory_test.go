@@ -1,7 +1,12 @@
 package bench
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
 	"testing"
 )
 
@@ -34,5 +39,36 @@ func TestRunMemorySmall(t *testing.T) {
 				t.Errorf("at 10%%: %d bytes held against a limit of %d", low.InUse, low.Limit)
 			}
 		})
+	}
+}
+
+// TestRunMemoryCollectionAllocs: --collection-allocs writes, per limit, a profile of what
+// was allocated while the sample collections ran, and leaves the profiling rate as it was;
+// it refuses to run beside a heap profile, whose sampling it would distort.
+func TestRunMemoryCollectionAllocs(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "during")
+	rate := runtime.MemProfileRate
+	cfg := MemoryConfig{Articles: 2000, Reads: 10000, Fractions: []float64{0.1}, CollectionAllocs: prefix}
+	if _, err := RunMemory(context.Background(), cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.MemProfileRate != rate {
+		t.Errorf("profiling rate %d after the run, want %d", runtime.MemProfileRate, rate)
+	}
+	f, err := os.Open(prefix + "-10.pb.gz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatalf("profile is not gzip: %v", err)
+	}
+	if n, err := io.Copy(io.Discard, z); err != nil || n == 0 {
+		t.Fatalf("profile: %d bytes, %v", n, err)
+	}
+	cfg.HeapProfile = prefix
+	if _, err := RunMemory(context.Background(), cfg, nil); err == nil {
+		t.Fatal("a heap profile beside the collections' allocations was accepted")
 	}
 }

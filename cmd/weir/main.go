@@ -190,6 +190,7 @@ func benchMemory(ctx context.Context, args []string) error {
 		}
 		return nil
 	})
+	fs.StringVar(&cfg.CollectionAllocs, "collection-allocs", "", "path prefix: record every allocation made while the full collections that take the samples run, and write the allocation profile so far at each limit (PREFIX-<percent>.pb.gz); not with --heap-profile")
 	fs.StringVar(&cfg.HeapProfile, "heap-profile", "", "path prefix: write the heap profile of each limit's peak sample and last sample (PREFIX-<percent>-peak.pb.gz, PREFIX-<percent>-end.pb.gz)")
 	fs.Func("limits", "comma-separated limits in percent of the state of every key (default 1,5,10,25,50,100)", func(v string) error {
 		for _, part := range strings.Split(v, ",") {
