@@ -78,7 +78,9 @@
 // while it marks: copies made beside the state count with it. So what churn allocates
 // beside the state is kept to a fraction of it. Keyed operator state and partial readers
 // split their maps into sixteen shards once they hold 8192 keys, and rebuild one shard at a
-// time after deletions (a whole map's rebuild put 4–8% of the limit on top of it), and a
+// time after deletions, in turn (a whole map's rebuild put 4–8% of the limit on top of it,
+// and shards that each waited for their own deletions, which rise together under evenly
+// hashed keys, all rebuilt in the same round or two), and a
 // round keeps its candidates and its victims compact (40 bytes, not a 120-byte
 // operators.Victim), sizing the victims' list once: a round in chunks holds it until its
 // last chunk. Passes keep that scratch from one to the next (roundScratch), so a steady
