@@ -273,9 +273,18 @@ func (b *block) aliasedItem(cn *ast.ColumnNameExpr) ast.ExprNode {
 // encodings are equal exactly when MySQL's comparison of x and y holds, so that the
 // semi-join can key on them: as they are when they compare as one kind, and both as DOUBLE
 // when MySQL compares them as floating-point numbers (an exact number with a DOUBLE, a
-// number with a string). ok is false for pairs no key can compare (a time with a number).
+// number with a string). A NULL side (`NULL IN (SELECT …)`, `x IN (SELECT NULL …)`) is
+// a NULL of the other side's type: it equals nothing, and the NULL rules of IN and NOT IN
+// give MySQL's answer (UNKNOWN, or FALSE and TRUE over an empty subquery). ok is false for
+// pairs no key can compare (a time with a number).
 func inComparison(x, y expr.Expr) (xk, yk expr.Expr, ok bool) {
 	xt, yt := x.Type(), y.Type()
+	switch {
+	case xt.Kind == dataflow.KindNull && yt.Kind != dataflow.KindNull:
+		return expr.NewConstTyped(dataflow.Null, yt), y, true
+	case yt.Kind == dataflow.KindNull && xt.Kind != dataflow.KindNull:
+		return x, expr.NewConstTyped(dataflow.Null, xt), true
+	}
 	if joinable(xt, yt) {
 		return x, y, true
 	}

@@ -249,6 +249,24 @@ SELECT d.id, d.f FROM (SELECT id, val IN (SELECT val FROM picks) AS f FROM items
 -- args: 7
 SELECT d.id, d.f FROM (SELECT id, val NOT IN (SELECT val FROM picks) AS f FROM items) AS d WHERE d.id = ?;
 
+
+-- query null_in_select
+# A NULL operand equals nothing: UNKNOWN over rows, FALSE (NOT IN: TRUE) over an empty
+# subquery, which the writes fill and empty.
+SELECT id, NULL IN (SELECT val FROM picks) AS f, NULL NOT IN (SELECT v FROM empty_t) AS g FROM items;
+
+-- query null_in_where
+SELECT id FROM items WHERE NULL IN (SELECT val FROM picks);
+
+-- query null_not_in_where_empty
+SELECT id FROM items WHERE NULL NOT IN (SELECT v FROM empty_t);
+
+-- query null_not_in_where
+SELECT id FROM items WHERE NULL NOT IN (SELECT w FROM picks);
+
+-- query in_select_null
+SELECT id, val IN (SELECT NULL FROM picks) AS f, qty NOT IN (SELECT NULL FROM empty_t) AS g FROM items;
+
 -- writes
 # A NULL comes into the subquery: FALSE turns NULL for IN (and TRUE for NOT IN), in
 # group 2 only for the correlated ones.
