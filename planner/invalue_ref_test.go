@@ -10,7 +10,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/weirdb/weir/dataflow"
-	"github.com/weirdb/weir/internal/reference"
 	"github.com/weirdb/weir/planner"
 )
 
@@ -129,15 +128,7 @@ func TestInValueThreeValued(t *testing.T) {
 			rt.Fatalf("%s: %v", sql, err)
 		}
 		q := st.(*planner.Select).Query
-		rows, err := reference.Eval(q, func(name string) []dataflow.Row { return tables[name] }, nil)
-		if err != nil {
-			rt.Fatalf("%s: %v", sql, err)
-		}
-		got := make([]string, len(rows))
-		for i, r := range rows {
-			got[i] = r.String()
-		}
-		slices.Sort(got)
+		got := referenceRows(rt, sql, q, func(name string) []dataflow.Row { return tables[name] }, nil)
 		if !slices.Equal(got, want) {
 			rt.Fatalf("%s\nanswers\n%s\nSQL's definition\n%s\n%s", sql, strings.Join(got, "\n"), strings.Join(want, "\n"), q)
 		}
@@ -211,16 +202,7 @@ func TestInValueKeysGuarded(t *testing.T) {
 			if len(q.KeyCols) != 0 {
 				rt.Fatalf("%s has a key:\n%s", sql, q)
 			}
-			rows, err := reference.Eval(q, func(name string) []dataflow.Row { return tables[name] }, nil)
-			if err != nil {
-				rt.Fatalf("%s: %v", sql, err)
-			}
-			out := make([]string, len(rows))
-			for i, r := range rows {
-				out[i] = r.String()
-			}
-			slices.Sort(out)
-			return strings.Join(out, "\n")
+			return strings.Join(referenceRows(rt, sql, q, func(name string) []dataflow.Row { return tables[name] }, nil), "\n")
 		}
 		if lit, filter := answer("literal"), answer("filter"); lit != filter {
 			rt.Fatalf("%s: the literal form answers\n%s\nthe filter form\n%s", tmpl, lit, filter)

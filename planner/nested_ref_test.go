@@ -161,16 +161,7 @@ func TestNestedKeysAnswerAsFilters(t *testing.T) {
 		run := func(form string) (string, *planner.Query) {
 			sql, args := expand(tmpl, vals, form)
 			q := compile(rt, sql)
-			rows, err := reference.Eval(q, source, args)
-			if err != nil {
-				rt.Fatalf("%s: %v", sql, err)
-			}
-			out := make([]string, len(rows))
-			for i, r := range rows {
-				out[i] = r.String()
-			}
-			slices.Sort(out)
-			return strings.Join(out, "\n"), q
+			return strings.Join(referenceRows(rt, sql, q, source, args), "\n"), q
 		}
 		want, qf := run("filter")
 		if len(qf.KeyCols) != 0 {
@@ -186,4 +177,19 @@ func TestNestedKeysAnswerAsFilters(t *testing.T) {
 			}
 		}
 	})
+}
+
+// referenceRows evaluates q (compiled from sql) over tables with the reference evaluator and
+// returns its rows as sorted strings, failing t on an error.
+func referenceRows(t *rapid.T, sql string, q *planner.Query, tables func(string) []dataflow.Row, args []dataflow.Value) []string {
+	rows, err := reference.Eval(q, tables, args)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.String()
+	}
+	slices.Sort(out)
+	return out
 }
