@@ -278,16 +278,28 @@ func (r *jsonPathParser) arrayIndex() (jsonArrayIndex, bool) {
 	return x, true
 }
 
-func (r *jsonPathParser) arrayLeg() bool {
+// openLeg steps past a leg's opening character (`[` or `.`) and the spaces after it, and
+// takes a `*` there as a step of the given wildcard kind. ok is false at the path's end.
+func (r *jsonPathParser) openLeg(wildcard jsonLegKind) (ok, isWildcard bool) {
 	r.i++
 	r.skipSpace()
 	if r.done() {
+		return false, false
+	}
+	if r.p[r.i] != '*' {
+		return true, false
+	}
+	r.i++
+	r.steps = append(r.steps, jsonStep{kind: wildcard})
+	return true, true
+}
+
+func (r *jsonPathParser) arrayLeg() bool {
+	ok, isWildcard := r.openLeg(legCellWildcard)
+	if !ok {
 		return false
 	}
-	if r.p[r.i] == '*' {
-		r.i++
-		r.steps = append(r.steps, jsonStep{kind: legCellWildcard})
-	} else {
+	if !isWildcard {
 		from, ok := r.arrayIndex()
 		if !ok {
 			return false
@@ -322,15 +334,8 @@ func (r *jsonPathParser) arrayLeg() bool {
 }
 
 func (r *jsonPathParser) memberLeg() bool {
-	r.i++
-	r.skipSpace()
-	if r.done() {
-		return false
-	}
-	if r.p[r.i] == '*' {
-		r.i++
-		r.steps = append(r.steps, jsonStep{kind: legMemberWildcard})
-		return true
+	if ok, isWildcard := r.openLeg(legMemberWildcard); !ok || isWildcard {
+		return ok
 	}
 	start := r.i
 	quoted := r.p[start] == '"'
