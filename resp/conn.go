@@ -108,14 +108,14 @@ func newConn(s *Server, nc net.Conn) *conn {
 // or the server shuts down.
 func (c *conn) serve() {
 	defer c.s.untrack(c)
-	defer c.nc.Close()
+	defer c.loop.Close() // the connection's net.Conn is a new one after the poller had it
 	defer c.s.metrics.flush(&c.counts)
 	// A bug must cost one connection, not the server.
 	defer func() {
 		if r := recover(); r != nil {
 			c.s.metrics.panics.Add(1)
 			c.log.Error("panic serving a RESP connection; closing it", zap.Any("panic", r), zap.Stack("stack"))
-			_, _ = c.nc.Write([]byte("-ERR internal error; closing the connection\r\n"))
+			_, _ = c.loop.NetConn().Write([]byte("-ERR internal error; closing the connection\r\n"))
 		}
 	}()
 	if !c.authed {

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/weirdb/weir"
-	"github.com/weirdb/weir/internal/connloop"
 )
 
 // TestPolledReads: GETs and MGETs answered on the poller (every request goes there first)
@@ -12,8 +11,6 @@ import (
 // does not hold yet is handed to the goroutine, which fills it, and its miss is counted
 // once, not once more for the poller's attempt.
 func TestPolledReads(t *testing.T) {
-	old := connloop.SetStayTurns(0)
-	defer connloop.SetStayTurns(old)
 	e := newsEngine(t)
 	_, polledAddr := startServer(t, e, Config{})
 	_, plainAddr := startServer(t, e, Config{NoPoller: true})

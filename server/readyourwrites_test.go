@@ -6,17 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/weirdb/weir/internal/connloop"
 	"github.com/weirdb/weir/server"
 )
 
 // TestPolledReadSeesOwnWrite: connections that each update their own counter and read it
 // back by a prepared statement, while other connections write meanwhile, always read their
 // own last write: a read waits for every write acknowledged before it, on the poller (every
-// connection goes back to it after each request here) as on the connection's goroutine.
+// connection goes back to it after each request) as on the connection's goroutine.
 func TestPolledReadSeesOwnWrite(t *testing.T) {
-	old := connloop.SetStayTurns(0)
-	t.Cleanup(func() { connloop.SetStayTurns(old) })
 	const (
 		writers = 8
 		rounds  = 200

@@ -320,6 +320,9 @@ func (s *Server) serveConn(raw net.Conn) {
 		nc = raw
 	}
 	w := newWire(nc, raw, s.cfg.MaxPacket, conn.Capability())
+	// The loop's net.Conn is a new one after each stay on the poller: closing raw alone
+	// would leave that one open.
+	defer w.conn.Close()
 	w.run = func(data []byte) (bool, error) { return sess.dispatch(w, data) }
 	w.conn.Idle = func() { state.busy.Store(false) }
 	w.conn.Busy = func() { state.busy.Store(true) }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/weirdb/weir"
 	"github.com/weirdb/weir/httpapi"
+	"github.com/weirdb/weir/internal/connloop"
 	"github.com/weirdb/weir/pgwire"
 	"github.com/weirdb/weir/resp"
 	"github.com/weirdb/weir/server"
@@ -62,6 +63,7 @@ type serveConfig struct {
 	ServerID         uint
 	Pprof            string
 	Poller           bool
+	IOUring          bool
 	// Proxy mode, with --upstream mysql://… (see proxy.go).
 	AutoCache        bool
 	ProxyCredentials string
@@ -103,6 +105,7 @@ func serveFlags(cfg *serveConfig) *flag.FlagSet {
 	fs.StringVar(&cfg.PGListen, "pg-listen", "", `address of a PostgreSQL protocol listener, e.g. 127.0.0.1:5433 ("": none, except with --upstream postgres://…, where it is 127.0.0.1:5433; "off": none)`)
 	fs.StringVar(&cfg.PGAuth, "pg-auth", pgwire.AuthSCRAM, "how PostgreSQL clients prove a password: scram-sha-256 or md5 (users without a password log in without one)")
 	fs.BoolVar(&cfg.Poller, "poller", true, "answer the reads that hit (MySQL prepared reads, RESP GET/MGET) of every idle connection on one goroutine, one wakeup for the requests that arrive together (Linux); false serves each connection on its own goroutine only")
+	fs.BoolVar(&cfg.IOUring, "io-uring", true, "the poller makes the reads of all the connections a wakeup serves in one io_uring_enter system call, and their writes in another (Linux; without io_uring, or with false, a system call per read and write)")
 	fs.StringVar(&cfg.Pprof, "pprof", "", `address of a net/http/pprof listener for profiling the server, e.g. 127.0.0.1:6060 (loopback only; "" for none)`)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "usage: weir serve [flags]\n\nServe Weir over the MySQL protocol and HTTP (and the Redis protocol with --resp). Every flag can also be set as\nWEIR_<FLAG> in the environment (--memory-limit: WEIR_MEMORY_LIMIT) or as a key\nof the --config TOML file; flags win over the environment, which wins over the file.\n\nflags:\n")
@@ -324,6 +327,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stderr i
 	defer e.Close()
 	reg := prometheus.NewRegistry()
 	errc := make(chan error, 4)
+	connloop.UseRing(cfg.IOUring)
 	scfg := server.Config{
 		Users:            users,
 		AuthMethod:       cfg.Auth,

@@ -57,10 +57,26 @@ type Conn struct {
 	// did not take all of; stalled says the socket took no more (see writePolled).
 	written int
 	stalled bool
-	// stay counts the waits the connection makes on its goroutine before it goes back to
-	// the poller (see servePolled).
-	stay int
+	// step, result, readInto and blocked are the poller's, for one wakeup (see
+	// Poller.serveBatch): what is next for the connection, the last read's or write's
+	// result (a count, or minus an errno), the room read into, and whether a request was
+	// left for the goroutine.
+	step     uint8
+	result   int32
+	readInto []byte
+	blocked  bool
+	// working is true while the connection's goroutine runs what the poller handed it
+	// (see serveHandedOver), on the poller's descriptor of the socket (pfd), its net.Conn
+	// closed; under pmu.
+	working bool
 }
+
+// The steps of a connection on the poller in one wakeup.
+const (
+	stepSkip  = iota // nothing more this wakeup
+	stepRead         // its input is being read
+	stepWrite        // its replies are being written
+)
 
 // Buffer sizes.
 const (
@@ -95,27 +111,52 @@ var errIdle = errors.New("connloop: idle")
 func (c *Conn) SetDeadline(t time.Time) {
 	c.deadline = t
 	c.probeAt = time.Time{}
-	_ = c.nc.SetReadDeadline(t)
+	if !c.polled { // on the poller, the net.Conn is closed; detach sets the deadline
+		_ = c.nc.SetReadDeadline(t)
+	}
 }
 
 // Wake makes Serve return ErrWoken once the requests it is running are answered (at once
 // when it is waiting for the client). It may be called from any goroutine.
 func (c *Conn) Wake() {
 	c.woken.Store(true)
-	_ = c.nc.SetReadDeadline(time.Unix(1, 0))
-	c.release(ErrWoken)
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	if !c.release(ErrWoken) && !c.working {
+		// Working, the goroutine checks woken before it gives the connection back.
+		_ = c.nc.SetReadDeadline(time.Unix(1, 0))
+	}
 }
 
 // Close closes the connection from any goroutine: Serve returns (with an error) once the
 // request it is running, if any, is answered. Use it, not the net.Conn's Close, on a
-// connection that may be on a poller: a descriptor closed there leaves its goroutine
-// waiting.
+// connection that may be on a poller: the poller serves the socket through a descriptor of
+// its own, and the connection's net.Conn is a new one after it was there.
 func (c *Conn) Close() error {
 	c.pmu.Lock()
 	c.closed = true
+	if c.release(net.ErrClosed) {
+		c.pmu.Unlock()
+		return nil
+	}
+	if c.working {
+		// The goroutine may be writing to the descriptor: shut the socket down, which ends
+		// such a write, and leave the descriptor for Serve to close as it returns.
+		shutdown(c.pfd)
+		c.pmu.Unlock()
+		return nil
+	}
+	raw := c.raw
 	c.pmu.Unlock()
-	c.release(net.ErrClosed)
-	return c.raw.Close()
+	return raw.Close()
+}
+
+// NetConn is the connection's net.Conn as it is now (see Close): for writing to it after
+// Serve returned.
+func (c *Conn) NetConn() net.Conn {
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	return c.nc
 }
 
 // UsePoller makes the connection's requests run on p (nil: on its goroutine only) whenever
@@ -159,7 +200,7 @@ func SetProbeEvery(d time.Duration) time.Duration {
 // New returns the loop of nc. raw is the TCP connection below it: when nc is raw itself
 // (no TLS), the descriptor is read directly.
 func New(nc, raw net.Conn) *Conn {
-	c := &Conn{nc: nc, raw: raw, fd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
+	c := &Conn{nc: nc, raw: raw, fd: -1, pfd: -1, in: make([]byte, ReadBuffer), Out: make([]byte, 0, 4<<10)}
 	if nc == raw {
 		c.rc = rawConn(raw)
 	}
@@ -181,6 +222,7 @@ func (c *Conn) NeedMore(n int) { c.need = n }
 // Serve runs requests until the client goes away, a runner fails or returns ErrQuit (nil
 // then); what replies are buffered are written before it returns.
 func (c *Conn) Serve() error {
+	defer c.endWork()
 	var err error
 	if c.poll != nil {
 		err = c.servePolled()
@@ -208,11 +250,11 @@ func (c *Conn) busy() {
 	}
 }
 
-// servePolled alternates between the connection's goroutine, which serves it until its
-// socket is empty, and the poller, which serves it from then on until a request may wait.
+// servePolled serves the connection on its goroutine, through its net.Conn, until its
+// socket is first empty, then on the poller, which hands it back for each request that may
+// wait (see serveHandedOver).
 func (c *Conn) servePolled() error {
 	for {
-		// What the poller left: replies the socket did not take, a request that may wait.
 		if err := c.Flush(); err != nil {
 			return err
 		}
@@ -235,7 +277,25 @@ func (c *Conn) servePolled() error {
 			}
 			return c.serveRaw()
 		}
-		err = <-c.back
+		if err := c.serveHandedOver(); err != errOffPoller {
+			return err
+		}
+	}
+}
+
+// errOffPoller ends serveHandedOver when the connection is to be served through a net.Conn
+// again (a runner set a deadline, or the poller would not take it back).
+var errOffPoller = errors.New("connloop: off the poller")
+
+// serveHandedOver waits for what the poller hands back: the end of the connection, or a
+// request that may wait (replies the socket would not take, too). It runs that on the
+// goroutine, where it may wait, writes the replies to the poller's descriptor of the socket
+// and gives the connection back to the poller at once. The goroutine never reads the
+// socket: the poller does, so a hand-over costs a goroutine's wakeup and two epoll_ctl
+// calls, where making a net.Conn of the socket again cost a dozen system calls.
+func (c *Conn) serveHandedOver() error {
+	for {
+		err := <-c.back
 		if p := c.panicked; p != nil {
 			c.panicked = nil
 			panic(p)
@@ -243,22 +303,29 @@ func (c *Conn) servePolled() error {
 		if err != nil {
 			return err
 		}
-		// A request that may wait: a connection sending those (writes, reads that miss or
-		// wait for writes) would pay a hand-over for each, so it stays on its goroutine
-		// for a while.
-		c.stay = int(stayTurns.Load())
+		if err := c.Flush(); err != nil {
+			return err
+		}
+		if c.head < c.tail {
+			if err := c.run(); err != nil {
+				return err
+			}
+			if err := c.Flush(); err != nil {
+				return err
+			}
+		}
+		if !c.deadline.IsZero() {
+			// A deadline is a net.Conn's to keep.
+			if err := c.poll.offPoller(c); err != nil {
+				return err
+			}
+			return errOffPoller
+		}
+		if err := c.poll.rearm(c); err != nil {
+			return err
+		}
 	}
 }
-
-// stayTurns is how many times a connection waits for its client on its goroutine after a
-// request the poller handed over, before it goes back to the poller.
-var stayTurns atomic.Int64
-
-func init() { stayTurns.Store(128) }
-
-// SetStayTurns sets that number and returns the previous one: tests set it to 0 so that
-// every request goes through the poller first.
-func SetStayTurns(n int) int { return int(stayTurns.Swap(int64(n))) }
 
 // serveConn reads through net.Conn: a read, then every whole request it completed.
 func (c *Conn) serveConn() error {
@@ -303,11 +370,8 @@ func (c *Conn) serveRaw() error {
 		}
 		c.idle()
 		if c.poll != nil && c.deadline.IsZero() {
-			if c.stay == 0 {
-				failed = errIdle // to the poller, which waits for the next request
-				return true
-			}
-			c.stay--
+			failed = errIdle // to the poller, which waits for the next request
+			return true
 		}
 		if skipped {
 			every := time.Duration(probeEvery.Load())
@@ -419,6 +483,9 @@ func (c *Conn) Flush() error {
 	if c.polled {
 		c.writePolled() // what the socket does not take waits for the goroutine
 		return nil
+	}
+	if c.working {
+		return c.flushHandedOver()
 	}
 	out := c.Out[c.written:]
 	if c.fd >= 0 {

@@ -12,4 +12,20 @@ func (p *Poller) attach(*Conn) bool { return false }
 
 func (c *Conn) writePolled() {}
 
-func (c *Conn) release(error) {}
+func (c *Conn) release(error) bool { return false }
+
+// UseRing does nothing off Linux, where there is no poller.
+func UseRing(bool) {}
+
+// Batching reports false: there is no poller off Linux.
+func (p *Poller) Batching() bool { return false }
+
+func (p *Poller) rearm(*Conn) error { return errOffPoller }
+
+func (p *Poller) offPoller(*Conn) error { return errOffPoller }
+
+func (c *Conn) endWork() {}
+
+func (c *Conn) flushHandedOver() error { return errOffPoller }
+
+func shutdown(int) {}

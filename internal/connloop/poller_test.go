@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -26,6 +27,10 @@ type pollRunner struct {
 	// hold, when set, is what a "hold" line waits for on its goroutine (after sending on
 	// held), as a request waits for a fill.
 	hold, held chan struct{}
+	// gate, when set, is what a "gate" line waits for on the poller (after sending on
+	// gated): the poller serves nothing else meanwhile, so the requests that arrive then
+	// are all there at its next wakeup.
+	gate, gated chan struct{}
 }
 
 func (r *pollRunner) run(c *connloop.Conn) error {
@@ -37,7 +42,7 @@ func (r *pollRunner) run(c *connloop.Conn) error {
 			return nil
 		}
 		line := string(in[:i])
-		if c.Polled() && (strings.HasPrefix(line, "slow") || line == "quit" || line == "hold") {
+		if c.Polled() && (strings.HasPrefix(line, "slow") || line == "quit" || line == "hold" || line == "deadline") {
 			return connloop.ErrBlocking
 		}
 		c.Consume(i + 1)
@@ -47,6 +52,9 @@ func (r *pollRunner) run(c *connloop.Conn) error {
 			r.direct.Add(1)
 		}
 		switch {
+		case line == "gate" && c.Polled():
+			r.gated <- struct{}{}
+			<-r.gate
 		case line == "quit":
 			c.Out = append(c.Out, "bye\n"...)
 			return connloop.ErrQuit
@@ -57,6 +65,8 @@ func (r *pollRunner) run(c *connloop.Conn) error {
 		case line == "hold":
 			r.held <- struct{}{}
 			<-r.hold
+		case line == "deadline":
+			c.SetDeadline(time.Now().Add(100 * time.Millisecond))
 		case strings.HasPrefix(line, "big:"):
 			var n int
 			fmt.Sscanf(line, "big:%d", &n)
@@ -90,8 +100,12 @@ func servePolled(t *testing.T, n int, run func(*connloop.Conn) error) []*polledC
 	if p == nil {
 		t.Skip("no poller on this platform")
 	}
-	old := connloop.SetStayTurns(0)
-	t.Cleanup(func() { connloop.SetStayTurns(old) })
+	return servePolledOn(t, p, n, run)
+}
+
+// servePolledOn is servePolled on the poller p.
+func servePolledOn(t *testing.T, p *connloop.Poller, n int, run func(*connloop.Conn) error) []*polledConn {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -294,29 +308,6 @@ func TestPollerHalfClose(t *testing.T) {
 	}
 }
 
-// TestPollerStays: after a request that may wait, a connection stays on its goroutine for
-// a while rather than going back to the poller after each request.
-func TestPollerStays(t *testing.T) {
-	r := &pollRunner{t: t}
-	conns := servePolled(t, 1, r.run)
-	connloop.SetStayTurns(3)
-	pc := conns[0]
-	attached(t, r, pc)
-	pc.roundTrip(t, "slow\n", "SLOW\n")
-	before := r.polled.Load()
-	for i := range 3 {
-		req := fmt.Sprintf("s%d", i)
-		pc.roundTrip(t, req+"\n", strings.ToUpper(req)+"\n")
-	}
-	if r.polled.Load() != before {
-		t.Fatal("the connection went back to the poller at once")
-	}
-	pc.roundTrip(t, "back\n", "BACK\n")
-	if r.polled.Load() != before+1 {
-		t.Fatal("the connection did not go back to the poller")
-	}
-}
-
 // TestPollerHandOverOrder: requests pipelined across a hand-over to the goroutine, and
 // requests that arrive while the goroutine runs one that waits, are answered in the order
 // sent, and the connection then goes back to the poller.
@@ -443,4 +434,60 @@ func TestPollerCloseDuringWait(t *testing.T) {
 	}
 
 	conns[2].roundTrip(t, "alive\n", "ALIVE\n")
+}
+
+// TestPollerBackAtOnce: a connection handed to its goroutine for a request that may wait
+// is the poller's again for the next request.
+func TestPollerBackAtOnce(t *testing.T) {
+	r := &pollRunner{t: t}
+	pc := servePolled(t, 1, r.run)[0]
+	attached(t, r, pc)
+	for i := range 3 {
+		direct := r.direct.Load()
+		pc.roundTrip(t, fmt.Sprintf("slow%d\n", i), fmt.Sprintf("SLOW%d\n", i))
+		if r.direct.Load() != direct+1 {
+			t.Fatal("the request that may wait was not answered on the goroutine")
+		}
+		polled := r.polled.Load()
+		pc.roundTrip(t, fmt.Sprintf("fast%d\n", i), fmt.Sprintf("FAST%d\n", i))
+		if r.polled.Load() != polled+1 {
+			t.Fatal("the next request was not answered on the poller")
+		}
+	}
+}
+
+// TestPollerCloseDuringStalledWrite: a connection whose goroutine waits to write a reply the
+// client does not read is closed at once by Close.
+func TestPollerCloseDuringStalledWrite(t *testing.T) {
+	r := &pollRunner{t: t}
+	pc := servePolled(t, 1, r.run)[0]
+	attached(t, r, pc)
+	if _, err := pc.cl.Write([]byte(fmt.Sprintf("big:%d\n", 64<<20))); err != nil {
+		t.Fatal(err)
+	}
+	// The poller writes what the socket takes, then hands the rest to the goroutine, which
+	// waits for the client to read.
+	if _, err := io.ReadFull(pc.r, make([]byte, 64<<10)); err != nil {
+		t.Fatal(err)
+	}
+	if r.polled.Load() != 2 {
+		t.Fatalf("answered on the poller: %d, want 2", r.polled.Load())
+	}
+	pc.loop.Close()
+	if err := pc.ended(t); err == nil {
+		t.Fatal("Serve after Close: nil")
+	}
+}
+
+// TestPollerDeadlineAfterHandOver: a deadline a runner sets on the goroutine holds: the
+// connection is served through a net.Conn again, and Serve ends when it passes.
+func TestPollerDeadlineAfterHandOver(t *testing.T) {
+	r := &pollRunner{t: t}
+	pc := servePolled(t, 1, r.run)[0]
+	attached(t, r, pc)
+	pc.roundTrip(t, "deadline\n", "DEADLINE\n")
+	pc.roundTrip(t, "within\n", "WITHIN\n")
+	if err := pc.ended(t); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("Serve after the deadline: %v", err)
+	}
 }
