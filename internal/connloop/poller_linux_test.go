@@ -64,3 +64,19 @@ func TestPollerBatch(t *testing.T) {
 		})
 	}
 }
+
+// TestPollerServesInOrderEachWay: TestPollerServesInOrder's scenario on a poller of its
+// own with and without a ring, and with a ring whose first call fails.
+func TestPollerServesInOrderEachWay(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mode int
+	}{{"ring", connloop.RingOn}, {"no ring", connloop.RingOff}, {"broken ring", connloop.RingBroken}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, stop := connloop.NewPollerForTest(tc.mode)
+			r := &pollRunner{t: t}
+			servesInOrder(t, r, servePolledOn(t, p, 16, r.run))
+			stop()
+		})
+	}
+}

@@ -169,7 +169,12 @@ func (pc *polledConn) ended(t *testing.T) error {
 // ones are answered on the poller, the others on their goroutines.
 func TestPollerServesInOrder(t *testing.T) {
 	r := &pollRunner{t: t}
-	conns := servePolled(t, 16, r.run)
+	servesInOrder(t, r, servePolled(t, 16, r.run))
+}
+
+// servesInOrder is TestPollerServesInOrder's scenario on conns, served with r.
+func servesInOrder(t *testing.T, r *pollRunner, conns []*polledConn) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(conns))
 	for i, pc := range conns {
