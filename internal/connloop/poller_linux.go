@@ -81,9 +81,6 @@ func init() { ringOn.Store(true) }
 // each; call it before the first connection uses the poller.
 func UseRing(on bool) { ringOn.Store(on) }
 
-// Batching reports whether the poller makes its reads and writes through an io_uring.
-func (p *Poller) Batching() bool { return p != nil && p.ring != nil }
-
 // waitFor bounds one wait for readiness, in milliseconds (see run).
 const waitFor = 10
 

@@ -17,9 +17,6 @@ func (c *Conn) release(error) bool { return false }
 // UseRing does nothing off Linux, where there is no poller.
 func UseRing(bool) {}
 
-// Batching reports false: there is no poller off Linux.
-func (p *Poller) Batching() bool { return false }
-
 func (p *Poller) rearm(*Conn) error { return errOffPoller }
 
 func (p *Poller) offPoller(*Conn) error { return errOffPoller }
