@@ -171,7 +171,7 @@ func (p *Poller) serveBatch(batch []*Conn) {
 		}
 		c.step = stepRead
 		c.readInto = c.room()
-		if p.ring != nil && len(batch) > 1 && p.ring.prepare(false, c.pfd, c.readInto, uint64(i)) == nil {
+		if len(batch) > 1 && p.queue(c, i, false, c.readInto) {
 			reading++
 			continue
 		}
@@ -258,7 +258,7 @@ func (p *Poller) writeBatch(batch []*Conn, writing int) {
 			continue
 		}
 		out := c.Out[c.written:]
-		if p.ring != nil && writing > 1 && p.ring.prepare(true, c.pfd, out, uint64(i)) == nil {
+		if writing > 1 && p.queue(c, i, true, out) {
 			queued++
 			continue
 		}
@@ -269,15 +269,23 @@ func (p *Poller) writeBatch(batch []*Conn, writing int) {
 	}
 }
 
+// notDone is the result of a call queued in the ring and not yet made.
+const notDone = math.MinInt32
+
+// queue queues c's read into b, or its write of b, in the ring, for submit to make; false
+// when there is no ring or it is full (the caller makes the call itself). i is c's place in
+// the batch.
+func (p *Poller) queue(c *Conn, i int, write bool, b []byte) bool {
+	if p.ring == nil || p.ring.prepare(write, c.pfd, b, uint64(i)) != nil {
+		return false
+	}
+	c.result = notDone
+	return true
+}
+
 // submit makes the ring's queued calls and gives each connection of batch its result. A
 // ring that fails is not used again: the calls it did not make are made one by one.
 func (p *Poller) submit(batch []*Conn) {
-	const notDone = math.MinInt32
-	for _, c := range batch {
-		if c.step == stepRead || c.step == stepWrite {
-			c.result = notDone
-		}
-	}
 	p.submits++
 	err := p.ring.submit(func(i uint64, res int32) { batch[i].result = res })
 	if err == nil {

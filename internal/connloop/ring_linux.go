@@ -3,7 +3,6 @@ package connloop
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"sync/atomic"
 	"syscall"
 	"unsafe"
@@ -203,7 +202,6 @@ func (r *ring) submit(done func(userData uint64, res int32)) error {
 			submitted += m
 		}
 	}
-	runtime.KeepAlive(r)
 	for reaped := uint32(0); reaped < n; {
 		head := *r.cqHead
 		tail := atomic.LoadUint32(r.cqTail)
