@@ -43,14 +43,18 @@ type Conn struct {
 	// poll, when set, serves the connection's requests whenever its socket is idle (see
 	// Poller); back is how it hands the connection back to its goroutine: nil to serve on,
 	// or the error that ends it. pmu is held by whoever runs the connection's requests
-	// there and by release; attached, pfd, closed and panicked are under it.
-	poll     *Poller
-	back     chan error
-	pmu      sync.Mutex
-	attached bool
-	pfd      int
-	closed   bool
-	panicked any
+	// there and by release; attached, registered, pfd, closed and panicked are under it.
+	// registered says pfd is in the poller's epoll set: from attach on, through
+	// hand-overs, until the connection leaves the poller or sends while handed over (see
+	// Poller.detach).
+	poll       *Poller
+	back       chan error
+	pmu        sync.Mutex
+	attached   bool
+	registered bool
+	pfd        int
+	closed     bool
+	panicked   any
 	// polled is true while a runner runs on the poller's goroutine (see Polled).
 	polled bool
 	// written counts the bytes at the start of Out the poller wrote of a reply the socket
@@ -291,8 +295,8 @@ var errOffPoller = errors.New("connloop: off the poller")
 // request that may wait (replies the socket would not take, too). It runs that on the
 // goroutine, where it may wait, writes the replies to the poller's descriptor of the socket
 // and gives the connection back to the poller at once. The goroutine never reads the
-// socket: the poller does, so a hand-over costs a goroutine's wakeup and two epoll_ctl
-// calls, where making a net.Conn of the socket again cost a dozen system calls.
+// socket: the poller does, so a hand-over costs a goroutine's wakeup (and no epoll_ctl call:
+// see Poller.detach), where making a net.Conn of the socket again cost a dozen system calls.
 func (c *Conn) serveHandedOver() error {
 	for {
 		err := <-c.back

@@ -59,8 +59,11 @@
 // a write, anything slow) is ErrBlocking, left unconsumed, and the connection goes back to
 // its goroutine. The goroutine runs that request, writes the replies to the poller's
 // descriptor and gives the connection back at once; it never reads the socket, so a
-// hand-over costs a goroutine's wakeup and two epoll_ctl calls, and a client that mixes
-// writes with its reads has its reads answered on the poller all the same. A connection
+// client that mixes writes with its reads has its reads answered on the poller all the
+// same. The socket stays in the poller's set meanwhile, so a hand-over costs a goroutine's
+// wakeup and no epoll_ctl call, unless the client sends while it is handed over (it
+// pipelines, or hangs up): the poller takes it out of the set then, and the goroutine puts
+// it back. A connection
 // ends, is woken (Wake) or closed (Close) wherever it is; one with a deadline (SetDeadline)
 // is served through a new net.Conn of the socket, on its goroutine.
 //

@@ -38,3 +38,13 @@ func NewPollerForTest(mode int) (p *Poller, stop func() (submits int, batching b
 		return p.submits, batching
 	}
 }
+
+// EpollCtls is the count of epoll_ctl calls p made.
+func (p *Poller) EpollCtls() int64 { return p.ctls.Load() }
+
+// Registered says whether c's socket is in its poller's epoll set.
+func (c *Conn) Registered() bool {
+	c.pmu.Lock()
+	defer c.pmu.Unlock()
+	return c.registered
+}

@@ -31,8 +31,9 @@ type Poller struct {
 	// ring makes the reads and the writes of a wakeup in one system call each; nil where
 	// the kernel has no io_uring, or with UseRing(false).
 	ring    *ring
-	submits int         // io_uring_enter calls made, for tests
-	handed  atomic.Bool // a connection went back to its goroutine in this wakeup
+	submits int          // io_uring_enter calls made, for tests
+	ctls    atomic.Int64 // epoll_ctl calls made, for tests
+	handed  atomic.Bool  // a connection went back to its goroutine in this wakeup
 
 	stop atomic.Bool
 	done chan struct{}
@@ -163,6 +164,11 @@ func (p *Poller) serveBatch(batch []*Conn) {
 		c.readInto = nil
 		c.step = stepSkip
 		if !c.attached {
+			if c.working {
+				// Input, or a hangup, while its goroutine has it (see detach): out of the
+				// set until rearm, or each wait would report it again at once.
+				p.unregister(c)
+			}
 			continue
 		}
 		if c.woken.Load() {
@@ -353,15 +359,9 @@ func (p *Poller) attach(c *Conn) bool {
 		return false
 	}
 	c.pfd = fd
-	p.mu.Lock()
-	p.conns[int32(fd)] = c
-	p.mu.Unlock()
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(fd)}
-	if err := syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, fd, &ev); err != nil {
-		p.mu.Lock()
-		delete(p.conns, int32(fd))
-		p.mu.Unlock()
+	if err := p.register(c); err != nil {
 		_ = syscall.Close(fd)
+		c.pfd = -1
 		return false
 	}
 	// The duplicate keeps the socket open: this closes the descriptor only.
@@ -389,20 +389,20 @@ func dupCloexec(fd int) (int, error) {
 // serveHandedOver); with an error, to end with it, with a new net.Conn of the socket (for a
 // last word to the client), or none and the socket closed if the connection was closed.
 // c.pmu is held.
+//
+// A connection handed over stays in the epoll set: taking it out and putting it back were
+// two epoll_ctl calls per hand-over, for a client that, waiting for its reply, sends
+// nothing meanwhile. If it does send (it pipelines, or hangs up), the poller takes it out
+// then (see serveBatch) and rearm puts it back.
 func (p *Poller) detach(c *Conn, err error) {
 	if !c.attached {
 		return
 	}
-	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, c.pfd, nil)
-	p.mu.Lock()
-	if p.conns[int32(c.pfd)] == c {
-		delete(p.conns, int32(c.pfd))
-	}
-	p.mu.Unlock()
 	c.attached = false
 	p.handed.Store(true)
 	switch {
 	case c.closed:
+		p.unregister(c)
 		_ = syscall.Close(c.pfd)
 		c.pfd = -1
 	case err == nil:
@@ -413,6 +413,43 @@ func (p *Poller) detach(c *Conn, err error) {
 		}
 	}
 	c.back <- err
+}
+
+// register puts c's descriptor of its socket in the poller's epoll set (level-triggered)
+// and in its map; c.pmu is held.
+func (p *Poller) register(c *Conn) error {
+	p.mu.Lock()
+	p.conns[int32(c.pfd)] = c
+	p.mu.Unlock()
+	p.ctls.Add(1)
+	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.pfd)}
+	if err := syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, c.pfd, &ev); err != nil {
+		p.mu.Lock()
+		delete(p.conns, int32(c.pfd))
+		p.mu.Unlock()
+		return fmt.Errorf("connloop: epoll_ctl: %w", err)
+	}
+	c.registered = true
+	return nil
+}
+
+// unregister takes c's descriptor out of the poller's epoll set and map, if it is there;
+// c.pmu is held. It must come before the descriptor is closed or made a net.Conn of: the
+// set holds the socket, not the descriptor, and a socket that outlives the descriptor
+// (net.FileConn makes a duplicate) would go on being reported under a number the process
+// may give to another connection.
+func (p *Poller) unregister(c *Conn) {
+	if !c.registered {
+		return
+	}
+	c.registered = false
+	p.ctls.Add(1)
+	_ = syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_DEL, c.pfd, nil)
+	p.mu.Lock()
+	if p.conns[int32(c.pfd)] == c {
+		delete(p.conns, int32(c.pfd))
+	}
+	p.mu.Unlock()
 }
 
 // rearm gives c back to the poller after its goroutine ran what it was handed: the error
@@ -427,19 +464,14 @@ func (p *Poller) rearm(c *Conn) error {
 	case c.woken.Load():
 		return ErrWoken
 	}
-	p.mu.Lock()
-	p.conns[int32(c.pfd)] = c
-	p.mu.Unlock()
-	ev := syscall.EpollEvent{Events: syscall.EPOLLIN | syscall.EPOLLRDHUP, Fd: int32(c.pfd)}
-	if err := syscall.EpollCtl(p.epfd, syscall.EPOLL_CTL_ADD, c.pfd, &ev); err != nil {
-		p.mu.Lock()
-		delete(p.conns, int32(c.pfd))
-		p.mu.Unlock()
-		c.poll = nil
-		if err := c.toNetConn(); err != nil {
-			return err
+	if !c.registered {
+		if err := p.register(c); err != nil {
+			if err := c.toNetConn(); err != nil {
+				return err
+			}
+			c.poll = nil
+			return errOffPoller
 		}
-		return errOffPoller
 	}
 	c.working = false
 	c.attached = true
@@ -456,6 +488,7 @@ func (p *Poller) offPoller(c *Conn) error {
 // toNetConn makes a new net.Conn of the poller's descriptor of c's socket, and gives it the
 // read deadline c has; c.pmu is held.
 func (c *Conn) toNetConn() error {
+	c.poll.unregister(c)
 	fd := c.pfd
 	c.pfd, c.working = -1, false
 	nc, err := fileConn(fd)
@@ -482,6 +515,7 @@ func (c *Conn) endWork() {
 	defer c.pmu.Unlock()
 	if c.working {
 		c.working = false
+		c.poll.unregister(c)
 		_ = syscall.Close(c.pfd)
 		c.pfd = -1
 	}

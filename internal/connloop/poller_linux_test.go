@@ -4,7 +4,9 @@ package connloop_test
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/weirdb/weir/internal/connloop"
 )
@@ -78,5 +80,71 @@ func TestPollerServesInOrderEachWay(t *testing.T) {
 			servesInOrder(t, r, servePolledOn(t, p, 16, r.run))
 			stop()
 		})
+	}
+}
+
+// TestPollerHandOverKeepsSocketInSet: a hand-over of a request that may wait costs no
+// epoll_ctl call when the client sends nothing meanwhile: the socket stays in the poller's
+// set, and the next request is answered on the poller.
+func TestPollerHandOverKeepsSocketInSet(t *testing.T) {
+	p, stop := connloop.NewPollerForTest(connloop.RingOff)
+	defer stop()
+	r := &pollRunner{t: t}
+	pc := servePolledOn(t, p, 1, r.run)[0]
+	attached(t, r, pc)
+	ctls := p.EpollCtls()
+	for i := range 5 {
+		direct, polled := r.direct.Load(), r.polled.Load()
+		pc.roundTrip(t, fmt.Sprintf("slow%d\nfast%d\n", i, i), fmt.Sprintf("SLOW%d\n", i), fmt.Sprintf("FAST%d\n", i))
+		pc.roundTrip(t, fmt.Sprintf("next%d\n", i), fmt.Sprintf("NEXT%d\n", i))
+		if r.direct.Load() == direct || r.polled.Load() == polled {
+			t.Fatal("the request that may wait was not handed over, or the next not answered on the poller")
+		}
+	}
+	if n := p.EpollCtls() - ctls; n != 0 {
+		t.Fatalf("5 hand-overs made %d epoll_ctl calls, want 0", n)
+	}
+	pc.roundTrip(t, "quit\n", "bye\n")
+	if err := pc.ended(t); err != nil {
+		t.Fatalf("Serve after quit: %v", err)
+	}
+}
+
+// TestPollerInputDuringHandOver: a client that sends while its connection is handed over
+// has its socket taken out of the poller's set (level-triggered, it would be reported at
+// every wait until the goroutine gives the connection back) and put back after: the input
+// is answered in order, on the poller.
+func TestPollerInputDuringHandOver(t *testing.T) {
+	p, stop := connloop.NewPollerForTest(connloop.RingOff)
+	defer stop()
+	r := &pollRunner{t: t, hold: make(chan struct{}), held: make(chan struct{})}
+	pc := servePolledOn(t, p, 1, r.run)[0]
+	attached(t, r, pc)
+	if _, err := pc.cl.Write([]byte("hold\n")); err != nil {
+		t.Fatal(err)
+	}
+	<-r.held
+	if _, err := pc.cl.Write([]byte("during\n")); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(20 * time.Second); pc.loop.Registered(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the socket of a connection handed over stayed in the set after its client sent")
+		}
+		runtime.Gosched()
+	}
+	polled := r.polled.Load()
+	r.hold <- struct{}{}
+	pc.roundTrip(t, "", "HOLD\n", "DURING\n")
+	if r.polled.Load() != polled+1 {
+		t.Fatal("the input sent during the hand-over was not answered on the poller")
+	}
+	if !pc.loop.Registered() {
+		t.Fatal("the socket is not back in the set")
+	}
+	pc.roundTrip(t, "after\n", "AFTER\n")
+	pc.roundTrip(t, "quit\n", "bye\n")
+	if err := pc.ended(t); err != nil {
+		t.Fatalf("Serve after quit: %v", err)
 	}
 }
