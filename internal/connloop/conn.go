@@ -314,12 +314,12 @@ func (c *Conn) serveHandedOver() error {
 			if err := c.run(); err != nil {
 				return err
 			}
-			if err := c.Flush(); err != nil {
-				return err
-			}
 		}
 		if !c.deadline.IsZero() {
 			// A deadline is a net.Conn's to keep.
+			if err := c.Flush(); err != nil {
+				return err
+			}
 			if err := c.poll.offPoller(c); err != nil {
 				return err
 			}

@@ -452,30 +452,61 @@ func (p *Poller) unregister(c *Conn) {
 	p.mu.Unlock()
 }
 
-// rearm gives c back to the poller after its goroutine ran what it was handed: the error
+// rearm writes the replies c's goroutine built and gives c back to the poller: the error
 // that ends it instead if it was woken or closed meanwhile, errOffPoller if the poller
 // cannot take it (it is then served through a net.Conn on its goroutine).
+//
+// The last write and the giving back are one step under c.pmu, which the poller takes
+// before it serves a connection: a client that sends its next request as soon as it has
+// the reply finds the connection the poller's, rather than handed over, which would take
+// its socket out of the set (see detach) for the goroutine to put back.
 func (p *Poller) rearm(c *Conn) error {
-	c.pmu.Lock()
-	defer c.pmu.Unlock()
-	switch {
-	case c.closed:
-		return net.ErrClosed
-	case c.woken.Load():
-		return ErrWoken
-	}
-	if !c.registered {
-		if err := p.register(c); err != nil {
-			if err := c.toNetConn(); err != nil {
+	for {
+		c.pmu.Lock()
+		switch {
+		case c.closed:
+			c.pmu.Unlock()
+			return net.ErrClosed
+		case c.woken.Load():
+			c.pmu.Unlock()
+			return ErrWoken
+		}
+		for c.written < len(c.Out) {
+			n, err := rawWrite(uintptr(c.pfd), c.Out[c.written:])
+			if err == syscall.EINTR {
+				continue
+			}
+			if err != nil || n == 0 {
+				break
+			}
+			c.written += n
+		}
+		if c.written < len(c.Out) {
+			// The socket is full (or failed): wait for it without c.pmu, which a Close
+			// takes to shut the socket down and end the wait.
+			c.pmu.Unlock()
+			if err := c.flushHandedOver(); err != nil {
 				return err
 			}
-			c.poll = nil
-			return errOffPoller
+			continue
 		}
+		c.resetOut()
+		if !c.registered {
+			if err := p.register(c); err != nil {
+				err = c.toNetConn()
+				c.poll = nil
+				c.pmu.Unlock()
+				if err != nil {
+					return err
+				}
+				return errOffPoller
+			}
+		}
+		c.working = false
+		c.attached = true
+		c.pmu.Unlock()
+		return nil
 	}
-	c.working = false
-	c.attached = true
-	return nil
 }
 
 // offPoller makes c, handed over, a connection served through a net.Conn again.
