@@ -3,8 +3,13 @@
 package connloop_test
 
 import (
+	"bufio"
 	"fmt"
+	"math/rand/v2"
+	"net"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,5 +151,120 @@ func TestPollerInputDuringHandOver(t *testing.T) {
 	pc.roundTrip(t, "quit\n", "bye\n")
 	if err := pc.ended(t); err != nil {
 		t.Fatalf("Serve after quit: %v", err)
+	}
+}
+
+// TestPollerChurn: connections open and end (the client hangs up, the server closes or
+// wakes them, the client quits) at random points, some while handed over, while others
+// are served, so the process gives ended connections' descriptor numbers to new ones
+// under the poller, and sockets leave its set both from the poller (a client that sends
+// while handed over) and from goroutines (an end while handed over). Every client gets
+// exactly its own replies, in order, and every Serve returns.
+func TestPollerChurn(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		mode int
+	}{{"ring", connloop.RingOn}, {"no ring", connloop.RingOff}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, stop := connloop.NewPollerForTest(tc.mode)
+			defer stop()
+			r := &pollRunner{t: t}
+			const workers, conns = 8, 40
+			errs := make(chan error, workers)
+			var wg sync.WaitGroup
+			for w := range workers {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					ln, err := net.Listen("tcp", "127.0.0.1:0") // the worker's own: it accepts what it dials
+					if err != nil {
+						errs <- err
+						return
+					}
+					defer ln.Close()
+					rng := rand.New(rand.NewPCG(uint64(w), 1))
+					for n := range conns {
+						if err := churnOne(ln, p, r, rng, fmt.Sprintf("w%dc%d", w, n)); err != nil {
+							errs <- err
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// churnOne serves one connection on p for a few random rounds of TestPollerChurn, then
+// ends it one of four ways, and waits for Serve to return.
+func churnOne(ln net.Listener, p *connloop.Poller, r *pollRunner, rng *rand.Rand, name string) error {
+	cl, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	cl.SetDeadline(time.Now().Add(30 * time.Second))
+	s, err := ln.Accept()
+	if err != nil {
+		return err
+	}
+	loop := connloop.New(s, s)
+	loop.Run = r.run
+	loop.UsePoller(p)
+	done := make(chan error, 1)
+	go func() {
+		defer loop.Close()
+		done <- loop.Serve()
+	}()
+	br := bufio.NewReader(cl)
+	for round := range rng.IntN(6) {
+		var send strings.Builder
+		var want []string
+		for j := range 1 + rng.IntN(3) {
+			req := fmt.Sprintf("%sr%dq%d", name, round, j)
+			if rng.IntN(3) == 0 {
+				req = "slow" + req
+			}
+			send.WriteString(req + "\n")
+			want = append(want, strings.ToUpper(req)+"\n")
+		}
+		if _, err := cl.Write([]byte(send.String())); err != nil {
+			return err
+		}
+		for _, w := range want {
+			line, err := br.ReadString('\n')
+			if err != nil || line != w {
+				return fmt.Errorf("%s round %d: got %q, %v; want %q", name, round, line, err, w)
+			}
+		}
+	}
+	// The end, sometimes right after a request that is handed over.
+	if rng.IntN(2) == 0 {
+		if _, err := cl.Write([]byte("slow" + name + "end\n")); err != nil {
+			return err
+		}
+	}
+	switch rng.IntN(4) {
+	case 0:
+		cl.Close()
+	case 1:
+		loop.Close()
+	case 2:
+		loop.Wake()
+	default:
+		if _, err := cl.Write([]byte("quit\n")); err != nil {
+			return err
+		}
+	}
+	select {
+	case <-done:
+		return nil
+	case <-time.After(20 * time.Second):
+		return fmt.Errorf("%s: Serve did not return", name)
 	}
 }
