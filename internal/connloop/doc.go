@@ -52,8 +52,8 @@
 // ordinary blocking call, the runtime's monitor handed the processor away during the wait,
 // and the goroutine came back on another thread, woken through a futex, on every wakeup.
 // The runtime still stops the goroutine when it must: its preemption signal ends the wait.
-// The poller holds a processor while it waits, one of those GOMAXPROCS allows (it raises
-// GOMAXPROCS only from 1, which would leave the rest of the process none).
+// Since the poller holds a processor while it waits, the shared poller raises GOMAXPROCS
+// by one.
 //
 // A runner on the poller (Polled) must not wait: a request that might (a read that misses,
 // a write, anything slow) is ErrBlocking, left unconsumed, and the connection goes back to

@@ -45,22 +45,21 @@ var (
 )
 
 // Shared returns the process's poller, started on first use; nil where there is none (off
-// Linux, or when it cannot be made).
+// Linux, or when it cannot be made). Its goroutine keeps a processor of the runtime while
+// it waits (see run), so starting it raises GOMAXPROCS by one: the rest of the process
+// keeps the processors it had.
 //
-// Its goroutine keeps a processor of the runtime while it waits (see run). It does not
-// raise GOMAXPROCS for it, unless that would leave the rest of the process none: the
-// poller's thread is one of the process's busy threads, and counts against the CPUs that
-// GOMAXPROCS stands for. A processor beyond them cost more than it gave: on two cores, with
-// three processors, each goroutine the poller readied (a hand-over) also woke an idle
-// processor's thread through a futex, to find nothing to run, and the vote workload cost
-// 7.5% more server CPU per operation (20.1 against 18.6 µs, six runs side by side).
+// Counting the poller's processor within GOMAXPROCS instead saved 7.5–9% of server CPU per
+// operation of the vote workload on two cores (the spare processor's thread is woken
+// through a futex for each goroutine the poller readies, often to find nothing to run),
+// but it left the engine one processor of two while the poller waited: the work of a
+// write, a fill or a backfill, and every goroutine the network poller readied, waited for
+// the one processor, or for the poller's next yield.
 func Shared() *Poller {
 	sharedOnce.Do(func() {
 		p, err := newPoller(ringOn.Load())
 		if err == nil {
-			if runtime.GOMAXPROCS(0) < 2 {
-				runtime.GOMAXPROCS(2)
-			}
+			runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
 			sharedPoller = p
 			go p.run()
 		}
