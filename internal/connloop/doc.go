@@ -63,9 +63,8 @@
 // same. The socket stays in the poller's set meanwhile, so a hand-over costs a goroutine's
 // wakeup and no epoll_ctl call, unless the client sends while it is handed over (it
 // pipelines, or hangs up): the poller takes it out of the set then, and the goroutine puts
-// it back. A connection
-// ends, is woken (Wake) or closed (Close) wherever it is; one with a deadline (SetDeadline)
-// is served through a new net.Conn of the socket, on its goroutine.
+// it back. A connection ends, is woken (Wake) or closed (Close) wherever it is; one with a
+// deadline (SetDeadline) is served through a new net.Conn of the socket, on its goroutine.
 //
 // # One system call for many sockets
 //
