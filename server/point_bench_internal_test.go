@@ -2,9 +2,7 @@ package server
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -59,24 +57,12 @@ func pointFixture(b testing.TB, articles int) (s *session, w *wire, packets [][]
 	if err := e.WaitFor(ctx, res.Token); err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(e, Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	c1, c2 := net.Pipe()
-	b.Cleanup(func() { c1.Close(); c2.Close() })
-	s = newSession(srv, 1)
-	w = newWire(c1, nil, 1<<20, mysql.CLIENT_PROTOCOL_41)
-	s.syncFlags()
-	if err := s.prepare(w, `SELECT a.id, a.title, vc.votes
+	s, w = preparedSession(b, e, `SELECT a.id, a.title, vc.votes
 FROM articles a LEFT JOIN (SELECT article_id, COUNT(user_id) AS votes FROM votes GROUP BY article_id) vc
-ON a.id = vc.article_id WHERE a.id = ?`); err != nil {
-		b.Fatal(err)
-	}
+ON a.id = vc.article_id WHERE a.id = ?`)
 	packets = make([][]byte, articles)
 	for i := range packets {
-		p := []byte{mysql.COM_STMT_EXECUTE, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, mysql.MYSQL_TYPE_LONGLONG, 0}
-		packets[i] = binary.LittleEndian.AppendUint64(p, uint64(i+1))
+		packets[i] = executePacket(int64(i + 1))
 		// Fill every key first: the benchmark measures hits.
 		w.conn.Out = w.conn.Out[:0]
 		w.seq = 1

@@ -2,10 +2,8 @@ package server
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -50,22 +48,10 @@ func rangeFixture(tb testing.TB, rows int) (*weir.Engine, *session, *wire) {
 	if err := e.WaitFor(ctx, tok); err != nil {
 		tb.Fatal(err)
 	}
-	srv, err := New(e, Config{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	a, b := net.Pipe()
-	tb.Cleanup(func() { a.Close(); b.Close() })
-	s := newSession(srv, 1)
-	w := newWire(a, nil, 1<<20, mysql.CLIENT_PROTOCOL_41)
-	s.syncFlags()
-	if err := s.prepare(w, "SELECT id, created, title FROM events WHERE created > ? ORDER BY created LIMIT 20"); err != nil {
-		tb.Fatal(err)
-	}
-	w.conn.Out = w.conn.Out[:0]
+	s, w := preparedSession(tb, e, "SELECT id, created, title FROM events WHERE created > ? ORDER BY created LIMIT 20")
 	// One read below every bound fills every interval.
 	w.seq = 1
-	if _, err := s.dispatch(w, rangePacket(-1)); err != nil {
+	if _, err := s.dispatch(w, executePacket(-1)); err != nil {
 		tb.Fatal(err)
 	}
 	if w.conn.Out[4] == mysql.ERR_HEADER {
@@ -73,12 +59,6 @@ func rangeFixture(tb testing.TB, rows int) (*weir.Engine, *session, *wire) {
 	}
 	w.conn.Out = w.conn.Out[:0]
 	return e, s, w
-}
-
-// rangePacket is COM_STMT_EXECUTE of statement 1 with one BIGINT bound.
-func rangePacket(bound int64) []byte {
-	p := []byte{mysql.COM_STMT_EXECUTE, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, mysql.MYSQL_TYPE_LONGLONG, 0}
-	return binary.LittleEndian.AppendUint64(p, uint64(bound))
 }
 
 // BenchmarkExecuteRange is the command handling of `weir bench range`'s read on the poller,
@@ -90,7 +70,7 @@ func BenchmarkExecuteRange(b *testing.B) {
 	packets := make([][]byte, 1<<12)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range packets {
-		packets[i] = rangePacket(rng.Int64N(int64(rows-20) * 1000))
+		packets[i] = executePacket(rng.Int64N(int64(rows-20) * 1000))
 	}
 	for round := range 3 {
 		for _, touch := range []bool{true, false} {

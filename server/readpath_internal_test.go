@@ -32,20 +32,28 @@ func readFixture(t *testing.T) (*weir.Engine, *session, *wire) {
 			t.Fatal(err)
 		}
 	}
+	s, w := preparedSession(t, e, "SELECT id, s FROM t WHERE id = ?")
+	return e, s, w
+}
+
+// preparedSession is a session of a server over e with query prepared as statement 1, and
+// a wire whose replies go to its (emptied) output buffer.
+func preparedSession(tb testing.TB, e *weir.Engine, query string) (*session, *wire) {
+	tb.Helper()
 	srv, err := New(e, Config{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	a, b := net.Pipe()
-	t.Cleanup(func() { a.Close(); b.Close() })
+	tb.Cleanup(func() { a.Close(); b.Close() })
 	s := newSession(srv, 1)
 	w := newWire(a, nil, 1<<20, mysql.CLIENT_PROTOCOL_41)
 	s.syncFlags()
-	if err := s.prepare(w, "SELECT id, s FROM t WHERE id = ?"); err != nil {
-		t.Fatal(err)
+	if err := s.prepare(w, query); err != nil {
+		tb.Fatal(err)
 	}
 	w.conn.Out = w.conn.Out[:0]
-	return e, s, w
+	return s, w
 }
 
 // executePacket is COM_STMT_EXECUTE of statement 1 with one BIGINT parameter.
