@@ -13,6 +13,11 @@
 # WEIR_BIN=path runs that weir binary instead of building this tree's; BASE_BIN=path runs a
 # second one beside it (a third server, "base": another commit's build, say), and PPROF=dir
 # saves a CPU profile of each Weir server (first round, -P 1) there.
+#
+# Where a C compiler is found (cc), a fourth server runs beside them: scripts/floor-server.c,
+# which answers every GET with the same value and does nothing else. Its CPU per GET is the
+# floor on this machine for any server that answers one request per TCP message (the wait,
+# the read, the write and its loopback delivery). FLOOR=0 leaves it out.
 set -euo pipefail
 n=${1:-200000}
 rounds=${2:-3}
@@ -29,6 +34,10 @@ fi
 declare -A port pid pprof_port
 sides="redis weir"
 [ -n "${BASE_BIN:-}" ] && sides="redis weir base"
+if [ "${FLOOR:-1}" != 0 ] && command -v cc >/dev/null; then
+	cc -O2 -o "$work/floor-server" "$root/scripts/floor-server.c"
+	sides="$sides floor"
+fi
 # start_weir side binary: a Weir server holding the benchmark's cache.
 start_weir() {
 	local mysql_port
@@ -62,6 +71,15 @@ if [ -n "${BASE_BIN:-}" ] && [ "$(redis-cli -p ${port[base]} GET key:00000000000
 fi
 redis-cli -p $redis_port SET key:000000000000 "$value" >/dev/null
 [ "$(redis-cli -p $redis_port GET key:000000000000)" = "$value" ] || { echo "values differ" >&2; exit 1; }
+if [[ " $sides " == *" floor "* ]]; then
+	port[floor]=$(free_port)
+	"$work/floor-server" ${port[floor]} "$value" >"$work/floor.log" 2>&1 &
+	pid[floor]=$!
+	for _ in $(seq 100); do
+		[ "$(redis-cli -p ${port[floor]} GET key:000000000000 2>/dev/null)" = "$value" ] && break
+		sleep 0.1
+	done
+fi
 echo "value: ${#value} bytes of JSON under key:000000000000; $n GETs per run, 16 clients"
 
 cpu_ns() { cat /proc/"$1"/task/*/schedstat | awk '{ s += $1 } END { printf "%d\n", s }'; }
@@ -79,7 +97,12 @@ for pipeline in 1 16; do
 				profile=$!
 			fi
 			t0=$(cpu_ns ${pid[$side]})
-			redis-benchmark -p ${port[$side]} -t get -r 1 -c 16 -P $pipeline -n "$requests" -q >/dev/null
+			if [ $side = floor ]; then
+				# It answers redis-benchmark's CONFIG GET with the value, which makes it warn.
+				redis-benchmark -p ${port[$side]} -t get -r 1 -c 16 -P $pipeline -n "$requests" -q >/dev/null 2>&1
+			else
+				redis-benchmark -p ${port[$side]} -t get -r 1 -c 16 -P $pipeline -n "$requests" -q >/dev/null
+			fi
 			t1=$(cpu_ns ${pid[$side]})
 			[ -n "$profile" ] && wait $profile
 			total[$side.$pipeline]=$(( ${total[$side.$pipeline]} + t1 - t0 ))
@@ -92,5 +115,9 @@ for pipeline in 1 16; do
 	if [ -n "${BASE_BIN:-}" ]; then
 		awk -v w=${total[base.$pipeline]} -v r=${total[redis.$pipeline]} -v n=$((requests * rounds)) -v p=$pipeline \
 			'BEGIN { printf "-P %-2d  base %.2f µs CPU per GET: base ÷ Redis %.2f×\n", p, w / 1e3 / n, w / r }'
+	fi
+	if [[ " $sides " == *" floor "* ]]; then
+		awk -v f=${total[floor.$pipeline]} -v w=${total[weir.$pipeline]} -v r=${total[redis.$pipeline]} -v n=$((requests * rounds)) -v p=$pipeline \
+			'BEGIN { printf "-P %-2d  floor %.2f µs CPU per GET: Weir ÷ floor %.2f×, Redis ÷ floor %.2f×\n", p, f / 1e3 / n, w / f, r / f }'
 	fi
 done
