@@ -64,6 +64,7 @@ func TestRangeOverAggregateConcurrent(t *testing.T) {
 		t.Fatalf("full: %s", st.FullReason)
 	}
 	last := churnRanges(t, m, rangeChurn{ids: ids, span: span, width: 40, seed: 3,
+		underway: func() bool { st := v.Stats(); return st.Evictions > 0 && st.Upqueries > 0 },
 		write: func(id, at int) (weir.Token, error) {
 			res, err := e.Exec(ctx, "UPDATE ev SET at = ? WHERE id = ?", at, id)
 			return res.Token, err

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/weirdb/weir"
 )
@@ -211,6 +213,11 @@ type rangeChurn struct {
 	write            func(id, at int) (weir.Token, error)
 	evict            func(round, lo, hi int) error
 	read             func(lo, hi int) error
+	// underway, when set, holds each writer at half its writes until it is true: the
+	// readers have filled and evicted intervals while writes are still to come. Without
+	// it, on a loaded machine the writers could finish before the evicting reader first
+	// found a filled interval.
+	underway func() bool
 }
 
 // churnRanges runs three writers, each owning a third of the ids and moving 150 of them,
@@ -228,7 +235,17 @@ func churnRanges(t *testing.T, m *rangeModel, c rangeChurn) weir.Token {
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(w), c.seed))
-			for range 150 {
+			for i := range 150 {
+				if i == 75 && c.underway != nil {
+					deadline := time.Now().Add(30 * time.Second)
+					for !c.underway() {
+						if time.Now().After(deadline) {
+							errs <- fmt.Errorf("writer %d: no fill and eviction under the writes in 30 s", w)
+							return
+						}
+						runtime.Gosched()
+					}
+				}
 				id := w + writers*rng.IntN(c.ids/writers) // each writer owns its ids
 				at := rng.IntN(c.span)
 				tok, err := c.write(id, at)
@@ -299,6 +316,7 @@ func TestRangeHolesConcurrent(t *testing.T) {
 	}
 	v := mustRegister(t, e, "between", "SELECT id, at FROM ev WHERE at BETWEEN ? AND ? ORDER BY at, id")
 	last := churnRanges(t, m, rangeChurn{ids: ids, span: span, width: 30, seed: 1,
+		underway: func() bool { st := v.Stats(); return st.Evictions > 0 && st.Upqueries > 0 },
 		write: func(id, at int) (weir.Token, error) {
 			res, err := e.Exec(ctx, "UPDATE ev SET at = ? WHERE id = ?", at, id)
 			return res.Token, err
