@@ -3,7 +3,6 @@ package weir
 import (
 	"context"
 	"slices"
-	"time"
 
 	"github.com/weirdb/weir/dataflow"
 	"github.com/weirdb/weir/operators"
@@ -159,8 +158,8 @@ func (v *View) fetchRange(ctx context.Context, lookup []planner.KeySource, vals 
 	}
 	v.misses.Inc()
 	eq := planner.KeyRow(lookup, vals)
-	timer := time.NewTimer(v.e.opts.ReadTimeout)
-	defer timer.Stop()
+	timer := startFillTimer(v.e.opts.ReadTimeout)
+	defer stopFillTimer(timer)
 	for {
 		if v.dropped.Load() {
 			return e, v.errDropped()

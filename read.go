@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -490,8 +491,8 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 	if err := v.e.evictor.Admit(ctx); err != nil {
 		return e, err
 	}
-	timer := time.NewTimer(v.e.opts.ReadTimeout)
-	defer timer.Stop()
+	timer := startFillTimer(v.e.opts.ReadTimeout)
+	defer stopFillTimer(timer)
 	for {
 		if v.dropped.Load() {
 			return e, v.errDropped()
@@ -504,6 +505,34 @@ func (v *View) fetch(ctx context.Context, lookup []planner.KeySource, vals []Val
 		}
 		// Filled, then evicted again before we looked: fill again.
 	}
+}
+
+// fillTimers keeps the read-timeout timers of reads that wait for a fill, which would
+// otherwise make a timer and its channel on every miss.
+var fillTimers = sync.Pool{New: func() any {
+	t := time.NewTimer(time.Hour)
+	t.Stop()
+	return t
+}}
+
+// startFillTimer returns a timer that fires once d has passed; stopFillTimer gives it back.
+func startFillTimer(d time.Duration) *time.Timer {
+	t := fillTimers.Get().(*time.Timer)
+	t.Reset(d)
+	return t
+}
+
+// stopFillTimer stops t and keeps it for the next miss. A tick it sent that nobody took is
+// drained first: a stopped timer sends none since Go 1.23, but with GODEBUG
+// asynctimerchan=1 its channel may still hold one, which would end the next read at once.
+func stopFillTimer(t *time.Timer) {
+	if !t.Stop() {
+		select {
+		case <-t.C:
+		default:
+		}
+	}
+	fillTimers.Put(t)
 }
 
 func (v *View) emptyRow(q *planner.Query, lookup []planner.KeySource, vals []Value) []dataflow.Row {

@@ -226,3 +226,19 @@ func TestFlushReusesItsList(t *testing.T) {
 		t.Errorf("a flush of four messages allocated %v times", allocs)
 	}
 }
+
+// TestEncodeKeyAllocatesOnlyItsString: EncodeKey runs on every fill and every release of a
+// key; it builds the encoding on the stack and allocates the string alone.
+func TestEncodeKeyAllocatesOnlyItsString(t *testing.T) {
+	for _, key := range []Row{{Int(42)}, {Int(7), String("a title")}} {
+		want := string(AppendKeys(nil, key))
+		allocs := testing.AllocsPerRun(100, func() {
+			if got := EncodeKey(key); got != want {
+				t.Fatalf("EncodeKey(%v) = %q, want %q", key, got, want)
+			}
+		})
+		if allocs != 1 {
+			t.Errorf("EncodeKey(%v) allocated %v times, want 1", key, allocs)
+		}
+	}
+}

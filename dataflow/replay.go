@@ -116,8 +116,12 @@ func AppendKeys(buf []byte, key Row) []byte {
 	return buf
 }
 
-// EncodeKey is AppendKeys as a string.
-func EncodeKey(key Row) string { return string(AppendKeys(nil, key)) }
+// EncodeKey is AppendKeys as a string. The encoding is built on the stack: a key's string is
+// its one allocation.
+func EncodeKey(key Row) string {
+	var buf [64]byte
+	return string(AppendKeys(buf[:0], key))
+}
 
 // replay moves a piece along leaf li's path from hop i, handing it to the next domain when
 // the path leaves this one.

@@ -273,8 +273,12 @@ func (b *Base) unindex(key string, row dataflow.Row) {
 func (b *Base) indexed(cols []int, enc []byte) ([]dataflow.Row, bool) {
 	for _, ix := range b.indexes {
 		if slices.Equal(ix.cols, cols) {
-			var out []dataflow.Row
-			for _, k := range ix.m[string(enc)] {
+			keys := ix.m[string(enc)]
+			if len(keys) == 0 {
+				return nil, true
+			}
+			out := make([]dataflow.Row, 0, len(keys))
+			for _, k := range keys {
 				if r, ok := b.Get(k); ok {
 					out = append(out, r)
 				}

@@ -37,8 +37,9 @@ func coverOf(cols, want []int) ([]int, bool) {
 // filterByKey keeps the rows whose columns cols equal key: a lookup by the state's own key
 // may return rows that other key columns (or a repeated column given two values) exclude.
 func filterByKey(rows []dataflow.Row, cols []int, key dataflow.Row) []dataflow.Row {
-	want, _, _ := EncodeKey(nil, key)
-	var buf []byte
+	var wantBuf, rowBuf [64]byte
+	want, _, _ := EncodeKey(wantBuf[:0], key)
+	buf := rowBuf[:0]
 	out := rows[:0:0]
 	for _, r := range rows {
 		buf = dataflow.AppendRowKey(buf[:0], r, cols)
@@ -113,7 +114,8 @@ func (j *Join) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
 	if !ok {
 		return nil
 	}
-	var buf []byte
+	var kb [64]byte
+	buf := kb[:0]
 	for _, i := range at {
 		if key[i].IsNull() {
 			return nil
@@ -148,7 +150,8 @@ func (b *Base) LookupOutput(cols []int, key dataflow.Row) []dataflow.Row {
 		}
 		return nil
 	}
-	want, _, _ := EncodeKey(nil, key)
+	var wantBuf [64]byte
+	want, _, _ := EncodeKey(wantBuf[:0], key)
 	if rows, ok := b.indexed(cols, want); ok {
 		return rows
 	}

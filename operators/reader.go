@@ -519,7 +519,8 @@ func (r *Reader) FillEncoded(k string, key dataflow.Row, rows dataflow.Batch) (p
 		return true // filled already by an earlier replay, and kept up to date since
 	}
 	list := make([]dataflow.Row, 0, len(rows))
-	var kbuf []byte
+	var kb [64]byte
+	kbuf := kb[:0]
 	for _, rec := range rows {
 		// A piece can carry rows of other keys (an outer join above pads its key with
 		// NULL): they are not this key's.
